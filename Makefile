@@ -1,0 +1,86 @@
+# warren - a login jail for multi-tenant shell hosts.
+# Targets: all check test bench install uninstall clean.  Adds to the user's CFLAGS/LDFLAGS.
+
+PREFIX     ?= /usr
+SYSCONFDIR ?= /etc
+LIBEXECDIR ?= $(PREFIX)/libexec
+MANDIR     ?= $(PREFIX)/share/man
+PKG_CONFIG ?= pkg-config
+PAMDIR     ?= $(shell $(PKG_CONFIG) --variable=libdir pam)/security
+DESTDIR    ?=
+
+CC     ?= cc
+CFLAGS ?= -O2 -g
+WARN    = -Wall -Wextra -Wshadow -Wformat=2 -Wformat-security -Wmissing-prototypes \
+          -Wstrict-prototypes -Wno-unused-parameter -Werror=implicit-function-declaration
+HARDEN  = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIC
+DEFS    = -D_GNU_SOURCE -DSYSCONFDIR='"$(SYSCONFDIR)"' -DLIBEXECDIR='"$(LIBEXECDIR)"'
+ALL_CFLAGS  = -std=gnu11 $(WARN) $(HARDEN) $(DEFS) -Ihelper -Ipam_module $(CFLAGS)
+ALL_LDFLAGS = -Wl,-z,relro,-z,now $(LDFLAGS)
+ifeq ($(WERROR),1)
+ALL_CFLAGS += -Werror
+endif
+
+HELPER_LIBS = $(shell $(PKG_CONFIG) --libs libconfig libcap libseccomp)
+PAM_LIBS    = $(shell $(PKG_CONFIG) --libs pam)
+CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
+
+# Pure logic, shared with the unit tests.
+PURE_OBJS   = helper/config.o helper/names.o helper/idmap.o
+HELPER_OBJS = $(PURE_OBJS) helper/main.o helper/log.o helper/fsutil.o helper/state.o \
+              helper/cgroup.o helper/cgroup-v1.o helper/cgroup-v2.o helper/container.o \
+              helper/rootfs.o helper/supervisor.o helper/reply.o
+PAM_OBJS    = pam_module/pam_warren.o pam_module/spawn.o pam_module/join.o helper/fsutil.o
+UNIT_TESTS  = tests/unit/test_config tests/unit/test_names tests/unit/test_idmap
+
+BINS = warren-helper warren-init warren-refuse pam_warren.so
+
+all: $(BINS)
+
+%.o: %.c $(wildcard helper/*.h pam_module/*.h)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+warren-helper: $(HELPER_OBJS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(HELPER_LIBS)
+
+# pid 1 of every container runs inside the image, which has none of our libraries.
+warren-init: helper/init.o
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -static -o $@ $^
+
+warren-refuse: helper/refuse.o
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^
+
+pam_warren.so: $(PAM_OBJS) pam_module/module.map
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -shared -Wl,-z,defs \
+		-Wl,--version-script=pam_module/module.map -o $@ $(PAM_OBJS) $(PAM_LIBS)
+
+tests/unit/test_%: tests/unit/test_%.c $(PURE_OBJS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(PURE_OBJS) $(HELPER_LIBS) $(CMOCKA_LIBS)
+
+# Unit tests: no root, seconds.
+check: $(UNIT_TESTS)
+	@tests/run.sh unit
+
+# Everything this machine supports (root): unit, helper integration, end-to-end sshd logins.
+test: all $(UNIT_TESTS)
+	@tests/run.sh all
+
+install: all
+	install -d $(DESTDIR)$(PAMDIR) $(DESTDIR)$(LIBEXECDIR)/warren $(DESTDIR)$(SYSCONFDIR)/warren \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 pam_warren.so $(DESTDIR)$(PAMDIR)/pam_warren.so
+	install -m 0755 warren-helper warren-init warren-refuse helper/warren-mkimage $(DESTDIR)$(LIBEXECDIR)/warren/
+	install -m 0644 conf/warren.conf $(DESTDIR)$(SYSCONFDIR)/warren/warren.conf.example
+	install -m 0644 conf/warren.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 conf/pam_warren.8 conf/warren-helper.8 $(DESTDIR)$(MANDIR)/man8/
+
+uninstall:
+	rm -f $(DESTDIR)$(PAMDIR)/pam_warren.so $(DESTDIR)$(SYSCONFDIR)/warren/warren.conf.example \
+		$(DESTDIR)$(MANDIR)/man5/warren.conf.5 $(DESTDIR)$(MANDIR)/man8/pam_warren.8 \
+		$(DESTDIR)$(MANDIR)/man8/warren-helper.8
+	rm -rf $(DESTDIR)$(LIBEXECDIR)/warren
+
+clean:
+	rm -f $(BINS) helper/*.o pam_module/*.o $(UNIT_TESTS)
+
+.PHONY: all check test install uninstall clean

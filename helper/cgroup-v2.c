@@ -1,0 +1,83 @@
+/* cgroup-v2.c - controllers on the unified hierarchy (pure v2 hosts, or the v2 half of
+ * a hybrid one at /sys/fs/cgroup/unified). */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "cleanup.h"
+#include "fsutil.h"
+
+static const char *v2_root(void)
+{
+	static const char *const candidates[] = { CGROUP_ROOT, CGROUP_ROOT "/unified" };
+	struct statfs sfs;
+
+	for (size_t i = 0; i < ELEMENTSOF(candidates); i++)
+		if (statfs(candidates[i], &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC)
+			return candidates[i];
+	return NULL;
+}
+
+static int v2_locate(const char *controller, const char *user, char *buf, size_t len)
+{
+	const char *root = v2_root();
+	char path[128];
+
+	if (!root)
+		return -ENOENT;
+	snprintf(path, sizeof(path), "%s/cgroup.controllers", root);
+	if (cgroup_file_lists(path, controller) != 1)
+		return -ENOENT;
+	snprintf(buf, len, "%s/" WARREN_CGROUP "/%s", root, user);
+	return 0;
+}
+
+/* Let children of DIR use CONTROLLER (v2 delegates top-down); a no-op if it already is. */
+static int v2_enable(const char *dir, const char *controller)
+{
+	char path[300], op[64];
+
+	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", dir);
+	if (cgroup_file_lists(path, controller) == 1)
+		return 0;
+	snprintf(op, sizeof(op), "+%s", controller);
+	return write_file(path, op);
+}
+
+static int v2_create(const char *dir, const char *controller)
+{
+	const char *root = v2_root();
+	char parent[256];
+	int fd, r;
+
+	if (!root)
+		return -ENOENT;
+	snprintf(parent, sizeof(parent), "%s/" WARREN_CGROUP, root);
+	r = v2_enable(root, controller);
+	if (r < 0)
+		return r;
+	fd = mkdir_owned(AT_FDCWD, parent, 0755, 0, 0);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	r = v2_enable(parent, controller);
+	if (r < 0)
+		return r;
+	fd = mkdir_owned(AT_FDCWD, dir, 0755, 0, 0);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+const struct cgroup_ops cgroup_v2_ops = {
+	.name = "v2",
+	.locate = v2_locate,
+	.create = v2_create,
+};

@@ -1,0 +1,159 @@
+/* cgroup.c - find, create, join, count and remove a user's cgroups (see cgroup.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "cleanup.h"
+#include "fsutil.h"
+
+/* The controllers a container is placed under.  pids is required: its hierarchical
+ * pids.current is how the supervisor sees that no session or process is left. */
+static const char *const controllers[] = { "pids" };
+
+int cgroup_file_lists(const char *path, const char *name)
+{
+	char buf[1024], *save = NULL;
+	int r = read_file(path, buf, sizeof(buf));
+
+	if (r < 0)
+		return r;
+	for (char *tok = strtok_r(buf, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save))
+		if (!strcmp(tok, name))
+			return 1;
+	return 0;
+}
+
+int cgroup_resolve(const char *user, struct cgroup_set *ret)
+{
+	struct cgroup_set cg = { .counter = -1 };
+
+	for (size_t i = 0; i < ELEMENTSOF(controllers); i++) {
+		const struct cgroup_ops *ops = &cgroup_v1_ops;
+		int r = ops->locate(controllers[i], user, cg.dirs[cg.n], sizeof(cg.dirs[0]));
+
+		if (r == -ENOENT) {
+			ops = &cgroup_v2_ops;
+			r = ops->locate(controllers[i], user, cg.dirs[cg.n], sizeof(cg.dirs[0]));
+		}
+		if (r < 0)
+			return r;
+		/* On v2 all controllers share one directory: list it once. */
+		for (int j = 0; j < cg.n; j++)
+			if (!strcmp(cg.dirs[j], cg.dirs[cg.n]))
+				goto next;
+		cg.ops[cg.n] = ops;
+		cg.controllers[cg.n] = controllers[i];
+		if (!strcmp(controllers[i], "pids"))
+			cg.counter = cg.n;
+		cg.n++;
+next:;
+	}
+	if (cg.counter < 0)
+		return -ENOENT;
+	*ret = cg;
+	return 0;
+}
+
+int cgroup_create(const struct cgroup_set *cg)
+{
+	for (int i = 0; i < cg->n; i++) {
+		int r = cg->ops[i]->create(cg->dirs[i], cg->controllers[i]);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int cgroup_attach(const struct cgroup_set *cg, pid_t pid)
+{
+	char path[300], buf[32];
+
+	snprintf(buf, sizeof(buf), "%d", pid);
+	for (int i = 0; i < cg->n; i++) {
+		int r;
+
+		snprintf(path, sizeof(path), "%s/cgroup.procs", cg->dirs[i]);
+		r = write_file(path, buf);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int cgroup_task_count(const struct cgroup_set *cg, long *ret)
+{
+	char path[300], buf[64], *end;
+	long n;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/pids.current", cg->dirs[cg->counter]);
+	r = read_file(path, buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	errno = 0;
+	n = strtol(buf, &end, 10);
+	if (errno || end == buf || n < 0)
+		return -EBADMSG;
+	*ret = n;
+	return 0;
+}
+
+/* rmdir PARENT/NAME after its sub-cgroups; cgroupfs holds no symlinks or files to
+ * delete, and DEPTH bounds what a container may have built below its own cgroup. */
+static int rmdir_tree(int parent, const char *name, int depth)
+{
+	_cleanup_close_ int fd = -EBADF;
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *e;
+
+	if (depth > 32)
+		return -ELOOP;
+	fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	d = fdopendir(fd);
+	if (!d)
+		return -errno;
+	fd = -EBADF; /* owned by d now */
+	while ((e = readdir(d))) {
+		int r;
+
+		if (e->d_type != DT_DIR || !strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		r = rmdir_tree(dirfd(d), e->d_name, depth + 1);
+		if (r < 0)
+			return r;
+	}
+	if (unlinkat(parent, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+int cgroup_destroy(const struct cgroup_set *cg)
+{
+	int ret = 0;
+
+	for (int i = 0; i < cg->n; i++) {
+		/* A killed container's tasks leave the cgroup a moment after they die. */
+		for (int tries = 0; tries < 100; tries++) {
+			int r = rmdir_tree(AT_FDCWD, cg->dirs[i], 0);
+
+			if (r != -EBUSY) {
+				if (r < 0 && ret == 0)
+					ret = r;
+				break;
+			}
+			usleep(20 * 1000);
+			if (tries == 99 && ret == 0)
+				ret = r;
+		}
+	}
+	return ret;
+}

@@ -1,0 +1,665 @@
+/* config.c - read warren.conf (libconfig) into a validated struct warren_config (DESIGN §4, §5.7). */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libconfig.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "cleanup.h"
+#include "config.h"
+#include "names.h"
+
+/* A config file is a few hundred bytes; anything near this is not one. */
+#define CONFIG_MAX_SIZE (1024 * 1024)
+/* PATH_MAX: the kernel refuses longer paths anyway, and overlayfs options must fit a page. */
+#define CONFIG_PATH_MAX 4096
+/* Untrusted values in messages are escaped and cut to this many bytes. */
+#define QUOTE_MAX 40
+#define QUOTE_SIZE (QUOTE_MAX * 4 + 8)
+#define KEY_SIZE 128
+
+/* Validation state for one file.  The first error is the one the admin sees;
+ * policy_ok says whether who-is-jailed is still known despite it (fail closed). */
+struct parse_ctx {
+	const char *text; /* the file's text, for the integer literal check */
+	struct warren_config *c;
+	struct config_error *err;
+	int rc;
+	bool policy_ok;
+};
+
+struct key;
+typedef int (*key_check_fn)(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+			    const char *key);
+
+/* One known setting.  A new setting is a row here plus a field in struct warren_config. */
+struct key {
+	const char *name;
+	key_check_fn check;
+	size_t offset;          /* of its field in struct warren_config */
+	long long min, max;     /* integers: the accepted range */
+	const char *unit;       /* integers: what the number counts */
+	const char *noun;       /* name lists: "group" or "user" */
+	const char *example;    /* a correct line, quoted in messages */
+	bool policy;            /* decides who is jailed: an error here loses the policy */
+	const struct key *sub;  /* groups: the settings allowed inside */
+	size_t n_sub;
+};
+
+static int check_path(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+		      const char *key);
+static int check_names(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+		       const char *key);
+static int check_integer(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+			 const char *key);
+static int check_group(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+		       const char *key);
+
+#define FIELD(f) offsetof(struct warren_config, f)
+
+static const struct key defaults_keys[] = {
+	{ .name = "idle_timeout", .check = check_integer, .offset = FIELD(idle_timeout),
+	  .min = 1, .max = 604800, .unit = "seconds",
+	  .example = "defaults = { idle_timeout = 300; };" },
+};
+
+static const struct key top_keys[] = {
+	{ .name = "image", .check = check_path, .offset = FIELD(image),
+	  .example = "image = \"/var/lib/warren/images/default\";" },
+	{ .name = "state_dir", .check = check_path, .offset = FIELD(state_dir),
+	  .example = "state_dir = \"/var/lib/warren\";" },
+	{ .name = "jail_groups", .check = check_names, .offset = FIELD(jail_groups),
+	  .noun = "group", .example = "jail_groups = [ \"warren\" ];", .policy = true },
+	{ .name = "exempt_users", .check = check_names, .offset = FIELD(exempt_users),
+	  .noun = "user", .example = "exempt_users = [ \"root\" ];", .policy = true },
+	{ .name = "defaults", .check = check_group, .example = "defaults = { idle_timeout = 300; };",
+	  .sub = defaults_keys, .n_sub = ELEMENTSOF(defaults_keys) },
+};
+
+static void strv_free(char **l)
+{
+	char **p;
+
+	for (p = l; p && *p; p++)
+		free(*p);
+	free(l);
+}
+
+static void strv_freep(char ***l)
+{
+	strv_free(*l);
+}
+
+bool strv_contains(char *const *list, const char *name)
+{
+	for (; list && *list; list++)
+		if (strcmp(*list, name) == 0)
+			return true;
+	return false;
+}
+
+static char **strv_new1(const char *s)
+{
+	char **l = calloc(2, sizeof(char *));
+
+	if (l && !(l[0] = strdup(s))) {
+		free(l);
+		return NULL;
+	}
+	return l;
+}
+
+void config_free(struct warren_config *c)
+{
+	if (!c)
+		return;
+	free(c->path);
+	free(c->image);
+	free(c->state_dir);
+	strv_free(c->jail_groups);
+	strv_free(c->exempt_users);
+	free(c);
+}
+
+/* The documented defaults (conf/warren.conf, warren.conf(5)). */
+static struct warren_config *config_new_default(const char *path)
+{
+	struct warren_config *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->path = strdup(path);
+	c->image = strdup("/var/lib/warren/images/default");
+	c->state_dir = strdup("/var/lib/warren");
+	c->jail_groups = strv_new1("warren");
+	c->exempt_users = strv_new1("root");
+	c->idle_timeout = 300;
+	if (!c->path || !c->image || !c->state_dir || !c->jail_groups || !c->exempt_users) {
+		config_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* S as a C string literal: a value with a newline must not split a log line. */
+static const char *quote(const char *s, char buf[QUOTE_SIZE])
+{
+	size_t i, o = 0;
+
+	buf[o++] = '"';
+	for (i = 0; s[i] && i < QUOTE_MAX; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch == '"' || ch == '\\')
+			o += (size_t)snprintf(buf + o, QUOTE_SIZE - o, "\\%c", ch);
+		else if (ch < 0x20 || ch >= 0x7f)
+			o += (size_t)snprintf(buf + o, QUOTE_SIZE - o, "\\x%02x", ch);
+		else
+			buf[o++] = (char)ch;
+	}
+	buf[o++] = '"';
+	if (s[i])
+		o += (size_t)snprintf(buf + o, QUOTE_SIZE - o, "...");
+	buf[o] = '\0';
+	return buf;
+}
+
+static void error_reset(struct config_error *err, const char *file)
+{
+	snprintf(err->file, sizeof(err->file), "%s", file);
+	err->line = 0;
+	err->msg[0] = '\0';
+}
+
+__attribute__((format(printf, 3, 4))) static int error_set(struct config_error *err, int line,
+							  const char *fmt, ...)
+{
+	va_list ap;
+
+	err->line = line;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* Record an error about setting S unless an earlier one is already recorded. */
+__attribute__((format(printf, 4, 5))) static int key_error(struct parse_ctx *ctx, int rc,
+							  const config_setting_t *s,
+							  const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ctx->rc < 0)
+		return rc;
+	ctx->rc = rc;
+	ctx->err->line = s ? (int)config_setting_source_line(s) : 0;
+	va_start(ap, fmt);
+	vsnprintf(ctx->err->msg, sizeof(ctx->err->msg), fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+static const char *type_name(const config_setting_t *s)
+{
+	switch (config_setting_type(s)) {
+	case CONFIG_TYPE_GROUP:
+		return "a group";
+	case CONFIG_TYPE_INT:
+	case CONFIG_TYPE_INT64:
+		return "an integer";
+	case CONFIG_TYPE_FLOAT:
+		return "a floating-point number";
+	case CONFIG_TYPE_STRING:
+		return "a string";
+	case CONFIG_TYPE_BOOL:
+		return "a boolean";
+	case CONFIG_TYPE_ARRAY:
+		return "an array";
+	case CONFIG_TYPE_LIST:
+		return "a list";
+	default:
+		return "something else";
+	}
+}
+
+/* What is wrong with PATH as a directory warren mounts from, or NULL if nothing. */
+static const char *path_problem(const char *path)
+{
+	const char *p;
+
+	if (!*path)
+		return "is empty";
+	if (path[0] != '/')
+		return "is not an absolute path";
+	if (strlen(path) >= CONFIG_PATH_MAX)
+		return "is too long (4096 bytes or more)";
+	/* ',' and ':' separate overlayfs mount options and lower layers; '\\' escapes them. */
+	if (strpbrk(path, ",:\\"))
+		return "contains ',', ':' or '\\' (separators in overlayfs mount options)";
+	for (p = path; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return "contains a control character such as a newline";
+	if (strcmp(path, "/") == 0)
+		return "is the root directory itself";
+	if (strstr(path, "//") || path[strlen(path) - 1] == '/')
+		return "has an empty component ('//' or a trailing '/')";
+	for (p = path; p; p = strchr(p + 1, '/')) {
+		size_t len = strcspn(p + 1, "/");
+
+		if ((len == 1 && p[1] == '.') || (len == 2 && p[1] == '.' && p[2] == '.'))
+			return "has a '.' or '..' component";
+	}
+	return NULL;
+}
+
+static int check_path(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+		      const char *key)
+{
+	char **field = (char **)((char *)ctx->c + k->offset);
+	char q[QUOTE_SIZE];
+	const char *v, *why;
+	char *copy;
+
+	if (config_setting_type(s) != CONFIG_TYPE_STRING)
+		return key_error(ctx, -EINVAL, s,
+				 "%s: must be a string (an absolute path), not %s; expected e.g. %s",
+				 key, type_name(s), k->example);
+	v = config_setting_get_string(s);
+	why = path_problem(v);
+	if (why)
+		return key_error(ctx, -EINVAL, s, "%s: %s %s; expected an absolute path, e.g. %s",
+				 key, quote(v, q), why, k->example);
+	copy = strdup(v);
+	if (!copy)
+		return key_error(ctx, -ENOMEM, s, "%s: out of memory", key);
+	free(*field);
+	*field = copy;
+	return 0;
+}
+
+/* Check element I of a name list; 0 if it may be added to LIST. */
+static int check_name_elem(struct parse_ctx *ctx, const struct key *k, const char *key, int i,
+			   config_setting_t *e, char **list)
+{
+	char q[QUOTE_SIZE];
+	const char *v;
+
+	if (config_setting_type(e) != CONFIG_TYPE_STRING)
+		return key_error(ctx, -EINVAL, e, "%s[%d]: must be a string (a %s name), not %s; expected e.g. %s",
+				 key, i, k->noun, type_name(e), k->example);
+	v = config_setting_get_string(e);
+	if (!name_is_valid(v))
+		return key_error(ctx, -EINVAL, e,
+				 "%s[%d]: %s is not a valid %s name; expected 1 to 32 characters: "
+				 "a letter or '_', then letters, digits, '_', '.' or '-'",
+				 key, i, quote(v, q), k->noun);
+	if (strv_contains(list, v))
+		return key_error(ctx, -EINVAL, e, "%s[%d]: %s is listed twice; expected each %s once",
+				 key, i, quote(v, q), k->noun);
+	return 0;
+}
+
+static int check_names(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+		       const char *key)
+{
+	char ***field = (char ***)((char *)ctx->c + k->offset);
+	_cleanup_(strv_freep) char **list = NULL;
+	int i, n, r;
+
+	if (config_setting_type(s) != CONFIG_TYPE_ARRAY && config_setting_type(s) != CONFIG_TYPE_LIST)
+		return key_error(ctx, -EINVAL, s, "%s: must be an array of %s names, not %s; expected e.g. %s",
+				 key, k->noun, type_name(s), k->example);
+	n = config_setting_length(s);
+	list = calloc((size_t)n + 1, sizeof(char *));
+	if (!list)
+		return key_error(ctx, -ENOMEM, s, "%s: out of memory", key);
+	for (i = 0; i < n; i++) {
+		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+
+		r = check_name_elem(ctx, k, key, i, e, list);
+		if (r < 0)
+			return r;
+		list[i] = strdup(config_setting_get_string(e));
+		if (!list[i])
+			return key_error(ctx, -ENOMEM, s, "%s: out of memory", key);
+	}
+	strv_free(*field);
+	*field = TAKE_PTR(list);
+	return 0;
+}
+
+/* libconfig 1.5 reads a decimal integer without an 'L' suffix with atoi(), so that
+ * 4294967596 silently becomes 300.  Find S's literal on its line in the text and tell
+ * whether it differs from the value libconfig stored.  If the literal cannot be found
+ * (value on another line), trust libconfig: this is a safety net, not the parser. */
+static bool int_literal_mangled(const char *text, const config_setting_t *s, long long v)
+{
+	const char *name = config_setting_name(s), *p = text, *eol;
+	size_t nlen = strlen(name);
+	int line;
+
+	for (line = 1; line < (int)config_setting_source_line(s); line++) {
+		p = strchr(p, '\n');
+		if (!p)
+			return false;
+		p++;
+	}
+	eol = strchrnul(p, '\n');
+	for (p = strstr(p, name); p && p < eol; p = strstr(p + 1, name)) {
+		const char *q = p + nlen;
+		char *end;
+		long long lit;
+
+		if (p > text && (isalnum((unsigned char)p[-1]) || strchr("_-*", p[-1])))
+			continue;
+		q += strspn(q, " \t");
+		if (*q != '=' && *q != ':')
+			continue;
+		q += 1 + strspn(q + 1, " \t");
+		/* libconfig reads "0300" as decimal, so only "0x" switches the base. */
+		errno = 0;
+		lit = strtoll(q, &end, strncasecmp(q, "0x", 2) == 0 ? 16 : 10);
+		if (end != q)
+			return errno == ERANGE || lit != v;
+	}
+	return false;
+}
+
+static int check_integer(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+			 const char *key)
+{
+	unsigned *field = (unsigned *)(void *)((char *)ctx->c + k->offset);
+	long long v;
+
+	if (config_setting_type(s) != CONFIG_TYPE_INT && config_setting_type(s) != CONFIG_TYPE_INT64)
+		return key_error(ctx, -EINVAL, s, "%s: must be an integer (%s), not %s; expected e.g. %s",
+				 key, k->unit, type_name(s), k->example);
+	v = config_setting_get_int64(s);
+	if (config_setting_type(s) == CONFIG_TYPE_INT && int_literal_mangled(ctx->text, s, v))
+		return key_error(ctx, -EINVAL, s,
+				 "%s: the number is out of range; expected an integer from %lld to %lld (%s)",
+				 key, k->min, k->max, k->unit);
+	if (v < k->min || v > k->max)
+		return key_error(ctx, -EINVAL, s,
+				 "%s: %lld is out of range; expected an integer from %lld to %lld (%s)",
+				 key, v, k->min, k->max, k->unit);
+	*field = (unsigned)v;
+	return 0;
+}
+
+static void check_settings(struct parse_ctx *ctx, config_setting_t *group, const char *prefix,
+			   const struct key *keys, size_t n_keys);
+
+static int check_group(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+		       const char *key)
+{
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
+		return key_error(ctx, -EINVAL, s, "%s: must be a group, not %s; expected e.g. %s", key,
+				 type_name(s), k->example);
+	check_settings(ctx, s, key, k->sub, k->n_sub);
+	return 0;
+}
+
+static int unknown_key(struct parse_ctx *ctx, const config_setting_t *s, const char *key,
+		       const struct key *keys, size_t n_keys)
+{
+	char known[256] = "";
+	size_t i, o = 0;
+
+	for (i = 0; i < n_keys && o < sizeof(known); i++)
+		o += (size_t)snprintf(known + o, sizeof(known) - o, "%s%s", i ? ", " : "",
+				      keys[i].name);
+	return key_error(ctx, -EINVAL, s, "%s: unknown setting; expected one of: %s", key, known);
+}
+
+/* Check every setting in GROUP against KEYS, in file order, so the first error reported
+ * is the first in the file; keep going so the policy keys are read even after one. */
+static void check_settings(struct parse_ctx *ctx, config_setting_t *group, const char *prefix,
+			   const struct key *keys, size_t n_keys)
+{
+	int i, n = config_setting_length(group);
+
+	for (i = 0; i < n; i++) {
+		config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
+		const char *name = config_setting_name(s);
+		const struct key *k = NULL;
+		char key[KEY_SIZE];
+		size_t j;
+
+		snprintf(key, sizeof(key), "%s%s%s", prefix ? prefix : "", prefix ? "." : "", name);
+		for (j = 0; j < n_keys && !k; j++)
+			if (strcmp(keys[j].name, name) == 0)
+				k = &keys[j];
+		if (!k) {
+			unknown_key(ctx, s, key, keys, n_keys);
+			/* An unknown top-level key may be a misspelt jail_groups: the
+			 * default in its place would jail the wrong people. */
+			if (!prefix)
+				ctx->policy_ok = false;
+		} else if (k->check(ctx, k, s, key) < 0 && k->policy) {
+			ctx->policy_ok = false;
+		}
+	}
+}
+
+/* libconfig follows @include to any path, and an included file escapes the ownership
+ * check; so refuse the directive (libconfig recognises it only at a line's start). */
+static int include_line(const char *text)
+{
+	const char *p;
+	int line = 1;
+
+	for (p = text; *p; line++) {
+		p += strspn(p, " \t\r\f\v");
+		if (strncmp(p, "@include", 8) == 0)
+			return line;
+		p = strchrnul(p, '\n');
+		if (*p)
+			p++;
+	}
+	return 0;
+}
+
+static int syntax_error(const config_t *lc, struct config_error *err)
+{
+	const char *text = config_error_text(lc) ? config_error_text(lc) : "unknown error";
+	const char *hint = "NAME = VALUE; settings, strings in double quotes, arrays in [ ]"
+			   " (look at this line and the end of the one before)";
+
+	if (strstr(text, "duplicate"))
+		hint = "each setting at most once";
+	else if (strstr(text, "mismatched"))
+		hint = "all elements of an array [ ] of one type, e.g. all strings";
+	return error_set(err, config_error_line(lc), "libconfig: %s; expected %s", text, hint);
+}
+
+/* Parse TEXT into CTX->c; -EINVAL and *SYNTAX_OK = false if libconfig cannot read it. */
+static int config_check_text(struct parse_ctx *ctx, bool *syntax_ok)
+{
+	config_t lc;
+	int r = 0;
+
+	config_init(&lc);
+	*syntax_ok = config_read_string(&lc, ctx->text) == CONFIG_TRUE;
+	if (!*syntax_ok)
+		r = syntax_error(&lc, ctx->err);
+	else
+		check_settings(ctx, config_root_setting(&lc), NULL, top_keys, ELEMENTSOF(top_keys));
+	config_destroy(&lc);
+	return r < 0 ? r : ctx->rc;
+}
+
+int config_parse_string(const char *text, const char *name, struct warren_config **ret,
+			struct warren_config **ret_policy, struct config_error *err)
+{
+	_cleanup_(config_freep) struct warren_config *c = NULL;
+	struct config_error dummy;
+	struct parse_ctx ctx;
+	bool syntax_ok;
+	int line, r;
+
+	if (!err)
+		err = &dummy;
+	error_reset(err, name);
+	if (ret_policy)
+		*ret_policy = NULL;
+
+	line = include_line(text);
+	if (line > 0)
+		return error_set(err, line, "@include: not allowed; expected every setting in this one "
+				 "file (an included file would escape the ownership check)");
+	c = config_new_default(name);
+	if (!c) {
+		error_set(err, 0, "out of memory");
+		return -ENOMEM;
+	}
+	ctx = (struct parse_ctx){ .text = text, .c = c, .err = err, .policy_ok = true };
+	r = config_check_text(&ctx, &syntax_ok);
+	if (r < 0) {
+		if (syntax_ok && ctx.policy_ok && ret_policy)
+			*ret_policy = TAKE_PTR(c);
+		return r;
+	}
+	*ret = TAKE_PTR(c);
+	return 0;
+}
+
+/* Open PATH itself, never what a symlink there points at; O_NONBLOCK so that a FIFO
+ * planted there cannot hang every login (it is refused by the checks after fstat). */
+static int config_file_open(const char *path, struct config_error *err)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	int e = errno;
+
+	if (fd >= 0)
+		return fd;
+	if (e == ENOENT) {
+		error_set(err, 0, "does not exist; expected the warren configuration here; fix: "
+			  "copy %s/warren/warren.conf.example to %s and review it", SYSCONFDIR, path);
+		return -ENOENT;
+	}
+	if (e == ELOOP) {
+		error_set(err, 0, "is a symbolic link; expected a regular file owned by root; "
+			  "fix: replace the link with the file it points to");
+		return -ELOOP;
+	}
+	error_set(err, 0, "cannot be opened: %s; expected a file root can read", strerror(e));
+	return -e;
+}
+
+/* DESIGN §4: whoever can write the config decides who is jailed and how. */
+static int config_file_check(int fd, const char *path, size_t *ret_size, struct config_error *err)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+
+		error_set(err, 0, "cannot be inspected: %s", strerror(e));
+		return -e;
+	}
+	if (!S_ISREG(st.st_mode))
+		return error_set(err, 0, "is not a regular file; expected a regular file owned by root");
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		error_set(err, 0, "is writable by group or others (mode %04o); fix: chmod go-w %s",
+			  (unsigned)(st.st_mode & 07777), path);
+		return -EPERM;
+	}
+	if (st.st_uid != 0) {
+		error_set(err, 0, "owned by uid %u, must be owned by root; fix: chown root:root %s",
+			  (unsigned)st.st_uid, path);
+		return -EPERM;
+	}
+	if (st.st_size > CONFIG_MAX_SIZE) {
+		error_set(err, 0, "is %lld bytes; expected a config file of at most %d bytes",
+			  (long long)st.st_size, CONFIG_MAX_SIZE);
+		return -EFBIG;
+	}
+	*ret_size = (size_t)st.st_size;
+	return 0;
+}
+
+/* Read the whole file from FD (SIZE bytes per fstat) into a NUL-terminated string. */
+static int config_file_read(int fd, size_t size, char **ret, struct config_error *err)
+{
+	_cleanup_free_ char *text = malloc(size + 2);
+	size_t got = 0;
+
+	if (!text) {
+		error_set(err, 0, "out of memory");
+		return -ENOMEM;
+	}
+	/* Read one byte more than fstat said, to notice a file being rewritten. */
+	while (got < size + 1) {
+		ssize_t n = read(fd, text + got, size + 1 - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			error_set(err, 0, "cannot be read: %s", strerror(e));
+			return -e;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got != size) {
+		error_set(err, 0, "changed while being read; expected a file that is replaced "
+			  "atomically (write a new file, then rename it)");
+		return -EAGAIN;
+	}
+	text[got] = '\0';
+	if (strlen(text) != got)
+		return error_set(err, 0, "contains a NUL byte; expected a text file");
+	*ret = TAKE_PTR(text);
+	return 0;
+}
+
+int config_load(const char *path, struct warren_config **ret, struct warren_config **ret_policy,
+		struct config_error *err)
+{
+	_cleanup_close_ int fd = -EBADF;
+	_cleanup_free_ char *text = NULL;
+	struct config_error dummy;
+	size_t size = 0;
+	int r;
+
+	if (!err)
+		err = &dummy;
+	error_reset(err, path);
+	if (ret_policy)
+		*ret_policy = NULL;
+
+	fd = config_file_open(path, err);
+	if (fd < 0)
+		return fd;
+	r = config_file_check(fd, path, &size, err);
+	if (r < 0)
+		return r;
+	/* Parse what was read through the checked fd, never PATH again (a rename between
+	 * check and use would swap the file), and in memory, because the @include and
+	 * integer checks need the text. */
+	r = config_file_read(fd, size, &text, err);
+	if (r < 0)
+		return r;
+	return config_parse_string(text, path, ret, ret_policy, err);
+}
+
+void config_error_format(const struct config_error *err, char *buf, size_t len)
+{
+	if (!buf || len == 0)
+		return;
+	if (err->line > 0)
+		snprintf(buf, len, "%s:%d: %s", err->file, err->line, err->msg);
+	else
+		snprintf(buf, len, "%s: %s", err->file, err->msg);
+}

@@ -1,0 +1,52 @@
+/* config.h - /etc/warren/warren.conf (libconfig) -> a validated struct, no side effects. */
+#ifndef WARREN_CONFIG_H
+#define WARREN_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define WARREN_DEFAULT_CONFIG SYSCONFDIR "/warren/warren.conf"
+
+struct warren_config {
+	char *path;            /* the file it was read from, for messages */
+	char *image;           /* shared base rootfs, read-only lower layer */
+	char *state_dir;       /* users/NAME/{root,home,work} live here */
+	char **jail_groups;    /* NULL-terminated; members are jailed */
+	char **exempt_users;   /* NULL-terminated; never jailed */
+	unsigned idle_timeout; /* seconds without session or process -> stop */
+};
+
+/* One error, as an admin needs it: where, and what is expected instead. */
+struct config_error {
+	char file[256];
+	int line;       /* 0 when the error is about the file as a whole */
+	char msg[512];  /* "KEY: what is wrong; expected FORM" */
+};
+
+/* Read and validate PATH.  Refuses a file that is not owned by root or is writable
+ * by group or other (DESIGN §4, §5.7).  On success *ret is set and 0 returned.
+ * On failure a negative errno-style code is returned, *err filled, and
+ * *ret_policy is set (non-NULL) only if jail_groups and exempt_users themselves were
+ * readable and valid, so that the caller can still tell who is jailed and refuse
+ * exactly those logins (fail closed); otherwise *ret_policy is NULL and the caller
+ * must refuse every non-root login it would decide on. */
+int config_load(const char *path, struct warren_config **ret, struct warren_config **ret_policy,
+		struct config_error *err);
+
+/* The same, from a string (unit tests; no ownership check).  NAME stands for the file. */
+int config_parse_string(const char *text, const char *name, struct warren_config **ret,
+			struct warren_config **ret_policy, struct config_error *err);
+
+void config_free(struct warren_config *c);
+static inline void config_freep(struct warren_config **c)
+{
+	config_free(*c);
+}
+
+/* "FILE:LINE: MSG" (or "FILE: MSG" for line 0) into BUF. */
+void config_error_format(const struct config_error *err, char *buf, size_t len);
+
+/* Is NAME in the NULL-terminated LIST? */
+bool strv_contains(char *const *list, const char *name);
+
+#endif

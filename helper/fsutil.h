@@ -1,0 +1,31 @@
+/* fsutil.h - fd-relative file operations that never follow a symlink (DESIGN §5.2). */
+#ifndef WARREN_FSUTIL_H
+#define WARREN_FSUTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* openat2(dirfd, rel, flags | O_CLOEXEC) with RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+ * RESOLVE_NO_MAGICLINKS: REL may not leave DIRFD nor pass through any symlink. */
+int open_beneath(int dirfd, const char *rel, int flags);
+
+/* Make (or find) directory NAME in DIRFD, owned UID:GID with MODE, and return an
+ * O_DIRECTORY fd of it.  Ownership and mode are applied through the fd, so a
+ * symlink or a non-directory in its place is refused, never followed. */
+int mkdir_owned(int dirfd, const char *name, mode_t mode, uid_t uid, gid_t gid);
+
+/* Walk PATH (absolute or relative) below ROOTFD one component at a time with
+ * O_NOFOLLOW, creating missing directories with MODE; return an O_PATH fd of it. */
+int mkdir_p_beneath(int rootfd, const char *path, mode_t mode);
+
+int write_all(int fd, const void *buf, size_t len);
+/* Write TEXT to an existing file at PATH (kernel files: /proc, cgroupfs). */
+int write_file(const char *path, const char *text);
+/* Read at most LEN-1 bytes of PATH into BUF, NUL-terminated; returns the length. */
+int read_file(const char *path, char *buf, size_t len);
+
+/* "/proc/self/fd/N": how a process names a directory it holds but may not reach by path. */
+#define FD_PATH_MAX 32
+const char *fd_path(int fd, char buf[FD_PATH_MAX]);
+
+#endif

@@ -1,0 +1,31 @@
+/* idmap.h - the container's UID/GID maps (DESIGN §3): pure computation, plus the write. */
+#ifndef WARREN_IDMAP_H
+#define WARREN_IDMAP_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* A subordinate range from /etc/subuid or /etc/subgid. */
+struct subid_range {
+	unsigned long start;
+	unsigned long count;
+};
+
+/* IDs 0..WARREN_ID_SPAN-1 exist inside every container. */
+#define WARREN_ID_SPAN 65536UL
+
+/* Find USER's (or its numeric ID's) first range with count >= WARREN_ID_SPAN in TEXT, the
+ * contents of an /etc/subuid-format file ("name:start:count" lines, '#' comments).
+ * 0 and *ret on success; -ENOENT if there is none; -ERANGE if a range is too small
+ * or would overflow 32 bits (no range is used then). */
+int subid_find(const char *text, const char *user, unsigned long id, struct subid_range *ret);
+
+/* Format the map for a user with host ID ID and subordinate range R:
+ *   inside 0..id-1          -> R.start..            (nobody's on the host)
+ *   inside id               -> host id              (identity: the user's files stay theirs)
+ *   inside id+1..SPAN-1     -> R.start+id+1..
+ * For id >= SPAN: "0 R.start SPAN" and "id id 1".  Returns the length written,
+ * or -ENOSPC if BUF is too small, -EINVAL for a range smaller than SPAN. */
+int idmap_format(unsigned long id, const struct subid_range *r, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,54 @@
+/* log.c - helper logging to syslog (authpriv) and stderr. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "log.h"
+
+static char last_error[512];
+
+void log_open(const char *ident)
+{
+	openlog(ident, LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
+}
+
+static void log_emit(int prio, const char *text)
+{
+	syslog(prio, "%s", text);
+	fprintf(stderr, "%s\n", text);
+}
+
+int log_error_errno(int err, const char *fmt, ...)
+{
+	char text[sizeof(last_error)], full[sizeof(last_error) + 64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (err < 0)
+		snprintf(full, sizeof(full), "%s: %s", text, strerror(-err));
+	else
+		snprintf(full, sizeof(full), "%s", text);
+	memcpy(last_error, full, sizeof(last_error) - 1); /* kept short for the reply */
+	last_error[sizeof(last_error) - 1] = '\0';
+	log_emit(LOG_ERR, full);
+	return err;
+}
+
+void log_info(const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	log_emit(LOG_INFO, text);
+}
+
+const char *log_last_error(void)
+{
+	return last_error;
+}

@@ -1,0 +1,264 @@
+/* rootfs.c - the container's filesystem, built from inside its user namespace.
+ *
+ * Runs as the container's root (host: the user's subordinate range), so nothing done
+ * here carries host privilege; a user who controls their own upper layer can at most
+ * confuse their own container.  Mount targets are still resolved below the new root
+ * without following symlinks, so the tree is what the image and warren say it is.
+ * Recipe D of shared/research/kernel-plumbing: overlay mounted inside the userns with
+ * userxattr over the idmapped image, so no upper file is ever owned by host root.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "container.h"
+#include "fsutil.h"
+
+/* Mount onto ROOTFD/REL (created if missing, never through a symlink). */
+static int mount_below(int rootfd, const char *rel, const char *src, const char *fstype,
+		       unsigned long flags, const char *data)
+{
+	_cleanup_close_ int target = mkdir_p_beneath(rootfd, rel, 0755);
+	char p[FD_PATH_MAX];
+
+	if (target < 0)
+		return target;
+	if (mount(src, fd_path(target, p), fstype, flags, data) < 0)
+		return -errno;
+	return 0;
+}
+
+/* An overlay whose upper and work dirs are BUILD_STATE/UPPER and BUILD_STATE/work/UPPER.
+ * They are named by path, not fd: overlayfs only takes layers from the mounter's own
+ * mount namespace, and the build namespace bound them there for us. */
+static int overlay_mount(int rootfd, const char *rel, const char *lower, const char *upper)
+{
+	char opts[512];
+
+	snprintf(opts, sizeof(opts),
+		 "lowerdir=%s,upperdir=" BUILD_STATE "/%s,workdir=" BUILD_STATE "/work/%s,userxattr",
+		 lower, upper, upper);
+	if (rootfd < 0)
+		return mount("warren", BUILD_ROOT, "overlay", 0, opts) < 0 ? -errno : 0;
+	return mount_below(rootfd, rel, "warren", "overlay", 0, opts);
+}
+
+/* Bind host device node /dev/NAME onto an empty file in the container's /dev. */
+static int bind_device(int devfd, const char *name)
+{
+	char src[64], p[FD_PATH_MAX];
+	_cleanup_close_ int fd = openat(devfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return -errno;
+	snprintf(src, sizeof(src), "/dev/%s", name);
+	if (mount(src, fd_path(fd, p), NULL, MS_BIND, NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+static int dev_setup(int rootfd)
+{
+	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+	static const char *const links[][2] = {
+		{ "ptmx", "pts/ptmx" },     { "fd", "/proc/self/fd" },
+		{ "stdin", "/proc/self/fd/0" }, { "stdout", "/proc/self/fd/1" },
+		{ "stderr", "/proc/self/fd/2" },
+	};
+	_cleanup_close_ int devfd = -EBADF;
+	int r;
+
+	r = mount_below(rootfd, "dev", "warren-dev", "tmpfs", MS_NOSUID | MS_NOEXEC,
+			"mode=0755,size=256k");
+	if (r < 0)
+		return r;
+	devfd = open_beneath(rootfd, "dev", O_RDONLY | O_DIRECTORY);
+	if (devfd < 0)
+		return devfd;
+	for (size_t i = 0; i < ELEMENTSOF(nodes); i++)
+		if ((r = bind_device(devfd, nodes[i])) < 0)
+			return r;
+	for (size_t i = 0; i < ELEMENTSOF(links); i++)
+		if (symlinkat(links[i][1], devfd, links[i][0]) < 0)
+			return -errno;
+	/* The devpts instance the helper mounted on the host: sshd's monitor allocates
+	 * this container's ptys in it, so `tty` names a /dev/pts/N that exists here. */
+	r = mount_below(devfd, "pts", BUILD_PTS, NULL, MS_BIND, NULL);
+	if (r < 0)
+		return r;
+	return mount_below(devfd, "shm", "warren-shm", "tmpfs", MS_NOSUID | MS_NODEV,
+			   "mode=1777");
+}
+
+static int loopback_up(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	_cleanup_close_ int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (s < 0)
+		return -errno;
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		return -errno;
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		return -errno;
+	return 0;
+}
+
+/* The mounts that make a root filesystem a system: /proc, /dev, /tmp, /run, /sys. */
+static int system_mounts(int rootfd)
+{
+	int r;
+
+	if ((r = mount_below(rootfd, "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			     NULL)) < 0)
+		return r;
+	if ((r = dev_setup(rootfd)) < 0)
+		return r;
+	if ((r = mount_below(rootfd, "tmp", "warren-tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+			     "mode=1777")) < 0)
+		return r;
+	if ((r = mount_below(rootfd, "run", "warren-run", "tmpfs", MS_NOSUID | MS_NODEV,
+			     "mode=0755")) < 0)
+		return r;
+	return mount_below(rootfd, "sys", "sysfs", "sysfs",
+			   MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+}
+
+/* Does the file FD (at offset 0) have a line starting with "KEY:"? */
+static int file_has_entry(int fd, const char *key)
+{
+	char buf[1 << 16];
+	size_t klen = strlen(key);
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+		if (!strncmp(line, key, klen) && line[klen] == ':')
+			return 1;
+	return 0;
+}
+
+static int append_entry(const char *path, const char *key, const char *line)
+{
+	_cleanup_close_ int fd = open(path, O_RDWR | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+	int r;
+
+	if (fd < 0)
+		return -errno;
+	r = file_has_entry(fd, key);
+	if (r != 0)
+		return r < 0 ? r : 0;
+	return write_all(fd, line, strlen(line));
+}
+
+/* The user resolves to her own name and group inside (the image does not know her). */
+static int user_entries(const struct user_info *u)
+{
+	char line[PATH_MAX * 2 + 400];
+	int r;
+
+	snprintf(line, sizeof(line), "%s:x:%u:%u:%s:%s:%s\n", u->name, u->uid, u->gid, u->gecos,
+		 u->home, u->shell);
+	r = append_entry("/etc/passwd", u->name, line);
+	if (r < 0)
+		return r;
+	snprintf(line, sizeof(line), "%s:x:%u:\n", u->group, u->gid);
+	return append_entry("/etc/group", u->group, line);
+}
+
+static int enter_root(int rootfd)
+{
+	if (fchdir(rootfd) < 0)
+		return -errno;
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return -errno;
+	/* The old root (the host's tree) is stacked below "."; detach it. */
+	if (umount2(".", MNT_DETACH) < 0)
+		return -errno;
+	if (chdir("/") < 0)
+		return -errno;
+	return 0;
+}
+
+static const char *failed_step = "";
+
+const char *rootfs_failed_step(void)
+{
+	return failed_step;
+}
+
+#define STEP(what, expr)                                                                 \
+	do {                                                                             \
+		failed_step = (what);                                                    \
+		if ((r = (expr)) < 0)                                                    \
+			return r;                                                        \
+	} while (0)
+
+static int become_ns_root(void)
+{
+	if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+static int private_mount_ns(void)
+{
+	if (unshare(CLONE_NEWNS | CLONE_NEWCGROUP) < 0)
+		return -errno;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+static int open_root(int *ret)
+{
+	int fd = open(BUILD_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	*ret = fd;
+	return 0;
+}
+
+static int set_hostname(const char *name)
+{
+	return sethostname(name, strlen(name)) < 0 ? -errno : 0;
+}
+
+int rootfs_setup_and_exec(const struct user_info *u, int exe_fd)
+{
+	_cleanup_close_ int rootfd = -EBADF;
+	char *const argv[] = { INIT_NAME, NULL };
+	char *const envp[] = { NULL };
+	int r;
+
+	/* Root of the new user namespace: host-wise the user's subordinate base. */
+	STEP("become container root", become_ns_root());
+	STEP("mount namespace", private_mount_ns());
+	STEP("overlay root", overlay_mount(-1, NULL, BUILD_IMAGE, "root"));
+	STEP("open root", open_root(&rootfd));
+	STEP("system mounts", system_mounts(rootfd));
+	/* Home last, so that no other mount hides it. */
+	STEP("overlay home", overlay_mount(rootfd, u->home + 1, BUILD_IMAGE "/etc/skel", "home"));
+	STEP("hostname", set_hostname(u->name));
+	STEP("loopback", loopback_up());
+	STEP("pivot_root", enter_root(rootfd));
+	STEP("passwd and group entries", user_entries(u));
+	failed_step = "exec " INIT_NAME;
+	fexecve(exe_fd, argv, envp);
+	return -errno;
+}

@@ -1,0 +1,146 @@
+/* state.c - runtime state under /run/warren (see state.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "fsutil.h"
+#include "protocol.h"
+#include "state.h"
+
+int runtime_prepare(void)
+{
+	static const struct {
+		const char *path;
+		mode_t mode;
+	} dirs[] = {
+		/* 0711: the build namespace's mount point below must be traversable by the
+		 * container's (unprivileged) root while it mounts its overlay. */
+		{ RUNTIME_DIR, 0711 },
+		{ RUNTIME_DIR "/locks", 0700 },
+		{ RUNTIME_DIR "/users", 0700 },
+		{ RUNTIME_DIR "/mnt", 0711 },
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+		int fd = mkdir_owned(AT_FDCWD, dirs[i].path, dirs[i].mode, 0, 0);
+
+		if (fd < 0)
+			return fd;
+		close(fd);
+	}
+	return 0;
+}
+
+int user_lock(const char *user)
+{
+	char path[256];
+	_cleanup_close_ int fd = -EBADF;
+
+	snprintf(path, sizeof(path), RUNTIME_DIR "/locks/%s", user);
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return TAKE_FD(fd);
+}
+
+const char *user_run_path(const char *user, const char *file, char *buf, size_t len)
+{
+	snprintf(buf, len, RUNTIME_DIR "/users/%s%s%s", user, file ? "/" : "", file ? file : "");
+	return buf;
+}
+
+int user_rundir_create(const char *user)
+{
+	char path[256];
+	int fd = mkdir_owned(AT_FDCWD, user_run_path(user, NULL, path, sizeof(path)), 0700, 0, 0);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+int user_rundir_remove(const char *user)
+{
+	char path[256];
+
+	if (rmdir(user_run_path(user, "pts", path, sizeof(path))) < 0 && errno != ENOENT)
+		return -errno;
+	if (rmdir(user_run_path(user, NULL, path, sizeof(path))) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+int state_read(const char *user, struct container_state *ret)
+{
+	char path[256], buf[128];
+	struct container_state st;
+	int r = read_file(user_run_path(user, "state", path, sizeof(path)), buf, sizeof(buf));
+
+	if (r < 0)
+		return r;
+	if (sscanf(buf, "%d %d %llu", &st.init_pid, &st.supervisor_pid, &st.pidns_ino) != 3 ||
+	    st.init_pid <= 1 || st.supervisor_pid <= 1)
+		return -EBADMSG;
+	*ret = st;
+	return 0;
+}
+
+int state_write(const char *user, const struct container_state *st)
+{
+	char path[256], tmp[272], buf[128];
+	_cleanup_close_ int fd = -EBADF;
+	int r;
+
+	user_run_path(user, "state", path, sizeof(path));
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	snprintf(buf, sizeof(buf), "%d %d %llu\n", st->init_pid, st->supervisor_pid, st->pidns_ino);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	r = write_all(fd, buf, strlen(buf));
+	if (r < 0)
+		return r;
+	if (rename(tmp, path) < 0)
+		return -errno;
+	return 0;
+}
+
+int state_touch(const char *user)
+{
+	char path[256];
+
+	if (utimensat(AT_FDCWD, user_run_path(user, "state", path, sizeof(path)), NULL,
+		      AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	return 0;
+}
+
+int state_last_login(const char *user, time_t *ret)
+{
+	char path[256];
+	struct stat st;
+
+	if (lstat(user_run_path(user, "state", path, sizeof(path)), &st) < 0)
+		return -errno;
+	*ret = st.st_mtime;
+	return 0;
+}
+
+int state_remove(const char *user)
+{
+	char path[256];
+
+	if (unlink(user_run_path(user, "state", path, sizeof(path))) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}

@@ -1,0 +1,37 @@
+/* state.h - runtime state under /run/warren: per-user lock and container record.
+ *
+ * /run/warren/locks/USER          flock()ed while a container of USER is built,
+ *                                 looked up, stopped or cleaned up (per user only)
+ * /run/warren/users/USER/state    "INIT_PID SUPERVISOR_PID PIDNS_INODE"; its mtime is
+ *                                 the last login (the supervisor's idle clock)
+ * /run/warren/users/USER/pts      host-side mount of the container's devpts
+ * /run/warren/mnt                 mount point used only inside build namespaces
+ * Everything is root-owned and unreachable by users or containers.
+ */
+#ifndef WARREN_STATE_H
+#define WARREN_STATE_H
+
+#include <sys/types.h>
+#include <time.h>
+
+struct container_state {
+	pid_t init_pid;
+	pid_t supervisor_pid;
+	unsigned long long pidns_ino; /* tells our init from a recycled pid */
+};
+
+int runtime_prepare(void);
+/* Take USER's lock (blocking); returns the fd that holds it. */
+int user_lock(const char *user);
+/* Path of a file in USER's runtime dir, into BUF. */
+const char *user_run_path(const char *user, const char *file, char *buf, size_t len);
+int user_rundir_create(const char *user);
+int user_rundir_remove(const char *user);
+
+int state_read(const char *user, struct container_state *ret);
+int state_write(const char *user, const struct container_state *st);
+int state_touch(const char *user);
+int state_last_login(const char *user, time_t *ret);
+int state_remove(const char *user);
+
+#endif

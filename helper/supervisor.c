@@ -1,0 +1,101 @@
+/* supervisor.c - the host-side parent of a container's init.
+ *
+ * It decides idleness from the host (the container cannot fake it): the container's
+ * pids cgroup counts every process inside and every sshd session process that joined,
+ * so "only init left" for idle_timeout seconds, with no login in that time, means
+ * nobody is using it.  Then it kills init (the kernel takes the rest of the pid
+ * namespace, the mounts and the network namespace with it) and removes what lives on
+ * the host: the cgroups, the devpts mount and the runtime state.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "container.h"
+#include "log.h"
+#include "state.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static time_t monotonic_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/* Idle: nothing but init in the cgroup, and no login within IDLE_TIMEOUT. */
+static bool container_idle(const char *user, const struct cgroup_set *cg, unsigned idle_timeout)
+{
+	time_t last;
+	long tasks;
+
+	if (cgroup_task_count(cg, &tasks) < 0 || tasks > 1)
+		return false;
+	if (state_last_login(user, &last) < 0)
+		return false;
+	return time(NULL) - last >= (time_t)idle_timeout;
+}
+
+/* Sleep until init exits (true) or one tick passed (false). */
+static bool init_exited_within(int pidfd, int ms)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+	return poll(&p, 1, ms) > 0;
+}
+
+void supervisor_run(const char *user, int init_pidfd, const struct cgroup_set *cg,
+		    unsigned idle_timeout)
+{
+	struct sigaction sa = { .sa_handler = on_term };
+	int tick_ms = idle_timeout >= 20 ? 5000 : 500;
+	time_t idle_since = monotonic_now();
+	int lock = -EBADF;
+
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+
+	while (!init_exited_within(init_pidfd, tick_ms)) {
+		if (!stop_requested) {
+			if (!container_idle(user, cg, idle_timeout)) {
+				idle_since = monotonic_now();
+				continue;
+			}
+			if (monotonic_now() - idle_since < (time_t)idle_timeout)
+				continue;
+		}
+		/* Decide again under the lock: a login may be joining right now. */
+		lock = user_lock(user);
+		if (stop_requested || container_idle(user, cg, idle_timeout)) {
+			log_info("stopping the container of %s (%s)", user,
+				 stop_requested ? "asked to" : "idle");
+			syscall(SYS_pidfd_send_signal, init_pidfd, SIGKILL, NULL, 0);
+			break;
+		}
+		close(TAKE_FD(lock));
+		idle_since = monotonic_now();
+	}
+	if (lock < 0)
+		lock = user_lock(user);
+	/* Reap only now, with the lock held: until then init's pid cannot be recycled,
+	 * which is what makes the recorded pid safe to open (container.c). */
+	waitid(P_PIDFD, (id_t)init_pidfd, NULL, WEXITED);
+	container_cleanup(user, cg);
+	log_info("the container of %s is stopped", user);
+	_exit(0);
+}

@@ -1,0 +1,224 @@
+/* pam_warren.c - PAM entry points: put a jailed user's sshd login into her container.
+ *
+ *   auth     optional  pam_warren.so   (last: its setcred is the post-auth child's hook)
+ *   session  required  pam_warren.so   (last)
+ *
+ * sshd (DESIGN §2) calls, in its root monitor, pam_setcred then pam_open_session; then
+ * the post-auth child, forked from the monitor, calls pam_setcred again before it drops
+ * to the user.  The module never exits or prints - except the post-auth child's
+ * _exit() when it cannot join: sshd ignores setcred failures of key logins, so
+ * returning an error there would hand out a host shell.
+ */
+#include <errno.h>
+#include <pwd.h>
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+#include <security/pam_modutil.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "pam_warren.h"
+
+#define DATA_SESSION "pam_warren_session"
+#define DATA_SETCRED "pam_warren_setcred_pid"
+
+static void parse_options(pam_handle_t *pamh, int argc, const char **argv,
+			  struct module_options *opt)
+{
+	opt->config = NULL;
+	opt->helper = DEFAULT_HELPER;
+	opt->debug = false;
+	for (int i = 0; i < argc; i++) {
+		if (!strncmp(argv[i], "config=", 7) && argv[i][7] == '/')
+			opt->config = argv[i] + 7;
+		else if (!strncmp(argv[i], "helper=", 7) && argv[i][7] == '/')
+			opt->helper = argv[i] + 7;
+		else if (!strcmp(argv[i], "debug"))
+			opt->debug = true;
+		else
+			pam_syslog(pamh, LOG_ERR, "unknown option: %s", argv[i]);
+	}
+}
+
+static void session_free(pam_handle_t *pamh, void *data, int error_status)
+{
+	struct warren_session *s = data;
+
+	(void)pamh;
+	(void)error_status;
+	if (s->init_pidfd >= 0)
+		close(s->init_pidfd);
+	for (int i = 0; i < s->n_cgroups; i++)
+		close(s->cgroup_fds[i]);
+	free(s);
+}
+
+static void cleanup_free(pam_handle_t *pamh, void *data, int error_status)
+{
+	(void)pamh;
+	(void)error_status;
+	free(data);
+}
+
+static struct warren_session *session_new(void)
+{
+	struct warren_session *s = calloc(1, sizeof(*s));
+
+	if (s) {
+		s->opener = getpid();
+		s->init_pidfd = -1;
+	}
+	return s;
+}
+
+/* The user, if she is one warren may have to act on (root never is). */
+static const struct passwd *target_user(pam_handle_t *pamh)
+{
+	const struct passwd *pw;
+	const char *user = NULL;
+
+	if (pam_get_user(pamh, &user, NULL) != PAM_SUCCESS || !user)
+		return NULL;
+	pw = pam_modutil_getpwnam(pamh, user);
+	if (!pw || pw->pw_uid == 0)
+		return NULL;
+	return pw;
+}
+
+PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	return PAM_IGNORE;
+}
+
+/* The post-auth child without a session record: our session line never ran.  Refuse
+ * (by exiting) unless the helper says this user is not jailed. */
+static int setcred_without_session(pam_handle_t *pamh, const struct module_options *opt,
+				   const struct passwd *pw)
+{
+	char reason[512];
+	int r = helper_run(pamh, opt, "check-user", pw->pw_name, NULL, reason, sizeof(reason));
+
+	if (r == HELPER_EXIT_NOT_JAILED)
+		return PAM_IGNORE;
+	pam_syslog(pamh, LOG_CRIT, "refusing the login of %s: pam_warren's session line did not "
+				   "run (it must be the last session line)%s%s", pw->pw_name,
+		   r == HELPER_EXIT_OK ? "" : "; ", r == HELPER_EXIT_OK ? "" : reason);
+	_exit(1);
+}
+
+PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	struct module_options opt;
+	const struct passwd *pw;
+	const void *data = NULL;
+	struct warren_session *s;
+	pid_t *mark;
+
+	if (!(flags & (PAM_ESTABLISH_CRED | PAM_REINITIALIZE_CRED)))
+		return PAM_IGNORE;
+	parse_options(pamh, argc, argv, &opt);
+	if (!(pw = target_user(pamh)))
+		return PAM_IGNORE;
+	if (pam_get_data(pamh, DATA_SESSION, &data) == PAM_SUCCESS && data) {
+		s = (struct warren_session *)data;
+		if (!s->jailed || s->joined || getpid() == s->opener)
+			return PAM_IGNORE;
+		if (session_join(pamh, s) < 0) {
+			pam_syslog(pamh, LOG_CRIT, "refusing the login of %s: it could not join "
+						   "its container", pw->pw_name);
+			_exit(1);
+		}
+		s->joined = true;
+		if (opt.debug)
+			pam_syslog(pamh, LOG_DEBUG, "%s joined its container", pw->pw_name);
+		return PAM_SUCCESS;
+	}
+	/* No session yet: the monitor's call before open_session.  Note that the auth
+	 * line is wired, which open_session insists on. */
+	if (pam_get_data(pamh, DATA_SETCRED, &data) != PAM_SUCCESS || !data) {
+		mark = malloc(sizeof(*mark));
+		if (!mark)
+			return PAM_BUF_ERR;
+		*mark = getpid();
+		if (pam_set_data(pamh, DATA_SETCRED, mark, cleanup_free) != PAM_SUCCESS) {
+			free(mark);
+			return PAM_SYSTEM_ERR;
+		}
+		return PAM_IGNORE;
+	}
+	if (*(const pid_t *)data == getpid())
+		return PAM_IGNORE;
+	return setcred_without_session(pamh, &opt, pw);
+}
+
+static int refuse(pam_handle_t *pamh, struct warren_session *s, const char *user,
+		  const char *reason)
+{
+	pam_syslog(pamh, LOG_ERR, "refusing the login of %s: %s", user, reason);
+	session_free(pamh, s, 0);
+	return PAM_SESSION_ERR;
+}
+
+PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	struct module_options opt;
+	const struct passwd *pw;
+	const void *mark = NULL;
+	const void *service = NULL;
+	struct warren_session *s;
+	char reason[600];
+	bool guarded;
+	int r;
+
+	parse_options(pamh, argc, argv, &opt);
+	if (!(pw = target_user(pamh)))
+		return PAM_IGNORE;
+	if (!(s = session_new()))
+		return PAM_BUF_ERR;
+	r = helper_run(pamh, &opt, "ensure", pw->pw_name, s, reason, sizeof(reason));
+	if (r == HELPER_EXIT_NOT_JAILED) {
+		/* Remembered, so that setcred in the child knows this was decided. */
+		if (pam_set_data(pamh, DATA_SESSION, s, session_free) != PAM_SUCCESS) {
+			session_free(pamh, s, 0);
+			return PAM_SYSTEM_ERR;
+		}
+		return PAM_IGNORE;
+	}
+	/* Jailed, or nobody can tell: from here on, fail closed.  sshd goes on after a
+	 * failed open_session (with a restricted session that may still run commands), so
+	 * the guard comes first, whatever happens next. */
+	guarded = monitor_guard(pamh, opt.helper, pw->pw_shell) == 0;
+	if (r < 0) {
+		errno = -r;
+		snprintf(reason + strlen(reason), sizeof(reason) - strlen(reason), " (%m)");
+	}
+	if (r != HELPER_EXIT_OK)
+		return refuse(pamh, s, pw->pw_name, reason);
+	s->jailed = true;
+	if (pam_get_data(pamh, DATA_SETCRED, &mark) != PAM_SUCCESS || !mark) {
+		pam_get_item(pamh, PAM_SERVICE, &service);
+		snprintf(reason, sizeof(reason), "pam_warren's auth line did not run; add "
+			 "'auth optional pam_warren.so' as the last auth line of /etc/pam.d/%s",
+			 service ? (const char *)service : "sshd");
+		return refuse(pamh, s, pw->pw_name, reason);
+	}
+	if (!guarded || monitor_devpts(pamh, s) < 0)
+		return refuse(pamh, s, pw->pw_name, "sshd's view of the container could not be set up");
+	if (pam_set_data(pamh, DATA_SESSION, s, session_free) != PAM_SUCCESS) {
+		session_free(pamh, s, 0);
+		return PAM_SYSTEM_ERR;
+	}
+	if (opt.debug)
+		pam_syslog(pamh, LOG_DEBUG, "%s: container ready", pw->pw_name);
+	return PAM_SUCCESS;
+}
+
+PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	/* Nothing to undo: the monitor's mount namespace ends with it, and the container's
+	 * supervisor notices by itself when the last session is gone. */
+	return PAM_SUCCESS;
+}

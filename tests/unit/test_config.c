@@ -1,0 +1,435 @@
+/* test_config.c - unit tests for the warren.conf parser: values, errors, fail-closed policy. */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "cleanup.h"
+#include "config.h"
+
+#define GOOD_CONFIG                                                                      \
+	"# a complete config\n"                                                          \
+	"image = \"/srv/warren/images/lab\";\n"                                          \
+	"state_dir = \"/srv/warren\";\n"                                                 \
+	"jail_groups = [ \"students\", \"guests\" ];\n"                                  \
+	"exempt_users = ( \"root\", \"tutor\" );\n"                                      \
+	"defaults = { idle_timeout = 600; };\n"
+
+static void assert_strv(char **l, const char *a, const char *b)
+{
+	assert_non_null(l);
+	assert_string_equal(l[0], a);
+	if (b) {
+		assert_non_null(l[1]);
+		assert_string_equal(l[1], b);
+		assert_null(l[2]);
+	} else {
+		assert_null(l[1]);
+	}
+}
+
+static void assert_defaults(const struct warren_config *c)
+{
+	assert_string_equal(c->image, "/var/lib/warren/images/default");
+	assert_string_equal(c->state_dir, "/var/lib/warren");
+	assert_strv(c->jail_groups, "warren", NULL);
+	assert_strv(c->exempt_users, "root", NULL);
+	assert_int_equal(c->idle_timeout, 300);
+}
+
+static void test_good(void **state)
+{
+	_cleanup_(config_freep) struct warren_config *c = NULL;
+	struct warren_config *policy = (void *)1;
+	struct config_error err;
+
+	assert_int_equal(config_parse_string(GOOD_CONFIG, "good.conf", &c, &policy, &err), 0);
+	assert_null(policy);
+	assert_non_null(c);
+	assert_string_equal(c->path, "good.conf");
+	assert_string_equal(c->image, "/srv/warren/images/lab");
+	assert_string_equal(c->state_dir, "/srv/warren");
+	assert_strv(c->jail_groups, "students", "guests");
+	assert_strv(c->exempt_users, "root", "tutor");
+	assert_int_equal(c->idle_timeout, 600);
+	assert_true(strv_contains(c->jail_groups, "guests"));
+	assert_false(strv_contains(c->jail_groups, "guest"));
+	assert_false(strv_contains(NULL, "guest"));
+}
+
+static void test_defaults(void **state)
+{
+	_cleanup_(config_freep) struct warren_config *c = NULL, *d = NULL;
+	struct config_error err;
+
+	assert_int_equal(config_parse_string("", "empty.conf", &c, NULL, &err), 0);
+	assert_defaults(c);
+	assert_int_equal(config_parse_string("# only a comment\ndefaults = { };\n", "x", &d, NULL,
+					     &err), 0);
+	assert_defaults(d);
+}
+
+static void test_edges(void **state)
+{
+	_cleanup_(config_freep) struct warren_config *c = NULL;
+	struct config_error err;
+
+	assert_int_equal(config_parse_string("jail_groups = [ ];\nexempt_users = [ ];\n"
+					     "defaults = { idle_timeout = 604800L; };\n",
+					     "x", &c, NULL, &err), 0);
+	assert_non_null(c->jail_groups);
+	assert_null(c->jail_groups[0]);
+	assert_null(c->exempt_users[0]);
+	assert_int_equal(c->idle_timeout, 604800);
+	config_free(c);
+	c = NULL;
+	assert_int_equal(config_parse_string("defaults = { idle_timeout = 1; };\n"
+					     "image = \"/a b/c.d/..e\";\n", "x", &c, NULL, &err), 0);
+	assert_int_equal(c->idle_timeout, 1);
+	assert_string_equal(c->image, "/a b/c.d/..e");
+}
+
+/* The shipped example must be valid and say exactly the built-in defaults. */
+static void test_shipped_config(void **state)
+{
+	_cleanup_(config_freep) struct warren_config *c = NULL;
+	_cleanup_fclose_ FILE *f = fopen("conf/warren.conf", "re");
+	char text[16384];
+	struct config_error err;
+	size_t n;
+
+	if (!f)
+		f = fopen("../../conf/warren.conf", "re");
+	assert_non_null(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	assert_true(n > 0 && n < sizeof(text) - 1);
+	text[n] = '\0';
+	if (config_parse_string(text, "conf/warren.conf", &c, NULL, &err) < 0)
+		fail_msg("%s:%d: %s", err.file, err.line, err.msg);
+	assert_defaults(c);
+}
+
+struct bad_case {
+	const char *what;
+	const char *text;
+	int line;
+	const char *msg;   /* a substring of err.msg */
+	bool policy;       /* is a policy (who is jailed) still returned? */
+};
+
+static const struct bad_case bad_cases[] = {
+	{ "syntax error", "image = \"/a\";\nstate_dir = ;\n", 2,
+	  "libconfig: syntax error; expected NAME = VALUE;", false },
+	{ "missing quote", "image = \"/a;\nstate_dir = \"/b\";\n", 2, "libconfig: syntax error", false },
+	{ "duplicate setting", "image = \"/a\";\n\nimage = \"/b\";\n", 3,
+	  "libconfig: duplicate setting name; expected each setting at most once", false },
+	{ "mixed array", "jail_groups = [ \"a\", 5 ];\n", 1, "libconfig: mismatched element type",
+	  false },
+	{ "@include", "image = \"/a\";\n  @include \"/etc/shadow\"\n", 2,
+	  "@include: not allowed; expected every setting in this one file", false },
+	{ "unknown top key", "\n\nimages = \"/a\";\n", 3,
+	  "images: unknown setting; expected one of: image, state_dir, jail_groups, "
+	  "exempt_users, defaults", false },
+	{ "misspelt jail_groups", "jail_group = [ \"staff\" ];\n", 1,
+	  "jail_group: unknown setting", false },
+	{ "unknown defaults key", "defaults = {\n\tidle = 5;\n};\n", 2,
+	  "defaults.idle: unknown setting; expected one of: idle_timeout", true },
+	{ "defaults not a group", "defaults = 5;\n", 1,
+	  "defaults: must be a group, not an integer; expected e.g. defaults = { idle_timeout = 300; };",
+	  true },
+	{ "image not a string", "\nimage = 5;\n", 2,
+	  "image: must be a string (an absolute path), not an integer; "
+	  "expected e.g. image = \"/var/lib/warren/images/default\";", true },
+	{ "image relative", "image = \"images/default\";\n", 1,
+	  "image: \"images/default\" is not an absolute path; expected an absolute path, "
+	  "e.g. image = \"/var/lib/warren/images/default\";", true },
+	{ "image empty", "image = \"\";\n", 1, "image: \"\" is empty", true },
+	{ "image with ..", "image = \"/var/lib/../etc\";\n", 1,
+	  "image: \"/var/lib/../etc\" has a '.' or '..' component", true },
+	{ "image with .", "image = \"/var/./lib\";\n", 1, "has a '.' or '..' component", true },
+	{ "image ending in ..", "image = \"/var/..\";\n", 1, "has a '.' or '..' component", true },
+	{ "image with comma", "image = \"/var/lib/a,upperdir=/x\";\n", 1,
+	  "contains ',', ':' or '\\' (separators in overlayfs mount options)", true },
+	{ "image with colon", "image = \"/var/a:/b\";\n", 1, "contains ',', ':' or '\\'", true },
+	{ "image with newline", "image = \"/var/a\\nb\";\n", 1,
+	  "image: \"/var/a\\x0ab\" contains a control character", true },
+	{ "image //", "image = \"//var/lib\";\n", 1, "has an empty component", true },
+	{ "image trailing /", "image = \"/var/lib/\";\n", 1, "has an empty component", true },
+	{ "image is /", "image = \"/\";\n", 1, "is the root directory itself", true },
+	{ "long value quoted short", "image = \"relative/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\";\n",
+	  1, "image: \"relative/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"... is not", true },
+	{ "state_dir relative", "state_dir = \"var/lib/warren\";\n", 1,
+	  "state_dir: \"var/lib/warren\" is not an absolute path; expected an absolute path, "
+	  "e.g. state_dir = \"/var/lib/warren\";", true },
+	{ "state_dir not a string", "state_dir = [ \"/a\" ];\n", 1,
+	  "state_dir: must be a string (an absolute path), not an array", true },
+	{ "jail_groups not an array", "jail_groups = \"warren\";\n", 1,
+	  "jail_groups: must be an array of group names, not a string; "
+	  "expected e.g. jail_groups = [ \"warren\" ];", false },
+	{ "jail_groups a group", "jail_groups = { a = 1; };\n", 1,
+	  "jail_groups: must be an array of group names, not a group", false },
+	{ "jail_groups element not a string", "jail_groups = (\n \"a\",\n 5\n);\n", 3,
+	  "jail_groups[1]: must be a string (a group name), not an integer", false },
+	{ "invalid group name", "jail_groups = [ \"bad name\" ];\n", 1,
+	  "jail_groups[0]: \"bad name\" is not a valid group name; expected 1 to 32 characters: "
+	  "a letter or '_', then letters, digits, '_', '.' or '-'", false },
+	{ "group name ..", "jail_groups = [ \"..\" ];\n", 1,
+	  "jail_groups[0]: \"..\" is not a valid group name", false },
+	{ "duplicate group", "jail_groups = [\n\"a\",\n\"b\",\n\"a\" ];\n", 4,
+	  "jail_groups[2]: \"a\" is listed twice; expected each group once", false },
+	{ "exempt_users bad name", "exempt_users = [ \"root\", \"-x\" ];\n", 1,
+	  "exempt_users[1]: \"-x\" is not a valid user name", false },
+	{ "exempt_users not an array", "exempt_users = \"root\";\n", 1,
+	  "exempt_users: must be an array of user names, not a string", false },
+	{ "idle_timeout string", "defaults = { idle_timeout = \"300\"; };\n", 1,
+	  "defaults.idle_timeout: must be an integer (seconds), not a string; "
+	  "expected e.g. defaults = { idle_timeout = 300; };", true },
+	{ "idle_timeout 0", "defaults = {\n idle_timeout = 0;\n};\n", 2,
+	  "defaults.idle_timeout: 0 is out of range; expected an integer from 1 to 604800 (seconds)",
+	  true },
+	{ "idle_timeout negative", "defaults = { idle_timeout = -1; };\n", 1,
+	  "defaults.idle_timeout: -1 is out of range", true },
+	{ "idle_timeout too big", "defaults = { idle_timeout = 604801; };\n", 1,
+	  "defaults.idle_timeout: 604801 is out of range", true },
+	{ "idle_timeout int64 too big", "defaults = { idle_timeout = 9999999999L; };\n", 1,
+	  "defaults.idle_timeout: 9999999999 is out of range", true },
+	/* libconfig 1.5 would silently read these as 300 */
+	{ "idle_timeout past 32 bits", "defaults = { idle_timeout = 4294967596; };\n", 1,
+	  "defaults.idle_timeout: the number is out of range; expected an integer from 1 to 604800",
+	  true },
+	{ "idle_timeout hex past 32 bits", "defaults = { idle_timeout = 0x10000012C; };\n", 1,
+	  "defaults.idle_timeout: the number is out of range", true },
+	{ "idle_timeout float", "defaults = { idle_timeout = 300.0; };\n", 1,
+	  "defaults.idle_timeout: must be an integer (seconds), not a floating-point number", true },
+	{ "idle_timeout boolean", "defaults = { idle_timeout = true; };\n", 1,
+	  "defaults.idle_timeout: must be an integer (seconds), not a boolean", true },
+	/* The first error in the file is reported; a later bad jail_groups still loses the policy. */
+	{ "first error wins", "image = 5;\njail_groups = [ \"a b\" ];\n", 1,
+	  "image: must be a string", false },
+	{ "policy error after", "defaults = { idle_timeout = 0; };\nexempt_users = 5;\n", 1,
+	  "defaults.idle_timeout: 0 is out of range", false },
+};
+
+static void test_bad_case(void **state)
+{
+	const struct bad_case *t = *state;
+	struct warren_config *c = (void *)1, *policy = (void *)1;
+	struct config_error err;
+	char line[1024];
+
+	assert_int_equal(config_parse_string(t->text, "bad.conf", &c, &policy, &err), -EINVAL);
+	config_error_format(&err, line, sizeof(line));
+	print_message("# %s\n", line);
+	if (!strstr(err.msg, t->msg))
+		fail_msg("%s: message \"%s\" lacks \"%s\"", t->what, err.msg, t->msg);
+	assert_int_equal(err.line, t->line);
+	assert_string_equal(err.file, "bad.conf");
+	/* ret is written only on success */
+	assert_ptr_equal(c, (void *)1);
+	if (t->policy != (policy != NULL))
+		fail_msg("%s: policy %s", t->what, policy ? "returned" : "missing");
+	config_free(policy);
+}
+
+static void test_long_path(void **state)
+{
+	char text[5000];
+	struct warren_config *c = NULL, *policy = NULL;
+	struct config_error err;
+
+	snprintf(text, sizeof(text), "image = \"/%04095d\";\n", 0);
+	assert_int_equal(config_parse_string(text, "x", &c, &policy, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "is too long (4096 bytes or more)"));
+	config_free(policy);
+	snprintf(text, sizeof(text), "image = \"/%04094d\";\n", 0);
+	assert_int_equal(config_parse_string(text, "x", &c, NULL, &err), 0);
+	config_free(c);
+}
+
+/* Only idle_timeout is wrong: who is jailed is still known, so the policy comes back
+ * with the file's groups and users and the caller refuses exactly those logins. */
+static void test_policy_kept(void **state)
+{
+	struct warren_config *c = NULL, *policy = NULL;
+	struct config_error err;
+
+	assert_int_equal(config_parse_string("jail_groups = [ \"students\" ];\n"
+					     "exempt_users = [ \"root\", \"tutor\" ];\n"
+					     "defaults = { idle_timeout = 0; };\n",
+					     "p.conf", &c, &policy, &err), -EINVAL);
+	assert_null(c);
+	assert_non_null(policy);
+	assert_strv(policy->jail_groups, "students", NULL);
+	assert_strv(policy->exempt_users, "root", "tutor");
+	assert_string_equal(policy->path, "p.conf");
+	config_free(policy);
+}
+
+static void test_error_format(void **state)
+{
+	struct config_error err = { .file = "/etc/warren/warren.conf", .line = 3, .msg = "x: bad" };
+	char buf[600];
+
+	config_error_format(&err, buf, sizeof(buf));
+	assert_string_equal(buf, "/etc/warren/warren.conf:3: x: bad");
+	err.line = 0;
+	config_error_format(&err, buf, sizeof(buf));
+	assert_string_equal(buf, "/etc/warren/warren.conf: x: bad");
+	config_error_format(&err, buf, 5);
+	assert_string_equal(buf, "/etc");
+}
+
+/* A temporary config file with TEXT and MODE; the name goes to PATH. */
+static void make_file(char path[64], const char *text, mode_t mode)
+{
+	_cleanup_close_ int fd = -EBADF;
+
+	snprintf(path, 64, "/tmp/warren-test-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	assert_int_equal(fchmod(fd, mode), 0);
+}
+
+static void assert_load_fails(const char *path, int rc, const char *msg)
+{
+	struct warren_config *c = (void *)1, *policy = (void *)1;
+	struct config_error err;
+
+	assert_int_equal(config_load(path, &c, &policy, &err), rc);
+	assert_ptr_equal(c, (void *)1);
+	assert_null(policy);
+	assert_int_equal(err.line, 0);
+	assert_string_equal(err.file, path);
+	if (!strstr(err.msg, msg))
+		fail_msg("message \"%s\" lacks \"%s\"", err.msg, msg);
+}
+
+static void test_load_writable(void **state)
+{
+	char path[64], want[128];
+
+	make_file(path, GOOD_CONFIG, 0666);
+	snprintf(want, sizeof(want), "is writable by group or others (mode 0666); fix: chmod go-w %s",
+		 path);
+	assert_load_fails(path, -EPERM, want);
+	assert_int_equal(chmod(path, 0620), 0);
+	assert_load_fails(path, -EPERM, "(mode 0620); fix: chmod go-w");
+	unlink(path);
+}
+
+/* As root, give the file to nobody (65534); as a user, the file is already the user's. */
+static void test_load_owner(void **state)
+{
+	unsigned owner = getuid() == 0 ? 65534 : (unsigned)getuid();
+	char path[64], want[128];
+
+	make_file(path, GOOD_CONFIG, 0644);
+	if (getuid() == 0)
+		assert_int_equal(chown(path, owner, 0), 0);
+	snprintf(want, sizeof(want), "owned by uid %u, must be owned by root; fix: chown root:root %s",
+		 owner, path);
+	assert_load_fails(path, -EPERM, want);
+	unlink(path);
+}
+
+static void test_load_good(void **state)
+{
+	_cleanup_(config_freep) struct warren_config *c = NULL;
+	struct warren_config *policy = (void *)1;
+	struct config_error err;
+	char path[64];
+
+	if (getuid() != 0)
+		skip(); /* a file owned by root cannot be made without root */
+	make_file(path, GOOD_CONFIG, 0644);
+	assert_int_equal(config_load(path, &c, &policy, &err), 0);
+	unlink(path);
+	assert_null(policy);
+	assert_string_equal(c->path, path);
+	assert_strv(c->jail_groups, "students", "guests");
+	assert_int_equal(c->idle_timeout, 600);
+}
+
+/* Errors found while parsing a loaded file carry its path and line. */
+static void test_load_bad_content(void **state)
+{
+	struct warren_config *c = NULL, *policy = NULL;
+	struct config_error err;
+	char path[64], line[700], want[128];
+
+	if (getuid() != 0)
+		skip();
+	make_file(path, "image = \"/a\";\ndefaults = { idle_timeout = 0; };\n", 0600);
+	assert_int_equal(config_load(path, &c, &policy, &err), -EINVAL);
+	unlink(path);
+	config_error_format(&err, line, sizeof(line));
+	snprintf(want, sizeof(want), "%s:2: defaults.idle_timeout: 0 is out of range", path);
+	assert_non_null(strstr(line, want));
+	assert_non_null(policy);
+	config_free(policy);
+}
+
+static void test_load_missing(void **state)
+{
+	assert_load_fails("/nonexistent/warren.conf", -ENOENT,
+			  "does not exist; expected the warren configuration here; fix: copy "
+			  SYSCONFDIR "/warren/warren.conf.example to /nonexistent/warren.conf");
+}
+
+static void test_load_not_regular(void **state)
+{
+	char dir[64] = "/tmp/warren-test-XXXXXX", link[96], fifo[96];
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(link, sizeof(link), "%s/link", dir);
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	assert_int_equal(symlink("/etc/hostname", link), 0);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_load_fails(link, -ELOOP, "is a symbolic link; expected a regular file owned by root");
+	/* a FIFO must be refused, not block the login forever */
+	assert_load_fails(fifo, -EINVAL, "is not a regular file");
+	assert_load_fails(dir, -EINVAL, "is not a regular file");
+	unlink(link);
+	unlink(fifo);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest fixed[] = {
+		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_edges),
+		cmocka_unit_test(test_shipped_config),
+		cmocka_unit_test(test_long_path),
+		cmocka_unit_test(test_policy_kept),
+		cmocka_unit_test(test_error_format),
+		cmocka_unit_test(test_load_writable),
+		cmocka_unit_test(test_load_owner),
+		cmocka_unit_test(test_load_good),
+		cmocka_unit_test(test_load_bad_content),
+		cmocka_unit_test(test_load_missing),
+		cmocka_unit_test(test_load_not_regular),
+	};
+	struct CMUnitTest tests[ELEMENTSOF(fixed) + ELEMENTSOF(bad_cases)];
+	size_t i, n = 0;
+
+	for (i = 0; i < ELEMENTSOF(fixed); i++)
+		tests[n++] = fixed[i];
+	/* One TAP line per malformed config, named after the case. */
+	for (i = 0; i < ELEMENTSOF(bad_cases); i++)
+		tests[n++] = (struct CMUnitTest){ .name = bad_cases[i].what,
+						  .test_func = test_bad_case,
+						  .initial_state = (void *)&bad_cases[i] };
+	return _cmocka_run_group_tests("config", tests, n, NULL, NULL);
+}
