@@ -177,8 +177,9 @@ static void error_reset(struct config_error *err, const char *file)
 	err->msg[0] = '\0';
 }
 
-__attribute__((format(printf, 3, 4))) static int error_set(struct config_error *err, int line,
-							  const char *fmt, ...)
+static int error_set(struct config_error *err, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int error_set(struct config_error *err, int line, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -190,9 +191,9 @@ __attribute__((format(printf, 3, 4))) static int error_set(struct config_error *
 }
 
 /* Record an error about setting S unless an earlier one is already recorded. */
-__attribute__((format(printf, 4, 5))) static int key_error(struct parse_ctx *ctx, int rc,
-							  const config_setting_t *s,
-							  const char *fmt, ...)
+static int key_error(struct parse_ctx *ctx, int rc, const config_setting_t *s, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int key_error(struct parse_ctx *ctx, int rc, const config_setting_t *s, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -507,9 +508,13 @@ int config_parse_string(const char *text, const char *name, struct warren_config
 
 	if (!err)
 		err = &dummy;
+	if (!name)
+		name = "(string)";
 	error_reset(err, name);
 	if (ret_policy)
 		*ret_policy = NULL;
+	if (!text)
+		return error_set(err, 0, "no text to parse");
 
 	line = include_line(text);
 	if (line > 0)
