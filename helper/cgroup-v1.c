@@ -28,22 +28,16 @@ static int v1_create(const char *dir, const char *controller)
 {
 	char parent[256];
 	char *slash;
-	int fd;
+	int r;
 
 	snprintf(parent, sizeof(parent), "%s", dir);
 	slash = strrchr(parent, '/');
 	if (!slash)
 		return -EINVAL;
 	*slash = '\0';
-	fd = mkdir_owned(AT_FDCWD, parent, 0755, 0, 0);
-	if (fd < 0)
-		return fd;
-	close(fd);
-	fd = mkdir_owned(AT_FDCWD, dir, 0755, 0, 0);
-	if (fd < 0)
-		return fd;
-	close(fd);
-	return 0;
+	if ((r = ensure_root_dir(parent, 0755)) < 0)
+		return r;
+	return ensure_root_dir(dir, 0755);
 }
 
 const struct cgroup_ops cgroup_v1_ops = {

@@ -54,26 +54,15 @@ static int v2_create(const char *dir, const char *controller)
 {
 	const char *root = v2_root();
 	char parent[256];
-	int fd, r;
+	int r;
 
 	if (!root)
 		return -ENOENT;
 	snprintf(parent, sizeof(parent), "%s/" WARREN_CGROUP, root);
-	r = v2_enable(root, controller);
-	if (r < 0)
+	if ((r = v2_enable(root, controller)) < 0 || (r = ensure_root_dir(parent, 0755)) < 0 ||
+	    (r = v2_enable(parent, controller)) < 0)
 		return r;
-	fd = mkdir_owned(AT_FDCWD, parent, 0755, 0, 0);
-	if (fd < 0)
-		return fd;
-	close(fd);
-	r = v2_enable(parent, controller);
-	if (r < 0)
-		return r;
-	fd = mkdir_owned(AT_FDCWD, dir, 0755, 0, 0);
-	if (fd < 0)
-		return fd;
-	close(fd);
-	return 0;
+	return ensure_root_dir(dir, 0755);
 }
 
 const struct cgroup_ops cgroup_v2_ops = {

@@ -143,13 +143,10 @@ static int check_image(const char *image)
 static int mount_devpts(const char *user)
 {
 	char path[256];
-	int fd;
+	int r = ensure_root_dir(user_run_path(user, "pts", path, sizeof(path)), 0755);
 
-	user_run_path(user, "pts", path, sizeof(path));
-	fd = mkdir_owned(AT_FDCWD, path, 0755, 0, 0);
-	if (fd < 0)
-		return fd;
-	close(fd);
+	if (r < 0)
+		return r;
 	/* One devpts instance per container; ptys sshd opens for this user's logins are
 	 * made here, so they exist inside the container. */
 	if (mount("warren-devpts", path, "devpts", MS_NOSUID | MS_NOEXEC,

@@ -44,6 +44,16 @@ int mkdir_owned(int dirfd, const char *name, mode_t mode, uid_t uid, gid_t gid)
 	return TAKE_FD(fd);
 }
 
+int ensure_root_dir(const char *path, mode_t mode)
+{
+	int fd = mkdir_owned(AT_FDCWD, path, mode, 0, 0);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
 int mkdir_p_beneath(int rootfd, const char *path, mode_t mode)
 {
 	_cleanup_free_ char *copy = strdup(path);

@@ -14,6 +14,9 @@ int open_beneath(int dirfd, const char *rel, int flags);
  * symlink or a non-directory in its place is refused, never followed. */
 int mkdir_owned(int dirfd, const char *name, mode_t mode, uid_t uid, gid_t gid);
 
+/* mkdir_owned() for a root-owned directory at an absolute PATH, without keeping an fd. */
+int ensure_root_dir(const char *path, mode_t mode);
+
 /* Walk PATH (absolute or relative) below ROOTFD one component at a time with
  * O_NOFOLLOW, creating missing directories with MODE; return an O_PATH fd of it. */
 int mkdir_p_beneath(int rootfd, const char *path, mode_t mode);

@@ -28,11 +28,10 @@ int runtime_prepare(void)
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
-		int fd = mkdir_owned(AT_FDCWD, dirs[i].path, dirs[i].mode, 0, 0);
+		int r = ensure_root_dir(dirs[i].path, dirs[i].mode);
 
-		if (fd < 0)
-			return fd;
-		close(fd);
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }
@@ -61,12 +60,8 @@ const char *user_run_path(const char *user, const char *file, char *buf, size_t 
 int user_rundir_create(const char *user)
 {
 	char path[256];
-	int fd = mkdir_owned(AT_FDCWD, user_run_path(user, NULL, path, sizeof(path)), 0700, 0, 0);
 
-	if (fd < 0)
-		return fd;
-	close(fd);
-	return 0;
+	return ensure_root_dir(user_run_path(user, NULL, path, sizeof(path)), 0700);
 }
 
 int user_rundir_remove(const char *user)

@@ -29,7 +29,8 @@
 
 #define SFTP_SERVER "/usr/lib/openssh/sftp-server"
 
-/* Cover an executable at PATH (if it is one) with the refuse stub. */
+/* Cover an executable at PATH (if it is one) with the refuse stub, or, if even that
+ * is missing (a broken install), with /dev/null, which cannot be executed at all. */
 static int guard_executable(const char *refuse, const char *path)
 {
 	struct stat st;
@@ -37,7 +38,7 @@ static int guard_executable(const char *refuse, const char *path)
 	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
 		return 0;
 	if (access(refuse, X_OK) < 0)
-		return -errno;
+		refuse = "/dev/null";
 	if (mount(refuse, path, NULL, MS_BIND, NULL) < 0)
 		return -errno;
 	return 0;
