@@ -29,8 +29,9 @@ CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 PURE_OBJS   = helper/config.o helper/names.o helper/idmap.o
 HELPER_OBJS = $(PURE_OBJS) helper/main.o helper/log.o helper/fsutil.o helper/state.o \
               helper/cgroup.o helper/cgroup-v1.o helper/cgroup-v2.o helper/container.o \
-              helper/rootfs.o helper/supervisor.o helper/reply.o
-PAM_OBJS    = pam_module/pam_warren.o pam_module/spawn.o pam_module/join.o helper/fsutil.o
+              helper/rootfs.o helper/supervisor.o helper/reply.o helper/nsjoin.o \
+              helper/enter.o
+PAM_OBJS    = pam_module/pam_warren.o pam_module/spawn.o pam_module/join.o helper/fsutil.o helper/nsjoin.o
 UNIT_TESTS  = tests/unit/test_config tests/unit/test_names tests/unit/test_idmap
 
 BINS = warren-helper warren-init warren-refuse pam_warren.so

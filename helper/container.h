@@ -33,6 +33,9 @@ struct container {
 };
 
 int container_ensure(const struct warren_config *cfg, const struct user_info *u, struct container *ret);
+/* Run ARGV (NULL: the user's login shell) as the user in the ensured container C;
+ * returns its exit status (0..255) or -errno if it could not be started. */
+int container_enter(const struct container *c, const struct user_info *u, char *const argv[]);
 int container_stop(const char *user);
 
 /* Set up the namespaces' filesystem from inside the new user namespace and exec

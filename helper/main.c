@@ -2,6 +2,8 @@
  *
  *   warren-helper [--config FILE] ensure USER      (pam_warren, at session open)
  *   warren-helper [--config FILE] check-user USER  (exit 0 jailed, 3 not jailed)
+ *   warren-helper [--config FILE] enter USER [CMD [ARG...]]
+ *                                                  (as the user, inside; for admins, tests)
  *   warren-helper stop USER
  */
 #include <errno.h>
@@ -46,7 +48,8 @@ static int sanitize_process(void)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: warren-helper [--config FILE] ensure|check-user|stop USER\n");
+	fprintf(stderr, "usage: warren-helper [--config FILE] ensure|check-user|stop USER\n"
+			"       warren-helper [--config FILE] enter USER [CMD [ARG...]]\n");
 	return HELPER_EXIT_USAGE;
 }
 
@@ -200,7 +203,7 @@ static int load_policy(const struct passwd *pw, struct warren_config **ret_cfg, 
 					"is jailed: %s", pw->pw_name, msg);
 }
 
-static int run_verb(const char *verb, const char *user)
+static int run_verb(const char *verb, const char *user, char *const cmd[])
 {
 	_cleanup_(config_freep) struct warren_config *cfg = NULL;
 	struct passwd pwbuf, *pw = NULL;
@@ -224,6 +227,8 @@ static int run_verb(const char *verb, const char *user)
 		return HELPER_EXIT_OK;
 	if ((r = user_info_load(pw, &u)) < 0 || (r = container_ensure(cfg, &u, &c)) < 0)
 		return refuse(user);
+	if (!strcmp(verb, "enter"))
+		return (r = container_enter(&c, &u, cmd)) < 0 ? HELPER_EXIT_ERROR : r;
 	if ((r = reply_ensured(&c)) < 0) {
 		log_error_errno(r, "cannot answer pam_warren for %s", user);
 		return HELPER_EXIT_ERROR;
@@ -249,14 +254,14 @@ int main(int argc, char **argv)
 			return usage();
 		arg_config = optarg;
 	}
-	if (argc - optind != 2)
+	if (argc - optind < 2 || (argc - optind > 2 && strcmp(argv[optind], "enter")))
 		return usage();
 	if (strcmp(argv[optind], "ensure") && strcmp(argv[optind], "check-user") &&
-	    strcmp(argv[optind], "stop"))
+	    strcmp(argv[optind], "stop") && strcmp(argv[optind], "enter"))
 		return usage();
 	if (!name_is_valid(argv[optind + 1])) {
 		log_error_errno(-EINVAL, "invalid user name");
 		return refuse(argv[optind + 1]);
 	}
-	return run_verb(argv[optind], argv[optind + 1]);
+	return run_verb(argv[optind], argv[optind + 1], argv + optind + 2);
 }

@@ -12,7 +12,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <sched.h>
 #include <security/pam_ext.h>
 #include <stdio.h>
@@ -25,6 +24,7 @@
 
 #include "cleanup.h"
 #include "fsutil.h"
+#include "nsjoin.h"
 #include "pam_warren.h"
 
 #define SFTP_SERVER "/usr/lib/openssh/sftp-server"
@@ -82,6 +82,7 @@ int monitor_devpts(pam_handle_t *pamh, const struct warren_session *s)
 
 int session_join(pam_handle_t *pamh, const struct warren_session *s)
 {
+	const char *step;
 	char pid[32];
 
 	/* The cgroup first: the fds were opened on the host, so they work from anywhere,
@@ -92,20 +93,12 @@ int session_join(pam_handle_t *pamh, const struct warren_session *s)
 			pam_syslog(pamh, LOG_ERR, "cannot join the container's cgroup: %m");
 			return -errno;
 		}
-	if (setns(s->init_pidfd, CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS |
-					 CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP) < 0) {
-		pam_syslog(pamh, LOG_ERR, "cannot enter the container: %m");
-		return -errno;
-	}
-	/* Host supplementary groups mean nothing inside (unmapped); keep the user's own.
-	 * Then be the container's root: host root is unmapped here, and a setuid away from
-	 * an unmapped uid would keep every capability. */
-	if (setgroups(1, &s->gid) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
-		pam_syslog(pamh, LOG_ERR, "cannot become the container's root: %m");
+	if (nsjoin_as_container_root(s->init_pidfd, s->gid, &step) < 0) {
+		pam_syslog(pamh, LOG_ERR, "cannot %s: %m", step);
 		return -errno;
 	}
 	/* Root inside is not granted (yet): setuid binaries in the image give nothing. */
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || chdir("/") < 0) {
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		pam_syslog(pamh, LOG_ERR, "cannot finish entering the container: %m");
 		return -errno;
 	}
