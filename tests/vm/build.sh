@@ -1,0 +1,51 @@
+#!/bin/bash
+# tests/vm/build.sh OUTDIR IMAGE - everything the cgroup v2 lane boots:
+#   OUTDIR/initramfs.cpio.gz  busybox, warren's binaries and their libraries, the kernel
+#                             modules the tests need, tests/vm/init.sh as /init and
+#                             tests/vm/tests.sh
+#   OUTDIR/image.ext4         the base image IMAGE as an ext4 disk (cached by mtime)
+# Prints the kernel to boot.  Needs: linux-image-amd64, busybox-static, cpio, e2fsprogs.
+set -euo pipefail
+out=$1 image=$2
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)
+[ -n "$kernel" ] || { echo "no kernel in /boot (apt-get install linux-image-amd64)" >&2; exit 1; }
+kv=${kernel#/boot/vmlinuz-}
+root=$out/initramfs
+rm -rf "$root"
+mkdir -p "$root"/{bin,sbin,lib,lib64,lib/modules,proc,sys,dev,tmp,run,etc,mnt,var/lib,usr/libexec}
+
+cp "$(command -v busybox)" "$root/bin/busybox"
+for b in warren-helper warren-init warren-refuse; do
+	install -m 0755 "$repo/$b" "$root/usr/libexec/$b"
+done
+# The helper's shared libraries, where the loader looks for them.
+for lib in $(ldd "$repo/warren-helper" | awk '/=> \//{print $3} /^\t\/lib/{print $1}'); do
+	mkdir -p "$root$(dirname "$lib")"
+	cp -L "$lib" "$root$lib"
+done
+
+: >"$root/modules.order"
+for m in virtio_pci virtio_blk ext4 overlay; do
+	for ko in $(modprobe -S "$kv" --show-depends "$m" | awk '$1=="insmod"{print $2}'); do
+		b=$(basename "$ko" .xz)
+		[ -e "$root/lib/modules/$b" ] && continue
+		case $ko in
+		*.xz) xz -dc "$ko" >"$root/lib/modules/$b" ;;
+		*) cp "$ko" "$root/lib/modules/$b" ;;
+		esac
+		echo "$b" >>"$root/modules.order"
+	done
+done
+install -m 0755 "$repo/tests/vm/init.sh" "$root/init"
+install -m 0755 "$repo/tests/vm/tests.sh" "$root/tests.sh"
+(cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$out/initramfs.cpio.gz"
+
+# The image as a disk, rebuilt only when the image changed.
+if [ ! -e "$out/image.ext4" ] || [ "$image" -nt "$out/image.ext4" ]; then
+	rm -f "$out/image.ext4"
+	truncate -s 1G "$out/image.ext4.new"
+	mkfs.ext4 -q -F -d "$image" "$out/image.ext4.new"
+	mv "$out/image.ext4.new" "$out/image.ext4"
+fi
+echo "$kernel"
