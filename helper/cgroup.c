@@ -12,9 +12,10 @@
 #include "cleanup.h"
 #include "fsutil.h"
 
-/* The controllers a container is placed under.  pids is required: its hierarchical
- * pids.current is how the supervisor sees that no session or process is left. */
-static const char *const controllers[] = { "pids" };
+/* The controllers a container is placed under (v2 names).  pids is required: its
+ * hierarchical pids.current is how the supervisor sees that nothing is left; the
+ * others are needed only where a limit asks for them (cgroup_apply_limits). */
+static const char *const controllers[] = { "pids", "memory", "cpu", "io" };
 
 int cgroup_file_lists(const char *path, const char *name)
 {
@@ -41,22 +42,78 @@ int cgroup_resolve(const char *user, struct cgroup_set *ret)
 			ops = &cgroup_v2_ops;
 			r = ops->locate(controllers[i], user, cg.dirs[cg.n], sizeof(cg.dirs[0]));
 		}
+		if (r == -ENOENT)
+			continue;
 		if (r < 0)
 			return r;
-		/* On v2 all controllers share one directory: list it once. */
-		for (int j = 0; j < cg.n; j++)
-			if (!strcmp(cg.dirs[j], cg.dirs[cg.n]))
-				goto next;
 		cg.ops[cg.n] = ops;
 		cg.controllers[cg.n] = controllers[i];
 		if (!strcmp(controllers[i], "pids"))
 			cg.counter = cg.n;
 		cg.n++;
-next:;
 	}
 	if (cg.counter < 0)
 		return -ENOENT;
 	*ret = cg;
+	return 0;
+}
+
+bool cgroup_dir_seen(const struct cgroup_set *cg, int i)
+{
+	for (int j = 0; j < i; j++)
+		if (!strcmp(cg->dirs[j], cg->dirs[i]))
+			return true;
+	return false;
+}
+
+unsigned cgroup_io_weight_v1(unsigned weight)
+{
+	/* Linear map of 1..10000 onto 10..1000, keeping the default 100 at 100. */
+	if (weight <= 100)
+		return 10 + (weight - (weight > 0)) * 90 / 99;
+	return 100 + (weight - 100) * 900 / 9900;
+}
+
+const char *cgroup_value(uint64_t v, char *buf, size_t len)
+{
+	if (v == CGROUP_UNLIMITED)
+		snprintf(buf, len, "max");
+	else
+		snprintf(buf, len, "%llu", (unsigned long long)v);
+	return buf;
+}
+
+/* Does LIMITS ask anything of CONTROLLER? */
+static bool limits_need(const char *controller, const struct cgroup_limits *l)
+{
+	if (!strcmp(controller, "memory"))
+		return l->memory != CGROUP_UNLIMITED || l->swap != CGROUP_UNLIMITED;
+	if (!strcmp(controller, "cpu"))
+		return l->cpu_quota_us != CGROUP_UNLIMITED;
+	if (!strcmp(controller, "pids"))
+		return l->pids != CGROUP_UNLIMITED;
+	return false; /* io: a weight is a hint, not a limit */
+}
+
+int cgroup_apply_limits(const struct cgroup_set *cg, const struct cgroup_limits *limits,
+			const char **ret_what)
+{
+	for (size_t i = 0; i < ELEMENTSOF(controllers); i++) {
+		int found = -1;
+
+		for (int j = 0; j < cg->n; j++)
+			if (!strcmp(cg->controllers[j], controllers[i]))
+				found = j;
+		*ret_what = controllers[i];
+		if (found < 0) {
+			if (limits_need(controllers[i], limits))
+				return -EOPNOTSUPP;
+			continue;
+		}
+		int r = cg->ops[found]->apply(cg->dirs[found], controllers[i], limits);
+		if (r < 0)
+			return r;
+	}
 	return 0;
 }
 
@@ -79,6 +136,8 @@ int cgroup_attach(const struct cgroup_set *cg, pid_t pid)
 	for (int i = 0; i < cg->n; i++) {
 		int r;
 
+		if (cgroup_dir_seen(cg, i))
+			continue;
 		snprintf(path, sizeof(path), "%s/cgroup.procs", cg->dirs[i]);
 		r = write_file(path, buf);
 		if (r < 0)
@@ -141,6 +200,8 @@ int cgroup_destroy(const struct cgroup_set *cg)
 	int ret = 0;
 
 	for (int i = 0; i < cg->n; i++) {
+		if (cgroup_dir_seen(cg, i))
+			continue;
 		/* A killed container's tasks leave the cgroup a moment after they die. */
 		for (int tries = 0; tries < 100; tries++) {
 			int r = rmdir_tree(AT_FDCWD, cg->dirs[i], 0);

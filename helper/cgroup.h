@@ -7,13 +7,26 @@
 #ifndef WARREN_CGROUP_H
 #define WARREN_CGROUP_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "protocol.h"
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
 #define WARREN_CGROUP "warren"
+
+/* Limits in the kernel's units.  CGROUP_UNLIMITED lifts one. */
+#define CGROUP_UNLIMITED UINT64_MAX
+#define CGROUP_CPU_PERIOD_US 100000
+struct cgroup_limits {
+	uint64_t memory;       /* bytes */
+	uint64_t swap;         /* bytes of swap on top of memory */
+	uint64_t cpu_quota_us; /* CPU time per CGROUP_CPU_PERIOD_US */
+	uint64_t pids;
+	unsigned io_weight;    /* 1..10000 (v2 scale) */
+};
 
 struct cgroup_ops {
 	const char *name;
@@ -22,18 +35,33 @@ struct cgroup_ops {
 	int (*locate)(const char *controller, const char *user, char *buf, size_t len);
 	/* Make DIR (its parent first), so that CONTROLLER applies in it. */
 	int (*create)(const char *dir, const char *controller);
+	/* Write CONTROLLER's part of LIMITS in DIR. */
+	int (*apply)(const char *dir, const char *controller, const struct cgroup_limits *limits);
 };
 
 extern const struct cgroup_ops cgroup_v1_ops;
 extern const struct cgroup_ops cgroup_v2_ops;
 
+/* USER's cgroups: one entry per controller found (on v2 they share a dir). */
 struct cgroup_set {
 	int n;
 	char dirs[REPLY_MAX_CGROUPS][256];
 	const struct cgroup_ops *ops[REPLY_MAX_CGROUPS];
 	const char *controllers[REPLY_MAX_CGROUPS];
-	int counter; /* the dir whose pids.current counts the container's tasks */
+	int counter; /* the entry whose pids.current counts the container's tasks */
 };
+
+/* Is DIR listed before index I in CG (a shared v2 dir)? */
+bool cgroup_dir_seen(const struct cgroup_set *cg, int i);
+/* Apply LIMITS; a limit whose controller this host lacks is -EOPNOTSUPP, named in
+ * *RET_WHAT (io_weight alone is a hint and is skipped where unsupported). */
+int cgroup_apply_limits(const struct cgroup_set *cg, const struct cgroup_limits *limits,
+			const char **ret_what);
+/* io_weight (1..10000, v2's io.weight scale) on v1's and BFQ's 10..1000 scale. */
+unsigned cgroup_io_weight_v1(unsigned weight);
+#define cgroup_io_weight_bfq cgroup_io_weight_v1
+/* "max" or the decimal value into BUF. */
+const char *cgroup_value(uint64_t v, char *buf, size_t len);
 
 int cgroup_resolve(const char *user, struct cgroup_set *ret);
 int cgroup_create(const struct cgroup_set *cg);

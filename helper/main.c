@@ -156,7 +156,9 @@ static int reply_ensured(const struct container *c)
 	size_t len = 0;
 
 	for (int i = 0; i < c->cg.n; i++)
-		len += (size_t)snprintf(text + len, sizeof(text) - len, "cgroup %s\n", c->cg.dirs[i]);
+		if (!cgroup_dir_seen(&c->cg, i))
+			len += (size_t)snprintf(text + len, sizeof(text) - len, "cgroup %s\n",
+						c->cg.dirs[i]);
 	snprintf(text + len, sizeof(text) - len, "pts %s\ngid %u\n", c->pts, c->gid);
 	return reply_send(STDOUT_FILENO, text, c->init_pidfd);
 }
