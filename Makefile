@@ -32,7 +32,7 @@ HELPER_OBJS = $(PURE_OBJS) helper/main.o helper/log.o helper/fsutil.o helper/sta
               helper/rootfs.o helper/supervisor.o helper/reply.o helper/nsjoin.o \
               helper/enter.o
 PAM_OBJS    = pam_module/pam_warren.o pam_module/spawn.o pam_module/join.o helper/fsutil.o helper/nsjoin.o
-UNIT_TESTS  = tests/unit/test_config tests/unit/test_names tests/unit/test_idmap
+UNIT_TESTS  = tests/unit/test_config tests/unit/test_names tests/unit/test_idmap tests/unit/test_pam
 
 BINS = warren-helper warren-init warren-refuse pam_warren.so
 
@@ -54,6 +54,10 @@ warren-refuse: helper/refuse.o
 pam_warren.so: $(PAM_OBJS) pam_module/module.map
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -shared -Wl,-z,defs \
 		-Wl,--version-script=pam_module/module.map -o $@ $(PAM_OBJS) $(PAM_LIBS)
+
+# The module through a real libpam, with stub helpers.
+tests/unit/test_pam: tests/unit/test_pam.c pam_warren.so
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(PAM_LIBS) $(CMOCKA_LIBS)
 
 tests/unit/test_%: tests/unit/test_%.c $(PURE_OBJS)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(PURE_OBJS) $(HELPER_LIBS) $(CMOCKA_LIBS)

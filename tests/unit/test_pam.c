@@ -1,0 +1,147 @@
+/* test_pam.c - pam_warren driven through a real libpam (pam_start_confdir) with stub
+ * helpers: what the module returns, and that it fails closed.  No root needed; the
+ * paths where the helper answers "ready" are covered end to end (tests/e2e). */
+#include <fcntl.h>
+#include <limits.h>
+#include <security/pam_appl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+static char dir[PATH_MAX];
+
+static int conv(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
+{
+	(void)n;
+	(void)msg;
+	(void)resp;
+	(void)data;
+	return PAM_CONV_ERR;
+}
+
+static void write_text(const char *name, const char *text, mode_t mode)
+{
+	char path[PATH_MAX + 64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	chmod(path, mode);
+}
+
+/* A PAM service "svc" in DIR whose warren lines use HELPER; AUTH adds the auth line. */
+static void write_service(const char *helper, int auth)
+{
+	char text[8 * PATH_MAX], cwd[PATH_MAX];
+
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	snprintf(text, sizeof(text),
+		 "auth required pam_permit.so\n"
+		 "%sauth optional %s/pam_warren.so helper=%s/%s config=%s/none.conf\n"
+		 "session required pam_permit.so\n"
+		 "session required %s/pam_warren.so helper=%s/%s config=%s/none.conf\n",
+		 auth ? "" : "#", cwd, dir, helper, dir, cwd, dir, helper, dir);
+	write_text("svc", text, 0644);
+}
+
+/* Run open_session (after setcred if AUTH) in a child, so that whatever the module
+ * does to its process stays there; returns the PAM result. */
+static int open_session(const char *helper, int auth)
+{
+	struct pam_conv c = { conv, NULL };
+	int status;
+	pid_t pid;
+
+	write_service(helper, auth);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		pam_handle_t *pamh = NULL;
+		int r;
+
+		if (pam_start_confdir("svc", "nobody", &c, dir, &pamh) != PAM_SUCCESS)
+			_exit(200);
+		if (auth)
+			pam_setcred(pamh, PAM_ESTABLISH_CRED);
+		r = pam_open_session(pamh, 0);
+		pam_end(pamh, r);
+		_exit(r);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static void test_not_jailed_is_ignored(void **state)
+{
+	(void)state;
+	write_text("notjailed", "#!/bin/sh\nexit 3\n", 0755);
+	/* PAM_IGNORE: the stack's other modules decide, as if warren were not there. */
+	assert_int_equal(open_session("notjailed", 1), PAM_SUCCESS);
+	assert_int_equal(open_session("notjailed", 0), PAM_SUCCESS);
+}
+
+static void test_refusal_is_a_session_error(void **state)
+{
+	(void)state;
+	write_text("refuse", "#!/bin/sh\nexit 1\n", 0755);
+	assert_int_equal(open_session("refuse", 1), PAM_SESSION_ERR);
+}
+
+static void test_missing_helper_is_a_session_error(void **state)
+{
+	(void)state;
+	assert_int_equal(open_session("no-such-helper", 1), PAM_SESSION_ERR);
+}
+
+static void test_hanging_up_helper_is_a_session_error(void **state)
+{
+	(void)state;
+	/* Exit 0 without the answer (no pidfd, no cgroup): never a success. */
+	write_text("mute", "#!/bin/sh\nexit 0\n", 0755);
+	assert_int_equal(open_session("mute", 1), PAM_SESSION_ERR);
+	assert_int_equal(open_session("mute", 0), PAM_SESSION_ERR);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/warren-test-pam.XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	const char *files[] = { "svc", "notjailed", "refuse", "mute" };
+	char path[PATH_MAX + 64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	return rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_not_jailed_is_ignored),
+		cmocka_unit_test(test_refusal_is_a_session_error),
+		cmocka_unit_test(test_missing_helper_is_a_session_error),
+		cmocka_unit_test(test_hanging_up_helper_is_a_session_error),
+	};
+
+	return cmocka_run_group_tests_name("pam_warren", tests, setup, teardown);
+}
