@@ -4,6 +4,7 @@
 PREFIX     ?= /usr
 SYSCONFDIR ?= /etc
 LIBEXECDIR ?= $(PREFIX)/libexec
+SBINDIR    ?= $(PREFIX)/sbin
 MANDIR     ?= $(PREFIX)/share/man
 PKG_CONFIG ?= pkg-config
 PAMDIR     ?= $(shell $(PKG_CONFIG) --variable=libdir pam)/security
@@ -23,18 +24,21 @@ endif
 
 HELPER_LIBS = $(shell $(PKG_CONFIG) --libs libconfig libcap libseccomp)
 PAM_LIBS    = $(shell $(PKG_CONFIG) --libs pam)
+CTL_LIBS    = $(shell $(PKG_CONFIG) --libs libconfig)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
 # Pure logic, shared with the unit tests.
-PURE_OBJS   = helper/config.o helper/names.o helper/idmap.o
+PURE_OBJS   = helper/config.o helper/names.o helper/idmap.o helper/reslimits.o
 HELPER_OBJS = $(PURE_OBJS) helper/main.o helper/log.o helper/fsutil.o helper/state.o \
               helper/cgroup.o helper/cgroup-v1.o helper/cgroup-v2.o helper/container.o \
               helper/rootfs.o helper/supervisor.o helper/reply.o helper/nsjoin.o \
-              helper/enter.o
+              helper/enter.o helper/users.o
+CTL_OBJS    = $(PURE_OBJS) helper/users.o helper/warrenctl.o
 PAM_OBJS    = pam_module/pam_warren.o pam_module/spawn.o pam_module/join.o helper/fsutil.o helper/nsjoin.o
-UNIT_TESTS  = tests/unit/test_config tests/unit/test_names tests/unit/test_idmap tests/unit/test_pam
+UNIT_TESTS  = tests/unit/test_config tests/unit/test_names tests/unit/test_idmap tests/unit/test_pam \
+              tests/unit/test_limits
 
-BINS = warren-helper warren-init warren-refuse pam_warren.so
+BINS = warren-helper warren-init warren-refuse pam_warren.so warrenctl
 
 all: $(BINS)
 
@@ -50,6 +54,9 @@ warren-init: helper/init.o
 
 warren-refuse: helper/refuse.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^
+
+warrenctl: $(CTL_OBJS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(CTL_LIBS)
 
 pam_warren.so: $(PAM_OBJS) pam_module/module.map
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -shared -Wl,-z,defs \
@@ -72,17 +79,19 @@ test: all $(UNIT_TESTS)
 
 install: all
 	install -d $(DESTDIR)$(PAMDIR) $(DESTDIR)$(LIBEXECDIR)/warren $(DESTDIR)$(SYSCONFDIR)/warren \
-		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SBINDIR)
 	install -m 0644 pam_warren.so $(DESTDIR)$(PAMDIR)/pam_warren.so
 	install -m 0755 warren-helper warren-init warren-refuse helper/warren-mkimage $(DESTDIR)$(LIBEXECDIR)/warren/
 	install -m 0644 conf/warren.conf $(DESTDIR)$(SYSCONFDIR)/warren/warren.conf.example
 	install -m 0644 conf/warren.conf.5 $(DESTDIR)$(MANDIR)/man5/
-	install -m 0644 conf/pam_warren.8 conf/warren-helper.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 conf/pam_warren.8 conf/warren-helper.8 conf/warrenctl.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0755 warrenctl $(DESTDIR)$(SBINDIR)/warrenctl
 
 uninstall:
 	rm -f $(DESTDIR)$(PAMDIR)/pam_warren.so $(DESTDIR)$(SYSCONFDIR)/warren/warren.conf.example \
 		$(DESTDIR)$(MANDIR)/man5/warren.conf.5 $(DESTDIR)$(MANDIR)/man8/pam_warren.8 \
-		$(DESTDIR)$(MANDIR)/man8/warren-helper.8
+		$(DESTDIR)$(MANDIR)/man8/warren-helper.8 $(DESTDIR)$(MANDIR)/man8/warrenctl.8 \
+		$(DESTDIR)$(SBINDIR)/warrenctl
 	rm -rf $(DESTDIR)$(LIBEXECDIR)/warren
 
 clean:

@@ -11,6 +11,7 @@
 #include "cgroup.h"
 #include "cleanup.h"
 #include "fsutil.h"
+#include "reslimits.h"
 
 /* v1 calls the io controller blkio. */
 static const char *v1_name(const char *controller)
@@ -102,7 +103,7 @@ static int v1_apply(const char *dir, const char *controller, const struct cgroup
 	if (!strcmp(controller, "io")) {
 		/* blkio.weight exists only with a proportional I/O scheduler: a hint, skipped
 		 * where the host has none. */
-		snprintf(v, sizeof(v), "%u", cgroup_io_weight_v1(l->io_weight));
+		snprintf(v, sizeof(v), "%u", limit_io_weight_v1(l->io_weight));
 		r = v1_write(dir, "blkio.weight", v);
 		if (r == -ENOENT)
 			r = v1_write(dir, "blkio.bfq.weight", v);

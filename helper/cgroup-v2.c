@@ -12,6 +12,7 @@
 #include "cgroup.h"
 #include "cleanup.h"
 #include "fsutil.h"
+#include "reslimits.h"
 
 static const char *v2_root(void)
 {
@@ -96,7 +97,7 @@ static int v2_apply(const char *dir, const char *controller, const struct cgroup
 		snprintf(v, sizeof(v), "default %u", l->io_weight);
 		r = v2_write(dir, "io.weight", v);
 		if (r == -ENOENT) {
-			snprintf(v, sizeof(v), "%u", cgroup_io_weight_bfq(l->io_weight));
+			snprintf(v, sizeof(v), "%u", limit_io_weight_v1(l->io_weight));
 			r = v2_write(dir, "io.bfq.weight", v);
 		}
 		return r == -ENOENT ? 0 : r; /* a hint, skipped where unsupported */

@@ -66,14 +66,6 @@ bool cgroup_dir_seen(const struct cgroup_set *cg, int i)
 	return false;
 }
 
-unsigned cgroup_io_weight_v1(unsigned weight)
-{
-	/* Linear map of 1..10000 onto 10..1000, keeping the default 100 at 100. */
-	if (weight <= 100)
-		return 10 + (weight - (weight > 0)) * 90 / 99;
-	return 100 + (weight - 100) * 900 / 9900;
-}
-
 const char *cgroup_value(uint64_t v, char *buf, size_t len)
 {
 	if (v == CGROUP_UNLIMITED)

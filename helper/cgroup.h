@@ -57,9 +57,6 @@ bool cgroup_dir_seen(const struct cgroup_set *cg, int i);
  * *RET_WHAT (io_weight alone is a hint and is skipped where unsupported). */
 int cgroup_apply_limits(const struct cgroup_set *cg, const struct cgroup_limits *limits,
 			const char **ret_what);
-/* io_weight (1..10000, v2's io.weight scale) on v1's and BFQ's 10..1000 scale. */
-unsigned cgroup_io_weight_v1(unsigned weight);
-#define cgroup_io_weight_bfq cgroup_io_weight_v1
 /* "max" or the decimal value into BUF. */
 const char *cgroup_value(uint64_t v, char *buf, size_t len);
 

@@ -32,6 +32,9 @@ struct parse_ctx {
 	struct config_error *err;
 	int rc;
 	bool policy_ok;
+	struct limit_set *limits;        /* where limit keys go: defaults or an entry's */
+	struct limit_entries *entries;   /* groups or users, while one of their entries is read */
+	const char *entries_key;         /* "groups" or "users", for messages */
 };
 
 struct key;
@@ -45,10 +48,11 @@ struct key {
 	size_t offset;          /* of its field in struct warren_config */
 	long long min, max;     /* integers: the accepted range */
 	const char *unit;       /* integers: what the number counts */
-	const char *noun;       /* name lists: "group" or "user" */
+	const char *noun;       /* name lists and entries: "group" or "user" */
+	enum limit_key limit;   /* limit keys: which one */
 	const char *example;    /* a correct line, quoted in messages */
 	bool policy;            /* decides who is jailed: an error here loses the policy */
-	const struct key *sub;  /* groups: the settings allowed inside */
+	const struct key *sub;  /* groups, entries: the settings allowed inside */
 	size_t n_sub;
 };
 
@@ -56,17 +60,54 @@ static int check_path(struct parse_ctx *ctx, const struct key *k, config_setting
 		      const char *key);
 static int check_names(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
 		       const char *key);
-static int check_integer(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
-			 const char *key);
-static int check_group(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+static int check_size(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+		      const char *key);
+static int check_cpus(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+		      const char *key);
+static int check_count(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
 		       const char *key);
+static int check_entry_name(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+			    const char *key);
+static int check_entries(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+			 const char *key);
+static int check_defaults(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+			  const char *key);
 
 #define FIELD(f) offsetof(struct warren_config, f)
+#define MIB (1024LL * 1024)
+
+/* The limit keys, the same in defaults, groups and users entries; PRE and POST wrap
+ * the example so that it is a line that could be pasted where the error is. */
+#define LIMIT_KEYS(PRE, POST)                                                             \
+	{ .name = "memory", .check = check_size, .limit = LIMIT_MEMORY, .min = 16 * MIB,   \
+	  .example = PRE "memory = \"1G\";" POST },                                          \
+	{ .name = "swap", .check = check_size, .limit = LIMIT_SWAP, .min = 0,              \
+	  .example = PRE "swap = \"0\";" POST },                                             \
+	{ .name = "cpus", .check = check_cpus, .limit = LIMIT_CPUS,                        \
+	  .example = PRE "cpus = 0.5;" POST },                                              \
+	{ .name = "pids", .check = check_count, .limit = LIMIT_PIDS, .min = 8,             \
+	  .max = 4194304, .unit = "processes", .example = PRE "pids = 512;" POST },         \
+	{ .name = "io_weight", .check = check_count, .limit = LIMIT_IO_WEIGHT, .min = 1,   \
+	  .max = 10000, .unit = "relative I/O weight", .example = PRE "io_weight = 100;" POST }, \
+	{ .name = "disk", .check = check_size, .limit = LIMIT_DISK, .min = 64 * MIB,       \
+	  .example = PRE "disk = \"10G\";" POST },                                           \
+	{ .name = "idle_timeout", .check = check_count, .limit = LIMIT_IDLE_TIMEOUT,       \
+	  .min = 1, .max = 604800, .unit = "seconds", .example = PRE "idle_timeout = 300;" POST }
 
 static const struct key defaults_keys[] = {
-	{ .name = "idle_timeout", .check = check_integer, .offset = FIELD(idle_timeout),
-	  .min = 1, .max = 604800, .unit = "seconds",
-	  .example = "defaults = { idle_timeout = 300; };" },
+	LIMIT_KEYS("defaults = { ", " };"),
+};
+
+static const struct key group_entry_keys[] = {
+	{ .name = "name", .check = check_entry_name, .noun = "group",
+	  .example = "{ name = \"students\"; memory = \"512M\"; }" },
+	LIMIT_KEYS("{ name = \"students\"; ", " }"),
+};
+
+static const struct key user_entry_keys[] = {
+	{ .name = "name", .check = check_entry_name, .noun = "user",
+	  .example = "{ name = \"alice\"; memory = \"2G\"; }" },
+	LIMIT_KEYS("{ name = \"alice\"; ", " }"),
 };
 
 static const struct key top_keys[] = {
@@ -78,22 +119,24 @@ static const struct key top_keys[] = {
 	  .noun = "group", .example = "jail_groups = [ \"warren\" ];", .policy = true },
 	{ .name = "exempt_users", .check = check_names, .offset = FIELD(exempt_users),
 	  .noun = "user", .example = "exempt_users = [ \"root\" ];", .policy = true },
-	{ .name = "defaults", .check = check_group, .example = "defaults = { idle_timeout = 300; };",
+	{ .name = "defaults", .check = check_defaults,
+	  .example = "defaults = { idle_timeout = 300; };",
 	  .sub = defaults_keys, .n_sub = ELEMENTSOF(defaults_keys) },
+	{ .name = "groups", .check = check_entries, .offset = FIELD(groups), .noun = "group",
+	  .example = "groups = ( { name = \"students\"; memory = \"512M\"; } );",
+	  .sub = group_entry_keys, .n_sub = ELEMENTSOF(group_entry_keys) },
+	{ .name = "users", .check = check_entries, .offset = FIELD(users), .noun = "user",
+	  .example = "users = ( { name = \"alice\"; memory = \"2G\"; } );",
+	  .sub = user_entry_keys, .n_sub = ELEMENTSOF(user_entry_keys) },
 };
 
-static void strv_free(char **l)
+void strv_free(char **l)
 {
 	char **p;
 
 	for (p = l; p && *p; p++)
 		free(*p);
 	free(l);
-}
-
-static void strv_freep(char ***l)
-{
-	strv_free(*l);
 }
 
 bool strv_contains(char *const *list, const char *name)
@@ -115,6 +158,14 @@ static char **strv_new1(const char *s)
 	return l;
 }
 
+static void entries_free(struct limit_entries *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].name);
+	free(l->v);
+	*l = (struct limit_entries){ 0 };
+}
+
 void config_free(struct warren_config *c)
 {
 	if (!c)
@@ -124,6 +175,8 @@ void config_free(struct warren_config *c)
 	free(c->state_dir);
 	strv_free(c->jail_groups);
 	strv_free(c->exempt_users);
+	entries_free(&c->groups);
+	entries_free(&c->users);
 	free(c);
 }
 
@@ -139,7 +192,7 @@ static struct warren_config *config_new_default(const char *path)
 	c->state_dir = strdup("/var/lib/warren");
 	c->jail_groups = strv_new1("warren");
 	c->exempt_users = strv_new1("root");
-	c->idle_timeout = 300;
+	c->idle_timeout = (unsigned)limit_builtin(LIMIT_IDLE_TIMEOUT);
 	if (!c->path || !c->image || !c->state_dir || !c->jail_groups || !c->exempt_users) {
 		config_free(c);
 		return NULL;
@@ -373,25 +426,175 @@ static bool int_literal_mangled(const char *text, const config_setting_t *s, lon
 	return false;
 }
 
-static int check_integer(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
-			 const char *key)
+static bool is_integer(const config_setting_t *s)
 {
-	unsigned *field = (unsigned *)(void *)((char *)ctx->c + k->offset);
+	return config_setting_type(s) == CONFIG_TYPE_INT || config_setting_type(s) == CONFIG_TYPE_INT64;
+}
+
+/* S's integer into *RET; -ERANGE if libconfig silently cut the literal in the file. */
+static int read_integer(const struct parse_ctx *ctx, const config_setting_t *s, long long *ret)
+{
+	*ret = config_setting_get_int64(s);
+	if (config_setting_type(s) == CONFIG_TYPE_INT && int_literal_mangled(ctx->text, s, *ret))
+		return -ERANGE;
+	return 0;
+}
+
+/* pids, io_weight, idle_timeout: an integer in k->min..k->max, or "max" where it lifts
+ * a limit. */
+static int check_count(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+		       const char *key)
+{
+	bool max_ok = limit_key_max_ok(k->limit);
+	const char *or_max = max_ok ? ", or \"max\"" : "";
+	char q[QUOTE_SIZE];
 	long long v;
 
-	if (config_setting_type(s) != CONFIG_TYPE_INT && config_setting_type(s) != CONFIG_TYPE_INT64)
-		return key_error(ctx, -EINVAL, s, "%s: must be an integer (%s), not %s; expected e.g. %s",
-				 key, k->unit, type_name(s), k->example);
-	v = config_setting_get_int64(s);
-	if (config_setting_type(s) == CONFIG_TYPE_INT && int_literal_mangled(ctx->text, s, v))
+	if (max_ok && config_setting_type(s) == CONFIG_TYPE_STRING) {
+		const char *str = config_setting_get_string(s);
+
+		if (strcmp(str, "max") != 0)
+			return key_error(ctx, -EINVAL, s,
+					 "%s: %s is not a number; expected an integer from %lld to %lld "
+					 "(%s) without quotes, or \"max\"",
+					 key, quote(str, q), k->min, k->max, k->unit);
+		limit_set_put(ctx->limits, k->limit, LIMIT_UNLIMITED);
+		return 0;
+	}
+	if (!is_integer(s))
+		return key_error(ctx, -EINVAL, s, "%s: must be an integer (%s)%s, not %s; expected e.g. %s",
+				 key, k->unit, max_ok ? " or \"max\"" : "", type_name(s), k->example);
+	if (read_integer(ctx, s, &v) < 0)
 		return key_error(ctx, -EINVAL, s,
-				 "%s: the number is out of range; expected an integer from %lld to %lld (%s)",
-				 key, k->min, k->max, k->unit);
+				 "%s: the number is out of range; expected an integer from %lld to %lld (%s)%s",
+				 key, k->min, k->max, k->unit, or_max);
 	if (v < k->min || v > k->max)
 		return key_error(ctx, -EINVAL, s,
-				 "%s: %lld is out of range; expected an integer from %lld to %lld (%s)",
-				 key, v, k->min, k->max, k->unit);
-	*field = (unsigned)v;
+				 "%s: %lld is out of range; expected an integer from %lld to %lld (%s)%s",
+				 key, v, k->min, k->max, k->unit, or_max);
+	limit_set_put(ctx->limits, k->limit, (uint64_t)v);
+	return 0;
+}
+
+#define SIZE_FORM \
+	"expected a number with an optional K, M, G or T suffix (e.g. \"512M\"), or \"max\""
+
+/* A size as a string ("512M", "max") or a number of bytes into *RET. */
+static int read_size(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+		     const char *key, uint64_t *ret)
+{
+	char q[QUOTE_SIZE];
+	long long v;
+	int r;
+
+	if (config_setting_type(s) == CONFIG_TYPE_STRING) {
+		const char *str = config_setting_get_string(s);
+
+		r = limit_parse_size(str, ret);
+		if (r == -ERANGE)
+			return key_error(ctx, -EINVAL, s, "%s: %s is too large; expected less than "
+					 "8388608T (2^63 bytes), or \"max\"", key, quote(str, q));
+		if (r < 0)
+			return key_error(ctx, -EINVAL, s, "%s: %s is not a size; " SIZE_FORM, key,
+					 quote(str, q));
+		return 0;
+	}
+	if (!is_integer(s))
+		return key_error(ctx, -EINVAL, s, "%s: must be a size (a string such as \"512M\", or a "
+				 "number of bytes), not %s; expected e.g. %s", key, type_name(s), k->example);
+	/* Past 2^31 a plain literal needs an L suffix; a string says it better. */
+	if (read_integer(ctx, s, &v) < 0)
+		return key_error(ctx, -EINVAL, s, "%s: the number is out of range for libconfig; "
+				 "expected a size as a string, e.g. %s", key, k->example);
+	if (v < 0)
+		return key_error(ctx, -EINVAL, s, "%s: %lld is not a size; " SIZE_FORM, key, v);
+	*ret = (uint64_t)v;
+	return 0;
+}
+
+/* memory, swap, disk: a size of at least k->min bytes, or "max". */
+static int check_size(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+		      const char *key)
+{
+	char got[32], least[32];
+	uint64_t v;
+	int r;
+
+	r = read_size(ctx, k, s, key, &v);
+	if (r < 0)
+		return r;
+	if (v != LIMIT_UNLIMITED && v < (uint64_t)k->min)
+		return key_error(ctx, -EINVAL, s, "%s: %s is too small; expected at least %s, or \"max\"",
+				 key, limit_format(k->limit, v, got, sizeof(got)),
+				 limit_format(k->limit, (uint64_t)k->min, least, sizeof(least)));
+	limit_set_put(ctx->limits, k->limit, v);
+	return 0;
+}
+
+#define CPUS_FORM "expected a number of cores from 0.01 to 1024 (e.g. 0.5), or \"max\""
+
+/* cpus: a number of cores, floating-point or integer, or "max". */
+static int check_cpus(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+		      const char *key)
+{
+	char q[QUOTE_SIZE];
+	uint64_t m;
+	long long v;
+	double d;
+
+	switch (config_setting_type(s)) {
+	case CONFIG_TYPE_FLOAT:
+		d = config_setting_get_float(s);
+		break;
+	case CONFIG_TYPE_INT:
+	case CONFIG_TYPE_INT64:
+		if (read_integer(ctx, s, &v) < 0)
+			return key_error(ctx, -EINVAL, s, "%s: the number is out of range; " CPUS_FORM, key);
+		d = (double)v;
+		break;
+	case CONFIG_TYPE_STRING:
+		if (strcmp(config_setting_get_string(s), "max") == 0) {
+			limit_set_put(ctx->limits, k->limit, LIMIT_UNLIMITED);
+			return 0;
+		}
+		return key_error(ctx, -EINVAL, s, "%s: %s is not a number of cores; expected a number "
+				 "from 0.01 to 1024 without quotes (e.g. cpus = 0.5;), or \"max\"", key,
+				 quote(config_setting_get_string(s), q));
+	default:
+		return key_error(ctx, -EINVAL, s, "%s: must be a number of cores or \"max\", not %s; "
+				 "expected e.g. %s", key, type_name(s), k->example);
+	}
+	if (limit_cpus_from_double(d, &m) < 0)
+		return key_error(ctx, -EINVAL, s, "%s: %g is out of range; " CPUS_FORM, key, d);
+	limit_set_put(ctx->limits, k->limit, m);
+	return 0;
+}
+
+/* The name of a groups or users entry: valid, and not the name of an earlier entry. */
+static int check_entry_name(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+			    const char *key)
+{
+	struct limit_entries *l = ctx->entries;
+	char q[QUOTE_SIZE];
+	const char *v;
+
+	if (config_setting_type(s) != CONFIG_TYPE_STRING)
+		return key_error(ctx, -EINVAL, s, "%s: must be a string (a %s name), not %s; "
+				 "expected e.g. %s", key, k->noun, type_name(s), k->example);
+	v = config_setting_get_string(s);
+	if (!name_is_valid(v))
+		return key_error(ctx, -EINVAL, s,
+				 "%s: %s is not a valid %s name; expected 1 to 32 characters: "
+				 "a letter or '_', then letters, digits, '_', '.' or '-'",
+				 key, quote(v, q), k->noun);
+	for (size_t i = 0; i + 1 < l->n; i++)
+		if (strcmp(l->v[i].name, v) == 0)
+			return key_error(ctx, -EINVAL, s, "%s: %s is listed twice (also %s[%zu]); "
+					 "expected one entry per %s", key, quote(v, q), ctx->entries_key,
+					 i, k->noun);
+	l->v[l->n - 1].name = strdup(v);
+	if (!l->v[l->n - 1].name)
+		return key_error(ctx, -ENOMEM, s, "%s: out of memory", key);
 	return 0;
 }
 
@@ -405,6 +608,67 @@ static int check_group(struct parse_ctx *ctx, const struct key *k, config_settin
 		return key_error(ctx, -EINVAL, s, "%s: must be a group, not %s; expected e.g. %s", key,
 				 type_name(s), k->example);
 	check_settings(ctx, s, key, k->sub, k->n_sub);
+	return 0;
+}
+
+static int check_defaults(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+			  const char *key)
+{
+	int r;
+
+	ctx->limits = &ctx->c->defaults;
+	r = check_group(ctx, k, s, key);
+	ctx->limits = NULL;
+	return r;
+}
+
+/* Element I of groups or users (K) into L, unless it is not a group with a valid name. */
+static void check_entry(struct parse_ctx *ctx, const struct key *k, config_setting_t *e,
+			const char *key, int i, struct limit_entries *l)
+{
+	char prefix[KEY_SIZE];
+
+	snprintf(prefix, sizeof(prefix), "%s[%d]", key, i);
+	if (config_setting_type(e) != CONFIG_TYPE_GROUP) {
+		key_error(ctx, -EINVAL, e, "%s: must be a group { name = ...; }, not %s; expected e.g. %s",
+			  prefix, type_name(e), k->sub[0].example);
+		return;
+	}
+	l->n++; /* calloc'd: an entry with no name and no limits */
+	ctx->entries = l;
+	ctx->entries_key = key;
+	ctx->limits = &l->v[l->n - 1].limits;
+	check_settings(ctx, e, prefix, k->sub, k->n_sub);
+	if (!l->v[l->n - 1].name) {
+		key_error(ctx, -EINVAL, e, "%s: has no name; expected e.g. %s", prefix,
+			  k->sub[0].example);
+		/* A nameless entry would match nobody and trip up every lookup: drop it,
+		 * and clear its slot for the next entry. */
+		l->v[--l->n] = (struct limit_entry){ 0 };
+	}
+	ctx->entries = NULL;
+	ctx->limits = NULL;
+}
+
+/* groups and users: a list of { name = ...; limits... } in ( ). */
+static int check_entries(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+			 const char *key)
+{
+	struct limit_entries *l = (struct limit_entries *)(void *)((char *)ctx->c + k->offset);
+	int i, n;
+
+	/* libconfig reads an empty "[ ]" as an array: that is an empty list too. */
+	if (config_setting_type(s) != CONFIG_TYPE_LIST &&
+	    !(config_setting_type(s) == CONFIG_TYPE_ARRAY && config_setting_length(s) == 0))
+		return key_error(ctx, -EINVAL, s, "%s: must be a list ( { name = ...; }, ... ) of "
+				 "%s entries, not %s; expected e.g. %s", key, k->noun, type_name(s),
+				 k->example);
+	n = config_setting_length(s);
+	l->v = calloc((size_t)n + 1, sizeof(*l->v));
+	if (!l->v)
+		return key_error(ctx, -ENOMEM, s, "%s: out of memory", key);
+	for (i = 0; i < n; i++)
+		check_entry(ctx, k, config_setting_get_elem(s, (unsigned)i), key, i, l);
 	return 0;
 }
 
@@ -494,6 +758,10 @@ static int config_check_text(struct parse_ctx *ctx, bool *syntax_ok)
 	else
 		check_settings(ctx, config_root_setting(&lc), NULL, top_keys, ELEMENTSOF(top_keys));
 	config_destroy(&lc);
+	/* The field older callers read: what defaults say, else the built-in value. */
+	ctx->c->idle_timeout = (unsigned)(limit_set_has(&ctx->c->defaults, LIMIT_IDLE_TIMEOUT) ?
+					  ctx->c->defaults.v[LIMIT_IDLE_TIMEOUT] :
+					  limit_builtin(LIMIT_IDLE_TIMEOUT));
 	return r < 0 ? r : ctx->rc;
 }
 
@@ -657,6 +925,22 @@ int config_load(const char *path, struct warren_config **ret, struct warren_conf
 	if (r < 0)
 		return r;
 	return config_parse_string(text, path, ret, ret_policy, err);
+}
+
+enum jail_verdict config_jail_verdict(const struct warren_config *policy, unsigned uid,
+				      const char *name, char *const *groups, const char **ret_group)
+{
+	if (uid == 0)
+		return JAIL_NO_ROOT;
+	if (strv_contains(policy->exempt_users, name))
+		return JAIL_NO_EXEMPT;
+	for (; groups && *groups; groups++)
+		if (strv_contains(policy->jail_groups, *groups)) {
+			if (ret_group)
+				*ret_group = *groups;
+			return JAIL_YES;
+		}
+	return JAIL_NO_GROUP;
 }
 
 void config_error_format(const struct config_error *err, char *buf, size_t len)

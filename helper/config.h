@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "reslimits.h"
+
 #define WARREN_DEFAULT_CONFIG SYSCONFDIR "/warren/warren.conf"
 
 struct warren_config {
@@ -13,7 +15,11 @@ struct warren_config {
 	char *state_dir;       /* users/NAME/{root,home,work} live here */
 	char **jail_groups;    /* NULL-terminated; members are jailed */
 	char **exempt_users;   /* NULL-terminated; never jailed */
-	unsigned idle_timeout; /* seconds without session or process -> stop */
+	unsigned idle_timeout; /* defaults' idle_timeout (or built-in); per user: limits_resolve */
+	/* Resource limits (warren.conf(5)); resolve a user's with limits_resolve(). */
+	struct limit_set defaults;    /* only what the defaults group sets */
+	struct limit_entries groups;  /* config order: the first matching group wins */
+	struct limit_entries users;
 };
 
 /* One error, as an admin needs it: where, and what is expected instead. */
@@ -48,5 +54,22 @@ void config_error_format(const struct config_error *err, char *buf, size_t len);
 
 /* Is NAME in the NULL-terminated LIST? */
 bool strv_contains(char *const *list, const char *name);
+void strv_free(char **l);
+static inline void strv_freep(char ***l)
+{
+	strv_free(*l);
+}
+
+/* Why POLICY jails a user or not, from the user's uid, name and NULL-terminated group
+ * names; pure, the caller asks NSS (users.h).  For JAIL_YES, *ret_group (if non-NULL)
+ * is set to the first of GROUPS that is a jail group. */
+enum jail_verdict {
+	JAIL_NO_ROOT,   /* uid 0 is never jailed */
+	JAIL_NO_EXEMPT, /* listed in exempt_users */
+	JAIL_NO_GROUP,  /* in no jail group */
+	JAIL_YES,
+};
+enum jail_verdict config_jail_verdict(const struct warren_config *policy, unsigned uid,
+				      const char *name, char *const *groups, const char **ret_group);
 
 #endif

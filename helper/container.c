@@ -354,7 +354,7 @@ __attribute__((noreturn)) static void builder_main(const struct warren_config *c
 		_exit(1);
 	}
 	close(hostmnt);
-	supervisor_run(u->name, pidfd, cg, cfg->idle_timeout);
+	supervisor_run(u->name, pidfd, cg, u->idle_timeout);
 }
 
 /* warren-init lives beside warren-helper; open it for fexecve from inside the container. */
@@ -401,6 +401,7 @@ static int container_create(const struct warren_config *cfg, const struct user_i
 	struct container_state st = { 0 };
 	struct build_report rep = { 0 };
 	struct cgroup_set cg;
+	const char *what;
 	long tasks = 0;
 	int r, pidfd;
 	pid_t pid;
@@ -417,6 +418,13 @@ static int container_create(const struct warren_config *cfg, const struct user_i
 				       cg.dirs[cg.counter], tasks, u->name);
 	if ((r = cgroup_create(&cg)) < 0)
 		return log_error_errno(r, "cannot create cgroup %s", cg.dirs[0]);
+	/* Limits apply before anything runs in the cgroup; a config change applies at
+	 * the next start, when the cgroup is made anew. */
+	if ((r = cgroup_apply_limits(&cg, &u->limits, &what)) < 0) {
+		log_error_errno(r, "cannot apply the %s limits of %s%s", what, u->name,
+				r == -EOPNOTSUPP ? " (this host lacks that cgroup controller)" : "");
+		goto fail;
+	}
 	if ((r = prepare_state_dirs(cfg, u)) < 0)
 		goto fail;
 	if ((r = user_rundir_create(u->name)) < 0 || (r = mount_devpts(u->name)) < 0) {

@@ -22,6 +22,8 @@ struct user_info {
 	char gid_map[256];
 	uid_t root_uid; /* host IDs of the container's root: the subordinate bases */
 	gid_t root_gid;
+	struct cgroup_limits limits; /* resolved from the config for this user */
+	unsigned idle_timeout;
 };
 
 /* What a login needs to join a running container. */

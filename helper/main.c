@@ -26,7 +26,9 @@
 #include "log.h"
 #include "names.h"
 #include "protocol.h"
+#include "reslimits.h"
 #include "reply.h"
+#include "users.h"
 
 static const char *arg_config = WARREN_DEFAULT_CONFIG;
 
@@ -51,41 +53,6 @@ static int usage(void)
 	fprintf(stderr, "usage: warren-helper [--config FILE] ensure|check-user|stop USER\n"
 			"       warren-helper [--config FILE] enter USER [CMD [ARG...]]\n");
 	return HELPER_EXIT_USAGE;
-}
-
-/* Is USER jailed under POLICY?  Groups come from NSS (LDAP/SSSD users too). */
-static int user_is_jailed(const struct warren_config *policy, const struct passwd *pw,
-			  bool *ret)
-{
-	_cleanup_free_ gid_t *groups = NULL;
-	int n = 64;
-
-	*ret = false;
-	if (pw->pw_uid == 0 || strv_contains(policy->exempt_users, pw->pw_name))
-		return 0;
-	for (;;) {
-		int want = n;
-
-		free(groups);
-		groups = calloc((size_t)n, sizeof(gid_t));
-		if (!groups)
-			return -ENOMEM;
-		if (getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) >= 0)
-			break;
-		if (n <= want)
-			n = want * 2;
-	}
-	for (int i = 0; i < n; i++) {
-		struct group gr, *res = NULL;
-		char buf[8192];
-
-		if (getgrgid_r(groups[i], &gr, buf, sizeof(buf), &res) == 0 && res &&
-		    strv_contains(policy->jail_groups, gr.gr_name)) {
-			*ret = true;
-			return 0;
-		}
-	}
-	return 0;
 }
 
 static int read_subid(const char *file, const struct passwd *pw, unsigned long id,
@@ -113,6 +80,30 @@ static void copy_field(char *dst, size_t len, const char *s)
 	for (char *p = dst; *p; p++)
 		if (*p == ':' || *p == '\n')
 			*p = ' ';
+}
+
+/* The user's effective limits (users > first matching group > defaults), in the
+ * kernel's units. */
+static int user_limits_load(const struct warren_config *cfg, const struct passwd *pw,
+			    struct user_info *u)
+{
+	struct limits_effective eff;
+	char **groups = NULL;
+	int r = user_group_names(pw, &groups);
+
+	if (r < 0)
+		return log_error_errno(r, "cannot read the groups of %s", pw->pw_name);
+	limits_resolve(cfg, pw->pw_name, groups, &eff);
+	strv_free(groups);
+	u->limits = (struct cgroup_limits){
+		.memory = eff.v[LIMIT_MEMORY].value,
+		.swap = eff.v[LIMIT_SWAP].value,
+		.cpu_quota_us = limit_cpu_quota_us(eff.v[LIMIT_CPUS].value, CGROUP_CPU_PERIOD_US),
+		.pids = eff.v[LIMIT_PIDS].value,
+		.io_weight = (unsigned)eff.v[LIMIT_IO_WEIGHT].value,
+	};
+	u->idle_timeout = (unsigned)eff.v[LIMIT_IDLE_TIMEOUT].value;
+	return 0;
 }
 
 static int user_info_load(const struct passwd *pw, struct user_info *u)
@@ -227,7 +218,8 @@ static int run_verb(const char *verb, const char *user, char *const cmd[])
 		return HELPER_EXIT_NOT_JAILED;
 	if (!strcmp(verb, "check-user"))
 		return HELPER_EXIT_OK;
-	if ((r = user_info_load(pw, &u)) < 0 || (r = container_ensure(cfg, &u, &c)) < 0)
+	if ((r = user_info_load(pw, &u)) < 0 || (r = user_limits_load(cfg, pw, &u)) < 0 ||
+	    (r = container_ensure(cfg, &u, &c)) < 0)
 		return refuse(user);
 	if (!strcmp(verb, "enter"))
 		return (r = container_enter(&c, &u, cmd)) < 0 ? HELPER_EXIT_ERROR : r;

@@ -116,6 +116,72 @@ static void test_shipped_config(void **state)
 	if (config_parse_string(text, "conf/warren.conf", &c, NULL, &err) < 0)
 		fail_msg("%s:%d: %s", err.file, err.line, err.msg);
 	assert_defaults(c);
+	/* Its groups and users examples stay commented out, and its defaults are the built-ins. */
+	assert_int_equal(c->groups.n, 0);
+	assert_int_equal(c->users.n, 0);
+	for (int k = 0; k < LIMIT__COUNT; k++)
+		if (limit_set_has(&c->defaults, k) && c->defaults.v[k] != limit_builtin(k))
+			fail_msg("defaults.%s is not the built-in value", limit_key_name(k));
+}
+
+#define KIB 1024ULL
+#define MIB (KIB * 1024)
+#define GIB (MIB * 1024)
+
+/* Every form each limit key accepts, in defaults, groups and users. */
+static void test_limits_good(void **state)
+{
+	_cleanup_(config_freep) struct warren_config *c = NULL;
+	struct config_error err;
+	const struct limit_set *d, *g0, *g1;
+
+	if (config_parse_string(
+		    "defaults = { memory = \"1g\"; swap = \"max\"; cpus = 2; pids = \"max\";\n"
+		    "  io_weight = 10000; disk = 68719476736L; idle_timeout = 60; };\n"
+		    "groups = (\n"
+		    "  { name = \"students\"; memory = \"16M\"; swap = 0; cpus = 0.01; pids = 8;\n"
+		    "    io_weight = 1; disk = \"64M\"; idle_timeout = 604800; },\n"
+		    "  { memory = \"max\"; cpus = \"max\"; disk = \"1T\"; name = \"_lab-2.x\"; }\n"
+		    ");\n"
+		    "users = ( { name = \"alice\"; memory = \"2147483648\"; pids = 4194304; },\n"
+		    "          { name = \"bob\"; } );\n",
+		    "limits.conf", &c, NULL, &err) < 0)
+		fail_msg("%s:%d: %s", err.file, err.line, err.msg);
+	d = &c->defaults;
+	assert_true(d->v[LIMIT_MEMORY] == GIB && d->v[LIMIT_SWAP] == LIMIT_UNLIMITED);
+	assert_true(d->v[LIMIT_CPUS] == 2000 && d->v[LIMIT_PIDS] == LIMIT_UNLIMITED);
+	assert_true(d->v[LIMIT_IO_WEIGHT] == 10000 && d->v[LIMIT_DISK] == 64 * GIB);
+	assert_int_equal(c->idle_timeout, 60);
+	assert_int_equal(c->groups.n, 2);
+	g0 = &c->groups.v[0].limits;
+	g1 = &c->groups.v[1].limits;
+	assert_string_equal(c->groups.v[0].name, "students");
+	assert_true(g0->v[LIMIT_MEMORY] == 16 * MIB && g0->v[LIMIT_SWAP] == 0);
+	assert_true(g0->v[LIMIT_CPUS] == 10 && g0->v[LIMIT_PIDS] == 8);
+	assert_true(g0->v[LIMIT_IO_WEIGHT] == 1 && g0->v[LIMIT_DISK] == 64 * MIB);
+	assert_true(g0->v[LIMIT_IDLE_TIMEOUT] == 604800);
+	assert_int_equal(g0->set, (1u << LIMIT__COUNT) - 1);
+	assert_string_equal(c->groups.v[1].name, "_lab-2.x");
+	assert_int_equal(g1->set, (1u << LIMIT_MEMORY) | (1u << LIMIT_CPUS) | (1u << LIMIT_DISK));
+	assert_true(g1->v[LIMIT_MEMORY] == LIMIT_UNLIMITED && g1->v[LIMIT_CPUS] == LIMIT_UNLIMITED);
+	assert_int_equal(c->users.n, 2);
+	assert_string_equal(c->users.v[0].name, "alice");
+	assert_true(c->users.v[0].limits.v[LIMIT_MEMORY] == 2 * GIB);
+	assert_true(c->users.v[0].limits.v[LIMIT_PIDS] == 4194304);
+	assert_string_equal(c->users.v[1].name, "bob");
+	assert_int_equal(c->users.v[1].limits.set, 0);
+}
+
+/* Empty lists, in either bracket, are no entries. */
+static void test_limits_empty_lists(void **state)
+{
+	_cleanup_(config_freep) struct warren_config *c = NULL;
+	struct config_error err;
+
+	assert_int_equal(config_parse_string("groups = ( );\nusers = [ ];\n", "x", &c, NULL, &err), 0);
+	assert_int_equal(c->groups.n, 0);
+	assert_int_equal(c->users.n, 0);
+	assert_int_equal(c->defaults.set, 0);
 }
 
 struct bad_case {
@@ -142,7 +208,8 @@ static const struct bad_case bad_cases[] = {
 	{ "misspelt jail_groups", "jail_group = [ \"staff\" ];\n", 1,
 	  "jail_group: unknown setting", false },
 	{ "unknown defaults key", "defaults = {\n\tidle = 5;\n};\n", 2,
-	  "defaults.idle: unknown setting; expected one of: idle_timeout", true },
+	  "defaults.idle: unknown setting; expected one of: memory, swap, cpus, pids, io_weight, "
+	  "disk, idle_timeout", true },
 	{ "defaults not a group", "defaults = 5;\n", 1,
 	  "defaults: must be a group, not an integer; expected e.g. defaults = { idle_timeout = 300; };",
 	  true },
@@ -212,6 +279,111 @@ static const struct bad_case bad_cases[] = {
 	  "defaults.idle_timeout: must be an integer (seconds), not a floating-point number", true },
 	{ "idle_timeout boolean", "defaults = { idle_timeout = true; };\n", 1,
 	  "defaults.idle_timeout: must be an integer (seconds), not a boolean", true },
+	/* Resource limits (issue 3).  None of them decides who is jailed: the policy stays. */
+	{ "size not a size", "groups = (\n  { name = \"students\"; memory = \"12Q\"; }\n);\n", 2,
+	  "groups[0].memory: \"12Q\" is not a size; expected a number with an optional K, M, G or T "
+	  "suffix (e.g. \"512M\"), or \"max\"", true },
+	{ "size MB suffix", "defaults = { memory = \"512MB\"; };\n", 1,
+	  "defaults.memory: \"512MB\" is not a size", true },
+	{ "size fraction", "defaults = { disk = \"1.5G\"; };\n", 1,
+	  "defaults.disk: \"1.5G\" is not a size", true },
+	{ "size P suffix", "defaults = { disk = \"1P\"; };\n", 1, "defaults.disk: \"1P\" is not a size",
+	  true },
+	{ "size empty", "defaults = { memory = \"\"; };\n", 1, "defaults.memory: \"\" is not a size",
+	  true },
+	{ "size negative", "defaults = { swap = -1; };\n", 1,
+	  "defaults.swap: -1 is not a size; expected a number with an optional K, M, G or T suffix",
+	  true },
+	{ "size overflow", "defaults = { memory = \"99999999999T\"; };\n", 1,
+	  "defaults.memory: \"99999999999T\" is too large; expected less than 8388608T (2^63 bytes), "
+	  "or \"max\"", true },
+	{ "size 2^64", "defaults = { memory = \"18446744073709551616\"; };\n", 1,
+	  "defaults.memory: \"18446744073709551616\" is too large", true },
+	{ "size past 32 bits", "defaults = { disk = 10737418240; };\n", 1,
+	  "defaults.disk: the number is out of range for libconfig; expected a size as a string, "
+	  "e.g. defaults = { disk = \"10G\"; };", true },
+	{ "size float", "defaults = {\n memory = 1.5;\n};\n", 2,
+	  "defaults.memory: must be a size (a string such as \"512M\", or a number of bytes), not a "
+	  "floating-point number; expected e.g. defaults = { memory = \"1G\"; };", true },
+	{ "memory too small", "defaults = { memory = \"8M\"; };\n", 1,
+	  "defaults.memory: 8M is too small; expected at least 16M, or \"max\"", true },
+	{ "memory 0", "users = ( { name = \"alice\"; memory = 0; } );\n", 1,
+	  "users[0].memory: 0 is too small; expected at least 16M", true },
+	{ "disk too small", "groups = ( { name = \"s\";\n disk = \"32M\"; } );\n", 2,
+	  "groups[0].disk: 32M is too small; expected at least 64M, or \"max\"", true },
+	{ "swap bad", "defaults = { swap = \"none\"; };\n", 1,
+	  "defaults.swap: \"none\" is not a size", true },
+	{ "swap boolean", "defaults = { swap = false; };\n", 1,
+	  "defaults.swap: must be a size (a string such as \"512M\", or a number of bytes), not a "
+	  "boolean", true },
+	{ "cpus 0", "defaults = { cpus = 0; };\n", 1,
+	  "defaults.cpus: 0 is out of range; expected a number of cores from 0.01 to 1024 (e.g. 0.5), "
+	  "or \"max\"", true },
+	{ "cpus negative", "defaults = { cpus = -1.5; };\n", 1, "defaults.cpus: -1.5 is out of range",
+	  true },
+	{ "cpus too small", "defaults = { cpus = 0.001; };\n", 1, "defaults.cpus: 0.001 is out of range",
+	  true },
+	{ "cpus too big", "groups = ( { name = \"s\"; cpus = 1025; } );\n", 1,
+	  "groups[0].cpus: 1025 is out of range", true },
+	{ "cpus string not max", "defaults = { cpus = \"2\"; };\n", 1,
+	  "defaults.cpus: \"2\" is not a number of cores; expected a number from 0.01 to 1024 without "
+	  "quotes (e.g. cpus = 0.5;), or \"max\"", true },
+	{ "cpus boolean", "defaults = { cpus = true; };\n", 1,
+	  "defaults.cpus: must be a number of cores or \"max\", not a boolean; "
+	  "expected e.g. defaults = { cpus = 0.5; };", true },
+	{ "pids too small", "defaults = { pids = 4; };\n", 1,
+	  "defaults.pids: 4 is out of range; expected an integer from 8 to 4194304 (processes), "
+	  "or \"max\"", true },
+	{ "pids too big", "defaults = { pids = 4194305; };\n", 1, "defaults.pids: 4194305 is out of range",
+	  true },
+	{ "pids string", "defaults = { pids = \"lots\"; };\n", 1,
+	  "defaults.pids: \"lots\" is not a number; expected an integer from 8 to 4194304 (processes) "
+	  "without quotes, or \"max\"", true },
+	{ "pids float", "defaults = { pids = 100.0; };\n", 1,
+	  "defaults.pids: must be an integer (processes) or \"max\", not a floating-point number", true },
+	{ "io_weight 0", "defaults = { io_weight = 0; };\n", 1,
+	  "defaults.io_weight: 0 is out of range; expected an integer from 1 to 10000 "
+	  "(relative I/O weight)", true },
+	{ "io_weight too big", "users = ( { name = \"a\"; io_weight = 10001; } );\n", 1,
+	  "users[0].io_weight: 10001 is out of range", true },
+	{ "io_weight max", "defaults = { io_weight = \"max\"; };\n", 1,
+	  "defaults.io_weight: must be an integer (relative I/O weight), not a string", true },
+	{ "idle_timeout max", "groups = ( { name = \"s\"; idle_timeout = \"max\"; } );\n", 1,
+	  "groups[0].idle_timeout: must be an integer (seconds), not a string", true },
+	{ "groups not a list", "groups = { name = \"students\"; };\n", 1,
+	  "groups: must be a list ( { name = ...; }, ... ) of group entries, not a group; expected e.g. "
+	  "groups = ( { name = \"students\"; memory = \"512M\"; } );", true },
+	{ "groups an array of names", "groups = [ \"students\" ];\n", 1,
+	  "groups: must be a list ( { name = ...; }, ... ) of group entries, not an array", true },
+	{ "groups element not a group", "groups = (\n { name = \"a\"; },\n 5\n);\n", 3,
+	  "groups[1]: must be a group { name = ...; }, not an integer; expected e.g. "
+	  "{ name = \"students\"; memory = \"512M\"; }", true },
+	{ "group without name", "groups = (\n { name = \"a\"; },\n {\n  memory = \"1G\";\n }\n);\n",
+	  3, "groups[1]: has no name; expected e.g. { name = \"students\"; memory = \"512M\"; }", true },
+	{ "group name not a string", "groups = ( { name = 5; } );\n", 1,
+	  "groups[0].name: must be a string (a group name), not an integer", true },
+	{ "group name invalid", "groups = ( { name = \"my group\"; } );\n", 1,
+	  "groups[0].name: \"my group\" is not a valid group name; expected 1 to 32 characters", true },
+	{ "duplicate group name",
+	  "groups = (\n { name = \"staff\"; },\n { name = \"s\"; },\n { name = \"staff\"; }\n);\n", 4,
+	  "groups[2].name: \"staff\" is listed twice (also groups[0]); expected one entry per group",
+	  true },
+	{ "unknown key in a group", "groups = (\n { name = \"s\";\n   memroy = \"1G\"; }\n);\n", 3,
+	  "groups[0].memroy: unknown setting; expected one of: name, memory, swap, cpus, pids, "
+	  "io_weight, disk, idle_timeout", true },
+	{ "users entry bad name", "users = ( { name = \"-alice\"; } );\n", 1,
+	  "users[0].name: \"-alice\" is not a valid user name", true },
+	{ "duplicate user", "users = (\n { name = \"alice\"; memory = \"2G\"; },\n"
+	  " { name = \"alice\"; cpus = 2; }\n);\n", 3,
+	  "users[1].name: \"alice\" is listed twice (also users[0]); expected one entry per user", true },
+	{ "users not a list", "users = \"alice\";\n", 1,
+	  "users: must be a list ( { name = ...; }, ... ) of user entries, not a string; expected e.g. "
+	  "users = ( { name = \"alice\"; memory = \"2G\"; } );", true },
+	{ "unknown key in a user", "users = ( { name = \"alice\"; group = \"x\"; } );\n", 1,
+	  "users[0].group: unknown setting; expected one of: name, memory", true },
+	{ "limit at top level", "memory = \"1G\";\n", 1,
+	  "memory: unknown setting; expected one of: image, state_dir, jail_groups, exempt_users, "
+	  "defaults, groups, users", false },
 	/* The first error in the file is reported; a later bad jail_groups still loses the policy. */
 	{ "first error wins", "image = 5;\njail_groups = [ \"a b\" ];\n", 1,
 	  "image: must be a string", false },
@@ -411,6 +583,8 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_edges),
 		cmocka_unit_test(test_shipped_config),
+		cmocka_unit_test(test_limits_good),
+		cmocka_unit_test(test_limits_empty_lists),
 		cmocka_unit_test(test_long_path),
 		cmocka_unit_test(test_policy_kept),
 		cmocka_unit_test(test_error_format),

@@ -1,0 +1,224 @@
+/* reslimits.c - resource limit values and their precedence (issue 3).  Pure: no syscalls. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "config.h"
+#include "reslimits.h"
+
+#define KIB 1024ULL
+#define MIB (KIB * 1024)
+#define GIB (MIB * 1024)
+
+static const struct {
+	const char *name;
+	enum limit_kind kind;
+	bool max_ok;
+	uint64_t builtin; /* documented in warren.conf(5) and conf/warren.conf */
+} limit_keys[LIMIT__COUNT] = {
+	[LIMIT_MEMORY] = { "memory", LIMIT_KIND_SIZE, true, GIB },
+	[LIMIT_SWAP] = { "swap", LIMIT_KIND_SIZE, true, 0 },
+	[LIMIT_CPUS] = { "cpus", LIMIT_KIND_CPUS, true, 1000 },
+	[LIMIT_PIDS] = { "pids", LIMIT_KIND_COUNT, true, 512 },
+	/* A weight shares, it does not limit: "max" would mean nothing. */
+	[LIMIT_IO_WEIGHT] = { "io_weight", LIMIT_KIND_COUNT, false, 100 },
+	[LIMIT_DISK] = { "disk", LIMIT_KIND_SIZE, true, 10 * GIB },
+	/* A container that never stops is what `warren-helper stop` is for. */
+	[LIMIT_IDLE_TIMEOUT] = { "idle_timeout", LIMIT_KIND_COUNT, false, 300 },
+};
+
+const char *limit_key_name(enum limit_key k)
+{
+	return k < LIMIT__COUNT ? limit_keys[k].name : "?";
+}
+
+enum limit_kind limit_key_kind(enum limit_key k)
+{
+	return limit_keys[k].kind;
+}
+
+bool limit_key_max_ok(enum limit_key k)
+{
+	return limit_keys[k].max_ok;
+}
+
+uint64_t limit_builtin(enum limit_key k)
+{
+	return limit_keys[k].builtin;
+}
+
+/* log2 of the multiplier for suffix CH (either case), or -1 if it is not one. */
+static int size_shift(char ch)
+{
+	static const char suffixes[] = "kmgt";
+	const char *p;
+
+	if (ch >= 'A' && ch <= 'Z')
+		ch = (char)(ch - 'A' + 'a');
+	p = ch ? strchr(suffixes, ch) : NULL;
+	return p ? 10 * (int)(p - suffixes + 1) : -1;
+}
+
+int limit_parse_size(const char *s, uint64_t *ret)
+{
+	size_t digits = strspn(s, "0123456789");
+	uint64_t v = 0;
+	int shift = 0;
+
+	if (strcmp(s, "max") == 0) {
+		*ret = LIMIT_UNLIMITED;
+		return 0;
+	}
+	/* The form first, so that a long number with a bad suffix is "not a size". */
+	if (digits == 0)
+		return -EINVAL;
+	if (s[digits]) {
+		shift = size_shift(s[digits]);
+		if (shift < 0 || s[digits + 1])
+			return -EINVAL;
+	}
+	for (size_t i = 0; i < digits; i++) {
+		uint64_t d = (uint64_t)(s[i] - '0');
+
+		if (v > (LIMIT_SIZE_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	if (v > LIMIT_SIZE_MAX >> shift)
+		return -ERANGE;
+	*ret = v << shift;
+	return 0;
+}
+
+int limit_cpus_from_double(double cores, uint64_t *ret)
+{
+	uint64_t m;
+
+	/* Written so that NaN fails too. */
+	if (!(cores > 0 && cores <= (double)LIMIT_CPUS_MAX / 1000))
+		return -ERANGE;
+	m = (uint64_t)(cores * 1000.0 + 0.5);
+	if (m < LIMIT_CPUS_MIN)
+		return -ERANGE;
+	*ret = m;
+	return 0;
+}
+
+static void format_size(uint64_t v, char *buf, size_t len)
+{
+	static const char units[] = "TGMK";
+	int shift = 40;
+
+	for (const char *u = units; *u; u++, shift -= 10)
+		if (v && v % (1ULL << shift) == 0) {
+			snprintf(buf, len, "%" PRIu64 "%c", v >> shift, *u);
+			return;
+		}
+	snprintf(buf, len, "%" PRIu64, v);
+}
+
+/* Thousandths as a decimal with at least one digit after the point: 500 -> "0.5". */
+static void format_cpus(uint64_t v, char *buf, size_t len)
+{
+	unsigned frac = (unsigned)(v % 1000);
+	int digits = 3;
+
+	while (digits > 1 && frac % 10 == 0) {
+		frac /= 10;
+		digits--;
+	}
+	snprintf(buf, len, "%" PRIu64 ".%0*u", v / 1000, digits, frac);
+}
+
+const char *limit_format(enum limit_key k, uint64_t v, char *buf, size_t len)
+{
+	if (v == LIMIT_UNLIMITED)
+		snprintf(buf, len, "max");
+	else if (limit_keys[k].kind == LIMIT_KIND_SIZE)
+		format_size(v, buf, len);
+	else if (limit_keys[k].kind == LIMIT_KIND_CPUS)
+		format_cpus(v, buf, len);
+	else
+		snprintf(buf, len, "%" PRIu64, v);
+	return buf;
+}
+
+const char *limit_source_format(const struct limit_value *v, char *buf, size_t len)
+{
+	switch (v->source) {
+	case LIMIT_FROM_USER:
+		snprintf(buf, len, "user %s", v->name);
+		break;
+	case LIMIT_FROM_GROUP:
+		snprintf(buf, len, "group %s", v->name);
+		break;
+	case LIMIT_FROM_DEFAULTS:
+		snprintf(buf, len, "defaults");
+		break;
+	default:
+		snprintf(buf, len, "built-in");
+		break;
+	}
+	return buf;
+}
+
+static const struct limit_entry *entry_find(const struct limit_entries *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].name, name) == 0)
+			return &l->v[i];
+	return NULL;
+}
+
+/* Key K from the first of C's groups, in config order, that USER is in and that sets it. */
+static const struct limit_entry *group_for_key(const struct warren_config *c, char *const *groups,
+					       enum limit_key k)
+{
+	for (size_t i = 0; i < c->groups.n; i++) {
+		const struct limit_entry *e = &c->groups.v[i];
+
+		if (limit_set_has(&e->limits, k) && strv_contains(groups, e->name))
+			return e;
+	}
+	return NULL;
+}
+
+void limits_resolve(const struct warren_config *c, const char *user, char *const *groups,
+		    struct limits_effective *ret)
+{
+	const struct limit_entry *u = entry_find(&c->users, user), *g;
+
+	for (int k = 0; k < LIMIT__COUNT; k++) {
+		struct limit_value *out = &ret->v[k];
+
+		if (u && limit_set_has(&u->limits, k))
+			*out = (struct limit_value){ u->limits.v[k], LIMIT_FROM_USER, u->name };
+		else if ((g = group_for_key(c, groups, k)))
+			*out = (struct limit_value){ g->limits.v[k], LIMIT_FROM_GROUP, g->name };
+		else if (limit_set_has(&c->defaults, k))
+			*out = (struct limit_value){ c->defaults.v[k], LIMIT_FROM_DEFAULTS, NULL };
+		else
+			*out = (struct limit_value){ limit_keys[k].builtin, LIMIT_FROM_BUILTIN, NULL };
+	}
+}
+
+uint64_t limit_cpu_quota_us(uint64_t cpus, uint64_t period_us)
+{
+	if (cpus == LIMIT_UNLIMITED)
+		return LIMIT_UNLIMITED;
+	return cpus * period_us / 1000;
+}
+
+unsigned limit_io_weight_v1(unsigned weight)
+{
+	if (weight < 1)
+		weight = 1;
+	if (weight > 10000)
+		weight = 10000;
+	/* Two straight lines meeting at the default both scales share, 100. */
+	if (weight <= 100)
+		return 10 + (weight - 1) * 90 / 99;
+	return 100 + (weight - 100) * 900 / 9900;
+}

@@ -1,0 +1,130 @@
+/* reslimits.h - per-container resource limits: their values, their text forms, and which of
+ * defaults, groups and users decides each one for a user.  Pure: no syscalls, no NSS.
+ * (Not "limits.h": with -Ihelper it would shadow the C library's <limits.h>.) */
+#ifndef WARREN_RESLIMITS_H
+#define WARREN_RESLIMITS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* One row per limit key, in the order the config documents and warrenctl prints them. */
+enum limit_key {
+	LIMIT_MEMORY,       /* bytes */
+	LIMIT_SWAP,         /* bytes of swap on top of memory; 0 = none */
+	LIMIT_CPUS,         /* thousandths of a core (500 = "0.5") */
+	LIMIT_PIDS,         /* tasks */
+	LIMIT_IO_WEIGHT,    /* 1..10000, cgroup v2's io.weight scale */
+	LIMIT_DISK,         /* bytes of the user's persistent layers */
+	LIMIT_IDLE_TIMEOUT, /* seconds */
+	LIMIT__COUNT
+};
+
+/* "max": the key lifts its limit.  Only keys whose limit_key_max_ok() is true take it. */
+#define LIMIT_UNLIMITED UINT64_MAX
+
+/* The forms a value may take, for parsing and for messages. */
+enum limit_kind {
+	LIMIT_KIND_SIZE,  /* "512M", "1G", bytes as digits or an integer, "max" */
+	LIMIT_KIND_CPUS,  /* a number of cores, float or integer, or "max" */
+	LIMIT_KIND_COUNT, /* an integer, or "max" where allowed */
+};
+
+/* Sizes above this are refused: the kernel's cgroup files take signed 64-bit values. */
+#define LIMIT_SIZE_MAX ((uint64_t)INT64_MAX)
+/* cgroups refuse a CPU quota under 1 ms per period; 1 ms of every 100 ms is 0.01 cores. */
+#define LIMIT_CPUS_MIN 10          /* thousandths */
+#define LIMIT_CPUS_MAX 1024000     /* 1024 cores */
+
+/* What one defaults/groups/users entry says; a key not in SET was not written. */
+struct limit_set {
+	uint64_t v[LIMIT__COUNT];
+	unsigned set; /* bit (1u << key) for each key the entry sets */
+};
+
+/* A groups[] or users[] element of the config. */
+struct limit_entry {
+	char *name;
+	struct limit_set limits;
+};
+
+struct limit_entries {
+	struct limit_entry *v;
+	size_t n;
+};
+
+enum limit_source {
+	LIMIT_FROM_BUILTIN,
+	LIMIT_FROM_DEFAULTS,
+	LIMIT_FROM_GROUP,
+	LIMIT_FROM_USER,
+};
+
+/* One effective value and who decided it; NAME (the group or user) points into the
+ * config the value was resolved from and lives as long as it does. */
+struct limit_value {
+	uint64_t value;
+	enum limit_source source;
+	const char *name;
+};
+
+struct limits_effective {
+	struct limit_value v[LIMIT__COUNT];
+};
+
+static inline bool limit_set_has(const struct limit_set *s, enum limit_key k)
+{
+	return s->set & (1u << k);
+}
+
+static inline void limit_set_put(struct limit_set *s, enum limit_key k, uint64_t v)
+{
+	s->v[k] = v;
+	s->set |= 1u << k;
+}
+
+/* The key's name in the config ("memory"), its kind, and whether "max" is accepted. */
+const char *limit_key_name(enum limit_key k);
+enum limit_kind limit_key_kind(enum limit_key k);
+bool limit_key_max_ok(enum limit_key k);
+/* The value a key has when neither defaults nor any entry sets it. */
+uint64_t limit_builtin(enum limit_key k);
+
+/* "512M", "2g", "1048576", "max" -> bytes (LIMIT_UNLIMITED for "max").  Digits with an
+ * optional K, M, G or T suffix in either case, powers of 1024; nothing else (no sign,
+ * space, fraction, or "B"/"MB"/"MiB": "MB" means 1000^2 to some and 1024^2 to others).
+ * -EINVAL if S is not of that form, -ERANGE if it exceeds LIMIT_SIZE_MAX. */
+int limit_parse_size(const char *s, uint64_t *ret);
+/* A number of cores -> thousandths, rounded to the nearest; -ERANGE outside
+ * LIMIT_CPUS_MIN..LIMIT_CPUS_MAX (also for NaN). */
+int limit_cpus_from_double(double cores, uint64_t *ret);
+
+/* The value as the config would write it: sizes in the largest unit that divides them
+ * ("2G", "1536M", "0"), cpus with at least one decimal ("0.5", "1.0"), others as digits;
+ * "max" for LIMIT_UNLIMITED.  Returns BUF. */
+const char *limit_format(enum limit_key k, uint64_t v, char *buf, size_t len);
+/* "user alice", "group students", "defaults" or "built-in" into BUF.  Returns BUF. */
+const char *limit_source_format(const struct limit_value *v, char *buf, size_t len);
+
+struct warren_config;
+
+/* The effective limits of USER, a member of the NULL-terminated GROUPS (names, from NSS),
+ * under config C, key by key:
+ *   C's users entry named USER, if there is one and it sets the key;
+ *   else the first entry of C's groups list, in config order, that names one of GROUPS
+ *   and sets the key (so different keys may come from different groups);
+ *   else C's defaults, if they set the key;
+ *   else the built-in value.
+ * The order of GROUPS does not matter, only the config's. */
+void limits_resolve(const struct warren_config *c, const char *user, char *const *groups,
+		    struct limits_effective *ret);
+
+/* CPU time per PERIOD_US for CPUS thousandths of a core (cpu.max, cpu.cfs_quota_us);
+ * LIMIT_UNLIMITED stays so. */
+uint64_t limit_cpu_quota_us(uint64_t cpus, uint64_t period_us);
+/* io_weight (1..10000, v2's io.weight) on cgroup v1's blkio.weight and BFQ's 10..1000
+ * scale: linear on each side of the shared default 100, so 1 -> 10, 100 -> 100,
+ * 10000 -> 1000, and the order of weights is kept. */
+unsigned limit_io_weight_v1(unsigned weight);
+
+#endif

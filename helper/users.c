@@ -1,0 +1,108 @@
+/* users.c - groups of a user through NSS, and the jail decision built on them (DESIGN §2). */
+#include <errno.h>
+#include <grp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "users.h"
+
+/* Large LDAP groups list thousands of members in gr_mem: grow, but not without bound. */
+#define GROUP_BUF_MIN 8192
+#define GROUP_BUF_MAX (16 * 1024 * 1024)
+
+/* PW's gids; getgrouplist reports how many it has when the array is too small. */
+static int user_gids(const struct passwd *pw, gid_t **ret, int *ret_n)
+{
+	_cleanup_free_ gid_t *gids = NULL;
+	int n = 64;
+
+	for (;;) {
+		int want = n;
+
+		free(gids);
+		gids = calloc((size_t)n, sizeof(gid_t));
+		if (!gids)
+			return -ENOMEM;
+		if (getgrouplist(pw->pw_name, pw->pw_gid, gids, &n) >= 0)
+			break;
+		if (n <= want)
+			n = want * 2;
+		if (n > 65536)
+			return -E2BIG;
+	}
+	*ret = TAKE_PTR(gids);
+	*ret_n = n;
+	return 0;
+}
+
+/* The name of GID into a new string in *RET, or NULL if NSS knows no such group. */
+static int group_name(gid_t gid, char **ret)
+{
+	size_t size = GROUP_BUF_MIN;
+
+	for (;;) {
+		_cleanup_free_ char *buf = malloc(size);
+		struct group gr, *res = NULL;
+		int r;
+
+		if (!buf)
+			return -ENOMEM;
+		r = getgrgid_r(gid, &gr, buf, size, &res);
+		if (r == ERANGE && size < GROUP_BUF_MAX) {
+			size *= 2;
+			continue;
+		}
+		/* getgrgid_r(3): these mean "no such group" on some libcs. */
+		if (r == 0 || r == ENOENT || r == ESRCH || r == EBADF || r == EPERM) {
+			*ret = NULL;
+			if (r == 0 && res && !(*ret = strdup(gr.gr_name)))
+				return -ENOMEM;
+			return 0;
+		}
+		return -r;
+	}
+}
+
+int user_group_names(const struct passwd *pw, char ***ret)
+{
+	_cleanup_free_ gid_t *gids = NULL;
+	_cleanup_(strv_freep) char **names = NULL;
+	int n, k = 0, r;
+
+	r = user_gids(pw, &gids, &n);
+	if (r < 0)
+		return r;
+	names = calloc((size_t)n + 1, sizeof(char *));
+	if (!names)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++) {
+		char *name = NULL;
+
+		r = group_name(gids[i], &name);
+		if (r < 0)
+			return r;
+		if (name && strv_contains(names, name))
+			free(name);
+		else if (name)
+			names[k++] = name;
+	}
+	*ret = TAKE_PTR(names);
+	return 0;
+}
+
+int user_is_jailed(const struct warren_config *policy, const struct passwd *pw, bool *ret)
+{
+	_cleanup_(strv_freep) char **groups = NULL;
+	int r;
+
+	*ret = false;
+	/* Root and exempt users first: their logins must not depend on NSS answering. */
+	if (config_jail_verdict(policy, pw->pw_uid, pw->pw_name, NULL, NULL) != JAIL_NO_GROUP)
+		return 0;
+	r = user_group_names(pw, &groups);
+	if (r < 0)
+		return r;
+	*ret = config_jail_verdict(policy, pw->pw_uid, pw->pw_name, groups, NULL) == JAIL_YES;
+	return 0;
+}

@@ -1,0 +1,232 @@
+/* warrenctl.c - the administrator's command line for warren (issue 3 starts it).
+ *
+ *   warrenctl check-config [FILE]             validate a config; change nothing
+ *   warrenctl explain USER [--config FILE]    effective limits of USER, and their sources
+ *
+ * Neither needs root: check-config reads a file, explain asks NSS.  This is the only
+ * file that prints; the library code it calls returns codes and filled-in errors.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "config.h"
+#include "reslimits.h"
+#include "names.h"
+#include "users.h"
+
+#define EXIT_USAGE 2
+#define PW_BUF_MAX (1024 * 1024)
+
+static const char *arg_config;
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: warrenctl check-config [FILE]\n"
+		   "       warrenctl explain USER [--config FILE]\n"
+		   "       warrenctl --help\n"
+		   "\n"
+		   "  check-config  validate FILE (default %s) without changing anything\n"
+		   "  explain       show USER's effective limits and where each comes from\n",
+		WARREN_DEFAULT_CONFIG);
+}
+
+/* A usage error: say what is wrong (FMT, unless getopt already did), then how to call. */
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fmt) {
+		fputs("warrenctl: ", stderr);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputs("\n", stderr);
+	}
+	usage(stderr);
+	return EXIT_USAGE;
+}
+
+/* NAME with control characters shown as '?': names from NSS are not ours to trust. */
+static void print_name(const char *name)
+{
+	for (const char *p = name; *p; p++)
+		putchar((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
+}
+
+/* What running with this file as /etc/warren/warren.conf would do (fail closed). */
+static void print_consequence(const struct warren_config *policy)
+{
+	if (policy)
+		fprintf(stderr, "warrenctl: as the live config, this file refuses the logins of "
+				"jailed users; others log in as usual\n");
+	else
+		fprintf(stderr, "warrenctl: as the live config, this file refuses every login but "
+				"root's: it does not tell who is jailed\n");
+}
+
+static int cmd_check_config(const char *path)
+{
+	_cleanup_(config_freep) struct warren_config *cfg = NULL, *policy = NULL;
+	struct config_error err = { 0 };
+	char msg[1024];
+
+	if (config_load(path, &cfg, &policy, &err) < 0) {
+		config_error_format(&err, msg, sizeof(msg));
+		fprintf(stderr, "%s\n", msg);
+		print_consequence(policy);
+		return EXIT_FAILURE;
+	}
+	printf("%s: ok\n", path);
+	return EXIT_SUCCESS;
+}
+
+/* getpwnam_r into a buffer that grows as NSS asks; *RET_BUF keeps the strings. */
+static int lookup_user(const char *name, struct passwd *pwbuf, char **ret_buf, struct passwd **ret)
+{
+	size_t size = 16384;
+
+	for (;;) {
+		_cleanup_free_ char *buf = malloc(size);
+		int r;
+
+		if (!buf)
+			return -ENOMEM;
+		r = getpwnam_r(name, pwbuf, buf, size, ret);
+		if (r == ERANGE && size < PW_BUF_MAX) {
+			size *= 2;
+			continue;
+		}
+		if (r != 0)
+			return -r;
+		if (!*ret)
+			return -ENOENT;
+		*ret_buf = TAKE_PTR(buf);
+		return 0;
+	}
+}
+
+static void print_jailed(enum jail_verdict v, const char *group)
+{
+	switch (v) {
+	case JAIL_YES:
+		printf("jailed: yes (member of jail group \"");
+		print_name(group);
+		printf("\")\n");
+		break;
+	case JAIL_NO_ROOT:
+		printf("jailed: no (root is never jailed)\n");
+		break;
+	case JAIL_NO_EXEMPT:
+		printf("jailed: no (exempt: listed in exempt_users)\n");
+		break;
+	default:
+		printf("jailed: no (not in any jail group)\n");
+		break;
+	}
+}
+
+static void print_explanation(const struct warren_config *cfg, const struct passwd *pw,
+			      char *const *groups)
+{
+	const char *jail_group = NULL;
+	enum jail_verdict v;
+	struct limits_effective eff;
+
+	v = config_jail_verdict(cfg, pw->pw_uid, pw->pw_name, groups, &jail_group);
+	limits_resolve(cfg, pw->pw_name, groups, &eff);
+	printf("user %s (uid %u), groups:", pw->pw_name, (unsigned)pw->pw_uid);
+	for (char *const *g = groups; *g; g++) {
+		putchar(' ');
+		print_name(*g);
+	}
+	putchar('\n');
+	print_jailed(v, jail_group);
+	for (int k = 0; k < LIMIT__COUNT; k++) {
+		char value[32], source[128];
+
+		printf("%-12s %-8s (", limit_key_name(k),
+		       limit_format(k, eff.v[k].value, value, sizeof(value)));
+		print_name(limit_source_format(&eff.v[k], source, sizeof(source)));
+		printf(")\n");
+	}
+}
+
+static int cmd_explain(const char *user, const char *path)
+{
+	_cleanup_(config_freep) struct warren_config *cfg = NULL, *policy = NULL;
+	_cleanup_(strv_freep) char **groups = NULL;
+	_cleanup_free_ char *pwstrings = NULL;
+	struct config_error err = { 0 };
+	struct passwd pwbuf, *pw = NULL;
+	char msg[1024];
+	int r;
+
+	if (!name_is_valid(user))
+		return usage_error("\"%s\" is not a user name warren accepts "
+				   "(1 to 32 of A-Z a-z 0-9 _ . -, not starting with a digit, . or -)",
+				   user);
+	r = lookup_user(user, &pwbuf, &pwstrings, &pw);
+	if (r < 0) {
+		fprintf(stderr, "warrenctl: %s %s\n", r == -ENOENT ? "no such user" : "cannot look up",
+			user);
+		return EXIT_FAILURE;
+	}
+	if (config_load(path, &cfg, &policy, &err) < 0) {
+		config_error_format(&err, msg, sizeof(msg));
+		fprintf(stderr, "%s\nwarrenctl: cannot explain %s's limits until the config is valid\n",
+			msg, user);
+		return EXIT_FAILURE;
+	}
+	r = user_group_names(pw, &groups);
+	if (r < 0) {
+		fprintf(stderr, "warrenctl: cannot read the groups of %s: %s\n", user, strerror(-r));
+		return EXIT_FAILURE;
+	}
+	print_explanation(cfg, pw, groups);
+	return EXIT_SUCCESS;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *verb;
+	int c, nargs;
+
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			return EXIT_SUCCESS;
+		}
+		if (c != 'c')
+			return usage_error(NULL);
+		arg_config = optarg;
+	}
+	if (optind >= argc)
+		return usage_error("no command given");
+	verb = argv[optind];
+	nargs = argc - optind - 1;
+	if (!strcmp(verb, "check-config")) {
+		if (nargs > 1 || (nargs == 1 && arg_config))
+			return usage_error("check-config takes one FILE (or --config FILE)");
+		return cmd_check_config(nargs ? argv[optind + 1]
+					      : arg_config ? arg_config : WARREN_DEFAULT_CONFIG);
+	}
+	if (!strcmp(verb, "explain")) {
+		if (nargs != 1)
+			return usage_error("explain takes exactly one USER");
+		return cmd_explain(argv[optind + 1], arg_config ? arg_config : WARREN_DEFAULT_CONFIG);
+	}
+	return usage_error("unknown command \"%s\"; expected check-config or explain", verb);
+}

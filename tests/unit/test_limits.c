@@ -1,0 +1,382 @@
+/* test_limits.c - unit tests for limit values, their text forms and their precedence. */
+#include <errno.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "cleanup.h"
+#include "config.h"
+#include "reslimits.h"
+
+#define KIB 1024ULL
+#define MIB (KIB * 1024)
+#define GIB (MIB * 1024)
+#define TIB (GIB * 1024)
+
+/* The example of issue 3. */
+#define ISSUE_CONFIG                                                                         \
+	"defaults = { memory = \"1G\"; swap = \"0\"; cpus = 1.0; pids = 512; io_weight = 100;\n" \
+	"             disk = \"10G\"; idle_timeout = 300; };\n"                                 \
+	"groups = (\n"                                                                         \
+	"  { name = \"students\"; memory = \"512M\"; cpus = 0.5; pids = 128; disk = \"2G\"; },\n" \
+	"  { name = \"staff\";    memory = \"8G\";   cpus = 4.0; pids = 4096; }\n"               \
+	");\n"                                                                                 \
+	"users = ( { name = \"alice\"; memory = \"2G\"; } );\n"
+
+static const struct {
+	const char *text;
+	int rc;
+	uint64_t value;
+} size_cases[] = {
+	{ "0", 0, 0 },
+	{ "1", 0, 1 },
+	{ "4096", 0, 4096 },
+	{ "0010M", 0, 10 * MIB },
+	{ "1K", 0, KIB },
+	{ "1k", 0, KIB },
+	{ "512M", 0, 512 * MIB },
+	{ "512m", 0, 512 * MIB },
+	{ "2G", 0, 2 * GIB },
+	{ "2g", 0, 2 * GIB },
+	{ "3T", 0, 3 * TIB },
+	{ "3t", 0, 3 * TIB },
+	{ "max", 0, LIMIT_UNLIMITED },
+	{ "9223372036854775807", 0, INT64_MAX },
+	{ "8388607T", 0, 8388607 * TIB },
+	/* overflow */
+	{ "9223372036854775808", -ERANGE, 0 },
+	{ "18446744073709551616", -ERANGE, 0 },
+	{ "99999999999999999999999999", -ERANGE, 0 },
+	{ "8388608T", -ERANGE, 0 },
+	{ "9007199254740992K", -ERANGE, 0 },
+	/* not a size */
+	{ "", -EINVAL, 0 },
+	{ "G", -EINVAL, 0 },
+	{ " 1G", -EINVAL, 0 },
+	{ "1G ", -EINVAL, 0 },
+	{ "1 G", -EINVAL, 0 },
+	{ "-1", -EINVAL, 0 },
+	{ "+1", -EINVAL, 0 },
+	{ "1.5G", -EINVAL, 0 },
+	{ "1GB", -EINVAL, 0 },
+	{ "1MiB", -EINVAL, 0 },
+	{ "1B", -EINVAL, 0 },
+	{ "1P", -EINVAL, 0 },
+	{ "1KK", -EINVAL, 0 },
+	{ "12Q", -EINVAL, 0 },
+	{ "0x10", -EINVAL, 0 },
+	{ "MAX", -EINVAL, 0 },
+	{ "unlimited", -EINVAL, 0 },
+	{ "99999999999999999999999Q", -EINVAL, 0 },
+};
+
+static void test_parse_size(void **state)
+{
+	for (size_t i = 0; i < ELEMENTSOF(size_cases); i++) {
+		uint64_t v = 12345;
+		int r = limit_parse_size(size_cases[i].text, &v);
+
+		if (r != size_cases[i].rc)
+			fail_msg("\"%s\": rc %d, want %d", size_cases[i].text, r, size_cases[i].rc);
+		if (r == 0 && v != size_cases[i].value)
+			fail_msg("\"%s\": %llu, want %llu", size_cases[i].text, (unsigned long long)v,
+				 (unsigned long long)size_cases[i].value);
+		if (r < 0 && v != 12345)
+			fail_msg("\"%s\": *ret written on failure", size_cases[i].text);
+	}
+}
+
+static void assert_cpus(double cores, int rc, uint64_t want)
+{
+	uint64_t v = 7;
+
+	assert_int_equal(limit_cpus_from_double(cores, &v), rc);
+	assert_int_equal(v, rc == 0 ? want : 7);
+}
+
+static void test_cpus(void **state)
+{
+	assert_cpus(0.5, 0, 500);
+	assert_cpus(1, 0, 1000);
+	assert_cpus(4.0, 0, 4000);
+	assert_cpus(0.01, 0, 10);
+	assert_cpus(0.333, 0, 333);
+	assert_cpus(0.3334, 0, 333);
+	assert_cpus(1024, 0, 1024000);
+	assert_cpus(0, -ERANGE, 0);
+	assert_cpus(-1, -ERANGE, 0);
+	assert_cpus(-0.5, -ERANGE, 0);
+	assert_cpus(0.004, -ERANGE, 0);
+	assert_cpus(1024.001, -ERANGE, 0);
+	assert_cpus(1e300, -ERANGE, 0);
+	assert_cpus(NAN, -ERANGE, 0);
+	assert_cpus(INFINITY, -ERANGE, 0);
+}
+
+static void assert_format(enum limit_key k, uint64_t v, const char *want)
+{
+	char buf[32];
+
+	assert_string_equal(limit_format(k, v, buf, sizeof(buf)), want);
+}
+
+static void test_format(void **state)
+{
+	assert_format(LIMIT_MEMORY, 2 * GIB, "2G");
+	assert_format(LIMIT_MEMORY, 1536 * MIB, "1536M");
+	assert_format(LIMIT_MEMORY, 3 * TIB, "3T");
+	assert_format(LIMIT_MEMORY, 1024 * TIB, "1024T");
+	assert_format(LIMIT_MEMORY, LIMIT_UNLIMITED, "max");
+	assert_format(LIMIT_SWAP, 0, "0");
+	assert_format(LIMIT_DISK, 1000, "1000");
+	assert_format(LIMIT_DISK, 1025, "1025");
+	assert_format(LIMIT_DISK, 3 * KIB, "3K");
+	assert_format(LIMIT_CPUS, 500, "0.5");
+	assert_format(LIMIT_CPUS, 1000, "1.0");
+	assert_format(LIMIT_CPUS, 1250, "1.25");
+	assert_format(LIMIT_CPUS, 1234, "1.234");
+	assert_format(LIMIT_CPUS, 10, "0.01");
+	assert_format(LIMIT_CPUS, 1024000, "1024.0");
+	assert_format(LIMIT_CPUS, LIMIT_UNLIMITED, "max");
+	assert_format(LIMIT_PIDS, 512, "512");
+	assert_format(LIMIT_PIDS, LIMIT_UNLIMITED, "max");
+	assert_format(LIMIT_IO_WEIGHT, 100, "100");
+	assert_format(LIMIT_IDLE_TIMEOUT, 300, "300");
+}
+
+/* What the config would parse back to is what was formatted. */
+static void test_format_round_trip(void **state)
+{
+	static const uint64_t sizes[] = { 0, 1, 1023, 1024, 16 * MIB, 1536 * MIB, 10 * GIB,
+					  5 * TIB, INT64_MAX, LIMIT_UNLIMITED };
+	char buf[32];
+	uint64_t v;
+
+	for (size_t i = 0; i < ELEMENTSOF(sizes); i++) {
+		assert_int_equal(limit_parse_size(limit_format(LIMIT_DISK, sizes[i], buf, sizeof(buf)),
+						  &v), 0);
+		assert_true(v == sizes[i]);
+	}
+}
+
+static void test_keys(void **state)
+{
+	assert_string_equal(limit_key_name(LIMIT_MEMORY), "memory");
+	assert_string_equal(limit_key_name(LIMIT_IO_WEIGHT), "io_weight");
+	assert_string_equal(limit_key_name(LIMIT_IDLE_TIMEOUT), "idle_timeout");
+	assert_int_equal(limit_key_kind(LIMIT_SWAP), LIMIT_KIND_SIZE);
+	assert_int_equal(limit_key_kind(LIMIT_CPUS), LIMIT_KIND_CPUS);
+	assert_int_equal(limit_key_kind(LIMIT_PIDS), LIMIT_KIND_COUNT);
+	assert_true(limit_key_max_ok(LIMIT_PIDS));
+	assert_false(limit_key_max_ok(LIMIT_IO_WEIGHT));
+	assert_false(limit_key_max_ok(LIMIT_IDLE_TIMEOUT));
+	/* the documented built-ins */
+	assert_true(limit_builtin(LIMIT_MEMORY) == GIB);
+	assert_true(limit_builtin(LIMIT_SWAP) == 0);
+	assert_true(limit_builtin(LIMIT_CPUS) == 1000);
+	assert_true(limit_builtin(LIMIT_PIDS) == 512);
+	assert_true(limit_builtin(LIMIT_IO_WEIGHT) == 100);
+	assert_true(limit_builtin(LIMIT_DISK) == 10 * GIB);
+	assert_true(limit_builtin(LIMIT_IDLE_TIMEOUT) == 300);
+}
+
+static void test_io_weight_v1(void **state)
+{
+	unsigned prev = 0;
+
+	assert_int_equal(limit_io_weight_v1(1), 10);
+	assert_int_equal(limit_io_weight_v1(100), 100);
+	assert_int_equal(limit_io_weight_v1(10000), 1000);
+	assert_int_equal(limit_io_weight_v1(50), 54);
+	assert_int_equal(limit_io_weight_v1(5050), 550);
+	assert_int_equal(limit_io_weight_v1(0), 10);
+	assert_int_equal(limit_io_weight_v1(20000), 1000);
+	/* Within v1's range everywhere, and a heavier v2 weight is never lighter on v1. */
+	for (unsigned w = 1; w <= 10000; w++) {
+		unsigned v = limit_io_weight_v1(w);
+
+		assert_true(v >= 10 && v <= 1000);
+		assert_true(v >= prev);
+		prev = v;
+	}
+}
+
+static void test_cpu_quota(void **state)
+{
+	assert_true(limit_cpu_quota_us(500, 100000) == 50000);
+	assert_true(limit_cpu_quota_us(4000, 100000) == 400000);
+	assert_true(limit_cpu_quota_us(10, 100000) == 1000); /* the kernel's minimum quota */
+	assert_true(limit_cpu_quota_us(1024000, 100000) == 102400000);
+	assert_true(limit_cpu_quota_us(LIMIT_UNLIMITED, 100000) == LIMIT_UNLIMITED);
+}
+
+static struct warren_config *parse(const char *text)
+{
+	struct warren_config *c = NULL;
+	struct config_error err;
+
+	if (config_parse_string(text, "limits.conf", &c, NULL, &err) < 0)
+		fail_msg("%s:%d: %s", err.file, err.line, err.msg);
+	return c;
+}
+
+/* Key K of EFF is VALUE (as the config writes it) from SOURCE ("group students"). */
+static void assert_limit(const struct limits_effective *eff, enum limit_key k, const char *value,
+			 const char *source)
+{
+	char v[32], s[128];
+
+	limit_format(k, eff->v[k].value, v, sizeof(v));
+	limit_source_format(&eff->v[k], s, sizeof(s));
+	if (strcmp(v, value) || strcmp(s, source))
+		fail_msg("%s: %s (%s), want %s (%s)", limit_key_name(k), v, s, value, source);
+}
+
+/* alice has a users entry and is in both groups: her entry, then students (listed first). */
+static void test_precedence_issue_example(void **state)
+{
+	_cleanup_(config_freep) struct warren_config *c = parse(ISSUE_CONFIG);
+	char *groups[] = { "alice", "staff", "students", NULL };
+	struct limits_effective eff;
+
+	limits_resolve(c, "alice", groups, &eff);
+	assert_limit(&eff, LIMIT_MEMORY, "2G", "user alice");
+	assert_limit(&eff, LIMIT_SWAP, "0", "defaults");
+	assert_limit(&eff, LIMIT_CPUS, "0.5", "group students");
+	assert_limit(&eff, LIMIT_PIDS, "128", "group students");
+	assert_limit(&eff, LIMIT_IO_WEIGHT, "100", "defaults");
+	assert_limit(&eff, LIMIT_DISK, "2G", "group students");
+	assert_limit(&eff, LIMIT_IDLE_TIMEOUT, "300", "defaults");
+}
+
+/* The config's order decides, not the order NSS lists the user's groups in. */
+static void test_precedence_first_group(void **state)
+{
+	_cleanup_(config_freep) struct warren_config *c = parse(ISSUE_CONFIG);
+	char *both[] = { "staff", "students", NULL };
+	char *staff[] = { "bob", "staff", NULL };
+	struct limits_effective eff;
+
+	limits_resolve(c, "bob", both, &eff);
+	assert_limit(&eff, LIMIT_MEMORY, "512M", "group students");
+	assert_limit(&eff, LIMIT_CPUS, "0.5", "group students");
+	limits_resolve(c, "bob", staff, &eff);
+	assert_limit(&eff, LIMIT_MEMORY, "8G", "group staff");
+	assert_limit(&eff, LIMIT_CPUS, "4.0", "group staff");
+	assert_limit(&eff, LIMIT_PIDS, "4096", "group staff");
+	/* staff does not set disk: defaults */
+	assert_limit(&eff, LIMIT_DISK, "10G", "defaults");
+}
+
+/* "First group that sets the key": a key the first group leaves unset comes from the next. */
+static void test_precedence_per_key(void **state)
+{
+	_cleanup_(config_freep) struct warren_config *c =
+		parse("groups = (\n"
+		      "  { name = \"a\"; memory = \"256M\"; },\n"
+		      "  { name = \"b\"; memory = \"4G\"; cpus = 2; pids = \"max\"; },\n"
+		      "  { name = \"c\"; io_weight = 50; }\n"
+		      ");\n"
+		      "users = ( { name = \"carol\"; }, { name = \"dave\"; cpus = \"max\"; } );\n");
+	char *groups[] = { "c", "b", "a", NULL };
+	struct limits_effective eff;
+
+	limits_resolve(c, "carol", groups, &eff);
+	assert_limit(&eff, LIMIT_MEMORY, "256M", "group a");
+	assert_limit(&eff, LIMIT_CPUS, "2.0", "group b");
+	assert_limit(&eff, LIMIT_PIDS, "max", "group b");
+	assert_limit(&eff, LIMIT_IO_WEIGHT, "50", "group c");
+	assert_limit(&eff, LIMIT_SWAP, "0", "built-in");
+	limits_resolve(c, "dave", groups, &eff);
+	assert_limit(&eff, LIMIT_CPUS, "max", "user dave");
+	assert_limit(&eff, LIMIT_MEMORY, "256M", "group a");
+}
+
+/* Unset keys fall back to defaults, then to the built-ins; other users' entries and groups
+ * the user is not in count for nothing. */
+static void test_precedence_fallback(void **state)
+{
+	_cleanup_(config_freep) struct warren_config *c =
+		parse("defaults = { memory = \"3G\"; idle_timeout = 60; };\n"
+		      "groups = ( { name = \"staff\"; memory = \"8G\"; } );\n"
+		      "users = ( { name = \"alice\"; memory = \"2G\"; pids = 64; } );\n");
+	_cleanup_(config_freep) struct warren_config *empty = parse("");
+	char *groups[] = { "erin", "students", NULL };
+	struct limits_effective eff;
+
+	limits_resolve(c, "erin", groups, &eff);
+	assert_limit(&eff, LIMIT_MEMORY, "3G", "defaults");
+	assert_limit(&eff, LIMIT_PIDS, "512", "built-in");
+	assert_limit(&eff, LIMIT_IDLE_TIMEOUT, "60", "defaults");
+	assert_int_equal(c->idle_timeout, 60);
+	limits_resolve(c, "erin", (char *[]){ NULL }, &eff);
+	assert_limit(&eff, LIMIT_MEMORY, "3G", "defaults");
+	limits_resolve(empty, "erin", groups, &eff);
+	assert_limit(&eff, LIMIT_MEMORY, "1G", "built-in");
+	assert_limit(&eff, LIMIT_SWAP, "0", "built-in");
+	assert_limit(&eff, LIMIT_CPUS, "1.0", "built-in");
+	assert_limit(&eff, LIMIT_PIDS, "512", "built-in");
+	assert_limit(&eff, LIMIT_IO_WEIGHT, "100", "built-in");
+	assert_limit(&eff, LIMIT_DISK, "10G", "built-in");
+	assert_limit(&eff, LIMIT_IDLE_TIMEOUT, "300", "built-in");
+}
+
+static void test_source_format(void **state)
+{
+	struct limit_value v = { 1, LIMIT_FROM_GROUP, "students" };
+	char buf[64];
+
+	assert_string_equal(limit_source_format(&v, buf, sizeof(buf)), "group students");
+	v = (struct limit_value){ 1, LIMIT_FROM_USER, "alice" };
+	assert_string_equal(limit_source_format(&v, buf, sizeof(buf)), "user alice");
+	v = (struct limit_value){ 1, LIMIT_FROM_DEFAULTS, NULL };
+	assert_string_equal(limit_source_format(&v, buf, sizeof(buf)), "defaults");
+	v = (struct limit_value){ 1, LIMIT_FROM_BUILTIN, NULL };
+	assert_string_equal(limit_source_format(&v, buf, sizeof(buf)), "built-in");
+}
+
+static void test_jail_verdict(void **state)
+{
+	_cleanup_(config_freep) struct warren_config *c =
+		parse("jail_groups = [ \"warren\", \"lab\" ];\nexempt_users = [ \"tutor\" ];\n");
+	char *in_lab[] = { "alice", "lab", "warren", NULL };
+	char *none[] = { "alice", "staff", NULL };
+	const char *g = NULL;
+
+	assert_int_equal(config_jail_verdict(c, 1001, "alice", in_lab, &g), JAIL_YES);
+	assert_string_equal(g, "lab"); /* the user's first group that is a jail group */
+	assert_int_equal(config_jail_verdict(c, 1001, "alice", none, NULL), JAIL_NO_GROUP);
+	assert_int_equal(config_jail_verdict(c, 1001, "alice", NULL, NULL), JAIL_NO_GROUP);
+	assert_int_equal(config_jail_verdict(c, 1002, "tutor", in_lab, NULL), JAIL_NO_EXEMPT);
+	assert_int_equal(config_jail_verdict(c, 0, "root", in_lab, NULL), JAIL_NO_ROOT);
+	/* uid 0 under another name is root all the same */
+	assert_int_equal(config_jail_verdict(c, 0, "toor", in_lab, NULL), JAIL_NO_ROOT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_size),
+		cmocka_unit_test(test_cpus),
+		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_format_round_trip),
+		cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_io_weight_v1),
+		cmocka_unit_test(test_cpu_quota),
+		cmocka_unit_test(test_precedence_issue_example),
+		cmocka_unit_test(test_precedence_first_group),
+		cmocka_unit_test(test_precedence_per_key),
+		cmocka_unit_test(test_precedence_fallback),
+		cmocka_unit_test(test_source_format),
+		cmocka_unit_test(test_jail_verdict),
+	};
+
+	return cmocka_run_group_tests_name("limits", tests, NULL, NULL);
+}
