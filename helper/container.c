@@ -132,7 +132,7 @@ static int check_image(const char *image)
 	if (fstat(fd, &st) < 0)
 		return log_error_errno(-errno, "image %s", image);
 	if (st.st_uid != 0 || (st.st_mode & 022))
-		return log_error_errno(-EPERM, "image %s must be owned by root and not writable by "
+		return log_error(-EPERM, "image %s must be owned by root and not writable by "
 					       "group or others", image);
 	if (faccessat(fd, "etc/skel", X_OK, AT_SYMLINK_NOFOLLOW) < 0)
 		return log_error_errno(-errno, "image %s has no /etc/skel (the home template)",
@@ -378,7 +378,7 @@ static int open_init_binary(void)
 	if (fstat(fd, &st) < 0)
 		return -errno;
 	if (st.st_uid != 0 || (st.st_mode & 022) || !S_ISREG(st.st_mode))
-		return log_error_errno(-EPERM, "%s must be a root-owned file writable only by root",
+		return log_error(-EPERM, "%s must be a root-owned file writable only by root",
 				       self);
 	return TAKE_FD(fd);
 }
@@ -413,7 +413,7 @@ static int container_create(const struct warren_config *cfg, const struct user_i
 		return log_error_errno(r, "no usable pids cgroup controller for %s", u->name);
 	/* Processes in the cgroup of a container we have no record of: refuse to mix. */
 	if (cgroup_task_count(&cg, &tasks) == 0 && tasks > 0)
-		return log_error_errno(-EBUSY, "cgroup %s still has %ld tasks of an earlier "
+		return log_error(-EBUSY, "cgroup %s still has %ld tasks of an earlier "
 					       "container; stop it with: warren-helper stop %s",
 				       cg.dirs[cg.counter], tasks, u->name);
 	if ((r = cgroup_create(&cg)) < 0)
@@ -545,7 +545,7 @@ int container_ensure(const struct warren_config *cfg, const struct user_info *u,
 			return log_error_errno(r, "cannot read the state of %s", u->name);
 		return container_create(cfg, u, lock, ret);
 	}
-	return log_error_errno(-ETIMEDOUT, "the old container of %s does not go away", u->name);
+	return log_error(-ETIMEDOUT, "the old container of %s does not go away", u->name);
 }
 
 int container_stop(const char *user)
@@ -583,5 +583,5 @@ int container_stop(const char *user)
 		close(TAKE_FD(lock));
 		usleep(25 * 1000);
 	}
-	return log_error_errno(-ETIMEDOUT, "the container of %s does not stop", user);
+	return log_error(-ETIMEDOUT, "the container of %s does not stop", user);
 }

@@ -119,7 +119,7 @@ static int user_info_load(const struct passwd *pw, struct user_info *u)
 	u->gid = pw->pw_gid;
 	if (pw->pw_dir[0] != '/' || !strcmp(pw->pw_dir, "/") || strstr(pw->pw_dir, "/..") ||
 	    strchr(pw->pw_dir, ',') || strlen(pw->pw_dir) >= sizeof(u->home))
-		return log_error_errno(-EINVAL, "home directory of %s (%s) cannot be a container "
+		return log_error(-EINVAL, "home directory of %s (%s) cannot be a container "
 						"home; it must be an absolute path below /",
 				       pw->pw_name, pw->pw_dir);
 	copy_field(u->home, sizeof(u->home), pw->pw_dir);
@@ -135,7 +135,7 @@ static int user_info_load(const struct passwd *pw, struct user_info *u)
 		return r;
 	if (idmap_format(u->uid, &ru, u->uid_map, sizeof(u->uid_map)) < 0 ||
 	    idmap_format(u->gid, &rg, u->gid_map, sizeof(u->gid_map)) < 0)
-		return log_error_errno(-EINVAL, "cannot map the ids of %s", pw->pw_name);
+		return log_error(-EINVAL, "cannot map the ids of %s", pw->pw_name);
 	u->root_uid = (uid_t)ru.start;
 	u->root_gid = (gid_t)rg.start;
 	return 0;
@@ -186,14 +186,14 @@ static int load_policy(const struct passwd *pw, struct warren_config **ret_cfg, 
 			return log_error_errno(r, "cannot read the groups of %s", pw->pw_name);
 		if (!*ret_jailed)
 			return 0;
-		return log_error_errno(-EINVAL, "refusing the login of jailed user %s: %s",
-				       pw->pw_name, msg);
+		return log_error(-EINVAL, "%s is jailed and the config is broken: %s",
+				 pw->pw_name, msg);
 	}
 	*ret_jailed = pw->pw_uid != 0;
 	if (!*ret_jailed)
 		return 0;
-	return log_error_errno(-EINVAL, "refusing the login of %s: the config cannot tell who "
-					"is jailed: %s", pw->pw_name, msg);
+	return log_error(-EINVAL, "the config cannot tell whether %s is jailed: %s",
+			 pw->pw_name, msg);
 }
 
 static int run_verb(const char *verb, const char *user, char *const cmd[])
@@ -209,7 +209,7 @@ static int run_verb(const char *verb, const char *user, char *const cmd[])
 	if (!strcmp(verb, "stop"))
 		return container_stop(user) < 0 ? HELPER_EXIT_ERROR : HELPER_EXIT_OK;
 	if (getpwnam_r(user, &pwbuf, buf, sizeof(buf), &pw) != 0 || !pw) {
-		log_error_errno(-ENOENT, "no such user %s", user);
+		log_error(-ENOENT, "no such user %s", user);
 		return refuse(user);
 	}
 	if (load_policy(pw, &cfg, &jailed) < 0)
@@ -254,7 +254,7 @@ int main(int argc, char **argv)
 	    strcmp(argv[optind], "stop") && strcmp(argv[optind], "enter"))
 		return usage();
 	if (!name_is_valid(argv[optind + 1])) {
-		log_error_errno(-EINVAL, "invalid user name");
+		log_error(-EINVAL, "invalid user name");
 		return refuse(argv[optind + 1]);
 	}
 	return run_verb(argv[optind], argv[optind + 1], argv + optind + 2);

@@ -124,8 +124,13 @@ PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const cha
 		return PAM_IGNORE;
 	if (pam_get_data(pamh, DATA_SESSION, &data) == PAM_SUCCESS && data) {
 		s = (struct warren_session *)data;
-		if (!s->jailed || s->joined || getpid() == s->opener)
+		if (getpid() == s->opener || s->joined || (!s->jailed && !s->refused))
 			return PAM_IGNORE;
+		if (s->refused) {
+			pam_syslog(pamh, LOG_CRIT, "ending the session of %s, refused at session "
+						   "open", pw->pw_name);
+			_exit(1);
+		}
 		if (session_join(pamh, s) < 0) {
 			pam_syslog(pamh, LOG_CRIT, "refusing the login of %s: it could not join "
 						   "its container", pw->pw_name);
@@ -154,11 +159,15 @@ PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const cha
 	return setcred_without_session(pamh, &opt, pw);
 }
 
+/* Refuse at open_session.  sshd may go on regardless (a restricted session), so the
+ * refusal is remembered: the post-auth child's setcred ends it (pam_sm_setcred). */
 static int refuse(pam_handle_t *pamh, struct warren_session *s, const char *user,
 		  const char *reason)
 {
 	pam_syslog(pamh, LOG_ERR, "refusing the login of %s: %s", user, reason);
-	session_free(pamh, s, 0);
+	s->refused = true;
+	if (pam_set_data(pamh, DATA_SESSION, s, session_free) != PAM_SUCCESS)
+		session_free(pamh, s, 0);
 	return PAM_SESSION_ERR;
 }
 

@@ -21,6 +21,7 @@ struct module_options {
 struct warren_session {
 	pid_t opener;     /* the monitor */
 	bool jailed;
+	bool refused; /* open_session refused it: the child must not go on */
 	bool joined;
 	int init_pidfd;
 	int cgroup_fds[REPLY_MAX_CGROUPS]; /* cgroup.procs of each of the user's cgroups */

@@ -1,0 +1,75 @@
+#!/bin/bash
+# 10-landing.sh - a jailed user's SSH login lands in their own container: their uid and
+# shellcheck disable=SC2016
+# name, the container's hostname, the designed uid map, warren-init as pid 1, none of the
+# host's processes, a working pty, a root-owned read-only image that their writes never touch.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/tap.sh
+. tests/lib/fixture.sh
+
+fixture_start 12
+
+# The image before any login: a few files' checksums and a time stamp.
+image_sums() {
+	(cd "$IMAGE" && sha256sum etc/passwd etc/group etc/motd etc/hostname usr/bin/bash 2>/dev/null)
+}
+before=$(image_sums)
+touch "$T/stamp"
+sleep 1 # mtime granularity: anything written from now on is -newer
+
+uid=$(uid_of wta)
+sub=$(subid_base wta)
+host_pid1=$(cat /proc/1/comm)
+
+out=$(tssh wta -- 'id; echo @@; hostname; echo @@; cat /proc/self/uid_map; echo @@; cat /proc/1/comm; echo @@; ps ax' 2>"$T/err")
+rc=$?
+if [ "$rc" -eq 0 ]; then ok "wta logs in (exit 0)"; else
+	not_ok "wta logs in (exit $rc)"
+	diag_file "$T/err" 5
+	diag_file "$T/syslog" 10
+fi
+
+check "id: wta's own uid and name" grep -q "^uid=$uid(wta) " <<<"$(section "$out" 1)"
+h=$(section "$out" 2)
+check "hostname is wta, not the host's ($HOST_NAME)" test "$h" = wta
+m=$(section "$out" 3 | norm)
+want="0 $sub $uid
+$uid $uid 1
+$((uid + 1)) $((sub + uid + 1)) $((65535 - uid))"
+check "uid_map is the designed three-line map" test "$m" = "$want" || diag "want:" "$want"
+check "pid 1 inside is warren-init" test "$(section "$out" 4)" = warren-init
+ps_out=$(section "$out" 5)
+n=$(($(wc -l <<<"$ps_out") - 1))
+if [ "$n" -gt 0 ] && [ "$n" -lt 10 ] && ! grep -qF -e "$T/sshd_config" -e "$host_pid1" <<<"$ps_out" &&
+	! grep -qE "^ *$SSHD_PID " <<<"$ps_out"; then
+	ok "ps ax lists a handful of processes ($n), none of the host's"
+else
+	not_ok "ps ax lists a handful of processes ($n), none of the host's"
+	diag "$ps_out"
+fi
+
+# A pty: ssh -tt with the commands on stdin.
+pty=$(tssh wta -tt -- 2>&1 <<<'tty; test -e "$(tty)" && echo "PTY-$((40 + 2))"; exit' | untty)
+check "ssh -tt: tty is a /dev/pts/N" grep -Eq '^/dev/pts/[0-9]+$' <<<"$pty" || diag "$pty"
+check "ssh -tt: the tty exists inside (test -e \$(tty))" grep -qx 'PTY-42' <<<"$pty"
+
+w=$(tssh wta -- 'stat -c %u /etc/passwd; echo @@
+	if echo x >>/etc/motd; then echo MOTD-WRITTEN; else echo MOTD-DENIED; fi; echo @@
+	touch /var/tmp/f && echo TOUCH-OK' 2>/dev/null)
+check "image files are owned by root inside (stat -c %u /etc/passwd = 0)" test "$(section "$w" 1)" = 0
+check "a non-root user cannot write the image's /etc/motd" test "$(section "$w" 2)" = MOTD-DENIED
+touched() { [ "$(section "$w" 3)" = TOUCH-OK ] && [ -e "$STATE/users/wta/root/var/tmp/f" ]; }
+check "touch /var/tmp/f works and lands in wta's root upper layer" touched
+
+after=$(image_sums)
+newer=$(find "$IMAGE" \( -newer "$T/stamp" -o -cnewer "$T/stamp" \) -print 2>&1 | head -n 5)
+if [ "$before" = "$after" ] && [ -n "$before" ] && [ -z "$newer" ]; then
+	ok "the image on disk is unchanged"
+else
+	not_ok "the image on disk is unchanged"
+	diag "changed since the stamp: $newer"
+	diff <(echo "$before") <(echo "$after") | sed 's/^/# /'
+fi
+
+fixture_finish

@@ -1,0 +1,55 @@
+#!/bin/bash
+# 20-persistence.sh - what a user writes in their container (home and root filesystem)
+# shellcheck disable=SC2016
+# survives the container's stop (warren-helper stop, and the idle timeout), is there at the
+# next login, and is never visible to another user.  An idle container really goes away.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/tap.sh
+. tests/lib/fixture.sh
+
+fixture_start 11
+
+see='cat ~/home-file /var/tmp/root-file'
+
+check "wta writes ~/home-file and /var/tmp/root-file in its container" \
+	tssh wta -- 'echo home-data >~/home-file && echo root-data >/var/tmp/root-file'
+check "wtb's container has neither file" \
+	tssh wtb -- 'for f in ~/home-file /home/wta/home-file /var/tmp/root-file; do test ! -e $f || exit 1; done'
+
+check "warren-helper stop wta stops the container" helper_stop wta
+check "after the stop nothing of wta's container is left" wait_container_gone wta 10
+
+# init's start time (/proc/1/stat field 22) tells containers apart (ns inodes get reused)
+start1='; cut -d" " -f22 /proc/1/stat'
+out=$(tssh wta -- "$see$start1" 2>&1)
+init1=$(tail -n 1 <<<"$out")
+check "the next login sees both files" test "$(head -n 2 <<<"$out")" = "home-data
+root-data" || diag "$out"
+
+on_host() {
+	grep -qx home-data "$STATE/users/wta/home/home-file" &&
+		grep -qx root-data "$STATE/users/wta/root/var/tmp/root-file"
+}
+check "they are in wta's upper layers on the host" on_host
+
+# Idle: logged out, idle_timeout = 3 s: the container must go away on its own, not at once.
+t0=$SECONDS
+check "right after the logout the container is still there" test -n "$(container_leftovers wta)"
+if left=$(wait_container_gone wta 15); then
+	ok "logged out and idle: the container is gone after $((SECONDS - t0)) s (idle_timeout 3 s)"
+else
+	not_ok "logged out and idle: the container is gone within 15 s (idle_timeout 3 s)"
+	diag "$left"
+fi
+
+out=$(tssh wta -- "$see$start1" 2>&1)
+check "after the idle stop the next login sees both files" test "$(head -n 2 <<<"$out")" = "home-data
+root-data" || diag "$out"
+init2=$(tail -n 1 <<<"$out")
+new_init() { [[ $init1 =~ ^[0-9]+$ && $init2 =~ ^[0-9]+$ && $init1 != "$init2" ]]; }
+check "...in a new container (init started at tick $init1, now $init2)" new_init
+check "wtb still sees neither file" \
+	tssh wtb -- 'test ! -e ~/home-file && test ! -e /var/tmp/root-file && test ! -e /home/wta/home-file'
+
+fixture_finish

@@ -1,0 +1,58 @@
+#!/bin/bash
+# 60-fail-closed.sh - wiring mistakes refuse a jailed user's login, never hand out a host
+# shell, and say why in syslog: no auth line, a missing helper, a broken config.  With a
+# config whose jail_groups are valid, users outside them are still untouched.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/tap.sh
+. tests/lib/fixture.sh
+
+fixture_start 17
+
+probe='hostname; cat /proc/self/uid_map'
+
+# refused CASE ERE: wta's login fails, shows no host identity, and the log says ERE.
+refused() {
+	local what=$1 ere=$2 out rc
+	log_mark
+	out=$(tssh wta -- "$probe" 2>&1)
+	rc=$?
+	check "$what: wta's login fails (exit $rc)" test "$rc" -ne 0 || diag "$out"
+	if grep -qx -e "$HOST_NAME" <<<"$out" || norm <<<"$out" | grep -qx '0 0 4294967295'; then
+		not_ok "$what: no host shell"
+		diag "$out"
+	else
+		ok "$what: no host shell"
+	fi
+	check "$what: syslog says why" wait_log "$ere" 5
+}
+
+out=$(tssh wta -- "$probe" 2>&1)
+check "baseline: with the good wiring wta lands in its container" test "$(head -n 1 <<<"$out")" = wta ||
+	diag "$out"
+
+write_pam no-auth
+refused "no auth line" 'pam_warren.*refusing the login of wta.*auth'
+write_pam helper=/nonexistent/warren-helper
+refused "helper missing" 'pam_warren.*refusing the login of wta.*/nonexistent/warren-helper'
+write_pam
+
+good=$(default_config)
+write_config "${good/jail_groups = \[ \"wtjail\" \];/jail_groups = 5;}"
+grep -q '^jail_groups = 5;' "$CONF" || diag "the broken config was not written: $(cat "$CONF")"
+line=$(grep -n '^jail_groups' "$CONF" | cut -d: -f1)
+refused "config: jail_groups = 5" "warren.*warren\\.conf:$line"
+
+write_config "$good
+bogus_key = 1;"
+line=$(grep -n '^bogus_key' "$CONF" | cut -d: -f1)
+refused "config: an unknown key" "warren.*warren\\.conf:$line.*bogus_key|warren.*bogus_key.*warren\\.conf:$line"
+
+write_config "${good/idle_timeout = 3;/idle_timeout = 0;}"
+line=$(grep -n 'idle_timeout' "$CONF" | cut -d: -f1)
+refused "config: defaults.idle_timeout = 0" "warren.*warren\\.conf:$line"
+out=$(tssh wtc -- 'hostname' 2>&1)
+check "config with only a bad idle_timeout: wtc (not jailed) still lands on the host" \
+	test "$out" = "$HOST_NAME" || diag "$out"
+
+fixture_finish
