@@ -27,6 +27,7 @@ HELPER=$REPO/warren-helper
 MODULE=$REPO/pam_warren.so
 TEST_USERS=(wta wtb wtc wtexempt)
 JAIL_GROUP=wtjail
+EXTRA_GROUPS=(wtga wtgb) # a test may create these (per-group limits); always removed
 SUBID_COUNT=65536
 NS=warren-test-$$
 SVC=sshd-warren-test-$$
@@ -235,7 +236,7 @@ fixture_remove_user() { # stop, kill, userdel, subids
 }
 
 fixture_clean_stale() { # leftovers of an earlier run that crashed (its pid is gone)
-	local f p n u
+	local f p n u g
 	for f in /etc/pam.d/sshd-warren-test-*; do
 		[ -e "$f" ] || continue
 		p=${f##*-}
@@ -259,6 +260,7 @@ fixture_clean_stale() { # leftovers of an earlier run that crashed (its pid is g
 		done
 	done
 	getent group "$JAIL_GROUP" >/dev/null && groupdel "$JAIL_GROUP"
+	for g in "${EXTRA_GROUPS[@]}"; do getent group "$g" >/dev/null && groupdel "$g"; done
 	return 0
 }
 
@@ -414,7 +416,7 @@ fixture_start() { # fixture_start N
 # --- teardown ---------------------------------------------------------------------
 
 fixture_teardown() { # prints what was left behind (and removes it)
-	local u p i c pids
+	local u p i c g pids
 	for u in "${TEST_USERS[@]}"; do
 		id "$u" >/dev/null 2>&1 || continue
 		[ -n "${WARREN_TEST_NO_MODULE:-}" ] || helper_stop "$u" >/dev/null 2>&1 ||
@@ -462,6 +464,9 @@ fixture_teardown() { # prints what was left behind (and removes it)
 		rm -rf "/run/warren/users/$u" "/run/warren/locks/$u"
 	done
 	getent group "$JAIL_GROUP" >/dev/null && { groupdel "$JAIL_GROUP" || echo "groupdel $JAIL_GROUP failed"; }
+	for g in "${EXTRA_GROUPS[@]}"; do
+		getent group "$g" >/dev/null && { groupdel "$g" || echo "groupdel $g failed"; }
+	done
 	rm -f "$PAMFILE" "$PAMFILE.new"
 	[ -n "$FIXTURE_CREATED_RUN_SSHD" ] && rmdir /run/sshd 2>/dev/null
 	if [ -n "$T" ] && [ -d "$T" ]; then

@@ -26,10 +26,12 @@ image = "/var/lib/warren/images/default";
 state_dir = "/var/lib/warren/state";
 jail_groups = [ "wvjail" ];
 defaults = { idle_timeout = 2; };
+groups = ( { name = "wvjail"; memory = "64M"; pids = 40; cpus = 0.5; } );
+users = ( { name = "wvb"; memory = "96M"; } );
 C
 chmod 0644 /etc/warren/warren.conf
 
-echo "1..9"
+echo "1..15"
 check "this host is pure cgroup v2" sh -c 'grep -q "cgroup2 /sys/fs/cgroup " /proc/mounts && ! grep -q " cgroup " /proc/mounts'
 check "a jailed user enters her own container (uid, hostname, pid 1)" \
 	sh -c 'out=$($H enter wva sh -c "id -u; hostname; cat /proc/1/comm" | tr "\n" " "); echo "$out"; [ "$out" = "1000 wva warren-init " ]'
@@ -48,3 +50,21 @@ check "an idle container stops by itself" \
 	sh -c 'set -e; $H ensure wva >/dev/null; test -e /sys/fs/cgroup/warren/wva; i=0
 		while [ $i -lt 40 ] && test -e /sys/fs/cgroup/warren/wva; do sleep 0.5; i=$((i+1)); done
 		! test -e /sys/fs/cgroup/warren/wva'
+
+# Limits (issue 3) on v2: the files, then that they bite.
+# A session each keeps the containers up (idle_timeout is 2 s) while we look.
+$H enter wva sleep 120 >/dev/null 2>&1 &
+$H enter wvb sleep 120 >/dev/null 2>&1 &
+sleep 1
+G=/sys/fs/cgroup/warren
+export G
+check "wva's limits are written: memory.max, pids.max, cpu.max" \
+	sh -c '[ "$(cat $G/wva/memory.max) $(cat $G/wva/pids.max) $(cat $G/wva/cpu.max)" = "67108864 40 50000 100000" ]'
+check "a users entry wins over the group: wvb's memory.max" sh -c '[ "$(cat $G/wvb/memory.max)" = 100663296 ]'
+check "a memory hog is OOM-killed inside, its neighbour lives" \
+	sh -c 'out=$($H enter wva sh -c "sleep 20 & k=\$!; head -c 300M /dev/zero | tail >/dev/null; echo hog=\$?; kill -0 \$k && echo alive" | tr "\n" " "); echo "$out"; [ "$out" = "hog=137 alive " ]'
+check "memory.events counts the OOM kill" sh -c '[ "$(awk "\$1 == \"oom_kill\" { print \$2 }" $G/wva/memory.events)" -ge 1 ]'
+check "a fork loop stops below pids.max" \
+	sh -c 'n=$($H enter wva bash -c "for i in \$(seq 60); do (sleep 6 &) 2>/dev/null; done; sleep 1; ps -eo comm | grep -c ^sleep"); echo "$n"; [ "$n" -lt 40 ] && [ "$n" -gt 10 ] && [ "$(awk "\$1 == \"max\" { print \$2 }" $G/wva/pids.events)" -gt 0 ]'
+check "a CPU burner for 3 s gets about half a core (1.125-1.875 s)" \
+	sh -c 'ms=$($H enter wva bash -c "TIMEFORMAT=\"%3U %3S\"; time timeout 3 sh -c \"while :; do :; done\"" 2>&1 | tail -n 1 | awk "{ printf \"%d\", (\$1 + \$2) * 1000 }"); echo "$ms ms"; [ "$ms" -ge 1125 ] && [ "$ms" -le 1875 ]'

@@ -1,0 +1,89 @@
+#!/bin/bash
+# 75-limits.sh - per-group limits that bite, through real logins: precedence (users >
+# first listed group > defaults) as warrenctl explains it and as the cgroup files hold
+# it; a memory hog OOM-killed inside its container only; a fork loop stopped at pids;
+# a CPU burner held to its share; the sshd session process accounted in the cgroup.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/tap.sh
+. tests/lib/fixture.sh
+
+fixture_start 15
+
+groupadd wtga && groupadd wtgb && usermod -aG wtga,wtgb wta && usermod -aG wtga wtb ||
+	diag "cannot make the limit groups"
+write_config "$(default_config | sed '/^defaults/d')
+defaults = { idle_timeout = 3; memory = \"256M\"; pids = 256; };
+groups = (
+  { name = \"wtgb\"; memory = \"64M\"; pids = 40; cpus = 0.5; },
+  { name = \"wtga\"; memory = \"128M\"; cpus = 1.5; }
+);
+users = ( { name = \"wtb\"; memory = \"96M\"; } );"
+
+# cg USER CONTROLLER FILE: the file of USER's cgroup, on v1 or v2
+cg() {
+	if [ -d "/sys/fs/cgroup/$2/warren/$1" ]; then echo "/sys/fs/cgroup/$2/warren/$1/$3"
+	else echo "/sys/fs/cgroup/warren/$1/$3"; fi
+}
+explain() { "$REPO/warrenctl" explain "$1" --config "$CONF" | awk -v k="$2" '$1 == k { $1 = ""; print substr($0, 2) }'; }
+
+check "explain wta: memory from the first listed group it is in" test "$(explain wta memory)" = "64M (group wtgb)"
+check "explain wta: cpus from that group too" test "$(explain wta cpus)" = "0.5 (group wtgb)"
+check "explain wtb: its users entry wins" test "$(explain wtb memory)" = "96M (user wtb)"
+check "explain wtb: cpus from its only group, pids from defaults" \
+	test "$(explain wtb cpus)/$(explain wtb pids)" = "1.5 (group wtga)/256 (defaults)"
+
+# Long enough sessions that the containers stay up while we look.
+tssh wta -- 'sleep 25' >/dev/null 2>&1 &
+keep_a=$!
+tssh wtb -- 'sleep 25' >/dev/null 2>&1 &
+keep_b=$!
+for i in $(seq 40); do [ -e "$(cg wta pids pids.max)" ] && [ -e "$(cg wtb pids pids.max)" ] && break; sleep 0.25; done
+
+if [ -d /sys/fs/cgroup/memory/warren ]; then mem=memory.limit_in_bytes quota=cpu.cfs_quota_us
+else mem=memory.max quota=cpu.max; fi
+check "wta's cgroup holds 64M, 40 pids, half a core" \
+	test "$(cat "$(cg wta memory $mem)") $(cat "$(cg wta pids pids.max)") $(cut -d' ' -f1 "$(cg wta cpu $quota)")" = "67108864 40 50000"
+check "wtb's cgroup holds 96M, 256 pids, 1.5 cores" \
+	test "$(cat "$(cg wtb memory $mem)") $(cat "$(cg wtb pids pids.max)") $(cut -d' ' -f1 "$(cg wtb cpu $quota)")" = "100663296 256 150000"
+
+sess=
+for p in $(cat "$(cg wta pids cgroup.procs)"); do
+	[ "$(readlink "/proc/$p/exe")" = /usr/sbin/sshd ] && sess=$p
+done
+check "the sshd process of wta's session is in wta's cgroup" test -n "$sess"
+
+# Memory: a hog (tail holds a newline-free stream) against 64M; its neighbour survives.
+out=$(tssh wta -- 'sleep 20 & k=$!; head -c 300M /dev/zero | tail >/dev/null; echo "hog=$?"; kill -0 $k && echo neighbour-alive' 2>&1)
+check "the memory hog is killed inside the container" grep -qx 'hog=137' <<<"$out" || diag "$out"
+check "the process beside it lives on" grep -qx neighbour-alive <<<"$out"
+if [ -e "$(cg wta memory memory.oom_control)" ]; then
+	kills=$(awk '$1 == "oom_kill" { print $2 }' "$(cg wta memory memory.oom_control)")
+else
+	kills=$(awk '$1 == "oom_kill" { print $2 }' "$(cg wta memory memory.events)")
+fi
+check "the kernel counts the OOM kill in wta's cgroup ($kills)" test "${kills:-0}" -ge 1
+check "wtb's container is untouched (its session still runs)" kill -0 "$keep_b"
+
+# pids: 60 background sleeps against 40 tasks.
+out=$(tssh wta -- 'for i in $(seq 60); do (sleep 6 &) 2>/dev/null; done; sleep 1; ps -eo comm | grep -c "^sleep"' 2>&1)
+n=$(tail -n 1 <<<"$out")
+check "a fork loop stops below pids.max ($n sleeps of 60)" test "${n:-99}" -lt 40 -a "${n:-0}" -gt 10
+if [ -e "$(cg wta pids pids.events)" ]; then
+	check "pids.events counts the refused forks" test "$(awk '$1 == "max" { print $2 }' "$(cg wta pids pids.events)")" -gt 0
+else
+	skip "pids.events" "no pids.events on this kernel"
+fi
+
+# CPU: a 3 s busy loop at cpus = 0.5 gets about 1.5 s of CPU (+-25%).
+out=$(tssh wta -- "bash -c 'TIMEFORMAT=\"%3U %3S\"; time timeout 3 sh -c \"while :; do :; done\"' 2>&1" 2>&1)
+used=$(tail -n 1 <<<"$out" | awk '{ printf "%d", ($1 + $2) * 1000 }')
+check "a CPU burner gets half a core: ${used:-?} ms of 3000" test "${used:-0}" -ge 1125 -a "${used:-0}" -le 1875 ||
+	diag "$out"
+out=$(tssh wtb -- "bash -c 'TIMEFORMAT=\"%3U %3S\"; time timeout 3 sh -c \"while :; do :; done\"' 2>&1" 2>&1)
+used=$(tail -n 1 <<<"$out" | awk '{ printf "%d", ($1 + $2) * 1000 }')
+check "one burner under cpus = 1.5 is not held back: ${used:-?} ms of 3000" test "${used:-0}" -ge 2250 ||
+	diag "$out"
+
+wait "$keep_a" "$keep_b" 2>/dev/null
+fixture_finish
