@@ -32,7 +32,7 @@ PURE_OBJS   = helper/config.o helper/names.o helper/idmap.o helper/reslimits.o
 HELPER_OBJS = $(PURE_OBJS) helper/main.o helper/log.o helper/fsutil.o helper/state.o \
               helper/cgroup.o helper/cgroup-v1.o helper/cgroup-v2.o helper/container.o \
               helper/rootfs.o helper/supervisor.o helper/reply.o helper/nsjoin.o \
-              helper/enter.o helper/users.o
+              helper/enter.o helper/disk.o helper/users.o
 CTL_OBJS    = $(PURE_OBJS) helper/users.o helper/warrenctl.o
 PAM_OBJS    = pam_module/pam_warren.o pam_module/spawn.o pam_module/join.o helper/fsutil.o helper/nsjoin.o
 UNIT_TESTS  = tests/unit/test_config tests/unit/test_names tests/unit/test_idmap tests/unit/test_pam \

@@ -28,6 +28,7 @@
 
 #include "cleanup.h"
 #include "container.h"
+#include "disk.h"
 #include "fsutil.h"
 #include "log.h"
 #include "state.h"
@@ -87,27 +88,23 @@ static bool supervisor_alive(const struct container_state *st)
 	return fd >= 0 && !pidfd_exited(fd);
 }
 
-/* STATE_DIR/users/USER holds the persistent layers.  users/ is root's alone; USER/ is
- * root's but traversable (0711) so that the container's root can reach its layers
- * through the build namespace's bind; the layers belong to the container. */
-static int prepare_state_dirs(const struct warren_config *cfg, const struct user_info *u)
+/* The persistent layers in MINE (STATE_DIR/users/USER, or the root of the user's disk
+ * image): root/ and work/ belong to the container's root, home/ (the merged home's
+ * root dir) to the user.  MINE itself is root's but traversable (0711), so that the
+ * container's root reaches its layers through the build namespace's mount of MINE. */
+static int prepare_layers(int mine, const struct user_info *u)
 {
-	_cleanup_close_ int top = -EBADF, users = -EBADF, mine = -EBADF, work = -EBADF;
 	static const char *const layers[] = { "root", "home" };
+	_cleanup_close_ int work = -EBADF;
 	int fd;
 
-	top = open(cfg->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (top < 0)
-		return log_error_errno(-errno, "state_dir %s", cfg->state_dir);
-	if ((users = mkdir_owned(top, "users", 0700, 0, 0)) < 0 ||
-	    (mine = mkdir_owned(users, u->name, 0711, 0, 0)) < 0 ||
-	    (work = mkdir_owned(mine, "work", 0711, 0, 0)) < 0)
-		return log_error_errno(users < 0 ? users : mine < 0 ? mine : work,
-				       "cannot prepare %s/users/%s", cfg->state_dir, u->name);
+	if (fchown(mine, 0, 0) < 0 || fchmod(mine, 0711) < 0)
+		return log_error_errno(-errno, "cannot prepare the state dir of %s", u->name);
+	if ((work = mkdir_owned(mine, "work", 0711, 0, 0)) < 0)
+		return log_error_errno(work, "cannot prepare the work dir of %s", u->name);
 	for (size_t i = 0; i < ELEMENTSOF(layers); i++) {
 		bool home = !strcmp(layers[i], "home");
 
-		/* The home upper is the merged home's root dir: it belongs to the user. */
 		fd = mkdir_owned(mine, layers[i], home ? 0700 : 0755, home ? u->uid : u->root_uid,
 				 home ? u->gid : u->root_gid);
 		if (fd < 0)
@@ -119,6 +116,23 @@ static int prepare_state_dirs(const struct warren_config *cfg, const struct user
 		close(fd);
 	}
 	return 0;
+}
+
+/* STATE_DIR/users/ is root's alone; USER/ in it holds the layers (when there is no
+ * disk image) and is the mount point of its build-namespace bind. */
+static int prepare_state_dir(const struct warren_config *cfg, const struct user_info *u,
+			     bool layers)
+{
+	_cleanup_close_ int top = -EBADF, users = -EBADF, mine = -EBADF;
+
+	top = open(cfg->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (top < 0)
+		return log_error_errno(-errno, "state_dir %s", cfg->state_dir);
+	if ((users = mkdir_owned(top, "users", 0700, 0, 0)) < 0 ||
+	    (mine = mkdir_owned(users, u->name, 0711, 0, 0)) < 0)
+		return log_error_errno(users < 0 ? users : mine, "cannot prepare %s/users/%s",
+				       cfg->state_dir, u->name);
+	return layers ? prepare_layers(mine, u) : 0;
 }
 
 /* The image is shared by everyone: it must be root's and writable by root only. */
@@ -212,9 +226,10 @@ static int mount_idmapped_image(const char *image, pid_t child)
 
 /* In the build namespace: a tmpfs at BUILD_MNT holding binds of what the container's
  * root must reach but may not see on the host: its state dir and its devpts. */
-static int stage_build_mounts(const struct warren_config *cfg, const struct user_info *u)
+static int stage_build_mounts(const struct warren_config *cfg, const struct user_info *u,
+			      const char *disk_image)
 {
-	static const char *const dirs[] = { "image", "state", "pts", "root" };
+	static const char *const dirs[] = { "image", "state", "pts", "root", "dev" };
 	char src[PATH_MAX], dst[PATH_MAX];
 
 	if (unshare(CLONE_NEWNS) < 0)
@@ -229,9 +244,27 @@ static int stage_build_mounts(const struct warren_config *cfg, const struct user
 		if (mkdir(dst, 0755) < 0)
 			return -errno;
 	}
-	snprintf(src, sizeof(src), "%s/users/%s", cfg->state_dir, u->name);
-	if (mount(src, BUILD_STATE, NULL, MS_BIND | MS_NOSUID | MS_NODEV, NULL) < 0)
-		return -errno;
+	if (disk_image[0]) {
+		_cleanup_close_ int mine = -EBADF;
+		int r;
+
+		/* Loop devices from a devtmpfs of our own: sshd's /dev may be anything. */
+		if (mount("warren-dev", BUILD_MNT "/dev", "devtmpfs", MS_NOSUID | MS_NOEXEC, NULL) < 0)
+			return -errno;
+		r = disk_mount(disk_image, BUILD_STATE, BUILD_MNT "/dev");
+
+		if (r < 0)
+			return r;
+		mine = open(BUILD_STATE, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (mine < 0)
+			return -errno;
+		if ((r = prepare_layers(mine, u)) < 0)
+			return r;
+	} else {
+		snprintf(src, sizeof(src), "%s/users/%s", cfg->state_dir, u->name);
+		if (mount(src, BUILD_STATE, NULL, MS_BIND | MS_NOSUID | MS_NODEV, NULL) < 0)
+			return -errno;
+	}
 	user_run_path(u->name, "pts", src, sizeof(src));
 	if (mount(src, BUILD_PTS, NULL, MS_BIND, NULL) < 0)
 		return -errno;
@@ -267,8 +300,8 @@ static pid_t clone_container(int *ret_pidfd)
 
 /* B's part of the build; fills REP.  On success *ret_pidfd is init's pidfd. */
 static void builder_build(const struct warren_config *cfg, const struct user_info *u,
-			  const struct cgroup_set *cg, int exe_fd, struct build_report *rep,
-			  int *ret_pidfd)
+			  const char *disk_image, const struct cgroup_set *cg, int exe_fd,
+			  struct build_report *rep, int *ret_pidfd)
 {
 	_cleanup_close_pair_ int go[2] = { -EBADF, -EBADF };
 	_cleanup_close_pair_ int status[2] = { -EBADF, -EBADF };
@@ -284,7 +317,7 @@ static void builder_build(const struct warren_config *cfg, const struct user_inf
 			goto fail;                                                       \
 	} while (0)
 
-	BSTEP("build namespace", stage_build_mounts(cfg, u));
+	BSTEP("build namespace", stage_build_mounts(cfg, u, disk_image));
 	BSTEP("pipes", pipe2(go, O_CLOEXEC) < 0 || pipe2(status, O_CLOEXEC) < 0 ? -errno : 0);
 	step = "clone namespaces";
 	pid = clone_container(&pidfd);
@@ -327,6 +360,7 @@ kill:
 
 __attribute__((noreturn)) static void builder_main(const struct warren_config *cfg,
 						   const struct user_info *u,
+						   const char *disk_image,
 						   const struct cgroup_set *cg, int exe_fd,
 						   int report_fd)
 {
@@ -341,7 +375,7 @@ __attribute__((noreturn)) static void builder_main(const struct warren_config *c
 	hostmnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 	if (hostmnt < 0)
 		_exit(1);
-	builder_build(cfg, u, cg, exe_fd, &rep, &pidfd);
+	builder_build(cfg, u, disk_image, cg, exe_fd, &rep, &pidfd);
 	(void)write_all(report_fd, &rep, sizeof(rep));
 	close(report_fd);
 	close(exe_fd);
@@ -401,6 +435,7 @@ static int container_create(const struct warren_config *cfg, const struct user_i
 	struct container_state st = { 0 };
 	struct build_report rep = { 0 };
 	struct cgroup_set cg;
+	char disk_image[PATH_MAX + 64];
 	const char *what;
 	long tasks = 0;
 	int r, pidfd;
@@ -425,7 +460,8 @@ static int container_create(const struct warren_config *cfg, const struct user_i
 				r == -EOPNOTSUPP ? " (this host lacks that cgroup controller)" : "");
 		goto fail;
 	}
-	if ((r = prepare_state_dirs(cfg, u)) < 0)
+	if ((r = disk_prepare(cfg->state_dir, u->name, u->disk, disk_image, sizeof(disk_image))) < 0 ||
+	    (r = prepare_state_dir(cfg, u, !disk_image[0])) < 0)
 		goto fail;
 	if ((r = user_rundir_create(u->name)) < 0 || (r = mount_devpts(u->name)) < 0) {
 		log_error_errno(r, "cannot mount the devpts of %s", u->name);
@@ -448,14 +484,14 @@ static int container_create(const struct warren_config *cfg, const struct user_i
 	if (pid == 0) {
 		close(lock_fd); /* the supervisor takes the lock when it needs it */
 		close(report[0]);
-		builder_main(cfg, u, &cg, exe, report[1]);
+		builder_main(cfg, u, disk_image, &cg, exe, report[1]);
 	}
 	close(TAKE_FD(report[1]));
 	n = read(report[0], &rep, sizeof(rep));
 	if (n != (ssize_t)sizeof(rep) || rep.err < 0) {
-		r = log_error_errno(n == (ssize_t)sizeof(rep) ? rep.err : -EPROTO,
-				    "cannot build the container of %s: %s", u->name,
-				    n == (ssize_t)sizeof(rep) ? rep.msg : "builder died");
+		r = log_error(n == (ssize_t)sizeof(rep) ? rep.err : -EPROTO,
+			      "cannot build the container of %s: %s", u->name,
+			      n == (ssize_t)sizeof(rep) ? rep.msg : "builder died");
 		goto fail;
 	}
 	pidfd = pidfd_open_checked(rep.init_pid);

@@ -3,6 +3,7 @@
 #define WARREN_CONTAINER_H
 
 #include <limits.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "cgroup.h"
@@ -23,6 +24,7 @@ struct user_info {
 	uid_t root_uid; /* host IDs of the container's root: the subordinate bases */
 	gid_t root_gid;
 	struct cgroup_limits limits; /* resolved from the config for this user */
+	uint64_t disk;               /* bytes of persistent layers; UINT64_MAX: no limit */
 	unsigned idle_timeout;
 };
 

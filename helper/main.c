@@ -102,6 +102,7 @@ static int user_limits_load(const struct warren_config *cfg, const struct passwd
 		.pids = eff.v[LIMIT_PIDS].value,
 		.io_weight = (unsigned)eff.v[LIMIT_IO_WEIGHT].value,
 	};
+	u->disk = eff.v[LIMIT_DISK].value;
 	u->idle_timeout = (unsigned)eff.v[LIMIT_IDLE_TIMEOUT].value;
 	return 0;
 }
