@@ -222,8 +222,11 @@ static int run_verb(const char *verb, const char *user, char *const cmd[])
 	if ((r = user_info_load(pw, &u)) < 0 || (r = user_limits_load(cfg, pw, &u)) < 0 ||
 	    (r = container_ensure(cfg, &u, &c)) < 0)
 		return refuse(user);
-	if (!strcmp(verb, "enter"))
+	if (!strcmp(verb, "enter")) {
+		if (cmd[0] && !strcmp(cmd[0], "--"))
+			cmd++;
 		return (r = container_enter(&c, &u, cmd)) < 0 ? HELPER_EXIT_ERROR : r;
+	}
 	if ((r = reply_ensured(&c)) < 0) {
 		log_error_errno(r, "cannot answer pam_warren for %s", user);
 		return HELPER_EXIT_ERROR;
