@@ -47,14 +47,6 @@ static int v1_create(const char *dir, const char *controller)
 	return ensure_root_dir(dir, 0755);
 }
 
-static int v1_write(const char *dir, const char *file, const char *value)
-{
-	char path[320];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	return write_file(path, value);
-}
-
 /* v1 writes -1 for "no limit". */
 static const char *v1_value(uint64_t v, char *buf, size_t len)
 {
@@ -76,11 +68,11 @@ static int v1_apply_memory(const char *dir, const struct cgroup_limits *l)
 		/* No swap accounting (kernel booted without it): memory alone is enforced. */
 		if (memsw != CGROUP_UNLIMITED && l->swap != 0)
 			return -EOPNOTSUPP;
-		return v1_write(dir, "memory.limit_in_bytes", v1_value(l->memory, v, sizeof(v)));
+		return cgroup_write(dir, "memory.limit_in_bytes", v1_value(l->memory, v, sizeof(v)));
 	}
 	/* memsw may never be below memory: lift it, set memory, then set it. */
 	if ((r = write_file(path, "-1")) < 0 ||
-	    (r = v1_write(dir, "memory.limit_in_bytes", v1_value(l->memory, v, sizeof(v)))) < 0)
+	    (r = cgroup_write(dir, "memory.limit_in_bytes", v1_value(l->memory, v, sizeof(v)))) < 0)
 		return r;
 	return write_file(path, v1_value(memsw, v, sizeof(v)));
 }
@@ -91,22 +83,22 @@ static int v1_apply(const char *dir, const char *controller, const struct cgroup
 	int r;
 
 	if (!strcmp(controller, "pids"))
-		return v1_write(dir, "pids.max", cgroup_value(l->pids, v, sizeof(v)));
+		return cgroup_write(dir, "pids.max", cgroup_value(l->pids, v, sizeof(v)));
 	if (!strcmp(controller, "memory"))
 		return v1_apply_memory(dir, l);
 	if (!strcmp(controller, "cpu")) {
 		snprintf(v, sizeof(v), "%d", CGROUP_CPU_PERIOD_US);
-		if ((r = v1_write(dir, "cpu.cfs_period_us", v)) < 0)
+		if ((r = cgroup_write(dir, "cpu.cfs_period_us", v)) < 0)
 			return r;
-		return v1_write(dir, "cpu.cfs_quota_us", v1_value(l->cpu_quota_us, v, sizeof(v)));
+		return cgroup_write(dir, "cpu.cfs_quota_us", v1_value(l->cpu_quota_us, v, sizeof(v)));
 	}
 	if (!strcmp(controller, "io")) {
 		/* blkio.weight exists only with a proportional I/O scheduler: a hint, skipped
 		 * where the host has none. */
 		snprintf(v, sizeof(v), "%u", limit_io_weight_v1(l->io_weight));
-		r = v1_write(dir, "blkio.weight", v);
+		r = cgroup_write(dir, "blkio.weight", v);
 		if (r == -ENOENT)
-			r = v1_write(dir, "blkio.bfq.weight", v);
+			r = cgroup_write(dir, "blkio.bfq.weight", v);
 		return r == -ENOENT ? 0 : r;
 	}
 	return 0;

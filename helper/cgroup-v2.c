@@ -66,39 +66,31 @@ static int v2_create(const char *dir, const char *controller)
 	return ensure_root_dir(dir, 0755);
 }
 
-static int v2_write(const char *dir, const char *file, const char *value)
-{
-	char path[320];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	return write_file(path, value);
-}
-
 static int v2_apply(const char *dir, const char *controller, const struct cgroup_limits *l)
 {
 	char v[64], q[32];
 	int r;
 
 	if (!strcmp(controller, "pids"))
-		return v2_write(dir, "pids.max", cgroup_value(l->pids, v, sizeof(v)));
+		return cgroup_write(dir, "pids.max", cgroup_value(l->pids, v, sizeof(v)));
 	if (!strcmp(controller, "memory")) {
-		if ((r = v2_write(dir, "memory.max", cgroup_value(l->memory, v, sizeof(v)))) < 0)
+		if ((r = cgroup_write(dir, "memory.max", cgroup_value(l->memory, v, sizeof(v)))) < 0)
 			return r;
-		r = v2_write(dir, "memory.swap.max", cgroup_value(l->swap, v, sizeof(v)));
+		r = cgroup_write(dir, "memory.swap.max", cgroup_value(l->swap, v, sizeof(v)));
 		/* No swap controller (no swap accounting): only a swap limit needs it. */
 		return r == -ENOENT && l->swap == 0 ? 0 : r;
 	}
 	if (!strcmp(controller, "cpu")) {
 		snprintf(v, sizeof(v), "%s %d", cgroup_value(l->cpu_quota_us, q, sizeof(q)),
 			 CGROUP_CPU_PERIOD_US);
-		return v2_write(dir, "cpu.max", v);
+		return cgroup_write(dir, "cpu.max", v);
 	}
 	if (!strcmp(controller, "io")) {
 		snprintf(v, sizeof(v), "default %u", l->io_weight);
-		r = v2_write(dir, "io.weight", v);
+		r = cgroup_write(dir, "io.weight", v);
 		if (r == -ENOENT) {
 			snprintf(v, sizeof(v), "%u", limit_io_weight_v1(l->io_weight));
-			r = v2_write(dir, "io.bfq.weight", v);
+			r = cgroup_write(dir, "io.bfq.weight", v);
 		}
 		return r == -ENOENT ? 0 : r; /* a hint, skipped where unsupported */
 	}

@@ -66,6 +66,14 @@ bool cgroup_dir_seen(const struct cgroup_set *cg, int i)
 	return false;
 }
 
+int cgroup_write(const char *dir, const char *file, const char *value)
+{
+	char path[320];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	return write_file(path, value);
+}
+
 const char *cgroup_value(uint64_t v, char *buf, size_t len)
 {
 	if (v == CGROUP_UNLIMITED)

@@ -57,6 +57,8 @@ bool cgroup_dir_seen(const struct cgroup_set *cg, int i);
  * *RET_WHAT (io_weight alone is a hint and is skipped where unsupported). */
 int cgroup_apply_limits(const struct cgroup_set *cg, const struct cgroup_limits *limits,
 			const char **ret_what);
+/* Write VALUE to DIR/FILE. */
+int cgroup_write(const char *dir, const char *file, const char *value);
 /* "max" or the decimal value into BUF. */
 const char *cgroup_value(uint64_t v, char *buf, size_t len);
 
