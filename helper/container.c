@@ -19,6 +19,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -81,11 +82,18 @@ static int open_recorded_init(const struct container_state *st)
 	return TAKE_FD(fd);
 }
 
+/* The recorded supervisor is alive and is still init's parent (a recycled pid is not). */
 static bool supervisor_alive(const struct container_state *st)
 {
 	_cleanup_close_ int fd = pidfd_open_checked(st->supervisor_pid);
+	char path[64], buf[2048], *ppid;
 
-	return fd >= 0 && !pidfd_exited(fd);
+	if (fd < 0 || pidfd_exited(fd))
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/status", st->init_pid);
+	if (read_file(path, buf, sizeof(buf)) < 0 || !(ppid = strstr(buf, "\nPPid:")))
+		return false;
+	return atoi(ppid + 6) == st->supervisor_pid;
 }
 
 /* The persistent layers in MINE (STATE_DIR/users/USER, or the root of the user's disk
@@ -164,7 +172,7 @@ static int mount_devpts(const char *user)
 	/* One devpts instance per container; ptys sshd opens for this user's logins are
 	 * made here, so they exist inside the container. */
 	if (mount("warren-devpts", path, "devpts", MS_NOSUID | MS_NOEXEC,
-		  "newinstance,ptmxmode=0666,mode=0620") < 0)
+		  "newinstance,ptmxmode=0666,mode=0620,max=1024") < 0)
 		return -errno;
 	return 0;
 }

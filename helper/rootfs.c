@@ -215,6 +215,15 @@ static int become_ns_root(void)
 	return 0;
 }
 
+/* No user namespaces inside: a nested one would hand its creator capabilities over
+ * fresh network and mount namespaces, and with them the kernel's larger attack
+ * surface.  The limit is the container's namespace's own; its sessions have no
+ * capability there to raise it again. */
+static int deny_nested_userns(void)
+{
+	return write_file("/proc/sys/user/max_user_namespaces", "0");
+}
+
 static int private_mount_ns(void)
 {
 	if (unshare(CLONE_NEWNS | CLONE_NEWCGROUP) < 0)
@@ -248,6 +257,7 @@ int rootfs_setup_and_exec(const struct user_info *u, int exe_fd)
 
 	/* Root of the new user namespace: host-wise the user's subordinate base. */
 	STEP("become container root", become_ns_root());
+	STEP("deny nested user namespaces", deny_nested_userns());
 	STEP("mount namespace", private_mount_ns());
 	STEP("overlay root", overlay_mount(-1, NULL, BUILD_IMAGE, "root"));
 	STEP("open root", open_root(&rootfd));

@@ -52,6 +52,8 @@ int monitor_guard(pam_handle_t *pamh, const char *helper, const char *shell)
 
 	snprintf(refuse, sizeof(refuse), "%.*s/warren-refuse", slash ? (int)(slash - helper) : 1,
 		 slash ? helper : ".");
+	if (!shell || !*shell)
+		shell = "/bin/sh"; /* what sshd runs for an empty shell field */
 	/* Slave, not private: the host's later mounts still reach the monitor. */
 	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0) {
 		pam_syslog(pamh, LOG_ERR, "cannot give sshd a private mount namespace: %m");

@@ -88,6 +88,18 @@ static const struct passwd *target_user(pam_handle_t *pamh)
 	return pw;
 }
 
+/* Positively root (uid 0), as opposed to a user whose lookup failed. */
+static bool user_is_root(pam_handle_t *pamh)
+{
+	const struct passwd *pw;
+	const char *user = NULL;
+
+	if (pam_get_user(pamh, &user, NULL) != PAM_SUCCESS || !user)
+		return false;
+	pw = pam_modutil_getpwnam(pamh, user);
+	return pw && pw->pw_uid == 0;
+}
+
 PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	return PAM_IGNORE;
@@ -120,27 +132,28 @@ PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const cha
 	if (!(flags & (PAM_ESTABLISH_CRED | PAM_REINITIALIZE_CRED)))
 		return PAM_IGNORE;
 	parse_options(pamh, argc, argv, &opt);
-	if (!(pw = target_user(pamh)))
-		return PAM_IGNORE;
+	/* The session record first: what open_session decided holds even if a user
+	 * lookup here were to fail. */
 	if (pam_get_data(pamh, DATA_SESSION, &data) == PAM_SUCCESS && data) {
 		s = (struct warren_session *)data;
 		if (getpid() == s->opener || s->joined || (!s->jailed && !s->refused))
 			return PAM_IGNORE;
 		if (s->refused) {
-			pam_syslog(pamh, LOG_CRIT, "ending the session of %s, refused at session "
-						   "open", pw->pw_name);
+			pam_syslog(pamh, LOG_CRIT, "ending a session refused at session open");
 			_exit(1);
 		}
 		if (session_join(pamh, s) < 0) {
-			pam_syslog(pamh, LOG_CRIT, "refusing the login of %s: it could not join "
-						   "its container", pw->pw_name);
+			pam_syslog(pamh, LOG_CRIT, "refusing a jailed login: it could not join "
+						   "its container");
 			_exit(1);
 		}
 		s->joined = true;
 		if (opt.debug)
-			pam_syslog(pamh, LOG_DEBUG, "%s joined its container", pw->pw_name);
+			pam_syslog(pamh, LOG_DEBUG, "session joined its container");
 		return PAM_SUCCESS;
 	}
+	if (!(pw = target_user(pamh)))
+		return PAM_IGNORE;
 	/* No session yet: the monitor's call before open_session.  Note that the auth
 	 * line is wired, which open_session insists on. */
 	if (pam_get_data(pamh, DATA_SETCRED, &data) != PAM_SUCCESS || !data) {
@@ -171,6 +184,17 @@ static int refuse(pam_handle_t *pamh, struct warren_session *s, const char *user
 	return PAM_SESSION_ERR;
 }
 
+/* The user could not be looked up: refuse, and make the post-auth child end. */
+static int refuse_unknown(pam_handle_t *pamh)
+{
+	struct warren_session *s = session_new();
+
+	if (!s)
+		return PAM_BUF_ERR;
+	(void)monitor_guard(pamh, DEFAULT_HELPER, "/bin/sh");
+	return refuse(pamh, s, "(unknown)", "the user could not be looked up (NSS)");
+}
+
 PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct module_options opt;
@@ -183,8 +207,13 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	int r;
 
 	parse_options(pamh, argc, argv, &opt);
-	if (!(pw = target_user(pamh)))
+	if (!(pw = target_user(pamh))) {
+		/* Root, or a lookup that failed: sshd knew the user, so a failure here is
+		 * NSS trouble, and nobody can tell whether the user is jailed. */
+		if (!user_is_root(pamh))
+			return refuse_unknown(pamh);
 		return PAM_IGNORE;
+	}
 	if (!(s = session_new()))
 		return PAM_BUF_ERR;
 	r = helper_run(pamh, &opt, "ensure", pw->pw_name, s, reason, sizeof(reason));

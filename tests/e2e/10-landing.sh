@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 12
+fixture_start 13
 
 # The image before any login: a few files' checksums and a time stamp.
 image_sums() {
@@ -71,5 +71,8 @@ else
 	diag "changed since the stamp: $newer"
 	diff <(echo "$before") <(echo "$after") | sed 's/^/# /'
 fi
+
+out=$(tssh wta -- 'unshare -U true 2>&1 && echo NESTED' 2>&1)
+check "no nested user namespace can be made inside" test "$(tail -n 1 <<<"$out")" != NESTED || diag "$out"
 
 fixture_finish
