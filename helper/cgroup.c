@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -162,6 +163,38 @@ int cgroup_task_count(const struct cgroup_set *cg, long *ret)
 		return -EBADMSG;
 	*ret = n;
 	return 0;
+}
+
+static void kill_listed(const char *dir)
+{
+	char path[300], buf[8192], *save = NULL;
+
+	if (cgroup_write(dir, "cgroup.kill", "1") == 0) /* v2: the kernel does it all */
+		return;
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	if (read_file(path, buf, sizeof(buf)) < 0)
+		return;
+	for (char *tok = strtok_r(buf, "\n", &save); tok; tok = strtok_r(NULL, "\n", &save)) {
+		long pid = strtol(tok, NULL, 10);
+
+		if (pid > 1)
+			kill((pid_t)pid, SIGKILL);
+	}
+}
+
+int cgroup_kill_all(const struct cgroup_set *cg)
+{
+	for (int tries = 0; tries < 100; tries++) {
+		long tasks = 0;
+
+		if (cgroup_task_count(cg, &tasks) < 0 || tasks == 0)
+			return 0;
+		for (int i = 0; i < cg->n; i++)
+			if (!cgroup_dir_seen(cg, i))
+				kill_listed(cg->dirs[i]);
+		usleep(20 * 1000);
+	}
+	return -EBUSY;
 }
 
 /* rmdir PARENT/NAME after its sub-cgroups; cgroupfs holds no symlinks or files to

@@ -66,6 +66,9 @@ int cgroup_resolve(const char *user, struct cgroup_set *ret);
 int cgroup_create(const struct cgroup_set *cg);
 int cgroup_attach(const struct cgroup_set *cg, pid_t pid);
 int cgroup_task_count(const struct cgroup_set *cg, long *ret);
+/* SIGKILL every task left in USER's cgroups (a stopped container's sessions: their
+ * sshd processes live outside its pid namespace) until they are empty. */
+int cgroup_kill_all(const struct cgroup_set *cg);
 /* Remove USER's cgroups, including any the container made below them. */
 int cgroup_destroy(const struct cgroup_set *cg);
 

@@ -182,6 +182,9 @@ int container_cleanup(const char *user, const struct cgroup_set *cg)
 	char path[256];
 	int r, ret = 0;
 
+	/* Sessions still attached to a stopped container are over too. */
+	if ((r = cgroup_kill_all(cg)) < 0)
+		ret = log_error_errno(r, "cannot end the sessions left in cgroup %s", cg->dirs[0]);
 	r = cgroup_destroy(cg);
 	if (r < 0)
 		ret = log_error_errno(r, "cannot remove cgroup %s", cg->dirs[0]);

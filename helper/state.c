@@ -120,14 +120,14 @@ int state_touch(const char *user)
 	return 0;
 }
 
-int state_last_login(const char *user, time_t *ret)
+int state_last_login(const char *user, struct timespec *ret)
 {
 	char path[256];
 	struct stat st;
 
 	if (lstat(user_run_path(user, "state", path, sizeof(path)), &st) < 0)
 		return -errno;
-	*ret = st.st_mtime;
+	*ret = st.st_mtim;
 	return 0;
 }
 

@@ -31,7 +31,7 @@ int user_rundir_remove(const char *user);
 int state_read(const char *user, struct container_state *ret);
 int state_write(const char *user, const struct container_state *st);
 int state_touch(const char *user);
-int state_last_login(const char *user, time_t *ret);
+int state_last_login(const char *user, struct timespec *ret);
 int state_remove(const char *user);
 
 #endif

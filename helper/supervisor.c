@@ -39,14 +39,17 @@ static time_t monotonic_now(void)
 /* Idle: nothing but init in the cgroup, and no login within IDLE_TIMEOUT. */
 static bool container_idle(const char *user, const struct cgroup_set *cg, unsigned idle_timeout)
 {
-	time_t last;
+	struct timespec last, now;
 	long tasks;
 
 	if (cgroup_task_count(cg, &tasks) < 0 || tasks > 1)
 		return false;
 	if (state_last_login(user, &last) < 0)
 		return false;
-	return time(NULL) - last >= (time_t)idle_timeout;
+	/* To the nanosecond: a login that just touched the state is never "idle". */
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (now.tv_sec - last.tv_sec) * 1000000000LL + (now.tv_nsec - last.tv_nsec) >=
+	       (long long)idle_timeout * 1000000000LL;
 }
 
 /* Sleep until init exits (true) or one tick passed (false). */

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 11
+fixture_start 14
 
 see='cat ~/home-file /var/tmp/root-file'
 
@@ -51,5 +51,25 @@ new_init() { [[ $init1 =~ ^[0-9]+$ && $init2 =~ ^[0-9]+$ && $init1 != "$init2" ]
 check "...in a new container (init started at tick $init1, now $init2)" new_init
 check "wtb still sees neither file" \
 	tssh wtb -- 'test ! -e ~/home-file && test ! -e /var/tmp/root-file && test ! -e /home/wta/home-file'
+
+# A stop while a session is open ends that session too, and still leaves nothing.  The
+# session runs no command (ssh -N, as for port forwarding): only its sshd process, outside
+# the container's pid namespace, holds it.
+tssh wta -N >/dev/null 2>&1 &
+open=$!
+session_up() {
+	local f p
+	for f in /sys/fs/cgroup/pids/warren/wta/cgroup.procs /sys/fs/cgroup/warren/wta/cgroup.procs; do
+		[ -e "$f" ] || continue
+		for p in $(cat "$f"); do [ "$(readlink "/proc/$p/exe")" = /usr/sbin/sshd ] && return 0; done
+	done
+	return 1
+}
+for i in $(seq 40); do session_up && break; sleep 0.25; done
+check "an ssh -N session of wta is up (its sshd process in wta's cgroup)" session_up
+helper_stop wta >/dev/null
+ended() { for i in $(seq 40); do kill -0 "$open" 2>/dev/null || return 0; sleep 0.25; done; return 1; }
+check "warren-helper stop ends a session that is still open" ended
+check "and leaves nothing of the container behind" wait_container_gone wta 10
 
 fixture_finish
