@@ -31,6 +31,9 @@ __attribute__((noreturn)) static void exec_helper(const struct module_options *o
 	if (null < 0 || dup2(null, 0) < 0 || dup2(sock, 1) < 0 || dup2(null, 2) < 0)
 		_exit(127);
 	close_range(3, ~0U, 0);
+	/* Its own process group: on a timeout the helper and what it runs (mkfs, resize2fs)
+	 * are killed together.  A container's supervisor leaves the group (setsid). */
+	setpgid(0, 0);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	argv[n++] = opt->helper;
@@ -77,7 +80,7 @@ static int wait_helper(pid_t pid, bool kill_it)
 	int status;
 
 	if (kill_it)
-		kill(pid, SIGKILL);
+		kill(-pid, SIGKILL);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -errno;
@@ -135,6 +138,7 @@ int helper_run(pam_handle_t *pamh, const struct module_options *opt, const char 
 	}
 	if (pid == 0)
 		exec_helper(opt, verb, user, sv[1]);
+	(void)setpgid(pid, pid); /* also here: no window in which the group does not exist */
 	close(TAKE_FD(sv[1]));
 	n = receive_reply(sv[0], text, sizeof(text), &passed);
 	r = wait_helper(pid, n == -ETIMEDOUT);
