@@ -1,0 +1,27 @@
+#!/bin/bash
+# 81-vm-fallback.sh - the cgroup v2 lane decides between KVM and TCG by trying: a KVM
+# attempt that fails at once, or whose guest prints nothing within the probe bound,
+# falls back to TCG and says why, in bounded time (tests/vm/run.sh --accel-only).
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/tap.sh
+image=/var/lib/warren/images/default
+[ -d "$image" ] || image=/var/cache/warren-test/image
+[ "$(id -u)" -eq 0 ] || skip_all "needs root (the VM cache in /var/cache/warren-test)" 3
+[ -d "$image" ] || skip_all "no base image (run the end-to-end tests first, or install.sh)" 3
+plan 3
+
+out=$(WARREN_VM_KVM=fail tests/vm/run.sh --accel-only "$image" 2>&1)
+rc=$?
+[ $rc -eq 77 ] && { skip_rest "$out"; exit 0; }
+check "a KVM attempt that fails at once falls back to TCG, with qemu's reason" \
+	grep -q '^tcg: qemu -accel kvm exited' <<<"$out" || diag "$out"
+
+start=$SECONDS
+out=$(WARREN_VM_KVM=hang WARREN_VM_PROBE_SECS=3 tests/vm/run.sh --accel-only "$image" 2>&1)
+took=$((SECONDS - start))
+check "a guest that prints nothing within the bound falls back to TCG" \
+	grep -q '^tcg: the guest printed nothing within 3 s' <<<"$out" || diag "$out"
+# The VM image is cached by then: building it is not part of the bound.
+check "and the decision is bounded ($took s for a 3 s probe)" test "$took" -le 15
+tap_status
