@@ -28,15 +28,19 @@ CTL_LIBS    = $(shell $(PKG_CONFIG) --libs libconfig)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
 # Pure logic, shared with the unit tests.
-PURE_OBJS   = helper/config.o helper/names.o helper/idmap.o helper/reslimits.o
-HELPER_OBJS = $(PURE_OBJS) helper/main.o helper/log.o helper/fsutil.o helper/state.o \
-              helper/cgroup.o helper/cgroup-v1.o helper/cgroup-v2.o helper/container.o \
-              helper/rootfs.o helper/supervisor.o helper/reply.o helper/nsjoin.o \
-              helper/enter.o helper/disk.o helper/users.o
+PURE_OBJS   = helper/config.o helper/names.o helper/idmap.o helper/reslimits.o helper/strv.o \
+              helper/errors.o
+# The module <-> helper wire and the ways into a container, linked into both.
+SHARED_OBJS = helper/protocol.o helper/creds.o helper/nsjoin.o helper/fsutil.o
+HELPER_OBJS = $(PURE_OBJS) $(SHARED_OBJS) helper/main.o helper/log.o helper/policy.o \
+              helper/users.o helper/spec.o helper/state.o helper/cgroup.o helper/cgroup-v1.o \
+              helper/cgroup-v2.o helper/container.o helper/build.o helper/layers.o \
+              helper/disk.o helper/rootfs.o helper/supervisor.o helper/enter.o
 CTL_OBJS    = $(PURE_OBJS) helper/users.o helper/warrenctl.o
-PAM_OBJS    = pam_module/pam_warren.o pam_module/spawn.o pam_module/join.o helper/fsutil.o helper/nsjoin.o
+PAM_OBJS    = pam_module/pam_warren.o pam_module/spawn.o pam_module/join.o $(SHARED_OBJS) \
+              helper/errors.o
 UNIT_TESTS  = tests/unit/test_config tests/unit/test_names tests/unit/test_idmap tests/unit/test_pam \
-              tests/unit/test_limits
+              tests/unit/test_limits tests/unit/test_protocol
 
 BINS = warren-helper warren-init warren-refuse pam_warren.so warrenctl
 
@@ -65,6 +69,14 @@ pam_warren.so: $(PAM_OBJS) pam_module/module.map
 # The module through a real libpam, with stub helpers.
 tests/unit/test_pam: tests/unit/test_pam.c pam_warren.so
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(PAM_LIBS) $(CMOCKA_LIBS)
+
+# The cgroup writers' unit conversions are pure functions of cgroup.c.
+tests/unit/test_limits: tests/unit/test_limits.c $(PURE_OBJS) helper/cgroup.o helper/cgroup-v1.o \
+                       helper/cgroup-v2.o helper/fsutil.o
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(HELPER_LIBS) $(CMOCKA_LIBS)
+
+tests/unit/test_protocol: tests/unit/test_protocol.c helper/protocol.o helper/errors.o
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
 
 tests/unit/test_%: tests/unit/test_%.c $(PURE_OBJS)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(PURE_OBJS) $(HELPER_LIBS) $(CMOCKA_LIBS)

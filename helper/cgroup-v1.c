@@ -11,7 +11,6 @@
 #include "cgroup.h"
 #include "cleanup.h"
 #include "fsutil.h"
-#include "reslimits.h"
 
 /* v1 calls the io controller blkio. */
 static const char *v1_name(const char *controller)
@@ -50,63 +49,57 @@ static int v1_create(const char *dir, const char *controller)
 /* v1 writes -1 for "no limit". */
 static const char *v1_value(uint64_t v, char *buf, size_t len)
 {
-	if (v == CGROUP_UNLIMITED)
+	if (v == LIMIT_UNLIMITED)
 		return "-1";
 	return cgroup_value(v, buf, len);
 }
 
-static int v1_apply_memory(const char *dir, const struct cgroup_limits *l)
+static int v1_apply_memory(const char *dir, const cgroup_limits l)
 {
+	uint64_t memory = l[LIMIT_MEMORY], swap = l[LIMIT_SWAP], memsw = LIMIT_UNLIMITED;
 	char path[320], v[32];
-	uint64_t memsw = CGROUP_UNLIMITED;
 	int r;
 
-	if (l->memory != CGROUP_UNLIMITED && l->swap != CGROUP_UNLIMITED)
-		memsw = l->memory + l->swap;
+	if (memory != LIMIT_UNLIMITED && swap != LIMIT_UNLIMITED)
+		memsw = memory + swap;
 	snprintf(path, sizeof(path), "%s/memory.memsw.limit_in_bytes", dir);
 	if (access(path, F_OK) < 0) {
 		/* No swap accounting (kernel booted without it): memory alone is enforced. */
-		if (memsw != CGROUP_UNLIMITED && l->swap != 0)
+		if (memsw != LIMIT_UNLIMITED && swap != 0)
 			return -EOPNOTSUPP;
-		return cgroup_write(dir, "memory.limit_in_bytes", v1_value(l->memory, v, sizeof(v)));
+		return cgroup_write(dir, "memory.limit_in_bytes", v1_value(memory, v, sizeof(v)));
 	}
 	/* memsw may never be below memory: lift it, set memory, then set it. */
 	if ((r = write_file(path, "-1")) < 0 ||
-	    (r = cgroup_write(dir, "memory.limit_in_bytes", v1_value(l->memory, v, sizeof(v)))) < 0)
+	    (r = cgroup_write(dir, "memory.limit_in_bytes", v1_value(memory, v, sizeof(v)))) < 0)
 		return r;
 	return write_file(path, v1_value(memsw, v, sizeof(v)));
 }
 
-static int v1_apply(const char *dir, const char *controller, const struct cgroup_limits *l)
+static int v1_apply(const char *dir, const char *controller, const cgroup_limits l)
 {
 	char v[32];
 	int r;
 
 	if (!strcmp(controller, "pids"))
-		return cgroup_write(dir, "pids.max", cgroup_value(l->pids, v, sizeof(v)));
+		return cgroup_write(dir, "pids.max", cgroup_value(l[LIMIT_PIDS], v, sizeof(v)));
 	if (!strcmp(controller, "memory"))
 		return v1_apply_memory(dir, l);
 	if (!strcmp(controller, "cpu")) {
 		snprintf(v, sizeof(v), "%d", CGROUP_CPU_PERIOD_US);
 		if ((r = cgroup_write(dir, "cpu.cfs_period_us", v)) < 0)
 			return r;
-		return cgroup_write(dir, "cpu.cfs_quota_us", v1_value(l->cpu_quota_us, v, sizeof(v)));
+		return cgroup_write(dir, "cpu.cfs_quota_us",
+				    v1_value(cgroup_cpu_quota_us(l[LIMIT_CPUS], CGROUP_CPU_PERIOD_US), v,
+					     sizeof(v)));
 	}
 	if (!strcmp(controller, "io")) {
-		/* blkio.weight exists only with a proportional I/O scheduler: a hint, skipped
-		 * where the host has none. */
-		snprintf(v, sizeof(v), "%u", limit_io_weight_v1(l->io_weight));
-		r = cgroup_write(dir, "blkio.weight", v);
-		if (r == -ENOENT)
-			r = cgroup_write(dir, "blkio.bfq.weight", v);
-		return r == -ENOENT ? 0 : r;
+		snprintf(v, sizeof(v), "%u", cgroup_io_weight_v1(l[LIMIT_IO_WEIGHT]));
+		return cgroup_write_io_weight(dir, "blkio.weight", v, "blkio.bfq.weight",
+					      l[LIMIT_IO_WEIGHT]);
 	}
 	return 0;
 }
 
-const struct cgroup_ops cgroup_v1_ops = {
-	.name = "v1",
-	.locate = v1_locate,
-	.create = v1_create,
-	.apply = v1_apply,
-};
+const struct cgroup_ops cgroup_v1_ops = { .name = "v1", .locate = v1_locate,
+				       .create = v1_create, .apply = v1_apply };

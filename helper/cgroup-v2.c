@@ -12,7 +12,6 @@
 #include "cgroup.h"
 #include "cleanup.h"
 #include "fsutil.h"
-#include "reslimits.h"
 
 static const char *v2_root(void)
 {
@@ -66,40 +65,34 @@ static int v2_create(const char *dir, const char *controller)
 	return ensure_root_dir(dir, 0755);
 }
 
-static int v2_apply(const char *dir, const char *controller, const struct cgroup_limits *l)
+static int v2_apply(const char *dir, const char *controller, const cgroup_limits l)
 {
 	char v[64], q[32];
 	int r;
 
 	if (!strcmp(controller, "pids"))
-		return cgroup_write(dir, "pids.max", cgroup_value(l->pids, v, sizeof(v)));
+		return cgroup_write(dir, "pids.max", cgroup_value(l[LIMIT_PIDS], v, sizeof(v)));
 	if (!strcmp(controller, "memory")) {
-		if ((r = cgroup_write(dir, "memory.max", cgroup_value(l->memory, v, sizeof(v)))) < 0)
+		if ((r = cgroup_write(dir, "memory.max", cgroup_value(l[LIMIT_MEMORY], v, sizeof(v)))) < 0)
 			return r;
-		r = cgroup_write(dir, "memory.swap.max", cgroup_value(l->swap, v, sizeof(v)));
+		r = cgroup_write(dir, "memory.swap.max", cgroup_value(l[LIMIT_SWAP], v, sizeof(v)));
 		/* No swap controller (no swap accounting): only a swap limit needs it. */
-		return r == -ENOENT && l->swap == 0 ? 0 : r;
+		return r == -ENOENT && l[LIMIT_SWAP] == 0 ? 0 : r;
 	}
 	if (!strcmp(controller, "cpu")) {
-		snprintf(v, sizeof(v), "%s %d", cgroup_value(l->cpu_quota_us, q, sizeof(q)),
+		snprintf(v, sizeof(v), "%s %d",
+			 cgroup_value(cgroup_cpu_quota_us(l[LIMIT_CPUS], CGROUP_CPU_PERIOD_US), q,
+				      sizeof(q)),
 			 CGROUP_CPU_PERIOD_US);
 		return cgroup_write(dir, "cpu.max", v);
 	}
 	if (!strcmp(controller, "io")) {
-		snprintf(v, sizeof(v), "default %u", l->io_weight);
-		r = cgroup_write(dir, "io.weight", v);
-		if (r == -ENOENT) {
-			snprintf(v, sizeof(v), "%u", limit_io_weight_v1(l->io_weight));
-			r = cgroup_write(dir, "io.bfq.weight", v);
-		}
-		return r == -ENOENT ? 0 : r; /* a hint, skipped where unsupported */
+		snprintf(v, sizeof(v), "default %u", (unsigned)l[LIMIT_IO_WEIGHT]);
+		return cgroup_write_io_weight(dir, "io.weight", v, "io.bfq.weight",
+					      l[LIMIT_IO_WEIGHT]);
 	}
 	return 0;
 }
 
-const struct cgroup_ops cgroup_v2_ops = {
-	.name = "v2",
-	.locate = v2_locate,
-	.create = v2_create,
-	.apply = v2_apply,
-};
+const struct cgroup_ops cgroup_v2_ops = { .name = "v2", .locate = v2_locate,
+				       .create = v2_create, .apply = v2_apply };

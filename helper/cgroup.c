@@ -75,29 +75,60 @@ int cgroup_write(const char *dir, const char *file, const char *value)
 	return write_file(path, value);
 }
 
+int cgroup_write_io_weight(const char *dir, const char *file, const char *value,
+			   const char *bfq_file, uint64_t weight)
+{
+	char v[16];
+	int r = cgroup_write(dir, file, value);
+
+	if (r == -ENOENT) {
+		snprintf(v, sizeof(v), "%u", cgroup_io_weight_v1(weight));
+		r = cgroup_write(dir, bfq_file, v);
+	}
+	return r == -ENOENT ? 0 : r;
+}
+
 const char *cgroup_value(uint64_t v, char *buf, size_t len)
 {
-	if (v == CGROUP_UNLIMITED)
+	if (v == LIMIT_UNLIMITED)
 		snprintf(buf, len, "max");
 	else
 		snprintf(buf, len, "%llu", (unsigned long long)v);
 	return buf;
 }
 
+uint64_t cgroup_cpu_quota_us(uint64_t cpus, uint64_t period_us)
+{
+	if (cpus == LIMIT_UNLIMITED)
+		return LIMIT_UNLIMITED;
+	return cpus * period_us / 1000;
+}
+
+unsigned cgroup_io_weight_v1(uint64_t weight)
+{
+	if (weight < 1)
+		weight = 1;
+	if (weight > 10000)
+		weight = 10000;
+	/* Two straight lines meeting at the default both scales share, 100. */
+	if (weight <= 100)
+		return (unsigned)(10 + (weight - 1) * 90 / 99);
+	return (unsigned)(100 + (weight - 100) * 900 / 9900);
+}
+
 /* Does LIMITS ask anything of CONTROLLER? */
-static bool limits_need(const char *controller, const struct cgroup_limits *l)
+static bool limits_need(const char *controller, const cgroup_limits l)
 {
 	if (!strcmp(controller, "memory"))
-		return l->memory != CGROUP_UNLIMITED || l->swap != CGROUP_UNLIMITED;
+		return l[LIMIT_MEMORY] != LIMIT_UNLIMITED || l[LIMIT_SWAP] != LIMIT_UNLIMITED;
 	if (!strcmp(controller, "cpu"))
-		return l->cpu_quota_us != CGROUP_UNLIMITED;
+		return l[LIMIT_CPUS] != LIMIT_UNLIMITED;
 	if (!strcmp(controller, "pids"))
-		return l->pids != CGROUP_UNLIMITED;
+		return l[LIMIT_PIDS] != LIMIT_UNLIMITED;
 	return false; /* io: a weight is a hint, not a limit */
 }
 
-int cgroup_apply_limits(const struct cgroup_set *cg, const struct cgroup_limits *limits,
-			const char **ret_what)
+int cgroup_apply_limits(const struct cgroup_set *cg, const cgroup_limits limits, struct error *err)
 {
 	for (size_t i = 0; i < ELEMENTSOF(controllers); i++) {
 		int found = -1;
@@ -105,15 +136,19 @@ int cgroup_apply_limits(const struct cgroup_set *cg, const struct cgroup_limits 
 		for (int j = 0; j < cg->n; j++)
 			if (!strcmp(cg->controllers[j], controllers[i]))
 				found = j;
-		*ret_what = controllers[i];
 		if (found < 0) {
 			if (limits_need(controllers[i], limits))
-				return -EOPNOTSUPP;
+				return error_set(err, -EOPNOTSUPP, "cannot apply the %s limits: this host "
+						 "has no %s cgroup controller", controllers[i],
+						 controllers[i]);
 			continue;
 		}
 		int r = cg->ops[found]->apply(cg->dirs[found], controllers[i], limits);
 		if (r < 0)
-			return r;
+			return error_errno(err, r, "cannot apply the %s limits in %s%s", controllers[i],
+					   cg->dirs[found],
+					   r == -EOPNOTSUPP ? " (a swap limit needs the kernel's swap "
+							      "accounting; or set swap = \"max\")" : "");
 	}
 	return 0;
 }

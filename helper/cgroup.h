@@ -12,21 +12,20 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "protocol.h"
+#include "errors.h"
+#include "reslimits.h"
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
 #define WARREN_CGROUP "warren"
 
-/* Limits in the kernel's units.  CGROUP_UNLIMITED lifts one. */
-#define CGROUP_UNLIMITED UINT64_MAX
+/* The limits a container's cgroups get: the effective value of each key
+ * (limits_resolve) in the config's units, LIMIT_UNLIMITED for "max".  The writers
+ * convert to each file's unit; keys that are not cgroup limits are ignored. */
+typedef uint64_t cgroup_limits[LIMIT__COUNT];
+
 #define CGROUP_CPU_PERIOD_US 100000
-struct cgroup_limits {
-	uint64_t memory;       /* bytes */
-	uint64_t swap;         /* bytes of swap on top of memory */
-	uint64_t cpu_quota_us; /* CPU time per CGROUP_CPU_PERIOD_US */
-	uint64_t pids;
-	unsigned io_weight;    /* 1..10000 (v2 scale) */
-};
+/* The most hierarchies a container is placed in (one per controller on v1). */
+#define CGROUP_SET_MAX 8
 
 struct cgroup_ops {
 	const char *name;
@@ -36,7 +35,7 @@ struct cgroup_ops {
 	/* Make DIR (its parent first), so that CONTROLLER applies in it. */
 	int (*create)(const char *dir, const char *controller);
 	/* Write CONTROLLER's part of LIMITS in DIR. */
-	int (*apply)(const char *dir, const char *controller, const struct cgroup_limits *limits);
+	int (*apply)(const char *dir, const char *controller, const cgroup_limits limits);
 };
 
 extern const struct cgroup_ops cgroup_v1_ops;
@@ -45,22 +44,34 @@ extern const struct cgroup_ops cgroup_v2_ops;
 /* USER's cgroups: one entry per controller found (on v2 they share a dir). */
 struct cgroup_set {
 	int n;
-	char dirs[REPLY_MAX_CGROUPS][256];
-	const struct cgroup_ops *ops[REPLY_MAX_CGROUPS];
-	const char *controllers[REPLY_MAX_CGROUPS];
+	char dirs[CGROUP_SET_MAX][256];
+	const struct cgroup_ops *ops[CGROUP_SET_MAX];
+	const char *controllers[CGROUP_SET_MAX];
 	int counter; /* the entry whose pids.current counts the container's tasks */
 };
 
 /* Is DIR listed before index I in CG (a shared v2 dir)? */
 bool cgroup_dir_seen(const struct cgroup_set *cg, int i);
-/* Apply LIMITS; a limit whose controller this host lacks is -EOPNOTSUPP, named in
- * *RET_WHAT (io_weight alone is a hint and is skipped where unsupported). */
-int cgroup_apply_limits(const struct cgroup_set *cg, const struct cgroup_limits *limits,
-			const char **ret_what);
+/* Apply LIMITS; a limit whose controller this host lacks is -EOPNOTSUPP (io_weight
+ * alone is a hint and is skipped where unsupported).  ERR names the controller. */
+int cgroup_apply_limits(const struct cgroup_set *cg, const cgroup_limits limits, struct error *err);
 /* Write VALUE to DIR/FILE. */
 int cgroup_write(const char *dir, const char *file, const char *value);
-/* "max" or the decimal value into BUF. */
+/* An I/O weight: VALUE into DIR/FILE, or, where FILE does not exist (another I/O
+ * scheduler), WEIGHT on BFQ's scale into DIR/BFQ_FILE; where neither exists it is
+ * skipped: a weight is a hint, not a limit. */
+int cgroup_write_io_weight(const char *dir, const char *file, const char *value,
+			   const char *bfq_file, uint64_t weight);
+/* "max" (for LIMIT_UNLIMITED) or the decimal value into BUF. */
 const char *cgroup_value(uint64_t v, char *buf, size_t len);
+
+/* Unit conversions of the writers (pure).  CPU time per PERIOD_US for CPUS thousandths
+ * of a core (cpu.max, cpu.cfs_quota_us); LIMIT_UNLIMITED stays so. */
+uint64_t cgroup_cpu_quota_us(uint64_t cpus, uint64_t period_us);
+/* io_weight (1..10000, v2's io.weight) on cgroup v1's blkio.weight and BFQ's 10..1000
+ * scale: linear on each side of the shared default 100, so 1 -> 10, 100 -> 100,
+ * 10000 -> 1000, and the order of weights is kept. */
+unsigned cgroup_io_weight_v1(uint64_t weight);
 
 int cgroup_resolve(const char *user, struct cgroup_set *ret);
 int cgroup_create(const struct cgroup_set *cg);

@@ -14,6 +14,7 @@
 #include "cleanup.h"
 #include "config.h"
 #include "names.h"
+#include "strv.h"
 
 /* A config file is a few hundred bytes; anything near this is not one. */
 #define CONFIG_MAX_SIZE (1024 * 1024)
@@ -41,30 +42,33 @@ struct key;
 typedef int (*key_check_fn)(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
 			    const char *key);
 
-/* One known setting.  A new setting is a row here plus a field in struct warren_config. */
+/* One known setting.  A new setting is a row here plus a field in struct warren_config;
+ * a new limit is a row in reslimits.c, taken wherever limits are (LIMITS_PRE). */
 struct key {
 	const char *name;
 	key_check_fn check;
 	size_t offset;          /* of its field in struct warren_config */
-	long long min, max;     /* integers: the accepted range */
-	const char *unit;       /* integers: what the number counts */
 	const char *noun;       /* name lists and entries: "group" or "user" */
-	enum limit_key limit;   /* limit keys: which one */
 	const char *example;    /* a correct line, quoted in messages */
 	bool policy;            /* decides who is jailed: an error here loses the policy */
-	const struct key *sub;  /* groups, entries: the settings allowed inside */
+	const struct key *sub;  /* a group's settings (the file's, an entry's) */
 	size_t n_sub;
+	const struct key *entry; /* groups, users: what each of their entries is */
+	/* Groups that take every limit key: the text around "KEY = VALUE;" that makes a
+	 * limit's example a line that could be pasted where the error is. */
+	const char *limits_pre, *limits_post;
+};
+
+/* The limit key being checked, with its example in the place it was found. */
+struct limit_check {
+	enum limit_key key;
+	const struct limit_def *def;
+	const char *example;
 };
 
 static int check_path(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
 		      const char *key);
 static int check_names(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
-		       const char *key);
-static int check_size(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
-		      const char *key);
-static int check_cpus(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
-		      const char *key);
-static int check_count(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
 		       const char *key);
 static int check_entry_name(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
 			    const char *key);
@@ -74,41 +78,22 @@ static int check_defaults(struct parse_ctx *ctx, const struct key *k, config_set
 			  const char *key);
 
 #define FIELD(f) offsetof(struct warren_config, f)
-#define MIB (1024LL * 1024)
-
-/* The limit keys, the same in defaults, groups and users entries; PRE and POST wrap
- * the example so that it is a line that could be pasted where the error is. */
-#define LIMIT_KEYS(PRE, POST)                                                             \
-	{ .name = "memory", .check = check_size, .limit = LIMIT_MEMORY, .min = 16 * MIB,   \
-	  .example = PRE "memory = \"1G\";" POST },                                          \
-	{ .name = "swap", .check = check_size, .limit = LIMIT_SWAP, .min = 0,              \
-	  .example = PRE "swap = \"0\";" POST },                                             \
-	{ .name = "cpus", .check = check_cpus, .limit = LIMIT_CPUS,                        \
-	  .example = PRE "cpus = 0.5;" POST },                                              \
-	{ .name = "pids", .check = check_count, .limit = LIMIT_PIDS, .min = 8,             \
-	  .max = 4194304, .unit = "processes", .example = PRE "pids = 512;" POST },         \
-	{ .name = "io_weight", .check = check_count, .limit = LIMIT_IO_WEIGHT, .min = 1,   \
-	  .max = 10000, .unit = "relative I/O weight", .example = PRE "io_weight = 100;" POST }, \
-	{ .name = "disk", .check = check_size, .limit = LIMIT_DISK, .min = 64 * MIB,       \
-	  .example = PRE "disk = \"10G\";" POST },                                           \
-	{ .name = "idle_timeout", .check = check_count, .limit = LIMIT_IDLE_TIMEOUT,       \
-	  .min = 1, .max = 604800, .unit = "seconds", .example = PRE "idle_timeout = 300;" POST }
-
-static const struct key defaults_keys[] = {
-	LIMIT_KEYS("defaults = { ", " };"),
-};
 
 static const struct key group_entry_keys[] = {
 	{ .name = "name", .check = check_entry_name, .noun = "group",
 	  .example = "{ name = \"students\"; memory = \"512M\"; }" },
-	LIMIT_KEYS("{ name = \"students\"; ", " }"),
 };
 
 static const struct key user_entry_keys[] = {
 	{ .name = "name", .check = check_entry_name, .noun = "user",
 	  .example = "{ name = \"alice\"; memory = \"2G\"; }" },
-	LIMIT_KEYS("{ name = \"alice\"; ", " }"),
 };
+
+/* An entry of groups or users takes a name and every limit key. */
+static const struct key group_entry = { .sub = group_entry_keys, .n_sub = ELEMENTSOF(group_entry_keys),
+					.limits_pre = "{ name = \"students\"; ", .limits_post = " }" };
+static const struct key user_entry = { .sub = user_entry_keys, .n_sub = ELEMENTSOF(user_entry_keys),
+				       .limits_pre = "{ name = \"alice\"; ", .limits_post = " }" };
 
 static const struct key top_keys[] = {
 	{ .name = "image", .check = check_path, .offset = FIELD(image),
@@ -121,50 +106,17 @@ static const struct key top_keys[] = {
 	  .noun = "user", .example = "exempt_users = [ \"root\" ];", .policy = true },
 	{ .name = "defaults", .check = check_defaults,
 	  .example = "defaults = { idle_timeout = 300; };",
-	  .sub = defaults_keys, .n_sub = ELEMENTSOF(defaults_keys) },
-	{ .name = "groups", .check = check_entries, .offset = FIELD(groups), .noun = "group",
+	  .limits_pre = "defaults = { ", .limits_post = " };" },
+	{ .name = "groups", .check = check_entries, .offset = FIELD(limits.groups), .noun = "group",
 	  .example = "groups = ( { name = \"students\"; memory = \"512M\"; } );",
-	  .sub = group_entry_keys, .n_sub = ELEMENTSOF(group_entry_keys) },
-	{ .name = "users", .check = check_entries, .offset = FIELD(users), .noun = "user",
+	  .entry = &group_entry },
+	{ .name = "users", .check = check_entries, .offset = FIELD(limits.users), .noun = "user",
 	  .example = "users = ( { name = \"alice\"; memory = \"2G\"; } );",
-	  .sub = user_entry_keys, .n_sub = ELEMENTSOF(user_entry_keys) },
+	  .entry = &user_entry },
 };
 
-void strv_free(char **l)
-{
-	char **p;
-
-	for (p = l; p && *p; p++)
-		free(*p);
-	free(l);
-}
-
-bool strv_contains(char *const *list, const char *name)
-{
-	for (; list && *list; list++)
-		if (strcmp(*list, name) == 0)
-			return true;
-	return false;
-}
-
-static char **strv_new1(const char *s)
-{
-	char **l = calloc(2, sizeof(char *));
-
-	if (l && !(l[0] = strdup(s))) {
-		free(l);
-		return NULL;
-	}
-	return l;
-}
-
-static void entries_free(struct limit_entries *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i].name);
-	free(l->v);
-	*l = (struct limit_entries){ 0 };
-}
+/* The file itself: a group whose settings are top_keys. */
+static const struct key top_level = { .sub = top_keys, .n_sub = ELEMENTSOF(top_keys) };
 
 void config_free(struct warren_config *c)
 {
@@ -175,8 +127,7 @@ void config_free(struct warren_config *c)
 	free(c->state_dir);
 	strv_free(c->jail_groups);
 	strv_free(c->exempt_users);
-	entries_free(&c->groups);
-	entries_free(&c->users);
+	limit_config_clear(&c->limits);
 	free(c);
 }
 
@@ -192,7 +143,6 @@ static struct warren_config *config_new_default(const char *path)
 	c->state_dir = strdup("/var/lib/warren");
 	c->jail_groups = strv_new1("warren");
 	c->exempt_users = strv_new1("root");
-	c->idle_timeout = (unsigned)limit_builtin(LIMIT_IDLE_TIMEOUT);
 	if (!c->path || !c->image || !c->state_dir || !c->jail_groups || !c->exempt_users) {
 		config_free(c);
 		return NULL;
@@ -440,13 +390,15 @@ static int read_integer(const struct parse_ctx *ctx, const config_setting_t *s, 
 	return 0;
 }
 
-/* pids, io_weight, idle_timeout: an integer in k->min..k->max, or "max" where it lifts
+/* pids, io_weight, idle_timeout: an integer in the key's range, or "max" where it lifts
  * a limit. */
-static int check_count(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+static int check_count(struct parse_ctx *ctx, const struct limit_check *k, config_setting_t *s,
 		       const char *key)
 {
-	bool max_ok = limit_key_max_ok(k->limit);
+	const struct limit_def *d = k->def;
+	bool max_ok = d->max_ok;
 	const char *or_max = max_ok ? ", or \"max\"" : "";
+	long long min = (long long)d->min, max = (long long)d->max;
 	char q[QUOTE_SIZE];
 	long long v;
 
@@ -457,22 +409,22 @@ static int check_count(struct parse_ctx *ctx, const struct key *k, config_settin
 			return key_error(ctx, -EINVAL, s,
 					 "%s: %s is not a number; expected an integer from %lld to %lld "
 					 "(%s) without quotes, or \"max\"",
-					 key, quote(str, q), k->min, k->max, k->unit);
-		limit_set_put(ctx->limits, k->limit, LIMIT_UNLIMITED);
+					 key, quote(str, q), min, max, d->unit);
+		limit_set_put(ctx->limits, k->key, LIMIT_UNLIMITED);
 		return 0;
 	}
 	if (!is_integer(s))
 		return key_error(ctx, -EINVAL, s, "%s: must be an integer (%s)%s, not %s; expected e.g. %s",
-				 key, k->unit, max_ok ? " or \"max\"" : "", type_name(s), k->example);
+				 key, d->unit, max_ok ? " or \"max\"" : "", type_name(s), k->example);
 	if (read_integer(ctx, s, &v) < 0)
 		return key_error(ctx, -EINVAL, s,
 				 "%s: the number is out of range; expected an integer from %lld to %lld (%s)%s",
-				 key, k->min, k->max, k->unit, or_max);
-	if (v < k->min || v > k->max)
+				 key, min, max, d->unit, or_max);
+	if (v < min || v > max)
 		return key_error(ctx, -EINVAL, s,
 				 "%s: %lld is out of range; expected an integer from %lld to %lld (%s)%s",
-				 key, v, k->min, k->max, k->unit, or_max);
-	limit_set_put(ctx->limits, k->limit, (uint64_t)v);
+				 key, v, min, max, d->unit, or_max);
+	limit_set_put(ctx->limits, k->key, (uint64_t)v);
 	return 0;
 }
 
@@ -480,7 +432,7 @@ static int check_count(struct parse_ctx *ctx, const struct key *k, config_settin
 	"expected a number with an optional K, M, G or T suffix (e.g. \"512M\"), or \"max\""
 
 /* A size as a string ("512M", "max") or a number of bytes into *RET. */
-static int read_size(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+static int read_size(struct parse_ctx *ctx, const struct limit_check *k, config_setting_t *s,
 		     const char *key, uint64_t *ret)
 {
 	char q[QUOTE_SIZE];
@@ -512,8 +464,8 @@ static int read_size(struct parse_ctx *ctx, const struct key *k, config_setting_
 	return 0;
 }
 
-/* memory, swap, disk: a size of at least k->min bytes, or "max". */
-static int check_size(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+/* memory, swap, disk: a size of at least the key's minimum, or "max". */
+static int check_size(struct parse_ctx *ctx, const struct limit_check *k, config_setting_t *s,
 		      const char *key)
 {
 	char got[32], least[32];
@@ -523,18 +475,18 @@ static int check_size(struct parse_ctx *ctx, const struct key *k, config_setting
 	r = read_size(ctx, k, s, key, &v);
 	if (r < 0)
 		return r;
-	if (v != LIMIT_UNLIMITED && v < (uint64_t)k->min)
+	if (v != LIMIT_UNLIMITED && v < k->def->min)
 		return key_error(ctx, -EINVAL, s, "%s: %s is too small; expected at least %s, or \"max\"",
-				 key, limit_format(k->limit, v, got, sizeof(got)),
-				 limit_format(k->limit, (uint64_t)k->min, least, sizeof(least)));
-	limit_set_put(ctx->limits, k->limit, v);
+				 key, limit_format(k->key, v, got, sizeof(got)),
+				 limit_format(k->key, k->def->min, least, sizeof(least)));
+	limit_set_put(ctx->limits, k->key, v);
 	return 0;
 }
 
 #define CPUS_FORM "expected a number of cores from 0.01 to 1024 (e.g. 0.5), or \"max\""
 
 /* cpus: a number of cores, floating-point or integer, or "max". */
-static int check_cpus(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+static int check_cpus(struct parse_ctx *ctx, const struct limit_check *k, config_setting_t *s,
 		      const char *key)
 {
 	char q[QUOTE_SIZE];
@@ -554,7 +506,7 @@ static int check_cpus(struct parse_ctx *ctx, const struct key *k, config_setting
 		break;
 	case CONFIG_TYPE_STRING:
 		if (strcmp(config_setting_get_string(s), "max") == 0) {
-			limit_set_put(ctx->limits, k->limit, LIMIT_UNLIMITED);
+			limit_set_put(ctx->limits, k->key, LIMIT_UNLIMITED);
 			return 0;
 		}
 		return key_error(ctx, -EINVAL, s, "%s: %s is not a number of cores; expected a number "
@@ -566,8 +518,28 @@ static int check_cpus(struct parse_ctx *ctx, const struct key *k, config_setting
 	}
 	if (limit_cpus_from_double(d, &m) < 0)
 		return key_error(ctx, -EINVAL, s, "%s: %g is out of range; " CPUS_FORM, key, d);
-	limit_set_put(ctx->limits, k->limit, m);
+	limit_set_put(ctx->limits, k->key, m);
 	return 0;
+}
+
+/* Limit key LK found in a group that takes limits (PARENT), by the key's kind. */
+static int check_limit(struct parse_ctx *ctx, const struct key *parent, enum limit_key lk,
+		       config_setting_t *s, const char *key)
+{
+	const struct limit_def *d = limit_def(lk);
+	char example[KEY_SIZE];
+	struct limit_check k = { .key = lk, .def = d, .example = example };
+
+	snprintf(example, sizeof(example), "%s%s = %s;%s", parent->limits_pre, d->name,
+		 d->example, parent->limits_post);
+	switch (d->kind) {
+	case LIMIT_KIND_SIZE:
+		return check_size(ctx, &k, s, key);
+	case LIMIT_KIND_CPUS:
+		return check_cpus(ctx, &k, s, key);
+	default:
+		return check_count(ctx, &k, s, key);
+	}
 }
 
 /* The name of a groups or users entry: valid, and not the name of an earlier entry. */
@@ -599,7 +571,7 @@ static int check_entry_name(struct parse_ctx *ctx, const struct key *k, config_s
 }
 
 static void check_settings(struct parse_ctx *ctx, config_setting_t *group, const char *prefix,
-			   const struct key *keys, size_t n_keys);
+			   const struct key *parent);
 
 static int check_group(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
 		       const char *key)
@@ -607,7 +579,7 @@ static int check_group(struct parse_ctx *ctx, const struct key *k, config_settin
 	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
 		return key_error(ctx, -EINVAL, s, "%s: must be a group, not %s; expected e.g. %s", key,
 				 type_name(s), k->example);
-	check_settings(ctx, s, key, k->sub, k->n_sub);
+	check_settings(ctx, s, key, k);
 	return 0;
 }
 
@@ -616,7 +588,7 @@ static int check_defaults(struct parse_ctx *ctx, const struct key *k, config_set
 {
 	int r;
 
-	ctx->limits = &ctx->c->defaults;
+	ctx->limits = &ctx->c->limits.defaults;
 	r = check_group(ctx, k, s, key);
 	ctx->limits = NULL;
 	return r;
@@ -631,17 +603,17 @@ static void check_entry(struct parse_ctx *ctx, const struct key *k, config_setti
 	snprintf(prefix, sizeof(prefix), "%s[%d]", key, i);
 	if (config_setting_type(e) != CONFIG_TYPE_GROUP) {
 		key_error(ctx, -EINVAL, e, "%s: must be a group { name = ...; }, not %s; expected e.g. %s",
-			  prefix, type_name(e), k->sub[0].example);
+			  prefix, type_name(e), k->entry->sub[0].example);
 		return;
 	}
 	l->n++; /* calloc'd: an entry with no name and no limits */
 	ctx->entries = l;
 	ctx->entries_key = key;
 	ctx->limits = &l->v[l->n - 1].limits;
-	check_settings(ctx, e, prefix, k->sub, k->n_sub);
+	check_settings(ctx, e, prefix, k->entry);
 	if (!l->v[l->n - 1].name) {
 		key_error(ctx, -EINVAL, e, "%s: has no name; expected e.g. %s", prefix,
-			  k->sub[0].example);
+			  k->entry->sub[0].example);
 		/* A nameless entry would match nobody and trip up every lookup: drop it,
 		 * and clear its slot for the next entry. */
 		l->v[--l->n] = (struct limit_entry){ 0 };
@@ -672,22 +644,26 @@ static int check_entries(struct parse_ctx *ctx, const struct key *k, config_sett
 	return 0;
 }
 
+/* PARENT's settings, then the limit keys if it takes them, as "a, b, c". */
 static int unknown_key(struct parse_ctx *ctx, const config_setting_t *s, const char *key,
-		       const struct key *keys, size_t n_keys)
+		       const struct key *parent)
 {
+	size_t n_limits = parent->limits_pre ? LIMIT__COUNT : 0;
 	char known[256] = "";
 	size_t i, o = 0;
 
-	for (i = 0; i < n_keys && o < sizeof(known); i++)
+	for (i = 0; i < parent->n_sub + n_limits && o < sizeof(known); i++)
 		o += (size_t)snprintf(known + o, sizeof(known) - o, "%s%s", i ? ", " : "",
-				      keys[i].name);
+				      i < parent->n_sub ? parent->sub[i].name
+							: limit_key_name((enum limit_key)(i - parent->n_sub)));
 	return key_error(ctx, -EINVAL, s, "%s: unknown setting; expected one of: %s", key, known);
 }
 
-/* Check every setting in GROUP against KEYS, in file order, so the first error reported
- * is the first in the file; keep going so the policy keys are read even after one. */
+/* Check every setting in GROUP against PARENT's keys (and the limit keys, where it
+ * takes them), in file order, so the first error reported is the first in the file;
+ * keep going so the policy keys are read even after one. */
 static void check_settings(struct parse_ctx *ctx, config_setting_t *group, const char *prefix,
-			   const struct key *keys, size_t n_keys)
+			   const struct key *parent)
 {
 	int i, n = config_setting_length(group);
 
@@ -695,15 +671,18 @@ static void check_settings(struct parse_ctx *ctx, config_setting_t *group, const
 		config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
 		const char *name = config_setting_name(s);
 		const struct key *k = NULL;
+		enum limit_key lk;
 		char key[KEY_SIZE];
 		size_t j;
 
 		snprintf(key, sizeof(key), "%s%s%s", prefix ? prefix : "", prefix ? "." : "", name);
-		for (j = 0; j < n_keys && !k; j++)
-			if (strcmp(keys[j].name, name) == 0)
-				k = &keys[j];
-		if (!k) {
-			unknown_key(ctx, s, key, keys, n_keys);
+		for (j = 0; j < parent->n_sub && !k; j++)
+			if (strcmp(parent->sub[j].name, name) == 0)
+				k = &parent->sub[j];
+		if (!k && parent->limits_pre && limit_key_lookup(name, &lk) == 0) {
+			check_limit(ctx, parent, lk, s, key);
+		} else if (!k) {
+			unknown_key(ctx, s, key, parent);
 			/* An unknown top-level key may be a misspelt jail_groups: the
 			 * default in its place would jail the wrong people. */
 			if (!prefix)
@@ -756,12 +735,8 @@ static int config_check_text(struct parse_ctx *ctx, bool *syntax_ok)
 	if (!*syntax_ok)
 		r = syntax_error(&lc, ctx->err);
 	else
-		check_settings(ctx, config_root_setting(&lc), NULL, top_keys, ELEMENTSOF(top_keys));
+		check_settings(ctx, config_root_setting(&lc), NULL, &top_level);
 	config_destroy(&lc);
-	/* The field older callers read: what defaults say, else the built-in value. */
-	ctx->c->idle_timeout = (unsigned)(limit_set_has(&ctx->c->defaults, LIMIT_IDLE_TIMEOUT) ?
-					  ctx->c->defaults.v[LIMIT_IDLE_TIMEOUT] :
-					  limit_builtin(LIMIT_IDLE_TIMEOUT));
 	return r < 0 ? r : ctx->rc;
 }
 

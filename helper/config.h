@@ -15,11 +15,8 @@ struct warren_config {
 	char *state_dir;       /* users/NAME/{root,home,work} live here */
 	char **jail_groups;    /* NULL-terminated; members are jailed */
 	char **exempt_users;   /* NULL-terminated; never jailed */
-	unsigned idle_timeout; /* defaults' idle_timeout (or built-in); per user: limits_resolve */
-	/* Resource limits (warren.conf(5)); resolve a user's with limits_resolve(). */
-	struct limit_set defaults;    /* only what the defaults group sets */
-	struct limit_entries groups;  /* config order: the first matching group wins */
-	struct limit_entries users;
+	/* Resource limits (warren.conf(5)); a user's are limits_resolve(&limits, ...). */
+	struct limit_config limits;
 };
 
 /* One error, as an admin needs it: where, and what is expected instead. */
@@ -51,14 +48,6 @@ static inline void config_freep(struct warren_config **c)
 
 /* "FILE:LINE: MSG" (or "FILE: MSG" for line 0) into BUF. */
 void config_error_format(const struct config_error *err, char *buf, size_t len);
-
-/* Is NAME in the NULL-terminated LIST? */
-bool strv_contains(char *const *list, const char *name);
-void strv_free(char **l);
-static inline void strv_freep(char ***l)
-{
-	strv_free(*l);
-}
 
 /* Why POLICY jails a user or not, from the user's uid, name and NULL-terminated group
  * names; pure, the caller asks NSS (users.h).  For JAIL_YES, *ret_group (if non-NULL)

@@ -1,22 +1,13 @@
-/* container.c - find a user's running container, or build one.
+/* container.c - find a user's running container, or build one (see container.h).
  *
- * Processes of a build:
- *   helper (P, host root)   takes the user's lock, prepares state dirs, cgroup and the
- *                           host-side devpts, forks B, waits for its word, records state
- *   builder (B, host root)  unshares a private "build" mount namespace, clones G, writes
- *                           G's id maps, puts G in its cgroup, mounts the idmapped image
- *                           and the binds G needs, releases G; then leaves the build
- *                           namespace and stays on as G's parent: the supervisor
- *   G (container root)      builds the root filesystem in its own mount namespace
- *                           (rootfs.c) and execs warren-init as pid 1
- * The user's lock serializes all of this per user only; different users never wait
- * on each other.
+ * The user's lock (state.h) serializes finding, building, stopping and cleaning up per
+ * user only; different users never wait on each other.  The build itself is the
+ * builder's (build.h); what happens here is the host-side preparation around it, the
+ * record of the result, and the rollback of a build that failed.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/sched.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,22 +15,20 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "build.h"
 #include "cleanup.h"
 #include "container.h"
 #include "disk.h"
 #include "fsutil.h"
+#include "layers.h"
 #include "log.h"
+#include "rootfs.h"
 #include "state.h"
+#include "supervisor.h"
 
-/* What the builder tells the helper: init's pid, or why it failed. */
-struct build_report {
-	int err;
-	pid_t init_pid;
-	char msg[400];
-};
+_Static_assert(CGROUP_SET_MAX <= PROTOCOL_MAX_CGROUPS, "every cgroup must fit the reply");
 
 static int pidfd_open_checked(pid_t pid)
 {
@@ -96,314 +85,42 @@ static bool supervisor_alive(const struct container_state *st)
 	return atoi(ppid + 6) == st->supervisor_pid;
 }
 
-/* The persistent layers in MINE (STATE_DIR/users/USER, or the root of the user's disk
- * image): root/ and work/ belong to the container's root, home/ (the merged home's
- * root dir) to the user.  MINE itself is root's but traversable (0711), so that the
- * container's root reaches its layers through the build namespace's mount of MINE. */
-static int prepare_layers(int mine, const struct user_info *u)
-{
-	static const char *const layers[] = { "root", "home" };
-	_cleanup_close_ int work = -EBADF;
-	int fd;
-
-	if (fchown(mine, 0, 0) < 0 || fchmod(mine, 0711) < 0)
-		return log_error_errno(-errno, "cannot prepare the state dir of %s", u->name);
-	if ((work = mkdir_owned(mine, "work", 0711, 0, 0)) < 0)
-		return log_error_errno(work, "cannot prepare the work dir of %s", u->name);
-	for (size_t i = 0; i < ELEMENTSOF(layers); i++) {
-		bool home = !strcmp(layers[i], "home");
-
-		fd = mkdir_owned(mine, layers[i], home ? 0700 : 0755, home ? u->uid : u->root_uid,
-				 home ? u->gid : u->root_gid);
-		if (fd < 0)
-			return log_error_errno(fd, "cannot prepare layer %s of %s", layers[i], u->name);
-		close(fd);
-		fd = mkdir_owned(work, layers[i], 0700, u->root_uid, u->root_gid);
-		if (fd < 0)
-			return log_error_errno(fd, "cannot prepare work dir %s of %s", layers[i], u->name);
-		close(fd);
-	}
-	return 0;
-}
-
-/* STATE_DIR/users/ is root's alone; USER/ in it holds the layers (when there is no
- * disk image) and is the mount point of its build-namespace bind. */
-static int prepare_state_dir(const struct warren_config *cfg, const struct user_info *u,
-			     bool layers)
-{
-	_cleanup_close_ int top = -EBADF, users = -EBADF, mine = -EBADF;
-
-	top = open(cfg->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (top < 0)
-		return log_error_errno(-errno, "state_dir %s", cfg->state_dir);
-	if ((users = mkdir_owned(top, "users", 0700, 0, 0)) < 0 ||
-	    (mine = mkdir_owned(users, u->name, 0711, 0, 0)) < 0)
-		return log_error_errno(users < 0 ? users : mine, "cannot prepare %s/users/%s",
-				       cfg->state_dir, u->name);
-	return layers ? prepare_layers(mine, u) : 0;
-}
-
 /* The image is shared by everyone: it must be root's and writable by root only. */
-static int check_image(const char *image)
+/* The image is shared by everyone: it must be root's and writable by root only. */
+static int check_image(const char *image, struct error *err)
 {
 	_cleanup_close_ int fd = open(image, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct stat st;
 
 	if (fd < 0)
-		return log_error_errno(-errno, "image %s (build one with warren-mkimage)", image);
+		return error_errno(err, -errno, "image %s (build one with warren-mkimage)", image);
 	if (fstat(fd, &st) < 0)
-		return log_error_errno(-errno, "image %s", image);
+		return error_errno(err, -errno, "image %s", image);
 	if (st.st_uid != 0 || (st.st_mode & 022))
-		return log_error(-EPERM, "image %s must be owned by root and not writable by "
-					       "group or others", image);
+		return error_set(err, -EPERM, "image %s must be owned by root and not writable by "
+				 "group or others", image);
 	if (faccessat(fd, "etc/skel", X_OK, AT_SYMLINK_NOFOLLOW) < 0)
-		return log_error_errno(-errno, "image %s has no /etc/skel (the home template)",
-				       image);
+		return error_errno(err, -errno, "image %s has no /etc/skel (the home template)", image);
 	return 0;
 }
 
-static int mount_devpts(const char *user)
+static int mount_devpts(const char *user, struct error *err)
 {
 	char path[256];
 	int r = ensure_root_dir(user_run_path(user, "pts", path, sizeof(path)), 0755);
 
 	if (r < 0)
-		return r;
+		return error_errno(err, r, "cannot make %s", path);
 	/* One devpts instance per container; ptys sshd opens for this user's logins are
 	 * made here, so they exist inside the container. */
 	if (mount("warren-devpts", path, "devpts", MS_NOSUID | MS_NOEXEC,
 		  "newinstance,ptmxmode=0666,mode=0620,max=1024") < 0)
-		return -errno;
+		return error_errno(err, -errno, "cannot mount the devpts of %s", user);
 	return 0;
-}
-
-int container_cleanup(const char *user, const struct cgroup_set *cg)
-{
-	char path[256];
-	int r, ret = 0;
-
-	/* Sessions still attached to a stopped container are over too. */
-	if ((r = cgroup_kill_all(cg)) < 0)
-		ret = log_error_errno(r, "cannot end the sessions left in cgroup %s", cg->dirs[0]);
-	r = cgroup_destroy(cg);
-	if (r < 0)
-		ret = log_error_errno(r, "cannot remove cgroup %s", cg->dirs[0]);
-	if (umount2(user_run_path(user, "pts", path, sizeof(path)), MNT_DETACH) < 0 &&
-	    errno != EINVAL && errno != ENOENT)
-		ret = log_error_errno(-errno, "cannot unmount %s", path);
-	if ((r = state_remove(user)) < 0 || (r = user_rundir_remove(user)) < 0)
-		ret = log_error_errno(r, "cannot remove runtime state of %s", user);
-	return ret;
-}
-
-static int write_id_maps(pid_t pid, const struct user_info *u)
-{
-	char path[64];
-	int r;
-
-	/* Written by host root, so multi-line maps and setgroups stay allowed; the
-	 * sessions that join later reset their groups to the identity-mapped one. */
-	snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
-	if ((r = write_file(path, u->uid_map)) < 0)
-		return r;
-	snprintf(path, sizeof(path), "/proc/%d/gid_map", pid);
-	return write_file(path, u->gid_map);
-}
-
-/* The image, idmapped through the container's user namespace so that host root's
- * files are root's inside (and nobody's write target: read-only, nodev). */
-static int mount_idmapped_image(const char *image, pid_t child)
-{
-	_cleanup_close_ int userns = -EBADF, tree = -EBADF;
-	struct mount_attr attr = {
-		.attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV,
-	};
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/user", child);
-	userns = open(path, O_RDONLY | O_CLOEXEC);
-	if (userns < 0)
-		return -errno;
-	attr.userns_fd = (unsigned long long)userns;
-	tree = open_tree(AT_FDCWD, image, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	if (tree < 0)
-		return -errno;
-	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
-		return -errno;
-	if (move_mount(tree, "", AT_FDCWD, BUILD_IMAGE, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		return -errno;
-	return 0;
-}
-
-/* In the build namespace: a tmpfs at BUILD_MNT holding binds of what the container's
- * root must reach but may not see on the host: its state dir and its devpts. */
-static int stage_build_mounts(const struct warren_config *cfg, const struct user_info *u,
-			      const char *disk_image)
-{
-	static const char *const dirs[] = { "image", "state", "pts", "root", "dev" };
-	char src[PATH_MAX], dst[PATH_MAX];
-
-	if (unshare(CLONE_NEWNS) < 0)
-		return -errno;
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return -errno;
-	if (mount("warren-build", BUILD_MNT, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  "mode=0755,size=64k") < 0)
-		return -errno;
-	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
-		snprintf(dst, sizeof(dst), BUILD_MNT "/%s", dirs[i]);
-		if (mkdir(dst, 0755) < 0)
-			return -errno;
-	}
-	if (disk_image[0]) {
-		_cleanup_close_ int mine = -EBADF;
-		int r;
-
-		/* Loop devices from a devtmpfs of our own: sshd's /dev may be anything. */
-		if (mount("warren-dev", BUILD_MNT "/dev", "devtmpfs", MS_NOSUID | MS_NOEXEC, NULL) < 0)
-			return -errno;
-		r = disk_mount(disk_image, BUILD_STATE, BUILD_MNT "/dev");
-
-		if (r < 0)
-			return r;
-		mine = open(BUILD_STATE, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (mine < 0)
-			return -errno;
-		if ((r = prepare_layers(mine, u)) < 0)
-			return r;
-	} else {
-		snprintf(src, sizeof(src), "%s/users/%s", cfg->state_dir, u->name);
-		if (mount(src, BUILD_STATE, NULL, MS_BIND | MS_NOSUID | MS_NODEV, NULL) < 0)
-			return -errno;
-	}
-	user_run_path(u->name, "pts", src, sizeof(src));
-	if (mount(src, BUILD_PTS, NULL, MS_BIND, NULL) < 0)
-		return -errno;
-	return 0;
-}
-
-/* G: wait until B has mapped and placed us, then become the container. */
-__attribute__((noreturn)) static void container_child(const struct user_info *u, int go_fd,
-						       int status_fd, int exe_fd)
-{
-	char c, msg[300];
-	int r;
-
-	if (read(go_fd, &c, 1) != 1)
-		_exit(1);
-	r = rootfs_setup_and_exec(u, exe_fd);
-	snprintf(msg, sizeof(msg), "%s: %s", rootfs_failed_step(), strerror(-r));
-	(void)write_all(status_fd, msg, strlen(msg));
-	_exit(1);
-}
-
-static pid_t clone_container(int *ret_pidfd)
-{
-	struct clone_args args = {
-		.flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
-			 CLONE_PIDFD,
-		.pidfd = (unsigned long long)(uintptr_t)ret_pidfd,
-		.exit_signal = SIGCHLD,
-	};
-
-	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-}
-
-/* B's part of the build; fills REP.  On success *ret_pidfd is init's pidfd. */
-static void builder_build(const struct warren_config *cfg, const struct user_info *u,
-			  const char *disk_image, const struct cgroup_set *cg, int exe_fd,
-			  struct build_report *rep, int *ret_pidfd)
-{
-	_cleanup_close_pair_ int go[2] = { -EBADF, -EBADF };
-	_cleanup_close_pair_ int status[2] = { -EBADF, -EBADF };
-	int pidfd = -EBADF, r;
-	const char *step = "";
-	pid_t pid;
-	ssize_t n;
-
-#define BSTEP(what, expr)                                                                \
-	do {                                                                             \
-		step = what;                                                             \
-		if ((r = (expr)) < 0)                                                    \
-			goto fail;                                                       \
-	} while (0)
-
-	BSTEP("build namespace", stage_build_mounts(cfg, u, disk_image));
-	BSTEP("pipes", pipe2(go, O_CLOEXEC) < 0 || pipe2(status, O_CLOEXEC) < 0 ? -errno : 0);
-	step = "clone namespaces";
-	pid = clone_container(&pidfd);
-	if (pid < 0) {
-		r = -errno;
-		goto fail;
-	}
-	if (pid == 0) {
-		close(go[1]);
-		close(status[0]);
-		container_child(u, go[0], status[1], exe_fd);
-	}
-	close(TAKE_FD(go[0]));
-	close(TAKE_FD(status[1]));
-	BSTEP("id maps", write_id_maps(pid, u));
-	BSTEP("join cgroup", cgroup_attach(cg, pid));
-	BSTEP("idmapped image", mount_idmapped_image(cfg->image, pid));
-	BSTEP("release", write_all(go[1], "x", 1));
-	/* EOF: init was exec'd (the pipe is close-on-exec); text: why it was not. */
-	n = read(status[0], rep->msg, sizeof(rep->msg) - 1);
-	if (n != 0) {
-		rep->msg[n > 0 ? n : 0] = '\0';
-		rep->err = -EPROTO;
-		goto kill;
-	}
-	rep->init_pid = pid;
-	*ret_pidfd = pidfd;
-	return;
-fail:
-	snprintf(rep->msg, sizeof(rep->msg), "%s: %s", step, strerror(-r));
-	rep->err = r;
-kill:
-	if (pidfd >= 0) {
-		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-		waitid(P_PIDFD, (id_t)pidfd, NULL, WEXITED);
-		close(pidfd);
-	}
-#undef BSTEP
-}
-
-__attribute__((noreturn)) static void builder_main(const struct warren_config *cfg,
-						   const struct user_info *u,
-						   const char *disk_image,
-						   const struct cgroup_set *cg, int exe_fd,
-						   int report_fd)
-{
-	struct build_report rep = { 0 };
-	int hostmnt, devnull, pidfd = -EBADF;
-
-	/* Leave sshd's session and its stdio: this process outlives the login. */
-	setsid();
-	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0)
-		_exit(1);
-	hostmnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
-	if (hostmnt < 0)
-		_exit(1);
-	builder_build(cfg, u, disk_image, cg, exe_fd, &rep, &pidfd);
-	(void)write_all(report_fd, &rep, sizeof(rep));
-	close(report_fd);
-	close(exe_fd);
-	if (rep.err < 0)
-		_exit(1);
-	/* Back to the host's mount namespace: the build namespace dies with this switch,
-	 * and the supervisor must see the host's mounts to clean up. */
-	if (setns(hostmnt, CLONE_NEWNS) < 0) {
-		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-		_exit(1);
-	}
-	close(hostmnt);
-	supervisor_run(u->name, pidfd, cg, u->idle_timeout);
 }
 
 /* warren-init lives beside warren-helper; open it for fexecve from inside the container. */
-static int open_init_binary(void)
+static int open_init_binary(struct error *err)
 {
 	char self[PATH_MAX], *slash;
 	_cleanup_close_ int fd = -EBADF;
@@ -411,24 +128,24 @@ static int open_init_binary(void)
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - sizeof(INIT_NAME) - 1);
 
 	if (n < 0)
-		return -errno;
+		return error_errno(err, -errno, "cannot find warren-helper's own path");
 	self[n] = '\0';
 	slash = strrchr(self, '/');
 	if (!slash)
-		return -EINVAL;
+		return error_set(err, -EINVAL, "warren-helper's path %s has no directory", self);
 	strcpy(slash + 1, INIT_NAME);
 	fd = open(self, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return log_error_errno(-errno, "cannot open %s", self);
+		return error_errno(err, -errno, "cannot open %s", self);
 	if (fstat(fd, &st) < 0)
-		return -errno;
+		return error_errno(err, -errno, "cannot inspect %s", self);
 	if (st.st_uid != 0 || (st.st_mode & 022) || !S_ISREG(st.st_mode))
-		return log_error(-EPERM, "%s must be a root-owned file writable only by root",
-				       self);
+		return error_set(err, -EPERM, "%s must be a root-owned file writable only by root",
+				 self);
 	return TAKE_FD(fd);
 }
 
-static void fill_container(const struct user_info *u, const struct cgroup_set *cg, int pidfd,
+static void fill_container(const struct user_spec *u, const struct cgroup_set *cg, int pidfd,
 			   struct container *ret)
 {
 	ret->init_pidfd = pidfd;
@@ -437,90 +154,101 @@ static void fill_container(const struct user_info *u, const struct cgroup_set *c
 	user_run_path(u->name, "pts", ret->pts, sizeof(ret->pts));
 }
 
-/* Build USER's container; the lock is held. */
-static int container_create(const struct warren_config *cfg, const struct user_info *u,
-			    int lock_fd, struct container *ret)
+/* The user's cgroups, made afresh with her limits: a config change applies at the next
+ * start.  Refuses to mix with processes of a container we have no record of. */
+static int prepare_cgroups(const struct user_spec *u, struct cgroup_set *cg, struct error *err)
 {
-	_cleanup_close_ int exe = -EBADF;
-	_cleanup_close_pair_ int report[2] = { -EBADF, -EBADF };
-	struct container_state st = { 0 };
-	struct build_report rep = { 0 };
-	struct cgroup_set cg;
-	char disk_image[PATH_MAX + 64];
-	const char *what;
 	long tasks = 0;
-	int r, pidfd;
-	pid_t pid;
-	ssize_t n;
+	int r;
 
-	if ((r = check_image(cfg->image)) < 0)
+	if ((r = cgroup_resolve(u->name, cg)) < 0)
+		return error_errno(err, r, "no usable pids cgroup controller for %s", u->name);
+	if (cgroup_task_count(cg, &tasks) == 0 && tasks > 0)
+		return error_set(err, -EBUSY, "cgroup %s still has %ld tasks of an earlier container; "
+				 "stop it with: warren-helper stop %s", cg->dirs[cg->counter], tasks,
+				 u->name);
+	if ((r = cgroup_create(cg)) < 0)
+		return error_errno(err, r, "cannot create cgroup %s", cg->dirs[0]);
+	return 0;
+}
+
+/* Everything on the host the builder needs, once the cgroups exist: the limits, the
+ * layers (or disk image), the runtime dir with its devpts, and warren-init. */
+static int prepare_host_side(const struct warren_config *cfg, const struct user_spec *u,
+			     const struct cgroup_set *cg, char *disk_image, size_t disk_len,
+			     struct error *err)
+{
+	int r;
+
+	/* Limits apply before anything runs in the cgroup. */
+	if ((r = cgroup_apply_limits(cg, u->limits, err)) < 0 ||
+	    (r = disk_prepare(cfg->state_dir, u->name, u->limits[LIMIT_DISK], disk_image, disk_len,
+			      err)) < 0 ||
+	    (r = layers_prepare_state_dir(cfg->state_dir, u, !disk_image[0], err)) < 0)
 		return r;
-	if ((r = cgroup_resolve(u->name, &cg)) < 0)
-		return log_error_errno(r, "no usable pids cgroup controller for %s", u->name);
-	/* Processes in the cgroup of a container we have no record of: refuse to mix. */
-	if (cgroup_task_count(&cg, &tasks) == 0 && tasks > 0)
-		return log_error(-EBUSY, "cgroup %s still has %ld tasks of an earlier "
-					       "container; stop it with: warren-helper stop %s",
-				       cg.dirs[cg.counter], tasks, u->name);
-	if ((r = cgroup_create(&cg)) < 0)
-		return log_error_errno(r, "cannot create cgroup %s", cg.dirs[0]);
-	/* Limits apply before anything runs in the cgroup; a config change applies at
-	 * the next start, when the cgroup is made anew. */
-	if ((r = cgroup_apply_limits(&cg, &u->limits, &what)) < 0) {
-		log_error_errno(r, "cannot apply the %s limits of %s%s", what, u->name,
-				r == -EOPNOTSUPP ? " (this host lacks that cgroup controller)" : "");
+	if ((r = user_rundir_create(u->name)) < 0)
+		return error_errno(err, r, "cannot make the runtime dir of %s", u->name);
+	return mount_devpts(u->name, err);
+}
+
+/* Record the container the builder reports (init INIT_PID, supervised by SUPERVISOR). */
+static int record_container(const char *user, pid_t init_pid, pid_t supervisor, int *ret_pidfd,
+			    struct error *err)
+{
+	struct container_state st = { .init_pid = init_pid, .supervisor_pid = supervisor };
+	int pidfd = pidfd_open_checked(init_pid), r;
+
+	if (pidfd < 0)
+		return error_errno(err, pidfd, "cannot record the container of %s", user);
+	if ((r = pidns_inode(init_pid, &st.pidns_ino)) < 0 || (r = state_write(user, &st)) < 0) {
+		/* The supervisor cleans up once init is gone. */
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+		close(pidfd);
+		return error_errno(err, r, "cannot record the container of %s", user);
+	}
+	*ret_pidfd = pidfd;
+	return 0;
+}
+
+/* Build U's container; the lock is held.  A failure before the builder took over is
+ * rolled back here, and the rollback never replaces the first cause in ERR. */
+static int container_create(const struct warren_config *cfg, const struct user_spec *u,
+			    int lock_fd, struct container *ret, struct error *err)
+{
+	char disk_image[PATH_MAX + 64] = "", layers_dir[PATH_MAX + 64];
+	_cleanup_close_ int exe = -EBADF;
+	struct error rollback = { 0 };
+	struct cgroup_set cg;
+	pid_t init_pid, supervisor;
+	int r, pidfd = -EBADF;
+
+	if ((r = check_image(cfg->image, err)) < 0 || (r = prepare_cgroups(u, &cg, err)) < 0)
+		return r;
+	if ((r = prepare_host_side(cfg, u, &cg, disk_image, sizeof(disk_image), err)) < 0) {
+		error_wrap(err, "cannot start the container of %s", u->name);
 		goto fail;
 	}
-	if ((r = disk_prepare(cfg->state_dir, u->name, u->disk, disk_image, sizeof(disk_image))) < 0 ||
-	    (r = prepare_state_dir(cfg, u, !disk_image[0])) < 0)
-		goto fail;
-	if ((r = user_rundir_create(u->name)) < 0 || (r = mount_devpts(u->name)) < 0) {
-		log_error_errno(r, "cannot mount the devpts of %s", u->name);
-		goto fail;
-	}
-	exe = open_init_binary();
-	if (exe < 0) {
+	if ((exe = open_init_binary(err)) < 0) {
 		r = exe;
 		goto fail;
 	}
-	if (pipe2(report, O_CLOEXEC) < 0) {
-		r = log_error_errno(-errno, "cannot start the build of %s", u->name);
+	snprintf(layers_dir, sizeof(layers_dir), "%s/users/%s", cfg->state_dir, u->name);
+	r = build_start(&(struct build_request){ .u = u, .image = cfg->image,
+						 .layers_dir = layers_dir, .disk_image = disk_image,
+						 .cg = &cg, .init_exe_fd = exe },
+			lock_fd, &init_pid, &supervisor, err);
+	if (r < 0) {
+		error_wrap(err, "cannot build the container of %s", u->name);
 		goto fail;
 	}
-	pid = fork();
-	if (pid < 0) {
-		r = log_error_errno(-errno, "fork");
-		goto fail;
-	}
-	if (pid == 0) {
-		close(lock_fd); /* the supervisor takes the lock when it needs it */
-		close(report[0]);
-		builder_main(cfg, u, disk_image, &cg, exe, report[1]);
-	}
-	close(TAKE_FD(report[1]));
-	n = read(report[0], &rep, sizeof(rep));
-	if (n != (ssize_t)sizeof(rep) || rep.err < 0) {
-		r = log_error(n == (ssize_t)sizeof(rep) ? rep.err : -EPROTO,
-			      "cannot build the container of %s: %s", u->name,
-			      n == (ssize_t)sizeof(rep) ? rep.msg : "builder died");
-		goto fail;
-	}
-	pidfd = pidfd_open_checked(rep.init_pid);
-	st.init_pid = rep.init_pid;
-	st.supervisor_pid = pid;
-	if (pidfd < 0 || (r = pidns_inode(rep.init_pid, &st.pidns_ino)) < 0 ||
-	    (r = state_write(u->name, &st)) < 0) {
-		r = log_error_errno(pidfd < 0 ? pidfd : r, "cannot record the container of %s",
-				    u->name);
-		if (pidfd >= 0)
-			syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-		return r; /* the supervisor cleans up once init is gone */
-	}
-	log_info("started the container of %s (init pid %d)", u->name, rep.init_pid);
+	if ((r = record_container(u->name, init_pid, supervisor, &pidfd, err)) < 0)
+		return r;
+	log_info("started the container of %s (init pid %d)", u->name, init_pid);
 	fill_container(u, &cg, pidfd, ret);
 	return 0;
 fail:
-	container_cleanup(u->name, &cg);
+	if (container_cleanup(u->name, &cg, &rollback) < 0)
+		log_warning(0, "while undoing the failed start of %s: %s", u->name, rollback.msg);
 	return r;
 }
 
@@ -537,6 +265,7 @@ static void wait_exited(int pidfd)
 static int examine_recorded(const char *user, const struct container_state *st, int *ret_pidfd)
 {
 	_cleanup_close_ int pidfd = open_recorded_init(st);
+	struct error cleanup = { 0 };
 	struct cgroup_set cg;
 	int r;
 
@@ -553,17 +282,18 @@ static int examine_recorded(const char *user, const struct container_state *st, 
 	}
 	if ((r = cgroup_resolve(user, &cg)) < 0)
 		return r;
-	container_cleanup(user, &cg);
+	if (container_cleanup(user, &cg, &cleanup) < 0)
+		log_warning(0, "while removing the orphaned container of %s: %s", user, cleanup.msg);
 	return -ENOENT;
 }
 
-int container_ensure(const struct warren_config *cfg, const struct user_info *u,
-		     struct container *ret)
+int container_ensure(const struct warren_config *cfg, const struct user_spec *u,
+		     struct container *ret, struct error *err)
 {
 	int r;
 
 	if ((r = runtime_prepare()) < 0)
-		return log_error_errno(r, "cannot prepare " RUNTIME_DIR);
+		return error_errno(err, r, "cannot prepare " RUNTIME_DIR);
 	for (int attempt = 0; attempt < 200; attempt++) {
 		_cleanup_close_ int lock = user_lock(u->name);
 		struct container_state st;
@@ -571,7 +301,7 @@ int container_ensure(const struct warren_config *cfg, const struct user_info *u,
 		int pidfd = -EBADF;
 
 		if (lock < 0)
-			return log_error_errno(lock, "cannot lock %s", u->name);
+			return error_errno(err, lock, "cannot lock %s", u->name);
 		r = state_read(u->name, &st);
 		if (r == 0)
 			r = examine_recorded(u->name, &st, &pidfd);
@@ -582,43 +312,43 @@ int container_ensure(const struct warren_config *cfg, const struct user_info *u,
 		if (r == 0) {
 			if ((r = cgroup_resolve(u->name, &cg)) < 0) {
 				close(pidfd);
-				return log_error_errno(r, "no usable cgroup for %s", u->name);
+				return error_errno(err, r, "no usable cgroup for %s", u->name);
 			}
 			(void)state_touch(u->name);
 			fill_container(u, &cg, pidfd, ret);
 			return 0;
 		}
 		if (r != -ENOENT && r != -EBADMSG)
-			return log_error_errno(r, "cannot read the state of %s", u->name);
-		return container_create(cfg, u, lock, ret);
+			return error_errno(err, r, "cannot read the state of %s", u->name);
+		return container_create(cfg, u, lock, ret, err);
 	}
-	return log_error(-ETIMEDOUT, "the old container of %s does not go away", u->name);
+	return error_set(err, -ETIMEDOUT, "the old container of %s does not go away", u->name);
 }
 
-int container_stop(const char *user)
+int container_stop(const char *user, struct error *err)
 {
 	struct container_state st;
 	int r;
 
 	if ((r = runtime_prepare()) < 0)
-		return log_error_errno(r, "cannot prepare " RUNTIME_DIR);
+		return error_errno(err, r, "cannot prepare " RUNTIME_DIR);
 	for (int attempt = 0; attempt < 400; attempt++) {
 		_cleanup_close_ int lock = user_lock(user);
 		int pidfd = -EBADF;
 
 		if (lock < 0)
-			return log_error_errno(lock, "cannot lock %s", user);
+			return error_errno(err, lock, "cannot lock %s", user);
 		r = state_read(user, &st);
 		if (r == -ENOENT || r == -EBADMSG) {
 			struct cgroup_set cg;
 
 			/* Nothing running: remove whatever an earlier crash left behind. */
-			if (cgroup_resolve(user, &cg) == 0)
-				return container_cleanup(user, &cg);
+			if (cgroup_resolve(user, &cg) == 0 && container_cleanup(user, &cg, err) < 0)
+				return error_wrap(err, "cannot clean up after %s", user);
 			return 0;
 		}
 		if (r < 0)
-			return log_error_errno(r, "cannot read the state of %s", user);
+			return error_errno(err, r, "cannot read the state of %s", user);
 		r = examine_recorded(user, &st, &pidfd);
 		if (r == 0) {
 			syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
@@ -630,5 +360,17 @@ int container_stop(const char *user)
 		close(TAKE_FD(lock));
 		usleep(25 * 1000);
 	}
-	return log_error(-ETIMEDOUT, "the container of %s does not stop", user);
+	return error_set(err, -ETIMEDOUT, "the container of %s does not stop", user);
+}
+
+void container_reply(const struct container *c, struct helper_reply *ret)
+{
+	helper_reply_init(ret);
+	for (int i = 0; i < c->cg.n; i++)
+		if (!cgroup_dir_seen(&c->cg, i))
+			snprintf(ret->cgroups[ret->n_cgroups++], sizeof(ret->cgroups[0]), "%s",
+				 c->cg.dirs[i]);
+	snprintf(ret->pts, sizeof(ret->pts), "%s", c->pts);
+	ret->gid = c->gid;
+	ret->init_pidfd = c->init_pidfd;
 }

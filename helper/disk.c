@@ -59,7 +59,7 @@ static bool layer_has_data(int users, const char *user, const char *layer)
 	return false;
 }
 
-static int disk_create(const char *path, uint64_t size)
+static int disk_create(const char *path, uint64_t size, struct error *err)
 {
 	const char *mkfs[] = { "/sbin/mkfs.ext4", "-q", "-F", "-m", "0", "-E", "root_owner=0:0",
 			       path, NULL };
@@ -67,20 +67,20 @@ static int disk_create(const char *path, uint64_t size)
 	int r;
 
 	if (fd < 0)
-		return log_error_errno(-errno, "cannot create %s", path);
+		return error_errno(err, -errno, "cannot create %s", path);
 	if (ftruncate(fd, (off_t)size) < 0) {
 		r = -errno;
 		unlink(path);
-		return log_error_errno(r, "cannot size %s", path);
+		return error_errno(err, r, "cannot size %s", path);
 	}
 	if ((r = run_tool(mkfs)) != 0) {
 		unlink(path);
-		return log_error(-EIO, "mkfs.ext4 %s failed (exit %d)", path, r);
+		return error_set(err, -EIO, "mkfs.ext4 %s failed (exit %d)", path, r);
 	}
 	return 0;
 }
 
-static int disk_resize(const char *path, uint64_t have, uint64_t size)
+static int disk_resize(const char *path, uint64_t have, uint64_t size, struct error *err)
 {
 	char kib[32];
 	const char *fsck[] = { "/sbin/e2fsck", "-f", "-p", path, NULL };
@@ -89,25 +89,26 @@ static int disk_resize(const char *path, uint64_t have, uint64_t size)
 
 	snprintf(kib, sizeof(kib), "%lluK", (unsigned long long)(size / 1024));
 	if ((r = run_tool(fsck)) > 1)
-		return log_error(-EIO, "e2fsck %s failed (exit %d); the disk was not resized", path, r);
+		return error_set(err, -EIO, "e2fsck %s failed (exit %d); the disk was not resized",
+				 path, r);
 	if (size > have && truncate(path, (off_t)size) < 0)
-		return log_error_errno(-errno, "cannot grow %s", path);
+		return error_errno(err, -errno, "cannot grow %s", path);
 	if ((r = run_tool(resize)) != 0) {
 		if (size > have && truncate(path, (off_t)have) < 0)
-			log_error_errno(-errno, "cannot give %s back its size", path);
-		return log_error(-ENOSPC, "cannot resize %s to %s: %s", path, kib,
+			log_warning(-errno, "cannot give %s back its size", path);
+		return error_set(err, -ENOSPC, "cannot resize %s to %s: %s", path, kib,
 				 size < have ? "the user's files need more than that; raise disk "
 					       "or free space first"
 					     : "resize2fs failed");
 	}
 	if (size < have && truncate(path, (off_t)size) < 0)
-		return log_error_errno(-errno, "cannot shrink %s", path);
+		return error_errno(err, -errno, "cannot shrink %s", path);
 	log_info("resized %s from %lluK to %s", path, (unsigned long long)(have / 1024), kib);
 	return 0;
 }
 
 int disk_prepare(const char *state_dir, const char *user, uint64_t size, char *ret_path,
-		 unsigned long path_len)
+		 unsigned long path_len, struct error *err)
 {
 	_cleanup_close_ int top = -EBADF, users = -EBADF, disks = -EBADF;
 	char path[4096 + 64], name[64];
@@ -117,32 +118,32 @@ int disk_prepare(const char *state_dir, const char *user, uint64_t size, char *r
 	ret_path[0] = '\0';
 	top = open(state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (top < 0)
-		return log_error_errno(-errno, "state_dir %s", state_dir);
+		return error_errno(err, -errno, "state_dir %s", state_dir);
 	if ((users = mkdir_owned(top, "users", 0700, 0, 0)) < 0 ||
 	    (disks = mkdir_owned(top, "disks", 0700, 0, 0)) < 0)
-		return log_error_errno(users < 0 ? users : disks, "cannot prepare %s", state_dir);
+		return error_errno(err, users < 0 ? users : disks, "cannot prepare %s", state_dir);
 	snprintf(name, sizeof(name), "%s.ext4", user);
 	snprintf(path, sizeof(path), "%s/disks/%s", state_dir, name);
 	if (fstatat(disks, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		if (errno != ENOENT)
-			return log_error_errno(-errno, "%s", path);
+			return error_errno(err, -errno, "%s", path);
 		if (size == UINT64_MAX)
 			return 0; /* no limit, no image: a plain directory */
 		/* Never hide files a user already has under an empty new disk. */
 		if (layer_has_data(users, user, "root") || layer_has_data(users, user, "home"))
-			return log_error(-EEXIST, "%s has files in %s/users/%s from before the disk "
+			return error_set(err, -EEXIST, "%s has files in %s/users/%s from before the disk "
 					 "limit; move them into a disk image first, or set disk = \"max\" "
 					 "for %s", user, state_dir, user, user);
-		if ((r = disk_create(path, size)) < 0)
+		if ((r = disk_create(path, size, err)) < 0)
 			return r;
 	} else if (!S_ISREG(st.st_mode) || st.st_uid != 0) {
-		return log_error(-EPERM, "%s must be a regular file owned by root", path);
+		return error_set(err, -EPERM, "%s must be a regular file owned by root", path);
 	} else if (size != UINT64_MAX && (uint64_t)st.st_size != size) {
-		if ((r = disk_resize(path, (uint64_t)st.st_size, size)) < 0)
+		if ((r = disk_resize(path, (uint64_t)st.st_size, size, err)) < 0)
 			return r;
 	}
 	if (strlen(path) >= path_len)
-		return -ENAMETOOLONG;
+		return error_set(err, -ENAMETOOLONG, "%s: the path is too long", path);
 	strcpy(ret_path, path);
 	return 0;
 }

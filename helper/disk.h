@@ -12,11 +12,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "errors.h"
+
 /* Make, or resize to SIZE, the image of USER under STATE_DIR; SIZE may be
  * UINT64_MAX (no limit): an existing image is then used as it is.  *RET_PATH gets the
  * image's path if the user's layers live in one, "" if they are a plain directory. */
 int disk_prepare(const char *state_dir, const char *user, uint64_t size, char *ret_path,
-		 unsigned long path_len);
+		 unsigned long path_len, struct error *err);
 
 /* Attach IMAGE to a free loop device (auto-clearing) and mount its ext4 on TARGET.
  * DEVDIR is a devtmpfs of our own (the caller's /dev may be anything). */

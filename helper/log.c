@@ -1,13 +1,10 @@
-/* log.c - helper logging to syslog (authpriv) and stderr. */
+/* log.c - helper logging to syslog (authpriv) and stderr (see log.h). */
 #include <stdarg.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
 
 #include "log.h"
-
-static char last_error[512];
 
 void log_open(const char *ident)
 {
@@ -20,53 +17,33 @@ static void log_emit(int prio, const char *text)
 	fprintf(stderr, "%s\n", text);
 }
 
-static int log_error_v(int err, bool with_errno, const char *fmt, va_list ap)
+void log_failure(const struct error *e)
 {
-	char text[sizeof(last_error)], full[sizeof(last_error) + 64];
+	log_emit(LOG_ERR, e->msg[0] ? e->msg : "failed without a reason");
+}
 
+void log_warning(int err, const char *fmt, ...)
+{
+	char text[ERROR_MSG_MAX];
+	size_t n;
+	va_list ap;
+
+	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
-	if (with_errno && err < 0)
-		snprintf(full, sizeof(full), "%s: %s", text, strerror(-err));
-	else
-		snprintf(full, sizeof(full), "%s", text);
-	memcpy(last_error, full, sizeof(last_error) - 1); /* kept short for the reply */
-	last_error[sizeof(last_error) - 1] = '\0';
-	log_emit(LOG_ERR, full);
-	return err;
-}
-
-int log_error_errno(int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	err = log_error_v(err, true, fmt, ap);
 	va_end(ap);
-	return err;
-}
-
-int log_error(int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	err = log_error_v(err, false, fmt, ap);
-	va_end(ap);
-	return err;
+	n = strlen(text);
+	if (err < 0 && n < sizeof(text))
+		snprintf(text + n, sizeof(text) - n, ": %s", strerror(-err));
+	log_emit(LOG_WARNING, text);
 }
 
 void log_info(const char *fmt, ...)
 {
-	char text[512];
+	char text[ERROR_MSG_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	log_emit(LOG_INFO, text);
-}
-
-const char *log_last_error(void)
-{
-	return last_error;
 }

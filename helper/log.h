@@ -1,17 +1,21 @@
-/* log.h - the helper's logging: syslog (LOG_AUTHPRIV) and stderr, once per operation. */
+/* log.h - the helper's logging: syslog (LOG_AUTHPRIV) and stderr.
+ *
+ * Lower layers do not log their failures: they fill a struct error (errors.h) and the
+ * top of each operation logs it once.  What is logged from below is what is not a
+ * failure of the operation: events (a container started, a disk resized) and the
+ * trouble of a rollback or a cleanup, which must not become the reason. */
 #ifndef WARREN_LOG_H
 #define WARREN_LOG_H
 
+#include "errors.h"
+
 void log_open(const char *ident);
 
-/* Log at LOG_ERR with ": strerror(-err)" appended when err < 0; returns err.
- * The text (without the errno part) is kept as the reason sent to the module. */
-int log_error_errno(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* The same without the errno text, for refusals whose reason is the whole story. */
-int log_error(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The failure E at LOG_ERR (the top of an operation). */
+void log_failure(const struct error *e);
+/* Something that went wrong beside the operation's own result (LOG_WARNING);
+ * with a negative ERR, ": strerror(-err)" is appended. */
+void log_warning(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* The last error logged, for the reply to the module ("" if none). */
-const char *log_last_error(void);
 
 #endif

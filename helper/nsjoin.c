@@ -1,22 +1,22 @@
 /* nsjoin.c - join a running container's namespaces as its root. */
 #include <errno.h>
-#include <grp.h>
 #include <sched.h>
 #include <unistd.h>
 
+#include "creds.h"
 #include "nsjoin.h"
 
-int nsjoin_as_container_root(int init_pidfd, gid_t gid, const char **ret_step)
+int nsjoin_as_container_root(int init_pidfd, gid_t gid, struct error *err)
 {
-	*ret_step = "enter the container's namespaces";
+	int r;
+
 	if (setns(init_pidfd, CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS |
 				      CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP) < 0)
-		return -errno;
+		return error_errno(err, -errno, "cannot enter the container's namespaces");
 	/* Host supplementary groups mean nothing inside (unmapped); keep the user's own. */
-	*ret_step = "become the container's root";
-	if (setgroups(1, &gid) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-		return -errno;
+	if ((r = creds_become_ns_root(gid)) < 0)
+		return error_errno(err, r, "cannot become the container's root");
 	if (chdir("/") < 0)
-		return -errno;
+		return error_errno(err, -errno, "cannot change to the container's /");
 	return 0;
 }

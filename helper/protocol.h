@@ -1,12 +1,36 @@
-/* protocol.h - what pam_warren and warren-helper say to each other.
+/* protocol.h - what pam_warren and warren-helper say to each other, in one place.
  *
- * The module runs `warren-helper [--config FILE] ensure USER` with its stdout on one
- * end of an AF_UNIX SOCK_SEQPACKET pair.  The helper answers with one message: text
- * lines "KEY VALUE", and (on success) the pidfd of the container's init as
- * SCM_RIGHTS, so the module never has to trust a pid (DESIGN §5.3).
+ * The module runs `warren-helper [--config FILE] VERB USER` (helper_argv) with its
+ * stdout on one end of an AF_UNIX SOCK_SEQPACKET pair.  The helper's exit status is
+ * the verb's answer (HELPER_EXIT_*); "ensure" also answers with one message: text lines
+ * "KEY VALUE" and, on success, the pidfd of the container's init as SCM_RIGHTS, so
+ * that the module never has to trust a pid (DESIGN §5.3).  Both sides use the
+ * functions here, and the receiving side validates every line (OpenSSH's monitor
+ * answers a fixed table of requests and checks each).
+ *
+ * Reply lines:
+ *   cgroup PATH   a cgroup directory the session joins (one per hierarchy), below
+ *                 /sys/fs/cgroup/
+ *   pts PATH      host-side mount of the container's devpts instance, below RUNTIME_DIR
+ *   gid N         the group the session keeps inside (identity-mapped)
+ *   error TEXT    why the login is refused (also logged by the helper); alone
  */
 #ifndef WARREN_PROTOCOL_H
 #define WARREN_PROTOCOL_H
+
+#include <sys/types.h>
+
+#include "errors.h"
+
+#define RUNTIME_DIR "/run/warren"
+
+enum helper_verb {
+	HELPER_ENSURE,     /* pam_warren, at session open: the container, ready to join */
+	HELPER_CHECK_USER, /* is the user jailed? (exit OK or NOT_JAILED) */
+	HELPER_ENTER,      /* run a command as the user inside (admins, tests) */
+	HELPER_STOP,       /* stop the user's container */
+	HELPER__VERBS
+};
 
 /* Exit codes of warren-helper. */
 #define HELPER_EXIT_OK 0         /* container ready / done */
@@ -14,15 +38,43 @@
 #define HELPER_EXIT_USAGE 2
 #define HELPER_EXIT_NOT_JAILED 3 /* not ours: the module returns PAM_IGNORE */
 
-/* Reply lines (ensure):
- *   cgroup PATH   a cgroup directory the session joins (one per hierarchy)
- *   pts PATH      host-side mount of the container's devpts instance
- *   gid N         the group the session keeps inside (identity-mapped)
- *   error TEXT    why the login is refused (also logged by the helper)
- */
-#define REPLY_MAX 4096
-#define REPLY_MAX_CGROUPS 8
+#define PROTOCOL_MAX_CGROUPS 8
+#define PROTOCOL_PATH_MAX 256
+#define PROTOCOL_MSG_MAX 4096
 
-#define RUNTIME_DIR "/run/warren"
+struct helper_reply {
+	char error[ERROR_MSG_MAX]; /* why it was refused; "" on success */
+	int n_cgroups;
+	char cgroups[PROTOCOL_MAX_CGROUPS][PROTOCOL_PATH_MAX];
+	char pts[PROTOCOL_PATH_MAX];
+	gid_t gid;
+	int init_pidfd;            /* -EBADF when none */
+};
+
+/* The verb's name on the command line, and back (-EINVAL for an unknown name). */
+const char *helper_verb_name(enum helper_verb v);
+int helper_verb_parse(const char *name, enum helper_verb *ret);
+
+/* The helper's command line into ARGV (NULL-terminated, at most 6 entries and NULL):
+ * HELPER [--config CONFIG] VERB USER.  CONFIG may be NULL (the helper's default). */
+void helper_argv(const char *helper, const char *config, enum helper_verb verb,
+		 const char *user, const char *argv[7]);
+
+/* An empty reply (no fd). */
+void helper_reply_init(struct helper_reply *r);
+/* Close the reply's fd, if it has one. */
+void helper_reply_done(struct helper_reply *r);
+
+/* Send R as one message on FD: a refusal if R->error is set, else the lines above with
+ * R->init_pidfd attached.  When FD is not a socket (the helper run by hand) the text is
+ * written and the fd dropped. */
+int protocol_send_reply(int fd, const struct helper_reply *r);
+
+/* Wait up to TIMEOUT_MS for one message on FD and check it into *RET: a refusal with
+ * its text, or a success with at least one cgroup, a pts path, a gid and a pidfd, every
+ * value of the form above.  Returns 1 for such a message; 0 if the helper closed the
+ * socket without one (see its exit status); -ETIMEDOUT, -errno, or -EPROTO for a
+ * message that is not one of those (any fd it carried is closed then). */
+int protocol_recv_reply(int fd, int timeout_ms, struct helper_reply *ret);
 
 #endif

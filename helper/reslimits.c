@@ -1,52 +1,69 @@
-/* reslimits.c - resource limit values and their precedence (issue 3).  Pure: no syscalls. */
+/* reslimits.c - resource limit keys, values and their precedence (see reslimits.h).
+ * Pure: no syscalls. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "cleanup.h"
-#include "config.h"
 #include "reslimits.h"
+#include "strv.h"
 
 #define KIB 1024ULL
 #define MIB (KIB * 1024)
 #define GIB (MIB * 1024)
 
-static const struct {
-	const char *name;
-	enum limit_kind kind;
-	bool max_ok;
-	uint64_t builtin; /* documented in warren.conf(5) and conf/warren.conf */
-} limit_keys[LIMIT__COUNT] = {
-	[LIMIT_MEMORY] = { "memory", LIMIT_KIND_SIZE, true, GIB },
-	[LIMIT_SWAP] = { "swap", LIMIT_KIND_SIZE, true, 0 },
-	[LIMIT_CPUS] = { "cpus", LIMIT_KIND_CPUS, true, 1000 },
-	[LIMIT_PIDS] = { "pids", LIMIT_KIND_COUNT, true, 512 },
+static const struct limit_def limit_defs[LIMIT__COUNT] = {
+	[LIMIT_MEMORY] = { .name = "memory", .kind = LIMIT_KIND_SIZE, .min = 16 * MIB,
+			   .max = LIMIT_SIZE_MAX, .example = "\"1G\"", .max_ok = true,
+			   .builtin = GIB },
+	[LIMIT_SWAP] = { .name = "swap", .kind = LIMIT_KIND_SIZE, .min = 0, .max = LIMIT_SIZE_MAX,
+			 .example = "\"0\"", .max_ok = true, .builtin = 0 },
+	[LIMIT_CPUS] = { .name = "cpus", .kind = LIMIT_KIND_CPUS, .min = LIMIT_CPUS_MIN,
+			 .max = LIMIT_CPUS_MAX, .example = "0.5", .max_ok = true, .builtin = 1000 },
+	[LIMIT_PIDS] = { .name = "pids", .kind = LIMIT_KIND_COUNT, .min = 8, .max = 4194304,
+			 .unit = "processes", .example = "512", .max_ok = true, .builtin = 512 },
 	/* A weight shares, it does not limit: "max" would mean nothing. */
-	[LIMIT_IO_WEIGHT] = { "io_weight", LIMIT_KIND_COUNT, false, 100 },
-	[LIMIT_DISK] = { "disk", LIMIT_KIND_SIZE, true, 10 * GIB },
+	[LIMIT_IO_WEIGHT] = { .name = "io_weight", .kind = LIMIT_KIND_COUNT, .min = 1, .max = 10000,
+			      .unit = "relative I/O weight", .example = "100", .builtin = 100 },
+	[LIMIT_DISK] = { .name = "disk", .kind = LIMIT_KIND_SIZE, .min = 64 * MIB,
+			 .max = LIMIT_SIZE_MAX, .example = "\"10G\"", .max_ok = true,
+			 .builtin = 10 * GIB },
 	/* A container that never stops is what `warren-helper stop` is for. */
-	[LIMIT_IDLE_TIMEOUT] = { "idle_timeout", LIMIT_KIND_COUNT, false, 300 },
+	[LIMIT_IDLE_TIMEOUT] = { .name = "idle_timeout", .kind = LIMIT_KIND_COUNT, .min = 1,
+				 .max = 604800, .unit = "seconds", .example = "300", .builtin = 300 },
 };
 
-const char *limit_key_name(enum limit_key k)
+const struct limit_def *limit_def(enum limit_key k)
 {
-	return k < LIMIT__COUNT ? limit_keys[k].name : "?";
+	static const struct limit_def unknown = { .name = "?" };
+
+	return (unsigned)k < LIMIT__COUNT ? &limit_defs[k] : &unknown;
 }
 
-enum limit_kind limit_key_kind(enum limit_key k)
+int limit_key_lookup(const char *name, enum limit_key *ret)
 {
-	return limit_keys[k].kind;
+	for (int k = 0; k < LIMIT__COUNT; k++)
+		if (strcmp(limit_defs[k].name, name) == 0) {
+			*ret = (enum limit_key)k;
+			return 0;
+		}
+	return -ENOENT;
 }
 
-bool limit_key_max_ok(enum limit_key k)
+static void entries_clear(struct limit_entries *l)
 {
-	return limit_keys[k].max_ok;
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].name);
+	free(l->v);
+	*l = (struct limit_entries){ 0 };
 }
 
-uint64_t limit_builtin(enum limit_key k)
+void limit_config_clear(struct limit_config *lc)
 {
-	return limit_keys[k].builtin;
+	entries_clear(&lc->groups);
+	entries_clear(&lc->users);
+	lc->defaults = (struct limit_set){ 0 };
 }
 
 /* log2 of the multiplier for suffix CH (either case), or -1 if it is not one. */
@@ -136,9 +153,9 @@ const char *limit_format(enum limit_key k, uint64_t v, char *buf, size_t len)
 {
 	if (v == LIMIT_UNLIMITED)
 		snprintf(buf, len, "max");
-	else if (limit_keys[k].kind == LIMIT_KIND_SIZE)
+	else if (limit_defs[k].kind == LIMIT_KIND_SIZE)
 		format_size(v, buf, len);
-	else if (limit_keys[k].kind == LIMIT_KIND_CPUS)
+	else if (limit_defs[k].kind == LIMIT_KIND_CPUS)
 		format_cpus(v, buf, len);
 	else
 		snprintf(buf, len, "%" PRIu64, v);
@@ -172,12 +189,12 @@ static const struct limit_entry *entry_find(const struct limit_entries *l, const
 	return NULL;
 }
 
-/* Key K from the first of C's groups, in config order, that USER is in and that sets it. */
-static const struct limit_entry *group_for_key(const struct warren_config *c, char *const *groups,
+/* Key K from the first of LC's groups, in config order, that USER is in and that sets it. */
+static const struct limit_entry *group_for_key(const struct limit_config *lc, char *const *groups,
 					       enum limit_key k)
 {
-	for (size_t i = 0; i < c->groups.n; i++) {
-		const struct limit_entry *e = &c->groups.v[i];
+	for (size_t i = 0; i < lc->groups.n; i++) {
+		const struct limit_entry *e = &lc->groups.v[i];
 
 		if (limit_set_has(&e->limits, k) && strv_contains(groups, e->name))
 			return e;
@@ -185,40 +202,21 @@ static const struct limit_entry *group_for_key(const struct warren_config *c, ch
 	return NULL;
 }
 
-void limits_resolve(const struct warren_config *c, const char *user, char *const *groups,
+void limits_resolve(const struct limit_config *lc, const char *user, char *const *groups,
 		    struct limits_effective *ret)
 {
-	const struct limit_entry *u = entry_find(&c->users, user), *g;
+	const struct limit_entry *u = entry_find(&lc->users, user), *g;
 
 	for (int k = 0; k < LIMIT__COUNT; k++) {
 		struct limit_value *out = &ret->v[k];
 
 		if (u && limit_set_has(&u->limits, k))
 			*out = (struct limit_value){ u->limits.v[k], LIMIT_FROM_USER, u->name };
-		else if ((g = group_for_key(c, groups, k)))
+		else if ((g = group_for_key(lc, groups, k)))
 			*out = (struct limit_value){ g->limits.v[k], LIMIT_FROM_GROUP, g->name };
-		else if (limit_set_has(&c->defaults, k))
-			*out = (struct limit_value){ c->defaults.v[k], LIMIT_FROM_DEFAULTS, NULL };
+		else if (limit_set_has(&lc->defaults, k))
+			*out = (struct limit_value){ lc->defaults.v[k], LIMIT_FROM_DEFAULTS, NULL };
 		else
-			*out = (struct limit_value){ limit_keys[k].builtin, LIMIT_FROM_BUILTIN, NULL };
+			*out = (struct limit_value){ limit_defs[k].builtin, LIMIT_FROM_BUILTIN, NULL };
 	}
-}
-
-uint64_t limit_cpu_quota_us(uint64_t cpus, uint64_t period_us)
-{
-	if (cpus == LIMIT_UNLIMITED)
-		return LIMIT_UNLIMITED;
-	return cpus * period_us / 1000;
-}
-
-unsigned limit_io_weight_v1(unsigned weight)
-{
-	if (weight < 1)
-		weight = 1;
-	if (weight > 10000)
-		weight = 10000;
-	/* Two straight lines meeting at the default both scales share, 100. */
-	if (weight <= 100)
-		return 10 + (weight - 1) * 90 / 99;
-	return 100 + (weight - 100) * 900 / 9900;
 }

@@ -1,6 +1,10 @@
-/* reslimits.h - per-container resource limits: their values, their text forms, and which of
- * defaults, groups and users decides each one for a user.  Pure: no syscalls, no NSS.
- * (Not "limits.h": with -Ihelper it would shadow the C library's <limits.h>.) */
+/* reslimits.h - per-container resource limits: one row per key (its form, range, unit,
+ * example and built-in value), the text forms of values, and which of defaults, groups
+ * and users decides each one for a user.  Pure: no syscalls, no NSS.
+ * (Not "limits.h": with -Ihelper it would shadow the C library's <limits.h>.)
+ *
+ * A new limit is a row in reslimits.c's table (the config parser, warrenctl explain and
+ * the docs' built-in values read it) plus its writer in cgroup.c. */
 #ifndef WARREN_RESLIMITS_H
 #define WARREN_RESLIMITS_H
 
@@ -8,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* One row per limit key, in the order the config documents and warrenctl prints them. */
+/* In the order the config documents and warrenctl prints them. */
 enum limit_key {
 	LIMIT_MEMORY,       /* bytes */
 	LIMIT_SWAP,         /* bytes of swap on top of memory; 0 = none */
@@ -20,7 +24,7 @@ enum limit_key {
 	LIMIT__COUNT
 };
 
-/* "max": the key lifts its limit.  Only keys whose limit_key_max_ok() is true take it. */
+/* "max": the key lifts its limit.  Only keys whose row has max_ok take it. */
 #define LIMIT_UNLIMITED UINT64_MAX
 
 /* The forms a value may take, for parsing and for messages. */
@@ -35,6 +39,31 @@ enum limit_kind {
 /* cgroups refuse a CPU quota under 1 ms per period; 1 ms of every 100 ms is 0.01 cores. */
 #define LIMIT_CPUS_MIN 10          /* thousandths */
 #define LIMIT_CPUS_MAX 1024000     /* 1024 cores */
+
+/* One limit key: everything the parser, its messages and explain need to know. */
+struct limit_def {
+	const char *name;     /* in the config: "memory" */
+	enum limit_kind kind;
+	uint64_t min, max;    /* accepted range, in the key's unit (cpus: see LIMIT_CPUS_*) */
+	const char *unit;     /* COUNT keys: what the number counts, for messages */
+	const char *example;  /* a correct value as written in the config: "\"1G\"" */
+	bool max_ok;          /* "max" is accepted */
+	uint64_t builtin;     /* the value when nothing sets it (warren.conf(5)) */
+};
+
+const struct limit_def *limit_def(enum limit_key k);
+/* The key named NAME, or -ENOENT. */
+int limit_key_lookup(const char *name, enum limit_key *ret);
+
+static inline const char *limit_key_name(enum limit_key k)
+{
+	return limit_def(k)->name;
+}
+
+static inline uint64_t limit_builtin(enum limit_key k)
+{
+	return limit_def(k)->builtin;
+}
 
 /* What one defaults/groups/users entry says; a key not in SET was not written. */
 struct limit_set {
@@ -53,6 +82,15 @@ struct limit_entries {
 	size_t n;
 };
 
+/* Everything the config says about limits, in the config's order. */
+struct limit_config {
+	struct limit_set defaults;    /* only what the defaults group sets */
+	struct limit_entries groups;  /* the first matching group wins */
+	struct limit_entries users;
+};
+
+void limit_config_clear(struct limit_config *lc);
+
 enum limit_source {
 	LIMIT_FROM_BUILTIN,
 	LIMIT_FROM_DEFAULTS,
@@ -61,7 +99,7 @@ enum limit_source {
 };
 
 /* One effective value and who decided it; NAME (the group or user) points into the
- * config the value was resolved from and lives as long as it does. */
+ * limit_config the value was resolved from and lives as long as it does. */
 struct limit_value {
 	uint64_t value;
 	enum limit_source source;
@@ -83,13 +121,6 @@ static inline void limit_set_put(struct limit_set *s, enum limit_key k, uint64_t
 	s->set |= 1u << k;
 }
 
-/* The key's name in the config ("memory"), its kind, and whether "max" is accepted. */
-const char *limit_key_name(enum limit_key k);
-enum limit_kind limit_key_kind(enum limit_key k);
-bool limit_key_max_ok(enum limit_key k);
-/* The value a key has when neither defaults nor any entry sets it. */
-uint64_t limit_builtin(enum limit_key k);
-
 /* "512M", "2g", "1048576", "max" -> bytes (LIMIT_UNLIMITED for "max").  Digits with an
  * optional K, M, G or T suffix in either case, powers of 1024; nothing else (no sign,
  * space, fraction, or "B"/"MB"/"MiB": "MB" means 1000^2 to some and 1024^2 to others).
@@ -106,25 +137,15 @@ const char *limit_format(enum limit_key k, uint64_t v, char *buf, size_t len);
 /* "user alice", "group students", "defaults" or "built-in" into BUF.  Returns BUF. */
 const char *limit_source_format(const struct limit_value *v, char *buf, size_t len);
 
-struct warren_config;
-
 /* The effective limits of USER, a member of the NULL-terminated GROUPS (names, from NSS),
- * under config C, key by key:
- *   C's users entry named USER, if there is one and it sets the key;
- *   else the first entry of C's groups list, in config order, that names one of GROUPS
+ * under LC, key by key:
+ *   LC's users entry named USER, if there is one and it sets the key;
+ *   else the first entry of LC's groups list, in config order, that names one of GROUPS
  *   and sets the key (so different keys may come from different groups);
- *   else C's defaults, if they set the key;
+ *   else LC's defaults, if they set the key;
  *   else the built-in value.
  * The order of GROUPS does not matter, only the config's. */
-void limits_resolve(const struct warren_config *c, const char *user, char *const *groups,
+void limits_resolve(const struct limit_config *lc, const char *user, char *const *groups,
 		    struct limits_effective *ret);
-
-/* CPU time per PERIOD_US for CPUS thousandths of a core (cpu.max, cpu.cfs_quota_us);
- * LIMIT_UNLIMITED stays so. */
-uint64_t limit_cpu_quota_us(uint64_t cpus, uint64_t period_us);
-/* io_weight (1..10000, v2's io.weight) on cgroup v1's blkio.weight and BFQ's 10..1000
- * scale: linear on each side of the shared default 100, so 1 -> 10, 100 -> 100,
- * 10000 -> 1000, and the order of weights is kept. */
-unsigned limit_io_weight_v1(unsigned weight);
 
 #endif

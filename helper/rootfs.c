@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
@@ -22,8 +21,9 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "container.h"
+#include "creds.h"
 #include "fsutil.h"
+#include "rootfs.h"
 
 /* Mount onto ROOTFD/REL (created if missing, never through a symlink). */
 static int mount_below(int rootfd, const char *rel, const char *src, const char *fstype,
@@ -166,7 +166,7 @@ static int append_entry(const char *path, const char *key, const char *line)
 }
 
 /* The user resolves to her own name and group inside (the image does not know her). */
-static int user_entries(const struct user_info *u)
+static int user_entries(const struct user_spec *u)
 {
 	char line[PATH_MAX * 2 + 400];
 	int r;
@@ -194,27 +194,6 @@ static int enter_root(int rootfd)
 	return 0;
 }
 
-static const char *failed_step = "";
-
-const char *rootfs_failed_step(void)
-{
-	return failed_step;
-}
-
-#define STEP(what, expr)                                                                 \
-	do {                                                                             \
-		failed_step = (what);                                                    \
-		if ((r = (expr)) < 0)                                                    \
-			return r;                                                        \
-	} while (0)
-
-static int become_ns_root(void)
-{
-	if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-		return -errno;
-	return 0;
-}
-
 /* No user namespaces inside: a nested one would hand its creator capabilities over
  * fresh network and mount namespaces, and with them the kernel's larger attack
  * surface.  The limit is the container's namespace's own; its sessions have no
@@ -233,22 +212,7 @@ static int private_mount_ns(void)
 	return 0;
 }
 
-static int open_root(int *ret)
-{
-	int fd = open(BUILD_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	*ret = fd;
-	return 0;
-}
-
-static int set_hostname(const char *name)
-{
-	return sethostname(name, strlen(name)) < 0 ? -errno : 0;
-}
-
-int rootfs_setup_and_exec(const struct user_info *u, int exe_fd)
+int rootfs_setup_and_exec(const struct user_spec *u, int exe_fd, struct error *err)
 {
 	_cleanup_close_ int rootfd = -EBADF;
 	char *const argv[] = { INIT_NAME, NULL };
@@ -256,19 +220,30 @@ int rootfs_setup_and_exec(const struct user_info *u, int exe_fd)
 	int r;
 
 	/* Root of the new user namespace: host-wise the user's subordinate base. */
-	STEP("become container root", become_ns_root());
-	STEP("deny nested user namespaces", deny_nested_userns());
-	STEP("mount namespace", private_mount_ns());
-	STEP("overlay root", overlay_mount(-1, NULL, BUILD_IMAGE, "root"));
-	STEP("open root", open_root(&rootfd));
-	STEP("system mounts", system_mounts(rootfd));
+	if ((r = creds_become_ns_root((gid_t)-1)) < 0)
+		return error_errno(err, r, "become container root");
+	if ((r = deny_nested_userns()) < 0)
+		return error_errno(err, r, "deny nested user namespaces");
+	if ((r = private_mount_ns()) < 0)
+		return error_errno(err, r, "mount namespace");
+	if ((r = overlay_mount(-1, NULL, BUILD_IMAGE, "root")) < 0)
+		return error_errno(err, r, "overlay root");
+	rootfd = open(BUILD_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return error_errno(err, -errno, "open root");
+	if ((r = system_mounts(rootfd)) < 0)
+		return error_errno(err, r, "system mounts");
 	/* Home last, so that no other mount hides it. */
-	STEP("overlay home", overlay_mount(rootfd, u->home + 1, BUILD_IMAGE "/etc/skel", "home"));
-	STEP("hostname", set_hostname(u->name));
-	STEP("loopback", loopback_up());
-	STEP("pivot_root", enter_root(rootfd));
-	STEP("passwd and group entries", user_entries(u));
-	failed_step = "exec " INIT_NAME;
+	if ((r = overlay_mount(rootfd, u->home + 1, BUILD_IMAGE "/etc/skel", "home")) < 0)
+		return error_errno(err, r, "overlay home");
+	if (sethostname(u->name, strlen(u->name)) < 0)
+		return error_errno(err, -errno, "hostname");
+	if ((r = loopback_up()) < 0)
+		return error_errno(err, r, "loopback");
+	if ((r = enter_root(rootfd)) < 0)
+		return error_errno(err, r, "pivot_root");
+	if ((r = user_entries(u)) < 0)
+		return error_errno(err, r, "passwd and group entries");
 	fexecve(exe_fd, argv, envp);
-	return -errno;
+	return error_errno(err, -errno, "exec " INIT_NAME);
 }

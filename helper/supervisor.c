@@ -10,15 +10,18 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/mount.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "container.h"
 #include "log.h"
 #include "state.h"
+#include "supervisor.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -66,6 +69,7 @@ void supervisor_run(const char *user, int init_pidfd, const struct cgroup_set *c
 	struct sigaction sa = { .sa_handler = on_term };
 	int tick_ms = idle_timeout >= 20 ? 5000 : 500;
 	time_t idle_since = monotonic_now();
+	struct error err = { 0 };
 	int lock = -EBADF;
 
 	signal(SIGHUP, SIG_IGN);
@@ -98,7 +102,43 @@ void supervisor_run(const char *user, int init_pidfd, const struct cgroup_set *c
 	/* Reap only now, with the lock held: until then init's pid cannot be recycled,
 	 * which is what makes the recorded pid safe to open (container.c). */
 	waitid(P_PIDFD, (id_t)init_pidfd, NULL, WEXITED);
-	container_cleanup(user, cg);
+	if (container_cleanup(user, cg, &err) < 0)
+		log_warning(0, "%s", err.msg);
 	log_info("the container of %s is stopped", user);
 	_exit(0);
+}
+
+/* Note a cleanup failure: the first is the result, the others are warnings. */
+static void cleanup_failed(struct error *err, int r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void cleanup_failed(struct error *err, int r, const char *fmt, ...)
+{
+	char what[ERROR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (error_is_set(err))
+		log_warning(r, "%s", what);
+	else
+		error_errno(err, r, "%s", what);
+}
+
+int container_cleanup(const char *user, const struct cgroup_set *cg, struct error *err)
+{
+	char path[256];
+	int r;
+
+	/* Sessions still attached to a stopped container are over too. */
+	if ((r = cgroup_kill_all(cg)) < 0)
+		cleanup_failed(err, r, "cannot end the sessions left in cgroup %s", cg->dirs[0]);
+	if ((r = cgroup_destroy(cg)) < 0)
+		cleanup_failed(err, r, "cannot remove cgroup %s", cg->dirs[0]);
+	if (umount2(user_run_path(user, "pts", path, sizeof(path)), MNT_DETACH) < 0 &&
+	    errno != EINVAL && errno != ENOENT)
+		cleanup_failed(err, -errno, "cannot unmount %s", path);
+	if ((r = state_remove(user)) < 0 || (r = user_rundir_remove(user)) < 0)
+		cleanup_failed(err, r, "cannot remove the runtime state of %s", user);
+	return error_is_set(err) ? err->code : 0;
 }

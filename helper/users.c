@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "strv.h"
 #include "users.h"
 
 /* Large LDAP groups list thousands of members in gr_mem: grow, but not without bound. */
@@ -91,12 +92,14 @@ int user_group_names(const struct passwd *pw, char ***ret)
 	return 0;
 }
 
-int user_is_jailed(const struct warren_config *policy, const struct passwd *pw, bool *ret)
+int user_jail_check(const struct warren_config *policy, const struct passwd *pw, bool *ret,
+		    char ***ret_groups)
 {
 	_cleanup_(strv_freep) char **groups = NULL;
 	int r;
 
 	*ret = false;
+	*ret_groups = NULL;
 	/* Root and exempt users first: their logins must not depend on NSS answering. */
 	if (config_jail_verdict(policy, pw->pw_uid, pw->pw_name, NULL, NULL) != JAIL_NO_GROUP)
 		return 0;
@@ -104,5 +107,6 @@ int user_is_jailed(const struct warren_config *policy, const struct passwd *pw, 
 	if (r < 0)
 		return r;
 	*ret = config_jail_verdict(policy, pw->pw_uid, pw->pw_name, groups, NULL) == JAIL_YES;
+	*ret_groups = TAKE_PTR(groups);
 	return 0;
 }

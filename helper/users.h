@@ -14,7 +14,10 @@
  * silently shorter list, because a missing jail group would let a login out. */
 int user_group_names(const struct passwd *pw, char ***ret);
 
-/* Is PW jailed under POLICY?  Root and exempt users are answered without NSS. */
-int user_is_jailed(const struct warren_config *policy, const struct passwd *pw, bool *ret);
+/* Is PW jailed under POLICY?  Root and exempt users are answered without NSS (and
+ * *RET_GROUPS is NULL for them); for the others *RET_GROUPS gets the group names the
+ * answer was made from, for the caller to use again (free with strv_free). */
+int user_jail_check(const struct warren_config *policy, const struct passwd *pw, bool *ret,
+		    char ***ret_groups);
 
 #endif

@@ -17,8 +17,9 @@
 
 #include "cleanup.h"
 #include "config.h"
-#include "reslimits.h"
 #include "names.h"
+#include "reslimits.h"
+#include "strv.h"
 #include "users.h"
 
 #define EXIT_USAGE 2
@@ -141,7 +142,7 @@ static void print_explanation(const struct warren_config *cfg, const struct pass
 	struct limits_effective eff;
 
 	v = config_jail_verdict(cfg, pw->pw_uid, pw->pw_name, groups, &jail_group);
-	limits_resolve(cfg, pw->pw_name, groups, &eff);
+	limits_resolve(&cfg->limits, pw->pw_name, groups, &eff);
 	printf("user %s (uid %u), groups:", pw->pw_name, (unsigned)pw->pw_uid);
 	for (char *const *g = groups; *g; g++) {
 		putchar(' ');

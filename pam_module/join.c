@@ -17,12 +17,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "creds.h"
 #include "fsutil.h"
 #include "nsjoin.h"
 #include "pam_warren.h"
@@ -82,10 +82,31 @@ int monitor_devpts(pam_handle_t *pamh, const struct warren_session *s)
 	return 0;
 }
 
+int session_take_reply(pam_handle_t *pamh, struct warren_session *s, struct helper_reply *reply)
+{
+	for (int i = 0; i < reply->n_cgroups; i++) {
+		char path[PROTOCOL_PATH_MAX + 16];
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/cgroup.procs", reply->cgroups[i]);
+		fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			pam_syslog(pamh, LOG_ERR, "cannot open %s: %m", path);
+			return -errno;
+		}
+		s->cgroup_fds[s->n_cgroups++] = fd;
+	}
+	snprintf(s->pts, sizeof(s->pts), "%s", reply->pts);
+	s->gid = reply->gid;
+	s->init_pidfd = TAKE_FD(reply->init_pidfd);
+	return 0;
+}
+
 int session_join(pam_handle_t *pamh, const struct warren_session *s)
 {
-	const char *step;
+	struct error err = { 0 };
 	char pid[32];
+	int r;
 
 	/* The cgroup first: the fds were opened on the host, so they work from anywhere,
 	 * and from here on everything this session does is the container's to pay. */
@@ -95,14 +116,15 @@ int session_join(pam_handle_t *pamh, const struct warren_session *s)
 			pam_syslog(pamh, LOG_ERR, "cannot join the container's cgroup: %m");
 			return -errno;
 		}
-	if (nsjoin_as_container_root(s->init_pidfd, s->gid, &step) < 0) {
-		pam_syslog(pamh, LOG_ERR, "cannot %s: %m", step);
-		return -errno;
+	if ((r = nsjoin_as_container_root(s->init_pidfd, s->gid, &err)) < 0) {
+		pam_syslog(pamh, LOG_ERR, "%s", err.msg);
+		return r;
 	}
 	/* Root inside is not granted (yet): setuid binaries in the image give nothing. */
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+	if ((r = creds_no_new_privs()) < 0) {
+		errno = -r;
 		pam_syslog(pamh, LOG_ERR, "cannot finish entering the container: %m");
-		return -errno;
+		return r;
 	}
 	return 0;
 }

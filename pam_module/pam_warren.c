@@ -110,14 +110,15 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, cons
 static int setcred_without_session(pam_handle_t *pamh, const struct module_options *opt,
 				   const struct passwd *pw)
 {
-	char reason[512];
-	int r = helper_run(pamh, opt, "check-user", pw->pw_name, NULL, reason, sizeof(reason));
+	struct helper_reply reply;
+	int r = helper_run(opt, HELPER_CHECK_USER, pw->pw_name, &reply);
 
+	helper_reply_done(&reply);
 	if (r == HELPER_EXIT_NOT_JAILED)
 		return PAM_IGNORE;
 	pam_syslog(pamh, LOG_CRIT, "refusing the login of %s: pam_warren's session line did not "
 				   "run (it must be the last session line)%s%s", pw->pw_name,
-		   r == HELPER_EXIT_OK ? "" : "; ", r == HELPER_EXIT_OK ? "" : reason);
+		   r == HELPER_EXIT_OK ? "" : "; ", r == HELPER_EXIT_OK ? "" : reply.error);
 	_exit(1);
 }
 
@@ -202,7 +203,8 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	const void *mark = NULL;
 	const void *service = NULL;
 	struct warren_session *s;
-	char reason[600];
+	struct helper_reply reply;
+	char reason[ERROR_MSG_MAX + 64];
 	bool guarded;
 	int r;
 
@@ -216,7 +218,17 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	}
 	if (!(s = session_new()))
 		return PAM_BUF_ERR;
-	r = helper_run(pamh, &opt, "ensure", pw->pw_name, s, reason, sizeof(reason));
+	r = helper_run(&opt, HELPER_ENSURE, pw->pw_name, &reply);
+	if (r == HELPER_EXIT_OK && session_take_reply(pamh, s, &reply) < 0) {
+		snprintf(reply.error, sizeof(reply.error), "cannot open the cgroups of the container");
+		r = -EIO;
+	}
+	helper_reply_done(&reply);
+	if (r < 0 && !reply.error[0]) {
+		errno = -r;
+		snprintf(reply.error, sizeof(reply.error), "cannot run warren-helper: %m");
+	}
+	snprintf(reason, sizeof(reason), "%s", reply.error);
 	if (r == HELPER_EXIT_NOT_JAILED) {
 		/* Remembered, so that setcred in the child knows this was decided. */
 		if (pam_set_data(pamh, DATA_SESSION, s, session_free) != PAM_SUCCESS) {
@@ -229,10 +241,6 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	 * failed open_session (with a restricted session that may still run commands), so
 	 * the guard comes first, whatever happens next. */
 	guarded = monitor_guard(pamh, opt.helper, pw->pw_shell) == 0;
-	if (r < 0) {
-		errno = -r;
-		snprintf(reason + strlen(reason), sizeof(reason) - strlen(reason), " (%m)");
-	}
 	if (r != HELPER_EXIT_OK)
 		return refuse(pamh, s, pw->pw_name, reason);
 	s->jailed = true;

@@ -24,18 +24,22 @@ struct warren_session {
 	bool refused; /* open_session refused it: the child must not go on */
 	bool joined;
 	int init_pidfd;
-	int cgroup_fds[REPLY_MAX_CGROUPS]; /* cgroup.procs of each of the user's cgroups */
+	int cgroup_fds[PROTOCOL_MAX_CGROUPS]; /* cgroup.procs of each of the user's cgroups */
 	int n_cgroups;
 	gid_t gid;
 	char pts[256];
 };
 
-/* spawn.c: run the helper; returns its exit status (>= 0) or -errno.  On exit 0 of
- * "ensure", S is filled from its reply; on other exits REASON gets its error text. */
-int helper_run(pam_handle_t *pamh, const struct module_options *opt, const char *verb,
-	       const char *user, struct warren_session *s, char *reason, size_t reason_len);
+/* spawn.c: run the helper for VERB and USER; returns its exit status (>= 0) or -errno.
+ * On exit 0 of "ensure", *REPLY is its complete answer (close its fd with
+ * helper_reply_done); on a failure, REPLY->error says why. */
+int helper_run(const struct module_options *opt, enum helper_verb verb, const char *user,
+	       struct helper_reply *reply);
 
 /* join.c */
+/* Take the helper's answer into S: open the cgroups' cgroup.procs (from here, on the
+ * host, so that the fds work from anywhere later), and take its pidfd. */
+int session_take_reply(pam_handle_t *pamh, struct warren_session *s, struct helper_reply *reply);
 /* Give the monitor a private mount namespace in which SHELL and sftp-server are
  * warren-refuse (beside HELPER); then, once the container is ready, its devpts. */
 int monitor_guard(pam_handle_t *pamh, const char *helper, const char *shell);

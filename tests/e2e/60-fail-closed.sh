@@ -1,23 +1,25 @@
 #!/bin/bash
 # 60-fail-closed.sh - wiring mistakes refuse a jailed user's login, never hand out a host
 # shell, and say why in syslog: no auth line, a missing helper, a broken config.  With a
-# config whose jail_groups are valid, users outside them are still untouched.
+# config whose jail_groups are valid, users outside them are still untouched.  A start
+# that fails, and whose rollback fails too, is refused with its first failure as the reason.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 17
+fixture_start 22
 
 probe='hostname; cat /proc/self/uid_map'
 
-# refused CASE ERE: wta's login fails, shows no host identity, and the log says ERE.
+# refused CASE ERE [USER]: USER's (wta's) login fails, shows no host identity, and the
+# log says ERE.
 refused() {
-	local what=$1 ere=$2 out rc
+	local what=$1 ere=$2 user=${3:-wta} out rc
 	log_mark
-	out=$(tssh wta -- "$probe" 2>&1)
+	out=$(tssh "$user" -- "$probe" 2>&1)
 	rc=$?
-	check "$what: wta's login fails (exit $rc)" test "$rc" -ne 0 || diag "$out"
+	check "$what: $user's login fails (exit $rc)" test "$rc" -ne 0 || diag "$out"
 	if grep -qx -e "$HOST_NAME" <<<"$out" || norm <<<"$out" | grep -qx '0 0 4294967295'; then
 		not_ok "$what: no host shell"
 		diag "$out"
@@ -54,5 +56,19 @@ refused "config: defaults.idle_timeout = 0" "warren.*warren\\.conf:$line"
 out=$(tssh wtc -- 'hostname' 2>&1)
 check "config with only a bad idle_timeout: wtc (not jailed) still lands on the host" \
 	test "$out" = "$HOST_NAME" || diag "$out"
+write_config "$good"
+
+# The first failure: wtb's layer directory is a file.  The second, in the rollback: her
+# runtime dir holds something cleanup does not remove, so removing it fails.
+install -d -m 0700 "$STATE/users" && : >"$STATE/users/wtb"
+install -d -m 0700 /run/warren/users/wtb && : >/run/warren/users/wtb/junk
+refused "a failed start whose rollback fails too" \
+	"pam_warren.*refusing the login of wtb: .*users/wtb: Not a directory" wtb
+check "the reason is not the rollback's failure" \
+	bash -c "! grep 'refusing the login of wtb' <<<\"\$1\" | grep -q 'not empty'" - "$(log_since)"
+check "the rollback's failure is logged as a warning of its own" \
+	wait_log "warren-helper.*while undoing the failed start of wtb.*Directory not empty" 5
+rm -f "$STATE/users/wtb"
+rm -rf /run/warren/users/wtb
 
 fixture_finish

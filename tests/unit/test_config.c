@@ -15,6 +15,7 @@
 
 #include "cleanup.h"
 #include "config.h"
+#include "strv.h"
 
 #define GOOD_CONFIG                                                                      \
 	"# a complete config\n"                                                          \
@@ -37,13 +38,22 @@ static void assert_strv(char **l, const char *a, const char *b)
 	}
 }
 
+/* What the defaults say of idle_timeout, else the built-in value. */
+static uint64_t defaults_idle_timeout(const struct warren_config *c)
+{
+	const struct limit_set *d = &c->limits.defaults;
+
+	return limit_set_has(d, LIMIT_IDLE_TIMEOUT) ? d->v[LIMIT_IDLE_TIMEOUT]
+						    : limit_builtin(LIMIT_IDLE_TIMEOUT);
+}
+
 static void assert_defaults(const struct warren_config *c)
 {
 	assert_string_equal(c->image, "/var/lib/warren/images/default");
 	assert_string_equal(c->state_dir, "/var/lib/warren");
 	assert_strv(c->jail_groups, "warren", NULL);
 	assert_strv(c->exempt_users, "root", NULL);
-	assert_int_equal(c->idle_timeout, 300);
+	assert_int_equal(defaults_idle_timeout(c), 300);
 }
 
 static void test_good(void **state)
@@ -60,7 +70,7 @@ static void test_good(void **state)
 	assert_string_equal(c->state_dir, "/srv/warren");
 	assert_strv(c->jail_groups, "students", "guests");
 	assert_strv(c->exempt_users, "root", "tutor");
-	assert_int_equal(c->idle_timeout, 600);
+	assert_int_equal(defaults_idle_timeout(c), 600);
 	assert_true(strv_contains(c->jail_groups, "guests"));
 	assert_false(strv_contains(c->jail_groups, "guest"));
 	assert_false(strv_contains(NULL, "guest"));
@@ -89,12 +99,12 @@ static void test_edges(void **state)
 	assert_non_null(c->jail_groups);
 	assert_null(c->jail_groups[0]);
 	assert_null(c->exempt_users[0]);
-	assert_int_equal(c->idle_timeout, 604800);
+	assert_int_equal(defaults_idle_timeout(c), 604800);
 	config_free(c);
 	c = NULL;
 	assert_int_equal(config_parse_string("defaults = { idle_timeout = 1; };\n"
 					     "image = \"/a b/c.d/..e\";\n", "x", &c, NULL, &err), 0);
-	assert_int_equal(c->idle_timeout, 1);
+	assert_int_equal(defaults_idle_timeout(c), 1);
 	assert_string_equal(c->image, "/a b/c.d/..e");
 }
 
@@ -117,10 +127,10 @@ static void test_shipped_config(void **state)
 		fail_msg("%s:%d: %s", err.file, err.line, err.msg);
 	assert_defaults(c);
 	/* Its groups and users examples stay commented out, and its defaults are the built-ins. */
-	assert_int_equal(c->groups.n, 0);
-	assert_int_equal(c->users.n, 0);
+	assert_int_equal(c->limits.groups.n, 0);
+	assert_int_equal(c->limits.users.n, 0);
 	for (int k = 0; k < LIMIT__COUNT; k++)
-		if (limit_set_has(&c->defaults, k) && c->defaults.v[k] != limit_builtin(k))
+		if (limit_set_has(&c->limits.defaults, k) && c->limits.defaults.v[k] != limit_builtin(k))
 			fail_msg("defaults.%s is not the built-in value", limit_key_name(k));
 }
 
@@ -147,29 +157,29 @@ static void test_limits_good(void **state)
 		    "          { name = \"bob\"; } );\n",
 		    "limits.conf", &c, NULL, &err) < 0)
 		fail_msg("%s:%d: %s", err.file, err.line, err.msg);
-	d = &c->defaults;
+	d = &c->limits.defaults;
 	assert_true(d->v[LIMIT_MEMORY] == GIB && d->v[LIMIT_SWAP] == LIMIT_UNLIMITED);
 	assert_true(d->v[LIMIT_CPUS] == 2000 && d->v[LIMIT_PIDS] == LIMIT_UNLIMITED);
 	assert_true(d->v[LIMIT_IO_WEIGHT] == 10000 && d->v[LIMIT_DISK] == 64 * GIB);
-	assert_int_equal(c->idle_timeout, 60);
-	assert_int_equal(c->groups.n, 2);
-	g0 = &c->groups.v[0].limits;
-	g1 = &c->groups.v[1].limits;
-	assert_string_equal(c->groups.v[0].name, "students");
+	assert_int_equal(defaults_idle_timeout(c), 60);
+	assert_int_equal(c->limits.groups.n, 2);
+	g0 = &c->limits.groups.v[0].limits;
+	g1 = &c->limits.groups.v[1].limits;
+	assert_string_equal(c->limits.groups.v[0].name, "students");
 	assert_true(g0->v[LIMIT_MEMORY] == 16 * MIB && g0->v[LIMIT_SWAP] == 0);
 	assert_true(g0->v[LIMIT_CPUS] == 10 && g0->v[LIMIT_PIDS] == 8);
 	assert_true(g0->v[LIMIT_IO_WEIGHT] == 1 && g0->v[LIMIT_DISK] == 64 * MIB);
 	assert_true(g0->v[LIMIT_IDLE_TIMEOUT] == 604800);
 	assert_int_equal(g0->set, (1u << LIMIT__COUNT) - 1);
-	assert_string_equal(c->groups.v[1].name, "_lab-2.x");
+	assert_string_equal(c->limits.groups.v[1].name, "_lab-2.x");
 	assert_int_equal(g1->set, (1u << LIMIT_MEMORY) | (1u << LIMIT_CPUS) | (1u << LIMIT_DISK));
 	assert_true(g1->v[LIMIT_MEMORY] == LIMIT_UNLIMITED && g1->v[LIMIT_CPUS] == LIMIT_UNLIMITED);
-	assert_int_equal(c->users.n, 2);
-	assert_string_equal(c->users.v[0].name, "alice");
-	assert_true(c->users.v[0].limits.v[LIMIT_MEMORY] == 2 * GIB);
-	assert_true(c->users.v[0].limits.v[LIMIT_PIDS] == 4194304);
-	assert_string_equal(c->users.v[1].name, "bob");
-	assert_int_equal(c->users.v[1].limits.set, 0);
+	assert_int_equal(c->limits.users.n, 2);
+	assert_string_equal(c->limits.users.v[0].name, "alice");
+	assert_true(c->limits.users.v[0].limits.v[LIMIT_MEMORY] == 2 * GIB);
+	assert_true(c->limits.users.v[0].limits.v[LIMIT_PIDS] == 4194304);
+	assert_string_equal(c->limits.users.v[1].name, "bob");
+	assert_int_equal(c->limits.users.v[1].limits.set, 0);
 }
 
 /* Empty lists, in either bracket, are no entries. */
@@ -179,9 +189,9 @@ static void test_limits_empty_lists(void **state)
 	struct config_error err;
 
 	assert_int_equal(config_parse_string("groups = ( );\nusers = [ ];\n", "x", &c, NULL, &err), 0);
-	assert_int_equal(c->groups.n, 0);
-	assert_int_equal(c->users.n, 0);
-	assert_int_equal(c->defaults.set, 0);
+	assert_int_equal(c->limits.groups.n, 0);
+	assert_int_equal(c->limits.users.n, 0);
+	assert_int_equal(c->limits.defaults.set, 0);
 }
 
 struct bad_case {
@@ -529,7 +539,7 @@ static void test_load_good(void **state)
 	assert_null(policy);
 	assert_string_equal(c->path, path);
 	assert_strv(c->jail_groups, "students", "guests");
-	assert_int_equal(c->idle_timeout, 600);
+	assert_int_equal(defaults_idle_timeout(c), 600);
 }
 
 /* Errors found while parsing a loaded file carry its path and line. */

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "cleanup.h"
+#include "cgroup.h"
 #include "config.h"
 #include "reslimits.h"
 
@@ -171,12 +172,12 @@ static void test_keys(void **state)
 	assert_string_equal(limit_key_name(LIMIT_MEMORY), "memory");
 	assert_string_equal(limit_key_name(LIMIT_IO_WEIGHT), "io_weight");
 	assert_string_equal(limit_key_name(LIMIT_IDLE_TIMEOUT), "idle_timeout");
-	assert_int_equal(limit_key_kind(LIMIT_SWAP), LIMIT_KIND_SIZE);
-	assert_int_equal(limit_key_kind(LIMIT_CPUS), LIMIT_KIND_CPUS);
-	assert_int_equal(limit_key_kind(LIMIT_PIDS), LIMIT_KIND_COUNT);
-	assert_true(limit_key_max_ok(LIMIT_PIDS));
-	assert_false(limit_key_max_ok(LIMIT_IO_WEIGHT));
-	assert_false(limit_key_max_ok(LIMIT_IDLE_TIMEOUT));
+	assert_int_equal(limit_def(LIMIT_SWAP)->kind, LIMIT_KIND_SIZE);
+	assert_int_equal(limit_def(LIMIT_CPUS)->kind, LIMIT_KIND_CPUS);
+	assert_int_equal(limit_def(LIMIT_PIDS)->kind, LIMIT_KIND_COUNT);
+	assert_true(limit_def(LIMIT_PIDS)->max_ok);
+	assert_false(limit_def(LIMIT_IO_WEIGHT)->max_ok);
+	assert_false(limit_def(LIMIT_IDLE_TIMEOUT)->max_ok);
 	/* the documented built-ins */
 	assert_true(limit_builtin(LIMIT_MEMORY) == GIB);
 	assert_true(limit_builtin(LIMIT_SWAP) == 0);
@@ -191,16 +192,16 @@ static void test_io_weight_v1(void **state)
 {
 	unsigned prev = 0;
 
-	assert_int_equal(limit_io_weight_v1(1), 10);
-	assert_int_equal(limit_io_weight_v1(100), 100);
-	assert_int_equal(limit_io_weight_v1(10000), 1000);
-	assert_int_equal(limit_io_weight_v1(50), 54);
-	assert_int_equal(limit_io_weight_v1(5050), 550);
-	assert_int_equal(limit_io_weight_v1(0), 10);
-	assert_int_equal(limit_io_weight_v1(20000), 1000);
+	assert_int_equal(cgroup_io_weight_v1(1), 10);
+	assert_int_equal(cgroup_io_weight_v1(100), 100);
+	assert_int_equal(cgroup_io_weight_v1(10000), 1000);
+	assert_int_equal(cgroup_io_weight_v1(50), 54);
+	assert_int_equal(cgroup_io_weight_v1(5050), 550);
+	assert_int_equal(cgroup_io_weight_v1(0), 10);
+	assert_int_equal(cgroup_io_weight_v1(20000), 1000);
 	/* Within v1's range everywhere, and a heavier v2 weight is never lighter on v1. */
 	for (unsigned w = 1; w <= 10000; w++) {
-		unsigned v = limit_io_weight_v1(w);
+		unsigned v = cgroup_io_weight_v1(w);
 
 		assert_true(v >= 10 && v <= 1000);
 		assert_true(v >= prev);
@@ -210,11 +211,11 @@ static void test_io_weight_v1(void **state)
 
 static void test_cpu_quota(void **state)
 {
-	assert_true(limit_cpu_quota_us(500, 100000) == 50000);
-	assert_true(limit_cpu_quota_us(4000, 100000) == 400000);
-	assert_true(limit_cpu_quota_us(10, 100000) == 1000); /* the kernel's minimum quota */
-	assert_true(limit_cpu_quota_us(1024000, 100000) == 102400000);
-	assert_true(limit_cpu_quota_us(LIMIT_UNLIMITED, 100000) == LIMIT_UNLIMITED);
+	assert_true(cgroup_cpu_quota_us(500, 100000) == 50000);
+	assert_true(cgroup_cpu_quota_us(4000, 100000) == 400000);
+	assert_true(cgroup_cpu_quota_us(10, 100000) == 1000); /* the kernel's minimum quota */
+	assert_true(cgroup_cpu_quota_us(1024000, 100000) == 102400000);
+	assert_true(cgroup_cpu_quota_us(LIMIT_UNLIMITED, 100000) == LIMIT_UNLIMITED);
 }
 
 static struct warren_config *parse(const char *text)
@@ -246,7 +247,7 @@ static void test_precedence_issue_example(void **state)
 	char *groups[] = { "alice", "staff", "students", NULL };
 	struct limits_effective eff;
 
-	limits_resolve(c, "alice", groups, &eff);
+	limits_resolve(&c->limits, "alice", groups, &eff);
 	assert_limit(&eff, LIMIT_MEMORY, "2G", "user alice");
 	assert_limit(&eff, LIMIT_SWAP, "0", "defaults");
 	assert_limit(&eff, LIMIT_CPUS, "0.5", "group students");
@@ -264,10 +265,10 @@ static void test_precedence_first_group(void **state)
 	char *staff[] = { "bob", "staff", NULL };
 	struct limits_effective eff;
 
-	limits_resolve(c, "bob", both, &eff);
+	limits_resolve(&c->limits, "bob", both, &eff);
 	assert_limit(&eff, LIMIT_MEMORY, "512M", "group students");
 	assert_limit(&eff, LIMIT_CPUS, "0.5", "group students");
-	limits_resolve(c, "bob", staff, &eff);
+	limits_resolve(&c->limits, "bob", staff, &eff);
 	assert_limit(&eff, LIMIT_MEMORY, "8G", "group staff");
 	assert_limit(&eff, LIMIT_CPUS, "4.0", "group staff");
 	assert_limit(&eff, LIMIT_PIDS, "4096", "group staff");
@@ -288,13 +289,13 @@ static void test_precedence_per_key(void **state)
 	char *groups[] = { "c", "b", "a", NULL };
 	struct limits_effective eff;
 
-	limits_resolve(c, "carol", groups, &eff);
+	limits_resolve(&c->limits, "carol", groups, &eff);
 	assert_limit(&eff, LIMIT_MEMORY, "256M", "group a");
 	assert_limit(&eff, LIMIT_CPUS, "2.0", "group b");
 	assert_limit(&eff, LIMIT_PIDS, "max", "group b");
 	assert_limit(&eff, LIMIT_IO_WEIGHT, "50", "group c");
 	assert_limit(&eff, LIMIT_SWAP, "0", "built-in");
-	limits_resolve(c, "dave", groups, &eff);
+	limits_resolve(&c->limits, "dave", groups, &eff);
 	assert_limit(&eff, LIMIT_CPUS, "max", "user dave");
 	assert_limit(&eff, LIMIT_MEMORY, "256M", "group a");
 }
@@ -311,14 +312,13 @@ static void test_precedence_fallback(void **state)
 	char *groups[] = { "erin", "students", NULL };
 	struct limits_effective eff;
 
-	limits_resolve(c, "erin", groups, &eff);
+	limits_resolve(&c->limits, "erin", groups, &eff);
 	assert_limit(&eff, LIMIT_MEMORY, "3G", "defaults");
 	assert_limit(&eff, LIMIT_PIDS, "512", "built-in");
 	assert_limit(&eff, LIMIT_IDLE_TIMEOUT, "60", "defaults");
-	assert_int_equal(c->idle_timeout, 60);
-	limits_resolve(c, "erin", (char *[]){ NULL }, &eff);
+	limits_resolve(&c->limits, "erin", (char *[]){ NULL }, &eff);
 	assert_limit(&eff, LIMIT_MEMORY, "3G", "defaults");
-	limits_resolve(empty, "erin", groups, &eff);
+	limits_resolve(&empty->limits, "erin", groups, &eff);
 	assert_limit(&eff, LIMIT_MEMORY, "1G", "built-in");
 	assert_limit(&eff, LIMIT_SWAP, "0", "built-in");
 	assert_limit(&eff, LIMIT_CPUS, "1.0", "built-in");

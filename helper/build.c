@@ -1,0 +1,268 @@
+/* build.c - the builder (see build.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "cleanup.h"
+#include "disk.h"
+#include "fsutil.h"
+#include "layers.h"
+#include "rootfs.h"
+#include "state.h"
+#include "supervisor.h"
+
+/* What the builder tells the helper: init's pid, or why it failed.  Smaller than
+ * PIPE_BUF: written and read whole. */
+struct build_report {
+	struct error err;
+	pid_t init_pid;
+};
+
+static int write_id_maps(pid_t pid, const struct user_spec *u)
+{
+	char path[64];
+	int r;
+
+	/* Written by host root, so multi-line maps and setgroups stay allowed; the
+	 * sessions that join later reset their groups to the identity-mapped one. */
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
+	if ((r = write_file(path, u->uid_map)) < 0)
+		return r;
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", pid);
+	return write_file(path, u->gid_map);
+}
+
+/* The image, idmapped through the container's user namespace so that host root's
+ * files are root's inside (and nobody's write target: read-only, nodev). */
+static int mount_idmapped_image(const char *image, pid_t child)
+{
+	_cleanup_close_ int userns = -EBADF, tree = -EBADF;
+	struct mount_attr attr = {
+		.attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV,
+	};
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", child);
+	userns = open(path, O_RDONLY | O_CLOEXEC);
+	if (userns < 0)
+		return -errno;
+	attr.userns_fd = (unsigned long long)userns;
+	tree = open_tree(AT_FDCWD, image, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (tree < 0)
+		return -errno;
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+		return -errno;
+	if (move_mount(tree, "", AT_FDCWD, BUILD_IMAGE, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return -errno;
+	return 0;
+}
+
+/* The user's layers at BUILD_STATE: her disk image mounted there (and its layers
+ * prepared), or a bind of her layers directory. */
+static int stage_layers(const struct build_request *req, struct error *err)
+{
+	_cleanup_close_ int mine = -EBADF;
+	int r;
+
+	if (!req->disk_image[0]) {
+		if (mount(req->layers_dir, BUILD_STATE, NULL, MS_BIND | MS_NOSUID | MS_NODEV, NULL) < 0)
+			return error_errno(err, -errno, "bind %s", req->layers_dir);
+		return 0;
+	}
+	/* Loop devices from a devtmpfs of our own: sshd's /dev may be anything. */
+	if (mount("warren-dev", BUILD_MNT "/dev", "devtmpfs", MS_NOSUID | MS_NOEXEC, NULL) < 0)
+		return error_errno(err, -errno, "devtmpfs for the loop device");
+	if ((r = disk_mount(req->disk_image, BUILD_STATE, BUILD_MNT "/dev")) < 0)
+		return error_errno(err, r, "mount %s", req->disk_image);
+	mine = open(BUILD_STATE, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (mine < 0)
+		return error_errno(err, -errno, "open %s", BUILD_STATE);
+	return layers_prepare(mine, req->u, err);
+}
+
+/* In the build namespace: a tmpfs at BUILD_MNT holding what the container's root must
+ * reach but may not see on the host: the user's layers and her devpts. */
+static int stage_build_mounts(const struct build_request *req, struct error *err)
+{
+	static const char *const dirs[] = { "image", "state", "pts", "root", "dev" };
+	char path[PATH_MAX];
+	int r;
+
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return error_errno(err, -errno, "build namespace");
+	if (mount("warren-build", BUILD_MNT, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "mode=0755,size=64k") < 0)
+		return error_errno(err, -errno, "build namespace: tmpfs on " BUILD_MNT);
+	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+		snprintf(path, sizeof(path), BUILD_MNT "/%s", dirs[i]);
+		if (mkdir(path, 0755) < 0)
+			return error_errno(err, -errno, "build namespace: mkdir %s", path);
+	}
+	if ((r = stage_layers(req, err)) < 0)
+		return error_wrap(err, "build namespace");
+	user_run_path(req->u->name, "pts", path, sizeof(path));
+	if (mount(path, BUILD_PTS, NULL, MS_BIND, NULL) < 0)
+		return error_errno(err, -errno, "build namespace: bind %s", path);
+	return 0;
+}
+
+/* G: wait until the builder has mapped and placed us, then become the container; on
+ * failure, tell the builder why over STATUS_FD (it reads EOF when init was exec'd). */
+__attribute__((noreturn)) static void container_child(const struct user_spec *u, int go_fd,
+						       int status_fd, int exe_fd)
+{
+	struct error err = { 0 };
+	char c;
+
+	if (read(go_fd, &c, 1) != 1)
+		_exit(1);
+	rootfs_setup_and_exec(u, exe_fd, &err);
+	(void)write_all(status_fd, &err, sizeof(err));
+	_exit(1);
+}
+
+static pid_t clone_container(int *ret_pidfd)
+{
+	struct clone_args args = {
+		.flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
+			 CLONE_PIDFD,
+		.pidfd = (unsigned long long)(uintptr_t)ret_pidfd,
+		.exit_signal = SIGCHLD,
+	};
+
+	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
+static void kill_and_reap(int pidfd)
+{
+	syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+	waitid(P_PIDFD, (id_t)pidfd, NULL, WEXITED);
+}
+
+/* Release G and wait for its word: EOF once init was exec'd (the pipe is
+ * close-on-exec), or the error that stopped it. */
+static int release_child(int go_fd, int status_fd, struct error *err)
+{
+	struct error child = { 0 };
+	ssize_t n;
+
+	if (write_all(go_fd, "x", 1) < 0)
+		return error_errno(err, -errno, "release the container's first process");
+	n = read(status_fd, &child, sizeof(child));
+	if (n == 0)
+		return 0;
+	if (n != (ssize_t)sizeof(child) || !error_is_set(&child))
+		return error_set(err, -EPROTO, "the container's first process died");
+	child.msg[sizeof(child.msg) - 1] = '\0';
+	return error_set(err, child.code, "%s", child.msg);
+}
+
+/* The builder's part; on success *RET_PID and *RET_PIDFD are init's. */
+static int builder_build(const struct build_request *req, pid_t *ret_pid, int *ret_pidfd,
+			 struct error *err)
+{
+	_cleanup_close_pair_ int go[2] = { -EBADF, -EBADF };
+	_cleanup_close_pair_ int status[2] = { -EBADF, -EBADF };
+	int pidfd = -EBADF, r;
+	pid_t pid;
+
+	if ((r = stage_build_mounts(req, err)) < 0)
+		return r;
+	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(status, O_CLOEXEC) < 0)
+		return error_errno(err, -errno, "pipes");
+	pid = clone_container(&pidfd);
+	if (pid < 0)
+		return error_errno(err, -errno, "clone namespaces");
+	if (pid == 0) {
+		close(go[1]);
+		close(status[0]);
+		container_child(req->u, go[0], status[1], req->init_exe_fd);
+	}
+	close(TAKE_FD(go[0]));
+	close(TAKE_FD(status[1]));
+	if ((r = write_id_maps(pid, req->u)) < 0)
+		error_errno(err, r, "id maps");
+	else if ((r = cgroup_attach(req->cg, pid)) < 0)
+		error_errno(err, r, "join cgroup");
+	else if ((r = mount_idmapped_image(req->image, pid)) < 0)
+		error_errno(err, r, "idmapped image");
+	else
+		r = release_child(go[1], status[0], err);
+	if (r < 0) {
+		kill_and_reap(pidfd);
+		close(pidfd);
+		return r;
+	}
+	*ret_pid = pid;
+	*ret_pidfd = pidfd;
+	return 0;
+}
+
+__attribute__((noreturn)) static void builder_main(const struct build_request *req, int report_fd)
+{
+	struct build_report rep = { 0 };
+	int hostmnt, devnull, pidfd = -EBADF;
+
+	/* Leave sshd's session and its stdio: this process outlives the login. */
+	setsid();
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0)
+		_exit(1);
+	hostmnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	if (hostmnt < 0)
+		_exit(1);
+	builder_build(req, &rep.init_pid, &pidfd, &rep.err);
+	(void)write_all(report_fd, &rep, sizeof(rep));
+	close(report_fd);
+	close(req->init_exe_fd);
+	if (error_is_set(&rep.err))
+		_exit(1);
+	/* Back to the host's mount namespace: the build namespace dies with this switch,
+	 * and the supervisor must see the host's mounts to clean up. */
+	if (setns(hostmnt, CLONE_NEWNS) < 0) {
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+		_exit(1);
+	}
+	close(hostmnt);
+	supervisor_run(req->u->name, pidfd, req->cg, (unsigned)req->u->limits[LIMIT_IDLE_TIMEOUT]);
+}
+
+int build_start(const struct build_request *req, int lock_fd, pid_t *ret_init,
+		pid_t *ret_supervisor, struct error *err)
+{
+	_cleanup_close_pair_ int report[2] = { -EBADF, -EBADF };
+	struct build_report rep = { 0 };
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe2(report, O_CLOEXEC) < 0)
+		return error_errno(err, -errno, "cannot start the build");
+	pid = fork();
+	if (pid < 0)
+		return error_errno(err, -errno, "cannot fork the builder");
+	if (pid == 0) {
+		close(lock_fd); /* the supervisor takes the lock when it needs it */
+		close(report[0]);
+		builder_main(req, report[1]);
+	}
+	close(TAKE_FD(report[1]));
+	n = read(report[0], &rep, sizeof(rep));
+	if (n != (ssize_t)sizeof(rep))
+		return error_set(err, -EPROTO, "the builder died");
+	rep.err.msg[sizeof(rep.err.msg) - 1] = '\0';
+	if (error_is_set(&rep.err))
+		return error_set(err, rep.err.code, "%s", rep.err.msg);
+	*ret_init = rep.init_pid;
+	*ret_supervisor = pid;
+	return 0;
+}

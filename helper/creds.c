@@ -1,0 +1,71 @@
+/* creds.c - credential changes, each verified (see creds.h). */
+#include <errno.h>
+#include <grp.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "creds.h"
+
+static int ids_are(uid_t uid, gid_t gid)
+{
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+
+	if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0)
+		return -errno;
+	if (ru != uid || eu != uid || su != uid || rg != gid || eg != gid || sg != gid)
+		return -EPERM;
+	return 0;
+}
+
+/* The supplementary groups are exactly GID (or none for (gid_t)-1). */
+static int groups_are(gid_t gid)
+{
+	gid_t list[2];
+	int n = getgroups(2, list);
+
+	if (n < 0)
+		return -errno;
+	if (gid == (gid_t)-1)
+		return n == 0 ? 0 : -EPERM;
+	return n == 1 && list[0] == gid ? 0 : -EPERM;
+}
+
+int creds_require_root(void)
+{
+	return getuid() == 0 && geteuid() == 0 ? 0 : -EPERM;
+}
+
+int creds_become_ns_root(gid_t gid)
+{
+	int r = gid == (gid_t)-1 ? setgroups(0, NULL) : setgroups(1, &gid);
+
+	if (r < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return -errno;
+	if ((r = ids_are(0, 0)) < 0 || (r = groups_are(gid)) < 0)
+		return r;
+	return 0;
+}
+
+int creds_drop_to_user(uid_t uid, gid_t gid)
+{
+	int r;
+
+	/* Groups first: once the uid is not root, setgroups is no longer allowed. */
+	if (setgroups(1, &gid) < 0 || setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
+		return -errno;
+	if ((r = ids_are(uid, gid)) < 0 || (r = groups_are(gid)) < 0)
+		return r;
+	/* The drop is for good only if getting root back fails (OpenSSH: "was able to
+	 * restore old [e]uid" is fatal). */
+	if (uid != 0 && (setresuid(0, 0, 0) == 0 || seteuid(0) == 0))
+		return -EPERM;
+	return creds_no_new_privs();
+}
+
+int creds_no_new_privs(void)
+{
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	return prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 ? 0 : -EPERM;
+}

@@ -1,0 +1,26 @@
+/* creds.h - every change of credentials warren makes, each followed by a check that it
+ * took (OpenSSH's permanently_set_uid, bubblewrap's drop_privs).  Shared by the helper
+ * and the PAM module.  Each returns 0, or -errno (-EPERM when the check fails). */
+#ifndef WARREN_CREDS_H
+#define WARREN_CREDS_H
+
+#include <sys/types.h>
+
+/* Is this process root in every uid (real, effective, saved)?  The helper refuses to
+ * run otherwise, so that even a setuid install grants its caller nothing. */
+int creds_require_root(void);
+
+/* Become root of the user namespace just entered or created, with GID as the only
+ * supplementary group (none if GID is (gid_t)-1).  Host root is unmapped in a
+ * container: a process that stayed "host root" there and then changed uid would keep
+ * its capabilities, so every way into a container passes through here. */
+int creds_become_ns_root(gid_t gid);
+
+/* From a container's root to UID:GID for good: the ids are set, regaining root must
+ * fail, and no_new_privs is set so that no setuid binary of the image gives it back. */
+int creds_drop_to_user(uid_t uid, gid_t gid);
+
+/* PR_SET_NO_NEW_PRIVS, verified. */
+int creds_no_new_privs(void);
+
+#endif

@@ -1,0 +1,96 @@
+/* spec.c - a user's container spec from NSS, /etc/subuid and the config (see spec.h). */
+#include <errno.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "fsutil.h"
+#include "idmap.h"
+#include "names.h"
+#include "spec.h"
+
+/* /etc/subuid and /etc/subgid are a few lines per user; a megabyte is plenty. */
+#define SUBID_FILE_MAX (1 << 20)
+
+static int read_subid(const char *file, const struct passwd *pw, struct subid_range *ret,
+		      struct error *err)
+{
+	_cleanup_free_ char *text = malloc(SUBID_FILE_MAX);
+	int r;
+
+	if (!text)
+		return error_set(err, -ENOMEM, "out of memory");
+	r = read_file(file, text, SUBID_FILE_MAX);
+	if (r >= 0)
+		r = subid_find(text, pw->pw_name, pw->pw_uid, ret);
+	if (r < 0)
+		return error_errno(err, r, "%s has no range of %lu ids for %s; fix: usermod "
+				   "--add-sub%cids START-END %s", file, WARREN_ID_SPAN, pw->pw_name,
+				   strstr(file, "gid") ? 'g' : 'u', pw->pw_name);
+	return 0;
+}
+
+/* Copy S into DST (LEN) with ':' and newlines blanked: it becomes a passwd field. */
+static void copy_field(char *dst, size_t len, const char *s)
+{
+	snprintf(dst, len, "%s", s ? s : "");
+	for (char *p = dst; *p; p++)
+		if (*p == ':' || *p == '\n')
+			*p = ' ';
+}
+
+static int passwd_fields(const struct passwd *pw, struct user_spec *u, struct error *err)
+{
+	struct group gr, *res = NULL;
+	char buf[8192];
+
+	copy_field(u->name, sizeof(u->name), pw->pw_name);
+	u->uid = pw->pw_uid;
+	u->gid = pw->pw_gid;
+	if (pw->pw_dir[0] != '/' || !strcmp(pw->pw_dir, "/") || strstr(pw->pw_dir, "/..") ||
+	    strchr(pw->pw_dir, ',') || strlen(pw->pw_dir) >= sizeof(u->home))
+		return error_set(err, -EINVAL, "home directory of %s (%s) cannot be a container "
+				 "home; it must be an absolute path below /", pw->pw_name, pw->pw_dir);
+	copy_field(u->home, sizeof(u->home), pw->pw_dir);
+	copy_field(u->shell, sizeof(u->shell), pw->pw_shell);
+	copy_field(u->gecos, sizeof(u->gecos), pw->pw_gecos);
+	if (getgrgid_r(pw->pw_gid, &gr, buf, sizeof(buf), &res) == 0 && res &&
+	    name_is_valid(gr.gr_name))
+		copy_field(u->group, sizeof(u->group), gr.gr_name);
+	else
+		copy_field(u->group, sizeof(u->group), pw->pw_name);
+	return 0;
+}
+
+static int id_maps(const struct passwd *pw, struct user_spec *u, struct error *err)
+{
+	struct subid_range ru, rg;
+	int r;
+
+	if ((r = read_subid("/etc/subuid", pw, &ru, err)) < 0 ||
+	    (r = read_subid("/etc/subgid", pw, &rg, err)) < 0)
+		return r;
+	if (idmap_format(u->uid, &ru, u->uid_map, sizeof(u->uid_map)) < 0 ||
+	    idmap_format(u->gid, &rg, u->gid_map, sizeof(u->gid_map)) < 0)
+		return error_set(err, -EINVAL, "cannot map the ids of %s", pw->pw_name);
+	u->root_uid = (uid_t)ru.start;
+	u->root_gid = (gid_t)rg.start;
+	return 0;
+}
+
+int user_spec_load(const struct warren_config *cfg, const struct passwd *pw, char *const *groups,
+		   struct user_spec *ret, struct error *err)
+{
+	struct limits_effective eff;
+	int r;
+
+	memset(ret, 0, sizeof(*ret));
+	if ((r = passwd_fields(pw, ret, err)) < 0 || (r = id_maps(pw, ret, err)) < 0)
+		return r;
+	limits_resolve(&cfg->limits, pw->pw_name, groups, &eff);
+	for (int k = 0; k < LIMIT__COUNT; k++)
+		ret->limits[k] = eff.v[k].value;
+	return 0;
+}

@@ -1,0 +1,38 @@
+/* spec.h - everything about one user that her container is built from, looked up once
+ * on the host (NSS, /etc/subuid, the config) before anything is built. */
+#ifndef WARREN_SPEC_H
+#define WARREN_SPEC_H
+
+#include <limits.h>
+#include <pwd.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "cgroup.h"
+#include "config.h"
+#include "errors.h"
+
+struct user_spec {
+	char name[33];
+	uid_t uid;
+	gid_t gid;
+	char group[33]; /* name of the primary group */
+	char home[PATH_MAX];
+	char shell[PATH_MAX];
+	char gecos[256];
+	char uid_map[256];
+	char gid_map[256];
+	uid_t root_uid; /* host IDs of the container's root: the subordinate bases */
+	gid_t root_gid;
+	/* The effective limits (users > first matching group > defaults > built-in), in
+	 * the config's units: limits[LIMIT_DISK] is bytes, LIMIT_UNLIMITED for "max". */
+	cgroup_limits limits;
+};
+
+/* Fill *RET for PW, a member of the NULL-terminated GROUPS (names from NSS), under CFG:
+ * the passwd fields (checked: they become a passwd line and a mount path inside), the
+ * ID maps from the subordinate ranges, and the effective limits. */
+int user_spec_load(const struct warren_config *cfg, const struct passwd *pw, char *const *groups,
+		   struct user_spec *ret, struct error *err);
+
+#endif

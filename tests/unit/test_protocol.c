@@ -1,0 +1,213 @@
+/* test_protocol.c - the module <-> helper wire (helper/protocol.c) round trip over a
+ * real SEQPACKET socketpair, and every malformed answer refused.  No root needed. */
+#include <dirent.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cleanup.h"
+#include "protocol.h"
+
+static int sv[2];
+
+static int setup(void **state)
+{
+	return socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv);
+}
+
+static int teardown(void **state)
+{
+	close(sv[0]);
+	close(sv[1]);
+	return 0;
+}
+
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	assert_non_null(d);
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/* The pid a pidfd stands for, from its fdinfo. */
+static long pidfd_pid(int fd)
+{
+	char path[64], buf[1024], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strstr(buf, "\nPid:");
+	assert_non_null(p);
+	return strtol(p + 5, NULL, 10);
+}
+
+/* Send TEXT with FD_COUNT copies of stdin's fd attached, as a raw message. */
+static void send_raw(const char *text, int fd_count)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * 2)];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { .iov_base = (void *)text, .iov_len = strlen(text) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	int fds[2] = { 0, 0 };
+
+	if (fd_count > 0) {
+		struct cmsghdr *c;
+
+		memset(&ctl, 0, sizeof(ctl));
+		msg.msg_control = ctl.buf;
+		msg.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)fd_count);
+		c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)fd_count);
+		memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)fd_count);
+	}
+	assert_true(sendmsg(sv[1], &msg, 0) >= 0);
+}
+
+static void test_success_round_trip(void **state)
+{
+	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	struct helper_reply out, in;
+
+	assert_true(pidfd >= 0);
+	helper_reply_init(&out);
+	strcpy(out.cgroups[out.n_cgroups++], "/sys/fs/cgroup/pids/warren/alice");
+	strcpy(out.cgroups[out.n_cgroups++], "/sys/fs/cgroup/memory/warren/alice");
+	strcpy(out.pts, RUNTIME_DIR "/users/alice/pts");
+	out.gid = 1234;
+	out.init_pidfd = pidfd;
+	assert_int_equal(protocol_send_reply(sv[1], &out), 0);
+	assert_int_equal(protocol_recv_reply(sv[0], 1000, &in), 1);
+	assert_string_equal(in.error, "");
+	assert_int_equal(in.n_cgroups, 2);
+	assert_string_equal(in.cgroups[0], out.cgroups[0]);
+	assert_string_equal(in.cgroups[1], out.cgroups[1]);
+	assert_string_equal(in.pts, out.pts);
+	assert_int_equal(in.gid, 1234);
+	assert_true(in.init_pidfd >= 0 && in.init_pidfd != pidfd);
+	assert_int_equal(pidfd_pid(in.init_pidfd), getpid());
+	helper_reply_done(&in);
+	assert_int_equal(in.init_pidfd, -EBADF);
+}
+
+static void test_refusal_round_trip(void **state)
+{
+	struct helper_reply out, in;
+
+	helper_reply_init(&out);
+	snprintf(out.error, sizeof(out.error), "the config is broken:\nline 3");
+	out.init_pidfd = 0; /* a refusal never carries the fd */
+	assert_int_equal(protocol_send_reply(sv[1], &out), 0);
+	assert_int_equal(protocol_recv_reply(sv[0], 1000, &in), 1);
+	assert_string_equal(in.error, "the config is broken: line 3");
+	assert_int_equal(in.init_pidfd, -EBADF);
+	assert_int_equal(in.n_cgroups, 0);
+}
+
+static void test_no_answer(void **state)
+{
+	struct helper_reply in;
+
+	assert_int_equal(protocol_recv_reply(sv[0], 50, &in), -ETIMEDOUT);
+	close(sv[1]);
+	sv[1] = -1;
+	assert_int_equal(protocol_recv_reply(sv[0], 1000, &in), 0);
+}
+
+static const struct {
+	const char *text;
+	int fds;
+} malformed[] = {
+	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid 5\n", 0 }, /* no fd */
+	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid 5\n", 2 }, /* two */
+	{ "pts /run/warren/users/a/pts\ngid 5\n", 1 },                                     /* no cgroup */
+	{ "cgroup /sys/fs/cgroup/pids/warren/a\ngid 5\n", 1 },                              /* no pts */
+	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\n", 1 },        /* no gid */
+	{ "cgroup /etc/a\npts /run/warren/users/a/pts\ngid 5\n", 1 },
+	{ "cgroup /sys/fs/cgroup/../../etc\npts /run/warren/users/a/pts\ngid 5\n", 1 },
+	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /tmp/pts\ngid 5\n", 1 },
+	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/../../tmp\ngid 5\n", 1 },
+	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid -1\n", 1 },
+	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid 4294967295\n", 1 },
+	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid 5x\n", 1 },
+	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid 5\ngid 6\n", 1 },
+	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid 5\nuid 0\n", 1 },
+	{ "error refused\n", 1 },                                                          /* fd */
+	{ "error refused\ngid 5\n", 0 },
+	{ "hello\n", 0 },
+};
+
+static void test_malformed(void **state)
+{
+	for (size_t i = 0; i < ELEMENTSOF(malformed); i++) {
+		struct helper_reply in;
+		int before = open_fds(), r;
+
+		send_raw(malformed[i].text, malformed[i].fds);
+		r = protocol_recv_reply(sv[0], 1000, &in);
+		if (r != -EPROTO)
+			fail_msg("message %zu accepted (%d): %s", i, r, malformed[i].text);
+		if (open_fds() != before)
+			fail_msg("message %zu: a passed fd was left open", i);
+	}
+}
+
+static void test_verbs_and_argv(void **state)
+{
+	const char *argv[7];
+	enum helper_verb v;
+
+	for (int i = 0; i < HELPER__VERBS; i++) {
+		assert_int_equal(helper_verb_parse(helper_verb_name((enum helper_verb)i), &v), 0);
+		assert_int_equal(v, i);
+	}
+	assert_int_equal(helper_verb_parse("ensur", &v), -EINVAL);
+	helper_argv("/h", NULL, HELPER_ENSURE, "alice", argv);
+	assert_string_equal(argv[0], "/h");
+	assert_string_equal(argv[1], "ensure");
+	assert_string_equal(argv[2], "alice");
+	assert_null(argv[3]);
+	helper_argv("/h", "/c", HELPER_CHECK_USER, "bob", argv);
+	assert_string_equal(argv[1], "--config");
+	assert_string_equal(argv[2], "/c");
+	assert_string_equal(argv[3], "check-user");
+	assert_string_equal(argv[4], "bob");
+	assert_null(argv[5]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_success_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refusal_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_answer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
+		cmocka_unit_test(test_verbs_and_argv),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
