@@ -39,8 +39,7 @@ HELPER_OBJS = $(PURE_OBJS) $(SHARED_OBJS) helper/main.o helper/log.o helper/poli
 CTL_OBJS    = $(PURE_OBJS) helper/users.o helper/warrenctl.o
 PAM_OBJS    = pam_module/pam_warren.o pam_module/spawn.o pam_module/join.o $(SHARED_OBJS) \
               helper/errors.o
-UNIT_TESTS  = tests/unit/test_config tests/unit/test_names tests/unit/test_idmap tests/unit/test_pam \
-              tests/unit/test_limits tests/unit/test_protocol
+UNIT_TESTS  = $(patsubst %.c,%,$(wildcard tests/unit/test_*.c))
 
 BINS = warren-helper warren-init warren-refuse pam_warren.so warrenctl
 

@@ -1,49 +1,31 @@
 #!/bin/bash
 # tests/run.sh unit|all - run warren's test layers and print one closing line:
 #   N passed, N failed, N skipped
-# Every test program speaks TAP ("ok N - what", "not ok N - what", "ok N # SKIP why").
-# A program that dies without a plan or with fewer results than planned counts as failed.
+# How each program's TAP is counted: tests/lib/runner.sh.  Time bounds: unit 120 s,
+# end-to-end 420 s per script.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib/runner.sh
 layer=${1:-all}
-passed=0 failed=0 skipped=0
-log=$(mktemp)
+runner_start
 trap 'rm -f "$log"' EXIT
 
-run_tap() { # run_tap NAME CMD... - run one TAP program, add its results to the totals
-	local name=$1; shift
-	echo "# --- $name"
-	"$@" >"$log" 2>&1
-	local rc=$?
-	cat "$log"
-	local p f s planned seen
-	# cmocka reports a skipped test as "not ok N # SKIP": a skip either way.
-	s=$(grep -ciE '^(not )?ok [0-9]+.*# *skip' "$log" | tr -d ' ')
-	p=$(grep -E '^ok [0-9]+' "$log" | grep -civE '# *skip' | tr -d ' ')
-	f=$(grep -E '^not ok [0-9]+' "$log" | grep -civE '# *skip' | tr -d ' ')
-	planned=$(sed -nE 's/^1\.\.([0-9]+).*/\1/p' "$log" | head -n 1)
-	seen=$((p + s + f))
-	if [ -z "$planned" ] || [ "$seen" -lt "$planned" ]; then
-		echo "not ok - $name: exited $rc after $seen of ${planned:-?} results"
-		f=$((f + 1))
-	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		echo "not ok - $name: exited $rc"
-		f=$((f + 1))
-	fi
-	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-}
-
-for t in tests/unit/test_*; do
-	[ -x "$t" ] && [ "${t%.c}" = "$t" ] || continue
-	CMOCKA_MESSAGE_OUTPUT=TAP run_tap "$t" "$t"
+# The tests there are sources: a stale binary of a removed test is not one.
+for src in tests/unit/test_*.c tests/unit/test_*.sh; do
+	[ -e "$src" ] || continue
+	case $src in
+	*.c) t=${src%.c}
+		[ -x "$t" ] || { echo "not ok - $t: not built (make check builds it)"; failed=$((failed + 1)); continue; }
+		CMOCKA_MESSAGE_OUTPUT=TAP run_tap "$t" 120 "$t" ;;
+	*.sh) run_tap "$src" 120 bash "$src" ;;
+	esac
 done
 
 if [ "$layer" = all ]; then
 	for t in tests/e2e/[0-9]*.sh; do
 		[ -f "$t" ] || continue
-		run_tap "$t" bash "$t"
+		run_tap "$t" 420 bash "$t"
 	done
 fi
 
-echo "$passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+runner_summary
