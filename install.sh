@@ -517,6 +517,9 @@ do_uninstall() {
 	step left "What was left in place"
 	left=0
 	if [ -e "$CONF" ]; then say "$CONF (your configuration)"; left=1; fi
+	local good
+	good="$(dirname "$CONF")/.$(basename "$CONF").last-good"
+	if [ -e "$good" ]; then say "$good (the last version of it that loaded cleanly)"; left=1; fi
 	if [ -e "$STATEDIR" ]; then
 		say "$STATEDIR (base images and every user's files: user data is never deleted by uninstall)"
 		left=1

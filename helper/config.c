@@ -803,7 +803,8 @@ static int config_file_open(const char *path, struct config_error *err)
 }
 
 /* DESIGN §4: whoever can write the config decides who is jailed and how. */
-static int config_file_check(int fd, const char *path, size_t *ret_size, struct config_error *err)
+static int config_file_check(int fd, const char *path, size_t *ret_size, struct timespec *ret_mtime,
+			     struct config_error *err)
 {
 	struct stat st;
 
@@ -831,6 +832,7 @@ static int config_file_check(int fd, const char *path, size_t *ret_size, struct 
 		return -EFBIG;
 	}
 	*ret_size = (size_t)st.st_size;
+	*ret_mtime = st.st_mtim;
 	return 0;
 }
 
@@ -872,31 +874,44 @@ static int config_file_read(int fd, size_t size, char **ret, struct config_error
 	return 0;
 }
 
-int config_load(const char *path, struct warren_config **ret, struct warren_config **ret_policy,
+int config_read_text(const char *path, char **ret_text, struct timespec *ret_mtime,
 		struct config_error *err)
 {
 	_cleanup_close_ int fd = -EBADF;
+	struct timespec mtime;
+	size_t size = 0;
+	int r;
+
+	error_reset(err, path);
+	fd = config_file_open(path, err);
+	if (fd < 0)
+		return fd;
+	r = config_file_check(fd, path, &size, &mtime, err);
+	if (r < 0)
+		return r;
+	/* What is parsed is what was read through the checked fd, never PATH again (a
+	 * rename between check and use would swap the file). */
+	r = config_file_read(fd, size, ret_text, err);
+	if (r < 0)
+		return r;
+	if (ret_mtime)
+		*ret_mtime = mtime;
+	return 0;
+}
+
+int config_load(const char *path, struct warren_config **ret, struct warren_config **ret_policy,
+		struct config_error *err)
+{
 	_cleanup_free_ char *text = NULL;
 	struct config_error dummy;
-	size_t size = 0;
 	int r;
 
 	if (!err)
 		err = &dummy;
-	error_reset(err, path);
 	if (ret_policy)
 		*ret_policy = NULL;
-
-	fd = config_file_open(path, err);
-	if (fd < 0)
-		return fd;
-	r = config_file_check(fd, path, &size, err);
-	if (r < 0)
-		return r;
-	/* Parse what was read through the checked fd, never PATH again (a rename between
-	 * check and use would swap the file), and in memory, because the @include and
-	 * integer checks need the text. */
-	r = config_file_read(fd, size, &text, err);
+	/* In memory, because the @include and integer checks need the text. */
+	r = config_read_text(path, &text, NULL, err);
 	if (r < 0)
 		return r;
 	return config_parse_string(text, path, ret, ret_policy, err);

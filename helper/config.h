@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "reslimits.h"
 
@@ -34,6 +35,11 @@ struct config_error {
  * exactly those logins (fail closed); otherwise *ret_policy is NULL and the caller
  * must refuse every non-root login it would decide on. */
 int config_load(const char *path, struct warren_config **ret, struct warren_config **ret_policy,
+		struct config_error *err);
+
+/* Read PATH with config_load's checks (a regular file, root's, not writable by group or
+ * others, no symlink) into *RET_TEXT (free it); *RET_MTIME (if not NULL) gets its mtime. */
+int config_read_text(const char *path, char **ret_text, struct timespec *ret_mtime,
 		struct config_error *err);
 
 /* The same, from a string (unit tests; no ownership check).  NAME stands for the file. */

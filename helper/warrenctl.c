@@ -13,10 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
 #include "config.h"
+#include "lastgood.h"
 #include "names.h"
 #include "reslimits.h"
 #include "strv.h"
@@ -62,30 +64,59 @@ static void print_name(const char *name)
 		putchar((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
 }
 
-/* What running with this file as /etc/warren/warren.conf would do (fail closed). */
-static void print_consequence(const struct warren_config *policy)
+static const char *format_time(const struct timespec *t, char *buf, size_t len)
 {
-	if (policy)
-		fprintf(stderr, "warrenctl: as the live config, this file refuses the logins of "
-				"jailed users; others log in as usual\n");
-	else
+	struct tm tm;
+
+	if (!localtime_r(&t->tv_sec, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm))
+		snprintf(buf, len, "@%lld", (long long)t->tv_sec);
+	return buf;
+}
+
+/* What a broken file at PATH does as the live config (policy.h: fail closed). */
+static void print_consequence(const char *path)
+{
+	_cleanup_(config_freep) struct warren_config *good = NULL;
+	struct lastgood_info info;
+	char when[64], copy[4096];
+
+	if (lastgood_load(path, &good, &info) < 0) {
 		fprintf(stderr, "warrenctl: as the live config, this file refuses every login but "
-				"root's: it does not tell who is jailed\n");
+				"root's: no earlier version of it ever loaded (there is no %s)\n",
+			lastgood_path(path, copy, sizeof(copy)) ? copy : "last good copy");
+		return;
+	}
+	fprintf(stderr, "warrenctl: as the live config, this file refuses the logins of users "
+			"jailed by its last good version (of %s, kept in %s), or by what of it is "
+			"still readable, and of users with warren state; others log in as usual\n",
+		format_time(&info.mtime, when, sizeof(when)),
+		lastgood_path(path, copy, sizeof(copy)) ? copy : "?");
 }
 
 static int cmd_check_config(const char *path)
 {
-	_cleanup_(config_freep) struct warren_config *cfg = NULL, *policy = NULL;
+	_cleanup_(config_freep) struct warren_config *cfg = NULL;
+	_cleanup_free_ char *text = NULL;
 	struct config_error err = { 0 };
-	char msg[1024];
+	struct lastgood_info info;
+	char msg[1024], when[64];
 
-	if (config_load(path, &cfg, &policy, &err) < 0) {
+	if (config_read_text(path, &text, NULL, &err) < 0 ||
+	    config_parse_string(text, path, &cfg, NULL, &err) < 0) {
 		config_error_format(&err, msg, sizeof(msg));
 		fprintf(stderr, "%s\n", msg);
-		print_consequence(policy);
+		print_consequence(path);
 		return EXIT_FAILURE;
 	}
 	printf("%s: ok\n", path);
+	if (lastgood_differs(path, text) == 1) {
+		_cleanup_(config_freep) struct warren_config *good = NULL;
+
+		if (lastgood_load(path, &good, &info) == 0)
+			printf("%s: differs from the last good version the helper loaded (of %s); "
+			       "the next login takes this one\n",
+			       path, format_time(&info.mtime, when, sizeof(when)));
+	}
 	return EXIT_SUCCESS;
 }
 

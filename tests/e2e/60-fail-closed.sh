@@ -1,14 +1,15 @@
 #!/bin/bash
 # 60-fail-closed.sh - wiring mistakes refuse a jailed user's login, never hand out a host
-# shell, and say why in syslog: no auth line, a missing helper, a broken config.  With a
-# config whose jail_groups are valid, users outside them are still untouched.  A start
+# shell, and say why in syslog: no auth line, a missing helper, a broken config.  A broken
+# config refuses whom its last good version jails and users with warren state; the
+# others still log in, unless the config never loaded at all.  A start
 # that fails, and whose rollback fails too, is refused with its first failure as the reason.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 22
+fixture_start 31
 
 probe='hostname; cat /proc/self/uid_map'
 
@@ -44,6 +45,9 @@ write_config "${good/jail_groups = \[ \"wtjail\" \];/jail_groups = 5;}"
 grep -q '^jail_groups = 5;' "$CONF" || diag "the broken config was not written: $(cat "$CONF")"
 line=$(grep -n '^jail_groups' "$CONF" | cut -d: -f1)
 refused "config: jail_groups = 5" "warren.*warren\\.conf:$line"
+out=$(tssh wtc -- 'hostname' 2>&1)
+check "config: jail_groups = 5: wtc (jailed by no version of it) logs in to the host" \
+	test "$out" = "$HOST_NAME" || diag "$out"
 
 write_config "$good
 bogus_key = 1;"
@@ -70,5 +74,19 @@ check "the rollback's failure is logged as a warning of its own" \
 	wait_log "warren-helper.*while undoing the failed start of wtb.*Directory not empty" 5
 rm -f "$STATE/users/wtb"
 rm -rf /run/warren/users/wtb
+
+# wta, out of the jail group but with her layers still there, is jailed while the
+# config is broken: she cannot slip out by a group change and a typo.
+broken=${good/jail_groups = \[ \"wtjail\" \];/jail_groups = 5;}
+gpasswd -d wta "$JAIL_GROUP" >/dev/null
+write_config "$broken"
+refused "config broken, wta out of the jail group but with state" "warren.*wta is jailed and the config is broken"
+gpasswd -a wta "$JAIL_GROUP" >/dev/null
+
+# No good copy (the config never loaded): nobody but root can be told apart.
+rm -f "$T/.warren.conf.last-good"
+refused "config broken, no good copy" "warren.*no earlier version of it ever loaded"
+refused "config broken, no good copy, wtc too" "warren.*no earlier version of it ever loaded.*wtc" wtc
+write_config "$good"
 
 fixture_finish

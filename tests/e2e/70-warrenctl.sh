@@ -26,9 +26,9 @@ run() {
 	printf -v "${__var}_rc" '%s' "$__rc"
 }
 
-echo "1..21"
+echo "1..25"
 if [ "$(id -u)" -ne 0 ] || [ ! -x "$ctl" ]; then
-	for i in $(seq 1 21); do
+	for i in $(seq 1 25); do
 		echo "ok $i # SKIP needs root (a root-owned config, a test user) and a built $ctl"
 	done
 	exit 0
@@ -73,7 +73,8 @@ run out $ctl check-config "$dir/bad.conf"
 ok $((out_rc != 1)) "check-config: a broken config exits 1"
 has "$out" "$dir/bad.conf:3: groups[0].memory: \"12Q\" is not a size; expected a number with an optional K, M, G or T suffix (e.g. \"512M\"), or \"max\""
 ok $? "check-config: the error names file, line, key and the accepted form"
-has "$out" "refuses the logins of jailed users"; ok $? "check-config: says what the error would do"
+has "$out" "refuses every login but root's: no earlier version of it ever loaded"
+ok $? "check-config: says what the error would do (no good copy: all but root refused)"
 
 conf unsafe.conf 'jail_groups = [ "wtxa" ];
 '
@@ -145,4 +146,23 @@ ok $((out_rc != 1 || $? != 0)) "explain: an unknown user exits 1"
 run out $ctl explain "$user" --config "$dir/bad.conf"
 has "$out" "$dir/bad.conf:3: groups[0].memory"
 ok $((out_rc != 1 || $? != 0)) "explain: a broken config exits 1 with its error"
+
+# --- the last good copy: the helper keeps one whenever a config loads cleanly.
+cp "$dir/good.conf" "$dir/live.conf"
+./warren-helper --config "$dir/live.conf" check-user "$user" >/dev/null 2>&1
+copy=$dir/.live.conf.last-good
+[ "$(stat -c '%u %a' "$copy" 2>/dev/null)" = "0 600" ] && tail -n +2 "$copy" | cmp -s - "$dir/live.conf"
+ok $? "a clean load keeps a root-only copy of the config beside it"
+printf '# one more line\n' >>"$dir/live.conf"
+run out $ctl check-config "$dir/live.conf"
+has "$out" "$dir/live.conf: differs from the last good version the helper loaded"
+ok $((out_rc != 0 || $? != 0)) "check-config: says when the file differs from the last good copy"
+printf 'defaults = { memory = "12Q"; };\n' >>"$dir/live.conf"
+run out $ctl check-config "$dir/live.conf"
+has "$out" "jailed by its last good version"
+ok $((out_rc != 1 || $? != 0)) "check-config: a broken file with a good copy refuses only jailed users"
+cp "$dir/good.conf" "$dir/live.conf"
+run out $ctl check-config "$dir/live.conf"
+[ "$out_rc" -eq 0 ] && [ "$out" = "$dir/live.conf: ok" ]
+ok $? "check-config: the file as last loaded does not differ"
 exit $failed
