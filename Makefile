@@ -35,8 +35,10 @@ SHARED_OBJS = helper/protocol.o helper/creds.o helper/nsjoin.o helper/fsutil.o
 HELPER_OBJS = $(PURE_OBJS) $(SHARED_OBJS) helper/main.o helper/log.o helper/policy.o helper/lastgood.o \
               helper/users.o helper/spec.o helper/state.o helper/cgroup.o helper/cgroup-v1.o \
               helper/cgroup-v2.o helper/container.o helper/build.o helper/layers.o \
-              helper/disk.o helper/rootfs.o helper/supervisor.o helper/enter.o
-CTL_OBJS    = $(PURE_OBJS) helper/users.o helper/lastgood.o helper/fsutil.o helper/warrenctl.o
+              helper/disk.o helper/storage.o helper/migrate.o helper/tree.o helper/tool.o \
+              helper/rootfs.o helper/supervisor.o helper/enter.o
+CTL_OBJS    = $(PURE_OBJS) helper/users.o helper/lastgood.o helper/fsutil.o helper/disk.o \
+              helper/tool.o helper/log.o helper/warrenctl.o
 PAM_OBJS    = pam_module/pam_warren.o pam_module/spawn.o pam_module/join.o $(SHARED_OBJS) \
               helper/errors.o
 UNIT_TESTS  = $(patsubst %.c,%,$(wildcard tests/unit/test_*.c))

@@ -20,12 +20,12 @@
 #include "build.h"
 #include "cleanup.h"
 #include "container.h"
-#include "disk.h"
 #include "fsutil.h"
 #include "layers.h"
 #include "log.h"
 #include "rootfs.h"
 #include "state.h"
+#include "storage.h"
 #include "supervisor.h"
 
 _Static_assert(CGROUP_SET_MAX <= PROTOCOL_MAX_CGROUPS, "every cgroup must fit the reply");
@@ -182,8 +182,8 @@ static int prepare_host_side(const struct warren_config *cfg, const struct user_
 
 	/* Limits apply before anything runs in the cgroup. */
 	if ((r = cgroup_apply_limits(cg, u->limits, err)) < 0 ||
-	    (r = disk_prepare(cfg->state_dir, u->name, u->limits[LIMIT_DISK], disk_image, disk_len,
-			      err)) < 0 ||
+	    (r = storage_prepare(cfg->state_dir, u->name, u->limits[LIMIT_DISK],
+				 STORAGE_MIGRATE_LOGIN_SECONDS, disk_image, disk_len, err)) < 0 ||
 	    (r = layers_prepare_state_dir(cfg->state_dir, u, !disk_image[0], err)) < 0)
 		return r;
 	if ((r = user_rundir_create(u->name)) < 0)
@@ -244,6 +244,7 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 	if ((r = record_container(u->name, init_pid, supervisor, &pidfd, err)) < 0)
 		return r;
 	log_info("started the container of %s (init pid %d)", u->name, init_pid);
+	storage_started(cfg->state_dir, u->name);
 	fill_container(u, &cg, pidfd, ret);
 	return 0;
 fail:
@@ -361,6 +362,23 @@ int container_stop(const char *user, struct error *err)
 		usleep(25 * 1000);
 	}
 	return error_set(err, -ETIMEDOUT, "the container of %s does not stop", user);
+}
+
+int container_migrate(const struct warren_config *cfg, const struct user_spec *u, bool keep,
+		      struct error *err)
+{
+	_cleanup_close_ int lock = -EBADF, pidfd = -EBADF;
+	struct container_state st;
+	int r;
+
+	if ((r = runtime_prepare()) < 0)
+		return error_errno(err, r, "cannot prepare " RUNTIME_DIR);
+	if ((lock = user_lock(u->name)) < 0)
+		return error_errno(err, lock, "cannot lock %s", u->name);
+	if (state_read(u->name, &st) == 0 && examine_recorded(u->name, &st, &pidfd) != -ENOENT)
+		return error_set(err, -EBUSY, "the container of %s is running; stop it first: "
+				 "warren-helper stop %s", u->name, u->name);
+	return storage_migrate(cfg->state_dir, u->name, u->limits[LIMIT_DISK], keep, err);
 }
 
 void container_reply(const struct container *c, struct helper_reply *ret)

@@ -3,6 +3,7 @@
 #ifndef WARREN_CONTAINER_H
 #define WARREN_CONTAINER_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "cgroup.h"
@@ -24,6 +25,10 @@ int container_ensure(const struct warren_config *cfg, const struct user_spec *u,
 		     struct container *ret, struct error *err);
 /* Stop USER's container, if it runs, and remove whatever a crash left of one. */
 int container_stop(const char *user, struct error *err);
+/* Move U's plain-directory layers into a disk image of her limit, with no time limit;
+ * her container must be stopped.  KEEP: the old layers stay, renamed (migrate.h). */
+int container_migrate(const struct warren_config *cfg, const struct user_spec *u, bool keep,
+		      struct error *err);
 /* C as pam_warren's answer (the reply borrows C's pidfd). */
 void container_reply(const struct container *c, struct helper_reply *ret);
 

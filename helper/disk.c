@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,51 +16,9 @@
 #include "disk.h"
 #include "fsutil.h"
 #include "log.h"
+#include "tool.h"
 
-/* Run an e2fsprogs tool with a fixed argv and an empty environment (no shell);
- * returns its exit status. */
-static int run_tool(const char *const argv[])
-{
-	char *const envp[] = { NULL };
-	int status;
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-
-		if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
-			_exit(127);
-		execve(argv[0], (char *const *)argv, envp);
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
-
-/* Is the directory USERS/USER/LAYER there with anything in it? */
-static bool layer_has_data(int users, const char *user, const char *layer)
-{
-	char rel[128];
-	_cleanup_close_ int fd = -EBADF;
-	_cleanup_closedir_ DIR *d = NULL;
-	struct dirent *e;
-
-	snprintf(rel, sizeof(rel), "%s/%s", user, layer);
-	fd = open_beneath(users, rel, O_RDONLY | O_DIRECTORY);
-	if (fd < 0 || !(d = fdopendir(fd)))
-		return false;
-	fd = -EBADF;
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			return true;
-	return false;
-}
-
-static int disk_create(const char *path, uint64_t size, struct error *err)
+int disk_create(const char *path, uint64_t size, struct error *err)
 {
 	const char *mkfs[] = { "/sbin/mkfs.ext4", "-q", "-F", "-m", "0", "-E", "root_owner=0:0",
 			       path, NULL };
@@ -73,14 +32,14 @@ static int disk_create(const char *path, uint64_t size, struct error *err)
 		unlink(path);
 		return error_errno(err, r, "cannot size %s", path);
 	}
-	if ((r = run_tool(mkfs)) != 0) {
+	if ((r = tool_run(mkfs)) != 0) {
 		unlink(path);
 		return error_set(err, -EIO, "mkfs.ext4 %s failed (exit %d)", path, r);
 	}
 	return 0;
 }
 
-static int disk_resize(const char *path, uint64_t have, uint64_t size, struct error *err)
+int disk_resize(const char *path, uint64_t have, uint64_t size, struct error *err)
 {
 	char kib[32];
 	const char *fsck[] = { "/sbin/e2fsck", "-f", "-p", path, NULL };
@@ -88,12 +47,12 @@ static int disk_resize(const char *path, uint64_t have, uint64_t size, struct er
 	int r;
 
 	snprintf(kib, sizeof(kib), "%lluK", (unsigned long long)(size / 1024));
-	if ((r = run_tool(fsck)) > 1)
+	if ((r = tool_run(fsck)) > 1)
 		return error_set(err, -EIO, "e2fsck %s failed (exit %d); the disk was not resized",
 				 path, r);
 	if (size > have && truncate(path, (off_t)size) < 0)
 		return error_errno(err, -errno, "cannot grow %s", path);
-	if ((r = run_tool(resize)) != 0) {
+	if ((r = tool_run(resize)) != 0) {
 		if (size > have && truncate(path, (off_t)have) < 0)
 			log_warning(-errno, "cannot give %s back its size", path);
 		return error_set(err, -ENOSPC, "cannot resize %s to %s: %s", path, kib,
@@ -104,47 +63,6 @@ static int disk_resize(const char *path, uint64_t have, uint64_t size, struct er
 	if (size < have && truncate(path, (off_t)size) < 0)
 		return error_errno(err, -errno, "cannot shrink %s", path);
 	log_info("resized %s from %lluK to %s", path, (unsigned long long)(have / 1024), kib);
-	return 0;
-}
-
-int disk_prepare(const char *state_dir, const char *user, uint64_t size, char *ret_path,
-		 unsigned long path_len, struct error *err)
-{
-	_cleanup_close_ int top = -EBADF, users = -EBADF, disks = -EBADF;
-	char path[4096 + 64], name[64];
-	struct stat st;
-	int r;
-
-	ret_path[0] = '\0';
-	top = open(state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (top < 0)
-		return error_errno(err, -errno, "state_dir %s", state_dir);
-	if ((users = mkdir_owned(top, "users", 0700, 0, 0)) < 0 ||
-	    (disks = mkdir_owned(top, "disks", 0700, 0, 0)) < 0)
-		return error_errno(err, users < 0 ? users : disks, "cannot prepare %s", state_dir);
-	snprintf(name, sizeof(name), "%s.ext4", user);
-	snprintf(path, sizeof(path), "%s/disks/%s", state_dir, name);
-	if (fstatat(disks, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		if (errno != ENOENT)
-			return error_errno(err, -errno, "%s", path);
-		if (size == UINT64_MAX)
-			return 0; /* no limit, no image: a plain directory */
-		/* Never hide files a user already has under an empty new disk. */
-		if (layer_has_data(users, user, "root") || layer_has_data(users, user, "home"))
-			return error_set(err, -EEXIST, "%s has files in %s/users/%s from before the disk "
-					 "limit; move them into a disk image first, or set disk = \"max\" "
-					 "for %s", user, state_dir, user, user);
-		if ((r = disk_create(path, size, err)) < 0)
-			return r;
-	} else if (!S_ISREG(st.st_mode) || st.st_uid != 0) {
-		return error_set(err, -EPERM, "%s must be a regular file owned by root", path);
-	} else if (size != UINT64_MAX && (uint64_t)st.st_size != size) {
-		if ((r = disk_resize(path, (uint64_t)st.st_size, size, err)) < 0)
-			return r;
-	}
-	if (strlen(path) >= path_len)
-		return error_set(err, -ENAMETOOLONG, "%s: the path is too long", path);
-	strcpy(ret_path, path);
 	return 0;
 }
 
@@ -184,5 +102,39 @@ int disk_mount(const char *image, const char *target, const char *devdir)
 		ioctl(loop, LOOP_CLR_FD, 0);
 		return r;
 	}
+	return 0;
+}
+
+int disk_overcommit(const char *disks_dir, struct disk_usage *ret)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	struct disk_usage u = { 0 };
+	struct statvfs vfs;
+	struct dirent *e;
+	int fd = open(disks_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (fstatvfs(fd, &vfs) < 0 || !(d = fdopendir(fd))) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	u.free = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		struct stat st;
+
+		/* USER.ext4 only: a .new image is a copy in progress, not a promise yet. */
+		if (len < 6 || strcmp(e->d_name + len - 5, ".ext4") != 0 ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		u.images++;
+		u.size += (uint64_t)st.st_size;
+		if ((uint64_t)st.st_size > (uint64_t)st.st_blocks * 512)
+			u.unallocated += (uint64_t)st.st_size - (uint64_t)st.st_blocks * 512;
+	}
+	*ret = u;
 	return 0;
 }

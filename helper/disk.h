@@ -1,27 +1,40 @@
 /* disk.h - the disk limit: a user's persistent layers in an ext4 image of that size.
  *
  * STATE_DIR/disks/USER.ext4 (root's, 0600) is made when a user first gets a disk limit,
- * grown or shrunk (never below what is used) when the limit changes, and mounted
- * through a loop device only inside the container's build namespace: no host mount,
- * and the loop device detaches itself when the container's last reference goes.
+ * grown or shrunk (never below what is used) when the limit changes (storage.h), and
+ * mounted through a loop device only inside a private mount namespace: no host mount,
+ * and the loop device detaches itself when the last reference goes.
  * This works on every filesystem, needing no quota support from it.
  */
 #ifndef WARREN_DISK_H
 #define WARREN_DISK_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
 #include "errors.h"
 
-/* Make, or resize to SIZE, the image of USER under STATE_DIR; SIZE may be
- * UINT64_MAX (no limit): an existing image is then used as it is.  *RET_PATH gets the
- * image's path if the user's layers live in one, "" if they are a plain directory. */
-int disk_prepare(const char *state_dir, const char *user, uint64_t size, char *ret_path,
-		 unsigned long path_len, struct error *err);
+/* A new image at PATH (created, never replacing a file) of SIZE bytes with an empty
+ * ext4 whose root is root's. */
+int disk_create(const char *path, uint64_t size, struct error *err);
+
+/* Grow or shrink the image at PATH from HAVE to SIZE bytes (e2fsck, resize2fs);
+ * shrinking below what its files use is refused and leaves it as it was. */
+int disk_resize(const char *path, uint64_t have, uint64_t size, struct error *err);
 
 /* Attach IMAGE to a free loop device (auto-clearing) and mount its ext4 on TARGET.
  * DEVDIR is a devtmpfs of our own (the caller's /dev may be anything). */
 int disk_mount(const char *image, const char *target, const char *devdir);
+
+/* The images in DISKS_DIR (USER.ext4): their number, their sizes, the part of those not
+ * allocated yet (images are sparse), and the free space of their filesystem.  When
+ * UNALLOCATED exceeds FREE the host has promised more than it has: a user may get
+ * ENOSPC below her limit. */
+struct disk_usage {
+	unsigned images;
+	uint64_t size;
+	uint64_t unallocated;
+	uint64_t free;
+};
+int disk_overcommit(const char *disks_dir, struct disk_usage *ret);
 
 #endif

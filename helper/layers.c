@@ -1,6 +1,8 @@
 /* layers.c - a user's persistent layers (see layers.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,6 +10,44 @@
 #include "cleanup.h"
 #include "fsutil.h"
 #include "layers.h"
+
+int state_dir_open(const char *state_dir, struct error *err)
+{
+	_cleanup_close_ int fd = -EBADF;
+	struct stat st;
+
+	if (mkdir(state_dir, 0755) < 0 && errno != EEXIST)
+		return error_errno(err, -errno, "cannot make state_dir %s (its parent must exist)",
+				   state_dir);
+	fd = open(state_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return error_errno(err, -errno, "state_dir %s", state_dir);
+	if (fstat(fd, &st) < 0)
+		return error_errno(err, -errno, "state_dir %s", state_dir);
+	if (st.st_uid != 0 || (st.st_mode & 022))
+		return error_set(err, -EPERM, "state_dir %s must be owned by root and not writable by "
+				 "group or others; fix: chown root: %s && chmod go-w %s", state_dir,
+				 state_dir, state_dir);
+	return TAKE_FD(fd);
+}
+
+bool layer_has_data(int users, const char *user, const char *layer)
+{
+	char rel[128];
+	_cleanup_close_ int fd = -EBADF;
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *e;
+
+	snprintf(rel, sizeof(rel), "%s/%s", user, layer);
+	fd = open_beneath(users, rel, O_RDONLY | O_DIRECTORY);
+	if (fd < 0 || !(d = fdopendir(fd)))
+		return false;
+	fd = -EBADF;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			return true;
+	return false;
+}
 
 int layers_prepare(int mine, const struct user_spec *u, struct error *err)
 {
@@ -41,9 +81,8 @@ int layers_prepare_state_dir(const char *state_dir, const struct user_spec *u, b
 {
 	_cleanup_close_ int top = -EBADF, users = -EBADF, mine = -EBADF;
 
-	top = open(state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (top < 0)
-		return error_errno(err, -errno, "state_dir %s", state_dir);
+	if ((top = state_dir_open(state_dir, err)) < 0)
+		return top;
 	if ((users = mkdir_owned(top, "users", 0700, 0, 0)) < 0 ||
 	    (mine = mkdir_owned(users, u->name, 0711, 0, 0)) < 0)
 		return error_errno(err, users < 0 ? users : mine, "cannot prepare %s/users/%s",

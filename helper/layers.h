@@ -12,6 +12,13 @@
 #include "errors.h"
 #include "spec.h"
 
+/* Open STATE_DIR, making it (root's, 0755) if it is missing.  It must be a directory
+ * owned by root and not writable by group or others: warren works in it as root. */
+int state_dir_open(const char *state_dir, struct error *err);
+
+/* Is the directory USERS/USER/LAYER (USERS: an fd of STATE_DIR/users) there and not empty? */
+bool layer_has_data(int users, const char *user, const char *layer);
+
 /* Make (or fix the owners and modes of) the layers in the directory MINE. */
 int layers_prepare(int mine, const struct user_spec *u, struct error *err);
 

@@ -5,6 +5,8 @@
  *   warren-helper [--config FILE] enter USER [CMD [ARG...]]
  *                                                  (as the user, inside; for admins, tests)
  *   warren-helper stop USER
+ *   warren-helper [--config FILE] migrate USER [--keep]
+ *                                                  (layers into a disk image, no time limit)
  *
  * Each verb runs its phases in order - the user, the policy, her spec, her container,
  * the answer - and this is the one place that logs a failure and sends it on.
@@ -52,7 +54,8 @@ static int sanitize_process(void)
 static int usage(void)
 {
 	fprintf(stderr, "usage: warren-helper [--config FILE] ensure|check-user|stop USER\n"
-			"       warren-helper [--config FILE] enter USER [CMD [ARG...]]\n");
+			"       warren-helper [--config FILE] enter USER [CMD [ARG...]]\n"
+			"       warren-helper [--config FILE] migrate USER [--keep]\n");
 	return HELPER_EXIT_USAGE;
 }
 
@@ -79,7 +82,7 @@ static int run_stop(const char *user)
 	return HELPER_EXIT_OK;
 }
 
-/* ensure, check-user, enter: the user's container, for a jailed user. */
+/* ensure, check-user, enter, migrate: the user's container, for a jailed user. */
 static int run_verb(enum helper_verb verb, const char *user, char *const cmd[])
 {
 	struct policy policy = { 0 };
@@ -105,6 +108,13 @@ static int run_verb(enum helper_verb verb, const char *user, char *const cmd[])
 		return jailed ? HELPER_EXIT_OK : HELPER_EXIT_NOT_JAILED;
 	}
 	r = user_spec_load(policy.cfg, pw, policy.groups, &u, &err);
+	if (r >= 0 && verb == HELPER_MIGRATE) {
+		r = container_migrate(policy.cfg, &u, cmd[0] != NULL, &err);
+		policy_done(&policy);
+		if (r < 0)
+			log_failure(&err);
+		return r < 0 ? HELPER_EXIT_ERROR : HELPER_EXIT_OK;
+	}
 	if (r >= 0)
 		r = container_ensure(policy.cfg, &u, &c, &err);
 	policy_done(&policy);
@@ -147,8 +157,10 @@ int main(int argc, char **argv)
 			return usage();
 		arg_config = optarg;
 	}
-	if (argc - optind < 2 || helper_verb_parse(argv[optind], &verb) < 0 ||
-	    (argc - optind > 2 && verb != HELPER_ENTER))
+	if (argc - optind < 2 || helper_verb_parse(argv[optind], &verb) < 0)
+		return usage();
+	if (argc - optind > 2 && verb != HELPER_ENTER &&
+	    !(verb == HELPER_MIGRATE && argc - optind == 3 && !strcmp(argv[optind + 2], "--keep")))
 		return usage();
 	user = argv[optind + 1];
 	if (!name_is_valid(user)) {

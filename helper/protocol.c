@@ -16,6 +16,7 @@ static const char *const verb_names[HELPER__VERBS] = {
 	[HELPER_CHECK_USER] = "check-user",
 	[HELPER_ENTER] = "enter",
 	[HELPER_STOP] = "stop",
+	[HELPER_MIGRATE] = "migrate",
 };
 
 const char *helper_verb_name(enum helper_verb v)

@@ -29,6 +29,7 @@ enum helper_verb {
 	HELPER_CHECK_USER, /* is the user jailed? (exit OK or NOT_JAILED) */
 	HELPER_ENTER,      /* run a command as the user inside (admins, tests) */
 	HELPER_STOP,       /* stop the user's container */
+	HELPER_MIGRATE,    /* move the user's layers into a disk image (admins) */
 	HELPER__VERBS
 };
 

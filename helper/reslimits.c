@@ -162,6 +162,12 @@ const char *limit_format(enum limit_key k, uint64_t v, char *buf, size_t len)
 	return buf;
 }
 
+const char *size_format_mib(uint64_t bytes, char *buf, size_t len)
+{
+	format_size((bytes + MIB / 2) / MIB * MIB, buf, len);
+	return buf;
+}
+
 const char *limit_source_format(const struct limit_value *v, char *buf, size_t len)
 {
 	switch (v->source) {

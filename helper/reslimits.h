@@ -134,6 +134,8 @@ int limit_cpus_from_double(double cores, uint64_t *ret);
  * ("2G", "1536M", "0"), cpus with at least one decimal ("0.5", "1.0"), others as digits;
  * "max" for LIMIT_UNLIMITED.  Returns BUF. */
 const char *limit_format(enum limit_key k, uint64_t v, char *buf, size_t len);
+/* BYTES to the nearest MiB, as limit_format writes sizes ("121M", "2G"): for messages. */
+const char *size_format_mib(uint64_t bytes, char *buf, size_t len);
 /* "user alice", "group students", "defaults" or "built-in" into BUF.  Returns BUF. */
 const char *limit_source_format(const struct limit_value *v, char *buf, size_t len);
 

@@ -15,9 +15,11 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -203,6 +205,37 @@ static int deny_nested_userns(void)
 	return write_file("/proc/sys/user/max_user_namespaces", "0");
 }
 
+/* A time namespace of the container's own, entered before init is exec'd, in which
+ * CLOCK_MONOTONIC and CLOCK_BOOTTIME start at (about) zero: uptime inside is the
+ * container's.  Owned by the container's user namespace, so that sessions, as its root,
+ * may join it.  Skipped where the kernel has no time namespaces (before 5.6). */
+static int own_time_ns(void)
+{
+	_cleanup_close_ int fd = -EBADF;
+	struct timespec mono, boot;
+	char offsets[128];
+	int r;
+
+	if (unshare(CLONE_NEWTIME) < 0)
+		return errno == EINVAL ? 0 : -errno;
+	/* Our uid changed (host root to the container's), which made us non-dumpable and
+	 * our /proc files host root's; dumpable again, they are ours to write.  Only the
+	 * container's root could trace us then, and exec resets it anyway. */
+	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+		return -errno;
+	if (clock_gettime(CLOCK_MONOTONIC, &mono) < 0 || clock_gettime(CLOCK_BOOTTIME, &boot) < 0)
+		return -errno;
+	/* Whole seconds: the kernel refuses offsets that would take a clock below zero. */
+	snprintf(offsets, sizeof(offsets), "monotonic %lld 0\nboottime %lld 0\n",
+		 -(long long)mono.tv_sec, -(long long)boot.tv_sec);
+	if ((r = write_file("/proc/self/timens_offsets", offsets)) < 0)
+		return r;
+	fd = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	return setns(fd, CLONE_NEWTIME) < 0 ? -errno : 0;
+}
+
 static int private_mount_ns(void)
 {
 	if (unshare(CLONE_NEWNS | CLONE_NEWCGROUP) < 0)
@@ -224,6 +257,8 @@ int rootfs_setup_and_exec(const struct user_spec *u, int exe_fd, struct error *e
 		return error_errno(err, r, "become container root");
 	if ((r = deny_nested_userns()) < 0)
 		return error_errno(err, r, "deny nested user namespaces");
+	if ((r = own_time_ns()) < 0)
+		return error_errno(err, r, "time namespace");
 	if ((r = private_mount_ns()) < 0)
 		return error_errno(err, r, "mount namespace");
 	if ((r = overlay_mount(-1, NULL, BUILD_IMAGE, "root")) < 0)

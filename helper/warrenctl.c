@@ -18,6 +18,7 @@
 
 #include "cleanup.h"
 #include "config.h"
+#include "disk.h"
 #include "lastgood.h"
 #include "names.h"
 #include "reslimits.h"
@@ -191,6 +192,31 @@ static void print_explanation(const struct warren_config *cfg, const struct pass
 	}
 }
 
+/* Sparse disk images can promise more than their filesystem holds (disk.h). */
+static void print_disk_images(const struct warren_config *cfg)
+{
+	char dir[4200], size[32], unalloc[32], avail[32];
+	struct disk_usage u;
+	int r;
+
+	snprintf(dir, sizeof(dir), "%s/disks", cfg->state_dir);
+	r = disk_overcommit(dir, &u);
+	if (r == -ENOENT) {
+		printf("disk images: none yet (%s)\n", dir);
+		return;
+	}
+	if (r < 0) {
+		printf("disk images: cannot look into %s: %s\n", dir, strerror(-r));
+		return;
+	}
+	printf("disk images: %u in %s, %s in all, %s of it not allocated yet, %s free there%s\n",
+	       u.images, dir, size_format_mib(u.size, size, sizeof(size)),
+	       size_format_mib(u.unallocated, unalloc, sizeof(unalloc)),
+	       size_format_mib(u.free, avail, sizeof(avail)),
+	       u.unallocated > u.free ? " - OVERCOMMITTED: users may get \"No space left\" below "
+					"their disk limits" : "");
+}
+
 static int cmd_explain(const char *user, const char *path)
 {
 	_cleanup_(config_freep) struct warren_config *cfg = NULL, *policy = NULL;
@@ -223,6 +249,7 @@ static int cmd_explain(const char *user, const char *path)
 		return EXIT_FAILURE;
 	}
 	print_explanation(cfg, pw, groups);
+	print_disk_images(cfg);
 	return EXIT_SUCCESS;
 }
 

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 13
+fixture_start 20
 
 # The image before any login: a few files' checksums and a time stamp.
 image_sums() {
@@ -50,9 +50,28 @@ else
 fi
 
 # A pty: ssh -tt with the commands on stdin.
-pty=$(tssh wta -tt -- 2>&1 <<<'tty; test -e "$(tty)" && echo "PTY-$((40 + 2))"; exit' | untty)
+pty=$(tssh wta -tt -- 2>&1 <<<'tty; test -e "$(tty)" && echo "PTY-$((40 + 2))"; echo "H-$(hostname) P1-$(cat /proc/1/comm)"; exit' | untty)
 check "ssh -tt: tty is a /dev/pts/N" grep -Eq '^/dev/pts/[0-9]+$' <<<"$pty" || diag "$pty"
 check "ssh -tt: the tty exists inside (test -e \$(tty))" grep -qx 'PTY-42' <<<"$pty"
+check "ssh -tt: the pty session is in the container (hostname, pid 1)" grep -qx 'H-wta P1-warren-init' <<<"$pty"
+
+# The container's own network and clocks, and a fresh /tmp and home.
+c=$(tssh wta -- 'ls /sys/class/net; echo @@; readlink /proc/self/ns/net; echo @@
+	readlink /proc/self/ns/time; echo @@; cut -d" " -f1 /proc/uptime; echo @@
+	ls -A /tmp; echo @@; ls -A ~ | grep -vx .bash_history' 2>&1)
+init=$(cut -d" " -f1 "/run/warren/users/wta/state" 2>/dev/null)
+check "the network is loopback only" test "$(section "$c" 1)" = lo || diag "$c"
+check "the session is in the container's network namespace (init's, pid $init on the host)" \
+	test "$(section "$c" 2)" = "$(readlink "/proc/$init/ns/net")"
+check "and in its time namespace, which is not the host's" \
+	test "$(section "$c" 3)" = "$(readlink "/proc/$init/ns/time")" -a "$(section "$c" 3)" != "$(readlink /proc/self/ns/time)"
+up=$(section "$c" 4)
+host_up=$(cut -d" " -f1 /proc/uptime)
+check "the container's uptime is its own ($up s; the host's is $host_up s)" \
+	awk -v c="$up" -v h="$host_up" 'BEGIN { exit !(c < 120 && c < h - 5) }'
+check "/tmp starts empty" test -z "$(section "$c" 5)"
+skel=$(ls -A "$IMAGE/etc/skel")
+check "the home starts as the image's /etc/skel ($(echo $skel))" test "$(section "$c" 6)" = "$skel"
 
 w=$(tssh wta -- 'stat -c %u /etc/passwd; echo @@
 	if echo x >>/etc/motd; then echo MOTD-WRITTEN; else echo MOTD-DENIED; fi; echo @@

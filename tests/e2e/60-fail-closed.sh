@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 31
+fixture_start 32
 
 probe='hostname; cat /proc/self/uid_map'
 

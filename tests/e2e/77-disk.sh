@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 10
+fixture_start 14
 
 with_disk() { write_config "$(default_config)
 users = ( { name = \"wta\"; disk = \"$1\"; } );"; }
@@ -21,7 +21,15 @@ check "writing 100M under disk = 64M fails inside with ENOSPC" grep -q 'No space
 check "the image is 64M on the host" test "$(stat -c %s "$image" 2>/dev/null)" = 67108864
 out=$(tssh wtb -- 'dd if=/dev/zero of=/var/tmp/big bs=1M count=100 2>&1 && rm /var/tmp/big && echo wrote' 2>&1)
 check "wtb (no disk limit) writes 100M" grep -qx wrote <<<"$out" || diag "$out"
-check "the host has no mount of the image" bash -c "! grep -q '$STATE' /proc/self/mounts"
+# While wta's session holds the container, her image is on a loop device mounted only
+# inside: neither the host's mount table nor sshd's has that device.
+tssh wta -- 'sleep 5' >/dev/null 2>&1 &
+sess=$!
+for ((i = 0; i < 50; i++)); do loop=$(losetup -j "$image" -O NAME -n 2>/dev/null); [ -n "$loop" ] && break; sleep 0.1; done
+check "the image is attached to a loop device while the container runs ($loop)" test -n "$loop"
+not_mounted() { ! host_of_mounts | grep -q "^$1 "; }
+check "no mount of it on the host or in sshd's namespace" not_mounted "${loop:-/dev/loop-none}"
+wait "$sess"
 
 helper_stop wta >/dev/null
 check "after stop no loop device holds the image" test -z "$(losetup -j "$image")"
@@ -36,6 +44,29 @@ helper_stop wta >/dev/null
 with_disk 64M
 log_mark
 out=$(tssh wta -- 'hostname' 2>&1)
-check "shrinking below what is used refuses the login" test "$(head -n 1 <<<"$out")" != wta || diag "$out"
+rc=$?
+check "shrinking below what is used refuses the login (exit $rc), no host shell either" \
+	test "$rc" -ne 0 -a "$(head -n 1 <<<"$out")" != wta -a "$(head -n 1 <<<"$out")" != "$HOST_NAME" ||
+	diag "$out"
 check "and the log says why" wait_log 'warren.*cannot resize.*need more than that' 5
+
+# Overcommit: on a 300M filesystem a 512M image promises more than there is (a state_dir
+# that does not exist yet, made by the helper, on a tmpfs in sshd's mount namespace only).
+small=$T/small
+mkdir -m 0755 "$small"
+nsenter --mount="/proc/$SSHD_PID/ns/mnt" mount -t tmpfs -o size=300m,mode=0755 warren-test-small "$small"
+write_config "$(default_config | sed "s|^state_dir = .*|state_dir = \"$small/state\";|")
+users = ( { name = \"wtb\"; disk = \"512M\"; } );"
+log_mark
+out=$(tssh wtb -- 'hostname' 2>&1)
+check "a missing state_dir is made by the helper (root's, 0755)" \
+	test "$out" = wtb -a "$(nsenter --mount="/proc/$SSHD_PID/ns/mnt" stat -c '%u %a' "$small/state")" = "0 755" ||
+	diag "$out"
+check "an image that promises more than the filesystem has is warned about" \
+	wait_log "warren-helper.*disk images in $small/state/disks may still grow by .*more than the .* free" 5
+out=$(nsenter --mount="/proc/$SSHD_PID/ns/mnt" "$REPO/warrenctl" explain wtb --config "$CONF" 2>&1)
+check "and explain shows it" grep -q "^disk images: 1 in $small/state/disks, 512M in all, .*OVERCOMMITTED" <<<"$out" ||
+	diag "$out"
+helper_stop wtb >/dev/null
+nsenter --mount="/proc/$SSHD_PID/ns/mnt" umount "$small"
 fixture_finish
