@@ -20,6 +20,7 @@
 #include "rootfs.h"
 #include "state.h"
 #include "supervisor.h"
+#include "tool.h"
 
 /* What the builder tells the helper: init's pid, or why it failed.  Smaller than
  * PIPE_BUF: written and read whole. */
@@ -240,23 +241,18 @@ __attribute__((noreturn)) static void builder_main(const struct build_request *r
 int build_start(const struct build_request *req, int lock_fd, pid_t *ret_init,
 		pid_t *ret_supervisor, struct error *err)
 {
-	_cleanup_close_pair_ int report[2] = { -EBADF, -EBADF };
+	_cleanup_close_ int report = -EBADF;
 	struct build_report rep = { 0 };
-	pid_t pid;
+	pid_t pid = tool_fork_reporting(&report);
 	ssize_t n;
 
-	if (pipe2(report, O_CLOEXEC) < 0)
-		return error_errno(err, -errno, "cannot start the build");
-	pid = fork();
 	if (pid < 0)
-		return error_errno(err, -errno, "cannot fork the builder");
+		return error_errno(err, pid, "cannot fork the builder");
 	if (pid == 0) {
 		close(lock_fd); /* the supervisor takes the lock when it needs it */
-		close(report[0]);
-		builder_main(req, report[1]);
+		builder_main(req, TAKE_FD(report));
 	}
-	close(TAKE_FD(report[1]));
-	n = read(report[0], &rep, sizeof(rep));
+	n = read(report, &rep, sizeof(rep));
 	if (n != (ssize_t)sizeof(rep))
 		return error_set(err, -EPROTO, "the builder died");
 	rep.err.msg[sizeof(rep.err.msg) - 1] = '\0';

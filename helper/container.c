@@ -86,19 +86,15 @@ static bool supervisor_alive(const struct container_state *st)
 }
 
 /* The image is shared by everyone: it must be root's and writable by root only. */
-/* The image is shared by everyone: it must be root's and writable by root only. */
 static int check_image(const char *image, struct error *err)
 {
-	_cleanup_close_ int fd = open(image, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	struct stat st;
+	_cleanup_close_ int fd = open_root_dir(image);
 
-	if (fd < 0)
-		return error_errno(err, -errno, "image %s (build one with warren-mkimage)", image);
-	if (fstat(fd, &st) < 0)
-		return error_errno(err, -errno, "image %s", image);
-	if (st.st_uid != 0 || (st.st_mode & 022))
+	if (fd == -EPERM)
 		return error_set(err, -EPERM, "image %s must be owned by root and not writable by "
 				 "group or others", image);
+	if (fd < 0)
+		return error_errno(err, fd, "image %s (build one with warren-mkimage)", image);
 	if (faccessat(fd, "etc/skel", X_OK, AT_SYMLINK_NOFOLLOW) < 0)
 		return error_errno(err, -errno, "image %s has no /etc/skel (the home template)", image);
 	return 0;

@@ -54,6 +54,20 @@ int ensure_root_dir(const char *path, mode_t mode)
 	return 0;
 }
 
+int open_root_dir(const char *path)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (st.st_uid != 0 || (st.st_mode & 022))
+		return -EPERM;
+	return TAKE_FD(fd);
+}
+
 int mkdir_p_beneath(int rootfd, const char *path, mode_t mode)
 {
 	_cleanup_free_ char *copy = strdup(path);

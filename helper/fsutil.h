@@ -17,6 +17,11 @@ int mkdir_owned(int dirfd, const char *name, mode_t mode, uid_t uid, gid_t gid);
 /* mkdir_owned() for a root-owned directory at an absolute PATH, without keeping an fd. */
 int ensure_root_dir(const char *path, mode_t mode);
 
+/* Open the directory PATH (the config names it: a symlink is the admin's choice) if it
+ * is root's and not writable by group or others (DESIGN §4: warren works in it as root);
+ * -EPERM if it is not. */
+int open_root_dir(const char *path);
+
 /* Walk PATH (absolute or relative) below ROOTFD one component at a time with
  * O_NOFOLLOW, creating missing directories with MODE; return an O_PATH fd of it. */
 int mkdir_p_beneath(int rootfd, const char *path, mode_t mode);

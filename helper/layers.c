@@ -13,22 +13,19 @@
 
 int state_dir_open(const char *state_dir, struct error *err)
 {
-	_cleanup_close_ int fd = -EBADF;
-	struct stat st;
+	int fd;
 
 	if (mkdir(state_dir, 0755) < 0 && errno != EEXIST)
 		return error_errno(err, -errno, "cannot make state_dir %s (its parent must exist)",
 				   state_dir);
-	fd = open(state_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return error_errno(err, -errno, "state_dir %s", state_dir);
-	if (fstat(fd, &st) < 0)
-		return error_errno(err, -errno, "state_dir %s", state_dir);
-	if (st.st_uid != 0 || (st.st_mode & 022))
+	fd = open_root_dir(state_dir);
+	if (fd == -EPERM)
 		return error_set(err, -EPERM, "state_dir %s must be owned by root and not writable by "
 				 "group or others; fix: chown root: %s && chmod go-w %s", state_dir,
 				 state_dir, state_dir);
-	return TAKE_FD(fd);
+	if (fd < 0)
+		return error_errno(err, fd, "state_dir %s", state_dir);
+	return fd;
 }
 
 bool layer_has_data(int users, const char *user, const char *layer)

@@ -136,23 +136,16 @@ __attribute__((noreturn)) static void copy_child(pid_t parent, const char *mine_
 static int run_copy(const char *mine_path, const char *image, const char *user, uint64_t size,
 		    unsigned time_limit, struct error *err)
 {
-	_cleanup_close_pair_ int status[2] = { -EBADF, -EBADF };
-	_cleanup_close_ int pidfd = -EBADF;
+	_cleanup_close_ int status = -EBADF, pidfd = -EBADF;
 	struct error child = { 0 };
-	pid_t parent = getpid(), pid;
+	pid_t parent = getpid(), pid = tool_fork_reporting(&status);
 	struct pollfd p;
 	ssize_t n;
 
-	if (pipe2(status, O_CLOEXEC) < 0)
-		return error_errno(err, -errno, "cannot start the copy");
-	pid = fork();
 	if (pid < 0)
-		return error_errno(err, -errno, "cannot start the copy");
-	if (pid == 0) {
-		close(status[0]);
-		copy_child(parent, mine_path, image, user, size, status[1]);
-	}
-	close(TAKE_FD(status[1]));
+		return error_errno(err, pid, "cannot start the copy");
+	if (pid == 0)
+		copy_child(parent, mine_path, image, user, size, TAKE_FD(status));
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	p = (struct pollfd){ .fd = pidfd, .events = POLLIN };
 	if (pidfd >= 0 && poll(&p, 1, time_limit ? (int)time_limit * 1000 : -1) == 0) {
@@ -162,7 +155,7 @@ static int run_copy(const char *mine_path, const char *image, const char *user, 
 				 "longer than a login may wait (%u s); nothing was changed; fix: "
 				 "warren-helper migrate %s (no time limit)", user, time_limit, user);
 	}
-	n = read(status[0], &child, sizeof(child));
+	n = read(status, &child, sizeof(child));
 	waitpid(pid, NULL, 0);
 	if (n != (ssize_t)sizeof(child))
 		return error_set(err, -EPROTO, "the copy of the layers of %s died", user);

@@ -33,3 +33,23 @@ int tool_run(const char *const argv[])
 			return -errno;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
+
+pid_t tool_fork_reporting(int *ret_fd)
+{
+	int pipefd[2];
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		int r = -errno;
+
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return r;
+	}
+	close(pipefd[pid == 0 ? 0 : 1]);
+	*ret_fd = pipefd[pid == 0 ? 1 : 0];
+	return pid;
+}

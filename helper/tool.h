@@ -1,10 +1,18 @@
-/* tool.h - run a host tool (mkfs.ext4, e2fsck, resize2fs, cp, rm) the safe way: a fixed
- * argv, an empty environment, no shell (DESIGN §5.4). */
+/* tool.h - child processes: a host tool (mkfs.ext4, e2fsck, resize2fs, cp, rm) run the
+ * safe way (a fixed argv, an empty environment, no shell: DESIGN §5.4), and children of
+ * our own that report back. */
 #ifndef WARREN_TOOL_H
 #define WARREN_TOOL_H
+
+#include <sys/types.h>
 
 /* Run ARGV[0] with ARGV and wait; its stdio is /dev/null.  Returns its exit status
  * (128 + signal if it was killed), or -errno if it could not be started. */
 int tool_run(const char *const argv[]);
+
+/* Fork a child that reports back to its parent over a pipe (close-on-exec): in the
+ * child *RET_FD is the pipe's write end, in the parent its read end, and the other end
+ * is closed in each.  Returns what fork() does, or -errno. */
+pid_t tool_fork_reporting(int *ret_fd);
 
 #endif
