@@ -1,5 +1,5 @@
 # warren - a login jail for multi-tenant shell hosts.
-# Targets: all check test bench install uninstall clean.  Adds to the user's CFLAGS/LDFLAGS.
+# Targets: all check test mutants install uninstall clean.  Adds to the user's CFLAGS/LDFLAGS.
 
 PREFIX     ?= /usr
 SYSCONFDIR ?= /etc
@@ -90,6 +90,10 @@ check: $(UNIT_TESTS)
 test: all $(UNIT_TESTS)
 	@tests/run.sh all
 
+# Deliberate bugs (tests/mutants/*.diff) the suite must catch; root, long, not in CI.
+mutants: all
+	@tests/mutants/run.sh
+
 install: all
 	install -d $(DESTDIR)$(PAMDIR) $(DESTDIR)$(LIBEXECDIR)/warren $(DESTDIR)$(SYSCONFDIR)/warren \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SBINDIR)
@@ -110,4 +114,4 @@ uninstall:
 clean:
 	rm -f $(BINS) helper/*.o pam_module/*.o $(UNIT_TESTS)
 
-.PHONY: all check test install uninstall clean
+.PHONY: all check test mutants install uninstall clean

@@ -18,17 +18,23 @@ static int read_subid(const char *file, const struct passwd *pw, struct subid_ra
 		      struct error *err)
 {
 	_cleanup_free_ char *text = malloc(SUBID_FILE_MAX);
+	char kind = strstr(file, "gid") ? 'g' : 'u';
 	int r;
 
 	if (!text)
 		return error_set(err, -ENOMEM, "out of memory");
-	r = read_file(file, text, SUBID_FILE_MAX);
-	if (r >= 0)
-		r = subid_find(text, pw->pw_name, pw->pw_uid, ret);
+	if ((r = read_file(file, text, SUBID_FILE_MAX)) < 0)
+		return error_errno(err, r, "cannot read %s", file);
+	r = subid_find(text, pw->pw_name, pw->pw_uid, ret);
+	if (r == -ERANGE)
+		return error_set(err, r, "the range of %s in %s cannot be used: fewer than %lu ids, "
+				 "starting at 0, past 32 bits, or holding her own id; fix: usermod "
+				 "--add-sub%cids START-END %s with a free range", pw->pw_name, file,
+				 WARREN_ID_SPAN, kind, pw->pw_name);
 	if (r < 0)
-		return error_errno(err, r, "%s has no range of %lu ids for %s; fix: usermod "
-				   "--add-sub%cids START-END %s", file, WARREN_ID_SPAN, pw->pw_name,
-				   strstr(file, "gid") ? 'g' : 'u', pw->pw_name);
+		return error_set(err, r, "%s has no range of %lu ids for %s; fix: usermod "
+				 "--add-sub%cids START-END %s", file, WARREN_ID_SPAN, pw->pw_name, kind,
+				 pw->pw_name);
 	return 0;
 }
 

@@ -30,9 +30,21 @@ static void parse_options(pam_handle_t *pamh, int argc, const char **argv,
 {
 	opt->config = NULL;
 	opt->helper = DEFAULT_HELPER;
+	opt->timeout_ms = HELPER_TIMEOUT_DEFAULT_S * 1000;
 	opt->debug = false;
 	for (int i = 0; i < argc; i++) {
-		if (!strncmp(argv[i], "config=", 7) && argv[i][7] == '/')
+		char *end;
+		long secs;
+
+		if (!strncmp(argv[i], "timeout=", 8)) {
+			errno = 0;
+			secs = strtol(argv[i] + 8, &end, 10);
+			if (errno || end == argv[i] + 8 || *end || secs < 1 || secs > HELPER_TIMEOUT_MAX_S)
+				pam_syslog(pamh, LOG_ERR, "timeout=%s: expected 1 to %d seconds; using %d",
+					   argv[i] + 8, HELPER_TIMEOUT_MAX_S, HELPER_TIMEOUT_DEFAULT_S);
+			else
+				opt->timeout_ms = (int)secs * 1000;
+		} else if (!strncmp(argv[i], "config=", 7) && argv[i][7] == '/')
 			opt->config = argv[i] + 7;
 		else if (!strncmp(argv[i], "helper=", 7) && argv[i][7] == '/')
 			opt->helper = argv[i] + 7;

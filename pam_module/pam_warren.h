@@ -13,8 +13,12 @@
 struct module_options {
 	const char *config; /* NULL: the helper's default */
 	const char *helper;
+	int timeout_ms;     /* how long a login waits for the helper */
 	bool debug;
 };
+
+#define HELPER_TIMEOUT_DEFAULT_S 60
+#define HELPER_TIMEOUT_MAX_S 600
 
 /* What open_session learnt, kept with pam_set_data for setcred in sshd's post-auth
  * child (a fork of the monitor: it inherits this memory and these fds). */

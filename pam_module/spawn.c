@@ -14,8 +14,6 @@
 #include "cleanup.h"
 #include "pam_warren.h"
 
-#define HELPER_TIMEOUT_MS (60 * 1000)
-
 __attribute__((noreturn)) static void exec_helper(const struct module_options *opt,
 						  enum helper_verb verb, const char *user, int sock)
 {
@@ -74,7 +72,7 @@ int helper_run(const struct module_options *opt, enum helper_verb verb, const ch
 		exec_helper(opt, verb, user, sv[1]);
 	(void)setpgid(pid, pid); /* also here: no window in which the group does not exist */
 	close(TAKE_FD(sv[1]));
-	got = protocol_recv_reply(sv[0], HELPER_TIMEOUT_MS, reply);
+	got = protocol_recv_reply(sv[0], opt->timeout_ms, reply);
 	r = wait_helper(pid, got == -ETIMEDOUT);
 	sigaction(SIGCHLD, &old, NULL);
 	if (got == -ETIMEDOUT)
@@ -82,6 +80,9 @@ int helper_run(const struct module_options *opt, enum helper_verb verb, const ch
 			 helper_verb_name(verb));
 	else if (r == 127)
 		snprintf(reply->error, sizeof(reply->error), "cannot execute %s", opt->helper);
+	else if (r == -ECHILD)
+		snprintf(reply->error, sizeof(reply->error), "warren-helper %s was killed by a signal",
+			 helper_verb_name(verb));
 	else if (got == -EPROTO)
 		snprintf(reply->error, sizeof(reply->error), "warren-helper's answer is malformed");
 	else if (r != HELPER_EXIT_OK && r != HELPER_EXIT_NOT_JAILED && !reply->error[0])

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 14
+fixture_start 16
 
 see='cat ~/home-file /var/tmp/root-file'
 
@@ -71,5 +71,18 @@ helper_stop wta >/dev/null
 ended() { for i in $(seq 40); do kill -0 "$open" 2>/dev/null || return 0; sleep 0.25; done; return 1; }
 check "warren-helper stop ends a session that is still open" ended
 check "and leaves nothing of the container behind" wait_container_gone wta 10
+
+# idle_timeout per user: wtb's entry says 2 s, the defaults 60 s (wta).
+write_config "$(default_config | sed 's/idle_timeout = 3;/idle_timeout = 60;/')
+users = ( { name = \"wtb\"; idle_timeout = 2; } );"
+tssh wta -- true && tssh wtb -- true
+if left=$(wait_container_gone wtb 15); then
+	ok "wtb's own idle_timeout (2 s) stops her container"
+else
+	not_ok "wtb's own idle_timeout (2 s) stops her container"
+	diag "$left"
+fi
+check "wta's (the defaults' 60 s) still runs" test -n "$(container_leftovers wta)"
+helper_stop wta >/dev/null
 
 fixture_finish

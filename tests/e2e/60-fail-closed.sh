@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 32
+fixture_start 40
 
 probe='hostname; cat /proc/self/uid_map'
 
@@ -28,6 +28,11 @@ refused() {
 		ok "$what: no host shell"
 	fi
 	check "$what: syslog says why" wait_log "$ere" 5
+	# The first line of defence held: the session ended in setcred, before sshd ran
+	# anything (the shell guard is only for a missing auth line).
+	[ "$what" = "no auth line" ] && return
+	check "$what: the session ended before any command ran (no warren-refuse)" \
+		bash -c '! grep -q "warren-refuse.*reached the host" <<<"$1"' - "$(log_since)"
 }
 
 out=$(tssh wta -- "$probe" 2>&1)

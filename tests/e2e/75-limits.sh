@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 15
+fixture_start 17
 
 groupadd wtga && groupadd wtgb && usermod -aG wtga,wtgb wta && usermod -aG wtga wtb ||
 	diag "cannot make the limit groups"
@@ -18,7 +18,7 @@ groups = (
   { name = \"wtgb\"; memory = \"64M\"; pids = 40; cpus = 0.5; },
   { name = \"wtga\"; memory = \"128M\"; cpus = 1.5; }
 );
-users = ( { name = \"wtb\"; memory = \"96M\"; } );"
+users = ( { name = \"wtb\"; memory = \"96M\"; swap = \"32M\"; io_weight = 500; } );"
 
 # cg USER CONTROLLER FILE: the file of USER's cgroup, on v1 or v2
 cg() {
@@ -46,6 +46,27 @@ check "wta's cgroup holds 64M, 40 pids, half a core" \
 	test "$(cat "$(cg wta memory $mem)") $(cat "$(cg wta pids pids.max)") $(cut -d' ' -f1 "$(cg wta cpu $quota)")" = "67108864 40 50000"
 check "wtb's cgroup holds 96M, 256 pids, 1.5 cores" \
 	test "$(cat "$(cg wtb memory $mem)") $(cat "$(cg wtb pids pids.max)") $(cut -d' ' -f1 "$(cg wtb cpu $quota)")" = "100663296 256 150000"
+
+# swap: v1 limits memory+swap together, v2 swap alone.
+if [ -e "$(cg wtb memory memory.memsw.limit_in_bytes)" ]; then
+	swapv=$(cat "$(cg wtb memory memory.memsw.limit_in_bytes)") want=134217728
+else
+	swapv=$(cat "$(cg wtb memory memory.swap.max)" 2>/dev/null) want=33554432
+fi
+check "wtb's swap = 32M is written (v1 memsw = 128M, or v2 swap.max = 32M): ${swapv:-none}" \
+	test "${swapv:-none}" = "$want"
+# io_weight: a hint, on the I/O scheduler's scale where the host has one (BFQ, io.cost).
+weight=
+for f in io.weight io.bfq.weight blkio.weight blkio.bfq.weight; do
+	[ -e "$(cg wtb io "$f")" ] && { weight=$f; break; }
+	[ -e "$(cg wtb blkio "$f")" ] && { weight=$f; break; }
+done
+case $weight in
+io.weight) check "wtb's io.weight is 500" grep -qx 'default 500' "$(cg wtb io io.weight)" ;;
+"") check "io_weight = 500 where the host has no I/O weight: skipped as a hint, wtb runs" kill -0 "$keep_b" ;;
+*) check "wtb's $weight is 136 (500 on the 10-1000 scale)" \
+	grep -Eq "^(default )?136$" "$(cg wtb blkio "$weight")" ;;
+esac
 
 sess=
 for p in $(cat "$(cg wta pids cgroup.procs)"); do

@@ -10,7 +10,7 @@
 #   tscp USER [SCP-OPTS...] SRC... DST    scp; an argument "R:path" means USER@127.0.0.1:path
 #   tsftp USER [SFTP-OPTS...]             sftp -b - (batch commands on stdin)
 #   write_config TEXT      replace $CONF (root-owned 0644); default_config prints the default
-#   write_pam [no-auth] [helper=PATH]     rewrite the test PAM service (sshd reads it per login)
+#   write_pam [no-auth] [helper=PATH] [timeout=SECS]  rewrite the test PAM service (read per login)
 #   helper_stop USER       warren-helper --config $CONF stop USER (in sshd's mount namespace)
 #   container_leftovers USER   print what is left of USER's container (nothing: all gone)
 #   wait_container_gone USER SECS         poll until container_leftovers is empty
@@ -95,15 +95,16 @@ write_config() { # write_config TEXT
 		mv -f "$CONF.new" "$CONF"
 }
 
-write_pam() { # write_pam [no-auth] [helper=PATH]
-	local auth=1 helper=$HELPER a args
+write_pam() { # write_pam [no-auth] [helper=PATH] [timeout=SECS]
+	local auth=1 helper=$HELPER a args extra=
 	for a in "$@"; do
 		case $a in
 		no-auth) auth= ;;
 		helper=*) helper=${a#helper=} ;;
+		timeout=*) extra=" $a" ;;
 		esac
 	done
-	args="config=$CONF helper=$helper"
+	args="config=$CONF helper=$helper$extra"
 	{
 		echo "# warren end-to-end test service (tests/lib/fixture.sh, pid $$); removed by the test"
 		echo "@include common-auth"
@@ -395,8 +396,10 @@ fixture_start() { # fixture_start N
 		{ [ -e "$MODULE" ] && [ -x "$HELPER" ]; } || skip_all "pam_warren.so / warren-helper not built (make)" $(($1 + 1))
 	fi
 	fixture_find_image || skip_all "no base image and cannot build one (see /var/cache/warren-test/mkimage.log)" $(($1 + 1))
-	# one end-to-end run at a time (fixed user names): lock the e2e directory, bounded
-	exec {FIXTURE_LOCK_FD}<"$REPO/tests/e2e"
+	# One end-to-end run at a time on the machine (fixed user names; copies of the tree,
+	# as make mutants makes, too), bounded.  The empty lock file stays, in /run (tmpfs):
+	# removing it would let a waiting run lock a file nobody else sees.
+	exec {FIXTURE_LOCK_FD}>>/run/lock/warren-e2e.lock
 	flock -w 300 "$FIXTURE_LOCK_FD" || skip_all "another end-to-end test holds the lock for 300 s" $(($1 + 1))
 	plan $(($1 + 1))
 	trap fixture_finish EXIT

@@ -1,0 +1,77 @@
+#!/bin/bash
+# 65-trouble.sh - when something around warren goes wrong, jailed logins are refused with a
+# reason and nothing is left behind: a helper that hangs or crashes, a group backend
+# (LDAP, SSSD) that is down, a supervisor killed by hand, a missing image or subuid range.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/tap.sh
+. tests/lib/fixture.sh
+
+fixture_start 15
+
+# refused USER WHAT ERE: USER's login fails, and the test syslog says ERE.
+refused() {
+	local out rc
+	out=$(tssh "$1" -- hostname 2>&1)
+	rc=$?
+	check "$2: $1's login is refused (exit $rc), no host shell" \
+		test "$rc" -ne 0 -a "$out" != "$HOST_NAME" || diag "$out"
+	check "$2: the log says why" wait_log "$3" 5
+}
+
+# A helper that hangs: the login waits no longer than timeout=, and the helper and what
+# it started are killed.
+printf '#!/bin/bash\nexec -a warren-test-hang sleep 600\n' >"$T/hang-helper"
+chmod 0755 "$T/hang-helper"
+write_pam "helper=$T/hang-helper" timeout=2
+log_mark
+t0=$SECONDS
+refused wta "a hung helper" "pam_warren.*refusing the login of wta: warren-helper ensure did not answer in time"
+check "it waited for the timeout, not for ever ($((SECONDS - t0)) s)" test $((SECONDS - t0)) -le 15
+check "the hung helper was killed" bash -c '! pgrep -f warren-test-han[g]'
+
+printf '#!/bin/sh\nkill -SEGV $$\n' >"$T/crash-helper"
+chmod 0755 "$T/crash-helper"
+write_pam "helper=$T/crash-helper"
+log_mark
+refused wta "a crashing helper" "pam_warren.*refusing the login of wta: warren-helper ensure was killed by a signal"
+write_pam
+
+# The group backend is down: the helper cannot tell whether wta is in a jail group, so she
+# is refused, never "not jailed"; root and exempt users are answered without NSS.
+mkdir -m 0755 "$T/nss"
+cc -shared -fPIC -O2 -o "$T/nss/libnss_wtfail.so.2" tests/lib/nss_wtfail.c
+printf 'passwd: files\ngroup: wtfail [UNAVAIL=return] files\n' >"$T/nss/nsswitch.conf"
+nss_down() { # CMD... with every group lookup failing, in a mount namespace of its own
+	unshare -m bash -c 'mount --bind "$1/nsswitch.conf" /etc/nsswitch.conf && shift &&
+		LD_LIBRARY_PATH=$T/nss exec "$@"' - "$T/nss" "$@"
+}
+out=$(T=$T nss_down "$HELPER" --config "$CONF" check-user wta 2>&1)
+rc=$?
+check "group backend down: wta is refused (exit $rc), not taken for 'not jailed' (3)" test "$rc" -eq 1
+check "with the reason" grep -q "cannot read the groups of wta" <<<"$out" || diag "$out"
+T=$T nss_down "$HELPER" --config "$CONF" check-user wtexempt >/dev/null 2>&1
+rc=$?
+check "an exempt user is still answered: not jailed (exit $rc)" test "$rc" -eq 3
+
+# A supervisor killed by hand: the next login finds the orphan, removes it, starts anew.
+out=$(tssh wta -- 'cut -d" " -f22 /proc/1/stat' 2>&1)
+sup=$(cut -d" " -f2 /run/warren/users/wta/state 2>/dev/null)
+[ -n "$sup" ] && [ "$(cat "/proc/$sup/comm" 2>/dev/null)" = warren-helper ] && kill -KILL "$sup"
+out2=$(tssh wta -- 'hostname; cut -d" " -f22 /proc/1/stat' 2>&1)
+check "after its supervisor was killed, wta lands in a new container" \
+	test "$(head -n 1 <<<"$out2")" = wta -a "$(tail -n 1 <<<"$out2")" != "$out" || diag "$out2"
+check "which is supervised again" bash -c '[ "$(cat "/proc/$(cut -d" " -f2 /run/warren/users/wta/state)/comm")" = warren-helper ]'
+helper_stop wta >/dev/null
+
+# Missing pieces: the image, a subordinate range.
+write_config "$(default_config | sed 's|^image = .*|image = "/nonexistent/warren-image";|')"
+log_mark
+refused wta "no image" "warren-helper.*image /nonexistent/warren-image \(build one with warren-mkimage\)"
+write_config "$(default_config)"
+line=$(grep "^wta:" /etc/subuid)
+sed -i '/^wta:/d' /etc/subuid
+log_mark
+refused wta "no subuid range" "warren-helper.*/etc/subuid has no range of 65536 ids for wta; fix: usermod --add-subuids"
+echo "$line" >>/etc/subuid
+fixture_finish

@@ -1,0 +1,66 @@
+#!/bin/bash
+# 90-install.sh - the README's first command, for real: `install.sh --no-deps --no-image`,
+# run again (it changes nothing), then `install.sh --uninstall`, which puts
+# /etc/pam.d/sshd back byte for byte.  All of it on a copy-on-write view of this
+# machine's root (an overlay in a mount namespace of the test's own, entered with
+# chroot), so the machine itself is never touched; checked at the end.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/tap.sh
+REPO=$(pwd)
+[ "$(id -u)" -eq 0 ] || skip_all "needs root (mount namespaces, chroot)" 10
+[ -f /etc/pam.d/sshd ] || skip_all "no /etc/pam.d/sshd (openssh-server is not installed)" 10
+host_sum=$(sha256sum </etc/pam.d/sshd)
+host_libexec=$(test -e /usr/libexec/warren && echo present)
+root=$(mktemp -d /tmp/warren-install.XXXXXX)
+trap 'rmdir "$root" 2>/dev/null' EXIT
+
+# The test itself runs in the namespace; its TAP (results 1-9) comes out on stdout.
+plan 10
+unshare -m --propagation private bash -s "$root" "$REPO" <<'INNER'
+set -u
+r=$1 src=$2
+cd "$src" && . tests/lib/tap.sh
+TAP_PLANNED=9 # of the outer plan
+mount -t tmpfs -o mode=0755 warren-install-test "$r" && mkdir "$r/upper" "$r/work" "$r/root" &&
+	mount -t overlay warren-install-test -o "lowerdir=/,upperdir=$r/upper,workdir=$r/work" "$r/root" &&
+	for d in proc dev sys; do mount --rbind "/$d" "$r/root/$d" || exit 1; done &&
+	mount -t tmpfs tmpfs "$r/root/run" && mount -t tmpfs tmpfs "$r/root/tmp" ||
+	{ not_ok "a copy-on-write root to install into"; skip_rest "no overlay root"; exit 1; }
+in_root() { chroot "$r/root" /bin/bash -c "cd '$src' && $1"; }
+orig=$(in_root 'cat /etc/pam.d/sshd')
+
+out=$(in_root './install.sh --no-deps --no-image' 2>&1)
+check "install.sh --no-deps --no-image succeeds" test $? -eq 0 || diag "$(tail -n 15 <<<"$out")"
+want='# warren: keep these two lines last (see pam_warren(8))
+auth optional pam_warren.so
+session required pam_warren.so'
+check "/etc/pam.d/sshd ends with the two pam_warren lines" test "$(in_root 'tail -n 3 /etc/pam.d/sshd')" = "$want"
+pamdir=$(pkg-config --variable=libdir pam)/security
+check "the module, the helper and warrenctl are installed, with a config and the group" \
+	in_root "test -f $pamdir/pam_warren.so -a -x /usr/libexec/warren/warren-helper -a -x /usr/sbin/warrenctl &&
+		/usr/sbin/warrenctl check-config && getent group warren"
+after=$(in_root 'sha256sum </etc/pam.d/sshd')
+out=$(in_root './install.sh --no-deps --no-image' 2>&1)
+check "a second run succeeds" test $? -eq 0 || diag "$(tail -n 15 <<<"$out")"
+check "and changes nothing" test "$(in_root 'sha256sum </etc/pam.d/sshd')" = "$after" -a \
+	-n "$(grep 'installed files are up to date' <<<"$out")"
+out=$(in_root './install.sh --uninstall' 2>&1)
+check "install.sh --uninstall succeeds" test $? -eq 0 || diag "$(tail -n 15 <<<"$out")"
+check "and puts /etc/pam.d/sshd back byte for byte" test "$(in_root 'cat /etc/pam.d/sshd')" = "$orig"
+check "the module and the helper are gone" in_root "test ! -e $pamdir/pam_warren.so -a ! -e /usr/libexec/warren"
+check "it names what it leaves: the config and the state directory" \
+	grep -q '/etc/warren/warren.conf (your configuration)' <<<"$out"
+[ "$TAP_FAILED" -eq 0 ]
+INNER
+rc=$?
+# Outside the namespace: the machine is as it was.
+if [ "$(sha256sum </etc/pam.d/sshd)" = "$host_sum" ] &&
+	[ "$(test -e /usr/libexec/warren && echo present)" = "$host_libexec" ] &&
+	! grep -q " $root" /proc/self/mounts; then
+	echo "ok 10 - the machine's own /etc/pam.d/sshd and /usr are untouched"
+else
+	echo "not ok 10 - the machine's own /etc/pam.d/sshd and /usr are untouched"
+	rc=1
+fi
+exit $rc
