@@ -22,10 +22,14 @@ set -u
 r=$1 src=$2
 cd "$src" && . tests/lib/tap.sh
 TAP_PLANNED=9 # of the outer plan
-mount -t tmpfs -o mode=0755 warren-install-test "$r" && mkdir "$r/upper" "$r/work" "$r/root" &&
+# The root filesystem and, wherever it lives (it may be another mount), the source tree:
+# both copy-on-write, so neither the machine nor the checkout is written to.
+mount -t tmpfs -o mode=0755 warren-install-test "$r" &&
+	mkdir "$r/upper" "$r/work" "$r/root" "$r/src-upper" "$r/src-work" &&
 	mount -t overlay warren-install-test -o "lowerdir=/,upperdir=$r/upper,workdir=$r/work" "$r/root" &&
 	for d in proc dev sys; do mount --rbind "/$d" "$r/root/$d" || exit 1; done &&
-	mount -t tmpfs tmpfs "$r/root/run" && mount -t tmpfs tmpfs "$r/root/tmp" ||
+	mount -t tmpfs tmpfs "$r/root/run" && mkdir -p "$r/root$src" &&
+	mount -t overlay warren-install-src -o "lowerdir=$src,upperdir=$r/src-upper,workdir=$r/src-work" "$r/root$src" ||
 	{ not_ok "a copy-on-write root to install into"; skip_rest "no overlay root"; exit 1; }
 in_root() { chroot "$r/root" /bin/bash -c "cd '$src' && $1"; }
 orig=$(in_root 'cat /etc/pam.d/sshd')
