@@ -29,7 +29,7 @@ CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
 # Pure logic, shared with the unit tests.
 PURE_OBJS   = helper/config.o helper/names.o helper/idmap.o helper/reslimits.o helper/strv.o \
-              helper/errors.o
+              helper/netaddr.o helper/errors.o
 # The module <-> helper wire and the ways into a container, linked into both.
 SHARED_OBJS = helper/protocol.o helper/creds.o helper/nsjoin.o helper/fsutil.o
 HELPER_OBJS = $(PURE_OBJS) $(SHARED_OBJS) helper/main.o helper/log.o helper/policy.o helper/lastgood.o \
@@ -74,6 +74,9 @@ tests/unit/test_pam: tests/unit/test_pam.c pam_warren.so
 # The cgroup writers' unit conversions are pure functions of cgroup.c.
 tests/unit/test_limits: tests/unit/test_limits.c $(PURE_OBJS) helper/cgroup.o helper/cgroup-v1.o \
                        helper/cgroup-v2.o helper/fsutil.o
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(HELPER_LIBS) $(CMOCKA_LIBS)
+
+tests/unit/test_net: tests/unit/test_net.c $(PURE_OBJS) helper/netalloc.o helper/fsutil.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(HELPER_LIBS) $(CMOCKA_LIBS)
 
 tests/unit/test_protocol: tests/unit/test_protocol.c helper/protocol.o helper/errors.o

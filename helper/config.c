@@ -14,6 +14,7 @@
 #include "cleanup.h"
 #include "config.h"
 #include "names.h"
+#include "netaddr.h"
 #include "strv.h"
 
 /* A config file is a few hundred bytes; anything near this is not one. */
@@ -57,6 +58,9 @@ struct key {
 	/* Groups that take every limit key: the text around "KEY = VALUE;" that makes a
 	 * limit's example a line that could be pasted where the error is. */
 	const char *limits_pre, *limits_post;
+	/* Lists of strings that are not names: what each must be, and its form. */
+	bool (*elem_valid)(const char *s);
+	const char *elem_what, *elem_form;
 };
 
 /* The limit key being checked, with its example in the place it was found. */
@@ -76,6 +80,13 @@ static int check_entries(struct parse_ctx *ctx, const struct key *k, config_sett
 			 const char *key);
 static int check_defaults(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
 			  const char *key);
+static int check_group(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+		       const char *key);
+static int check_ifname(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+			const char *key);
+static int check_subnet(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+			const char *key);
+static bool ipv4_valid(const char *s);
 
 #define FIELD(f) offsetof(struct warren_config, f)
 
@@ -95,6 +106,16 @@ static const struct key group_entry = { .sub = group_entry_keys, .n_sub = ELEMEN
 static const struct key user_entry = { .sub = user_entry_keys, .n_sub = ELEMENTSOF(user_entry_keys),
 				       .limits_pre = "{ name = \"alice\"; ", .limits_post = " }" };
 
+static const struct key bridge_keys[] = {
+	{ .name = "name", .check = check_ifname, .offset = FIELD(bridge.name),
+	  .example = "bridge = { name = \"warren0\"; };" },
+	{ .name = "subnet", .check = check_subnet, .offset = FIELD(bridge.subnet),
+	  .example = "bridge = { subnet = \"10.213.0.0/16\"; };" },
+	{ .name = "dns", .check = check_names, .offset = FIELD(bridge.dns), .noun = "nameserver",
+	  .example = "bridge = { dns = [ \"192.0.2.53\" ]; };", .elem_valid = ipv4_valid,
+	  .elem_what = "an IPv4 address", .elem_form = "four numbers 0-255 such as 192.0.2.53" },
+};
+
 static const struct key top_keys[] = {
 	{ .name = "image", .check = check_path, .offset = FIELD(image),
 	  .example = "image = \"/var/lib/warren/images/default\";" },
@@ -113,6 +134,9 @@ static const struct key top_keys[] = {
 	{ .name = "users", .check = check_entries, .offset = FIELD(limits.users), .noun = "user",
 	  .example = "users = ( { name = \"alice\"; memory = \"2G\"; } );",
 	  .entry = &user_entry },
+	{ .name = "bridge", .check = check_group,
+	  .example = "bridge = { name = \"warren0\"; subnet = \"10.213.0.0/16\"; dns = [ ]; };",
+	  .sub = bridge_keys, .n_sub = ELEMENTSOF(bridge_keys) },
 };
 
 /* The file itself: a group whose settings are top_keys. */
@@ -127,6 +151,8 @@ void config_free(struct warren_config *c)
 	free(c->state_dir);
 	strv_free(c->jail_groups);
 	strv_free(c->exempt_users);
+	free(c->bridge.name);
+	strv_free(c->bridge.dns);
 	limit_config_clear(&c->limits);
 	free(c);
 }
@@ -143,7 +169,10 @@ static struct warren_config *config_new_default(const char *path)
 	c->state_dir = strdup("/var/lib/warren");
 	c->jail_groups = strv_new1("warren");
 	c->exempt_users = strv_new1("root");
-	if (!c->path || !c->image || !c->state_dir || !c->jail_groups || !c->exempt_users) {
+	c->bridge.name = strdup("warren0");
+	(void)subnet_parse("10.213.0.0/16", &c->bridge.subnet);
+	if (!c->path || !c->image || !c->state_dir || !c->jail_groups || !c->exempt_users ||
+	    !c->bridge.name) {
 		config_free(c);
 		return NULL;
 	}
@@ -296,10 +325,14 @@ static int check_name_elem(struct parse_ctx *ctx, const struct key *k, const cha
 	const char *v;
 
 	if (config_setting_type(e) != CONFIG_TYPE_STRING)
-		return key_error(ctx, -EINVAL, e, "%s[%d]: must be a string (a %s name), not %s; expected e.g. %s",
-				 key, i, k->noun, type_name(e), k->example);
+		return key_error(ctx, -EINVAL, e, "%s[%d]: must be a string (%s%s%s), not %s; expected e.g. %s",
+				 key, i, k->elem_valid ? k->elem_what : "a ", k->elem_valid ? "" : k->noun,
+				 k->elem_valid ? "" : " name", type_name(e), k->example);
 	v = config_setting_get_string(e);
-	if (!name_is_valid(v))
+	if (k->elem_valid && !k->elem_valid(v))
+		return key_error(ctx, -EINVAL, e, "%s[%d]: %s is not %s; expected %s", key, i,
+				 quote(v, q), k->elem_what, k->elem_form);
+	if (!k->elem_valid && !name_is_valid(v))
 		return key_error(ctx, -EINVAL, e,
 				 "%s[%d]: %s is not a valid %s name; expected 1 to 32 characters: "
 				 "a letter or '_', then letters, digits, '_', '.' or '-'",
@@ -522,6 +555,37 @@ static int check_cpus(struct parse_ctx *ctx, const struct limit_check *k, config
 	return 0;
 }
 
+/* network: one of the key's names. */
+static int check_choice(struct parse_ctx *ctx, const struct limit_check *k, config_setting_t *s,
+			const char *key)
+{
+	char q[QUOTE_SIZE], names[128] = "";
+	size_t o = 0;
+	uint64_t v;
+
+	for (const char *const *c = k->def->choices; *c && o < sizeof(names); c++)
+		o += (size_t)snprintf(names + o, sizeof(names) - o, "%s\"%s\"", o ? ", " : "", *c);
+	if (config_setting_type(s) != CONFIG_TYPE_STRING)
+		return key_error(ctx, -EINVAL, s, "%s: must be a string, one of %s, not %s; expected "
+				 "e.g. %s", key, names, type_name(s), k->example);
+	if (limit_choice_parse(k->key, config_setting_get_string(s), &v) < 0)
+		return key_error(ctx, -EINVAL, s, "%s: %s is not one of %s; expected e.g. %s", key,
+				 quote(config_setting_get_string(s), q), names, k->example);
+	limit_set_put(ctx->limits, k->key, v);
+	return 0;
+}
+
+/* peers: true or false. */
+static int check_bool(struct parse_ctx *ctx, const struct limit_check *k, config_setting_t *s,
+		      const char *key)
+{
+	if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+		return key_error(ctx, -EINVAL, s, "%s: must be true or false (no quotes), not %s; "
+				 "expected e.g. %s", key, type_name(s), k->example);
+	limit_set_put(ctx->limits, k->key, config_setting_get_bool(s) ? 1 : 0);
+	return 0;
+}
+
 /* Limit key LK found in a group that takes limits (PARENT), by the key's kind. */
 static int check_limit(struct parse_ctx *ctx, const struct key *parent, enum limit_key lk,
 		       config_setting_t *s, const char *key)
@@ -537,9 +601,71 @@ static int check_limit(struct parse_ctx *ctx, const struct key *parent, enum lim
 		return check_size(ctx, &k, s, key);
 	case LIMIT_KIND_CPUS:
 		return check_cpus(ctx, &k, s, key);
+	case LIMIT_KIND_CHOICE:
+		return check_choice(ctx, &k, s, key);
+	case LIMIT_KIND_BOOL:
+		return check_bool(ctx, &k, s, key);
 	default:
 		return check_count(ctx, &k, s, key);
 	}
+}
+
+static bool ipv4_valid(const char *s)
+{
+	uint32_t a;
+
+	return ipv4_parse(s, &a) == 0;
+}
+
+/* bridge.name: an interface name. */
+static int check_ifname(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+			const char *key)
+{
+	char **field = (char **)((char *)ctx->c + k->offset);
+	char q[QUOTE_SIZE];
+	const char *v;
+	char *copy;
+
+	if (config_setting_type(s) != CONFIG_TYPE_STRING)
+		return key_error(ctx, -EINVAL, s, "%s: must be a string (an interface name), not %s; "
+				 "expected e.g. %s", key, type_name(s), k->example);
+	v = config_setting_get_string(s);
+	if (!bridge_name_is_valid(v))
+		return key_error(ctx, -EINVAL, s, "%s: %s is not an interface name warren can use; "
+				 "expected 1 to 15 of A-Z a-z 0-9 _ . - (and not wr followed by hex "
+				 "digits: those are the users' veths), e.g. %s", key, quote(v, q), k->example);
+	if (!(copy = strdup(v)))
+		return key_error(ctx, -ENOMEM, s, "%s: out of memory", key);
+	free(*field);
+	*field = copy;
+	return 0;
+}
+
+/* bridge.subnet: an IPv4 network in CIDR form. */
+static int check_subnet(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+			const char *key)
+{
+	struct subnet *field = (struct subnet *)(void *)((char *)ctx->c + k->offset);
+	char q[QUOTE_SIZE];
+	const char *v;
+	int r;
+
+	if (config_setting_type(s) != CONFIG_TYPE_STRING)
+		return key_error(ctx, -EINVAL, s, "%s: must be a string (an IPv4 network), not %s; "
+				 "expected e.g. %s", key, type_name(s), k->example);
+	v = config_setting_get_string(s);
+	r = subnet_parse(v, field);
+	if (r == -ERANGE)
+		return key_error(ctx, -EINVAL, s, "%s: %s: the prefix must be from /%d to /%d; expected "
+				 "e.g. %s", key, quote(v, q), SUBNET_PREFIX_MIN, SUBNET_PREFIX_MAX,
+				 k->example);
+	if (r == -EDOM)
+		return key_error(ctx, -EINVAL, s, "%s: %s has host bits set; expected the network's "
+				 "own address, e.g. %s", key, quote(v, q), k->example);
+	if (r < 0)
+		return key_error(ctx, -EINVAL, s, "%s: %s is not an IPv4 network; expected "
+				 "ADDRESS/PREFIX, e.g. %s", key, quote(v, q), k->example);
+	return 0;
 }
 
 /* The name of a groups or users entry: valid, and not the name of an earlier entry. */

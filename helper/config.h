@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "netaddr.h"
 #include "reslimits.h"
 
 #define WARREN_DEFAULT_CONFIG SYSCONFDIR "/warren/warren.conf"
@@ -18,6 +19,12 @@ struct warren_config {
 	char **exempt_users;   /* NULL-terminated; never jailed */
 	/* Resource limits (warren.conf(5)); a user's are limits_resolve(&limits, ...). */
 	struct limit_config limits;
+	/* The host bridge of containers with network "nat" or "isolated". */
+	struct {
+		char *name;           /* its interface name */
+		struct subnet subnet; /* the gateway (the bridge's address) and every user's */
+		char **dns;           /* nameservers given to containers; NULL: the host's */
+	} bridge;
 };
 
 /* One error, as an admin needs it: where, and what is expected instead. */

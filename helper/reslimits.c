@@ -13,6 +13,9 @@
 #define MIB (KIB * 1024)
 #define GIB (MIB * 1024)
 
+static const char *const net_modes[] = { [NET_NONE] = "none", [NET_NAT] = "nat",
+					  [NET_ISOLATED] = "isolated", NULL };
+
 static const struct limit_def limit_defs[LIMIT__COUNT] = {
 	[LIMIT_MEMORY] = { .name = "memory", .kind = LIMIT_KIND_SIZE, .min = 16 * MIB,
 			   .max = LIMIT_SIZE_MAX, .example = "\"1G\"", .max_ok = true,
@@ -32,6 +35,9 @@ static const struct limit_def limit_defs[LIMIT__COUNT] = {
 	/* A container that never stops is what `warren-helper stop` is for. */
 	[LIMIT_IDLE_TIMEOUT] = { .name = "idle_timeout", .kind = LIMIT_KIND_COUNT, .min = 1,
 				 .max = 604800, .unit = "seconds", .example = "300", .builtin = 300 },
+	[LIMIT_NETWORK] = { .name = "network", .kind = LIMIT_KIND_CHOICE, .choices = net_modes,
+			    .example = "\"nat\"", .builtin = NET_NONE },
+	[LIMIT_PEERS] = { .name = "peers", .kind = LIMIT_KIND_BOOL, .example = "true", .builtin = 0 },
 };
 
 const struct limit_def *limit_def(enum limit_key k)
@@ -39,6 +45,18 @@ const struct limit_def *limit_def(enum limit_key k)
 	static const struct limit_def unknown = { .name = "?" };
 
 	return (unsigned)k < LIMIT__COUNT ? &limit_defs[k] : &unknown;
+}
+
+int limit_choice_parse(enum limit_key k, const char *name, uint64_t *ret)
+{
+	const char *const *c = limit_def(k)->choices;
+
+	for (uint64_t i = 0; c && c[i]; i++)
+		if (strcmp(c[i], name) == 0) {
+			*ret = i;
+			return 0;
+		}
+	return -EINVAL;
 }
 
 int limit_key_lookup(const char *name, enum limit_key *ret)
@@ -149,6 +167,16 @@ static void format_cpus(uint64_t v, char *buf, size_t len)
 	snprintf(buf, len, "%" PRIu64 ".%0*u", v / 1000, digits, frac);
 }
 
+static const char *choice_name(enum limit_key k, uint64_t v)
+{
+	const char *const *c = limit_defs[k].choices;
+
+	for (uint64_t i = 0; c && c[i]; i++)
+		if (i == v)
+			return c[i];
+	return "?";
+}
+
 const char *limit_format(enum limit_key k, uint64_t v, char *buf, size_t len)
 {
 	if (v == LIMIT_UNLIMITED)
@@ -157,6 +185,10 @@ const char *limit_format(enum limit_key k, uint64_t v, char *buf, size_t len)
 		format_size(v, buf, len);
 	else if (limit_defs[k].kind == LIMIT_KIND_CPUS)
 		format_cpus(v, buf, len);
+	else if (limit_defs[k].kind == LIMIT_KIND_CHOICE)
+		snprintf(buf, len, "%s", choice_name(k, v));
+	else if (limit_defs[k].kind == LIMIT_KIND_BOOL)
+		snprintf(buf, len, "%s", v ? "true" : "false");
 	else
 		snprintf(buf, len, "%" PRIu64, v);
 	return buf;

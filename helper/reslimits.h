@@ -21,7 +21,16 @@ enum limit_key {
 	LIMIT_IO_WEIGHT,    /* 1..10000, cgroup v2's io.weight scale */
 	LIMIT_DISK,         /* bytes of the user's persistent layers */
 	LIMIT_IDLE_TIMEOUT, /* seconds */
+	LIMIT_NETWORK,      /* enum net_mode */
+	LIMIT_PEERS,        /* 1: may reach the other members of the group that says so */
 	LIMIT__COUNT
+};
+
+/* network: what the container's network namespace has besides loopback. */
+enum net_mode {
+	NET_NONE,     /* loopback only */
+	NET_NAT,      /* a veth on the bridge, and out through NAT */
+	NET_ISOLATED, /* a veth on the bridge, reaching the gateway only */
 };
 
 /* "max": the key lifts its limit.  Only keys whose row has max_ok take it. */
@@ -32,6 +41,8 @@ enum limit_kind {
 	LIMIT_KIND_SIZE,  /* "512M", "1G", bytes as digits or an integer, "max" */
 	LIMIT_KIND_CPUS,  /* a number of cores, float or integer, or "max" */
 	LIMIT_KIND_COUNT, /* an integer, or "max" where allowed */
+	LIMIT_KIND_CHOICE, /* one of the key's names, as a string: the value is its index */
+	LIMIT_KIND_BOOL,   /* true or false */
 };
 
 /* Sizes above this are refused: the kernel's cgroup files take signed 64-bit values. */
@@ -47,6 +58,7 @@ struct limit_def {
 	uint64_t min, max;    /* accepted range, in the key's unit (cpus: see LIMIT_CPUS_*) */
 	const char *unit;     /* COUNT keys: what the number counts, for messages */
 	const char *example;  /* a correct value as written in the config: "\"1G\"" */
+	const char *const *choices; /* CHOICE keys: the names, NULL-terminated */
 	bool max_ok;          /* "max" is accepted */
 	uint64_t builtin;     /* the value when nothing sets it (warren.conf(5)) */
 };
@@ -64,6 +76,9 @@ static inline uint64_t limit_builtin(enum limit_key k)
 {
 	return limit_def(k)->builtin;
 }
+
+/* CHOICE keys: the value named NAME, or -EINVAL. */
+int limit_choice_parse(enum limit_key k, const char *name, uint64_t *ret);
 
 /* What one defaults/groups/users entry says; a key not in SET was not written. */
 struct limit_set {

@@ -150,7 +150,8 @@ static void test_limits_good(void **state)
 		    "  io_weight = 10000; disk = 68719476736L; idle_timeout = 60; };\n"
 		    "groups = (\n"
 		    "  { name = \"students\"; memory = \"16M\"; swap = 0; cpus = 0.01; pids = 8;\n"
-		    "    io_weight = 1; disk = \"64M\"; idle_timeout = 604800; },\n"
+		    "    io_weight = 1; disk = \"64M\"; idle_timeout = 604800; network = \"isolated\";\n"
+		    "    peers = true; },\n"
 		    "  { memory = \"max\"; cpus = \"max\"; disk = \"1T\"; name = \"_lab-2.x\"; }\n"
 		    ");\n"
 		    "users = ( { name = \"alice\"; memory = \"2147483648\"; pids = 4194304; },\n"
@@ -170,6 +171,7 @@ static void test_limits_good(void **state)
 	assert_true(g0->v[LIMIT_CPUS] == 10 && g0->v[LIMIT_PIDS] == 8);
 	assert_true(g0->v[LIMIT_IO_WEIGHT] == 1 && g0->v[LIMIT_DISK] == 64 * MIB);
 	assert_true(g0->v[LIMIT_IDLE_TIMEOUT] == 604800);
+	assert_true(g0->v[LIMIT_NETWORK] == NET_ISOLATED && g0->v[LIMIT_PEERS] == 1);
 	assert_int_equal(g0->set, (1u << LIMIT__COUNT) - 1);
 	assert_string_equal(c->limits.groups.v[1].name, "_lab-2.x");
 	assert_int_equal(g1->set, (1u << LIMIT_MEMORY) | (1u << LIMIT_CPUS) | (1u << LIMIT_DISK));
@@ -273,6 +275,15 @@ static const struct bad_case bad_cases[] = {
 	{ "idle_timeout 0", "defaults = {\n idle_timeout = 0;\n};\n", 2,
 	  "defaults.idle_timeout: 0 is out of range; expected an integer from 1 to 604800 (seconds)",
 	  true },
+	{ "network unknown", "defaults = {\n network = \"bridged\";\n};\n", 2,
+	  "defaults.network: \"bridged\" is not one of \"none\", \"nat\", \"isolated\"; "
+	  "expected e.g. defaults = { network = \"nat\"; };", true },
+	{ "network not a string", "groups = ( { name = \"g\"; network = 1; } );\n", 1,
+	  "groups[0].network: must be a string, one of \"none\", \"nat\", \"isolated\", not an "
+	  "integer; expected e.g. { name = \"students\"; network = \"nat\"; }", true },
+	{ "peers a string", "groups = ( { name = \"g\"; peers = \"yes\"; } );\n", 1,
+	  "groups[0].peers: must be true or false (no quotes), not a string; expected e.g. "
+	  "{ name = \"students\"; peers = true; }", true },
 	{ "idle_timeout negative", "defaults = { idle_timeout = -1; };\n", 1,
 	  "defaults.idle_timeout: -1 is out of range", true },
 	{ "idle_timeout too big", "defaults = { idle_timeout = 604801; };\n", 1,

@@ -1,0 +1,201 @@
+/* test_net.c - the bridged network's pure parts: IPv4 addresses and subnets, veth and
+ * bridge names, each user's slot (netalloc_find), and the bridge section of the config.
+ * Also netalloc_get on a temporary state dir when run as root (it wants root's dirs). */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cleanup.h"
+#include "config.h"
+#include "netaddr.h"
+#include "netalloc.h"
+
+static void test_ipv4(void **state)
+{
+	static const char *const bad[] = { "", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4",
+					   "1.2.3.4 ", " 1.2.3.4", "1..3.4", "a.b.c.d", "1.2.3.-4",
+					   "1.2.3.4/8", "1234.1.1.1" };
+	char buf[16];
+	uint32_t a;
+
+	assert_int_equal(ipv4_parse("10.213.0.1", &a), 0);
+	assert_true(a == 0x0ad50001);
+	assert_string_equal(ipv4_format(a, buf, sizeof(buf)), "10.213.0.1");
+	assert_int_equal(ipv4_parse("0.0.0.0", &a), 0);
+	assert_int_equal(ipv4_parse("255.255.255.255", &a), 0);
+	assert_true(a == 0xffffffff);
+	for (size_t i = 0; i < ELEMENTSOF(bad); i++)
+		if (ipv4_parse(bad[i], &a) != -EINVAL)
+			fail_msg("\"%s\" accepted", bad[i]);
+}
+
+static void test_subnet(void **state)
+{
+	struct subnet s;
+	char buf[16];
+
+	assert_int_equal(subnet_parse("10.213.0.0/16", &s), 0);
+	assert_true(s.net == 0x0ad50000 && s.prefix == 16);
+	assert_string_equal(ipv4_format(subnet_gateway(&s), buf, sizeof(buf)), "10.213.0.1");
+	assert_int_equal(subnet_slots(&s), 65533);
+	assert_string_equal(ipv4_format(subnet_slot_addr(&s, 0), buf, sizeof(buf)), "10.213.0.2");
+	assert_string_equal(ipv4_format(subnet_slot_addr(&s, 65532), buf, sizeof(buf)),
+			    "10.213.255.254");
+	assert_int_equal(subnet_parse("192.168.7.0/29", &s), 0);
+	assert_int_equal(subnet_slots(&s), 5); /* .2 to .6 */
+	assert_int_equal(subnet_parse("10.0.0.0/30", &s), -ERANGE);
+	assert_int_equal(subnet_parse("10.0.0.0/7", &s), -ERANGE);
+	assert_int_equal(subnet_parse("10.213.0.1/16", &s), -EDOM);
+	assert_int_equal(subnet_parse("10.213.0.0", &s), -EINVAL);
+	assert_int_equal(subnet_parse("10.213.0.0/016", &s), -EINVAL);
+	assert_int_equal(subnet_parse("10.213.0.0/16x", &s), -EINVAL);
+	assert_int_equal(subnet_parse("10.213.0/16", &s), -EINVAL);
+}
+
+static void test_names(void **state)
+{
+	char buf[16];
+
+	assert_string_equal(veth_name(0, buf, sizeof(buf)), "wr0");
+	assert_string_equal(veth_name(65532, buf, sizeof(buf)), "wrfffc");
+	assert_string_equal(veth_name(0xffffffff, buf, sizeof(buf)), "wrffffffff");
+	assert_true(bridge_name_is_valid("warren0"));
+	assert_true(bridge_name_is_valid("br-lab.1"));
+	assert_true(bridge_name_is_valid("wrx"));
+	assert_false(bridge_name_is_valid("wr1a"));     /* a user's veth */
+	assert_false(bridge_name_is_valid(""));
+	assert_false(bridge_name_is_valid("."));
+	assert_false(bridge_name_is_valid("1234567890123456"));
+	assert_false(bridge_name_is_valid("br 0"));
+	assert_false(bridge_name_is_valid("br/0"));
+}
+
+static void test_alloc_find(void **state)
+{
+	uint32_t slot = 99;
+	unsigned line = 0;
+
+	assert_int_equal(netalloc_find("", "alice", 5, &slot, &line), 1);
+	assert_int_equal(slot, 0);
+	assert_int_equal(netalloc_find("alice 0\nbob 1\n", "bob", 5, &slot, &line), 0);
+	assert_int_equal(slot, 1);
+	/* The lowest free slot, whatever the order of the lines. */
+	assert_int_equal(netalloc_find("bob 2\nalice 0\n\ncarol 3\n", "dave", 5, &slot, &line), 1);
+	assert_int_equal(slot, 1);
+	/* A slot is the user's even outside a (now smaller) subnet: the caller refuses it. */
+	assert_int_equal(netalloc_find("alice 7\n", "alice", 5, &slot, &line), 0);
+	assert_int_equal(slot, 7);
+	assert_int_equal(netalloc_find("a 0\nb 1\nc 2\nd 3\ne 4\n", "f", 5, &slot, &line), -ENOSPC);
+	assert_int_equal(netalloc_find("alice 0\nbob\n", "carol", 5, &slot, &line), -EBADMSG);
+	assert_int_equal(line, 2);
+	assert_int_equal(netalloc_find("alice -1\n", "carol", 5, &slot, &line), -EBADMSG);
+	assert_int_equal(netalloc_find("al/ce 1\n", "carol", 5, &slot, &line), -EBADMSG);
+	assert_int_equal(netalloc_find("alice 99999999999\n", "carol", 5, &slot, &line), -EBADMSG);
+}
+
+/* Two users get two slots, the first keeps hers, the file records both. */
+static void test_alloc_get(void **state)
+{
+	char dir[] = "/tmp/warren-test-net.XXXXXX", path[64], text[128];
+	struct error err = { 0 };
+	uint32_t a, b, again;
+	FILE *f;
+	size_t n;
+
+	if (geteuid() != 0)
+		skip();
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(chmod(dir, 0755), 0);
+	assert_int_equal(netalloc_get(dir, "alice", 10, &a, &err), 0);
+	assert_int_equal(netalloc_get(dir, "bob", 10, &b, &err), 0);
+	assert_int_equal(netalloc_get(dir, "alice", 10, &again, &err), 0);
+	assert_true(a == 0 && b == 1 && again == 0);
+	snprintf(path, sizeof(path), "%s/network/slots", dir);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	assert_string_equal(text, "alice 0\nbob 1\n");
+	assert_int_equal(netalloc_get(dir, "carol", 1, &a, &err), -ENOSPC);
+	assert_non_null(strstr(err.msg, "no address left for carol"));
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	assert_int_equal(system(path), 0);
+}
+
+static void test_config_bridge(void **state)
+{
+	_cleanup_(config_freep) struct warren_config *c = NULL, *d = NULL;
+	struct config_error err;
+	char buf[16];
+
+	assert_int_equal(config_parse_string("", "x", &d, NULL, &err), 0);
+	assert_string_equal(d->bridge.name, "warren0");
+	assert_string_equal(ipv4_format(d->bridge.subnet.net, buf, sizeof(buf)), "10.213.0.0");
+	assert_int_equal(d->bridge.subnet.prefix, 16);
+	assert_null(d->bridge.dns);
+	if (config_parse_string("bridge = { name = \"lab0\"; subnet = \"172.30.0.0/20\";\n"
+				"  dns = [ \"192.0.2.53\", \"192.0.2.54\" ]; };\n",
+				"x", &c, NULL, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_string_equal(c->bridge.name, "lab0");
+	assert_int_equal(c->bridge.subnet.prefix, 20);
+	assert_string_equal(c->bridge.dns[1], "192.0.2.54");
+	assert_null(c->bridge.dns[2]);
+}
+
+static const struct {
+	const char *text;
+	const char *msg;
+} bridge_bad[] = {
+	{ "bridge = { name = \"wr1f\"; };", "bridge.name: \"wr1f\" is not an interface name" },
+	{ "bridge = { name = \"a-very-long-name\"; };", "is not an interface name" },
+	{ "bridge = { subnet = \"10.213.0.1/16\"; };", "has host bits set" },
+	{ "bridge = { subnet = \"10.213.0.0/31\"; };", "the prefix must be from /8 to /29" },
+	{ "bridge = { subnet = 5; };", "bridge.subnet: must be a string (an IPv4 network)" },
+	{ "bridge = { dns = [ \"dns.example\" ]; };",
+	  "bridge.dns[0]: \"dns.example\" is not an IPv4 address; expected four numbers" },
+	{ "bridge = { dns = [ 5 ]; };", "bridge.dns[0]: must be a string (an IPv4 address)" },
+	{ "bridge = { mtu = 1500; };", "bridge.mtu: unknown setting; expected one of: name, subnet, dns" },
+	{ "bridge = 5;", "bridge: must be a group" },
+};
+
+static void test_config_bridge_bad(void **state)
+{
+	for (size_t i = 0; i < ELEMENTSOF(bridge_bad); i++) {
+		struct warren_config *c = NULL, *policy = NULL;
+		struct config_error err;
+
+		if (config_parse_string(bridge_bad[i].text, "x", &c, &policy, &err) == 0)
+			fail_msg("accepted: %s", bridge_bad[i].text);
+		if (!strstr(err.msg, bridge_bad[i].msg))
+			fail_msg("%s: got \"%s\"", bridge_bad[i].text, err.msg);
+		/* Not a policy key: who is jailed is still known. */
+		assert_non_null(policy);
+		config_free(policy);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ipv4),
+		cmocka_unit_test(test_subnet),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_alloc_find),
+		cmocka_unit_test(test_alloc_get),
+		cmocka_unit_test(test_config_bridge),
+		cmocka_unit_test(test_config_bridge_bad),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
