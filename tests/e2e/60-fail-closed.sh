@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 40
+fixture_start 41
 
 probe='hostname; cat /proc/self/uid_map'
 
@@ -43,6 +43,19 @@ write_pam no-auth
 refused "no auth line" 'pam_warren.*refusing the login of wta.*auth'
 write_pam helper=/nonexistent/warren-helper
 refused "helper missing" 'pam_warren.*refusing the login of wta.*/nonexistent/warren-helper'
+# A refused session must not even forward ports: sshd does that itself, without running
+# anything, so only the end of the session in setcred stops it (from the host's network).
+listen='use IO::Socket::INET; my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1:8001",
+	Listen => 1, ReuseAddr => 1) or die; while (my $c = $s->accept) { print $c "host\n"; close $c }'
+in_ns perl -e "$listen" >/dev/null 2>&1 &
+hostl=$!
+tssh wta -N -L 9001:127.0.0.1:8001 >/dev/null 2>&1 &
+fwd=$!
+sleep 2
+got=$(in_ns perl -MIO::Socket::INET -e '$c = IO::Socket::INET->new("127.0.0.1:9001") or exit 1; print scalar <$c>' 2>/dev/null)
+check "helper missing: ssh -N -L forwards nothing from the host's network" test -z "$got" || diag "got: $got"
+kill "$fwd" "$hostl" 2>/dev/null
+wait "$fwd" "$hostl" 2>/dev/null
 write_pam
 
 good=$(default_config)

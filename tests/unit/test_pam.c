@@ -99,6 +99,50 @@ static void test_refusal_is_a_session_error(void **state)
 	assert_int_equal(open_session("refuse", 1), PAM_SESSION_ERR);
 }
 
+/* sshd's post-auth child after a refused open_session: setcred there must end it (the
+ * module _exits), not return - sshd ignores setcred's result for key logins.  Returns
+ * the child's exit status: 1 if it was ended, 100 if setcred returned. */
+static int setcred_after_refusal(const char *helper)
+{
+	struct pam_conv c = { conv, NULL };
+	int status;
+	pid_t pid;
+
+	write_service(helper, 1);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		pam_handle_t *pamh = NULL;
+		pid_t child;
+
+		if (pam_start_confdir("svc", "nobody", &c, dir, &pamh) != PAM_SUCCESS)
+			_exit(200);
+		pam_setcred(pamh, PAM_ESTABLISH_CRED);
+		if (pam_open_session(pamh, 0) != PAM_SESSION_ERR)
+			_exit(201);
+		/* The post-auth child: a fork of the monitor, calling setcred again. */
+		child = fork();
+		if (child == 0) {
+			pam_setcred(pamh, PAM_ESTABLISH_CRED);
+			_exit(100);
+		}
+		if (child < 0 || waitpid(child, &status, 0) != child || !WIFEXITED(status))
+			_exit(202);
+		_exit(WEXITSTATUS(status));
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static void test_refused_session_ends_in_setcred(void **state)
+{
+	(void)state;
+	write_text("refuse", "#!/bin/sh\nexit 1\n", 0755);
+	assert_int_equal(setcred_after_refusal("refuse"), 1);
+	assert_int_equal(setcred_after_refusal("no-such-helper"), 1);
+}
+
 static void test_missing_helper_is_a_session_error(void **state)
 {
 	(void)state;
@@ -141,6 +185,7 @@ int main(void)
 		cmocka_unit_test(test_refusal_is_a_session_error),
 		cmocka_unit_test(test_missing_helper_is_a_session_error),
 		cmocka_unit_test(test_hanging_up_helper_is_a_session_error),
+		cmocka_unit_test(test_refused_session_ends_in_setcred),
 	};
 
 	return cmocka_run_group_tests_name("pam_warren", tests, setup, teardown);
