@@ -119,15 +119,15 @@ static int stage_build_mounts(const struct build_request *req, struct error *err
 
 /* G: wait until the builder has mapped and placed us, then become the container; on
  * failure, tell the builder why over STATUS_FD (it reads EOF when init was exec'd). */
-__attribute__((noreturn)) static void container_child(const struct user_spec *u, int go_fd,
-						       int status_fd, int exe_fd)
+__attribute__((noreturn)) static void container_child(const struct build_request *req, int go_fd,
+						       int status_fd)
 {
 	struct error err = { 0 };
 	char c;
 
 	if (read(go_fd, &c, 1) != 1)
 		_exit(1);
-	rootfs_setup_and_exec(u, exe_fd, &err);
+	rootfs_setup_and_exec(req->u, req->net, req->init_exe_fd, &err);
 	(void)write_all(status_fd, &err, sizeof(err));
 	_exit(1);
 }
@@ -187,7 +187,7 @@ static int builder_build(const struct build_request *req, pid_t *ret_pid, int *r
 	if (pid == 0) {
 		close(go[1]);
 		close(status[0]);
-		container_child(req->u, go[0], status[1], req->init_exe_fd);
+		container_child(req, go[0], status[1]);
 	}
 	close(TAKE_FD(go[0]));
 	close(TAKE_FD(status[1]));
@@ -195,6 +195,8 @@ static int builder_build(const struct build_request *req, pid_t *ret_pid, int *r
 		error_errno(err, r, "id maps");
 	else if ((r = cgroup_attach(req->cg, pid)) < 0)
 		error_errno(err, r, "join cgroup");
+	else if ((r = net_attach(req->net, req->u->name, pid, err)) < 0)
+		error_wrap(err, "network");
 	else if ((r = mount_idmapped_image(req->image, pid)) < 0)
 		error_errno(err, r, "idmapped image");
 	else

@@ -20,6 +20,7 @@
 
 #include "cgroup.h"
 #include "errors.h"
+#include "net.h"
 #include "spec.h"
 
 struct build_request {
@@ -28,6 +29,7 @@ struct build_request {
 	const char *layers_dir; /* STATE_DIR/users/USER: the layers, when there is no disk */
 	const char *disk_image; /* the user's disk image, or "" */
 	const struct cgroup_set *cg;
+	const struct net_plan *net;
 	int init_exe_fd;        /* warren-init, opened on the host */
 };
 

@@ -23,6 +23,7 @@
 #include "fsutil.h"
 #include "layers.h"
 #include "log.h"
+#include "net.h"
 #include "rootfs.h"
 #include "state.h"
 #include "storage.h"
@@ -214,6 +215,7 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 	char disk_image[PATH_MAX + 64] = "", layers_dir[PATH_MAX + 64];
 	_cleanup_close_ int exe = -EBADF;
 	struct error rollback = { 0 };
+	struct net_plan net;
 	struct cgroup_set cg;
 	pid_t init_pid, supervisor;
 	int r, pidfd = -EBADF;
@@ -224,6 +226,10 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 		error_wrap(err, "cannot start the container of %s", u->name);
 		goto fail;
 	}
+	if ((r = net_plan(cfg, u, &net, err)) < 0 || (r = net_host_prepare(&net, err)) < 0) {
+		error_wrap(err, "cannot give the container of %s its network", u->name);
+		goto fail;
+	}
 	if ((exe = open_init_binary(err)) < 0) {
 		r = exe;
 		goto fail;
@@ -231,7 +237,7 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 	snprintf(layers_dir, sizeof(layers_dir), "%s/users/%s", cfg->state_dir, u->name);
 	r = build_start(&(struct build_request){ .u = u, .image = cfg->image,
 						 .layers_dir = layers_dir, .disk_image = disk_image,
-						 .cg = &cg, .init_exe_fd = exe },
+						 .cg = &cg, .net = &net, .init_exe_fd = exe },
 			lock_fd, &init_pid, &supervisor, err);
 	if (r < 0) {
 		error_wrap(err, "cannot build the container of %s", u->name);

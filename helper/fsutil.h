@@ -29,6 +29,9 @@ int mkdir_p_beneath(int rootfd, const char *path, mode_t mode);
 int write_all(int fd, const void *buf, size_t len);
 /* Write TEXT to an existing file at PATH (kernel files: /proc, cgroupfs). */
 int write_file(const char *path, const char *text);
+/* Replace PATH with a new root-only (0600) file holding TEXT: written as PATH.new, then
+ * renamed over PATH, so that a reader sees the old text or the new, never a part. */
+int write_new_file(const char *path, const char *text);
 /* Read at most LEN-1 bytes of PATH into BUF, NUL-terminated; returns the length. */
 int read_file(const char *path, char *buf, size_t len);
 

@@ -162,3 +162,21 @@ int netalloc_get(const char *state_dir, const char *user, uint32_t nslots, uint3
 	*ret_slot = slot;
 	return 0;
 }
+
+int netalloc_lookup(const char *state_dir, const char *user, uint32_t *ret_slot)
+{
+	_cleanup_close_ int dir = -EBADF;
+	_cleanup_free_ char *text = NULL;
+	char path[4200];
+	unsigned line;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/network", state_dir);
+	dir = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dir < 0)
+		return errno == ENOENT ? -ENOENT : -errno;
+	if ((r = read_slots(dir, &text)) < 0)
+		return r;
+	r = netalloc_find(text, user, 0, ret_slot, &line);
+	return r == 0 ? 0 : r == -EBADMSG ? r : -ENOENT;
+}

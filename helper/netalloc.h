@@ -23,4 +23,8 @@ int netalloc_find(const char *text, const char *user, uint32_t nslots, uint32_t 
 int netalloc_get(const char *state_dir, const char *user, uint32_t nslots, uint32_t *ret_slot,
 		 struct error *err);
 
+/* USER's recorded slot under STATE_DIR, without giving her one: -ENOENT if she has none
+ * yet (warrenctl explain). */
+int netalloc_lookup(const char *state_dir, const char *user, uint32_t *ret_slot);
+
 #endif

@@ -36,7 +36,7 @@ static const struct limit_def limit_defs[LIMIT__COUNT] = {
 	[LIMIT_IDLE_TIMEOUT] = { .name = "idle_timeout", .kind = LIMIT_KIND_COUNT, .min = 1,
 				 .max = 604800, .unit = "seconds", .example = "300", .builtin = 300 },
 	[LIMIT_NETWORK] = { .name = "network", .kind = LIMIT_KIND_CHOICE, .choices = net_modes,
-			    .example = "\"nat\"", .builtin = NET_NONE },
+			    .example = "\"nat\"", .builtin = NET_NAT },
 	[LIMIT_PEERS] = { .name = "peers", .kind = LIMIT_KIND_BOOL, .example = "true", .builtin = 0 },
 };
 

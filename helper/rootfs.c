@@ -245,7 +245,44 @@ static int private_mount_ns(void)
 	return 0;
 }
 
-int rootfs_setup_and_exec(const struct user_spec *u, int exe_fd, struct error *err)
+/* /etc/FILE is TEXT, warren's: a file in the container's /run bound over it (made a
+ * regular file first if the image has none, or a symlink, there). */
+static int bind_etc_file(const char *file, const char *text)
+{
+	char src[64], dst[64];
+	_cleanup_close_ int fd = -EBADF;
+	int r;
+
+	snprintf(src, sizeof(src), "/run/warren-%s", file);
+	snprintf(dst, sizeof(dst), "/etc/%s", file);
+	if ((r = write_new_file(src, text)) < 0 || chmod(src, 0644) < 0)
+		return r < 0 ? r : -errno;
+	fd = open(dst, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == ELOOP && unlink(dst) == 0)
+		fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	return mount(src, dst, NULL, MS_BIND, NULL) < 0 ? -errno : 0;
+}
+
+/* resolv.conf and hosts for a container on the bridge. */
+static int net_files(const struct user_spec *u, const struct net_plan *net)
+{
+	char hosts[256], a[16], gw[16];
+	int r;
+
+	if (net->mode == NET_NONE)
+		return 0;
+	snprintf(hosts, sizeof(hosts), "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n"
+		 "%s\t%s\n%s\twarren-gateway\n", ipv4_format(net->member.addr, a, sizeof(a)),
+		 u->name, ipv4_format(net->gateway, gw, sizeof(gw)));
+	if ((r = bind_etc_file("resolv.conf", net->resolv)) < 0)
+		return r;
+	return bind_etc_file("hosts", hosts);
+}
+
+int rootfs_setup_and_exec(const struct user_spec *u, const struct net_plan *net, int exe_fd,
+			  struct error *err)
 {
 	_cleanup_close_ int rootfd = -EBADF;
 	char *const argv[] = { INIT_NAME, NULL };
@@ -275,10 +312,14 @@ int rootfs_setup_and_exec(const struct user_spec *u, int exe_fd, struct error *e
 		return error_errno(err, -errno, "hostname");
 	if ((r = loopback_up()) < 0)
 		return error_errno(err, r, "loopback");
+	if ((r = net_inside(net, err)) < 0)
+		return error_wrap(err, "network");
 	if ((r = enter_root(rootfd)) < 0)
 		return error_errno(err, r, "pivot_root");
 	if ((r = user_entries(u)) < 0)
 		return error_errno(err, r, "passwd and group entries");
+	if ((r = net_files(u, net)) < 0)
+		return error_errno(err, r, "/etc/resolv.conf and /etc/hosts");
 	fexecve(exe_fd, argv, envp);
 	return error_errno(err, -errno, "exec " INIT_NAME);
 }

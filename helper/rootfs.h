@@ -4,6 +4,7 @@
 #define WARREN_ROOTFS_H
 
 #include "errors.h"
+#include "net.h"
 #include "protocol.h"
 #include "spec.h"
 
@@ -19,8 +20,10 @@
 /* warren-init (init.c, its own static binary) is pid 1 inside. */
 #define INIT_NAME "warren-init"
 
-/* Set up the namespaces' filesystem and exec warren-init from EXE_FD.  Runs as the
- * container's root (host: the user's subordinate range); returns only on failure. */
-int rootfs_setup_and_exec(const struct user_spec *u, int exe_fd, struct error *err);
+/* Set up the namespaces' filesystem and network (NET) and exec warren-init from EXE_FD.
+ * Runs as the container's root (host: the user's subordinate range); returns only on
+ * failure. */
+int rootfs_setup_and_exec(const struct user_spec *u, const struct net_plan *net, int exe_fd,
+			  struct error *err);
 
 #endif

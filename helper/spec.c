@@ -86,6 +86,18 @@ static int id_maps(const struct passwd *pw, struct user_spec *u, struct error *e
 	return 0;
 }
 
+/* A mark for the source of peers = true ("group team-a", "defaults"): FNV-1a, never 0. */
+static uint32_t peer_group_mark(const struct limit_value *v)
+{
+	char source[128];
+	uint32_t h = 0x811c9dc5;
+
+	limit_source_format(v, source, sizeof(source));
+	for (const unsigned char *p = (const unsigned char *)source; *p; p++)
+		h = (h ^ *p) * 0x01000193;
+	return h ? h : 1;
+}
+
 int user_spec_load(const struct warren_config *cfg, const struct passwd *pw, char *const *groups,
 		   struct user_spec *ret, struct error *err)
 {
@@ -98,5 +110,7 @@ int user_spec_load(const struct warren_config *cfg, const struct passwd *pw, cha
 	limits_resolve(&cfg->limits, pw->pw_name, groups, &eff);
 	for (int k = 0; k < LIMIT__COUNT; k++)
 		ret->limits[k] = eff.v[k].value;
+	if (eff.v[LIMIT_PEERS].value)
+		ret->peer_group = peer_group_mark(&eff.v[LIMIT_PEERS]);
 	return 0;
 }

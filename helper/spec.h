@@ -27,6 +27,9 @@ struct user_spec {
 	/* The effective limits (users > first matching group > defaults > built-in), in
 	 * the config's units: limits[LIMIT_DISK] is bytes, LIMIT_UNLIMITED for "max". */
 	cgroup_limits limits;
+	/* peers = true: the group (or defaults) that said so, as a firewall mark that
+	 * containers of the same group share (nft.h); 0 for none. */
+	uint32_t peer_group;
 };
 
 /* Fill *RET for PW, a member of the NULL-terminated GROUPS (names from NSS), under CFG:

@@ -36,12 +36,13 @@ int runtime_prepare(void)
 	return 0;
 }
 
-int user_lock(const char *user)
+/* Take the lock of NAME in RUNTIME_DIR/locks (blocking); the fd holds it. */
+static int take_lock(const char *name)
 {
 	char path[256];
 	_cleanup_close_ int fd = -EBADF;
 
-	snprintf(path, sizeof(path), RUNTIME_DIR "/locks/%s", user);
+	snprintf(path, sizeof(path), RUNTIME_DIR "/locks/%s", name);
 	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
@@ -49,6 +50,17 @@ int user_lock(const char *user)
 		if (errno != EINTR)
 			return -errno;
 	return TAKE_FD(fd);
+}
+
+int user_lock(const char *user)
+{
+	return take_lock(user);
+}
+
+int network_lock(void)
+{
+	/* Not a user name: those never start with a dot. */
+	return take_lock(".network");
 }
 
 const char *user_run_path(const char *user, const char *file, char *buf, size_t len)
@@ -92,22 +104,10 @@ int state_read(const char *user, struct container_state *ret)
 
 int state_write(const char *user, const struct container_state *st)
 {
-	char path[256], tmp[272], buf[128];
-	_cleanup_close_ int fd = -EBADF;
-	int r;
+	char path[256], buf[128];
 
-	user_run_path(user, "state", path, sizeof(path));
-	snprintf(tmp, sizeof(tmp), "%s.new", path);
 	snprintf(buf, sizeof(buf), "%d %d %llu\n", st->init_pid, st->supervisor_pid, st->pidns_ino);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	r = write_all(fd, buf, strlen(buf));
-	if (r < 0)
-		return r;
-	if (rename(tmp, path) < 0)
-		return -errno;
-	return 0;
+	return write_new_file(user_run_path(user, "state", path, sizeof(path)), buf);
 }
 
 int state_touch(const char *user)

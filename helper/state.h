@@ -5,6 +5,8 @@
  * /run/warren/users/USER/state    "INIT_PID SUPERVISOR_PID PIDNS_INODE"; its mtime is
  *                                 the last login (the supervisor's idle clock)
  * /run/warren/users/USER/pts      host-side mount of the container's devpts
+ * /run/warren/users/USER/net      the container's veth, address, MAC (net.h)
+ * /run/warren/locks/.network      flock()ed while the bridge or firewall is set up
  * /run/warren/mnt                 mount point used only inside build namespaces
  * Everything is root-owned and unreachable by users or containers.
  */
@@ -23,6 +25,8 @@ struct container_state {
 int runtime_prepare(void);
 /* Take USER's lock (blocking); returns the fd that holds it. */
 int user_lock(const char *user);
+/* Take the lock of the bridged network's shared parts (bridge, firewall). */
+int network_lock(void);
 /* Path of a file in USER's runtime dir, into BUF. */
 const char *user_run_path(const char *user, const char *file, char *buf, size_t len);
 int user_rundir_create(const char *user);

@@ -20,6 +20,7 @@
 
 #include "cleanup.h"
 #include "log.h"
+#include "net.h"
 #include "state.h"
 #include "supervisor.h"
 
@@ -127,6 +128,7 @@ static void cleanup_failed(struct error *err, int r, const char *fmt, ...)
 
 int container_cleanup(const char *user, const struct cgroup_set *cg, struct error *err)
 {
+	struct error net = { 0 };
 	char path[256];
 	int r;
 
@@ -138,6 +140,8 @@ int container_cleanup(const char *user, const struct cgroup_set *cg, struct erro
 	if (umount2(user_run_path(user, "pts", path, sizeof(path)), MNT_DETACH) < 0 &&
 	    errno != EINVAL && errno != ENOENT)
 		cleanup_failed(err, -errno, "cannot unmount %s", path);
+	if ((r = net_detach(user, &net)) < 0)
+		cleanup_failed(err, r, "cannot take the network of %s down: %s", user, net.msg);
 	if ((r = state_remove(user)) < 0 || (r = user_rundir_remove(user)) < 0)
 		cleanup_failed(err, r, "cannot remove the runtime state of %s", user);
 	return error_is_set(err) ? err->code : 0;

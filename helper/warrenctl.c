@@ -21,6 +21,8 @@
 #include "disk.h"
 #include "lastgood.h"
 #include "names.h"
+#include "netaddr.h"
+#include "netalloc.h"
 #include "reslimits.h"
 #include "strv.h"
 #include "users.h"
@@ -192,6 +194,31 @@ static void print_explanation(const struct warren_config *cfg, const struct pass
 	}
 }
 
+/* Her address on the bridge, once her first start gave her one (netalloc.h). */
+static void print_address(const struct warren_config *cfg, const struct passwd *pw,
+			  char *const *groups)
+{
+	struct limits_effective eff;
+	char a[16], sub[16];
+	uint32_t slot;
+	int r;
+
+	limits_resolve(&cfg->limits, pw->pw_name, groups, &eff);
+	if (eff.v[LIMIT_NETWORK].value == NET_NONE)
+		return;
+	r = netalloc_lookup(cfg->state_dir, pw->pw_name, &slot);
+	ipv4_format(cfg->bridge.subnet.net, sub, sizeof(sub));
+	if (r == 0 && slot < subnet_slots(&cfg->bridge.subnet))
+		printf("address:     %s on bridge %s (%s/%u)\n",
+		       ipv4_format(subnet_slot_addr(&cfg->bridge.subnet, slot), a, sizeof(a)),
+		       cfg->bridge.name, sub, cfg->bridge.subnet.prefix);
+	else if (r == -ENOENT)
+		printf("address:     none yet: her first container start gives her one in %s/%u\n",
+		       sub, cfg->bridge.subnet.prefix);
+	else
+		printf("address:     cannot be read (%s)\n", r < 0 ? strerror(-r) : "outside the subnet");
+}
+
 /* Sparse disk images can promise more than their filesystem holds (disk.h). */
 static void print_disk_images(const struct warren_config *cfg)
 {
@@ -249,6 +276,7 @@ static int cmd_explain(const char *user, const char *path)
 		return EXIT_FAILURE;
 	}
 	print_explanation(cfg, pw, groups);
+	print_address(cfg, pw, groups);
 	print_disk_images(cfg);
 	return EXIT_SUCCESS;
 }

@@ -13,7 +13,7 @@ fixture_start 17
 groupadd wtga && groupadd wtgb && usermod -aG wtga,wtgb wta && usermod -aG wtga wtb ||
 	diag "cannot make the limit groups"
 write_config "$(default_config | sed '/^defaults/d')
-defaults = { idle_timeout = 3; memory = \"256M\"; pids = 256; disk = \"max\"; };
+defaults = { idle_timeout = 3; memory = \"256M\"; pids = 256; disk = \"max\"; network = \"none\"; };
 groups = (
   { name = \"wtgb\"; memory = \"64M\"; pids = 40; cpus = 0.5; },
   { name = \"wtga\"; memory = \"128M\"; cpus = 1.5; }

@@ -10,6 +10,10 @@ cd "$(dirname "$0")/../.." || exit 1
 REPO=$(pwd)
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (mount namespaces, chroot)" 10
 [ -f /etc/pam.d/sshd ] || skip_all "no /etc/pam.d/sshd (openssh-server is not installed)" 10
+# Not beside an end-to-end test: its PAM service in /etc/pam.d (seen through the overlay)
+# names pam_warren.so, which --uninstall rightly refuses to leave behind.
+exec {lock}>>/run/lock/warren-e2e.lock
+flock -w 300 "$lock" || skip_all "another end-to-end test holds the lock for 300 s" 10
 host_sum=$(sha256sum </etc/pam.d/sshd)
 host_libexec=$(test -e /usr/libexec/warren && echo present)
 root=$(mktemp -d /tmp/warren-install.XXXXXX)

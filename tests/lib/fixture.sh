@@ -86,7 +86,7 @@ image = "$IMAGE";
 state_dir = "$STATE";
 jail_groups = [ "$JAIL_GROUP" ];
 exempt_users = [ "root", "wtexempt" ];
-defaults = { idle_timeout = 3; disk = "max"; };
+defaults = { idle_timeout = 3; disk = "max"; network = "none"; };
 EOF
 }
 

@@ -2,6 +2,7 @@
  * bridge names, each user's slot (netalloc_find), and the bridge section of the config.
  * Also netalloc_get on a temporary state dir when run as root (it wants root's dirs). */
 #include <errno.h>
+#include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -132,6 +134,53 @@ static void test_alloc_get(void **state)
 	assert_int_equal(system(path), 0);
 }
 
+/* 100 users allocating at once, from 20 processes: 100 distinct slots, all recorded. */
+static void test_alloc_concurrent(void **state)
+{
+	char dir[] = "/tmp/warren-test-net.XXXXXX", cmd[128];
+	struct error err = { 0 };
+	bool seen[100] = { false };
+	uint32_t slot;
+
+	if (geteuid() != 0)
+		skip();
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(chmod(dir, 0755), 0);
+	for (int p = 0; p < 20; p++) {
+		pid_t pid = fork();
+
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			for (int i = 0; i < 5; i++) {
+				char user[16];
+
+				snprintf(user, sizeof(user), "u%d", p * 5 + i);
+				if (netalloc_get(dir, user, 1000, &slot, &err) < 0)
+					_exit(1);
+			}
+			_exit(0);
+		}
+	}
+	for (int p = 0; p < 20; p++) {
+		int status;
+
+		assert_true(wait(&status) > 0);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	for (int u = 0; u < 100; u++) {
+		char user[16];
+
+		snprintf(user, sizeof(user), "u%d", u);
+		assert_int_equal(netalloc_lookup(dir, user, &slot), 0);
+		assert_true(slot < 100);
+		if (seen[slot])
+			fail_msg("slot %u given twice", slot);
+		seen[slot] = true;
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void test_config_bridge(void **state)
 {
 	_cleanup_(config_freep) struct warren_config *c = NULL, *d = NULL;
@@ -193,6 +242,7 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_alloc_find),
 		cmocka_unit_test(test_alloc_get),
+		cmocka_unit_test(test_alloc_concurrent),
 		cmocka_unit_test(test_config_bridge),
 		cmocka_unit_test(test_config_bridge_bad),
 	};

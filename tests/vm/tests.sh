@@ -25,7 +25,7 @@ cat >/etc/warren/warren.conf <<'C'
 image = "/var/lib/warren/images/default";
 state_dir = "/var/lib/warren/state";
 jail_groups = [ "wvjail" ];
-defaults = { idle_timeout = 2; disk = "max"; };
+defaults = { idle_timeout = 2; disk = "max"; network = "none"; };
 groups = ( { name = "wvjail"; memory = "64M"; pids = 40; cpus = 0.5; } );
 users = ( { name = "wvb"; memory = "96M"; } );
 C

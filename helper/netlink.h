@@ -1,0 +1,44 @@
+/* netlink.h - the few rtnetlink requests warren's network needs (libmnl): links, bridges,
+ * veth pairs with one end created straight in another network namespace, bridge port
+ * isolation, IPv4 addresses and routes.  Each works in the caller's network namespace. */
+#ifndef WARREN_NETLINK_H
+#define WARREN_NETLINK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct mnl_socket;
+
+struct nl {
+	struct mnl_socket *sock;
+	unsigned portid;
+	unsigned seq;
+};
+
+int nl_open(struct nl *nl);
+void nl_close(struct nl *nl);
+
+/* The index of link NAME, or -ENODEV. */
+int nl_link_index(struct nl *nl, const char *name);
+/* Make bridge NAME (-EEXIST if there is one). */
+int nl_bridge_add(struct nl *nl, const char *name);
+int nl_link_up(struct nl *nl, int ifindex);
+int nl_link_del(struct nl *nl, int ifindex);
+/* The first IPv4 address of link IFINDEX, or -ENOENT if it has none. */
+int nl_link_ipv4(struct nl *nl, int ifindex, uint32_t *ret_addr, unsigned *ret_prefix);
+/* ADDR/PREFIX on link IFINDEX; an address it already has is fine.  With NOPREFIXROUTE
+ * the kernel adds no on-link route for the prefix. */
+int nl_addr_add(struct nl *nl, int ifindex, uint32_t addr, unsigned prefix, bool noprefixroute);
+/* A route to DST/PREFIX (0/0: the default route) through link IFINDEX: via GATEWAY, or
+ * on the link itself when GATEWAY is 0.  One that exists is fine. */
+int nl_route_add(struct nl *nl, uint32_t dst, unsigned prefix, uint32_t gateway, int ifindex);
+
+/* A veth pair: NAME here, up, a port of bridge MASTER; its peer PEER_NAME with address
+ * PEER_MAC made directly in the network namespace NETNS_FD (moving it there later costs
+ * far more). */
+int nl_veth_add(struct nl *nl, const char *name, int master, const char *peer_name,
+		const uint8_t peer_mac[6], int netns_fd);
+/* Bridge port IFINDEX isolated: it forwards to no other isolated port. */
+int nl_port_isolate(struct nl *nl, int ifindex);
+
+#endif

@@ -1,0 +1,182 @@
+#!/bin/bash
+# 85-network.sh - the bridged private network, through real logins.  The helper works in
+# the test netns (sshd's), which plays the host: the bridge, the firewall and NAT are
+# made there; an "upstream" netns behind a veth plays the outside world.
+#   nat: out through NAT (the upstream sees the test netns's address); names from the
+#        container's own /etc/hosts; ssh -R and -D work inside
+#   containers cannot reach each other (TCP, UDP, ICMP), not even routing through the
+#        gateway, unless a peers group says so; nor any service of the host
+#   isolated: the gateway only; none: loopback only
+#   anti-spoofing: a forged address or MAC never gets past the bridge
+#   stop leaves no veth and no set element; the address stays the user's; a subnet
+#        change while containers run is refused with the reason
+# shellcheck disable=SC2016
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/tap.sh
+. tests/lib/fixture.sh
+
+fixture_start 26
+
+UP=$NS-up
+net_config() { # net_config EXTRA - the default config, nat for everyone, plus EXTRA
+	write_config "$(default_config | sed 's/idle_timeout = 3;/idle_timeout = 60;/; s/network = "none";/network = "nat";/')
+$1"
+}
+init_of() { cut -d" " -f1 "/run/warren/users/$1/state" 2>/dev/null; }
+in_cont() { local u=$1; shift; nsenter --net="/proc/$(init_of "$u")/ns/net" "$@"; } # as host root
+addr_of() { in_cont "$1" ip -4 -o addr show dev eth0 | awk '{ sub("/.*", "", $4); print $4 }'; }
+# tcp_to USER ADDR PORT - what USER reads from ADDR:PORT inside her container ("" if nothing)
+tcp_to() { tssh "$1" -- "timeout 3 bash -c 'exec 3<>/dev/tcp/$2/$3 && head -n 1 <&3' 2>/dev/null"; }
+listener() { # listener NETNS-CMD ADDR PORT TEXT - a TCP server answering TEXT, in the background
+	local ns=$1 addr=$2 port=$3 text=$4
+	shift 4
+	$ns perl -MIO::Socket::INET -e '$s = IO::Socket::INET->new(LocalAddr => "$ARGV[0]:$ARGV[1]",
+		Listen => 5, ReuseAddr => 1) or die "$!"; while ($c = $s->accept) { print $c "$ARGV[2] from ",
+		$c->peerhost, "\n"; close $c }' "$addr" "$port" "$text" >/dev/null 2>&1 &
+	LISTENERS+=($!)
+}
+LISTENERS=()
+cleanup_net() {
+	[ ${#LISTENERS[@]} -gt 0 ] && kill "${LISTENERS[@]}" 2>/dev/null
+	ip netns del "$UP" 2>/dev/null
+}
+trap 'cleanup_net; fixture_finish' EXIT
+trap 'exit 130' INT TERM HUP
+
+# The outside world: upstream, 10.99.0.2, behind the test netns's 10.99.0.1.
+ip netns add "$UP" && ip -n "$UP" link set lo up &&
+	ip link add wtup0 netns "$NS" type veth peer name eth0 netns "$UP" &&
+	ip -n "$NS" addr add 10.99.0.1/24 dev wtup0 && ip -n "$NS" link set wtup0 up &&
+	ip -n "$UP" addr add 10.99.0.2/24 dev eth0 && ip -n "$UP" link set eth0 up ||
+	diag "cannot build the upstream netns"
+listener "nsenter --net=/run/netns/$UP" 10.99.0.2 8000 upstream
+listener in_ns 10.99.0.1 7001 host-service
+
+net_config 'bridge = { dns = [ "10.99.0.2" ]; };'
+out=$(tcp_to wta 10.99.0.2 8000)
+check "nat: wta reaches the upstream listener, as the test netns's address (masqueraded)" \
+	test "$out" = "upstream from 10.99.0.1" || diag "$out"
+out=$(tssh wta -- 'getent hosts warren-gateway wta; cat /etc/resolv.conf' 2>&1)
+check "names in the container's own /etc/hosts resolve (warren-gateway, her own)" \
+	grep -q '^10\.213\.0\.1 *warren-gateway' <<<"$out" || diag "$out"
+check "its /etc/resolv.conf names bridge.dns" grep -qx 'nameserver 10.99.0.2' <<<"$out"
+a=$(addr_of wta)
+listener in_ns 10.213.0.1 7001 gateway-service # the bridge has the gateway address now
+check "the bridge, warren0, is in the test netns only ($a for wta)" \
+	bash -c "ip -n '$NS' link show warren0 >/dev/null && ! ip link show warren0 >/dev/null 2>&1"
+
+out=$("$REPO/warrenctl" explain wta --config "$CONF" 2>&1)
+check "warrenctl explain shows her network and address" \
+	grep -q "^address: *$a on bridge warren0 (10.213.0.0/16)" <<<"$out" || diag "$out"
+
+# Two users, each in her own container on the bridge.
+# wtb listens on TCP 8002 and UDP 8003 in her container (a session keeps it up).
+serve_wtb() {
+	tssh wtb -- 'perl -MIO::Socket::INET -e '\''$s = IO::Socket::INET->new(LocalAddr =>
+		"0.0.0.0:8002", Listen => 5, ReuseAddr => 1) or die; while ($c = $s->accept) {
+		print $c "wtb\n"; close $c }'\'' & perl -MIO::Socket::INET -e '\''$s =
+		IO::Socket::INET->new(LocalAddr => "0.0.0.0:8003", Proto => "udp") or die;
+		$s->recv($m, 100); open(F, ">", "/tmp/udp-got") and print F $m'\'' & sleep 40' \
+		>/dev/null 2>&1 &
+	LISTENERS+=($!)
+	for i in $(seq 30); do [ "$(tcp_to wtb 127.0.0.1 8002)" = wtb ] && return 0; sleep 0.2; done
+	return 1
+}
+check "wtb's listeners answer inside her container" serve_wtb
+b=$(addr_of wtb)
+check "TCP: wta cannot reach wtb's container ($b)" test -z "$(tcp_to wta "$b" 8002)"
+tssh wta -- "echo spam >/dev/udp/$b/8003" 2>/dev/null
+check "UDP: wta's datagram does not reach wtb's container" \
+	test -z "$(tssh wtb -- 'cat /tmp/udp-got 2>/dev/null')"
+check "ICMP: no echo from wtb's container" \
+	bash -c "! nsenter --net=/proc/$(init_of wta)/ns/net busybox ping -c 1 -W 1 $b >/dev/null"
+in_cont wta ip route add "$b/32" via 10.213.0.1 2>/dev/null
+check "not even routing through the gateway (root inside adds the route)" test -z "$(tcp_to wta "$b" 8002)"
+check "nat: no host service on the gateway address" test -z "$(tcp_to wta 10.213.0.1 7001)"
+check "nat: nor on another address of the host" test -z "$(tcp_to wta 10.99.0.1 7001)"
+
+# ssh -R opens its port inside the container; ssh -D connects from inside.
+listener in_ns 127.0.0.1 8004 client-side
+tssh wta -N -R 9104:127.0.0.1:8004 >/dev/null 2>&1 &
+fwd=$!
+sleep 1
+check "ssh -R 9104: the port listens inside wta's container, back to the client" \
+	grep -q '^client-side' <<<"$(tcp_to wta 127.0.0.1 9104)"
+kill "$fwd" 2>/dev/null
+tssh wta -N -D 9105 >/dev/null 2>&1 &
+fwd=$!
+tssh wta -- 'timeout 20 perl -MIO::Socket::INET -e '\''$s = IO::Socket::INET->new(LocalAddr =>
+	"127.0.0.1:8006", Listen => 1, ReuseAddr => 1) or die; $c = $s->accept;
+	print $c "inside-wta\n"'\''' >/dev/null 2>&1 &
+LISTENERS+=($!)
+sleep 1.5
+socks='use IO::Socket::INET; $c = IO::Socket::INET->new("127.0.0.1:9105") or exit 1;
+	print $c "\x05\x01\x00"; read($c, $r, 2); $h = "localhost";
+	print $c "\x05\x01\x00\x03" . chr(length $h) . $h . pack("n", 8006); read($c, $r, 10);
+	print scalar <$c>'
+out=$(in_ns timeout 10 perl -e "$socks" 2>/dev/null)
+check "ssh -D: a SOCKS connect to localhost:8006 resolves and connects inside wta's container" \
+	test "$out" = inside-wta || diag "got: $out"
+kill "$fwd" 2>/dev/null
+
+# Peers: members of a group that says peers = true reach each other.
+helper_stop wta >/dev/null
+helper_stop wtb >/dev/null
+net_config 'groups = ( { name = "wtjail"; peers = true; } );'
+tssh wta -- true
+check "peers = true (both in wtjail): wtb's listeners are up again" serve_wtb
+check "and wta reaches wtb's container" test "$(tcp_to wta "$b" 8002)" = wtb
+
+# isolated: the gateway, and nothing forwarded out; none: loopback only.
+helper_stop wta >/dev/null
+helper_stop wtb >/dev/null
+net_config 'users = ( { name = "wta"; network = "isolated"; }, { name = "wtb"; network = "none"; } );'
+check "isolated: wta reaches a service on the gateway address" \
+	grep -q '^gateway-service' <<<"$(tcp_to wta 10.213.0.1 7001)"
+check "isolated: but not the upstream" test -z "$(tcp_to wta 10.99.0.2 8000)"
+out=$(tssh wtb -- 'ls /sys/class/net' 2>&1)
+check "none: wtb's container has loopback only" test "$out" = lo || diag "$out"
+check "none: nothing of wtb's is on the bridge (wta's port only)" \
+	test "$(ip -n "$NS" -o link show master warren0 | wc -l)" = 1
+helper_stop wtb >/dev/null
+
+# Spoofing: root in wta's network namespace takes wtb's address, then her MAC too.
+nsenter --net="/run/netns/$NS" nft -f - <<NFT
+table ip warren_test {
+	chain pre {
+		type filter hook prerouting priority -300; policy accept;
+		iifname "warren0" ip saddr $b counter
+	}
+}
+NFT
+in_cont wta ip addr flush dev eth0
+in_cont wta ip addr add "$b/16" dev eth0
+in_cont wta busybox ping -c 3 -W 1 10.213.0.1 >/dev/null 2>&1
+in_cont wta ip link set eth0 address 02:77:00:00:00:01
+in_cont wta busybox ping -c 3 -W 1 10.213.0.1 >/dev/null 2>&1
+n=$(nsenter --net="/run/netns/$NS" nft list table ip warren_test | sed -n 's/.*counter packets \([0-9]*\).*/\1/p')
+check "anti-spoofing: no packet with wtb's address got past wta's port (counted: ${n:-?})" \
+	test "${n:-1}" = 0
+nsenter --net="/run/netns/$NS" nft delete table ip warren_test
+
+# Stop: nothing of wta's left; her address is hers again next time.
+helper_stop wta >/dev/null
+check "after stop no veth of wta's is left on the bridge" \
+	test -z "$(ip -n "$NS" -o link show master warren0)"
+check "and no element of hers in the firewall's sets" \
+	bash -c "! nsenter --net=/run/netns/$NS nft list ruleset | grep -q 'elements'"
+net_config ''
+tssh wta -- true
+check "the next container has the same address ($a)" test "$(addr_of wta)" = "$a"
+
+# A subnet change while a container runs is refused at the next start, with the fix.
+net_config 'bridge = { subnet = "10.214.0.0/16"; };'
+log_mark
+out=$(tssh wtb -- hostname 2>&1)
+check "a subnet change while containers run: wtb's login is refused" test "$out" != wtb
+check "and the log says why and what to do" \
+	wait_log "warren-helper.*bridge warren0 has address 10.213.0.1/16, not 10.214.0.1/16.*stop every container" 5
+net_config ''
+cleanup_net
+fixture_finish
