@@ -40,14 +40,14 @@ struct parse_ctx {
 };
 
 struct key;
-typedef int (*key_check_fn)(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
-			    const char *key);
+typedef int key_check(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+		      const char *key);
 
 /* One known setting.  A new setting is a row here plus a field in struct warren_config;
  * a new limit is a row in reslimits.c, taken wherever limits are (LIMITS_PRE). */
 struct key {
 	const char *name;
-	key_check_fn check;
+	key_check *check;
 	size_t offset;          /* of its field in struct warren_config */
 	const char *noun;       /* name lists and entries: "group" or "user" */
 	const char *example;    /* a correct line, quoted in messages */
@@ -70,22 +70,9 @@ struct limit_check {
 	const char *example;
 };
 
-static int check_path(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
-		      const char *key);
-static int check_names(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
-		       const char *key);
-static int check_entry_name(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
-			    const char *key);
-static int check_entries(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
-			 const char *key);
-static int check_defaults(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
-			  const char *key);
-static int check_group(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
-		       const char *key);
-static int check_ifname(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
-			const char *key);
-static int check_subnet(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
-			const char *key);
+/* The checks of the rows below, each of type key_check. */
+static key_check check_path, check_names, check_entry_name, check_entries, check_defaults,
+	check_group, check_ifname, check_subnet;
 static bool ipv4_valid(const char *s);
 
 #define FIELD(f) offsetof(struct warren_config, f)

@@ -69,6 +69,14 @@ static int transact(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data
 	return r < 0 ? -errno : 0;
 }
 
+/* Make something that may already be there (an address, a route): that is fine. */
+static int transact_create(struct nl *nl, struct nlmsghdr *nlh)
+{
+	int r = transact(nl, nlh, NULL, NULL);
+
+	return r == -EEXIST ? 0 : r;
+}
+
 static struct ifinfomsg *link_header(struct nlmsghdr *nlh, int family, int ifindex)
 {
 	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
@@ -185,17 +193,14 @@ int nl_addr_add(struct nl *nl, int ifindex, uint32_t addr, unsigned prefix, bool
 	char buf[NL_BUF];
 	struct nlmsghdr *nlh = request(nl, buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	int r;
 
-	ifa->ifa_family = AF_INET;
-	ifa->ifa_prefixlen = (unsigned char)prefix;
-	ifa->ifa_index = (unsigned)ifindex;
+	*ifa = (struct ifaddrmsg){ .ifa_family = AF_INET, .ifa_prefixlen = (unsigned char)prefix,
+				   .ifa_index = (unsigned)ifindex };
 	mnl_attr_put_u32(nlh, IFA_LOCAL, htonl(addr));
 	mnl_attr_put_u32(nlh, IFA_ADDRESS, htonl(addr));
 	if (noprefixroute)
 		mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NOPREFIXROUTE);
-	r = transact(nl, nlh, NULL, NULL);
-	return r == -EEXIST ? 0 : r;
+	return transact_create(nl, nlh);
 }
 
 int nl_route_add(struct nl *nl, uint32_t dst, unsigned prefix, uint32_t gateway, int ifindex)
@@ -203,21 +208,17 @@ int nl_route_add(struct nl *nl, uint32_t dst, unsigned prefix, uint32_t gateway,
 	char buf[NL_BUF];
 	struct nlmsghdr *nlh = request(nl, buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	int r;
 
-	rtm->rtm_family = AF_INET;
-	rtm->rtm_dst_len = (unsigned char)prefix;
-	rtm->rtm_table = RT_TABLE_MAIN;
-	rtm->rtm_protocol = RTPROT_STATIC;
-	rtm->rtm_scope = gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
-	rtm->rtm_type = RTN_UNICAST;
+	*rtm = (struct rtmsg){ .rtm_family = AF_INET, .rtm_dst_len = (unsigned char)prefix,
+			       .rtm_table = RT_TABLE_MAIN, .rtm_protocol = RTPROT_STATIC,
+			       .rtm_scope = gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK,
+			       .rtm_type = RTN_UNICAST };
 	if (prefix)
 		mnl_attr_put_u32(nlh, RTA_DST, htonl(dst));
 	if (gateway)
 		mnl_attr_put_u32(nlh, RTA_GATEWAY, htonl(gateway));
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
-	r = transact(nl, nlh, NULL, NULL);
-	return r == -EEXIST ? 0 : r;
+	return transact_create(nl, nlh);
 }
 
 int nl_veth_add(struct nl *nl, const char *name, int master, const char *peer_name,

@@ -10,6 +10,9 @@ if [ ! -d "$image" ]; then
 	echo "ok 1 # SKIP cgroup v2 lane: no base image (run the end-to-end tests first, or install.sh)"
 	exit 0
 fi
+# One VM at a time on the machine: its files are in /var/cache/warren-test/vm.
+exec {lock}>>/run/lock/warren-e2e.lock
+flock -w 600 "$lock" || { echo "1..1"; echo "ok 1 # SKIP another test holds the lock for 600 s"; exit 0; }
 out=$(tests/vm/run.sh "$image")
 rc=$?
 if [ $rc -eq 77 ]; then

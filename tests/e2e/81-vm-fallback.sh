@@ -9,6 +9,9 @@ image=/var/lib/warren/images/default
 [ -d "$image" ] || image=/var/cache/warren-test/image
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (the VM cache in /var/cache/warren-test)" 3
 [ -d "$image" ] || skip_all "no base image (run the end-to-end tests first, or install.sh)" 3
+# One VM at a time on the machine: its files are in /var/cache/warren-test/vm.
+exec {lock}>>/run/lock/warren-e2e.lock
+flock -w 600 "$lock" || skip_all "another test holds the lock for 600 s" 3
 plan 3
 
 out=$(WARREN_VM_KVM=fail tests/vm/run.sh --accel-only "$image" 2>&1)

@@ -16,7 +16,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 26
+fixture_start 28
 
 UP=$NS-up
 net_config() { # net_config EXTRA - the default config, nat for everyone, plus EXTRA
@@ -177,6 +177,24 @@ out=$(tssh wtb -- hostname 2>&1)
 check "a subnet change while containers run: wtb's login is refused" test "$out" != wtb
 check "and the log says why and what to do" \
 	wait_log "warren-helper.*bridge warren0 has address 10.213.0.1/16, not 10.214.0.1/16.*stop every container" 5
+# A bridge name change too; and a host firewall that drops forwarded packets is named,
+# with the rules to add (Docker's and ufw's forward chains do this).
+net_config 'bridge = { name = "warren1"; };'
+log_mark
+out=$(tssh wtb -- hostname 2>&1)
+check "a bridge name change while containers run is refused, with the fix" \
+	wait_log "warren-helper.*firewall was made for another bridge or subnet.*stop every container" 5
 net_config ''
+helper_stop wta >/dev/null
+nsenter --net="/run/netns/$NS" nft -f - <<NFT
+table ip warren_test_fw {
+	chain forward { type filter hook forward priority 0; policy drop; }
+}
+NFT
+log_mark
+tssh wta -- true
+check "a host forward chain with policy drop is named in the log, with the rules to add" \
+	wait_log "warren-helper.*chain ip warren_test_fw forward drops forwarded packets by policy.*iifname \"warren0\" accept" 5
+nsenter --net="/run/netns/$NS" nft delete table ip warren_test_fw
 cleanup_net
 fixture_finish

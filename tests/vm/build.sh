@@ -19,14 +19,18 @@ cp "$(command -v busybox)" "$root/bin/busybox"
 for b in warren-helper warren-init warren-refuse; do
 	install -m 0755 "$repo/$b" "$root/usr/libexec/$b"
 done
-# The helper's shared libraries, where the loader looks for them.
-for lib in $(ldd "$repo/warren-helper" | awk '/=> \//{print $3} /^\t\/lib/{print $1}'); do
+# iproute2's ip, for the network tests' upstream namespace (busybox's lacks veth and netns).
+install -m 0755 "$(command -v ip)" "$root/bin/iproute-ip"
+# The shared libraries of the helper and of ip, where the loader looks for them.
+for lib in $(ldd "$repo/warren-helper" "$(command -v ip)" | awk '/=> \//{print $3} /^\t\/lib/{print $1}' | sort -u); do
 	mkdir -p "$root$(dirname "$lib")"
 	cp -L "$lib" "$root$lib"
 done
 
 : >"$root/modules.order"
-for m in virtio_pci virtio_blk ext4 overlay; do
+# The network: veth pairs on a bridge, and nftables with conntrack and NAT.
+for m in virtio_pci virtio_blk ext4 overlay veth bridge nf_tables nft_ct nft_chain_nat nft_masq \
+	nft_meta_bridge; do
 	for ko in $(modprobe -S "$kv" --show-depends "$m" | awk '$1=="insmod"{print $2}'); do
 		b=$(basename "$ko" .xz)
 		[ -e "$root/lib/modules/$b" ] && continue

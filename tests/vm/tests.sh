@@ -31,7 +31,7 @@ users = ( { name = "wvb"; memory = "96M"; } );
 C
 chmod 0644 /etc/warren/warren.conf
 
-echo "1..15"
+echo "1..21"
 check "this host is pure cgroup v2" sh -c 'grep -q "cgroup2 /sys/fs/cgroup " /proc/mounts && ! grep -q " cgroup " /proc/mounts'
 check "a jailed user enters her own container (uid, hostname, pid 1)" \
 	sh -c 'out=$($H enter wva sh -c "id -u; hostname; cat /proc/1/comm" | tr "\n" " "); echo "$out"; [ "$out" = "1000 wva warren-init " ]'
@@ -68,3 +68,55 @@ check "a fork loop stops below pids.max" \
 	sh -c 'n=$($H enter wva bash -c "for i in \$(seq 60); do (sleep 6 &) 2>/dev/null; done; sleep 1; ps -eo comm | grep -c ^sleep"); echo "$n"; [ "$n" -lt 40 ] && [ "$n" -gt 10 ] && [ "$(awk "\$1 == \"max\" { print \$2 }" $G/wva/pids.events)" -gt 0 ]'
 check "a CPU burner for 3 s gets about half a core (1.125-1.875 s)" \
 	sh -c 'ms=$($H enter wva bash -c "TIMEFORMAT=\"%3U %3S\"; time timeout 3 sh -c \"while :; do :; done\"" 2>&1 | tail -n 1 | awk "{ printf \"%d\", (\$1 + \$2) * 1000 }"); echo "$ms ms"; [ "$ms" -ge 1125 ] && [ "$ms" -le 1875 ]'
+
+# The bridged network on this v2 host (85-network.sh's first three groups of checks).
+# iproute2's ip (busybox's has no veth or netns); helpers in a file for each sh -c.
+$H stop wva; $H stop wvb
+IP=/bin/iproute-ip
+$IP netns add up && $IP link add wvup0 type veth peer name eth0 netns up &&
+	$IP addr add 10.99.0.1/24 dev wvup0 && $IP link set wvup0 up &&
+	$IP -n up addr add 10.99.0.2/24 dev eth0 && $IP -n up link set eth0 up && $IP -n up link set lo up
+cat >/tmp/net.sh <<'FNS'
+H="warren-helper --config /etc/warren/warren.conf"
+# tcp USER ADDR PORT - the first line USER reads from ADDR:PORT in her container
+tcp() { $H enter "$1" timeout 3 bash -c "exec 3<>/dev/tcp/$2/$3 && head -n 1 <&3" 2>/dev/null; }
+addr() { $H enter "$1" ip -4 -o addr show dev eth0 | awk '{ sub("/.*", "", $4); print $4 }'; }
+FNS
+. /tmp/net.sh
+# serve NETNS-CMD ADDR PORT TEXT - a TCP server (the image's perl) answering "TEXT from PEER"
+serve() {
+	$1 chroot /var/lib/warren/images/default perl -MIO::Socket::INET -e '$s = IO::Socket::INET->new(
+		LocalAddr => "$ARGV[0]:$ARGV[1]", Listen => 5, ReuseAddr => 1) or die "$!";
+		while ($c = $s->accept) { print $c "$ARGV[2] from ", $c->peerhost, "\n"; close $c }' \
+		"$2" "$3" "$4" >/dev/null 2>&1 &
+}
+serve_wvb() { # wvb answers "wvb" on TCP 8002 in her container
+	$H enter wvb sh -c 'perl -MIO::Socket::INET -e '\''$s = IO::Socket::INET->new(LocalAddr =>
+		"0.0.0.0:8002", Listen => 5, ReuseAddr => 1) or die; while ($c = $s->accept) {
+		print $c "wvb\n"; close $c }'\'' & sleep 60' >/dev/null 2>&1 &
+	sleep 2
+}
+netconf() { # netconf EXTRA - nat for all, idle 30 s, plus EXTRA
+	printf '%s\n' 'image = "/var/lib/warren/images/default";' 'state_dir = "/var/lib/warren/state";' \
+		'jail_groups = [ "wvjail" ];' 'defaults = { idle_timeout = 30; disk = "max"; network = "nat"; };' \
+		"$1" >/etc/warren/warren.conf
+}
+serve "$IP netns exec up" 10.99.0.2 8000 upstream
+netconf ''
+check "nat: a container reaches the upstream, masqueraded" \
+	sh -c '. /tmp/net.sh; [ "$(tcp wva 10.99.0.2 8000)" = "upstream from 10.99.0.1" ]'
+serve_wvb
+B=$(addr wvb)
+export B
+check "two containers cannot reach each other (wvb at $B)" sh -c '. /tmp/net.sh; [ -z "$(tcp wva $B 8002)" ]'
+$H stop wva; $H stop wvb
+netconf 'groups = ( { name = "wvjail"; peers = true; } );'
+serve_wvb
+check "peers = true: they can" sh -c '. /tmp/net.sh; [ "$(tcp wva $B 8002)" = wvb ]'
+$H stop wva; $H stop wvb
+netconf 'users = ( { name = "wva"; network = "none"; }, { name = "wvb"; network = "isolated"; } );'
+serve "" 10.213.0.1 7001 gateway-service
+sleep 1
+check "isolated: the gateway's service" sh -c '. /tmp/net.sh; tcp wvb 10.213.0.1 7001 | grep -q "^gateway-service"'
+check "isolated: not the upstream" sh -c '. /tmp/net.sh; [ -z "$(tcp wvb 10.99.0.2 8000)" ]'
+check "none: loopback only" sh -c '. /tmp/net.sh; [ "$($H enter wva ls /sys/class/net)" = lo ]'
