@@ -1,18 +1,20 @@
 #!/bin/bash
 # 81-vm-fallback.sh - the cgroup v2 lane decides between KVM and TCG by trying: a KVM
 # attempt that fails at once, or whose guest prints nothing within the probe bound,
-# falls back to TCG and says why, in bounded time (tests/vm/run.sh --accel-only).
+# falls back to TCG and says why, in bounded time (tests/vm/run.sh --accel-only); and a
+# guest that passes the probe goes on as the lane's VM (a TCG guest standing in for a
+# KVM that works, which this machine may not have).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 image=/var/lib/warren/images/default
 [ -d "$image" ] || image=/var/cache/warren-test/image
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (the VM cache in /var/cache/warren-test)" 3
-[ -d "$image" ] || skip_all "no base image (run the end-to-end tests first, or install.sh)" 3
+[ "$(id -u)" -eq 0 ] || skip_all "needs root (the VM cache in /var/cache/warren-test)" 5
+[ -d "$image" ] || skip_all "no base image (run the end-to-end tests first, or install.sh)" 5
 # One VM at a time on the machine: its files are in /var/cache/warren-test/vm.
 exec {lock}>>/run/lock/warren-e2e.lock
-flock -w 600 "$lock" || skip_all "another test holds the lock for 600 s" 3
-plan 3
+flock -w 600 "$lock" || skip_all "another test holds the lock for 600 s" 5
+plan 5
 
 out=$(WARREN_VM_KVM=fail tests/vm/run.sh --accel-only "$image" 2>&1)
 rc=$?
@@ -27,4 +29,11 @@ check "a guest that prints nothing within the bound falls back to TCG" \
 	grep -q '^tcg: the guest printed nothing within 3 s' <<<"$out" || diag "$out"
 # The VM image is cached by then: building it is not part of the bound.
 check "and the decision is bounded ($took s for a 3 s probe)" test "$took" -le 15
+
+out=$(WARREN_VM_KVM=tcg tests/vm/run.sh "$image" 2>&1)
+rc=$?
+check "a guest that passes the probe is kept as the lane's VM, and says so" \
+	grep -q '^# cgroup v2 lane: qemu with tcg, the VM that passed the probe' <<<"$out" || diag "$(head -n 3 <<<"$out")"
+check "and runs the lane to its end (exit $rc)" \
+	test "$rc" -eq 0 -a "$(grep -c '^ok [0-9]' <<<"$out")" = "$(sed -n 's/^1\.\.//p' <<<"$out")" || diag "$(tail -n 5 <<<"$out")"
 tap_status

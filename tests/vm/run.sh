@@ -9,7 +9,9 @@
 # (20); otherwise it is killed and the lane runs under TCG.  The TAP says which.
 #   tests/vm/run.sh --accel-only IMAGE   only decide: print "kvm" or "tcg: WHY" and stop
 #   WARREN_VM_KVM=fail|hang              make the KVM attempt fail at once, or never
-#                                        print (tests of the fallback); =off skips it
+#                                        print (tests of the fallback); =off skips it;
+#                                        =tcg makes it a TCG guest that boots (a test of
+#                                        the path where the probed VM goes on as the lane)
 set -uo pipefail
 accel_only=
 if [ "${1:-}" = --accel-only ]; then
@@ -84,7 +86,9 @@ try_kvm() {
 	# A guest whose CPU never starts prints nothing, as on a host where KVM hangs in the
 	# BIOS; made with TCG so that it behaves the same on every host.
 	hang) accel=tcg args=(-cpu max -S) ;;
+	tcg) accel=tcg ;;
 	esac
+	probed=$accel
 	start_vm "$accel" "${args[@]}" || { kvm_why="cannot make the state disk"; return 1; }
 	for ((i = 0; i < probe_secs * 10; i++)); do
 		grep -q '^VM: ' "$cache/console.log" 2>/dev/null && return 0
@@ -101,14 +105,14 @@ try_kvm() {
 	return 1
 }
 
-kvm_why=
+kvm_why= probed=
 if try_kvm; then
 	accel=kvm
 	if [ -n "$accel_only" ]; then
 		echo kvm
 		exit 0
 	fi
-	echo "# cgroup v2 lane: qemu with kvm"
+	echo "# cgroup v2 lane: qemu with $probed, the VM that passed the probe"
 	wait_vm 600
 	rc=$?
 else

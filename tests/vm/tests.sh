@@ -31,7 +31,7 @@ users = ( { name = "wvb"; memory = "96M"; } );
 C
 chmod 0644 /etc/warren/warren.conf
 
-echo "1..21"
+echo "1..23"
 check "this host is pure cgroup v2" sh -c 'grep -q "cgroup2 /sys/fs/cgroup " /proc/mounts && ! grep -q " cgroup " /proc/mounts'
 check "a jailed user enters her own container (uid, hostname, pid 1)" \
 	sh -c 'out=$($H enter wva sh -c "id -u; hostname; cat /proc/1/comm" | tr "\n" " "); echo "$out"; [ "$out" = "1000 wva warren-init " ]'
@@ -94,7 +94,8 @@ serve_wvb() { # wvb answers "wvb" on TCP 8002 in her container
 	$H enter wvb sh -c 'perl -MIO::Socket::INET -e '\''$s = IO::Socket::INET->new(LocalAddr =>
 		"0.0.0.0:8002", Listen => 5, ReuseAddr => 1) or die; while ($c = $s->accept) {
 		print $c "wvb\n"; close $c }'\'' & sleep 60' >/dev/null 2>&1 &
-	sleep 2
+	check "wvb's listener answers inside her container" sh -c '. /tmp/net.sh; for i in $(seq 20); do
+		[ "$(tcp wvb 127.0.0.1 8002)" = wvb ] && exit 0; sleep 0.5; done; exit 1'
 }
 netconf() { # netconf EXTRA - nat for all, idle 30 s, plus EXTRA
 	printf '%s\n' 'image = "/var/lib/warren/images/default";' 'state_dir = "/var/lib/warren/state";' \
@@ -103,8 +104,10 @@ netconf() { # netconf EXTRA - nat for all, idle 30 s, plus EXTRA
 }
 serve "$IP netns exec up" 10.99.0.2 8000 upstream
 netconf ''
+# (The upstream's perl may take a while to listen under TCG: try for up to 10 s.)
 check "nat: a container reaches the upstream, masqueraded" \
-	sh -c '. /tmp/net.sh; [ "$(tcp wva 10.99.0.2 8000)" = "upstream from 10.99.0.1" ]'
+	sh -c '. /tmp/net.sh; for i in $(seq 20); do
+		[ "$(tcp wva 10.99.0.2 8000)" = "upstream from 10.99.0.1" ] && exit 0; sleep 0.5; done; exit 1'
 serve_wvb
 B=$(addr wvb)
 export B
@@ -116,7 +119,7 @@ check "peers = true: they can" sh -c '. /tmp/net.sh; [ "$(tcp wva $B 8002)" = wv
 $H stop wva; $H stop wvb
 netconf 'users = ( { name = "wva"; network = "none"; }, { name = "wvb"; network = "isolated"; } );'
 serve "" 10.213.0.1 7001 gateway-service
-sleep 1
-check "isolated: the gateway's service" sh -c '. /tmp/net.sh; tcp wvb 10.213.0.1 7001 | grep -q "^gateway-service"'
+check "isolated: the gateway's service" sh -c '. /tmp/net.sh; for i in $(seq 20); do
+	tcp wvb 10.213.0.1 7001 | grep -q "^gateway-service" && exit 0; sleep 0.5; done; exit 1'
 check "isolated: not the upstream" sh -c '. /tmp/net.sh; [ -z "$(tcp wvb 10.99.0.2 8000)" ]'
 check "none: loopback only" sh -c '. /tmp/net.sh; [ "$($H enter wva ls /sys/class/net)" = lo ]'
