@@ -89,8 +89,14 @@ check "TCP: wta cannot reach wtb's container ($b)" test -z "$(tcp_to wta "$b" 80
 tssh wta -- "echo spam >/dev/udp/$b/8003" 2>/dev/null
 check "UDP: wta's datagram does not reach wtb's container" \
 	test -z "$(tssh wtb -- 'cat /tmp/udp-got 2>/dev/null')"
-check "ICMP: no echo from wtb's container" \
-	bash -c "! nsenter --net=/proc/$(init_of wta)/ns/net busybox ping -c 1 -W 1 $b >/dev/null"
+if command -v busybox >/dev/null; then
+	# The same ping answers between wtb and the gateway: it is the path that is closed.
+	check "ICMP: no echo from wtb's container (while the gateway answers it)" \
+		bash -c "nsenter --net=/proc/$(init_of wta)/ns/net busybox ping -c 1 -W 1 10.213.0.1 >/dev/null &&
+			! nsenter --net=/proc/$(init_of wta)/ns/net busybox ping -c 1 -W 1 $b >/dev/null"
+else
+	skip "ICMP between containers" "busybox is not installed (its ping is the test's)"
+fi
 in_cont wta ip route add "$b/32" via 10.213.0.1 2>/dev/null
 check "not even routing through the gateway (root inside adds the route)" test -z "$(tcp_to wta "$b" 8002)"
 check "nat: no host service on the gateway address" test -z "$(tcp_to wta 10.213.0.1 7001)"
@@ -150,11 +156,15 @@ table ip warren_test {
 	}
 }
 NFT
+# Traffic from the forged address: UDP to the gateway (and on) through the default route.
+forge() { in_cont wta bash -c 'for i in 1 2 3; do echo x >/dev/udp/10.99.0.2/9; sleep 0.3; done' 2>/dev/null; }
 in_cont wta ip addr flush dev eth0
-in_cont wta ip addr add "$b/16" dev eth0
-in_cont wta busybox ping -c 3 -W 1 10.213.0.1 >/dev/null 2>&1
+in_cont wta ip addr add "$b/16" dev eth0 noprefixroute
+in_cont wta ip route replace 10.213.0.1/32 dev eth0
+in_cont wta ip route replace default via 10.213.0.1
+forge
 in_cont wta ip link set eth0 address 02:77:00:00:00:01
-in_cont wta busybox ping -c 3 -W 1 10.213.0.1 >/dev/null 2>&1
+forge
 n=$(nsenter --net="/run/netns/$NS" nft list table ip warren_test | sed -n 's/.*counter packets \([0-9]*\).*/\1/p')
 check "anti-spoofing: no packet with wtb's address got past wta's port (counted: ${n:-?})" \
 	test "${n:-1}" = 0
