@@ -23,7 +23,7 @@ ALL_CFLAGS += -Werror
 endif
 
 HELPER_LIBS = $(shell $(PKG_CONFIG) --libs libconfig libcap libseccomp libmnl libnftables)
-PAM_LIBS    = $(shell $(PKG_CONFIG) --libs pam)
+PAM_LIBS    = $(shell $(PKG_CONFIG) --libs pam libseccomp)
 CTL_LIBS    = $(shell $(PKG_CONFIG) --libs libconfig)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
@@ -31,7 +31,7 @@ CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 PURE_OBJS   = helper/config.o helper/names.o helper/idmap.o helper/reslimits.o helper/strv.o \
               helper/netaddr.o helper/errors.o
 # The module <-> helper wire and the ways into a container, linked into both.
-SHARED_OBJS = helper/protocol.o helper/creds.o helper/nsjoin.o helper/fsutil.o
+SHARED_OBJS = helper/protocol.o helper/creds.o helper/nsjoin.o helper/fsutil.o helper/sysfilter.o
 HELPER_OBJS = $(PURE_OBJS) $(SHARED_OBJS) helper/main.o helper/log.o helper/policy.o helper/lastgood.o \
               helper/users.o helper/spec.o helper/state.o helper/cgroup.o helper/cgroup-v1.o \
               helper/cgroup-v2.o helper/container.o helper/build.o helper/layers.o \
@@ -79,6 +79,9 @@ tests/unit/test_limits: tests/unit/test_limits.c $(PURE_OBJS) helper/cgroup.o he
 
 tests/unit/test_net: tests/unit/test_net.c $(PURE_OBJS) helper/netalloc.o helper/fsutil.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(HELPER_LIBS) $(CMOCKA_LIBS)
+
+tests/unit/test_sysfilter: tests/unit/test_sysfilter.c helper/sysfilter.o helper/errors.o
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs libseccomp) $(CMOCKA_LIBS)
 
 tests/unit/test_protocol: tests/unit/test_protocol.c helper/protocol.o helper/errors.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)

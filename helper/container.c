@@ -101,18 +101,20 @@ static int check_image(const char *image, struct error *err)
 	return 0;
 }
 
-static int mount_devpts(const char *user, struct error *err)
+static int mount_devpts(const struct user_spec *u, struct error *err)
 {
-	char path[256];
-	int r = ensure_root_dir(user_run_path(user, "pts", path, sizeof(path)), 0755);
+	char path[256], opts[96];
+	int r = ensure_root_dir(user_run_path(u->name, "pts", path, sizeof(path)), 0755);
 
 	if (r < 0)
 		return error_errno(err, r, "cannot make %s", path);
 	/* One devpts instance per container; ptys sshd opens for this user's logins are
-	 * made here, so they exist inside the container. */
-	if (mount("warren-devpts", path, "devpts", MS_NOSUID | MS_NOEXEC,
-		  "newinstance,ptmxmode=0666,mode=0620,max=1024") < 0)
-		return error_errno(err, -errno, "cannot mount the devpts of %s", user);
+	 * made here, so they exist inside the container.  Its max is the user's own; the
+	 * kernel keeps kernel.pty.reserve of its pool for the host's instance anyway. */
+	snprintf(opts, sizeof(opts), "newinstance,ptmxmode=0666,mode=0620,max=%llu",
+		 (unsigned long long)u->limits[LIMIT_PTYS]);
+	if (mount("warren-devpts", path, "devpts", MS_NOSUID | MS_NOEXEC, opts) < 0)
+		return error_errno(err, -errno, "cannot mount the devpts of %s", u->name);
 	return 0;
 }
 
@@ -185,7 +187,7 @@ static int prepare_host_side(const struct warren_config *cfg, const struct user_
 		return r;
 	if ((r = user_rundir_create(u->name)) < 0)
 		return error_errno(err, r, "cannot make the runtime dir of %s", u->name);
-	return mount_devpts(u->name, err);
+	return mount_devpts(u, err);
 }
 
 /* Record the container the builder reports (init INIT_PID, supervised by SUPERVISOR). */

@@ -16,25 +16,48 @@
 #include "disk.h"
 #include "fsutil.h"
 #include "log.h"
+#include "reslimits.h"
 #include "tool.h"
+
+/* Bytes FROM to SIZE of the image FD (at PATH) allocated on the host's disk now: a sparse
+ * image would promise space the host may not have when the user comes to write, and one
+ * user filling her disk could then make another's writes fail. */
+static int allocate(int fd, const char *path, uint64_t from, uint64_t size, struct error *err)
+{
+	char want[32], have[32];
+	struct statvfs vfs;
+
+	if (fallocate(fd, 0, (off_t)from, (off_t)(size - from)) == 0)
+		return 0;
+	if (errno == ENOSPC && fstatvfs(fd, &vfs) == 0)
+		return error_set(err, -ENOSPC, "a disk image of %s does not fit: %s has %s free; "
+				 "lower the disk limit or free space there",
+				 size_format_mib(size - from, want, sizeof(want)), path,
+				 size_format_mib((uint64_t)vfs.f_bavail * vfs.f_frsize, have, sizeof(have)));
+	return error_errno(err, -errno, "cannot allocate %s", path);
+}
 
 int disk_create(const char *path, uint64_t size, struct error *err)
 {
-	const char *mkfs[] = { "/sbin/mkfs.ext4", "-q", "-F", "-m", "0", "-E", "root_owner=0:0",
-			       path, NULL };
+	const char *mkfs[] = { "/sbin/mkfs.ext4", "-q", "-F", "-m", "0", "-E",
+			       "root_owner=0:0,nodiscard", path, NULL };
 	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	int r;
 
 	if (fd < 0)
 		return error_errno(err, -errno, "cannot create %s", path);
-	if (ftruncate(fd, (off_t)size) < 0) {
-		r = -errno;
+	if ((r = allocate(fd, path, 0, size, err)) < 0) {
 		unlink(path);
-		return error_errno(err, r, "cannot size %s", path);
+		return r;
 	}
 	if ((r = tool_run(mkfs)) != 0) {
 		unlink(path);
 		return error_set(err, -EIO, "mkfs.ext4 %s failed (exit %d)", path, r);
+	}
+	/* mke2fs zeroes its tables by punching holes in a file: fill them again. */
+	if ((r = allocate(fd, path, 0, size, err)) < 0) {
+		unlink(path);
+		return r;
 	}
 	return 0;
 }
@@ -50,8 +73,14 @@ int disk_resize(const char *path, uint64_t have, uint64_t size, struct error *er
 	if ((r = tool_run(fsck)) > 1)
 		return error_set(err, -EIO, "e2fsck %s failed (exit %d); the disk was not resized",
 				 path, r);
-	if (size > have && truncate(path, (off_t)size) < 0)
-		return error_errno(err, -errno, "cannot grow %s", path);
+	if (size > have) {
+		_cleanup_close_ int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+
+		if (fd < 0)
+			return error_errno(err, -errno, "cannot open %s", path);
+		if ((r = allocate(fd, path, have, size, err)) < 0)
+			return r;
+	}
 	if ((r = tool_run(resize)) != 0) {
 		if (size > have && truncate(path, (off_t)have) < 0)
 			log_warning(-errno, "cannot give %s back its size", path);
@@ -62,6 +91,13 @@ int disk_resize(const char *path, uint64_t have, uint64_t size, struct error *er
 	}
 	if (size < have && truncate(path, (off_t)size) < 0)
 		return error_errno(err, -errno, "cannot shrink %s", path);
+	if (size > have) {
+		_cleanup_close_ int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+
+		/* resize2fs, too, may leave holes where it zeroed. */
+		if (fd < 0 || (r = allocate(fd, path, 0, size, err)) < 0)
+			return fd < 0 ? error_errno(err, -errno, "cannot open %s", path) : r;
+	}
 	log_info("resized %s from %lluK to %s", path, (unsigned long long)(have / 1024), kib);
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include "enter.h"
 #include "log.h"
 #include "nsjoin.h"
+#include "sysfilter.h"
 
 /* In the forked child: become the user and exec.  Returns only on failure. */
 static int run_command(const struct user_spec *u, char *const argv[], struct error *err)
@@ -21,6 +22,8 @@ static int run_command(const struct user_spec *u, char *const argv[], struct err
 	char *const login_shell[] = { (char *)u->shell, "-l", NULL };
 	int r;
 
+	if ((r = sysfilter_apply(err)) < 0)
+		return r;
 	if ((r = creds_drop_to_user(u->uid, u->gid)) < 0)
 		return error_errno(err, r, "cannot become %s inside the container", u->name);
 	if (chdir(u->home) < 0 && chdir("/") < 0)

@@ -71,6 +71,16 @@ static int refuse(const struct error *err)
 	return HELPER_EXIT_ERROR;
 }
 
+/* NAME for a message: control characters shown as '?', cut to fit. */
+static const char *printable(const char *name, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", name);
+	for (char *p = buf; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '"')
+			*p = '?';
+	return buf;
+}
+
 static int run_stop(const char *user)
 {
 	struct error err = { 0 };
@@ -91,11 +101,11 @@ static int run_verb(enum helper_verb verb, const char *user, char *const cmd[])
 	struct helper_reply reply;
 	struct user_spec u;
 	struct container c;
-	char buf[16384];
+	char buf[16384], shown[96];
 	int r;
 
 	if (getpwnam_r(user, &pwbuf, buf, sizeof(buf), &pw) != 0 || !pw) {
-		error_set(&err, -ENOENT, "no such user %s", user);
+		error_set(&err, -ENOENT, "no such user %s", printable(user, shown, sizeof(shown)));
 		return refuse(&err);
 	}
 	r = policy_decide(arg_config, pw, &policy, &err);
@@ -106,6 +116,14 @@ static int run_verb(enum helper_verb verb, const char *user, char *const cmd[])
 		if (r < 0)
 			return refuse(&err);
 		return jailed ? HELPER_EXIT_OK : HELPER_EXIT_NOT_JAILED;
+	}
+	if (!name_is_valid(user)) {
+		policy_done(&policy);
+		error_set(&err, -EINVAL, "the user name \"%s\" cannot be used for a container (it "
+			  "becomes paths and the hostname): 1 to 32 of A-Z a-z 0-9 _ . -, starting "
+			  "with a letter or _; rename the user, or list her in exempt_users",
+			  printable(user, shown, sizeof(shown)));
+		return refuse(&err);
 	}
 	r = user_spec_load(policy.cfg, pw, policy.groups, &u, &err);
 	if (r >= 0 && verb == HELPER_MIGRATE) {
@@ -163,7 +181,10 @@ int main(int argc, char **argv)
 	    !(verb == HELPER_MIGRATE && argc - optind == 3 && !strcmp(argv[optind + 2], "--keep")))
 		return usage();
 	user = argv[optind + 1];
-	if (!name_is_valid(user)) {
+	/* A name warren cannot use in a path may still be a user it has nothing to do
+	 * with (user@domain from SSSD): only the verbs that deal with her container need a
+	 * valid one, and run_verb refuses her only if she is jailed. */
+	if (!name_is_valid(user) && (verb == HELPER_STOP || verb == HELPER_MIGRATE)) {
 		struct error err = { 0 };
 
 		error_set(&err, -EINVAL, "invalid user name");

@@ -9,6 +9,7 @@
 #include "cleanup.h"
 #include "lastgood.h"
 #include "log.h"
+#include "names.h"
 #include "policy.h"
 #include "strv.h"
 #include "users.h"
@@ -65,9 +66,10 @@ static int decide_broken(const char *path, const char *msg, const struct warren_
 		r = user_jail_check(partial, pw, &jailed, &groups);
 	if (r < 0)
 		return error_errno(err, r, "cannot read the groups of %s", pw->pw_name);
-	/* Root and exempt users stay free: they are who fixes the config. */
+	/* Root and exempt users stay free: they are who fixes the config.  (A name that
+	 * cannot be a path has no state: warren never made any for it.) */
 	if (!jailed && config_jail_verdict(good, pw->pw_uid, pw->pw_name, NULL, NULL) == JAIL_NO_GROUP &&
-	    has_state(good->state_dir, pw->pw_name))
+	    name_is_valid(pw->pw_name) && has_state(good->state_dir, pw->pw_name))
 		jailed = true;
 	ret->jailed = jailed;
 	if (!jailed)

@@ -38,6 +38,10 @@ static const struct limit_def limit_defs[LIMIT__COUNT] = {
 	[LIMIT_NETWORK] = { .name = "network", .kind = LIMIT_KIND_CHOICE, .choices = net_modes,
 			    .example = "\"nat\"", .builtin = NET_NAT },
 	[LIMIT_PEERS] = { .name = "peers", .kind = LIMIT_KIND_BOOL, .example = "true", .builtin = 0 },
+	/* Every container's ptys come from the kernel's one pool (kernel.pty.max): a bound
+	 * per container keeps one user from taking them all. */
+	[LIMIT_PTYS] = { .name = "ptys", .kind = LIMIT_KIND_COUNT, .min = 1, .max = 4096,
+			 .unit = "ptys", .example = "64", .builtin = 64 },
 };
 
 const struct limit_def *limit_def(enum limit_key k)

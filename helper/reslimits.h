@@ -23,6 +23,7 @@ enum limit_key {
 	LIMIT_IDLE_TIMEOUT, /* seconds */
 	LIMIT_NETWORK,      /* enum net_mode */
 	LIMIT_PEERS,        /* 1: may reach the other members of the group that says so */
+	LIMIT_PTYS,         /* ptys the container's devpts instance holds at once */
 	LIMIT__COUNT
 };
 

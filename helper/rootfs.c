@@ -26,6 +26,7 @@
 #include "creds.h"
 #include "fsutil.h"
 #include "rootfs.h"
+#include "sysfilter.h"
 
 /* Mount onto ROOTFD/REL (created if missing, never through a symlink). */
 static int mount_below(int rootfd, const char *rel, const char *src, const char *fstype,
@@ -320,6 +321,9 @@ int rootfs_setup_and_exec(const struct user_spec *u, const struct net_plan *net,
 		return error_errno(err, r, "passwd and group entries");
 	if ((r = net_files(u, net)) < 0)
 		return error_errno(err, r, "/etc/resolv.conf and /etc/hosts");
+	/* Last: the filter denies the mounts made above, to init and all it reaps. */
+	if ((r = sysfilter_apply(err)) < 0)
+		return r;
 	fexecve(exe_fd, argv, envp);
 	return error_errno(err, -errno, "exec " INIT_NAME);
 }

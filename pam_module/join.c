@@ -26,6 +26,7 @@
 #include "fsutil.h"
 #include "nsjoin.h"
 #include "pam_warren.h"
+#include "sysfilter.h"
 
 #define SFTP_SERVER "/usr/lib/openssh/sftp-server"
 
@@ -117,6 +118,11 @@ int session_join(pam_handle_t *pamh, const struct warren_session *s)
 			return -errno;
 		}
 	if ((r = nsjoin_as_container_root(s->init_pidfd, s->gid, &err)) < 0) {
+		pam_syslog(pamh, LOG_ERR, "%s", err.msg);
+		return r;
+	}
+	/* The container's syscall filter: the session is its process like any other. */
+	if ((r = sysfilter_apply(&err)) < 0) {
 		pam_syslog(pamh, LOG_ERR, "%s", err.msg);
 		return r;
 	}

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 20
+fixture_start 24
 
 # The image before any login: a few files' checksums and a time stamp.
 image_sums() {
@@ -93,5 +93,16 @@ fi
 
 out=$(tssh wta -- 'unshare -U true 2>&1 && echo NESTED' 2>&1)
 check "no nested user namespace can be made inside" test "$(tail -n 1 <<<"$out")" != NESTED || diag "$out"
-
+# Confinement: the session runs under the container's syscall filter, with no capability
+# and no_new_privs; so does init.  (keyctl is x86_64's 250; it works without the filter.)
+c=$(tssh wta -- 'grep -E "^(Seccomp|NoNewPrivs|CapEff):" /proc/self/status | tr -s "\t " " "; echo @@
+	perl -e '\''($c, $k) = (0, -3); print syscall(250, $c, $k, 0) < 0 ? "$!\n" : "allowed\n"'\''; echo @@
+	unshare -U true 2>&1' 2>&1)
+check "the session: Seccomp 2 (filter), NoNewPrivs 1, no capability" \
+	test "$(section "$c" 1 | sort | tr '\n' ' ')" = "CapEff: 0000000000000000 NoNewPrivs: 1 Seccomp: 2 " || diag "$c"
+check "keyctl is denied by the filter (EPERM)" test "$(section "$c" 2)" = "Operation not permitted"
+check "a new user namespace is denied by the filter (EPERM, not the sysctl's ENOSPC)" \
+	grep -q 'Operation not permitted' <<<"$(section "$c" 3)"
+init=$(cut -d" " -f1 /run/warren/users/wta/state 2>/dev/null)
+check "init runs under the filter too" grep -qx $'Seccomp:\t2' "/proc/${init:-0}/status"
 fixture_finish

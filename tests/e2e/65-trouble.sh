@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 15
+fixture_start 18
 
 # refused USER WHAT ERE: USER's login fails, and the test syslog says ERE.
 refused() {
@@ -63,6 +63,22 @@ check "after its supervisor was killed, wta lands in a new container" \
 	test "$(head -n 1 <<<"$out2")" = wta -a "$(tail -n 1 <<<"$out2")" != "$out" || diag "$out2"
 check "which is supervised again" bash -c '[ "$(cat "/proc/$(cut -d" " -f2 /run/warren/users/wta/state)/comm")" = warren-helper ]'
 helper_stop wta >/dev/null
+
+# An odd user name (SSSD's user@domain): not a path warren can use, so she cannot be
+# jailed - but a user warren has nothing to do with must not be refused for it.
+odd='wt.odd@x'
+useradd --badname -M -N -d /nonexistent -s /usr/sbin/nologin "$odd"
+trap 'userdel "$odd" 2>/dev/null; fixture_finish' EXIT
+"$HELPER" --config "$CONF" ensure "$odd" >/dev/null 2>&1
+rc=$?
+check "an odd name outside the jail groups is not jailed, not refused (exit $rc)" test "$rc" -eq 3
+usermod -aG "$JAIL_GROUP" "$odd"
+out=$("$HELPER" --config "$CONF" ensure "$odd" 2>&1)
+rc=$?
+check "an odd name in a jail group is refused (exit $rc)" test "$rc" -eq 1
+check "with a reason that says what to do" grep -q 'user name "wt.odd@x" cannot be used for a container.*exempt_users' <<<"$out" ||
+	diag "$out"
+userdel "$odd"
 
 # Missing pieces: the image, a subordinate range.
 write_config "$(default_config | sed 's|^image = .*|image = "/nonexistent/warren-image";|')"

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 17
+fixture_start 19
 
 groupadd wtga && groupadd wtgb && usermod -aG wtga,wtgb wta && usermod -aG wtga wtb ||
 	diag "cannot make the limit groups"
@@ -18,7 +18,7 @@ groups = (
   { name = \"wtgb\"; memory = \"64M\"; pids = 40; cpus = 0.5; },
   { name = \"wtga\"; memory = \"128M\"; cpus = 1.5; }
 );
-users = ( { name = \"wtb\"; memory = \"96M\"; swap = \"32M\"; io_weight = 500; } );"
+users = ( { name = \"wtb\"; memory = \"96M\"; swap = \"32M\"; io_weight = 500; ptys = 4; } );"
 
 # cg USER CONTROLLER FILE: the file of USER's cgroup, on v1 or v2
 cg() {
@@ -106,5 +106,12 @@ used=$(tail -n 1 <<<"$out" | awk '{ printf "%d", ($1 + $2) * 1000 }')
 check "one burner under cpus = 1.5 is not held back: ${used:-?} ms of 3000" test "${used:-0}" -ge 2250 ||
 	diag "$out"
 
+# ptys: wtb's container holds 4 at once; the fifth open of /dev/ptmx fails inside, and
+# the host still has its own.
+out=$(tssh wtb -- 'perl -e '\''for (1..5) { open(my $f, "+<", "/dev/ptmx") or do { print "$_: $!\n"; last };
+	push @k, $f }'\''' 2>&1)
+check "ptys = 4: the fifth pty is refused inside wtb's container" \
+	test "$(head -n 1 <<<"$out")" = "5: No space left on device" || diag "$out"
+check "and root on the host still opens one" perl -e 'open(my $f, "+<", "/dev/ptmx") or die "$!"'
 wait "$keep_a" "$keep_b" 2>/dev/null
 fixture_finish

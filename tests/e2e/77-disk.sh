@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 14
+fixture_start 19
 
 with_disk() { write_config "$(default_config)
 users = ( { name = \"wta\"; disk = \"$1\"; } );"; }
@@ -50,23 +50,47 @@ check "shrinking below what is used refuses the login (exit $rc), no host shell 
 	diag "$out"
 check "and the log says why" wait_log 'warren.*cannot resize.*need more than that' 5
 
-# Overcommit: on a 300M filesystem a 512M image promises more than there is (a state_dir
-# that does not exist yet, made by the helper, on a tmpfs in sshd's mount namespace only).
+# On a 300M filesystem (a tmpfs in sshd's mount namespace only, its state_dir not made
+# yet): images are allocated when made, so a 512M one is refused with the sizes, and a
+# user filling hers cannot make another's writes fail.
 small=$T/small
+in_sshd() { nsenter --mount="/proc/$SSHD_PID/ns/mnt" "$@"; }
 mkdir -m 0755 "$small"
-nsenter --mount="/proc/$SSHD_PID/ns/mnt" mount -t tmpfs -o size=300m,mode=0755 warren-test-small "$small"
-write_config "$(default_config | sed "s|^state_dir = .*|state_dir = \"$small/state\";|")
-users = ( { name = \"wtb\"; disk = \"512M\"; } );"
+in_sshd mount -t tmpfs -o size=300m,mode=0755 warren-test-small "$small"
+small_config() { write_config "$(default_config | sed "s|^state_dir = .*|state_dir = \"$small/state\";|")
+users = ( $1 );"; }
+small_config '{ name = "wtb"; disk = "512M"; }'
 log_mark
 out=$(tssh wtb -- 'hostname' 2>&1)
-check "a missing state_dir is made by the helper (root's, 0755)" \
-	test "$out" = wtb -a "$(nsenter --mount="/proc/$SSHD_PID/ns/mnt" stat -c '%u %a' "$small/state")" = "0 755" ||
-	diag "$out"
-check "an image that promises more than the filesystem has is warned about" \
+check "a disk image larger than the free space is refused" test "$out" != wtb || diag "$out"
+check "with the sizes in the log" \
+	wait_log "warren-helper.*a disk image of 512M does not fit: $small/state/disks/wtb.ext4 has [0-9]+M free" 5
+check "a missing state_dir was made by the helper (root's, 0755)" \
+	test "$(in_sshd stat -c '%u %a' "$small/state")" = "0 755"
+small_config '{ name = "wta"; disk = "128M"; }, { name = "wtb"; disk = "128M"; }'
+out=$(tssh wtb -- 'dd if=/dev/zero of=~/fill bs=1M count=200 2>&1; echo filled' 2>&1)
+check "wtb fills her 128M image (ENOSPC inside)" grep -q 'No space left on device' <<<"$out" || diag "$out"
+out=$(tssh wta -- 'dd if=/dev/zero of=~/mine bs=1M count=100 2>&1 && echo wrote' 2>&1)
+check "wta still writes 100M into hers" grep -qx wrote <<<"$out" || diag "$out"
+allocated=$(in_sshd du -k "$small/state/disks/wta.ext4" "$small/state/disks/wtb.ext4" | cut -f1 | tr '\n' ' ')
+check "both images are allocated on the host, not sparse (KiB: $allocated)" \
+	test "$(awk '$1 >= 131072' RS=' ' <<<"$allocated" | wc -l)" = 2
+helper_stop wta >/dev/null
+helper_stop wtb >/dev/null
+
+# A sparse image from an older warren, larger than the free space: warned about.
+in_sshd rm -f "$small/state/disks/wta.ext4" "$small/state/disks/wtb.ext4"
+in_sshd truncate -s 512M "$small/state/disks/wtb.ext4"
+in_sshd mkfs.ext4 -q -F -E root_owner=0:0 "$small/state/disks/wtb.ext4"
+in_sshd chmod 0600 "$small/state/disks/wtb.ext4"
+small_config '{ name = "wtb"; disk = "512M"; }'
+log_mark
+tssh wtb -- true
+check "a sparse image that promises more than the filesystem has is warned about" \
 	wait_log "warren-helper.*disk images in $small/state/disks may still grow by .*more than the .* free" 5
-out=$(nsenter --mount="/proc/$SSHD_PID/ns/mnt" "$REPO/warrenctl" explain wtb --config "$CONF" 2>&1)
+out=$(in_sshd "$REPO/warrenctl" explain wtb --config "$CONF" 2>&1)
 check "and explain shows it" grep -q "^disk images: 1 in $small/state/disks, 512M in all, .*OVERCOMMITTED" <<<"$out" ||
 	diag "$out"
 helper_stop wtb >/dev/null
-nsenter --mount="/proc/$SSHD_PID/ns/mnt" umount "$small"
+in_sshd umount "$small"
 fixture_finish

@@ -151,7 +151,7 @@ static void test_limits_good(void **state)
 		    "groups = (\n"
 		    "  { name = \"students\"; memory = \"16M\"; swap = 0; cpus = 0.01; pids = 8;\n"
 		    "    io_weight = 1; disk = \"64M\"; idle_timeout = 604800; network = \"isolated\";\n"
-		    "    peers = true; },\n"
+		    "    peers = true; ptys = 16; },\n"
 		    "  { memory = \"max\"; cpus = \"max\"; disk = \"1T\"; name = \"_lab-2.x\"; }\n"
 		    ");\n"
 		    "users = ( { name = \"alice\"; memory = \"2147483648\"; pids = 4194304; },\n"

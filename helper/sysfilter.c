@@ -1,0 +1,94 @@
+/* sysfilter.c - the container's syscall deny-list (see sysfilter.h). */
+#include <errno.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <stddef.h>
+
+#include "cleanup.h"
+#include "sysfilter.h"
+
+static const char *const denied[] = {
+	/* Kernel keyrings, bpf, perf, userfaultfd: large attack surface, no use here. */
+	"keyctl", "add_key", "request_key", "bpf", "perf_event_open", "userfaultfd",
+	/* Modules and kexec. */
+	"init_module", "finit_module", "delete_module", "kexec_load", "kexec_file_load",
+	/* Mounts, old API and new. */
+	"mount", "umount", "umount2", "pivot_root", "fsopen", "fsconfig", "fsmount", "fspick",
+	"open_tree", "move_mount", "mount_setattr",
+	/* The machine's own: swap, reboot, clocks, accounting, the kernel log, quotas. */
+	"swapon", "swapoff", "reboot", "settimeofday", "clock_settime", "clock_adjtime",
+	"adjtimex", "stime", "acct", "syslog", "quotactl", "quotactl_fd", "lookup_dcookie",
+	"nfsservctl", "uselib",
+	/* File handles walk around mount points (CVE-2014-3519 in Docker). */
+	"open_by_handle_at",
+	/* Port I/O and vm86. */
+	"iopl", "ioperm", "vm86", "vm86old",
+};
+
+static void ctx_releasep(scmp_filter_ctx *ctx)
+{
+	if (*ctx)
+		seccomp_release(*ctx);
+}
+
+static int build(scmp_filter_ctx *ret, struct error *err)
+{
+	_cleanup_(ctx_releasep) scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int r;
+
+	if (!ctx)
+		return error_set(err, -ENOMEM, "seccomp_init failed");
+	/* The compat ABIs of x86_64 get the same rules (a 32-bit caller would else go past). */
+	if (seccomp_arch_native() == SCMP_ARCH_X86_64) {
+		if ((r = seccomp_arch_add(ctx, SCMP_ARCH_X86)) < 0 && r != -EEXIST)
+			return error_errno(err, r, "seccomp: the i386 ABI");
+		if ((r = seccomp_arch_add(ctx, SCMP_ARCH_X32)) < 0 && r != -EEXIST)
+			return error_errno(err, r, "seccomp: the x32 ABI");
+	}
+	/* no_new_privs is the caller's to decide (creds.h), not the filter's. */
+	if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0)) < 0)
+		return error_errno(err, r, "seccomp: attribute");
+	for (size_t i = 0; i < ELEMENTSOF(denied); i++) {
+		int nr = seccomp_syscall_resolve_name(denied[i]);
+
+		/* A call this libseccomp does not know exists nowhere we run. */
+		if (nr == __NR_SCMP_ERROR)
+			continue;
+		if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0)) < 0)
+			return error_errno(err, r, "seccomp: rule for %s", denied[i]);
+	}
+	/* No new user namespace: its root would hold every capability over fresh network and
+	 * mount namespaces, and the kernel's surface with them. */
+	if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(unshare), 1,
+				  SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER))) < 0 ||
+	    (r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+				  SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER))) < 0 ||
+	    (r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0)) < 0)
+		return error_errno(err, r, "seccomp: user namespace rules");
+	*ret = TAKE_PTR(ctx);
+	return 0;
+}
+
+int sysfilter_apply(struct error *err)
+{
+	_cleanup_(ctx_releasep) scmp_filter_ctx ctx = NULL;
+	int r;
+
+	if ((r = build(&ctx, err)) < 0)
+		return r;
+	if ((r = seccomp_load(ctx)) < 0)
+		return error_errno(err, r, "cannot load the seccomp filter");
+	return 0;
+}
+
+int sysfilter_export(int fd, struct error *err)
+{
+	_cleanup_(ctx_releasep) scmp_filter_ctx ctx = NULL;
+	int r;
+
+	if ((r = build(&ctx, err)) < 0)
+		return r;
+	if ((r = seccomp_export_bpf(ctx, fd)) < 0)
+		return error_errno(err, r, "cannot export the seccomp filter");
+	return 0;
+}
