@@ -37,32 +37,60 @@ static int user_gids(const struct passwd *pw, gid_t **ret, int *ret_n)
 	return 0;
 }
 
-/* The name of GID into a new string in *RET, or NULL if NSS knows no such group. */
-static int group_name(gid_t gid, char **ret)
+/* The group named NAME (or, NAME being NULL, with GID) into *GR, its strings in *RET_BUF
+ * (free it): 1 if there is one, 0 if NSS knows no such group, -errno if it failed. */
+static int group_lookup(const char *name, gid_t gid, struct group *gr, char **ret_buf)
 {
 	size_t size = GROUP_BUF_MIN;
 
 	for (;;) {
 		_cleanup_free_ char *buf = malloc(size);
-		struct group gr, *res = NULL;
+		struct group *res = NULL;
 		int r;
 
 		if (!buf)
 			return -ENOMEM;
-		r = getgrgid_r(gid, &gr, buf, size, &res);
+		r = name ? getgrnam_r(name, gr, buf, size, &res) : getgrgid_r(gid, gr, buf, size, &res);
 		if (r == ERANGE && size < GROUP_BUF_MAX) {
 			size *= 2;
 			continue;
 		}
 		/* getgrgid_r(3): these mean "no such group" on some libcs. */
 		if (r == 0 || r == ENOENT || r == ESRCH || r == EBADF || r == EPERM) {
-			*ret = NULL;
-			if (r == 0 && res && !(*ret = strdup(gr.gr_name)))
-				return -ENOMEM;
-			return 0;
+			if (r != 0 || !res)
+				return 0;
+			*ret_buf = TAKE_PTR(buf);
+			return 1;
 		}
 		return -r;
 	}
+}
+
+/* The name of GID into a new string in *RET, or NULL if NSS knows no such group. */
+static int group_name(gid_t gid, char **ret)
+{
+	_cleanup_free_ char *buf = NULL;
+	struct group gr;
+	int r = group_lookup(NULL, gid, &gr, &buf);
+
+	*ret = NULL;
+	if (r <= 0)
+		return r;
+	return (*ret = strdup(gr.gr_name)) ? 0 : -ENOMEM;
+}
+
+/* Does jail group GROUP list USER as a member?  A second source beside getgrouplist(3),
+ * which leaves out, without a word, the groups of a source that is down: a jail group
+ * that cannot be looked up is an error, so that nobody is let out for it. */
+static int jail_group_lists(const char *group, const char *user)
+{
+	_cleanup_free_ char *buf = NULL;
+	struct group gr;
+	int r = group_lookup(group, 0, &gr, &buf);
+
+	if (r <= 0)
+		return r;
+	return strv_contains(gr.gr_mem, user);
 }
 
 int user_group_names(const struct passwd *pw, char ***ret)
@@ -107,6 +135,11 @@ int user_jail_check(const struct warren_config *policy, const struct passwd *pw,
 	if (r < 0)
 		return r;
 	*ret = config_jail_verdict(policy, pw->pw_uid, pw->pw_name, groups, NULL) == JAIL_YES;
+	for (char **g = policy->jail_groups; !*ret && g && *g; g++) {
+		if ((r = jail_group_lists(*g, pw->pw_name)) < 0)
+			return r;
+		*ret = r > 0;
+	}
 	*ret_groups = TAKE_PTR(groups);
 	return 0;
 }

@@ -16,7 +16,10 @@ int user_group_names(const struct passwd *pw, char ***ret);
 
 /* Is PW jailed under POLICY?  Root and exempt users are answered without NSS (and
  * *RET_GROUPS is NULL for them); for the others *RET_GROUPS gets the group names the
- * answer was made from, for the caller to use again (free with strv_free). */
+ * answer was made from, for the caller to use again (free with strv_free).  A user not
+ * in a jail group by her group list is also looked for in each jail group's members,
+ * and a jail group that cannot be looked up is an error: a group source that is down
+ * must not let anyone out of her jail. */
 int user_jail_check(const struct warren_config *policy, const struct passwd *pw, bool *ret,
 		    char ***ret_groups);
 

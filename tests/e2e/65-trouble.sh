@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 18
+fixture_start 20
 
 # refused USER WHAT ERE: USER's login fails, and the test syslog says ERE.
 refused() {
@@ -53,6 +53,18 @@ check "with the reason" grep -q "cannot read the groups of wta" <<<"$out" || dia
 T=$T nss_down "$HELPER" --config "$CONF" check-user wtexempt >/dev/null 2>&1
 rc=$?
 check "an exempt user is still answered: not jailed (exit $rc)" test "$rc" -eq 3
+# Local files answer, the other source (a jail group kept there) is down: getgrouplist
+# drops that source's groups without a word, so wtc would look "not jailed".
+printf 'passwd: files\ngroup: files wtfail\n' >"$T/nss/nsswitch.conf"
+write_config "$(default_config | sed 's/^jail_groups = .*/jail_groups = [ "wtjail", "wtremote" ];/')"
+out=$(T=$T nss_down "$HELPER" --config "$CONF" check-user wtc 2>&1)
+rc=$?
+check "a jail group whose source is down: wtc (in no local jail group) is refused (exit $rc)" \
+	test "$rc" -eq 1 || diag "$out"
+T=$T nss_down "$HELPER" --config "$CONF" check-user wta >/dev/null 2>&1
+rc=$?
+check "and wta, in the local jail group, is jailed (exit $rc)" test "$rc" -eq 0
+write_config "$(default_config)"
 
 # A supervisor killed by hand: the next login finds the orphan, removes it, starts anew.
 out=$(tssh wta -- 'cut -d" " -f22 /proc/1/stat' 2>&1)
