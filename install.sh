@@ -267,6 +267,21 @@ check_sshd() {
 			"pam_warren never runs: jailed users would get a HOST shell." \
 			"Set 'UsePAM yes' in $SSHD_CONFIG and reload sshd."
 	fi
+	# internal-sftp runs inside sshd's own process, executing nothing: for a session
+	# whose post-auth child never joined its container (a missing or bypassed auth
+	# line), it would serve the host's files, where every other way in is guarded.
+	local f where=
+	for f in "$SSHD_CONFIG" "$SSHD_CONFIG".d/*.conf; do
+		[ -r "$f" ] || continue
+		where+=$(awk -v f="$f" '!/^[[:space:]]*#/ && tolower($0) ~ /internal-sftp/ { printf " %s:%d", f, NR }' "$f")
+	done
+	if [ -n "$where" ]; then
+		loud "sshd serves internal-sftp (at$where)." \
+			"It runs inside sshd and is contained only while pam_warren's auth line runs;" \
+			"use 'Subsystem sftp /usr/lib/openssh/sftp-server' (Debian's default) instead."
+	else
+		say "sshd: no internal-sftp"
+	fi
 	service=$(sshd_option pamservicename)
 	if [ -n "$service" ] && [ "$service" != sshd ]; then
 		loud "sshd uses PAM service '$service' (PAMServiceName): wire pam_warren into" \

@@ -14,6 +14,7 @@
 
 #include "build.h"
 #include "cleanup.h"
+#include "creds.h"
 #include "disk.h"
 #include "fsutil.h"
 #include "layers.h"
@@ -44,12 +45,14 @@ static int write_id_maps(pid_t pid, const struct user_spec *u)
 }
 
 /* The image, idmapped through the container's user namespace so that host root's
- * files are root's inside (and nobody's write target: read-only, nodev). */
+ * files are root's inside (and nobody's write target: read-only, nodev; nosuid, as
+ * root inside is not granted: no setuid binary of the image leads there). */
 static int mount_idmapped_image(const char *image, pid_t child)
 {
 	_cleanup_close_ int userns = -EBADF, tree = -EBADF;
 	struct mount_attr attr = {
-		.attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV,
+		.attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV |
+			    MOUNT_ATTR_NOSUID,
 	};
 	char path[64];
 
@@ -132,7 +135,19 @@ __attribute__((noreturn)) static void container_child(const struct build_request
 	_exit(1);
 }
 
-static pid_t clone_container(int *ret_pidfd)
+static void kill_and_reap(int pidfd)
+{
+	syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+	waitid(P_PIDFD, (id_t)pidfd, NULL, WEXITED);
+}
+
+/* G, in the container's new namespaces; 0 in G, its pid in the builder, or -errno.
+ * A user namespace belongs to its creator's euid, and the kernel charges what every uid
+ * inside holds of inotify, fanotify, mqueue, pending signals and locked memory to that
+ * owner on the host too.  Created by host root, all containers and root itself would
+ * draw from root's one budget (fs.inotify.max_user_instances is 128): so the builder
+ * creates it acting as the user's subordinate root, which is each container's own. */
+static pid_t clone_container(const struct user_spec *u, int *ret_pidfd)
 {
 	struct clone_args args = {
 		.flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
@@ -140,14 +155,22 @@ static pid_t clone_container(int *ret_pidfd)
 		.pidfd = (unsigned long long)(uintptr_t)ret_pidfd,
 		.exit_signal = SIGCHLD,
 	};
+	pid_t pid = -EPERM;
+	int r;
 
-	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-}
-
-static void kill_and_reap(int pidfd)
-{
-	syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-	waitid(P_PIDFD, (id_t)pidfd, NULL, WEXITED);
+	if ((r = creds_act_as(u->root_uid, u->root_gid)) == 0) {
+		pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+		if (pid == 0)
+			return 0; /* G becomes the namespace's root once it is mapped */
+		if (pid < 0)
+			pid = -errno;
+	}
+	if ((r = creds_act_as_root()) < 0 || pid < 0) {
+		if (pid > 0)
+			kill_and_reap(*ret_pidfd);
+		return r < 0 ? r : pid;
+	}
+	return pid;
 }
 
 /* Release G and wait for its word: EOF once init was exec'd (the pipe is
@@ -181,9 +204,10 @@ static int builder_build(const struct build_request *req, pid_t *ret_pid, int *r
 		return r;
 	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(status, O_CLOEXEC) < 0)
 		return error_errno(err, -errno, "pipes");
-	pid = clone_container(&pidfd);
+	pid = clone_container(req->u, &pidfd);
 	if (pid < 0)
-		return error_errno(err, -errno, "clone namespaces");
+		return error_errno(err, pid, "clone namespaces as %u (%s's subordinate root)",
+				   (unsigned)req->u->root_uid, req->u->name);
 	if (pid == 0) {
 		close(go[1]);
 		close(status[0]);

@@ -89,15 +89,19 @@ static bool supervisor_alive(const struct container_state *st)
 /* The image is shared by everyone: it must be root's and writable by root only. */
 static int check_image(const char *image, struct error *err)
 {
-	_cleanup_close_ int fd = open_root_dir(image);
+	_cleanup_close_ int fd = open_root_dir(image), etc = -EBADF, skel = -EBADF;
 
 	if (fd == -EPERM)
 		return error_set(err, -EPERM, "image %s must be owned by root and not writable by "
 				 "group or others", image);
 	if (fd < 0)
 		return error_errno(err, fd, "image %s (build one with warren-mkimage)", image);
-	if (faccessat(fd, "etc/skel", X_OK, AT_SYMLINK_NOFOLLOW) < 0)
-		return error_errno(err, -errno, "image %s has no /etc/skel (the home template)", image);
+	/* Directories, not symlinks: the container is assembled from them by path, and a
+	 * link would take /etc or the home template from wherever it points on the host. */
+	if ((etc = openat(fd, "etc", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+	    (skel = openat(etc, "skel", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return error_errno(err, -errno, "image %s has no /etc/skel (the home template) "
+				   "as a directory; /etc and /etc/skel may not be symlinks", image);
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 /* creds.c - credential changes, each verified (see creds.h). */
 #include <errno.h>
 #include <grp.h>
+#include <sys/capability.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -61,6 +62,59 @@ int creds_drop_to_user(uid_t uid, gid_t gid)
 	if (uid != 0 && (setresuid(0, 0, 0) == 0 || seteuid(0) == 0))
 		return -EPERM;
 	return creds_no_new_privs();
+}
+
+/* Are CAP's effective and permitted flags both WANT? */
+static int cap_is(cap_value_t cap, cap_flag_value_t want)
+{
+	cap_t caps = cap_get_proc();
+	cap_flag_value_t eff = CAP_CLEAR, perm = CAP_CLEAR;
+	int r = 0;
+
+	if (!caps)
+		return -errno;
+	if (cap_get_flag(caps, cap, CAP_EFFECTIVE, &eff) < 0 ||
+	    cap_get_flag(caps, cap, CAP_PERMITTED, &perm) < 0)
+		r = -errno;
+	else if (eff != want || perm != want)
+		r = -EPERM;
+	cap_free(caps);
+	return r;
+}
+
+int creds_act_as(uid_t uid, gid_t gid)
+{
+	const cap_value_t admin = CAP_SYS_ADMIN;
+	cap_t caps;
+	uid_t ru, eu, su;
+	int r = 0;
+
+	/* The group first: setresgid needs the capability that the uid change clears. */
+	if (setresgid((gid_t)-1, gid, (gid_t)-1) < 0 || setresuid((uid_t)-1, uid, (uid_t)-1) < 0)
+		return -errno;
+	if (getresuid(&ru, &eu, &su) < 0)
+		return -errno;
+	if (ru != 0 || eu != uid || su != 0 || getegid() != gid)
+		return -EPERM;
+	/* The euid change cleared the effective set; the permitted one is intact. */
+	if (!(caps = cap_get_proc()))
+		return -errno;
+	if (cap_set_flag(caps, CAP_EFFECTIVE, 1, &admin, CAP_SET) < 0 || cap_set_proc(caps) < 0)
+		r = -errno;
+	cap_free(caps);
+	return r < 0 ? r : cap_is(CAP_SYS_ADMIN, CAP_SET);
+}
+
+int creds_act_as_root(void)
+{
+	int r;
+
+	if (setresuid((uid_t)-1, 0, (uid_t)-1) < 0 || setresgid((gid_t)-1, 0, (gid_t)-1) < 0)
+		return -errno;
+	if ((r = ids_are(0, 0)) < 0)
+		return r;
+	/* A capability the helper needs right after: back means all of them back. */
+	return cap_is(CAP_SETUID, CAP_SET);
 }
 
 int creds_no_new_privs(void)

@@ -20,6 +20,16 @@ int creds_become_ns_root(gid_t gid);
  * fail, and no_new_privs is set so that no setuid binary of the image gives it back. */
 int creds_drop_to_user(uid_t uid, gid_t gid);
 
+/* Host root acting as UID:GID for a moment: the effective ids only (the real and saved
+ * stay root, so creds_act_as_root() can come back), with CAP_SYS_ADMIN effective, which
+ * hosts that forbid unprivileged user namespaces require of their creator.  For
+ * creating a namespace that UID owns. */
+int creds_act_as(uid_t uid, gid_t gid);
+
+/* Back from creds_act_as(): every id root again, and every permitted capability
+ * effective again (the kernel restores them on the way back to euid 0), verified. */
+int creds_act_as_root(void);
+
 /* PR_SET_NO_NEW_PRIVS, verified. */
 int creds_no_new_privs(void);
 

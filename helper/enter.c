@@ -1,8 +1,9 @@
 /* enter.c - warren-helper enter: run a command as the user inside her container.
  *
  * What a login does, without sshd: an admin's way in, and the helper-level tests'.
- * The command gets a new session (setsid), so it has no controlling terminal it
- * could push input into with TIOCSTI (the admin's), and no capability anywhere.
+ * The command gets a session of its own, a fresh pty of the container (or pipes) that
+ * the helper relays (relay.h), none of the caller's environment but TERM, and no
+ * capability anywhere: nothing of the admin's reaches code the user controls.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,24 +15,31 @@
 #include "enter.h"
 #include "log.h"
 #include "nsjoin.h"
+#include "relay.h"
 #include "sysfilter.h"
 
 /* In the forked child: become the user and exec.  Returns only on failure. */
-static int run_command(const struct user_spec *u, char *const argv[], struct error *err)
+static int run_command(const struct user_spec *u, const struct relay *relay, char *const argv[],
+		       struct error *err)
 {
 	char *const login_shell[] = { (char *)u->shell, "-l", NULL };
+	char term[64] = "";
 	int r;
 
+	if (relay->pty && getenv("TERM"))
+		snprintf(term, sizeof(term), "%s", getenv("TERM"));
+	if ((r = relay_child_stdio(relay)) < 0)
+		return error_errno(err, r, "cannot set up the command's terminal");
 	if ((r = sysfilter_apply(err)) < 0)
 		return r;
 	if ((r = creds_drop_to_user(u->uid, u->gid)) < 0)
 		return error_errno(err, r, "cannot become %s inside the container", u->name);
 	if (chdir(u->home) < 0 && chdir("/") < 0)
 		return error_errno(err, -errno, "chdir");
-	setsid();
-	if (setenv("HOME", u->home, 1) < 0 || setenv("USER", u->name, 1) < 0 ||
+	if (clearenv() != 0 || setenv("HOME", u->home, 1) < 0 || setenv("USER", u->name, 1) < 0 ||
 	    setenv("LOGNAME", u->name, 1) < 0 || setenv("SHELL", u->shell, 1) < 0 ||
-	    setenv("PATH", "/usr/local/bin:/usr/bin:/bin", 1) < 0)
+	    setenv("PATH", "/usr/local/bin:/usr/bin:/bin", 1) < 0 ||
+	    (term[0] && setenv("TERM", term, 1) < 0))
 		return error_errno(err, -errno, "setenv");
 	if (!argv || !argv[0])
 		argv = login_shell;
@@ -54,21 +62,37 @@ int container_enter(const struct container *c, const struct user_spec *u, char *
 		    struct error *err)
 {
 	struct error child = { 0 };
+	struct relay relay;
 	pid_t pid;
 	int r;
 
-	if ((r = cgroup_attach(&c->cg, getpid())) < 0)
-		return error_errno(err, r, "cannot enter the container of %s: join its cgroup", u->name);
+	relay_init(&relay);
+	if ((r = cgroup_attach(&c->cg, getpid())) < 0) {
+		error_errno(err, r, "join its cgroup");
+		goto fail;
+	}
 	if ((r = nsjoin_as_container_root(c->init_pidfd, u->gid, err)) < 0)
-		return error_wrap(err, "cannot enter the container of %s", u->name);
+		goto fail;
+	/* The pty from the container's own devpts, as the container's root: whatever
+	 * mount namespace we were started in, and with no more power than root inside. */
+	if ((r = relay_open(&relay, "/dev/pts/ptmx", u->uid, err)) < 0)
+		goto fail;
 	/* setns(CLONE_NEWPID) places our children, not us, in the container's pid ns. */
 	pid = fork();
-	if (pid < 0)
-		return error_errno(err, -errno, "fork");
-	if (pid > 0)
+	if (pid < 0) {
+		r = error_errno(err, -errno, "fork");
+		goto fail;
+	}
+	if (pid > 0) {
+		if ((r = relay_run(&relay, pid)) < 0)
+			log_warning(r, "the relay of %s's command stopped", u->name);
 		return wait_command(pid);
+	}
 	/* The child is the top of its own operation: it reports its failure itself. */
-	run_command(u, argv, &child);
+	run_command(u, &relay, argv, &child);
 	log_failure(&child);
 	_exit(127);
+fail:
+	relay_close(&relay);
+	return error_wrap(err, "cannot enter the container of %s", u->name);
 }

@@ -124,6 +124,29 @@ int subid_find(const char *text, const char *user, unsigned long id, struct subi
 	return r;
 }
 
+int subid_overlap(const char *text, const char *user, unsigned long id,
+		  const struct subid_range *r, char *other, size_t len)
+{
+	const unsigned long long lo = r->start, hi = r->start + WARREN_ID_SPAN;
+	const char *p, *eol;
+	struct subid_line l;
+
+	for (p = text; p && *p; p = *eol ? eol + 1 : eol) {
+		size_t n;
+
+		eol = strchrnul(p, '\n');
+		n = (size_t)(eol - p);
+		if (line_is_blank_or_comment(p, n) || !subid_line_parse(p, n, &l) ||
+		    subid_line_matches(&l, user, id) || l.count == 0)
+			continue;
+		if (l.start < hi && lo < l.start + l.count) {
+			snprintf(other, len, "%.*s", (int)l.name_len, l.name);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* Append "INSIDE HOST COUNT\n" at *POS; the kernel's map format. */
 static int map_line_append(char *buf, size_t len, size_t *pos, unsigned long inside,
 			   unsigned long host, unsigned long count)

@@ -20,6 +20,12 @@ struct subid_range {
  * or would overflow 32 bits (no range is used then). */
 int subid_find(const char *text, const char *user, unsigned long id, struct subid_range *ret);
 
+/* Does another entry of TEXT than USER's (or ID's) hold an ID of the span R maps
+ * (R.start .. R.start+SPAN-1)?  1 and its name in OTHER (LEN), or 0.  Two users whose
+ * spans meet would share host IDs: one's container root would own the other's files. */
+int subid_overlap(const char *text, const char *user, unsigned long id,
+		  const struct subid_range *r, char *other, size_t len);
+
 /* Format the map for a user with host ID ID and subordinate range R:
  *   inside 0..id-1          -> R.start..            (nobody's on the host)
  *   inside id               -> host id              (identity: the user's files stay theirs)

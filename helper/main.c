@@ -31,18 +31,36 @@
 #include "names.h"
 #include "policy.h"
 #include "protocol.h"
+#include "sessions.h"
 #include "spec.h"
 
 static const char *arg_config = WARREN_DEFAULT_CONFIG;
 
+/* TERM, if it is a plain terminal name: enter's pty is the caller's kind of terminal. */
+static void keep_term(char *buf, size_t len)
+{
+	const char *t = getenv("TERM");
+
+	buf[0] = '\0';
+	if (t && *t && strlen(t) < len && strspn(t, "abcdefghijklmnopqrstuvwxyz"
+					       "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+-_") == strlen(t))
+		strcpy(buf, t);
+}
+
 /* DESIGN §5.1: whoever started us, and whatever they passed, is not trusted.  Only
  * root may use the helper at all, so that even a setuid install grants nothing;
- * the environment is dropped and no inherited fd beyond stdio survives. */
+ * the environment is dropped (but for a checked TERM) and no inherited fd beyond
+ * stdio survives. */
 static int sanitize_process(void)
 {
+	char term[64];
+
 	if (creds_require_root() < 0)
 		return -EPERM;
+	keep_term(term, sizeof(term));
 	clearenv();
+	if (term[0] && setenv("TERM", term, 1) < 0)
+		return -errno;
 	umask(022);
 	for (int fd = 0; fd < 3; fd++)
 		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
@@ -135,6 +153,9 @@ static int run_verb(enum helper_verb verb, const char *user, char *const cmd[])
 	}
 	if (r >= 0)
 		r = container_ensure(policy.cfg, &u, &c, &err);
+	/* ensure is run by pam_warren in sshd's monitor, our parent. */
+	if (r >= 0 && verb == HELPER_ENSURE)
+		r = sessions_admit(&c, &u, getppid(), &err);
 	policy_done(&policy);
 	if (r < 0)
 		return refuse(&err);

@@ -42,6 +42,20 @@ static const struct limit_def limit_defs[LIMIT__COUNT] = {
 	 * per container keeps one user from taking them all. */
 	[LIMIT_PTYS] = { .name = "ptys", .kind = LIMIT_KIND_COUNT, .min = 1, .max = 4096,
 			 .unit = "ptys", .example = "64", .builtin = 64 },
+	/* Bounds of the container's user namespace, per uid inside; the host's own
+	 * fs.inotify.max_user_* bound each container as a whole (its owner is the user's
+	 * subordinate root, see build.c).  The built-ins are Debian's host defaults. */
+	[LIMIT_INOTIFY_INSTANCES] = { .name = "inotify_instances", .kind = LIMIT_KIND_COUNT,
+				      .min = 1, .max = 65536, .unit = "instances", .example = "128",
+				      .builtin = 128 },
+	[LIMIT_INOTIFY_WATCHES] = { .name = "inotify_watches", .kind = LIMIT_KIND_COUNT, .min = 1,
+				    .max = 4194304, .unit = "watches", .example = "65536",
+				    .builtin = 65536 },
+	/* Each login is an sshd process in the container's cgroup, which it joins past
+	 * pids.max (a move is not a fork): this bounds them apart from the processes. */
+	[LIMIT_MAX_SESSIONS] = { .name = "max_sessions", .kind = LIMIT_KIND_COUNT, .min = 1,
+				 .max = 65536, .unit = "logins", .example = "32", .max_ok = true,
+				 .builtin = 32 },
 };
 
 const struct limit_def *limit_def(enum limit_key k)

@@ -24,6 +24,9 @@ enum limit_key {
 	LIMIT_NETWORK,      /* enum net_mode */
 	LIMIT_PEERS,        /* 1: may reach the other members of the group that says so */
 	LIMIT_PTYS,         /* ptys the container's devpts instance holds at once */
+	LIMIT_INOTIFY_INSTANCES, /* inotify instances (and fanotify groups) per uid inside */
+	LIMIT_INOTIFY_WATCHES,   /* inotify watches (and fanotify marks) per uid inside */
+	LIMIT_MAX_SESSIONS, /* SSH logins joined to the container at once */
 	LIMIT__COUNT
 };
 

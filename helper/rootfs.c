@@ -8,6 +8,8 @@
  * userxattr over the idmapped image, so no upper file is ever owned by host root.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <net/if.h>
 #include <sched.h>
@@ -52,9 +54,10 @@ static int overlay_mount(int rootfd, const char *rel, const char *lower, const c
 	snprintf(opts, sizeof(opts),
 		 "lowerdir=%s,upperdir=" BUILD_STATE "/%s,workdir=" BUILD_STATE "/work/%s,userxattr",
 		 lower, upper, upper);
+	/* nosuid: root inside is not granted, by setuid binaries either. */
 	if (rootfd < 0)
-		return mount("warren", BUILD_ROOT, "overlay", 0, opts) < 0 ? -errno : 0;
-	return mount_below(rootfd, rel, "warren", "overlay", 0, opts);
+		return mount("warren", BUILD_ROOT, "overlay", MS_NOSUID, opts) < 0 ? -errno : 0;
+	return mount_below(rootfd, rel, "warren", "overlay", MS_NOSUID, opts);
 }
 
 /* Bind host device node /dev/NAME onto an empty file in the container's /dev. */
@@ -119,6 +122,57 @@ static int loopback_up(void)
 	return 0;
 }
 
+/* ROOTFD/REL, if it exists (in /proc and /sys, what exists depends on the kernel):
+ * -ENOENT if not, or the mount onto it of SRC (FSTYPE, FLAGS, DATA), then, for a
+ * read-only bind, its remount read-only. */
+static int mount_over(int rootfd, const char *rel, const char *src, const char *fstype,
+		      unsigned long flags, const char *data)
+{
+	_cleanup_close_ int target = open_beneath(rootfd, rel, O_PATH | O_CLOEXEC), top = -EBADF;
+	char p[FD_PATH_MAX];
+
+	if (target < 0)
+		return target;
+	if (mount(src ? src : fd_path(target, p), fd_path(target, p), fstype, flags, data) < 0)
+		return -errno;
+	if (!(flags & MS_BIND) || !(flags & MS_RDONLY))
+		return 0;
+	/* A bind takes its flags only from a remount, of the new mount on top. */
+	if ((top = open_beneath(rootfd, rel, O_PATH | O_CLOEXEC)) < 0)
+		return top;
+	if (mount(NULL, fd_path(top, p), NULL, MS_REMOUNT | MS_BIND | flags, NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Masked as runc's default profile does: what shows the host's memory, keys, timers
+ * and firmware, or acts on the host (sysrq), and the kernel's tunables read-only. */
+static int mask_host_files(int rootfd)
+{
+	static const char *const nulled[] = { "proc/kcore", "proc/keys", "proc/timer_list",
+					      "proc/sched_debug", "proc/latency_stats" };
+	static const char *const emptied[] = { "proc/acpi", "proc/scsi", "sys/firmware",
+					       "sys/devices/virtual/powercap" };
+	static const char *const frozen[] = { "proc/sys", "proc/sysrq-trigger", "proc/irq",
+					      "proc/bus", "proc/fs" };
+	const unsigned long ro = MS_BIND | MS_REC | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	int r;
+
+	for (size_t i = 0; i < ELEMENTSOF(nulled); i++)
+		if ((r = mount_over(rootfd, nulled[i], "/dev/null", NULL, MS_BIND, NULL)) < 0 &&
+		    r != -ENOENT)
+			return r;
+	for (size_t i = 0; i < ELEMENTSOF(emptied); i++)
+		if ((r = mount_over(rootfd, emptied[i], "warren-masked", "tmpfs",
+				    MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+				    "mode=0555,size=4k")) < 0 && r != -ENOENT)
+			return r;
+	for (size_t i = 0; i < ELEMENTSOF(frozen); i++)
+		if ((r = mount_over(rootfd, frozen[i], NULL, NULL, ro, NULL)) < 0 && r != -ENOENT)
+			return r;
+	return 0;
+}
+
 /* The mounts that make a root filesystem a system: /proc, /dev, /tmp, /run, /sys. */
 static int system_mounts(int rootfd)
 {
@@ -135,8 +189,10 @@ static int system_mounts(int rootfd)
 	if ((r = mount_below(rootfd, "run", "warren-run", "tmpfs", MS_NOSUID | MS_NODEV,
 			     "mode=0755")) < 0)
 		return r;
-	return mount_below(rootfd, "sys", "sysfs", "sysfs",
-			   MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	if ((r = mount_below(rootfd, "sys", "sysfs", "sysfs",
+			     MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) < 0)
+		return r;
+	return mask_host_files(rootfd);
 }
 
 /* Does the file FD (at offset 0) have a line starting with "KEY:"? */
@@ -197,13 +253,37 @@ static int enter_root(int rootfd)
 	return 0;
 }
 
-/* No user namespaces inside: a nested one would hand its creator capabilities over
+/* The bounds of the container's user namespace (/proc/sys/user), each per uid inside;
+ * its sessions have no capability there to raise them again.
+ * No user namespaces inside: a nested one would hand its creator capabilities over
  * fresh network and mount namespaces, and with them the kernel's larger attack
- * surface.  The limit is the container's namespace's own; its sessions have no
- * capability there to raise it again. */
-static int deny_nested_userns(void)
+ * surface.  inotify and fanotify from the config (a kernel without fanotify has no
+ * such file).  Above these, the kernel charges the whole container to its owner on
+ * the host (build.c). */
+static int user_ns_bounds(const struct user_spec *u, struct error *err)
 {
-	return write_file("/proc/sys/user/max_user_namespaces", "0");
+	const struct {
+		const char *file;
+		uint64_t value;
+		bool optional;
+	} bounds[] = {
+		{ "max_user_namespaces", 0, false },
+		{ "max_inotify_instances", u->limits[LIMIT_INOTIFY_INSTANCES], false },
+		{ "max_inotify_watches", u->limits[LIMIT_INOTIFY_WATCHES], false },
+		{ "max_fanotify_groups", u->limits[LIMIT_INOTIFY_INSTANCES], true },
+		{ "max_fanotify_marks", u->limits[LIMIT_INOTIFY_WATCHES], true },
+	};
+	char path[64], value[24];
+	int r;
+
+	for (size_t i = 0; i < ELEMENTSOF(bounds); i++) {
+		snprintf(path, sizeof(path), "/proc/sys/user/%s", bounds[i].file);
+		snprintf(value, sizeof(value), "%" PRIu64, bounds[i].value);
+		r = write_file(path, value);
+		if (r < 0 && !(r == -ENOENT && bounds[i].optional))
+			return error_errno(err, r, "user namespace bounds: write %s", path);
+	}
+	return 0;
 }
 
 /* A time namespace of the container's own, entered before init is exec'd, in which
@@ -293,8 +373,8 @@ int rootfs_setup_and_exec(const struct user_spec *u, const struct net_plan *net,
 	/* Root of the new user namespace: host-wise the user's subordinate base. */
 	if ((r = creds_become_ns_root((gid_t)-1)) < 0)
 		return error_errno(err, r, "become container root");
-	if ((r = deny_nested_userns()) < 0)
-		return error_errno(err, r, "deny nested user namespaces");
+	if ((r = user_ns_bounds(u, err)) < 0)
+		return r;
 	if ((r = own_time_ns()) < 0)
 		return error_errno(err, r, "time namespace");
 	if ((r = private_mount_ns()) < 0)

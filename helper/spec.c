@@ -14,6 +14,28 @@
 /* /etc/subuid and /etc/subgid are a few lines per user; a megabyte is plenty. */
 #define SUBID_FILE_MAX (1 << 20)
 
+/* The span of R that PW's container maps must be nobody else's: not another entry's of
+ * FILE (TEXT), and its first uid, which owns her container's user namespace (build.c)
+ * and so has every capability over it from the host, must be no account's. */
+static int range_is_hers(const char *file, const char *text, const struct passwd *pw,
+			 const struct subid_range *r, struct error *err)
+{
+	char other[64], buf[4096], kind = strstr(file, "gid") ? 'g' : 'u';
+	struct passwd owner, *res = NULL;
+
+	if (kind == 'u' && getpwuid_r((uid_t)r->start, &owner, buf, sizeof(buf), &res) == 0 && res)
+		return error_set(err, -EEXIST, "the range of %s in %s starts at %lu, the uid of "
+				 "user %s, who would own her container from the host; fix: give %s a "
+				 "range above every account's uid (usermod --del-subuids and "
+				 "--add-subuids)", pw->pw_name, file, r->start, res->pw_name, pw->pw_name);
+	if (subid_overlap(text, pw->pw_name, pw->pw_uid, r, other, sizeof(other)))
+		return error_set(err, -EEXIST, "the ids %lu-%lu of %s in %s are also %s's there: "
+				 "their containers would share host ids; fix: give each a range of "
+				 "her own (usermod --del-sub%cids and --add-sub%cids)", r->start,
+				 r->start + WARREN_ID_SPAN - 1, pw->pw_name, file, other, kind, kind);
+	return 0;
+}
+
 static int read_subid(const char *file, const struct passwd *pw, struct subid_range *ret,
 		      struct error *err)
 {
@@ -35,7 +57,7 @@ static int read_subid(const char *file, const struct passwd *pw, struct subid_ra
 		return error_set(err, r, "%s has no range of %lu ids for %s; fix: usermod "
 				 "--add-sub%cids START-END %s", file, WARREN_ID_SPAN, pw->pw_name, kind,
 				 pw->pw_name);
-	return 0;
+	return range_is_hers(file, text, pw, ret, err);
 }
 
 /* Copy S into DST (LEN) with ':' and newlines blanked: it becomes a passwd field. */
@@ -55,6 +77,11 @@ static int passwd_fields(const struct passwd *pw, struct user_spec *u, struct er
 	copy_field(u->name, sizeof(u->name), pw->pw_name);
 	u->uid = pw->pw_uid;
 	u->gid = pw->pw_gid;
+	/* Her gid is mapped to itself: 0 would make host root's group hers inside. */
+	if (pw->pw_gid == 0)
+		return error_set(err, -EPERM, "the primary group of %s is root's (gid 0), which a "
+				 "container cannot map; fix: usermod -g GROUP %s", pw->pw_name,
+				 pw->pw_name);
 	if (pw->pw_dir[0] != '/' || !strcmp(pw->pw_dir, "/") || strstr(pw->pw_dir, "/..") ||
 	    strchr(pw->pw_dir, ',') || strlen(pw->pw_dir) >= sizeof(u->home))
 		return error_set(err, -EINVAL, "home directory of %s (%s) cannot be a container "

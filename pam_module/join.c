@@ -15,6 +15,7 @@
 #include <sched.h>
 #include <security/pam_ext.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -28,20 +29,55 @@
 #include "pam_warren.h"
 #include "sysfilter.h"
 
-#define SFTP_SERVER "/usr/lib/openssh/sftp-server"
+/* Where distributions keep sftp-server (Debian's first). */
+static const char *const sftp_servers[] = {
+	"/usr/lib/openssh/sftp-server",
+	"/usr/libexec/openssh/sftp-server",
+	"/usr/lib/ssh/sftp-server",
+	"/usr/libexec/sftp-server",
+};
 
-/* Cover an executable at PATH (if it is one) with the refuse stub, or, if even that
- * is missing (a broken install), with /dev/null, which cannot be executed at all. */
+/* Cover an executable at PATH (if it is one, and not covered already: /bin/sh and
+ * /usr/bin/sh are one file on a merged /usr) with the refuse stub, or, if even that is
+ * missing (a broken install), with /dev/null, which cannot be executed at all. */
 static int guard_executable(const char *refuse, const char *path)
 {
-	struct stat st;
+	struct stat st, stub;
 
 	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
 		return 0;
 	if (access(refuse, X_OK) < 0)
 		refuse = "/dev/null";
+	if (stat(refuse, &stub) == 0 && stub.st_dev == st.st_dev && stub.st_ino == st.st_ino)
+		return 0;
 	if (mount(refuse, path, NULL, MS_BIND, NULL) < 0)
 		return -errno;
+	return 0;
+}
+
+/* Everything sshd could run for a session that never joined its container: the
+ * user's shell, /bin/sh, every shell /etc/shells lists (sshd runs the shell it looked
+ * up, which NSS trouble may have hidden from us), and sftp-server. */
+static int guard_programs(const char *refuse, const char *shell)
+{
+	_cleanup_fclose_ FILE *f = NULL;
+	_cleanup_free_ char *line = NULL;
+	size_t size = 0;
+	ssize_t n;
+	int r;
+
+	if ((r = guard_executable(refuse, shell)) < 0 || (r = guard_executable(refuse, "/bin/sh")) < 0)
+		return r;
+	for (size_t i = 0; i < ELEMENTSOF(sftp_servers); i++)
+		if ((r = guard_executable(refuse, sftp_servers[i])) < 0)
+			return r;
+	if (!(f = fopen("/etc/shells", "re")))
+		return 0;
+	while ((n = getline(&line, &size, f)) > 0) {
+		line[strcspn(line, " \t\n")] = '\0';
+		if (line[0] == '/' && (r = guard_executable(refuse, line)) < 0)
+			return r;
+	}
 	return 0;
 }
 
@@ -60,12 +96,18 @@ int monitor_guard(pam_handle_t *pamh, const char *helper, const char *shell)
 		pam_syslog(pamh, LOG_ERR, "cannot give sshd a private mount namespace: %m");
 		return -errno;
 	}
-	if ((r = guard_executable(refuse, shell)) < 0 ||
-	    (r = guard_executable(refuse, SFTP_SERVER)) < 0) {
+	if ((r = guard_programs(refuse, shell)) < 0) {
 		errno = -r;
-		pam_syslog(pamh, LOG_ERR, "cannot cover the host's shell and sftp-server with %s: %m",
+		pam_syslog(pamh, LOG_ERR, "cannot cover the host's shells and sftp-server with %s: %m",
 			   refuse);
 		return r;
+	}
+	/* And no network: the monitor opens no socket from here on (/dev/log is a path),
+	 * and a post-auth child that never joins its container's network namespace, as
+	 * when the auth line is missing, cannot forward to or from the host's. */
+	if (unshare(CLONE_NEWNET) < 0) {
+		pam_syslog(pamh, LOG_ERR, "cannot give sshd an empty network namespace: %m");
+		return -errno;
 	}
 	return 0;
 }
@@ -83,12 +125,70 @@ int monitor_devpts(pam_handle_t *pamh, const struct warren_session *s)
 	return 0;
 }
 
+/* The pids files of DIR, if it is the cgroup with the pids controller. */
+static void take_pids_files(struct warren_session *s, const char *dir)
+{
+	char path[PROTOCOL_PATH_MAX + 16];
+
+	if (s->pids_max_fd >= 0)
+		return;
+	snprintf(path, sizeof(path), "%s/pids.max", dir);
+	s->pids_max_fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	snprintf(path, sizeof(path), "%s/pids.current", dir);
+	s->pids_current_fd = s->pids_max_fd < 0 ? -1 : open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (s->pids_current_fd < 0 && s->pids_max_fd >= 0) {
+		close(s->pids_max_fd);
+		s->pids_max_fd = -1;
+	}
+}
+
+/* A number from FD's file (from its start), or "max" as -1; -errno on failure. */
+static long long read_count(int fd)
+{
+	char buf[32], *end;
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	long long v;
+
+	if (n <= 0)
+		return n < 0 ? -errno : -EIO;
+	buf[n] = '\0';
+	if (!strncmp(buf, "max", 3))
+		return -1;
+	errno = 0;
+	v = strtoll(buf, &end, 10);
+	return errno || end == buf || v < 0 ? -EBADMSG : v;
+}
+
+/* A process moved into a cgroup is not refused at pids.max as a fork is: a login that
+ * joined a container already at its limit ends rather than stay one above it.
+ * 0, or -EUSERS when over the limit (or -errno). */
+static int within_pids_max(pam_handle_t *pamh, const struct warren_session *s)
+{
+	long long cur, max;
+
+	if (s->pids_max_fd < 0)
+		return 0; /* no pids controller: nothing to exceed */
+	if ((max = read_count(s->pids_max_fd)) == -1)
+		return 0;
+	if (max < 0 || (cur = read_count(s->pids_current_fd)) < 0) {
+		pam_syslog(pamh, LOG_ERR, "cannot read the container's pids.current and pids.max");
+		return max < 0 ? (int)max : (int)cur;
+	}
+	if (cur <= max)
+		return 0;
+	pam_syslog(pamh, LOG_ERR, "the container is at its process limit (pids = %lld): this "
+		   "login cannot join it; end some of its processes, or raise pids in warren.conf",
+		   max);
+	return -EUSERS;
+}
+
 int session_take_reply(pam_handle_t *pamh, struct warren_session *s, struct helper_reply *reply)
 {
 	for (int i = 0; i < reply->n_cgroups; i++) {
 		char path[PROTOCOL_PATH_MAX + 16];
 		int fd;
 
+		take_pids_files(s, reply->cgroups[i]);
 		snprintf(path, sizeof(path), "%s/cgroup.procs", reply->cgroups[i]);
 		fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0) {
@@ -117,6 +217,8 @@ int session_join(pam_handle_t *pamh, const struct warren_session *s)
 			pam_syslog(pamh, LOG_ERR, "cannot join the container's cgroup: %m");
 			return -errno;
 		}
+	if ((r = within_pids_max(pamh, s)) < 0)
+		return r;
 	if ((r = nsjoin_as_container_root(s->init_pidfd, s->gid, &err)) < 0) {
 		pam_syslog(pamh, LOG_ERR, "%s", err.msg);
 		return r;

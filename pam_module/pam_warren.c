@@ -28,10 +28,8 @@
 static void parse_options(pam_handle_t *pamh, int argc, const char **argv,
 			  struct module_options *opt)
 {
-	opt->config = NULL;
-	opt->helper = DEFAULT_HELPER;
-	opt->timeout_ms = HELPER_TIMEOUT_DEFAULT_S * 1000;
-	opt->debug = false;
+	*opt = (struct module_options){ .helper = DEFAULT_HELPER,
+					.timeout_ms = HELPER_TIMEOUT_DEFAULT_S * 1000 };
 	for (int i = 0; i < argc; i++) {
 		char *end;
 		long secs;
@@ -50,6 +48,8 @@ static void parse_options(pam_handle_t *pamh, int argc, const char **argv,
 			opt->helper = argv[i] + 7;
 		else if (!strcmp(argv[i], "debug"))
 			opt->debug = true;
+		else if (!strcmp(argv[i], "refuse_jailed"))
+			opt->refuse_jailed = true;
 		else
 			pam_syslog(pamh, LOG_ERR, "unknown option: %s", argv[i]);
 	}
@@ -65,6 +65,10 @@ static void session_free(pam_handle_t *pamh, void *data, int error_status)
 		close(s->init_pidfd);
 	for (int i = 0; i < s->n_cgroups; i++)
 		close(s->cgroup_fds[i]);
+	if (s->pids_current_fd >= 0)
+		close(s->pids_current_fd);
+	if (s->pids_max_fd >= 0)
+		close(s->pids_max_fd);
 	free(s);
 }
 
@@ -82,6 +86,7 @@ static struct warren_session *session_new(void)
 	if (s) {
 		s->opener = getpid();
 		s->init_pidfd = -1;
+		s->pids_current_fd = s->pids_max_fd = -1;
 	}
 	return s;
 }
@@ -272,6 +277,44 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	if (opt.debug)
 		pam_syslog(pamh, LOG_DEBUG, "%s: container ready", pw->pw_name);
 	return PAM_SUCCESS;
+}
+
+/* account, with refuse_jailed: for a service that would run a user's programs on the
+ * host without a login through sshd (cron, atd, su): jailed users are refused, and so
+ * is anyone the helper cannot place (fail closed).  Without the option (sshd's file
+ * needs no account line) it decides nothing. */
+PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	struct module_options opt;
+	const struct passwd *pw;
+	const void *service = NULL;
+	struct helper_reply reply;
+	int r;
+
+	parse_options(pamh, argc, argv, &opt);
+	if (!opt.refuse_jailed)
+		return PAM_IGNORE;
+	pam_get_item(pamh, PAM_SERVICE, &service);
+	if (!service)
+		service = "this service";
+	if (!(pw = target_user(pamh))) {
+		if (user_is_root(pamh))
+			return PAM_IGNORE;
+		pam_syslog(pamh, LOG_ERR, "refusing %s: the user could not be looked up (NSS), so "
+			   "nobody can tell whether she is jailed", (const char *)service);
+		return PAM_PERM_DENIED;
+	}
+	r = helper_run(&opt, HELPER_CHECK_USER, pw->pw_name, &reply);
+	helper_reply_done(&reply);
+	if (r == HELPER_EXIT_NOT_JAILED)
+		return PAM_IGNORE;
+	if (r == HELPER_EXIT_OK)
+		pam_syslog(pamh, LOG_NOTICE, "refusing %s for %s: a jailed user runs nothing on the "
+			   "host (pam_warren refuse_jailed)", (const char *)service, pw->pw_name);
+	else
+		pam_syslog(pamh, LOG_ERR, "refusing %s for %s: cannot tell whether she is jailed: %s",
+			   (const char *)service, pw->pw_name, reply.error);
+	return PAM_PERM_DENIED;
 }
 
 PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)

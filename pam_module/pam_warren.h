@@ -15,6 +15,7 @@ struct module_options {
 	const char *helper;
 	int timeout_ms;     /* how long a login waits for the helper */
 	bool debug;
+	bool refuse_jailed; /* account: refuse jailed users (cron, at, su on the host) */
 };
 
 #define HELPER_TIMEOUT_DEFAULT_S 60
@@ -30,6 +31,7 @@ struct warren_session {
 	int init_pidfd;
 	int cgroup_fds[PROTOCOL_MAX_CGROUPS]; /* cgroup.procs of each of the user's cgroups */
 	int n_cgroups;
+	int pids_current_fd, pids_max_fd; /* of the cgroup that has the pids controller */
 	gid_t gid;
 	char pts[256];
 };

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 24
+fixture_start 28
 
 # The image before any login: a few files' checksums and a time stamp.
 image_sums() {
@@ -105,4 +105,21 @@ check "a new user namespace is denied by the filter (EPERM, not the sysctl's ENO
 	grep -q 'Operation not permitted' <<<"$(section "$c" 3)"
 init=$(cut -d" " -f1 /run/warren/users/wta/state 2>/dev/null)
 check "init runs under the filter too" grep -qx $'Seccomp:\t2' "/proc/${init:-0}/status"
+
+# Masked as runc's default: the host's memory, keys and timers read as /dev/null, the
+# firmware is an empty directory, the kernel's tunables and sysrq are read-only; and no
+# setuid binary leads to root inside (the root and home are nosuid).
+c=$(tssh wta -- 'for f in /proc/kcore /proc/keys /proc/timer_list; do [ -e $f ] && stat -c "%n %F" $f; done; echo @@
+	ls -A /sys/firmware | wc -l; echo @@
+	awk '\''$5 == "/proc/sys" || $5 == "/proc/sysrq-trigger" { print $5, $6 }'\'' /proc/self/mountinfo
+	[ -e /proc/sysrq-trigger ] || echo "/proc/sysrq-trigger ro (not in this kernel)"; echo @@
+	awk -v h="$HOME" '\''$5 == "/" || $5 == h { print $5, $6 }'\'' /proc/self/mountinfo' 2>&1)
+check "/proc/kcore, keys, timer_list are /dev/null inside" \
+	test "$(section "$c" 1 | grep -c 'character special file')" -ge 2 -a \
+	"$(section "$c" 1 | grep -vc 'character special file')" -eq 0 || diag "$c"
+check "/sys/firmware is empty inside" test "$(section "$c" 2)" = 0
+check "/proc/sys and /proc/sysrq-trigger are read-only mounts" \
+	test "$(section "$c" 3 | awk '$2 ~ /(^|,)ro(,|$)/' | wc -l)" -eq 2 || diag "$c"
+check "the root and the home are nosuid" \
+	test "$(section "$c" 4 | awk '$2 ~ /nosuid/' | wc -l)" -eq 2 || diag "$c"
 fixture_finish

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 20
+fixture_start 28
 
 # refused USER WHAT ERE: USER's login fails, and the test syslog says ERE.
 refused() {
@@ -96,10 +96,34 @@ userdel "$odd"
 write_config "$(default_config | sed 's|^image = .*|image = "/nonexistent/warren-image";|')"
 log_mark
 refused wta "no image" "warren-helper.*image /nonexistent/warren-image \(build one with warren-mkimage\)"
+# An image whose /etc is a symlink: the container would take its /etc, and its home
+# template, from wherever that points on the host.
+install -d -m 0755 "$T/linked-image" && ln -s /etc "$T/linked-image/etc"
+write_config "$(default_config | sed "s|^image = .*|image = \"$T/linked-image\";|")"
+log_mark
+refused wta "an image whose /etc is a symlink" "warren-helper.*image $T/linked-image has no /etc/skel.*may not be symlinks"
 write_config "$(default_config)"
+# A primary group of gid 0: mapped to itself, it would make root's group hers inside.
+gid=$(id -g wta)
+usermod -g 0 wta
+log_mark
+refused wta "primary group root" "warren-helper.*the primary group of wta is root's \(gid 0\).*fix: usermod -g"
+usermod -g "$gid" wta
 line=$(grep "^wta:" /etc/subuid)
 sed -i '/^wta:/d' /etc/subuid
 log_mark
 refused wta "no subuid range" "warren-helper.*/etc/subuid has no range of 65536 ids for wta; fix: usermod --add-subuids"
+# A range that is not hers alone: one that meets wtb's, one that starts at an account's
+# uid (nobody's, 65534), which would own her container's namespaces from the host.
+echo "wta:$(($(subid_base wtb) + 1000)):65536" >>/etc/subuid
+log_mark
+refused wta "a range meeting wtb's" \
+	"warren-helper.*the ids [0-9]+-[0-9]+ of wta in /etc/subuid are also wtb's there.*fix: give each a range"
+sed -i '/^wta:/d' /etc/subuid
+echo "wta:65534:65536" >>/etc/subuid
+log_mark
+refused wta "a range starting at nobody's uid" \
+	"warren-helper.*the range of wta in /etc/subuid starts at 65534, the uid of user nobody, who would own her container"
+sed -i '/^wta:/d' /etc/subuid
 echo "$line" >>/etc/subuid
 fixture_finish

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 19
+fixture_start 23
 
 groupadd wtga && groupadd wtgb && usermod -aG wtga,wtgb wta && usermod -aG wtga wtb ||
 	diag "cannot make the limit groups"
@@ -18,7 +18,11 @@ groups = (
   { name = \"wtgb\"; memory = \"64M\"; pids = 40; cpus = 0.5; },
   { name = \"wtga\"; memory = \"128M\"; cpus = 1.5; }
 );
-users = ( { name = \"wtb\"; memory = \"96M\"; swap = \"32M\"; io_weight = 500; ptys = 4; } );"
+users = (
+  { name = \"wtb\"; memory = \"96M\"; swap = \"32M\"; io_weight = 500; ptys = 4;
+    inotify_instances = 4; inotify_watches = 10; },
+  { name = \"wta\"; inotify_instances = 65536; }
+);"
 
 # cg USER CONTROLLER FILE: the file of USER's cgroup, on v1 or v2
 cg() {
@@ -113,5 +117,39 @@ out=$(tssh wtb -- 'perl -e '\''for (1..5) { open(my $f, "+<", "/dev/ptmx") or do
 check "ptys = 4: the fifth pty is refused inside wtb's container" \
 	test "$(head -n 1 <<<"$out")" = "5: No space left on device" || diag "$out"
 check "and root on the host still opens one" perl -e 'open(my $f, "+<", "/dev/ptmx") or die "$!"'
+
+# inotify: each container's user namespace belongs to the user's subordinate root, so
+# the kernel holds the container as a whole to the host's fs.inotify.max_user_instances
+# apart from host root and the others.  wta (65536 per uid inside) opens instances until
+# the kernel refuses and holds them; root and wtb still open theirs; wtb is held to 4.
+case $(uname -m) in
+x86_64) nr_init=294 nr_watch=254 ;;
+aarch64) nr_init=26 nr_watch=27 ;;
+*) nr_init= ;;
+esac
+host_max=$(cat /proc/sys/fs/inotify/max_user_instances)
+if [ -z "$nr_init" ] || [ "$host_max" -gt 1000 ]; then
+	why="inotify syscall numbers unknown for $(uname -m), or fs.inotify.max_user_instances ($host_max) above a session's open files"
+	for d in "wta's container is held to the host's budget" "root still opens one" \
+		"inotify_instances = 4" "inotify_watches = 10"; do skip "$d" "$why"; done
+else
+	held=$T/inotify-held
+	tssh wta -- "perl -e '\$|=1; \$n=0; \$n++ while syscall($nr_init, 0) >= 0; print \"\$n \$!\\n\"; sleep 15'" \
+		>"$held" 2>&1 &
+	hold=$!
+	for i in $(seq 40); do [ -s "$held" ] && break; sleep 0.25; done
+	check "wta's container gets the host's $host_max instances, then 'Too many open files'" \
+		test "$(cat "$held")" = "$host_max Too many open files" || diag "$(cat "$held")"
+	check "while she holds them, root on the host still opens one" \
+		perl -e "syscall($nr_init, 0) >= 0 or die \"\$!\\n\""
+	out=$(tssh wtb -- "perl -e 'for (1..5) { syscall($nr_init, 0) >= 0 or do { print \"\$_: \$!\\n\"; last } }'" 2>&1)
+	check "and wtb opens hers, up to inotify_instances = 4 (the fifth fails)" \
+		test "$out" = "5: Too many open files" || diag "$out"
+	out=$(tssh wtb -- "perl -e '\$fd = syscall($nr_init, 0); for (1..11) { mkdir \"/tmp/w\$_\";
+		syscall($nr_watch, \$fd, \"/tmp/w\$_\", 0x100) >= 0 or do { print \"\$_: \$!\\n\"; last } }'" 2>&1)
+	check "inotify_watches = 10: the eleventh watch fails inside wtb's container" \
+		test "$out" = "11: No space left on device" || diag "$out"
+	kill "$hold" 2>/dev/null
+fi
 wait "$keep_a" "$keep_b" 2>/dev/null
 fixture_finish

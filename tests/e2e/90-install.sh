@@ -8,24 +8,24 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 REPO=$(pwd)
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (mount namespaces, chroot)" 10
-[ -f /etc/pam.d/sshd ] || skip_all "no /etc/pam.d/sshd (openssh-server is not installed)" 10
+[ "$(id -u)" -eq 0 ] || skip_all "needs root (mount namespaces, chroot)" 11
+[ -f /etc/pam.d/sshd ] || skip_all "no /etc/pam.d/sshd (openssh-server is not installed)" 11
 # Not beside an end-to-end test: its PAM service in /etc/pam.d (seen through the overlay)
 # names pam_warren.so, which --uninstall rightly refuses to leave behind.
 exec {lock}>>/run/lock/warren-e2e.lock
-flock -w 300 "$lock" || skip_all "another end-to-end test holds the lock for 300 s" 10
+flock -w 300 "$lock" || skip_all "another end-to-end test holds the lock for 300 s" 11
 host_sum=$(sha256sum </etc/pam.d/sshd)
 host_libexec=$(test -e /usr/libexec/warren && echo present)
 root=$(mktemp -d /tmp/warren-install.XXXXXX)
 trap 'rmdir "$root" 2>/dev/null' EXIT
 
-# The test itself runs in the namespace; its TAP (results 1-9) comes out on stdout.
-plan 10
+# The test itself runs in the namespace; its TAP (results 1-10) comes out on stdout.
+plan 11
 unshare -m --propagation private bash -s "$root" "$REPO" <<'INNER'
 set -u
 r=$1 src=$2
 cd "$src" && . tests/lib/tap.sh
-TAP_PLANNED=9 # of the outer plan
+TAP_PLANNED=10 # of the outer plan
 # The root filesystem and, wherever it lives (it may be another mount), the source tree:
 # both copy-on-write, so neither the machine nor the checkout is written to.
 mount -t tmpfs -o mode=0755 warren-install-test "$r" &&
@@ -53,6 +53,13 @@ out=$(in_root './install.sh --no-deps --no-image' 2>&1)
 check "a second run succeeds" test $? -eq 0 || diag "$(tail -n 15 <<<"$out")"
 check "and changes nothing" test "$(in_root 'sha256sum </etc/pam.d/sshd')" = "$after" -a \
 	-n "$(grep 'installed files are up to date' <<<"$out")"
+# internal-sftp would serve a session that never joined its container from the host.
+in_root 'mkdir -p /etc/ssh/sshd_config.d && echo "Subsystem sftp internal-sftp" >/etc/ssh/sshd_config.d/50-warren-test.conf'
+out=$(in_root './install.sh --no-deps --no-image' 2>&1)
+check "install.sh names an internal-sftp it finds, with the fix" \
+	grep -q 'sshd serves internal-sftp (at /etc/ssh/sshd_config.d/50-warren-test.conf:1)' <<<"$out" ||
+	diag "$(grep -i sftp <<<"$out")"
+in_root 'rm /etc/ssh/sshd_config.d/50-warren-test.conf'
 out=$(in_root './install.sh --uninstall' 2>&1)
 check "install.sh --uninstall succeeds" test $? -eq 0 || diag "$(tail -n 15 <<<"$out")"
 check "and puts /etc/pam.d/sshd back byte for byte" test "$(in_root 'cat /etc/pam.d/sshd')" = "$orig"
@@ -66,9 +73,9 @@ rc=$?
 if [ "$(sha256sum </etc/pam.d/sshd)" = "$host_sum" ] &&
 	[ "$(test -e /usr/libexec/warren && echo present)" = "$host_libexec" ] &&
 	! grep -q " $root" /proc/self/mounts; then
-	echo "ok 10 - the machine's own /etc/pam.d/sshd and /usr are untouched"
+	echo "ok 11 - the machine's own /etc/pam.d/sshd and /usr are untouched"
 else
-	echo "not ok 10 - the machine's own /etc/pam.d/sshd and /usr are untouched"
+	echo "not ok 11 - the machine's own /etc/pam.d/sshd and /usr are untouched"
 	rc=1
 fi
 exit $rc

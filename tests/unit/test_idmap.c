@@ -116,6 +116,35 @@ static void test_format_injective(void **state)
 	}
 }
 
+/* Spans that meet another user's entry, by name or by uid, and spans that only touch. */
+static void test_overlap(void **state)
+{
+	const char *text = "alice:100000:65536\n"
+			   "# carol:165000:10\n"
+			   "bob:231072:65536\n"
+			   "1005:300000:1\n"
+			   "garbage line\n"
+			   "alice:500000:65536\n";
+	const struct subid_range alice = { 100000, 65536 }, moved = { 200000, 65536 },
+				 late = { 299000, 65536 };
+	char other[64] = "";
+
+	/* Her own lines (both of alice's) are not others'; touching bob's start is fine. */
+	assert_int_equal(subid_overlap(text, "alice", 1000, &alice, other, sizeof(other)), 0);
+	assert_int_equal(subid_overlap(text, "alice", 1000, &(struct subid_range){ 165536, 65536 },
+				       other, sizeof(other)), 0);
+	/* 200000..265535 meets bob's 231072.. */
+	assert_int_equal(subid_overlap(text, "alice", 1000, &moved, other, sizeof(other)), 1);
+	assert_string_equal(other, "bob");
+	/* 299000..364535 misses bob's (ending at 296607) but meets the entry of uid 1005
+	 * (the single id 300000)... */
+	assert_int_equal(subid_overlap(text, "dave", 1004, &late, other, sizeof(other)), 1);
+	assert_string_equal(other, "1005");
+	/* ...unless that entry is the user's own, by uid. */
+	assert_int_equal(subid_overlap("1005:300000:1\n", "erin", 1005, &late, other,
+				       sizeof(other)), 0);
+}
+
 static void assert_found(const char *text, const char *user, unsigned long id,
 			 unsigned long start, unsigned long count)
 {
@@ -230,6 +259,7 @@ int main(void)
 		cmocka_unit_test(test_find_numeric_uid),
 		cmocka_unit_test(test_find_comments_and_blanks),
 		cmocka_unit_test(test_find_first_good_wins),
+		cmocka_unit_test(test_overlap),
 		cmocka_unit_test(test_find_unusable_ranges),
 		cmocka_unit_test(test_find_garbage_ignored),
 	};

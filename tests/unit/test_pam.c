@@ -1,6 +1,7 @@
 /* test_pam.c - pam_warren driven through a real libpam (pam_start_confdir) with stub
- * helpers: what the module returns, and that it fails closed.  No root needed; the
- * paths where the helper answers "ready" are covered end to end (tests/e2e). */
+ * helpers: what the module returns, and that it fails closed.  Only the guard test needs
+ * root (it is skipped otherwise); the paths where the helper answers "ready" are covered
+ * end to end (tests/e2e). */
 #include <fcntl.h>
 #include <limits.h>
 #include <security/pam_appl.h>
@@ -55,15 +56,14 @@ static void write_service(const char *helper, int auth)
 	write_text("svc", text, 0644);
 }
 
-/* Run open_session (after setcred if AUTH) in a child, so that whatever the module
- * does to its process stays there; returns the PAM result. */
-static int open_session(const char *helper, int auth)
+/* Start service "svc" for "nobody" in a child, so that whatever the module does to its
+ * process stays there, and run STEP(pamh, ARG) in it; returns STEP's PAM result. */
+static int in_child(int (*step)(pam_handle_t *pamh, int arg), int arg)
 {
 	struct pam_conv c = { conv, NULL };
 	int status;
 	pid_t pid;
 
-	write_service(helper, auth);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
@@ -72,15 +72,27 @@ static int open_session(const char *helper, int auth)
 
 		if (pam_start_confdir("svc", "nobody", &c, dir, &pamh) != PAM_SUCCESS)
 			_exit(200);
-		if (auth)
-			pam_setcred(pamh, PAM_ESTABLISH_CRED);
-		r = pam_open_session(pamh, 0);
+		r = step(pamh, arg);
 		pam_end(pamh, r);
 		_exit(r);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
 	return WEXITSTATUS(status);
+}
+
+static int step_open_session(pam_handle_t *pamh, int auth)
+{
+	if (auth)
+		pam_setcred(pamh, PAM_ESTABLISH_CRED);
+	return pam_open_session(pamh, 0);
+}
+
+/* open_session (after setcred if AUTH) with HELPER; returns the PAM result. */
+static int open_session(const char *helper, int auth)
+{
+	write_service(helper, auth);
+	return in_child(step_open_session, auth);
 }
 
 static void test_not_jailed_is_ignored(void **state)
@@ -143,6 +155,95 @@ static void test_refused_session_ends_in_setcred(void **state)
 	assert_int_equal(setcred_after_refusal("no-such-helper"), 1);
 }
 
+/* What a refused monitor leaves for a post-auth child that goes on unjoined (no auth
+ * line): every shell /etc/shells lists covered (here by /dev/null: the stub helper has
+ * no warren-refuse beside it), and a network namespace of its own, empty.  Root only
+ * (the module needs it for both); bit N of the child's status is check N failing. */
+static void test_refused_monitor_guards_shells_and_network(void **state)
+{
+	struct pam_conv c = { conv, NULL };
+	struct stat before, shell;
+	int status;
+	pid_t pid;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	write_text("refuse", "#!/bin/sh\nexit 1\n", 0755);
+	write_service("refuse", 0);
+	assert_int_equal(stat("/proc/self/ns/net", &before), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		pam_handle_t *pamh = NULL;
+		struct stat now;
+		char *line = NULL;
+		size_t size = 0;
+		int failed = 0, shells = 0;
+		FILE *f;
+
+		if (pam_start_confdir("svc", "nobody", &c, dir, &pamh) != PAM_SUCCESS ||
+		    pam_open_session(pamh, 0) != PAM_SESSION_ERR)
+			_exit(200);
+		if (stat("/proc/self/ns/net", &now) < 0 || now.st_ino == before.st_ino)
+			failed |= 1;
+		f = fopen("/etc/shells", "re");
+		while (f && getline(&line, &size, f) > 0) {
+			line[strcspn(line, " \t\n")] = '\0';
+			if (line[0] != '/' || stat(line, &now) < 0)
+				continue;
+			shells++;
+			if (!S_ISCHR(now.st_mode))
+				failed |= 2;
+		}
+		if (!shells)
+			failed |= 4;
+		_exit(failed);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	/* And nothing of it reached this process. */
+	assert_int_equal(stat("/bin/sh", &shell), 0);
+	assert_true(S_ISREG(shell.st_mode));
+}
+
+static int step_account(pam_handle_t *pamh, int unused)
+{
+	(void)unused;
+	return pam_acct_mgmt(pamh, 0);
+}
+
+/* pam_acct_mgmt through an account stack with pam_warren (OPTION, HELPER) after
+ * pam_permit; returns the PAM result. */
+static int account(const char *helper, const char *option)
+{
+	char text[8 * PATH_MAX], cwd[PATH_MAX];
+
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	snprintf(text, sizeof(text),
+		 "account required pam_permit.so\n"
+		 "account required %s/pam_warren.so %s helper=%s/%s config=%s/none.conf\n",
+		 cwd, option, dir, helper, dir);
+	write_text("svc", text, 0644);
+	return in_child(step_account, 0);
+}
+
+/* refuse_jailed, for cron, atd or su: a jailed user is refused, and so is one the helper
+ * cannot place; without the option the module decides nothing. */
+static void test_account_refuses_jailed_users(void **state)
+{
+	(void)state;
+	write_text("jailed", "#!/bin/sh\nexit 0\n", 0755);
+	write_text("notjailed", "#!/bin/sh\nexit 3\n", 0755);
+	write_text("refuse", "#!/bin/sh\nexit 1\n", 0755);
+	assert_int_equal(account("jailed", "refuse_jailed"), PAM_PERM_DENIED);
+	assert_int_equal(account("refuse", "refuse_jailed"), PAM_PERM_DENIED);
+	assert_int_equal(account("no-such-helper", "refuse_jailed"), PAM_PERM_DENIED);
+	assert_int_equal(account("notjailed", "refuse_jailed"), PAM_SUCCESS);
+	assert_int_equal(account("jailed", "debug"), PAM_SUCCESS);
+}
+
 static void test_missing_helper_is_a_session_error(void **state)
 {
 	(void)state;
@@ -167,7 +268,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	const char *files[] = { "svc", "notjailed", "refuse", "mute" };
+	const char *files[] = { "svc", "notjailed", "refuse", "mute", "jailed" };
 	char path[PATH_MAX + 64];
 
 	(void)state;
@@ -186,6 +287,8 @@ int main(void)
 		cmocka_unit_test(test_missing_helper_is_a_session_error),
 		cmocka_unit_test(test_hanging_up_helper_is_a_session_error),
 		cmocka_unit_test(test_refused_session_ends_in_setcred),
+		cmocka_unit_test(test_refused_monitor_guards_shells_and_network),
+		cmocka_unit_test(test_account_refuses_jailed_users),
 	};
 
 	return cmocka_run_group_tests_name("pam_warren", tests, setup, teardown);

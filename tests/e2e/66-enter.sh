@@ -1,0 +1,56 @@
+#!/bin/bash
+# 66-enter.sh - warren-helper enter, the admin's way into a user's container: the
+# command gets a fresh pty of the container (or pipes) that the helper relays, so
+# nothing the user left behind can read or write the admin's terminal afterwards
+# (the security review's finding 2); no environment and no fd of the admin's passes.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/tap.sh
+. tests/lib/fixture.sh
+
+fixture_start 9
+
+write_config "$(default_config | sed '/^defaults/d')
+defaults = { idle_timeout = 30; disk = \"max\"; network = \"none\"; };"
+enter() { "$HELPER" --config "$CONF" enter "$@"; }
+
+# wta's profile leaves a job behind that, four seconds on, writes to its terminal and
+# then records whatever it can read from it (through fd 3: a shell without job control
+# gives a background job /dev/null as its stdin).
+tssh wta -- 'cat >~/.bash_profile' <<'PROFILE'
+if [ -z "${SSH_CONNECTION:-}" ]; then
+	exec 3<&0
+	( sleep 4; echo LEFT-BEHIND-WRITES; while IFS= read -r l <&3; do echo "$l" >>"$HOME/.stolen"; done ) &
+	exec 3<&-
+fi
+PROFILE
+# The admin, on a terminal (script(1) gives one): a login shell in wta's container,
+# `hostname` and `exit` typed; then, back at the admin's own prompt, a secret typed.
+admin=$T/admin.out
+{ sleep 1; printf 'hostname\n'; sleep 0.5; printf 'exit\n'; sleep 6; printf 'my-root-secret\n'; sleep 4; } |
+	script -qfec "$HELPER --config $CONF enter wta; echo ENTER-RETURNED; sleep 9" /dev/null \
+	>"$admin" 2>&1
+out=$(untty <"$admin")
+check "enter on a terminal: a shell in wta's container answers (hostname wta)" \
+	grep -qx wta <<<"$out" || diag "$out"
+check "the shell has a terminal of its own: job control, no complaint" \
+	bash -c '! grep -q "no job control" <<<"$1"' - "$out"
+check "enter returned once the shell exited" grep -qx ENTER-RETURNED <<<"$out"
+check "what wta left behind wrote nothing on the admin's terminal afterwards" \
+	bash -c '! sed -n "/^ENTER-RETURNED$/,\$p" <<<"$1" | grep -q LEFT-BEHIND-WRITES' - "$out"
+stolen=$(enter wta -- cat .stolen 2>/dev/null)
+check "nor read what the admin typed afterwards" bash -c '! grep -q my-root-secret <<<"$1"' - "$stolen" ||
+	diag "stolen: $stolen"
+
+out=$(printf 'one\ntwo\n' | enter wta -- cat 2>&1)
+check "enter without a terminal: stdin relayed through pipes, to its end" test "$out" = $'one\ntwo'
+enter wta -- sh -c 'exit 7' </dev/null >/dev/null 2>&1
+rc=$?
+check "the command's exit status is enter's ($rc)" test "$rc" -eq 7
+out=$(WARREN_ADMIN_SECRET=1 enter wta -- env </dev/null 2>&1)
+check "none of the admin's environment reaches the container" \
+	bash -c '! grep -q WARREN_ADMIN_SECRET <<<"$1" && grep -qx HOME=/home/wta <<<"$1"' - "$out" ||
+	diag "$out"
+out=$(enter wta -- sh -c 'cat <&5' 5</etc/hostname </dev/null 2>&1)
+check "nor any fd the admin's shell had open" test "$out" != "$HOST_NAME" || diag "$out"
+fixture_finish

@@ -1,0 +1,67 @@
+#!/bin/bash
+# 76-sessions.sh - the logins a container holds: max_sessions refuses one more, and a
+# login cannot join a container at its pids limit (a move into a cgroup is not held to
+# pids.max as a fork is), through real logins.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/tap.sh
+. tests/lib/fixture.sh
+
+fixture_start 8
+
+write_config "$(default_config | sed '/^defaults/d')
+defaults = { idle_timeout = 3; disk = \"max\"; network = \"none\"; };
+users = ( { name = \"wta\"; max_sessions = 2; }, { name = \"wtb\"; pids = 16; } );"
+
+# pids_of USER FILE: USER's pids cgroup file, on v1 or v2
+pids_of() {
+	if [ -d /sys/fs/cgroup/pids/warren ]; then cat "/sys/fs/cgroup/pids/warren/$1/$2"
+	else cat "/sys/fs/cgroup/warren/$1/$2"; fi
+}
+# logins_of USER: the sshd processes (logins) in USER's container
+logins_of() {
+	local n=0 p
+	for p in $(pids_of "$1" cgroup.procs 2>/dev/null); do
+		[ "$(readlink "/proc/$p/exe")" = /usr/sbin/sshd ] && n=$((n + 1))
+	done
+	echo "$n"
+}
+
+# max_sessions = 2: two logins held open, the third is refused; one gone, one more fits.
+tssh wta -- 'sleep 5' >/dev/null 2>&1 &
+one=$!
+tssh wta -- 'sleep 12' >/dev/null 2>&1 &
+two=$!
+for i in $(seq 60); do [ "$(logins_of wta)" -ge 2 ] && break; sleep 0.25; done
+log_mark
+out=$(tssh wta -- hostname 2>&1)
+rc=$?
+check "max_sessions = 2: wta's third login is refused (exit $rc), no host shell" \
+	test "$rc" -ne 0 -a "$out" != "$HOST_NAME" || diag "$out"
+check "the log gives the numbers and the fix" \
+	wait_log "refusing the login of wta: wta already has 2 logins to her container, and max_sessions is 2: close one, or raise max_sessions" 5
+wait "$one" 2>/dev/null
+for i in $(seq 40); do [ "$(logins_of wta)" -le 1 ] && break; sleep 0.25; done
+out=$(tssh wta -- hostname 2>&1)
+check "with one of them gone, a new login fits ($out)" test "$out" = wta
+
+# pids = 16: a login holding its processes at the limit, then one more login (-N: it
+# would need no fork of its own) is turned away instead of staying above pids.max.
+held=$T/pids-held
+tssh wtb -- "perl -e '\$|=1; for (1..30) { my \$p = fork; last unless defined \$p;
+	if (!\$p) { sleep 10; exit } } print \"full\\n\"; sleep 10'" >"$held" 2>&1 &
+hold=$!
+for i in $(seq 60); do grep -q full "$held" 2>/dev/null && break; sleep 0.25; done
+cur=$(pids_of wtb pids.current) max=$(pids_of wtb pids.max)
+check "wtb's container is at its limit ($cur of $max)" test "$cur" = "$max"
+log_mark
+tssh wtb -N >/dev/null 2>&1
+rc=$?
+check "one more login (ssh -N) is turned away (exit $rc; 124 would be: it stayed)" test "$rc" -eq 255
+check "the log says why" wait_log "the container is at its process limit \(pids = 16\): this login cannot join it" 5
+# (Its process counts until sshd's monitor has reaped it.)
+for i in $(seq 20); do cur=$(pids_of wtb pids.current); [ "$cur" -le "$max" ] && break; sleep 0.25; done
+check "wtb's container is back within pids.max, not one above it ($cur of $max)" test "$cur" -le "$max"
+wait "$two" "$hold" 2>/dev/null
+check "wta still lands after all that" test "$(tssh wta -- hostname 2>&1)" = wta
+fixture_finish
