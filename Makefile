@@ -1,5 +1,5 @@
 # warren - a login jail for multi-tenant shell hosts.
-# Targets: all check test mutants install uninstall clean.  Adds to the user's CFLAGS/LDFLAGS.
+# Targets: all check test mutants sanitize fuzz install uninstall clean.  Adds to the user's CFLAGS/LDFLAGS.
 
 PREFIX     ?= /usr
 SYSCONFDIR ?= /etc
@@ -43,6 +43,8 @@ CTL_OBJS    = $(PURE_OBJS) helper/users.o helper/lastgood.o helper/fsutil.o help
 PAM_OBJS    = pam_module/pam_warren.o pam_module/spawn.o pam_module/join.o $(SHARED_OBJS) \
               helper/errors.o
 UNIT_TESTS  = $(patsubst %.c,%,$(wildcard tests/unit/test_*.c))
+# Everything of the helper but its main: what the fuzz targets call.
+LIB_OBJS    = $(filter-out helper/main.o,$(HELPER_OBJS))
 
 BINS = warren-helper warren-init warren-refuse pam_warren.so warrenctl
 
@@ -89,6 +91,15 @@ tests/unit/test_protocol: tests/unit/test_protocol.c helper/protocol.o helper/er
 tests/unit/test_%: tests/unit/test_%.c $(PURE_OBJS)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(PURE_OBJS) $(HELPER_LIBS) $(CMOCKA_LIBS)
 
+# The fuzz targets (tests/fuzz) with a plain main() that replays files: the sanitizer
+# build runs the corpus through them (tests/sanitizers.sh); `make fuzz` uses libFuzzer.
+tests/fuzz/%-replay: tests/fuzz/%.c tests/fuzz/replay.c $(LIB_OBJS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(HELPER_LIBS)
+
+# With libFuzzer's main (clang, objects built with -fsanitize=fuzzer-no-link): make fuzz.
+tests/fuzz/%-libfuzzer: tests/fuzz/%.c $(LIB_OBJS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(HELPER_LIBS)
+
 # Unit tests: no root, seconds.
 check: $(UNIT_TESTS)
 	@tests/run.sh unit
@@ -100,6 +111,14 @@ test: all $(UNIT_TESTS)
 # Deliberate bugs (tests/mutants/*.diff) the suite must catch; root, long, not in CI.
 mutants: all
 	@tests/mutants/run.sh
+
+# The sanitizer build and its runs alone (make test runs them too).
+sanitize:
+	@bash tests/sanitizers.sh
+
+# libFuzzer on each target (clang; not in CI): FUZZ_SECONDS each, from tests/fuzz/corpus.
+fuzz:
+	@tests/fuzz/run.sh
 
 install: all
 	install -d $(DESTDIR)$(PAMDIR) $(DESTDIR)$(LIBEXECDIR)/warren $(DESTDIR)$(SYSCONFDIR)/warren \
@@ -119,6 +138,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(LIBEXECDIR)/warren
 
 clean:
-	rm -f $(BINS) helper/*.o pam_module/*.o $(UNIT_TESTS)
+	rm -f $(BINS) helper/*.o pam_module/*.o $(UNIT_TESTS) tests/fuzz/*-replay
 
-.PHONY: all check test mutants install uninstall clean
+.PHONY: all check test mutants sanitize fuzz install uninstall clean

@@ -182,22 +182,27 @@ int cgroup_attach(const struct cgroup_set *cg, pid_t pid)
 	return 0;
 }
 
+int cgroup_parse_count(const char *text, long *ret)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(text, &end, 10);
+	if (errno || end == text || n < 0 || (*end && *end != '\n'))
+		return -EBADMSG;
+	*ret = n;
+	return 0;
+}
+
 int cgroup_task_count(const struct cgroup_set *cg, long *ret)
 {
-	char path[300], buf[64], *end;
-	long n;
+	char path[300], buf[64];
 	int r;
 
 	snprintf(path, sizeof(path), "%s/pids.current", cg->dirs[cg->counter]);
 	r = read_file(path, buf, sizeof(buf));
-	if (r < 0)
-		return r;
-	errno = 0;
-	n = strtol(buf, &end, 10);
-	if (errno || end == buf || n < 0)
-		return -EBADMSG;
-	*ret = n;
-	return 0;
+	return r < 0 ? r : cgroup_parse_count(buf, ret);
 }
 
 static void kill_listed(const char *dir)

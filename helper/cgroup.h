@@ -77,6 +77,8 @@ int cgroup_resolve(const char *user, struct cgroup_set *ret);
 int cgroup_create(const struct cgroup_set *cg);
 int cgroup_attach(const struct cgroup_set *cg, pid_t pid);
 int cgroup_task_count(const struct cgroup_set *cg, long *ret);
+/* A cgroup counter file's TEXT ("123\n"): 0, or -EBADMSG (pure, fuzzed). */
+int cgroup_parse_count(const char *text, long *ret);
 /* SIGKILL every task left in USER's cgroups (a stopped container's sessions: their
  * sshd processes live outside its pid namespace) until they are empty. */
 int cgroup_kill_all(const struct cgroup_set *cg);

@@ -1,6 +1,7 @@
 /* creds.c - credential changes, each verified (see creds.h). */
 #include <errno.h>
 #include <grp.h>
+#include <stdbool.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -115,6 +116,40 @@ int creds_act_as_root(void)
 		return r;
 	/* A capability the helper needs right after: back means all of them back. */
 	return cap_is(CAP_SETUID, CAP_SET);
+}
+
+static bool kept(const cap_value_t *keep, int n, cap_value_t cap)
+{
+	for (int i = 0; i < n; i++)
+		if (keep[i] == cap)
+			return true;
+	return false;
+}
+
+int creds_keep_only(const cap_value_t *keep, int n)
+{
+	cap_t want = cap_init(), now = NULL;
+	int r = 0;
+
+	if (!want)
+		return -errno;
+	if (cap_set_flag(want, CAP_PERMITTED, n, keep, CAP_SET) < 0 ||
+	    cap_set_flag(want, CAP_EFFECTIVE, n, keep, CAP_SET) < 0)
+		r = -errno;
+	for (cap_value_t c = 0; r == 0 && c < (cap_value_t)cap_max_bits(); c++)
+		if (!kept(keep, n, c) && cap_drop_bound(c) < 0)
+			r = -errno;
+	if (r == 0 && (cap_set_proc(want) < 0 || cap_reset_ambient() < 0))
+		r = -errno;
+	/* Verify: the sets are exactly WANT, and the bounding set holds KEEP at most. */
+	if (r == 0 && (!(now = cap_get_proc()) || cap_compare(now, want) != 0))
+		r = -EPERM;
+	for (cap_value_t c = 0; r == 0 && c < (cap_value_t)cap_max_bits(); c++)
+		if (!kept(keep, n, c) && cap_get_bound(c) != 0)
+			r = -EPERM;
+	cap_free(now);
+	cap_free(want);
+	return r;
 }
 
 int creds_no_new_privs(void)

@@ -4,6 +4,7 @@
 #ifndef WARREN_CREDS_H
 #define WARREN_CREDS_H
 
+#include <sys/capability.h>
 #include <sys/types.h>
 
 /* Is this process root in every uid (real, effective, saved)?  The helper refuses to
@@ -29,6 +30,11 @@ int creds_act_as(uid_t uid, gid_t gid);
 /* Back from creds_act_as(): every id root again, and every permitted capability
  * effective again (the kernel restores them on the way back to euid 0), verified. */
 int creds_act_as_root(void);
+
+/* Keep only the N capabilities KEEP, permitted and effective, and nothing else in any
+ * set, the bounding set included; verified.  For a long-lived root process that only
+ * needs a few (the supervisor). */
+int creds_keep_only(const cap_value_t *keep, int n);
 
 /* PR_SET_NO_NEW_PRIVS, verified. */
 int creds_no_new_privs(void);

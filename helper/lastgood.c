@@ -35,15 +35,28 @@ uint64_t lastgood_hash(const char *text)
 	return h;
 }
 
+int lastgood_parse(const char *text, struct lastgood_info *info, const char **ret_body)
+{
+	const char *body = strchr(text, '\n');
+	long long sec;
+	long nsec;
+
+	if (!body || sscanf(text, "# warren last-good: mtime %lld.%ld fnv1a64 %" SCNx64, &sec, &nsec,
+			    &info->hash) != 3 || lastgood_hash(body + 1) != info->hash)
+		return -EINVAL;
+	info->mtime = (struct timespec){ .tv_sec = (time_t)sec, .tv_nsec = nsec };
+	*ret_body = body + 1;
+	return 0;
+}
+
 /* The copy's whole text and its header, read with the config's own checks (root's, no
  * symlink); *RET_BODY (if not NULL) points at the config's text in it. */
 static int copy_read(const char *config_path, char **ret_text, const char **ret_body,
 		     struct lastgood_info *info)
 {
-	char path[4096], *text = NULL, *body;
+	char path[4096], *text = NULL;
+	const char *body;
 	struct config_error err;
-	long long sec;
-	long nsec;
 	int r;
 
 	if (!lastgood_path(config_path, path, sizeof(path)))
@@ -51,16 +64,13 @@ static int copy_read(const char *config_path, char **ret_text, const char **ret_
 	r = config_read_text(path, &text, NULL, &err);
 	if (r < 0)
 		return r == -ENOENT ? -ENOENT : -EINVAL;
-	body = strchr(text, '\n');
-	if (!body || sscanf(text, "# warren last-good: mtime %lld.%ld fnv1a64 %" SCNx64, &sec, &nsec,
-			    &info->hash) != 3 || lastgood_hash(body + 1) != info->hash) {
+	if ((r = lastgood_parse(text, info, &body)) < 0) {
 		free(text);
-		return -EINVAL;
+		return r;
 	}
-	info->mtime = (struct timespec){ .tv_sec = (time_t)sec, .tv_nsec = nsec };
 	*ret_text = text;
 	if (ret_body)
-		*ret_body = body + 1;
+		*ret_body = body;
 	return 0;
 }
 

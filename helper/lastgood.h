@@ -26,6 +26,10 @@ const char *lastgood_path(const char *config_path, char *buf, size_t len);
 /* FNV-1a, 64 bits: enough to tell versions of a file apart, not a security measure. */
 uint64_t lastgood_hash(const char *text);
 
+/* A copy's TEXT: its first line into *INFO, *RET_BODY at the config's text after it;
+ * -EINVAL if the line is not ours or the hash is not the text's (pure, fuzzed). */
+int lastgood_parse(const char *text, struct lastgood_info *info, const char **ret_body);
+
 /* Keep TEXT, read from CONFIG_PATH with mtime MTIME and loaded cleanly, as the copy;
  * nothing is written when the copy already holds TEXT. */
 int lastgood_save(const char *config_path, const char *text, const struct timespec *mtime);

@@ -211,19 +211,30 @@ int net_inside(const struct net_plan *p, struct error *err)
 	return r < 0 ? error_errno(err, r, "eth0") : 0;
 }
 
+int net_record_parse(const char *text, struct nft_member *ret)
+{
+	struct nft_member m = { 0 };
+	int isolated = 0;
+
+	if (sscanf(text, RECORD_FORMAT, m.port, &m.addr, &m.mac[0], &m.mac[1], &m.mac[2],
+		   &m.mac[3], &m.mac[4], &m.mac[5], &isolated, &m.peer_group) != 10)
+		return -EBADMSG;
+	m.isolated = isolated;
+	*ret = m;
+	return 0;
+}
+
 int net_detach(const char *user, struct error *err)
 {
 	struct nft_member m = { 0 };
 	struct nl nl = { 0 };
 	char path[256], text[128];
-	int isolated = 0, port, r;
+	int port, r;
 
 	if (read_file(user_run_path(user, "net", path, sizeof(path)), text, sizeof(text)) < 0)
 		return 0;
-	if (sscanf(text, RECORD_FORMAT, m.port, &m.addr, &m.mac[0], &m.mac[1], &m.mac[2],
-		   &m.mac[3], &m.mac[4], &m.mac[5], &isolated, &m.peer_group) != 10)
+	if (net_record_parse(text, &m) < 0)
 		return error_set(err, -EBADMSG, "%s is not a network record", path);
-	m.isolated = isolated;
 	(void)nft_member_del(&m);
 	/* The pair goes with the container's network namespace; a host end that lingers is
 	 * removed, so that the next container can have its name. */

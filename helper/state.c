@@ -87,19 +87,23 @@ int user_rundir_remove(const char *user)
 	return 0;
 }
 
-int state_read(const char *user, struct container_state *ret)
+int state_parse(const char *text, struct container_state *ret)
 {
-	char path[256], buf[128];
 	struct container_state st;
-	int r = read_file(user_run_path(user, "state", path, sizeof(path)), buf, sizeof(buf));
 
-	if (r < 0)
-		return r;
-	if (sscanf(buf, "%d %d %llu", &st.init_pid, &st.supervisor_pid, &st.pidns_ino) != 3 ||
+	if (sscanf(text, "%d %d %llu", &st.init_pid, &st.supervisor_pid, &st.pidns_ino) != 3 ||
 	    st.init_pid <= 1 || st.supervisor_pid <= 1)
 		return -EBADMSG;
 	*ret = st;
 	return 0;
+}
+
+int state_read(const char *user, struct container_state *ret)
+{
+	char path[256], buf[128];
+	int r = read_file(user_run_path(user, "state", path, sizeof(path)), buf, sizeof(buf));
+
+	return r < 0 ? r : state_parse(buf, ret);
 }
 
 int state_write(const char *user, const struct container_state *st)

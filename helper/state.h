@@ -33,6 +33,8 @@ int user_rundir_create(const char *user);
 int user_rundir_remove(const char *user);
 
 int state_read(const char *user, struct container_state *ret);
+/* A record's TEXT ("INIT SUPERVISOR PIDNS-INODE"): 0, or -EBADMSG (pure, fuzzed). */
+int state_parse(const char *text, struct container_state *ret);
 int state_write(const char *user, const struct container_state *st);
 int state_touch(const char *user);
 int state_last_login(const char *user, struct timespec *ret);

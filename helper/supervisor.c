@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "creds.h"
 #include "log.h"
 #include "net.h"
 #include "state.h"
@@ -64,6 +65,12 @@ static bool init_exited_within(int pidfd, int ms)
 	return poll(&p, 1, ms) > 0;
 }
 
+/* What the supervisor does for as long as the container lives, and all it may do:
+ * signal the container's processes (other uids: CAP_KILL), unmount its devpts
+ * (CAP_SYS_ADMIN), remove its network port and firewall elements (CAP_NET_ADMIN).
+ * Its files and cgroups are root's own, which needs no capability. */
+static const cap_value_t supervisor_caps[] = { CAP_KILL, CAP_SYS_ADMIN, CAP_NET_ADMIN };
+
 void supervisor_run(const char *user, int init_pidfd, const struct cgroup_set *cg,
 		    unsigned idle_timeout)
 {
@@ -71,12 +78,21 @@ void supervisor_run(const char *user, int init_pidfd, const struct cgroup_set *c
 	int tick_ms = idle_timeout >= 20 ? 5000 : 500;
 	time_t idle_since = monotonic_now();
 	struct error err = { 0 };
-	int lock = -EBADF;
+	int lock = -EBADF, r;
 
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	/* A supervisor that kept every capability of root for days is not run: the
+	 * container is stopped at once instead. */
+	if ((r = creds_keep_only(supervisor_caps, (int)ELEMENTSOF(supervisor_caps))) < 0) {
+		error_errno(&err, r, "the supervisor of %s cannot drop its capabilities; "
+			    "stopping the container", user);
+		log_failure(&err);
+		err = (struct error){ 0 };
+		stop_requested = 1;
+	}
 
 	while (!init_exited_within(init_pidfd, tick_ms)) {
 		if (!stop_requested) {

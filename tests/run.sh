@@ -22,6 +22,7 @@ for src in tests/unit/test_*.c tests/unit/test_*.sh; do
 done
 
 if [ "$layer" = all ]; then
+	run_tap tests/sanitizers.sh 420 bash tests/sanitizers.sh
 	for t in tests/e2e/[0-9]*.sh; do
 		[ -f "$t" ] || continue
 		run_tap "$t" 420 bash "$t"

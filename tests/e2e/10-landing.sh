@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 28
+fixture_start 30
 
 # The image before any login: a few files' checksums and a time stamp.
 image_sums() {
@@ -105,6 +105,14 @@ check "a new user namespace is denied by the filter (EPERM, not the sysctl's ENO
 	grep -q 'Operation not permitted' <<<"$(section "$c" 3)"
 init=$(cut -d" " -f1 /run/warren/users/wta/state 2>/dev/null)
 check "init runs under the filter too" grep -qx $'Seccomp:\t2' "/proc/${init:-0}/status"
+# caps PID: its effective, permitted and bounding capability sets
+caps() { awk '$1 ~ /^Cap(Eff|Prm|Bnd):$/ { printf "%s%s", sep, $2; sep = " " }' "/proc/${1:-0}/status"; }
+check "init keeps no capability, not even in its bounding set ($(caps "$init"))" \
+	test "$(caps "$init")" = "0000000000000000 0000000000000000 0000000000000000"
+# CAP_KILL (5), CAP_NET_ADMIN (12), CAP_SYS_ADMIN (21): 0x201020.
+sup=$(cut -d" " -f2 /run/warren/users/wta/state 2>/dev/null)
+check "the supervisor keeps only kill, net_admin and sys_admin ($(caps "$sup"))" \
+	test "$(caps "$sup")" = "0000000000201020 0000000000201020 0000000000201020"
 
 # Masked as runc's default: the host's memory, keys and timers read as /dev/null, the
 # firmware is an empty directory, the kernel's tunables and sysrq are read-only; and no
