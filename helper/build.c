@@ -240,11 +240,13 @@ __attribute__((noreturn)) static void builder_main(const struct build_request *r
 	struct build_report rep = { 0 };
 	int hostmnt, devnull, pidfd = -EBADF;
 
-	/* Leave sshd's session and its stdio: this process outlives the login. */
+	/* Leave sshd's session and its stdio, and what else the login gave us: this
+	 * process outlives the login. */
 	setsid();
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0)
 		_exit(1);
+	supervisor_leave_login();
 	hostmnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 	if (hostmnt < 0)
 		_exit(1);

@@ -2,11 +2,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cgroup.h"
@@ -205,20 +207,44 @@ int cgroup_task_count(const struct cgroup_set *cg, long *ret)
 	return r < 0 ? r : cgroup_parse_count(buf, ret);
 }
 
+/* Is PID listed in TEXT, a cgroup.procs? */
+static bool procs_list(const char *text, long pid)
+{
+	for (const char *p = text; *p; p = strchrnul(p, '\n'), p += *p != '\0')
+		if (strtol(p, NULL, 10) == pid)
+			return true;
+	return false;
+}
+
+/* v1 (no cgroup.kill): SIGKILL by pidfd to what DIR lists.  A pid read from the file
+ * may be gone and reused by a host process before the signal: a pidfd pins the process,
+ * and only those still listed after it was opened are signalled. */
 static void kill_listed(const char *dir)
 {
-	char path[300], buf[8192], *save = NULL;
+	char path[300], before[8192], after[8192];
+	int fds[512], n = 0;
+	long pids[512];
 
 	if (cgroup_write(dir, "cgroup.kill", "1") == 0) /* v2: the kernel does it all */
 		return;
 	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-	if (read_file(path, buf, sizeof(buf)) < 0)
+	if (read_file(path, before, sizeof(before)) < 0)
 		return;
-	for (char *tok = strtok_r(buf, "\n", &save); tok; tok = strtok_r(NULL, "\n", &save)) {
-		long pid = strtol(tok, NULL, 10);
+	for (const char *p = before; *p && n < (int)ELEMENTSOF(fds); p = strchrnul(p, '\n'), p += *p != '\0') {
+		long pid = strtol(p, NULL, 10);
+		int fd = pid > 1 ? (int)syscall(SYS_pidfd_open, (pid_t)pid, 0) : -1;
 
-		if (pid > 1)
-			kill((pid_t)pid, SIGKILL);
+		if (fd >= 0) {
+			pids[n] = pid;
+			fds[n++] = fd;
+		}
+	}
+	if (read_file(path, after, sizeof(after)) < 0)
+		after[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		if (procs_list(after, pids[i]))
+			syscall(SYS_pidfd_send_signal, fds[i], SIGKILL, NULL, 0);
+		close(fds[i]);
 	}
 }
 

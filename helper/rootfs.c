@@ -74,8 +74,24 @@ static int bind_device(int devfd, const char *name)
 	return 0;
 }
 
-static int dev_setup(int rootfd)
+/* The options of a tmpfs of the container's, MODE and at most its memory limit: where
+ * swap is not accounted (cgroup v1 without memsw), a tmpfs page swapped out leaves the
+ * memory cgroup, and without a size a file in /tmp could take swap without bound. */
+static const char *tmpfs_options(const struct user_spec *u, const char *mode, char *buf,
+				 size_t len)
 {
+	uint64_t mem = u->limits[LIMIT_MEMORY];
+
+	if (mem == LIMIT_UNLIMITED)
+		snprintf(buf, len, "mode=%s", mode);
+	else
+		snprintf(buf, len, "mode=%s,size=%" PRIu64, mode, mem);
+	return buf;
+}
+
+static int dev_setup(int rootfd, const struct user_spec *u)
+{
+	char opts[64];
 	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
 	static const char *const links[][2] = {
 		{ "ptmx", "pts/ptmx" },     { "fd", "/proc/self/fd" },
@@ -104,7 +120,7 @@ static int dev_setup(int rootfd)
 	if (r < 0)
 		return r;
 	return mount_below(devfd, "shm", "warren-shm", "tmpfs", MS_NOSUID | MS_NODEV,
-			   "mode=1777");
+			   tmpfs_options(u, "1777", opts, sizeof(opts)));
 }
 
 static int loopback_up(void)
@@ -174,20 +190,21 @@ static int mask_host_files(int rootfd)
 }
 
 /* The mounts that make a root filesystem a system: /proc, /dev, /tmp, /run, /sys. */
-static int system_mounts(int rootfd)
+static int system_mounts(int rootfd, const struct user_spec *u)
 {
+	char opts[64];
 	int r;
 
 	if ((r = mount_below(rootfd, "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 			     NULL)) < 0)
 		return r;
-	if ((r = dev_setup(rootfd)) < 0)
+	if ((r = dev_setup(rootfd, u)) < 0)
 		return r;
 	if ((r = mount_below(rootfd, "tmp", "warren-tmp", "tmpfs", MS_NOSUID | MS_NODEV,
-			     "mode=1777")) < 0)
+			     tmpfs_options(u, "1777", opts, sizeof(opts)))) < 0)
 		return r;
 	if ((r = mount_below(rootfd, "run", "warren-run", "tmpfs", MS_NOSUID | MS_NODEV,
-			     "mode=0755")) < 0)
+			     tmpfs_options(u, "0755", opts, sizeof(opts)))) < 0)
 		return r;
 	if ((r = mount_below(rootfd, "sys", "sysfs", "sysfs",
 			     MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) < 0)
@@ -384,7 +401,7 @@ int rootfs_setup_and_exec(const struct user_spec *u, const struct net_plan *net,
 	rootfd = open(BUILD_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return error_errno(err, -errno, "open root");
-	if ((r = system_mounts(rootfd)) < 0)
+	if ((r = system_mounts(rootfd, u)) < 0)
 		return error_errno(err, r, "system mounts");
 	/* Home last, so that no other mount hides it. */
 	if ((r = overlay_mount(rootfd, u->home + 1, BUILD_IMAGE "/etc/skel", "home")) < 0)

@@ -8,11 +8,16 @@
  * the host: the cgroups, the devpts mount and the runtime state.
  */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -20,6 +25,7 @@
 
 #include "cleanup.h"
 #include "creds.h"
+#include "fsutil.h"
 #include "log.h"
 #include "net.h"
 #include "state.h"
@@ -63,6 +69,68 @@ static bool init_exited_within(int pidfd, int ms)
 	struct pollfd p = { .fd = pidfd, .events = POLLIN };
 
 	return poll(&p, 1, ms) > 0;
+}
+
+/* Into the root cgroup of every cgroup hierarchy mounted here (whole hierarchies only). */
+static void leave_login_cgroups(void)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	_cleanup_free_ char *line = NULL;
+	char pid[16], root[PATH_MAX], point[PATH_MAX], fstype[32], path[PATH_MAX + 16];
+	const char *dash;
+	size_t size = 0;
+	int r;
+
+	if (!f) {
+		log_warning(-errno, "cannot leave the login's cgroups: /proc/self/mountinfo");
+		return;
+	}
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	while (getline(&line, &size, f) > 0) {
+		/* ID PARENT MAJ:MIN ROOT MOUNT-POINT OPTIONS [OPTIONAL...] - FSTYPE ... */
+		if (!(dash = strstr(line, " - ")) || sscanf(dash, " - %31s", fstype) != 1 ||
+		    sscanf(line, "%*s %*s %*s %4095s %4095s", root, point) != 2)
+			continue;
+		if ((strcmp(fstype, "cgroup") && strcmp(fstype, "cgroup2")) || strcmp(root, "/"))
+			continue;
+		snprintf(path, sizeof(path), "%s/cgroup.procs", point);
+		if ((r = write_file(path, pid)) < 0)
+			log_warning(r, "cannot leave the login's cgroup in %s", point);
+	}
+}
+
+/* Resource RES as pid 1 has it; without CAP_SYS_RESOURCE (a confined root), a hard
+ * limit cannot be raised: then ours stays, and the soft one is pid 1's below it. */
+static int take_init_limit(int res)
+{
+	struct rlimit lim, cur;
+
+	if (prlimit(1, (enum __rlimit_resource)res, NULL, &lim) < 0 || getrlimit(res, &cur) < 0)
+		return -errno;
+	if (setrlimit(res, &lim) == 0)
+		return 0;
+	if (errno != EPERM || lim.rlim_max <= cur.rlim_max)
+		return -errno;
+	lim.rlim_max = cur.rlim_max;
+	if (lim.rlim_cur > lim.rlim_max)
+		lim.rlim_cur = lim.rlim_max;
+	return setrlimit(res, &lim) < 0 ? -errno : 0;
+}
+
+void supervisor_leave_login(void)
+{
+	char id[16];
+	int r;
+
+	leave_login_cgroups();
+	/* "Unset": the kernel allows it with CAP_AUDIT_CONTROL; a kernel without audit has
+	 * no such file. */
+	if (read_file("/proc/self/loginuid", id, sizeof(id)) >= 0 && strtoul(id, NULL, 10) != UINT32_MAX &&
+	    (r = write_file("/proc/self/loginuid", "4294967295")) < 0)
+		log_warning(r, "cannot reset the audit login uid");
+	for (int res = 0; res < RLIM_NLIMITS; res++)
+		if ((r = take_init_limit(res)) < 0)
+			log_warning(r, "cannot take pid 1's resource limit %d", res);
 }
 
 /* What the supervisor does for as long as the container lives, and all it may do:

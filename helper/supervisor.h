@@ -6,6 +6,14 @@
 #include "cgroup.h"
 #include "errors.h"
 
+/* Leave what this process inherited from the login that started it, which it will
+ * outlive as a container's builder and supervisor: the login's cgroups (a session
+ * scope that logind may kill, or count the container in) for the root of every
+ * hierarchy, its audit login uid, and its rlimits (pam_limits') for the host's defaults
+ * (pid 1's), which the container's init inherits in turn.  Trouble is logged as a
+ * warning: none of it is a reason to refuse the login. */
+void supervisor_leave_login(void);
+
 /* Watch USER's container (init behind INIT_PIDFD) from the host until it stops, stop
  * it after IDLE_TIMEOUT seconds idle or on SIGTERM, then clean up.  Runs in the process
  * that built it (init's parent); never returns. */

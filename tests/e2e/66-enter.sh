@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 9
+fixture_start 13
 
 write_config "$(default_config | sed '/^defaults/d')
 defaults = { idle_timeout = 30; disk = \"max\"; network = \"none\"; };"
@@ -53,4 +53,22 @@ check "none of the admin's environment reaches the container" \
 	diag "$out"
 out=$(enter wta -- sh -c 'cat <&5' 5</etc/hostname </dev/null 2>&1)
 check "nor any fd the admin's shell had open" test "$out" != "$HOST_NAME" || diag "$out"
+
+# The supervisor and init outlive the login that started them, and leave it behind: its
+# cgroup (here a test cgroup the starting process runs in), its audit login uid and its
+# rlimits (here a soft limit of 123 open files) stay with the login: it takes pid 1's
+# (or, where even root cannot raise a hard limit, pid 1's soft limit below its own).
+if [ -d /sys/fs/cgroup/pids ]; then testcg=/sys/fs/cgroup/pids/warren-test-$$; else testcg=/sys/fs/cgroup/warren-test-$$; fi
+mkdir "$testcg"
+(echo "$BASHPID" >"$testcg/cgroup.procs" && echo "$(id -u wtb)" >/proc/self/loginuid &&
+	exec prlimit --nofile=123:"$(ulimit -Hn)" "$HELPER" --config "$CONF" enter wtb -- true) >/dev/null 2>&1
+rmdir "$testcg" # empty again: the helper has exited, and what it started left it
+read -r init sup _ </run/warren/users/wtb/state
+check "the supervisor left the login's cgroup" bash -c '! grep -q "warren-test-$1" "/proc/$2/cgroup"' - "$$" "$sup"
+check "and its audit login uid ($(cat "/proc/$sup/loginuid"))" test "$(cat "/proc/$sup/loginuid")" = 4294967295
+nofile() { awk '/^Max open files/ { print $4 }' "/proc/$1/limits"; }
+want=$(nofile 1)
+[ "$want" -gt "$(ulimit -Hn)" ] && want=$(ulimit -Hn)
+check "and its rlimits: open files $want, not the login's 123 ($(nofile "$sup"))" test "$(nofile "$sup")" = "$want"
+check "and so did init ($(nofile "$init"))" test "$(nofile "$init")" = "$want"
 fixture_finish

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 23
+fixture_start 24
 
 groupadd wtga && groupadd wtgb && usermod -aG wtga,wtgb wta && usermod -aG wtga wtb ||
 	diag "cannot make the limit groups"
@@ -89,6 +89,10 @@ else
 fi
 check "the kernel counts the OOM kill in wta's cgroup ($kills)" test "${kills:-0}" -ge 1
 check "wtb's container is untouched (its session still runs)" kill -0 "$keep_b"
+# Its tmpfs mounts hold no more than its memory: where swap is not accounted, a file in
+# /tmp could otherwise take swap without bound.
+out=$(tssh wta -- 'df -B1 --output=size /tmp /run /dev/shm | tail -n +2 | tr -s " \n" " "' 2>&1)
+check "wta's /tmp, /run and /dev/shm are 64M each (${out})" test "$(norm <<<"$out")" = "67108864 67108864 67108864"
 
 # pids: 60 background sleeps against 40 tasks.
 out=$(tssh wta -- 'for i in $(seq 60); do (sleep 6 &) 2>/dev/null; done; sleep 1; ps -eo comm | grep -c "^sleep"' 2>&1)
