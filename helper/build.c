@@ -45,14 +45,14 @@ static int write_id_maps(pid_t pid, const struct user_spec *u)
 }
 
 /* The image, idmapped through the container's user namespace so that host root's
- * files are root's inside (and nobody's write target: read-only, nodev; nosuid, as
- * root inside is not granted: no setuid binary of the image leads there). */
-static int mount_idmapped_image(const char *image, pid_t child)
+ * files are root's inside (and nobody's write target: read-only, nodev; nosuid unless
+ * root inside is granted: no setuid binary of the image leads there). */
+static int mount_idmapped_image(const char *image, pid_t child, bool root)
 {
 	_cleanup_close_ int userns = -EBADF, tree = -EBADF;
 	struct mount_attr attr = {
 		.attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV |
-			    MOUNT_ATTR_NOSUID,
+			    (root ? 0 : MOUNT_ATTR_NOSUID),
 	};
 	char path[64];
 
@@ -221,7 +221,7 @@ static int builder_build(const struct build_request *req, pid_t *ret_pid, int *r
 		error_errno(err, r, "join cgroup");
 	else if ((r = net_attach(req->net, req->u->name, pid, err)) < 0)
 		error_wrap(err, "network");
-	else if ((r = mount_idmapped_image(req->image, pid)) < 0)
+	else if ((r = mount_idmapped_image(req->image, pid, req->u->limits[LIMIT_ROOT] != 0)) < 0)
 		error_errno(err, r, "idmapped image");
 	else
 		r = release_child(go[1], status[0], err);

@@ -154,6 +154,8 @@ static void fill_container(const struct user_spec *u, const struct cgroup_set *c
 	ret->init_pidfd = pidfd;
 	ret->cg = *cg;
 	ret->gid = u->gid;
+	ret->root = u->limits[LIMIT_ROOT] != 0;
+	ret->seccomp = (int)u->limits[LIMIT_SECCOMP];
 	user_run_path(u->name, "pts", ret->pts, sizeof(ret->pts));
 }
 
@@ -398,5 +400,7 @@ void container_reply(const struct container *c, struct helper_reply *ret)
 				 c->cg.dirs[i]);
 	snprintf(ret->pts, sizeof(ret->pts), "%s", c->pts);
 	ret->gid = c->gid;
+	ret->root = c->root;
+	ret->seccomp = c->seccomp;
 	ret->init_pidfd = c->init_pidfd;
 }

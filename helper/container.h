@@ -18,6 +18,8 @@ struct container {
 	struct cgroup_set cg;
 	char pts[256];
 	gid_t gid;
+	bool root;   /* the user may become root inside: the session keeps no no_new_privs */
+	int seccomp; /* the session's filter (enum sysfilter_profile) */
 };
 
 /* The running container of U, or a new one built from CFG and U. */

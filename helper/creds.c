@@ -6,6 +6,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "creds.h"
 
 static int ids_are(uid_t uid, gid_t gid)
@@ -126,6 +127,18 @@ static bool kept(const cap_value_t *keep, int n, cap_value_t cap)
 	return false;
 }
 
+/* The bounding set holds the N capabilities KEEP at most, verified. */
+static int bound_to(const cap_value_t *keep, int n)
+{
+	for (cap_value_t c = 0; c < (cap_value_t)cap_max_bits(); c++)
+		if (!kept(keep, n, c) && cap_drop_bound(c) < 0)
+			return -errno;
+	for (cap_value_t c = 0; c < (cap_value_t)cap_max_bits(); c++)
+		if (!kept(keep, n, c) && cap_get_bound(c) != 0)
+			return -EPERM;
+	return 0;
+}
+
 int creds_keep_only(const cap_value_t *keep, int n)
 {
 	cap_t want = cap_init(), now = NULL;
@@ -136,20 +149,28 @@ int creds_keep_only(const cap_value_t *keep, int n)
 	if (cap_set_flag(want, CAP_PERMITTED, n, keep, CAP_SET) < 0 ||
 	    cap_set_flag(want, CAP_EFFECTIVE, n, keep, CAP_SET) < 0)
 		r = -errno;
-	for (cap_value_t c = 0; r == 0 && c < (cap_value_t)cap_max_bits(); c++)
-		if (!kept(keep, n, c) && cap_drop_bound(c) < 0)
-			r = -errno;
+	if (r == 0)
+		r = bound_to(keep, n);
 	if (r == 0 && (cap_set_proc(want) < 0 || cap_reset_ambient() < 0))
 		r = -errno;
-	/* Verify: the sets are exactly WANT, and the bounding set holds KEEP at most. */
+	/* Verify: the sets are exactly WANT. */
 	if (r == 0 && (!(now = cap_get_proc()) || cap_compare(now, want) != 0))
 		r = -EPERM;
-	for (cap_value_t c = 0; r == 0 && c < (cap_value_t)cap_max_bits(); c++)
-		if (!kept(keep, n, c) && cap_get_bound(c) != 0)
-			r = -EPERM;
 	cap_free(now);
 	cap_free(want);
 	return r;
+}
+
+int creds_bound_container(void)
+{
+	/* Docker's default set: what a root inside needs for packages and services. */
+	static const cap_value_t container_caps[] = {
+		CAP_CHOWN,  CAP_DAC_OVERRIDE, CAP_FSETID, CAP_FOWNER,	    CAP_MKNOD,
+		CAP_NET_RAW, CAP_SETGID,       CAP_SETUID, CAP_SETFCAP,	    CAP_SETPCAP,
+		CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT, CAP_KILL, CAP_AUDIT_WRITE,
+	};
+
+	return bound_to(container_caps, (int)ELEMENTSOF(container_caps));
 }
 
 int creds_no_new_privs(void)

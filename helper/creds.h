@@ -36,6 +36,13 @@ int creds_act_as_root(void);
  * needs a few (the supervisor). */
 int creds_keep_only(const cap_value_t *keep, int n);
 
+/* The bounding set of a process entering a container (as its root): Docker's default
+ * capabilities at most (chown, dac_override, fowner, fsetid, kill, setgid, setuid,
+ * setpcap, setfcap, net_bind_service, net_raw, sys_chroot, mknod, audit_write), so
+ * that a root inside reached through sudo never holds sys_admin, sys_ptrace, net_admin
+ * and the rest, even over the container's own namespaces; verified. */
+int creds_bound_container(void);
+
 /* PR_SET_NO_NEW_PRIVS, verified. */
 int creds_no_new_privs(void);
 

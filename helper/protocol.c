@@ -73,6 +73,12 @@ static int line_append(char *buf, size_t len, size_t *pos, const char *key, cons
 	return 0;
 }
 
+/* The session filter's names, by enum sysfilter_profile. */
+static const char *const seccomp_names[] = { "default", "strict" };
+
+/* The lines a success must have, once each. */
+enum { SEEN_PTS = 1, SEEN_GID = 2, SEEN_ROOT = 4, SEEN_SECCOMP = 8, SEEN_ALL = 15 };
+
 static int reply_format(const struct helper_reply *r, char *buf, size_t len)
 {
 	char gid[16];
@@ -97,6 +103,10 @@ static int reply_format(const struct helper_reply *r, char *buf, size_t len)
 		k = line_append(buf, len, &pos, "pts", r->pts);
 	if (k >= 0)
 		k = line_append(buf, len, &pos, "gid", gid);
+	if (k >= 0)
+		k = line_append(buf, len, &pos, "root", r->root ? "1" : "0");
+	if (k >= 0)
+		k = line_append(buf, len, &pos, "seccomp", seccomp_names[r->seccomp ? 1 : 0]);
 	return k;
 }
 
@@ -164,8 +174,17 @@ static bool gid_parse(const char *v, gid_t *ret)
 	return true;
 }
 
+/* KEY's bit in *SEEN, the first time: false if it was there already. */
+static bool first(unsigned *seen, unsigned key)
+{
+	if (*seen & key)
+		return false;
+	*seen |= key;
+	return true;
+}
+
 /* One "KEY VALUE" line into R; false if it is not one the protocol has. */
-static bool reply_line(char *line, struct helper_reply *r, bool *seen_pts, bool *seen_gid)
+static bool reply_line(char *line, struct helper_reply *r, unsigned *seen)
 {
 	char *value = strchr(line, ' ');
 
@@ -183,15 +202,26 @@ static bool reply_line(char *line, struct helper_reply *r, bool *seen_pts, bool 
 		return true;
 	}
 	if (!strcmp(line, "pts")) {
-		if (*seen_pts || !path_ok(value, RUNTIME_DIR "/"))
+		if (!path_ok(value, RUNTIME_DIR "/") || !first(seen, SEEN_PTS))
 			return false;
 		strcpy(r->pts, value);
-		return *seen_pts = true;
+		return true;
 	}
-	if (!strcmp(line, "gid")) {
-		if (*seen_gid || !gid_parse(value, &r->gid))
+	if (!strcmp(line, "gid"))
+		return gid_parse(value, &r->gid) && first(seen, SEEN_GID);
+	if (!strcmp(line, "root")) {
+		if (strcmp(value, "0") && strcmp(value, "1"))
 			return false;
-		return *seen_gid = true;
+		r->root = value[0] == '1';
+		return first(seen, SEEN_ROOT);
+	}
+	if (!strcmp(line, "seccomp")) {
+		for (int i = 0; i < (int)(sizeof(seccomp_names) / sizeof(seccomp_names[0])); i++)
+			if (!strcmp(value, seccomp_names[i])) {
+				r->seccomp = i;
+				return first(seen, SEEN_SECCOMP);
+			}
+		return false;
 	}
 	return false;
 }
@@ -199,15 +229,15 @@ static bool reply_line(char *line, struct helper_reply *r, bool *seen_pts, bool 
 /* The text of one message into R: a refusal alone, or a complete success. */
 static int reply_parse(char *text, bool has_fd, struct helper_reply *r)
 {
-	bool seen_pts = false, seen_gid = false;
+	unsigned seen = 0;
 	char *save = NULL;
 
 	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		if (!reply_line(line, r, &seen_pts, &seen_gid))
+		if (!reply_line(line, r, &seen))
 			return -EPROTO;
 	if (r->error[0])
-		return r->n_cgroups == 0 && !seen_pts && !seen_gid && !has_fd ? 0 : -EPROTO;
-	return r->n_cgroups > 0 && seen_pts && seen_gid && has_fd ? 0 : -EPROTO;
+		return r->n_cgroups == 0 && !seen && !has_fd ? 0 : -EPROTO;
+	return r->n_cgroups > 0 && seen == SEEN_ALL && has_fd ? 0 : -EPROTO;
 }
 
 /* The fds a message carried: the first into *RET_FD, the rest closed (-EPROTO). */

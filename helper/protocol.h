@@ -13,11 +13,14 @@
  *                 /sys/fs/cgroup/
  *   pts PATH      host-side mount of the container's devpts instance, below RUNTIME_DIR
  *   gid N         the group the session keeps inside (identity-mapped)
+ *   root 0|1      1: the user may become root inside (no no_new_privs for the session)
+ *   seccomp NAME  the session's syscall filter: default or strict (sysfilter.h)
  *   error TEXT    why the login is refused (also logged by the helper); alone
  */
 #ifndef WARREN_PROTOCOL_H
 #define WARREN_PROTOCOL_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "errors.h"
@@ -49,6 +52,8 @@ struct helper_reply {
 	char cgroups[PROTOCOL_MAX_CGROUPS][PROTOCOL_PATH_MAX];
 	char pts[PROTOCOL_PATH_MAX];
 	gid_t gid;
+	bool root;
+	int seccomp;               /* enum sysfilter_profile */
 	int init_pidfd;            /* -EBADF when none */
 };
 
@@ -72,8 +77,8 @@ void helper_reply_done(struct helper_reply *r);
 int protocol_send_reply(int fd, const struct helper_reply *r);
 
 /* Wait up to TIMEOUT_MS for one message on FD and check it into *RET: a refusal with
- * its text, or a success with at least one cgroup, a pts path, a gid and a pidfd, every
- * value of the form above.  Returns 1 for such a message; 0 if the helper closed the
+ * its text, or a success with at least one cgroup, a pts path, a gid, root, seccomp and
+ * a pidfd, every value of the form above.  Returns 1 for such a message; 0 if the helper closed the
  * socket without one (see its exit status); -ETIMEDOUT, -errno, or -EPROTO for a
  * message that is not one of those (any fd it carried is closed then). */
 int protocol_recv_reply(int fd, int timeout_ms, struct helper_reply *ret);

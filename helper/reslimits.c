@@ -13,6 +13,7 @@
 #define MIB (KIB * 1024)
 #define GIB (MIB * 1024)
 
+static const char *const seccomp_profiles[] = { "default", "strict", NULL };
 static const char *const net_modes[] = { [NET_NONE] = "none", [NET_NAT] = "nat",
 					  [NET_ISOLATED] = "isolated", NULL };
 
@@ -56,6 +57,11 @@ static const struct limit_def limit_defs[LIMIT__COUNT] = {
 	[LIMIT_MAX_SESSIONS] = { .name = "max_sessions", .kind = LIMIT_KIND_COUNT, .min = 1,
 				 .max = 65536, .unit = "logins", .example = "32", .max_ok = true,
 				 .builtin = 32 },
+	/* Root inside: sudo in the image works for her (no no_new_privs, no nosuid), within
+	 * a reduced bounding set and the seccomp profile. */
+	[LIMIT_ROOT] = { .name = "root", .kind = LIMIT_KIND_BOOL, .example = "true", .builtin = 0 },
+	[LIMIT_SECCOMP] = { .name = "seccomp", .kind = LIMIT_KIND_CHOICE, .choices = seccomp_profiles,
+			    .example = "\"strict\"", .builtin = 0 },
 };
 
 const struct limit_def *limit_def(enum limit_key k)

@@ -27,6 +27,8 @@ enum limit_key {
 	LIMIT_INOTIFY_INSTANCES, /* inotify instances (and fanotify groups) per uid inside */
 	LIMIT_INOTIFY_WATCHES,   /* inotify watches (and fanotify marks) per uid inside */
 	LIMIT_MAX_SESSIONS, /* SSH logins joined to the container at once */
+	LIMIT_ROOT,         /* 1: the user may become root inside (sudo) */
+	LIMIT_SECCOMP,      /* enum sysfilter_profile */
 	LIMIT__COUNT
 };
 

@@ -47,17 +47,17 @@ static int mount_below(int rootfd, const char *rel, const char *src, const char 
 /* An overlay whose upper and work dirs are BUILD_STATE/UPPER and BUILD_STATE/work/UPPER.
  * They are named by path, not fd: overlayfs only takes layers from the mounter's own
  * mount namespace, and the build namespace bound them there for us. */
-static int overlay_mount(int rootfd, const char *rel, const char *lower, const char *upper)
+static int overlay_mount(int rootfd, const char *rel, const char *lower, const char *upper,
+			 unsigned long flags)
 {
 	char opts[512];
 
 	snprintf(opts, sizeof(opts),
 		 "lowerdir=%s,upperdir=" BUILD_STATE "/%s,workdir=" BUILD_STATE "/work/%s,userxattr",
 		 lower, upper, upper);
-	/* nosuid: root inside is not granted, by setuid binaries either. */
 	if (rootfd < 0)
-		return mount("warren", BUILD_ROOT, "overlay", MS_NOSUID, opts) < 0 ? -errno : 0;
-	return mount_below(rootfd, rel, "warren", "overlay", MS_NOSUID, opts);
+		return mount("warren", BUILD_ROOT, "overlay", flags, opts) < 0 ? -errno : 0;
+	return mount_below(rootfd, rel, "warren", "overlay", flags, opts);
 }
 
 /* Bind host device node /dev/NAME onto an empty file in the container's /dev. */
@@ -253,7 +253,13 @@ static int user_entries(const struct user_spec *u)
 	if (r < 0)
 		return r;
 	snprintf(line, sizeof(line), "%s:x:%u:\n", u->group, u->gid);
-	return append_entry("/etc/group", u->group, line);
+	if ((r = append_entry("/etc/group", u->group, line)) < 0)
+		return r;
+	/* A shadow entry without a password ("*"): PAM's account check (sudo's) finds a
+	 * valid account, and no password opens it. */
+	snprintf(line, sizeof(line), "%s:*:19000:0:99999:7:::\n", u->name);
+	r = append_entry("/etc/shadow", u->name, line);
+	return r == -ENOENT ? 0 : r;
 }
 
 static int enter_root(int rootfd)
@@ -363,14 +369,43 @@ static int bind_etc_file(const char *file, const char *text)
 	return mount(src, dst, NULL, MS_BIND, NULL) < 0 ? -errno : 0;
 }
 
-/* resolv.conf and hosts for a container on the bridge. */
+/* Root inside granted: sudo, where the image has it, takes her to root without a
+ * password (she has none inside).  A file of this start's, bound over one in her
+ * layer, so that revoking root leaves nothing behind that sudo would read. */
+static int root_sudoers(const struct user_spec *u)
+{
+	char text[128];
+	_cleanup_close_ int dir = open("/etc/sudoers.d", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int fd = -EBADF;
+	int r;
+
+	if (dir < 0)
+		return errno == ENOENT ? 0 : -errno;
+	snprintf(text, sizeof(text), "# warren: root = true for %s\n%s ALL=(ALL:ALL) NOPASSWD: ALL\n",
+		 u->name, u->name);
+	if ((r = write_new_file("/run/warren-sudoers", text)) < 0 ||
+	    chmod("/run/warren-sudoers", 0440) < 0)
+		return r < 0 ? r : -errno;
+	fd = openat(dir, "warren", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0440);
+	if (fd < 0 && errno == ELOOP && unlinkat(dir, "warren", 0) == 0)
+		fd = openat(dir, "warren", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0440);
+	if (fd < 0)
+		return -errno;
+	return mount("/run/warren-sudoers", "/etc/sudoers.d/warren", NULL, MS_BIND, NULL) < 0 ? -errno : 0;
+}
+
+/* hosts, and for a container on the bridge resolv.conf. */
 static int net_files(const struct user_spec *u, const struct net_plan *net)
 {
 	char hosts[256], a[16], gw[16];
 	int r;
 
-	if (net->mode == NET_NONE)
-		return 0;
+	/* Loopback only: her hostname on 127.0.1.1, as Debian does (sudo looks it up). */
+	if (net->mode == NET_NONE) {
+		snprintf(hosts, sizeof(hosts), "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n"
+			 "127.0.1.1\t%s\n", u->name);
+		return bind_etc_file("hosts", hosts);
+	}
 	snprintf(hosts, sizeof(hosts), "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n"
 		 "%s\t%s\n%s\twarren-gateway\n", ipv4_format(net->member.addr, a, sizeof(a)),
 		 u->name, ipv4_format(net->gateway, gw, sizeof(gw)));
@@ -385,6 +420,7 @@ int rootfs_setup_and_exec(const struct user_spec *u, const struct net_plan *net,
 	_cleanup_close_ int rootfd = -EBADF;
 	char *const argv[] = { INIT_NAME, NULL };
 	char *const envp[] = { NULL };
+	const unsigned long suid = u->limits[LIMIT_ROOT] ? 0 : MS_NOSUID;
 	int r;
 
 	/* Root of the new user namespace: host-wise the user's subordinate base. */
@@ -396,7 +432,8 @@ int rootfs_setup_and_exec(const struct user_spec *u, const struct net_plan *net,
 		return error_errno(err, r, "time namespace");
 	if ((r = private_mount_ns()) < 0)
 		return error_errno(err, r, "mount namespace");
-	if ((r = overlay_mount(-1, NULL, BUILD_IMAGE, "root")) < 0)
+	/* nosuid unless root inside is granted: no setuid binary of the image leads there. */
+	if ((r = overlay_mount(-1, NULL, BUILD_IMAGE, "root", suid)) < 0)
 		return error_errno(err, r, "overlay root");
 	rootfd = open(BUILD_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
@@ -404,7 +441,7 @@ int rootfs_setup_and_exec(const struct user_spec *u, const struct net_plan *net,
 	if ((r = system_mounts(rootfd, u)) < 0)
 		return error_errno(err, r, "system mounts");
 	/* Home last, so that no other mount hides it. */
-	if ((r = overlay_mount(rootfd, u->home + 1, BUILD_IMAGE "/etc/skel", "home")) < 0)
+	if ((r = overlay_mount(rootfd, u->home + 1, BUILD_IMAGE "/etc/skel", "home", MS_NOSUID)) < 0)
 		return error_errno(err, r, "overlay home");
 	if (sethostname(u->name, strlen(u->name)) < 0)
 		return error_errno(err, -errno, "hostname");
@@ -418,8 +455,10 @@ int rootfs_setup_and_exec(const struct user_spec *u, const struct net_plan *net,
 		return error_errno(err, r, "passwd and group entries");
 	if ((r = net_files(u, net)) < 0)
 		return error_errno(err, r, "/etc/resolv.conf and /etc/hosts");
+	if (u->limits[LIMIT_ROOT] && (r = root_sudoers(u)) < 0)
+		return error_errno(err, r, "/etc/sudoers.d/warren");
 	/* Last: the filter denies the mounts made above, to init and all it reaps. */
-	if ((r = sysfilter_apply(err)) < 0)
+	if ((r = sysfilter_apply((enum sysfilter_profile)u->limits[LIMIT_SECCOMP], err)) < 0)
 		return r;
 	fexecve(exe_fd, argv, envp);
 	return error_errno(err, -errno, "exec " INIT_NAME);

@@ -25,13 +25,35 @@ static const char *const denied[] = {
 	"iopl", "ioperm", "vm86", "vm86old",
 };
 
+/* strict, on top: tracing and reading other processes' memory, io_uring (its own path
+ * into the kernel, and a source of CVEs), comparing kernel objects, and namespaces
+ * altogether. */
+static const char *const denied_strict[] = {
+	"ptrace", "process_vm_readv", "process_vm_writev", "io_uring_setup", "io_uring_enter",
+	"io_uring_register", "kcmp", "name_to_handle_at", "unshare", "setns",
+};
+
+static int deny_all(scmp_filter_ctx ctx, const char *const *names, size_t n, struct error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		int nr = seccomp_syscall_resolve_name(names[i]), r;
+
+		/* A call this libseccomp does not know exists nowhere we run. */
+		if (nr == __NR_SCMP_ERROR)
+			continue;
+		if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0)) < 0)
+			return error_errno(err, r, "seccomp: rule for %s", names[i]);
+	}
+	return 0;
+}
+
 static void ctx_releasep(scmp_filter_ctx *ctx)
 {
 	if (*ctx)
 		seccomp_release(*ctx);
 }
 
-static int build(scmp_filter_ctx *ret, struct error *err)
+static int build(enum sysfilter_profile profile, scmp_filter_ctx *ret, struct error *err)
 {
 	_cleanup_(ctx_releasep) scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	int r;
@@ -48,19 +70,15 @@ static int build(scmp_filter_ctx *ret, struct error *err)
 	/* no_new_privs is the caller's to decide (creds.h), not the filter's. */
 	if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0)) < 0)
 		return error_errno(err, r, "seccomp: attribute");
-	for (size_t i = 0; i < ELEMENTSOF(denied); i++) {
-		int nr = seccomp_syscall_resolve_name(denied[i]);
-
-		/* A call this libseccomp does not know exists nowhere we run. */
-		if (nr == __NR_SCMP_ERROR)
-			continue;
-		if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0)) < 0)
-			return error_errno(err, r, "seccomp: rule for %s", denied[i]);
-	}
+	if ((r = deny_all(ctx, denied, ELEMENTSOF(denied), err)) < 0 ||
+	    (profile == SYSFILTER_STRICT &&
+	     (r = deny_all(ctx, denied_strict, ELEMENTSOF(denied_strict), err)) < 0))
+		return r;
 	/* No new user namespace: its root would hold every capability over fresh network and
-	 * mount namespaces, and the kernel's surface with them. */
-	if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(unshare), 1,
-				  SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER))) < 0 ||
+	 * mount namespaces, and the kernel's surface with them.  (strict: unshare is gone.) */
+	if ((profile != SYSFILTER_STRICT &&
+	     (r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(unshare), 1,
+				   SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER))) < 0) ||
 	    (r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
 				  SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER))) < 0 ||
 	    (r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0)) < 0)
@@ -69,24 +87,24 @@ static int build(scmp_filter_ctx *ret, struct error *err)
 	return 0;
 }
 
-int sysfilter_apply(struct error *err)
+int sysfilter_apply(enum sysfilter_profile profile, struct error *err)
 {
 	_cleanup_(ctx_releasep) scmp_filter_ctx ctx = NULL;
 	int r;
 
-	if ((r = build(&ctx, err)) < 0)
+	if ((r = build(profile, &ctx, err)) < 0)
 		return r;
 	if ((r = seccomp_load(ctx)) < 0)
 		return error_errno(err, r, "cannot load the seccomp filter");
 	return 0;
 }
 
-int sysfilter_export(int fd, struct error *err)
+int sysfilter_export(enum sysfilter_profile profile, int fd, struct error *err)
 {
 	_cleanup_(ctx_releasep) scmp_filter_ctx ctx = NULL;
 	int r;
 
-	if ((r = build(&ctx, err)) < 0)
+	if ((r = build(profile, &ctx, err)) < 0)
 		return r;
 	if ((r = seccomp_export_bpf(ctx, fd)) < 0)
 		return error_errno(err, r, "cannot export the seccomp filter");

@@ -199,6 +199,8 @@ int session_take_reply(pam_handle_t *pamh, struct warren_session *s, struct help
 	}
 	snprintf(s->pts, sizeof(s->pts), "%s", reply->pts);
 	s->gid = reply->gid;
+	s->root = reply->root;
+	s->seccomp = reply->seccomp;
 	s->init_pidfd = TAKE_FD(reply->init_pidfd);
 	return 0;
 }
@@ -224,12 +226,13 @@ int session_join(pam_handle_t *pamh, const struct warren_session *s)
 		return r;
 	}
 	/* The container's syscall filter: the session is its process like any other. */
-	if ((r = sysfilter_apply(&err)) < 0) {
+	if ((r = sysfilter_apply((enum sysfilter_profile)s->seccomp, &err)) < 0) {
 		pam_syslog(pamh, LOG_ERR, "%s", err.msg);
 		return r;
 	}
-	/* Root inside is not granted (yet): setuid binaries in the image give nothing. */
-	if ((r = creds_no_new_privs()) < 0) {
+	/* Root inside, where granted (sudo), holds no more than the container's bounding
+	 * set; where not, setuid binaries in the image give nothing. */
+	if ((r = creds_bound_container()) < 0 || (!s->root && (r = creds_no_new_privs()) < 0)) {
 		errno = -r;
 		pam_syslog(pamh, LOG_ERR, "cannot finish entering the container: %m");
 		return r;

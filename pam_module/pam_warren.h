@@ -33,6 +33,8 @@ struct warren_session {
 	int n_cgroups;
 	int pids_current_fd, pids_max_fd; /* of the cgroup that has the pids controller */
 	gid_t gid;
+	bool root;   /* root inside granted: no no_new_privs */
+	int seccomp; /* enum sysfilter_profile */
 	char pts[256];
 };
 

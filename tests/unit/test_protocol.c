@@ -99,6 +99,8 @@ static void test_success_round_trip(void **state)
 	strcpy(out.cgroups[out.n_cgroups++], "/sys/fs/cgroup/memory/warren/alice");
 	strcpy(out.pts, RUNTIME_DIR "/users/alice/pts");
 	out.gid = 1234;
+	out.root = true;
+	out.seccomp = 1;
 	out.init_pidfd = pidfd;
 	assert_int_equal(protocol_send_reply(sv[1], &out), 0);
 	assert_int_equal(protocol_recv_reply(sv[0], 1000, &in), 1);
@@ -108,6 +110,8 @@ static void test_success_round_trip(void **state)
 	assert_string_equal(in.cgroups[1], out.cgroups[1]);
 	assert_string_equal(in.pts, out.pts);
 	assert_int_equal(in.gid, 1234);
+	assert_true(in.root);
+	assert_int_equal(in.seccomp, 1);
 	assert_true(in.init_pidfd >= 0 && in.init_pidfd != pidfd);
 	assert_int_equal(pidfd_pid(in.init_pidfd), getpid());
 	helper_reply_done(&in);
@@ -138,26 +142,37 @@ static void test_no_answer(void **state)
 	assert_int_equal(protocol_recv_reply(sv[0], 1000, &in), 0);
 }
 
+/* The lines a success needs besides cgroup, pts and gid. */
+#define TAIL "root 0\nseccomp default\n"
+#define GOOD "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid 5\n"
+
 static const struct {
 	const char *text;
 	int fds;
 } malformed[] = {
-	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid 5\n", 0 }, /* no fd */
-	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid 5\n", 2 }, /* two */
-	{ "pts /run/warren/users/a/pts\ngid 5\n", 1 },                                     /* no cgroup */
-	{ "cgroup /sys/fs/cgroup/pids/warren/a\ngid 5\n", 1 },                              /* no pts */
-	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\n", 1 },        /* no gid */
-	{ "cgroup /etc/a\npts /run/warren/users/a/pts\ngid 5\n", 1 },
-	{ "cgroup /sys/fs/cgroup/../../etc\npts /run/warren/users/a/pts\ngid 5\n", 1 },
-	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /tmp/pts\ngid 5\n", 1 },
-	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/../../tmp\ngid 5\n", 1 },
-	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid -1\n", 1 },
-	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid 4294967295\n", 1 },
-	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid 5x\n", 1 },
-	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid 5\ngid 6\n", 1 },
-	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid 5\nuid 0\n", 1 },
+	{ GOOD TAIL, 0 },                                                                  /* no fd */
+	{ GOOD TAIL, 2 },                                                                  /* two */
+	{ "pts /run/warren/users/a/pts\ngid 5\n" TAIL, 1 },                              /* no cgroup */
+	{ "cgroup /sys/fs/cgroup/pids/warren/a\ngid 5\n" TAIL, 1 },                       /* no pts */
+	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\n" TAIL, 1 }, /* no gid */
+	{ GOOD "seccomp default\n", 1 },                                                  /* no root */
+	{ GOOD "root 0\n", 1 },                                                           /* no seccomp */
+	{ GOOD "root 2\nseccomp default\n", 1 },
+	{ GOOD "root 1\nroot 0\nseccomp default\n", 1 },
+	{ GOOD "root 0\nseccomp none\n", 1 },
+	{ GOOD "root 0\nseccomp strict\nseccomp default\n", 1 },
+	{ "cgroup /etc/a\npts /run/warren/users/a/pts\ngid 5\n" TAIL, 1 },
+	{ "cgroup /sys/fs/cgroup/../../etc\npts /run/warren/users/a/pts\ngid 5\n" TAIL, 1 },
+	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /tmp/pts\ngid 5\n" TAIL, 1 },
+	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/../../tmp\ngid 5\n" TAIL, 1 },
+	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid -1\n" TAIL, 1 },
+	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid 4294967295\n" TAIL, 1 },
+	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid 5x\n" TAIL, 1 },
+	{ GOOD "gid 6\n" TAIL, 1 },
+	{ GOOD TAIL "uid 0\n", 1 },
 	{ "error refused\n", 1 },                                                          /* fd */
 	{ "error refused\ngid 5\n", 0 },
+	{ "error refused\nroot 1\n", 0 },
 	{ "hello\n", 0 },
 };
 

@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -29,15 +30,15 @@ static void test_export(void **state)
 	struct stat st;
 
 	assert_true(fd >= 0);
-	assert_int_equal(sysfilter_export(fd, &err), 0);
+	assert_int_equal(sysfilter_export(SYSFILTER_DEFAULT, fd, &err), 0);
 	assert_int_equal(fstat(fd, &st), 0);
 	/* BPF instructions of 8 bytes, and more than a handful of them. */
 	assert_true(st.st_size > 8 * 40 && st.st_size % 8 == 0);
 	close(fd);
 }
 
-/* In a child: load the filter, then run CHECK; the child's exit status is CHECK's. */
-static int in_filtered_child(int (*check)(void))
+/* In a child: load PROFILE's filter, then run CHECK; the child's exit status is CHECK's. */
+static int in_child_with(enum sysfilter_profile profile, int (*check)(void))
 {
 	struct error err = { 0 };
 	int status;
@@ -45,13 +46,18 @@ static int in_filtered_child(int (*check)(void))
 
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || sysfilter_apply(&err) < 0)
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || sysfilter_apply(profile, &err) < 0)
 			_exit(100);
 		_exit(check());
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
 	return WEXITSTATUS(status);
+}
+
+static int in_filtered_child(int (*check)(void))
+{
+	return in_child_with(SYSFILTER_DEFAULT, check);
 }
 
 /* 0 if CALL failed with errno WANT, else a code naming the failure. */
@@ -95,6 +101,35 @@ static void test_denied(void **state)
 	assert_int_equal(in_filtered_child(denied_calls), 0);
 }
 
+/* What strict denies on top, and that the default allows it. */
+static int strict_calls(void)
+{
+	EXPECT(1, syscall(SYS_ptrace, PTRACE_PEEKDATA, getppid(), NULL, NULL), EPERM);
+	EXPECT(2, syscall(SYS_process_vm_readv, getppid(), NULL, 0, NULL, 0, 0), EPERM);
+	EXPECT(3, syscall(SYS_io_uring_setup, 1, NULL), EPERM);
+	EXPECT(4, unshare(0), EPERM);
+	EXPECT(5, setns(0, 0), EPERM);
+	return denied_calls() == 20 ? 0 : 30; /* the rest as default, unshare(0) now denied */
+}
+
+static int default_allows_strict_calls(void)
+{
+	/* Each reaches the kernel, which answers for itself (not EPERM). */
+	errno = 0;
+	if (syscall(SYS_io_uring_setup, 1, NULL) != -1 || errno == EPERM)
+		return 1;
+	errno = 0;
+	if (syscall(SYS_process_vm_readv, getpid(), NULL, 0, NULL, 0, 0) < 0 && errno == EPERM)
+		return 2;
+	return unshare(0) == 0 ? 0 : 3;
+}
+
+static void test_strict(void **state)
+{
+	assert_int_equal(in_child_with(SYSFILTER_STRICT, strict_calls), 0);
+	assert_int_equal(in_filtered_child(default_allows_strict_calls), 0);
+}
+
 #if defined(__x86_64__)
 /* keyctl through the i386 entry point (number 288 there): the compat ABI is covered. */
 static int compat_keyctl(void)
@@ -116,6 +151,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_export),
 		cmocka_unit_test(test_denied),
+		cmocka_unit_test(test_strict),
 #if defined(__x86_64__)
 		cmocka_unit_test(test_compat_abi),
 #endif

@@ -1,0 +1,75 @@
+#!/bin/bash
+# 67-root.sh - root inside, per group (root = true): sudo takes wta to root in her own
+# container without a password, and she installs a package into her own layer.  Root
+# there is not root on the host: Docker's default bounding set, the syscall filter, the
+# image, the host's clock, hostname and processes untouched.  wtb, without it, gets
+# nowhere with sudo; her seccomp = "strict" denies ptrace, which the default allows.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/tap.sh
+. tests/lib/fixture.sh
+
+fixture_start 14
+
+groupadd wtga && usermod -aG wtga wta || diag "cannot make the root group"
+write_config "$(default_config | sed '/^defaults/d')
+defaults = { idle_timeout = 3; disk = \"max\"; network = \"none\"; };
+groups = ( { name = \"wtga\"; root = true; } );
+users = ( { name = \"wtb\"; seccomp = \"strict\"; } );"
+
+out=$(tssh wta -- 'grep -E "^(NoNewPrivs|CapEff):" /proc/self/status | tr -s "\t " " "; echo @@
+	sudo -n id -u; echo @@
+	sudo -n grep -E "^Cap(Eff|Bnd):" /proc/self/status | tr -s "\t " " "' 2>&1)
+check "root = true: wta's session has no no_new_privs, and no capability of its own" \
+	test "$(section "$out" 1 | sort | tr '\n' ' ')" = "CapEff: 0000000000000000 NoNewPrivs: 0 " || diag "$out"
+check "sudo takes her to root inside, without a password" test "$(section "$out" 2)" = 0
+# chown dac_override fowner fsetid kill setgid setuid setpcap net_bind_service net_raw
+# sys_chroot mknod audit_write setfcap: Docker's default set.
+check "root inside holds Docker's default capabilities at most (a80425fb)" \
+	test "$(section "$out" 3 | sort | tr '\n' ' ')" = "CapBnd: 00000000a80425fb CapEff: 00000000a80425fb " ||
+	diag "$out"
+
+# A package of our own making (no network needed), installed with dpkg as root inside.
+pkg=$T/pkg
+mkdir -p "$pkg/DEBIAN" "$pkg/usr/share/warren-test"
+printf 'Package: warren-test-pkg\nVersion: 1\nArchitecture: all\nMaintainer: warren tests <root@localhost>\nDescription: a test package\n' \
+	>"$pkg/DEBIAN/control"
+echo hello-from-a-package >"$pkg/usr/share/warren-test/hello"
+dpkg-deb --root-owner-group -b "$pkg" "$T/warren-test-pkg.deb" >/dev/null
+motd=$(sha256sum <"$IMAGE/etc/motd")
+tscp wta "$T/warren-test-pkg.deb" R:/tmp/ >/dev/null 2>&1
+out=$(tssh wta -- 'sudo -n dpkg -i /tmp/warren-test-pkg.deb >/dev/null 2>&1; dpkg-query -W -f="\${Status}\n" warren-test-pkg; echo @@
+	cat /usr/share/warren-test/hello; echo @@
+	sudo -n sh -c "echo changed >>/etc/motd" && echo motd-written' 2>&1)
+check "she installs a package with dpkg as root inside" test "$(section "$out" 1)" = "install ok installed" ||
+	diag "$out"
+check "its file is there for her" test "$(section "$out" 2)" = hello-from-a-package
+check "it went to her own layer on the host, not into the image" \
+	test -f "$STATE/users/wta/root/usr/share/warren-test/hello" -a ! -e "$IMAGE/usr/share/warren-test"
+check "root inside changes /etc/motd in her layer, the image's stays as it was" \
+	test "$(section "$out" 3)" = motd-written -a "$(sha256sum <"$IMAGE/etc/motd")" = "$motd"
+
+host_time=$(date +%s)
+out=$(tssh wta -- "sudo -n date -s @0 >/dev/null 2>&1 && echo CLOCK-SET; echo @@
+	sudo -n hostname warren-evil 2>&1; echo @@
+	sudo -n mount -t tmpfs x /mnt 2>&1 || echo mount-refused; echo @@
+	sudo -n unshare -U true 2>&1 || echo userns-refused; echo @@
+	sudo -n kill -9 $SSHD_PID 2>&1 || echo no-such-process" 2>&1)
+check "root inside cannot set the clock, and the host's is untouched" \
+	test -z "$(section "$out" 1)" -a "$(date +%s)" -ge "$host_time"
+check "nor the host's hostname ($(hostname))" test "$(hostname)" = "$HOST_NAME"
+check "nor mount, nor make a user namespace" \
+	bash -c 'grep -q mount-refused <<<"$1" && grep -q userns-refused <<<"$1"' - "$out" || diag "$out"
+check "nor reach a host process (sshd, pid $SSHD_PID on the host, lives)" \
+	bash -c 'grep -q no-such-process <<<"$1" && kill -0 "$2"' - "$out" "$SSHD_PID"
+
+out=$(tssh wtb -- 'sudo -n id -u 2>&1; grep NoNewPrivs /proc/self/status | tr -s "\t " " "' 2>&1)
+check "root = false: sudo gets wtb nowhere (no_new_privs, nosuid)" \
+	bash -c '! grep -qx 0 <<<"$1" && grep -qx "NoNewPrivs: 1" <<<"$1"' - "$out" || diag "$out"
+# PTRACE_TRACEME (x86_64: ptrace is 101): allowed by the default filter, not by strict.
+trace_me='perl -e '\''print syscall(101, 0, 0, 0, 0) < 0 ? "$!\n" : "allowed\n"'\'
+out=$(tssh wtb -- "$trace_me" 2>&1)
+check "seccomp = strict: ptrace is denied in wtb's container ($out)" test "$out" = "Operation not permitted"
+out=$(tssh wta -- "$trace_me" 2>&1)
+check "and allowed under the default filter in wta's ($out)" test "$out" = allowed
+fixture_finish
