@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 20
+fixture_start 22
 
 limits() { # limits "USER SIZE"... - a users entry per argument
 	local u e=
@@ -26,14 +26,18 @@ getx='perl -e '\''($p, $k, $b) = ($ARGV[0], "user.warren-test", "\0" x 16);
 	$n = syscall(191, $p, $k, $b, 16); print $n < 0 ? "none\n" : substr($b, 0, $n)."\n"'\'
 fill='cd ~ && echo keep >marker && ln marker hardlink && ln -s marker link && chmod 0640 marker &&
 	dd if=/dev/urandom of=sparse bs=4k count=1 seek=50000 2>/dev/null && rm -f .bashrc &&
-	echo root-data >/var/tmp/root-file && '"$setx"' marker && sync'
+	echo root-data >/var/tmp/root-file && '"$setx"' marker &&
+	ln -s /etc/shadow evil && mkfifo pipe && sync'
 look='cd ~ && cat marker /var/tmp/root-file && stat -c "%a %h" marker && readlink link &&
-	du -k sparse | cut -f1 && stat -c %s sparse && (test -e .bashrc && echo bashrc || echo no-bashrc) && '"$getx"' marker'
+	du -k sparse | cut -f1 && stat -c %s sparse && (test -e .bashrc && echo bashrc || echo no-bashrc) && '"$getx"' marker &&
+	readlink evil && stat -c %F pipe'
 want='keep
 root-data
 640 2
 marker'
 
+# Her symlink names the host's /etc/shadow; root copies, compares and removes her layers.
+shadow=$(sha256sum </etc/shadow)
 check "with disk = max wta's layers are plain directories" tssh wta -- "$fill"
 before=$(tssh wta -- "$look" 2>&1)
 helper_stop wta >/dev/null
@@ -51,11 +55,15 @@ check "the sparse file stays sparse ($(sed -n 5p <<<"$after") KiB of $(sed -n 6p
 check "a deleted skel file stays deleted (the overlay whiteout came along)" \
 	test "$(sed -n 7p <<<"$after")" = no-bashrc
 check "her xattr came along" test "$(sed -n 8p <<<"$after")" = kept
+check "a symlink to /etc/shadow and a FIFO came along as such (copied, not followed or opened)" \
+	test "$(sed -n 9,10p <<<"$after" | tr '\n' ' ')" = "/etc/shadow fifo "
 check "the same as before, line for line" test "$after" = "$before" || diag "before: $before"
 check "her layers now live in the image" test -f "$STATE/disks/wta.ext4" -a ! -e "$STATE/users/wta/home"
 check "the old directories are gone once the container started from the image" \
 	test ! -e "$STATE/users/.wta.pre-disk"
 check "the log says what happened" wait_log "warren-helper.*moved the layers of wta into" 5
+check "the host's /etc/shadow is untouched by the copy and the removal" test "$(sha256sum </etc/shadow)" = "$shadow"
+
 
 # Back to "max": the image is kept, as it is.
 helper_stop wta >/dev/null
