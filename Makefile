@@ -37,9 +37,10 @@ HELPER_OBJS = $(PURE_OBJS) $(SHARED_OBJS) helper/main.o helper/log.o helper/poli
               helper/cgroup-v2.o helper/container.o helper/build.o helper/layers.o \
               helper/disk.o helper/storage.o helper/migrate.o helper/tree.o helper/tool.o \
               helper/rootfs.o helper/supervisor.o helper/enter.o helper/net.o helper/netalloc.o \
-              helper/netlink.o helper/nft.o helper/dns.o helper/sessions.o helper/relay.o
+              helper/netlink.o helper/nft.o helper/dns.o helper/sessions.o helper/relay.o helper/events.o
 CTL_OBJS    = $(PURE_OBJS) helper/users.o helper/lastgood.o helper/fsutil.o helper/disk.o \
-              helper/tool.o helper/log.o helper/netalloc.o helper/warrenctl.o
+              helper/tool.o helper/log.o helper/netalloc.o helper/events.o helper/ctl_log.o \
+              helper/warrenctl.o
 PAM_OBJS    = pam_module/pam_warren.o pam_module/spawn.o pam_module/join.o $(SHARED_OBJS) \
               helper/errors.o
 UNIT_TESTS  = $(patsubst %.c,%,$(wildcard tests/unit/test_*.c))

@@ -52,7 +52,7 @@ PAM_SESSION='session required pam_warren.so'
 SSHD_CONFIG=/etc/ssh/sshd_config
 SUBID_COUNT=65536
 DEPS=(build-essential pkg-config libpam0g-dev libcap-dev libconfig-dev libseccomp-dev
-	libmnl-dev libnftables-dev libcmocka-dev openssh-server debootstrap uidmap)
+	libmnl-dev libnftables-dev libcmocka-dev openssh-server debootstrap uidmap nftables rsync)
 
 # ---------------------------------------------------------------- reporting
 

@@ -235,6 +235,17 @@ static int builder_build(const struct build_request *req, pid_t *ret_pid, int *r
 	return 0;
 }
 
+/* A container's id: the inode of its pid namespace, as init's /proc shows it (0 if
+ * unreadable: the record says so rather than nothing). */
+static unsigned long long container_id(pid_t init)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)init);
+	return stat(path, &st) == 0 ? (unsigned long long)st.st_ino : 0;
+}
+
 __attribute__((noreturn)) static void builder_main(const struct build_request *req, int report_fd)
 {
 	struct build_report rep = { 0 };
@@ -263,7 +274,9 @@ __attribute__((noreturn)) static void builder_main(const struct build_request *r
 		_exit(1);
 	}
 	close(hostmnt);
-	supervisor_run(req->u->name, pidfd, req->cg, (unsigned)req->u->limits[LIMIT_IDLE_TIMEOUT]);
+	supervisor_run(&(struct supervised){ .user = req->u->name, .init_pidfd = pidfd, .cg = req->cg,
+					     .idle_timeout = (unsigned)req->u->limits[LIMIT_IDLE_TIMEOUT],
+					     .state_dir = req->state_dir, .id = container_id(rep.init_pid) });
 }
 
 int build_start(const struct build_request *req, int lock_fd, pid_t *ret_init,

@@ -28,6 +28,7 @@ struct build_request {
 	const char *image;      /* the base image (checked by the caller) */
 	const char *layers_dir; /* STATE_DIR/users/USER: the layers, when there is no disk */
 	const char *disk_image; /* the user's disk image, or "" */
+	const char *state_dir;  /* the config's (for the record of events) */
 	const struct cgroup_set *cg;
 	const struct net_plan *net;
 	int init_exe_fd;        /* warren-init, opened on the host */

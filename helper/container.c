@@ -20,6 +20,7 @@
 #include "build.h"
 #include "cleanup.h"
 #include "container.h"
+#include "events.h"
 #include "fsutil.h"
 #include "layers.h"
 #include "log.h"
@@ -149,9 +150,10 @@ static int open_init_binary(struct error *err)
 }
 
 static void fill_container(const struct user_spec *u, const struct cgroup_set *cg, int pidfd,
-			   struct container *ret)
+			   unsigned long long id, struct container *ret)
 {
 	ret->init_pidfd = pidfd;
+	ret->id = id;
 	ret->cg = *cg;
 	ret->gid = u->gid;
 	ret->root = u->limits[LIMIT_ROOT] != 0;
@@ -198,7 +200,7 @@ static int prepare_host_side(const struct warren_config *cfg, const struct user_
 
 /* Record the container the builder reports (init INIT_PID, supervised by SUPERVISOR). */
 static int record_container(const char *user, pid_t init_pid, pid_t supervisor, int *ret_pidfd,
-			    struct error *err)
+			    unsigned long long *ret_id, struct error *err)
 {
 	struct container_state st = { .init_pid = init_pid, .supervisor_pid = supervisor };
 	int pidfd = pidfd_open_checked(init_pid), r;
@@ -212,6 +214,7 @@ static int record_container(const char *user, pid_t init_pid, pid_t supervisor, 
 		return error_errno(err, r, "cannot record the container of %s", user);
 	}
 	*ret_pidfd = pidfd;
+	*ret_id = st.pidns_ino;
 	return 0;
 }
 
@@ -226,6 +229,7 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 	struct net_plan net;
 	struct cgroup_set cg;
 	pid_t init_pid, supervisor;
+	unsigned long long id = 0;
 	int r, pidfd = -EBADF;
 
 	if ((r = check_image(cfg->image, err)) < 0 || (r = prepare_cgroups(u, &cg, err)) < 0)
@@ -245,17 +249,20 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 	snprintf(layers_dir, sizeof(layers_dir), "%s/users/%s", cfg->state_dir, u->name);
 	r = build_start(&(struct build_request){ .u = u, .image = cfg->image,
 						 .layers_dir = layers_dir, .disk_image = disk_image,
-						 .cg = &cg, .net = &net, .init_exe_fd = exe },
+						 .state_dir = cfg->state_dir, .cg = &cg, .net = &net,
+						 .init_exe_fd = exe },
 			lock_fd, &init_pid, &supervisor, err);
 	if (r < 0) {
 		error_wrap(err, "cannot build the container of %s", u->name);
 		goto fail;
 	}
-	if ((r = record_container(u->name, init_pid, supervisor, &pidfd, err)) < 0)
+	if ((r = record_container(u->name, init_pid, supervisor, &pidfd, &id, err)) < 0)
 		return r;
 	log_info("started the container of %s (init pid %d)", u->name, init_pid);
+	event_record(cfg->state_dir, u->name, "started", "container %llu (init pid %d)", id,
+		     (int)init_pid);
 	storage_started(cfg->state_dir, u->name);
-	fill_container(u, &cg, pidfd, ret);
+	fill_container(u, &cg, pidfd, id, ret);
 	return 0;
 fail:
 	if (container_cleanup(u->name, &cg, &rollback) < 0)
@@ -326,7 +333,7 @@ int container_ensure(const struct warren_config *cfg, const struct user_spec *u,
 				return error_errno(err, r, "no usable cgroup for %s", u->name);
 			}
 			(void)state_touch(u->name);
-			fill_container(u, &cg, pidfd, ret);
+			fill_container(u, &cg, pidfd, st.pidns_ino, ret);
 			return 0;
 		}
 		if (r != -ENOENT && r != -EBADMSG)

@@ -15,6 +15,7 @@
 /* What a login needs to join a running container. */
 struct container {
 	int init_pidfd;
+	unsigned long long id; /* its pid namespace's inode (events.h) */
 	struct cgroup_set cg;
 	char pts[256];
 	gid_t gid;

@@ -31,6 +31,7 @@
 #include "names.h"
 #include "policy.h"
 #include "protocol.h"
+#include "events.h"
 #include "sessions.h"
 #include "spec.h"
 
@@ -77,12 +78,21 @@ static int usage(void)
 	return HELPER_EXIT_USAGE;
 }
 
-/* The failure at the top: logged once, and sent to pam_warren as the refusal's reason. */
+/* A login the helper decides on, for warren's record of events (events.h): its user
+ * and the state dir of the config that decided it; state_dir "" when there is none. */
+static struct {
+	char user[64];
+	char state_dir[4096];
+} login;
+
+/* The failure at the top: logged once, recorded for a login, and sent to pam_warren as
+ * the refusal's reason. */
 static int refuse(const struct error *err)
 {
 	struct helper_reply reply;
 
 	log_failure(err);
+	event_record(login.state_dir, login.user, "refused", "%s", err->msg);
 	helper_reply_init(&reply);
 	snprintf(reply.error, sizeof(reply.error), "%s", err->msg);
 	(void)protocol_send_reply(STDOUT_FILENO, &reply);
@@ -127,6 +137,10 @@ static int run_verb(enum helper_verb verb, const char *user, char *const cmd[])
 		return refuse(&err);
 	}
 	r = policy_decide(arg_config, pw, &policy, &err);
+	if (verb == HELPER_ENSURE || verb == HELPER_CHECK_USER) {
+		snprintf(login.user, sizeof(login.user), "%s", user);
+		snprintf(login.state_dir, sizeof(login.state_dir), "%s", policy.state_dir);
+	}
 	if (r < 0 || !policy.jailed || verb == HELPER_CHECK_USER) {
 		bool jailed = policy.jailed;
 
@@ -173,6 +187,7 @@ static int run_verb(enum helper_verb verb, const char *user, char *const cmd[])
 		log_failure(&err);
 		return HELPER_EXIT_ERROR;
 	}
+	event_record(login.state_dir, user, "joined", "container %llu", c.id);
 	return HELPER_EXIT_OK;
 }
 

@@ -37,6 +37,7 @@ static int decide_by_config(const char *path, const char *text, const struct tim
 	if (r < 0)
 		log_warning(r, "cannot keep a copy of %s as the last good config", path);
 	ret->cfg = cfg;
+	snprintf(ret->state_dir, sizeof(ret->state_dir), "%s", cfg->state_dir);
 	r = user_jail_check(cfg, pw, &ret->jailed, &ret->groups);
 	if (r < 0)
 		return error_errno(err, r, "cannot read the groups of %s", pw->pw_name);
@@ -61,6 +62,7 @@ static int decide_broken(const char *path, const char *msg, const struct warren_
 				 "ever loaded, so it cannot tell whether %s is jailed: %s",
 				 pw->pw_name, msg);
 	}
+	snprintf(ret->state_dir, sizeof(ret->state_dir), "%s", good->state_dir);
 	r = user_jail_check(good, pw, &jailed, &ret->groups);
 	if (r == 0 && !jailed && partial)
 		r = user_jail_check(partial, pw, &jailed, &groups);

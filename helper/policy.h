@@ -20,6 +20,7 @@ struct policy {
 	struct warren_config *cfg; /* the config, when it loaded cleanly */
 	bool jailed;
 	char **groups;             /* PW's group names, when NSS was asked (jailed users) */
+	char state_dir[4096];      /* the config's, or its last good copy's; "" if neither */
 };
 
 /* Load the config at PATH and decide for PW into *RET; an error for a login that must

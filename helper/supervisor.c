@@ -25,6 +25,7 @@
 
 #include "cleanup.h"
 #include "creds.h"
+#include "events.h"
 #include "fsutil.h"
 #include "log.h"
 #include "net.h"
@@ -139,9 +140,12 @@ void supervisor_leave_login(void)
  * Its files and cgroups are root's own, which needs no capability. */
 static const cap_value_t supervisor_caps[] = { CAP_KILL, CAP_SYS_ADMIN, CAP_NET_ADMIN };
 
-void supervisor_run(const char *user, int init_pidfd, const struct cgroup_set *cg,
-		    unsigned idle_timeout)
+void supervisor_run(const struct supervised *c)
 {
+	const char *user = c->user, *why = "its init exited";
+	const struct cgroup_set *cg = c->cg;
+	const unsigned idle_timeout = c->idle_timeout;
+	const int init_pidfd = c->init_pidfd;
 	struct sigaction sa = { .sa_handler = on_term };
 	int tick_ms = idle_timeout >= 20 ? 5000 : 500;
 	time_t idle_since = monotonic_now();
@@ -174,8 +178,8 @@ void supervisor_run(const char *user, int init_pidfd, const struct cgroup_set *c
 		/* Decide again under the lock: a login may be joining right now. */
 		lock = user_lock(user);
 		if (stop_requested || container_idle(user, cg, idle_timeout)) {
-			log_info("stopping the container of %s (%s)", user,
-				 stop_requested ? "asked to" : "idle");
+			why = stop_requested ? "asked to" : "idle";
+			log_info("stopping the container of %s (%s)", user, why);
 			syscall(SYS_pidfd_send_signal, init_pidfd, SIGKILL, NULL, 0);
 			break;
 		}
@@ -190,6 +194,7 @@ void supervisor_run(const char *user, int init_pidfd, const struct cgroup_set *c
 	if (container_cleanup(user, cg, &err) < 0)
 		log_warning(0, "%s", err.msg);
 	log_info("the container of %s is stopped", user);
+	event_record(c->state_dir, user, "stopped", "container %llu (%s)", c->id, why);
 	_exit(0);
 }
 

@@ -14,11 +14,20 @@
  * warning: none of it is a reason to refuse the login. */
 void supervisor_leave_login(void);
 
-/* Watch USER's container (init behind INIT_PIDFD) from the host until it stops, stop
- * it after IDLE_TIMEOUT seconds idle or on SIGTERM, then clean up.  Runs in the process
- * that built it (init's parent); never returns. */
-__attribute__((noreturn)) void supervisor_run(const char *user, int init_pidfd,
-					      const struct cgroup_set *cg, unsigned idle_timeout);
+/* One container, as its supervisor sees it. */
+struct supervised {
+	const char *user;
+	int init_pidfd;
+	const struct cgroup_set *cg;
+	unsigned idle_timeout;    /* seconds */
+	const char *state_dir;    /* where its stop is recorded (events.h) */
+	unsigned long long id;    /* its pid namespace's inode: the container's id */
+};
+
+/* Watch container C from the host until it stops, stop it after C->idle_timeout seconds
+ * idle or on SIGTERM, then clean up and record the stop.  Runs in the process that built
+ * it (init's parent); never returns. */
+__attribute__((noreturn)) void supervisor_run(const struct supervised *c);
 
 /* Remove the host-side remains of USER's stopped container (lock held): its sessions,
  * cgroups, devpts mount and runtime state.  Every step is tried; the first failure is

@@ -2,6 +2,7 @@
  *
  *   warrenctl check-config [FILE]             validate a config; change nothing
  *   warrenctl explain USER [--config FILE]    effective limits of USER, and their sources
+ *   warrenctl log [USER] [--json]             warren's record of events (ctl_log.c)
  *
  * Neither needs root: check-config reads a file, explain asks NSS.  This is the only
  * file that prints; the library code it calls returns codes and filled-in errors.
@@ -18,6 +19,7 @@
 
 #include "cleanup.h"
 #include "config.h"
+#include "ctl_log.h"
 #include "disk.h"
 #include "lastgood.h"
 #include "names.h"
@@ -31,16 +33,20 @@
 #define PW_BUF_MAX (1024 * 1024)
 
 static const char *arg_config;
+static bool arg_json;
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: warrenctl check-config [FILE]\n"
 		   "       warrenctl explain USER [--config FILE]\n"
+		   "       warrenctl log [USER] [--config FILE] [--json]\n"
 		   "       warrenctl --help\n"
 		   "\n"
 		   "  check-config  validate FILE (default %s) without changing anything\n"
-		   "  explain       show USER's effective limits and where each comes from\n",
-		WARREN_DEFAULT_CONFIG);
+		   "  explain       show USER's effective limits and where each comes from\n"
+		   "  log           the last %d containers started, joined, stopped and logins\n"
+		   "                refused (of USER), from warren's own record\n",
+		WARREN_DEFAULT_CONFIG, CTL_LOG_LINES);
 }
 
 /* A usage error: say what is wrong (FMT, unless getopt already did), then how to call. */
@@ -286,6 +292,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *verb;
@@ -295,6 +302,10 @@ int main(int argc, char **argv)
 		if (c == 'h') {
 			usage(stdout);
 			return EXIT_SUCCESS;
+		}
+		if (c == 'j') {
+			arg_json = true;
+			continue;
 		}
 		if (c != 'c')
 			return usage_error(NULL);
@@ -315,5 +326,13 @@ int main(int argc, char **argv)
 			return usage_error("explain takes exactly one USER");
 		return cmd_explain(argv[optind + 1], arg_config ? arg_config : WARREN_DEFAULT_CONFIG);
 	}
-	return usage_error("unknown command \"%s\"; expected check-config or explain", verb);
+	if (!strcmp(verb, "log")) {
+		if (nargs > 1)
+			return usage_error("log takes at most one USER");
+		return ctl_log(arg_config ? arg_config : WARREN_DEFAULT_CONFIG,
+			       nargs ? argv[optind + 1] : NULL, arg_json);
+	}
+	if (arg_json)
+		return usage_error("--json is for log");
+	return usage_error("unknown command \"%s\"; expected check-config, explain or log", verb);
 }

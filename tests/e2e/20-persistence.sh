@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 16
+fixture_start 18
 
 see='cat ~/home-file /var/tmp/root-file'
 
@@ -42,6 +42,18 @@ else
 	not_ok "logged out and idle: the container is gone within 15 s (idle_timeout 3 s)"
 	diag "$left"
 fi
+
+# warren's own record (warrenctl log): the container started, was joined, stopped idle,
+# one id from start to stop.
+log=$("$REPO/warrenctl" log wta --config "$CONF" 2>&1)
+id=$(awk '$3 == "started" { print $5; exit }' <<<"$log")
+check "warrenctl log wta: started, joined and stopped (idle), one container id ($id)" \
+	bash -c 'grep -q "wta started container $2 " <<<"$1" && grep -q "wta joined container $2\$" <<<"$1" &&
+		grep -q "wta stopped container $2 (idle)" <<<"$1"' - "$log" "${id:-none}" || diag "$log"
+check "and as JSON, with the documented fields" \
+	perl -MJSON::PP -e 'my $e = decode_json(join "", <STDIN>); @$e or exit 1;
+		for (@$e) { join(",", sort keys %$_) eq "detail,event,time,user" or exit 1 }' \
+	<<<"$("$REPO/warrenctl" log wta --json --config "$CONF")"
 
 out=$(tssh wta -- "$see$start1" 2>&1)
 check "after the idle stop the next login sees both files" test "$(head -n 2 <<<"$out")" = "home-data

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 28
+fixture_start 29
 
 # refused USER WHAT ERE: USER's login fails, and the test syslog says ERE.
 refused() {
@@ -96,6 +96,11 @@ userdel "$odd"
 write_config "$(default_config | sed 's|^image = .*|image = "/nonexistent/warren-image";|')"
 log_mark
 refused wta "no image" "warren-helper.*image /nonexistent/warren-image \(build one with warren-mkimage\)"
+# The same reason in warren's own record, which needs no syslog daemon.
+out=$("$REPO/warrenctl" log wta --config "$CONF" 2>&1)
+check "warrenctl log wta: the refusal, with its reason" \
+	grep -q "wta refused .*image /nonexistent/warren-image (build one with warren-mkimage)" <<<"$out" ||
+	diag "$out"
 # An image whose /etc is a symlink: the container would take its /etc, and its home
 # template, from wherever that points on the host.
 install -d -m 0755 "$T/linked-image" && ln -s /etc "$T/linked-image/etc"

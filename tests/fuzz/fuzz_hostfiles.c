@@ -3,13 +3,15 @@
  *   u /etc/subuid (subid_find, then idmap_format and subid_overlap on what it found)
  *   r resolv.conf (resolv_parse)          a the address slots file (netalloc_find)
  *   s a container's state record          n a container's network record
- *   c a cgroup counter (pids.current)     l the config's last-good copy's header */
+ *   c a cgroup counter (pids.current)     l the config's last-good copy's header
+ *   e a line of warren's record of events */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cgroup.h"
 #include "dns.h"
+#include "events.h"
 #include "idmap.h"
 #include "lastgood.h"
 #include "net.h"
@@ -33,6 +35,7 @@ static void subid(const char *text)
 static void parse(char kind, const char *text)
 {
 	struct container_state st;
+	struct event ev;
 	struct lastgood_info info;
 	struct nft_member m;
 	uint32_t addrs[3], slot;
@@ -62,6 +65,9 @@ static void parse(char kind, const char *text)
 		break;
 	case 'l':
 		(void)lastgood_parse(text, &info, &body);
+		break;
+	case 'e':
+		(void)event_parse(text, &ev);
 		break;
 	}
 }
