@@ -71,6 +71,71 @@ static int mount_idmapped_image(const char *image, pid_t child, bool root)
 	return 0;
 }
 
+static void kill_and_reap(int pidfd)
+{
+	syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+	waitid(P_PIDFD, (id_t)pidfd, NULL, WEXITED);
+}
+
+/* A user namespace mapping 0 to UID and GID, for idmapping a mount: its fd, held open
+ * after the child that made it is gone.  -errno on failure. */
+static int userns_mapping_root_to(uid_t uid, gid_t gid)
+{
+	struct clone_args args = { .flags = CLONE_NEWUSER | CLONE_PIDFD, .exit_signal = SIGCHLD };
+	char path[64], map[32];
+	int pidfd = -EBADF, fd = -EBADF, r = 0;
+	pid_t pid;
+
+	args.pidfd = (unsigned long long)(uintptr_t)&pidfd;
+	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		for (;;)
+			pause(); /* only its namespace is wanted; it is killed */
+	}
+	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
+	if ((r = write_file(path, map)) == 0) {
+		snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)gid);
+		snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
+		r = write_file(path, map);
+	}
+	if (r == 0) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			r = -errno;
+	}
+	kill_and_reap(pidfd);
+	close(pidfd);
+	return r < 0 ? r : fd;
+}
+
+/* The image's home template at BUILD_SKEL, idmapped so that its files (host root's)
+ * are the user's, as useradd's copy of /etc/skel would make them: a new home's
+ * dotfiles are hers to change, not root's to replace.  Read-only, nosuid, nodev. */
+static int mount_skel_as_user(const char *image, const struct user_spec *u)
+{
+	_cleanup_close_ int userns = userns_mapping_root_to(u->uid, u->gid), tree = -EBADF;
+	struct mount_attr attr = {
+		.attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID,
+	};
+	char path[PATH_MAX];
+
+	if (userns < 0)
+		return userns;
+	attr.userns_fd = (unsigned long long)userns;
+	snprintf(path, sizeof(path), "%s/etc/skel", image);
+	tree = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0)
+		return -errno;
+	if (mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+		return -errno;
+	if (move_mount(tree, "", AT_FDCWD, BUILD_SKEL, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return -errno;
+	return 0;
+}
+
 /* The user's layers at BUILD_STATE: her disk image mounted there (and its layers
  * prepared), or a bind of her layers directory. */
 static int stage_layers(const struct build_request *req, struct error *err)
@@ -98,7 +163,7 @@ static int stage_layers(const struct build_request *req, struct error *err)
  * reach but may not see on the host: the user's layers and her devpts. */
 static int stage_build_mounts(const struct build_request *req, struct error *err)
 {
-	static const char *const dirs[] = { "image", "state", "pts", "root", "dev" };
+	static const char *const dirs[] = { "image", "state", "pts", "root", "dev", "skel" };
 	char path[PATH_MAX];
 	int r;
 
@@ -114,6 +179,9 @@ static int stage_build_mounts(const struct build_request *req, struct error *err
 	}
 	if ((r = stage_layers(req, err)) < 0)
 		return error_wrap(err, "build namespace");
+	if ((r = mount_skel_as_user(req->image, req->u)) < 0)
+		return error_errno(err, r, "build namespace: %s/etc/skel as %s's", req->image,
+				   req->u->name);
 	user_run_path(req->u->name, "pts", path, sizeof(path));
 	if (mount(path, BUILD_PTS, NULL, MS_BIND, NULL) < 0)
 		return error_errno(err, -errno, "build namespace: bind %s", path);
@@ -133,12 +201,6 @@ __attribute__((noreturn)) static void container_child(const struct build_request
 	rootfs_setup_and_exec(req->u, req->net, req->init_exe_fd, &err);
 	(void)write_all(status_fd, &err, sizeof(err));
 	_exit(1);
-}
-
-static void kill_and_reap(int pidfd)
-{
-	syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-	waitid(P_PIDFD, (id_t)pidfd, NULL, WEXITED);
 }
 
 /* G, in the container's new namespaces; 0 in G, its pid in the builder, or -errno.

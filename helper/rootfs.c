@@ -441,7 +441,7 @@ int rootfs_setup_and_exec(const struct user_spec *u, const struct net_plan *net,
 	if ((r = system_mounts(rootfd, u)) < 0)
 		return error_errno(err, r, "system mounts");
 	/* Home last, so that no other mount hides it. */
-	if ((r = overlay_mount(rootfd, u->home + 1, BUILD_IMAGE "/etc/skel", "home", MS_NOSUID)) < 0)
+	if ((r = overlay_mount(rootfd, u->home + 1, BUILD_SKEL, "home", MS_NOSUID)) < 0)
 		return error_errno(err, r, "overlay home");
 	if (sethostname(u->name, strlen(u->name)) < 0)
 		return error_errno(err, -errno, "hostname");

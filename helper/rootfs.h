@@ -16,6 +16,7 @@
 #define BUILD_STATE BUILD_MNT "/state" /* the user's layers (layers.h) */
 #define BUILD_PTS BUILD_MNT "/pts"     /* bind of the host-side devpts instance */
 #define BUILD_ROOT BUILD_MNT "/root"   /* the overlay root, before pivot_root */
+#define BUILD_SKEL BUILD_MNT "/skel"   /* the image's /etc/skel, idmapped to the user */
 
 /* warren-init (init.c, its own static binary) is pid 1 inside. */
 #define INIT_NAME "warren-init"

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 30
+fixture_start 31
 
 # The image before any login: a few files' checksums and a time stamp.
 image_sums() {
@@ -72,6 +72,11 @@ check "the container's uptime is its own ($up s; the host's is $host_up s)" \
 check "/tmp starts empty" test -z "$(section "$c" 5)"
 skel=$(ls -A "$IMAGE/etc/skel")
 check "the home starts as the image's /etc/skel ($(echo $skel))" test "$(section "$c" 6)" = "$skel"
+# Its files are hers, as useradd's copy of /etc/skel would make them: she changes them
+# in place (the image's own stay host root's).
+out=$(tssh wta -- 'stat -c %U .profile .bashrc | sort -u; echo "# mine" >>.profile && tail -n 1 .profile' 2>&1)
+check "the template's files in her home are hers, and she appends to ~/.profile" \
+	test "$out" = $'wta\n# mine' -a "$(stat -c %u "$IMAGE/etc/skel/.profile")" = 0 || diag "$out"
 
 w=$(tssh wta -- 'stat -c %u /etc/passwd; echo @@
 	if echo x >>/etc/motd; then echo MOTD-WRITTEN; else echo MOTD-DENIED; fi; echo @@
