@@ -3,6 +3,7 @@
  *   warrenctl check-config [FILE]             validate a config; change nothing
  *   warrenctl explain USER [--config FILE]    effective limits of USER, and their sources
  *   warrenctl log [USER] [--json]             warren's record of events (ctl_log.c)
+ *   warrenctl ls [--json]                     the running containers (ctl_ls.c)
  *
  * Neither needs root: check-config reads a file, explain asks NSS.  This is the only
  * file that prints; the library code it calls returns codes and filled-in errors.
@@ -20,6 +21,7 @@
 #include "cleanup.h"
 #include "config.h"
 #include "ctl_log.h"
+#include "ctl_ls.h"
 #include "disk.h"
 #include "lastgood.h"
 #include "names.h"
@@ -40,12 +42,14 @@ static void usage(FILE *f)
 	fprintf(f, "usage: warrenctl check-config [FILE]\n"
 		   "       warrenctl explain USER [--config FILE]\n"
 		   "       warrenctl log [USER] [--config FILE] [--json]\n"
+		   "       warrenctl ls [--config FILE] [--json]\n"
 		   "       warrenctl --help\n"
 		   "\n"
 		   "  check-config  validate FILE (default %s) without changing anything\n"
 		   "  explain       show USER's effective limits and where each comes from\n"
 		   "  log           the last %d containers started, joined, stopped and logins\n"
-		   "                refused (of USER), from warren's own record\n",
+		   "                refused (of USER), from warren's own record\n"
+		   "  ls            the running containers: uptime, logins, memory, pids, CPU, address\n",
 		WARREN_DEFAULT_CONFIG, CTL_LOG_LINES);
 }
 
@@ -332,7 +336,12 @@ int main(int argc, char **argv)
 		return ctl_log(arg_config ? arg_config : WARREN_DEFAULT_CONFIG,
 			       nargs ? argv[optind + 1] : NULL, arg_json);
 	}
+	if (!strcmp(verb, "ls")) {
+		if (nargs)
+			return usage_error("ls takes no argument");
+		return ctl_ls(arg_config ? arg_config : WARREN_DEFAULT_CONFIG, arg_json);
+	}
 	if (arg_json)
-		return usage_error("--json is for log");
-	return usage_error("unknown command \"%s\"; expected check-config, explain or log", verb);
+		return usage_error("--json is for log and ls");
+	return usage_error("unknown command \"%s\"; expected check-config, explain, log or ls", verb);
 }

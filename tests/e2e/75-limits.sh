@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 24
+fixture_start 26
 
 groupadd wtga && groupadd wtgb && usermod -aG wtga,wtgb wta && usermod -aG wtga wtb ||
 	diag "cannot make the limit groups"
@@ -50,6 +50,19 @@ check "wta's cgroup holds 64M, 40 pids, half a core" \
 	test "$(cat "$(cg wta memory $mem)") $(cat "$(cg wta pids pids.max)") $(cut -d' ' -f1 "$(cg wta cpu $quota)")" = "67108864 40 50000"
 check "wtb's cgroup holds 96M, 256 pids, 1.5 cores" \
 	test "$(cat "$(cg wtb memory $mem)") $(cat "$(cg wtb pids pids.max)") $(cut -d' ' -f1 "$(cg wtb cpu $quota)")" = "100663296 256 150000"
+# warrenctl ls: what the cgroup files hold, per container.
+out=$("$REPO/warrenctl" ls --json --config "$CONF" 2>&1)
+check "warrenctl ls --json: both running, limits as their cgroups hold them, a login each" \
+	perl -MJSON::PP -e 'my %c = map { $_->{user} => $_ } @{ decode_json($ARGV[0]) };
+		my ($a, $b) = @c{qw(wta wtb)}; $a && $b or exit 1;
+		exit !($a->{state} eq "running" && $b->{state} eq "running" &&
+			$a->{memory_limit} == 67108864 && $a->{pids_limit} == 40 &&
+			$b->{memory_limit} == 100663296 && $b->{pids_limit} == 256 &&
+			$a->{logins} >= 1 && $b->{logins} >= 1 && $a->{pids} >= 2 && $a->{pids} <= 40 &&
+			$a->{memory_bytes} > 0 && $a->{uptime_s} < 600)' "$out" || diag "$out"
+check "and as a table, a row for each" \
+	bash -c 'grep -Eq "^wta +running " <<<"$1" && grep -Eq "^wtb +running " <<<"$1"' - \
+	"$("$REPO/warrenctl" ls --config "$CONF" 2>&1)"
 
 # swap: v1 limits memory+swap together, v2 swap alone.
 if [ -e "$(cg wtb memory memory.memsw.limit_in_bytes)" ]; then
