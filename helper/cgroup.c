@@ -216,23 +216,21 @@ static bool procs_list(const char *text, long pid)
 	return false;
 }
 
-/* v1 (no cgroup.kill): SIGKILL by pidfd to what DIR lists.  A pid read from the file
- * may be gone and reused by a host process before the signal: a pidfd pins the process,
- * and only those still listed after it was opened are signalled. */
-static void kill_listed(const char *dir)
+/* SIG by pidfd to what DIR lists, but SPARE.  A pid read from the file may be gone and
+ * reused by a host process before the signal: a pidfd pins the process, and only those
+ * still listed after it was opened are signalled. */
+static void signal_listed(const char *dir, int sig, pid_t spare)
 {
 	char path[300], before[8192], after[8192];
 	int fds[512], n = 0;
 	long pids[512];
 
-	if (cgroup_write(dir, "cgroup.kill", "1") == 0) /* v2: the kernel does it all */
-		return;
 	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
 	if (read_file(path, before, sizeof(before)) < 0)
 		return;
 	for (const char *p = before; *p && n < (int)ELEMENTSOF(fds); p = strchrnul(p, '\n'), p += *p != '\0') {
 		long pid = strtol(p, NULL, 10);
-		int fd = pid > 1 ? (int)syscall(SYS_pidfd_open, (pid_t)pid, 0) : -1;
+		int fd = pid > 1 && pid != spare ? (int)syscall(SYS_pidfd_open, (pid_t)pid, 0) : -1;
 
 		if (fd >= 0) {
 			pids[n] = pid;
@@ -243,9 +241,24 @@ static void kill_listed(const char *dir)
 		after[0] = '\0';
 	for (int i = 0; i < n; i++) {
 		if (procs_list(after, pids[i]))
-			syscall(SYS_pidfd_send_signal, fds[i], SIGKILL, NULL, 0);
+			syscall(SYS_pidfd_send_signal, fds[i], sig, NULL, 0);
 		close(fds[i]);
 	}
+}
+
+/* SIGKILL to all DIR holds: v2's cgroup.kill, or v1's list by pidfd. */
+static void kill_listed(const char *dir)
+{
+	if (cgroup_write(dir, "cgroup.kill", "1") == 0) /* v2: the kernel does it all */
+		return;
+	signal_listed(dir, SIGKILL, 0);
+}
+
+void cgroup_signal_all(const struct cgroup_set *cg, int sig, pid_t spare)
+{
+	for (int i = 0; i < cg->n; i++)
+		if (!cgroup_dir_seen(cg, i))
+			signal_listed(cg->dirs[i], sig, spare);
 }
 
 int cgroup_kill_all(const struct cgroup_set *cg)

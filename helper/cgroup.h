@@ -82,6 +82,8 @@ int cgroup_parse_count(const char *text, long *ret);
 /* SIGKILL every task left in USER's cgroups (a stopped container's sessions: their
  * sshd processes live outside its pid namespace) until they are empty. */
 int cgroup_kill_all(const struct cgroup_set *cg);
+/* SIG, once, to every task in CG's cgroups but SPARE (0: none). */
+void cgroup_signal_all(const struct cgroup_set *cg, int sig, pid_t spare);
 /* Remove USER's cgroups, including any the container made below them. */
 int cgroup_destroy(const struct cgroup_set *cg);
 

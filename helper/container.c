@@ -77,14 +77,8 @@ static int open_recorded_init(const struct container_state *st)
 static bool supervisor_alive(const struct container_state *st)
 {
 	_cleanup_close_ int fd = pidfd_open_checked(st->supervisor_pid);
-	char path[64], buf[2048], *ppid;
 
-	if (fd < 0 || pidfd_exited(fd))
-		return false;
-	snprintf(path, sizeof(path), "/proc/%d/status", st->init_pid);
-	if (read_file(path, buf, sizeof(buf)) < 0 || !(ppid = strstr(buf, "\nPPid:")))
-		return false;
-	return atoi(ppid + 6) == st->supervisor_pid;
+	return fd >= 0 && !pidfd_exited(fd) && state_is_live(st);
 }
 
 /* The image is shared by everyone: it must be root's and writable by root only. */

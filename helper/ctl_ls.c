@@ -132,15 +132,6 @@ static uint64_t uptime_of(pid_t pid)
 	return (uint64_t)now.tv_sec - start / (uint64_t)sysconf(_SC_CLK_TCK);
 }
 
-static bool init_is_recorded(const struct container_state *st)
-{
-	char path[64];
-	struct stat s;
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/pid", st->init_pid);
-	return stat(path, &s) == 0 && (unsigned long long)s.st_ino == st->pidns_ino;
-}
-
 static void address_of(const struct warren_config *cfg, const char *user, char *buf, size_t len)
 {
 	uint32_t slot;
@@ -221,7 +212,7 @@ int ctl_ls(const char *config_path, bool json)
 		if (!name_is_valid(e->d_name) || state_read(e->d_name, &r.st) < 0)
 			continue;
 		snprintf(r.user, sizeof(r.user), "%.32s", e->d_name); /* a valid name fits */
-		r.running = init_is_recorded(&r.st);
+		r.running = state_is_live(&r.st);
 		r.uptime_s = r.running ? uptime_of(r.st.init_pid) : UNKNOWN;
 		r.logins = r.running ? count_logins(r.user) : UNKNOWN;
 		read_cgroups(r.user, &r);

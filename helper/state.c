@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -96,6 +97,20 @@ int state_parse(const char *text, struct container_state *ret)
 		return -EBADMSG;
 	*ret = st;
 	return 0;
+}
+
+bool state_is_live(const struct container_state *st)
+{
+	char path[64], buf[4096], *ppid;
+	struct stat s;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", st->init_pid);
+	if (stat(path, &s) < 0 || (unsigned long long)s.st_ino != st->pidns_ino)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/status", st->init_pid);
+	if (read_file(path, buf, sizeof(buf)) < 0 || !(ppid = strstr(buf, "\nPPid:")))
+		return false;
+	return atoi(ppid + 6) == st->supervisor_pid;
 }
 
 int state_read(const char *user, struct container_state *ret)

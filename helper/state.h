@@ -13,6 +13,7 @@
 #ifndef WARREN_STATE_H
 #define WARREN_STATE_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -36,6 +37,9 @@ int state_read(const char *user, struct container_state *ret);
 /* A record's TEXT ("INIT SUPERVISOR PIDNS-INODE"): 0, or -EBADMSG (pure, fuzzed). */
 int state_parse(const char *text, struct container_state *ret);
 int state_write(const char *user, const struct container_state *st);
+/* Is ST's container running: its init alive in the recorded pid namespace, and still
+ * the child of the recorded supervisor?  (No pidfd: for a look, not for a signal.) */
+bool state_is_live(const struct container_state *st);
 int state_touch(const char *user);
 int state_last_login(const char *user, struct timespec *ret);
 int state_remove(const char *user);

@@ -4,6 +4,7 @@
  *   warrenctl explain USER [--config FILE]    effective limits of USER, and their sources
  *   warrenctl log [USER] [--json]             warren's record of events (ctl_log.c)
  *   warrenctl ls [--json]                     the running containers (ctl_ls.c)
+ *   warrenctl stop USER|--all                 stop containers, programs first (ctl_stop.c)
  *
  * Neither needs root: check-config reads a file, explain asks NSS.  This is the only
  * file that prints; the library code it calls returns codes and filled-in errors.
@@ -22,6 +23,7 @@
 #include "config.h"
 #include "ctl_log.h"
 #include "ctl_ls.h"
+#include "ctl_stop.h"
 #include "disk.h"
 #include "lastgood.h"
 #include "names.h"
@@ -35,7 +37,7 @@
 #define PW_BUF_MAX (1024 * 1024)
 
 static const char *arg_config;
-static bool arg_json;
+static bool arg_json, arg_all;
 
 static void usage(FILE *f)
 {
@@ -43,13 +45,15 @@ static void usage(FILE *f)
 		   "       warrenctl explain USER [--config FILE]\n"
 		   "       warrenctl log [USER] [--config FILE] [--json]\n"
 		   "       warrenctl ls [--config FILE] [--json]\n"
+		   "       warrenctl stop USER | --all\n"
 		   "       warrenctl --help\n"
 		   "\n"
 		   "  check-config  validate FILE (default %s) without changing anything\n"
 		   "  explain       show USER's effective limits and where each comes from\n"
 		   "  log           the last %d containers started, joined, stopped and logins\n"
 		   "                refused (of USER), from warren's own record\n"
-		   "  ls            the running containers: uptime, logins, memory, pids, CPU, address\n",
+		   "  ls            the running containers: uptime, logins, memory, pids, CPU, address\n"
+		   "  stop          SIGTERM to USER's programs and logins, then stop her container\n",
 		WARREN_DEFAULT_CONFIG, CTL_LOG_LINES);
 }
 
@@ -297,6 +301,7 @@ int main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "all", no_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *verb;
@@ -307,8 +312,8 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return EXIT_SUCCESS;
 		}
-		if (c == 'j') {
-			arg_json = true;
+		if (c == 'j' || c == 'a') {
+			*(c == 'j' ? &arg_json : &arg_all) = true;
 			continue;
 		}
 		if (c != 'c')
@@ -341,7 +346,17 @@ int main(int argc, char **argv)
 			return usage_error("ls takes no argument");
 		return ctl_ls(arg_config ? arg_config : WARREN_DEFAULT_CONFIG, arg_json);
 	}
+	if (!strcmp(verb, "stop")) {
+		if (arg_all == (nargs == 1) || nargs > 1)
+			return usage_error("stop takes one USER, or --all");
+		if (nargs && !name_is_valid(argv[optind + 1]))
+			return usage_error("\"%s\" is not a user name warren accepts", argv[optind + 1]);
+		return ctl_stop(nargs ? argv[optind + 1] : NULL, CTL_STOP_GRACE_S);
+	}
+	if (arg_all)
+		return usage_error("--all is for stop");
 	if (arg_json)
 		return usage_error("--json is for log and ls");
-	return usage_error("unknown command \"%s\"; expected check-config, explain, log or ls", verb);
+	return usage_error("unknown command \"%s\"; expected check-config, explain, log, ls or stop",
+			   verb);
 }

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 8
+fixture_start 12
 
 write_config "$(default_config | sed '/^defaults/d')
 defaults = { idle_timeout = 3; disk = \"max\"; network = \"none\"; };
@@ -64,4 +64,17 @@ for i in $(seq 20); do cur=$(pids_of wtb pids.current); [ "$cur" -le "$max" ] &&
 check "wtb's container is back within pids.max, not one above it ($cur of $max)" test "$cur" -le "$max"
 wait "$two" "$hold" 2>/dev/null
 check "wta still lands after all that" test "$(tssh wta -- hostname 2>&1)" = wta
+
+# warrenctl stop: SIGTERM to her programs and logins first, then the container goes.
+tssh wta -- 'trap "echo term >~/got-term; exit 0" TERM; sleep 60 & wait' >/dev/null 2>&1 &
+held=$!
+for i in $(seq 40); do [ "$(logins_of wta)" -ge 1 ] && break; sleep 0.25; done
+out=$("$REPO/warrenctl" stop wta 2>&1)
+rc=$?
+check "warrenctl stop wta: exit $rc, \"$out\"" test "$rc" -eq 0 -a "$out" = "wta: stopped"
+for i in $(seq 20); do kill -0 "$held" 2>/dev/null || break; sleep 0.25; done
+check "her login ended with it" bash -c '! kill -0 "$1" 2>/dev/null' - "$held"
+check "and her container is gone" test -z "$(container_leftovers wta)"
+check "her program was sent SIGTERM first, and had time to act on it" \
+	test "$(tssh wta -- 'cat got-term' 2>&1)" = term
 fixture_finish
