@@ -97,6 +97,16 @@ static int passwd_fields(const struct passwd *pw, struct user_spec *u, struct er
 	return 0;
 }
 
+int spec_check_ids(const struct passwd *pw, struct error *err)
+{
+	struct subid_range r;
+	int k;
+
+	if ((k = read_subid("/etc/subuid", pw, &r, err)) < 0)
+		return k;
+	return read_subid("/etc/subgid", pw, &r, err);
+}
+
 static int id_maps(const struct passwd *pw, struct user_spec *u, struct error *err)
 {
 	struct subid_range ru, rg;

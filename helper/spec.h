@@ -32,6 +32,11 @@ struct user_spec {
 	uint32_t peer_group;
 };
 
+/* PW's subordinate ranges as user_spec_load() checks them (/etc/subuid and
+ * /etc/subgid: there, large enough, hers alone, the first uid no account's): 0, or an
+ * error that says what to fix.  For warrenctl doctor. */
+int spec_check_ids(const struct passwd *pw, struct error *err);
+
 /* Fill *RET for PW, a member of the NULL-terminated GROUPS (names from NSS), under CFG:
  * the passwd fields (checked: they become a passwd line and a mount path inside), the
  * ID maps from the subordinate ranges, and the effective limits. */

@@ -1,4 +1,5 @@
 /* strv.c - NULL-terminated lists of strings (see strv.h). */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,23 @@ char **strv_new1(const char *s)
 		return NULL;
 	}
 	return l;
+}
+
+int strv_push(char ***l, const char *s)
+{
+	size_t n = 0;
+	char **grown, *copy = strdup(s);
+
+	while (*l && (*l)[n])
+		n++;
+	if (!copy || !(grown = realloc(*l, (n + 2) * sizeof(char *)))) {
+		free(copy);
+		return -ENOMEM;
+	}
+	grown[n] = copy;
+	grown[n + 1] = NULL;
+	*l = grown;
+	return 0;
 }
 
 void strv_free(char **l)

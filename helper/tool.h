@@ -4,11 +4,15 @@
 #ifndef WARREN_TOOL_H
 #define WARREN_TOOL_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 /* Run ARGV[0] with ARGV and wait; its stdio is /dev/null.  Returns its exit status
  * (128 + signal if it was killed), or -errno if it could not be started. */
 int tool_run(const char *const argv[]);
+/* The same, with its standard output into BUF (LEN, NUL-terminated; the rest of a
+ * longer one is read and dropped). */
+int tool_output(const char *const argv[], char *buf, size_t len);
 
 /* Fork a child that reports back to its parent over a pipe (close-on-exec): in the
  * child *RET_FD is the pipe's write end, in the parent its read end, and the other end

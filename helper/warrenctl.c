@@ -5,6 +5,7 @@
  *   warrenctl log [USER] [--json]             warren's record of events (ctl_log.c)
  *   warrenctl ls [--json]                     the running containers (ctl_ls.c)
  *   warrenctl stop USER|--all                 stop containers, programs first (ctl_stop.c)
+ *   warrenctl doctor                          what on this host needs fixing (ctl_doctor.c)
  *
  * Neither needs root: check-config reads a file, explain asks NSS.  This is the only
  * file that prints; the library code it calls returns codes and filled-in errors.
@@ -23,6 +24,7 @@
 #include "config.h"
 #include "ctl_log.h"
 #include "ctl_ls.h"
+#include "ctl_doctor.h"
 #include "ctl_stop.h"
 #include "disk.h"
 #include "lastgood.h"
@@ -46,6 +48,7 @@ static void usage(FILE *f)
 		   "       warrenctl log [USER] [--config FILE] [--json]\n"
 		   "       warrenctl ls [--config FILE] [--json]\n"
 		   "       warrenctl stop USER | --all\n"
+		   "       warrenctl doctor [--config FILE]\n"
 		   "       warrenctl --help\n"
 		   "\n"
 		   "  check-config  validate FILE (default %s) without changing anything\n"
@@ -53,7 +56,8 @@ static void usage(FILE *f)
 		   "  log           the last %d containers started, joined, stopped and logins\n"
 		   "                refused (of USER), from warren's own record\n"
 		   "  ls            the running containers: uptime, logins, memory, pids, CPU, address\n"
-		   "  stop          SIGTERM to USER's programs and logins, then stop her container\n",
+		   "  stop          SIGTERM to USER's programs and logins, then stop her container\n"
+		   "  doctor        check this host for warren, each problem with its fix\n",
 		WARREN_DEFAULT_CONFIG, CTL_LOG_LINES);
 }
 
@@ -353,10 +357,15 @@ int main(int argc, char **argv)
 			return usage_error("\"%s\" is not a user name warren accepts", argv[optind + 1]);
 		return ctl_stop(nargs ? argv[optind + 1] : NULL, CTL_STOP_GRACE_S);
 	}
+	if (!strcmp(verb, "doctor")) {
+		if (nargs)
+			return usage_error("doctor takes no argument");
+		return ctl_doctor(arg_config ? arg_config : WARREN_DEFAULT_CONFIG);
+	}
 	if (arg_all)
 		return usage_error("--all is for stop");
 	if (arg_json)
 		return usage_error("--json is for log and ls");
-	return usage_error("unknown command \"%s\"; expected check-config, explain, log, ls or stop",
-			   verb);
+	return usage_error("unknown command \"%s\"; expected check-config, explain, log, ls, stop "
+			   "or doctor", verb);
 }

@@ -8,24 +8,24 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 REPO=$(pwd)
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (mount namespaces, chroot)" 11
-[ -f /etc/pam.d/sshd ] || skip_all "no /etc/pam.d/sshd (openssh-server is not installed)" 11
+[ "$(id -u)" -eq 0 ] || skip_all "needs root (mount namespaces, chroot)" 18
+[ -f /etc/pam.d/sshd ] || skip_all "no /etc/pam.d/sshd (openssh-server is not installed)" 18
 # Not beside an end-to-end test: its PAM service in /etc/pam.d (seen through the overlay)
 # names pam_warren.so, which --uninstall rightly refuses to leave behind.
 exec {lock}>>/run/lock/warren-e2e.lock
-flock -w 300 "$lock" || skip_all "another end-to-end test holds the lock for 300 s" 11
+flock -w 300 "$lock" || skip_all "another end-to-end test holds the lock for 300 s" 18
 host_sum=$(sha256sum </etc/pam.d/sshd)
 host_libexec=$(test -e /usr/libexec/warren && echo present)
 root=$(mktemp -d /tmp/warren-install.XXXXXX)
 trap 'rmdir "$root" 2>/dev/null' EXIT
 
-# The test itself runs in the namespace; its TAP (results 1-10) comes out on stdout.
-plan 11
+# The test itself runs in the namespace; its TAP (results 1-17) comes out on stdout.
+plan 18
 unshare -m --propagation private bash -s "$root" "$REPO" <<'INNER'
 set -u
 r=$1 src=$2
 cd "$src" && . tests/lib/tap.sh
-TAP_PLANNED=10 # of the outer plan
+TAP_PLANNED=17 # of the outer plan
 # The root filesystem and, wherever it lives (it may be another mount), the source tree:
 # both copy-on-write, so neither the machine nor the checkout is written to.
 mount -t tmpfs -o mode=0755 warren-install-test "$r" &&
@@ -53,12 +53,40 @@ out=$(in_root './install.sh --no-deps --no-image' 2>&1)
 check "a second run succeeds" test $? -eq 0 || diag "$(tail -n 15 <<<"$out")"
 check "and changes nothing" test "$(in_root 'sha256sum </etc/pam.d/sshd')" = "$after" -a \
 	-n "$(grep 'installed files are up to date' <<<"$out")"
+# warrenctl doctor: healthy right after install.sh (sshd -T wants its privsep directory,
+# which the test's fresh /run lacks), then each planted problem named, with its fix.
+in_root 'mkdir -p /run/sshd'
+out=$(in_root 'warrenctl doctor' 2>&1)
+check "warrenctl doctor: healthy after install.sh (exit $?)" grep -qx healthy <<<"$out" || diag "$out"
+doctor_finds() { # doctor_finds WHAT ERE - doctor exits 1 and its output matches ERE
+	local out rc
+	out=$(in_root 'warrenctl doctor' 2>&1)
+	rc=$?
+	check "warrenctl doctor finds $1 (exit $rc)" \
+		bash -c '[ "$1" -eq 1 ] && grep -Eq "$2" <<<"$3"' - "$rc" "$2" "$out" || diag "$out"
+}
+in_root 'useradd -M -G warren wtdoc1 && useradd -M -G warren wtdoc2 &&
+	sed -i "/^wtdoc[12]:/d" /etc/subuid /etc/subgid'
+doctor_finds "a jailed user without subordinate ids" \
+	"PROBLEM /etc/subuid has no range of 65536 ids for wtdoc1; fix: usermod --add-subuids"
+in_root 'for u in wtdoc1 wtdoc2; do usermod --add-subuids 500000-565535 --add-subgids 500000-565535 $u; done'
+doctor_finds "two users' ranges that overlap" "PROBLEM the ids 500000-565535 of wtdoc1 in /etc/subuid are also wtdoc2's there"
+in_root 'userdel wtdoc1 && userdel wtdoc2 && sed -i "/^wtdoc[12]:/d" /etc/subuid /etc/subgid'
+in_root 'chmod 0666 /etc/warren/warren.conf'
+doctor_finds "a config others may write" "PROBLEM /etc/warren/warren.conf: is writable by group or others.*fix: chmod go-w"
+in_root 'chmod 0644 /etc/warren/warren.conf'
+in_root 'cp /etc/pam.d/sshd /tmp/pam-sshd && echo "session optional pam_env.so" >>/etc/pam.d/sshd'
+doctor_finds "a session line after pam_warren's" "PROBLEM /etc/pam.d/sshd: pam_warren's session line is missing or not the last"
+in_root 'grep -v "^session required pam_warren.so" /tmp/pam-sshd >/etc/pam.d/sshd'
+doctor_finds "pam_warren's session line gone" "PROBLEM /etc/pam.d/sshd: pam_warren's session line is missing"
+in_root 'cp /tmp/pam-sshd /etc/pam.d/sshd'
 # internal-sftp would serve a session that never joined its container from the host.
 in_root 'mkdir -p /etc/ssh/sshd_config.d && echo "Subsystem sftp internal-sftp" >/etc/ssh/sshd_config.d/50-warren-test.conf'
 out=$(in_root './install.sh --no-deps --no-image' 2>&1)
 check "install.sh names an internal-sftp it finds, with the fix" \
 	grep -q 'sshd serves internal-sftp (at /etc/ssh/sshd_config.d/50-warren-test.conf:1)' <<<"$out" ||
 	diag "$(grep -i sftp <<<"$out")"
+doctor_finds "internal-sftp" "PROBLEM sshd serves internal-sftp \(at /etc/ssh/sshd_config.d/50-warren-test.conf:1\)"
 in_root 'rm /etc/ssh/sshd_config.d/50-warren-test.conf'
 out=$(in_root './install.sh --uninstall' 2>&1)
 check "install.sh --uninstall succeeds" test $? -eq 0 || diag "$(tail -n 15 <<<"$out")"
@@ -73,9 +101,9 @@ rc=$?
 if [ "$(sha256sum </etc/pam.d/sshd)" = "$host_sum" ] &&
 	[ "$(test -e /usr/libexec/warren && echo present)" = "$host_libexec" ] &&
 	! grep -q " $root" /proc/self/mounts; then
-	echo "ok 11 - the machine's own /etc/pam.d/sshd and /usr are untouched"
+	echo "ok 18 - the machine's own /etc/pam.d/sshd and /usr are untouched"
 else
-	echo "not ok 11 - the machine's own /etc/pam.d/sshd and /usr are untouched"
+	echo "not ok 18 - the machine's own /etc/pam.d/sshd and /usr are untouched"
 	rc=1
 fi
 exit $rc
