@@ -120,13 +120,43 @@ static int run_stop(const char *user)
 	return HELPER_EXIT_OK;
 }
 
+/* enter, once the container is ready: CMD (after an optional "--") inside. */
+static int run_enter(const struct container *c, const struct user_spec *u, char *const cmd[])
+{
+	struct error err = { 0 };
+	int r;
+
+	if (cmd[0] && !strcmp(cmd[0], "--"))
+		cmd++;
+	r = container_enter(c, u, cmd, &err);
+	if (r < 0)
+		log_failure(&err);
+	return r < 0 ? HELPER_EXIT_ERROR : r;
+}
+
+/* ensure, once the container is ready: pam_warren's answer, and the login recorded. */
+static int answer_login(const struct container *c, const char *user)
+{
+	struct helper_reply reply;
+	struct error err = { 0 };
+	int r;
+
+	container_reply(c, &reply);
+	if ((r = protocol_send_reply(STDOUT_FILENO, &reply)) < 0) {
+		error_errno(&err, r, "cannot answer pam_warren for %s", user);
+		log_failure(&err);
+		return HELPER_EXIT_ERROR;
+	}
+	event_record(login.state_dir, user, "joined", "container %llu", c->id);
+	return HELPER_EXIT_OK;
+}
+
 /* ensure, check-user, enter, migrate: the user's container, for a jailed user. */
 static int run_verb(enum helper_verb verb, const char *user, char *const cmd[])
 {
 	struct policy policy = { 0 };
 	struct passwd pwbuf, *pw = NULL;
 	struct error err = { 0 };
-	struct helper_reply reply;
 	struct user_spec u;
 	struct container c;
 	char buf[16384], shown[96];
@@ -173,22 +203,7 @@ static int run_verb(enum helper_verb verb, const char *user, char *const cmd[])
 	policy_done(&policy);
 	if (r < 0)
 		return refuse(&err);
-	if (verb == HELPER_ENTER) {
-		if (cmd[0] && !strcmp(cmd[0], "--"))
-			cmd++;
-		r = container_enter(&c, &u, cmd, &err);
-		if (r < 0)
-			log_failure(&err);
-		return r < 0 ? HELPER_EXIT_ERROR : r;
-	}
-	container_reply(&c, &reply);
-	if ((r = protocol_send_reply(STDOUT_FILENO, &reply)) < 0) {
-		error_errno(&err, r, "cannot answer pam_warren for %s", user);
-		log_failure(&err);
-		return HELPER_EXIT_ERROR;
-	}
-	event_record(login.state_dir, user, "joined", "container %llu", c.id);
-	return HELPER_EXIT_OK;
+	return verb == HELPER_ENTER ? run_enter(&c, &u, cmd) : answer_login(&c, user);
 }
 
 int main(int argc, char **argv)

@@ -110,13 +110,19 @@ static bool ours(int fd)
 	return fd > STDERR_FILENO;
 }
 
-void relay_close(struct relay *r)
+/* The command's stdin, stdout and stderr (one pty slave, or three pipe ends). */
+static void close_child_fds(struct relay *r)
 {
 	for (int i = 0; i < 3; i++) {
 		if (r->child_fds[i] >= 0 && (i == 0 || r->child_fds[i] != r->child_fds[i - 1]))
 			close(r->child_fds[i]);
 		r->child_fds[i] = -1;
 	}
+}
+
+void relay_close(struct relay *r)
+{
+	close_child_fds(r);
 	for (int i = 0; i < r->n_ch; i++) {
 		if (ours(r->ch[i].from) && r->ch[i].from != r->master)
 			close(r->ch[i].from);
@@ -208,36 +214,10 @@ static void handle_signal(struct relay *r, int sfd, pid_t pid)
 	}
 }
 
-int relay_run(struct relay *r, pid_t pid)
+/* Move bytes until the command PID (PIDFD) has exited, then what it left in the pipes
+ * or the pty; signals from SFD.  0, or -errno if polling failed. */
+static int pump(struct relay *r, int pidfd, int sfd, pid_t pid)
 {
-	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), sfd = -EBADF;
-	sigset_t mask, old;
-	int r_ = 0;
-
-	/* The command's ends are its own now. */
-	for (int i = 0; i < 3; i++) {
-		if (r->child_fds[i] >= 0 && (i == 0 || r->child_fds[i] != r->child_fds[i - 1]))
-			close(r->child_fds[i]);
-		r->child_fds[i] = -1;
-	}
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGWINCH);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGINT);
-	sigprocmask(SIG_BLOCK, &mask, &old);
-	/* A write to a command that closed its stdin fails rather than kill us. */
-	signal(SIGPIPE, SIG_IGN);
-	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-	if (pidfd < 0 || sfd < 0) {
-		r_ = -errno;
-		goto out;
-	}
-	if (r->pty) {
-		copy_window_size(r);
-		if ((r_ = caller_tty_raw(r)) < 0)
-			goto out;
-	}
 	for (;;) {
 		struct pollfd p[5];
 		int n = 0, idx[3];
@@ -257,8 +237,7 @@ int relay_run(struct relay *r, pid_t pid)
 		if (poll(p, (nfds_t)n, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			r_ = -errno;
-			break;
+			return -errno;
 		}
 		if (p[1].revents)
 			handle_signal(r, sfd, pid);
@@ -267,11 +246,36 @@ int relay_run(struct relay *r, pid_t pid)
 				(void)channel_step(&r->ch[i]);
 		if (p[0].revents) {
 			drain(r);
-			break;
+			return 0;
 		}
 	}
-out:
+}
+
+int relay_run(struct relay *r, pid_t pid)
+{
+	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), sfd = -EBADF;
+	sigset_t mask, old;
+	int ret = 0;
+
+	close_child_fds(r); /* the command's ends are its own now */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGWINCH);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &mask, &old);
+	/* A write to a command that closed its stdin fails rather than kill us. */
+	signal(SIGPIPE, SIG_IGN);
+	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (pidfd < 0 || sfd < 0)
+		ret = -errno;
+	else if (r->pty) {
+		copy_window_size(r);
+		ret = caller_tty_raw(r);
+	}
+	if (ret == 0)
+		ret = pump(r, pidfd, sfd, pid);
 	relay_close(r);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	return r_;
+	return ret;
 }

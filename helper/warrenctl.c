@@ -299,6 +299,63 @@ static int cmd_explain(const char *user, const char *path)
 	return EXIT_SUCCESS;
 }
 
+static const char *config_path(void)
+{
+	return arg_config ? arg_config : WARREN_DEFAULT_CONFIG;
+}
+
+/* The commands, each from its arguments (already counted against its row). */
+static int run_check_config(char **args, int n)
+{
+	if (n == 1 && arg_config)
+		return usage_error("check-config takes one FILE (or --config FILE)");
+	return cmd_check_config(n ? args[0] : config_path());
+}
+
+static int run_explain(char **args, int n)
+{
+	return cmd_explain(args[0], config_path());
+}
+
+static int run_log(char **args, int n)
+{
+	return ctl_log(config_path(), n ? args[0] : NULL, arg_json);
+}
+
+static int run_ls(char **args, int n)
+{
+	return ctl_ls(config_path(), arg_json);
+}
+
+static int run_stop(char **args, int n)
+{
+	if (arg_all == (n == 1))
+		return usage_error("stop takes one USER, or --all");
+	if (n && !name_is_valid(args[0]))
+		return usage_error("\"%s\" is not a user name warren accepts", args[0]);
+	return ctl_stop(n ? args[0] : NULL, CTL_STOP_GRACE_S);
+}
+
+static int run_doctor(char **args, int n)
+{
+	return ctl_doctor(config_path());
+}
+
+static const struct command {
+	const char *name;
+	int min_args, max_args;
+	bool json, all; /* takes --json, --all */
+	int (*run)(char **args, int n);
+	const char *args_text; /* for a usage error */
+} commands[] = {
+	{ "check-config", 0, 1, false, false, run_check_config, "at most one FILE" },
+	{ "explain", 1, 1, false, false, run_explain, "exactly one USER" },
+	{ "log", 0, 1, true, false, run_log, "at most one USER" },
+	{ "ls", 0, 0, true, false, run_ls, "no argument" },
+	{ "stop", 0, 1, false, true, run_stop, "one USER, or --all" },
+	{ "doctor", 0, 0, false, false, run_doctor, "no argument" },
+};
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -308,7 +365,6 @@ int main(int argc, char **argv)
 		{ "all", no_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *verb;
 	int c, nargs;
 
 	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
@@ -326,46 +382,18 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return usage_error("no command given");
-	verb = argv[optind];
 	nargs = argc - optind - 1;
-	if (!strcmp(verb, "check-config")) {
-		if (nargs > 1 || (nargs == 1 && arg_config))
-			return usage_error("check-config takes one FILE (or --config FILE)");
-		return cmd_check_config(nargs ? argv[optind + 1]
-					      : arg_config ? arg_config : WARREN_DEFAULT_CONFIG);
+	for (size_t i = 0; i < ELEMENTSOF(commands); i++) {
+		const struct command *cmd = &commands[i];
+
+		if (strcmp(argv[optind], cmd->name))
+			continue;
+		if (nargs < cmd->min_args || nargs > cmd->max_args)
+			return usage_error("%s takes %s", cmd->name, cmd->args_text);
+		if ((arg_json && !cmd->json) || (arg_all && !cmd->all))
+			return usage_error("%s is not for %s", arg_json ? "--json" : "--all", cmd->name);
+		return cmd->run(argv + optind + 1, nargs);
 	}
-	if (!strcmp(verb, "explain")) {
-		if (nargs != 1)
-			return usage_error("explain takes exactly one USER");
-		return cmd_explain(argv[optind + 1], arg_config ? arg_config : WARREN_DEFAULT_CONFIG);
-	}
-	if (!strcmp(verb, "log")) {
-		if (nargs > 1)
-			return usage_error("log takes at most one USER");
-		return ctl_log(arg_config ? arg_config : WARREN_DEFAULT_CONFIG,
-			       nargs ? argv[optind + 1] : NULL, arg_json);
-	}
-	if (!strcmp(verb, "ls")) {
-		if (nargs)
-			return usage_error("ls takes no argument");
-		return ctl_ls(arg_config ? arg_config : WARREN_DEFAULT_CONFIG, arg_json);
-	}
-	if (!strcmp(verb, "stop")) {
-		if (arg_all == (nargs == 1) || nargs > 1)
-			return usage_error("stop takes one USER, or --all");
-		if (nargs && !name_is_valid(argv[optind + 1]))
-			return usage_error("\"%s\" is not a user name warren accepts", argv[optind + 1]);
-		return ctl_stop(nargs ? argv[optind + 1] : NULL, CTL_STOP_GRACE_S);
-	}
-	if (!strcmp(verb, "doctor")) {
-		if (nargs)
-			return usage_error("doctor takes no argument");
-		return ctl_doctor(arg_config ? arg_config : WARREN_DEFAULT_CONFIG);
-	}
-	if (arg_all)
-		return usage_error("--all is for stop");
-	if (arg_json)
-		return usage_error("--json is for log and ls");
 	return usage_error("unknown command \"%s\"; expected check-config, explain, log, ls, stop "
-			   "or doctor", verb);
+			   "or doctor", argv[optind]);
 }
