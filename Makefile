@@ -40,7 +40,7 @@ HELPER_OBJS = $(PURE_OBJS) $(SHARED_OBJS) helper/main.o helper/log.o helper/poli
               helper/netlink.o helper/nft.o helper/dns.o helper/sessions.o helper/relay.o helper/events.o
 CTL_OBJS    = $(PURE_OBJS) helper/users.o helper/lastgood.o helper/fsutil.o helper/disk.o \
               helper/tool.o helper/log.o helper/netalloc.o helper/events.o helper/ctl_log.o \
-              helper/ctl_ls.o helper/ctl_stop.o helper/ctl_doctor.o helper/spec.o helper/idmap.o \
+              helper/ctl_ls.o helper/ctl_stop.o helper/ctl_doctor.o helper/ctl_exec.o helper/spec.o helper/idmap.o \
               helper/state.o helper/cgroup.o helper/cgroup-v1.o helper/cgroup-v2.o \
               helper/warrenctl.o
 PAM_OBJS    = pam_module/pam_warren.o pam_module/spawn.o pam_module/join.o $(SHARED_OBJS) \

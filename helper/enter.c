@@ -18,11 +18,30 @@
 #include "relay.h"
 #include "sysfilter.h"
 
-/* In the forked child: become the user and exec.  Returns only on failure. */
-static int run_command(const struct user_spec *u, const struct relay *relay, char *const argv[],
-		       struct error *err)
+/* Who the command runs as: the user, or root inside (with a login shell of /bin/sh). */
+struct identity {
+	const char *name, *home, *shell;
+};
+
+/* In the forked child, as the container's root: stay root inside, within the bounding
+ * set of any session, with no_new_privs (root already, it needs no setuid). */
+static int stay_container_root(struct identity *id, struct error *err)
 {
-	char *const login_shell[] = { (char *)u->shell, "-l", NULL };
+	int r;
+
+	if ((r = creds_bound_container()) < 0 || (r = creds_no_new_privs()) < 0)
+		return error_errno(err, r, "cannot confine root inside the container");
+	*id = (struct identity){ .name = "root", .home = "/root", .shell = "/bin/sh" };
+	return 0;
+}
+
+/* In the forked child: become the user (or stay root inside) and exec.  Returns only
+ * on failure. */
+static int run_command(const struct user_spec *u, const struct relay *relay, char *const argv[],
+		       bool as_root, struct error *err)
+{
+	struct identity id = { .name = u->name, .home = u->home, .shell = u->shell };
+	char *login_shell[] = { NULL, "-l", NULL };
 	char term[64] = "";
 	int r;
 
@@ -32,17 +51,24 @@ static int run_command(const struct user_spec *u, const struct relay *relay, cha
 		return error_errno(err, r, "cannot set up the command's terminal");
 	if ((r = sysfilter_apply((enum sysfilter_profile)u->limits[LIMIT_SECCOMP], err)) < 0)
 		return r;
-	if ((r = creds_drop_to_user(u->uid, u->gid)) < 0)
+	if (as_root) {
+		if ((r = stay_container_root(&id, err)) < 0)
+			return r;
+	} else if ((r = creds_drop_to_user(u->uid, u->gid)) < 0) {
 		return error_errno(err, r, "cannot become %s inside the container", u->name);
-	if (chdir(u->home) < 0 && chdir("/") < 0)
+	}
+	if (chdir(id.home) < 0 && chdir("/") < 0)
 		return error_errno(err, -errno, "chdir");
-	if (clearenv() != 0 || setenv("HOME", u->home, 1) < 0 || setenv("USER", u->name, 1) < 0 ||
-	    setenv("LOGNAME", u->name, 1) < 0 || setenv("SHELL", u->shell, 1) < 0 ||
-	    setenv("PATH", "/usr/local/bin:/usr/bin:/bin", 1) < 0 ||
+	if (clearenv() != 0 || setenv("HOME", id.home, 1) < 0 || setenv("USER", id.name, 1) < 0 ||
+	    setenv("LOGNAME", id.name, 1) < 0 || setenv("SHELL", id.shell, 1) < 0 ||
+	    setenv("PATH", as_root ? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+				   : "/usr/local/bin:/usr/bin:/bin", 1) < 0 ||
 	    (term[0] && setenv("TERM", term, 1) < 0))
 		return error_errno(err, -errno, "setenv");
-	if (!argv || !argv[0])
+	if (!argv || !argv[0]) {
+		login_shell[0] = (char *)id.shell;
 		argv = login_shell;
+	}
 	execvp(argv[0], argv);
 	return error_errno(err, -errno, "cannot run %s in the container of %s", argv[0], u->name);
 }
@@ -59,7 +85,7 @@ static int wait_command(pid_t pid)
 }
 
 int container_enter(const struct container *c, const struct user_spec *u, char *const argv[],
-		    struct error *err)
+		    bool as_root, struct error *err)
 {
 	struct error child = { 0 };
 	struct relay relay;
@@ -89,7 +115,7 @@ int container_enter(const struct container *c, const struct user_spec *u, char *
 		return wait_command(pid);
 	}
 	/* The child is the top of its own operation: it reports its failure itself. */
-	run_command(u, &relay, argv, &child);
+	run_command(u, &relay, argv, as_root, &child);
 	log_failure(&child);
 	_exit(127);
 fail:

@@ -73,7 +73,7 @@ static int sanitize_process(void)
 static int usage(void)
 {
 	fprintf(stderr, "usage: warren-helper [--config FILE] ensure|check-user|stop USER\n"
-			"       warren-helper [--config FILE] enter USER [CMD [ARG...]]\n"
+			"       warren-helper [--config FILE] enter|enter-root USER [CMD [ARG...]]\n"
 			"       warren-helper [--config FILE] migrate USER [--keep]\n");
 	return HELPER_EXIT_USAGE;
 }
@@ -120,15 +120,17 @@ static int run_stop(const char *user)
 	return HELPER_EXIT_OK;
 }
 
-/* enter, once the container is ready: CMD (after an optional "--") inside. */
-static int run_enter(const struct container *c, const struct user_spec *u, char *const cmd[])
+/* enter, once the container is ready: CMD (after an optional "--") inside, as the user
+ * or (AS_ROOT) as root inside. */
+static int run_enter(const struct container *c, const struct user_spec *u, char *const cmd[],
+		     bool as_root)
 {
 	struct error err = { 0 };
 	int r;
 
 	if (cmd[0] && !strcmp(cmd[0], "--"))
 		cmd++;
-	r = container_enter(c, u, cmd, &err);
+	r = container_enter(c, u, cmd, as_root, &err);
 	if (r < 0)
 		log_failure(&err);
 	return r < 0 ? HELPER_EXIT_ERROR : r;
@@ -203,7 +205,9 @@ static int run_verb(enum helper_verb verb, const char *user, char *const cmd[])
 	policy_done(&policy);
 	if (r < 0)
 		return refuse(&err);
-	return verb == HELPER_ENTER ? run_enter(&c, &u, cmd) : answer_login(&c, user);
+	if (verb == HELPER_ENTER || verb == HELPER_ENTER_ROOT)
+		return run_enter(&c, &u, cmd, verb == HELPER_ENTER_ROOT);
+	return answer_login(&c, user);
 }
 
 int main(int argc, char **argv)
@@ -228,7 +232,7 @@ int main(int argc, char **argv)
 	}
 	if (argc - optind < 2 || helper_verb_parse(argv[optind], &verb) < 0)
 		return usage();
-	if (argc - optind > 2 && verb != HELPER_ENTER &&
+	if (argc - optind > 2 && verb != HELPER_ENTER && verb != HELPER_ENTER_ROOT &&
 	    !(verb == HELPER_MIGRATE && argc - optind == 3 && !strcmp(argv[optind + 2], "--keep")))
 		return usage();
 	user = argv[optind + 1];

@@ -17,6 +17,7 @@ static const char *const verb_names[HELPER__VERBS] = {
 	[HELPER_ENTER] = "enter",
 	[HELPER_STOP] = "stop",
 	[HELPER_MIGRATE] = "migrate",
+	[HELPER_ENTER_ROOT] = "enter-root",
 };
 
 const char *helper_verb_name(enum helper_verb v)

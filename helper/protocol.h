@@ -33,6 +33,7 @@ enum helper_verb {
 	HELPER_ENTER,      /* run a command as the user inside (admins, tests) */
 	HELPER_STOP,       /* stop the user's container */
 	HELPER_MIGRATE,    /* move the user's layers into a disk image (admins) */
+	HELPER_ENTER_ROOT, /* run a command as root inside the user's container (admins) */
 	HELPER__VERBS
 };
 

@@ -6,6 +6,8 @@
  *   warrenctl ls [--json]                     the running containers (ctl_ls.c)
  *   warrenctl stop USER|--all                 stop containers, programs first (ctl_stop.c)
  *   warrenctl doctor                          what on this host needs fixing (ctl_doctor.c)
+ *   warrenctl enter USER                      a shell in USER's container (ctl_exec.c)
+ *   warrenctl exec USER [--root] -- CMD...    a command there, as USER or root inside
  *
  * Neither needs root: check-config reads a file, explain asks NSS.  This is the only
  * file that prints; the library code it calls returns codes and filled-in errors.
@@ -25,6 +27,7 @@
 #include "ctl_log.h"
 #include "ctl_ls.h"
 #include "ctl_doctor.h"
+#include "ctl_exec.h"
 #include "ctl_stop.h"
 #include "disk.h"
 #include "lastgood.h"
@@ -39,7 +42,7 @@
 #define PW_BUF_MAX (1024 * 1024)
 
 static const char *arg_config;
-static bool arg_json, arg_all;
+static bool arg_json, arg_all, arg_root;
 
 static void usage(FILE *f)
 {
@@ -49,6 +52,8 @@ static void usage(FILE *f)
 		   "       warrenctl ls [--config FILE] [--json]\n"
 		   "       warrenctl stop USER | --all\n"
 		   "       warrenctl doctor [--config FILE]\n"
+		   "       warrenctl enter USER\n"
+		   "       warrenctl exec USER [--root] -- CMD [ARG...]\n"
 		   "       warrenctl --help\n"
 		   "\n"
 		   "  check-config  validate FILE (default %s) without changing anything\n"
@@ -57,7 +62,9 @@ static void usage(FILE *f)
 		   "                refused (of USER), from warren's own record\n"
 		   "  ls            the running containers: uptime, logins, memory, pids, CPU, address\n"
 		   "  stop          SIGTERM to USER's programs and logins, then stop her container\n"
-		   "  doctor        check this host for warren, each problem with its fix\n",
+		   "  doctor        check this host for warren, each problem with its fix\n"
+		   "  enter, exec   a login shell, or CMD, in USER's container (--root: as root\n"
+		   "                inside), on a pty of the container's that warrenctl relays\n",
 		WARREN_DEFAULT_CONFIG, CTL_LOG_LINES);
 }
 
@@ -327,12 +334,18 @@ static int run_ls(char **args, int n)
 	return ctl_ls(config_path(), arg_json);
 }
 
+/* USER as a command's argument: one warren could have made a container for. */
+static int bad_user(const char *user)
+{
+	return usage_error("\"%s\" is not a user name warren accepts", user);
+}
+
 static int run_stop(char **args, int n)
 {
 	if (arg_all == (n == 1))
 		return usage_error("stop takes one USER, or --all");
 	if (n && !name_is_valid(args[0]))
-		return usage_error("\"%s\" is not a user name warren accepts", args[0]);
+		return bad_user(args[0]);
 	return ctl_stop(n ? args[0] : NULL, CTL_STOP_GRACE_S);
 }
 
@@ -341,19 +354,33 @@ static int run_doctor(char **args, int n)
 	return ctl_doctor(config_path());
 }
 
+static int run_enter(char **args, int n)
+{
+	return name_is_valid(args[0]) ? ctl_exec(config_path(), args[0], false, NULL)
+				       : bad_user(args[0]);
+}
+
+static int run_exec(char **args, int n)
+{
+	return name_is_valid(args[0]) ? ctl_exec(config_path(), args[0], arg_root, args + 1)
+				       : bad_user(args[0]);
+}
+
 static const struct command {
 	const char *name;
 	int min_args, max_args;
-	bool json, all; /* takes --json, --all */
+	bool json, all, root; /* takes --json, --all, --root */
 	int (*run)(char **args, int n);
 	const char *args_text; /* for a usage error */
 } commands[] = {
-	{ "check-config", 0, 1, false, false, run_check_config, "at most one FILE" },
-	{ "explain", 1, 1, false, false, run_explain, "exactly one USER" },
-	{ "log", 0, 1, true, false, run_log, "at most one USER" },
-	{ "ls", 0, 0, true, false, run_ls, "no argument" },
-	{ "stop", 0, 1, false, true, run_stop, "one USER, or --all" },
-	{ "doctor", 0, 0, false, false, run_doctor, "no argument" },
+	{ "check-config", 0, 1, false, false, false, run_check_config, "at most one FILE" },
+	{ "explain", 1, 1, false, false, false, run_explain, "exactly one USER" },
+	{ "log", 0, 1, true, false, false, run_log, "at most one USER" },
+	{ "ls", 0, 0, true, false, false, run_ls, "no argument" },
+	{ "stop", 0, 1, false, true, false, run_stop, "one USER, or --all" },
+	{ "doctor", 0, 0, false, false, false, run_doctor, "no argument" },
+	{ "enter", 1, 1, false, false, false, run_enter, "exactly one USER" },
+	{ "exec", 2, 250, false, false, true, run_exec, "USER -- CMD [ARG...]" },
 };
 
 int main(int argc, char **argv)
@@ -363,6 +390,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "all", no_argument, NULL, 'a' },
+		{ "root", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, nargs;
@@ -372,8 +400,8 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return EXIT_SUCCESS;
 		}
-		if (c == 'j' || c == 'a') {
-			*(c == 'j' ? &arg_json : &arg_all) = true;
+		if (c == 'j' || c == 'a' || c == 'r') {
+			*(c == 'j' ? &arg_json : c == 'a' ? &arg_all : &arg_root) = true;
 			continue;
 		}
 		if (c != 'c')
@@ -390,10 +418,11 @@ int main(int argc, char **argv)
 			continue;
 		if (nargs < cmd->min_args || nargs > cmd->max_args)
 			return usage_error("%s takes %s", cmd->name, cmd->args_text);
-		if ((arg_json && !cmd->json) || (arg_all && !cmd->all))
-			return usage_error("%s is not for %s", arg_json ? "--json" : "--all", cmd->name);
+		if ((arg_json && !cmd->json) || (arg_all && !cmd->all) || (arg_root && !cmd->root))
+			return usage_error("%s is not for %s", arg_json ? "--json" : arg_all ? "--all" : "--root",
+					   cmd->name);
 		return cmd->run(argv + optind + 1, nargs);
 	}
-	return usage_error("unknown command \"%s\"; expected check-config, explain, log, ls, stop "
-			   "or doctor", argv[optind]);
+	return usage_error("unknown command \"%s\"; expected check-config, explain, log, ls, stop, "
+			   "doctor, enter or exec", argv[optind]);
 }

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 13
+fixture_start 15
 
 write_config "$(default_config | sed '/^defaults/d')
 defaults = { idle_timeout = 30; disk = \"max\"; network = \"none\"; };"
@@ -53,6 +53,15 @@ check "none of the admin's environment reaches the container" \
 	diag "$out"
 out=$(enter wta -- sh -c 'cat <&5' 5</etc/hostname </dev/null 2>&1)
 check "nor any fd the admin's shell had open" test "$out" != "$HOST_NAME" || diag "$out"
+
+# warrenctl exec: through the same relay, as wta, or as root inside her container, which
+# is her subordinate root on the host, within the sessions' bounding set.
+out=$("$REPO/warrenctl" --config "$CONF" exec wta -- id -un </dev/null 2>&1)
+check "warrenctl exec wta -- id -un: $out" test "$out" = wta
+out=$("$REPO/warrenctl" --config "$CONF" exec wta --root -- sh -c 'id -u; head -n 1 /proc/self/uid_map | tr -s " "; grep CapBnd /proc/self/status | cut -f2' </dev/null 2>&1)
+want=$(printf '0\n 0 %s %s\n00000000a80425fb' "$(subid_base wta)" "$(id -u wta)")
+check "warrenctl exec --root: root inside, her subordinate root on the host, Docker's bounding set" \
+	test "$out" = "$want" || diag "$out"
 
 # The supervisor and init outlive the login that started them, and leave it behind: its
 # cgroup (here a test cgroup the starting process runs in), its audit login uid and its
