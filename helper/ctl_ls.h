@@ -1,4 +1,5 @@
-/* ctl_ls.h - warrenctl ls: every running container, what it uses and its limits. */
+/* ctl_ls.h - warrenctl ls and show: the running containers, what they use and their
+ * limits. */
 #ifndef WARREN_CTL_LS_H
 #define WARREN_CTL_LS_H
 
@@ -7,5 +8,9 @@
 /* A table (or with JSON, an array of objects) of the containers recorded under
  * /run/warren, with the config at CONFIG_PATH for their addresses.  An exit status. */
 int ctl_ls(const char *config_path, bool json);
+
+/* For warrenctl show: USER's container as it runs (its numbers, uid and gid maps), its
+ * cgroup directories and where her layers are under STATE_DIR. */
+void ctl_show_container(const char *user, const char *state_dir);
 
 #endif

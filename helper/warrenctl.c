@@ -4,6 +4,7 @@
  *   warrenctl explain USER [--config FILE]    effective limits of USER, and their sources
  *   warrenctl log [USER] [--json]             warren's record of events (ctl_log.c)
  *   warrenctl ls [--json]                     the running containers (ctl_ls.c)
+ *   warrenctl show USER                       explain, and her container as it runs
  *   warrenctl stop USER|--all                 stop containers, programs first (ctl_stop.c)
  *   warrenctl doctor                          what on this host needs fixing (ctl_doctor.c)
  *   warrenctl enter USER                      a shell in USER's container (ctl_exec.c)
@@ -50,6 +51,7 @@ static void usage(FILE *f)
 		   "       warrenctl explain USER [--config FILE]\n"
 		   "       warrenctl log [USER] [--config FILE] [--json]\n"
 		   "       warrenctl ls [--config FILE] [--json]\n"
+		   "       warrenctl show USER [--config FILE]\n"
 		   "       warrenctl stop USER | --all\n"
 		   "       warrenctl doctor [--config FILE]\n"
 		   "       warrenctl enter USER\n"
@@ -61,6 +63,7 @@ static void usage(FILE *f)
 		   "  log           the last %d containers started, joined, stopped and logins\n"
 		   "                refused (of USER), from warren's own record\n"
 		   "  ls            the running containers: uptime, logins, memory, pids, CPU, address\n"
+		   "  show          explain, plus USER's container as it runs: ids, maps, cgroups, layers\n"
 		   "  stop          SIGTERM to USER's programs and logins, then stop her container\n"
 		   "  doctor        check this host for warren, each problem with its fix\n"
 		   "  enter, exec   a login shell, or CMD, in USER's container (--root: as root\n"
@@ -212,7 +215,7 @@ static void print_explanation(const struct warren_config *cfg, const struct pass
 	for (int k = 0; k < LIMIT__COUNT; k++) {
 		char value[32], source[128];
 
-		printf("%-12s %-8s (", limit_key_name(k),
+		printf("%-17s %-8s (", limit_key_name(k),
 		       limit_format(k, eff.v[k].value, value, sizeof(value)));
 		print_name(limit_source_format(&eff.v[k], source, sizeof(source)));
 		printf(")\n");
@@ -269,7 +272,7 @@ static void print_disk_images(const struct warren_config *cfg)
 					"their disk limits" : "");
 }
 
-static int cmd_explain(const char *user, const char *path)
+static int cmd_explain(const char *user, const char *path, bool show)
 {
 	_cleanup_(config_freep) struct warren_config *cfg = NULL, *policy = NULL;
 	_cleanup_(strv_freep) char **groups = NULL;
@@ -303,6 +306,8 @@ static int cmd_explain(const char *user, const char *path)
 	print_explanation(cfg, pw, groups);
 	print_address(cfg, pw, groups);
 	print_disk_images(cfg);
+	if (show)
+		ctl_show_container(user, cfg->state_dir);
 	return EXIT_SUCCESS;
 }
 
@@ -321,7 +326,12 @@ static int run_check_config(char **args, int n)
 
 static int run_explain(char **args, int n)
 {
-	return cmd_explain(args[0], config_path());
+	return cmd_explain(args[0], config_path(), false);
+}
+
+static int run_show(char **args, int n)
+{
+	return cmd_explain(args[0], config_path(), true);
 }
 
 static int run_log(char **args, int n)
@@ -375,6 +385,7 @@ static const struct command {
 } commands[] = {
 	{ "check-config", 0, 1, false, false, false, run_check_config, "at most one FILE" },
 	{ "explain", 1, 1, false, false, false, run_explain, "exactly one USER" },
+	{ "show", 1, 1, false, false, false, run_show, "exactly one USER" },
 	{ "log", 0, 1, true, false, false, run_log, "at most one USER" },
 	{ "ls", 0, 0, true, false, false, run_ls, "no argument" },
 	{ "stop", 0, 1, false, true, false, run_stop, "one USER, or --all" },
@@ -423,6 +434,6 @@ int main(int argc, char **argv)
 					   cmd->name);
 		return cmd->run(argv + optind + 1, nargs);
 	}
-	return usage_error("unknown command \"%s\"; expected check-config, explain, log, ls, stop, "
-			   "doctor, enter or exec", argv[optind]);
+	return usage_error("unknown command \"%s\"; expected check-config, explain, log, ls, show, "
+			   "stop, doctor, enter or exec", argv[optind]);
 }

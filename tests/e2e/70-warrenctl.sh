@@ -122,13 +122,13 @@ header=$(printf '%s\n' "$out" | head -n 1)
 has "$header" "user $user (uid $uid), groups: " && has "$header " " $ga " && has "$header " " $gb "
 ok $? "explain: names the user, uid and groups"
 has "$out" "jailed: yes (member of jail group \"$ga\")"; ok $? "explain: jailed through $ga"
-expect="memory       2G       (user $user)
-swap         0        (built-in)
-cpus         0.25     (group $gb)
-pids         100      (group $ga)
-io_weight    200      (defaults)
-disk         1G       (group $ga)
-idle_timeout 300      (built-in)"
+expect="memory            2G       (user $user)
+swap              0        (built-in)
+cpus              0.25     (group $gb)
+pids              100      (group $ga)
+io_weight         200      (defaults)
+disk              1G       (group $ga)
+idle_timeout      300      (built-in)"
 has "$out" "$expect"
 ok $? "explain: users entry wins, first listed group next, then defaults, then built-in"
 

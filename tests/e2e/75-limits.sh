@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 26
+fixture_start 27
 
 groupadd wtga && groupadd wtgb && usermod -aG wtga,wtgb wta && usermod -aG wtga wtb ||
 	diag "cannot make the limit groups"
@@ -60,6 +60,12 @@ check "warrenctl ls --json: both running, limits as their cgroups hold them, a l
 			$b->{memory_limit} == 100663296 && $b->{pids_limit} == 256 &&
 			$a->{logins} >= 1 && $b->{logins} >= 1 && $a->{pids} >= 2 && $a->{pids} <= 40 &&
 			$a->{memory_bytes} > 0 && $a->{uptime_s} < 600)' "$out" || diag "$out"
+out=$("$REPO/warrenctl" show wta --config "$CONF" 2>&1)
+check "warrenctl show wta: explain, then her running container: memory of 64M, maps, cgroup, layers" \
+	bash -c 'grep -Eq "^memory +64M +\(group wtgb\)" <<<"$1" && grep -q "^container:   running, id " <<<"$1" &&
+		grep -q "^memory use:  .* of 64.0M" <<<"$1" && grep -Eq "^uid map: +0 +$2 " <<<"$1" &&
+		grep -q "^cgroup:      $3\$" <<<"$1" && grep -q "^layers:      $4\$" <<<"$1"' - \
+	"$out" "$(subid_base wta)" "$(dirname "$(cg wta pids pids.max)")" "$STATE/users/wta" || diag "$out"
 check "and as a table, a row for each" \
 	bash -c 'grep -Eq "^wta +running " <<<"$1" && grep -Eq "^wtb +running " <<<"$1"' - \
 	"$("$REPO/warrenctl" ls --config "$CONF" 2>&1)"
