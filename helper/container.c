@@ -375,6 +375,61 @@ int container_stop(const char *user, struct error *err)
 	return error_set(err, -ETIMEDOUT, "the container of %s does not stop", user);
 }
 
+/* Is USER's container running (an init we recorded, supervised)?  Lock held.  An
+ * orphan found on the way is cleaned up (examine_recorded) and counts as not running. */
+static bool container_runs(const char *user)
+{
+	struct container_state st;
+	int pidfd = -EBADF, r;
+
+	if (state_read(user, &st) < 0)
+		return false;
+	r = examine_recorded(user, &st, &pidfd);
+	if (r == 0)
+		close(pidfd);
+	return r == 0 || r == -EAGAIN;
+}
+
+int container_collect(const char *state_dir, const char *user, char *what, size_t len)
+{
+	_cleanup_close_ int lock = user_lock(user);
+	struct error err = { 0 };
+	struct cgroup_set cg;
+	char path[256];
+	struct stat st;
+	int r;
+
+	bool cgroups = false;
+
+	what[0] = '\0';
+	if (lock < 0)
+		return lock;
+	/* What is there, for the report (looked at first: an orphan is cleaned up on the
+	 * way to telling it from a running container); then all of it goes. */
+	if (lstat(user_run_path(user, NULL, path, sizeof(path)), &st) == 0)
+		snprintf(what, len, " runtime-record");
+	if ((r = cgroup_resolve(user, &cg)) == 0)
+		for (int i = 0; i < cg.n && !cgroups; i++)
+			cgroups = lstat(cg.dirs[i], &st) == 0;
+	if (container_runs(user)) {
+		what[0] = '\0';
+		return 0;
+	}
+	if (cgroups) {
+		snprintf(what + strlen(what), len - strlen(what), " cgroups");
+		if (container_cleanup(user, &cg, &err) < 0)
+			log_warning(0, "gc: %s", err.msg);
+	}
+	if ((r = storage_release(state_dir, user)) > 0)
+		snprintf(what + strlen(what), len - strlen(what), " loop-device");
+	if ((r = net_release_port(state_dir, user)) > 0)
+		snprintf(what + strlen(what), len - strlen(what), " veth");
+	/* The lock file last, held: whoever waits on it tries the path again (state.c). */
+	if (lstat(RUNTIME_DIR "/locks", &st) == 0 && user_lock_remove(user) == 0)
+		snprintf(what + strlen(what), len - strlen(what), " lock");
+	return what[0] ? 1 : 0;
+}
+
 int container_migrate(const struct warren_config *cfg, const struct user_spec *u, bool keep,
 		      struct error *err)
 {

@@ -32,6 +32,17 @@ static const char *helper_path(char *buf, size_t len)
 	return buf;
 }
 
+int ctl_gc(const char *config_path)
+{
+	char helper[PATH_MAX + 32];
+	const char *argv[] = { helper_path(helper, sizeof(helper)), "--config", config_path, "gc",
+			       NULL };
+
+	execv(argv[0], (char *const *)argv);
+	fprintf(stderr, "warrenctl: cannot run %s: %s\n", argv[0], strerror(errno));
+	return 1;
+}
+
 int ctl_exec(const char *config_path, const char *user, bool as_root, char **cmd)
 {
 	char helper[PATH_MAX + 32];

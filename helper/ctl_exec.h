@@ -1,4 +1,4 @@
-/* ctl_exec.h - warrenctl enter and exec: a shell or a command in a user's container. */
+/* ctl_exec.h - warrenctl enter, exec and gc: the commands that run warren-helper. */
 #ifndef WARREN_CTL_EXEC_H
 #define WARREN_CTL_EXEC_H
 
@@ -10,5 +10,8 @@
  * the one beside this warrenctl (a build tree), else the installed one.  Returns only
  * if it cannot be executed (an exit status then). */
 int ctl_exec(const char *config_path, const char *user, bool as_root, char **cmd);
+
+/* warren-helper gc, the same way (see warrenctl(8)). */
+int ctl_gc(const char *config_path);
 
 #endif

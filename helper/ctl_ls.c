@@ -28,6 +28,7 @@ struct row {
 	bool running;           /* init alive, and the one recorded */
 	struct container_state st;
 	uint64_t uptime_s, logins, memory, memory_max, pids, pids_max, cpu_us;
+	uint64_t cpu_permille; /* top: CPU use in the last interval, per mille of a core */
 	char address[16];
 };
 
@@ -62,6 +63,28 @@ static uint64_t as_limit(uint64_t v)
 	return v >= (UINT64_C(1) << 62) ? LIMIT_UNLIMITED : v;
 }
 
+/* CPU time of the processes DIR's cgroup.procs lists now, in microseconds (where no
+ * cgroup counts it: v1 with cpuacct mounted apart from cpu, where warren makes no cgroup). */
+static uint64_t cpu_of_procs(const char *dir)
+{
+	_cleanup_fclose_ FILE *f = NULL;
+	char path[320], buf[1024], *p;
+	unsigned long long ut, st, ticks = 0;
+	long pid;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	if (!(f = fopen(path, "re")))
+		return UNKNOWN;
+	while (fscanf(f, "%ld", &pid) == 1) {
+		snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+		/* After ") ": utime and stime are fields 14 and 15, 11 and 12 further on. */
+		if (read_file(path, buf, sizeof(buf)) >= 0 && (p = strrchr(buf, ')')) &&
+		    sscanf(p + 2, "%*c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu %llu", &ut, &st) == 2)
+			ticks += ut + st;
+	}
+	return ticks * 1000000ULL / (uint64_t)sysconf(_SC_CLK_TCK);
+}
+
 static void read_cgroups(const char *user, struct row *r)
 {
 	struct cgroup_set cg;
@@ -85,6 +108,8 @@ static void read_cgroups(const char *user, struct row *r)
 				r->cpu_us /= 1000; /* ns */
 		}
 	}
+	if (r->cpu_us == UNKNOWN)
+		r->cpu_us = cpu_of_procs(cg.dirs[cg.counter]);
 }
 
 /* Processes in the container's pids cgroup that run sshd: its logins. */
@@ -248,39 +273,130 @@ void ctl_show_container(const char *user, const char *state_dir)
 	}
 }
 
+/* Every recorded container into ROWS (at most MAX); how many, or -errno. */
+static int collect_rows(const struct warren_config *cfg, struct row *rows, int max)
+{
+	_cleanup_closedir_ DIR *d = opendir(RUNTIME_DIR "/users");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((e = readdir(d)) && n < max) {
+		struct row *r = &rows[n];
+
+		memset(r, 0, sizeof(*r));
+		if (!name_is_valid(e->d_name) || state_read(e->d_name, &r->st) < 0)
+			continue;
+		snprintf(r->user, sizeof(r->user), "%.32s", e->d_name); /* a valid name fits */
+		r->running = state_is_live(&r->st);
+		r->uptime_s = r->running ? uptime_of(r->st.init_pid) : UNKNOWN;
+		r->logins = r->running ? count_logins(r->user) : UNKNOWN;
+		read_cgroups(r->user, r);
+		address_of(cfg, r->user, r->address, sizeof(r->address));
+		n++;
+	}
+	return n;
+}
+
+#define ROWS_MAX 4096
+
+static void print_header(void)
+{
+	printf("%-16s %-8s %8s %8s %6s %19s %11s %9s  %s\n", "USER", "STATE", "INIT", "UPTIME",
+	       "LOGINS", "MEMORY/LIMIT", "PIDS/LIMIT", "CPU", "ADDRESS");
+}
+
 int ctl_ls(const char *config_path, bool json)
 {
 	_cleanup_(config_freep) struct warren_config *cfg = NULL, *policy = NULL;
-	_cleanup_closedir_ DIR *d = opendir(RUNTIME_DIR "/users");
+	_cleanup_free_ struct row *rows = calloc(ROWS_MAX, sizeof(*rows));
 	struct config_error err = { 0 };
-	struct dirent *e;
-	bool first = true;
+	int n;
 
 	(void)config_load(config_path, &cfg, &policy, &err); /* addresses only: optional */
+	if (!rows || (n = collect_rows(cfg, rows, ROWS_MAX)) < 0) {
+		fprintf(stderr, "warrenctl: cannot read " RUNTIME_DIR "/users: %s\n",
+			strerror(rows ? -n : ENOMEM));
+		return 1;
+	}
 	if (json)
 		putchar('[');
 	else
-		printf("%-16s %-8s %8s %8s %6s %19s %11s %9s  %s\n", "USER", "STATE", "INIT", "UPTIME",
-		       "LOGINS", "MEMORY/LIMIT", "PIDS/LIMIT", "CPU", "ADDRESS");
-	while (d && (e = readdir(d))) {
-		struct row r = { 0 };
-
-		if (!name_is_valid(e->d_name) || state_read(e->d_name, &r.st) < 0)
-			continue;
-		snprintf(r.user, sizeof(r.user), "%.32s", e->d_name); /* a valid name fits */
-		r.running = state_is_live(&r.st);
-		r.uptime_s = r.running ? uptime_of(r.st.init_pid) : UNKNOWN;
-		r.logins = r.running ? count_logins(r.user) : UNKNOWN;
-		read_cgroups(r.user, &r);
-		address_of(cfg, r.user, r.address, sizeof(r.address));
-		print_row(&r, json, first);
-		first = false;
-	}
+		print_header();
+	for (int i = 0; i < n; i++)
+		print_row(&rows[i], json, i == 0);
 	if (json)
-		printf("%s]\n", first ? "" : "\n");
-	if (!d && errno != ENOENT) {
-		fprintf(stderr, "warrenctl: cannot read " RUNTIME_DIR "/users: %s\n", strerror(errno));
+		printf("%s]\n", n ? "\n" : "");
+	return 0;
+}
+
+/* CPU use over the last interval, per mille of one core: the sort key of top. */
+static uint64_t cpu_permille(const struct row *now, const struct row *before, int n_before,
+			     double seconds)
+{
+	for (int i = 0; i < n_before; i++)
+		if (!strcmp(before[i].user, now->user) && now->cpu_us != UNKNOWN &&
+		    before[i].cpu_us != UNKNOWN && now->cpu_us >= before[i].cpu_us)
+			return (uint64_t)((double)(now->cpu_us - before[i].cpu_us) / (seconds * 1e3));
+	return 0;
+}
+
+static bool sort_by_memory;
+
+/* Most first, by CPU use or by memory; then by name. */
+static int by_use(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+	uint64_t vx = sort_by_memory ? x->memory : x->cpu_permille;
+	uint64_t vy = sort_by_memory ? y->memory : y->cpu_permille;
+
+	if (vx == UNKNOWN)
+		vx = 0;
+	if (vy == UNKNOWN)
+		vy = 0;
+	return vx < vy ? 1 : vx > vy ? -1 : strcmp(x->user, y->user);
+}
+
+int ctl_top(const char *config_path, bool by_memory, int iterations)
+{
+	_cleanup_(config_freep) struct warren_config *cfg = NULL, *policy = NULL;
+	_cleanup_free_ struct row *now = calloc(ROWS_MAX, sizeof(*now));
+	_cleanup_free_ struct row *before = calloc(ROWS_MAX, sizeof(*before));
+	struct config_error err = { 0 };
+	int n_before = 0;
+
+	(void)config_load(config_path, &cfg, &policy, &err);
+	if (!now || !before)
 		return 1;
+	sort_by_memory = by_memory;
+	n_before = collect_rows(cfg, before, ROWS_MAX);
+	for (int it = 0; iterations <= 0 || it < iterations; it++) {
+		int n;
+
+		sleep(1);
+		if ((n = collect_rows(cfg, now, ROWS_MAX)) < 0)
+			return 1;
+		for (int i = 0; i < n; i++)
+			now[i].cpu_permille = cpu_permille(&now[i], before, n_before < 0 ? 0 : n_before, 1.0);
+		qsort(now, (size_t)n, sizeof(*now), by_use);
+		if (iterations != 1)
+			printf("\033[H\033[2J");
+		printf("%-16s %8s %6s %19s %11s %7s\n", "USER", "INIT", "LOGINS", "MEMORY/LIMIT",
+		       "PIDS/LIMIT", "CPU%");
+		for (int i = 0; i < n; i++) {
+			char a[32], b[32], c[32], d[32], e[32];
+
+			printf("%-16s %8d %6s %9s/%-9s %5s/%-5s %6.1f%%\n", now[i].user, now[i].st.init_pid,
+			       value(now[i].logins, a, sizeof(a), false),
+			       value(now[i].memory, b, sizeof(b), true),
+			       value(now[i].memory_max, c, sizeof(c), true),
+			       value(now[i].pids, d, sizeof(d), false),
+			       value(now[i].pids_max, e, sizeof(e), false), (double)now[i].cpu_permille / 10.0);
+		}
+		fflush(stdout);
+		memcpy(before, now, sizeof(*now) * (size_t)n);
+		n_before = n;
 	}
 	return 0;
 }

@@ -9,6 +9,11 @@
  * /run/warren, with the config at CONFIG_PATH for their addresses.  An exit status. */
 int ctl_ls(const char *config_path, bool json);
 
+/* The containers sorted by CPU use over the last second (or BY_MEMORY, by memory), as
+ * a table refreshed every second; ITERATIONS times, or until interrupted if 0 (one
+ * iteration: a plain table, no screen clearing).  An exit status. */
+int ctl_top(const char *config_path, bool by_memory, int iterations);
+
 /* For warrenctl show: USER's container as it runs (its numbers, uid and gid maps), its
  * cgroup directories and where her layers are under STATE_DIR. */
 void ctl_show_container(const char *user, const char *state_dir);

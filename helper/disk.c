@@ -102,6 +102,32 @@ int disk_resize(const char *path, uint64_t have, uint64_t size, struct error *er
 	return 0;
 }
 
+int disk_release(const char *image)
+{
+	_cleanup_closedir_ DIR *d = opendir("/sys/block");
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d))) {
+		char path[300], backing[PATH_MAX];
+		_cleanup_close_ int loop = -EBADF;
+		int k;
+
+		if (strncmp(e->d_name, "loop", 4))
+			continue;
+		snprintf(path, sizeof(path), "/sys/block/%s/loop/backing_file", e->d_name);
+		if ((k = read_file(path, backing, sizeof(backing))) < 0)
+			continue;
+		backing[strcspn(backing, "\n")] = '\0';
+		if (strcmp(backing, image))
+			continue;
+		snprintf(path, sizeof(path), "/dev/%s", e->d_name);
+		if ((loop = open(path, O_RDONLY | O_CLOEXEC)) >= 0 && ioctl(loop, LOOP_CLR_FD, 0) == 0)
+			n++;
+	}
+	return n;
+}
+
 int disk_mount(const char *image, const char *target, const char *devdir)
 {
 	_cleanup_close_ int ctl = -EBADF, file = -EBADF, loop = -EBADF;

@@ -23,6 +23,9 @@ int disk_resize(const char *path, uint64_t have, uint64_t size, struct error *er
 
 /* Attach IMAGE to a free loop device (auto-clearing) and mount its ext4 on TARGET.
  * DEVDIR is a devtmpfs of our own (the caller's /dev may be anything). */
+/* Detach every loop device backed by IMAGE (an absolute path); how many.  For a
+ * container that is gone (gc): a mounted one would only go on its unmount. */
+int disk_release(const char *image);
 int disk_mount(const char *image, const char *target, const char *devdir);
 
 /* The images in DISKS_DIR (USER.ext4): their number, their sizes, the part of those not

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "config.h"
 #include "container.h"
 #include "creds.h"
@@ -32,6 +33,7 @@
 #include "policy.h"
 #include "protocol.h"
 #include "events.h"
+#include "gc.h"
 #include "sessions.h"
 #include "spec.h"
 
@@ -74,7 +76,8 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: warren-helper [--config FILE] ensure|check-user|stop USER\n"
 			"       warren-helper [--config FILE] enter|enter-root USER [CMD [ARG...]]\n"
-			"       warren-helper [--config FILE] migrate USER [--keep]\n");
+			"       warren-helper [--config FILE] migrate USER [--keep]\n"
+			"       warren-helper [--config FILE] gc\n");
 	return HELPER_EXIT_USAGE;
 }
 
@@ -107,6 +110,20 @@ static const char *printable(const char *name, char *buf, size_t len)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '"')
 			*p = '?';
 	return buf;
+}
+
+static int run_gc(void)
+{
+	_cleanup_(config_freep) struct warren_config *cfg = NULL, *policy = NULL;
+	struct config_error cerr = { 0 };
+	char msg[1024];
+
+	if (config_load(arg_config, &cfg, &policy, &cerr) < 0) {
+		config_error_format(&cerr, msg, sizeof(msg));
+		fprintf(stderr, "%s\nwarren-helper gc: needs a valid config (its state_dir)\n", msg);
+		return HELPER_EXIT_ERROR;
+	}
+	return gc_run(cfg) == 0 ? HELPER_EXIT_OK : HELPER_EXIT_ERROR;
 }
 
 static int run_stop(const char *user)
@@ -230,7 +247,11 @@ int main(int argc, char **argv)
 			return usage();
 		arg_config = optarg;
 	}
-	if (argc - optind < 2 || helper_verb_parse(argv[optind], &verb) < 0)
+	if (argc - optind < 1 || helper_verb_parse(argv[optind], &verb) < 0)
+		return usage();
+	if (verb == HELPER_GC)
+		return argc - optind == 1 ? run_gc() : usage();
+	if (argc - optind < 2)
 		return usage();
 	if (argc - optind > 2 && verb != HELPER_ENTER && verb != HELPER_ENTER_ROOT &&
 	    !(verb == HELPER_MIGRATE && argc - optind == 3 && !strcmp(argv[optind + 2], "--keep")))

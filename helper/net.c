@@ -224,6 +224,22 @@ int net_record_parse(const char *text, struct nft_member *ret)
 	return 0;
 }
 
+int net_release_port(const char *state_dir, const char *user)
+{
+	struct nl nl = { 0 };
+	char name[16];
+	uint32_t slot;
+	int port, r = 0;
+
+	if (netalloc_lookup(state_dir, user, &slot) < 0 || nl_open(&nl) < 0)
+		return 0;
+	veth_name(slot, name, sizeof(name));
+	if ((port = nl_link_index(&nl, name)) >= 0)
+		r = nl_link_del(&nl, port) >= 0 ? 1 : 0;
+	nl_close(&nl);
+	return r;
+}
+
 int net_detach(const char *user, struct error *err)
 {
 	struct nft_member m = { 0 };

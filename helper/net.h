@@ -48,6 +48,9 @@ int net_attach(const struct net_plan *p, const char *user, pid_t child, struct e
 int net_inside(const struct net_plan *p, struct error *err);
 /* Cleanup of USER's stopped container; a container without network has no record. */
 int net_detach(const char *user, struct error *err);
+/* The host-side veth of USER's address slot (under STATE_DIR), if it lingers: removed
+ * (gc).  1 if there was one. */
+int net_release_port(const char *state_dir, const char *user);
 /* A container's network record (its port, address, MAC, isolation and peer group, as
  * net_attach writes it under /run/warren): 0, or -EBADMSG (pure, fuzzed). */
 int net_record_parse(const char *text, struct nft_member *ret);

@@ -18,6 +18,7 @@ static const char *const verb_names[HELPER__VERBS] = {
 	[HELPER_STOP] = "stop",
 	[HELPER_MIGRATE] = "migrate",
 	[HELPER_ENTER_ROOT] = "enter-root",
+	[HELPER_GC] = "gc",
 };
 
 const char *helper_verb_name(enum helper_verb v)

@@ -34,6 +34,7 @@ enum helper_verb {
 	HELPER_STOP,       /* stop the user's container */
 	HELPER_MIGRATE,    /* move the user's layers into a disk image (admins) */
 	HELPER_ENTER_ROOT, /* run a command as root inside the user's container (admins) */
+	HELPER_GC,         /* remove what containers that no longer run left (admins) */
 	HELPER__VERBS
 };
 

@@ -37,20 +37,36 @@ int runtime_prepare(void)
 	return 0;
 }
 
-/* Take the lock of NAME in RUNTIME_DIR/locks (blocking); the fd holds it. */
+/* Take the lock of NAME in RUNTIME_DIR/locks (blocking); the fd holds it.  Held, it is
+ * still the file at its path: gc removes a user's lock file while holding it (a waiter
+ * that then gets the old, unlinked one tries again with the new). */
 static int take_lock(const char *name)
 {
 	char path[256];
-	_cleanup_close_ int fd = -EBADF;
 
 	snprintf(path, sizeof(path), RUNTIME_DIR "/locks/%s", name);
-	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	while (flock(fd, LOCK_EX) < 0)
-		if (errno != EINTR)
+	for (;;) {
+		_cleanup_close_ int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		struct stat held, now;
+
+		if (fd < 0)
 			return -errno;
-	return TAKE_FD(fd);
+		while (flock(fd, LOCK_EX) < 0)
+			if (errno != EINTR)
+				return -errno;
+		if (fstat(fd, &held) < 0)
+			return -errno;
+		if (stat(path, &now) == 0 && now.st_dev == held.st_dev && now.st_ino == held.st_ino)
+			return TAKE_FD(fd);
+	}
+}
+
+int user_lock_remove(const char *user)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), RUNTIME_DIR "/locks/%s", user);
+	return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
 }
 
 int user_lock(const char *user)

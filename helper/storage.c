@@ -100,6 +100,14 @@ int storage_prepare(const char *state_dir, const char *user, uint64_t size, unsi
 	return 0;
 }
 
+int storage_release(const char *state_dir, const char *user)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/disks/%s.ext4", state_dir, user);
+	return disk_release(path);
+}
+
 void storage_started(const char *state_dir, const char *user)
 {
 	_cleanup_close_ int top = open(state_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

@@ -26,6 +26,8 @@ int storage_prepare(const char *state_dir, const char *user, uint64_t size, unsi
 
 /* USER's container started: what a migration set aside is proven unneeded. */
 void storage_started(const char *state_dir, const char *user);
+/* Detach the loop devices of USER's disk image under STATE_DIR (gc); how many. */
+int storage_release(const char *state_dir, const char *user);
 
 /* `warren-helper migrate USER [--keep]`: move plain layers into an image of SIZE with no
  * time limit (container stopped, lock held); with KEEP the old layers stay, renamed. */

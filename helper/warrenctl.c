@@ -9,6 +9,8 @@
  *   warrenctl doctor                          what on this host needs fixing (ctl_doctor.c)
  *   warrenctl enter USER                      a shell in USER's container (ctl_exec.c)
  *   warrenctl exec USER [--root] -- CMD...    a command there, as USER or root inside
+ *   warrenctl gc                              what stopped containers left on the host
+ *   warrenctl top [--memory] [--once]         the containers by CPU (or memory) use, live
  *
  * Neither needs root: check-config reads a file, explain asks NSS.  This is the only
  * file that prints; the library code it calls returns codes and filled-in errors.
@@ -43,7 +45,7 @@
 #define PW_BUF_MAX (1024 * 1024)
 
 static const char *arg_config;
-static bool arg_json, arg_all, arg_root;
+static bool arg_json, arg_all, arg_root, arg_memory, arg_once;
 
 static void usage(FILE *f)
 {
@@ -56,6 +58,8 @@ static void usage(FILE *f)
 		   "       warrenctl doctor [--config FILE]\n"
 		   "       warrenctl enter USER\n"
 		   "       warrenctl exec USER [--root] -- CMD [ARG...]\n"
+		   "       warrenctl gc [--config FILE]\n"
+		   "       warrenctl top [--memory] [--once]\n"
 		   "       warrenctl --help\n"
 		   "\n"
 		   "  check-config  validate FILE (default %s) without changing anything\n"
@@ -67,7 +71,9 @@ static void usage(FILE *f)
 		   "  stop          SIGTERM to USER's programs and logins, then stop her container\n"
 		   "  doctor        check this host for warren, each problem with its fix\n"
 		   "  enter, exec   a login shell, or CMD, in USER's container (--root: as root\n"
-		   "                inside), on a pty of the container's that warrenctl relays\n",
+		   "                inside), on a pty of the container's that warrenctl relays\n"
+		   "  gc            remove what containers that no longer run left on the host\n"
+		   "  top           the containers by CPU use each second (--memory: by memory)\n",
 		WARREN_DEFAULT_CONFIG, CTL_LOG_LINES);
 }
 
@@ -370,6 +376,16 @@ static int run_enter(char **args, int n)
 				       : bad_user(args[0]);
 }
 
+static int run_top(char **args, int n)
+{
+	return ctl_top(config_path(), arg_memory, arg_once ? 1 : 0);
+}
+
+static int run_gc(char **args, int n)
+{
+	return ctl_gc(config_path());
+}
+
 static int run_exec(char **args, int n)
 {
 	return name_is_valid(args[0]) ? ctl_exec(config_path(), args[0], arg_root, args + 1)
@@ -392,6 +408,8 @@ static const struct command {
 	{ "doctor", 0, 0, false, false, false, run_doctor, "no argument" },
 	{ "enter", 1, 1, false, false, false, run_enter, "exactly one USER" },
 	{ "exec", 2, 250, false, false, true, run_exec, "USER -- CMD [ARG...]" },
+	{ "gc", 0, 0, false, false, false, run_gc, "no argument" },
+	{ "top", 0, 0, false, false, false, run_top, "no argument" },
 };
 
 int main(int argc, char **argv)
@@ -402,6 +420,8 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "root", no_argument, NULL, 'r' },
+		{ "memory", no_argument, NULL, 'm' },
+		{ "once", no_argument, NULL, '1' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, nargs;
@@ -411,8 +431,9 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return EXIT_SUCCESS;
 		}
-		if (c == 'j' || c == 'a' || c == 'r') {
-			*(c == 'j' ? &arg_json : c == 'a' ? &arg_all : &arg_root) = true;
+		if (c == 'j' || c == 'a' || c == 'r' || c == 'm' || c == '1') {
+			*(c == 'j' ? &arg_json : c == 'a' ? &arg_all : c == 'r' ? &arg_root :
+			  c == 'm' ? &arg_memory : &arg_once) = true;
 			continue;
 		}
 		if (c != 'c')
@@ -429,11 +450,13 @@ int main(int argc, char **argv)
 			continue;
 		if (nargs < cmd->min_args || nargs > cmd->max_args)
 			return usage_error("%s takes %s", cmd->name, cmd->args_text);
+		if ((arg_memory || arg_once) && cmd->run != run_top)
+			return usage_error("--memory and --once are for top");
 		if ((arg_json && !cmd->json) || (arg_all && !cmd->all) || (arg_root && !cmd->root))
 			return usage_error("%s is not for %s", arg_json ? "--json" : arg_all ? "--all" : "--root",
 					   cmd->name);
 		return cmd->run(argv + optind + 1, nargs);
 	}
 	return usage_error("unknown command \"%s\"; expected check-config, explain, log, ls, show, "
-			   "stop, doctor, enter or exec", argv[optind]);
+			   "stop, doctor, enter, exec, gc or top", argv[optind]);
 }

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 27
+fixture_start 28
 
 groupadd wtga && groupadd wtgb && usermod -aG wtga,wtgb wta && usermod -aG wtga wtb ||
 	diag "cannot make the limit groups"
@@ -128,6 +128,15 @@ out=$(tssh wta -- "bash -c 'TIMEFORMAT=\"%3U %3S\"; time timeout 3 sh -c \"while
 used=$(tail -n 1 <<<"$out" | awk '{ printf "%d", ($1 + $2) * 1000 }')
 check "a CPU burner gets half a core: ${used:-?} ms of 3000" test "${used:-0}" -ge 1125 -a "${used:-0}" -le 1875 ||
 	diag "$out"
+# warrenctl top: a burner in wta's container (half a core) puts her first, near 50%.
+tssh wta -- 'timeout 4 sh -c "while :; do :; done"' >/dev/null 2>&1 &
+burn=$!
+sleep 1
+out=$("$REPO/warrenctl" top --once --config "$CONF" 2>&1)
+wait "$burn"
+cpu=$(awk 'NR == 2 && $1 == "wta" { sub("%", "", $NF); print int($NF) }' <<<"$out")
+check "warrenctl top --once: wta first, at ${cpu:-?}% of a core (cpus = 0.5)" \
+	test "${cpu:-0}" -ge 30 -a "${cpu:-0}" -le 70 || diag "$out"
 out=$(tssh wtb -- "bash -c 'TIMEFORMAT=\"%3U %3S\"; time timeout 3 sh -c \"while :; do :; done\"' 2>&1" 2>&1)
 used=$(tail -n 1 <<<"$out" | awk '{ printf "%d", ($1 + $2) * 1000 }')
 check "one burner under cpus = 1.5 is not held back: ${used:-?} ms of 3000" test "${used:-0}" -ge 2250 ||
