@@ -392,40 +392,35 @@ static bool container_runs(const char *user)
 
 int container_collect(const char *state_dir, const char *user, char *what, size_t len)
 {
+	char path[256];
+	struct stat st;
+	/* Looked at before taking the lock, which makes the file if it is not there. */
+	const bool had_lock = lstat(user_lock_path(user, path, sizeof(path)), &st) == 0;
 	_cleanup_close_ int lock = user_lock(user);
 	struct error err = { 0 };
 	struct cgroup_set cg;
-	char path[256];
-	struct stat st;
-	int r;
-
-	bool cgroups = false;
+	bool record, cgroups = false, resolved;
 
 	what[0] = '\0';
 	if (lock < 0)
 		return lock;
 	/* What is there, for the report (looked at first: an orphan is cleaned up on the
 	 * way to telling it from a running container); then all of it goes. */
-	if (lstat(user_run_path(user, NULL, path, sizeof(path)), &st) == 0)
-		snprintf(what, len, " runtime-record");
-	if ((r = cgroup_resolve(user, &cg)) == 0)
-		for (int i = 0; i < cg.n && !cgroups; i++)
-			cgroups = lstat(cg.dirs[i], &st) == 0;
-	if (container_runs(user)) {
-		what[0] = '\0';
+	record = lstat(user_run_path(user, NULL, path, sizeof(path)), &st) == 0;
+	resolved = cgroup_resolve(user, &cg) == 0;
+	for (int i = 0; resolved && i < cg.n && !cgroups; i++)
+		cgroups = lstat(cg.dirs[i], &st) == 0;
+	if (container_runs(user))
 		return 0;
-	}
-	if (cgroups) {
-		snprintf(what + strlen(what), len - strlen(what), " cgroups");
-		if (container_cleanup(user, &cg, &err) < 0)
-			log_warning(0, "gc: %s", err.msg);
-	}
-	if ((r = storage_release(state_dir, user)) > 0)
+	snprintf(what, len, "%s%s", record ? " runtime-record" : "", cgroups ? " cgroups" : "");
+	if ((record || cgroups) && resolved && container_cleanup(user, &cg, &err) < 0)
+		log_warning(0, "gc: %s", err.msg);
+	if (storage_release(state_dir, user) > 0)
 		snprintf(what + strlen(what), len - strlen(what), " loop-device");
-	if ((r = net_release_port(state_dir, user)) > 0)
+	if (net_release_port(state_dir, user) > 0)
 		snprintf(what + strlen(what), len - strlen(what), " veth");
 	/* The lock file last, held: whoever waits on it tries the path again (state.c). */
-	if (lstat(RUNTIME_DIR "/locks", &st) == 0 && user_lock_remove(user) == 0)
+	if (user_lock_remove(user) == 0 && had_lock)
 		snprintf(what + strlen(what), len - strlen(what), " lock");
 	return what[0] ? 1 : 0;
 }

@@ -61,12 +61,17 @@ static int take_lock(const char *name)
 	}
 }
 
+const char *user_lock_path(const char *user, char *buf, size_t len)
+{
+	snprintf(buf, len, RUNTIME_DIR "/locks/%s", user);
+	return buf;
+}
+
 int user_lock_remove(const char *user)
 {
 	char path[256];
 
-	snprintf(path, sizeof(path), RUNTIME_DIR "/locks/%s", user);
-	return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+	return unlink(user_lock_path(user, path, sizeof(path))) < 0 && errno != ENOENT ? -errno : 0;
 }
 
 int user_lock(const char *user)

@@ -26,6 +26,8 @@ struct container_state {
 int runtime_prepare(void);
 /* Take USER's lock (blocking); returns the fd that holds it. */
 int user_lock(const char *user);
+/* The path of USER's lock file, into BUF. */
+const char *user_lock_path(const char *user, char *buf, size_t len);
 /* Remove USER's lock file; only with her lock held (gc). */
 int user_lock_remove(const char *user);
 /* Take the lock of the bridged network's shared parts (bridge, firewall). */
