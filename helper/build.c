@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -91,8 +92,10 @@ static int userns_mapping_root_to(uid_t uid, gid_t gid)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
+		/* Only its namespace is wanted: it is killed, or dies with the builder. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		for (;;)
-			pause(); /* only its namespace is wanted; it is killed */
+			pause();
 	}
 	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
 	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
@@ -217,20 +220,22 @@ static pid_t clone_container(const struct user_spec *u, int *ret_pidfd)
 		.pidfd = (unsigned long long)(uintptr_t)ret_pidfd,
 		.exit_signal = SIGCHLD,
 	};
-	pid_t pid = -EPERM;
+	pid_t pid;
 	int r;
 
-	if ((r = creds_act_as(u->root_uid, u->root_gid)) == 0) {
-		pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-		if (pid == 0)
-			return 0; /* G becomes the namespace's root once it is mapped */
-		if (pid < 0)
-			pid = -errno;
+	if ((r = creds_act_as(u->root_uid, u->root_gid)) < 0) {
+		(void)creds_act_as_root();
+		return r;
 	}
-	if ((r = creds_act_as_root()) < 0 || pid < 0) {
+	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid == 0)
+		return 0; /* G becomes the namespace's root once it is mapped */
+	if (pid < 0)
+		pid = -errno;
+	if ((r = creds_act_as_root()) < 0) {
 		if (pid > 0)
 			kill_and_reap(*ret_pidfd);
-		return r < 0 ? r : pid;
+		return r;
 	}
 	return pid;
 }
@@ -297,15 +302,14 @@ static int builder_build(const struct build_request *req, pid_t *ret_pid, int *r
 	return 0;
 }
 
-/* A container's id: the inode of its pid namespace, as init's /proc shows it (0 if
- * unreadable: the record says so rather than nothing). */
+/* A container's id: the inode of its pid namespace (0 if unreadable: the record of
+ * its stop says so rather than nothing). */
 static unsigned long long container_id(pid_t init)
 {
-	char path[64];
-	struct stat st;
+	unsigned long long ino = 0;
 
-	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)init);
-	return stat(path, &st) == 0 ? (unsigned long long)st.st_ino : 0;
+	(void)state_pidns_inode(init, &ino);
+	return ino;
 }
 
 __attribute__((noreturn)) static void builder_main(const struct build_request *req, int report_fd)

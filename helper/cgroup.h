@@ -82,6 +82,9 @@ int cgroup_parse_count(const char *text, long *ret);
 /* SIGKILL every task left in USER's cgroups (a stopped container's sessions: their
  * sshd processes live outside its pid namespace) until they are empty. */
 int cgroup_kill_all(const struct cgroup_set *cg);
+/* FN(pid, DATA) for each process DIR's cgroup.procs lists now: 0, or -errno.  A pid
+ * may be gone by the time FN looks at it. */
+int cgroup_each_proc(const char *dir, void (*fn)(long pid, void *data), void *data);
 /* SIG, once, to every task in CG's cgroups but SPARE (0: none). */
 void cgroup_signal_all(const struct cgroup_set *cg, int sig, pid_t spare);
 /* Remove USER's cgroups, including any the container made below them. */

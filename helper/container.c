@@ -46,18 +46,6 @@ static bool pidfd_exited(int pidfd)
 	return poll(&p, 1, 0) > 0;
 }
 
-static int pidns_inode(pid_t pid, unsigned long long *ret)
-{
-	char path[64];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/pid", pid);
-	if (stat(path, &st) < 0)
-		return -errno;
-	*ret = (unsigned long long)st.st_ino;
-	return 0;
-}
-
 /* A pidfd of the init recorded in ST, if it is still that running init.  The pid
  * cannot have been recycled while we hold the lock and the state exists (the
  * supervisor reaps only under the lock); the pid namespace inode double-checks it. */
@@ -68,7 +56,7 @@ static int open_recorded_init(const struct container_state *st)
 
 	if (fd < 0)
 		return fd;
-	if (pidfd_exited(fd) || pidns_inode(st->init_pid, &ino) < 0 || ino != st->pidns_ino)
+	if (pidfd_exited(fd) || state_pidns_inode(st->init_pid, &ino) < 0 || ino != st->pidns_ino)
 		return -ESRCH;
 	return TAKE_FD(fd);
 }
@@ -78,7 +66,7 @@ static bool supervisor_alive(const struct container_state *st)
 {
 	_cleanup_close_ int fd = pidfd_open_checked(st->supervisor_pid);
 
-	return fd >= 0 && !pidfd_exited(fd) && state_is_live(st);
+	return fd >= 0 && !pidfd_exited(fd) && state_supervised(st);
 }
 
 /* The image is shared by everyone: it must be root's and writable by root only. */
@@ -201,7 +189,7 @@ static int record_container(const char *user, pid_t init_pid, pid_t supervisor, 
 
 	if (pidfd < 0)
 		return error_errno(err, pidfd, "cannot record the container of %s", user);
-	if ((r = pidns_inode(init_pid, &st.pidns_ino)) < 0 || (r = state_write(user, &st)) < 0) {
+	if ((r = state_pidns_inode(init_pid, &st.pidns_ino)) < 0 || (r = state_write(user, &st)) < 0) {
 		/* The supervisor cleans up once init is gone. */
 		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
 		close(pidfd);

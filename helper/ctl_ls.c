@@ -63,25 +63,27 @@ static uint64_t as_limit(uint64_t v)
 	return v >= (UINT64_C(1) << 62) ? LIMIT_UNLIMITED : v;
 }
 
+/* Add PID's CPU time, in clock ticks, to *DATA. */
+static void add_cpu_ticks(long pid, void *data)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ut, st;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	/* After ") ": utime and stime are fields 14 and 15, 11 and 12 further on. */
+	if (read_file(path, buf, sizeof(buf)) >= 0 && (p = strrchr(buf, ')')) &&
+	    sscanf(p + 2, "%*c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu %llu", &ut, &st) == 2)
+		*(uint64_t *)data += ut + st;
+}
+
 /* CPU time of the processes DIR's cgroup.procs lists now, in microseconds (where no
  * cgroup counts it: v1 with cpuacct mounted apart from cpu, where warren makes no cgroup). */
 static uint64_t cpu_of_procs(const char *dir)
 {
-	_cleanup_fclose_ FILE *f = NULL;
-	char path[320], buf[1024], *p;
-	unsigned long long ut, st, ticks = 0;
-	long pid;
+	uint64_t ticks = 0;
 
-	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-	if (!(f = fopen(path, "re")))
+	if (cgroup_each_proc(dir, add_cpu_ticks, &ticks) < 0)
 		return UNKNOWN;
-	while (fscanf(f, "%ld", &pid) == 1) {
-		snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-		/* After ") ": utime and stime are fields 14 and 15, 11 and 12 further on. */
-		if (read_file(path, buf, sizeof(buf)) >= 0 && (p = strrchr(buf, ')')) &&
-		    sscanf(p + 2, "%*c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu %llu", &ut, &st) == 2)
-			ticks += ut + st;
-	}
 	return ticks * 1000000ULL / (uint64_t)sysconf(_SC_CLK_TCK);
 }
 
@@ -112,31 +114,29 @@ static void read_cgroups(const char *user, struct row *r)
 		r->cpu_us = cpu_of_procs(cg.dirs[cg.counter]);
 }
 
+/* One more in *DATA if PID runs a program named sshd. */
+static void count_if_sshd(long pid, void *data)
+{
+	char path[64], exe[PATH_MAX];
+	const char *base;
+	ssize_t k;
+
+	snprintf(path, sizeof(path), "/proc/%ld/exe", pid);
+	if ((k = readlink(path, exe, sizeof(exe) - 1)) <= 0)
+		return;
+	exe[k] = '\0';
+	base = strrchr(exe, '/');
+	*(uint64_t *)data += !strcmp(base ? base + 1 : exe, "sshd");
+}
+
 /* Processes in the container's pids cgroup that run sshd: its logins. */
 static uint64_t count_logins(const char *user)
 {
-	_cleanup_fclose_ FILE *f = NULL;
 	struct cgroup_set cg;
-	char path[320], exe[PATH_MAX];
-	long pid;
 	uint64_t n = 0;
 
-	if (cgroup_resolve(user, &cg) < 0)
+	if (cgroup_resolve(user, &cg) < 0 || cgroup_each_proc(cg.dirs[cg.counter], count_if_sshd, &n) < 0)
 		return UNKNOWN;
-	snprintf(path, sizeof(path), "%s/cgroup.procs", cg.dirs[cg.counter]);
-	if (!(f = fopen(path, "re")))
-		return UNKNOWN;
-	while (fscanf(f, "%ld", &pid) == 1) {
-		const char *base;
-		ssize_t k;
-
-		snprintf(path, sizeof(path), "/proc/%ld/exe", pid);
-		if ((k = readlink(path, exe, sizeof(exe) - 1)) <= 0)
-			continue;
-		exe[k] = '\0';
-		base = strrchr(exe, '/');
-		n += !strcmp(base ? base + 1 : exe, "sshd");
-	}
 	return n;
 }
 
@@ -180,6 +180,15 @@ static const char *value(uint64_t v, char *buf, size_t len, bool size)
 	return buf;
 }
 
+/* CPU time in seconds, one decimal, into BUF; "-" if unknown. */
+static const char *cpu_text(uint64_t us, const char *unit, char *buf, size_t len)
+{
+	if (us == UNKNOWN)
+		return "-";
+	snprintf(buf, len, "%.1f%s", (double)us / 1e6, unit);
+	return buf;
+}
+
 static void json_number(const char *name, uint64_t v, bool last)
 {
 	if (v == UNKNOWN)
@@ -192,7 +201,7 @@ static void json_number(const char *name, uint64_t v, bool last)
 
 static void print_row(const struct row *r, bool json, bool first)
 {
-	char a[32], b[32], c[32], d[32], e[32];
+	char up[32], logins[32], mem[32], mem_max[32], pids[32], pids_max[32], cpu[32];
 
 	if (json) {
 		printf("%s\n  {\"user\": \"%s\", \"state\": \"%s\", \"init_pid\": %d, \"id\": %llu, ",
@@ -208,13 +217,13 @@ static void print_row(const struct row *r, bool json, bool first)
 		printf("\"address\": \"%s\"}", r->address);
 		return;
 	}
+	/* Each value in a buffer of its own: they are all printed at once. */
 	printf("%-16s %-8s %8d %8s %6s %9s/%-9s %5s/%-5s %9s  %s\n", r->user,
-	       r->running ? "running" : "stale", r->st.init_pid, value(r->uptime_s, a, sizeof(a), false),
-	       value(r->logins, b, sizeof(b), false), value(r->memory, c, sizeof(c), true),
-	       value(r->memory_max, d, sizeof(d), true), value(r->pids, e, sizeof(e), false),
-	       value(r->pids_max, a, sizeof(a), false),
-	       r->cpu_us == UNKNOWN ? "-" : (snprintf(b, sizeof(b), "%.1fs", (double)r->cpu_us / 1e6), b),
-	       r->address[0] ? r->address : "-");
+	       r->running ? "running" : "stale", r->st.init_pid,
+	       value(r->uptime_s, up, sizeof(up), false), value(r->logins, logins, sizeof(logins), false),
+	       value(r->memory, mem, sizeof(mem), true), value(r->memory_max, mem_max, sizeof(mem_max), true),
+	       value(r->pids, pids, sizeof(pids), false), value(r->pids_max, pids_max, sizeof(pids_max), false),
+	       cpu_text(r->cpu_us, "s", cpu, sizeof(cpu)), r->address[0] ? r->address : "-");
 }
 
 /* A file of /proc/PID, indented after its first line, or "-". */
@@ -253,8 +262,7 @@ void ctl_show_container(const char *user, const char *state_dir)
 		       value(r.memory_max, b, sizeof(b), true));
 		printf("pids use:    %s of %s\n", value(r.pids, a, sizeof(a), false),
 		       value(r.pids_max, b, sizeof(b), false));
-		printf("cpu time:    %s\n", r.cpu_us == UNKNOWN ? "-" :
-		       (snprintf(a, sizeof(a), "%.1f s", (double)r.cpu_us / 1e6), a));
+		printf("cpu time:    %s\n", cpu_text(r.cpu_us, " s", a, sizeof(a)));
 		printf("uid map:     ");
 		print_proc_file(r.st.init_pid, "uid_map");
 		printf("gid map:     ");

@@ -349,24 +349,32 @@ static int private_mount_ns(void)
 	return 0;
 }
 
-/* /etc/FILE is TEXT, warren's: a file in the container's /run bound over it (made a
- * regular file first if the image has none, or a symlink, there). */
-static int bind_etc_file(const char *file, const char *text)
+/* DST is TEXT (MODE), warren's: /run/warren-NAME of the container's, bound over it (DST
+ * made a regular file first if the image has none, or a symlink, there). */
+static int bind_own_file(const char *name, const char *dst, const char *text, mode_t mode)
 {
-	char src[64], dst[64];
+	char src[64];
 	_cleanup_close_ int fd = -EBADF;
 	int r;
 
-	snprintf(src, sizeof(src), "/run/warren-%s", file);
-	snprintf(dst, sizeof(dst), "/etc/%s", file);
-	if ((r = write_new_file(src, text)) < 0 || chmod(src, 0644) < 0)
+	snprintf(src, sizeof(src), "/run/warren-%s", name);
+	if ((r = write_new_file(src, text)) < 0 || chmod(src, mode) < 0)
 		return r < 0 ? r : -errno;
-	fd = open(dst, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	fd = open(dst, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0 && errno == ELOOP && unlink(dst) == 0)
-		fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0)
 		return -errno;
 	return mount(src, dst, NULL, MS_BIND, NULL) < 0 ? -errno : 0;
+}
+
+/* /etc/FILE is TEXT, for all to read. */
+static int bind_etc_file(const char *file, const char *text)
+{
+	char dst[64];
+
+	snprintf(dst, sizeof(dst), "/etc/%s", file);
+	return bind_own_file(file, dst, text, 0644);
 }
 
 /* Root inside granted: sudo, where the image has it, takes her to root without a
@@ -375,23 +383,13 @@ static int bind_etc_file(const char *file, const char *text)
 static int root_sudoers(const struct user_spec *u)
 {
 	char text[128];
-	_cleanup_close_ int dir = open("/etc/sudoers.d", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	_cleanup_close_ int fd = -EBADF;
-	int r;
+	struct stat st;
 
-	if (dir < 0)
-		return errno == ENOENT ? 0 : -errno;
+	if (lstat("/etc/sudoers.d", &st) < 0 || !S_ISDIR(st.st_mode))
+		return 0; /* no sudo in the image */
 	snprintf(text, sizeof(text), "# warren: root = true for %s\n%s ALL=(ALL:ALL) NOPASSWD: ALL\n",
 		 u->name, u->name);
-	if ((r = write_new_file("/run/warren-sudoers", text)) < 0 ||
-	    chmod("/run/warren-sudoers", 0440) < 0)
-		return r < 0 ? r : -errno;
-	fd = openat(dir, "warren", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0440);
-	if (fd < 0 && errno == ELOOP && unlinkat(dir, "warren", 0) == 0)
-		fd = openat(dir, "warren", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0440);
-	if (fd < 0)
-		return -errno;
-	return mount("/run/warren-sudoers", "/etc/sudoers.d/warren", NULL, MS_BIND, NULL) < 0 ? -errno : 0;
+	return bind_own_file("sudoers", "/etc/sudoers.d/warren", text, 0440);
 }
 
 /* hosts, and for a container on the bridge resolv.conf. */

@@ -6,28 +6,31 @@
 #include "cleanup.h"
 #include "sessions.h"
 
+struct running {
+	const struct stat *exe;
+	long n;
+};
+
+/* One more if PID runs R's file (gone meanwhile, or a kernel thread: not a login). */
+static void count_if_running(long pid, void *data)
+{
+	struct running *r = data;
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%ld/exe", pid);
+	if (stat(path, &st) == 0 && st.st_dev == r->exe->st_dev && st.st_ino == r->exe->st_ino)
+		r->n++;
+}
+
 /* How many processes in DIR's cgroup.procs run the file EXE is. */
 static int count_running(const char *dir, const struct stat *exe, long *ret)
 {
-	_cleanup_fclose_ FILE *f = NULL;
-	char path[300];
-	long pid, n = 0;
+	struct running r = { .exe = exe };
+	int k = cgroup_each_proc(dir, count_if_running, &r);
 
-	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-	if (!(f = fopen(path, "re")))
-		return -errno;
-	while (fscanf(f, "%ld", &pid) == 1) {
-		struct stat st;
-
-		snprintf(path, sizeof(path), "/proc/%ld/exe", pid);
-		/* Gone meanwhile, or a kernel thread: not a login. */
-		if (stat(path, &st) == 0 && st.st_dev == exe->st_dev && st.st_ino == exe->st_ino)
-			n++;
-	}
-	if (ferror(f))
-		return -EIO;
-	*ret = n;
-	return 0;
+	*ret = r.n;
+	return k;
 }
 
 int sessions_admit(const struct container *c, const struct user_spec *u, pid_t asker,

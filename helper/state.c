@@ -37,6 +37,12 @@ int runtime_prepare(void)
 	return 0;
 }
 
+const char *user_lock_path(const char *user, char *buf, size_t len)
+{
+	snprintf(buf, len, RUNTIME_DIR "/locks/%s", user);
+	return buf;
+}
+
 /* Take the lock of NAME in RUNTIME_DIR/locks (blocking); the fd holds it.  Held, it is
  * still the file at its path: gc removes a user's lock file while holding it (a waiter
  * that then gets the old, unlinked one tries again with the new). */
@@ -44,7 +50,7 @@ static int take_lock(const char *name)
 {
 	char path[256];
 
-	snprintf(path, sizeof(path), RUNTIME_DIR "/locks/%s", name);
+	user_lock_path(name, path, sizeof(path));
 	for (;;) {
 		_cleanup_close_ int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 		struct stat held, now;
@@ -59,12 +65,6 @@ static int take_lock(const char *name)
 		if (stat(path, &now) == 0 && now.st_dev == held.st_dev && now.st_ino == held.st_ino)
 			return TAKE_FD(fd);
 	}
-}
-
-const char *user_lock_path(const char *user, char *buf, size_t len)
-{
-	snprintf(buf, len, RUNTIME_DIR "/locks/%s", user);
-	return buf;
 }
 
 int user_lock_remove(const char *user)
@@ -120,18 +120,34 @@ int state_parse(const char *text, struct container_state *ret)
 	return 0;
 }
 
-bool state_is_live(const struct container_state *st)
+int state_pidns_inode(pid_t pid, unsigned long long *ret)
 {
-	char path[64], buf[4096], *ppid;
+	char path[64];
 	struct stat s;
 
-	snprintf(path, sizeof(path), "/proc/%d/ns/pid", st->init_pid);
-	if (stat(path, &s) < 0 || (unsigned long long)s.st_ino != st->pidns_ino)
-		return false;
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
+	if (stat(path, &s) < 0)
+		return -errno;
+	*ret = (unsigned long long)s.st_ino;
+	return 0;
+}
+
+bool state_supervised(const struct container_state *st)
+{
+	char path[64], buf[4096], *ppid;
+
 	snprintf(path, sizeof(path), "/proc/%d/status", st->init_pid);
 	if (read_file(path, buf, sizeof(buf)) < 0 || !(ppid = strstr(buf, "\nPPid:")))
 		return false;
 	return atoi(ppid + 6) == st->supervisor_pid;
+}
+
+bool state_is_live(const struct container_state *st)
+{
+	unsigned long long ino;
+
+	return state_pidns_inode(st->init_pid, &ino) == 0 && ino == st->pidns_ino &&
+	       state_supervised(st);
 }
 
 int state_read(const char *user, struct container_state *ret)

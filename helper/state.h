@@ -41,6 +41,12 @@ int state_read(const char *user, struct container_state *ret);
 /* A record's TEXT ("INIT SUPERVISOR PIDNS-INODE"): 0, or -EBADMSG (pure, fuzzed). */
 int state_parse(const char *text, struct container_state *ret);
 int state_write(const char *user, const struct container_state *st);
+/* The inode of PID's pid namespace (a container's id): 0, or -errno (PID gone, or a
+ * zombie whose namespaces are gone). */
+int state_pidns_inode(pid_t pid, unsigned long long *ret);
+/* Is ST's init still the child of the recorded supervisor (a recycled pid is not)?
+ * True for a zombie init, which its supervisor reaps only under the user's lock. */
+bool state_supervised(const struct container_state *st);
 /* Is ST's container running: its init alive in the recorded pid namespace, and still
  * the child of the recorded supervisor?  (No pidfd: for a look, not for a signal.) */
 bool state_is_live(const struct container_state *st);

@@ -66,9 +66,14 @@ check "warrenctl show wta: explain, then her running container: memory of 64M, m
 		grep -q "^memory use:  .* of 64.0M" <<<"$1" && grep -Eq "^uid map: +0 +$2 " <<<"$1" &&
 		grep -q "^cgroup:      $3\$" <<<"$1" && grep -q "^layers:      $4\$" <<<"$1"' - \
 	"$out" "$(subid_base wta)" "$(dirname "$(cg wta pids pids.max)")" "$STATE/users/wta" || diag "$out"
-check "and as a table, a row for each" \
-	bash -c 'grep -Eq "^wta +running " <<<"$1" && grep -Eq "^wtb +running " <<<"$1"' - \
-	"$("$REPO/warrenctl" ls --config "$CONF" 2>&1)"
+# The table, with wta's columns: uptime within 5 s of the JSON's, one login, pids of 40.
+table=$("$REPO/warrenctl" ls --config "$CONF" 2>&1)
+up=$(perl -MJSON::PP -e 'for (@{ decode_json($ARGV[0]) }) { print $_->{uptime_s} if $_->{user} eq "wta" }' "$out")
+check "and as a table, a row for each, each value in its column" \
+	bash -c 'grep -Eq "^wtb +running " <<<"$1" &&
+		awk -v up="$2" '\''$1 == "wta" && $2 == "running" && $4 - up <= 5 && up - $4 <= 5 &&
+			$5 == 1 && $7 ~ /\/40$/ { found = 1 } END { exit !found }'\'' <<<"$1"' - "$table" "${up:-x}" ||
+	diag "$table"
 
 # swap: v1 limits memory+swap together, v2 swap alone.
 if [ -e "$(cg wtb memory memory.memsw.limit_in_bytes)" ]; then
