@@ -20,10 +20,8 @@ check "wtb's container has neither file" \
 check "warren-helper stop wta stops the container" helper_stop wta
 check "after the stop nothing of wta's container is left" wait_container_gone wta 10
 
-# init's start time (/proc/1/stat field 22) tells containers apart (ns inodes get reused)
-start1='; cut -d" " -f22 /proc/1/stat'
-out=$(tssh wta -- "$see$start1" 2>&1)
-init1=$(tail -n 1 <<<"$out")
+out=$(tssh wta -- "$see" 2>&1)
+init1=$(init_identity wta)
 check "the next login sees both files" test "$(head -n 2 <<<"$out")" = "home-data
 root-data" || diag "$out"
 
@@ -55,12 +53,12 @@ check "and as JSON, with the documented fields" \
 		for (@$e) { join(",", sort keys %$_) eq "detail,event,time,user" or exit 1 }' \
 	<<<"$("$REPO/warrenctl" log wta --json --config "$CONF")"
 
-out=$(tssh wta -- "$see$start1" 2>&1)
+out=$(tssh wta -- "$see" 2>&1)
 check "after the idle stop the next login sees both files" test "$(head -n 2 <<<"$out")" = "home-data
 root-data" || diag "$out"
-init2=$(tail -n 1 <<<"$out")
-new_init() { [[ $init1 =~ ^[0-9]+$ && $init2 =~ ^[0-9]+$ && $init1 != "$init2" ]]; }
-check "...in a new container (init started at tick $init1, now $init2)" new_init
+init2=$(init_identity wta)
+new_init() { [[ $init1 =~ ^[0-9]+\ [0-9]+$ && $init2 =~ ^[0-9]+\ [0-9]+$ && $init1 != "$init2" ]]; }
+check "...in a new container (init pid and start: $init1, now $init2)" new_init
 check "wtb still sees neither file" \
 	tssh wtb -- 'test ! -e ~/home-file && test ! -e /var/tmp/root-file && test ! -e /home/wta/home-file'
 

@@ -202,6 +202,14 @@ wait_container_gone() { # wait_container_gone USER SECS: 0 when gone in time
 
 # The test syslog ($T/syslog): mark a point, then look only at what came after it.
 LOG_OFF=0
+# init_identity USER: "PID STARTTIME" of her container's init, as the host sees them: one
+# container's for good (inside, the time namespace makes init's start time near-constant,
+# and pid-namespace inodes get reused).
+init_identity() {
+	local pid
+	pid=$(cut -d" " -f1 "/run/warren/users/$1/state" 2>/dev/null)
+	[ -n "$pid" ] && echo "$pid $(cut -d" " -f22 "/proc/$pid/stat" 2>/dev/null)"
+}
 log_mark() { LOG_OFF=$(stat -c %s "$T/syslog"); }
 log_since() { tail -c +$((LOG_OFF + 1)) "$T/syslog"; }
 wait_log() { # wait_log ERE [SECS]: a line after the mark matches ERE (grep -E -i)
