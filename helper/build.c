@@ -19,6 +19,7 @@
 #include "disk.h"
 #include "fsutil.h"
 #include "layers.h"
+#include "reset.h"
 #include "rootfs.h"
 #include "state.h"
 #include "supervisor.h"
@@ -149,6 +150,7 @@ static int stage_layers(const struct build_request *req, struct error *err)
 	if (!req->disk_image[0]) {
 		if (mount(req->layers_dir, BUILD_STATE, NULL, MS_BIND | MS_NOSUID | MS_NODEV, NULL) < 0)
 			return error_errno(err, -errno, "bind %s", req->layers_dir);
+		reset_finish(BUILD_STATE);
 		return 0;
 	}
 	/* Loop devices from a devtmpfs of our own: sshd's /dev may be anything. */
@@ -159,7 +161,10 @@ static int stage_layers(const struct build_request *req, struct error *err)
 	mine = open(BUILD_STATE, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (mine < 0)
 		return error_errno(err, -errno, "open %s", BUILD_STATE);
-	return layers_prepare(mine, req->u, err);
+	if ((r = layers_prepare(mine, req->u, err)) < 0)
+		return r;
+	reset_finish(BUILD_STATE);
+	return 0;
 }
 
 /* In the build namespace: a tmpfs at BUILD_MNT holding what the container's root must

@@ -25,6 +25,7 @@
 #include "layers.h"
 #include "log.h"
 #include "net.h"
+#include "reset.h"
 #include "rootfs.h"
 #include "state.h"
 #include "storage.h"
@@ -413,21 +414,42 @@ int container_collect(const char *state_dir, const char *user, char *what, size_
 	return what[0] ? 1 : 0;
 }
 
-int container_migrate(const struct warren_config *cfg, const struct user_spec *u, bool keep,
-		      struct error *err)
+/* Take USER's lock for work on her layers, which needs her container stopped: the
+ * lock's fd, or -errno with ERR set (-EBUSY: it runs; VERB says what was refused). */
+static int lock_stopped(const char *user, const char *verb, struct error *err)
 {
-	_cleanup_close_ int lock = -EBADF, pidfd = -EBADF;
-	struct container_state st;
-	int r;
+	int lock, r;
 
 	if ((r = runtime_prepare()) < 0)
 		return error_errno(err, r, "cannot prepare " RUNTIME_DIR);
-	if ((lock = user_lock(u->name)) < 0)
-		return error_errno(err, lock, "cannot lock %s", u->name);
-	if (state_read(u->name, &st) == 0 && examine_recorded(u->name, &st, &pidfd) != -ENOENT)
-		return error_set(err, -EBUSY, "the container of %s is running; stop it first: "
-				 "warren-helper stop %s", u->name, u->name);
+	if ((lock = user_lock(user)) < 0)
+		return error_errno(err, lock, "cannot lock %s", user);
+	if (container_runs(user)) {
+		close(lock);
+		return error_set(err, -EBUSY, "the container of %s is running; stop it first "
+				 "(warrenctl stop %s), then %s", user, user, verb);
+	}
+	return lock;
+}
+
+int container_migrate(const struct warren_config *cfg, const struct user_spec *u, bool keep,
+		      struct error *err)
+{
+	_cleanup_close_ int lock = lock_stopped(u->name, "migrate", err);
+
+	if (lock < 0)
+		return lock;
 	return storage_migrate(cfg->state_dir, u->name, u->limits[LIMIT_DISK], keep, err);
+}
+
+int container_reset(const struct warren_config *cfg, const struct user_spec *u, bool home,
+		    struct error *err)
+{
+	_cleanup_close_ int lock = lock_stopped(u->name, "reset", err);
+
+	if (lock < 0)
+		return lock;
+	return reset_layers(cfg->state_dir, u, home, err);
 }
 
 void container_reply(const struct container *c, struct helper_reply *ret)

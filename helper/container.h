@@ -37,6 +37,10 @@ int container_collect(const char *state_dir, const char *user, char *what, size_
  * her container must be stopped.  KEEP: the old layers stay, renamed (migrate.h). */
 int container_migrate(const struct warren_config *cfg, const struct user_spec *u, bool keep,
 		      struct error *err);
+/* Drop U's root layer (and, with HOME, her home) for new empty ones; her container must
+ * be stopped (reset.h). */
+int container_reset(const struct warren_config *cfg, const struct user_spec *u, bool home,
+		    struct error *err);
 /* C as pam_warren's answer (the reply borrows C's pidfd). */
 void container_reply(const struct container *c, struct helper_reply *ret);
 

@@ -1,4 +1,4 @@
-/* ctl_exec.h - warrenctl enter, exec and gc: the commands that run warren-helper. */
+/* ctl_exec.h - warrenctl enter, exec, gc and reset: the commands that run warren-helper. */
 #ifndef WARREN_CTL_EXEC_H
 #define WARREN_CTL_EXEC_H
 
@@ -13,5 +13,10 @@ int ctl_exec(const char *config_path, const char *user, bool as_root, char **cmd
 
 /* warren-helper gc, the same way (see warrenctl(8)). */
 int ctl_gc(const char *config_path);
+
+/* warrenctl reset: USER's root layer (with HOME, her home too) dropped by `warren-helper
+ * reset`.  HOME asks for her name to be typed unless YES; a running container is
+ * refused unless STOP, which stops it first (ctl_stop).  An exit status. */
+int ctl_reset(const char *config_path, const char *user, bool home, bool yes, bool stop);
 
 #endif

@@ -1,6 +1,7 @@
 /* disk.c - per-user ext4 images for the disk limit (see disk.h). */
 #include <dirent.h>
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <linux/loop.h>
 #include <stdio.h>
@@ -201,5 +202,20 @@ int disk_overcommit(const char *disks_dir, struct disk_usage *ret)
 			u.unallocated += (uint64_t)st.st_size - (uint64_t)st.st_blocks * 512;
 	}
 	*ret = u;
+	return 0;
+}
+
+int disk_mount_private(const char *image, struct error *err)
+{
+	static const char mnt[] = "/run/warren/mnt", dev[] = "/run/warren/mnt/dev";
+	int r;
+
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("warren-disk", mnt, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0700,size=64k") < 0 ||
+	    mkdir(DISK_PRIVATE_TARGET, 0700) < 0 || mkdir(dev, 0700) < 0 ||
+	    mount("warren-dev", dev, "devtmpfs", MS_NOSUID | MS_NOEXEC, NULL) < 0)
+		return error_errno(err, -errno, "cannot set up a mount namespace for %s", image);
+	if ((r = disk_mount(image, DISK_PRIVATE_TARGET, dev)) < 0)
+		return error_errno(err, r, "cannot mount %s", image);
 	return 0;
 }

@@ -23,6 +23,14 @@ int disk_resize(const char *path, uint64_t have, uint64_t size, struct error *er
 
 /* Attach IMAGE to a free loop device (auto-clearing) and mount its ext4 on TARGET.
  * DEVDIR is a devtmpfs of our own (the caller's /dev may be anything). */
+/* Where disk_mount_private() mounts an image: in the caller's own mount namespace only. */
+#define DISK_PRIVATE_TARGET "/run/warren/mnt/disk"
+
+/* IMAGE mounted at DISK_PRIVATE_TARGET in a new mount namespace of the calling process
+ * (a process of its own: the image is never mounted on the host, and it goes with the
+ * process).  ERR says which step failed. */
+int disk_mount_private(const char *image, struct error *err);
+
 /* Detach every loop device backed by IMAGE (an absolute path); how many.  For a
  * container that is gone (gc): a mounted one would only go on its unmount. */
 int disk_release(const char *image);

@@ -7,6 +7,8 @@
  *   warren-helper stop USER
  *   warren-helper [--config FILE] migrate USER [--keep]
  *                                                  (layers into a disk image, no time limit)
+ *   warren-helper [--config FILE] reset USER [--home]
+ *                                                  (her root layer dropped; her home too)
  *
  * Each verb runs its phases in order - the user, the policy, her spec, her container,
  * the answer - and this is the one place that logs a failure and sends it on.
@@ -77,6 +79,7 @@ static int usage(void)
 	fprintf(stderr, "usage: warren-helper [--config FILE] ensure|check-user|stop USER\n"
 			"       warren-helper [--config FILE] enter|enter-root USER [CMD [ARG...]]\n"
 			"       warren-helper [--config FILE] migrate USER [--keep]\n"
+			"       warren-helper [--config FILE] reset USER [--home]\n"
 			"       warren-helper [--config FILE] gc\n");
 	return HELPER_EXIT_USAGE;
 }
@@ -170,7 +173,27 @@ static int answer_login(const struct container *c, const char *user)
 	return HELPER_EXIT_OK;
 }
 
-/* ensure, check-user, enter, migrate: the user's container, for a jailed user. */
+/* migrate and reset, on a stopped container; FLAG: --keep, --home. */
+static int run_admin_verb(enum helper_verb verb, const struct warren_config *cfg,
+			  const struct user_spec *u, bool flag)
+{
+	struct error err = { 0 };
+	int r;
+
+	if (verb == HELPER_MIGRATE) {
+		r = container_migrate(cfg, u, flag, &err);
+	} else {
+		r = container_reset(cfg, u, flag, &err);
+		if (r == 0)
+			event_record(cfg->state_dir, u->name, "reset", "%s",
+				     flag ? "root layer and home dropped" : "root layer dropped");
+	}
+	if (r < 0)
+		log_failure(&err);
+	return r < 0 ? HELPER_EXIT_ERROR : HELPER_EXIT_OK;
+}
+
+/* ensure, check-user, enter, migrate, reset: the user's container, for a jailed user. */
 static int run_verb(enum helper_verb verb, const char *user, char *const cmd[])
 {
 	struct policy policy = { 0 };
@@ -207,12 +230,10 @@ static int run_verb(enum helper_verb verb, const char *user, char *const cmd[])
 		return refuse(&err);
 	}
 	r = user_spec_load(policy.cfg, pw, policy.groups, &u, &err);
-	if (r >= 0 && verb == HELPER_MIGRATE) {
-		r = container_migrate(policy.cfg, &u, cmd[0] != NULL, &err);
+	if (r >= 0 && (verb == HELPER_MIGRATE || verb == HELPER_RESET)) {
+		r = run_admin_verb(verb, policy.cfg, &u, cmd[0] != NULL);
 		policy_done(&policy);
-		if (r < 0)
-			log_failure(&err);
-		return r < 0 ? HELPER_EXIT_ERROR : HELPER_EXIT_OK;
+		return r;
 	}
 	if (r >= 0)
 		r = container_ensure(policy.cfg, &u, &c, &err);
@@ -254,13 +275,15 @@ int main(int argc, char **argv)
 	if (argc - optind < 2)
 		return usage();
 	if (argc - optind > 2 && verb != HELPER_ENTER && verb != HELPER_ENTER_ROOT &&
-	    !(verb == HELPER_MIGRATE && argc - optind == 3 && !strcmp(argv[optind + 2], "--keep")))
+	    !(verb == HELPER_MIGRATE && argc - optind == 3 && !strcmp(argv[optind + 2], "--keep")) &&
+	    !(verb == HELPER_RESET && argc - optind == 3 && !strcmp(argv[optind + 2], "--home")))
 		return usage();
 	user = argv[optind + 1];
 	/* A name warren cannot use in a path may still be a user it has nothing to do
 	 * with (user@domain from SSSD): only the verbs that deal with her container need a
 	 * valid one, and run_verb refuses her only if she is jailed. */
-	if (!name_is_valid(user) && (verb == HELPER_STOP || verb == HELPER_MIGRATE)) {
+	if (!name_is_valid(user) &&
+	    (verb == HELPER_STOP || verb == HELPER_MIGRATE || verb == HELPER_RESET)) {
 		struct error err = { 0 };
 
 		error_set(&err, -EINVAL, "invalid user name");

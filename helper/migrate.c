@@ -25,10 +25,8 @@
 #include "tool.h"
 #include "tree.h"
 
-/* Mounted on only inside the copy's private mount namespace. */
-#define MIGRATE_MNT RUNTIME_DIR "/mnt"
-#define MIGRATE_TARGET MIGRATE_MNT "/disk"
-#define MIGRATE_DEV MIGRATE_MNT "/dev"
+/* The new image, inside the copy's private mount namespace. */
+#define MIGRATE_TARGET DISK_PRIVATE_TARGET
 
 static const char *aside_name(const char *user, bool keep, char *buf, size_t len)
 {
@@ -71,7 +69,7 @@ static int check_room(int mine, const char *user, uint64_t size, struct error *e
 static int copy_and_compare(const char *mine_path, int mine, struct error *err)
 {
 	static const char *const layers[] = { "root", "home" };
-	char src_root[4200], src_home[4200];
+	char src_root[4300], src_home[4300];
 	const char *cp[] = { "/bin/cp", "--archive", "--sparse=always", "--preserve=xattr",
 			     "--no-dereference", "--target-directory=" MIGRATE_TARGET, src_root,
 			     src_home, NULL };
@@ -111,22 +109,17 @@ __attribute__((noreturn)) static void copy_child(pid_t parent, const char *mine_
 {
 	_cleanup_close_ int mine = -EBADF;
 	struct error err = { 0 };
-	int r;
 
 	/* Killed with its parent (cp with it, tool.h): a copy nobody waits for stops. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(1);
-	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-	    mount("warren-migrate", MIGRATE_MNT, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0700,size=64k") < 0 ||
-	    mkdir(MIGRATE_TARGET, 0700) < 0 || mkdir(MIGRATE_DEV, 0700) < 0 ||
-	    mount("warren-dev", MIGRATE_DEV, "devtmpfs", MS_NOSUID | MS_NOEXEC, NULL) < 0)
-		error_errno(&err, -errno, "cannot set up a mount namespace for the copy");
-	else if ((r = disk_mount(image, MIGRATE_TARGET, MIGRATE_DEV)) < 0)
-		error_errno(&err, r, "cannot mount %s", image);
-	else if ((mine = open(mine_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		error_errno(&err, -errno, "cannot open %s", mine_path);
-	else if (check_room(mine, user, size, &err) == 0)
-		copy_and_compare(mine_path, mine, &err);
+	if (disk_mount_private(image, &err) == 0) {
+		mine = open(mine_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (mine < 0)
+			error_errno(&err, -errno, "cannot open %s", mine_path);
+		else if (check_room(mine, user, size, &err) == 0)
+			copy_and_compare(mine_path, mine, &err);
+	}
 	/* The image is unmounted, and its loop device freed, with this namespace. */
 	(void)write_all(status_fd, &err, sizeof(err));
 	_exit(error_is_set(&err) ? 1 : 0);
@@ -165,15 +158,13 @@ static int run_copy(const char *mine_path, const char *image, const char *user, 
 	return 0;
 }
 
-/* Remove what NAME in USERS is (a directory tree of a user's old layers), as rm does:
- * without following a symlink and without leaving its filesystem. */
+/* Remove NAME in STATE_DIR/users (a tree of a user's old layers). */
 static int remove_tree(const char *state_dir, const char *name)
 {
 	char path[4200];
-	const char *rm[] = { "/bin/rm", "-rf", "--one-file-system", "--", path, NULL };
 
 	snprintf(path, sizeof(path), "%s/users/%s", state_dir, name);
-	return tool_run(rm) == 0 ? 0 : -EIO;
+	return tool_remove_tree(path);
 }
 
 int migrate_set_aside(const char *state_dir, int users, const char *user, struct error *err)

@@ -19,6 +19,7 @@ static const char *const verb_names[HELPER__VERBS] = {
 	[HELPER_MIGRATE] = "migrate",
 	[HELPER_ENTER_ROOT] = "enter-root",
 	[HELPER_GC] = "gc",
+	[HELPER_RESET] = "reset",
 };
 
 const char *helper_verb_name(enum helper_verb v)

@@ -35,6 +35,7 @@ enum helper_verb {
 	HELPER_MIGRATE,    /* move the user's layers into a disk image (admins) */
 	HELPER_ENTER_ROOT, /* run a command as root inside the user's container (admins) */
 	HELPER_GC,         /* remove what containers that no longer run left (admins) */
+	HELPER_RESET,      /* drop the user's root layer, and maybe her home (admins) */
 	HELPER__VERBS
 };
 

@@ -84,6 +84,13 @@ int tool_output(const char *const argv[], char *buf, size_t len)
 	return wait_status(pid);
 }
 
+int tool_remove_tree(const char *path)
+{
+	const char *rm[] = { "/bin/rm", "-rf", "--one-file-system", "--", path, NULL };
+
+	return tool_run(rm) == 0 ? 0 : -EIO;
+}
+
 pid_t tool_fork_reporting(int *ret_fd)
 {
 	int pipefd[2];

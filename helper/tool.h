@@ -14,6 +14,11 @@ int tool_run(const char *const argv[]);
  * longer one is read and dropped). */
 int tool_output(const char *const argv[], char *buf, size_t len);
 
+/* Remove the tree at PATH as `rm -rf --one-file-system` does: no symlink is followed, no
+ * FIFO or device opened, no other filesystem entered (a user's layers hold anything she
+ * planted, DESIGN §5.2).  0, or -EIO. */
+int tool_remove_tree(const char *path);
+
 /* Fork a child that reports back to its parent over a pipe (close-on-exec): in the
  * child *RET_FD is the pipe's write end, in the parent its read end, and the other end
  * is closed in each.  Returns what fork() does, or -errno. */

@@ -10,6 +10,7 @@
  *   warrenctl enter USER                      a shell in USER's container (ctl_exec.c)
  *   warrenctl exec USER [--root] -- CMD...    a command there, as USER or root inside
  *   warrenctl gc                              what stopped containers left on the host
+ *   warrenctl reset USER [--home] [--yes] [--stop]   her root layer (and home) dropped
  *   warrenctl top [--memory] [--once]         the containers by CPU (or memory) use, live
  *
  * Neither needs root: check-config reads a file, explain asks NSS.  This is the only
@@ -44,8 +45,40 @@
 #define EXIT_USAGE 2
 #define PW_BUF_MAX (1024 * 1024)
 
+/* The flags, each allowed by the commands whose row says so; above any short
+ * option's character, which getopt_long returns for those. */
+enum {
+	OPT_JSON = 1 << 8,
+	OPT_ALL = 1 << 9,
+	OPT_ROOT = 1 << 10,
+	OPT_MEMORY = 1 << 11,
+	OPT_ONCE = 1 << 12,
+	OPT_HOME = 1 << 13,
+	OPT_YES = 1 << 14,
+	OPT_STOP = 1 << 15,
+};
+
+static const struct option long_options[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "all", no_argument, NULL, OPT_ALL },
+	{ "root", no_argument, NULL, OPT_ROOT },
+	{ "memory", no_argument, NULL, OPT_MEMORY },
+	{ "once", no_argument, NULL, OPT_ONCE },
+	{ "home", no_argument, NULL, OPT_HOME },
+	{ "yes", no_argument, NULL, OPT_YES },
+	{ "stop", no_argument, NULL, OPT_STOP },
+	{ NULL, 0, NULL, 0 },
+};
+
 static const char *arg_config;
-static bool arg_json, arg_all, arg_root, arg_memory, arg_once;
+static unsigned arg_opts;
+
+static bool opt(unsigned o)
+{
+	return arg_opts & o;
+}
 
 static void usage(FILE *f)
 {
@@ -60,6 +93,7 @@ static void usage(FILE *f)
 		   "       warrenctl exec USER [--root] -- CMD [ARG...]\n"
 		   "       warrenctl gc [--config FILE]\n"
 		   "       warrenctl top [--memory] [--once]\n"
+		   "       warrenctl reset USER [--home] [--yes] [--stop]\n"
 		   "       warrenctl --help\n"
 		   "\n"
 		   "  check-config  validate FILE (default %s) without changing anything\n"
@@ -73,7 +107,10 @@ static void usage(FILE *f)
 		   "  enter, exec   a login shell, or CMD, in USER's container (--root: as root\n"
 		   "                inside), on a pty of the container's that warrenctl relays\n"
 		   "  gc            remove what containers that no longer run left on the host\n"
-		   "  top           the containers by CPU use each second (--memory: by memory)\n",
+		   "  top           the containers by CPU use each second (--memory: by memory)\n"
+		   "  reset         drop USER's root layer (packages, system changes), keep her home;\n"
+		   "                --home: her home too (asks for her name unless --yes); --stop:\n"
+		   "                stop her container first (a running one is refused)\n",
 		WARREN_DEFAULT_CONFIG, CTL_LOG_LINES);
 }
 
@@ -342,12 +379,12 @@ static int run_show(char **args, int n)
 
 static int run_log(char **args, int n)
 {
-	return ctl_log(config_path(), n ? args[0] : NULL, arg_json);
+	return ctl_log(config_path(), n ? args[0] : NULL, opt(OPT_JSON));
 }
 
 static int run_ls(char **args, int n)
 {
-	return ctl_ls(config_path(), arg_json);
+	return ctl_ls(config_path(), opt(OPT_JSON));
 }
 
 /* USER as a command's argument: one warren could have made a container for. */
@@ -358,7 +395,7 @@ static int bad_user(const char *user)
 
 static int run_stop(char **args, int n)
 {
-	if (arg_all == (n == 1))
+	if (opt(OPT_ALL) == (n == 1))
 		return usage_error("stop takes one USER, or --all");
 	if (n && !name_is_valid(args[0]))
 		return bad_user(args[0]);
@@ -378,7 +415,7 @@ static int run_enter(char **args, int n)
 
 static int run_top(char **args, int n)
 {
-	return ctl_top(config_path(), arg_memory, arg_once ? 1 : 0);
+	return ctl_top(config_path(), opt(OPT_MEMORY), opt(OPT_ONCE) ? 1 : 0);
 }
 
 static int run_gc(char **args, int n)
@@ -388,57 +425,62 @@ static int run_gc(char **args, int n)
 
 static int run_exec(char **args, int n)
 {
-	return name_is_valid(args[0]) ? ctl_exec(config_path(), args[0], arg_root, args + 1)
+	return name_is_valid(args[0]) ? ctl_exec(config_path(), args[0], opt(OPT_ROOT), args + 1)
+				       : bad_user(args[0]);
+}
+
+static int run_reset(char **args, int n)
+{
+	return name_is_valid(args[0]) ? ctl_reset(config_path(), args[0], opt(OPT_HOME),
+						  opt(OPT_YES), opt(OPT_STOP))
 				       : bad_user(args[0]);
 }
 
 static const struct command {
 	const char *name;
 	int min_args, max_args;
-	bool json, all, root; /* takes --json, --all, --root */
+	unsigned opts; /* the flags it takes */
 	int (*run)(char **args, int n);
 	const char *args_text; /* for a usage error */
 } commands[] = {
-	{ "check-config", 0, 1, false, false, false, run_check_config, "at most one FILE" },
-	{ "explain", 1, 1, false, false, false, run_explain, "exactly one USER" },
-	{ "show", 1, 1, false, false, false, run_show, "exactly one USER" },
-	{ "log", 0, 1, true, false, false, run_log, "at most one USER" },
-	{ "ls", 0, 0, true, false, false, run_ls, "no argument" },
-	{ "stop", 0, 1, false, true, false, run_stop, "one USER, or --all" },
-	{ "doctor", 0, 0, false, false, false, run_doctor, "no argument" },
-	{ "enter", 1, 1, false, false, false, run_enter, "exactly one USER" },
-	{ "exec", 2, 250, false, false, true, run_exec, "USER -- CMD [ARG...]" },
-	{ "gc", 0, 0, false, false, false, run_gc, "no argument" },
-	{ "top", 0, 0, false, false, false, run_top, "no argument" },
+	{ "check-config", 0, 1, 0, run_check_config, "at most one FILE" },
+	{ "explain", 1, 1, 0, run_explain, "exactly one USER" },
+	{ "show", 1, 1, 0, run_show, "exactly one USER" },
+	{ "log", 0, 1, OPT_JSON, run_log, "at most one USER" },
+	{ "ls", 0, 0, OPT_JSON, run_ls, "no argument" },
+	{ "stop", 0, 1, OPT_ALL, run_stop, "one USER, or --all" },
+	{ "doctor", 0, 0, 0, run_doctor, "no argument" },
+	{ "enter", 1, 1, 0, run_enter, "exactly one USER" },
+	{ "exec", 2, 250, OPT_ROOT, run_exec, "USER -- CMD [ARG...]" },
+	{ "gc", 0, 0, 0, run_gc, "no argument" },
+	{ "top", 0, 0, OPT_MEMORY | OPT_ONCE, run_top, "no argument" },
+	{ "reset", 1, 1, OPT_HOME | OPT_YES | OPT_STOP, run_reset, "exactly one USER" },
 };
+
+/* The name of the first flag in OPTS, for a message. */
+static const char *option_name(unsigned opts)
+{
+	for (const struct option *o = long_options; o->name; o++)
+		if (o->val > 'z' && (opts & (unsigned)o->val))
+			return o->name;
+	return "?";
+}
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "root", no_argument, NULL, 'r' },
-		{ "memory", no_argument, NULL, 'm' },
-		{ "once", no_argument, NULL, '1' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c, nargs;
 
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:h", long_options, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			return EXIT_SUCCESS;
 		}
-		if (c == 'j' || c == 'a' || c == 'r' || c == 'm' || c == '1') {
-			*(c == 'j' ? &arg_json : c == 'a' ? &arg_all : c == 'r' ? &arg_root :
-			  c == 'm' ? &arg_memory : &arg_once) = true;
-			continue;
-		}
-		if (c != 'c')
+		if (c == 'c')
+			arg_config = optarg;
+		else if (c > 'z')
+			arg_opts |= (unsigned)c;
+		else
 			return usage_error(NULL);
-		arg_config = optarg;
 	}
 	if (optind >= argc)
 		return usage_error("no command given");
@@ -450,13 +492,11 @@ int main(int argc, char **argv)
 			continue;
 		if (nargs < cmd->min_args || nargs > cmd->max_args)
 			return usage_error("%s takes %s", cmd->name, cmd->args_text);
-		if ((arg_memory || arg_once) && cmd->run != run_top)
-			return usage_error("--memory and --once are for top");
-		if ((arg_json && !cmd->json) || (arg_all && !cmd->all) || (arg_root && !cmd->root))
-			return usage_error("%s is not for %s", arg_json ? "--json" : arg_all ? "--all" : "--root",
+		if (arg_opts & ~cmd->opts)
+			return usage_error("--%s is not for %s", option_name(arg_opts & ~cmd->opts),
 					   cmd->name);
 		return cmd->run(argv + optind + 1, nargs);
 	}
 	return usage_error("unknown command \"%s\"; expected check-config, explain, log, ls, show, "
-			   "stop, doctor, enter, exec, gc or top", argv[optind]);
+			   "stop, doctor, enter, exec, gc, top or reset", argv[optind]);
 }
