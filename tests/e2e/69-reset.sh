@@ -89,7 +89,7 @@ ctl exec wta --root -- sh -c 'mkdir /var/big && cd /var/big && seq 1 40000 | xar
 	</dev/null >/dev/null 2>&1
 tssh wta -- 'echo again >~/keep2.txt' >/dev/null 2>&1
 ctl stop wta >/dev/null 2>&1
-in_ns "$HELPER" --config "$CONF" reset wta >/dev/null 2>&1 &
+"$HELPER" --config "$CONF" reset wta >/dev/null 2>&1 & # $!: the helper itself
 hp=$!
 for _ in $(seq 2000); do [ -e "$mine/.root.reset" ] && break; sleep 0.005; done
 kill -9 "$hp" 2>/dev/null
