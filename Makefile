@@ -38,7 +38,7 @@ HELPER_OBJS = $(PURE_OBJS) $(SHARED_OBJS) helper/main.o helper/log.o helper/poli
               helper/disk.o helper/storage.o helper/migrate.o helper/tree.o helper/tool.o \
               helper/rootfs.o helper/supervisor.o helper/enter.o helper/net.o helper/netalloc.o \
               helper/netlink.o helper/nft.o helper/dns.o helper/sessions.o helper/relay.o helper/events.o helper/gc.o \
-              helper/reset.o
+              helper/reset.o helper/stack.o
 CTL_OBJS    = $(PURE_OBJS) helper/users.o helper/lastgood.o helper/fsutil.o helper/disk.o \
               helper/tool.o helper/log.o helper/netalloc.o helper/events.o helper/ctl_log.o \
               helper/ctl_ls.o helper/ctl_stop.o helper/ctl_doctor.o helper/ctl_exec.o helper/spec.o helper/idmap.o \

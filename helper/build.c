@@ -21,6 +21,7 @@
 #include "layers.h"
 #include "reset.h"
 #include "rootfs.h"
+#include "stack.h"
 #include "state.h"
 #include "supervisor.h"
 #include "tool.h"
@@ -49,7 +50,7 @@ static int write_id_maps(pid_t pid, const struct user_spec *u)
 /* The image, idmapped through the container's user namespace so that host root's
  * files are root's inside (and nobody's write target: read-only, nodev; nosuid unless
  * root inside is granted: no setuid binary of the image leads there). */
-static int mount_idmapped_image(const char *image, pid_t child, bool root)
+static int mount_idmapped_image(const char *image, pid_t child, bool root, const char *target)
 {
 	_cleanup_close_ int userns = -EBADF, tree = -EBADF;
 	struct mount_attr attr = {
@@ -68,8 +69,27 @@ static int mount_idmapped_image(const char *image, pid_t child, bool root)
 		return -errno;
 	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
 		return -errno;
-	if (move_mount(tree, "", AT_FDCWD, BUILD_IMAGE, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+	if (move_mount(tree, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return -errno;
+	return 0;
+}
+
+/* The image and her layers over it (stack.h), each as the image is mounted. */
+static int mount_idmapped_stack(const struct build_request *req, pid_t child, struct error *err)
+{
+	const bool root = req->u->limits[LIMIT_ROOT] != 0;
+	char path[PATH_MAX], target[64];
+	int r;
+
+	if ((r = mount_idmapped_image(req->image, child, root, BUILD_IMAGE)) < 0)
+		return error_errno(err, r, "idmapped image %s", req->image);
+	for (unsigned i = 0; i < req->u->n_layers; i++) {
+		snprintf(target, sizeof(target), BUILD_LAYER "%u", i);
+		stack_layer_path(req->image, req->u->layers[i], path, sizeof(path));
+		if (mkdir(target, 0755) < 0 ||
+		    (r = mount_idmapped_image(path, child, root, target)) < 0)
+			return error_errno(err, r < 0 ? r : -errno, "idmapped layer %s", path);
+	}
 	return 0;
 }
 
@@ -293,9 +313,7 @@ static int builder_build(const struct build_request *req, pid_t *ret_pid, int *r
 		error_errno(err, r, "join cgroup");
 	else if ((r = net_attach(req->net, req->u->name, pid, err)) < 0)
 		error_wrap(err, "network");
-	else if ((r = mount_idmapped_image(req->image, pid, req->u->limits[LIMIT_ROOT] != 0)) < 0)
-		error_errno(err, r, "idmapped image");
-	else
+	else if ((r = mount_idmapped_stack(req, pid, err)) == 0)
 		r = release_child(go[1], status[0], err);
 	if (r < 0) {
 		kill_and_reap(pidfd);

@@ -71,20 +71,31 @@ struct limit_check {
 };
 
 /* The checks of the rows below, each of type key_check. */
-static key_check check_path, check_names, check_entry_name, check_entries, check_defaults,
-	check_group, check_ifname, check_subnet;
+static key_check check_path, check_names, check_layers, check_entry_name, check_entries,
+	check_defaults, check_group, check_ifname, check_subnet;
 static bool ipv4_valid(const char *s);
 
 #define FIELD(f) offsetof(struct warren_config, f)
 
+/* Image layers (directories beside the base image), in defaults and every entry. */
+#define LAYERS_KEY(where)                                                                   \
+	{ .name = "layers", .check = check_layers, .noun = "layer",                          \
+	  .example = where "layers = [ \"cs101\" ];" }
+
+static const struct key defaults_keys[] = {
+	LAYERS_KEY("defaults = { "),
+};
+
 static const struct key group_entry_keys[] = {
 	{ .name = "name", .check = check_entry_name, .noun = "group",
 	  .example = "{ name = \"students\"; memory = \"512M\"; }" },
+	LAYERS_KEY("{ name = \"cs101\"; "),
 };
 
 static const struct key user_entry_keys[] = {
 	{ .name = "name", .check = check_entry_name, .noun = "user",
 	  .example = "{ name = \"alice\"; memory = \"2G\"; }" },
+	LAYERS_KEY("{ name = \"alice\"; "),
 };
 
 /* An entry of groups or users takes a name and every limit key. */
@@ -114,6 +125,7 @@ static const struct key top_keys[] = {
 	  .noun = "user", .example = "exempt_users = [ \"root\" ];", .policy = true },
 	{ .name = "defaults", .check = check_defaults,
 	  .example = "defaults = { idle_timeout = 300; };",
+	  .sub = defaults_keys, .n_sub = ELEMENTSOF(defaults_keys),
 	  .limits_pre = "defaults = { ", .limits_post = " };" },
 	{ .name = "groups", .check = check_entries, .offset = FIELD(limits.groups), .noun = "group",
 	  .example = "groups = ( { name = \"students\"; memory = \"512M\"; } );",
@@ -330,10 +342,10 @@ static int check_name_elem(struct parse_ctx *ctx, const struct key *k, const cha
 	return 0;
 }
 
-static int check_names(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
-		       const char *key)
+/* An array of names (as K says) into *RET (free it). */
+static int name_list(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+		     const char *key, char ***ret)
 {
-	char ***field = (char ***)((char *)ctx->c + k->offset);
 	_cleanup_(strv_freep) char **list = NULL;
 	int i, n, r;
 
@@ -354,8 +366,39 @@ static int check_names(struct parse_ctx *ctx, const struct key *k, config_settin
 		if (!list[i])
 			return key_error(ctx, -ENOMEM, s, "%s: out of memory", key);
 	}
+	*ret = TAKE_PTR(list);
+	return 0;
+}
+
+static int check_names(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+		       const char *key)
+{
+	char ***field = (char ***)((char *)ctx->c + k->offset);
+	char **list;
+	int r;
+
+	if ((r = name_list(ctx, k, s, key, &list)) < 0)
+		return r;
 	strv_free(*field);
-	*field = TAKE_PTR(list);
+	*field = list;
+	return 0;
+}
+
+/* layers, in defaults or an entry: at most LAYERS_MAX layer names (reslimits.h). */
+static int check_layers(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+			const char *key)
+{
+	char **list;
+	int r;
+
+	if (config_setting_length(s) > LAYERS_MAX)
+		return key_error(ctx, -EINVAL, s, "%s: %d layers; expected at most %d", key,
+				 config_setting_length(s), LAYERS_MAX);
+	if ((r = name_list(ctx, k, s, key, &list)) < 0)
+		return r;
+	strv_free(ctx->limits->layers);
+	ctx->limits->layers = list;
+	ctx->limits->set |= 1u << LIMIT_LAYERS;
 	return 0;
 }
 

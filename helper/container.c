@@ -27,6 +27,7 @@
 #include "net.h"
 #include "reset.h"
 #include "rootfs.h"
+#include "stack.h"
 #include "state.h"
 #include "storage.h"
 #include "supervisor.h"
@@ -68,25 +69,6 @@ static bool supervisor_alive(const struct container_state *st)
 	_cleanup_close_ int fd = pidfd_open_checked(st->supervisor_pid);
 
 	return fd >= 0 && !pidfd_exited(fd) && state_supervised(st);
-}
-
-/* The image is shared by everyone: it must be root's and writable by root only. */
-static int check_image(const char *image, struct error *err)
-{
-	_cleanup_close_ int fd = open_root_dir(image), etc = -EBADF, skel = -EBADF;
-
-	if (fd == -EPERM)
-		return error_set(err, -EPERM, "image %s must be owned by root and not writable by "
-				 "group or others", image);
-	if (fd < 0)
-		return error_errno(err, fd, "image %s (build one with warren-mkimage)", image);
-	/* Directories, not symlinks: the container is assembled from them by path, and a
-	 * link would take /etc or the home template from wherever it points on the host. */
-	if ((etc = openat(fd, "etc", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
-	    (skel = openat(etc, "skel", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		return error_errno(err, -errno, "image %s has no /etc/skel (the home template) "
-				   "as a directory; /etc and /etc/skel may not be symlinks", image);
-	return 0;
 }
 
 static int mount_devpts(const struct user_spec *u, struct error *err)
@@ -215,7 +197,7 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 	unsigned long long id = 0;
 	int r, pidfd = -EBADF;
 
-	if ((r = check_image(cfg->image, err)) < 0 || (r = prepare_cgroups(u, &cg, err)) < 0)
+	if ((r = stack_check(cfg->image, u, err)) < 0 || (r = prepare_cgroups(u, &cg, err)) < 0)
 		return r;
 	if ((r = prepare_host_side(cfg, u, &cg, disk_image, sizeof(disk_image), err)) < 0) {
 		error_wrap(err, "cannot start the container of %s", u->name);
@@ -241,6 +223,9 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 	}
 	if ((r = record_container(u->name, init_pid, supervisor, &pidfd, &id, err)) < 0)
 		return r;
+	if ((r = stack_record(cfg->image, u)) < 0)
+		log_warning(r, "cannot record the image stack of %s (warrenctl ls cannot tell if it "
+			    "is older)", u->name);
 	log_info("started the container of %s (init pid %d)", u->name, init_pid);
 	event_record(cfg->state_dir, u->name, "started", "container %llu (init pid %d)", id,
 		     (int)init_pid);

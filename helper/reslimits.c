@@ -95,8 +95,10 @@ int limit_key_lookup(const char *name, enum limit_key *ret)
 
 static void entries_clear(struct limit_entries *l)
 {
-	for (size_t i = 0; i < l->n; i++)
+	for (size_t i = 0; i < l->n; i++) {
 		free(l->v[i].name);
+		strv_free(l->v[i].limits.layers);
+	}
 	free(l->v);
 	*l = (struct limit_entries){ 0 };
 }
@@ -105,6 +107,7 @@ void limit_config_clear(struct limit_config *lc)
 {
 	entries_clear(&lc->groups);
 	entries_clear(&lc->users);
+	strv_free(lc->defaults.layers);
 	lc->defaults = (struct limit_set){ 0 };
 }
 
@@ -253,7 +256,7 @@ static const struct limit_entry *entry_find(const struct limit_entries *l, const
 
 /* Key K from the first of LC's groups, in config order, that USER is in and that sets it. */
 static const struct limit_entry *group_for_key(const struct limit_config *lc, char *const *groups,
-					       enum limit_key k)
+					       unsigned k)
 {
 	for (size_t i = 0; i < lc->groups.n; i++) {
 		const struct limit_entry *e = &lc->groups.v[i];
@@ -262,6 +265,27 @@ static const struct limit_entry *group_for_key(const struct limit_config *lc, ch
 			return e;
 	}
 	return NULL;
+}
+
+static void layers_resolve(const struct limit_config *lc, const struct limit_entry *u,
+			   char *const *groups, struct limits_effective *ret)
+{
+	static char *const none[] = { NULL };
+	const struct limit_entry *g;
+
+	if (u && limit_set_has(&u->limits, LIMIT_LAYERS)) {
+		ret->layers = u->limits.layers;
+		ret->layers_from = (struct limit_value){ 0, LIMIT_FROM_USER, u->name };
+	} else if ((g = group_for_key(lc, groups, LIMIT_LAYERS))) {
+		ret->layers = g->limits.layers;
+		ret->layers_from = (struct limit_value){ 0, LIMIT_FROM_GROUP, g->name };
+	} else if (limit_set_has(&lc->defaults, LIMIT_LAYERS)) {
+		ret->layers = lc->defaults.layers;
+		ret->layers_from = (struct limit_value){ 0, LIMIT_FROM_DEFAULTS, NULL };
+	} else {
+		ret->layers = none;
+		ret->layers_from = (struct limit_value){ 0, LIMIT_FROM_BUILTIN, NULL };
+	}
 }
 
 void limits_resolve(const struct limit_config *lc, const char *user, char *const *groups,
@@ -281,4 +305,5 @@ void limits_resolve(const struct limit_config *lc, const char *user, char *const
 		else
 			*out = (struct limit_value){ limit_defs[k].builtin, LIMIT_FROM_BUILTIN, NULL };
 	}
+	layers_resolve(lc, u, groups, ret);
 }

@@ -86,10 +86,17 @@ static inline uint64_t limit_builtin(enum limit_key k)
 /* CHOICE keys: the value named NAME, or -EINVAL. */
 int limit_choice_parse(enum limit_key k, const char *name, uint64_t *ret);
 
+/* layers = [ "cs101" ]: the image layers stacked over the base image (the first listed on
+ * top).  Not a limit, but each user's is decided the same way, so it has a bit in a
+ * limit_set's SET past the limits'. */
+#define LIMIT_LAYERS LIMIT__COUNT
+#define LAYERS_MAX 8
+
 /* What one defaults/groups/users entry says; a key not in SET was not written. */
 struct limit_set {
 	uint64_t v[LIMIT__COUNT];
-	unsigned set; /* bit (1u << key) for each key the entry sets */
+	unsigned set;  /* bit (1u << key) for each key the entry sets, LIMIT_LAYERS too */
+	char **layers; /* NULL-terminated layer names, when it sets layers */
 };
 
 /* A groups[] or users[] element of the config. */
@@ -129,9 +136,11 @@ struct limit_value {
 
 struct limits_effective {
 	struct limit_value v[LIMIT__COUNT];
+	struct limit_value layers_from; /* who decided LAYERS (its value is unused) */
+	char *const *layers;            /* NULL-terminated; empty: the base image alone */
 };
 
-static inline bool limit_set_has(const struct limit_set *s, enum limit_key k)
+static inline bool limit_set_has(const struct limit_set *s, unsigned k)
 {
 	return s->set & (1u << k);
 }
@@ -167,7 +176,8 @@ const char *limit_source_format(const struct limit_value *v, char *buf, size_t l
  *   and sets the key (so different keys may come from different groups);
  *   else LC's defaults, if they set the key;
  *   else the built-in value.
- * The order of GROUPS does not matter, only the config's. */
+ * The order of GROUPS does not matter, only the config's.  Layers the same way (built-in:
+ * none). */
 void limits_resolve(const struct limit_config *lc, const char *user, char *const *groups,
 		    struct limits_effective *ret);
 

@@ -412,6 +412,17 @@ static int net_files(const struct user_spec *u, const struct net_plan *net)
 	return bind_etc_file("hosts", hosts);
 }
 
+/* overlayfs's lowerdir for U's root: her layers as the builder mounted them, the first
+ * on top, then the image (stack.h). */
+static const char *lower_stack(const struct user_spec *u, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (unsigned i = 0; i < u->n_layers; i++)
+		snprintf(buf + strlen(buf), len - strlen(buf), BUILD_LAYER "%u:", i);
+	snprintf(buf + strlen(buf), len - strlen(buf), "%s", BUILD_IMAGE);
+	return buf;
+}
+
 int rootfs_setup_and_exec(const struct user_spec *u, const struct net_plan *net, int exe_fd,
 			  struct error *err)
 {
@@ -419,6 +430,7 @@ int rootfs_setup_and_exec(const struct user_spec *u, const struct net_plan *net,
 	char *const argv[] = { INIT_NAME, NULL };
 	char *const envp[] = { NULL };
 	const unsigned long suid = u->limits[LIMIT_ROOT] ? 0 : MS_NOSUID;
+	char lower[64 * (LAYERS_MAX + 1)];
 	int r;
 
 	/* Root of the new user namespace: host-wise the user's subordinate base. */
@@ -431,7 +443,7 @@ int rootfs_setup_and_exec(const struct user_spec *u, const struct net_plan *net,
 	if ((r = private_mount_ns()) < 0)
 		return error_errno(err, r, "mount namespace");
 	/* nosuid unless root inside is granted: no setuid binary of the image leads there. */
-	if ((r = overlay_mount(-1, NULL, BUILD_IMAGE, "root", suid)) < 0)
+	if ((r = overlay_mount(-1, NULL, lower_stack(u, lower, sizeof(lower)), "root", suid)) < 0)
 		return error_errno(err, r, "overlay root");
 	rootfd = open(BUILD_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)

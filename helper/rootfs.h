@@ -17,6 +17,7 @@
 #define BUILD_PTS BUILD_MNT "/pts"     /* bind of the host-side devpts instance */
 #define BUILD_ROOT BUILD_MNT "/root"   /* the overlay root, before pivot_root */
 #define BUILD_SKEL BUILD_MNT "/skel"   /* the image's /etc/skel, idmapped to the user */
+#define BUILD_LAYER BUILD_MNT "/layer"  /* + 0..LAYERS_MAX-1: her image layers, as the image */
 
 /* warren-init (init.c, its own static binary) is pid 1 inside. */
 #define INIT_NAME "warren-init"

@@ -149,5 +149,8 @@ int user_spec_load(const struct warren_config *cfg, const struct passwd *pw, cha
 		ret->limits[k] = eff.v[k].value;
 	if (eff.v[LIMIT_PEERS].value)
 		ret->peer_group = peer_group_mark(&eff.v[LIMIT_PEERS]);
+	/* Names the config checked (name_is_valid: at most 32), at most LAYERS_MAX. */
+	for (char *const *l = eff.layers; *l && ret->n_layers < LAYERS_MAX; l++)
+		snprintf(ret->layers[ret->n_layers++], sizeof(ret->layers[0]), "%s", *l);
 	return 0;
 }

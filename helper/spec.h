@@ -30,6 +30,10 @@ struct user_spec {
 	/* peers = true: the group (or defaults) that said so, as a firewall mark that
 	 * containers of the same group share (nft.h); 0 for none. */
 	uint32_t peer_group;
+	/* The image layers stacked over the base image for her, the first on top
+	 * (stack.h). */
+	char layers[LAYERS_MAX][33];
+	unsigned n_layers;
 };
 
 /* PW's subordinate ranges as user_spec_load() checks them (/etc/subuid and

@@ -104,6 +104,8 @@ int user_rundir_remove(const char *user)
 
 	if (rmdir(user_run_path(user, "pts", path, sizeof(path))) < 0 && errno != ENOENT)
 		return -errno;
+	if (unlink(user_run_path(user, "stack", path, sizeof(path))) < 0 && errno != ENOENT)
+		return -errno;
 	if (rmdir(user_run_path(user, NULL, path, sizeof(path))) < 0 && errno != ENOENT)
 		return -errno;
 	return 0;

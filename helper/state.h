@@ -6,6 +6,7 @@
  *                                 the last login (the supervisor's idle clock)
  * /run/warren/users/USER/pts      host-side mount of the container's devpts
  * /run/warren/users/USER/net      the container's veth, address, MAC (net.h)
+ * /run/warren/users/USER/stack    the image stack it started from (stack.h)
  * /run/warren/locks/.network      flock()ed while the bridge or firewall is set up
  * /run/warren/mnt                 mount point used only inside build namespaces
  * Everything is root-owned and unreachable by users or containers.

@@ -239,6 +239,21 @@ static void print_jailed(enum jail_verdict v, const char *group)
 	}
 }
 
+/* Her image layers, over the base image (stack.h). */
+static void print_layers(const struct limits_effective *eff)
+{
+	char source[128];
+
+	printf("%-17s ", "layers");
+	if (!eff->layers[0])
+		printf("none");
+	for (char *const *l = eff->layers; *l; l++)
+		printf("%s%s", l == eff->layers ? "" : ", ", *l);
+	printf(" (");
+	print_name(limit_source_format(&eff->layers_from, source, sizeof(source)));
+	printf(")\n");
+}
+
 static void print_explanation(const struct warren_config *cfg, const struct passwd *pw,
 			      char *const *groups)
 {
@@ -263,6 +278,7 @@ static void print_explanation(const struct warren_config *cfg, const struct pass
 		print_name(limit_source_format(&eff.v[k], source, sizeof(source)));
 		printf(")\n");
 	}
+	print_layers(&eff);
 }
 
 /* Her address on the bridge, once her first start gave her one (netalloc.h). */
