@@ -41,8 +41,9 @@ HELPER_OBJS = $(PURE_OBJS) $(SHARED_OBJS) helper/main.o helper/log.o helper/poli
               helper/reset.o helper/stack.o
 CTL_OBJS    = $(PURE_OBJS) helper/users.o helper/lastgood.o helper/fsutil.o helper/disk.o \
               helper/tool.o helper/log.o helper/netalloc.o helper/events.o helper/ctl_log.o \
-              helper/ctl_ls.o helper/ctl_stop.o helper/ctl_doctor.o helper/ctl_exec.o helper/spec.o helper/idmap.o \
-              helper/state.o helper/cgroup.o helper/cgroup-v1.o helper/cgroup-v2.o \
+              helper/ctl_ls.o helper/ctl_stop.o helper/ctl_doctor.o helper/ctl_exec.o helper/ctl_image.o \
+              helper/ctl_json.o helper/spec.o helper/idmap.o \
+              helper/state.o helper/stack.o helper/cgroup.o helper/cgroup-v1.o helper/cgroup-v2.o \
               helper/warrenctl.o
 PAM_OBJS    = pam_module/pam_warren.o pam_module/spawn.o pam_module/join.o $(SHARED_OBJS) \
               helper/errors.o
@@ -128,7 +129,7 @@ install: all
 	install -d $(DESTDIR)$(PAMDIR) $(DESTDIR)$(LIBEXECDIR)/warren $(DESTDIR)$(SYSCONFDIR)/warren \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SBINDIR)
 	install -m 0644 pam_warren.so $(DESTDIR)$(PAMDIR)/pam_warren.so
-	install -m 0755 warren-helper warren-init warren-refuse helper/warren-mkimage $(DESTDIR)$(LIBEXECDIR)/warren/
+	install -m 0755 warren-helper warren-init warren-refuse helper/warren-mkimage helper/warren-mklayer $(DESTDIR)$(LIBEXECDIR)/warren/
 	install -m 0644 conf/warren.conf $(DESTDIR)$(SYSCONFDIR)/warren/warren.conf.example
 	install -m 0644 conf/warren.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 conf/pam_warren.8 conf/warren-helper.8 conf/warrenctl.8 $(DESTDIR)$(MANDIR)/man8/

@@ -7,33 +7,39 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "ctl_exec.h"
 #include "ctl_stop.h"
 #include "protocol.h"
 #include "state.h"
 
-#define INSTALLED_HELPER LIBEXECDIR "/warren/warren-helper"
+#define INSTALLED_DIR LIBEXECDIR "/warren"
 
-/* warren-helper beside our own binary, if it is there and root's alone, else the
- * installed one, into BUF. */
-static const char *helper_path(char *buf, size_t len)
+const char *ctl_program_path(const char *name, char *buf, size_t len)
 {
+	static const char *const beside[] = { "", "/helper" };
 	char self[PATH_MAX], *slash;
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	struct stat st;
 
 	if (n > 0) {
 		self[n] = '\0';
-		if ((slash = strrchr(self, '/'))) {
+		for (size_t i = 0; (slash = strrchr(self, '/')) && i < ELEMENTSOF(beside); i++) {
 			*slash = '\0';
-			snprintf(buf, len, "%s/warren-helper", self);
+			snprintf(buf, len, "%s%s/%s", self, beside[i], name);
 			if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == 0 &&
 			    !(st.st_mode & 022))
 				return buf;
+			*slash = '/';
 		}
 	}
-	snprintf(buf, len, "%s", INSTALLED_HELPER);
+	snprintf(buf, len, "%s/%s", INSTALLED_DIR, name);
 	return buf;
+}
+
+static const char *helper_path(char *buf, size_t len)
+{
+	return ctl_program_path("warren-helper", buf, len);
 }
 
 int ctl_gc(const char *config_path)

@@ -3,6 +3,12 @@
 #define WARREN_CTL_EXEC_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
+/* The program NAME of warren's (warren-helper, warren-mkimage...): beside this warrenctl
+ * or in helper/ there (a build tree), if it is root's alone, else the installed one;
+ * into BUF. */
+const char *ctl_program_path(const char *name, char *buf, size_t len);
 
 /* Run CMD (NULL: a login shell) in USER's container (started if need be), as USER or,
  * with AS_ROOT, as root inside, by executing `warren-helper enter|enter-root`: its

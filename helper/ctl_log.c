@@ -8,6 +8,7 @@
 
 #include "cleanup.h"
 #include "config.h"
+#include "ctl_json.h"
 #include "ctl_log.h"
 #include "events.h"
 #include "lastgood.h"
@@ -29,20 +30,6 @@ static int state_dir_of(const char *config_path, char *buf, size_t len)
 	fprintf(stderr, "%s\nwarrenctl: the config never loaded, so there is no state dir to read "
 		"the record from; syslog (authpriv) has the helper's messages\n", msg);
 	return -EINVAL;
-}
-
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", (unsigned char)*s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
 }
 
 /* Keep in RING (CTL_LOG_LINES, a circular buffer) the lines of PATH for USER. */

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,10 @@
 #include "netaddr.h"
 #include "netalloc.h"
 #include "protocol.h"
+#include "stack.h"
 #include "state.h"
+#include "strv.h"
+#include "users.h"
 
 #define UNKNOWN UINT64_MAX /* a value that could not be read */
 
@@ -29,7 +33,11 @@ struct row {
 	struct container_state st;
 	uint64_t uptime_s, logins, memory, memory_max, pids, pids_max, cpu_us;
 	uint64_t cpu_permille; /* top: CPU use in the last interval, per mille of a core */
+	uint64_t idle_s;       /* since the last login began */
+	uint64_t disk, disk_max; /* her disk image: allocated, and its size */
 	char address[16];
+	char stack[512];       /* the image stack it started from: its names, top first */
+	int stack_current;     /* 1: the config gives her that stack now, 0: an older one, -1: ? */
 };
 
 /* The first number in DIR/FILE, after KEY if given ("usage_usec 123"); "max" is
@@ -201,7 +209,8 @@ static void json_number(const char *name, uint64_t v, bool last)
 
 static void print_row(const struct row *r, bool json, bool first)
 {
-	char up[32], logins[32], mem[32], mem_max[32], pids[32], pids_max[32], cpu[32];
+	char up[32], idle[32], logins[32], mem[32], mem_max[32], pids[32], pids_max[32], cpu[32];
+	char disk[32], disk_max[32];
 
 	if (json) {
 		printf("%s\n  {\"user\": \"%s\", \"state\": \"%s\", \"init_pid\": %d, \"id\": %llu, ",
@@ -214,16 +223,23 @@ static void print_row(const struct row *r, bool json, bool first)
 		json_number("pids", r->pids, false);
 		json_number("pids_limit", r->pids_max, false);
 		json_number("cpu_usec", r->cpu_us, false);
-		printf("\"address\": \"%s\"}", r->address);
+		json_number("idle_s", r->idle_s, false);
+		json_number("disk_bytes", r->disk, false);
+		json_number("disk_limit", r->disk_max, false);
+		printf("\"address\": \"%s\", \"stack\": \"%s\", \"stack_current\": %s}", r->address,
+		       r->stack, r->stack_current < 0 ? "null" : r->stack_current ? "true" : "false");
 		return;
 	}
 	/* Each value in a buffer of its own: they are all printed at once. */
-	printf("%-16s %-8s %8d %8s %6s %9s/%-9s %5s/%-5s %9s  %s\n", r->user,
+	printf("%-16s %-8s %8d %8s %6s %6s %9s/%-9s %5s/%-5s %9s %9s/%-9s %-15s %s%s\n", r->user,
 	       r->running ? "running" : "stale", r->st.init_pid,
-	       value(r->uptime_s, up, sizeof(up), false), value(r->logins, logins, sizeof(logins), false),
+	       value(r->uptime_s, up, sizeof(up), false), value(r->idle_s, idle, sizeof(idle), false),
+	       value(r->logins, logins, sizeof(logins), false),
 	       value(r->memory, mem, sizeof(mem), true), value(r->memory_max, mem_max, sizeof(mem_max), true),
 	       value(r->pids, pids, sizeof(pids), false), value(r->pids_max, pids_max, sizeof(pids_max), false),
-	       cpu_text(r->cpu_us, "s", cpu, sizeof(cpu)), r->address[0] ? r->address : "-");
+	       cpu_text(r->cpu_us, "s", cpu, sizeof(cpu)), value(r->disk, disk, sizeof(disk), true),
+	       value(r->disk_max, disk_max, sizeof(disk_max), true), r->address[0] ? r->address : "-",
+	       r->stack[0] ? r->stack : "-", r->stack_current == 0 ? " (older)" : "");
 }
 
 /* A file of /proc/PID, indented after its first line, or "-". */
@@ -281,6 +297,57 @@ void ctl_show_container(const char *user, const char *state_dir)
 	}
 }
 
+/* The names of a recorded stack identity ("NAME:INO:CTIME ..."), into BUF. */
+static void stack_names(const char *identity, char *buf, size_t len)
+{
+	char copy[2048], *save = NULL;
+
+	snprintf(copy, sizeof(copy), "%s", identity);
+	buf[0] = '\0';
+	for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		t[strcspn(t, ":")] = '\0';
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", buf[0] ? " " : "", t);
+	}
+}
+
+/* Does USER's recorded stack still match what CFG gives her (stack.h)?  1, 0, or -1. */
+static int stack_is_current(const struct warren_config *cfg, const char *user,
+			    const char *recorded)
+{
+	_cleanup_(strv_freep) char **groups = NULL;
+	struct limits_effective eff;
+	struct passwd *pw;
+	char now[2048];
+
+	if (!cfg || !(pw = getpwnam(user)) || user_group_names(pw, &groups) < 0)
+		return -1;
+	limits_resolve(&cfg->limits, user, groups, &eff);
+	return strcmp(stack_identity(cfg->image, eff.layers, now, sizeof(now)), recorded) == 0;
+}
+
+/* Her stack, idle time and disk use, into R. */
+static void read_user_records(const struct warren_config *cfg, struct row *r)
+{
+	char identity[2048], path[4200];
+	struct timespec last, now;
+	struct stat st;
+
+	r->stack_current = -1;
+	if (stack_recorded(r->user, identity, sizeof(identity)) == 0) {
+		stack_names(identity, r->stack, sizeof(r->stack));
+		r->stack_current = stack_is_current(cfg, r->user, identity);
+	}
+	r->idle_s = UNKNOWN;
+	if (state_last_login(r->user, &last) == 0 && clock_gettime(CLOCK_REALTIME, &now) == 0)
+		r->idle_s = now.tv_sec > last.tv_sec ? (uint64_t)(now.tv_sec - last.tv_sec) : 0;
+	r->disk = r->disk_max = UNKNOWN;
+	snprintf(path, sizeof(path), "%s/disks/%s.ext4", cfg ? cfg->state_dir : "", r->user);
+	if (cfg && stat(path, &st) == 0) {
+		r->disk = (uint64_t)st.st_blocks * 512;
+		r->disk_max = (uint64_t)st.st_size;
+	}
+}
+
 /* Every recorded container into ROWS (at most MAX); how many, or -errno. */
 static int collect_rows(const struct warren_config *cfg, struct row *rows, int max)
 {
@@ -302,6 +369,7 @@ static int collect_rows(const struct warren_config *cfg, struct row *rows, int m
 		r->logins = r->running ? count_logins(r->user) : UNKNOWN;
 		read_cgroups(r->user, r);
 		address_of(cfg, r->user, r->address, sizeof(r->address));
+		read_user_records(cfg, r);
 		n++;
 	}
 	return n;
@@ -311,8 +379,9 @@ static int collect_rows(const struct warren_config *cfg, struct row *rows, int m
 
 static void print_header(void)
 {
-	printf("%-16s %-8s %8s %8s %6s %19s %11s %9s  %s\n", "USER", "STATE", "INIT", "UPTIME",
-	       "LOGINS", "MEMORY/LIMIT", "PIDS/LIMIT", "CPU", "ADDRESS");
+	printf("%-16s %-8s %8s %8s %6s %6s %19s %11s %9s %19s %-15s %s\n", "USER", "STATE", "INIT",
+	       "UPTIME", "IDLE", "LOGINS", "MEMORY/LIMIT", "PIDS/LIMIT", "CPU", "DISK/LIMIT", "ADDRESS",
+	       "IMAGE STACK");
 }
 
 int ctl_ls(const char *config_path, bool json)

@@ -11,6 +11,7 @@
  *   warrenctl exec USER [--root] -- CMD...    a command there, as USER or root inside
  *   warrenctl gc                              what stopped containers left on the host
  *   warrenctl reset USER [--home] [--yes] [--stop]   her root layer (and home) dropped
+ *   warrenctl image ls|build|layer|rm ...     base images and layers (ctl_image.c)
  *   warrenctl top [--memory] [--once]         the containers by CPU (or memory) use, live
  *
  * Neither needs root: check-config reads a file, explain asks NSS.  This is the only
@@ -32,6 +33,7 @@
 #include "ctl_ls.h"
 #include "ctl_doctor.h"
 #include "ctl_exec.h"
+#include "ctl_image.h"
 #include "ctl_stop.h"
 #include "disk.h"
 #include "lastgood.h"
@@ -56,6 +58,10 @@ enum {
 	OPT_HOME = 1 << 13,
 	OPT_YES = 1 << 14,
 	OPT_STOP = 1 << 15,
+	OPT_SUITE = 1 << 16, /* these four take a value */
+	OPT_PACKAGES = 1 << 17,
+	OPT_FROM = 1 << 18,
+	OPT_DEB = 1 << 19,
 };
 
 static const struct option long_options[] = {
@@ -69,11 +75,16 @@ static const struct option long_options[] = {
 	{ "home", no_argument, NULL, OPT_HOME },
 	{ "yes", no_argument, NULL, OPT_YES },
 	{ "stop", no_argument, NULL, OPT_STOP },
+	{ "suite", required_argument, NULL, OPT_SUITE },
+	{ "packages", required_argument, NULL, OPT_PACKAGES },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "deb", required_argument, NULL, OPT_DEB },
 	{ NULL, 0, NULL, 0 },
 };
 
 static const char *arg_config;
 static unsigned arg_opts;
+static struct image_options arg_image;
 
 static bool opt(unsigned o)
 {
@@ -94,6 +105,10 @@ static void usage(FILE *f)
 		   "       warrenctl gc [--config FILE]\n"
 		   "       warrenctl top [--memory] [--once]\n"
 		   "       warrenctl reset USER [--home] [--yes] [--stop]\n"
+		   "       warrenctl image ls [--json]\n"
+		   "       warrenctl image build NAME [--suite S] [--packages a,b]\n"
+		   "       warrenctl image layer NAME --from IMAGE [--packages a,b] [--deb FILE]...\n"
+		   "       warrenctl image rm NAME\n"
 		   "       warrenctl --help\n"
 		   "\n"
 		   "  check-config  validate FILE (default %s) without changing anything\n"
@@ -110,7 +125,10 @@ static void usage(FILE *f)
 		   "  top           the containers by CPU use each second (--memory: by memory)\n"
 		   "  reset         drop USER's root layer (packages, system changes), keep her home;\n"
 		   "                --home: her home too (asks for her name unless --yes); --stop:\n"
-		   "                stop her container first (a running one is refused)\n",
+		   "                stop her container first (a running one is refused)\n"
+		   "  image         the base images and layers beside the configured image: list\n"
+		   "                them, build one (debootstrap), build a layer of packages over\n"
+		   "                an image, remove one nothing uses\n",
 		WARREN_DEFAULT_CONFIG, CTL_LOG_LINES);
 }
 
@@ -452,6 +470,11 @@ static int run_reset(char **args, int n)
 				       : bad_user(args[0]);
 }
 
+static int run_image(char **args, int n)
+{
+	return ctl_image(config_path(), args, n, &arg_image, opt(OPT_JSON));
+}
+
 static const struct command {
 	const char *name;
 	int min_args, max_args;
@@ -471,6 +494,8 @@ static const struct command {
 	{ "gc", 0, 0, 0, run_gc, "no argument" },
 	{ "top", 0, 0, OPT_MEMORY | OPT_ONCE, run_top, "no argument" },
 	{ "reset", 1, 1, OPT_HOME | OPT_YES | OPT_STOP, run_reset, "exactly one USER" },
+	{ "image", 1, 2, OPT_JSON | OPT_SUITE | OPT_PACKAGES | OPT_FROM | OPT_DEB, run_image,
+	  "ls, or build|layer|rm NAME" },
 };
 
 /* The name of the first flag in OPTS, for a message. */
@@ -493,10 +518,19 @@ int main(int argc, char **argv)
 		}
 		if (c == 'c')
 			arg_config = optarg;
-		else if (c > 'z')
-			arg_opts |= (unsigned)c;
-		else
+		else if (c <= 'z')
 			return usage_error(NULL);
+		arg_opts |= c > 'z' ? (unsigned)c : 0;
+		if (c == OPT_SUITE)
+			arg_image.suite = optarg;
+		else if (c == OPT_PACKAGES)
+			arg_image.packages = optarg;
+		else if (c == OPT_FROM)
+			arg_image.from = optarg;
+		else if (c == OPT_DEB && arg_image.n_debs == CTL_IMAGE_DEBS_MAX)
+			return usage_error("at most %d --deb", CTL_IMAGE_DEBS_MAX);
+		else if (c == OPT_DEB)
+			arg_image.debs[arg_image.n_debs++] = optarg;
 	}
 	if (optind >= argc)
 		return usage_error("no command given");
@@ -514,5 +548,5 @@ int main(int argc, char **argv)
 		return cmd->run(argv + optind + 1, nargs);
 	}
 	return usage_error("unknown command \"%s\"; expected check-config, explain, log, ls, show, "
-			   "stop, doctor, enter, exec, gc, top or reset", argv[optind]);
+			   "stop, doctor, enter, exec, gc, top, reset or image", argv[optind]);
 }

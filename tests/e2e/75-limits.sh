@@ -52,6 +52,7 @@ check "wtb's cgroup holds 96M, 256 pids, 1.5 cores" \
 	test "$(cat "$(cg wtb memory $mem)") $(cat "$(cg wtb pids pids.max)") $(cut -d' ' -f1 "$(cg wtb cpu $quota)")" = "100663296 256 150000"
 # warrenctl ls: what the cgroup files hold, per container.
 out=$("$REPO/warrenctl" ls --json --config "$CONF" 2>&1)
+json=$out
 check "warrenctl ls --json: both running, limits as their cgroups hold them, a login each" \
 	perl -MJSON::PP -e 'my %c = map { $_->{user} => $_ } @{ decode_json($ARGV[0]) };
 		my ($a, $b) = @c{qw(wta wtb)}; $a && $b or exit 1;
@@ -68,11 +69,11 @@ check "warrenctl show wta: explain, then her running container: memory of 64M, m
 	"$out" "$(subid_base wta)" "$(dirname "$(cg wta pids pids.max)")" "$STATE/users/wta" || diag "$out"
 # The table, with wta's columns: uptime within 5 s of the JSON's, one login, pids of 40.
 table=$("$REPO/warrenctl" ls --config "$CONF" 2>&1)
-up=$(perl -MJSON::PP -e 'for (@{ decode_json($ARGV[0]) }) { print $_->{uptime_s} if $_->{user} eq "wta" }' "$out")
+up=$(perl -MJSON::PP -e 'for (@{ decode_json($ARGV[0]) }) { print $_->{uptime_s} if $_->{user} eq "wta" }' "$json")
 check "and as a table, a row for each, each value in its column" \
 	bash -c 'grep -Eq "^wtb +running " <<<"$1" &&
 		awk -v up="$2" '\''$1 == "wta" && $2 == "running" && $4 - up <= 5 && up - $4 <= 5 &&
-			$5 == 1 && $7 ~ /\/40$/ { found = 1 } END { exit !found }'\'' <<<"$1"' - "$table" "${up:-x}" ||
+			$6 == 1 && $8 ~ /\/40$/ { found = 1 } END { exit !found }'\'' <<<"$1"' - "$table" "${up:-x}" ||
 	diag "$table"
 
 # swap: v1 limits memory+swap together, v2 swap alone.

@@ -188,6 +188,41 @@ static void test_limits_good(void **state)
 	assert_int_equal(c->limits.users.v[1].limits.set, 0);
 }
 
+/* layers: parsed in defaults, groups and users, and resolved as every limit is (user,
+ * then the first group that sets it, then defaults, then none). */
+static void test_layers(void **state)
+{
+	_cleanup_(config_freep) struct warren_config *c = NULL;
+	char *in_both[] = { "lab", "cs101", NULL }, *none[] = { NULL };
+	struct limits_effective eff;
+	struct config_error err;
+
+	if (config_parse_string("defaults = { layers = [ \"base-tools\" ]; };\n"
+				"groups = ( { name = \"lab\"; memory = \"1G\"; },\n"
+				"  { name = \"cs101\"; layers = [ \"cs101\", \"py\" ]; },\n"
+				"  { name = \"cs102\"; layers = [ \"cs102\" ]; } );\n"
+				"users = ( { name = \"tutor\"; layers = [ ]; } );\n",
+				"layers.conf", &c, NULL, &err) < 0)
+		fail_msg("%s:%d: %s", err.file, err.line, err.msg);
+	limits_resolve(&c->limits, "ann", in_both, &eff);
+	assert_string_equal(eff.layers[0], "cs101");
+	assert_string_equal(eff.layers[1], "py");
+	assert_null(eff.layers[2]);
+	assert_int_equal(eff.layers_from.source, LIMIT_FROM_GROUP);
+	assert_string_equal(eff.layers_from.name, "cs101");
+	limits_resolve(&c->limits, "tutor", in_both, &eff);
+	assert_null(eff.layers[0]);
+	assert_int_equal(eff.layers_from.source, LIMIT_FROM_USER);
+	limits_resolve(&c->limits, "bo", none, &eff);
+	assert_string_equal(eff.layers[0], "base-tools");
+	assert_int_equal(eff.layers_from.source, LIMIT_FROM_DEFAULTS);
+	config_free(TAKE_PTR(c));
+	assert_int_equal(config_parse_string("users = ( );\n", "x", &c, NULL, &err), 0);
+	limits_resolve(&c->limits, "bo", none, &eff);
+	assert_null(eff.layers[0]);
+	assert_int_equal(eff.layers_from.source, LIMIT_FROM_BUILTIN);
+}
+
 /* Empty lists, in either bracket, are no entries. */
 static void test_limits_empty_lists(void **state)
 {
@@ -224,7 +259,7 @@ static const struct bad_case bad_cases[] = {
 	{ "misspelt jail_groups", "jail_group = [ \"staff\" ];\n", 1,
 	  "jail_group: unknown setting", false },
 	{ "unknown defaults key", "defaults = {\n\tidle = 5;\n};\n", 2,
-	  "defaults.idle: unknown setting; expected one of: memory, swap, cpus, pids, io_weight, "
+	  "defaults.idle: unknown setting; expected one of: layers, memory, swap, cpus, pids, io_weight, "
 	  "disk, idle_timeout", true },
 	{ "defaults not a group", "defaults = 5;\n", 1,
 	  "defaults: must be a group, not an integer; expected e.g. defaults = { idle_timeout = 300; };",
@@ -394,7 +429,7 @@ static const struct bad_case bad_cases[] = {
 	  "groups[2].name: \"staff\" is listed twice (also groups[0]); expected one entry per group",
 	  true },
 	{ "unknown key in a group", "groups = (\n { name = \"s\";\n   memroy = \"1G\"; }\n);\n", 3,
-	  "groups[0].memroy: unknown setting; expected one of: name, memory, swap, cpus, pids, "
+	  "groups[0].memroy: unknown setting; expected one of: name, layers, memory, swap, cpus, pids, "
 	  "io_weight, disk, idle_timeout", true },
 	{ "users entry bad name", "users = ( { name = \"-alice\"; } );\n", 1,
 	  "users[0].name: \"-alice\" is not a valid user name", true },
@@ -405,10 +440,16 @@ static const struct bad_case bad_cases[] = {
 	  "users: must be a list ( { name = ...; }, ... ) of user entries, not a string; expected e.g. "
 	  "users = ( { name = \"alice\"; memory = \"2G\"; } );", true },
 	{ "unknown key in a user", "users = ( { name = \"alice\"; group = \"x\"; } );\n", 1,
-	  "users[0].group: unknown setting; expected one of: name, memory", true },
+	  "users[0].group: unknown setting; expected one of: name, layers, memory", true },
 	{ "limit at top level", "memory = \"1G\";\n", 1,
 	  "memory: unknown setting; expected one of: image, state_dir, jail_groups, exempt_users, "
 	  "defaults, groups, users", false },
+	{ "layer name", "groups = ( { name = \"a\"; layers = [ \"../etc\" ]; } );\n", 1,
+	  "groups[0].layers[0]: \"../etc\" is not a valid layer name", true },
+	{ "too many layers", "defaults = { layers = [ \"a\", \"b\", \"c\", \"d\", \"e\", \"f\", "
+	  "\"g\", \"h\", \"i\" ]; };\n", 1, "defaults.layers: 9 layers; expected at most 8", true },
+	{ "layers not names", "users = ( { name = \"a\"; layers = \"cs101\"; } );\n", 1,
+	  "users[0].layers: must be an array of layer names, not a string", true },
 	/* The first error in the file is reported; a later bad jail_groups still loses the policy. */
 	{ "first error wins", "image = 5;\njail_groups = [ \"a b\" ];\n", 1,
 	  "image: must be a string", false },
@@ -610,6 +651,7 @@ int main(void)
 		cmocka_unit_test(test_shipped_config),
 		cmocka_unit_test(test_limits_good),
 		cmocka_unit_test(test_limits_empty_lists),
+		cmocka_unit_test(test_layers),
 		cmocka_unit_test(test_long_path),
 		cmocka_unit_test(test_policy_kept),
 		cmocka_unit_test(test_error_format),

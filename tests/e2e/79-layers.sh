@@ -1,0 +1,102 @@
+#!/bin/bash
+# 79-layers.sh - warrenctl image layer/ls/rm and per-group layers: a layer built from a
+# local package over the base image is seen by the members of the group that lists it
+# and by nobody else, read-only even to root inside; ls tells a container that runs an
+# older stack; a layer in use cannot be removed; a missing layer refuses the login.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/tap.sh
+. tests/lib/fixture.sh
+
+fixture_start 14
+
+ctl() { in_ns "$REPO/warrenctl" --config "$CONF" "$@"; }
+# The images directory of this test: the base image (a link to the test image: the
+# config may name one) and the layers built beside it.
+images=$T/images
+install -d -m 0755 "$images"
+ln -s "$IMAGE" "$images/default"
+config() { # config LAYERS-OF-wtga
+	write_config "$(default_config | sed '/^image = /d; /^defaults/d')
+image = \"$images/default\";
+defaults = { idle_timeout = 60; disk = \"max\"; network = \"none\"; root = true; };
+groups = ( { name = \"wtga\"; layers = [ $1 ]; } );"
+}
+config ''
+groupadd wtga && usermod -aG wtga wta
+
+# A package of the course's tools, built here: no mirror needed.
+pkg=$T/pkg
+mkdir -p "$pkg/DEBIAN" "$pkg/usr/bin"
+printf 'Package: cs101-tools\nVersion: 1.0\nArchitecture: all\nMaintainer: warren tests <root@localhost>\nDescription: the tools of course cs101 (a warren test)\n' >"$pkg/DEBIAN/control"
+printf '#!/bin/sh\necho "hello from cs101"\n' >"$pkg/usr/bin/cs101-hello"
+chmod 0755 "$pkg/usr/bin/cs101-hello"
+dpkg-deb --build --root-owner-group "$pkg" "$T/cs101.deb" >/dev/null
+
+out=$(ctl image layer cs101 --from default --deb "$T/cs101.deb" 2>&1)
+check "image layer cs101 --from default --deb: built beside the image (exit $?)" \
+	test -x "$images/cs101/usr/bin/cs101-hello" || diag "$out"
+out=$(ctl image layer cs102 --from nosuch --deb "$T/cs101.deb" 2>&1)
+check "image layer --from an image that is not there: refused, nothing made" \
+	bash -c '[ ! -e "$1" ] && grep -q "nosuch is not a base image" <<<"$2"' - "$images/cs102" "$out" ||
+	diag "$out"
+
+config '"cs101"'
+out=$(tssh wta -- 'cs101-hello; dpkg -s cs101-tools | grep ^Status' 2>&1)
+check "a member of wtga runs the layer's tool, and dpkg knows its package" \
+	test "$(printf '%s\n' "$out" | tr -d '\r')" = "hello from cs101
+Status: install ok installed" || diag "$out"
+out=$(tssh wtb -- 'command -v cs101-hello || echo not-here' 2>&1)
+check "a user outside wtga does not see it" test "$(printf '%s' "$out" | tr -d '\r')" = not-here ||
+	diag "$out"
+ctl exec wta --root -- sh -c 'echo changed >/usr/bin/cs101-hello' </dev/null >/dev/null 2>&1
+check "root inside changes her own copy only: the layer is untouched" \
+	grep -q "hello from cs101" "$images/cs101/usr/bin/cs101-hello"
+
+out=$(ctl image ls --json 2>&1)
+check "image ls --json: cs101 a layer from default, used by group wtga and one container" \
+	perl -MJSON::PP -e 'my %i = map { $_->{name} => $_ } @{ decode_json($ARGV[0]) };
+		my ($l, $d) = @i{qw(cs101 default)}; $l && $d or exit 1;
+		exit !($l->{kind} eq "layer" && $l->{from} eq "default" && $l->{used_by} eq "group wtga" &&
+			$l->{running} == 1 && $l->{built} =~ /^\d{4}-\d\d-\d\dT/ &&
+			$d->{kind} eq "image" && $d->{used_by} eq "base image")' "$out" || diag "$out"
+out=$(ctl image rm cs101 2>&1)
+rc=$?
+check "image rm of a layer in use is refused (exit $rc), and it stays" \
+	bash -c '[ "$1" -ne 0 ] && grep -q "in use" <<<"$2" && test -d "$3"' - "$rc" "$out" "$images/cs101" ||
+	diag "$out"
+
+stack_field() { # stack_field USER: her stack and whether it is current, from ls --json
+	ctl ls --json | perl -MJSON::PP -e 'for (@{ decode_json(join "", <STDIN>) }) {
+		print "$_->{stack} ", (defined $_->{stack_current} ? ($_->{stack_current} ? "current" : "older") : "null")
+		if $_->{user} eq $ARGV[0] }' "$1"
+}
+out=$(stack_field wta)
+check "ls: her container runs the stack cs101 over default, the current one ($out)" \
+	test "$out" = "cs101 default current"
+config ''
+out=$(stack_field wta)
+table=$(ctl ls 2>&1)
+check "after the config dropped the layer, ls says her stack is older ($out)" \
+	bash -c '[ "$1" = "cs101 default older" ] && grep -Eq "^wta .*cs101 default \(older\)$" <<<"$2"' \
+	- "$out" "$table" || diag "$table"
+ctl stop wta >/dev/null 2>&1
+out=$(tssh wta -- 'dpkg -s cs101-tools >/dev/null 2>&1 && echo installed || echo not-installed' 2>&1)
+check "her next container has no layer (her own changed copy of the tool stays hers)" \
+	test "$(printf '%s' "$out" | tr -d '\r')" = not-installed || diag "$out"
+check "and ls says so: default alone, current" test "$(stack_field wta)" = "default current"
+ctl stop wta >/dev/null 2>&1
+out=$(ctl image rm cs101 2>&1)
+check "image rm once nothing uses it: removed, with its record" \
+	bash -c 'test ! -e "$1/cs101" -a ! -e "$1/.cs101.meta"' - "$images" || diag "$out"
+
+config '"cs101"'
+log_mark
+out=$(tssh wta -- true 2>&1)
+check "a login whose group lists a layer that is not there is refused" test $? -ne 0
+check "with the layer, its path and the fix in the log" \
+	wait_log "layer $images/cs101.*warrenctl image layer cs101" 5 || diag "$(log_since)"
+
+ctl stop wta >/dev/null 2>&1
+ctl stop wtb >/dev/null 2>&1
+fixture_finish
