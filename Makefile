@@ -24,7 +24,7 @@ endif
 
 HELPER_LIBS = $(shell $(PKG_CONFIG) --libs libconfig libcap libseccomp libmnl libnftables)
 PAM_LIBS    = $(shell $(PKG_CONFIG) --libs pam libcap libseccomp)
-CTL_LIBS    = $(shell $(PKG_CONFIG) --libs libconfig)
+CTL_LIBS    = $(shell $(PKG_CONFIG) --libs libconfig libnftables)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
 # Pure logic, shared with the unit tests.

@@ -2,9 +2,12 @@
  * host is changed. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
 #include <grp.h>
+#include <nftables/libnftables.h>
 #include <pwd.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cgroup.h"
@@ -300,6 +304,125 @@ static void check_syslog(void)
 		    "'warrenctl log' only");
 }
 
+/* Does FILE hold a line with every one of WORDS (a PAM line, comments aside)? */
+static bool file_has_line(const char *file, const char *const *words, size_t n)
+{
+	_cleanup_fclose_ FILE *f = fopen(file, "re");
+	_cleanup_free_ char *line = NULL;
+	size_t size = 0;
+
+	while (f && getline(&line, &size, f) > 0) {
+		size_t k = 0;
+
+		if (line[strspn(line, " \t")] == '#')
+			continue;
+		while (k < n && strstr(line, words[k]))
+			k++;
+		if (k == n)
+			return true;
+	}
+	return false;
+}
+
+/* What runs a jailed user's programs on the host without sshd (pam_warren(8), HOST ENTRY
+ * POINTS): worth knowing, each with what closes it. */
+static void check_host_entry_points(void)
+{
+	static const char *const refuse[] = { "account", "pam_warren.so", "refuse_jailed" };
+	static const char *const systemd[] = { "session", "pam_systemd.so" };
+	static const struct {
+		const char *service, *what;
+	} services[] = {
+		{ "/etc/pam.d/cron", "cron would run a jailed user's crontab on the host" },
+		{ "/etc/pam.d/atd", "atd would run a jailed user's at jobs on the host" },
+		{ "/etc/pam.d/su", "su would give a host shell as a jailed user" },
+	};
+	char fix[256];
+	struct stat st;
+
+	for (size_t i = 0; i < ELEMENTSOF(services); i++) {
+		if (stat(services[i].service, &st) < 0)
+			continue;
+		snprintf(fix, sizeof(fix), "add 'account required pam_warren.so refuse_jailed' to %s",
+			 services[i].service);
+		if (file_has_line(services[i].service, refuse, ELEMENTSOF(refuse)))
+			say("ok", NULL, "%s refuses jailed users", services[i].service);
+		else
+			say("note", fix, "%s: %s", services[i].service, services[i].what);
+	}
+	if (file_has_line("/etc/pam.d/common-session", systemd, ELEMENTSOF(systemd)) ||
+	    file_has_line(PAM_SSHD, systemd, ELEMENTSOF(systemd)))
+		say("note", "where jailed users need no systemd user manager, take pam_systemd out "
+		    "of their login's session stack", "pam_systemd starts a systemd user manager on "
+		    "the host for every login, jailed ones too (outside the container)");
+}
+
+/* Can nftables make a table here?  Tried in a network namespace of its own, so that
+ * nothing of the host's is touched. */
+static bool nftables_works(char *why, size_t len)
+{
+	int status, pipefd[2];
+	pid_t pid;
+
+	why[0] = '\0';
+	if (pipe2(pipefd, O_CLOEXEC) < 0 || (pid = fork()) < 0)
+		return snprintf(why, len, "%s", strerror(errno)), false;
+	if (pid == 0) {
+		struct nft_ctx *ctx;
+
+		close(pipefd[0]);
+		if (unshare(CLONE_NEWNET) < 0 || !(ctx = nft_ctx_new(NFT_CTX_DEFAULT)))
+			_exit(1);
+		nft_ctx_buffer_error(ctx);
+		if (nft_run_cmd_from_buffer(ctx, "add table inet warren_doctor") != 0) {
+			(void)!write(pipefd[1], nft_ctx_get_error_buffer(ctx),
+				     strlen(nft_ctx_get_error_buffer(ctx)));
+			_exit(1);
+		}
+		_exit(0);
+	}
+	close(pipefd[1]);
+	(void)!read(pipefd[0], why, len - 1);
+	close(pipefd[0]);
+	why[strcspn(why, "\n")] = '\0';
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* Does any of CFG's entries (or its defaults) give a container a network? */
+static bool config_uses_network(const struct warren_config *cfg)
+{
+	const struct limit_entries *lists[] = { &cfg->limits.groups, &cfg->limits.users };
+
+	if (!limit_set_has(&cfg->limits.defaults, LIMIT_NETWORK) ?
+		    limit_builtin(LIMIT_NETWORK) != NET_NONE :
+		    cfg->limits.defaults.v[LIMIT_NETWORK] != NET_NONE)
+		return true;
+	for (size_t l = 0; l < ELEMENTSOF(lists); l++)
+		for (size_t i = 0; i < lists[l]->n; i++)
+			if (limit_set_has(&lists[l]->v[i].limits, LIMIT_NETWORK) &&
+			    lists[l]->v[i].limits.v[LIMIT_NETWORK] != NET_NONE)
+				return true;
+	return false;
+}
+
+static void check_nftables(const struct warren_config *cfg)
+{
+	char why[512];
+
+	if (!config_uses_network(cfg)) {
+		say("ok", NULL, "no container gets a network (network = \"none\"): nftables not needed");
+		return;
+	}
+	if (nftables_works(why, sizeof(why)))
+		say("ok", NULL, "nftables: a table can be made (containers' NAT and isolation)");
+	else
+		say("PROBLEM", "modprobe nf_tables (and nft_nat, nft_masq), or give every group "
+		    "network = \"none\"", "nftables cannot make a table here (%s): containers with "
+		    "network \"nat\" or \"isolated\" cannot start", why[0] ? why : "no reason given");
+}
+
 int ctl_doctor(const char *config_path)
 {
 	struct warren_config *cfg;
@@ -310,8 +433,11 @@ int ctl_doctor(const char *config_path)
 	cfg = check_config(config_path);
 	check_pam();
 	check_sshd();
-	if (cfg)
+	if (cfg) {
 		check_subids(cfg);
+		check_nftables(cfg);
+	}
+	check_host_entry_points();
 	check_syslog();
 	config_free(cfg);
 	if (problems)

@@ -8,24 +8,24 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 REPO=$(pwd)
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (mount namespaces, chroot)" 18
-[ -f /etc/pam.d/sshd ] || skip_all "no /etc/pam.d/sshd (openssh-server is not installed)" 18
+[ "$(id -u)" -eq 0 ] || skip_all "needs root (mount namespaces, chroot)" 20
+[ -f /etc/pam.d/sshd ] || skip_all "no /etc/pam.d/sshd (openssh-server is not installed)" 20
 # Not beside an end-to-end test: its PAM service in /etc/pam.d (seen through the overlay)
 # names pam_warren.so, which --uninstall rightly refuses to leave behind.
 exec {lock}>>/run/lock/warren-e2e.lock
-flock -w 300 "$lock" || skip_all "another end-to-end test holds the lock for 300 s" 18
+flock -w 300 "$lock" || skip_all "another end-to-end test holds the lock for 300 s" 20
 host_sum=$(sha256sum </etc/pam.d/sshd)
 host_libexec=$(test -e /usr/libexec/warren && echo present)
 root=$(mktemp -d /tmp/warren-install.XXXXXX)
 trap 'rmdir "$root" 2>/dev/null' EXIT
 
-# The test itself runs in the namespace; its TAP (results 1-17) comes out on stdout.
-plan 18
+# The test itself runs in the namespace; its TAP (results 1-19) comes out on stdout.
+plan 20
 unshare -m --propagation private bash -s "$root" "$REPO" <<'INNER'
 set -u
 r=$1 src=$2
 cd "$src" && . tests/lib/tap.sh
-TAP_PLANNED=17 # of the outer plan
+TAP_PLANNED=19 # of the outer plan
 # The root filesystem and, wherever it lives (it may be another mount), the source tree:
 # both copy-on-write, so neither the machine nor the checkout is written to.
 mount -t tmpfs -o mode=0755 warren-install-test "$r" &&
@@ -58,6 +58,19 @@ check "and changes nothing" test "$(in_root 'sha256sum </etc/pam.d/sshd')" = "$a
 in_root 'mkdir -p /run/sshd'
 out=$(in_root 'warrenctl doctor' 2>&1)
 check "warrenctl doctor: healthy after install.sh (exit $?)" grep -qx healthy <<<"$out" || diag "$out"
+# A host entry point: atd's PAM service without refuse_jailed is a note (with its fix),
+# not a problem; with it, an ok.
+in_root 'test -e /etc/pam.d/atd && cp /etc/pam.d/atd /tmp/pam-atd; echo "account required pam_unix.so" >/etc/pam.d/atd'
+out=$(in_root 'warrenctl doctor' 2>&1)
+check "warrenctl doctor notes an atd that would run a jailed user's jobs on the host, with the fix" \
+	bash -c 'grep -q "^note    /etc/pam.d/atd: atd would run a jailed user.s at jobs on the host" <<<"$1" &&
+		grep -q "fix: add .account required pam_warren.so refuse_jailed. to /etc/pam.d/atd" <<<"$1" &&
+		grep -qx healthy <<<"$1"' - "$out" || diag "$out"
+in_root 'echo "account required pam_warren.so refuse_jailed" >>/etc/pam.d/atd'
+out=$(in_root 'warrenctl doctor' 2>&1)
+check "and an atd that refuses them is ok" grep -q "^ok      /etc/pam.d/atd refuses jailed users" <<<"$out" ||
+	diag "$out"
+in_root 'if test -e /tmp/pam-atd; then cp /tmp/pam-atd /etc/pam.d/atd; else rm /etc/pam.d/atd; fi'
 doctor_finds() { # doctor_finds WHAT ERE - doctor exits 1 and its output matches ERE
 	local out rc
 	out=$(in_root 'warrenctl doctor' 2>&1)
@@ -101,9 +114,9 @@ rc=$?
 if [ "$(sha256sum </etc/pam.d/sshd)" = "$host_sum" ] &&
 	[ "$(test -e /usr/libexec/warren && echo present)" = "$host_libexec" ] &&
 	! grep -q " $root" /proc/self/mounts; then
-	echo "ok 18 - the machine's own /etc/pam.d/sshd and /usr are untouched"
+	echo "ok 20 - the machine's own /etc/pam.d/sshd and /usr are untouched"
 else
-	echo "not ok 18 - the machine's own /etc/pam.d/sshd and /usr are untouched"
+	echo "not ok 20 - the machine's own /etc/pam.d/sshd and /usr are untouched"
 	rc=1
 fi
 exit $rc
