@@ -242,61 +242,6 @@ static void print_row(const struct row *r, bool json, bool first)
 	       r->stack[0] ? r->stack : "-", r->stack_current == 0 ? " (older)" : "");
 }
 
-/* A file of /proc/PID, indented after its first line, or "-". */
-static void print_proc_file(pid_t pid, const char *file)
-{
-	char path[64], buf[1024];
-
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	if (read_file(path, buf, sizeof(buf)) < 0) {
-		printf("-\n");
-		return;
-	}
-	for (char *p = buf; *p; p++) {
-		putchar(*p);
-		if (*p == '\n' && p[1])
-			printf("%13s", "");
-	}
-}
-
-void ctl_show_container(const char *user, const char *state_dir)
-{
-	char a[32], b[32], path[4200];
-	struct cgroup_set cg;
-	struct stat st;
-	struct row r = { 0 };
-
-	if (state_read(user, &r.st) < 0 || !(r.running = state_is_live(&r.st))) {
-		printf("container:   not running\n");
-	} else {
-		printf("container:   running, id %llu, init pid %d, supervisor pid %d, up %s s\n",
-		       r.st.pidns_ino, r.st.init_pid, r.st.supervisor_pid,
-		       value(uptime_of(r.st.init_pid), a, sizeof(a), false));
-		read_cgroups(user, &r);
-		printf("logins:      %s\n", value(count_logins(user), a, sizeof(a), false));
-		printf("memory use:  %s of %s\n", value(r.memory, a, sizeof(a), true),
-		       value(r.memory_max, b, sizeof(b), true));
-		printf("pids use:    %s of %s\n", value(r.pids, a, sizeof(a), false),
-		       value(r.pids_max, b, sizeof(b), false));
-		printf("cpu time:    %s\n", cpu_text(r.cpu_us, " s", a, sizeof(a)));
-		printf("uid map:     ");
-		print_proc_file(r.st.init_pid, "uid_map");
-		printf("gid map:     ");
-		print_proc_file(r.st.init_pid, "gid_map");
-	}
-	if (cgroup_resolve(user, &cg) == 0)
-		for (int i = 0; i < cg.n; i++)
-			if (!cgroup_dir_seen(&cg, i))
-				printf("cgroup:      %s%s\n", cg.dirs[i], stat(cg.dirs[i], &st) ? " (none now)" : "");
-	snprintf(path, sizeof(path), "%s/disks/%s.ext4", state_dir, user);
-	if (stat(path, &st) == 0) {
-		printf("layers:      in the disk image %s\n", path);
-	} else {
-		snprintf(path, sizeof(path), "%s/users/%s", state_dir, user);
-		printf("layers:      %s%s\n", path, stat(path, &st) ? " (none yet)" : "");
-	}
-}
-
 /* The names of a recorded stack identity ("NAME:INO:CTIME ..."), into BUF. */
 static void stack_names(const char *identity, char *buf, size_t len)
 {
@@ -345,6 +290,67 @@ static void read_user_records(const struct warren_config *cfg, struct row *r)
 	if (cfg && stat(path, &st) == 0) {
 		r->disk = (uint64_t)st.st_blocks * 512;
 		r->disk_max = (uint64_t)st.st_size;
+	}
+}
+
+/* A file of /proc/PID, indented after its first line, or "-". */
+static void print_proc_file(pid_t pid, const char *file)
+{
+	char path[64], buf[1024];
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	if (read_file(path, buf, sizeof(buf)) < 0) {
+		printf("-\n");
+		return;
+	}
+	for (char *p = buf; *p; p++) {
+		putchar(*p);
+		if (*p == '\n' && p[1])
+			printf("%13s", "");
+	}
+}
+
+void ctl_show_container(const struct warren_config *cfg, const char *user)
+{
+	const char *state_dir = cfg->state_dir;
+	char a[32], b[32], path[4200];
+	struct cgroup_set cg;
+	struct stat st;
+	struct row r = { 0 };
+
+	if (state_read(user, &r.st) < 0 || !(r.running = state_is_live(&r.st))) {
+		printf("container:   not running\n");
+	} else {
+		printf("container:   running, id %llu, init pid %d, supervisor pid %d, up %s s\n",
+		       r.st.pidns_ino, r.st.init_pid, r.st.supervisor_pid,
+		       value(uptime_of(r.st.init_pid), a, sizeof(a), false));
+		read_cgroups(user, &r);
+		printf("logins:      %s\n", value(count_logins(user), a, sizeof(a), false));
+		snprintf(r.user, sizeof(r.user), "%s", user);
+		read_user_records(cfg, &r);
+		printf("image stack: %s%s\n", r.stack[0] ? r.stack : "-", r.stack_current == 0 ?
+		       " (older: the config now gives her another, or one was rebuilt; her next start "
+		       "takes it)" : "");
+		printf("memory use:  %s of %s\n", value(r.memory, a, sizeof(a), true),
+		       value(r.memory_max, b, sizeof(b), true));
+		printf("pids use:    %s of %s\n", value(r.pids, a, sizeof(a), false),
+		       value(r.pids_max, b, sizeof(b), false));
+		printf("cpu time:    %s\n", cpu_text(r.cpu_us, " s", a, sizeof(a)));
+		printf("uid map:     ");
+		print_proc_file(r.st.init_pid, "uid_map");
+		printf("gid map:     ");
+		print_proc_file(r.st.init_pid, "gid_map");
+	}
+	if (cgroup_resolve(user, &cg) == 0)
+		for (int i = 0; i < cg.n; i++)
+			if (!cgroup_dir_seen(&cg, i))
+				printf("cgroup:      %s%s\n", cg.dirs[i], stat(cg.dirs[i], &st) ? " (none now)" : "");
+	snprintf(path, sizeof(path), "%s/disks/%s.ext4", state_dir, user);
+	if (stat(path, &st) == 0) {
+		printf("layers:      in the disk image %s\n", path);
+	} else {
+		snprintf(path, sizeof(path), "%s/users/%s", state_dir, user);
+		printf("layers:      %s%s\n", path, stat(path, &st) ? " (none yet)" : "");
 	}
 }
 

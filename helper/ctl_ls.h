@@ -5,6 +5,8 @@
 
 #include <stdbool.h>
 
+#include "config.h"
+
 /* A table (or with JSON, an array of objects) of the containers recorded under
  * /run/warren, with the config at CONFIG_PATH for their addresses.  An exit status. */
 int ctl_ls(const char *config_path, bool json);
@@ -14,8 +16,9 @@ int ctl_ls(const char *config_path, bool json);
  * iteration: a plain table, no screen clearing).  An exit status. */
 int ctl_top(const char *config_path, bool by_memory, int iterations);
 
-/* For warrenctl show: USER's container as it runs (its numbers, uid and gid maps), its
- * cgroup directories and where her layers are under STATE_DIR. */
-void ctl_show_container(const char *user, const char *state_dir);
+/* For warrenctl show: USER's container as it runs (its numbers, uid and gid maps, the
+ * image stack it started from), its cgroup directories and where her layers are under
+ * CFG's state_dir. */
+void ctl_show_container(const struct warren_config *cfg, const char *user);
 
 #endif

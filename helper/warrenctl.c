@@ -384,7 +384,7 @@ static int cmd_explain(const char *user, const char *path, bool show)
 	print_address(cfg, pw, groups);
 	print_disk_images(cfg);
 	if (show)
-		ctl_show_container(user, cfg->state_dir);
+		ctl_show_container(cfg, user);
 	return EXIT_SUCCESS;
 }
 

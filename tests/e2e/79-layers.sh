@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 17
+fixture_start 18
 
 ctl() { in_ns "$REPO/warrenctl" --config "$CONF" "$@"; }
 # The images directory of this test: the base image (a link to the test image: the
@@ -76,6 +76,10 @@ stack_field() { # stack_field USER: her stack and whether it is current, from ls
 out=$(stack_field wta)
 check "ls: her container runs the stack cs101 over default, the current one ($out)" \
 	test "$out" = "cs101 default current"
+out=$(ctl show wta 2>&1)
+check "show: her layers and where they come from, and the stack her container runs" \
+	bash -c 'grep -Eq "^layers +cs101 \(group wtga\)$" <<<"$1" && grep -qx "image stack: cs101 default" <<<"$1"' \
+	- "$out" || diag "$out"
 config ''
 out=$(stack_field wta)
 table=$(ctl ls 2>&1)
