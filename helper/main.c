@@ -184,9 +184,12 @@ static int run_admin_verb(enum helper_verb verb, const struct warren_config *cfg
 		r = container_migrate(cfg, u, flag, &err);
 	} else {
 		r = container_reset(cfg, u, flag, &err);
-		if (r == 0)
-			event_record(cfg->state_dir, u->name, "reset", "%s",
-				     flag ? "root layer and home dropped" : "root layer dropped");
+		if (r == 0) {
+			const char *what = flag ? "root layer and home dropped" : "root layer dropped";
+
+			log_info("reset %s: %s", u->name, what);
+			event_record(cfg->state_dir, u->name, "reset", "%s", what);
+		}
 	}
 	if (r < 0)
 		log_failure(&err);
