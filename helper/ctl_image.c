@@ -23,6 +23,9 @@
 #include "strv.h"
 #include "tool.h"
 
+/* warren-mkimage's, when --suite is not given. */
+#define DEFAULT_SUITE "bookworm"
+
 /* What a build recorded of itself (IMAGES/.NAME.meta), each field "" if unknown. */
 struct image_meta {
 	char kind[16], from[64], suite[64], packages[512], built[32];
@@ -210,24 +213,28 @@ static int run_visible(const char *const argv[])
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
 }
 
-static int image_build(const char *dir, const char *name, const struct image_options *o)
+static int image_build(const char *dir, const char *name, const struct image_options *opts)
 {
 	char prog[PATH_MAX + 32], dest[PATH_MAX + 80];
+	struct image_options o = *opts;
 	const char *argv[8];
 	int n = 0;
+
+	if (!o.suite)
+		o.suite = DEFAULT_SUITE;
 
 	snprintf(dest, sizeof(dest), "%s/%s", dir, name);
 	argv[n++] = ctl_program_path("warren-mkimage", prog, sizeof(prog));
 	argv[n++] = dest;
-	argv[n++] = o->suite ? o->suite : "bookworm";
-	if (o->packages) {
+	argv[n++] = o.suite;
+	if (o.packages) {
 		argv[n++] = "--packages";
-		argv[n++] = o->packages;
+		argv[n++] = o.packages;
 	}
 	argv[n] = NULL;
 	if (run_visible(argv) < 0)
 		return 1;
-	if (meta_write(dir, name, "image", NULL, o) < 0)
+	if (meta_write(dir, name, "image", NULL, &o) < 0)
 		fprintf(stderr, "warrenctl: built, but cannot record how in %s/.%s.meta\n", dir, name);
 	return 0;
 }
