@@ -23,6 +23,7 @@
 #include "state.h"
 #include "supervisor.h"
 #include "tool.h"
+#include "benchmark.h"
 
 /* What the builder tells the helper: init's pid, or why it failed.  Smaller than
  * PIPE_BUF: written and read whole. */
@@ -156,6 +157,7 @@ static int stage_layers(const struct build_request *req, struct error *err)
 		return error_errno(err, -errno, "devtmpfs for the loop device");
 	if ((r = disk_mount(req->disk_image, BUILD_STATE, BUILD_MNT "/dev")) < 0)
 		return error_errno(err, r, "mount %s", req->disk_image);
+	bench_mark("disk-loop-mount");
 	mine = open(BUILD_STATE, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (mine < 0)
 		return error_errno(err, -errno, "open %s", BUILD_STATE);
@@ -201,6 +203,7 @@ __attribute__((noreturn)) static void container_child(const struct build_request
 
 	if (read(go_fd, &c, 1) != 1)
 		_exit(1);
+	bench_mark("child-released");
 	rootfs_setup_and_exec(req->u, req->net, req->init_exe_fd, &err);
 	(void)write_all(status_fd, &err, sizeof(err));
 	_exit(1);
@@ -269,9 +272,12 @@ static int builder_build(const struct build_request *req, pid_t *ret_pid, int *r
 
 	if ((r = stage_build_mounts(req, err)) < 0)
 		return r;
+	bench_mark("build-mounts");
 	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(status, O_CLOEXEC) < 0)
 		return error_errno(err, -errno, "pipes");
 	pid = clone_container(req->u, &pidfd);
+	if (pid > 0)
+		bench_mark("clone-namespaces");
 	if (pid < 0)
 		return error_errno(err, pid, "clone namespaces as %u (%s's subordinate root)",
 				   (unsigned)req->u->root_uid, req->u->name);
@@ -284,14 +290,15 @@ static int builder_build(const struct build_request *req, pid_t *ret_pid, int *r
 	close(TAKE_FD(status[1]));
 	if ((r = write_id_maps(pid, req->u)) < 0)
 		error_errno(err, r, "id maps");
-	else if ((r = cgroup_attach(req->cg, pid)) < 0)
+	else if (bench_mark("id-maps"), (r = cgroup_attach(req->cg, pid)) < 0)
 		error_errno(err, r, "join cgroup");
-	else if ((r = net_attach(req->net, req->u->name, pid, err)) < 0)
+	else if (bench_mark("cgroup-attach"), (r = net_attach(req->net, req->u->name, pid, err)) < 0)
 		error_wrap(err, "network");
-	else if ((r = mount_idmapped_image(req->image, pid, req->u->limits[LIMIT_ROOT] != 0)) < 0)
+	else if (bench_mark("veth"),
+		 (r = mount_idmapped_image(req->image, pid, req->u->limits[LIMIT_ROOT] != 0)) < 0)
 		error_errno(err, r, "idmapped image");
-	else
-		r = release_child(go[1], status[0], err);
+	else if (bench_mark("idmapped-image"), (r = release_child(go[1], status[0], err)) == 0)
+		bench_mark("init-exec");
 	if (r < 0) {
 		kill_and_reap(pidfd);
 		close(pidfd);
@@ -324,6 +331,7 @@ __attribute__((noreturn)) static void builder_main(const struct build_request *r
 	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0)
 		_exit(1);
 	supervisor_leave_login();
+	bench_mark("builder-start");
 	hostmnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 	if (hostmnt < 0)
 		_exit(1);
