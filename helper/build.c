@@ -193,18 +193,25 @@ static int stage_build_mounts(const struct build_request *req, struct error *err
 	return 0;
 }
 
-/* G: wait until the builder has mapped and placed us, then become the container; on
+/* G: wait until the builder has mapped us, join the container's cgroups through
+ * JOIN (before anything of the container runs), then become the container; on
  * failure, tell the builder why over STATUS_FD (it reads EOF when init was exec'd). */
 __attribute__((noreturn)) static void container_child(const struct build_request *req, int go_fd,
-						       int status_fd)
+						       int status_fd, const int join[])
 {
 	struct error err = { 0 };
+	int r;
 	char c;
 
 	if (read(go_fd, &c, 1) != 1)
 		_exit(1);
 	bench_mark("child-released");
-	rootfs_setup_and_exec(req->u, req->net, req->init_exe_fd, &err);
+	if ((r = cgroup_join_self(join)) < 0)
+		error_errno(&err, r, "join cgroup");
+	else {
+		bench_mark("cgroup-join");
+		rootfs_setup_and_exec(req->u, req->net, req->init_exe_fd, &err);
+	}
 	(void)write_all(status_fd, &err, sizeof(err));
 	_exit(1);
 }
@@ -267,7 +274,7 @@ static int builder_build(const struct build_request *req, pid_t *ret_pid, int *r
 {
 	_cleanup_close_pair_ int go[2] = { -EBADF, -EBADF };
 	_cleanup_close_pair_ int status[2] = { -EBADF, -EBADF };
-	int pidfd = -EBADF, r;
+	int pidfd = -EBADF, r, join[CGROUP_SET_MAX];
 	pid_t pid;
 
 	if ((r = stage_build_mounts(req, err)) < 0)
@@ -275,24 +282,29 @@ static int builder_build(const struct build_request *req, pid_t *ret_pid, int *r
 	bench_mark("build-mounts");
 	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(status, O_CLOEXEC) < 0)
 		return error_errno(err, -errno, "pipes");
+	/* G joins its cgroups itself (cgroup_join_self: no grace period to wait for on
+	 * v1), through files opened here, as host root. */
+	if ((r = cgroup_open_join(req->cg, join)) < 0)
+		return error_errno(err, r, "open the cgroups to join");
 	pid = clone_container(req->u, &pidfd);
 	if (pid > 0)
 		bench_mark("clone-namespaces");
-	if (pid < 0)
+	if (pid < 0) {
+		cgroup_close_join(join);
 		return error_errno(err, pid, "clone namespaces as %u (%s's subordinate root)",
 				   (unsigned)req->u->root_uid, req->u->name);
+	}
 	if (pid == 0) {
 		close(go[1]);
 		close(status[0]);
-		container_child(req, go[0], status[1]);
+		container_child(req, go[0], status[1], join);
 	}
+	cgroup_close_join(join);
 	close(TAKE_FD(go[0]));
 	close(TAKE_FD(status[1]));
 	if ((r = write_id_maps(pid, req->u)) < 0)
 		error_errno(err, r, "id maps");
-	else if (bench_mark("id-maps"), (r = cgroup_attach(req->cg, pid)) < 0)
-		error_errno(err, r, "join cgroup");
-	else if (bench_mark("cgroup-attach"), (r = net_attach(req->net, req->u->name, pid, err)) < 0)
+	else if (bench_mark("id-maps"), (r = net_attach(req->net, req->u->name, pid, err)) < 0)
 		error_wrap(err, "network");
 	else if (bench_mark("veth"),
 		 (r = mount_idmapped_image(req->image, pid, req->u->limits[LIMIT_ROOT] != 0)) < 0)
