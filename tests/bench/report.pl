@@ -152,7 +152,8 @@ for my $k (qw(warm cold)) {
 }
 
 $o .= "\n## 3. Scale: idle containers, network on\n\n";
-$o .= "One pamdrive login per user (2 at a time), each leaving an idle container (idle_timeout 2 h); " .
+$o .= "One pamdrive login per user (one at a time, the bench build: its step timers show which step " .
+    "grows), each leaving an idle container (idle_timeout 2 h); " .
     "network nat (a veth on the bridge each), disk = \"max\" (no disk image: 1000 images of 10G " .
     "would need 10 TB allocated). Host memory: the drop of MemAvailable since before the first " .
     "container, divided by the containers running. RSS and PSS: supervisor + init.\n\n";
@@ -167,10 +168,29 @@ for my $n (@sc) {
 	    " | " . v("scale_${n}_loops") . " | " . v("scale_${n}_bridge_ports") . " |\n";
 }
 $o .= "\nStopping all " . v('scale_stop_n') . " (4 at a time): " . v('scale_stop_ms') . " ms.\n";
+# Steps of the creations, per scale step: the ones over 0.5 ms anywhere.
+my (%st, @so);
+for my $n (@sc) {
+	for (split /\n/, slurp("$dir/steps-scale-$n.tab")) {
+		my ($step, $med) = split;
+		push @so, $step unless exists $st{$step};
+		$st{$step}{$n} = $med;
+	}
+}
+if (@so) {
+	$o .= "\nA creation's steps (median ms) while the containers already running grow:\n\n| step | " .
+	    join(' | ', map { "creating " . (v("scale_${_}_running") ne '-' ? "up to $_" : $_) } @sc) . " |\n|---|" .
+	    join('', map { '---:|' } @sc) . "\n";
+	for my $s (@so) {
+		next unless grep { ($st{$s}{$_} // 0) > 0.5 } @sc;
+		$o .= "| $s | " . join(' | ', map { $st{$s}{$_} // '-' } @sc) . " |\n";
+	}
+}
 
 $o .= "\n## 4. Storm: simultaneous ssh logins\n\n";
 $o .= "All started at once (MaxStartups raised to 200 in the bench's sshd, so that sshd itself " .
-    "drops none); cold containers.\n\n| storm | ok | median | p95 | wall |\n|---|---:|---:|---:|---:|\n";
+    "drops none); cold containers, disk = \"max\" (the first logins of 50 users would each make a " .
+    "10G disk image, 500G, more than this host's disk).\n\n| storm | ok | median | p95 | wall |\n|---|---:|---:|---:|---:|\n";
 for ([ 'users', 'different users, each container built' ], [ 'one', 'one user (one container, built once)' ],
     [ 'plain', 'one user, not jailed (baseline)' ]) {
 	my ($t, $what) = @$_;
