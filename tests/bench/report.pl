@@ -20,6 +20,13 @@ sub ms { my $k = shift; v("${k}_med") . ' / ' . v("${k}_p95") }
 sub slurp { my $p = shift; open my $h, '<', $p or return ''; local $/; my $s = <$h>; close $h; $s }
 sub num { my $x = shift; defined $x && $x =~ /^-?[0-9.]+$/ }
 sub met { my ($val, $lim) = @_; return 'not measured' unless num($val); $val <= $lim ? 'met' : 'missed' }
+# Added time: judged by the ssh pairs and by the module's own path, which must both be in.
+sub met2 {
+	my ($e2e, $path, $lim) = @_;
+	my ($a, $b) = (met($e2e, $lim), met($path, $lim));
+	return $a if $a eq $b;
+	return "$a end to end (ssh pairs), $b through the module alone";
+}
 
 # Which step belongs to which of the issue's categories (marks: helper/benchmark.h).
 my %cat = (
@@ -212,9 +219,9 @@ $o .= "| warren warm (join) | " . v('login_warm_n') . " | " . ms('login_warm') .
 
 $o .= "\n## Targets (issue 10)\n\n| target | measured | |\n|---|---|---|\n";
 $o .= "| cold: <= 15 ms added to an ssh login | " . v('e2e_cold_diff_med') . " ms (ssh pairs); login path " .
-    v('login_cold_med') . " ms | " . met(v('e2e_cold_diff_med'), 15) . " |\n";
+    v('login_cold_med') . " ms | " . met2(v('e2e_cold_diff_med'), v('login_cold_med'), 15) . " |\n";
 $o .= "| warm: <= 2 ms added | " . v('e2e_warm_diff_med') . " ms (ssh pairs); login path " . v('login_warm_med') .
-    " ms | " . met(v('e2e_warm_diff_med'), 2) . " |\n";
+    " ms | " . met2(v('e2e_warm_diff_med'), v('login_warm_med'), 2) . " |\n";
 $o .= "| warm: ratio <= 1.01 | " . v('e2e_warm_ratio_med') . " | " . met(v('e2e_warm_ratio_med'), 1.01) . " |\n";
 if (@sc) {
 	my $n = $sc[-1];

@@ -434,8 +434,8 @@ main() {
 	rm -rf "$R" && mkdir -p "$R" || exit 1
 	: >"$R/results"
 	build_tools || { echo "cannot build the bench's tools" >&2; exit 1; }
-	machine_facts
 	fixture_find_image || { echo "no base image (see tests/lib/fixture.sh)" >&2; exit 1; }
+	machine_facts
 	case " $PARTS " in *" peers "*) peers_install ;; esac
 	exec {BENCH_LOCK_FD}>>/run/lock/warren-e2e.lock
 	say "waiting for the end-to-end lock (tests running?)"
