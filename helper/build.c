@@ -25,6 +25,7 @@
 #include "state.h"
 #include "supervisor.h"
 #include "tool.h"
+#include "benchmark.h"
 
 /* What the builder tells the helper: init's pid, or why it failed.  Smaller than
  * PIPE_BUF: written and read whole. */
@@ -178,6 +179,7 @@ static int stage_layers(const struct build_request *req, struct error *err)
 		return error_errno(err, -errno, "devtmpfs for the loop device");
 	if ((r = disk_mount(req->disk_image, BUILD_STATE, BUILD_MNT "/dev")) < 0)
 		return error_errno(err, r, "mount %s", req->disk_image);
+	bench_mark("disk-loop-mount");
 	mine = open(BUILD_STATE, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (mine < 0)
 		return error_errno(err, -errno, "open %s", BUILD_STATE);
@@ -216,17 +218,25 @@ static int stage_build_mounts(const struct build_request *req, struct error *err
 	return 0;
 }
 
-/* G: wait until the builder has mapped and placed us, then become the container; on
+/* G: wait until the builder has mapped us, join the container's cgroups through
+ * JOIN (before anything of the container runs), then become the container; on
  * failure, tell the builder why over STATUS_FD (it reads EOF when init was exec'd). */
 __attribute__((noreturn)) static void container_child(const struct build_request *req, int go_fd,
-						       int status_fd)
+						       int status_fd, const int join[])
 {
 	struct error err = { 0 };
+	int r;
 	char c;
 
 	if (read(go_fd, &c, 1) != 1)
 		_exit(1);
-	rootfs_setup_and_exec(req->u, req->net, req->init_exe_fd, &err);
+	bench_mark("child-released");
+	if ((r = cgroup_join_self(join)) < 0)
+		error_errno(&err, r, "join cgroup");
+	else {
+		bench_mark("cgroup-join");
+		rootfs_setup_and_exec(req->u, req->net, req->init_exe_fd, &err);
+	}
 	(void)write_all(status_fd, &err, sizeof(err));
 	_exit(1);
 }
@@ -289,32 +299,41 @@ static int builder_build(const struct build_request *req, pid_t *ret_pid, int *r
 {
 	_cleanup_close_pair_ int go[2] = { -EBADF, -EBADF };
 	_cleanup_close_pair_ int status[2] = { -EBADF, -EBADF };
-	int pidfd = -EBADF, r;
+	int pidfd = -EBADF, r, join[CGROUP_SET_MAX];
 	pid_t pid;
 
 	if ((r = stage_build_mounts(req, err)) < 0)
 		return r;
+	bench_mark("build-mounts");
 	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(status, O_CLOEXEC) < 0)
 		return error_errno(err, -errno, "pipes");
+	/* G joins its cgroups itself (cgroup_join_self: no grace period to wait for on
+	 * v1), through files opened here, as host root. */
+	if ((r = cgroup_open_join(req->cg, join)) < 0)
+		return error_errno(err, r, "open the cgroups to join");
 	pid = clone_container(req->u, &pidfd);
-	if (pid < 0)
+	if (pid > 0)
+		bench_mark("clone-namespaces");
+	if (pid < 0) {
+		cgroup_close_join(join);
 		return error_errno(err, pid, "clone namespaces as %u (%s's subordinate root)",
 				   (unsigned)req->u->root_uid, req->u->name);
+	}
 	if (pid == 0) {
 		close(go[1]);
 		close(status[0]);
-		container_child(req, go[0], status[1]);
+		container_child(req, go[0], status[1], join);
 	}
+	cgroup_close_join(join);
 	close(TAKE_FD(go[0]));
 	close(TAKE_FD(status[1]));
 	if ((r = write_id_maps(pid, req->u)) < 0)
 		error_errno(err, r, "id maps");
-	else if ((r = cgroup_attach(req->cg, pid)) < 0)
-		error_errno(err, r, "join cgroup");
-	else if ((r = net_attach(req->net, req->u->name, pid, err)) < 0)
+	else if (bench_mark("id-maps"), (r = net_attach(req->net, req->u->name, pid, err)) < 0)
 		error_wrap(err, "network");
-	else if ((r = mount_idmapped_stack(req, pid, err)) == 0)
-		r = release_child(go[1], status[0], err);
+	else if (bench_mark("veth"), (r = mount_idmapped_stack(req, pid, err)) == 0 &&
+		 (bench_mark("idmapped-image"), (r = release_child(go[1], status[0], err)) == 0))
+		bench_mark("init-exec");
 	if (r < 0) {
 		kill_and_reap(pidfd);
 		close(pidfd);
@@ -347,6 +366,7 @@ __attribute__((noreturn)) static void builder_main(const struct build_request *r
 	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0)
 		_exit(1);
 	supervisor_leave_login();
+	bench_mark("builder-start");
 	hostmnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 	if (hostmnt < 0)
 		_exit(1);

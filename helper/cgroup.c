@@ -184,6 +184,48 @@ int cgroup_attach(const struct cgroup_set *cg, pid_t pid)
 	return 0;
 }
 
+void cgroup_close_join(int fds[])
+{
+	for (int i = 0; i < CGROUP_SET_MAX; i++)
+		if (fds[i] >= 0) {
+			close(fds[i]);
+			fds[i] = -EBADF;
+		}
+}
+
+int cgroup_open_join(const struct cgroup_set *cg, int fds[])
+{
+	char path[300];
+
+	for (int i = 0; i < CGROUP_SET_MAX; i++)
+		fds[i] = -EBADF;
+	for (int i = 0; i < cg->n; i++) {
+		if (cgroup_dir_seen(cg, i))
+			continue;
+		snprintf(path, sizeof(path), "%s/tasks", cg->dirs[i]);
+		fds[i] = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fds[i] < 0 && errno == ENOENT) {
+			snprintf(path, sizeof(path), "%s/cgroup.procs", cg->dirs[i]);
+			fds[i] = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+		}
+		if (fds[i] < 0) {
+			int r = -errno;
+
+			cgroup_close_join(fds);
+			return r;
+		}
+	}
+	return 0;
+}
+
+int cgroup_join_self(const int fds[])
+{
+	for (int i = 0; i < CGROUP_SET_MAX; i++)
+		if (fds[i] >= 0 && write(fds[i], "0", 1) != 1)
+			return -errno;
+	return 0;
+}
+
 int cgroup_parse_count(const char *text, long *ret)
 {
 	char *end;

@@ -76,6 +76,16 @@ unsigned cgroup_io_weight_v1(uint64_t weight);
 int cgroup_resolve(const char *user, struct cgroup_set *ret);
 int cgroup_create(const struct cgroup_set *cg);
 int cgroup_attach(const struct cgroup_set *cg, pid_t pid);
+/* For a process that is to join CG itself, from anywhere (a user namespace too): FDS
+ * (CGROUP_SET_MAX of them) get, opened now, each dir's v1 "tasks" or, where it has
+ * none (v2), its cgroup.procs; -EBADF for a dir listed twice.  0, or -errno (none
+ * left open). */
+int cgroup_open_join(const struct cgroup_set *cg, int fds[]);
+/* The caller, single-threaded, joins through FDS: "0" (itself) into each.  On v1,
+ * "tasks" moves it without cgroup_threadgroup_rwsem's write side, whose every first
+ * taking after a quiet spell waits for an RCU grace period (5-20 ms on 2 cores). */
+int cgroup_join_self(const int fds[]);
+void cgroup_close_join(int fds[]);
 int cgroup_task_count(const struct cgroup_set *cg, long *ret);
 /* A cgroup counter file's TEXT ("123\n"): 0, or -EBADMSG (pure, fuzzed). */
 int cgroup_parse_count(const char *text, long *ret);

@@ -31,6 +31,7 @@
 #include "state.h"
 #include "storage.h"
 #include "supervisor.h"
+#include "benchmark.h"
 
 _Static_assert(CGROUP_SET_MAX <= PROTOCOL_MAX_CGROUPS, "every cgroup must fit the reply");
 
@@ -153,14 +154,22 @@ static int prepare_host_side(const struct warren_config *cfg, const struct user_
 	int r;
 
 	/* Limits apply before anything runs in the cgroup. */
-	if ((r = cgroup_apply_limits(cg, u->limits, err)) < 0 ||
-	    (r = storage_prepare(cfg->state_dir, u->name, u->limits[LIMIT_DISK],
-				 STORAGE_MIGRATE_LOGIN_SECONDS, disk_image, disk_len, err)) < 0 ||
-	    (r = layers_prepare_state_dir(cfg->state_dir, u, !disk_image[0], err)) < 0)
+	if ((r = cgroup_apply_limits(cg, u->limits, err)) < 0)
 		return r;
+	bench_mark("cgroup-limits");
+	if ((r = storage_prepare(cfg->state_dir, u->name, u->limits[LIMIT_DISK],
+				 STORAGE_MIGRATE_LOGIN_SECONDS, disk_image, disk_len, err)) < 0)
+		return r;
+	bench_mark("disk-image-check");
+	if ((r = layers_prepare_state_dir(cfg->state_dir, u, !disk_image[0], err)) < 0)
+		return r;
+	bench_mark("layers-dir");
 	if ((r = user_rundir_create(u->name)) < 0)
 		return error_errno(err, r, "cannot make the runtime dir of %s", u->name);
-	return mount_devpts(u, err);
+	if ((r = mount_devpts(u, err)) < 0)
+		return r;
+	bench_mark("devpts");
+	return 0;
 }
 
 /* Record the container the builder reports (init INIT_PID, supervised by SUPERVISOR). */
@@ -199,6 +208,7 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 
 	if ((r = stack_check(cfg->image, u, err)) < 0 || (r = prepare_cgroups(u, &cg, err)) < 0)
 		return r;
+	bench_mark("cgroup-create");
 	if ((r = prepare_host_side(cfg, u, &cg, disk_image, sizeof(disk_image), err)) < 0) {
 		error_wrap(err, "cannot start the container of %s", u->name);
 		goto fail;
@@ -207,6 +217,7 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 		error_wrap(err, "cannot give the container of %s its network", u->name);
 		goto fail;
 	}
+	bench_mark("net-host");
 	if ((exe = open_init_binary(err)) < 0) {
 		r = exe;
 		goto fail;
@@ -221,8 +232,10 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 		error_wrap(err, "cannot build the container of %s", u->name);
 		goto fail;
 	}
+	bench_mark("built");
 	if ((r = record_container(u->name, init_pid, supervisor, &pidfd, &id, err)) < 0)
 		return r;
+	bench_mark("recorded");
 	if ((r = stack_record(cfg->image, u)) < 0)
 		log_warning(r, "cannot record the image stack of %s (warrenctl ls cannot tell if it "
 			    "is older)", u->name);
@@ -288,9 +301,11 @@ int container_ensure(const struct warren_config *cfg, const struct user_spec *u,
 
 		if (lock < 0)
 			return error_errno(err, lock, "cannot lock %s", u->name);
+		bench_mark("locked");
 		r = state_read(u->name, &st);
 		if (r == 0)
 			r = examine_recorded(u->name, &st, &pidfd);
+		bench_mark("examined");
 		if (r == -EAGAIN) {
 			usleep(25 * 1000); /* its supervisor is cleaning up: let it finish */
 			continue;
@@ -302,6 +317,7 @@ int container_ensure(const struct warren_config *cfg, const struct user_spec *u,
 			}
 			(void)state_touch(u->name);
 			fill_container(u, &cg, pidfd, st.pidns_ino, ret);
+			bench_mark("found-running");
 			return 0;
 		}
 		if (r != -ENOENT && r != -EBADMSG)

@@ -38,6 +38,11 @@
 #include "gc.h"
 #include "sessions.h"
 #include "spec.h"
+#include "benchmark.h"
+
+#ifdef WARREN_BENCH
+int bench_fd = -1;
+#endif
 
 static const char *arg_config = WARREN_DEFAULT_CONFIG;
 
@@ -169,6 +174,7 @@ static int answer_login(const struct container *c, const char *user)
 		log_failure(&err);
 		return HELPER_EXIT_ERROR;
 	}
+	bench_mark("answered");
 	event_record(login.state_dir, user, "joined", "container %llu", c->id);
 	return HELPER_EXIT_OK;
 }
@@ -212,6 +218,7 @@ static int run_verb(enum helper_verb verb, const char *user, char *const cmd[])
 		return refuse(&err);
 	}
 	r = policy_decide(arg_config, pw, &policy, &err);
+	bench_mark("policy");
 	if (verb == HELPER_ENSURE || verb == HELPER_CHECK_USER) {
 		snprintf(login.user, sizeof(login.user), "%s", user);
 		snprintf(login.state_dir, sizeof(login.state_dir), "%s", policy.state_dir);
@@ -233,6 +240,7 @@ static int run_verb(enum helper_verb verb, const char *user, char *const cmd[])
 		return refuse(&err);
 	}
 	r = user_spec_load(policy.cfg, pw, policy.groups, &u, &err);
+	bench_mark("spec");
 	if (r >= 0 && (verb == HELPER_MIGRATE || verb == HELPER_RESET)) {
 		r = run_admin_verb(verb, policy.cfg, &u, cmd[0] != NULL);
 		policy_done(&policy);
@@ -240,9 +248,11 @@ static int run_verb(enum helper_verb verb, const char *user, char *const cmd[])
 	}
 	if (r >= 0)
 		r = container_ensure(policy.cfg, &u, &c, &err);
+	bench_mark("ensured");
 	/* ensure is run by pam_warren in sshd's monitor, our parent. */
 	if (r >= 0 && verb == HELPER_ENSURE)
 		r = sessions_admit(&c, &u, getppid(), &err);
+	bench_mark("admitted");
 	policy_done(&policy);
 	if (r < 0)
 		return refuse(&err);
@@ -265,6 +275,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "warren-helper: must be run by root (pam_warren runs it)\n");
 		return HELPER_EXIT_ERROR;
 	}
+	bench_mark("helper-start");
 	log_open("warren-helper");
 	while ((c = getopt_long(argc, argv, "+c:", opts, NULL)) != -1) {
 		if (c != 'c')

@@ -28,6 +28,7 @@
 #include "creds.h"
 #include "fsutil.h"
 #include "rootfs.h"
+#include "benchmark.h"
 #include "sysfilter.h"
 
 /* Mount onto ROOTFD/REL (created if missing, never through a symlink). */
@@ -442,25 +443,31 @@ int rootfs_setup_and_exec(const struct user_spec *u, const struct net_plan *net,
 		return error_errno(err, r, "time namespace");
 	if ((r = private_mount_ns()) < 0)
 		return error_errno(err, r, "mount namespace");
+	bench_mark("ns-root-time-mnt");
 	/* nosuid unless root inside is granted: no setuid binary of the image leads there. */
 	if ((r = overlay_mount(-1, NULL, lower_stack(u, lower, sizeof(lower)), "root", suid)) < 0)
 		return error_errno(err, r, "overlay root");
+	bench_mark("overlay-root");
 	rootfd = open(BUILD_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return error_errno(err, -errno, "open root");
 	if ((r = system_mounts(rootfd, u)) < 0)
 		return error_errno(err, r, "system mounts");
+	bench_mark("system-mounts");
 	/* Home last, so that no other mount hides it. */
 	if ((r = overlay_mount(rootfd, u->home + 1, BUILD_SKEL, "home", MS_NOSUID)) < 0)
 		return error_errno(err, r, "overlay home");
+	bench_mark("overlay-home");
 	if (sethostname(u->name, strlen(u->name)) < 0)
 		return error_errno(err, -errno, "hostname");
 	if ((r = loopback_up()) < 0)
 		return error_errno(err, r, "loopback");
 	if ((r = net_inside(net, err)) < 0)
 		return error_wrap(err, "network");
+	bench_mark("net-inside");
 	if ((r = enter_root(rootfd)) < 0)
 		return error_errno(err, r, "pivot_root");
+	bench_mark("pivot-root");
 	if ((r = user_entries(u)) < 0)
 		return error_errno(err, r, "passwd and group entries");
 	if ((r = net_files(u, net)) < 0)
@@ -468,8 +475,10 @@ int rootfs_setup_and_exec(const struct user_spec *u, const struct net_plan *net,
 	if (u->limits[LIMIT_ROOT] && (r = root_sudoers(u)) < 0)
 		return error_errno(err, r, "/etc/sudoers.d/warren");
 	/* Last: the filter denies the mounts made above, to init and all it reaps. */
+	bench_mark("etc-files");
 	if ((r = sysfilter_apply((enum sysfilter_profile)u->limits[LIMIT_SECCOMP], err)) < 0)
 		return r;
+	bench_mark("seccomp");
 	fexecve(exe_fd, argv, envp);
 	return error_errno(err, -errno, "exec " INIT_NAME);
 }

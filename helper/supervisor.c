@@ -72,7 +72,21 @@ static bool init_exited_within(int pidfd, int ms)
 	return poll(&p, 1, ms) > 0;
 }
 
-/* Into the root cgroup of every cgroup hierarchy mounted here (whole hierarchies only). */
+/* Already in the root cgroup of the v2 hierarchy ("0::/")? */
+static bool v2_at_root(void)
+{
+	char text[4096];
+
+	if (read_file("/proc/self/cgroup", text, sizeof(text)) < 0)
+		return false;
+	return !strncmp(text, "0::/\n", 5) || strstr(text, "\n0::/\n") != NULL;
+}
+
+/* Into the root cgroup of every cgroup hierarchy mounted here (whole hierarchies only).
+ * The builder has one thread: on v1, "0" into "tasks" moves it without the write side
+ * of cgroup_threadgroup_rwsem, which waits for an RCU grace period (5-20 ms on a
+ * 2-core host) when no other migration just took it; v2 has no such file, and is
+ * skipped where we are at its root already. */
 static void leave_login_cgroups(void)
 {
 	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
@@ -80,6 +94,7 @@ static void leave_login_cgroups(void)
 	char pid[16], root[PATH_MAX], point[PATH_MAX], fstype[32], path[PATH_MAX + 16];
 	const char *dash;
 	size_t size = 0;
+	bool v1;
 	int r;
 
 	if (!f) {
@@ -94,8 +109,11 @@ static void leave_login_cgroups(void)
 			continue;
 		if ((strcmp(fstype, "cgroup") && strcmp(fstype, "cgroup2")) || strcmp(root, "/"))
 			continue;
-		snprintf(path, sizeof(path), "%s/cgroup.procs", point);
-		if ((r = write_file(path, pid)) < 0)
+		if (!strcmp(fstype, "cgroup2") && v2_at_root())
+			continue;
+		v1 = !strcmp(fstype, "cgroup");
+		snprintf(path, sizeof(path), "%s/%s", point, v1 ? "tasks" : "cgroup.procs");
+		if ((r = write_file(path, v1 ? "0" : pid)) < 0)
 			log_warning(r, "cannot leave the login's cgroup in %s", point);
 	}
 }

@@ -189,8 +189,12 @@ int session_take_reply(pam_handle_t *pamh, struct warren_session *s, struct help
 		int fd;
 
 		take_pids_files(s, reply->cgroups[i]);
-		snprintf(path, sizeof(path), "%s/cgroup.procs", reply->cgroups[i]);
+		snprintf(path, sizeof(path), "%s/tasks", reply->cgroups[i]);
 		fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT) {
+			snprintf(path, sizeof(path), "%s/cgroup.procs", reply->cgroups[i]);
+			fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+		}
 		if (fd < 0) {
 			pam_syslog(pamh, LOG_ERR, "cannot open %s: %m", path);
 			return -errno;
@@ -208,14 +212,17 @@ int session_take_reply(pam_handle_t *pamh, struct warren_session *s, struct help
 int session_join(pam_handle_t *pamh, const struct warren_session *s)
 {
 	struct error err = { 0 };
-	char pid[32];
 	int r;
 
 	/* The cgroup first: the fds were opened on the host, so they work from anywhere,
-	 * and from here on everything this session does is the container's to pay. */
-	snprintf(pid, sizeof(pid), "%d", getpid());
+	 * and from here on everything this session does is the container's to pay.
+	 * "0" is the writer itself.  On cgroup v1 it goes into "tasks", which moves the
+	 * writing thread - all of this process: sshd has no threads - and the kernel
+	 * does that without taking cgroup_threadgroup_rwsem for writing, whose
+	 * percpu_down_write waits for an RCU grace period (5 to 20 ms on a 2-core host)
+	 * whenever no other migration just did; cgroup.procs (v2) always takes it. */
 	for (int i = 0; i < s->n_cgroups; i++)
-		if (write_all(s->cgroup_fds[i], pid, strlen(pid)) < 0) {
+		if (write_all(s->cgroup_fds[i], "0", 1) < 0) {
 			pam_syslog(pamh, LOG_ERR, "cannot join the container's cgroup: %m");
 			return -errno;
 		}

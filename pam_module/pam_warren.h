@@ -29,7 +29,8 @@ struct warren_session {
 	bool refused; /* open_session refused it: the child must not go on */
 	bool joined;
 	int init_pidfd;
-	int cgroup_fds[PROTOCOL_MAX_CGROUPS]; /* cgroup.procs of each of the user's cgroups */
+	int cgroup_fds[PROTOCOL_MAX_CGROUPS]; /* how to join each of the user's cgroups:
+						 v1 "tasks", else (v2) cgroup.procs */
 	int n_cgroups;
 	int pids_current_fd, pids_max_fd; /* of the cgroup that has the pids controller */
 	gid_t gid;

@@ -21,6 +21,7 @@
 # Variables: REPO T CONF STATE IMAGE HELPER MODULE PORT NS SVC SSHD_PID HOST_NAME TEST_USERS
 # WARREN_TEST_NO_MODULE=1 writes the PAM service without the warren lines (fixture self-test).
 # WARREN_TEST_KEEP=1 keeps $T (logs) for inspection; everything else is still removed.
+# FIXTURE_SSHD_EXTRA: more sshd_config lines (the bench's MaxStartups).
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HELPER=$REPO/warren-helper
@@ -370,6 +371,7 @@ PrintLastLog no
 LogLevel VERBOSE
 StrictModes yes
 Subsystem sftp /usr/lib/openssh/sftp-server
+${FIXTURE_SSHD_EXTRA:-}
 EOF
 	if [ ! -d /run/sshd ]; then
 		mkdir -m 0755 /run/sshd && FIXTURE_CREATED_RUN_SSHD=1

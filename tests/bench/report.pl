@@ -1,0 +1,239 @@
+#!/usr/bin/perl
+# report.pl [--table] RESULTS-DIR - BENCHMARKS.md (or, with --table, the terminal's
+# summary) from one run of tests/bench/run.sh: its results file (KEY=VALUE), the step
+# tables and the strace summaries, plus the analysis in tests/bench/analysis.md.
+use strict;
+use warnings;
+use FindBin;
+
+my $table = @ARGV && $ARGV[0] eq '--table' ? shift : 0;
+my $dir = shift or die "usage: report.pl [--table] RESULTS-DIR\n";
+my %r;
+open my $f, '<', "$dir/results" or die "$dir/results: $!\n";
+while (<$f>) {
+	chomp;
+	$r{$1} = $2 if /^([^=]+)=(.*)$/;
+}
+close $f;
+sub v { my $k = shift; defined $r{$k} && $r{$k} ne '' ? $r{$k} : '-' }
+sub ms { my $k = shift; v("${k}_med") . ' / ' . v("${k}_p95") }
+sub slurp { my $p = shift; open my $h, '<', $p or return ''; local $/; my $s = <$h>; close $h; $s }
+sub num { my $x = shift; defined $x && $x =~ /^-?[0-9.]+$/ }
+sub met { my ($val, $lim) = @_; return 'not measured' unless num($val); $val <= $lim ? 'met' : 'missed' }
+# Added time: judged by the ssh pairs and by the module's own path, which must both be in.
+sub met2 {
+	my ($e2e, $path, $lim) = @_;
+	my ($a, $b) = (met($e2e, $lim), met($path, $lim));
+	return $a if $a eq $b;
+	return "$a end to end (ssh pairs), $b through the module alone";
+}
+
+# Which step belongs to which of the issue's categories (marks: helper/benchmark.h).
+my %cat = (
+	'helper-start' => 'process start (pam_warren forks and execs the helper)',
+	'policy' => 'config and NSS (policy)', 'spec' => 'config and NSS (policy)',
+	'locked' => 'lock and state', 'examined' => 'lock and state',
+	'cgroup-create' => 'cgroup', 'cgroup-limits' => 'cgroup', 'cgroup-join' => 'cgroup',
+	'disk-image-check' => 'disk image', 'disk-loop-mount' => 'disk image',
+	'layers-dir' => 'mounts', 'devpts' => 'mounts', 'build-mounts' => 'mounts',
+	'idmapped-image' => 'mounts', 'overlay-root' => 'mounts', 'system-mounts' => 'mounts',
+	'overlay-home' => 'mounts', 'pivot-root' => 'mounts', 'etc-files' => 'mounts',
+	'net-host' => 'network', 'veth' => 'network', 'net-inside' => 'network',
+	'left-login-cgroups' => 'cgroup (leaving the login\'s: RCU grace period)',
+	'builder-start' => 'fork of the builder (and its leaving the login\'s cgroups)',
+	'clone-namespaces' => 'user ns and maps', 'id-maps' => 'user ns and maps',
+	'child-released' => 'user ns and maps', 'ns-root-time-mnt' => 'user ns and maps',
+	'seccomp' => 'init start (seccomp, exec)', 'init-exec' => 'init start (seccomp, exec)',
+	'built' => 'init start (seccomp, exec)', 'recorded' => 'record and answer',
+	'found-running' => 'record and answer',
+	'ensured' => 'record and answer', 'admitted' => 'record and answer',
+	'answered' => 'record and answer',
+	'driver-opened' => 'pam_warren in the monitor (reply, pidfd, private mount ns, devpts)',
+	'driver-joined' => 'post-auth child: fork, setcred (cgroup, setns, creds), exit',
+);
+
+sub steps_table {
+	my $tab = slurp(shift);
+	return "_not measured_\n" unless $tab;
+	my (@rows, %sum, @cats);
+	my $out = "| step (ends at mark) | category | median ms | p95 ms |\n|---|---|---:|---:|\n";
+	for (split /\n/, $tab) {
+		my ($step, $med, $p95, $n) = split;
+		if ($step eq 'total') {
+			$out .= "| **total** (driver-start to driver-joined) | | **$med** | **$p95** |\n";
+			next;
+		}
+		my $c = $cat{$step} // 'other';
+		push @cats, $c unless exists $sum{$c};
+		$sum{$c} += $med;
+		$out .= "| $step | $c | $med | $p95 |\n";
+	}
+	$out .= "\nBy category (sum of the step medians):\n\n| category | ms |\n|---|---:|\n";
+	$out .= sprintf "| %s | %.2f |\n", $_, $sum{$_} for @cats;
+	return $out;
+}
+
+my @peers = grep { exists $r{"peer_${_}_note"} } qw(bare floor unshare bwrap crun runc nspawn firejail lxc);
+
+if ($table) {
+	printf "%-44s %s\n", 'figure (median / p95, ms)', 'value';
+	printf "%-44s %s\n", 'login path cold (pam_warren, real module)', ms('login_cold');
+	printf "%-44s %s\n", 'login path warm', ms('login_warm');
+	printf "%-44s %s\n", 'ssh e2e warm: jailed / plain', ms('e2e_warm_jailed') . '  |  ' . ms('e2e_warm_plain');
+	printf "%-44s %s (added %s ms)\n", 'ssh e2e warm: ratio per pair', v('e2e_warm_ratio_med'), v('e2e_warm_diff_med');
+	printf "%-44s %s (added %s ms)\n", 'ssh e2e cold: ratio per pair', v('e2e_cold_ratio_med'), v('e2e_cold_diff_med');
+	for my $t (qw(users one plain)) {
+		printf "%-44s %s/%s ok, p95 %s ms\n", "storm $t", v("storm_${t}_ok"), v("storm_${t}_total"), v("storm_${t}_p95");
+	}
+	for my $k (sort grep { /^scale_\d+_new$/ } keys %r) {
+		my ($n) = $k =~ /(\d+)/;
+		printf "%-44s %s ms, %s failed, host %s KiB/container\n", "scale to $n",
+		    v("scale_${n}_create_ms"), v("scale_${n}_failed"), v("scale_${n}_host_kib");
+	}
+	printf "%-44s %s\n", "peer $_", exists $r{"peer_${_}_med"} ? ms("peer_$_") : 'failed: ' . v("peer_${_}_error") for @peers;
+	exit 0;
+}
+
+my $o = '';
+$o .= "# warren benchmarks\n\n";
+$o .= "Written by `sudo make bench` (tests/bench/run.sh) on " . v('date') . ", commit " . v('commit') .
+    ". Every figure below is that run's output; re-run to refresh. Times are milliseconds, " .
+    "median / p95 (nearest rank) unless said otherwise.\n\n";
+$o .= "## Machine\n\n| | |\n|---|---|\n";
+$o .= "| $_->[0] | " . v($_->[1]) . " |\n" for (['OS', 'os'], ['kernel', 'kernel'], ['CPU', 'cpu'],
+    ['memory', 'mem'], ['cgroup mounts', 'cgroups'], ['sshd', 'sshd'], ['image', 'image']);
+
+$o .= "\n## Headline\n\n";
+$o .= "- **ssh login, warm container: ratio " . v('e2e_warm_ratio_med') . "** (jailed / not jailed, median of " .
+    v('e2e_warm_ratio_n') . " interleaved pairs), " . v('e2e_warm_diff_med') . " ms added per login.\n";
+$o .= "- ssh login, cold container (built during the login): ratio " . v('e2e_cold_ratio_med') . ", " .
+    v('e2e_cold_diff_med') . " ms added.\n";
+$o .= "- Login path through pam_warren alone: cold " . ms('login_cold') . " ms, warm " . ms('login_warm') . " ms.\n";
+$o .= "- Storm of " . v('storm_users_total') . " users at once: " . v('storm_users_ok') . " logged in, p95 " .
+    v('storm_users_p95') . " ms (not jailed, the same storm: p95 " . v('storm_plain_p95') . " ms).\n";
+my @sc = sort { $a <=> $b } map { /^scale_(\d+)_new$/ ? $1 : () } keys %r;
+if (@sc) {
+	my $n = $sc[-1];
+	$o .= "- $n idle containers with network: " . v("scale_${n}_running") . " running, " .
+	    v("scale_${n}_host_kib") . " KiB of host memory each (MemAvailable drop / containers).\n";
+}
+
+$o .= "\n## 1. Login path (pam_warren through libpam, tests/bench/pamdrive.c)\n\n";
+$o .= "pamdrive does what sshd does around PAM: in a forked \"monitor\", `pam_start`, " .
+    "`pam_setcred` and `pam_open_session` (pam_warren runs the helper, which finds or builds " .
+    "the container, and sets up the monitor's view); then a forked \"post-auth child\" calls " .
+    "`pam_setcred`, where pam_warren joins the container (cgroup, setns, credentials), and " .
+    "exits. The PAM stack holds pam_warren's two lines only, so the figure is what warren adds. " .
+    "Cold: the container is stopped (untimed) before each login. Network nat, the default 10G disk " .
+    "image, idmapped overlays, cgroup limits: the default config. Production build.\n\n";
+$o .= "| | runs | open_session (monitor) | join (post-auth child) | total |\n|---|---:|---:|---:|---:|\n";
+for my $k (qw(cold warm)) {
+	$o .= "| $k | " . v("login_${k}_n") . " | " . ms("login_${k}_open") . " | " . ms("login_${k}_join") .
+	    " | **" . ms("login_$k") . "** |\n";
+}
+$o .= "\n### Cold login, step by step (bench build: `-DWARREN_BENCH`, helper/benchmark.h)\n\n";
+$o .= "The same logins with the bench build's step timers: each step is the time from the mark " .
+    "before it to its own. The timers cost a write each; production builds have none.\n\n";
+$o .= steps_table("$dir/steps-cold.tab");
+$o .= "\n### Warm login, step by step\n\n" . steps_table("$dir/steps-warm.tab");
+for my $k (qw(cold warm)) {
+	my $s = slurp("$dir/strace-$k.txt");
+	next unless $s;
+	$o .= "\n### strace -c -f, 10 $k logins (pamdrive, helper, builder, init start): top syscalls by time\n\n" .
+	    "| syscall | calls | seconds (all 10) |\n|---|---:|---:|\n";
+	for (split /\n/, $s) {
+		my ($c, $t, $name) = split;
+		$o .= "| $name | $c | $t |\n" if $name;
+	}
+}
+
+$o .= "\n## 2. End to end: `ssh -o BatchMode=yes USER\@127.0.0.1 true` through a real sshd\n\n";
+$o .= "OpenSSH's sshd on 127.0.0.1 in a netns of the bench (tests/lib/fixture.sh), ed25519 keys. " .
+    "Jailed user wbj vs not-jailed user wbn on the same sshd and PAM service, alternating " .
+    "(interleaved pairs); the ratio and the difference are taken per pair.\n\n";
+$o .= "| container | pairs | jailed | not jailed | added per pair | ratio per pair | failed |\n|---|---:|---:|---:|---:|---:|---:|\n";
+for my $k (qw(warm cold)) {
+	$o .= "| $k | " . v("e2e_${k}_jailed_n") . " | " . ms("e2e_${k}_jailed") . " | " . ms("e2e_${k}_plain") .
+	    " | " . ms("e2e_${k}_diff") . " | **" . v("e2e_${k}_ratio_med") . "** / " . v("e2e_${k}_ratio_p95") .
+	    " | " . v("e2e_${k}_failed") . " |\n";
+}
+
+$o .= "\n## 3. Scale: idle containers, network on\n\n";
+$o .= "One pamdrive login per user (one at a time, the bench build: its step timers show which step " .
+    "grows), each leaving an idle container (idle_timeout 2 h); " .
+    "network nat (a veth on the bridge each), disk = \"max\" (no disk image: 1000 images of 10G " .
+    "would need 10 TB allocated). Host memory: the drop of MemAvailable since before the first " .
+    "container, divided by the containers running. RSS and PSS: supervisor + init.\n\n";
+$o .= "| containers | new | time to create the new | per container | failed | host KiB / container | RSS KiB (sup+init) | PSS KiB | memory cgroup KiB | loop devices | bridge ports |\n" .
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+for my $n (@sc) {
+	my $per = num(v("scale_${n}_create_ms")) && v("scale_${n}_new") > 0 ?
+	    sprintf('%.1f', v("scale_${n}_create_ms") / v("scale_${n}_new")) : '-';
+	$o .= "| " . v("scale_${n}_running") . " | " . v("scale_${n}_new") . " | " . v("scale_${n}_create_ms") .
+	    " ms | $per ms | " . v("scale_${n}_failed") . " | " . v("scale_${n}_host_kib") . " | " .
+	    v("scale_${n}_rss_kib") . " | " . v("scale_${n}_pss_kib") . " | " . v("scale_${n}_cgroup_kib") .
+	    " | " . v("scale_${n}_loops") . " | " . v("scale_${n}_bridge_ports") . " |\n";
+}
+$o .= "\nStopping all " . v('scale_stop_n') . " (4 at a time): " . v('scale_stop_ms') . " ms.\n";
+# Steps of the creations, per scale step: the ones over 0.5 ms anywhere.
+my (%st, @so);
+for my $n (@sc) {
+	for (split /\n/, slurp("$dir/steps-scale-$n.tab")) {
+		my ($step, $med) = split;
+		push @so, $step unless exists $st{$step};
+		$st{$step}{$n} = $med;
+	}
+}
+if (@so) {
+	$o .= "\nA creation's steps (median ms) while the containers already running grow:\n\n| step | " .
+	    join(' | ', map { "creating " . (v("scale_${_}_running") ne '-' ? "up to $_" : $_) } @sc) . " |\n|---|" .
+	    join('', map { '---:|' } @sc) . "\n";
+	for my $s (@so) {
+		next unless grep { ($st{$s}{$_} // 0) > 0.5 } @sc;
+		$o .= "| $s | " . join(' | ', map { $st{$s}{$_} // '-' } @sc) . " |\n";
+	}
+}
+
+$o .= "\n## 4. Storm: simultaneous ssh logins\n\n";
+$o .= "All started at once (MaxStartups raised to 200 in the bench's sshd, so that sshd itself " .
+    "drops none); cold containers, disk = \"max\" (the first logins of 50 users would each make a " .
+    "10G disk image, 500G, more than this host's disk).\n\n| storm | ok | median | p95 | wall |\n|---|---:|---:|---:|---:|\n";
+for ([ 'users', 'different users, each container built' ], [ 'one', 'one user (one container, built once)' ],
+    [ 'plain', 'one user, not jailed (baseline)' ]) {
+	my ($t, $what) = @$_;
+	$o .= "| " . v("storm_${t}_total") . " logins, $what | " . v("storm_${t}_ok") . " | " . v("storm_${t}_med") .
+	    " | " . v("storm_${t}_p95") . " | " . v("storm_${t}_wall") . " ms |\n";
+}
+
+$o .= "\n## 5. Peers: start to `/bin/true` on the same image\n\n";
+$o .= "Each from Debian's package, run inside the bench's netns, 3 warm-up runs then the " .
+    "timed ones (tests/bench/timeit.c: fork, exec, wait). warren's figure to compare is its " .
+    "cold login path above: it builds all of what the last column lists.\n\n";
+$o .= "| runtime | runs | median / p95 | what it does not set up that warren does |\n|---|---:|---:|---|\n";
+for my $p (@peers) {
+	my $t = exists $r{"peer_${p}_med"} ? ms("peer_$p") : 'failed: ' . v("peer_${p}_error");
+	$o .= "| $p | " . v("peer_${p}_n") . " | $t | " . v("peer_${p}_note") . " |\n";
+}
+$o .= "| **warren cold** | " . v('login_cold_n') . " | " . ms('login_cold') . " | (user ns with a 65536 range, idmapped image, overlays for root and home, disk image, cgroup limits, veth + nftables, seccomp, init) |\n";
+$o .= "| warren warm (join) | " . v('login_warm_n') . " | " . ms('login_warm') . " | |\n";
+
+$o .= "\n## Targets (issue 10)\n\n| target | measured | |\n|---|---|---|\n";
+$o .= "| cold: <= 15 ms added to an ssh login | " . v('e2e_cold_diff_med') . " ms (ssh pairs); login path " .
+    v('login_cold_med') . " ms | " . met2(v('e2e_cold_diff_med'), v('login_cold_med'), 15) . " |\n";
+$o .= "| warm: <= 2 ms added | " . v('e2e_warm_diff_med') . " ms (ssh pairs); login path " . v('login_warm_med') .
+    " ms | " . met2(v('e2e_warm_diff_med'), v('login_warm_med'), 2) . " |\n";
+$o .= "| warm: ratio <= 1.01 | " . v('e2e_warm_ratio_med') . " | " . met(v('e2e_warm_ratio_med'), 1.01) . " |\n";
+if (@sc) {
+	my $n = $sc[-1];
+	$o .= "| $n idle containers, <= 1 MiB host memory each | " . v("scale_${n}_running") . " running, " .
+	    v("scale_${n}_host_kib") . " KiB each | " . ($n >= 1000 && v("scale_${n}_running") eq $n ?
+	    met(v("scale_${n}_host_kib"), 1024) : 'missed (not all ran)') . " |\n";
+}
+$o .= "| storm 50/50: p95 < 1 s | " . v('storm_users_ok') . "/" . v('storm_users_total') . ", p95 " .
+    v('storm_users_p95') . " ms | " . met(v('storm_users_p95'), 1000) . " |\n";
+$o .= "| storm 50 of one user: p95 < 1 s | " . v('storm_one_ok') . "/" . v('storm_one_total') . ", p95 " .
+    v('storm_one_p95') . " ms | " . met(v('storm_one_p95'), 1000) . " |\n";
+
+my $analysis = slurp("$FindBin::Bin/analysis.md");
+$o .= "\n$analysis" if $analysis;
+print $o;
