@@ -45,7 +45,7 @@ CTL_OBJS    = $(PURE_OBJS) helper/users.o helper/lastgood.o helper/fsutil.o help
               helper/ctl_json.o helper/spec.o helper/idmap.o \
               helper/state.o helper/stack.o helper/cgroup.o helper/cgroup-v1.o helper/cgroup-v2.o \
               helper/warrenctl.o
-PAM_OBJS    = pam_module/pam_warren.o pam_module/spawn.o pam_module/join.o $(SHARED_OBJS) helper/names.o \
+PAM_OBJS    = pam_module/pam_warren.o pam_module/spawn.o pam_module/join.o $(SHARED_OBJS) \
               helper/errors.o
 UNIT_TESTS  = $(patsubst %.c,%,$(wildcard tests/unit/test_*.c))
 # Everything of the helper but its main: what the fuzz targets call.

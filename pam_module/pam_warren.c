@@ -20,7 +20,6 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "names.h"
 #include "pam_warren.h"
 
 #define DATA_SESSION "pam_warren_session"
@@ -140,23 +139,6 @@ static int setcred_without_session(pam_handle_t *pamh, const struct module_optio
 	_exit(1);
 }
 
-/* In sshd's session child, whose stderr is the session's: one line for the user, with
- * nothing of the reason (that is for the admin: warren's record, syslog). */
-static void tell_refused(pam_handle_t *pamh)
-{
-	const char *user = NULL;
-	char line[160];
-	int n;
-
-	if (pam_get_item(pamh, PAM_USER, (const void **)&user) != PAM_SUCCESS || !user ||
-	    !name_is_valid(user))
-		user = "USER";
-	n = snprintf(line, sizeof(line), "warren: this login was refused; your administrator can "
-		     "see why with: warrenctl log %s\n", user);
-	if (n > 0 && (size_t)n < sizeof(line))
-		(void)!write(STDERR_FILENO, line, (size_t)n);
-}
-
 PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct module_options opt;
@@ -176,13 +158,11 @@ PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const cha
 			return PAM_IGNORE;
 		if (s->refused) {
 			pam_syslog(pamh, LOG_CRIT, "ending a session refused at session open");
-			tell_refused(pamh);
 			_exit(1);
 		}
 		if (session_join(pamh, s) < 0) {
 			pam_syslog(pamh, LOG_CRIT, "refusing a jailed login: it could not join "
 						   "its container");
-			tell_refused(pamh);
 			_exit(1);
 		}
 		s->joined = true;

@@ -97,11 +97,11 @@ userdel "$odd"
 # Missing pieces: the image, a subordinate range.
 write_config "$(default_config | sed 's|^image = .*|image = "/nonexistent/warren-image";|')"
 log_mark
-refused wta "no image" "warren-helper.*image /nonexistent/warren-image \(build one with warren-mkimage\)"
+refused wta "no image" "warren-helper.*image /nonexistent/warren-image \(build one with: warrenctl image build NAME\)"
 # The same reason in warren's own record, which needs no syslog daemon.
 out=$("$REPO/warrenctl" log wta --config "$CONF" 2>&1)
 check "warrenctl log wta: the refusal, with its reason" \
-	grep -q "wta refused .*image /nonexistent/warren-image (build one with warren-mkimage)" <<<"$out" ||
+	grep -q "wta refused .*image /nonexistent/warren-image (build one with: warrenctl image build NAME)" <<<"$out" ||
 	diag "$out"
 # An image whose /etc is a symlink: the container would take its /etc, and its home
 # template, from wherever that points on the host.
