@@ -139,7 +139,7 @@ static void fill_container(const struct user_spec *u, const struct cgroup_set *c
 	ret->cg = *cg;
 	ret->gid = u->gid;
 	ret->root = u->limits[LIMIT_ROOT] != 0;
-	ret->seccomp = (int)u->limits[LIMIT_SECCOMP];
+	snprintf(ret->seccomp, sizeof(ret->seccomp), "%s", u->seccomp);
 	user_run_path(u->name, "pts", ret->pts, sizeof(ret->pts));
 }
 
@@ -440,6 +440,6 @@ void container_reply(const struct container *c, struct helper_reply *ret)
 	snprintf(ret->pts, sizeof(ret->pts), "%s", c->pts);
 	ret->gid = c->gid;
 	ret->root = c->root;
-	ret->seccomp = c->seccomp;
+	snprintf(ret->seccomp, sizeof(ret->seccomp), "%s", c->seccomp);
 	ret->init_pidfd = c->init_pidfd;
 }

@@ -20,7 +20,7 @@ struct container {
 	char pts[256];
 	gid_t gid;
 	bool root;   /* the user may become root inside: the session keeps no no_new_privs */
-	int seccomp; /* the session's filter (enum sysfilter_profile) */
+	char seccomp[LIMIT_SECCOMP_PATH_MAX]; /* the session's filter: "default", "strict" or a file */
 };
 
 /* The running container of U, or a new one built from CFG and U. */

@@ -49,7 +49,7 @@ static int run_command(const struct user_spec *u, const struct relay *relay, cha
 		snprintf(term, sizeof(term), "%s", getenv("TERM"));
 	if ((r = relay_child_stdio(relay)) < 0)
 		return error_errno(err, r, "cannot set up the command's terminal");
-	if ((r = sysfilter_apply((enum sysfilter_profile)u->limits[LIMIT_SECCOMP], err)) < 0)
+	if ((r = sysfilter_apply(&u->filter, err)) < 0)
 		return r;
 	if (as_root) {
 		if ((r = stay_container_root(&id, err)) < 0)

@@ -14,7 +14,8 @@
  *   pts PATH      host-side mount of the container's devpts instance, below RUNTIME_DIR
  *   gid N         the group the session keeps inside (identity-mapped)
  *   root 0|1      1: the user may become root inside (no no_new_privs for the session)
- *   seccomp NAME  the session's syscall filter: default or strict (sysfilter.h)
+ *   seccomp NAME  the session's syscall filter: default, strict, or the absolute path of a
+ *                 profile file, which the module reads itself (sysprofile.h)
  *   error TEXT    why the login is refused (also logged by the helper); alone
  */
 #ifndef WARREN_PROTOCOL_H
@@ -55,7 +56,7 @@ struct helper_reply {
 	char pts[PROTOCOL_PATH_MAX];
 	gid_t gid;
 	bool root;
-	int seccomp;               /* enum sysfilter_profile */
+	char seccomp[PROTOCOL_PATH_MAX]; /* "default", "strict" or a profile file */
 	int init_pidfd;            /* -EBADF when none */
 };
 

@@ -456,7 +456,7 @@ int rootfs_setup_and_exec(const struct user_spec *u, const struct net_plan *net,
 	if (u->limits[LIMIT_ROOT] && (r = root_sudoers(u)) < 0)
 		return error_errno(err, r, "/etc/sudoers.d/warren");
 	/* Last: the filter denies the mounts made above, to init and all it reaps. */
-	if ((r = sysfilter_apply((enum sysfilter_profile)u->limits[LIMIT_SECCOMP], err)) < 0)
+	if ((r = sysfilter_apply(&u->filter, err)) < 0)
 		return r;
 	fexecve(exe_fd, argv, envp);
 	return error_errno(err, -errno, "exec " INIT_NAME);

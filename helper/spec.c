@@ -149,5 +149,9 @@ int user_spec_load(const struct warren_config *cfg, const struct passwd *pw, cha
 		ret->limits[k] = eff.v[k].value;
 	if (eff.v[LIMIT_PEERS].value)
 		ret->peer_group = peer_group_mark(&eff.v[LIMIT_PEERS]);
+	snprintf(ret->seccomp, sizeof(ret->seccomp), "%s",
+		 limit_seccomp_name(&cfg->limits, ret->limits[LIMIT_SECCOMP]));
+	if ((r = sysprofile_get(ret->seccomp, &ret->filter, err)) < 0)
+		return r;
 	return 0;
 }

@@ -3,19 +3,24 @@
 # container without a password, and she installs a package into her own layer.  Root
 # there is not root on the host: Docker's default bounding set, the syscall filter, the
 # image, the host's clock, hostname and processes untouched.  wtb, without it, gets
-# nowhere with sudo; her seccomp = "strict" denies ptrace, which the default allows.
+# nowhere with sudo; her seccomp profile file (base strict, and uname) denies ptrace, which
+# the default allows, and uname; a broken profile refuses her login with its FILE:LINE.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 16
+fixture_start 20
 
 groupadd wtga && usermod -aG wtga wta || diag "cannot make the root group"
+# A profile file as an admin writes one (warren.conf(5)): root's, not writable by others.
+profile=$T/wtb.seccomp
+printf '# wtb: the strict profile, and no uname\nbase strict\nuname   # hides the kernel release\n' >"$profile"
+chmod 0644 "$profile"
 write_config "$(default_config | sed '/^defaults/d')
 defaults = { idle_timeout = 3; disk = \"max\"; network = \"none\"; };
 groups = ( { name = \"wtga\"; root = true; } );
-users = ( { name = \"wtb\"; seccomp = \"strict\"; } );"
+users = ( { name = \"wtb\"; seccomp = \"$profile\"; } );"
 
 out=$(tssh wta -- 'grep -E "^(NoNewPrivs|CapEff):" /proc/self/status | tr -s "\t " " "; echo @@
 	sudo -n id -u; echo @@
@@ -83,7 +88,26 @@ check "and as root inside" test "$out" = "$want" || diag "$out"
 : allowed by the default filter, not by strict.
 trace_me='perl -e '\''print syscall(101, 0, 0, 0, 0) < 0 ? "$!\n" : "allowed\n"'\'
 out=$(tssh wtb -- "$trace_me" 2>&1)
-check "seccomp = strict: ptrace is denied in wtb's container ($out)" test "$out" = "Operation not permitted"
+check "seccomp = \"/path\" with base strict: ptrace is denied in wtb's container ($out)" test "$out" = "Operation not permitted"
 out=$(tssh wta -- "$trace_me" 2>&1)
 check "and allowed under the default filter in wta's ($out)" test "$out" = allowed
+out=$(tssh wtb -- 'uname -r 2>&1; echo @@; perl -e '\''my $b = "\0" x 400; print syscall(63, $b) < 0 ? "$!\n" : "allowed\n"'\' 2>&1)
+check "the profile's own line: uname gets EPERM in wtb's container" \
+	test "$(section "$out" 1)" = "uname: cannot get system name: Operation not permitted" -a \
+	"$(section "$out" 2)" = "Operation not permitted" ||
+	diag "$out"
+
+# A typo on line 3: her next login is refused (her container runs, with the old filter:
+# a login never joins it without its filter), with FILE:LINE; check-config says the same.
+printf '# wtb: the strict profile, and no uname\nbase strict\nunamee\n' >"$profile"
+log_mark
+out=$(tssh wtb -- 'echo LANDED; hostname' 2>&1)
+check "a broken profile refuses wtb's login" bash -c '! grep -q LANDED <<<"$1"' - "$out" || diag "$out"
+check "the log says FILE:LINE and the fix" \
+	wait_log "refusing the login of wtb.*$profile:3: unknown syscall \"unamee\".*fix: correct the name" 5 ||
+	diag "$(log_since | tail -n 5)"
+out=$(./warrenctl check-config "$CONF" 2>&1)
+rc=$?
+check "warrenctl check-config reports it (exit $rc)" \
+	bash -c 'test "$2" -ne 0 && grep -qF "$3:3: unknown syscall \"unamee\"" <<<"$1"' - "$out" "$rc" "$profile" || diag "$out"
 fixture_finish
