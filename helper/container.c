@@ -20,6 +20,7 @@
 #include "build.h"
 #include "cleanup.h"
 #include "container.h"
+#include "creds.h"
 #include "events.h"
 #include "fsutil.h"
 #include "layers.h"
@@ -216,11 +217,13 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 
 	if ((r = check_image(cfg->image, err)) < 0 || (r = prepare_cgroups(u, &cg, err)) < 0)
 		return r;
-	if ((r = prepare_host_side(cfg, u, &cg, disk_image, sizeof(disk_image), err)) < 0) {
+	if ((r = CAPS_STEP(CAPS_PREPARE, err, prepare_host_side(cfg, u, &cg, disk_image,
+							     sizeof(disk_image), err))) < 0) {
 		error_wrap(err, "cannot start the container of %s", u->name);
 		goto fail;
 	}
-	if ((r = net_plan(cfg, u, &net, err)) < 0 || (r = net_host_prepare(&net, err)) < 0) {
+	if ((r = net_plan(cfg, u, &net, err)) < 0 ||
+	    (r = CAPS_STEP(CAPS_NET, err, net_host_prepare(&net, err))) < 0) {
 		error_wrap(err, "cannot give the container of %s its network", u->name);
 		goto fail;
 	}
@@ -229,16 +232,20 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 		goto fail;
 	}
 	snprintf(layers_dir, sizeof(layers_dir), "%s/users/%s", cfg->state_dir, u->name);
-	r = build_start(&(struct build_request){ .u = u, .image = cfg->image,
-						 .layers_dir = layers_dir, .disk_image = disk_image,
-						 .state_dir = cfg->state_dir, .cg = &cg, .net = &net,
-						 .init_exe_fd = exe },
-			lock_fd, &init_pid, &supervisor, err);
+	r = CAPS_STEP(CAPS_BUILD, err,
+		      build_start(&(struct build_request){ .u = u, .image = cfg->image,
+							    .layers_dir = layers_dir,
+							    .disk_image = disk_image,
+							    .state_dir = cfg->state_dir, .cg = &cg,
+							    .net = &net, .init_exe_fd = exe },
+				  lock_fd, &init_pid, &supervisor, err));
 	if (r < 0) {
 		error_wrap(err, "cannot build the container of %s", u->name);
 		goto fail;
 	}
-	if ((r = record_container(u->name, init_pid, supervisor, &pidfd, &id, err)) < 0)
+	/* Its pid namespace is init's (her ids): reading /proc/PID/ns takes sys_ptrace. */
+	if ((r = CAPS_STEP(CAPS_BUILD, err, record_container(u->name, init_pid, supervisor, &pidfd,
+							     &id, err))) < 0)
 		return r;
 	log_info("started the container of %s (init pid %d)", u->name, init_pid);
 	event_record(cfg->state_dir, u->name, "started", "container %llu (init pid %d)", id,
@@ -247,7 +254,7 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 	fill_container(u, &cg, pidfd, id, ret);
 	return 0;
 fail:
-	if (container_cleanup(u->name, &cg, &rollback) < 0)
+	if (CAPS_STEP(CAPS_CLEANUP, &rollback, container_cleanup(u->name, &cg, &rollback)) < 0)
 		log_warning(0, "while undoing the failed start of %s: %s", u->name, rollback.msg);
 	return r;
 }
@@ -258,6 +265,16 @@ static void wait_exited(int pidfd)
 	struct pollfd p = { .fd = pidfd, .events = POLLIN };
 
 	(void)poll(&p, 1, 5000);
+}
+
+/* Kill an orphaned container's init (if PIDFD: her ids, so CAP_KILL) and remove the rest. */
+static int remove_orphan(const char *user, int pidfd, const struct cgroup_set *cg, struct error *err)
+{
+	if (pidfd >= 0) {
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+		wait_exited(pidfd);
+	}
+	return container_cleanup(user, cg, err);
 }
 
 /* With the lock held and a state record: is the container usable, being cleaned up by
@@ -276,13 +293,9 @@ static int examine_recorded(const char *user, const struct container_state *st, 
 		return 0;
 	}
 	/* Supervisor gone (killed by hand?): nobody would ever clean up; do it now. */
-	if (pidfd >= 0) {
-		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-		wait_exited(pidfd);
-	}
 	if ((r = cgroup_resolve(user, &cg)) < 0)
 		return r;
-	if (container_cleanup(user, &cg, &cleanup) < 0)
+	if (CAPS_STEP(CAPS_CLEANUP, &cleanup, remove_orphan(user, pidfd, &cg, &cleanup)) < 0)
 		log_warning(0, "while removing the orphaned container of %s: %s", user, cleanup.msg);
 	return -ENOENT;
 }

@@ -117,20 +117,26 @@ static int run_gc(void)
 	_cleanup_(config_freep) struct warren_config *cfg = NULL, *policy = NULL;
 	struct config_error cerr = { 0 };
 	char msg[1024];
+	struct error err = { 0 };
 
 	if (config_load(arg_config, &cfg, &policy, &cerr) < 0) {
 		config_error_format(&cerr, msg, sizeof(msg));
 		fprintf(stderr, "%s\nwarren-helper gc: needs a valid config (its state_dir)\n", msg);
 		return HELPER_EXIT_ERROR;
 	}
-	return gc_run(cfg) == 0 ? HELPER_EXIT_OK : HELPER_EXIT_ERROR;
+	if (CAPS_STEP(CAPS_CLEANUP, &err, gc_run(cfg)) < 0) {
+		if (error_is_set(&err))
+			log_failure(&err);
+		return HELPER_EXIT_ERROR;
+	}
+	return HELPER_EXIT_OK;
 }
 
 static int run_stop(const char *user)
 {
 	struct error err = { 0 };
 
-	if (container_stop(user, &err) < 0) {
+	if (CAPS_STEP(CAPS_CLEANUP, &err, container_stop(user, &err)) < 0) {
 		log_failure(&err);
 		return HELPER_EXIT_ERROR;
 	}
@@ -147,7 +153,7 @@ static int run_enter(const struct container *c, const struct user_spec *u, char 
 
 	if (cmd[0] && !strcmp(cmd[0], "--"))
 		cmd++;
-	r = container_enter(c, u, cmd, as_root, &err);
+	r = CAPS_STEP(CAPS_ENTER, &err, container_enter(c, u, cmd, as_root, &err));
 	if (r < 0)
 		log_failure(&err);
 	return r < 0 ? HELPER_EXIT_ERROR : r;
@@ -208,23 +214,44 @@ static int run_verb(enum helper_verb verb, const char *user, char *const cmd[])
 	}
 	r = user_spec_load(policy.cfg, pw, policy.groups, &u, &err);
 	if (r >= 0 && verb == HELPER_MIGRATE) {
-		r = container_migrate(policy.cfg, &u, cmd[0] != NULL, &err);
+		r = CAPS_STEP(CAPS_MIGRATE | CAPS_CLEANUP, &err,
+			      container_migrate(policy.cfg, &u, cmd[0] != NULL, &err));
 		policy_done(&policy);
 		if (r < 0)
 			log_failure(&err);
 		return r < 0 ? HELPER_EXIT_ERROR : HELPER_EXIT_OK;
 	}
 	if (r >= 0)
-		r = container_ensure(policy.cfg, &u, &c, &err);
+		r = container_ensure(policy.cfg, &u, &c, &err); /* raises for each of its steps */
 	/* ensure is run by pam_warren in sshd's monitor, our parent. */
 	if (r >= 0 && verb == HELPER_ENSURE)
-		r = sessions_admit(&c, &u, getppid(), &err);
+		r = CAPS_STEP(CAPS_ADMIT, &err, sessions_admit(&c, &u, getppid(), &err));
 	policy_done(&policy);
 	if (r < 0)
 		return refuse(&err);
 	if (verb == HELPER_ENTER || verb == HELPER_ENTER_ROOT)
 		return run_enter(&c, &u, cmd, verb == HELPER_ENTER_ROOT);
 	return answer_login(&c, user);
+}
+
+/* What each verb may ever hold (caps_limit): the union of its steps' (creds.h).  Parsing
+ * the config, NSS answers and her files runs with none of them effective. */
+static uint64_t verb_caps(enum helper_verb verb)
+{
+	switch (verb) {
+	case HELPER_ENSURE:
+		return CAPS_PREPARE | CAPS_NET | CAPS_BUILD | CAPS_CLEANUP | CAPS_ADMIT;
+	case HELPER_ENTER:
+	case HELPER_ENTER_ROOT:
+		return CAPS_PREPARE | CAPS_NET | CAPS_BUILD | CAPS_CLEANUP | CAPS_ENTER;
+	case HELPER_MIGRATE:
+		return CAPS_MIGRATE | CAPS_CLEANUP;
+	case HELPER_STOP:
+	case HELPER_GC:
+		return CAPS_CLEANUP;
+	default:
+		return 0; /* check-user: a question, nothing to build */
+	}
 }
 
 int main(int argc, char **argv)
@@ -249,6 +276,12 @@ int main(int argc, char **argv)
 	}
 	if (argc - optind < 1 || helper_verb_parse(argv[optind], &verb) < 0)
 		return usage();
+	if ((c = caps_limit(verb_caps(verb))) < 0) {
+		struct error err = { 0 };
+
+		error_errno(&err, c, "warren-helper cannot limit its capabilities");
+		return refuse(&err);
+	}
 	if (verb == HELPER_GC)
 		return argc - optind == 1 ? run_gc() : usage();
 	if (argc - optind < 2)

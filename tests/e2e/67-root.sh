@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 20
+fixture_start 23
 
 groupadd wtga && usermod -aG wtga wta || diag "cannot make the root group"
 # A profile file as an admin writes one (warren.conf(5)): root's, not writable by others.
@@ -96,6 +96,44 @@ check "the profile's own line: uname gets EPERM in wtb's container" \
 	test "$(section "$out" 1)" = "uname: cannot get system name: Operation not permitted" -a \
 	"$(section "$out" 2)" = "Operation not permitted" ||
 	diag "$out"
+
+# The helper holds only what its verb needs, and none of it effective but around a
+# step (creds.h): one waiting for wta's lock, before her container is looked at, holds
+# ensure's set permitted and bounding, nothing effective, inheritable or ambient.
+# chown dac_override dac_read_search fowner kill setgid setuid setpcap net_admin
+# sys_ptrace sys_admin setfcap: 802811ef.
+exec {held}>>/run/warren/locks/wta
+flock "$held"
+tssh wta -- 'echo landed' >"$T/paused.out" 2>&1 &
+login=$!
+hp=
+for ((i = 0; i < 100; i++)); do
+	hp=$(pgrep -f -- "warren-helper --config $CONF ensure wta\$" | head -n 1)
+	[ -n "$hp" ] && break
+	sleep 0.1
+done
+sleep 0.3 # at the lock
+caps=$(grep -E '^Cap(Inh|Prm|Eff|Bnd|Amb):' "/proc/${hp:-0}/status" 2>&1 | tr -s '\t ' ' ' | sort | tr '\n' ' ')
+exec {held}>&-
+wait "$login"
+check "ensure's helper, between steps: CapEff 0, ensure's set permitted and bounding (pid ${hp:-none})" \
+	test "$caps" = "CapAmb: 0000000000000000 CapBnd: 00000000802811ef CapEff: 0000000000000000 CapInh: 0000000000000000 CapPrm: 00000000802811ef " ||
+	diag "$caps"
+check "and the login goes on once the lock is free" grep -qx landed "$T/paused.out"
+
+# enter's helper, relaying her command, keeps kill alone (to pass signals on).
+./warrenctl --config "$CONF" exec wta -- sleep 3 >/dev/null 2>&1 &
+ex=$!
+hp=
+for ((i = 0; i < 100; i++)); do
+	hp=$(pgrep -f -- "warren-helper --config $CONF enter wta" | head -n 1)
+	[ -n "$hp" ] && [ "$(grep -c '^CapPrm:.*0000000000000020$' "/proc/$hp/status" 2>/dev/null)" = 1 ] && break
+	sleep 0.1
+done
+caps=$(grep -E '^Cap(Prm|Eff|Bnd):' "/proc/${hp:-0}/status" 2>&1 | tr -s '\t ' ' ' | sort | tr '\n' ' ')
+wait "$ex"
+check "enter's helper, relaying: kill only (pid ${hp:-none})" \
+	test "$caps" = "CapBnd: 0000000000000020 CapEff: 0000000000000020 CapPrm: 0000000000000020 " || diag "$caps"
 
 # A typo on line 3: her next login is refused (her container runs, with the old filter:
 # a login never joins it without its filter), with FILE:LINE; check-config says the same.
