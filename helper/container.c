@@ -137,6 +137,7 @@ static void fill_container(const struct user_spec *u, const struct cgroup_set *c
 {
 	ret->init_pidfd = pidfd;
 	ret->id = id;
+	ret->handover_fd = -EBADF;
 	ret->cg = *cg;
 	ret->gid = u->gid;
 	ret->root = u->limits[LIMIT_ROOT] != 0;
@@ -213,7 +214,7 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 	struct cgroup_set cg;
 	pid_t init_pid, supervisor;
 	unsigned long long id = 0;
-	int r, pidfd = -EBADF;
+	int r, pidfd = -EBADF, handover = -EBADF;
 
 	if ((r = check_image(cfg->image, err)) < 0 || (r = prepare_cgroups(u, &cg, err)) < 0)
 		return r;
@@ -238,20 +239,23 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 							    .disk_image = disk_image,
 							    .state_dir = cfg->state_dir, .cg = &cg,
 							    .net = &net, .init_exe_fd = exe },
-				  lock_fd, &init_pid, &supervisor, err));
+				  lock_fd, &init_pid, &supervisor, &handover, err));
 	if (r < 0) {
 		error_wrap(err, "cannot build the container of %s", u->name);
 		goto fail;
 	}
 	/* Its pid namespace is init's (her ids): reading /proc/PID/ns takes sys_ptrace. */
 	if ((r = CAPS_STEP(CAPS_BUILD, err, record_container(u->name, init_pid, supervisor, &pidfd,
-							     &id, err))) < 0)
+							     &id, err))) < 0) {
+		close(handover); /* never handed over: its supervisor stops it */
 		return r;
+	}
 	log_info("started the container of %s (init pid %d)", u->name, init_pid);
 	event_record(cfg->state_dir, u->name, "started", "container %llu (init pid %d)", id,
 		     (int)init_pid);
 	storage_started(cfg->state_dir, u->name);
 	fill_container(u, &cg, pidfd, id, ret);
+	ret->handover_fd = handover;
 	return 0;
 fail:
 	if (CAPS_STEP(CAPS_CLEANUP, &rollback, container_cleanup(u->name, &cg, &rollback)) < 0)
@@ -281,12 +285,21 @@ static int remove_orphan(const char *user, int pidfd, const struct cgroup_set *c
  * its supervisor (-EAGAIN), or orphaned (cleaned up here, then -ENOENT)? */
 static int examine_recorded(const char *user, const struct container_state *st, int *ret_pidfd)
 {
-	_cleanup_close_ int pidfd = open_recorded_init(st);
+	_cleanup_close_ int pidfd = -EBADF;
 	struct error cleanup = { 0 };
 	struct cgroup_set cg;
+	uint64_t was;
+	bool alive;
 	int r;
 
-	if (supervisor_alive(st)) {
+	/* Init's /proc/PID/ns is another uid's: looking at it takes sys_ptrace. */
+	if ((r = caps_raise(CAPS_EXAMINE, &was)) < 0)
+		return r;
+	pidfd = open_recorded_init(st);
+	alive = supervisor_alive(st);
+	if ((r = caps_lower(was)) < 0)
+		return r;
+	if (alive) {
 		if (pidfd < 0)
 			return -EAGAIN;
 		*ret_pidfd = TAKE_FD(pidfd);
@@ -441,6 +454,15 @@ int container_migrate(const struct warren_config *cfg, const struct user_spec *u
 		return error_set(err, -EBUSY, "the container of %s is running; stop it first: "
 				 "warren-helper stop %s", u->name, u->name);
 	return storage_migrate(cfg->state_dir, u->name, u->limits[LIMIT_DISK], keep, err);
+}
+
+void container_handover(struct container *c)
+{
+	if (c->handover_fd < 0)
+		return;
+	(void)write_all(c->handover_fd, "1", 1);
+	close(c->handover_fd);
+	c->handover_fd = -EBADF;
 }
 
 void container_reply(const struct container *c, struct helper_reply *ret)

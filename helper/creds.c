@@ -211,6 +211,15 @@ static int flags_set(cap_t caps, cap_flag_t flag, uint64_t mask)
 	return 0;
 }
 
+static uint64_t permitted_now(void)
+{
+	cap_t now = cap_get_proc();
+	uint64_t mask = now ? mask_of(now, CAP_PERMITTED) : 0;
+
+	cap_free(now);
+	return mask;
+}
+
 /* Read back: permitted PERMITTED, effective EFFECTIVE, inheritable and ambient empty. */
 static int caps_are(uint64_t permitted, uint64_t effective)
 {
@@ -235,6 +244,8 @@ int caps_limit(uint64_t permitted)
 	cap_t want;
 	int n = 0, r;
 
+	/* What root here does not hold (CAP_SYS_RESOURCE on some hosts) cannot be kept. */
+	permitted &= permitted_now();
 	for (cap_value_t c = 0; c < 64; c++)
 		if (permitted & CAP_BIT(c))
 			keep[n++] = c;
@@ -280,7 +291,7 @@ int caps_raise(uint64_t caps, uint64_t *ret_was)
 	*ret_was = caps_raised;
 	if (!caps_limited)
 		return 0; /* all of them are effective already */
-	return set_effective(caps_raised | caps);
+	return set_effective(caps_raised | (caps & permitted_now()));
 }
 
 int caps_lower(uint64_t was)
@@ -288,13 +299,4 @@ int caps_lower(uint64_t was)
 	if (!caps_limited)
 		return 0;
 	return set_effective(was);
-}
-
-uint64_t caps_effective(void)
-{
-	cap_t now = cap_get_proc();
-	uint64_t mask = now ? mask_of(now, CAP_EFFECTIVE) : 0;
-
-	cap_free(now);
-	return mask;
 }

@@ -62,8 +62,11 @@ int creds_no_new_privs(void);
 /* The host side of her network: veth, bridge, nftables. */
 #define CAPS_NET (CAP_BIT(CAP_NET_ADMIN) | CAP_BIT(CAP_SYS_ADMIN))
 /* Building: namespaces owned by her subordinate root (act as it), the maps, idmapped
- * mounts, the supervisor's own drop (setpcap), killing what a failed build left. */
-#define CAPS_BUILD (CAP_BIT(CAP_SYS_ADMIN) | CAP_BIT(CAP_SETUID) | CAP_BIT(CAP_SETGID) | \
+ * mounts, back to the host's mount namespace (setns: sys_chroot), the supervisor's own
+ * drop (setpcap) and its leaving the login (its audit login uid: audit_control), killing
+ * what a failed build left. */
+#define CAPS_BUILD (CAP_BIT(CAP_SYS_ADMIN) | CAP_BIT(CAP_SYS_CHROOT) | CAP_BIT(CAP_SETUID) | \
+		    CAP_BIT(CAP_SETGID) | CAP_BIT(CAP_AUDIT_CONTROL) | \
 		    CAP_BIT(CAP_SETFCAP) | CAP_BIT(CAP_SETPCAP) | CAP_BIT(CAP_KILL) | \
 		    CAP_BIT(CAP_NET_ADMIN) | CAP_BIT(CAP_SYS_PTRACE) | CAP_BIT(CAP_CHOWN) | \
 		    CAP_BIT(CAP_FOWNER) | CAP_BIT(CAP_DAC_OVERRIDE) | CAP_BIT(CAP_DAC_READ_SEARCH))
@@ -71,10 +74,13 @@ int creds_no_new_privs(void);
 #define CAPS_CLEANUP (CAP_BIT(CAP_KILL) | CAP_BIT(CAP_SYS_ADMIN) | CAP_BIT(CAP_NET_ADMIN) | \
 		      CAP_BIT(CAP_SYS_PTRACE) | CAP_BIT(CAP_DAC_OVERRIDE) | \
 		      CAP_BIT(CAP_DAC_READ_SEARCH) | CAP_BIT(CAP_FOWNER))
-/* Counting her logins: /proc/PID/exe of sshd processes that hold more capabilities. */
-#define CAPS_ADMIT (CAP_BIT(CAP_SYS_PTRACE))
-/* enter: into her namespaces, the relayed pty made hers, and the command's end. */
-#define CAPS_ENTER (CAP_BIT(CAP_SYS_ADMIN) | CAP_BIT(CAP_SETUID) | CAP_BIT(CAP_SETGID) | \
+/* Looking at processes of other ids or with more capabilities (/proc/PID/ns of her init,
+ * /proc/PID/exe of the sshd processes that are her logins). */
+#define CAPS_EXAMINE (CAP_BIT(CAP_SYS_PTRACE))
+/* enter: into her namespaces (her mount namespace takes sys_chroot), the relayed pty
+ * made hers, and the command's end. */
+#define CAPS_ENTER (CAP_BIT(CAP_SYS_ADMIN) | CAP_BIT(CAP_SYS_CHROOT) | CAP_BIT(CAP_SETUID) | \
+		    CAP_BIT(CAP_SETGID) | \
 		    CAP_BIT(CAP_SETPCAP) | CAP_BIT(CAP_KILL) | CAP_BIT(CAP_SYS_PTRACE) | \
 		    CAP_BIT(CAP_CHOWN) | CAP_BIT(CAP_FOWNER) | CAP_BIT(CAP_DAC_OVERRIDE))
 /* migrate: her files copied as they are (cp --archive: owners, modes, xattrs, nodes). */
@@ -90,9 +96,6 @@ int caps_raise(uint64_t caps, uint64_t *ret_was);
 
 /* Back to WAS effective (what caps_raise gave), after the step. */
 int caps_lower(uint64_t was);
-
-/* The effective set now (0 when the helper is between steps). */
-uint64_t caps_effective(void);
 
 /* EXPR (an int: >= 0, or -errno with ERR filled) as one step with CAPS effective, and
  * what was effective before after it; a failure to raise or lower is the step's. */

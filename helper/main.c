@@ -5,6 +5,7 @@
  *   warren-helper [--config FILE] enter USER [CMD [ARG...]]
  *                                                  (as the user, inside; for admins, tests)
  *   warren-helper stop USER
+ *   warren-helper [--config FILE] collect USER  (pam_warren, after its timeout)
  *   warren-helper [--config FILE] migrate USER [--keep]
  *                                                  (layers into a disk image, no time limit)
  *
@@ -74,7 +75,7 @@ static int sanitize_process(void)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: warren-helper [--config FILE] ensure|check-user|stop USER\n"
+	fprintf(stderr, "usage: warren-helper [--config FILE] ensure|check-user|stop|collect USER\n"
 			"       warren-helper [--config FILE] enter|enter-root USER [CMD [ARG...]]\n"
 			"       warren-helper [--config FILE] migrate USER [--keep]\n"
 			"       warren-helper [--config FILE] gc\n");
@@ -132,6 +133,30 @@ static int run_gc(void)
 	return HELPER_EXIT_OK;
 }
 
+/* collect: what a login that gave up (pam_warren's timeout) left of USER's container
+ * while it was being built, unless her container runs (container_collect). */
+static int run_collect(const char *user)
+{
+	_cleanup_(config_freep) struct warren_config *cfg = NULL, *policy = NULL;
+	struct config_error cerr = { 0 };
+	struct error err = { 0 };
+	char what[128] = "";
+	int r;
+
+	if (config_load(arg_config, &cfg, &policy, &cerr) < 0 && !policy)
+		return HELPER_EXIT_ERROR;
+	r = CAPS_STEP(CAPS_CLEANUP, &err,
+		      container_collect((cfg ? cfg : policy)->state_dir, user, what, sizeof(what)));
+	if (r < 0) {
+		error_errno(&err, r, "cannot collect what the login of %s left", user);
+		log_failure(&err);
+		return HELPER_EXIT_ERROR;
+	}
+	if (r > 0)
+		log_info("removed what the abandoned login of %s left:%s", user, what);
+	return HELPER_EXIT_OK;
+}
+
 static int run_stop(const char *user)
 {
 	struct error err = { 0 };
@@ -159,8 +184,9 @@ static int run_enter(const struct container *c, const struct user_spec *u, char 
 	return r < 0 ? HELPER_EXIT_ERROR : r;
 }
 
-/* ensure, once the container is ready: pam_warren's answer, and the login recorded. */
-static int answer_login(const struct container *c, const char *user)
+/* ensure, once the container is ready: pam_warren's answer, and the login recorded; a
+ * container built for it is handed over once the module has the answer (protocol.h). */
+static int answer_login(struct container *c, const char *user)
 {
 	struct helper_reply reply;
 	struct error err = { 0 };
@@ -172,6 +198,13 @@ static int answer_login(const struct container *c, const char *user)
 		log_failure(&err);
 		return HELPER_EXIT_ERROR;
 	}
+	if ((r = protocol_wait_ack(STDOUT_FILENO)) != 1) {
+		error_set(&err, r < 0 ? r : -ETIMEDOUT, "pam_warren gave up on the login of %s "
+			  "before it took the answer", user);
+		log_failure(&err);
+		return HELPER_EXIT_ERROR;
+	}
+	container_handover(c);
 	event_record(login.state_dir, user, "joined", "container %llu", c->id);
 	return HELPER_EXIT_OK;
 }
@@ -225,12 +258,14 @@ static int run_verb(enum helper_verb verb, const char *user, char *const cmd[])
 		r = container_ensure(policy.cfg, &u, &c, &err); /* raises for each of its steps */
 	/* ensure is run by pam_warren in sshd's monitor, our parent. */
 	if (r >= 0 && verb == HELPER_ENSURE)
-		r = CAPS_STEP(CAPS_ADMIT, &err, sessions_admit(&c, &u, getppid(), &err));
+		r = CAPS_STEP(CAPS_EXAMINE, &err, sessions_admit(&c, &u, getppid(), &err));
 	policy_done(&policy);
 	if (r < 0)
 		return refuse(&err);
-	if (verb == HELPER_ENTER || verb == HELPER_ENTER_ROOT)
+	if (verb == HELPER_ENTER || verb == HELPER_ENTER_ROOT) {
+		container_handover(&c); /* the admin's command takes it */
 		return run_enter(&c, &u, cmd, verb == HELPER_ENTER_ROOT);
+	}
 	return answer_login(&c, user);
 }
 
@@ -240,7 +275,7 @@ static uint64_t verb_caps(enum helper_verb verb)
 {
 	switch (verb) {
 	case HELPER_ENSURE:
-		return CAPS_PREPARE | CAPS_NET | CAPS_BUILD | CAPS_CLEANUP | CAPS_ADMIT;
+		return CAPS_PREPARE | CAPS_NET | CAPS_BUILD | CAPS_CLEANUP | CAPS_EXAMINE;
 	case HELPER_ENTER:
 	case HELPER_ENTER_ROOT:
 		return CAPS_PREPARE | CAPS_NET | CAPS_BUILD | CAPS_CLEANUP | CAPS_ENTER;
@@ -248,6 +283,7 @@ static uint64_t verb_caps(enum helper_verb verb)
 		return CAPS_MIGRATE | CAPS_CLEANUP;
 	case HELPER_STOP:
 	case HELPER_GC:
+	case HELPER_COLLECT:
 		return CAPS_CLEANUP;
 	default:
 		return 0; /* check-user: a question, nothing to build */
@@ -293,7 +329,7 @@ int main(int argc, char **argv)
 	/* A name warren cannot use in a path may still be a user it has nothing to do
 	 * with (user@domain from SSSD): only the verbs that deal with her container need a
 	 * valid one, and run_verb refuses her only if she is jailed. */
-	if (!name_is_valid(user) && (verb == HELPER_STOP || verb == HELPER_MIGRATE)) {
+	if (!name_is_valid(user) && (verb == HELPER_STOP || verb == HELPER_MIGRATE || verb == HELPER_COLLECT)) {
 		struct error err = { 0 };
 
 		error_set(&err, -EINVAL, "invalid user name");
@@ -301,5 +337,7 @@ int main(int argc, char **argv)
 	}
 	if (verb == HELPER_STOP)
 		return run_stop(user);
+	if (verb == HELPER_COLLECT)
+		return run_collect(user);
 	return run_verb(verb, user, argv + optind + 2);
 }

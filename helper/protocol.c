@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@ static const char *const verb_names[HELPER__VERBS] = {
 	[HELPER_MIGRATE] = "migrate",
 	[HELPER_ENTER_ROOT] = "enter-root",
 	[HELPER_GC] = "gc",
+	[HELPER_COLLECT] = "collect",
 };
 
 const char *helper_verb_name(enum helper_verb v)
@@ -301,4 +303,26 @@ int protocol_recv_reply(int fd, int timeout_ms, struct helper_reply *ret)
 	}
 	*ret = r;
 	return 1;
+}
+
+int protocol_send_ack(int fd)
+{
+	return send(fd, "A", 1, MSG_NOSIGNAL) == 1 ? 0 : -errno;
+}
+
+int protocol_wait_ack(int fd)
+{
+	struct stat st;
+	char byte;
+	ssize_t n;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISSOCK(st.st_mode))
+		return 1;
+	while ((n = read(fd, &byte, 1)) < 0 && errno == EINTR)
+		;
+	if (n < 0)
+		return -errno;
+	return n == 1 && byte == 'A' ? 1 : 0;
 }

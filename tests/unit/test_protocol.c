@@ -217,6 +217,25 @@ static void test_verbs_and_argv(void **state)
 	assert_null(argv[5]);
 }
 
+/* The handover's acknowledgement: one byte, or the socket closed without it; a helper
+ * run by hand (stdout not a socket) needs none. */
+static void test_ack(void **state)
+{
+	int p[2], s[2];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, s), 0);
+	assert_int_equal(protocol_send_ack(s[0]), 0);
+	assert_int_equal(protocol_wait_ack(s[1]), 1);
+	close(s[0]);
+	assert_int_equal(protocol_wait_ack(s[1]), 0);
+	assert_true(protocol_send_ack(s[1]) < 0); /* the helper is gone: no SIGPIPE either */
+	close(s[1]);
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(protocol_wait_ack(p[1]), 1);
+	close(p[0]);
+	close(p[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +244,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_answer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 		cmocka_unit_test(test_verbs_and_argv),
+		cmocka_unit_test(test_ack),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
