@@ -216,7 +216,9 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 	unsigned long long id = 0;
 	int r, pidfd = -EBADF, handover = -EBADF;
 
-	if ((r = check_image(cfg->image, err)) < 0 || (r = prepare_cgroups(u, &cg, err)) < 0)
+	/* The cgroups too: the pure cgroup v2 lane refuses making them with owner rights alone. */
+	if ((r = check_image(cfg->image, err)) < 0 ||
+	    (r = CAPS_STEP(CAPS_PREPARE, err, prepare_cgroups(u, &cg, err))) < 0)
 		return r;
 	if ((r = CAPS_STEP(CAPS_PREPARE, err, prepare_host_side(cfg, u, &cg, disk_image,
 							     sizeof(disk_image), err))) < 0) {
