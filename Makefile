@@ -24,14 +24,15 @@ endif
 
 HELPER_LIBS = $(shell $(PKG_CONFIG) --libs libconfig libcap libseccomp libmnl libnftables)
 PAM_LIBS    = $(shell $(PKG_CONFIG) --libs pam libcap libseccomp)
-CTL_LIBS    = $(shell $(PKG_CONFIG) --libs libconfig libnftables)
+CTL_LIBS    = $(shell $(PKG_CONFIG) --libs libconfig libnftables libseccomp)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
 # Pure logic, shared with the unit tests.
 PURE_OBJS   = helper/config.o helper/names.o helper/idmap.o helper/reslimits.o helper/strv.o \
               helper/netaddr.o helper/errors.o
 # The module <-> helper wire and the ways into a container, linked into both.
-SHARED_OBJS = helper/protocol.o helper/creds.o helper/nsjoin.o helper/fsutil.o helper/sysfilter.o
+SHARED_OBJS = helper/protocol.o helper/creds.o helper/nsjoin.o helper/fsutil.o helper/sysfilter.o \
+              helper/sysprofile.o
 HELPER_OBJS = $(PURE_OBJS) $(SHARED_OBJS) helper/main.o helper/log.o helper/policy.o helper/lastgood.o \
               helper/users.o helper/spec.o helper/state.o helper/cgroup.o helper/cgroup-v1.o \
               helper/cgroup-v2.o helper/container.o helper/build.o helper/layers.o \
@@ -44,7 +45,7 @@ CTL_OBJS    = $(PURE_OBJS) helper/users.o helper/lastgood.o helper/fsutil.o help
               helper/ctl_ls.o helper/ctl_stop.o helper/ctl_doctor.o helper/ctl_exec.o helper/ctl_image.o \
               helper/ctl_json.o helper/spec.o helper/idmap.o \
               helper/state.o helper/stack.o helper/cgroup.o helper/cgroup-v1.o helper/cgroup-v2.o \
-              helper/warrenctl.o
+              helper/warrenctl.o helper/sysprofile.o
 PAM_OBJS    = pam_module/pam_warren.o pam_module/spawn.o pam_module/join.o $(SHARED_OBJS) \
               helper/errors.o
 UNIT_TESTS  = $(patsubst %.c,%,$(wildcard tests/unit/test_*.c))
@@ -87,7 +88,7 @@ tests/unit/test_limits: tests/unit/test_limits.c $(PURE_OBJS) helper/cgroup.o he
 tests/unit/test_net: tests/unit/test_net.c $(PURE_OBJS) helper/netalloc.o helper/fsutil.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(HELPER_LIBS) $(CMOCKA_LIBS)
 
-tests/unit/test_sysfilter: tests/unit/test_sysfilter.c helper/sysfilter.o helper/errors.o
+tests/unit/test_sysfilter: tests/unit/test_sysfilter.c helper/sysfilter.o helper/sysprofile.o helper/errors.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs libseccomp) $(CMOCKA_LIBS)
 
 tests/unit/test_protocol: tests/unit/test_protocol.c helper/protocol.o helper/errors.o

@@ -4,6 +4,7 @@
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -19,6 +20,7 @@
 #include "disk.h"
 #include "fsutil.h"
 #include "layers.h"
+#include "log.h"
 #include "reset.h"
 #include "rootfs.h"
 #include "stack.h"
@@ -354,10 +356,25 @@ static unsigned long long container_id(pid_t init)
 	return ino;
 }
 
-__attribute__((noreturn)) static void builder_main(const struct build_request *req, int report_fd)
+/* Did a login take the container?  One byte from the helper says so; EOF (the helper
+ * is gone without it) says no. */
+static bool handed_over(int handover_fd)
+{
+	char byte;
+	ssize_t n;
+
+	while ((n = read(handover_fd, &byte, 1)) < 0 && errno == EINTR)
+		;
+	close(handover_fd);
+	return n == 1;
+}
+
+__attribute__((noreturn)) static void builder_main(const struct build_request *req, int report_fd,
+						   int handover_fd)
 {
 	struct build_report rep = { 0 };
 	int hostmnt, devnull, pidfd = -EBADF;
+	bool abandoned;
 
 	/* Leave sshd's session and its stdio, and what else the login gave us: this
 	 * process outlives the login. */
@@ -371,6 +388,9 @@ __attribute__((noreturn)) static void builder_main(const struct build_request *r
 	if (hostmnt < 0)
 		_exit(1);
 	builder_build(req, &rep.init_pid, &pidfd, &rep.err);
+	/* A report to a helper killed meanwhile must fail, not kill us: init would be left
+	 * with nobody to stop it.  (Not before the build: init would inherit it.) */
+	signal(SIGPIPE, SIG_IGN);
 	(void)write_all(report_fd, &rep, sizeof(rep));
 	close(report_fd);
 	close(req->init_exe_fd);
@@ -379,29 +399,38 @@ __attribute__((noreturn)) static void builder_main(const struct build_request *r
 	/* Back to the host's mount namespace: the build namespace dies with this switch,
 	 * and the supervisor must see the host's mounts to clean up. */
 	if (setns(hostmnt, CLONE_NEWNS) < 0) {
+		log_warning(-errno, "the builder of %s cannot return to the host's mount namespace; "
+			    "stopping its container", req->u->name);
 		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
 		_exit(1);
 	}
 	close(hostmnt);
+	abandoned = !handed_over(handover_fd);
 	supervisor_run(&(struct supervised){ .user = req->u->name, .init_pidfd = pidfd, .cg = req->cg,
 					     .idle_timeout = (unsigned)req->u->limits[LIMIT_IDLE_TIMEOUT],
-					     .state_dir = req->state_dir, .id = container_id(rep.init_pid) });
+					     .state_dir = req->state_dir, .id = container_id(rep.init_pid),
+					     .abandoned = abandoned });
 }
 
 int build_start(const struct build_request *req, int lock_fd, pid_t *ret_init,
-		pid_t *ret_supervisor, struct error *err)
+		pid_t *ret_supervisor, int *ret_handover, struct error *err)
 {
+	_cleanup_close_pair_ int handover[2] = { -EBADF, -EBADF };
 	_cleanup_close_ int report = -EBADF;
 	struct build_report rep = { 0 };
-	pid_t pid = tool_fork_reporting(&report);
 	ssize_t n;
+	pid_t pid;
 
-	if (pid < 0)
+	if (pipe2(handover, O_CLOEXEC) < 0)
+		return error_errno(err, -errno, "cannot make the handover pipe");
+	if ((pid = tool_fork_reporting(&report)) < 0)
 		return error_errno(err, pid, "cannot fork the builder");
 	if (pid == 0) {
 		close(lock_fd); /* the supervisor takes the lock when it needs it */
-		builder_main(req, TAKE_FD(report));
+		close(handover[1]);
+		builder_main(req, TAKE_FD(report), handover[0]);
 	}
+	close(TAKE_FD(handover[0]));
 	n = read(report, &rep, sizeof(rep));
 	if (n != (ssize_t)sizeof(rep))
 		return error_set(err, -EPROTO, "the builder died");
@@ -410,5 +439,6 @@ int build_start(const struct build_request *req, int lock_fd, pid_t *ret_init,
 		return error_set(err, rep.err.code, "%s", rep.err.msg);
 	*ret_init = rep.init_pid;
 	*ret_supervisor = pid;
+	*ret_handover = TAKE_FD(handover[1]);
 	return 0;
 }

@@ -36,8 +36,11 @@ struct build_request {
 
 /* Fork the builder for REQ.  LOCK_FD (the user's lock) is not inherited by it.  On
  * success *RET_INIT is init's pid (in our pid namespace) and *RET_SUPERVISOR the
- * builder's, which now supervises the container. */
+ * builder's, which now supervises the container, and *RET_HANDOVER the fd of the
+ * handover: one byte written there tells the supervisor that a login took the
+ * container; closed without it (the helper killed on pam_warren's timeout, or a login
+ * refused after the build), the supervisor stops the container at once. */
 int build_start(const struct build_request *req, int lock_fd, pid_t *ret_init,
-		pid_t *ret_supervisor, struct error *err);
+		pid_t *ret_supervisor, int *ret_handover, struct error *err);
 
 #endif

@@ -585,7 +585,31 @@ static int check_cpus(struct parse_ctx *ctx, const struct limit_check *k, config
 	return 0;
 }
 
-/* network: one of the key's names. */
+/* seccomp = "/path": a profile file, its path checked here and its text where it is
+ * used (sysprofile.h; warrenctl check-config reads it too).  The value is its place in
+ * limits.seccomp_files, past the built-in profiles. */
+static int check_seccomp_file(struct parse_ctx *ctx, config_setting_t *s, const char *key)
+{
+	char ***files = &ctx->c->limits.seccomp_files;
+	const char *v = config_setting_get_string(s), *why = path_problem(v);
+	char q[QUOTE_SIZE];
+	uint64_t i = 0;
+
+	if (!why && strlen(v) >= LIMIT_SECCOMP_PATH_MAX)
+		why = "is too long (256 bytes or more)";
+	if (why)
+		return key_error(ctx, -EINVAL, s, "%s: %s %s; expected \"default\", \"strict\" or "
+				 "the absolute path of a profile file, e.g. "
+				 "seccomp = \"/etc/warren/web.seccomp\";", key, quote(v, q), why);
+	while (*files && (*files)[i] && strcmp((*files)[i], v) != 0)
+		i++;
+	if (!(*files && (*files)[i]) && strv_push(files, v) < 0)
+		return key_error(ctx, -ENOMEM, s, "%s: out of memory", key);
+	limit_set_put(ctx->limits, LIMIT_SECCOMP, LIMIT_SECCOMP_FILE + i);
+	return 0;
+}
+
+/* network, seccomp: one of the key's names. */
 static int check_choice(struct parse_ctx *ctx, const struct limit_check *k, config_setting_t *s,
 			const char *key)
 {
@@ -595,9 +619,13 @@ static int check_choice(struct parse_ctx *ctx, const struct limit_check *k, conf
 
 	for (const char *const *c = k->def->choices; *c && o < sizeof(names); c++)
 		o += (size_t)snprintf(names + o, sizeof(names) - o, "%s\"%s\"", o ? ", " : "", *c);
+	if (k->key == LIMIT_SECCOMP && o < sizeof(names))
+		snprintf(names + o, sizeof(names) - o, " or the absolute path of a profile file");
 	if (config_setting_type(s) != CONFIG_TYPE_STRING)
 		return key_error(ctx, -EINVAL, s, "%s: must be a string, one of %s, not %s; expected "
 				 "e.g. %s", key, names, type_name(s), k->example);
+	if (k->key == LIMIT_SECCOMP && config_setting_get_string(s)[0] == '/')
+		return check_seccomp_file(ctx, s, key);
 	if (limit_choice_parse(k->key, config_setting_get_string(s), &v) < 0)
 		return key_error(ctx, -EINVAL, s, "%s: %s is not one of %s; expected e.g. %s", key,
 				 quote(config_setting_get_string(s), q), names, k->example);

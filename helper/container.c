@@ -20,6 +20,7 @@
 #include "build.h"
 #include "cleanup.h"
 #include "container.h"
+#include "creds.h"
 #include "events.h"
 #include "fsutil.h"
 #include "layers.h"
@@ -120,10 +121,11 @@ static void fill_container(const struct user_spec *u, const struct cgroup_set *c
 {
 	ret->init_pidfd = pidfd;
 	ret->id = id;
+	ret->handover_fd = -EBADF;
 	ret->cg = *cg;
 	ret->gid = u->gid;
 	ret->root = u->limits[LIMIT_ROOT] != 0;
-	ret->seccomp = (int)u->limits[LIMIT_SECCOMP];
+	snprintf(ret->seccomp, sizeof(ret->seccomp), "%s", u->seccomp);
 	user_run_path(u->name, "pts", ret->pts, sizeof(ret->pts));
 }
 
@@ -204,16 +206,20 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 	struct cgroup_set cg;
 	pid_t init_pid, supervisor;
 	unsigned long long id = 0;
-	int r, pidfd = -EBADF;
+	int r, pidfd = -EBADF, handover = -EBADF;
 
-	if ((r = stack_check(cfg->image, u, err)) < 0 || (r = prepare_cgroups(u, &cg, err)) < 0)
+	/* The cgroups too: the pure cgroup v2 lane refuses making them with owner rights alone. */
+	if ((r = stack_check(cfg->image, u, err)) < 0 ||
+	    (r = CAPS_STEP(CAPS_PREPARE, err, prepare_cgroups(u, &cg, err))) < 0)
 		return r;
 	bench_mark("cgroup-create");
-	if ((r = prepare_host_side(cfg, u, &cg, disk_image, sizeof(disk_image), err)) < 0) {
+	if ((r = CAPS_STEP(CAPS_PREPARE, err, prepare_host_side(cfg, u, &cg, disk_image,
+							     sizeof(disk_image), err))) < 0) {
 		error_wrap(err, "cannot start the container of %s", u->name);
 		goto fail;
 	}
-	if ((r = net_plan(cfg, u, &net, err)) < 0 || (r = net_host_prepare(&net, err)) < 0) {
+	if ((r = net_plan(cfg, u, &net, err)) < 0 ||
+	    (r = CAPS_STEP(CAPS_NET, err, net_host_prepare(&net, err))) < 0) {
 		error_wrap(err, "cannot give the container of %s its network", u->name);
 		goto fail;
 	}
@@ -223,18 +229,24 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 		goto fail;
 	}
 	snprintf(layers_dir, sizeof(layers_dir), "%s/users/%s", cfg->state_dir, u->name);
-	r = build_start(&(struct build_request){ .u = u, .image = cfg->image,
-						 .layers_dir = layers_dir, .disk_image = disk_image,
-						 .state_dir = cfg->state_dir, .cg = &cg, .net = &net,
-						 .init_exe_fd = exe },
-			lock_fd, &init_pid, &supervisor, err);
+	r = CAPS_STEP(CAPS_BUILD, err,
+		      build_start(&(struct build_request){ .u = u, .image = cfg->image,
+							    .layers_dir = layers_dir,
+							    .disk_image = disk_image,
+							    .state_dir = cfg->state_dir, .cg = &cg,
+							    .net = &net, .init_exe_fd = exe },
+				  lock_fd, &init_pid, &supervisor, &handover, err));
 	if (r < 0) {
 		error_wrap(err, "cannot build the container of %s", u->name);
 		goto fail;
 	}
 	bench_mark("built");
-	if ((r = record_container(u->name, init_pid, supervisor, &pidfd, &id, err)) < 0)
+	/* Its pid namespace is init's (her ids): reading /proc/PID/ns takes sys_ptrace. */
+	if ((r = CAPS_STEP(CAPS_BUILD, err, record_container(u->name, init_pid, supervisor, &pidfd,
+							     &id, err))) < 0) {
+		close(handover); /* never handed over: its supervisor stops it */
 		return r;
+	}
 	bench_mark("recorded");
 	if ((r = stack_record(cfg->image, u)) < 0)
 		log_warning(r, "cannot record the image stack of %s (warrenctl ls cannot tell if it "
@@ -244,9 +256,10 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 		     (int)init_pid);
 	storage_started(cfg->state_dir, u->name);
 	fill_container(u, &cg, pidfd, id, ret);
+	ret->handover_fd = handover;
 	return 0;
 fail:
-	if (container_cleanup(u->name, &cg, &rollback) < 0)
+	if (CAPS_STEP(CAPS_CLEANUP, &rollback, container_cleanup(u->name, &cg, &rollback)) < 0)
 		log_warning(0, "while undoing the failed start of %s: %s", u->name, rollback.msg);
 	return r;
 }
@@ -259,29 +272,44 @@ static void wait_exited(int pidfd)
 	(void)poll(&p, 1, 5000);
 }
 
+/* Kill an orphaned container's init (if PIDFD: her ids, so CAP_KILL) and remove the rest. */
+static int remove_orphan(const char *user, int pidfd, const struct cgroup_set *cg, struct error *err)
+{
+	if (pidfd >= 0) {
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+		wait_exited(pidfd);
+	}
+	return container_cleanup(user, cg, err);
+}
+
 /* With the lock held and a state record: is the container usable, being cleaned up by
  * its supervisor (-EAGAIN), or orphaned (cleaned up here, then -ENOENT)? */
 static int examine_recorded(const char *user, const struct container_state *st, int *ret_pidfd)
 {
-	_cleanup_close_ int pidfd = open_recorded_init(st);
+	_cleanup_close_ int pidfd = -EBADF;
 	struct error cleanup = { 0 };
 	struct cgroup_set cg;
+	uint64_t was;
+	bool alive;
 	int r;
 
-	if (supervisor_alive(st)) {
+	/* Init's /proc/PID/ns is another uid's: looking at it takes sys_ptrace. */
+	if ((r = caps_raise(CAPS_EXAMINE, &was)) < 0)
+		return r;
+	pidfd = open_recorded_init(st);
+	alive = supervisor_alive(st);
+	if ((r = caps_lower(was)) < 0)
+		return r;
+	if (alive) {
 		if (pidfd < 0)
 			return -EAGAIN;
 		*ret_pidfd = TAKE_FD(pidfd);
 		return 0;
 	}
 	/* Supervisor gone (killed by hand?): nobody would ever clean up; do it now. */
-	if (pidfd >= 0) {
-		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-		wait_exited(pidfd);
-	}
 	if ((r = cgroup_resolve(user, &cg)) < 0)
 		return r;
-	if (container_cleanup(user, &cg, &cleanup) < 0)
+	if (CAPS_STEP(CAPS_CLEANUP, &cleanup, remove_orphan(user, pidfd, &cg, &cleanup)) < 0)
 		log_warning(0, "while removing the orphaned container of %s: %s", user, cleanup.msg);
 	return -ENOENT;
 }
@@ -453,6 +481,15 @@ int container_reset(const struct warren_config *cfg, const struct user_spec *u, 
 	return reset_layers(cfg->state_dir, u, home, err);
 }
 
+void container_handover(struct container *c)
+{
+	if (c->handover_fd < 0)
+		return;
+	(void)write_all(c->handover_fd, "1", 1);
+	close(c->handover_fd);
+	c->handover_fd = -EBADF;
+}
+
 void container_reply(const struct container *c, struct helper_reply *ret)
 {
 	helper_reply_init(ret);
@@ -463,6 +500,6 @@ void container_reply(const struct container *c, struct helper_reply *ret)
 	snprintf(ret->pts, sizeof(ret->pts), "%s", c->pts);
 	ret->gid = c->gid;
 	ret->root = c->root;
-	ret->seccomp = c->seccomp;
+	snprintf(ret->seccomp, sizeof(ret->seccomp), "%s", c->seccomp);
 	ret->init_pidfd = c->init_pidfd;
 }

@@ -20,7 +20,10 @@ struct container {
 	char pts[256];
 	gid_t gid;
 	bool root;   /* the user may become root inside: the session keeps no no_new_privs */
-	int seccomp; /* the session's filter (enum sysfilter_profile) */
+	char seccomp[LIMIT_SECCOMP_PATH_MAX]; /* the session's filter: "default", "strict" or a file */
+	/* A container this helper built: its handover to the supervisor (build.h), -EBADF for
+	 * one that was running.  Closed without container_handover(), it is stopped. */
+	int handover_fd;
 };
 
 /* The running container of U, or a new one built from CFG and U. */
@@ -41,6 +44,9 @@ int container_migrate(const struct warren_config *cfg, const struct user_spec *u
  * be stopped (reset.h). */
 int container_reset(const struct warren_config *cfg, const struct user_spec *u, bool home,
 		    struct error *err);
+/* Tell C's supervisor that a login took it (a container this helper built; nothing
+ * otherwise).  Until then, and if the helper dies first, it is not kept. */
+void container_handover(struct container *c);
 /* C as pam_warren's answer (the reply borrows C's pidfd). */
 void container_reply(const struct container *c, struct helper_reply *ret);
 

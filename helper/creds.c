@@ -9,6 +9,12 @@
 #include "cleanup.h"
 #include "creds.h"
 
+/* caps_limit ran: the effective set is what the steps raised (caps_raised), never
+ * everything permitted, which the kernel would restore on a return to euid 0. */
+static bool caps_limited;
+static uint64_t caps_raised;
+static int set_effective(uint64_t effective);
+
 static int ids_are(uid_t uid, gid_t gid)
 {
 	uid_t ru, eu, su;
@@ -115,6 +121,10 @@ int creds_act_as_root(void)
 		return -errno;
 	if ((r = ids_are(0, 0)) < 0)
 		return r;
+	/* The kernel made every permitted capability effective again on the way back to euid
+	 * 0: a helper that limited them gets only what its step raised (caps_raise). */
+	if (caps_limited)
+		return set_effective(caps_raised);
 	/* A capability the helper needs right after: back means all of them back. */
 	return cap_is(CAP_SETUID, CAP_SET);
 }
@@ -178,4 +188,115 @@ int creds_no_new_privs(void)
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -errno;
 	return prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 ? 0 : -EPERM;
+}
+
+static uint64_t mask_of(cap_t caps, cap_flag_t flag)
+{
+	uint64_t mask = 0;
+
+	for (cap_value_t c = 0; c < (cap_value_t)cap_max_bits() && c < 64; c++) {
+		cap_flag_value_t v = CAP_CLEAR;
+
+		if (cap_get_flag(caps, c, flag, &v) == 0 && v == CAP_SET)
+			mask |= CAP_BIT(c);
+	}
+	return mask;
+}
+
+static int flags_set(cap_t caps, cap_flag_t flag, uint64_t mask)
+{
+	for (cap_value_t c = 0; c < 64; c++)
+		if ((mask & CAP_BIT(c)) && cap_set_flag(caps, flag, 1, &c, CAP_SET) < 0)
+			return -errno;
+	return 0;
+}
+
+static uint64_t permitted_now(void)
+{
+	cap_t now = cap_get_proc();
+	uint64_t mask = now ? mask_of(now, CAP_PERMITTED) : 0;
+
+	cap_free(now);
+	return mask;
+}
+
+/* Read back: permitted PERMITTED, effective EFFECTIVE, inheritable and ambient empty. */
+static int caps_are(uint64_t permitted, uint64_t effective)
+{
+	cap_t now = cap_get_proc();
+	int r = 0;
+
+	if (!now)
+		return -errno;
+	if (mask_of(now, CAP_PERMITTED) != permitted || mask_of(now, CAP_EFFECTIVE) != effective ||
+	    mask_of(now, CAP_INHERITABLE) != 0)
+		r = -EPERM;
+	cap_free(now);
+	for (cap_value_t c = 0; r == 0 && c < (cap_value_t)cap_max_bits(); c++)
+		if (cap_get_ambient(c) > 0)
+			r = -EPERM;
+	return r;
+}
+
+int caps_limit(uint64_t permitted)
+{
+	cap_value_t keep[64];
+	cap_t want;
+	int n = 0, r;
+
+	/* What root here does not hold (CAP_SYS_RESOURCE on some hosts) cannot be kept. */
+	permitted &= permitted_now();
+	for (cap_value_t c = 0; c < 64; c++)
+		if (permitted & CAP_BIT(c))
+			keep[n++] = c;
+	/* The bounding set first: dropping from it takes CAP_SETPCAP, still effective. */
+	if ((r = bound_to(keep, n)) < 0)
+		return r;
+	if (!(want = cap_init()))
+		return -errno;
+	r = flags_set(want, CAP_PERMITTED, permitted);
+	if (r == 0 && (cap_set_proc(want) < 0 || cap_reset_ambient() < 0))
+		r = -errno;
+	cap_free(want);
+	if (r == 0 && (r = caps_are(permitted, 0)) == 0) {
+		caps_limited = true;
+		caps_raised = 0;
+	}
+	return r;
+}
+
+/* Exactly EFFECTIVE effective, within the permitted set, which stays as it is. */
+static int set_effective(uint64_t effective)
+{
+	cap_t caps = cap_get_proc();
+	uint64_t permitted;
+	int r = 0;
+
+	if (!caps)
+		return -errno;
+	permitted = mask_of(caps, CAP_PERMITTED);
+	if (effective & ~permitted)
+		r = -EPERM;
+	else if (cap_clear_flag(caps, CAP_EFFECTIVE) < 0 ||
+		 (r = flags_set(caps, CAP_EFFECTIVE, effective)) < 0 || cap_set_proc(caps) < 0)
+		r = r < 0 ? r : -errno;
+	cap_free(caps);
+	if (r == 0 && (r = caps_are(permitted, effective)) == 0)
+		caps_raised = effective;
+	return r;
+}
+
+int caps_raise(uint64_t caps, uint64_t *ret_was)
+{
+	*ret_was = caps_raised;
+	if (!caps_limited)
+		return 0; /* all of them are effective already */
+	return set_effective(caps_raised | (caps & permitted_now()));
+}
+
+int caps_lower(uint64_t was)
+{
+	if (!caps_limited)
+		return 0;
+	return set_effective(was);
 }

@@ -5,6 +5,7 @@
 #define WARREN_CREDS_H
 
 #include <sys/capability.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* Is this process root in every uid (real, effective, saved)?  The helper refuses to
@@ -45,5 +46,72 @@ int creds_bound_container(void);
 
 /* PR_SET_NO_NEW_PRIVS, verified. */
 int creds_no_new_privs(void);
+
+/* The helper's capabilities, step by step (DESIGN §5.6).  At start it keeps only the
+ * union its verb needs (caps_limit: permitted and bounding sets, nothing effective);
+ * each step raises its few around itself and restores what was effective before.
+ * Sets are masks of CAP_BIT(CAP_...).  Each call verifies the sets it changed by
+ * reading them back (libcap) and returns -EPERM if they are not what was asked. */
+#define CAP_BIT(c) (UINT64_C(1) << (c))
+
+/* Each step's capabilities (the helper's verbs are unions of them, main.c). */
+/* The host side of a new container: cgroup limits, her layers or disk image (chown to
+ * her subordinate ids, loop devices, mkfs), the runtime dir and its devpts. */
+#define CAPS_PREPARE (CAP_BIT(CAP_CHOWN) | CAP_BIT(CAP_FOWNER) | CAP_BIT(CAP_DAC_OVERRIDE) | \
+		      CAP_BIT(CAP_DAC_READ_SEARCH) | CAP_BIT(CAP_SYS_ADMIN))
+/* The host side of her network: veth, bridge, nftables. */
+#define CAPS_NET (CAP_BIT(CAP_NET_ADMIN) | CAP_BIT(CAP_SYS_ADMIN))
+/* Building: namespaces owned by her subordinate root (act as it), the maps, idmapped
+ * mounts, back to the host's mount namespace (setns: sys_chroot), the supervisor's own
+ * drop (setpcap) and its leaving the login (its audit login uid: audit_control), killing
+ * what a failed build left. */
+#define CAPS_BUILD (CAP_BIT(CAP_SYS_ADMIN) | CAP_BIT(CAP_SYS_CHROOT) | CAP_BIT(CAP_SETUID) | \
+		    CAP_BIT(CAP_SETGID) | CAP_BIT(CAP_AUDIT_CONTROL) | \
+		    CAP_BIT(CAP_SETFCAP) | CAP_BIT(CAP_SETPCAP) | CAP_BIT(CAP_KILL) | \
+		    CAP_BIT(CAP_NET_ADMIN) | CAP_BIT(CAP_SYS_PTRACE) | CAP_BIT(CAP_CHOWN) | \
+		    CAP_BIT(CAP_FOWNER) | CAP_BIT(CAP_DAC_OVERRIDE) | CAP_BIT(CAP_DAC_READ_SEARCH))
+/* Stopping and removing a container: its processes (her ids), mounts, veth, cgroups. */
+#define CAPS_CLEANUP (CAP_BIT(CAP_KILL) | CAP_BIT(CAP_SYS_ADMIN) | CAP_BIT(CAP_NET_ADMIN) | \
+		      CAP_BIT(CAP_SYS_PTRACE) | CAP_BIT(CAP_DAC_OVERRIDE) | \
+		      CAP_BIT(CAP_DAC_READ_SEARCH) | CAP_BIT(CAP_FOWNER))
+/* Looking at processes of other ids or with more capabilities (/proc/PID/ns of her init,
+ * /proc/PID/exe of the sshd processes that are her logins). */
+#define CAPS_EXAMINE (CAP_BIT(CAP_SYS_PTRACE))
+/* enter: into her namespaces (her mount namespace takes sys_chroot), the relayed pty
+ * made hers, and the command's end. */
+#define CAPS_ENTER (CAP_BIT(CAP_SYS_ADMIN) | CAP_BIT(CAP_SYS_CHROOT) | CAP_BIT(CAP_SETUID) | \
+		    CAP_BIT(CAP_SETGID) | \
+		    CAP_BIT(CAP_SETPCAP) | CAP_BIT(CAP_KILL) | CAP_BIT(CAP_SYS_PTRACE) | \
+		    CAP_BIT(CAP_CHOWN) | CAP_BIT(CAP_FOWNER) | CAP_BIT(CAP_DAC_OVERRIDE))
+/* migrate: her files copied as they are (cp --archive: owners, modes, xattrs, nodes). */
+#define CAPS_MIGRATE (CAPS_PREPARE | CAP_BIT(CAP_FSETID) | CAP_BIT(CAP_MKNOD) | \
+		      CAP_BIT(CAP_SETFCAP) | CAP_BIT(CAP_KILL))
+
+/* Keep PERMITTED only, in the permitted and bounding sets (so that no program run later
+ * gets more), with the effective, inheritable and ambient sets empty.  Once, at start. */
+int caps_limit(uint64_t permitted);
+
+/* Make CAPS effective on top of what is (*RET_WAS gets that), for one step. */
+int caps_raise(uint64_t caps, uint64_t *ret_was);
+
+/* Back to WAS effective (what caps_raise gave), after the step. */
+int caps_lower(uint64_t was);
+
+/* EXPR (an int: >= 0, or -errno with ERR filled) as one step with CAPS effective, and
+ * what was effective before after it; a failure to raise or lower is the step's. */
+#define CAPS_STEP(caps, err, expr)                                                          \
+	({                                                                                   \
+		uint64_t was_;                                                               \
+		int r_ = caps_raise((caps), &was_), l_;                                      \
+		if (r_ < 0) {                                                                \
+			r_ = error_errno((err), r_, "cannot raise the capabilities of a step"); \
+		} else {                                                                     \
+			r_ = (expr);                                                         \
+			if ((l_ = caps_lower(was_)) < 0 && r_ >= 0)                          \
+				r_ = error_errno((err), l_, "cannot lower the capabilities "  \
+						 "after a step");                             \
+		}                                                                            \
+		r_;                                                                          \
+	})
 
 #endif

@@ -6,6 +6,7 @@
  * capability anywhere: nothing of the admin's reaches code the user controls.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -49,7 +50,7 @@ static int run_command(const struct user_spec *u, const struct relay *relay, cha
 		snprintf(term, sizeof(term), "%s", getenv("TERM"));
 	if ((r = relay_child_stdio(relay)) < 0)
 		return error_errno(err, r, "cannot set up the command's terminal");
-	if ((r = sysfilter_apply((enum sysfilter_profile)u->limits[LIMIT_SECCOMP], err)) < 0)
+	if ((r = sysfilter_apply(&u->filter, err)) < 0)
 		return r;
 	if (as_root) {
 		if ((r = stay_container_root(&id, err)) < 0)
@@ -87,6 +88,7 @@ static int wait_command(pid_t pid)
 int container_enter(const struct container *c, const struct user_spec *u, char *const argv[],
 		    bool as_root, struct error *err)
 {
+	static const cap_value_t relay_caps[] = { CAP_KILL };
 	struct error child = { 0 };
 	struct relay relay;
 	pid_t pid;
@@ -110,6 +112,14 @@ int container_enter(const struct container *c, const struct user_spec *u, char *
 		goto fail;
 	}
 	if (pid > 0) {
+		/* From here on this process only relays and waits: of its power as root inside
+		 * it keeps kill, to pass a hangup or an interrupt on to the command. */
+		if ((r = creds_keep_only(relay_caps, 1)) < 0) {
+			kill(pid, SIGKILL);
+			wait_command(pid);
+			r = error_errno(err, r, "cannot drop the relay's capabilities");
+			goto fail;
+		}
 		if ((r = relay_run(&relay, pid)) < 0)
 			log_warning(r, "the relay of %s's command stopped", u->name);
 		return wait_command(pid);

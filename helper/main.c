@@ -5,6 +5,7 @@
  *   warren-helper [--config FILE] enter USER [CMD [ARG...]]
  *                                                  (as the user, inside; for admins, tests)
  *   warren-helper stop USER
+ *   warren-helper [--config FILE] collect USER  (pam_warren, after its timeout)
  *   warren-helper [--config FILE] migrate USER [--keep]
  *                                                  (layers into a disk image, no time limit)
  *   warren-helper [--config FILE] reset USER [--home]
@@ -81,7 +82,7 @@ static int sanitize_process(void)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: warren-helper [--config FILE] ensure|check-user|stop USER\n"
+	fprintf(stderr, "usage: warren-helper [--config FILE] ensure|check-user|stop|collect USER\n"
 			"       warren-helper [--config FILE] enter|enter-root USER [CMD [ARG...]]\n"
 			"       warren-helper [--config FILE] migrate USER [--keep]\n"
 			"       warren-helper [--config FILE] reset USER [--home]\n"
@@ -125,20 +126,50 @@ static int run_gc(void)
 	_cleanup_(config_freep) struct warren_config *cfg = NULL, *policy = NULL;
 	struct config_error cerr = { 0 };
 	char msg[1024];
+	struct error err = { 0 };
 
 	if (config_load(arg_config, &cfg, &policy, &cerr) < 0) {
 		config_error_format(&cerr, msg, sizeof(msg));
 		fprintf(stderr, "%s\nwarren-helper gc: needs a valid config (its state_dir)\n", msg);
 		return HELPER_EXIT_ERROR;
 	}
-	return gc_run(cfg) == 0 ? HELPER_EXIT_OK : HELPER_EXIT_ERROR;
+	if (CAPS_STEP(CAPS_CLEANUP, &err, gc_run(cfg)) < 0) {
+		if (error_is_set(&err))
+			log_failure(&err);
+		return HELPER_EXIT_ERROR;
+	}
+	return HELPER_EXIT_OK;
+}
+
+/* collect: what a login that gave up (pam_warren's timeout) left of USER's container
+ * while it was being built, unless her container runs (container_collect). */
+static int run_collect(const char *user)
+{
+	_cleanup_(config_freep) struct warren_config *cfg = NULL, *policy = NULL;
+	struct config_error cerr = { 0 };
+	struct error err = { 0 };
+	char what[128] = "";
+	int r;
+
+	if (config_load(arg_config, &cfg, &policy, &cerr) < 0 && !policy)
+		return HELPER_EXIT_ERROR;
+	r = CAPS_STEP(CAPS_CLEANUP, &err,
+		      container_collect((cfg ? cfg : policy)->state_dir, user, what, sizeof(what)));
+	if (r < 0) {
+		error_errno(&err, r, "cannot collect what the login of %s left", user);
+		log_failure(&err);
+		return HELPER_EXIT_ERROR;
+	}
+	if (r > 0)
+		log_info("removed what the abandoned login of %s left:%s", user, what);
+	return HELPER_EXIT_OK;
 }
 
 static int run_stop(const char *user)
 {
 	struct error err = { 0 };
 
-	if (container_stop(user, &err) < 0) {
+	if (CAPS_STEP(CAPS_CLEANUP, &err, container_stop(user, &err)) < 0) {
 		log_failure(&err);
 		return HELPER_EXIT_ERROR;
 	}
@@ -155,14 +186,15 @@ static int run_enter(const struct container *c, const struct user_spec *u, char 
 
 	if (cmd[0] && !strcmp(cmd[0], "--"))
 		cmd++;
-	r = container_enter(c, u, cmd, as_root, &err);
+	r = CAPS_STEP(CAPS_ENTER, &err, container_enter(c, u, cmd, as_root, &err));
 	if (r < 0)
 		log_failure(&err);
 	return r < 0 ? HELPER_EXIT_ERROR : r;
 }
 
-/* ensure, once the container is ready: pam_warren's answer, and the login recorded. */
-static int answer_login(const struct container *c, const char *user)
+/* ensure, once the container is ready: pam_warren's answer, and the login recorded; a
+ * container built for it is handed over once the module has the answer (protocol.h). */
+static int answer_login(struct container *c, const char *user)
 {
 	struct helper_reply reply;
 	struct error err = { 0 };
@@ -174,6 +206,13 @@ static int answer_login(const struct container *c, const char *user)
 		log_failure(&err);
 		return HELPER_EXIT_ERROR;
 	}
+	if ((r = protocol_wait_ack(STDOUT_FILENO)) != 1) {
+		error_set(&err, r < 0 ? r : -ETIMEDOUT, "pam_warren gave up on the login of %s "
+			  "before it took the answer", user);
+		log_failure(&err);
+		return HELPER_EXIT_ERROR;
+	}
+	container_handover(c);
 	bench_mark("answered");
 	event_record(login.state_dir, user, "joined", "container %llu", c->id);
 	return HELPER_EXIT_OK;
@@ -187,9 +226,9 @@ static int run_admin_verb(enum helper_verb verb, const struct warren_config *cfg
 	int r;
 
 	if (verb == HELPER_MIGRATE) {
-		r = container_migrate(cfg, u, flag, &err);
+		r = CAPS_STEP(CAPS_MIGRATE | CAPS_CLEANUP, &err, container_migrate(cfg, u, flag, &err));
 	} else {
-		r = container_reset(cfg, u, flag, &err);
+		r = CAPS_STEP(CAPS_MIGRATE | CAPS_CLEANUP, &err, container_reset(cfg, u, flag, &err));
 		if (r == 0) {
 			const char *what = flag ? "root layer and home dropped" : "root layer dropped";
 
@@ -247,18 +286,42 @@ static int run_verb(enum helper_verb verb, const char *user, char *const cmd[])
 		return r;
 	}
 	if (r >= 0)
-		r = container_ensure(policy.cfg, &u, &c, &err);
+		r = container_ensure(policy.cfg, &u, &c, &err); /* raises for each of its steps */
 	bench_mark("ensured");
 	/* ensure is run by pam_warren in sshd's monitor, our parent. */
 	if (r >= 0 && verb == HELPER_ENSURE)
-		r = sessions_admit(&c, &u, getppid(), &err);
+		r = CAPS_STEP(CAPS_EXAMINE, &err, sessions_admit(&c, &u, getppid(), &err));
 	bench_mark("admitted");
 	policy_done(&policy);
 	if (r < 0)
 		return refuse(&err);
-	if (verb == HELPER_ENTER || verb == HELPER_ENTER_ROOT)
+	if (verb == HELPER_ENTER || verb == HELPER_ENTER_ROOT) {
+		container_handover(&c); /* the admin's command takes it */
 		return run_enter(&c, &u, cmd, verb == HELPER_ENTER_ROOT);
+	}
 	return answer_login(&c, user);
+}
+
+/* What each verb may ever hold (caps_limit): the union of its steps' (creds.h).  Parsing
+ * the config, NSS answers and her files runs with none of them effective. */
+static uint64_t verb_caps(enum helper_verb verb)
+{
+	switch (verb) {
+	case HELPER_ENSURE:
+		return CAPS_PREPARE | CAPS_NET | CAPS_BUILD | CAPS_CLEANUP | CAPS_EXAMINE;
+	case HELPER_ENTER:
+	case HELPER_ENTER_ROOT:
+		return CAPS_PREPARE | CAPS_NET | CAPS_BUILD | CAPS_CLEANUP | CAPS_ENTER;
+	case HELPER_MIGRATE:
+	case HELPER_RESET: /* her layers made again, the old ones removed (rm, as root) */
+		return CAPS_MIGRATE | CAPS_CLEANUP;
+	case HELPER_STOP:
+	case HELPER_GC:
+	case HELPER_COLLECT:
+		return CAPS_CLEANUP;
+	default:
+		return 0; /* check-user: a question, nothing to build */
+	}
 }
 
 int main(int argc, char **argv)
@@ -284,6 +347,12 @@ int main(int argc, char **argv)
 	}
 	if (argc - optind < 1 || helper_verb_parse(argv[optind], &verb) < 0)
 		return usage();
+	if ((c = caps_limit(verb_caps(verb))) < 0) {
+		struct error err = { 0 };
+
+		error_errno(&err, c, "warren-helper cannot limit its capabilities");
+		return refuse(&err);
+	}
 	if (verb == HELPER_GC)
 		return argc - optind == 1 ? run_gc() : usage();
 	if (argc - optind < 2)
@@ -296,8 +365,8 @@ int main(int argc, char **argv)
 	/* A name warren cannot use in a path may still be a user it has nothing to do
 	 * with (user@domain from SSSD): only the verbs that deal with her container need a
 	 * valid one, and run_verb refuses her only if she is jailed. */
-	if (!name_is_valid(user) &&
-	    (verb == HELPER_STOP || verb == HELPER_MIGRATE || verb == HELPER_RESET)) {
+	if (!name_is_valid(user) && (verb == HELPER_STOP || verb == HELPER_MIGRATE ||
+				     verb == HELPER_RESET || verb == HELPER_COLLECT)) {
 		struct error err = { 0 };
 
 		error_set(&err, -EINVAL, "invalid user name");
@@ -305,5 +374,7 @@ int main(int argc, char **argv)
 	}
 	if (verb == HELPER_STOP)
 		return run_stop(user);
+	if (verb == HELPER_COLLECT)
+		return run_collect(user);
 	return run_verb(verb, user, argv + optind + 2);
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@ static const char *const verb_names[HELPER__VERBS] = {
 	[HELPER_ENTER_ROOT] = "enter-root",
 	[HELPER_GC] = "gc",
 	[HELPER_RESET] = "reset",
+	[HELPER_COLLECT] = "collect",
 };
 
 const char *helper_verb_name(enum helper_verb v)
@@ -76,9 +78,6 @@ static int line_append(char *buf, size_t len, size_t *pos, const char *key, cons
 	return 0;
 }
 
-/* The session filter's names, by enum sysfilter_profile. */
-static const char *const seccomp_names[] = { "default", "strict" };
-
 /* The lines a success must have, once each. */
 enum { SEEN_PTS = 1, SEEN_GID = 2, SEEN_ROOT = 4, SEEN_SECCOMP = 8, SEEN_ALL = 15 };
 
@@ -109,7 +108,7 @@ static int reply_format(const struct helper_reply *r, char *buf, size_t len)
 	if (k >= 0)
 		k = line_append(buf, len, &pos, "root", r->root ? "1" : "0");
 	if (k >= 0)
-		k = line_append(buf, len, &pos, "seccomp", seccomp_names[r->seccomp ? 1 : 0]);
+		k = line_append(buf, len, &pos, "seccomp", r->seccomp);
 	return k;
 }
 
@@ -219,12 +218,10 @@ static bool reply_line(char *line, struct helper_reply *r, unsigned *seen)
 		return first(seen, SEEN_ROOT);
 	}
 	if (!strcmp(line, "seccomp")) {
-		for (int i = 0; i < (int)(sizeof(seccomp_names) / sizeof(seccomp_names[0])); i++)
-			if (!strcmp(value, seccomp_names[i])) {
-				r->seccomp = i;
-				return first(seen, SEEN_SECCOMP);
-			}
-		return false;
+		if (strcmp(value, "default") && strcmp(value, "strict") && !path_ok(value, "/"))
+			return false;
+		strcpy(r->seccomp, value);
+		return first(seen, SEEN_SECCOMP);
 	}
 	return false;
 }
@@ -307,4 +304,26 @@ int protocol_recv_reply(int fd, int timeout_ms, struct helper_reply *ret)
 	}
 	*ret = r;
 	return 1;
+}
+
+int protocol_send_ack(int fd)
+{
+	return send(fd, "A", 1, MSG_NOSIGNAL) == 1 ? 0 : -errno;
+}
+
+int protocol_wait_ack(int fd)
+{
+	struct stat st;
+	char byte;
+	ssize_t n;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISSOCK(st.st_mode))
+		return 1;
+	while ((n = read(fd, &byte, 1)) < 0 && errno == EINTR)
+		;
+	if (n < 0)
+		return -errno;
+	return n == 1 && byte == 'A' ? 1 : 0;
 }

@@ -14,7 +14,8 @@
  *   pts PATH      host-side mount of the container's devpts instance, below RUNTIME_DIR
  *   gid N         the group the session keeps inside (identity-mapped)
  *   root 0|1      1: the user may become root inside (no no_new_privs for the session)
- *   seccomp NAME  the session's syscall filter: default or strict (sysfilter.h)
+ *   seccomp NAME  the session's syscall filter: default, strict, or the absolute path of a
+ *                 profile file, which the module reads itself (sysprofile.h)
  *   error TEXT    why the login is refused (also logged by the helper); alone
  */
 #ifndef WARREN_PROTOCOL_H
@@ -36,6 +37,7 @@ enum helper_verb {
 	HELPER_ENTER_ROOT, /* run a command as root inside the user's container (admins) */
 	HELPER_GC,         /* remove what containers that no longer run left (admins) */
 	HELPER_RESET,      /* drop the user's root layer, and maybe her home (admins) */
+	HELPER_COLLECT,    /* the same for one user: what a login that gave up left (pam_warren) */
 	HELPER__VERBS
 };
 
@@ -56,7 +58,7 @@ struct helper_reply {
 	char pts[PROTOCOL_PATH_MAX];
 	gid_t gid;
 	bool root;
-	int seccomp;               /* enum sysfilter_profile */
+	char seccomp[PROTOCOL_PATH_MAX]; /* "default", "strict" or a profile file */
 	int init_pidfd;            /* -EBADF when none */
 };
 
@@ -85,5 +87,15 @@ int protocol_send_reply(int fd, const struct helper_reply *r);
  * socket without one (see its exit status); -ETIMEDOUT, -errno, or -EPROTO for a
  * message that is not one of those (any fd it carried is closed then). */
 int protocol_recv_reply(int fd, int timeout_ms, struct helper_reply *ret);
+
+/* The handover of a new container.  pam_warren, once it holds a complete reply, sends
+ * one byte back on FD (protocol_send_ack); the helper waits for it (protocol_wait_ack)
+ * before it tells the container's supervisor that a login took the container.  A
+ * helper killed on the module's timeout never does, and the supervisor stops the
+ * container at once: nothing is left running for a login that gave up.
+ * protocol_wait_ack: 1 acknowledged (or FD is not a socket: the helper run by hand), 0
+ * the module closed the socket without it, -errno. */
+int protocol_send_ack(int fd);
+int protocol_wait_ack(int fd);
 
 #endif

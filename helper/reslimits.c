@@ -108,6 +108,8 @@ void limit_config_clear(struct limit_config *lc)
 	entries_clear(&lc->groups);
 	entries_clear(&lc->users);
 	strv_free(lc->defaults.layers);
+	strv_free(lc->seccomp_files);
+	lc->seccomp_files = NULL;
 	lc->defaults = (struct limit_set){ 0 };
 }
 
@@ -202,6 +204,17 @@ static const char *choice_name(enum limit_key k, uint64_t v)
 		if (i == v)
 			return c[i];
 	return "?";
+}
+
+const char *limit_seccomp_name(const struct limit_config *lc, uint64_t v)
+{
+	size_t n = 0;
+
+	if (v < LIMIT_SECCOMP_FILE)
+		return choice_name(LIMIT_SECCOMP, v);
+	while (lc->seccomp_files && lc->seccomp_files[n])
+		n++;
+	return v - LIMIT_SECCOMP_FILE < n ? lc->seccomp_files[v - LIMIT_SECCOMP_FILE] : "?";
 }
 
 const char *limit_format(enum limit_key k, uint64_t v, char *buf, size_t len)

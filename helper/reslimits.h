@@ -28,7 +28,7 @@ enum limit_key {
 	LIMIT_INOTIFY_WATCHES,   /* inotify watches (and fanotify marks) per uid inside */
 	LIMIT_MAX_SESSIONS, /* SSH logins joined to the container at once */
 	LIMIT_ROOT,         /* 1: the user may become root inside (sudo) */
-	LIMIT_SECCOMP,      /* enum sysfilter_profile */
+	LIMIT_SECCOMP,      /* enum sysfilter_base, or LIMIT_SECCOMP_FILE + i: seccomp_files[i] */
 	LIMIT__COUNT
 };
 
@@ -115,9 +115,18 @@ struct limit_config {
 	struct limit_set defaults;    /* only what the defaults group sets */
 	struct limit_entries groups;  /* the first matching group wins */
 	struct limit_entries users;
+	/* seccomp = "/path": the profile files named, each once (NULL-terminated or NULL) */
+	char **seccomp_files;
 };
 
 void limit_config_clear(struct limit_config *lc);
+
+/* seccomp: the first value that names a profile file of limit_config.seccomp_files. */
+#define LIMIT_SECCOMP_FILE 2
+/* A profile file's path travels to pam_warren in the reply: it fits PROTOCOL_PATH_MAX. */
+#define LIMIT_SECCOMP_PATH_MAX 256
+/* The seccomp value V as the config writes it: "default", "strict" or the file's path. */
+const char *limit_seccomp_name(const struct limit_config *lc, uint64_t v);
 
 enum limit_source {
 	LIMIT_FROM_BUILTIN,

@@ -476,7 +476,7 @@ int rootfs_setup_and_exec(const struct user_spec *u, const struct net_plan *net,
 		return error_errno(err, r, "/etc/sudoers.d/warren");
 	/* Last: the filter denies the mounts made above, to init and all it reaps. */
 	bench_mark("etc-files");
-	if ((r = sysfilter_apply((enum sysfilter_profile)u->limits[LIMIT_SECCOMP], err)) < 0)
+	if ((r = sysfilter_apply(&u->filter, err)) < 0)
 		return r;
 	bench_mark("seccomp");
 	fexecve(exe_fd, argv, envp);

@@ -152,5 +152,9 @@ int user_spec_load(const struct warren_config *cfg, const struct passwd *pw, cha
 	/* Names the config checked (name_is_valid: at most 32), at most LAYERS_MAX. */
 	for (char *const *l = eff.layers; *l && ret->n_layers < LAYERS_MAX; l++)
 		snprintf(ret->layers[ret->n_layers++], sizeof(ret->layers[0]), "%s", *l);
+	snprintf(ret->seccomp, sizeof(ret->seccomp), "%s",
+		 limit_seccomp_name(&cfg->limits, ret->limits[LIMIT_SECCOMP]));
+	if ((r = sysprofile_get(ret->seccomp, &ret->filter, err)) < 0)
+		return r;
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include "cgroup.h"
 #include "config.h"
 #include "errors.h"
+#include "sysprofile.h"
 
 struct user_spec {
 	char name[33];
@@ -34,6 +35,10 @@ struct user_spec {
 	 * (stack.h). */
 	char layers[LAYERS_MAX][33];
 	unsigned n_layers;
+	/* Her syscall filter, read on the host (a profile file is out of sight inside), and
+	 * its name as the config gives it ("default", "strict" or the file) for pam_warren. */
+	struct sysfilter_profile filter;
+	char seccomp[LIMIT_SECCOMP_PATH_MAX];
 };
 
 /* PW's subordinate ranges as user_spec_load() checks them (/etc/subuid and
@@ -43,7 +48,8 @@ int spec_check_ids(const struct passwd *pw, struct error *err);
 
 /* Fill *RET for PW, a member of the NULL-terminated GROUPS (names from NSS), under CFG:
  * the passwd fields (checked: they become a passwd line and a mount path inside), the
- * ID maps from the subordinate ranges, and the effective limits. */
+ * ID maps from the subordinate ranges, the effective limits, and her syscall filter
+ * (a profile file that cannot be read or parsed is an error, with its FILE:LINE). */
 int user_spec_load(const struct warren_config *cfg, const struct passwd *pw, char *const *groups,
 		   struct user_spec *ret, struct error *err);
 

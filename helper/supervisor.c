@@ -183,6 +183,9 @@ void supervisor_run(const struct supervised *c)
 		err = (struct error){ 0 };
 		stop_requested = 1;
 	}
+	/* Built for a login that gave up (pam_warren's timeout): nobody will use it. */
+	if (c->abandoned)
+		stop_requested = 1;
 
 	while (!init_exited_within(init_pidfd, tick_ms)) {
 		if (!stop_requested) {
@@ -196,7 +199,7 @@ void supervisor_run(const struct supervised *c)
 		/* Decide again under the lock: a login may be joining right now. */
 		lock = user_lock(user);
 		if (stop_requested || container_idle(user, cg, idle_timeout)) {
-			why = stop_requested ? "asked to" : "idle";
+			why = c->abandoned ? "its login gave up" : stop_requested ? "asked to" : "idle";
 			log_info("stopping the container of %s (%s)", user, why);
 			syscall(SYS_pidfd_send_signal, init_pidfd, SIGKILL, NULL, 0);
 			break;

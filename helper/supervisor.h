@@ -4,6 +4,8 @@
 #define WARREN_SUPERVISOR_H
 
 #include "cgroup.h"
+#include <stdbool.h>
+
 #include "errors.h"
 
 /* Leave what this process inherited from the login that started it, which it will
@@ -22,6 +24,7 @@ struct supervised {
 	unsigned idle_timeout;    /* seconds */
 	const char *state_dir;    /* where its stop is recorded (events.h) */
 	unsigned long long id;    /* its pid namespace's inode: the container's id */
+	bool abandoned;           /* no login took it (build.h): stop it at once */
 };
 
 /* Watch container C from the host until it stops, stop it after C->idle_timeout seconds

@@ -53,7 +53,7 @@ static void ctx_releasep(scmp_filter_ctx *ctx)
 		seccomp_release(*ctx);
 }
 
-static int build(enum sysfilter_profile profile, scmp_filter_ctx *ret, struct error *err)
+static int build(const struct sysfilter_profile *profile, scmp_filter_ctx *ret, struct error *err)
 {
 	_cleanup_(ctx_releasep) scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	int r;
@@ -71,23 +71,28 @@ static int build(enum sysfilter_profile profile, scmp_filter_ctx *ret, struct er
 	if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0)) < 0)
 		return error_errno(err, r, "seccomp: attribute");
 	if ((r = deny_all(ctx, denied, ELEMENTSOF(denied), err)) < 0 ||
-	    (profile == SYSFILTER_STRICT &&
+	    (profile->base == SYSFILTER_STRICT &&
 	     (r = deny_all(ctx, denied_strict, ELEMENTSOF(denied_strict), err)) < 0))
 		return r;
 	/* No new user namespace: its root would hold every capability over fresh network and
 	 * mount namespaces, and the kernel's surface with them.  (strict: unshare is gone.) */
-	if ((profile != SYSFILTER_STRICT &&
+	if ((profile->base != SYSFILTER_STRICT &&
 	     (r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(unshare), 1,
 				   SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER))) < 0) ||
 	    (r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
 				  SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER))) < 0 ||
 	    (r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0)) < 0)
 		return error_errno(err, r, "seccomp: user namespace rules");
+	/* The profile file's, on top (-EEXIST: a call the base already answers otherwise, clone3). */
+	for (int i = 0; i < profile->n_extra; i++)
+		if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), profile->extra[i], 0)) < 0 &&
+		    r != -EEXIST)
+			return error_errno(err, r, "seccomp: rule for syscall %d", profile->extra[i]);
 	*ret = TAKE_PTR(ctx);
 	return 0;
 }
 
-int sysfilter_apply(enum sysfilter_profile profile, struct error *err)
+int sysfilter_apply(const struct sysfilter_profile *profile, struct error *err)
 {
 	_cleanup_(ctx_releasep) scmp_filter_ctx ctx = NULL;
 	int r;
@@ -99,7 +104,7 @@ int sysfilter_apply(enum sysfilter_profile profile, struct error *err)
 	return 0;
 }
 
-int sysfilter_export(enum sysfilter_profile profile, int fd, struct error *err)
+int sysfilter_export(const struct sysfilter_profile *profile, int fd, struct error *err)
 {
 	_cleanup_(ctx_releasep) scmp_filter_ctx ctx = NULL;
 	int r;

@@ -8,24 +8,19 @@
  * read, answers ENOSYS so that the C library falls back to clone).  Denied calls fail
  * with EPERM.  On x86_64 the filter covers the i386 and x32 ABIs too.  The "strict"
  * profile (config key seccomp) also denies ptrace, process_vm_*, io_uring, kcmp, file
- * handles, unshare and setns.
+ * handles, unshare and setns.  A profile file (sysprofile.h) denies more on top of either.
  * (Not "seccomp.h": with -Ihelper it would shadow libseccomp's.) */
 #ifndef WARREN_SYSFILTER_H
 #define WARREN_SYSFILTER_H
 
 #include "errors.h"
-
-/* In the order of the config key's choices (reslimits.c). */
-enum sysfilter_profile {
-	SYSFILTER_DEFAULT,
-	SYSFILTER_STRICT,
-};
+#include "sysprofile.h"
 
 /* Build PROFILE's filter and load it into the calling thread; its children inherit it.
  * The caller either has CAP_SYS_ADMIN in its user namespace or has set no_new_privs. */
-int sysfilter_apply(enum sysfilter_profile profile, struct error *err);
+int sysfilter_apply(const struct sysfilter_profile *profile, struct error *err);
 
 /* The filter as BPF into the file FD (tests: built, not loaded). */
-int sysfilter_export(enum sysfilter_profile profile, int fd, struct error *err);
+int sysfilter_export(const struct sysfilter_profile *profile, int fd, struct error *err);
 
 #endif

@@ -42,6 +42,7 @@
 #include "netalloc.h"
 #include "reslimits.h"
 #include "strv.h"
+#include "sysprofile.h"
 #include "users.h"
 
 #define EXIT_USAGE 2
@@ -185,6 +186,25 @@ static void print_consequence(const char *path)
 		lastgood_path(path, copy, sizeof(copy)) ? copy : "?");
 }
 
+/* The profile files of seccomp = "/path" (sysprofile.h), as a login reads them: a bad
+ * one refuses the logins of the users it is for. */
+static int check_seccomp_files(const struct warren_config *cfg)
+{
+	struct sysfilter_profile p;
+	int r = 0;
+
+	for (char **f = cfg->limits.seccomp_files; f && *f; f++) {
+		struct error err = { 0 };
+
+		if (sysprofile_read(*f, &p, &err) < 0) {
+			fprintf(stderr, "%s\nwarrenctl: the logins of users with seccomp = \"%s\" are "
+				"refused until it is fixed\n", err.msg, *f);
+			r = -EINVAL;
+		}
+	}
+	return r;
+}
+
 static int cmd_check_config(const char *path)
 {
 	_cleanup_(config_freep) struct warren_config *cfg = NULL;
@@ -200,6 +220,8 @@ static int cmd_check_config(const char *path)
 		print_consequence(path);
 		return EXIT_FAILURE;
 	}
+	if (check_seccomp_files(cfg) < 0)
+		return EXIT_FAILURE;
 	printf("%s: ok\n", path);
 	if (lastgood_differs(path, text) == 1) {
 		_cleanup_(config_freep) struct warren_config *good = NULL;
@@ -292,7 +314,8 @@ static void print_explanation(const struct warren_config *cfg, const struct pass
 		char value[32], source[128];
 
 		printf("%-17s %-8s (", limit_key_name(k),
-		       limit_format(k, eff.v[k].value, value, sizeof(value)));
+		       k == LIMIT_SECCOMP ? limit_seccomp_name(&cfg->limits, eff.v[k].value)
+						  : limit_format(k, eff.v[k].value, value, sizeof(value)));
 		print_name(limit_source_format(&eff.v[k], source, sizeof(source)));
 		printf(")\n");
 	}

@@ -184,6 +184,15 @@ static int within_pids_max(pam_handle_t *pamh, const struct warren_session *s)
 
 int session_take_reply(pam_handle_t *pamh, struct warren_session *s, struct helper_reply *reply)
 {
+	struct error err = { 0 };
+
+	/* The filter now, on the host: a profile file is out of sight once in the container.
+	 * The helper has read it too; one that went bad since refuses the login all the same. */
+	if (sysprofile_get(reply->seccomp, &s->filter, &err) < 0) {
+		pam_syslog(pamh, LOG_ERR, "%s", err.msg);
+		snprintf(reply->error, sizeof(reply->error), "%s", err.msg);
+		return err.code;
+	}
 	for (int i = 0; i < reply->n_cgroups; i++) {
 		char path[PROTOCOL_PATH_MAX + 16];
 		int fd;
@@ -204,7 +213,6 @@ int session_take_reply(pam_handle_t *pamh, struct warren_session *s, struct help
 	snprintf(s->pts, sizeof(s->pts), "%s", reply->pts);
 	s->gid = reply->gid;
 	s->root = reply->root;
-	s->seccomp = reply->seccomp;
 	s->init_pidfd = TAKE_FD(reply->init_pidfd);
 	return 0;
 }
@@ -233,7 +241,7 @@ int session_join(pam_handle_t *pamh, const struct warren_session *s)
 		return r;
 	}
 	/* The container's syscall filter: the session is its process like any other. */
-	if ((r = sysfilter_apply((enum sysfilter_profile)s->seccomp, &err)) < 0) {
+	if ((r = sysfilter_apply(&s->filter, &err)) < 0) {
 		pam_syslog(pamh, LOG_ERR, "%s", err.msg);
 		return r;
 	}

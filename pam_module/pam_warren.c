@@ -237,7 +237,8 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 		return PAM_BUF_ERR;
 	r = helper_run(&opt, HELPER_ENSURE, pw->pw_name, &reply);
 	if (r == HELPER_EXIT_OK && session_take_reply(pamh, s, &reply) < 0) {
-		snprintf(reply.error, sizeof(reply.error), "cannot open the cgroups of the container");
+		if (!reply.error[0])
+			snprintf(reply.error, sizeof(reply.error), "cannot open the cgroups of the container");
 		r = -EIO;
 	}
 	helper_reply_done(&reply);

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "protocol.h"
+#include "sysprofile.h"
 
 #define DEFAULT_HELPER LIBEXECDIR "/warren/warren-helper"
 
@@ -35,7 +36,7 @@ struct warren_session {
 	int pids_current_fd, pids_max_fd; /* of the cgroup that has the pids controller */
 	gid_t gid;
 	bool root;   /* root inside granted: no no_new_privs */
-	int seccomp; /* enum sysfilter_profile */
+	struct sysfilter_profile filter; /* the container's syscall filter, read on the host */
 	char pts[256];
 };
 

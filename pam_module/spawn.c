@@ -49,6 +49,8 @@ static int wait_helper(pid_t pid, bool kill_it)
 	return WEXITSTATUS(status);
 }
 
+static void collect_abandoned(const struct module_options *opt, const char *user);
+
 int helper_run(const struct module_options *opt, enum helper_verb verb, const char *user,
 	       struct helper_reply *reply)
 {
@@ -73,8 +75,17 @@ int helper_run(const struct module_options *opt, enum helper_verb verb, const ch
 	(void)setpgid(pid, pid); /* also here: no window in which the group does not exist */
 	close(TAKE_FD(sv[1]));
 	got = protocol_recv_reply(sv[0], opt->timeout_ms, reply);
+	/* Taken: the helper tells the new container's supervisor so (protocol.h). */
+	if (got == 1)
+		(void)protocol_send_ack(sv[0]);
+	/* Closed before the wait: a helper waiting for the acknowledgement gets EOF. */
+	close(TAKE_FD(sv[0]));
 	r = wait_helper(pid, got == -ETIMEDOUT);
 	sigaction(SIGCHLD, &old, NULL);
+	/* Killed in the middle of a build: what it made on the host goes now, not at some
+	 * later login (a container it finished stops by itself, never handed over). */
+	if (got == -ETIMEDOUT && verb == HELPER_ENSURE)
+		collect_abandoned(opt, user);
 	if (got == -ETIMEDOUT)
 		snprintf(reply->error, sizeof(reply->error), "warren-helper %s did not answer in time",
 			 helper_verb_name(verb));
@@ -96,4 +107,15 @@ int helper_run(const struct module_options *opt, enum helper_verb verb, const ch
 		r = -EPROTO;
 	}
 	return r;
+}
+
+/* warren-helper collect USER, bounded like any helper: what a helper killed on the
+ * timeout left of a container it was building (cgroups, devpts, network, runtime state),
+ * unless her container runs. */
+static void collect_abandoned(const struct module_options *opt, const char *user)
+{
+	struct helper_reply scratch;
+
+	(void)helper_run(opt, HELPER_COLLECT, user, &scratch);
+	helper_reply_done(&scratch);
 }

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 29
+fixture_start 36
 
 # refused USER WHAT ERE: USER's login fails, and the test syslog says ERE.
 refused() {
@@ -133,4 +133,38 @@ refused wta "a range starting at nobody's uid" \
 	"warren-helper.*the range of wta in /etc/subuid starts at 65534, the uid of user nobody, who would own her container"
 sed -i '/^wta:/d' /etc/subuid
 echo "$line" >>/etc/subuid
+# pam_warren gives up on a real helper that is slow (timeout=3): nothing it built may be
+# left.  wta's idle_timeout is 600 s, so only the fix stops a container nobody took.
+# Just built: the helper waits for the record of events (we hold its lock) between the
+# build and its answer; the container is stopped at once, never handed over.
+write_config "$(default_config)
+users = ( { name = \"wta\"; idle_timeout = 600; network = \"isolated\"; } );"
+write_pam timeout=3
+abandoned() { # abandoned WHAT LOCKFILE: wta's login with LOCKFILE held until the timeout
+	local held login out
+	exec {held}>>"$2"
+	flock "$held"
+	log_mark
+	tssh wta -- 'echo LANDED' {held}>&- >"$T/abandoned.out" 2>&1 &
+	login=$!
+	sleep 4
+	exec {held}>&-
+	wait "$login"
+	out=$(cat "$T/abandoned.out")
+	check "$1: the login is refused at the timeout" bash -c '! grep -q LANDED <<<"$1"' - "$out" || diag "$out"
+	check "$1: nothing of wta's container is left (processes, mounts, cgroups, state)" \
+		wait_container_gone wta 15
+}
+abandoned "just built" "$STATE/events.log"
+check "the log says why it stopped" wait_log "stopping the container of wta \(its login gave up\)" 5
+# Half built: the helper waits for the network's slot lock, with wta's cgroups, runtime
+# dir and devpts made; pam_warren's collect removes them.
+mkdir -p -m 0755 "$STATE/network"
+abandoned "half built" "$STATE/network/slots.lock"
+check "the log says what was removed" wait_log "removed what the abandoned login of wta left:.*cgroups" 5
+write_pam
+write_config "$(default_config)"
+out=$(tssh wta -- 'echo LANDED' 2>&1)
+check "her next login lands" test "$out" = LANDED || diag "$out"
+
 fixture_finish

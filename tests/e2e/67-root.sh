@@ -3,19 +3,24 @@
 # container without a password, and she installs a package into her own layer.  Root
 # there is not root on the host: Docker's default bounding set, the syscall filter, the
 # image, the host's clock, hostname and processes untouched.  wtb, without it, gets
-# nowhere with sudo; her seccomp = "strict" denies ptrace, which the default allows.
+# nowhere with sudo; her seccomp profile file (base strict, and uname) denies ptrace, which
+# the default allows, and uname; a broken profile refuses her login with its FILE:LINE.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 16
+fixture_start 23
 
 groupadd wtga && usermod -aG wtga wta || diag "cannot make the root group"
+# A profile file as an admin writes one (warren.conf(5)): root's, not writable by others.
+profile=$T/wtb.seccomp
+printf '# wtb: the strict profile, and no uname\nbase strict\nuname   # hides the kernel release\n' >"$profile"
+chmod 0644 "$profile"
 write_config "$(default_config | sed '/^defaults/d')
 defaults = { idle_timeout = 3; disk = \"max\"; network = \"none\"; };
 groups = ( { name = \"wtga\"; root = true; } );
-users = ( { name = \"wtb\"; seccomp = \"strict\"; } );"
+users = ( { name = \"wtb\"; seccomp = \"$profile\"; } );"
 
 out=$(tssh wta -- 'grep -E "^(NoNewPrivs|CapEff):" /proc/self/status | tr -s "\t " " "; echo @@
 	sudo -n id -u; echo @@
@@ -83,7 +88,69 @@ check "and as root inside" test "$out" = "$want" || diag "$out"
 : allowed by the default filter, not by strict.
 trace_me='perl -e '\''print syscall(101, 0, 0, 0, 0) < 0 ? "$!\n" : "allowed\n"'\'
 out=$(tssh wtb -- "$trace_me" 2>&1)
-check "seccomp = strict: ptrace is denied in wtb's container ($out)" test "$out" = "Operation not permitted"
+check "seccomp = \"/path\" with base strict: ptrace is denied in wtb's container ($out)" test "$out" = "Operation not permitted"
 out=$(tssh wta -- "$trace_me" 2>&1)
 check "and allowed under the default filter in wta's ($out)" test "$out" = allowed
+out=$(tssh wtb -- 'uname -r 2>&1; echo @@; perl -e '\''my $b = "\0" x 400; print syscall(63, $b) < 0 ? "$!\n" : "allowed\n"'\' 2>&1)
+check "the profile's own line: uname gets EPERM in wtb's container" \
+	test "$(section "$out" 1)" = "uname: cannot get system name: Operation not permitted" -a \
+	"$(section "$out" 2)" = "Operation not permitted" ||
+	diag "$out"
+
+# The helper holds only what its verb needs, and none of it effective but around a
+# step (creds.h): one waiting for wta's lock, before her container is looked at, holds
+# ensure's set permitted and bounding, nothing effective, inheritable or ambient.
+# chown dac_override dac_read_search fowner kill setgid setuid setpcap net_admin
+# sys_chroot sys_ptrace sys_admin audit_control setfcap: c02c11ef.
+# Her running container's supervisor has the same command line: the helper is the new one.
+before=" $(pgrep -f -- "warren-helper --config $CONF ensure wta\$" | tr '\n' ' ') "
+exec {held}>>/run/warren/locks/wta
+flock "$held"
+tssh wta -- 'echo landed' {held}>&- >"$T/paused.out" 2>&1 &
+login=$!
+hp=
+for ((i = 0; i < 100; i++)); do
+	for p in $(pgrep -f -- "warren-helper --config $CONF ensure wta\$"); do
+		[[ $before == *" $p "* ]] || hp=$p
+	done
+	[ -n "$hp" ] && break
+	sleep 0.1
+done
+sleep 0.3 # at the lock
+caps=$(grep -E '^Cap(Inh|Prm|Eff|Bnd|Amb):' "/proc/${hp:-0}/status" 2>&1 | tr -s '\t ' ' ' | sort | tr '\n' ' ')
+exec {held}>&-
+wait "$login"
+check "ensure's helper, between steps: CapEff 0, ensure's set permitted and bounding (pid ${hp:-none})" \
+	test "$caps" = "CapAmb: 0000000000000000 CapBnd: 00000000c02c11ef CapEff: 0000000000000000 CapInh: 0000000000000000 CapPrm: 00000000c02c11ef " ||
+	diag "$caps"
+check "and the login goes on once the lock is free" grep -qx landed "$T/paused.out" ||
+	diag "$(cat "$T/paused.out")"
+
+# enter's helper, relaying her command, keeps kill alone (to pass signals on).
+./warrenctl --config "$CONF" exec wta -- sleep 3 >/dev/null 2>&1 &
+ex=$!
+hp=
+for ((i = 0; i < 100; i++)); do
+	hp=$(pgrep -f -- "warren-helper --config $CONF enter wta" | head -n 1)
+	[ -n "$hp" ] && [ "$(grep -c '^CapPrm:.*0000000000000020$' "/proc/$hp/status" 2>/dev/null)" = 1 ] && break
+	sleep 0.1
+done
+caps=$(grep -E '^Cap(Prm|Eff|Bnd):' "/proc/${hp:-0}/status" 2>&1 | tr -s '\t ' ' ' | sort | tr '\n' ' ')
+wait "$ex"
+check "enter's helper, relaying: kill only (pid ${hp:-none})" \
+	test "$caps" = "CapBnd: 0000000000000020 CapEff: 0000000000000020 CapPrm: 0000000000000020 " || diag "$caps"
+
+# A typo on line 3: her next login is refused (her container runs, with the old filter:
+# a login never joins it without its filter), with FILE:LINE; check-config says the same.
+printf '# wtb: the strict profile, and no uname\nbase strict\nunamee\n' >"$profile"
+log_mark
+out=$(tssh wtb -- 'echo LANDED; hostname' 2>&1)
+check "a broken profile refuses wtb's login" bash -c '! grep -q LANDED <<<"$1"' - "$out" || diag "$out"
+check "the log says FILE:LINE and the fix" \
+	wait_log "refusing the login of wtb.*$profile:3: unknown syscall \"unamee\".*fix: correct the name" 5 ||
+	diag "$(log_since | tail -n 5)"
+out=$(./warrenctl check-config "$CONF" 2>&1)
+rc=$?
+check "warrenctl check-config reports it (exit $rc)" \
+	bash -c 'test "$2" -ne 0 && grep -qF "$3:3: unknown syscall \"unamee\"" <<<"$1"' - "$out" "$rc" "$profile" || diag "$out"
 fixture_finish

@@ -223,6 +223,33 @@ static void test_layers(void **state)
 	assert_int_equal(eff.layers_from.source, LIMIT_FROM_BUILTIN);
 }
 
+/* seccomp = "/path": each file once in limits.seccomp_files, the value its place there. */
+static void test_seccomp_files(void **state)
+{
+	_cleanup_(config_freep) struct warren_config *c = NULL;
+	struct config_error err;
+	const struct limit_config *l;
+
+	if (config_parse_string("defaults = { seccomp = \"/etc/warren/a.seccomp\"; };\n"
+				"groups = ( { name = \"g1\"; seccomp = \"/etc/warren/b.seccomp\"; },\n"
+				"  { name = \"g2\"; seccomp = \"/etc/warren/a.seccomp\"; },\n"
+				"  { name = \"g3\"; seccomp = \"strict\"; } );\n",
+				"s.conf", &c, NULL, &err) < 0)
+		fail_msg("%s:%d: %s", err.file, err.line, err.msg);
+	l = &c->limits;
+	assert_int_equal(l->defaults.v[LIMIT_SECCOMP], LIMIT_SECCOMP_FILE);
+	assert_int_equal(l->groups.v[0].limits.v[LIMIT_SECCOMP], LIMIT_SECCOMP_FILE + 1);
+	assert_int_equal(l->groups.v[1].limits.v[LIMIT_SECCOMP], LIMIT_SECCOMP_FILE);
+	assert_int_equal(l->groups.v[2].limits.v[LIMIT_SECCOMP], 1);
+	assert_string_equal(l->seccomp_files[0], "/etc/warren/a.seccomp");
+	assert_string_equal(l->seccomp_files[1], "/etc/warren/b.seccomp");
+	assert_null(l->seccomp_files[2]);
+	assert_string_equal(limit_seccomp_name(l, 0), "default");
+	assert_string_equal(limit_seccomp_name(l, 1), "strict");
+	assert_string_equal(limit_seccomp_name(l, LIMIT_SECCOMP_FILE + 1), "/etc/warren/b.seccomp");
+	assert_string_equal(limit_seccomp_name(l, LIMIT_SECCOMP_FILE + 2), "?");
+}
+
 /* Empty lists, in either bracket, are no entries. */
 static void test_limits_empty_lists(void **state)
 {
@@ -317,6 +344,12 @@ static const struct bad_case bad_cases[] = {
 	{ "network unknown", "defaults = {\n network = \"bridged\";\n};\n", 2,
 	  "defaults.network: \"bridged\" is not one of \"none\", \"nat\", \"isolated\"; "
 	  "expected e.g. defaults = { network = \"nat\"; };", true },
+	{ "seccomp relative path", "groups = ( { name = \"g\"; seccomp = \"web.seccomp\"; } );\n", 1,
+	  "groups[0].seccomp: \"web.seccomp\" is not one of \"default\", \"strict\" or the absolute "
+	  "path of a profile file; expected e.g. { name = \"students\"; seccomp = \"strict\"; }", true },
+	{ "seccomp path with ..", "defaults = {\n seccomp = \"/etc/../x\"; };\n", 2,
+	  "defaults.seccomp: \"/etc/../x\" has a '.' or '..' component; expected \"default\", "
+	  "\"strict\" or the absolute path of a profile file", true },
 	{ "network not a string", "groups = ( { name = \"g\"; network = 1; } );\n", 1,
 	  "groups[0].network: must be a string, one of \"none\", \"nat\", \"isolated\", not an "
 	  "integer; expected e.g. { name = \"students\"; network = \"nat\"; }", true },
@@ -652,6 +685,7 @@ int main(void)
 		cmocka_unit_test(test_limits_good),
 		cmocka_unit_test(test_limits_empty_lists),
 		cmocka_unit_test(test_layers),
+		cmocka_unit_test(test_seccomp_files),
 		cmocka_unit_test(test_long_path),
 		cmocka_unit_test(test_policy_kept),
 		cmocka_unit_test(test_error_format),

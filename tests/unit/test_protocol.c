@@ -100,7 +100,7 @@ static void test_success_round_trip(void **state)
 	strcpy(out.pts, RUNTIME_DIR "/users/alice/pts");
 	out.gid = 1234;
 	out.root = true;
-	out.seccomp = 1;
+	strcpy(out.seccomp, "/etc/warren/web.seccomp");
 	out.init_pidfd = pidfd;
 	assert_int_equal(protocol_send_reply(sv[1], &out), 0);
 	assert_int_equal(protocol_recv_reply(sv[0], 1000, &in), 1);
@@ -111,7 +111,7 @@ static void test_success_round_trip(void **state)
 	assert_string_equal(in.pts, out.pts);
 	assert_int_equal(in.gid, 1234);
 	assert_true(in.root);
-	assert_int_equal(in.seccomp, 1);
+	assert_string_equal(in.seccomp, "/etc/warren/web.seccomp");
 	assert_true(in.init_pidfd >= 0 && in.init_pidfd != pidfd);
 	assert_int_equal(pidfd_pid(in.init_pidfd), getpid());
 	helper_reply_done(&in);
@@ -161,6 +161,9 @@ static const struct {
 	{ GOOD "root 1\nroot 0\nseccomp default\n", 1 },
 	{ GOOD "root 0\nseccomp none\n", 1 },
 	{ GOOD "root 0\nseccomp strict\nseccomp default\n", 1 },
+	{ GOOD "root 0\nseccomp etc/web.seccomp\n", 1 },                                   /* relative */
+	{ GOOD "root 0\nseccomp /etc/../tmp/x\n", 1 },
+	{ GOOD "root 0\nseccomp \n", 1 },
 	{ "cgroup /etc/a\npts /run/warren/users/a/pts\ngid 5\n" TAIL, 1 },
 	{ "cgroup /sys/fs/cgroup/../../etc\npts /run/warren/users/a/pts\ngid 5\n" TAIL, 1 },
 	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /tmp/pts\ngid 5\n" TAIL, 1 },
@@ -214,6 +217,25 @@ static void test_verbs_and_argv(void **state)
 	assert_null(argv[5]);
 }
 
+/* The handover's acknowledgement: one byte, or the socket closed without it; a helper
+ * run by hand (stdout not a socket) needs none. */
+static void test_ack(void **state)
+{
+	int p[2], s[2];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, s), 0);
+	assert_int_equal(protocol_send_ack(s[0]), 0);
+	assert_int_equal(protocol_wait_ack(s[1]), 1);
+	close(s[0]);
+	assert_int_equal(protocol_wait_ack(s[1]), 0);
+	assert_true(protocol_send_ack(s[1]) < 0); /* the helper is gone: no SIGPIPE either */
+	close(s[1]);
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(protocol_wait_ack(p[1]), 1);
+	close(p[0]);
+	close(p[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +244,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_answer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 		cmocka_unit_test(test_verbs_and_argv),
+		cmocka_unit_test(test_ack),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
