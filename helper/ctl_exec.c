@@ -24,13 +24,13 @@ const char *ctl_program_path(const char *name, char *buf, size_t len)
 
 	if (n > 0) {
 		self[n] = '\0';
-		for (size_t i = 0; (slash = strrchr(self, '/')) && i < ELEMENTSOF(beside); i++) {
-			*slash = '\0';
+		if ((slash = strrchr(self, '/')))
+			*slash = '\0'; /* our directory */
+		for (size_t i = 0; slash && i < ELEMENTSOF(beside); i++) {
 			snprintf(buf, len, "%s%s/%s", self, beside[i], name);
 			if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == 0 &&
 			    !(st.st_mode & 022))
 				return buf;
-			*slash = '/';
 		}
 	}
 	snprintf(buf, len, "%s/%s", INSTALLED_DIR, name);
