@@ -88,7 +88,7 @@ tests/unit/test_limits: tests/unit/test_limits.c $(PURE_OBJS) helper/cgroup.o he
 tests/unit/test_net: tests/unit/test_net.c $(PURE_OBJS) helper/netalloc.o helper/fsutil.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(HELPER_LIBS) $(CMOCKA_LIBS)
 
-tests/unit/test_sysfilter: tests/unit/test_sysfilter.c helper/sysfilter.o helper/sysprofile.o helper/errors.o
+tests/unit/test_sysfilter: tests/unit/test_sysfilter.c tests/unit/bpf_eval.c helper/sysfilter.o helper/sysprofile.o helper/errors.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs libseccomp) $(CMOCKA_LIBS)
 
 tests/unit/test_protocol: tests/unit/test_protocol.c helper/protocol.o helper/errors.o

@@ -15,10 +15,11 @@ static const char *const denied[] = {
 	/* Mounts, old API and new. */
 	"mount", "umount", "umount2", "pivot_root", "fsopen", "fsconfig", "fsmount", "fspick",
 	"open_tree", "move_mount", "mount_setattr",
-	/* The machine's own: swap, reboot, clocks, accounting, the kernel log, quotas. */
+	/* The machine's own: swap, reboot, clocks (i386's 64-bit time calls too), accounting,
+	 * the kernel log, quotas. */
 	"swapon", "swapoff", "reboot", "settimeofday", "clock_settime", "clock_adjtime",
-	"adjtimex", "stime", "acct", "syslog", "quotactl", "quotactl_fd", "lookup_dcookie",
-	"nfsservctl", "uselib",
+	"clock_settime64", "clock_adjtime64", "adjtimex", "stime", "acct", "syslog", "quotactl",
+	"quotactl_fd", "lookup_dcookie", "nfsservctl", "uselib",
 	/* File handles walk around mount points (CVE-2014-3519 in Docker). */
 	"open_by_handle_at",
 	/* Port I/O and vm86. */
