@@ -28,6 +28,7 @@
 #include "net.h"
 #include "reset.h"
 #include "rootfs.h"
+#include "sessions.h"
 #include "stack.h"
 #include "state.h"
 #include "storage.h"
@@ -314,7 +315,16 @@ static int examine_recorded(const char *user, const struct container_state *st, 
 	return -ENOENT;
 }
 
-int container_ensure(const struct warren_config *cfg, const struct user_spec *u,
+/* ADMIT's login into the container (sessions.h), with the lock still held. */
+static int admit_login(const struct user_spec *u, const struct cgroup_set *cg, pid_t admit,
+		       struct error *err)
+{
+	if (admit <= 0)
+		return 0;
+	return CAPS_STEP(CAPS_EXAMINE, err, sessions_admit(cg, u, admit, err));
+}
+
+int container_ensure(const struct warren_config *cfg, const struct user_spec *u, pid_t admit,
 		     struct container *ret, struct error *err)
 {
 	int r;
@@ -343,6 +353,10 @@ int container_ensure(const struct warren_config *cfg, const struct user_spec *u,
 				close(pidfd);
 				return error_errno(err, r, "no usable cgroup for %s", u->name);
 			}
+			if ((r = admit_login(u, &cg, admit, err)) < 0) {
+				close(pidfd);
+				return r;
+			}
 			(void)state_touch(u->name);
 			fill_container(u, &cg, pidfd, st.pidns_ino, ret);
 			bench_mark("found-running");
@@ -350,7 +364,14 @@ int container_ensure(const struct warren_config *cfg, const struct user_spec *u,
 		}
 		if (r != -ENOENT && r != -EBADMSG)
 			return error_errno(err, r, "cannot read the state of %s", u->name);
-		return container_create(cfg, u, lock, ret, err);
+		if ((r = container_create(cfg, u, lock, ret, err)) < 0)
+			return r;
+		if ((r = admit_login(u, &ret->cg, admit, err)) < 0) {
+			close(ret->init_pidfd);
+			close(ret->handover_fd); /* never handed over: its supervisor stops it */
+			return r;
+		}
+		return 0;
 	}
 	return error_set(err, -ETIMEDOUT, "the old container of %s does not go away", u->name);
 }

@@ -26,8 +26,9 @@ struct container {
 	int handover_fd;
 };
 
-/* The running container of U, or a new one built from CFG and U. */
-int container_ensure(const struct warren_config *cfg, const struct user_spec *u,
+/* The running container of U, or a new one built from CFG and U.  ADMIT > 0: the sshd
+ * monitor of a login, admitted under the same lock (sessions.h), or refused. */
+int container_ensure(const struct warren_config *cfg, const struct user_spec *u, pid_t admit,
 		     struct container *ret, struct error *err);
 /* Stop USER's container, if it runs, and remove whatever a crash left of one. */
 int container_stop(const char *user, struct error *err);

@@ -148,19 +148,13 @@ static uint64_t count_logins(const char *user)
 	return n;
 }
 
-/* Seconds since PID started, from its /proc stat (field 22, in clock ticks since boot). */
+/* Seconds since PID started. */
 static uint64_t uptime_of(pid_t pid)
 {
-	char path[64], buf[1024], *p;
 	unsigned long long start;
 	struct timespec now;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_file(path, buf, sizeof(buf)) < 0 || !(p = strrchr(buf, ')')))
-		return UNKNOWN;
-	/* After ") ": state is field 3; starttime is field 22, 19 further on. */
-	if (sscanf(p + 2, "%*c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu",
-		   &start) != 1 || clock_gettime(CLOCK_BOOTTIME, &now) < 0)
+	if (proc_stat_read(pid, NULL, &start) < 0 || clock_gettime(CLOCK_BOOTTIME, &now) < 0)
 		return UNKNOWN;
 	return (uint64_t)now.tv_sec - start / (uint64_t)sysconf(_SC_CLK_TCK);
 }

@@ -37,7 +37,6 @@
 #include "protocol.h"
 #include "events.h"
 #include "gc.h"
-#include "sessions.h"
 #include "spec.h"
 #include "benchmark.h"
 
@@ -285,13 +284,11 @@ static int run_verb(enum helper_verb verb, const char *user, char *const cmd[])
 		policy_done(&policy);
 		return r;
 	}
+	/* ensure is run by pam_warren in sshd's monitor, our parent: its login is admitted
+	 * under her lock.  container_ensure raises for each of its steps. */
 	if (r >= 0)
-		r = container_ensure(policy.cfg, &u, &c, &err); /* raises for each of its steps */
+		r = container_ensure(policy.cfg, &u, verb == HELPER_ENSURE ? getppid() : 0, &c, &err);
 	bench_mark("ensured");
-	/* ensure is run by pam_warren in sshd's monitor, our parent. */
-	if (r >= 0 && verb == HELPER_ENSURE)
-		r = CAPS_STEP(CAPS_EXAMINE, &err, sessions_admit(&c, &u, getppid(), &err));
-	bench_mark("admitted");
 	policy_done(&policy);
 	if (r < 0)
 		return refuse(&err);

@@ -106,6 +106,8 @@ int user_rundir_remove(const char *user)
 		return -errno;
 	if (unlink(user_run_path(user, "stack", path, sizeof(path))) < 0 && errno != ENOENT)
 		return -errno;
+	if (unlink(user_run_path(user, "logins", path, sizeof(path))) < 0 && errno != ENOENT)
+		return -errno;
 	if (rmdir(user_run_path(user, NULL, path, sizeof(path))) < 0 && errno != ENOENT)
 		return -errno;
 	return 0;
@@ -131,6 +133,28 @@ int state_pidns_inode(pid_t pid, unsigned long long *ret)
 	if (stat(path, &s) < 0)
 		return -errno;
 	*ret = (unsigned long long)s.st_ino;
+	return 0;
+}
+
+int proc_stat_read(pid_t pid, pid_t *ret_ppid, unsigned long long *ret_start)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long start;
+	int ppid, r;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((r = read_file(path, buf, sizeof(buf))) < 0)
+		return r;
+	/* The name in parentheses may hold anything: the fields start after its last ')'.
+	 * State is field 3, ppid 4, starttime 22. */
+	if (!(p = strrchr(buf, ')')) ||
+	    sscanf(p + 2, "%*c %d %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu",
+		   &ppid, &start) != 2)
+		return -EBADMSG;
+	if (ret_ppid)
+		*ret_ppid = ppid;
+	if (ret_start)
+		*ret_start = start;
 	return 0;
 }
 

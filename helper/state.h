@@ -7,6 +7,8 @@
  * /run/warren/users/USER/pts      host-side mount of the container's devpts
  * /run/warren/users/USER/net      the container's veth, address, MAC (net.h)
  * /run/warren/users/USER/stack    the image stack it started from (stack.h)
+ * /run/warren/users/USER/logins   the sshd monitors of the logins admitted to it
+ *                                 (sessions.h), "PID STARTTIME" a line
  * /run/warren/locks/.network      flock()ed while the bridge or firewall is set up
  * /run/warren/mnt                 mount point used only inside build namespaces
  * Everything is root-owned and unreachable by users or containers.
@@ -45,6 +47,9 @@ int state_write(const char *user, const struct container_state *st);
 /* The inode of PID's pid namespace (a container's id): 0, or -errno (PID gone, or a
  * zombie whose namespaces are gone). */
 int state_pidns_inode(pid_t pid, unsigned long long *ret);
+/* From /proc/PID/stat: its parent (RET_PPID) and its start time in clock ticks after boot
+ * (RET_START; with the pid, a process for good), either may be NULL.  0 or -errno. */
+int proc_stat_read(pid_t pid, pid_t *ret_ppid, unsigned long long *ret_start);
 /* Is ST's init still the child of the recorded supervisor (a recycled pid is not)?
  * True for a zombie init, which its supervisor reaps only under the user's lock. */
 bool state_supervised(const struct container_state *st);

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 12
+fixture_start 14
 
 write_config "$(default_config | sed '/^defaults/d')
 defaults = { idle_timeout = 3; disk = \"max\"; network = \"none\"; };
@@ -27,23 +27,39 @@ logins_of() {
 	echo "$n"
 }
 
-# max_sessions = 2: two logins held open, the third is refused; one gone, one more fits.
-tssh wta -- 'sleep 5' >/dev/null 2>&1 &
-one=$!
-tssh wta -- 'sleep 12' >/dev/null 2>&1 &
-two=$!
-for i in $(seq 60); do [ "$(logins_of wta)" -ge 2 ] && break; sleep 0.25; done
-log_mark
-out=$(tssh wta -- hostname 2>&1)
-rc=$?
-check "max_sessions = 2: wta's third login is refused (exit $rc), no host shell" \
-	test "$rc" -ne 0 -a "$out" != "$HOST_NAME" || diag "$out"
+# max_sessions = 2: three first logins at once (no container yet, all three racing to
+# build and join it): two land and stay, the third is refused.  Each holds its login
+# until the test ends it (its ssh client killed: our own pid).
+for k in 1 2 3; do
+	tssh wta -- 'echo in; exec sleep 60' >"$T/wta-$k" 2>&1 &
+	held[k]=$!
+done
+# Each either printed "in" (it landed) or ended (refused).
+landed=() refused=()
+for ((i = 0; i < 240; i++)); do
+	landed=() refused=()
+	for k in 1 2 3; do
+		if grep -qx in "$T/wta-$k"; then landed+=("$k")
+		elif ! kill -0 "${held[k]}" 2>/dev/null; then refused+=("$k"); fi
+	done
+	[ $((${#landed[@]} + ${#refused[@]})) -eq 3 ] && break
+	sleep 0.25
+done
+check "max_sessions = 2, three logins at once: two land (${landed[*]}) and one is refused (${refused[*]})" \
+	test "${#landed[@]}" -eq 2 -a "${#refused[@]}" -eq 1
+check "the refused one got no host shell" \
+	test -n "${refused[0]:-}" -a "$(cat "$T/wta-${refused[0]:-0}" 2>/dev/null)" != in
 check "the log gives the numbers and the fix" \
 	wait_log "refusing the login of wta: wta already has 2 logins to her container, and max_sessions is 2: close one, or raise max_sessions" 5
-wait "$one" 2>/dev/null
-for i in $(seq 40); do [ "$(logins_of wta)" -le 1 ] && break; sleep 0.25; done
+out=$(tssh wta -- hostname 2>&1)
+rc=$?
+check "and so is a fourth while both stay (exit $rc)" test "$rc" -ne 0 -a "$out" != "$HOST_NAME" -a "$out" != wta
+kill "${held[${landed[0]:-1}]}" 2>/dev/null
+wait "${held[${landed[0]:-1}]}" 2>/dev/null
+for ((i = 0; i < 80; i++)); do [ "$(logins_of wta)" -le 1 ] && break; sleep 0.25; done
 out=$(tssh wta -- hostname 2>&1)
 check "with one of them gone, a new login fits ($out)" test "$out" = wta
+two=${held[${landed[1]:-2}]}
 
 # pids = 16: a login holding its processes at the limit, then one more login (-N: it
 # would need no fork of its own) is turned away instead of staying above pids.max.
@@ -62,6 +78,7 @@ check "the log says why" wait_log "the container is at its process limit \(pids 
 # (Its process counts until sshd's monitor has reaped it.)
 for i in $(seq 20); do cur=$(pids_of wtb pids.current); [ "$cur" -le "$max" ] && break; sleep 0.25; done
 check "wtb's container is back within pids.max, not one above it ($cur of $max)" test "$cur" -le "$max"
+kill "$two" 2>/dev/null
 wait "$two" "$hold" 2>/dev/null
 check "wta still lands after all that" test "$(tssh wta -- hostname 2>&1)" = wta
 
