@@ -8,24 +8,25 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 REPO=$(pwd)
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (mount namespaces, chroot)" 20
-[ -f /etc/pam.d/sshd ] || skip_all "no /etc/pam.d/sshd (openssh-server is not installed)" 20
+[ "$(id -u)" -eq 0 ] || skip_all "needs root (mount namespaces, chroot)" 21
+[ -f /etc/pam.d/sshd ] || skip_all "no /etc/pam.d/sshd (openssh-server is not installed)" 21
 # Not beside an end-to-end test: its PAM service in /etc/pam.d (seen through the overlay)
 # names pam_warren.so, which --uninstall rightly refuses to leave behind.
 exec {lock}>>/run/lock/warren-e2e.lock
-flock -w 300 "$lock" || skip_all "another end-to-end test holds the lock for 300 s" 20
+flock -w "${WARREN_TEST_LOCK_WAIT:-300}" "$lock" ||
+	skip_all "another end-to-end test holds the lock for ${WARREN_TEST_LOCK_WAIT:-300} s" 21
 host_sum=$(sha256sum </etc/pam.d/sshd)
 host_libexec=$(test -e /usr/libexec/warren && echo present)
 root=$(mktemp -d /tmp/warren-install.XXXXXX)
 trap 'rmdir "$root" 2>/dev/null' EXIT
 
-# The test itself runs in the namespace; its TAP (results 1-19) comes out on stdout.
-plan 20
+# The test itself runs in the namespace; its TAP (results 1-20) comes out on stdout.
+plan 21
 unshare -m --propagation private bash -s "$root" "$REPO" <<'INNER'
 set -u
 r=$1 src=$2
 cd "$src" && . tests/lib/tap.sh
-TAP_PLANNED=19 # of the outer plan
+TAP_PLANNED=20 # of the outer plan
 # The root filesystem and, wherever it lives (it may be another mount), the source tree:
 # both copy-on-write, so neither the machine nor the checkout is written to.
 mount -t tmpfs -o mode=0755 warren-install-test "$r" &&
@@ -36,7 +37,15 @@ mount -t tmpfs -o mode=0755 warren-install-test "$r" &&
 	mount -t overlay warren-install-src -o "lowerdir=$src,upperdir=$r/src-upper,workdir=$r/src-work" "$r/root$src" ||
 	{ not_ok "a copy-on-write root to install into"; skip_rest "no overlay root"; exit 1; }
 in_root() { chroot "$r/root" /bin/bash -c "cd '$src' && $1"; }
+# Start from a machine warren was never installed on, also where it was (the README's order
+# is install.sh, then make test): the file as it was before, from the backup install.sh
+# keeps, else without pam_warren's lines; no backup.
+in_root 'b=/etc/pam.d/sshd.warren-backup
+	if [ -f $b ]; then cat $b >/etc/pam.d/sshd && rm $b
+	else grep -v -e "pam_warren\.so" -e "^# warren: keep these two lines last" /etc/pam.d/sshd >/tmp/sshd.pristine &&
+		cat /tmp/sshd.pristine >/etc/pam.d/sshd; fi'
 orig=$(in_root 'cat /etc/pam.d/sshd')
+check_not "the starting /etc/pam.d/sshd names no pam_warren" grep -q pam_warren <<<"$orig"
 
 out=$(in_root './install.sh --no-deps --no-image' 2>&1)
 check "install.sh --no-deps --no-image succeeds" test $? -eq 0 || diag "$(tail -n 15 <<<"$out")"
@@ -114,9 +123,9 @@ rc=$?
 if [ "$(sha256sum </etc/pam.d/sshd)" = "$host_sum" ] &&
 	[ "$(test -e /usr/libexec/warren && echo present)" = "$host_libexec" ] &&
 	! grep -q " $root" /proc/self/mounts; then
-	echo "ok 20 - the machine's own /etc/pam.d/sshd and /usr are untouched"
+	echo "ok 21 - the machine's own /etc/pam.d/sshd and /usr are untouched"
 else
-	echo "not ok 20 - the machine's own /etc/pam.d/sshd and /usr are untouched"
+	echo "not ok 21 - the machine's own /etc/pam.d/sshd and /usr are untouched"
 	rc=1
 fi
 exit $rc

@@ -21,6 +21,7 @@
 # Variables: REPO T CONF STATE IMAGE HELPER MODULE PORT NS SVC SSHD_PID HOST_NAME TEST_USERS
 # WARREN_TEST_NO_MODULE=1 writes the PAM service without the warren lines (fixture self-test).
 # WARREN_TEST_KEEP=1 keeps $T (logs) for inspection; everything else is still removed.
+# WARREN_TEST_LOCK_WAIT: seconds to wait for the machine-wide end-to-end lock (default 300).
 # FIXTURE_SSHD_EXTRA: more sshd_config lines (the bench's MaxStartups).
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -410,7 +411,8 @@ fixture_start() { # fixture_start N
 	# as make mutants makes, too), bounded.  The empty lock file stays, in /run (tmpfs):
 	# removing it would let a waiting run lock a file nobody else sees.
 	exec {FIXTURE_LOCK_FD}>>/run/lock/warren-e2e.lock
-	flock -w 300 "$FIXTURE_LOCK_FD" || skip_all "another end-to-end test holds the lock for 300 s" $(($1 + 1))
+	flock -w "${WARREN_TEST_LOCK_WAIT:-300}" "$FIXTURE_LOCK_FD" ||
+		skip_all "another end-to-end test holds the lock for ${WARREN_TEST_LOCK_WAIT:-300} s" $(($1 + 1))
 	plan $(($1 + 1))
 	trap fixture_finish EXIT
 	trap 'exit 130' INT TERM HUP

@@ -6,6 +6,8 @@
 #   check DESC CMD...       run CMD (output captured): ok if it exits 0, else not ok + its output
 #   check_not DESC CMD...   the opposite: ok if CMD fails
 #   skip DESC REASON        "ok N # SKIP REASON"
+#   skip_host DESC WHAT     "ok N # SKIP not on this host: WHAT": the host lacks a kernel
+#                           feature the check needs, and another lane checks it (name it)
 #   skip_all REASON N       plan N, N skips with REASON, exit 0 (a script that cannot run)
 #   skip_rest REASON        skip every planned result not yet printed
 #   diag TEXT... / diag_file FILE   diagnostics as "# ..." lines (stdout, after the result)
@@ -35,6 +37,10 @@ not_ok() {
 skip() { # skip DESC REASON
 	TAP_N=$((TAP_N + 1))
 	echo "ok $TAP_N - $1 # SKIP ${2:-}"
+}
+
+skip_host() { # skip_host DESC WHAT
+	skip "$1" "not on this host: $2"
 }
 
 diag() {

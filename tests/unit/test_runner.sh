@@ -1,12 +1,13 @@
 #!/bin/bash
 # test_runner.sh - tests/lib/runner.sh counts honestly: a program that prints more
 # results than planned, fewer, none, exits non-zero, or hangs, fails; a skip is a skip,
-# and under WARREN_TEST_STRICT=1 it fails the run.  No root.
+# and under WARREN_TEST_STRICT=1 it fails the run, but for a kernel feature the host
+# lacks (skip_host).  No root.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/runner.sh
-plan 8
+plan 9
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -38,4 +39,7 @@ check "and it is stopped in time ($((SECONDS - start)) s for a 2 s bound)" test 
 skips='echo 1..2; echo ok 1 - a; echo "ok 2 # SKIP no qemu"'
 check "a skip is counted as a skip, not a pass; strict mode fails it" \
 	test "$(WARREN_TEST_STRICT= counts skip 10 "$skips") $(WARREN_TEST_STRICT=1 counts skip 10 "$skips")" = "1 0 1 0 1 1 1 1"
+hostskip='echo 1..3; echo ok 1 - a; echo "ok 2 - io # SKIP not on this host: no io.weight"; echo "ok 3 # SKIP no image"'
+check "strict mode fails a skip, but not one for a feature the host lacks" \
+	test "$(WARREN_TEST_STRICT=1 counts hostskip 10 "$hostskip")" = "1 1 2 1"
 tap_status

@@ -27,11 +27,11 @@ state_dir = "/var/lib/warren/state";
 jail_groups = [ "wvjail" ];
 defaults = { idle_timeout = 2; disk = "max"; network = "none"; };
 groups = ( { name = "wvjail"; memory = "64M"; pids = 40; cpus = 0.5; } );
-users = ( { name = "wvb"; memory = "96M"; } );
+users = ( { name = "wvb"; memory = "96M"; io_weight = 500; } );
 C
 chmod 0644 /etc/warren/warren.conf
 
-echo "1..23"
+echo "1..24"
 check "this host is pure cgroup v2" sh -c 'grep -q "cgroup2 /sys/fs/cgroup " /proc/mounts && ! grep -q " cgroup " /proc/mounts'
 check "a jailed user enters her own container (uid, hostname, pid 1)" \
 	sh -c 'out=$($H enter wva sh -c "id -u; hostname; cat /proc/1/comm" | tr "\n" " "); echo "$out"; [ "$out" = "1000 wva warren-init " ]'
@@ -61,6 +61,7 @@ export G
 check "wva's limits are written: memory.max, pids.max, cpu.max" \
 	sh -c '[ "$(cat $G/wva/memory.max) $(cat $G/wva/pids.max) $(cat $G/wva/cpu.max)" = "67108864 40 50000 100000" ]'
 check "a users entry wins over the group: wvb's memory.max" sh -c '[ "$(cat $G/wvb/memory.max)" = 100663296 ]'
+check "wvb's io_weight = 500 is her io.weight" sh -c 'cat $G/wvb/io.weight; grep -qx "default 500" $G/wvb/io.weight'
 check "a memory hog is OOM-killed inside, its neighbour lives" \
 	sh -c 'out=$($H enter wva sh -c "sleep 20 & k=\$!; head -c 300M /dev/zero | tail >/dev/null; echo hog=\$?; kill -0 \$k && echo alive" | tr "\n" " "); echo "$out"; [ "$out" = "hog=137 alive " ]'
 check "memory.events counts the OOM kill" sh -c '[ "$(awk "\$1 == \"oom_kill\" { print \$2 }" $G/wva/memory.events)" -ge 1 ]'
