@@ -27,83 +27,76 @@ PAM_LIBS    = $(shell $(PKG_CONFIG) --libs pam libcap libseccomp)
 CTL_LIBS    = $(shell $(PKG_CONFIG) --libs libconfig libnftables libseccomp)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
-# Pure logic, shared with the unit tests.
-PURE_OBJS   = helper/config.o helper/names.o helper/idmap.o helper/reslimits.o helper/strv.o \
-              helper/netaddr.o helper/errors.o
-# The module <-> helper wire and the ways into a container, linked into both.
-SHARED_OBJS = helper/protocol.o helper/creds.o helper/nsjoin.o helper/fsutil.o helper/sysfilter.o \
-              helper/sysprofile.o
-HELPER_OBJS = $(PURE_OBJS) $(SHARED_OBJS) helper/main.o helper/log.o helper/policy.o helper/lastgood.o \
-              helper/users.o helper/spec.o helper/state.o helper/cgroup.o helper/cgroup-v1.o \
-              helper/cgroup-v2.o helper/container.o helper/build.o helper/layers.o \
-              helper/disk.o helper/storage.o helper/migrate.o helper/tree.o helper/tool.o \
-              helper/rootfs.o helper/supervisor.o helper/enter.o helper/net.o helper/netalloc.o \
-              helper/netlink.o helper/nft.o helper/dns.o helper/sessions.o helper/relay.o helper/events.o helper/gc.o \
-              helper/reset.o helper/stack.o
-CTL_OBJS    = $(PURE_OBJS) helper/users.o helper/lastgood.o helper/fsutil.o helper/disk.o \
-              helper/tool.o helper/log.o helper/netalloc.o helper/events.o helper/ctl_log.o \
-              helper/ctl_ls.o helper/ctl_stop.o helper/ctl_doctor.o helper/ctl_exec.o helper/ctl_image.o \
-              helper/ctl_json.o helper/spec.o helper/idmap.o \
-              helper/state.o helper/stack.o helper/cgroup.o helper/cgroup-v1.o helper/cgroup-v2.o \
-              helper/warrenctl.o helper/sysprofile.o
-PAM_OBJS    = pam_module/pam_warren.o pam_module/spawn.o pam_module/join.o $(SHARED_OBJS) \
-              helper/errors.o
+# helper/ is folders by concern (HACKING.md), each built by wildcard into an archive, so
+# that each program links only the objects it calls:
+#   lib/        below everything          wire/       what pam_warren.so runs in sshd
+#   policy/     config, limits, users     cgroup/ net/ storage/   the kernel's parts
+#   container/  building and entering     ctl/        warrenctl's commands
+# The programs are the .c files at the top of helper/.  tests/unit/test_includes.sh
+# holds the folders to their layers.
+FOLDERS     = lib wire policy cgroup net storage container
+objs_of     = $(patsubst %.c,%.o,$(wildcard $(addprefix helper/,$(addsuffix /*.c,$(1)))))
+LIB_OBJS    = $(call objs_of,lib)
+WIRE_OBJS   = $(call objs_of,wire)
+CORE_OBJS   = $(call objs_of,$(FOLDERS))
+CTL_OBJS    = $(call objs_of,ctl)
+PAM_OBJS    = $(patsubst %.c,%.o,$(wildcard pam_module/*.c))
+# Everything but the programs and warrenctl's commands, and the part the module may link.
+CORE_LIB    = helper/libwarren.a
+WIRE_LIB    = helper/libwarren-wire.a
 UNIT_TESTS  = $(patsubst %.c,%,$(wildcard tests/unit/test_*.c))
-# Everything of the helper but its main: what the fuzz targets call.
-LIB_OBJS    = $(filter-out helper/main.o,$(HELPER_OBJS))
 
 BINS = warren-helper warren-init warren-refuse pam_warren.so warrenctl
 
 all: $(BINS)
 
-%.o: %.c $(wildcard helper/*.h pam_module/*.h)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+# Each object's header dependencies, as the compiler saw them (-MMD -MP).
+%.o: %.c
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-warren-helper: $(HELPER_OBJS)
+-include $(wildcard helper/*.d helper/*/*.d pam_module/*.d)
+
+$(CORE_LIB): $(CORE_OBJS)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(WIRE_LIB): $(WIRE_OBJS) $(LIB_OBJS)
+	rm -f $@ && $(AR) rcs $@ $^
+
+warren-helper: helper/warren-helper.o $(CORE_LIB)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(HELPER_LIBS)
 
 # pid 1 of every container runs inside the image, which has none of our libraries.
-warren-init: helper/init.o
+warren-init: helper/warren-init.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -static -o $@ $^
 
-warren-refuse: helper/refuse.o
+warren-refuse: helper/warren-refuse.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^
 
-warrenctl: $(CTL_OBJS)
+warrenctl: helper/warrenctl.o $(CTL_OBJS) $(CORE_LIB)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(CTL_LIBS)
 
-pam_warren.so: $(PAM_OBJS) pam_module/module.map
+pam_warren.so: $(PAM_OBJS) $(WIRE_LIB) pam_module/module.map
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -shared -Wl,-z,defs \
-		-Wl,--version-script=pam_module/module.map -o $@ $(PAM_OBJS) $(PAM_LIBS)
+		-Wl,--version-script=pam_module/module.map -o $@ $(PAM_OBJS) $(WIRE_LIB) $(PAM_LIBS)
 
 # The module through a real libpam, with stub helpers.
 tests/unit/test_pam: tests/unit/test_pam.c pam_warren.so
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(PAM_LIBS) $(CMOCKA_LIBS)
 
-# The cgroup writers' unit conversions are pure functions of cgroup.c.
-tests/unit/test_limits: tests/unit/test_limits.c $(PURE_OBJS) helper/cgroup.o helper/cgroup-v1.o \
-                       helper/cgroup-v2.o helper/fsutil.o
+# The exported seccomp filter is run by a BPF evaluator of the test's own.
+tests/unit/test_sysfilter: tests/unit/test_sysfilter.c tests/unit/bpf_eval.c $(CORE_LIB)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(HELPER_LIBS) $(CMOCKA_LIBS)
 
-tests/unit/test_net: tests/unit/test_net.c $(PURE_OBJS) helper/netalloc.o helper/fsutil.o
+tests/unit/test_%: tests/unit/test_%.c $(CORE_LIB)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(HELPER_LIBS) $(CMOCKA_LIBS)
-
-tests/unit/test_sysfilter: tests/unit/test_sysfilter.c tests/unit/bpf_eval.c helper/sysfilter.o helper/sysprofile.o helper/errors.o
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs libseccomp) $(CMOCKA_LIBS)
-
-tests/unit/test_protocol: tests/unit/test_protocol.c helper/protocol.o helper/errors.o
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
-
-tests/unit/test_%: tests/unit/test_%.c $(PURE_OBJS)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(PURE_OBJS) $(HELPER_LIBS) $(CMOCKA_LIBS)
 
 # The fuzz targets (tests/fuzz) with a plain main() that replays files: the sanitizer
 # build runs the corpus through them (tests/sanitizers.sh); `make fuzz` uses libFuzzer.
-tests/fuzz/%-replay: tests/fuzz/%.c tests/fuzz/replay.c $(LIB_OBJS)
+tests/fuzz/%-replay: tests/fuzz/%.c tests/fuzz/replay.c $(CORE_LIB)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(HELPER_LIBS)
 
 # With libFuzzer's main (clang, objects built with -fsanitize=fuzzer-no-link): make fuzz.
-tests/fuzz/%-libfuzzer: tests/fuzz/%.c $(LIB_OBJS)
+tests/fuzz/%-libfuzzer: tests/fuzz/%.c $(CORE_LIB)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(HELPER_LIBS)
 
 # Unit tests: no root, seconds.
@@ -115,7 +108,7 @@ test: all $(UNIT_TESTS)
 	@tests/run.sh all
 
 # Benchmarks (root, ~15 min, not part of test): writes BENCHMARKS.md.  The step timers
-# (helper/benchmark.h) go into a separate build in $(BENCH_BUILD) only; the binaries of
+# (helper/lib/benchmark.h) go into a separate build in $(BENCH_BUILD) only; the binaries of
 # `all` are the production ones and are what the figures measure unless said otherwise.
 BENCH_BUILD ?= bench-build
 bench: all
@@ -155,6 +148,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(LIBEXECDIR)/warren
 
 clean:
-	rm -f $(BINS) helper/*.o pam_module/*.o $(UNIT_TESTS) tests/fuzz/*-replay
+	rm -f $(BINS) helper/*.[oad] helper/*/*.[od] pam_module/*.[od] $(UNIT_TESTS) tests/fuzz/*-replay
 
 .PHONY: all check test bench mutants sanitize fuzz install uninstall clean

@@ -22,12 +22,12 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "cleanup.h"
-#include "creds.h"
-#include "fsutil.h"
-#include "nsjoin.h"
+#include "lib/cleanup.h"
+#include "wire/creds.h"
+#include "lib/fsutil.h"
+#include "wire/nsjoin.h"
 #include "pam_warren.h"
-#include "sysfilter.h"
+#include "wire/sysfilter.h"
 
 /* Where distributions keep sftp-server (Debian's first). */
 static const char *const sftp_servers[] = {

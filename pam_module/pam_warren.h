@@ -6,8 +6,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "protocol.h"
-#include "sysprofile.h"
+#include "wire/protocol.h"
+#include "wire/sysprofile.h"
 
 #define DEFAULT_HELPER LIBEXECDIR "/warren/warren-helper"
 

@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cleanup.h"
+#include "lib/cleanup.h"
 #include "pam_warren.h"
 
 __attribute__((noreturn)) static void exec_helper(const struct module_options *opt,

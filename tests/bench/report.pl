@@ -28,7 +28,7 @@ sub met2 {
 	return "$a end to end (ssh pairs), $b through the module alone";
 }
 
-# Which step belongs to which of the issue's categories (marks: helper/benchmark.h).
+# Which step belongs to which of the issue's categories (marks: helper/lib/benchmark.h).
 my %cat = (
 	'helper-start' => 'process start (pam_warren forks and execs the helper)',
 	'policy' => 'config and NSS (policy)', 'spec' => 'config and NSS (policy)',
@@ -131,7 +131,7 @@ for my $k (qw(cold warm)) {
 	$o .= "| $k | " . v("login_${k}_n") . " | " . ms("login_${k}_open") . " | " . ms("login_${k}_join") .
 	    " | **" . ms("login_$k") . "** |\n";
 }
-$o .= "\n### Cold login, step by step (bench build: `-DWARREN_BENCH`, helper/benchmark.h)\n\n";
+$o .= "\n### Cold login, step by step (bench build: `-DWARREN_BENCH`, helper/lib/benchmark.h)\n\n";
 $o .= "The same logins with the bench build's step timers: each step is the time from the mark " .
     "before it to its own. The timers cost a write each; production builds have none.\n\n";
 $o .= steps_table("$dir/steps-cold.tab");

@@ -1,6 +1,6 @@
 #!/usr/bin/perl
 # steps.pl MARKS - a login broken down by step, from the marks of the bench build
-# (helper/benchmark.h) and of pamdrive: "NS PID STEP" lines.  A login runs from a
+# (helper/lib/benchmark.h) and of pamdrive: "NS PID STEP" lines.  A login runs from a
 # "driver-start" mark to its "driver-joined"; each step is the time from the mark
 # before it to its own mark.  Prints, per step in the order of the first login,
 # "STEP MEDIAN_MS P95_MS N", then "total MEDIAN P95 N".

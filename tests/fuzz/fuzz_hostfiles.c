@@ -9,14 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgroup.h"
-#include "dns.h"
-#include "events.h"
-#include "idmap.h"
-#include "lastgood.h"
-#include "net.h"
-#include "netalloc.h"
-#include "state.h"
+#include "cgroup/cgroup.h"
+#include "net/dns.h"
+#include "lib/events.h"
+#include "policy/idmap.h"
+#include "policy/lastgood.h"
+#include "net/net.h"
+#include "net/netalloc.h"
+#include "lib/state.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -66,9 +66,14 @@ static void parse(char kind, const char *text)
 	case 'l':
 		(void)lastgood_parse(text, &info, &body);
 		break;
-	case 'e':
-		(void)event_parse(text, &ev);
+	case 'e': {
+		char *copy = strdup(text); /* event_parse cuts its line in place */
+
+		if (copy)
+			(void)event_parse(copy, &ev);
+		free(copy);
 		break;
+	}
 	}
 }
 

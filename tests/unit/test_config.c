@@ -13,9 +13,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "cleanup.h"
-#include "config.h"
-#include "strv.h"
+#include "lib/cleanup.h"
+#include "policy/config.h"
+#include "lib/strv.h"
 
 #define GOOD_CONFIG                                                                      \
 	"# a complete config\n"                                                          \

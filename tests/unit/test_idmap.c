@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "idmap.h"
+#include "policy/idmap.h"
 
 static const struct subid_range r100k = { .start = 100000, .count = 65536 };
 

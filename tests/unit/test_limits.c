@@ -11,10 +11,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "cleanup.h"
-#include "cgroup.h"
-#include "config.h"
-#include "reslimits.h"
+#include "lib/cleanup.h"
+#include "cgroup/cgroup.h"
+#include "policy/config.h"
+#include "policy/reslimits.h"
 
 #define KIB 1024ULL
 #define MIB (KIB * 1024)

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "names.h"
+#include "lib/names.h"
 
 static void test_good_names(void **state)
 {

@@ -16,10 +16,10 @@
 
 #include <cmocka.h>
 
-#include "cleanup.h"
-#include "config.h"
-#include "netaddr.h"
-#include "netalloc.h"
+#include "lib/cleanup.h"
+#include "policy/config.h"
+#include "lib/netaddr.h"
+#include "net/netalloc.h"
 
 static void test_ipv4(void **state)
 {

@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "cleanup.h"
-#include "protocol.h"
+#include "lib/cleanup.h"
+#include "wire/protocol.h"
 
 static int sv[2];
 

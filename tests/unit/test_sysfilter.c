@@ -28,8 +28,8 @@
 
 #include "bpf_eval.h"
 
-#include "cleanup.h"
-#include "sysfilter.h"
+#include "lib/cleanup.h"
+#include "wire/sysfilter.h"
 
 static const struct sysfilter_profile builtin_default = { .base = SYSFILTER_DEFAULT };
 static const struct sysfilter_profile builtin_strict = { .base = SYSFILTER_STRICT };

@@ -1,0 +1,444 @@
+/* build.c - the builder (see build.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "container/build.h"
+#include "lib/cleanup.h"
+#include "wire/creds.h"
+#include "storage/disk.h"
+#include "lib/fsutil.h"
+#include "storage/layers.h"
+#include "lib/log.h"
+#include "storage/reset.h"
+#include "container/rootfs.h"
+#include "storage/stack.h"
+#include "lib/state.h"
+#include "container/supervisor.h"
+#include "lib/tool.h"
+#include "lib/benchmark.h"
+
+/* What the builder tells the helper: init's pid, or why it failed.  Smaller than
+ * PIPE_BUF: written and read whole. */
+struct build_report {
+	struct error err;
+	pid_t init_pid;
+};
+
+static int write_id_maps(pid_t pid, const struct user_spec *u)
+{
+	char path[64];
+	int r;
+
+	/* Written by host root, so multi-line maps and setgroups stay allowed; the
+	 * sessions that join later reset their groups to the identity-mapped one. */
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
+	if ((r = write_file(path, u->uid_map)) < 0)
+		return r;
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", pid);
+	return write_file(path, u->gid_map);
+}
+
+/* The image, idmapped through the container's user namespace so that host root's
+ * files are root's inside (and nobody's write target: read-only, nodev; nosuid unless
+ * root inside is granted: no setuid binary of the image leads there). */
+static int mount_idmapped_image(const char *image, pid_t child, bool root, const char *target)
+{
+	_cleanup_close_ int userns = -EBADF, tree = -EBADF;
+	struct mount_attr attr = {
+		.attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV |
+			    (root ? 0 : MOUNT_ATTR_NOSUID),
+	};
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", child);
+	userns = open(path, O_RDONLY | O_CLOEXEC);
+	if (userns < 0)
+		return -errno;
+	attr.userns_fd = (unsigned long long)userns;
+	tree = open_tree(AT_FDCWD, image, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (tree < 0)
+		return -errno;
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+		return -errno;
+	if (move_mount(tree, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return -errno;
+	return 0;
+}
+
+/* The image and her layers over it (stack.h), each as the image is mounted. */
+static int mount_idmapped_stack(const struct build_request *req, pid_t child, struct error *err)
+{
+	const bool root = req->u->limits[LIMIT_ROOT] != 0;
+	char path[PATH_MAX], target[64];
+	int r;
+
+	if ((r = mount_idmapped_image(req->image, child, root, BUILD_IMAGE)) < 0)
+		return error_errno(err, r, "idmapped image %s", req->image);
+	for (unsigned i = 0; i < req->u->n_layers; i++) {
+		snprintf(target, sizeof(target), BUILD_LAYER "%u", i);
+		stack_layer_path(req->image, req->u->layers[i], path, sizeof(path));
+		if (mkdir(target, 0755) < 0 ||
+		    (r = mount_idmapped_image(path, child, root, target)) < 0)
+			return error_errno(err, r < 0 ? r : -errno, "idmapped layer %s", path);
+	}
+	return 0;
+}
+
+static void kill_and_reap(int pidfd)
+{
+	syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+	waitid(P_PIDFD, (id_t)pidfd, NULL, WEXITED);
+}
+
+/* A user namespace mapping 0 to UID and GID, for idmapping a mount: its fd, held open
+ * after the child that made it is gone.  -errno on failure. */
+static int userns_mapping_root_to(uid_t uid, gid_t gid)
+{
+	struct clone_args args = { .flags = CLONE_NEWUSER | CLONE_PIDFD, .exit_signal = SIGCHLD };
+	char path[64], map[32];
+	int pidfd = -EBADF, fd = -EBADF, r = 0;
+	pid_t pid;
+
+	args.pidfd = (unsigned long long)(uintptr_t)&pidfd;
+	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		/* Only its namespace is wanted: it is killed, or dies with the builder. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (;;)
+			pause();
+	}
+	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
+	if ((r = write_file(path, map)) == 0) {
+		snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)gid);
+		snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
+		r = write_file(path, map);
+	}
+	if (r == 0) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			r = -errno;
+	}
+	kill_and_reap(pidfd);
+	close(pidfd);
+	return r < 0 ? r : fd;
+}
+
+/* The image's home template at BUILD_SKEL, idmapped so that its files (host root's)
+ * are the user's, as useradd's copy of /etc/skel would make them: a new home's
+ * dotfiles are hers to change, not root's to replace.  Read-only, nosuid, nodev. */
+static int mount_skel_as_user(const char *image, const struct user_spec *u)
+{
+	_cleanup_close_ int userns = userns_mapping_root_to(u->uid, u->gid), tree = -EBADF;
+	struct mount_attr attr = {
+		.attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID,
+	};
+	char path[PATH_MAX];
+
+	if (userns < 0)
+		return userns;
+	attr.userns_fd = (unsigned long long)userns;
+	snprintf(path, sizeof(path), "%s/etc/skel", image);
+	tree = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0)
+		return -errno;
+	if (mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+		return -errno;
+	if (move_mount(tree, "", AT_FDCWD, BUILD_SKEL, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return -errno;
+	return 0;
+}
+
+/* The user's layers at BUILD_STATE: her disk image mounted there (and its layers
+ * prepared), or a bind of her layers directory. */
+static int stage_layers(const struct build_request *req, struct error *err)
+{
+	_cleanup_close_ int mine = -EBADF;
+	int r;
+
+	if (!req->disk_image[0]) {
+		if (mount(req->layers_dir, BUILD_STATE, NULL, MS_BIND | MS_NOSUID | MS_NODEV, NULL) < 0)
+			return error_errno(err, -errno, "bind %s", req->layers_dir);
+		reset_finish(BUILD_STATE);
+		return 0;
+	}
+	/* Loop devices from a devtmpfs of our own: sshd's /dev may be anything. */
+	if (mount("warren-dev", BUILD_MNT "/dev", "devtmpfs", MS_NOSUID | MS_NOEXEC, NULL) < 0)
+		return error_errno(err, -errno, "devtmpfs for the loop device");
+	if ((r = disk_mount(req->disk_image, BUILD_STATE, BUILD_MNT "/dev")) < 0)
+		return error_errno(err, r, "mount %s", req->disk_image);
+	bench_mark("disk-loop-mount");
+	mine = open(BUILD_STATE, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (mine < 0)
+		return error_errno(err, -errno, "open %s", BUILD_STATE);
+	if ((r = layers_prepare(mine, req->u, err)) < 0)
+		return r;
+	reset_finish(BUILD_STATE);
+	return 0;
+}
+
+/* In the build namespace: a tmpfs at BUILD_MNT holding what the container's root must
+ * reach but may not see on the host: the user's layers and her devpts. */
+static int stage_build_mounts(const struct build_request *req, struct error *err)
+{
+	static const char *const dirs[] = { "image", "state", "pts", "root", "dev", "skel" };
+	char path[PATH_MAX];
+	int r;
+
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return error_errno(err, -errno, "build namespace");
+	if (mount("warren-build", BUILD_MNT, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "mode=0755,size=64k") < 0)
+		return error_errno(err, -errno, "build namespace: tmpfs on " BUILD_MNT);
+	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+		snprintf(path, sizeof(path), BUILD_MNT "/%s", dirs[i]);
+		if (mkdir(path, 0755) < 0)
+			return error_errno(err, -errno, "build namespace: mkdir %s", path);
+	}
+	if ((r = stage_layers(req, err)) < 0)
+		return error_wrap(err, "build namespace");
+	if ((r = mount_skel_as_user(req->image, req->u)) < 0)
+		return error_errno(err, r, "build namespace: %s/etc/skel as %s's", req->image,
+				   req->u->name);
+	user_run_path(req->u->name, "pts", path, sizeof(path));
+	if (mount(path, BUILD_PTS, NULL, MS_BIND, NULL) < 0)
+		return error_errno(err, -errno, "build namespace: bind %s", path);
+	return 0;
+}
+
+/* G: wait until the builder has mapped us, join the container's cgroups through
+ * JOIN (before anything of the container runs), then become the container; on
+ * failure, tell the builder why over STATUS_FD (it reads EOF when init was exec'd). */
+__attribute__((noreturn)) static void container_child(const struct build_request *req, int go_fd,
+						       int status_fd, const int join[])
+{
+	struct error err = { 0 };
+	int r;
+	char c;
+
+	if (read(go_fd, &c, 1) != 1)
+		_exit(1);
+	bench_mark("child-released");
+	if ((r = cgroup_join_self(join)) < 0)
+		error_errno(&err, r, "join cgroup");
+	else {
+		bench_mark("cgroup-join");
+		rootfs_setup_and_exec(req->u, req->net, req->init_exe_fd, &err);
+	}
+	(void)write_all(status_fd, &err, sizeof(err));
+	_exit(1);
+}
+
+/* G, in the container's new namespaces; 0 in G, its pid in the builder, or -errno.
+ * A user namespace belongs to its creator's euid, and the kernel charges what every uid
+ * inside holds of inotify, fanotify, mqueue, pending signals and locked memory to that
+ * owner on the host too.  Created by host root, all containers and root itself would
+ * draw from root's one budget (fs.inotify.max_user_instances is 128): so the builder
+ * creates it acting as the user's subordinate root, which is each container's own. */
+static pid_t clone_container(const struct user_spec *u, int *ret_pidfd)
+{
+	struct clone_args args = {
+		.flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
+			 CLONE_PIDFD,
+		.pidfd = (unsigned long long)(uintptr_t)ret_pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	pid_t pid;
+	int r;
+
+	if ((r = creds_act_as(u->root_uid, u->root_gid)) < 0) {
+		(void)creds_act_as_root();
+		return r;
+	}
+	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid == 0)
+		return 0; /* G becomes the namespace's root once it is mapped */
+	if (pid < 0)
+		pid = -errno;
+	if ((r = creds_act_as_root()) < 0) {
+		if (pid > 0)
+			kill_and_reap(*ret_pidfd);
+		return r;
+	}
+	return pid;
+}
+
+/* Release G and wait for its word: EOF once init was exec'd (the pipe is
+ * close-on-exec), or the error that stopped it. */
+static int release_child(int go_fd, int status_fd, struct error *err)
+{
+	struct error child = { 0 };
+	ssize_t n;
+
+	if (write_all(go_fd, "x", 1) < 0)
+		return error_errno(err, -errno, "release the container's first process");
+	n = read(status_fd, &child, sizeof(child));
+	if (n == 0)
+		return 0;
+	if (n != (ssize_t)sizeof(child) || !error_is_set(&child))
+		return error_set(err, -EPROTO, "the container's first process died");
+	child.msg[sizeof(child.msg) - 1] = '\0';
+	return error_set(err, child.code, "%s", child.msg);
+}
+
+/* The builder's part; on success *RET_PID and *RET_PIDFD are init's. */
+static int builder_build(const struct build_request *req, pid_t *ret_pid, int *ret_pidfd,
+			 struct error *err)
+{
+	_cleanup_close_pair_ int go[2] = { -EBADF, -EBADF };
+	_cleanup_close_pair_ int status[2] = { -EBADF, -EBADF };
+	int pidfd = -EBADF, r, join[CGROUP_SET_MAX];
+	pid_t pid;
+
+	if ((r = stage_build_mounts(req, err)) < 0)
+		return r;
+	bench_mark("build-mounts");
+	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(status, O_CLOEXEC) < 0)
+		return error_errno(err, -errno, "pipes");
+	/* G joins its cgroups itself (cgroup_join_self: no grace period to wait for on
+	 * v1), through files opened here, as host root. */
+	if ((r = cgroup_open_join(req->cg, join)) < 0)
+		return error_errno(err, r, "open the cgroups to join");
+	pid = clone_container(req->u, &pidfd);
+	if (pid > 0)
+		bench_mark("clone-namespaces");
+	if (pid < 0) {
+		cgroup_close_join(join);
+		return error_errno(err, pid, "clone namespaces as %u (%s's subordinate root)",
+				   (unsigned)req->u->root_uid, req->u->name);
+	}
+	if (pid == 0) {
+		close(go[1]);
+		close(status[0]);
+		container_child(req, go[0], status[1], join);
+	}
+	cgroup_close_join(join);
+	close(TAKE_FD(go[0]));
+	close(TAKE_FD(status[1]));
+	if ((r = write_id_maps(pid, req->u)) < 0)
+		error_errno(err, r, "id maps");
+	else if (bench_mark("id-maps"), (r = net_attach(req->net, req->u->name, pid, err)) < 0)
+		error_wrap(err, "network");
+	else if (bench_mark("veth"), (r = mount_idmapped_stack(req, pid, err)) == 0 &&
+		 (bench_mark("idmapped-image"), (r = release_child(go[1], status[0], err)) == 0))
+		bench_mark("init-exec");
+	if (r < 0) {
+		kill_and_reap(pidfd);
+		close(pidfd);
+		return r;
+	}
+	*ret_pid = pid;
+	*ret_pidfd = pidfd;
+	return 0;
+}
+
+/* A container's id: the inode of its pid namespace (0 if unreadable: the record of
+ * its stop says so rather than nothing). */
+static unsigned long long container_id(pid_t init)
+{
+	unsigned long long ino = 0;
+
+	(void)state_pidns_inode(init, &ino);
+	return ino;
+}
+
+/* Did a login take the container?  One byte from the helper says so; EOF (the helper
+ * is gone without it) says no. */
+static bool handed_over(int handover_fd)
+{
+	char byte;
+	ssize_t n;
+
+	while ((n = read(handover_fd, &byte, 1)) < 0 && errno == EINTR)
+		;
+	close(handover_fd);
+	return n == 1;
+}
+
+__attribute__((noreturn)) static void builder_main(const struct build_request *req, int report_fd,
+						   int handover_fd)
+{
+	struct build_report rep = { 0 };
+	int hostmnt, devnull, pidfd = -EBADF;
+	bool abandoned;
+
+	/* Leave sshd's session and its stdio, and what else the login gave us: this
+	 * process outlives the login. */
+	setsid();
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0)
+		_exit(1);
+	supervisor_leave_login();
+	bench_mark("builder-start");
+	hostmnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	if (hostmnt < 0)
+		_exit(1);
+	builder_build(req, &rep.init_pid, &pidfd, &rep.err);
+	/* A report to a helper killed meanwhile must fail, not kill us: init would be left
+	 * with nobody to stop it.  (Not before the build: init would inherit it.) */
+	signal(SIGPIPE, SIG_IGN);
+	(void)write_all(report_fd, &rep, sizeof(rep));
+	close(report_fd);
+	close(req->init_exe_fd);
+	if (error_is_set(&rep.err))
+		_exit(1);
+	/* Back to the host's mount namespace: the build namespace dies with this switch,
+	 * and the supervisor must see the host's mounts to clean up. */
+	if (setns(hostmnt, CLONE_NEWNS) < 0) {
+		log_warning(-errno, "the builder of %s cannot return to the host's mount namespace; "
+			    "stopping its container", req->u->name);
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+		_exit(1);
+	}
+	close(hostmnt);
+	abandoned = !handed_over(handover_fd);
+	supervisor_run(&(struct supervised){ .user = req->u->name, .init_pidfd = pidfd, .cg = req->cg,
+					     .idle_timeout = (unsigned)req->u->limits[LIMIT_IDLE_TIMEOUT],
+					     .state_dir = req->state_dir, .id = container_id(rep.init_pid),
+					     .abandoned = abandoned });
+}
+
+int build_start(const struct build_request *req, int lock_fd, pid_t *ret_init,
+		pid_t *ret_supervisor, int *ret_handover, struct error *err)
+{
+	_cleanup_close_pair_ int handover[2] = { -EBADF, -EBADF };
+	_cleanup_close_ int report = -EBADF;
+	struct build_report rep = { 0 };
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(handover, O_CLOEXEC) < 0)
+		return error_errno(err, -errno, "cannot make the handover pipe");
+	if ((pid = tool_fork_reporting(&report)) < 0)
+		return error_errno(err, pid, "cannot fork the builder");
+	if (pid == 0) {
+		close(lock_fd); /* the supervisor takes the lock when it needs it */
+		close(handover[1]);
+		builder_main(req, TAKE_FD(report), handover[0]);
+	}
+	close(TAKE_FD(handover[0]));
+	n = read(report, &rep, sizeof(rep));
+	if (n != (ssize_t)sizeof(rep))
+		return error_set(err, -EPROTO, "the builder died");
+	rep.err.msg[sizeof(rep.err.msg) - 1] = '\0';
+	if (error_is_set(&rep.err))
+		return error_set(err, rep.err.code, "%s", rep.err.msg);
+	*ret_init = rep.init_pid;
+	*ret_supervisor = pid;
+	*ret_handover = TAKE_FD(handover[1]);
+	return 0;
+}

@@ -1,0 +1,526 @@
+/* container.c - find a user's running container, or build one (see container.h).
+ *
+ * The user's lock (state.h) serializes finding, building, stopping and cleaning up per
+ * user only; different users never wait on each other.  The build itself is the
+ * builder's (build.h); what happens here is the host-side preparation around it, the
+ * record of the result, and the rollback of a build that failed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "container/build.h"
+#include "lib/cleanup.h"
+#include "container/container.h"
+#include "wire/creds.h"
+#include "lib/events.h"
+#include "lib/fsutil.h"
+#include "storage/layers.h"
+#include "lib/log.h"
+#include "net/net.h"
+#include "storage/reset.h"
+#include "container/rootfs.h"
+#include "container/sessions.h"
+#include "storage/stack.h"
+#include "lib/state.h"
+#include "storage/storage.h"
+#include "container/supervisor.h"
+#include "lib/benchmark.h"
+
+_Static_assert(CGROUP_SET_MAX <= PROTOCOL_MAX_CGROUPS, "every cgroup must fit the reply");
+
+static int pidfd_open_checked(pid_t pid)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static bool pidfd_exited(int pidfd)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+	return poll(&p, 1, 0) > 0;
+}
+
+/* A pidfd of the init recorded in ST, if it is still that running init.  The pid
+ * cannot have been recycled while we hold the lock and the state exists (the
+ * supervisor reaps only under the lock); the pid namespace inode double-checks it. */
+static int open_recorded_init(const struct container_state *st)
+{
+	_cleanup_close_ int fd = pidfd_open_checked(st->init_pid);
+	unsigned long long ino;
+
+	if (fd < 0)
+		return fd;
+	if (pidfd_exited(fd) || state_pidns_inode(st->init_pid, &ino) < 0 || ino != st->pidns_ino)
+		return -ESRCH;
+	return TAKE_FD(fd);
+}
+
+/* The recorded supervisor is alive and is still init's parent (a recycled pid is not). */
+static bool supervisor_alive(const struct container_state *st)
+{
+	_cleanup_close_ int fd = pidfd_open_checked(st->supervisor_pid);
+
+	return fd >= 0 && !pidfd_exited(fd) && state_supervised(st);
+}
+
+static int mount_devpts(const struct user_spec *u, struct error *err)
+{
+	char path[256], opts[96];
+	int r = ensure_root_dir(user_run_path(u->name, "pts", path, sizeof(path)), 0755);
+
+	if (r < 0)
+		return error_errno(err, r, "cannot make %s", path);
+	/* One devpts instance per container; ptys sshd opens for this user's logins are
+	 * made here, so they exist inside the container.  Its max is the user's own; the
+	 * kernel keeps kernel.pty.reserve of its pool for the host's instance anyway. */
+	snprintf(opts, sizeof(opts), "newinstance,ptmxmode=0666,mode=0620,max=%llu",
+		 (unsigned long long)u->limits[LIMIT_PTYS]);
+	if (mount("warren-devpts", path, "devpts", MS_NOSUID | MS_NOEXEC, opts) < 0)
+		return error_errno(err, -errno, "cannot mount the devpts of %s", u->name);
+	return 0;
+}
+
+/* warren-init lives beside warren-helper; open it for fexecve from inside the container. */
+static int open_init_binary(struct error *err)
+{
+	char self[PATH_MAX], *slash;
+	_cleanup_close_ int fd = -EBADF;
+	struct stat st;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - sizeof(INIT_NAME) - 1);
+
+	if (n < 0)
+		return error_errno(err, -errno, "cannot find warren-helper's own path");
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return error_set(err, -EINVAL, "warren-helper's path %s has no directory", self);
+	strcpy(slash + 1, INIT_NAME);
+	fd = open(self, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return error_errno(err, -errno, "cannot open %s", self);
+	if (fstat(fd, &st) < 0)
+		return error_errno(err, -errno, "cannot inspect %s", self);
+	if (st.st_uid != 0 || (st.st_mode & 022) || !S_ISREG(st.st_mode))
+		return error_set(err, -EPERM, "%s must be a root-owned file writable only by root",
+				 self);
+	return TAKE_FD(fd);
+}
+
+static void fill_container(const struct user_spec *u, const struct cgroup_set *cg, int pidfd,
+			   unsigned long long id, struct container *ret)
+{
+	ret->init_pidfd = pidfd;
+	ret->id = id;
+	ret->handover_fd = -EBADF;
+	ret->cg = *cg;
+	ret->gid = u->gid;
+	ret->root = u->limits[LIMIT_ROOT] != 0;
+	snprintf(ret->seccomp, sizeof(ret->seccomp), "%s", u->seccomp);
+	user_run_path(u->name, "pts", ret->pts, sizeof(ret->pts));
+}
+
+/* The user's cgroups, made afresh with her limits: a config change applies at the next
+ * start.  Refuses to mix with processes of a container we have no record of. */
+static int prepare_cgroups(const struct user_spec *u, struct cgroup_set *cg, struct error *err)
+{
+	long tasks = 0;
+	int r;
+
+	if ((r = cgroup_resolve(u->name, cg)) < 0)
+		return error_errno(err, r, "no usable pids cgroup controller for %s", u->name);
+	if (cgroup_task_count(cg, &tasks) == 0 && tasks > 0)
+		return error_set(err, -EBUSY, "cgroup %s still has %ld tasks of an earlier container; "
+				 "stop it with: warren-helper stop %s", cg->dirs[cg->counter], tasks,
+				 u->name);
+	if ((r = cgroup_create(cg)) < 0)
+		return error_errno(err, r, "cannot create cgroup %s", cg->dirs[0]);
+	return 0;
+}
+
+/* Everything on the host the builder needs, once the cgroups exist: the limits, the
+ * layers (or disk image), the runtime dir with its devpts, and warren-init. */
+static int prepare_host_side(const struct warren_config *cfg, const struct user_spec *u,
+			     const struct cgroup_set *cg, char *disk_image, size_t disk_len,
+			     struct error *err)
+{
+	int r;
+
+	/* Limits apply before anything runs in the cgroup. */
+	if ((r = cgroup_apply_limits(cg, u->limits, err)) < 0)
+		return r;
+	bench_mark("cgroup-limits");
+	if ((r = storage_prepare(cfg->state_dir, u->name, u->limits[LIMIT_DISK],
+				 STORAGE_MIGRATE_LOGIN_SECONDS, disk_image, disk_len, err)) < 0)
+		return r;
+	bench_mark("disk-image-check");
+	if ((r = layers_prepare_state_dir(cfg->state_dir, u, !disk_image[0], err)) < 0)
+		return r;
+	bench_mark("layers-dir");
+	if ((r = user_rundir_create(u->name)) < 0)
+		return error_errno(err, r, "cannot make the runtime dir of %s", u->name);
+	if ((r = mount_devpts(u, err)) < 0)
+		return r;
+	bench_mark("devpts");
+	return 0;
+}
+
+/* Record the container the builder reports (init INIT_PID, supervised by SUPERVISOR). */
+static int record_container(const char *user, pid_t init_pid, pid_t supervisor, int *ret_pidfd,
+			    unsigned long long *ret_id, struct error *err)
+{
+	struct container_state st = { .init_pid = init_pid, .supervisor_pid = supervisor };
+	int pidfd = pidfd_open_checked(init_pid), r;
+
+	if (pidfd < 0)
+		return error_errno(err, pidfd, "cannot record the container of %s", user);
+	if ((r = state_pidns_inode(init_pid, &st.pidns_ino)) < 0 || (r = state_write(user, &st)) < 0) {
+		/* The supervisor cleans up once init is gone. */
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+		close(pidfd);
+		return error_errno(err, r, "cannot record the container of %s", user);
+	}
+	*ret_pidfd = pidfd;
+	*ret_id = st.pidns_ino;
+	return 0;
+}
+
+/* Build U's container; the lock is held.  A failure before the builder took over is
+ * rolled back here, and the rollback never replaces the first cause in ERR. */
+static int container_create(const struct warren_config *cfg, const struct user_spec *u,
+			    int lock_fd, struct container *ret, struct error *err)
+{
+	char disk_image[PATH_MAX + 64] = "", layers_dir[PATH_MAX + 64];
+	_cleanup_close_ int exe = -EBADF;
+	struct error rollback = { 0 };
+	struct net_plan net;
+	struct cgroup_set cg;
+	pid_t init_pid, supervisor;
+	unsigned long long id = 0;
+	int r, pidfd = -EBADF, handover = -EBADF;
+
+	/* The cgroups too: the pure cgroup v2 lane refuses making them with owner rights alone. */
+	if ((r = stack_check(cfg->image, u, err)) < 0 ||
+	    (r = CAPS_STEP(CAPS_PREPARE, err, prepare_cgroups(u, &cg, err))) < 0)
+		return r;
+	bench_mark("cgroup-create");
+	if ((r = CAPS_STEP(CAPS_PREPARE, err, prepare_host_side(cfg, u, &cg, disk_image,
+							     sizeof(disk_image), err))) < 0) {
+		error_wrap(err, "cannot start the container of %s", u->name);
+		goto fail;
+	}
+	if ((r = net_plan(cfg, u, &net, err)) < 0 ||
+	    (r = CAPS_STEP(CAPS_NET, err, net_host_prepare(&net, err))) < 0) {
+		error_wrap(err, "cannot give the container of %s its network", u->name);
+		goto fail;
+	}
+	bench_mark("net-host");
+	if ((exe = open_init_binary(err)) < 0) {
+		r = exe;
+		goto fail;
+	}
+	snprintf(layers_dir, sizeof(layers_dir), "%s/users/%s", cfg->state_dir, u->name);
+	r = CAPS_STEP(CAPS_BUILD, err,
+		      build_start(&(struct build_request){ .u = u, .image = cfg->image,
+							    .layers_dir = layers_dir,
+							    .disk_image = disk_image,
+							    .state_dir = cfg->state_dir, .cg = &cg,
+							    .net = &net, .init_exe_fd = exe },
+				  lock_fd, &init_pid, &supervisor, &handover, err));
+	if (r < 0) {
+		error_wrap(err, "cannot build the container of %s", u->name);
+		goto fail;
+	}
+	bench_mark("built");
+	/* Its pid namespace is init's (her ids): reading /proc/PID/ns takes sys_ptrace. */
+	if ((r = CAPS_STEP(CAPS_BUILD, err, record_container(u->name, init_pid, supervisor, &pidfd,
+							     &id, err))) < 0) {
+		close(handover); /* never handed over: its supervisor stops it */
+		return r;
+	}
+	bench_mark("recorded");
+	if ((r = stack_record(cfg->image, u)) < 0)
+		log_warning(r, "cannot record the image stack of %s (warrenctl ls cannot tell if it "
+			    "is older)", u->name);
+	log_info("started the container of %s (init pid %d)", u->name, init_pid);
+	event_record(cfg->state_dir, u->name, "started", "container %llu (init pid %d)", id,
+		     (int)init_pid);
+	storage_started(cfg->state_dir, u->name);
+	fill_container(u, &cg, pidfd, id, ret);
+	ret->handover_fd = handover;
+	return 0;
+fail:
+	if (CAPS_STEP(CAPS_CLEANUP, &rollback, container_cleanup(u->name, &cg, &rollback)) < 0)
+		log_warning(0, "while undoing the failed start of %s: %s", u->name, rollback.msg);
+	return r;
+}
+
+/* Wait (bounded) for PIDFD's process to exit. */
+static void wait_exited(int pidfd)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+	(void)poll(&p, 1, 5000);
+}
+
+/* Kill an orphaned container's init (if PIDFD: her ids, so CAP_KILL) and remove the rest. */
+static int remove_orphan(const char *user, int pidfd, const struct cgroup_set *cg, struct error *err)
+{
+	if (pidfd >= 0) {
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+		wait_exited(pidfd);
+	}
+	return container_cleanup(user, cg, err);
+}
+
+/* With the lock held and a state record: is the container usable, being cleaned up by
+ * its supervisor (-EAGAIN), or orphaned (cleaned up here, then -ENOENT)? */
+static int examine_recorded(const char *user, const struct container_state *st, int *ret_pidfd)
+{
+	_cleanup_close_ int pidfd = -EBADF;
+	struct error cleanup = { 0 };
+	struct cgroup_set cg;
+	uint64_t was;
+	bool alive;
+	int r;
+
+	/* Init's /proc/PID/ns is another uid's: looking at it takes sys_ptrace. */
+	if ((r = caps_raise(CAPS_EXAMINE, &was)) < 0)
+		return r;
+	pidfd = open_recorded_init(st);
+	alive = supervisor_alive(st);
+	if ((r = caps_lower(was)) < 0)
+		return r;
+	if (alive) {
+		if (pidfd < 0)
+			return -EAGAIN;
+		*ret_pidfd = TAKE_FD(pidfd);
+		return 0;
+	}
+	/* Supervisor gone (killed by hand?): nobody would ever clean up; do it now. */
+	if ((r = cgroup_resolve(user, &cg)) < 0)
+		return r;
+	if (CAPS_STEP(CAPS_CLEANUP, &cleanup, remove_orphan(user, pidfd, &cg, &cleanup)) < 0)
+		log_warning(0, "while removing the orphaned container of %s: %s", user, cleanup.msg);
+	return -ENOENT;
+}
+
+/* ADMIT's login into the container (sessions.h), with the lock still held. */
+static int admit_login(const struct user_spec *u, const struct cgroup_set *cg, pid_t admit,
+		       struct error *err)
+{
+	if (admit <= 0)
+		return 0;
+	return CAPS_STEP(CAPS_EXAMINE, err, sessions_admit(cg, u, admit, err));
+}
+
+int container_ensure(const struct warren_config *cfg, const struct user_spec *u, pid_t admit,
+		     struct container *ret, struct error *err)
+{
+	int r;
+
+	if ((r = runtime_prepare()) < 0)
+		return error_errno(err, r, "cannot prepare " RUNTIME_DIR);
+	for (int attempt = 0; attempt < 200; attempt++) {
+		_cleanup_close_ int lock = user_lock(u->name);
+		struct container_state st;
+		struct cgroup_set cg;
+		int pidfd = -EBADF;
+
+		if (lock < 0)
+			return error_errno(err, lock, "cannot lock %s", u->name);
+		bench_mark("locked");
+		r = state_read(u->name, &st);
+		if (r == 0)
+			r = examine_recorded(u->name, &st, &pidfd);
+		bench_mark("examined");
+		if (r == -EAGAIN) {
+			usleep(25 * 1000); /* its supervisor is cleaning up: let it finish */
+			continue;
+		}
+		if (r == 0) {
+			if ((r = cgroup_resolve(u->name, &cg)) < 0) {
+				close(pidfd);
+				return error_errno(err, r, "no usable cgroup for %s", u->name);
+			}
+			if ((r = admit_login(u, &cg, admit, err)) < 0) {
+				close(pidfd);
+				return r;
+			}
+			(void)state_touch(u->name);
+			fill_container(u, &cg, pidfd, st.pidns_ino, ret);
+			bench_mark("found-running");
+			return 0;
+		}
+		if (r != -ENOENT && r != -EBADMSG)
+			return error_errno(err, r, "cannot read the state of %s", u->name);
+		if ((r = container_create(cfg, u, lock, ret, err)) < 0)
+			return r;
+		if ((r = admit_login(u, &ret->cg, admit, err)) < 0) {
+			close(ret->init_pidfd);
+			close(ret->handover_fd); /* never handed over: its supervisor stops it */
+			return r;
+		}
+		return 0;
+	}
+	return error_set(err, -ETIMEDOUT, "the old container of %s does not go away", u->name);
+}
+
+int container_stop(const char *user, struct error *err)
+{
+	struct container_state st;
+	int r;
+
+	if ((r = runtime_prepare()) < 0)
+		return error_errno(err, r, "cannot prepare " RUNTIME_DIR);
+	for (int attempt = 0; attempt < 400; attempt++) {
+		_cleanup_close_ int lock = user_lock(user);
+		int pidfd = -EBADF;
+
+		if (lock < 0)
+			return error_errno(err, lock, "cannot lock %s", user);
+		r = state_read(user, &st);
+		if (r == -ENOENT || r == -EBADMSG) {
+			struct cgroup_set cg;
+
+			/* Nothing running: remove whatever an earlier crash left behind. */
+			if (cgroup_resolve(user, &cg) == 0 && container_cleanup(user, &cg, err) < 0)
+				return error_wrap(err, "cannot clean up after %s", user);
+			return 0;
+		}
+		if (r < 0)
+			return error_errno(err, r, "cannot read the state of %s", user);
+		r = examine_recorded(user, &st, &pidfd);
+		if (r == 0) {
+			syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+			close(pidfd);
+		} else if (r == -ENOENT) {
+			return 0;
+		}
+		/* The supervisor reaps and cleans up under the lock: give it to it. */
+		close(TAKE_FD(lock));
+		usleep(25 * 1000);
+	}
+	return error_set(err, -ETIMEDOUT, "the container of %s does not stop", user);
+}
+
+/* Is USER's container running (an init we recorded, supervised)?  Lock held.  An
+ * orphan found on the way is cleaned up (examine_recorded) and counts as not running. */
+static bool container_runs(const char *user)
+{
+	struct container_state st;
+	int pidfd = -EBADF, r;
+
+	if (state_read(user, &st) < 0)
+		return false;
+	r = examine_recorded(user, &st, &pidfd);
+	if (r == 0)
+		close(pidfd);
+	return r == 0 || r == -EAGAIN;
+}
+
+int container_collect(const char *state_dir, const char *user, char *what, size_t len)
+{
+	char path[256];
+	struct stat st;
+	/* Looked at before taking the lock, which makes the file if it is not there. */
+	const bool had_lock = lstat(user_lock_path(user, path, sizeof(path)), &st) == 0;
+	_cleanup_close_ int lock = user_lock(user);
+	struct error err = { 0 };
+	struct cgroup_set cg;
+	bool record, cgroups = false, resolved;
+
+	what[0] = '\0';
+	if (lock < 0)
+		return lock;
+	/* What is there, for the report (looked at first: an orphan is cleaned up on the
+	 * way to telling it from a running container); then all of it goes. */
+	record = lstat(user_run_path(user, NULL, path, sizeof(path)), &st) == 0;
+	resolved = cgroup_resolve(user, &cg) == 0;
+	for (int i = 0; resolved && i < cg.n && !cgroups; i++)
+		cgroups = lstat(cg.dirs[i], &st) == 0;
+	if (container_runs(user))
+		return 0;
+	snprintf(what, len, "%s%s", record ? " runtime-record" : "", cgroups ? " cgroups" : "");
+	if ((record || cgroups) && resolved && container_cleanup(user, &cg, &err) < 0)
+		log_warning(0, "gc: %s", err.msg);
+	if (storage_release(state_dir, user) > 0)
+		snprintf(what + strlen(what), len - strlen(what), " loop-device");
+	if (net_release_port(state_dir, user) > 0)
+		snprintf(what + strlen(what), len - strlen(what), " veth");
+	/* The lock file last, held: whoever waits on it tries the path again (state.c). */
+	if (user_lock_remove(user) == 0 && had_lock)
+		snprintf(what + strlen(what), len - strlen(what), " lock");
+	return what[0] ? 1 : 0;
+}
+
+/* Take USER's lock for work on her layers, which needs her container stopped: the
+ * lock's fd, or -errno with ERR set (-EBUSY: it runs; VERB says what was refused). */
+static int lock_stopped(const char *user, const char *verb, struct error *err)
+{
+	int lock, r;
+
+	if ((r = runtime_prepare()) < 0)
+		return error_errno(err, r, "cannot prepare " RUNTIME_DIR);
+	if ((lock = user_lock(user)) < 0)
+		return error_errno(err, lock, "cannot lock %s", user);
+	if (container_runs(user)) {
+		close(lock);
+		return error_set(err, -EBUSY, "the container of %s is running; stop it first "
+				 "(warrenctl stop %s), then %s", user, user, verb);
+	}
+	return lock;
+}
+
+int container_migrate(const struct warren_config *cfg, const struct user_spec *u, bool keep,
+		      struct error *err)
+{
+	_cleanup_close_ int lock = lock_stopped(u->name, "migrate", err);
+
+	if (lock < 0)
+		return lock;
+	return storage_migrate(cfg->state_dir, u->name, u->limits[LIMIT_DISK], keep, err);
+}
+
+int container_reset(const struct warren_config *cfg, const struct user_spec *u, bool home,
+		    struct error *err)
+{
+	_cleanup_close_ int lock = lock_stopped(u->name, "reset", err);
+
+	if (lock < 0)
+		return lock;
+	return reset_layers(cfg->state_dir, u, home, err);
+}
+
+void container_handover(struct container *c)
+{
+	if (c->handover_fd < 0)
+		return;
+	(void)write_all(c->handover_fd, "1", 1);
+	close(c->handover_fd);
+	c->handover_fd = -EBADF;
+}
+
+void container_reply(const struct container *c, struct helper_reply *ret)
+{
+	helper_reply_init(ret);
+	for (int i = 0; i < c->cg.n; i++)
+		if (!cgroup_dir_seen(&c->cg, i))
+			snprintf(ret->cgroups[ret->n_cgroups++], sizeof(ret->cgroups[0]), "%s",
+				 c->cg.dirs[i]);
+	snprintf(ret->pts, sizeof(ret->pts), "%s", c->pts);
+	ret->gid = c->gid;
+	ret->root = c->root;
+	snprintf(ret->seccomp, sizeof(ret->seccomp), "%s", c->seccomp);
+	ret->init_pidfd = c->init_pidfd;
+}

@@ -1,0 +1,258 @@
+/* supervisor.c - the host-side parent of a container's init.
+ *
+ * It decides idleness from the host (the container cannot fake it): the container's
+ * pids cgroup counts every process inside and every sshd session process that joined,
+ * so "only init left" for idle_timeout seconds, with no login in that time, means
+ * nobody is using it.  Then it kills init (the kernel takes the rest of the pid
+ * namespace, the mounts and the network namespace with it) and removes what lives on
+ * the host: the cgroups, the devpts mount and the runtime state.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "wire/creds.h"
+#include "lib/events.h"
+#include "lib/fsutil.h"
+#include "lib/log.h"
+#include "net/net.h"
+#include "lib/state.h"
+#include "container/supervisor.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static time_t monotonic_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/* Idle: nothing but init in the cgroup, and no login within IDLE_TIMEOUT. */
+static bool container_idle(const char *user, const struct cgroup_set *cg, unsigned idle_timeout)
+{
+	struct timespec last, now;
+	long tasks;
+
+	if (cgroup_task_count(cg, &tasks) < 0 || tasks > 1)
+		return false;
+	if (state_last_login(user, &last) < 0)
+		return false;
+	/* To the nanosecond: a login that just touched the state is never "idle". */
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (now.tv_sec - last.tv_sec) * 1000000000LL + (now.tv_nsec - last.tv_nsec) >=
+	       (long long)idle_timeout * 1000000000LL;
+}
+
+/* Sleep until init exits (true) or one tick passed (false). */
+static bool init_exited_within(int pidfd, int ms)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+	return poll(&p, 1, ms) > 0;
+}
+
+/* Already in the root cgroup of the v2 hierarchy ("0::/")? */
+static bool v2_at_root(void)
+{
+	char text[4096];
+
+	if (read_file("/proc/self/cgroup", text, sizeof(text)) < 0)
+		return false;
+	return !strncmp(text, "0::/\n", 5) || strstr(text, "\n0::/\n") != NULL;
+}
+
+/* Into the root cgroup of every cgroup hierarchy mounted here (whole hierarchies only).
+ * The builder has one thread: on v1, "0" into "tasks" moves it without the write side
+ * of cgroup_threadgroup_rwsem, which waits for an RCU grace period (5-20 ms on a
+ * 2-core host) when no other migration just took it; v2 has no such file, and is
+ * skipped where we are at its root already. */
+static void leave_login_cgroups(void)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	_cleanup_free_ char *line = NULL;
+	char pid[16], root[PATH_MAX], point[PATH_MAX], fstype[32], path[PATH_MAX + 16];
+	const char *dash;
+	size_t size = 0;
+	bool v1;
+	int r;
+
+	if (!f) {
+		log_warning(-errno, "cannot leave the login's cgroups: /proc/self/mountinfo");
+		return;
+	}
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	while (getline(&line, &size, f) > 0) {
+		/* ID PARENT MAJ:MIN ROOT MOUNT-POINT OPTIONS [OPTIONAL...] - FSTYPE ... */
+		if (!(dash = strstr(line, " - ")) || sscanf(dash, " - %31s", fstype) != 1 ||
+		    sscanf(line, "%*s %*s %*s %4095s %4095s", root, point) != 2)
+			continue;
+		if ((strcmp(fstype, "cgroup") && strcmp(fstype, "cgroup2")) || strcmp(root, "/"))
+			continue;
+		if (!strcmp(fstype, "cgroup2") && v2_at_root())
+			continue;
+		v1 = !strcmp(fstype, "cgroup");
+		snprintf(path, sizeof(path), "%s/%s", point, v1 ? "tasks" : "cgroup.procs");
+		if ((r = write_file(path, v1 ? "0" : pid)) < 0)
+			log_warning(r, "cannot leave the login's cgroup in %s", point);
+	}
+}
+
+/* Resource RES as pid 1 has it; without CAP_SYS_RESOURCE (a confined root), a hard
+ * limit cannot be raised: then ours stays, and the soft one is pid 1's below it. */
+static int take_init_limit(int res)
+{
+	struct rlimit lim, cur;
+
+	if (prlimit(1, (enum __rlimit_resource)res, NULL, &lim) < 0 || getrlimit(res, &cur) < 0)
+		return -errno;
+	if (setrlimit(res, &lim) == 0)
+		return 0;
+	if (errno != EPERM || lim.rlim_max <= cur.rlim_max)
+		return -errno;
+	lim.rlim_max = cur.rlim_max;
+	if (lim.rlim_cur > lim.rlim_max)
+		lim.rlim_cur = lim.rlim_max;
+	return setrlimit(res, &lim) < 0 ? -errno : 0;
+}
+
+void supervisor_leave_login(void)
+{
+	char id[16];
+	int r;
+
+	leave_login_cgroups();
+	/* "Unset": the kernel allows it with CAP_AUDIT_CONTROL; a kernel without audit has
+	 * no such file. */
+	if (read_file("/proc/self/loginuid", id, sizeof(id)) >= 0 && strtoul(id, NULL, 10) != UINT32_MAX &&
+	    (r = write_file("/proc/self/loginuid", "4294967295")) < 0)
+		log_warning(r, "cannot reset the audit login uid");
+	for (int res = 0; res < RLIM_NLIMITS; res++)
+		if ((r = take_init_limit(res)) < 0)
+			log_warning(r, "cannot take pid 1's resource limit %d", res);
+}
+
+/* What the supervisor does for as long as the container lives, and all it may do:
+ * signal the container's processes (other uids: CAP_KILL), unmount its devpts
+ * (CAP_SYS_ADMIN), remove its network port and firewall elements (CAP_NET_ADMIN).
+ * Its files and cgroups are root's own, which needs no capability. */
+static const cap_value_t supervisor_caps[] = { CAP_KILL, CAP_SYS_ADMIN, CAP_NET_ADMIN };
+
+void supervisor_run(const struct supervised *c)
+{
+	const char *user = c->user, *why = "its init exited";
+	const struct cgroup_set *cg = c->cg;
+	const unsigned idle_timeout = c->idle_timeout;
+	const int init_pidfd = c->init_pidfd;
+	struct sigaction sa = { .sa_handler = on_term };
+	int tick_ms = idle_timeout >= 20 ? 5000 : 500;
+	time_t idle_since = monotonic_now();
+	struct error err = { 0 };
+	int lock = -EBADF, r;
+
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	/* A supervisor that kept every capability of root for days is not run: the
+	 * container is stopped at once instead. */
+	if ((r = creds_keep_only(supervisor_caps, (int)ELEMENTSOF(supervisor_caps))) < 0) {
+		error_errno(&err, r, "the supervisor of %s cannot drop its capabilities; "
+			    "stopping the container", user);
+		log_failure(&err);
+		err = (struct error){ 0 };
+		stop_requested = 1;
+	}
+	/* Built for a login that gave up (pam_warren's timeout): nobody will use it. */
+	if (c->abandoned)
+		stop_requested = 1;
+
+	while (!init_exited_within(init_pidfd, tick_ms)) {
+		if (!stop_requested) {
+			if (!container_idle(user, cg, idle_timeout)) {
+				idle_since = monotonic_now();
+				continue;
+			}
+			if (monotonic_now() - idle_since < (time_t)idle_timeout)
+				continue;
+		}
+		/* Decide again under the lock: a login may be joining right now. */
+		lock = user_lock(user);
+		if (stop_requested || container_idle(user, cg, idle_timeout)) {
+			why = c->abandoned ? "its login gave up" : stop_requested ? "asked to" : "idle";
+			log_info("stopping the container of %s (%s)", user, why);
+			syscall(SYS_pidfd_send_signal, init_pidfd, SIGKILL, NULL, 0);
+			break;
+		}
+		close(TAKE_FD(lock));
+		idle_since = monotonic_now();
+	}
+	if (lock < 0)
+		lock = user_lock(user);
+	/* Reap only now, with the lock held: until then init's pid cannot be recycled,
+	 * which is what makes the recorded pid safe to open (container.c). */
+	waitid(P_PIDFD, (id_t)init_pidfd, NULL, WEXITED);
+	if (container_cleanup(user, cg, &err) < 0)
+		log_warning(0, "%s", err.msg);
+	log_info("the container of %s is stopped", user);
+	event_record(c->state_dir, user, "stopped", "container %llu (%s)", c->id, why);
+	_exit(0);
+}
+
+/* Note a cleanup failure: the first is the result, the others are warnings. */
+static void cleanup_failed(struct error *err, int r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void cleanup_failed(struct error *err, int r, const char *fmt, ...)
+{
+	char what[ERROR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (error_is_set(err))
+		log_warning(r, "%s", what);
+	else
+		error_errno(err, r, "%s", what);
+}
+
+int container_cleanup(const char *user, const struct cgroup_set *cg, struct error *err)
+{
+	struct error net = { 0 };
+	char path[256];
+	int r;
+
+	/* Sessions still attached to a stopped container are over too. */
+	if ((r = cgroup_kill_all(cg)) < 0)
+		cleanup_failed(err, r, "cannot end the sessions left in cgroup %s", cg->dirs[0]);
+	if ((r = cgroup_destroy(cg)) < 0)
+		cleanup_failed(err, r, "cannot remove cgroup %s", cg->dirs[0]);
+	if (umount2(user_run_path(user, "pts", path, sizeof(path)), MNT_DETACH) < 0 &&
+	    errno != EINVAL && errno != ENOENT)
+		cleanup_failed(err, -errno, "cannot unmount %s", path);
+	if ((r = net_detach(user, &net)) < 0)
+		cleanup_failed(err, r, "cannot take the network of %s down: %s", user, net.msg);
+	if ((r = state_remove(user)) < 0 || (r = user_rundir_remove(user)) < 0)
+		cleanup_failed(err, r, "cannot remove the runtime state of %s", user);
+	return error_is_set(err) ? err->code : 0;
+}

@@ -1,0 +1,40 @@
+/* supervisor.h - the host-side parent of a container's init, and the cleanup of what a
+ * stopped container leaves on the host. */
+#ifndef WARREN_SUPERVISOR_H
+#define WARREN_SUPERVISOR_H
+
+#include "cgroup/cgroup.h"
+#include <stdbool.h>
+
+#include "lib/errors.h"
+
+/* Leave what this process inherited from the login that started it, which it will
+ * outlive as a container's builder and supervisor: the login's cgroups (a session
+ * scope that logind may kill, or count the container in) for the root of every
+ * hierarchy, its audit login uid, and its rlimits (pam_limits') for the host's defaults
+ * (pid 1's), which the container's init inherits in turn.  Trouble is logged as a
+ * warning: none of it is a reason to refuse the login. */
+void supervisor_leave_login(void);
+
+/* One container, as its supervisor sees it. */
+struct supervised {
+	const char *user;
+	int init_pidfd;
+	const struct cgroup_set *cg;
+	unsigned idle_timeout;    /* seconds */
+	const char *state_dir;    /* where its stop is recorded (events.h) */
+	unsigned long long id;    /* its pid namespace's inode: the container's id */
+	bool abandoned;           /* no login took it (build.h): stop it at once */
+};
+
+/* Watch container C from the host until it stops, stop it after C->idle_timeout seconds
+ * idle or on SIGTERM, then clean up and record the stop.  Runs in the process that built
+ * it (init's parent); never returns. */
+__attribute__((noreturn)) void supervisor_run(const struct supervised *c);
+
+/* Remove the host-side remains of USER's stopped container (lock held): its sessions,
+ * cgroups, devpts mount and runtime state.  Every step is tried; the first failure is
+ * recorded in ERR and the later ones are logged as warnings. */
+int container_cleanup(const char *user, const struct cgroup_set *cg, struct error *err);
+
+#endif

@@ -1,0 +1,448 @@
+/* ctl_doctor.c - warrenctl doctor (see ctl_doctor.h).  It only looks: nothing on the
+ * host is changed. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <grp.h>
+#include <nftables/libnftables.h>
+#include <pwd.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup/cgroup.h"
+#include "lib/cleanup.h"
+#include "policy/config.h"
+#include "ctl/doctor.h"
+#include "lib/fsutil.h"
+#include "policy/spec.h"
+#include "lib/strv.h"
+#include "lib/tool.h"
+
+#define PAM_SSHD "/etc/pam.d/sshd"
+#define SSHD_CONFIG "/etc/ssh/sshd_config"
+
+static int problems;
+
+static void say(const char *tag, const char *fix, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void say(const char *tag, const char *fix, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%-8s", tag);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	if (fix)
+		printf("        fix: %s\n", fix);
+	if (!strcmp(tag, "PROBLEM"))
+		problems++;
+}
+
+static void check_kernel(void)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+	char v[32];
+
+	if (uname(&u) < 0 || sscanf(u.release, "%d.%d", &major, &minor) != 2) {
+		say("PROBLEM", "run warren on Linux 5.19 or later", "cannot tell the kernel's version");
+		return;
+	}
+	if (major > 5 || (major == 5 && minor >= 19))
+		say("ok", NULL, "kernel %s (idmapped overlay layers need 5.19)", u.release);
+	else
+		say("PROBLEM", "boot a 5.19 or later kernel (Debian 12's is 6.1)",
+		    "kernel %s: too old for idmapped overlay layers", u.release);
+	if (read_file("/proc/sys/user/max_user_namespaces", v, sizeof(v)) < 0 || atol(v) < 1)
+		say("PROBLEM", "sysctl -w user.max_user_namespaces=63000 (and in /etc/sysctl.d)",
+		    "user namespaces are disabled (user.max_user_namespaces = %ld)", atol(v));
+	else
+		say("ok", NULL, "user namespaces (user.max_user_namespaces = %ld)", atol(v));
+}
+
+static void check_cgroups_and_loop(void)
+{
+	struct cgroup_set cg;
+	char found[256] = "";
+	bool memory = false;
+	struct stat st;
+
+	if (cgroup_resolve("warren-doctor", &cg) < 0) {
+		say("PROBLEM", "mount the pids controller (cgroup v1 or v2) under " CGROUP_ROOT,
+		    "no pids cgroup controller: warren cannot count or bound a container's processes");
+	} else {
+		for (int i = 0; i < cg.n; i++) {
+			size_t n = strlen(found);
+
+			snprintf(found + n, sizeof(found) - n, "%s%s (%s)", n ? ", " : "",
+				 cg.controllers[i], cg.ops[i]->name);
+			memory |= !strcmp(cg.controllers[i], "memory");
+		}
+		if (memory)
+			say("ok", NULL, "cgroups: %s", found);
+		else
+			say("PROBLEM", "enable the memory controller (cgroup_enable=memory on the kernel "
+			    "command line)", "cgroups: %s; no memory controller, so no memory limit", found);
+	}
+	if (stat("/dev/loop-control", &st) == 0)
+		say("ok", NULL, "loop devices (/dev/loop-control), for disk limits");
+	else
+		say("PROBLEM", "modprobe loop (and list it in /etc/modules)",
+		    "no /dev/loop-control: disk limits cannot be mounted");
+}
+
+static struct warren_config *check_config(const char *path)
+{
+	struct warren_config *cfg = NULL, *policy = NULL;
+	struct config_error err = { 0 };
+	char msg[1024];
+
+	if (config_load(path, &cfg, &policy, &err) < 0) {
+		config_free(policy);
+		config_error_format(&err, msg, sizeof(msg));
+		/* Its message says what is expected, or how to fix it, already. */
+		say("PROBLEM", strstr(msg, "fix:") || strstr(msg, "expected") ? NULL :
+		    "correct it; warrenctl check-config says what a broken file does", "%s", msg);
+		return NULL;
+	}
+	config_free(policy);
+	say("ok", NULL, "%s: valid, root's, not writable by others", path);
+	return cfg;
+}
+
+/* The PAM type of LINE's first word ("-session" and "@include common-session" too). */
+static const char *pam_type(const char *word, const char *arg)
+{
+	static const char *const types[] = { "auth", "account", "password", "session" };
+
+	if (!strcmp(word, "@include") && arg)
+		word = strncmp(arg, "common-", 7) ? arg : arg + 7;
+	if (*word == '-')
+		word++;
+	for (size_t i = 0; i < ELEMENTSOF(types); i++)
+		if (!strncmp(word, types[i], strlen(types[i])))
+			return types[i];
+	return NULL;
+}
+
+/* pam_warren's auth and session lines are each the last of their type, and no auth line
+ * before ours can end the stack (sufficient, requisite, done, die) before its setcred. */
+static void check_pam(void)
+{
+	_cleanup_fclose_ FILE *f = fopen(PAM_SSHD, "re");
+	_cleanup_free_ char *line = NULL;
+	int n = 0, auth_last = 0, session_last = 0, ender = 0;
+	bool auth_ours = false, session_ours = false;
+	char ender_text[800] = "";
+	size_t size = 0;
+
+	if (!f) {
+		say("PROBLEM", "install openssh-server, then run install.sh", "cannot read " PAM_SSHD);
+		return;
+	}
+	while (getline(&line, &size, f) > 0) {
+		char w[4][256] = { "", "", "", "" };
+		const char *type;
+		bool ours;
+
+		n++;
+		if (sscanf(line, "%255s %255s %255s %255s", w[0], w[1], w[2], w[3]) < 1 || w[0][0] == '#')
+			continue;
+		if (!(type = pam_type(w[0], w[1])))
+			continue;
+		ours = strstr(w[2], "pam_warren.so") != NULL;
+		if (!strcmp(type, "auth")) {
+			auth_last = n;
+			auth_ours = ours;
+			if (!ours && (!strcmp(w[1], "sufficient") || !strcmp(w[1], "requisite") ||
+				      strstr(w[1], "done") || strstr(w[1], "die"))) {
+				ender = n;
+				snprintf(ender_text, sizeof(ender_text), "%s %s %s", w[0], w[1], w[2]);
+			}
+		} else if (!strcmp(type, "session")) {
+			session_last = n;
+			session_ours = ours;
+		}
+	}
+	if (!auth_ours || !auth_last)
+		say("PROBLEM", "put 'auth optional pam_warren.so' last among the auth lines (install.sh does)",
+		    PAM_SSHD ": pam_warren's auth line is missing or not the last auth line");
+	if (!session_ours || !session_last)
+		say("PROBLEM", "put 'session required pam_warren.so' last among the session lines "
+		    "(install.sh does)", PAM_SSHD ": pam_warren's session line is missing or not the "
+		    "last session line: a jailed user's login would not be jailed");
+	if (ender)
+		say("PROBLEM", "use optional, required or [success=N default=ignore] above pam_warren",
+		    PAM_SSHD ":%d: '%s' can end the auth stack before pam_warren's setcred runs", ender,
+		    ender_text);
+	if (auth_ours && session_ours && !ender)
+		say("ok", NULL, PAM_SSHD ": pam_warren's auth and session lines are last");
+}
+
+/* sshd -T's value of KEY (lowercase) in TEXT into BUF, or "". */
+static const char *sshd_value(const char *text, const char *key, char *buf, size_t len)
+{
+	size_t n = strlen(key);
+
+	buf[0] = '\0';
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, key, n) && p[n] == ' ') {
+			snprintf(buf, len, "%.*s", (int)strcspn(p + n + 1, "\n"), p + n + 1);
+			break;
+		}
+	return buf;
+}
+
+static void check_sshd(void)
+{
+	const char *argv[] = { "/usr/sbin/sshd", "-T", NULL };
+	char out[65536], v[256], where[1024] = "";
+	glob_t g = { 0 };
+	int r = tool_output(argv, out, sizeof(out));
+
+	if (r != 0)
+		say("PROBLEM", "run /usr/sbin/sshd -T as root to see why", "cannot read sshd's settings "
+		    "(sshd -T: exit %d)", r);
+	else if (strcmp(sshd_value(out, "usepam", v, sizeof(v)), "yes"))
+		say("PROBLEM", "set 'UsePAM yes' in " SSHD_CONFIG " and reload sshd",
+		    "sshd: UsePAM %s: pam_warren never runs, jailed users would get a host shell",
+		    v[0] ? v : "(not set)");
+	else
+		say("ok", NULL, "sshd: UsePAM yes");
+	/* internal-sftp anywhere (Match blocks too): it runs inside sshd, on the host. */
+	if (glob(SSHD_CONFIG ".d/*.conf", 0, NULL, &g) != 0)
+		g.gl_pathc = 0;
+	for (size_t i = 0; i <= g.gl_pathc; i++) {
+		const char *file = i < g.gl_pathc ? g.gl_pathv[i] : SSHD_CONFIG;
+		_cleanup_fclose_ FILE *f = fopen(file, "re");
+		_cleanup_free_ char *line = NULL;
+		size_t size = 0, w;
+		int n = 0;
+
+		while (f && getline(&line, &size, f) > 0) {
+			n++;
+			if (line[strspn(line, " \t")] != '#' && strcasestr(line, "internal-sftp") &&
+			    (w = strlen(where)) < sizeof(where) - 1)
+				snprintf(where + w, sizeof(where) - w, " %s:%d", file, n);
+		}
+	}
+	globfree(&g);
+	if (where[0])
+		say("PROBLEM", "use 'Subsystem sftp /usr/lib/openssh/sftp-server' (Debian's default)",
+		    "sshd serves internal-sftp (at%s): it runs inside sshd, contained only while "
+		    "pam_warren's auth line runs", where);
+	else
+		say("ok", NULL, "sshd: no internal-sftp");
+}
+
+/* Every member of a jail group (listed, or by primary group), but root and the exempt. */
+static char **jailed_users(const struct warren_config *cfg)
+{
+	char **users = NULL;
+	struct passwd *pw;
+
+	for (char **g = cfg->jail_groups; g && *g; g++) {
+		struct group *gr = getgrnam(*g);
+
+		if (!gr)
+			continue;
+		for (char **m = gr->gr_mem; *m; m++)
+			if (!strv_contains(users, *m))
+				(void)strv_push(&users, *m);
+		setpwent();
+		while ((pw = getpwent()))
+			if (pw->pw_gid == gr->gr_gid && !strv_contains(users, pw->pw_name))
+				(void)strv_push(&users, pw->pw_name);
+		endpwent();
+	}
+	return users;
+}
+
+static void check_subids(const struct warren_config *cfg)
+{
+	_cleanup_(strv_freep) char **users = jailed_users(cfg);
+	int n = 0, bad = 0;
+
+	for (char **u = users; u && *u; u++) {
+		struct passwd *pw = getpwnam(*u);
+		struct error err = { 0 };
+
+		if (!pw || pw->pw_uid == 0 || strv_contains(cfg->exempt_users, *u))
+			continue;
+		n++;
+		if (spec_check_ids(pw, &err) < 0) {
+			say("PROBLEM", NULL, "%s", err.msg);
+			bad++;
+		}
+	}
+	if (!bad)
+		say("ok", NULL, "subordinate ids: %d jailed user%s, each with ranges of her own", n,
+		    n == 1 ? "" : "s");
+}
+
+static void check_syslog(void)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX, .sun_path = "/dev/log" };
+	_cleanup_close_ int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (s >= 0 && connect(s, (struct sockaddr *)&a, sizeof(a)) == 0)
+		say("ok", NULL, "syslog: something listens on /dev/log (warren logs to authpriv)");
+	else
+		say("note", NULL, "nothing listens on /dev/log: refusals and events are in "
+		    "'warrenctl log' only");
+}
+
+/* Does FILE hold a line with every one of WORDS (a PAM line, comments aside)? */
+static bool file_has_line(const char *file, const char *const *words, size_t n)
+{
+	_cleanup_fclose_ FILE *f = fopen(file, "re");
+	_cleanup_free_ char *line = NULL;
+	size_t size = 0;
+
+	while (f && getline(&line, &size, f) > 0) {
+		size_t k = 0;
+
+		if (line[strspn(line, " \t")] == '#')
+			continue;
+		while (k < n && strstr(line, words[k]))
+			k++;
+		if (k == n)
+			return true;
+	}
+	return false;
+}
+
+/* What runs a jailed user's programs on the host without sshd (pam_warren(8), HOST ENTRY
+ * POINTS): worth knowing, each with what closes it. */
+static void check_host_entry_points(void)
+{
+	static const char *const refuse[] = { "account", "pam_warren.so", "refuse_jailed" };
+	static const char *const systemd[] = { "session", "pam_systemd.so" };
+	static const struct {
+		const char *service, *what;
+	} services[] = {
+		{ "/etc/pam.d/cron", "cron would run a jailed user's crontab on the host" },
+		{ "/etc/pam.d/atd", "atd would run a jailed user's at jobs on the host" },
+		{ "/etc/pam.d/su", "su would give a host shell as a jailed user" },
+	};
+	char fix[256];
+	struct stat st;
+
+	for (size_t i = 0; i < ELEMENTSOF(services); i++) {
+		if (stat(services[i].service, &st) < 0)
+			continue;
+		snprintf(fix, sizeof(fix), "add 'account required pam_warren.so refuse_jailed' to %s",
+			 services[i].service);
+		if (file_has_line(services[i].service, refuse, ELEMENTSOF(refuse)))
+			say("ok", NULL, "%s refuses jailed users", services[i].service);
+		else
+			say("note", fix, "%s: %s", services[i].service, services[i].what);
+	}
+	if (file_has_line("/etc/pam.d/common-session", systemd, ELEMENTSOF(systemd)) ||
+	    file_has_line(PAM_SSHD, systemd, ELEMENTSOF(systemd)))
+		say("note", "where jailed users need no systemd user manager, take pam_systemd out "
+		    "of their login's session stack", "pam_systemd starts a systemd user manager on "
+		    "the host for every login, jailed ones too (outside the container)");
+}
+
+/* Can nftables make a table here?  Tried in a network namespace of its own, so that
+ * nothing of the host's is touched. */
+static bool nftables_works(char *why, size_t len)
+{
+	int status, pipefd[2];
+	pid_t pid;
+
+	why[0] = '\0';
+	if (pipe2(pipefd, O_CLOEXEC) < 0 || (pid = fork()) < 0)
+		return snprintf(why, len, "%s", strerror(errno)), false;
+	if (pid == 0) {
+		struct nft_ctx *ctx;
+
+		close(pipefd[0]);
+		if (unshare(CLONE_NEWNET) < 0 || !(ctx = nft_ctx_new(NFT_CTX_DEFAULT)))
+			_exit(1);
+		nft_ctx_buffer_error(ctx);
+		if (nft_run_cmd_from_buffer(ctx, "add table inet warren_doctor") != 0) {
+			(void)!write(pipefd[1], nft_ctx_get_error_buffer(ctx),
+				     strlen(nft_ctx_get_error_buffer(ctx)));
+			_exit(1);
+		}
+		_exit(0);
+	}
+	close(pipefd[1]);
+	(void)!read(pipefd[0], why, len - 1);
+	close(pipefd[0]);
+	why[strcspn(why, "\n")] = '\0';
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* Does any of CFG's entries (or its defaults) give a container a network? */
+static bool config_uses_network(const struct warren_config *cfg)
+{
+	const struct limit_entries *lists[] = { &cfg->limits.groups, &cfg->limits.users };
+
+	if (!limit_set_has(&cfg->limits.defaults, LIMIT_NETWORK) ?
+		    limit_builtin(LIMIT_NETWORK) != NET_NONE :
+		    cfg->limits.defaults.v[LIMIT_NETWORK] != NET_NONE)
+		return true;
+	for (size_t l = 0; l < ELEMENTSOF(lists); l++)
+		for (size_t i = 0; i < lists[l]->n; i++)
+			if (limit_set_has(&lists[l]->v[i].limits, LIMIT_NETWORK) &&
+			    lists[l]->v[i].limits.v[LIMIT_NETWORK] != NET_NONE)
+				return true;
+	return false;
+}
+
+static void check_nftables(const struct warren_config *cfg)
+{
+	char why[512];
+
+	if (!config_uses_network(cfg)) {
+		say("ok", NULL, "no container gets a network (network = \"none\"): nftables not needed");
+		return;
+	}
+	if (nftables_works(why, sizeof(why)))
+		say("ok", NULL, "nftables: a table can be made (containers' NAT and isolation)");
+	else
+		say("PROBLEM", "modprobe nf_tables (and nft_nat, nft_masq), or give every group "
+		    "network = \"none\"", "nftables cannot make a table here (%s): containers with "
+		    "network \"nat\" or \"isolated\" cannot start", why[0] ? why : "no reason given");
+}
+
+int ctl_doctor(const char *config_path)
+{
+	struct warren_config *cfg;
+
+	problems = 0;
+	check_kernel();
+	check_cgroups_and_loop();
+	cfg = check_config(config_path);
+	check_pam();
+	check_sshd();
+	if (cfg) {
+		check_subids(cfg);
+		check_nftables(cfg);
+	}
+	check_host_entry_points();
+	check_syslog();
+	config_free(cfg);
+	if (problems)
+		printf("%d problem%s\n", problems, problems == 1 ? "" : "s");
+	else
+		printf("healthy\n");
+	return problems ? 1 : 0;
+}

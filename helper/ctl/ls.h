@@ -1,0 +1,24 @@
+/* ctl_ls.h - warrenctl ls and show: the running containers, what they use and their
+ * limits. */
+#ifndef WARREN_CTL_LS_H
+#define WARREN_CTL_LS_H
+
+#include <stdbool.h>
+
+#include "policy/config.h"
+
+/* A table (or with JSON, an array of objects) of the containers recorded under
+ * /run/warren, with the config at CONFIG_PATH for their addresses.  An exit status. */
+int ctl_ls(const char *config_path, bool json);
+
+/* The containers sorted by CPU use over the last second (or BY_MEMORY, by memory), as
+ * a table refreshed every second; ITERATIONS times, or until interrupted if 0 (one
+ * iteration: a plain table, no screen clearing).  An exit status. */
+int ctl_top(const char *config_path, bool by_memory, int iterations);
+
+/* For warrenctl show: USER's container as it runs (its numbers, uid and gid maps, the
+ * image stack it started from), its cgroup directories and where her layers are under
+ * CFG's state_dir. */
+void ctl_show_container(const struct warren_config *cfg, const char *user);
+
+#endif

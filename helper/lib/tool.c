@@ -1,0 +1,112 @@
+/* tool.c - run a host tool (see tool.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/tool.h"
+
+/* Start ARGV with stdin and stderr on /dev/null and stdout on OUT (or /dev/null if
+ * OUT < 0); its pid, or -errno. */
+static pid_t spawn(const char *const argv[], int out)
+{
+	char *const envp[] = { NULL };
+	pid_t parent = getpid(), pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		/* A tool does not outlive whoever waits for it (a helper killed on a timeout). */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+			_exit(127);
+		if (null < 0 || dup2(null, 0) < 0 || dup2(out >= 0 ? out : null, 1) < 0 ||
+		    dup2(null, 2) < 0)
+			_exit(127);
+		execve(argv[0], (char *const *)argv, envp);
+		_exit(127);
+	}
+	return pid;
+}
+
+static int wait_status(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int tool_run(const char *const argv[])
+{
+	pid_t pid = spawn(argv, -1);
+
+	return pid < 0 ? pid : wait_status(pid);
+}
+
+int tool_output(const char *const argv[], char *buf, size_t len)
+{
+	char sink[512];
+	int pipefd[2];
+	size_t got = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -errno;
+	pid = spawn(argv, pipefd[1]);
+	close(pipefd[1]);
+	if (pid < 0) {
+		close(pipefd[0]);
+		return pid;
+	}
+	/* All of it read (a tool blocked on a full pipe would never exit), LEN-1 kept. */
+	for (;;) {
+		bool room = got + 1 < len;
+
+		n = read(pipefd[0], room ? buf + got : sink, room ? len - 1 - got : sizeof(sink));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (room)
+			got += (size_t)n;
+	}
+	close(pipefd[0]);
+	buf[got] = '\0';
+	return wait_status(pid);
+}
+
+int tool_remove_tree(const char *path)
+{
+	const char *rm[] = { "/bin/rm", "-rf", "--one-file-system", "--", path, NULL };
+
+	return tool_run(rm) == 0 ? 0 : -EIO;
+}
+
+pid_t tool_fork_reporting(int *ret_fd)
+{
+	int pipefd[2];
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		int r = -errno;
+
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return r;
+	}
+	close(pipefd[pid == 0 ? 0 : 1]);
+	*ret_fd = pipefd[pid == 0 ? 1 : 0];
+	return pid;
+}

@@ -1,0 +1,266 @@
+/* net.c - a container's place on the bridged network (see net.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "net/dns.h"
+#include "lib/fsutil.h"
+#include "lib/log.h"
+#include "net/net.h"
+#include "net/netalloc.h"
+#include "net/netlink.h"
+#include "lib/state.h"
+
+#define RECORD_FORMAT "%15s %" SCNx32 " %hhx:%hhx:%hhx:%hhx:%hhx:%hhx %d %" SCNx32
+
+int net_plan(const struct warren_config *cfg, const struct user_spec *u, struct net_plan *ret,
+	     struct error *err)
+{
+	struct nft_member *m = &ret->member;
+	const char *from;
+	uint32_t slot;
+	int r;
+
+	memset(ret, 0, sizeof(*ret));
+	ret->mode = u->limits[LIMIT_NETWORK];
+	if (ret->mode == NET_NONE)
+		return 0;
+	snprintf(ret->bridge, sizeof(ret->bridge), "%s", cfg->bridge.name);
+	ret->subnet = cfg->bridge.subnet;
+	ret->gateway = subnet_gateway(&ret->subnet);
+	if ((r = netalloc_get(cfg->state_dir, u->name, subnet_slots(&ret->subnet), &slot, err)) < 0)
+		return r;
+	veth_name(slot, m->port, sizeof(m->port));
+	m->addr = subnet_slot_addr(&ret->subnet, slot);
+	/* Locally administered, unicast, from the slot: stable, and unique on the bridge. */
+	m->mac[0] = 0x02;
+	m->mac[1] = 0x77;
+	m->mac[2] = (uint8_t)(slot >> 24);
+	m->mac[3] = (uint8_t)(slot >> 16);
+	m->mac[4] = (uint8_t)(slot >> 8);
+	m->mac[5] = (uint8_t)slot;
+	m->isolated = ret->mode == NET_ISOLATED;
+	m->peer_group = u->peer_group;
+	dns_resolv_conf(cfg->bridge.dns, ret->gateway, ret->resolv, sizeof(ret->resolv),
+			&ret->host_dns, &from);
+	log_info("nameservers of the container of %s: from %s", u->name, from);
+	return 0;
+}
+
+/* The bridge with the gateway address, up; one made for another subnet is refused. */
+static int bridge_ensure(struct nl *nl, const struct net_plan *p, struct error *err)
+{
+	char have[16], want[16], path[96];
+	uint32_t addr;
+	unsigned prefix;
+	int br = nl_link_index(nl, p->bridge), r;
+
+	if (br == -ENODEV) {
+		r = nl_bridge_add(nl, p->bridge);
+		if (r < 0 && r != -EEXIST)
+			return error_errno(err, r, "cannot make bridge %s", p->bridge);
+		br = nl_link_index(nl, p->bridge);
+	}
+	if (br < 0)
+		return error_errno(err, br, "cannot find bridge %s", p->bridge);
+	ipv4_format(p->gateway, want, sizeof(want));
+	r = nl_link_ipv4(nl, br, &addr, &prefix);
+	if (r == 0 && (addr != p->gateway || prefix != p->subnet.prefix))
+		return error_set(err, -EEXIST, "bridge %s has address %s/%u, not %s/%u as "
+				 "bridge.subnet says: it was made for another subnet; stop every "
+				 "container and delete it (ip link delete %s), or restore the subnet",
+				 p->bridge, ipv4_format(addr, have, sizeof(have)), prefix, want,
+				 p->subnet.prefix, p->bridge);
+	if (r == -ENOENT && (r = nl_addr_add(nl, br, p->gateway, p->subnet.prefix, false)) < 0)
+		return error_errno(err, r, "cannot give bridge %s the address %s", p->bridge, want);
+	if (r < 0)
+		return error_errno(err, r, "cannot read the address of bridge %s", p->bridge);
+	if ((r = nl_link_up(nl, br)) < 0)
+		return error_errno(err, r, "cannot bring bridge %s up", p->bridge);
+	/* Containers talk to each other through the gateway (net_inside): telling them to
+	 * go around it would only fail on the isolated ports. */
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/send_redirects", p->bridge);
+	if ((r = write_file(path, "0")) < 0)
+		return error_errno(err, r, "cannot turn off redirects on bridge %s", p->bridge);
+	return 0;
+}
+
+/* NAT forwards: IPv4 forwarding on, in this network namespace only, and said so once. */
+static int forwarding_on(struct error *err)
+{
+	char v[8] = "";
+	int r;
+
+	if (read_file("/proc/sys/net/ipv4/ip_forward", v, sizeof(v)) >= 0 && v[0] == '1')
+		return 0;
+	if ((r = write_file("/proc/sys/net/ipv4/ip_forward", "1")) < 0)
+		return error_errno(err, r, "cannot turn on net.ipv4.ip_forward for NAT");
+	log_info("turned on net.ipv4.ip_forward in this network namespace: containers with "
+		 "network = \"nat\" are routed through it");
+	return 0;
+}
+
+/* A host firewall that drops forwarded packets by policy drops the containers' too. */
+static void warn_forward_blocker(const struct net_plan *p)
+{
+	char chain[160];
+
+	if (nft_forward_blocker(chain, sizeof(chain)) < 0)
+		return;
+	log_warning(0, "nftables chain %s drops forwarded packets by policy, so containers on "
+		    "bridge %s cannot get out; add to it: iifname \"%s\" accept; oifname \"%s\" "
+		    "ct state established,related accept", chain, p->bridge, p->bridge, p->bridge);
+}
+
+int net_host_prepare(const struct net_plan *p, struct error *err)
+{
+	_cleanup_close_ int lock = -EBADF;
+	struct nl nl = { 0 };
+	int r;
+
+	if (p->mode == NET_NONE)
+		return 0;
+	/* One setter-up at a time: the bridge and the tables are shared by all users. */
+	if ((lock = network_lock()) < 0)
+		return error_errno(err, lock, "cannot take the network lock");
+	if ((r = nl_open(&nl)) < 0)
+		return error_errno(err, r, "cannot open a netlink socket");
+	r = bridge_ensure(&nl, p, err);
+	nl_close(&nl);
+	if (r < 0)
+		return r;
+	if ((r = nft_tables_ensure(p->bridge, &p->subnet, p->host_dns, err)) < 0)
+		return r;
+	if (p->mode == NET_NAT && (r = forwarding_on(err)) < 0)
+		return r;
+	warn_forward_blocker(p);
+	return 0;
+}
+
+static int record_write(const char *user, const struct nft_member *m)
+{
+	char path[256], text[128];
+	const uint8_t *mac = m->mac;
+
+	snprintf(text, sizeof(text), "%s %" PRIx32 " %02x:%02x:%02x:%02x:%02x:%02x %d %" PRIx32 "\n",
+		 m->port, m->addr, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], m->isolated,
+		 m->peer_group);
+	return write_new_file(user_run_path(user, "net", path, sizeof(path)), text);
+}
+
+int net_attach(const struct net_plan *p, const char *user, pid_t child, struct error *err)
+{
+	_cleanup_close_ int netns = -EBADF;
+	struct nl nl = { 0 };
+	char path[64];
+	int br, old, port, r;
+
+	if (p->mode == NET_NONE)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", child);
+	if ((netns = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return error_errno(err, -errno, "cannot open the container's network namespace");
+	if ((r = nl_open(&nl)) < 0)
+		return error_errno(err, r, "cannot open a netlink socket");
+	br = nl_link_index(&nl, p->bridge);
+	/* A veth of an earlier container of hers, whose network namespace is still going. */
+	old = nl_link_index(&nl, p->member.port);
+	if (old >= 0)
+		(void)nl_link_del(&nl, old);
+	r = br < 0 ? br : nl_veth_add(&nl, p->member.port, br, "eth0", p->member.mac, netns);
+	if (r == 0)
+		r = (port = nl_link_index(&nl, p->member.port)) < 0 ? port : nl_port_isolate(&nl, port);
+	nl_close(&nl);
+	if (r < 0)
+		return error_errno(err, r, "cannot attach the container to bridge %s through %s",
+				   p->bridge, p->member.port);
+	if ((r = record_write(user, &p->member)) < 0)
+		return error_errno(err, r, "cannot record the network of %s", user);
+	return nft_member_add(&p->member, err);
+}
+
+/* Everything goes through the gateway, other containers too: the bridge forwards nothing
+ * between isolated ports, so it is the firewall that decides who may reach whom
+ * (peers).  So no on-link route for the subnet, and no redirect to go around it. */
+int net_inside(const struct net_plan *p, struct error *err)
+{
+	struct nl nl = { 0 };
+	int eth, r;
+
+	if (p->mode == NET_NONE)
+		return 0;
+	if ((r = write_file("/proc/sys/net/ipv4/conf/all/accept_redirects", "0")) < 0)
+		return error_errno(err, r, "accept_redirects");
+	if ((r = nl_open(&nl)) < 0)
+		return error_errno(err, r, "netlink");
+	eth = nl_link_index(&nl, "eth0");
+	r = eth < 0 ? eth : nl_addr_add(&nl, eth, p->member.addr, p->subnet.prefix, true);
+	if (r == 0)
+		r = nl_link_up(&nl, eth);
+	if (r == 0)
+		r = nl_route_add(&nl, p->gateway, 32, 0, eth);
+	if (r == 0)
+		r = nl_route_add(&nl, p->subnet.net, p->subnet.prefix, p->gateway, eth);
+	if (r == 0 && p->mode == NET_NAT)
+		r = nl_route_add(&nl, 0, 0, p->gateway, eth);
+	nl_close(&nl);
+	return r < 0 ? error_errno(err, r, "eth0") : 0;
+}
+
+int net_record_parse(const char *text, struct nft_member *ret)
+{
+	struct nft_member m = { 0 };
+	int isolated = 0;
+
+	if (sscanf(text, RECORD_FORMAT, m.port, &m.addr, &m.mac[0], &m.mac[1], &m.mac[2],
+		   &m.mac[3], &m.mac[4], &m.mac[5], &isolated, &m.peer_group) != 10)
+		return -EBADMSG;
+	m.isolated = isolated;
+	*ret = m;
+	return 0;
+}
+
+int net_release_port(const char *state_dir, const char *user)
+{
+	struct nl nl = { 0 };
+	char name[16];
+	uint32_t slot;
+	int port, r = 0;
+
+	if (netalloc_lookup(state_dir, user, &slot) < 0 || nl_open(&nl) < 0)
+		return 0;
+	veth_name(slot, name, sizeof(name));
+	if ((port = nl_link_index(&nl, name)) >= 0)
+		r = nl_link_del(&nl, port) >= 0 ? 1 : 0;
+	nl_close(&nl);
+	return r;
+}
+
+int net_detach(const char *user, struct error *err)
+{
+	struct nft_member m = { 0 };
+	struct nl nl = { 0 };
+	char path[256], text[128];
+	int port, r;
+
+	if (read_file(user_run_path(user, "net", path, sizeof(path)), text, sizeof(text)) < 0)
+		return 0;
+	if (net_record_parse(text, &m) < 0)
+		return error_set(err, -EBADMSG, "%s is not a network record", path);
+	(void)nft_member_del(&m);
+	/* The pair goes with the container's network namespace; a host end that lingers is
+	 * removed, so that the next container can have its name. */
+	if (nl_open(&nl) == 0) {
+		if ((port = nl_link_index(&nl, m.port)) >= 0 && (r = nl_link_del(&nl, port)) < 0 &&
+		    r != -ENODEV)
+			error_errno(err, r, "cannot remove %s", m.port);
+		nl_close(&nl);
+	}
+	if (unlink(path) < 0 && errno != ENOENT)
+		return error_errno(err, -errno, "cannot remove %s", path);
+	return error_is_set(err) ? err->code : 0;
+}

@@ -1,0 +1,208 @@
+/* nft.c - warren's firewall through libnftables (see nft.h). */
+#include <errno.h>
+#include <nftables/libnftables.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/cleanup.h"
+#include "net/nft.h"
+
+/* Positional: %1$s the bridge, %2$s the subnet's address, %3$u its prefix. */
+#define COMMENT_FORMAT "warren: bridge %1$s subnet %2$s/%3$u"
+
+static void nft_ctx_freep(struct nft_ctx **c)
+{
+	if (*c)
+		nft_ctx_free(*c);
+}
+
+/* Run CMD; on failure ERR_TEXT (if not NULL) gets nft's message. */
+static int run(const char *cmd, char *out, size_t out_len, char *err_text, size_t err_len)
+{
+	_cleanup_(nft_ctx_freep) struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	int r;
+
+	if (!ctx)
+		return -ENOMEM;
+	nft_ctx_buffer_output(ctx);
+	nft_ctx_buffer_error(ctx);
+	r = nft_run_cmd_from_buffer(ctx, cmd);
+	if (out)
+		snprintf(out, out_len, "%s", nft_ctx_get_output_buffer(ctx));
+	if (r != 0 && err_text) {
+		snprintf(err_text, err_len, "%s", nft_ctx_get_error_buffer(ctx));
+		for (char *p = err_text; *p; p++)
+			if (*p == '\n')
+				*p = ' ';
+	}
+	return r == 0 ? 0 : -EIO;
+}
+
+static int write_ruleset(char *buf, size_t len, const char *br, const char *net, unsigned prefix,
+			 const char *gw, bool host_dns)
+{
+	char dns_rules[256] = "";
+	int n;
+
+	/* The host's resolver, when containers use it (dns.h). */
+	if (host_dns)
+		snprintf(dns_rules, sizeof(dns_rules),
+			 "\t\tiifname \"%1$s\" ip daddr %2$s udp dport 53 accept\n"
+			 "\t\tiifname \"%1$s\" ip daddr %2$s tcp dport 53 accept\n", br, gw);
+	n = snprintf(buf, len,
+		"table inet warren {\n"
+		"\tcomment \"" COMMENT_FORMAT "\"\n"
+		"\tset isolated { type ipv4_addr; }\n"
+		"\tmap peer_group { type ipv4_addr : mark; }\n"
+		"\tset peer_member { type ipv4_addr . mark; }\n"
+		"\tchain forward {\n"
+		"\t\ttype filter hook forward priority filter; policy accept;\n"
+		"\t\tiifname \"%1$s\" oifname \"%1$s\" jump between_containers\n"
+		"\t\tiifname \"%1$s\" ip saddr != %2$s/%3$u drop\n"
+		"\t\tiifname \"%1$s\" ip saddr @isolated drop\n"
+		"\t\tiifname \"%1$s\" accept\n"
+		"\t\toifname \"%1$s\" ct state established,related accept\n"
+		"\t\toifname \"%1$s\" drop\n"
+		"\t}\n"
+		"\tchain between_containers {\n"
+		"\t\tmeta mark set ip saddr map @peer_group\n"
+		"\t\tip daddr . meta mark @peer_member accept\n"
+		"\t\tdrop\n"
+		"\t}\n"
+		"\tchain input {\n"
+		"\t\ttype filter hook input priority filter; policy accept;\n"
+		"\t\tiifname \"%1$s\" ct state established,related accept\n"
+		"\t\tiifname \"%1$s\" ip daddr %4$s icmp type echo-request accept\n"
+		"\t\tiifname \"%1$s\" ip saddr @isolated ip daddr %4$s accept\n"
+		"%5$s"
+		"\t\tiifname \"%1$s\" drop\n"
+		"\t}\n"
+		"\tchain postrouting {\n"
+		"\t\ttype nat hook postrouting priority srcnat; policy accept;\n"
+		"\t\tip saddr %2$s/%3$u oifname != \"%1$s\" masquerade\n"
+		"\t}\n"
+		"}\n"
+		"table bridge warren {\n"
+		"\tcomment \"" COMMENT_FORMAT "\"\n"
+		"\tset ports { type ifname . ipv4_addr . ether_addr; }\n"
+		"\tset macs { type ifname . ether_addr; }\n"
+		"\tchain prerouting {\n"
+		"\t\ttype filter hook prerouting priority filter; policy accept;\n"
+		"\t\tiifname != \"wr*\" accept\n"
+		"\t\tiifname . ether saddr != @macs drop\n"
+		"\t\tether type ip iifname . ip saddr . ether saddr @ports accept\n"
+		"\t\tether type arp iifname . arp saddr ip . arp saddr ether @ports accept\n"
+		"\t\tdrop\n"
+		"\t}\n"
+		"}\n",
+		br, net, prefix, gw, dns_rules);
+	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
+}
+
+int nft_tables_ensure(const char *bridge, const struct subnet *subnet, bool host_dns,
+		      struct error *err)
+{
+	char net[16], gw[16], want[160], out[8192], msg[512], rules[4096];
+	int r;
+
+	ipv4_format(subnet->net, net, sizeof(net));
+	ipv4_format(subnet_gateway(subnet), gw, sizeof(gw));
+	snprintf(want, sizeof(want), "comment \"" COMMENT_FORMAT "\"", bridge, net, subnet->prefix);
+	if (run("list table inet warren", out, sizeof(out), NULL, 0) == 0 &&
+	    run("list table bridge warren", NULL, 0, NULL, 0) == 0) {
+		if (strstr(out, want))
+			return 0;
+		return error_set(err, -EEXIST, "warren's firewall was made for another bridge or "
+				 "subnet than bridge = { name = \"%s\"; subnet = \"%s/%u\"; }; stop every "
+				 "container, then delete its tables (nft delete table inet warren; nft "
+				 "delete table bridge warren) and the old bridge", bridge, net,
+				 subnet->prefix);
+	}
+	/* One of the two alone is a remnant: make both anew, in one transaction. */
+	(void)nft_tables_delete(NULL);
+	if ((r = write_ruleset(rules, sizeof(rules), bridge, net, subnet->prefix, gw, host_dns)) < 0)
+		return error_errno(err, r, "the firewall rules do not fit");
+	if (run(rules, NULL, 0, msg, sizeof(msg)) < 0)
+		return error_set(err, -EIO, "cannot load warren's nftables tables: %s", msg);
+	return 0;
+}
+
+int nft_tables_delete(struct error *err)
+{
+	char msg[512];
+
+	(void)run("delete table bridge warren", NULL, 0, NULL, 0);
+	if (run("delete table inet warren", NULL, 0, msg, sizeof(msg)) < 0 &&
+	    run("list table inet warren", NULL, 0, NULL, 0) == 0)
+		return err ? error_set(err, -EIO, "cannot delete warren's nftables tables: %s", msg) : -EIO;
+	return 0;
+}
+
+/* The commands that add (VERB "add") or delete (VERB "delete") M's elements. */
+static void member_cmd(const struct nft_member *m, const char *verb, char *buf, size_t len)
+{
+	char addr[16], mac[18];
+	size_t o;
+
+	ipv4_format(m->addr, addr, sizeof(addr));
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m->mac[0], m->mac[1], m->mac[2],
+		 m->mac[3], m->mac[4], m->mac[5]);
+	o = (size_t)snprintf(buf, len,
+			     "%1$s element bridge warren ports { \"%2$s\" . %3$s . %4$s }\n"
+			     "%1$s element bridge warren macs { \"%2$s\" . %4$s }\n",
+			     verb, m->port, addr, mac);
+	if (m->isolated && o < len)
+		o += (size_t)snprintf(buf + o, len - o, "%s element inet warren isolated { %s }\n",
+				      verb, addr);
+	if (m->peer_group && o < len)
+		snprintf(buf + o, len - o,
+			 "%1$s element inet warren peer_group { %2$s : 0x%3$x }\n"
+			 "%1$s element inet warren peer_member { %2$s . 0x%3$x }\n",
+			 verb, addr, m->peer_group);
+}
+
+int nft_member_add(const struct nft_member *m, struct error *err)
+{
+	char cmd[1024], msg[512];
+
+	member_cmd(m, "add", cmd, sizeof(cmd));
+	if (run(cmd, NULL, 0, msg, sizeof(msg)) < 0)
+		return error_set(err, -EIO, "cannot add %s to warren's firewall: %s", m->port, msg);
+	return 0;
+}
+
+int nft_member_del(const struct nft_member *m)
+{
+	char cmd[1024], one[256];
+	int ret = 0;
+
+	/* One command at a time: an element already gone must not keep the others. */
+	member_cmd(m, "delete", cmd, sizeof(cmd));
+	for (char *line = strtok(cmd, "\n"); line; line = strtok(NULL, "\n")) {
+		snprintf(one, sizeof(one), "%s", line);
+		if (run(one, NULL, 0, NULL, 0) < 0)
+			ret = -EIO;
+	}
+	return ret;
+}
+
+int nft_forward_blocker(char *buf, size_t len)
+{
+	_cleanup_free_ char *out = malloc(1 << 20);
+	char family[16] = "", table[64] = "", chain[64] = "";
+
+	if (!out || run("list ruleset", out, 1 << 20, NULL, 0) < 0)
+		return -ENOENT;
+	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+		if (sscanf(line, " table %15s %63s", family, table) == 2 ||
+		    sscanf(line, " chain %63s", chain) == 1)
+			continue;
+		if (strstr(line, "hook forward") && strstr(line, "policy drop") &&
+		    strcmp(table, "warren") != 0) {
+			snprintf(buf, len, "%s %s %s", family, table, chain);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}

@@ -1,0 +1,48 @@
+/* nft.h - warren's firewall, through libnftables, in two tables of its own in the
+ * network namespace the helper runs in (the host's; a test's):
+ *
+ *   table inet warren    containers reach each other only within a peers group (a
+ *                        forward drop bridge->bridge: port isolation alone is bypassed
+ *                        by routing through the gateway), "isolated" ones nothing but
+ *                        the gateway, none a host service beyond ping and what the
+ *                        host's DNS needs; NAT out for the subnet; nothing opens a
+ *                        connection into a container
+ *   table bridge warren  anti-spoofing: a frame from a container's port carries only
+ *                        that container's address and MAC (a set keyed by port, one
+ *                        element per container) and is IPv4 or ARP
+ *
+ * Both carry a comment naming the bridge and subnet they were made for.  Per container
+ * only set elements are added and removed, never rules. */
+#ifndef WARREN_NFT_H
+#define WARREN_NFT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/errors.h"
+#include "lib/netaddr.h"
+
+/* What a container puts in the sets. */
+struct nft_member {
+	char port[16];      /* its host-side veth */
+	uint32_t addr;
+	uint8_t mac[6];
+	bool isolated;
+	uint32_t peer_group; /* 0: none */
+};
+
+/* The tables for BRIDGE and SUBNET, made if missing (lock held).  -EEXIST with ERR
+ * saying so if they exist for another bridge or subnet. */
+int nft_tables_ensure(const char *bridge, const struct subnet *subnet, bool host_dns,
+		      struct error *err);
+/* Remove warren's tables (they were made for another bridge or subnet). */
+int nft_tables_delete(struct error *err);
+int nft_member_add(const struct nft_member *m, struct error *err);
+/* Remove M's elements; elements already gone are fine. */
+int nft_member_del(const struct nft_member *m);
+
+/* A chain of another table that drops forwarded packets by policy (a host firewall such
+ * as Docker's or ufw's): its "FAMILY TABLE CHAIN" into BUF; 0 if found, -ENOENT if not. */
+int nft_forward_blocker(char *buf, size_t len);
+
+#endif

@@ -1,0 +1,77 @@
+/* config.h - /etc/warren/warren.conf (libconfig) -> a validated struct, no side effects. */
+#ifndef WARREN_CONFIG_H
+#define WARREN_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "lib/netaddr.h"
+#include "policy/reslimits.h"
+
+#define WARREN_DEFAULT_CONFIG SYSCONFDIR "/warren/warren.conf"
+
+struct warren_config {
+	char *path;            /* the file it was read from, for messages */
+	char *image;           /* shared base rootfs, read-only lower layer */
+	char *state_dir;       /* users/NAME/{root,home,work} live here */
+	char **jail_groups;    /* NULL-terminated; members are jailed */
+	char **exempt_users;   /* NULL-terminated; never jailed */
+	/* Resource limits (warren.conf(5)); a user's are limits_resolve(&limits, ...). */
+	struct limit_config limits;
+	/* The host bridge of containers with network "nat" or "isolated". */
+	struct {
+		char *name;           /* its interface name */
+		struct subnet subnet; /* the gateway (the bridge's address) and every user's */
+		char **dns;           /* nameservers given to containers; NULL: the host's */
+	} bridge;
+};
+
+/* One error, as an admin needs it: where, and what is expected instead. */
+struct config_error {
+	char file[256];
+	int line;       /* 0 when the error is about the file as a whole */
+	char msg[512];  /* "KEY: what is wrong; expected FORM" */
+};
+
+/* Read and validate PATH.  Refuses a file that is not owned by root or is writable
+ * by group or other (DESIGN §4, §5.7).  On success *ret is set and 0 returned.
+ * On failure a negative errno-style code is returned, *err filled, and
+ * *ret_policy is set (non-NULL) only if jail_groups and exempt_users themselves were
+ * readable and valid, so that the caller can still tell who is jailed and refuse
+ * exactly those logins (fail closed); otherwise *ret_policy is NULL and the caller
+ * must refuse every non-root login it would decide on. */
+int config_load(const char *path, struct warren_config **ret, struct warren_config **ret_policy,
+		struct config_error *err);
+
+/* Read PATH with config_load's checks (a regular file, root's, not writable by group or
+ * others, no symlink) into *RET_TEXT (free it); *RET_MTIME (if not NULL) gets its mtime. */
+int config_read_text(const char *path, char **ret_text, struct timespec *ret_mtime,
+		struct config_error *err);
+
+/* The same, from a string (unit tests; no ownership check).  NAME stands for the file. */
+int config_parse_string(const char *text, const char *name, struct warren_config **ret,
+			struct warren_config **ret_policy, struct config_error *err);
+
+void config_free(struct warren_config *c);
+static inline void config_freep(struct warren_config **c)
+{
+	config_free(*c);
+}
+
+/* "FILE:LINE: MSG" (or "FILE: MSG" for line 0) into BUF. */
+void config_error_format(const struct config_error *err, char *buf, size_t len);
+
+/* Why POLICY jails a user or not, from the user's uid, name and NULL-terminated group
+ * names; pure, the caller asks NSS (users.h).  For JAIL_YES, *ret_group (if non-NULL)
+ * is set to the first of GROUPS that is a jail group. */
+enum jail_verdict {
+	JAIL_NO_ROOT,   /* uid 0 is never jailed */
+	JAIL_NO_EXEMPT, /* listed in exempt_users */
+	JAIL_NO_GROUP,  /* in no jail group */
+	JAIL_YES,
+};
+enum jail_verdict config_jail_verdict(const struct warren_config *policy, unsigned uid,
+				      const char *name, char *const *groups, const char **ret_group);
+
+#endif

@@ -1,0 +1,160 @@
+/* spec.c - a user's container spec from NSS, /etc/subuid and the config (see spec.h). */
+#include <errno.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/cleanup.h"
+#include "lib/fsutil.h"
+#include "policy/idmap.h"
+#include "lib/names.h"
+#include "policy/spec.h"
+
+/* /etc/subuid and /etc/subgid are a few lines per user; a megabyte is plenty. */
+#define SUBID_FILE_MAX (1 << 20)
+
+/* The span of R that PW's container maps must be nobody else's: not another entry's of
+ * FILE (TEXT), and its first uid, which owns her container's user namespace (build.c)
+ * and so has every capability over it from the host, must be no account's. */
+static int range_is_hers(const char *file, const char *text, const struct passwd *pw,
+			 const struct subid_range *r, struct error *err)
+{
+	char other[64], buf[4096], kind = strstr(file, "gid") ? 'g' : 'u';
+	struct passwd owner, *res = NULL;
+
+	if (kind == 'u' && getpwuid_r((uid_t)r->start, &owner, buf, sizeof(buf), &res) == 0 && res)
+		return error_set(err, -EEXIST, "the range of %s in %s starts at %lu, the uid of "
+				 "user %s, who would own her container from the host; fix: give %s a "
+				 "range above every account's uid (usermod --del-subuids and "
+				 "--add-subuids)", pw->pw_name, file, r->start, res->pw_name, pw->pw_name);
+	if (subid_overlap(text, pw->pw_name, pw->pw_uid, r, other, sizeof(other)))
+		return error_set(err, -EEXIST, "the ids %lu-%lu of %s in %s are also %s's there: "
+				 "their containers would share host ids; fix: give each a range of "
+				 "her own (usermod --del-sub%cids and --add-sub%cids)", r->start,
+				 r->start + WARREN_ID_SPAN - 1, pw->pw_name, file, other, kind, kind);
+	return 0;
+}
+
+static int read_subid(const char *file, const struct passwd *pw, struct subid_range *ret,
+		      struct error *err)
+{
+	_cleanup_free_ char *text = malloc(SUBID_FILE_MAX);
+	char kind = strstr(file, "gid") ? 'g' : 'u';
+	int r;
+
+	if (!text)
+		return error_set(err, -ENOMEM, "out of memory");
+	if ((r = read_file(file, text, SUBID_FILE_MAX)) < 0)
+		return error_errno(err, r, "cannot read %s", file);
+	r = subid_find(text, pw->pw_name, pw->pw_uid, ret);
+	if (r == -ERANGE)
+		return error_set(err, r, "the range of %s in %s cannot be used: fewer than %lu ids, "
+				 "starting at 0, past 32 bits, or holding her own id; fix: usermod "
+				 "--add-sub%cids START-END %s with a free range", pw->pw_name, file,
+				 WARREN_ID_SPAN, kind, pw->pw_name);
+	if (r < 0)
+		return error_set(err, r, "%s has no range of %lu ids for %s; fix: usermod "
+				 "--add-sub%cids START-END %s", file, WARREN_ID_SPAN, pw->pw_name, kind,
+				 pw->pw_name);
+	return range_is_hers(file, text, pw, ret, err);
+}
+
+/* Copy S into DST (LEN) with ':' and newlines blanked: it becomes a passwd field. */
+static void copy_field(char *dst, size_t len, const char *s)
+{
+	snprintf(dst, len, "%s", s ? s : "");
+	for (char *p = dst; *p; p++)
+		if (*p == ':' || *p == '\n')
+			*p = ' ';
+}
+
+static int passwd_fields(const struct passwd *pw, struct user_spec *u, struct error *err)
+{
+	struct group gr, *res = NULL;
+	char buf[8192];
+
+	copy_field(u->name, sizeof(u->name), pw->pw_name);
+	u->uid = pw->pw_uid;
+	u->gid = pw->pw_gid;
+	/* Her gid is mapped to itself: 0 would make host root's group hers inside. */
+	if (pw->pw_gid == 0)
+		return error_set(err, -EPERM, "the primary group of %s is root's (gid 0), which a "
+				 "container cannot map; fix: usermod -g GROUP %s", pw->pw_name,
+				 pw->pw_name);
+	if (pw->pw_dir[0] != '/' || !strcmp(pw->pw_dir, "/") || strstr(pw->pw_dir, "/..") ||
+	    strchr(pw->pw_dir, ',') || strlen(pw->pw_dir) >= sizeof(u->home))
+		return error_set(err, -EINVAL, "home directory of %s (%s) cannot be a container "
+				 "home; it must be an absolute path below /", pw->pw_name, pw->pw_dir);
+	copy_field(u->home, sizeof(u->home), pw->pw_dir);
+	copy_field(u->shell, sizeof(u->shell), pw->pw_shell);
+	copy_field(u->gecos, sizeof(u->gecos), pw->pw_gecos);
+	if (getgrgid_r(pw->pw_gid, &gr, buf, sizeof(buf), &res) == 0 && res &&
+	    name_is_valid(gr.gr_name))
+		copy_field(u->group, sizeof(u->group), gr.gr_name);
+	else
+		copy_field(u->group, sizeof(u->group), pw->pw_name);
+	return 0;
+}
+
+int spec_check_ids(const struct passwd *pw, struct error *err)
+{
+	struct subid_range r;
+	int k;
+
+	if ((k = read_subid("/etc/subuid", pw, &r, err)) < 0)
+		return k;
+	return read_subid("/etc/subgid", pw, &r, err);
+}
+
+static int id_maps(const struct passwd *pw, struct user_spec *u, struct error *err)
+{
+	struct subid_range ru, rg;
+	int r;
+
+	if ((r = read_subid("/etc/subuid", pw, &ru, err)) < 0 ||
+	    (r = read_subid("/etc/subgid", pw, &rg, err)) < 0)
+		return r;
+	if (idmap_format(u->uid, &ru, u->uid_map, sizeof(u->uid_map)) < 0 ||
+	    idmap_format(u->gid, &rg, u->gid_map, sizeof(u->gid_map)) < 0)
+		return error_set(err, -EINVAL, "cannot map the ids of %s", pw->pw_name);
+	u->root_uid = (uid_t)ru.start;
+	u->root_gid = (gid_t)rg.start;
+	return 0;
+}
+
+/* A mark for the source of peers = true ("group team-a", "defaults"): FNV-1a, never 0. */
+static uint32_t peer_group_mark(const struct limit_value *v)
+{
+	char source[128];
+	uint32_t h = 0x811c9dc5;
+
+	limit_source_format(v, source, sizeof(source));
+	for (const unsigned char *p = (const unsigned char *)source; *p; p++)
+		h = (h ^ *p) * 0x01000193;
+	return h ? h : 1;
+}
+
+int user_spec_load(const struct warren_config *cfg, const struct passwd *pw, char *const *groups,
+		   struct user_spec *ret, struct error *err)
+{
+	struct limits_effective eff;
+	int r;
+
+	memset(ret, 0, sizeof(*ret));
+	if ((r = passwd_fields(pw, ret, err)) < 0 || (r = id_maps(pw, ret, err)) < 0)
+		return r;
+	limits_resolve(&cfg->limits, pw->pw_name, groups, &eff);
+	for (int k = 0; k < LIMIT__COUNT; k++)
+		ret->limits[k] = eff.v[k].value;
+	if (eff.v[LIMIT_PEERS].value)
+		ret->peer_group = peer_group_mark(&eff.v[LIMIT_PEERS]);
+	/* Names the config checked (name_is_valid: at most 32), at most LAYERS_MAX. */
+	for (char *const *l = eff.layers; *l && ret->n_layers < LAYERS_MAX; l++)
+		snprintf(ret->layers[ret->n_layers++], sizeof(ret->layers[0]), "%s", *l);
+	snprintf(ret->seccomp, sizeof(ret->seccomp), "%s",
+		 limit_seccomp_name(&cfg->limits, ret->limits[LIMIT_SECCOMP]));
+	if ((r = sysprofile_get(ret->seccomp, &ret->filter, err)) < 0)
+		return r;
+	return 0;
+}

@@ -1,0 +1,56 @@
+/* spec.h - everything about one user that her container is built from, looked up once
+ * on the host (NSS, /etc/subuid, the config) before anything is built. */
+#ifndef WARREN_SPEC_H
+#define WARREN_SPEC_H
+
+#include <limits.h>
+#include <pwd.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "policy/reslimits.h"
+#include "policy/config.h"
+#include "lib/errors.h"
+#include "wire/sysprofile.h"
+
+struct user_spec {
+	char name[33];
+	uid_t uid;
+	gid_t gid;
+	char group[33]; /* name of the primary group */
+	char home[PATH_MAX];
+	char shell[PATH_MAX];
+	char gecos[256];
+	char uid_map[256];
+	char gid_map[256];
+	uid_t root_uid; /* host IDs of the container's root: the subordinate bases */
+	gid_t root_gid;
+	/* The effective limits (users > first matching group > defaults > built-in), in
+	 * the config's units: limits[LIMIT_DISK] is bytes, LIMIT_UNLIMITED for "max". */
+	limit_values limits;
+	/* peers = true: the group (or defaults) that said so, as a firewall mark that
+	 * containers of the same group share (nft.h); 0 for none. */
+	uint32_t peer_group;
+	/* The image layers stacked over the base image for her, the first on top
+	 * (stack.h). */
+	char layers[LAYERS_MAX][33];
+	unsigned n_layers;
+	/* Her syscall filter, read on the host (a profile file is out of sight inside), and
+	 * its name as the config gives it ("default", "strict" or the file) for pam_warren. */
+	struct sysfilter_profile filter;
+	char seccomp[LIMIT_SECCOMP_PATH_MAX];
+};
+
+/* PW's subordinate ranges as user_spec_load() checks them (/etc/subuid and
+ * /etc/subgid: there, large enough, hers alone, the first uid no account's): 0, or an
+ * error that says what to fix.  For warrenctl doctor. */
+int spec_check_ids(const struct passwd *pw, struct error *err);
+
+/* Fill *RET for PW, a member of the NULL-terminated GROUPS (names from NSS), under CFG:
+ * the passwd fields (checked: they become a passwd line and a mount path inside), the
+ * ID maps from the subordinate ranges, the effective limits, and her syscall filter
+ * (a profile file that cannot be read or parsed is an error, with its FILE:LINE). */
+int user_spec_load(const struct warren_config *cfg, const struct passwd *pw, char *const *groups,
+		   struct user_spec *ret, struct error *err);
+
+#endif

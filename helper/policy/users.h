@@ -1,0 +1,26 @@
+/* users.h - a user as NSS sees them (local files, LDAP, SSSD): groups, and whether warren
+ * jails them.  Shared by warren-helper and warrenctl so that both decide alike. */
+#ifndef WARREN_USERS_H
+#define WARREN_USERS_H
+
+#include <pwd.h>
+#include <stdbool.h>
+
+#include "policy/config.h"
+
+/* The names of PW's groups, primary first, then supplementary as getgrouplist(3) lists
+ * them, into a NULL-terminated *RET (free with strv_free).  A gid without a name is
+ * left out (it cannot match a configured group); a failing lookup is an error, never a
+ * silently shorter list, because a missing jail group would let a login out. */
+int user_group_names(const struct passwd *pw, char ***ret);
+
+/* Is PW jailed under POLICY?  Root and exempt users are answered without NSS (and
+ * *RET_GROUPS is NULL for them); for the others *RET_GROUPS gets the group names the
+ * answer was made from, for the caller to use again (free with strv_free).  A user not
+ * in a jail group by her group list is also looked for in each jail group's members,
+ * and a jail group that cannot be looked up is an error: a group source that is down
+ * must not let anyone out of her jail. */
+int user_jail_check(const struct warren_config *policy, const struct passwd *pw, bool *ret,
+		    char ***ret_groups);
+
+#endif

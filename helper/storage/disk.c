@@ -1,0 +1,221 @@
+/* disk.c - per-user ext4 images for the disk limit (see disk.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <sched.h>
+#include <fcntl.h>
+#include <linux/loop.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "storage/disk.h"
+#include "lib/fsutil.h"
+#include "lib/log.h"
+#include "policy/reslimits.h"
+#include "lib/tool.h"
+
+/* Bytes FROM to SIZE of the image FD (at PATH) allocated on the host's disk now: a sparse
+ * image would promise space the host may not have when the user comes to write, and one
+ * user filling her disk could then make another's writes fail. */
+static int allocate(int fd, const char *path, uint64_t from, uint64_t size, struct error *err)
+{
+	char want[32], have[32];
+	struct statvfs vfs;
+
+	if (fallocate(fd, 0, (off_t)from, (off_t)(size - from)) == 0)
+		return 0;
+	if (errno == ENOSPC && fstatvfs(fd, &vfs) == 0)
+		return error_set(err, -ENOSPC, "a disk image of %s does not fit: %s has %s free; "
+				 "lower the disk limit or free space there",
+				 size_format_mib(size - from, want, sizeof(want)), path,
+				 size_format_mib((uint64_t)vfs.f_bavail * vfs.f_frsize, have, sizeof(have)));
+	return error_errno(err, -errno, "cannot allocate %s", path);
+}
+
+int disk_create(const char *path, uint64_t size, struct error *err)
+{
+	const char *mkfs[] = { "/sbin/mkfs.ext4", "-q", "-F", "-m", "0", "-E",
+			       "root_owner=0:0,nodiscard", path, NULL };
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int r;
+
+	if (fd < 0)
+		return error_errno(err, -errno, "cannot create %s", path);
+	if ((r = allocate(fd, path, 0, size, err)) < 0) {
+		unlink(path);
+		return r;
+	}
+	if ((r = tool_run(mkfs)) != 0) {
+		unlink(path);
+		return error_set(err, -EIO, "mkfs.ext4 %s failed (exit %d)", path, r);
+	}
+	/* mke2fs zeroes its tables by punching holes in a file: fill them again. */
+	if ((r = allocate(fd, path, 0, size, err)) < 0) {
+		unlink(path);
+		return r;
+	}
+	return 0;
+}
+
+int disk_resize(const char *path, uint64_t have, uint64_t size, struct error *err)
+{
+	char kib[32];
+	const char *fsck[] = { "/sbin/e2fsck", "-f", "-p", path, NULL };
+	const char *resize[] = { "/sbin/resize2fs", path, kib, NULL };
+	int r;
+
+	snprintf(kib, sizeof(kib), "%lluK", (unsigned long long)(size / 1024));
+	if ((r = tool_run(fsck)) > 1)
+		return error_set(err, -EIO, "e2fsck %s failed (exit %d); the disk was not resized",
+				 path, r);
+	if (size > have) {
+		_cleanup_close_ int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+
+		if (fd < 0)
+			return error_errno(err, -errno, "cannot open %s", path);
+		if ((r = allocate(fd, path, have, size, err)) < 0)
+			return r;
+	}
+	if ((r = tool_run(resize)) != 0) {
+		if (size > have && truncate(path, (off_t)have) < 0)
+			log_warning(-errno, "cannot give %s back its size", path);
+		return error_set(err, -ENOSPC, "cannot resize %s to %s: %s", path, kib,
+				 size < have ? "the user's files need more than that; raise disk "
+					       "or free space first"
+					     : "resize2fs failed");
+	}
+	if (size < have && truncate(path, (off_t)size) < 0)
+		return error_errno(err, -errno, "cannot shrink %s", path);
+	if (size > have) {
+		_cleanup_close_ int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+
+		/* resize2fs, too, may leave holes where it zeroed. */
+		if (fd < 0 || (r = allocate(fd, path, 0, size, err)) < 0)
+			return fd < 0 ? error_errno(err, -errno, "cannot open %s", path) : r;
+	}
+	log_info("resized %s from %lluK to %s", path, (unsigned long long)(have / 1024), kib);
+	return 0;
+}
+
+int disk_release(const char *image)
+{
+	_cleanup_closedir_ DIR *d = opendir("/sys/block");
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d))) {
+		char path[300], backing[PATH_MAX];
+		_cleanup_close_ int loop = -EBADF;
+		int k;
+
+		if (strncmp(e->d_name, "loop", 4))
+			continue;
+		snprintf(path, sizeof(path), "/sys/block/%s/loop/backing_file", e->d_name);
+		if ((k = read_file(path, backing, sizeof(backing))) < 0)
+			continue;
+		backing[strcspn(backing, "\n")] = '\0';
+		if (strcmp(backing, image))
+			continue;
+		snprintf(path, sizeof(path), "/dev/%s", e->d_name);
+		if ((loop = open(path, O_RDONLY | O_CLOEXEC)) >= 0 && ioctl(loop, LOOP_CLR_FD, 0) == 0)
+			n++;
+	}
+	return n;
+}
+
+int disk_mount(const char *image, const char *target, const char *devdir)
+{
+	_cleanup_close_ int ctl = -EBADF, file = -EBADF, loop = -EBADF;
+	struct loop_config cfg = { .info = { .lo_flags = LO_FLAGS_AUTOCLEAR } };
+	char dev[300];
+
+	snprintf(dev, sizeof(dev), "%s/loop-control", devdir);
+	file = open(image, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	ctl = open(dev, O_RDWR | O_CLOEXEC);
+	if (file < 0 || ctl < 0)
+		return -errno;
+	cfg.fd = (unsigned)file;
+	/* Another process may take the free device first: try again. */
+	for (int attempt = 0; attempt < 16; attempt++) {
+		int n = ioctl(ctl, LOOP_CTL_GET_FREE);
+
+		if (n < 0)
+			return -errno;
+		snprintf(dev, sizeof(dev), "%s/loop%d", devdir, n);
+		loop = open(dev, O_RDWR | O_CLOEXEC);
+		if (loop < 0)
+			return -errno;
+		if (ioctl(loop, LOOP_CONFIGURE, &cfg) == 0)
+			break;
+		if (errno != EBUSY)
+			return -errno;
+		close(TAKE_FD(loop));
+	}
+	if (loop < 0)
+		return -EBUSY;
+	/* noinit_itable: ext4's lazy init zeroes the inode tables it left uninitialized,
+	 * which the loop device turns into holes punched in the image, and the allocation
+	 * that keeps one user's image from failing another's writes would wear away. */
+	if (mount(dev, target, "ext4", MS_NOSUID | MS_NODEV, "noinit_itable") < 0) {
+		int r = -errno;
+
+		ioctl(loop, LOOP_CLR_FD, 0);
+		return r;
+	}
+	return 0;
+}
+
+int disk_overcommit(const char *disks_dir, struct disk_usage *ret)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	struct disk_usage u = { 0 };
+	struct statvfs vfs;
+	struct dirent *e;
+	int fd = open(disks_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (fstatvfs(fd, &vfs) < 0 || !(d = fdopendir(fd))) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	u.free = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		struct stat st;
+
+		/* USER.ext4 only: a .new image is a copy in progress, not a promise yet. */
+		if (len < 6 || strcmp(e->d_name + len - 5, ".ext4") != 0 ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		u.images++;
+		u.size += (uint64_t)st.st_size;
+		if ((uint64_t)st.st_size > (uint64_t)st.st_blocks * 512)
+			u.unallocated += (uint64_t)st.st_size - (uint64_t)st.st_blocks * 512;
+	}
+	*ret = u;
+	return 0;
+}
+
+int disk_mount_private(const char *image, struct error *err)
+{
+	static const char mnt[] = "/run/warren/mnt", dev[] = "/run/warren/mnt/dev";
+	int r;
+
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("warren-disk", mnt, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0700,size=64k") < 0 ||
+	    mkdir(DISK_PRIVATE_TARGET, 0700) < 0 || mkdir(dev, 0700) < 0 ||
+	    mount("warren-dev", dev, "devtmpfs", MS_NOSUID | MS_NOEXEC, NULL) < 0)
+		return error_errno(err, -errno, "cannot set up a mount namespace for %s", image);
+	if ((r = disk_mount(image, DISK_PRIVATE_TARGET, dev)) < 0)
+		return error_errno(err, r, "cannot mount %s", image);
+	return 0;
+}

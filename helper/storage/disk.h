@@ -1,0 +1,51 @@
+/* disk.h - the disk limit: a user's persistent layers in an ext4 image of that size.
+ *
+ * STATE_DIR/disks/USER.ext4 (root's, 0600) is made when a user first gets a disk limit,
+ * grown or shrunk (never below what is used) when the limit changes (storage.h), and
+ * mounted through a loop device only inside a private mount namespace: no host mount,
+ * and the loop device detaches itself when the last reference goes.
+ * This works on every filesystem, needing no quota support from it.
+ */
+#ifndef WARREN_DISK_H
+#define WARREN_DISK_H
+
+#include <stdint.h>
+
+#include "lib/errors.h"
+
+/* A new image at PATH (created, never replacing a file) of SIZE bytes with an empty
+ * ext4 whose root is root's. */
+int disk_create(const char *path, uint64_t size, struct error *err);
+
+/* Grow or shrink the image at PATH from HAVE to SIZE bytes (e2fsck, resize2fs);
+ * shrinking below what its files use is refused and leaves it as it was. */
+int disk_resize(const char *path, uint64_t have, uint64_t size, struct error *err);
+
+/* Attach IMAGE to a free loop device (auto-clearing) and mount its ext4 on TARGET.
+ * DEVDIR is a devtmpfs of our own (the caller's /dev may be anything). */
+/* Where disk_mount_private() mounts an image: in the caller's own mount namespace only. */
+#define DISK_PRIVATE_TARGET "/run/warren/mnt/disk"
+
+/* IMAGE mounted at DISK_PRIVATE_TARGET in a new mount namespace of the calling process
+ * (a process of its own: the image is never mounted on the host, and it goes with the
+ * process).  ERR says which step failed. */
+int disk_mount_private(const char *image, struct error *err);
+
+/* Detach every loop device backed by IMAGE (an absolute path); how many.  For a
+ * container that is gone (gc): a mounted one would only go on its unmount. */
+int disk_release(const char *image);
+int disk_mount(const char *image, const char *target, const char *devdir);
+
+/* The images in DISKS_DIR (USER.ext4): their number, their sizes, the part of those not
+ * allocated yet (images are sparse), and the free space of their filesystem.  When
+ * UNALLOCATED exceeds FREE the host has promised more than it has: a user may get
+ * ENOSPC below her limit. */
+struct disk_usage {
+	unsigned images;
+	uint64_t size;
+	uint64_t unallocated;
+	uint64_t free;
+};
+int disk_overcommit(const char *disks_dir, struct disk_usage *ret);
+
+#endif

@@ -1,0 +1,88 @@
+/* layers.c - a user's persistent layers (see layers.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/fsutil.h"
+#include "storage/layers.h"
+
+int state_dir_open(const char *state_dir, struct error *err)
+{
+	int fd;
+
+	if (mkdir(state_dir, 0755) < 0 && errno != EEXIST)
+		return error_errno(err, -errno, "cannot make state_dir %s (its parent must exist)",
+				   state_dir);
+	fd = open_root_dir(state_dir);
+	if (fd == -EPERM)
+		return error_set(err, -EPERM, "state_dir %s must be owned by root and not writable by "
+				 "group or others; fix: chown root: %s && chmod go-w %s", state_dir,
+				 state_dir, state_dir);
+	if (fd < 0)
+		return error_errno(err, fd, "state_dir %s", state_dir);
+	return fd;
+}
+
+bool layer_has_data(int users, const char *user, const char *layer)
+{
+	char rel[128];
+	_cleanup_close_ int fd = -EBADF;
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *e;
+
+	snprintf(rel, sizeof(rel), "%s/%s", user, layer);
+	fd = open_beneath(users, rel, O_RDONLY | O_DIRECTORY);
+	if (fd < 0 || !(d = fdopendir(fd)))
+		return false;
+	fd = -EBADF;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			return true;
+	return false;
+}
+
+int layers_prepare(int mine, const struct user_spec *u, struct error *err)
+{
+	static const char *const layers[] = { "root", "home" };
+	_cleanup_close_ int work = -EBADF;
+	int fd;
+
+	if (fchown(mine, 0, 0) < 0 || fchmod(mine, 0711) < 0)
+		return error_errno(err, -errno, "cannot prepare the state dir of %s", u->name);
+	if ((work = mkdir_owned(mine, "work", 0711, 0, 0)) < 0)
+		return error_errno(err, work, "cannot prepare the work dir of %s", u->name);
+	for (size_t i = 0; i < ELEMENTSOF(layers); i++) {
+		bool home = !strcmp(layers[i], "home");
+
+		fd = mkdir_owned(mine, layers[i], home ? 0700 : 0755, home ? u->uid : u->root_uid,
+				 home ? u->gid : u->root_gid);
+		if (fd < 0)
+			return error_errno(err, fd, "cannot prepare layer %s of %s", layers[i], u->name);
+		close(fd);
+		fd = mkdir_owned(work, layers[i], 0700, u->root_uid, u->root_gid);
+		if (fd < 0)
+			return error_errno(err, fd, "cannot prepare work dir %s of %s", layers[i],
+					   u->name);
+		close(fd);
+	}
+	return 0;
+}
+
+int layers_prepare_state_dir(const char *state_dir, const struct user_spec *u, bool layers,
+			     struct error *err)
+{
+	_cleanup_close_ int top = -EBADF, users = -EBADF, mine = -EBADF;
+
+	if ((top = state_dir_open(state_dir, err)) < 0)
+		return top;
+	if ((users = mkdir_owned(top, "users", 0700, 0, 0)) < 0 ||
+	    (mine = mkdir_owned(users, u->name, 0711, 0, 0)) < 0)
+		return error_errno(err, users < 0 ? users : mine, "cannot prepare %s/users/%s",
+				   state_dir, u->name);
+	return layers ? layers_prepare(mine, u, err) : 0;
+}

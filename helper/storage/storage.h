@@ -1,0 +1,37 @@
+/* storage.h - where a user's persistent layers live, by her disk limit:
+ *   disk = "max", no image yet       plain directories, STATE_DIR/users/USER
+ *   disk = SIZE                      an ext4 image of SIZE, STATE_DIR/disks/USER.ext4
+ *                                    (made, grown or shrunk to SIZE at each start)
+ *   disk = SIZE, plain directories   moved into a new image first (migrate.h)
+ *   disk = "max", an image           the image, as it is (not resized)
+ */
+#ifndef WARREN_STORAGE_H
+#define WARREN_STORAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/errors.h"
+
+/* A login waits at most this long for a migration; longer ones are left to
+ * `warren-helper migrate` (the module gives the helper 60 s in all). */
+#define STORAGE_MIGRATE_LOGIN_SECONDS 40
+
+/* Make USER's storage ready for a start with disk limit SIZE (LIMIT_UNLIMITED: "max"),
+ * migrating within TIME_LIMIT seconds (0: none) if need be.  *RET_IMAGE gets the
+ * image's path, or "" for plain directories. */
+int storage_prepare(const char *state_dir, const char *user, uint64_t size, unsigned time_limit,
+		    char *ret_image, size_t image_len, struct error *err);
+
+/* USER's container started: what a migration set aside is proven unneeded. */
+void storage_started(const char *state_dir, const char *user);
+/* Detach the loop devices of USER's disk image under STATE_DIR (gc); how many. */
+int storage_release(const char *state_dir, const char *user);
+
+/* `warren-helper migrate USER [--keep]`: move plain layers into an image of SIZE with no
+ * time limit (container stopped, lock held); with KEEP the old layers stay, renamed. */
+int storage_migrate(const char *state_dir, const char *user, uint64_t size, bool keep,
+		    struct error *err);
+
+#endif

@@ -1,0 +1,118 @@
+/* sysfilter.c - the container's syscall deny-list (see sysfilter.h). */
+#include <errno.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <stddef.h>
+
+#include "lib/cleanup.h"
+#include "wire/sysfilter.h"
+
+static const char *const denied[] = {
+	/* Kernel keyrings, bpf, perf, userfaultfd: large attack surface, no use here. */
+	"keyctl", "add_key", "request_key", "bpf", "perf_event_open", "userfaultfd",
+	/* Modules and kexec. */
+	"init_module", "finit_module", "delete_module", "kexec_load", "kexec_file_load",
+	/* Mounts, old API and new. */
+	"mount", "umount", "umount2", "pivot_root", "fsopen", "fsconfig", "fsmount", "fspick",
+	"open_tree", "move_mount", "mount_setattr",
+	/* The machine's own: swap, reboot, clocks (i386's 64-bit time calls too), accounting,
+	 * the kernel log, quotas. */
+	"swapon", "swapoff", "reboot", "settimeofday", "clock_settime", "clock_adjtime",
+	"clock_settime64", "clock_adjtime64", "adjtimex", "stime", "acct", "syslog", "quotactl",
+	"quotactl_fd", "lookup_dcookie", "nfsservctl", "uselib",
+	/* File handles walk around mount points (CVE-2014-3519 in Docker). */
+	"open_by_handle_at",
+	/* Port I/O and vm86. */
+	"iopl", "ioperm", "vm86", "vm86old",
+};
+
+/* strict, on top: tracing and reading other processes' memory, io_uring (its own path
+ * into the kernel, and a source of CVEs), comparing kernel objects, and namespaces
+ * altogether. */
+static const char *const denied_strict[] = {
+	"ptrace", "process_vm_readv", "process_vm_writev", "io_uring_setup", "io_uring_enter",
+	"io_uring_register", "kcmp", "name_to_handle_at", "unshare", "setns",
+};
+
+static int deny_all(scmp_filter_ctx ctx, const char *const *names, size_t n, struct error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		int nr = seccomp_syscall_resolve_name(names[i]), r;
+
+		/* A call this libseccomp does not know exists nowhere we run. */
+		if (nr == __NR_SCMP_ERROR)
+			continue;
+		if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0)) < 0)
+			return error_errno(err, r, "seccomp: rule for %s", names[i]);
+	}
+	return 0;
+}
+
+static void ctx_releasep(scmp_filter_ctx *ctx)
+{
+	if (*ctx)
+		seccomp_release(*ctx);
+}
+
+static int build(const struct sysfilter_profile *profile, scmp_filter_ctx *ret, struct error *err)
+{
+	_cleanup_(ctx_releasep) scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int r;
+
+	if (!ctx)
+		return error_set(err, -ENOMEM, "seccomp_init failed");
+	/* The compat ABIs of x86_64 get the same rules (a 32-bit caller would else go past). */
+	if (seccomp_arch_native() == SCMP_ARCH_X86_64) {
+		if ((r = seccomp_arch_add(ctx, SCMP_ARCH_X86)) < 0 && r != -EEXIST)
+			return error_errno(err, r, "seccomp: the i386 ABI");
+		if ((r = seccomp_arch_add(ctx, SCMP_ARCH_X32)) < 0 && r != -EEXIST)
+			return error_errno(err, r, "seccomp: the x32 ABI");
+	}
+	/* no_new_privs is the caller's to decide (creds.h), not the filter's. */
+	if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0)) < 0)
+		return error_errno(err, r, "seccomp: attribute");
+	if ((r = deny_all(ctx, denied, ELEMENTSOF(denied), err)) < 0 ||
+	    (profile->base == SYSFILTER_STRICT &&
+	     (r = deny_all(ctx, denied_strict, ELEMENTSOF(denied_strict), err)) < 0))
+		return r;
+	/* No new user namespace: its root would hold every capability over fresh network and
+	 * mount namespaces, and the kernel's surface with them.  (strict: unshare is gone.) */
+	if ((profile->base != SYSFILTER_STRICT &&
+	     (r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(unshare), 1,
+				   SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER))) < 0) ||
+	    (r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+				  SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER))) < 0 ||
+	    (r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0)) < 0)
+		return error_errno(err, r, "seccomp: user namespace rules");
+	/* The profile file's, on top (-EEXIST: a call the base already answers otherwise, clone3). */
+	for (int i = 0; i < profile->n_extra; i++)
+		if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), profile->extra[i], 0)) < 0 &&
+		    r != -EEXIST)
+			return error_errno(err, r, "seccomp: rule for syscall %d", profile->extra[i]);
+	*ret = TAKE_PTR(ctx);
+	return 0;
+}
+
+int sysfilter_apply(const struct sysfilter_profile *profile, struct error *err)
+{
+	_cleanup_(ctx_releasep) scmp_filter_ctx ctx = NULL;
+	int r;
+
+	if ((r = build(profile, &ctx, err)) < 0)
+		return r;
+	if ((r = seccomp_load(ctx)) < 0)
+		return error_errno(err, r, "cannot load the seccomp filter");
+	return 0;
+}
+
+int sysfilter_export(const struct sysfilter_profile *profile, int fd, struct error *err)
+{
+	_cleanup_(ctx_releasep) scmp_filter_ctx ctx = NULL;
+	int r;
+
+	if ((r = build(profile, &ctx, err)) < 0)
+		return r;
+	if ((r = seccomp_export_bpf(ctx, fd)) < 0)
+		return error_errno(err, r, "cannot export the seccomp filter");
+	return 0;
+}

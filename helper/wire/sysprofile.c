@@ -1,0 +1,205 @@
+/* sysprofile.c - built-in and file syscall profiles (see sysprofile.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <seccomp.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "wire/sysprofile.h"
+
+/* Longer than any syscall name (the longest is about 25 characters). */
+#define NAME_MAX_LEN 64
+
+/* Does NAME exist on one of the ABIs this host runs?  libseccomp knows every
+ * architecture's names; one of none of ours (arm_fadvise64_64) would deny nothing. */
+static bool name_on_host(const char *name)
+{
+	static const uint32_t x86[] = { SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32 };
+
+	if (seccomp_arch_native() != SCMP_ARCH_X86_64)
+		return seccomp_syscall_resolve_name(name) >= 0;
+	for (size_t i = 0; i < ELEMENTSOF(x86); i++)
+		if (seccomp_syscall_resolve_name_arch(x86[i], name) >= 0)
+			return true;
+	return false;
+}
+
+static bool name_chars_ok(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_");
+
+	return n > 0 && n <= NAME_MAX_LEN && !s[n];
+}
+
+/* "base NAME": the built-in profile the file adds to. */
+static int parse_base(const char *arg, const char *file, int line, bool names_seen,
+		      struct sysfilter_profile *p, bool *base_seen, struct error *err)
+{
+	if (*base_seen)
+		return error_set(err, -EINVAL, "%s:%d: a second base line; fix: keep one "
+				 "\"base default\" or \"base strict\"", file, line);
+	if (names_seen)
+		return error_set(err, -EINVAL, "%s:%d: the base line comes after syscall names; "
+				 "fix: move it above them", file, line);
+	if (!strcmp(arg, "default"))
+		p->base = SYSFILTER_DEFAULT;
+	else if (!strcmp(arg, "strict"))
+		p->base = SYSFILTER_STRICT;
+	else
+		return error_set(err, -EINVAL, "%s:%d: unknown base \"%.64s\"; fix: \"base "
+				 "default\" or \"base strict\"", file, line, arg);
+	*base_seen = true;
+	return 0;
+}
+
+/* One syscall NAME to deny on top. */
+static int parse_name(const char *name, const char *file, int line, struct sysfilter_profile *p,
+		      struct error *err)
+{
+	int nr;
+
+	if (!name_chars_ok(name))
+		return error_set(err, -EINVAL, "%s:%d: \"%.64s\" is not a syscall name; fix: one "
+				 "name a line (lower case, digits, '_'), '#' for comments, or "
+				 "\"base default|strict\"", file, line, name);
+	if (!name_on_host(name) || (nr = seccomp_syscall_resolve_name(name)) == __NR_SCMP_ERROR)
+		return error_set(err, -EINVAL, "%s:%d: unknown syscall \"%s\" (on x86_64, x32 and "
+				 "i386); fix: correct the name (see syscalls(2)) or remove the "
+				 "line", file, line, name);
+	for (int i = 0; i < p->n_extra; i++)
+		if (p->extra[i] == nr)
+			return error_set(err, -EINVAL, "%s:%d: \"%s\" is listed twice; fix: remove "
+					 "this line", file, line, name);
+	if (p->n_extra >= SYSPROFILE_EXTRA_MAX)
+		return error_set(err, -E2BIG, "%s:%d: more than %d syscalls; fix: deny fewer",
+				 file, line, SYSPROFILE_EXTRA_MAX);
+	p->extra[p->n_extra++] = nr;
+	return 0;
+}
+
+/* LINE (its comment cut, NUL-terminated) into P. */
+static int parse_line(char *text, const char *file, int line, struct sysfilter_profile *p,
+		      bool *base_seen, struct error *err)
+{
+	const char *ws = " \t";
+	char *save = NULL, *word, *arg;
+
+	text[strcspn(text, "#")] = '\0';
+	if (!(word = strtok_r(text, ws, &save)))
+		return 0;
+	arg = strtok_r(NULL, ws, &save);
+	if (!strcmp(word, "base") && arg && !strtok_r(NULL, ws, &save))
+		return parse_base(arg, file, line, p->n_extra > 0, p, base_seen, err);
+	if (arg || !strcmp(word, "base"))
+		return error_set(err, -EINVAL, "%s:%d: expected one syscall name or \"base "
+				 "default|strict\" a line; fix: put each name on its own line",
+				 file, line);
+	return parse_name(word, file, line, p, err);
+}
+
+int sysprofile_parse(const char *text, const char *file, struct sysfilter_profile *ret,
+		     struct error *err)
+{
+	struct sysfilter_profile p = { .base = SYSFILTER_DEFAULT };
+	char buf[256];
+	bool base_seen = false;
+	int line = 1, r;
+
+	for (const char *s = text; *s; line++) {
+		size_t n = strcspn(s, "\n");
+
+		if (n >= sizeof(buf))
+			return error_set(err, -EINVAL, "%s:%d: line too long; fix: one syscall "
+					 "name a line", file, line);
+		memcpy(buf, s, n);
+		buf[n] = '\0';
+		if ((r = parse_line(buf, file, line, &p, &base_seen, err)) < 0)
+			return r;
+		s += n + (s[n] == '\n');
+	}
+	*ret = p;
+	return 0;
+}
+
+/* The checks root's config gets (config.c): whoever can write the profile decides what
+ * every container of its group may call. */
+static int file_check(int fd, const char *path, size_t *ret_size, struct error *err)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return error_errno(err, -errno, "%s: cannot inspect the seccomp profile", path);
+	if (!S_ISREG(st.st_mode))
+		return error_set(err, -EINVAL, "%s: the seccomp profile is not a regular file; fix: "
+				 "point seccomp at a file", path);
+	if (st.st_uid != 0)
+		return error_set(err, -EPERM, "%s: the seccomp profile is owned by uid %u; fix: "
+				 "chown root:root %s", path, (unsigned)st.st_uid, path);
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return error_set(err, -EPERM, "%s: the seccomp profile is writable by group or "
+				 "others (mode %04o); fix: chmod go-w %s", path,
+				 (unsigned)(st.st_mode & 07777), path);
+	if (st.st_size > SYSPROFILE_FILE_MAX)
+		return error_set(err, -EFBIG, "%s: the seccomp profile is %lld bytes; fix: keep it "
+				 "under %d", path, (long long)st.st_size, SYSPROFILE_FILE_MAX);
+	*ret_size = (size_t)st.st_size;
+	return 0;
+}
+
+int sysprofile_read(const char *path, struct sysfilter_profile *ret, struct error *err)
+{
+	_cleanup_close_ int fd = -EBADF;
+	_cleanup_free_ char *text = NULL;
+	size_t size = 0, got = 0;
+	ssize_t n;
+	int r;
+
+	if (path[0] != '/')
+		return error_set(err, -EINVAL, "seccomp profile \"%.64s\" is not an absolute "
+				 "path; fix: \"default\", \"strict\" or \"/etc/warren/NAME.seccomp\"",
+				 path);
+	/* Not a symlink (whoever can write its directory would choose the file), not a
+	 * FIFO that would hang the login (O_NONBLOCK, then refused as not regular). */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0 && errno == ELOOP)
+		return error_set(err, -ELOOP, "%s: the seccomp profile is a symbolic link; fix: "
+				 "point seccomp at the file itself", path);
+	if (fd < 0)
+		return error_errno(err, -errno, "%s: cannot open the seccomp profile", path);
+	if ((r = file_check(fd, path, &size, err)) < 0)
+		return r;
+	if (!(text = malloc(size + 2)))
+		return error_set(err, -ENOMEM, "%s: out of memory", path);
+	/* One byte more than fstat said, to notice a file being rewritten. */
+	while (got < size + 1 && (n = read(fd, text + got, size + 1 - got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return error_errno(err, -errno, "%s: cannot read the seccomp profile", path);
+		got += (size_t)n;
+	}
+	if (got != size)
+		return error_set(err, -EAGAIN, "%s: the seccomp profile changed while read; fix: "
+				 "replace it atomically (write a new file, then rename it)", path);
+	text[got] = '\0';
+	if (strlen(text) != got)
+		return error_set(err, -EINVAL, "%s: the seccomp profile contains a NUL byte; fix: "
+				 "a text file", path);
+	return sysprofile_parse(text, path, ret, err);
+}
+
+int sysprofile_get(const char *name, struct sysfilter_profile *ret, struct error *err)
+{
+	if (!strcmp(name, "default") || !strcmp(name, "strict")) {
+		*ret = (struct sysfilter_profile){
+			.base = name[0] == 's' ? SYSFILTER_STRICT : SYSFILTER_DEFAULT,
+		};
+		return 0;
+	}
+	return sysprofile_read(name, ret, err);
+}
