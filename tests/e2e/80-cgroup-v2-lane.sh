@@ -12,7 +12,8 @@ if [ ! -d "$image" ]; then
 fi
 # One VM at a time on the machine: its files are in /var/cache/warren-test/vm.
 exec {lock}>>/run/lock/warren-e2e.lock
-flock -w 600 "$lock" || { echo "1..1"; echo "ok 1 # SKIP another test holds the lock for 600 s"; exit 0; }
+flock -w "${WARREN_TEST_LOCK_WAIT:-600}" "$lock" ||
+	{ echo "1..1"; echo "ok 1 # SKIP another test holds the lock for ${WARREN_TEST_LOCK_WAIT:-600} s"; exit 0; }
 out=$(tests/vm/run.sh "$image")
 rc=$?
 if [ $rc -eq 77 ]; then

@@ -13,7 +13,8 @@ image=/var/lib/warren/images/default
 [ -d "$image" ] || skip_all "no base image (run the end-to-end tests first, or install.sh)" 5
 # One VM at a time on the machine: its files are in /var/cache/warren-test/vm.
 exec {lock}>>/run/lock/warren-e2e.lock
-flock -w 600 "$lock" || skip_all "another test holds the lock for 600 s" 5
+flock -w "${WARREN_TEST_LOCK_WAIT:-600}" "$lock" ||
+	skip_all "another test holds the lock for ${WARREN_TEST_LOCK_WAIT:-600} s" 5
 plan 5
 
 out=$(WARREN_VM_KVM=fail tests/vm/run.sh --accel-only "$image" 2>&1)
