@@ -247,6 +247,26 @@ static void check_sshd(void)
 		say("ok", NULL, "sshd: no internal-sftp");
 }
 
+/* Every jail group must resolve, or pam_warren refuses every login but root's and the
+ * exempt users' (a group source that is down may answer "no such group"). */
+static void check_jail_groups(const struct warren_config *cfg)
+{
+	int bad = 0;
+
+	for (char **g = cfg->jail_groups; g && *g; g++) {
+		errno = 0;
+		if (getgrnam(*g))
+			continue;
+		say("PROBLEM", "bring its source back (the group line of /etc/nsswitch.conf), create "
+		    "the group, or take it out of jail_groups", "jail group \"%s\" does not resolve%s%s: "
+		    "every login but root's and the exempt users' is refused", *g,
+		    errno ? ": " : "", errno ? strerror(errno) : "");
+		bad++;
+	}
+	if (!bad)
+		say("ok", NULL, "jail groups: each one resolves");
+}
+
 /* Every member of a jail group (listed, or by primary group), but root and the exempt. */
 static char **jailed_users(const struct warren_config *cfg)
 {
@@ -434,6 +454,7 @@ int ctl_doctor(const char *config_path)
 	check_pam();
 	check_sshd();
 	if (cfg) {
+		check_jail_groups(cfg);
 		check_subids(cfg);
 		check_nftables(cfg);
 	}

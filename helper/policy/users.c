@@ -80,16 +80,24 @@ static int group_name(gid_t gid, char **ret)
 }
 
 /* Does jail group GROUP list USER as a member?  A second source beside getgrouplist(3),
- * which leaves out, without a word, the groups of a source that is down: a jail group
- * that cannot be looked up is an error, so that nobody is let out for it. */
-static int jail_group_lists(const char *group, const char *user)
+ * which leaves out, without a word, the groups of a source that is down.  Every jail
+ * group must resolve: a source that is down may answer "no such group" rather than fail
+ * (nss-pam-ldapd while nslcd is unreachable: UNAVAIL with errno ENOENT; a module missing
+ * from nsswitch.conf: no answer and no error), and its members must not be let out. */
+static int jail_group_lists(const char *group, const char *user, struct error *err)
 {
 	_cleanup_free_ char *buf = NULL;
 	struct group gr;
 	int r = group_lookup(group, 0, &gr, &buf);
 
-	if (r <= 0)
-		return r;
+	if (r < 0)
+		return error_errno(err, r, "cannot tell whether %s is jailed: jail group \"%s\" "
+				   "cannot be looked up", user, group);
+	if (r == 0)
+		return error_set(err, -ENOENT, "cannot tell whether %s is jailed: jail group \"%s\" "
+				 "does not resolve (its group source is down or its NSS module missing, "
+				 "or the group is gone); fix: bring its source back (check the group "
+				 "line of /etc/nsswitch.conf), or take it out of jail_groups", user, group);
 	return strv_contains(gr.gr_mem, user);
 }
 
@@ -121,9 +129,10 @@ int user_group_names(const struct passwd *pw, char ***ret)
 }
 
 int user_jail_check(const struct warren_config *policy, const struct passwd *pw, bool *ret,
-		    char ***ret_groups)
+		    char ***ret_groups, struct error *err)
 {
 	_cleanup_(strv_freep) char **groups = NULL;
+	bool listed = false;
 	int r;
 
 	*ret = false;
@@ -133,13 +142,15 @@ int user_jail_check(const struct warren_config *policy, const struct passwd *pw,
 		return 0;
 	r = user_group_names(pw, &groups);
 	if (r < 0)
-		return r;
-	*ret = config_jail_verdict(policy, pw->pw_uid, pw->pw_name, groups, NULL) == JAIL_YES;
-	for (char **g = policy->jail_groups; !*ret && g && *g; g++) {
-		if ((r = jail_group_lists(*g, pw->pw_name)) < 0)
+		return error_errno(err, r, "cannot read the groups of %s", pw->pw_name);
+	/* Each jail group is looked up even when her list already jails her: a group that
+	 * does not resolve may be one of hers, with keys before the others' (PRECEDENCE). */
+	for (char **g = policy->jail_groups; g && *g; g++) {
+		if ((r = jail_group_lists(*g, pw->pw_name, err)) < 0)
 			return r;
-		*ret = r > 0;
+		listed = listed || r > 0;
 	}
+	*ret = listed || config_jail_verdict(policy, pw->pw_uid, pw->pw_name, groups, NULL) == JAIL_YES;
 	*ret_groups = TAKE_PTR(groups);
 	return 0;
 }

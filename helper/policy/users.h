@@ -6,6 +6,7 @@
 #include <pwd.h>
 #include <stdbool.h>
 
+#include "lib/errors.h"
 #include "policy/config.h"
 
 /* The names of PW's groups, primary first, then supplementary as getgrouplist(3) lists
@@ -17,10 +18,12 @@ int user_group_names(const struct passwd *pw, char ***ret);
 /* Is PW jailed under POLICY?  Root and exempt users are answered without NSS (and
  * *RET_GROUPS is NULL for them); for the others *RET_GROUPS gets the group names the
  * answer was made from, for the caller to use again (free with strv_free).  A user not
- * in a jail group by her group list is also looked for in each jail group's members,
- * and a jail group that cannot be looked up is an error: a group source that is down
+ * in a jail group by her group list is also looked for in each jail group's members.
+ * Every jail group must resolve, for every user not answered without NSS: one that
+ * cannot be looked up, or that NSS says does not exist (a source that is down may say
+ * so), is an error naming the group and the fix, in *ERR: a group source that is down
  * must not let anyone out of her jail. */
 int user_jail_check(const struct warren_config *policy, const struct passwd *pw, bool *ret,
-		    char ***ret_groups);
+		    char ***ret_groups, struct error *err);
 
 #endif

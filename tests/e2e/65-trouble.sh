@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 36
+fixture_start 46
 
 # refused USER WHAT ERE: USER's login fails, and the test syslog says ERE.
 refused() {
@@ -61,9 +61,34 @@ out=$(T=$T nss_down "$HELPER" --config "$CONF" check-user wtc 2>&1)
 rc=$?
 check "a jail group whose source is down: wtc (in no local jail group) is refused (exit $rc)" \
 	test "$rc" -eq 1 || diag "$out"
-T=$T nss_down "$HELPER" --config "$CONF" check-user wta >/dev/null 2>&1
+out=$(T=$T nss_down "$HELPER" --config "$CONF" check-user wta 2>&1)
 rc=$?
-check "and wta, in the local jail group, is jailed (exit $rc)" test "$rc" -eq 0
+check "and wta, in the local jail group, is refused too (exit $rc): whether wtremote's keys are hers is unknown" \
+	test "$rc" -eq 1 || diag "$out"
+# A source that is down but answers "no such group" (nss-pam-ldapd while nslcd is down:
+# UNAVAIL with errno ENOENT), and a module that is missing: glibc reports both as "no
+# such group", without an error.  Every jail group must resolve.
+cc -shared -fPIC -O2 -DMODULE=wtenoent -DFAIL_ERRNO=ENOENT -o "$T/nss/libnss_wtenoent.so.2" \
+	tests/lib/nss_wtfail.c
+for source in wtenoent wtmissing; do
+	printf 'passwd: files\ngroup: files %s\n' "$source" >"$T/nss/nsswitch.conf"
+	out=$(T=$T nss_down "$HELPER" --config "$CONF" check-user wtc 2>&1)
+	rc=$?
+	check "group source '$source': wtc (in no local jail group) is refused (exit $rc), not 'not jailed' (3)" \
+		test "$rc" -eq 1 || diag "$out"
+	check "group source '$source': the reason names the group and the fix" \
+		grep -q 'jail group "wtremote" does not resolve.*take it out of jail_groups' <<<"$out" || diag "$out"
+	out=$(T=$T nss_down "$HELPER" --config "$CONF" ensure wtc 2>&1)
+	rc=$?
+	check "group source '$source': her login (ensure) is refused (exit $rc), no host shell" \
+		test "$rc" -eq 1 || diag "$out"
+	T=$T nss_down "$HELPER" --config "$CONF" check-user wtexempt >/dev/null 2>&1
+	rc=$?
+	check "group source '$source': an exempt user is still answered: not jailed (exit $rc)" test "$rc" -eq 3
+	out=$(T=$T nss_down "$REPO/warrenctl" --config "$CONF" doctor 2>&1)
+	check "group source '$source': warrenctl doctor names the group that does not resolve" \
+		grep -q '^PROBLEM *jail group "wtremote" does not resolve' <<<"$out" || diag "$out"
+done
 write_config "$(default_config)"
 
 # A supervisor killed by hand: the next login finds the orphan, removes it, starts anew.
