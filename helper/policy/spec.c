@@ -14,20 +14,97 @@
 /* /etc/subuid and /etc/subgid are a few lines per user; a megabyte is plenty. */
 #define SUBID_FILE_MAX (1 << 20)
 
+/* Large LDAP groups list thousands of members: grow, but not without bound. */
+#define ENT_BUF_MIN 8192
+#define ENT_BUF_MAX (16 * 1024 * 1024)
+
+/* The next entry of the passwd (KIND 'u') or group ('g') enumeration, its name and id into
+ * NAME (LEN) and *RET_ID: 1, 0 at its end, -errno. */
+static int next_entry(char kind, char **buf, size_t *size, char *name, size_t len,
+		      unsigned long *ret_id)
+{
+	for (;;) {
+		struct passwd pw, *pres = NULL;
+		struct group gr, *gres = NULL;
+		char *bigger;
+		int r = kind == 'u' ? getpwent_r(&pw, *buf, *size, &pres) :
+				      getgrent_r(&gr, *buf, *size, &gres);
+
+		if (r == 0 && (pres || gres)) {
+			snprintf(name, len, "%s", pres ? pres->pw_name : gres->gr_name);
+			*ret_id = pres ? pres->pw_uid : gres->gr_gid;
+			return 1;
+		}
+		if (r == 0 || r == ENOENT)
+			return 0;
+		if (r != ERANGE || *size >= ENT_BUF_MAX)
+			return -r;
+		/* The entry stays next: read it again into a larger buffer. */
+		if (!(bigger = realloc(*buf, *size * 2)))
+			return -ENOMEM;
+		*buf = bigger;
+		*size *= 2;
+	}
+}
+
+/* The first account (KIND 'u') or group ('g') NSS lists with an id in [LO, HI): 1 and its
+ * name and id in NAME (LEN) and *RET_ID, 0 if there is none, -errno.  Sources that do not
+ * list their entries (LDAP or SSSD with enumeration off) are not seen. */
+static int id_taken_in(char kind, unsigned long lo, unsigned long hi, char *name, size_t len,
+		       unsigned long *ret_id)
+{
+	_cleanup_free_ char *buf = malloc(ENT_BUF_MIN);
+	size_t size = ENT_BUF_MIN;
+	unsigned long id = 0;
+	int r;
+
+	if (!buf)
+		return -ENOMEM;
+	if (kind == 'u')
+		setpwent();
+	else
+		setgrent();
+	while ((r = next_entry(kind, &buf, &size, name, len, &id)) > 0 && (id < lo || id >= hi))
+		;
+	if (kind == 'u')
+		endpwent();
+	else
+		endgrent();
+	if (r > 0)
+		*ret_id = id;
+	return r;
+}
+
 /* The span of R that PW's container maps must be nobody else's: not another entry's of
- * FILE (TEXT), and its first uid, which owns her container's user namespace (build.c)
- * and so has every capability over it from the host, must be no account's. */
+ * FILE (TEXT), nor an account's or group's id, which would be one of her container's ids
+ * on the host (that account could signal or trace her container's processes, own its
+ * files).  Its first uid, which owns her container's user namespace (build.c) and so has
+ * every capability over it from the host, is also looked up directly, for a directory
+ * that does not list its accounts. */
 static int range_is_hers(const char *file, const char *text, const struct passwd *pw,
 			 const struct subid_range *r, struct error *err)
 {
 	char other[64], buf[4096], kind = strstr(file, "gid") ? 'g' : 'u';
 	struct passwd owner, *res = NULL;
+	unsigned long id = 0;
+	int k;
 
 	if (kind == 'u' && getpwuid_r((uid_t)r->start, &owner, buf, sizeof(buf), &res) == 0 && res)
 		return error_set(err, -EEXIST, "the range of %s in %s starts at %lu, the uid of "
 				 "user %s, who would own her container from the host; fix: give %s a "
 				 "range above every account's uid (usermod --del-subuids and "
 				 "--add-subuids)", pw->pw_name, file, r->start, res->pw_name, pw->pw_name);
+	k = id_taken_in(kind, r->start, r->start + WARREN_ID_SPAN, other, sizeof(other), &id);
+	if (k < 0)
+		return error_errno(err, k, "cannot list the %s to check the range of %s in %s",
+				   kind == 'u' ? "accounts" : "groups", pw->pw_name, file);
+	if (k > 0)
+		return error_set(err, -EEXIST, "the range of %s in %s (%lu-%lu) holds %lu, the %cid "
+				 "of %s %s, which would be an id of her container on the host; fix: "
+				 "give %s a range above every account's and group's id (usermod "
+				 "--del-sub%cids and --add-sub%cids)", pw->pw_name, file, r->start,
+				 r->start + WARREN_ID_SPAN - 1, id, kind, kind == 'u' ? "user" : "group",
+				 other, pw->pw_name, kind, kind);
 	if (subid_overlap(text, pw->pw_name, pw->pw_uid, r, other, sizeof(other)))
 		return error_set(err, -EEXIST, "the ids %lu-%lu of %s in %s are also %s's there: "
 				 "their containers would share host ids; fix: give each a range of "

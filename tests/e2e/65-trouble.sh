@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 46
+fixture_start 50
 
 # refused USER WHAT ERE: USER's login fails, and the test syslog says ERE.
 refused() {
@@ -158,6 +158,21 @@ refused wta "a range starting at nobody's uid" \
 	"warren-helper.*the range of wta in /etc/subuid starts at 65534, the uid of user nobody, who would own her container"
 sed -i '/^wta:/d' /etc/subuid
 echo "$line" >>/etc/subuid
+# An account or a group whose id lies inside her range: it would be one of her
+# container's ids on the host (that user could signal or trace her processes).
+base=$(subid_base wta)
+gbase=$(awk -F: '$1 == "wta" { print $2; exit }' /etc/subgid)
+trap 'userdel "$odd" 2>/dev/null; userdel wtinside 2>/dev/null; groupdel wtginside 2>/dev/null; fixture_finish' EXIT
+useradd -M -N -u $((base + 1000)) -d /nonexistent -s /usr/sbin/nologin wtinside
+log_mark
+refused wta "an account inside her subuid range" \
+	"warren-helper.*the range of wta in /etc/subuid \($base-$((base + 65535))\) holds $((base + 1000)), the uid of user wtinside.*fix: give wta a range above every account's and group's id"
+userdel wtinside
+groupadd -g $((gbase + 2000)) wtginside
+log_mark
+refused wta "a group inside her subgid range" \
+	"warren-helper.*the range of wta in /etc/subgid \($gbase-$((gbase + 65535))\) holds $((gbase + 2000)), the gid of group wtginside"
+groupdel wtginside
 # pam_warren gives up on a real helper that is slow (timeout=3): nothing it built may be
 # left.  wta's idle_timeout is 600 s, so only the fix stops a container nobody took.
 # Just built: the helper waits for the record of events (we hold its lock) between the
