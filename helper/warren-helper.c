@@ -39,6 +39,7 @@
 #include "container/gc.h"
 #include "policy/spec.h"
 #include "lib/benchmark.h"
+#include "lib/text.h"
 
 #ifdef WARREN_BENCH
 int bench_fd = -1;
@@ -110,12 +111,14 @@ static int refuse(const struct error *err)
 	return HELPER_EXIT_ERROR;
 }
 
-/* NAME for a message: control characters shown as '?', cut to fit. */
+/* NAME for a message: control characters (C1 too), bytes that are not UTF-8 and quotes
+ * shown as '?', cut to fit. */
 static const char *printable(const char *name, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s", name);
+	text_mask(buf, '?');
 	for (char *p = buf; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '"')
+		if (*p == '"')
 			*p = '?';
 	return buf;
 }

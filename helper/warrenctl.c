@@ -42,6 +42,7 @@
 #include "net/netalloc.h"
 #include "policy/reslimits.h"
 #include "lib/strv.h"
+#include "lib/text.h"
 #include "wire/sysprofile.h"
 #include "policy/users.h"
 
@@ -150,11 +151,16 @@ static int usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-/* NAME with control characters shown as '?': names from NSS are not ours to trust. */
+/* NAME with control characters (C1 too) and bytes that are not UTF-8 shown as '?':
+ * names from NSS are not ours to trust. */
 static void print_name(const char *name)
 {
-	for (const char *p = name; *p; p++)
-		putchar((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
+	_cleanup_free_ char *safe = strdup(name);
+
+	if (!safe)
+		return (void)fputs("?", stdout);
+	text_mask(safe, '?');
+	fputs(safe, stdout);
 }
 
 static const char *format_time(const struct timespec *t, char *buf, size_t len)

@@ -12,6 +12,7 @@
 #include "ctl/log.h"
 #include "lib/events.h"
 #include "policy/lastgood.h"
+#include "lib/text.h"
 
 /* The state dir to read: the config's, else (broken config) its last good copy's. */
 static int state_dir_of(const char *config_path, char *buf, size_t len)
@@ -72,7 +73,10 @@ int ctl_log(const char *config_path, const char *user, bool json)
 		struct event e;
 
 		if (!json) {
-			fputs(line, stdout);
+			/* Written masked (events.c), but the file outlives versions of warren. */
+			line[strcspn(line, "\n")] = '\0';
+			text_mask(line, '?');
+			puts(line);
 		} else if (event_parse(line, &e)) {
 			printf("%s\n  {\"time\": ", i > first ? "," : "");
 			json_string(e.time);

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 50
+fixture_start 52
 
 # refused USER WHAT ERE: USER's login fails, and the test syslog says ERE.
 refused() {
@@ -118,6 +118,19 @@ check "an odd name in a jail group is refused (exit $rc)" test "$rc" -eq 1
 check "with a reason that says what to do" grep -q 'user name "wt.odd@x" cannot be used for a container.*exempt_users' <<<"$out" ||
 	diag "$out"
 userdel "$odd"
+# A name from NSS with an 8-bit CSI (C1, as UTF-8) and a byte that is not UTF-8: what
+# reaches the admin's terminal through warrenctl log has neither.
+odd=$'wt\xc2\x9b2J\xffz'
+if useradd --badname -M -N -d /nonexistent -s /usr/sbin/nologin -G "$JAIL_GROUP" "$odd" 2>/dev/null; then
+	"$HELPER" --config "$CONF" ensure "$odd" >/dev/null 2>&1
+	out=$("$REPO/warrenctl" log --config "$CONF" 2>&1)
+	check "warrenctl log: her refusal, with C1 and non-UTF-8 bytes masked" \
+		bash -c 'grep -q "wt??2J?z refused the user name \"wt??2J?z\" cannot be used" <<<"$1" &&
+			! LC_ALL=C grep -q $'"'"'[\x80-\x9f\xff]'"'"' <<<"$1"' - "$out" || diag "$out"
+	userdel "$odd"
+else
+	skip "warrenctl log masks C1 and non-UTF-8 bytes" "useradd refuses the name here"
+fi
 
 # Missing pieces: the image, a subordinate range.
 write_config "$(default_config | sed 's|^image = .*|image = "/nonexistent/warren-image";|')"
@@ -128,6 +141,13 @@ out=$("$REPO/warrenctl" log wta --config "$CONF" 2>&1)
 check "warrenctl log wta: the refusal, with its reason" \
 	grep -q "wta refused .*image /nonexistent/warren-image (build one with: warrenctl image build NAME)" <<<"$out" ||
 	diag "$out"
+# She cannot push the record (everyone's history) out with refused logins: the same
+# refusal again and again is one line a minute, with a count.
+before=$(grep -c "wta refused .*image /nonexistent" "$STATE/events.log")
+for i in $(seq 100); do "$HELPER" --config "$CONF" ensure wta >/dev/null 2>&1; done
+after=$(grep -c "wta refused .*image /nonexistent" "$STATE/events.log")
+check "100 more refusals of wta add at most one line to the record ($before, then $after)" \
+	test "$after" -le $((before + 1))
 # An image whose /etc is a symlink: the container would take its /etc, and its home
 # template, from wherever that points on the host.
 install -d -m 0755 "$T/linked-image" && ln -s /etc "$T/linked-image/etc"
