@@ -51,7 +51,8 @@ int helper_run(const struct module_options *opt, enum helper_verb verb, const ch
  * host, so that the fds work from anywhere later), and take its pidfd. */
 int session_take_reply(pam_handle_t *pamh, struct warren_session *s, struct helper_reply *reply);
 /* Give the monitor a private mount namespace in which SHELL and sftp-server are
- * warren-refuse (beside HELPER); then, once the container is ready, its devpts. */
+ * warren-refuse (beside HELPER); then, once the container is ready, its devpts, and
+ * its utmp over the host's (the container's pty names would be the host's there). */
 int monitor_guard(pam_handle_t *pamh, const char *helper, const char *shell);
 int monitor_devpts(pam_handle_t *pamh, const struct warren_session *s);
 int session_join(pam_handle_t *pamh, const struct warren_session *s);

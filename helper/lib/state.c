@@ -108,6 +108,9 @@ int user_rundir_remove(const char *user)
 		return -errno;
 	if (unlink(user_run_path(user, "logins", path, sizeof(path))) < 0 && errno != ENOENT)
 		return -errno;
+	/* sshd's utmp of her logins (pam_warren's monitor_utmp). */
+	if (unlink(user_run_path(user, "utmp", path, sizeof(path))) < 0 && errno != ENOENT)
+		return -errno;
 	if (rmdir(user_run_path(user, NULL, path, sizeof(path))) < 0 && errno != ENOENT)
 		return -errno;
 	return 0;
