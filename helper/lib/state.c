@@ -85,6 +85,11 @@ int network_lock(void)
 	return take_lock(".network");
 }
 
+int sandbox_lock(void)
+{
+	return take_lock(".sandbox");
+}
+
 const char *user_run_path(const char *user, const char *file, char *buf, size_t len)
 {
 	snprintf(buf, len, RUNTIME_DIR "/users/%s%s%s", user, file ? "/" : "", file ? file : "");

@@ -10,6 +10,8 @@
  * /run/warren/users/USER/logins   the sshd monitors of the logins admitted to it
  *                                 (sessions.h), "PID STARTTIME" a line
  * /run/warren/locks/.network      flock()ed while the bridge or firewall is set up
+ * /run/warren/locks/.sandbox      flock()ed while a layer is built (warren-sandbox: its
+ *                                 scratch ids are one range, for one build at a time)
  * /run/warren/mnt                 mount point used only inside build namespaces
  * Everything is root-owned and unreachable by users or containers.
  */
@@ -35,6 +37,8 @@ const char *user_lock_path(const char *user, char *buf, size_t len);
 int user_lock_remove(const char *user);
 /* Take the lock of the bridged network's shared parts (bridge, firewall). */
 int network_lock(void);
+/* Take the lock of the layer build sandbox (warren-sandbox). */
+int sandbox_lock(void);
 /* Path of a file in USER's runtime dir, into BUF. */
 const char *user_run_path(const char *user, const char *file, char *buf, size_t len);
 int user_rundir_create(const char *user);

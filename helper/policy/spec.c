@@ -10,70 +10,10 @@
 #include "policy/idmap.h"
 #include "lib/names.h"
 #include "policy/spec.h"
+#include "policy/users.h"
 
 /* /etc/subuid and /etc/subgid are a few lines per user; a megabyte is plenty. */
 #define SUBID_FILE_MAX (1 << 20)
-
-/* Large LDAP groups list thousands of members: grow, but not without bound. */
-#define ENT_BUF_MIN 8192
-#define ENT_BUF_MAX (16 * 1024 * 1024)
-
-/* The next entry of the passwd (KIND 'u') or group ('g') enumeration, its name and id into
- * NAME (LEN) and *RET_ID: 1, 0 at its end, -errno. */
-static int next_entry(char kind, char **buf, size_t *size, char *name, size_t len,
-		      unsigned long *ret_id)
-{
-	for (;;) {
-		struct passwd pw, *pres = NULL;
-		struct group gr, *gres = NULL;
-		char *bigger;
-		int r = kind == 'u' ? getpwent_r(&pw, *buf, *size, &pres) :
-				      getgrent_r(&gr, *buf, *size, &gres);
-
-		if (r == 0 && (pres || gres)) {
-			snprintf(name, len, "%s", pres ? pres->pw_name : gres->gr_name);
-			*ret_id = pres ? pres->pw_uid : gres->gr_gid;
-			return 1;
-		}
-		if (r == 0 || r == ENOENT)
-			return 0;
-		if (r != ERANGE || *size >= ENT_BUF_MAX)
-			return -r;
-		/* The entry stays next: read it again into a larger buffer. */
-		if (!(bigger = realloc(*buf, *size * 2)))
-			return -ENOMEM;
-		*buf = bigger;
-		*size *= 2;
-	}
-}
-
-/* The first account (KIND 'u') or group ('g') NSS lists with an id in [LO, HI): 1 and its
- * name and id in NAME (LEN) and *RET_ID, 0 if there is none, -errno.  Sources that do not
- * list their entries (LDAP or SSSD with enumeration off) are not seen. */
-static int id_taken_in(char kind, unsigned long lo, unsigned long hi, char *name, size_t len,
-		       unsigned long *ret_id)
-{
-	_cleanup_free_ char *buf = malloc(ENT_BUF_MIN);
-	size_t size = ENT_BUF_MIN;
-	unsigned long id = 0;
-	int r;
-
-	if (!buf)
-		return -ENOMEM;
-	if (kind == 'u')
-		setpwent();
-	else
-		setgrent();
-	while ((r = next_entry(kind, &buf, &size, name, len, &id)) > 0 && (id < lo || id >= hi))
-		;
-	if (kind == 'u')
-		endpwent();
-	else
-		endgrent();
-	if (r > 0)
-		*ret_id = id;
-	return r;
-}
 
 /* The span of R that PW's container maps must be nobody else's: not another entry's of
  * FILE (TEXT), nor an account's or group's id, which would be one of her container's ids
@@ -94,7 +34,7 @@ static int range_is_hers(const char *file, const char *text, const struct passwd
 				 "user %s, who would own her container from the host; fix: give %s a "
 				 "range above every account's uid (usermod --del-subuids and "
 				 "--add-subuids)", pw->pw_name, file, r->start, res->pw_name, pw->pw_name);
-	k = id_taken_in(kind, r->start, r->start + WARREN_ID_SPAN, other, sizeof(other), &id);
+	k = users_id_taken(kind, r->start, r->start + WARREN_ID_SPAN, other, sizeof(other), &id);
 	if (k < 0)
 		return error_errno(err, k, "cannot list the %s to check the range of %s in %s",
 				   kind == 'u' ? "accounts" : "groups", pw->pw_name, file);

@@ -1,6 +1,8 @@
 /* users.c - groups of a user through NSS, and the jail decision built on them (DESIGN §2). */
 #include <errno.h>
 #include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,6 +101,60 @@ static int jail_group_lists(const char *group, const char *user, struct error *e
 				 "or the group is gone); fix: bring its source back (check the group "
 				 "line of /etc/nsswitch.conf), or take it out of jail_groups", user, group);
 	return strv_contains(gr.gr_mem, user);
+}
+
+/* The next entry of the passwd (KIND 'u') or group ('g') enumeration, its name and id into
+ * NAME (LEN) and *RET_ID: 1, 0 at its end, -errno. */
+static int next_entry(char kind, char **buf, size_t *size, char *name, size_t len,
+		      unsigned long *ret_id)
+{
+	for (;;) {
+		struct passwd pw, *pres = NULL;
+		struct group gr, *gres = NULL;
+		char *bigger;
+		int r = kind == 'u' ? getpwent_r(&pw, *buf, *size, &pres) :
+				      getgrent_r(&gr, *buf, *size, &gres);
+
+		if (r == 0 && (pres || gres)) {
+			snprintf(name, len, "%s", pres ? pres->pw_name : gres->gr_name);
+			*ret_id = pres ? pres->pw_uid : gres->gr_gid;
+			return 1;
+		}
+		if (r == 0 || r == ENOENT)
+			return 0;
+		if (r != ERANGE || *size >= GROUP_BUF_MAX)
+			return -r;
+		/* The entry stays next: read it again into a larger buffer. */
+		if (!(bigger = realloc(*buf, *size * 2)))
+			return -ENOMEM;
+		*buf = bigger;
+		*size *= 2;
+	}
+}
+
+int users_id_taken(char kind, unsigned long lo, unsigned long hi, char *name, size_t len,
+		       unsigned long *ret_id)
+{
+	_cleanup_free_ char *buf = malloc(GROUP_BUF_MIN);
+	size_t size = GROUP_BUF_MIN;
+	unsigned long id = 0;
+	int r;
+
+	if (!buf)
+		return -ENOMEM;
+	if (kind == 'u')
+		setpwent();
+	else
+		setgrent();
+	while ((r = next_entry(kind, &buf, &size, name, len, &id)) > 0 && (id < lo || id >= hi))
+		;
+	if (kind == 'u')
+		endpwent();
+	else
+		endgrent();
+	if (r > 0)
+		*ret_id = id;
+	return r;
 }
 
 int user_group_names(const struct passwd *pw, char ***ret)

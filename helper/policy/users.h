@@ -5,6 +5,7 @@
 
 #include <pwd.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "lib/errors.h"
 #include "policy/config.h"
@@ -25,5 +26,12 @@ int user_group_names(const struct passwd *pw, char ***ret);
  * must not let anyone out of her jail. */
 int user_jail_check(const struct warren_config *policy, const struct passwd *pw, bool *ret,
 		    char ***ret_groups, struct error *err);
+
+/* The first account (KIND 'u', getpwent) or group ('g', getgrent) NSS lists with an id
+ * in [LO, HI): 1 and its name and id in NAME (LEN) and *RET_ID, 0 if there is none,
+ * -errno.  Sources that do not list their entries (LDAP or SSSD with enumeration off)
+ * are not seen. */
+int users_id_taken(char kind, unsigned long lo, unsigned long hi, char *name, size_t len,
+		   unsigned long *ret_id);
 
 #endif
