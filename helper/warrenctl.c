@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/layout.h"
 #include "policy/config.h"
 #include "ctl/log.h"
 #include "ctl/ls.h"
@@ -354,8 +355,7 @@ static void print_disk_images(const struct warren_config *cfg)
 	struct disk_usage u;
 	int r;
 
-	snprintf(dir, sizeof(dir), "%s/disks", cfg->state_dir);
-	r = disk_overcommit(dir, &u);
+	r = disk_overcommit(layout_disks_dir(cfg->state_dir, dir, sizeof(dir)), &u);
 	if (r == -ENOENT) {
 		printf("disk images: none yet (%s)\n", dir);
 		return;

@@ -19,6 +19,7 @@
 #include "wire/creds.h"
 #include "storage/disk.h"
 #include "lib/fsutil.h"
+#include "lib/layout.h"
 #include "storage/layers.h"
 #include "lib/log.h"
 #include "storage/reset.h"
@@ -177,9 +178,9 @@ static int stage_layers(const struct build_request *req, struct error *err)
 		return 0;
 	}
 	/* Loop devices from a devtmpfs of our own: sshd's /dev may be anything. */
-	if (mount("warren-dev", BUILD_MNT "/dev", "devtmpfs", MS_NOSUID | MS_NOEXEC, NULL) < 0)
+	if (mount("warren-dev", BUILD_DEV, "devtmpfs", MS_NOSUID | MS_NOEXEC, NULL) < 0)
 		return error_errno(err, -errno, "devtmpfs for the loop device");
-	if ((r = disk_mount(req->disk_image, BUILD_STATE, BUILD_MNT "/dev")) < 0)
+	if ((r = disk_mount(req->disk_image, BUILD_STATE, BUILD_DEV)) < 0)
 		return error_errno(err, r, "mount %s", req->disk_image);
 	bench_mark("disk-loop-mount");
 	mine = open(BUILD_STATE, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -195,7 +196,8 @@ static int stage_layers(const struct build_request *req, struct error *err)
  * reach but may not see on the host: the user's layers and her devpts. */
 static int stage_build_mounts(const struct build_request *req, struct error *err)
 {
-	static const char *const dirs[] = { "image", "state", "pts", "root", "dev", "skel" };
+	static const char *const dirs[] = { BUILD_IMAGE, BUILD_STATE, BUILD_PTS, BUILD_ROOT,
+					    BUILD_DEV, BUILD_SKEL };
 	char path[PATH_MAX];
 	int r;
 
@@ -204,17 +206,15 @@ static int stage_build_mounts(const struct build_request *req, struct error *err
 	if (mount("warren-build", BUILD_MNT, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		  "mode=0755,size=64k") < 0)
 		return error_errno(err, -errno, "build namespace: tmpfs on " BUILD_MNT);
-	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
-		snprintf(path, sizeof(path), BUILD_MNT "/%s", dirs[i]);
-		if (mkdir(path, 0755) < 0)
-			return error_errno(err, -errno, "build namespace: mkdir %s", path);
-	}
+	for (size_t i = 0; i < ELEMENTSOF(dirs); i++)
+		if (mkdir(dirs[i], 0755) < 0)
+			return error_errno(err, -errno, "build namespace: mkdir %s", dirs[i]);
 	if ((r = stage_layers(req, err)) < 0)
 		return error_wrap(err, "build namespace");
 	if ((r = mount_skel_as_user(req->image, req->u)) < 0)
 		return error_errno(err, r, "build namespace: %s/etc/skel as %s's", req->image,
 				   req->u->name);
-	user_run_path(req->u->name, "pts", path, sizeof(path));
+	user_run_path(req->u->name, RUN_PTS, path, sizeof(path));
 	if (mount(path, BUILD_PTS, NULL, MS_BIND, NULL) < 0)
 		return error_errno(err, -errno, "build namespace: bind %s", path);
 	return 0;

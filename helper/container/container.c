@@ -23,6 +23,7 @@
 #include "wire/creds.h"
 #include "lib/events.h"
 #include "lib/fsutil.h"
+#include "lib/layout.h"
 #include "storage/layers.h"
 #include "lib/log.h"
 #include "net/net.h"
@@ -77,7 +78,7 @@ static bool supervisor_alive(const struct container_state *st)
 static int mount_devpts(const struct user_spec *u, struct error *err)
 {
 	char path[256], opts[96];
-	int r = ensure_root_dir(user_run_path(u->name, "pts", path, sizeof(path)), 0755);
+	int r = ensure_root_dir(user_run_path(u->name, RUN_PTS, path, sizeof(path)), 0755);
 
 	if (r < 0)
 		return error_errno(err, r, "cannot make %s", path);
@@ -127,7 +128,7 @@ static void fill_container(const struct user_spec *u, const struct cgroup_set *c
 	ret->gid = u->gid;
 	ret->root = u->limits[LIMIT_ROOT] != 0;
 	snprintf(ret->seccomp, sizeof(ret->seccomp), "%s", u->seccomp);
-	user_run_path(u->name, "pts", ret->pts, sizeof(ret->pts));
+	user_run_path(u->name, RUN_PTS, ret->pts, sizeof(ret->pts));
 }
 
 /* The user's cgroups, made afresh with her limits: a config change applies at the next
@@ -229,7 +230,7 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 		r = exe;
 		goto fail;
 	}
-	snprintf(layers_dir, sizeof(layers_dir), "%s/users/%s", cfg->state_dir, u->name);
+	layout_user_layers(cfg->state_dir, u->name, layers_dir, sizeof(layers_dir));
 	r = CAPS_STEP(CAPS_BUILD, err,
 		      build_start(&(struct build_request){ .u = u, .image = cfg->image,
 							    .layers_dir = layers_dir,
@@ -445,7 +446,7 @@ int container_collect(const char *state_dir, const char *user, char *what, size_
 		return lock;
 	/* What is there, for the report (looked at first: an orphan is cleaned up on the
 	 * way to telling it from a running container); then all of it goes. */
-	record = lstat(user_run_path(user, NULL, path, sizeof(path)), &st) == 0;
+	record = lstat(user_run_path(user, RUN_DIR, path, sizeof(path)), &st) == 0;
 	resolved = cgroup_resolve(user, &cg) == 0;
 	for (int i = 0; resolved && i < cg.n && !cgroups; i++)
 		cgroups = lstat(cg.dirs[i], &st) == 0;

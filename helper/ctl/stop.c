@@ -10,6 +10,7 @@
 
 #include "cgroup/cgroup.h"
 #include "lib/cleanup.h"
+#include "lib/layout.h"
 #include "ctl/stop.h"
 #include "lib/names.h"
 #include "wire/protocol.h"
@@ -80,7 +81,7 @@ int ctl_stop(const char *user, int grace_s)
 
 	if (user)
 		return stop_one(user, grace_s);
-	if (!(d = opendir(RUNTIME_DIR "/users")))
+	if (!(d = opendir(RUNTIME_USERS)))
 		return errno == ENOENT ? 0 : 1;
 	while ((e = readdir(d)))
 		if (name_is_valid(e->d_name))

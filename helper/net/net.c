@@ -9,6 +9,7 @@
 #include "lib/cleanup.h"
 #include "net/dns.h"
 #include "lib/fsutil.h"
+#include "lib/layout.h"
 #include "lib/log.h"
 #include "net/net.h"
 #include "net/netalloc.h"
@@ -149,7 +150,7 @@ static int record_write(const char *user, const struct nft_member *m)
 	snprintf(text, sizeof(text), "%s %" PRIx32 " %02x:%02x:%02x:%02x:%02x:%02x %d %" PRIx32 "\n",
 		 m->port, m->addr, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], m->isolated,
 		 m->peer_group);
-	return write_new_file(user_run_path(user, "net", path, sizeof(path)), text);
+	return write_new_file(user_run_path(user, RUN_NET, path, sizeof(path)), text);
 }
 
 int net_attach(const struct net_plan *p, const char *user, pid_t child, struct error *err)
@@ -247,7 +248,7 @@ int net_detach(const char *user, struct error *err)
 	char path[256], text[128];
 	int port, r;
 
-	if (read_file(user_run_path(user, "net", path, sizeof(path)), text, sizeof(text)) < 0)
+	if (read_file(user_run_path(user, RUN_NET, path, sizeof(path)), text, sizeof(text)) < 0)
 		return 0;
 	if (net_record_parse(text, &m) < 0)
 		return error_set(err, -EBADMSG, "%s is not a network record", path);

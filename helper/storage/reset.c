@@ -12,6 +12,7 @@
 #include "lib/cleanup.h"
 #include "storage/disk.h"
 #include "lib/fsutil.h"
+#include "lib/layout.h"
 #include "storage/layers.h"
 #include "lib/log.h"
 #include "wire/protocol.h"
@@ -114,13 +115,13 @@ int reset_layers(const char *state_dir, const struct user_spec *u, bool home, st
 	char image[4200], mine[4200];
 	struct stat st;
 
-	snprintf(image, sizeof(image), "%s/disks/%s.ext4", state_dir, u->name);
+	layout_disk(state_dir, u->name, false, image, sizeof(image));
 	if (lstat(image, &st) == 0) {
 		if (!S_ISREG(st.st_mode))
 			return error_set(err, -EINVAL, "%s is not a regular file", image);
 		return reset_image(image, u, home, err);
 	}
-	snprintf(mine, sizeof(mine), "%s/users/%s", state_dir, u->name);
+	layout_user_layers(state_dir, u->name, mine, sizeof(mine));
 	if (lstat(mine, &st) < 0 && errno == ENOENT)
 		return 0; /* never started: nothing to drop */
 	return reset_in(mine, u, home, err);
