@@ -39,7 +39,8 @@
 #include "storage/disk.h"
 #include "policy/lastgood.h"
 #include "lib/names.h"
-#include "lib/netaddr.h"
+#include "lib/ipv4.h"
+#include "net/net.h"
 #include "net/netalloc.h"
 #include "policy/reslimits.h"
 #include "lib/strv.h"
@@ -337,9 +338,9 @@ static void print_address(const struct warren_config *cfg, const struct passwd *
 		return;
 	r = netalloc_lookup(cfg->state_dir, pw->pw_name, &slot);
 	ipv4_format(cfg->bridge.subnet.net, sub, sizeof(sub));
-	if (r == 0 && slot < subnet_slots(&cfg->bridge.subnet))
+	if (r == 0 && slot < ipv4_subnet_slots(&cfg->bridge.subnet))
 		printf("address:     %s on bridge %s (%s/%u)\n",
-		       ipv4_format(subnet_slot_addr(&cfg->bridge.subnet, slot), a, sizeof(a)),
+		       ipv4_format(ipv4_subnet_slot_addr(&cfg->bridge.subnet, slot), a, sizeof(a)),
 		       cfg->bridge.name, sub, cfg->bridge.subnet.prefix);
 	else if (r == -ENOENT)
 		printf("address:     none yet: her first container start gives her one in %s/%u\n",

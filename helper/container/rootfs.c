@@ -393,24 +393,16 @@ static int root_sudoers(const struct user_spec *u)
 	return bind_own_file("sudoers", "/etc/sudoers.d/warren", text, 0440);
 }
 
-/* hosts, and for a container on the bridge resolv.conf. */
+/* The network's files (net.h): hosts, and resolv.conf for a container on the bridge. */
 static int net_files(const struct user_spec *u, const struct net_plan *net)
 {
-	char hosts[256], a[16], gw[16];
+	const char *resolv = net_resolv(net);
+	char hosts[256];
 	int r;
 
-	/* Loopback only: her hostname on 127.0.1.1, as Debian does (sudo looks it up). */
-	if (net->mode == NET_NONE) {
-		snprintf(hosts, sizeof(hosts), "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n"
-			 "127.0.1.1\t%s\n", u->name);
-		return bind_etc_file("hosts", hosts);
-	}
-	snprintf(hosts, sizeof(hosts), "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n"
-		 "%s\t%s\n%s\twarren-gateway\n", ipv4_format(net->member.addr, a, sizeof(a)),
-		 u->name, ipv4_format(net->gateway, gw, sizeof(gw)));
-	if ((r = bind_etc_file("resolv.conf", net->resolv)) < 0)
+	if (resolv && (r = bind_etc_file("resolv.conf", resolv)) < 0)
 		return r;
-	return bind_etc_file("hosts", hosts);
+	return bind_etc_file("hosts", net_hosts(net, u->name, hosts, sizeof(hosts)));
 }
 
 /* overlayfs's lowerdir for U's root: her layers as the builder mounted them, the first

@@ -18,7 +18,7 @@
 #include "ctl/ls.h"
 #include "lib/fsutil.h"
 #include "lib/names.h"
-#include "lib/netaddr.h"
+#include "lib/ipv4.h"
 #include "net/netalloc.h"
 #include "wire/protocol.h"
 #include "storage/stack.h"
@@ -166,8 +166,8 @@ static void address_of(const struct warren_config *cfg, const char *user, char *
 
 	buf[0] = '\0';
 	if (cfg && netalloc_lookup(cfg->state_dir, user, &slot) == 0 &&
-	    slot < subnet_slots(&cfg->bridge.subnet))
-		ipv4_format(subnet_slot_addr(&cfg->bridge.subnet, slot), buf, len);
+	    slot < ipv4_subnet_slots(&cfg->bridge.subnet))
+		ipv4_format(ipv4_subnet_slot_addr(&cfg->bridge.subnet, slot), buf, len);
 }
 
 static const char *value(uint64_t v, char *buf, size_t len, bool size)

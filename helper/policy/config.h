@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "lib/netaddr.h"
+#include "lib/ipv4.h"
 #include "policy/reslimits.h"
 
 #define WARREN_DEFAULT_CONFIG SYSCONFDIR "/warren/warren.conf"
@@ -22,7 +22,7 @@ struct warren_config {
 	/* The host bridge of containers with network "nat" or "isolated". */
 	struct {
 		char *name;           /* its interface name */
-		struct subnet subnet; /* the gateway (the bridge's address) and every user's */
+		struct ipv4_subnet subnet; /* the gateway (the bridge's address) and every user's */
 		char **dns;           /* nameservers given to containers; NULL: the host's */
 	} bridge;
 };
