@@ -18,7 +18,6 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +30,7 @@
 #include "lib/log.h"
 #include "net/net.h"
 #include "lib/state.h"
+#include "lib/tool.h"
 #include "container/supervisor.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -202,7 +202,7 @@ void supervisor_run(const struct supervised *c)
 		if (stop_requested || container_idle(user, cg, idle_timeout)) {
 			why = c->abandoned ? "its login gave up" : stop_requested ? "asked to" : "idle";
 			log_info("stopping the container of %s (%s)", user, why);
-			syscall(SYS_pidfd_send_signal, init_pidfd, SIGKILL, NULL, 0);
+			(void)pidfd_kill(init_pidfd, SIGKILL);
 			break;
 		}
 		close(TAKE_FD(lock));

@@ -29,8 +29,16 @@ int mkdir_p_beneath(int rootfd, const char *path, mode_t mode);
 int write_all(int fd, const void *buf, size_t len);
 /* Write TEXT to an existing file at PATH (kernel files: /proc, cgroupfs). */
 int write_file(const char *path, const char *text);
-/* Replace PATH with a new root-only (0600) file holding TEXT: written as PATH.new, then
- * renamed over PATH, so that a reader sees the old text or the new, never a part. */
+/* Replace NAME in DIRFD (or the path NAME, with AT_FDCWD) with a new root-only (0600)
+ * file holding PARTS (NULL-terminated, written one after the other): written as a new
+ * file beside it, made afresh and never through a symlink, then renamed over NAME, so
+ * that a reader sees the old text or the new, never a part.  The new file is NAME.new,
+ * or, with WRITE_PRIVATE, NAME.PID (writers no lock keeps apart); with WRITE_DURABLE it
+ * is on disk before the rename (a crash leaves the old text or the new). */
+#define WRITE_PRIVATE 1u
+#define WRITE_DURABLE 2u
+int write_replace(int dirfd, const char *name, const char *const parts[], unsigned flags);
+/* write_replace() of TEXT at PATH, as NAME.new, not synced (runtime files). */
 int write_new_file(const char *path, const char *text);
 /* Read at most LEN-1 bytes of PATH into BUF, NUL-terminated; returns the length. */
 int read_file(const char *path, char *buf, size_t len);

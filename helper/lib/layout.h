@@ -122,8 +122,8 @@ bool layout_is_disk_name(const char *name);
  * and its path.  The files in it: */
 int layout_open_network(const char *state_dir, struct error *err);
 const char *layout_network_dir(const char *state_dir, char *buf, size_t len);
-#define LAYOUT_SLOTS "slots"           /* "USER SLOT" a line (netalloc.h) */
-#define LAYOUT_SLOTS_NEW "slots.new"   /* its next version, renamed over it */
+#define LAYOUT_SLOTS "slots"           /* "USER SLOT" a line (netalloc.h); written as
+					* slots.new, then renamed over it (fsutil.h) */
 #define LAYOUT_SLOTS_LOCK "slots.lock" /* flock()ed while a slot is decided */
 
 /* STATE_DIR, where the record of events is kept, and the record's names in it: */

@@ -81,24 +81,11 @@ int netalloc_find(const char *text, const char *user, uint32_t nslots, uint32_t 
 static int record(int dir, const char *text, const char *user, uint32_t slot)
 {
 	char line[64];
-	_cleanup_close_ int fd = -EBADF;
-	int r;
+	const char *sep = text[0] && text[strlen(text) - 1] != '\n' ? "\n" : "";
 
 	snprintf(line, sizeof(line), "%s %u\n", user, slot);
-	(void)unlinkat(dir, LAYOUT_SLOTS_NEW, 0);
-	fd = openat(dir, LAYOUT_SLOTS_NEW, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	r = write_all(fd, text, strlen(text));
-	if (r == 0 && text[0] && text[strlen(text) - 1] != '\n')
-		r = write_all(fd, "\n", 1);
-	if (r == 0)
-		r = write_all(fd, line, strlen(line));
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (r == 0 && renameat(dir, LAYOUT_SLOTS_NEW, dir, LAYOUT_SLOTS) < 0)
-		r = -errno;
-	return r;
+	return write_replace(dir, LAYOUT_SLOTS, (const char *const[]){ text, sep, line, NULL },
+			     WRITE_DURABLE);
 }
 
 /* DIR's slots file (empty if missing) into *RET. */

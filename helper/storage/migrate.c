@@ -11,7 +11,6 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -116,7 +115,7 @@ __attribute__((noreturn)) static void copy_child(pid_t parent, const char *mine_
 			copy_and_compare(mine_path, mine, &err);
 	}
 	/* The image is unmounted, and its loop device freed, with this namespace. */
-	(void)write_all(status_fd, &err, sizeof(err));
+	(void)error_send(status_fd, &err);
 	_exit(error_is_set(&err) ? 1 : 0);
 }
 
@@ -125,32 +124,28 @@ static int run_copy(const char *mine_path, const char *image, const char *user, 
 		    unsigned time_limit, struct error *err)
 {
 	_cleanup_close_ int status = -EBADF, pidfd = -EBADF;
-	struct error child = { 0 };
 	pid_t parent = getpid(), pid = tool_fork_reporting(&status);
 	struct pollfd p;
-	ssize_t n;
+	char who[128];
+	int r;
 
 	if (pid < 0)
 		return error_errno(err, pid, "cannot start the copy");
 	if (pid == 0)
 		copy_child(parent, mine_path, image, user, size, TAKE_FD(status));
-	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	pidfd = pidfd_of(pid);
 	p = (struct pollfd){ .fd = pidfd, .events = POLLIN };
 	if (pidfd >= 0 && poll(&p, 1, time_limit ? (int)time_limit * 1000 : -1) == 0) {
-		kill(pid, SIGKILL); /* and so cp (tool.h) */
+		(void)pidfd_kill(pidfd, SIGKILL); /* and so cp (tool.h) */
 		waitpid(pid, NULL, 0);
 		return error_set(err, -ETIMEDOUT, "copying the layers of %s into her disk image takes "
 				 "longer than a login may wait (%u s); nothing was changed; fix: "
 				 "warren-helper migrate %s (no time limit)", user, time_limit, user);
 	}
-	n = read(status, &child, sizeof(child));
+	snprintf(who, sizeof(who), "the copy of the layers of %s", user);
+	r = error_recv(status, false, who, err);
 	waitpid(pid, NULL, 0);
-	if (n != (ssize_t)sizeof(child))
-		return error_set(err, -EPROTO, "the copy of the layers of %s died", user);
-	child.msg[sizeof(child.msg) - 1] = '\0';
-	if (error_is_set(&child))
-		return error_set(err, child.code, "%s", child.msg);
-	return 0;
+	return r;
 }
 
 int migrate_set_aside(const char *state_dir, int users, const char *user, struct error *err)

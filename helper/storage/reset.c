@@ -86,7 +86,7 @@ __attribute__((noreturn)) static void image_child(pid_t parent, const char *imag
 		_exit(1);
 	if (disk_mount_private(image, &err) == 0)
 		reset_in(DISK_PRIVATE_TARGET, u, home, &err);
-	(void)write_all(status_fd, &err, sizeof(err));
+	(void)error_send(status_fd, &err);
 	_exit(error_is_set(&err) ? 1 : 0);
 }
 
@@ -94,20 +94,18 @@ static int reset_image(const char *image, const struct user_spec *u, bool home,
 		       struct error *err)
 {
 	_cleanup_close_ int status = -EBADF;
-	struct error child = { 0 };
 	pid_t parent = getpid(), pid = tool_fork_reporting(&status);
-	ssize_t n;
+	char who[128];
+	int r;
 
 	if (pid < 0)
 		return error_errno(err, pid, "cannot start the reset");
 	if (pid == 0)
 		image_child(parent, image, u, home, TAKE_FD(status));
-	n = read(status, &child, sizeof(child));
+	snprintf(who, sizeof(who), "the reset of %s", u->name);
+	r = error_recv(status, false, who, err);
 	waitpid(pid, NULL, 0);
-	if (n != (ssize_t)sizeof(child))
-		return error_set(err, -EPROTO, "the reset of %s died", u->name);
-	child.msg[sizeof(child.msg) - 1] = '\0';
-	return error_is_set(&child) ? error_set(err, child.code, "%s", child.msg) : 0;
+	return r;
 }
 
 int reset_layers(const char *state_dir, const struct user_spec *u, bool home, struct error *err)
