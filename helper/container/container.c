@@ -120,8 +120,7 @@ static void fill_container(const struct user_spec *u, const struct cgroup_set *c
 	ret->handover_fd = -EBADF;
 	ret->cg = *cg;
 	ret->gid = u->gid;
-	ret->root = u->limits[LIMIT_ROOT] != 0;
-	snprintf(ret->seccomp, sizeof(ret->seccomp), "%s", u->seccomp);
+	ret->confine = u->confine;
 	user_run_path(u->name, RUN_PTS, ret->pts, sizeof(ret->pts));
 }
 
@@ -501,7 +500,6 @@ void container_reply(const struct container *c, struct helper_reply *ret)
 				 c->cg.dirs[i]);
 	snprintf(ret->pts, sizeof(ret->pts), "%s", c->pts);
 	ret->gid = c->gid;
-	ret->root = c->root;
-	snprintf(ret->seccomp, sizeof(ret->seccomp), "%s", c->seccomp);
+	ret->confine = c->confine;
 	ret->init_pidfd = c->init_pidfd;
 }

@@ -19,8 +19,7 @@ struct container {
 	struct cgroup_set cg;
 	char pts[256];
 	gid_t gid;
-	bool root;   /* the user may become root inside: the session keeps no no_new_privs */
-	char seccomp[LIMIT_SECCOMP_PATH_MAX]; /* the session's filter: "default", "strict" or a file */
+	struct confinement confine; /* the session's (confine.h) */
 	/* A container this helper built: its handover to the supervisor (build.h), -EBADF for
 	 * one that was running.  Closed without container_handover(), it is stopped. */
 	int handover_fd;

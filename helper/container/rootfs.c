@@ -30,7 +30,7 @@
 #include "container/rootfs.h"
 #include "container/step.h"
 #include "lib/benchmark.h"
-#include "wire/sysfilter.h"
+#include "wire/confine.h"
 
 /* Mount onto ROOTFD/REL (created if missing, never through a symlink). */
 static int mount_below(int rootfd, const char *rel, const char *src, const char *fstype,
@@ -457,8 +457,9 @@ int rootfs_setup_and_exec(const struct user_spec *u, const struct net_plan *net,
 	STEP_AS(&s, 0, NULL, user_entries(u), "passwd and group entries");
 	STEP_AS(&s, 0, NULL, net_files(u, net), "/etc/resolv.conf and /etc/hosts");
 	STEP_AS(&s, 0, "etc-files", root_sudoers(u), "/etc/sudoers.d/warren");
-	/* Last: the filter denies the mounts made above, to init and all it reaps. */
-	STEP(&s, 0, "seccomp", sysfilter_apply(&u->filter, err));
+	/* Last, init's confinement (it is in its namespaces, as their root): the filter
+	 * denies the mounts made above, to init and all it reaps. */
+	STEP(&s, 0, "seccomp", confine(&u->plan, -EBADF, (uid_t)-1, (gid_t)-1, err));
 	if (s.r < 0)
 		return s.r;
 	fexecve(exe_fd, argv, envp);
