@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "container/build.h"
@@ -356,9 +357,39 @@ int container_ensure(const struct warren_config *cfg, const struct user_spec *u,
 	return error_set(err, -ETIMEDOUT, "the old container of %s does not go away", u->name);
 }
 
-int container_stop(const char *user, struct error *err)
+static double monotonic_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Only init left in CG (or CG unreadable: nothing to wait for). */
+static bool only_init(const struct cgroup_set *cg)
+{
+	long tasks;
+
+	return cgroup_task_count(cg, &tasks) < 0 || tasks <= 1;
+}
+
+/* SIGTERM to all of USER's running container (ST) but its init, and up to GRACE_S seconds
+ * for them to go. */
+static void ask_to_end(const char *user, const struct container_state *st, unsigned grace_s)
+{
+	struct cgroup_set cg;
+
+	if (cgroup_resolve(user, &cg) < 0)
+		return;
+	cgroup_signal_all(&cg, SIGTERM, st->init_pid);
+	for (double until = monotonic_s() + grace_s; monotonic_s() < until && !only_init(&cg);)
+		usleep(100 * 1000);
+}
+
+int container_stop(const char *user, unsigned grace_s, struct error *err)
 {
 	struct container_state st;
+	bool ran = false;
 	int r;
 
 	if ((r = runtime_prepare()) < 0)
@@ -376,16 +407,19 @@ int container_stop(const char *user, struct error *err)
 			/* Nothing running: remove whatever an earlier crash left behind. */
 			if (cgroup_resolve(user, &cg) == 0 && container_cleanup(user, &cg, err) < 0)
 				return error_wrap(err, "cannot clean up after %s", user);
-			return 0;
+			return ran;
 		}
 		if (r < 0)
 			return error_errno(err, r, "cannot read the state of %s", user);
 		r = examine_recorded(user, &st, &pidfd);
 		if (r == 0) {
+			if (!ran)
+				ask_to_end(user, &st, grace_s);
+			ran = true;
 			(void)pidfd_kill(pidfd, SIGKILL);
 			close(pidfd);
 		} else if (r == -ENOENT) {
-			return 0;
+			return ran;
 		}
 		/* The supervisor reaps and cleans up under the lock: give it to it. */
 		close(TAKE_FD(lock));
