@@ -51,7 +51,7 @@ static void keep_term(char *buf, size_t len)
 		strcpy(buf, t);
 }
 
-/* DESIGN §5.1: whoever started us, and whatever they passed, is not trusted.  Only
+/* HACKING.md §5.1: whoever started us, and whatever they passed, is not trusted.  Only
  * root may use the helper at all, so that even a setuid install grants nothing;
  * the environment is dropped (but for a checked TERM) and no inherited fd beyond
  * stdio survives. */

@@ -4,8 +4,8 @@
  * here carries host privilege; a user who controls their own upper layer can at most
  * confuse their own container.  Mount targets are still resolved below the new root
  * without following symlinks, so the tree is what the image and warren say it is.
- * Recipe D of shared/research/kernel-plumbing: overlay mounted inside the userns with
- * userxattr over the idmapped image, so no upper file is ever owned by host root.
+ * The overlay is mounted inside the userns with userxattr over the idmapped image, so no
+ * upper file is ever owned by host root (HACKING.md §3.3).
  */
 #include <errno.h>
 #include <inttypes.h>

@@ -1,4 +1,4 @@
-/* fsutil.h - fd-relative file operations that never follow a symlink (DESIGN §5.2). */
+/* fsutil.h - fd-relative file operations that never follow a symlink (HACKING.md §5.2). */
 #ifndef WARREN_FSUTIL_H
 #define WARREN_FSUTIL_H
 
@@ -18,7 +18,7 @@ int mkdir_owned(int dirfd, const char *name, mode_t mode, uid_t uid, gid_t gid);
 int ensure_root_dir(const char *path, mode_t mode);
 
 /* Open the directory PATH (the config names it: a symlink is the admin's choice) if it
- * is root's and not writable by group or others (DESIGN §4: warren works in it as root);
+ * is root's and not writable by group or others (HACKING.md §4: warren works in it as root);
  * -EPERM if it is not. */
 int open_root_dir(const char *path);
 

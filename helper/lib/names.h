@@ -1,4 +1,4 @@
-/* names.h - strict validation of names that become paths (DESIGN §5.5), and the names
+/* names.h - strict validation of names that become paths (HACKING.md §5.5), and the names
  * of the network interfaces warren makes. */
 #ifndef WARREN_NAMES_H
 #define WARREN_NAMES_H

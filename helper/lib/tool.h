@@ -1,5 +1,5 @@
 /* tool.h - child processes: a host tool (mkfs.ext4, e2fsck, resize2fs, cp, rm) run the
- * safe way (a fixed argv, an empty environment, no shell: DESIGN §5.4), children of our
+ * safe way (a fixed argv, an empty environment, no shell: HACKING.md §5.4), children of our
  * own that report back, and processes held by pidfd. */
 #ifndef WARREN_TOOL_H
 #define WARREN_TOOL_H
@@ -19,7 +19,7 @@ int tool_output(const char *const argv[], char *buf, size_t len);
 
 /* Remove the tree at PATH as `rm -rf --one-file-system` does: no symlink is followed, no
  * FIFO or device opened, no other filesystem entered (a user's layers hold anything she
- * planted, DESIGN §5.2).  0, or -EIO. */
+ * planted, HACKING.md §5.2).  0, or -EIO. */
 int tool_remove_tree(const char *path);
 
 /* Fork a child that reports back to its parent over a pipe (close-on-exec): in the

@@ -1,4 +1,5 @@
-/* config.c - read warren.conf (libconfig) into a validated struct warren_config (DESIGN §4, §5.7). */
+/* config.c - read warren.conf (libconfig) into a validated struct warren_config
+ * (HACKING.md §4, §5.7). */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -986,7 +987,7 @@ static int config_file_open(const char *path, struct config_error *err)
 	return -e;
 }
 
-/* DESIGN §4: whoever can write the config decides who is jailed and how. */
+/* HACKING.md §4: whoever can write the config decides who is jailed and how. */
 static int config_file_check(int fd, const char *path, size_t *ret_size, struct timespec *ret_mtime,
 			     struct config_error *err)
 {

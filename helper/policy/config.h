@@ -35,7 +35,7 @@ struct config_error {
 };
 
 /* Read and validate PATH.  Refuses a file that is not owned by root or is writable
- * by group or other (DESIGN §4, §5.7).  On success *ret is set and 0 returned.
+ * by group or other (HACKING.md §4, §5.7).  On success *ret is set and 0 returned.
  * On failure a negative errno-style code is returned, *err filled, and
  * *ret_policy is set (non-NULL) only if jail_groups and exempt_users themselves were
  * readable and valid, so that the caller can still tell who is jailed and refuse

@@ -4,7 +4,7 @@
  * stdout on one end of an AF_UNIX SOCK_SEQPACKET pair.  The helper's exit status is
  * the verb's answer (HELPER_EXIT_*); "ensure" also answers with one message: text lines
  * "KEY VALUE" and, on success, the pidfd of the container's init as SCM_RIGHTS, so
- * that the module never has to trust a pid (DESIGN §5.3).  Both sides use the
+ * that the module never has to trust a pid (HACKING.md §5.3).  Both sides use the
  * functions here, and the receiving side validates every line (OpenSSH's monitor
  * answers a fixed table of requests and checks each).
  *
