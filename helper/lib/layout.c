@@ -1,6 +1,7 @@
 /* layout.c - where warren keeps things on the host (see layout.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -162,6 +163,28 @@ static const char *below(const char *state_dir, const char *name, const char *en
 	return buf;
 }
 
+/* The names of a user's entries in STATE_DIR/users and STATE_DIR/disks: her old layers
+ * (KEEP: kept), her disk image (STAGED: a migration's copy in progress). */
+#define ASIDE_NAME(user, keep) ".%s.pre-disk%s", (user), (keep) ? ".kept" : ""
+#define DISK_NAME(user, staged) "%s.ext4%s", (user), (staged) ? ".new" : ""
+
+/* STATE_DIR/NAME/ and the entry of the format FMT, into BUF. */
+static const char *entry_below(const char *state_dir, const char *name, char *buf, size_t len,
+			       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static const char *entry_below(const char *state_dir, const char *name, char *buf, size_t len,
+			       const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(buf, len, "%s/%s/", state_dir, name);
+
+	if (n >= 0 && (size_t)n < len) {
+		va_start(ap, fmt);
+		vsnprintf(buf + n, len - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	return buf;
+}
+
 /* ---- Per user, persistent ---- */
 
 int layout_open_users(const char *state_dir, struct error *err)
@@ -176,17 +199,26 @@ const char *layout_user_layers(const char *state_dir, const char *user, char *bu
 
 const char *layout_aside_name(const char *user, bool keep, char *buf, size_t len)
 {
-	snprintf(buf, len, ".%s.pre-disk%s", user, keep ? ".kept" : "");
+	snprintf(buf, len, ASIDE_NAME(user, keep));
+	return buf;
+}
+
+const char *layout_disk_name(const char *user, bool staged, char *buf, size_t len)
+{
+	snprintf(buf, len, DISK_NAME(user, staged));
 	return buf;
 }
 
 const char *layout_aside(const char *state_dir, const char *user, bool keep, char *buf,
 			 size_t len)
 {
-	char name[128];
+	return entry_below(state_dir, "users", buf, len, ASIDE_NAME(user, keep));
+}
 
-	return below(state_dir, "users", layout_aside_name(user, keep, name, sizeof(name)), buf,
-		     len);
+const char *layout_disk(const char *state_dir, const char *user, bool staged, char *buf,
+			size_t len)
+{
+	return entry_below(state_dir, "disks", buf, len, DISK_NAME(user, staged));
 }
 
 int layout_open_disks(const char *state_dir, struct error *err)
@@ -197,21 +229,6 @@ int layout_open_disks(const char *state_dir, struct error *err)
 const char *layout_disks_dir(const char *state_dir, char *buf, size_t len)
 {
 	return below(state_dir, "disks", NULL, buf, len);
-}
-
-const char *layout_disk_name(const char *user, bool staged, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s.ext4%s", user, staged ? ".new" : "");
-	return buf;
-}
-
-const char *layout_disk(const char *state_dir, const char *user, bool staged, char *buf,
-			size_t len)
-{
-	char name[128];
-
-	return below(state_dir, "disks", layout_disk_name(user, staged, name, sizeof(name)), buf,
-		     len);
 }
 
 bool layout_is_disk_name(const char *name)
