@@ -3,7 +3,7 @@
  *   auth     optional  pam_warren.so   (last: its setcred is the post-auth child's hook)
  *   session  required  pam_warren.so   (last)
  *
- * sshd (DESIGN §2) calls, in its root monitor, pam_setcred then pam_open_session; then
+ * sshd (HACKING.md §2) calls, in its root monitor, pam_setcred then pam_open_session; then
  * the post-auth child, forked from the monitor, calls pam_setcred again before it drops
  * to the user.  The module never exits or prints - except the post-auth child's
  * _exit() when it cannot join: sshd ignores setcred failures of key logins, so

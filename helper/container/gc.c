@@ -7,6 +7,7 @@
 
 #include "cgroup/cgroup.h"
 #include "lib/cleanup.h"
+#include "lib/layout.h"
 #include "container/container.h"
 #include "container/gc.h"
 #include "lib/names.h"
@@ -31,8 +32,8 @@ int gc_run(const struct warren_config *cfg)
 	struct cgroup_set cg;
 	int status = 0, n = 0;
 
-	names_in(RUNTIME_DIR "/users", DT_DIR, &users);
-	names_in(RUNTIME_DIR "/locks", DT_REG, &users);
+	names_in(RUNTIME_USERS, DT_DIR, &users);
+	names_in(RUNTIME_LOCKS, DT_REG, &users);
 	/* The warren cgroup of each hierarchy: a probe name's parent. */
 	if (cgroup_resolve("warren-gc-probe", &cg) == 0)
 		for (int i = 0; i < cg.n; i++)

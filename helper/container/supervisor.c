@@ -18,7 +18,6 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,9 +26,11 @@
 #include "wire/creds.h"
 #include "lib/events.h"
 #include "lib/fsutil.h"
+#include "lib/layout.h"
 #include "lib/log.h"
 #include "net/net.h"
 #include "lib/state.h"
+#include "lib/tool.h"
 #include "container/supervisor.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -201,7 +202,7 @@ void supervisor_run(const struct supervised *c)
 		if (stop_requested || container_idle(user, cg, idle_timeout)) {
 			why = c->abandoned ? "its login gave up" : stop_requested ? "asked to" : "idle";
 			log_info("stopping the container of %s (%s)", user, why);
-			syscall(SYS_pidfd_send_signal, init_pidfd, SIGKILL, NULL, 0);
+			(void)pidfd_kill(init_pidfd, SIGKILL);
 			break;
 		}
 		close(TAKE_FD(lock));
@@ -247,7 +248,7 @@ int container_cleanup(const char *user, const struct cgroup_set *cg, struct erro
 		cleanup_failed(err, r, "cannot end the sessions left in cgroup %s", cg->dirs[0]);
 	if ((r = cgroup_destroy(cg)) < 0)
 		cleanup_failed(err, r, "cannot remove cgroup %s", cg->dirs[0]);
-	if (umount2(user_run_path(user, "pts", path, sizeof(path)), MNT_DETACH) < 0 &&
+	if (umount2(user_run_path(user, RUN_PTS, path, sizeof(path)), MNT_DETACH) < 0 &&
 	    errno != EINVAL && errno != ENOENT)
 		cleanup_failed(err, -errno, "cannot unmount %s", path);
 	if ((r = net_detach(user, &net)) < 0)

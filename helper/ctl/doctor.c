@@ -24,6 +24,7 @@
 #include "policy/config.h"
 #include "ctl/doctor.h"
 #include "lib/fsutil.h"
+#include "net/net.h"
 #include "policy/spec.h"
 #include "lib/strv.h"
 #include "lib/tool.h"
