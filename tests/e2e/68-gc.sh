@@ -13,10 +13,10 @@ fixture_start 9
 write_config "$(default_config | sed '/^defaults/d')
 defaults = { idle_timeout = 60; disk = \"max\"; network = \"none\"; };"
 
-# wta's container runs (a login held open) while gc looks.
-tssh wta -- 'sleep 30' >/dev/null 2>&1 &
-keep=$!
-for i in $(seq 40); do [ -s /run/warren/users/wta/state ] && break; sleep 0.25; done
+# wta's container runs (a login held open until the test releases it) while gc looks.
+hold keep wta -- 'head -n 1 >/dev/null'
+keep=${HELD[keep]}
+for i in $(seq 120); do [ -s /run/warren/users/wta/state ] && break; sleep 0.25; done
 wta_state=$(cat /run/warren/users/wta/state 2>/dev/null)
 
 # wtb's leftovers.
@@ -51,7 +51,6 @@ check "wta's running container is untouched" \
 out=$(in_ns "$REPO/warrenctl" --config "$CONF" gc 2>&1)
 check "a second gc finds nothing" grep -qx "gc: 0 users cleaned up" <<<"$out" || diag "$out"
 check "her disk image itself stays: gc removes leftovers, not her data" test -f "$STATE/disks/wtb.ext4"
-kill "$keep" 2>/dev/null
-wait "$keep" 2>/dev/null
+release keep
 rm -f "$STATE/disks/wtb.ext4"
 fixture_finish

@@ -7,6 +7,9 @@
 #                          If setup fails: one not ok with the reason, the rest skipped, exit.
 #   fixture_finish         tear down, check nothing is left, exit 0/1 (also run by the EXIT trap)
 #   tssh USER [SSH-OPTS...] -- CMD...     ssh USER@127.0.0.1 CMD inside the test netns
+#                          (bounded to $TSSH_TIMEOUT s, 30 unless set)
+#   hold NAME USER [SSH-OPTS...] -- CMD   a login held open in the background until
+#                          release NAME (CMD must end on a line on its stdin)
 #   tscp USER [SCP-OPTS...] SRC... DST    scp; an argument "R:path" means USER@127.0.0.1:path
 #   tsftp USER [SFTP-OPTS...]             sftp -b - (batch commands on stdin)
 #   write_config TEXT      replace $CONF (root-owned 0644); default_config prints the default
@@ -14,7 +17,7 @@
 #   helper_stop USER       warren-helper --config $CONF stop USER (in sshd's mount namespace)
 #   container_leftovers USER   print what is left of USER's container (nothing: all gone)
 #   wait_container_gone USER SECS         poll until container_leftovers is empty
-#   log_mark; log_since; wait_log ERE [SECS]   the test syslog after a mark
+#   log_mark; log_since; wait_log ERE [SECS]   the test syslog after a mark (SECS: 10)
 #   untty                  filter: strip CRs and terminal escapes from a pty transcript
 #   section OUTPUT K       part K of OUTPUT split at "@@" lines; norm: squeeze whitespace
 #   uid_of USER, subid_base USER, host_of_mounts
@@ -132,8 +135,34 @@ tssh() { # tssh USER [SSH-OPTS...] -- CMD...
 		shift
 	done
 	[ "${1:-}" = -- ] && shift
-	in_ns timeout 30 ssh "${SSH_COMMON[@]}" -o UserKnownHostsFile="$T/known_hosts" \
+	in_ns timeout "${TSSH_TIMEOUT:-30}" ssh "${SSH_COMMON[@]}" -o UserKnownHostsFile="$T/known_hosts" \
 		-i "$T/keys/$user" -p "$PORT" "${opts[@]}" "$user@127.0.0.1" "$@"
+}
+
+# A login that must stay while the test looks is held by the test, not by a `sleep N`
+# that a busy machine can outlast.  hold NAME USER [SSH-OPTS...] -- CMD runs tssh in the
+# background with a FIFO as its stdin, opened read-write by the ssh client alone (so no
+# other process of the test keeps it open); release NAME writes one line into it and waits
+# for the login to end, with its exit status.  CMD must end on that line: end it with
+# `head -n 1 >/dev/null` (or read stdin).  Bounded by 300 s, not tssh's 30; the output goes
+# to $T/NAME.out, the ssh client's pid is ${HELD[NAME]}.
+declare -A HELD=()
+hold() { # hold NAME USER [SSH-OPTS...] -- CMD
+	local name=$1
+	shift
+	rm -f "$T/$name.in" && mkfifo -m 0600 "$T/$name.in" || return 1
+	TSSH_TIMEOUT=300 tssh "$@" 0<>"$T/$name.in" >"$T/$name.out" 2>&1 &
+	HELD[$name]=$!
+}
+release() { # release NAME: end the held login NAME; its exit status
+	local name=$1 w rc
+	[ -n "${HELD[$name]:-}" ] || return 1
+	exec {w}<>"$T/$name.in" && echo >&"$w"
+	exec {w}>&-
+	wait "${HELD[$name]}"
+	rc=$?
+	unset "HELD[$name]"
+	return "$rc"
 }
 
 tscp() { # tscp USER [SCP-OPTS...] SRC... DST ("R:path" = remote path)
@@ -216,7 +245,7 @@ log_mark() { LOG_OFF=$(stat -c %s "$T/syslog"); }
 log_since() { tail -c +$((LOG_OFF + 1)) "$T/syslog"; }
 wait_log() { # wait_log ERE [SECS]: a line after the mark matches ERE (grep -E -i)
 	local i
-	for ((i = 0; i < ${2:-5} * 10; i++)); do
+	for ((i = 0; i < ${2:-10} * 10; i++)); do
 		log_since | grep -Eiq -- "$1" && return 0
 		sleep 0.1
 	done
@@ -324,7 +353,7 @@ ln -s /proc/self/fd/1 "$T/dev/stdout"
 ln -s /proc/self/fd/2 "$T/dev/stderr"
 ( "$T/logsink" "$T/dev/log" "$T/syslog" </dev/null >>"$T/logsink.err" 2>&1 &
   echo $! >"$T/logsink.pid" )
-for i in $(seq 100); do [ -S "$T/dev/log" ] && break; sleep 0.05; done
+for i in $(seq 400); do [ -S "$T/dev/log" ] && break; sleep 0.05; done
 [ -S "$T/dev/log" ]
 mount --move "$T/dev" /dev
 exec "$T/bin/$SVC" -D -e -f "$T/sshd_config"
@@ -385,7 +414,7 @@ EOF
 	nsenter --net="/run/netns/$NS" unshare -m --propagation slave \
 		bash -c "$fixture_ns_script" warren-test-ns "$T" "$SVC" </dev/null >>"$T/sshd.log" 2>&1 &
 	SSHD_PID=$! # nsenter, unshare and bash exec: this becomes sshd
-	for ((i = 0; i < 100; i++)); do
+	for ((i = 0; i < 300; i++)); do # 30 s: a busy machine is slow to start it
 		pid_alive "$SSHD_PID" || break
 		in_ns bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT" 2>/dev/null && break
 		sleep 0.1
@@ -444,17 +473,19 @@ fixture_teardown() { # prints what was left behind (and removes it)
 	if [ -n "$NS" ] && [ -e "/run/netns/$NS" ]; then
 		local sink
 		sink=$(cat "$T/logsink.pid" 2>/dev/null)
-		for ((i = 0; i < 20; i++)); do
+		# TERM for 5 s (sshd's sessions close theirs), then KILL, for 10 s in all
+		for ((i = 0; i < 50; i++)); do
 			pids=$(ip netns pids "$NS" 2>/dev/null | grep -vx "${sink:-none}")
 			[ -z "$pids" ] && break
 			# shellcheck disable=SC2086
-			if [ "$i" -lt 10 ]; then kill -TERM $pids 2>/dev/null; else kill -KILL $pids 2>/dev/null; fi
+			if [ "$i" -lt 25 ]; then kill -TERM $pids 2>/dev/null; else kill -KILL $pids 2>/dev/null; fi
 			sleep 0.2
 		done
+		pids=$(ip netns pids "$NS" 2>/dev/null | grep -vx "${sink:-none}")
 		[ -n "$pids" ] && echo "processes left in netns $NS: $pids"
 		if pid_alive "$sink" && [ "$(cat "/proc/$sink/comm")" = logsink ]; then
 			kill -TERM "$sink"
-			for ((i = 0; i < 20; i++)); do pid_alive "$sink" || break; sleep 0.1; done
+			for ((i = 0; i < 100; i++)); do pid_alive "$sink" || break; sleep 0.1; done
 		fi
 		ip netns del "$NS" || echo "ip netns del $NS failed"
 	fi
