@@ -15,8 +15,10 @@ usage: sudo ./install.sh [--no-deps] [--no-image] [--no-pam]
 
 Installs warren: Debian packages it needs, `make` and `make install`, /etc/warren/warren.conf
 (only if absent), /var/lib/warren, the group `warren`, the default base image
-/var/lib/warren/images/default, and the two pam_warren lines at the end of /etc/pam.d/sshd
-(the original is saved once as /etc/pam.d/sshd.warren-backup).
+/var/lib/warren/images/default, the two pam_warren lines at the end of /etc/pam.d/sshd
+(the original is saved once as /etc/pam.d/sshd.warren-backup), and on a systemd host
+/etc/systemd/system/user@.service.d/warren.conf, which starts no systemd user manager
+for a jailed user.
 
   --no-deps     do not apt-get install build and runtime dependencies
   --no-image    do not build the base image (debootstrap, ~1 min, needs the Debian mirror)

@@ -26,6 +26,17 @@ void delegate_scope_dir(const char *root, const char *user, char *buf, size_t le
 	snprintf(buf, len, "%s/" DELEGATE_SLICE "/warren-%s.scope", root, user);
 }
 
+bool delegate_scope_user(const char *name, char *buf, size_t len)
+{
+	size_t n = strlen(name);
+
+	if (n <= strlen("warren-.scope") || strncmp(name, "warren-", 7) ||
+	    strcmp(name + n - 6, ".scope") || n - 13 >= len)
+		return false;
+	snprintf(buf, len, "%.*s", (int)(n - 13), name + 7);
+	return true;
+}
+
 static void sleep_ms(long ms)
 {
 	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };

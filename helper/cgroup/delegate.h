@@ -30,6 +30,9 @@
 bool delegate_systemd_owns(const char *root);
 /* The directory of USER's scope below ROOT into BUF. */
 void delegate_scope_dir(const char *root, const char *user, char *buf, size_t len);
+/* The user whose scope the entry NAME of the slice's directory is ("warren-USER.scope"),
+ * into BUF: true, or false for anything else. */
+bool delegate_scope_user(const char *name, char *buf, size_t len);
 /* Put the caller (single-threaded) into the supervisor cgroup of SCOPE (a directory
  * delegate_scope_dir() made below ROOT), asking systemd for the scope unless it exists.
  * 0, or -errno (-EREMOTEIO: systemd refused it). */

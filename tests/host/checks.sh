@@ -6,13 +6,14 @@
 # systemd user manager of hers on the host; a runtime dir of her own inside.
 # shellcheck shell=bash disable=SC2016
 
-# glogin USER [SSH-OPTS...] -- CMD... - USER's login from this machine (a fresh connection).
+# glogin USER [SSH-OPTS...] -- CMD... - USER's login from this machine (a fresh connection),
+# bounded by GLOGIN_SECS (300).
 glogin() {
 	local user=$1 opts=()
 	shift
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do opts+=("$1"); shift; done
 	[ "${1:-}" = -- ] && shift
-	timeout 300 ssh "${SSH_OPTS[@]}" -i "$T/key-$user" "${opts[@]}" "$user@127.0.0.1" "$@"
+	timeout "${GLOGIN_SECS:-300}" ssh "${SSH_OPTS[@]}" -i "$T/key-$user" "${opts[@]}" "$user@127.0.0.1" "$@"
 }
 
 # gwait SECS CMD - poll CMD (a shell line, as root in the guest) until it succeeds.
@@ -58,9 +59,9 @@ host_login_checks() {
 	check "bob, not jailed, lands on the host ($out)" test "$out" = realhost
 }
 
-# A held login of USER (sleep 600): its ssh's pid in held_USER, once its sleep runs.
+# A held login of USER (sleep 900): its ssh's pid in held_USER, once its sleep runs.
 hold() {
-	glogin "$1" -n -- 'exec sleep 600' >/dev/null 2>&1 &
+	GLOGIN_SECS=900 glogin "$1" -n -- 'exec sleep 900' >/dev/null 2>&1 &
 	printf -v "held_$1" %s $!
 	gwait 120 "pgrep -u $1 -x sleep >/dev/null"
 }
