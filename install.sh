@@ -238,7 +238,7 @@ user_manager_dropin_text() {
 # would run units from her host home outside her container.  Exit 3 of check-user means
 # "not jailed": only then does the manager start (an error skips it: fail closed).
 [Service]
-ExecCondition=+/bin/sh -c '$LIBEXECDIR/warren/warren-helper check-user "\$\$1"; test \$\$? -eq 3' warren-user-manager %u
+ExecCondition=+/bin/sh -c 'u=\$\$(id -nu "\$\$1") && $LIBEXECDIR/warren/warren-helper check-user "\$\$u"; test \$\$? -eq 3' warren-user-manager %i
 EOF
 }
 

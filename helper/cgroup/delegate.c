@@ -10,9 +10,9 @@
 #include "lib/fsutil.h"
 #include "lib/tool.h"
 
-/* systemd's own socket, which root may always use: no dependency on a D-Bus daemon. */
+/* systemd's bus tool, on the system bus (which logind needs too: every host with
+ * pam_systemd runs one).  busctl does not take systemd's private socket for a call. */
 #define BUSCTL "/usr/bin/busctl"
-#define SYSTEMD_PRIVATE_BUS "unix:path=/run/systemd/private"
 /* How long systemd may take to put us in a new scope, or to remove an empty one. */
 #define SCOPE_WAIT_MS 10000
 
@@ -69,7 +69,7 @@ static int start_scope(const char *unit, const char *rel)
 {
 	char pid[16], desc[128];
 	const char *const argv[] = {
-		BUSCTL, "--address=" SYSTEMD_PRIVATE_BUS, "--quiet", "call", "org.freedesktop.systemd1",
+		BUSCTL, "--system", "--quiet", "call", "org.freedesktop.systemd1",
 		"/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager", "StartTransientUnit",
 		"ssa(sv)a(sa(sv))", unit, "fail", "5",
 		"PIDs", "au", "1", pid,

@@ -24,7 +24,7 @@ root=$cache/root
 # and what the project's end-to-end files run inside it.
 packages=(
 	systemd-sysv udev dbus libpam-systemd linux-image-amd64 ifupdown openssh-server cron sudo
-	apparmor apparmor-utils
+	apparmor
 	openssh-client openssh-sftp-server iproute2 iputils-ping procps psmisc util-linux passwd
 	e2fsprogs kmod nftables rsync perl busybox-static git
 )
@@ -92,7 +92,7 @@ build_root() {
 		printf "#!/bin/sh\nexit 0\n" >"$r/usr/sbin/update-initramfs"
 		chmod 0755 "$r/usr/sbin/update-initramfs"
 		inch apt-get -y -q upgrade
-		inch apt-get -y -q install "$@"
+		inch apt-get -y -q install --no-install-recommends "$@"
 		rm "$r/usr/sbin/update-initramfs"
 		inch dpkg-divert --local --rename --remove /usr/sbin/update-initramfs
 		printf "virtio_pci\nvirtio_blk\next4\n" >>"$r/etc/initramfs-tools/modules"
@@ -145,7 +145,7 @@ build_disk() {
 	mkdir -p "$root/var/lib/warren/images"
 	cp -a "$image" "$img"
 	rm -f "$cache/disk.img.new"
-	mkfs.ext4 -q -L realhost -d "$root" "$cache/disk.img.new" 20G
+	mkfs.ext4 -q -L realhost -d "$root" "$cache/disk.img.new" 20G >>"$cache/build.log" 2>&1
 	rm -rf --one-file-system "$img"
 	mv "$cache/disk.img.new" "$cache/disk.img"
 }
