@@ -108,9 +108,9 @@ host_cgroup_checks() {
 	check "and her supervisor stays in $scope/supervisor" test "$(cg_of_supervisor alice)" = "$scope/supervisor"
 	out=$(groot "journalctl -b -o cat | grep -c 'Failed to disable controller'" </dev/null)
 	check "systemd never fights over a controller warren enabled (${out:-?} 'Failed to disable controller')" test "${out:-1}" = 0
-	out=$(glogin alice -- 'cat /proc/1/comm; readlink /proc/self/ns/pid' 2>&1)
+	out=$(glogin alice -- 'echo $(cat /proc/1/comm; readlink /proc/self/ns/pid)' 2>&1)
 	check "and her next login lands in the same container ($out)" \
-		test "$out" = "$(groot "echo warren-init; readlink /proc/\$(pgrep -u alice -x sleep | head -n 1)/ns/pid" </dev/null)"
+		test "$out" = "$(groot "echo warren-init \$(readlink /proc/\$(pgrep -u alice -x sleep | head -n 1)/ns/pid)" </dev/null)"
 	out=$(groot 'loginctl list-sessions --no-legend' </dev/null)
 	check "logind, restarted, still lists her held session" grep -q ' alice ' <<<"$out" || diag "$out"
 

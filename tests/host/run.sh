@@ -19,7 +19,7 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 here=$repo/tests/host
 cache=/var/cache/warren-test/host
 probe_secs=${WARREN_VM_PROBE_SECS:-20}
-e2e=${WARREN_HOST_E2E-10-landing 60-fail-closed 66-enter 69-reset 75-limits 85-network}
+e2e=${WARREN_HOST_E2E-10-landing 20-persistence 60-fail-closed 66-enter 68-gc 69-reset 70-warrenctl 75-limits 76-sessions 85-network}
 . "$repo/tests/lib/tap.sh"
 
 for need in qemu-system-x86_64 debootstrap mkfs.ext4 ssh ssh-keygen git; do
