@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "cgroup/delegate.h"
 #include "lib/fsutil.h"
 #include "lib/tool.h"
@@ -18,7 +19,7 @@
 
 bool delegate_systemd_owns(const char *root)
 {
-	return root && !strcmp(root, "/sys/fs/cgroup") && access("/run/systemd/system/", F_OK) == 0;
+	return root && !strcmp(root, CGROUP_ROOT) && access("/run/systemd/system/", F_OK) == 0;
 }
 
 void delegate_scope_dir(const char *root, const char *user, char *buf, size_t len)
