@@ -141,6 +141,20 @@ host_user_manager_checks() {
 	check "warrenctl doctor: healthy" grep -qx healthy <<<"$out"
 }
 
+# An admin's systemctl stop of her scope stops her container as warrenctl stop does.
+host_scope_stop_checks() {
+	hold alice || { not_ok "a held login of alice"; return; }
+	groot 'systemctl stop warren-alice.scope' </dev/null
+	check "systemctl stop warren-alice.scope ends her container, and its supervisor cleans up" \
+		gwait 60 '! systemctl is-active --quiet warren-alice.scope && [ ! -e /run/warren/users/alice/state ] &&
+			[ ! -e /sys/fs/cgroup/warren.slice/warren-alice.scope ] && ! pgrep -u alice >/dev/null'
+	out=$(groot 'warrenctl log alice | tail -n 1' </dev/null)
+	check "and warrenctl log says it stopped (asked to)" grep -q 'stopped .*(asked to)' <<<"$out" || diag "$out"
+	for ((i = 0; i < 120; i++)); do kill -0 "$held_alice" 2>/dev/null || break; sleep 0.25; done
+	check_not "and her held login is over" kill -0 "$held_alice"
+	wait "$held_alice" 2>/dev/null
+}
+
 # warren-mkimage killed in the middle of a build leaves nothing mounted on the host: a
 # debootstrap that mounts /proc in the new root (as the real one does) and waits.
 host_mkimage_checks() {
@@ -163,5 +177,6 @@ host_checks() {
 	host_login_checks
 	host_cgroup_checks
 	host_user_manager_checks
+	host_scope_stop_checks
 	host_mkimage_checks
 }
