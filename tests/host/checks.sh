@@ -143,6 +143,7 @@ host_user_manager_checks() {
 
 # An admin's systemctl stop of her scope stops her container as warrenctl stop does.
 host_scope_stop_checks() {
+	local out i
 	hold alice || { not_ok "a held login of alice"; return; }
 	groot 'systemctl stop warren-alice.scope' </dev/null
 	check "systemctl stop warren-alice.scope ends her container, and its supervisor cleans up" \
