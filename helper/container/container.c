@@ -139,7 +139,9 @@ static int prepare_cgroups(const struct user_spec *u, struct cgroup_set *cg, str
 				 "stop it with: warren-helper stop %s", cg->dirs[cg->counter], tasks,
 				 u->name);
 	if ((r = cgroup_create(cg)) < 0)
-		return error_errno(err, r, "cannot create cgroup %s", cg->dirs[0]);
+		return error_errno(err, r, "cannot create cgroup %s%s", cg->dirs[0],
+				   r == -EREMOTEIO ? " (systemd refused its scope: see journalctl -p "
+						     "warning; warren asks for it on the system bus)" : "");
 	return 0;
 }
 

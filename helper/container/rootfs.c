@@ -191,6 +191,19 @@ static int mask_host_files(int rootfd)
 	return 0;
 }
 
+/* Her runtime dir, /run/user/UID: where XDG_RUNTIME_DIR points (pam_systemd sets it so,
+ * pam_warren where pam_systemd does not), a tmpfs of her own, 0700, as logind makes
+ * one on a host.  Sockets of her programs (gpg-agent, tmux, dbus) go there. */
+static int user_runtime_dir(int rootfd, const struct user_spec *u)
+{
+	char rel[32], opts[64], all[128];
+
+	snprintf(rel, sizeof(rel), "run/user/%u", (unsigned)u->uid);
+	snprintf(all, sizeof(all), "%s,uid=%u,gid=%u", tmpfs_options(u, "0700", opts, sizeof(opts)),
+		 (unsigned)u->uid, (unsigned)u->gid);
+	return mount_below(rootfd, rel, "warren-user-run", "tmpfs", MS_NOSUID | MS_NODEV, all);
+}
+
 /* The mounts that make a root filesystem a system: /proc, /dev, /tmp, /run, /sys. */
 static int system_mounts(int rootfd, const struct user_spec *u)
 {
@@ -206,7 +219,8 @@ static int system_mounts(int rootfd, const struct user_spec *u)
 			     tmpfs_options(u, "1777", opts, sizeof(opts)))) < 0)
 		return r;
 	if ((r = mount_below(rootfd, "run", "warren-run", "tmpfs", MS_NOSUID | MS_NODEV,
-			     tmpfs_options(u, "0755", opts, sizeof(opts)))) < 0)
+			     tmpfs_options(u, "0755", opts, sizeof(opts)))) < 0 ||
+	    (r = user_runtime_dir(rootfd, u)) < 0)
 		return r;
 	if ((r = mount_below(rootfd, "sys", "sysfs", "sysfs",
 			     MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) < 0)

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup/delegate.h"
 #include "lib/cleanup.h"
 #include "wire/creds.h"
 #include "lib/events.h"
@@ -73,14 +74,16 @@ static bool init_exited_within(int pidfd, int ms)
 	return poll(&p, 1, ms) > 0;
 }
 
-/* Already in the root cgroup of the v2 hierarchy ("0::/")? */
-static bool v2_at_root(void)
+/* Already where a supervisor belongs on the v2 hierarchy: its root, or (a systemd host)
+ * the scope its container was given, which the helper entered before it forked us? */
+static bool v2_placed(void)
 {
 	char text[4096];
 
 	if (read_file("/proc/self/cgroup", text, sizeof(text)) < 0)
 		return false;
-	return !strncmp(text, "0::/\n", 5) || strstr(text, "\n0::/\n") != NULL;
+	return !strncmp(text, "0::/\n", 5) || strstr(text, "\n0::/\n") != NULL ||
+	       !strncmp(text, "0::/" DELEGATE_SLICE "/", sizeof("0::/" DELEGATE_SLICE));
 }
 
 /* Into the root cgroup of every cgroup hierarchy mounted here (whole hierarchies only).
@@ -110,7 +113,7 @@ static void leave_login_cgroups(void)
 			continue;
 		if ((strcmp(fstype, "cgroup") && strcmp(fstype, "cgroup2")) || strcmp(root, "/"))
 			continue;
-		if (!strcmp(fstype, "cgroup2") && v2_at_root())
+		if (!strcmp(fstype, "cgroup2") && v2_placed())
 			continue;
 		v1 = !strcmp(fstype, "cgroup");
 		snprintf(path, sizeof(path), "%s/%s", point, v1 ? "tasks" : "cgroup.procs");

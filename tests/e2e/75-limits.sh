@@ -25,10 +25,7 @@ users = (
 );"
 
 # cg USER CONTROLLER FILE: the file of USER's cgroup, on v1 or v2
-cg() {
-	if [ -d "/sys/fs/cgroup/$2/warren/$1" ]; then echo "/sys/fs/cgroup/$2/warren/$1/$3"
-	else echo "/sys/fs/cgroup/warren/$1/$3"; fi
-}
+cg() { echo "$(user_cgroup "$1" "$2")/$3"; }
 explain() { "$REPO/warrenctl" explain "$1" --config "$CONF" | awk -v k="$2" '$1 == k { $1 = ""; print substr($0, 2) }'; }
 
 check "explain wta: memory from the first listed group it is in" test "$(explain wta memory)" = "64M (group wtgb)"

@@ -14,10 +14,7 @@ defaults = { idle_timeout = 3; disk = \"max\"; network = \"none\"; };
 users = ( { name = \"wta\"; max_sessions = 2; }, { name = \"wtb\"; pids = 16; } );"
 
 # pids_of USER FILE: USER's pids cgroup file, on v1 or v2
-pids_of() {
-	if [ -d /sys/fs/cgroup/pids/warren ]; then cat "/sys/fs/cgroup/pids/warren/$1/$2"
-	else cat "/sys/fs/cgroup/warren/$1/$2"; fi
-}
+pids_of() { cat "$(user_cgroup "$1")/$2"; }
 # logins_of USER: the sshd processes (logins) in USER's container
 logins_of() {
 	local n=0 p

@@ -20,6 +20,8 @@
 #   log_mark; log_since; wait_log ERE [SECS]   the test syslog after a mark (SECS: 10)
 #   untty                  filter: strip CRs and terminal escapes from a pty transcript
 #   section OUTPUT K       part K of OUTPUT split at "@@" lines; norm: squeeze whitespace
+#   user_cgroup USER [CONTROLLER]   the directory of USER's container cgroup (pids'), on
+#                          v1, on v2, or in the scope systemd delegated to it (a systemd host)
 #   uid_of USER, subid_base USER, host_of_mounts
 # Variables: REPO T CONF STATE IMAGE HELPER MODULE PORT NS SVC SSHD_PID HOST_NAME TEST_USERS
 # WARREN_TEST_NO_MODULE=1 writes the PAM service without the warren lines (fixture self-test).
@@ -202,6 +204,19 @@ host_of_mounts() {
 	return 0
 }
 
+# Where warren puts USER's cgroups: under warren/ at the root of each hierarchy, or, on a
+# systemd host, in the scope systemd delegated (helper/cgroup/delegate.h).
+user_cgroup_dirs() {
+	echo /sys/fs/cgroup/*/warren/"$1" "/sys/fs/cgroup/warren/$1" "/sys/fs/cgroup/warren.slice/warren-$1.scope"
+}
+user_cgroup() { # user_cgroup USER [CONTROLLER]
+	local c
+	for c in "/sys/fs/cgroup/${2:-pids}/warren/$1" "/sys/fs/cgroup/warren.slice/warren-$1.scope/container"; do
+		[ -d "$c" ] && { echo "$c"; return 0; }
+	done
+	echo "/sys/fs/cgroup/warren/$1"
+}
+
 container_leftovers() { # print what is left of USER's container; empty output: it is gone
 	local user=$1 f p c
 	# processes in its cgroup (init, sessions), and its supervisor (warren-helper ... USER)
@@ -209,11 +224,11 @@ container_leftovers() { # print what is left of USER's container; empty output: 
 		p=${f#/proc/}
 		p=${p%/cgroup}
 		c=$(cat "/proc/$p/comm" 2>/dev/null) && echo "process $p ($c) in cgroup warren/$user"
-	done < <(grep -l ":/warren/$user\$" /proc/[0-9]*/cgroup 2>/dev/null)
+	done < <(grep -lE ":/warren(/$user|\\.slice/warren-$user\\.scope/.*)\$" /proc/[0-9]*/cgroup 2>/dev/null)
 	[ -n "$CONF" ] && pgrep -af -- "--config $CONF [a-z-]+ $user\$" | sed 's/^/process /'
 	host_of_mounts | awk -v a="/run/warren/users/$user/" -v b="$STATE/users/$user/" \
 		'index($2 "/", a) == 1 || index($0, b) { print "mount: " $0 }' | sort -u
-	for c in /sys/fs/cgroup/*/warren/"$user" /sys/fs/cgroup/warren/"$user"; do
+	for c in $(user_cgroup_dirs "$user"); do
 		[ -d "$c" ] && echo "cgroup dir $c"
 	done
 	[ -e "/run/warren/users/$user/state" ] && echo "state file /run/warren/users/$user/state"
@@ -295,7 +310,7 @@ fixture_clean_stale() { # leftovers of an earlier run that crashed (its pid is g
 	done
 	for u in "${TEST_USERS[@]}"; do
 		fixture_remove_user "$u"
-		for f in /sys/fs/cgroup/*/warren/"$u" /sys/fs/cgroup/warren/"$u"; do
+		for f in $(user_cgroup_dirs "$u"); do
 			[ -d "$f" ] && rmdir "$f" 2>/dev/null
 		done
 	done
@@ -495,7 +510,7 @@ fixture_teardown() { # prints what was left behind (and removes it)
 			c=$(container_leftovers "$u")
 			[ -n "$c" ] && echo "left of $u's container after stop: $c"
 		fi
-		for c in /sys/fs/cgroup/*/warren/"$u" /sys/fs/cgroup/warren/"$u"; do
+		for c in $(user_cgroup_dirs "$u"); do
 			[ -d "$c" ] || continue
 			echo "cgroup dir left: $c"
 			rmdir "$c" 2>/dev/null
