@@ -54,17 +54,12 @@
 #define SANDBOX_IDS 4294836224UL
 #define EXIT_SANDBOX 125
 #define BINDS_MAX 8
-/* Where the two dirs are seen, idmapped: a tmpfs of our own mount namespace over
- * RUNTIME_DIR/mnt, whose path the scratch ids can walk (the dirs' own may be 0700). */
-#define SEEN RUNTIME_DIR "/mnt"
-#define SEEN_LOWER SEEN "/lower"
-#define SEEN_RW SEEN "/rw"
 
 static const char *const policy_rc_d = "#!/bin/sh\n# warren-sandbox: no service starts in a layer build\nexit 101\n";
 
 struct bind {
 	const char *src, *dest;
-	char staged[sizeof(SEEN) + 16]; /* where host root puts SRC for pid 1 to bind it */
+	char staged[sizeof(SANDBOX_BIND) + 16]; /* where host root puts SRC for pid 1 to bind it */
 	bool made;                      /* DEST did not exist: removed after CMD */
 };
 
@@ -113,7 +108,7 @@ static void parse_args(int argc, char **argv)
 			*colon = '\0';
 			arg.binds[arg.n_binds] = (struct bind){ .src = optarg, .dest = colon + 2 };
 			snprintf(arg.binds[arg.n_binds].staged, sizeof(arg.binds[0].staged),
-				 SEEN "/bind%d", arg.n_binds);
+				 SANDBOX_BIND "%d", arg.n_binds);
 			arg.n_binds++;
 			break;
 		default:
@@ -221,11 +216,13 @@ static void map_and_mount(pid_t child)
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", child);
 	if ((userns = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		die(-errno, "%s", path);
-	if (mount("warren-sandbox", SEEN, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0711") < 0)
-		die(-errno, "tmpfs on %s", SEEN);
-	if ((r = mount_idmapped(arg.lower, SEEN_LOWER, userns, MOUNT_ATTR_RDONLY)) < 0)
+	/* The two dirs are seen, idmapped, on a tmpfs of our mount namespace whose path the
+	 * scratch ids can walk: the dirs' own may be 0700. */
+	if (mount("warren-sandbox", SANDBOX_MNT, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0711") < 0)
+		die(-errno, "tmpfs on %s", SANDBOX_MNT);
+	if ((r = mount_idmapped(arg.lower, SANDBOX_LOWER, userns, MOUNT_ATTR_RDONLY)) < 0)
 		die(r, "idmapped mount of %s", arg.lower);
-	if ((r = mount_idmapped(arg.rw, SEEN_RW, userns, 0)) < 0)
+	if ((r = mount_idmapped(arg.rw, SANDBOX_RW, userns, 0)) < 0)
 		die(r, "idmapped mount of %s", arg.rw);
 	for (int i = 0; i < arg.n_binds; i++)
 		if ((r = stage_bind(&arg.binds[i])) < 0)
@@ -390,16 +387,16 @@ __attribute__((noreturn)) static void sandbox_init(void)
 	char path[PATH_MAX];
 	pid_t cmd;
 	int r, status;
-	static const char opts[] = "lowerdir=" SEEN_LOWER ",upperdir=" SEEN_RW "/upper,workdir="
-		SEEN_RW "/work,userxattr";
+	static const char opts[] = "lowerdir=" SANDBOX_LOWER ",upperdir=" SANDBOX_RW "/upper,workdir="
+		SANDBOX_RW "/work,userxattr";
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || sethostname("warren-layer", 12) < 0)
 		die(-errno, "pid 1");
-	if (mount("warren-layer", SEEN_RW "/merged", "overlay", 0, opts) < 0)
+	if (mount("warren-layer", SANDBOX_RW "/merged", "overlay", 0, opts) < 0)
 		die(-errno, "the overlay of %s under %s/upper", arg.lower, arg.rw);
-	if ((rootfd = open(SEEN_RW "/merged", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
-	    (upperfd = open(SEEN_RW "/upper", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-		die(-errno, "%s", SEEN_RW);
+	if ((rootfd = open(SANDBOX_RW "/merged", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    (upperfd = open(SANDBOX_RW "/upper", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		die(-errno, "%s", SANDBOX_RW);
 	if ((r = mount_at(rootfd, "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) < 0 ||
 	    (r = dev_setup(rootfd)) < 0)
 		die(r, "/proc and /dev");

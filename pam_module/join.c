@@ -24,11 +24,10 @@
 #include <utmp.h>
 
 #include "lib/cleanup.h"
-#include "wire/creds.h"
+#include "wire/confine.h"
 #include "lib/fsutil.h"
-#include "wire/nsjoin.h"
+#include "lib/layout.h"
 #include "pam_warren.h"
-#include "wire/sysfilter.h"
 
 /* Where distributions keep sftp-server (Debian's first). */
 static const char *const sftp_servers[] = {
@@ -120,16 +119,15 @@ int monitor_guard(pam_handle_t *pamh, const char *helper, const char *shell)
  * here the host's utmp is the container's own, a file beside its devpts, root's
  * (/run/warren/users/USER/utmp: `who FILE` reads it).  wtmp and lastlog stay the
  * host's: the record of who logged in, when. */
-static int monitor_utmp(pam_handle_t *pamh, const struct warren_session *s)
+static int monitor_utmp(pam_handle_t *pamh, const char *user)
 {
-	const char *slash = strrchr(s->pts, '/');
 	char path[PROTOCOL_PATH_MAX + 8];
 	_cleanup_close_ int fd = -EBADF;
 	struct stat st;
 
 	if (stat(_PATH_UTMP, &st) < 0 && errno == ENOENT)
 		return 0; /* no utmp on this host: sshd records nothing there */
-	snprintf(path, sizeof(path), "%.*s/utmp", slash ? (int)(slash - s->pts) : 0, s->pts);
+	user_run_path(user, RUN_UTMP, path, sizeof(path));
 	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0644);
 	if (fd < 0 || mount(path, _PATH_UTMP, NULL, MS_BIND, NULL) < 0) {
 		pam_syslog(pamh, LOG_ERR, "cannot give sshd the container's utmp %s: %m", path);
@@ -138,7 +136,7 @@ static int monitor_utmp(pam_handle_t *pamh, const struct warren_session *s)
 	return 0;
 }
 
-int monitor_devpts(pam_handle_t *pamh, const struct warren_session *s)
+int monitor_devpts(pam_handle_t *pamh, const struct warren_session *s, const char *user)
 {
 	char ptmx[300];
 
@@ -148,7 +146,7 @@ int monitor_devpts(pam_handle_t *pamh, const struct warren_session *s)
 		pam_syslog(pamh, LOG_ERR, "cannot give sshd the container's devpts: %m");
 		return -errno;
 	}
-	return monitor_utmp(pamh, s);
+	return monitor_utmp(pamh, user);
 }
 
 /* The pids files of DIR, if it is the cgroup with the pids controller. */
@@ -214,7 +212,7 @@ int session_take_reply(pam_handle_t *pamh, struct warren_session *s, struct help
 
 	/* The filter now, on the host: a profile file is out of sight once in the container.
 	 * The helper has read it too; one that went bad since refuses the login all the same. */
-	if (sysprofile_get(reply->seccomp, &s->filter, &err) < 0) {
+	if (confine_ready(&reply->confine, &s->confine, &err) < 0) {
 		pam_syslog(pamh, LOG_ERR, "%s", err.msg);
 		snprintf(reply->error, sizeof(reply->error), "%s", err.msg);
 		return err.code;
@@ -238,7 +236,6 @@ int session_take_reply(pam_handle_t *pamh, struct warren_session *s, struct help
 	}
 	snprintf(s->pts, sizeof(s->pts), "%s", reply->pts);
 	s->gid = reply->gid;
-	s->root = reply->root;
 	s->init_pidfd = TAKE_FD(reply->init_pidfd);
 	return 0;
 }
@@ -262,20 +259,10 @@ int session_join(pam_handle_t *pamh, const struct warren_session *s)
 		}
 	if ((r = within_pids_max(pamh, s)) < 0)
 		return r;
-	if ((r = nsjoin_as_container_root(s->init_pidfd, s->gid, &err)) < 0) {
+	/* The container's confinement, as for every process of it (confine.h); the drop to
+	 * her uid is sshd's, next. */
+	if ((r = confine(&s->confine, s->init_pidfd, (uid_t)-1, s->gid, &err)) < 0) {
 		pam_syslog(pamh, LOG_ERR, "%s", err.msg);
-		return r;
-	}
-	/* The container's syscall filter: the session is its process like any other. */
-	if ((r = sysfilter_apply(&s->filter, &err)) < 0) {
-		pam_syslog(pamh, LOG_ERR, "%s", err.msg);
-		return r;
-	}
-	/* Root inside, where granted (sudo), holds no more than the container's bounding
-	 * set; where not, setuid binaries in the image give nothing. */
-	if ((r = creds_bound_container()) < 0 || (!s->root && (r = creds_no_new_privs()) < 0)) {
-		errno = -r;
-		pam_syslog(pamh, LOG_ERR, "cannot finish entering the container: %m");
 		return r;
 	}
 	return 0;

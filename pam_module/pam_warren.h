@@ -7,7 +7,7 @@
 #include <sys/types.h>
 
 #include "wire/protocol.h"
-#include "wire/sysprofile.h"
+#include "wire/confine.h"
 
 #define DEFAULT_HELPER LIBEXECDIR "/warren/warren-helper"
 
@@ -35,8 +35,7 @@ struct warren_session {
 	int n_cgroups;
 	int pids_current_fd, pids_max_fd; /* of the cgroup that has the pids controller */
 	gid_t gid;
-	bool root;   /* root inside granted: no no_new_privs */
-	struct sysfilter_profile filter; /* the container's syscall filter, read on the host */
+	struct confine_plan confine; /* how it is confined (confine.h): its filter read on the host */
 	char pts[256];
 };
 
@@ -54,7 +53,7 @@ int session_take_reply(pam_handle_t *pamh, struct warren_session *s, struct help
  * warren-refuse (beside HELPER); then, once the container is ready, its devpts, and
  * its utmp over the host's (the container's pty names would be the host's there). */
 int monitor_guard(pam_handle_t *pamh, const char *helper, const char *shell);
-int monitor_devpts(pam_handle_t *pamh, const struct warren_session *s);
+int monitor_devpts(pam_handle_t *pamh, const struct warren_session *s, const char *user);
 int session_join(pam_handle_t *pamh, const struct warren_session *s);
 
 #endif

@@ -24,6 +24,7 @@
 #include "policy/config.h"
 #include "ctl/doctor.h"
 #include "lib/fsutil.h"
+#include "net/net.h"
 #include "policy/spec.h"
 #include "lib/strv.h"
 #include "lib/tool.h"
@@ -344,12 +345,16 @@ static bool file_has_line(const char *file, const char *const *words, size_t n)
 	return false;
 }
 
+/* install.sh's drop-in that skips the systemd user manager of a jailed user. */
+#define USER_MANAGER_DROPIN "/etc/systemd/system/user@.service.d/warren.conf"
+
 /* What runs a jailed user's programs on the host without sshd (pam_warren(8), HOST ENTRY
  * POINTS): worth knowing, each with what closes it. */
 static void check_host_entry_points(void)
 {
 	static const char *const refuse[] = { "account", "pam_warren.so", "refuse_jailed" };
 	static const char *const systemd[] = { "session", "pam_systemd.so" };
+	static const char *const manager[] = { "ExecCondition=", "warren-helper check-user" };
 	static const struct {
 		const char *service, *what;
 	} services[] = {
@@ -370,10 +375,16 @@ static void check_host_entry_points(void)
 		else
 			say("note", fix, "%s: %s", services[i].service, services[i].what);
 	}
-	if (file_has_line("/etc/pam.d/common-session", systemd, ELEMENTSOF(systemd)) ||
-	    file_has_line(PAM_SSHD, systemd, ELEMENTSOF(systemd)))
-		say("note", "where jailed users need no systemd user manager, take pam_systemd out "
-		    "of their login's session stack", "pam_systemd starts a systemd user manager on "
+	if (!file_has_line("/etc/pam.d/common-session", systemd, ELEMENTSOF(systemd)) &&
+	    !file_has_line(PAM_SSHD, systemd, ELEMENTSOF(systemd)))
+		return;
+	if (file_has_line(USER_MANAGER_DROPIN, manager, ELEMENTSOF(manager)))
+		say("ok", NULL, "pam_systemd: a jailed login is a logind session, with no systemd "
+		    "user manager of hers on the host (" USER_MANAGER_DROPIN ")");
+	else
+		say("note", "run install.sh (on a systemd host it writes " USER_MANAGER_DROPIN
+		    ", which skips the manager of a jailed user), or take pam_systemd out of "
+		    "jailed users' session stack", "pam_systemd starts a systemd user manager on "
 		    "the host for every login, jailed ones too (outside the container)");
 }
 

@@ -14,6 +14,7 @@
 #include "lib/errors.h"
 #include "lib/events.h"
 #include "lib/fsutil.h"
+#include "lib/layout.h"
 #include "lib/log.h"
 #include "lib/text.h"
 
@@ -33,7 +34,7 @@ static void flatten(char *s, bool field)
 static int open_record(int dir)
 {
 	for (int attempt = 0; attempt < 2; attempt++) {
-		_cleanup_close_ int fd = openat(dir, EVENTS_FILE, O_WRONLY | O_APPEND | O_CREAT |
+		_cleanup_close_ int fd = openat(dir, LAYOUT_EVENTS, O_WRONLY | O_APPEND | O_CREAT |
 						O_NOFOLLOW | O_CLOEXEC, 0600);
 		struct stat st;
 
@@ -42,7 +43,7 @@ static int open_record(int dir)
 		if (st.st_size < EVENTS_MAX || attempt > 0)
 			return TAKE_FD(fd);
 		/* Full: it becomes the old one (the one before goes), and a new one starts. */
-		if (renameat(dir, EVENTS_FILE, dir, EVENTS_FILE ".1") < 0)
+		if (renameat(dir, LAYOUT_EVENTS, dir, LAYOUT_EVENTS_OLD) < 0)
 			return -errno;
 	}
 	return -EAGAIN;
@@ -213,7 +214,7 @@ static int record_with_repeats(int fd, struct repeats *t, time_t now, const char
 void event_record_at(time_t now, const char *state_dir, const char *user, const char *event,
 		     const char *text)
 {
-	char who[64], detail[ERROR_MSG_MAX];
+	char who[64], detail[ERROR_MSG_MAX], path[4200];
 	_cleanup_close_ int dir = -EBADF, fd = -EBADF, rfd = -EBADF;
 	struct repeats t = { 0 };
 	bool table = false;
@@ -225,13 +226,14 @@ void event_record_at(time_t now, const char *state_dir, const char *user, const 
 	flatten(who, true);
 	snprintf(detail, sizeof(detail), "%s", text);
 	flatten(detail, false);
-	if ((dir = open(state_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
-		log_warning(-errno, "cannot record the event in %s/" EVENTS_FILE, state_dir);
+	if ((dir = open(layout_events_dir(state_dir), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		log_warning(-errno, "cannot record the event in %s",
+			    layout_events(state_dir, false, path, sizeof(path)));
 		return;
 	}
 	/* The table's lock is the writers' lock: one event at a time reads and writes it.
 	 * Without the table (or memory for it), every event is written. */
-	rfd = openat(dir, EVENTS_REPEATS_FILE, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	rfd = openat(dir, LAYOUT_EVENTS_REPEATS, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (rfd >= 0 && flock(rfd, LOCK_EX) == 0) {
 		table = true;
 		repeats_load(rfd, &t);
@@ -243,9 +245,10 @@ void event_record_at(time_t now, const char *state_dir, const char *user, const 
 	else
 		r = write_line(fd, now, who, event, detail);
 	if (r < 0)
-		log_warning(r, "cannot record the event in %s/" EVENTS_FILE, state_dir);
+		log_warning(r, "cannot record the event in %s",
+			    layout_events(state_dir, false, path, sizeof(path)));
 	if (table && (r = repeats_save(rfd, &t)) < 0)
-		log_warning(r, "cannot keep %s/" EVENTS_REPEATS_FILE, state_dir);
+		log_warning(r, "cannot keep %s/" LAYOUT_EVENTS_REPEATS, layout_events_dir(state_dir));
 	free(t.v);
 }
 

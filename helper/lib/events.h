@@ -1,6 +1,6 @@
 /* events.h - warren's own record of what happens to containers and logins: one line per
- * event in STATE_DIR/events.log (root's, 0600; past EVENTS_MAX bytes the file becomes
- * events.log.1 and a new one starts), beside syslog, so that "why was alice refused?"
+ * event in STATE_DIR/events.log (layout.h; root's, 0600; past EVENTS_MAX bytes the file
+ * becomes events.log.1 and a new one starts), beside syslog, so that "why was alice refused?"
  * has an answer on a host where nothing reads syslog.  `warrenctl log` reads it.
  *
  * A line: "2026-11-29T09:30:00Z USER EVENT DETAIL", where EVENT is started, joined,
@@ -14,7 +14,7 @@
  * ones like it in that time are counted, then written as one line, "DETAIL [and N more
  * like it since TIME: one line per 60 s]", stamped with the last one's time, with the
  * first event recorded after the time is up.  The table of what was written lately is
- * STATE_DIR/events.repeats (root's, 0600). */
+ * STATE_DIR/events.repeats (layout.h; root's, 0600). */
 #ifndef WARREN_EVENTS_H
 #define WARREN_EVENTS_H
 
@@ -22,9 +22,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#define EVENTS_FILE "events.log"
 #define EVENTS_MAX (1024 * 1024)
-#define EVENTS_REPEATS_FILE "events.repeats"
 #define EVENTS_REPEAT_SECONDS 60
 #define EVENTS_REPEATS_MAX 256
 

@@ -11,7 +11,7 @@
 #include "policy/reslimits.h"
 #include "policy/config.h"
 #include "lib/errors.h"
-#include "wire/sysprofile.h"
+#include "wire/confine.h"
 
 struct user_spec {
 	char name[33];
@@ -35,10 +35,12 @@ struct user_spec {
 	 * (stack.h). */
 	char layers[LAYERS_MAX][33];
 	unsigned n_layers;
-	/* Her syscall filter, read on the host (a profile file is out of sight inside), and
-	 * its name as the config gives it ("default", "strict" or the file) for pam_warren. */
-	struct sysfilter_profile filter;
-	char seccomp[LIMIT_SECCOMP_PATH_MAX];
+	/* How her container's processes are confined (confine.h): as pam_warren gets it (root
+	 * inside, and the filter's name as the config gives it: "default", "strict" or the
+	 * file), and ready to apply (the filter read on the host: a profile file is out of
+	 * sight inside). */
+	struct confinement confine;
+	struct confine_plan plan;
 };
 
 /* PW's subordinate ranges as user_spec_load() checks them (/etc/subuid and

@@ -79,11 +79,19 @@ static int line_append(char *buf, size_t len, size_t *pos, const char *key, cons
 }
 
 /* The lines a success must have, once each. */
-enum { SEEN_PTS = 1, SEEN_GID = 2, SEEN_ROOT = 4, SEEN_SECCOMP = 8, SEEN_ALL = 15 };
+enum { SEEN_PTS = 1, SEEN_GID = 2, SEEN_CONFINE = 4, SEEN_ALL = 7 };
+
+/* The confine line's value: "root=0|1 seccomp=NAME", NAME last (protocol.h). */
+static int confine_format(const struct confinement *c, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "root=%d seccomp=%s", c->root, c->seccomp);
+
+	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
+}
 
 static int reply_format(const struct helper_reply *r, char *buf, size_t len)
 {
-	char gid[16];
+	char gid[16], confine[CONFINE_SECCOMP_MAX + 32];
 	size_t pos = 0;
 	int k = 0;
 
@@ -106,9 +114,9 @@ static int reply_format(const struct helper_reply *r, char *buf, size_t len)
 	if (k >= 0)
 		k = line_append(buf, len, &pos, "gid", gid);
 	if (k >= 0)
-		k = line_append(buf, len, &pos, "root", r->root ? "1" : "0");
+		k = confine_format(&r->confine, confine, sizeof(confine));
 	if (k >= 0)
-		k = line_append(buf, len, &pos, "seccomp", r->seccomp);
+		k = line_append(buf, len, &pos, "confine", confine);
 	return k;
 }
 
@@ -185,6 +193,23 @@ static bool first(unsigned *seen, unsigned key)
 	return true;
 }
 
+/* The confine line's VALUE into *RET: root first, then seccomp, which takes the rest of
+ * the line; nothing else.  False if it is not one. */
+static bool confine_parse(const char *value, struct confinement *ret)
+{
+	const char *name;
+
+	if (strncmp(value, "root=", 5) || (value[5] != '0' && value[5] != '1') ||
+	    strncmp(value + 6, " seccomp=", 9))
+		return false;
+	name = value + 15;
+	if (strcmp(name, "default") && strcmp(name, "strict") && !path_ok(name, "/"))
+		return false;
+	ret->root = value[5] == '1';
+	snprintf(ret->seccomp, sizeof(ret->seccomp), "%s", name);
+	return true;
+}
+
 /* One "KEY VALUE" line into R; false if it is not one the protocol has. */
 static bool reply_line(char *line, struct helper_reply *r, unsigned *seen)
 {
@@ -211,18 +236,8 @@ static bool reply_line(char *line, struct helper_reply *r, unsigned *seen)
 	}
 	if (!strcmp(line, "gid"))
 		return gid_parse(value, &r->gid) && first(seen, SEEN_GID);
-	if (!strcmp(line, "root")) {
-		if (strcmp(value, "0") && strcmp(value, "1"))
-			return false;
-		r->root = value[0] == '1';
-		return first(seen, SEEN_ROOT);
-	}
-	if (!strcmp(line, "seccomp")) {
-		if (strcmp(value, "default") && strcmp(value, "strict") && !path_ok(value, "/"))
-			return false;
-		strcpy(r->seccomp, value);
-		return first(seen, SEEN_SECCOMP);
-	}
+	if (!strcmp(line, "confine"))
+		return confine_parse(value, &r->confine) && first(seen, SEEN_CONFINE);
 	return false;
 }
 

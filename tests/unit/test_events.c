@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "lib/events.h"
+#include "lib/layout.h"
 
 static char dir[64];
 
@@ -41,7 +42,7 @@ static int record_lines(char *buf, size_t len)
 		FILE *f;
 		int c;
 
-		snprintf(path, sizeof(path), "%s/%s%s", dir, EVENTS_FILE, i ? "" : ".1");
+		snprintf(path, sizeof(path), "%s/%s", dir, i ? LAYOUT_EVENTS : LAYOUT_EVENTS_OLD);
 		if (!(f = fopen(path, "r")))
 			continue;
 		while ((c = fgetc(f)) != EOF) {
@@ -100,7 +101,7 @@ static void test_no_rotation_by_refusals(void **state)
 	event_record_at(T0, dir, "alice", "joined", "container 1");
 	for (int t = 1; t <= 12000; t++)
 		event_record_at(T0 + t, dir, "alice", "refused", reason);
-	snprintf(old, sizeof(old), "%s/%s.1", dir, EVENTS_FILE);
+	snprintf(old, sizeof(old), "%s/%s", dir, LAYOUT_EVENTS_OLD);
 	assert_int_not_equal(stat(old, &st), 0);
 	record_lines(buf, sizeof(buf));
 	assert_non_null(strstr(buf, "alice joined container 1\n"));

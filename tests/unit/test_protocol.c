@@ -99,8 +99,8 @@ static void test_success_round_trip(void **state)
 	strcpy(out.cgroups[out.n_cgroups++], "/sys/fs/cgroup/memory/warren/alice");
 	strcpy(out.pts, RUNTIME_DIR "/users/alice/pts");
 	out.gid = 1234;
-	out.root = true;
-	strcpy(out.seccomp, "/etc/warren/web.seccomp");
+	out.confine.root = true;
+	strcpy(out.confine.seccomp, "/etc/warren/web profile.seccomp"); /* a blank in a path */
 	out.init_pidfd = pidfd;
 	assert_int_equal(protocol_send_reply(sv[1], &out), 0);
 	assert_int_equal(protocol_recv_reply(sv[0], 1000, &in), 1);
@@ -110,8 +110,8 @@ static void test_success_round_trip(void **state)
 	assert_string_equal(in.cgroups[1], out.cgroups[1]);
 	assert_string_equal(in.pts, out.pts);
 	assert_int_equal(in.gid, 1234);
-	assert_true(in.root);
-	assert_string_equal(in.seccomp, "/etc/warren/web.seccomp");
+	assert_true(in.confine.root);
+	assert_string_equal(in.confine.seccomp, "/etc/warren/web profile.seccomp");
 	assert_true(in.init_pidfd >= 0 && in.init_pidfd != pidfd);
 	assert_int_equal(pidfd_pid(in.init_pidfd), getpid());
 	helper_reply_done(&in);
@@ -142,8 +142,8 @@ static void test_no_answer(void **state)
 	assert_int_equal(protocol_recv_reply(sv[0], 1000, &in), 0);
 }
 
-/* The lines a success needs besides cgroup, pts and gid. */
-#define TAIL "root 0\nseccomp default\n"
+/* The line a success needs besides cgroup, pts and gid. */
+#define TAIL "confine root=0 seccomp=default\n"
 #define GOOD "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid 5\n"
 
 static const struct {
@@ -155,15 +155,21 @@ static const struct {
 	{ "pts /run/warren/users/a/pts\ngid 5\n" TAIL, 1 },                              /* no cgroup */
 	{ "cgroup /sys/fs/cgroup/pids/warren/a\ngid 5\n" TAIL, 1 },                       /* no pts */
 	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\n" TAIL, 1 }, /* no gid */
-	{ GOOD "seccomp default\n", 1 },                                                  /* no root */
-	{ GOOD "root 0\n", 1 },                                                           /* no seccomp */
-	{ GOOD "root 2\nseccomp default\n", 1 },
-	{ GOOD "root 1\nroot 0\nseccomp default\n", 1 },
-	{ GOOD "root 0\nseccomp none\n", 1 },
-	{ GOOD "root 0\nseccomp strict\nseccomp default\n", 1 },
-	{ GOOD "root 0\nseccomp etc/web.seccomp\n", 1 },                                   /* relative */
-	{ GOOD "root 0\nseccomp /etc/../tmp/x\n", 1 },
-	{ GOOD "root 0\nseccomp \n", 1 },
+	{ GOOD, 1 },                                                            /* no confinement */
+	{ GOOD "root 0\nseccomp default\n", 1 },                      /* the lines before it */
+	{ GOOD "confine seccomp=default\n", 1 },                                         /* no root */
+	{ GOOD "confine root=0\n", 1 },                                               /* no seccomp */
+	{ GOOD "confine root=2 seccomp=default\n", 1 },
+	{ GOOD "confine root=1 seccomp=default\n" TAIL, 1 },                              /* twice */
+	{ GOOD "confine root=0 root=1 seccomp=default\n", 1 },
+	{ GOOD "confine seccomp=default root=0\n", 1 },                             /* seccomp last */
+	{ GOOD "confine root=0 label=x seccomp=default\n", 1 },                    /* unknown field */
+	{ GOOD "confine root=0 seccomp=none\n", 1 },
+	{ GOOD "confine root=0 seccomp=strict seccomp=default\n", 1 },
+	{ GOOD "confine root=0 seccomp=etc/web.seccomp\n", 1 },                          /* relative */
+	{ GOOD "confine root=0 seccomp=/etc/../tmp/x\n", 1 },
+	{ GOOD "confine root=0 seccomp=\n", 1 },
+	{ GOOD "confine  root=0 seccomp=default\n", 1 },
 	{ "cgroup /etc/a\npts /run/warren/users/a/pts\ngid 5\n" TAIL, 1 },
 	{ "cgroup /sys/fs/cgroup/../../etc\npts /run/warren/users/a/pts\ngid 5\n" TAIL, 1 },
 	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /tmp/pts\ngid 5\n" TAIL, 1 },
@@ -175,12 +181,20 @@ static const struct {
 	{ GOOD TAIL "uid 0\n", 1 },
 	{ "error refused\n", 1 },                                                          /* fd */
 	{ "error refused\ngid 5\n", 0 },
-	{ "error refused\nroot 1\n", 0 },
+	{ "error refused\n" TAIL, 0 },
 	{ "hello\n", 0 },
 };
 
 static void test_malformed(void **state)
 {
+	struct helper_reply good;
+
+	/* The control: the same lines, whole, with one fd, are a success. */
+	send_raw(GOOD "confine root=1 seccomp=/etc/warren/a b.seccomp\n", 1);
+	assert_int_equal(protocol_recv_reply(sv[0], 1000, &good), 1);
+	assert_true(good.confine.root);
+	assert_string_equal(good.confine.seccomp, "/etc/warren/a b.seccomp");
+	helper_reply_done(&good);
 	for (size_t i = 0; i < ELEMENTSOF(malformed); i++) {
 		struct helper_reply in;
 		int before = open_fds(), r;
