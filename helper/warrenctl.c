@@ -294,6 +294,40 @@ static void print_layers(const struct limits_effective *eff)
 	printf(")\n");
 }
 
+/* Her binds (binds.h), in the config's order: each with the entry and line it comes
+ * from; a shadowed one with the entry that wins its to, one that cannot be made for her
+ * with why. */
+static void print_binds(const struct warren_config *cfg, const struct passwd *pw,
+			char *const *groups, bool home_host)
+{
+	_cleanup_free_ struct bind_spec *v = NULL;
+	char opts[96];
+	size_t n = 0;
+
+	if (limits_resolve_binds(&cfg->limits, pw->pw_name, groups, pw->pw_dir, home_host, &v, &n) < 0) {
+		printf("%-17s cannot be listed: out of memory\n", "binds");
+		return;
+	}
+	if (n == 0)
+		printf("%-17s none\n", "binds");
+	for (size_t i = 0; i < n; i++) {
+		printf("%-17s ", "bind");
+		print_name(v[i].to);
+		printf(" from ");
+		print_name(v[i].from);
+		printf(", %s (", bind_options_format(&v[i], opts, sizeof(opts)));
+		print_name(v[i].source);
+		printf(", line %d)", v[i].line);
+		if (v[i].shadowed_by >= 0) {
+			printf(": shadowed by ");
+			print_name(v[v[i].shadowed_by].source);
+		} else if (v[i].problem) {
+			printf(": not made: %s", v[i].problem);
+		}
+		putchar('\n');
+	}
+}
+
 static void print_explanation(const struct warren_config *cfg, const struct passwd *pw,
 			      char *const *groups)
 {
@@ -319,7 +353,13 @@ static void print_explanation(const struct warren_config *cfg, const struct pass
 		print_name(limit_source_format(&eff.v[k], source, sizeof(source)));
 		printf(")\n");
 	}
+	if (eff.v[LIMIT_HOME].value == HOME_HOST) {
+		printf("%-17s her home ", "");
+		print_name(pw->pw_dir);
+		printf(" on the host, bound read-write; disk covers her root layer only\n");
+	}
 	print_layers(&eff);
+	print_binds(cfg, pw, groups, eff.v[LIMIT_HOME].value == HOME_HOST);
 }
 
 /* Her address on the bridge, once her first start gave her one (netalloc.h). */

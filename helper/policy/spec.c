@@ -135,6 +135,28 @@ static uint32_t peer_group_mark(const struct limit_value *v)
 	return h ? h : 1;
 }
 
+/* Her binds that apply (not shadowed) into U->binds. */
+static int spec_binds(const struct warren_config *cfg, char *const *groups, struct user_spec *u,
+		      struct error *err)
+{
+	_cleanup_free_ struct bind_spec *v = NULL;
+	size_t n = 0;
+
+	if (limits_resolve_binds(&cfg->limits, u->name, groups, u->home,
+				 u->limits[LIMIT_HOME] == HOME_HOST, &v, &n) < 0)
+		return error_set(err, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].shadowed_by >= 0)
+			continue;
+		if (u->n_binds == BINDS_MAX)
+			return error_set(err, -E2BIG, "%s would get more than %d binds from the defaults, "
+					 "her groups and her users entry (warrenctl explain %s lists them); "
+					 "fix: fewer binds in %s", u->name, BINDS_MAX, u->name, cfg->path);
+		u->binds[u->n_binds++] = v[i];
+	}
+	return 0;
+}
+
 int user_spec_load(const struct warren_config *cfg, const struct passwd *pw, char *const *groups,
 		   struct user_spec *ret, struct error *err)
 {
@@ -156,5 +178,5 @@ int user_spec_load(const struct warren_config *cfg, const struct passwd *pw, cha
 		 limit_seccomp_name(&cfg->limits, ret->limits[LIMIT_SECCOMP]));
 	if ((r = sysprofile_get(ret->seccomp, &ret->filter, err)) < 0)
 		return r;
-	return 0;
+	return spec_binds(cfg, groups, ret, err);
 }

@@ -39,6 +39,11 @@ struct user_spec {
 	 * its name as the config gives it ("default", "strict" or the file) for pam_warren. */
 	struct sysfilter_profile filter;
 	char seccomp[LIMIT_SECCOMP_PATH_MAX];
+	/* Her binds (binds.h): those of the defaults, her groups and her users entry that
+	 * are not shadowed, in the config's order, %u replaced.  One with a problem is
+	 * skipped at the build (or refuses the login, if required). */
+	struct bind_spec binds[BINDS_MAX];
+	unsigned n_binds;
 };
 
 /* PW's subordinate ranges as user_spec_load() checks them (/etc/subuid and
@@ -48,8 +53,9 @@ int spec_check_ids(const struct passwd *pw, struct error *err);
 
 /* Fill *RET for PW, a member of the NULL-terminated GROUPS (names from NSS), under CFG:
  * the passwd fields (checked: they become a passwd line and a mount path inside), the
- * ID maps from the subordinate ranges, the effective limits, and her syscall filter
- * (a profile file that cannot be read or parsed is an error, with its FILE:LINE). */
+ * ID maps from the subordinate ranges, the effective limits, her binds (more than
+ * BINDS_MAX is an error), and her syscall filter (a profile file that cannot be read or
+ * parsed is an error, with its FILE:LINE). */
 int user_spec_load(const struct warren_config *cfg, const struct passwd *pw, char *const *groups,
 		   struct user_spec *ret, struct error *err);
 
