@@ -1,0 +1,48 @@
+/* hostdirs.h - the host directories of a user's binds (policy/binds.h): their sources
+ * opened on the host without being led astray by links, and staged as detached mounts
+ * for her container to take.
+ *
+ * The helper opens a bind's source as root, and the path may run through directories
+ * that users write (a hand-in directory, a group's project, her home): a link there
+ * could name any directory of the host (DESIGN §5.2).  So a symbolic link is followed
+ * only where the link and the directory holding it are root's and not writable by group
+ * or others (an admin's /srv/data -> /mnt/data); any other refuses the bind.  Where root
+ * is denied on the way (an NFS home exported with root_squash, a FUSE mount of hers
+ * without allow_other), the rest of the path is opened by a child acting as her, with
+ * her uid and groups, following no link at all. */
+#ifndef WARREN_HOSTDIRS_H
+#define WARREN_HOSTDIRS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "lib/errors.h"
+
+/* Links followed on one path, at most (the kernel's own bound is 40). */
+#define HOSTDIR_LINKS_MAX 40
+
+/* Who she is on the host, for the part of a path that root may not open. */
+struct hostdir_creds {
+	uid_t uid;
+	gid_t gid;
+	const gid_t *groups; /* her supplementary groups */
+	size_t n_groups;
+};
+
+/* Open the directory PATH (absolute; ".." and "." only where a followed link's target
+ * holds them) for HER, by the rules above.  CREATE >= 0: a missing last component is
+ * made, hers (uid and primary gid) with that mode, where its parent is root's.  An
+ * O_PATH fd of the directory; or -ENOENT (missing), -ELOOP (a link not followed, or
+ * too many), -ENOTDIR, -EPERM (not to be created there), -EACCES (denied to root and to
+ * her), -errno, each with ERR saying what and where. */
+int hostdir_open(const char *path, int create, const struct hostdir_creds *her,
+		 struct error *err);
+
+/* Clone the directory FD (hostdir_open's), with what is mounted below it, as a detached
+ * tree: nosuid and nodev, read-only unless WRITE, noexec unless EXEC, private (nothing
+ * mounted later on either side reaches the other); and attach it at TARGET, an empty
+ * directory of the caller's.  0 or -errno. */
+int hostdir_stage(int fd, bool write, bool exec, const char *target);
+
+#endif
