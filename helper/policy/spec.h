@@ -8,10 +8,15 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "policy/idmap.h"
 #include "policy/reslimits.h"
 #include "policy/config.h"
 #include "lib/errors.h"
 #include "wire/sysprofile.h"
+
+/* Supplementary groups that keep their gid inside, at most: the gid map's identity lines
+ * (idmap.h), less her own gid's. */
+#define SPEC_GROUPS_MAX (IDMAP_IDS_MAX - 1)
 
 struct user_spec {
 	char name[33];
@@ -22,7 +27,15 @@ struct user_spec {
 	char shell[PATH_MAX];
 	char gecos[256];
 	char uid_map[256];
-	char gid_map[256];
+	char gid_map[4096]; /* less than a page: the kernel takes no more */
+	/* Her supplementary groups that keep their gid inside, as her own gid does, so that
+	 * group permissions work on bound directories as on the host (binds.h); listed in
+	 * the container's /etc/group with her as a member.  Not gid 0 (host root's group),
+	 * none her subordinate gids hold, at most SPEC_GROUPS_MAX in getgrouplist's order.
+	 * A name is "" where NSS gives none warren can write into /etc/group. */
+	gid_t groups[SPEC_GROUPS_MAX];
+	char group_names[SPEC_GROUPS_MAX][33];
+	unsigned n_groups;
 	uid_t root_uid; /* host IDs of the container's root: the subordinate bases */
 	gid_t root_gid;
 	/* The effective limits (users > first matching group > defaults > built-in), in
