@@ -205,6 +205,41 @@ static int check_seccomp_files(const struct warren_config *cfg)
 	return r;
 }
 
+static int lookup_user(const char *name, struct passwd *pwbuf, char **ret_buf, struct passwd **ret);
+
+/* The binds of each user with an entry in users that cannot be made for her whatever the
+ * host holds (binds.h: onto her home, where home = "host" binds it), each with its line:
+ * her home and groups come from NSS.  An entry for a user NSS does not know is left. */
+static int check_user_binds(const struct warren_config *cfg)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < cfg->limits.users.n; i++) {
+		const char *name = cfg->limits.users.v[i].name;
+		_cleanup_(strv_freep) char **groups = NULL;
+		_cleanup_free_ struct bind_spec *v = NULL;
+		_cleanup_free_ char *pwstrings = NULL;
+		struct passwd pwbuf, *pw = NULL;
+		struct limits_effective eff;
+		size_t n = 0;
+
+		if (lookup_user(name, &pwbuf, &pwstrings, &pw) < 0 || user_group_names(pw, &groups) < 0)
+			continue;
+		limits_resolve(&cfg->limits, name, groups, &eff);
+		if (limits_resolve_binds(&cfg->limits, name, groups, pw->pw_dir,
+					 eff.v[LIMIT_HOME].value == HOME_HOST, &v, &n) < 0)
+			return -ENOMEM;
+		for (size_t j = 0; j < n; j++) {
+			if (!v[j].problem || v[j].shadowed_by >= 0)
+				continue;
+			fprintf(stderr, "%s:%d: binds: to \"%s\" (%s), for user %s: %s\n", cfg->path,
+				v[j].line, v[j].to, v[j].source, name, v[j].problem);
+			r = -EINVAL;
+		}
+	}
+	return r;
+}
+
 static int cmd_check_config(const char *path)
 {
 	_cleanup_(config_freep) struct warren_config *cfg = NULL;
@@ -220,7 +255,7 @@ static int cmd_check_config(const char *path)
 		print_consequence(path);
 		return EXIT_FAILURE;
 	}
-	if (check_seccomp_files(cfg) < 0)
+	if (check_seccomp_files(cfg) < 0 || check_user_binds(cfg) < 0)
 		return EXIT_FAILURE;
 	printf("%s: ok\n", path);
 	if (lastgood_differs(path, text) == 1) {
