@@ -447,6 +447,20 @@ static void print_disk_images(const struct warren_config *cfg)
 					"their disk limits" : "");
 }
 
+/* The binds of her container as it runs (ctl_show_binds), against her binds now. */
+static void show_binds(const struct warren_config *cfg, const struct passwd *pw,
+		       char *const *groups)
+{
+	_cleanup_free_ struct bind_spec *v = NULL;
+	struct limits_effective eff;
+	size_t n = 0;
+
+	limits_resolve(&cfg->limits, pw->pw_name, groups, &eff);
+	if (limits_resolve_binds(&cfg->limits, pw->pw_name, groups, pw->pw_dir,
+				 eff.v[LIMIT_HOME].value == HOME_HOST, &v, &n) == 0)
+		ctl_show_binds(pw->pw_name, v, n);
+}
+
 static int cmd_explain(const char *user, const char *path, bool show)
 {
 	_cleanup_(config_freep) struct warren_config *cfg = NULL, *policy = NULL;
@@ -481,8 +495,10 @@ static int cmd_explain(const char *user, const char *path, bool show)
 	print_explanation(cfg, pw, groups);
 	print_address(cfg, pw, groups);
 	print_disk_images(cfg);
-	if (show)
+	if (show) {
 		ctl_show_container(cfg, user);
+		show_binds(cfg, pw, groups);
+	}
 	return EXIT_SUCCESS;
 }
 
