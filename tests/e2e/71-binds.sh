@@ -188,7 +188,7 @@ skip "4. a user unit she writes does not run on the host at her next login" \
 # root_squash): bindfs, in sshd's mount namespace, where the helper looks.
 helper_stop wtc >/dev/null 2>&1
 if command -v bindfs >/dev/null && [ -c /dev/fuse ]; then
-	nsenter --mount="/proc/$SSHD_PID/ns/mnt" runuser -u wtc -- bindfs "$home" "$home" 2>"$T/bindfs.err"
+	nsenter --mount="/proc/$SSHD_PID/ns/mnt" runuser -u wtc -- bindfs --no-allow-other "$home" "$home" 2>"$T/bindfs.err"
 	FUSE_PID=$(pgrep -u wtc -x bindfs | head -n 1)
 	denied=$(nsenter --mount="/proc/$SSHD_PID/ns/mnt" ls "$home" 2>&1)
 	out=$(tssh wtc -- 'cat ~/put-by-admin; mount | grep -c " $HOME "' 2>&1)
