@@ -1,6 +1,7 @@
 /* main.c - warren-helper: the only part of warren that builds or stops containers.
  *
- *   warren-helper [--config FILE] ensure USER      (pam_warren, at session open)
+ *   warren-helper [--config FILE] [--service PAM-SERVICE] ensure USER
+ *                                                  (pam_warren, at session open)
  *   warren-helper [--config FILE] check-user USER  (exit 0 jailed, 3 not jailed)
  *   warren-helper [--config FILE] enter USER [CMD [ARG...]]
  *                                                  (as the user, inside; for admins, tests)
@@ -38,6 +39,7 @@
 #include "lib/events.h"
 #include "container/gc.h"
 #include "policy/spec.h"
+#include "policy/usermgr.h"
 #include "lib/benchmark.h"
 
 #ifdef WARREN_BENCH
@@ -45,6 +47,9 @@ int bench_fd = -1;
 #endif
 
 static const char *arg_config = WARREN_DEFAULT_CONFIG;
+/* The PAM service of the login (pam_warren's --service): whose stack may start a
+ * systemd user manager.  Without one, sshd's, where jailed users log in. */
+static const char *arg_service = "sshd";
 
 /* TERM, if it is a plain terminal name: enter's pty is the caller's kind of terminal. */
 static void keep_term(char *buf, size_t len)
@@ -81,7 +86,8 @@ static int sanitize_process(void)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: warren-helper [--config FILE] ensure|check-user|stop|collect USER\n"
+	fprintf(stderr, "usage: warren-helper [--config FILE] [--service PAM-SERVICE] ensure USER\n"
+			"       warren-helper [--config FILE] check-user|stop|collect USER\n"
 			"       warren-helper [--config FILE] enter|enter-root USER [CMD [ARG...]]\n"
 			"       warren-helper [--config FILE] migrate USER [--keep]\n"
 			"       warren-helper [--config FILE] reset USER [--home]\n"
@@ -240,6 +246,30 @@ static int run_admin_verb(enum helper_verb verb, const struct warren_config *cfg
 	return r < 0 ? HELPER_EXIT_ERROR : HELPER_EXIT_OK;
 }
 
+/* home = "host" binds her host home, which host services read as her: refused for a
+ * login whose PAM stack starts a systemd user manager, which would run what she writes
+ * there (usermgr.h). */
+static int home_host_allowed(const struct user_spec *u, struct error *err)
+{
+	char why[512];
+	int r;
+
+	if (u->limits[LIMIT_HOME] != HOME_HOST)
+		return 0;
+	r = usermgr_would_start("", arg_service, why, sizeof(why));
+	if (r < 0)
+		return error_set(err, r, "home = \"host\" for %s, and whether a systemd user manager "
+				 "would start for her login cannot be told: %s", u->name, why);
+	if (r > 0)
+		return error_set(err, -EPERM, "home = \"host\" binds the host home of %s, and a "
+				 "systemd user manager would start on the host for this login (%s), which "
+				 "would run what she writes there (~/.config/systemd/user); fix: take "
+				 "pam_systemd out of the session stack of PAM service %s (on a systemd "
+				 "host, install.sh's user@.service drop-in), or home = \"overlay\" for her",
+				 u->name, why, arg_service);
+	return 0;
+}
+
 /* ensure, check-user, enter, migrate, reset: the user's container, for a jailed user. */
 static int run_verb(enum helper_verb verb, const char *user, char *const cmd[])
 {
@@ -278,6 +308,8 @@ static int run_verb(enum helper_verb verb, const char *user, char *const cmd[])
 		return refuse(&err);
 	}
 	r = user_spec_load(policy.cfg, pw, policy.groups, &u, &err);
+	if (r >= 0 && verb == HELPER_ENSURE)
+		r = home_host_allowed(&u, &err);
 	bench_mark("spec");
 	if (r >= 0 && (verb == HELPER_MIGRATE || verb == HELPER_RESET)) {
 		r = run_admin_verb(verb, policy.cfg, &u, cmd[0] != NULL);
@@ -325,6 +357,7 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
+		{ "service", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum helper_verb verb;
@@ -337,10 +370,13 @@ int main(int argc, char **argv)
 	}
 	bench_mark("helper-start");
 	log_open("warren-helper");
-	while ((c = getopt_long(argc, argv, "+c:", opts, NULL)) != -1) {
-		if (c != 'c')
+	while ((c = getopt_long(argc, argv, "+c:s:", opts, NULL)) != -1) {
+		if (c == 'c')
+			arg_config = optarg;
+		else if (c == 's' && usermgr_service_valid(optarg))
+			arg_service = optarg;
+		else
 			return usage();
-		arg_config = optarg;
 	}
 	if (argc - optind < 1 || helper_verb_parse(argv[optind], &verb) < 0)
 		return usage();

@@ -212,6 +212,8 @@ int session_take_reply(pam_handle_t *pamh, struct warren_session *s, struct help
 	}
 	snprintf(s->pts, sizeof(s->pts), "%s", reply->pts);
 	s->gid = reply->gid;
+	memcpy(s->groups, reply->groups, sizeof(s->groups));
+	s->n_groups = reply->n_groups;
 	s->root = reply->root;
 	s->init_pidfd = TAKE_FD(reply->init_pidfd);
 	return 0;
@@ -236,7 +238,7 @@ int session_join(pam_handle_t *pamh, const struct warren_session *s)
 		}
 	if ((r = within_pids_max(pamh, s)) < 0)
 		return r;
-	if ((r = nsjoin_as_container_root(s->init_pidfd, s->gid, &err)) < 0) {
+	if ((r = nsjoin_as_container_root(s->init_pidfd, s->gid, s->groups, (unsigned)s->n_groups, &err)) < 0) {
 		pam_syslog(pamh, LOG_ERR, "%s", err.msg);
 		return r;
 	}

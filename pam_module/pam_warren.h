@@ -17,6 +17,7 @@ struct module_options {
 	int timeout_ms;     /* how long a login waits for the helper */
 	bool debug;
 	bool refuse_jailed; /* account: refuse jailed users (cron, at, su on the host) */
+	const char *service; /* the PAM service, for ensure (the helper checks its stack) */
 };
 
 #define HELPER_TIMEOUT_DEFAULT_S 60
@@ -35,6 +36,8 @@ struct warren_session {
 	int n_cgroups;
 	int pids_current_fd, pids_max_fd; /* of the cgroup that has the pids controller */
 	gid_t gid;
+	gid_t groups[PROTOCOL_MAX_GROUPS]; /* her supplementary groups kept inside */
+	int n_groups;
 	bool root;   /* root inside granted: no no_new_privs */
 	struct sysfilter_profile filter; /* the container's syscall filter, read on the host */
 	char pts[256];

@@ -18,6 +18,7 @@
 #include "lib/cleanup.h"
 #include "wire/creds.h"
 #include "storage/disk.h"
+#include "storage/hostdirs.h"
 #include "lib/fsutil.h"
 #include "storage/layers.h"
 #include "lib/log.h"
@@ -192,8 +193,10 @@ static int stage_layers(const struct build_request *req, struct error *err)
 }
 
 /* In the build namespace: a tmpfs at BUILD_MNT holding what the container's root must
- * reach but may not see on the host: the user's layers and her devpts. */
-static int stage_build_mounts(const struct build_request *req, struct error *err)
+ * reach but may not see on the host: the user's layers, her devpts and her binds (the
+ * ones staged into *BINDS_STAGED). */
+static int stage_build_mounts(const struct build_request *req, uint64_t *binds_staged,
+			      struct error *err)
 {
 	static const char *const dirs[] = { "image", "state", "pts", "root", "dev", "skel" };
 	char path[PATH_MAX];
@@ -217,6 +220,13 @@ static int stage_build_mounts(const struct build_request *req, struct error *err
 	user_run_path(req->u->name, "pts", path, sizeof(path));
 	if (mount(path, BUILD_PTS, NULL, MS_BIND, NULL) < 0)
 		return error_errno(err, -errno, "build namespace: bind %s", path);
+	/* Staged here, before her mount namespace is made from this one: there the
+	 * kernel locks their flags. */
+	if ((r = hostdir_stage_binds(req->u, BUILD_BINDS, BUILD_HOSTHOME, req->state_dir,
+				     binds_staged, err)) < 0)
+		return r;
+	if (req->u->n_binds || req->u->limits[LIMIT_HOME] == HOME_HOST)
+		bench_mark("stage-binds");
 	return 0;
 }
 
@@ -224,7 +234,8 @@ static int stage_build_mounts(const struct build_request *req, struct error *err
  * JOIN (before anything of the container runs), then become the container; on
  * failure, tell the builder why over STATUS_FD (it reads EOF when init was exec'd). */
 __attribute__((noreturn)) static void container_child(const struct build_request *req, int go_fd,
-						       int status_fd, const int join[])
+						       int status_fd, const int join[],
+						       uint64_t binds_staged)
 {
 	struct error err = { 0 };
 	int r;
@@ -237,7 +248,7 @@ __attribute__((noreturn)) static void container_child(const struct build_request
 		error_errno(&err, r, "join cgroup");
 	else {
 		bench_mark("cgroup-join");
-		rootfs_setup_and_exec(req->u, req->net, req->init_exe_fd, &err);
+		rootfs_setup_and_exec(req->u, req->net, req->init_exe_fd, binds_staged, &err);
 	}
 	(void)write_all(status_fd, &err, sizeof(err));
 	_exit(1);
@@ -302,9 +313,10 @@ static int builder_build(const struct build_request *req, pid_t *ret_pid, int *r
 	_cleanup_close_pair_ int go[2] = { -EBADF, -EBADF };
 	_cleanup_close_pair_ int status[2] = { -EBADF, -EBADF };
 	int pidfd = -EBADF, r, join[CGROUP_SET_MAX];
+	uint64_t binds_staged = 0;
 	pid_t pid;
 
-	if ((r = stage_build_mounts(req, err)) < 0)
+	if ((r = stage_build_mounts(req, &binds_staged, err)) < 0)
 		return r;
 	bench_mark("build-mounts");
 	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(status, O_CLOEXEC) < 0)
@@ -324,7 +336,7 @@ static int builder_build(const struct build_request *req, pid_t *ret_pid, int *r
 	if (pid == 0) {
 		close(go[1]);
 		close(status[0]);
-		container_child(req, go[0], status[1], join);
+		container_child(req, go[0], status[1], join, binds_staged);
 	}
 	cgroup_close_join(join);
 	close(TAKE_FD(go[0]));

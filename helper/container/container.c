@@ -125,6 +125,8 @@ static void fill_container(const struct user_spec *u, const struct cgroup_set *c
 	ret->handover_fd = -EBADF;
 	ret->cg = *cg;
 	ret->gid = u->gid;
+	memcpy(ret->groups, u->groups, sizeof(ret->groups));
+	ret->n_groups = u->n_groups;
 	ret->root = u->limits[LIMIT_ROOT] != 0;
 	snprintf(ret->seccomp, sizeof(ret->seccomp), "%s", u->seccomp);
 	user_run_path(u->name, "pts", ret->pts, sizeof(ret->pts));
@@ -520,6 +522,9 @@ void container_reply(const struct container *c, struct helper_reply *ret)
 				 c->cg.dirs[i]);
 	snprintf(ret->pts, sizeof(ret->pts), "%s", c->pts);
 	ret->gid = c->gid;
+	_Static_assert(SPEC_GROUPS_MAX <= PROTOCOL_MAX_GROUPS, "her groups fit the reply");
+	memcpy(ret->groups, c->groups, c->n_groups * sizeof(c->groups[0]));
+	ret->n_groups = (int)c->n_groups;
 	ret->root = c->root;
 	snprintf(ret->seccomp, sizeof(ret->seccomp), "%s", c->seccomp);
 	ret->init_pidfd = c->init_pidfd;

@@ -19,6 +19,8 @@ struct container {
 	struct cgroup_set cg;
 	char pts[256];
 	gid_t gid;
+	gid_t groups[SPEC_GROUPS_MAX]; /* her supplementary groups that keep their gid inside */
+	unsigned n_groups;
 	bool root;   /* the user may become root inside: the session keeps no no_new_privs */
 	char seccomp[LIMIT_SECCOMP_PATH_MAX]; /* the session's filter: "default", "strict" or a file */
 	/* A container this helper built: its handover to the supervisor (build.h), -EBADF for

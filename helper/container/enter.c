@@ -55,7 +55,7 @@ static int run_command(const struct user_spec *u, const struct relay *relay, cha
 	if (as_root) {
 		if ((r = stay_container_root(&id, err)) < 0)
 			return r;
-	} else if ((r = creds_drop_to_user(u->uid, u->gid)) < 0) {
+	} else if ((r = creds_drop_to_user(u->uid, u->gid, u->groups, u->n_groups)) < 0) {
 		return error_errno(err, r, "cannot become %s inside the container", u->name);
 	}
 	if (chdir(id.home) < 0 && chdir("/") < 0)
@@ -99,7 +99,7 @@ int container_enter(const struct container *c, const struct user_spec *u, char *
 		error_errno(err, r, "join its cgroup");
 		goto fail;
 	}
-	if ((r = nsjoin_as_container_root(c->init_pidfd, u->gid, err)) < 0)
+	if ((r = nsjoin_as_container_root(c->init_pidfd, u->gid, u->groups, u->n_groups, err)) < 0)
 		goto fail;
 	/* The pty from the container's own devpts, as the container's root: whatever
 	 * mount namespace we were started in, and with no more power than root inside. */

@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/events.h"
 #include "lib/fsutil.h"
+#include "lib/log.h"
 #include "storage/hostdirs.h"
 
 /* A walk from / to the directory: the directory reached (CUR, and its path for
@@ -332,4 +334,124 @@ int hostdir_stage(int fd, bool write, bool exec, const char *target)
 	if (move_mount(tree, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return -errno;
 	return 0;
+}
+
+bool hostdir_below(const char *to, const char *dir, const char **ret_rel)
+{
+	size_t len = strlen(dir);
+
+	if (strncmp(to, dir, len) != 0 || to[len] != '/' || !to[len + 1])
+		return false;
+	if (ret_rel)
+		*ret_rel = to + len + 1;
+	return true;
+}
+
+static const struct user_spec *order_spec; /* qsort's comparison has no context */
+
+static int order_cmp(const void *a, const void *b)
+{
+	const struct bind_spec *v = order_spec->binds;
+
+	return strcmp(v[*(const unsigned *)a].to, v[*(const unsigned *)b].to);
+}
+
+void hostdir_bind_order(const struct user_spec *u, unsigned order[BINDS_MAX])
+{
+	/* strcmp puts a directory before everything below it: "/d" < "/d/x", and
+	 * "/d-x" < "/d/x" does not come between. */
+	for (unsigned i = 0; i < u->n_binds; i++)
+		order[i] = i;
+	order_spec = u;
+	qsort(order, u->n_binds, sizeof(order[0]), order_cmp);
+	order_spec = NULL;
+}
+
+/* Bind I of U: its source opened and checked (FDS: the sources staged so far, by index,
+ * -EBADF where none), then staged at DIR/I.  0, or -errno with ERR saying why. */
+static int stage_one(const struct user_spec *u, unsigned i, const int fds[BINDS_MAX], const char *dir,
+		     int *ret_fd, struct error *err)
+{
+	const struct bind_spec *b = &u->binds[i];
+	const struct hostdir_creds her = { .uid = u->uid, .gid = u->gid, .groups = u->groups,
+					   .n_groups = u->n_groups };
+	_cleanup_close_ int fd = -EBADF, below = -EBADF;
+	char target[PATH_MAX];
+	const char *rel;
+	int r;
+
+	if (b->problem)
+		return error_set(err, -EINVAL, "%s", b->problem);
+	/* Below another bind: mounted on a directory of that one's source, never made
+	 * there (her container's root may not write the host's directory). */
+	for (unsigned j = 0; j < u->n_binds; j++)
+		if (fds[j] >= 0 && hostdir_below(b->to, u->binds[j].to, &rel) &&
+		    (below = open_beneath(fds[j], rel, O_PATH | O_DIRECTORY)) < 0)
+			return error_errno(err, below, "it is below the bind at %s, whose source %s has "
+					   "no directory %s", u->binds[j].to, u->binds[j].from, rel);
+	if ((fd = hostdir_open(b->from, b->create, &her, err)) < 0)
+		return fd;
+	snprintf(target, sizeof(target), "%s/%u", dir, i);
+	if (mkdir(target, 0755) < 0)
+		return error_errno(err, -errno, "cannot make %s", target);
+	if ((r = hostdir_stage(fd, b->write, b->exec, target)) < 0)
+		return error_errno(err, r, "cannot clone %s", b->from);
+	*ret_fd = TAKE_FD(fd);
+	return 0;
+}
+
+/* Her home from the host, at HOME_DIR, read-write: a home she cannot have refuses her. */
+static int stage_home(const struct user_spec *u, const char *home_dir, struct error *err)
+{
+	const struct hostdir_creds her = { .uid = u->uid, .gid = u->gid, .groups = u->groups,
+					   .n_groups = u->n_groups };
+	_cleanup_close_ int fd = hostdir_open(u->home, BIND_NO_CREATE, &her, err);
+	int r;
+
+	if (fd < 0)
+		return error_wrap(err, "home = \"host\": her home cannot be bound");
+	if (mkdir(home_dir, 0755) < 0)
+		return error_errno(err, -errno, "cannot make %s", home_dir);
+	if ((r = hostdir_stage(fd, true, true, home_dir)) < 0)
+		return error_errno(err, r, "home = \"host\": cannot clone %s", u->home);
+	return 0;
+}
+
+int hostdir_stage_binds(const struct user_spec *u, const char *dir, const char *home_dir,
+			const char *state_dir, uint64_t *ret_staged, struct error *err)
+{
+	int fds[BINDS_MAX], r = 0;
+	unsigned order[BINDS_MAX];
+	uint64_t staged = 0;
+
+	if (u->limits[LIMIT_HOME] == HOME_HOST && (r = stage_home(u, home_dir, err)) < 0)
+		return r;
+	if (u->n_binds && mkdir(dir, 0755) < 0)
+		return error_errno(err, -errno, "cannot make %s", dir);
+	hostdir_bind_order(u, order);
+	for (unsigned i = 0; i < BINDS_MAX; i++)
+		fds[i] = -EBADF;
+	for (unsigned k = 0; k < u->n_binds && r == 0; k++) {
+		const struct bind_spec *b = &u->binds[order[k]];
+		struct error why = { 0 };
+
+		if (stage_one(u, order[k], fds, dir, &fds[order[k]], &why) == 0) {
+			staged |= UINT64_C(1) << order[k];
+		} else if (b->required) {
+			r = error_set(err, why.code, "the bind of %s at %s (%s, line %d) is required and "
+				      "cannot be made: %s; fix: make it there, or required = false",
+				      b->from, b->to, b->source, b->line, why.msg);
+		} else {
+			log_warning(0, "bind of %s at %s (%s, line %d) skipped for %s: %s", b->from, b->to,
+				    b->source, b->line, u->name, why.msg);
+			event_record(state_dir, u->name, "bind-skipped", "%s from %s (%s, line %d): %s",
+				     b->to, b->from, b->source, b->line, why.msg);
+		}
+	}
+	for (unsigned i = 0; i < BINDS_MAX; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	if (r == 0)
+		*ret_staged = staged;
+	return r;
 }

@@ -18,6 +18,7 @@
 #include <sys/types.h>
 
 #include "lib/errors.h"
+#include "policy/spec.h"
 
 /* Links followed on one path, at most (the kernel's own bound is 40). */
 #define HOSTDIR_LINKS_MAX 40
@@ -44,5 +45,24 @@ int hostdir_open(const char *path, int create, const struct hostdir_creds *her,
  * mounted later on either side reaches the other); and attach it at TARGET, an empty
  * directory of the caller's.  0 or -errno. */
 int hostdir_stage(int fd, bool write, bool exec, const char *target);
+
+/* U's binds (spec.h) staged in DIR, one directory per bind made there (DIR/0 for
+ * U->binds[0], ...), parents before the binds below them; and, with home = "host", her
+ * home at HOME_DIR (made).  A bind that cannot be made is skipped, with a line in syslog
+ * and an event "bind-skipped" in STATE_DIR's record, unless it is required: then, as for
+ * her home, the error is ERR's ("... is required and cannot be made: WHY; fix: ...").
+ * A bind below another's is skipped where that one's source has no such directory.
+ * *RET_STAGED: bit I set for each U->binds[I] staged.  The caller is host root, in a
+ * mount namespace of its own (the build namespace). */
+int hostdir_stage_binds(const struct user_spec *u, const char *dir, const char *home_dir,
+			const char *state_dir, uint64_t *ret_staged, struct error *err);
+
+/* Is TO below the directory DIR (not DIR itself)?  Then *RET_REL (if not NULL) points
+ * at TO's part below it, after the '/'. */
+bool hostdir_below(const char *to, const char *dir, const char **ret_rel);
+
+/* The order in which U's binds are mounted: by to, so that a bind comes after those
+ * above it.  ORDER gets U->n_binds indexes. */
+void hostdir_bind_order(const struct user_spec *u, unsigned order[BINDS_MAX]);
 
 #endif

@@ -6,7 +6,8 @@
 #include "wire/creds.h"
 #include "wire/nsjoin.h"
 
-int nsjoin_as_container_root(int init_pidfd, gid_t gid, struct error *err)
+int nsjoin_as_container_root(int init_pidfd, gid_t gid, const gid_t *extra, unsigned n,
+			     struct error *err)
 {
 	int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
 		    CLONE_NEWNET | CLONE_NEWCGROUP;
@@ -17,8 +18,9 @@ int nsjoin_as_container_root(int init_pidfd, gid_t gid, struct error *err)
 		flags |= CLONE_NEWTIME;
 	if (setns(init_pidfd, flags) < 0)
 		return error_errno(err, -errno, "cannot enter the container's namespaces");
-	/* Host supplementary groups mean nothing inside (unmapped); keep the user's own. */
-	if ((r = creds_become_ns_root(gid)) < 0)
+	/* Host supplementary groups mean nothing inside but those mapped there (identity):
+	 * keep those, the user's own and the others the helper named. */
+	if ((r = creds_become_ns_root(gid, extra, n)) < 0)
 		return error_errno(err, r, "cannot become the container's root");
 	if (chdir("/") < 0)
 		return error_errno(err, -errno, "cannot change to the container's /");

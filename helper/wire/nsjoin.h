@@ -6,8 +6,10 @@
 
 #include "lib/errors.h"
 
-/* setns() into every namespace of the process behind INIT_PIDFD, keep only group GID
- * (identity-mapped) and become root *of the container* (creds_become_ns_root). */
-int nsjoin_as_container_root(int init_pidfd, gid_t gid, struct error *err);
+/* setns() into every namespace of the process behind INIT_PIDFD, keep only group GID and
+ * the N groups EXTRA (identity-mapped) and become root *of the container*
+ * (creds_become_ns_root). */
+int nsjoin_as_container_root(int init_pidfd, gid_t gid, const gid_t *extra, unsigned n,
+			     struct error *err);
 
 #endif

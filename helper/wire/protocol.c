@@ -39,8 +39,8 @@ int helper_verb_parse(const char *name, enum helper_verb *ret)
 	return -EINVAL;
 }
 
-void helper_argv(const char *helper, const char *config, enum helper_verb verb,
-		 const char *user, const char *argv[7])
+void helper_argv(const char *helper, const char *config, const char *service,
+		 enum helper_verb verb, const char *user, const char *argv[HELPER_ARGV_MAX])
 {
 	int n = 0;
 
@@ -48,6 +48,10 @@ void helper_argv(const char *helper, const char *config, enum helper_verb verb,
 	if (config) {
 		argv[n++] = "--config";
 		argv[n++] = config;
+	}
+	if (service) {
+		argv[n++] = "--service";
+		argv[n++] = service;
 	}
 	argv[n++] = helper_verb_name(verb);
 	argv[n++] = user;
@@ -79,7 +83,20 @@ static int line_append(char *buf, size_t len, size_t *pos, const char *key, cons
 }
 
 /* The lines a success must have, once each. */
-enum { SEEN_PTS = 1, SEEN_GID = 2, SEEN_ROOT = 4, SEEN_SECCOMP = 8, SEEN_ALL = 15 };
+enum { SEEN_PTS = 1, SEEN_GID = 2, SEEN_ROOT = 4, SEEN_SECCOMP = 8, SEEN_ALL = 15,
+       SEEN_GROUPS = 16 /* optional */ };
+
+/* "groups G1 G2 ..." */
+static int groups_append(char *buf, size_t len, size_t *pos, const struct helper_reply *r)
+{
+	char list[PROTOCOL_MAX_GROUPS * 11];
+	size_t o = 0;
+
+	for (int i = 0; i < r->n_groups && i < PROTOCOL_MAX_GROUPS; i++)
+		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%u", i ? " " : "",
+				      (unsigned)r->groups[i]);
+	return line_append(buf, len, pos, "groups", list);
+}
 
 static int reply_format(const struct helper_reply *r, char *buf, size_t len)
 {
@@ -105,6 +122,8 @@ static int reply_format(const struct helper_reply *r, char *buf, size_t len)
 		k = line_append(buf, len, &pos, "pts", r->pts);
 	if (k >= 0)
 		k = line_append(buf, len, &pos, "gid", gid);
+	if (k >= 0 && r->n_groups > 0)
+		k = groups_append(buf, len, &pos, r);
 	if (k >= 0)
 		k = line_append(buf, len, &pos, "root", r->root ? "1" : "0");
 	if (k >= 0)
@@ -176,6 +195,17 @@ static bool gid_parse(const char *v, gid_t *ret)
 	return true;
 }
 
+/* "G1 G2 ..." into R->groups: each a gid, at most PROTOCOL_MAX_GROUPS. */
+static bool groups_parse(char *v, struct helper_reply *r)
+{
+	char *save = NULL;
+
+	for (char *g = strtok_r(v, " ", &save); g; g = strtok_r(NULL, " ", &save))
+		if (r->n_groups >= PROTOCOL_MAX_GROUPS || !gid_parse(g, &r->groups[r->n_groups++]))
+			return false;
+	return r->n_groups > 0;
+}
+
 /* KEY's bit in *SEEN, the first time: false if it was there already. */
 static bool first(unsigned *seen, unsigned key)
 {
@@ -211,6 +241,8 @@ static bool reply_line(char *line, struct helper_reply *r, unsigned *seen)
 	}
 	if (!strcmp(line, "gid"))
 		return gid_parse(value, &r->gid) && first(seen, SEEN_GID);
+	if (!strcmp(line, "groups"))
+		return first(seen, SEEN_GROUPS) && groups_parse(value, r);
 	if (!strcmp(line, "root")) {
 		if (strcmp(value, "0") && strcmp(value, "1"))
 			return false;
@@ -237,7 +269,7 @@ static int reply_parse(char *text, bool has_fd, struct helper_reply *r)
 			return -EPROTO;
 	if (r->error[0])
 		return r->n_cgroups == 0 && !seen && !has_fd ? 0 : -EPROTO;
-	return r->n_cgroups > 0 && seen == SEEN_ALL && has_fd ? 0 : -EPROTO;
+	return r->n_cgroups > 0 && (seen & SEEN_ALL) == SEEN_ALL && has_fd ? 0 : -EPROTO;
 }
 
 /* The fds a message carried: the first into *RET_FD, the rest closed (-EPROTO). */

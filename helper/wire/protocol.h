@@ -1,6 +1,7 @@
 /* protocol.h - what pam_warren and warren-helper say to each other, in one place.
  *
- * The module runs `warren-helper [--config FILE] VERB USER` (helper_argv) with its
+ * The module runs `warren-helper [--config FILE] [--service NAME] VERB USER` (helper_argv,
+ * NAME: the login's PAM service, for the checks that depend on its stack) with its
  * stdout on one end of an AF_UNIX SOCK_SEQPACKET pair.  The helper's exit status is
  * the verb's answer (HELPER_EXIT_*); "ensure" also answers with one message: text lines
  * "KEY VALUE" and, on success, the pidfd of the container's init as SCM_RIGHTS, so
@@ -13,6 +14,8 @@
  *                 /sys/fs/cgroup/
  *   pts PATH      host-side mount of the container's devpts instance, below RUNTIME_DIR
  *   gid N         the group the session keeps inside (identity-mapped)
+ *   groups N...   her supplementary groups it keeps too (identity-mapped), blank-separated;
+ *                 optional, at most PROTOCOL_MAX_GROUPS
  *   root 0|1      1: the user may become root inside (no no_new_privs for the session)
  *   seccomp NAME  the session's syscall filter: default, strict, or the absolute path of a
  *                 profile file, which the module reads itself (sysprofile.h)
@@ -48,6 +51,7 @@ enum helper_verb {
 
 #define PROTOCOL_MAX_CGROUPS 8
 #define PROTOCOL_PATH_MAX 256
+#define PROTOCOL_MAX_GROUPS 64
 #define PROTOCOL_MSG_MAX 4096
 
 struct helper_reply {
@@ -56,6 +60,8 @@ struct helper_reply {
 	char cgroups[PROTOCOL_MAX_CGROUPS][PROTOCOL_PATH_MAX];
 	char pts[PROTOCOL_PATH_MAX];
 	gid_t gid;
+	gid_t groups[PROTOCOL_MAX_GROUPS];
+	int n_groups;
 	bool root;
 	char seccomp[PROTOCOL_PATH_MAX]; /* "default", "strict" or a profile file */
 	int init_pidfd;            /* -EBADF when none */
@@ -65,10 +71,12 @@ struct helper_reply {
 const char *helper_verb_name(enum helper_verb v);
 int helper_verb_parse(const char *name, enum helper_verb *ret);
 
-/* The helper's command line into ARGV (NULL-terminated, at most 6 entries and NULL):
- * HELPER [--config CONFIG] VERB USER.  CONFIG may be NULL (the helper's default). */
-void helper_argv(const char *helper, const char *config, enum helper_verb verb,
-		 const char *user, const char *argv[7]);
+/* The helper's command line into ARGV (NULL-terminated, at most 7 entries and NULL):
+ * HELPER [--config CONFIG] [--service SERVICE] VERB USER.  CONFIG may be NULL (the
+ * helper's default); SERVICE, the PAM service of the login, may be NULL (none known). */
+#define HELPER_ARGV_MAX 8
+void helper_argv(const char *helper, const char *config, const char *service,
+		 enum helper_verb verb, const char *user, const char *argv[HELPER_ARGV_MAX]);
 
 /* An empty reply (no fd). */
 void helper_reply_init(struct helper_reply *r);

@@ -99,6 +99,8 @@ static void test_success_round_trip(void **state)
 	strcpy(out.cgroups[out.n_cgroups++], "/sys/fs/cgroup/memory/warren/alice");
 	strcpy(out.pts, RUNTIME_DIR "/users/alice/pts");
 	out.gid = 1234;
+	out.groups[out.n_groups++] = 2000;
+	out.groups[out.n_groups++] = 70000;
 	out.root = true;
 	strcpy(out.seccomp, "/etc/warren/web.seccomp");
 	out.init_pidfd = pidfd;
@@ -110,6 +112,8 @@ static void test_success_round_trip(void **state)
 	assert_string_equal(in.cgroups[1], out.cgroups[1]);
 	assert_string_equal(in.pts, out.pts);
 	assert_int_equal(in.gid, 1234);
+	assert_int_equal(in.n_groups, 2);
+	assert_true(in.groups[0] == 2000 && in.groups[1] == 70000);
 	assert_true(in.root);
 	assert_string_equal(in.seccomp, "/etc/warren/web.seccomp");
 	assert_true(in.init_pidfd >= 0 && in.init_pidfd != pidfd);
@@ -172,6 +176,13 @@ static const struct {
 	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid 4294967295\n" TAIL, 1 },
 	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid 5x\n" TAIL, 1 },
 	{ GOOD "gid 6\n" TAIL, 1 },
+	{ GOOD "groups 7 8\ngroups 9\n" TAIL, 1 },                                    /* twice */
+	{ GOOD "groups 7 x\n" TAIL, 1 },
+	{ GOOD "groups \n" TAIL, 1 },
+	{ GOOD "groups 4294967295\n" TAIL, 1 },
+	{ GOOD "groups 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 "
+	  "31 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 59 60 "
+	  "61 62 63 64 65\n" TAIL, 1 },                                                        /* 65 */
 	{ GOOD TAIL "uid 0\n", 1 },
 	{ "error refused\n", 1 },                                                          /* fd */
 	{ "error refused\ngid 5\n", 0 },
@@ -196,7 +207,7 @@ static void test_malformed(void **state)
 
 static void test_verbs_and_argv(void **state)
 {
-	const char *argv[7];
+	const char *argv[HELPER_ARGV_MAX];
 	enum helper_verb v;
 
 	for (int i = 0; i < HELPER__VERBS; i++) {
@@ -204,17 +215,23 @@ static void test_verbs_and_argv(void **state)
 		assert_int_equal(v, i);
 	}
 	assert_int_equal(helper_verb_parse("ensur", &v), -EINVAL);
-	helper_argv("/h", NULL, HELPER_ENSURE, "alice", argv);
+	helper_argv("/h", NULL, NULL, HELPER_ENSURE, "alice", argv);
 	assert_string_equal(argv[0], "/h");
 	assert_string_equal(argv[1], "ensure");
 	assert_string_equal(argv[2], "alice");
 	assert_null(argv[3]);
-	helper_argv("/h", "/c", HELPER_CHECK_USER, "bob", argv);
+	helper_argv("/h", "/c", NULL, HELPER_CHECK_USER, "bob", argv);
 	assert_string_equal(argv[1], "--config");
 	assert_string_equal(argv[2], "/c");
 	assert_string_equal(argv[3], "check-user");
 	assert_string_equal(argv[4], "bob");
 	assert_null(argv[5]);
+	helper_argv("/h", "/c", "sshd", HELPER_ENSURE, "bob", argv);
+	assert_string_equal(argv[3], "--service");
+	assert_string_equal(argv[4], "sshd");
+	assert_string_equal(argv[5], "ensure");
+	assert_string_equal(argv[6], "bob");
+	assert_null(argv[7]);
 }
 
 /* The handover's acknowledgement: one byte, or the socket closed without it; a helper
