@@ -21,6 +21,7 @@ cleanup_binds() {
 		nsenter --mount="/proc/$SSHD_PID/ns/mnt" umount -l "$(getent passwd wtc | cut -d: -f6)" 2>/dev/null
 	fi
 	[ -n "$FUSE_PID" ] && pid_alive "$FUSE_PID" && kill "$FUSE_PID"
+	FUSE_PID=
 	rm -rf "$KEYS"
 }
 trap 'cleanup_binds; fixture_finish' EXIT
@@ -34,8 +35,9 @@ init_of() { cut -d" " -f1 "/run/warren/users/$1/state" 2>/dev/null; }
 
 # The host's directories, as an admin makes them.  wta and wtb share a project (wtga);
 # wta may also write the directory that holds everybody's "mine" (wtgb): the attacker.
-groupadd wtga && groupadd wtgb && usermod -aG wtga,wtgb wta && usermod -aG wtga wtb ||
-	diag "cannot make the groups"
+# wtc is jailed here too (the fixture leaves her out of the jail group), in neither group.
+groupadd wtga && groupadd wtgb && usermod -aG wtga,wtgb wta && usermod -aG wtga wtb &&
+	usermod -aG "$JAIL_GROUP" wtc || diag "cannot make the groups"
 SRC=$T/src
 chmod 0755 "$T"
 mkdir -m 0755 "$SRC" "$SRC/wta-data" "$SRC/handin" "$SRC/admin"
@@ -47,7 +49,7 @@ echo dataset-readme >"$SRC/dataset/readme" && chmod 0666 "$SRC/dataset/readme"
 echo wta-data >"$SRC/wta-data/which"
 echo "$SRC/dataset" >"$SRC/dataset/which"
 ln -s "$SRC/dataset" "$SRC/admin/data" # an admin's link: root's, in a directory of root's
-binds_config() { # binds_config [EXTRA-DEFAULT-BINDS]
+binds_config() { # binds_config [MISSING-BIND-EXTRA [WTC-EXTRA]]
 	write_config "$(default_config | sed '/^defaults/d')
 defaults = { idle_timeout = 3; disk = \"max\"; network = \"none\";
   binds = ( { from = \"$SRC/dataset\"; to = \"/data\"; },
@@ -62,7 +64,7 @@ groups = (
       { from = \"$SRC/admin/data\"; to = \"/via-admin\"; } ); }
 );
 users = ( { name = \"wta\"; binds = ( { from = \"$SRC/wta-data\"; to = \"/data\"; } ); },
-          { name = \"wtc\"; home = \"host\"; } );"
+          { name = \"wtc\"; ${2:-} } );"
 }
 binds_config
 
@@ -168,6 +170,8 @@ binds_config
 # common-session) it would run the units she writes into her home: refused.
 home=$(getent passwd wtc | cut -d: -f6)
 echo before-login >"$home/put-by-admin" && chown wtc: "$home/put-by-admin"
+helper_stop wtc >/dev/null 2>&1
+binds_config "" 'home = \"host\";'
 log_mark
 out=$(tssh wtc -- 'echo landed' 2>&1)
 if grep -q pam_systemd /etc/pam.d/common-session; then
@@ -200,6 +204,8 @@ if command -v bindfs >/dev/null && [ -c /dev/fuse ]; then
 	check "4. her home a FUSE mount root may not read ($(head -c 60 <<<"$denied")): it still binds" \
 		bash -c 'grep -q "Permission denied" <<<"$1" && [ "$(head -n 1 <<<"$2")" = before-login ]' - "$denied" "$out" ||
 		{ diag "$out"; diag_file "$T/bindfs.err"; }
+	helper_stop wtc >/dev/null 2>&1
+	cleanup_binds
 else
 	skip "4. her home a FUSE mount root may not read still binds" "bindfs or /dev/fuse missing (apt-get install bindfs)"
 fi
@@ -237,4 +243,5 @@ check "9. to in her home where home = \"host\"" \
 	- "$out" "$T/bad-home.conf" "$home" || diag "$out"
 
 wait "$hold" 2>/dev/null
+cleanup_binds
 fixture_finish
