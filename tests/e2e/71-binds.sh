@@ -171,7 +171,7 @@ binds_config
 home=$(getent passwd wtc | cut -d: -f6)
 echo before-login >"$home/put-by-admin" && chown wtc: "$home/put-by-admin"
 helper_stop wtc >/dev/null 2>&1
-binds_config "" 'home = \"host\";'
+binds_config "" 'home = "host";'
 log_mark
 out=$(tssh wtc -- 'echo landed' 2>&1)
 if grep -q pam_systemd /etc/pam.d/common-session; then
