@@ -170,8 +170,10 @@ binds_config
 # common-session) it would run the units she writes into her home: refused.
 home=$(getent passwd wtc | cut -d: -f6)
 echo before-login >"$home/put-by-admin" && chown wtc: "$home/put-by-admin"
+install -d -o wtc -g wtc -m 0700 "$home/sub" && echo sub-file >"$home/sub/f" && chown wtc: "$home/sub/f"
 helper_stop wtc >/dev/null 2>&1
-binds_config "" 'home = "host";'
+# And a bind from below her home: where root may not look (4's FUSE mount), opened as her.
+binds_config "" 'home = "host"; binds = ( { from = "/home/%u/sub"; to = "/sub"; } );'
 log_mark
 out=$(tssh wtc -- 'echo landed' 2>&1)
 if grep -q pam_systemd /etc/pam.d/common-session; then
@@ -200,10 +202,10 @@ if command -v bindfs >/dev/null && [ -c /dev/fuse ]; then
 	nsenter --mount="/proc/$SSHD_PID/ns/mnt" runuser -u wtc -- bindfs --no-allow-other "$home" "$home" 2>"$T/bindfs.err"
 	FUSE_PID=$(pgrep -u wtc -x bindfs | head -n 1)
 	denied=$(nsenter --mount="/proc/$SSHD_PID/ns/mnt" ls "$home" 2>&1)
-	out=$(tssh wtc -- 'cat ~/put-by-admin; mount | grep -c " $HOME "' 2>&1)
-	check "4. her home a FUSE mount root may not read ($(head -c 60 <<<"$denied")): it still binds" \
-		bash -c 'grep -q "Permission denied" <<<"$1" && [ "$(head -n 1 <<<"$2")" = before-login ]' - "$denied" "$out" ||
-		{ diag "$out"; diag_file "$T/bindfs.err"; }
+	out=$(tssh wtc -- 'cat ~/put-by-admin; cat /sub/f' 2>&1)
+	check "4. her home a FUSE mount root may not read ($(head -c 60 <<<"$denied")): it still binds, and a bind from below it (opened as her)" \
+		bash -c 'grep -q "Permission denied" <<<"$1" && [ "$(tr "\n" " " <<<"$2")" = "before-login sub-file " ]' \
+		- "$denied" "$out" || { diag "$out"; diag_file "$T/bindfs.err"; diag "$(grep -i "wtc" "$T/syslog" | tail -n 4)"; }
 	helper_stop wtc >/dev/null 2>&1
 	cleanup_binds
 else
