@@ -4,6 +4,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,10 +201,12 @@ __attribute__((noreturn)) static void open_as_her_child(int dir, const char *rel
 }
 
 /* REL (no link in it followed) below DIR, opened by a child process as HER: where root
- * is denied, she may not be (root_squash, FUSE without allow_other). */
+ * is denied, she may not be (root_squash, FUSE without allow_other).  Bounded in time: a
+ * file system of hers (FUSE) may never answer, and would hold the builder. */
 static int open_as_her(int dir, const char *rel, const struct hostdir_creds *her)
 {
 	_cleanup_close_pair_ int sv[2] = { -EBADF, -EBADF };
+	struct pollfd p = { .events = POLLIN };
 	int fd, status;
 	pid_t pid;
 
@@ -215,7 +218,16 @@ static int open_as_her(int dir, const char *rel, const struct hostdir_creds *her
 	if (pid == 0)
 		open_as_her_child(dir, rel, her, sv[1]);
 	close(TAKE_FD(sv[1]));
-	fd = recv_fd(sv[0]);
+	p.fd = sv[0];
+	while ((fd = poll(&p, 1, HOSTDIR_HER_TIMEOUT_MS)) < 0 && errno == EINTR)
+		;
+	if (fd > 0)
+		fd = recv_fd(sv[0]);
+	else
+		fd = fd == 0 ? -ETIMEDOUT : -errno;
+	/* A fatal signal ends a request FUSE is waiting on. */
+	if (fd == -ETIMEDOUT)
+		kill(pid, SIGKILL);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	return fd;
@@ -288,6 +300,10 @@ static int walk_step(struct walk *w, int create, const struct hostdir_creds *her
 	if (fd == -ELOOP || fd == -EXDEV)
 		return error_set(err, -ELOOP, "%s/%s: a symbolic link or '..' on the way, where only "
 				 "she may look: not followed", strcmp(w->at, "/") ? w->at : "", rel);
+	if (fd == -ETIMEDOUT)
+		return error_set(err, fd, "%s/%s: opening it as uid %u took more than %d s (a file system "
+				 "that does not answer)", strcmp(w->at, "/") ? w->at : "", rel,
+				 (unsigned)her->uid, HOSTDIR_HER_TIMEOUT_MS / 1000);
 	if (fd < 0)
 		return error_errno(err, fd, "%s/%s cannot be opened by root, nor by uid %u",
 				   strcmp(w->at, "/") ? w->at : "", rel, (unsigned)her->uid);

@@ -22,6 +22,9 @@
 
 /* Links followed on one path, at most (the kernel's own bound is 40). */
 #define HOSTDIR_LINKS_MAX 40
+/* How long the part of a path opened as her may take (a FUSE daemon of hers may never
+ * answer). */
+#define HOSTDIR_HER_TIMEOUT_MS 10000
 
 /* Who she is on the host, for the part of a path that root may not open. */
 struct hostdir_creds {
