@@ -181,8 +181,8 @@ if grep -q pam_systemd /etc/pam.d/common-session; then
 		bash -c '! grep -q landed <<<"$1" && grep -q "refusing the login of wtc: home = .host.*pam_systemd" "$2"' \
 		- "$out" "$T/syslog" || { diag "$out"; diag "$(grep wtc "$T/syslog" | tail -n 5)"; }
 else
-	skip "4. home = \"host\" refused where pam_systemd would start a user manager" \
-		"this host's common-session has no pam_systemd (test_usermgr covers the decision)"
+	skip_host "4. home = \"host\" refused where pam_systemd would start a user manager" \
+		"pam_systemd in common-session (test_usermgr covers the decision; the real-host lane has it)"
 fi
 write_pam no-pam-systemd
 out=$(tssh wtc -- 'cat ~/put-by-admin; echo @@; echo from-inside >~/written; mkdir -p ~/.config/systemd/user &&
@@ -191,12 +191,16 @@ check "4. home = \"host\": a file put in her host home before the login is there
 	diag "$out"
 check "4. what she writes lands in her host home, hers" \
 	bash -c '[ "$(cat "$1/written")" = from-inside ] && [ "$(stat -c %U "$1/written")" = wtc ]' - "$home"
-skip "4. a user unit she writes does not run on the host at her next login" \
-	"no systemd on this host to run one; the refusal above is what keeps a manager from starting (the real-host lane has one)"
+skip_host "4. a user unit she writes does not run on the host at her next login" \
+	"systemd to run one (the refusal above is what keeps a manager from starting; the real-host lane has systemd)"
 # Her home a FUSE mount of hers without allow_other, which root may not read (as NFS with
 # root_squash): bindfs, in sshd's mount namespace, where the helper looks.
 helper_stop wtc >/dev/null 2>&1
-if command -v bindfs >/dev/null && [ -c /dev/fuse ]; then
+if ! command -v bindfs >/dev/null; then
+	skip "4. her home a FUSE mount root may not read still binds" "bindfs is not installed (apt-get install bindfs)"
+elif [ ! -c /dev/fuse ]; then
+	skip_host "4. her home a FUSE mount root may not read still binds" "FUSE (/dev/fuse)"
+else
 	# sshd's namespace has a /dev of its own (fixture.sh): the fuse device too, there.
 	nsenter --mount="/proc/$SSHD_PID/ns/mnt" sh -c '[ -c /dev/fuse ] || mknod -m 0666 /dev/fuse c 10 229'
 	nsenter --mount="/proc/$SSHD_PID/ns/mnt" runuser -u wtc -- bindfs --no-allow-other "$home" "$home" 2>"$T/bindfs.err"
@@ -208,8 +212,6 @@ if command -v bindfs >/dev/null && [ -c /dev/fuse ]; then
 		- "$denied" "$out" || { diag "$out"; diag_file "$T/bindfs.err"; diag "$(grep -i "wtc" "$T/syslog" | tail -n 4)"; }
 	helper_stop wtc >/dev/null 2>&1
 	cleanup_binds
-else
-	skip "4. her home a FUSE mount root may not read still binds" "bindfs or /dev/fuse missing (apt-get install bindfs)"
 fi
 write_pam
 
