@@ -15,8 +15,10 @@ usage: sudo ./install.sh [--no-deps] [--no-image] [--no-pam]
 
 Installs warren: Debian packages it needs, `make` and `make install`, /etc/warren/warren.conf
 (only if absent), /var/lib/warren, the group `warren`, the default base image
-/var/lib/warren/images/default, and the two pam_warren lines at the end of /etc/pam.d/sshd
-(the original is saved once as /etc/pam.d/sshd.warren-backup).
+/var/lib/warren/images/default, the two pam_warren lines at the end of /etc/pam.d/sshd
+(the original is saved once as /etc/pam.d/sshd.warren-backup), and on a systemd host
+/etc/systemd/system/user@.service.d/warren.conf, which starts no systemd user manager
+for a jailed user.
 
   --no-deps     do not apt-get install build and runtime dependencies
   --no-image    do not build the base image (debootstrap, ~1 min, needs the Debian mirror)
@@ -50,6 +52,7 @@ PAM_COMMENT='# warren: keep these two lines last (see pam_warren(8))'
 PAM_AUTH='auth optional pam_warren.so'
 PAM_SESSION='session required pam_warren.so'
 SSHD_CONFIG=/etc/ssh/sshd_config
+USER_MANAGER_DROPIN=/etc/systemd/system/user@.service.d/warren.conf
 SUBID_COUNT=65536
 DEPS=(build-essential pkg-config libpam0g-dev libcap-dev libconfig-dev libseccomp-dev
 	libmnl-dev libnftables-dev libcmocka-dev openssh-server debootstrap uidmap nftables rsync)
@@ -216,6 +219,61 @@ pam_users_of_module() {
 			printf '%s\n' "$f"
 		fi
 	done
+}
+
+# ---------------------------------------------------------------- systemd
+#
+# pam_systemd (Debian's common-session) has logind start a systemd user manager on the
+# host for each user who logs in, jailed ones too: it would run units from her host home,
+# outside her container.  A drop-in for user@.service skips it for a jailed user (the
+# helper decides, as for her login), so that her login is still a logind session but no
+# manager of hers runs; everybody else's starts as before.
+
+systemd_running() { [ -d /run/systemd/system ]; }
+
+user_manager_dropin_text() {
+	cat <<EOF
+# warren (install.sh; warrenctl doctor looks for it): no systemd user manager on the host
+# for a jailed user.  Her logins are still logind sessions (pam_systemd); the manager
+# would run units from her host home outside her container.  Exit 3 of check-user means
+# "not jailed": only then does the manager start (an error skips it: fail closed).
+[Service]
+ExecCondition=+/bin/sh -c 'u=\$\$(id -nu "\$\$1") && $LIBEXECDIR/warren/warren-helper check-user "\$\$u"; test \$\$? -eq 3' warren-user-manager %i
+EOF
+}
+
+install_user_manager_dropin() {
+	local new
+	if ! systemd_running; then
+		say "systemd is not running here: no user manager to hold back"
+		return 0
+	fi
+	if [ -f "$USER_MANAGER_DROPIN" ] && [ "$(cat -- "$USER_MANAGER_DROPIN")" = "$(user_manager_dropin_text)" ]; then
+		say "$USER_MANAGER_DROPIN is up to date"
+		return 0
+	fi
+	if [ -e "$USER_MANAGER_DROPIN" ] && [ ! -e "$USER_MANAGER_DROPIN.warren-backup" ]; then
+		cp -p -- "$USER_MANAGER_DROPIN" "$USER_MANAGER_DROPIN.warren-backup"
+		say "saved the earlier $USER_MANAGER_DROPIN as $USER_MANAGER_DROPIN.warren-backup"
+	fi
+	install -d -m 0755 -- "$(dirname -- "$USER_MANAGER_DROPIN")"
+	tmpfile_beside new "$USER_MANAGER_DROPIN"
+	user_manager_dropin_text >"$new"
+	chmod 0644 -- "$new"
+	mv -f -- "$new" "$USER_MANAGER_DROPIN"
+	systemctl daemon-reload
+	say "wrote $USER_MANAGER_DROPIN: jailed users get no systemd user manager on the host"
+}
+
+uninstall_user_manager_dropin() {
+	if [ ! -e "$USER_MANAGER_DROPIN" ]; then
+		say "no $USER_MANAGER_DROPIN"
+		return 0
+	fi
+	rm -f -- "$USER_MANAGER_DROPIN"
+	rmdir -- "$(dirname -- "$USER_MANAGER_DROPIN")" 2>/dev/null || true
+	! systemd_running || systemctl daemon-reload
+	say "removed $USER_MANAGER_DROPIN"
 }
 
 # ---------------------------------------------------------------- checks
@@ -503,6 +561,9 @@ do_install() {
 		say "  $PAM_SESSION"
 	fi
 
+	step systemd "systemd user managers of jailed users"
+	install_user_manager_dropin
+
 	step sshd "Checking sshd"
 	check_sshd
 
@@ -524,6 +585,9 @@ do_uninstall() {
 	users=$(pam_users_of_module)
 	[ -z "$users" ] || die "still naming pam_warren.so: $(echo "$users" | tr '\n' ' ')- remove those lines first;" \
 		"the module stays installed so logins keep working"
+
+	step systemd "systemd user managers"
+	uninstall_user_manager_dropin
 
 	step uninstall "Removing installed files (make uninstall)"
 	check_pkgconfig_pam

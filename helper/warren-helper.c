@@ -1,19 +1,12 @@
-/* main.c - warren-helper: the only part of warren that builds or stops containers.
+/* warren-helper.c - the only part of warren that builds or stops containers.
  *
- *   warren-helper [--config FILE] [--service PAM-SERVICE] ensure USER
- *                                                  (pam_warren, at session open)
- *   warren-helper [--config FILE] check-user USER  (exit 0 jailed, 3 not jailed)
- *   warren-helper [--config FILE] enter USER [CMD [ARG...]]
- *                                                  (as the user, inside; for admins, tests)
- *   warren-helper stop USER
- *   warren-helper [--config FILE] collect USER  (pam_warren, after its timeout)
- *   warren-helper [--config FILE] migrate USER [--keep]
- *                                                  (layers into a disk image, no time limit)
- *   warren-helper [--config FILE] reset USER [--home]
- *                                                  (her root layer dropped; her home too)
- *
- * Each verb runs its phases in order - the user, the policy, her spec, her container,
- * the answer - and this is the one place that logs a failure and sends it on.
+ * Its verbs are one table (verbs[], below), as OpenSSH's monitor answers a fixed table of
+ * requests: each row says what the verb takes (its arguments and its one flag), whether
+ * the user's name must be one warren can use in a path, the capabilities it may ever
+ * hold (creds.h), and its handler; main() checks a call against its row, and usage is
+ * made from the rows.  A verb for a jailed user runs its phases in order - the user, the
+ * policy, her spec, her container, the answer - and this is the one place that logs a
+ * failure and sends it on.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -62,7 +55,7 @@ static void keep_term(char *buf, size_t len)
 		strcpy(buf, t);
 }
 
-/* DESIGN §5.1: whoever started us, and whatever they passed, is not trusted.  Only
+/* HACKING.md §5.1: whoever started us, and whatever they passed, is not trusted.  Only
  * root may use the helper at all, so that even a setuid install grants nothing;
  * the environment is dropped (but for a checked TERM) and no inherited fd beyond
  * stdio survives. */
@@ -82,17 +75,6 @@ static int sanitize_process(void)
 			return -EBADF;
 	close_range(3, ~0U, 0);
 	return 0;
-}
-
-static int usage(void)
-{
-	fprintf(stderr, "usage: warren-helper [--config FILE] [--service PAM-SERVICE] ensure USER\n"
-			"       warren-helper [--config FILE] check-user|stop|collect USER\n"
-			"       warren-helper [--config FILE] enter|enter-root USER [CMD [ARG...]]\n"
-			"       warren-helper [--config FILE] migrate USER [--keep]\n"
-			"       warren-helper [--config FILE] reset USER [--home]\n"
-			"       warren-helper [--config FILE] gc\n");
-	return HELPER_EXIT_USAGE;
 }
 
 /* A login the helper decides on, for warren's record of events (events.h): its user
@@ -126,7 +108,15 @@ static const char *printable(const char *name, char *buf, size_t len)
 	return buf;
 }
 
-static int run_gc(void)
+/* One call of a verb, checked against its row. */
+struct call {
+	enum helper_verb verb;
+	const char *user;  /* NULL for a verb without one (gc) */
+	char *const *args; /* what follows USER (enter's command) */
+	bool flag;         /* the row's flag was given (--keep, --home) */
+};
+
+static int run_gc(const struct call *c)
 {
 	_cleanup_(config_freep) struct warren_config *cfg = NULL, *policy = NULL;
 	struct config_error cerr = { 0 };
@@ -148,7 +138,7 @@ static int run_gc(void)
 
 /* collect: what a login that gave up (pam_warren's timeout) left of USER's container
  * while it was being built, unless her container runs (container_collect). */
-static int run_collect(const char *user)
+static int run_collect(const struct call *c)
 {
 	_cleanup_(config_freep) struct warren_config *cfg = NULL, *policy = NULL;
 	struct config_error cerr = { 0 };
@@ -159,39 +149,45 @@ static int run_collect(const char *user)
 	if (config_load(arg_config, &cfg, &policy, &cerr) < 0 && !policy)
 		return HELPER_EXIT_ERROR;
 	r = CAPS_STEP(CAPS_CLEANUP, &err,
-		      container_collect((cfg ? cfg : policy)->state_dir, user, what, sizeof(what)));
+		      container_collect((cfg ? cfg : policy)->state_dir, c->user, what, sizeof(what)));
 	if (r < 0) {
-		error_errno(&err, r, "cannot collect what the login of %s left", user);
+		error_errno(&err, r, "cannot collect what the login of %s left", c->user);
 		log_failure(&err);
 		return HELPER_EXIT_ERROR;
 	}
 	if (r > 0)
-		log_info("removed what the abandoned login of %s left:%s", user, what);
+		log_info("removed what the abandoned login of %s left:%s", c->user, what);
 	return HELPER_EXIT_OK;
 }
 
-static int run_stop(const char *user)
+/* stop: her programs and logins asked to end first (SIGTERM, up to STOP_GRACE_S), then
+ * her container; what it did on stdout, for the admin (warrenctl stop shows it). */
+static int run_stop(const struct call *c)
 {
 	struct error err = { 0 };
+	int r = CAPS_STEP(CAPS_CLEANUP, &err, container_stop(c->user, STOP_GRACE_S, &err));
 
-	if (CAPS_STEP(CAPS_CLEANUP, &err, container_stop(user, &err)) < 0) {
+	if (r < 0) {
 		log_failure(&err);
 		return HELPER_EXIT_ERROR;
 	}
+	printf("%s: %s\n", c->user, r > 0 ? "stopped" : "not running");
 	return HELPER_EXIT_OK;
 }
 
-/* enter, once the container is ready: CMD (after an optional "--") inside, as the user
- * or (AS_ROOT) as root inside. */
-static int run_enter(const struct container *c, const struct user_spec *u, char *const cmd[],
-		     bool as_root)
+/* enter and enter-root, once the container is ready: the command (after an optional
+ * "--") inside, as the user or as root inside. */
+static int run_enter(const struct call *c, struct container *ct, const struct user_spec *u)
 {
+	char *const *cmd = c->args;
 	struct error err = { 0 };
 	int r;
 
+	container_handover(ct); /* the admin's command takes it */
 	if (cmd[0] && !strcmp(cmd[0], "--"))
 		cmd++;
-	r = CAPS_STEP(CAPS_ENTER, &err, container_enter(c, u, cmd, as_root, &err));
+	r = CAPS_STEP(CAPS_ENTER, &err, container_enter(ct, u, cmd, c->verb == HELPER_ENTER_ROOT,
+							 &err));
 	if (r < 0)
 		log_failure(&err);
 	return r < 0 ? HELPER_EXIT_ERROR : r;
@@ -199,48 +195,65 @@ static int run_enter(const struct container *c, const struct user_spec *u, char 
 
 /* ensure, once the container is ready: pam_warren's answer, and the login recorded; a
  * container built for it is handed over once the module has the answer (protocol.h). */
-static int answer_login(struct container *c, const char *user)
+static int answer_login(const struct call *c, struct container *ct, const struct user_spec *u)
 {
 	struct helper_reply reply;
 	struct error err = { 0 };
 	int r;
 
-	container_reply(c, &reply);
+	container_reply(ct, &reply);
 	if ((r = protocol_send_reply(STDOUT_FILENO, &reply)) < 0) {
-		error_errno(&err, r, "cannot answer pam_warren for %s", user);
+		error_errno(&err, r, "cannot answer pam_warren for %s", c->user);
 		log_failure(&err);
 		return HELPER_EXIT_ERROR;
 	}
 	if ((r = protocol_wait_ack(STDOUT_FILENO)) != 1) {
 		error_set(&err, r < 0 ? r : -ETIMEDOUT, "pam_warren gave up on the login of %s "
-			  "before it took the answer", user);
+			  "before it took the answer", c->user);
 		log_failure(&err);
 		return HELPER_EXIT_ERROR;
 	}
-	container_handover(c);
+	container_handover(ct);
 	bench_mark("answered");
-	event_record(login.state_dir, user, "joined", "container %llu", c->id);
+	event_record(login.state_dir, c->user, "joined", "container %llu", ct->id);
 	return HELPER_EXIT_OK;
 }
 
-/* migrate and reset, on a stopped container; FLAG: --keep, --home. */
-static int run_admin_verb(enum helper_verb verb, const struct warren_config *cfg,
-			  const struct user_spec *u, bool flag)
+/* ensure, enter, enter-root, for a jailed user: her container, running (built if need
+ * be), then THEN.  ensure is run by pam_warren in sshd's monitor, our parent: its login
+ * is admitted under her lock.  container_ensure raises for each of its steps. */
+static int with_container(const struct call *c, const struct warren_config *cfg,
+			  const struct user_spec *u,
+			  int (*then)(const struct call *, struct container *, const struct user_spec *))
+{
+	struct container ct;
+	struct error err = { 0 };
+	int r = container_ensure(cfg, u, c->verb == HELPER_ENSURE ? getppid() : 0, &ct, &err);
+
+	bench_mark("ensured");
+	return r < 0 ? refuse(&err) : then(c, &ct, u);
+}
+
+static int act_ensure(const struct call *c, const struct warren_config *cfg,
+		      const struct user_spec *u)
+{
+	return with_container(c, cfg, u, answer_login);
+}
+
+static int act_enter(const struct call *c, const struct warren_config *cfg,
+		     const struct user_spec *u)
+{
+	return with_container(c, cfg, u, run_enter);
+}
+
+/* migrate and reset, on a stopped container (--keep, --home). */
+static int act_migrate(const struct call *c, const struct warren_config *cfg,
+		       const struct user_spec *u)
 {
 	struct error err = { 0 };
-	int r;
+	int r = CAPS_STEP(CAPS_MIGRATE | CAPS_CLEANUP, &err,
+			  container_migrate(cfg, u, c->flag, &err));
 
-	if (verb == HELPER_MIGRATE) {
-		r = CAPS_STEP(CAPS_MIGRATE | CAPS_CLEANUP, &err, container_migrate(cfg, u, flag, &err));
-	} else {
-		r = CAPS_STEP(CAPS_MIGRATE | CAPS_CLEANUP, &err, container_reset(cfg, u, flag, &err));
-		if (r == 0) {
-			const char *what = flag ? "root layer and home dropped" : "root layer dropped";
-
-			log_info("reset %s: %s", u->name, what);
-			event_record(cfg->state_dir, u->name, "reset", "%s", what);
-		}
-	}
 	if (r < 0)
 		log_failure(&err);
 	return r < 0 ? HELPER_EXIT_ERROR : HELPER_EXIT_OK;
@@ -270,15 +283,35 @@ static int home_host_allowed(const struct user_spec *u, struct error *err)
 	return 0;
 }
 
-/* ensure, check-user, enter, migrate, reset: the user's container, for a jailed user. */
-static int run_verb(enum helper_verb verb, const char *user, char *const cmd[])
+static int act_reset(const struct call *c, const struct warren_config *cfg,
+		     const struct user_spec *u)
+{
+	const char *what = c->flag ? "root layer and home dropped" : "root layer dropped";
+	struct error err = { 0 };
+	int r = CAPS_STEP(CAPS_MIGRATE | CAPS_CLEANUP, &err, container_reset(cfg, u, c->flag, &err));
+
+	if (r < 0) {
+		log_failure(&err);
+		return HELPER_EXIT_ERROR;
+	}
+	log_info("reset %s: %s", u->name, what);
+	event_record(cfg->state_dir, u->name, "reset", "%s", what);
+	return HELPER_EXIT_OK;
+}
+
+typedef int verb_act(const struct call *c, const struct warren_config *cfg,
+		     const struct user_spec *u);
+
+/* A verb for a jailed user: the user, the policy, her spec, then ACT (check-user has
+ * none: the policy is its answer, exit OK or NOT_JAILED). */
+static int run_jailed(const struct call *c, verb_act *act)
 {
 	struct policy policy = { 0 };
 	struct passwd pwbuf, *pw = NULL;
 	struct error err = { 0 };
 	struct user_spec u;
-	struct container c;
 	char buf[16384], shown[96];
+	const char *user = c->user;
 	int r;
 
 	if (getpwnam_r(user, &pwbuf, buf, sizeof(buf), &pw) != 0 || !pw) {
@@ -287,11 +320,11 @@ static int run_verb(enum helper_verb verb, const char *user, char *const cmd[])
 	}
 	r = policy_decide(arg_config, pw, &policy, &err);
 	bench_mark("policy");
-	if (verb == HELPER_ENSURE || verb == HELPER_CHECK_USER) {
+	if (c->verb == HELPER_ENSURE || c->verb == HELPER_CHECK_USER) {
 		snprintf(login.user, sizeof(login.user), "%s", user);
 		snprintf(login.state_dir, sizeof(login.state_dir), "%s", policy.state_dir);
 	}
-	if (r < 0 || !policy.jailed || verb == HELPER_CHECK_USER) {
+	if (r < 0 || !policy.jailed || !act) {
 		bool jailed = policy.jailed;
 
 		policy_done(&policy);
@@ -308,49 +341,79 @@ static int run_verb(enum helper_verb verb, const char *user, char *const cmd[])
 		return refuse(&err);
 	}
 	r = user_spec_load(policy.cfg, pw, policy.groups, &u, &err);
-	if (r >= 0 && verb == HELPER_ENSURE)
+	if (r >= 0 && c->verb == HELPER_ENSURE)
 		r = home_host_allowed(&u, &err);
 	bench_mark("spec");
-	if (r >= 0 && (verb == HELPER_MIGRATE || verb == HELPER_RESET)) {
-		r = run_admin_verb(verb, policy.cfg, &u, cmd[0] != NULL);
-		policy_done(&policy);
-		return r;
-	}
-	/* ensure is run by pam_warren in sshd's monitor, our parent: its login is admitted
-	 * under her lock.  container_ensure raises for each of its steps. */
 	if (r >= 0)
-		r = container_ensure(policy.cfg, &u, verb == HELPER_ENSURE ? getppid() : 0, &c, &err);
-	bench_mark("ensured");
+		r = act(c, policy.cfg, &u);
+	else
+		r = refuse(&err);
 	policy_done(&policy);
-	if (r < 0)
-		return refuse(&err);
-	if (verb == HELPER_ENTER || verb == HELPER_ENTER_ROOT) {
-		container_handover(&c); /* the admin's command takes it */
-		return run_enter(&c, &u, cmd, verb == HELPER_ENTER_ROOT);
-	}
-	return answer_login(&c, user);
+	return r;
 }
 
-/* What each verb may ever hold (caps_limit): the union of its steps' (creds.h).  Parsing
- * the config, NSS answers and her files runs with none of them effective. */
-static uint64_t verb_caps(enum helper_verb verb)
+/* The verbs (protocol.h's), each checked against its row before it runs. */
+static const struct verb_row {
+	const char *args;    /* its arguments, for usage */
+	int min_args;        /* after the verb: USER and what follows */
+	int max_args;        /* (-1: any number, a command) */
+	const char *flag;    /* the one flag it takes after USER, or NULL */
+	bool valid_name;     /* USER must be a name warren uses in paths, jailed or not */
+	uint64_t caps;       /* what it may ever hold (caps_limit): the union of its steps' */
+	int (*run)(const struct call *c); /* its work without the user's spec, or */
+	verb_act *act;       /* its work for a jailed user, with her spec (run_jailed) */
+} verbs[HELPER__VERBS] = {
+	[HELPER_ENSURE] = { "USER", 1, 1, NULL, false,
+			    CAPS_PREPARE | CAPS_NET | CAPS_BUILD | CAPS_CLEANUP | CAPS_EXAMINE,
+			    NULL, act_ensure },
+	/* A question, nothing to build. */
+	[HELPER_CHECK_USER] = { "USER", 1, 1, NULL, false, 0, NULL, NULL },
+	[HELPER_ENTER] = { "USER [CMD [ARG...]]", 1, -1, NULL, false,
+			   CAPS_PREPARE | CAPS_NET | CAPS_BUILD | CAPS_CLEANUP | CAPS_ENTER,
+			   NULL, act_enter },
+	[HELPER_ENTER_ROOT] = { "USER [CMD [ARG...]]", 1, -1, NULL, false,
+				CAPS_PREPARE | CAPS_NET | CAPS_BUILD | CAPS_CLEANUP | CAPS_ENTER,
+				NULL, act_enter },
+	[HELPER_STOP] = { "USER", 1, 1, NULL, true, CAPS_CLEANUP, run_stop, NULL },
+	/* Her layers made again, the old ones removed (rm, as root). */
+	[HELPER_MIGRATE] = { "USER [--keep]", 1, 2, "--keep", true, CAPS_MIGRATE | CAPS_CLEANUP,
+			     NULL, act_migrate },
+	[HELPER_RESET] = { "USER [--home]", 1, 2, "--home", true, CAPS_MIGRATE | CAPS_CLEANUP,
+			   NULL, act_reset },
+	[HELPER_GC] = { "", 0, 0, NULL, false, CAPS_CLEANUP, run_gc, NULL },
+	[HELPER_COLLECT] = { "USER", 1, 1, NULL, true, CAPS_CLEANUP, run_collect, NULL },
+};
+
+static int usage(void)
 {
-	switch (verb) {
-	case HELPER_ENSURE:
-		return CAPS_PREPARE | CAPS_NET | CAPS_BUILD | CAPS_CLEANUP | CAPS_EXAMINE;
-	case HELPER_ENTER:
-	case HELPER_ENTER_ROOT:
-		return CAPS_PREPARE | CAPS_NET | CAPS_BUILD | CAPS_CLEANUP | CAPS_ENTER;
-	case HELPER_MIGRATE:
-	case HELPER_RESET: /* her layers made again, the old ones removed (rm, as root) */
-		return CAPS_MIGRATE | CAPS_CLEANUP;
-	case HELPER_STOP:
-	case HELPER_GC:
-	case HELPER_COLLECT:
-		return CAPS_CLEANUP;
-	default:
-		return 0; /* check-user: a question, nothing to build */
+	for (int v = 0; v < HELPER__VERBS; v++)
+		fprintf(stderr, "%s warren-helper [--config FILE] %s%s%s%s\n", v ? "      " : "usage:",
+			v == HELPER_ENSURE ? "[--service PAM-SERVICE] " : "",
+			helper_verb_name((enum helper_verb)v), verbs[v].args[0] ? " " : "",
+			verbs[v].args);
+	return HELPER_EXIT_USAGE;
+}
+
+/* ARGV (after the options: the verb and its arguments) as a call of its row, or -EINVAL. */
+static int call_parse(int argc, char **argv, struct call *ret)
+{
+	const struct verb_row *row;
+	enum helper_verb verb;
+	int n = argc - 1;
+
+	if (argc < 1 || helper_verb_parse(argv[0], &verb) < 0)
+		return -EINVAL;
+	row = &verbs[verb];
+	*ret = (struct call){ .verb = verb, .user = n ? argv[1] : NULL,
+			      .args = argv + (n ? 2 : 1) };
+	if (n < row->min_args || (row->max_args >= 0 && n > row->max_args))
+		return -EINVAL;
+	if (row->flag && n == 2) {
+		if (strcmp(argv[2], row->flag))
+			return -EINVAL;
+		ret->flag = true;
 	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -360,8 +423,7 @@ int main(int argc, char **argv)
 		{ "service", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
-	enum helper_verb verb;
-	const char *user;
+	struct call call;
 	int c;
 
 	if (sanitize_process() < 0) {
@@ -378,36 +440,24 @@ int main(int argc, char **argv)
 		else
 			return usage();
 	}
-	if (argc - optind < 1 || helper_verb_parse(argv[optind], &verb) < 0)
+	if (call_parse(argc - optind, argv + optind, &call) < 0)
 		return usage();
-	if ((c = caps_limit(verb_caps(verb))) < 0) {
+	if ((c = caps_limit(verbs[call.verb].caps)) < 0) {
 		struct error err = { 0 };
 
 		error_errno(&err, c, "warren-helper cannot limit its capabilities");
 		return refuse(&err);
 	}
-	if (verb == HELPER_GC)
-		return argc - optind == 1 ? run_gc() : usage();
-	if (argc - optind < 2)
-		return usage();
-	if (argc - optind > 2 && verb != HELPER_ENTER && verb != HELPER_ENTER_ROOT &&
-	    !(verb == HELPER_MIGRATE && argc - optind == 3 && !strcmp(argv[optind + 2], "--keep")) &&
-	    !(verb == HELPER_RESET && argc - optind == 3 && !strcmp(argv[optind + 2], "--home")))
-		return usage();
-	user = argv[optind + 1];
 	/* A name warren cannot use in a path may still be a user it has nothing to do
 	 * with (user@domain from SSSD): only the verbs that deal with her container need a
-	 * valid one, and run_verb refuses her only if she is jailed. */
-	if (!name_is_valid(user) && (verb == HELPER_STOP || verb == HELPER_MIGRATE ||
-				     verb == HELPER_RESET || verb == HELPER_COLLECT)) {
+	 * valid one, and run_jailed refuses her only if she is jailed. */
+	if (verbs[call.verb].valid_name && !name_is_valid(call.user)) {
 		struct error err = { 0 };
 
 		error_set(&err, -EINVAL, "invalid user name");
 		return refuse(&err);
 	}
-	if (verb == HELPER_STOP)
-		return run_stop(user);
-	if (verb == HELPER_COLLECT)
-		return run_collect(user);
-	return run_verb(verb, user, argv + optind + 2);
+	if (verbs[call.verb].run)
+		return verbs[call.verb].run(&call);
+	return run_jailed(&call, verbs[call.verb].act);
 }

@@ -1,21 +1,12 @@
-/* warrenctl.c - the administrator's command line for warren (issue 3 starts it).
+/* warrenctl.c - the administrator's command line for warren.
  *
- *   warrenctl check-config [FILE]             validate a config; change nothing
- *   warrenctl explain USER [--config FILE]    effective limits of USER, and their sources
- *   warrenctl log [USER] [--json]             warren's record of events (ctl_log.c)
- *   warrenctl ls [--json]                     the running containers (ctl_ls.c)
- *   warrenctl show USER                       explain, and her container as it runs
- *   warrenctl stop USER|--all                 stop containers, programs first (ctl_stop.c)
- *   warrenctl doctor                          what on this host needs fixing (ctl_doctor.c)
- *   warrenctl enter USER                      a shell in USER's container (ctl_exec.c)
- *   warrenctl exec USER [--root] -- CMD...    a command there, as USER or root inside
- *   warrenctl gc                              what stopped containers left on the host
- *   warrenctl reset USER [--home] [--yes] [--stop]   her root layer (and home) dropped
- *   warrenctl image ls|build|layer|rm ...     base images and layers (ctl_image.c)
- *   warrenctl top [--memory] [--once]         the containers by CPU (or memory) use, live
- *
- * Neither needs root: check-config reads a file, explain asks NSS.  This is the only
- * file that prints; the library code it calls returns codes and filled-in errors.
+ * Its commands are one table (commands[], below): each row has the command's synopsis
+ * and help, from which usage and --help are made, the number of arguments and the flags
+ * it takes, which main() checks, and its handler.  It acts on containers only through
+ * warren-helper's verbs, which take the user's lock (ctl/exec.c: enter, exec, stop, gc,
+ * reset); the rest reads (config, NSS, the runtime records, cgroups) or builds images.
+ * check-config and explain need no root: one reads a file, the other asks NSS.  This is
+ * the only file that prints; the library code it calls returns codes and filled-in errors.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -28,17 +19,18 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/layout.h"
 #include "policy/config.h"
 #include "ctl/log.h"
 #include "ctl/ls.h"
 #include "ctl/doctor.h"
 #include "ctl/exec.h"
 #include "ctl/image.h"
-#include "ctl/stop.h"
 #include "storage/disk.h"
 #include "policy/lastgood.h"
 #include "lib/names.h"
-#include "lib/netaddr.h"
+#include "lib/ipv4.h"
+#include "net/net.h"
 #include "net/netalloc.h"
 #include "policy/reslimits.h"
 #include "lib/strv.h"
@@ -92,46 +84,7 @@ static bool opt(unsigned o)
 	return arg_opts & o;
 }
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: warrenctl check-config [FILE]\n"
-		   "       warrenctl explain USER [--config FILE]\n"
-		   "       warrenctl log [USER] [--config FILE] [--json]\n"
-		   "       warrenctl ls [--config FILE] [--json]\n"
-		   "       warrenctl show USER [--config FILE]\n"
-		   "       warrenctl stop USER | --all\n"
-		   "       warrenctl doctor [--config FILE]\n"
-		   "       warrenctl enter USER\n"
-		   "       warrenctl exec USER [--root] -- CMD [ARG...]\n"
-		   "       warrenctl gc [--config FILE]\n"
-		   "       warrenctl top [--memory] [--once]\n"
-		   "       warrenctl reset USER [--home] [--yes] [--stop]\n"
-		   "       warrenctl image ls [--json]\n"
-		   "       warrenctl image build NAME [--suite S] [--packages a,b]\n"
-		   "       warrenctl image layer NAME --from IMAGE [--packages a,b] [--deb FILE]...\n"
-		   "       warrenctl image rm NAME\n"
-		   "       warrenctl --help\n"
-		   "\n"
-		   "  check-config  validate FILE (default %s) without changing anything\n"
-		   "  explain       show USER's effective limits and where each comes from\n"
-		   "  log           the last %d containers started, joined, stopped and logins\n"
-		   "                refused (of USER), from warren's own record\n"
-		   "  ls            the running containers: uptime, logins, memory, pids, CPU, address\n"
-		   "  show          explain, plus USER's container as it runs: ids, maps, cgroups, layers\n"
-		   "  stop          SIGTERM to USER's programs and logins, then stop her container\n"
-		   "  doctor        check this host for warren, each problem with its fix\n"
-		   "  enter, exec   a login shell, or CMD, in USER's container (--root: as root\n"
-		   "                inside), on a pty of the container's that warrenctl relays\n"
-		   "  gc            remove what containers that no longer run left on the host\n"
-		   "  top           the containers by CPU use each second (--memory: by memory)\n"
-		   "  reset         drop USER's root layer (packages, system changes), keep her home;\n"
-		   "                --home: her home too (asks for her name unless --yes); --stop:\n"
-		   "                stop her container first (a running one is refused)\n"
-		   "  image         the base images and layers beside the configured image: list\n"
-		   "                them, build one (debootstrap), build a layer of packages over\n"
-		   "                an image, remove one nothing uses\n",
-		WARREN_DEFAULT_CONFIG, CTL_LOG_LINES);
-}
+static void usage(FILE *f);
 
 /* A usage error: say what is wrong (FMT, unless getopt already did), then how to call. */
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -411,9 +364,9 @@ static void print_address(const struct warren_config *cfg, const struct passwd *
 		return;
 	r = netalloc_lookup(cfg->state_dir, pw->pw_name, &slot);
 	ipv4_format(cfg->bridge.subnet.net, sub, sizeof(sub));
-	if (r == 0 && slot < subnet_slots(&cfg->bridge.subnet))
+	if (r == 0 && slot < ipv4_subnet_slots(&cfg->bridge.subnet))
 		printf("address:     %s on bridge %s (%s/%u)\n",
-		       ipv4_format(subnet_slot_addr(&cfg->bridge.subnet, slot), a, sizeof(a)),
+		       ipv4_format(ipv4_subnet_slot_addr(&cfg->bridge.subnet, slot), a, sizeof(a)),
 		       cfg->bridge.name, sub, cfg->bridge.subnet.prefix);
 	else if (r == -ENOENT)
 		printf("address:     none yet: her first container start gives her one in %s/%u\n",
@@ -429,8 +382,7 @@ static void print_disk_images(const struct warren_config *cfg)
 	struct disk_usage u;
 	int r;
 
-	snprintf(dir, sizeof(dir), "%s/disks", cfg->state_dir);
-	r = disk_overcommit(dir, &u);
+	r = disk_overcommit(layout_disks_dir(cfg->state_dir, dir, sizeof(dir)), &u);
 	if (r == -ENOENT) {
 		printf("disk images: none yet (%s)\n", dir);
 		return;
@@ -547,7 +499,7 @@ static int run_stop(char **args, int n)
 		return usage_error("stop takes one USER, or --all");
 	if (n && !name_is_valid(args[0]))
 		return bad_user(args[0]);
-	return ctl_stop(n ? args[0] : NULL, CTL_STOP_GRACE_S);
+	return ctl_stop(config_path(), n ? args[0] : NULL);
 }
 
 static int run_doctor(char **args, int n)
@@ -589,28 +541,112 @@ static int run_image(char **args, int n)
 	return ctl_image(config_path(), args, n, &arg_image, opt(OPT_JSON));
 }
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 static const struct command {
 	const char *name;
+	const char *synopsis; /* its arguments and flags: usage's lines, one per "\n" part */
+	const char *help;     /* what it does, for --help ("\n": a line of its own) */
 	int min_args, max_args;
 	unsigned opts; /* the flags it takes */
 	int (*run)(char **args, int n);
 	const char *args_text; /* for a usage error */
 } commands[] = {
-	{ "check-config", 0, 1, 0, run_check_config, "at most one FILE" },
-	{ "explain", 1, 1, 0, run_explain, "exactly one USER" },
-	{ "show", 1, 1, 0, run_show, "exactly one USER" },
-	{ "log", 0, 1, OPT_JSON, run_log, "at most one USER" },
-	{ "ls", 0, 0, OPT_JSON, run_ls, "no argument" },
-	{ "stop", 0, 1, OPT_ALL, run_stop, "one USER, or --all" },
-	{ "doctor", 0, 0, 0, run_doctor, "no argument" },
-	{ "enter", 1, 1, 0, run_enter, "exactly one USER" },
-	{ "exec", 2, 250, OPT_ROOT, run_exec, "USER -- CMD [ARG...]" },
-	{ "gc", 0, 0, 0, run_gc, "no argument" },
-	{ "top", 0, 0, OPT_MEMORY | OPT_ONCE, run_top, "no argument" },
-	{ "reset", 1, 1, OPT_HOME | OPT_YES | OPT_STOP, run_reset, "exactly one USER" },
-	{ "image", 1, 2, OPT_JSON | OPT_SUITE | OPT_PACKAGES | OPT_FROM | OPT_DEB, run_image,
+	{ "check-config", "[FILE]",
+	  "validate FILE (default " WARREN_DEFAULT_CONFIG ") without changing anything",
+	  0, 1, 0, run_check_config, "at most one FILE" },
+	{ "explain", "USER [--config FILE]",
+	  "show USER's effective limits and where each comes from",
+	  1, 1, 0, run_explain, "exactly one USER" },
+	{ "log", "[USER] [--config FILE] [--json]",
+	  "the last " STR(CTL_LOG_LINES) " containers started, joined, stopped and logins\n"
+	  "refused (of USER), from warren's own record",
+	  0, 1, OPT_JSON, run_log, "at most one USER" },
+	{ "ls", "[--config FILE] [--json]",
+	  "the running containers: uptime, logins, memory, pids, CPU, address",
+	  0, 0, OPT_JSON, run_ls, "no argument" },
+	{ "show", "USER [--config FILE]",
+	  "explain, plus USER's container as it runs: ids, maps, cgroups, layers",
+	  1, 1, 0, run_show, "exactly one USER" },
+	{ "stop", "USER | --all",
+	  "SIGTERM to USER's programs and logins, then stop her container\n"
+	  "(warren-helper stop, under her lock; --all: every container)",
+	  0, 1, OPT_ALL, run_stop, "one USER, or --all" },
+	{ "doctor", "[--config FILE]",
+	  "check this host for warren, each problem with its fix",
+	  0, 0, 0, run_doctor, "no argument" },
+	{ "enter", "USER",
+	  "a login shell in USER's container, on a pty of the container's that\n"
+	  "warrenctl relays",
+	  1, 1, 0, run_enter, "exactly one USER" },
+	{ "exec", "USER [--root] -- CMD [ARG...]",
+	  "CMD in USER's container, as USER or (--root) as root inside, relayed\n"
+	  "as enter's shell is",
+	  2, 250, OPT_ROOT, run_exec, "USER -- CMD [ARG...]" },
+	{ "gc", "[--config FILE]",
+	  "remove what containers that no longer run left on the host",
+	  0, 0, 0, run_gc, "no argument" },
+	{ "top", "[--memory] [--once]",
+	  "the containers by CPU use each second (--memory: by memory)",
+	  0, 0, OPT_MEMORY | OPT_ONCE, run_top, "no argument" },
+	{ "reset", "USER [--home] [--yes] [--stop]",
+	  "drop USER's root layer (packages, system changes), keep her home;\n"
+	  "--home: her home too (asks for her name unless --yes); --stop:\n"
+	  "stop her container first (a running one is refused)",
+	  1, 1, OPT_HOME | OPT_YES | OPT_STOP, run_reset, "exactly one USER" },
+	{ "image", "ls [--json]\n"
+		   "build NAME [--suite S] [--packages a,b]\n"
+		   "layer NAME --from IMAGE [--packages a,b] [--deb FILE]...\n"
+		   "rm NAME",
+	  "the base images and layers beside the configured image: list\n"
+	  "them, build one (debootstrap), build a layer of packages over\n"
+	  "an image, remove one nothing uses",
+	  1, 2, OPT_JSON | OPT_SUITE | OPT_PACKAGES | OPT_FROM | OPT_DEB, run_image,
 	  "ls, or build|layer|rm NAME" },
 };
+
+/* TEXT, each "\n" starting a line of its own with PREFIX (and INDENT before the rest). */
+static void print_lines(FILE *f, const char *first, const char *prefix, const char *text)
+{
+	for (const char *p = text, *eol;; p = eol + 1) {
+		eol = strchrnul(p, '\n');
+		fprintf(f, "%s%.*s\n", p == text ? first : prefix, (int)(eol - p), p);
+		if (!*eol)
+			break;
+	}
+}
+
+/* Usage and help, from the table. */
+static void usage(FILE *f)
+{
+	for (size_t i = 0; i < ELEMENTSOF(commands); i++) {
+		const char *syn = commands[i].synopsis;
+
+		for (const char *p = syn, *eol;; p = eol + 1) {
+			eol = strchrnul(p, '\n');
+			fprintf(f, "%s warrenctl %s%s%.*s\n", i || p != syn ? "      " : "usage:",
+				commands[i].name, eol > p ? " " : "", (int)(eol - p), p);
+			if (!*eol)
+				break;
+		}
+	}
+	fprintf(f, "       warrenctl --help\n\n");
+	for (size_t i = 0; i < ELEMENTSOF(commands); i++) {
+		char first[32];
+
+		snprintf(first, sizeof(first), "  %-12s  ", commands[i].name);
+		print_lines(f, first, "                ", commands[i].help);
+	}
+}
+
+/* "a, b, ... or z": the commands' names, for an unknown one. */
+static void print_names(FILE *f)
+{
+	for (size_t i = 0; i < ELEMENTSOF(commands); i++)
+		fprintf(f, "%s%s", i == 0 ? "" : i + 1 < ELEMENTSOF(commands) ? ", " : " or ",
+			commands[i].name);
+}
 
 /* The name of the first flag in OPTS, for a message. */
 static const char *option_name(unsigned opts)
@@ -661,6 +697,9 @@ int main(int argc, char **argv)
 					   cmd->name);
 		return cmd->run(argv + optind + 1, nargs);
 	}
-	return usage_error("unknown command \"%s\"; expected check-config, explain, log, ls, show, "
-			   "stop, doctor, enter, exec, gc, top, reset or image", argv[optind]);
+	fprintf(stderr, "warrenctl: unknown command \"%s\"; expected ", argv[optind]);
+	print_names(stderr);
+	fputs("\n", stderr);
+	usage(stderr);
+	return EXIT_USAGE;
 }

@@ -23,11 +23,9 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
-#include "wire/creds.h"
+#include "wire/confine.h"
 #include "lib/fsutil.h"
-#include "wire/nsjoin.h"
 #include "pam_warren.h"
-#include "wire/sysfilter.h"
 
 /* Where distributions keep sftp-server (Debian's first). */
 static const char *const sftp_servers[] = {
@@ -188,7 +186,7 @@ int session_take_reply(pam_handle_t *pamh, struct warren_session *s, struct help
 
 	/* The filter now, on the host: a profile file is out of sight once in the container.
 	 * The helper has read it too; one that went bad since refuses the login all the same. */
-	if (sysprofile_get(reply->seccomp, &s->filter, &err) < 0) {
+	if (confine_ready(&reply->confine, &s->confine, &err) < 0) {
 		pam_syslog(pamh, LOG_ERR, "%s", err.msg);
 		snprintf(reply->error, sizeof(reply->error), "%s", err.msg);
 		return err.code;
@@ -212,9 +210,6 @@ int session_take_reply(pam_handle_t *pamh, struct warren_session *s, struct help
 	}
 	snprintf(s->pts, sizeof(s->pts), "%s", reply->pts);
 	s->gid = reply->gid;
-	memcpy(s->groups, reply->groups, sizeof(s->groups));
-	s->n_groups = reply->n_groups;
-	s->root = reply->root;
 	s->init_pidfd = TAKE_FD(reply->init_pidfd);
 	return 0;
 }
@@ -238,20 +233,10 @@ int session_join(pam_handle_t *pamh, const struct warren_session *s)
 		}
 	if ((r = within_pids_max(pamh, s)) < 0)
 		return r;
-	if ((r = nsjoin_as_container_root(s->init_pidfd, s->gid, s->groups, (unsigned)s->n_groups, &err)) < 0) {
+	/* The container's confinement, as for every process of it (confine.h); the drop to
+	 * her uid is sshd's, next. */
+	if ((r = confine(&s->confine, s->init_pidfd, (uid_t)-1, s->gid, &err)) < 0) {
 		pam_syslog(pamh, LOG_ERR, "%s", err.msg);
-		return r;
-	}
-	/* The container's syscall filter: the session is its process like any other. */
-	if ((r = sysfilter_apply(&s->filter, &err)) < 0) {
-		pam_syslog(pamh, LOG_ERR, "%s", err.msg);
-		return r;
-	}
-	/* Root inside, where granted (sudo), holds no more than the container's bounding
-	 * set; where not, setuid binaries in the image give nothing. */
-	if ((r = creds_bound_container()) < 0 || (!s->root && (r = creds_no_new_privs()) < 0)) {
-		errno = -r;
-		pam_syslog(pamh, LOG_ERR, "cannot finish entering the container: %m");
 		return r;
 	}
 	return 0;

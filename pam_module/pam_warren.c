@@ -3,7 +3,7 @@
  *   auth     optional  pam_warren.so   (last: its setcred is the post-auth child's hook)
  *   session  required  pam_warren.so   (last)
  *
- * sshd (DESIGN §2) calls, in its root monitor, pam_setcred then pam_open_session; then
+ * sshd (HACKING.md §2) calls, in its root monitor, pam_setcred then pam_open_session; then
  * the post-auth child, forked from the monitor, calls pam_setcred again before it drops
  * to the user.  The module never exits or prints - except the post-auth child's
  * _exit() when it cannot join: sshd ignores setcred failures of key logins, so
@@ -279,6 +279,11 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 		session_free(pamh, s, 0);
 		return PAM_SYSTEM_ERR;
 	}
+	/* Her runtime dir inside, which the container has (rootfs.c): pam_systemd names the
+	 * same path where it runs, and where it does not, her programs still find one. */
+	snprintf(reason, sizeof(reason), "XDG_RUNTIME_DIR=/run/user/%u", (unsigned)pw->pw_uid);
+	if (pam_putenv(pamh, reason) != PAM_SUCCESS)
+		pam_syslog(pamh, LOG_WARNING, "%s: cannot set %s", pw->pw_name, reason);
 	if (opt.debug)
 		pam_syslog(pamh, LOG_DEBUG, "%s: container ready", pw->pw_name);
 	return PAM_SUCCESS;

@@ -7,7 +7,7 @@
 #include <sys/types.h>
 
 #include "wire/protocol.h"
-#include "wire/sysprofile.h"
+#include "wire/confine.h"
 
 #define DEFAULT_HELPER LIBEXECDIR "/warren/warren-helper"
 
@@ -36,10 +36,7 @@ struct warren_session {
 	int n_cgroups;
 	int pids_current_fd, pids_max_fd; /* of the cgroup that has the pids controller */
 	gid_t gid;
-	gid_t groups[PROTOCOL_MAX_GROUPS]; /* her supplementary groups kept inside */
-	int n_groups;
-	bool root;   /* root inside granted: no no_new_privs */
-	struct sysfilter_profile filter; /* the container's syscall filter, read on the host */
+	struct confine_plan confine; /* how it is confined (confine.h): its filter read on the host */
 	char pts[256];
 };
 

@@ -8,12 +8,12 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
 #include "lib/cleanup.h"
 #include "lib/fsutil.h"
+#include "lib/tool.h"
 
 /* The controllers a container is placed under (v2 names).  pids is required: its
  * hierarchical pids.current is how the supervisor sees that nothing is left; the
@@ -286,7 +286,7 @@ static void signal_listed(const char *dir, int sig, pid_t spare)
 		return;
 	for (const char *p = before; *p && n < (int)ELEMENTSOF(fds); p = strchrnul(p, '\n'), p += *p != '\0') {
 		long pid = strtol(p, NULL, 10);
-		int fd = pid > 1 && pid != spare ? (int)syscall(SYS_pidfd_open, (pid_t)pid, 0) : -1;
+		int fd = pid > 1 && pid != spare ? pidfd_of((pid_t)pid) : -1;
 
 		if (fd >= 0) {
 			pids[n] = pid;
@@ -297,7 +297,7 @@ static void signal_listed(const char *dir, int sig, pid_t spare)
 		after[0] = '\0';
 	for (int i = 0; i < n; i++) {
 		if (procs_list(after, pids[i]))
-			syscall(SYS_pidfd_send_signal, fds[i], sig, NULL, 0);
+			(void)pidfd_kill(fds[i], sig);
 		close(fds[i]);
 	}
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
+#include "cgroup/delegate.h"
 #include "lib/cleanup.h"
 #include "lib/fsutil.h"
 
@@ -34,7 +35,14 @@ static int v2_locate(const char *controller, const char *user, char *buf, size_t
 	snprintf(path, sizeof(path), "%s/cgroup.controllers", root);
 	if (cgroup_file_lists(path, controller) != 1)
 		return -ENOENT;
-	snprintf(buf, len, "%s/" WARREN_CGROUP "/%s", root, user);
+	if (delegate_systemd_owns(root)) {
+		char scope[256];
+
+		delegate_scope_dir(root, user, scope, sizeof(scope));
+		snprintf(buf, len, "%s/" DELEGATE_CONTAINER, scope);
+	} else {
+		snprintf(buf, len, "%s/" WARREN_CGROUP "/%s", root, user);
+	}
 	return 0;
 }
 
@@ -50,6 +58,22 @@ static int v2_enable(const char *dir, const char *controller)
 	return write_file(path, op);
 }
 
+/* On a systemd host: DIR is in the scope systemd delegated to its container, which the
+ * caller enters (delegate.h).  The root's attributes are systemd's: never touched. */
+static int v2_create_delegated(const char *root, const char *dir, const char *controller)
+{
+	char scope[256], *slash;
+	int r;
+
+	snprintf(scope, sizeof(scope), "%s", dir);
+	if (!(slash = strrchr(scope, '/')))
+		return -EINVAL;
+	*slash = '\0';
+	if ((r = delegate_enter_scope(root, scope)) < 0 || (r = v2_enable(scope, controller)) < 0)
+		return r;
+	return ensure_root_dir(dir, 0755);
+}
+
 static int v2_create(const char *dir, const char *controller)
 {
 	const char *root = v2_root();
@@ -58,6 +82,8 @@ static int v2_create(const char *dir, const char *controller)
 
 	if (!root)
 		return -ENOENT;
+	if (delegate_systemd_owns(root))
+		return v2_create_delegated(root, dir, controller);
 	snprintf(parent, sizeof(parent), "%s/" WARREN_CGROUP, root);
 	if ((r = v2_enable(root, controller)) < 0 || (r = ensure_root_dir(parent, 0755)) < 0 ||
 	    (r = v2_enable(parent, controller)) < 0)

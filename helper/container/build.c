@@ -20,22 +20,17 @@
 #include "storage/disk.h"
 #include "storage/hostdirs.h"
 #include "lib/fsutil.h"
+#include "lib/layout.h"
 #include "storage/layers.h"
 #include "lib/log.h"
 #include "storage/reset.h"
 #include "container/rootfs.h"
+#include "container/step.h"
 #include "storage/stack.h"
 #include "lib/state.h"
 #include "container/supervisor.h"
 #include "lib/tool.h"
 #include "lib/benchmark.h"
-
-/* What the builder tells the helper: init's pid, or why it failed.  Smaller than
- * PIPE_BUF: written and read whole. */
-struct build_report {
-	struct error err;
-	pid_t init_pid;
-};
 
 static int write_id_maps(pid_t pid, const struct user_spec *u)
 {
@@ -99,7 +94,7 @@ static int mount_idmapped_stack(const struct build_request *req, pid_t child, st
 
 static void kill_and_reap(int pidfd)
 {
-	syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+	(void)pidfd_kill(pidfd, SIGKILL);
 	waitid(P_PIDFD, (id_t)pidfd, NULL, WEXITED);
 }
 
@@ -178,9 +173,9 @@ static int stage_layers(const struct build_request *req, struct error *err)
 		return 0;
 	}
 	/* Loop devices from a devtmpfs of our own: sshd's /dev may be anything. */
-	if (mount("warren-dev", BUILD_MNT "/dev", "devtmpfs", MS_NOSUID | MS_NOEXEC, NULL) < 0)
+	if (mount("warren-dev", BUILD_DEV, "devtmpfs", MS_NOSUID | MS_NOEXEC, NULL) < 0)
 		return error_errno(err, -errno, "devtmpfs for the loop device");
-	if ((r = disk_mount(req->disk_image, BUILD_STATE, BUILD_MNT "/dev")) < 0)
+	if ((r = disk_mount(req->disk_image, BUILD_STATE, BUILD_DEV)) < 0)
 		return error_errno(err, r, "mount %s", req->disk_image);
 	bench_mark("disk-loop-mount");
 	mine = open(BUILD_STATE, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -198,7 +193,8 @@ static int stage_layers(const struct build_request *req, struct error *err)
 static int stage_build_mounts(const struct build_request *req, uint64_t *binds_staged,
 			      struct error *err)
 {
-	static const char *const dirs[] = { "image", "state", "pts", "root", "dev", "skel" };
+	static const char *const dirs[] = { BUILD_IMAGE, BUILD_STATE, BUILD_PTS, BUILD_ROOT,
+					    BUILD_DEV, BUILD_SKEL };
 	char path[PATH_MAX];
 	int r;
 
@@ -207,17 +203,15 @@ static int stage_build_mounts(const struct build_request *req, uint64_t *binds_s
 	if (mount("warren-build", BUILD_MNT, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		  "mode=0755,size=64k") < 0)
 		return error_errno(err, -errno, "build namespace: tmpfs on " BUILD_MNT);
-	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
-		snprintf(path, sizeof(path), BUILD_MNT "/%s", dirs[i]);
-		if (mkdir(path, 0755) < 0)
-			return error_errno(err, -errno, "build namespace: mkdir %s", path);
-	}
+	for (size_t i = 0; i < ELEMENTSOF(dirs); i++)
+		if (mkdir(dirs[i], 0755) < 0)
+			return error_errno(err, -errno, "build namespace: mkdir %s", dirs[i]);
 	if ((r = stage_layers(req, err)) < 0)
 		return error_wrap(err, "build namespace");
 	if ((r = mount_skel_as_user(req->image, req->u)) < 0)
 		return error_errno(err, r, "build namespace: %s/etc/skel as %s's", req->image,
 				   req->u->name);
-	user_run_path(req->u->name, "pts", path, sizeof(path));
+	user_run_path(req->u->name, RUN_PTS, path, sizeof(path));
 	if (mount(path, BUILD_PTS, NULL, MS_BIND, NULL) < 0)
 		return error_errno(err, -errno, "build namespace: bind %s", path);
 	/* Staged here, before her mount namespace is made from this one: there the
@@ -250,7 +244,7 @@ __attribute__((noreturn)) static void container_child(const struct build_request
 		bench_mark("cgroup-join");
 		rootfs_setup_and_exec(req->u, req->net, req->init_exe_fd, binds_staged, &err);
 	}
-	(void)write_all(status_fd, &err, sizeof(err));
+	(void)error_send(status_fd, &err);
 	_exit(1);
 }
 
@@ -292,18 +286,14 @@ static pid_t clone_container(const struct user_spec *u, int *ret_pidfd)
  * close-on-exec), or the error that stopped it. */
 static int release_child(int go_fd, int status_fd, struct error *err)
 {
-	struct error child = { 0 };
-	ssize_t n;
-
 	if (write_all(go_fd, "x", 1) < 0)
 		return error_errno(err, -errno, "release the container's first process");
-	n = read(status_fd, &child, sizeof(child));
-	if (n == 0)
-		return 0;
-	if (n != (ssize_t)sizeof(child) || !error_is_set(&child))
-		return error_set(err, -EPROTO, "the container's first process died");
-	child.msg[sizeof(child.msg) - 1] = '\0';
-	return error_set(err, child.code, "%s", child.msg);
+	return error_recv(status_fd, true, "the container's first process", err);
+}
+
+static int make_pipes(int go[2], int status[2])
+{
+	return pipe2(go, O_CLOEXEC) < 0 || pipe2(status, O_CLOEXEC) < 0 ? -errno : 0;
 }
 
 /* The builder's part; on success *RET_PID and *RET_PIDFD are init's. */
@@ -312,19 +302,18 @@ static int builder_build(const struct build_request *req, pid_t *ret_pid, int *r
 {
 	_cleanup_close_pair_ int go[2] = { -EBADF, -EBADF };
 	_cleanup_close_pair_ int status[2] = { -EBADF, -EBADF };
-	int pidfd = -EBADF, r, join[CGROUP_SET_MAX];
+	int pidfd = -EBADF, join[CGROUP_SET_MAX];
+	struct steps s = STEPS(err);
 	uint64_t binds_staged = 0;
 	pid_t pid;
 
-	if ((r = stage_build_mounts(req, &binds_staged, err)) < 0)
-		return r;
-	bench_mark("build-mounts");
-	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(status, O_CLOEXEC) < 0)
-		return error_errno(err, -errno, "pipes");
+	STEP(&s, 0, "build-mounts", stage_build_mounts(req, &binds_staged, err));
+	STEP_AS(&s, 0, NULL, make_pipes(go, status), "pipes");
 	/* G joins its cgroups itself (cgroup_join_self: no grace period to wait for on
 	 * v1), through files opened here, as host root. */
-	if ((r = cgroup_open_join(req->cg, join)) < 0)
-		return error_errno(err, r, "open the cgroups to join");
+	STEP_AS(&s, 0, NULL, cgroup_open_join(req->cg, join), "open the cgroups to join");
+	if (s.r < 0)
+		return s.r;
 	pid = clone_container(req->u, &pidfd);
 	if (pid > 0)
 		bench_mark("clone-namespaces");
@@ -341,17 +330,14 @@ static int builder_build(const struct build_request *req, pid_t *ret_pid, int *r
 	cgroup_close_join(join);
 	close(TAKE_FD(go[0]));
 	close(TAKE_FD(status[1]));
-	if ((r = write_id_maps(pid, req->u)) < 0)
-		error_errno(err, r, "id maps");
-	else if (bench_mark("id-maps"), (r = net_attach(req->net, req->u->name, pid, err)) < 0)
-		error_wrap(err, "network");
-	else if (bench_mark("veth"), (r = mount_idmapped_stack(req, pid, err)) == 0 &&
-		 (bench_mark("idmapped-image"), (r = release_child(go[1], status[0], err)) == 0))
-		bench_mark("init-exec");
-	if (r < 0) {
+	STEP_AS(&s, 0, "id-maps", write_id_maps(pid, req->u), "id maps");
+	STEP_AS(&s, 0, "veth", net_attach(req->net, req->u->name, pid, err), "network");
+	STEP(&s, 0, "idmapped-image", mount_idmapped_stack(req, pid, err));
+	STEP(&s, 0, "init-exec", release_child(go[1], status[0], err));
+	if (s.r < 0) {
 		kill_and_reap(pidfd);
 		close(pidfd);
-		return r;
+		return s.r;
 	}
 	*ret_pid = pid;
 	*ret_pidfd = pidfd;
@@ -384,8 +370,9 @@ static bool handed_over(int handover_fd)
 __attribute__((noreturn)) static void builder_main(const struct build_request *req, int report_fd,
 						   int handover_fd)
 {
-	struct build_report rep = { 0 };
+	struct error err = { 0 };
 	int hostmnt, devnull, pidfd = -EBADF;
+	pid_t init_pid = 0;
 	bool abandoned;
 
 	/* Leave sshd's session and its stdio, and what else the login gave us: this
@@ -399,28 +386,30 @@ __attribute__((noreturn)) static void builder_main(const struct build_request *r
 	hostmnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 	if (hostmnt < 0)
 		_exit(1);
-	builder_build(req, &rep.init_pid, &pidfd, &rep.err);
+	builder_build(req, &init_pid, &pidfd, &err);
 	/* A report to a helper killed meanwhile must fail, not kill us: init would be left
-	 * with nobody to stop it.  (Not before the build: init would inherit it.) */
+	 * with nobody to stop it.  (Not before the build: init would inherit it.)  The
+	 * report: the build's word, then init's pid. */
 	signal(SIGPIPE, SIG_IGN);
-	(void)write_all(report_fd, &rep, sizeof(rep));
+	if (error_send(report_fd, &err) == 0 && !error_is_set(&err))
+		(void)write_all(report_fd, &init_pid, sizeof(init_pid));
 	close(report_fd);
 	close(req->init_exe_fd);
-	if (error_is_set(&rep.err))
+	if (error_is_set(&err))
 		_exit(1);
 	/* Back to the host's mount namespace: the build namespace dies with this switch,
 	 * and the supervisor must see the host's mounts to clean up. */
 	if (setns(hostmnt, CLONE_NEWNS) < 0) {
 		log_warning(-errno, "the builder of %s cannot return to the host's mount namespace; "
 			    "stopping its container", req->u->name);
-		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+		(void)pidfd_kill(pidfd, SIGKILL);
 		_exit(1);
 	}
 	close(hostmnt);
 	abandoned = !handed_over(handover_fd);
 	supervisor_run(&(struct supervised){ .user = req->u->name, .init_pidfd = pidfd, .cg = req->cg,
 					     .idle_timeout = (unsigned)req->u->limits[LIMIT_IDLE_TIMEOUT],
-					     .state_dir = req->state_dir, .id = container_id(rep.init_pid),
+					     .state_dir = req->state_dir, .id = container_id(init_pid),
 					     .abandoned = abandoned });
 }
 
@@ -429,9 +418,8 @@ int build_start(const struct build_request *req, int lock_fd, pid_t *ret_init,
 {
 	_cleanup_close_pair_ int handover[2] = { -EBADF, -EBADF };
 	_cleanup_close_ int report = -EBADF;
-	struct build_report rep = { 0 };
-	ssize_t n;
-	pid_t pid;
+	pid_t pid, init_pid;
+	int r;
 
 	if (pipe2(handover, O_CLOEXEC) < 0)
 		return error_errno(err, -errno, "cannot make the handover pipe");
@@ -443,13 +431,11 @@ int build_start(const struct build_request *req, int lock_fd, pid_t *ret_init,
 		builder_main(req, TAKE_FD(report), handover[0]);
 	}
 	close(TAKE_FD(handover[0]));
-	n = read(report, &rep, sizeof(rep));
-	if (n != (ssize_t)sizeof(rep))
+	if ((r = error_recv(report, false, "the builder", err)) < 0)
+		return r;
+	if (read(report, &init_pid, sizeof(init_pid)) != (ssize_t)sizeof(init_pid))
 		return error_set(err, -EPROTO, "the builder died");
-	rep.err.msg[sizeof(rep.err.msg) - 1] = '\0';
-	if (error_is_set(&rep.err))
-		return error_set(err, rep.err.code, "%s", rep.err.msg);
-	*ret_init = rep.init_pid;
+	*ret_init = init_pid;
 	*ret_supervisor = pid;
 	*ret_handover = TAKE_FD(handover[1]);
 	return 0;

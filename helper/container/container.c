@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "container/build.h"
@@ -23,26 +23,22 @@
 #include "wire/creds.h"
 #include "lib/events.h"
 #include "lib/fsutil.h"
+#include "lib/layout.h"
 #include "storage/layers.h"
 #include "lib/log.h"
 #include "net/net.h"
 #include "storage/reset.h"
 #include "container/rootfs.h"
 #include "container/sessions.h"
+#include "container/step.h"
 #include "storage/stack.h"
 #include "lib/state.h"
+#include "lib/tool.h"
 #include "storage/storage.h"
 #include "container/supervisor.h"
 #include "lib/benchmark.h"
 
 _Static_assert(CGROUP_SET_MAX <= PROTOCOL_MAX_CGROUPS, "every cgroup must fit the reply");
-
-static int pidfd_open_checked(pid_t pid)
-{
-	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
-
-	return fd < 0 ? -errno : fd;
-}
 
 static bool pidfd_exited(int pidfd)
 {
@@ -56,7 +52,7 @@ static bool pidfd_exited(int pidfd)
  * supervisor reaps only under the lock); the pid namespace inode double-checks it. */
 static int open_recorded_init(const struct container_state *st)
 {
-	_cleanup_close_ int fd = pidfd_open_checked(st->init_pid);
+	_cleanup_close_ int fd = pidfd_of(st->init_pid);
 	unsigned long long ino;
 
 	if (fd < 0)
@@ -69,7 +65,7 @@ static int open_recorded_init(const struct container_state *st)
 /* The recorded supervisor is alive and is still init's parent (a recycled pid is not). */
 static bool supervisor_alive(const struct container_state *st)
 {
-	_cleanup_close_ int fd = pidfd_open_checked(st->supervisor_pid);
+	_cleanup_close_ int fd = pidfd_of(st->supervisor_pid);
 
 	return fd >= 0 && !pidfd_exited(fd) && state_supervised(st);
 }
@@ -77,7 +73,7 @@ static bool supervisor_alive(const struct container_state *st)
 static int mount_devpts(const struct user_spec *u, struct error *err)
 {
 	char path[256], opts[96];
-	int r = ensure_root_dir(user_run_path(u->name, "pts", path, sizeof(path)), 0755);
+	int r = ensure_root_dir(user_run_path(u->name, RUN_PTS, path, sizeof(path)), 0755);
 
 	if (r < 0)
 		return error_errno(err, r, "cannot make %s", path);
@@ -125,11 +121,8 @@ static void fill_container(const struct user_spec *u, const struct cgroup_set *c
 	ret->handover_fd = -EBADF;
 	ret->cg = *cg;
 	ret->gid = u->gid;
-	memcpy(ret->groups, u->groups, sizeof(ret->groups));
-	ret->n_groups = u->n_groups;
-	ret->root = u->limits[LIMIT_ROOT] != 0;
-	snprintf(ret->seccomp, sizeof(ret->seccomp), "%s", u->seccomp);
-	user_run_path(u->name, "pts", ret->pts, sizeof(ret->pts));
+	ret->confine = u->confine;
+	user_run_path(u->name, RUN_PTS, ret->pts, sizeof(ret->pts));
 }
 
 /* The user's cgroups, made afresh with her limits: a config change applies at the next
@@ -146,7 +139,9 @@ static int prepare_cgroups(const struct user_spec *u, struct cgroup_set *cg, str
 				 "stop it with: warren-helper stop %s", cg->dirs[cg->counter], tasks,
 				 u->name);
 	if ((r = cgroup_create(cg)) < 0)
-		return error_errno(err, r, "cannot create cgroup %s", cg->dirs[0]);
+		return error_errno(err, r, "cannot create cgroup %s%s", cg->dirs[0],
+				   r == -EREMOTEIO ? " (systemd refused its scope: see journalctl -p "
+						     "warning; warren asks for it on the system bus)" : "");
 	return 0;
 }
 
@@ -156,25 +151,18 @@ static int prepare_host_side(const struct warren_config *cfg, const struct user_
 			     const struct cgroup_set *cg, char *disk_image, size_t disk_len,
 			     struct error *err)
 {
-	int r;
+	struct steps s = STEPS(err);
 
 	/* Limits apply before anything runs in the cgroup. */
-	if ((r = cgroup_apply_limits(cg, u->limits, err)) < 0)
-		return r;
-	bench_mark("cgroup-limits");
-	if ((r = storage_prepare(cfg->state_dir, u->name, u->limits[LIMIT_DISK],
-				 STORAGE_MIGRATE_LOGIN_SECONDS, disk_image, disk_len, err)) < 0)
-		return r;
-	bench_mark("disk-image-check");
-	if ((r = layers_prepare_state_dir(cfg->state_dir, u, !disk_image[0], err)) < 0)
-		return r;
-	bench_mark("layers-dir");
-	if ((r = user_rundir_create(u->name)) < 0)
-		return error_errno(err, r, "cannot make the runtime dir of %s", u->name);
-	if ((r = mount_devpts(u, err)) < 0)
-		return r;
-	bench_mark("devpts");
-	return 0;
+	STEP(&s, 0, "cgroup-limits", cgroup_apply_limits(cg, u->limits, err));
+	STEP(&s, 0, "disk-image-check", storage_prepare(cfg->state_dir, u->name, u->limits[LIMIT_DISK],
+							STORAGE_MIGRATE_LOGIN_SECONDS, disk_image,
+							disk_len, err));
+	STEP(&s, 0, "layers-dir", layers_prepare_state_dir(cfg->state_dir, u, !disk_image[0], err));
+	STEP_AS(&s, 0, NULL, user_rundir_create(u->name), "cannot make the runtime dir of %s",
+		u->name);
+	STEP(&s, 0, "devpts", mount_devpts(u, err));
+	return s.r;
 }
 
 /* Record the container the builder reports (init INIT_PID, supervised by SUPERVISOR). */
@@ -182,13 +170,13 @@ static int record_container(const char *user, pid_t init_pid, pid_t supervisor, 
 			    unsigned long long *ret_id, struct error *err)
 {
 	struct container_state st = { .init_pid = init_pid, .supervisor_pid = supervisor };
-	int pidfd = pidfd_open_checked(init_pid), r;
+	int pidfd = pidfd_of(init_pid), r;
 
 	if (pidfd < 0)
 		return error_errno(err, pidfd, "cannot record the container of %s", user);
 	if ((r = state_pidns_inode(init_pid, &st.pidns_ino)) < 0 || (r = state_write(user, &st)) < 0) {
 		/* The supervisor cleans up once init is gone. */
-		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+		(void)pidfd_kill(pidfd, SIGKILL);
 		close(pidfd);
 		return error_errno(err, r, "cannot record the container of %s", user);
 	}
@@ -205,66 +193,59 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 	char disk_image[PATH_MAX + 64] = "", layers_dir[PATH_MAX + 64];
 	_cleanup_close_ int exe = -EBADF;
 	struct error rollback = { 0 };
+	struct steps s = STEPS(err);
 	struct net_plan net;
 	struct cgroup_set cg;
 	pid_t init_pid, supervisor;
 	unsigned long long id = 0;
-	int r, pidfd = -EBADF, handover = -EBADF;
+	int pidfd = -EBADF, handover = -EBADF, r;
+	const char *name = u->name;
 
+	STEP(&s, 0, NULL, stack_check(cfg->image, u, err));
 	/* The cgroups too: the pure cgroup v2 lane refuses making them with owner rights alone. */
-	if ((r = stack_check(cfg->image, u, err)) < 0 ||
-	    (r = CAPS_STEP(CAPS_PREPARE, err, prepare_cgroups(u, &cg, err))) < 0)
-		return r;
-	bench_mark("cgroup-create");
-	if ((r = CAPS_STEP(CAPS_PREPARE, err, prepare_host_side(cfg, u, &cg, disk_image,
-							     sizeof(disk_image), err))) < 0) {
-		error_wrap(err, "cannot start the container of %s", u->name);
+	STEP(&s, CAPS_PREPARE, "cgroup-create", prepare_cgroups(u, &cg, err));
+	if (s.r < 0)
+		return s.r; /* nothing made yet */
+	STEP_AS(&s, CAPS_PREPARE, NULL, prepare_host_side(cfg, u, &cg, disk_image,
+							  sizeof(disk_image), err),
+		"cannot start the container of %s", name);
+	STEP_AS(&s, 0, NULL, net_plan(cfg, u, &net, err), "cannot give the container of %s its "
+		"network", name);
+	STEP_AS(&s, CAPS_NET, "net-host", net_host_prepare(&net, err), "cannot give the container "
+		"of %s its network", name);
+	STEP(&s, 0, NULL, exe = open_init_binary(err));
+	layout_user_layers(cfg->state_dir, name, layers_dir, sizeof(layers_dir));
+	STEP_AS(&s, CAPS_BUILD, "built",
+		build_start(&(struct build_request){ .u = u, .image = cfg->image,
+						      .layers_dir = layers_dir,
+						      .disk_image = disk_image,
+						      .state_dir = cfg->state_dir, .cg = &cg,
+						      .net = &net, .init_exe_fd = exe },
+			    lock_fd, &init_pid, &supervisor, &handover, err),
+		"cannot build the container of %s", name);
+	if (s.r < 0)
 		goto fail;
-	}
-	if ((r = net_plan(cfg, u, &net, err)) < 0 ||
-	    (r = CAPS_STEP(CAPS_NET, err, net_host_prepare(&net, err))) < 0) {
-		error_wrap(err, "cannot give the container of %s its network", u->name);
-		goto fail;
-	}
-	bench_mark("net-host");
-	if ((exe = open_init_binary(err)) < 0) {
-		r = exe;
-		goto fail;
-	}
-	snprintf(layers_dir, sizeof(layers_dir), "%s/users/%s", cfg->state_dir, u->name);
-	r = CAPS_STEP(CAPS_BUILD, err,
-		      build_start(&(struct build_request){ .u = u, .image = cfg->image,
-							    .layers_dir = layers_dir,
-							    .disk_image = disk_image,
-							    .state_dir = cfg->state_dir, .cg = &cg,
-							    .net = &net, .init_exe_fd = exe },
-				  lock_fd, &init_pid, &supervisor, &handover, err));
-	if (r < 0) {
-		error_wrap(err, "cannot build the container of %s", u->name);
-		goto fail;
-	}
-	bench_mark("built");
 	/* Its pid namespace is init's (her ids): reading /proc/PID/ns takes sys_ptrace. */
-	if ((r = CAPS_STEP(CAPS_BUILD, err, record_container(u->name, init_pid, supervisor, &pidfd,
-							     &id, err))) < 0) {
+	STEP(&s, CAPS_BUILD, "recorded", record_container(name, init_pid, supervisor, &pidfd, &id,
+							    err));
+	if (s.r < 0) {
 		close(handover); /* never handed over: its supervisor stops it */
-		return r;
+		return s.r;
 	}
-	bench_mark("recorded");
 	if ((r = stack_record(cfg->image, u)) < 0)
-		log_warning(r, "cannot record the image stack of %s (warrenctl ls cannot tell if it "
-			    "is older)", u->name);
-	log_info("started the container of %s (init pid %d)", u->name, init_pid);
-	event_record(cfg->state_dir, u->name, "started", "container %llu (init pid %d)", id,
+		log_warning(r, "cannot record the image stack of %s (warrenctl ls cannot tell if "
+			    "it is older)", name);
+	log_info("started the container of %s (init pid %d)", name, init_pid);
+	event_record(cfg->state_dir, name, "started", "container %llu (init pid %d)", id,
 		     (int)init_pid);
-	storage_started(cfg->state_dir, u->name);
+	storage_started(cfg->state_dir, name);
 	fill_container(u, &cg, pidfd, id, ret);
 	ret->handover_fd = handover;
 	return 0;
 fail:
-	if (CAPS_STEP(CAPS_CLEANUP, &rollback, container_cleanup(u->name, &cg, &rollback)) < 0)
-		log_warning(0, "while undoing the failed start of %s: %s", u->name, rollback.msg);
-	return r;
+	if (CAPS_STEP(CAPS_CLEANUP, &rollback, container_cleanup(name, &cg, &rollback)) < 0)
+		log_warning(0, "while undoing the failed start of %s: %s", name, rollback.msg);
+	return s.r;
 }
 
 /* Wait (bounded) for PIDFD's process to exit. */
@@ -279,7 +260,7 @@ static void wait_exited(int pidfd)
 static int remove_orphan(const char *user, int pidfd, const struct cgroup_set *cg, struct error *err)
 {
 	if (pidfd >= 0) {
-		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+		(void)pidfd_kill(pidfd, SIGKILL);
 		wait_exited(pidfd);
 	}
 	return container_cleanup(user, cg, err);
@@ -378,9 +359,39 @@ int container_ensure(const struct warren_config *cfg, const struct user_spec *u,
 	return error_set(err, -ETIMEDOUT, "the old container of %s does not go away", u->name);
 }
 
-int container_stop(const char *user, struct error *err)
+static double monotonic_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Only init left in CG (or CG unreadable: nothing to wait for). */
+static bool only_init(const struct cgroup_set *cg)
+{
+	long tasks;
+
+	return cgroup_task_count(cg, &tasks) < 0 || tasks <= 1;
+}
+
+/* SIGTERM to all of USER's running container (ST) but its init, and up to GRACE_S seconds
+ * for them to go. */
+static void ask_to_end(const char *user, const struct container_state *st, unsigned grace_s)
+{
+	struct cgroup_set cg;
+
+	if (cgroup_resolve(user, &cg) < 0)
+		return;
+	cgroup_signal_all(&cg, SIGTERM, st->init_pid);
+	for (double until = monotonic_s() + grace_s; monotonic_s() < until && !only_init(&cg);)
+		usleep(100 * 1000);
+}
+
+int container_stop(const char *user, unsigned grace_s, struct error *err)
 {
 	struct container_state st;
+	bool ran = false;
 	int r;
 
 	if ((r = runtime_prepare()) < 0)
@@ -398,16 +409,19 @@ int container_stop(const char *user, struct error *err)
 			/* Nothing running: remove whatever an earlier crash left behind. */
 			if (cgroup_resolve(user, &cg) == 0 && container_cleanup(user, &cg, err) < 0)
 				return error_wrap(err, "cannot clean up after %s", user);
-			return 0;
+			return ran;
 		}
 		if (r < 0)
 			return error_errno(err, r, "cannot read the state of %s", user);
 		r = examine_recorded(user, &st, &pidfd);
 		if (r == 0) {
-			syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+			if (!ran)
+				ask_to_end(user, &st, grace_s);
+			ran = true;
+			(void)pidfd_kill(pidfd, SIGKILL);
 			close(pidfd);
 		} else if (r == -ENOENT) {
-			return 0;
+			return ran;
 		}
 		/* The supervisor reaps and cleans up under the lock: give it to it. */
 		close(TAKE_FD(lock));
@@ -447,7 +461,7 @@ int container_collect(const char *state_dir, const char *user, char *what, size_
 		return lock;
 	/* What is there, for the report (looked at first: an orphan is cleaned up on the
 	 * way to telling it from a running container); then all of it goes. */
-	record = lstat(user_run_path(user, NULL, path, sizeof(path)), &st) == 0;
+	record = lstat(user_run_path(user, RUN_DIR, path, sizeof(path)), &st) == 0;
 	resolved = cgroup_resolve(user, &cg) == 0;
 	for (int i = 0; resolved && i < cg.n && !cgroups; i++)
 		cgroups = lstat(cg.dirs[i], &st) == 0;
@@ -522,10 +536,6 @@ void container_reply(const struct container *c, struct helper_reply *ret)
 				 c->cg.dirs[i]);
 	snprintf(ret->pts, sizeof(ret->pts), "%s", c->pts);
 	ret->gid = c->gid;
-	_Static_assert(SPEC_GROUPS_MAX <= PROTOCOL_MAX_GROUPS, "her groups fit the reply");
-	memcpy(ret->groups, c->groups, c->n_groups * sizeof(c->groups[0]));
-	ret->n_groups = (int)c->n_groups;
-	ret->root = c->root;
-	snprintf(ret->seccomp, sizeof(ret->seccomp), "%s", c->seccomp);
+	ret->confine = c->confine;
 	ret->init_pidfd = c->init_pidfd;
 }

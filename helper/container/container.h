@@ -19,10 +19,7 @@ struct container {
 	struct cgroup_set cg;
 	char pts[256];
 	gid_t gid;
-	gid_t groups[SPEC_GROUPS_MAX]; /* her supplementary groups that keep their gid inside */
-	unsigned n_groups;
-	bool root;   /* the user may become root inside: the session keeps no no_new_privs */
-	char seccomp[LIMIT_SECCOMP_PATH_MAX]; /* the session's filter: "default", "strict" or a file */
+	struct confinement confine; /* the session's (confine.h) */
 	/* A container this helper built: its handover to the supervisor (build.h), -EBADF for
 	 * one that was running.  Closed without container_handover(), it is stopped. */
 	int handover_fd;
@@ -32,8 +29,14 @@ struct container {
  * monitor of a login, admitted under the same lock (sessions.h), or refused. */
 int container_ensure(const struct warren_config *cfg, const struct user_spec *u, pid_t admit,
 		     struct container *ret, struct error *err);
-/* Stop USER's container, if it runs, and remove whatever a crash left of one. */
-int container_stop(const char *user, struct error *err);
+/* Stop USER's container, if it runs, and remove whatever a crash left of one: SIGTERM to
+ * everything in it but init (her programs, and her logins' sshd processes: the sessions
+ * end), up to GRACE_S seconds for them to go, then init killed (the kernel takes the
+ * rest) and its supervisor's cleanup waited for.  Under her lock: no login joins
+ * meanwhile.  1 if it ran, 0 if not. */
+int container_stop(const char *user, unsigned grace_s, struct error *err);
+/* The grace period of warren-helper stop (and so of warrenctl stop). */
+#define STOP_GRACE_S 5
 /* If USER's container does not run, remove what one left on the host: its runtime
  * record, cgroups, a loop device of her disk image under STATE_DIR, her host-side veth,
  * her lock file.  WHAT (LEN) lists what was there (" cgroups lock" ...).  1 if

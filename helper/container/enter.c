@@ -15,34 +15,24 @@
 #include "wire/creds.h"
 #include "container/enter.h"
 #include "lib/log.h"
-#include "wire/nsjoin.h"
 #include "container/relay.h"
-#include "wire/sysfilter.h"
+#include "wire/confine.h"
 
 /* Who the command runs as: the user, or root inside (with a login shell of /bin/sh). */
 struct identity {
 	const char *name, *home, *shell;
 };
 
-/* In the forked child, as the container's root: stay root inside, within the bounding
- * set of any session, with no_new_privs (root already, it needs no setuid). */
-static int stay_container_root(struct identity *id, struct error *err)
-{
-	int r;
-
-	if ((r = creds_bound_container()) < 0 || (r = creds_no_new_privs()) < 0)
-		return error_errno(err, r, "cannot confine root inside the container");
-	*id = (struct identity){ .name = "root", .home = "/root", .shell = "/bin/sh" };
-	return 0;
-}
-
-/* In the forked child: become the user (or stay root inside) and exec.  Returns only
- * on failure. */
+/* In the forked child: confine it (confine.h) as the user, or as root inside, and exec.
+ * Returns only on failure. */
 static int run_command(const struct user_spec *u, const struct relay *relay, char *const argv[],
 		       bool as_root, struct error *err)
 {
 	struct identity id = { .name = u->name, .home = u->home, .shell = u->shell };
 	char *login_shell[] = { NULL, "-l", NULL };
+	/* The admin's root is root already: it needs no setuid binary, so no_new_privs
+	 * whatever the user's own root may do. */
+	struct confine_plan plan = u->plan;
 	char term[64] = "";
 	int r;
 
@@ -50,14 +40,11 @@ static int run_command(const struct user_spec *u, const struct relay *relay, cha
 		snprintf(term, sizeof(term), "%s", getenv("TERM"));
 	if ((r = relay_child_stdio(relay)) < 0)
 		return error_errno(err, r, "cannot set up the command's terminal");
-	if ((r = sysfilter_apply(&u->filter, err)) < 0)
-		return r;
-	if (as_root) {
-		if ((r = stay_container_root(&id, err)) < 0)
-			return r;
-	} else if ((r = creds_drop_to_user(u->uid, u->gid, u->groups, u->n_groups)) < 0) {
-		return error_errno(err, r, "cannot become %s inside the container", u->name);
-	}
+	plan.root = false;
+	if (as_root)
+		id = (struct identity){ .name = "root", .home = "/root", .shell = "/bin/sh" };
+	if ((r = confine(&plan, -EBADF, as_root ? (uid_t)-1 : u->uid, u->gid, err)) < 0)
+		return error_wrap(err, "cannot run a command as %s inside the container", id.name);
 	if (chdir(id.home) < 0 && chdir("/") < 0)
 		return error_errno(err, -errno, "chdir");
 	if (clearenv() != 0 || setenv("HOME", id.home, 1) < 0 || setenv("USER", id.name, 1) < 0 ||
@@ -99,7 +86,9 @@ int container_enter(const struct container *c, const struct user_spec *u, char *
 		error_errno(err, r, "join its cgroup");
 		goto fail;
 	}
-	if ((r = nsjoin_as_container_root(c->init_pidfd, u->gid, u->groups, u->n_groups, err)) < 0)
+	/* The namespaces (confine.h's first step) here: a new pid namespace takes only the
+	 * children of who joins it. */
+	if ((r = confine_join(&u->plan, c->init_pidfd, u->gid, err)) < 0)
 		goto fail;
 	/* The pty from the container's own devpts, as the container's root: whatever
 	 * mount namespace we were started in, and with no more power than root inside. */

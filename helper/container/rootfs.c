@@ -4,8 +4,8 @@
  * here carries host privilege; a user who controls their own upper layer can at most
  * confuse their own container.  Mount targets are still resolved below the new root
  * without following symlinks, so the tree is what the image and warren say it is.
- * Recipe D of shared/research/kernel-plumbing: overlay mounted inside the userns with
- * userxattr over the idmapped image, so no upper file is ever owned by host root.
+ * The overlay is mounted inside the userns with userxattr over the idmapped image, so no
+ * upper file is ever owned by host root (HACKING.md §3.3).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -29,8 +29,9 @@
 #include "wire/creds.h"
 #include "lib/fsutil.h"
 #include "container/rootfs.h"
+#include "container/step.h"
 #include "lib/benchmark.h"
-#include "wire/sysfilter.h"
+#include "wire/confine.h"
 
 /* Mount onto ROOTFD/REL (created if missing, never through a symlink). */
 static int mount_below(int rootfd, const char *rel, const char *src, const char *fstype,
@@ -191,6 +192,19 @@ static int mask_host_files(int rootfd)
 	return 0;
 }
 
+/* Her runtime dir, /run/user/UID: where XDG_RUNTIME_DIR points (pam_systemd sets it so,
+ * pam_warren where pam_systemd does not), a tmpfs of her own, 0700, as logind makes
+ * one on a host.  Sockets of her programs (gpg-agent, tmux, dbus) go there. */
+static int user_runtime_dir(int rootfd, const struct user_spec *u)
+{
+	char rel[32], opts[64], all[128];
+
+	snprintf(rel, sizeof(rel), "run/user/%u", (unsigned)u->uid);
+	snprintf(all, sizeof(all), "%s,uid=%u,gid=%u", tmpfs_options(u, "0700", opts, sizeof(opts)),
+		 (unsigned)u->uid, (unsigned)u->gid);
+	return mount_below(rootfd, rel, "warren-user-run", "tmpfs", MS_NOSUID | MS_NODEV, all);
+}
+
 /* The mounts that make a root filesystem a system: /proc, /dev, /tmp, /run, /sys. */
 static int system_mounts(int rootfd, const struct user_spec *u)
 {
@@ -206,7 +220,8 @@ static int system_mounts(int rootfd, const struct user_spec *u)
 			     tmpfs_options(u, "1777", opts, sizeof(opts)))) < 0)
 		return r;
 	if ((r = mount_below(rootfd, "run", "warren-run", "tmpfs", MS_NOSUID | MS_NODEV,
-			     tmpfs_options(u, "0755", opts, sizeof(opts)))) < 0)
+			     tmpfs_options(u, "0755", opts, sizeof(opts)))) < 0 ||
+	    (r = user_runtime_dir(rootfd, u)) < 0)
 		return r;
 	if ((r = mount_below(rootfd, "sys", "sysfs", "sysfs",
 			     MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) < 0)
@@ -397,31 +412,23 @@ static int root_sudoers(const struct user_spec *u)
 	char text[128];
 	struct stat st;
 
-	if (lstat("/etc/sudoers.d", &st) < 0 || !S_ISDIR(st.st_mode))
-		return 0; /* no sudo in the image */
+	if (!u->limits[LIMIT_ROOT] || lstat("/etc/sudoers.d", &st) < 0 || !S_ISDIR(st.st_mode))
+		return 0; /* not granted, or no sudo in the image */
 	snprintf(text, sizeof(text), "# warren: root = true for %s\n%s ALL=(ALL:ALL) NOPASSWD: ALL\n",
 		 u->name, u->name);
 	return bind_own_file("sudoers", "/etc/sudoers.d/warren", text, 0440);
 }
 
-/* hosts, and for a container on the bridge resolv.conf. */
+/* The network's files (net.h): hosts, and resolv.conf for a container on the bridge. */
 static int net_files(const struct user_spec *u, const struct net_plan *net)
 {
-	char hosts[256], a[16], gw[16];
+	const char *resolv = net_resolv(net);
+	char hosts[256];
 	int r;
 
-	/* Loopback only: her hostname on 127.0.1.1, as Debian does (sudo looks it up). */
-	if (net->mode == NET_NONE) {
-		snprintf(hosts, sizeof(hosts), "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n"
-			 "127.0.1.1\t%s\n", u->name);
-		return bind_etc_file("hosts", hosts);
-	}
-	snprintf(hosts, sizeof(hosts), "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n"
-		 "%s\t%s\n%s\twarren-gateway\n", ipv4_format(net->member.addr, a, sizeof(a)),
-		 u->name, ipv4_format(net->gateway, gw, sizeof(gw)));
-	if ((r = bind_etc_file("resolv.conf", net->resolv)) < 0)
+	if (resolv && (r = bind_etc_file("resolv.conf", resolv)) < 0)
 		return r;
-	return bind_etc_file("hosts", hosts);
+	return bind_etc_file("hosts", net_hosts(net, u->name, hosts, sizeof(hosts)));
 }
 
 /* overlayfs's lowerdir for U's root: her layers as the builder mounted them, the first
@@ -456,60 +463,50 @@ static int home_and_binds(int rootfd, const struct user_spec *u, uint64_t binds_
 	return 0;
 }
 
+static int open_root(int *ret_fd)
+{
+	return (*ret_fd = open(BUILD_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 ? -errno : 0;
+}
+
+static int set_hostname(const char *name)
+{
+	return sethostname(name, strlen(name)) < 0 ? -errno : 0;
+}
+
 int rootfs_setup_and_exec(const struct user_spec *u, const struct net_plan *net, int exe_fd,
 			  uint64_t binds_staged, struct error *err)
 {
 	_cleanup_close_ int rootfd = -EBADF;
 	char *const argv[] = { INIT_NAME, NULL };
 	char *const envp[] = { NULL };
+	/* nosuid unless root inside is granted: no setuid binary of the image leads there. */
 	const unsigned long suid = u->limits[LIMIT_ROOT] ? 0 : MS_NOSUID;
 	char lower[64 * (LAYERS_MAX + 1)];
-	int r;
+	struct steps s = STEPS(err);
 
 	/* Root of the new user namespace: host-wise the user's subordinate base. */
-	if ((r = creds_become_ns_root((gid_t)-1, NULL, 0)) < 0)
-		return error_errno(err, r, "become container root");
-	if ((r = user_ns_bounds(u, err)) < 0)
-		return r;
-	if ((r = own_time_ns()) < 0)
-		return error_errno(err, r, "time namespace");
-	if ((r = private_mount_ns()) < 0)
-		return error_errno(err, r, "mount namespace");
-	bench_mark("ns-root-time-mnt");
-	/* nosuid unless root inside is granted: no setuid binary of the image leads there. */
-	if ((r = overlay_mount(-1, NULL, lower_stack(u, lower, sizeof(lower)), "root", suid)) < 0)
-		return error_errno(err, r, "overlay root");
-	bench_mark("overlay-root");
-	rootfd = open(BUILD_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
-		return error_errno(err, -errno, "open root");
-	if ((r = system_mounts(rootfd, u)) < 0)
-		return error_errno(err, r, "system mounts");
-	bench_mark("system-mounts");
+	STEP_AS(&s, 0, NULL, creds_become_ns_root((gid_t)-1, NULL, 0), "become container root");
+	STEP(&s, 0, NULL, user_ns_bounds(u, err));
+	STEP_AS(&s, 0, NULL, own_time_ns(), "time namespace");
+	STEP_AS(&s, 0, "ns-root-time-mnt", private_mount_ns(), "mount namespace");
+	STEP_AS(&s, 0, "overlay-root", overlay_mount(-1, NULL, lower_stack(u, lower, sizeof(lower)),
+						     "root", suid), "overlay root");
+	STEP_AS(&s, 0, NULL, open_root(&rootfd), "open root");
+	STEP_AS(&s, 0, "system-mounts", system_mounts(rootfd, u), "system mounts");
 	/* Home and binds last, so that no other mount hides them. */
-	if ((r = home_and_binds(rootfd, u, binds_staged, err)) < 0)
-		return r;
-	if (sethostname(u->name, strlen(u->name)) < 0)
-		return error_errno(err, -errno, "hostname");
-	if ((r = loopback_up()) < 0)
-		return error_errno(err, r, "loopback");
-	if ((r = net_inside(net, err)) < 0)
-		return error_wrap(err, "network");
-	bench_mark("net-inside");
-	if ((r = enter_root(rootfd)) < 0)
-		return error_errno(err, r, "pivot_root");
-	bench_mark("pivot-root");
-	if ((r = user_entries(u)) < 0)
-		return error_errno(err, r, "passwd and group entries");
-	if ((r = net_files(u, net)) < 0)
-		return error_errno(err, r, "/etc/resolv.conf and /etc/hosts");
-	if (u->limits[LIMIT_ROOT] && (r = root_sudoers(u)) < 0)
-		return error_errno(err, r, "/etc/sudoers.d/warren");
-	/* Last: the filter denies the mounts made above, to init and all it reaps. */
-	bench_mark("etc-files");
-	if ((r = sysfilter_apply(&u->filter, err)) < 0)
-		return r;
-	bench_mark("seccomp");
+	STEP(&s, 0, NULL, home_and_binds(rootfd, u, binds_staged, err));
+	STEP_AS(&s, 0, NULL, set_hostname(u->name), "hostname");
+	STEP_AS(&s, 0, NULL, loopback_up(), "loopback");
+	STEP_AS(&s, 0, "net-inside", net_inside(net, err), "network");
+	STEP_AS(&s, 0, "pivot-root", enter_root(rootfd), "pivot_root");
+	STEP_AS(&s, 0, NULL, user_entries(u), "passwd and group entries");
+	STEP_AS(&s, 0, NULL, net_files(u, net), "/etc/resolv.conf and /etc/hosts");
+	STEP_AS(&s, 0, "etc-files", root_sudoers(u), "/etc/sudoers.d/warren");
+	/* Last, init's confinement (it is in its namespaces, as their root): the filter
+	 * denies the mounts made above, to init and all it reaps. */
+	STEP(&s, 0, "seccomp", confine(&u->plan, -EBADF, (uid_t)-1, (gid_t)-1, err));
+	if (s.r < 0)
+		return s.r;
 	fexecve(exe_fd, argv, envp);
 	return error_errno(err, -errno, "exec " INIT_NAME);
 }

@@ -6,6 +6,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/fsutil.h"
+#include "lib/layout.h"
 #include "container/sessions.h"
 #include "lib/state.h"
 
@@ -112,7 +113,7 @@ int sessions_admit(const struct cgroup_set *cg, const struct user_spec *u, pid_t
 	if ((r = proc_stat_read(asker, NULL, &asker_start)) < 0)
 		return error_errno(err, r, "cannot tell the logins of %s apart: /proc/%d/stat",
 				   u->name, (int)asker);
-	user_run_path(u->name, "logins", record, sizeof(record));
+	user_run_path(u->name, RUN_LOGINS, record, sizeof(record));
 	if ((r = add_admitted(record, &l)) < 0 ||
 	    (r = cgroup_each_proc(cg->dirs[cg->counter], add_joined, &l)) < 0 || (r = l.error) < 0)
 		return error_errno(err, r, "cannot count the logins of %s in %s", u->name,

@@ -18,18 +18,20 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup/delegate.h"
 #include "lib/cleanup.h"
 #include "wire/creds.h"
 #include "lib/events.h"
 #include "lib/fsutil.h"
+#include "lib/layout.h"
 #include "lib/log.h"
 #include "net/net.h"
 #include "lib/state.h"
+#include "lib/tool.h"
 #include "container/supervisor.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -72,14 +74,16 @@ static bool init_exited_within(int pidfd, int ms)
 	return poll(&p, 1, ms) > 0;
 }
 
-/* Already in the root cgroup of the v2 hierarchy ("0::/")? */
-static bool v2_at_root(void)
+/* Already where a supervisor belongs on the v2 hierarchy: its root, or (a systemd host)
+ * the scope its container was given, which the helper entered before it forked us? */
+static bool v2_placed(void)
 {
 	char text[4096];
 
 	if (read_file("/proc/self/cgroup", text, sizeof(text)) < 0)
 		return false;
-	return !strncmp(text, "0::/\n", 5) || strstr(text, "\n0::/\n") != NULL;
+	return !strncmp(text, "0::/\n", 5) || strstr(text, "\n0::/\n") != NULL ||
+	       !strncmp(text, "0::/" DELEGATE_SLICE "/", sizeof("0::/" DELEGATE_SLICE));
 }
 
 /* Into the root cgroup of every cgroup hierarchy mounted here (whole hierarchies only).
@@ -109,7 +113,7 @@ static void leave_login_cgroups(void)
 			continue;
 		if ((strcmp(fstype, "cgroup") && strcmp(fstype, "cgroup2")) || strcmp(root, "/"))
 			continue;
-		if (!strcmp(fstype, "cgroup2") && v2_at_root())
+		if (!strcmp(fstype, "cgroup2") && v2_placed())
 			continue;
 		v1 = !strcmp(fstype, "cgroup");
 		snprintf(path, sizeof(path), "%s/%s", point, v1 ? "tasks" : "cgroup.procs");
@@ -201,7 +205,7 @@ void supervisor_run(const struct supervised *c)
 		if (stop_requested || container_idle(user, cg, idle_timeout)) {
 			why = c->abandoned ? "its login gave up" : stop_requested ? "asked to" : "idle";
 			log_info("stopping the container of %s (%s)", user, why);
-			syscall(SYS_pidfd_send_signal, init_pidfd, SIGKILL, NULL, 0);
+			(void)pidfd_kill(init_pidfd, SIGKILL);
 			break;
 		}
 		close(TAKE_FD(lock));
@@ -247,7 +251,7 @@ int container_cleanup(const char *user, const struct cgroup_set *cg, struct erro
 		cleanup_failed(err, r, "cannot end the sessions left in cgroup %s", cg->dirs[0]);
 	if ((r = cgroup_destroy(cg)) < 0)
 		cleanup_failed(err, r, "cannot remove cgroup %s", cg->dirs[0]);
-	if (umount2(user_run_path(user, "pts", path, sizeof(path)), MNT_DETACH) < 0 &&
+	if (umount2(user_run_path(user, RUN_PTS, path, sizeof(path)), MNT_DETACH) < 0 &&
 	    errno != EINVAL && errno != ENOENT)
 		cleanup_failed(err, -errno, "cannot unmount %s", path);
 	if ((r = net_detach(user, &net)) < 0)

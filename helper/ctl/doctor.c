@@ -24,6 +24,7 @@
 #include "policy/config.h"
 #include "ctl/doctor.h"
 #include "lib/fsutil.h"
+#include "net/net.h"
 #include "policy/spec.h"
 #include "policy/usermgr.h"
 #include "lib/strv.h"
@@ -347,9 +348,9 @@ static bool file_has_line(const char *file, const char *const *words, size_t n)
  * she writes into her home, so home = "host" refuses such logins. */
 static void check_user_manager(const struct warren_config *cfg)
 {
-	const char *fix = "take pam_systemd out of the session stack of jailed users' logins, "
-			  "or on a systemd host run install.sh (its user@.service drop-in starts no "
-			  "user manager for a jailed user)";
+	const char *fix = "run install.sh (on a systemd host it writes " USERMGR_DROPIN ", which "
+			  "skips the manager of a jailed user), or take pam_systemd out of jailed "
+			  "users' session stack";
 	char why[512];
 	int r = usermgr_would_start("", "sshd", why, sizeof(why));
 
@@ -361,7 +362,8 @@ static void check_user_manager(const struct warren_config *cfg)
 		say("note", fix, "pam_systemd starts a systemd user manager on the host for every "
 		    "login, jailed ones too (outside the container): %s", why);
 	else if (r == 0 && strstr(why, "pam_systemd"))
-		say("ok", NULL, "%s", why);
+		say("ok", NULL, "pam_systemd: a jailed login is a logind session, with no systemd "
+		    "user manager of hers on the host (" USERMGR_DROPIN ")");
 }
 
 /* What runs a jailed user's programs on the host without sshd (pam_warren(8), HOST ENTRY

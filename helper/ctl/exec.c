@@ -1,4 +1,5 @@
-/* ctl_exec.c - warrenctl enter, exec, gc and reset (see ctl_exec.h). */
+/* exec.c - warrenctl enter, exec, stop, gc and reset (see exec.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -9,7 +10,8 @@
 
 #include "lib/cleanup.h"
 #include "ctl/exec.h"
-#include "ctl/stop.h"
+#include "lib/layout.h"
+#include "lib/names.h"
 #include "wire/protocol.h"
 #include "lib/state.h"
 
@@ -51,6 +53,49 @@ int ctl_gc(const char *config_path)
 	execv(argv[0], (char *const *)argv);
 	fprintf(stderr, "warrenctl: cannot run %s: %s\n", argv[0], strerror(errno));
 	return 1;
+}
+
+/* Run `warren-helper --config CONFIG_PATH VERB USER [FLAG]` and wait: its exit status,
+ * or -1 if it could not be run (said on stderr). */
+static int run_helper(const char *config_path, const char *verb, const char *user,
+		      const char *flag)
+{
+	char helper[PATH_MAX + 32];
+	const char *argv[] = { helper_path(helper, sizeof(helper)), "--config", config_path, verb,
+			       user, flag, NULL };
+	int status;
+	pid_t pid;
+
+	if ((pid = fork()) < 0) {
+		perror("warrenctl: fork");
+		return -1;
+	}
+	if (pid == 0) {
+		execv(argv[0], (char *const *)argv);
+		fprintf(stderr, "warrenctl: cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(HELPER_EXIT_ERROR);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int ctl_stop(const char *config_path, const char *user)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *e;
+	int status = 0;
+
+	if (user)
+		return run_helper(config_path, "stop", user, NULL) == HELPER_EXIT_OK ? 0 : 1;
+	if (!(d = opendir(RUNTIME_USERS)))
+		return errno == ENOENT ? 0 : 1;
+	while ((e = readdir(d)))
+		if (name_is_valid(e->d_name) &&
+		    run_helper(config_path, "stop", e->d_name, NULL) != HELPER_EXIT_OK)
+			status = 1;
+	return status;
 }
 
 int ctl_exec(const char *config_path, const char *user, bool as_root, char **cmd)
@@ -96,11 +141,7 @@ static bool container_running(const char *user)
 
 int ctl_reset(const char *config_path, const char *user, bool home, bool yes, bool stop)
 {
-	char helper[PATH_MAX + 32];
-	const char *argv[] = { helper_path(helper, sizeof(helper)), "--config", config_path,
-			       "reset", user, home ? "--home" : NULL, NULL };
-	int status;
-	pid_t pid;
+	int r;
 
 	if (home && !yes && !confirmed(user)) {
 		fprintf(stderr, "warrenctl: not confirmed; nothing was changed (--yes skips the "
@@ -114,27 +155,16 @@ int ctl_reset(const char *config_path, const char *user, bool home, bool yes, bo
 				"warrenctl reset %s --stop%s\n", user, user, home ? " --home" : "");
 			return 1;
 		}
-		if (ctl_stop(user, CTL_STOP_GRACE_S) != 0)
+		if (ctl_stop(config_path, user) != 0)
 			return 1;
 	}
-	if ((pid = fork()) < 0) {
-		perror("warrenctl: fork");
-		return 1;
-	}
-	if (pid == 0) {
-		execv(argv[0], (char *const *)argv);
-		fprintf(stderr, "warrenctl: cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(HELPER_EXIT_ERROR);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return 1;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == HELPER_EXIT_NOT_JAILED) {
+	r = run_helper(config_path, "reset", user, home ? "--home" : NULL);
+	if (r == HELPER_EXIT_NOT_JAILED) {
 		fprintf(stderr, "warrenctl: %s is not jailed by %s: warren resets only the layers of "
 			"jailed users\n", user, config_path);
 		return 1;
 	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != HELPER_EXIT_OK)
+	if (r != HELPER_EXIT_OK)
 		return 1; /* the helper said why */
 	printf("%s: %s\n", user, home ? "root layer and home dropped; her next login starts "
 	       "afresh" : "root layer dropped (packages, system changes); her home is kept");

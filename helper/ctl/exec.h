@@ -1,4 +1,5 @@
-/* ctl_exec.h - warrenctl enter, exec, gc and reset: the commands that run warren-helper. */
+/* exec.h - warrenctl enter, exec, stop, gc and reset: the commands that act on containers,
+ * which they do only through warren-helper's verbs (which take the user's lock). */
 #ifndef WARREN_CTL_EXEC_H
 #define WARREN_CTL_EXEC_H
 
@@ -18,6 +19,10 @@ const char *ctl_program_path(const char *name, char *buf, size_t len);
 int ctl_exec(const char *config_path, const char *user, bool as_root, char **cmd);
 
 /* warren-helper gc, the same way (see warrenctl(8)). */
+/* Stop USER's container (every recorded one if USER is NULL) by `warren-helper stop`
+ * (its programs asked to end first, STOP_GRACE_S; it says what it did).  An exit
+ * status: 0 when all are stopped or were not running. */
+int ctl_stop(const char *config_path, const char *user);
 int ctl_gc(const char *config_path);
 
 /* warrenctl reset: USER's root layer (with HOME, her home too) dropped by `warren-helper

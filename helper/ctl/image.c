@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/layout.h"
 #include "policy/config.h"
 #include "ctl/exec.h"
 #include "ctl/image.h"
@@ -111,7 +112,7 @@ static void config_uses(const struct warren_config *cfg, const char *dir, const 
 /* How many running containers started from a stack holding NAME (stack.h's record). */
 static int running_uses(const char *name)
 {
-	_cleanup_closedir_ DIR *d = opendir(RUNTIME_DIR "/users");
+	_cleanup_closedir_ DIR *d = opendir(RUNTIME_USERS);
 	struct dirent *e;
 	size_t k = strlen(name);
 	int n = 0;

@@ -12,6 +12,7 @@
 #include "ctl/log.h"
 #include "lib/events.h"
 #include "policy/lastgood.h"
+#include "lib/layout.h"
 
 /* The state dir to read: the config's, else (broken config) its last good copy's. */
 static int state_dir_of(const char *config_path, char *buf, size_t len)
@@ -60,10 +61,8 @@ int ctl_log(const char *config_path, const char *user, bool json)
 
 	if (state_dir_of(config_path, dir, sizeof(dir)) < 0)
 		return 1;
-	snprintf(path, sizeof(path), "%s/" EVENTS_FILE ".1", dir);
-	collect(path, user, ring, &n);
-	snprintf(path, sizeof(path), "%s/" EVENTS_FILE, dir);
-	collect(path, user, ring, &n);
+	collect(layout_events(dir, true, path, sizeof(path)), user, ring, &n);
+	collect(layout_events(dir, false, path, sizeof(path)), user, ring, &n);
 	first = n > CTL_LOG_LINES ? n - CTL_LOG_LINES : 0;
 	if (json)
 		putchar('[');

@@ -13,11 +13,12 @@
 
 #include "cgroup/cgroup.h"
 #include "lib/cleanup.h"
+#include "lib/layout.h"
 #include "policy/config.h"
 #include "ctl/ls.h"
 #include "lib/fsutil.h"
 #include "lib/names.h"
-#include "lib/netaddr.h"
+#include "lib/ipv4.h"
 #include "net/netalloc.h"
 #include "wire/protocol.h"
 #include "storage/stack.h"
@@ -165,8 +166,8 @@ static void address_of(const struct warren_config *cfg, const char *user, char *
 
 	buf[0] = '\0';
 	if (cfg && netalloc_lookup(cfg->state_dir, user, &slot) == 0 &&
-	    slot < subnet_slots(&cfg->bridge.subnet))
-		ipv4_format(subnet_slot_addr(&cfg->bridge.subnet, slot), buf, len);
+	    slot < ipv4_subnet_slots(&cfg->bridge.subnet))
+		ipv4_format(ipv4_subnet_slot_addr(&cfg->bridge.subnet, slot), buf, len);
 }
 
 static const char *value(uint64_t v, char *buf, size_t len, bool size)
@@ -280,8 +281,7 @@ static void read_user_records(const struct warren_config *cfg, struct row *r)
 	if (state_last_login(r->user, &last) == 0 && clock_gettime(CLOCK_REALTIME, &now) == 0)
 		r->idle_s = now.tv_sec > last.tv_sec ? (uint64_t)(now.tv_sec - last.tv_sec) : 0;
 	r->disk = r->disk_max = UNKNOWN;
-	snprintf(path, sizeof(path), "%s/disks/%s.ext4", cfg ? cfg->state_dir : "", r->user);
-	if (cfg && stat(path, &st) == 0) {
+	if (cfg && stat(layout_disk(cfg->state_dir, r->user, false, path, sizeof(path)), &st) == 0) {
 		r->disk = (uint64_t)st.st_blocks * 512;
 		r->disk_max = (uint64_t)st.st_size;
 	}
@@ -339,11 +339,10 @@ void ctl_show_container(const struct warren_config *cfg, const char *user)
 		for (int i = 0; i < cg.n; i++)
 			if (!cgroup_dir_seen(&cg, i))
 				printf("cgroup:      %s%s\n", cg.dirs[i], stat(cg.dirs[i], &st) ? " (none now)" : "");
-	snprintf(path, sizeof(path), "%s/disks/%s.ext4", state_dir, user);
-	if (stat(path, &st) == 0) {
+	if (stat(layout_disk(state_dir, user, false, path, sizeof(path)), &st) == 0) {
 		printf("layers:      in the disk image %s\n", path);
 	} else {
-		snprintf(path, sizeof(path), "%s/users/%s", state_dir, user);
+		layout_user_layers(state_dir, user, path, sizeof(path));
 		printf("layers:      %s%s\n", path, stat(path, &st) ? " (none yet)" : "");
 	}
 }
@@ -407,7 +406,7 @@ void ctl_show_binds(const char *user, const struct bind_spec *v, size_t n)
 /* Every recorded container into ROWS (at most MAX); how many, or -errno. */
 static int collect_rows(const struct warren_config *cfg, struct row *rows, int max)
 {
-	_cleanup_closedir_ DIR *d = opendir(RUNTIME_DIR "/users");
+	_cleanup_closedir_ DIR *d = opendir(RUNTIME_USERS);
 	struct dirent *e;
 	int n = 0;
 
@@ -449,7 +448,7 @@ int ctl_ls(const char *config_path, bool json)
 
 	(void)config_load(config_path, &cfg, &policy, &err); /* addresses only: optional */
 	if (!rows || (n = collect_rows(cfg, rows, ROWS_MAX)) < 0) {
-		fprintf(stderr, "warrenctl: cannot read " RUNTIME_DIR "/users: %s\n",
+		fprintf(stderr, "warrenctl: cannot read " RUNTIME_USERS ": %s\n",
 			strerror(rows ? -n : ENOMEM));
 		return 1;
 	}

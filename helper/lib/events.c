@@ -13,6 +13,7 @@
 #include "lib/errors.h"
 #include "lib/events.h"
 #include "lib/fsutil.h"
+#include "lib/layout.h"
 #include "lib/log.h"
 
 /* Blanks for control characters (no line of ours ends early), and, in a field, for
@@ -28,7 +29,7 @@ static void flatten(char *s, bool field)
 static int open_record(int dir)
 {
 	for (int attempt = 0; attempt < 2; attempt++) {
-		_cleanup_close_ int fd = openat(dir, EVENTS_FILE, O_WRONLY | O_APPEND | O_CREAT |
+		_cleanup_close_ int fd = openat(dir, LAYOUT_EVENTS, O_WRONLY | O_APPEND | O_CREAT |
 						O_NOFOLLOW | O_CLOEXEC, 0600);
 		struct stat st;
 
@@ -37,7 +38,7 @@ static int open_record(int dir)
 		if (st.st_size < EVENTS_MAX || attempt > 0)
 			return TAKE_FD(fd);
 		/* Full: it becomes the old one (the one before goes), and a new one starts. */
-		if (renameat(dir, EVENTS_FILE, dir, EVENTS_FILE ".1") < 0)
+		if (renameat(dir, LAYOUT_EVENTS, dir, LAYOUT_EVENTS_OLD) < 0)
 			return -errno;
 	}
 	return -EAGAIN;
@@ -46,7 +47,7 @@ static int open_record(int dir)
 void event_record(const char *state_dir, const char *user, const char *event, const char *fmt,
 		  ...)
 {
-	char who[64], detail[ERROR_MSG_MAX], line[ERROR_MSG_MAX + 128], stamp[32];
+	char who[64], detail[ERROR_MSG_MAX], line[ERROR_MSG_MAX + 128], stamp[32], path[4200];
 	_cleanup_close_ int dir = -EBADF, fd = -EBADF;
 	time_t now = time(NULL);
 	struct tm tm;
@@ -67,14 +68,15 @@ void event_record(const char *state_dir, const char *user, const char *event, co
 		n = (int)sizeof(line) - 1;
 		line[n - 1] = '\n';
 	}
-	if ((dir = open(state_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+	if ((dir = open(layout_events_dir(state_dir), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		r = -errno;
 	else if ((fd = open_record(dir)) < 0)
 		r = fd;
 	else
 		r = write_all(fd, line, (size_t)n);
 	if (r < 0)
-		log_warning(r, "cannot record the event in %s/" EVENTS_FILE, state_dir);
+		log_warning(r, "cannot record the event in %s",
+			    layout_events(state_dir, false, path, sizeof(path)));
 }
 
 bool event_parse(char *line, struct event *ret)

@@ -1,6 +1,6 @@
 /* events.h - warren's own record of what happens to containers and logins: one line per
- * event in STATE_DIR/events.log (root's, 0600; past EVENTS_MAX bytes the file becomes
- * events.log.1 and a new one starts), beside syslog, so that "why was alice refused?"
+ * event in STATE_DIR/events.log (layout.h; root's, 0600; past EVENTS_MAX bytes the file
+ * becomes events.log.1 and a new one starts), beside syslog, so that "why was alice refused?"
  * has an answer on a host where nothing reads syslog.  `warrenctl log` reads it.
  *
  * A line: "2026-11-29T09:30:00Z USER EVENT DETAIL", where EVENT is started, joined,
@@ -12,7 +12,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#define EVENTS_FILE "events.log"
 #define EVENTS_MAX (1024 * 1024)
 
 /* Append one event.  Never fails the operation it records: trouble is a warning in

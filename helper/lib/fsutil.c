@@ -125,23 +125,34 @@ int write_file(const char *path, const char *text)
 	return write_all(fd, text, strlen(text));
 }
 
-int write_new_file(const char *path, const char *text)
+int write_replace(int dirfd, const char *name, const char *const parts[], unsigned flags)
 {
 	char tmp[4200];
 	_cleanup_close_ int fd = -EBADF;
-	int r;
+	int n = flags & WRITE_PRIVATE ? snprintf(tmp, sizeof(tmp), "%s.%d", name, (int)getpid())
+				       : snprintf(tmp, sizeof(tmp), "%s.new", name);
+	int r = 0;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.new", path) >= (int)sizeof(tmp))
+	if (n < 0 || n >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	(void)unlinkat(dirfd, tmp, 0);
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
-	r = write_all(fd, text, strlen(text));
-	if (r == 0 && rename(tmp, path) < 0)
+	for (const char *const *p = parts; r == 0 && *p; p++)
+		r = write_all(fd, *p, strlen(*p));
+	if (r == 0 && (flags & WRITE_DURABLE) && fsync(fd) < 0)
+		r = -errno;
+	if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
 		r = -errno;
 	if (r < 0)
-		unlink(tmp);
+		(void)unlinkat(dirfd, tmp, 0);
 	return r;
+}
+
+int write_new_file(const char *path, const char *text)
+{
+	return write_replace(AT_FDCWD, path, (const char *const[]){ text, NULL }, 0);
 }
 
 int read_file(const char *path, char *buf, size_t len)

@@ -1,4 +1,4 @@
-/* fsutil.h - fd-relative file operations that never follow a symlink (DESIGN §5.2). */
+/* fsutil.h - fd-relative file operations that never follow a symlink (HACKING.md §5.2). */
 #ifndef WARREN_FSUTIL_H
 #define WARREN_FSUTIL_H
 
@@ -18,7 +18,7 @@ int mkdir_owned(int dirfd, const char *name, mode_t mode, uid_t uid, gid_t gid);
 int ensure_root_dir(const char *path, mode_t mode);
 
 /* Open the directory PATH (the config names it: a symlink is the admin's choice) if it
- * is root's and not writable by group or others (DESIGN §4: warren works in it as root);
+ * is root's and not writable by group or others (HACKING.md §4: warren works in it as root);
  * -EPERM if it is not. */
 int open_root_dir(const char *path);
 
@@ -29,8 +29,16 @@ int mkdir_p_beneath(int rootfd, const char *path, mode_t mode);
 int write_all(int fd, const void *buf, size_t len);
 /* Write TEXT to an existing file at PATH (kernel files: /proc, cgroupfs). */
 int write_file(const char *path, const char *text);
-/* Replace PATH with a new root-only (0600) file holding TEXT: written as PATH.new, then
- * renamed over PATH, so that a reader sees the old text or the new, never a part. */
+/* Replace NAME in DIRFD (or the path NAME, with AT_FDCWD) with a new root-only (0600)
+ * file holding PARTS (NULL-terminated, written one after the other): written as a new
+ * file beside it, made afresh and never through a symlink, then renamed over NAME, so
+ * that a reader sees the old text or the new, never a part.  The new file is NAME.new,
+ * or, with WRITE_PRIVATE, NAME.PID (writers no lock keeps apart); with WRITE_DURABLE it
+ * is on disk before the rename (a crash leaves the old text or the new). */
+#define WRITE_PRIVATE 1u
+#define WRITE_DURABLE 2u
+int write_replace(int dirfd, const char *name, const char *const parts[], unsigned flags);
+/* write_replace() of TEXT at PATH, as NAME.new, not synced (runtime files). */
 int write_new_file(const char *path, const char *text);
 /* Read at most LEN-1 bytes of PATH into BUF, NUL-terminated; returns the length. */
 int read_file(const char *path, char *buf, size_t len);

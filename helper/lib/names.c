@@ -1,4 +1,5 @@
-/* names.c - the strict charset for user and group names that end up in paths (DESIGN §5.5). */
+/* names.c - names that end up in paths and in interface names (see names.h). */
+#include <stdio.h>
 #include <string.h>
 
 #include "lib/names.h"
@@ -29,4 +30,21 @@ bool name_is_valid(const char *name)
 			return false;
 	}
 	return true;
+}
+
+const char *veth_name(uint32_t slot, char *buf, size_t len)
+{
+	snprintf(buf, len, "wr%x", slot);
+	return buf;
+}
+
+bool bridge_name_is_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > 15 || !strcmp(name, ".") || !strcmp(name, "..") ||
+	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") != n)
+		return false;
+	/* "wr" and hex digits is a user's veth. */
+	return !(n > 2 && !strncmp(name, "wr", 2) && strspn(name + 2, "0123456789abcdef") == n - 2);
 }

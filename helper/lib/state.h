@@ -1,18 +1,5 @@
-/* state.h - runtime state under /run/warren: per-user lock and container record.
- *
- * /run/warren/locks/USER          flock()ed while a container of USER is built,
- *                                 looked up, stopped or cleaned up (per user only)
- * /run/warren/users/USER/state    "INIT_PID SUPERVISOR_PID PIDNS_INODE"; its mtime is
- *                                 the last login (the supervisor's idle clock)
- * /run/warren/users/USER/pts      host-side mount of the container's devpts
- * /run/warren/users/USER/net      the container's veth, address, MAC (net.h)
- * /run/warren/users/USER/stack    the image stack it started from (stack.h)
- * /run/warren/users/USER/logins   the sshd monitors of the logins admitted to it
- *                                 (sessions.h), "PID STARTTIME" a line
- * /run/warren/locks/.network      flock()ed while the bridge or firewall is set up
- * /run/warren/mnt                 mount point used only inside build namespaces
- * Everything is root-owned and unreachable by users or containers.
- */
+/* state.h - a running container's record, RUNTIME_USERS/USER/state (layout.h): its
+ * init, its supervisor and its pid namespace; its mtime is the last login. */
 #ifndef WARREN_STATE_H
 #define WARREN_STATE_H
 
@@ -20,25 +7,12 @@
 #include <sys/types.h>
 #include <time.h>
 
+
 struct container_state {
 	pid_t init_pid;
 	pid_t supervisor_pid;
 	unsigned long long pidns_ino; /* tells our init from a recycled pid */
 };
-
-int runtime_prepare(void);
-/* Take USER's lock (blocking); returns the fd that holds it. */
-int user_lock(const char *user);
-/* The path of USER's lock file, into BUF. */
-const char *user_lock_path(const char *user, char *buf, size_t len);
-/* Remove USER's lock file; only with her lock held (gc). */
-int user_lock_remove(const char *user);
-/* Take the lock of the bridged network's shared parts (bridge, firewall). */
-int network_lock(void);
-/* Path of a file in USER's runtime dir, into BUF. */
-const char *user_run_path(const char *user, const char *file, char *buf, size_t len);
-int user_rundir_create(const char *user);
-int user_rundir_remove(const char *user);
 
 int state_read(const char *user, struct container_state *ret);
 /* A record's TEXT ("INIT SUPERVISOR PIDNS-INODE"): 0, or -EBADMSG (pure, fuzzed). */

@@ -4,9 +4,11 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/fsutil.h"
 #include "lib/tool.h"
 
 /* Start ARGV with stdin and stderr on /dev/null and stdout on OUT (or /dev/null if
@@ -109,4 +111,38 @@ pid_t tool_fork_reporting(int *ret_fd)
 	close(pipefd[pid == 0 ? 0 : 1]);
 	*ret_fd = pipefd[pid == 0 ? 1 : 0];
 	return pid;
+}
+
+int error_send(int fd, const struct error *e)
+{
+	return write_all(fd, e, sizeof(*e));
+}
+
+int error_recv(int fd, bool eof_ok, const char *who, struct error *err)
+{
+	struct error child = { 0 };
+	ssize_t n;
+
+	while ((n = read(fd, &child, sizeof(child))) < 0 && errno == EINTR)
+		;
+	if (n == 0 && eof_ok)
+		return 0;
+	if (n != (ssize_t)sizeof(child) || (eof_ok && !error_is_set(&child)))
+		return error_set(err, -EPROTO, "%s died", who);
+	if (!error_is_set(&child))
+		return 0;
+	child.msg[sizeof(child.msg) - 1] = '\0';
+	return error_set(err, child.code, "%s", child.msg);
+}
+
+int pidfd_of(pid_t pid)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int pidfd_kill(int pidfd, int sig)
+{
+	return syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0 ? -errno : 0;
 }

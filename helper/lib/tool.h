@@ -1,11 +1,14 @@
 /* tool.h - child processes: a host tool (mkfs.ext4, e2fsck, resize2fs, cp, rm) run the
- * safe way (a fixed argv, an empty environment, no shell: DESIGN §5.4), and children of
- * our own that report back. */
+ * safe way (a fixed argv, an empty environment, no shell: HACKING.md §5.4), children of our
+ * own that report back, and processes held by pidfd. */
 #ifndef WARREN_TOOL_H
 #define WARREN_TOOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+
+#include "lib/errors.h"
 
 /* Run ARGV[0] with ARGV and wait; its stdio is /dev/null.  Returns its exit status
  * (128 + signal if it was killed), or -errno if it could not be started. */
@@ -16,12 +19,27 @@ int tool_output(const char *const argv[], char *buf, size_t len);
 
 /* Remove the tree at PATH as `rm -rf --one-file-system` does: no symlink is followed, no
  * FIFO or device opened, no other filesystem entered (a user's layers hold anything she
- * planted, DESIGN §5.2).  0, or -EIO. */
+ * planted, HACKING.md §5.2).  0, or -EIO. */
 int tool_remove_tree(const char *path);
 
 /* Fork a child that reports back to its parent over a pipe (close-on-exec): in the
  * child *RET_FD is the pipe's write end, in the parent its read end, and the other end
  * is closed in each.  Returns what fork() does, or -errno. */
 pid_t tool_fork_reporting(int *ret_fd);
+
+/* A child's report: its failure E, or its success (E holds no error), written whole on
+ * FD (errors.h: it is smaller than PIPE_BUF, so one write, never mixed with another). */
+int error_send(int fd, const struct error *e);
+/* The report of the process WHO (for a message: "the builder") on FD into ERR: 0 if it
+ * succeeded, its code (its message in ERR) if it failed, -EPROTO ("WHO died") if the pipe
+ * ended without a whole report.  With EOF_OK a pipe that ends without any is a success
+ * (its write end was close-on-exec: the child exec'd). */
+int error_recv(int fd, bool eof_ok, const char *who, struct error *err);
+
+/* A pidfd of PID, or -errno. */
+int pidfd_of(pid_t pid);
+/* Signal SIG to the process behind PIDFD (never a pid: it cannot have been recycled):
+ * 0, or -errno. */
+int pidfd_kill(int pidfd, int sig);
 
 #endif

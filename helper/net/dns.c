@@ -10,7 +10,7 @@
 #include "lib/cleanup.h"
 #include "net/dns.h"
 #include "lib/fsutil.h"
-#include "lib/netaddr.h"
+#include "lib/ipv4.h"
 
 #define DNS_MAX 3 /* what the C library reads */
 

@@ -9,13 +9,16 @@
 #include "lib/cleanup.h"
 #include "net/dns.h"
 #include "lib/fsutil.h"
+#include "lib/layout.h"
 #include "lib/log.h"
+#include "lib/names.h"
 #include "net/net.h"
 #include "net/netalloc.h"
 #include "net/netlink.h"
 #include "lib/state.h"
 
-#define RECORD_FORMAT "%15s %" SCNx32 " %hhx:%hhx:%hhx:%hhx:%hhx:%hhx %d %" SCNx32
+/* The fields of a network record, after its version (net.h). */
+#define RECORD_FIELDS "%15s %" SCNx32 " %hhx:%hhx:%hhx:%hhx:%hhx:%hhx %d %" SCNx32
 
 int net_plan(const struct warren_config *cfg, const struct user_spec *u, struct net_plan *ret,
 	     struct error *err)
@@ -26,16 +29,16 @@ int net_plan(const struct warren_config *cfg, const struct user_spec *u, struct 
 	int r;
 
 	memset(ret, 0, sizeof(*ret));
-	ret->mode = u->limits[LIMIT_NETWORK];
+	ret->mode = (enum net_mode)u->limits[LIMIT_NETWORK];
 	if (ret->mode == NET_NONE)
 		return 0;
 	snprintf(ret->bridge, sizeof(ret->bridge), "%s", cfg->bridge.name);
 	ret->subnet = cfg->bridge.subnet;
-	ret->gateway = subnet_gateway(&ret->subnet);
-	if ((r = netalloc_get(cfg->state_dir, u->name, subnet_slots(&ret->subnet), &slot, err)) < 0)
+	ret->gateway = ipv4_subnet_gateway(&ret->subnet);
+	if ((r = netalloc_get(cfg->state_dir, u->name, ipv4_subnet_slots(&ret->subnet), &slot, err)) < 0)
 		return r;
 	veth_name(slot, m->port, sizeof(m->port));
-	m->addr = subnet_slot_addr(&ret->subnet, slot);
+	m->addr = ipv4_subnet_slot_addr(&ret->subnet, slot);
 	/* Locally administered, unicast, from the slot: stable, and unique on the bridge. */
 	m->mac[0] = 0x02;
 	m->mac[1] = 0x77;
@@ -141,15 +144,22 @@ int net_host_prepare(const struct net_plan *p, struct error *err)
 	return 0;
 }
 
+int net_record_format(const struct nft_member *m, char *buf, size_t len)
+{
+	const uint8_t *mac = m->mac;
+	int n = snprintf(buf, len, "v%d %s %" PRIx32 " %02x:%02x:%02x:%02x:%02x:%02x %d %" PRIx32 "\n",
+			 NET_RECORD_VERSION, m->port, m->addr, mac[0], mac[1], mac[2], mac[3], mac[4],
+			 mac[5], m->isolated, m->peer_group);
+
+	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
+}
+
 static int record_write(const char *user, const struct nft_member *m)
 {
 	char path[256], text[128];
-	const uint8_t *mac = m->mac;
+	int r = net_record_format(m, text, sizeof(text));
 
-	snprintf(text, sizeof(text), "%s %" PRIx32 " %02x:%02x:%02x:%02x:%02x:%02x %d %" PRIx32 "\n",
-		 m->port, m->addr, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], m->isolated,
-		 m->peer_group);
-	return write_new_file(user_run_path(user, "net", path, sizeof(path)), text);
+	return r < 0 ? r : write_new_file(user_run_path(user, RUN_NET, path, sizeof(path)), text);
 }
 
 int net_attach(const struct net_plan *p, const char *user, pid_t child, struct error *err)
@@ -214,14 +224,38 @@ int net_inside(const struct net_plan *p, struct error *err)
 int net_record_parse(const char *text, struct nft_member *ret)
 {
 	struct nft_member m = { 0 };
-	int isolated = 0;
+	int isolated = 0, version = 1, skip = 0;
 
-	if (sscanf(text, RECORD_FORMAT, m.port, &m.addr, &m.mac[0], &m.mac[1], &m.mac[2],
+	/* "vN " first, since version 2; none before. */
+	if (text[0] == 'v' && (sscanf(text, "v%d %n", &version, &skip) != 1 || skip == 0 ||
+			       version < 2))
+		return -EBADMSG;
+	if (sscanf(text + skip, RECORD_FIELDS, m.port, &m.addr, &m.mac[0], &m.mac[1], &m.mac[2],
 		   &m.mac[3], &m.mac[4], &m.mac[5], &isolated, &m.peer_group) != 10)
 		return -EBADMSG;
 	m.isolated = isolated;
 	*ret = m;
 	return 0;
+}
+
+const char *net_hosts(const struct net_plan *p, const char *hostname, char *buf, size_t len)
+{
+	char a[16], gw[16];
+
+	/* Loopback only: her hostname on 127.0.1.1, as Debian does (sudo looks it up). */
+	if (p->mode == NET_NONE)
+		snprintf(buf, len, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n"
+			 "127.0.1.1\t%s\n", hostname);
+	else
+		snprintf(buf, len, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n"
+			 "%s\t%s\n%s\twarren-gateway\n", ipv4_format(p->member.addr, a, sizeof(a)),
+			 hostname, ipv4_format(p->gateway, gw, sizeof(gw)));
+	return buf;
+}
+
+const char *net_resolv(const struct net_plan *p)
+{
+	return p->mode == NET_NONE ? NULL : p->resolv;
 }
 
 int net_release_port(const char *state_dir, const char *user)
@@ -247,7 +281,7 @@ int net_detach(const char *user, struct error *err)
 	char path[256], text[128];
 	int port, r;
 
-	if (read_file(user_run_path(user, "net", path, sizeof(path)), text, sizeof(text)) < 0)
+	if (read_file(user_run_path(user, RUN_NET, path, sizeof(path)), text, sizeof(text)) < 0)
 		return 0;
 	if (net_record_parse(text, &m) < 0)
 		return error_set(err, -EBADMSG, "%s is not a network record", path);

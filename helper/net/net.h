@@ -10,7 +10,8 @@
  *                     veth, its peer made directly in there as eth0, port isolation, the
  *                     set elements; recorded in the user's runtime dir
  *   net_inside        the container's first process: eth0's address, up, the default
- *                     route ("nat"); /etc/resolv.conf and /etc/hosts (rootfs.c)
+ *                     route ("nat"); net_hosts and net_resolv, its /etc/hosts and
+ *                     /etc/resolv.conf, which rootfs.c binds
  *   net_detach        cleanup: the set elements go, and the host veth if it lingers
  *                     (the kernel removes the pair with the network namespace)
  */
@@ -28,13 +29,21 @@
 
 #define NET_RESOLV_MAX 1024
 
+/* The config key network: what the container's network namespace has besides loopback.
+ * In the order of the key's choices (reslimits.c; test_net checks it). */
+enum net_mode {
+	NET_NONE,     /* loopback only */
+	NET_NAT,      /* a veth on the bridge, and out through NAT */
+	NET_ISOLATED, /* a veth on the bridge, reaching the gateway only */
+};
+
 struct net_plan {
-	uint64_t mode;       /* enum net_mode */
+	enum net_mode mode;
 	char bridge[16];
-	struct subnet subnet;
-	uint32_t gateway;
-	struct nft_member member; /* port (the host veth), address, MAC, isolation, peers */
-	bool host_dns;       /* a nameserver is the gateway: the firewall lets DNS in */
+	struct ipv4_subnet subnet; /* the bridge's (IPv4) */
+	uint32_t gateway;          /* its IPv4 address: the bridge's */
+	struct nft_member member;  /* port (the host veth), address, MAC, isolation, peers */
+	bool host_dns;             /* a nameserver is the gateway: the firewall lets DNS in */
 	char resolv[NET_RESOLV_MAX];
 };
 
@@ -51,8 +60,21 @@ int net_detach(const char *user, struct error *err);
 /* The host-side veth of USER's address slot (under STATE_DIR), if it lingers: removed
  * (gc).  1 if there was one. */
 int net_release_port(const char *state_dir, const char *user);
-/* A container's network record (its port, address, MAC, isolation and peer group, as
- * net_attach writes it under /run/warren): 0, or -EBADMSG (pure, fuzzed). */
+/* The files of /etc the network decides, as the container's first process binds them:
+ * its hosts (HOSTNAME on its own address, or on 127.0.1.1 without one, and the gateway
+ * as warren-gateway) into BUF; its resolv.conf, or NULL for network "none" (the image's
+ * stays). */
+const char *net_hosts(const struct net_plan *p, const char *hostname, char *buf, size_t len);
+const char *net_resolv(const struct net_plan *p);
+
+/* A container's network record, RUN_NET (layout.h), as net_attach writes it:
+ *   "v2 PORT ADDRESS MAC ISOLATED PEER_GROUP" (PORT the host veth, ADDRESS its IPv4
+ * address in hex, MAC, ISOLATED 0|1, PEER_GROUP in hex).  A later version only adds
+ * fields at the end (IPv6), which this one skips; a record without the version (before
+ * it had one) is version 1, the same fields.  Format into BUF; parse: 0, or -EBADMSG
+ * (pure, fuzzed). */
+#define NET_RECORD_VERSION 2
+int net_record_format(const struct nft_member *m, char *buf, size_t len);
 int net_record_parse(const char *text, struct nft_member *ret);
 
 #endif

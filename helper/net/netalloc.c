@@ -11,6 +11,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/fsutil.h"
+#include "lib/layout.h"
 #include "lib/names.h"
 #include "net/netalloc.h"
 
@@ -76,34 +77,21 @@ int netalloc_find(const char *text, const char *user, uint32_t nslots, uint32_t 
 	return -ENOSPC;
 }
 
-/* TEXT plus "USER SLOT" written as DIR/slots, replacing it in one rename. */
+/* TEXT plus "USER SLOT" written as DIR's slots file, replacing it in one rename. */
 static int record(int dir, const char *text, const char *user, uint32_t slot)
 {
 	char line[64];
-	_cleanup_close_ int fd = -EBADF;
-	int r;
+	const char *sep = text[0] && text[strlen(text) - 1] != '\n' ? "\n" : "";
 
 	snprintf(line, sizeof(line), "%s %u\n", user, slot);
-	(void)unlinkat(dir, "slots.new", 0);
-	fd = openat(dir, "slots.new", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	r = write_all(fd, text, strlen(text));
-	if (r == 0 && text[0] && text[strlen(text) - 1] != '\n')
-		r = write_all(fd, "\n", 1);
-	if (r == 0)
-		r = write_all(fd, line, strlen(line));
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (r == 0 && renameat(dir, "slots.new", dir, "slots") < 0)
-		r = -errno;
-	return r;
+	return write_replace(dir, LAYOUT_SLOTS, (const char *const[]){ text, sep, line, NULL },
+			     WRITE_DURABLE);
 }
 
-/* DIR/slots (empty if missing) into *RET. */
+/* DIR's slots file (empty if missing) into *RET. */
 static int read_slots(int dir, char **ret)
 {
-	_cleanup_close_ int fd = openat(dir, "slots", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int fd = openat(dir, LAYOUT_SLOTS, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	_cleanup_free_ char *text = malloc(SLOTS_FILE_MAX);
 	ssize_t n, got = 0;
 
@@ -123,30 +111,29 @@ static int read_slots(int dir, char **ret)
 int netalloc_get(const char *state_dir, const char *user, uint32_t nslots, uint32_t *ret_slot,
 		 struct error *err)
 {
-	_cleanup_close_ int top = -EBADF, dir = -EBADF, lock = -EBADF;
+	_cleanup_close_ int dir = -EBADF, lock = -EBADF;
 	_cleanup_free_ char *text = NULL;
+	char path[4200];
 	unsigned line = 0;
 	uint32_t slot;
 	int r;
 
-	top = open_root_dir(state_dir);
-	if (top < 0)
-		return error_errno(err, top, "state_dir %s", state_dir);
-	if ((dir = mkdir_owned(top, "network", 0700, 0, 0)) < 0)
-		return error_errno(err, dir, "cannot prepare %s/network", state_dir);
+	if ((dir = layout_open_network(state_dir, err)) < 0)
+		return dir;
+	layout_network_dir(state_dir, path, sizeof(path));
 	/* One lock for every login: a slot is decided and recorded under it. */
-	lock = openat(dir, "slots.lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	lock = openat(dir, LAYOUT_SLOTS_LOCK, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (lock < 0)
-		return error_errno(err, -errno, "cannot open %s/network/slots.lock", state_dir);
+		return error_errno(err, -errno, "cannot open %s/" LAYOUT_SLOTS_LOCK, path);
 	while (flock(lock, LOCK_EX) < 0)
 		if (errno != EINTR)
-			return error_errno(err, -errno, "cannot lock %s/network/slots.lock", state_dir);
+			return error_errno(err, -errno, "cannot lock %s/" LAYOUT_SLOTS_LOCK, path);
 	if ((r = read_slots(dir, &text)) < 0)
-		return error_errno(err, r, "cannot read %s/network/slots", state_dir);
+		return error_errno(err, r, "cannot read %s/" LAYOUT_SLOTS, path);
 	r = netalloc_find(text, user, nslots, &slot, &line);
 	if (r == -EBADMSG)
-		return error_set(err, r, "%s/network/slots:%u: not \"USER SLOT\"; the file is warren's: "
-				 "restore it from a backup rather than edit it", state_dir, line);
+		return error_set(err, r, "%s/" LAYOUT_SLOTS ":%u: not \"USER SLOT\"; the file is "
+				 "warren's: restore it from a backup rather than edit it", path, line);
 	if (r == -ENOSPC)
 		return error_set(err, r, "no address left for %s: all %u of the bridge's subnet are "
 				 "taken; give bridge.subnet a shorter prefix", user, nslots);
@@ -157,8 +144,8 @@ int netalloc_get(const char *state_dir, const char *user, uint32_t nslots, uint3
 				 "which holds %u: the subnet was made smaller; make it larger again",
 				 user, slot, nslots);
 	if (r == 1 && (r = record(dir, text, user, slot)) < 0)
-		return error_errno(err, r, "cannot record the address of %s in %s/network/slots", user,
-				   state_dir);
+		return error_errno(err, r, "cannot record the address of %s in %s/" LAYOUT_SLOTS, user,
+				   path);
 	*ret_slot = slot;
 	return 0;
 }
@@ -171,8 +158,8 @@ int netalloc_lookup(const char *state_dir, const char *user, uint32_t *ret_slot)
 	unsigned line;
 	int r;
 
-	snprintf(path, sizeof(path), "%s/network", state_dir);
-	dir = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	dir = open(layout_network_dir(state_dir, path, sizeof(path)),
+		   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dir < 0)
 		return errno == ENOENT ? -ENOENT : -errno;
 	if ((r = read_slots(dir, &text)) < 0)

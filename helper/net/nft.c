@@ -100,14 +100,14 @@ static int write_ruleset(char *buf, size_t len, const char *br, const char *net,
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
 }
 
-int nft_tables_ensure(const char *bridge, const struct subnet *subnet, bool host_dns,
+int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet, bool host_dns,
 		      struct error *err)
 {
 	char net[16], gw[16], want[160], out[8192], msg[512], rules[4096];
 	int r;
 
 	ipv4_format(subnet->net, net, sizeof(net));
-	ipv4_format(subnet_gateway(subnet), gw, sizeof(gw));
+	ipv4_format(ipv4_subnet_gateway(subnet), gw, sizeof(gw));
 	snprintf(want, sizeof(want), "comment \"" COMMENT_FORMAT "\"", bridge, net, subnet->prefix);
 	if (run("list table inet warren", out, sizeof(out), NULL, 0) == 0 &&
 	    run("list table bridge warren", NULL, 0, NULL, 0) == 0) {

@@ -20,12 +20,12 @@
 #include <stdint.h>
 
 #include "lib/errors.h"
-#include "lib/netaddr.h"
+#include "lib/ipv4.h"
 
 /* What a container puts in the sets. */
 struct nft_member {
 	char port[16];      /* its host-side veth */
-	uint32_t addr;
+	uint32_t addr;      /* its IPv4 address */
 	uint8_t mac[6];
 	bool isolated;
 	uint32_t peer_group; /* 0: none */
@@ -33,7 +33,7 @@ struct nft_member {
 
 /* The tables for BRIDGE and SUBNET, made if missing (lock held).  -EEXIST with ERR
  * saying so if they exist for another bridge or subnet. */
-int nft_tables_ensure(const char *bridge, const struct subnet *subnet, bool host_dns,
+int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet, bool host_dns,
 		      struct error *err);
 /* Remove warren's tables (they were made for another bridge or subnet). */
 int nft_tables_delete(struct error *err);

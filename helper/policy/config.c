@@ -1,4 +1,5 @@
-/* config.c - read warren.conf (libconfig) into a validated struct warren_config (DESIGN §4, §5.7). */
+/* config.c - read warren.conf (libconfig) into a validated struct warren_config
+ * (HACKING.md §4, §5.7). */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +15,7 @@
 #include "lib/cleanup.h"
 #include "policy/config.h"
 #include "lib/names.h"
-#include "lib/netaddr.h"
+#include "lib/ipv4.h"
 #include "lib/strv.h"
 
 /* A config file is a few hundred bytes; anything near this is not one. */
@@ -178,7 +179,7 @@ static struct warren_config *config_new_default(const char *path)
 	c->jail_groups = strv_new1("warren");
 	c->exempt_users = strv_new1("root");
 	c->bridge.name = strdup("warren0");
-	(void)subnet_parse("10.213.0.0/16", &c->bridge.subnet);
+	(void)ipv4_subnet_parse("10.213.0.0/16", &c->bridge.subnet);
 	if (!c->path || !c->image || !c->state_dir || !c->jail_groups || !c->exempt_users ||
 	    !c->bridge.name) {
 		config_free(c);
@@ -862,7 +863,7 @@ static int check_ifname(struct parse_ctx *ctx, const struct key *k, config_setti
 static int check_subnet(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
 			const char *key)
 {
-	struct subnet *field = (struct subnet *)(void *)((char *)ctx->c + k->offset);
+	struct ipv4_subnet *field = (struct ipv4_subnet *)(void *)((char *)ctx->c + k->offset);
 	char q[QUOTE_SIZE];
 	const char *v;
 	int r;
@@ -871,10 +872,10 @@ static int check_subnet(struct parse_ctx *ctx, const struct key *k, config_setti
 		return key_error(ctx, -EINVAL, s, "%s: must be a string (an IPv4 network), not %s; "
 				 "expected e.g. %s", key, type_name(s), k->example);
 	v = config_setting_get_string(s);
-	r = subnet_parse(v, field);
+	r = ipv4_subnet_parse(v, field);
 	if (r == -ERANGE)
 		return key_error(ctx, -EINVAL, s, "%s: %s: the prefix must be from /%d to /%d; expected "
-				 "e.g. %s", key, quote(v, q), SUBNET_PREFIX_MIN, SUBNET_PREFIX_MAX,
+				 "e.g. %s", key, quote(v, q), IPV4_PREFIX_MIN, IPV4_PREFIX_MAX,
 				 k->example);
 	if (r == -EDOM)
 		return key_error(ctx, -EINVAL, s, "%s: %s has host bits set; expected the network's "
@@ -1145,7 +1146,7 @@ static int config_file_open(const char *path, struct config_error *err)
 	return -e;
 }
 
-/* DESIGN §4: whoever can write the config decides who is jailed and how. */
+/* HACKING.md §4: whoever can write the config decides who is jailed and how. */
 static int config_file_check(int fd, const char *path, size_t *ret_size, struct timespec *ret_mtime,
 			     struct config_error *err)
 {

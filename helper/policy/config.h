@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "lib/netaddr.h"
+#include "lib/ipv4.h"
 #include "policy/reslimits.h"
 
 #define WARREN_DEFAULT_CONFIG SYSCONFDIR "/warren/warren.conf"
@@ -22,7 +22,7 @@ struct warren_config {
 	/* The host bridge of containers with network "nat" or "isolated". */
 	struct {
 		char *name;           /* its interface name */
-		struct subnet subnet; /* the gateway (the bridge's address) and every user's */
+		struct ipv4_subnet subnet; /* the gateway (the bridge's address) and every user's */
 		char **dns;           /* nameservers given to containers; NULL: the host's */
 	} bridge;
 };
@@ -35,7 +35,7 @@ struct config_error {
 };
 
 /* Read and validate PATH.  Refuses a file that is not owned by root or is writable
- * by group or other (DESIGN §4, §5.7).  On success *ret is set and 0 returned.
+ * by group or other (HACKING.md §4, §5.7).  On success *ret is set and 0 returned.
  * On failure a negative errno-style code is returned, *err filled, and
  * *ret_policy is set (non-NULL) only if jail_groups and exempt_users themselves were
  * readable and valid, so that the caller can still tell who is jailed and refuse

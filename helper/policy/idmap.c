@@ -1,4 +1,5 @@
-/* idmap.c - pick a user's subordinate ID range and format the container's ID map (DESIGN §3). */
+/* idmap.c - pick a user's subordinate ID range and format the container's ID map
+ * (HACKING.md §3.2). */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>

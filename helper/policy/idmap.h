@@ -1,4 +1,4 @@
-/* idmap.h - the container's UID/GID maps (DESIGN §3): pure computation, plus the write. */
+/* idmap.h - the container's UID/GID maps (HACKING.md §3.2): pure computation, plus the write. */
 #ifndef WARREN_IDMAP_H
 #define WARREN_IDMAP_H
 

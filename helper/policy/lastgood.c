@@ -88,32 +88,17 @@ int lastgood_differs(const char *config_path, const char *text)
 
 int lastgood_save(const char *config_path, const char *text, const struct timespec *mtime)
 {
-	char path[4096], tmp[4200], header[4400];
-	_cleanup_close_ int fd = -EBADF;
-	int r;
+	char path[4096], header[4400];
 
 	if (lastgood_differs(config_path, text) == 0)
 		return 0;
 	if (!lastgood_path(config_path, path, sizeof(path)))
 		return -ENAMETOOLONG;
-	/* A name of our own (concurrent logins), created new: never through a symlink. */
-	snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
-	(void)unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
 	snprintf(header, sizeof(header), HEADER_FORMAT, (long long)mtime->tv_sec, mtime->tv_nsec,
 		 lastgood_hash(text), config_path);
-	r = write_all(fd, header, strlen(header));
-	if (r == 0)
-		r = write_all(fd, text, strlen(text));
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-	return r;
+	/* A name of our own: concurrent logins save it too. */
+	return write_replace(AT_FDCWD, path, (const char *const[]){ header, text, NULL },
+			     WRITE_PRIVATE | WRITE_DURABLE);
 }
 
 int lastgood_load(const char *config_path, struct warren_config **ret, struct lastgood_info *info)

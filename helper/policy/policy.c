@@ -8,6 +8,7 @@
 
 #include "lib/cleanup.h"
 #include "policy/lastgood.h"
+#include "lib/layout.h"
 #include "lib/log.h"
 #include "lib/names.h"
 #include "policy/policy.h"
@@ -20,11 +21,9 @@ static bool has_state(const char *state_dir, const char *user)
 	char path[4200];
 	struct stat st;
 
-	snprintf(path, sizeof(path), "%s/users/%s", state_dir, user);
-	if (lstat(path, &st) == 0)
+	if (lstat(layout_user_layers(state_dir, user, path, sizeof(path)), &st) == 0)
 		return true;
-	snprintf(path, sizeof(path), "%s/disks/%s.ext4", state_dir, user);
-	return lstat(path, &st) == 0;
+	return lstat(layout_disk(state_dir, user, false, path, sizeof(path)), &st) == 0;
 }
 
 /* The live config loaded: decide by it, and keep it as the last good copy. */

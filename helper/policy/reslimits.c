@@ -14,10 +14,10 @@
 #define GIB (MIB * 1024)
 
 static const char *const seccomp_profiles[] = { "default", "strict", NULL };
-static const char *const home_modes[] = { [HOME_OVERLAY] = "overlay", [HOME_HOST] = "host",
-					   NULL };
-static const char *const net_modes[] = { [NET_NONE] = "none", [NET_NAT] = "nat",
-					  [NET_ISOLATED] = "isolated", NULL };
+/* enum net_mode (net.h), in its order; the built-in is nat. */
+static const char *const net_modes[] = { "none", "nat", "isolated", NULL };
+/* enum home_mode, in its order; the built-in is overlay. */
+static const char *const home_modes[] = { "overlay", "host", NULL };
 
 static const struct limit_def limit_defs[LIMIT__COUNT] = {
 	[LIMIT_MEMORY] = { .name = "memory", .kind = LIMIT_KIND_SIZE, .min = 16 * MIB,
@@ -39,7 +39,7 @@ static const struct limit_def limit_defs[LIMIT__COUNT] = {
 	[LIMIT_IDLE_TIMEOUT] = { .name = "idle_timeout", .kind = LIMIT_KIND_COUNT, .min = 1,
 				 .max = 604800, .unit = "seconds", .example = "300", .builtin = 300 },
 	[LIMIT_NETWORK] = { .name = "network", .kind = LIMIT_KIND_CHOICE, .choices = net_modes,
-			    .example = "\"nat\"", .builtin = NET_NAT },
+			    .example = "\"nat\"", .builtin = 1 },
 	[LIMIT_PEERS] = { .name = "peers", .kind = LIMIT_KIND_BOOL, .example = "true", .builtin = 0 },
 	/* Every container's ptys come from the kernel's one pool (kernel.pty.max): a bound
 	 * per container keeps one user from taking them all. */

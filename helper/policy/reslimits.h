@@ -23,7 +23,7 @@ enum limit_key {
 	LIMIT_IO_WEIGHT,    /* 1..10000, cgroup v2's io.weight scale */
 	LIMIT_DISK,         /* bytes of the user's persistent layers */
 	LIMIT_IDLE_TIMEOUT, /* seconds */
-	LIMIT_NETWORK,      /* enum net_mode */
+	LIMIT_NETWORK,      /* enum net_mode (net.h) */
 	LIMIT_PEERS,        /* 1: may reach the other members of the group that says so */
 	LIMIT_PTYS,         /* ptys the container's devpts instance holds at once */
 	LIMIT_INOTIFY_INSTANCES, /* inotify instances (and fanotify groups) per uid inside */
@@ -33,13 +33,6 @@ enum limit_key {
 	LIMIT_SECCOMP,      /* enum sysfilter_base, or LIMIT_SECCOMP_FILE + i: seccomp_files[i] */
 	LIMIT_HOME,         /* enum home_mode */
 	LIMIT__COUNT
-};
-
-/* network: what the container's network namespace has besides loopback. */
-enum net_mode {
-	NET_NONE,     /* loopback only */
-	NET_NAT,      /* a veth on the bridge, and out through NAT */
-	NET_ISOLATED, /* a veth on the bridge, reaching the gateway only */
 };
 
 /* home: where her home inside comes from. */

@@ -12,6 +12,8 @@
 #include "policy/spec.h"
 #include "policy/users.h"
 
+_Static_assert(LIMIT_SECCOMP_PATH_MAX <= CONFINE_SECCOMP_MAX, "a profile's path must fit the wire");
+
 /* /etc/subuid and /etc/subgid are a few lines per user; a megabyte is plenty. */
 #define SUBID_FILE_MAX (1 << 20)
 
@@ -216,9 +218,14 @@ int user_spec_load(const struct warren_config *cfg, const struct passwd *pw, cha
 	/* Names the config checked (name_is_valid: at most 32), at most LAYERS_MAX. */
 	for (char *const *l = eff.layers; *l && ret->n_layers < LAYERS_MAX; l++)
 		snprintf(ret->layers[ret->n_layers++], sizeof(ret->layers[0]), "%s", *l);
-	snprintf(ret->seccomp, sizeof(ret->seccomp), "%s",
+	ret->confine.root = ret->limits[LIMIT_ROOT] != 0;
+	snprintf(ret->confine.seccomp, sizeof(ret->confine.seccomp), "%s",
 		 limit_seccomp_name(&cfg->limits, ret->limits[LIMIT_SECCOMP]));
-	if ((r = sysprofile_get(ret->seccomp, &ret->filter, err)) < 0)
+	/* Her groups that keep their gid inside: every process of hers keeps them too. */
+	_Static_assert(SPEC_GROUPS_MAX <= CONFINE_GROUPS_MAX, "her groups fit the confinement");
+	memcpy(ret->confine.groups, ret->groups, ret->n_groups * sizeof(ret->groups[0]));
+	ret->confine.n_groups = ret->n_groups;
+	if ((r = confine_ready(&ret->confine, &ret->plan, err)) < 0)
 		return r;
 	return spec_binds(cfg, groups, ret, err);
 }

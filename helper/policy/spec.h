@@ -12,7 +12,7 @@
 #include "policy/reslimits.h"
 #include "policy/config.h"
 #include "lib/errors.h"
-#include "wire/sysprofile.h"
+#include "wire/confine.h"
 
 /* Supplementary groups that keep their gid inside, at most: the gid map's identity lines
  * (idmap.h), less her own gid's. */
@@ -48,10 +48,12 @@ struct user_spec {
 	 * (stack.h). */
 	char layers[LAYERS_MAX][33];
 	unsigned n_layers;
-	/* Her syscall filter, read on the host (a profile file is out of sight inside), and
-	 * its name as the config gives it ("default", "strict" or the file) for pam_warren. */
-	struct sysfilter_profile filter;
-	char seccomp[LIMIT_SECCOMP_PATH_MAX];
+	/* How her container's processes are confined (confine.h): as pam_warren gets it (root
+	 * inside, and the filter's name as the config gives it: "default", "strict" or the
+	 * file), and ready to apply (the filter read on the host: a profile file is out of
+	 * sight inside). */
+	struct confinement confine;
+	struct confine_plan plan;
 	/* Her binds (binds.h): those of the defaults, her groups and her users entry that
 	 * are not shadowed, in the config's order, %u replaced.  One with a problem is
 	 * skipped at the build (or refuses the login, if required). */

@@ -1,4 +1,4 @@
-/* users.c - groups of a user through NSS, and the jail decision built on them (DESIGN §2). */
+/* users.c - groups of a user through NSS, and the jail decision built on them (HACKING.md §2). */
 #include <errno.h>
 #include <grp.h>
 #include <stdlib.h>

@@ -16,6 +16,7 @@
 #include "lib/cleanup.h"
 #include "storage/disk.h"
 #include "lib/fsutil.h"
+#include "lib/layout.h"
 #include "lib/log.h"
 #include "policy/reslimits.h"
 #include "lib/tool.h"
@@ -189,11 +190,10 @@ int disk_overcommit(const char *disks_dir, struct disk_usage *ret)
 	}
 	u.free = (uint64_t)vfs.f_bavail * vfs.f_frsize;
 	while ((e = readdir(d))) {
-		size_t len = strlen(e->d_name);
 		struct stat st;
 
 		/* USER.ext4 only: a .new image is a copy in progress, not a promise yet. */
-		if (len < 6 || strcmp(e->d_name + len - 5, ".ext4") != 0 ||
+		if (!layout_is_disk_name(e->d_name) ||
 		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
 			continue;
 		u.images++;
@@ -207,15 +207,15 @@ int disk_overcommit(const char *disks_dir, struct disk_usage *ret)
 
 int disk_mount_private(const char *image, struct error *err)
 {
-	static const char mnt[] = "/run/warren/mnt", dev[] = "/run/warren/mnt/dev";
 	int r;
 
 	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-	    mount("warren-disk", mnt, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0700,size=64k") < 0 ||
-	    mkdir(DISK_PRIVATE_TARGET, 0700) < 0 || mkdir(dev, 0700) < 0 ||
-	    mount("warren-dev", dev, "devtmpfs", MS_NOSUID | MS_NOEXEC, NULL) < 0)
+	    mount("warren-disk", DISK_PRIVATE_MNT, "tmpfs", MS_NOSUID | MS_NOEXEC,
+		  "mode=0700,size=64k") < 0 ||
+	    mkdir(DISK_PRIVATE_TARGET, 0700) < 0 || mkdir(DISK_PRIVATE_DEV, 0700) < 0 ||
+	    mount("warren-dev", DISK_PRIVATE_DEV, "devtmpfs", MS_NOSUID | MS_NOEXEC, NULL) < 0)
 		return error_errno(err, -errno, "cannot set up a mount namespace for %s", image);
-	if ((r = disk_mount(image, DISK_PRIVATE_TARGET, dev)) < 0)
+	if ((r = disk_mount(image, DISK_PRIVATE_TARGET, DISK_PRIVATE_DEV)) < 0)
 		return error_errno(err, r, "cannot mount %s", image);
 	return 0;
 }

@@ -1,6 +1,6 @@
 /* disk.h - the disk limit: a user's persistent layers in an ext4 image of that size.
  *
- * STATE_DIR/disks/USER.ext4 (root's, 0600) is made when a user first gets a disk limit,
+ * Her image (root's, 0600; layout.h says where) is made when a user first gets a disk limit,
  * grown or shrunk (never below what is used) when the limit changes (storage.h), and
  * mounted through a loop device only inside a private mount namespace: no host mount,
  * and the loop device detaches itself when the last reference goes.
@@ -21,12 +21,7 @@ int disk_create(const char *path, uint64_t size, struct error *err);
  * shrinking below what its files use is refused and leaves it as it was. */
 int disk_resize(const char *path, uint64_t have, uint64_t size, struct error *err);
 
-/* Attach IMAGE to a free loop device (auto-clearing) and mount its ext4 on TARGET.
- * DEVDIR is a devtmpfs of our own (the caller's /dev may be anything). */
-/* Where disk_mount_private() mounts an image: in the caller's own mount namespace only. */
-#define DISK_PRIVATE_TARGET "/run/warren/mnt/disk"
-
-/* IMAGE mounted at DISK_PRIVATE_TARGET in a new mount namespace of the calling process
+/* IMAGE mounted at DISK_PRIVATE_TARGET (layout.h) in a new mount namespace of the calling process
  * (a process of its own: the image is never mounted on the host, and it goes with the
  * process).  ERR says which step failed. */
 int disk_mount_private(const char *image, struct error *err);
@@ -34,6 +29,9 @@ int disk_mount_private(const char *image, struct error *err);
 /* Detach every loop device backed by IMAGE (an absolute path); how many.  For a
  * container that is gone (gc): a mounted one would only go on its unmount. */
 int disk_release(const char *image);
+
+/* Attach IMAGE to a free loop device (auto-clearing) and mount its ext4 on TARGET.
+ * DEVDIR is a devtmpfs of our own (the caller's /dev may be anything). */
 int disk_mount(const char *image, const char *target, const char *devdir);
 
 /* The images in DISKS_DIR (USER.ext4): their number, their sizes, the part of those not

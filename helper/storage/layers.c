@@ -9,24 +9,8 @@
 
 #include "lib/cleanup.h"
 #include "lib/fsutil.h"
+#include "lib/layout.h"
 #include "storage/layers.h"
-
-int state_dir_open(const char *state_dir, struct error *err)
-{
-	int fd;
-
-	if (mkdir(state_dir, 0755) < 0 && errno != EEXIST)
-		return error_errno(err, -errno, "cannot make state_dir %s (its parent must exist)",
-				   state_dir);
-	fd = open_root_dir(state_dir);
-	if (fd == -EPERM)
-		return error_set(err, -EPERM, "state_dir %s must be owned by root and not writable by "
-				 "group or others; fix: chown root: %s && chmod go-w %s", state_dir,
-				 state_dir, state_dir);
-	if (fd < 0)
-		return error_errno(err, fd, "state_dir %s", state_dir);
-	return fd;
-}
 
 bool layer_has_data(int users, const char *user, const char *layer)
 {
@@ -76,13 +60,13 @@ int layers_prepare(int mine, const struct user_spec *u, struct error *err)
 int layers_prepare_state_dir(const char *state_dir, const struct user_spec *u, bool layers,
 			     struct error *err)
 {
-	_cleanup_close_ int top = -EBADF, users = -EBADF, mine = -EBADF;
+	_cleanup_close_ int users = layout_open_users(state_dir, err), mine = -EBADF;
+	char path[4200];
 
-	if ((top = state_dir_open(state_dir, err)) < 0)
-		return top;
-	if ((users = mkdir_owned(top, "users", 0700, 0, 0)) < 0 ||
-	    (mine = mkdir_owned(users, u->name, 0711, 0, 0)) < 0)
-		return error_errno(err, users < 0 ? users : mine, "cannot prepare %s/users/%s",
-				   state_dir, u->name);
+	if (users < 0)
+		return users;
+	if ((mine = mkdir_owned(users, u->name, 0711, 0, 0)) < 0)
+		return error_errno(err, mine, "cannot prepare %s",
+				   layout_user_layers(state_dir, u->name, path, sizeof(path)));
 	return layers ? layers_prepare(mine, u, err) : 0;
 }

@@ -11,13 +11,13 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
 #include "storage/disk.h"
 #include "lib/fsutil.h"
+#include "lib/layout.h"
 #include "lib/log.h"
 #include "storage/migrate.h"
 #include "wire/protocol.h"
@@ -27,12 +27,6 @@
 
 /* The new image, inside the copy's private mount namespace. */
 #define MIGRATE_TARGET DISK_PRIVATE_TARGET
-
-static const char *aside_name(const char *user, bool keep, char *buf, size_t len)
-{
-	snprintf(buf, len, ".%s.pre-disk%s", user, keep ? ".kept" : "");
-	return buf;
-}
 
 /* Does the image have room for the layers in MINE?  ERR says how much is missing. */
 static int check_room(int mine, const char *user, uint64_t size, struct error *err)
@@ -121,7 +115,7 @@ __attribute__((noreturn)) static void copy_child(pid_t parent, const char *mine_
 			copy_and_compare(mine_path, mine, &err);
 	}
 	/* The image is unmounted, and its loop device freed, with this namespace. */
-	(void)write_all(status_fd, &err, sizeof(err));
+	(void)error_send(status_fd, &err);
 	_exit(error_is_set(&err) ? 1 : 0);
 }
 
@@ -130,54 +124,41 @@ static int run_copy(const char *mine_path, const char *image, const char *user, 
 		    unsigned time_limit, struct error *err)
 {
 	_cleanup_close_ int status = -EBADF, pidfd = -EBADF;
-	struct error child = { 0 };
 	pid_t parent = getpid(), pid = tool_fork_reporting(&status);
 	struct pollfd p;
-	ssize_t n;
+	char who[128];
+	int r;
 
 	if (pid < 0)
 		return error_errno(err, pid, "cannot start the copy");
 	if (pid == 0)
 		copy_child(parent, mine_path, image, user, size, TAKE_FD(status));
-	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	pidfd = pidfd_of(pid);
 	p = (struct pollfd){ .fd = pidfd, .events = POLLIN };
 	if (pidfd >= 0 && poll(&p, 1, time_limit ? (int)time_limit * 1000 : -1) == 0) {
-		kill(pid, SIGKILL); /* and so cp (tool.h) */
+		(void)pidfd_kill(pidfd, SIGKILL); /* and so cp (tool.h) */
 		waitpid(pid, NULL, 0);
 		return error_set(err, -ETIMEDOUT, "copying the layers of %s into her disk image takes "
 				 "longer than a login may wait (%u s); nothing was changed; fix: "
 				 "warren-helper migrate %s (no time limit)", user, time_limit, user);
 	}
-	n = read(status, &child, sizeof(child));
+	snprintf(who, sizeof(who), "the copy of the layers of %s", user);
+	r = error_recv(status, false, who, err);
 	waitpid(pid, NULL, 0);
-	if (n != (ssize_t)sizeof(child))
-		return error_set(err, -EPROTO, "the copy of the layers of %s died", user);
-	child.msg[sizeof(child.msg) - 1] = '\0';
-	if (error_is_set(&child))
-		return error_set(err, child.code, "%s", child.msg);
-	return 0;
-}
-
-/* Remove NAME in STATE_DIR/users (a tree of a user's old layers). */
-static int remove_tree(const char *state_dir, const char *name)
-{
-	char path[4200];
-
-	snprintf(path, sizeof(path), "%s/users/%s", state_dir, name);
-	return tool_remove_tree(path);
+	return r;
 }
 
 int migrate_set_aside(const char *state_dir, int users, const char *user, struct error *err)
 {
-	char aside[128];
+	char aside[128], path[4200];
 
-	aside_name(user, false, aside, sizeof(aside));
+	layout_aside_name(user, false, aside, sizeof(aside));
+	layout_aside(state_dir, user, false, path, sizeof(path));
 	if (renameat(users, user, users, aside) < 0)
-		return error_errno(err, -errno, "cannot set the old layers of %s aside as %s/users/%s "
-				   "(if it exists from an earlier migration, remove it)", user,
-				   state_dir, aside);
-	log_info("set the old layers of %s aside as %s/users/%s; they go once her container has "
-		 "started from the disk image", user, state_dir, aside);
+		return error_errno(err, -errno, "cannot set the old layers of %s aside as %s "
+				   "(if it exists from an earlier migration, remove it)", user, path);
+	log_info("set the old layers of %s aside as %s; they go once her container has "
+		 "started from the disk image", user, path);
 	return 0;
 }
 
@@ -185,14 +166,14 @@ int migrate_to_disk(const char *state_dir, int users, int disks, const char *use
 		    unsigned time_limit, bool keep, struct error *err)
 {
 	char image[4200], staged[4200], mine[4200], staged_name[128], image_name[128], aside[128];
-	char sz[32];
+	char aside_path[4200], sz[32];
 	int r;
 
-	snprintf(image_name, sizeof(image_name), "%s.ext4", user);
-	snprintf(staged_name, sizeof(staged_name), "%s.ext4.new", user);
-	snprintf(image, sizeof(image), "%s/disks/%s", state_dir, image_name);
-	snprintf(staged, sizeof(staged), "%s/disks/%s", state_dir, staged_name);
-	snprintf(mine, sizeof(mine), "%s/users/%s", state_dir, user);
+	layout_disk_name(user, false, image_name, sizeof(image_name));
+	layout_disk_name(user, true, staged_name, sizeof(staged_name));
+	layout_disk(state_dir, user, false, image, sizeof(image));
+	layout_disk(state_dir, user, true, staged, sizeof(staged));
+	layout_user_layers(state_dir, user, mine, sizeof(mine));
 	/* A copy an earlier attempt left unfinished is not trusted: start over. */
 	if (unlinkat(disks, staged_name, 0) < 0 && errno != ENOENT)
 		return error_errno(err, -errno, "cannot remove %s", staged);
@@ -210,27 +191,28 @@ int migrate_to_disk(const char *state_dir, int users, int disks, const char *use
 		unlinkat(disks, staged_name, 0);
 		return r;
 	}
-	aside_name(user, keep, aside, sizeof(aside));
+	layout_aside_name(user, keep, aside, sizeof(aside));
+	layout_aside(state_dir, user, keep, aside_path, sizeof(aside_path));
 	if (renameat(users, user, users, aside) < 0)
 		return error_errno(err, -errno, "the disk image of %s is in place, but her old layers "
-				   "cannot be set aside as %s/users/%s", user, state_dir, aside);
-	log_info("moved the layers of %s into %s; the old ones are in %s/users/%s%s", user, image,
-		 state_dir, aside, keep ? " (kept: remove them by hand)" : " until her container "
+				   "cannot be set aside as %s", user, aside_path);
+	log_info("moved the layers of %s into %s; the old ones are in %s%s", user, image,
+		 aside_path, keep ? " (kept: remove them by hand)" : " until her container "
 		 "has started from the image");
 	return 0;
 }
 
 void migrate_forget_old(const char *state_dir, int users, const char *user)
 {
-	char aside[128];
+	char aside[128], path[4200];
 	struct stat st;
 
-	aside_name(user, false, aside, sizeof(aside));
+	layout_aside_name(user, false, aside, sizeof(aside));
+	layout_aside(state_dir, user, false, path, sizeof(path));
 	if (fstatat(users, aside, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return;
-	if (remove_tree(state_dir, aside) < 0)
-		log_warning(0, "cannot remove the old layers of %s in %s/users/%s", user, state_dir,
-			    aside);
+	if (tool_remove_tree(path) < 0)
+		log_warning(0, "cannot remove the old layers of %s in %s", user, path);
 	else
 		log_info("removed the old layers of %s: her container started from her disk image",
 			 user);

@@ -12,6 +12,7 @@
 #include "lib/cleanup.h"
 #include "storage/disk.h"
 #include "lib/fsutil.h"
+#include "lib/layout.h"
 #include "storage/layers.h"
 #include "lib/log.h"
 #include "wire/protocol.h"
@@ -85,7 +86,7 @@ __attribute__((noreturn)) static void image_child(pid_t parent, const char *imag
 		_exit(1);
 	if (disk_mount_private(image, &err) == 0)
 		reset_in(DISK_PRIVATE_TARGET, u, home, &err);
-	(void)write_all(status_fd, &err, sizeof(err));
+	(void)error_send(status_fd, &err);
 	_exit(error_is_set(&err) ? 1 : 0);
 }
 
@@ -93,20 +94,18 @@ static int reset_image(const char *image, const struct user_spec *u, bool home,
 		       struct error *err)
 {
 	_cleanup_close_ int status = -EBADF;
-	struct error child = { 0 };
 	pid_t parent = getpid(), pid = tool_fork_reporting(&status);
-	ssize_t n;
+	char who[128];
+	int r;
 
 	if (pid < 0)
 		return error_errno(err, pid, "cannot start the reset");
 	if (pid == 0)
 		image_child(parent, image, u, home, TAKE_FD(status));
-	n = read(status, &child, sizeof(child));
+	snprintf(who, sizeof(who), "the reset of %s", u->name);
+	r = error_recv(status, false, who, err);
 	waitpid(pid, NULL, 0);
-	if (n != (ssize_t)sizeof(child))
-		return error_set(err, -EPROTO, "the reset of %s died", u->name);
-	child.msg[sizeof(child.msg) - 1] = '\0';
-	return error_is_set(&child) ? error_set(err, child.code, "%s", child.msg) : 0;
+	return r;
 }
 
 int reset_layers(const char *state_dir, const struct user_spec *u, bool home, struct error *err)
@@ -114,13 +113,13 @@ int reset_layers(const char *state_dir, const struct user_spec *u, bool home, st
 	char image[4200], mine[4200];
 	struct stat st;
 
-	snprintf(image, sizeof(image), "%s/disks/%s.ext4", state_dir, u->name);
+	layout_disk(state_dir, u->name, false, image, sizeof(image));
 	if (lstat(image, &st) == 0) {
 		if (!S_ISREG(st.st_mode))
 			return error_set(err, -EINVAL, "%s is not a regular file", image);
 		return reset_image(image, u, home, err);
 	}
-	snprintf(mine, sizeof(mine), "%s/users/%s", state_dir, u->name);
+	layout_user_layers(state_dir, u->name, mine, sizeof(mine));
 	if (lstat(mine, &st) < 0 && errno == ENOENT)
 		return 0; /* never started: nothing to drop */
 	return reset_in(mine, u, home, err);

@@ -8,6 +8,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/fsutil.h"
+#include "lib/layout.h"
 #include "storage/stack.h"
 #include "lib/state.h"
 
@@ -111,13 +112,13 @@ int stack_record(const char *image, const struct user_spec *u)
 		names[i] = (char *)u->layers[i];
 	stack_identity(image, names, id, sizeof(id));
 	strcat(id, "\n");
-	return write_new_file(user_run_path(u->name, "stack", path, sizeof(path)), id);
+	return write_new_file(user_run_path(u->name, RUN_STACK, path, sizeof(path)), id);
 }
 
 int stack_recorded(const char *user, char *buf, size_t len)
 {
 	char path[256];
-	int r = read_file(user_run_path(user, "stack", path, sizeof(path)), buf, len);
+	int r = read_file(user_run_path(user, RUN_STACK, path, sizeof(path)), buf, len);
 
 	if (r < 0)
 		return r;

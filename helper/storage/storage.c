@@ -10,22 +10,22 @@
 #include "lib/cleanup.h"
 #include "storage/disk.h"
 #include "lib/fsutil.h"
+#include "lib/layout.h"
 #include "storage/layers.h"
 #include "lib/log.h"
 #include "storage/migrate.h"
 #include "policy/reslimits.h"
 #include "storage/storage.h"
 
-/* STATE_DIR (made if missing), and its users/ and disks/ (root's alone). */
+/* The directories of her layers and of her disk image (layout.h), made if missing. */
 static int open_dirs(const char *state_dir, int *ret_users, int *ret_disks, struct error *err)
 {
-	_cleanup_close_ int top = state_dir_open(state_dir, err), users = -EBADF, disks = -EBADF;
+	_cleanup_close_ int users = layout_open_users(state_dir, err), disks = -EBADF;
 
-	if (top < 0)
-		return top;
-	if ((users = mkdir_owned(top, "users", 0700, 0, 0)) < 0 ||
-	    (disks = mkdir_owned(top, "disks", 0700, 0, 0)) < 0)
-		return error_errno(err, users < 0 ? users : disks, "cannot prepare %s", state_dir);
+	if (users < 0)
+		return users;
+	if ((disks = layout_open_disks(state_dir, err)) < 0)
+		return disks;
 	*ret_users = TAKE_FD(users);
 	*ret_disks = TAKE_FD(disks);
 	return 0;
@@ -57,8 +57,8 @@ static void warn_overcommit(const char *state_dir)
 	char dir[4200], promised[32], avail[32];
 	struct disk_usage u;
 
-	snprintf(dir, sizeof(dir), "%s/disks", state_dir);
-	if (disk_overcommit(dir, &u) < 0 || u.unallocated <= u.free)
+	if (disk_overcommit(layout_disks_dir(state_dir, dir, sizeof(dir)), &u) < 0 ||
+	    u.unallocated <= u.free)
 		return;
 	log_warning(0, "the %u disk images in %s may still grow by %s, more than the %s free on "
 		    "their filesystem: users may get \"No space left\" below their limits; free "
@@ -78,8 +78,8 @@ int storage_prepare(const char *state_dir, const char *user, uint64_t size, unsi
 	ret_image[0] = '\0';
 	if ((r = open_dirs(state_dir, &users, &disks, err)) < 0)
 		return r;
-	snprintf(name, sizeof(name), "%s.ext4", user);
-	snprintf(path, sizeof(path), "%s/disks/%s", state_dir, name);
+	layout_disk_name(user, false, name, sizeof(name));
+	layout_disk(state_dir, user, false, path, sizeof(path));
 	if (strlen(path) >= image_len)
 		return error_set(err, -ENAMETOOLONG, "%s: the path is too long", path);
 	if (fstatat(disks, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
@@ -104,15 +104,13 @@ int storage_release(const char *state_dir, const char *user)
 {
 	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), "%s/disks/%s.ext4", state_dir, user);
-	return disk_release(path);
+	return disk_release(layout_disk(state_dir, user, false, path, sizeof(path)));
 }
 
 void storage_started(const char *state_dir, const char *user)
 {
-	_cleanup_close_ int top = open(state_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	_cleanup_close_ int users = top < 0 ? -EBADF : openat(top, "users", O_RDONLY | O_DIRECTORY |
-									  O_NOFOLLOW | O_CLOEXEC);
+	struct error ignored = { 0 };
+	_cleanup_close_ int users = layout_open_users(state_dir, &ignored);
 
 	if (users >= 0)
 		migrate_forget_old(state_dir, users, user);
@@ -122,7 +120,7 @@ int storage_migrate(const char *state_dir, const char *user, uint64_t size, bool
 		    struct error *err)
 {
 	_cleanup_close_ int users = -EBADF, disks = -EBADF;
-	char name[64];
+	char name[64], path[4200];
 	struct stat st;
 	int r;
 
@@ -131,12 +129,12 @@ int storage_migrate(const char *state_dir, const char *user, uint64_t size, bool
 				 "directories; set a size first", user);
 	if ((r = open_dirs(state_dir, &users, &disks, err)) < 0)
 		return r;
-	snprintf(name, sizeof(name), "%s.ext4", user);
-	if (fstatat(disks, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		return error_set(err, -EEXIST, "%s already has a disk image, %s/disks/%s", user,
-				 state_dir, name);
+	if (fstatat(disks, layout_disk_name(user, false, name, sizeof(name)), &st,
+		    AT_SYMLINK_NOFOLLOW) == 0)
+		return error_set(err, -EEXIST, "%s already has a disk image, %s", user,
+				 layout_disk(state_dir, user, false, path, sizeof(path)));
 	if (!has_layers(users, user))
-		return error_set(err, -ENOENT, "%s has no layers in %s/users/%s to move", user,
-				 state_dir, user);
+		return error_set(err, -ENOENT, "%s has no layers in %s to move", user,
+				 layout_user_layers(state_dir, user, path, sizeof(path)));
 	return migrate_to_disk(state_dir, users, disks, user, size, 0, keep, err);
 }

@@ -1,5 +1,5 @@
 /* tree.h - directory trees that belong to a user, walked as root: by dirfd, never
- * following a symlink (DESIGN §5.2), to a bounded depth. */
+ * following a symlink (HACKING.md §5.2), to a bounded depth. */
 #ifndef WARREN_TREE_H
 #define WARREN_TREE_H
 

@@ -52,7 +52,7 @@ int creds_bound_container(void);
 /* PR_SET_NO_NEW_PRIVS, verified. */
 int creds_no_new_privs(void);
 
-/* The helper's capabilities, step by step (DESIGN §5.6).  At start it keeps only the
+/* The helper's capabilities, step by step (HACKING.md §5.6).  At start it keeps only the
  * union its verb needs (caps_limit: permitted and bounding sets, nothing effective);
  * each step raises its few around itself and restores what was effective before.
  * Sets are masks of CAP_BIT(CAP_...).  Each call verifies the sets it changed by

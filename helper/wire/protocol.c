@@ -83,24 +83,25 @@ static int line_append(char *buf, size_t len, size_t *pos, const char *key, cons
 }
 
 /* The lines a success must have, once each. */
-enum { SEEN_PTS = 1, SEEN_GID = 2, SEEN_ROOT = 4, SEEN_SECCOMP = 8, SEEN_ALL = 15,
-       SEEN_GROUPS = 16 /* optional */ };
+enum { SEEN_PTS = 1, SEEN_GID = 2, SEEN_CONFINE = 4, SEEN_ALL = 7 };
 
-/* "groups G1 G2 ..." */
-static int groups_append(char *buf, size_t len, size_t *pos, const struct helper_reply *r)
+/* The confine line's value: "root=0|1 groups=N,N seccomp=NAME", NAME last (protocol.h). */
+static int confine_format(const struct confinement *c, char *buf, size_t len)
 {
-	char list[PROTOCOL_MAX_GROUPS * 11];
+	char groups[CONFINE_GROUPS_MAX * 11 + 1] = "";
 	size_t o = 0;
+	int n;
 
-	for (int i = 0; i < r->n_groups && i < PROTOCOL_MAX_GROUPS; i++)
-		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%u", i ? " " : "",
-				      (unsigned)r->groups[i]);
-	return line_append(buf, len, pos, "groups", list);
+	for (unsigned i = 0; i < c->n_groups && i < CONFINE_GROUPS_MAX; i++)
+		o += (size_t)snprintf(groups + o, sizeof(groups) - o, "%s%u", i ? "," : "",
+				      (unsigned)c->groups[i]);
+	n = snprintf(buf, len, "root=%d groups=%s seccomp=%s", c->root, groups, c->seccomp);
+	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
 }
 
 static int reply_format(const struct helper_reply *r, char *buf, size_t len)
 {
-	char gid[16];
+	char gid[16], confine[CONFINE_SECCOMP_MAX + 32];
 	size_t pos = 0;
 	int k = 0;
 
@@ -122,12 +123,10 @@ static int reply_format(const struct helper_reply *r, char *buf, size_t len)
 		k = line_append(buf, len, &pos, "pts", r->pts);
 	if (k >= 0)
 		k = line_append(buf, len, &pos, "gid", gid);
-	if (k >= 0 && r->n_groups > 0)
-		k = groups_append(buf, len, &pos, r);
 	if (k >= 0)
-		k = line_append(buf, len, &pos, "root", r->root ? "1" : "0");
+		k = confine_format(&r->confine, confine, sizeof(confine));
 	if (k >= 0)
-		k = line_append(buf, len, &pos, "seccomp", r->seccomp);
+		k = line_append(buf, len, &pos, "confine", confine);
 	return k;
 }
 
@@ -195,23 +194,58 @@ static bool gid_parse(const char *v, gid_t *ret)
 	return true;
 }
 
-/* "G1 G2 ..." into R->groups: each a gid, at most PROTOCOL_MAX_GROUPS. */
-static bool groups_parse(char *v, struct helper_reply *r)
-{
-	char *save = NULL;
-
-	for (char *g = strtok_r(v, " ", &save); g; g = strtok_r(NULL, " ", &save))
-		if (r->n_groups >= PROTOCOL_MAX_GROUPS || !gid_parse(g, &r->groups[r->n_groups++]))
-			return false;
-	return r->n_groups > 0;
-}
-
 /* KEY's bit in *SEEN, the first time: false if it was there already. */
 static bool first(unsigned *seen, unsigned key)
 {
 	if (*seen & key)
 		return false;
 	*seen |= key;
+	return true;
+}
+
+/* "N,N,..." (maybe none) at *P, up to a blank, into RET's groups; *P moves past them.
+ * False if one is not a gid, or there are more than CONFINE_GROUPS_MAX. */
+static bool groups_parse(const char **p, struct confinement *ret)
+{
+	const char *s = *p;
+
+	ret->n_groups = 0;
+	while (*s && *s != ' ') {
+		char num[16];
+		size_t n = strcspn(s, ", ");
+
+		if (n == 0 || n >= sizeof(num) || ret->n_groups >= CONFINE_GROUPS_MAX)
+			return false;
+		memcpy(num, s, n);
+		num[n] = '\0';
+		if (!gid_parse(num, &ret->groups[ret->n_groups++]))
+			return false;
+		s += n;
+		if (*s == ',' && (s[1] == ' ' || !s[1]))
+			return false;
+		s += *s == ',';
+	}
+	*p = s;
+	return true;
+}
+
+/* The confine line's VALUE into *RET: root first, then groups, then seccomp, which takes
+ * the rest of the line; nothing else.  False if it is not one. */
+static bool confine_parse(const char *value, struct confinement *ret)
+{
+	const char *p, *name;
+
+	if (strncmp(value, "root=", 5) || (value[5] != '0' && value[5] != '1') ||
+	    strncmp(value + 6, " groups=", 8))
+		return false;
+	p = value + 14;
+	if (!groups_parse(&p, ret) || strncmp(p, " seccomp=", 9))
+		return false;
+	name = p + 9;
+	if (strcmp(name, "default") && strcmp(name, "strict") && !path_ok(name, "/"))
+		return false;
+	ret->root = value[5] == '1';
+	snprintf(ret->seccomp, sizeof(ret->seccomp), "%s", name);
 	return true;
 }
 
@@ -241,20 +275,8 @@ static bool reply_line(char *line, struct helper_reply *r, unsigned *seen)
 	}
 	if (!strcmp(line, "gid"))
 		return gid_parse(value, &r->gid) && first(seen, SEEN_GID);
-	if (!strcmp(line, "groups"))
-		return first(seen, SEEN_GROUPS) && groups_parse(value, r);
-	if (!strcmp(line, "root")) {
-		if (strcmp(value, "0") && strcmp(value, "1"))
-			return false;
-		r->root = value[0] == '1';
-		return first(seen, SEEN_ROOT);
-	}
-	if (!strcmp(line, "seccomp")) {
-		if (strcmp(value, "default") && strcmp(value, "strict") && !path_ok(value, "/"))
-			return false;
-		strcpy(r->seccomp, value);
-		return first(seen, SEEN_SECCOMP);
-	}
+	if (!strcmp(line, "confine"))
+		return confine_parse(value, &r->confine) && first(seen, SEEN_CONFINE);
 	return false;
 }
 

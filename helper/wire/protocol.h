@@ -5,7 +5,7 @@
  * stdout on one end of an AF_UNIX SOCK_SEQPACKET pair.  The helper's exit status is
  * the verb's answer (HELPER_EXIT_*); "ensure" also answers with one message: text lines
  * "KEY VALUE" and, on success, the pidfd of the container's init as SCM_RIGHTS, so
- * that the module never has to trust a pid (DESIGN §5.3).  Both sides use the
+ * that the module never has to trust a pid (HACKING.md §5.3).  Both sides use the
  * functions here, and the receiving side validates every line (OpenSSH's monitor
  * answers a fixed table of requests and checks each).
  *
@@ -14,11 +14,14 @@
  *                 /sys/fs/cgroup/
  *   pts PATH      host-side mount of the container's devpts instance, below RUNTIME_DIR
  *   gid N         the group the session keeps inside (identity-mapped)
- *   groups N...   her supplementary groups it keeps too (identity-mapped), blank-separated;
- *                 optional, at most PROTOCOL_MAX_GROUPS
- *   root 0|1      1: the user may become root inside (no no_new_privs for the session)
- *   seccomp NAME  the session's syscall filter: default, strict, or the absolute path of a
- *                 profile file, which the module reads itself (sysprofile.h)
+ *   confine root=0|1 groups=[N[,N]...] seccomp=NAME
+ *                 how the session is confined (confine.h): root=1, the user may become
+ *                 root inside (no no_new_privs); groups, her supplementary groups it keeps
+ *                 besides gid (identity-mapped), at most CONFINE_GROUPS_MAX, comma-
+ *                 separated, maybe none; seccomp, its syscall filter: default,
+ *                 strict, or the absolute path of a profile file, which the module reads
+ *                 itself (sysprofile.h), last (a path may hold blanks).  A later field
+ *                 (an LSM label) comes before seccomp.
  *   error TEXT    why the login is refused (also logged by the helper); alone
  */
 #ifndef WARREN_PROTOCOL_H
@@ -29,6 +32,7 @@
 
 #include "lib/errors.h"
 #include "lib/layout.h"
+#include "wire/confine.h"
 
 enum helper_verb {
 	HELPER_ENSURE,     /* pam_warren, at session open: the container, ready to join */
@@ -51,7 +55,6 @@ enum helper_verb {
 
 #define PROTOCOL_MAX_CGROUPS 8
 #define PROTOCOL_PATH_MAX 256
-#define PROTOCOL_MAX_GROUPS 64
 #define PROTOCOL_MSG_MAX 4096
 
 struct helper_reply {
@@ -60,10 +63,7 @@ struct helper_reply {
 	char cgroups[PROTOCOL_MAX_CGROUPS][PROTOCOL_PATH_MAX];
 	char pts[PROTOCOL_PATH_MAX];
 	gid_t gid;
-	gid_t groups[PROTOCOL_MAX_GROUPS];
-	int n_groups;
-	bool root;
-	char seccomp[PROTOCOL_PATH_MAX]; /* "default", "strict" or a profile file */
+	struct confinement confine;
 	int init_pidfd;            /* -EBADF when none */
 };
 
@@ -89,7 +89,7 @@ void helper_reply_done(struct helper_reply *r);
 int protocol_send_reply(int fd, const struct helper_reply *r);
 
 /* Wait up to TIMEOUT_MS for one message on FD and check it into *RET: a refusal with
- * its text, or a success with at least one cgroup, a pts path, a gid, root, seccomp and
+ * its text, or a success with at least one cgroup, a pts path, a gid, a confinement and
  * a pidfd, every value of the form above.  Returns 1 for such a message; 0 if the helper closed the
  * socket without one (see its exit status); -ETIMEDOUT, -errno, or -EPROTO for a
  * message that is not one of those (any fd it carried is closed then). */

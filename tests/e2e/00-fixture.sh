@@ -17,7 +17,7 @@ check "sshd logged the key login (VERBOSE, stderr to sshd.log)" \
 	grep -q 'Accepted publickey for wtc from 127.0.0.1' "$T/sshd.log"
 
 # pam_unix logs "session opened" through syslog(3): it must reach the sink at the test /dev/log
-for _ in $(seq 20); do grep -q 'session opened for user wtc' "$T/syslog" && break; sleep 0.1; done
+for _ in $(seq 100); do grep -q "session opened for user wtc" "$T/syslog" && break; sleep 0.1; done # 10 s
 check "syslog sink receives PAM's messages from the test sshd" \
 	grep -q "$SVC.*session opened for user wtc" "$T/syslog"
 

@@ -69,7 +69,7 @@ tssh wta -N >/dev/null 2>&1 &
 open=$!
 session_up() {
 	local f p
-	for f in /sys/fs/cgroup/pids/warren/wta/cgroup.procs /sys/fs/cgroup/warren/wta/cgroup.procs; do
+	for f in "$(user_cgroup wta)/cgroup.procs"; do
 		[ -e "$f" ] || continue
 		for p in $(cat "$f"); do [ "$(readlink "/proc/$p/exe")" = /usr/sbin/sshd ] && return 0; done
 	done

@@ -48,20 +48,20 @@ listen='use IO::Socket::INET; my $s = IO::Socket::INET->new(LocalAddr => "127.0.
 	while (my $c = $s->accept) { print $c "$ARGV[0]\n"; close $c }'
 in_ns perl -e "$listen" host >"$T/host-listener" 2>&1 &
 hostl=$!
-tssh wta -- "perl -e '$listen' container & sleep 20" >"$T/inside-listener" 2>&1 &
-insidel=$!
-for i in $(seq 50); do grep -q up "$T/inside-listener" && grep -q up "$T/host-listener" && break; sleep 0.1; done
+# The listener inside runs while its login is held (until release).
+hold inside wta -- "perl -e '$listen' container & head -n 1 >/dev/null; kill \$!"
+for i in $(seq 300); do grep -q up "$T/inside.out" && grep -q up "$T/host-listener" && break; sleep 0.1; done
 tssh wta -N -L 9000:127.0.0.1:8000 >/dev/null 2>&1 &
 fwd=$!
 got=
-for i in $(seq 50); do
+for i in $(seq 250); do # while the forward comes up (tssh gives it 30 s)
 	got=$(in_ns perl -MIO::Socket::INET -e '$c = IO::Socket::INET->new("127.0.0.1:9000") or exit 1; print scalar <$c>' 2>/dev/null) && break
 	sleep 0.1
 done
 check "ssh -L 9000:127.0.0.1:8000 reaches the listener inside the container" test "$got" = container || diag "got: $got"
-kill "$fwd" "$insidel" 2>/dev/null
-kill "$hostl" 2>/dev/null
-wait "$fwd" "$insidel" "$hostl" 2>/dev/null
+kill "$fwd" "$hostl" 2>/dev/null
+wait "$fwd" "$hostl" 2>/dev/null
+release inside
 
 tssh wta -- 'echo made inside >~/made-inside' >/dev/null 2>&1
 tscp wta R:made-inside "$T/down" >/dev/null 2>&1

@@ -45,17 +45,32 @@ write_pam helper=/nonexistent/warren-helper
 refused "helper missing" 'pam_warren.*refusing the login of wta.*/nonexistent/warren-helper'
 # A refused session must not even forward ports: sshd does that itself, without running
 # anything, so only the end of the session in setcred stops it (from the host's network).
+# The host's listener says when it listens, and notes every connection it accepts.
 listen='use IO::Socket::INET; my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1:8001",
-	Listen => 1, ReuseAddr => 1) or die; while (my $c = $s->accept) { print $c "host\n"; close $c }'
-in_ns perl -e "$listen" >/dev/null 2>&1 &
+	Listen => 1, ReuseAddr => 1) or die; $| = 1; print "up\n";
+	while (my $c = $s->accept) { print "accepted\n"; print $c "host\n"; close $c }'
+in_ns perl -e "$listen" >"$T/hostl.out" 2>&1 &
 hostl=$!
+for i in $(seq 300); do grep -qx up "$T/hostl.out" && break; sleep 0.1; done
 tssh wta -N -L 9001:127.0.0.1:8001 >/dev/null 2>&1 &
 fwd=$!
-sleep 2
-got=$(in_ns perl -MIO::Socket::INET -e '$c = IO::Socket::INET->new("127.0.0.1:9001") or exit 1; print scalar <$c>' 2>/dev/null)
-check "helper missing: ssh -N -L forwards nothing from the host's network" test -z "$got" || diag "got: $got"
-kill "$fwd" "$hostl" 2>/dev/null
-wait "$fwd" "$hostl" 2>/dev/null
+# Probe the forward, however slow ssh is, until the refused session has ended (its
+# client exits; tssh stops it at 30 s with 124): nothing may come through meanwhile.
+got=
+for ((i = 0; i < 400; i++)); do
+	got+=$(in_ns perl -MIO::Socket::INET -e '$c = IO::Socket::INET->new("127.0.0.1:9001") or exit 1; print scalar <$c>' 2>/dev/null)
+	kill -0 "$fwd" 2>/dev/null || break
+	sleep 0.1
+done
+ended=yes
+kill -0 "$fwd" 2>/dev/null && { ended=no; kill "$fwd"; }
+wait "$fwd"
+rc=$?
+check "helper missing: ssh -N -L forwards nothing from the host's network, and the session ends (exit $rc)" \
+	bash -c '[ -z "$1" ] && [ "$2" = yes ] && [ "$3" -ne 124 ] && grep -qx up "$4" && ! grep -q accepted "$4"' \
+	- "$got" "$ended" "$rc" "$T/hostl.out" || diag "got: $got" "ended: $ended" "listener: $(cat "$T/hostl.out")"
+kill "$hostl" 2>/dev/null
+wait "$hostl" 2>/dev/null
 write_pam
 
 good=$(default_config)

@@ -141,27 +141,33 @@ write_config "$(default_config)
 users = ( { name = \"wta\"; idle_timeout = 600; network = \"isolated\"; } );"
 write_pam timeout=3
 abandoned() { # abandoned WHAT LOCKFILE: wta's login with LOCKFILE held until the timeout
-	local held login out
+	local held login out i
 	exec {held}>>"$2"
 	flock "$held"
 	log_mark
 	tssh wta -- 'echo LANDED' {held}>&- >"$T/abandoned.out" 2>&1 &
 	login=$!
-	sleep 4
+	# Held until pam_warren has given up, however long ssh takes to get there: its
+	# collect has started (the ensure it ran was killed) or the login has ended.
+	for ((i = 0; i < 600; i++)); do
+		pgrep -f -- "--config $CONF collect wta\$" >/dev/null && break
+		kill -0 "$login" 2>/dev/null || break
+		sleep 0.05
+	done
 	exec {held}>&-
 	wait "$login"
 	out=$(cat "$T/abandoned.out")
 	check "$1: the login is refused at the timeout" bash -c '! grep -q LANDED <<<"$1"' - "$out" || diag "$out"
 	check "$1: nothing of wta's container is left (processes, mounts, cgroups, state)" \
-		wait_container_gone wta 15
+		wait_container_gone wta 30
 }
 abandoned "just built" "$STATE/events.log"
-check "the log says why it stopped" wait_log "stopping the container of wta \(its login gave up\)" 5
+check "the log says why it stopped" wait_log "stopping the container of wta \(its login gave up\)" 20
 # Half built: the helper waits for the network's slot lock, with wta's cgroups, runtime
 # dir and devpts made; pam_warren's collect removes them.
 mkdir -p -m 0755 "$STATE/network"
 abandoned "half built" "$STATE/network/slots.lock"
-check "the log says what was removed" wait_log "removed what the abandoned login of wta left:.*cgroups" 5
+check "the log says what was removed" wait_log "removed what the abandoned login of wta left:.*cgroups" 20
 write_pam
 write_config "$(default_config)"
 out=$(tssh wta -- 'echo LANDED' 2>&1)

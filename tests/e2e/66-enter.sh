@@ -14,33 +14,59 @@ write_config "$(default_config | sed '/^defaults/d')
 defaults = { idle_timeout = 30; disk = \"max\"; network = \"none\"; };"
 enter() { "$HELPER" --config "$CONF" enter "$@"; }
 
-# wta's profile leaves a job behind that, four seconds on, writes to its terminal and
-# then records whatever it can read from it (through fd 3: a shell without job control
-# gives a background job /dev/null as its stdin).
+# wta's profile leaves a job behind, deaf to the hangup, that once the admin's enter has
+# returned (the test says so with ~/.go) writes to its terminal and then records whatever it can read from
+# it (through fd 3: a shell without job control gives a background job /dev/null as its
+# stdin), and notes when that read ends.  Each step leaves a mark in her home, which the
+# test reads in her layer on the host: no fixed sleep decides what happens when.
 tssh wta -- 'cat >~/.bash_profile' <<'PROFILE'
 if [ -z "${SSH_CONNECTION:-}" ]; then
 	exec 3<&0
-	( sleep 4; echo LEFT-BEHIND-WRITES; while IFS= read -r l <&3; do echo "$l" >>"$HOME/.stolen"; done ) &
+	( trap '' HUP; : >~/.job-started
+	  for i in $(seq 1200); do [ -e ~/.go ] && break; sleep 0.1; done
+	  echo LEFT-BEHIND-WRITES; : >~/.fired
+	  while IFS= read -r l <&3; do echo "$l" >>"$HOME/.stolen"; done; : >~/.read-ended ) &
 	exec 3<&-
 fi
 PROFILE
-# The admin, on a terminal (script(1) gives one): a login shell in wta's container,
-# `hostname` and `exit` typed; then, back at the admin's own prompt, a secret typed.
+home=$STATE/users/wta/home
+wait_file() { local i; for ((i = 0; i < $2 * 10; i++)); do [ -e "$1" ] && return 0; sleep 0.1; done; return 1; }
+wait_out() { local i; for ((i = 0; i < 300; i++)); do untty <"$admin" | grep -qx -- "$1" && return 0; sleep 0.1; done; return 1; }
+# The admin, on a terminal (script(1) gives one; the test types into it through a FIFO):
+# a login shell in wta's container, `hostname` and `exit` typed; then, back at the
+# admin's own prompt, a secret typed, which the admin's shell reads.
 admin=$T/admin.out
-{ sleep 1; printf 'hostname\n'; sleep 0.5; printf 'exit\n'; sleep 6; printf 'my-root-secret\n'; sleep 4; } |
-	script -qfec "$HELPER --config $CONF enter wta; echo ENTER-RETURNED; sleep 9" /dev/null \
-	>"$admin" 2>&1
+mkfifo -m 0600 "$T/admin.in"
+exec {typing}<>"$T/admin.in"
+script -qfec "$HELPER --config $CONF enter wta; echo ENTER-RETURNED; read -r l; echo ADMIN-READ:\$l" /dev/null \
+	<"$T/admin.in" >"$admin" 2>&1 &
+sp=$!
+wait_file "$home/.job-started" 30 # the profile has run
+printf 'hostname\n' >&"$typing"
+wait_out wta
+printf 'exit\n' >&"$typing"
+wait_out ENTER-RETURNED
+tssh wta -- 'touch ~/.go' # now the job left behind goes on
+wait_file "$home/.fired" 30
+wait_file "$home/.read-ended" 10 # where it can read nothing, its read has ended by now
+printf 'my-root-secret\n' >&"$typing"
+wait_out ADMIN-READ:my-root-secret
+exec {typing}>&-
+for ((i = 0; i < 100; i++)); do kill -0 "$sp" 2>/dev/null || break; sleep 0.1; done
+kill "$sp" 2>/dev/null
+wait "$sp" 2>/dev/null
 out=$(untty <"$admin")
 check "enter on a terminal: a shell in wta's container answers (hostname wta)" \
 	grep -qx wta <<<"$out" || diag "$out"
 check "the shell has a terminal of its own: job control, no complaint" \
 	bash -c '! grep -q "no job control" <<<"$1"' - "$out"
 check "enter returned once the shell exited" grep -qx ENTER-RETURNED <<<"$out"
-check "what wta left behind wrote nothing on the admin's terminal afterwards" \
-	bash -c '! sed -n "/^ENTER-RETURNED$/,\$p" <<<"$1" | grep -q LEFT-BEHIND-WRITES' - "$out"
+check "what wta left behind, writing after enter returned, wrote nothing on the admin's terminal" \
+	bash -c 'test -e "$2/.fired" && ! sed -n "/^ENTER-RETURNED$/,\$p" <<<"$1" | grep -q LEFT-BEHIND-WRITES' - "$out" "$home"
 stolen=$(enter wta -- cat .stolen 2>/dev/null)
-check "nor read what the admin typed afterwards" bash -c '! grep -q my-root-secret <<<"$1"' - "$stolen" ||
-	diag "stolen: $stolen"
+check "nor read what the admin typed afterwards (her read ended; the admin's shell read it)" \
+	bash -c '! grep -q my-root-secret <<<"$1" && test -e "$2/.read-ended" && grep -qx ADMIN-READ:my-root-secret <<<"$3"' \
+	- "$stolen" "$home" "$out" || diag "stolen: $stolen" "marks: $(ls -A "$home")"
 
 out=$(printf 'one\ntwo\n' | enter wta -- cat 2>&1)
 check "enter without a terminal: stdin relayed through pipes, to its end" test "$out" = $'one\ntwo'

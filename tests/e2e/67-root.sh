@@ -109,14 +109,18 @@ flock "$held"
 tssh wta -- 'echo landed' {held}>&- >"$T/paused.out" 2>&1 &
 login=$!
 hp=
-for ((i = 0; i < 100; i++)); do
+for ((i = 0; i < 300; i++)); do
 	for p in $(pgrep -f -- "warren-helper --config $CONF ensure wta\$"); do
 		[[ $before == *" $p "* ]] || hp=$p
 	done
 	[ -n "$hp" ] && break
 	sleep 0.1
 done
-sleep 0.3 # at the lock
+# At the lock: the kernel lists it as waiting for a flock (/proc/locks: "N: -> FLOCK ... PID").
+for ((i = 0; i < 300; i++)); do
+	grep -Eq "^[0-9]+: +-> FLOCK +ADVISORY +WRITE +${hp:-none} " /proc/locks && break
+	sleep 0.1
+done
 caps=$(grep -E '^Cap(Inh|Prm|Eff|Bnd|Amb):' "/proc/${hp:-0}/status" 2>&1 | tr -s '\t ' ' ' | sort | tr '\n' ' ')
 exec {held}>&-
 wait "$login"
@@ -126,16 +130,21 @@ check "ensure's helper, between steps: CapEff 0, ensure's set permitted and boun
 check "and the login goes on once the lock is free" grep -qx landed "$T/paused.out" ||
 	diag "$(cat "$T/paused.out")"
 
-# enter's helper, relaying her command, keeps kill alone (to pass signals on).
-./warrenctl --config "$CONF" exec wta -- sleep 3 >/dev/null 2>&1 &
+# enter's helper, relaying her command, keeps kill alone (to pass signals on).  The
+# command (head -n 1) runs until the test sends it a line through a FIFO, which its
+# warrenctl alone holds open (read-write: no end of file before that line).
+mkfifo -m 0600 "$T/exec.in"
+./warrenctl --config "$CONF" exec wta -- head -n 1 0<>"$T/exec.in" >/dev/null 2>&1 &
 ex=$!
 hp=
-for ((i = 0; i < 100; i++)); do
+for ((i = 0; i < 300; i++)); do
 	hp=$(pgrep -f -- "warren-helper --config $CONF enter wta" | head -n 1)
 	[ -n "$hp" ] && [ "$(grep -c '^CapPrm:.*0000000000000020$' "/proc/$hp/status" 2>/dev/null)" = 1 ] && break
 	sleep 0.1
 done
 caps=$(grep -E '^Cap(Prm|Eff|Bnd):' "/proc/${hp:-0}/status" 2>&1 | tr -s '\t ' ' ' | sort | tr '\n' ' ')
+exec {w}<>"$T/exec.in" && echo >&"$w"
+exec {w}>&-
 wait "$ex"
 check "enter's helper, relaying: kill only (pid ${hp:-none})" \
 	test "$caps" = "CapBnd: 0000000000000020 CapEff: 0000000000000020 CapPrm: 0000000000000020 " || diag "$caps"

@@ -13,10 +13,10 @@ fixture_start 9
 write_config "$(default_config | sed '/^defaults/d')
 defaults = { idle_timeout = 60; disk = \"max\"; network = \"none\"; };"
 
-# wta's container runs (a login held open) while gc looks.
-tssh wta -- 'sleep 30' >/dev/null 2>&1 &
-keep=$!
-for i in $(seq 40); do [ -s /run/warren/users/wta/state ] && break; sleep 0.25; done
+# wta's container runs (a login held open until the test releases it) while gc looks.
+hold keep wta -- 'head -n 1 >/dev/null'
+keep=${HELD[keep]}
+for i in $(seq 120); do [ -s /run/warren/users/wta/state ] && break; sleep 0.25; done
 wta_state=$(cat /run/warren/users/wta/state 2>/dev/null)
 
 # wtb's leftovers.
@@ -24,8 +24,9 @@ install -d -m 0700 /run/warren/users/wtb /run/warren/locks
 echo "999999 999998 4026531836" >/run/warren/users/wtb/state
 : >/run/warren/locks/wtb
 cgdirs=()
-for f in /sys/fs/cgroup/*/warren/wta /sys/fs/cgroup/warren/wta; do
-	[ -d "$f" ] && mkdir -p "${f%/wta}/wtb" && cgdirs+=("${f%/wta}/wtb")
+for f in /sys/fs/cgroup/*/warren/wta /sys/fs/cgroup/warren/wta "$(user_cgroup wta)"; do
+	[ -d "$f" ] && [[ " ${cgdirs[*]} " != *" ${f//wta/wtb} "* ]] && mkdir -p "${f//wta/wtb}" &&
+		cgdirs+=("${f//wta/wtb}")
 done
 install -d -m 0700 "$STATE/disks" "$STATE/network"
 truncate -s 64M "$STATE/disks/wtb.ext4"
@@ -41,6 +42,9 @@ check "warrenctl gc (exit $rc) names what it removed of wtb" \
 check "her runtime record is gone" test ! -e /run/warren/users/wtb
 check "her cgroups are gone (${#cgdirs[@]} planted)" \
 	bash -c 'for d in "$@"; do [ ! -e "$d" ] || exit 1; done; [ $# -gt 0 ]' - "${cgdirs[@]}"
+# On a systemd host the scope dir planted around them is systemd's part (it removes a real
+# one when it empties): the test's own to take away.
+rmdir /sys/fs/cgroup/warren.slice/warren-wtb.scope 2>/dev/null
 check "her lock file is gone" test ! -e /run/warren/locks/wtb
 check "the loop device on her disk image ($loop, planted) is detached" \
 	test -n "$loop" -a -z "$(losetup -j "$STATE/disks/wtb.ext4")"
@@ -51,7 +55,6 @@ check "wta's running container is untouched" \
 out=$(in_ns "$REPO/warrenctl" --config "$CONF" gc 2>&1)
 check "a second gc finds nothing" grep -qx "gc: 0 users cleaned up" <<<"$out" || diag "$out"
 check "her disk image itself stays: gc removes leftovers, not her data" test -f "$STATE/disks/wtb.ext4"
-kill "$keep" 2>/dev/null
-wait "$keep" 2>/dev/null
+release keep
 rm -f "$STATE/disks/wtb.ext4"
 fixture_finish

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 28
+fixture_start 29
 
 groupadd wtga && groupadd wtgb && usermod -aG wtga,wtgb wta && usermod -aG wtga wtb ||
 	diag "cannot make the limit groups"
@@ -25,10 +25,7 @@ users = (
 );"
 
 # cg USER CONTROLLER FILE: the file of USER's cgroup, on v1 or v2
-cg() {
-	if [ -d "/sys/fs/cgroup/$2/warren/$1" ]; then echo "/sys/fs/cgroup/$2/warren/$1/$3"
-	else echo "/sys/fs/cgroup/warren/$1/$3"; fi
-}
+cg() { echo "$(user_cgroup "$1" "$2")/$3"; }
 explain() { "$REPO/warrenctl" explain "$1" --config "$CONF" | awk -v k="$2" '$1 == k { $1 = ""; print substr($0, 2) }'; }
 
 check "explain wta: memory from the first listed group it is in" test "$(explain wta memory)" = "64M (group wtgb)"
@@ -37,12 +34,11 @@ check "explain wtb: its users entry wins" test "$(explain wtb memory)" = "96M (u
 check "explain wtb: cpus from its only group, pids from defaults" \
 	test "$(explain wtb cpus)/$(explain wtb pids)" = "1.5 (group wtga)/256 (defaults)"
 
-# Long enough sessions that the containers stay up while we look.
-tssh wta -- 'sleep 25' >/dev/null 2>&1 &
-keep_a=$!
-tssh wtb -- 'sleep 25' >/dev/null 2>&1 &
-keep_b=$!
-for i in $(seq 40); do [ -e "$(cg wta pids pids.max)" ] && [ -e "$(cg wtb pids pids.max)" ] && break; sleep 0.25; done
+# Sessions that keep the containers up while we look, until the test releases them.
+hold keep_a wta -- 'head -n 1 >/dev/null'
+hold keep_b wtb -- 'head -n 1 >/dev/null'
+keep_b=${HELD[keep_b]}
+for i in $(seq 120); do [ -e "$(cg wta pids pids.max)" ] && [ -e "$(cg wtb pids pids.max)" ] && break; sleep 0.25; done
 
 if [ -d /sys/fs/cgroup/memory/warren ]; then mem=memory.limit_in_bytes quota=cpu.cfs_quota_us
 else mem=memory.max quota=cpu.max; fi
@@ -51,6 +47,7 @@ check "wta's cgroup holds 64M, 40 pids, half a core" \
 check "wtb's cgroup holds 96M, 256 pids, 1.5 cores" \
 	test "$(cat "$(cg wtb memory $mem)") $(cat "$(cg wtb pids pids.max)") $(cut -d' ' -f1 "$(cg wtb cpu $quota)")" = "100663296 256 150000"
 # warrenctl ls: what the cgroup files hold, per container.
+t_json=$SECONDS
 out=$("$REPO/warrenctl" ls --json --config "$CONF" 2>&1)
 json=$out
 check "warrenctl ls --json: both running, limits as their cgroups hold them, a login each" \
@@ -67,13 +64,15 @@ check "warrenctl show wta: explain, then her running container: memory of 64M, m
 		grep -q "^memory use:  .* of 64.0M" <<<"$1" && grep -Eq "^uid map: +0 +$2 " <<<"$1" &&
 		grep -q "^cgroup:      $3\$" <<<"$1" && grep -q "^layers:      $4\$" <<<"$1"' - \
 	"$out" "$(subid_base wta)" "$(dirname "$(cg wta pids pids.max)")" "$STATE/users/wta" || diag "$out"
-# The table, with wta's columns: uptime within 5 s of the JSON's, one login, pids of 40.
+# The table, with wta's columns: uptime the JSON's plus the seconds that passed between
+# the two (a busy machine takes longer), one login, pids of 40.
 table=$("$REPO/warrenctl" ls --config "$CONF" 2>&1)
+since=$((SECONDS - t_json + 1))
 up=$(perl -MJSON::PP -e 'for (@{ decode_json($ARGV[0]) }) { print $_->{uptime_s} if $_->{user} eq "wta" }' "$json")
 check "and as a table, a row for each, each value in its column" \
 	bash -c 'grep -Eq "^wtb +running " <<<"$1" &&
-		awk -v up="$2" '\''$1 == "wta" && $2 == "running" && $4 - up <= 5 && up - $4 <= 5 &&
-			$6 == 1 && $8 ~ /\/40$/ { found = 1 } END { exit !found }'\'' <<<"$1"' - "$table" "${up:-x}" ||
+		awk -v up="$2" -v since="$3" '\''$1 == "wta" && $2 == "running" && $4 >= up - 1 && $4 <= up + since &&
+			$6 == 1 && $8 ~ /\/40$/ { found = 1 } END { exit !found }'\'' <<<"$1"' - "$table" "${up:-x}" "$since" ||
 	diag "$table"
 
 # swap: v1 limits memory+swap together, v2 swap alone.
@@ -104,7 +103,7 @@ done
 check "the sshd process of wta's session is in wta's cgroup" test -n "$sess"
 
 # Memory: a hog (tail holds a newline-free stream) against 64M; its neighbour survives.
-out=$(tssh wta -- 'sleep 20 & k=$!; head -c 300M /dev/zero | tail >/dev/null; echo "hog=$?"; kill -0 $k && echo neighbour-alive' 2>&1)
+out=$(tssh wta -- 'sleep 600 & k=$!; head -c 300M /dev/zero | tail >/dev/null; echo "hog=$?"; kill -0 $k && echo neighbour-alive; kill $k' 2>&1)
 check "the memory hog is killed inside the container" grep -qx 'hog=137' <<<"$out" || diag "$out"
 check "the process beside it lives on" grep -qx neighbour-alive <<<"$out"
 if [ -e "$(cg wta memory memory.oom_control)" ]; then
@@ -119,8 +118,11 @@ check "wtb's container is untouched (its session still runs)" kill -0 "$keep_b"
 out=$(tssh wta -- 'df -B1 --output=size /tmp /run /dev/shm | tail -n +2 | tr -s " \n" " "' 2>&1)
 check "wta's /tmp, /run and /dev/shm are 64M each (${out})" test "$(norm <<<"$out")" = "67108864 67108864 67108864"
 
-# pids: 60 background sleeps against 40 tasks.
-out=$(tssh wta -- 'for i in $(seq 60); do (sleep 6 &) 2>/dev/null; done; sleep 1; ps -eo comm | grep -c "^sleep"' 2>&1)
+# pids: a loop forking 60 sleepers against 40 tasks: how many it got before the first
+# refused fork, all alive at once (perl's fork fails at once; bash's retries for 15 s,
+# which made the count depend on how many sleeps had ended by then).  Then they end.
+out=$(tssh wta -- 'perl -e '\''for (1..60) { my $p = fork; last unless defined $p;
+	if (!$p) { sleep 600; exit } push @k, $p } print scalar(@k), "\n"; kill 9, @k; 1 while wait > 0'\''' 2>&1)
 n=$(tail -n 1 <<<"$out")
 check "a fork loop stops below pids.max ($n sleeps of 60)" test "${n:-99}" -lt 40 -a "${n:-0}" -gt 10
 if [ -e "$(cg wta pids pids.events)" ]; then
@@ -129,24 +131,80 @@ else
 	skip "pids.events" "no pids.events on this kernel"
 fi
 
-# CPU: a 3 s busy loop at cpus = 0.5 gets about 1.5 s of CPU (+-25%).
-out=$(tssh wta -- "bash -c 'TIMEFORMAT=\"%3U %3S\"; time timeout 3 sh -c \"while :; do :; done\"' 2>&1" 2>&1)
-used=$(tail -n 1 <<<"$out" | awk '{ printf "%d", ($1 + $2) * 1000 }')
-check "a CPU burner gets half a core: ${used:-?} ms of 3000" test "${used:-0}" -ge 1125 -a "${used:-0}" -le 1875 ||
-	diag "$out"
-# warrenctl top: a burner in wta's container (half a core) puts her first, near 50%.
-tssh wta -- 'timeout 4 sh -c "while :; do :; done"' >/dev/null 2>&1 &
-burn=$!
-sleep 1
+# CPU, as the kernel counts it, over a window as long as a busy machine needs: busy
+# loops (one per core) in wta's container, held until released.  Their CPU time
+# (/proc/PID/schedstat) against the wall clock bounds what cpus = 0.5 lets through; the
+# container's cpu.stat says whether the quota is what held them back (nr_throttled: the
+# periods that ended with the quota spent), and each such period used about the quota.
+cpu_stat() { awk -v k="$2" '$1 == k { print $2 }' "$(cg "$1" cpu cpu.stat)"; } # cpu_stat USER KEY
+burners() { # the host pids of the busy loops in USER's container
+	local p
+	for p in $(cat "$(cg "$1" pids cgroup.procs)"); do
+		grep -qa warren-burn "/proc/$p/cmdline" 2>/dev/null && echo "$p"
+	done
+}
+ran_ms() { local p u s=0; for p in "$@"; do read -r u _ <"/proc/$p/schedstat" && s=$((s + u)); done; echo $((s / 1000000)); }
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+burn() { # burn NAME USER N: N busy loops in USER's container, held; their pids in $pids
+	local i
+	hold "$1" "$2" -- "for i in \$(seq $3); do sh -c 'while :; do :; done' warren-burn & done
+		head -n 1 >/dev/null; kill \$(jobs -p)"
+	for ((i = 0; i < 300; i++)); do
+		pids=$(burners "$2")
+		[ "$(wc -w <<<"$pids")" -ge "$3" ] && break
+		sleep 0.1
+	done
+}
+ncpu=$(nproc)
+[ "$ncpu" -ge 2 ] || ncpu=2
+burn burn_a wta "$ncpu"
+# shellcheck disable=SC2086
+p0=$(cpu_stat wta nr_periods) th0=$(cpu_stat wta nr_throttled) u0=$(ran_ms $pids) w0=$(now_ms)
+for ((i = 0; i < 120; i++)); do # 3 s and 10 throttled periods, or 60 s
+	sleep 0.5
+	[ $(($(now_ms) - w0)) -ge 3000 ] && [ $(($(cpu_stat wta nr_throttled) - th0)) -ge 10 ] && break
+done
+# shellcheck disable=SC2086
+u1=$(ran_ms $pids) w1=$(now_ms) p1=$(cpu_stat wta nr_periods) th1=$(cpu_stat wta nr_throttled)
+used=$((u1 - u0)) wall=$((w1 - w0)) periods=$((p1 - p0)) thr=$((th1 - th0))
+diag "$ncpu busy loops in wta's container: $used ms of CPU in $wall ms; throttled in $thr of $periods periods"
+check "CPU burners in wta's container get half a core at most: $used ms of CPU in $wall ms (cpus = 0.5, +25%)" \
+	test "$wall" -gt 0 -a "$((used * 1000))" -le "$((wall * 625))"
+if [ "$thr" -gt 0 ]; then
+	check "the quota is what holds them: each of the $thr throttled periods used about half a core ($((used / thr)) ms of CPU each, 37.5 at least)" \
+		test "$((used * 1000))" -ge "$((thr * 37500))"
+else
+	skip "the quota is what holds them back" \
+		"this machine is too busy: in $wall ms they got $used ms of CPU, below the quota, which never bit"
+fi
+# warrenctl top: with them still busy, wta is first, at what the kernel counted meanwhile
+# (within 20 points), and at half a core at most.
+# shellcheck disable=SC2086
+b0=$(ran_ms $pids) w0=$(now_ms)
 out=$("$REPO/warrenctl" top --once --config "$CONF" 2>&1)
-wait "$burn"
+# shellcheck disable=SC2086
+b1=$(ran_ms $pids) w1=$(now_ms)
+release burn_a
+rate=$(((b1 - b0) * 100 / (w1 - w0 > 0 ? w1 - w0 : 1)))
 cpu=$(awk 'NR == 2 && $1 == "wta" { sub("%", "", $NF); print int($NF) }' <<<"$out")
-check "warrenctl top --once: wta first, at ${cpu:-?}% of a core (cpus = 0.5)" \
-	test "${cpu:-0}" -ge 30 -a "${cpu:-0}" -le 70 || diag "$out"
-out=$(tssh wtb -- "bash -c 'TIMEFORMAT=\"%3U %3S\"; time timeout 3 sh -c \"while :; do :; done\"' 2>&1" 2>&1)
-used=$(tail -n 1 <<<"$out" | awk '{ printf "%d", ($1 + $2) * 1000 }')
-check "one burner under cpus = 1.5 is not held back: ${used:-?} ms of 3000" test "${used:-0}" -ge 2250 ||
+check "warrenctl top --once: wta first, at ${cpu:-?}% of a core (the kernel counted $rate% meanwhile; cpus = 0.5)" \
+	test -n "$cpu" -a "${cpu:-0}" -le 70 -a "$((${cpu:-0} - rate))" -le 20 -a "$((rate - ${cpu:-0}))" -le 20 ||
 	diag "$out"
+# wtb, at cpus = 1.5: one busy loop is never throttled, however long it runs (2 s of
+# CPU, or 60 s).
+burn burn_b wtb 1
+# shellcheck disable=SC2086
+th0=$(cpu_stat wtb nr_throttled) u0=$(ran_ms $pids) w0=$(now_ms)
+for ((i = 0; i < 120; i++)); do
+	sleep 0.5
+	# shellcheck disable=SC2086
+	[ $(($(ran_ms $pids) - u0)) -ge 2000 ] && break
+done
+# shellcheck disable=SC2086
+used=$(($(ran_ms $pids) - u0)) wall=$(($(now_ms) - w0)) thr=$(($(cpu_stat wtb nr_throttled) - th0))
+release burn_b
+check "one burner under cpus = 1.5 is not held back: never throttled ($thr) while it ran $used ms of CPU in $wall ms" \
+	test "$thr" -eq 0 -a "$used" -ge 2000
 
 # ptys: wtb's container holds 4 at once; the fifth open of /dev/ptmx fails inside, and
 # the host still has its own.
@@ -171,11 +229,9 @@ if [ -z "$nr_init" ] || [ "$host_max" -gt 1000 ]; then
 	for d in "wta's container is held to the host's budget" "root still opens one" \
 		"inotify_instances = 4" "inotify_watches = 10"; do skip "$d" "$why"; done
 else
-	held=$T/inotify-held
-	tssh wta -- "perl -e '\$|=1; \$n=0; \$n++ while syscall($nr_init, 0) >= 0; print \"\$n \$!\\n\"; sleep 15'" \
-		>"$held" 2>&1 &
-	hold=$!
-	for i in $(seq 40); do [ -s "$held" ] && break; sleep 0.25; done
+	held=$T/inotify.out # (held until released)
+	hold inotify wta -- "perl -e '\$|=1; \$n=0; \$n++ while syscall($nr_init, 0) >= 0; print \"\$n \$!\\n\"; <STDIN>'"
+	for i in $(seq 120); do [ -s "$held" ] && break; sleep 0.25; done
 	check "wta's container gets the host's $host_max instances, then 'Too many open files'" \
 		test "$(cat "$held")" = "$host_max Too many open files" || diag "$(cat "$held")"
 	check "while she holds them, root on the host still opens one" \
@@ -187,7 +243,8 @@ else
 		syscall($nr_watch, \$fd, \"/tmp/w\$_\", 0x100) >= 0 or do { print \"\$_: \$!\\n\"; last } }'" 2>&1)
 	check "inotify_watches = 10: the eleventh watch fails inside wtb's container" \
 		test "$out" = "11: No space left on device" || diag "$out"
-	kill "$hold" 2>/dev/null
+	release inotify
 fi
-wait "$keep_a" "$keep_b" 2>/dev/null
+release keep_a
+release keep_b
 fixture_finish

@@ -21,15 +21,18 @@ check "writing 100M under disk = 64M fails inside with ENOSPC" grep -q 'No space
 check "the image is 64M on the host" test "$(stat -c %s "$image" 2>/dev/null)" = 67108864
 out=$(tssh wtb -- 'dd if=/dev/zero of=/var/tmp/big bs=1M count=100 2>&1 && rm /var/tmp/big && echo wrote' 2>&1)
 check "wtb (no disk limit) writes 100M" grep -qx wrote <<<"$out" || diag "$out"
+# Stopped now, not left to its idle timeout: the checks on a small state_dir below need
+# her next login to start a container (they passed only when enough time went by first).
+helper_stop wtb >/dev/null
 # While wta's session holds the container, her image is on a loop device mounted only
 # inside: neither the host's mount table nor sshd's has that device.
-tssh wta -- 'sleep 5' >/dev/null 2>&1 &
-sess=$!
-for ((i = 0; i < 50; i++)); do loop=$(losetup -j "$image" -O NAME -n 2>/dev/null); [ -n "$loop" ] && break; sleep 0.1; done
+# (The session is held until the test releases it, not by a sleep it might outlast.)
+hold sess wta -- 'head -n 1 >/dev/null'
+for ((i = 0; i < 300; i++)); do loop=$(losetup -j "$image" -O NAME -n 2>/dev/null); [ -n "$loop" ] && break; sleep 0.1; done
 check "the image is attached to a loop device while the container runs ($loop)" test -n "$loop"
-not_mounted() { ! host_of_mounts | grep -q "^$1 "; }
-check "no mount of it on the host or in sshd's namespace" not_mounted "${loop:-/dev/loop-none}"
-wait "$sess"
+not_mounted() { ! host_of_mounts | grep -q "^$1 " && kill -0 "${HELD[sess]}"; }
+check "no mount of it on the host or in sshd's namespace, while her session runs" not_mounted "${loop:-/dev/loop-none}"
+release sess
 
 helper_stop wta >/dev/null
 check "after stop no loop device holds the image" test -z "$(losetup -j "$image")"

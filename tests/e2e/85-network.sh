@@ -28,13 +28,38 @@ in_cont() { local u=$1; shift; nsenter --net="/proc/$(init_of "$u")/ns/net" "$@"
 addr_of() { in_cont "$1" ip -4 -o addr show dev eth0 | awk '{ sub("/.*", "", $4); print $4 }'; }
 # tcp_to USER ADDR PORT - what USER reads from ADDR:PORT inside her container ("" if nothing)
 tcp_to() { tssh "$1" -- "timeout 3 bash -c 'exec 3<>/dev/tcp/$2/$3 && head -n 1 <&3' 2>/dev/null"; }
-listener() { # listener NETNS-CMD ADDR PORT TEXT - a TCP server answering TEXT, in the background
-	local ns=$1 addr=$2 port=$3 text=$4
+# reaches USER ADDR PORT ERE - what USER reads from ADDR:PORT matches ERE, tried for up to
+# 30 s (what listens there, or forwards to it, may still be starting on a busy machine)
+reaches() {
+	local t0=$SECONDS got
+	while :; do
+		got=$(tcp_to "$1" "$2" "$3")
+		grep -Eq -- "$4" <<<"$got" && return 0
+		[ $((SECONDS - t0)) -ge 30 ] && break
+		sleep 0.5
+	done
+	echo "got: $got"
+	return 1
+}
+# cannot_reach USER ADDR PORT - USER's probe of ADDR:PORT ran (it says "probing" first: not
+# a login or a shell that failed to start) and nothing came back within 3 s
+cannot_reach() {
+	local got
+	got=$(tssh "$1" -- "timeout 3 bash -c 'echo probing; exec 3<>/dev/tcp/$2/$3 && head -n 1 <&3' 2>/dev/null")
+	[ "$got" = probing ] || { echo "got: $got"; return 1; }
+}
+listener() { # listener NETNS-CMD ADDR PORT TEXT - a TCP server answering TEXT, in the background, listening
+	local ns=$1 addr=$2 port=$3 text=$4 i
 	shift 4
 	$ns perl -MIO::Socket::INET -e '$s = IO::Socket::INET->new(LocalAddr => "$ARGV[0]:$ARGV[1]",
 		Listen => 5, ReuseAddr => 1) or die "$!"; while ($c = $s->accept) { print $c "$ARGV[2] from ",
 		$c->peerhost, "\n"; close $c }' "$addr" "$port" "$text" >/dev/null 2>&1 &
 	LISTENERS+=($!)
+	for ((i = 0; i < 300; i++)); do
+		$ns bash -c 'exec 3<>"/dev/tcp/$1/$2"' - "$addr" "$port" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	diag "the listener on $addr:$port did not start"
 }
 LISTENERS=()
 cleanup_net() {
@@ -54,9 +79,8 @@ listener "nsenter --net=/run/netns/$UP" 10.99.0.2 8000 upstream
 listener in_ns 10.99.0.1 7001 host-service
 
 net_config 'bridge = { dns = [ "10.99.0.2" ]; };'
-out=$(tcp_to wta 10.99.0.2 8000)
 check "nat: wta reaches the upstream listener, as the test netns's address (masqueraded)" \
-	test "$out" = "upstream from 10.99.0.1" || diag "$out"
+	reaches wta 10.99.0.2 8000 '^upstream from 10\.99\.0\.1$'
 out=$(tssh wta -- 'getent hosts warren-gateway wta; cat /etc/resolv.conf' 2>&1)
 check "names in the container's own /etc/hosts resolve (warren-gateway, her own)" \
 	grep -q '^10\.213\.0\.1 *warren-gateway' <<<"$out" || diag "$out"
@@ -71,24 +95,31 @@ check "warrenctl explain shows her network and address" \
 	grep -q "^address: *$a on bridge warren0 (10.213.0.0/16)" <<<"$out" || diag "$out"
 
 # Two users, each in her own container on the bridge.
-# wtb listens on TCP 8002 and UDP 8003 in her container (a session keeps it up).
+# wtb listens on TCP 8002 and UDP 8003 (each datagram a line of /tmp/udp-got) in her
+# container, in a session held until her container stops.
 serve_wtb() {
-	tssh wtb -- 'perl -MIO::Socket::INET -e '\''$s = IO::Socket::INET->new(LocalAddr =>
+	hold wtb_serve wtb -- 'perl -MIO::Socket::INET -e '\''$s = IO::Socket::INET->new(LocalAddr =>
 		"0.0.0.0:8002", Listen => 5, ReuseAddr => 1) or die; while ($c = $s->accept) {
 		print $c "wtb\n"; close $c }'\'' & perl -MIO::Socket::INET -e '\''$s =
 		IO::Socket::INET->new(LocalAddr => "0.0.0.0:8003", Proto => "udp") or die;
-		$s->recv($m, 100); open(F, ">", "/tmp/udp-got") and print F $m'\'' & sleep 40' \
-		>/dev/null 2>&1 &
-	LISTENERS+=($!)
-	for i in $(seq 30); do [ "$(tcp_to wtb 127.0.0.1 8002)" = wtb ] && return 0; sleep 0.2; done
-	return 1
+		while (defined $s->recv($m, 100)) { open(F, ">>", "/tmp/udp-got") and print F $m; close F }'\'' &
+		head -n 1 >/dev/null'
+	LISTENERS+=("${HELD[wtb_serve]}")
+	reaches wtb 127.0.0.1 8002 '^wtb$'
 }
 check "wtb's listeners answer inside her container" serve_wtb
 b=$(addr_of wtb)
-check "TCP: wta cannot reach wtb's container ($b)" test -z "$(tcp_to wta "$b" 8002)"
+check "TCP: wta cannot reach wtb's container ($b)" cannot_reach wta "$b" 8002
+# UDP: wta's datagram first, then one wtb sends herself: once hers is in, wta's would be too.
 tssh wta -- "echo spam >/dev/udp/$b/8003" 2>/dev/null
-check "UDP: wta's datagram does not reach wtb's container" \
-	test -z "$(tssh wtb -- 'cat /tmp/udp-got 2>/dev/null')"
+tssh wtb -- 'echo self >/dev/udp/127.0.0.1/8003' 2>/dev/null
+for ((i = 0; i < 60; i++)); do
+	got=$(tssh wtb -- 'cat /tmp/udp-got 2>/dev/null')
+	grep -qx self <<<"$got" && break
+	sleep 0.5
+done
+check "UDP: wta's datagram does not reach wtb's container (hers, sent after it, does)" \
+	bash -c 'grep -qx self <<<"$1" && ! grep -q spam <<<"$1"' - "$got" || diag "got: $got"
 if command -v busybox >/dev/null; then
 	# The same ping answers between wtb and the gateway: it is the path that is closed.
 	check "ICMP: no echo from wtb's container (while the gateway answers it)" \
@@ -98,33 +129,42 @@ else
 	skip "ICMP between containers" "busybox is not installed (its ping is the test's)"
 fi
 in_cont wta ip route add "$b/32" via 10.213.0.1 2>/dev/null
-check "not even routing through the gateway (root inside adds the route)" test -z "$(tcp_to wta "$b" 8002)"
-check "nat: no host service on the gateway address" test -z "$(tcp_to wta 10.213.0.1 7001)"
-check "nat: nor on another address of the host" test -z "$(tcp_to wta 10.99.0.1 7001)"
+check "not even routing through the gateway (root inside adds the route)" cannot_reach wta "$b" 8002
+check "nat: no host service on the gateway address" cannot_reach wta 10.213.0.1 7001
+check "nat: nor on another address of the host" cannot_reach wta 10.99.0.1 7001
 
-# ssh -R opens its port inside the container; ssh -D connects from inside.
+# ssh -R opens its port inside the container; ssh -D connects from inside.  Each is
+# tried until its forward is up (tssh keeps it 30 s), not once after a fixed sleep.
 listener in_ns 127.0.0.1 8004 client-side
 tssh wta -N -R 9104:127.0.0.1:8004 >/dev/null 2>&1 &
 fwd=$!
-sleep 1
 check "ssh -R 9104: the port listens inside wta's container, back to the client" \
-	grep -q '^client-side' <<<"$(tcp_to wta 127.0.0.1 9104)"
+	reaches wta 127.0.0.1 9104 '^client-side'
 kill "$fwd" 2>/dev/null
 tssh wta -N -D 9105 >/dev/null 2>&1 &
 fwd=$!
-tssh wta -- 'timeout 20 perl -MIO::Socket::INET -e '\''$s = IO::Socket::INET->new(LocalAddr =>
-	"127.0.0.1:8006", Listen => 1, ReuseAddr => 1) or die; $c = $s->accept;
-	print $c "inside-wta\n"'\''' >/dev/null 2>&1 &
-LISTENERS+=($!)
-sleep 1.5
+hold inside wta -- 'perl -MIO::Socket::INET -e '\''$s = IO::Socket::INET->new(LocalAddr =>
+	"127.0.0.1:8006", Listen => 5, ReuseAddr => 1) or die; while ($c = $s->accept) {
+	print $c "inside-wta\n"; close $c }'\'' & head -n 1 >/dev/null; kill $!'
+LISTENERS+=("${HELD[inside]}")
+for ((i = 0; i < 300; i++)); do
+	in_cont wta bash -c 'exec 3<>/dev/tcp/127.0.0.1/8006' 2>/dev/null && break
+	sleep 0.1
+done
 socks='use IO::Socket::INET; $c = IO::Socket::INET->new("127.0.0.1:9105") or exit 1;
 	print $c "\x05\x01\x00"; read($c, $r, 2); $h = "localhost";
 	print $c "\x05\x01\x00\x03" . chr(length $h) . $h . pack("n", 8006); read($c, $r, 10);
 	print scalar <$c>'
-out=$(in_ns timeout 10 perl -e "$socks" 2>/dev/null)
+t0=$SECONDS
+while :; do
+	out=$(in_ns timeout 10 perl -e "$socks" 2>/dev/null)
+	[ "$out" = inside-wta ] || [ $((SECONDS - t0)) -ge 25 ] && break
+	sleep 0.5
+done
 check "ssh -D: a SOCKS connect to localhost:8006 resolves and connects inside wta's container" \
 	test "$out" = inside-wta || diag "got: $out"
 kill "$fwd" 2>/dev/null
+release inside
 
 # Peers: members of a group that says peers = true reach each other.
 helper_stop wta >/dev/null
@@ -132,15 +172,15 @@ helper_stop wtb >/dev/null
 net_config 'groups = ( { name = "wtjail"; peers = true; } );'
 tssh wta -- true
 check "peers = true (both in wtjail): wtb's listeners are up again" serve_wtb
-check "and wta reaches wtb's container" test "$(tcp_to wta "$b" 8002)" = wtb
+check "and wta reaches wtb's container" reaches wta "$b" 8002 '^wtb$'
 
 # isolated: the gateway, and nothing forwarded out; none: loopback only.
 helper_stop wta >/dev/null
 helper_stop wtb >/dev/null
 net_config 'users = ( { name = "wta"; network = "isolated"; }, { name = "wtb"; network = "none"; } );'
 check "isolated: wta reaches a service on the gateway address" \
-	grep -q '^gateway-service' <<<"$(tcp_to wta 10.213.0.1 7001)"
-check "isolated: but not the upstream" test -z "$(tcp_to wta 10.99.0.2 8000)"
+	reaches wta 10.213.0.1 7001 '^gateway-service'
+check "isolated: but not the upstream" cannot_reach wta 10.99.0.2 8000
 out=$(tssh wtb -- 'ls /sys/class/net' 2>&1)
 check "none: wtb's container has loopback only" test "$out" = lo || diag "$out"
 check "none: nothing of wtb's is on the bridge (wta's port only)" \
@@ -157,17 +197,25 @@ table ip warren_test {
 }
 NFT
 # Traffic from the forged address: UDP to the gateway (and on) through the default route.
+# wta's port on the bridge counts what arrives from her side: proof the datagrams left.
+port=$(ip -n "$NS" -o link show master warren0 | awk -F': ' 'NR == 1 { sub("@.*", "", $2); print $2 }')
+rx() { ip -n "$NS" -s link show dev "$port" 2>/dev/null | awk '/RX:/ { getline; print $2; exit }'; }
+rx0=$(rx)
 forge() { in_cont wta bash -c 'for i in 1 2 3; do echo x >/dev/udp/10.99.0.2/9; sleep 0.3; done' 2>/dev/null; }
 in_cont wta ip addr flush dev eth0
 in_cont wta ip addr add "$b/16" dev eth0 noprefixroute
 in_cont wta ip route replace 10.213.0.1/32 dev eth0
 in_cont wta ip route replace default via 10.213.0.1
+# (the gateway's MAC set by hand, as an attacker would: no ARP answer needed to send)
+gwmac=$(ip -n "$NS" -o link show warren0 | awk '{ for (i = 1; i < NF; i++) if ($i == "link/ether") print $(i + 1) }')
+in_cont wta ip neigh replace 10.213.0.1 lladdr "$gwmac" dev eth0 nud permanent
 forge
 in_cont wta ip link set eth0 address 02:77:00:00:00:01
 forge
 n=$(nsenter --net="/run/netns/$NS" nft list table ip warren_test | sed -n 's/.*counter packets \([0-9]*\).*/\1/p')
-check "anti-spoofing: no packet with wtb's address got past wta's port (counted: ${n:-?})" \
-	test "${n:-1}" = 0
+sent=$(($(rx) - ${rx0:-0}))
+check "anti-spoofing: no packet with wtb's address got past wta's port $port (counted: ${n:-?}; $sent arrived there)" \
+	test "${n:-1}" = 0 -a "$sent" -ge 6
 nsenter --net="/run/netns/$NS" nft delete table ip warren_test
 
 # Stop: nothing of wta's left; her address is hers again next time.

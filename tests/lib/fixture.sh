@@ -7,6 +7,9 @@
 #                          If setup fails: one not ok with the reason, the rest skipped, exit.
 #   fixture_finish         tear down, check nothing is left, exit 0/1 (also run by the EXIT trap)
 #   tssh USER [SSH-OPTS...] -- CMD...     ssh USER@127.0.0.1 CMD inside the test netns
+#                          (bounded to $TSSH_TIMEOUT s, 30 unless set)
+#   hold NAME USER [SSH-OPTS...] -- CMD   a login held open in the background until
+#                          release NAME (CMD must end on a line on its stdin)
 #   tscp USER [SCP-OPTS...] SRC... DST    scp; an argument "R:path" means USER@127.0.0.1:path
 #   tsftp USER [SFTP-OPTS...]             sftp -b - (batch commands on stdin)
 #   write_config TEXT      replace $CONF (root-owned 0644); default_config prints the default
@@ -16,9 +19,11 @@
 #   helper_stop USER       warren-helper --config $CONF stop USER (in sshd's mount namespace)
 #   container_leftovers USER   print what is left of USER's container (nothing: all gone)
 #   wait_container_gone USER SECS         poll until container_leftovers is empty
-#   log_mark; log_since; wait_log ERE [SECS]   the test syslog after a mark
+#   log_mark; log_since; wait_log ERE [SECS]   the test syslog after a mark (SECS: 10)
 #   untty                  filter: strip CRs and terminal escapes from a pty transcript
 #   section OUTPUT K       part K of OUTPUT split at "@@" lines; norm: squeeze whitespace
+#   user_cgroup USER [CONTROLLER]   the directory of USER's container cgroup (pids'), on
+#                          v1, on v2, or in the scope systemd delegated to it (a systemd host)
 #   uid_of USER, subid_base USER, host_of_mounts
 # Variables: REPO T CONF STATE IMAGE HELPER MODULE PORT NS SVC SSHD_PID HOST_NAME TEST_USERS
 # WARREN_TEST_NO_MODULE=1 writes the PAM service without the warren lines (fixture self-test).
@@ -139,8 +144,34 @@ tssh() { # tssh USER [SSH-OPTS...] -- CMD...
 		shift
 	done
 	[ "${1:-}" = -- ] && shift
-	in_ns timeout 30 ssh "${SSH_COMMON[@]}" -o UserKnownHostsFile="$T/known_hosts" \
+	in_ns timeout "${TSSH_TIMEOUT:-30}" ssh "${SSH_COMMON[@]}" -o UserKnownHostsFile="$T/known_hosts" \
 		-i "$T/keys/$user" -p "$PORT" "${opts[@]}" "$user@127.0.0.1" "$@"
+}
+
+# A login that must stay while the test looks is held by the test, not by a `sleep N`
+# that a busy machine can outlast.  hold NAME USER [SSH-OPTS...] -- CMD runs tssh in the
+# background with a FIFO as its stdin, opened read-write by the ssh client alone (so no
+# other process of the test keeps it open); release NAME writes one line into it and waits
+# for the login to end, with its exit status.  CMD must end on that line: end it with
+# `head -n 1 >/dev/null` (or read stdin).  Bounded by 300 s, not tssh's 30; the output goes
+# to $T/NAME.out, the ssh client's pid is ${HELD[NAME]}.
+declare -A HELD=()
+hold() { # hold NAME USER [SSH-OPTS...] -- CMD
+	local name=$1
+	shift
+	rm -f "$T/$name.in" && mkfifo -m 0600 "$T/$name.in" || return 1
+	TSSH_TIMEOUT=300 tssh "$@" 0<>"$T/$name.in" >"$T/$name.out" 2>&1 &
+	HELD[$name]=$!
+}
+release() { # release NAME: end the held login NAME; its exit status
+	local name=$1 w rc
+	[ -n "${HELD[$name]:-}" ] || return 1
+	exec {w}<>"$T/$name.in" && echo >&"$w"
+	exec {w}>&-
+	wait "${HELD[$name]}"
+	rc=$?
+	unset "HELD[$name]"
+	return "$rc"
 }
 
 tscp() { # tscp USER [SCP-OPTS...] SRC... DST ("R:path" = remote path)
@@ -180,6 +211,19 @@ host_of_mounts() {
 	return 0
 }
 
+# Where warren puts USER's cgroups: under warren/ at the root of each hierarchy, or, on a
+# systemd host, in the scope systemd delegated (helper/cgroup/delegate.h).
+user_cgroup_dirs() {
+	echo /sys/fs/cgroup/*/warren/"$1" "/sys/fs/cgroup/warren/$1" "/sys/fs/cgroup/warren.slice/warren-$1.scope"
+}
+user_cgroup() { # user_cgroup USER [CONTROLLER]
+	local c
+	for c in "/sys/fs/cgroup/${2:-pids}/warren/$1" "/sys/fs/cgroup/warren.slice/warren-$1.scope/container"; do
+		[ -d "$c" ] && { echo "$c"; return 0; }
+	done
+	echo "/sys/fs/cgroup/warren/$1"
+}
+
 container_leftovers() { # print what is left of USER's container; empty output: it is gone
 	local user=$1 f p c
 	# processes in its cgroup (init, sessions), and its supervisor (warren-helper ... USER)
@@ -187,11 +231,11 @@ container_leftovers() { # print what is left of USER's container; empty output: 
 		p=${f#/proc/}
 		p=${p%/cgroup}
 		c=$(cat "/proc/$p/comm" 2>/dev/null) && echo "process $p ($c) in cgroup warren/$user"
-	done < <(grep -l ":/warren/$user\$" /proc/[0-9]*/cgroup 2>/dev/null)
+	done < <(grep -lE ":/warren(/$user|\\.slice/warren-$user\\.scope/.*)\$" /proc/[0-9]*/cgroup 2>/dev/null)
 	[ -n "$CONF" ] && pgrep -af -- "--config $CONF [a-z-]+ $user\$" | sed 's/^/process /'
 	host_of_mounts | awk -v a="/run/warren/users/$user/" -v b="$STATE/users/$user/" \
 		'index($2 "/", a) == 1 || index($0, b) { print "mount: " $0 }' | sort -u
-	for c in /sys/fs/cgroup/*/warren/"$user" /sys/fs/cgroup/warren/"$user"; do
+	for c in $(user_cgroup_dirs "$user"); do
 		[ -d "$c" ] && echo "cgroup dir $c"
 	done
 	[ -e "/run/warren/users/$user/state" ] && echo "state file /run/warren/users/$user/state"
@@ -223,7 +267,7 @@ log_mark() { LOG_OFF=$(stat -c %s "$T/syslog"); }
 log_since() { tail -c +$((LOG_OFF + 1)) "$T/syslog"; }
 wait_log() { # wait_log ERE [SECS]: a line after the mark matches ERE (grep -E -i)
 	local i
-	for ((i = 0; i < ${2:-5} * 10; i++)); do
+	for ((i = 0; i < ${2:-10} * 10; i++)); do
 		log_since | grep -Eiq -- "$1" && return 0
 		sleep 0.1
 	done
@@ -273,7 +317,7 @@ fixture_clean_stale() { # leftovers of an earlier run that crashed (its pid is g
 	done
 	for u in "${TEST_USERS[@]}"; do
 		fixture_remove_user "$u"
-		for f in /sys/fs/cgroup/*/warren/"$u" /sys/fs/cgroup/warren/"$u"; do
+		for f in $(user_cgroup_dirs "$u"); do
 			[ -d "$f" ] && rmdir "$f" 2>/dev/null
 		done
 	done
@@ -331,7 +375,7 @@ ln -s /proc/self/fd/1 "$T/dev/stdout"
 ln -s /proc/self/fd/2 "$T/dev/stderr"
 ( "$T/logsink" "$T/dev/log" "$T/syslog" </dev/null >>"$T/logsink.err" 2>&1 &
   echo $! >"$T/logsink.pid" )
-for i in $(seq 100); do [ -S "$T/dev/log" ] && break; sleep 0.05; done
+for i in $(seq 400); do [ -S "$T/dev/log" ] && break; sleep 0.05; done
 [ -S "$T/dev/log" ]
 mount --move "$T/dev" /dev
 exec "$T/bin/$SVC" -D -e -f "$T/sshd_config"
@@ -392,7 +436,7 @@ EOF
 	nsenter --net="/run/netns/$NS" unshare -m --propagation slave \
 		bash -c "$fixture_ns_script" warren-test-ns "$T" "$SVC" </dev/null >>"$T/sshd.log" 2>&1 &
 	SSHD_PID=$! # nsenter, unshare and bash exec: this becomes sshd
-	for ((i = 0; i < 100; i++)); do
+	for ((i = 0; i < 300; i++)); do # 30 s: a busy machine is slow to start it
 		pid_alive "$SSHD_PID" || break
 		in_ns bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT" 2>/dev/null && break
 		sleep 0.1
@@ -451,17 +495,19 @@ fixture_teardown() { # prints what was left behind (and removes it)
 	if [ -n "$NS" ] && [ -e "/run/netns/$NS" ]; then
 		local sink
 		sink=$(cat "$T/logsink.pid" 2>/dev/null)
-		for ((i = 0; i < 20; i++)); do
+		# TERM for 5 s (sshd's sessions close theirs), then KILL, for 10 s in all
+		for ((i = 0; i < 50; i++)); do
 			pids=$(ip netns pids "$NS" 2>/dev/null | grep -vx "${sink:-none}")
 			[ -z "$pids" ] && break
 			# shellcheck disable=SC2086
-			if [ "$i" -lt 10 ]; then kill -TERM $pids 2>/dev/null; else kill -KILL $pids 2>/dev/null; fi
+			if [ "$i" -lt 25 ]; then kill -TERM $pids 2>/dev/null; else kill -KILL $pids 2>/dev/null; fi
 			sleep 0.2
 		done
+		pids=$(ip netns pids "$NS" 2>/dev/null | grep -vx "${sink:-none}")
 		[ -n "$pids" ] && echo "processes left in netns $NS: $pids"
 		if pid_alive "$sink" && [ "$(cat "/proc/$sink/comm")" = logsink ]; then
 			kill -TERM "$sink"
-			for ((i = 0; i < 20; i++)); do pid_alive "$sink" || break; sleep 0.1; done
+			for ((i = 0; i < 100; i++)); do pid_alive "$sink" || break; sleep 0.1; done
 		fi
 		ip netns del "$NS" || echo "ip netns del $NS failed"
 	fi
@@ -471,7 +517,7 @@ fixture_teardown() { # prints what was left behind (and removes it)
 			c=$(container_leftovers "$u")
 			[ -n "$c" ] && echo "left of $u's container after stop: $c"
 		fi
-		for c in /sys/fs/cgroup/*/warren/"$u" /sys/fs/cgroup/warren/"$u"; do
+		for c in $(user_cgroup_dirs "$u"); do
 			[ -d "$c" ] || continue
 			echo "cgroup dir left: $c"
 			rmdir "$c" 2>/dev/null

@@ -16,6 +16,7 @@
 #include "lib/cleanup.h"
 #include "policy/config.h"
 #include "lib/strv.h"
+#include "net/net.h"
 
 #define GOOD_CONFIG                                                                      \
 	"# a complete config\n"                                                          \

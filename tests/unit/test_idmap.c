@@ -70,7 +70,7 @@ static void test_format_buffer_size(void **state)
 	assert_int_equal(idmap_format(1000, &r100k, NULL, 0), -ENOSPC);
 }
 
-/* Expand MAP and check what the kernel and DESIGN §3 require: every inside ID
+/* Expand MAP and check what the kernel and HACKING.md §3.2 require: every inside ID
  * 0..SPAN-1 mapped exactly once, no host ID reached twice, every host ID either in
  * the range or the identity. */
 static void check_map_injective(unsigned long id, const struct subid_range *r)

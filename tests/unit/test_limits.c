@@ -15,6 +15,7 @@
 #include "cgroup/cgroup.h"
 #include "policy/config.h"
 #include "policy/reslimits.h"
+#include "lib/ipv4.h"
 
 #define KIB 1024ULL
 #define MIB (KIB * 1024)
@@ -342,6 +343,75 @@ static void test_source_format(void **state)
 	assert_string_equal(limit_source_format(&v, buf, sizeof(buf)), "built-in");
 }
 
+/* warren.conf(5)'s text. */
+static char *read_man_page(void)
+{
+	_cleanup_fclose_ FILE *f = fopen("conf/warren.conf.5", "re");
+	char *text = calloc(1, 1 << 17);
+	size_t n;
+
+	if (!f)
+		f = fopen("../../conf/warren.conf.5", "re");
+	assert_non_null(f);
+	assert_non_null(text);
+	n = fread(text, 1, (1 << 17) - 1, f);
+	assert_true(n > 0 && n < (1 << 17) - 1);
+	return text;
+}
+
+/* The default warren.conf(5) gives KEY (on its ".BR KEY \" (..., default \" VALUE" line,
+ * VALUE without its \(dq quotes) into BUF; false if it gives none. */
+static bool man_default(const char *text, const char *key, char *buf, size_t len)
+{
+	char at_start[64], within[64];
+	const char *p, *eol, *d, *end;
+
+	snprintf(at_start, sizeof(at_start), "\n.BR %s \" (", key);
+	snprintf(within, sizeof(within), "\" %s \" (", key);
+	if (!(p = strstr(text, at_start)) && !(p = strstr(text, within)))
+		return false;
+	p += strlen(strstr(text, at_start) == p ? at_start : within);
+	eol = strchrnul(p, '\n');
+	if (!(d = strstr(p, "default \" ")) || d > eol)
+		return false;
+	d += strlen("default \" ");
+	if (!strncmp(d, "\\(dq", 4))
+		d += 4;
+	end = d + strcspn(d, " \n\\");
+	snprintf(buf, len, "%.*s", (int)(end - d), d);
+	return true;
+}
+
+/* Every limit's default in warren.conf(5) is the table's built-in, and so are the
+ * settings' (those of an empty config). */
+static void test_man_page_defaults(void **state)
+{
+	_cleanup_(config_freep) struct warren_config *c = NULL;
+	_cleanup_free_ char *text = read_man_page();
+	struct config_error err;
+	char want[64], got[128], net[16];
+
+	for (int k = 0; k < LIMIT__COUNT; k++) {
+		limit_format(k, limit_builtin(k), want, sizeof(want));
+		if (!man_default(text, limit_key_name(k), got, sizeof(got)))
+			fail_msg("warren.conf(5) gives no default for %s", limit_key_name(k));
+		if (strcmp(got, want))
+			fail_msg("warren.conf(5): %s defaults to %s, the table says %s",
+				 limit_key_name(k), got, want);
+	}
+	assert_int_equal(config_parse_string("", "empty", &c, NULL, &err), 0);
+	assert_true(man_default(text, "image", got, sizeof(got)));
+	assert_string_equal(got, c->image);
+	assert_true(man_default(text, "state_dir", got, sizeof(got)));
+	assert_string_equal(got, c->state_dir);
+	assert_true(man_default(text, "name", got, sizeof(got)));
+	assert_string_equal(got, c->bridge.name);
+	assert_true(man_default(text, "subnet", got, sizeof(got)));
+	snprintf(want, sizeof(want), "%s/%u", ipv4_format(c->bridge.subnet.net, net, sizeof(net)),
+		 c->bridge.subnet.prefix);
+	assert_string_equal(got, want);
+}
+
 static void test_jail_verdict(void **state)
 {
 	_cleanup_(config_freep) struct warren_config *c =
@@ -375,6 +445,7 @@ int main(void)
 		cmocka_unit_test(test_precedence_per_key),
 		cmocka_unit_test(test_precedence_fallback),
 		cmocka_unit_test(test_source_format),
+		cmocka_unit_test(test_man_page_defaults),
 		cmocka_unit_test(test_jail_verdict),
 	};
 

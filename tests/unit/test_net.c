@@ -18,7 +18,9 @@
 
 #include "lib/cleanup.h"
 #include "policy/config.h"
-#include "lib/netaddr.h"
+#include "lib/ipv4.h"
+#include "lib/names.h"
+#include "net/net.h"
 #include "net/netalloc.h"
 
 static void test_ipv4(void **state)
@@ -42,25 +44,25 @@ static void test_ipv4(void **state)
 
 static void test_subnet(void **state)
 {
-	struct subnet s;
+	struct ipv4_subnet s;
 	char buf[16];
 
-	assert_int_equal(subnet_parse("10.213.0.0/16", &s), 0);
+	assert_int_equal(ipv4_subnet_parse("10.213.0.0/16", &s), 0);
 	assert_true(s.net == 0x0ad50000 && s.prefix == 16);
-	assert_string_equal(ipv4_format(subnet_gateway(&s), buf, sizeof(buf)), "10.213.0.1");
-	assert_int_equal(subnet_slots(&s), 65533);
-	assert_string_equal(ipv4_format(subnet_slot_addr(&s, 0), buf, sizeof(buf)), "10.213.0.2");
-	assert_string_equal(ipv4_format(subnet_slot_addr(&s, 65532), buf, sizeof(buf)),
+	assert_string_equal(ipv4_format(ipv4_subnet_gateway(&s), buf, sizeof(buf)), "10.213.0.1");
+	assert_int_equal(ipv4_subnet_slots(&s), 65533);
+	assert_string_equal(ipv4_format(ipv4_subnet_slot_addr(&s, 0), buf, sizeof(buf)), "10.213.0.2");
+	assert_string_equal(ipv4_format(ipv4_subnet_slot_addr(&s, 65532), buf, sizeof(buf)),
 			    "10.213.255.254");
-	assert_int_equal(subnet_parse("192.168.7.0/29", &s), 0);
-	assert_int_equal(subnet_slots(&s), 5); /* .2 to .6 */
-	assert_int_equal(subnet_parse("10.0.0.0/30", &s), -ERANGE);
-	assert_int_equal(subnet_parse("10.0.0.0/7", &s), -ERANGE);
-	assert_int_equal(subnet_parse("10.213.0.1/16", &s), -EDOM);
-	assert_int_equal(subnet_parse("10.213.0.0", &s), -EINVAL);
-	assert_int_equal(subnet_parse("10.213.0.0/016", &s), -EINVAL);
-	assert_int_equal(subnet_parse("10.213.0.0/16x", &s), -EINVAL);
-	assert_int_equal(subnet_parse("10.213.0/16", &s), -EINVAL);
+	assert_int_equal(ipv4_subnet_parse("192.168.7.0/29", &s), 0);
+	assert_int_equal(ipv4_subnet_slots(&s), 5); /* .2 to .6 */
+	assert_int_equal(ipv4_subnet_parse("10.0.0.0/30", &s), -ERANGE);
+	assert_int_equal(ipv4_subnet_parse("10.0.0.0/7", &s), -ERANGE);
+	assert_int_equal(ipv4_subnet_parse("10.213.0.1/16", &s), -EDOM);
+	assert_int_equal(ipv4_subnet_parse("10.213.0.0", &s), -EINVAL);
+	assert_int_equal(ipv4_subnet_parse("10.213.0.0/016", &s), -EINVAL);
+	assert_int_equal(ipv4_subnet_parse("10.213.0.0/16x", &s), -EINVAL);
+	assert_int_equal(ipv4_subnet_parse("10.213.0/16", &s), -EINVAL);
 }
 
 static void test_names(void **state)
@@ -79,6 +81,70 @@ static void test_names(void **state)
 	assert_false(bridge_name_is_valid("1234567890123456"));
 	assert_false(bridge_name_is_valid("br 0"));
 	assert_false(bridge_name_is_valid("br/0"));
+}
+
+/* The config's names of network modes are enum net_mode's, in its order. */
+static void test_modes(void **state)
+{
+	uint64_t v;
+
+	assert_int_equal(limit_choice_parse(LIMIT_NETWORK, "none", &v), 0);
+	assert_int_equal(v, NET_NONE);
+	assert_int_equal(limit_choice_parse(LIMIT_NETWORK, "nat", &v), 0);
+	assert_int_equal(v, NET_NAT);
+	assert_int_equal(limit_choice_parse(LIMIT_NETWORK, "isolated", &v), 0);
+	assert_int_equal(v, NET_ISOLATED);
+	assert_int_equal(limit_builtin(LIMIT_NETWORK), NET_NAT);
+}
+
+static void assert_member(const struct nft_member *a, const struct nft_member *b)
+{
+	assert_string_equal(a->port, b->port);
+	assert_int_equal(a->addr, b->addr);
+	assert_memory_equal(a->mac, b->mac, sizeof(a->mac));
+	assert_int_equal(a->isolated, b->isolated);
+	assert_int_equal(a->peer_group, b->peer_group);
+}
+
+/* A network record round-trips; one without a version (before it had one) and one of a
+ * later version with more fields are read; anything else is refused. */
+static void test_record(void **state)
+{
+	struct nft_member m = { .port = "wr1a", .addr = 0x0ad5001c, .mac = { 2, 0x77, 0, 0, 0, 0x1a },
+				.isolated = true, .peer_group = 0x2a }, in;
+	char text[128];
+
+	assert_int_equal(net_record_format(&m, text, sizeof(text)), 0);
+	assert_string_equal(text, "v2 wr1a ad5001c 02:77:00:00:00:1a 1 2a\n");
+	assert_int_equal(net_record_parse(text, &in), 0);
+	assert_member(&in, &m);
+	memset(&in, 0, sizeof(in));
+	assert_int_equal(net_record_parse("wr1a ad5001c 02:77:00:00:00:1a 1 2a\n", &in), 0);
+	assert_member(&in, &m);
+	assert_int_equal(net_record_parse("v3 wr1a ad5001c 02:77:00:00:00:1a 1 2a fd00::1c\n", &in), 0);
+	assert_member(&in, &m);
+	assert_int_equal(net_record_format(&m, text, 20), -ENOSPC);
+	assert_int_equal(net_record_parse("v1 wr1a ad5001c 02:77:00:00:00:1a 1 2a\n", &in), -EBADMSG);
+	assert_int_equal(net_record_parse("vx wr1a ad5001c 02:77:00:00:00:1a 1 2a\n", &in), -EBADMSG);
+	assert_int_equal(net_record_parse("v2 wr1a ad5001c 02:77:00:00:00 1 2a\n", &in), -EBADMSG);
+	assert_int_equal(net_record_parse("", &in), -EBADMSG);
+}
+
+/* /etc/hosts and resolv.conf: her name on her address (on 127.0.1.1 without one). */
+static void test_etc_files(void **state)
+{
+	struct net_plan p = { .mode = NET_NAT, .gateway = 0x0ad50001, .resolv = "nameserver 10.213.0.1\n" };
+	char buf[256];
+
+	p.member.addr = 0x0ad50002;
+	assert_string_equal(net_hosts(&p, "alice", buf, sizeof(buf)),
+			    "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n10.213.0.2\talice\n"
+			    "10.213.0.1\twarren-gateway\n");
+	assert_string_equal(net_resolv(&p), "nameserver 10.213.0.1\n");
+	p.mode = NET_NONE;
+	assert_string_equal(net_hosts(&p, "alice", buf, sizeof(buf)),
+			    "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n127.0.1.1\talice\n");
+	assert_null(net_resolv(&p));
 }
 
 static void test_alloc_find(void **state)
@@ -240,6 +306,9 @@ int main(void)
 		cmocka_unit_test(test_ipv4),
 		cmocka_unit_test(test_subnet),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_modes),
+		cmocka_unit_test(test_record),
+		cmocka_unit_test(test_etc_files),
 		cmocka_unit_test(test_alloc_find),
 		cmocka_unit_test(test_alloc_get),
 		cmocka_unit_test(test_alloc_concurrent),

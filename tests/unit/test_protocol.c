@@ -99,10 +99,10 @@ static void test_success_round_trip(void **state)
 	strcpy(out.cgroups[out.n_cgroups++], "/sys/fs/cgroup/memory/warren/alice");
 	strcpy(out.pts, RUNTIME_DIR "/users/alice/pts");
 	out.gid = 1234;
-	out.groups[out.n_groups++] = 2000;
-	out.groups[out.n_groups++] = 70000;
-	out.root = true;
-	strcpy(out.seccomp, "/etc/warren/web.seccomp");
+	out.confine.root = true;
+	out.confine.groups[out.confine.n_groups++] = 2000;
+	out.confine.groups[out.confine.n_groups++] = 70000;
+	strcpy(out.confine.seccomp, "/etc/warren/web profile.seccomp"); /* a blank in a path */
 	out.init_pidfd = pidfd;
 	assert_int_equal(protocol_send_reply(sv[1], &out), 0);
 	assert_int_equal(protocol_recv_reply(sv[0], 1000, &in), 1);
@@ -112,10 +112,10 @@ static void test_success_round_trip(void **state)
 	assert_string_equal(in.cgroups[1], out.cgroups[1]);
 	assert_string_equal(in.pts, out.pts);
 	assert_int_equal(in.gid, 1234);
-	assert_int_equal(in.n_groups, 2);
-	assert_true(in.groups[0] == 2000 && in.groups[1] == 70000);
-	assert_true(in.root);
-	assert_string_equal(in.seccomp, "/etc/warren/web.seccomp");
+	assert_true(in.confine.root);
+	assert_int_equal(in.confine.n_groups, 2);
+	assert_true(in.confine.groups[0] == 2000 && in.confine.groups[1] == 70000);
+	assert_string_equal(in.confine.seccomp, "/etc/warren/web profile.seccomp");
 	assert_true(in.init_pidfd >= 0 && in.init_pidfd != pidfd);
 	assert_int_equal(pidfd_pid(in.init_pidfd), getpid());
 	helper_reply_done(&in);
@@ -146,8 +146,8 @@ static void test_no_answer(void **state)
 	assert_int_equal(protocol_recv_reply(sv[0], 1000, &in), 0);
 }
 
-/* The lines a success needs besides cgroup, pts and gid. */
-#define TAIL "root 0\nseccomp default\n"
+/* The line a success needs besides cgroup, pts and gid. */
+#define TAIL "confine root=0 groups= seccomp=default\n"
 #define GOOD "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid 5\n"
 
 static const struct {
@@ -159,15 +159,21 @@ static const struct {
 	{ "pts /run/warren/users/a/pts\ngid 5\n" TAIL, 1 },                              /* no cgroup */
 	{ "cgroup /sys/fs/cgroup/pids/warren/a\ngid 5\n" TAIL, 1 },                       /* no pts */
 	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\n" TAIL, 1 }, /* no gid */
-	{ GOOD "seccomp default\n", 1 },                                                  /* no root */
-	{ GOOD "root 0\n", 1 },                                                           /* no seccomp */
-	{ GOOD "root 2\nseccomp default\n", 1 },
-	{ GOOD "root 1\nroot 0\nseccomp default\n", 1 },
-	{ GOOD "root 0\nseccomp none\n", 1 },
-	{ GOOD "root 0\nseccomp strict\nseccomp default\n", 1 },
-	{ GOOD "root 0\nseccomp etc/web.seccomp\n", 1 },                                   /* relative */
-	{ GOOD "root 0\nseccomp /etc/../tmp/x\n", 1 },
-	{ GOOD "root 0\nseccomp \n", 1 },
+	{ GOOD, 1 },                                                            /* no confinement */
+	{ GOOD "root 0\nseccomp default\n", 1 },                      /* the lines before it */
+	{ GOOD "confine seccomp=default\n", 1 },                                         /* no root */
+	{ GOOD "confine root=0 groups=\n", 1 },                                               /* no seccomp */
+	{ GOOD "confine root=2 groups= seccomp=default\n", 1 },
+	{ GOOD "confine root=1 groups= seccomp=default\n" TAIL, 1 },                              /* twice */
+	{ GOOD "confine root=0 root=1 groups= seccomp=default\n", 1 },
+	{ GOOD "confine seccomp=default root=0\n", 1 },                             /* seccomp last */
+	{ GOOD "confine root=0 groups= label=x seccomp=default\n", 1 },                    /* unknown field */
+	{ GOOD "confine root=0 groups= seccomp=none\n", 1 },
+	{ GOOD "confine root=0 groups= seccomp=strict seccomp=default\n", 1 },
+	{ GOOD "confine root=0 groups= seccomp=etc/web.seccomp\n", 1 },                          /* relative */
+	{ GOOD "confine root=0 groups= seccomp=/etc/../tmp/x\n", 1 },
+	{ GOOD "confine root=0 groups= seccomp=\n", 1 },
+	{ GOOD "confine  root=0 groups= seccomp=default\n", 1 },
 	{ "cgroup /etc/a\npts /run/warren/users/a/pts\ngid 5\n" TAIL, 1 },
 	{ "cgroup /sys/fs/cgroup/../../etc\npts /run/warren/users/a/pts\ngid 5\n" TAIL, 1 },
 	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /tmp/pts\ngid 5\n" TAIL, 1 },
@@ -176,22 +182,35 @@ static const struct {
 	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid 4294967295\n" TAIL, 1 },
 	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid 5x\n" TAIL, 1 },
 	{ GOOD "gid 6\n" TAIL, 1 },
-	{ GOOD "groups 7 8\ngroups 9\n" TAIL, 1 },                                    /* twice */
-	{ GOOD "groups 7 x\n" TAIL, 1 },
-	{ GOOD "groups \n" TAIL, 1 },
-	{ GOOD "groups 4294967295\n" TAIL, 1 },
-	{ GOOD "groups 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 "
-	  "31 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 59 60 "
-	  "61 62 63 64 65\n" TAIL, 1 },                                                        /* 65 */
+	{ GOOD "confine root=0 seccomp=default\n", 1 },                                /* no groups */
+	{ GOOD "confine root=0 groups=7,x seccomp=default\n", 1 },
+	{ GOOD "confine root=0 groups=7,,8 seccomp=default\n", 1 },
+	{ GOOD "confine root=0 groups=7, seccomp=default\n", 1 },
+	{ GOOD "confine root=0 groups=,7 seccomp=default\n", 1 },
+	{ GOOD "confine root=0 groups=-7 seccomp=default\n", 1 },
+	{ GOOD "confine root=0 groups=4294967295 seccomp=default\n", 1 },
+	{ GOOD "confine root=0 groups=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,"
+	  "26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,"
+	  "57,58,59,60,61,62,63,64,65 seccomp=default\n", 1 },                                  /* 65 */
+	{ GOOD "groups 7\n" TAIL, 1 },                                            /* not a line */
 	{ GOOD TAIL "uid 0\n", 1 },
 	{ "error refused\n", 1 },                                                          /* fd */
 	{ "error refused\ngid 5\n", 0 },
-	{ "error refused\nroot 1\n", 0 },
+	{ "error refused\n" TAIL, 0 },
 	{ "hello\n", 0 },
 };
 
 static void test_malformed(void **state)
 {
+	struct helper_reply good;
+
+	/* The control: the same lines, whole, with one fd, are a success. */
+	send_raw(GOOD "confine root=1 groups=7,70000 seccomp=/etc/warren/a b.seccomp\n", 1);
+	assert_int_equal(protocol_recv_reply(sv[0], 1000, &good), 1);
+	assert_true(good.confine.root);
+	assert_true(good.confine.n_groups == 2 && good.confine.groups[1] == 70000);
+	assert_string_equal(good.confine.seccomp, "/etc/warren/a b.seccomp");
+	helper_reply_done(&good);
 	for (size_t i = 0; i < ELEMENTSOF(malformed); i++) {
 		struct helper_reply in;
 		int before = open_fds(), r;

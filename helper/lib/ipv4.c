@@ -1,9 +1,9 @@
-/* netaddr.c - IPv4 addresses of the bridged network (see netaddr.h).  Pure. */
+/* ipv4.c - IPv4 addresses of the bridged network (see ipv4.h).  Pure. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "lib/netaddr.h"
+#include "lib/ipv4.h"
 
 int ipv4_parse(const char *s, uint32_t *ret)
 {
@@ -36,7 +36,7 @@ const char *ipv4_format(uint32_t a, char *buf, size_t len)
 	return buf;
 }
 
-int subnet_parse(const char *s, struct subnet *ret)
+int ipv4_subnet_parse(const char *s, struct ipv4_subnet *ret)
 {
 	const char *slash = strchr(s, '/');
 	char addr[16];
@@ -55,43 +55,26 @@ int subnet_parse(const char *s, struct subnet *ret)
 		return -EINVAL;
 	for (size_t i = 0; i < digits; i++)
 		prefix = prefix * 10 + (unsigned)(slash[1 + i] - '0');
-	if (prefix < SUBNET_PREFIX_MIN || prefix > SUBNET_PREFIX_MAX)
+	if (prefix < IPV4_PREFIX_MIN || prefix > IPV4_PREFIX_MAX)
 		return -ERANGE;
 	if (a & (0xffffffffu >> prefix))
 		return -EDOM;
-	*ret = (struct subnet){ .net = a, .prefix = prefix };
+	*ret = (struct ipv4_subnet){ .net = a, .prefix = prefix };
 	return 0;
 }
 
-uint32_t subnet_gateway(const struct subnet *s)
+uint32_t ipv4_subnet_gateway(const struct ipv4_subnet *s)
 {
 	return s->net + 1;
 }
 
-uint32_t subnet_slots(const struct subnet *s)
+uint32_t ipv4_subnet_slots(const struct ipv4_subnet *s)
 {
 	/* All addresses but the network's, the gateway's and the broadcast. */
 	return (uint32_t)((1ULL << (32 - s->prefix)) - 3);
 }
 
-uint32_t subnet_slot_addr(const struct subnet *s, uint32_t slot)
+uint32_t ipv4_subnet_slot_addr(const struct ipv4_subnet *s, uint32_t slot)
 {
 	return s->net + 2 + slot;
-}
-
-const char *veth_name(uint32_t slot, char *buf, size_t len)
-{
-	snprintf(buf, len, "wr%x", slot);
-	return buf;
-}
-
-bool bridge_name_is_valid(const char *name)
-{
-	size_t n = strlen(name);
-
-	if (n == 0 || n > 15 || !strcmp(name, ".") || !strcmp(name, "..") ||
-	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") != n)
-		return false;
-	/* "wr" and hex digits is a user's veth. */
-	return !(n > 2 && !strncmp(name, "wr", 2) && strspn(name + 2, "0123456789abcdef") == n - 2);
 }
