@@ -4,7 +4,7 @@
  * has an answer on a host where nothing reads syslog.  `warrenctl log` reads it.
  *
  * A line: "2026-11-29T09:30:00Z USER EVENT DETAIL", where EVENT is started, joined,
- * refused, stopped; USER and EVENT have no blanks; DETAIL runs to the end of the line
+ * refused, stopped, reset, or bind-skipped (a bind of hers not made, and why); USER and EVENT have no blanks; DETAIL runs to the end of the line
  * (control characters in it are blanked). */
 #ifndef WARREN_EVENTS_H
 #define WARREN_EVENTS_H
