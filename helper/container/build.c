@@ -51,7 +51,7 @@ static int write_id_maps(pid_t pid, const struct user_spec *u)
  * root inside is granted: no setuid binary of the image leads there). */
 static int mount_idmapped_image(const char *image, pid_t child, bool root, const char *target)
 {
-	_cleanup_close_ int userns = -EBADF, tree = -EBADF;
+	_cleanup_close_ int userns = -EBADF;
 	struct mount_attr attr = {
 		.attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV |
 			    (root ? 0 : MOUNT_ATTR_NOSUID),
@@ -63,14 +63,7 @@ static int mount_idmapped_image(const char *image, pid_t child, bool root, const
 	if (userns < 0)
 		return -errno;
 	attr.userns_fd = (unsigned long long)userns;
-	tree = open_tree(AT_FDCWD, image, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	if (tree < 0)
-		return -errno;
-	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
-		return -errno;
-	if (move_mount(tree, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		return -errno;
-	return 0;
+	return mount_clone(AT_FDCWD, image, true, &attr, target);
 }
 
 /* The image and her layers over it (stack.h), each as the image is mounted. */
@@ -139,7 +132,7 @@ static int userns_mapping_root_to(uid_t uid, gid_t gid)
  * dotfiles are hers to change, not root's to replace.  Read-only, nosuid, nodev. */
 static int mount_skel_as_user(const char *image, const struct user_spec *u)
 {
-	_cleanup_close_ int userns = userns_mapping_root_to(u->uid, u->gid), tree = -EBADF;
+	_cleanup_close_ int userns = userns_mapping_root_to(u->uid, u->gid);
 	struct mount_attr attr = {
 		.attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID,
 	};
@@ -149,14 +142,7 @@ static int mount_skel_as_user(const char *image, const struct user_spec *u)
 		return userns;
 	attr.userns_fd = (unsigned long long)userns;
 	snprintf(path, sizeof(path), "%s/etc/skel", image);
-	tree = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-	if (tree < 0)
-		return -errno;
-	if (mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
-		return -errno;
-	if (move_mount(tree, "", AT_FDCWD, BUILD_SKEL, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		return -errno;
-	return 0;
+	return mount_clone(AT_FDCWD, path, false, &attr, BUILD_SKEL);
 }
 
 /* The user's layers at BUILD_STATE: her disk image mounted there (and its layers

@@ -335,21 +335,13 @@ int hostdir_open(const char *path, int create, const struct hostdir_creds *her,
 
 int hostdir_stage(int fd, bool write, bool exec, const char *target)
 {
-	_cleanup_close_ int tree = -EBADF;
 	struct mount_attr attr = {
 		.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (write ? 0 : MOUNT_ATTR_RDONLY) |
 			    (exec ? 0 : MOUNT_ATTR_NOEXEC),
 		.propagation = MS_PRIVATE,
 	};
 
-	tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
-	if (tree < 0)
-		return -errno;
-	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
-		return -errno;
-	if (move_mount(tree, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		return -errno;
-	return 0;
+	return mount_clone(fd, "", true, &attr, target);
 }
 
 bool hostdir_below(const char *to, const char *dir, const char **ret_rel)
