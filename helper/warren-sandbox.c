@@ -53,7 +53,7 @@
 /* 0xfffe0000..0xfffeffff: far above any account and the ranges useradd hands out. */
 #define SANDBOX_IDS 4294836224UL
 #define EXIT_SANDBOX 125
-#define BINDS_MAX 8
+#define SANDBOX_BINDS_MAX 8
 
 static const char *const policy_rc_d = "#!/bin/sh\n# warren-sandbox: no service starts in a layer build\nexit 101\n";
 
@@ -65,7 +65,7 @@ struct bind {
 
 static struct {
 	const char *lower, *rw;
-	struct bind binds[BINDS_MAX];
+	struct bind binds[SANDBOX_BINDS_MAX];
 	int n_binds;
 	bool host_net;
 	char **cmd;
@@ -103,8 +103,8 @@ static void parse_args(int argc, char **argv)
 		case 'n': arg.host_net = true; break;
 		case 'b':
 			colon = strchr(optarg, ':');
-			if (!colon || colon[1] != '/' || arg.n_binds == BINDS_MAX)
-				die(0, "--bind SRC:/DEST (at most %d)", BINDS_MAX);
+			if (!colon || colon[1] != '/' || arg.n_binds == SANDBOX_BINDS_MAX)
+				die(0, "--bind SRC:/DEST (at most %d)", SANDBOX_BINDS_MAX);
 			*colon = '\0';
 			arg.binds[arg.n_binds] = (struct bind){ .src = optarg, .dest = colon + 2 };
 			snprintf(arg.binds[arg.n_binds].staged, sizeof(arg.binds[0].staged),

@@ -235,6 +235,10 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	}
 	if (!(s = session_new()))
 		return PAM_BUF_ERR;
+	/* home = "host" is refused where this service's stack starts a systemd user
+	 * manager (warren.conf(5)): the helper reads it. */
+	if (pam_get_item(pamh, PAM_SERVICE, &service) == PAM_SUCCESS)
+		opt.service = service;
 	r = helper_run(&opt, HELPER_ENSURE, pw->pw_name, &reply);
 	if (r == HELPER_EXIT_OK && session_take_reply(pamh, s, &reply) < 0) {
 		if (!reply.error[0])

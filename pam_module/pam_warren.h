@@ -17,6 +17,7 @@ struct module_options {
 	int timeout_ms;     /* how long a login waits for the helper */
 	bool debug;
 	bool refuse_jailed; /* account: refuse jailed users (cron, at, su on the host) */
+	const char *service; /* the PAM service, for ensure (the helper checks its stack) */
 };
 
 #define HELPER_TIMEOUT_DEFAULT_S 60

@@ -88,7 +88,7 @@ int container_enter(const struct container *c, const struct user_spec *u, char *
 	}
 	/* The namespaces (confine.h's first step) here: a new pid namespace takes only the
 	 * children of who joins it. */
-	if ((r = confine_join(c->init_pidfd, u->gid, err)) < 0)
+	if ((r = confine_join(&u->plan, c->init_pidfd, u->gid, err)) < 0)
 		goto fail;
 	/* The pty from the container's own devpts, as the container's root: whatever
 	 * mount namespace we were started in, and with no more power than root inside. */

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "container/bindmount.h"
 #include "lib/cleanup.h"
 #include "wire/creds.h"
 #include "lib/fsutil.h"
@@ -271,6 +272,16 @@ static int user_entries(const struct user_spec *u)
 	snprintf(line, sizeof(line), "%s:x:%u:\n", u->group, u->gid);
 	if ((r = append_entry("/etc/group", u->group, line)) < 0)
 		return r;
+	/* Her groups that keep their gid inside, with her as a member: ls -l names them,
+	 * and sudo or su inside give them back (initgroups). */
+	for (unsigned i = 0; i < u->n_groups; i++) {
+		if (!u->group_names[i][0])
+			continue;
+		snprintf(line, sizeof(line), "%s:x:%u:%s\n", u->group_names[i], (unsigned)u->groups[i],
+			 u->name);
+		if ((r = append_entry("/etc/group", u->group_names[i], line)) < 0)
+			return r;
+	}
 	/* A shadow entry without a password ("*"): PAM's account check (sudo's) finds a
 	 * valid account, and no password opens it. */
 	snprintf(line, sizeof(line), "%s:*:19000:0:99999:7:::\n", u->name);
@@ -431,6 +442,27 @@ static const char *lower_stack(const struct user_spec *u, char *buf, size_t len)
 	return buf;
 }
 
+/* Her home: the copy-on-write one of her layers, or with home = "host" hers from the host
+ * (staged by the builder); then her binds, over it where they are below it. */
+static int home_and_binds(int rootfd, const struct user_spec *u, uint64_t binds_staged,
+			  struct error *err)
+{
+	int r;
+
+	if (u->limits[LIMIT_HOME] == HOME_HOST)
+		r = bindmount_attach(rootfd, u->home + 1, BUILD_HOSTHOME, true);
+	else
+		r = overlay_mount(rootfd, u->home + 1, BUILD_SKEL, "home", MS_NOSUID);
+	if (r < 0)
+		return error_errno(err, r, "%s home", u->limits[LIMIT_HOME] == HOME_HOST ? "host" : "overlay");
+	bench_mark("overlay-home");
+	if ((r = bindmount_all(rootfd, u, binds_staged, BUILD_BINDS, err)) < 0)
+		return r;
+	if (u->n_binds)
+		bench_mark("binds");
+	return 0;
+}
+
 static int open_root(int *ret_fd)
 {
 	return (*ret_fd = open(BUILD_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 ? -errno : 0;
@@ -442,7 +474,7 @@ static int set_hostname(const char *name)
 }
 
 int rootfs_setup_and_exec(const struct user_spec *u, const struct net_plan *net, int exe_fd,
-			  struct error *err)
+			  uint64_t binds_staged, struct error *err)
 {
 	_cleanup_close_ int rootfd = -EBADF;
 	char *const argv[] = { INIT_NAME, NULL };
@@ -453,7 +485,7 @@ int rootfs_setup_and_exec(const struct user_spec *u, const struct net_plan *net,
 	struct steps s = STEPS(err);
 
 	/* Root of the new user namespace: host-wise the user's subordinate base. */
-	STEP_AS(&s, 0, NULL, creds_become_ns_root((gid_t)-1), "become container root");
+	STEP_AS(&s, 0, NULL, creds_become_ns_root((gid_t)-1, NULL, 0), "become container root");
 	STEP(&s, 0, NULL, user_ns_bounds(u, err));
 	STEP_AS(&s, 0, NULL, own_time_ns(), "time namespace");
 	STEP_AS(&s, 0, "ns-root-time-mnt", private_mount_ns(), "mount namespace");
@@ -461,9 +493,8 @@ int rootfs_setup_and_exec(const struct user_spec *u, const struct net_plan *net,
 						     "root", suid), "overlay root");
 	STEP_AS(&s, 0, NULL, open_root(&rootfd), "open root");
 	STEP_AS(&s, 0, "system-mounts", system_mounts(rootfd, u), "system mounts");
-	/* Home last, so that no other mount hides it. */
-	STEP_AS(&s, 0, "overlay-home", overlay_mount(rootfd, u->home + 1, BUILD_SKEL, "home",
-						     MS_NOSUID), "overlay home");
+	/* Home and binds last, so that no other mount hides them. */
+	STEP(&s, 0, NULL, home_and_binds(rootfd, u, binds_staged, err));
 	STEP_AS(&s, 0, NULL, set_hostname(u->name), "hostname");
 	STEP_AS(&s, 0, NULL, loopback_up(), "loopback");
 	STEP_AS(&s, 0, "net-inside", net_inside(net, err), "network");

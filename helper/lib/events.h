@@ -4,9 +4,9 @@
  * has an answer on a host where nothing reads syslog.  `warrenctl log` reads it.
  *
  * A line: "2026-11-29T09:30:00Z USER EVENT DETAIL", where EVENT is started, joined,
- * refused, stopped, reset; USER and EVENT have no blanks; DETAIL runs to the end of the
- * line (control characters in it are blanked; C1 controls and bytes that are not UTF-8
- * are '?' there and in USER).
+ * refused, stopped, reset, or bind-skipped (a bind of hers not made, and why); USER and
+ * EVENT have no blanks; DETAIL runs to the end of the line (control characters in it are
+ * blanked; C1 controls and bytes that are not UTF-8 are '?' there and in USER).
  *
  * The events a user causes at will - her logins, refused or joined - would let her push
  * the record, everyone's, out of both files (a refusal is some 150 bytes): one of them

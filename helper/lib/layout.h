@@ -56,6 +56,8 @@
 #define BUILD_SKEL BUILD_MNT "/skel"   /* the image's /etc/skel, idmapped to the user */
 #define BUILD_DEV BUILD_MNT "/dev"     /* a devtmpfs of its own, for the loop device */
 #define BUILD_LAYER BUILD_MNT "/layer" /* + 0..LAYERS_MAX-1: her image layers, as the image */
+#define BUILD_BINDS BUILD_MNT "/binds" /* /0..BINDS_MAX-1: her binds, staged (hostdirs.h) */
+#define BUILD_HOSTHOME BUILD_MNT "/hosthome" /* home = "host": her home from the host */
 
 /* A disk image mounted in a private mount namespace of its own (disk.h), over the same
  * mount point: its tmpfs, the image's mount, and the devtmpfs for its loop device. */

@@ -14,8 +14,8 @@
 #define GROUP_BUF_MIN 8192
 #define GROUP_BUF_MAX (16 * 1024 * 1024)
 
-/* PW's gids; getgrouplist reports how many it has when the array is too small. */
-static int user_gids(const struct passwd *pw, gid_t **ret, int *ret_n)
+/* getgrouplist reports how many it has when the array is too small. */
+int user_gids(const struct passwd *pw, gid_t **ret, int *ret_n)
 {
 	_cleanup_free_ gid_t *gids = NULL;
 	int n = 64;
@@ -68,8 +68,7 @@ static int group_lookup(const char *name, gid_t gid, struct group *gr, char **re
 	}
 }
 
-/* The name of GID into a new string in *RET, or NULL if NSS knows no such group. */
-static int group_name(gid_t gid, char **ret)
+int group_name(gid_t gid, char **ret)
 {
 	_cleanup_free_ char *buf = NULL;
 	struct group gr;

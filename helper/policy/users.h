@@ -16,6 +16,12 @@
  * silently shorter list, because a missing jail group would let a login out. */
 int user_group_names(const struct passwd *pw, char ***ret);
 
+/* PW's gids as getgrouplist(3) lists them (her primary one too) into a new *RET of *RET_N. */
+int user_gids(const struct passwd *pw, gid_t **ret, int *ret_n);
+
+/* The name of GID into a new string in *RET, or NULL if NSS knows no such group. */
+int group_name(gid_t gid, char **ret);
+
 /* Is PW jailed under POLICY?  Root and exempt users are answered without NSS (and
  * *RET_GROUPS is NULL for them); for the others *RET_GROUPS gets the group names the
  * answer was made from, for the caller to use again (free with strv_free).  A user not

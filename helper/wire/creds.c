@@ -27,17 +27,46 @@ static int ids_are(uid_t uid, gid_t gid)
 	return 0;
 }
 
-/* The supplementary groups are exactly GID (or none for (gid_t)-1). */
-static int groups_are(gid_t gid)
+/* GID and EXTRA (N) into LIST, as setgroups takes them: how many. */
+static unsigned groups_list(gid_t gid, const gid_t *extra, unsigned n, gid_t list[])
 {
-	gid_t list[2];
-	int n = getgroups(2, list);
+	unsigned k = 0;
 
-	if (n < 0)
-		return -errno;
 	if (gid == (gid_t)-1)
-		return n == 0 ? 0 : -EPERM;
-	return n == 1 && list[0] == gid ? 0 : -EPERM;
+		return 0;
+	list[k++] = gid;
+	for (unsigned i = 0; i < n && i < CREDS_GROUPS_MAX; i++)
+		list[k++] = extra[i];
+	return k;
+}
+
+/* The supplementary groups are exactly GID and EXTRA (N; or none for (gid_t)-1). */
+static int groups_are(gid_t gid, const gid_t *extra, unsigned n)
+{
+	gid_t want[CREDS_GROUPS_MAX + 1], have[CREDS_GROUPS_MAX + 2];
+	unsigned k = groups_list(gid, extra, n, want);
+	int got = getgroups(CREDS_GROUPS_MAX + 2, have);
+
+	if (got < 0)
+		return -errno;
+	if ((unsigned)got != k)
+		return -EPERM;
+	for (unsigned i = 0; i < k; i++) {
+		bool found = false;
+
+		for (int j = 0; j < got && !found; j++)
+			found = have[j] == want[i];
+		if (!found)
+			return -EPERM;
+	}
+	return 0;
+}
+
+static int set_groups(gid_t gid, const gid_t *extra, unsigned n)
+{
+	gid_t list[CREDS_GROUPS_MAX + 1];
+
+	return setgroups(groups_list(gid, extra, n, list), list) < 0 ? -errno : 0;
 }
 
 int creds_require_root(void)
@@ -45,25 +74,29 @@ int creds_require_root(void)
 	return getuid() == 0 && geteuid() == 0 ? 0 : -EPERM;
 }
 
-int creds_become_ns_root(gid_t gid)
+int creds_become_ns_root(gid_t gid, const gid_t *extra, unsigned n)
 {
-	int r = gid == (gid_t)-1 ? setgroups(0, NULL) : setgroups(1, &gid);
+	int r = set_groups(gid, extra, n);
 
-	if (r < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+	if (r < 0)
+		return r;
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		return -errno;
-	if ((r = ids_are(0, 0)) < 0 || (r = groups_are(gid)) < 0)
+	if ((r = ids_are(0, 0)) < 0 || (r = groups_are(gid, extra, n)) < 0)
 		return r;
 	return 0;
 }
 
-int creds_drop_to_user(uid_t uid, gid_t gid)
+int creds_drop_to_user(uid_t uid, gid_t gid, const gid_t *extra, unsigned n)
 {
 	int r;
 
 	/* Groups first: once the uid is not root, setgroups is no longer allowed. */
-	if (setgroups(1, &gid) < 0 || setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
+	if ((r = set_groups(gid, extra, n)) < 0)
+		return r;
+	if (setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
 		return -errno;
-	if ((r = ids_are(uid, gid)) < 0 || (r = groups_are(gid)) < 0)
+	if ((r = ids_are(uid, gid)) < 0 || (r = groups_are(gid, extra, n)) < 0)
 		return r;
 	/* The drop is for good only if getting root back fails (OpenSSH: "was able to
 	 * restore old [e]uid" is fatal). */

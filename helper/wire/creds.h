@@ -12,15 +12,20 @@
  * run otherwise, so that even a setuid install grants its caller nothing. */
 int creds_require_root(void);
 
-/* Become root of the user namespace just entered or created, with GID as the only
- * supplementary group (none if GID is (gid_t)-1).  Host root is unmapped in a
- * container: a process that stayed "host root" there and then changed uid would keep
- * its capabilities, so every way into a container passes through here. */
-int creds_become_ns_root(gid_t gid);
+/* Supplementary groups a process of a container keeps besides its own, at most: hers
+ * that keep their gid inside (spec.h). */
+#define CREDS_GROUPS_MAX 64
 
-/* From a container's root to UID:GID for good: the ids are set, regaining root must
- * fail, and no_new_privs is set so that no setuid binary of the image gives it back. */
-int creds_drop_to_user(uid_t uid, gid_t gid);
+/* Become root of the user namespace just entered or created, with GID and the N groups
+ * EXTRA as the supplementary groups (none if GID is (gid_t)-1).  Host root is unmapped
+ * in a container: a process that stayed "host root" there and then changed uid would
+ * keep its capabilities, so every way into a container passes through here. */
+int creds_become_ns_root(gid_t gid, const gid_t *extra, unsigned n);
+
+/* From a container's root to UID:GID for good, with GID and EXTRA (N) as supplementary
+ * groups: the ids are set, regaining root must fail, and no_new_privs is set so that no
+ * setuid binary of the image gives it back. */
+int creds_drop_to_user(uid_t uid, gid_t gid, const gid_t *extra, unsigned n);
 
 /* Host root acting as UID:GID for a moment: the effective ids only (the real and saved
  * stay root, so creds_act_as_root() can come back), with CAP_SYS_ADMIN effective, which

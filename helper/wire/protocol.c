@@ -39,8 +39,8 @@ int helper_verb_parse(const char *name, enum helper_verb *ret)
 	return -EINVAL;
 }
 
-void helper_argv(const char *helper, const char *config, enum helper_verb verb,
-		 const char *user, const char *argv[7])
+void helper_argv(const char *helper, const char *config, const char *service,
+		 enum helper_verb verb, const char *user, const char *argv[HELPER_ARGV_MAX])
 {
 	int n = 0;
 
@@ -48,6 +48,10 @@ void helper_argv(const char *helper, const char *config, enum helper_verb verb,
 	if (config) {
 		argv[n++] = "--config";
 		argv[n++] = config;
+	}
+	if (service) {
+		argv[n++] = "--service";
+		argv[n++] = service;
 	}
 	argv[n++] = helper_verb_name(verb);
 	argv[n++] = user;
@@ -81,11 +85,17 @@ static int line_append(char *buf, size_t len, size_t *pos, const char *key, cons
 /* The lines a success must have, once each. */
 enum { SEEN_PTS = 1, SEEN_GID = 2, SEEN_CONFINE = 4, SEEN_ALL = 7 };
 
-/* The confine line's value: "root=0|1 seccomp=NAME", NAME last (protocol.h). */
+/* The confine line's value: "root=0|1 groups=N,N seccomp=NAME", NAME last (protocol.h). */
 static int confine_format(const struct confinement *c, char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "root=%d seccomp=%s", c->root, c->seccomp);
+	char groups[CONFINE_GROUPS_MAX * 11 + 1] = "";
+	size_t o = 0;
+	int n;
 
+	for (unsigned i = 0; i < c->n_groups && i < CONFINE_GROUPS_MAX; i++)
+		o += (size_t)snprintf(groups + o, sizeof(groups) - o, "%s%u", i ? "," : "",
+				      (unsigned)c->groups[i]);
+	n = snprintf(buf, len, "root=%d groups=%s seccomp=%s", c->root, groups, c->seccomp);
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
 }
 
@@ -193,16 +203,45 @@ static bool first(unsigned *seen, unsigned key)
 	return true;
 }
 
-/* The confine line's VALUE into *RET: root first, then seccomp, which takes the rest of
- * the line; nothing else.  False if it is not one. */
+/* "N,N,..." (maybe none) at *P, up to a blank, into RET's groups; *P moves past them.
+ * False if one is not a gid, or there are more than CONFINE_GROUPS_MAX. */
+static bool groups_parse(const char **p, struct confinement *ret)
+{
+	const char *s = *p;
+
+	ret->n_groups = 0;
+	while (*s && *s != ' ') {
+		char num[16];
+		size_t n = strcspn(s, ", ");
+
+		if (n == 0 || n >= sizeof(num) || ret->n_groups >= CONFINE_GROUPS_MAX)
+			return false;
+		memcpy(num, s, n);
+		num[n] = '\0';
+		if (!gid_parse(num, &ret->groups[ret->n_groups++]))
+			return false;
+		s += n;
+		if (*s == ',' && (s[1] == ' ' || !s[1]))
+			return false;
+		s += *s == ',';
+	}
+	*p = s;
+	return true;
+}
+
+/* The confine line's VALUE into *RET: root first, then groups, then seccomp, which takes
+ * the rest of the line; nothing else.  False if it is not one. */
 static bool confine_parse(const char *value, struct confinement *ret)
 {
-	const char *name;
+	const char *p, *name;
 
 	if (strncmp(value, "root=", 5) || (value[5] != '0' && value[5] != '1') ||
-	    strncmp(value + 6, " seccomp=", 9))
+	    strncmp(value + 6, " groups=", 8))
 		return false;
-	name = value + 15;
+	p = value + 14;
+	if (!groups_parse(&p, ret) || strncmp(p, " seccomp=", 9))
+		return false;
+	name = p + 9;
 	if (strcmp(name, "default") && strcmp(name, "strict") && !path_ok(name, "/"))
 		return false;
 	ret->root = value[5] == '1';
@@ -252,7 +291,7 @@ static int reply_parse(char *text, bool has_fd, struct helper_reply *r)
 			return -EPROTO;
 	if (r->error[0])
 		return r->n_cgroups == 0 && !seen && !has_fd ? 0 : -EPROTO;
-	return r->n_cgroups > 0 && seen == SEEN_ALL && has_fd ? 0 : -EPROTO;
+	return r->n_cgroups > 0 && (seen & SEEN_ALL) == SEEN_ALL && has_fd ? 0 : -EPROTO;
 }
 
 /* The fds a message carried: the first into *RET_FD, the rest closed (-EPROTO). */
