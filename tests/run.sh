@@ -1,12 +1,15 @@
 #!/bin/bash
 # tests/run.sh unit|all - run warren's test layers and print one closing line:
 #   N passed, N failed, N skipped
+# tests/run.sh unit FILE... - the unit tests, then only these (end-to-end scripts,
+# tests/sanitizers.sh): what make mutants runs for a mutant whose header names them.
 # How each program's TAP is counted: tests/lib/runner.sh.  Time bounds: unit 120 s,
 # end-to-end 420 s per script.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/runner.sh
 layer=${1:-all}
+shift $(($# > 0))
 runner_start
 trap 'rm -f "$log"' EXIT
 
@@ -15,7 +18,7 @@ for src in tests/unit/test_*.c tests/unit/test_*.sh; do
 	[ -e "$src" ] || continue
 	case $src in
 	*.c) t=${src%.c}
-		[ -x "$t" ] || { echo "not ok - $t: not built (make check builds it)"; failed=$((failed + 1)); continue; }
+		[ -x "$t" ] || { printf '# --- %s\n%s\n' "$t" "not ok - $t: not built (make check builds it)"; failed=$((failed + 1)); continue; }
 		CMOCKA_MESSAGE_OUTPUT=TAP run_tap "$t" 120 "$t" ;;
 	*.sh) run_tap "$src" 120 bash "$src" ;;
 	esac
@@ -28,5 +31,9 @@ if [ "$layer" = all ]; then
 		run_tap "$t" 420 bash "$t"
 	done
 fi
+for t in "$@"; do
+	[ -f "$t" ] || { printf '# --- %s\nnot ok - %s: no such test\n' "$t" "$t"; failed=$((failed + 1)); continue; }
+	run_tap "$t" 420 bash "$t"
+done
 
 runner_summary
