@@ -30,13 +30,19 @@ static int set_effective(uint64_t effective);
  * so that the processes it forks, and the helper once inside a container, still write. */
 static int trace_fd = -1;
 static char trace_cmd[256];
+static const char *trace_label; /* the next raise's step, as CAPS_STEP wrote it */
+
+void caps_trace_label(const char *label)
+{
+	trace_label = label;
+}
 
 static void caps_trace(const char *event, uint64_t step, int rc)
 {
 	struct { uint32_t version; int pid; } hdr = { 0x20080522, 0 }; /* _LINUX_CAPABILITY_VERSION_3 */
 	struct { uint32_t effective, permitted, inheritable; } d[2] = { { 0 } };
 	uint64_t amb = 0, bnd = 0;
-	char line[512];
+	char line[1024], label[160] = "-";
 	int fd;
 
 	if (trace_fd < 0) {
@@ -51,6 +57,11 @@ static void caps_trace(const char *event, uint64_t step, int rc)
 					trace_cmd[i] = ' ';
 		}
 	}
+	/* The step's expression up to its first parenthesis: the function it calls. */
+	if (!strcmp(event, "raise") && trace_label) {
+		snprintf(label, sizeof(label), "%.*s", (int)strcspn(trace_label, "( \t\n"), trace_label);
+		trace_label = NULL;
+	}
 	if (trace_fd < 0 || syscall(SYS_capget, &hdr, d) < 0)
 		return;
 	for (int c = 0; c < 64; c++) {
@@ -60,9 +71,9 @@ static void caps_trace(const char *event, uint64_t step, int rc)
 			amb |= CAP_BIT(c);
 	}
 #define SET64(f) ((uint64_t)d[1].f << 32 | d[0].f)
-	snprintf(line, sizeof(line), "pid=%d event=%s step=%016llx rc=%d Inh=%016llx Prm=%016llx "
-		 "Eff=%016llx Bnd=%016llx Amb=%016llx cmd=%s\n", (int)getpid(), event,
-		 (unsigned long long)step, rc, (unsigned long long)SET64(inheritable),
+	snprintf(line, sizeof(line), "pid=%d event=%s step=%016llx label=%s rc=%d Inh=%016llx "
+		 "Prm=%016llx Eff=%016llx Bnd=%016llx Amb=%016llx cmd=%s\n", (int)getpid(), event,
+		 (unsigned long long)step, label, rc, (unsigned long long)SET64(inheritable),
 		 (unsigned long long)SET64(permitted), (unsigned long long)SET64(effective),
 		 (unsigned long long)bnd, (unsigned long long)amb, trace_cmd);
 #undef SET64

@@ -7,7 +7,8 @@
 # the capability numbers from <linux/capability.h>: the test holds the code to the page.
 #   - a helper's first change limits it: permitted and bounding = its verb's union of
 #     steps, effective, inheritable and ambient empty;
-#   - each raise makes effective exactly a step its verb holds (on top of what was; inside
+#   - each raise is the step the page says its code is (the function it calls, the
+#     record's label: the table below), and makes effective exactly a step its verb holds (on top of what was; inside
 #     a step, a raise of what is already effective adds nothing and is no step of its
 #     own); each lower puts back exactly what was; between steps nothing is effective;
 #   - acting as her subordinate root (the build) holds sys_admin alone, and coming back
@@ -115,6 +116,22 @@ sub allowed {
 	return \%ok;
 }
 
+# What each step of the code is, by the function its CAPS_STEP calls (the record's label):
+# the man page's words for the steps ("the host side of a new container", "its
+# network", ...), put to the code.  A step the table does not know is a problem: say here
+# which of the page's steps it is.
+my %step_of_function = (
+	prepare_cgroups => 'prepare', prepare_host_side => 'prepare',
+	net_host_prepare => 'net',
+	build_start => 'build', record_container => 'build',
+	container_cleanup => 'cleanup', container_stop => 'cleanup', gc_run => 'cleanup',
+	container_collect => 'cleanup', remove_orphan => 'cleanup',
+	sessions_admit => 'examine',
+	container_enter => 'enter',
+	container_migrate => 'migrate+cleanup', container_reset => 'migrate+cleanup',
+);
+sub step_mask { my $m = 0; $m |= $step{$_} // 0 for split /\+/, shift; $m }
+
 # The record.
 my (%proc, @order);
 open(my $t, '<', $trace) or die "$trace: $!";
@@ -151,6 +168,15 @@ while (<$t>) {
 			$name = '(' . ($name // (allowed('ensure')->{ $r{step} } // names($r{step}))) . ')';
 		} else {
 			defined $name or problem("$where: not a step $v holds (" . join(' ', map { "$ok->{$_}=" . names($_) } sort keys %$ok) . ")");
+		}
+		if (($r{label} // '-') ne '-') {
+			my $is = $step_of_function{ $r{label} };
+			if (!defined $is) {
+				problem("$where: the step $r{label}() is none the test knows: which of the page's is it?");
+			} elsif ($r{step} != step_mask($is)) {
+				problem("$where: $r{label}() is the $is step, which raises " . names(step_mask($is)) .
+					", not " . names($r{step}));
+			}
 		}
 		push @{ $p->{steps} }, $name // names($r{step});
 		my $want = $p->{eff} | $r{step};
