@@ -10,6 +10,7 @@
 # then, with wtga setting none of the five and the defaults gone:
 #   wtb (in both)                             -> wtgb, the later group
 #   wtexempt                                  -> the built-in values
+#   wta (her entry: root = true)              -> her users entry, against false everywhere else
 # warrenctl explain names the same source for each.  (Every key at every level, through
 # the parser, is tests/unit/test_precedence.c's.)
 # shellcheck disable=SC2016
@@ -18,7 +19,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 37
+fixture_start 39
 
 # wtgb first in /etc/group: NSS lists it before wtga for members of both.
 groupadd wtgb && groupadd wtga && usermod -aG wtgb,wtga wta && usermod -aG wtgb,wtga wtb &&
@@ -65,7 +66,9 @@ groups = (
 users = ( { name = \"wta\"; pids = 101; memory = \"200M\"; network = \"none\"; seccomp = \"$T/u.seccomp\";
   layers = [ \"lu\" ]; root = false; } );"
 }
-# Round 2: wtga is still listed first, and matches wtb, but sets none of the five.
+# Round 2: wtga is still listed first, and matches wtb, but sets none of the five; wta's
+# entry says root = true, against her groups' false and the built-in false (a boolean has
+# two values: round 1 cannot tell her entry from the built-in for it).
 round2() {
 	write_config "image = \"$images/default\";
 state_dir = \"$STATE\";
@@ -76,7 +79,8 @@ groups = (
   { name = \"wtga\"; io_weight = 200; },
   { name = \"wtgb\"; pids = 103; memory = \"220M\"; network = \"none\"; seccomp = \"strict\";
     layers = [ \"lg2\" ]; root = false; }
-);"
+);
+users = ( { name = \"wta\"; root = true; } );"
 }
 
 # What a login sees of each kind, as "kind=value" words.
@@ -148,10 +152,15 @@ for u in wta wtb wtc wtexempt; do helper_stop "$u" >/dev/null 2>&1; done
 round2
 look wtb
 look wtexempt
+look wta
 expect wtb g2 "later group (wtga, first, sets none of them)"
 expect wtexempt builtin "built-in values"
 src_check wtb "group wtgb"
 src_check wtexempt built-in
+check "wta, her users entry: root = true over her group's false (nnp=0 sudo=0)" \
+	bash -c '[[ " $1 " == *" nnp=0 sudo=0 "* ]]' - "${seen[wta]}" || diag "${seen[wta]}"
+check "warrenctl explain wta: root from user wta" \
+	bash -c '[[ " $1" == *" root:user wta "* ]]' - "$(sources wta)"
 
 for u in wta wtb wtc wtexempt; do helper_stop "$u" >/dev/null 2>&1; done
 kill "$listener_pid" 2>/dev/null

@@ -33,15 +33,16 @@ config 60
 have_rsync=$(command -v rsync)
 
 # --- the ways ----------------------------------------------------------------------
-# The fixture's tssh, tscp and tsftp, bounded at 120 s instead of 30: the first ways must
-# still run when the last has started.
-xssh() { # xssh USER [SSH-OPTS...] -- CMD
-	local user=$1 opts=()
-	shift
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do opts+=("$1"); shift; done
-	[ "${1:-}" = -- ] && shift
-	in_ns timeout 120 ssh "${SSH_COMMON[@]}" -o UserKnownHostsFile="$T/known_hosts" \
-		-i "$T/keys/$user" -p "$PORT" "${opts[@]}" "$user@127.0.0.1" "$@"
+# Commands as arrays run as simple commands, so that $! is the client itself (nsenter
+# execs timeout, which passes a TERM on): killing it ends the way.  Bounded at 120 s, not
+# the fixture's 30: the first ways must still run when the last has started.
+NS_NET=(nsenter --net="/run/netns/$NS")
+# The admin's commands run in sshd's namespaces: a container one of them starts must be seen
+# by later logins (this host's mounts do not propagate into the test sshd's namespace).
+ADMIN=(nsenter --mount="/proc/$SSHD_PID/ns/mnt" --net="/run/netns/$NS")
+sshv() { # sshv USER: SSHV is ssh for USER, up to the options
+	SSHV=("${NS_NET[@]}" timeout 120 ssh "${SSH_COMMON[@]}" -o UserKnownHostsFile="$T/known_hosts"
+		-i "$T/keys/$1" -p "$PORT")
 }
 declare -A CLIENT TARGET BEFORE MARK
 n=0
@@ -62,46 +63,47 @@ head -c 262144 /dev/urandom >"$big"
 way_start() { # way_start WAY USER: start it in the background; CLIENT[WAY] is what ends it
 	local w=$1 u=$2 m=${MARK[$1]} fifo
 	BEFORE[$w]=" $(sshd_of "$u" | tr '\n' ' ') "
+	sshv "$u"
 	case $w in
-	exec) "$REPO/warrenctl" --config "$CONF" exec "$u" -- sleep "$m" </dev/null >/dev/null 2>&1 & ;;
-	exec-root) "$REPO/warrenctl" --config "$CONF" exec "$u" --root -- sleep "$m" </dev/null >/dev/null 2>&1 & ;;
-	helper-enter) "$HELPER" --config "$CONF" enter "$u" -- sleep "$m" </dev/null >/dev/null 2>&1 & ;;
-	helper-enter-root) "$HELPER" --config "$CONF" enter-root "$u" -- sleep "$m" </dev/null >/dev/null 2>&1 & ;;
+	exec) "${ADMIN[@]}" "$REPO/warrenctl" --config "$CONF" exec "$u" -- sleep "$m" </dev/null >/dev/null 2>&1 & ;;
+	exec-root) "${ADMIN[@]}" "$REPO/warrenctl" --config "$CONF" exec "$u" --root -- sleep "$m" </dev/null >/dev/null 2>&1 & ;;
+	helper-enter) "${ADMIN[@]}" "$HELPER" --config "$CONF" enter "$u" -- sleep "$m" </dev/null >/dev/null 2>&1 & ;;
+	helper-enter-root) "${ADMIN[@]}" "$HELPER" --config "$CONF" enter-root "$u" -- sleep "$m" </dev/null >/dev/null 2>&1 & ;;
 	enter) # a terminal (script), a login shell; what is typed comes through a FIFO
 		fifo=$T/enter-$u.fifo
 		rm -f "$fifo" && mkfifo "$fifo"
-		script -qfec "$REPO/warrenctl --config $CONF enter $u" /dev/null <"$fifo" >"$T/enter-$u.out" 2>&1 &
+		script -qfec "nsenter --mount=/proc/$SSHD_PID/ns/mnt --net=/run/netns/$NS $REPO/warrenctl --config $CONF enter $u" /dev/null <"$fifo" >"$T/enter-$u.out" 2>&1 &
 		CLIENT[$w]=$!
 		exec {fd}>"$fifo"
 		printf 'exec sleep %s\n' "$m" >&$fd
 		FIFO_FD[$w]=$fd
 		return ;;
-	ssh-cmd) xssh "$u" -- "exec sleep $m" </dev/null >/dev/null 2>&1 & ;;
-	ssh-pty) xssh "$u" -tt -- "exec sleep $m" </dev/null >/dev/null 2>&1 & ;;
+	ssh-cmd) "${SSHV[@]}" "$u@127.0.0.1" "exec sleep $m" </dev/null >/dev/null 2>&1 & ;;
+	ssh-pty) "${SSHV[@]}" -tt "$u@127.0.0.1" "exec sleep $m" </dev/null >/dev/null 2>&1 & ;;
 	sftp)
 		fifo=$T/sftp-$u.fifo
 		rm -f "$fifo" && mkfifo "$fifo"
-		in_ns timeout 120 sftp "${SSH_COMMON[@]}" -o UserKnownHostsFile="$T/known_hosts" \
+		"${NS_NET[@]}" timeout 120 sftp "${SSH_COMMON[@]}" -o UserKnownHostsFile="$T/known_hosts" \
 			-i "$T/keys/$u" -P "$PORT" -b - "$u@127.0.0.1" <"$fifo" >/dev/null 2>&1 &
 		CLIENT[$w]=$!
 		exec {fd}>"$fifo"
 		echo pwd >&$fd
 		FIFO_FD[$w]=$fd
 		return ;;
-	scp) in_ns timeout 120 scp "${SSH_COMMON[@]}" -o UserKnownHostsFile="$T/known_hosts" \
+	scp) "${NS_NET[@]}" timeout 120 scp "${SSH_COMMON[@]}" -o UserKnownHostsFile="$T/known_hosts" \
 		-i "$T/keys/$u" -P "$PORT" -O -l 8 "$big" "$u@127.0.0.1:big-scp" </dev/null >/dev/null 2>&1 & ;;
-	rsync) in_ns timeout 120 rsync --bwlimit=1 -e "${rsh//%U/$u}" "$big" "$u@127.0.0.1:big-rsync" \
+	rsync) "${NS_NET[@]}" timeout 120 rsync --bwlimit=1 -e "${rsh//%U/$u}" "$big" "$u@127.0.0.1:big-rsync" \
 		</dev/null >/dev/null 2>&1 & ;;
-	fwd-L) xssh "$u" -N -L "$((m - 978000)):127.0.0.1:7" </dev/null >/dev/null 2>&1 & ;;
-	fwd-R) xssh "$u" -N -R "$((m - 978000)):127.0.0.1:7" </dev/null >/dev/null 2>&1 & ;;
-	fwd-D) xssh "$u" -N -D "$((m - 978000))" </dev/null >/dev/null 2>&1 & ;;
+	fwd-L) "${SSHV[@]}" -N -L "$((m - 978000)):127.0.0.1:7" "$u@127.0.0.1" </dev/null >/dev/null 2>&1 & ;;
+	fwd-R) "${SSHV[@]}" -N -R "$((m - 978000)):127.0.0.1:7" "$u@127.0.0.1" </dev/null >/dev/null 2>&1 & ;;
+	fwd-D) "${SSHV[@]}" -N -D "$((m - 978000))" "$u@127.0.0.1" </dev/null >/dev/null 2>&1 & ;;
 	mux)
-		xssh "$u" -N -o ControlMaster=yes -o ControlPath="$T/cm-$u" </dev/null >/dev/null 2>&1 &
+		"${SSHV[@]}" -N -o ControlMaster=yes -o ControlPath="$T/cm-$u" "$u@127.0.0.1" </dev/null >/dev/null 2>&1 &
 		MASTER[$u]=$!
 		for ((i = 0; i < 80; i++)); do [ -S "$T/cm-$u" ] && break; sleep 0.25; done
-		xssh "$u" -o ControlMaster=no -o ControlPath="$T/cm-$u" -- "exec sleep $m" </dev/null >/dev/null 2>&1 & ;;
+		"${SSHV[@]}" -o ControlMaster=no -o ControlPath="$T/cm-$u" "$u@127.0.0.1" "exec sleep $m" </dev/null >/dev/null 2>&1 & ;;
 	background)
-		xssh "$u" -- "nohup setsid sleep $m </dev/null >/dev/null 2>&1 &" </dev/null >/dev/null 2>&1
+		"${SSHV[@]}" "$u@127.0.0.1" "nohup setsid sleep $m </dev/null >/dev/null 2>&1 &" </dev/null >/dev/null 2>&1
 		CLIENT[$w]= ;;
 	esac
 	[ "$w" = background ] || CLIENT[$w]=$!
@@ -117,7 +119,8 @@ way_target() { # way_target WAY USER: the pid that stands for WAY (waits for it)
 			sftp) [ "$comm" = sftp-server ] && { echo "$p"; return; } ;;
 			scp) [ "$comm" = scp ] && { echo "$p"; return; } ;;
 			rsync) [ "$comm" = rsync ] && { echo "$p"; return; } ;;
-			fwd-*) [ "$comm" = sshd ] && [[ ${BEFORE[$w]} != *" $p "* ]] && { echo "$p"; return; } ;;
+			fwd-*) [ "$(readlink "/proc/$p/exe")" = /usr/sbin/sshd ] && [[ ${BEFORE[$w]} != *" $p "* ]] &&
+				{ echo "$p"; return; } ;;
 			*) [ "$comm" = sleep ] && [ "$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)" = "sleep $m " ] &&
 				{ echo "$p"; return; } ;;
 			esac
@@ -126,12 +129,14 @@ way_target() { # way_target WAY USER: the pid that stands for WAY (waits for it)
 	done
 }
 
-way_end() { # way_end WAY: as its user would end it (or the admin: TERM to the command)
+way_end() { # way_end WAY USER: as its user would end it: her command ends (a command goes on
+	# in her container when only the connection drops: that keeps it, rightly), or her
+	# client goes; the admin's command ends
 	local w=$1
 	case $w in
-	enter) pkill -TERM -f -- "--config $CONF enter $2( --)?\$"
-		close_fifo "$w" ;;
-	background) kill -TERM "${TARGET[$w]:-0}" 2>/dev/null ;;
+	ssh-cmd | ssh-pty | mux | background | exec* | helper-enter* | enter)
+		[ -n "${TARGET[$w]:-}" ] && kill -TERM "${TARGET[$w]}" 2>/dev/null
+		[ "$w" = enter ] && close_fifo "$w" ;;
 	sftp) close_fifo "$w" ;;
 	*) [ -n "${CLIENT[$w]:-}" ] && kill -TERM "${CLIENT[$w]}" 2>/dev/null ;;
 	esac
@@ -214,13 +219,14 @@ for w in "${WAYS[@]}"; do
 	way_start "$w" wta
 	TARGET[$w]=$(way_target "$w" wta)
 	p=${TARGET[$w]}
+	[ -z "$p" ] && [ "$w" = enter ] && diag_file "$T/enter-wta.out"
 	check "$w: lands inside her container (pid ${p:-none})" lands_inside "$p" wta
 	check "$w: in her cgroups: memory, pids, cpu (her limits)" in_cgroups "${p:-0}" wta
 	check "$w: under the container's filter, with no_new_privs" confined "${p:-0}"
 	check "$w: $(case $w in *root) echo "root inside: her subordinate root, Docker's set at most" ;;
 		*) echo "no capability" ;; esac)" powers "${p:-0}" "$w" wta
 done
-out=$("$REPO/warrenctl" stop wta 2>&1)
+out=$("${ADMIN[@]}" "$REPO/warrenctl" stop wta 2>&1)
 check "warrenctl stop wta with all of them running: $out" test "$out" = "wta: stopped"
 for w in "${WAYS[@]}"; do
 	if [ "$w" = rsync ] && [ -z "$have_rsync" ]; then skip "rsync: ended by warrenctl stop" "no rsync"; continue; fi

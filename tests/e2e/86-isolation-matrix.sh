@@ -42,15 +42,24 @@ start() { # start USER: her container, by the helper, in sshd's namespaces
 LISTENERS=()
 listen() { # listen USER: TCP 8002 answers her name; UDP 8003 datagrams go to $T/udp-USER
 	: >"$T/udp-$1"
-	in_cont "$1" setsid perl -MIO::Socket::INET -e '($me, $log) = @ARGV;
+	in_cont "$1" setsid perl -MIO::Socket::INET -e '($me, $log, $pidfile) = @ARGV;
+		open(P, ">", $pidfile) and print P "$$\n" and close P;
 		$t = IO::Socket::INET->new(LocalAddr => "0.0.0.0:8002", Listen => 16, ReuseAddr => 1) or die "tcp: $!";
 		$u = IO::Socket::INET->new(LocalAddr => "0.0.0.0:8003", Proto => "udp") or die "udp: $!";
 		if (fork) { while ($c = $t->accept) { print $c "$me\n"; close $c } }
 		open(F, ">>", $log) or die; select F; $| = 1;
-		while ($u->recv($m, 200)) { print F $m }' "$1" "$T/udp-$1" </dev/null >/dev/null 2>&1 &
-	LISTENERS+=($!)
+		while ($u->recv($m, 200)) { print F $m }' "$1" "$T/udp-$1" "$T/listener-$1.pid" </dev/null >/dev/null 2>&1 &
+	LISTENERS+=("$1")
 }
-stop_listeners() { local p; for p in "${LISTENERS[@]}"; do kill -- "-$p" 2>/dev/null; done; LISTENERS=(); }
+# Each listener leads a session of its own (setsid): its group is its pid.
+stop_listeners() {
+	local u p
+	for u in "${LISTENERS[@]}"; do
+		p=$(cat "$T/listener-$u.pid" 2>/dev/null) && [ -n "$p" ] && kill -- "-$p" 2>/dev/null
+		rm -f "$T/listener-$u.pid"
+	done
+	LISTENERS=()
+}
 cleanup() { stop_listeners; for u in "${USERS[@]}"; do helper_stop "$u" >/dev/null 2>&1; done; }
 trap 'cleanup; fixture_finish' EXIT
 trap 'exit 130' INT TERM HUP
@@ -128,7 +137,7 @@ run_round() { # run_round NAME WORDS...
 	check "$name: every listener answers the host, over TCP and UDP (the control)" test -n "$ready"
 	for u in "${USERS[@]}"; do
 		[ "${mode[$u]}" = none ] && check "$name: $u (none) has loopback only: no address anyone could reach" \
-			test "$(in_cont "$u" ls /sys/class/net)" = lo -a -z "${addr[$u]}"
+			test "$(in_cont "$u" ip -o link show | awk -F': ' '{ print $2 }')" = lo -a -z "${addr[$u]}"
 	done
 	for src in "${USERS[@]}"; do
 		for dst in "${USERS[@]}"; do

@@ -374,6 +374,85 @@ static void test_all_keys_at_once(void **state)
 	}
 }
 
+/* TEXT, as KEY's value in defaults, is refused with an error naming defaults.KEY. */
+static void assert_refused(const char *key, const char *value, const char *why)
+{
+	struct warren_config *c = NULL, *policy = NULL;
+	struct config_error err;
+	char text[256], want[96];
+
+	snprintf(text, sizeof(text), "defaults = { %s = %s; };\n", key, value);
+	snprintf(want, sizeof(want), "defaults.%s: ", key);
+	if (config_parse_string(text, "range.conf", &c, &policy, &err) != -EINVAL) {
+		config_free(c);
+		fail_msg("%s = %s (%s) was taken", key, value, why);
+	}
+	config_free(policy);
+	if (!strstr(err.msg, want) || !strstr(err.msg, "expected"))
+		fail_msg("%s = %s (%s): \"%s\" names neither the key nor what to write", key, value, why,
+			 err.msg);
+}
+
+/* Every key of the table refuses what its row does not take: below its minimum, above its
+ * maximum, "max" where it does not lift a limit, a name it does not know, a value of the
+ * wrong type; and takes both ends of its range. */
+static void test_every_key_range(void **state)
+{
+	for (unsigned k = 0; k < LIMIT__COUNT; k++) {
+		const struct limit_def *d = limit_def((enum limit_key)k);
+		char v[64];
+
+		switch (d->kind) {
+		case LIMIT_KIND_SIZE:
+		case LIMIT_KIND_COUNT: {
+			const char *q = d->kind == LIMIT_KIND_SIZE ? "\"" : "";
+			_cleanup_(config_freep) struct warren_config *lo = NULL, *hi = NULL;
+			struct config_error err;
+			char text[128];
+
+			if (d->min > 0) {
+				snprintf(v, sizeof(v), "%s%" PRIu64 "%s", q, d->min - 1, q);
+				assert_refused(d->name, v, "below the minimum");
+			}
+			snprintf(v, sizeof(v), "%s%" PRIu64 "%s", q, d->max + (d->max < LIMIT_SIZE_MAX), q);
+			if (d->max < LIMIT_SIZE_MAX)
+				assert_refused(d->name, v, "above the maximum");
+			snprintf(text, sizeof(text), "defaults = { %s = %s%" PRIu64 "%s; };\n", d->name, q,
+				 d->min, q);
+			if (config_parse_string(text, "x", &lo, NULL, &err) < 0)
+				fail_msg("%s: its minimum is refused: %s", d->name, err.msg);
+			snprintf(text, sizeof(text), "defaults = { %s = %s%" PRIu64 "%s; };\n", d->name, q,
+				 d->max, q);
+			if (config_parse_string(text, "x", &hi, NULL, &err) < 0)
+				fail_msg("%s: its maximum is refused: %s", d->name, err.msg);
+			if (!d->max_ok)
+				assert_refused(d->name, "\"max\"", "no \"max\" for this key");
+			assert_refused(d->name, "true", "a boolean");
+			assert_refused(d->name, d->kind == LIMIT_KIND_SIZE ? "\"12Q\"" : "1.5", "not its form");
+			break;
+		}
+		case LIMIT_KIND_CPUS:
+			snprintf(v, sizeof(v), "%g", (double)(d->min - 1) / 1000);
+			assert_refused(d->name, v, "below the minimum");
+			snprintf(v, sizeof(v), "%g", (double)(d->max + 1000) / 1000);
+			assert_refused(d->name, v, "above the maximum");
+			assert_refused(d->name, "\"2\"", "a number in quotes");
+			assert_refused(d->name, "true", "a boolean");
+			break;
+		case LIMIT_KIND_CHOICE:
+			assert_refused(d->name, "\"no-such-choice\"", "a name it does not know");
+			assert_refused(d->name, "1", "a number");
+			break;
+		case LIMIT_KIND_BOOL:
+			assert_refused(d->name, "\"true\"", "a string");
+			assert_refused(d->name, "1", "a number");
+			break;
+		default:
+			fail_msg("%s: a kind of key this test cannot check: teach it", d->name);
+		}
+	}
+}
+
 /* Entries written on one line, as the examples write a short list: the same key twice on
  * a line is each entry's own value, and a literal libconfig cut short is still caught
  * there (config.c, int_literal_mangled). */
@@ -405,6 +484,7 @@ int main(void)
 		cmocka_unit_test(test_every_key_every_level),
 		cmocka_unit_test(test_all_keys_at_once),
 		cmocka_unit_test(test_one_line),
+		cmocka_unit_test(test_every_key_range),
 	};
 
 	return cmocka_run_group_tests_name("precedence", tests, NULL, NULL);
