@@ -67,7 +67,7 @@ steps "gc: cleanup" gc:cleanup -- trun gc
 steps "collect (nothing of hers runs): cleanup" collect:cleanup -- trun collect wta
 steps "check-user: no capability at all" -- trun check-user wta
 check "check-user held none, permitted or bounding" \
-	grep -q 'event=limit step=0000000000000000 rc=0 Inh=0000000000000000 Prm=0000000000000000 Eff=0000000000000000 Bnd=0000000000000000 .* check-user wta' "$LOG"
+	grep -q 'event=limit step=0000000000000000 label=- rc=0 Inh=0000000000000000 Prm=0000000000000000 Eff=0000000000000000 Bnd=0000000000000000 .* check-user wta' "$LOG"
 write_config "$(default_config | sed '/^defaults/d')
 defaults = { idle_timeout = 60; disk = \"max\"; network = \"none\"; };
 users = ( { name = \"wta\"; disk = \"128M\"; } );"

@@ -75,8 +75,11 @@ way_start() { # way_start WAY USER: start it in the background; CLIENT[WAY] is w
 		script -qfec "nsenter --mount=/proc/$SSHD_PID/ns/mnt --net=/run/netns/$NS $REPO/warrenctl --config $CONF enter $u" /dev/null <"$fifo" >"$T/enter-$u.out" 2>&1 &
 		CLIENT[$w]=$!
 		exec {fd}>"$fifo"
-		printf 'exec sleep %s\n' "$m" >&$fd
 		FIFO_FD[$w]=$fd
+		# Typed once her shell prompts (typed ahead, a line may meet the terminal
+		# before the relay has made it raw).
+		for ((i = 0; i < 80; i++)); do grep -q "$u@$u:" "$T/enter-$u.out" 2>/dev/null && break; sleep 0.25; done
+		printf 'exec sleep %s\n' "$m" >&$fd
 		return ;;
 	ssh-cmd) "${SSHV[@]}" "$u@127.0.0.1" "exec sleep $m" </dev/null >/dev/null 2>&1 & ;;
 	ssh-pty) "${SSHV[@]}" -tt "$u@127.0.0.1" "exec sleep $m" </dev/null >/dev/null 2>&1 & ;;
@@ -144,13 +147,15 @@ way_end() { # way_end WAY USER: as its user would end it: her command ends (a co
 	return 0
 }
 close_fifo() { local f=${FIFO_FD[$1]:-}; [ -n "$f" ] && exec {f}>&-; FIFO_FD[$1]=; }
-ended() { # ended WAY: its client (or process) is gone within 15 s
-	local p=${CLIENT[$1]:-${TARGET[$1]:-}} i
-	[ "$1" = background ] && p=${TARGET[$1]:-}
-	[ -n "$p" ] || return 1
-	for ((i = 0; i < 60; i++)); do kill -0 "$p" 2>/dev/null || return 0; sleep 0.25; done
-	echo "pid $p ($(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)) still runs"
-	return 1
+ended() { # ended WAY: its process in the container is gone within 15 s, and so is its client
+	# (but sftp's, which waits on its own stdin for the next command: a client's business)
+	local p i
+	for p in ${TARGET[$1]:-none} $(case $1 in background | sftp) ;; *) echo "${CLIENT[$1]:-none}" ;; esac); do
+		[ "$p" != none ] || { echo "no process to watch"; return 1; }
+		for ((i = 0; i < 60; i++)); do kill -0 "$p" 2>/dev/null || break; sleep 0.25; done
+		kill -0 "$p" 2>/dev/null && { echo "pid $p ($(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)) still runs"; return 1; }
+	done
+	return 0
 }
 
 # --- the promises, on one process ---------------------------------------------------

@@ -69,7 +69,7 @@ monitor=$(awk '{ print $4 }' "/proc/${child:-0}/stat" 2>/dev/null)
 init=$(cut -d" " -f1 /run/warren/users/wta/state 2>/dev/null)
 monitor_out() { # PID INIT: what makes the monitor PID host-side, one word each
 	echo "exe=$(readlink "/proc/$1/exe")"
-	[ "$(readlink "/proc/$1/ns/user")" = "$(readlink /proc/1/ns/user)" ] && echo user=host || echo user=other
+	[ "$(readlink "/proc/$1/ns/user")" = "$(readlink /proc/self/ns/user)" ] && echo user=host || echo user=other
 	[ "$(readlink "/proc/$1/ns/mnt")" = "$(readlink "/proc/$2/ns/mnt")" ] && echo mnt=hers || echo mnt=other
 	grep -q ":/warren/wta\$" "/proc/$1/cgroup" && echo cgroup=hers || echo cgroup=other
 }
