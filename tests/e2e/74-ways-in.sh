@@ -148,9 +148,10 @@ way_end() { # way_end WAY USER: as its user would end it: her command ends (a co
 }
 close_fifo() { local f=${FIFO_FD[$1]:-}; [ -n "$f" ] && exec {f}>&-; FIFO_FD[$1]=; }
 ended() { # ended WAY: its process in the container is gone within 15 s, and so is its client
-	# (but sftp's, which waits on its own stdin for the next command: a client's business)
+	# (but sftp's and scp's: one waits on its own stdin for the next command, the other
+	# in its bandwidth limit, before they notice: a client's business)
 	local p i
-	for p in ${TARGET[$1]:-none} $(case $1 in background | sftp) ;; *) echo "${CLIENT[$1]:-none}" ;; esac); do
+	for p in ${TARGET[$1]:-none} $(case $1 in background | sftp | scp) ;; *) echo "${CLIENT[$1]:-none}" ;; esac); do
 		[ "$p" != none ] || { echo "no process to watch"; return 1; }
 		for ((i = 0; i < 60; i++)); do kill -0 "$p" 2>/dev/null || break; sleep 0.25; done
 		kill -0 "$p" 2>/dev/null && { echo "pid $p ($(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)) still runs"; return 1; }

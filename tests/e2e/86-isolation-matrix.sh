@@ -8,7 +8,8 @@
 # on the host's side); each probes the three others at once.  The test netns (the host)
 # reaches every listener: the control that they are up, so that a "blocked" is the rule's.
 # One probe goes around the gateway too: an on-link route and a static neighbour, straight
-# across the bridge, which only its port isolation stops.
+# across the bridge, which only its port isolation stops (br_netfilter off in the test
+# netns for it, where the host has it).
 # shellcheck disable=SC2016
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -161,7 +162,12 @@ for r in "${ROUNDS[@]}"; do
 	if [ "${r%% *}" = no-peers ]; then
 		# Around the gateway: on-link routes and each other's MAC, in wta's and wtb's
 		# netns (root inside could do this): only the bridge's port isolation stands in
-		# the way, of the datagram, and of both halves of the TCP handshake.
+		# the way, of the datagram, and of both halves of the TCP handshake.  Where
+		# br_netfilter is loaded, bridged frames pass the forward chain's drop too: it is
+		# turned off in the test netns for this probe, so that the probe is isolation's.
+		nf=/proc/sys/net/bridge/bridge-nf-call-iptables
+		nf_was=$(in_ns cat "$nf" 2>/dev/null)
+		[ -n "$nf_was" ] && in_ns sh -c "echo 0 >$nf"
 		a=$(addr_of wta) b=$(addr_of wtb)
 		amac=$(in_cont wta cat /sys/class/net/eth0/address) bmac=$(in_cont wtb cat /sys/class/net/eth0/address)
 		: >"$T/udp-wtb"
@@ -175,6 +181,7 @@ for r in "${ROUNDS[@]}"; do
 		check "straight across the bridge (on-link, wtb's MAC): no TCP to wtb ($out)" test "$out" = "wta wtb tcp:-"
 		check "nor UDP (the host's datagram came, wta's did not)" \
 			bash -c 'grep -qx from-host "$1" && ! grep -qx from-wta "$1"' - "$T/udp-wtb"
+		[ -n "$nf_was" ] && in_ns sh -c "echo $nf_was >$nf"
 	fi
 	stop_listeners
 	for u in "${USERS[@]}"; do helper_stop "$u" >/dev/null 2>&1; done
