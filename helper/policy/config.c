@@ -564,12 +564,16 @@ static int check_binds(struct parse_ctx *ctx, const struct key *k, config_settin
 
 /* libconfig 1.5 reads a decimal integer without an 'L' suffix with atoi(), so that
  * 4294967596 silently becomes 300.  Find S's literal on its line in the text and tell
- * whether it differs from the value libconfig stored.  If the literal cannot be found
- * (value on another line), trust libconfig: this is a safety net, not the parser. */
+ * whether it differs from the value libconfig stored.  A line may set the same name more
+ * than once ("users = ( { name = "a"; pids = 64; }, { name = "b"; pids = 96; } );"),
+ * and libconfig does not say which is S: one literal that reads as V clears it.  If the
+ * literal cannot be found (value on another line), trust libconfig: this is a safety
+ * net, not the parser. */
 static bool int_literal_mangled(const char *text, const config_setting_t *s, long long v)
 {
 	const char *name = config_setting_name(s), *p = text, *eol;
 	size_t nlen = strlen(name);
+	bool differs = false;
 	int line;
 
 	for (line = 1; line < (int)config_setting_source_line(s); line++) {
@@ -593,10 +597,13 @@ static bool int_literal_mangled(const char *text, const config_setting_t *s, lon
 		/* libconfig reads "0300" as decimal, so only "0x" switches the base. */
 		errno = 0;
 		lit = strtoll(q, &end, strncasecmp(q, "0x", 2) == 0 ? 16 : 10);
-		if (end != q)
-			return errno == ERANGE || lit != v;
+		if (end == q)
+			continue;
+		if (errno != ERANGE && lit == v)
+			return false;
+		differs = true;
 	}
-	return false;
+	return differs;
 }
 
 static bool is_integer(const config_setting_t *s)

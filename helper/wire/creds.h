@@ -102,12 +102,23 @@ int caps_raise(uint64_t caps, uint64_t *ret_was);
 /* Back to WAS effective (what caps_raise gave), after the step. */
 int caps_lower(uint64_t was);
 
+/* A test build's record of capabilities (creds.c, WARREN_CAPS_TRACE) names each step by
+ * its expression; nothing in any other build. */
+#ifdef WARREN_CAPS_TRACE
+void caps_trace_label(const char *label);
+#define CAPS_TRACE_LABEL(label) caps_trace_label(label)
+#else
+#define CAPS_TRACE_LABEL(label) ((void)0)
+#endif
+
 /* EXPR (an int: >= 0, or -errno with ERR filled) as one step with CAPS effective, and
  * what was effective before after it; a failure to raise or lower is the step's. */
 #define CAPS_STEP(caps, err, expr)                                                          \
 	({                                                                                   \
 		uint64_t was_;                                                               \
-		int r_ = caps_raise((caps), &was_), l_;                                      \
+		int r_, l_;                                                                  \
+		CAPS_TRACE_LABEL(#expr);                                                     \
+		r_ = caps_raise((caps), &was_);                                              \
 		if (r_ < 0) {                                                                \
 			r_ = error_errno((err), r_, "cannot raise the capabilities of a step"); \
 		} else {                                                                     \
