@@ -122,14 +122,14 @@ check "the profile's own line: uname gets EPERM in wtb's container" \
 # chown dac_override dac_read_search fowner kill setgid setuid setpcap net_admin
 # sys_chroot sys_ptrace sys_admin audit_control setfcap: c02c11ef.
 # Her running container's supervisor has the same command line: the helper is the new one.
-before=" $(pgrep -f -- "warren-helper --config $CONF ensure wta\$" | tr '\n' ' ') "
+before=" $(pgrep -f -- "warren-helper --config $CONF (--service [^ ]+ )?ensure wta\$" | tr '\n' ' ') "
 exec {held}>>/run/warren/locks/wta
 flock "$held"
 tssh wta -- 'echo landed' {held}>&- >"$T/paused.out" 2>&1 &
 login=$!
 hp=
 for ((i = 0; i < 300; i++)); do
-	for p in $(pgrep -f -- "warren-helper --config $CONF ensure wta\$"); do
+	for p in $(pgrep -f -- "warren-helper --config $CONF (--service [^ ]+ )?ensure wta\$"); do
 		[[ $before == *" $p "* ]] || hp=$p
 	done
 	[ -n "$hp" ] && break
