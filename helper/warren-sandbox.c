@@ -229,18 +229,6 @@ static void map_and_mount(pid_t child)
 			die(r, "--bind %s", arg.binds[i].src);
 }
 
-/* Mount onto ROOTFD/REL (a directory, made if missing, never through a symlink). */
-static int mount_at(int rootfd, const char *rel, const char *src, const char *fstype,
-		    unsigned long flags, const char *data)
-{
-	_cleanup_close_ int target = mkdir_p_beneath(rootfd, rel, 0755);
-	char p[FD_PATH_MAX];
-
-	if (target < 0)
-		return target;
-	return mount(src, fd_path(target, p), fstype, flags, data) < 0 ? -errno : 0;
-}
-
 /* The sandbox's /dev: the harmless nodes of the host's, bound; its own ptys and shm. */
 static int dev_setup(int rootfd)
 {
@@ -252,8 +240,8 @@ static int dev_setup(int rootfd)
 	_cleanup_close_ int devfd = -EBADF;
 	int r;
 
-	if ((r = mount_at(rootfd, "dev", "warren-dev", "tmpfs", MS_NOSUID | MS_NOEXEC,
-			  "mode=0755,size=256k")) < 0)
+	if ((r = mount_beneath(rootfd, "dev", "warren-dev", "tmpfs", MS_NOSUID | MS_NOEXEC,
+			       "mode=0755,size=256k")) < 0)
 		return r;
 	if ((devfd = open_beneath(rootfd, "dev", O_RDONLY | O_DIRECTORY)) < 0)
 		return devfd;
@@ -268,10 +256,10 @@ static int dev_setup(int rootfd)
 	for (size_t i = 0; i < ELEMENTSOF(links); i++)
 		if (symlinkat(links[i][1], devfd, links[i][0]) < 0)
 			return -errno;
-	if ((r = mount_at(devfd, "pts", "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
-			  "newinstance,ptmxmode=0666,mode=0620")) < 0)
+	if ((r = mount_beneath(devfd, "pts", "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
+			       "newinstance,ptmxmode=0666,mode=0620")) < 0)
 		return r;
-	return mount_at(devfd, "shm", "warren-shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
+	return mount_beneath(devfd, "shm", "warren-shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
 }
 
 /* SRC (as staged) read-only at ROOTFD/DEST, which is made (a directory for a directory,
@@ -397,8 +385,9 @@ __attribute__((noreturn)) static void sandbox_init(void)
 	if ((rootfd = open(SANDBOX_RW "/merged", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
 	    (upperfd = open(SANDBOX_RW "/upper", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		die(-errno, "%s", SANDBOX_RW);
-	if ((r = mount_at(rootfd, "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) < 0 ||
-	    (r = dev_setup(rootfd)) < 0)
+	if ((r = mount_beneath(rootfd, "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			       NULL)) < 0 ||
+			       (r = dev_setup(rootfd)) < 0)
 		die(r, "/proc and /dev");
 	for (int i = 0; i < arg.n_binds; i++)
 		if ((r = bind_in(rootfd, &arg.binds[i])) < 0)

@@ -33,20 +33,6 @@
 #include "lib/benchmark.h"
 #include "wire/confine.h"
 
-/* Mount onto ROOTFD/REL (created if missing, never through a symlink). */
-static int mount_below(int rootfd, const char *rel, const char *src, const char *fstype,
-		       unsigned long flags, const char *data)
-{
-	_cleanup_close_ int target = mkdir_p_beneath(rootfd, rel, 0755);
-	char p[FD_PATH_MAX];
-
-	if (target < 0)
-		return target;
-	if (mount(src, fd_path(target, p), fstype, flags, data) < 0)
-		return -errno;
-	return 0;
-}
-
 /* An overlay whose upper and work dirs are BUILD_STATE/UPPER and BUILD_STATE/work/UPPER.
  * They are named by path, not fd: overlayfs only takes layers from the mounter's own
  * mount namespace, and the build namespace bound them there for us. */
@@ -60,7 +46,7 @@ static int overlay_mount(int rootfd, const char *rel, const char *lower, const c
 		 lower, upper, upper);
 	if (rootfd < 0)
 		return mount("warren", BUILD_ROOT, "overlay", flags, opts) < 0 ? -errno : 0;
-	return mount_below(rootfd, rel, "warren", "overlay", flags, opts);
+	return mount_beneath(rootfd, rel, "warren", "overlay", flags, opts);
 }
 
 /* Bind host device node /dev/NAME onto an empty file in the container's /dev. */
@@ -104,8 +90,8 @@ static int dev_setup(int rootfd, const struct user_spec *u)
 	_cleanup_close_ int devfd = -EBADF;
 	int r;
 
-	r = mount_below(rootfd, "dev", "warren-dev", "tmpfs", MS_NOSUID | MS_NOEXEC,
-			"mode=0755,size=256k");
+	r = mount_beneath(rootfd, "dev", "warren-dev", "tmpfs", MS_NOSUID | MS_NOEXEC,
+			  "mode=0755,size=256k");
 	if (r < 0)
 		return r;
 	devfd = open_beneath(rootfd, "dev", O_RDONLY | O_DIRECTORY);
@@ -119,11 +105,11 @@ static int dev_setup(int rootfd, const struct user_spec *u)
 			return -errno;
 	/* The devpts instance the helper mounted on the host: sshd's monitor allocates
 	 * this container's ptys in it, so `tty` names a /dev/pts/N that exists here. */
-	r = mount_below(devfd, "pts", BUILD_PTS, NULL, MS_BIND, NULL);
+	r = mount_beneath(devfd, "pts", BUILD_PTS, NULL, MS_BIND, NULL);
 	if (r < 0)
 		return r;
-	return mount_below(devfd, "shm", "warren-shm", "tmpfs", MS_NOSUID | MS_NODEV,
-			   tmpfs_options(u, "1777", opts, sizeof(opts)));
+	return mount_beneath(devfd, "shm", "warren-shm", "tmpfs", MS_NOSUID | MS_NODEV,
+			     tmpfs_options(u, "1777", opts, sizeof(opts)));
 }
 
 static int loopback_up(void)
@@ -202,7 +188,7 @@ static int user_runtime_dir(int rootfd, const struct user_spec *u)
 	snprintf(rel, sizeof(rel), "run/user/%u", (unsigned)u->uid);
 	snprintf(all, sizeof(all), "%s,uid=%u,gid=%u", tmpfs_options(u, "0700", opts, sizeof(opts)),
 		 (unsigned)u->uid, (unsigned)u->gid);
-	return mount_below(rootfd, rel, "warren-user-run", "tmpfs", MS_NOSUID | MS_NODEV, all);
+	return mount_beneath(rootfd, rel, "warren-user-run", "tmpfs", MS_NOSUID | MS_NODEV, all);
 }
 
 /* The mounts that make a root filesystem a system: /proc, /dev, /tmp, /run, /sys. */
@@ -211,20 +197,20 @@ static int system_mounts(int rootfd, const struct user_spec *u)
 	char opts[64];
 	int r;
 
-	if ((r = mount_below(rootfd, "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			     NULL)) < 0)
+	if ((r = mount_beneath(rootfd, "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			       NULL)) < 0)
 		return r;
 	if ((r = dev_setup(rootfd, u)) < 0)
 		return r;
-	if ((r = mount_below(rootfd, "tmp", "warren-tmp", "tmpfs", MS_NOSUID | MS_NODEV,
-			     tmpfs_options(u, "1777", opts, sizeof(opts)))) < 0)
+	if ((r = mount_beneath(rootfd, "tmp", "warren-tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+			       tmpfs_options(u, "1777", opts, sizeof(opts)))) < 0)
 		return r;
-	if ((r = mount_below(rootfd, "run", "warren-run", "tmpfs", MS_NOSUID | MS_NODEV,
-			     tmpfs_options(u, "0755", opts, sizeof(opts)))) < 0 ||
+	if ((r = mount_beneath(rootfd, "run", "warren-run", "tmpfs", MS_NOSUID | MS_NODEV,
+			       tmpfs_options(u, "0755", opts, sizeof(opts)))) < 0 ||
 	    (r = user_runtime_dir(rootfd, u)) < 0)
 		return r;
-	if ((r = mount_below(rootfd, "sys", "sysfs", "sysfs",
-			     MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) < 0)
+	if ((r = mount_beneath(rootfd, "sys", "sysfs", "sysfs",
+			       MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) < 0)
 		return r;
 	return mask_host_files(rootfd);
 }

@@ -99,6 +99,17 @@ int mkdir_p_beneath(int rootfd, const char *path, mode_t mode)
 	return TAKE_FD(cur);
 }
 
+int mount_beneath(int rootfd, const char *rel, const char *src, const char *fstype,
+		  unsigned long flags, const char *data)
+{
+	_cleanup_close_ int target = mkdir_p_beneath(rootfd, rel, 0755);
+	char p[FD_PATH_MAX];
+
+	if (target < 0)
+		return target;
+	return mount(src, fd_path(target, p), fstype, flags, data) < 0 ? -errno : 0;
+}
+
 int mount_clone(int dirfd, const char *path, bool recursive, struct mount_attr *attr,
 		const char *target)
 {

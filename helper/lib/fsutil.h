@@ -27,6 +27,10 @@ int open_root_dir(const char *path);
  * O_NOFOLLOW, creating missing directories with MODE; return an O_PATH fd of it. */
 int mkdir_p_beneath(int rootfd, const char *path, mode_t mode);
 
+/* mount(2) onto ROOTFD/REL, a directory made (0755) if missing, never through a symlink. */
+int mount_beneath(int rootfd, const char *rel, const char *src, const char *fstype,
+		  unsigned long flags, const char *data);
+
 /* Clone the mount tree at PATH below DIRFD ("" for DIRFD itself), and what is mounted
  * below it if RECURSIVE, as a detached tree; give all of it ATTR (mount_setattr(2)); and
  * attach it at TARGET.  A bind with its flags set before it is visible anywhere. */
