@@ -29,7 +29,7 @@ static int set_nonblock(int fd)
 	return fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ? -errno : 0;
 }
 
-static int open_pty(struct relay *r, const char *ptmx, uid_t uid, struct error *err)
+static int open_pty(struct relay *r, const char *ptmx, uid_t uid, mode_t mode, struct error *err)
 {
 	int slave, unlock = 0;
 
@@ -42,7 +42,7 @@ static int open_pty(struct relay *r, const char *ptmx, uid_t uid, struct error *
 		return error_errno(err, -errno, "cannot open a pty's slave: %s", ptmx);
 	for (int i = 0; i < 3; i++)
 		r->child_fds[i] = slave;
-	if (fchown(slave, uid, (gid_t)-1) < 0 || fchmod(slave, 0620) < 0 ||
+	if (fchown(slave, uid, (gid_t)-1) < 0 || fchmod(slave, mode) < 0 ||
 	    set_nonblock(r->master) < 0)
 		return error_errno(err, -errno, "cannot set up a pty of %s", ptmx);
 	channel_init(&r->ch[CH_IN], STDIN_FILENO, r->master);
@@ -81,11 +81,11 @@ void relay_init(struct relay *r)
 	}
 }
 
-int relay_open(struct relay *r, const char *ptmx, uid_t uid, struct error *err)
+int relay_open(struct relay *r, const char *ptmx, uid_t uid, mode_t mode, struct error *err)
 {
 	relay_init(r);
 	r->pty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-	return r->pty ? open_pty(r, ptmx, uid, err) : open_pipes(r, err);
+	return r->pty ? open_pty(r, ptmx, uid, mode, err) : open_pipes(r, err);
 }
 
 int relay_child_stdio(const struct relay *r)

@@ -38,8 +38,10 @@ struct relay {
 /* Nothing open yet: relay_close() does nothing. */
 void relay_init(struct relay *r);
 /* Before forking the command: a pty from PTMX (the container's devpts' ptmx, its slave
- * owned by UID) if the caller has a terminal, else pipes. */
-int relay_open(struct relay *r, const char *ptmx, uid_t uid, struct error *err);
+ * owned by UID, with MODE) if the caller has a terminal, else pipes.  A command run as
+ * root inside gets a pty of root's, 0600: one of the user's would let her processes
+ * read what the admin types there and write to the admin's terminal. */
+int relay_open(struct relay *r, const char *ptmx, uid_t uid, mode_t mode, struct error *err);
 /* In the command's process: a session of its own, the relay's ends as 0, 1 and 2 (and
  * the pty as its controlling terminal). */
 int relay_child_stdio(const struct relay *r);
