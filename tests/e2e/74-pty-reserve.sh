@@ -39,7 +39,8 @@ users = ( { name = \"wta\"; ptys = $L; memory = \"1G\"; } );"
 # and the pool's count at that moment, then hold them until a line on stdin.
 mkfifo -m 0600 "$T/hold.in"
 exec {holding}<>"$T/hold.in"
-"$HELPER" --config "$CONF" enter wta -- sh -c 'ulimit -n '$((L + 64))' && exec perl -e '\''
+"$HELPER" --config "$CONF" enter wta -- sh -c 'ulimit -n '$((L + 64))' 2>/dev/null ||
+	{ echo "nofile $(ulimit -Hn)"; exit; }; exec perl -e '\''
 	my ($n, $e, @k) = (0, "");
 	while ($n < $ARGV[0] + 10) { open(my $f, "+<", "/dev/ptmx") or do { $e = "$!"; last }; push @k, $f; $n++ }
 	open(my $nr, "<", "/proc/sys/kernel/pty/nr"); my $v = <$nr>; chomp $v;
@@ -47,11 +48,19 @@ exec {holding}<>"$T/hold.in"
 	<"$T/hold.in" >"$T/hold.out" 2>&1 &
 held=$!
 for ((i = 0; i < 300; i++)); do
-	grep -q '^opened=' "$T/hold.out" && break
+	grep -q '^opened=\|^nofile' "$T/hold.out" && break
 	kill -0 "$held" 2>/dev/null || break
 	sleep 0.1
 done
 out=$(cat "$T/hold.out")
+if grep -q '^nofile' <<<"$out"; then # one process must hold them all at once
+	why="open files enough to hold $L ptys at once (hard limit: $(sed -n 's/^nofile //p' <<<"$out"))"
+	skip_host "a container's ptys stop at max - reserve" "$why"
+	skip_host "the kernel says so" "$why"
+	skip_host "root on the host still opens a pty" "$why"
+	wait "$held"
+	fixture_finish
+fi
 opened=$(sed -n 's/^opened=\([0-9]*\) .*/\1/p' <<<"$out")
 nr=$(sed -n 's/.* nr=\([0-9]*\) .*/\1/p' <<<"$out")
 check "wta's container got $opened ptys (the pool then at $nr): stopped at the host's line, max - reserve = $line, not at its own ptys = $L" \
