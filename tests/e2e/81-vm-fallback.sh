@@ -3,19 +3,22 @@
 # attempt that fails at once, or whose guest prints nothing within the probe bound,
 # falls back to TCG and says why, in bounded time (tests/vm/run.sh --accel-only); and a
 # guest that passes the probe goes on as the lane's VM (a TCG guest standing in for a
-# KVM that works, which this machine may not have).
+# KVM that works, which this machine may not have); and a guest that stalls (nothing on
+# its console, not even the heartbeat) gets one more boot.
 set -u
+# run.sh bound: 900 s (three TCG boots of the lane, each about 45 s here and up to three times that
+# on a busy machine, besides the probes)
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 image=/var/lib/warren/images/default
 [ -d "$image" ] || image=/var/cache/warren-test/image
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (the VM cache in /var/cache/warren-test)" 5
-[ -d "$image" ] || skip_all "no base image (run the end-to-end tests first, or install.sh)" 5
+[ "$(id -u)" -eq 0 ] || skip_all "needs root (the VM cache in /var/cache/warren-test)" 7
+[ -d "$image" ] || skip_all "no base image (run the end-to-end tests first, or install.sh)" 7
 # One VM at a time on the machine: its files are in /var/cache/warren-test/vm.
 exec {lock}>>/run/lock/warren-e2e.lock
 flock -w "${WARREN_TEST_LOCK_WAIT:-600}" "$lock" ||
-	skip_all "another test holds the lock for ${WARREN_TEST_LOCK_WAIT:-600} s" 5
-plan 5
+	skip_all "another test holds the lock for ${WARREN_TEST_LOCK_WAIT:-600} s" 7
+plan 7
 
 out=$(WARREN_VM_KVM=fail tests/vm/run.sh --accel-only "$image" 2>&1)
 rc=$?
@@ -38,5 +41,29 @@ rc=$?
 check "a guest that passes the probe is kept as the lane's VM, and says so" \
 	grep -q '^# cgroup v2 lane: qemu with tcg, the VM that passed the probe' <<<"$out" || diag "$(head -n 3 <<<"$out")"
 check "and runs the lane to its end (exit $rc)" \
+	test "$rc" -eq 0 -a "$(grep -c '^ok [0-9]' <<<"$out")" = "$(sed -n 's/^1\.\.//p' <<<"$out")" || diag "$(tail -n 5 <<<"$out")"
+
+# A guest that stops running (its qemu stopped here, as a stalled emulator would leave
+# it: nothing more on the console, not even the heartbeat) is killed after the stall
+# bound and booted once more; the lane still ends green.  Only the first guest is
+# stopped, once it has booted (the line follows the BIOS's escapes), by the pid its run.sh
+# recorded.
+cache=/var/cache/warren-test/vm
+rm -f "$cache/console.log"
+(
+	for ((i = 0; i < 3000; i++)); do
+		grep -q 'VM: boot ok' "$cache/console.log" 2>/dev/null && break
+		sleep 0.1
+	done
+	pid=$(cat "$cache/qemu.pid" 2>/dev/null)
+	[ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = qemu-system-x86 ] && kill -STOP "$pid"
+) &
+stopper=$!
+out=$(WARREN_VM_KVM=off WARREN_VM_STALL_SECS=10 tests/vm/run.sh "$image" 2>&1)
+rc=$?
+wait "$stopper"
+check "a guest that stalls is killed after the stall bound and booted once more, saying so" \
+	grep -q '^# the VM (tcg) stalled: its console stayed still for 10 s after .*; booting it once more under tcg' <<<"$out" || diag "$(head -n 3 <<<"$out")"
+check "and that boot runs the lane to its end (exit $rc)" \
 	test "$rc" -eq 0 -a "$(grep -c '^ok [0-9]' <<<"$out")" = "$(sed -n 's/^1\.\.//p' <<<"$out")" || diag "$(tail -n 5 <<<"$out")"
 tap_status

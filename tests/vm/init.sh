@@ -15,9 +15,14 @@ if [ ! -e /.switched ]; then
 	exec switch_root /newroot /init
 fi
 echo "VM: boot ok" # the host's sign that this accelerator runs the guest (run.sh)
+# A heartbeat beside the TAP: run.sh tells a guest that stopped running (a TCG or
+# KVM stall: nothing on the console, not even this) from a check that hangs (this
+# goes on while the lane's time bound runs out).
+(while sleep 10; do echo "HB: alive"; done) &
+heartbeat=$!
 mount -t proc proc /proc
 mount -t sysfs sys /sys
-mountpoint -q /dev || mount -t devtmpfs dev /dev
+grep -q "^dev /dev " /proc/mounts || mount -t devtmpfs dev /dev # (busybox-static has no mountpoint)
 mount -t tmpfs tmp /tmp
 mount -t tmpfs run /run
 for m in $(cat /modules.order); do insmod /lib/modules/$m 2>/dev/null; done
@@ -26,5 +31,6 @@ mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup
 mkdir -p /var/lib/warren/images/default
 mount -t ext4 -o ro /dev/vda /var/lib/warren/images/default
 sh /tests.sh 2>&1 | sed 's/^/VM: /'
+kill $heartbeat
 echo "VM: done"
 poweroff -f
