@@ -439,6 +439,14 @@ static void print_header(void)
 	       "IMAGE STACK");
 }
 
+/* What ls and top say when the containers' records cannot be read (not root: they are
+ * root's), and their exit status. */
+static int rows_unreadable(int r)
+{
+	fprintf(stderr, "warrenctl: cannot read " RUNTIME_USERS ": %s\n", strerror(-r));
+	return 1;
+}
+
 int ctl_ls(const char *config_path, bool json)
 {
 	_cleanup_(config_freep) struct warren_config *cfg = NULL, *policy = NULL;
@@ -447,11 +455,10 @@ int ctl_ls(const char *config_path, bool json)
 	int n;
 
 	(void)config_load(config_path, &cfg, &policy, &err); /* addresses only: optional */
-	if (!rows || (n = collect_rows(cfg, rows, ROWS_MAX)) < 0) {
-		fprintf(stderr, "warrenctl: cannot read " RUNTIME_USERS ": %s\n",
-			strerror(rows ? -n : ENOMEM));
-		return 1;
-	}
+	if (!rows)
+		return rows_unreadable(-ENOMEM);
+	if ((n = collect_rows(cfg, rows, ROWS_MAX)) < 0)
+		return rows_unreadable(n);
 	if (json)
 		putchar('[');
 	else
@@ -502,15 +509,17 @@ int ctl_top(const char *config_path, bool by_memory, int iterations)
 	if (!now || !before)
 		return 1;
 	sort_by_memory = by_memory;
-	n_before = collect_rows(cfg, before, ROWS_MAX);
+	/* At once, not after a second's wait: a user other than root cannot read them. */
+	if ((n_before = collect_rows(cfg, before, ROWS_MAX)) < 0)
+		return rows_unreadable(n_before);
 	for (int it = 0; iterations <= 0 || it < iterations; it++) {
 		int n;
 
 		sleep(1);
 		if ((n = collect_rows(cfg, now, ROWS_MAX)) < 0)
-			return 1;
+			return rows_unreadable(n);
 		for (int i = 0; i < n; i++)
-			now[i].cpu_permille = cpu_permille(&now[i], before, n_before < 0 ? 0 : n_before, 1.0);
+			now[i].cpu_permille = cpu_permille(&now[i], before, n_before, 1.0);
 		qsort(now, (size_t)n, sizeof(*now), by_use);
 		if (iterations != 1)
 			printf("\033[H\033[2J");
