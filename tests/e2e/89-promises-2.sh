@@ -13,7 +13,9 @@
 #   says where the nameservers came from; the host's own nameserver is reached at the
 #   gateway (DNS, UDP and TCP, while no other service there); nothing from outside can
 #   open a connection to a container; no IPv6 inside: frames other than IPv4 and ARP from
-#   a container's port never reach the bridge.
+#   a container's port never reach the bridge;
+#   her pty login is in the host's wtmp and lastlog (utmp: her container's); warrenctl log:
+#   hers only, in UTC, from a root-only record, read under a broken config too.
 # The host's /etc/resolv.conf is replaced in the test sshd's mount namespace only (a bind
 # mount there, gone with it); the "outside" is a netns of the test's own.
 # shellcheck disable=SC2016
@@ -22,7 +24,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 22
+fixture_start 26
 
 UP=$NS-up
 LISTENERS=()
@@ -123,6 +125,31 @@ host=$(client_sees wtexempt -tt)
 check "the same on a pty: the client sees what a host login shows ($host)" test "$jailed" = "$host" ||
 	diag "jailed: $jailed"
 write_pam
+
+# --- what the host records of her pty login --------------------------------------------
+
+# wtmp and lastlog stay the host's, with the container's tty name; utmp is her container's.
+wtmp_of() { utmpdump /var/log/wtmp 2>/dev/null | grep '^\[7\] .*\] \[wta  *\] '; }
+n0=$(wtmp_of | wc -l)
+t0=$(date +%s)
+tty=$(tssh wta -tt -- tty 2>&1 | untty)
+rec=$(wtmp_of | tail -n 1)
+n1=$(wtmp_of | wc -l)
+last=$(lastlog -u wta 2>&1 | tail -n 1)
+last_t=$(date -d "$(awk '{ $1 = $2 = $3 = ""; print }' <<<"$last")" +%s 2>/dev/null)
+check "her pty login (on $tty inside) is in the host's wtmp and lastlog, with that tty's name" \
+	bash -c '[ "$1" -eq $(($2 + 1)) ] && [[ $3 == *"[${4#/dev/}"* && $3 == *"[127.0.0.1"* ]] &&
+		[[ $5 == "wta "*" ${4#/dev/} "*127.0.0.1* ]] && [ "${6:-0}" -ge "$7" ]' - \
+	"$n1" "$n0" "$rec" "$tty" "$last" "$last_t" "$t0" || diag "wtmp: $rec" "lastlog: $last"
+if [ -e /var/run/utmp ]; then
+	hold pty wta -tt -- 'echo up; head -n 1 >/dev/null'
+	for ((i = 0; i < 80; i++)); do grep -q up "$T/pty.out" && break; sleep 0.25; done
+	check "while it lasts, her pty login is in her container's utmp, not the host's" \
+		bash -c 'who /run/warren/users/wta/utmp | grep -q "^wta " && ! who | grep -q "^wta "'
+	release pty
+else
+	skip_host "her pty login is in her container's utmp, not the host's" "no /var/run/utmp (sshd records no login there)"
+fi
 
 # --- an empty jail_groups -----------------------------------------------------------
 
@@ -289,4 +316,21 @@ seen=$(grep -v ready "$T/tap.out" | tr '\n' ' ')
 check "no IPv6 inside: of the IPv6, 0x88b5 and IPv4 frames from wta's port the bridge sees the IPv4 one only ($seen)" \
 	test "$seen" = "0800 "
 helper_stop wta >/dev/null 2>&1
+
+# --- warrenctl log: hers only, in UTC; root's record; read under a broken config --------
+
+log_wta=$("$REPO/warrenctl" log wta --config "$CONF" 2>/dev/null)
+log_all=$("$REPO/warrenctl" log --config "$CONF" 2>/dev/null)
+last_t=$(date -u -d "$(tail -n 1 <<<"$log_wta" | cut -d" " -f1)" +%s 2>/dev/null)
+check "warrenctl log wta: hers only (log without USER has wtb's too), each line TIME (UTC) USER EVENT DETAIL" \
+	bash -c '[ -n "$1" ] && ! grep -Evq "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z wta (started|joined|stopped|refused|reset|bind-skipped)( |$)" <<<"$1" &&
+		grep -q "^[^ ]* wtb " <<<"$2" && [ $(($(date +%s) - ${3:-0})) -lt 600 ]' - "$log_wta" "$log_all" "$last_t" ||
+	diag "$log_wta"
+check "the record, state_dir/events.log, is root's, 0600" test "$(stat -c '%u %a' "$STATE/events.log")" = "0 600"
+write_config 'jail_groups = [ "wtjail" ' # broken: the last good copy names the state_dir
+out=$("$REPO/warrenctl" log wta --config "$CONF" 2>/dev/null)
+rc=$?
+check "with the config broken, warrenctl log reads the record of its last good copy's state_dir (exit $rc)" \
+	test "$rc" -eq 0 -a -n "$out" -a "$out" = "$log_wta" || diag "$out"
+write_config "$(default_config)"
 fixture_finish
