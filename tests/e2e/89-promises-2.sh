@@ -2,7 +2,8 @@
 # 89-promises-2.sh - more promises of the README and the man pages that no other file
 # proved (tests/PROMISES.md), through real logins:
 #   her gid map is the designed one, her own group and her supplementary groups
-#   identity-mapped, and the container's /etc/group lists her in them;
+#   identity-mapped, and the container's /etc/group lists her in them; CLOCK_MONOTONIC
+#   and CLOCK_BOOTTIME count from her container's start;
 #   pam_warren never prints to the client (a jailed login's command, plain and on a pty,
 #   shows the client exactly what a host login's does), also with debug on; a bad
 #   timeout= is logged and the default used; debug logs the container's readiness and
@@ -24,7 +25,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 26
+fixture_start 27
 
 UP=$NS-up
 LISTENERS=()
@@ -63,6 +64,19 @@ check "inside, her primary group is her own and $JAIL_GROUP keeps its gid, liste
 	bash -c 'grep -q "^uid=[0-9]*(wta) gid=$2(wta) groups=.*$3($4)" <<<"$1" &&
 		grep -Eq "^$4:[^:]*:$3:(.*,)?wta(,|$)" <<<"$5"' - \
 	"$(section "$out" 2)" "$gid" "$jail_gid" "$JAIL_GROUP" "$(section "$out" 3)" || diag "$out"
+
+# --- her clocks: CLOCK_MONOTONIC starts at her container's creation, as CLOCK_BOOTTIME --
+
+# clock_gettime(2) by number (x86_64: 228; MONOTONIC 1, BOOTTIME 7): the image's perl
+# has no Time::HiRes.
+out=$(tssh wta -- 'perl -e '\''for my $c (1, 7) { my $b = "\0" x 16; syscall(228, $c, $b) == 0 or die "$!";
+	printf "%d ", unpack("q", $b) }'\' 2>&1)
+init=$(cut -d" " -f1 /run/warren/users/wta/state 2>/dev/null)
+age=$(awk -v hz="$(getconf CLK_TCK)" -v up="$(cut -d" " -f1 /proc/uptime)" '{ printf "%d", up - $22 / hz }' "/proc/${init:-0}/stat" 2>/dev/null)
+read -r mono boot <<<"$out"
+check "inside, CLOCK_MONOTONIC (${mono:-?} s) and CLOCK_BOOTTIME (${boot:-?} s) count from her container's start (${age:-?} s ago; the host's: $(cut -d. -f1 /proc/uptime) s)" \
+	bash -c '[ -n "$3" ] && for c in "$1" "$2"; do [ -n "$c" ] && [ "$c" -le $(($3 + 2)) ] && [ "$c" -ge $(($3 - 5)) ] || exit 1; done' - \
+	"$mono" "$boot" "$age" || diag "$out"
 
 # --- warrenctl's commands that need root, run by another user ----------------------
 
