@@ -8,25 +8,25 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 REPO=$(pwd)
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (mount namespaces, chroot)" 29
-[ -f /etc/pam.d/sshd ] || skip_all "no /etc/pam.d/sshd (openssh-server is not installed)" 29
+[ "$(id -u)" -eq 0 ] || skip_all "needs root (mount namespaces, chroot)" 31
+[ -f /etc/pam.d/sshd ] || skip_all "no /etc/pam.d/sshd (openssh-server is not installed)" 31
 # Not beside an end-to-end test: its PAM service in /etc/pam.d (seen through the overlay)
 # names pam_warren.so, which --uninstall rightly refuses to leave behind.
 exec {lock}>>/run/lock/warren-e2e.lock
 flock -w "${WARREN_TEST_LOCK_WAIT:-300}" "$lock" ||
-	skip_all "another end-to-end test holds the lock for ${WARREN_TEST_LOCK_WAIT:-300} s" 29
+	skip_all "another end-to-end test holds the lock for ${WARREN_TEST_LOCK_WAIT:-300} s" 31
 host_sum=$(sha256sum </etc/pam.d/sshd)
 host_libexec=$(test -e /usr/libexec/warren && echo present)
 root=$(mktemp -d /tmp/warren-install.XXXXXX)
 trap 'rmdir "$root" 2>/dev/null' EXIT
 
-# The test itself runs in the namespace; its TAP (results 1-28) comes out on stdout.
-plan 29
+# The test itself runs in the namespace; its TAP (results 1-30) comes out on stdout.
+plan 31
 unshare -m --propagation private bash -s "$root" "$REPO" <<'INNER'
 set -u
 r=$1 src=$2
 cd "$src" && . tests/lib/tap.sh
-TAP_PLANNED=28 # of the outer plan
+TAP_PLANNED=30 # of the outer plan
 # The root filesystem and, wherever it lives (it may be another mount), the source tree:
 # both copy-on-write, so neither the machine nor the checkout is written to.
 mount -t tmpfs -o mode=0755 warren-install-test "$r" &&
@@ -98,6 +98,27 @@ out=$(in_root 'warrenctl doctor' 2>&1)
 check "and an atd that refuses them is ok" grep -q "^ok      /etc/pam.d/atd refuses jailed users" <<<"$out" ||
 	diag "$out"
 in_root 'if test -e /tmp/pam-atd; then cp /tmp/pam-atd /etc/pam.d/atd; else rm /etc/pam.d/atd; fi'
+# The other host entry points it names: cron, su, and pam_systemd in the session stack.
+in_root 'for f in cron su common-session; do test -e /etc/pam.d/$f && cp /etc/pam.d/$f /tmp/pam-$f; done
+	echo "account required pam_unix.so" >/etc/pam.d/cron && echo "account required pam_unix.so" >/etc/pam.d/su &&
+	{ grep -q pam_systemd /etc/pam.d/common-session || echo "session optional pam_systemd.so" >>/etc/pam.d/common-session; }'
+out=$(in_root 'warrenctl doctor' 2>&1)
+# (On a systemd host install.sh has kept jailed users' managers off: pam_systemd is ok there.)
+check "warrenctl doctor notes cron, su and pam_systemd as ways onto the host, each with its fix" \
+	bash -c 'grep -q "^note    /etc/pam.d/cron: cron would run a jailed user.s crontab on the host" <<<"$1" &&
+		grep -q "fix: add .account required pam_warren.so refuse_jailed. to /etc/pam.d/cron" <<<"$1" &&
+		grep -q "^note    /etc/pam.d/su: su would give a host shell as a jailed user" <<<"$1" &&
+		grep -q "fix: add .account required pam_warren.so refuse_jailed. to /etc/pam.d/su" <<<"$1" &&
+		if [ -n "$2" ]; then grep -q "^ok      pam_systemd: a jailed login is a logind session" <<<"$1"
+		else grep -q "^note    pam_systemd starts a systemd user manager on the host" <<<"$1" &&
+			grep -q "fix: run install.sh" <<<"$1"; fi && grep -qx healthy <<<"$1"' - "$out" \
+	"$(test -d /run/systemd/system && echo systemd)" || diag "$out"
+in_root 'for f in cron su; do echo "account required pam_warren.so refuse_jailed" >>/etc/pam.d/$f; done'
+out=$(in_root 'warrenctl doctor' 2>&1)
+check "and a cron and an su that refuse jailed users are ok" \
+	bash -c 'grep -q "^ok      /etc/pam.d/cron refuses jailed users" <<<"$1" &&
+		grep -q "^ok      /etc/pam.d/su refuses jailed users" <<<"$1"' - "$out" || diag "$out"
+in_root 'for f in cron su common-session; do if test -e /tmp/pam-$f; then cp /tmp/pam-$f /etc/pam.d/$f; else rm -f /etc/pam.d/$f; fi; done'
 doctor_finds() { # doctor_finds WHAT ERE - doctor exits 1 and its output matches ERE
 	local out rc
 	out=$(in_root 'warrenctl doctor' 2>&1)
@@ -176,9 +197,9 @@ rc=$?
 if [ "$(sha256sum </etc/pam.d/sshd)" = "$host_sum" ] &&
 	[ "$(test -e /usr/libexec/warren && echo present)" = "$host_libexec" ] &&
 	! grep -q " $root" /proc/self/mounts; then
-	echo "ok 29 - the machine's own /etc/pam.d/sshd and /usr are untouched"
+	echo "ok 31 - the machine's own /etc/pam.d/sshd and /usr are untouched"
 else
-	echo "not ok 29 - the machine's own /etc/pam.d/sshd and /usr are untouched"
+	echo "not ok 31 - the machine's own /etc/pam.d/sshd and /usr are untouched"
 	rc=1
 fi
 exit $rc
