@@ -8,7 +8,8 @@
 #   shows the client exactly what a host login's does), also with debug on; a bad
 #   timeout= is logged and the default used; debug logs the container's readiness and
 #   the join;
-#   an empty jail_groups jails nobody;
+#   an empty jail_groups jails nobody; logins of different users do not serialize (wtb's
+#   lands while wta's lock is held);
 #   warrenctl top --memory: most memory first (by CPU, the other order);
 #   network = "nat": the first such container turns on ip_forward and logs it; the log
 #   says where the nameservers came from; the host's own nameserver is reached at the
@@ -25,7 +26,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 27
+fixture_start 29
 
 UP=$NS-up
 LISTENERS=()
@@ -173,6 +174,27 @@ check "an empty jail_groups jails nobody: wtb (in $JAIL_GROUP) lands on the host
 	bash -c '[ "$1" = "$2" ] && [ -z "$3" ] && [ ! -e "$4" ]' - "$out" "$HOST_NAME" \
 	"$(container_leftovers wtb)" "$STATE/users/wtb"
 write_config "$(default_config | sed 's/idle_timeout = 3;/idle_timeout = 60;/')"
+
+# --- logins of different users do not serialize ----------------------------------------
+
+# While wta's lock is held (as by a long build of hers: warren-helper(8), FILES), her next
+# login waits for it, and wtb's first one lands all the same.
+helper_stop wta >/dev/null 2>&1
+lockf=/run/warren/locks/wta
+[ -e "$lockf" ] || install -m 0600 /dev/null "$lockf"
+exec {lk}<>"$lockf"
+flock -x "$lk"
+hold waiting wta -- 'hostname; head -n 1 >/dev/null'
+t0=$SECONDS
+out=$(tssh wtb -- hostname 2>&1)
+check "wtb's first login lands ($out, in $((SECONDS - t0)) s) while wta's lock is held, and wta's waits for it" \
+	bash -c '[ "$1" = wtb ] && [ ! -s "$2" ] && kill -0 "$3"' - "$out" "$T/waiting.out" "${HELD[waiting]}" ||
+	diag_file "$T/waiting.out"
+flock -u "$lk"
+exec {lk}<&-
+for ((i = 0; i < 120; i++)); do grep -qx wta "$T/waiting.out" && break; sleep 0.25; done
+check "once her lock is free, wta's login lands" grep -qx wta "$T/waiting.out"
+release waiting
 
 # --- warrenctl top --memory -----------------------------------------------------------
 
