@@ -304,15 +304,23 @@ static void print_proc_file(pid_t pid, const char *file)
 	}
 }
 
-void ctl_show_container(const struct warren_config *cfg, const char *user)
+int ctl_show_container(const struct warren_config *cfg, const char *user)
 {
 	const char *state_dir = cfg->state_dir;
 	char a[32], b[32], path[4200];
 	struct cgroup_set cg;
 	struct stat st;
 	struct row r = { 0 };
+	int got = state_read(user, &r.st);
 
-	if (state_read(user, &r.st) < 0 || !(r.running = state_is_live(&r.st))) {
+	/* Only a record that is not there means "not running": one that cannot be read (not
+	 * root) says nothing about her container. */
+	if (got < 0 && got != -ENOENT) {
+		fprintf(stderr, "warrenctl: cannot read %s's record in " RUNTIME_USERS ": %s\n", user,
+			strerror(-got));
+		return 1;
+	}
+	if (got < 0 || !(r.running = state_is_live(&r.st))) {
 		printf("container:   not running\n");
 	} else {
 		printf("container:   running, id %llu, init pid %d, supervisor pid %d, up %s s\n",
@@ -345,6 +353,7 @@ void ctl_show_container(const struct warren_config *cfg, const char *user)
 		layout_user_layers(state_dir, user, path, sizeof(path));
 		printf("layers:      %s%s\n", path, stat(path, &st) ? " (none yet)" : "");
 	}
+	return 0;
 }
 
 /* PATH as mountinfo writes it: blank, tab, newline and backslash as octal escapes. */
