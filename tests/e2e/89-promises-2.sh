@@ -10,7 +10,9 @@
 #   the join;
 #   an empty jail_groups jails nobody; logins of different users do not serialize (wtb's
 #   lands while wta's lock is held);
-#   warrenctl top --memory: most memory first (by CPU, the other order);
+#   warrenctl top --memory: most memory first (by CPU, the other order); a profile file
+#   changed while her container runs applies to her next session; fanotify groups and
+#   marks held to inotify_instances and inotify_watches;
 #   network = "nat": the first such container turns on ip_forward and logs it; the log
 #   says where the nameservers came from; the host's own nameserver is reached at the
 #   gateway (DNS, UDP and TCP, while no other service there); nothing from outside can
@@ -26,7 +28,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 29
+fixture_start 30
 
 UP=$NS-up
 LISTENERS=()
@@ -232,6 +234,22 @@ check "a changed profile file applies to her next login's session in the running
 	bash -c 'grep -q "Operation not permitted" <<<"$1" && [ "$2" = "Linux
 Operation not permitted" ] && [ -n "$3" ] && [ "$3" = "$4" ]' - "$out1" "$out2" "$before" "$(init_identity wtb)" ||
 	diag "$out2"
+helper_stop wtb >/dev/null 2>&1
+write_config "$(default_config | sed 's/idle_timeout = 3;/idle_timeout = 60;/')"
+
+# --- fanotify held to inotify's numbers --------------------------------------------------
+
+write_config "$(default_config | sed 's/idle_timeout = 3;/idle_timeout = 60;/')
+users = ( { name = \"wtb\"; inotify_instances = 3; inotify_watches = 5; } );"
+# fanotify_init (x86_64: 300) with FAN_REPORT_FID, as a user may; fanotify_mark (301)
+# FAN_MODIFY on files of her own.
+out=$(tssh wtb -- 'cat /proc/sys/user/max_fanotify_groups /proc/sys/user/max_fanotify_marks | tr "\n" " "; echo
+	perl -e '\''my (@g, $m); for (1 .. 8) { my $fd = syscall(300, 0x200, 0); if ($fd < 0) { print "groups=", scalar @g, " ($!)\n"; last } push @g, $fd }
+	for my $i (1 .. 10) { open(F, ">", "/tmp/fa$i") or die; close F;
+		if (syscall(301, $g[0], 1, 0x2, -100, "/tmp/fa$i") < 0) { print "marks=$m ($!)\n"; last } $m++ }'\' 2>&1)
+check "fanotify: her container holds max_fanotify_groups and max_fanotify_marks at inotify_instances (3) and inotify_watches (5): a fourth group and a sixth mark are refused" \
+	bash -c '[ "$(sed -n 1p <<<"$1")" = "3 5 " ] && grep -q "^groups=3 (" <<<"$1" && grep -q "^marks=5 (" <<<"$1"' - "$out" ||
+	diag "$out"
 helper_stop wtb >/dev/null 2>&1
 write_config "$(default_config | sed 's/idle_timeout = 3;/idle_timeout = 60;/')"
 
