@@ -28,7 +28,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 30
+fixture_start 31
 
 UP=$NS-up
 LISTENERS=()
@@ -381,6 +381,13 @@ check "warrenctl log wta: hers only (log without USER has wtb's too), each line 
 		grep -q "^[^ ]* wtb " <<<"$2" && [ $(($(date +%s) - ${3:-0})) -lt 600 ]' - "$log_wta" "$log_all" "$last_t" ||
 	diag "$log_wta"
 check "the record, state_dir/events.log, is root's, 0600" test "$(stat -c '%u %a' "$STATE/events.log")" = "0 600"
+# The last 100: 130 events of one more user in the record (under its lock, as the helper
+# appends), then hers are the 31st to the 130th, oldest first.
+flock "$STATE/events.log" bash -c 'for i in $(seq 1 130); do
+	printf "2026-01-01T%02d:%02d:00Z wtzz started container %d\n" $((i / 60)) $((i % 60)) "$i"; done >>"$1"' - "$STATE/events.log"
+out=$("$REPO/warrenctl" log wtzz --config "$CONF" 2>&1)
+check "warrenctl log USER shows her last 100 events, oldest first ($(wc -l <<<"$out") lines, $(head -n 1 <<<"$out" | cut -d" " -f5) to $(tail -n 1 <<<"$out" | cut -d" " -f5))" \
+	test "$(wc -l <<<"$out") $(head -n 1 <<<"$out" | cut -d" " -f5) $(tail -n 1 <<<"$out" | cut -d" " -f5)" = "100 31 130"
 write_config 'jail_groups = [ "wtjail" ' # broken: the last good copy names the state_dir
 out=$("$REPO/warrenctl" log wta --config "$CONF" 2>/dev/null)
 rc=$?
