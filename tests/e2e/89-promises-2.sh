@@ -3,7 +3,9 @@
 # proved (tests/PROMISES.md), through real logins:
 #   her gid map is the designed one, her own group and her supplementary groups
 #   identity-mapped, and the container's /etc/group lists her in them; CLOCK_MONOTONIC
-#   and CLOCK_BOOTTIME count from her container's start;
+#   and CLOCK_BOOTTIME count from her container's start; warrenctl ls, show, top, stop,
+#   gc and reset refuse another user than root, saying why; a memory limit changed while
+#   her container runs is kept by it and taken by the next;
 #   pam_warren never prints to the client (a jailed login's command, plain and on a pty,
 #   shows the client exactly what a host login's does), also with debug on; a bad
 #   timeout= is logged and the default used; debug logs the container's readiness and
@@ -19,7 +21,8 @@
 #   open a connection to a container; no IPv6 inside: frames other than IPv4 and ARP from
 #   a container's port never reach the bridge;
 #   her pty login is in the host's wtmp and lastlog (utmp: her container's); warrenctl log:
-#   hers only, in UTC, from a root-only record, read under a broken config too.
+#   hers only, her last 100, in UTC, from a root-only record, read under a broken config
+#   too.
 # The host's /etc/resolv.conf is replaced in the test sshd's mount namespace only (a bind
 # mount there, gone with it); the "outside" is a netns of the test's own.
 # shellcheck disable=SC2016
