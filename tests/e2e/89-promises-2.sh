@@ -7,7 +7,7 @@
 #   gc and reset refuse another user than root, saying why; a memory limit changed while
 #   her container runs is kept by it and taken by the next;
 #   pam_warren never prints to the client (a jailed login's command, plain and on a pty,
-#   shows the client exactly what a host login's does), also with debug on; a bad
+#   shows the client nothing, as a host login's plain one), also with debug on; a bad
 #   timeout= is logged and the default used; debug logs the container's readiness and
 #   the join;
 #   an empty jail_groups jails nobody; logins of different users do not serialize (wtb's
@@ -140,10 +140,10 @@ jailed=$(client_sees wta)
 host=$(client_sees wtexempt)
 check "a jailed login's command with no output shows the client nothing ($jailed), as a host login's ($host)" \
 	test "$jailed" = "rc=0 out= err=" -a "$host" = "$jailed"
+# (A host login's pty is no comparison here: the test sshd's /dev cannot give one, openpty
+# fails with ENOENT there.)
 jailed=$(client_sees wta -tt)
-host=$(client_sees wtexempt -tt)
-check "the same on a pty: the client sees what a host login shows ($host)" test "$jailed" = "$host" ||
-	diag "jailed: $jailed"
+check "the same on a pty: nothing ($jailed)" test "$jailed" = "rc=0 out= err="
 write_pam
 
 # --- what the host records of her pty login --------------------------------------------
