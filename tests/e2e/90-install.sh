@@ -181,7 +181,7 @@ in_root "./install.sh --no-deps --no-image >/dev/null 2>&1 && echo '$edit' >>/et
 out=$(in_root './install.sh --no-deps --no-image' 2>&1)
 got=$(in_root 'cat /etc/pam.d/sshd')
 check "install.sh moves the two lines back to the end after a line was appended, keeping it" \
-	bash -c '[ "$(tail -n 3 <<<"$1")" = "$2" ] && [ "$(grep -c pam_warren <<<"$1")" -eq 2 ] &&
+	bash -c '[ "$(tail -n 3 <<<"$1")" = "$2" ] && [ "$(grep -c "pam_warren\.so" <<<"$1")" -eq 2 ] &&
 		[ "$(grep -v -e "^\$" -e pam_warren -e "^# warren: keep" <<<"$1")" = "$(grep -v "^\$" <<<"$3")
 $4" ]' - "$got" "$want" "$orig" "$edit" || { diag "$got"; diag "$(tail -n 5 <<<"$out")"; }
 out=$(in_root './install.sh --uninstall' 2>&1)
