@@ -123,15 +123,16 @@ refused "config broken, no good copy" "warren.*no earlier version of it ever loa
 refused "config broken, no good copy, wtc too" "warren.*no earlier version of it ever loaded.*wtc" wtc
 write_config "$good"
 
-# Whom what is still readable of a broken file jails: the file now jails wtgb too, and a
-# later key is wrong.  wtc, in wtgb only, whom no version that loaded jails and who has no
-# state, is refused all the same.
+# Whom what is still readable of a broken file jails: the file now jails wtgb too, and
+# another key is out of range (an unknown top-level key would not do: it may be a misspelt
+# jail_groups).  wtc, in wtgb only, whom no version that loaded jails and who has no state,
+# is refused all the same.
 groupadd wtgb && usermod -aG wtgb wtc
 out=$(tssh wtc -- hostname 2>&1)
 check "wtc, in wtgb, which the good config does not jail, logs in to the host ($out), and the config's good copy is kept" \
 	test "$out" = "$HOST_NAME" -a -f "$T/.warren.conf.last-good"
-write_config "${good/jail_groups = \[ \"wtjail\" \];/jail_groups = [ \"wtjail\", \"wtgb\" ];}
-bogus_key = 1;"
+broken=${good/jail_groups = \[ \"wtjail\" \];/jail_groups = [ \"wtjail\", \"wtgb\" ];}
+write_config "${broken/idle_timeout = 3;/idle_timeout = 0;}"
 grep -q '^jail_groups = \[ "wtjail", "wtgb" \];' "$CONF" || diag "the broken config was not written: $(cat "$CONF")"
 refused "config broken after a jail_groups that adds wtgb: wtc" "warren.*wtc is jailed and the config is broken" wtc
 write_config "$good"
