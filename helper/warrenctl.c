@@ -454,7 +454,8 @@ static int cmd_explain(const char *user, const char *path, bool show)
 	print_address(cfg, pw, groups);
 	print_disk_images(cfg);
 	if (show) {
-		ctl_show_container(cfg, user);
+		if (ctl_show_container(cfg, user) != 0)
+			return EXIT_FAILURE;
 		show_binds(cfg, pw, groups);
 	}
 	return EXIT_SUCCESS;

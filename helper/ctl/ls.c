@@ -304,15 +304,23 @@ static void print_proc_file(pid_t pid, const char *file)
 	}
 }
 
-void ctl_show_container(const struct warren_config *cfg, const char *user)
+int ctl_show_container(const struct warren_config *cfg, const char *user)
 {
 	const char *state_dir = cfg->state_dir;
 	char a[32], b[32], path[4200];
 	struct cgroup_set cg;
 	struct stat st;
 	struct row r = { 0 };
+	int got = state_read(user, &r.st);
 
-	if (state_read(user, &r.st) < 0 || !(r.running = state_is_live(&r.st))) {
+	/* Only a record that is not there means "not running": one that cannot be read (not
+	 * root) says nothing about her container. */
+	if (got < 0 && got != -ENOENT) {
+		fprintf(stderr, "warrenctl: cannot read %s's record in " RUNTIME_USERS ": %s\n", user,
+			strerror(-got));
+		return 1;
+	}
+	if (got < 0 || !(r.running = state_is_live(&r.st))) {
 		printf("container:   not running\n");
 	} else {
 		printf("container:   running, id %llu, init pid %d, supervisor pid %d, up %s s\n",
@@ -345,6 +353,7 @@ void ctl_show_container(const struct warren_config *cfg, const char *user)
 		layout_user_layers(state_dir, user, path, sizeof(path));
 		printf("layers:      %s%s\n", path, stat(path, &st) ? " (none yet)" : "");
 	}
+	return 0;
 }
 
 /* PATH as mountinfo writes it: blank, tab, newline and backslash as octal escapes. */
@@ -439,6 +448,14 @@ static void print_header(void)
 	       "IMAGE STACK");
 }
 
+/* What ls and top say when the containers' records cannot be read (not root: they are
+ * root's), and their exit status. */
+static int rows_unreadable(int r)
+{
+	fprintf(stderr, "warrenctl: cannot read " RUNTIME_USERS ": %s\n", strerror(-r));
+	return 1;
+}
+
 int ctl_ls(const char *config_path, bool json)
 {
 	_cleanup_(config_freep) struct warren_config *cfg = NULL, *policy = NULL;
@@ -447,11 +464,10 @@ int ctl_ls(const char *config_path, bool json)
 	int n;
 
 	(void)config_load(config_path, &cfg, &policy, &err); /* addresses only: optional */
-	if (!rows || (n = collect_rows(cfg, rows, ROWS_MAX)) < 0) {
-		fprintf(stderr, "warrenctl: cannot read " RUNTIME_USERS ": %s\n",
-			strerror(rows ? -n : ENOMEM));
-		return 1;
-	}
+	if (!rows)
+		return rows_unreadable(-ENOMEM);
+	if ((n = collect_rows(cfg, rows, ROWS_MAX)) < 0)
+		return rows_unreadable(n);
 	if (json)
 		putchar('[');
 	else
@@ -502,15 +518,17 @@ int ctl_top(const char *config_path, bool by_memory, int iterations)
 	if (!now || !before)
 		return 1;
 	sort_by_memory = by_memory;
-	n_before = collect_rows(cfg, before, ROWS_MAX);
+	/* At once, not after a second's wait: a user other than root cannot read them. */
+	if ((n_before = collect_rows(cfg, before, ROWS_MAX)) < 0)
+		return rows_unreadable(n_before);
 	for (int it = 0; iterations <= 0 || it < iterations; it++) {
 		int n;
 
 		sleep(1);
 		if ((n = collect_rows(cfg, now, ROWS_MAX)) < 0)
-			return 1;
+			return rows_unreadable(n);
 		for (int i = 0; i < n; i++)
-			now[i].cpu_permille = cpu_permille(&now[i], before, n_before < 0 ? 0 : n_before, 1.0);
+			now[i].cpu_permille = cpu_permille(&now[i], before, n_before, 1.0);
 		qsort(now, (size_t)n, sizeof(*now), by_use);
 		if (iterations != 1)
 			printf("\033[H\033[2J");

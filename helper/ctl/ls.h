@@ -19,8 +19,9 @@ int ctl_top(const char *config_path, bool by_memory, int iterations);
 
 /* For warrenctl show: USER's container as it runs (its numbers, uid and gid maps, the
  * image stack it started from), its cgroup directories and where her layers are under
- * CFG's state_dir. */
-void ctl_show_container(const struct warren_config *cfg, const char *user);
+ * CFG's state_dir.  1, with the reason on stderr, when her record cannot be read (the
+ * caller is not root), else 0. */
+int ctl_show_container(const struct warren_config *cfg, const char *user);
 
 /* For warrenctl show: each of V's binds (N, her binds now, binds.h) that is not shadowed,
  * with the options of the mount at its to in her running container, or "not in place". */

@@ -2,14 +2,15 @@
 # 60-fail-closed.sh - wiring mistakes refuse a jailed user's login, never hand out a host
 # shell, and say why in syslog: no auth line, a missing helper, a broken config.  A broken
 # config refuses whom its last good version jails and users with warren state; the
-# others still log in, unless the config never loaded at all.  A start
+# others still log in, unless the config never loaded at all, or what is still readable of
+# the broken file jails them.  A start
 # that fails, and whose rollback fails too, is refused with its first failure as the reason.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 41
+fixture_start 46
 
 probe='hostname; cat /proc/self/uid_map'
 
@@ -120,6 +121,20 @@ gpasswd -a wta "$JAIL_GROUP" >/dev/null
 rm -f "$T/.warren.conf.last-good"
 refused "config broken, no good copy" "warren.*no earlier version of it ever loaded"
 refused "config broken, no good copy, wtc too" "warren.*no earlier version of it ever loaded.*wtc" wtc
+write_config "$good"
+
+# Whom what is still readable of a broken file jails: the file now jails wtgb too, and
+# another key is out of range (an unknown top-level key would not do: it may be a misspelt
+# jail_groups).  wtc, in wtgb only, whom no version that loaded jails and who has no state,
+# is refused all the same.
+groupadd wtgb && usermod -aG wtgb wtc
+out=$(tssh wtc -- hostname 2>&1)
+check "wtc, in wtgb, which the good config does not jail, logs in to the host ($out), and the config's good copy is kept" \
+	test "$out" = "$HOST_NAME" -a -f "$T/.warren.conf.last-good"
+broken=${good/jail_groups = \[ \"wtjail\" \];/jail_groups = [ \"wtjail\", \"wtgb\" ];}
+write_config "${broken/idle_timeout = 3;/idle_timeout = 0;}"
+grep -q '^jail_groups = \[ "wtjail", "wtgb" \];' "$CONF" || diag "the broken config was not written: $(cat "$CONF")"
+refused "config broken after a jail_groups that adds wtgb: wtc" "warren.*wtc is jailed and the config is broken" wtc
 write_config "$good"
 
 fixture_finish

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 23
+fixture_start 24
 
 ctl() { in_ns "$REPO/warrenctl" --config "$CONF" "$@"; }
 # The images directory of this test: the base image (a link to the test image: the
@@ -35,6 +35,10 @@ printf '#!/bin/sh\necho "hello from cs101"\n' >"$pkg/usr/bin/cs101-hello"
 chmod 0755 "$pkg/usr/bin/cs101-hello"
 dpkg-deb --build --root-owner-group "$pkg" "$T/cs101.deb" >/dev/null
 
+# The base image, as a fingerprint of its tree (names, sizes, times, modes, owners), to
+# compare after the layers' builds: a layer's build never changes it.
+fingerprint() { find "$IMAGE/" -xdev -printf '%P %s %T@ %C@ %m %U %G %l\n' | sort | sha256sum; }
+base_before=$(fingerprint)
 out=$(ctl image layer cs101 --from default --deb "$T/cs101.deb" 2>&1)
 check "image layer cs101 --from default --deb: built beside the image (exit $?)" \
 	test -x "$images/cs101/usr/bin/cs101-hello" || diag "$out"
@@ -77,6 +81,8 @@ check "the layer keeps no policy-rc.d, and what the package made is root's on th
 	bash -c 'test ! -e "$1/usr/sbin/policy-rc.d" && [ "$(stat -c %u:%g "$1/usr/share/warren-evil/seen")" = 0:0 ]' \
 	- "$images/evil" || diag "$(ls -ln "$images/evil/usr/share/warren-evil" 2>&1)"
 ctl image rm evil >/dev/null 2>&1
+check "the base image is as it was before both builds (its tree's names, sizes, times, modes, owners)" \
+	test "$(fingerprint)" = "$base_before"
 
 out=$(ctl image layer cs102 --from nosuch --deb "$T/cs101.deb" 2>&1)
 check "image layer --from an image that is not there: refused, nothing made" \

@@ -13,9 +13,10 @@
 #   tscp USER [SCP-OPTS...] SRC... DST    scp; an argument "R:path" means USER@127.0.0.1:path
 #   tsftp USER [SFTP-OPTS...]             sftp -b - (batch commands on stdin)
 #   write_config TEXT      replace $CONF (root-owned 0644); default_config prints the default
-#   write_pam [no-auth] [no-pam-systemd] [helper=PATH] [timeout=SECS]  rewrite the test PAM
-#                          service (read per login); no-pam-systemd: common-session's lines
-#                          without pam_systemd instead of its @include
+#   write_pam [no-auth] [no-pam-systemd] [helper=PATH] [timeout=SECS] [debug]  rewrite the
+#                          test PAM service (read per login); no-pam-systemd: common-session's
+#                          lines without pam_systemd instead of its @include; timeout= and
+#                          debug are passed to the module as they are
 #   helper_stop USER       warren-helper --config $CONF stop USER (in sshd's mount namespace)
 #   container_leftovers USER   print what is left of USER's container (nothing: all gone)
 #   wait_container_gone USER SECS         poll until container_leftovers is empty
@@ -104,14 +105,14 @@ write_config() { # write_config TEXT
 		mv -f "$CONF.new" "$CONF"
 }
 
-write_pam() { # write_pam [no-auth] [no-pam-systemd] [helper=PATH] [timeout=SECS]
+write_pam() { # write_pam [no-auth] [no-pam-systemd] [helper=PATH] [timeout=SECS] [debug]
 	local auth=1 helper=$HELPER a args extra= systemd=1
 	for a in "$@"; do
 		case $a in
 		no-auth) auth= ;;
 		no-pam-systemd) systemd= ;;
 		helper=*) helper=${a#helper=} ;;
-		timeout=*) extra=" $a" ;;
+		timeout=* | debug) extra="$extra $a" ;;
 		esac
 	done
 	args="config=$CONF helper=$helper$extra"

@@ -107,6 +107,44 @@ static void test_no_rotation_by_refusals(void **state)
 	assert_non_null(strstr(buf, "alice joined container 1\n"));
 }
 
+/* Past 1 MiB the record becomes events.log.1 and a new one starts; the one before goes.
+ * Both are root's 0600 (warrenctl(8) log). */
+static void test_rotation(void **state)
+{
+	static char buf[3 << 20];
+	char detail[400], path[128], old[128], want[64];
+	struct stat st, st_old;
+	int n = 0;
+
+	memset(detail, 'z', sizeof(detail) - 1);
+	detail[sizeof(detail) - 1] = '\0';
+	snprintf(path, sizeof(path), "%s/%s", dir, LAYOUT_EVENTS);
+	snprintf(old, sizeof(old), "%s/%s", dir, LAYOUT_EVENTS_OLD);
+	/* Up to the first rotation: the file held at least 1 MiB, then one line more at most. */
+	for (; stat(old, &st_old) != 0; n++) {
+		memcpy(detail, want, (size_t)snprintf(want, sizeof(want), "container %06d ", n));
+		event_record_at(T0 + n, dir, "alice", "started", detail);
+		assert_true(n < 10000);
+	}
+	assert_in_range(st_old.st_size, EVENTS_MAX, EVENTS_MAX + 512);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(st.st_size < 512); /* the new one holds the event that rotated it */
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(st_old.st_mode & 07777, 0600);
+	/* Past the second: the first lines are gone, the latest are in the new file. */
+	for (int end = 3 * n; n < end; n++) {
+		memcpy(detail, want, (size_t)snprintf(want, sizeof(want), "container %06d ", n));
+		event_record_at(T0 + n, dir, "alice", "started", detail);
+	}
+	record_lines(buf, sizeof(buf));
+	assert_null(strstr(buf, "alice started container 000000 "));
+	snprintf(want, sizeof(want), "alice started container %06d ", n - 1);
+	assert_non_null(strstr(buf, want));
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(stat(old, &st_old), 0);
+	assert_true(st.st_size < EVENTS_MAX + 512 && st_old.st_size < EVENTS_MAX + 512);
+}
+
 /* What reaches `warrenctl log`: no control, no C1, no byte that is not UTF-8. */
 static void test_masked(void **state)
 {
@@ -122,6 +160,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_repeats_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_rotation_by_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rotation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_masked, setup, teardown),
 	};
 
