@@ -41,6 +41,9 @@ struct user_spec {
 	 * sight inside). */
 	struct confinement confine;
 	struct confine_plan plan;
+	/* apparmor = "/path": the file of rules her profile adds (lsm/apparmor.h); "" for
+	 * none.  Only where confine.apparmor names a profile. */
+	char apparmor_rules[LIMIT_SECCOMP_PATH_MAX];
 };
 
 /* PW's subordinate ranges as user_spec_load() checks them (/etc/subuid and
@@ -50,8 +53,10 @@ int spec_check_ids(const struct passwd *pw, struct error *err);
 
 /* Fill *RET for PW, a member of the NULL-terminated GROUPS (names from NSS), under CFG:
  * the passwd fields (checked: they become a passwd line and a mount path inside), the
- * ID maps from the subordinate ranges, the effective limits, and her syscall filter
- * (a profile file that cannot be read or parsed is an error, with its FILE:LINE). */
+ * ID maps from the subordinate ranges, the effective limits, her syscall filter (a
+ * profile file that cannot be read or parsed is an error, with its FILE:LINE), and her
+ * AppArmor profile's name where the kernel runs AppArmor and apparmor is not
+ * "unconfined" (its rules are read where it is loaded, lsm/apparmor.h). */
 int user_spec_load(const struct warren_config *cfg, const struct passwd *pw, char *const *groups,
 		   struct user_spec *ret, struct error *err);
 

@@ -81,17 +81,19 @@ static int line_append(char *buf, size_t len, size_t *pos, const char *key, cons
 /* The lines a success must have, once each. */
 enum { SEEN_PTS = 1, SEEN_GID = 2, SEEN_CONFINE = 4, SEEN_ALL = 7 };
 
-/* The confine line's value: "root=0|1 seccomp=NAME", NAME last (protocol.h). */
+/* The confine line's value: "root=0|1 apparmor=LABEL|- seccomp=NAME", NAME last
+ * (protocol.h). */
 static int confine_format(const struct confinement *c, char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "root=%d seccomp=%s", c->root, c->seccomp);
+	int n = snprintf(buf, len, "root=%d apparmor=%s seccomp=%s", c->root,
+			 c->apparmor[0] ? c->apparmor : "-", c->seccomp);
 
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
 }
 
 static int reply_format(const struct helper_reply *r, char *buf, size_t len)
 {
-	char gid[16], confine[CONFINE_SECCOMP_MAX + 32];
+	char gid[16], confine[CONFINE_SECCOMP_MAX + CONFINE_LABEL_MAX + 32];
 	size_t pos = 0;
 	int k = 0;
 
@@ -193,19 +195,31 @@ static bool first(unsigned *seen, unsigned key)
 	return true;
 }
 
-/* The confine line's VALUE into *RET: root first, then seccomp, which takes the rest of
- * the line; nothing else.  False if it is not one. */
+/* The confine line's VALUE into *RET: root first, then apparmor (a profile confine()
+ * takes, or "-"), then seccomp, which takes the rest of the line; nothing else.  False if
+ * it is not one. */
 static bool confine_parse(const char *value, struct confinement *ret)
 {
-	const char *name;
+	char label[CONFINE_LABEL_MAX];
+	const char *p = value + 6, *name;
+	size_t n;
 
 	if (strncmp(value, "root=", 5) || (value[5] != '0' && value[5] != '1') ||
-	    strncmp(value + 6, " seccomp=", 9))
+	    strncmp(p, " apparmor=", 10))
 		return false;
-	name = value + 15;
+	p += 10;
+	n = strcspn(p, " ");
+	if (n == 0 || n >= sizeof(label) || strncmp(p + n, " seccomp=", 9))
+		return false;
+	memcpy(label, p, n);
+	label[n] = '\0';
+	if (strcmp(label, "-") && !confine_label_valid(label))
+		return false;
+	name = p + n + 9;
 	if (strcmp(name, "default") && strcmp(name, "strict") && !path_ok(name, "/"))
 		return false;
 	ret->root = value[5] == '1';
+	snprintf(ret->apparmor, sizeof(ret->apparmor), "%s", strcmp(label, "-") ? label : "");
 	snprintf(ret->seccomp, sizeof(ret->seccomp), "%s", name);
 	return true;
 }

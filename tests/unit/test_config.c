@@ -153,7 +153,7 @@ static void test_limits_good(void **state)
 		    "  { name = \"students\"; memory = \"16M\"; swap = 0; cpus = 0.01; pids = 8;\n"
 		    "    io_weight = 1; disk = \"64M\"; idle_timeout = 604800; network = \"isolated\";\n"
 		    "    peers = true; ptys = 16; inotify_instances = 8; inotify_watches = 100;\n"
-		    "    max_sessions = 3; root = true; seccomp = \"strict\"; },\n"
+		    "    max_sessions = 3; root = true; seccomp = \"strict\"; apparmor = \"unconfined\"; },\n"
 		    "  { memory = \"max\"; cpus = \"max\"; disk = \"1T\"; name = \"_lab-2.x\"; }\n"
 		    ");\n"
 		    "users = ( { name = \"alice\"; memory = \"2147483648\"; pids = 4194304; },\n"
@@ -177,6 +177,7 @@ static void test_limits_good(void **state)
 	assert_true(g0->v[LIMIT_INOTIFY_INSTANCES] == 8 && g0->v[LIMIT_INOTIFY_WATCHES] == 100);
 	assert_true(g0->v[LIMIT_MAX_SESSIONS] == 3);
 	assert_true(g0->v[LIMIT_ROOT] == 1 && g0->v[LIMIT_SECCOMP] == 1);
+	assert_true(g0->v[LIMIT_APPARMOR] == LIMIT_APPARMOR_UNCONFINED);
 	assert_int_equal(g0->set, (1u << LIMIT__COUNT) - 1);
 	assert_string_equal(c->limits.groups.v[1].name, "_lab-2.x");
 	assert_int_equal(g1->set, (1u << LIMIT_MEMORY) | (1u << LIMIT_CPUS) | (1u << LIMIT_DISK));

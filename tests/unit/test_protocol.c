@@ -100,6 +100,7 @@ static void test_success_round_trip(void **state)
 	strcpy(out.pts, RUNTIME_DIR "/users/alice/pts");
 	out.gid = 1234;
 	out.confine.root = true;
+	strcpy(out.confine.apparmor, "warren-alice");
 	strcpy(out.confine.seccomp, "/etc/warren/web profile.seccomp"); /* a blank in a path */
 	out.init_pidfd = pidfd;
 	assert_int_equal(protocol_send_reply(sv[1], &out), 0);
@@ -111,6 +112,7 @@ static void test_success_round_trip(void **state)
 	assert_string_equal(in.pts, out.pts);
 	assert_int_equal(in.gid, 1234);
 	assert_true(in.confine.root);
+	assert_string_equal(in.confine.apparmor, "warren-alice");
 	assert_string_equal(in.confine.seccomp, "/etc/warren/web profile.seccomp");
 	assert_true(in.init_pidfd >= 0 && in.init_pidfd != pidfd);
 	assert_int_equal(pidfd_pid(in.init_pidfd), getpid());
@@ -143,7 +145,7 @@ static void test_no_answer(void **state)
 }
 
 /* The line a success needs besides cgroup, pts and gid. */
-#define TAIL "confine root=0 seccomp=default\n"
+#define TAIL "confine root=0 apparmor=- seccomp=default\n"
 #define GOOD "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid 5\n"
 
 static const struct {
@@ -157,19 +159,28 @@ static const struct {
 	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\n" TAIL, 1 }, /* no gid */
 	{ GOOD, 1 },                                                            /* no confinement */
 	{ GOOD "root 0\nseccomp default\n", 1 },                      /* the lines before it */
-	{ GOOD "confine seccomp=default\n", 1 },                                         /* no root */
-	{ GOOD "confine root=0\n", 1 },                                               /* no seccomp */
-	{ GOOD "confine root=2 seccomp=default\n", 1 },
-	{ GOOD "confine root=1 seccomp=default\n" TAIL, 1 },                              /* twice */
-	{ GOOD "confine root=0 root=1 seccomp=default\n", 1 },
-	{ GOOD "confine seccomp=default root=0\n", 1 },                             /* seccomp last */
-	{ GOOD "confine root=0 label=x seccomp=default\n", 1 },                    /* unknown field */
-	{ GOOD "confine root=0 seccomp=none\n", 1 },
-	{ GOOD "confine root=0 seccomp=strict seccomp=default\n", 1 },
-	{ GOOD "confine root=0 seccomp=etc/web.seccomp\n", 1 },                          /* relative */
-	{ GOOD "confine root=0 seccomp=/etc/../tmp/x\n", 1 },
-	{ GOOD "confine root=0 seccomp=\n", 1 },
-	{ GOOD "confine  root=0 seccomp=default\n", 1 },
+	{ GOOD "confine apparmor=- seccomp=default\n", 1 },                              /* no root */
+	{ GOOD "confine root=0 apparmor=-\n", 1 },                                    /* no seccomp */
+	{ GOOD "confine root=0 seccomp=default\n", 1 },                             /* no apparmor */
+	{ GOOD "confine root=2 apparmor=- seccomp=default\n", 1 },
+	{ GOOD "confine root=1 apparmor=- seccomp=default\n" TAIL, 1 },                   /* twice */
+	{ GOOD "confine root=0 root=1 apparmor=- seccomp=default\n", 1 },
+	{ GOOD "confine apparmor=- seccomp=default root=0\n", 1 },                  /* seccomp last */
+	{ GOOD "confine root=0 seccomp=default apparmor=-\n", 1 },                /* apparmor before */
+	{ GOOD "confine root=0 label=x apparmor=- seccomp=default\n", 1 },         /* unknown field */
+	{ GOOD "confine root=0 apparmor= seccomp=default\n", 1 },                          /* empty */
+	{ GOOD "confine root=0 apparmor=unconfined seccomp=default\n", 1 },   /* not warren's own */
+	{ GOOD "confine root=0 apparmor=warren- seccomp=default\n", 1 },               /* no user */
+	{ GOOD "confine root=0 apparmor=warren-a//b seccomp=default\n", 1 },        /* not a name */
+	{ GOOD "confine root=0 apparmor=-- seccomp=default\n", 1 },
+	{ GOOD "confine root=0 apparmor=warren-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa seccomp=default\n", 1 },
+	{ GOOD "confine root=0 apparmor=- seccomp=none\n", 1 },
+	{ GOOD "confine root=0 apparmor=- seccomp=strict seccomp=default\n", 1 },
+	{ GOOD "confine root=0 apparmor=- seccomp=etc/web.seccomp\n", 1 },               /* relative */
+	{ GOOD "confine root=0 apparmor=- seccomp=/etc/../tmp/x\n", 1 },
+	{ GOOD "confine root=0 apparmor=- seccomp=\n", 1 },
+	{ GOOD "confine  root=0 apparmor=- seccomp=default\n", 1 },
+	{ GOOD "confine root=0  apparmor=- seccomp=default\n", 1 },
 	{ "cgroup /etc/a\npts /run/warren/users/a/pts\ngid 5\n" TAIL, 1 },
 	{ "cgroup /sys/fs/cgroup/../../etc\npts /run/warren/users/a/pts\ngid 5\n" TAIL, 1 },
 	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /tmp/pts\ngid 5\n" TAIL, 1 },
@@ -190,10 +201,15 @@ static void test_malformed(void **state)
 	struct helper_reply good;
 
 	/* The control: the same lines, whole, with one fd, are a success. */
-	send_raw(GOOD "confine root=1 seccomp=/etc/warren/a b.seccomp\n", 1);
+	send_raw(GOOD "confine root=1 apparmor=warren-a.b_c-d seccomp=/etc/warren/a b.seccomp\n", 1);
 	assert_int_equal(protocol_recv_reply(sv[0], 1000, &good), 1);
 	assert_true(good.confine.root);
+	assert_string_equal(good.confine.apparmor, "warren-a.b_c-d");
 	assert_string_equal(good.confine.seccomp, "/etc/warren/a b.seccomp");
+	helper_reply_done(&good);
+	send_raw(GOOD TAIL, 1);
+	assert_int_equal(protocol_recv_reply(sv[0], 1000, &good), 1);
+	assert_string_equal(good.confine.apparmor, ""); /* "-": none */
 	helper_reply_done(&good);
 	for (size_t i = 0; i < ELEMENTSOF(malformed); i++) {
 		struct helper_reply in;
