@@ -20,6 +20,9 @@ Installs warren: Debian packages it needs, `make` and `make install`, /etc/warre
 /etc/systemd/system/user@.service.d/warren.conf, which starts no systemd user manager
 for a jailed user.
 
+make runs here as root: a source tree that anyone but root (or the admin who ran sudo)
+owns any part of, or that is writable by group or others, in it or above it, is refused.
+
   --no-deps     do not apt-get install build and runtime dependencies
   --no-image    do not build the base image (debootstrap, ~1 min, needs the Debian mirror)
   --no-pam      do not touch /etc/pam.d/sshd
@@ -413,6 +416,42 @@ install_deps() {
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
 }
 
+# make runs in the source tree as root: whoever can write it (a file, a directory, or a
+# directory above, which can swap the tree for another) runs code as root.  Root and the
+# admin who ran sudo (SUDO_UID: she can run anything as root already) may own it; nobody
+# else may, and nothing in it or above it may be writable by group or others (above it,
+# a sticky directory of root's such as /tmp is fine: others cannot rename in it).
+source_tree_problem() { # prints the first path that others can write, and why
+	local owners=(0) uid_test=(! -uid 0) d st u m
+	if [[ ${SUDO_UID:-} =~ ^[0-9]+$ ]]; then
+		owners+=("$SUDO_UID")
+		uid_test+=(! -uid "$SUDO_UID")
+	fi
+	find "$SRCDIR" \( -type d -o -type f \) \( \( "${uid_test[@]}" \) -o -perm /022 \) \
+		-printf '%p (owner uid %U, mode %m)\n' -quit
+	d=$(dirname -- "$SRCDIR")
+	while :; do
+		st=$(stat -L -c '%u %a' -- "$d") || { echo "$d (cannot inspect it)"; return; }
+		u=${st% *} m=$((8#${st#* }))
+		if [[ " ${owners[*]} " != *" $u "* ]] || { ((m & 8#022)) && ! ((m & 8#1000 && u == 0)); }; then
+			printf '%s (owner uid %s, mode %o: a directory above the tree)\n' "$d" "$u" "$m"
+			return
+		fi
+		[ "$d" = / ] && return
+		d=$(dirname -- "$d")
+	done
+}
+
+check_source_tree() {
+	local bad
+	bad=$(source_tree_problem | head -n 1)
+	[ -z "$bad" ] && return 0
+	echo "install.sh: others than root can write the source tree $SRCDIR, and make runs there as" \
+		"root: $bad; fix: chown -R root:root $SRCDIR && chmod -R go-w $SRCDIR (and the" \
+		"directories above it), or clone it again as root into a directory only root can write" >&2
+	exit 1
+}
+
 check_build_tools() {
 	local t
 	for t in make cc pkg-config; do
@@ -632,6 +671,7 @@ main() {
 	done
 	[ "$(id -u)" = 0 ] || { echo "install.sh: must be run as root (sudo ./install.sh)" >&2; exit 1; }
 	[ -f "$SRCDIR/Makefile" ] || { echo "install.sh: no Makefile in $SRCDIR" >&2; exit 1; }
+	check_source_tree
 	umask 022
 	set -E
 	trap on_err ERR

@@ -32,13 +32,18 @@
 #include "lib/events.h"
 #include "container/gc.h"
 #include "policy/spec.h"
+#include "policy/usermgr.h"
 #include "lib/benchmark.h"
+#include "lib/text.h"
 
 #ifdef WARREN_BENCH
 int bench_fd = -1;
 #endif
 
 static const char *arg_config = WARREN_DEFAULT_CONFIG;
+/* The PAM service of the login (pam_warren's --service): whose stack may start a
+ * systemd user manager.  Without one, sshd's, where jailed users log in. */
+static const char *arg_service = "sshd";
 
 /* TERM, if it is a plain terminal name: enter's pty is the caller's kind of terminal. */
 static void keep_term(char *buf, size_t len)
@@ -94,12 +99,14 @@ static int refuse(const struct error *err)
 	return HELPER_EXIT_ERROR;
 }
 
-/* NAME for a message: control characters shown as '?', cut to fit. */
+/* NAME for a message: control characters (C1 too), bytes that are not UTF-8 and quotes
+ * shown as '?', cut to fit. */
 static const char *printable(const char *name, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s", name);
+	text_mask(buf, '?');
 	for (char *p = buf; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '"')
+		if (*p == '"')
 			*p = '?';
 	return buf;
 }
@@ -255,6 +262,30 @@ static int act_migrate(const struct call *c, const struct warren_config *cfg,
 	return r < 0 ? HELPER_EXIT_ERROR : HELPER_EXIT_OK;
 }
 
+/* home = "host" binds her host home, which host services read as her: refused for a
+ * login whose PAM stack starts a systemd user manager, which would run what she writes
+ * there (usermgr.h). */
+static int home_host_allowed(const struct user_spec *u, struct error *err)
+{
+	char why[512];
+	int r;
+
+	if (u->limits[LIMIT_HOME] != HOME_HOST)
+		return 0;
+	r = usermgr_would_start("", arg_service, why, sizeof(why));
+	if (r < 0)
+		return error_set(err, r, "home = \"host\" for %s, and whether a systemd user manager "
+				 "would start for her login cannot be told: %s", u->name, why);
+	if (r > 0)
+		return error_set(err, -EPERM, "home = \"host\" binds the host home of %s, and a "
+				 "systemd user manager would start on the host for this login (%s), which "
+				 "would run what she writes there (~/.config/systemd/user); fix: take "
+				 "pam_systemd out of the session stack of PAM service %s (on a systemd "
+				 "host, install.sh's user@.service drop-in), or home = \"overlay\" for her",
+				 u->name, why, arg_service);
+	return 0;
+}
+
 static int act_reset(const struct call *c, const struct warren_config *cfg,
 		     const struct user_spec *u)
 {
@@ -313,6 +344,8 @@ static int run_jailed(const struct call *c, verb_act *act)
 		return refuse(&err);
 	}
 	r = user_spec_load(policy.cfg, pw, policy.groups, &u, &err);
+	if (r >= 0 && c->verb == HELPER_ENSURE)
+		r = home_host_allowed(&u, &err);
 	bench_mark("spec");
 	if (r >= 0)
 		r = act(c, policy.cfg, &u);
@@ -357,7 +390,8 @@ static const struct verb_row {
 static int usage(void)
 {
 	for (int v = 0; v < HELPER__VERBS; v++)
-		fprintf(stderr, "%s warren-helper [--config FILE] %s%s%s\n", v ? "      " : "usage:",
+		fprintf(stderr, "%s warren-helper [--config FILE] %s%s%s%s\n", v ? "      " : "usage:",
+			v == HELPER_ENSURE ? "[--service PAM-SERVICE] " : "",
 			helper_verb_name((enum helper_verb)v), verbs[v].args[0] ? " " : "",
 			verbs[v].args);
 	return HELPER_EXIT_USAGE;
@@ -389,6 +423,7 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
+		{ "service", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct call call;
@@ -400,10 +435,13 @@ int main(int argc, char **argv)
 	}
 	bench_mark("helper-start");
 	log_open("warren-helper");
-	while ((c = getopt_long(argc, argv, "+c:", opts, NULL)) != -1) {
-		if (c != 'c')
+	while ((c = getopt_long(argc, argv, "+c:s:", opts, NULL)) != -1) {
+		if (c == 'c')
+			arg_config = optarg;
+		else if (c == 's' && usermgr_service_valid(optarg))
+			arg_service = optarg;
+		else
 			return usage();
-		arg_config = optarg;
 	}
 	if (call_parse(argc - optind, argv + optind, &call) < 0)
 		return usage();

@@ -34,6 +34,7 @@
 #include "net/netalloc.h"
 #include "policy/reslimits.h"
 #include "lib/strv.h"
+#include "lib/text.h"
 #include "wire/sysprofile.h"
 #include "policy/users.h"
 
@@ -103,11 +104,16 @@ static int usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-/* NAME with control characters shown as '?': names from NSS are not ours to trust. */
+/* NAME with control characters (C1 too) and bytes that are not UTF-8 shown as '?':
+ * names from NSS are not ours to trust. */
 static void print_name(const char *name)
 {
-	for (const char *p = name; *p; p++)
-		putchar((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
+	_cleanup_free_ char *safe = strdup(name);
+
+	if (!safe)
+		return (void)fputs("?", stdout);
+	text_mask(safe, '?');
+	fputs(safe, stdout);
 }
 
 static const char *format_time(const struct timespec *t, char *buf, size_t len)
@@ -158,6 +164,41 @@ static int check_seccomp_files(const struct warren_config *cfg)
 	return r;
 }
 
+static int lookup_user(const char *name, struct passwd *pwbuf, char **ret_buf, struct passwd **ret);
+
+/* The binds of each user with an entry in users that cannot be made for her whatever the
+ * host holds (binds.h: onto her home, where home = "host" binds it), each with its line:
+ * her home and groups come from NSS.  An entry for a user NSS does not know is left. */
+static int check_user_binds(const struct warren_config *cfg)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < cfg->limits.users.n; i++) {
+		const char *name = cfg->limits.users.v[i].name;
+		_cleanup_(strv_freep) char **groups = NULL;
+		_cleanup_free_ struct bind_spec *v = NULL;
+		_cleanup_free_ char *pwstrings = NULL;
+		struct passwd pwbuf, *pw = NULL;
+		struct limits_effective eff;
+		size_t n = 0;
+
+		if (lookup_user(name, &pwbuf, &pwstrings, &pw) < 0 || user_group_names(pw, &groups) < 0)
+			continue;
+		limits_resolve(&cfg->limits, name, groups, &eff);
+		if (limits_resolve_binds(&cfg->limits, name, groups, pw->pw_dir,
+					 eff.v[LIMIT_HOME].value == HOME_HOST, &v, &n) < 0)
+			return -ENOMEM;
+		for (size_t j = 0; j < n; j++) {
+			if (!v[j].problem || v[j].shadowed_by >= 0)
+				continue;
+			fprintf(stderr, "%s:%d: binds: to \"%s\" (%s), for user %s: %s\n", cfg->path,
+				v[j].line, v[j].to, v[j].source, name, v[j].problem);
+			r = -EINVAL;
+		}
+	}
+	return r;
+}
+
 static int cmd_check_config(const char *path)
 {
 	_cleanup_(config_freep) struct warren_config *cfg = NULL;
@@ -173,7 +214,7 @@ static int cmd_check_config(const char *path)
 		print_consequence(path);
 		return EXIT_FAILURE;
 	}
-	if (check_seccomp_files(cfg) < 0)
+	if (check_seccomp_files(cfg) < 0 || check_user_binds(cfg) < 0)
 		return EXIT_FAILURE;
 	printf("%s: ok\n", path);
 	if (lastgood_differs(path, text) == 1) {
@@ -247,6 +288,40 @@ static void print_layers(const struct limits_effective *eff)
 	printf(")\n");
 }
 
+/* Her binds (binds.h), in the config's order: each with the entry and line it comes
+ * from; a shadowed one with the entry that wins its to, one that cannot be made for her
+ * with why. */
+static void print_binds(const struct warren_config *cfg, const struct passwd *pw,
+			char *const *groups, bool home_host)
+{
+	_cleanup_free_ struct bind_spec *v = NULL;
+	char opts[96];
+	size_t n = 0;
+
+	if (limits_resolve_binds(&cfg->limits, pw->pw_name, groups, pw->pw_dir, home_host, &v, &n) < 0) {
+		printf("%-17s cannot be listed: out of memory\n", "binds");
+		return;
+	}
+	if (n == 0)
+		printf("%-17s none\n", "binds");
+	for (size_t i = 0; i < n; i++) {
+		printf("%-17s ", "bind");
+		print_name(v[i].to);
+		printf(" from ");
+		print_name(v[i].from);
+		printf(", %s (", bind_options_format(&v[i], opts, sizeof(opts)));
+		print_name(v[i].source);
+		printf(", line %d)", v[i].line);
+		if (v[i].shadowed_by >= 0) {
+			printf(": shadowed by ");
+			print_name(v[v[i].shadowed_by].source);
+		} else if (v[i].problem) {
+			printf(": not made: %s", v[i].problem);
+		}
+		putchar('\n');
+	}
+}
+
 static void print_explanation(const struct warren_config *cfg, const struct passwd *pw,
 			      char *const *groups)
 {
@@ -272,7 +347,13 @@ static void print_explanation(const struct warren_config *cfg, const struct pass
 		print_name(limit_source_format(&eff.v[k], source, sizeof(source)));
 		printf(")\n");
 	}
+	if (eff.v[LIMIT_HOME].value == HOME_HOST) {
+		printf("%-17s her home ", "");
+		print_name(pw->pw_dir);
+		printf(" on the host, bound read-write; disk covers her root layer only\n");
+	}
 	print_layers(&eff);
+	print_binds(cfg, pw, groups, eff.v[LIMIT_HOME].value == HOME_HOST);
 }
 
 /* Her address on the bridge, once her first start gave her one (netalloc.h). */
@@ -324,6 +405,20 @@ static void print_disk_images(const struct warren_config *cfg)
 					"their disk limits" : "");
 }
 
+/* The binds of her container as it runs (ctl_show_binds), against her binds now. */
+static void show_binds(const struct warren_config *cfg, const struct passwd *pw,
+		       char *const *groups)
+{
+	_cleanup_free_ struct bind_spec *v = NULL;
+	struct limits_effective eff;
+	size_t n = 0;
+
+	limits_resolve(&cfg->limits, pw->pw_name, groups, &eff);
+	if (limits_resolve_binds(&cfg->limits, pw->pw_name, groups, pw->pw_dir,
+				 eff.v[LIMIT_HOME].value == HOME_HOST, &v, &n) == 0)
+		ctl_show_binds(pw->pw_name, v, n);
+}
+
 static int cmd_explain(const char *user, const char *path, bool show)
 {
 	_cleanup_(config_freep) struct warren_config *cfg = NULL, *policy = NULL;
@@ -358,8 +453,10 @@ static int cmd_explain(const char *user, const char *path, bool show)
 	print_explanation(cfg, pw, groups);
 	print_address(cfg, pw, groups);
 	print_disk_images(cfg);
-	if (show)
+	if (show) {
 		ctl_show_container(cfg, user);
+		show_binds(cfg, pw, groups);
+	}
 	return EXIT_SUCCESS;
 }
 

@@ -21,10 +21,12 @@
 #include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
+#include <utmp.h>
 
 #include "lib/cleanup.h"
 #include "wire/confine.h"
 #include "lib/fsutil.h"
+#include "lib/layout.h"
 #include "pam_warren.h"
 
 /* Where distributions keep sftp-server (Debian's first). */
@@ -110,7 +112,31 @@ int monitor_guard(pam_handle_t *pamh, const char *helper, const char *shell)
 	return 0;
 }
 
-int monitor_devpts(pam_handle_t *pamh, const struct warren_session *s)
+/* The container's ptys are /dev/pts/N of a devpts of its own, named like the host's:
+ * in the host's utmp, who, w, write, wall and pkill -t would take them for the host's
+ * own /dev/pts/N, someone else's terminal.  sshd records them in this monitor
+ * (mm_answer_pty -> record_login, by the name openpty gave: PAM_TTY plays no part), so
+ * here the host's utmp is the container's own, a file beside its devpts, root's
+ * (/run/warren/users/USER/utmp: `who FILE` reads it).  wtmp and lastlog stay the
+ * host's: the record of who logged in, when. */
+static int monitor_utmp(pam_handle_t *pamh, const char *user)
+{
+	char path[PROTOCOL_PATH_MAX + 8];
+	_cleanup_close_ int fd = -EBADF;
+	struct stat st;
+
+	if (stat(_PATH_UTMP, &st) < 0 && errno == ENOENT)
+		return 0; /* no utmp on this host: sshd records nothing there */
+	user_run_path(user, RUN_UTMP, path, sizeof(path));
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0644);
+	if (fd < 0 || mount(path, _PATH_UTMP, NULL, MS_BIND, NULL) < 0) {
+		pam_syslog(pamh, LOG_ERR, "cannot give sshd the container's utmp %s: %m", path);
+		return -errno;
+	}
+	return 0;
+}
+
+int monitor_devpts(pam_handle_t *pamh, const struct warren_session *s, const char *user)
 {
 	char ptmx[300];
 
@@ -120,7 +146,7 @@ int monitor_devpts(pam_handle_t *pamh, const struct warren_session *s)
 		pam_syslog(pamh, LOG_ERR, "cannot give sshd the container's devpts: %m");
 		return -errno;
 	}
-	return 0;
+	return monitor_utmp(pamh, user);
 }
 
 /* The pids files of DIR, if it is the cgroup with the pids controller. */

@@ -235,6 +235,10 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	}
 	if (!(s = session_new()))
 		return PAM_BUF_ERR;
+	/* home = "host" is refused where this service's stack starts a systemd user
+	 * manager (warren.conf(5)): the helper reads it. */
+	if (pam_get_item(pamh, PAM_SERVICE, &service) == PAM_SUCCESS)
+		opt.service = service;
 	r = helper_run(&opt, HELPER_ENSURE, pw->pw_name, &reply);
 	if (r == HELPER_EXIT_OK && session_take_reply(pamh, s, &reply) < 0) {
 		if (!reply.error[0])
@@ -269,7 +273,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 			 service ? (const char *)service : "sshd");
 		return refuse(pamh, s, pw->pw_name, reason);
 	}
-	if (!guarded || monitor_devpts(pamh, s) < 0)
+	if (!guarded || monitor_devpts(pamh, s, pw->pw_name) < 0)
 		return refuse(pamh, s, pw->pw_name, "sshd's view of the container could not be set up");
 	if (pam_set_data(pamh, DATA_SESSION, s, session_free) != PAM_SUCCESS) {
 		session_free(pamh, s, 0);

@@ -17,6 +17,7 @@ struct module_options {
 	int timeout_ms;     /* how long a login waits for the helper */
 	bool debug;
 	bool refuse_jailed; /* account: refuse jailed users (cron, at, su on the host) */
+	const char *service; /* the PAM service, for ensure (the helper checks its stack) */
 };
 
 #define HELPER_TIMEOUT_DEFAULT_S 60
@@ -50,9 +51,10 @@ int helper_run(const struct module_options *opt, enum helper_verb verb, const ch
  * host, so that the fds work from anywhere later), and take its pidfd. */
 int session_take_reply(pam_handle_t *pamh, struct warren_session *s, struct helper_reply *reply);
 /* Give the monitor a private mount namespace in which SHELL and sftp-server are
- * warren-refuse (beside HELPER); then, once the container is ready, its devpts. */
+ * warren-refuse (beside HELPER); then, once the container is ready, its devpts, and
+ * its utmp over the host's (the container's pty names would be the host's there). */
 int monitor_guard(pam_handle_t *pamh, const char *helper, const char *shell);
-int monitor_devpts(pam_handle_t *pamh, const struct warren_session *s);
+int monitor_devpts(pam_handle_t *pamh, const struct warren_session *s, const char *user);
 int session_join(pam_handle_t *pamh, const struct warren_session *s);
 
 #endif

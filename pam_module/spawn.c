@@ -17,7 +17,7 @@
 __attribute__((noreturn)) static void exec_helper(const struct module_options *opt,
 						  enum helper_verb verb, const char *user, int sock)
 {
-	const char *argv[7];
+	const char *argv[HELPER_ARGV_MAX];
 	char *const envp[] = { NULL };
 	sigset_t none;
 	int null = open("/dev/null", O_RDWR);
@@ -30,7 +30,7 @@ __attribute__((noreturn)) static void exec_helper(const struct module_options *o
 	setpgid(0, 0);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	helper_argv(opt->helper, opt->config, verb, user, argv);
+	helper_argv(opt->helper, opt->config, opt->service, verb, user, argv);
 	execve(opt->helper, (char *const *)argv, envp);
 	_exit(127);
 }

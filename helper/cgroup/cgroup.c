@@ -118,6 +118,11 @@ unsigned cgroup_io_weight_v1(uint64_t weight)
 	return (unsigned)(100 + (weight - 100) * 900 / 9900);
 }
 
+int cgroup_swap_check(const limit_values l, bool accounted)
+{
+	return accounted || l[LIMIT_SWAP] == LIMIT_UNLIMITED ? 0 : -EOPNOTSUPP;
+}
+
 /* Does LIMITS ask anything of CONTROLLER? */
 static bool limits_need(const char *controller, const limit_values l)
 {
@@ -146,11 +151,21 @@ int cgroup_apply_limits(const struct cgroup_set *cg, const limit_values limits, 
 			continue;
 		}
 		int r = cg->ops[found]->apply(cg->dirs[found], controllers[i], limits);
+		char swap[32];
+
+		if (r == -EOPNOTSUPP && !strcmp(controllers[i], "memory"))
+			return error_set(err, r, "cannot apply the memory limits in %s: this host does "
+					 "not account swap (no memory.memsw.* on cgroup v1, no "
+					 "memory.swap.max on v2), so swap = \"%s\" would not be kept: "
+					 "the container's memory would go to swap past its memory limit "
+					 "without bound; fix: boot the kernel with swap accounting "
+					 "(swapaccount=1, not 0; kernels from 6.1 on always account swap), "
+					 "or set swap = \"max\" to accept that",
+					 cg->dirs[found], limit_format(LIMIT_SWAP, limits[LIMIT_SWAP], swap,
+								       sizeof(swap)));
 		if (r < 0)
-			return error_errno(err, r, "cannot apply the %s limits in %s%s", controllers[i],
-					   cg->dirs[found],
-					   r == -EOPNOTSUPP ? " (a swap limit needs the kernel's swap "
-							      "accounting; or set swap = \"max\")" : "");
+			return error_errno(err, r, "cannot apply the %s limits in %s", controllers[i],
+					   cg->dirs[found]);
 	}
 	return 0;
 }

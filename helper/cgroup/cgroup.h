@@ -57,6 +57,13 @@ int cgroup_write(const char *dir, const char *file, const char *value);
  * skipped: a weight is a hint, not a limit. */
 int cgroup_write_io_weight(const char *dir, const char *file, const char *value,
 			   const char *bfq_file, uint64_t weight);
+/* Can the swap bound of LIMITS be kept where the kernel ACCOUNTS swap or not?  Without
+ * swap accounting (cgroup v1 without memory.memsw.*, v2 without memory.swap.max: a
+ * kernel before 6.1 booted with swapaccount=0, or built without it), a container's memory goes
+ * to swap past its memory limit without bound, so any swap limit, "0" included, would
+ * be a promise not kept: only swap = "max" says that is accepted.  0, or -EOPNOTSUPP
+ * (pure). */
+int cgroup_swap_check(const limit_values limits, bool accounted);
 /* "max" (for LIMIT_UNLIMITED) or the decimal value into BUF. */
 const char *cgroup_value(uint64_t v, char *buf, size_t len);
 

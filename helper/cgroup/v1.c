@@ -64,9 +64,10 @@ static int v1_apply_memory(const char *dir, const limit_values l)
 		memsw = memory + swap;
 	snprintf(path, sizeof(path), "%s/memory.memsw.limit_in_bytes", dir);
 	if (access(path, F_OK) < 0) {
-		/* No swap accounting (kernel booted without it): memory alone is enforced. */
-		if (memsw != LIMIT_UNLIMITED && swap != 0)
-			return -EOPNOTSUPP;
+		/* No swap accounting (kernel booted without it): memory alone is enforced,
+		 * which is what swap = "max" says, and only that. */
+		if ((r = cgroup_swap_check(l, false)) < 0)
+			return r;
 		return cgroup_write(dir, "memory.limit_in_bytes", v1_value(memory, v, sizeof(v)));
 	}
 	/* memsw may never be below memory: lift it, set memory, then set it. */

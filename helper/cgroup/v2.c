@@ -102,8 +102,8 @@ static int v2_apply(const char *dir, const char *controller, const limit_values 
 		if ((r = cgroup_write(dir, "memory.max", cgroup_value(l[LIMIT_MEMORY], v, sizeof(v)))) < 0)
 			return r;
 		r = cgroup_write(dir, "memory.swap.max", cgroup_value(l[LIMIT_SWAP], v, sizeof(v)));
-		/* No swap controller (no swap accounting): only a swap limit needs it. */
-		return r == -ENOENT && l[LIMIT_SWAP] == 0 ? 0 : r;
+		/* No memory.swap.max (no swap accounting): only swap = "max" is kept there. */
+		return r == -ENOENT ? cgroup_swap_check(l, false) : r;
 	}
 	if (!strcmp(controller, "cpu")) {
 		snprintf(v, sizeof(v), "%s %d",

@@ -18,6 +18,7 @@
 #include "lib/cleanup.h"
 #include "wire/creds.h"
 #include "storage/disk.h"
+#include "storage/hostdirs.h"
 #include "lib/fsutil.h"
 #include "lib/layout.h"
 #include "storage/layers.h"
@@ -50,7 +51,7 @@ static int write_id_maps(pid_t pid, const struct user_spec *u)
  * root inside is granted: no setuid binary of the image leads there). */
 static int mount_idmapped_image(const char *image, pid_t child, bool root, const char *target)
 {
-	_cleanup_close_ int userns = -EBADF, tree = -EBADF;
+	_cleanup_close_ int userns = -EBADF;
 	struct mount_attr attr = {
 		.attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV |
 			    (root ? 0 : MOUNT_ATTR_NOSUID),
@@ -62,14 +63,7 @@ static int mount_idmapped_image(const char *image, pid_t child, bool root, const
 	if (userns < 0)
 		return -errno;
 	attr.userns_fd = (unsigned long long)userns;
-	tree = open_tree(AT_FDCWD, image, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	if (tree < 0)
-		return -errno;
-	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
-		return -errno;
-	if (move_mount(tree, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		return -errno;
-	return 0;
+	return mount_clone(AT_FDCWD, image, true, &attr, target);
 }
 
 /* The image and her layers over it (stack.h), each as the image is mounted. */
@@ -138,7 +132,7 @@ static int userns_mapping_root_to(uid_t uid, gid_t gid)
  * dotfiles are hers to change, not root's to replace.  Read-only, nosuid, nodev. */
 static int mount_skel_as_user(const char *image, const struct user_spec *u)
 {
-	_cleanup_close_ int userns = userns_mapping_root_to(u->uid, u->gid), tree = -EBADF;
+	_cleanup_close_ int userns = userns_mapping_root_to(u->uid, u->gid);
 	struct mount_attr attr = {
 		.attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID,
 	};
@@ -148,14 +142,7 @@ static int mount_skel_as_user(const char *image, const struct user_spec *u)
 		return userns;
 	attr.userns_fd = (unsigned long long)userns;
 	snprintf(path, sizeof(path), "%s/etc/skel", image);
-	tree = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-	if (tree < 0)
-		return -errno;
-	if (mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
-		return -errno;
-	if (move_mount(tree, "", AT_FDCWD, BUILD_SKEL, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		return -errno;
-	return 0;
+	return mount_clone(AT_FDCWD, path, false, &attr, BUILD_SKEL);
 }
 
 /* The user's layers at BUILD_STATE: her disk image mounted there (and its layers
@@ -187,8 +174,10 @@ static int stage_layers(const struct build_request *req, struct error *err)
 }
 
 /* In the build namespace: a tmpfs at BUILD_MNT holding what the container's root must
- * reach but may not see on the host: the user's layers and her devpts. */
-static int stage_build_mounts(const struct build_request *req, struct error *err)
+ * reach but may not see on the host: the user's layers, her devpts and her binds (the
+ * ones staged into *BINDS_STAGED). */
+static int stage_build_mounts(const struct build_request *req, uint64_t *binds_staged,
+			      struct error *err)
 {
 	static const char *const dirs[] = { BUILD_IMAGE, BUILD_STATE, BUILD_PTS, BUILD_ROOT,
 					    BUILD_DEV, BUILD_SKEL };
@@ -211,6 +200,13 @@ static int stage_build_mounts(const struct build_request *req, struct error *err
 	user_run_path(req->u->name, RUN_PTS, path, sizeof(path));
 	if (mount(path, BUILD_PTS, NULL, MS_BIND, NULL) < 0)
 		return error_errno(err, -errno, "build namespace: bind %s", path);
+	/* Staged here, before her mount namespace is made from this one: there the
+	 * kernel locks their flags. */
+	if ((r = hostdir_stage_binds(req->u, BUILD_BINDS, BUILD_HOSTHOME, req->state_dir,
+				     binds_staged, err)) < 0)
+		return r;
+	if (req->u->n_binds || req->u->limits[LIMIT_HOME] == HOME_HOST)
+		bench_mark("stage-binds");
 	return 0;
 }
 
@@ -218,7 +214,8 @@ static int stage_build_mounts(const struct build_request *req, struct error *err
  * JOIN (before anything of the container runs), then become the container; on
  * failure, tell the builder why over STATUS_FD (it reads EOF when init was exec'd). */
 __attribute__((noreturn)) static void container_child(const struct build_request *req, int go_fd,
-						       int status_fd, const int join[])
+						       int status_fd, const int join[],
+						       uint64_t binds_staged)
 {
 	struct error err = { 0 };
 	int r;
@@ -231,7 +228,7 @@ __attribute__((noreturn)) static void container_child(const struct build_request
 		error_errno(&err, r, "join cgroup");
 	else {
 		bench_mark("cgroup-join");
-		rootfs_setup_and_exec(req->u, req->net, req->init_exe_fd, &err);
+		rootfs_setup_and_exec(req->u, req->net, req->init_exe_fd, binds_staged, &err);
 	}
 	(void)error_send(status_fd, &err);
 	_exit(1);
@@ -293,9 +290,10 @@ static int builder_build(const struct build_request *req, pid_t *ret_pid, int *r
 	_cleanup_close_pair_ int status[2] = { -EBADF, -EBADF };
 	int pidfd = -EBADF, join[CGROUP_SET_MAX];
 	struct steps s = STEPS(err);
+	uint64_t binds_staged = 0;
 	pid_t pid;
 
-	STEP(&s, 0, "build-mounts", stage_build_mounts(req, err));
+	STEP(&s, 0, "build-mounts", stage_build_mounts(req, &binds_staged, err));
 	STEP_AS(&s, 0, NULL, make_pipes(go, status), "pipes");
 	/* G joins its cgroups itself (cgroup_join_self: no grace period to wait for on
 	 * v1), through files opened here, as host root. */
@@ -313,7 +311,7 @@ static int builder_build(const struct build_request *req, pid_t *ret_pid, int *r
 	if (pid == 0) {
 		close(go[1]);
 		close(status[0]);
-		container_child(req, go[0], status[1], join);
+		container_child(req, go[0], status[1], join, binds_staged);
 	}
 	cgroup_close_join(join);
 	close(TAKE_FD(go[0]));

@@ -7,13 +7,20 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/sched.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -70,20 +77,91 @@ static bool supervisor_alive(const struct container_state *st)
 	return fd >= 0 && !pidfd_exited(fd) && state_supervised(st);
 }
 
+/* In the child of new_devpts: a devpts instance, its options U's, as a detached mount
+ * (its fd), or -errno.  Every step runs here, fsopen included: the kernel decides there
+ * (at the mount's creation before devpts took the new mount API) whether the instance
+ * may use the reserve. */
+static int devpts_make(unsigned long long max)
+{
+	_cleanup_close_ int fs = fsopen("devpts", FSOPEN_CLOEXEC);
+	char n[24];
+	int m;
+
+	if (fs < 0)
+		return -errno;
+	snprintf(n, sizeof(n), "%llu", max);
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "source", "warren-devpts", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_FLAG, "newinstance", NULL, 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "ptmxmode", "0666", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0620", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "max", n, 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return -errno;
+	m = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+	return m < 0 ? -errno : m;
+}
+
+/* U's devpts as a detached mount: its fd, or -errno.  The kernel lets a devpts instance
+ * draw on kernel.pty.reserve, the ptys it keeps for the host's admins once the pool is
+ * nearly used up, when it is made in the initial mount namespace (fs/devpts/inode.c),
+ * which is sshd's and so ours: made here, the containers together could take every pty
+ * of the host (review L1).  So a child makes it in a mount namespace of its own, sharing
+ * our fd table (CLONE_FILES), and puts the mount in SLOT, an fd we hold for it. */
+static int devpts_detached(const struct user_spec *u)
+{
+	struct clone_args args = { .flags = CLONE_NEWNS | CLONE_FILES | CLONE_PIDFD,
+				   .exit_signal = SIGCHLD };
+	_cleanup_close_ int slot = open("/dev/null", O_RDONLY | O_CLOEXEC), pidfd = -EBADF;
+	siginfo_t info = { 0 };
+	struct statfs sf;
+	pid_t pid;
+
+	if (slot < 0)
+		return -errno;
+	args.pidfd = (unsigned long long)(uintptr_t)&pidfd;
+	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		int m = devpts_make(u->limits[LIMIT_PTYS]), r;
+
+		if (m < 0)
+			_exit(-m);
+		r = dup3(m, slot, O_CLOEXEC) < 0 ? errno : 0;
+		close(m); /* our table is the parent's: nothing of ours stays in it */
+		_exit(r);
+	}
+	while (waitid(P_PIDFD, (id_t)pidfd, &info, WEXITED) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (info.si_code != CLD_EXITED)
+		return -ECHILD;
+	if (info.si_status != 0)
+		return -info.si_status;
+	/* Fail closed: what SLOT holds now must be a devpts (the child's mount). */
+	if (fstatfs(slot, &sf) < 0 || sf.f_type != DEVPTS_SUPER_MAGIC)
+		return -EPROTO;
+	return TAKE_FD(slot);
+}
+
 static int mount_devpts(const struct user_spec *u, struct error *err)
 {
-	char path[256], opts[96];
+	char path[256];
+	_cleanup_close_ int m = -EBADF;
 	int r = ensure_root_dir(user_run_path(u->name, RUN_PTS, path, sizeof(path)), 0755);
 
 	if (r < 0)
 		return error_errno(err, r, "cannot make %s", path);
 	/* One devpts instance per container; ptys sshd opens for this user's logins are
-	 * made here, so they exist inside the container.  Its max is the user's own; the
-	 * kernel keeps kernel.pty.reserve of its pool for the host's instance anyway. */
-	snprintf(opts, sizeof(opts), "newinstance,ptmxmode=0666,mode=0620,max=%llu",
-		 (unsigned long long)u->limits[LIMIT_PTYS]);
-	if (mount("warren-devpts", path, "devpts", MS_NOSUID | MS_NOEXEC, opts) < 0)
-		return error_errno(err, -errno, "cannot mount the devpts of %s", u->name);
+	 * made here, so they exist inside the container.  Its max is the user's own, and
+	 * it never takes from the host's reserve (devpts_detached). */
+	if ((m = devpts_detached(u)) < 0)
+		return error_errno(err, m, "cannot make the devpts of %s (in a mount namespace "
+				   "of its own, so that it leaves kernel.pty.reserve to the host)",
+				   u->name);
+	if (move_mount(m, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return error_errno(err, -errno, "cannot mount the devpts of %s on %s", u->name,
+				   path);
 	return 0;
 }
 

@@ -88,11 +88,14 @@ int container_enter(const struct container *c, const struct user_spec *u, char *
 	}
 	/* The namespaces (confine.h's first step) here: a new pid namespace takes only the
 	 * children of who joins it. */
-	if ((r = confine_join(c->init_pidfd, u->gid, err)) < 0)
+	if ((r = confine_join(&u->plan, c->init_pidfd, u->gid, err)) < 0)
 		goto fail;
 	/* The pty from the container's own devpts, as the container's root: whatever
-	 * mount namespace we were started in, and with no more power than root inside. */
-	if ((r = relay_open(&relay, "/dev/pts/ptmx", u->uid, err)) < 0)
+	 * mount namespace we were started in, and with no more power than root inside.
+	 * Hers for her command (0620, as a login's); root's alone (0600) for root's, which
+	 * she must neither read nor write to (review M3). */
+	if ((r = relay_open(&relay, "/dev/pts/ptmx", as_root ? 0 : u->uid, as_root ? 0600 : 0620,
+			    err)) < 0)
 		goto fail;
 	/* setns(CLONE_NEWPID) places our children, not us, in the container's pid ns. */
 	pid = fork();

@@ -29,7 +29,7 @@ static int set_nonblock(int fd)
 	return fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ? -errno : 0;
 }
 
-static int open_pty(struct relay *r, const char *ptmx, uid_t uid, struct error *err)
+static int open_pty(struct relay *r, const char *ptmx, uid_t uid, mode_t mode, struct error *err)
 {
 	int slave, unlock = 0;
 
@@ -42,7 +42,7 @@ static int open_pty(struct relay *r, const char *ptmx, uid_t uid, struct error *
 		return error_errno(err, -errno, "cannot open a pty's slave: %s", ptmx);
 	for (int i = 0; i < 3; i++)
 		r->child_fds[i] = slave;
-	if (fchown(slave, uid, (gid_t)-1) < 0 || fchmod(slave, 0620) < 0 ||
+	if (fchown(slave, uid, (gid_t)-1) < 0 || fchmod(slave, mode) < 0 ||
 	    set_nonblock(r->master) < 0)
 		return error_errno(err, -errno, "cannot set up a pty of %s", ptmx);
 	channel_init(&r->ch[CH_IN], STDIN_FILENO, r->master);
@@ -81,11 +81,19 @@ void relay_init(struct relay *r)
 	}
 }
 
-int relay_open(struct relay *r, const char *ptmx, uid_t uid, struct error *err)
+int relay_open(struct relay *r, const char *ptmx, uid_t uid, mode_t mode, struct error *err)
 {
+	int ret;
+
 	relay_init(r);
 	r->pty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-	return r->pty ? open_pty(r, ptmx, uid, err) : open_pipes(r, err);
+	ret = r->pty ? open_pty(r, ptmx, uid, mode, err) : open_pipes(r, err);
+	/* The command's output is the user's: what reaches a terminal is filtered. */
+	for (int i = CH_OUT; ret >= 0 && i < r->n_ch; i++) {
+		r->ch[i].filter = isatty(r->ch[i].to);
+		term_filter_init(&r->ch[i].tf);
+	}
+	return ret;
 }
 
 int relay_child_stdio(const struct relay *r)
@@ -169,7 +177,9 @@ static int channel_step(struct relay_channel *c)
 	ssize_t n;
 
 	if (c->len == 0) {
-		n = read(c->from, c->buf, sizeof(c->buf));
+		char raw[sizeof(c->buf) - TERM_FILTER_ROOM(0)];
+
+		n = read(c->from, c->filter ? raw : c->buf, c->filter ? sizeof(raw) : sizeof(c->buf));
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return -EAGAIN;
 		/* EIO: a pty whose slave is closed everywhere. */
@@ -179,8 +189,10 @@ static int channel_step(struct relay_channel *c)
 				close(TAKE_FD(c->to));
 			return 0;
 		}
-		c->len = (size_t)n;
+		c->len = c->filter ? term_filter(&c->tf, raw, (size_t)n, c->buf) : (size_t)n;
 		c->off = 0;
+		if (c->len == 0) /* all of it held back or dropped */
+			return 0;
 	}
 	n = write(c->to, c->buf + c->off, c->len - c->off);
 	if (n < 0)

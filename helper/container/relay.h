@@ -14,6 +14,7 @@
 #include <sys/types.h>
 #include <termios.h>
 
+#include "container/termfilter.h"
 #include "lib/errors.h"
 
 /* One direction: bytes read from FROM, written to TO. */
@@ -23,6 +24,8 @@ struct relay_channel {
 	size_t len, off;
 	bool eof;
 	bool close_on_eof; /* TO is the command's stdin pipe: EOF goes on to it */
+	bool filter;       /* TO is the caller's terminal: through TF (termfilter.h) */
+	struct term_filter tf;
 };
 
 struct relay {
@@ -38,8 +41,11 @@ struct relay {
 /* Nothing open yet: relay_close() does nothing. */
 void relay_init(struct relay *r);
 /* Before forking the command: a pty from PTMX (the container's devpts' ptmx, its slave
- * owned by UID) if the caller has a terminal, else pipes. */
-int relay_open(struct relay *r, const char *ptmx, uid_t uid, struct error *err);
+ * owned by UID, with MODE) if the caller has a terminal, else pipes.  What goes to a
+ * terminal of the caller's (stdout, stderr) passes through term_filter.  A command run as
+ * root inside gets a pty of root's, 0600: one of the user's would let her processes
+ * read what the admin types there and write to the admin's terminal. */
+int relay_open(struct relay *r, const char *ptmx, uid_t uid, mode_t mode, struct error *err);
 /* In the command's process: a session of its own, the relay's ends as 0, 1 and 2 (and
  * the pty as its controlling terminal). */
 int relay_child_stdio(const struct relay *r);

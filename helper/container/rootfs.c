@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "container/bindmount.h"
 #include "lib/cleanup.h"
 #include "wire/creds.h"
 #include "lib/fsutil.h"
@@ -31,20 +32,6 @@
 #include "container/step.h"
 #include "lib/benchmark.h"
 #include "wire/confine.h"
-
-/* Mount onto ROOTFD/REL (created if missing, never through a symlink). */
-static int mount_below(int rootfd, const char *rel, const char *src, const char *fstype,
-		       unsigned long flags, const char *data)
-{
-	_cleanup_close_ int target = mkdir_p_beneath(rootfd, rel, 0755);
-	char p[FD_PATH_MAX];
-
-	if (target < 0)
-		return target;
-	if (mount(src, fd_path(target, p), fstype, flags, data) < 0)
-		return -errno;
-	return 0;
-}
 
 /* An overlay whose upper and work dirs are BUILD_STATE/UPPER and BUILD_STATE/work/UPPER.
  * They are named by path, not fd: overlayfs only takes layers from the mounter's own
@@ -59,7 +46,7 @@ static int overlay_mount(int rootfd, const char *rel, const char *lower, const c
 		 lower, upper, upper);
 	if (rootfd < 0)
 		return mount("warren", BUILD_ROOT, "overlay", flags, opts) < 0 ? -errno : 0;
-	return mount_below(rootfd, rel, "warren", "overlay", flags, opts);
+	return mount_beneath(rootfd, rel, "warren", "overlay", flags, opts);
 }
 
 /* Bind host device node /dev/NAME onto an empty file in the container's /dev. */
@@ -103,8 +90,8 @@ static int dev_setup(int rootfd, const struct user_spec *u)
 	_cleanup_close_ int devfd = -EBADF;
 	int r;
 
-	r = mount_below(rootfd, "dev", "warren-dev", "tmpfs", MS_NOSUID | MS_NOEXEC,
-			"mode=0755,size=256k");
+	r = mount_beneath(rootfd, "dev", "warren-dev", "tmpfs", MS_NOSUID | MS_NOEXEC,
+			  "mode=0755,size=256k");
 	if (r < 0)
 		return r;
 	devfd = open_beneath(rootfd, "dev", O_RDONLY | O_DIRECTORY);
@@ -118,11 +105,11 @@ static int dev_setup(int rootfd, const struct user_spec *u)
 			return -errno;
 	/* The devpts instance the helper mounted on the host: sshd's monitor allocates
 	 * this container's ptys in it, so `tty` names a /dev/pts/N that exists here. */
-	r = mount_below(devfd, "pts", BUILD_PTS, NULL, MS_BIND, NULL);
+	r = mount_beneath(devfd, "pts", BUILD_PTS, NULL, MS_BIND, NULL);
 	if (r < 0)
 		return r;
-	return mount_below(devfd, "shm", "warren-shm", "tmpfs", MS_NOSUID | MS_NODEV,
-			   tmpfs_options(u, "1777", opts, sizeof(opts)));
+	return mount_beneath(devfd, "shm", "warren-shm", "tmpfs", MS_NOSUID | MS_NODEV,
+			     tmpfs_options(u, "1777", opts, sizeof(opts)));
 }
 
 static int loopback_up(void)
@@ -201,7 +188,7 @@ static int user_runtime_dir(int rootfd, const struct user_spec *u)
 	snprintf(rel, sizeof(rel), "run/user/%u", (unsigned)u->uid);
 	snprintf(all, sizeof(all), "%s,uid=%u,gid=%u", tmpfs_options(u, "0700", opts, sizeof(opts)),
 		 (unsigned)u->uid, (unsigned)u->gid);
-	return mount_below(rootfd, rel, "warren-user-run", "tmpfs", MS_NOSUID | MS_NODEV, all);
+	return mount_beneath(rootfd, rel, "warren-user-run", "tmpfs", MS_NOSUID | MS_NODEV, all);
 }
 
 /* The mounts that make a root filesystem a system: /proc, /dev, /tmp, /run, /sys. */
@@ -210,20 +197,20 @@ static int system_mounts(int rootfd, const struct user_spec *u)
 	char opts[64];
 	int r;
 
-	if ((r = mount_below(rootfd, "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			     NULL)) < 0)
+	if ((r = mount_beneath(rootfd, "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			       NULL)) < 0)
 		return r;
 	if ((r = dev_setup(rootfd, u)) < 0)
 		return r;
-	if ((r = mount_below(rootfd, "tmp", "warren-tmp", "tmpfs", MS_NOSUID | MS_NODEV,
-			     tmpfs_options(u, "1777", opts, sizeof(opts)))) < 0)
+	if ((r = mount_beneath(rootfd, "tmp", "warren-tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+			       tmpfs_options(u, "1777", opts, sizeof(opts)))) < 0)
 		return r;
-	if ((r = mount_below(rootfd, "run", "warren-run", "tmpfs", MS_NOSUID | MS_NODEV,
-			     tmpfs_options(u, "0755", opts, sizeof(opts)))) < 0 ||
+	if ((r = mount_beneath(rootfd, "run", "warren-run", "tmpfs", MS_NOSUID | MS_NODEV,
+			       tmpfs_options(u, "0755", opts, sizeof(opts)))) < 0 ||
 	    (r = user_runtime_dir(rootfd, u)) < 0)
 		return r;
-	if ((r = mount_below(rootfd, "sys", "sysfs", "sysfs",
-			     MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) < 0)
+	if ((r = mount_beneath(rootfd, "sys", "sysfs", "sysfs",
+			       MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) < 0)
 		return r;
 	return mask_host_files(rootfd);
 }
@@ -271,6 +258,16 @@ static int user_entries(const struct user_spec *u)
 	snprintf(line, sizeof(line), "%s:x:%u:\n", u->group, u->gid);
 	if ((r = append_entry("/etc/group", u->group, line)) < 0)
 		return r;
+	/* Her groups that keep their gid inside, with her as a member: ls -l names them,
+	 * and sudo or su inside give them back (initgroups). */
+	for (unsigned i = 0; i < u->n_groups; i++) {
+		if (!u->group_names[i][0])
+			continue;
+		snprintf(line, sizeof(line), "%s:x:%u:%s\n", u->group_names[i], (unsigned)u->groups[i],
+			 u->name);
+		if ((r = append_entry("/etc/group", u->group_names[i], line)) < 0)
+			return r;
+	}
 	/* A shadow entry without a password ("*"): PAM's account check (sudo's) finds a
 	 * valid account, and no password opens it. */
 	snprintf(line, sizeof(line), "%s:*:19000:0:99999:7:::\n", u->name);
@@ -431,6 +428,27 @@ static const char *lower_stack(const struct user_spec *u, char *buf, size_t len)
 	return buf;
 }
 
+/* Her home: the copy-on-write one of her layers, or with home = "host" hers from the host
+ * (staged by the builder); then her binds, over it where they are below it. */
+static int home_and_binds(int rootfd, const struct user_spec *u, uint64_t binds_staged,
+			  struct error *err)
+{
+	int r;
+
+	if (u->limits[LIMIT_HOME] == HOME_HOST)
+		r = bindmount_attach(rootfd, u->home + 1, BUILD_HOSTHOME, true);
+	else
+		r = overlay_mount(rootfd, u->home + 1, BUILD_SKEL, "home", MS_NOSUID);
+	if (r < 0)
+		return error_errno(err, r, "%s home", u->limits[LIMIT_HOME] == HOME_HOST ? "host" : "overlay");
+	bench_mark("overlay-home");
+	if ((r = bindmount_all(rootfd, u, binds_staged, BUILD_BINDS, err)) < 0)
+		return r;
+	if (u->n_binds)
+		bench_mark("binds");
+	return 0;
+}
+
 static int open_root(int *ret_fd)
 {
 	return (*ret_fd = open(BUILD_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 ? -errno : 0;
@@ -442,7 +460,7 @@ static int set_hostname(const char *name)
 }
 
 int rootfs_setup_and_exec(const struct user_spec *u, const struct net_plan *net, int exe_fd,
-			  struct error *err)
+			  uint64_t binds_staged, struct error *err)
 {
 	_cleanup_close_ int rootfd = -EBADF;
 	char *const argv[] = { INIT_NAME, NULL };
@@ -453,7 +471,7 @@ int rootfs_setup_and_exec(const struct user_spec *u, const struct net_plan *net,
 	struct steps s = STEPS(err);
 
 	/* Root of the new user namespace: host-wise the user's subordinate base. */
-	STEP_AS(&s, 0, NULL, creds_become_ns_root((gid_t)-1), "become container root");
+	STEP_AS(&s, 0, NULL, creds_become_ns_root((gid_t)-1, NULL, 0), "become container root");
 	STEP(&s, 0, NULL, user_ns_bounds(u, err));
 	STEP_AS(&s, 0, NULL, own_time_ns(), "time namespace");
 	STEP_AS(&s, 0, "ns-root-time-mnt", private_mount_ns(), "mount namespace");
@@ -461,9 +479,8 @@ int rootfs_setup_and_exec(const struct user_spec *u, const struct net_plan *net,
 						     "root", suid), "overlay root");
 	STEP_AS(&s, 0, NULL, open_root(&rootfd), "open root");
 	STEP_AS(&s, 0, "system-mounts", system_mounts(rootfd, u), "system mounts");
-	/* Home last, so that no other mount hides it. */
-	STEP_AS(&s, 0, "overlay-home", overlay_mount(rootfd, u->home + 1, BUILD_SKEL, "home",
-						     MS_NOSUID), "overlay home");
+	/* Home and binds last, so that no other mount hides them. */
+	STEP(&s, 0, NULL, home_and_binds(rootfd, u, binds_staged, err));
 	STEP_AS(&s, 0, NULL, set_hostname(u->name), "hostname");
 	STEP_AS(&s, 0, NULL, loopback_up(), "loopback");
 	STEP_AS(&s, 0, "net-inside", net_inside(net, err), "network");

@@ -3,6 +3,8 @@
 #ifndef WARREN_ROOTFS_H
 #define WARREN_ROOTFS_H
 
+#include <stdint.h>
+
 #include "lib/errors.h"
 #include "lib/layout.h"
 #include "net/net.h"
@@ -13,9 +15,10 @@
 #define INIT_NAME "warren-init"
 
 /* Set up the namespaces' filesystem and network (NET) and exec warren-init from EXE_FD.
+ * BINDS_STAGED: the binds of U the builder staged at BUILD_BINDS (bit I: U->binds[I]).
  * Runs as the container's root (host: the user's subordinate range); returns only on
  * failure. */
 int rootfs_setup_and_exec(const struct user_spec *u, const struct net_plan *net, int exe_fd,
-			  struct error *err);
+			  uint64_t binds_staged, struct error *err);
 
 #endif

@@ -1,5 +1,6 @@
 /* sessions.c - the logins a running container holds (see sessions.h). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -21,13 +22,20 @@ struct logins {
 	int error;
 };
 
+static bool logins_has(const struct logins *l, pid_t pid, unsigned long long start)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].pid == pid && l->v[i].start == start)
+			return true;
+	return false;
+}
+
 static void logins_add(struct logins *l, pid_t pid, unsigned long long start)
 {
 	struct monitor *v;
 
-	for (size_t i = 0; i < l->n; i++)
-		if (l->v[i].pid == pid && l->v[i].start == start)
-			return;
+	if (logins_has(l, pid, start))
+		return;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 16;
 
@@ -41,21 +49,31 @@ static void logins_add(struct logins *l, pid_t pid, unsigned long long start)
 	l->v[l->n++] = (struct monitor){ pid, start };
 }
 
-/* A joined login: PID runs the asker's program; its parent, the monitor, is the login. */
+/* A joined login: PID runs the asker's program.  The login is the monitor above it: the
+ * admitted one among its nearest ancestors (sshd's post-auth child forks for her command
+ * and its child runs sshd until it execs: that one's parent is no monitor), else, for a
+ * login admitted before the record was kept, its parent. */
 static void add_joined(long pid, void *data)
 {
 	struct logins *l = data;
 	unsigned long long start;
 	char path[64];
 	struct stat st;
-	pid_t monitor;
+	pid_t up = (pid_t)pid, parent = 0;
 
 	snprintf(path, sizeof(path), "/proc/%ld/exe", pid);
 	if (stat(path, &st) < 0 || st.st_dev != l->exe->st_dev || st.st_ino != l->exe->st_ino)
 		return; /* gone meanwhile, a kernel thread, or her own program */
-	if (proc_stat_read((pid_t)pid, &monitor, NULL) == 0 &&
-	    proc_stat_read(monitor, NULL, &start) == 0)
-		logins_add(l, monitor, start);
+	for (int depth = 0; depth < 4; depth++) {
+		if (proc_stat_read(up, &up, NULL) < 0 || up <= 1 || proc_stat_read(up, NULL, &start) < 0)
+			break;
+		if (logins_has(l, up, start))
+			return;
+		if (depth == 0)
+			parent = up;
+	}
+	if (parent > 1 && proc_stat_read(parent, NULL, &start) == 0)
+		logins_add(l, parent, start);
 }
 
 /* The admitted logins on record (PATH) whose monitor still runs. */

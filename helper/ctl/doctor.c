@@ -26,6 +26,7 @@
 #include "lib/fsutil.h"
 #include "net/net.h"
 #include "policy/spec.h"
+#include "policy/usermgr.h"
 #include "lib/strv.h"
 #include "lib/tool.h"
 
@@ -49,6 +50,24 @@ static void say(const char *tag, const char *fix, const char *fmt, ...)
 		printf("        fix: %s\n", fix);
 	if (!strcmp(tag, "PROBLEM"))
 		problems++;
+}
+
+/* Does the defaults' value of K (theirs, or the built-in), or any entry's, equal V
+ * (EQUAL) or differ from it? */
+static bool config_any_value(const struct warren_config *cfg, enum limit_key k, uint64_t v,
+			     bool equal)
+{
+	const struct limit_entries *lists[] = { &cfg->limits.groups, &cfg->limits.users };
+	const struct limit_set *d = &cfg->limits.defaults;
+
+	if (((limit_set_has(d, k) ? d->v[k] : limit_builtin(k)) == v) == equal)
+		return true;
+	for (size_t l = 0; l < ELEMENTSOF(lists); l++)
+		for (size_t i = 0; i < lists[l]->n; i++)
+			if (limit_set_has(&lists[l]->v[i].limits, k) &&
+			    (lists[l]->v[i].limits.v[k] == v) == equal)
+				return true;
+	return false;
 }
 
 static void check_kernel(void)
@@ -248,6 +267,26 @@ static void check_sshd(void)
 		say("ok", NULL, "sshd: no internal-sftp");
 }
 
+/* Every jail group must resolve, or pam_warren refuses every login but root's and the
+ * exempt users' (a group source that is down may answer "no such group"). */
+static void check_jail_groups(const struct warren_config *cfg)
+{
+	int bad = 0;
+
+	for (char **g = cfg->jail_groups; g && *g; g++) {
+		errno = 0;
+		if (getgrnam(*g))
+			continue;
+		say("PROBLEM", "bring its source back (the group line of /etc/nsswitch.conf), create "
+		    "the group, or take it out of jail_groups", "jail group \"%s\" does not resolve%s%s: "
+		    "every login but root's and the exempt users' is refused", *g,
+		    errno ? ": " : "", errno ? strerror(errno) : "");
+		bad++;
+	}
+	if (!bad)
+		say("ok", NULL, "jail groups: each one resolves");
+}
+
 /* Every member of a jail group (listed, or by primary group), but root and the exempt. */
 static char **jailed_users(const struct warren_config *cfg)
 {
@@ -325,16 +364,33 @@ static bool file_has_line(const char *file, const char *const *words, size_t n)
 	return false;
 }
 
-/* install.sh's drop-in that skips the systemd user manager of a jailed user. */
-#define USER_MANAGER_DROPIN "/etc/systemd/system/user@.service.d/warren.conf"
+/* A systemd user manager on the host for a jailed login (usermgr.h): it would run what
+ * she writes into her home, so home = "host" refuses such logins. */
+static void check_user_manager(const struct warren_config *cfg)
+{
+	const char *fix = "run install.sh (on a systemd host it writes " USERMGR_DROPIN ", which "
+			  "skips the manager of a jailed user), or take pam_systemd out of jailed "
+			  "users' session stack";
+	char why[512];
+	int r = usermgr_would_start("", "sshd", why, sizeof(why));
+
+	if (r > 0 && cfg && config_any_value(cfg, LIMIT_HOME, HOME_HOST, true))
+		say("PROBLEM", fix, "logins with home = \"host\" are refused: %s, and the systemd "
+		    "user manager it starts on the host would run what she writes into her host "
+		    "home (~/.config/systemd/user)", why);
+	else if (r > 0)
+		say("note", fix, "pam_systemd starts a systemd user manager on the host for every "
+		    "login, jailed ones too (outside the container): %s", why);
+	else if (r == 0 && strstr(why, "pam_systemd"))
+		say("ok", NULL, "pam_systemd: a jailed login is a logind session, with no systemd "
+		    "user manager of hers on the host (" USERMGR_DROPIN ")");
+}
 
 /* What runs a jailed user's programs on the host without sshd (pam_warren(8), HOST ENTRY
  * POINTS): worth knowing, each with what closes it. */
-static void check_host_entry_points(void)
+static void check_host_entry_points(const struct warren_config *cfg)
 {
 	static const char *const refuse[] = { "account", "pam_warren.so", "refuse_jailed" };
-	static const char *const systemd[] = { "session", "pam_systemd.so" };
-	static const char *const manager[] = { "ExecCondition=", "warren-helper check-user" };
 	static const struct {
 		const char *service, *what;
 	} services[] = {
@@ -355,17 +411,7 @@ static void check_host_entry_points(void)
 		else
 			say("note", fix, "%s: %s", services[i].service, services[i].what);
 	}
-	if (!file_has_line("/etc/pam.d/common-session", systemd, ELEMENTSOF(systemd)) &&
-	    !file_has_line(PAM_SSHD, systemd, ELEMENTSOF(systemd)))
-		return;
-	if (file_has_line(USER_MANAGER_DROPIN, manager, ELEMENTSOF(manager)))
-		say("ok", NULL, "pam_systemd: a jailed login is a logind session, with no systemd "
-		    "user manager of hers on the host (" USER_MANAGER_DROPIN ")");
-	else
-		say("note", "run install.sh (on a systemd host it writes " USER_MANAGER_DROPIN
-		    ", which skips the manager of a jailed user), or take pam_systemd out of "
-		    "jailed users' session stack", "pam_systemd starts a systemd user manager on "
-		    "the host for every login, jailed ones too (outside the container)");
+	check_user_manager(cfg);
 }
 
 /* Can nftables make a table here?  Tried in a network namespace of its own, so that
@@ -401,28 +447,13 @@ static bool nftables_works(char *why, size_t len)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-/* Does any of CFG's entries (or its defaults) give a container a network? */
-static bool config_uses_network(const struct warren_config *cfg)
-{
-	const struct limit_entries *lists[] = { &cfg->limits.groups, &cfg->limits.users };
-
-	if (!limit_set_has(&cfg->limits.defaults, LIMIT_NETWORK) ?
-		    limit_builtin(LIMIT_NETWORK) != NET_NONE :
-		    cfg->limits.defaults.v[LIMIT_NETWORK] != NET_NONE)
-		return true;
-	for (size_t l = 0; l < ELEMENTSOF(lists); l++)
-		for (size_t i = 0; i < lists[l]->n; i++)
-			if (limit_set_has(&lists[l]->v[i].limits, LIMIT_NETWORK) &&
-			    lists[l]->v[i].limits.v[LIMIT_NETWORK] != NET_NONE)
-				return true;
-	return false;
-}
 
 static void check_nftables(const struct warren_config *cfg)
 {
 	char why[512];
 
-	if (!config_uses_network(cfg)) {
+	/* Does any container get a network? */
+	if (!config_any_value(cfg, LIMIT_NETWORK, NET_NONE, false)) {
 		say("ok", NULL, "no container gets a network (network = \"none\"): nftables not needed");
 		return;
 	}
@@ -445,10 +476,11 @@ int ctl_doctor(const char *config_path)
 	check_pam();
 	check_sshd();
 	if (cfg) {
+		check_jail_groups(cfg);
 		check_subids(cfg);
 		check_nftables(cfg);
 	}
-	check_host_entry_points();
+	check_host_entry_points(cfg);
 	check_syslog();
 	config_free(cfg);
 	if (problems)

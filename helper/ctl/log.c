@@ -13,6 +13,7 @@
 #include "lib/events.h"
 #include "policy/lastgood.h"
 #include "lib/layout.h"
+#include "lib/text.h"
 
 /* The state dir to read: the config's, else (broken config) its last good copy's. */
 static int state_dir_of(const char *config_path, char *buf, size_t len)
@@ -33,15 +34,16 @@ static int state_dir_of(const char *config_path, char *buf, size_t len)
 	return -EINVAL;
 }
 
-/* Keep in RING (CTL_LOG_LINES, a circular buffer) the lines of PATH for USER. */
-static void collect(const char *path, const char *user, char **ring, size_t *n)
+/* Keep in RING (CTL_LOG_LINES, a circular buffer) the lines of PATH for USER.  A record
+ * that is not there is none; one that cannot be read is -errno (not root: it is root's). */
+static int collect(const char *path, const char *user, char **ring, size_t *n)
 {
 	_cleanup_fclose_ FILE *f = NULL;
 	_cleanup_free_ char *line = NULL;
 	size_t size = 0;
 
 	if (!(f = fopen(path, "re")))
-		return;
+		return errno == ENOENT ? 0 : -errno;
 	while (getline(&line, &size, f) > 0) {
 		_cleanup_free_ char *copy = strdup(line);
 		struct event e;
@@ -52,6 +54,7 @@ static void collect(const char *path, const char *user, char **ring, size_t *n)
 		ring[*n % CTL_LOG_LINES] = strdup(line);
 		(*n)++;
 	}
+	return 0;
 }
 
 int ctl_log(const char *config_path, const char *user, bool json)
@@ -61,8 +64,18 @@ int ctl_log(const char *config_path, const char *user, bool json)
 
 	if (state_dir_of(config_path, dir, sizeof(dir)) < 0)
 		return 1;
-	collect(layout_events(dir, true, path, sizeof(path)), user, ring, &n);
-	collect(layout_events(dir, false, path, sizeof(path)), user, ring, &n);
+	for (int k = 0; k < 2; k++) {
+		int r;
+
+		layout_events(dir, k == 0, path, sizeof(path));
+		if ((r = collect(path, user, ring, &n)) < 0) {
+			fprintf(stderr, "warrenctl: cannot read %s: %s%s\n", path, strerror(-r),
+				r == -EACCES ? " (warren's record is root's: run warrenctl log as root)" : "");
+			for (size_t i = 0; i < CTL_LOG_LINES; i++)
+				free(ring[i]);
+			return 1;
+		}
+	}
 	first = n > CTL_LOG_LINES ? n - CTL_LOG_LINES : 0;
 	if (json)
 		putchar('[');
@@ -71,7 +84,10 @@ int ctl_log(const char *config_path, const char *user, bool json)
 		struct event e;
 
 		if (!json) {
-			fputs(line, stdout);
+			/* Written masked (events.c), but the file outlives versions of warren. */
+			line[strcspn(line, "\n")] = '\0';
+			text_mask(line, '?');
+			puts(line);
 		} else if (event_parse(line, &e)) {
 			printf("%s\n  {\"time\": ", i > first ? "," : "");
 			json_string(e.time);

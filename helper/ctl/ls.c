@@ -290,7 +290,7 @@ static void read_user_records(const struct warren_config *cfg, struct row *r)
 /* A file of /proc/PID, indented after its first line, or "-". */
 static void print_proc_file(pid_t pid, const char *file)
 {
-	char path[64], buf[1024];
+	char path[64], buf[4096]; /* a gid map with her groups is up to a page */
 
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
 	if (read_file(path, buf, sizeof(buf)) < 0) {
@@ -344,6 +344,62 @@ void ctl_show_container(const struct warren_config *cfg, const char *user)
 	} else {
 		layout_user_layers(state_dir, user, path, sizeof(path));
 		printf("layers:      %s%s\n", path, stat(path, &st) ? " (none yet)" : "");
+	}
+}
+
+/* PATH as mountinfo writes it: blank, tab, newline and backslash as octal escapes. */
+static const char *mountinfo_escape(const char *path, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	for (const char *p = path; *p && o + 5 < len; p++)
+		o += (size_t)(strchr(" \t\n\\", *p) ? snprintf(buf + o, len - o, "\\%03o", *p)
+						       : snprintf(buf + o, len - o, "%c", *p));
+	buf[o] = '\0';
+	return buf;
+}
+
+/* The per-mount options of the mount at TO in MOUNTINFO (the container's, as its init
+ * sees it) into OPTS (LEN): the last one there, which is what is seen; false if none. */
+static bool mount_options_at(const char *mountinfo, const char *to, char *opts, size_t len)
+{
+	char want[2 * BIND_PATH_MAX];
+	bool found = false;
+
+	mountinfo_escape(to, want, sizeof(want));
+	for (const char *line = mountinfo; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		char point[2 * BIND_PATH_MAX], o[256];
+
+		if (sscanf(line, "%*s %*s %*s %*s %1023s %255s", point, o) == 2 && !strcmp(point, want)) {
+			snprintf(opts, len, "%s", o);
+			found = true;
+		}
+	}
+	return found;
+}
+
+void ctl_show_binds(const char *user, const struct bind_spec *v, size_t n)
+{
+	_cleanup_free_ char *mountinfo = malloc(1 << 20);
+	struct container_state st;
+	char path[64], opts[256];
+
+	if (!mountinfo || state_read(user, &st) < 0 || !state_is_live(&st))
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/mountinfo", (int)st.init_pid);
+	if (read_file(path, mountinfo, 1 << 20) < 0) {
+		printf("binds:       cannot read %s\n", path);
+		return;
+	}
+	printf("binds:       %s\n", n ? "as her container has them" : "none");
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].shadowed_by >= 0)
+			continue;
+		printf("  %-16s %s  ", v[i].to, v[i].from);
+		if (mount_options_at(mountinfo, v[i].to, opts, sizeof(opts)))
+			printf("%s\n", opts);
+		else
+			printf("not in place (skipped at her start, or given since: warrenctl log %s)\n", user);
 	}
 }
 

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include "policy/binds.h"
 #include "policy/config.h"
 
 /* A table (or with JSON, an array of objects) of the containers recorded under
@@ -20,5 +21,9 @@ int ctl_top(const char *config_path, bool by_memory, int iterations);
  * image stack it started from), its cgroup directories and where her layers are under
  * CFG's state_dir. */
 void ctl_show_container(const struct warren_config *cfg, const char *user);
+
+/* For warrenctl show: each of V's binds (N, her binds now, binds.h) that is not shadowed,
+ * with the options of the mount at its to in her running container, or "not in place". */
+void ctl_show_binds(const char *user, const struct bind_spec *v, size_t n);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -97,6 +98,34 @@ int mkdir_p_beneath(int rootfd, const char *path, mode_t mode)
 		cur = next;
 	}
 	return TAKE_FD(cur);
+}
+
+int mount_beneath(int rootfd, const char *rel, const char *src, const char *fstype,
+		  unsigned long flags, const char *data)
+{
+	_cleanup_close_ int target = mkdir_p_beneath(rootfd, rel, 0755);
+	char p[FD_PATH_MAX];
+
+	if (target < 0)
+		return target;
+	return mount(src, fd_path(target, p), fstype, flags, data) < 0 ? -errno : 0;
+}
+
+int mount_clone(int dirfd, const char *path, bool recursive, struct mount_attr *attr,
+		const char *target)
+{
+	_cleanup_close_ int tree = -EBADF;
+	const unsigned deep = recursive ? AT_RECURSIVE : 0;
+
+	tree = open_tree(dirfd, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | deep |
+			 (path[0] ? 0 : AT_EMPTY_PATH));
+	if (tree < 0)
+		return -errno;
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | deep, attr, sizeof(*attr)) < 0)
+		return -errno;
+	if (move_mount(tree, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return -errno;
+	return 0;
 }
 
 int write_all(int fd, const void *buf, size_t len)

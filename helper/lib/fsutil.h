@@ -2,6 +2,7 @@
 #ifndef WARREN_FSUTIL_H
 #define WARREN_FSUTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -27,6 +28,17 @@ int open_root_dir(const char *path);
 /* Walk PATH (absolute or relative) below ROOTFD one component at a time with
  * O_NOFOLLOW, creating missing directories with MODE; return an O_PATH fd of it. */
 int mkdir_p_beneath(int rootfd, const char *path, mode_t mode);
+
+/* mount(2) onto ROOTFD/REL, a directory made (0755) if missing, never through a symlink. */
+int mount_beneath(int rootfd, const char *rel, const char *src, const char *fstype,
+		  unsigned long flags, const char *data);
+
+/* Clone the mount tree at PATH below DIRFD ("" for DIRFD itself), and what is mounted
+ * below it if RECURSIVE, as a detached tree; give all of it ATTR (mount_setattr(2)); and
+ * attach it at TARGET.  A bind with its flags set before it is visible anywhere. */
+struct mount_attr;
+int mount_clone(int dirfd, const char *path, bool recursive, struct mount_attr *attr,
+		const char *target);
 
 int write_all(int fd, const void *buf, size_t len);
 /* Write TEXT to an existing file at PATH (kernel files: /proc, cgroupfs). */

@@ -42,6 +42,7 @@ const char *user_run_path(const char *user, enum run_file file, char *buf, size_
 	static const char *const names[] = {
 		[RUN_DIR] = NULL,	  [RUN_STATE] = "state", [RUN_PTS] = "pts",
 		[RUN_NET] = "net",	  [RUN_STACK] = "stack", [RUN_LOGINS] = "logins",
+		[RUN_UTMP] = "utmp",
 	};
 	const char *name = (unsigned)file < ELEMENTSOF(names) ? names[file] : NULL;
 
@@ -65,6 +66,8 @@ int user_rundir_remove(const char *user)
 	if (unlink(user_run_path(user, RUN_STACK, path, sizeof(path))) < 0 && errno != ENOENT)
 		return -errno;
 	if (unlink(user_run_path(user, RUN_LOGINS, path, sizeof(path))) < 0 && errno != ENOENT)
+		return -errno;
+	if (unlink(user_run_path(user, RUN_UTMP, path, sizeof(path))) < 0 && errno != ENOENT)
 		return -errno;
 	if (rmdir(user_run_path(user, RUN_DIR, path, sizeof(path))) < 0 && errno != ENOENT)
 		return -errno;
@@ -117,6 +120,11 @@ int network_lock(void)
 {
 	/* Not a user name: those never start with a dot. */
 	return take_lock(".network");
+}
+
+int sandbox_lock(void)
+{
+	return take_lock(".sandbox");
 }
 
 /* ---- The config's state_dir ---- */

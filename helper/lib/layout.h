@@ -15,15 +15,19 @@
  *   STATE_DIR/network/slots            every user's slot on this host's bridge
  *                                      (netalloc.h), with slots.lock and slots.new
  *   STATE_DIR/events.log               warren's record of events (events.h), and
- *                                      events.log.1 before it
+ *                                      events.log.1 before it; events.repeats, the
+ *                                      logins recorded in the last minute and how
+ *                                      many like each were only counted since
  * Per host, runtime (root-only, gone at reboot):
  *   RUNTIME_DIR/locks/USER             flock()ed while a container of USER is built,
  *                                      looked up, stopped or cleaned up (per user only)
  *   RUNTIME_DIR/locks/.network         flock()ed while the bridge or firewall is set up
+ *   RUNTIME_DIR/locks/.sandbox         flock()ed while a layer is built (warren-sandbox:
+ *                                      its scratch ids are one range, one build at a time)
  *   RUNTIME_DIR/users/USER/FILE        her running container's record (enum run_file)
  *   RUNTIME_DIR/mnt                    a mount point used only inside private mount
  *                                      namespaces: a build's (BUILD_*), a disk image's
- *                                      (DISK_PRIVATE_*)
+ *                                      (DISK_PRIVATE_*), a layer build's (warren-sandbox)
  * Everything is root-owned and unreachable by users and containers.
  */
 #ifndef WARREN_LAYOUT_H
@@ -52,12 +56,21 @@
 #define BUILD_SKEL BUILD_MNT "/skel"   /* the image's /etc/skel, idmapped to the user */
 #define BUILD_DEV BUILD_MNT "/dev"     /* a devtmpfs of its own, for the loop device */
 #define BUILD_LAYER BUILD_MNT "/layer" /* + 0..LAYERS_MAX-1: her image layers, as the image */
+#define BUILD_BINDS BUILD_MNT "/binds" /* /0..BINDS_MAX-1: her binds, staged (hostdirs.h) */
+#define BUILD_HOSTHOME BUILD_MNT "/hosthome" /* home = "host": her home from the host */
 
 /* A disk image mounted in a private mount namespace of its own (disk.h), over the same
  * mount point: its tmpfs, the image's mount, and the devtmpfs for its loop device. */
 #define DISK_PRIVATE_MNT BUILD_MNT
 #define DISK_PRIVATE_TARGET DISK_PRIVATE_MNT "/disk"
 #define DISK_PRIVATE_DEV DISK_PRIVATE_MNT "/dev"
+
+/* A layer build's private mount namespace (warren-sandbox), over the same mount point:
+ * its tmpfs, where the scratch ids of the build can reach what it is given. */
+#define SANDBOX_MNT BUILD_MNT
+#define SANDBOX_LOWER SANDBOX_MNT "/lower" /* the image, idmapped and read-only */
+#define SANDBOX_RW SANDBOX_MNT "/rw"       /* the layer's upper, work and merged, idmapped */
+#define SANDBOX_BIND SANDBOX_MNT "/bind"   /* + 0..: the sources of --bind, read-only */
 
 /* Make RUNTIME_DIR and its directories (root's). */
 int runtime_prepare(void);
@@ -71,6 +84,7 @@ enum run_file {
 	RUN_NET,    /* its veth, address, MAC (net.h) */
 	RUN_STACK,  /* the image stack it started from (stack.h) */
 	RUN_LOGINS, /* the sshd monitors of the logins admitted to it (sessions.h) */
+	RUN_UTMP,   /* sshd's utmp of her pty logins (pam_warren's monitor_utmp) */
 };
 /* The path of FILE of USER's, into BUF. */
 const char *user_run_path(const char *user, enum run_file file, char *buf, size_t len);
@@ -87,6 +101,8 @@ const char *user_lock_path(const char *user, char *buf, size_t len);
 int user_lock_remove(const char *user);
 /* Take the lock of the bridged network's shared parts (bridge, firewall). */
 int network_lock(void);
+/* Take the lock of layer builds (warren-sandbox). */
+int sandbox_lock(void);
 
 /* ---- The config's state_dir ---- */
 
@@ -130,6 +146,7 @@ const char *layout_network_dir(const char *state_dir, char *buf, size_t len);
 const char *layout_events_dir(const char *state_dir);
 #define LAYOUT_EVENTS "events.log"
 #define LAYOUT_EVENTS_OLD "events.log.1" /* the one before, once the record was full */
+#define LAYOUT_EVENTS_REPEATS "events.repeats" /* logins recorded lately (events.h) */
 /* The record's path (OLD: the one before), into BUF. */
 const char *layout_events(const char *state_dir, bool old, char *buf, size_t len);
 

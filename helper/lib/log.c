@@ -5,16 +5,22 @@
 #include <syslog.h>
 
 #include "lib/log.h"
+#include "lib/text.h"
 
 void log_open(const char *ident)
 {
 	openlog(ident, LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
 }
 
+/* TEXT may hold names from NSS: masked (text.h) before a terminal or a log reader sees it. */
 static void log_emit(int prio, const char *text)
 {
-	syslog(prio, "%s", text);
-	fprintf(stderr, "%s\n", text);
+	char safe[ERROR_MSG_MAX];
+
+	snprintf(safe, sizeof(safe), "%s", text);
+	text_mask(safe, '?');
+	syslog(prio, "%s", safe);
+	fprintf(stderr, "%s\n", safe);
 }
 
 void log_failure(const struct error *e)

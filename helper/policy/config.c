@@ -72,8 +72,8 @@ struct limit_check {
 };
 
 /* The checks of the rows below, each of type key_check. */
-static key_check check_path, check_names, check_layers, check_entry_name, check_entries,
-	check_defaults, check_group, check_ifname, check_subnet;
+static key_check check_path, check_names, check_layers, check_binds, check_entry_name,
+	check_entries, check_defaults, check_group, check_ifname, check_subnet;
 static bool ipv4_valid(const char *s);
 
 #define FIELD(f) offsetof(struct warren_config, f)
@@ -83,20 +83,29 @@ static bool ipv4_valid(const char *s);
 	{ .name = "layers", .check = check_layers, .noun = "layer",                          \
 	  .example = where "layers = [ \"cs101\" ];" }
 
+/* Host directories bound in (binds.h), in defaults and every entry. */
+#define BIND_EXAMPLE "{ from = \"/srv/datasets\"; to = \"/data\"; }"
+#define BINDS_KEY(where)                                                                    \
+	{ .name = "binds", .check = check_binds, .noun = "bind",                             \
+	  .example = where "binds = ( " BIND_EXAMPLE " );" }
+
 static const struct key defaults_keys[] = {
 	LAYERS_KEY("defaults = { "),
+	BINDS_KEY("defaults = { "),
 };
 
 static const struct key group_entry_keys[] = {
 	{ .name = "name", .check = check_entry_name, .noun = "group",
 	  .example = "{ name = \"students\"; memory = \"512M\"; }" },
 	LAYERS_KEY("{ name = \"cs101\"; "),
+	BINDS_KEY("{ name = \"cs101\"; "),
 };
 
 static const struct key user_entry_keys[] = {
 	{ .name = "name", .check = check_entry_name, .noun = "user",
 	  .example = "{ name = \"alice\"; memory = \"2G\"; }" },
 	LAYERS_KEY("{ name = \"alice\"; "),
+	BINDS_KEY("{ name = \"alice\"; "),
 };
 
 /* An entry of groups or users takes a name and every limit key. */
@@ -403,14 +412,168 @@ static int check_layers(struct parse_ctx *ctx, const struct key *k, config_setti
 	return 0;
 }
 
+/* The settings of one bind, { from = ...; to = ...; ... }. */
+static const char *const bind_keys[] = { "from", "to", "write", "exec", "create", "required" };
+
+/* from or to of a bind: an absolute path (path_problem), %u its only token; to also
+ * not where the container mounts its own (bind_to_problem).  A copy into *FIELD. */
+static int check_bind_path(struct parse_ctx *ctx, config_setting_t *s, const char *key,
+			   bool to, char **field)
+{
+	const char *example = to ? "to = \"/data\";" : "from = \"/srv/datasets\";";
+	char q[QUOTE_SIZE];
+	const char *v, *why;
+
+	if (config_setting_type(s) != CONFIG_TYPE_STRING)
+		return key_error(ctx, -EINVAL, s, "%s: must be a string (an absolute path), not %s; "
+				 "expected e.g. %s", key, type_name(s), example);
+	v = config_setting_get_string(s);
+	why = path_problem(v);
+	if (!why && strlen(v) >= BIND_PATH_MAX)
+		why = "is too long (512 bytes or more)";
+	if (!why)
+		why = bind_token_problem(v);
+	if (!why && to)
+		why = bind_to_problem(v);
+	if (why)
+		return key_error(ctx, -EINVAL, s, "%s: %s %s; expected an absolute path, e.g. %s",
+				 key, quote(v, q), why, example);
+	free(*field);
+	if (!(*field = strdup(v)))
+		return key_error(ctx, -ENOMEM, s, "%s: out of memory", key);
+	return 0;
+}
+
+static int check_bind_bool(struct parse_ctx *ctx, config_setting_t *s, const char *key,
+			   bool *field)
+{
+	if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+		return key_error(ctx, -EINVAL, s, "%s: must be true or false (no quotes), not %s; "
+				 "expected e.g. %s = true;", key, type_name(s), config_setting_name(s));
+	*field = config_setting_get_bool(s);
+	return 0;
+}
+
+static int check_bind_create(struct parse_ctx *ctx, config_setting_t *s, const char *key,
+			     int *field)
+{
+	char q[QUOTE_SIZE];
+	int r;
+
+	if (config_setting_type(s) != CONFIG_TYPE_STRING)
+		return key_error(ctx, -EINVAL, s, "%s: must be a string (an octal mode in quotes), not "
+				 "%s; expected e.g. create = \"0700\";", key, type_name(s));
+	r = bind_parse_mode(config_setting_get_string(s), field);
+	if (r == -ERANGE)
+		return key_error(ctx, -EINVAL, s, "%s: %s has bits beyond the permissions, setgid and "
+				 "sticky; expected at most \"3777\", e.g. create = \"0700\";", key,
+				 quote(config_setting_get_string(s), q));
+	if (r < 0)
+		return key_error(ctx, -EINVAL, s, "%s: %s is not an octal mode; expected up to four "
+				 "digits 0-7, e.g. create = \"0700\";", key,
+				 quote(config_setting_get_string(s), q));
+	return 0;
+}
+
+/* One setting S (named NAME) of bind B. */
+static int check_bind_setting(struct parse_ctx *ctx, config_setting_t *s, const char *name,
+			      const char *key, struct bind_def *b)
+{
+	char known[128] = "";
+	size_t o = 0;
+
+	if (strcmp(name, "from") == 0 || strcmp(name, "to") == 0)
+		return check_bind_path(ctx, s, key, name[0] == 't', name[0] == 't' ? &b->to : &b->from);
+	if (strcmp(name, "write") == 0)
+		return check_bind_bool(ctx, s, key, &b->write);
+	if (strcmp(name, "exec") == 0)
+		return check_bind_bool(ctx, s, key, &b->exec);
+	if (strcmp(name, "required") == 0)
+		return check_bind_bool(ctx, s, key, &b->required);
+	if (strcmp(name, "create") == 0)
+		return check_bind_create(ctx, s, key, &b->create);
+	for (size_t i = 0; i < ELEMENTSOF(bind_keys); i++)
+		o += (size_t)snprintf(known + o, sizeof(known) - o, "%s%s", i ? ", " : "", bind_keys[i]);
+	return key_error(ctx, -EINVAL, s, "%s: unknown setting; expected one of: %s", key, known);
+}
+
+/* Element I of binds (KEY) into L->v[I]: a group with from and to, a to not listed
+ * before in the same entry. */
+static void check_bind(struct parse_ctx *ctx, config_setting_t *e, const char *key, int i,
+		       struct bind_list *l)
+{
+	struct bind_def *b = &l->v[l->n++];
+	char prefix[KEY_SIZE], sub[2 * KEY_SIZE], q[QUOTE_SIZE];
+	int n;
+
+	*b = (struct bind_def){ .exec = true, .create = BIND_NO_CREATE,
+				.line = (int)config_setting_source_line(e) };
+	/* libconfig gives a group the line where it ends: its first setting's is where
+	 * an admin looks for it. */
+	if (config_setting_type(e) == CONFIG_TYPE_GROUP && config_setting_length(e) > 0)
+		b->line = (int)config_setting_source_line(config_setting_get_elem(e, 0));
+	snprintf(prefix, sizeof(prefix), "%s[%d]", key, i);
+	if (config_setting_type(e) != CONFIG_TYPE_GROUP) {
+		key_error(ctx, -EINVAL, e, "%s: must be a group { from = ...; to = ...; }, not %s; "
+			  "expected e.g. " BIND_EXAMPLE, prefix, type_name(e));
+		return;
+	}
+	n = config_setting_length(e);
+	for (int j = 0; j < n; j++) {
+		config_setting_t *s = config_setting_get_elem(e, (unsigned)j);
+
+		snprintf(sub, sizeof(sub), "%s.%s", prefix, config_setting_name(s));
+		check_bind_setting(ctx, s, config_setting_name(s), sub, b);
+	}
+	if (!b->from || !b->to) {
+		key_error(ctx, -EINVAL, e, "%s: has no %s; expected e.g. " BIND_EXAMPLE, prefix,
+			  b->from ? "to" : "from");
+		return;
+	}
+	for (size_t j = 0; j + 1 < l->n; j++)
+		if (l->v[j].to && strcmp(l->v[j].to, b->to) == 0) {
+			key_error(ctx, -EINVAL, config_setting_lookup(e, "to"), "%s.to: %s is listed "
+				  "twice in this entry (also %s[%zu]); expected one bind per to in an "
+				  "entry", prefix, quote(b->to, q), key, j);
+			return;
+		}
+}
+
+/* binds, in defaults or an entry: a list ( { from; to; ... }, ... ) of at most BINDS_MAX. */
+static int check_binds(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+		       const char *key)
+{
+	struct bind_list *l = &ctx->limits->binds;
+	int n = config_setting_length(s);
+
+	/* libconfig reads an empty "[ ]" as an array: that is an empty list too. */
+	if (config_setting_type(s) != CONFIG_TYPE_LIST &&
+	    !(config_setting_type(s) == CONFIG_TYPE_ARRAY && n == 0))
+		return key_error(ctx, -EINVAL, s, "%s: must be a list ( { from = ...; to = ...; }, ... ), "
+				 "not %s; expected e.g. %s", key, type_name(s), k->example);
+	if (n > BINDS_MAX)
+		return key_error(ctx, -EINVAL, s, "%s: %d binds; expected at most %d in one entry", key,
+				 n, BINDS_MAX);
+	bind_list_clear(l);
+	if (n && !(l->v = calloc((size_t)n, sizeof(*l->v))))
+		return key_error(ctx, -ENOMEM, s, "%s: out of memory", key);
+	for (int i = 0; i < n; i++)
+		check_bind(ctx, config_setting_get_elem(s, (unsigned)i), key, i, l);
+	return 0;
+}
+
 /* libconfig 1.5 reads a decimal integer without an 'L' suffix with atoi(), so that
  * 4294967596 silently becomes 300.  Find S's literal on its line in the text and tell
- * whether it differs from the value libconfig stored.  If the literal cannot be found
- * (value on another line), trust libconfig: this is a safety net, not the parser. */
+ * whether it differs from the value libconfig stored.  A line may set the same name more
+ * than once ("users = ( { name = "a"; pids = 64; }, { name = "b"; pids = 96; } );"),
+ * and libconfig does not say which is S: one literal that reads as V clears it.  If the
+ * literal cannot be found (value on another line), trust libconfig: this is a safety
+ * net, not the parser. */
 static bool int_literal_mangled(const char *text, const config_setting_t *s, long long v)
 {
 	const char *name = config_setting_name(s), *p = text, *eol;
 	size_t nlen = strlen(name);
+	bool differs = false;
 	int line;
 
 	for (line = 1; line < (int)config_setting_source_line(s); line++) {
@@ -434,10 +597,13 @@ static bool int_literal_mangled(const char *text, const config_setting_t *s, lon
 		/* libconfig reads "0300" as decimal, so only "0x" switches the base. */
 		errno = 0;
 		lit = strtoll(q, &end, strncasecmp(q, "0x", 2) == 0 ? 16 : 10);
-		if (end != q)
-			return errno == ERANGE || lit != v;
+		if (end == q)
+			continue;
+		if (errno != ERANGE && lit == v)
+			return false;
+		differs = true;
 	}
-	return false;
+	return differs;
 }
 
 static bool is_integer(const config_setting_t *s)

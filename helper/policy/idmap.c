@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "policy/idmap.h"
@@ -165,29 +166,55 @@ static int map_line_append(char *buf, size_t len, size_t *pos, unsigned long ins
 	return 0;
 }
 
-int idmap_format(unsigned long id, const struct subid_range *r, char *buf, size_t len)
+static int id_cmp(const void *a, const void *b)
 {
-	size_t pos = 0;
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Inside LO..HI-1 from the range (R.start+x for x), if there is any. */
+static int range_lines(char *buf, size_t len, size_t *pos, const struct subid_range *r,
+		       unsigned long lo, unsigned long hi)
+{
+	return hi > lo ? map_line_append(buf, len, pos, lo, r->start + lo, hi - lo) : 0;
+}
+
+int idmap_format_ids(const unsigned long *ids, size_t n, const struct subid_range *r, char *buf,
+		     size_t len)
+{
+	unsigned long sorted[IDMAP_IDS_MAX], next = 0;
+	size_t pos = 0, m = 0;
 	int k = 0;
 
-	if (!r || !range_usable(id, r->start, r->count))
+	if (!r || n == 0 || n > IDMAP_IDS_MAX)
 		return -EINVAL;
-
-	if (id >= WARREN_ID_SPAN) {
-		k = map_line_append(buf, len, &pos, 0, r->start, WARREN_ID_SPAN);
+	for (size_t i = 0; i < n; i++)
+		if (!range_usable(ids[i], r->start, r->count))
+			return -EINVAL;
+	memcpy(sorted, ids, n * sizeof(*ids));
+	qsort(sorted, n, sizeof(*sorted), id_cmp);
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || sorted[i] != sorted[m - 1])
+			sorted[m++] = sorted[i];
+	/* Inside ID x other than the ids takes host start+x, so slot start+id stays
+	 * unused for each id: no host ID is reached twice. */
+	for (size_t i = 0; i < m && k >= 0 && sorted[i] < WARREN_ID_SPAN; i++) {
+		k = range_lines(buf, len, &pos, r, next, sorted[i]);
 		if (k >= 0)
-			k = map_line_append(buf, len, &pos, id, id, 1);
-		return k < 0 ? k : (int)pos;
+			k = map_line_append(buf, len, &pos, sorted[i], sorted[i], 1);
+		next = sorted[i] + 1;
 	}
-
-	/* Inside ID x < id takes host start+x and x > id takes start+x too, so slot
-	 * start+id stays unused: no host ID is reached twice. */
-	if (id > 0)
-		k = map_line_append(buf, len, &pos, 0, r->start, id);
 	if (k >= 0)
-		k = map_line_append(buf, len, &pos, id, id, 1);
-	if (k >= 0 && id + 1 < WARREN_ID_SPAN)
-		k = map_line_append(buf, len, &pos, id + 1, r->start + id + 1,
-				    WARREN_ID_SPAN - id - 1);
+		k = range_lines(buf, len, &pos, r, next, WARREN_ID_SPAN);
+	/* Above the span: the identity lines alone. */
+	for (size_t i = 0; i < m && k >= 0; i++)
+		if (sorted[i] >= WARREN_ID_SPAN)
+			k = map_line_append(buf, len, &pos, sorted[i], sorted[i], 1);
 	return k < 0 ? k : (int)pos;
+}
+
+int idmap_format(unsigned long id, const struct subid_range *r, char *buf, size_t len)
+{
+	return idmap_format_ids(&id, 1, r, buf, len);
 }

@@ -34,4 +34,16 @@ int subid_overlap(const char *text, const char *user, unsigned long id,
  * or -ENOSPC if BUF is too small, -EINVAL for a range smaller than SPAN. */
 int idmap_format(unsigned long id, const struct subid_range *r, char *buf, size_t len);
 
+/* IDs that one map keeps identity-mapped at most: her gid and her supplementary groups'.
+ * Each below SPAN splits the range in two, and the kernel takes 340 lines at most. */
+#define IDMAP_IDS_MAX 65
+
+/* The same for N IDS (any order, repeats allowed; 1 to IDMAP_IDS_MAX): each identity-
+ * mapped, every other inside ID x of 0..SPAN-1 from R.start+x, so that a slot
+ * R.start+id stays unused for each id below SPAN: the map of a user with more groups
+ * differs from hers with fewer only in those lines.  -EINVAL also if an id is unusable
+ * beside R (range_usable) or N is out of bounds. */
+int idmap_format_ids(const unsigned long *ids, size_t n, const struct subid_range *r, char *buf,
+		     size_t len);
+
 #endif

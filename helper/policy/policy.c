@@ -37,10 +37,7 @@ static int decide_by_config(const char *path, const char *text, const struct tim
 		log_warning(r, "cannot keep a copy of %s as the last good config", path);
 	ret->cfg = cfg;
 	snprintf(ret->state_dir, sizeof(ret->state_dir), "%s", cfg->state_dir);
-	r = user_jail_check(cfg, pw, &ret->jailed, &ret->groups);
-	if (r < 0)
-		return error_errno(err, r, "cannot read the groups of %s", pw->pw_name);
-	return 0;
+	return user_jail_check(cfg, pw, &ret->jailed, &ret->groups, err);
 }
 
 /* The live config is broken (MSG says how): jailed by any of what still tells. */
@@ -62,11 +59,11 @@ static int decide_broken(const char *path, const char *msg, const struct warren_
 				 pw->pw_name, msg);
 	}
 	snprintf(ret->state_dir, sizeof(ret->state_dir), "%s", good->state_dir);
-	r = user_jail_check(good, pw, &jailed, &ret->groups);
+	r = user_jail_check(good, pw, &jailed, &ret->groups, err);
 	if (r == 0 && !jailed && partial)
-		r = user_jail_check(partial, pw, &jailed, &groups);
+		r = user_jail_check(partial, pw, &jailed, &groups, err);
 	if (r < 0)
-		return error_errno(err, r, "cannot read the groups of %s", pw->pw_name);
+		return r;
 	/* Root and exempt users stay free: they are who fixes the config.  (A name that
 	 * cannot be a path has no state: warren never made any for it.) */
 	if (!jailed && config_jail_verdict(good, pw->pw_uid, pw->pw_name, NULL, NULL) == JAIL_NO_GROUP &&

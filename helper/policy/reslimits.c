@@ -18,6 +18,8 @@ static const char *const seccomp_profiles[] = { "default", "strict", NULL };
 static const char *const apparmor_profiles[] = { "default", "unconfined", NULL };
 /* enum net_mode (net.h), in its order; the built-in is nat. */
 static const char *const net_modes[] = { "none", "nat", "isolated", NULL };
+/* enum home_mode, in its order; the built-in is overlay. */
+static const char *const home_modes[] = { "overlay", "host", NULL };
 
 static const struct limit_def limit_defs[LIMIT__COUNT] = {
 	[LIMIT_MEMORY] = { .name = "memory", .kind = LIMIT_KIND_SIZE, .min = 16 * MIB,
@@ -68,6 +70,9 @@ static const struct limit_def limit_defs[LIMIT__COUNT] = {
 	[LIMIT_APPARMOR] = { .name = "apparmor", .kind = LIMIT_KIND_CHOICE,
 			     .choices = apparmor_profiles, .example = "\"default\"",
 			     .builtin = LIMIT_APPARMOR_DEFAULT },
+	/* "host": her real home, bound in; the disk limit then covers her root layer only. */
+	[LIMIT_HOME] = { .name = "home", .kind = LIMIT_KIND_CHOICE, .choices = home_modes,
+			 .example = "\"host\"", .builtin = HOME_OVERLAY },
 };
 
 const struct limit_def *limit_def(enum limit_key k)
@@ -104,6 +109,7 @@ static void entries_clear(struct limit_entries *l)
 	for (size_t i = 0; i < l->n; i++) {
 		free(l->v[i].name);
 		strv_free(l->v[i].limits.layers);
+		bind_list_clear(&l->v[i].limits.binds);
 	}
 	free(l->v);
 	*l = (struct limit_entries){ 0 };
@@ -114,6 +120,7 @@ void limit_config_clear(struct limit_config *lc)
 	entries_clear(&lc->groups);
 	entries_clear(&lc->users);
 	strv_free(lc->defaults.layers);
+	bind_list_clear(&lc->defaults.binds);
 	strv_free(lc->seccomp_files);
 	lc->seccomp_files = NULL;
 	strv_free(lc->apparmor_files);
@@ -335,4 +342,39 @@ void limits_resolve(const struct limit_config *lc, const char *user, char *const
 			*out = (struct limit_value){ limit_defs[k].builtin, LIMIT_FROM_BUILTIN, NULL };
 	}
 	layers_resolve(lc, u, groups, ret);
+}
+
+int limits_resolve_binds(const struct limit_config *lc, const char *user, char *const *groups,
+			 const char *home, bool home_host, struct bind_spec **ret, size_t *ret_n)
+{
+	const struct limit_entry *u = entry_find(&lc->users, user);
+	struct bind_spec *v = NULL;
+	char source[64];
+	size_t n = 0;
+	int r;
+
+	/* Ranks: defaults 0, the groups from n (the first listed) down to 1, hers n + 1. */
+	r = binds_append(&v, &n, &lc->defaults.binds, "defaults", 0, user, home, home_host);
+	for (size_t i = 0; r == 0 && i < lc->groups.n; i++) {
+		const struct limit_entry *g = &lc->groups.v[i];
+
+		if (!strv_contains(groups, g->name))
+			continue;
+		snprintf(source, sizeof(source), "group %s", g->name);
+		r = binds_append(&v, &n, &g->limits.binds, source, (int)(lc->groups.n - i), user,
+				 home, home_host);
+	}
+	if (r == 0 && u) {
+		snprintf(source, sizeof(source), "user %s", u->name);
+		r = binds_append(&v, &n, &u->limits.binds, source, (int)lc->groups.n + 1, user, home,
+				 home_host);
+	}
+	if (r < 0) {
+		free(v);
+		return r;
+	}
+	binds_shadow(v, n);
+	*ret = v;
+	*ret_n = n;
+	return 0;
 }

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "policy/binds.h"
+
 /* In the order the config documents and warrenctl prints them. */
 enum limit_key {
 	LIMIT_MEMORY,       /* bytes */
@@ -30,7 +32,14 @@ enum limit_key {
 	LIMIT_ROOT,         /* 1: the user may become root inside (sudo) */
 	LIMIT_SECCOMP,      /* enum sysfilter_base, or LIMIT_SECCOMP_FILE + i: seccomp_files[i] */
 	LIMIT_APPARMOR,     /* enum limit_apparmor, or LIMIT_APPARMOR_FILE + i: apparmor_files[i] */
+	LIMIT_HOME,         /* enum home_mode */
 	LIMIT__COUNT
+};
+
+/* home: where her home inside comes from. */
+enum home_mode {
+	HOME_OVERLAY, /* a copy-on-write home over the image's /etc/skel, in her layers */
+	HOME_HOST,    /* her home directory of passwd on the host, bound read-write */
 };
 
 /* "max": the key lifts its limit.  Only keys whose row has max_ok take it. */
@@ -91,6 +100,7 @@ struct limit_set {
 	uint64_t v[LIMIT__COUNT];
 	unsigned set;  /* bit (1u << key) for each key the entry sets, LIMIT_LAYERS too */
 	char **layers; /* NULL-terminated layer names, when it sets layers */
+	struct bind_list binds; /* its binds = ( ... ), which add up (binds.h) */
 };
 
 /* A groups[] or users[] element of the config. */
@@ -198,6 +208,14 @@ const char *limit_source_format(const struct limit_value *v, char *buf, size_t l
  * none). */
 void limits_resolve(const struct limit_config *lc, const char *user, char *const *groups,
 		    struct limits_effective *ret);
+
+/* The binds of USER, a member of the NULL-terminated GROUPS, with home HOME bound from
+ * the host when HOME_HOST (her effective home key): those of LC's defaults, of each of
+ * LC's group entries that names one of GROUPS and of her users entry, in that order, each
+ * with its source and the shadowed ones marked (binds.h).  *RET (free it) of *RET_N;
+ * -ENOMEM. */
+int limits_resolve_binds(const struct limit_config *lc, const char *user, char *const *groups,
+			 const char *home, bool home_host, struct bind_spec **ret, size_t *ret_n);
 
 /* A user's limits: the effective value of each key (limits_resolve) in the config's
  * units, LIMIT_UNLIMITED for "max".  The cgroup writers convert to each file's unit and

@@ -10,6 +10,7 @@
 #include "policy/idmap.h"
 #include "lib/names.h"
 #include "policy/spec.h"
+#include "policy/users.h"
 
 _Static_assert(LIMIT_SECCOMP_PATH_MAX <= CONFINE_SECCOMP_MAX, "a profile's path must fit the wire");
 
@@ -17,19 +18,35 @@ _Static_assert(LIMIT_SECCOMP_PATH_MAX <= CONFINE_SECCOMP_MAX, "a profile's path 
 #define SUBID_FILE_MAX (1 << 20)
 
 /* The span of R that PW's container maps must be nobody else's: not another entry's of
- * FILE (TEXT), and its first uid, which owns her container's user namespace (build.c)
- * and so has every capability over it from the host, must be no account's. */
+ * FILE (TEXT), nor an account's or group's id, which would be one of her container's ids
+ * on the host (that account could signal or trace her container's processes, own its
+ * files).  Its first uid, which owns her container's user namespace (build.c) and so has
+ * every capability over it from the host, is also looked up directly, for a directory
+ * that does not list its accounts. */
 static int range_is_hers(const char *file, const char *text, const struct passwd *pw,
 			 const struct subid_range *r, struct error *err)
 {
 	char other[64], buf[4096], kind = strstr(file, "gid") ? 'g' : 'u';
 	struct passwd owner, *res = NULL;
+	unsigned long id = 0;
+	int k;
 
 	if (kind == 'u' && getpwuid_r((uid_t)r->start, &owner, buf, sizeof(buf), &res) == 0 && res)
 		return error_set(err, -EEXIST, "the range of %s in %s starts at %lu, the uid of "
 				 "user %s, who would own her container from the host; fix: give %s a "
 				 "range above every account's uid (usermod --del-subuids and "
 				 "--add-subuids)", pw->pw_name, file, r->start, res->pw_name, pw->pw_name);
+	k = users_id_taken(kind, r->start, r->start + WARREN_ID_SPAN, other, sizeof(other), &id);
+	if (k < 0)
+		return error_errno(err, k, "cannot list the %s to check the range of %s in %s",
+				   kind == 'u' ? "accounts" : "groups", pw->pw_name, file);
+	if (k > 0)
+		return error_set(err, -EEXIST, "the range of %s in %s (%lu-%lu) holds %lu, the %cid "
+				 "of %s %s, which would be an id of her container on the host; fix: "
+				 "give %s a range above every account's and group's id (usermod "
+				 "--del-sub%cids and --add-sub%cids)", pw->pw_name, file, r->start,
+				 r->start + WARREN_ID_SPAN - 1, id, kind, kind == 'u' ? "user" : "group",
+				 other, pw->pw_name, kind, kind);
 	if (subid_overlap(text, pw->pw_name, pw->pw_uid, r, other, sizeof(other)))
 		return error_set(err, -EEXIST, "the ids %lu-%lu of %s in %s are also %s's there: "
 				 "their containers would share host ids; fix: give each a range of "
@@ -109,16 +126,57 @@ int spec_check_ids(const struct passwd *pw, struct error *err)
 	return read_subid("/etc/subgid", pw, &r, err);
 }
 
+/* Is G one U->groups may take (spec.h)?  RG: her subordinate gids. */
+static bool group_keeps_gid(const struct user_spec *u, const struct subid_range *rg, gid_t g)
+{
+	if (g == 0 || g == u->gid || (g >= rg->start && g - rg->start < WARREN_ID_SPAN))
+		return false;
+	for (unsigned i = 0; i < u->n_groups; i++)
+		if (u->groups[i] == g)
+			return false;
+	return true;
+}
+
+/* Her supplementary groups into U->groups and U->group_names. */
+static int spec_groups(const struct passwd *pw, const struct subid_range *rg, struct user_spec *u,
+		       struct error *err)
+{
+	_cleanup_free_ gid_t *gids = NULL;
+	int n, r;
+
+	if ((r = user_gids(pw, &gids, &n)) < 0)
+		return error_errno(err, r, "cannot read the groups of %s", pw->pw_name);
+	for (int i = 0; i < n && u->n_groups < SPEC_GROUPS_MAX; i++) {
+		_cleanup_free_ char *name = NULL;
+
+		if (!group_keeps_gid(u, rg, gids[i]))
+			continue;
+		if ((r = group_name(gids[i], &name)) < 0)
+			return error_errno(err, r, "cannot look up group %u of %s", (unsigned)gids[i],
+					   pw->pw_name);
+		u->groups[u->n_groups] = gids[i];
+		if (name && name_is_valid(name))
+			copy_field(u->group_names[u->n_groups], sizeof(u->group_names[0]), name);
+		u->n_groups++;
+	}
+	return 0;
+}
+
 static int id_maps(const struct passwd *pw, struct user_spec *u, struct error *err)
 {
+	unsigned long gids[IDMAP_IDS_MAX];
 	struct subid_range ru, rg;
 	int r;
 
 	if ((r = read_subid("/etc/subuid", pw, &ru, err)) < 0 ||
-	    (r = read_subid("/etc/subgid", pw, &rg, err)) < 0)
+	    (r = read_subid("/etc/subgid", pw, &rg, err)) < 0 ||
+	    (r = spec_groups(pw, &rg, u, err)) < 0)
 		return r;
+	gids[0] = u->gid;
+	for (unsigned i = 0; i < u->n_groups; i++)
+		gids[i + 1] = u->groups[i];
 	if (idmap_format(u->uid, &ru, u->uid_map, sizeof(u->uid_map)) < 0 ||
-	    idmap_format(u->gid, &rg, u->gid_map, sizeof(u->gid_map)) < 0)
+	    idmap_format_ids(gids, u->n_groups + 1, &rg, u->gid_map, sizeof(u->gid_map)) < 0)
 		return error_set(err, -EINVAL, "cannot map the ids of %s", pw->pw_name);
 	u->root_uid = (uid_t)ru.start;
 	u->root_gid = (gid_t)rg.start;
@@ -152,6 +210,28 @@ static void spec_apparmor(const struct warren_config *cfg, struct user_spec *u)
 			 limit_file_choice_name(&cfg->limits, LIMIT_APPARMOR, v));
 }
 
+/* Her binds that apply (not shadowed) into U->binds. */
+static int spec_binds(const struct warren_config *cfg, char *const *groups, struct user_spec *u,
+		      struct error *err)
+{
+	_cleanup_free_ struct bind_spec *v = NULL;
+	size_t n = 0;
+
+	if (limits_resolve_binds(&cfg->limits, u->name, groups, u->home,
+				 u->limits[LIMIT_HOME] == HOME_HOST, &v, &n) < 0)
+		return error_set(err, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].shadowed_by >= 0)
+			continue;
+		if (u->n_binds == BINDS_MAX)
+			return error_set(err, -E2BIG, "%s would get more than %d binds from the defaults, "
+					 "her groups and her users entry (warrenctl explain %s lists them); "
+					 "fix: fewer binds in %s", u->name, BINDS_MAX, u->name, cfg->path);
+		u->binds[u->n_binds++] = v[i];
+	}
+	return 0;
+}
+
 int user_spec_load(const struct warren_config *cfg, const struct passwd *pw, char *const *groups,
 		   struct user_spec *ret, struct error *err)
 {
@@ -173,5 +253,11 @@ int user_spec_load(const struct warren_config *cfg, const struct passwd *pw, cha
 	spec_apparmor(cfg, ret);
 	snprintf(ret->confine.seccomp, sizeof(ret->confine.seccomp), "%s",
 		 limit_seccomp_name(&cfg->limits, ret->limits[LIMIT_SECCOMP]));
-	return confine_ready(&ret->confine, &ret->plan, err);
+	/* Her groups that keep their gid inside: every process of hers keeps them too. */
+	_Static_assert(SPEC_GROUPS_MAX <= CONFINE_GROUPS_MAX, "her groups fit the confinement");
+	memcpy(ret->confine.groups, ret->groups, ret->n_groups * sizeof(ret->groups[0]));
+	ret->confine.n_groups = ret->n_groups;
+	if ((r = confine_ready(&ret->confine, &ret->plan, err)) < 0)
+		return r;
+	return spec_binds(cfg, groups, ret, err);
 }

@@ -8,10 +8,15 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "policy/idmap.h"
 #include "policy/reslimits.h"
 #include "policy/config.h"
 #include "lib/errors.h"
 #include "wire/confine.h"
+
+/* Supplementary groups that keep their gid inside, at most: the gid map's identity lines
+ * (idmap.h), less her own gid's. */
+#define SPEC_GROUPS_MAX (IDMAP_IDS_MAX - 1)
 
 struct user_spec {
 	char name[33];
@@ -22,7 +27,15 @@ struct user_spec {
 	char shell[PATH_MAX];
 	char gecos[256];
 	char uid_map[256];
-	char gid_map[256];
+	char gid_map[4096]; /* less than a page: the kernel takes no more */
+	/* Her supplementary groups that keep their gid inside, as her own gid does, so that
+	 * group permissions work on bound directories as on the host (binds.h); listed in
+	 * the container's /etc/group with her as a member.  Not gid 0 (host root's group),
+	 * none her subordinate gids hold, at most SPEC_GROUPS_MAX in getgrouplist's order.
+	 * A name is "" where NSS gives none warren can write into /etc/group. */
+	gid_t groups[SPEC_GROUPS_MAX];
+	char group_names[SPEC_GROUPS_MAX][33];
+	unsigned n_groups;
 	uid_t root_uid; /* host IDs of the container's root: the subordinate bases */
 	gid_t root_gid;
 	/* The effective limits (users > first matching group > defaults > built-in), in
@@ -44,6 +57,11 @@ struct user_spec {
 	/* apparmor = "/path": the file of rules her profile adds (lsm/apparmor.h); "" for
 	 * none.  Only where confine.apparmor names a profile. */
 	char apparmor_rules[LIMIT_SECCOMP_PATH_MAX];
+	/* Her binds (binds.h): those of the defaults, her groups and her users entry that
+	 * are not shadowed, in the config's order, %u replaced.  One with a problem is
+	 * skipped at the build (or refuses the login, if required). */
+	struct bind_spec binds[BINDS_MAX];
+	unsigned n_binds;
 };
 
 /* PW's subordinate ranges as user_spec_load() checks them (/etc/subuid and
@@ -53,10 +71,11 @@ int spec_check_ids(const struct passwd *pw, struct error *err);
 
 /* Fill *RET for PW, a member of the NULL-terminated GROUPS (names from NSS), under CFG:
  * the passwd fields (checked: they become a passwd line and a mount path inside), the
- * ID maps from the subordinate ranges, the effective limits, her syscall filter (a
- * profile file that cannot be read or parsed is an error, with its FILE:LINE), and her
- * AppArmor profile's name where the kernel runs AppArmor and apparmor is not
- * "unconfined" (its rules are read where it is loaded, lsm/apparmor.h). */
+ * ID maps from the subordinate ranges, the effective limits, her binds (more than
+ * BINDS_MAX is an error), her syscall filter (a profile file that cannot be read or
+ * parsed is an error, with its FILE:LINE), and her AppArmor profile's name where the
+ * kernel runs AppArmor and apparmor is not "unconfined" (its rules are read where it is
+ * loaded, lsm/apparmor.h). */
 int user_spec_load(const struct warren_config *cfg, const struct passwd *pw, char *const *groups,
 		   struct user_spec *ret, struct error *err);
 

@@ -12,7 +12,7 @@
 #include "wire/creds.h"
 #include "wire/sysfilter.h"
 
-int confine_join(int init_pidfd, gid_t gid, struct error *err)
+int confine_join(const struct confine_plan *p, int init_pidfd, gid_t gid, struct error *err)
 {
 	int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
 		    CLONE_NEWNET | CLONE_NEWCGROUP;
@@ -23,8 +23,9 @@ int confine_join(int init_pidfd, gid_t gid, struct error *err)
 		flags |= CLONE_NEWTIME;
 	if (setns(init_pidfd, flags) < 0)
 		return error_errno(err, -errno, "cannot enter the container's namespaces");
-	/* Host supplementary groups mean nothing inside (unmapped); keep the user's own. */
-	if ((r = creds_become_ns_root(gid)) < 0)
+	/* Host supplementary groups mean nothing inside but those mapped there: keep the
+	 * user's own and those the helper named (identity-mapped). */
+	if ((r = creds_become_ns_root(gid, p->groups, gid == (gid_t)-1 ? 0 : p->n_groups)) < 0)
 		return error_errno(err, r, "cannot become the container's root");
 	if (chdir("/") < 0)
 		return error_errno(err, -errno, "cannot change to the container's /");
@@ -95,7 +96,7 @@ int confine(const struct confine_plan *p, int init_pidfd, uid_t uid, gid_t gid,
 
 	if (p->apparmor[0] && task_dir < 0)
 		return task_dir;
-	if (init_pidfd >= 0 && (r = confine_join(init_pidfd, gid, err)) < 0)
+	if (init_pidfd >= 0 && (r = confine_join(p, init_pidfd, gid, err)) < 0)
 		return r;
 	if ((r = lsm_label(p, task_dir, err)) < 0)
 		return r;
@@ -107,7 +108,7 @@ int confine(const struct confine_plan *p, int init_pidfd, uid_t uid, gid_t gid,
 	if ((r = creds_bound_container()) < 0)
 		return error_errno(err, r, "cannot bound the capabilities of the container's root");
 	if (uid != (uid_t)-1) {
-		if ((r = creds_drop_to_user(uid, gid)) < 0)
+		if ((r = creds_drop_to_user(uid, gid, p->groups, p->n_groups)) < 0)
 			return error_errno(err, r, "cannot become uid %u inside the container",
 					   (unsigned)uid);
 	} else if (!p->root && (r = creds_no_new_privs()) < 0) {

@@ -27,9 +27,12 @@
 #include "lib/errors.h"
 #include "lib/fsutil.h"
 #include "lib/names.h"
+#include "wire/creds.h"
 #include "wire/sysprofile.h"
 
 #define CONFINE_SECCOMP_MAX 256
+/* Her supplementary groups that keep their gid inside (spec.h), at most. */
+#define CONFINE_GROUPS_MAX CREDS_GROUPS_MAX
 /* "warren-" and a user name (names.h: at most 32), with room to spare. */
 #define CONFINE_LABEL_MAX 64
 /* The AppArmor profile of USER's container is CONFINE_APPARMOR_PREFIX "USER". */
@@ -37,16 +40,22 @@
 
 /* The confinement of a user's container, as the helper decides it from her spec. */
 struct confinement {
-	bool root;                           /* root inside granted: no no_new_privs */
-	char apparmor[CONFINE_LABEL_MAX];    /* the AppArmor profile her programs run
-					      * under, "" for none (no AppArmor here, or
-					      * apparmor = "unconfined") */
-	char seccomp[CONFINE_SECCOMP_MAX];   /* "default", "strict" or a profile file */
+	bool root;                         /* root inside granted: no no_new_privs */
+	/* The groups every process of hers keeps besides her own (identity-mapped, so
+	 * that group permissions work on bound directories, warren.conf(5) BINDS). */
+	gid_t groups[CONFINE_GROUPS_MAX];
+	unsigned n_groups;
+	/* The AppArmor profile her programs run under, "" for none (no AppArmor here, or
+	 * apparmor = "unconfined"). */
+	char apparmor[CONFINE_LABEL_MAX];
+	char seccomp[CONFINE_SECCOMP_MAX]; /* "default", "strict" or a profile file */
 };
 
 /* The same, ready to apply: its filter read. */
 struct confine_plan {
 	bool root;
+	gid_t groups[CONFINE_GROUPS_MAX];
+	unsigned n_groups;
 	char apparmor[CONFINE_LABEL_MAX];
 	struct sysfilter_profile filter;
 };
@@ -77,20 +86,24 @@ static inline int confine_ready(const struct confinement *c, struct confine_plan
 				struct error *err)
 {
 	ret->root = c->root;
+	ret->n_groups = c->n_groups < CONFINE_GROUPS_MAX ? c->n_groups : CONFINE_GROUPS_MAX;
+	for (unsigned i = 0; i < ret->n_groups; i++)
+		ret->groups[i] = c->groups[i];
 	memcpy(ret->apparmor, c->apparmor, sizeof(ret->apparmor));
 	return sysprofile_get(c->seccomp, &ret->filter, err);
 }
 
 /* Steps 1 to 5 for the calling process (root, on the host or in the namespaces):
  * with INIT_PIDFD >= 0 it first joins the namespaces of that container's init, keeping
- * GID ((gid_t)-1: no group); with UID other than (uid_t)-1 it ends as UID:GID.  Each
- * step is verified; the first that fails is ERR's (the caller must not go on). */
+ * GID and P's groups ((gid_t)-1: no group); with UID other than (uid_t)-1 it ends as
+ * UID:GID with P's groups.  Each step is verified; the first that fails is ERR's (the
+ * caller must not go on). */
 int confine(const struct confine_plan *p, int init_pidfd, uid_t uid, gid_t gid,
 	    struct error *err);
 
 /* Step 1 alone (enter, before it forks): setns() into every namespace of the process
- * behind INIT_PIDFD, keep only group GID (identity-mapped), become root *of the
- * container* (creds_become_ns_root), and go to its /. */
-int confine_join(int init_pidfd, gid_t gid, struct error *err);
+ * behind INIT_PIDFD, keep only group GID and P's groups (identity-mapped), become root
+ * *of the container* (creds_become_ns_root), and go to its /. */
+int confine_join(const struct confine_plan *p, int init_pidfd, gid_t gid, struct error *err);
 
 #endif

@@ -15,6 +15,74 @@ static bool caps_limited;
 static uint64_t caps_raised;
 static int set_effective(uint64_t effective);
 
+#ifdef WARREN_CAPS_TRACE
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+/* A test build's record (tests/e2e/73-caps-steps.sh): after every change of the helper's
+ * capabilities, the five sets as the kernel reports them (capget and prctl, not libcap,
+ * which creds.c's own checks use), with the step's set.  Compiled in only with
+ * -DWARREN_CAPS_TRACE=PATH, which a build that is installed never has: no environment
+ * variable or file turns it on, and the production binary has none of this code.  The
+ * record and the command line are taken at the first change (caps_limit, as host root),
+ * so that the processes it forks, and the helper once inside a container, still write. */
+static int trace_fd = -1;
+static char trace_cmd[256];
+static const char *trace_label; /* the next raise's step, as CAPS_STEP wrote it */
+
+void caps_trace_label(const char *label)
+{
+	trace_label = label;
+}
+
+static void caps_trace(const char *event, uint64_t step, int rc)
+{
+	struct { uint32_t version; int pid; } hdr = { 0x20080522, 0 }; /* _LINUX_CAPABILITY_VERSION_3 */
+	struct { uint32_t effective, permitted, inheritable; } d[2] = { { 0 } };
+	uint64_t amb = 0, bnd = 0;
+	char line[1024], label[160] = "-";
+	int fd;
+
+	if (trace_fd < 0) {
+		trace_fd = open(WARREN_CAPS_TRACE, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
+				O_CLOEXEC, 0600);
+		if ((fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC)) >= 0) {
+			ssize_t n = read(fd, trace_cmd, sizeof(trace_cmd) - 1);
+
+			close(fd);
+			for (ssize_t i = 0; i + 1 < n; i++)
+				if (!trace_cmd[i])
+					trace_cmd[i] = ' ';
+		}
+	}
+	/* The step's expression up to its first parenthesis: the function it calls. */
+	if (!strcmp(event, "raise") && trace_label) {
+		snprintf(label, sizeof(label), "%.*s", (int)strcspn(trace_label, "( \t\n"), trace_label);
+		trace_label = NULL;
+	}
+	if (trace_fd < 0 || syscall(SYS_capget, &hdr, d) < 0)
+		return;
+	for (int c = 0; c < 64; c++) {
+		if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1)
+			bnd |= CAP_BIT(c);
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, c, 0, 0) == 1)
+			amb |= CAP_BIT(c);
+	}
+#define SET64(f) ((uint64_t)d[1].f << 32 | d[0].f)
+	snprintf(line, sizeof(line), "pid=%d event=%s step=%016llx label=%s rc=%d Inh=%016llx "
+		 "Prm=%016llx Eff=%016llx Bnd=%016llx Amb=%016llx cmd=%s\n", (int)getpid(), event,
+		 (unsigned long long)step, label, rc, (unsigned long long)SET64(inheritable),
+		 (unsigned long long)SET64(permitted), (unsigned long long)SET64(effective),
+		 (unsigned long long)bnd, (unsigned long long)amb, trace_cmd);
+#undef SET64
+	(void)!write(trace_fd, line, strlen(line));
+}
+#else
+#define caps_trace(event, step, rc) ((void)0)
+#endif
+
 static int ids_are(uid_t uid, gid_t gid)
 {
 	uid_t ru, eu, su;
@@ -27,17 +95,46 @@ static int ids_are(uid_t uid, gid_t gid)
 	return 0;
 }
 
-/* The supplementary groups are exactly GID (or none for (gid_t)-1). */
-static int groups_are(gid_t gid)
+/* GID and EXTRA (N) into LIST, as setgroups takes them: how many. */
+static unsigned groups_list(gid_t gid, const gid_t *extra, unsigned n, gid_t list[])
 {
-	gid_t list[2];
-	int n = getgroups(2, list);
+	unsigned k = 0;
 
-	if (n < 0)
-		return -errno;
 	if (gid == (gid_t)-1)
-		return n == 0 ? 0 : -EPERM;
-	return n == 1 && list[0] == gid ? 0 : -EPERM;
+		return 0;
+	list[k++] = gid;
+	for (unsigned i = 0; i < n && i < CREDS_GROUPS_MAX; i++)
+		list[k++] = extra[i];
+	return k;
+}
+
+/* The supplementary groups are exactly GID and EXTRA (N; or none for (gid_t)-1). */
+static int groups_are(gid_t gid, const gid_t *extra, unsigned n)
+{
+	gid_t want[CREDS_GROUPS_MAX + 1], have[CREDS_GROUPS_MAX + 2];
+	unsigned k = groups_list(gid, extra, n, want);
+	int got = getgroups(CREDS_GROUPS_MAX + 2, have);
+
+	if (got < 0)
+		return -errno;
+	if ((unsigned)got != k)
+		return -EPERM;
+	for (unsigned i = 0; i < k; i++) {
+		bool found = false;
+
+		for (int j = 0; j < got && !found; j++)
+			found = have[j] == want[i];
+		if (!found)
+			return -EPERM;
+	}
+	return 0;
+}
+
+static int set_groups(gid_t gid, const gid_t *extra, unsigned n)
+{
+	gid_t list[CREDS_GROUPS_MAX + 1];
+
+	return setgroups(groups_list(gid, extra, n, list), list) < 0 ? -errno : 0;
 }
 
 int creds_require_root(void)
@@ -45,25 +142,29 @@ int creds_require_root(void)
 	return getuid() == 0 && geteuid() == 0 ? 0 : -EPERM;
 }
 
-int creds_become_ns_root(gid_t gid)
+int creds_become_ns_root(gid_t gid, const gid_t *extra, unsigned n)
 {
-	int r = gid == (gid_t)-1 ? setgroups(0, NULL) : setgroups(1, &gid);
+	int r = set_groups(gid, extra, n);
 
-	if (r < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+	if (r < 0)
+		return r;
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		return -errno;
-	if ((r = ids_are(0, 0)) < 0 || (r = groups_are(gid)) < 0)
+	if ((r = ids_are(0, 0)) < 0 || (r = groups_are(gid, extra, n)) < 0)
 		return r;
 	return 0;
 }
 
-int creds_drop_to_user(uid_t uid, gid_t gid)
+int creds_drop_to_user(uid_t uid, gid_t gid, const gid_t *extra, unsigned n)
 {
 	int r;
 
 	/* Groups first: once the uid is not root, setgroups is no longer allowed. */
-	if (setgroups(1, &gid) < 0 || setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
+	if ((r = set_groups(gid, extra, n)) < 0)
+		return r;
+	if (setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
 		return -errno;
-	if ((r = ids_are(uid, gid)) < 0 || (r = groups_are(gid)) < 0)
+	if ((r = ids_are(uid, gid)) < 0 || (r = groups_are(gid, extra, n)) < 0)
 		return r;
 	/* The drop is for good only if getting root back fails (OpenSSH: "was able to
 	 * restore old [e]uid" is fatal). */
@@ -110,7 +211,9 @@ int creds_act_as(uid_t uid, gid_t gid)
 	if (cap_set_flag(caps, CAP_EFFECTIVE, 1, &admin, CAP_SET) < 0 || cap_set_proc(caps) < 0)
 		r = -errno;
 	cap_free(caps);
-	return r < 0 ? r : cap_is(CAP_SYS_ADMIN, CAP_SET);
+	r = r < 0 ? r : cap_is(CAP_SYS_ADMIN, CAP_SET);
+	caps_trace("act", CAP_BIT(CAP_SYS_ADMIN), r);
+	return r;
 }
 
 int creds_act_as_root(void)
@@ -123,8 +226,11 @@ int creds_act_as_root(void)
 		return r;
 	/* The kernel made every permitted capability effective again on the way back to euid
 	 * 0: a helper that limited them gets only what its step raised (caps_raise). */
-	if (caps_limited)
-		return set_effective(caps_raised);
+	if (caps_limited) {
+		r = set_effective(caps_raised);
+		caps_trace("back", caps_raised, r);
+		return r;
+	}
 	/* A capability the helper needs right after: back means all of them back. */
 	return cap_is(CAP_SETUID, CAP_SET);
 }
@@ -168,6 +274,15 @@ int creds_keep_only(const cap_value_t *keep, int n)
 		r = -EPERM;
 	cap_free(now);
 	cap_free(want);
+#ifdef WARREN_CAPS_TRACE
+	{
+		uint64_t mask = 0;
+
+		for (int i = 0; i < n; i++)
+			mask |= CAP_BIT(keep[i]);
+		caps_trace("keep", mask, r);
+	}
+#endif
 	return r;
 }
 
@@ -262,6 +377,7 @@ int caps_limit(uint64_t permitted)
 		caps_limited = true;
 		caps_raised = 0;
 	}
+	caps_trace("limit", permitted, r);
 	return r;
 }
 
@@ -288,15 +404,23 @@ static int set_effective(uint64_t effective)
 
 int caps_raise(uint64_t caps, uint64_t *ret_was)
 {
+	int r;
+
 	*ret_was = caps_raised;
 	if (!caps_limited)
 		return 0; /* all of them are effective already */
-	return set_effective(caps_raised | (caps & permitted_now()));
+	r = set_effective(caps_raised | (caps & permitted_now()));
+	caps_trace("raise", caps, r);
+	return r;
 }
 
 int caps_lower(uint64_t was)
 {
+	int r;
+
 	if (!caps_limited)
 		return 0;
-	return set_effective(was);
+	r = set_effective(was);
+	caps_trace("lower", was, r);
+	return r;
 }

@@ -12,15 +12,20 @@
  * run otherwise, so that even a setuid install grants its caller nothing. */
 int creds_require_root(void);
 
-/* Become root of the user namespace just entered or created, with GID as the only
- * supplementary group (none if GID is (gid_t)-1).  Host root is unmapped in a
- * container: a process that stayed "host root" there and then changed uid would keep
- * its capabilities, so every way into a container passes through here. */
-int creds_become_ns_root(gid_t gid);
+/* Supplementary groups a process of a container keeps besides its own, at most: hers
+ * that keep their gid inside (spec.h). */
+#define CREDS_GROUPS_MAX 64
 
-/* From a container's root to UID:GID for good: the ids are set, regaining root must
- * fail, and no_new_privs is set so that no setuid binary of the image gives it back. */
-int creds_drop_to_user(uid_t uid, gid_t gid);
+/* Become root of the user namespace just entered or created, with GID and the N groups
+ * EXTRA as the supplementary groups (none if GID is (gid_t)-1).  Host root is unmapped
+ * in a container: a process that stayed "host root" there and then changed uid would
+ * keep its capabilities, so every way into a container passes through here. */
+int creds_become_ns_root(gid_t gid, const gid_t *extra, unsigned n);
+
+/* From a container's root to UID:GID for good, with GID and EXTRA (N) as supplementary
+ * groups: the ids are set, regaining root must fail, and no_new_privs is set so that no
+ * setuid binary of the image gives it back. */
+int creds_drop_to_user(uid_t uid, gid_t gid, const gid_t *extra, unsigned n);
 
 /* Host root acting as UID:GID for a moment: the effective ids only (the real and saved
  * stay root, so creds_act_as_root() can come back), with CAP_SYS_ADMIN effective, which
@@ -97,12 +102,23 @@ int caps_raise(uint64_t caps, uint64_t *ret_was);
 /* Back to WAS effective (what caps_raise gave), after the step. */
 int caps_lower(uint64_t was);
 
+/* A test build's record of capabilities (creds.c, WARREN_CAPS_TRACE) names each step by
+ * its expression; nothing in any other build. */
+#ifdef WARREN_CAPS_TRACE
+void caps_trace_label(const char *label);
+#define CAPS_TRACE_LABEL(label) caps_trace_label(label)
+#else
+#define CAPS_TRACE_LABEL(label) ((void)0)
+#endif
+
 /* EXPR (an int: >= 0, or -errno with ERR filled) as one step with CAPS effective, and
  * what was effective before after it; a failure to raise or lower is the step's. */
 #define CAPS_STEP(caps, err, expr)                                                          \
 	({                                                                                   \
 		uint64_t was_;                                                               \
-		int r_ = caps_raise((caps), &was_), l_;                                      \
+		int r_, l_;                                                                  \
+		CAPS_TRACE_LABEL(#expr);                                                     \
+		r_ = caps_raise((caps), &was_);                                              \
 		if (r_ < 0) {                                                                \
 			r_ = error_errno((err), r_, "cannot raise the capabilities of a step"); \
 		} else {                                                                     \

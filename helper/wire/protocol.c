@@ -39,8 +39,8 @@ int helper_verb_parse(const char *name, enum helper_verb *ret)
 	return -EINVAL;
 }
 
-void helper_argv(const char *helper, const char *config, enum helper_verb verb,
-		 const char *user, const char *argv[7])
+void helper_argv(const char *helper, const char *config, const char *service,
+		 enum helper_verb verb, const char *user, const char *argv[HELPER_ARGV_MAX])
 {
 	int n = 0;
 
@@ -48,6 +48,10 @@ void helper_argv(const char *helper, const char *config, enum helper_verb verb,
 	if (config) {
 		argv[n++] = "--config";
 		argv[n++] = config;
+	}
+	if (service) {
+		argv[n++] = "--service";
+		argv[n++] = service;
 	}
 	argv[n++] = helper_verb_name(verb);
 	argv[n++] = user;
@@ -81,13 +85,19 @@ static int line_append(char *buf, size_t len, size_t *pos, const char *key, cons
 /* The lines a success must have, once each. */
 enum { SEEN_PTS = 1, SEEN_GID = 2, SEEN_CONFINE = 4, SEEN_ALL = 7 };
 
-/* The confine line's value: "root=0|1 apparmor=LABEL|- seccomp=NAME", NAME last
- * (protocol.h). */
+/* The confine line's value: "root=0|1 groups=N,N apparmor=LABEL|- seccomp=NAME", NAME
+ * last (protocol.h). */
 static int confine_format(const struct confinement *c, char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "root=%d apparmor=%s seccomp=%s", c->root,
-			 c->apparmor[0] ? c->apparmor : "-", c->seccomp);
+	char groups[CONFINE_GROUPS_MAX * 11 + 1] = "";
+	size_t o = 0;
+	int n;
 
+	for (unsigned i = 0; i < c->n_groups && i < CONFINE_GROUPS_MAX; i++)
+		o += (size_t)snprintf(groups + o, sizeof(groups) - o, "%s%u", i ? "," : "",
+				      (unsigned)c->groups[i]);
+	n = snprintf(buf, len, "root=%d groups=%s apparmor=%s seccomp=%s", c->root, groups,
+		     c->apparmor[0] ? c->apparmor : "-", c->seccomp);
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
 }
 
@@ -195,31 +205,70 @@ static bool first(unsigned *seen, unsigned key)
 	return true;
 }
 
-/* The confine line's VALUE into *RET: root first, then apparmor (a profile confine()
- * takes, or "-"), then seccomp, which takes the rest of the line; nothing else.  False if
- * it is not one. */
-static bool confine_parse(const char *value, struct confinement *ret)
+/* "N,N,..." (maybe none) at *P, up to a blank, into RET's groups; *P moves past them.
+ * False if one is not a gid, or there are more than CONFINE_GROUPS_MAX. */
+static bool groups_parse(const char **p, struct confinement *ret)
+{
+	const char *s = *p;
+
+	ret->n_groups = 0;
+	while (*s && *s != ' ') {
+		char num[16];
+		size_t n = strcspn(s, ", ");
+
+		if (n == 0 || n >= sizeof(num) || ret->n_groups >= CONFINE_GROUPS_MAX)
+			return false;
+		memcpy(num, s, n);
+		num[n] = '\0';
+		if (!gid_parse(num, &ret->groups[ret->n_groups++]))
+			return false;
+		s += n;
+		if (*s == ',' && (s[1] == ' ' || !s[1]))
+			return false;
+		s += *s == ',';
+	}
+	*p = s;
+	return true;
+}
+
+/* " apparmor=LABEL" at *P, LABEL a profile confine() takes or "-" (none), into RET;
+ * *P moves past it.  False if it is not one. */
+static bool apparmor_parse(const char **p, struct confinement *ret)
 {
 	char label[CONFINE_LABEL_MAX];
-	const char *p = value + 6, *name;
 	size_t n;
 
-	if (strncmp(value, "root=", 5) || (value[5] != '0' && value[5] != '1') ||
-	    strncmp(p, " apparmor=", 10))
+	if (strncmp(*p, " apparmor=", 10))
 		return false;
-	p += 10;
-	n = strcspn(p, " ");
-	if (n == 0 || n >= sizeof(label) || strncmp(p + n, " seccomp=", 9))
+	*p += 10;
+	n = strcspn(*p, " ");
+	if (n == 0 || n >= sizeof(label))
 		return false;
-	memcpy(label, p, n);
+	memcpy(label, *p, n);
 	label[n] = '\0';
 	if (strcmp(label, "-") && !confine_label_valid(label))
 		return false;
-	name = p + n + 9;
+	snprintf(ret->apparmor, sizeof(ret->apparmor), "%s", strcmp(label, "-") ? label : "");
+	*p += n;
+	return true;
+}
+
+/* The confine line's VALUE into *RET: root first, then groups, then apparmor, then
+ * seccomp, which takes the rest of the line; nothing else.  False if it is not one. */
+static bool confine_parse(const char *value, struct confinement *ret)
+{
+	const char *p, *name;
+
+	if (strncmp(value, "root=", 5) || (value[5] != '0' && value[5] != '1') ||
+	    strncmp(value + 6, " groups=", 8))
+		return false;
+	p = value + 14;
+	if (!groups_parse(&p, ret) || !apparmor_parse(&p, ret) || strncmp(p, " seccomp=", 9))
+		return false;
+	name = p + 9;
 	if (strcmp(name, "default") && strcmp(name, "strict") && !path_ok(name, "/"))
 		return false;
 	ret->root = value[5] == '1';
-	snprintf(ret->apparmor, sizeof(ret->apparmor), "%s", strcmp(label, "-") ? label : "");
 	snprintf(ret->seccomp, sizeof(ret->seccomp), "%s", name);
 	return true;
 }
@@ -266,7 +315,7 @@ static int reply_parse(char *text, bool has_fd, struct helper_reply *r)
 			return -EPROTO;
 	if (r->error[0])
 		return r->n_cgroups == 0 && !seen && !has_fd ? 0 : -EPROTO;
-	return r->n_cgroups > 0 && seen == SEEN_ALL && has_fd ? 0 : -EPROTO;
+	return r->n_cgroups > 0 && (seen & SEEN_ALL) == SEEN_ALL && has_fd ? 0 : -EPROTO;
 }
 
 /* The fds a message carried: the first into *RET_FD, the rest closed (-EPROTO). */

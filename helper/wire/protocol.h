@@ -1,6 +1,7 @@
 /* protocol.h - what pam_warren and warren-helper say to each other, in one place.
  *
- * The module runs `warren-helper [--config FILE] VERB USER` (helper_argv) with its
+ * The module runs `warren-helper [--config FILE] [--service NAME] VERB USER` (helper_argv,
+ * NAME: the login's PAM service, for the checks that depend on its stack) with its
  * stdout on one end of an AF_UNIX SOCK_SEQPACKET pair.  The helper's exit status is
  * the verb's answer (HELPER_EXIT_*); "ensure" also answers with one message: text lines
  * "KEY VALUE" and, on success, the pidfd of the container's init as SCM_RIGHTS, so
@@ -13,14 +14,15 @@
  *                 /sys/fs/cgroup/
  *   pts PATH      host-side mount of the container's devpts instance, below RUNTIME_DIR
  *   gid N         the group the session keeps inside (identity-mapped)
- *   confine root=0|1 apparmor=LABEL seccomp=NAME
+ *   confine root=0|1 groups=[N[,N]...] apparmor=LABEL seccomp=NAME
  *                 how the session is confined (confine.h): root=1, the user may become
- *                 root inside (no no_new_privs); apparmor, the AppArmor profile the
- *                 session's programs run under (warren-USER, loaded by the helper), or
- *                 "-" for none; seccomp, its syscall filter: default, strict, or the
- *                 absolute path of a profile file, which the module reads itself
- *                 (sysprofile.h), last (a path may hold blanks).  A later field comes
- *                 before seccomp.
+ *                 root inside (no no_new_privs); groups, her supplementary groups it keeps
+ *                 besides gid (identity-mapped), at most CONFINE_GROUPS_MAX, comma-
+ *                 separated, maybe none; apparmor, the AppArmor profile the session's
+ *                 programs run under (warren-USER, loaded by the helper), or "-" for
+ *                 none; seccomp, its syscall filter: default, strict, or the absolute
+ *                 path of a profile file, which the module reads itself (sysprofile.h),
+ *                 last (a path may hold blanks).  A later field comes before seccomp.
  *   error TEXT    why the login is refused (also logged by the helper); alone
  */
 #ifndef WARREN_PROTOCOL_H
@@ -70,10 +72,12 @@ struct helper_reply {
 const char *helper_verb_name(enum helper_verb v);
 int helper_verb_parse(const char *name, enum helper_verb *ret);
 
-/* The helper's command line into ARGV (NULL-terminated, at most 6 entries and NULL):
- * HELPER [--config CONFIG] VERB USER.  CONFIG may be NULL (the helper's default). */
-void helper_argv(const char *helper, const char *config, enum helper_verb verb,
-		 const char *user, const char *argv[7]);
+/* The helper's command line into ARGV (NULL-terminated, at most 7 entries and NULL):
+ * HELPER [--config CONFIG] [--service SERVICE] VERB USER.  CONFIG may be NULL (the
+ * helper's default); SERVICE, the PAM service of the login, may be NULL (none known). */
+#define HELPER_ARGV_MAX 8
+void helper_argv(const char *helper, const char *config, const char *service,
+		 enum helper_verb verb, const char *user, const char *argv[HELPER_ARGV_MAX]);
 
 /* An empty reply (no fd). */
 void helper_reply_init(struct helper_reply *r);

@@ -3,6 +3,8 @@
 #include <sched.h>
 #include <seccomp.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
 
 #include "lib/cleanup.h"
 #include "wire/sysfilter.h"
@@ -26,15 +28,31 @@ static const char *const denied[] = {
 	"iopl", "ioperm", "vm86", "vm86old",
 };
 
-/* strict, on top: tracing and reading other processes' memory, io_uring (its own path
- * into the kernel, and a source of CVEs), comparing kernel objects, and namespaces
- * altogether. */
-static const char *const denied_strict[] = {
-	"ptrace", "process_vm_readv", "process_vm_writev", "io_uring_setup", "io_uring_enter",
-	"io_uring_register", "kcmp", "name_to_handle_at", "unshare", "setns",
+/* io_uring: its own path into the kernel, the largest source of its recent privilege
+ * escalations (Docker denies it since moby#46762), and a way around a profile file's
+ * denials (its operations open, connect, send...).  ENOSYS, as for a kernel without it,
+ * so that programs (liburing's users) fall back to plain calls.  A profile file may
+ * allow it again (sysprofile.h). */
+static const char *const io_uring[] = {
+	"io_uring_setup", "io_uring_enter", "io_uring_register",
 };
 
-static int deny_all(scmp_filter_ctx ctx, const char *const *names, size_t n, struct error *err)
+/* strict, on top: tracing and reading other processes' memory, comparing kernel objects,
+ * and namespaces altogether. */
+static const char *const denied_strict[] = {
+	"ptrace", "process_vm_readv", "process_vm_writev", "kcmp", "name_to_handle_at",
+	"unshare", "setns",
+};
+
+/* Ioctls on a terminal that push or act on what another process of the terminal's
+ * session reads: TIOCSTI fakes input (an admin's exec --root shell, a su from it: the
+ * CVE-2016-7545 class; Linux 6.2 can turn it off, Debian 12's 6.1 cannot), TIOCLINUX
+ * does the same on a virtual console (CVE-2023-28100 in flatpak).  The command is an
+ * unsigned int: the kernel ignores the upper half of the 64-bit argument. */
+static const unsigned long denied_ioctls[] = { TIOCSTI, TIOCLINUX };
+
+static int deny_all(scmp_filter_ctx ctx, uint32_t action, const char *const *names, size_t n,
+		    struct error *err)
 {
 	for (size_t i = 0; i < n; i++) {
 		int nr = seccomp_syscall_resolve_name(names[i]), r;
@@ -42,8 +60,20 @@ static int deny_all(scmp_filter_ctx ctx, const char *const *names, size_t n, str
 		/* A call this libseccomp does not know exists nowhere we run. */
 		if (nr == __NR_SCMP_ERROR)
 			continue;
-		if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0)) < 0)
+		if ((r = seccomp_rule_add(ctx, action, nr, 0)) < 0)
 			return error_errno(err, r, "seccomp: rule for %s", names[i]);
+	}
+	return 0;
+}
+
+static int deny_ioctls(scmp_filter_ctx ctx, struct error *err)
+{
+	for (size_t i = 0; i < ELEMENTSOF(denied_ioctls); i++) {
+		int r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
+					 SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, denied_ioctls[i]));
+
+		if (r < 0)
+			return error_errno(err, r, "seccomp: rule for ioctl %#lx", denied_ioctls[i]);
 	}
 	return 0;
 }
@@ -71,9 +101,13 @@ static int build(const struct sysfilter_profile *profile, scmp_filter_ctx *ret, 
 	/* no_new_privs is the caller's to decide (creds.h), not the filter's. */
 	if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0)) < 0)
 		return error_errno(err, r, "seccomp: attribute");
-	if ((r = deny_all(ctx, denied, ELEMENTSOF(denied), err)) < 0 ||
+	if ((r = deny_all(ctx, SCMP_ACT_ERRNO(EPERM), denied, ELEMENTSOF(denied), err)) < 0 ||
 	    (profile->base == SYSFILTER_STRICT &&
-	     (r = deny_all(ctx, denied_strict, ELEMENTSOF(denied_strict), err)) < 0))
+	     (r = deny_all(ctx, SCMP_ACT_ERRNO(EPERM), denied_strict, ELEMENTSOF(denied_strict),
+			   err)) < 0) ||
+	    (!profile->allow_io_uring &&
+	     (r = deny_all(ctx, SCMP_ACT_ERRNO(ENOSYS), io_uring, ELEMENTSOF(io_uring), err)) < 0) ||
+	    (r = deny_ioctls(ctx, err)) < 0)
 		return r;
 	/* No new user namespace: its root would hold every capability over fresh network and
 	 * mount namespaces, and the kernel's surface with them.  (strict: unshare is gone.) */

@@ -5,10 +5,13 @@
  * business with - keys, bpf, perf, userfaultfd, modules, kexec, the mount API old and
  * new, swap, reboot, the clocks, the kernel log, file handles, port I/O - and new user
  * namespaces (clone and unshare with CLONE_NEWUSER; clone3, whose flags a filter cannot
- * read, answers ENOSYS so that the C library falls back to clone).  Denied calls fail
- * with EPERM.  On x86_64 the filter covers the i386 and x32 ABIs too.  The "strict"
- * profile (config key seccomp) also denies ptrace, process_vm_*, io_uring, kcmp, file
- * handles, unshare and setns.  A profile file (sysprofile.h) denies more on top of either.
+ * read, answers ENOSYS so that the C library falls back to clone) - and ioctl TIOCSTI and
+ * TIOCLINUX, which type into the input of whoever reads a terminal.  Denied calls fail
+ * with EPERM, but io_uring's, which answer ENOSYS (as a kernel without it does) so that
+ * programs fall back.  On x86_64 the filter covers the i386 and x32 ABIs too.  The
+ * "strict" profile (config key seccomp) also denies ptrace, process_vm_*, kcmp, file
+ * handles, unshare and setns.  A profile file (sysprofile.h) denies more on top of
+ * either, and may allow io_uring again.
  * (Not "seccomp.h": with -Ihelper it would shadow libseccomp's.) */
 #ifndef WARREN_SYSFILTER_H
 #define WARREN_SYSFILTER_H

@@ -54,6 +54,49 @@ static int parse_base(const char *arg, const char *file, int line, bool names_se
 	return 0;
 }
 
+/* What io_uring does as operations of its own (IORING_OP_*), so that a filter allowing it
+ * cannot keep these denied: file I/O, opens and closes, stat, xattrs, the directory
+ * calls, sockets, splice, epoll_ctl, futexes, waitid. */
+static const char *const IO_URING_REACHES[] = {
+	"read", "write", "readv", "writev", "pread64", "pwrite64", "preadv", "pwritev",
+	"preadv2", "pwritev2", "fsync", "fdatasync", "sync_file_range", "fallocate",
+	"ftruncate", "truncate", "truncate64", "ftruncate64", "fadvise64", "fadvise64_64",
+	"madvise", "splice", "tee", "poll", "ppoll", "ppoll_time64", "epoll_ctl",
+	"open", "openat", "openat2", "creat", "close", "statx", "stat", "lstat", "fstat",
+	"newfstatat", "stat64", "lstat64", "fstat64", "fstatat64",
+	"setxattr", "lsetxattr", "fsetxattr", "getxattr", "lgetxattr", "fgetxattr",
+	"rename", "renameat", "renameat2", "unlink", "unlinkat", "rmdir", "mkdir", "mkdirat",
+	"symlink", "symlinkat", "link", "linkat",
+	"socket", "socketcall", "connect", "accept", "accept4", "bind", "listen", "shutdown",
+	"sendmsg", "recvmsg", "sendto", "recvfrom", "send", "recv",
+	"futex", "futex_time64", "futex_waitv", "waitid",
+};
+
+static bool io_uring_reaches(const char *name)
+{
+	for (size_t i = 0; i < ELEMENTSOF(IO_URING_REACHES); i++)
+		if (!strcmp(IO_URING_REACHES[i], name))
+			return true;
+	return false;
+}
+
+/* "allow ARG": only io_uring's denial can be taken back. */
+static int parse_allow(const char *arg, const char *file, int line, struct sysfilter_profile *p,
+		       struct error *err)
+{
+	if (strcmp(arg, "io_uring") != 0)
+		return error_set(err, -EINVAL, "%s:%d: only io_uring can be allowed, not \"%.64s\"; "
+				 "fix: \"allow io_uring\", or remove the line", file, line, arg);
+	if (p->allow_io_uring)
+		return error_set(err, -EINVAL, "%s:%d: a second \"allow io_uring\"; fix: remove "
+				 "this line", file, line);
+	if (p->n_extra > 0)
+		return error_set(err, -EINVAL, "%s:%d: \"allow io_uring\" comes after syscall "
+				 "names; fix: move it above them", file, line);
+	p->allow_io_uring = true;
+	return 0;
+}
+
 /* One syscall NAME to deny on top. */
 static int parse_name(const char *name, const char *file, int line, struct sysfilter_profile *p,
 		      struct error *err)
@@ -68,6 +111,11 @@ static int parse_name(const char *name, const char *file, int line, struct sysfi
 		return error_set(err, -EINVAL, "%s:%d: unknown syscall \"%s\" (on x86_64, x32 and "
 				 "i386); fix: correct the name (see syscalls(2)) or remove the "
 				 "line", file, line, name);
+	if (p->allow_io_uring && io_uring_reaches(name))
+		return error_set(err, -EINVAL, "%s:%d: \"%s\" cannot be denied while io_uring is "
+				 "allowed (io_uring does the same as an operation of its own, out of "
+				 "the filter's sight); fix: remove \"allow io_uring\" or this line",
+				 file, line, name);
 	for (int i = 0; i < p->n_extra; i++)
 		if (p->extra[i] == nr)
 			return error_set(err, -EINVAL, "%s:%d: \"%s\" is listed twice; fix: remove "
@@ -92,10 +140,12 @@ static int parse_line(char *text, const char *file, int line, struct sysfilter_p
 	arg = strtok_r(NULL, ws, &save);
 	if (!strcmp(word, "base") && arg && !strtok_r(NULL, ws, &save))
 		return parse_base(arg, file, line, p->n_extra > 0, p, base_seen, err);
-	if (arg || !strcmp(word, "base"))
-		return error_set(err, -EINVAL, "%s:%d: expected one syscall name or \"base "
-				 "default|strict\" a line; fix: put each name on its own line",
-				 file, line);
+	if (!strcmp(word, "allow") && arg && !strtok_r(NULL, ws, &save))
+		return parse_allow(arg, file, line, p, err);
+	if (arg || !strcmp(word, "base") || !strcmp(word, "allow"))
+		return error_set(err, -EINVAL, "%s:%d: expected one syscall name, \"base "
+				 "default|strict\" or \"allow io_uring\" a line; fix: put each name "
+				 "on its own line", file, line);
 	return parse_name(word, file, line, p, err);
 }
 

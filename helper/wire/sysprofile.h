@@ -3,10 +3,18 @@
  *
  * A profile file denies calls on top of a built-in base, one syscall name a line:
  *
- *     # the web group: no tracing, no io_uring
+ *     # the web group: no tracing, no uname
  *     base strict          optional, once, before any name: "default" (the default) or "strict"
  *     ptrace
- *     io_uring_setup       # a comment may follow a name
+ *     uname                # a comment may follow a name
+ *
+ * and it may take back one denial of both bases, io_uring's (ENOSYS), with a line
+ *
+ *     allow io_uring       optional, once: io_uring_setup, io_uring_enter, io_uring_register
+ *
+ * io_uring performs reads, writes, opens, connects, sends and more as operations of its
+ * own, out of a filter's sight: a file that allows it may deny none of the calls it can
+ * stand in for (IO_URING_REACHES in sysprofile.c), since that denial would not hold.
  *
  * Blank lines and '#' comments are ignored.  A name must exist on one of the ABIs the
  * host runs (x86_64, x32 and i386 on amd64); the filter denies it on each that has it.
@@ -15,6 +23,8 @@
  * "FILE:LINE: what is wrong; fix: ...", and the login with it: never "no filter". */
 #ifndef WARREN_SYSPROFILE_H
 #define WARREN_SYSPROFILE_H
+
+#include <stdbool.h>
 
 #include "lib/errors.h"
 
@@ -31,6 +41,7 @@ enum sysfilter_base {
  * into the namespaces where the file is out of sight. */
 struct sysfilter_profile {
 	enum sysfilter_base base;
+	bool allow_io_uring; /* "allow io_uring": the base's ENOSYS for it taken back */
 	int n_extra;
 	/* libseccomp's numbers of the calls denied on top; a negative one stands for a call
 	 * of another ABI only (i386's vm86), which libseccomp places where it exists. */

@@ -91,6 +91,8 @@ if ($table) {
 		    v("scale_${n}_create_ms"), v("scale_${n}_failed"), v("scale_${n}_host_kib");
 	}
 	printf "%-44s %s\n", "peer $_", exists $r{"peer_${_}_med"} ? ms("peer_$_") : 'failed: ' . v("peer_${_}_error") for @peers;
+	printf "%-44s %s  |  %s\n", 'cold login: no binds / ' . v('binds_n') . ' binds', ms('binds_none_cold'),
+	    ms('binds_n_cold') if exists $r{binds_n};
 	exit 0;
 }
 
@@ -216,6 +218,21 @@ for my $p (@peers) {
 }
 $o .= "| **warren cold** | " . v('login_cold_n') . " | " . ms('login_cold') . " | (user ns with a 65536 range, idmapped image, overlays for root and home, disk image, cgroup limits, veth + nftables, seccomp, init) |\n";
 $o .= "| warren warm (join) | " . v('login_warm_n') . " | " . ms('login_warm') . " | |\n";
+
+if (exists $r{binds_n}) {
+	my $n = v('binds_n');
+	my $per = (v('binds_n_cold_med') ne '?' && v('binds_none_cold_med') ne '?') ?
+	    sprintf('%.3f', (v('binds_n_cold_med') - v('binds_none_cold_med')) / $n) : '?';
+	$o .= "\n## 6. Binds: what each adds to a cold start (issue 20)\n\n" .
+	    "Cold logins through pam_warren as in 1, with no binds and with $n read-only binds of " .
+	    "directories in the defaults, in alternating blocks of 5. Each bind's source is opened " .
+	    "component by component, cloned and staged by the builder, then attached by the " .
+	    "container's first process.\n\n| binds | runs | cold login |\n|---:|---:|---:|\n" .
+	    "| 0 | " . v('binds_none_cold_n') . " | " . ms('binds_none_cold') . " |\n" .
+	    "| $n | " . v('binds_n_cold_n') . " | " . ms('binds_n_cold') . " |\n\n" .
+	    "Per bind, from the medians: **$per ms** (target: at most 0.3 ms). " .
+	    "Steps with $n binds (bench build):\n\n" . steps_table("$dir/steps-binds.tab");
+}
 
 $o .= "\n## Targets (issue 10)\n\n| target | measured | |\n|---|---|---|\n";
 $o .= "| cold: <= 15 ms added to an ssh login | " . v('e2e_cold_diff_med') . " ms (ssh pairs); login path " .

@@ -7,11 +7,13 @@
 #   3. scale: 100, 500, 1000 idle containers with network: time, memory, stop
 #   4. storm: 50 simultaneous logins of 50 users, and of one user
 #   5. peers (Debian's packages) and a kernel floor, to /bin/true on the same image
+#   6. binds: cold logins with none and with BENCH_BINDS (16) binds, and their steps
 # Everything that makes users, containers or an sshd happens inside the end-to-end lock
 # (/run/lock/warren-e2e.lock) and a netns of its own, through tests/lib/fixture.sh; all
 # of it is removed at the end, on failure or Ctrl-C too.  Raw data: bench-results/.
 # Knobs (smaller runs): BENCH_RUNS (50) BENCH_PAIRS (30) BENCH_SCALE ("100 500 1000")
-# BENCH_STORM (50) BENCH_PEER_RUNS (30) BENCH_PARTS ("login e2e storm scale peers").
+# BENCH_STORM (50) BENCH_PEER_RUNS (30) BENCH_BINDS (16)
+# BENCH_PARTS ("login e2e storm scale peers binds").
 # shellcheck disable=SC2034
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -23,7 +25,8 @@ PAIRS=${BENCH_PAIRS:-30}
 SCALE=${BENCH_SCALE:-100 500 1000}
 STORM=${BENCH_STORM:-50}
 PEER_RUNS=${BENCH_PEER_RUNS:-30}
-PARTS=${BENCH_PARTS:-login e2e storm scale peers}
+PARTS=${BENCH_PARTS:-login e2e storm scale peers binds}
+NBINDS=${BENCH_BINDS:-16}
 NMAX=0
 for n in $SCALE; do ((n > NMAX)) && NMAX=$n; done
 ((STORM > NMAX)) && NMAX=$STORM
@@ -405,6 +408,42 @@ EOF
 	peers_cleanup
 }
 
+# --- 6. binds -------------------------------------------------------------------------
+
+# bench_config with N read-only binds of directories of the bench's in defaults.
+binds_config() {
+	local i list=
+	for ((i = 0; i < $1; i++)); do
+		mkdir -p "$T/binds/d$i"
+		list+="{ from = \"$T/binds/d$i\"; to = \"/bench-bind-$i\"; },"
+	done
+	bench_config | sed "s|^defaults = { \(.*\) };\$|defaults = { \1 binds = ( ${list%,} ); };|"
+}
+
+part_binds() {
+	say "binds: $RUNS cold logins with none and with $NBINDS binds, alternating blocks of 5"
+	pam_conf "$R/pam-prod" "$HELPER" "$MODULE"
+	pam_conf "$R/pam-bench" "$BB/warren-helper" "$BB/pam_warren.so"
+	pamdrive prod wbj 1 >/dev/null || { say "first login failed"; return 1; } # her disk image, untimed
+	: >"$R/binds-0.txt"
+	: >"$R/binds-n.txt"
+	for ((i = 0; i < RUNS; i += 5)); do
+		write_config "$(binds_config 0)"
+		pamdrive prod wbj 5 cold >>"$R/binds-0.txt" || return 1
+		write_config "$(binds_config "$NBINDS")"
+		pamdrive prod wbj 5 cold >>"$R/binds-n.txt" || return 1
+	done
+	stat_put binds_none_cold "$R/binds-0.txt" 4
+	stat_put binds_n_cold "$R/binds-n.txt" 4
+	put binds_n "$NBINDS"
+	install -m 0644 /dev/null "$MARKS"
+	WARREN_BENCH_LOG=$MARKS pamdrive bench wbj "$RUNS" cold >"$R/binds-steps.txt" &&
+		perl tests/bench/steps.pl "$MARKS" >"$R/steps-binds.tab"
+	rm -f "$MARKS"
+	write_config "$(bench_config)"
+	helper_stop wbj >/dev/null 2>&1
+}
+
 # --- the run -------------------------------------------------------------------------
 
 bench_config() {
@@ -446,7 +485,7 @@ main() {
 	fixture_setup >"$R/setup.log" 2>&1 || { cat "$R/setup.log" >&2; exit 1; }
 	gpasswd -d wbn "$JAIL_GROUP" >/dev/null || exit 1
 	write_config "$(bench_config)"
-	for p in login e2e storm scale peers; do
+	for p in login e2e storm scale peers binds; do
 		case " $PARTS " in *" $p "*) "part_$p" || say "part $p failed" ;; esac
 	done
 	bench_cleanup

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 31
+fixture_start 33
 
 # The image before any login: a few files' checksums and a time stamp.
 image_sums() {
@@ -54,6 +54,28 @@ pty=$(tssh wta -tt -- 2>&1 <<<'tty; test -e "$(tty)" && echo "PTY-$((40 + 2))"; 
 check "ssh -tt: tty is a /dev/pts/N" grep -Eq '^/dev/pts/[0-9]+$' <<<"$pty" || diag "$pty"
 check "ssh -tt: the tty exists inside (test -e \$(tty))" grep -qx 'PTY-42' <<<"$pty"
 check "ssh -tt: the pty session is in the container (hostname, pid 1)" grep -qx 'H-wta P1-warren-init' <<<"$pty"
+
+# Her ptys are /dev/pts/N of the container's devpts: in the host's utmp, who, write, wall
+# and pkill -t would take them for the host's own pts/N, someone else's terminal.  A
+# pty login is recorded in her container's utmp instead.  (This host may have no utmp:
+# one is made for the test, then removed.)
+made_utmp=
+if [ ! -e /run/utmp ]; then install -m 0664 -g utmp /dev/null /run/utmp && made_utmp=1; fi
+trap '[ -n "$made_utmp" ] && rm -f /run/utmp; fixture_finish' EXIT
+tssh wta -tt -- 'echo LIVE-$((6 * 7)); while [ ! -e /tmp/utmp-go ]; do sleep 0.2; done' </dev/null >"$T/live.out" 2>&1 &
+live=$!
+for i in $(seq 100); do grep -q LIVE-42 "$T/live.out" && break; sleep 0.1; done
+host_who=$(who /run/utmp 2>&1)
+her_who=$(who /run/warren/users/wta/utmp 2>&1)
+tssh wta -- touch /tmp/utmp-go >/dev/null 2>&1
+wait "$live"
+tssh wta -- rm /tmp/utmp-go >/dev/null 2>&1
+check "a live pty login of wta is not in the host's utmp (who, write, wall, pkill -t)" \
+	bash -c 'grep -q LIVE-42 "$2" && ! grep -q "^wta " <<<"$1"' - "$host_who" "$T/live.out" || diag "$host_who"
+check "it is in her container's utmp: who /run/warren/users/wta/utmp" \
+	grep -Eq "^wta +pts/[0-9]+ " <<<"$her_who" || diag "$her_who"
+[ -n "$made_utmp" ] && rm -f /run/utmp
+made_utmp=
 
 # The container's own network and clocks, and a fresh /tmp and home.
 c=$(tssh wta -- 'ls /sys/class/net; echo @@; readlink /proc/self/ns/net; echo @@

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 36
+fixture_start 52
 
 # refused USER WHAT ERE: USER's login fails, and the test syslog says ERE.
 refused() {
@@ -61,9 +61,34 @@ out=$(T=$T nss_down "$HELPER" --config "$CONF" check-user wtc 2>&1)
 rc=$?
 check "a jail group whose source is down: wtc (in no local jail group) is refused (exit $rc)" \
 	test "$rc" -eq 1 || diag "$out"
-T=$T nss_down "$HELPER" --config "$CONF" check-user wta >/dev/null 2>&1
+out=$(T=$T nss_down "$HELPER" --config "$CONF" check-user wta 2>&1)
 rc=$?
-check "and wta, in the local jail group, is jailed (exit $rc)" test "$rc" -eq 0
+check "and wta, in the local jail group, is refused too (exit $rc): whether wtremote's keys are hers is unknown" \
+	test "$rc" -eq 1 || diag "$out"
+# A source that is down but answers "no such group" (nss-pam-ldapd while nslcd is down:
+# UNAVAIL with errno ENOENT), and a module that is missing: glibc reports both as "no
+# such group", without an error.  Every jail group must resolve.
+cc -shared -fPIC -O2 -DMODULE=wtenoent -DFAIL_ERRNO=ENOENT -o "$T/nss/libnss_wtenoent.so.2" \
+	tests/lib/nss_wtfail.c
+for source in wtenoent wtmissing; do
+	printf 'passwd: files\ngroup: files %s\n' "$source" >"$T/nss/nsswitch.conf"
+	out=$(T=$T nss_down "$HELPER" --config "$CONF" check-user wtc 2>&1)
+	rc=$?
+	check "group source '$source': wtc (in no local jail group) is refused (exit $rc), not 'not jailed' (3)" \
+		test "$rc" -eq 1 || diag "$out"
+	check "group source '$source': the reason names the group and the fix" \
+		grep -q 'jail group "wtremote" does not resolve.*take it out of jail_groups' <<<"$out" || diag "$out"
+	out=$(T=$T nss_down "$HELPER" --config "$CONF" ensure wtc 2>&1)
+	rc=$?
+	check "group source '$source': her login (ensure) is refused (exit $rc), no host shell" \
+		test "$rc" -eq 1 || diag "$out"
+	T=$T nss_down "$HELPER" --config "$CONF" check-user wtexempt >/dev/null 2>&1
+	rc=$?
+	check "group source '$source': an exempt user is still answered: not jailed (exit $rc)" test "$rc" -eq 3
+	out=$(T=$T nss_down "$REPO/warrenctl" --config "$CONF" doctor 2>&1)
+	check "group source '$source': warrenctl doctor names the group that does not resolve" \
+		grep -q '^PROBLEM *jail group "wtremote" does not resolve' <<<"$out" || diag "$out"
+done
 write_config "$(default_config)"
 
 # A supervisor killed by hand: the next login finds the orphan, removes it, starts anew.
@@ -93,6 +118,19 @@ check "an odd name in a jail group is refused (exit $rc)" test "$rc" -eq 1
 check "with a reason that says what to do" grep -q 'user name "wt.odd@x" cannot be used for a container.*exempt_users' <<<"$out" ||
 	diag "$out"
 userdel "$odd"
+# A name from NSS with an 8-bit CSI (C1, as UTF-8) and a byte that is not UTF-8: what
+# reaches the admin's terminal through warrenctl log has neither.
+odd=$'wt\xc2\x9b2J\xffz'
+if useradd --badname -M -N -d /nonexistent -s /usr/sbin/nologin -G "$JAIL_GROUP" "$odd" 2>/dev/null; then
+	"$HELPER" --config "$CONF" ensure "$odd" >/dev/null 2>&1
+	out=$("$REPO/warrenctl" log --config "$CONF" 2>&1)
+	check "warrenctl log: her refusal, with C1 and non-UTF-8 bytes masked" \
+		bash -c 'grep -q "wt??2J?z refused the user name \"wt??2J?z\" cannot be used" <<<"$1" &&
+			! LC_ALL=C grep -q $'"'"'[\x80-\x9f\xff]'"'"' <<<"$1"' - "$out" || diag "$out"
+	userdel "$odd"
+else
+	skip "warrenctl log masks C1 and non-UTF-8 bytes" "useradd refuses the name here"
+fi
 
 # Missing pieces: the image, a subordinate range.
 write_config "$(default_config | sed 's|^image = .*|image = "/nonexistent/warren-image";|')"
@@ -103,6 +141,13 @@ out=$("$REPO/warrenctl" log wta --config "$CONF" 2>&1)
 check "warrenctl log wta: the refusal, with its reason" \
 	grep -q "wta refused .*image /nonexistent/warren-image (build one with: warrenctl image build NAME)" <<<"$out" ||
 	diag "$out"
+# She cannot push the record (everyone's history) out with refused logins: the same
+# refusal again and again is one line a minute, with a count.
+before=$(grep -c "wta refused .*image /nonexistent" "$STATE/events.log")
+for i in $(seq 100); do "$HELPER" --config "$CONF" ensure wta >/dev/null 2>&1; done
+after=$(grep -c "wta refused .*image /nonexistent" "$STATE/events.log")
+check "100 more refusals of wta add at most one line to the record ($before, then $after)" \
+	test "$after" -le $((before + 1))
 # An image whose /etc is a symlink: the container would take its /etc, and its home
 # template, from wherever that points on the host.
 install -d -m 0755 "$T/linked-image" && ln -s /etc "$T/linked-image/etc"
@@ -133,6 +178,21 @@ refused wta "a range starting at nobody's uid" \
 	"warren-helper.*the range of wta in /etc/subuid starts at 65534, the uid of user nobody, who would own her container"
 sed -i '/^wta:/d' /etc/subuid
 echo "$line" >>/etc/subuid
+# An account or a group whose id lies inside her range: it would be one of her
+# container's ids on the host (that user could signal or trace her processes).
+base=$(subid_base wta)
+gbase=$(awk -F: '$1 == "wta" { print $2; exit }' /etc/subgid)
+trap 'userdel "$odd" 2>/dev/null; userdel wtinside 2>/dev/null; groupdel wtginside 2>/dev/null; fixture_finish' EXIT
+useradd -M -N -u $((base + 1000)) -d /nonexistent -s /usr/sbin/nologin wtinside
+log_mark
+refused wta "an account inside her subuid range" \
+	"warren-helper.*the range of wta in /etc/subuid \($base-$((base + 65535))\) holds $((base + 1000)), the uid of user wtinside.*fix: give wta a range above every account's and group's id"
+userdel wtinside
+groupadd -g $((gbase + 2000)) wtginside
+log_mark
+refused wta "a group inside her subgid range" \
+	"warren-helper.*the range of wta in /etc/subgid \($gbase-$((gbase + 65535))\) holds $((gbase + 2000)), the gid of group wtginside"
+groupdel wtginside
 # pam_warren gives up on a real helper that is slow (timeout=3): nothing it built may be
 # left.  wta's idle_timeout is 600 s, so only the fix stops a container nobody took.
 # Just built: the helper waits for the record of events (we hold its lock) between the

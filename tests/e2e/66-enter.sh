@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 15
+fixture_start 19
 
 write_config "$(default_config | sed '/^defaults/d')
 defaults = { idle_timeout = 30; disk = \"max\"; network = \"none\"; };"
@@ -88,6 +88,36 @@ out=$("$REPO/warrenctl" --config "$CONF" exec wta --root -- sh -c 'id -u; head -
 want=$(printf '0\n 0 %s %s\n00000000a80425fb' "$(subid_base wta)" "$(id -u wta)")
 check "warrenctl exec --root: root inside, her subordinate root on the host, Docker's bounding set" \
 	test "$out" = "$want" || diag "$out"
+# exec --root on the admin's terminal: the pty it relays is root's inside, 0600, none of
+# wta's, so that her processes can neither read what the admin types there nor write
+# to the admin's terminal through it.
+script -qfec "$REPO/warrenctl --config $CONF exec wta --root -- sh -c 'while [ ! -e /tmp/m3-go ]; do sleep 0.2; done'" \
+	/dev/null </dev/null >"$T/root-exec.out" 2>&1 &
+rootexec=$!
+pts=
+for ((i = 0; i < 100; i++)); do
+	pts=$(tssh wta -- 'find /dev/pts -name "[0-9]*" -printf "%u %m\n"' 2>/dev/null)
+	[ -n "$pts" ] && break
+	sleep 0.2
+done
+hers=$(tssh wta -- 'find /dev/pts -user wta -name "[0-9]*"' 2>&1)
+tssh wta -- 'touch /tmp/m3-go' >/dev/null 2>&1
+wait "$rootexec"
+check "exec --root on a terminal: its pty is root's inside, mode 600 (${pts:-none seen})" \
+	test "$pts" = "root 600" || diag "$(cat "$T/root-exec.out")"
+check "and wta finds no pts of hers for it" test -z "$hers" || diag "$hers"
+# What her command writes reaches the admin's terminal without what acts beyond the
+# screen: a clipboard write (OSC 52), a DCS query and a title report (CSI 21 t) are
+# dropped; text and colours pass.  Through pipes (no terminal) bytes pass as they are.
+emit='A\033]52;c;SGFjaw==\007B\033P$qm\033\\C\033[21tD\033[31mE\033[0m\n'
+printf 'exec %q --config %q enter wta -- printf %q\n' "$HELPER" "$CONF" "$emit" >"$T/emit.sh"
+hex() { od -An -tx1 | tr -d ' \n'; } # compared, and shown, as hex: not to the terminal
+script -qfec "bash $T/emit.sh" /dev/null </dev/null >"$T/emit.out" 2>&1
+got=$(hex <"$T/emit.out") want=$(printf 'ABCD\033[31mE\033[0m\r\n' | hex)
+check "enter on a terminal: OSC 52, DCS and CSI 21 t dropped, text and colours kept" \
+	test "$got" = "$want"
+got=$(bash "$T/emit.sh" </dev/null 2>&1 | hex) want=$(printf "$emit" | hex)
+check "without a terminal, the same bytes pass as they are" test "$got" = "$want"
 
 # The supervisor and init outlive the login that started them, and leave it behind: its
 # cgroup (here a test cgroup the starting process runs in), its audit login uid and its

@@ -3,19 +3,20 @@
 # container without a password, and she installs a package into her own layer.  Root
 # there is not root on the host: Docker's default bounding set, the syscall filter, the
 # image, the host's clock, hostname and processes untouched.  wtb, without it, gets
-# nowhere with sudo; her seccomp profile file (base strict, and uname) denies ptrace, which
-# the default allows, and uname; a broken profile refuses her login with its FILE:LINE.
+# nowhere with sudo; her seccomp profile file (base strict, allow io_uring, and uname)
+# denies ptrace, which the default allows, and uname, and lets io_uring through, which
+# both bases answer ENOSYS; a broken profile refuses her login with its FILE:LINE.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 23
+fixture_start 28
 
 groupadd wtga && usermod -aG wtga wta || diag "cannot make the root group"
 # A profile file as an admin writes one (warren.conf(5)): root's, not writable by others.
 profile=$T/wtb.seccomp
-printf '# wtb: the strict profile, and no uname\nbase strict\nuname   # hides the kernel release\n' >"$profile"
+printf '# wtb: the strict profile, io_uring, and no uname\nbase strict\nallow io_uring\nuname   # hides the kernel release\n' >"$profile"
 chmod 0644 "$profile"
 write_config "$(default_config | sed '/^defaults/d')
 defaults = { idle_timeout = 3; disk = \"max\"; network = \"none\"; };
@@ -84,6 +85,24 @@ check "as the user: keyctl, bpf, perf_event_open, userfaultfd, kexec, init_modul
 out=$(tssh wta -- "sudo -n $calls" 2>&1)
 check "and as root inside" test "$out" = "$want" || diag "$out"
 
+# io_uring (x86_64: io_uring_setup is 425): ENOSYS, as on a kernel without it, so that
+# programs fall back; wtb's profile file takes that back with "allow io_uring".
+uring='perl -e '\''my $p = "\0" x 120; print syscall(425, 8, $p) < 0 ? "$!\n" : "allowed\n"'\'
+out=$(tssh wta -- "$uring" 2>&1)
+check "default filter: io_uring_setup is ENOSYS for the user ($out)" test "$out" = "Function not implemented"
+out=$(tssh wta -- "sudo -n $uring" 2>&1)
+check "and for root inside ($out)" test "$out" = "Function not implemented"
+out=$(tssh wtb -- "$uring" 2>&1)
+check "a profile file's \"allow io_uring\" lets it through in wtb's container ($out)" test "$out" = allowed
+
+# ioctl(TIOCSTI) would type into the terminal of whoever reads it (her own here, from a
+# pty of her own): EPERM, as the user and as root inside.
+sti='script -qc "perl -e '"'"'\$c = q(x); print ioctl(STDIN, 0x5412, \$c) ? qq(pushed\n) : qq(\$!\n)'"'"'" /dev/null'
+out=$(tssh wta -- "$sti" 2>&1 | tr -d '\r')
+check "ioctl(TIOCSTI) on her own pty gets EPERM, nothing is typed ($out)" test "$out" = "Operation not permitted"
+out=$(tssh wta -- "sudo -n $sti" 2>&1 | tr -d '\r')
+check "and as root inside ($out)" test "$out" = "Operation not permitted"
+
 # PTRACE_TRACEME (x86_64: ptrace is 101)
 : allowed by the default filter, not by strict.
 trace_me='perl -e '\''print syscall(101, 0, 0, 0, 0) < 0 ? "$!\n" : "allowed\n"'\'
@@ -103,14 +122,14 @@ check "the profile's own line: uname gets EPERM in wtb's container" \
 # chown dac_override dac_read_search fowner kill setgid setuid setpcap net_admin
 # sys_chroot sys_ptrace sys_admin audit_control setfcap: c02c11ef.
 # Her running container's supervisor has the same command line: the helper is the new one.
-before=" $(pgrep -f -- "warren-helper --config $CONF ensure wta\$" | tr '\n' ' ') "
+before=" $(pgrep -f -- "warren-helper --config $CONF (--service [^ ]+ )?ensure wta\$" | tr '\n' ' ') "
 exec {held}>>/run/warren/locks/wta
 flock "$held"
 tssh wta -- 'echo landed' {held}>&- >"$T/paused.out" 2>&1 &
 login=$!
 hp=
 for ((i = 0; i < 300; i++)); do
-	for p in $(pgrep -f -- "warren-helper --config $CONF ensure wta\$"); do
+	for p in $(pgrep -f -- "warren-helper --config $CONF (--service [^ ]+ )?ensure wta\$"); do
 		[[ $before == *" $p "* ]] || hp=$p
 	done
 	[ -n "$hp" ] && break

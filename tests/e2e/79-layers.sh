@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 18
+fixture_start 23
 
 ctl() { in_ns "$REPO/warrenctl" --config "$CONF" "$@"; }
 # The images directory of this test: the base image (a link to the test image: the
@@ -38,6 +38,46 @@ dpkg-deb --build --root-owner-group "$pkg" "$T/cs101.deb" >/dev/null
 out=$(ctl image layer cs101 --from default --deb "$T/cs101.deb" 2>&1)
 check "image layer cs101 --from default --deb: built beside the image (exit $?)" \
 	test -x "$images/cs101/usr/bin/cs101-hello" || diag "$out"
+# A package whose scripts are not to be trusted (a course's .deb from a TA): its postinst
+# writes through /proc/1/root and every other process's root it can see (the host's, were
+# the build on the host's /proc), starts a daemon, and notes what it sees: the policy for
+# services, the network (built outside the test's network namespace: the host's), its ids.
+evil=$T/evil
+marker=warren-escaped-$$
+mkdir -p "$evil/DEBIAN" "$evil/usr/share/warren-evil"
+printf 'Package: warren-evil\nVersion: 1\nArchitecture: all\nMaintainer: warren tests <root@localhost>\nDescription: a package that reaches for the host (a warren test)\n' \
+	>"$evil/DEBIAN/control"
+cat >"$evil/DEBIAN/postinst" <<POSTINST
+#!/bin/sh
+for root in /proc/1/root /proc/[0-9]*/root; do echo escaped >\$root/tmp/$marker; done 2>/dev/null
+setsid sh -c 'sleep 600; : $marker-daemon' </dev/null >/dev/null 2>&1 &
+seen=/usr/share/warren-evil/seen
+/usr/sbin/policy-rc.d warren-evil start >/dev/null 2>&1; echo "policy-rc.d: \$?" >\$seen
+echo "interfaces: \$(tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | tr '\n' ' ')" >>\$seen
+echo "uid_map: \$(tr -s ' ' </proc/self/uid_map)" >>\$seen
+exit 0
+POSTINST
+chmod 0755 "$evil/DEBIAN/postinst"
+dpkg-deb --build --root-owner-group "$evil" "$T/evil.deb" >/dev/null
+out=$("$REPO/warrenctl" --config "$CONF" image layer evil --from default --deb "$T/evil.deb" 2>&1)
+rc=$?
+daemon=$(pgrep -af -- "$marker-daemon")
+check "image layer from a package whose postinst reaches for the host: built (exit $rc)" \
+	test "$rc" -eq 0 -a -f "$images/evil/usr/share/warren-evil/seen" || diag "$out"
+check "its writes through /proc/1/root and the other processes' roots left nothing on the host" \
+	test ! -e "/tmp/$marker"
+rm -f "/tmp/$marker"
+check "the daemon it started did not outlive the build" test -z "$daemon" || diag "$daemon"
+[ -n "$daemon" ] && pkill -f -- "$marker-daemon"
+seen=$(cat "$images/evil/usr/share/warren-evil/seen" 2>&1)
+check "it ran with a policy-rc.d that starts no service (101), loopback alone, not as host root" \
+	bash -c 'grep -qx "policy-rc.d: 101" <<<"$1" && grep -qx "interfaces: lo " <<<"$1" &&
+		grep -q "^uid_map: *0 [1-9][0-9]* 65536" <<<"$1"' - "$seen" || diag "$seen"
+check "the layer keeps no policy-rc.d, and what the package made is root's on the host" \
+	bash -c 'test ! -e "$1/usr/sbin/policy-rc.d" && [ "$(stat -c %u:%g "$1/usr/share/warren-evil/seen")" = 0:0 ]' \
+	- "$images/evil" || diag "$(ls -ln "$images/evil/usr/share/warren-evil" 2>&1)"
+ctl image rm evil >/dev/null 2>&1
+
 out=$(ctl image layer cs102 --from nosuch --deb "$T/cs101.deb" 2>&1)
 check "image layer --from an image that is not there: refused, nothing made" \
 	bash -c '[ ! -e "$1" ] && grep -q "nosuch is not a base image" <<<"$2"' - "$images/cs102" "$out" ||

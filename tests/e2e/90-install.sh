@@ -8,25 +8,25 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 REPO=$(pwd)
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (mount namespaces, chroot)" 21
-[ -f /etc/pam.d/sshd ] || skip_all "no /etc/pam.d/sshd (openssh-server is not installed)" 21
+[ "$(id -u)" -eq 0 ] || skip_all "needs root (mount namespaces, chroot)" 24
+[ -f /etc/pam.d/sshd ] || skip_all "no /etc/pam.d/sshd (openssh-server is not installed)" 24
 # Not beside an end-to-end test: its PAM service in /etc/pam.d (seen through the overlay)
 # names pam_warren.so, which --uninstall rightly refuses to leave behind.
 exec {lock}>>/run/lock/warren-e2e.lock
 flock -w "${WARREN_TEST_LOCK_WAIT:-300}" "$lock" ||
-	skip_all "another end-to-end test holds the lock for ${WARREN_TEST_LOCK_WAIT:-300} s" 21
+	skip_all "another end-to-end test holds the lock for ${WARREN_TEST_LOCK_WAIT:-300} s" 24
 host_sum=$(sha256sum </etc/pam.d/sshd)
 host_libexec=$(test -e /usr/libexec/warren && echo present)
 root=$(mktemp -d /tmp/warren-install.XXXXXX)
 trap 'rmdir "$root" 2>/dev/null' EXIT
 
-# The test itself runs in the namespace; its TAP (results 1-20) comes out on stdout.
-plan 21
+# The test itself runs in the namespace; its TAP (results 1-23) comes out on stdout.
+plan 24
 unshare -m --propagation private bash -s "$root" "$REPO" <<'INNER'
 set -u
 r=$1 src=$2
 cd "$src" && . tests/lib/tap.sh
-TAP_PLANNED=20 # of the outer plan
+TAP_PLANNED=23 # of the outer plan
 # The root filesystem and, wherever it lives (it may be another mount), the source tree:
 # both copy-on-write, so neither the machine nor the checkout is written to.
 mount -t tmpfs -o mode=0755 warren-install-test "$r" &&
@@ -46,6 +46,24 @@ in_root 'b=/etc/pam.d/sshd.warren-backup
 		cat /tmp/sshd.pristine >/etc/pam.d/sshd; fi'
 orig=$(in_root 'cat /etc/pam.d/sshd')
 check_not "the starting /etc/pam.d/sshd names no pam_warren" grep -q pam_warren <<<"$orig"
+
+# make runs in the source tree as root: a tree others can write is refused before
+# anything is built or installed (a copy of it, so the checkout is left alone).
+copy=/tmp/warren-src-copy
+in_root "rm -rf $copy && cp -a . $copy && chmod o+w $copy/helper"
+refused_tree() { # refused_tree WHAT ERE - install.sh from the copy fails, its output matches ERE
+	local out rc
+	out=$(chroot "$r/root" /usr/bin/env -u SUDO_UID /bin/bash -c "cd $copy && ./install.sh --no-deps --no-image" 2>&1)
+	rc=$?
+	check "install.sh refuses a source tree $1 (exit $rc), with the path and the fix" \
+		bash -c '[ "$1" -ne 0 ] && grep -Eq "$2" <<<"$3"' - "$rc" "$2" "$out" || diag "$out"
+}
+refused_tree "others can write (chmod o+w)" \
+	"others than root can write the source tree $copy, and make runs there as root: $copy/helper \(owner uid 0, mode 757\); fix: chown -R root:root $copy"
+in_root "chmod o-w $copy/helper && chown nobody $copy/Makefile"
+refused_tree "a file of which is another user's" "as root: $copy/Makefile \(owner uid 65534, mode 644\); fix:"
+check "and installs nothing: /etc/pam.d/sshd is as it was" test "$(in_root 'cat /etc/pam.d/sshd')" = "$orig"
+in_root "rm -rf $copy"
 
 out=$(in_root './install.sh --no-deps --no-image' 2>&1)
 check "install.sh --no-deps --no-image succeeds" test $? -eq 0 || diag "$(tail -n 15 <<<"$out")"
@@ -123,9 +141,9 @@ rc=$?
 if [ "$(sha256sum </etc/pam.d/sshd)" = "$host_sum" ] &&
 	[ "$(test -e /usr/libexec/warren && echo present)" = "$host_libexec" ] &&
 	! grep -q " $root" /proc/self/mounts; then
-	echo "ok 21 - the machine's own /etc/pam.d/sshd and /usr are untouched"
+	echo "ok 24 - the machine's own /etc/pam.d/sshd and /usr are untouched"
 else
-	echo "not ok 21 - the machine's own /etc/pam.d/sshd and /usr are untouched"
+	echo "not ok 24 - the machine's own /etc/pam.d/sshd and /usr are untouched"
 	rc=1
 fi
 exit $rc

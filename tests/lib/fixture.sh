@@ -13,7 +13,9 @@
 #   tscp USER [SCP-OPTS...] SRC... DST    scp; an argument "R:path" means USER@127.0.0.1:path
 #   tsftp USER [SFTP-OPTS...]             sftp -b - (batch commands on stdin)
 #   write_config TEXT      replace $CONF (root-owned 0644); default_config prints the default
-#   write_pam [no-auth] [helper=PATH] [timeout=SECS]  rewrite the test PAM service (read per login)
+#   write_pam [no-auth] [no-pam-systemd] [helper=PATH] [timeout=SECS]  rewrite the test PAM
+#                          service (read per login); no-pam-systemd: common-session's lines
+#                          without pam_systemd instead of its @include
 #   helper_stop USER       warren-helper --config $CONF stop USER (in sshd's mount namespace)
 #   container_leftovers USER   print what is left of USER's container (nothing: all gone)
 #   wait_container_gone USER SECS         poll until container_leftovers is empty
@@ -102,11 +104,12 @@ write_config() { # write_config TEXT
 		mv -f "$CONF.new" "$CONF"
 }
 
-write_pam() { # write_pam [no-auth] [helper=PATH] [timeout=SECS]
-	local auth=1 helper=$HELPER a args extra=
+write_pam() { # write_pam [no-auth] [no-pam-systemd] [helper=PATH] [timeout=SECS]
+	local auth=1 helper=$HELPER a args extra= systemd=1
 	for a in "$@"; do
 		case $a in
 		no-auth) auth= ;;
+		no-pam-systemd) systemd= ;;
 		helper=*) helper=${a#helper=} ;;
 		timeout=*) extra=" $a" ;;
 		esac
@@ -119,7 +122,11 @@ write_pam() { # write_pam [no-auth] [helper=PATH] [timeout=SECS]
 			echo "auth optional $MODULE $args"
 		fi
 		echo "@include common-account"
-		echo "@include common-session"
+		if [ -n "$systemd" ]; then
+			echo "@include common-session"
+		else # the machine's, without pam_systemd (a session stack that starts no user manager)
+			grep -v pam_systemd /etc/pam.d/common-session
+		fi
 		if [ -z "${WARREN_TEST_NO_MODULE:-}" ]; then
 			echo "session required $MODULE $args"
 		fi

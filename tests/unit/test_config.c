@@ -153,7 +153,8 @@ static void test_limits_good(void **state)
 		    "  { name = \"students\"; memory = \"16M\"; swap = 0; cpus = 0.01; pids = 8;\n"
 		    "    io_weight = 1; disk = \"64M\"; idle_timeout = 604800; network = \"isolated\";\n"
 		    "    peers = true; ptys = 16; inotify_instances = 8; inotify_watches = 100;\n"
-		    "    max_sessions = 3; root = true; seccomp = \"strict\"; apparmor = \"unconfined\"; },\n"
+		    "    max_sessions = 3; root = true; seccomp = \"strict\"; home = \"host\";\n"
+		    "    apparmor = \"unconfined\"; },\n"
 		    "  { memory = \"max\"; cpus = \"max\"; disk = \"1T\"; name = \"_lab-2.x\"; }\n"
 		    ");\n"
 		    "users = ( { name = \"alice\"; memory = \"2147483648\"; pids = 4194304; },\n"
@@ -178,6 +179,7 @@ static void test_limits_good(void **state)
 	assert_true(g0->v[LIMIT_MAX_SESSIONS] == 3);
 	assert_true(g0->v[LIMIT_ROOT] == 1 && g0->v[LIMIT_SECCOMP] == 1);
 	assert_true(g0->v[LIMIT_APPARMOR] == LIMIT_APPARMOR_UNCONFINED);
+	assert_true(g0->v[LIMIT_HOME] == HOME_HOST);
 	assert_int_equal(g0->set, (1u << LIMIT__COUNT) - 1);
 	assert_string_equal(c->limits.groups.v[1].name, "_lab-2.x");
 	assert_int_equal(g1->set, (1u << LIMIT_MEMORY) | (1u << LIMIT_CPUS) | (1u << LIMIT_DISK));
@@ -288,7 +290,7 @@ static const struct bad_case bad_cases[] = {
 	{ "misspelt jail_groups", "jail_group = [ \"staff\" ];\n", 1,
 	  "jail_group: unknown setting", false },
 	{ "unknown defaults key", "defaults = {\n\tidle = 5;\n};\n", 2,
-	  "defaults.idle: unknown setting; expected one of: layers, memory, swap, cpus, pids, io_weight, "
+	  "defaults.idle: unknown setting; expected one of: layers, binds, memory, swap, cpus, pids, io_weight, "
 	  "disk, idle_timeout", true },
 	{ "defaults not a group", "defaults = 5;\n", 1,
 	  "defaults: must be a group, not an integer; expected e.g. defaults = { idle_timeout = 300; };",
@@ -464,7 +466,7 @@ static const struct bad_case bad_cases[] = {
 	  "groups[2].name: \"staff\" is listed twice (also groups[0]); expected one entry per group",
 	  true },
 	{ "unknown key in a group", "groups = (\n { name = \"s\";\n   memroy = \"1G\"; }\n);\n", 3,
-	  "groups[0].memroy: unknown setting; expected one of: name, layers, memory, swap, cpus, pids, "
+	  "groups[0].memroy: unknown setting; expected one of: name, layers, binds, memory, swap, cpus, pids, "
 	  "io_weight, disk, idle_timeout", true },
 	{ "users entry bad name", "users = ( { name = \"-alice\"; } );\n", 1,
 	  "users[0].name: \"-alice\" is not a valid user name", true },
@@ -475,7 +477,7 @@ static const struct bad_case bad_cases[] = {
 	  "users: must be a list ( { name = ...; }, ... ) of user entries, not a string; expected e.g. "
 	  "users = ( { name = \"alice\"; memory = \"2G\"; } );", true },
 	{ "unknown key in a user", "users = ( { name = \"alice\"; group = \"x\"; } );\n", 1,
-	  "users[0].group: unknown setting; expected one of: name, layers, memory", true },
+	  "users[0].group: unknown setting; expected one of: name, layers, binds, memory", true },
 	{ "limit at top level", "memory = \"1G\";\n", 1,
 	  "memory: unknown setting; expected one of: image, state_dir, jail_groups, exempt_users, "
 	  "defaults, groups, users", false },
@@ -485,6 +487,119 @@ static const struct bad_case bad_cases[] = {
 	  "\"g\", \"h\", \"i\" ]; };\n", 1, "defaults.layers: 9 layers; expected at most 8", true },
 	{ "layers not names", "users = ( { name = \"a\"; layers = \"cs101\"; } );\n", 1,
 	  "users[0].layers: must be an array of layer names, not a string", true },
+	/* Binds (issue 20): each bad form with where it is and the fix; none loses the policy. */
+	{ "binds not a list", "defaults = { binds = \"/srv/data\"; };\n", 1,
+	  "defaults.binds: must be a list ( { from = ...; to = ...; }, ... ), not a string; expected "
+	  "e.g. defaults = { binds = ( { from = \"/srv/datasets\"; to = \"/data\"; } );", true },
+	{ "binds a group", "groups = ( { name = \"g\"; binds = { from = \"/a\"; to = \"/b\"; }; } );\n", 1,
+	  "groups[0].binds: must be a list ( { from = ...; to = ...; }, ... ), not a group", true },
+	{ "bind not a group", "groups = ( { name = \"g\";\n binds = ( \"/srv/data\" ); } );\n", 2,
+	  "groups[0].binds[0]: must be a group { from = ...; to = ...; }, not a string; expected e.g. "
+	  "{ from = \"/srv/datasets\"; to = \"/data\"; }", true },
+	{ "bind without to", "users = ( { name = \"a\"; binds = (\n { from = \"/srv/data\"; }\n ); } );\n",
+	  2, "users[0].binds[0]: has no to; expected e.g. { from = \"/srv/datasets\"; to = \"/data\"; }",
+	  true },
+	{ "bind without from", "defaults = { binds = ( { to = \"/data\"; write = true; } ); };\n", 1,
+	  "defaults.binds[0]: has no from; expected e.g.", true },
+	{ "bind from relative", "defaults = { binds = (\n { from = \"srv/data\"; to = \"/data\"; } ); };\n",
+	  2, "defaults.binds[0].from: \"srv/data\" is not an absolute path; expected an absolute path, "
+	  "e.g. from = \"/srv/datasets\";", true },
+	{ "bind from empty", "defaults = { binds = ( { from = \"\"; to = \"/data\"; } ); };\n", 1,
+	  "defaults.binds[0].from: \"\" is empty", true },
+	{ "bind from with ..", "defaults = { binds = ( { from = \"/srv/../etc\"; to = \"/data\"; } ); };\n",
+	  1, "defaults.binds[0].from: \"/srv/../etc\" has a '.' or '..' component; expected an absolute "
+	  "path", true },
+	{ "bind from %u/..", "defaults = { binds = ( { from = \"/srv/%u/..\"; to = \"/data\"; } ); };\n",
+	  1, "defaults.binds[0].from: \"/srv/%u/..\" has a '.' or '..' component", true },
+	{ "bind to with ..", "defaults = { binds = ( { from = \"/srv\"; to = \"/data/../proc\"; } ); };\n",
+	  1, "defaults.binds[0].to: \"/data/../proc\" has a '.' or '..' component; expected an absolute "
+	  "path, e.g. to = \"/data\";", true },
+	{ "bind to relative", "defaults = { binds = ( { from = \"/srv\"; to = \"data\"; } ); };\n", 1,
+	  "defaults.binds[0].to: \"data\" is not an absolute path", true },
+	{ "bind to /", "defaults = { binds = ( { from = \"/srv\"; to = \"/\"; } ); };\n", 1,
+	  "defaults.binds[0].to: \"/\" is the root directory itself", true },
+	{ "bind to /proc", "defaults = { binds = ( { from = \"/srv\"; to = \"/proc\"; } ); };\n", 1,
+	  "defaults.binds[0].to: \"/proc\" is under /proc, /sys or /dev, which the container mounts "
+	  "itself; expected an absolute path, e.g. to = \"/data\";", true },
+	{ "bind to under /proc", "defaults = { binds = ( { from = \"/srv\"; to = \"/proc/sys/x\"; } ); };\n",
+	  1, "defaults.binds[0].to: \"/proc/sys/x\" is under /proc, /sys or /dev", true },
+	{ "bind to under /sys", "groups = ( { name = \"g\"; binds = ( { from = \"/srv\"; to = \"/sys/fs\"; } ); } );\n",
+	  1, "groups[0].binds[0].to: \"/sys/fs\" is under /proc, /sys or /dev", true },
+	{ "bind to under /dev", "users = ( { name = \"u\"; binds = ( { from = \"/srv\"; to = \"/dev/shm\"; } ); } );\n",
+	  1, "users[0].binds[0].to: \"/dev/shm\" is under /proc, /sys or /dev", true },
+	{ "bind to /etc", "defaults = { binds = ( { from = \"/srv\"; to = \"/etc\"; } ); };\n", 1,
+	  "defaults.binds[0].to: \"/etc\" is /etc, where the container's own passwd and group entries "
+	  "are written", true },
+	{ "bind to trailing /", "defaults = { binds = ( { from = \"/srv\"; to = \"/data/\"; } ); };\n", 1,
+	  "defaults.binds[0].to: \"/data/\" has an empty component", true },
+	{ "bind from with comma", "defaults = { binds = ( { from = \"/srv/a,b\"; to = \"/d\"; } ); };\n", 1,
+	  "defaults.binds[0].from: \"/srv/a,b\" contains ',', ':' or '\\'", true },
+	{ "bind from not a string", "defaults = { binds = ( { from = 5; to = \"/d\"; } ); };\n", 1,
+	  "defaults.binds[0].from: must be a string (an absolute path), not an integer; expected e.g. "
+	  "from = \"/srv/datasets\";", true },
+	{ "bind from unknown token", "defaults = { binds = ( { from = \"/srv/%g\"; to = \"/d\"; } ); };\n",
+	  1, "defaults.binds[0].from: \"/srv/%g\" has a '%' that is not %u; expected %u (her user name) "
+	  "as the only token", true },
+	{ "bind to trailing %", "defaults = { binds = ( { from = \"/srv\"; to = \"/d%\"; } ); };\n", 1,
+	  "defaults.binds[0].to: \"/d%\" has a '%' that is not %u", true },
+	{ "bind from %%", "defaults = { binds = ( { from = \"/srv/%%u\"; to = \"/d\"; } ); };\n", 1,
+	  "defaults.binds[0].from: \"/srv/%%u\" has a '%' that is not %u", true },
+	{ "bind from too long",
+	  "defaults = { binds = ( { to = \"/d\"; from = \"/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"; } ); };\n", 1,
+	  "is too long (512 bytes or more)", true },
+	{ "bind unknown key", "defaults = { binds = ( { from = \"/srv\"; to = \"/d\";\n readonly = true; } ); };\n",
+	  2, "defaults.binds[0].readonly: unknown setting; expected one of: from, to, write, exec, create, "
+	  "required", true },
+	{ "bind write a string", "defaults = { binds = ( { from = \"/srv\"; to = \"/d\"; write = \"yes\"; } ); };\n",
+	  1, "defaults.binds[0].write: must be true or false (no quotes), not a string; expected e.g. "
+	  "write = true;", true },
+	{ "bind exec an integer", "defaults = { binds = ( { from = \"/srv\"; to = \"/d\"; exec = 0; } ); };\n",
+	  1, "defaults.binds[0].exec: must be true or false (no quotes), not an integer; expected e.g. "
+	  "exec = true;", true },
+	{ "bind required a string", "defaults = { binds = ( { from = \"/s\"; to = \"/d\"; required = \"true\"; } ); };\n",
+	  1, "defaults.binds[0].required: must be true or false (no quotes), not a string", true },
+	{ "bind create an integer", "defaults = { binds = ( { from = \"/s\"; to = \"/d\"; create = 0700; } ); };\n",
+	  1, "defaults.binds[0].create: must be a string (an octal mode in quotes), not an integer; "
+	  "expected e.g. create = \"0700\";", true },
+	{ "bind create not octal", "defaults = { binds = ( { from = \"/s\"; to = \"/d\"; create = \"0789\"; } ); };\n",
+	  1, "defaults.binds[0].create: \"0789\" is not an octal mode; expected up to four digits 0-7, "
+	  "e.g. create = \"0700\";", true },
+	{ "bind create symbolic", "defaults = { binds = ( { from = \"/s\"; to = \"/d\"; create = \"u=rwx\"; } ); };\n",
+	  1, "defaults.binds[0].create: \"u=rwx\" is not an octal mode", true },
+	{ "bind create too long", "defaults = { binds = ( { from = \"/s\"; to = \"/d\"; create = \"00700\"; } ); };\n",
+	  1, "defaults.binds[0].create: \"00700\" is not an octal mode", true },
+	{ "bind create setuid", "defaults = { binds = ( { from = \"/s\"; to = \"/d\"; create = \"4755\"; } ); };\n",
+	  1, "defaults.binds[0].create: \"4755\" has bits beyond the permissions, setgid and sticky; "
+	  "expected at most \"3777\"", true },
+	{ "bind to twice in an entry", "groups = ( { name = \"g\"; binds = (\n"
+	  " { from = \"/a\"; to = \"/data\"; },\n { from = \"/b\"; to = \"/x\"; },\n"
+	  " { from = \"/c\";\n   to = \"/data\"; } ); } );\n", 5,
+	  "groups[0].binds[2].to: \"/data\" is listed twice in this entry (also groups[0].binds[0]); "
+	  "expected one bind per to in an entry", true },
+	{ "too many binds", "defaults = { binds = ( "
+	  "{from=\"/a\";to=\"/a1\";},{from=\"/a\";to=\"/a2\";},{from=\"/a\";to=\"/a3\";},{from=\"/a\";to=\"/a4\";},"
+	  "{from=\"/a\";to=\"/a5\";},{from=\"/a\";to=\"/a6\";},{from=\"/a\";to=\"/a7\";},{from=\"/a\";to=\"/a8\";},"
+	  "{from=\"/a\";to=\"/a9\";},{from=\"/a\";to=\"/b1\";},{from=\"/a\";to=\"/b2\";},{from=\"/a\";to=\"/b3\";},"
+	  "{from=\"/a\";to=\"/b4\";},{from=\"/a\";to=\"/b5\";},{from=\"/a\";to=\"/b6\";},{from=\"/a\";to=\"/b7\";},"
+	  "{from=\"/a\";to=\"/b8\";},{from=\"/a\";to=\"/b9\";},{from=\"/a\";to=\"/c1\";},{from=\"/a\";to=\"/c2\";},"
+	  "{from=\"/a\";to=\"/c3\";},{from=\"/a\";to=\"/c4\";},{from=\"/a\";to=\"/c5\";},{from=\"/a\";to=\"/c6\";},"
+	  "{from=\"/a\";to=\"/c7\";},{from=\"/a\";to=\"/c8\";},{from=\"/a\";to=\"/c9\";},{from=\"/a\";to=\"/d1\";},"
+	  "{from=\"/a\";to=\"/d2\";},{from=\"/a\";to=\"/d3\";},{from=\"/a\";to=\"/d4\";},{from=\"/a\";to=\"/d5\";},"
+	  "{from=\"/a\";to=\"/d6\";} ); };\n", 1, "defaults.binds: 33 binds; expected at most 32 in one entry",
+	  true },
+	{ "binds at top level", "binds = ( );\n", 1,
+	  "binds: unknown setting; expected one of: image, state_dir", false },
+	{ "home unknown", "defaults = {\n home = \"nfs\"; };\n", 2,
+	  "defaults.home: \"nfs\" is not one of \"overlay\", \"host\"; expected e.g. defaults = { home = "
+	  "\"host\"; };", true },
+	{ "home a boolean", "users = ( { name = \"a\"; home = true; } );\n", 1,
+	  "users[0].home: must be a string, one of \"overlay\", \"host\", not a boolean; expected e.g. "
+	  "{ name = \"alice\"; home = \"host\"; }", true },
 	/* The first error in the file is reported; a later bad jail_groups still loses the policy. */
 	{ "first error wins", "image = 5;\njail_groups = [ \"a b\" ];\n", 1,
 	  "image: must be a string", false },

@@ -116,6 +116,41 @@ static void test_format_injective(void **state)
 	}
 }
 
+static void assert_map_ids(const unsigned long *ids, size_t n, const char *want)
+{
+	char buf[4096];
+	int len = idmap_format_ids(ids, n, &r100k, buf, sizeof(buf));
+
+	assert_int_equal(len, (int)strlen(want));
+	assert_string_equal(buf, want);
+}
+
+/* Her gid and her supplementary groups' (issue 20): each identity, the rest of the span
+ * from the range at the offsets it has with fewer groups; order and repeats do not
+ * matter. */
+static void test_format_ids(void **state)
+{
+	static const unsigned long groups[] = { 1000, 100, 70000, 1000 }, next[] = { 6, 5 },
+				   edges[] = { 65535, 0 }, inrange[] = { 1000, 100001 };
+	unsigned long many[IDMAP_IDS_MAX + 1];
+	char buf[4096];
+
+	assert_map_ids(groups, 4, "0 100000 100\n100 100 1\n101 100101 899\n1000 1000 1\n"
+				  "1001 101001 64535\n70000 70000 1\n");
+	assert_map_ids(next, 2, "0 100000 5\n5 5 1\n6 6 1\n7 100007 65529\n");
+	assert_map_ids(edges, 2, "0 0 1\n1 100001 65534\n65535 65535 1\n");
+	assert_int_equal(idmap_format_ids(inrange, 2, &r100k, buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(idmap_format_ids(groups, 0, &r100k, buf, sizeof(buf)), -EINVAL);
+	/* As many as the kernel's 340 lines allow with room: all below the span. */
+	for (unsigned long i = 0; i <= IDMAP_IDS_MAX; i++)
+		many[i] = 2 * i + 1;
+	assert_true(idmap_format_ids(many, IDMAP_IDS_MAX, &r100k, buf, sizeof(buf)) > 0);
+	assert_true(strlen(buf) < 4096); /* the kernel takes a map of less than a page */
+	assert_int_equal(idmap_format_ids(many, IDMAP_IDS_MAX + 1, &r100k, buf, sizeof(buf)),
+			 -EINVAL);
+	assert_int_equal(idmap_format_ids(groups, 4, &r100k, buf, 40), -ENOSPC);
+}
+
 /* Spans that meet another user's entry, by name or by uid, and spans that only touch. */
 static void test_overlap(void **state)
 {
@@ -255,6 +290,7 @@ int main(void)
 		cmocka_unit_test(test_format_refuses_bad_ranges),
 		cmocka_unit_test(test_format_buffer_size),
 		cmocka_unit_test(test_format_injective),
+		cmocka_unit_test(test_format_ids),
 		cmocka_unit_test(test_find_basic),
 		cmocka_unit_test(test_find_numeric_uid),
 		cmocka_unit_test(test_find_comments_and_blanks),

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "lib/cleanup.h"
@@ -207,6 +208,63 @@ static void test_io_weight_v1(void **state)
 		assert_true(v >= 10 && v <= 1000);
 		assert_true(v >= prev);
 		prev = v;
+	}
+}
+
+/* Where the host does not account swap, a swap limit ("0" too) cannot be kept: the login
+ * is refused, with the fix, unless the config says swap = "max". */
+static void test_swap_decision(void **state)
+{
+	limit_values l = { 0 };
+
+	l[LIMIT_MEMORY] = 512 * MIB;
+	l[LIMIT_SWAP] = 0;
+	assert_int_equal(cgroup_swap_check(l, true), 0);
+	assert_int_equal(cgroup_swap_check(l, false), -EOPNOTSUPP);
+	l[LIMIT_SWAP] = 32 * MIB;
+	assert_int_equal(cgroup_swap_check(l, false), -EOPNOTSUPP);
+	l[LIMIT_MEMORY] = LIMIT_UNLIMITED;
+	assert_int_equal(cgroup_swap_check(l, false), -EOPNOTSUPP);
+	l[LIMIT_SWAP] = LIMIT_UNLIMITED;
+	assert_int_equal(cgroup_swap_check(l, false), 0);
+	assert_int_equal(cgroup_swap_check(l, true), 0);
+}
+
+/* The same through each hierarchy's writer, on a cgroup dir (a plain one here) without
+ * the swap files: swap "0" refused with the reason and the fix, "max" applied. */
+static void test_swap_unaccounted(void **state)
+{
+	static const struct {
+		const struct cgroup_ops *ops;
+		const char *file;
+	} kinds[] = { { &cgroup_v1_ops, "memory.limit_in_bytes" }, { &cgroup_v2_ops, "memory.max" } };
+
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		char dir[] = "/tmp/warren-swap.XXXXXX", path[64];
+		struct cgroup_set cg = { .n = 1, .controllers = { "memory" }, .ops = { kinds[k].ops } };
+		limit_values l = { 0 };
+		struct error err = { 0 };
+		FILE *f;
+
+		assert_non_null(mkdtemp(dir));
+		snprintf(path, sizeof(path), "%s/%s", dir, kinds[k].file);
+		assert_non_null(f = fopen(path, "w"));
+		fclose(f);
+		snprintf(cg.dirs[0], sizeof(cg.dirs[0]), "%s", dir);
+		l[LIMIT_MEMORY] = 512 * MIB;
+		l[LIMIT_SWAP] = 0;
+		l[LIMIT_CPUS] = l[LIMIT_PIDS] = LIMIT_UNLIMITED;
+		assert_int_equal(cgroup_apply_limits(&cg, l, &err), -EOPNOTSUPP);
+		if (!strstr(err.msg, "this host does not account swap") ||
+		    !strstr(err.msg, "swap = \"0\" would not be kept") ||
+		    !strstr(err.msg, "fix: boot the kernel with swap accounting") ||
+		    !strstr(err.msg, "or set swap = \"max\""))
+			fail_msg("%s: %s", kinds[k].ops->name, err.msg);
+		l[LIMIT_SWAP] = LIMIT_UNLIMITED;
+		err = (struct error){ 0 };
+		assert_int_equal(cgroup_apply_limits(&cg, l, &err), 0);
+		unlink(path);
+		rmdir(dir);
 	}
 }
 
@@ -447,6 +505,8 @@ int main(void)
 		cmocka_unit_test(test_source_format),
 		cmocka_unit_test(test_man_page_defaults),
 		cmocka_unit_test(test_jail_verdict),
+		cmocka_unit_test(test_swap_decision),
+		cmocka_unit_test(test_swap_unaccounted),
 	};
 
 	return cmocka_run_group_tests_name("limits", tests, NULL, NULL);

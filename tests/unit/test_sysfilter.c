@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -95,6 +97,19 @@ static int denied_calls(void)
 	EXPECT(8, syscall(SYS_perf_event_open, NULL, 0, -1, -1, 0), EPERM);
 	EXPECT(9, syscall(SYS_bpf, 0, NULL, 0), EPERM);
 	EXPECT(10, syscall(SYS_init_module, NULL, 0, ""), EPERM);
+	/* io_uring as on a kernel without it, so that programs fall back. */
+	EXPECT(11, syscall(SYS_io_uring_setup, 1, NULL), ENOSYS);
+	EXPECT(12, syscall(SYS_io_uring_enter, -1, 0, 0, 0, NULL, 0), ENOSYS);
+	/* Faked terminal input: EPERM before the kernel could say ENOTTY for /dev/null. */
+	{
+		char c = 'x';
+		int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+		EXPECT(13, ioctl(fd, TIOCSTI, &c), EPERM);
+		EXPECT(14, syscall(SYS_ioctl, fd, (1UL << 32) | TIOCSTI, &c), EPERM);
+		EXPECT(15, ioctl(fd, TCGETS, &c), ENOTTY); /* other ioctls reach the kernel */
+		close(fd);
+	}
 	/* What is not denied still works. */
 	if (getpid() <= 0 || unshare(0) != 0)
 		return 20;
@@ -117,7 +132,7 @@ static int strict_calls(void)
 {
 	EXPECT(1, syscall(SYS_ptrace, PTRACE_PEEKDATA, getppid(), NULL, NULL), EPERM);
 	EXPECT(2, syscall(SYS_process_vm_readv, getppid(), NULL, 0, NULL, 0, 0), EPERM);
-	EXPECT(3, syscall(SYS_io_uring_setup, 1, NULL), EPERM);
+	EXPECT(3, syscall(SYS_io_uring_setup, 1, NULL), ENOSYS);
 	EXPECT(4, unshare(0), EPERM);
 	EXPECT(5, setns(0, 0), EPERM);
 	return denied_calls() == 20 ? 0 : 30; /* the rest as default, unshare(0) now denied */
@@ -126,9 +141,6 @@ static int strict_calls(void)
 static int default_allows_strict_calls(void)
 {
 	/* Each reaches the kernel, which answers for itself (not EPERM). */
-	errno = 0;
-	if (syscall(SYS_io_uring_setup, 1, NULL) != -1 || errno == EPERM)
-		return 1;
 	errno = 0;
 	if (syscall(SYS_process_vm_readv, getpid(), NULL, 0, NULL, 0, 0) < 0 && errno == EPERM)
 		return 2;
@@ -172,11 +184,17 @@ static const char *const promised_denied[] = {
 	"iopl", "ioperm", "vm86", "vm86old",
 };
 
-/* strict's promise, on top: tracing, other processes' memory, io_uring, kcmp, file
- * handles, and namespaces altogether. */
+/* strict's promise, on top: tracing, other processes' memory, kcmp, file handles, and
+ * namespaces altogether. */
 static const char *const promised_strict[] = {
-	"ptrace", "process_vm_readv", "process_vm_writev", "io_uring_setup", "io_uring_enter",
-	"io_uring_register", "kcmp", "name_to_handle_at", "unshare", "setns",
+	"ptrace", "process_vm_readv", "process_vm_writev", "kcmp", "name_to_handle_at",
+	"unshare", "setns",
+};
+
+/* io_uring, in both: ENOSYS, as on a kernel without it, so that programs fall back; a
+ * profile file's "allow io_uring" lets it through. */
+static const char *const promised_enosys[] = {
+	"io_uring_setup", "io_uring_enter", "io_uring_register",
 };
 
 /* What a program needs and no profile takes away. */
@@ -258,6 +276,53 @@ static void test_abi_table(void **state)
 			    SECCOMP_RET_ERRNO | EPERM);
 	expect_on_every_abi(&strict, promised_allowed, ELEMENTSOF(promised_allowed),
 			    SECCOMP_RET_ALLOW);
+	expect_on_every_abi(&def, promised_enosys, ELEMENTSOF(promised_enosys),
+			    SECCOMP_RET_ERRNO | ENOSYS);
+	expect_on_every_abi(&strict, promised_enosys, ELEMENTSOF(promised_enosys),
+			    SECCOMP_RET_ERRNO | ENOSYS);
+}
+
+/* A profile file's "allow io_uring" takes back just that, on either base. */
+static void test_abi_allow_io_uring(void **state)
+{
+	static struct exported def, strict;
+	struct sysfilter_profile p;
+	struct error err = { 0 };
+
+	assert_int_equal(sysprofile_parse("allow io_uring\nuname\n", "p", &p, &err), 0);
+	assert_true(p.allow_io_uring);
+	export_filter(&p, &def);
+	assert_int_equal(sysprofile_parse("base strict\nallow io_uring\n", "p", &p, &err), 0);
+	export_filter(&p, &strict);
+	expect_on_every_abi(&def, promised_enosys, ELEMENTSOF(promised_enosys), SECCOMP_RET_ALLOW);
+	expect_on_every_abi(&def, promised_denied, ELEMENTSOF(promised_denied),
+			    SECCOMP_RET_ERRNO | EPERM);
+	expect_on_every_abi(&strict, promised_enosys, ELEMENTSOF(promised_enosys), SECCOMP_RET_ALLOW);
+	expect_on_every_abi(&strict, promised_strict, ELEMENTSOF(promised_strict),
+			    SECCOMP_RET_ERRNO | EPERM);
+}
+
+/* ioctl(TIOCSTI) and ioctl(TIOCLINUX), which push input into a terminal another process
+ * reads, are EPERM in every profile, however the upper half of the 64-bit command is set;
+ * other ioctls pass. */
+static void test_abi_tiocsti(void **state)
+{
+	static struct exported def, strict;
+	const uint64_t eperm = SECCOMP_RET_ERRNO | EPERM;
+
+	export_filter(&builtin_default, &def);
+	export_filter(&builtin_strict, &strict);
+	for (size_t i = 0; i < ELEMENTSOF(abis); i++) {
+		const struct exported *f[] = { &def, &strict };
+
+		for (size_t k = 0; k < ELEMENTSOF(f); k++) {
+			assert_int_equal(answer(f[k], i, "ioctl", 0, TIOCSTI), eperm);
+			assert_int_equal(answer(f[k], i, "ioctl", 7, (1ULL << 32) | TIOCSTI), eperm);
+			assert_int_equal(answer(f[k], i, "ioctl", 0, TIOCLINUX), eperm);
+			assert_int_equal(answer(f[k], i, "ioctl", 0, TCGETS), SECCOMP_RET_ALLOW);
+			assert_int_equal(answer(f[k], i, "ioctl", 0, TIOCSWINSZ), SECCOMP_RET_ALLOW);
+		}
+	}
 }
 
 /* No new user namespace, however asked for: clone and unshare with CLONE_NEWUSER among
@@ -368,8 +433,17 @@ static const struct {
 	{ "# arm's only\narm_fadvise64_64\n", "p:2: unknown syscall \"arm_fadvise64_64\"" },
 	{ "Ptrace\n", "p:1: \"Ptrace\" is not a syscall name; fix: one name a line" },
 	{ "ptrace(2)\n", "p:1: \"ptrace(2)\" is not a syscall name" },
-	{ "ptrace kill\n", "p:1: expected one syscall name or \"base default|strict\" a line" },
+	{ "ptrace kill\n", "p:1: expected one syscall name, \"base default|strict\" or \"allow "
+	  "io_uring\" a line" },
 	{ "base\n", "p:1: expected one syscall name" },
+	{ "allow\n", "p:1: expected one syscall name" },
+	{ "allow ptrace\n", "p:1: only io_uring can be allowed, not \"ptrace\"; fix: " },
+	{ "allow io_uring\nallow io_uring\n", "p:2: a second \"allow io_uring\"; fix: remove" },
+	{ "uname\nallow io_uring\n", "p:2: \"allow io_uring\" comes after syscall names; fix: " },
+	/* A denial io_uring would go around (IORING_OP_CONNECT, _OPENAT...) is not kept. */
+	{ "allow io_uring\nuname\nconnect\n", "p:3: \"connect\" cannot be denied while io_uring "
+	  "is allowed (io_uring does the same as an operation of its own" },
+	{ "base strict\nallow io_uring\nopenat\n", "p:3: \"openat\" cannot be denied while" },
 	{ "base strict\nbase strict\n", "p:2: a second base line" },
 	{ "uname\nbase strict\n", "p:2: the base line comes after syscall names; fix: move it" },
 	{ "base none\n", "p:1: unknown base \"none\"; fix: \"base default\" or \"base strict\"" },
@@ -498,6 +572,8 @@ int main(void)
 		cmocka_unit_test(test_profile_applied),
 		cmocka_unit_test(test_abi_table),
 		cmocka_unit_test(test_abi_user_namespaces),
+		cmocka_unit_test(test_abi_allow_io_uring),
+		cmocka_unit_test(test_abi_tiocsti),
 		cmocka_unit_test(test_abi_foreign),
 #if defined(__x86_64__)
 		cmocka_unit_test(test_compat_abi_live),

@@ -17,7 +17,7 @@ root:x:0:0:root:/root:/bin/sh
 wva:x:1000:1000::/home/wva:/bin/sh
 wvb:x:1001:1001::/home/wvb:/bin/sh
 P
-printf 'root:x:0:\nwva:x:1000:\nwvb:x:1001:\nwvjail:x:2000:wva,wvb\n' >/etc/group
+printf 'root:x:0:\nwva:x:1000:\nwvb:x:1001:\nwvjail:x:2000:wva,wvb\nwvg:x:3000:wva,wvb\n' >/etc/group
 printf 'wva:100000:65536\nwvb:200000:65536\n' | tee /etc/subuid >/etc/subgid
 printf 'passwd: files\ngroup: files\n' >/etc/nsswitch.conf
 mount -t ext4 /dev/vdb /var/lib/warren/state
@@ -31,7 +31,7 @@ users = ( { name = "wvb"; memory = "96M"; io_weight = 500; } );
 C
 chmod 0644 /etc/warren/warren.conf
 
-echo "1..25"
+echo "1..28"
 check "this host is pure cgroup v2" sh -c 'grep -q "cgroup2 /sys/fs/cgroup " /proc/mounts && ! grep -q " cgroup " /proc/mounts'
 check "a jailed user enters her own container (uid, hostname, pid 1)" \
 	sh -c 'out=$($H enter wva sh -c "id -u; hostname; cat /proc/1/comm" | tr "\n" " "); echo "$out"; [ "$out" = "1000 wva warren-init " ]'
@@ -95,9 +95,34 @@ check "CPU burners get half a core at most ($U ms of CPU in $W ms; cpus = 0.5, +
 check "the quota is what holds them: $TH throttled periods, each about half a core (37.5 ms at least)" \
 	sh -c '[ "$TH" -gt 0 ] && [ $((U * 1000)) -ge $((TH * 37500)) ]'
 
+# Binds (issue 20; 71-binds.sh's 1 to 3): a read-only dataset, a group's shared
+# directory (setgid, group wvg), a hand-in directory made hers with %u.
+$H stop wva; $H stop wvb
+mkdir -p /srv/data /srv/project /srv/handin && echo readme >/srv/data/readme && chmod 0777 /srv/data
+chgrp 3000 /srv/project && chmod 2770 /srv/project
+cat >/etc/warren/warren.conf <<'C'
+image = "/var/lib/warren/images/default";
+state_dir = "/var/lib/warren/state";
+jail_groups = [ "wvjail" ];
+defaults = { idle_timeout = 2; disk = "max"; network = "none";
+  binds = ( { from = "/srv/data"; to = "/data"; } ); };
+groups = ( { name = "wvg"; binds = ( { from = "/srv/project"; to = "/project"; write = true; } ); },
+  { name = "wvjail"; binds = ( { from = "/srv/handin/%u"; to = "/handin"; write = true; create = "0700"; } ); } );
+C
+check "binds: a read-only bind is readable; a write there fails with EROFS" \
+	sh -c '[ "$($H enter wva cat /data/readme)" = readme ] && $H enter wva sh -c "touch /data/x 2>&1" | tee /dev/stderr |
+		grep -q "Read-only file system" && ! test -e /srv/data/x'
+check "binds: wva writes in her group's directory, wvb appends, ls -l names the group" \
+	sh -c '$H enter wva sh -c "umask 007; echo a >/project/f" && $H enter wvb sh -c "echo b >>/project/f" &&
+		[ "$(cat /srv/project/f | tr "\n" " ")" = "a b " ] && $H enter wvb ls -l /project/f | tee /dev/stderr |
+		awk "{ print \$4 }" | grep -qx wvg'
+check "binds: /srv/handin/%u made hers (uid, gid, mode 0700), and what she writes there" \
+	sh -c '$H enter wva sh -c "echo hw >/handin/hw" && [ "$(stat -c "%u %g %a" /srv/handin/wva)" = "1000 1000 700" ] &&
+		[ "$(stat -c %u /srv/handin/wva/hw)" = 1000 ]'
+$H stop wva; $H stop wvb
+
 # The bridged network on this v2 host (85-network.sh's first three groups of checks).
 # iproute2's ip (busybox's has no veth or netns); helpers in a file for each sh -c.
-$H stop wva; $H stop wvb
 IP=/bin/iproute-ip
 $IP netns add up && $IP link add wvup0 type veth peer name eth0 netns up &&
 	$IP addr add 10.99.0.1/24 dev wvup0 && $IP link set wvup0 up &&
