@@ -254,6 +254,42 @@ static void test_seccomp_files(void **state)
 	assert_string_equal(limit_seccomp_name(l, LIMIT_SECCOMP_FILE + 2), "?");
 }
 
+/* apparmor = "/path": each rules file once in limits.apparmor_files, the value its place
+ * there past "default" and "unconfined"; seccomp's files are a list of their own. */
+static void test_apparmor_files(void **state)
+{
+	_cleanup_(config_freep) struct warren_config *c = NULL;
+	struct config_error err;
+	const struct limit_config *l;
+
+	if (config_parse_string("defaults = { apparmor = \"/etc/warren/a.aa\"; "
+				"seccomp = \"/etc/warren/a.seccomp\"; };\n"
+				"groups = ( { name = \"g1\"; apparmor = \"/etc/warren/b.aa\"; },\n"
+				"  { name = \"g2\"; apparmor = \"/etc/warren/a.aa\"; },\n"
+				"  { name = \"g3\"; apparmor = \"unconfined\"; },\n"
+				"  { name = \"g4\"; apparmor = \"default\"; } );\n",
+				"a.conf", &c, NULL, &err) < 0)
+		fail_msg("%s:%d: %s", err.file, err.line, err.msg);
+	l = &c->limits;
+	assert_int_equal(l->defaults.v[LIMIT_APPARMOR], LIMIT_APPARMOR_FILE);
+	assert_int_equal(l->groups.v[0].limits.v[LIMIT_APPARMOR], LIMIT_APPARMOR_FILE + 1);
+	assert_int_equal(l->groups.v[1].limits.v[LIMIT_APPARMOR], LIMIT_APPARMOR_FILE);
+	assert_int_equal(l->groups.v[2].limits.v[LIMIT_APPARMOR], LIMIT_APPARMOR_UNCONFINED);
+	assert_int_equal(l->groups.v[3].limits.v[LIMIT_APPARMOR], LIMIT_APPARMOR_DEFAULT);
+	assert_string_equal(l->apparmor_files[0], "/etc/warren/a.aa");
+	assert_string_equal(l->apparmor_files[1], "/etc/warren/b.aa");
+	assert_null(l->apparmor_files[2]);
+	assert_string_equal(l->seccomp_files[0], "/etc/warren/a.seccomp");
+	assert_null(l->seccomp_files[1]);
+	assert_string_equal(limit_file_choice_name(l, LIMIT_APPARMOR, 0), "default");
+	assert_string_equal(limit_file_choice_name(l, LIMIT_APPARMOR, 1), "unconfined");
+	assert_string_equal(limit_file_choice_name(l, LIMIT_APPARMOR, LIMIT_APPARMOR_FILE + 1),
+			    "/etc/warren/b.aa");
+	assert_string_equal(limit_file_choice_name(l, LIMIT_APPARMOR, LIMIT_APPARMOR_FILE + 2), "?");
+	/* The built-in is warren's profile. */
+	assert_int_equal(limit_builtin(LIMIT_APPARMOR), LIMIT_APPARMOR_DEFAULT);
+}
+
 /* Empty lists, in either bracket, are no entries. */
 static void test_limits_empty_lists(void **state)
 {
@@ -354,6 +390,20 @@ static const struct bad_case bad_cases[] = {
 	{ "seccomp path with ..", "defaults = {\n seccomp = \"/etc/../x\"; };\n", 2,
 	  "defaults.seccomp: \"/etc/../x\" has a '.' or '..' component; expected \"default\", "
 	  "\"strict\" or the absolute path of a profile file", true },
+	{ "apparmor unknown", "groups = ( { name = \"g\"; apparmor = \"strict\"; } );\n", 1,
+	  "groups[0].apparmor: \"strict\" is not one of \"default\", \"unconfined\" or the "
+	  "absolute path of a rules file; expected e.g. { name = \"students\"; apparmor = "
+	  "\"default\"; }", true },
+	{ "apparmor relative path", "defaults = {\n apparmor = \"web.aa\"; };\n", 2,
+	  "defaults.apparmor: \"web.aa\" is not one of \"default\", \"unconfined\" or the "
+	  "absolute path of a rules file", true },
+	{ "apparmor path with ..", "defaults = {\n apparmor = \"/etc/../x.aa\"; };\n", 2,
+	  "defaults.apparmor: \"/etc/../x.aa\" has a '.' or '..' component; expected "
+	  "\"default\", \"unconfined\" or the absolute path of a rules file, e.g. apparmor = "
+	  "\"/etc/warren/web.aa\";", true },
+	{ "apparmor not a string", "groups = ( { name = \"g\"; apparmor = false; } );\n", 1,
+	  "groups[0].apparmor: must be a string, one of \"default\", \"unconfined\" or the "
+	  "absolute path of a rules file, not a boolean", true },
 	{ "network not a string", "groups = ( { name = \"g\"; network = 1; } );\n", 1,
 	  "groups[0].network: must be a string, one of \"none\", \"nat\", \"isolated\", not an "
 	  "integer; expected e.g. { name = \"students\"; network = \"nat\"; }", true },
@@ -803,6 +853,7 @@ int main(void)
 		cmocka_unit_test(test_limits_empty_lists),
 		cmocka_unit_test(test_layers),
 		cmocka_unit_test(test_seccomp_files),
+		cmocka_unit_test(test_apparmor_files),
 		cmocka_unit_test(test_long_path),
 		cmocka_unit_test(test_policy_kept),
 		cmocka_unit_test(test_error_format),
