@@ -11,6 +11,8 @@
 #include "lib/layout.h"
 #include "lib/tool.h"
 #include "policy/apparmor.h"
+#include "policy/reslimits.h"
+#include "wire/confine.h"
 
 /* Warren's template, "%1$s" the profile's name, in the spirit of Docker's docker-default
  * and LXC's generated profiles.  attach_disconnected: init's binary and the devpts are
@@ -264,4 +266,16 @@ int aa_rules_check(const char *path, struct error *err)
 	if (aa_profile_text("warren-check", path, rules, &text, &line) < 0)
 		return error_set(err, -ENOMEM, "out of memory");
 	return run_parser(compile, text, "(being checked)", path, line, file_lines(rules), err);
+}
+
+const char *aa_explain(uint64_t v, const char *user, bool enabled, char *buf, size_t len)
+{
+	if (!enabled)
+		snprintf(buf, len, ": no LSM (this kernel runs no AppArmor; the key changes nothing)");
+	else if (v == LIMIT_APPARMOR_UNCONFINED)
+		snprintf(buf, len, ": her container runs under no AppArmor profile");
+	else
+		snprintf(buf, len, ": her container runs under the AppArmor profile "
+			 CONFINE_APPARMOR_PREFIX "%s", user);
+	return buf;
 }

@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lib/errors.h"
 
@@ -63,5 +64,9 @@ int aa_profile_ensure(const char *name, const char *rules_path, struct error *er
  * installed, compiled into a profile without loading it): 0, or -errno with ERR's
  * FILE:LINE message.  warrenctl check-config's. */
 int aa_rules_check(const char *path, struct error *err);
+
+/* What USER's apparmor value V comes to, as warrenctl explain says it after the key's
+ * line, into BUF: "no LSM" where the kernel runs no AppArmor (ENABLED false). */
+const char *aa_explain(uint64_t v, const char *user, bool enabled, char *buf, size_t len);
 
 #endif

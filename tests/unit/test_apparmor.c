@@ -19,6 +19,7 @@
 #include "lib/cleanup.h"
 #include "lib/errors.h"
 #include "policy/apparmor.h"
+#include "policy/reslimits.h"
 
 /* Line N (from 1) of TEXT, into BUF. */
 static const char *line_of(const char *text, unsigned n, char *buf, size_t len)
@@ -258,6 +259,23 @@ static void test_rules_file_checked(void **state)
 	assert_int_equal(aa_rules_check(path, &err), -ENOENT);
 }
 
+/* warrenctl explain's apparmor line: "no LSM" where the kernel runs no AppArmor, whatever
+ * the value; else the profile her container runs under, or none. */
+static void test_explain(void **state)
+{
+	char buf[128];
+
+	for (uint64_t v = 0; v <= LIMIT_APPARMOR_FILE + 1; v++)
+		assert_non_null(strstr(aa_explain(v, "alice", false, buf, sizeof(buf)), ": no LSM ("));
+	assert_non_null(strstr(aa_explain(LIMIT_APPARMOR_DEFAULT, "alice", true, buf, sizeof(buf)),
+			       "profile warren-alice"));
+	assert_non_null(strstr(aa_explain(LIMIT_APPARMOR_FILE, "alice", true, buf, sizeof(buf)),
+			       "profile warren-alice"));
+	assert_null(strstr(aa_explain(LIMIT_APPARMOR_FILE, "alice", true, buf, sizeof(buf)), "LSM"));
+	assert_non_null(strstr(aa_explain(LIMIT_APPARMOR_UNCONFINED, "alice", true, buf, sizeof(buf)),
+			       "no AppArmor profile"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +287,7 @@ int main(void)
 		cmocka_unit_test(test_is_current),
 		cmocka_unit_test(test_parser_error),
 		cmocka_unit_test(test_rules_file_checked),
+		cmocka_unit_test(test_explain),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
