@@ -25,8 +25,11 @@
 
 /* Its rules file, at most (as a seccomp profile file). */
 #define AA_RULES_FILE_MAX (64 * 1024)
-/* The distribution's parser (Debian's package apparmor). */
+/* The distribution's parser (Debian's package apparmor); a build may name another (a
+ * harness that runs Debian's parser extracted from its package, with its features file). */
+#ifndef AA_PARSER
 #define AA_PARSER "/sbin/apparmor_parser"
+#endif
 /* The kernel's list of loaded profiles, "NAME (MODE)" a line. */
 #define AA_KERNEL_PROFILES "/sys/kernel/security/apparmor/profiles"
 

@@ -60,6 +60,7 @@ static void test_default_denials(void **state)
 		"  signal (send, receive) peer=warren-alice,",
 		"  signal (receive) peer=unconfined,",
 		"  ptrace (trace, read, tracedby, readby) peer=warren-alice,",
+		"  ptrace (read) peer=unconfined,",
 		"  unix (connect, send, receive) peer=(label=warren-alice),",
 		"  unix (connect, send, receive) peer=(label=unconfined),",
 		/* What a login shell and root inside need. */
@@ -88,6 +89,9 @@ static void test_default_denials(void **state)
 			fail_msg("a rule without a peer: \"%s\"", l);
 		if (!strcmp(l, "  unix,") || !strcmp(l, "  signal,") || !strcmp(l, "  ptrace,"))
 			fail_msg("a rule for every peer: \"%s\"", l);
+		if (strstr(l, "peer=unconfined") && (strstr(l, "trace,") || strstr(l, "send")) &&
+		    !strstr(l, "unix"))
+			fail_msg("a signal or a trace of the host's processes: \"%s\"", l);
 		if (strstr(l, "peer=") && !strstr(l, "warren-alice") && !strstr(l, "unconfined"))
 			fail_msg("a peer of another profile: \"%s\"", l);
 	}
