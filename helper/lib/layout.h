@@ -26,7 +26,8 @@
  *                                      its scratch ids are one range, one build at a time)
  *   RUNTIME_DIR/users/USER/FILE        her running container's record (enum run_file)
  *   RUNTIME_DIR/apparmor/warren-USER   the text of her AppArmor profile the kernel has
- *                                      loaded since boot (apparmor.h: its cache stamp)
+ *                                      loaded since boot (apparmor.h: its cache stamp);
+ *                                      warren-USER.refused, one the parser refused
  *   RUNTIME_DIR/mnt                    a mount point used only inside private mount
  *                                      namespaces: a build's (BUILD_*), a disk image's
  *                                      (DISK_PRIVATE_*), a layer build's (warren-sandbox)

@@ -230,7 +230,7 @@ int aa_profile_ensure(const char *name, const char *rules_path, struct error *er
 {
 	static const char *const load[] = { "--replace", "--skip-cache", NULL };
 	_cleanup_free_ char *rules = NULL, *text = NULL;
-	char path[4200];
+	char path[4200], refused[4300];
 	unsigned line;
 	int r;
 
@@ -244,11 +244,15 @@ int aa_profile_ensure(const char *name, const char *rules_path, struct error *er
 		return 0;
 	if ((r = runtime_prepare()) < 0)
 		return error_errno(err, r, "cannot prepare " RUNTIME_APPARMOR);
-	if ((r = run_parser(load, text, path, rules_path, line, file_lines(rules),
+	/* A text the parser refuses is kept beside for the admin to read. */
+	snprintf(refused, sizeof(refused), "%s.refused", path);
+	if ((r = run_parser(load, text, refused, rules_path, line, file_lines(rules),
 			    err)) < 0) {
 		(void)unlink(path); /* the next login tries again, never takes an old one */
+		(void)write_new_file(refused, text);
 		return error_wrap(err, "cannot load the AppArmor profile %s", name);
 	}
+	(void)unlink(refused);
 	if ((r = write_new_file(path, text)) < 0)
 		return error_errno(err, r, "cannot keep the AppArmor profile %s at %s", name, path);
 	return 0;

@@ -51,8 +51,9 @@ bool aa_profile_is_current(const char *path, const char *name, const char *text,
 
 /* The parser's OUTPUT on a failure, for the admin, into ERR: a line it names within the
  * rules file (the text's lines RULES_LINE.. RULES_LINE + RULES_LINES - 1, or the brace
- * after them, said as its last line) as "RULES_PATH:LINE: what the parser says", anything else as it is, with where the whole
- * text is (PROFILE_PATH).  Returns -EINVAL. */
+ * after them, said as its last line) as "RULES_PATH:LINE: what the parser says";
+ * anything else as it is, with where the whole text is (PROFILE_PATH).  Returns
+ * -EINVAL. */
 int aa_parser_error(const char *output, const char *profile_path, const char *rules_path,
 		    unsigned rules_line, unsigned rules_lines, struct error *err);
 

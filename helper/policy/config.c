@@ -753,7 +753,7 @@ static int check_cpus(struct parse_ctx *ctx, const struct limit_check *k, config
 }
 
 /* seccomp = "/path", apparmor = "/path": a file of the admin's, its path checked here and
- * its text where it is used (sysprofile.h, lsm/apparmor.h; warrenctl check-config reads
+ * its text where it is used (sysprofile.h, policy/apparmor.h; warrenctl check-config reads
  * it too).  The value is its place in the key's list of files, past the built-in choices. */
 static int check_choice_file(struct parse_ctx *ctx, const struct limit_check *k,
 			     config_setting_t *s, const char *key, const char *names)

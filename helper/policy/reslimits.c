@@ -66,7 +66,7 @@ static const struct limit_def limit_defs[LIMIT__COUNT] = {
 	[LIMIT_ROOT] = { .name = "root", .kind = LIMIT_KIND_BOOL, .example = "true", .builtin = 0 },
 	[LIMIT_SECCOMP] = { .name = "seccomp", .kind = LIMIT_KIND_CHOICE, .choices = seccomp_profiles,
 			    .example = "\"strict\"", .builtin = 0 },
-	/* Where the kernel runs AppArmor, a profile of warren's per container (lsm/apparmor.h). */
+	/* Where the kernel runs AppArmor, a profile of warren's per container (policy/apparmor.h). */
 	[LIMIT_APPARMOR] = { .name = "apparmor", .kind = LIMIT_KIND_CHOICE,
 			     .choices = apparmor_profiles, .example = "\"default\"",
 			     .builtin = LIMIT_APPARMOR_DEFAULT },

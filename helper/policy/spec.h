@@ -54,7 +54,7 @@ struct user_spec {
 	 * sight inside). */
 	struct confinement confine;
 	struct confine_plan plan;
-	/* apparmor = "/path": the file of rules her profile adds (lsm/apparmor.h); "" for
+	/* apparmor = "/path": the file of rules her profile adds (policy/apparmor.h); "" for
 	 * none.  Only where confine.apparmor names a profile. */
 	char apparmor_rules[LIMIT_SECCOMP_PATH_MAX];
 	/* Her binds (binds.h): those of the defaults, her groups and her users entry that
@@ -75,7 +75,7 @@ int spec_check_ids(const struct passwd *pw, struct error *err);
  * BINDS_MAX is an error), her syscall filter (a profile file that cannot be read or
  * parsed is an error, with its FILE:LINE), and her AppArmor profile's name where the
  * kernel runs AppArmor and apparmor is not "unconfined" (its rules are read where it is
- * loaded, lsm/apparmor.h). */
+ * loaded, policy/apparmor.h). */
 int user_spec_load(const struct warren_config *cfg, const struct passwd *pw, char *const *groups,
 		   struct user_spec *ret, struct error *err);
 

@@ -54,7 +54,7 @@ static int lsm_task_dir(const struct confine_plan *p, struct error *err)
  * AppArmor profile is asked for the next exec (AppArmor's change_onexec, as libapparmor's
  * aa_change_onexec writes it): init's own exec, the admin's command, and every program
  * sshd runs for a login, which all inherit it until then.  It was loaded on the host by
- * the helper (lsm/apparmor.h); one that is not loaded fails here, and the caller with it.
+ * the helper (policy/apparmor.h); one that is not loaded fails here, and the caller with it.
  * The attribute is opened now, after the creds changed (the kernel takes a write only from
  * the opener's creds), through TASK_DIR, and the profile read back from it. */
 static int lsm_label(const struct confine_plan *p, int task_dir, struct error *err)

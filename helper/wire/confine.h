@@ -6,7 +6,7 @@
  *      that made them (the first) is in them already, and enter joins them before it
  *      forks its command (a new pid namespace takes only children)
  *   2. its LSM label, when there is one: the AppArmor profile of the user's container
- *      (lsm/apparmor.h loads it on the host), taken at the process's next exec
+ *      (policy/apparmor.h loads it on the host), taken at the process's next exec
  *   3. the syscall filter (sysfilter.h)
  *   4. the bounding set: Docker's capabilities at most (creds_bound_container)
  *   5. for a command run as the user, the drop to her ids for good, no_new_privs with
