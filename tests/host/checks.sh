@@ -249,14 +249,17 @@ PL
 	check "AppArmor: scp into her container works under her profile" gscp alice "$T/aa-scp.txt" "alice@127.0.0.1:aa-scp.txt"
 	out=$(glogin alice -- 'cat aa-scp.txt' 2>&1)
 	check "AppArmor: and the file is there ($out)" test "$out" = "via scp"
-	# A held sftp session (what scp runs): its sftp-server, seen from the host.
-	sleep 120 | GLOGIN_SECS=150 glogin alice -s -- sftp >/dev/null 2>&1 &
+	# A held sftp session (what scp runs), its input a FIFO held open here: its
+	# sftp-server, seen from the host; closing the FIFO ends the session.
+	mkfifo "$T/aa-sftp.fifo"
+	GLOGIN_SECS=150 glogin alice -s -- sftp <"$T/aa-sftp.fifo" >/dev/null 2>&1 &
 	sftp_pid=$!
+	exec 9>"$T/aa-sftp.fifo"
 	gwait 60 'pgrep -u alice -x sftp-server >/dev/null' || diag "no sftp-server of alice's appeared"
 	out=$(groot 'cat /proc/$(pgrep -u alice -x sftp-server | head -n 1)/attr/current' </dev/null 2>&1)
 	check "AppArmor: her sftp-server (scp's other end) runs under warren-alice ($out)" \
 		test "$out" = "warren-alice (enforce)"
-	kill "$sftp_pid" 2>/dev/null
+	exec 9>&-
 	wait "$sftp_pid" 2>/dev/null
 	out=$(groot "warrenctl exec alice -- sh -c '$label'" </dev/null 2>&1)
 	check "AppArmor: warrenctl exec runs under warren-alice ($out)" test "$out" = "warren-alice (enforce)"
