@@ -171,7 +171,7 @@ static int run_parser(const char *const *args, const char *text, const char *sho
 {
 	_cleanup_close_ int fd = -EBADF;
 	const char *argv[8];
-	char path[FD_PATH_MAX], out[2048];
+	char path[FD_PATH_MAX], out[8192];
 	size_t n = 0;
 	int r;
 
@@ -228,7 +228,8 @@ static const struct admin_file rules_kind = { "AppArmor rules file", "apparmor",
 
 int aa_profile_ensure(const char *name, const char *rules_path, struct error *err)
 {
-	static const char *const load[] = { "--replace", "--skip-cache", NULL };
+	/* Warnings (a rule this kernel does not enforce) would only hide an error. */
+	static const char *const load[] = { "--replace", "--skip-cache", "--quiet", NULL };
 	_cleanup_free_ char *rules = NULL, *text = NULL;
 	char path[4200], refused[4300];
 	unsigned line;
@@ -260,7 +261,8 @@ int aa_profile_ensure(const char *name, const char *rules_path, struct error *er
 
 int aa_rules_check(const char *path, struct error *err)
 {
-	static const char *const compile[] = { "--skip-kernel-load", "--skip-cache", NULL };
+	static const char *const compile[] = { "--skip-kernel-load", "--skip-cache", "--quiet",
+						NULL };
 	_cleanup_free_ char *rules = NULL, *text = NULL;
 	unsigned line;
 	int r;

@@ -77,7 +77,8 @@ static int lsm_label(const struct confine_plan *p, int task_dir, struct error *e
 	len = snprintf(cmd, sizeof(cmd), "exec %s", p->apparmor);
 	if (pwrite(fd, cmd, (size_t)len, 0) != len)
 		return error_errno(err, -errno, "the kernel refuses the AppArmor profile %s (is it "
-				   "loaded? aa-status lists the loaded ones)", p->apparmor);
+				   "loaded? aa-status lists the loaded ones); fix: log in again, "
+				   "warren-helper loads it first", p->apparmor);
 	/* "NAME (MODE)": the profile the next exec takes. */
 	got = pread(fd, back, sizeof(back) - 1, 0);
 	back[got > 0 ? got : 0] = '\0';
