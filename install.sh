@@ -404,6 +404,11 @@ install_deps() {
 	if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
 		die "no dpkg/apt-get: install the dependencies yourself (${DEPS[*]}) and use --no-deps"
 	fi
+	# Where the kernel runs AppArmor every container gets a profile, loaded with its
+	# parser (warren.conf(5) apparmor): without it such logins are refused.
+	if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ]; then
+		DEPS+=(apparmor)
+	fi
 	for p in "${DEPS[@]}"; do
 		[[ $(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null) == ii* ]] || missing+=("$p")
 	done

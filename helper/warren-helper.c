@@ -367,15 +367,16 @@ static const struct verb_row {
 	verb_act *act;       /* its work for a jailed user, with her spec (run_jailed) */
 } verbs[HELPER__VERBS] = {
 	[HELPER_ENSURE] = { "USER", 1, 1, NULL, false,
-			    CAPS_PREPARE | CAPS_NET | CAPS_BUILD | CAPS_CLEANUP | CAPS_EXAMINE,
-			    NULL, act_ensure },
+			    CAPS_LSM | CAPS_PREPARE | CAPS_NET | CAPS_BUILD | CAPS_CLEANUP |
+			    CAPS_EXAMINE, NULL, act_ensure },
 	/* A question, nothing to build. */
 	[HELPER_CHECK_USER] = { "USER", 1, 1, NULL, false, 0, NULL, NULL },
 	[HELPER_ENTER] = { "USER [CMD [ARG...]]", 1, -1, NULL, false,
-			   CAPS_PREPARE | CAPS_NET | CAPS_BUILD | CAPS_CLEANUP | CAPS_ENTER,
+			   CAPS_LSM | CAPS_PREPARE | CAPS_NET | CAPS_BUILD | CAPS_CLEANUP | CAPS_ENTER,
 			   NULL, act_enter },
 	[HELPER_ENTER_ROOT] = { "USER [CMD [ARG...]]", 1, -1, NULL, false,
-				CAPS_PREPARE | CAPS_NET | CAPS_BUILD | CAPS_CLEANUP | CAPS_ENTER,
+				CAPS_LSM | CAPS_PREPARE | CAPS_NET | CAPS_BUILD | CAPS_CLEANUP |
+				CAPS_ENTER,
 				NULL, act_enter },
 	[HELPER_STOP] = { "USER", 1, 1, NULL, true, CAPS_CLEANUP, run_stop, NULL },
 	/* Her layers made again, the old ones removed (rm, as root). */

@@ -35,7 +35,9 @@
 #include "policy/reslimits.h"
 #include "lib/strv.h"
 #include "lib/text.h"
+#include "wire/confine.h"
 #include "wire/sysprofile.h"
+#include "policy/apparmor.h"
 #include "policy/users.h"
 
 #define EXIT_USAGE 2
@@ -164,6 +166,26 @@ static int check_seccomp_files(const struct warren_config *cfg)
 	return r;
 }
 
+/* The rules files of apparmor = "/path" (apparmor.h), as a login reads them (and
+ * compiles them, where the parser is installed): a bad one refuses the logins of the
+ * users it is for, where the kernel runs AppArmor. */
+static int check_apparmor_files(const struct warren_config *cfg)
+{
+	int r = 0;
+
+	for (char **f = cfg->limits.apparmor_files; f && *f; f++) {
+		struct error err = { 0 };
+
+		if (aa_rules_check(*f, &err) < 0) {
+			fprintf(stderr, "%s\nwarrenctl: where the kernel runs AppArmor, the logins of "
+				"users with apparmor = \"%s\" are refused until it is fixed\n",
+				err.msg, *f);
+			r = -EINVAL;
+		}
+	}
+	return r;
+}
+
 static int lookup_user(const char *name, struct passwd *pwbuf, char **ret_buf, struct passwd **ret);
 
 /* The binds of each user with an entry in users that cannot be made for her whatever the
@@ -214,7 +236,8 @@ static int cmd_check_config(const char *path)
 		print_consequence(path);
 		return EXIT_FAILURE;
 	}
-	if (check_seccomp_files(cfg) < 0 || check_user_binds(cfg) < 0)
+	if (check_seccomp_files(cfg) < 0 || check_apparmor_files(cfg) < 0 ||
+	    check_user_binds(cfg) < 0)
 		return EXIT_FAILURE;
 	printf("%s: ok\n", path);
 	if (lastgood_differs(path, text) == 1) {
@@ -339,13 +362,15 @@ static void print_explanation(const struct warren_config *cfg, const struct pass
 	putchar('\n');
 	print_jailed(v, jail_group);
 	for (int k = 0; k < LIMIT__COUNT; k++) {
-		char value[32], source[128];
+		char value[32], source[128], note[128];
 
 		printf("%-17s %-8s (", limit_key_name(k),
-		       k == LIMIT_SECCOMP ? limit_seccomp_name(&cfg->limits, eff.v[k].value)
-						  : limit_format(k, eff.v[k].value, value, sizeof(value)));
+		       limit_takes_file(k) ? limit_file_choice_name(&cfg->limits, k, eff.v[k].value)
+					   : limit_format(k, eff.v[k].value, value, sizeof(value)));
 		print_name(limit_source_format(&eff.v[k], source, sizeof(source)));
-		printf(")\n");
+		printf(")%s\n", k == LIMIT_APPARMOR ? aa_explain(eff.v[k].value, pw->pw_name,
+								  confine_apparmor_enabled(), note,
+								  sizeof(note)) : "");
 	}
 	if (eff.v[LIMIT_HOME].value == HOME_HOST) {
 		printf("%-17s her home ", "");

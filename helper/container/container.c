@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "container/build.h"
+#include "policy/apparmor.h"
 #include "lib/cleanup.h"
 #include "container/container.h"
 #include "wire/creds.h"
@@ -401,6 +402,16 @@ int container_ensure(const struct warren_config *cfg, const struct user_spec *u,
 		if (lock < 0)
 			return error_errno(err, lock, "cannot lock %s", u->name);
 		bench_mark("locked");
+		/* Her AppArmor profile, loaded (once: apparmor.h) before anything of hers runs
+		 * or joins under it; under her lock, as two logins would write it at once. */
+		if (u->confine.apparmor[0]) {
+			r = CAPS_STEP(CAPS_LSM, err, aa_profile_ensure(u->confine.apparmor,
+								       u->apparmor_rules, err));
+			if (r < 0)
+				return error_wrap(err, "AppArmor runs here and %s's container runs "
+						  "only under her profile", u->name);
+			bench_mark("apparmor");
+		}
 		r = state_read(u->name, &st);
 		if (r == 0)
 			r = examine_recorded(u->name, &st, &pidfd);

@@ -25,6 +25,7 @@
 #include "ctl/doctor.h"
 #include "lib/fsutil.h"
 #include "net/net.h"
+#include "policy/apparmor.h"
 #include "policy/spec.h"
 #include "policy/usermgr.h"
 #include "lib/strv.h"
@@ -90,6 +91,26 @@ static void check_kernel(void)
 		    "user namespaces are disabled (user.max_user_namespaces = %ld)", atol(v));
 	else
 		say("ok", NULL, "user namespaces (user.max_user_namespaces = %ld)", atol(v));
+}
+
+/* warren.conf(5) apparmor: where the kernel runs AppArmor, a login whose profile cannot be
+ * loaded is refused, and loading it takes the parser. */
+static void check_apparmor(const struct warren_config *cfg)
+{
+	if (!confine_apparmor_enabled()) {
+		say("ok", NULL, "AppArmor: not run by this kernel (no LSM: the apparmor key changes "
+		    "nothing)");
+		return;
+	}
+	if (access(AA_PARSER, X_OK) == 0)
+		say("ok", NULL, "AppArmor: each container under its profile warren-USER, loaded with "
+		    "%s", AA_PARSER);
+	else if (!cfg || config_any_value(cfg, LIMIT_APPARMOR, LIMIT_APPARMOR_UNCONFINED, false))
+		say("PROBLEM", "apt-get install apparmor (or apparmor = \"unconfined\" for them)",
+		    "AppArmor runs here but %s is missing: the logins of users with a profile "
+		    "are refused", AA_PARSER);
+	else
+		say("ok", NULL, "AppArmor: no user has a profile (apparmor = \"unconfined\" for all)");
 }
 
 static void check_cgroups_and_loop(void)
@@ -480,6 +501,7 @@ int ctl_doctor(const char *config_path)
 		check_subids(cfg);
 		check_nftables(cfg);
 	}
+	check_apparmor(cfg);
 	check_host_entry_points(cfg);
 	check_syslog();
 	config_free(cfg);

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -204,6 +205,71 @@ int read_file(const char *path, char *buf, size_t len)
 	}
 	buf[used] = '\0';
 	return (int)used;
+}
+
+/* The checks of KIND's file on FD (PATH): its size into *RET_SIZE. */
+static int admin_file_check(int fd, const char *path, const struct admin_file *kind,
+			    size_t *ret_size, struct error *err)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return error_errno(err, -errno, "%s: cannot inspect the %s", path, kind->what);
+	if (!S_ISREG(st.st_mode))
+		return error_set(err, -EINVAL, "%s: the %s is not a regular file; fix: point %s at "
+				 "a file", path, kind->what, kind->key);
+	if (st.st_uid != 0)
+		return error_set(err, -EPERM, "%s: the %s is owned by uid %u; fix: chown root:root %s",
+				 path, kind->what, (unsigned)st.st_uid, path);
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return error_set(err, -EPERM, "%s: the %s is writable by group or others (mode "
+				 "%04o); fix: chmod go-w %s", path, kind->what,
+				 (unsigned)(st.st_mode & 07777), path);
+	if ((unsigned long long)st.st_size > kind->max)
+		return error_set(err, -EFBIG, "%s: the %s is %lld bytes; fix: keep it under %zu",
+				 path, kind->what, (long long)st.st_size, kind->max);
+	*ret_size = (size_t)st.st_size;
+	return 0;
+}
+
+int read_admin_file(const char *path, const struct admin_file *kind, char **ret_text,
+		    struct error *err)
+{
+	_cleanup_close_ int fd = -EBADF;
+	_cleanup_free_ char *text = NULL;
+	size_t size = 0, got = 0;
+	ssize_t n;
+	int r;
+
+	/* Not a symlink, not a FIFO that would hang the login (O_NONBLOCK, then refused as
+	 * not regular). */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0 && errno == ELOOP)
+		return error_set(err, -ELOOP, "%s: the %s is a symbolic link; fix: point %s at the "
+				 "file itself", path, kind->what, kind->key);
+	if (fd < 0)
+		return error_errno(err, -errno, "%s: cannot open the %s", path, kind->what);
+	if ((r = admin_file_check(fd, path, kind, &size, err)) < 0)
+		return r;
+	if (!(text = malloc(size + 2)))
+		return error_set(err, -ENOMEM, "%s: out of memory", path);
+	/* One byte more than fstat said, to notice a file being rewritten. */
+	while (got < size + 1 && (n = read(fd, text + got, size + 1 - got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return error_errno(err, -errno, "%s: cannot read the %s", path, kind->what);
+		got += (size_t)n;
+	}
+	if (got != size)
+		return error_set(err, -EAGAIN, "%s: the %s changed while read; fix: replace it "
+				 "atomically (write a new file, then rename it)", path, kind->what);
+	text[got] = '\0';
+	if (strlen(text) != got)
+		return error_set(err, -EINVAL, "%s: the %s contains a NUL byte; fix: a text file",
+				 path, kind->what);
+	*ret_text = TAKE_PTR(text);
+	return 0;
 }
 
 const char *fd_path(int fd, char buf[FD_PATH_MAX])

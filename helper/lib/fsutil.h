@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "lib/errors.h"
+
 /* openat2(dirfd, rel, flags | O_CLOEXEC) with RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
  * RESOLVE_NO_MAGICLINKS: REL may not leave DIRFD nor pass through any symlink. */
 int open_beneath(int dirfd, const char *rel, int flags);
@@ -54,6 +56,22 @@ int write_replace(int dirfd, const char *name, const char *const parts[], unsign
 int write_new_file(const char *path, const char *text);
 /* Read at most LEN-1 bytes of PATH into BUF, NUL-terminated; returns the length. */
 int read_file(const char *path, char *buf, size_t len);
+
+/* A file of the admin's that a config key names (seccomp = "/path", apparmor = "/path"):
+ * whoever can write it decides what every container of its group may do, so it is read
+ * as root's config is: opened without following a symlink (whoever can write its
+ * directory would choose the file) nor blocking on a FIFO, a regular file owned by root,
+ * not writable by group or others, at most MAX bytes, text without a NUL, unchanged
+ * while read.  WHAT names it in messages ("seccomp profile"), KEY is the config key. */
+struct admin_file {
+	const char *what;
+	const char *key;
+	size_t max;
+};
+/* Read the admin's file PATH (checked as above) into *RET_TEXT (NUL-terminated, the
+ * caller frees); every fault is ERR's, "PATH: what is wrong; fix: ...". */
+int read_admin_file(const char *path, const struct admin_file *kind, char **ret_text,
+		    struct error *err);
 
 /* "/proc/self/fd/N": how a process names a directory it holds but may not reach by path. */
 #define FD_PATH_MAX 32

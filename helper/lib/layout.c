@@ -25,6 +25,7 @@ int runtime_prepare(void)
 		{ RUNTIME_DIR, 0711 },
 		{ RUNTIME_LOCKS, 0700 },
 		{ RUNTIME_USERS, 0700 },
+		{ RUNTIME_APPARMOR, 0700 },
 		{ BUILD_MNT, 0711 },
 	};
 
@@ -72,6 +73,12 @@ int user_rundir_remove(const char *user)
 	if (rmdir(user_run_path(user, RUN_DIR, path, sizeof(path))) < 0 && errno != ENOENT)
 		return -errno;
 	return 0;
+}
+
+const char *layout_apparmor_profile(const char *profile, char *buf, size_t len)
+{
+	snprintf(buf, len, RUNTIME_APPARMOR "/%s", profile);
+	return buf;
 }
 
 const char *user_lock_path(const char *user, char *buf, size_t len)

@@ -25,6 +25,9 @@
  *   RUNTIME_DIR/locks/.sandbox         flock()ed while a layer is built (warren-sandbox:
  *                                      its scratch ids are one range, one build at a time)
  *   RUNTIME_DIR/users/USER/FILE        her running container's record (enum run_file)
+ *   RUNTIME_DIR/apparmor/warren-USER   the text of her AppArmor profile the kernel has
+ *                                      loaded since boot (apparmor.h: its cache stamp);
+ *                                      warren-USER.refused, one the parser refused
  *   RUNTIME_DIR/mnt                    a mount point used only inside private mount
  *                                      namespaces: a build's (BUILD_*), a disk image's
  *                                      (DISK_PRIVATE_*), a layer build's (warren-sandbox)
@@ -45,6 +48,8 @@
 #define RUNTIME_USERS RUNTIME_DIR "/users"
 /* The users' lock files, and the network's. */
 #define RUNTIME_LOCKS RUNTIME_DIR "/locks"
+/* The AppArmor profiles loaded (apparmor.h). */
+#define RUNTIME_APPARMOR RUNTIME_DIR "/apparmor"
 
 /* A build's private mount namespace (build.h) stages on a tmpfs here what the
  * container's root may not reach on the host; rootfs.c finds it there. */
@@ -92,6 +97,9 @@ const char *user_run_path(const char *user, enum run_file file, char *buf, size_
  * remove (RUN_STATE and RUN_NET go first, with what they stand for). */
 int user_rundir_create(const char *user);
 int user_rundir_remove(const char *user);
+
+/* RUNTIME_APPARMOR/PROFILE, into BUF. */
+const char *layout_apparmor_profile(const char *profile, char *buf, size_t len);
 
 /* Take USER's lock (blocking); returns the fd that holds it. */
 int user_lock(const char *user);

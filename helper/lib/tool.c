@@ -11,9 +11,9 @@
 #include "lib/fsutil.h"
 #include "lib/tool.h"
 
-/* Start ARGV with stdin and stderr on /dev/null and stdout on OUT (or /dev/null if
- * OUT < 0); its pid, or -errno. */
-static pid_t spawn(const char *const argv[], int out)
+/* Start ARGV with stdin on /dev/null, stdout on OUT (or /dev/null if OUT < 0), and
+ * stderr there too with BOTH_OUT (else on /dev/null); its pid, or -errno. */
+static pid_t spawn(const char *const argv[], int out, bool both_out)
 {
 	char *const envp[] = { NULL };
 	pid_t parent = getpid(), pid;
@@ -28,7 +28,7 @@ static pid_t spawn(const char *const argv[], int out)
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 			_exit(127);
 		if (null < 0 || dup2(null, 0) < 0 || dup2(out >= 0 ? out : null, 1) < 0 ||
-		    dup2(null, 2) < 0)
+		    dup2(both_out && out >= 0 ? out : null, 2) < 0)
 			_exit(127);
 		execve(argv[0], (char *const *)argv, envp);
 		_exit(127);
@@ -48,12 +48,13 @@ static int wait_status(pid_t pid)
 
 int tool_run(const char *const argv[])
 {
-	pid_t pid = spawn(argv, -1);
+	pid_t pid = spawn(argv, -1, false);
 
 	return pid < 0 ? pid : wait_status(pid);
 }
 
-int tool_output(const char *const argv[], char *buf, size_t len)
+/* tool_output(), and tool_output_all() with BOTH_OUT. */
+static int output(const char *const argv[], bool both_out, char *buf, size_t len)
 {
 	char sink[512];
 	int pipefd[2];
@@ -63,7 +64,7 @@ int tool_output(const char *const argv[], char *buf, size_t len)
 
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return -errno;
-	pid = spawn(argv, pipefd[1]);
+	pid = spawn(argv, pipefd[1], both_out);
 	close(pipefd[1]);
 	if (pid < 0) {
 		close(pipefd[0]);
@@ -84,6 +85,16 @@ int tool_output(const char *const argv[], char *buf, size_t len)
 	close(pipefd[0]);
 	buf[got] = '\0';
 	return wait_status(pid);
+}
+
+int tool_output(const char *const argv[], char *buf, size_t len)
+{
+	return output(argv, false, buf, len);
+}
+
+int tool_output_all(const char *const argv[], char *buf, size_t len)
+{
+	return output(argv, true, buf, len);
 }
 
 int tool_remove_tree(const char *path)

@@ -16,6 +16,8 @@ int tool_run(const char *const argv[]);
 /* The same, with its standard output into BUF (LEN, NUL-terminated; the rest of a
  * longer one is read and dropped). */
 int tool_output(const char *const argv[], char *buf, size_t len);
+/* The same, with its standard error into BUF too (a tool's messages, apparmor_parser's). */
+int tool_output_all(const char *const argv[], char *buf, size_t len);
 
 /* Remove the tree at PATH as `rm -rf --one-file-system` does: no symlink is followed, no
  * FIFO or device opened, no other filesystem entered (a user's layers hold anything she

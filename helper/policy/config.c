@@ -752,12 +752,14 @@ static int check_cpus(struct parse_ctx *ctx, const struct limit_check *k, config
 	return 0;
 }
 
-/* seccomp = "/path": a profile file, its path checked here and its text where it is
- * used (sysprofile.h; warrenctl check-config reads it too).  The value is its place in
- * limits.seccomp_files, past the built-in profiles. */
-static int check_seccomp_file(struct parse_ctx *ctx, config_setting_t *s, const char *key)
+/* seccomp = "/path", apparmor = "/path": a file of the admin's, its path checked here and
+ * its text where it is used (sysprofile.h, policy/apparmor.h; warrenctl check-config reads
+ * it too).  The value is its place in the key's list of files, past the built-in choices. */
+static int check_choice_file(struct parse_ctx *ctx, const struct limit_check *k,
+			     config_setting_t *s, const char *key, const char *names)
 {
-	char ***files = &ctx->c->limits.seccomp_files;
+	bool seccomp = k->key == LIMIT_SECCOMP;
+	char ***files = seccomp ? &ctx->c->limits.seccomp_files : &ctx->c->limits.apparmor_files;
 	const char *v = config_setting_get_string(s), *why = path_problem(v);
 	char q[QUOTE_SIZE];
 	uint64_t i = 0;
@@ -765,34 +767,36 @@ static int check_seccomp_file(struct parse_ctx *ctx, config_setting_t *s, const 
 	if (!why && strlen(v) >= LIMIT_SECCOMP_PATH_MAX)
 		why = "is too long (256 bytes or more)";
 	if (why)
-		return key_error(ctx, -EINVAL, s, "%s: %s %s; expected \"default\", \"strict\" or "
-				 "the absolute path of a profile file, e.g. "
-				 "seccomp = \"/etc/warren/web.seccomp\";", key, quote(v, q), why);
+		return key_error(ctx, -EINVAL, s, "%s: %s %s; expected %s, e.g. %s = \"/etc/warren/"
+				 "web.%s\";", key, quote(v, q), why, names, k->def->name,
+				 seccomp ? "seccomp" : "aa");
 	while (*files && (*files)[i] && strcmp((*files)[i], v) != 0)
 		i++;
 	if (!(*files && (*files)[i]) && strv_push(files, v) < 0)
 		return key_error(ctx, -ENOMEM, s, "%s: out of memory", key);
-	limit_set_put(ctx->limits, LIMIT_SECCOMP, LIMIT_SECCOMP_FILE + i);
+	limit_set_put(ctx->limits, k->key, (seccomp ? LIMIT_SECCOMP_FILE : LIMIT_APPARMOR_FILE) + i);
 	return 0;
 }
 
-/* network, seccomp: one of the key's names. */
+/* network, seccomp, apparmor: one of the key's names (or, for the last two, a file). */
 static int check_choice(struct parse_ctx *ctx, const struct limit_check *k, config_setting_t *s,
 			const char *key)
 {
 	char q[QUOTE_SIZE], names[128] = "";
+	bool file = limit_takes_file(k->key);
 	size_t o = 0;
 	uint64_t v;
 
 	for (const char *const *c = k->def->choices; *c && o < sizeof(names); c++)
 		o += (size_t)snprintf(names + o, sizeof(names) - o, "%s\"%s\"", o ? ", " : "", *c);
-	if (k->key == LIMIT_SECCOMP && o < sizeof(names))
-		snprintf(names + o, sizeof(names) - o, " or the absolute path of a profile file");
+	if (file && o < sizeof(names))
+		snprintf(names + o, sizeof(names) - o, " or the absolute path of a %s file",
+			 k->key == LIMIT_SECCOMP ? "profile" : "rules");
 	if (config_setting_type(s) != CONFIG_TYPE_STRING)
 		return key_error(ctx, -EINVAL, s, "%s: must be a string, one of %s, not %s; expected "
 				 "e.g. %s", key, names, type_name(s), k->example);
-	if (k->key == LIMIT_SECCOMP && config_setting_get_string(s)[0] == '/')
-		return check_seccomp_file(ctx, s, key);
+	if (file && config_setting_get_string(s)[0] == '/')
+		return check_choice_file(ctx, k, s, key, names);
 	if (limit_choice_parse(k->key, config_setting_get_string(s), &v) < 0)
 		return key_error(ctx, -EINVAL, s, "%s: %s is not one of %s; expected e.g. %s", key,
 				 quote(config_setting_get_string(s), q), names, k->example);

@@ -14,6 +14,8 @@
 #define GIB (MIB * 1024)
 
 static const char *const seccomp_profiles[] = { "default", "strict", NULL };
+/* enum limit_apparmor's built-in choices. */
+static const char *const apparmor_profiles[] = { "default", "unconfined", NULL };
 /* enum net_mode (net.h), in its order; the built-in is nat. */
 static const char *const net_modes[] = { "none", "nat", "isolated", NULL };
 /* enum home_mode, in its order; the built-in is overlay. */
@@ -64,6 +66,10 @@ static const struct limit_def limit_defs[LIMIT__COUNT] = {
 	[LIMIT_ROOT] = { .name = "root", .kind = LIMIT_KIND_BOOL, .example = "true", .builtin = 0 },
 	[LIMIT_SECCOMP] = { .name = "seccomp", .kind = LIMIT_KIND_CHOICE, .choices = seccomp_profiles,
 			    .example = "\"strict\"", .builtin = 0 },
+	/* Where the kernel runs AppArmor, a profile of warren's per container (policy/apparmor.h). */
+	[LIMIT_APPARMOR] = { .name = "apparmor", .kind = LIMIT_KIND_CHOICE,
+			     .choices = apparmor_profiles, .example = "\"default\"",
+			     .builtin = LIMIT_APPARMOR_DEFAULT },
 	/* "host": her real home, bound in; the disk limit then covers her root layer only. */
 	[LIMIT_HOME] = { .name = "home", .kind = LIMIT_KIND_CHOICE, .choices = home_modes,
 			 .example = "\"host\"", .builtin = HOME_OVERLAY },
@@ -117,6 +123,8 @@ void limit_config_clear(struct limit_config *lc)
 	bind_list_clear(&lc->defaults.binds);
 	strv_free(lc->seccomp_files);
 	lc->seccomp_files = NULL;
+	strv_free(lc->apparmor_files);
+	lc->apparmor_files = NULL;
 	lc->defaults = (struct limit_set){ 0 };
 }
 
@@ -213,15 +221,23 @@ static const char *choice_name(enum limit_key k, uint64_t v)
 	return "?";
 }
 
-const char *limit_seccomp_name(const struct limit_config *lc, uint64_t v)
+bool limit_takes_file(enum limit_key k)
 {
+	return k == LIMIT_SECCOMP || k == LIMIT_APPARMOR;
+}
+
+const char *limit_file_choice_name(const struct limit_config *lc, enum limit_key k, uint64_t v)
+{
+	/* The files come after the built-in choices (2 for both keys). */
+	char **files = k == LIMIT_SECCOMP ? lc->seccomp_files : lc->apparmor_files;
+	uint64_t first = k == LIMIT_SECCOMP ? LIMIT_SECCOMP_FILE : LIMIT_APPARMOR_FILE;
 	size_t n = 0;
 
-	if (v < LIMIT_SECCOMP_FILE)
-		return choice_name(LIMIT_SECCOMP, v);
-	while (lc->seccomp_files && lc->seccomp_files[n])
+	if (v < first)
+		return choice_name(k, v);
+	while (files && files[n])
 		n++;
-	return v - LIMIT_SECCOMP_FILE < n ? lc->seccomp_files[v - LIMIT_SECCOMP_FILE] : "?";
+	return v - first < n ? files[v - first] : "?";
 }
 
 const char *limit_format(enum limit_key k, uint64_t v, char *buf, size_t len)

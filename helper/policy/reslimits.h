@@ -31,6 +31,7 @@ enum limit_key {
 	LIMIT_MAX_SESSIONS, /* SSH logins joined to the container at once */
 	LIMIT_ROOT,         /* 1: the user may become root inside (sudo) */
 	LIMIT_SECCOMP,      /* enum sysfilter_base, or LIMIT_SECCOMP_FILE + i: seccomp_files[i] */
+	LIMIT_APPARMOR,     /* enum limit_apparmor, or LIMIT_APPARMOR_FILE + i: apparmor_files[i] */
 	LIMIT_HOME,         /* enum home_mode */
 	LIMIT__COUNT
 };
@@ -118,8 +119,10 @@ struct limit_config {
 	struct limit_set defaults;    /* only what the defaults group sets */
 	struct limit_entries groups;  /* the first matching group wins */
 	struct limit_entries users;
-	/* seccomp = "/path": the profile files named, each once (NULL-terminated or NULL) */
+	/* seccomp = "/path", apparmor = "/path": the files named, each once (NULL-terminated
+	 * or NULL) */
 	char **seccomp_files;
+	char **apparmor_files;
 };
 
 void limit_config_clear(struct limit_config *lc);
@@ -128,8 +131,21 @@ void limit_config_clear(struct limit_config *lc);
 #define LIMIT_SECCOMP_FILE 2
 /* A profile file's path travels to pam_warren in the reply: it fits PROTOCOL_PATH_MAX. */
 #define LIMIT_SECCOMP_PATH_MAX 256
-/* The seccomp value V as the config writes it: "default", "strict" or the file's path. */
-const char *limit_seccomp_name(const struct limit_config *lc, uint64_t v);
+/* apparmor: the built-in choices, then the rules files of limit_config.apparmor_files. */
+enum limit_apparmor {
+	LIMIT_APPARMOR_DEFAULT,    /* warren's profile */
+	LIMIT_APPARMOR_UNCONFINED, /* no profile */
+	LIMIT_APPARMOR_FILE,       /* warren's profile and the rules of a file, + i */
+};
+/* The value V of K (seccomp or apparmor) as the config writes it: a built-in choice
+ * ("default", "strict", "unconfined") or the file's path. */
+const char *limit_file_choice_name(const struct limit_config *lc, enum limit_key k, uint64_t v);
+/* Does K take the absolute path of a file of the admin's besides its choices? */
+bool limit_takes_file(enum limit_key k);
+static inline const char *limit_seccomp_name(const struct limit_config *lc, uint64_t v)
+{
+	return limit_file_choice_name(lc, LIMIT_SECCOMP, v);
+}
 
 enum limit_source {
 	LIMIT_FROM_BUILTIN,

@@ -195,6 +195,21 @@ static uint32_t peer_group_mark(const struct limit_value *v)
 	return h ? h : 1;
 }
 
+/* Her AppArmor profile (warren-NAME) and its rules file, where the kernel runs AppArmor
+ * (decided by the kernel, not by a package: confine.h) and the config wants one. */
+static void spec_apparmor(const struct warren_config *cfg, struct user_spec *u)
+{
+	uint64_t v = u->limits[LIMIT_APPARMOR];
+
+	if (v == LIMIT_APPARMOR_UNCONFINED || !confine_apparmor_enabled())
+		return;
+	snprintf(u->confine.apparmor, sizeof(u->confine.apparmor), CONFINE_APPARMOR_PREFIX "%s",
+		 u->name);
+	if (v >= LIMIT_APPARMOR_FILE)
+		snprintf(u->apparmor_rules, sizeof(u->apparmor_rules), "%s",
+			 limit_file_choice_name(&cfg->limits, LIMIT_APPARMOR, v));
+}
+
 /* Her binds that apply (not shadowed) into U->binds. */
 static int spec_binds(const struct warren_config *cfg, char *const *groups, struct user_spec *u,
 		      struct error *err)
@@ -235,6 +250,7 @@ int user_spec_load(const struct warren_config *cfg, const struct passwd *pw, cha
 	for (char *const *l = eff.layers; *l && ret->n_layers < LAYERS_MAX; l++)
 		snprintf(ret->layers[ret->n_layers++], sizeof(ret->layers[0]), "%s", *l);
 	ret->confine.root = ret->limits[LIMIT_ROOT] != 0;
+	spec_apparmor(cfg, ret);
 	snprintf(ret->confine.seccomp, sizeof(ret->confine.seccomp), "%s",
 		 limit_seccomp_name(&cfg->limits, ret->limits[LIMIT_SECCOMP]));
 	/* Her groups that keep their gid inside: every process of hers keeps them too. */

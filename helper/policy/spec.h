@@ -54,6 +54,9 @@ struct user_spec {
 	 * sight inside). */
 	struct confinement confine;
 	struct confine_plan plan;
+	/* apparmor = "/path": the file of rules her profile adds (policy/apparmor.h); "" for
+	 * none.  Only where confine.apparmor names a profile. */
+	char apparmor_rules[LIMIT_SECCOMP_PATH_MAX];
 	/* Her binds (binds.h): those of the defaults, her groups and her users entry that
 	 * are not shadowed, in the config's order, %u replaced.  One with a problem is
 	 * skipped at the build (or refuses the login, if required). */
@@ -69,8 +72,10 @@ int spec_check_ids(const struct passwd *pw, struct error *err);
 /* Fill *RET for PW, a member of the NULL-terminated GROUPS (names from NSS), under CFG:
  * the passwd fields (checked: they become a passwd line and a mount path inside), the
  * ID maps from the subordinate ranges, the effective limits, her binds (more than
- * BINDS_MAX is an error), and her syscall filter (a profile file that cannot be read or
- * parsed is an error, with its FILE:LINE). */
+ * BINDS_MAX is an error), her syscall filter (a profile file that cannot be read or
+ * parsed is an error, with its FILE:LINE), and her AppArmor profile's name where the
+ * kernel runs AppArmor and apparmor is not "unconfined" (its rules are read where it is
+ * loaded, policy/apparmor.h). */
 int user_spec_load(const struct warren_config *cfg, const struct passwd *pw, char *const *groups,
 		   struct user_spec *ret, struct error *err);
 

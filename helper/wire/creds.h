@@ -88,6 +88,9 @@ int creds_no_new_privs(void);
 		    CAP_BIT(CAP_SETGID) | \
 		    CAP_BIT(CAP_SETPCAP) | CAP_BIT(CAP_KILL) | CAP_BIT(CAP_SYS_PTRACE) | \
 		    CAP_BIT(CAP_CHOWN) | CAP_BIT(CAP_FOWNER) | CAP_BIT(CAP_DAC_OVERRIDE))
+/* Her AppArmor profile loaded into the kernel, where it runs AppArmor (apparmor.h:
+ * apparmor_parser, which gets it from the helper's bounding set). */
+#define CAPS_LSM (CAP_BIT(CAP_MAC_ADMIN))
 /* migrate: her files copied as they are (cp --archive: owners, modes, xattrs, nodes). */
 #define CAPS_MIGRATE (CAPS_PREPARE | CAP_BIT(CAP_FSETID) | CAP_BIT(CAP_MKNOD) | \
 		      CAP_BIT(CAP_SETFCAP) | CAP_BIT(CAP_KILL))

@@ -85,7 +85,8 @@ static int line_append(char *buf, size_t len, size_t *pos, const char *key, cons
 /* The lines a success must have, once each. */
 enum { SEEN_PTS = 1, SEEN_GID = 2, SEEN_CONFINE = 4, SEEN_ALL = 7 };
 
-/* The confine line's value: "root=0|1 groups=N,N seccomp=NAME", NAME last (protocol.h). */
+/* The confine line's value: "root=0|1 groups=N,N apparmor=LABEL|- seccomp=NAME", NAME
+ * last (protocol.h). */
 static int confine_format(const struct confinement *c, char *buf, size_t len)
 {
 	char groups[CONFINE_GROUPS_MAX * 11 + 1] = "";
@@ -95,13 +96,14 @@ static int confine_format(const struct confinement *c, char *buf, size_t len)
 	for (unsigned i = 0; i < c->n_groups && i < CONFINE_GROUPS_MAX; i++)
 		o += (size_t)snprintf(groups + o, sizeof(groups) - o, "%s%u", i ? "," : "",
 				      (unsigned)c->groups[i]);
-	n = snprintf(buf, len, "root=%d groups=%s seccomp=%s", c->root, groups, c->seccomp);
+	n = snprintf(buf, len, "root=%d groups=%s apparmor=%s seccomp=%s", c->root, groups,
+		     c->apparmor[0] ? c->apparmor : "-", c->seccomp);
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
 }
 
 static int reply_format(const struct helper_reply *r, char *buf, size_t len)
 {
-	char gid[16], confine[CONFINE_SECCOMP_MAX + 32];
+	char gid[16], confine[CONFINE_SECCOMP_MAX + CONFINE_LABEL_MAX + 32];
 	size_t pos = 0;
 	int k = 0;
 
@@ -229,8 +231,30 @@ static bool groups_parse(const char **p, struct confinement *ret)
 	return true;
 }
 
-/* The confine line's VALUE into *RET: root first, then groups, then seccomp, which takes
- * the rest of the line; nothing else.  False if it is not one. */
+/* " apparmor=LABEL" at *P, LABEL a profile confine() takes or "-" (none), into RET;
+ * *P moves past it.  False if it is not one. */
+static bool apparmor_parse(const char **p, struct confinement *ret)
+{
+	char label[CONFINE_LABEL_MAX];
+	size_t n;
+
+	if (strncmp(*p, " apparmor=", 10))
+		return false;
+	*p += 10;
+	n = strcspn(*p, " ");
+	if (n == 0 || n >= sizeof(label))
+		return false;
+	memcpy(label, *p, n);
+	label[n] = '\0';
+	if (strcmp(label, "-") && !confine_label_valid(label))
+		return false;
+	snprintf(ret->apparmor, sizeof(ret->apparmor), "%s", strcmp(label, "-") ? label : "");
+	*p += n;
+	return true;
+}
+
+/* The confine line's VALUE into *RET: root first, then groups, then apparmor, then
+ * seccomp, which takes the rest of the line; nothing else.  False if it is not one. */
 static bool confine_parse(const char *value, struct confinement *ret)
 {
 	const char *p, *name;
@@ -239,7 +263,7 @@ static bool confine_parse(const char *value, struct confinement *ret)
 	    strncmp(value + 6, " groups=", 8))
 		return false;
 	p = value + 14;
-	if (!groups_parse(&p, ret) || strncmp(p, " seccomp=", 9))
+	if (!groups_parse(&p, ret) || !apparmor_parse(&p, ret) || strncmp(p, " seccomp=", 9))
 		return false;
 	name = p + 9;
 	if (strcmp(name, "default") && strcmp(name, "strict") && !path_ok(name, "/"))

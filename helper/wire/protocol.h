@@ -14,14 +14,15 @@
  *                 /sys/fs/cgroup/
  *   pts PATH      host-side mount of the container's devpts instance, below RUNTIME_DIR
  *   gid N         the group the session keeps inside (identity-mapped)
- *   confine root=0|1 groups=[N[,N]...] seccomp=NAME
+ *   confine root=0|1 groups=[N[,N]...] apparmor=LABEL seccomp=NAME
  *                 how the session is confined (confine.h): root=1, the user may become
  *                 root inside (no no_new_privs); groups, her supplementary groups it keeps
  *                 besides gid (identity-mapped), at most CONFINE_GROUPS_MAX, comma-
- *                 separated, maybe none; seccomp, its syscall filter: default,
- *                 strict, or the absolute path of a profile file, which the module reads
- *                 itself (sysprofile.h), last (a path may hold blanks).  A later field
- *                 (an LSM label) comes before seccomp.
+ *                 separated, maybe none; apparmor, the AppArmor profile the session's
+ *                 programs run under (warren-USER, loaded by the helper), or "-" for
+ *                 none; seccomp, its syscall filter: default, strict, or the absolute
+ *                 path of a profile file, which the module reads itself (sysprofile.h),
+ *                 last (a path may hold blanks).  A later field comes before seccomp.
  *   error TEXT    why the login is refused (also logged by the helper); alone
  */
 #ifndef WARREN_PROTOCOL_H

@@ -1,15 +1,12 @@
 /* sysprofile.c - built-in and file syscall profiles (see sysprofile.h). */
 #include <errno.h>
-#include <fcntl.h>
 #include <seccomp.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/fsutil.h"
 #include "wire/sysprofile.h"
 
 /* Longer than any syscall name (the longest is about 25 characters). */
@@ -176,70 +173,19 @@ int sysprofile_parse(const char *text, const char *file, struct sysfilter_profil
 	return 0;
 }
 
-/* The checks root's config gets (config.c): whoever can write the profile decides what
- * every container of its group may call. */
-static int file_check(int fd, const char *path, size_t *ret_size, struct error *err)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) < 0)
-		return error_errno(err, -errno, "%s: cannot inspect the seccomp profile", path);
-	if (!S_ISREG(st.st_mode))
-		return error_set(err, -EINVAL, "%s: the seccomp profile is not a regular file; fix: "
-				 "point seccomp at a file", path);
-	if (st.st_uid != 0)
-		return error_set(err, -EPERM, "%s: the seccomp profile is owned by uid %u; fix: "
-				 "chown root:root %s", path, (unsigned)st.st_uid, path);
-	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return error_set(err, -EPERM, "%s: the seccomp profile is writable by group or "
-				 "others (mode %04o); fix: chmod go-w %s", path,
-				 (unsigned)(st.st_mode & 07777), path);
-	if (st.st_size > SYSPROFILE_FILE_MAX)
-		return error_set(err, -EFBIG, "%s: the seccomp profile is %lld bytes; fix: keep it "
-				 "under %d", path, (long long)st.st_size, SYSPROFILE_FILE_MAX);
-	*ret_size = (size_t)st.st_size;
-	return 0;
-}
-
 int sysprofile_read(const char *path, struct sysfilter_profile *ret, struct error *err)
 {
-	_cleanup_close_ int fd = -EBADF;
+	/* Whoever can write the profile decides what every container of its group may call. */
+	static const struct admin_file kind = { "seccomp profile", "seccomp", SYSPROFILE_FILE_MAX };
 	_cleanup_free_ char *text = NULL;
-	size_t size = 0, got = 0;
-	ssize_t n;
 	int r;
 
 	if (path[0] != '/')
 		return error_set(err, -EINVAL, "seccomp profile \"%.64s\" is not an absolute "
 				 "path; fix: \"default\", \"strict\" or \"/etc/warren/NAME.seccomp\"",
 				 path);
-	/* Not a symlink (whoever can write its directory would choose the file), not a
-	 * FIFO that would hang the login (O_NONBLOCK, then refused as not regular). */
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0 && errno == ELOOP)
-		return error_set(err, -ELOOP, "%s: the seccomp profile is a symbolic link; fix: "
-				 "point seccomp at the file itself", path);
-	if (fd < 0)
-		return error_errno(err, -errno, "%s: cannot open the seccomp profile", path);
-	if ((r = file_check(fd, path, &size, err)) < 0)
+	if ((r = read_admin_file(path, &kind, &text, err)) < 0)
 		return r;
-	if (!(text = malloc(size + 2)))
-		return error_set(err, -ENOMEM, "%s: out of memory", path);
-	/* One byte more than fstat said, to notice a file being rewritten. */
-	while (got < size + 1 && (n = read(fd, text + got, size + 1 - got)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return error_errno(err, -errno, "%s: cannot read the seccomp profile", path);
-		got += (size_t)n;
-	}
-	if (got != size)
-		return error_set(err, -EAGAIN, "%s: the seccomp profile changed while read; fix: "
-				 "replace it atomically (write a new file, then rename it)", path);
-	text[got] = '\0';
-	if (strlen(text) != got)
-		return error_set(err, -EINVAL, "%s: the seccomp profile contains a NUL byte; fix: "
-				 "a text file", path);
 	return sysprofile_parse(text, path, ret, err);
 }
 

@@ -33,6 +33,7 @@ my %cat = (
 	'helper-start' => 'process start (pam_warren forks and execs the helper)',
 	'policy' => 'config and NSS (policy)', 'spec' => 'config and NSS (policy)',
 	'locked' => 'lock and state', 'examined' => 'lock and state',
+	'apparmor' => 'AppArmor profile (compiled once: a stamp compare per login)',
 	'cgroup-create' => 'cgroup', 'cgroup-limits' => 'cgroup', 'cgroup-join' => 'cgroup',
 	'disk-image-check' => 'disk image', 'disk-loop-mount' => 'disk image',
 	'layers-dir' => 'mounts', 'devpts' => 'mounts', 'build-mounts' => 'mounts',

@@ -26,9 +26,9 @@ run() {
 	printf -v "${__var}_rc" '%s' "$__rc"
 }
 
-echo "1..25"
+echo "1..26"
 if [ "$(id -u)" -ne 0 ] || [ ! -x "$ctl" ]; then
-	for i in $(seq 1 25); do
+	for i in $(seq 1 26); do
 		echo "ok $i # SKIP needs root (a root-owned config, a test user) and a built $ctl"
 	done
 	exit 0
@@ -131,6 +131,14 @@ disk              1G       (group $ga)
 idle_timeout      300      (built-in)"
 has "$out" "$expect"
 ok $? "explain: users entry wins, first listed group next, then defaults, then built-in"
+# warren.conf(5) apparmor: where the kernel runs no AppArmor, the key changes nothing.
+if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ]; then
+	has "$out" "(built-in): her container runs under the AppArmor profile warren-$user"
+	ok $? "explain: the apparmor line names her profile (this kernel runs AppArmor)"
+else
+	has "$out" "apparmor          default  (built-in): no LSM"
+	ok $? "explain: the apparmor line says no LSM (this kernel runs no AppArmor)"
+fi
 
 conf exempt.conf 'jail_groups = [ "wtxa" ];
 exempt_users = [ "root", "wtx" ];

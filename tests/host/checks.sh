@@ -173,6 +173,157 @@ host_mkimage_checks() {
 	check "warren-mkimage killed mid-build leaves no /proc mounted on the host" test -z "$out" || diag "$out"
 }
 
+# gscp USER SRC DST - scp from this machine as USER (sftp-server on the guest's side:
+# OpenSSH 9's scp speaks SFTP), bounded as glogin is.
+gscp() {
+	local user=$1 opts=() o
+	shift
+	for o in "${SSH_OPTS[@]}"; do [ "$o" = -p ] && o=-P; opts+=("$o"); done
+	timeout "${GLOGIN_SECS:-300}" scp "${opts[@]}" -i "$T/key-$user" "$@"
+}
+
+# The AppArmor profile of each container (warren.conf(5) apparmor): her programs run under
+# warren-USER in enforce mode, however they came in (a shell, sftp-server for scp, warrenctl
+# exec, root inside); the profile denies even the host's root a write to sysrq-trigger and
+# a mount; a typo in a rules file refuses the login with FILE:LINE; and one user's process
+# cannot connect to another's unix socket in a directory bound into both containers.
+# Users: carol (root = true), dave (a rules file with a typo), alice and erin (a shared
+# bind); bob, not jailed, the control from the host.
+host_apparmor_checks() {
+	local out label conf=/etc/warren/warren.conf sftp_pid held
+	if [ "$(groot 'cat /sys/module/apparmor/parameters/enabled' </dev/null 2>&1)" != Y ]; then
+		skip_host "AppArmor checks" "the guest's kernel runs no AppArmor"
+		return
+	fi
+	groot "set -e; cp $conf /root/warren.conf.before-apparmor
+		groupadd -f aaroot; groupadd -f aatypo; groupadd -f aashare
+		install -d -m 1777 /srv/aashare
+		printf '# a rules file with a typo on its line 3\ndeny /srv/nothing/** w,\ncapabilty sys_admin,\n' >/etc/warren/typo.aa
+		chmod 0644 /etc/warren/typo.aa
+		cat >>$conf <<'CONF'
+groups = (
+	{ name = \"aaroot\"; root = true; },
+	{ name = \"aatypo\"; apparmor = \"/etc/warren/typo.aa\"; },
+	{ name = \"aashare\"; binds = ( { from = \"/srv/aashare\"; to = \"/shared\"; write = true; } ); }
+);
+CONF
+		cat >/srv/aashare/listen.pl <<'PL'
+use strict; use Socket; use IO::Socket::UNIX;
+my \$p = shift; umask 0; unlink \$p;
+my \$s = IO::Socket::UNIX->new(Type => SOCK_STREAM, Local => \$p, Listen => 5) or die \"listen: \$!\\n\";
+while (my \$c = \$s->accept) { print \$c \"hello from \$ENV{USER}\\n\"; close \$c }
+PL
+		cat >/srv/aashare/connect.pl <<'PL'
+use strict; use Socket; use IO::Socket::UNIX;
+my \$c = IO::Socket::UNIX->new(Type => SOCK_STREAM, Peer => shift) or die \"connect: \$!\\n\";
+print scalar <\$c>;
+PL
+		chmod 0644 /srv/aashare/listen.pl /srv/aashare/connect.pl
+		warrenctl stop alice >/dev/null 2>&1 || true
+		usermod -aG aashare alice" </dev/null >"$T/apparmor-setup.log" 2>&1 ||
+		{ not_ok "AppArmor checks: the guest's config, groups and files"; diag_file "$T/apparmor-setup.log" 20; return; }
+	host_add_user carol warren,aaroot && host_add_user dave warren,aatypo && host_add_user erin warren,aashare ||
+		{ not_ok "AppArmor checks: users carol, dave and erin"; return; }
+	out=$(groot 'warrenctl check-config' </dev/null 2>&1)
+	check "warrenctl check-config names the rules file's typo as FILE:LINE" \
+		grep -q '/etc/warren/typo.aa:3:' <<<"$out" || diag "$out"
+
+	# 1. her shell, her scp's sftp-server, warrenctl exec (as her and as root inside)
+	label='cat /proc/$$/attr/apparmor/current 2>/dev/null || cat /proc/$$/attr/current'
+	out=$(glogin alice -- "$label" 2>&1)
+	check "AppArmor: her login shell runs under warren-alice in enforce mode ($out)" \
+		test "$out" = "warren-alice (enforce)"
+	out=$(groot "warrenctl explain alice | grep '^apparmor '" </dev/null 2>&1)
+	check "AppArmor: warrenctl explain names her profile ($out)" grep -q 'profile warren-alice$' <<<"$out"
+	check "AppArmor: her profile is loaded, its text kept in /run/warren/apparmor" \
+		groot 'grep -qx "warren-alice (enforce)" /sys/kernel/security/apparmor/profiles &&
+			test -s /run/warren/apparmor/warren-alice' </dev/null
+	# Compiled once: another login runs no parser (the kept text is replaced only after
+	# a parser run, so its inode stays the same), and what one run costs.
+	out=$(groot 'stat -c %i /run/warren/apparmor/warren-alice' </dev/null 2>&1)
+	glogin alice -- true
+	check "AppArmor: her next login runs no parser (the kept profile's inode stays $out)" \
+		test "$(groot 'stat -c %i /run/warren/apparmor/warren-alice' </dev/null 2>&1)" = "$out"
+	diag "AppArmor: one apparmor_parser compile of her profile: $(groot 'TIMEFORMAT=%R; { time apparmor_parser -QK /run/warren/apparmor/warren-alice >/dev/null 2>&1; } 2>&1' </dev/null) s"
+	echo "via scp" >"$T/aa-scp.txt"
+	check "AppArmor: scp into her container works under her profile" gscp alice "$T/aa-scp.txt" "alice@127.0.0.1:aa-scp.txt"
+	out=$(glogin alice -- 'cat aa-scp.txt' 2>&1)
+	check "AppArmor: and the file is there ($out)" test "$out" = "via scp"
+	# A held sftp session (what scp runs), its input a FIFO held open here: its
+	# sftp-server, seen from the host; closing the FIFO ends the session.
+	mkfifo "$T/aa-sftp.fifo"
+	GLOGIN_SECS=150 glogin alice -s -- sftp <"$T/aa-sftp.fifo" >/dev/null 2>&1 &
+	sftp_pid=$!
+	exec 9>"$T/aa-sftp.fifo"
+	gwait 60 'pgrep -u alice -x sftp-server >/dev/null' || diag "no sftp-server of alice's appeared"
+	out=$(groot 'cat /proc/$(pgrep -u alice -x sftp-server | head -n 1)/attr/current' </dev/null 2>&1)
+	check "AppArmor: her sftp-server (scp's other end) runs under warren-alice ($out)" \
+		test "$out" = "warren-alice (enforce)"
+	exec 9>&-
+	wait "$sftp_pid" 2>/dev/null
+	out=$(groot "warrenctl exec alice -- sh -c '$label'" </dev/null 2>&1)
+	check "AppArmor: warrenctl exec runs under warren-alice ($out)" test "$out" = "warren-alice (enforce)"
+	out=$(groot "warrenctl exec alice --root -- sh -c '$label'" </dev/null 2>&1)
+	check "AppArmor: warrenctl exec --root too ($out)" test "$out" = "warren-alice (enforce)"
+	out=$(groot "cat /proc/\$(cut -d' ' -f1 /run/warren/users/alice/state)/attr/current" </dev/null 2>&1)
+	check "AppArmor: her container's init too ($out)" test "$out" = "warren-alice (enforce)"
+
+	# 2. root inside (root = true): under her profile; and what the profile denies, it denies
+	# even the host's root with every capability (the syscall filter and her user namespace
+	# deny both inside too: here the profile alone decides).
+	out=$(glogin carol -- "sudo -n sh -c '$label'" 2>&1)
+	check "AppArmor: root inside (sudo) runs under warren-carol ($out)" test "$out" = "warren-carol (enforce)"
+	out=$(glogin carol -- 'sudo -n sh -c "echo h >/proc/sysrq-trigger" && echo written; sudo -n mount -t tmpfs none /mnt && echo mounted' 2>&1)
+	check_not "AppArmor: root inside cannot write /proc/sysrq-trigger nor mount ($out)" grep -qE 'written|mounted' <<<"$out"
+	out=$(groot 'aa-exec -p warren-carol -- sh -c "echo h >/proc/sysrq-trigger" 2>&1; echo rc=$?' </dev/null 2>&1)
+	check "AppArmor: under warren-carol even the host's root cannot write /proc/sysrq-trigger ($out)" \
+		grep -qi 'permission denied' <<<"$out"
+	out=$(groot 'unshare -m mount -t tmpfs none /mnt 2>&1; echo rc=$?' </dev/null 2>&1)
+	check "AppArmor: (the control: the host's root unconfined mounts a tmpfs in a namespace of its own: $out)" \
+		test "$out" = rc=0
+	out=$(groot 'aa-exec -p warren-carol -- unshare -m mount -t tmpfs none /mnt 2>&1; echo rc=$?' </dev/null 2>&1)
+	check "AppArmor: under warren-carol it cannot ($out)" grep -qi 'permission denied' <<<"$out"
+	# (the same hostname written back: nothing changes if the denial does not hold)
+	out=$(groot 'aa-exec -p warren-carol -- sh -c "cat /proc/sys/kernel/hostname && cat /proc/sys/kernel/hostname >/proc/sys/kernel/hostname" 2>&1; echo rc=$?' </dev/null 2>&1)
+	check "AppArmor: under warren-carol /proc/sys reads but does not write ($out)" \
+		grep -qi 'permission denied' <<<"$out"
+
+	# 3. a typo in a rules file: her login refused, with FILE:LINE
+	out=$(glogin dave -- echo landed 2>&1)
+	check_not "AppArmor: dave's login, under a rules file with a typo, is refused" grep -qx landed <<<"$out"
+	out=$(groot 'warrenctl log dave | tail -n 3' </dev/null 2>&1)
+	check "AppArmor: and why says /etc/warren/typo.aa:3: ($out)" grep -q '/etc/warren/typo.aa:3:' <<<"$out"
+	check_not "AppArmor: no profile of his was loaded" \
+		groot 'grep -q "^warren-dave " /sys/kernel/security/apparmor/profiles' </dev/null
+	groot 'printf "deny /srv/nothing/** w,\n" >/etc/warren/typo.aa' </dev/null
+	out=$(glogin dave -- "$label" 2>&1)
+	check "AppArmor: fixed, his login lands under warren-dave ($out)" test "$out" = "warren-dave (enforce)"
+
+	# 4. a unix socket in a directory bound into two containers
+	if ! groot 'ls -d /sys/kernel/security/apparmor/features/network*/af_unix' </dev/null >/dev/null 2>&1; then
+		skip_host "AppArmor: erin cannot connect to alice's unix socket in /shared" \
+			"the guest's kernel ($(groot 'uname -r' </dev/null)) does not mediate unix sockets (Linux 6.17, or Ubuntu's): the profile's unix rules are loaded, not enforced"
+	else
+		GLOGIN_SECS=300 glogin alice -n -- 'exec perl /shared/listen.pl /shared/alice.sock' >/dev/null 2>&1 &
+		held=$!
+		gwait 60 'test -S /srv/aashare/alice.sock' || diag "alice's socket never appeared"
+		out=$(groot 'stat -c %A /srv/aashare/alice.sock' </dev/null)
+		check "AppArmor: (alice's socket is open to all by its mode: $out)" test "$out" = srwxrwxrwx
+		out=$(glogin alice -- 'perl /shared/connect.pl /shared/alice.sock' 2>&1)
+		check "AppArmor: alice connects to her own socket ($out)" test "$out" = "hello from alice"
+		out=$(glogin bob -- 'perl /srv/aashare/connect.pl /srv/aashare/alice.sock' 2>&1)
+		check "AppArmor: (bob, not jailed, on the host, connects: $out)" test "$out" = "hello from alice"
+		out=$(glogin erin -- 'perl /shared/connect.pl /shared/alice.sock' 2>&1)
+		check "AppArmor: erin, in her own container, cannot connect to it ($out)" \
+			grep -q 'connect: Permission denied' <<<"$out"
+		kill "$held" 2>/dev/null
+		wait "$held" 2>/dev/null
+	fi
+
+	groot "cp /root/warren.conf.before-apparmor $conf; rm -f /etc/warren/typo.aa
+		for u in alice carol dave erin; do warrenctl stop \$u; done" </dev/null >/dev/null 2>&1
+}
+
 host_checks() {
 	host_shape_checks
 	host_login_checks
@@ -180,4 +331,5 @@ host_checks() {
 	host_user_manager_checks
 	host_scope_stop_checks
 	host_mkimage_checks
+	host_apparmor_checks
 }

@@ -127,6 +127,7 @@ my %step_of_function = (
 	container_cleanup => 'cleanup', container_stop => 'cleanup', gc_run => 'cleanup',
 	container_collect => 'cleanup', remove_orphan => 'cleanup',
 	sessions_admit => 'examine',
+	aa_profile_ensure => 'lsm',
 	container_enter => 'enter',
 	container_migrate => 'migrate+cleanup', container_reset => 'migrate+cleanup',
 );

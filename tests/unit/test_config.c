@@ -153,7 +153,8 @@ static void test_limits_good(void **state)
 		    "  { name = \"students\"; memory = \"16M\"; swap = 0; cpus = 0.01; pids = 8;\n"
 		    "    io_weight = 1; disk = \"64M\"; idle_timeout = 604800; network = \"isolated\";\n"
 		    "    peers = true; ptys = 16; inotify_instances = 8; inotify_watches = 100;\n"
-		    "    max_sessions = 3; root = true; seccomp = \"strict\"; home = \"host\"; },\n"
+		    "    max_sessions = 3; root = true; seccomp = \"strict\"; home = \"host\";\n"
+		    "    apparmor = \"unconfined\"; },\n"
 		    "  { memory = \"max\"; cpus = \"max\"; disk = \"1T\"; name = \"_lab-2.x\"; }\n"
 		    ");\n"
 		    "users = ( { name = \"alice\"; memory = \"2147483648\"; pids = 4194304; },\n"
@@ -177,6 +178,7 @@ static void test_limits_good(void **state)
 	assert_true(g0->v[LIMIT_INOTIFY_INSTANCES] == 8 && g0->v[LIMIT_INOTIFY_WATCHES] == 100);
 	assert_true(g0->v[LIMIT_MAX_SESSIONS] == 3);
 	assert_true(g0->v[LIMIT_ROOT] == 1 && g0->v[LIMIT_SECCOMP] == 1);
+	assert_true(g0->v[LIMIT_APPARMOR] == LIMIT_APPARMOR_UNCONFINED);
 	assert_true(g0->v[LIMIT_HOME] == HOME_HOST);
 	assert_int_equal(g0->set, (1u << LIMIT__COUNT) - 1);
 	assert_string_equal(c->limits.groups.v[1].name, "_lab-2.x");
@@ -250,6 +252,42 @@ static void test_seccomp_files(void **state)
 	assert_string_equal(limit_seccomp_name(l, 1), "strict");
 	assert_string_equal(limit_seccomp_name(l, LIMIT_SECCOMP_FILE + 1), "/etc/warren/b.seccomp");
 	assert_string_equal(limit_seccomp_name(l, LIMIT_SECCOMP_FILE + 2), "?");
+}
+
+/* apparmor = "/path": each rules file once in limits.apparmor_files, the value its place
+ * there past "default" and "unconfined"; seccomp's files are a list of their own. */
+static void test_apparmor_files(void **state)
+{
+	_cleanup_(config_freep) struct warren_config *c = NULL;
+	struct config_error err;
+	const struct limit_config *l;
+
+	if (config_parse_string("defaults = { apparmor = \"/etc/warren/a.aa\"; "
+				"seccomp = \"/etc/warren/a.seccomp\"; };\n"
+				"groups = ( { name = \"g1\"; apparmor = \"/etc/warren/b.aa\"; },\n"
+				"  { name = \"g2\"; apparmor = \"/etc/warren/a.aa\"; },\n"
+				"  { name = \"g3\"; apparmor = \"unconfined\"; },\n"
+				"  { name = \"g4\"; apparmor = \"default\"; } );\n",
+				"a.conf", &c, NULL, &err) < 0)
+		fail_msg("%s:%d: %s", err.file, err.line, err.msg);
+	l = &c->limits;
+	assert_int_equal(l->defaults.v[LIMIT_APPARMOR], LIMIT_APPARMOR_FILE);
+	assert_int_equal(l->groups.v[0].limits.v[LIMIT_APPARMOR], LIMIT_APPARMOR_FILE + 1);
+	assert_int_equal(l->groups.v[1].limits.v[LIMIT_APPARMOR], LIMIT_APPARMOR_FILE);
+	assert_int_equal(l->groups.v[2].limits.v[LIMIT_APPARMOR], LIMIT_APPARMOR_UNCONFINED);
+	assert_int_equal(l->groups.v[3].limits.v[LIMIT_APPARMOR], LIMIT_APPARMOR_DEFAULT);
+	assert_string_equal(l->apparmor_files[0], "/etc/warren/a.aa");
+	assert_string_equal(l->apparmor_files[1], "/etc/warren/b.aa");
+	assert_null(l->apparmor_files[2]);
+	assert_string_equal(l->seccomp_files[0], "/etc/warren/a.seccomp");
+	assert_null(l->seccomp_files[1]);
+	assert_string_equal(limit_file_choice_name(l, LIMIT_APPARMOR, 0), "default");
+	assert_string_equal(limit_file_choice_name(l, LIMIT_APPARMOR, 1), "unconfined");
+	assert_string_equal(limit_file_choice_name(l, LIMIT_APPARMOR, LIMIT_APPARMOR_FILE + 1),
+			    "/etc/warren/b.aa");
+	assert_string_equal(limit_file_choice_name(l, LIMIT_APPARMOR, LIMIT_APPARMOR_FILE + 2), "?");
+	/* The built-in is warren's profile. */
+	assert_int_equal(limit_builtin(LIMIT_APPARMOR), LIMIT_APPARMOR_DEFAULT);
 }
 
 /* Empty lists, in either bracket, are no entries. */
@@ -352,6 +390,20 @@ static const struct bad_case bad_cases[] = {
 	{ "seccomp path with ..", "defaults = {\n seccomp = \"/etc/../x\"; };\n", 2,
 	  "defaults.seccomp: \"/etc/../x\" has a '.' or '..' component; expected \"default\", "
 	  "\"strict\" or the absolute path of a profile file", true },
+	{ "apparmor unknown", "groups = ( { name = \"g\"; apparmor = \"strict\"; } );\n", 1,
+	  "groups[0].apparmor: \"strict\" is not one of \"default\", \"unconfined\" or the "
+	  "absolute path of a rules file; expected e.g. { name = \"students\"; apparmor = "
+	  "\"default\"; }", true },
+	{ "apparmor relative path", "defaults = {\n apparmor = \"web.aa\"; };\n", 2,
+	  "defaults.apparmor: \"web.aa\" is not one of \"default\", \"unconfined\" or the "
+	  "absolute path of a rules file", true },
+	{ "apparmor path with ..", "defaults = {\n apparmor = \"/etc/../x.aa\"; };\n", 2,
+	  "defaults.apparmor: \"/etc/../x.aa\" has a '.' or '..' component; expected "
+	  "\"default\", \"unconfined\" or the absolute path of a rules file, e.g. apparmor = "
+	  "\"/etc/warren/web.aa\";", true },
+	{ "apparmor not a string", "groups = ( { name = \"g\"; apparmor = false; } );\n", 1,
+	  "groups[0].apparmor: must be a string, one of \"default\", \"unconfined\" or the "
+	  "absolute path of a rules file, not a boolean", true },
 	{ "network not a string", "groups = ( { name = \"g\"; network = 1; } );\n", 1,
 	  "groups[0].network: must be a string, one of \"none\", \"nat\", \"isolated\", not an "
 	  "integer; expected e.g. { name = \"students\"; network = \"nat\"; }", true },
@@ -801,6 +853,7 @@ int main(void)
 		cmocka_unit_test(test_limits_empty_lists),
 		cmocka_unit_test(test_layers),
 		cmocka_unit_test(test_seccomp_files),
+		cmocka_unit_test(test_apparmor_files),
 		cmocka_unit_test(test_long_path),
 		cmocka_unit_test(test_policy_kept),
 		cmocka_unit_test(test_error_format),

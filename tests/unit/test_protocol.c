@@ -102,6 +102,7 @@ static void test_success_round_trip(void **state)
 	out.confine.root = true;
 	out.confine.groups[out.confine.n_groups++] = 2000;
 	out.confine.groups[out.confine.n_groups++] = 70000;
+	strcpy(out.confine.apparmor, "warren-alice");
 	strcpy(out.confine.seccomp, "/etc/warren/web profile.seccomp"); /* a blank in a path */
 	out.init_pidfd = pidfd;
 	assert_int_equal(protocol_send_reply(sv[1], &out), 0);
@@ -115,6 +116,7 @@ static void test_success_round_trip(void **state)
 	assert_true(in.confine.root);
 	assert_int_equal(in.confine.n_groups, 2);
 	assert_true(in.confine.groups[0] == 2000 && in.confine.groups[1] == 70000);
+	assert_string_equal(in.confine.apparmor, "warren-alice");
 	assert_string_equal(in.confine.seccomp, "/etc/warren/web profile.seccomp");
 	assert_true(in.init_pidfd >= 0 && in.init_pidfd != pidfd);
 	assert_int_equal(pidfd_pid(in.init_pidfd), getpid());
@@ -147,7 +149,7 @@ static void test_no_answer(void **state)
 }
 
 /* The line a success needs besides cgroup, pts and gid. */
-#define TAIL "confine root=0 groups= seccomp=default\n"
+#define TAIL "confine root=0 groups= apparmor=- seccomp=default\n"
 #define GOOD "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid 5\n"
 
 static const struct {
@@ -161,19 +163,30 @@ static const struct {
 	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\n" TAIL, 1 }, /* no gid */
 	{ GOOD, 1 },                                                            /* no confinement */
 	{ GOOD "root 0\nseccomp default\n", 1 },                      /* the lines before it */
-	{ GOOD "confine seccomp=default\n", 1 },                                         /* no root */
-	{ GOOD "confine root=0 groups=\n", 1 },                                               /* no seccomp */
-	{ GOOD "confine root=2 groups= seccomp=default\n", 1 },
-	{ GOOD "confine root=1 groups= seccomp=default\n" TAIL, 1 },                              /* twice */
-	{ GOOD "confine root=0 root=1 groups= seccomp=default\n", 1 },
-	{ GOOD "confine seccomp=default root=0\n", 1 },                             /* seccomp last */
-	{ GOOD "confine root=0 groups= label=x seccomp=default\n", 1 },                    /* unknown field */
-	{ GOOD "confine root=0 groups= seccomp=none\n", 1 },
-	{ GOOD "confine root=0 groups= seccomp=strict seccomp=default\n", 1 },
-	{ GOOD "confine root=0 groups= seccomp=etc/web.seccomp\n", 1 },                          /* relative */
-	{ GOOD "confine root=0 groups= seccomp=/etc/../tmp/x\n", 1 },
-	{ GOOD "confine root=0 groups= seccomp=\n", 1 },
-	{ GOOD "confine  root=0 groups= seccomp=default\n", 1 },
+	{ GOOD "confine groups= apparmor=- seccomp=default\n", 1 },                       /* no root */
+	{ GOOD "confine root=0 groups= apparmor=-\n", 1 },                            /* no seccomp */
+	{ GOOD "confine root=0 groups= seccomp=default\n", 1 },                     /* no apparmor */
+	{ GOOD "confine root=2 groups= apparmor=- seccomp=default\n", 1 },
+	{ GOOD "confine root=1 groups= apparmor=- seccomp=default\n" TAIL, 1 },           /* twice */
+	{ GOOD "confine root=0 root=1 groups= apparmor=- seccomp=default\n", 1 },
+	{ GOOD "confine groups= apparmor=- seccomp=default root=0\n", 1 },          /* seccomp last */
+	{ GOOD "confine root=0 groups= seccomp=default apparmor=-\n", 1 },        /* apparmor before */
+	{ GOOD "confine root=0 apparmor=- groups= seccomp=default\n", 1 },          /* groups before */
+	{ GOOD "confine root=0 groups= label=x apparmor=- seccomp=default\n", 1 }, /* unknown field */
+	{ GOOD "confine root=0 groups= apparmor= seccomp=default\n", 1 },                  /* empty */
+	{ GOOD "confine root=0 groups= apparmor=unconfined seccomp=default\n", 1 }, /* not warren's */
+	{ GOOD "confine root=0 groups= apparmor=warren- seccomp=default\n", 1 },       /* no user */
+	{ GOOD "confine root=0 groups= apparmor=warren-a//b seccomp=default\n", 1 }, /* not a name */
+	{ GOOD "confine root=0 groups= apparmor=-- seccomp=default\n", 1 },
+	{ GOOD "confine root=0 groups= apparmor=warren-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa "
+	  "seccomp=default\n", 1 },                                                /* too long */
+	{ GOOD "confine root=0 groups= apparmor=- seccomp=none\n", 1 },
+	{ GOOD "confine root=0 groups= apparmor=- seccomp=strict seccomp=default\n", 1 },
+	{ GOOD "confine root=0 groups= apparmor=- seccomp=etc/web.seccomp\n", 1 },       /* relative */
+	{ GOOD "confine root=0 groups= apparmor=- seccomp=/etc/../tmp/x\n", 1 },
+	{ GOOD "confine root=0 groups= apparmor=- seccomp=\n", 1 },
+	{ GOOD "confine  root=0 groups= apparmor=- seccomp=default\n", 1 },
+	{ GOOD "confine root=0 groups=  apparmor=- seccomp=default\n", 1 },
 	{ "cgroup /etc/a\npts /run/warren/users/a/pts\ngid 5\n" TAIL, 1 },
 	{ "cgroup /sys/fs/cgroup/../../etc\npts /run/warren/users/a/pts\ngid 5\n" TAIL, 1 },
 	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /tmp/pts\ngid 5\n" TAIL, 1 },
@@ -182,16 +195,16 @@ static const struct {
 	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid 4294967295\n" TAIL, 1 },
 	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid 5x\n" TAIL, 1 },
 	{ GOOD "gid 6\n" TAIL, 1 },
-	{ GOOD "confine root=0 seccomp=default\n", 1 },                                /* no groups */
-	{ GOOD "confine root=0 groups=7,x seccomp=default\n", 1 },
-	{ GOOD "confine root=0 groups=7,,8 seccomp=default\n", 1 },
-	{ GOOD "confine root=0 groups=7, seccomp=default\n", 1 },
-	{ GOOD "confine root=0 groups=,7 seccomp=default\n", 1 },
-	{ GOOD "confine root=0 groups=-7 seccomp=default\n", 1 },
-	{ GOOD "confine root=0 groups=4294967295 seccomp=default\n", 1 },
+	{ GOOD "confine root=0 apparmor=- seccomp=default\n", 1 },                     /* no groups */
+	{ GOOD "confine root=0 groups=7,x apparmor=- seccomp=default\n", 1 },
+	{ GOOD "confine root=0 groups=7,,8 apparmor=- seccomp=default\n", 1 },
+	{ GOOD "confine root=0 groups=7, apparmor=- seccomp=default\n", 1 },
+	{ GOOD "confine root=0 groups=,7 apparmor=- seccomp=default\n", 1 },
+	{ GOOD "confine root=0 groups=-7 apparmor=- seccomp=default\n", 1 },
+	{ GOOD "confine root=0 groups=4294967295 apparmor=- seccomp=default\n", 1 },
 	{ GOOD "confine root=0 groups=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,"
 	  "26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,"
-	  "57,58,59,60,61,62,63,64,65 seccomp=default\n", 1 },                                  /* 65 */
+	  "57,58,59,60,61,62,63,64,65 apparmor=- seccomp=default\n", 1 },                     /* 65 */
 	{ GOOD "groups 7\n" TAIL, 1 },                                            /* not a line */
 	{ GOOD TAIL "uid 0\n", 1 },
 	{ "error refused\n", 1 },                                                          /* fd */
@@ -205,11 +218,17 @@ static void test_malformed(void **state)
 	struct helper_reply good;
 
 	/* The control: the same lines, whole, with one fd, are a success. */
-	send_raw(GOOD "confine root=1 groups=7,70000 seccomp=/etc/warren/a b.seccomp\n", 1);
+	send_raw(GOOD "confine root=1 groups=7,70000 apparmor=warren-a.b_c-d "
+		 "seccomp=/etc/warren/a b.seccomp\n", 1);
 	assert_int_equal(protocol_recv_reply(sv[0], 1000, &good), 1);
 	assert_true(good.confine.root);
 	assert_true(good.confine.n_groups == 2 && good.confine.groups[1] == 70000);
+	assert_string_equal(good.confine.apparmor, "warren-a.b_c-d");
 	assert_string_equal(good.confine.seccomp, "/etc/warren/a b.seccomp");
+	helper_reply_done(&good);
+	send_raw(GOOD TAIL, 1);
+	assert_int_equal(protocol_recv_reply(sv[0], 1000, &good), 1);
+	assert_string_equal(good.confine.apparmor, ""); /* "-": none */
 	helper_reply_done(&good);
 	for (size_t i = 0; i < ELEMENTSOF(malformed); i++) {
 		struct helper_reply in;
