@@ -189,6 +189,13 @@ gscp() {
 # cannot connect to another's unix socket in a directory bound into both containers.
 # Users: carol (root = true), dave (a rules file with a typo), alice and erin (a shared
 # bind); bob, not jailed, the control from the host.
+# aa_why USER - diagnostics of a login of USER that failed: her last events, and what
+# the guest's journal says of AppArmor denials, sshd and warren.
+aa_why() {
+	diag "$(groot "warrenctl log $1 | tail -n 5; journalctl -b -o short-monotonic --no-pager |
+		grep -E 'DENIED|sshd|warren' | tail -n 25" </dev/null 2>&1)"
+}
+
 host_apparmor_checks() {
 	local out label conf=/etc/warren/warren.conf sftp_pid held
 	if [ "$(groot 'cat /sys/module/apparmor/parameters/enabled' </dev/null 2>&1)" != Y ]; then
@@ -205,6 +212,12 @@ groups = (
 	{ name = \"aaroot\"; root = true; },
 	{ name = \"aatypo\"; apparmor = \"/etc/warren/typo.aa\"; },
 	{ name = \"aashare\"; binds = ( { from = \"/srv/aashare\"; to = \"/shared\"; write = true; } ); }
+);
+# Disk images are allocated in full: the guest's 20G disk holds alice's 10G, not three more.
+users = (
+	{ name = \"carol\"; disk = \"512M\"; },
+	{ name = \"dave\"; disk = \"512M\"; },
+	{ name = \"erin\"; disk = \"512M\"; }
 );
 CONF
 		cat >/srv/aashare/listen.pl <<'PL'
@@ -272,9 +285,12 @@ PL
 	# even the host's root with every capability (the syscall filter and her user namespace
 	# deny both inside too: here the profile alone decides).
 	out=$(glogin carol -- "sudo -n sh -c '$label'" 2>&1)
-	check "AppArmor: root inside (sudo) runs under warren-carol ($out)" test "$out" = "warren-carol (enforce)"
-	out=$(glogin carol -- 'sudo -n sh -c "echo h >/proc/sysrq-trigger" && echo written; sudo -n mount -t tmpfs none /mnt && echo mounted' 2>&1)
-	check_not "AppArmor: root inside cannot write /proc/sysrq-trigger nor mount ($out)" grep -qE 'written|mounted' <<<"$out"
+	check "AppArmor: root inside (sudo) runs under warren-carol ($out)" test "$out" = "warren-carol (enforce)" ||
+		aa_why carol
+	# (the login must land: "landed" first, or a refused login would pass)
+	out=$(glogin carol -- 'echo landed; sudo -n sh -c "echo h >/proc/sysrq-trigger" && echo written; sudo -n mount -t tmpfs none /mnt && echo mounted' 2>&1)
+	check "AppArmor: root inside cannot write /proc/sysrq-trigger nor mount ($out)" \
+		bash -c '[ "$(head -n 1 <<<"$1")" = landed ] && ! grep -qE "written|mounted" <<<"$1"' - "$out"
 	out=$(groot 'aa-exec -p warren-carol -- sh -c "echo h >/proc/sysrq-trigger" 2>&1; echo rc=$?' </dev/null 2>&1)
 	check "AppArmor: under warren-carol even the host's root cannot write /proc/sysrq-trigger ($out)" \
 		grep -qi 'permission denied' <<<"$out"
@@ -297,7 +313,8 @@ PL
 		groot 'grep -q "^warren-dave " /sys/kernel/security/apparmor/profiles' </dev/null
 	groot 'printf "deny /srv/nothing/** w,\n" >/etc/warren/typo.aa' </dev/null
 	out=$(glogin dave -- "$label" 2>&1)
-	check "AppArmor: fixed, his login lands under warren-dave ($out)" test "$out" = "warren-dave (enforce)"
+	check "AppArmor: fixed, his login lands under warren-dave ($out)" test "$out" = "warren-dave (enforce)" ||
+		aa_why dave
 
 	# 4. a unix socket in a directory bound into two containers
 	if ! groot 'ls -d /sys/kernel/security/apparmor/features/network*/af_unix' </dev/null >/dev/null 2>&1; then
