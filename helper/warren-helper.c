@@ -23,6 +23,7 @@
 #include "lib/cleanup.h"
 #include "policy/config.h"
 #include "container/container.h"
+#include "wire/confine.h"
 #include "wire/creds.h"
 #include "container/enter.h"
 #include "lib/log.h"
@@ -388,6 +389,15 @@ static const struct verb_row {
 	[HELPER_COLLECT] = { "USER", 1, 1, NULL, true, CAPS_CLEANUP, run_collect, NULL },
 };
 
+/* What VERB may ever hold here: its row's, less the lsm step's mac_admin where the kernel
+ * runs no AppArmor (no step would raise it: spec.c leaves her profile unset). */
+static uint64_t verb_caps(enum helper_verb verb)
+{
+	uint64_t caps = verbs[verb].caps;
+
+	return confine_apparmor_enabled() ? caps : caps & ~CAPS_LSM;
+}
+
 static int usage(void)
 {
 	for (int v = 0; v < HELPER__VERBS; v++)
@@ -446,7 +456,7 @@ int main(int argc, char **argv)
 	}
 	if (call_parse(argc - optind, argv + optind, &call) < 0)
 		return usage();
-	if ((c = caps_limit(verbs[call.verb].caps)) < 0) {
+	if ((c = caps_limit(verb_caps(call.verb))) < 0) {
 		struct error err = { 0 };
 
 		error_errno(&err, c, "warren-helper cannot limit its capabilities");

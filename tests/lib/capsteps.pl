@@ -93,6 +93,13 @@ if ($text =~ /The verbs hold: (.*?)\. Reading/) {
 } else {
 	problem("no \"The verbs hold:\" in $manpage");
 }
+# "lsm (only where the kernel runs AppArmor)": the page's condition, asked of this kernel as
+# the helper asks it (confine.h).
+my $aa;
+if (open my $f, '<', '/sys/module/apparmor/parameters/enabled') { $aa = <$f> }
+unless (defined $aa && $aa =~ /^Y/ && -e '/sys/kernel/security/apparmor') {
+	$_ = [grep { $_ ne 'lsm' } @$_] for values %verb_steps;
+}
 sub mask_of { my $m = 0; $m |= $step{$_} for @_; $m }
 my ($supervisor) = $text =~ /The supervisor keeps ([^;]*);/;
 my ($relay) = $text =~ /relaying <enter>'s command keeps (\w+) alone/;
