@@ -197,7 +197,7 @@ aa_why() {
 }
 
 host_apparmor_checks() {
-	local out label conf=/etc/warren/warren.conf sftp_pid held
+	local out label conf=/etc/warren/warren.conf sftp_pid held sp
 	if [ "$(groot 'cat /sys/module/apparmor/parameters/enabled' </dev/null 2>&1)" != Y ]; then
 		skip_host "AppArmor checks" "the guest's kernel runs no AppArmor"
 		return
@@ -303,6 +303,26 @@ PL
 	out=$(groot 'aa-exec -p warren-carol -- sh -c "cat /proc/sys/kernel/hostname && cat /proc/sys/kernel/hostname >/proc/sys/kernel/hostname" 2>&1; echo rc=$?' </dev/null 2>&1)
 	check "AppArmor: under warren-carol /proc/sys reads but does not write ($out)" \
 		grep -qi 'permission denied' <<<"$out"
+	# Signals and ptrace across profiles: under warren-carol even the host's root cannot
+	# signal alice's process nor read its /proc entries (a ptrace read); under warren-alice
+	# it can (her profile's own peers), which is the control.
+	if hold alice; then
+		sp=$(groot 'pgrep -u alice -x sleep | head -n 1' </dev/null)
+		out=$(groot "aa-exec -p warren-alice -- sh -c 'kill -0 $sp' && echo signalled
+			aa-exec -p warren-alice -- cat /proc/$sp/environ >/dev/null && echo read" </dev/null 2>&1)
+		check "AppArmor: (the control: under warren-alice root signals and reads her sleep: $(echo $out))" \
+			test "$(echo $out)" = "signalled read"
+		out=$(groot "aa-exec -p warren-carol -- sh -c 'kill -0 $sp'; echo rc=\$?" </dev/null 2>&1)
+		check "AppArmor: under warren-carol even the host's root cannot signal alice's process ($(echo $out))" \
+			grep -qi 'permission denied' <<<"$out"
+		out=$(groot "aa-exec -p warren-carol -- cat /proc/$sp/environ >/dev/null; echo rc=\$?" </dev/null 2>&1)
+		check "AppArmor: nor read its /proc/PID/environ, a ptrace read ($(echo $out))" \
+			grep -qi 'permission denied' <<<"$out"
+		kill "$held_alice" 2>/dev/null
+		wait "$held_alice" 2>/dev/null
+	else
+		not_ok "AppArmor: a held login of alice (for the signal and ptrace checks)"
+	fi
 
 	# 3. a typo in a rules file: her login refused, with FILE:LINE
 	out=$(glogin dave -- echo landed 2>&1)
