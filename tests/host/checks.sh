@@ -356,9 +356,15 @@ SH
 		aa_why dave
 
 	# 4. a unix socket in a directory bound into two containers
+	# Enforced where the kernel mediates unix sockets and the parser compiles for it: upstream,
+	# Linux 6.17 and AppArmor 5.0, whose parser ships the abi/5.0 it knows (Ubuntu's kernels
+	# mediate them with any of its parsers). Otherwise the rules are loaded, not enforced.
 	if ! groot 'ls -d /sys/kernel/security/apparmor/features/network*/af_unix' </dev/null >/dev/null 2>&1; then
 		skip_host "AppArmor: erin cannot connect to alice's unix socket in /shared" \
 			"the guest's kernel ($(groot 'uname -r' </dev/null)) does not mediate unix sockets (Linux 6.17, or Ubuntu's): the profile's unix rules are loaded, not enforced"
+	elif ! groot 'test -e /etc/apparmor.d/abi/5.0 || grep -qi ubuntu /proc/version' </dev/null >/dev/null 2>&1; then
+		skip_host "AppArmor: erin cannot connect to alice's unix socket in /shared" \
+			"the guest's kernel mediates unix sockets, but its AppArmor userspace ($(groot 'apparmor_parser -V | head -n 1' </dev/null)) predates 5.0 and does not compile unix rules for it"
 	else
 		GLOGIN_SECS=300 glogin alice -n -- 'exec perl /shared/listen.pl /shared/alice.sock' >/dev/null 2>&1 &
 		held=$!
