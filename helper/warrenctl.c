@@ -311,6 +311,20 @@ static void print_layers(const struct limits_effective *eff)
 	printf(")\n");
 }
 
+/* The gateway's ports her container reaches with network "isolated" (ports.h). */
+static void print_isolated_ports(const struct limits_effective *eff)
+{
+	char source[128], ports[512];
+
+	if (port_list_format(eff->isolated_ports, ", ", ports, sizeof(ports)) < 0 ||
+	    !eff->isolated_ports->n)
+		snprintf(ports, sizeof(ports), "none (ping only)");
+	printf("%-17s %s (", "isolated_ports", ports);
+	print_name(limit_source_format(&eff->isolated_ports_from, source, sizeof(source)));
+	printf(")%s\n", eff->v[LIMIT_NETWORK].value == NET_ISOLATED ? ""
+		: ": for network \"isolated\" only");
+}
+
 /* Her binds (binds.h), in the config's order: each with the entry and line it comes
  * from; a shadowed one with the entry that wins its to, one that cannot be made for her
  * with why. */
@@ -378,6 +392,7 @@ static void print_explanation(const struct warren_config *cfg, const struct pass
 		printf(" on the host, bound read-write; disk covers her root layer only\n");
 	}
 	print_layers(&eff);
+	print_isolated_ports(&eff);
 	print_binds(cfg, pw, groups, eff.v[LIMIT_HOME].value == HOME_HOST);
 }
 

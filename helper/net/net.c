@@ -2,8 +2,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
@@ -16,8 +20,11 @@
 #include "net/netalloc.h"
 #include "net/netlink.h"
 #include "lib/state.h"
+#include "lib/tool.h"
 
 /* The fields of a network record, after its version (net.h). */
+#define STR_(x) #x
+#define STR(x) STR_(x)
 #define RECORD_FIELDS "%15s %" SCNx32 " %hhx:%hhx:%hhx:%hhx:%hhx:%hhx %d %" SCNx32
 
 int net_plan(const struct warren_config *cfg, const struct user_spec *u, struct net_plan *ret,
@@ -47,6 +54,8 @@ int net_plan(const struct warren_config *cfg, const struct user_spec *u, struct 
 	m->mac[4] = (uint8_t)(slot >> 8);
 	m->mac[5] = (uint8_t)slot;
 	m->isolated = ret->mode == NET_ISOLATED;
+	if (m->isolated)
+		m->ports = u->isolated_ports;
 	m->peer_group = u->peer_group;
 	dns_resolv_conf(cfg->bridge.dns, ret->gateway, ret->resolv, sizeof(ret->resolv),
 			&ret->host_dns, &from);
@@ -147,19 +156,67 @@ int net_host_prepare(const struct net_plan *p, struct error *err)
 int net_record_format(const struct nft_member *m, char *buf, size_t len)
 {
 	const uint8_t *mac = m->mac;
-	int n = snprintf(buf, len, "v%d %s %" PRIx32 " %02x:%02x:%02x:%02x:%02x:%02x %d %" PRIx32 "\n",
-			 NET_RECORD_VERSION, m->port, m->addr, mac[0], mac[1], mac[2], mac[3], mac[4],
-			 mac[5], m->isolated, m->peer_group);
+	char ports[NET_RECORD_MAX];
+	int n;
 
+	if (port_list_format(&m->ports, ",", ports, sizeof(ports)) < 0)
+		return -ENOSPC;
+	n = snprintf(buf, len, "v%d %s %" PRIx32 " %02x:%02x:%02x:%02x:%02x:%02x %d %" PRIx32 " %s\n",
+		     NET_RECORD_VERSION, m->port, m->addr, mac[0], mac[1], mac[2], mac[3], mac[4],
+		     mac[5], m->isolated, m->peer_group, ports);
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
 }
 
 static int record_write(const char *user, const struct nft_member *m)
 {
-	char path[256], text[128];
+	char path[256], text[NET_RECORD_MAX];
 	int r = net_record_format(m, text, sizeof(text));
 
 	return r < 0 ? r : write_new_file(user_run_path(user, RUN_NET, path, sizeof(path)), text);
+}
+
+/* Every gid (GID_T_MAX is the kernel's bound): the namespace holds her processes alone. */
+#define PING_GROUPS "0 2147483647"
+
+/* The child of net_ping_allow: in NETNS, the container's, /proc/sys/net is its own. */
+__attribute__((noreturn)) static void ping_child(pid_t parent, int netns, int status_fd)
+{
+	struct error err = { 0 };
+	int r;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(1);
+	if (setns(netns, CLONE_NEWNET) < 0)
+		error_errno(&err, -errno, "cannot join the container's network namespace");
+	else if ((r = write_file("/proc/sys/net/ipv4/ping_group_range", PING_GROUPS)) < 0)
+		error_errno(&err, r, "cannot write net.ipv4.ping_group_range in the container's "
+			    "network namespace");
+	(void)error_send(status_fd, &err);
+	_exit(error_is_set(&err) ? 1 : 0);
+}
+
+/* The range holds kernel gids, read through the writer's user namespace: written from
+ * here (the host's) it covers her own gid and her subordinate ones; from inside it
+ * could not (they are not one range there).  A child joins the container's network
+ * namespace to write it, so that this process never leaves the host's. */
+int net_ping_allow(pid_t child, struct error *err)
+{
+	_cleanup_close_ int netns = -EBADF, status = -EBADF;
+	pid_t parent = getpid(), pid;
+	char path[64];
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", child);
+	if ((netns = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return error_errno(err, -errno, "cannot open the container's network namespace");
+	if ((pid = tool_fork_reporting(&status)) < 0)
+		return error_errno(err, pid, "cannot fork to open ping to the container");
+	if (pid == 0)
+		ping_child(parent, netns, TAKE_FD(status));
+	r = error_recv(status, false, "the child that opens ping", err);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return r;
 }
 
 int net_attach(const struct net_plan *p, const char *user, pid_t child, struct error *err)
@@ -224,14 +281,22 @@ int net_inside(const struct net_plan *p, struct error *err)
 int net_record_parse(const char *text, struct nft_member *ret)
 {
 	struct nft_member m = { 0 };
-	int isolated = 0, version = 1, skip = 0;
+	char ports[NET_RECORD_MAX];
+	int isolated = 0, version = 1, skip = 0, after = 0;
 
 	/* "vN " first, since version 2; none before. */
 	if (text[0] == 'v' && (sscanf(text, "v%d %n", &version, &skip) != 1 || skip == 0 ||
 			       version < 2))
 		return -EBADMSG;
-	if (sscanf(text + skip, RECORD_FIELDS, m.port, &m.addr, &m.mac[0], &m.mac[1], &m.mac[2],
-		   &m.mac[3], &m.mac[4], &m.mac[5], &isolated, &m.peer_group) != 10)
+	if (sscanf(text + skip, RECORD_FIELDS "%n", m.port, &m.addr, &m.mac[0], &m.mac[1], &m.mac[2],
+		   &m.mac[3], &m.mac[4], &m.mac[5], &isolated, &m.peer_group, &after) != 10 ||
+	    after == 0)
+		return -EBADMSG;
+	/* Version 3 added the isolated ports (none before: the container reached every port
+	 * of the gateway, with no element of its own). */
+	if (version >= 3 &&
+	    (sscanf(text + skip + after, " %" STR(NET_RECORD_PORTS_LEN) "s", ports) != 1 ||
+	     port_list_parse(ports, &m.ports) < 0))
 		return -EBADMSG;
 	m.isolated = isolated;
 	*ret = m;
@@ -278,7 +343,7 @@ int net_detach(const char *user, struct error *err)
 {
 	struct nft_member m = { 0 };
 	struct nl nl = { 0 };
-	char path[256], text[128];
+	char path[256], text[NET_RECORD_MAX];
 	int port, r;
 
 	if (read_file(user_run_path(user, RUN_NET, path, sizeof(path)), text, sizeof(text)) < 0)

@@ -6,6 +6,8 @@
  *                     what follows from it, and her resolv.conf
  *   net_host_prepare  the helper, under the network lock: the bridge (made, addressed,
  *                     up), warren's firewall tables (nft.h), ip_forward for "nat"
+ *   net_ping_allow    the builder, for every mode: ICMP echo sockets for her in the
+ *                     container's network namespace (ping without CAP_NET_RAW)
  *   net_attach        the builder, once the container's network namespace exists: the
  *                     veth, its peer made directly in there as eth0, port isolation, the
  *                     set elements; recorded in the user's runtime dir
@@ -51,6 +53,11 @@ struct net_plan {
 int net_plan(const struct warren_config *cfg, const struct user_spec *u, struct net_plan *ret,
 	     struct error *err);
 int net_host_prepare(const struct net_plan *p, struct error *err);
+/* In the builder, for the container whose first process is CHILD (any mode): its network
+ * namespace's net.ipv4.ping_group_range opened to every gid, as Docker does, so that
+ * iputils' ping works for her through an ICMP echo socket; the helper's own namespace
+ * (the host's) is not touched. */
+int net_ping_allow(pid_t child, struct error *err);
 /* In the builder, for the container whose first process is CHILD; USER names the record. */
 int net_attach(const struct net_plan *p, const char *user, pid_t child, struct error *err);
 /* In the container, as its root, in its network namespace. */
@@ -68,12 +75,15 @@ const char *net_hosts(const struct net_plan *p, const char *hostname, char *buf,
 const char *net_resolv(const struct net_plan *p);
 
 /* A container's network record, RUN_NET (layout.h), as net_attach writes it:
- *   "v2 PORT ADDRESS MAC ISOLATED PEER_GROUP" (PORT the host veth, ADDRESS its IPv4
- * address in hex, MAC, ISOLATED 0|1, PEER_GROUP in hex).  A later version only adds
- * fields at the end (IPv6), which this one skips; a record without the version (before
- * it had one) is version 1, the same fields.  Format into BUF; parse: 0, or -EBADMSG
- * (pure, fuzzed). */
-#define NET_RECORD_VERSION 2
+ *   "v3 PORT ADDRESS MAC ISOLATED PEER_GROUP PORTS" (PORT the host veth, ADDRESS its
+ * IPv4 address in hex, MAC, ISOLATED 0|1, PEER_GROUP in hex, PORTS its isolated ports
+ * as port_list_format writes them with ",", "-" for none).  A later version only adds
+ * fields at the end (IPv6), which this one skips; version 2 had no PORTS, and a record
+ * without the version (before it had one) is version 1, the fields of version 2.
+ * Format into BUF; parse: 0, or -EBADMSG (pure, fuzzed). */
+#define NET_RECORD_VERSION 3
+#define NET_RECORD_PORTS_LEN 400 /* PORTS_MAX of "65535-65535/tcp," */
+#define NET_RECORD_MAX 512
 int net_record_format(const struct nft_member *m, char *buf, size_t len);
 int net_record_parse(const char *text, struct nft_member *ret);
 

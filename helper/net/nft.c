@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/cleanup.h"
+#include "lib/log.h"
 #include "net/nft.h"
 
 /* Positional: %1$s the bridge, %2$s the subnet's address, %3$u its prefix. */
@@ -39,13 +40,20 @@ static int run(const char *cmd, char *out, size_t out_len, char *err_text, size_
 	return r == 0 ? 0 : -EIO;
 }
 
-static int write_ruleset(char *buf, size_t len, const char *br, const char *net, unsigned prefix,
-			 const char *gw, bool host_dns)
+/* The output chain's last rule names the version of the rules (nft.h). */
+#define RULES_MARK_FORMAT "warren rules %d"
+
+int nft_ruleset(const char *br, const struct ipv4_subnet *subnet, bool host_dns, char *buf,
+		size_t len)
 {
-	char dns_rules[256] = "";
+	char net[16], gw[16], dns_rules[256] = "", mark[32];
 	int n;
 
-	/* The host's resolver, when containers use it (dns.h). */
+	ipv4_format(subnet->net, net, sizeof(net));
+	ipv4_format(ipv4_subnet_gateway(subnet), gw, sizeof(gw));
+	snprintf(mark, sizeof(mark), RULES_MARK_FORMAT, NFT_RULES_VERSION);
+	/* The host's resolver, when containers use it (dns.h); not for "isolated" ones,
+	 * which have their isolated_ports instead. */
 	if (host_dns)
 		snprintf(dns_rules, sizeof(dns_rules),
 			 "\t\tiifname \"%1$s\" ip daddr %2$s udp dport 53 accept\n"
@@ -54,6 +62,7 @@ static int write_ruleset(char *buf, size_t len, const char *br, const char *net,
 		"table inet warren {\n"
 		"\tcomment \"" COMMENT_FORMAT "\"\n"
 		"\tset isolated { type ipv4_addr; }\n"
+		"\tset isolated_ports { type ipv4_addr . inet_proto . inet_service; flags interval; }\n"
 		"\tmap peer_group { type ipv4_addr : mark; }\n"
 		"\tset peer_member { type ipv4_addr . mark; }\n"
 		"\tchain forward {\n"
@@ -74,9 +83,17 @@ static int write_ruleset(char *buf, size_t len, const char *br, const char *net,
 		"\t\ttype filter hook input priority filter; policy accept;\n"
 		"\t\tiifname \"%1$s\" ct state established,related accept\n"
 		"\t\tiifname \"%1$s\" ip daddr %4$s icmp type echo-request accept\n"
-		"\t\tiifname \"%1$s\" ip saddr @isolated ip daddr %4$s accept\n"
+		"\t\tiifname \"%1$s\" ip daddr %4$s ip saddr . meta l4proto . th dport @isolated_ports accept\n"
+		"\t\tiifname \"%1$s\" ip saddr @isolated drop\n"
 		"%5$s"
 		"\t\tiifname \"%1$s\" drop\n"
+		"\t}\n"
+		/* The host's own processes: only root's open anything into a container (what
+		 * no socket sends, the kernel's replies and errors, has no owner to match). */
+		"\tchain output {\n"
+		"\t\ttype filter hook output priority filter; policy accept;\n"
+		"\t\toifname \"%1$s\" ct state established,related accept\n"
+		"\t\toifname \"%1$s\" meta skuid != 0 drop comment \"%6$s\"\n"
 		"\t}\n"
 		"\tchain postrouting {\n"
 		"\t\ttype nat hook postrouting priority srcnat; policy accept;\n"
@@ -96,35 +113,55 @@ static int write_ruleset(char *buf, size_t len, const char *br, const char *net,
 		"\t\tdrop\n"
 		"\t}\n"
 		"}\n",
-		br, net, prefix, gw, dns_rules);
+		br, net, subnet->prefix, gw, dns_rules, mark);
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
+}
+
+/* Tables of this version of the rules?  Their output chain says so. */
+static bool rules_current(void)
+{
+	char out[2048], mark[32];
+
+	snprintf(mark, sizeof(mark), "\"" RULES_MARK_FORMAT "\"", NFT_RULES_VERSION);
+	return run("list chain inet warren output", out, sizeof(out), NULL, 0) == 0 &&
+	       strstr(out, mark);
 }
 
 int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet, bool host_dns,
 		      struct error *err)
 {
-	char net[16], gw[16], want[160], out[8192], msg[512], rules[4096];
+	char net[16], want[160], out[8192], msg[512], rules[8192];
+	const char *flush = "";
 	int r;
 
 	ipv4_format(subnet->net, net, sizeof(net));
-	ipv4_format(ipv4_subnet_gateway(subnet), gw, sizeof(gw));
 	snprintf(want, sizeof(want), "comment \"" COMMENT_FORMAT "\"", bridge, net, subnet->prefix);
 	if (run("list table inet warren", out, sizeof(out), NULL, 0) == 0 &&
 	    run("list table bridge warren", NULL, 0, NULL, 0) == 0) {
-		if (strstr(out, want))
+		if (!strstr(out, want))
+			return error_set(err, -EEXIST, "warren's firewall was made for another bridge or "
+					 "subnet than bridge = { name = \"%s\"; subnet = \"%s/%u\"; }; stop "
+					 "every container, then delete its tables (nft delete table inet "
+					 "warren; nft delete table bridge warren) and the old bridge",
+					 bridge, net, subnet->prefix);
+		if (rules_current())
 			return 0;
-		return error_set(err, -EEXIST, "warren's firewall was made for another bridge or "
-				 "subnet than bridge = { name = \"%s\"; subnet = \"%s/%u\"; }; stop every "
-				 "container, then delete its tables (nft delete table inet warren; nft "
-				 "delete table bridge warren) and the old bridge", bridge, net,
-				 subnet->prefix);
+		/* An older warren's rules: this one's in their place, in one transaction;
+		 * the running containers' set elements stay (a flush keeps sets). */
+		flush = "flush table inet warren\nflush table bridge warren\n";
+	} else {
+		/* One of the two alone is a remnant: make both anew, in one transaction. */
+		(void)nft_tables_delete(NULL);
 	}
-	/* One of the two alone is a remnant: make both anew, in one transaction. */
-	(void)nft_tables_delete(NULL);
-	if ((r = write_ruleset(rules, sizeof(rules), bridge, net, subnet->prefix, gw, host_dns)) < 0)
+	r = (int)strlen(flush);
+	memcpy(rules, flush, (size_t)r);
+	if ((r = nft_ruleset(bridge, subnet, host_dns, rules + r, sizeof(rules) - (size_t)r)) < 0)
 		return error_errno(err, r, "the firewall rules do not fit");
 	if (run(rules, NULL, 0, msg, sizeof(msg)) < 0)
 		return error_set(err, -EIO, "cannot load warren's nftables tables: %s", msg);
+	if (*flush)
+		log_info("warren's nftables tables had the rules of an older version: replaced by "
+			 "version %d's, the containers' set elements kept", NFT_RULES_VERSION);
 	return 0;
 }
 
@@ -139,34 +176,48 @@ int nft_tables_delete(struct error *err)
 	return 0;
 }
 
-/* The commands that add (VERB "add") or delete (VERB "delete") M's elements. */
-static void member_cmd(const struct nft_member *m, const char *verb, char *buf, size_t len)
+int nft_member_commands(const struct nft_member *m, const char *verb, char *buf, size_t len)
 {
-	char addr[16], mac[18];
-	size_t o;
+	char addr[16], mac[18], port[32];
+	size_t o = 0;
+	int n;
+
+#define APPEND(...)                                                                         \
+	do {                                                                                \
+		n = snprintf(buf + o, len - o, __VA_ARGS__);                                \
+		if (n < 0 || (size_t)n >= len - o)                                          \
+			return -ENOSPC;                                                     \
+		o += (size_t)n;                                                             \
+	} while (0)
 
 	ipv4_format(m->addr, addr, sizeof(addr));
 	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m->mac[0], m->mac[1], m->mac[2],
 		 m->mac[3], m->mac[4], m->mac[5]);
-	o = (size_t)snprintf(buf, len,
-			     "%1$s element bridge warren ports { \"%2$s\" . %3$s . %4$s }\n"
-			     "%1$s element bridge warren macs { \"%2$s\" . %4$s }\n",
-			     verb, m->port, addr, mac);
-	if (m->isolated && o < len)
-		o += (size_t)snprintf(buf + o, len - o, "%s element inet warren isolated { %s }\n",
-				      verb, addr);
-	if (m->peer_group && o < len)
-		snprintf(buf + o, len - o,
-			 "%1$s element inet warren peer_group { %2$s : 0x%3$x }\n"
-			 "%1$s element inet warren peer_member { %2$s . 0x%3$x }\n",
-			 verb, addr, m->peer_group);
+	APPEND("%1$s element bridge warren ports { \"%2$s\" . %3$s . %4$s }\n"
+	       "%1$s element bridge warren macs { \"%2$s\" . %4$s }\n", verb, m->port, addr, mac);
+	if (m->isolated)
+		APPEND("%s element inet warren isolated { %s }\n", verb, addr);
+	for (unsigned i = 0; m->isolated && i < m->ports.n && i < PORTS_MAX; i++)
+		APPEND("%s element inet warren isolated_ports { %s . %s }\n", verb, addr,
+		       port_range_nft(&m->ports.v[i], port, sizeof(port)));
+	if (m->peer_group)
+		APPEND("%1$s element inet warren peer_group { %2$s : 0x%3$x }\n"
+		       "%1$s element inet warren peer_member { %2$s . 0x%3$x }\n",
+		       verb, addr, m->peer_group);
+#undef APPEND
+	return 0;
 }
+
+/* Room for every element of a member: a few lines, and one per port. */
+#define MEMBER_CMD_MAX (1024 + PORTS_MAX * 96)
 
 int nft_member_add(const struct nft_member *m, struct error *err)
 {
-	char cmd[1024], msg[512];
+	char cmd[MEMBER_CMD_MAX], msg[512];
+	int r;
 
-	member_cmd(m, "add", cmd, sizeof(cmd));
+	if ((r = nft_member_commands(m, "add", cmd, sizeof(cmd))) < 0)
+		return error_errno(err, r, "the firewall elements of %s do not fit", m->port);
 	if (run(cmd, NULL, 0, msg, sizeof(msg)) < 0)
 		return error_set(err, -EIO, "cannot add %s to warren's firewall: %s", m->port, msg);
 	return 0;
@@ -174,11 +225,12 @@ int nft_member_add(const struct nft_member *m, struct error *err)
 
 int nft_member_del(const struct nft_member *m)
 {
-	char cmd[1024], one[256];
+	char cmd[MEMBER_CMD_MAX], one[256];
 	int ret = 0;
 
 	/* One command at a time: an element already gone must not keep the others. */
-	member_cmd(m, "delete", cmd, sizeof(cmd));
+	if (nft_member_commands(m, "delete", cmd, sizeof(cmd)) < 0)
+		return -ENOSPC;
 	for (char *line = strtok(cmd, "\n"); line; line = strtok(NULL, "\n")) {
 		snprintf(one, sizeof(one), "%s", line);
 		if (run(one, NULL, 0, NULL, 0) < 0)

@@ -4,15 +4,20 @@
  *   table inet warren    containers reach each other only within a peers group (a
  *                        forward drop bridge->bridge: port isolation alone is bypassed
  *                        by routing through the gateway), "isolated" ones nothing but
- *                        the gateway, none a host service beyond ping and what the
- *                        host's DNS needs; NAT out for the subnet; nothing opens a
- *                        connection into a container
+ *                        the gateway's ping and the ports of their isolated_ports (a
+ *                        set keyed by address, protocol and port), the others no host
+ *                        service beyond ping and what the host's DNS needs; NAT out
+ *                        for the subnet; nothing from outside opens a connection into
+ *                        a container, and of the host's own processes only root's
+ *                        (an output chain: the host's other users may not)
  *   table bridge warren  anti-spoofing: a frame from a container's port carries only
  *                        that container's address and MAC (a set keyed by port, one
  *                        element per container) and is IPv4 or ARP
  *
- * Both carry a comment naming the bridge and subnet they were made for.  Per container
- * only set elements are added and removed, never rules. */
+ * Both carry a comment naming the bridge and subnet they were made for, and the output
+ * chain a comment naming the version of the rules (NFT_RULES_VERSION): tables of an
+ * older one get this one's rules at the next start, their set elements kept.  Per
+ * container only set elements are added and removed, never rules. */
 #ifndef WARREN_NFT_H
 #define WARREN_NFT_H
 
@@ -21,6 +26,7 @@
 
 #include "lib/errors.h"
 #include "lib/ipv4.h"
+#include "policy/ports.h"
 
 /* What a container puts in the sets. */
 struct nft_member {
@@ -29,7 +35,19 @@ struct nft_member {
 	uint8_t mac[6];
 	bool isolated;
 	uint32_t peer_group; /* 0: none */
+	struct port_list ports; /* isolated: the gateway's ports it reaches */
 };
+
+/* The version of the rules write_ruleset writes; a new one for every change of them. */
+#define NFT_RULES_VERSION 2
+
+/* The ruleset for BRIDGE and SUBNET (the text handed to libnftables) into BUF: 0, or
+ * -ENOSPC.  Pure: for review and for the unit test. */
+int nft_ruleset(const char *bridge, const struct ipv4_subnet *subnet, bool host_dns, char *buf,
+		size_t len);
+/* The commands that add (VERB "add") or delete (VERB "delete") M's set elements, one per
+ * line, into BUF: 0, or -ENOSPC.  Pure. */
+int nft_member_commands(const struct nft_member *m, const char *verb, char *buf, size_t len);
 
 /* The tables for BRIDGE and SUBNET, made if missing (lock held).  -EEXIST with ERR
  * saying so if they exist for another bridge or subnet. */

@@ -72,7 +72,7 @@ struct limit_check {
 };
 
 /* The checks of the rows below, each of type key_check. */
-static key_check check_path, check_names, check_layers, check_binds, check_entry_name,
+static key_check check_path, check_names, check_layers, check_isolated_ports, check_binds, check_entry_name,
 	check_entries, check_defaults, check_group, check_ifname, check_subnet;
 static bool ipv4_valid(const char *s);
 
@@ -83,6 +83,12 @@ static bool ipv4_valid(const char *s);
 	{ .name = "layers", .check = check_layers, .noun = "layer",                          \
 	  .example = where "layers = [ \"cs101\" ];" }
 
+/* The gateway's ports an "isolated" container reaches (ports.h), in defaults and every
+ * entry. */
+#define ISOLATED_PORTS_KEY(where)                                                           \
+	{ .name = "isolated_ports", .check = check_isolated_ports,                           \
+	  .example = where "isolated_ports = [ \"53/udp\", \"53/tcp\", \"8080/tcp\" ];" }
+
 /* Host directories bound in (binds.h), in defaults and every entry. */
 #define BIND_EXAMPLE "{ from = \"/srv/datasets\"; to = \"/data\"; }"
 #define BINDS_KEY(where)                                                                    \
@@ -91,6 +97,7 @@ static bool ipv4_valid(const char *s);
 
 static const struct key defaults_keys[] = {
 	LAYERS_KEY("defaults = { "),
+	ISOLATED_PORTS_KEY("defaults = { "),
 	BINDS_KEY("defaults = { "),
 };
 
@@ -98,6 +105,7 @@ static const struct key group_entry_keys[] = {
 	{ .name = "name", .check = check_entry_name, .noun = "group",
 	  .example = "{ name = \"students\"; memory = \"512M\"; }" },
 	LAYERS_KEY("{ name = \"cs101\"; "),
+	ISOLATED_PORTS_KEY("{ name = \"cs101\"; "),
 	BINDS_KEY("{ name = \"cs101\"; "),
 };
 
@@ -105,6 +113,7 @@ static const struct key user_entry_keys[] = {
 	{ .name = "name", .check = check_entry_name, .noun = "user",
 	  .example = "{ name = \"alice\"; memory = \"2G\"; }" },
 	LAYERS_KEY("{ name = \"alice\"; "),
+	ISOLATED_PORTS_KEY("{ name = \"alice\"; "),
 	BINDS_KEY("{ name = \"alice\"; "),
 };
 
@@ -409,6 +418,63 @@ static int check_layers(struct parse_ctx *ctx, const struct key *k, config_setti
 	strv_free(ctx->limits->layers);
 	ctx->limits->layers = list;
 	ctx->limits->set |= 1u << LIMIT_LAYERS;
+	return 0;
+}
+
+#define PORT_FORM "\"PORT/tcp\" or \"PORT/udp\" (PORT from 1 to 65535), or a range \"LOW-HIGH/tcp\""
+
+/* Element I of isolated_ports (E) into *RET: a port or range, sharing no port with the
+ * N before it in L (an nftables interval set refuses overlapping elements). */
+static int check_port_elem(struct parse_ctx *ctx, const struct key *k, const char *key, int i,
+			   config_setting_t *e, const struct port_list *l, struct port_range *ret)
+{
+	char q[QUOTE_SIZE], other[24];
+	const char *v;
+	int r;
+
+	if (config_setting_type(e) != CONFIG_TYPE_STRING)
+		return key_error(ctx, -EINVAL, e, "%s[%d]: must be a string (" PORT_FORM "), not %s; "
+				 "expected e.g. %s", key, i, type_name(e), k->example);
+	v = config_setting_get_string(e);
+	r = port_range_parse(v, ret);
+	if (r == -ERANGE)
+		return key_error(ctx, -EINVAL, e, "%s[%d]: %s: ports go from 1 to 65535, the lower "
+				 "first; expected " PORT_FORM, key, i, quote(v, q));
+	if (r < 0)
+		return key_error(ctx, -EINVAL, e, "%s[%d]: %s is not a port; expected " PORT_FORM
+				 ", e.g. %s", key, i, quote(v, q), k->example);
+	for (unsigned j = 0; j < l->n; j++)
+		if (port_range_overlap(&l->v[j], ret))
+			return key_error(ctx, -EINVAL, e, "%s[%d]: %s overlaps %s (%s[%u]); expected "
+					 "each port once", key, i, quote(v, q),
+					 port_range_format(&l->v[j], other, sizeof(other)), key, j);
+	return 0;
+}
+
+/* isolated_ports, in defaults or an entry: at most PORTS_MAX ports or ranges, none
+ * overlapping another.  An empty list is allowed: ping only. */
+static int check_isolated_ports(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+				const char *key)
+{
+	struct port_list l = { .n = 0 };
+	int i, n, r;
+
+	if (config_setting_type(s) != CONFIG_TYPE_ARRAY && config_setting_type(s) != CONFIG_TYPE_LIST)
+		return key_error(ctx, -EINVAL, s, "%s: must be an array of ports, not %s; expected "
+				 "e.g. %s", key, type_name(s), k->example);
+	n = config_setting_length(s);
+	if (n > PORTS_MAX)
+		return key_error(ctx, -EINVAL, s, "%s: %d ports; expected at most %d (a range such as "
+				 "\"8000-8099/tcp\" counts as one)", key, n, PORTS_MAX);
+	for (i = 0; i < n; i++) {
+		r = check_port_elem(ctx, k, key, i, config_setting_get_elem(s, (unsigned)i), &l,
+				    &l.v[l.n]);
+		if (r < 0)
+			return r;
+		l.n++;
+	}
+	ctx->limits->isolated_ports = l;
+	ctx->limits->set |= 1u << LIMIT_ISOLATED_PORTS;
 	return 0;
 }
 

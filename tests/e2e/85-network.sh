@@ -6,7 +6,11 @@
 #        container's own /etc/hosts; ssh -R and -D work inside
 #   containers cannot reach each other (TCP, UDP, ICMP), not even routing through the
 #        gateway, unless a peers group says so; nor any service of the host
-#   isolated: the gateway only; none: loopback only
+#   isolated: the gateway's ping and the ports of isolated_ports only (DNS unless it
+#        says otherwise); none: loopback only
+#   of the host's own processes only root's connect into a container (TCP, UDP)
+#   ping works for the user over her login (her container's ping_group_range), in nat
+#        and isolated; the host's ping_group_range stays as it was
 #   anti-spoofing: a forged address or MAC never gets past the bridge
 #   stop leaves no veth and no set element; the address stays the user's; a subnet
 #        change while containers run is refused with the reason
@@ -16,12 +20,36 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 28
+fixture_start 39
 
 UP=$NS-up
+# ping is the image's iputils ping (warren-mkimage installs it).  A test image built before
+# it did gets the host's iputils ping (.ci/run installs it), copied without its file
+# capabilities, in a layer beside a link to the image: root's files, as layers are.
+images=$T/images
+install -d -m 0755 "$images" && ln -s "$IMAGE" "$images/default"
+ping_layer=
+if [ ! -e "$IMAGE/usr/bin/ping" ] && [ -x /usr/bin/ping ]; then
+	install -d -m 0755 "$images/iputils" "$images/iputils/usr" "$images/iputils/usr/bin" &&
+		cp /usr/bin/ping "$images/iputils/usr/bin/ping" && ping_layer='layers = [ "iputils" ];'
+	diag "the test image has no ping: the host's iputils ping in a layer, without file capabilities"
+fi
 net_config() { # net_config EXTRA - the default config, nat for everyone, plus EXTRA
-	write_config "$(default_config | sed 's/idle_timeout = 3;/idle_timeout = 60;/; s/network = "none";/network = "nat";/')
+	write_config "$(default_config | sed "s|^image = .*|image = \"$images/default\";|; s/idle_timeout = 3;/idle_timeout = 60; $ping_layer/; s/network = \"none\";/network = \"nat\";/")
 $1"
+}
+# ping_range NETNS-CMD - net.ipv4.ping_group_range as that netns's /proc/sys has it
+ping_range() { "$@" cat /proc/sys/net/ipv4/ping_group_range | tr -s '\t ' ' '; }
+ns_range0=$(ping_range in_ns) host_range0=$(ping_range env)
+# pings USER - USER's ping (iputils', with no capability in her shell) gets an answer from
+# the gateway, over her login
+pings() {
+	local out
+	out=$(tssh "$1" -- 'ping -V; grep ^CapEff /proc/self/status; ping -c 1 -W 3 10.213.0.1' 2>&1)
+	grep -q iputils <<<"$out" && grep -Eq 'CapEff:[[:space:]]+0+$' <<<"$out" &&
+		grep -q ' 1 received' <<<"$out" && return 0
+	echo "$out"
+	return 1
 }
 init_of() { cut -d" " -f1 "/run/warren/users/$1/state" 2>/dev/null; }
 in_cont() { local u=$1; shift; nsenter --net="/proc/$(init_of "$u")/ns/net" "$@"; } # as host root
@@ -94,6 +122,13 @@ out=$("$REPO/warrenctl" explain wta --config "$CONF" 2>&1)
 check "warrenctl explain shows her network and address" \
 	grep -q "^address: *$a on bridge warren0 (10.213.0.0/16)" <<<"$out" || diag "$out"
 
+# ping, as the user, over her login: no CAP_NET_RAW, so an ICMP echo socket, which her
+# container's ping_group_range must allow; the host's (the test netns's) stays as it was.
+check "nat: wta's ping (the image's iputils, no capability) gets the gateway's answer" pings wta
+check "ping_group_range: every gid in wta's network namespace; the test netns's and the machine's unchanged" \
+	test "$(ping_range in_cont wta)" = "0 2147483647" -a "$(ping_range in_ns)" = "$ns_range0" \
+	-a "$(ping_range env)" = "$host_range0"
+
 # Two users, each in her own container on the bridge.
 # wtb listens on TCP 8002 and UDP 8003 (each datagram a line of /tmp/udp-got) in her
 # container, in a session held until her container stops.
@@ -120,6 +155,21 @@ for ((i = 0; i < 60; i++)); do
 done
 check "UDP: wta's datagram does not reach wtb's container (hers, sent after it, does)" \
 	bash -c 'grep -qx self <<<"$1" && ! grep -q spam <<<"$1"' - "$got" || diag "got: $got"
+# The host's own users: only root connects into a container.  wtexempt is a user of the
+# host (exempt: her logins land there); her probe says "probing" first, so it did run.
+host_user_probe() { in_ns runuser -u wtexempt -- timeout 3 bash -c 'echo probing; exec 3<>"/dev/tcp/$1/$2" && head -n 1 <&3' - "$@" 2>/dev/null; }
+check "a host user (wtexempt) cannot connect to wtb's container ($b:8002)" \
+	test "$(host_user_probe "$b" 8002)" = probing
+check "host root does" test "$(in_ns timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/8002" && head -n 1 <&3' - "$b")" = wtb
+in_ns runuser -u wtexempt -- bash -c 'echo host-user >"/dev/udp/$1/8003"' - "$b" 2>/dev/null
+in_ns bash -c 'echo host-root >"/dev/udp/$1/8003"' - "$b" 2>/dev/null
+for ((i = 0; i < 60; i++)); do
+	got=$(tssh wtb -- 'cat /tmp/udp-got 2>/dev/null')
+	grep -qx host-root <<<"$got" && break
+	sleep 0.5
+done
+check "UDP: wtexempt's datagram does not reach wtb's container (root's, sent after it, does)" \
+	bash -c 'grep -qx host-root <<<"$1" && ! grep -q host-user <<<"$1"' - "$got" || diag "got: $got"
 if command -v busybox >/dev/null; then
 	# The same ping answers between wtb and the gateway: it is the path that is closed.
 	check "ICMP: no echo from wtb's container (while the gateway answers it)" \
@@ -174,18 +224,38 @@ tssh wta -- true
 check "peers = true (both in wtjail): wtb's listeners are up again" serve_wtb
 check "and wta reaches wtb's container" reaches wta "$b" 8002 '^wtb$'
 
-# isolated: the gateway, and nothing forwarded out; none: loopback only.
+# isolated: the gateway's ping and the ports of isolated_ports (DNS by default), nothing
+# forwarded out; none: loopback only.
 helper_stop wta >/dev/null
 helper_stop wtb >/dev/null
+listener in_ns 10.213.0.1 53 gateway-dns # as a resolver on the host would
 net_config 'users = ( { name = "wta"; network = "isolated"; }, { name = "wtb"; network = "none"; } );'
-check "isolated: wta reaches a service on the gateway address" \
-	reaches wta 10.213.0.1 7001 '^gateway-service'
-check "isolated: but not the upstream" cannot_reach wta 10.99.0.2 8000
+check "isolated: wta reaches the gateway's DNS port (isolated_ports' default)" \
+	reaches wta 10.213.0.1 53 '^gateway-dns'
+check "isolated: but not another service on the gateway address (7001)" cannot_reach wta 10.213.0.1 7001
+check "isolated: wta's ping gets the gateway's answer" pings wta
+check "isolated: nor the upstream" cannot_reach wta 10.99.0.2 8000
 out=$(tssh wtb -- 'ls /sys/class/net' 2>&1)
 check "none: wtb's container has loopback only" test "$out" = lo || diag "$out"
 check "none: nothing of wtb's is on the bridge (wta's port only)" \
 	test "$(ip -n "$NS" -o link show master warren0 | wc -l)" = 1
 helper_stop wtb >/dev/null
+helper_stop wta >/dev/null
+net_config 'users = ( { name = "wta"; network = "isolated"; isolated_ports = [ "7001/tcp" ]; } );'
+out=$("$REPO/warrenctl" explain wta --config "$CONF" 2>&1)
+check "warrenctl explain shows her isolated_ports and where they come from" \
+	grep -q '^isolated_ports *7001/tcp (user wta)$' <<<"$out" || diag "$out"
+check "isolated_ports = [ \"7001/tcp\" ]: wta reaches the gateway's 7001" \
+	reaches wta 10.213.0.1 7001 '^gateway-service'
+check "and no longer its DNS port" cannot_reach wta 10.213.0.1 53
+net_config 'users = ( { name = "wta"; network = "isolated";
+	isolated_ports = [ "7001" ]; } );'
+out=$("$REPO/warrenctl" check-config "$CONF" 2>&1)
+line=$(grep -n '"7001"' "$CONF" | cut -d: -f1)
+check "a port without its protocol: check-config names the file, line ($line) and the fix" \
+	grep -qF "$CONF:$line: users[0].isolated_ports[0]: \"7001\" is not a port; expected \"PORT/tcp\" or \"PORT/udp\"" <<<"$out" ||
+	diag "$out"
+net_config 'users = ( { name = "wta"; network = "isolated"; isolated_ports = [ "7001/tcp" ]; } );'
 
 # Spoofing: root in wta's network namespace takes wtb's address, then her MAC too.
 nsenter --net="/run/netns/$NS" nft -f - <<NFT

@@ -1,5 +1,7 @@
 /* test_net.c - the bridged network's pure parts: IPv4 addresses and subnets, veth and
- * bridge names, each user's slot (netalloc_find), and the bridge section of the config.
+ * bridge names, each user's slot (netalloc_find), the bridge section of the config, and
+ * the firewall's text (checked by nft -c in a network namespace of its own, where the
+ * machine lets an unprivileged user have one).
  * Also netalloc_get on a temporary state dir when run as root (it wants root's dirs). */
 #include <errno.h>
 #include <stdbool.h>
@@ -15,6 +17,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <nftables/libnftables.h>
+#include <sched.h>
 
 #include "lib/cleanup.h"
 #include "policy/config.h"
@@ -104,30 +108,226 @@ static void assert_member(const struct nft_member *a, const struct nft_member *b
 	assert_memory_equal(a->mac, b->mac, sizeof(a->mac));
 	assert_int_equal(a->isolated, b->isolated);
 	assert_int_equal(a->peer_group, b->peer_group);
+	assert_int_equal(a->ports.n, b->ports.n);
+	assert_memory_equal(a->ports.v, b->ports.v, a->ports.n * sizeof(a->ports.v[0]));
 }
 
-/* A network record round-trips; one without a version (before it had one) and one of a
- * later version with more fields are read; anything else is refused. */
+/* A network record round-trips, its isolated ports with it; one without a version (before
+ * it had one), one of version 2 (before the ports) and one of a later version with more
+ * fields are read; anything else is refused. */
 static void test_record(void **state)
 {
 	struct nft_member m = { .port = "wr1a", .addr = 0x0ad5001c, .mac = { 2, 0x77, 0, 0, 0, 0x1a },
 				.isolated = true, .peer_group = 0x2a }, in;
-	char text[128];
+	char text[NET_RECORD_MAX];
 
 	assert_int_equal(net_record_format(&m, text, sizeof(text)), 0);
-	assert_string_equal(text, "v2 wr1a ad5001c 02:77:00:00:00:1a 1 2a\n");
+	assert_string_equal(text, "v3 wr1a ad5001c 02:77:00:00:00:1a 1 2a -\n");
 	assert_int_equal(net_record_parse(text, &in), 0);
 	assert_member(&in, &m);
 	memset(&in, 0, sizeof(in));
 	assert_int_equal(net_record_parse("wr1a ad5001c 02:77:00:00:00:1a 1 2a\n", &in), 0);
 	assert_member(&in, &m);
-	assert_int_equal(net_record_parse("v3 wr1a ad5001c 02:77:00:00:00:1a 1 2a fd00::1c\n", &in), 0);
+	assert_int_equal(net_record_parse("v2 wr1a ad5001c 02:77:00:00:00:1a 1 2a\n", &in), 0);
+	assert_member(&in, &m);
+	m.ports = (struct port_list){ .v = { { 53, 53, PORT_UDP }, { 8000, 8099, PORT_TCP } }, .n = 2 };
+	assert_int_equal(net_record_format(&m, text, sizeof(text)), 0);
+	assert_string_equal(text, "v3 wr1a ad5001c 02:77:00:00:00:1a 1 2a 53/udp,8000-8099/tcp\n");
+	assert_int_equal(net_record_parse(text, &in), 0);
+	assert_member(&in, &m);
+	assert_int_equal(net_record_parse("v4 wr1a ad5001c 02:77:00:00:00:1a 1 2a 53/udp,8000-8099/tcp "
+					  "fd00::1c\n", &in), 0);
 	assert_member(&in, &m);
 	assert_int_equal(net_record_format(&m, text, 20), -ENOSPC);
 	assert_int_equal(net_record_parse("v1 wr1a ad5001c 02:77:00:00:00:1a 1 2a\n", &in), -EBADMSG);
 	assert_int_equal(net_record_parse("vx wr1a ad5001c 02:77:00:00:00:1a 1 2a\n", &in), -EBADMSG);
 	assert_int_equal(net_record_parse("v2 wr1a ad5001c 02:77:00:00:00 1 2a\n", &in), -EBADMSG);
+	assert_int_equal(net_record_parse("v3 wr1a ad5001c 02:77:00:00:00:1a 1 2a\n", &in), -EBADMSG);
+	assert_int_equal(net_record_parse("v3 wr1a ad5001c 02:77:00:00:00:1a 1 2a 53/icmp\n", &in),
+			 -EBADMSG);
+	assert_int_equal(net_record_parse("v3 wr1a ad5001c 02:77:00:00:00:1a 1 2a 53/udp,\n", &in),
+			 -EBADMSG);
 	assert_int_equal(net_record_parse("", &in), -EBADMSG);
+}
+
+/* Ports as isolated_ports writes them: the forms, their bounds, overlaps. */
+static void test_ports(void **state)
+{
+	struct port_range r, o;
+	char buf[32];
+
+	assert_int_equal(port_range_parse("53/udp", &r), 0);
+	assert_int_equal(r.lo, 53);
+	assert_int_equal(r.hi, 53);
+	assert_int_equal(r.proto, PORT_UDP);
+	assert_string_equal(port_range_nft(&r, buf, sizeof(buf)), "udp . 53");
+	assert_int_equal(port_range_parse("1-65535/tcp", &r), 0);
+	assert_string_equal(port_range_format(&r, buf, sizeof(buf)), "1-65535/tcp");
+	assert_string_equal(port_range_nft(&r, buf, sizeof(buf)), "tcp . 1-65535");
+	assert_int_equal(port_range_parse("8080-8080/tcp", &o), 0);
+	assert_string_equal(port_range_format(&o, buf, sizeof(buf)), "8080/tcp");
+	assert_true(port_range_overlap(&r, &o));
+	assert_int_equal(port_range_parse("8080/udp", &o), 0);
+	assert_false(port_range_overlap(&r, &o));
+	assert_int_equal(port_range_parse("0/tcp", &r), -ERANGE);
+	assert_int_equal(port_range_parse("65536/tcp", &r), -ERANGE);
+	assert_int_equal(port_range_parse("99999/tcp", &r), -ERANGE);
+	assert_int_equal(port_range_parse("90-80/tcp", &r), -ERANGE);
+	for (const char *const *bad = (const char *const[]){ "", "53", "53/", "/tcp", "053/tcp",
+			"+53/tcp", "53/TCP", "53/tcp ", " 53/tcp", "53-/tcp", "-53/tcp", "1-2-3/tcp",
+			"123456/tcp", "53/icmp", NULL }; *bad; bad++)
+		if (port_range_parse(*bad, &r) != -EINVAL)
+			fail_msg("\"%s\" is taken as a port", *bad);
+}
+
+/* nft -c -f PATH in a new user and network namespace: 0 accepted, 1 refused, -1 not
+ * run (no nft, or no namespaces here). */
+static int nft_check(const char *path)
+{
+	const char *nft = access("/usr/sbin/nft", X_OK) == 0 ? "/usr/sbin/nft" : "/sbin/nft";
+	int status;
+	pid_t pid;
+
+	if (access(nft, X_OK) < 0 || access("/usr/bin/unshare", X_OK) < 0)
+		return -1;
+	if ((pid = fork()) == 0) {
+		execl("/usr/bin/unshare", "unshare", "--user", "--map-root-user", "--net", nft, "-c",
+		      "-f", path, (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status) == 0 ? 0 : WEXITSTATUS(status) == 1 ? 1 : -1;
+}
+
+/* The firewall as warren hands it to libnftables: the rules this issue added are there
+ * (isolated containers reach their isolated_ports on the gateway and nothing else of the
+ * host; of the host's processes only root's reach into a container), and nft accepts
+ * the tables with a member's elements. */
+static void test_ruleset(void **state)
+{
+	struct ipv4_subnet net;
+	struct nft_member m = { .port = "wr1a", .addr = 0x0ad5001c, .mac = { 2, 0x77, 0, 0, 0, 0x1a },
+				.isolated = true, .peer_group = 0x2a };
+	char rules[8192], cmds[4096], path[] = "/tmp/warren-test-nft.XXXXXX";
+	int fd, r;
+
+	assert_int_equal(ipv4_subnet_parse("10.213.0.0/16", &net), 0);
+	assert_int_equal(nft_ruleset("warren0", &net, true, rules, sizeof(rules)), 0);
+	print_message("%s", rules);
+	assert_non_null(strstr(rules, "\tset isolated_ports { type ipv4_addr . inet_proto . "
+				      "inet_service; flags interval; }\n"));
+	/* In this order: the listed ports, then nothing else for isolated ones, then DNS. */
+	assert_non_null(strstr(rules,
+		"\t\tiifname \"warren0\" ip daddr 10.213.0.1 icmp type echo-request accept\n"
+		"\t\tiifname \"warren0\" ip daddr 10.213.0.1 ip saddr . meta l4proto . th dport "
+		"@isolated_ports accept\n"
+		"\t\tiifname \"warren0\" ip saddr @isolated drop\n"
+		"\t\tiifname \"warren0\" ip daddr 10.213.0.1 udp dport 53 accept\n"));
+	assert_null(strstr(rules, "ip saddr @isolated ip daddr 10.213.0.1 accept"));
+	assert_non_null(strstr(rules,
+		"\tchain output {\n"
+		"\t\ttype filter hook output priority filter; policy accept;\n"
+		"\t\toifname \"warren0\" ct state established,related accept\n"
+		"\t\toifname \"warren0\" meta skuid != 0 drop comment \"warren rules 2\"\n"
+		"\t}\n"));
+	assert_int_equal(nft_ruleset("warren0", &net, true, cmds, 100), -ENOSPC);
+
+	m.ports = (struct port_list){ .v = { { 53, 53, PORT_UDP }, { 8000, 8099, PORT_TCP } }, .n = 2 };
+	assert_int_equal(nft_member_commands(&m, "add", cmds, sizeof(cmds)), 0);
+	print_message("%s", cmds);
+	assert_non_null(strstr(cmds, "add element inet warren isolated { 10.213.0.28 }\n"
+				     "add element inet warren isolated_ports { 10.213.0.28 . udp . 53 }\n"
+				     "add element inet warren isolated_ports { 10.213.0.28 . tcp . 8000-8099 }\n"));
+	m.isolated = false; /* a nat container has no port elements, whatever its list */
+	assert_int_equal(nft_member_commands(&m, "delete", cmds + strlen(cmds) / 2, 2048), 0);
+	assert_null(strstr(cmds + strlen(cmds) / 2, "isolated"));
+	m.isolated = true;
+	assert_int_equal(nft_member_commands(&m, "add", cmds, 64), -ENOSPC);
+
+	assert_int_equal(nft_member_commands(&m, "add", cmds, sizeof(cmds)), 0);
+	assert_true((fd = mkstemp(path)) >= 0);
+	assert_true(write(fd, rules, strlen(rules)) == (ssize_t)strlen(rules));
+	assert_true(write(fd, cmds, strlen(cmds)) == (ssize_t)strlen(cmds));
+	close(fd);
+	r = nft_check(path);
+	unlink(path);
+	if (r < 0) {
+		print_message("# nft -c not run: no nft, or no user namespace for it here\n");
+		skip();
+	}
+	assert_int_equal(r, 0);
+}
+
+/* The tables of an older warren (rules version 1: no output chain, every gateway port
+ * open to isolated containers), with a running container's elements. */
+#define OLD_TABLES                                                                        \
+	"table inet warren {\n"                                                        \
+	"\tcomment \"warren: bridge warren0 subnet 10.213.0.0/16\"\n"                    \
+	"\tset isolated { type ipv4_addr; }\n"                                          \
+	"\tchain input {\n"                                                             \
+	"\t\ttype filter hook input priority filter; policy accept;\n"                  \
+	"\t\tiifname \"warren0\" ip saddr @isolated ip daddr 10.213.0.1 accept\n"        \
+	"\t\tiifname \"warren0\" drop\n"                                                \
+	"\t}\n"                                                                         \
+	"}\n"                                                                            \
+	"table bridge warren {\n"                                                      \
+	"\tcomment \"warren: bridge warren0 subnet 10.213.0.0/16\"\n"                    \
+	"\tset macs { type ifname . ether_addr; }\n"                                    \
+	"}\n"                                                                            \
+	"add element inet warren isolated { 10.213.0.5 }\n"                              \
+	"add element bridge warren macs { \"wr5\" . 02:77:00:00:00:05 }\n"
+
+/* In a network namespace of its own: OLD_TABLES, then nft_tables_ensure twice.  Exit 0
+ * if the rules are this version's and the elements stayed, 77 if no namespace could be
+ * had, 1 otherwise (what is wrong on stderr). */
+static int upgrade_child(void)
+{
+	struct ipv4_subnet net;
+	struct error err = { 0 };
+	struct nft_ctx *ctx;
+	const char *out, *mark;
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0 && unshare(CLONE_NEWNET) < 0)
+		return 77;
+	if (!(ctx = nft_ctx_new(NFT_CTX_DEFAULT)) || nft_run_cmd_from_buffer(ctx, OLD_TABLES) != 0)
+		return 77; /* no nf_tables here, or no capability over it */
+	(void)ipv4_subnet_parse("10.213.0.0/16", &net);
+	if (nft_tables_ensure("warren0", &net, false, &err) < 0 ||
+	    nft_tables_ensure("warren0", &net, false, &err) < 0) {
+		fprintf(stderr, "nft_tables_ensure: %s\n", err.msg);
+		return 1;
+	}
+	nft_ctx_buffer_output(ctx);
+	if (nft_run_cmd_from_buffer(ctx, "list ruleset") != 0)
+		return 1;
+	out = nft_ctx_get_output_buffer(ctx);
+	fprintf(stderr, "%s", out);
+	mark = strstr(out, "comment \"warren rules 2\"");
+	if (!mark || strstr(mark + 1, "comment \"warren rules 2\"") ||
+	    !strstr(out, "elements = { 10.213.0.5 }") || !strstr(out, "\"wr5\" . 02:77:00:00:00:05") ||
+	    strstr(out, "ip saddr @isolated ip daddr 10.213.0.1 accept"))
+		return 1;
+	return 0;
+}
+
+/* Tables of an older version of the rules get this version's at the next start, in place:
+ * the running containers' set elements stay; once is enough (no rule twice). */
+static void test_ruleset_upgrade(void **state)
+{
+	int status;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(upgrade_child());
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 77) {
+		print_message("# no network namespace with nf_tables for this test here\n");
+		skip();
+	}
+	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
 /* /etc/hosts and resolv.conf: her name on her address (on 127.0.1.1 without one). */
@@ -308,6 +508,9 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_modes),
 		cmocka_unit_test(test_record),
+		cmocka_unit_test(test_ports),
+		cmocka_unit_test(test_ruleset),
+		cmocka_unit_test(test_ruleset_upgrade),
 		cmocka_unit_test(test_etc_files),
 		cmocka_unit_test(test_alloc_find),
 		cmocka_unit_test(test_alloc_get),

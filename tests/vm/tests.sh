@@ -172,7 +172,8 @@ serve_wvb
 check "peers = true: they can" sh -c '. /tmp/net.sh; for i in $(seq 120); do
 	[ "$(tcp wva $B 8002)" = wvb ] && exit 0; sleep 0.5; done; exit 1'
 $H stop wva; $H stop wvb
-netconf 'users = ( { name = "wva"; network = "none"; }, { name = "wvb"; network = "isolated"; } );'
+netconf 'users = ( { name = "wva"; network = "none"; },
+	{ name = "wvb"; network = "isolated"; isolated_ports = [ "7001/tcp" ]; } );'
 serve "" 10.213.0.1 7001 gateway-service
 check "isolated: the gateway's service" sh -c '. /tmp/net.sh; for i in $(seq 120); do
 	tcp wvb 10.213.0.1 7001 | grep -q "^gateway-service" && exit 0; sleep 0.5; done; exit 1'
