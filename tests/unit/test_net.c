@@ -1,6 +1,8 @@
 /* test_net.c - the bridged network's pure parts: IPv4 addresses and subnets, veth and
  * bridge names, each user's slot (netalloc_find), and the bridge section of the config.
- * Also netalloc_get on a temporary state dir when run as root (it wants root's dirs). */
+ * Networks in CIDR form, where containers may not go (bridge.deny, bridge.allow) and the
+ * firewall commands that say so, checked by nft -c in a private network namespace where
+ * one can be had.  Also netalloc_get on a temporary state dir when run as root (it wants root's dirs). */
 #include <errno.h>
 #include <stdbool.h>
 #include <setjmp.h>
@@ -10,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,9 +22,13 @@
 
 #include "lib/cleanup.h"
 #include "policy/config.h"
+#include "lib/cidr.h"
 #include "lib/ipv4.h"
+#include "lib/strv.h"
 #include "lib/names.h"
+#include "net/egress.h"
 #include "net/net.h"
+#include "net/nft.h"
 #include "net/netalloc.h"
 
 static void test_ipv4(void **state)
@@ -282,6 +290,24 @@ static const struct {
 	{ "bridge = { dns = [ 5 ]; };", "bridge.dns[0]: must be a string (an IPv4 address)" },
 	{ "bridge = { mtu = 1500; };", "bridge.mtu: unknown setting; expected one of: name, subnet, dns" },
 	{ "bridge = 5;", "bridge: must be a group" },
+	{ "bridge = { deny = [ \"10.1.2.3/8\" ]; };",
+	  "bridge.deny[0]: \"10.1.2.3/8\" has host bits set; expected the network's own address, "
+	  "\"10.0.0.0/8\" (or the address alone for that one host)" },
+	{ "bridge = { deny = [ \"connected\", \"fd00::1/8\" ]; };",
+	  "bridge.deny[1]: \"fd00::1/8\" has host bits set; expected the network's own address, \"fd00::/8\"" },
+	{ "bridge = { deny = [ \"10.0.0.0/33\" ]; };",
+	  "bridge.deny[0]: \"10.0.0.0/33\": the prefix is longer than the address" },
+	{ "bridge = { deny = [ \"intranet\" ]; };",
+	  "bridge.deny[0]: \"intranet\" is not a network or \"connected\"; expected ADDRESS/PREFIX" },
+	{ "bridge = { deny = \"10.0.0.0/8\"; };", "bridge.deny: must be an array of network names" },
+	{ "bridge = { deny = [ \"10.0.0.0/8\", \"10.0.0.0/8\" ]; };",
+	  "bridge.deny[1]: \"10.0.0.0/8\" is listed twice" },
+	{ "bridge = { allow = [ \"connected\" ]; };",
+	  "bridge.allow[0]: \"connected\" is not a network; expected ADDRESS/PREFIX such as" },
+	{ "bridge = { allow = [ 10 ]; };", "bridge.allow[0]: must be a string (a network)" },
+	{ "bridge = { allow = [ \"10.1.2.3/24\" ]; };",
+	  "bridge.allow[0]: \"10.1.2.3/24\" has host bits set; expected the network's own address, "
+	  "\"10.1.2.0/24\"" },
 };
 
 static void test_config_bridge_bad(void **state)
@@ -300,6 +326,122 @@ static void test_config_bridge_bad(void **state)
 	}
 }
 
+static void test_cidr(void **state)
+{
+	static const struct {
+		const char *in;
+		int r;
+		const char *out;
+	} cases[] = {
+		{ "10.0.0.0/8", 0, "10.0.0.0/8" },       { "169.254.169.254", 0, "169.254.169.254/32" },
+		{ "0.0.0.0/0", 0, "0.0.0.0/0" },         { "fd00::/8", 0, "fd00::/8" },
+		{ "fd00:ec2::254", 0, "fd00:ec2::254/128" }, { "::/0", 0, "::/0" },
+		{ "10.0.0.1/8", -EDOM, NULL },           { "fd00::1/64", -EDOM, NULL },
+		{ "10.0.0.0/33", -ERANGE, NULL },        { "::/129", -ERANGE, NULL },
+		{ "10.0.0.0/08", -EINVAL, NULL },        { "10.0.0.0/", -EINVAL, NULL },
+		{ "10.0.0/8", -EINVAL, NULL },           { "host/8", -EINVAL, NULL },
+		{ "", -EINVAL, NULL },                   { "/8", -EINVAL, NULL },
+		{ "10.0.0.0/8 ", -EINVAL, NULL },        { "1.2.3.4/-1", -EINVAL, NULL },
+	};
+	char buf[CIDR_TEXT_MAX];
+	struct cidr c, n;
+	uint8_t a[16];
+
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		int r = cidr_parse(cases[i].in, &c);
+
+		if (r != cases[i].r)
+			fail_msg("\"%s\": %d, not %d", cases[i].in, r, cases[i].r);
+		if (r == 0)
+			assert_string_equal(cidr_format(&c, buf, sizeof(buf)), cases[i].out);
+	}
+	assert_int_equal(cidr_parse("172.16.0.0/12", &c), 0);
+	inet_pton(AF_INET, "172.31.255.1", a);
+	assert_true(cidr_contains(&c, AF_INET, a));
+	inet_pton(AF_INET, "172.32.0.1", a);
+	assert_false(cidr_contains(&c, AF_INET, a));
+	assert_false(cidr_contains(&c, AF_INET6, a));
+	inet_pton(AF_INET6, "fe80::1:2", a);
+	n = cidr_network(AF_INET6, a, 10);
+	assert_string_equal(cidr_format(&n, buf, sizeof(buf)), "fe80::/10");
+}
+
+static void test_config_deny(void **state)
+{
+	_cleanup_(config_freep) struct warren_config *c = NULL, *d = NULL;
+	static char *const want[] = EGRESS_DEFAULT_DENY;
+	struct config_error err;
+
+	assert_int_equal(config_parse_string("", "x", &d, NULL, &err), 0);
+	assert_null(d->bridge.deny);
+	assert_null(d->bridge.allow);
+	for (size_t i = 0; want[i]; i++)
+		assert_string_equal(egress_deny_config(d)[i], want[i]);
+	if (config_parse_string("bridge = { deny = [ \"connected\", \"100.64.0.0/10\" ];\n"
+				"  allow = [ \"10.1.2.3\", \"fd00::/64\" ]; };\n", "x", &c, NULL, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_string_equal(egress_deny_config(c)[1], "100.64.0.0/10");
+	assert_null(egress_deny_config(c)[2]);
+	assert_string_equal(c->bridge.allow[1], "fd00::/64");
+	config_free(c);
+	c = NULL;
+	/* deny = [ ]: nothing denied, which is not the default. */
+	assert_int_equal(config_parse_string("bridge = { deny = [ ]; };", "x", &c, NULL, &err), 0);
+	assert_null(egress_deny_config(c)[0]);
+}
+
+/* Where containers may not go, from the lists, the host's networks and a resolv.conf. */
+static void test_egress(void **state)
+{
+	static char *const deny[] = { "169.254.0.0/16", "connected", "10.0.0.0/8", "fc00::/7", NULL };
+	static char *const allow[] = { "10.1.2.3", NULL };
+	struct cidr connected[2];
+	struct egress e = { 0 };
+	_cleanup_free_ char *text = NULL;
+	char buf[CIDR_TEXT_MAX];
+	uint8_t a[16];
+
+	assert_int_equal(cidr_parse("192.0.2.0/24", &connected[0]), 0);
+	assert_int_equal(cidr_parse("10.0.0.0/8", &connected[1]), 0); /* listed already: once */
+	assert_int_equal(egress_resolve(deny, allow, connected, 2,
+					"search lab\nnameserver 10.0.0.53\nnameserver 10.0.0.53\n", &e), 0);
+	assert_int_equal(e.n_deny, 4);
+	assert_string_equal(cidr_format(&e.deny[1], buf, sizeof(buf)), "192.0.2.0/24");
+	assert_string_equal(cidr_format(&e.deny[3], buf, sizeof(buf)), "fc00::/7");
+	assert_int_equal(e.n_allow, 1);
+	assert_int_equal(e.n_dns, 1);
+	assert_string_equal(cidr_format(&e.dns[0], buf, sizeof(buf)), "10.0.0.53/32");
+	inet_pton(AF_INET, "169.254.169.254", a);
+	assert_true(egress_blocks(&e, AF_INET, a));
+	inet_pton(AF_INET, "10.1.2.3", a);
+	assert_false(egress_blocks(&e, AF_INET, a)); /* allowed */
+	inet_pton(AF_INET, "198.51.100.1", a);
+	assert_false(egress_blocks(&e, AF_INET, a)); /* not denied */
+
+	assert_int_equal(nft_destinations_format("warren0", &e, &text), 0);
+	assert_non_null(strstr(text, "\tset deny4 { type ipv4_addr; flags interval; auto-merge; "
+			       "elements = { 169.254.0.0/16, 192.0.2.0/24, 10.0.0.0/8 } }\n"));
+	assert_non_null(strstr(text, "\tset deny6 { type ipv6_addr; flags interval; auto-merge; "
+			       "elements = { fc00::/7 } }\n"));
+	assert_non_null(strstr(text, "\tset allow4 { type ipv4_addr; flags interval; auto-merge; "
+			       "elements = { 10.1.2.3/32 } }\n"));
+	assert_non_null(strstr(text, "\tset allow6 { type ipv6_addr; flags interval; auto-merge; }\n"));
+	assert_non_null(strstr(text, "\t\tiifname != \"warren0\" accept\n\t\toifname \"warren0\" accept\n"
+			       "\t\tip daddr @allow4 accept\n"));
+	assert_non_null(strstr(text, "\t\tip daddr @deny4 drop\n\t\tip6 daddr @deny6 drop\n"));
+	/* The kernel takes it (nft -c: checked, not loaded), where a private network
+	 * namespace can be had: root's, or an unprivileged user's. */
+	if (system("unshare -rn true 2>/dev/null") == 0) {
+		FILE *f = popen("unshare -rn nft -c -f - 2>&1", "w");
+
+		assert_non_null(f);
+		fprintf(f, "add table inet warren\n%s", text);
+		if (pclose(f) != 0)
+			fail_msg("nft -c refused:\n%s", text);
+	}
+	egress_clear(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +456,9 @@ int main(void)
 		cmocka_unit_test(test_alloc_concurrent),
 		cmocka_unit_test(test_config_bridge),
 		cmocka_unit_test(test_config_bridge_bad),
+		cmocka_unit_test(test_cidr),
+		cmocka_unit_test(test_config_deny),
+		cmocka_unit_test(test_egress),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
