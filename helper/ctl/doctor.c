@@ -506,7 +506,7 @@ static void check_metadata(const struct warren_config *cfg)
 		any = true;
 		if (e.n_deny == 0 && egress_plan(egress_deny_config(cfg), cfg->bridge.allow,
 						 cfg->bridge.name, NULL, &e, &err) < 0) {
-			say("PROBLEM", "see the reason", "%s", err.msg);
+			say("PROBLEM", NULL, "%s", err.msg);
 			return;
 		}
 		inet_pton(AF_INET, addrs[i], &a);

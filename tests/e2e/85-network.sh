@@ -21,7 +21,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 38
+fixture_start 39
 
 UP=$NS-up
 net_config() { # net_config EXTRA - the default config, nat for everyone, plus EXTRA
@@ -135,6 +135,13 @@ check "bridge.deny = [ \"198.51.100.0/24\" ]: the upstream listener is out of re
 	cannot_reach wta 198.51.100.2 8000
 check "and the default is gone: 10.99.0.2 is reached" reaches wta 10.99.0.2 8000 '^intranet'
 helper_stop wta >/dev/null
+net_config 'bridge = { deny = [ "connected",
+	"10.1.2.3/8" ]; };'
+n=$(grep -n '"10\.1\.2\.3/8"' "$CONF" | cut -d: -f1)
+out=$("$REPO/warrenctl" check-config "$CONF" 2>&1)
+check "a bridge.deny network with host bits: check-config names file:line and the one to write" \
+	grep -qF "$CONF:$n: bridge.deny[1]: \"10.1.2.3/8\" has host bits set; expected the network's own address, \"10.0.0.0/8\"" \
+	<<<"$out" || diag "$out"
 net_config 'bridge = { dns = [ "10.99.0.2" ]; };'
 tssh wta -- true
 
