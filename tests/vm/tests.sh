@@ -31,7 +31,7 @@ users = ( { name = "wvb"; memory = "96M"; io_weight = 500; } );
 C
 chmod 0644 /etc/warren/warren.conf
 
-echo "1..28"
+echo "1..29"
 check "this host is pure cgroup v2" sh -c 'grep -q "cgroup2 /sys/fs/cgroup " /proc/mounts && ! grep -q " cgroup " /proc/mounts'
 check "a jailed user enters her own container (uid, hostname, pid 1)" \
 	sh -c 'out=$($H enter wva sh -c "id -u; hostname; cat /proc/1/comm" | tr "\n" " "); echo "$out"; [ "$out" = "1000 wva warren-init " ]'
@@ -160,11 +160,17 @@ netconf() { # netconf EXTRA - nat for all, idle 30 s, plus EXTRA
 		"$1" >/etc/warren/warren.conf
 }
 serve "$IP netns exec up" 198.51.100.2 8000 upstream
+serve "$IP netns exec up" 10.99.0.2 8001 intranet
 netconf ''
 # (The upstream's perl may take a while to listen under TCG: try for up to 60 s.)
 check "nat: a container reaches the upstream, masqueraded" \
 	sh -c '. /tmp/net.sh; for i in $(seq 120); do
 		[ "$(tcp wva 198.51.100.2 8000)" = "upstream from 10.99.0.1" ] && exit 0; sleep 0.5; done; exit 1'
+# The host's own network answers the host, not a container (bridge.deny's default).
+check "nat: not the host's own network (10.99.0.2, which answers the host)" \
+	sh -c 'up=; for i in $(seq 120); do chroot /var/lib/warren/images/default bash -c \
+		"exec 3<>/dev/tcp/10.99.0.2/8001" 2>/dev/null && { up=1; break; }; sleep 0.5; done
+		[ -n "$up" ] && . /tmp/net.sh && [ "$(probe wva 10.99.0.2 8001)" = probing ]'
 serve_wvb
 B=$(addr wvb)
 export B
