@@ -1,9 +1,9 @@
 /* ctl_doctor.c - warrenctl doctor (see ctl_doctor.h).  It only looks: nothing on the
  * host is changed. */
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <arpa/inet.h>
 #include <glob.h>
 #include <grp.h>
 #include <netinet/in.h>

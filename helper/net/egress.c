@@ -139,7 +139,8 @@ int egress_plan(char *const *deny, char *const *allow, const char *bridge, const
 	size_t n = 0;
 	int r;
 
-	if (strv_contains(deny, BRIDGE_DENY_CONNECTED) && (r = egress_connected(bridge, &connected, &n)) < 0)
+	if (strv_contains(deny, BRIDGE_DENY_CONNECTED) &&
+	    (r = egress_connected(bridge, &connected, &n)) < 0)
 		return error_errno(err, r, "cannot read the host's addresses (bridge.deny's "
 				   "\"connected\")");
 	if ((r = egress_resolve(deny, allow, connected, n, resolv, ret)) < 0)

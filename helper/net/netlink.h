@@ -1,6 +1,7 @@
 /* netlink.h - the few rtnetlink requests warren's network needs (libmnl): links, bridges,
  * veth pairs with one end created straight in another network namespace, bridge port
- * isolation, addresses (IPv4 made, both families read) and IPv4 routes.  Each works in the caller's network namespace. */
+ * isolation, addresses (IPv4 made, both families read) and IPv4 routes.  Each works in
+ * the caller's network namespace. */
 #ifndef WARREN_NETLINK_H
 #define WARREN_NETLINK_H
 

@@ -2,7 +2,8 @@
  * bridge names, each user's slot (netalloc_find), and the bridge section of the config.
  * Networks in CIDR form, where containers may not go (bridge.deny, bridge.allow) and the
  * firewall commands that say so, checked by nft -c in a private network namespace where
- * one can be had.  Also netalloc_get on a temporary state dir when run as root (it wants root's dirs). */
+ * one can be had.  Also netalloc_get on a temporary state dir when run as root (it wants
+ * root's dirs). */
 #include <errno.h>
 #include <stdbool.h>
 #include <setjmp.h>
@@ -294,7 +295,8 @@ static const struct {
 	  "bridge.deny[0]: \"10.1.2.3/8\" has host bits set; expected the network's own address, "
 	  "\"10.0.0.0/8\" (or the address alone for that one host)" },
 	{ "bridge = { deny = [ \"connected\", \"fd00::1/8\" ]; };",
-	  "bridge.deny[1]: \"fd00::1/8\" has host bits set; expected the network's own address, \"fd00::/8\"" },
+	  "bridge.deny[1]: \"fd00::1/8\" has host bits set; expected the network's own "
+	  "address, \"fd00::/8\"" },
 	{ "bridge = { deny = [ \"10.0.0.0/33\" ]; };",
 	  "bridge.deny[0]: \"10.0.0.0/33\": the prefix is longer than the address" },
 	{ "bridge = { deny = [ \"intranet\" ]; };",
