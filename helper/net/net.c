@@ -12,6 +12,7 @@
 
 #include "lib/cleanup.h"
 #include "net/dns.h"
+#include "net/egress.h"
 #include "lib/fsutil.h"
 #include "lib/layout.h"
 #include "lib/log.h"
@@ -57,6 +58,8 @@ int net_plan(const struct warren_config *cfg, const struct user_spec *u, struct 
 	if (m->isolated)
 		m->ports = u->isolated_ports;
 	m->peer_group = u->peer_group;
+	ret->deny = egress_deny_config(cfg);
+	ret->allow = cfg->bridge.allow;
 	dns_resolv_conf(cfg->bridge.dns, ret->gateway, ret->resolv, sizeof(ret->resolv),
 			&ret->host_dns, &from);
 	log_info("nameservers of the container of %s: from %s", u->name, from);
@@ -131,6 +134,7 @@ static void warn_forward_blocker(const struct net_plan *p)
 int net_host_prepare(const struct net_plan *p, struct error *err)
 {
 	_cleanup_close_ int lock = -EBADF;
+	struct egress dest = { 0 };
 	struct nl nl = { 0 };
 	int r;
 
@@ -145,7 +149,12 @@ int net_host_prepare(const struct net_plan *p, struct error *err)
 	nl_close(&nl);
 	if (r < 0)
 		return r;
-	if ((r = nft_tables_ensure(p->bridge, &p->subnet, p->host_dns, err)) < 0)
+	/* Anew at every start: the config, and the host's networks, may have changed. */
+	if ((r = egress_plan(p->deny, p->allow, p->bridge, p->resolv, &dest, err)) < 0)
+		return r;
+	r = nft_tables_ensure(p->bridge, &p->subnet, p->host_dns, &dest, err);
+	egress_clear(&dest);
+	if (r < 0)
 		return r;
 	if (p->mode == NET_NAT && (r = forwarding_on(err)) < 0)
 		return r;

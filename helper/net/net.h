@@ -5,7 +5,8 @@
  *   net_plan          the helper, before the build: the user's slot (netalloc.h) and
  *                     what follows from it, and her resolv.conf
  *   net_host_prepare  the helper, under the network lock: the bridge (made, addressed,
- *                     up), warren's firewall tables (nft.h), ip_forward for "nat"
+ *                     up), warren's firewall tables (nft.h) with where containers may
+ *                     not go (egress.h) anew, ip_forward for "nat"
  *   net_ping_allow    the builder, for every mode: ICMP echo sockets for her in the
  *                     container's network namespace (ping without CAP_NET_RAW)
  *   net_attach        the builder, once the container's network namespace exists: the
@@ -46,6 +47,8 @@ struct net_plan {
 	uint32_t gateway;          /* its IPv4 address: the bridge's */
 	struct nft_member member;  /* port (the host veth), address, MAC, isolation, peers */
 	bool host_dns;             /* a nameserver is the gateway: the firewall lets DNS in */
+	char *const *deny;         /* bridge.deny or its default, bridge.allow (the config's) */
+	char *const *allow;
 	char resolv[NET_RESOLV_MAX];
 };
 

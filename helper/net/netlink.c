@@ -145,41 +145,73 @@ int nl_link_del(struct nl *nl, int ifindex)
 	return transact(nl, nlh, NULL, NULL);
 }
 
-struct addr_answer {
+struct addr_walk {
+	nl_addr_fn *fn;
+	void *data;
+};
+
+static int addr_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr, *local = NULL, *address = NULL;
+	struct addr_walk *w = data;
+	size_t len = ifa->ifa_family == AF_INET ? 4 : ifa->ifa_family == AF_INET6 ? 16 : 0;
+
+	if (len == 0)
+		return MNL_CB_OK;
+	mnl_attr_for_each(attr, nlh, sizeof(*ifa)) {
+		if (mnl_attr_get_payload_len(attr) != len)
+			continue;
+		if (mnl_attr_get_type(attr) == IFA_LOCAL)
+			local = attr;
+		else if (mnl_attr_get_type(attr) == IFA_ADDRESS)
+			address = attr;
+	}
+	/* IFA_LOCAL is this end's (IFA_ADDRESS the peer's on point-to-point links); IPv6
+	 * has IFA_ADDRESS alone. */
+	if (local || address)
+		w->fn((int)ifa->ifa_index, ifa->ifa_family,
+		      mnl_attr_get_payload(local ? local : address), ifa->ifa_prefixlen, w->data);
+	return MNL_CB_OK;
+}
+
+int nl_addr_each(struct nl *nl, int family, nl_addr_fn *fn, void *data)
+{
+	char buf[NL_BUF];
+	struct nlmsghdr *nlh = request(nl, buf, RTM_GETADDR, NLM_F_DUMP);
+	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	struct addr_walk w = { .fn = fn, .data = data };
+
+	ifa->ifa_family = (unsigned char)family;
+	return transact(nl, nlh, addr_cb, &w);
+}
+
+struct first_ipv4 {
 	int ifindex;
 	int found;
 	uint32_t addr;
 	unsigned prefix;
 };
 
-static int addr_cb(const struct nlmsghdr *nlh, void *data)
+static void first_ipv4_cb(int ifindex, int family, const void *addr, unsigned prefix, void *data)
 {
-	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
-	struct addr_answer *a = data;
-	const struct nlattr *attr;
+	struct first_ipv4 *a = data;
+	uint32_t be;
 
-	if ((int)ifa->ifa_index != a->ifindex || ifa->ifa_family != AF_INET || a->found)
-		return MNL_CB_OK;
-	mnl_attr_for_each(attr, nlh, sizeof(*ifa)) {
-		if (mnl_attr_get_type(attr) == IFA_LOCAL && mnl_attr_get_payload_len(attr) == 4) {
-			a->addr = ntohl(mnl_attr_get_u32(attr));
-			a->prefix = ifa->ifa_prefixlen;
-			a->found = 1;
-		}
-	}
-	return MNL_CB_OK;
+	if (ifindex != a->ifindex || family != AF_INET || a->found)
+		return;
+	memcpy(&be, addr, 4);
+	a->addr = ntohl(be);
+	a->prefix = prefix;
+	a->found = 1;
 }
 
 int nl_link_ipv4(struct nl *nl, int ifindex, uint32_t *ret_addr, unsigned *ret_prefix)
 {
-	char buf[NL_BUF];
-	struct nlmsghdr *nlh = request(nl, buf, RTM_GETADDR, NLM_F_DUMP);
-	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	struct addr_answer a = { .ifindex = ifindex };
+	struct first_ipv4 a = { .ifindex = ifindex };
 	int r;
 
-	ifa->ifa_family = AF_INET;
-	if ((r = transact(nl, nlh, addr_cb, &a)) < 0)
+	if ((r = nl_addr_each(nl, AF_INET, first_ipv4_cb, &a)) < 0)
 		return r;
 	if (!a.found)
 		return -ENOENT;

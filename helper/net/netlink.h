@@ -1,6 +1,7 @@
 /* netlink.h - the few rtnetlink requests warren's network needs (libmnl): links, bridges,
  * veth pairs with one end created straight in another network namespace, bridge port
- * isolation, IPv4 addresses and routes.  Each works in the caller's network namespace. */
+ * isolation, addresses (IPv4 made, both families read) and IPv4 routes.  Each works in
+ * the caller's network namespace. */
 #ifndef WARREN_NETLINK_H
 #define WARREN_NETLINK_H
 
@@ -26,6 +27,10 @@ int nl_link_up(struct nl *nl, int ifindex);
 int nl_link_del(struct nl *nl, int ifindex);
 /* The first IPv4 address of link IFINDEX, or -ENOENT if it has none. */
 int nl_link_ipv4(struct nl *nl, int ifindex, uint32_t *ret_addr, unsigned *ret_prefix);
+/* Every address of FAMILY (AF_UNSPEC: IPv4 and IPv6) on every link: FN with ADDR in
+ * network byte order (4 or 16 bytes). */
+typedef void nl_addr_fn(int ifindex, int family, const void *addr, unsigned prefix, void *data);
+int nl_addr_each(struct nl *nl, int family, nl_addr_fn *fn, void *data);
 /* ADDR/PREFIX on link IFINDEX; an address it already has is fine.  With NOPREFIXROUTE
  * the kernel adds no on-link route for the prefix. */
 int nl_addr_add(struct nl *nl, int ifindex, uint32_t addr, unsigned prefix, bool noprefixroute);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "lib/cleanup.h"
 #include "lib/log.h"
@@ -127,11 +128,33 @@ static bool rules_current(void)
 	       strstr(out, mark);
 }
 
-int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet, bool host_dns,
-		      struct error *err)
+int nft_tables_commands(const char *bridge, const struct ipv4_subnet *subnet, bool host_dns,
+			const struct egress *dest, enum nft_tables_found found, char **ret)
 {
-	char net[16], want[160], out[8192], msg[512], rules[8192];
-	const char *flush = "";
+	_cleanup_free_ char *destinations = NULL, *text = NULL;
+	char rules[8192] = "";
+	int r;
+
+	if (found != NFT_TABLES_CURRENT &&
+	    (r = nft_ruleset(bridge, subnet, host_dns, rules, sizeof(rules))) < 0)
+		return r;
+	if ((r = nft_destinations_format(bridge, dest, &destinations)) < 0)
+		return r;
+	/* An older version's rules go first (a flush keeps the sets, so the running
+	 * containers' elements stay; the destinations' own sets are made anew anyway). */
+	if (asprintf(&text, "%s%s%s", found == NFT_TABLES_OLDER ? "flush table inet warren\n"
+		     "flush table bridge warren\n" : "", rules, destinations) < 0)
+		return -ENOMEM;
+	*ret = TAKE_PTR(text);
+	return 0;
+}
+
+int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet, bool host_dns,
+		      const struct egress *dest, struct error *err)
+{
+	char net[16], want[160], out[8192], msg[512];
+	_cleanup_free_ char *text = NULL;
+	enum nft_tables_found found = NFT_TABLES_NONE;
 	int r;
 
 	ipv4_format(subnet->net, net, sizeof(net));
@@ -144,24 +167,90 @@ int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet, bool
 					 "every container, then delete its tables (nft delete table inet "
 					 "warren; nft delete table bridge warren) and the old bridge",
 					 bridge, net, subnet->prefix);
-		if (rules_current())
-			return 0;
-		/* An older warren's rules: this one's in their place, in one transaction;
-		 * the running containers' set elements stay (a flush keeps sets). */
-		flush = "flush table inet warren\nflush table bridge warren\n";
+		found = rules_current() ? NFT_TABLES_CURRENT : NFT_TABLES_OLDER;
 	} else {
-		/* One of the two alone is a remnant: make both anew, in one transaction. */
+		/* One of the two alone is a remnant: make both anew. */
 		(void)nft_tables_delete(NULL);
 	}
-	r = (int)strlen(flush);
-	memcpy(rules, flush, (size_t)r);
-	if ((r = nft_ruleset(bridge, subnet, host_dns, rules + r, sizeof(rules) - (size_t)r)) < 0)
+	/* One transaction: no packet sees the tables without this version's rules, nor
+	 * without where containers may not go. */
+	if ((r = nft_tables_commands(bridge, subnet, host_dns, dest, found, &text)) < 0)
 		return error_errno(err, r, "the firewall rules do not fit");
-	if (run(rules, NULL, 0, msg, sizeof(msg)) < 0)
-		return error_set(err, -EIO, "cannot load warren's nftables tables: %s", msg);
-	if (*flush)
+	if (run(text, NULL, 0, msg, sizeof(msg)) < 0)
+		return error_set(err, -EIO, "cannot load %s: %s", found == NFT_TABLES_CURRENT ?
+				 "bridge.deny and bridge.allow into warren's firewall" :
+				 "warren's nftables tables", msg);
+	if (found == NFT_TABLES_OLDER)
 		log_info("warren's nftables tables had the rules of an older version: replaced by "
 			 "version %d's, the containers' set elements kept", NFT_RULES_VERSION);
+	return 0;
+}
+
+/* The sets of nft_destinations_format: name, type, and which of E's lists, of which
+ * family, go in. */
+static const struct {
+	const char *name, *type;
+	int family;
+	size_t list; /* 0 deny, 1 allow, 2 dns */
+} dest_sets[] = {
+	{ "deny4", "ipv4_addr", AF_INET, 0 },   { "deny6", "ipv6_addr", AF_INET6, 0 },
+	{ "allow4", "ipv4_addr", AF_INET, 1 },  { "allow6", "ipv6_addr", AF_INET6, 1 },
+	{ "dns4", "ipv4_addr", AF_INET, 2 },
+};
+
+#define DEST_CHAIN "destinations { type filter hook forward priority filter - 1; policy accept; }"
+
+int nft_destinations_format(const char *br, const struct egress *e, char **ret)
+{
+	const struct cidr *lists[] = { e->deny, e->allow, e->dns };
+	size_t counts[] = { e->n_deny, e->n_allow, e->n_dns };
+	_cleanup_free_ char *text = NULL;
+	char net[CIDR_TEXT_MAX];
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	if (!f)
+		return -ENOMEM;
+	/* What there is goes (made first if missing: deleting what is not there fails), and
+	 * comes back anew: one transaction, so no packet sees it half made. */
+	fprintf(f, "add chain inet warren " DEST_CHAIN "\ndelete chain inet warren destinations\n");
+	for (size_t i = 0; i < ELEMENTSOF(dest_sets); i++)
+		fprintf(f, "add set inet warren %1$s { type %2$s; flags interval; }\n"
+			"delete set inet warren %1$s\n", dest_sets[i].name, dest_sets[i].type);
+	fprintf(f, "table inet warren {\n");
+	for (size_t i = 0; i < ELEMENTSOF(dest_sets); i++) {
+		const char *sep = " elements = { ";
+		bool any = false;
+
+		fprintf(f, "\tset %s { type %s; flags interval; auto-merge;", dest_sets[i].name,
+			dest_sets[i].type);
+		for (size_t j = 0; j < counts[dest_sets[i].list]; j++) {
+			const struct cidr *c = &lists[dest_sets[i].list][j];
+
+			if (c->family != dest_sets[i].family)
+				continue;
+			fprintf(f, "%s%s", sep, cidr_format(c, net, sizeof(net)));
+			sep = ", ";
+			any = true;
+		}
+		fprintf(f, "%s }\n", any ? " }" : "");
+	}
+	fprintf(f,
+		"\tchain destinations {\n"
+		"\t\ttype filter hook forward priority filter - 1; policy accept;\n"
+		"\t\tiifname != \"%1$s\" accept\n"
+		"\t\toifname \"%1$s\" accept\n"
+		"\t\tip daddr @allow4 accept\n"
+		"\t\tip6 daddr @allow6 accept\n"
+		"\t\tip daddr @dns4 udp dport 53 accept\n"
+		"\t\tip daddr @dns4 tcp dport 53 accept\n"
+		"\t\tip daddr @deny4 drop\n"
+		"\t\tip6 daddr @deny6 drop\n"
+		"\t}\n"
+		"}\n", br);
+	if (fclose(f) != 0)
+		return -ENOMEM;
+	*ret = TAKE_PTR(text);
 	return 0;
 }
 

@@ -9,7 +9,9 @@
  *                        service beyond ping and what the host's DNS needs; NAT out
  *                        for the subnet; nothing from outside opens a connection into
  *                        a container, and of the host's own processes only root's
- *                        (an output chain: the host's other users may not)
+ *                        (an output chain: the host's other users may not); nothing
+ *                        forwarded to where bridge.deny says (chain destinations,
+ *                        egress.h)
  *   table bridge warren  anti-spoofing: a frame from a container's port carries only
  *                        that container's address and MAC (a set keyed by port, one
  *                        element per container) and is IPv4 or ARP
@@ -26,6 +28,7 @@
 
 #include "lib/errors.h"
 #include "lib/ipv4.h"
+#include "net/egress.h"
 #include "policy/ports.h"
 
 /* What a container puts in the sets. */
@@ -38,8 +41,10 @@ struct nft_member {
 	struct port_list ports; /* isolated: the gateway's ports it reaches */
 };
 
-/* The version of the rules write_ruleset writes; a new one for every change of them. */
-#define NFT_RULES_VERSION 2
+/* The version of the rules nft_ruleset writes, with the shape of the destinations chain
+ * and sets that nft_destinations_format adds; a new one for every change of them (3: the
+ * destinations chain beside version 2's output chain and isolated ports). */
+#define NFT_RULES_VERSION 3
 
 /* The ruleset for BRIDGE and SUBNET (the text handed to libnftables) into BUF: 0, or
  * -ENOSPC.  Pure: for review and for the unit test. */
@@ -49,12 +54,28 @@ int nft_ruleset(const char *bridge, const struct ipv4_subnet *subnet, bool host_
  * line, into BUF: 0, or -ENOSPC.  Pure. */
 int nft_member_commands(const struct nft_member *m, const char *verb, char *buf, size_t len);
 
-/* The tables for BRIDGE and SUBNET, made if missing (lock held).  -EEXIST with ERR
- * saying so if they exist for another bridge or subnet. */
+/* What nft_tables_ensure found: no tables (or a remnant, deleted), tables of an older
+ * version of the rules, tables of this one. */
+enum nft_tables_found { NFT_TABLES_NONE, NFT_TABLES_OLDER, NFT_TABLES_CURRENT };
+/* The one transaction nft_tables_ensure hands libnftables when it FOUND that, into *RET
+ * (free it): the flush of an older version's rules, nft_ruleset's (but for current
+ * tables), then the destinations from DEST (nft_destinations_format).  0, or -ENOSPC,
+ * -ENOMEM.  Pure. */
+int nft_tables_commands(const char *bridge, const struct ipv4_subnet *subnet, bool host_dns,
+			const struct egress *dest, enum nft_tables_found found, char **ret);
+/* The tables for BRIDGE and SUBNET, made if missing, their rules replaced if they are of
+ * an older version, and the chain destinations with its sets made anew from DEST: all of
+ * it in one transaction (lock held).  -EEXIST with ERR saying so if they exist for
+ * another bridge or subnet. */
 int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet, bool host_dns,
-		      struct error *err);
+		      const struct egress *dest, struct error *err);
 /* Remove warren's tables (they were made for another bridge or subnet). */
 int nft_tables_delete(struct error *err);
+/* The chain "destinations" of table inet warren, and its sets, anew from E (egress.h):
+ * what containers on BRIDGE forward to deny4/deny6 is dropped, unless it goes to
+ * allow4/allow6, or to a nameserver (dns4) on port 53.  The commands, into *RET (free
+ * it), to follow the tables in a transaction (nft_tables_ensure); pure. */
+int nft_destinations_format(const char *bridge, const struct egress *e, char **ret);
 int nft_member_add(const struct nft_member *m, struct error *err);
 /* Remove M's elements; elements already gone are fine. */
 int nft_member_del(const struct nft_member *m);

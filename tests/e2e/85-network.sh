@@ -4,6 +4,11 @@
 # made there; an "upstream" netns behind a veth plays the outside world.
 #   nat: out through NAT (the upstream sees the test netns's address); names from the
 #        container's own /etc/hosts; ssh -R and -D work inside
+#   the host's network identity stays out of reach: bridge.deny's default (the metadata
+#        address, the host's own networks, private space) is dropped, bridge.dns on
+#        port 53 and what bridge.allow lists are reached; an explicit bridge.deny
+#        replaces the default; explain shows both; doctor names a metadata service
+#        that answers
 #   containers cannot reach each other (TCP, UDP, ICMP), not even routing through the
 #        gateway, unless a peers group says so; nor any service of the host
 #   isolated: the gateway's ping and the ports of isolated_ports only (DNS unless it
@@ -20,7 +25,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 39
+fixture_start 50
 
 UP=$NS-up
 # ping is the image's iputils ping (warren-mkimage installs it).  A test image built before
@@ -97,18 +102,31 @@ cleanup_net() {
 trap 'cleanup_net; fixture_finish' EXIT
 trap 'exit 130' INT TERM HUP
 
-# The outside world: upstream, 10.99.0.2, behind the test netns's 10.99.0.1.
+# The outside world: upstream, behind the test netns's 10.99.0.1 on their link, 10.99.0.0/24
+# (the host's own network, private space).  Beyond it, 198.51.100.2 stands for the
+# Internet, 169.254.169.254 for a cloud's metadata service.
 ip netns add "$UP" && ip -n "$UP" link set lo up &&
 	ip link add wtup0 netns "$NS" type veth peer name eth0 netns "$UP" &&
 	ip -n "$NS" addr add 10.99.0.1/24 dev wtup0 && ip -n "$NS" link set wtup0 up &&
-	ip -n "$UP" addr add 10.99.0.2/24 dev eth0 && ip -n "$UP" link set eth0 up ||
+	ip -n "$UP" addr add 10.99.0.2/24 dev eth0 && ip -n "$UP" link set eth0 up &&
+	ip -n "$UP" addr add 198.51.100.2/32 dev lo && ip -n "$UP" addr add 169.254.169.254/32 dev lo &&
+	ip -n "$NS" route add 198.51.100.0/24 via 10.99.0.2 &&
+	ip -n "$NS" route add 169.254.169.254/32 via 10.99.0.2 ||
 	diag "cannot build the upstream netns"
-listener "nsenter --net=/run/netns/$UP" 10.99.0.2 8000 upstream
+UPNS="nsenter --net=/run/netns/$UP"
+listener "$UPNS" 198.51.100.2 8000 upstream
+listener "$UPNS" 10.99.0.2 8000 intranet
+listener "$UPNS" 10.99.0.2 53 nameserver
+listener "$UPNS" 169.254.169.254 80 metadata
 listener in_ns 10.99.0.1 7001 host-service
 
 net_config 'bridge = { dns = [ "10.99.0.2" ]; };'
 check "nat: wta reaches the upstream listener, as the test netns's address (masqueraded)" \
-	reaches wta 10.99.0.2 8000 '^upstream from 10\.99\.0\.1$'
+	reaches wta 198.51.100.2 8000 '^upstream from 10\.99\.0\.1$'
+check "bridge.deny's default: not the metadata address (169.254.169.254)" \
+	cannot_reach wta 169.254.169.254 80
+check "nor the host's own network (10.99.0.2, connected and private)" cannot_reach wta 10.99.0.2 8000
+check "but its nameserver there, bridge.dns, on port 53" reaches wta 10.99.0.2 53 '^nameserver'
 out=$(tssh wta -- 'getent hosts warren-gateway wta; cat /etc/resolv.conf' 2>&1)
 check "names in the container's own /etc/hosts resolve (warren-gateway, her own)" \
 	grep -q '^10\.213\.0\.1 *warren-gateway' <<<"$out" || diag "$out"
@@ -118,9 +136,42 @@ listener in_ns 10.213.0.1 7001 gateway-service # the bridge has the gateway addr
 check "the bridge, warren0, is in the test netns only ($a for wta)" \
 	bash -c "ip -n '$NS' link show warren0 >/dev/null && ! ip link show warren0 >/dev/null 2>&1"
 
-out=$("$REPO/warrenctl" explain wta --config "$CONF" 2>&1)
+out=$(in_ns "$REPO/warrenctl" explain wta --config "$CONF" 2>&1)
 check "warrenctl explain shows her network and address" \
 	grep -q "^address: *$a on bridge warren0 (10.213.0.0/16)" <<<"$out" || diag "$out"
+check "and where she may not go: bridge.deny's default, the host's networks as they are now" \
+	grep -q '^denied: *169\.254\.0\.0/16, .*connected (now 10\.99\.0\.0/24[,)].*(bridge.deny, the default)$' \
+	<<<"$out" || diag "$out"
+out=$(in_ns "$REPO/warrenctl" --config "$CONF" doctor 2>&1)
+check "warrenctl doctor notes the metadata service that answers, which bridge.deny keeps away" \
+	grep -q '^note *a metadata service answers at 169\.254\.169\.254 .*bridge.deny keeps containers from it' \
+	<<<"$out" || diag "$out"
+
+# bridge.allow punches holes (loaded at the next start: the sets are shared, made anew by
+# each); a bridge.deny of her own replaces the default.
+helper_stop wta >/dev/null
+net_config 'bridge = { dns = [ "10.99.0.2" ]; allow = [ "10.99.0.2", "169.254.169.254/32" ]; };'
+check "bridge.allow lists 10.99.0.2: wta reaches it" reaches wta 10.99.0.2 8000 '^intranet'
+check "and the metadata address it lists" reaches wta 169.254.169.254 80 '^metadata'
+out=$(in_ns "$REPO/warrenctl" --config "$CONF" doctor 2>&1)
+check "warrenctl doctor: a metadata service containers reach is a problem, with the fix" \
+	bash -c 'grep -q "^PROBLEM a metadata service answers at 169\.254\.169\.254 .*containers" <<<"$1" &&
+		grep -q "fix: list it in bridge.deny" <<<"$1"' - "$out" || diag "$out"
+helper_stop wta >/dev/null
+net_config 'bridge = { deny = [ "198.51.100.0/24" ]; };'
+check "bridge.deny = [ \"198.51.100.0/24\" ]: the upstream listener is out of reach" \
+	cannot_reach wta 198.51.100.2 8000
+check "and the default is gone: 10.99.0.2 is reached" reaches wta 10.99.0.2 8000 '^intranet'
+helper_stop wta >/dev/null
+net_config 'bridge = { deny = [ "connected",
+	"10.1.2.3/8" ]; };'
+n=$(grep -n '"10\.1\.2\.3/8"' "$CONF" | cut -d: -f1)
+out=$("$REPO/warrenctl" check-config "$CONF" 2>&1)
+check "a bridge.deny network with host bits: check-config names file:line and the one to write" \
+	grep -qF "$CONF:$n: bridge.deny[1]: \"10.1.2.3/8\" has host bits set; expected the network's own address, \"10.0.0.0/8\"" \
+	<<<"$out" || diag "$out"
+net_config 'bridge = { dns = [ "10.99.0.2" ]; };'
+tssh wta -- true
 
 # ping, as the user, over her login: no CAP_NET_RAW, so an ICMP echo socket, which her
 # container's ping_group_range must allow; the host's (the test netns's) stays as it was.
@@ -234,7 +285,7 @@ check "isolated: wta reaches the gateway's DNS port (isolated_ports' default)" \
 	reaches wta 10.213.0.1 53 '^gateway-dns'
 check "isolated: but not another service on the gateway address (7001)" cannot_reach wta 10.213.0.1 7001
 check "isolated: wta's ping gets the gateway's answer" pings wta
-check "isolated: nor the upstream" cannot_reach wta 10.99.0.2 8000
+check "isolated: nor the upstream" cannot_reach wta 198.51.100.2 8000
 out=$(tssh wtb -- 'ls /sys/class/net' 2>&1)
 check "none: wtb's container has loopback only" test "$out" = lo || diag "$out"
 check "none: nothing of wtb's is on the bridge (wta's port only)" \
@@ -271,7 +322,7 @@ NFT
 port=$(ip -n "$NS" -o link show master warren0 | awk -F': ' 'NR == 1 { sub("@.*", "", $2); print $2 }')
 rx() { ip -n "$NS" -s link show dev "$port" 2>/dev/null | awk '/RX:/ { getline; print $2; exit }'; }
 rx0=$(rx)
-forge() { in_cont wta bash -c 'for i in 1 2 3; do echo x >/dev/udp/10.99.0.2/9; sleep 0.3; done' 2>/dev/null; }
+forge() { in_cont wta bash -c 'for i in 1 2 3; do echo x >/dev/udp/198.51.100.2/9; sleep 0.3; done' 2>/dev/null; }
 in_cont wta ip addr flush dev eth0
 in_cont wta ip addr add "$b/16" dev eth0 noprefixroute
 in_cont wta ip route replace 10.213.0.1/32 dev eth0
@@ -292,8 +343,10 @@ nsenter --net="/run/netns/$NS" nft delete table ip warren_test
 helper_stop wta >/dev/null
 check "after stop no veth of wta's is left on the bridge" \
 	test -z "$(ip -n "$NS" -o link show master warren0)"
-check "and no element of hers in the firewall's sets" \
-	bash -c "! nsenter --net=/run/netns/$NS nft list ruleset | grep -q 'elements'"
+check "and no element of hers in the firewall's sets (those of the containers)" \
+	bash -c 'for s in "bridge warren ports" "bridge warren macs" "inet warren isolated" \
+		"inet warren peer_group" "inet warren peer_member"; do
+		nsenter --net="/run/netns/$1" nft list set $s | grep -q elements && exit 1; done; exit 0' - "$NS"
 net_config ''
 tssh wta -- true
 check "the next container has the same address ($a)" test "$(addr_of wta)" = "$a"
