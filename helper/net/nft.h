@@ -19,7 +19,9 @@
  * Both carry a comment naming the bridge and subnet they were made for, and the output
  * chain a comment naming the version of the rules (NFT_RULES_VERSION): tables of an
  * older one get this one's rules at the next start, their set elements kept.  Per
- * container only set elements are added and removed, never rules. */
+ * container only set elements are added and removed, never rules; at every start the
+ * chain destinations and its sets are made anew (bridge.deny, the host's networks), in
+ * the same transaction as the tables' rules when they are made or replaced. */
 #ifndef WARREN_NFT_H
 #define WARREN_NFT_H
 
