@@ -18,7 +18,7 @@ echo "VM: boot ok" # the host's sign that this accelerator runs the guest (run.s
 # A heartbeat beside the TAP: run.sh tells a guest that stopped running (a TCG or
 # KVM stall: nothing on the console, not even this) from a check that hangs (this
 # goes on while the lane's time bound runs out).
-(while sleep 10; do echo "HB: alive"; done) &
+(while sleep 5; do echo "HB: alive"; done) &
 heartbeat=$!
 mount -t proc proc /proc
 mount -t sysfs sys /sys

@@ -24,7 +24,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache=/var/cache/warren-test/vm
 probe_secs=${WARREN_VM_PROBE_SECS:-20}
 tcg_secs=300 # the lane takes about 20-70 s under TCG on this kind of machine
-stall_secs=${WARREN_VM_STALL_SECS:-120} # the guest prints a heartbeat every 10 s
+stall_secs=${WARREN_VM_STALL_SECS:-120} # the guest prints a heartbeat every 5 s
 for need in qemu-system-x86_64 busybox cpio mkfs.ext4; do
 	command -v "$need" >/dev/null || { echo "cannot run the cgroup v2 lane: $need is not installed"; exit 77; }
 done
@@ -69,7 +69,7 @@ stop_vm() {
 
 # wait_vm SECS - wait for the VM to power off: 0 if it did in time; else it is killed,
 # 1 when it ran past SECS, 2 when it stalled: its console (where init.sh writes a
-# heartbeat every 10 s) stayed still for stall_secs.
+# heartbeat every 5 s) stayed still for stall_secs.
 wait_vm() {
 	local i size last=0 still=0
 	for ((i = 0; i < $1 * 10; i++)); do
