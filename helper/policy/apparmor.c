@@ -28,8 +28,8 @@ static const char template_head[] =
 	"  network,\n"
 	"  capability,\n"
 	"  # Unix sockets of its own, and peers of this profile or of the host's (sshd's\n"
-	"  # agent socket, warren's relays); none of another container's, such as one left\n"
-	"  # in a directory bound into several containers.\n"
+	"  # agent socket, warren's relays). A socket with a path is mediated as a file:\n"
+	"  # its mode decides who connects (warren.conf(5) apparmor).\n"
 	"  unix (create, bind, listen, accept, getattr, setattr, getopt, setopt, shutdown),\n"
 	"  unix (connect, send, receive) peer=(label=%1$s),\n"
 	"  unix (connect, send, receive) peer=(label=unconfined),\n"
@@ -170,7 +170,7 @@ static int run_parser(const char *const *args, const char *text, const char *sho
 		      struct error *err)
 {
 	_cleanup_close_ int fd = -EBADF;
-	const char *argv[8];
+	const char *argv[10];
 	char path[FD_PATH_MAX], out[8192];
 	size_t n = 0;
 	int r;
@@ -228,8 +228,13 @@ static const struct admin_file rules_kind = { "AppArmor rules file", "apparmor",
 
 int aa_profile_ensure(const char *name, const char *rules_path, struct error *err)
 {
-	/* Warnings (a rule this kernel does not enforce) would only hide an error. */
-	static const char *const load[] = { "--replace", "--skip-cache", "--quiet", NULL };
+	/* Warnings (a rule this kernel does not enforce) would only hide an error.  For the
+	 * running kernel's features, not the set a distribution pins in parser.conf (Debian
+	 * pins its release kernel's): a kernel that mediates more than the pinned set, unix
+	 * sockets say, denies what the profile allows but the pinned set cannot express,
+	 * every socket she makes (seen with Ubuntu's kernel under Debian 12's parser). */
+	static const char *const load[] = { "--replace", "--skip-cache", "--quiet",
+					    "--policy-features", AA_KERNEL_FEATURES, NULL };
 	_cleanup_free_ char *rules = NULL, *text = NULL;
 	char path[4200], refused[4300];
 	unsigned line;

@@ -32,6 +32,8 @@
 #endif
 /* The kernel's list of loaded profiles, "NAME (MODE)" a line. */
 #define AA_KERNEL_PROFILES "/sys/kernel/security/apparmor/profiles"
+/* What the running kernel mediates, which the profile is compiled for. */
+#define AA_KERNEL_FEATURES "/sys/kernel/security/apparmor/features"
 
 /* The text of the profile NAME: warren's template, with RULES (the text of the file
  * RULES_PATH; both NULL for none) inside it.  *RET_TEXT is the caller's to free;

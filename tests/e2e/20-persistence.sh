@@ -53,9 +53,11 @@ check "not at once: it stopped $((${stopped:-0} - ${closed:-0})) s after the log
 	test -n "$closed" -a -n "$stopped" -a "$((${stopped:-0} - ${closed:-0}))" -ge 2 || diag "$(log_since)"
 
 # warren's own record (warrenctl log): the container started, was joined, stopped idle,
-# one id from start to stop.
+# one id from start to stop.  The id is the last one started (the first container was
+# stopped by warren-helper stop): a container's id is its pid namespace's inode number,
+# which the kernel may or may not give the next one again.
 log=$("$REPO/warrenctl" log wta --config "$CONF" 2>&1)
-id=$(awk '$3 == "started" { print $5; exit }' <<<"$log")
+id=$(awk '$3 == "started" { id = $5 } END { print id }' <<<"$log")
 check "warrenctl log wta: started, joined and stopped (idle), one container id ($id)" \
 	bash -c 'grep -q "wta started container $2 " <<<"$1" && grep -q "wta joined container $2\$" <<<"$1" &&
 		grep -q "wta stopped container $2 (idle)" <<<"$1"' - "$log" "${id:-none}" || diag "$log"

@@ -149,11 +149,15 @@ burn() { # burn NAME USER N: N busy loops in USER's container, held; their pids 
 	local i
 	hold "$1" "$2" -- "for i in \$(seq $3); do sh -c 'while :; do :; done' warren-burn & done
 		head -n 1 >/dev/null; kill \$(jobs -p)"
-	for ((i = 0; i < 300; i++)); do
+	# As long as a login takes on a busy machine (hold's bound), while it goes on.
+	for ((i = 0; i < 3000; i++)); do
 		pids=$(burners "$2")
-		[ "$(wc -w <<<"$pids")" -ge "$3" ] && break
+		[ "$(wc -w <<<"$pids")" -ge "$3" ] && return 0
+		kill -0 "${HELD[$1]}" 2>/dev/null || break
 		sleep 0.1
 	done
+	diag "$2's $3 busy loops did not start ($(wc -w <<<"$pids") of $3): $(cat "$T/$1.out")"
+	return 1
 }
 ncpu=$(nproc)
 [ "$ncpu" -ge 2 ] || ncpu=2

@@ -31,8 +31,12 @@ out=$(WARREN_VM_KVM=hang WARREN_VM_PROBE_SECS=3 tests/vm/run.sh --accel-only "$i
 took=$((SECONDS - start))
 check "a guest that prints nothing within the bound falls back to TCG" \
 	grep -q '^tcg: the guest printed nothing within 3 s' <<<"$out" || diag "$out"
-# The VM image is cached by then: building it is not part of the bound.
-check "and the decision is bounded ($took s for a 3 s probe)" test "$took" -le 15
+# The bound is the probe's, from qemu's start (run.sh says when it gave up): what comes
+# before (the cached VM image checked, the state disk made) is not part of it, and takes
+# many seconds on a busy machine.
+gave_up=$(sed -n 's/.*(given up \([0-9]*\)\.[0-9] s after qemu started).*/\1/p' <<<"$out")
+check "and the decision is bounded: given up ${gave_up:-?} s after qemu started, for a 3 s probe ($took s in all)" \
+	test -n "$gave_up" -a "${gave_up:-99}" -ge 3 -a "${gave_up:-99}" -le 6
 
 # A TCG guest takes far longer than a KVM one to print its first line, the more so on a
 # busy machine: the probe bound is the one KVM gets (20 s) only where KVM runs it.

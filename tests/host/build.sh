@@ -11,9 +11,13 @@
 #                      (so that install.sh finds it and does not run debootstrap under TCG);
 #                      remade when the root or IMAGE is newer
 #   CACHE/vmlinuz, CACHE/initrd.img   the guest's own kernel and initramfs
+#   /boot/vmlinuz-UNIX_KERNEL in the guest, with its modules and initramfs: Ubuntu's
+#                      kernel, which mediates unix sockets, for the lane's one check that
+#                      needs it (tests/host/checks.sh kexecs into it at the end)
 #   CACHE/key, CACHE/key.pub          root's ssh key into the guest
 # Packages come from the Debian mirror this machine's apt uses (bookworm, -updates and
-# -security), and from nowhere else; CACHE/debs keeps the downloaded packages for the
+# -security), and from nowhere else but that one kernel (a fixed version from Ubuntu's
+# archive, checked against its SHA-256); CACHE/debs keeps the downloaded packages for the
 # next build.
 set -euo pipefail
 cache=$1 image=$2
@@ -26,14 +30,49 @@ packages=(
 	systemd-sysv udev dbus libpam-systemd linux-image-amd64 ifupdown openssh-server cron sudo
 	apparmor
 	openssh-client openssh-sftp-server iproute2 iputils-ping procps psmisc util-linux passwd
-	e2fsprogs kmod nftables rsync perl busybox-static git
+	e2fsprogs kmod nftables rsync perl busybox-static git kexec-tools
 )
 # install.sh's own list: install.sh then finds every dependency in place (no mirror needed
 # inside the guest).
 # shellcheck source=../../install.sh
 packages+=($(. "$repo/install.sh" && echo "${DEPS[@]}"))
 
-recipe=$( { cat "$0"; echo "${packages[*]}"; } | sha256sum | cut -d' ' -f1)
+# The kernel that mediates unix sockets with Debian 12's AppArmor parser: Ubuntu 24.04's
+# (its release pocket, which never changes). Debian's own kernels do not before 6.17, and
+# 6.17 needs AppArmor 5.0's parser, which Debian 12 has not.
+UNIX_KERNEL=6.8.0-31-generic
+unix_kernel_url=http://archive.ubuntu.com/ubuntu/pool/main/l/linux
+unix_kernel_debs=(
+	"linux-image-unsigned-${UNIX_KERNEL}_6.8.0-31.31_amd64.deb 35115ceb5ddc1e73034a73d6b064b9c6d38c534f20279fd7229c510515b931d8"
+	"linux-modules-${UNIX_KERNEL}_6.8.0-31.31_amd64.deb 3f17f2c279257eb50e40da44390bdf8272c440ca078831c348773d1314b5c2fe"
+)
+
+# fetch_unix_kernel - its packages in CACHE/debs/unix-kernel, each checked; 1 if one
+# cannot be had (the lane then skips the check that needs it, saying why).
+fetch_unix_kernel() {
+	local d=$cache/debs/unix-kernel e f sum
+	mkdir -p "$d"
+	for e in "${unix_kernel_debs[@]}"; do
+		f=${e% *} sum=${e#* }
+		if ! echo "$sum  $d/$f" | sha256sum -c --quiet >/dev/null 2>&1; then
+			rm -f "$d/$f.part"
+			curl -fsS --max-time 600 -o "$d/$f.part" "$unix_kernel_url/$f" >>"$cache/unix-kernel.log" 2>&1 &&
+				echo "$sum  $d/$f.part" | sha256sum -c --quiet >>"$cache/unix-kernel.log" 2>&1 &&
+				mv "$d/$f.part" "$d/$f" || { rm -f "$d/$f.part"; return 1; }
+		fi
+	done
+}
+
+mkdir -p "$cache"
+chmod 0700 "$cache"
+unix_kernel=
+if fetch_unix_kernel; then
+	unix_kernel=$UNIX_KERNEL
+else
+	echo "# real-host lane: Ubuntu's kernel $UNIX_KERNEL could not be fetched ($(tail -n 1 "$cache/unix-kernel.log" 2>/dev/null)): the guest has none" >&2
+fi
+# Fetched or not is part of the recipe: a later fetch rebuilds the root with it.
+recipe=$( { cat "$0"; echo "${packages[*]}"; echo "$unix_kernel"; } | sha256sum | cut -d' ' -f1)
 
 # The Debian mirror URIs of this machine's apt (one-line and deb822 sources), for SUITE.
 mirror_of() { # mirror_of SUITE
@@ -82,7 +121,7 @@ build_root() {
 	# The chroot's /proc, /sys and /dev only in a mount namespace of this build's own: an
 	# interrupted build leaves nothing mounted on this machine.
 	unshare --mount --propagation private -- /bin/bash -euo pipefail -c '
-		r=$1 debs=$2; shift 2
+		r=$1 debs=$2 unix_kernel=$3; shift 3
 		mount -t proc proc "$r/proc"; mount -t sysfs sys "$r/sys"; mount --rbind /dev "$r/dev"
 		mount --bind "$debs" "$r/var/cache/apt/archives"
 		inch() { chroot "$r" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
@@ -97,7 +136,18 @@ build_root() {
 		inch dpkg-divert --local --rename --remove /usr/sbin/update-initramfs
 		printf "virtio_pci\nvirtio_blk\next4\n" >>"$r/etc/initramfs-tools/modules"
 		inch update-initramfs -c -k all
-	' build-root "$new" "$cache/debs" "${packages[@]}" >>"$cache/build.log" 2>&1 || { tail -n 20 "$cache/build.log" >&2; return 1; }
+		if [ -n "$unix_kernel" ]; then
+			# Unpacked aside, then copied: unpacking over the root would replace its
+			# /lib symlink (merged /usr) with a directory.
+			x=$(mktemp -d)
+			for f in "$debs"/unix-kernel/*.deb; do dpkg-deb -x "$f" "$x"; done
+			cp "$x/boot/vmlinuz-$unix_kernel" "$x/boot/config-$unix_kernel" "$r/boot/"
+			cp -a "$x/lib/modules/$unix_kernel" "$r/usr/lib/modules/"
+			rm -rf "$x"
+			inch depmod "$unix_kernel"
+			inch update-initramfs -c -k "$unix_kernel"
+		fi
+	' build-root "$new" "$cache/debs" "$unix_kernel" "${packages[@]}" >>"$cache/build.log" 2>&1 || { tail -n 20 "$cache/build.log" >&2; return 1; }
 	rm -f "$new/usr/sbin/policy-rc.d" "$new/var/lib/apt/lists/"*_* 2>/dev/null || true
 	configure_root "$new"
 	echo "$recipe" >"$new/.recipe"
@@ -150,8 +200,6 @@ build_disk() {
 	mv "$cache/disk.img.new" "$cache/disk.img"
 }
 
-mkdir -p "$cache"
-chmod 0700 "$cache"
 [ -f "$cache/key" ] || ssh-keygen -q -t ed25519 -N '' -C warren-real-host-lane -f "$cache/key"
 if [ "$(cat "$root/.recipe" 2>/dev/null)" != "$recipe" ]; then
 	build_root

@@ -13,11 +13,13 @@
 # (restrict=on); its disk is a copy-on-write snapshot of the cached one, dropped at exit.
 #   WARREN_HOST_E2E="10-landing ..."   the end-to-end files to run in the guest
 #   WARREN_HOST_KEEP=1                 keep the logs ($T) and say where
+#   WARREN_HOST_CACHE=DIR              the guest's cached disk and packages (default
+#                                      /var/cache/warren-test/host)
 set -uo pipefail
 image=$1
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 here=$repo/tests/host
-cache=/var/cache/warren-test/host
+cache=${WARREN_HOST_CACHE:-/var/cache/warren-test/host}
 probe_secs=${WARREN_VM_PROBE_SECS:-20}
 e2e=${WARREN_HOST_E2E-10-landing 20-persistence 60-fail-closed 66-enter 68-gc 69-reset 70-warrenctl 75-limits 76-sessions 85-network}
 . "$repo/tests/lib/tap.sh"

@@ -90,7 +90,7 @@ wait_vm() {
 # try_kvm - start the VM under KVM; 0 once it has printed its first line (it goes on
 # running), else 1 with the reason in $kvm_why (and no VM left).
 try_kvm() {
-	local i accel=kvm args=(-cpu max)
+	local accel=kvm args=(-cpu max)
 	case ${WARREN_VM_KVM:-auto} in
 	off) kvm_why="WARREN_VM_KVM=off"; return 1 ;;
 	fail) args=(-cpu warren-no-such-cpu) ;; # qemu exits at once, as on a broken host
@@ -101,7 +101,10 @@ try_kvm() {
 	esac
 	probed=$accel
 	start_vm "$accel" "${args[@]}" || { kvm_why="cannot make the state disk"; return 1; }
-	for ((i = 0; i < probe_secs * 10; i++)); do
+	# By the clock from qemu's start, not by a count of rounds, which a busy machine
+	# stretches.
+	local t0=${EPOCHREALTIME//[!0-9]/} waited
+	while waited=$(((${EPOCHREALTIME//[!0-9]/} - t0) / 100000)); ((waited < probe_secs * 10)); do
 		grep -q '^VM: ' "$cache/console.log" 2>/dev/null && return 0
 		if ! kill -0 "$qemu_pid" 2>/dev/null; then
 			wait "$qemu_pid"
@@ -112,7 +115,7 @@ try_kvm() {
 		sleep 0.1
 	done
 	stop_vm
-	kvm_why="the guest printed nothing within ${probe_secs} s under kvm"
+	kvm_why="the guest printed nothing within ${probe_secs} s under kvm (given up $((waited / 10)).$((waited % 10)) s after qemu started)"
 	return 1
 }
 
