@@ -128,6 +128,32 @@ static bool rules_current(void)
 	       strstr(out, mark);
 }
 
+/* What a port passes up itself, as a device of the host's: a frame to 01:80:c2:00:00:0X
+ * skips the bridge's prerouting hook (0E every bridge hook), and reaches the host's IP
+ * stack and ARP with the port as its way in (not the bridge), where no rule of chain
+ * input looks; dropped before anything else (raw, before conntrack), and ARP in a table
+ * of its own (no other family sees it).  What comes through the bridge has the bridge as
+ * its way in.  Made anew at every start, as the destinations are (nft_tables_delete
+ * removes the arp table): one transaction, and tables of any older version get them. */
+#define PORTS_RAW_CHAIN "from_ports { type filter hook prerouting priority raw; policy accept; }"
+#define PORTS_RAW_COMMANDS                                                                  \
+	"add chain inet warren " PORTS_RAW_CHAIN "\n"                                       \
+	"delete chain inet warren from_ports\n"                                              \
+	"add table arp warren\n"                                                             \
+	"delete table arp warren\n"                                                          \
+	"table inet warren {\n"                                                             \
+	"\tchain from_ports {\n"                                                            \
+	"\t\ttype filter hook prerouting priority raw; policy accept;\n"                   \
+	"\t\tiifname \"wr*\" drop\n"                                                        \
+	"\t}\n"                                                                             \
+	"}\n"                                                                               \
+	"table arp warren {\n"                                                              \
+	"\tchain input {\n"                                                                 \
+	"\t\ttype filter hook input priority filter; policy accept;\n"                     \
+	"\t\tiifname \"wr*\" drop\n"                                                        \
+	"\t}\n"                                                                             \
+	"}\n"
+
 int nft_tables_commands(const char *bridge, const struct ipv4_subnet *subnet, bool host_dns,
 			const struct egress *dest, enum nft_tables_found found, char **ret)
 {
@@ -142,8 +168,8 @@ int nft_tables_commands(const char *bridge, const struct ipv4_subnet *subnet, bo
 		return r;
 	/* An older version's rules go first (a flush keeps the sets, so the running
 	 * containers' elements stay; the destinations' own sets are made anew anyway). */
-	if (asprintf(&text, "%s%s%s", found == NFT_TABLES_OLDER ? "flush table inet warren\n"
-		     "flush table bridge warren\n" : "", rules, destinations) < 0)
+	if (asprintf(&text, "%s%s%s%s", found == NFT_TABLES_OLDER ? "flush table inet warren\n"
+		     "flush table bridge warren\n" : "", rules, destinations, PORTS_RAW_COMMANDS) < 0)
 		return -ENOMEM;
 	*ret = TAKE_PTR(text);
 	return 0;
@@ -259,6 +285,7 @@ int nft_tables_delete(struct error *err)
 	char msg[512];
 
 	(void)run("delete table bridge warren", NULL, 0, NULL, 0);
+	(void)run("delete table arp warren", NULL, 0, NULL, 0);
 	if (run("delete table inet warren", NULL, 0, msg, sizeof(msg)) < 0 &&
 	    run("list table inet warren", NULL, 0, NULL, 0) == 0)
 		return err ? error_set(err, -EIO, "cannot delete warren's nftables tables: %s", msg) : -EIO;

@@ -211,7 +211,8 @@ static int nft_check(const char *path)
 /* The firewall as warren hands it to libnftables, in the one transaction of a start: the
  * rules of issue 18 are there (isolated containers reach their isolated_ports on the
  * gateway and nothing else of the host; of the host's processes only root's reach into a
- * container; through NAT, not where bridge.deny says), with this version's mark; and nft
+ * container; through NAT, not where bridge.deny says), with this version's mark; what a
+ * port passes up itself (link-local frames) is dropped, for IP and for ARP; and nft
  * accepts the tables with the destinations and a member's elements. */
 static void test_ruleset(void **state)
 {
@@ -224,6 +225,7 @@ static void test_ruleset(void **state)
 	struct egress e = { 0 };
 	char rules[8192], cmds[4096], path[] = "/tmp/warren-test-nft.XXXXXX";
 	const char *flush = "flush table inet warren\nflush table bridge warren\n", *output, *dest;
+	const char *ports;
 	int fd, r;
 
 	assert_int_equal(ipv4_subnet_parse("10.213.0.0/16", &net), 0);
@@ -280,6 +282,24 @@ static void test_ruleset(void **state)
 	assert_int_equal(nft_tables_commands("warren0", &net, true, &e, NFT_TABLES_CURRENT,
 					     &current), 0);
 	assert_string_equal(current, dest);
+	/* What a port passes up itself (a link-local frame: the port, not the bridge, is its
+	 * way in) is dropped before conntrack, IP and ARP; made anew, after the destinations. */
+	assert_non_null(ports = strstr(dest, "add chain inet warren from_ports { type filter hook "
+					     "prerouting priority raw; policy accept; }\n"
+					     "delete chain inet warren from_ports\n"
+					     "add table arp warren\n"
+					     "delete table arp warren\n"));
+	assert_non_null(strstr(ports,
+		"\tchain from_ports {\n"
+		"\t\ttype filter hook prerouting priority raw; policy accept;\n"
+		"\t\tiifname \"wr*\" drop\n"
+		"\t}\n"));
+	assert_non_null(strstr(ports,
+		"table arp warren {\n"
+		"\tchain input {\n"
+		"\t\ttype filter hook input priority filter; policy accept;\n"
+		"\t\tiifname \"wr*\" drop\n"
+		"\t}\n"));
 	assert_int_equal(nft_ruleset("warren0", &net, true, cmds, 100), -ENOSPC);
 	egress_clear(&e);
 
@@ -396,6 +416,8 @@ static int upgrade_child(const char *old)
 	if (occurrences(out, "comment \"warren rules " NFT_RULES_VERSION_TEXT "\"") != 1 ||
 	    occurrences(out, "comment \"warren rules") != 1 ||
 	    occurrences(out, "chain destinations {") != 1 ||
+	    occurrences(out, "chain from_ports {") != 1 || occurrences(out, "table arp warren {") != 1 ||
+	    occurrences(out, "iifname \"wr*\" drop") != 2 ||
 	    occurrences(out, "ip daddr @deny4 drop") != 1 ||
 	    !strstr(out, "elements = { 169.254.0.0/16 }") || strstr(out, "192.0.2.0/24") ||
 	    !strstr(out, "elements = { 10.213.0.5 }") || !strstr(out, "\"wr5\" . 02:77:00:00:00:05") ||
