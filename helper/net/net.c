@@ -248,18 +248,26 @@ int net_ping_allow(pid_t child, struct error *err)
 	return r;
 }
 
-/* Her port, made down (nl_veth_add), before anything passes it: isolated, learning no
- * MAC (a frame to 01:80:c2:00:00:0X skips the bridge's anti-spoofing: learnt, it would
- * move another container's MAC, and her traffic, to this port), her own MAC on it for
- * good instead, no IPv6 on the host's side of it; then up.  A step that fails leaves
- * her without network: the start fails (the port goes with her network namespace). */
-static int port_confine(struct nl *nl, const struct net_plan *p, struct error *err)
+/* Her port, made down, a port of the bridge, with its peer in NETNS as eth0; before
+ * anything passes it: isolated, learning no MAC (a frame to 01:80:c2:00:00:0X skips the
+ * bridge's anti-spoofing: learnt, it would move another container's MAC, and her
+ * traffic, to this port), her own MAC on it for good instead, no IPv6 on the host's side
+ * of it.  Its index, or a step's error: she gets no network, the start fails (the port
+ * goes with her network namespace). */
+static int port_make(struct nl *nl, const struct net_plan *p, int netns, struct error *err)
 {
 	const char *name = p->member.port;
-	int port = nl_link_index(nl, name), r;
+	int br = nl_link_index(nl, p->bridge), old, port, r;
 
+	/* A veth of an earlier container of hers, whose network namespace is still going. */
+	old = nl_link_index(nl, name);
+	if (old >= 0)
+		(void)nl_link_del(nl, old);
+	r = br < 0 ? br : nl_veth_add(nl, name, br, "eth0", p->member.mac, netns);
+	port = r < 0 ? r : nl_link_index(nl, name);
 	if (port < 0)
-		return error_errno(err, port, "cannot find the port %s just made", name);
+		return error_errno(err, port, "cannot attach the container to bridge %s through %s",
+				   p->bridge, name);
 	if ((r = nl_port_confine(nl, port)) < 0)
 		return error_errno(err, r, "cannot isolate port %s and turn off its MAC learning",
 				   name);
@@ -268,9 +276,7 @@ static int port_confine(struct nl *nl, const struct net_plan *p, struct error *e
 				   "forwarding database of bridge %s", name, p->bridge);
 	if ((r = ipv6_off(name)) < 0)
 		return error_errno(err, r, "cannot turn off IPv6 on port %s", name);
-	if ((r = nl_link_up(nl, port)) < 0)
-		return error_errno(err, r, "cannot bring port %s up", name);
-	return 0;
+	return port;
 }
 
 int net_attach(const struct net_plan *p, const char *user, pid_t child, struct error *err)
@@ -278,7 +284,7 @@ int net_attach(const struct net_plan *p, const char *user, pid_t child, struct e
 	_cleanup_close_ int netns = -EBADF;
 	struct nl nl = { 0 };
 	char path[64];
-	int br, old, r;
+	int port, r;
 
 	if (p->mode == NET_NONE)
 		return 0;
@@ -287,23 +293,16 @@ int net_attach(const struct net_plan *p, const char *user, pid_t child, struct e
 		return error_errno(err, -errno, "cannot open the container's network namespace");
 	if ((r = nl_open(&nl)) < 0)
 		return error_errno(err, r, "cannot open a netlink socket");
-	br = nl_link_index(&nl, p->bridge);
-	/* A veth of an earlier container of hers, whose network namespace is still going. */
-	old = nl_link_index(&nl, p->member.port);
-	if (old >= 0)
-		(void)nl_link_del(&nl, old);
-	r = br < 0 ? br : nl_veth_add(&nl, p->member.port, br, "eth0", p->member.mac, netns);
-	if (r < 0)
-		error_errno(err, r, "cannot attach the container to bridge %s through %s",
-			    p->bridge, p->member.port);
-	else
-		r = port_confine(&nl, p, err);
+	r = port = port_make(&nl, p, netns, err);
+	if (r >= 0 && (r = record_write(user, &p->member)) < 0)
+		error_errno(err, r, "cannot record the network of %s", user);
+	if (r >= 0)
+		r = nft_member_add(&p->member, err);
+	/* Up once the firewall knows the port (its sets), not before. */
+	if (r >= 0 && (r = nl_link_up(&nl, port)) < 0)
+		error_errno(err, r, "cannot bring port %s up", p->member.port);
 	nl_close(&nl);
-	if (r < 0)
-		return r;
-	if ((r = record_write(user, &p->member)) < 0)
-		return error_errno(err, r, "cannot record the network of %s", user);
-	return nft_member_add(&p->member, err);
+	return r < 0 ? r : 0;
 }
 
 /* Everything goes through the gateway, other containers too: the bridge forwards nothing

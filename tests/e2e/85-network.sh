@@ -442,7 +442,8 @@ check "after stop no veth of wta's is left on the bridge" \
 	test -z "$(ip -n "$NS" -o link show master warren0)"
 check "and no element of hers in the firewall's sets (those of the containers)" \
 	bash -c 'for s in "bridge warren ports" "bridge warren macs" "inet warren isolated" \
-		"inet warren peer_group" "inet warren peer_member"; do
+		"inet warren peer_group" "inet warren peer_member" "inet warren port_names" \
+		"arp warren port_names"; do
 		nsenter --net="/run/netns/$1" nft list set $s | grep -q elements && exit 1; done; exit 0' - "$NS"
 check "nor an entry of her MAC ($amac) in the bridge's forwarding database" test -z "$(fdb_of "$amac")"
 net_config ''
