@@ -288,8 +288,8 @@ port_of() { # port_of USER: her eth0's peer, the bridge port, in the test netns
 }
 fdb_of() { in_ns bridge fdb show br warren0 | grep "^$1 "; } # fdb_of MAC: its entries
 udp_log() { # udp_log FAMILY PORT: the test netns's datagrams to PORT, a line each, into $T/ll-udp
-	in_ns perl -MSocket -e '($f, $p) = @ARGV; $| = 1;
-		if ($f == 6) { socket(S, AF_INET6, SOCK_DGRAM, 0) && bind(S, pack_sockaddr_in6($p, IN6ADDR_ANY)) or die "udp6: $!" }
+	in_ns perl -MSocket=:all -e '($f, $p) = @ARGV; $| = 1;
+		if ($f == 6) { socket(S, AF_INET6, SOCK_DGRAM, 0) && bind(S, pack_sockaddr_in6($p, inet_pton(AF_INET6, "::"))) or die "udp6: $!" }
 		else { socket(S, AF_INET, SOCK_DGRAM, 0) && bind(S, pack_sockaddr_in($p, INADDR_ANY)) or die "udp4: $!" }
 		while (defined recv(S, $m, 200, 0)) { print "$m\n" }' "$1" "$2" >>"$T/ll-udp" 2>&1 &
 	LISTENERS+=($!)
@@ -298,7 +298,7 @@ udp_log() { # udp_log FAMILY PORT: the test netns's datagrams to PORT, a line ea
 host_udp() {
 	local i
 	for ((i = 0; i < 40; i++)); do
-		in_ns perl -MSocket -e 'socket(A, AF_INET, SOCK_DGRAM, 0) and
+		in_ns perl -MSocket=:all -e 'socket(A, AF_INET, SOCK_DGRAM, 0) and
 			send(A, "$ARGV[0]-4", 0, pack_sockaddr_in(7003, inet_aton("127.0.0.1")));
 			socket(B, AF_INET6, SOCK_DGRAM, 0) and
 			send(B, "$ARGV[0]-6", 0, pack_sockaddr_in6(7006, inet_pton(AF_INET6, "::1")))' "$1" 2>/dev/null
