@@ -66,7 +66,22 @@ int net_plan(const struct warren_config *cfg, const struct user_spec *u, struct 
 	return 0;
 }
 
-/* The bridge with the gateway address, up; one made for another subnet is refused. */
+/* IFNAME's IPv6 off, through this network namespace's own sysctl of it (never the
+ * machine's defaults): warren has no IPv6 of its own yet, and frames a port passes up
+ * itself (link-local ones) must find nothing of the host's to talk to over it.  A kernel
+ * without IPv6 has nothing to turn off. */
+static int ipv6_off(const char *ifname)
+{
+	char path[96];
+
+	if (access("/proc/sys/net/ipv6", F_OK) < 0 && errno == ENOENT)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname);
+	return write_file(path, "1");
+}
+
+/* The bridge with the gateway address, learning nothing from link-local frames, without
+ * IPv6, up; one made for another subnet is refused. */
 static int bridge_ensure(struct nl *nl, const struct net_plan *p, struct error *err)
 {
 	char have[16], want[16], path[96];
@@ -94,6 +109,11 @@ static int bridge_ensure(struct nl *nl, const struct net_plan *p, struct error *
 		return error_errno(err, r, "cannot give bridge %s the address %s", p->bridge, want);
 	if (r < 0)
 		return error_errno(err, r, "cannot read the address of bridge %s", p->bridge);
+	if ((r = nl_bridge_no_linklocal_learn(nl, br)) < 0)
+		return error_errno(err, r, "cannot turn off learning from link-local frames on "
+				   "bridge %s (no_linklocal_learn: Linux 5.0 has it)", p->bridge);
+	if ((r = ipv6_off(p->bridge)) < 0)
+		return error_errno(err, r, "cannot turn off IPv6 on bridge %s", p->bridge);
 	if ((r = nl_link_up(nl, br)) < 0)
 		return error_errno(err, r, "cannot bring bridge %s up", p->bridge);
 	/* Containers talk to each other through the gateway (net_inside): telling them to
@@ -228,12 +248,43 @@ int net_ping_allow(pid_t child, struct error *err)
 	return r;
 }
 
+/* Her port, made down, a port of the bridge, with its peer in NETNS as eth0; before
+ * anything passes it: isolated, learning no MAC (a frame to 01:80:c2:00:00:0X skips the
+ * bridge's anti-spoofing: learnt, it would move another container's MAC, and her
+ * traffic, to this port), her own MAC on it for good instead, no IPv6 on the host's side
+ * of it.  Its index, or a step's error: she gets no network, the start fails (the port
+ * goes with her network namespace). */
+static int port_make(struct nl *nl, const struct net_plan *p, int netns, struct error *err)
+{
+	const char *name = p->member.port;
+	int br = nl_link_index(nl, p->bridge), old, port, r;
+
+	/* A veth of an earlier container of hers, whose network namespace is still going. */
+	old = nl_link_index(nl, name);
+	if (old >= 0)
+		(void)nl_link_del(nl, old);
+	r = br < 0 ? br : nl_veth_add(nl, name, br, "eth0", p->member.mac, netns);
+	port = r < 0 ? r : nl_link_index(nl, name);
+	if (port < 0)
+		return error_errno(err, port, "cannot attach the container to bridge %s through %s",
+				   p->bridge, name);
+	if ((r = nl_port_confine(nl, port)) < 0)
+		return error_errno(err, r, "cannot isolate port %s and turn off its MAC learning",
+				   name);
+	if ((r = nl_fdb_add(nl, port, p->member.mac)) < 0)
+		return error_errno(err, r, "cannot put the container's MAC on port %s in the "
+				   "forwarding database of bridge %s", name, p->bridge);
+	if ((r = ipv6_off(name)) < 0)
+		return error_errno(err, r, "cannot turn off IPv6 on port %s", name);
+	return port;
+}
+
 int net_attach(const struct net_plan *p, const char *user, pid_t child, struct error *err)
 {
 	_cleanup_close_ int netns = -EBADF;
 	struct nl nl = { 0 };
 	char path[64];
-	int br, old, port, r;
+	int port, r;
 
 	if (p->mode == NET_NONE)
 		return 0;
@@ -242,21 +293,16 @@ int net_attach(const struct net_plan *p, const char *user, pid_t child, struct e
 		return error_errno(err, -errno, "cannot open the container's network namespace");
 	if ((r = nl_open(&nl)) < 0)
 		return error_errno(err, r, "cannot open a netlink socket");
-	br = nl_link_index(&nl, p->bridge);
-	/* A veth of an earlier container of hers, whose network namespace is still going. */
-	old = nl_link_index(&nl, p->member.port);
-	if (old >= 0)
-		(void)nl_link_del(&nl, old);
-	r = br < 0 ? br : nl_veth_add(&nl, p->member.port, br, "eth0", p->member.mac, netns);
-	if (r == 0)
-		r = (port = nl_link_index(&nl, p->member.port)) < 0 ? port : nl_port_isolate(&nl, port);
+	r = port = port_make(&nl, p, netns, err);
+	if (r >= 0 && (r = record_write(user, &p->member)) < 0)
+		error_errno(err, r, "cannot record the network of %s", user);
+	if (r >= 0)
+		r = nft_member_add(&p->member, err);
+	/* Up once the firewall knows the port (its sets), not before. */
+	if (r >= 0 && (r = nl_link_up(&nl, port)) < 0)
+		error_errno(err, r, "cannot bring port %s up", p->member.port);
 	nl_close(&nl);
-	if (r < 0)
-		return error_errno(err, r, "cannot attach the container to bridge %s through %s",
-				   p->bridge, p->member.port);
-	if ((r = record_write(user, &p->member)) < 0)
-		return error_errno(err, r, "cannot record the network of %s", user);
-	return nft_member_add(&p->member, err);
+	return r < 0 ? r : 0;
 }
 
 /* Everything goes through the gateway, other containers too: the bridge forwards nothing

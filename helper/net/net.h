@@ -5,13 +5,16 @@
  *   net_plan          the helper, before the build: the user's slot (netalloc.h) and
  *                     what follows from it, and her resolv.conf
  *   net_host_prepare  the helper, under the network lock: the bridge (made, addressed,
- *                     up), warren's firewall tables (nft.h) with where containers may
- *                     not go (egress.h) anew, ip_forward for "nat"
+ *                     learning nothing from link-local frames, no IPv6, up), warren's
+ *                     firewall tables (nft.h) with where containers may not go
+ *                     (egress.h) anew, ip_forward for "nat"
  *   net_ping_allow    the builder, for every mode: ICMP echo sockets for her in the
  *                     container's network namespace (ping without CAP_NET_RAW)
  *   net_attach        the builder, once the container's network namespace exists: the
- *                     veth, its peer made directly in there as eth0, port isolation, the
- *                     set elements; recorded in the user's runtime dir
+ *                     veth, its peer made directly in there as eth0; the port isolated,
+ *                     learning no MAC, hers on it in a static entry, no IPv6 on the
+ *                     host's side, then up; the set elements; recorded in the user's
+ *                     runtime dir.  A step that fails: no network, the start fails
  *   net_inside        the container's first process: eth0's address, up, the default
  *                     route ("nat"); net_hosts and net_resolv, its /etc/hosts and
  *                     /etc/resolv.conf, which rootfs.c binds

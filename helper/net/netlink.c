@@ -6,6 +6,7 @@
 #include <linux/if_addr.h>
 #include <linux/if_bridge.h>
 #include <linux/if_link.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <string.h>
@@ -121,6 +122,24 @@ int nl_bridge_add(struct nl *nl, const char *name)
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+	mnl_attr_nest_end(nlh, info);
+	return transact(nl, nlh, NULL, NULL);
+}
+
+int nl_bridge_no_linklocal_learn(struct nl *nl, int ifindex)
+{
+	char buf[NL_BUF];
+	struct nlmsghdr *nlh = request(nl, buf, RTM_NEWLINK, 0);
+	struct br_boolopt_multi opt = { .optval = 1u << BR_BOOLOPT_NO_LL_LEARN,
+					.optmask = 1u << BR_BOOLOPT_NO_LL_LEARN };
+	struct nlattr *info, *data;
+
+	link_header(nlh, AF_UNSPEC, ifindex);
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	mnl_attr_put(nlh, IFLA_BR_MULTI_BOOLOPT, sizeof(opt), &opt);
+	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, info);
 	return transact(nl, nlh, NULL, NULL);
 }
@@ -258,12 +277,11 @@ int nl_veth_add(struct nl *nl, const char *name, int master, const char *peer_na
 {
 	char buf[NL_BUF];
 	struct nlmsghdr *nlh = request(nl, buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-	struct ifinfomsg *ifm = link_header(nlh, AF_UNSPEC, 0);
 	struct nlattr *info, *data, *peer;
 	struct ifinfomsg *pifm;
 
-	ifm->ifi_flags = IFF_UP;
-	ifm->ifi_change = IFF_UP;
+	/* Down: nothing passes the port before it is confined (net_attach). */
+	link_header(nlh, AF_UNSPEC, 0);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
@@ -283,7 +301,7 @@ int nl_veth_add(struct nl *nl, const char *name, int master, const char *peer_na
 	return transact(nl, nlh, NULL, NULL);
 }
 
-int nl_port_isolate(struct nl *nl, int ifindex)
+int nl_port_confine(struct nl *nl, int ifindex)
 {
 	char buf[NL_BUF];
 	struct nlmsghdr *nlh = request(nl, buf, RTM_SETLINK, 0);
@@ -292,6 +310,21 @@ int nl_port_isolate(struct nl *nl, int ifindex)
 	link_header(nlh, AF_BRIDGE, ifindex);
 	proto = mnl_attr_nest_start(nlh, IFLA_PROTINFO);
 	mnl_attr_put_u8(nlh, IFLA_BRPORT_ISOLATED, 1);
+	mnl_attr_put_u8(nlh, IFLA_BRPORT_LEARNING, 0);
 	mnl_attr_nest_end(nlh, proto);
+	return transact(nl, nlh, NULL, NULL);
+}
+
+int nl_fdb_add(struct nl *nl, int ifindex, const uint8_t mac[6])
+{
+	char buf[NL_BUF];
+	struct nlmsghdr *nlh = request(nl, buf, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE);
+	struct ndmsg *ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+
+	/* NUD_NOARP: "static" (NUD_PERMANENT would be the host's own address); sticky: not
+	 * moved to another port even by a frame the bridge would learn from. */
+	*ndm = (struct ndmsg){ .ndm_family = AF_BRIDGE, .ndm_ifindex = ifindex,
+			       .ndm_state = NUD_NOARP, .ndm_flags = NTF_MASTER | NTF_STICKY };
+	mnl_attr_put(nlh, NDA_LLADDR, 6, mac);
 	return transact(nl, nlh, NULL, NULL);
 }

@@ -23,6 +23,9 @@ void nl_close(struct nl *nl);
 int nl_link_index(struct nl *nl, const char *name);
 /* Make bridge NAME (-EEXIST if there is one). */
 int nl_bridge_add(struct nl *nl, const char *name);
+/* Bridge IFINDEX learns nothing from link-local frames (01:80:c2:00:00:0X, which skip
+ * its prerouting hook: a container could move another's MAC to its own port with one). */
+int nl_bridge_no_linklocal_learn(struct nl *nl, int ifindex);
 int nl_link_up(struct nl *nl, int ifindex);
 int nl_link_del(struct nl *nl, int ifindex);
 /* The first IPv4 address of link IFINDEX, or -ENOENT if it has none. */
@@ -38,12 +41,17 @@ int nl_addr_add(struct nl *nl, int ifindex, uint32_t addr, unsigned prefix, bool
  * on the link itself when GATEWAY is 0.  One that exists is fine. */
 int nl_route_add(struct nl *nl, uint32_t dst, unsigned prefix, uint32_t gateway, int ifindex);
 
-/* A veth pair: NAME here, up, a port of bridge MASTER; its peer PEER_NAME with address
- * PEER_MAC made directly in the network namespace NETNS_FD (moving it there later costs
- * far more). */
+/* A veth pair: NAME here, down (nl_link_up once it is set up), a port of bridge MASTER;
+ * its peer PEER_NAME with address PEER_MAC made directly in the network namespace
+ * NETNS_FD (moving it there later costs far more). */
 int nl_veth_add(struct nl *nl, const char *name, int master, const char *peer_name,
 		const uint8_t peer_mac[6], int netns_fd);
-/* Bridge port IFINDEX isolated: it forwards to no other isolated port. */
-int nl_port_isolate(struct nl *nl, int ifindex);
+/* Bridge port IFINDEX isolated (it forwards to no other isolated port), and learning no
+ * MAC address from what comes in on it: where a MAC is, a static entry says
+ * (nl_fdb_add). */
+int nl_port_confine(struct nl *nl, int ifindex);
+/* A static, sticky entry in the forwarding database of the bridge of port IFINDEX: MAC
+ * is on that port (replaced if there is one; it goes with the port). */
+int nl_fdb_add(struct nl *nl, int ifindex, const uint8_t mac[6]);
 
 #endif

@@ -118,15 +118,39 @@ int nft_ruleset(const char *br, const struct ipv4_subnet *subnet, bool host_dns,
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
 }
 
-/* Tables of this version of the rules?  Their output chain says so. */
+/* Tables of this version of the rules?  Their output chain says so (and the arp table
+ * must be there too). */
 static bool rules_current(void)
 {
 	char out[2048], mark[32];
 
 	snprintf(mark, sizeof(mark), "\"" RULES_MARK_FORMAT "\"", NFT_RULES_VERSION);
 	return run("list chain inet warren output", out, sizeof(out), NULL, 0) == 0 &&
-	       strstr(out, mark);
+	       strstr(out, mark) && run("list table arp warren", NULL, 0, NULL, 0) == 0;
 }
+
+/* What a port passes up itself, as a device of the host's: a frame to 01:80:c2:00:00:0X
+ * skips the bridge's prerouting hook (0E every bridge hook) and reaches the host's IP
+ * stack and ARP with the port as its way in (not the bridge), where no rule of chain
+ * input looks.  Dropped before anything else (raw, before conntrack), and ARP in a table
+ * of its own (no other family sees it).  The ports are named in sets (one element per
+ * container, nft_member_commands), not by a pattern: a host interface that merely looks
+ * like one must lose nothing. */
+#define PORTS_RULESET                                                                       \
+	"table inet warren {\n"                                                             \
+	"\tset port_names { type ifname; }\n"                                               \
+	"\tchain from_ports {\n"                                                            \
+	"\t\ttype filter hook prerouting priority raw; policy accept;\n"                   \
+	"\t\tiifname @port_names drop\n"                                                    \
+	"\t}\n"                                                                             \
+	"}\n"                                                                               \
+	"table arp warren {\n"                                                              \
+	"\tset port_names { type ifname; }\n"                                               \
+	"\tchain input {\n"                                                                 \
+	"\t\ttype filter hook input priority filter; policy accept;\n"                     \
+	"\t\tiifname @port_names drop\n"                                                    \
+	"\t}\n"                                                                             \
+	"}\n"
 
 int nft_tables_commands(const char *bridge, const struct ipv4_subnet *subnet, bool host_dns,
 			const struct egress *dest, enum nft_tables_found found, char **ret)
@@ -141,9 +165,11 @@ int nft_tables_commands(const char *bridge, const struct ipv4_subnet *subnet, bo
 	if ((r = nft_destinations_format(bridge, dest, &destinations)) < 0)
 		return r;
 	/* An older version's rules go first (a flush keeps the sets, so the running
-	 * containers' elements stay; the destinations' own sets are made anew anyway). */
-	if (asprintf(&text, "%s%s%s", found == NFT_TABLES_OLDER ? "flush table inet warren\n"
-		     "flush table bridge warren\n" : "", rules, destinations) < 0)
+	 * containers' elements stay; the destinations' own sets are made anew anyway); the
+	 * arp table came with version 4. */
+	if (asprintf(&text, "%s%s%s%s", found == NFT_TABLES_OLDER ? "flush table inet warren\n"
+		     "flush table bridge warren\nadd table arp warren\nflush table arp warren\n" : "",
+		     rules, found != NFT_TABLES_CURRENT ? PORTS_RULESET : "", destinations) < 0)
 		return -ENOMEM;
 	*ret = TAKE_PTR(text);
 	return 0;
@@ -165,7 +191,8 @@ int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet, bool
 			return error_set(err, -EEXIST, "warren's firewall was made for another bridge or "
 					 "subnet than bridge = { name = \"%s\"; subnet = \"%s/%u\"; }; stop "
 					 "every container, then delete its tables (nft delete table inet "
-					 "warren; nft delete table bridge warren) and the old bridge",
+					 "warren; nft delete table bridge warren; nft delete table arp "
+					 "warren) and the old bridge",
 					 bridge, net, subnet->prefix);
 		found = rules_current() ? NFT_TABLES_CURRENT : NFT_TABLES_OLDER;
 	} else {
@@ -259,6 +286,7 @@ int nft_tables_delete(struct error *err)
 	char msg[512];
 
 	(void)run("delete table bridge warren", NULL, 0, NULL, 0);
+	(void)run("delete table arp warren", NULL, 0, NULL, 0);
 	if (run("delete table inet warren", NULL, 0, msg, sizeof(msg)) < 0 &&
 	    run("list table inet warren", NULL, 0, NULL, 0) == 0)
 		return err ? error_set(err, -EIO, "cannot delete warren's nftables tables: %s", msg) : -EIO;
@@ -284,6 +312,8 @@ int nft_member_commands(const struct nft_member *m, const char *verb, char *buf,
 		 m->mac[3], m->mac[4], m->mac[5]);
 	APPEND("%1$s element bridge warren ports { \"%2$s\" . %3$s . %4$s }\n"
 	       "%1$s element bridge warren macs { \"%2$s\" . %4$s }\n", verb, m->port, addr, mac);
+	APPEND("%1$s element inet warren port_names { \"%2$s\" }\n"
+	       "%1$s element arp warren port_names { \"%2$s\" }\n", verb, m->port);
 	if (m->isolated)
 		APPEND("%s element inet warren isolated { %s }\n", verb, addr);
 	for (unsigned i = 0; m->isolated && i < m->ports.n && i < PORTS_MAX; i++)

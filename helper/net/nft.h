@@ -15,6 +15,13 @@
  *   table bridge warren  anti-spoofing: a frame from a container's port carries only
  *                        that container's address and MAC (a set keyed by port, one
  *                        element per container) and is IPv4 or ARP
+ *   table arp warren     with chain from_ports of table inet warren: what a port passes
+ *                        up itself, as a device of the host's, is dropped (ARP here, IP
+ *                        there, before conntrack), the ports named in a set of each
+ *                        table (one element per container).  A frame to
+ *                        01:80:c2:00:00:0X skips the bridge's prerouting hook (and 0E
+ *                        every bridge hook), so the anti-spoofing never sees it; it
+ *                        reaches the host with the port, not the bridge, as its way in.
  *
  * Both carry a comment naming the bridge and subnet they were made for, and the output
  * chain a comment naming the version of the rules (NFT_RULES_VERSION): tables of an
@@ -45,8 +52,9 @@ struct nft_member {
 
 /* The version of the rules nft_ruleset writes, with the shape of the destinations chain
  * and sets that nft_destinations_format adds; a new one for every change of them (3: the
- * destinations chain beside version 2's output chain and isolated ports). */
-#define NFT_RULES_VERSION 3
+ * destinations chain beside version 2's output chain and isolated ports; 4: chain
+ * from_ports, table arp warren, and their sets of the ports). */
+#define NFT_RULES_VERSION 4
 
 /* The ruleset for BRIDGE and SUBNET (the text handed to libnftables) into BUF: 0, or
  * -ENOSPC.  Pure: for review and for the unit test. */
@@ -60,9 +68,9 @@ int nft_member_commands(const struct nft_member *m, const char *verb, char *buf,
  * version of the rules, tables of this one. */
 enum nft_tables_found { NFT_TABLES_NONE, NFT_TABLES_OLDER, NFT_TABLES_CURRENT };
 /* The one transaction nft_tables_ensure hands libnftables when it FOUND that, into *RET
- * (free it): the flush of an older version's rules, nft_ruleset's (but for current
- * tables), then the destinations from DEST (nft_destinations_format).  0, or -ENOSPC,
- * -ENOMEM.  Pure. */
+ * (free it): the flush of an older version's rules, nft_ruleset's and those of chain
+ * from_ports and table arp warren (but for current tables), then the destinations from
+ * DEST (nft_destinations_format).  0, or -ENOSPC, -ENOMEM.  Pure. */
 int nft_tables_commands(const char *bridge, const struct ipv4_subnet *subnet, bool host_dns,
 			const struct egress *dest, enum nft_tables_found found, char **ret);
 /* The tables for BRIDGE and SUBNET, made if missing, their rules replaced if they are of

@@ -17,6 +17,9 @@
 #   ping works for the user over her login (her container's ping_group_range), in nat
 #        and isolated; the host's ping_group_range stays as it was
 #   anti-spoofing: a forged address or MAC never gets past the bridge
+#   link-local frames (01:80:c2:00:00:0X, which skip the bridge's anti-spoofing), from
+#        root inside: no MAC moves to another port, no spoofed UDP (IPv4, IPv6) reaches
+#        the host, no ARP changes what the host holds for another's address
 #   stop leaves no veth and no set element; the address stays the user's; a subnet
 #        change while containers run is refused with the reason
 # shellcheck disable=SC2016
@@ -25,7 +28,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 50
+fixture_start 61
 
 UP=$NS-up
 # ping is the image's iputils ping (warren-mkimage installs it).  A test image built before
@@ -267,6 +270,100 @@ check "ssh -D: a SOCKS connect to localhost:8006 resolves and connects inside wt
 kill "$fwd" 2>/dev/null
 release inside
 
+# Link-local frames: one to 01:80:c2:00:00:0X skips the bridge's prerouting hook, where the
+# anti-spoofing is, and reaches the host with the port as its way in.  Root in wta's
+# container (root = true: sudo) sends them through a packet socket, with the image's perl
+# (tests/lib/frame.pl), to 01:80:c2:00:00:0e (no bridge hook at all) and :03 (the bridge's
+# input hook only): wtb's MAC as source; spoofed UDP to the host (IPv4 from wtb's address
+# and from hers, IPv6 to all nodes); ARP for wtb's address.  The host (the test netns)
+# listens on UDP 7003 and 7006; a datagram of its own after the frames is the control.
+helper_stop wta >/dev/null
+net_config 'users = ( { name = "wta"; root = true; } );'
+tssh wta -- 'cat >/tmp/frame.pl' <tests/lib/frame.pl
+mac_of() { in_cont "$1" ip -o link show dev eth0 | sed -n 's|.*link/ether \([0-9a-f:]*\).*|\1|p'; }
+port_of() { # port_of USER: her eth0's peer, the bridge port, in the test netns
+	local i
+	i=$(in_cont "$1" ip -o link show dev eth0 | sed -n 's/^[0-9]*: eth0@if\([0-9]*\):.*/\1/p')
+	ip -n "$NS" -o link show | awk -F': ' -v i="$i" '$1 == i { sub("@.*", "", $2); print $2 }'
+}
+fdb_of() { in_ns bridge fdb show br warren0 | grep "^$1 "; } # fdb_of MAC: its entries
+udp_log() { # udp_log FAMILY PORT: the test netns's datagrams to PORT, a line each, into $T/ll-udp
+	in_ns perl -MSocket=:all -e '($f, $p) = @ARGV; $| = 1;
+		if ($f == 6) { socket(S, AF_INET6, SOCK_DGRAM, 0) && bind(S, pack_sockaddr_in6($p, inet_pton(AF_INET6, "::"))) or die "udp6: $!" }
+		else { socket(S, AF_INET, SOCK_DGRAM, 0) && bind(S, pack_sockaddr_in($p, INADDR_ANY)) or die "udp4: $!" }
+		while (defined recv(S, $m, 200, 0)) { print "$m\n" }' "$1" "$2" >>"$T/ll-udp" 2>&1 &
+	LISTENERS+=($!)
+}
+# host_udp TEXT: the test netns's own datagrams, to both listeners, until both logged TEXT
+host_udp() {
+	local i
+	for ((i = 0; i < 40; i++)); do
+		in_ns perl -MSocket=:all -e 'socket(A, AF_INET, SOCK_DGRAM, 0) and
+			send(A, "$ARGV[0]-4", 0, pack_sockaddr_in(7003, inet_aton("127.0.0.1")));
+			socket(B, AF_INET6, SOCK_DGRAM, 0) and
+			send(B, "$ARGV[0]-6", 0, pack_sockaddr_in6(7006, inet_pton(AF_INET6, "::1")))' "$1" 2>/dev/null
+		grep -qx "$1-4" "$T/ll-udp" && grep -qx "$1-6" "$T/ll-udp" && return 0
+		sleep 0.25
+	done
+	return 1
+}
+: >"$T/ll-udp"
+udp_log 4 7003
+udp_log 6 7006
+host_udp ready || diag "the test netns's UDP listeners did not start: $(cat "$T/ll-udp")"
+amac=$(mac_of wta) bmac=$(mac_of wtb) aport=$(port_of wta) bport=$(port_of wtb)
+# The gateway talks to wtb first: its neighbour entry for her, her MAC on her port.
+in_ns bash -c 'echo before-frames >"/dev/udp/$1/8003"' - "$b"
+diag "wta: $amac on $aport, wtb: $bmac on $bport; the test netns's rp_filter: $(in_ns cat /proc/sys/net/ipv4/conf/all/rp_filter)"
+out=$(tssh wta -- "f() { sudo -n perl /tmp/frame.pl eth0 \"\$@\" || echo FAILED; }
+	for d in 0e 03; do
+		f 01:80:c2:00:00:\$d $bmac raw
+		f 01:80:c2:00:00:\$d $amac udp4 $b 10.213.0.1 7003 spoof-\$d-from-wtb
+		f 01:80:c2:00:00:\$d $amac udp4 $a 10.213.0.1 7003 spoof-\$d-from-wta
+		f 01:80:c2:00:00:\$d $amac udp6 fe80::dead ff02::1 7006 spoof-\$d-ipv6
+		f 01:80:c2:00:00:\$d $amac arp 1 $amac $b 00:00:00:00:00:00 10.213.0.1
+		f 01:80:c2:00:00:\$d $amac arp 2 $amac $b ff:ff:ff:ff:ff:ff $b
+	done
+	f ff:ff:ff:ff:ff:ff $amac arp 2 $amac $b ff:ff:ff:ff:ff:ff $b
+	echo sent" 2>&1)
+check "root in wta's container sent the frames (sudo, a packet socket of the image's perl)" \
+	test "$out" = sent || diag "$out"
+check "a link-local frame with wtb's MAC as source: the bridge keeps wtb's MAC on wtb's port ($bport)" \
+	bash -c '[ -n "$1" ] && [ -n "$2" ] && ! grep -qv " dev $2 " <<<"$1"' - "$(fdb_of "$bmac")" "$bport" ||
+	diag "$(fdb_of "$bmac")"
+in_ns bash -c 'echo after-frames >"/dev/udp/$1/8003"' - "$b"
+for ((i = 0; i < 60; i++)); do
+	got=$(tssh wtb -- 'cat /tmp/udp-got 2>/dev/null')
+	grep -qx after-frames <<<"$got" && break
+	sleep 0.5
+done
+check "and wtb still gets what the host sends her" grep -qx after-frames <<<"$got"
+host_udp control
+check "spoofed IPv4 UDP in link-local frames does not reach the host's listener (from wtb's address, from wta's; the host's own after them does)" \
+	bash -c 'grep -qx control-4 "$1" && ! grep -q "^spoof-.*-from-" "$1"' - "$T/ll-udp" || diag "$(cat "$T/ll-udp")"
+if [ -d "/proc/sys/net/ipv6" ]; then
+	check "nor IPv6 UDP to all nodes (ff02::1)" \
+		bash -c 'grep -qx control-6 "$1" && ! grep -q "^spoof-.*-ipv6" "$1"' - "$T/ll-udp" || diag "$(cat "$T/ll-udp")"
+else
+	skip "IPv6 UDP in link-local frames" "the kernel has no IPv6"
+fi
+check "ARP for wtb's address from wta: the gateway's neighbour entry for her still has her MAC" \
+	test "$(ip -n "$NS" neigh show "$b" dev warren0 | sed -n 's/.* lladdr \([0-9a-f:]*\).*/\1/p')" = "$bmac" ||
+	diag "$(ip -n "$NS" neigh show "$b")"
+check "and the host holds wtb's address with wta's MAC nowhere (no entry on wta's port)" \
+	bash -c '! ip -n "$1" neigh show "$2" | grep -q "$3"' - "$NS" "$b" "$amac" || diag "$(ip -n "$NS" neigh show "$b")"
+check "the bridge learns nothing from link-local frames, and has no IPv6" \
+	bash -c 'ip -n "$1" -d link show warren0 | grep -q "no_linklocal_learn 1" &&
+		[ "$(nsenter --net="/run/netns/$1" cat /proc/sys/net/ipv6/conf/warren0/disable_ipv6 2>/dev/null || echo 1)" = 1 ]' - "$NS" ||
+	diag "$(ip -n "$NS" -d link show warren0)"
+check "wta's port $aport: isolated, learning no MAC, no IPv6 on the host's side" \
+	bash -c 'in=$(nsenter --net="/run/netns/$1" bridge -d link show dev "$2"); grep -q "learning off" <<<"$in" &&
+		grep -q "isolated on" <<<"$in" &&
+		[ "$(nsenter --net="/run/netns/$1" cat "/proc/sys/net/ipv6/conf/$2/disable_ipv6" 2>/dev/null || echo 1)" = 1 ]' - "$NS" "$aport" ||
+	diag "$(in_ns bridge -d link show dev "$aport")"
+check "her MAC is on her port for good (a static entry)" \
+	bash -c 'grep -q "^$1 dev $2 .*static" <<<"$3"' - "$amac" "$aport" "$(fdb_of "$amac")" || diag "$(fdb_of "$amac")"
+
 # Peers: members of a group that says peers = true reach each other.
 helper_stop wta >/dev/null
 helper_stop wtb >/dev/null
@@ -345,8 +442,10 @@ check "after stop no veth of wta's is left on the bridge" \
 	test -z "$(ip -n "$NS" -o link show master warren0)"
 check "and no element of hers in the firewall's sets (those of the containers)" \
 	bash -c 'for s in "bridge warren ports" "bridge warren macs" "inet warren isolated" \
-		"inet warren peer_group" "inet warren peer_member"; do
+		"inet warren peer_group" "inet warren peer_member" "inet warren port_names" \
+		"arp warren port_names"; do
 		nsenter --net="/run/netns/$1" nft list set $s | grep -q elements && exit 1; done; exit 0' - "$NS"
+check "nor an entry of her MAC ($amac) in the bridge's forwarding database" test -z "$(fdb_of "$amac")"
 net_config ''
 tssh wta -- true
 check "the next container has the same address ($a)" test "$(addr_of wta)" = "$a"

@@ -211,7 +211,8 @@ static int nft_check(const char *path)
 /* The firewall as warren hands it to libnftables, in the one transaction of a start: the
  * rules of issue 18 are there (isolated containers reach their isolated_ports on the
  * gateway and nothing else of the host; of the host's processes only root's reach into a
- * container; through NAT, not where bridge.deny says), with this version's mark; and nft
+ * container; through NAT, not where bridge.deny says), with this version's mark; what a
+ * port passes up itself (link-local frames) is dropped, for IP and for ARP; and nft
  * accepts the tables with the destinations and a member's elements. */
 static void test_ruleset(void **state)
 {
@@ -223,7 +224,9 @@ static void test_ruleset(void **state)
 	_cleanup_free_ char *text = NULL, *older = NULL, *current = NULL;
 	struct egress e = { 0 };
 	char rules[8192], cmds[4096], path[] = "/tmp/warren-test-nft.XXXXXX";
-	const char *flush = "flush table inet warren\nflush table bridge warren\n", *output, *dest;
+	const char *flush = "flush table inet warren\nflush table bridge warren\n"
+			    "add table arp warren\nflush table arp warren\n", *output, *dest;
+	const char *ports;
 	int fd, r;
 
 	assert_int_equal(ipv4_subnet_parse("10.213.0.0/16", &net), 0);
@@ -247,12 +250,30 @@ static void test_ruleset(void **state)
 		"\tchain output {\n"
 		"\t\ttype filter hook output priority filter; policy accept;\n"
 		"\t\toifname \"warren0\" ct state established,related accept\n"
-		"\t\toifname \"warren0\" meta skuid != 0 drop comment \"warren rules 3\"\n"
+		"\t\toifname \"warren0\" meta skuid != 0 drop comment \"warren rules 4\"\n"
 		"\t}\n"));
+	/* What a port passes up itself (a link-local frame: the port, not the bridge, is its
+	 * way in) is dropped before conntrack, IP and ARP, for the ports in the sets. */
+	assert_non_null(ports = strstr(text,
+		"table inet warren {\n"
+		"\tset port_names { type ifname; }\n"
+		"\tchain from_ports {\n"
+		"\t\ttype filter hook prerouting priority raw; policy accept;\n"
+		"\t\tiifname @port_names drop\n"
+		"\t}\n"
+		"}\n"
+		"table arp warren {\n"
+		"\tset port_names { type ifname; }\n"
+		"\tchain input {\n"
+		"\t\ttype filter hook input priority filter; policy accept;\n"
+		"\t\tiifname @port_names drop\n"
+		"\t}\n"
+		"}\n"));
+	assert_null(strstr(text, "\"wr*\" drop"));
 	assert_non_null(dest = strstr(text, "add chain inet warren destinations { type filter hook "
 					    "forward priority filter - 1; policy accept; }\n"
 					    "delete chain inet warren destinations\n"));
-	assert_true(output < dest);
+	assert_true(output < ports && ports < dest);
 	assert_non_null(strstr(dest, "\tset deny4 { type ipv4_addr; flags interval; auto-merge; "
 				     "elements = { 169.254.0.0/16, 10.0.0.0/8 } }\n"));
 	assert_non_null(strstr(dest, "\tset deny6 { type ipv6_addr; flags interval; auto-merge; "
@@ -286,6 +307,8 @@ static void test_ruleset(void **state)
 	m.ports = (struct port_list){ .v = { { 53, 53, PORT_UDP }, { 8000, 8099, PORT_TCP } }, .n = 2 };
 	assert_int_equal(nft_member_commands(&m, "add", cmds, sizeof(cmds)), 0);
 	print_message("%s", cmds);
+	assert_non_null(strstr(cmds, "add element inet warren port_names { \"wr1a\" }\n"
+				     "add element arp warren port_names { \"wr1a\" }\n"));
 	assert_non_null(strstr(cmds, "add element inet warren isolated { 10.213.0.28 }\n"
 				     "add element inet warren isolated_ports { 10.213.0.28 . udp . 53 }\n"
 				     "add element inet warren isolated_ports { 10.213.0.28 . tcp . 8000-8099 }\n"));
@@ -371,6 +394,7 @@ static int occurrences(const char *haystack, const char *needle)
 static int upgrade_child(const char *old)
 {
 	static char *const deny[] = { "169.254.0.0/16", NULL };
+	struct nft_member m = { .port = "wr6", .addr = 0x0ad50006, .mac = { 2, 0x77, 0, 0, 0, 6 } };
 	struct ipv4_subnet net;
 	struct error err = { 0 };
 	struct egress e = { 0 };
@@ -382,10 +406,15 @@ static int upgrade_child(const char *old)
 	if (!(ctx = nft_ctx_new(NFT_CTX_DEFAULT)) || nft_run_cmd_from_buffer(ctx, old) != 0)
 		return 77; /* no nf_tables here, or no capability over it */
 	(void)ipv4_subnet_parse("10.213.0.0/16", &net);
+	/* Twice; then once more without the arp table (as if someone deleted it): it is
+	 * made again; then a new container's elements. */
 	if (egress_resolve(deny, NULL, NULL, 0, NULL, &e) < 0 ||
 	    nft_tables_ensure("warren0", &net, false, &e, &err) < 0 ||
-	    nft_tables_ensure("warren0", &net, false, &e, &err) < 0) {
-		fprintf(stderr, "nft_tables_ensure: %s\n", err.msg);
+	    nft_tables_ensure("warren0", &net, false, &e, &err) < 0 ||
+	    nft_run_cmd_from_buffer(ctx, "delete table arp warren") != 0 ||
+	    nft_tables_ensure("warren0", &net, false, &e, &err) < 0 ||
+	    nft_member_add(&m, &err) < 0) {
+		fprintf(stderr, "nft_tables_ensure, nft_member_add: %s\n", err.msg);
 		return 1;
 	}
 	nft_ctx_buffer_output(ctx);
@@ -396,6 +425,9 @@ static int upgrade_child(const char *old)
 	if (occurrences(out, "comment \"warren rules " NFT_RULES_VERSION_TEXT "\"") != 1 ||
 	    occurrences(out, "comment \"warren rules") != 1 ||
 	    occurrences(out, "chain destinations {") != 1 ||
+	    occurrences(out, "chain from_ports {") != 1 || occurrences(out, "table arp warren {") != 1 ||
+	    occurrences(out, "iifname @port_names drop") != 2 ||
+	    occurrences(out, "elements = { \"wr6\" }") != 2 ||
 	    occurrences(out, "ip daddr @deny4 drop") != 1 ||
 	    !strstr(out, "elements = { 169.254.0.0/16 }") || strstr(out, "192.0.2.0/24") ||
 	    !strstr(out, "elements = { 10.213.0.5 }") || !strstr(out, "\"wr5\" . 02:77:00:00:00:05") ||
@@ -408,7 +440,8 @@ static int upgrade_child(const char *old)
 
 /* Tables of an older version of the rules, whichever, get this version's at the next
  * start, in place: the running containers' set elements stay; once is enough (no rule
- * twice); the destinations are this start's. */
+ * twice); the destinations are this start's; a missing arp table is made again; a new
+ * container's port goes into both sets of the ports. */
 static void test_ruleset_upgrade(void **state)
 {
 	static const char *const olds[] = { OLD_TABLES_V1, OLD_TABLES_DENY, OLD_TABLES_V2 };
