@@ -394,11 +394,12 @@ int nft_limit_hits_parse(const char *text, struct nft_limit_hits *ret)
 	struct nft_limit_hits h = { 0 };
 	bool conns = false, rate = false;
 
-	for (const char *line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
-		const char *c = strstr(line, "counter packets "), *eol = strchrnul(line, '\n'), *p;
+	for (const char *line = text, *eol; *line; line = *eol ? eol + 1 : eol) {
+		const char *c = strstr(line, "counter packets "), *p;
 		unsigned long long packets;
 		unsigned v;
 
+		eol = strchrnul(line, '\n');
 		if (!c || c > eol || sscanf(c, "counter packets %llu", &packets) != 1)
 			continue;
 		if ((p = strstr(line, "limit rate over ")) && p < eol &&

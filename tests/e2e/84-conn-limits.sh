@@ -159,10 +159,15 @@ check "once the burst is over she opens connections again" reaches as wta
 # Her stop: the counts go to the record; nothing of hers stays in the firewall.
 port=$(awk '{ print $2 }' /run/warren/users/wta/net 2>/dev/null) # her record: "v3 PORT ..."
 helper_stop wta >/dev/null
-out=$("$REPO/warrenctl" log wta --config "$CONF" 2>&1)
+wait_container_gone wta 20 >/dev/null
+limited=' wta net-limited container [0-9]+: 0 new connections refused past net_conns \(100 open at once\), [1-9][0-9]* past net_rate \(5 per second\)$'
+for ((i = 0; i < 80; i++)); do
+	out=$("$REPO/warrenctl" log wta --config "$CONF" 2>&1)
+	grep -Eq "$limited" <<<"$out" && break
+	sleep 0.25
+done
 check "at her container's stop, warrenctl log has a net-limited event with the counts" \
-	grep -Eq ' wta net-limited container [0-9]+: 0 new connections refused past net_conns \(100 open at once\), [1-9][0-9]* past net_rate \(5 per second\)$' \
-	<<<"$out" || diag "$out"
+	grep -Eq "$limited" <<<"$out" || diag "$out"
 check "no chain of limits of hers ($port) is left in the firewall, nor her element of map limits" \
 	bash -c '[ -n "$2" ] && ! nsenter --net="/run/netns/$1" nft list chains inet warren | grep -q "limits_$2 " &&
 		nsenter --net="/run/netns/$1" nft list map inet warren limits | grep -q "type ipv4_addr : verdict" &&
