@@ -40,6 +40,7 @@ EOF
 # hold them open until a line comes on stdin.
 cat >"$T/conns.pl" <<'EOF'
 use IO::Socket::INET;
+$| = 1;
 for my $t (@ARGV) {
 	my $s = IO::Socket::INET->new(PeerAddr => $t, Timeout => 2);
 	print $s ? "open" : "refused", " $t\n";
