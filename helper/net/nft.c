@@ -424,7 +424,8 @@ int nft_limit_hits(const struct nft_member *m, struct nft_limit_hits *ret)
 {
 	char cmd[96], chain[32], out[2048];
 
-	snprintf(cmd, sizeof(cmd), "list chain inet warren %s", nft_limits_chain(m, chain, sizeof(chain)));
+	snprintf(cmd, sizeof(cmd), "list chain inet warren %s",
+		 nft_limits_chain(m, chain, sizeof(chain)));
 	if (run(cmd, out, sizeof(out), NULL, 0) < 0)
 		return -ENOENT;
 	return nft_limit_hits_parse(out, ret) < 0 ? -EIO : 0;

@@ -11,8 +11,7 @@
  *                        a container, and of the host's own processes only root's
  *                        (an output chain: the host's other users may not); nothing
  *                        forwarded to where bridge.deny says (chain destinations,
- *                        egress.h)
- *                        and, per container, what she opens through the host: the new
+ *                        egress.h); and, per container, what she opens through the host: the new
  *                        connections of her address, forwarded or to the host, go to a
  *                        chain of her own (map limits), which drops those past net_rate
  *                        per second and those past net_conns open at once, and counts
