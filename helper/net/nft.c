@@ -54,14 +54,14 @@ static int limits_ruleset(const char *br, char *buf, size_t len)
 {
 	int n = snprintf(buf, len,
 		"table inet warren {\n"
-		"\tmap limits { type ipv4_addr : verdict; }\n"
+		"\tmap net_limits { type ipv4_addr : verdict; }\n"
 		"\tchain limits_forward {\n"
 		"\t\ttype filter hook forward priority filter - 2; policy accept;\n"
-		"\t\tiifname \"%1$s\" ct state new ip saddr vmap @limits\n"
+		"\t\tiifname \"%1$s\" ct state new ip saddr vmap @net_limits\n"
 		"\t}\n"
 		"\tchain limits_input {\n"
 		"\t\ttype filter hook input priority filter - 2; policy accept;\n"
-		"\t\tiifname \"%1$s\" ct state new ip saddr vmap @limits\n"
+		"\t\tiifname \"%1$s\" ct state new ip saddr vmap @net_limits\n"
 		"\t}\n"
 		"}\n", br);
 
@@ -297,7 +297,7 @@ const char *nft_limits_chain(const struct nft_member *m, char *buf, size_t len)
 	return buf;
 }
 
-/* M's chain of limits and its element of map limits, one command per line, into BUF:
+/* M's chain of limits and its element of map net_limits, one command per line, into BUF:
  * VERB "add" makes the chain anew (flushed: one left from before starts from nothing),
  * then the element that sends her there; "delete" removes the element first (it refers
  * to the chain), then the chain.  How much it wrote, or -ENOSPC. */
@@ -309,7 +309,7 @@ static int limits_commands(const struct nft_member *m, const char *verb, char *b
 	ipv4_format(m->addr, addr, sizeof(addr));
 	nft_limits_chain(m, chain, sizeof(chain));
 	if (strcmp(verb, "add") != 0)
-		n = snprintf(buf, len, "delete element inet warren limits { %2$s }\n"
+		n = snprintf(buf, len, "delete element inet warren net_limits { %2$s }\n"
 			     "flush chain inet warren %1$s; delete chain inet warren %1$s\n", chain,
 			     addr);
 	else if (m->conns && m->rate)
@@ -320,7 +320,7 @@ static int limits_commands(const struct nft_member *m, const char *verb, char *b
 			     PRIu32 " packets counter drop comment \"net_rate\"\n"
 			     "add rule inet warren %1$s ct count over %3$" PRIu32
 			     " counter drop comment \"net_conns\"\n"
-			     "add element inet warren limits { %4$s : jump %1$s }\n",
+			     "add element inet warren net_limits { %4$s : jump %1$s }\n",
 			     chain, m->rate, m->conns, addr);
 	return n < 0 || (size_t)n >= len ? -ENOSPC : n;
 }

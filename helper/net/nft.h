@@ -13,7 +13,7 @@
  *                        forwarded to where bridge.deny says (chain destinations,
  *                        egress.h); and, per container, what she opens through the host: the new
  *                        connections of her address, forwarded or to the host, go to a
- *                        chain of her own (map limits), which drops those past net_rate
+ *                        chain of her own (map net_limits), which drops those past net_rate
  *                        per second and those past net_conns open at once, and counts
  *                        them (nft_limit_hits)
  *   table bridge warren  anti-spoofing: a frame from a container's port carries only
@@ -24,7 +24,7 @@
  * chain a comment naming the version of the rules (NFT_RULES_VERSION): tables of an
  * older one get this one's rules at the next start, their set elements kept.  Per
  * container only set elements are added and removed, and her chain of limits (with its
- * element of map limits): a connection count kept in a set element would do without
+ * element of map net_limits): a connection count kept in a set element would do without
  * rules, but the kernel collects an element whose count is idle, and with it her limit
  * (nft_connlimit_gc; seen on 6.18), so that her next connections would get the rule's
  * one for all.  A flush of an older version's rules empties these chains too: her

@@ -169,10 +169,10 @@ for ((i = 0; i < 80; i++)); do
 done
 check "at her container's stop, warrenctl log has a net-limited event with the counts" \
 	grep -Eq "$limited" <<<"$out" || diag "$out"
-check "no chain of limits of hers ($port) is left in the firewall, nor her element of map limits" \
-	bash -c '[ -n "$2" ] && ! nsenter --net="/run/netns/$1" nft list chains inet warren | grep -q "limits_$2 " &&
-		nsenter --net="/run/netns/$1" nft list map inet warren limits | grep -q "type ipv4_addr : verdict" &&
-		! nsenter --net="/run/netns/$1" nft list map inet warren limits | grep -q elements' - "$NS" "$port"
+check "no chain of limits of hers ($port) is left in the firewall, nor her element of map net_limits" \
+	bash -c '[ -n "$2" ] && ! nsenter --net="/run/netns/$1" nft list table inet warren | grep -q "chain limits_$2 " &&
+		nsenter --net="/run/netns/$1" nft list map inet warren net_limits | grep -q "type ipv4_addr : verdict" &&
+		! nsenter --net="/run/netns/$1" nft list map inet warren net_limits | grep -q elements' - "$NS" "$port"
 helper_stop wtb >/dev/null
 cleanup_limits
 fixture_finish

@@ -252,14 +252,14 @@ static void test_ruleset(void **state)
 	/* Her new connections, forwarded or to the host, go to her chain of limits, before
 	 * the other chains of either hook. */
 	assert_non_null(strstr(text,
-		"\tmap limits { type ipv4_addr : verdict; }\n"
+		"\tmap net_limits { type ipv4_addr : verdict; }\n"
 		"\tchain limits_forward {\n"
 		"\t\ttype filter hook forward priority filter - 2; policy accept;\n"
-		"\t\tiifname \"warren0\" ct state new ip saddr vmap @limits\n"
+		"\t\tiifname \"warren0\" ct state new ip saddr vmap @net_limits\n"
 		"\t}\n"
 		"\tchain limits_input {\n"
 		"\t\ttype filter hook input priority filter - 2; policy accept;\n"
-		"\t\tiifname \"warren0\" ct state new ip saddr vmap @limits\n"
+		"\t\tiifname \"warren0\" ct state new ip saddr vmap @net_limits\n"
 		"\t}\n"));
 	assert_non_null(dest = strstr(text, "add chain inet warren destinations { type filter hook "
 					    "forward priority filter - 1; policy accept; }\n"
@@ -308,7 +308,7 @@ static void test_ruleset(void **state)
 		"drop comment \"net_rate\"\n"
 		"add rule inet warren limits_wr1a ct count over 64 counter drop comment "
 		"\"net_conns\"\n"
-		"add element inet warren limits { 10.213.0.28 : jump limits_wr1a }\n"));
+		"add element inet warren net_limits { 10.213.0.28 : jump limits_wr1a }\n"));
 	assert_non_null(strstr(cmds, "add element inet warren isolated { 10.213.0.28 }\n"
 				     "add element inet warren isolated_ports { 10.213.0.28 . udp . 53 }\n"
 				     "add element inet warren isolated_ports { 10.213.0.28 . tcp . 8000-8099 }\n"));
@@ -320,7 +320,7 @@ static void test_ruleset(void **state)
 	m.conns = m.rate = 0;
 	assert_int_equal(nft_member_commands(&m, "delete", cmds + strlen(cmds) / 2, 2048), 0);
 	assert_non_null(strstr(cmds + strlen(cmds) / 2,
-		"delete element inet warren limits { 10.213.0.28 }\n"
+		"delete element inet warren net_limits { 10.213.0.28 }\n"
 		"flush chain inet warren limits_wr1a; delete chain inet warren limits_wr1a\n"));
 	assert_int_equal(nft_member_commands(&m, "add", cmds + strlen(cmds) / 2, 2048), 0);
 	assert_null(strstr(cmds + strlen(cmds) / 2, "limits"));
@@ -442,7 +442,7 @@ static int upgrade_child(const char *old)
 	    !strstr(out, "elements = { 169.254.0.0/16 }") || strstr(out, "192.0.2.0/24") ||
 	    !strstr(out, "elements = { 10.213.0.5 }") || !strstr(out, "\"wr5\" . 02:77:00:00:00:05") ||
 	    strstr(out, "ip saddr @isolated ip daddr 10.213.0.1 accept") ||
-	    occurrences(out, "ct state new ip saddr vmap @limits") != 2)
+	    occurrences(out, "ct state new ip saddr vmap @net_limits") != 2)
 		return 1;
 	if (strstr(old, "isolated_ports {") && !strstr(out, "10.213.0.5 . tcp . 7001"))
 		return 1;
