@@ -170,9 +170,9 @@ done
 check "at her container's stop, warrenctl log has a net-limited event with the counts" \
 	grep -Eq "$limited" <<<"$out" || diag "$out"
 check "no chain of limits of hers ($port) is left in the firewall, nor her element of map net_limits" \
-	bash -c '[ -n "$2" ] && ! nsenter --net="/run/netns/$1" nft list table inet warren | grep -q "chain limits_$2 " &&
-		nsenter --net="/run/netns/$1" nft list map inet warren net_limits | grep -q "type ipv4_addr : verdict" &&
-		! nsenter --net="/run/netns/$1" nft list map inet warren net_limits | grep -q elements' - "$NS" "$port"
+	bash -c '[ -n "$2" ] && ! grep -q "chain limits_$2 " <<<"$3" &&
+		grep -q "map net_limits {" <<<"$3" && ! grep -q "jump limits_$2\b" <<<"$3"' - "$NS" "$port" \
+	"$(in_ns nft list table inet warren)" || diag "$(in_ns nft list table inet warren | grep -A4 -E 'limits')"
 helper_stop wtb >/dev/null
 cleanup_limits
 fixture_finish
