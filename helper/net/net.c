@@ -58,6 +58,8 @@ int net_plan(const struct warren_config *cfg, const struct user_spec *u, struct 
 	if (m->isolated)
 		m->ports = u->isolated_ports;
 	m->peer_group = u->peer_group;
+	m->conns = (uint32_t)u->limits[LIMIT_NET_CONNS]; /* within the table's ranges */
+	m->rate = (uint32_t)u->limits[LIMIT_NET_RATE];
 	ret->deny = egress_deny_config(cfg);
 	ret->allow = cfg->bridge.allow;
 	dns_resolv_conf(cfg->bridge.dns, ret->gateway, ret->resolv, sizeof(ret->resolv),
@@ -392,6 +394,18 @@ int net_release_port(const char *state_dir, const char *user)
 		r = nl_link_del(&nl, port) >= 0 ? 1 : 0;
 	nl_close(&nl);
 	return r;
+}
+
+int net_limit_hits(const char *user, struct nft_limit_hits *ret)
+{
+	struct nft_member m = { 0 };
+	char path[256], text[NET_RECORD_MAX];
+
+	if (read_file(user_run_path(user, RUN_NET, path, sizeof(path)), text, sizeof(text)) < 0)
+		return -ENODEV;
+	if (net_record_parse(text, &m) < 0)
+		return -EBADMSG;
+	return nft_limit_hits(&m, ret);
 }
 
 int net_detach(const char *user, struct error *err)

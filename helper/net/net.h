@@ -20,6 +20,8 @@
  *                     /etc/resolv.conf, which rootfs.c binds
  *   net_detach        cleanup: the set elements go, and the host veth if it lingers
  *                     (the kernel removes the pair with the network namespace)
+ *   net_limit_hits    warrenctl show, the supervisor at her stop: how often her
+ *                     container met net_conns and net_rate
  */
 #ifndef WARREN_NET_H
 #define WARREN_NET_H
@@ -70,6 +72,11 @@ int net_attach(const struct net_plan *p, const char *user, pid_t child, struct e
 int net_inside(const struct net_plan *p, struct error *err);
 /* Cleanup of USER's stopped container; a container without network has no record. */
 int net_detach(const char *user, struct error *err);
+/* What the chain of limits of USER's running container says (nft.h): 0; -ENODEV if she
+ * has no network record (no container, or network "none"), -ENOENT if her container has
+ * no chain (started under an older version of the rules), -EBADMSG if her record is not
+ * one, -EIO. */
+int net_limit_hits(const char *user, struct nft_limit_hits *ret);
 /* The host-side veth of USER's address slot (under STATE_DIR), if it lingers: removed
  * (gc).  1 if there was one. */
 int net_release_port(const char *state_dir, const char *user);

@@ -1,5 +1,6 @@
 /* nft.c - warren's firewall through libnftables (see nft.h). */
 #include <errno.h>
+#include <inttypes.h>
 #include <nftables/libnftables.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,29 @@ static int run(const char *cmd, char *out, size_t out_len, char *err_text, size_
 
 /* The output chain's last rule names the version of the rules (nft.h). */
 #define RULES_MARK_FORMAT "warren rules %d"
+
+/* The new connections a container opens through the host, forwarded (out, or to another
+ * container) or to the host itself, go to her chain of limits (limits_commands): each
+ * takes an entry of the host's conntrack table.  Before the other chains of both hooks,
+ * so that what is refused costs no entry; by her address, which the bridge table keeps
+ * hers.  Appended to BUF: how much, or -ENOSPC. */
+static int limits_ruleset(const char *br, char *buf, size_t len)
+{
+	int n = snprintf(buf, len,
+		"table inet warren {\n"
+		"\tmap net_limits { type ipv4_addr : verdict; }\n"
+		"\tchain limits_forward {\n"
+		"\t\ttype filter hook forward priority filter - 2; policy accept;\n"
+		"\t\tiifname \"%1$s\" ct state new ip saddr vmap @net_limits\n"
+		"\t}\n"
+		"\tchain limits_input {\n"
+		"\t\ttype filter hook input priority filter - 2; policy accept;\n"
+		"\t\tiifname \"%1$s\" ct state new ip saddr vmap @net_limits\n"
+		"\t}\n"
+		"}\n", br);
+
+	return n < 0 || (size_t)n >= len ? -ENOSPC : n;
+}
 
 int nft_ruleset(const char *br, const struct ipv4_subnet *subnet, bool host_dns, char *buf,
 		size_t len)
@@ -115,7 +139,9 @@ int nft_ruleset(const char *br, const struct ipv4_subnet *subnet, bool host_dns,
 		"\t}\n"
 		"}\n",
 		br, net, subnet->prefix, gw, dns_rules, mark);
-	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
+	if (n < 0 || (size_t)n >= len)
+		return -ENOSPC;
+	return limits_ruleset(br, buf + n, len - (size_t)n) < 0 ? -ENOSPC : 0;
 }
 
 /* Tables of this version of the rules?  Their output chain says so (and the arp table
@@ -293,6 +319,40 @@ int nft_tables_delete(struct error *err)
 	return 0;
 }
 
+const char *nft_limits_chain(const struct nft_member *m, char *buf, size_t len)
+{
+	snprintf(buf, len, "limits_%s", m->port);
+	return buf;
+}
+
+/* M's chain of limits and its element of map net_limits, one command per line, into BUF:
+ * VERB "add" makes the chain anew (flushed: one left from before starts from nothing),
+ * then the element that sends her there; "delete" removes the element first (it refers
+ * to the chain), then the chain.  How much it wrote, or -ENOSPC. */
+static int limits_commands(const struct nft_member *m, const char *verb, char *buf, size_t len)
+{
+	char addr[16], chain[32];
+	int n = 0;
+
+	ipv4_format(m->addr, addr, sizeof(addr));
+	nft_limits_chain(m, chain, sizeof(chain));
+	if (strcmp(verb, "add") != 0)
+		n = snprintf(buf, len, "delete element inet warren net_limits { %2$s }\n"
+			     "flush chain inet warren %1$s; delete chain inet warren %1$s\n", chain,
+			     addr);
+	else if (m->conns && m->rate)
+		n = snprintf(buf, len,
+			     "add chain inet warren %1$s\n"
+			     "flush chain inet warren %1$s\n"
+			     "add rule inet warren %1$s limit rate over %2$" PRIu32 "/second burst %2$"
+			     PRIu32 " packets counter drop comment \"net_rate\"\n"
+			     "add rule inet warren %1$s ct count over %3$" PRIu32
+			     " counter drop comment \"net_conns\"\n"
+			     "add element inet warren net_limits { %4$s : jump %1$s }\n",
+			     chain, m->rate, m->conns, addr);
+	return n < 0 || (size_t)n >= len ? -ENOSPC : n;
+}
+
 int nft_member_commands(const struct nft_member *m, const char *verb, char *buf, size_t len)
 {
 	char addr[16], mac[18], port[32];
@@ -324,11 +384,12 @@ int nft_member_commands(const struct nft_member *m, const char *verb, char *buf,
 		       "%1$s element inet warren peer_member { %2$s . 0x%3$x }\n",
 		       verb, addr, m->peer_group);
 #undef APPEND
-	return 0;
+	return limits_commands(m, verb, buf + o, len - o) < 0 ? -ENOSPC : 0;
 }
 
-/* Room for every element of a member: a few lines, and one per port. */
-#define MEMBER_CMD_MAX (1024 + PORTS_MAX * 96)
+/* Room for every element of a member: a few lines, her chain of limits, and one per
+ * port. */
+#define MEMBER_CMD_MAX (1536 + PORTS_MAX * 96)
 
 int nft_member_add(const struct nft_member *m, struct error *err)
 {
@@ -356,6 +417,48 @@ int nft_member_del(const struct nft_member *m)
 			ret = -EIO;
 	}
 	return ret;
+}
+
+int nft_limit_hits_parse(const char *text, struct nft_limit_hits *ret)
+{
+	struct nft_limit_hits h = { 0 };
+	bool conns = false, rate = false;
+
+	for (const char *line = text, *eol; *line; line = *eol ? eol + 1 : eol) {
+		const char *c = strstr(line, "counter packets "), *p;
+		unsigned long long packets;
+		unsigned v;
+
+		eol = strchrnul(line, '\n');
+		if (!c || c > eol || sscanf(c, "counter packets %llu", &packets) != 1)
+			continue;
+		if ((p = strstr(line, "limit rate over ")) && p < eol &&
+		    sscanf(p, "limit rate over %u/second", &v) == 1) {
+			h.rate = packets;
+			h.rate_max = v;
+			rate = true;
+		} else if ((p = strstr(line, "ct count over ")) && p < eol &&
+			   sscanf(p, "ct count over %u", &v) == 1) {
+			h.conns = packets;
+			h.conns_max = v;
+			conns = true;
+		}
+	}
+	if (!conns || !rate)
+		return -EBADMSG;
+	*ret = h;
+	return 0;
+}
+
+int nft_limit_hits(const struct nft_member *m, struct nft_limit_hits *ret)
+{
+	char cmd[96], chain[32], out[2048];
+
+	snprintf(cmd, sizeof(cmd), "list chain inet warren %s",
+		 nft_limits_chain(m, chain, sizeof(chain)));
+	if (run(cmd, out, sizeof(out), NULL, 0) < 0)
+		return -ENOENT;
+	return nft_limit_hits_parse(out, ret) < 0 ? -EIO : 0;
 }
 
 int nft_forward_blocker(char *buf, size_t len)

@@ -43,6 +43,16 @@ static const struct limit_def limit_defs[LIMIT__COUNT] = {
 	[LIMIT_NETWORK] = { .name = "network", .kind = LIMIT_KIND_CHOICE, .choices = net_modes,
 			    .example = "\"nat\"", .builtin = 1 },
 	[LIMIT_PEERS] = { .name = "peers", .kind = LIMIT_KIND_BOOL, .example = "true", .builtin = 0 },
+	/* Every container's connections take entries of the host's one conntrack table
+	 * (nf_conntrack_max): past it the host drops new connections, its admins' SSH too.
+	 * Bounds per container (nft.h) that a normal user never meets; warren.conf(5) says
+	 * why these numbers. */
+	[LIMIT_NET_CONNS] = { .name = "net_conns", .kind = LIMIT_KIND_COUNT, .min = 1,
+			      .max = 1048576, .unit = "connections", .example = "1024",
+			      .builtin = 1024 },
+	[LIMIT_NET_RATE] = { .name = "net_rate", .kind = LIMIT_KIND_COUNT, .min = 1, .max = 100000,
+			     .unit = "new connections per second", .example = "100",
+			     .builtin = 100 },
 	/* Every container's ptys come from the kernel's one pool (kernel.pty.max): a bound
 	 * per container keeps one user from taking them all. */
 	[LIMIT_PTYS] = { .name = "ptys", .kind = LIMIT_KIND_COUNT, .min = 1, .max = 4096,

@@ -26,6 +26,8 @@ enum limit_key {
 	LIMIT_IDLE_TIMEOUT, /* seconds */
 	LIMIT_NETWORK,      /* enum net_mode (net.h) */
 	LIMIT_PEERS,        /* 1: may reach the other members of the group that says so */
+	LIMIT_NET_CONNS,    /* connections her container has open at once through the host */
+	LIMIT_NET_RATE,     /* new connections per second (and as many at once) */
 	LIMIT_PTYS,         /* ptys the container's devpts instance holds at once */
 	LIMIT_INOTIFY_INSTANCES, /* inotify instances (and fanotify groups) per uid inside */
 	LIMIT_INOTIFY_WATCHES,   /* inotify watches (and fanotify marks) per uid inside */

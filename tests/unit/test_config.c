@@ -152,7 +152,8 @@ static void test_limits_good(void **state)
 		    "groups = (\n"
 		    "  { name = \"students\"; memory = \"16M\"; swap = 0; cpus = 0.01; pids = 8;\n"
 		    "    io_weight = 1; disk = \"64M\"; idle_timeout = 604800; network = \"isolated\";\n"
-		    "    peers = true; ptys = 16; inotify_instances = 8; inotify_watches = 100;\n"
+		    "    peers = true; net_conns = 64; net_rate = 5; ptys = 16;\n"
+		    "    inotify_instances = 8; inotify_watches = 100;\n"
 		    "    max_sessions = 3; root = true; seccomp = \"strict\"; home = \"host\";\n"
 		    "    apparmor = \"unconfined\"; },\n"
 		    "  { memory = \"max\"; cpus = \"max\"; disk = \"1T\"; name = \"_lab-2.x\"; }\n"
@@ -175,6 +176,7 @@ static void test_limits_good(void **state)
 	assert_true(g0->v[LIMIT_IO_WEIGHT] == 1 && g0->v[LIMIT_DISK] == 64 * MIB);
 	assert_true(g0->v[LIMIT_IDLE_TIMEOUT] == 604800);
 	assert_true(g0->v[LIMIT_NETWORK] == NET_ISOLATED && g0->v[LIMIT_PEERS] == 1);
+	assert_true(g0->v[LIMIT_NET_CONNS] == 64 && g0->v[LIMIT_NET_RATE] == 5);
 	assert_true(g0->v[LIMIT_INOTIFY_INSTANCES] == 8 && g0->v[LIMIT_INOTIFY_WATCHES] == 100);
 	assert_true(g0->v[LIMIT_MAX_SESSIONS] == 3);
 	assert_true(g0->v[LIMIT_ROOT] == 1 && g0->v[LIMIT_SECCOMP] == 1);

@@ -250,7 +250,19 @@ static void test_ruleset(void **state)
 		"\tchain output {\n"
 		"\t\ttype filter hook output priority filter; policy accept;\n"
 		"\t\toifname \"warren0\" ct state established,related accept\n"
-		"\t\toifname \"warren0\" meta skuid != 0 drop comment \"warren rules 4\"\n"
+		"\t\toifname \"warren0\" meta skuid != 0 drop comment \"warren rules 5\"\n"
+		"\t}\n"));
+	/* Her new connections, forwarded or to the host, go to her chain of limits, before
+	 * the other chains of either hook. */
+	assert_non_null(strstr(text,
+		"\tmap net_limits { type ipv4_addr : verdict; }\n"
+		"\tchain limits_forward {\n"
+		"\t\ttype filter hook forward priority filter - 2; policy accept;\n"
+		"\t\tiifname \"warren0\" ct state new ip saddr vmap @net_limits\n"
+		"\t}\n"
+		"\tchain limits_input {\n"
+		"\t\ttype filter hook input priority filter - 2; policy accept;\n"
+		"\t\tiifname \"warren0\" ct state new ip saddr vmap @net_limits\n"
 		"\t}\n"));
 	/* What a port passes up itself (a link-local frame: the port, not the bridge, is its
 	 * way in) is dropped before conntrack, IP and ARP, for the ports in the sets. */
@@ -305,16 +317,38 @@ static void test_ruleset(void **state)
 	egress_clear(&e);
 
 	m.ports = (struct port_list){ .v = { { 53, 53, PORT_UDP }, { 8000, 8099, PORT_TCP } }, .n = 2 };
+	m.conns = 64;
+	m.rate = 5;
 	assert_int_equal(nft_member_commands(&m, "add", cmds, sizeof(cmds)), 0);
 	print_message("%s", cmds);
 	assert_non_null(strstr(cmds, "add element inet warren port_names { \"wr1a\" }\n"
 				     "add element arp warren port_names { \"wr1a\" }\n"));
+	/* Her chain of limits, made anew, then the element that sends her address there. */
+	assert_non_null(strstr(cmds,
+		"add chain inet warren limits_wr1a\n"
+		"flush chain inet warren limits_wr1a\n"
+		"add rule inet warren limits_wr1a limit rate over 5/second burst 5 packets counter "
+		"drop comment \"net_rate\"\n"
+		"add rule inet warren limits_wr1a ct count over 64 counter drop comment "
+		"\"net_conns\"\n"
+		"add element inet warren net_limits { 10.213.0.28 : jump limits_wr1a }\n"));
 	assert_non_null(strstr(cmds, "add element inet warren isolated { 10.213.0.28 }\n"
 				     "add element inet warren isolated_ports { 10.213.0.28 . udp . 53 }\n"
 				     "add element inet warren isolated_ports { 10.213.0.28 . tcp . 8000-8099 }\n"));
 	m.isolated = false; /* a nat container has no port elements, whatever its list */
 	assert_int_equal(nft_member_commands(&m, "delete", cmds + strlen(cmds) / 2, 2048), 0);
 	assert_null(strstr(cmds + strlen(cmds) / 2, "isolated"));
+	/* The element goes before the chain it refers to, each on its line (nft_member_del
+	 * runs them one at a time); the limits are not needed for that (a record has none). */
+	m.conns = m.rate = 0;
+	assert_int_equal(nft_member_commands(&m, "delete", cmds + strlen(cmds) / 2, 2048), 0);
+	assert_non_null(strstr(cmds + strlen(cmds) / 2,
+		"delete element inet warren net_limits { 10.213.0.28 }\n"
+		"flush chain inet warren limits_wr1a; delete chain inet warren limits_wr1a\n"));
+	assert_int_equal(nft_member_commands(&m, "add", cmds + strlen(cmds) / 2, 2048), 0);
+	assert_null(strstr(cmds + strlen(cmds) / 2, "limits"));
+	m.conns = 64;
+	m.rate = 5;
 	m.isolated = true;
 	assert_int_equal(nft_member_commands(&m, "add", cmds, 64), -ENOSPC);
 
@@ -372,6 +406,14 @@ static void test_ruleset(void **state)
 	"\t}\n"                                                                         \
 	"}\n"                                                                            \
 	"add element inet warren isolated_ports { 10.213.0.5 . tcp . 7001 }\n"
+
+#define OLD_TABLES_V3                                                                      \
+	OLD_TABLES_V2                                                                      \
+	"table inet warren {\n"                                                        \
+	"\tchain output {\n"                                                            \
+	"\t\toifname \"warren0\" meta skuid != 0 drop comment \"warren rules 3\"\n"      \
+	"\t}\n"                                                                         \
+	"}\n"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -431,7 +473,8 @@ static int upgrade_child(const char *old)
 	    occurrences(out, "ip daddr @deny4 drop") != 1 ||
 	    !strstr(out, "elements = { 169.254.0.0/16 }") || strstr(out, "192.0.2.0/24") ||
 	    !strstr(out, "elements = { 10.213.0.5 }") || !strstr(out, "\"wr5\" . 02:77:00:00:00:05") ||
-	    strstr(out, "ip saddr @isolated ip daddr 10.213.0.1 accept"))
+	    strstr(out, "ip saddr @isolated ip daddr 10.213.0.1 accept") ||
+	    occurrences(out, "ct state new ip saddr vmap @net_limits") != 2)
 		return 1;
 	if (strstr(old, "isolated_ports {") && !strstr(out, "10.213.0.5 . tcp . 7001"))
 		return 1;
@@ -444,7 +487,8 @@ static int upgrade_child(const char *old)
  * container's port goes into both sets of the ports. */
 static void test_ruleset_upgrade(void **state)
 {
-	static const char *const olds[] = { OLD_TABLES_V1, OLD_TABLES_DENY, OLD_TABLES_V2 };
+	static const char *const olds[] = { OLD_TABLES_V1, OLD_TABLES_DENY, OLD_TABLES_V2,
+					    OLD_TABLES_V3 };
 
 	for (size_t i = 0; i < ELEMENTSOF(olds); i++) {
 		int status;
@@ -462,6 +506,38 @@ static void test_ruleset_upgrade(void **state)
 		if (WEXITSTATUS(status) != 0)
 			fail_msg("older tables %zu were not brought up to this version", i);
 	}
+}
+
+/* How often a container met its limits, from her chain as nft lists it (warrenctl show,
+ * the event at her stop); a chain without both rules is not hers. */
+static void test_limit_hits(void **state)
+{
+	static const char listed[] =
+		"table inet warren {\n"
+		"\tchain limits_wr1a {\n"
+		"\t\tlimit rate over 5/second burst 5 packets counter packets 31 bytes 1860 drop "
+		"comment \"net_rate\"\n"
+		"\t\tct count over 64 counter packets 0 bytes 0 drop comment \"net_conns\"\n"
+		"\t}\n"
+		"}\n";
+	struct nft_member m = { .port = "wr1a" };
+	struct nft_limit_hits h = { 0 };
+	char chain[32];
+
+	assert_string_equal(nft_limits_chain(&m, chain, sizeof(chain)), "limits_wr1a");
+	assert_int_equal(nft_limit_hits_parse(listed, &h), 0);
+	assert_true(h.rate == 31 && h.rate_max == 5 && h.conns == 0 && h.conns_max == 64);
+	assert_int_equal(nft_limit_hits_parse(
+		"\t\tlimit rate over 100/second burst 100 packets counter packets 0 bytes 0 drop\n"
+		"\t\tct count over 1048576 counter packets 18446744073709551615 bytes 1 drop\n", &h), 0);
+	assert_true(h.rate == 0 && h.rate_max == 100 && h.conns == UINT64_MAX &&
+		    h.conns_max == 1048576);
+	assert_int_equal(nft_limit_hits_parse("table inet warren {\n\tchain limits_wr1a {\n\t}\n}\n",
+					      &h), -EBADMSG);
+	assert_int_equal(nft_limit_hits_parse(
+		"\t\tlimit rate over 5/second burst 5 packets counter packets 1 bytes 60 drop\n", &h),
+		-EBADMSG);
+	assert_int_equal(nft_limit_hits_parse("", &h), -EBADMSG);
 }
 
 /* /etc/hosts and resolv.conf: her name on her address (on 127.0.1.1 without one). */
@@ -779,6 +855,7 @@ int main(void)
 		cmocka_unit_test(test_record),
 		cmocka_unit_test(test_ports),
 		cmocka_unit_test(test_ruleset),
+		cmocka_unit_test(test_limit_hits),
 		cmocka_unit_test(test_ruleset_upgrade),
 		cmocka_unit_test(test_etc_files),
 		cmocka_unit_test(test_alloc_find),
