@@ -24,7 +24,7 @@ endif
 
 HELPER_LIBS = $(shell $(PKG_CONFIG) --libs libconfig libcap libseccomp libmnl libnftables)
 PAM_LIBS    = $(shell $(PKG_CONFIG) --libs pam libcap libseccomp)
-CTL_LIBS    = $(shell $(PKG_CONFIG) --libs libconfig libnftables libseccomp)
+CTL_LIBS    = $(shell $(PKG_CONFIG) --libs libconfig libnftables libseccomp libmnl)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
 # helper/ is folders by concern (HACKING.md), each built by wildcard into an archive, so

@@ -30,6 +30,7 @@
 #include "policy/lastgood.h"
 #include "lib/names.h"
 #include "lib/ipv4.h"
+#include "net/egress.h"
 #include "net/net.h"
 #include "net/netalloc.h"
 #include "policy/reslimits.h"
@@ -311,6 +312,20 @@ static void print_layers(const struct limits_effective *eff)
 	printf(")\n");
 }
 
+/* The gateway's ports her container reaches with network "isolated" (ports.h). */
+static void print_isolated_ports(const struct limits_effective *eff)
+{
+	char source[128], ports[512];
+
+	if (port_list_format(eff->isolated_ports, ", ", ports, sizeof(ports)) < 0 ||
+	    !eff->isolated_ports->n)
+		snprintf(ports, sizeof(ports), "none (ping only)");
+	printf("%-17s %s (", "isolated_ports", ports);
+	print_name(limit_source_format(&eff->isolated_ports_from, source, sizeof(source)));
+	printf(")%s\n", eff->v[LIMIT_NETWORK].value == NET_ISOLATED ? ""
+		: ": for network \"isolated\" only");
+}
+
 /* Her binds (binds.h), in the config's order: each with the entry and line it comes
  * from; a shadowed one with the entry that wins its to, one that cannot be made for her
  * with why. */
@@ -378,7 +393,39 @@ static void print_explanation(const struct warren_config *cfg, const struct pass
 		printf(" on the host, bound read-write; disk covers her root layer only\n");
 	}
 	print_layers(&eff);
+	print_isolated_ports(&eff);
 	print_binds(cfg, pw, groups, eff.v[LIMIT_HOME].value == HOME_HOST);
+}
+
+/* Where her container may not go through NAT, and the holes (egress.h), as her next
+ * start would load them. */
+static void print_destinations(const struct warren_config *cfg)
+{
+	_cleanup_free_ struct cidr *connected = NULL;
+	char *const *deny = egress_deny_config(cfg);
+	char net[CIDR_TEXT_MAX];
+	size_t n = 0;
+	int r = -ENOENT;
+
+	printf("denied:      ");
+	for (char *const *d = deny; *d; d++) {
+		printf("%s%s", d == deny ? "" : ", ", *d);
+		if (strcmp(*d, BRIDGE_DENY_CONNECTED))
+			continue;
+		if ((r = egress_connected(cfg->bridge.name, &connected, &n)) < 0) {
+			printf(" (cannot be read: %s)", strerror(-r));
+			continue;
+		}
+		printf(" (now");
+		for (size_t i = 0; i < n; i++)
+			printf("%s %s", i ? "," : "", cidr_format(&connected[i], net, sizeof(net)));
+		printf("%s)", n ? "" : " none");
+	}
+	printf("%s (bridge.deny%s)\n", *deny ? "" : "nothing", cfg->bridge.deny ? "" : ", the default");
+	printf("allowed:     ");
+	for (char *const *a = cfg->bridge.allow; a && *a; a++)
+		printf("%s, ", *a);
+	printf("her nameservers on port 53 (bridge.allow, bridge.dns)\n");
 }
 
 /* Her address on the bridge, once her first start gave her one (netalloc.h). */
@@ -404,6 +451,8 @@ static void print_address(const struct warren_config *cfg, const struct passwd *
 		       sub, cfg->bridge.subnet.prefix);
 	else
 		printf("address:     cannot be read (%s)\n", r < 0 ? strerror(-r) : "outside the subnet");
+	if (eff.v[LIMIT_NETWORK].value == NET_NAT)
+		print_destinations(cfg);
 }
 
 /* Sparse disk images can promise more than their filesystem holds (disk.h). */

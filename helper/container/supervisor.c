@@ -8,6 +8,7 @@
  * the host: the cgroups, the devpts mount and the runtime state.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -162,6 +163,21 @@ void supervisor_leave_login(void)
  * Its files and cgroups are root's own, which needs no capability. */
 static const cap_value_t supervisor_caps[] = { CAP_KILL, CAP_SYS_ADMIN, CAP_NET_ADMIN };
 
+/* Her container met net_conns or net_rate (nft.h): a line in the record, once, at its
+ * stop (her chain of limits goes with it), so that the admin learns whose container it
+ * was when the host ran short of connections, after the fact too. */
+static void record_net_limits(const struct supervised *c)
+{
+	struct nft_limit_hits h;
+
+	if (net_limit_hits(c->user, &h) < 0 || (!h.conns && !h.rate))
+		return;
+	event_record(c->state_dir, c->user, "net-limited", "container %llu: %" PRIu64 " new "
+		     "connections refused past net_conns (%" PRIu32 " open at once), %" PRIu64
+		     " past net_rate (%" PRIu32 " per second)", c->id, h.conns, h.conns_max, h.rate,
+		     h.rate_max);
+}
+
 void supervisor_run(const struct supervised *c)
 {
 	const char *user = c->user, *why = "its init exited";
@@ -216,6 +232,7 @@ void supervisor_run(const struct supervised *c)
 	/* Reap only now, with the lock held: until then init's pid cannot be recycled,
 	 * which is what makes the recorded pid safe to open (container.c). */
 	waitid(P_PIDFD, (id_t)init_pidfd, NULL, WEXITED);
+	record_net_limits(c);
 	if (container_cleanup(user, cg, &err) < 0)
 		log_warning(0, "%s", err.msg);
 	log_info("the container of %s is stopped", user);

@@ -1,11 +1,14 @@
 /* ctl_doctor.c - warrenctl doctor (see ctl_doctor.h).  It only looks: nothing on the
  * host is changed. */
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
 #include <grp.h>
+#include <netinet/in.h>
 #include <nftables/libnftables.h>
+#include <poll.h>
 #include <pwd.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -24,6 +27,7 @@
 #include "policy/config.h"
 #include "ctl/doctor.h"
 #include "lib/fsutil.h"
+#include "net/egress.h"
 #include "net/net.h"
 #include "policy/apparmor.h"
 #include "policy/spec.h"
@@ -486,6 +490,61 @@ static void check_nftables(const struct warren_config *cfg)
 		    "network \"nat\" or \"isolated\" cannot start", why[0] ? why : "no reason given");
 }
 
+/* Does something accept a TCP connection at ADDR:PORT within TIMEOUT_MS? */
+static bool tcp_answers(const char *addr, int port, int timeout_ms)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	_cleanup_close_ int s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	struct pollfd p = { .fd = s, .events = POLLOUT };
+	socklen_t len = sizeof(int);
+	int e = 0;
+
+	if (s < 0 || inet_pton(AF_INET, addr, &sin.sin_addr) != 1)
+		return false;
+	if (connect(s, (struct sockaddr *)&sin, sizeof(sin)) == 0)
+		return true;
+	if (errno != EINPROGRESS || poll(&p, 1, timeout_ms) != 1)
+		return false;
+	return getsockopt(s, SOL_SOCKET, SO_ERROR, &e, &len) == 0 && e == 0;
+}
+
+/* A cloud's metadata service hands the VM's credentials to whoever asks from its address:
+ * NAT lends containers that address unless bridge.deny keeps them away (egress.h). */
+static void check_metadata(const struct warren_config *cfg)
+{
+	static const char *const addrs[] = { "169.254.169.254", "100.100.100.200" };
+	_cleanup_(egress_clear) struct egress e = { 0 };
+	struct error err = { 0 };
+	bool any = false;
+
+	if (!config_any_value(cfg, LIMIT_NETWORK, NET_NAT, true))
+		return;
+	for (size_t i = 0; i < ELEMENTSOF(addrs); i++) {
+		struct in_addr a;
+
+		if (!tcp_answers(addrs[i], 80, 700))
+			continue;
+		any = true;
+		if (e.n_deny == 0 && egress_plan(egress_deny_config(cfg), cfg->bridge.allow,
+						 cfg->bridge.name, NULL, &e, &err) < 0) {
+			say("PROBLEM", NULL, "%s", err.msg);
+			return;
+		}
+		inet_pton(AF_INET, addrs[i], &a);
+		if (egress_blocks(&e, AF_INET, &a))
+			say("note", NULL, "a metadata service answers at %s from this host (the VM's "
+			    "credentials); bridge.deny keeps containers from it: keep it there", addrs[i]);
+		else
+			say("PROBLEM", "list it in bridge.deny (\"169.254.0.0/16\" and "
+			    "\"100.100.100.200\" are in its default) and not in bridge.allow",
+			    "a metadata service answers at %s from this host, and containers with "
+			    "network \"nat\" reach it as the host: the VM's credentials", addrs[i]);
+	}
+	if (!any)
+		say("ok", NULL, "no cloud metadata service answers from this host (169.254.169.254, "
+		    "100.100.100.200)");
+}
+
 int ctl_doctor(const char *config_path)
 {
 	struct warren_config *cfg;
@@ -500,6 +559,7 @@ int ctl_doctor(const char *config_path)
 		check_jail_groups(cfg);
 		check_subids(cfg);
 		check_nftables(cfg);
+		check_metadata(cfg);
 	}
 	check_apparmor(cfg);
 	check_host_entry_points(cfg);

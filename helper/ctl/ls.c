@@ -19,6 +19,7 @@
 #include "lib/fsutil.h"
 #include "lib/names.h"
 #include "lib/ipv4.h"
+#include "net/net.h"
 #include "net/netalloc.h"
 #include "wire/protocol.h"
 #include "storage/stack.h"
@@ -304,6 +305,36 @@ static void print_proc_file(pid_t pid, const char *file)
 	}
 }
 
+/* How often her container met net_conns and net_rate (nft.h): the admin's answer to
+ * "whose container was it" when the host ran short of connections. */
+static void print_net_limits(const char *user)
+{
+	struct nft_limit_hits h;
+	int r = net_limit_hits(user, &h);
+
+	if (r == -ENODEV)
+		return;
+	if (r == -ENOENT) {
+		printf("net limits:  none in the firewall (her container started under an older "
+		       "version of warren's rules: they come at its next start)\n");
+		return;
+	}
+	if (r < 0) {
+		printf("net limits:  cannot be read: %s\n", strerror(-r));
+		return;
+	}
+	if (h.conns)
+		printf("net_conns:   HIT: %" PRIu64 " new connections refused past %" PRIu32
+		       " open at once\n", h.conns, h.conns_max);
+	else
+		printf("net_conns:   not hit (%" PRIu32 " open at once)\n", h.conns_max);
+	if (h.rate)
+		printf("net_rate:    HIT: %" PRIu64 " new connections refused past %" PRIu32
+		       " per second\n", h.rate, h.rate_max);
+	else
+		printf("net_rate:    not hit (%" PRIu32 " per second)\n", h.rate_max);
+}
+
 int ctl_show_container(const struct warren_config *cfg, const char *user)
 {
 	const char *state_dir = cfg->state_dir;
@@ -338,6 +369,7 @@ int ctl_show_container(const struct warren_config *cfg, const char *user)
 		printf("pids use:    %s of %s\n", value(r.pids, a, sizeof(a), false),
 		       value(r.pids_max, b, sizeof(b), false));
 		printf("cpu time:    %s\n", cpu_text(r.cpu_us, " s", a, sizeof(a)));
+		print_net_limits(user);
 		printf("uid map:     ");
 		print_proc_file(r.st.init_pid, "uid_map");
 		printf("gid map:     ");

@@ -17,10 +17,10 @@ int ctl_ls(const char *config_path, bool json);
  * iteration: a plain table, no screen clearing).  An exit status. */
 int ctl_top(const char *config_path, bool by_memory, int iterations);
 
-/* For warrenctl show: USER's container as it runs (its numbers, uid and gid maps, the
- * image stack it started from), its cgroup directories and where her layers are under
- * CFG's state_dir.  1, with the reason on stderr, when her record cannot be read (the
- * caller is not root), else 0. */
+/* For warrenctl show: USER's container as it runs (its numbers, how often it met
+ * net_conns and net_rate, uid and gid maps, the image stack it started from), its cgroup
+ * directories and where her layers are under CFG's state_dir.  1, with the reason on
+ * stderr, when her record cannot be read (the caller is not root), else 0. */
 int ctl_show_container(const struct warren_config *cfg, const char *user);
 
 /* For warrenctl show: each of V's binds (N, her binds now, binds.h) that is not shadowed,

@@ -4,7 +4,8 @@
  * has an answer on a host where nothing reads syslog.  `warrenctl log` reads it.
  *
  * A line: "2026-11-29T09:30:00Z USER EVENT DETAIL", where EVENT is started, joined,
- * refused, stopped, reset, or bind-skipped (a bind of hers not made, and why); USER and
+ * refused, stopped, reset, bind-skipped (a bind of hers not made, and why), or
+ * net-limited (at her container's stop: it met net_conns or net_rate, nft.h); USER and
  * EVENT have no blanks; DETAIL runs to the end of the line (control characters in it are
  * blanked; C1 controls and bytes that are not UTF-8 are '?' there and in USER).
  *

@@ -2,12 +2,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
 #include "net/dns.h"
+#include "net/egress.h"
 #include "lib/fsutil.h"
 #include "lib/layout.h"
 #include "lib/log.h"
@@ -16,8 +21,11 @@
 #include "net/netalloc.h"
 #include "net/netlink.h"
 #include "lib/state.h"
+#include "lib/tool.h"
 
 /* The fields of a network record, after its version (net.h). */
+#define STR_(x) #x
+#define STR(x) STR_(x)
 #define RECORD_FIELDS "%15s %" SCNx32 " %hhx:%hhx:%hhx:%hhx:%hhx:%hhx %d %" SCNx32
 
 int net_plan(const struct warren_config *cfg, const struct user_spec *u, struct net_plan *ret,
@@ -47,14 +55,35 @@ int net_plan(const struct warren_config *cfg, const struct user_spec *u, struct 
 	m->mac[4] = (uint8_t)(slot >> 8);
 	m->mac[5] = (uint8_t)slot;
 	m->isolated = ret->mode == NET_ISOLATED;
+	if (m->isolated)
+		m->ports = u->isolated_ports;
 	m->peer_group = u->peer_group;
+	m->conns = (uint32_t)u->limits[LIMIT_NET_CONNS]; /* within the table's ranges */
+	m->rate = (uint32_t)u->limits[LIMIT_NET_RATE];
+	ret->deny = egress_deny_config(cfg);
+	ret->allow = cfg->bridge.allow;
 	dns_resolv_conf(cfg->bridge.dns, ret->gateway, ret->resolv, sizeof(ret->resolv),
 			&ret->host_dns, &from);
 	log_info("nameservers of the container of %s: from %s", u->name, from);
 	return 0;
 }
 
-/* The bridge with the gateway address, up; one made for another subnet is refused. */
+/* IFNAME's IPv6 off, through this network namespace's own sysctl of it (never the
+ * machine's defaults): warren has no IPv6 of its own yet, and frames a port passes up
+ * itself (link-local ones) must find nothing of the host's to talk to over it.  A kernel
+ * without IPv6 has nothing to turn off. */
+static int ipv6_off(const char *ifname)
+{
+	char path[96];
+
+	if (access("/proc/sys/net/ipv6", F_OK) < 0 && errno == ENOENT)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname);
+	return write_file(path, "1");
+}
+
+/* The bridge with the gateway address, learning nothing from link-local frames, without
+ * IPv6, up; one made for another subnet is refused. */
 static int bridge_ensure(struct nl *nl, const struct net_plan *p, struct error *err)
 {
 	char have[16], want[16], path[96];
@@ -82,6 +111,11 @@ static int bridge_ensure(struct nl *nl, const struct net_plan *p, struct error *
 		return error_errno(err, r, "cannot give bridge %s the address %s", p->bridge, want);
 	if (r < 0)
 		return error_errno(err, r, "cannot read the address of bridge %s", p->bridge);
+	if ((r = nl_bridge_no_linklocal_learn(nl, br)) < 0)
+		return error_errno(err, r, "cannot turn off learning from link-local frames on "
+				   "bridge %s (no_linklocal_learn: Linux 5.0 has it)", p->bridge);
+	if ((r = ipv6_off(p->bridge)) < 0)
+		return error_errno(err, r, "cannot turn off IPv6 on bridge %s", p->bridge);
 	if ((r = nl_link_up(nl, br)) < 0)
 		return error_errno(err, r, "cannot bring bridge %s up", p->bridge);
 	/* Containers talk to each other through the gateway (net_inside): telling them to
@@ -122,6 +156,7 @@ static void warn_forward_blocker(const struct net_plan *p)
 int net_host_prepare(const struct net_plan *p, struct error *err)
 {
 	_cleanup_close_ int lock = -EBADF;
+	struct egress dest = { 0 };
 	struct nl nl = { 0 };
 	int r;
 
@@ -136,7 +171,12 @@ int net_host_prepare(const struct net_plan *p, struct error *err)
 	nl_close(&nl);
 	if (r < 0)
 		return r;
-	if ((r = nft_tables_ensure(p->bridge, &p->subnet, p->host_dns, err)) < 0)
+	/* Anew at every start: the config, and the host's networks, may have changed. */
+	if ((r = egress_plan(p->deny, p->allow, p->bridge, p->resolv, &dest, err)) < 0)
+		return r;
+	r = nft_tables_ensure(p->bridge, &p->subnet, p->host_dns, &dest, err);
+	egress_clear(&dest);
+	if (r < 0)
 		return r;
 	if (p->mode == NET_NAT && (r = forwarding_on(err)) < 0)
 		return r;
@@ -147,19 +187,98 @@ int net_host_prepare(const struct net_plan *p, struct error *err)
 int net_record_format(const struct nft_member *m, char *buf, size_t len)
 {
 	const uint8_t *mac = m->mac;
-	int n = snprintf(buf, len, "v%d %s %" PRIx32 " %02x:%02x:%02x:%02x:%02x:%02x %d %" PRIx32 "\n",
-			 NET_RECORD_VERSION, m->port, m->addr, mac[0], mac[1], mac[2], mac[3], mac[4],
-			 mac[5], m->isolated, m->peer_group);
+	char ports[NET_RECORD_MAX];
+	int n;
 
+	if (port_list_format(&m->ports, ",", ports, sizeof(ports)) < 0)
+		return -ENOSPC;
+	n = snprintf(buf, len, "v%d %s %" PRIx32 " %02x:%02x:%02x:%02x:%02x:%02x %d %" PRIx32 " %s\n",
+		     NET_RECORD_VERSION, m->port, m->addr, mac[0], mac[1], mac[2], mac[3], mac[4],
+		     mac[5], m->isolated, m->peer_group, ports);
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
 }
 
 static int record_write(const char *user, const struct nft_member *m)
 {
-	char path[256], text[128];
+	char path[256], text[NET_RECORD_MAX];
 	int r = net_record_format(m, text, sizeof(text));
 
 	return r < 0 ? r : write_new_file(user_run_path(user, RUN_NET, path, sizeof(path)), text);
+}
+
+/* Every gid (GID_T_MAX is the kernel's bound): the namespace holds her processes alone. */
+#define PING_GROUPS "0 2147483647"
+
+/* The child of net_ping_allow: in NETNS, the container's, /proc/sys/net is its own. */
+__attribute__((noreturn)) static void ping_child(pid_t parent, int netns, int status_fd)
+{
+	struct error err = { 0 };
+	int r;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(1);
+	if (setns(netns, CLONE_NEWNET) < 0)
+		error_errno(&err, -errno, "cannot join the container's network namespace");
+	else if ((r = write_file("/proc/sys/net/ipv4/ping_group_range", PING_GROUPS)) < 0)
+		error_errno(&err, r, "cannot write net.ipv4.ping_group_range in the container's "
+			    "network namespace");
+	(void)error_send(status_fd, &err);
+	_exit(error_is_set(&err) ? 1 : 0);
+}
+
+/* The range holds kernel gids, read through the writer's user namespace: written from
+ * here (the host's) it covers her own gid and her subordinate ones; from inside it
+ * could not (they are not one range there).  A child joins the container's network
+ * namespace to write it, so that this process never leaves the host's. */
+int net_ping_allow(pid_t child, struct error *err)
+{
+	_cleanup_close_ int netns = -EBADF, status = -EBADF;
+	pid_t parent = getpid(), pid;
+	char path[64];
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", child);
+	if ((netns = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return error_errno(err, -errno, "cannot open the container's network namespace");
+	if ((pid = tool_fork_reporting(&status)) < 0)
+		return error_errno(err, pid, "cannot fork to open ping to the container");
+	if (pid == 0)
+		ping_child(parent, netns, TAKE_FD(status));
+	r = error_recv(status, false, "the child that opens ping", err);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return r;
+}
+
+/* Her port, made down, a port of the bridge, with its peer in NETNS as eth0; before
+ * anything passes it: isolated, learning no MAC (a frame to 01:80:c2:00:00:0X skips the
+ * bridge's anti-spoofing: learnt, it would move another container's MAC, and her
+ * traffic, to this port), her own MAC on it for good instead, no IPv6 on the host's side
+ * of it.  Its index, or a step's error: she gets no network, the start fails (the port
+ * goes with her network namespace). */
+static int port_make(struct nl *nl, const struct net_plan *p, int netns, struct error *err)
+{
+	const char *name = p->member.port;
+	int br = nl_link_index(nl, p->bridge), old, port, r;
+
+	/* A veth of an earlier container of hers, whose network namespace is still going. */
+	old = nl_link_index(nl, name);
+	if (old >= 0)
+		(void)nl_link_del(nl, old);
+	r = br < 0 ? br : nl_veth_add(nl, name, br, "eth0", p->member.mac, netns);
+	port = r < 0 ? r : nl_link_index(nl, name);
+	if (port < 0)
+		return error_errno(err, port, "cannot attach the container to bridge %s through %s",
+				   p->bridge, name);
+	if ((r = nl_port_confine(nl, port)) < 0)
+		return error_errno(err, r, "cannot isolate port %s and turn off its MAC learning",
+				   name);
+	if ((r = nl_fdb_add(nl, port, p->member.mac)) < 0)
+		return error_errno(err, r, "cannot put the container's MAC on port %s in the "
+				   "forwarding database of bridge %s", name, p->bridge);
+	if ((r = ipv6_off(name)) < 0)
+		return error_errno(err, r, "cannot turn off IPv6 on port %s", name);
+	return port;
 }
 
 int net_attach(const struct net_plan *p, const char *user, pid_t child, struct error *err)
@@ -167,7 +286,7 @@ int net_attach(const struct net_plan *p, const char *user, pid_t child, struct e
 	_cleanup_close_ int netns = -EBADF;
 	struct nl nl = { 0 };
 	char path[64];
-	int br, old, port, r;
+	int port, r;
 
 	if (p->mode == NET_NONE)
 		return 0;
@@ -176,21 +295,16 @@ int net_attach(const struct net_plan *p, const char *user, pid_t child, struct e
 		return error_errno(err, -errno, "cannot open the container's network namespace");
 	if ((r = nl_open(&nl)) < 0)
 		return error_errno(err, r, "cannot open a netlink socket");
-	br = nl_link_index(&nl, p->bridge);
-	/* A veth of an earlier container of hers, whose network namespace is still going. */
-	old = nl_link_index(&nl, p->member.port);
-	if (old >= 0)
-		(void)nl_link_del(&nl, old);
-	r = br < 0 ? br : nl_veth_add(&nl, p->member.port, br, "eth0", p->member.mac, netns);
-	if (r == 0)
-		r = (port = nl_link_index(&nl, p->member.port)) < 0 ? port : nl_port_isolate(&nl, port);
+	r = port = port_make(&nl, p, netns, err);
+	if (r >= 0 && (r = record_write(user, &p->member)) < 0)
+		error_errno(err, r, "cannot record the network of %s", user);
+	if (r >= 0)
+		r = nft_member_add(&p->member, err);
+	/* Up once the firewall knows the port (its sets), not before. */
+	if (r >= 0 && (r = nl_link_up(&nl, port)) < 0)
+		error_errno(err, r, "cannot bring port %s up", p->member.port);
 	nl_close(&nl);
-	if (r < 0)
-		return error_errno(err, r, "cannot attach the container to bridge %s through %s",
-				   p->bridge, p->member.port);
-	if ((r = record_write(user, &p->member)) < 0)
-		return error_errno(err, r, "cannot record the network of %s", user);
-	return nft_member_add(&p->member, err);
+	return r < 0 ? r : 0;
 }
 
 /* Everything goes through the gateway, other containers too: the bridge forwards nothing
@@ -224,14 +338,22 @@ int net_inside(const struct net_plan *p, struct error *err)
 int net_record_parse(const char *text, struct nft_member *ret)
 {
 	struct nft_member m = { 0 };
-	int isolated = 0, version = 1, skip = 0;
+	char ports[NET_RECORD_MAX];
+	int isolated = 0, version = 1, skip = 0, after = 0;
 
 	/* "vN " first, since version 2; none before. */
 	if (text[0] == 'v' && (sscanf(text, "v%d %n", &version, &skip) != 1 || skip == 0 ||
 			       version < 2))
 		return -EBADMSG;
-	if (sscanf(text + skip, RECORD_FIELDS, m.port, &m.addr, &m.mac[0], &m.mac[1], &m.mac[2],
-		   &m.mac[3], &m.mac[4], &m.mac[5], &isolated, &m.peer_group) != 10)
+	if (sscanf(text + skip, RECORD_FIELDS "%n", m.port, &m.addr, &m.mac[0], &m.mac[1], &m.mac[2],
+		   &m.mac[3], &m.mac[4], &m.mac[5], &isolated, &m.peer_group, &after) != 10 ||
+	    after == 0)
+		return -EBADMSG;
+	/* Version 3 added the isolated ports (none before: the container reached every port
+	 * of the gateway, with no element of its own). */
+	if (version >= 3 &&
+	    (sscanf(text + skip + after, " %" STR(NET_RECORD_PORTS_LEN) "s", ports) != 1 ||
+	     port_list_parse(ports, &m.ports) < 0))
 		return -EBADMSG;
 	m.isolated = isolated;
 	*ret = m;
@@ -274,11 +396,23 @@ int net_release_port(const char *state_dir, const char *user)
 	return r;
 }
 
+int net_limit_hits(const char *user, struct nft_limit_hits *ret)
+{
+	struct nft_member m = { 0 };
+	char path[256], text[NET_RECORD_MAX];
+
+	if (read_file(user_run_path(user, RUN_NET, path, sizeof(path)), text, sizeof(text)) < 0)
+		return -ENODEV;
+	if (net_record_parse(text, &m) < 0)
+		return -EBADMSG;
+	return nft_limit_hits(&m, ret);
+}
+
 int net_detach(const char *user, struct error *err)
 {
 	struct nft_member m = { 0 };
 	struct nl nl = { 0 };
-	char path[256], text[128];
+	char path[256], text[NET_RECORD_MAX];
 	int port, r;
 
 	if (read_file(user_run_path(user, RUN_NET, path, sizeof(path)), text, sizeof(text)) < 0)

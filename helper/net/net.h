@@ -5,15 +5,23 @@
  *   net_plan          the helper, before the build: the user's slot (netalloc.h) and
  *                     what follows from it, and her resolv.conf
  *   net_host_prepare  the helper, under the network lock: the bridge (made, addressed,
- *                     up), warren's firewall tables (nft.h), ip_forward for "nat"
+ *                     learning nothing from link-local frames, no IPv6, up), warren's
+ *                     firewall tables (nft.h) with where containers may not go
+ *                     (egress.h) anew, ip_forward for "nat"
+ *   net_ping_allow    the builder, for every mode: ICMP echo sockets for her in the
+ *                     container's network namespace (ping without CAP_NET_RAW)
  *   net_attach        the builder, once the container's network namespace exists: the
- *                     veth, its peer made directly in there as eth0, port isolation, the
- *                     set elements; recorded in the user's runtime dir
+ *                     veth, its peer made directly in there as eth0; the port isolated,
+ *                     learning no MAC, hers on it in a static entry, no IPv6 on the
+ *                     host's side, then up; the set elements; recorded in the user's
+ *                     runtime dir.  A step that fails: no network, the start fails
  *   net_inside        the container's first process: eth0's address, up, the default
  *                     route ("nat"); net_hosts and net_resolv, its /etc/hosts and
  *                     /etc/resolv.conf, which rootfs.c binds
  *   net_detach        cleanup: the set elements go, and the host veth if it lingers
  *                     (the kernel removes the pair with the network namespace)
+ *   net_limit_hits    warrenctl show, the supervisor at her stop: how often her
+ *                     container met net_conns and net_rate
  */
 #ifndef WARREN_NET_H
 #define WARREN_NET_H
@@ -44,6 +52,8 @@ struct net_plan {
 	uint32_t gateway;          /* its IPv4 address: the bridge's */
 	struct nft_member member;  /* port (the host veth), address, MAC, isolation, peers */
 	bool host_dns;             /* a nameserver is the gateway: the firewall lets DNS in */
+	char *const *deny;         /* bridge.deny or its default, bridge.allow (the config's) */
+	char *const *allow;
 	char resolv[NET_RESOLV_MAX];
 };
 
@@ -51,12 +61,22 @@ struct net_plan {
 int net_plan(const struct warren_config *cfg, const struct user_spec *u, struct net_plan *ret,
 	     struct error *err);
 int net_host_prepare(const struct net_plan *p, struct error *err);
+/* In the builder, for the container whose first process is CHILD (any mode): its network
+ * namespace's net.ipv4.ping_group_range opened to every gid, as Docker does, so that
+ * iputils' ping works for her through an ICMP echo socket; the helper's own namespace
+ * (the host's) is not touched. */
+int net_ping_allow(pid_t child, struct error *err);
 /* In the builder, for the container whose first process is CHILD; USER names the record. */
 int net_attach(const struct net_plan *p, const char *user, pid_t child, struct error *err);
 /* In the container, as its root, in its network namespace. */
 int net_inside(const struct net_plan *p, struct error *err);
 /* Cleanup of USER's stopped container; a container without network has no record. */
 int net_detach(const char *user, struct error *err);
+/* What the chain of limits of USER's running container says (nft.h): 0; -ENODEV if she
+ * has no network record (no container, or network "none"), -ENOENT if her container has
+ * no chain (started under an older version of the rules), -EBADMSG if her record is not
+ * one, -EIO. */
+int net_limit_hits(const char *user, struct nft_limit_hits *ret);
 /* The host-side veth of USER's address slot (under STATE_DIR), if it lingers: removed
  * (gc).  1 if there was one. */
 int net_release_port(const char *state_dir, const char *user);
@@ -68,12 +88,15 @@ const char *net_hosts(const struct net_plan *p, const char *hostname, char *buf,
 const char *net_resolv(const struct net_plan *p);
 
 /* A container's network record, RUN_NET (layout.h), as net_attach writes it:
- *   "v2 PORT ADDRESS MAC ISOLATED PEER_GROUP" (PORT the host veth, ADDRESS its IPv4
- * address in hex, MAC, ISOLATED 0|1, PEER_GROUP in hex).  A later version only adds
- * fields at the end (IPv6), which this one skips; a record without the version (before
- * it had one) is version 1, the same fields.  Format into BUF; parse: 0, or -EBADMSG
- * (pure, fuzzed). */
-#define NET_RECORD_VERSION 2
+ *   "v3 PORT ADDRESS MAC ISOLATED PEER_GROUP PORTS" (PORT the host veth, ADDRESS its
+ * IPv4 address in hex, MAC, ISOLATED 0|1, PEER_GROUP in hex, PORTS its isolated ports
+ * as port_list_format writes them with ",", "-" for none).  A later version only adds
+ * fields at the end (IPv6), which this one skips; version 2 had no PORTS, and a record
+ * without the version (before it had one) is version 1, the fields of version 2.
+ * Format into BUF; parse: 0, or -EBADMSG (pure, fuzzed). */
+#define NET_RECORD_VERSION 3
+#define NET_RECORD_PORTS_LEN 400 /* PORTS_MAX of "65535-65535/tcp," */
+#define NET_RECORD_MAX 512
 int net_record_format(const struct nft_member *m, char *buf, size_t len);
 int net_record_parse(const char *text, struct nft_member *ret);
 

@@ -6,6 +6,7 @@
 #include <linux/if_addr.h>
 #include <linux/if_bridge.h>
 #include <linux/if_link.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <string.h>
@@ -125,6 +126,24 @@ int nl_bridge_add(struct nl *nl, const char *name)
 	return transact(nl, nlh, NULL, NULL);
 }
 
+int nl_bridge_no_linklocal_learn(struct nl *nl, int ifindex)
+{
+	char buf[NL_BUF];
+	struct nlmsghdr *nlh = request(nl, buf, RTM_NEWLINK, 0);
+	struct br_boolopt_multi opt = { .optval = 1u << BR_BOOLOPT_NO_LL_LEARN,
+					.optmask = 1u << BR_BOOLOPT_NO_LL_LEARN };
+	struct nlattr *info, *data;
+
+	link_header(nlh, AF_UNSPEC, ifindex);
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	mnl_attr_put(nlh, IFLA_BR_MULTI_BOOLOPT, sizeof(opt), &opt);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, info);
+	return transact(nl, nlh, NULL, NULL);
+}
+
 int nl_link_up(struct nl *nl, int ifindex)
 {
 	char buf[NL_BUF];
@@ -145,41 +164,73 @@ int nl_link_del(struct nl *nl, int ifindex)
 	return transact(nl, nlh, NULL, NULL);
 }
 
-struct addr_answer {
+struct addr_walk {
+	nl_addr_fn *fn;
+	void *data;
+};
+
+static int addr_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr, *local = NULL, *address = NULL;
+	struct addr_walk *w = data;
+	size_t len = ifa->ifa_family == AF_INET ? 4 : ifa->ifa_family == AF_INET6 ? 16 : 0;
+
+	if (len == 0)
+		return MNL_CB_OK;
+	mnl_attr_for_each(attr, nlh, sizeof(*ifa)) {
+		if (mnl_attr_get_payload_len(attr) != len)
+			continue;
+		if (mnl_attr_get_type(attr) == IFA_LOCAL)
+			local = attr;
+		else if (mnl_attr_get_type(attr) == IFA_ADDRESS)
+			address = attr;
+	}
+	/* IFA_LOCAL is this end's (IFA_ADDRESS the peer's on point-to-point links); IPv6
+	 * has IFA_ADDRESS alone. */
+	if (local || address)
+		w->fn((int)ifa->ifa_index, ifa->ifa_family,
+		      mnl_attr_get_payload(local ? local : address), ifa->ifa_prefixlen, w->data);
+	return MNL_CB_OK;
+}
+
+int nl_addr_each(struct nl *nl, int family, nl_addr_fn *fn, void *data)
+{
+	char buf[NL_BUF];
+	struct nlmsghdr *nlh = request(nl, buf, RTM_GETADDR, NLM_F_DUMP);
+	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	struct addr_walk w = { .fn = fn, .data = data };
+
+	ifa->ifa_family = (unsigned char)family;
+	return transact(nl, nlh, addr_cb, &w);
+}
+
+struct first_ipv4 {
 	int ifindex;
 	int found;
 	uint32_t addr;
 	unsigned prefix;
 };
 
-static int addr_cb(const struct nlmsghdr *nlh, void *data)
+static void first_ipv4_cb(int ifindex, int family, const void *addr, unsigned prefix, void *data)
 {
-	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
-	struct addr_answer *a = data;
-	const struct nlattr *attr;
+	struct first_ipv4 *a = data;
+	uint32_t be;
 
-	if ((int)ifa->ifa_index != a->ifindex || ifa->ifa_family != AF_INET || a->found)
-		return MNL_CB_OK;
-	mnl_attr_for_each(attr, nlh, sizeof(*ifa)) {
-		if (mnl_attr_get_type(attr) == IFA_LOCAL && mnl_attr_get_payload_len(attr) == 4) {
-			a->addr = ntohl(mnl_attr_get_u32(attr));
-			a->prefix = ifa->ifa_prefixlen;
-			a->found = 1;
-		}
-	}
-	return MNL_CB_OK;
+	if (ifindex != a->ifindex || family != AF_INET || a->found)
+		return;
+	memcpy(&be, addr, 4);
+	a->addr = ntohl(be);
+	a->prefix = prefix;
+	a->found = 1;
 }
 
 int nl_link_ipv4(struct nl *nl, int ifindex, uint32_t *ret_addr, unsigned *ret_prefix)
 {
-	char buf[NL_BUF];
-	struct nlmsghdr *nlh = request(nl, buf, RTM_GETADDR, NLM_F_DUMP);
-	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	struct addr_answer a = { .ifindex = ifindex };
+	struct first_ipv4 a = { .ifindex = ifindex };
 	int r;
 
-	ifa->ifa_family = AF_INET;
-	if ((r = transact(nl, nlh, addr_cb, &a)) < 0)
+	if ((r = nl_addr_each(nl, AF_INET, first_ipv4_cb, &a)) < 0)
 		return r;
 	if (!a.found)
 		return -ENOENT;
@@ -226,12 +277,11 @@ int nl_veth_add(struct nl *nl, const char *name, int master, const char *peer_na
 {
 	char buf[NL_BUF];
 	struct nlmsghdr *nlh = request(nl, buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-	struct ifinfomsg *ifm = link_header(nlh, AF_UNSPEC, 0);
 	struct nlattr *info, *data, *peer;
 	struct ifinfomsg *pifm;
 
-	ifm->ifi_flags = IFF_UP;
-	ifm->ifi_change = IFF_UP;
+	/* Down: nothing passes the port before it is confined (net_attach). */
+	link_header(nlh, AF_UNSPEC, 0);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
@@ -251,7 +301,7 @@ int nl_veth_add(struct nl *nl, const char *name, int master, const char *peer_na
 	return transact(nl, nlh, NULL, NULL);
 }
 
-int nl_port_isolate(struct nl *nl, int ifindex)
+int nl_port_confine(struct nl *nl, int ifindex)
 {
 	char buf[NL_BUF];
 	struct nlmsghdr *nlh = request(nl, buf, RTM_SETLINK, 0);
@@ -260,6 +310,21 @@ int nl_port_isolate(struct nl *nl, int ifindex)
 	link_header(nlh, AF_BRIDGE, ifindex);
 	proto = mnl_attr_nest_start(nlh, IFLA_PROTINFO);
 	mnl_attr_put_u8(nlh, IFLA_BRPORT_ISOLATED, 1);
+	mnl_attr_put_u8(nlh, IFLA_BRPORT_LEARNING, 0);
 	mnl_attr_nest_end(nlh, proto);
+	return transact(nl, nlh, NULL, NULL);
+}
+
+int nl_fdb_add(struct nl *nl, int ifindex, const uint8_t mac[6])
+{
+	char buf[NL_BUF];
+	struct nlmsghdr *nlh = request(nl, buf, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE);
+	struct ndmsg *ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+
+	/* NUD_NOARP: "static" (NUD_PERMANENT would be the host's own address); sticky: not
+	 * moved to another port even by a frame the bridge would learn from. */
+	*ndm = (struct ndmsg){ .ndm_family = AF_BRIDGE, .ndm_ifindex = ifindex,
+			       .ndm_state = NUD_NOARP, .ndm_flags = NTF_MASTER | NTF_STICKY };
+	mnl_attr_put(nlh, NDA_LLADDR, 6, mac);
 	return transact(nl, nlh, NULL, NULL);
 }

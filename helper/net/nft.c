@@ -1,11 +1,14 @@
 /* nft.c - warren's firewall through libnftables (see nft.h). */
 #include <errno.h>
+#include <inttypes.h>
 #include <nftables/libnftables.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "lib/cleanup.h"
+#include "lib/log.h"
 #include "net/nft.h"
 
 /* Positional: %1$s the bridge, %2$s the subnet's address, %3$u its prefix. */
@@ -39,13 +42,43 @@ static int run(const char *cmd, char *out, size_t out_len, char *err_text, size_
 	return r == 0 ? 0 : -EIO;
 }
 
-static int write_ruleset(char *buf, size_t len, const char *br, const char *net, unsigned prefix,
-			 const char *gw, bool host_dns)
+/* The output chain's last rule names the version of the rules (nft.h). */
+#define RULES_MARK_FORMAT "warren rules %d"
+
+/* The new connections a container opens through the host, forwarded (out, or to another
+ * container) or to the host itself, go to her chain of limits (limits_commands): each
+ * takes an entry of the host's conntrack table.  Before the other chains of both hooks,
+ * so that what is refused costs no entry; by her address, which the bridge table keeps
+ * hers.  Appended to BUF: how much, or -ENOSPC. */
+static int limits_ruleset(const char *br, char *buf, size_t len)
 {
-	char dns_rules[256] = "";
+	int n = snprintf(buf, len,
+		"table inet warren {\n"
+		"\tmap net_limits { type ipv4_addr : verdict; }\n"
+		"\tchain limits_forward {\n"
+		"\t\ttype filter hook forward priority filter - 2; policy accept;\n"
+		"\t\tiifname \"%1$s\" ct state new ip saddr vmap @net_limits\n"
+		"\t}\n"
+		"\tchain limits_input {\n"
+		"\t\ttype filter hook input priority filter - 2; policy accept;\n"
+		"\t\tiifname \"%1$s\" ct state new ip saddr vmap @net_limits\n"
+		"\t}\n"
+		"}\n", br);
+
+	return n < 0 || (size_t)n >= len ? -ENOSPC : n;
+}
+
+int nft_ruleset(const char *br, const struct ipv4_subnet *subnet, bool host_dns, char *buf,
+		size_t len)
+{
+	char net[16], gw[16], dns_rules[256] = "", mark[32];
 	int n;
 
-	/* The host's resolver, when containers use it (dns.h). */
+	ipv4_format(subnet->net, net, sizeof(net));
+	ipv4_format(ipv4_subnet_gateway(subnet), gw, sizeof(gw));
+	snprintf(mark, sizeof(mark), RULES_MARK_FORMAT, NFT_RULES_VERSION);
+	/* The host's resolver, when containers use it (dns.h); not for "isolated" ones,
+	 * which have their isolated_ports instead. */
 	if (host_dns)
 		snprintf(dns_rules, sizeof(dns_rules),
 			 "\t\tiifname \"%1$s\" ip daddr %2$s udp dport 53 accept\n"
@@ -54,6 +87,7 @@ static int write_ruleset(char *buf, size_t len, const char *br, const char *net,
 		"table inet warren {\n"
 		"\tcomment \"" COMMENT_FORMAT "\"\n"
 		"\tset isolated { type ipv4_addr; }\n"
+		"\tset isolated_ports { type ipv4_addr . inet_proto . inet_service; flags interval; }\n"
 		"\tmap peer_group { type ipv4_addr : mark; }\n"
 		"\tset peer_member { type ipv4_addr . mark; }\n"
 		"\tchain forward {\n"
@@ -74,9 +108,17 @@ static int write_ruleset(char *buf, size_t len, const char *br, const char *net,
 		"\t\ttype filter hook input priority filter; policy accept;\n"
 		"\t\tiifname \"%1$s\" ct state established,related accept\n"
 		"\t\tiifname \"%1$s\" ip daddr %4$s icmp type echo-request accept\n"
-		"\t\tiifname \"%1$s\" ip saddr @isolated ip daddr %4$s accept\n"
+		"\t\tiifname \"%1$s\" ip daddr %4$s ip saddr . meta l4proto . th dport @isolated_ports accept\n"
+		"\t\tiifname \"%1$s\" ip saddr @isolated drop\n"
 		"%5$s"
 		"\t\tiifname \"%1$s\" drop\n"
+		"\t}\n"
+		/* The host's own processes: only root's open anything into a container (what
+		 * no socket sends, the kernel's replies and errors, has no owner to match). */
+		"\tchain output {\n"
+		"\t\ttype filter hook output priority filter; policy accept;\n"
+		"\t\toifname \"%1$s\" ct state established,related accept\n"
+		"\t\toifname \"%1$s\" meta skuid != 0 drop comment \"%6$s\"\n"
 		"\t}\n"
 		"\tchain postrouting {\n"
 		"\t\ttype nat hook postrouting priority srcnat; policy accept;\n"
@@ -96,35 +138,172 @@ static int write_ruleset(char *buf, size_t len, const char *br, const char *net,
 		"\t\tdrop\n"
 		"\t}\n"
 		"}\n",
-		br, net, prefix, gw, dns_rules);
-	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
+		br, net, subnet->prefix, gw, dns_rules, mark);
+	if (n < 0 || (size_t)n >= len)
+		return -ENOSPC;
+	return limits_ruleset(br, buf + n, len - (size_t)n) < 0 ? -ENOSPC : 0;
+}
+
+/* Tables of this version of the rules?  Their output chain says so (and the arp table
+ * must be there too). */
+static bool rules_current(void)
+{
+	char out[2048], mark[32];
+
+	snprintf(mark, sizeof(mark), "\"" RULES_MARK_FORMAT "\"", NFT_RULES_VERSION);
+	return run("list chain inet warren output", out, sizeof(out), NULL, 0) == 0 &&
+	       strstr(out, mark) && run("list table arp warren", NULL, 0, NULL, 0) == 0;
+}
+
+/* What a port passes up itself, as a device of the host's: a frame to 01:80:c2:00:00:0X
+ * skips the bridge's prerouting hook (0E every bridge hook) and reaches the host's IP
+ * stack and ARP with the port as its way in (not the bridge), where no rule of chain
+ * input looks.  Dropped before anything else (raw, before conntrack), and ARP in a table
+ * of its own (no other family sees it).  The ports are named in sets (one element per
+ * container, nft_member_commands), not by a pattern: a host interface that merely looks
+ * like one must lose nothing. */
+#define PORTS_RULESET                                                                       \
+	"table inet warren {\n"                                                             \
+	"\tset port_names { type ifname; }\n"                                               \
+	"\tchain from_ports {\n"                                                            \
+	"\t\ttype filter hook prerouting priority raw; policy accept;\n"                   \
+	"\t\tiifname @port_names drop\n"                                                    \
+	"\t}\n"                                                                             \
+	"}\n"                                                                               \
+	"table arp warren {\n"                                                              \
+	"\tset port_names { type ifname; }\n"                                               \
+	"\tchain input {\n"                                                                 \
+	"\t\ttype filter hook input priority filter; policy accept;\n"                     \
+	"\t\tiifname @port_names drop\n"                                                    \
+	"\t}\n"                                                                             \
+	"}\n"
+
+int nft_tables_commands(const char *bridge, const struct ipv4_subnet *subnet, bool host_dns,
+			const struct egress *dest, enum nft_tables_found found, char **ret)
+{
+	_cleanup_free_ char *destinations = NULL, *text = NULL;
+	char rules[8192] = "";
+	int r;
+
+	if (found != NFT_TABLES_CURRENT &&
+	    (r = nft_ruleset(bridge, subnet, host_dns, rules, sizeof(rules))) < 0)
+		return r;
+	if ((r = nft_destinations_format(bridge, dest, &destinations)) < 0)
+		return r;
+	/* An older version's rules go first (a flush keeps the sets, so the running
+	 * containers' elements stay; the destinations' own sets are made anew anyway); the
+	 * arp table came with version 4. */
+	if (asprintf(&text, "%s%s%s%s", found == NFT_TABLES_OLDER ? "flush table inet warren\n"
+		     "flush table bridge warren\nadd table arp warren\nflush table arp warren\n" : "",
+		     rules, found != NFT_TABLES_CURRENT ? PORTS_RULESET : "", destinations) < 0)
+		return -ENOMEM;
+	*ret = TAKE_PTR(text);
+	return 0;
 }
 
 int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet, bool host_dns,
-		      struct error *err)
+		      const struct egress *dest, struct error *err)
 {
-	char net[16], gw[16], want[160], out[8192], msg[512], rules[4096];
+	char net[16], want[160], out[8192], msg[512];
+	_cleanup_free_ char *text = NULL;
+	enum nft_tables_found found = NFT_TABLES_NONE;
 	int r;
 
 	ipv4_format(subnet->net, net, sizeof(net));
-	ipv4_format(ipv4_subnet_gateway(subnet), gw, sizeof(gw));
 	snprintf(want, sizeof(want), "comment \"" COMMENT_FORMAT "\"", bridge, net, subnet->prefix);
 	if (run("list table inet warren", out, sizeof(out), NULL, 0) == 0 &&
 	    run("list table bridge warren", NULL, 0, NULL, 0) == 0) {
-		if (strstr(out, want))
-			return 0;
-		return error_set(err, -EEXIST, "warren's firewall was made for another bridge or "
-				 "subnet than bridge = { name = \"%s\"; subnet = \"%s/%u\"; }; stop every "
-				 "container, then delete its tables (nft delete table inet warren; nft "
-				 "delete table bridge warren) and the old bridge", bridge, net,
-				 subnet->prefix);
+		if (!strstr(out, want))
+			return error_set(err, -EEXIST, "warren's firewall was made for another bridge or "
+					 "subnet than bridge = { name = \"%s\"; subnet = \"%s/%u\"; }; stop "
+					 "every container, then delete its tables (nft delete table inet "
+					 "warren; nft delete table bridge warren; nft delete table arp "
+					 "warren) and the old bridge",
+					 bridge, net, subnet->prefix);
+		found = rules_current() ? NFT_TABLES_CURRENT : NFT_TABLES_OLDER;
+	} else {
+		/* One of the two alone is a remnant: make both anew. */
+		(void)nft_tables_delete(NULL);
 	}
-	/* One of the two alone is a remnant: make both anew, in one transaction. */
-	(void)nft_tables_delete(NULL);
-	if ((r = write_ruleset(rules, sizeof(rules), bridge, net, subnet->prefix, gw, host_dns)) < 0)
+	/* One transaction: no packet sees the tables without this version's rules, nor
+	 * without where containers may not go. */
+	if ((r = nft_tables_commands(bridge, subnet, host_dns, dest, found, &text)) < 0)
 		return error_errno(err, r, "the firewall rules do not fit");
-	if (run(rules, NULL, 0, msg, sizeof(msg)) < 0)
-		return error_set(err, -EIO, "cannot load warren's nftables tables: %s", msg);
+	if (run(text, NULL, 0, msg, sizeof(msg)) < 0)
+		return error_set(err, -EIO, "cannot load %s: %s", found == NFT_TABLES_CURRENT ?
+				 "bridge.deny and bridge.allow into warren's firewall" :
+				 "warren's nftables tables", msg);
+	if (found == NFT_TABLES_OLDER)
+		log_info("warren's nftables tables had the rules of an older version: replaced by "
+			 "version %d's, the containers' set elements kept", NFT_RULES_VERSION);
+	return 0;
+}
+
+/* The sets of nft_destinations_format: name, type, and which of E's lists, of which
+ * family, go in. */
+static const struct {
+	const char *name, *type;
+	int family;
+	size_t list; /* 0 deny, 1 allow, 2 dns */
+} dest_sets[] = {
+	{ "deny4", "ipv4_addr", AF_INET, 0 },   { "deny6", "ipv6_addr", AF_INET6, 0 },
+	{ "allow4", "ipv4_addr", AF_INET, 1 },  { "allow6", "ipv6_addr", AF_INET6, 1 },
+	{ "dns4", "ipv4_addr", AF_INET, 2 },
+};
+
+#define DEST_CHAIN "destinations { type filter hook forward priority filter - 1; policy accept; }"
+
+int nft_destinations_format(const char *br, const struct egress *e, char **ret)
+{
+	const struct cidr *lists[] = { e->deny, e->allow, e->dns };
+	size_t counts[] = { e->n_deny, e->n_allow, e->n_dns };
+	_cleanup_free_ char *text = NULL;
+	char net[CIDR_TEXT_MAX];
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	if (!f)
+		return -ENOMEM;
+	/* What there is goes (made first if missing: deleting what is not there fails), and
+	 * comes back anew: one transaction, so no packet sees it half made. */
+	fprintf(f, "add chain inet warren " DEST_CHAIN "\ndelete chain inet warren destinations\n");
+	for (size_t i = 0; i < ELEMENTSOF(dest_sets); i++)
+		fprintf(f, "add set inet warren %1$s { type %2$s; flags interval; }\n"
+			"delete set inet warren %1$s\n", dest_sets[i].name, dest_sets[i].type);
+	fprintf(f, "table inet warren {\n");
+	for (size_t i = 0; i < ELEMENTSOF(dest_sets); i++) {
+		const char *sep = " elements = { ";
+		bool any = false;
+
+		fprintf(f, "\tset %s { type %s; flags interval; auto-merge;", dest_sets[i].name,
+			dest_sets[i].type);
+		for (size_t j = 0; j < counts[dest_sets[i].list]; j++) {
+			const struct cidr *c = &lists[dest_sets[i].list][j];
+
+			if (c->family != dest_sets[i].family)
+				continue;
+			fprintf(f, "%s%s", sep, cidr_format(c, net, sizeof(net)));
+			sep = ", ";
+			any = true;
+		}
+		fprintf(f, "%s }\n", any ? " }" : "");
+	}
+	fprintf(f,
+		"\tchain destinations {\n"
+		"\t\ttype filter hook forward priority filter - 1; policy accept;\n"
+		"\t\tiifname != \"%1$s\" accept\n"
+		"\t\toifname \"%1$s\" accept\n"
+		"\t\tip daddr @allow4 accept\n"
+		"\t\tip6 daddr @allow6 accept\n"
+		"\t\tip daddr @dns4 udp dport 53 accept\n"
+		"\t\tip daddr @dns4 tcp dport 53 accept\n"
+		"\t\tip daddr @deny4 drop\n"
+		"\t\tip6 daddr @deny6 drop\n"
+		"\t}\n"
+		"}\n", br);
+	if (fclose(f) != 0)
+		return -ENOMEM;
+	*ret = TAKE_PTR(text);
 	return 0;
 }
 
@@ -133,40 +312,92 @@ int nft_tables_delete(struct error *err)
 	char msg[512];
 
 	(void)run("delete table bridge warren", NULL, 0, NULL, 0);
+	(void)run("delete table arp warren", NULL, 0, NULL, 0);
 	if (run("delete table inet warren", NULL, 0, msg, sizeof(msg)) < 0 &&
 	    run("list table inet warren", NULL, 0, NULL, 0) == 0)
 		return err ? error_set(err, -EIO, "cannot delete warren's nftables tables: %s", msg) : -EIO;
 	return 0;
 }
 
-/* The commands that add (VERB "add") or delete (VERB "delete") M's elements. */
-static void member_cmd(const struct nft_member *m, const char *verb, char *buf, size_t len)
+const char *nft_limits_chain(const struct nft_member *m, char *buf, size_t len)
 {
-	char addr[16], mac[18];
-	size_t o;
+	snprintf(buf, len, "limits_%s", m->port);
+	return buf;
+}
+
+/* M's chain of limits and its element of map net_limits, one command per line, into BUF:
+ * VERB "add" makes the chain anew (flushed: one left from before starts from nothing),
+ * then the element that sends her there; "delete" removes the element first (it refers
+ * to the chain), then the chain.  How much it wrote, or -ENOSPC. */
+static int limits_commands(const struct nft_member *m, const char *verb, char *buf, size_t len)
+{
+	char addr[16], chain[32];
+	int n = 0;
+
+	ipv4_format(m->addr, addr, sizeof(addr));
+	nft_limits_chain(m, chain, sizeof(chain));
+	if (strcmp(verb, "add") != 0)
+		n = snprintf(buf, len, "delete element inet warren net_limits { %2$s }\n"
+			     "flush chain inet warren %1$s; delete chain inet warren %1$s\n", chain,
+			     addr);
+	else if (m->conns && m->rate)
+		n = snprintf(buf, len,
+			     "add chain inet warren %1$s\n"
+			     "flush chain inet warren %1$s\n"
+			     "add rule inet warren %1$s limit rate over %2$" PRIu32 "/second burst %2$"
+			     PRIu32 " packets counter drop comment \"net_rate\"\n"
+			     "add rule inet warren %1$s ct count over %3$" PRIu32
+			     " counter drop comment \"net_conns\"\n"
+			     "add element inet warren net_limits { %4$s : jump %1$s }\n",
+			     chain, m->rate, m->conns, addr);
+	return n < 0 || (size_t)n >= len ? -ENOSPC : n;
+}
+
+int nft_member_commands(const struct nft_member *m, const char *verb, char *buf, size_t len)
+{
+	char addr[16], mac[18], port[32];
+	size_t o = 0;
+	int n;
+
+#define APPEND(...)                                                                         \
+	do {                                                                                \
+		n = snprintf(buf + o, len - o, __VA_ARGS__);                                \
+		if (n < 0 || (size_t)n >= len - o)                                          \
+			return -ENOSPC;                                                     \
+		o += (size_t)n;                                                             \
+	} while (0)
 
 	ipv4_format(m->addr, addr, sizeof(addr));
 	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m->mac[0], m->mac[1], m->mac[2],
 		 m->mac[3], m->mac[4], m->mac[5]);
-	o = (size_t)snprintf(buf, len,
-			     "%1$s element bridge warren ports { \"%2$s\" . %3$s . %4$s }\n"
-			     "%1$s element bridge warren macs { \"%2$s\" . %4$s }\n",
-			     verb, m->port, addr, mac);
-	if (m->isolated && o < len)
-		o += (size_t)snprintf(buf + o, len - o, "%s element inet warren isolated { %s }\n",
-				      verb, addr);
-	if (m->peer_group && o < len)
-		snprintf(buf + o, len - o,
-			 "%1$s element inet warren peer_group { %2$s : 0x%3$x }\n"
-			 "%1$s element inet warren peer_member { %2$s . 0x%3$x }\n",
-			 verb, addr, m->peer_group);
+	APPEND("%1$s element bridge warren ports { \"%2$s\" . %3$s . %4$s }\n"
+	       "%1$s element bridge warren macs { \"%2$s\" . %4$s }\n", verb, m->port, addr, mac);
+	APPEND("%1$s element inet warren port_names { \"%2$s\" }\n"
+	       "%1$s element arp warren port_names { \"%2$s\" }\n", verb, m->port);
+	if (m->isolated)
+		APPEND("%s element inet warren isolated { %s }\n", verb, addr);
+	for (unsigned i = 0; m->isolated && i < m->ports.n && i < PORTS_MAX; i++)
+		APPEND("%s element inet warren isolated_ports { %s . %s }\n", verb, addr,
+		       port_range_nft(&m->ports.v[i], port, sizeof(port)));
+	if (m->peer_group)
+		APPEND("%1$s element inet warren peer_group { %2$s : 0x%3$x }\n"
+		       "%1$s element inet warren peer_member { %2$s . 0x%3$x }\n",
+		       verb, addr, m->peer_group);
+#undef APPEND
+	return limits_commands(m, verb, buf + o, len - o) < 0 ? -ENOSPC : 0;
 }
+
+/* Room for every element of a member: a few lines, her chain of limits, and one per
+ * port. */
+#define MEMBER_CMD_MAX (1536 + PORTS_MAX * 96)
 
 int nft_member_add(const struct nft_member *m, struct error *err)
 {
-	char cmd[1024], msg[512];
+	char cmd[MEMBER_CMD_MAX], msg[512];
+	int r;
 
-	member_cmd(m, "add", cmd, sizeof(cmd));
+	if ((r = nft_member_commands(m, "add", cmd, sizeof(cmd))) < 0)
+		return error_errno(err, r, "the firewall elements of %s do not fit", m->port);
 	if (run(cmd, NULL, 0, msg, sizeof(msg)) < 0)
 		return error_set(err, -EIO, "cannot add %s to warren's firewall: %s", m->port, msg);
 	return 0;
@@ -174,17 +405,60 @@ int nft_member_add(const struct nft_member *m, struct error *err)
 
 int nft_member_del(const struct nft_member *m)
 {
-	char cmd[1024], one[256];
+	char cmd[MEMBER_CMD_MAX], one[256];
 	int ret = 0;
 
 	/* One command at a time: an element already gone must not keep the others. */
-	member_cmd(m, "delete", cmd, sizeof(cmd));
+	if (nft_member_commands(m, "delete", cmd, sizeof(cmd)) < 0)
+		return -ENOSPC;
 	for (char *line = strtok(cmd, "\n"); line; line = strtok(NULL, "\n")) {
 		snprintf(one, sizeof(one), "%s", line);
 		if (run(one, NULL, 0, NULL, 0) < 0)
 			ret = -EIO;
 	}
 	return ret;
+}
+
+int nft_limit_hits_parse(const char *text, struct nft_limit_hits *ret)
+{
+	struct nft_limit_hits h = { 0 };
+	bool conns = false, rate = false;
+
+	for (const char *line = text, *eol; *line; line = *eol ? eol + 1 : eol) {
+		const char *c = strstr(line, "counter packets "), *p;
+		unsigned long long packets;
+		unsigned v;
+
+		eol = strchrnul(line, '\n');
+		if (!c || c > eol || sscanf(c, "counter packets %llu", &packets) != 1)
+			continue;
+		if ((p = strstr(line, "limit rate over ")) && p < eol &&
+		    sscanf(p, "limit rate over %u/second", &v) == 1) {
+			h.rate = packets;
+			h.rate_max = v;
+			rate = true;
+		} else if ((p = strstr(line, "ct count over ")) && p < eol &&
+			   sscanf(p, "ct count over %u", &v) == 1) {
+			h.conns = packets;
+			h.conns_max = v;
+			conns = true;
+		}
+	}
+	if (!conns || !rate)
+		return -EBADMSG;
+	*ret = h;
+	return 0;
+}
+
+int nft_limit_hits(const struct nft_member *m, struct nft_limit_hits *ret)
+{
+	char cmd[96], chain[32], out[2048];
+
+	snprintf(cmd, sizeof(cmd), "list chain inet warren %s",
+		 nft_limits_chain(m, chain, sizeof(chain)));
+	if (run(cmd, out, sizeof(out), NULL, 0) < 0)
+		return -ENOENT;
+	return nft_limit_hits_parse(out, ret) < 0 ? -EIO : 0;
 }
 
 int nft_forward_blocker(char *buf, size_t len)

@@ -4,15 +4,40 @@
  *   table inet warren    containers reach each other only within a peers group (a
  *                        forward drop bridge->bridge: port isolation alone is bypassed
  *                        by routing through the gateway), "isolated" ones nothing but
- *                        the gateway, none a host service beyond ping and what the
- *                        host's DNS needs; NAT out for the subnet; nothing opens a
- *                        connection into a container
+ *                        the gateway's ping and the ports of their isolated_ports (a
+ *                        set keyed by address, protocol and port), the others no host
+ *                        service beyond ping and what the host's DNS needs; NAT out
+ *                        for the subnet; nothing from outside opens a connection into
+ *                        a container, and of the host's own processes only root's
+ *                        (an output chain: the host's other users may not); nothing
+ *                        forwarded to where bridge.deny says (chain destinations,
+ *                        egress.h); and, per container, what she opens through the host: the new
+ *                        connections of her address, forwarded or to the host, go to a
+ *                        chain of her own (map net_limits), which drops those past net_rate
+ *                        per second and those past net_conns open at once, and counts
+ *                        them (nft_limit_hits)
  *   table bridge warren  anti-spoofing: a frame from a container's port carries only
  *                        that container's address and MAC (a set keyed by port, one
  *                        element per container) and is IPv4 or ARP
+ *   table arp warren     with chain from_ports of table inet warren: what a port passes
+ *                        up itself, as a device of the host's, is dropped (ARP here, IP
+ *                        there, before conntrack), the ports named in a set of each
+ *                        table (one element per container).  A frame to
+ *                        01:80:c2:00:00:0X skips the bridge's prerouting hook (and 0E
+ *                        every bridge hook), so the anti-spoofing never sees it; it
+ *                        reaches the host with the port, not the bridge, as its way in.
  *
- * Both carry a comment naming the bridge and subnet they were made for.  Per container
- * only set elements are added and removed, never rules. */
+ * Both carry a comment naming the bridge and subnet they were made for, and the output
+ * chain a comment naming the version of the rules (NFT_RULES_VERSION): tables of an
+ * older one get this one's rules at the next start, their set elements kept.  Per
+ * container only set elements are added and removed, and her chain of limits (with its
+ * element of map net_limits): a connection count kept in a set element would do without
+ * rules, but the kernel collects an element whose count is idle, and with it her limit
+ * (nft_connlimit_gc; seen on 6.18), so that her next connections would get the rule's
+ * one for all.  A flush of an older version's rules empties these chains too: her
+ * container runs without limits until its next start.  At every start the
+ * chain destinations and its sets are made anew (bridge.deny, the host's networks), in
+ * the same transaction as the tables' rules when they are made or replaced. */
 #ifndef WARREN_NFT_H
 #define WARREN_NFT_H
 
@@ -21,6 +46,8 @@
 
 #include "lib/errors.h"
 #include "lib/ipv4.h"
+#include "net/egress.h"
+#include "policy/ports.h"
 
 /* What a container puts in the sets. */
 struct nft_member {
@@ -29,14 +56,64 @@ struct nft_member {
 	uint8_t mac[6];
 	bool isolated;
 	uint32_t peer_group; /* 0: none */
+	struct port_list ports; /* isolated: the gateway's ports it reaches */
+	uint32_t conns;     /* net_conns, net_rate: her chain of limits; 0 (a record's */
+	uint32_t rate;      /* member, to delete): none made */
 };
 
-/* The tables for BRIDGE and SUBNET, made if missing (lock held).  -EEXIST with ERR
- * saying so if they exist for another bridge or subnet. */
+/* The chain of M's limits (its name from M's port, unique on the bridge), into BUF. */
+const char *nft_limits_chain(const struct nft_member *m, char *buf, size_t len);
+
+/* What the chain of a container's limits says: the new connections (packets that would
+ * open one: a retransmitted SYN counts again) it refused past each limit since her start,
+ * and the limits. */
+struct nft_limit_hits {
+	uint64_t conns, rate;
+	uint32_t conns_max, rate_max;
+};
+/* From TEXT, the chain as nft lists it: 0, or -EBADMSG if a rule is not there.  Pure. */
+int nft_limit_hits_parse(const char *text, struct nft_limit_hits *ret);
+/* Read the chain of M's limits: 0, -ENOENT if there is none (a container of an older
+ * version of the rules, or none running), -EIO. */
+int nft_limit_hits(const struct nft_member *m, struct nft_limit_hits *ret);
+
+/* The version of the rules nft_ruleset writes, with the shape of the destinations chain
+ * and sets that nft_destinations_format adds; a new one for every change of them (3: the
+ * destinations chain beside version 2's output chain and isolated ports; 4: chain
+ * from_ports, table arp warren, and their sets of the ports; 5: the chains that send
+ * containers' new connections to their limits). */
+#define NFT_RULES_VERSION 5
+
+/* The ruleset for BRIDGE and SUBNET (the text handed to libnftables) into BUF: 0, or
+ * -ENOSPC.  Pure: for review and for the unit test. */
+int nft_ruleset(const char *bridge, const struct ipv4_subnet *subnet, bool host_dns, char *buf,
+		size_t len);
+/* The commands that add (VERB "add") or delete (VERB "delete") M's set elements and her
+ * chain of limits, one per line, into BUF: 0, or -ENOSPC.  Pure. */
+int nft_member_commands(const struct nft_member *m, const char *verb, char *buf, size_t len);
+
+/* What nft_tables_ensure found: no tables (or a remnant, deleted), tables of an older
+ * version of the rules, tables of this one. */
+enum nft_tables_found { NFT_TABLES_NONE, NFT_TABLES_OLDER, NFT_TABLES_CURRENT };
+/* The one transaction nft_tables_ensure hands libnftables when it FOUND that, into *RET
+ * (free it): the flush of an older version's rules, nft_ruleset's and those of chain
+ * from_ports and table arp warren (but for current tables), then the destinations from
+ * DEST (nft_destinations_format).  0, or -ENOSPC, -ENOMEM.  Pure. */
+int nft_tables_commands(const char *bridge, const struct ipv4_subnet *subnet, bool host_dns,
+			const struct egress *dest, enum nft_tables_found found, char **ret);
+/* The tables for BRIDGE and SUBNET, made if missing, their rules replaced if they are of
+ * an older version, and the chain destinations with its sets made anew from DEST: all of
+ * it in one transaction (lock held).  -EEXIST with ERR saying so if they exist for
+ * another bridge or subnet. */
 int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet, bool host_dns,
-		      struct error *err);
+		      const struct egress *dest, struct error *err);
 /* Remove warren's tables (they were made for another bridge or subnet). */
 int nft_tables_delete(struct error *err);
+/* The chain "destinations" of table inet warren, and its sets, anew from E (egress.h):
+ * what containers on BRIDGE forward to deny4/deny6 is dropped, unless it goes to
+ * allow4/allow6, or to a nameserver (dns4) on port 53.  The commands, into *RET (free
+ * it), to follow the tables in a transaction (nft_tables_ensure); pure. */
+int nft_destinations_format(const char *bridge, const struct egress *e, char **ret);
 int nft_member_add(const struct nft_member *m, struct error *err);
 /* Remove M's elements; elements already gone are fine. */
 int nft_member_del(const struct nft_member *m);

@@ -15,6 +15,7 @@
 #include "lib/cleanup.h"
 #include "policy/config.h"
 #include "lib/names.h"
+#include "lib/cidr.h"
 #include "lib/ipv4.h"
 #include "lib/strv.h"
 
@@ -72,9 +73,10 @@ struct limit_check {
 };
 
 /* The checks of the rows below, each of type key_check. */
-static key_check check_path, check_names, check_layers, check_binds, check_entry_name,
-	check_entries, check_defaults, check_group, check_ifname, check_subnet;
-static bool ipv4_valid(const char *s);
+static key_check check_path, check_names, check_layers, check_isolated_ports, check_binds,
+	check_entry_name, check_entries, check_defaults, check_group, check_ifname, check_subnet,
+	check_networks;
+static bool ipv4_valid(const char *s), deny_valid(const char *s), allow_valid(const char *s);
 
 #define FIELD(f) offsetof(struct warren_config, f)
 
@@ -82,6 +84,12 @@ static bool ipv4_valid(const char *s);
 #define LAYERS_KEY(where)                                                                   \
 	{ .name = "layers", .check = check_layers, .noun = "layer",                          \
 	  .example = where "layers = [ \"cs101\" ];" }
+
+/* The gateway's ports an "isolated" container reaches (ports.h), in defaults and every
+ * entry. */
+#define ISOLATED_PORTS_KEY(where)                                                           \
+	{ .name = "isolated_ports", .check = check_isolated_ports,                           \
+	  .example = where "isolated_ports = [ \"53/udp\", \"53/tcp\", \"8080/tcp\" ];" }
 
 /* Host directories bound in (binds.h), in defaults and every entry. */
 #define BIND_EXAMPLE "{ from = \"/srv/datasets\"; to = \"/data\"; }"
@@ -91,6 +99,7 @@ static bool ipv4_valid(const char *s);
 
 static const struct key defaults_keys[] = {
 	LAYERS_KEY("defaults = { "),
+	ISOLATED_PORTS_KEY("defaults = { "),
 	BINDS_KEY("defaults = { "),
 };
 
@@ -98,6 +107,7 @@ static const struct key group_entry_keys[] = {
 	{ .name = "name", .check = check_entry_name, .noun = "group",
 	  .example = "{ name = \"students\"; memory = \"512M\"; }" },
 	LAYERS_KEY("{ name = \"cs101\"; "),
+	ISOLATED_PORTS_KEY("{ name = \"cs101\"; "),
 	BINDS_KEY("{ name = \"cs101\"; "),
 };
 
@@ -105,6 +115,7 @@ static const struct key user_entry_keys[] = {
 	{ .name = "name", .check = check_entry_name, .noun = "user",
 	  .example = "{ name = \"alice\"; memory = \"2G\"; }" },
 	LAYERS_KEY("{ name = \"alice\"; "),
+	ISOLATED_PORTS_KEY("{ name = \"alice\"; "),
 	BINDS_KEY("{ name = \"alice\"; "),
 };
 
@@ -122,6 +133,15 @@ static const struct key bridge_keys[] = {
 	{ .name = "dns", .check = check_names, .offset = FIELD(bridge.dns), .noun = "nameserver",
 	  .example = "bridge = { dns = [ \"192.0.2.53\" ]; };", .elem_valid = ipv4_valid,
 	  .elem_what = "an IPv4 address", .elem_form = "four numbers 0-255 such as 192.0.2.53" },
+	{ .name = "deny", .check = check_networks, .offset = FIELD(bridge.deny), .noun = "network",
+	  .example = "bridge = { deny = [ \"connected\", \"169.254.0.0/16\", \"10.0.0.0/8\" ]; };",
+	  .elem_valid = deny_valid, .elem_what = "a network or \"connected\"",
+	  .elem_form = "ADDRESS/PREFIX such as 10.0.0.0/8 or fd00::/8, an address alone, or "
+	  "\"connected\" (the host's own networks)" },
+	{ .name = "allow", .check = check_networks, .offset = FIELD(bridge.allow), .noun = "network",
+	  .example = "bridge = { allow = [ \"10.1.2.3\" ]; };", .elem_valid = allow_valid,
+	  .elem_what = "a network",
+	  .elem_form = "ADDRESS/PREFIX such as 10.1.2.0/24 or fd00::/64, or an address alone" },
 };
 
 static const struct key top_keys[] = {
@@ -162,6 +182,8 @@ void config_free(struct warren_config *c)
 	strv_free(c->exempt_users);
 	free(c->bridge.name);
 	strv_free(c->bridge.dns);
+	strv_free(c->bridge.deny);
+	strv_free(c->bridge.allow);
 	limit_config_clear(&c->limits);
 	free(c);
 }
@@ -409,6 +431,63 @@ static int check_layers(struct parse_ctx *ctx, const struct key *k, config_setti
 	strv_free(ctx->limits->layers);
 	ctx->limits->layers = list;
 	ctx->limits->set |= 1u << LIMIT_LAYERS;
+	return 0;
+}
+
+#define PORT_FORM "\"PORT/tcp\" or \"PORT/udp\" (PORT from 1 to 65535), or a range \"LOW-HIGH/tcp\""
+
+/* Element I of isolated_ports (E) into *RET: a port or range, sharing no port with the
+ * N before it in L (an nftables interval set refuses overlapping elements). */
+static int check_port_elem(struct parse_ctx *ctx, const struct key *k, const char *key, int i,
+			   config_setting_t *e, const struct port_list *l, struct port_range *ret)
+{
+	char q[QUOTE_SIZE], other[24];
+	const char *v;
+	int r;
+
+	if (config_setting_type(e) != CONFIG_TYPE_STRING)
+		return key_error(ctx, -EINVAL, e, "%s[%d]: must be a string (" PORT_FORM "), not %s; "
+				 "expected e.g. %s", key, i, type_name(e), k->example);
+	v = config_setting_get_string(e);
+	r = port_range_parse(v, ret);
+	if (r == -ERANGE)
+		return key_error(ctx, -EINVAL, e, "%s[%d]: %s: ports go from 1 to 65535, the lower "
+				 "first; expected " PORT_FORM, key, i, quote(v, q));
+	if (r < 0)
+		return key_error(ctx, -EINVAL, e, "%s[%d]: %s is not a port; expected " PORT_FORM
+				 ", e.g. %s", key, i, quote(v, q), k->example);
+	for (unsigned j = 0; j < l->n; j++)
+		if (port_range_overlap(&l->v[j], ret))
+			return key_error(ctx, -EINVAL, e, "%s[%d]: %s overlaps %s (%s[%u]); expected "
+					 "each port once", key, i, quote(v, q),
+					 port_range_format(&l->v[j], other, sizeof(other)), key, j);
+	return 0;
+}
+
+/* isolated_ports, in defaults or an entry: at most PORTS_MAX ports or ranges, none
+ * overlapping another.  An empty list is allowed: ping only. */
+static int check_isolated_ports(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+				const char *key)
+{
+	struct port_list l = { .n = 0 };
+	int i, n, r;
+
+	if (config_setting_type(s) != CONFIG_TYPE_ARRAY && config_setting_type(s) != CONFIG_TYPE_LIST)
+		return key_error(ctx, -EINVAL, s, "%s: must be an array of ports, not %s; expected "
+				 "e.g. %s", key, type_name(s), k->example);
+	n = config_setting_length(s);
+	if (n > PORTS_MAX)
+		return key_error(ctx, -EINVAL, s, "%s: %d ports; expected at most %d (a range such as "
+				 "\"8000-8099/tcp\" counts as one)", key, n, PORTS_MAX);
+	for (i = 0; i < n; i++) {
+		r = check_port_elem(ctx, k, key, i, config_setting_get_elem(s, (unsigned)i), &l,
+				    &l.v[l.n]);
+		if (r < 0)
+			return r;
+		l.n++;
+	}
+	ctx->limits->isolated_ports = l;
+	ctx->limits->set |= 1u << LIMIT_ISOLATED_PORTS;
 	return 0;
 }
 
@@ -844,6 +923,69 @@ static bool ipv4_valid(const char *s)
 	uint32_t a;
 
 	return ipv4_parse(s, &a) == 0;
+}
+
+/* The form of a network (cidr_parse): its host bits are checked_networks's to explain. */
+static bool allow_valid(const char *s)
+{
+	struct cidr c;
+
+	return cidr_parse(s, &c) != -EINVAL;
+}
+
+static bool deny_valid(const char *s)
+{
+	return !strcmp(s, BRIDGE_DENY_CONNECTED) || allow_valid(s);
+}
+
+/* The network that S (ADDRESS/PREFIX with host bits set) is in, into BUF. */
+static const char *cidr_fix(const char *s, char *buf, size_t len)
+{
+	const char *slash = strchr(s, '/');
+	struct cidr host = { 0 }, net;
+	char addr[CIDR_TEXT_MAX];
+
+	snprintf(addr, sizeof(addr), "%.*s", (int)(slash - s), s);
+	(void)cidr_parse(addr, &host);
+	net = cidr_network(host.family, host.addr, (unsigned)atoi(slash + 1));
+	return cidr_format(&net, buf, len);
+}
+
+/* bridge.deny, bridge.allow: lists of networks (and "connected" in deny), at most
+ * BRIDGE_NETWORKS_MAX, each without host bits. */
+static int check_networks(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+			  const char *key)
+{
+	char ***field = (char ***)((char *)ctx->c + k->offset);
+	_cleanup_(strv_freep) char **list = NULL;
+	char q[QUOTE_SIZE], net[CIDR_TEXT_MAX];
+	struct cidr c;
+	int r;
+
+	if ((config_setting_type(s) == CONFIG_TYPE_ARRAY || config_setting_type(s) == CONFIG_TYPE_LIST) &&
+	    config_setting_length(s) > BRIDGE_NETWORKS_MAX)
+		return key_error(ctx, -EINVAL, s, "%s: %d networks; expected at most %d (join "
+				 "neighbours into one shorter prefix)", key, config_setting_length(s),
+				 BRIDGE_NETWORKS_MAX);
+	if ((r = name_list(ctx, k, s, key, &list)) < 0)
+		return r;
+	for (int i = 0; list[i]; i++) {
+		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+
+		r = strcmp(list[i], BRIDGE_DENY_CONNECTED) ? cidr_parse(list[i], &c) : 0;
+		if (r == -ERANGE)
+			return key_error(ctx, -EINVAL, e, "%s[%d]: %s: the prefix is longer than the "
+					 "address (/32 for IPv4, /128 for IPv6); expected e.g. %s", key, i,
+					 quote(list[i], q), k->example);
+		if (r == -EDOM)
+			return key_error(ctx, -EINVAL, e, "%s[%d]: %s has host bits set; expected the "
+					 "network's own address, \"%s\" (or the address alone for that "
+					 "one host)", key, i, quote(list[i], q), cidr_fix(list[i], net,
+											 sizeof(net)));
+	}
+	strv_free(*field);
+	*field = TAKE_PTR(list);
+	return 0;
 }
 
 /* bridge.name: an interface name. */

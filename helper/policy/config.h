@@ -24,8 +24,18 @@ struct warren_config {
 		char *name;           /* its interface name */
 		struct ipv4_subnet subnet; /* the gateway (the bridge's address) and every user's */
 		char **dns;           /* nameservers given to containers; NULL: the host's */
+		/* Where containers with network "nat" may not go (cidr.h networks and
+		 * BRIDGE_DENY_CONNECTED); NULL: the default (net/egress.h).  ALLOW's
+		 * networks they reach all the same; NULL: none. */
+		char **deny;
+		char **allow;
 	} bridge;
 };
+
+/* In bridge.deny: the host's own networks (its addresses' prefixes), as they are when a
+ * container starts. */
+#define BRIDGE_DENY_CONNECTED "connected"
+#define BRIDGE_NETWORKS_MAX 256
 
 /* One error, as an admin needs it: where, and what is expected instead. */
 struct config_error {

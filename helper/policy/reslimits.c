@@ -43,6 +43,16 @@ static const struct limit_def limit_defs[LIMIT__COUNT] = {
 	[LIMIT_NETWORK] = { .name = "network", .kind = LIMIT_KIND_CHOICE, .choices = net_modes,
 			    .example = "\"nat\"", .builtin = 1 },
 	[LIMIT_PEERS] = { .name = "peers", .kind = LIMIT_KIND_BOOL, .example = "true", .builtin = 0 },
+	/* Every container's connections take entries of the host's one conntrack table
+	 * (nf_conntrack_max): past it the host drops new connections, its admins' SSH too.
+	 * Bounds per container (nft.h) that a normal user never meets; warren.conf(5) says
+	 * why these numbers. */
+	[LIMIT_NET_CONNS] = { .name = "net_conns", .kind = LIMIT_KIND_COUNT, .min = 1,
+			      .max = 1048576, .unit = "connections", .example = "1024",
+			      .builtin = 1024 },
+	[LIMIT_NET_RATE] = { .name = "net_rate", .kind = LIMIT_KIND_COUNT, .min = 1, .max = 100000,
+			     .unit = "new connections per second", .example = "100",
+			     .builtin = 100 },
 	/* Every container's ptys come from the kernel's one pool (kernel.pty.max): a bound
 	 * per container keeps one user from taking them all. */
 	[LIMIT_PTYS] = { .name = "ptys", .kind = LIMIT_KIND_COUNT, .min = 1, .max = 4096,
@@ -303,25 +313,40 @@ static const struct limit_entry *group_for_key(const struct limit_config *lc, ch
 	return NULL;
 }
 
-static void layers_resolve(const struct limit_config *lc, const struct limit_entry *u,
-			   char *const *groups, struct limits_effective *ret)
+/* The entry that decides list key K (LIMIT_LAYERS, LIMIT_ISOLATED_PORTS) for her, as
+ * limits_resolve says, into *FROM: its limit_set, or NULL for the built-in value. */
+static const struct limit_set *list_key_resolve(const struct limit_config *lc,
+						const struct limit_entry *u, char *const *groups,
+						unsigned k, struct limit_value *from)
 {
-	static char *const none[] = { NULL };
 	const struct limit_entry *g;
 
-	if (u && limit_set_has(&u->limits, LIMIT_LAYERS)) {
-		ret->layers = u->limits.layers;
-		ret->layers_from = (struct limit_value){ 0, LIMIT_FROM_USER, u->name };
-	} else if ((g = group_for_key(lc, groups, LIMIT_LAYERS))) {
-		ret->layers = g->limits.layers;
-		ret->layers_from = (struct limit_value){ 0, LIMIT_FROM_GROUP, g->name };
-	} else if (limit_set_has(&lc->defaults, LIMIT_LAYERS)) {
-		ret->layers = lc->defaults.layers;
-		ret->layers_from = (struct limit_value){ 0, LIMIT_FROM_DEFAULTS, NULL };
-	} else {
-		ret->layers = none;
-		ret->layers_from = (struct limit_value){ 0, LIMIT_FROM_BUILTIN, NULL };
+	if (u && limit_set_has(&u->limits, k)) {
+		*from = (struct limit_value){ 0, LIMIT_FROM_USER, u->name };
+		return &u->limits;
 	}
+	if ((g = group_for_key(lc, groups, k))) {
+		*from = (struct limit_value){ 0, LIMIT_FROM_GROUP, g->name };
+		return &g->limits;
+	}
+	if (limit_set_has(&lc->defaults, k)) {
+		*from = (struct limit_value){ 0, LIMIT_FROM_DEFAULTS, NULL };
+		return &lc->defaults;
+	}
+	*from = (struct limit_value){ 0, LIMIT_FROM_BUILTIN, NULL };
+	return NULL;
+}
+
+static void lists_resolve(const struct limit_config *lc, const struct limit_entry *u,
+			  char *const *groups, struct limits_effective *ret)
+{
+	static char *const none[] = { NULL };
+	const struct limit_set *s;
+
+	s = list_key_resolve(lc, u, groups, LIMIT_LAYERS, &ret->layers_from);
+	ret->layers = s ? s->layers : none;
+	s = list_key_resolve(lc, u, groups, LIMIT_ISOLATED_PORTS, &ret->isolated_ports_from);
+	ret->isolated_ports = s ? &s->isolated_ports : &port_list_builtin;
 }
 
 void limits_resolve(const struct limit_config *lc, const char *user, char *const *groups,
@@ -341,7 +366,7 @@ void limits_resolve(const struct limit_config *lc, const char *user, char *const
 		else
 			*out = (struct limit_value){ limit_defs[k].builtin, LIMIT_FROM_BUILTIN, NULL };
 	}
-	layers_resolve(lc, u, groups, ret);
+	lists_resolve(lc, u, groups, ret);
 }
 
 int limits_resolve_binds(const struct limit_config *lc, const char *user, char *const *groups,

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "policy/binds.h"
+#include "policy/ports.h"
 
 /* In the order the config documents and warrenctl prints them. */
 enum limit_key {
@@ -25,6 +26,8 @@ enum limit_key {
 	LIMIT_IDLE_TIMEOUT, /* seconds */
 	LIMIT_NETWORK,      /* enum net_mode (net.h) */
 	LIMIT_PEERS,        /* 1: may reach the other members of the group that says so */
+	LIMIT_NET_CONNS,    /* connections her container has open at once through the host */
+	LIMIT_NET_RATE,     /* new connections per second (and as many at once) */
 	LIMIT_PTYS,         /* ptys the container's devpts instance holds at once */
 	LIMIT_INOTIFY_INSTANCES, /* inotify instances (and fanotify groups) per uid inside */
 	LIMIT_INOTIFY_WATCHES,   /* inotify watches (and fanotify marks) per uid inside */
@@ -94,12 +97,16 @@ int limit_choice_parse(enum limit_key k, const char *name, uint64_t *ret);
  * limit_set's SET past the limits'. */
 #define LIMIT_LAYERS LIMIT__COUNT
 #define LAYERS_MAX 8
+/* isolated_ports = [ "53/udp", "53/tcp" ]: the gateway's ports a container with network
+ * "isolated" reaches (ports.h); decided like layers, with the bit after theirs. */
+#define LIMIT_ISOLATED_PORTS (LIMIT__COUNT + 1)
 
 /* What one defaults/groups/users entry says; a key not in SET was not written. */
 struct limit_set {
 	uint64_t v[LIMIT__COUNT];
 	unsigned set;  /* bit (1u << key) for each key the entry sets, LIMIT_LAYERS too */
 	char **layers; /* NULL-terminated layer names, when it sets layers */
+	struct port_list isolated_ports; /* when it sets isolated_ports */
 	struct bind_list binds; /* its binds = ( ... ), which add up (binds.h) */
 };
 
@@ -166,6 +173,8 @@ struct limits_effective {
 	struct limit_value v[LIMIT__COUNT];
 	struct limit_value layers_from; /* who decided LAYERS (its value is unused) */
 	char *const *layers;            /* NULL-terminated; empty: the base image alone */
+	struct limit_value isolated_ports_from; /* who decided ISOLATED_PORTS */
+	const struct port_list *isolated_ports;  /* built-in: port_list_builtin */
 };
 
 static inline bool limit_set_has(const struct limit_set *s, unsigned k)
@@ -205,7 +214,7 @@ const char *limit_source_format(const struct limit_value *v, char *buf, size_t l
  *   else LC's defaults, if they set the key;
  *   else the built-in value.
  * The order of GROUPS does not matter, only the config's.  Layers the same way (built-in:
- * none). */
+ * none), and isolated_ports (built-in: port_list_builtin). */
 void limits_resolve(const struct limit_config *lc, const char *user, char *const *groups,
 		    struct limits_effective *ret);
 

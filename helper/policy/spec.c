@@ -249,6 +249,7 @@ int user_spec_load(const struct warren_config *cfg, const struct passwd *pw, cha
 	/* Names the config checked (name_is_valid: at most 32), at most LAYERS_MAX. */
 	for (char *const *l = eff.layers; *l && ret->n_layers < LAYERS_MAX; l++)
 		snprintf(ret->layers[ret->n_layers++], sizeof(ret->layers[0]), "%s", *l);
+	ret->isolated_ports = *eff.isolated_ports;
 	ret->confine.root = ret->limits[LIMIT_ROOT] != 0;
 	spec_apparmor(cfg, ret);
 	snprintf(ret->confine.seccomp, sizeof(ret->confine.seccomp), "%s",

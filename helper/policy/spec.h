@@ -48,6 +48,8 @@ struct user_spec {
 	 * (stack.h). */
 	char layers[LAYERS_MAX][33];
 	unsigned n_layers;
+	/* The gateway's ports her container reaches with network "isolated" (ports.h). */
+	struct port_list isolated_ports;
 	/* How her container's processes are confined (confine.h): as pam_warren gets it (root
 	 * inside, and the filter's name as the config gives it: "default", "strict" or the
 	 * file), and ready to apply (the filter read on the host: a profile file is out of

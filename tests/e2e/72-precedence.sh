@@ -41,7 +41,8 @@ profile() { printf '# level %s\n%s\n' "$1" "$2" >"$T/$1.seccomp" && chmod 0644 "
 profile u sysfs
 profile g1 sched_rr_get_interval
 profile d ioprio_get
-# The gateway's service: isolated containers reach it, nat ones do not, none has no route.
+# The gateway's service: isolated containers reach it (defaults' isolated_ports lists it),
+# nat ones do not, none has no route.
 listener_pid=
 in_ns perl -MIO::Socket::INET -e '$s = IO::Socket::INET->new(LocalAddr => "0.0.0.0:7001",
 	Listen => 5, ReuseAddr => 1) or die "$!"; while ($c = $s->accept) { print $c "gateway\n"; close $c }' \
@@ -56,7 +57,7 @@ state_dir = \"$STATE\";
 jail_groups = [ \"$JAIL_GROUP\" ];
 exempt_users = [ \"root\" ];
 defaults = { idle_timeout = 60; disk = \"max\"; pids = 104; memory = \"230M\"; network = \"isolated\";
-  seccomp = \"$T/d.seccomp\"; layers = [ \"ld\" ]; root = true; };
+  seccomp = \"$T/d.seccomp\"; layers = [ \"ld\" ]; root = true; isolated_ports = [ \"7001/tcp\" ]; };
 groups = (
   { name = \"wtga\"; pids = 102; memory = \"210M\"; network = \"isolated\"; seccomp = \"$T/g1.seccomp\";
     layers = [ \"lg1\" ]; root = true; },

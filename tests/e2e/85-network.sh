@@ -4,10 +4,22 @@
 # made there; an "upstream" netns behind a veth plays the outside world.
 #   nat: out through NAT (the upstream sees the test netns's address); names from the
 #        container's own /etc/hosts; ssh -R and -D work inside
+#   the host's network identity stays out of reach: bridge.deny's default (the metadata
+#        address, the host's own networks, private space) is dropped, bridge.dns on
+#        port 53 and what bridge.allow lists are reached; an explicit bridge.deny
+#        replaces the default; explain shows both; doctor names a metadata service
+#        that answers
 #   containers cannot reach each other (TCP, UDP, ICMP), not even routing through the
 #        gateway, unless a peers group says so; nor any service of the host
-#   isolated: the gateway only; none: loopback only
+#   isolated: the gateway's ping and the ports of isolated_ports only (DNS unless it
+#        says otherwise); none: loopback only
+#   of the host's own processes only root's connect into a container (TCP, UDP)
+#   ping works for the user over her login (her container's ping_group_range), in nat
+#        and isolated; the host's ping_group_range stays as it was
 #   anti-spoofing: a forged address or MAC never gets past the bridge
+#   link-local frames (01:80:c2:00:00:0X, which skip the bridge's anti-spoofing), from
+#        root inside: no MAC moves to another port, no spoofed UDP (IPv4, IPv6) reaches
+#        the host, no ARP changes what the host holds for another's address
 #   stop leaves no veth and no set element; the address stays the user's; a subnet
 #        change while containers run is refused with the reason
 # shellcheck disable=SC2016
@@ -16,12 +28,36 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 28
+fixture_start 61
 
 UP=$NS-up
+# ping is the image's iputils ping (warren-mkimage installs it).  A test image built before
+# it did gets the host's iputils ping (.ci/run installs it), copied without its file
+# capabilities, in a layer beside a link to the image: root's files, as layers are.
+images=$T/images
+install -d -m 0755 "$images" && ln -s "$IMAGE" "$images/default"
+ping_layer=
+if [ ! -e "$IMAGE/usr/bin/ping" ] && [ -x /usr/bin/ping ]; then
+	install -d -m 0755 "$images/iputils" "$images/iputils/usr" "$images/iputils/usr/bin" &&
+		cp /usr/bin/ping "$images/iputils/usr/bin/ping" && ping_layer='layers = [ "iputils" ];'
+	diag "the test image has no ping: the host's iputils ping in a layer, without file capabilities"
+fi
 net_config() { # net_config EXTRA - the default config, nat for everyone, plus EXTRA
-	write_config "$(default_config | sed 's/idle_timeout = 3;/idle_timeout = 60;/; s/network = "none";/network = "nat";/')
+	write_config "$(default_config | sed "s|^image = .*|image = \"$images/default\";|; s/idle_timeout = 3;/idle_timeout = 60; $ping_layer/; s/network = \"none\";/network = \"nat\";/")
 $1"
+}
+# ping_range NETNS-CMD - net.ipv4.ping_group_range as that netns's /proc/sys has it
+ping_range() { "$@" cat /proc/sys/net/ipv4/ping_group_range | tr -s '\t ' ' '; }
+ns_range0=$(ping_range in_ns) host_range0=$(ping_range env)
+# pings USER - USER's ping (iputils', with no capability in her shell) gets an answer from
+# the gateway, over her login
+pings() {
+	local out
+	out=$(tssh "$1" -- 'ping -V; grep ^CapEff /proc/self/status; ping -c 1 -W 3 10.213.0.1' 2>&1)
+	grep -q iputils <<<"$out" && grep -Eq 'CapEff:[[:space:]]+0+$' <<<"$out" &&
+		grep -q ' 1 received' <<<"$out" && return 0
+	echo "$out"
+	return 1
 }
 init_of() { cut -d" " -f1 "/run/warren/users/$1/state" 2>/dev/null; }
 in_cont() { local u=$1; shift; nsenter --net="/proc/$(init_of "$u")/ns/net" "$@"; } # as host root
@@ -69,18 +105,31 @@ cleanup_net() {
 trap 'cleanup_net; fixture_finish' EXIT
 trap 'exit 130' INT TERM HUP
 
-# The outside world: upstream, 10.99.0.2, behind the test netns's 10.99.0.1.
+# The outside world: upstream, behind the test netns's 10.99.0.1 on their link, 10.99.0.0/24
+# (the host's own network, private space).  Beyond it, 198.51.100.2 stands for the
+# Internet, 169.254.169.254 for a cloud's metadata service.
 ip netns add "$UP" && ip -n "$UP" link set lo up &&
 	ip link add wtup0 netns "$NS" type veth peer name eth0 netns "$UP" &&
 	ip -n "$NS" addr add 10.99.0.1/24 dev wtup0 && ip -n "$NS" link set wtup0 up &&
-	ip -n "$UP" addr add 10.99.0.2/24 dev eth0 && ip -n "$UP" link set eth0 up ||
+	ip -n "$UP" addr add 10.99.0.2/24 dev eth0 && ip -n "$UP" link set eth0 up &&
+	ip -n "$UP" addr add 198.51.100.2/32 dev lo && ip -n "$UP" addr add 169.254.169.254/32 dev lo &&
+	ip -n "$NS" route add 198.51.100.0/24 via 10.99.0.2 &&
+	ip -n "$NS" route add 169.254.169.254/32 via 10.99.0.2 ||
 	diag "cannot build the upstream netns"
-listener "nsenter --net=/run/netns/$UP" 10.99.0.2 8000 upstream
+UPNS="nsenter --net=/run/netns/$UP"
+listener "$UPNS" 198.51.100.2 8000 upstream
+listener "$UPNS" 10.99.0.2 8000 intranet
+listener "$UPNS" 10.99.0.2 53 nameserver
+listener "$UPNS" 169.254.169.254 80 metadata
 listener in_ns 10.99.0.1 7001 host-service
 
 net_config 'bridge = { dns = [ "10.99.0.2" ]; };'
 check "nat: wta reaches the upstream listener, as the test netns's address (masqueraded)" \
-	reaches wta 10.99.0.2 8000 '^upstream from 10\.99\.0\.1$'
+	reaches wta 198.51.100.2 8000 '^upstream from 10\.99\.0\.1$'
+check "bridge.deny's default: not the metadata address (169.254.169.254)" \
+	cannot_reach wta 169.254.169.254 80
+check "nor the host's own network (10.99.0.2, connected and private)" cannot_reach wta 10.99.0.2 8000
+check "but its nameserver there, bridge.dns, on port 53" reaches wta 10.99.0.2 53 '^nameserver'
 out=$(tssh wta -- 'getent hosts warren-gateway wta; cat /etc/resolv.conf' 2>&1)
 check "names in the container's own /etc/hosts resolve (warren-gateway, her own)" \
 	grep -q '^10\.213\.0\.1 *warren-gateway' <<<"$out" || diag "$out"
@@ -90,9 +139,49 @@ listener in_ns 10.213.0.1 7001 gateway-service # the bridge has the gateway addr
 check "the bridge, warren0, is in the test netns only ($a for wta)" \
 	bash -c "ip -n '$NS' link show warren0 >/dev/null && ! ip link show warren0 >/dev/null 2>&1"
 
-out=$("$REPO/warrenctl" explain wta --config "$CONF" 2>&1)
+out=$(in_ns "$REPO/warrenctl" explain wta --config "$CONF" 2>&1)
 check "warrenctl explain shows her network and address" \
 	grep -q "^address: *$a on bridge warren0 (10.213.0.0/16)" <<<"$out" || diag "$out"
+check "and where she may not go: bridge.deny's default, the host's networks as they are now" \
+	grep -q '^denied: *169\.254\.0\.0/16, .*connected (now 10\.99\.0\.0/24[,)].*(bridge.deny, the default)$' \
+	<<<"$out" || diag "$out"
+out=$(in_ns "$REPO/warrenctl" --config "$CONF" doctor 2>&1)
+check "warrenctl doctor notes the metadata service that answers, which bridge.deny keeps away" \
+	grep -q '^note *a metadata service answers at 169\.254\.169\.254 .*bridge.deny keeps containers from it' \
+	<<<"$out" || diag "$out"
+
+# bridge.allow punches holes (loaded at the next start: the sets are shared, made anew by
+# each); a bridge.deny of her own replaces the default.
+helper_stop wta >/dev/null
+net_config 'bridge = { dns = [ "10.99.0.2" ]; allow = [ "10.99.0.2", "169.254.169.254/32" ]; };'
+check "bridge.allow lists 10.99.0.2: wta reaches it" reaches wta 10.99.0.2 8000 '^intranet'
+check "and the metadata address it lists" reaches wta 169.254.169.254 80 '^metadata'
+out=$(in_ns "$REPO/warrenctl" --config "$CONF" doctor 2>&1)
+check "warrenctl doctor: a metadata service containers reach is a problem, with the fix" \
+	bash -c 'grep -q "^PROBLEM a metadata service answers at 169\.254\.169\.254 .*containers" <<<"$1" &&
+		grep -q "fix: list it in bridge.deny" <<<"$1"' - "$out" || diag "$out"
+helper_stop wta >/dev/null
+net_config 'bridge = { deny = [ "198.51.100.0/24" ]; };'
+check "bridge.deny = [ \"198.51.100.0/24\" ]: the upstream listener is out of reach" \
+	cannot_reach wta 198.51.100.2 8000
+check "and the default is gone: 10.99.0.2 is reached" reaches wta 10.99.0.2 8000 '^intranet'
+helper_stop wta >/dev/null
+net_config 'bridge = { deny = [ "connected",
+	"10.1.2.3/8" ]; };'
+n=$(grep -n '"10\.1\.2\.3/8"' "$CONF" | cut -d: -f1)
+out=$("$REPO/warrenctl" check-config "$CONF" 2>&1)
+check "a bridge.deny network with host bits: check-config names file:line and the one to write" \
+	grep -qF "$CONF:$n: bridge.deny[1]: \"10.1.2.3/8\" has host bits set; expected the network's own address, \"10.0.0.0/8\"" \
+	<<<"$out" || diag "$out"
+net_config 'bridge = { dns = [ "10.99.0.2" ]; };'
+tssh wta -- true
+
+# ping, as the user, over her login: no CAP_NET_RAW, so an ICMP echo socket, which her
+# container's ping_group_range must allow; the host's (the test netns's) stays as it was.
+check "nat: wta's ping (the image's iputils, no capability) gets the gateway's answer" pings wta
+check "ping_group_range: every gid in wta's network namespace; the test netns's and the machine's unchanged" \
+	test "$(ping_range in_cont wta)" = "0 2147483647" -a "$(ping_range in_ns)" = "$ns_range0" \
+	-a "$(ping_range env)" = "$host_range0"
 
 # Two users, each in her own container on the bridge.
 # wtb listens on TCP 8002 and UDP 8003 (each datagram a line of /tmp/udp-got) in her
@@ -120,6 +209,21 @@ for ((i = 0; i < 60; i++)); do
 done
 check "UDP: wta's datagram does not reach wtb's container (hers, sent after it, does)" \
 	bash -c 'grep -qx self <<<"$1" && ! grep -q spam <<<"$1"' - "$got" || diag "got: $got"
+# The host's own users: only root connects into a container.  wtexempt is a user of the
+# host (exempt: her logins land there); her probe says "probing" first, so it did run.
+host_user_probe() { in_ns runuser -u wtexempt -- timeout 3 bash -c 'echo probing; exec 3<>"/dev/tcp/$1/$2" && head -n 1 <&3' - "$@" 2>/dev/null; }
+check "a host user (wtexempt) cannot connect to wtb's container ($b:8002)" \
+	test "$(host_user_probe "$b" 8002)" = probing
+check "host root does" test "$(in_ns timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/8002" && head -n 1 <&3' - "$b")" = wtb
+in_ns runuser -u wtexempt -- bash -c 'echo host-user >"/dev/udp/$1/8003"' - "$b" 2>/dev/null
+in_ns bash -c 'echo host-root >"/dev/udp/$1/8003"' - "$b" 2>/dev/null
+for ((i = 0; i < 60; i++)); do
+	got=$(tssh wtb -- 'cat /tmp/udp-got 2>/dev/null')
+	grep -qx host-root <<<"$got" && break
+	sleep 0.5
+done
+check "UDP: wtexempt's datagram does not reach wtb's container (root's, sent after it, does)" \
+	bash -c 'grep -qx host-root <<<"$1" && ! grep -q host-user <<<"$1"' - "$got" || diag "got: $got"
 if command -v busybox >/dev/null; then
 	# The same ping answers between wtb and the gateway: it is the path that is closed.
 	check "ICMP: no echo from wtb's container (while the gateway answers it)" \
@@ -166,6 +270,100 @@ check "ssh -D: a SOCKS connect to localhost:8006 resolves and connects inside wt
 kill "$fwd" 2>/dev/null
 release inside
 
+# Link-local frames: one to 01:80:c2:00:00:0X skips the bridge's prerouting hook, where the
+# anti-spoofing is, and reaches the host with the port as its way in.  Root in wta's
+# container (root = true: sudo) sends them through a packet socket, with the image's perl
+# (tests/lib/frame.pl), to 01:80:c2:00:00:0e (no bridge hook at all) and :03 (the bridge's
+# input hook only): wtb's MAC as source; spoofed UDP to the host (IPv4 from wtb's address
+# and from hers, IPv6 to all nodes); ARP for wtb's address.  The host (the test netns)
+# listens on UDP 7003 and 7006; a datagram of its own after the frames is the control.
+helper_stop wta >/dev/null
+net_config 'users = ( { name = "wta"; root = true; } );'
+tssh wta -- 'cat >/tmp/frame.pl' <tests/lib/frame.pl
+mac_of() { in_cont "$1" ip -o link show dev eth0 | sed -n 's|.*link/ether \([0-9a-f:]*\).*|\1|p'; }
+port_of() { # port_of USER: her eth0's peer, the bridge port, in the test netns
+	local i
+	i=$(in_cont "$1" ip -o link show dev eth0 | sed -n 's/^[0-9]*: eth0@if\([0-9]*\):.*/\1/p')
+	ip -n "$NS" -o link show | awk -F': ' -v i="$i" '$1 == i { sub("@.*", "", $2); print $2 }'
+}
+fdb_of() { in_ns bridge fdb show br warren0 | grep "^$1 "; } # fdb_of MAC: its entries
+udp_log() { # udp_log FAMILY PORT: the test netns's datagrams to PORT, a line each, into $T/ll-udp
+	in_ns perl -MSocket=:all -e '($f, $p) = @ARGV; $| = 1;
+		if ($f == 6) { socket(S, AF_INET6, SOCK_DGRAM, 0) && bind(S, pack_sockaddr_in6($p, inet_pton(AF_INET6, "::"))) or die "udp6: $!" }
+		else { socket(S, AF_INET, SOCK_DGRAM, 0) && bind(S, pack_sockaddr_in($p, INADDR_ANY)) or die "udp4: $!" }
+		while (defined recv(S, $m, 200, 0)) { print "$m\n" }' "$1" "$2" >>"$T/ll-udp" 2>&1 &
+	LISTENERS+=($!)
+}
+# host_udp TEXT: the test netns's own datagrams, to both listeners, until both logged TEXT
+host_udp() {
+	local i
+	for ((i = 0; i < 40; i++)); do
+		in_ns perl -MSocket=:all -e 'socket(A, AF_INET, SOCK_DGRAM, 0) and
+			send(A, "$ARGV[0]-4", 0, pack_sockaddr_in(7003, inet_aton("127.0.0.1")));
+			socket(B, AF_INET6, SOCK_DGRAM, 0) and
+			send(B, "$ARGV[0]-6", 0, pack_sockaddr_in6(7006, inet_pton(AF_INET6, "::1")))' "$1" 2>/dev/null
+		grep -qx "$1-4" "$T/ll-udp" && grep -qx "$1-6" "$T/ll-udp" && return 0
+		sleep 0.25
+	done
+	return 1
+}
+: >"$T/ll-udp"
+udp_log 4 7003
+udp_log 6 7006
+host_udp ready || diag "the test netns's UDP listeners did not start: $(cat "$T/ll-udp")"
+amac=$(mac_of wta) bmac=$(mac_of wtb) aport=$(port_of wta) bport=$(port_of wtb)
+# The gateway talks to wtb first: its neighbour entry for her, her MAC on her port.
+in_ns bash -c 'echo before-frames >"/dev/udp/$1/8003"' - "$b"
+diag "wta: $amac on $aport, wtb: $bmac on $bport; the test netns's rp_filter: $(in_ns cat /proc/sys/net/ipv4/conf/all/rp_filter)"
+out=$(tssh wta -- "f() { sudo -n perl /tmp/frame.pl eth0 \"\$@\" || echo FAILED; }
+	for d in 0e 03; do
+		f 01:80:c2:00:00:\$d $bmac raw
+		f 01:80:c2:00:00:\$d $amac udp4 $b 10.213.0.1 7003 spoof-\$d-from-wtb
+		f 01:80:c2:00:00:\$d $amac udp4 $a 10.213.0.1 7003 spoof-\$d-from-wta
+		f 01:80:c2:00:00:\$d $amac udp6 fe80::dead ff02::1 7006 spoof-\$d-ipv6
+		f 01:80:c2:00:00:\$d $amac arp 1 $amac $b 00:00:00:00:00:00 10.213.0.1
+		f 01:80:c2:00:00:\$d $amac arp 2 $amac $b ff:ff:ff:ff:ff:ff $b
+	done
+	f ff:ff:ff:ff:ff:ff $amac arp 2 $amac $b ff:ff:ff:ff:ff:ff $b
+	echo sent" 2>&1)
+check "root in wta's container sent the frames (sudo, a packet socket of the image's perl)" \
+	test "$out" = sent || diag "$out"
+check "a link-local frame with wtb's MAC as source: the bridge keeps wtb's MAC on wtb's port ($bport)" \
+	bash -c '[ -n "$1" ] && [ -n "$2" ] && ! grep -qv " dev $2 " <<<"$1"' - "$(fdb_of "$bmac")" "$bport" ||
+	diag "$(fdb_of "$bmac")"
+in_ns bash -c 'echo after-frames >"/dev/udp/$1/8003"' - "$b"
+for ((i = 0; i < 60; i++)); do
+	got=$(tssh wtb -- 'cat /tmp/udp-got 2>/dev/null')
+	grep -qx after-frames <<<"$got" && break
+	sleep 0.5
+done
+check "and wtb still gets what the host sends her" grep -qx after-frames <<<"$got"
+host_udp control
+check "spoofed IPv4 UDP in link-local frames does not reach the host's listener (from wtb's address, from wta's; the host's own after them does)" \
+	bash -c 'grep -qx control-4 "$1" && ! grep -q "^spoof-.*-from-" "$1"' - "$T/ll-udp" || diag "$(cat "$T/ll-udp")"
+if [ -d "/proc/sys/net/ipv6" ]; then
+	check "nor IPv6 UDP to all nodes (ff02::1)" \
+		bash -c 'grep -qx control-6 "$1" && ! grep -q "^spoof-.*-ipv6" "$1"' - "$T/ll-udp" || diag "$(cat "$T/ll-udp")"
+else
+	skip "IPv6 UDP in link-local frames" "the kernel has no IPv6"
+fi
+check "ARP for wtb's address from wta: the gateway's neighbour entry for her still has her MAC" \
+	test "$(ip -n "$NS" neigh show "$b" dev warren0 | sed -n 's/.* lladdr \([0-9a-f:]*\).*/\1/p')" = "$bmac" ||
+	diag "$(ip -n "$NS" neigh show "$b")"
+check "and the host holds wtb's address with wta's MAC nowhere (no entry on wta's port)" \
+	bash -c '! ip -n "$1" neigh show "$2" | grep -q "$3"' - "$NS" "$b" "$amac" || diag "$(ip -n "$NS" neigh show "$b")"
+check "the bridge learns nothing from link-local frames, and has no IPv6" \
+	bash -c 'ip -n "$1" -d link show warren0 | grep -q "no_linklocal_learn 1" &&
+		[ "$(nsenter --net="/run/netns/$1" cat /proc/sys/net/ipv6/conf/warren0/disable_ipv6 2>/dev/null || echo 1)" = 1 ]' - "$NS" ||
+	diag "$(ip -n "$NS" -d link show warren0)"
+check "wta's port $aport: isolated, learning no MAC, no IPv6 on the host's side" \
+	bash -c 'in=$(nsenter --net="/run/netns/$1" bridge -d link show dev "$2"); grep -q "learning off" <<<"$in" &&
+		grep -q "isolated on" <<<"$in" &&
+		[ "$(nsenter --net="/run/netns/$1" cat "/proc/sys/net/ipv6/conf/$2/disable_ipv6" 2>/dev/null || echo 1)" = 1 ]' - "$NS" "$aport" ||
+	diag "$(in_ns bridge -d link show dev "$aport")"
+check "her MAC is on her port for good (a static entry)" \
+	bash -c 'grep -q "^$1 dev $2 .*static" <<<"$3"' - "$amac" "$aport" "$(fdb_of "$amac")" || diag "$(fdb_of "$amac")"
+
 # Peers: members of a group that says peers = true reach each other.
 helper_stop wta >/dev/null
 helper_stop wtb >/dev/null
@@ -174,18 +372,38 @@ tssh wta -- true
 check "peers = true (both in wtjail): wtb's listeners are up again" serve_wtb
 check "and wta reaches wtb's container" reaches wta "$b" 8002 '^wtb$'
 
-# isolated: the gateway, and nothing forwarded out; none: loopback only.
+# isolated: the gateway's ping and the ports of isolated_ports (DNS by default), nothing
+# forwarded out; none: loopback only.
 helper_stop wta >/dev/null
 helper_stop wtb >/dev/null
+listener in_ns 10.213.0.1 53 gateway-dns # as a resolver on the host would
 net_config 'users = ( { name = "wta"; network = "isolated"; }, { name = "wtb"; network = "none"; } );'
-check "isolated: wta reaches a service on the gateway address" \
-	reaches wta 10.213.0.1 7001 '^gateway-service'
-check "isolated: but not the upstream" cannot_reach wta 10.99.0.2 8000
+check "isolated: wta reaches the gateway's DNS port (isolated_ports' default)" \
+	reaches wta 10.213.0.1 53 '^gateway-dns'
+check "isolated: but not another service on the gateway address (7001)" cannot_reach wta 10.213.0.1 7001
+check "isolated: wta's ping gets the gateway's answer" pings wta
+check "isolated: nor the upstream" cannot_reach wta 198.51.100.2 8000
 out=$(tssh wtb -- 'ls /sys/class/net' 2>&1)
 check "none: wtb's container has loopback only" test "$out" = lo || diag "$out"
 check "none: nothing of wtb's is on the bridge (wta's port only)" \
 	test "$(ip -n "$NS" -o link show master warren0 | wc -l)" = 1
 helper_stop wtb >/dev/null
+helper_stop wta >/dev/null
+net_config 'users = ( { name = "wta"; network = "isolated"; isolated_ports = [ "7001/tcp" ]; } );'
+out=$("$REPO/warrenctl" explain wta --config "$CONF" 2>&1)
+check "warrenctl explain shows her isolated_ports and where they come from" \
+	grep -q '^isolated_ports *7001/tcp (user wta)$' <<<"$out" || diag "$out"
+check "isolated_ports = [ \"7001/tcp\" ]: wta reaches the gateway's 7001" \
+	reaches wta 10.213.0.1 7001 '^gateway-service'
+check "and no longer its DNS port" cannot_reach wta 10.213.0.1 53
+net_config 'users = ( { name = "wta"; network = "isolated";
+	isolated_ports = [ "7001" ]; } );'
+out=$("$REPO/warrenctl" check-config "$CONF" 2>&1)
+line=$(grep -n '"7001"' "$CONF" | cut -d: -f1)
+check "a port without its protocol: check-config names the file, line ($line) and the fix" \
+	grep -qF "$CONF:$line: users[0].isolated_ports[0]: \"7001\" is not a port; expected \"PORT/tcp\" or \"PORT/udp\"" <<<"$out" ||
+	diag "$out"
+net_config 'users = ( { name = "wta"; network = "isolated"; isolated_ports = [ "7001/tcp" ]; } );'
 
 # Spoofing: root in wta's network namespace takes wtb's address, then her MAC too.
 nsenter --net="/run/netns/$NS" nft -f - <<NFT
@@ -201,7 +419,7 @@ NFT
 port=$(ip -n "$NS" -o link show master warren0 | awk -F': ' 'NR == 1 { sub("@.*", "", $2); print $2 }')
 rx() { ip -n "$NS" -s link show dev "$port" 2>/dev/null | awk '/RX:/ { getline; print $2; exit }'; }
 rx0=$(rx)
-forge() { in_cont wta bash -c 'for i in 1 2 3; do echo x >/dev/udp/10.99.0.2/9; sleep 0.3; done' 2>/dev/null; }
+forge() { in_cont wta bash -c 'for i in 1 2 3; do echo x >/dev/udp/198.51.100.2/9; sleep 0.3; done' 2>/dev/null; }
 in_cont wta ip addr flush dev eth0
 in_cont wta ip addr add "$b/16" dev eth0 noprefixroute
 in_cont wta ip route replace 10.213.0.1/32 dev eth0
@@ -222,8 +440,12 @@ nsenter --net="/run/netns/$NS" nft delete table ip warren_test
 helper_stop wta >/dev/null
 check "after stop no veth of wta's is left on the bridge" \
 	test -z "$(ip -n "$NS" -o link show master warren0)"
-check "and no element of hers in the firewall's sets" \
-	bash -c "! nsenter --net=/run/netns/$NS nft list ruleset | grep -q 'elements'"
+check "and no element of hers in the firewall's sets (those of the containers)" \
+	bash -c 'for s in "bridge warren ports" "bridge warren macs" "inet warren isolated" \
+		"inet warren peer_group" "inet warren peer_member" "inet warren port_names" \
+		"arp warren port_names"; do
+		nsenter --net="/run/netns/$1" nft list set $s | grep -q elements && exit 1; done; exit 0' - "$NS"
+check "nor an entry of her MAC ($amac) in the bridge's forwarding database" test -z "$(fdb_of "$amac")"
 net_config ''
 tssh wta -- true
 check "the next container has the same address ($a)" test "$(addr_of wta)" = "$a"

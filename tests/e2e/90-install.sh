@@ -20,9 +20,11 @@ host_libexec=$(test -e /usr/libexec/warren && echo present)
 root=$(mktemp -d /tmp/warren-install.XXXXXX)
 trap 'rmdir "$root" 2>/dev/null' EXIT
 
-# The test itself runs in the namespace; its TAP (results 1-30) comes out on stdout.
+# The test itself runs in the namespace; its TAP (results 1-30) comes out on stdout.  A
+# network namespace of its own too: doctor knocks at the cloud metadata addresses, which
+# are not this machine's.
 plan 31
-unshare -m --propagation private bash -s "$root" "$REPO" <<'INNER'
+unshare -m -n --propagation private bash -s "$root" "$REPO" <<'INNER'
 set -u
 r=$1 src=$2
 cd "$src" && . tests/lib/tap.sh

@@ -152,7 +152,8 @@ static void test_limits_good(void **state)
 		    "groups = (\n"
 		    "  { name = \"students\"; memory = \"16M\"; swap = 0; cpus = 0.01; pids = 8;\n"
 		    "    io_weight = 1; disk = \"64M\"; idle_timeout = 604800; network = \"isolated\";\n"
-		    "    peers = true; ptys = 16; inotify_instances = 8; inotify_watches = 100;\n"
+		    "    peers = true; net_conns = 64; net_rate = 5; ptys = 16;\n"
+		    "    inotify_instances = 8; inotify_watches = 100;\n"
 		    "    max_sessions = 3; root = true; seccomp = \"strict\"; home = \"host\";\n"
 		    "    apparmor = \"unconfined\"; },\n"
 		    "  { memory = \"max\"; cpus = \"max\"; disk = \"1T\"; name = \"_lab-2.x\"; }\n"
@@ -175,6 +176,7 @@ static void test_limits_good(void **state)
 	assert_true(g0->v[LIMIT_IO_WEIGHT] == 1 && g0->v[LIMIT_DISK] == 64 * MIB);
 	assert_true(g0->v[LIMIT_IDLE_TIMEOUT] == 604800);
 	assert_true(g0->v[LIMIT_NETWORK] == NET_ISOLATED && g0->v[LIMIT_PEERS] == 1);
+	assert_true(g0->v[LIMIT_NET_CONNS] == 64 && g0->v[LIMIT_NET_RATE] == 5);
 	assert_true(g0->v[LIMIT_INOTIFY_INSTANCES] == 8 && g0->v[LIMIT_INOTIFY_WATCHES] == 100);
 	assert_true(g0->v[LIMIT_MAX_SESSIONS] == 3);
 	assert_true(g0->v[LIMIT_ROOT] == 1 && g0->v[LIMIT_SECCOMP] == 1);
@@ -225,6 +227,40 @@ static void test_layers(void **state)
 	limits_resolve(&c->limits, "bo", none, &eff);
 	assert_null(eff.layers[0]);
 	assert_int_equal(eff.layers_from.source, LIMIT_FROM_BUILTIN);
+}
+
+/* isolated_ports: parsed in defaults, groups and users (ranges, both protocols, none at
+ * all), resolved as layers are; the built-in is DNS, UDP and TCP. */
+static void test_isolated_ports(void **state)
+{
+	_cleanup_(config_freep) struct warren_config *c = NULL;
+	char *lab[] = { "lab", NULL }, *none[] = { NULL }, text[256];
+	struct limits_effective eff;
+	struct config_error err;
+
+	if (config_parse_string("defaults = { isolated_ports = [ \"53/udp\" ]; };\n"
+				"groups = ( { name = \"lab\"; isolated_ports = [ \"8000-8099/tcp\", "
+				"\"8080/udp\", \"65535/tcp\" ]; } );\n"
+				"users = ( { name = \"tutor\"; isolated_ports = [ ]; } );\n",
+				"ports.conf", &c, NULL, &err) < 0)
+		fail_msg("%s:%d: %s", err.file, err.line, err.msg);
+	limits_resolve(&c->limits, "ann", lab, &eff);
+	assert_int_equal(eff.isolated_ports_from.source, LIMIT_FROM_GROUP);
+	assert_int_equal(port_list_format(eff.isolated_ports, ", ", text, sizeof(text)), 0);
+	assert_string_equal(text, "8000-8099/tcp, 8080/udp, 65535/tcp");
+	limits_resolve(&c->limits, "tutor", lab, &eff);
+	assert_int_equal(eff.isolated_ports_from.source, LIMIT_FROM_USER);
+	assert_int_equal(eff.isolated_ports->n, 0);
+	limits_resolve(&c->limits, "bo", none, &eff);
+	assert_int_equal(eff.isolated_ports_from.source, LIMIT_FROM_DEFAULTS);
+	assert_int_equal(port_list_format(eff.isolated_ports, ",", text, sizeof(text)), 0);
+	assert_string_equal(text, "53/udp");
+	config_free(TAKE_PTR(c));
+	assert_int_equal(config_parse_string("users = ( );\n", "x", &c, NULL, &err), 0);
+	limits_resolve(&c->limits, "bo", none, &eff);
+	assert_int_equal(eff.isolated_ports_from.source, LIMIT_FROM_BUILTIN);
+	assert_int_equal(port_list_format(eff.isolated_ports, ",", text, sizeof(text)), 0);
+	assert_string_equal(text, "53/udp,53/tcp");
 }
 
 /* seccomp = "/path": each file once in limits.seccomp_files, the value its place there. */
@@ -326,7 +362,7 @@ static const struct bad_case bad_cases[] = {
 	{ "misspelt jail_groups", "jail_group = [ \"staff\" ];\n", 1,
 	  "jail_group: unknown setting", false },
 	{ "unknown defaults key", "defaults = {\n\tidle = 5;\n};\n", 2,
-	  "defaults.idle: unknown setting; expected one of: layers, binds, memory, swap, cpus, pids, io_weight, "
+	  "defaults.idle: unknown setting; expected one of: layers, isolated_ports, binds, memory, swap, cpus, pids, io_weight, "
 	  "disk, idle_timeout", true },
 	{ "defaults not a group", "defaults = 5;\n", 1,
 	  "defaults: must be a group, not an integer; expected e.g. defaults = { idle_timeout = 300; };",
@@ -516,7 +552,7 @@ static const struct bad_case bad_cases[] = {
 	  "groups[2].name: \"staff\" is listed twice (also groups[0]); expected one entry per group",
 	  true },
 	{ "unknown key in a group", "groups = (\n { name = \"s\";\n   memroy = \"1G\"; }\n);\n", 3,
-	  "groups[0].memroy: unknown setting; expected one of: name, layers, binds, memory, swap, cpus, pids, "
+	  "groups[0].memroy: unknown setting; expected one of: name, layers, isolated_ports, binds, memory, swap, cpus, pids, "
 	  "io_weight, disk, idle_timeout", true },
 	{ "users entry bad name", "users = ( { name = \"-alice\"; } );\n", 1,
 	  "users[0].name: \"-alice\" is not a valid user name", true },
@@ -527,7 +563,7 @@ static const struct bad_case bad_cases[] = {
 	  "users: must be a list ( { name = ...; }, ... ) of user entries, not a string; expected e.g. "
 	  "users = ( { name = \"alice\"; memory = \"2G\"; } );", true },
 	{ "unknown key in a user", "users = ( { name = \"alice\"; group = \"x\"; } );\n", 1,
-	  "users[0].group: unknown setting; expected one of: name, layers, binds, memory", true },
+	  "users[0].group: unknown setting; expected one of: name, layers, isolated_ports, binds, memory", true },
 	{ "limit at top level", "memory = \"1G\";\n", 1,
 	  "memory: unknown setting; expected one of: image, state_dir, jail_groups, exempt_users, "
 	  "defaults, groups, users", false },
@@ -537,6 +573,32 @@ static const struct bad_case bad_cases[] = {
 	  "\"g\", \"h\", \"i\" ]; };\n", 1, "defaults.layers: 9 layers; expected at most 8", true },
 	{ "layers not names", "users = ( { name = \"a\"; layers = \"cs101\"; } );\n", 1,
 	  "users[0].layers: must be an array of layer names, not a string", true },
+	/* isolated_ports (issue 18): each bad form with where it is and the fix. */
+	{ "isolated_ports not a list", "defaults = {\n isolated_ports = \"53/udp\"; };\n", 2,
+	  "defaults.isolated_ports: must be an array of ports, not a string; expected e.g. defaults = "
+	  "{ isolated_ports = [ \"53/udp\", \"53/tcp\", \"8080/tcp\" ];", true },
+	{ "isolated port a number", "groups = ( { name = \"lab\"; isolated_ports = [ 80 ]; } );\n", 1,
+	  "groups[0].isolated_ports[0]: must be a string (\"PORT/tcp\" or \"PORT/udp\" (PORT from 1 to "
+	  "65535), or a range \"LOW-HIGH/tcp\"), not an integer", true },
+	{ "isolated port without protocol", "users = ( { name = \"a\";\n isolated_ports = [ \"53/udp\", "
+	  "\"8080\" ]; } );\n", 2, "users[0].isolated_ports[1]: \"8080\" is not a port; expected "
+	  "\"PORT/tcp\" or \"PORT/udp\"", true },
+	{ "isolated port sctp", "defaults = { isolated_ports = [ \"80/sctp\" ]; };\n", 1,
+	  "defaults.isolated_ports[0]: \"80/sctp\" is not a port", true },
+	{ "isolated port 0", "defaults = { isolated_ports = [ \"0/tcp\" ]; };\n", 1,
+	  "defaults.isolated_ports[0]: \"0/tcp\": ports go from 1 to 65535, the lower first", true },
+	{ "isolated port too big", "defaults = { isolated_ports = [ \"65536/udp\" ]; };\n", 1,
+	  "defaults.isolated_ports[0]: \"65536/udp\": ports go from 1 to 65535", true },
+	{ "isolated range backwards", "defaults = { isolated_ports = [ \"9000-8000/tcp\" ]; };\n", 1,
+	  "defaults.isolated_ports[0]: \"9000-8000/tcp\": ports go from 1 to 65535, the lower first",
+	  true },
+	{ "isolated ports overlap", "defaults = { isolated_ports = [ \"8000-8099/tcp\", \"53/tcp\", "
+	  "\"8080/tcp\" ]; };\n", 1, "defaults.isolated_ports[2]: \"8080/tcp\" overlaps 8000-8099/tcp "
+	  "(defaults.isolated_ports[0]); expected each port once", true },
+	{ "too many isolated ports", "defaults = { isolated_ports = [ \"1/tcp\", \"2/tcp\", \"3/tcp\", "
+	  "\"4/tcp\", \"5/tcp\", \"6/tcp\", \"7/tcp\", \"8/tcp\", \"9/tcp\", \"10/tcp\", \"11/tcp\", "
+	  "\"12/tcp\", \"13/tcp\", \"14/tcp\", \"15/tcp\", \"16/tcp\", \"17/tcp\" ]; };\n", 1,
+	  "defaults.isolated_ports: 17 ports; expected at most 16", true },
 	/* Binds (issue 20): each bad form with where it is and the fix; none loses the policy. */
 	{ "binds not a list", "defaults = { binds = \"/srv/data\"; };\n", 1,
 	  "defaults.binds: must be a list ( { from = ...; to = ...; }, ... ), not a string; expected "
@@ -852,6 +914,7 @@ int main(void)
 		cmocka_unit_test(test_limits_good),
 		cmocka_unit_test(test_limits_empty_lists),
 		cmocka_unit_test(test_layers),
+		cmocka_unit_test(test_isolated_ports),
 		cmocka_unit_test(test_seccomp_files),
 		cmocka_unit_test(test_apparmor_files),
 		cmocka_unit_test(test_long_path),

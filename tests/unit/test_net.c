@@ -1,6 +1,10 @@
 /* test_net.c - the bridged network's pure parts: IPv4 addresses and subnets, veth and
- * bridge names, each user's slot (netalloc_find), and the bridge section of the config.
- * Also netalloc_get on a temporary state dir when run as root (it wants root's dirs). */
+ * bridge names, each user's slot (netalloc_find), the bridge section of the config,
+ * networks in CIDR form and where containers may not go (bridge.deny, bridge.allow), and
+ * the firewall's text, its fixed rules and the destinations that bridge.deny makes (checked
+ * by nft -c in a network namespace of its own, where the machine lets an unprivileged user
+ * have one).  Also netalloc_get on a temporary state dir when run as root (it wants root's
+ * dirs). */
 #include <errno.h>
 #include <stdbool.h>
 #include <setjmp.h>
@@ -10,17 +14,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <nftables/libnftables.h>
+#include <sched.h>
 
 #include "lib/cleanup.h"
 #include "policy/config.h"
+#include "lib/cidr.h"
 #include "lib/ipv4.h"
+#include "lib/strv.h"
 #include "lib/names.h"
+#include "net/egress.h"
 #include "net/net.h"
+#include "net/nft.h"
 #include "net/netalloc.h"
 
 static void test_ipv4(void **state)
@@ -104,30 +116,428 @@ static void assert_member(const struct nft_member *a, const struct nft_member *b
 	assert_memory_equal(a->mac, b->mac, sizeof(a->mac));
 	assert_int_equal(a->isolated, b->isolated);
 	assert_int_equal(a->peer_group, b->peer_group);
+	assert_int_equal(a->ports.n, b->ports.n);
+	assert_memory_equal(a->ports.v, b->ports.v, a->ports.n * sizeof(a->ports.v[0]));
 }
 
-/* A network record round-trips; one without a version (before it had one) and one of a
- * later version with more fields are read; anything else is refused. */
+/* A network record round-trips, its isolated ports with it; one without a version (before
+ * it had one), one of version 2 (before the ports) and one of a later version with more
+ * fields are read; anything else is refused. */
 static void test_record(void **state)
 {
 	struct nft_member m = { .port = "wr1a", .addr = 0x0ad5001c, .mac = { 2, 0x77, 0, 0, 0, 0x1a },
 				.isolated = true, .peer_group = 0x2a }, in;
-	char text[128];
+	char text[NET_RECORD_MAX];
 
 	assert_int_equal(net_record_format(&m, text, sizeof(text)), 0);
-	assert_string_equal(text, "v2 wr1a ad5001c 02:77:00:00:00:1a 1 2a\n");
+	assert_string_equal(text, "v3 wr1a ad5001c 02:77:00:00:00:1a 1 2a -\n");
 	assert_int_equal(net_record_parse(text, &in), 0);
 	assert_member(&in, &m);
 	memset(&in, 0, sizeof(in));
 	assert_int_equal(net_record_parse("wr1a ad5001c 02:77:00:00:00:1a 1 2a\n", &in), 0);
 	assert_member(&in, &m);
-	assert_int_equal(net_record_parse("v3 wr1a ad5001c 02:77:00:00:00:1a 1 2a fd00::1c\n", &in), 0);
+	assert_int_equal(net_record_parse("v2 wr1a ad5001c 02:77:00:00:00:1a 1 2a\n", &in), 0);
+	assert_member(&in, &m);
+	m.ports = (struct port_list){ .v = { { 53, 53, PORT_UDP }, { 8000, 8099, PORT_TCP } }, .n = 2 };
+	assert_int_equal(net_record_format(&m, text, sizeof(text)), 0);
+	assert_string_equal(text, "v3 wr1a ad5001c 02:77:00:00:00:1a 1 2a 53/udp,8000-8099/tcp\n");
+	assert_int_equal(net_record_parse(text, &in), 0);
+	assert_member(&in, &m);
+	assert_int_equal(net_record_parse("v4 wr1a ad5001c 02:77:00:00:00:1a 1 2a 53/udp,8000-8099/tcp "
+					  "fd00::1c\n", &in), 0);
 	assert_member(&in, &m);
 	assert_int_equal(net_record_format(&m, text, 20), -ENOSPC);
 	assert_int_equal(net_record_parse("v1 wr1a ad5001c 02:77:00:00:00:1a 1 2a\n", &in), -EBADMSG);
 	assert_int_equal(net_record_parse("vx wr1a ad5001c 02:77:00:00:00:1a 1 2a\n", &in), -EBADMSG);
 	assert_int_equal(net_record_parse("v2 wr1a ad5001c 02:77:00:00:00 1 2a\n", &in), -EBADMSG);
+	assert_int_equal(net_record_parse("v3 wr1a ad5001c 02:77:00:00:00:1a 1 2a\n", &in), -EBADMSG);
+	assert_int_equal(net_record_parse("v3 wr1a ad5001c 02:77:00:00:00:1a 1 2a 53/icmp\n", &in),
+			 -EBADMSG);
+	assert_int_equal(net_record_parse("v3 wr1a ad5001c 02:77:00:00:00:1a 1 2a 53/udp,\n", &in),
+			 -EBADMSG);
 	assert_int_equal(net_record_parse("", &in), -EBADMSG);
+}
+
+/* Ports as isolated_ports writes them: the forms, their bounds, overlaps. */
+static void test_ports(void **state)
+{
+	struct port_range r, o;
+	char buf[32];
+
+	assert_int_equal(port_range_parse("53/udp", &r), 0);
+	assert_int_equal(r.lo, 53);
+	assert_int_equal(r.hi, 53);
+	assert_int_equal(r.proto, PORT_UDP);
+	assert_string_equal(port_range_nft(&r, buf, sizeof(buf)), "udp . 53");
+	assert_int_equal(port_range_parse("1-65535/tcp", &r), 0);
+	assert_string_equal(port_range_format(&r, buf, sizeof(buf)), "1-65535/tcp");
+	assert_string_equal(port_range_nft(&r, buf, sizeof(buf)), "tcp . 1-65535");
+	assert_int_equal(port_range_parse("8080-8080/tcp", &o), 0);
+	assert_string_equal(port_range_format(&o, buf, sizeof(buf)), "8080/tcp");
+	assert_true(port_range_overlap(&r, &o));
+	assert_int_equal(port_range_parse("8080/udp", &o), 0);
+	assert_false(port_range_overlap(&r, &o));
+	assert_int_equal(port_range_parse("0/tcp", &r), -ERANGE);
+	assert_int_equal(port_range_parse("65536/tcp", &r), -ERANGE);
+	assert_int_equal(port_range_parse("99999/tcp", &r), -ERANGE);
+	assert_int_equal(port_range_parse("90-80/tcp", &r), -ERANGE);
+	for (const char *const *bad = (const char *const[]){ "", "53", "53/", "/tcp", "053/tcp",
+			"+53/tcp", "53/TCP", "53/tcp ", " 53/tcp", "53-/tcp", "-53/tcp", "1-2-3/tcp",
+			"123456/tcp", "53/icmp", NULL }; *bad; bad++)
+		if (port_range_parse(*bad, &r) != -EINVAL)
+			fail_msg("\"%s\" is taken as a port", *bad);
+}
+
+/* nft -c -f PATH in a new user and network namespace: 0 accepted, 1 refused, -1 not
+ * run (no nft, or no namespaces here). */
+static int nft_check(const char *path)
+{
+	const char *nft = access("/usr/sbin/nft", X_OK) == 0 ? "/usr/sbin/nft" : "/sbin/nft";
+	int status;
+	pid_t pid;
+
+	if (access(nft, X_OK) < 0 || access("/usr/bin/unshare", X_OK) < 0)
+		return -1;
+	if ((pid = fork()) == 0) {
+		execl("/usr/bin/unshare", "unshare", "--user", "--map-root-user", "--net", nft, "-c",
+		      "-f", path, (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status) == 0 ? 0 : WEXITSTATUS(status) == 1 ? 1 : -1;
+}
+
+/* The firewall as warren hands it to libnftables, in the one transaction of a start: the
+ * rules of issue 18 are there (isolated containers reach their isolated_ports on the
+ * gateway and nothing else of the host; of the host's processes only root's reach into a
+ * container; through NAT, not where bridge.deny says), with this version's mark; what a
+ * port passes up itself (link-local frames) is dropped, for IP and for ARP; and nft
+ * accepts the tables with the destinations and a member's elements. */
+static void test_ruleset(void **state)
+{
+	static char *const deny[] = { "169.254.0.0/16", "10.0.0.0/8", "fc00::/7", NULL };
+	static char *const allow[] = { "10.1.2.3", NULL };
+	struct ipv4_subnet net;
+	struct nft_member m = { .port = "wr1a", .addr = 0x0ad5001c, .mac = { 2, 0x77, 0, 0, 0, 0x1a },
+				.isolated = true, .peer_group = 0x2a };
+	_cleanup_free_ char *text = NULL, *older = NULL, *current = NULL;
+	struct egress e = { 0 };
+	char rules[8192], cmds[4096], path[] = "/tmp/warren-test-nft.XXXXXX";
+	const char *flush = "flush table inet warren\nflush table bridge warren\n"
+			    "add table arp warren\nflush table arp warren\n", *output, *dest;
+	const char *ports;
+	int fd, r;
+
+	assert_int_equal(ipv4_subnet_parse("10.213.0.0/16", &net), 0);
+	assert_int_equal(nft_ruleset("warren0", &net, true, rules, sizeof(rules)), 0);
+	assert_int_equal(egress_resolve(deny, allow, NULL, 0, "nameserver 10.99.0.2\n", &e), 0);
+	assert_int_equal(nft_tables_commands("warren0", &net, true, &e, NFT_TABLES_NONE, &text), 0);
+	print_message("%s", text);
+	/* The fixed rules first, then the destinations, made anew. */
+	assert_ptr_equal(strstr(text, rules), text);
+	assert_non_null(strstr(text, "\tset isolated_ports { type ipv4_addr . inet_proto . "
+				     "inet_service; flags interval; }\n"));
+	/* In this order: the listed ports, then nothing else for isolated ones, then DNS. */
+	assert_non_null(strstr(text,
+		"\t\tiifname \"warren0\" ip daddr 10.213.0.1 icmp type echo-request accept\n"
+		"\t\tiifname \"warren0\" ip daddr 10.213.0.1 ip saddr . meta l4proto . th dport "
+		"@isolated_ports accept\n"
+		"\t\tiifname \"warren0\" ip saddr @isolated drop\n"
+		"\t\tiifname \"warren0\" ip daddr 10.213.0.1 udp dport 53 accept\n"));
+	assert_null(strstr(text, "ip saddr @isolated ip daddr 10.213.0.1 accept"));
+	assert_non_null(output = strstr(text,
+		"\tchain output {\n"
+		"\t\ttype filter hook output priority filter; policy accept;\n"
+		"\t\toifname \"warren0\" ct state established,related accept\n"
+		"\t\toifname \"warren0\" meta skuid != 0 drop comment \"warren rules 5\"\n"
+		"\t}\n"));
+	/* Her new connections, forwarded or to the host, go to her chain of limits, before
+	 * the other chains of either hook. */
+	assert_non_null(strstr(text,
+		"\tmap net_limits { type ipv4_addr : verdict; }\n"
+		"\tchain limits_forward {\n"
+		"\t\ttype filter hook forward priority filter - 2; policy accept;\n"
+		"\t\tiifname \"warren0\" ct state new ip saddr vmap @net_limits\n"
+		"\t}\n"
+		"\tchain limits_input {\n"
+		"\t\ttype filter hook input priority filter - 2; policy accept;\n"
+		"\t\tiifname \"warren0\" ct state new ip saddr vmap @net_limits\n"
+		"\t}\n"));
+	/* What a port passes up itself (a link-local frame: the port, not the bridge, is its
+	 * way in) is dropped before conntrack, IP and ARP, for the ports in the sets. */
+	assert_non_null(ports = strstr(text,
+		"table inet warren {\n"
+		"\tset port_names { type ifname; }\n"
+		"\tchain from_ports {\n"
+		"\t\ttype filter hook prerouting priority raw; policy accept;\n"
+		"\t\tiifname @port_names drop\n"
+		"\t}\n"
+		"}\n"
+		"table arp warren {\n"
+		"\tset port_names { type ifname; }\n"
+		"\tchain input {\n"
+		"\t\ttype filter hook input priority filter; policy accept;\n"
+		"\t\tiifname @port_names drop\n"
+		"\t}\n"
+		"}\n"));
+	assert_null(strstr(text, "\"wr*\" drop"));
+	assert_non_null(dest = strstr(text, "add chain inet warren destinations { type filter hook "
+					    "forward priority filter - 1; policy accept; }\n"
+					    "delete chain inet warren destinations\n"));
+	assert_true(output < ports && ports < dest);
+	assert_non_null(strstr(dest, "\tset deny4 { type ipv4_addr; flags interval; auto-merge; "
+				     "elements = { 169.254.0.0/16, 10.0.0.0/8 } }\n"));
+	assert_non_null(strstr(dest, "\tset deny6 { type ipv6_addr; flags interval; auto-merge; "
+				     "elements = { fc00::/7 } }\n"));
+	assert_non_null(strstr(dest, "\tset dns4 { type ipv4_addr; flags interval; auto-merge; "
+				     "elements = { 10.99.0.2/32 } }\n"));
+	assert_non_null(strstr(dest,
+		"\tchain destinations {\n"
+		"\t\ttype filter hook forward priority filter - 1; policy accept;\n"
+		"\t\tiifname != \"warren0\" accept\n"
+		"\t\toifname \"warren0\" accept\n"
+		"\t\tip daddr @allow4 accept\n"
+		"\t\tip6 daddr @allow6 accept\n"
+		"\t\tip daddr @dns4 udp dport 53 accept\n"
+		"\t\tip daddr @dns4 tcp dport 53 accept\n"
+		"\t\tip daddr @deny4 drop\n"
+		"\t\tip6 daddr @deny6 drop\n"
+		"\t}\n"));
+	/* An older version's tables: flushed first, in the same transaction; this version's:
+	 * the destinations alone. */
+	assert_int_equal(nft_tables_commands("warren0", &net, true, &e, NFT_TABLES_OLDER, &older),
+			 0);
+	assert_ptr_equal(strstr(older, flush), older);
+	assert_string_equal(older + strlen(flush), text);
+	assert_int_equal(nft_tables_commands("warren0", &net, true, &e, NFT_TABLES_CURRENT,
+					     &current), 0);
+	assert_string_equal(current, dest);
+	assert_int_equal(nft_ruleset("warren0", &net, true, cmds, 100), -ENOSPC);
+	egress_clear(&e);
+
+	m.ports = (struct port_list){ .v = { { 53, 53, PORT_UDP }, { 8000, 8099, PORT_TCP } }, .n = 2 };
+	m.conns = 64;
+	m.rate = 5;
+	assert_int_equal(nft_member_commands(&m, "add", cmds, sizeof(cmds)), 0);
+	print_message("%s", cmds);
+	assert_non_null(strstr(cmds, "add element inet warren port_names { \"wr1a\" }\n"
+				     "add element arp warren port_names { \"wr1a\" }\n"));
+	/* Her chain of limits, made anew, then the element that sends her address there. */
+	assert_non_null(strstr(cmds,
+		"add chain inet warren limits_wr1a\n"
+		"flush chain inet warren limits_wr1a\n"
+		"add rule inet warren limits_wr1a limit rate over 5/second burst 5 packets counter "
+		"drop comment \"net_rate\"\n"
+		"add rule inet warren limits_wr1a ct count over 64 counter drop comment "
+		"\"net_conns\"\n"
+		"add element inet warren net_limits { 10.213.0.28 : jump limits_wr1a }\n"));
+	assert_non_null(strstr(cmds, "add element inet warren isolated { 10.213.0.28 }\n"
+				     "add element inet warren isolated_ports { 10.213.0.28 . udp . 53 }\n"
+				     "add element inet warren isolated_ports { 10.213.0.28 . tcp . 8000-8099 }\n"));
+	m.isolated = false; /* a nat container has no port elements, whatever its list */
+	assert_int_equal(nft_member_commands(&m, "delete", cmds + strlen(cmds) / 2, 2048), 0);
+	assert_null(strstr(cmds + strlen(cmds) / 2, "isolated"));
+	/* The element goes before the chain it refers to, each on its line (nft_member_del
+	 * runs them one at a time); the limits are not needed for that (a record has none). */
+	m.conns = m.rate = 0;
+	assert_int_equal(nft_member_commands(&m, "delete", cmds + strlen(cmds) / 2, 2048), 0);
+	assert_non_null(strstr(cmds + strlen(cmds) / 2,
+		"delete element inet warren net_limits { 10.213.0.28 }\n"
+		"flush chain inet warren limits_wr1a; delete chain inet warren limits_wr1a\n"));
+	assert_int_equal(nft_member_commands(&m, "add", cmds + strlen(cmds) / 2, 2048), 0);
+	assert_null(strstr(cmds + strlen(cmds) / 2, "limits"));
+	m.conns = 64;
+	m.rate = 5;
+	m.isolated = true;
+	assert_int_equal(nft_member_commands(&m, "add", cmds, 64), -ENOSPC);
+
+	assert_int_equal(nft_member_commands(&m, "add", cmds, sizeof(cmds)), 0);
+	assert_true((fd = mkstemp(path)) >= 0);
+	assert_true(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	assert_true(write(fd, cmds, strlen(cmds)) == (ssize_t)strlen(cmds));
+	close(fd);
+	r = nft_check(path);
+	unlink(path);
+	if (r < 0) {
+		print_message("# nft -c not run: no nft, or no user namespace for it here\n");
+		skip();
+	}
+	assert_int_equal(r, 0);
+}
+
+/* The tables of older warrens, with a running container's elements: rules version 1 (no
+ * output chain, every gateway port open to isolated containers); version 1 with bridge.deny's
+ * destinations chain (before the versions met); version 2 (the output chain and its mark,
+ * the isolated ports, no destinations). */
+#define OLD_TABLES_V1                                                                      \
+	"table inet warren {\n"                                                        \
+	"\tcomment \"warren: bridge warren0 subnet 10.213.0.0/16\"\n"                    \
+	"\tset isolated { type ipv4_addr; }\n"                                          \
+	"\tchain input {\n"                                                             \
+	"\t\ttype filter hook input priority filter; policy accept;\n"                  \
+	"\t\tiifname \"warren0\" ip saddr @isolated ip daddr 10.213.0.1 accept\n"        \
+	"\t\tiifname \"warren0\" drop\n"                                                \
+	"\t}\n"                                                                         \
+	"}\n"                                                                            \
+	"table bridge warren {\n"                                                      \
+	"\tcomment \"warren: bridge warren0 subnet 10.213.0.0/16\"\n"                    \
+	"\tset macs { type ifname . ether_addr; }\n"                                    \
+	"}\n"                                                                            \
+	"add element inet warren isolated { 10.213.0.5 }\n"                              \
+	"add element bridge warren macs { \"wr5\" . 02:77:00:00:00:05 }\n"
+#define OLD_TABLES_DENY                                                                    \
+	OLD_TABLES_V1                                                                      \
+	"table inet warren {\n"                                                        \
+	"\tset deny4 { type ipv4_addr; flags interval; elements = { 192.0.2.0/24 } }\n"  \
+	"\tchain destinations {\n"                                                      \
+	"\t\ttype filter hook forward priority filter - 1; policy accept;\n"            \
+	"\t\tiifname != \"warren0\" accept\n"                                           \
+	"\t\tip daddr @deny4 drop\n"                                                    \
+	"\t}\n"                                                                         \
+	"}\n"
+#define OLD_TABLES_V2                                                                      \
+	OLD_TABLES_V1                                                                      \
+	"table inet warren {\n"                                                        \
+	"\tset isolated_ports { type ipv4_addr . inet_proto . inet_service; flags interval; }\n" \
+	"\tchain output {\n"                                                            \
+	"\t\ttype filter hook output priority filter; policy accept;\n"                 \
+	"\t\toifname \"warren0\" meta skuid != 0 drop comment \"warren rules 2\"\n"      \
+	"\t}\n"                                                                         \
+	"}\n"                                                                            \
+	"add element inet warren isolated_ports { 10.213.0.5 . tcp . 7001 }\n"
+
+#define OLD_TABLES_V3                                                                      \
+	OLD_TABLES_V2                                                                      \
+	"table inet warren {\n"                                                        \
+	"\tchain output {\n"                                                            \
+	"\t\toifname \"warren0\" meta skuid != 0 drop comment \"warren rules 3\"\n"      \
+	"\t}\n"                                                                         \
+	"}\n"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define NFT_RULES_VERSION_TEXT STR(NFT_RULES_VERSION)
+
+/* How often NEEDLE is in HAYSTACK. */
+static int occurrences(const char *haystack, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = haystack; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* In a network namespace of its own: OLD, then nft_tables_ensure twice.  Exit 0 if the
+ * rules are this version's, once, with the destinations of this start, and the elements
+ * of the containers stayed; 77 if no namespace could be had, 1 otherwise (what is wrong
+ * on stderr). */
+static int upgrade_child(const char *old)
+{
+	static char *const deny[] = { "169.254.0.0/16", NULL };
+	struct nft_member m = { .port = "wr6", .addr = 0x0ad50006, .mac = { 2, 0x77, 0, 0, 0, 6 } };
+	struct ipv4_subnet net;
+	struct error err = { 0 };
+	struct egress e = { 0 };
+	struct nft_ctx *ctx;
+	const char *out;
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0 && unshare(CLONE_NEWNET) < 0)
+		return 77;
+	if (!(ctx = nft_ctx_new(NFT_CTX_DEFAULT)) || nft_run_cmd_from_buffer(ctx, old) != 0)
+		return 77; /* no nf_tables here, or no capability over it */
+	(void)ipv4_subnet_parse("10.213.0.0/16", &net);
+	/* Twice; then once more without the arp table (as if someone deleted it): it is
+	 * made again; then a new container's elements. */
+	if (egress_resolve(deny, NULL, NULL, 0, NULL, &e) < 0 ||
+	    nft_tables_ensure("warren0", &net, false, &e, &err) < 0 ||
+	    nft_tables_ensure("warren0", &net, false, &e, &err) < 0 ||
+	    nft_run_cmd_from_buffer(ctx, "delete table arp warren") != 0 ||
+	    nft_tables_ensure("warren0", &net, false, &e, &err) < 0 ||
+	    nft_member_add(&m, &err) < 0) {
+		fprintf(stderr, "nft_tables_ensure, nft_member_add: %s\n", err.msg);
+		return 1;
+	}
+	nft_ctx_buffer_output(ctx);
+	if (nft_run_cmd_from_buffer(ctx, "list ruleset") != 0)
+		return 1;
+	out = nft_ctx_get_output_buffer(ctx);
+	fprintf(stderr, "%s", out);
+	if (occurrences(out, "comment \"warren rules " NFT_RULES_VERSION_TEXT "\"") != 1 ||
+	    occurrences(out, "comment \"warren rules") != 1 ||
+	    occurrences(out, "chain destinations {") != 1 ||
+	    occurrences(out, "chain from_ports {") != 1 || occurrences(out, "table arp warren {") != 1 ||
+	    occurrences(out, "iifname @port_names drop") != 2 ||
+	    occurrences(out, "elements = { \"wr6\" }") != 2 ||
+	    occurrences(out, "ip daddr @deny4 drop") != 1 ||
+	    !strstr(out, "elements = { 169.254.0.0/16 }") || strstr(out, "192.0.2.0/24") ||
+	    !strstr(out, "elements = { 10.213.0.5 }") || !strstr(out, "\"wr5\" . 02:77:00:00:00:05") ||
+	    strstr(out, "ip saddr @isolated ip daddr 10.213.0.1 accept") ||
+	    occurrences(out, "ct state new ip saddr vmap @net_limits") != 2)
+		return 1;
+	if (strstr(old, "isolated_ports {") && !strstr(out, "10.213.0.5 . tcp . 7001"))
+		return 1;
+	return 0;
+}
+
+/* Tables of an older version of the rules, whichever, get this version's at the next
+ * start, in place: the running containers' set elements stay; once is enough (no rule
+ * twice); the destinations are this start's; a missing arp table is made again; a new
+ * container's port goes into both sets of the ports. */
+static void test_ruleset_upgrade(void **state)
+{
+	static const char *const olds[] = { OLD_TABLES_V1, OLD_TABLES_DENY, OLD_TABLES_V2,
+					    OLD_TABLES_V3 };
+
+	for (size_t i = 0; i < ELEMENTSOF(olds); i++) {
+		int status;
+		pid_t pid = fork();
+
+		assert_true(pid >= 0);
+		if (pid == 0)
+			_exit(upgrade_child(olds[i]));
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status));
+		if (WEXITSTATUS(status) == 77) {
+			print_message("# no network namespace with nf_tables for this test here\n");
+			skip();
+		}
+		if (WEXITSTATUS(status) != 0)
+			fail_msg("older tables %zu were not brought up to this version", i);
+	}
+}
+
+/* How often a container met its limits, from her chain as nft lists it (warrenctl show,
+ * the event at her stop); a chain without both rules is not hers. */
+static void test_limit_hits(void **state)
+{
+	static const char listed[] =
+		"table inet warren {\n"
+		"\tchain limits_wr1a {\n"
+		"\t\tlimit rate over 5/second burst 5 packets counter packets 31 bytes 1860 drop "
+		"comment \"net_rate\"\n"
+		"\t\tct count over 64 counter packets 0 bytes 0 drop comment \"net_conns\"\n"
+		"\t}\n"
+		"}\n";
+	struct nft_member m = { .port = "wr1a" };
+	struct nft_limit_hits h = { 0 };
+	char chain[32];
+
+	assert_string_equal(nft_limits_chain(&m, chain, sizeof(chain)), "limits_wr1a");
+	assert_int_equal(nft_limit_hits_parse(listed, &h), 0);
+	assert_true(h.rate == 31 && h.rate_max == 5 && h.conns == 0 && h.conns_max == 64);
+	assert_int_equal(nft_limit_hits_parse(
+		"\t\tlimit rate over 100/second burst 100 packets counter packets 0 bytes 0 drop\n"
+		"\t\tct count over 1048576 counter packets 18446744073709551615 bytes 1 drop\n", &h), 0);
+	assert_true(h.rate == 0 && h.rate_max == 100 && h.conns == UINT64_MAX &&
+		    h.conns_max == 1048576);
+	assert_int_equal(nft_limit_hits_parse("table inet warren {\n\tchain limits_wr1a {\n\t}\n}\n",
+					      &h), -EBADMSG);
+	assert_int_equal(nft_limit_hits_parse(
+		"\t\tlimit rate over 5/second burst 5 packets counter packets 1 bytes 60 drop\n", &h),
+		-EBADMSG);
+	assert_int_equal(nft_limit_hits_parse("", &h), -EBADMSG);
 }
 
 /* /etc/hosts and resolv.conf: her name on her address (on 127.0.1.1 without one). */
@@ -282,6 +692,25 @@ static const struct {
 	{ "bridge = { dns = [ 5 ]; };", "bridge.dns[0]: must be a string (an IPv4 address)" },
 	{ "bridge = { mtu = 1500; };", "bridge.mtu: unknown setting; expected one of: name, subnet, dns" },
 	{ "bridge = 5;", "bridge: must be a group" },
+	{ "bridge = { deny = [ \"10.1.2.3/8\" ]; };",
+	  "bridge.deny[0]: \"10.1.2.3/8\" has host bits set; expected the network's own address, "
+	  "\"10.0.0.0/8\" (or the address alone for that one host)" },
+	{ "bridge = { deny = [ \"connected\", \"fd00::1/8\" ]; };",
+	  "bridge.deny[1]: \"fd00::1/8\" has host bits set; expected the network's own "
+	  "address, \"fd00::/8\"" },
+	{ "bridge = { deny = [ \"10.0.0.0/33\" ]; };",
+	  "bridge.deny[0]: \"10.0.0.0/33\": the prefix is longer than the address" },
+	{ "bridge = { deny = [ \"intranet\" ]; };",
+	  "bridge.deny[0]: \"intranet\" is not a network or \"connected\"; expected ADDRESS/PREFIX" },
+	{ "bridge = { deny = \"10.0.0.0/8\"; };", "bridge.deny: must be an array of network names" },
+	{ "bridge = { deny = [ \"10.0.0.0/8\", \"10.0.0.0/8\" ]; };",
+	  "bridge.deny[1]: \"10.0.0.0/8\" is listed twice" },
+	{ "bridge = { allow = [ \"connected\" ]; };",
+	  "bridge.allow[0]: \"connected\" is not a network; expected ADDRESS/PREFIX such as" },
+	{ "bridge = { allow = [ 10 ]; };", "bridge.allow[0]: must be a string (a network)" },
+	{ "bridge = { allow = [ \"10.1.2.3/24\" ]; };",
+	  "bridge.allow[0]: \"10.1.2.3/24\" has host bits set; expected the network's own address, "
+	  "\"10.1.2.0/24\"" },
 };
 
 static void test_config_bridge_bad(void **state)
@@ -300,6 +729,122 @@ static void test_config_bridge_bad(void **state)
 	}
 }
 
+static void test_cidr(void **state)
+{
+	static const struct {
+		const char *in;
+		int r;
+		const char *out;
+	} cases[] = {
+		{ "10.0.0.0/8", 0, "10.0.0.0/8" },       { "169.254.169.254", 0, "169.254.169.254/32" },
+		{ "0.0.0.0/0", 0, "0.0.0.0/0" },         { "fd00::/8", 0, "fd00::/8" },
+		{ "fd00:ec2::254", 0, "fd00:ec2::254/128" }, { "::/0", 0, "::/0" },
+		{ "10.0.0.1/8", -EDOM, NULL },           { "fd00::1/64", -EDOM, NULL },
+		{ "10.0.0.0/33", -ERANGE, NULL },        { "::/129", -ERANGE, NULL },
+		{ "10.0.0.0/08", -EINVAL, NULL },        { "10.0.0.0/", -EINVAL, NULL },
+		{ "10.0.0/8", -EINVAL, NULL },           { "host/8", -EINVAL, NULL },
+		{ "", -EINVAL, NULL },                   { "/8", -EINVAL, NULL },
+		{ "10.0.0.0/8 ", -EINVAL, NULL },        { "1.2.3.4/-1", -EINVAL, NULL },
+	};
+	char buf[CIDR_TEXT_MAX];
+	struct cidr c, n;
+	uint8_t a[16];
+
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		int r = cidr_parse(cases[i].in, &c);
+
+		if (r != cases[i].r)
+			fail_msg("\"%s\": %d, not %d", cases[i].in, r, cases[i].r);
+		if (r == 0)
+			assert_string_equal(cidr_format(&c, buf, sizeof(buf)), cases[i].out);
+	}
+	assert_int_equal(cidr_parse("172.16.0.0/12", &c), 0);
+	inet_pton(AF_INET, "172.31.255.1", a);
+	assert_true(cidr_contains(&c, AF_INET, a));
+	inet_pton(AF_INET, "172.32.0.1", a);
+	assert_false(cidr_contains(&c, AF_INET, a));
+	assert_false(cidr_contains(&c, AF_INET6, a));
+	inet_pton(AF_INET6, "fe80::1:2", a);
+	n = cidr_network(AF_INET6, a, 10);
+	assert_string_equal(cidr_format(&n, buf, sizeof(buf)), "fe80::/10");
+}
+
+static void test_config_deny(void **state)
+{
+	_cleanup_(config_freep) struct warren_config *c = NULL, *d = NULL;
+	static char *const want[] = EGRESS_DEFAULT_DENY;
+	struct config_error err;
+
+	assert_int_equal(config_parse_string("", "x", &d, NULL, &err), 0);
+	assert_null(d->bridge.deny);
+	assert_null(d->bridge.allow);
+	for (size_t i = 0; want[i]; i++)
+		assert_string_equal(egress_deny_config(d)[i], want[i]);
+	if (config_parse_string("bridge = { deny = [ \"connected\", \"100.64.0.0/10\" ];\n"
+				"  allow = [ \"10.1.2.3\", \"fd00::/64\" ]; };\n", "x", &c, NULL, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_string_equal(egress_deny_config(c)[1], "100.64.0.0/10");
+	assert_null(egress_deny_config(c)[2]);
+	assert_string_equal(c->bridge.allow[1], "fd00::/64");
+	config_free(c);
+	c = NULL;
+	/* deny = [ ]: nothing denied, which is not the default. */
+	assert_int_equal(config_parse_string("bridge = { deny = [ ]; };", "x", &c, NULL, &err), 0);
+	assert_null(egress_deny_config(c)[0]);
+}
+
+/* Where containers may not go, from the lists, the host's networks and a resolv.conf. */
+static void test_egress(void **state)
+{
+	static char *const deny[] = { "169.254.0.0/16", "connected", "10.0.0.0/8", "fc00::/7", NULL };
+	static char *const allow[] = { "10.1.2.3", NULL };
+	struct cidr connected[2];
+	struct egress e = { 0 };
+	_cleanup_free_ char *text = NULL;
+	char buf[CIDR_TEXT_MAX];
+	uint8_t a[16];
+
+	assert_int_equal(cidr_parse("192.0.2.0/24", &connected[0]), 0);
+	assert_int_equal(cidr_parse("10.0.0.0/8", &connected[1]), 0); /* listed already: once */
+	assert_int_equal(egress_resolve(deny, allow, connected, 2,
+					"search lab\nnameserver 10.0.0.53\nnameserver 10.0.0.53\n", &e), 0);
+	assert_int_equal(e.n_deny, 4);
+	assert_string_equal(cidr_format(&e.deny[1], buf, sizeof(buf)), "192.0.2.0/24");
+	assert_string_equal(cidr_format(&e.deny[3], buf, sizeof(buf)), "fc00::/7");
+	assert_int_equal(e.n_allow, 1);
+	assert_int_equal(e.n_dns, 1);
+	assert_string_equal(cidr_format(&e.dns[0], buf, sizeof(buf)), "10.0.0.53/32");
+	inet_pton(AF_INET, "169.254.169.254", a);
+	assert_true(egress_blocks(&e, AF_INET, a));
+	inet_pton(AF_INET, "10.1.2.3", a);
+	assert_false(egress_blocks(&e, AF_INET, a)); /* allowed */
+	inet_pton(AF_INET, "198.51.100.1", a);
+	assert_false(egress_blocks(&e, AF_INET, a)); /* not denied */
+
+	assert_int_equal(nft_destinations_format("warren0", &e, &text), 0);
+	assert_non_null(strstr(text, "\tset deny4 { type ipv4_addr; flags interval; auto-merge; "
+			       "elements = { 169.254.0.0/16, 192.0.2.0/24, 10.0.0.0/8 } }\n"));
+	assert_non_null(strstr(text, "\tset deny6 { type ipv6_addr; flags interval; auto-merge; "
+			       "elements = { fc00::/7 } }\n"));
+	assert_non_null(strstr(text, "\tset allow4 { type ipv4_addr; flags interval; auto-merge; "
+			       "elements = { 10.1.2.3/32 } }\n"));
+	assert_non_null(strstr(text, "\tset allow6 { type ipv6_addr; flags interval; auto-merge; }\n"));
+	assert_non_null(strstr(text, "\t\tiifname != \"warren0\" accept\n\t\toifname \"warren0\" accept\n"
+			       "\t\tip daddr @allow4 accept\n"));
+	assert_non_null(strstr(text, "\t\tip daddr @deny4 drop\n\t\tip6 daddr @deny6 drop\n"));
+	/* The kernel takes it (nft -c: checked, not loaded), where a private network
+	 * namespace can be had: root's, or an unprivileged user's. */
+	if (system("unshare -rn true 2>/dev/null") == 0) {
+		FILE *f = popen("unshare -rn nft -c -f - 2>&1", "w");
+
+		assert_non_null(f);
+		fprintf(f, "add table inet warren\n%s", text);
+		if (pclose(f) != 0)
+			fail_msg("nft -c refused:\n%s", text);
+	}
+	egress_clear(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -308,12 +853,19 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_modes),
 		cmocka_unit_test(test_record),
+		cmocka_unit_test(test_ports),
+		cmocka_unit_test(test_ruleset),
+		cmocka_unit_test(test_limit_hits),
+		cmocka_unit_test(test_ruleset_upgrade),
 		cmocka_unit_test(test_etc_files),
 		cmocka_unit_test(test_alloc_find),
 		cmocka_unit_test(test_alloc_get),
 		cmocka_unit_test(test_alloc_concurrent),
 		cmocka_unit_test(test_config_bridge),
 		cmocka_unit_test(test_config_bridge_bad),
+		cmocka_unit_test(test_cidr),
+		cmocka_unit_test(test_config_deny),
+		cmocka_unit_test(test_egress),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

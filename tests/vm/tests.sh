@@ -31,7 +31,7 @@ users = ( { name = "wvb"; memory = "96M"; io_weight = 500; } );
 C
 chmod 0644 /etc/warren/warren.conf
 
-echo "1..28"
+echo "1..29"
 check "this host is pure cgroup v2" sh -c 'grep -q "cgroup2 /sys/fs/cgroup " /proc/mounts && ! grep -q " cgroup " /proc/mounts'
 check "a jailed user enters her own container (uid, hostname, pid 1)" \
 	sh -c 'out=$($H enter wva sh -c "id -u; hostname; cat /proc/1/comm" | tr "\n" " "); echo "$out"; [ "$out" = "1000 wva warren-init " ]'
@@ -122,11 +122,14 @@ check "binds: /srv/handin/%u made hers (uid, gid, mode 0700), and what she write
 $H stop wva; $H stop wvb
 
 # The bridged network on this v2 host (85-network.sh's first three groups of checks).
-# iproute2's ip (busybox's has no veth or netns); helpers in a file for each sh -c.
+# iproute2's ip (busybox's has no veth or netns); helpers in a file for each sh -c.  The
+# upstream's 198.51.100.2 stands for the Internet: its link, 10.99.0.0/24, is the host's own
+# network, which bridge.deny's default keeps containers from.
 IP=/bin/iproute-ip
 $IP netns add up && $IP link add wvup0 type veth peer name eth0 netns up &&
 	$IP addr add 10.99.0.1/24 dev wvup0 && $IP link set wvup0 up &&
-	$IP -n up addr add 10.99.0.2/24 dev eth0 && $IP -n up link set eth0 up && $IP -n up link set lo up
+	$IP -n up addr add 10.99.0.2/24 dev eth0 && $IP -n up link set eth0 up && $IP -n up link set lo up &&
+	$IP -n up addr add 198.51.100.2/32 dev lo && $IP route add 198.51.100.0/24 via 10.99.0.2
 cat >/tmp/net.sh <<'FNS'
 H="warren-helper --config /etc/warren/warren.conf"
 # tcp USER ADDR PORT - the first line USER reads from ADDR:PORT in her container
@@ -156,12 +159,18 @@ netconf() { # netconf EXTRA - nat for all, idle 30 s, plus EXTRA
 		'jail_groups = [ "wvjail" ];' 'defaults = { idle_timeout = 30; disk = "max"; network = "nat"; };' \
 		"$1" >/etc/warren/warren.conf
 }
-serve "$IP netns exec up" 10.99.0.2 8000 upstream
+serve "$IP netns exec up" 198.51.100.2 8000 upstream
+serve "$IP netns exec up" 10.99.0.2 8001 intranet
 netconf ''
 # (The upstream's perl may take a while to listen under TCG: try for up to 60 s.)
 check "nat: a container reaches the upstream, masqueraded" \
 	sh -c '. /tmp/net.sh; for i in $(seq 120); do
-		[ "$(tcp wva 10.99.0.2 8000)" = "upstream from 10.99.0.1" ] && exit 0; sleep 0.5; done; exit 1'
+		[ "$(tcp wva 198.51.100.2 8000)" = "upstream from 10.99.0.1" ] && exit 0; sleep 0.5; done; exit 1'
+# The host's own network answers the host, not a container (bridge.deny's default).
+check "nat: not the host's own network (10.99.0.2, which answers the host)" \
+	sh -c 'up=; for i in $(seq 120); do chroot /var/lib/warren/images/default bash -c \
+		"exec 3<>/dev/tcp/10.99.0.2/8001" 2>/dev/null && { up=1; break; }; sleep 0.5; done
+		[ -n "$up" ] && . /tmp/net.sh && [ "$(probe wva 10.99.0.2 8001)" = probing ]'
 serve_wvb
 B=$(addr wvb)
 export B
@@ -172,9 +181,10 @@ serve_wvb
 check "peers = true: they can" sh -c '. /tmp/net.sh; for i in $(seq 120); do
 	[ "$(tcp wva $B 8002)" = wvb ] && exit 0; sleep 0.5; done; exit 1'
 $H stop wva; $H stop wvb
-netconf 'users = ( { name = "wva"; network = "none"; }, { name = "wvb"; network = "isolated"; } );'
+netconf 'users = ( { name = "wva"; network = "none"; },
+	{ name = "wvb"; network = "isolated"; isolated_ports = [ "7001/tcp" ]; } );'
 serve "" 10.213.0.1 7001 gateway-service
 check "isolated: the gateway's service" sh -c '. /tmp/net.sh; for i in $(seq 120); do
 	tcp wvb 10.213.0.1 7001 | grep -q "^gateway-service" && exit 0; sleep 0.5; done; exit 1'
-check "isolated: not the upstream" sh -c '. /tmp/net.sh; [ "$(probe wvb 10.99.0.2 8000)" = probing ]'
+check "isolated: not the upstream" sh -c '. /tmp/net.sh; [ "$(probe wvb 198.51.100.2 8000)" = probing ]'
 check "none: loopback only" sh -c '. /tmp/net.sh; [ "$($H enter wva ls /sys/class/net)" = lo ]'

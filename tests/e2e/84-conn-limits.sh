@@ -1,0 +1,178 @@
+#!/bin/bash
+# 84-conn-limits.sh - one container cannot fill the host's connection-tracking table
+# (issue 18, item 3; warren.conf(5), net_conns and net_rate).  The helper works in the test
+# netns (sshd's), which plays the host; an "upstream" netns plays the outside world, with a
+# listener that holds every connection until its client closes it.  As the user, over her
+# login, with the image's perl:
+#   net_conns: her connections open at once, out (forwarded) and to the host (input)
+#        alike, stop at the limit: past it her new ones are refused, while another
+#        container and the host itself still open theirs
+#   net_rate: of a burst of new connections only about net_rate open; once it is over
+#        she opens connections again
+#   warrenctl show says whether her container met each limit; at its stop warrenctl log
+#        has a net-limited event with the counts; nothing of hers stays in the firewall
+# shellcheck disable=SC2016
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/tap.sh
+. tests/lib/fixture.sh
+
+fixture_start 15
+
+UP=$NS-up
+UPSTREAM=198.51.100.2:8000 # the Internet, through NAT
+GATEWAY=10.213.0.1:53      # the host's DNS on the gateway (bridge.dns is the gateway)
+
+# The listener: greets each client with TEXT and holds its connection until the client
+# closes it (then closes its end: a closed connection no longer counts).
+cat >"$T/server.pl" <<'EOF'
+use IO::Socket::INET; use IO::Select;
+$l = IO::Socket::INET->new(LocalAddr => "$ARGV[0]:$ARGV[1]", Listen => 128, ReuseAddr => 1) or die "$!";
+$sel = IO::Select->new($l);
+while (1) {
+	for $s ($sel->can_read) {
+		if ($s == $l) { $c = $l->accept or next; print $c "$ARGV[2]\n"; $sel->add($c) }
+		elsif (!sysread($s, $b, 100)) { $sel->remove($s); close $s }
+	}
+}
+EOF
+# Hers, in her container: connect to each ADDR:PORT in turn (2 s each), say which opened,
+# hold them open until a line comes on stdin.
+cat >"$T/conns.pl" <<'EOF'
+use IO::Socket::INET;
+$| = 1;
+for my $t (@ARGV) {
+	my $s = IO::Socket::INET->new(PeerAddr => $t, Timeout => 2);
+	print $s ? "open" : "refused", " $t\n";
+	push @held, $s if $s;
+}
+print "held\n";
+<STDIN>;
+EOF
+# And a burst: N connects to ADDR:PORT at once (non-blocking), how many opened within
+# 0.8 s (before a refused SYN is sent again, at 1 s).
+cat >"$T/burst.pl" <<'EOF'
+use IO::Socket::INET;
+my @s = map { IO::Socket::INET->new(PeerAddr => $ARGV[1], Blocking => 0) } 1 .. $ARGV[0];
+select(undef, undef, undef, 0.8);
+printf "burst: %d of %d opened\n", scalar(grep { $_ && defined getpeername($_) } @s), $ARGV[0];
+EOF
+LISTENERS=()
+listener() { # listener NETNS-CMD ADDR PORT TEXT - the holding listener, in the background, answering
+	local ns=$1 addr=$2 port=$3 i
+	$ns perl "$T/server.pl" "$addr" "$port" "$4" >/dev/null 2>&1 &
+	LISTENERS+=($!)
+	for ((i = 0; i < 300; i++)); do
+		$ns bash -c 'exec 3<>"/dev/tcp/$1/$2"' - "$addr" "$port" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	diag "the listener on $addr:$port did not start"
+}
+cleanup_limits() {
+	[ ${#LISTENERS[@]} -gt 0 ] && kill "${LISTENERS[@]}" 2>/dev/null
+	ip netns del "$UP" 2>/dev/null
+}
+trap 'cleanup_limits; fixture_finish' EXIT
+trap 'exit 130' INT TERM HUP
+
+ip netns add "$UP" && ip -n "$UP" link set lo up &&
+	ip link add wtup0 netns "$NS" type veth peer name eth0 netns "$UP" &&
+	ip -n "$NS" addr add 10.99.0.1/24 dev wtup0 && ip -n "$NS" link set wtup0 up &&
+	ip -n "$UP" addr add 10.99.0.2/24 dev eth0 && ip -n "$UP" link set eth0 up &&
+	ip -n "$UP" addr add 198.51.100.2/32 dev lo && ip -n "$NS" route add 198.51.100.0/24 via 10.99.0.2 ||
+	diag "cannot build the upstream netns"
+UPNS="nsenter --net=/run/netns/$UP"
+listener "$UPNS" 198.51.100.2 8000 upstream
+
+limits_config() { # limits_config CONNS RATE - nat for everyone; the jail group's limits
+	write_config "$(default_config | sed 's/idle_timeout = 3;/idle_timeout = 60;/; s/network = "none";/network = "nat";/')
+bridge = { dns = [ \"10.213.0.1\" ]; };
+groups = ( { name = \"$JAIL_GROUP\"; net_conns = $1; net_rate = $2; } );"
+}
+show() { in_ns "$REPO/warrenctl" show wta --config "$CONF" 2>&1; }
+# reaches USER-CMD... - a connection to the upstream listener opens and is greeted, tried
+# for up to 30 s
+reaches() {
+	local t0=$SECONDS got
+	while :; do
+		got=$("$@" timeout 3 bash -c 'exec 3<>/dev/tcp/198.51.100.2/8000 && head -n 1 <&3' 2>/dev/null)
+		[ "$got" = upstream ] && return 0
+		[ $((SECONDS - t0)) -ge 30 ] && break
+		sleep 0.5
+	done
+	echo "got: $got"
+	return 1
+}
+as() { local u=$1; shift; tssh "$u" -- "$(printf '%q ' "$@")"; } # as USER CMD... (quoted for her shell)
+
+# net_conns = 4 (from her group): four held open, two out and two to the host, then one
+# more of each.
+limits_config 4 50
+tssh wta -- 'cat >/tmp/conns.pl' <"$T/conns.pl"
+tssh wta -- 'cat >/tmp/burst.pl' <"$T/burst.pl"
+listener in_ns 10.213.0.1 53 gateway # the bridge has the gateway address now
+out=$(show)
+check "before she opens any: warrenctl show says neither limit was met" \
+	bash -c 'grep -q "^net_conns: *not hit (4 open at once)$" <<<"$1" &&
+		grep -q "^net_rate: *not hit (50 per second)$" <<<"$1"' - "$out" || diag "$out"
+out=$(in_ns "$REPO/warrenctl" explain wta --config "$CONF" 2>&1)
+check "warrenctl explain: net_conns 4 and net_rate 50, from her group" \
+	bash -c 'grep -q "^net_conns *4 *(group $2)$" <<<"$1" && grep -q "^net_rate *50 *(group $2)$" <<<"$1"' \
+	- "$out" "$JAIL_GROUP" || diag "$out"
+hold conns wta -- "perl /tmp/conns.pl $UPSTREAM $UPSTREAM $GATEWAY $GATEWAY $UPSTREAM $GATEWAY"
+for ((i = 0; i < 240; i++)); do
+	grep -q '^held' "$T/conns.out" 2>/dev/null && break
+	sleep 0.25
+done
+out=$(tr -d '\r' <"$T/conns.out")
+check "net_conns = 4: her first four connections open, two out through NAT and two to the host's DNS" \
+	test "$(sed -n 1,4p <<<"$out" | awk '{ print $1 }' | tr '\n' ' ')" = "open open open open " ||
+	diag "$out"
+check "with four open, her fifth (out, forwarded) is refused" \
+	test "$(sed -n 5p <<<"$out")" = "refused $UPSTREAM"
+check "and so is her sixth (to the host, input): one count for both" \
+	test "$(sed -n 6p <<<"$out")" = "refused $GATEWAY"
+check "meanwhile another container (wtb's) opens a connection to the same listener" reaches as wtb
+check "and so does the host itself" reaches in_ns
+out=$(show)
+check "warrenctl show wta: net_conns HIT, with how many she was refused" \
+	grep -Eq '^net_conns: *HIT: [1-9][0-9]* new connections refused past 4 open at once$' <<<"$out" ||
+	diag "$out"
+check "and net_rate not hit" grep -q '^net_rate: *not hit (50 per second)$' <<<"$out" || diag "$out"
+release conns
+check "once she closes hers, her next connection opens again" reaches as wta
+
+# net_rate = 5: a burst of 30 new connections at once, in a fresh container (a full
+# bucket: 5 at once, then 5 a second).
+helper_stop wta >/dev/null
+limits_config 100 5
+tssh wta -- 'cat >/tmp/burst.pl' <"$T/burst.pl"
+out=$(tssh wta -- 'perl /tmp/burst.pl 30 198.51.100.2:8000' 2>&1)
+n=$(sed -n 's/^burst: \([0-9]*\) of 30 opened$/\1/p' <<<"$out")
+check "net_rate = 5: of a burst of 30 new connections only about 5 open (${n:-?}), the rest are refused" \
+	test "${n:-0}" -ge 1 -a "${n:-99}" -le 10 || diag "$out"
+out=$(show)
+check "warrenctl show wta: net_rate HIT, net_conns not" \
+	bash -c 'grep -Eq "^net_rate: *HIT: [1-9][0-9]* new connections refused past 5 per second$" <<<"$1" &&
+		grep -q "^net_conns: *not hit (100 open at once)$" <<<"$1"' - "$out" || diag "$out"
+check "once the burst is over she opens connections again" reaches as wta
+
+# Her stop: the counts go to the record; nothing of hers stays in the firewall.
+port=$(awk '{ print $2 }' /run/warren/users/wta/net 2>/dev/null) # her record: "v3 PORT ..."
+helper_stop wta >/dev/null
+wait_container_gone wta 20 >/dev/null
+limited=' wta net-limited container [0-9]+: 0 new connections refused past net_conns \(100 open at once\), [1-9][0-9]* past net_rate \(5 per second\)$'
+for ((i = 0; i < 80; i++)); do
+	out=$("$REPO/warrenctl" log wta --config "$CONF" 2>&1)
+	grep -Eq "$limited" <<<"$out" && break
+	sleep 0.25
+done
+check "at her container's stop, warrenctl log has a net-limited event with the counts" \
+	grep -Eq "$limited" <<<"$out" || diag "$out"
+check "no chain of limits of hers ($port) is left in the firewall, nor her element of map net_limits" \
+	bash -c '[ -n "$2" ] && ! grep -q "chain limits_$2 " <<<"$3" &&
+		grep -q "map net_limits {" <<<"$3" && ! grep -q "jump limits_$2\b" <<<"$3"' - "$NS" "$port" \
+	"$(in_ns nft list table inet warren)" || diag "$(in_ns nft list table inet warren | grep -A4 -E 'limits')"
+helper_stop wtb >/dev/null
+cleanup_limits
+fixture_finish
