@@ -76,15 +76,19 @@ static int user_key(const char *user, char *buf, size_t len, struct error *err)
 	return 0;
 }
 
-/* Her key stood in the way: who holds it, said in ERR.  HOLDER's key is NULL when the
- * key vanished between the compare and the read (-EAGAIN: take again). */
+/* Take again: her key vanished between the compare and the read.  Positive, so that no
+ * error of etcd's (UNAVAILABLE is -EAGAIN) can pass for it. */
+#define TAKE_AGAIN 1
+
+/* Her key stood in the way: who holds it, said in ERR (-EBUSY); TAKE_AGAIN when KV's key
+ * is NULL: it vanished between the compare and the read. */
 static int taken_by(const char *user, struct etcd_kv *kv, struct fleet_holder *ret,
 		    struct error *err)
 {
 	struct fleet_holder h;
 
 	if (!kv->key)
-		return -EAGAIN;
+		return TAKE_AGAIN;
 	(void)fleet_record_parse(user, kv->value, kv->lease, &h);
 	if (ret)
 		*ret = h;
@@ -137,7 +141,7 @@ int fleet_lease_take(struct etcd *e, const char *user, const char *host, const c
 				 "of A-Z a-z 0-9 . _ : -" : "out of memory", FLEET_FIELD_MAX);
 	/* Twice at most: her key may vanish between the compare and the read. */
 	for (int i = 0; i < 2; i++)
-		if ((r = take_once(e, user, key, record, ttl, ret_lease, ret_holder, err)) != -EAGAIN)
+		if ((r = take_once(e, user, key, record, ttl, ret_lease, ret_holder, err)) != TAKE_AGAIN)
 			return r;
 	return error_set(err, -EBUSY, "%s's lease changes hands too fast to be taken", user);
 }

@@ -6,13 +6,16 @@
 # config's endpoints, as hosts "host-a", "host-b" and "host-c".  Then warrenctl doctor's
 # fleet checks: etcd answers, the clock's skew against it (faketime shifts warrenctl's
 # clock alone), the store a writable mount (a tmpfs in a mount namespace of the test's).
+# A fourth etcd of its own serves TLS and asks for client certificates (a CA, a server
+# and a client certificate made here with openssl), for the config's cert, key, cacert.
 set -u
 # run.sh bound: 150 s (three lease TTLs waited out, an etcd frozen for its 3 s bound)
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
-N=25
+N=28
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (a config root owns, a mount namespace)" $N
 command -v etcd >/dev/null || skip_all "no etcd (apt-get install etcd-server; .ci/run does)" $N
+command -v openssl >/dev/null || skip_all "no openssl (apt-get install openssl)" $N
 command -v faketime >/dev/null || skip_all "no faketime (apt-get install faketime; .ci/run does)" $N
 make -s tests/lib/fleetdrive warrenctl >/dev/null 2>&1 || skip_all "tests/lib/fleetdrive does not build (make tests/lib/fleetdrive)" $N
 DRIVE=$PWD/tests/lib/fleetdrive
@@ -43,7 +46,7 @@ stop_members() {
 	done
 }
 cleanup() {
-	stop_members 1 2 3
+	stop_members 1 2 3 4
 	[ -n "${WARREN_TEST_KEEP:-}" ] && { echo "# kept $T" >&2; return; }
 	rm -rf "$T"
 }
@@ -80,6 +83,43 @@ for i in 1 2 3; do
 		</dev/null >>"$T/m$i.log" 2>&1 &
 	pid[i]=$!
 done
+# The TLS member.  etcd 3.4's gateway calls its own gRPC server with the server's
+# certificate, so that one is for client authentication too (without it every call
+# through the gateway fails with "connection closed").
+tls=$T/tls
+mkdir "$tls"
+cert() { # cert NAME SUBJECT EXTENSIONS: NAME.pem and NAME.key, signed by the CA
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$tls/$1.key" \
+		-out "$tls/$1.csr" -subj "$2" &&
+		openssl x509 -req -in "$tls/$1.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" \
+			-CAcreateserial -out "$tls/$1.pem" -days 1 -extfile <(printf '%s\n' "$3")
+} >>"$tls/openssl.log" 2>&1
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$tls/ca.key" \
+	-out "$tls/ca.pem" -days 1 -subj /CN=warren-test-ca >>"$tls/openssl.log" 2>&1 &&
+	cert server /CN=127.0.0.1 "subjectAltName=IP:127.0.0.1"$'\n'"extendedKeyUsage=serverAuth,clientAuth" &&
+	cert client /CN=warren "extendedKeyUsage=clientAuth" ||
+	{ diag_file "$tls/openssl.log"; skip_rest "openssl could not make the test's certificates"; exit 1; }
+cport[4]=$(free_port)
+pport[4]=$(free_port)
+env -u ETCD_NAME -u ETCD_DATA_DIR -u ETCD_INITIAL_CLUSTER etcd --name tls --data-dir "$T/m4" \
+	--listen-client-urls "https://127.0.0.1:${cport[4]}" \
+	--advertise-client-urls "https://127.0.0.1:${cport[4]}" \
+	--listen-peer-urls "http://127.0.0.1:${pport[4]}" \
+	--initial-advertise-peer-urls "http://127.0.0.1:${pport[4]}" \
+	--initial-cluster "tls=http://127.0.0.1:${pport[4]}" --initial-cluster-state new \
+	--cert-file "$tls/server.pem" --key-file "$tls/server.key" --client-cert-auth \
+	--trusted-ca-file "$tls/ca.pem" --logger zap </dev/null >>"$T/m4.log" 2>&1 &
+pid[4]=$!
+# tls_conf NAME KEYS: a config for the TLS member with KEYS in its fleet group.
+tls_conf() {
+	printf 'fleet = { store = "%s"; etcd = [ "https://127.0.0.1:%s" ]; %s };\n' "$T/store" \
+		"${cport[4]}" "$2" >"$T/$1.conf"
+	chmod 0644 "$T/$1.conf"
+}
+tls_conf tls "cert = \"$tls/client.pem\"; key = \"$tls/client.key\"; cacert = \"$tls/ca.pem\";"
+tls_conf tls-nocert "cacert = \"$tls/ca.pem\";"
+tls_conf tls-noca "cert = \"$tls/client.pem\"; key = \"$tls/client.key\";"
+
 mkdir "$T/store"
 conf=$T/warren.conf
 cat >"$conf" <<EOF
@@ -98,7 +138,7 @@ for _ in $(seq 120); do
 	drive list >/dev/null 2>&1 && { up=1; break; }
 	sleep 0.25
 done
-if ! check "three etcd members on loopback answer (ports ${cport[*]})" test "$up" = 1; then
+if ! check "three etcd members on loopback answer (ports ${cport[1]} ${cport[2]} ${cport[3]})" test "$up" = 1; then
 	diag_file "$T/m1.log" 10
 	skip_rest "etcd did not come up"
 	exit 1
@@ -151,6 +191,21 @@ drive take wtb host-b 60 >/dev/null && drive take wtc host-c 60 >/dev/null
 list=$(drive list)
 check "the list shows every lease: wta on host-a, wtb on host-b, wtc on host-c" \
 	test "$(cut -d' ' -f1,2 <<<"$list" | paste -sd,)" = "wta host-a,wtb host-b,wtc host-c" || diag "$list"
+
+# TLS: the config's cert, key and cacert are what libcurl presents and trusts.
+lease_t=
+for _ in $(seq 80); do
+	lease_t=$("$DRIVE" "$T/tls.conf" take wta host-a 60 2>"$T/err") && break
+	sleep 0.25
+done
+check "over TLS with the client's certificate, host-a takes wta's lease (lease ${lease_t:-none})" \
+	grep -q "^host-a " <("$DRIVE" "$T/tls.conf" holder wta) || diag_file "$T/err"
+out=$("$DRIVE" "$T/tls-nocert.conf" take wtb host-a 60 2>&1)
+check "without a client certificate, etcd refuses and the take fails (exit $?): $out" \
+	test -z "$(grep -E '^[0-9a-f]+$|^busy' <<<"$out")" -a -n "$(grep -E 'no etcd endpoint answers' <<<"$out")"
+out=$("$DRIVE" "$T/tls-noca.conf" take wtb host-a 60 2>&1)
+check "without cacert, etcd's certificate (of the test's own CA) is not trusted: $out" \
+	grep -q "SSL certificate problem" <<<"$out"
 
 # warrenctl doctor's fleet checks, against this etcd.
 out=$("$CTL" --config "$conf" doctor 2>&1)
