@@ -120,8 +120,10 @@ static int take_once(struct etcd *e, const char *user, const char *key, const ch
 	if (r == -EEXIST)
 		r = taken_by(user, &kv, ret_holder, err);
 	etcd_kv_clear(&kv);
-	/* The lease attaches nothing: give it back rather than leave it to its TTL. */
-	(void)etcd_lease_revoke(e, id, &ignored);
+	/* The lease attaches nothing: give it back rather than leave it to its TTL, but not
+	 * to an etcd that did not answer (another bounded wait; the TTL frees it anyway). */
+	if (r != -ETIMEDOUT && r != -EHOSTUNREACH)
+		(void)etcd_lease_revoke(e, id, &ignored);
 	return r;
 }
 

@@ -42,7 +42,8 @@ int fleet_record_parse(const char *user, const char *text, int64_t lease, struct
 /* Take USER's lease for HOST (BOOT_ID, CONTAINER) for TTL seconds: its etcd lease id
  * into *RET_LEASE; -EBUSY when another lease holds her key, with its record in
  * *RET_HOLDER (if not NULL) and the host named in ERR; another negative errno when etcd
- * cannot be asked (the caller then refuses: fail closed). */
+ * cannot be asked (the caller then refuses: fail closed).  At most three calls, each
+ * bounded (etcd.h); two when etcd stops answering. */
 int fleet_lease_take(struct etcd *e, const char *user, const char *host, const char *boot_id,
 		     const char *container, unsigned ttl, int64_t *ret_lease,
 		     struct fleet_holder *ret_holder, struct error *err);
