@@ -12,7 +12,7 @@ set -u
 # run.sh bound: 150 s (three lease TTLs waited out, an etcd frozen for its 3 s bound)
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
-N=28
+N=31
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (a config root owns, a mount namespace)" $N
 command -v etcd >/dev/null || skip_all "no etcd (apt-get install etcd-server; .ci/run does)" $N
 command -v openssl >/dev/null || skip_all "no openssl (apt-get install openssl)" $N
@@ -191,6 +191,19 @@ drive take wtb host-b 60 >/dev/null && drive take wtc host-c 60 >/dev/null
 list=$(drive list)
 check "the list shows every lease: wta on host-a, wtb on host-b, wtc on host-c" \
 	test "$(cut -d' ' -f1,2 <<<"$list" | paste -sd,)" = "wta host-a,wtb host-b,wtc host-c" || diag "$list"
+
+# warrenctl ls --fleet: the same leases, for the admin.
+out=$("$CTL" --config "$conf" ls --fleet 2>&1)
+check "warrenctl ls --fleet: a table of every lease, with its host" \
+	test "$(awk 'NR > 1 { print $1, $2 }' <<<"$out" | paste -sd,)" = "wta host-a,wtb host-b,wtc host-c" || diag "$out"
+out=$("$CTL" --config "$conf" ls --fleet --json 2>&1)
+check "warrenctl ls --fleet --json: objects with user, host, since, boot_id, container, lease" \
+	grep -Eq '^  \{"user": "wtb", "host": "host-b", "since": [0-9]+, "boot_id": "boot-of-test", "container": "c1", "lease": "[0-9a-f]+"\},$' <<<"$out" || diag "$out"
+printf 'jail_groups = [ "warren" ];\n' >"$T/nofleet.conf"
+chmod 0644 "$T/nofleet.conf"
+out=$("$CTL" --config "$T/nofleet.conf" ls --fleet 2>&1)
+check "warrenctl ls --fleet without a fleet group: exit 1, saying so" \
+	test "$?" = 1 -a -n "$(grep 'has no fleet group' <<<"$out")"
 
 # TLS: the config's cert, key and cacert are what libcurl presents and trusts.
 lease_t=
