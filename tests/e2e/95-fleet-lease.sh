@@ -134,7 +134,7 @@ drive() { "$DRIVE" "$conf" "$@"; }
 
 # The cluster is up when a list answers (a quorum of members elected a leader).
 up=0
-for _ in $(seq 120); do
+for _ in $(seq 240); do
 	drive list >/dev/null 2>&1 && { up=1; break; }
 	sleep 0.25
 done
