@@ -429,8 +429,15 @@ int net_detach(const char *user, struct error *err)
 			error_errno(err, r, "cannot remove %s", m.port);
 		nl_close(&nl);
 	}
-	(void)nft_member_del(&m);
+	/* A port that stays keeps its elements.  The record of what stays is kept, for gc
+	 * (container_collect) to try again; the next start of hers deletes leftover elements
+	 * too (nft_member_add). */
+	if (error_is_set(err))
+		return err->code;
+	if ((r = nft_member_del(&m)) < 0)
+		return error_errno(err, r, "cannot remove the firewall elements of %s (port %s; "
+				   "%s kept for warren-helper gc to try again)", user, m.port, path);
 	if (unlink(path) < 0 && errno != ENOENT)
 		return error_errno(err, -errno, "cannot remove %s", path);
-	return error_is_set(err) ? err->code : 0;
+	return 0;
 }

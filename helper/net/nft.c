@@ -20,10 +20,18 @@ static void nft_ctx_freep(struct nft_ctx **c)
 		nft_ctx_free(*c);
 }
 
-/* Run CMD; on failure ERR_TEXT (if not NULL) gets nft's message. */
+int nft_error_code(const char *msg)
+{
+	/* libnftables hands back no errno, only the kernel's strerror() in its message. */
+	return strstr(msg, "No such file or directory") ? -ENOENT : -EIO;
+}
+
+/* Run CMD; on failure ERR_TEXT (if not NULL) gets nft's message.  0, -ENOENT if what
+ * it names is not there, -EIO (nft_error_code). */
 static int run(const char *cmd, char *out, size_t out_len, char *err_text, size_t err_len)
 {
 	_cleanup_(nft_ctx_freep) struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	const char *msg;
 	int r;
 
 	if (!ctx)
@@ -33,13 +41,16 @@ static int run(const char *cmd, char *out, size_t out_len, char *err_text, size_
 	r = nft_run_cmd_from_buffer(ctx, cmd);
 	if (out)
 		snprintf(out, out_len, "%s", nft_ctx_get_output_buffer(ctx));
-	if (r != 0 && err_text) {
-		snprintf(err_text, err_len, "%s", nft_ctx_get_error_buffer(ctx));
+	if (r == 0)
+		return 0;
+	msg = nft_ctx_get_error_buffer(ctx);
+	if (err_text) {
+		snprintf(err_text, err_len, "%s", msg);
 		for (char *p = err_text; *p; p++)
 			if (*p == '\n')
 				*p = ' ';
 	}
-	return r == 0 ? 0 : -EIO;
+	return nft_error_code(msg ? msg : "");
 }
 
 /* The output chain's last rule names the version of the rules (nft.h). */
@@ -391,14 +402,81 @@ int nft_member_commands(const struct nft_member *m, const char *verb, char *buf,
  * port. */
 #define MEMBER_CMD_MAX (1536 + PORTS_MAX * 96)
 
+/* The sets of table inet warren whose elements are keyed by a container's address. */
+static const char *const addr_sets[] = { "isolated", "isolated_ports", "peer_group",
+					 "peer_member", "net_limits" };
+
+int nft_purge_commands(const char *set, const char *listing, uint32_t addr, FILE *f)
+{
+	const char *p = strstr(listing, "elements = {");
+	char a[16], elem[128];
+	size_t alen = strlen(ipv4_format(addr, a, sizeof(a)));
+
+	if (!p)
+		return 0;
+	p += strlen("elements = {");
+	/* Elements are separated by commas, the last one ends at "}". */
+	while (*p && *p != '}') {
+		size_t n = strcspn(p, ",}");
+		char *key, *end;
+
+		snprintf(elem, sizeof(elem), "%.*s", (int)(n < sizeof(elem) ? n : sizeof(elem) - 1), p);
+		p += n;
+		if (*p == ',')
+			p++;
+		key = elem + strspn(elem, " \t\n");
+		/* A map's key ends at " : "; trailing blanks go. */
+		if ((end = strstr(key, " : ")))
+			*end = '\0';
+		for (end = key + strlen(key); end > key && strchr(" \t\n", end[-1]); end--)
+			end[-1] = '\0';
+		if (strncmp(key, a, alen) == 0 && (key[alen] == '\0' || key[alen] == ' '))
+			fprintf(f, "delete element inet warren %s { %s }\n", set, key);
+	}
+	return 0;
+}
+
+/* The commands that delete whatever elements of table inet warren are keyed by M's
+ * address, left by an earlier container on it (a stop whose deletes failed, a record
+ * lost): into *RET (free it), "" if none.  Added anew over them, a different peer group
+ * or isolated_ports would clash with them ("File exists"), an old one stay. */
+static int purge_commands(const struct nft_member *m, char **ret)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+	char cmd[96], out[16384];
+
+	if (!f)
+		return -ENOMEM;
+	for (size_t i = 0; i < ELEMENTSOF(addr_sets); i++) {
+		snprintf(cmd, sizeof(cmd), "list %s inet warren %s",
+			 strcmp(addr_sets[i], "peer_group") == 0 ||
+					 strcmp(addr_sets[i], "net_limits") == 0 ? "map" : "set",
+			 addr_sets[i]);
+		/* Tables of an older version may lack a set: nothing of hers in it. */
+		if (run(cmd, out, sizeof(out), NULL, 0) == 0)
+			(void)nft_purge_commands(addr_sets[i], out, m->addr, f);
+	}
+	if (fclose(f) != 0)
+		return -ENOMEM;
+	*ret = TAKE_PTR(text);
+	return 0;
+}
+
 int nft_member_add(const struct nft_member *m, struct error *err)
 {
 	char cmd[MEMBER_CMD_MAX], msg[512];
+	_cleanup_free_ char *purge = NULL, *text = NULL;
 	int r;
 
 	if ((r = nft_member_commands(m, "add", cmd, sizeof(cmd))) < 0)
 		return error_errno(err, r, "the firewall elements of %s do not fit", m->port);
-	if (run(cmd, NULL, 0, msg, sizeof(msg)) < 0)
+	if ((r = purge_commands(m, &purge)) < 0 || asprintf(&text, "%s%s", purge, cmd) < 0)
+		return error_errno(err, r < 0 ? r : -ENOMEM, "cannot make room for %s in warren's "
+				   "firewall", m->port);
+	/* One transaction: the old elements go as hers come. */
+	if (run(text, NULL, 0, msg, sizeof(msg)) < 0)
 		return error_set(err, -EIO, "cannot add %s to warren's firewall: %s", m->port, msg);
 	return 0;
 }
@@ -406,15 +484,16 @@ int nft_member_add(const struct nft_member *m, struct error *err)
 int nft_member_del(const struct nft_member *m)
 {
 	char cmd[MEMBER_CMD_MAX], one[256];
-	int ret = 0;
+	int ret = 0, r;
 
-	/* One command at a time: an element already gone must not keep the others. */
+	/* One command at a time: an element already gone (-ENOENT: a container without
+	 * limits has no chain of them) must not keep the others. */
 	if (nft_member_commands(m, "delete", cmd, sizeof(cmd)) < 0)
 		return -ENOSPC;
 	for (char *line = strtok(cmd, "\n"); line; line = strtok(NULL, "\n")) {
 		snprintf(one, sizeof(one), "%s", line);
-		if (run(one, NULL, 0, NULL, 0) < 0)
-			ret = -EIO;
+		if ((r = run(one, NULL, 0, NULL, 0)) < 0 && r != -ENOENT)
+			ret = r;
 	}
 	return ret;
 }

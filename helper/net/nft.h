@@ -43,6 +43,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "lib/errors.h"
 #include "lib/ipv4.h"
@@ -114,9 +115,19 @@ int nft_tables_delete(struct error *err);
  * allow4/allow6, or to a nameserver (dns4) on port 53.  The commands, into *RET (free
  * it), to follow the tables in a transaction (nft_tables_ensure); pure. */
 int nft_destinations_format(const char *bridge, const struct egress *e, char **ret);
+/* M's elements and chain of limits, in one transaction with the deletion of whatever
+ * elements keyed by her address an earlier container left (nft_purge_commands). */
 int nft_member_add(const struct nft_member *m, struct error *err);
-/* Remove M's elements; elements already gone are fine. */
+/* Remove M's elements; elements already gone are fine: 0, or -EIO if one that is there
+ * could not go (the record of them must stay, for gc to try again). */
 int nft_member_del(const struct nft_member *m);
+/* Into F, a "delete element inet warren SET { KEY }" line for each element of LISTING
+ * (the set or map SET as nft lists it) keyed by ADDR, alone or first of a
+ * concatenation.  Pure. */
+int nft_purge_commands(const char *set, const char *listing, uint32_t addr, FILE *f);
+/* What an nft failure with message MSG means: -ENOENT if what it names is not there,
+ * else -EIO.  Pure. */
+int nft_error_code(const char *msg);
 
 /* A chain of another table that drops forwarded packets by policy (a host firewall such
  * as Docker's or ufw's): its "FAMILY TABLE CHAIN" into BUF; 0 if found, -ENOENT if not. */

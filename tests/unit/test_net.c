@@ -429,6 +429,39 @@ static int occurrences(const char *haystack, const char *needle)
 	return n;
 }
 
+/* In a network namespace of its own (this process's, a child's): a context of
+ * libnftables that ran FIRST, or NULL if there is no nf_tables here, or no capability
+ * over it. */
+static struct nft_ctx *private_nft(const char *first)
+{
+	struct nft_ctx *ctx;
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0 && unshare(CLONE_NEWNET) < 0)
+		return NULL;
+	if (!(ctx = nft_ctx_new(NFT_CTX_DEFAULT)) || nft_run_cmd_from_buffer(ctx, first) != 0)
+		return NULL;
+	return ctx;
+}
+
+/* CHILD(ARG) in a child: its exit 0 passes, 77 skips (no namespace), else WHAT fails. */
+static void in_child(int (*child)(const char *), const char *arg, const char *what)
+{
+	int status;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(child(arg));
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 77) {
+		print_message("# no network namespace with nf_tables for this test here\n");
+		skip();
+	}
+	if (WEXITSTATUS(status) != 0)
+		fail_msg("%s", what);
+}
+
 /* In a network namespace of its own: OLD, then nft_tables_ensure twice.  Exit 0 if the
  * rules are this version's, once, with the destinations of this start, and the elements
  * of the containers stayed; 77 if no namespace could be had, 1 otherwise (what is wrong
@@ -440,13 +473,11 @@ static int upgrade_child(const char *old)
 	struct ipv4_subnet net;
 	struct error err = { 0 };
 	struct egress e = { 0 };
-	struct nft_ctx *ctx;
+	struct nft_ctx *ctx = private_nft(old);
 	const char *out;
 
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0 && unshare(CLONE_NEWNET) < 0)
+	if (!ctx)
 		return 77;
-	if (!(ctx = nft_ctx_new(NFT_CTX_DEFAULT)) || nft_run_cmd_from_buffer(ctx, old) != 0)
-		return 77; /* no nf_tables here, or no capability over it */
 	(void)ipv4_subnet_parse("10.213.0.0/16", &net);
 	/* Twice; then once more without the arp table (as if someone deleted it): it is
 	 * made again; then a new container's elements. */
@@ -490,21 +521,11 @@ static void test_ruleset_upgrade(void **state)
 	static const char *const olds[] = { OLD_TABLES_V1, OLD_TABLES_DENY, OLD_TABLES_V2,
 					    OLD_TABLES_V3 };
 
-	for (size_t i = 0; i < ELEMENTSOF(olds); i++) {
-		int status;
-		pid_t pid = fork();
+	char what[64];
 
-		assert_true(pid >= 0);
-		if (pid == 0)
-			_exit(upgrade_child(olds[i]));
-		assert_int_equal(waitpid(pid, &status, 0), pid);
-		assert_true(WIFEXITED(status));
-		if (WEXITSTATUS(status) == 77) {
-			print_message("# no network namespace with nf_tables for this test here\n");
-			skip();
-		}
-		if (WEXITSTATUS(status) != 0)
-			fail_msg("older tables %zu were not brought up to this version", i);
+	for (size_t i = 0; i < ELEMENTSOF(olds); i++) {
+		snprintf(what, sizeof(what), "older tables %zu were not brought up to this version", i);
+		in_child(upgrade_child, olds[i], what);
 	}
 }
 
@@ -538,6 +559,104 @@ static void test_limit_hits(void **state)
 		"\t\tlimit rate over 5/second burst 5 packets counter packets 1 bytes 60 drop\n", &h),
 		-EBADMSG);
 	assert_int_equal(nft_limit_hits_parse("", &h), -EBADMSG);
+}
+
+/* The deletes of what an earlier container left keyed by an address: that address's
+ * elements only (not 10.213.0.22's for 10.213.0.2), a map's by its key. */
+static void test_purge_commands(void **state)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	assert_non_null(f);
+	assert_int_equal(nft_purge_commands("isolated_ports",
+		"table inet warren {\n\tset isolated_ports {\n\t\ttype ipv4_addr . inet_proto . "
+		"inet_service\n\t\tflags interval\n\t\telements = { 10.213.0.2 . udp . 53,\n"
+		"\t\t\t     10.213.0.22 . tcp . 22,\n\t\t\t     10.213.0.2 . tcp . 1000-2000 }\n"
+		"\t}\n}\n", 0x0ad50002, f), 0);
+	assert_int_equal(nft_purge_commands("peer_group",
+		"\tmap peer_group {\n\t\ttype ipv4_addr : mark\n\t\telements = { 10.213.0.2 : "
+		"0x00000005, 10.213.0.3 : 0x00000005 }\n\t}\n", 0x0ad50002, f), 0);
+	assert_int_equal(nft_purge_commands("isolated", "\tset isolated {\n\t\ttype ipv4_addr\n"
+		"\t\telements = { 10.213.0.22, 10.213.0.2 }\n\t}\n", 0x0ad50002, f), 0);
+	assert_int_equal(nft_purge_commands("net_limits", "\tmap net_limits {\n\t\ttype ipv4_addr "
+		": verdict\n\t\telements = { 10.213.0.2 : jump limits_wr2 }\n\t}\n", 0x0ad50002, f), 0);
+	assert_int_equal(nft_purge_commands("isolated", "\tset isolated {\n\t\ttype ipv4_addr\n"
+		"\t}\n", 0x0ad50002, f), 0);
+	assert_int_equal(fclose(f), 0);
+	assert_string_equal(text,
+		"delete element inet warren isolated_ports { 10.213.0.2 . udp . 53 }\n"
+		"delete element inet warren isolated_ports { 10.213.0.2 . tcp . 1000-2000 }\n"
+		"delete element inet warren peer_group { 10.213.0.2 }\n"
+		"delete element inet warren isolated { 10.213.0.2 }\n"
+		"delete element inet warren net_limits { 10.213.0.2 }\n");
+	assert_int_equal(nft_error_code("Error: Could not process rule: No such file or directory"),
+			 -ENOENT);
+	assert_int_equal(nft_error_code("Error: Could not process rule: Device or resource busy"),
+			 -EIO);
+	assert_int_equal(nft_error_code(""), -EIO);
+}
+
+/* In a network namespace of its own: her elements of an earlier container left behind (a
+ * stop that failed), a start with another peer group and other isolated_ports takes
+ * their place; a stop finds the elements of a container without limits gone and says
+ * nothing, but one that cannot go is an error.  Exit 0, 77 with no namespace, 1. */
+static int leftovers_child(const char *unused)
+{
+	struct nft_member m = { .port = "wr2", .addr = 0x0ad50002, .mac = { 2, 0x77, 0, 0, 0, 2 },
+				.isolated = true, .peer_group = 5, .conns = 64, .rate = 5 };
+	struct ipv4_subnet net;
+	struct error err = { 0 };
+	struct egress e = { 0 };
+	struct nft_ctx *ctx = private_nft("add table inet probe\ndelete table inet probe");
+	const char *out;
+
+	if (!ctx)
+		return 77;
+	(void)ipv4_subnet_parse("10.213.0.0/16", &net);
+	(void)port_list_parse("53/udp,8000-8099/tcp", &m.ports);
+	if (nft_tables_ensure("warren0", &net, false, &e, &err) < 0 || nft_member_add(&m, &err) < 0) {
+		fprintf(stderr, "first start: %s\n", err.msg);
+		return 1;
+	}
+	m.peer_group = 6;
+	(void)port_list_parse("8050-8200/tcp", &m.ports);
+	if (nft_member_add(&m, &err) < 0) {
+		fprintf(stderr, "start over leftovers: %s\n", err.msg);
+		return 1;
+	}
+	nft_ctx_buffer_output(ctx);
+	if (nft_run_cmd_from_buffer(ctx, "list table inet warren") != 0)
+		return 1;
+	out = nft_ctx_get_output_buffer(ctx);
+	fprintf(stderr, "%s", out);
+	if (strstr(out, "0x00000005") || !strstr(out, "10.213.0.2 : 0x00000006") ||
+	    strstr(out, "udp . 53") || !strstr(out, "10.213.0.2 . tcp . 8050-8200"))
+		return 1;
+	/* A record's member: no limits in it (their chain and element go all the same). */
+	m.conns = m.rate = 0;
+	if (nft_member_del(&m) != 0 || nft_member_del(&m) != 0) {
+		fprintf(stderr, "a stop, or a second one, failed\n");
+		return 1;
+	}
+	/* Her chain of limits, held by someone's rule: it cannot go. */
+	m.conns = m.rate = 5;
+	if (nft_member_add(&m, &err) < 0 ||
+	    nft_run_cmd_from_buffer(ctx, "add chain inet warren held\n"
+				    "add rule inet warren held jump limits_wr2") != 0)
+		return 1;
+	m.conns = m.rate = 0;
+	if (nft_member_del(&m) != -EIO) {
+		fprintf(stderr, "a delete that failed was not said\n");
+		return 1;
+	}
+	return 0;
+}
+
+static void test_member_leftovers(void **state)
+{
+	in_child(leftovers_child, NULL, "a start over leftover elements, or a stop, went wrong");
 }
 
 /* /etc/hosts and resolv.conf: her name on her address (on 127.0.1.1 without one). */
@@ -857,6 +976,8 @@ int main(void)
 		cmocka_unit_test(test_ruleset),
 		cmocka_unit_test(test_limit_hits),
 		cmocka_unit_test(test_ruleset_upgrade),
+		cmocka_unit_test(test_purge_commands),
+		cmocka_unit_test(test_member_leftovers),
 		cmocka_unit_test(test_etc_files),
 		cmocka_unit_test(test_alloc_find),
 		cmocka_unit_test(test_alloc_get),
