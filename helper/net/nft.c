@@ -523,6 +523,8 @@ int nft_limit_hits_parse(const char *text, struct nft_limit_hits *ret)
 			conns = true;
 		}
 	}
+	if (!conns && !rate)
+		return -ENODATA;
 	if (!conns || !rate)
 		return -EBADMSG;
 	*ret = h;
@@ -532,12 +534,14 @@ int nft_limit_hits_parse(const char *text, struct nft_limit_hits *ret)
 int nft_limit_hits(const struct nft_member *m, struct nft_limit_hits *ret)
 {
 	char cmd[96], chain[32], out[2048];
+	int r;
 
 	snprintf(cmd, sizeof(cmd), "list chain inet warren %s",
 		 nft_limits_chain(m, chain, sizeof(chain)));
-	if (run(cmd, out, sizeof(out), NULL, 0) < 0)
-		return -ENOENT;
-	return nft_limit_hits_parse(out, ret) < 0 ? -EIO : 0;
+	if ((r = run(cmd, out, sizeof(out), NULL, 0)) < 0)
+		return r; /* -ENOENT: no such chain; -EIO: nft failed */
+	r = nft_limit_hits_parse(out, ret);
+	return r == -ENODATA ? r : r < 0 ? -EIO : 0;
 }
 
 int nft_forward_blocker(char *buf, size_t len)

@@ -72,10 +72,13 @@ struct nft_limit_hits {
 	uint64_t conns, rate;
 	uint32_t conns_max, rate_max;
 };
-/* From TEXT, the chain as nft lists it: 0, or -EBADMSG if a rule is not there.  Pure. */
+/* From TEXT, the chain as nft lists it: 0, -ENODATA if neither rule is there (an
+ * upgrade of the rules flushed the chain), -EBADMSG if one is not.  Pure. */
 int nft_limit_hits_parse(const char *text, struct nft_limit_hits *ret);
 /* Read the chain of M's limits: 0, -ENOENT if there is none (a container of an older
- * version of the rules, or none running), -EIO. */
+ * version of the rules, or none running), -ENODATA if it has no rules (her limits were
+ * lost at an upgrade of the rules: they return at her next start), -EIO (nft failed, or
+ * the chain is not one of limits). */
 int nft_limit_hits(const struct nft_member *m, struct nft_limit_hits *ret);
 
 /* The version of the rules nft_ruleset writes, with the shape of the destinations chain

@@ -529,6 +529,39 @@ static void test_ruleset_upgrade(void **state)
 	}
 }
 
+/* In a network namespace of its own: nft_limit_hits of a container with limits, of one
+ * whose chain an upgrade flushed, and of one with none.  Exit 0, 77, 1. */
+static int limit_hits_child(const char *unused)
+{
+	struct nft_member m = { .port = "wr3", .addr = 0x0ad50003, .mac = { 2, 0x77, 0, 0, 0, 3 },
+				.conns = 64, .rate = 5 };
+	struct ipv4_subnet net;
+	struct nft_limit_hits h;
+	struct error err = { 0 };
+	struct egress e = { 0 };
+	struct nft_ctx *ctx = private_nft("add table inet probe\ndelete table inet probe");
+	int r;
+
+	if (!ctx)
+		return 77;
+	(void)ipv4_subnet_parse("10.213.0.0/16", &net);
+	if ((r = nft_limit_hits(&m, &h)) != -ENOENT) {
+		fprintf(stderr, "no tables: %d, not -ENOENT\n", r);
+		return 1;
+	}
+	if (nft_tables_ensure("warren0", &net, false, &e, &err) < 0 || nft_member_add(&m, &err) < 0 ||
+	    (r = nft_limit_hits(&m, &h)) != 0 || h.conns_max != 64) {
+		fprintf(stderr, "her limits: %d %s\n", r, err.msg);
+		return 1;
+	}
+	if (nft_run_cmd_from_buffer(ctx, "flush chain inet warren limits_wr3") != 0 ||
+	    (r = nft_limit_hits(&m, &h)) != -ENODATA) {
+		fprintf(stderr, "a flushed chain: %d, not -ENODATA\n", r);
+		return 1;
+	}
+	return 0;
+}
+
 /* How often a container met its limits, from her chain as nft lists it (warrenctl show,
  * the event at her stop); a chain without both rules is not hers. */
 static void test_limit_hits(void **state)
@@ -553,12 +586,16 @@ static void test_limit_hits(void **state)
 		"\t\tct count over 1048576 counter packets 18446744073709551615 bytes 1 drop\n", &h), 0);
 	assert_true(h.rate == 0 && h.rate_max == 100 && h.conns == UINT64_MAX &&
 		    h.conns_max == 1048576);
+	/* Flushed by an upgrade of the rules: her limits are lost until her next start. */
 	assert_int_equal(nft_limit_hits_parse("table inet warren {\n\tchain limits_wr1a {\n\t}\n}\n",
-					      &h), -EBADMSG);
+					      &h), -ENODATA);
 	assert_int_equal(nft_limit_hits_parse(
 		"\t\tlimit rate over 5/second burst 5 packets counter packets 1 bytes 60 drop\n", &h),
 		-EBADMSG);
-	assert_int_equal(nft_limit_hits_parse("", &h), -EBADMSG);
+	assert_int_equal(nft_limit_hits_parse("\t\tct count over 64 counter packets 0 bytes 0 drop\n",
+					      &h), -EBADMSG);
+	in_child(limit_hits_child, NULL, "nft_limit_hits told a chain missing, emptied or "
+		 "unreadable wrong");
 }
 
 /* The deletes of what an earlier container left keyed by an address: that address's
