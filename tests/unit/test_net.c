@@ -925,6 +925,35 @@ static void test_cidr(void **state)
 	assert_string_equal(cidr_format(&n, buf, sizeof(buf)), "fe80::/10");
 }
 
+/* What the default of bridge.deny keeps containers from (warren.conf(5)): the metadata
+ * services (Azure's WireServer too), shared address space (RFC 6598), private space; not
+ * the Internet. */
+static void assert_default_deny(char *const *deny)
+{
+	static const struct {
+		const char *addr;
+		bool blocked;
+	} cases[] = {
+		{ "169.254.169.254", true }, { "168.63.129.16", true },   { "100.100.100.200", true },
+		{ "100.64.0.1", true },      { "100.127.255.254", true }, { "10.1.2.3", true },
+		{ "172.31.0.1", true },      { "192.168.1.1", true },     { "100.128.0.1", false },
+		{ "100.63.255.255", false }, { "168.63.129.17", false },  { "198.51.100.2", false },
+	};
+	struct egress e = { 0 };
+	uint8_t a[16];
+
+	assert_int_equal(egress_resolve(deny, NULL, NULL, 0, NULL, &e), 0);
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		inet_pton(AF_INET, cases[i].addr, a);
+		if (egress_blocks(&e, AF_INET, a) != cases[i].blocked)
+			fail_msg("bridge.deny's default %s %s", cases[i].blocked ? "misses" :
+				 "covers", cases[i].addr);
+	}
+	inet_pton(AF_INET6, "fd00:ec2::254", a);
+	assert_true(egress_blocks(&e, AF_INET6, a));
+	egress_clear(&e);
+}
+
 static void test_config_deny(void **state)
 {
 	_cleanup_(config_freep) struct warren_config *c = NULL, *d = NULL;
@@ -936,6 +965,7 @@ static void test_config_deny(void **state)
 	assert_null(d->bridge.allow);
 	for (size_t i = 0; want[i]; i++)
 		assert_string_equal(egress_deny_config(d)[i], want[i]);
+	assert_default_deny(egress_deny_config(d));
 	if (config_parse_string("bridge = { deny = [ \"connected\", \"100.64.0.0/10\" ];\n"
 				"  allow = [ \"10.1.2.3\", \"fd00::/64\" ]; };\n", "x", &c, NULL, &err) < 0)
 		fail_msg("%s", err.msg);
