@@ -28,7 +28,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 61
+fixture_start 62
 
 UP=$NS-up
 # ping is the image's iputils ping (warren-mkimage installs it).  A test image built before
@@ -215,7 +215,8 @@ host_user_probe() { in_ns runuser -u wtexempt -- timeout 3 bash -c 'echo probing
 check "a host user (wtexempt) cannot connect to wtb's container ($b:8002)" \
 	test "$(host_user_probe "$b" 8002)" = probing
 check "host root does" test "$(in_ns timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/8002" && head -n 1 <&3' - "$b")" = wtb
-in_ns runuser -u wtexempt -- bash -c 'echo host-user >"/dev/udp/$1/8003"' - "$b" 2>/dev/null
+# (her probe says who sent it first: proof that runuser ran it, as her)
+probe=$(in_ns runuser -u wtexempt -- bash -c 'echo "probing as $(id -un)"; echo host-user >"/dev/udp/$1/8003"' - "$b" 2>/dev/null)
 in_ns bash -c 'echo host-root >"/dev/udp/$1/8003"' - "$b" 2>/dev/null
 for ((i = 0; i < 60; i++)); do
 	got=$(tssh wtb -- 'cat /tmp/udp-got 2>/dev/null')
@@ -223,7 +224,8 @@ for ((i = 0; i < 60; i++)); do
 	sleep 0.5
 done
 check "UDP: wtexempt's datagram does not reach wtb's container (root's, sent after it, does)" \
-	bash -c 'grep -qx host-root <<<"$1" && ! grep -q host-user <<<"$1"' - "$got" || diag "got: $got"
+	bash -c '[ "$2" = "probing as wtexempt" ] && grep -qx host-root <<<"$1" && ! grep -q host-user <<<"$1"' \
+	- "$got" "$probe" || diag "got: $got; wtexempt's probe: $probe"
 if command -v busybox >/dev/null; then
 	# The same ping answers between wtb and the gateway: it is the path that is closed.
 	check "ICMP: no echo from wtb's container (while the gateway answers it)" \
@@ -436,15 +438,20 @@ check "anti-spoofing: no packet with wtb's address got past wta's port $port (co
 	test "${n:-1}" = 0 -a "$sent" -ge 6
 nsenter --net="/run/netns/$NS" nft delete table ip warren_test
 
-# Stop: nothing of wta's left; her address is hers again next time.
+# Stop: nothing of wta's left; her address is hers again next time.  Running (isolated,
+# with isolated_ports and the default limits), she has elements in every kind of set.
+out=$(firewall_elements "$a" "$port")
+check "while wta runs, the firewall's sets name her address ($a) and port ($port)" \
+	bash -c 'for s in "bridge warren ports" "bridge warren macs" "inet warren port_names" \
+		"arp warren port_names" "inet warren isolated" "inet warren isolated_ports" \
+		"inet warren net_limits"; do grep -q "^[a-z]* $s: " <<<"$1" || exit 1; done' - "$out" ||
+	diag "$out"
 helper_stop wta >/dev/null
 check "after stop no veth of wta's is left on the bridge" \
 	test -z "$(ip -n "$NS" -o link show master warren0)"
-check "and no element of hers in the firewall's sets (those of the containers)" \
-	bash -c 'for s in "bridge warren ports" "bridge warren macs" "inet warren isolated" \
-		"inet warren peer_group" "inet warren peer_member" "inet warren port_names" \
-		"arp warren port_names"; do
-		nsenter --net="/run/netns/$1" nft list set $s | grep -q elements && exit 1; done; exit 0' - "$NS"
+out=$(firewall_elements "$a" "$port")
+check "and no element of hers in the firewall's sets and maps (every one of them listed)" \
+	test $? = 0 -a -z "$out" || diag "$out"
 check "nor an entry of her MAC ($amac) in the bridge's forwarding database" test -z "$(fdb_of "$amac")"
 net_config ''
 tssh wta -- true
