@@ -140,9 +140,12 @@ int nft_ruleset(const char *br, const struct ipv4_subnet *subnet, bool host_dns,
 		"\tcomment \"" COMMENT_FORMAT "\"\n"
 		"\tset ports { type ifname . ipv4_addr . ether_addr; }\n"
 		"\tset macs { type ifname . ether_addr; }\n"
+		/* The containers' ports by name, one element each (nft_member_commands), not
+		 * by a pattern: a port named so on another bridge must lose nothing. */
+		"\tset port_names { type ifname; }\n"
 		"\tchain prerouting {\n"
 		"\t\ttype filter hook prerouting priority filter; policy accept;\n"
-		"\t\tiifname != \"wr*\" accept\n"
+		"\t\tiifname != @port_names accept\n"
 		"\t\tiifname . ether saddr != @macs drop\n"
 		"\t\tether type ip iifname . ip saddr . ether saddr @ports accept\n"
 		"\t\tether type arp iifname . arp saddr ip . arp saddr ether @ports accept\n"
@@ -212,11 +215,58 @@ int nft_tables_commands(const char *bridge, const struct ipv4_subnet *subnet, bo
 	return 0;
 }
 
+int nft_port_names_commands(const char *macs, FILE *f)
+{
+	const char *p = strstr(macs, "elements = {"), *end;
+
+	if (!p)
+		return 0;
+	end = strchrnul(p, '}');
+	/* Each element's port is its first quoted string: after "{" or ",". */
+	for (const char *q = p; (q = strchr(q, '"')) && q < end;) {
+		size_t n = strcspn(q + 1, "\"");
+
+		if (q[1 + n] != '"' || n == 0 || n >= 16)
+			return -EBADMSG;
+		fprintf(f, "add element bridge warren port_names { \"%1$.*2$s\" }\n"
+			"add element inet warren port_names { \"%1$.*2$s\" }\n"
+			"add element arp warren port_names { \"%1$.*2$s\" }\n", q + 1, (int)n);
+		q = strchrnul(q + 2 + n, ',');
+	}
+	return 0;
+}
+
+/* For tables of an older version, whose rules go: the running containers' ports (in set
+ * macs since version 1), put into the sets of port names that this version's rules
+ * match them by, in the same transaction; else their frames would pass the bridge
+ * unchecked until their next start.  Into *RET (free it), "" if none. */
+static int port_names_upgrade(char **ret)
+{
+	_cleanup_free_ char *text = NULL, *out = malloc(1 << 18);
+	size_t size = 0;
+	FILE *f;
+	int r;
+
+	if (!out)
+		return -ENOMEM;
+	if ((r = run("list set bridge warren macs", out, 1 << 18, NULL, 0)) < 0 && r != -ENOENT)
+		return r;
+	if (!(f = open_memstream(&text, &size)))
+		return -ENOMEM;
+	r = r < 0 ? 0 : nft_port_names_commands(out, f);
+	if (fclose(f) != 0)
+		return -ENOMEM;
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(text);
+	return 0;
+}
+
 int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet, bool host_dns,
 		      const struct egress *dest, struct error *err)
 {
 	char net[16], want[160], out[8192], msg[512];
-	_cleanup_free_ char *text = NULL;
+	_cleanup_free_ char *text = NULL, *ports = NULL, *all = NULL;
 	enum nft_tables_found found = NFT_TABLES_NONE;
 	int r;
 
@@ -240,7 +290,12 @@ int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet, bool
 	 * without where containers may not go. */
 	if ((r = nft_tables_commands(bridge, subnet, host_dns, dest, found, &text)) < 0)
 		return error_errno(err, r, "the firewall rules do not fit");
-	if (run(text, NULL, 0, msg, sizeof(msg)) < 0)
+	if (found == NFT_TABLES_OLDER && (r = port_names_upgrade(&ports)) < 0)
+		return error_errno(err, r, "cannot read the running containers' ports from warren's "
+				   "firewall (set macs of table bridge warren)");
+	if (asprintf(&all, "%s%s", text, ports ? ports : "") < 0)
+		return error_errno(err, -ENOMEM, "the firewall rules do not fit");
+	if (run(all, NULL, 0, msg, sizeof(msg)) < 0)
 		return error_set(err, -EIO, "cannot load %s: %s", found == NFT_TABLES_CURRENT ?
 				 "bridge.deny and bridge.allow into warren's firewall" :
 				 "warren's nftables tables", msg);
@@ -383,7 +438,8 @@ int nft_member_commands(const struct nft_member *m, const char *verb, char *buf,
 		 m->mac[3], m->mac[4], m->mac[5]);
 	APPEND("%1$s element bridge warren ports { \"%2$s\" . %3$s . %4$s }\n"
 	       "%1$s element bridge warren macs { \"%2$s\" . %4$s }\n", verb, m->port, addr, mac);
-	APPEND("%1$s element inet warren port_names { \"%2$s\" }\n"
+	APPEND("%1$s element bridge warren port_names { \"%2$s\" }\n"
+	       "%1$s element inet warren port_names { \"%2$s\" }\n"
 	       "%1$s element arp warren port_names { \"%2$s\" }\n", verb, m->port);
 	if (m->isolated)
 		APPEND("%s element inet warren isolated { %s }\n", verb, addr);

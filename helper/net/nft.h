@@ -18,7 +18,9 @@
  *                        them (nft_limit_hits)
  *   table bridge warren  anti-spoofing: a frame from a container's port carries only
  *                        that container's address and MAC (a set keyed by port, one
- *                        element per container) and is IPv4 or ARP
+ *                        element per container) and is IPv4 or ARP; the ports are
+ *                        named in a set (port_names), so that an interface of another
+ *                        bridge that merely looks like one loses nothing
  *   table arp warren     with chain from_ports of table inet warren: what a port passes
  *                        up itself, as a device of the host's, is dropped (ARP here, IP
  *                        there, before conntrack), the ports named in a set of each
@@ -85,8 +87,9 @@ int nft_limit_hits(const struct nft_member *m, struct nft_limit_hits *ret);
  * and sets that nft_destinations_format adds; a new one for every change of them (3: the
  * destinations chain beside version 2's output chain and isolated ports; 4: chain
  * from_ports, table arp warren, and their sets of the ports; 5: the chains that send
- * containers' new connections to their limits). */
-#define NFT_RULES_VERSION 5
+ * containers' new connections to their limits; 6: table bridge warren matches the ports
+ * by its own set port_names, not by "wr*"). */
+#define NFT_RULES_VERSION 6
 
 /* The ruleset for BRIDGE and SUBNET (the text handed to libnftables) into BUF: 0, or
  * -ENOSPC.  Pure: for review and for the unit test. */
@@ -111,6 +114,9 @@ int nft_tables_commands(const char *bridge, const struct ipv4_subnet *subnet, bo
  * another bridge or subnet. */
 int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet, bool host_dns,
 		      const struct egress *dest, struct error *err);
+/* Into F, for each element of MACS (set macs of table bridge warren as nft lists it),
+ * the commands that add its port to the three sets port_names: 0, or -EBADMSG.  Pure. */
+int nft_port_names_commands(const char *macs, FILE *f);
 /* Remove warren's tables (they were made for another bridge or subnet). */
 int nft_tables_delete(struct error *err);
 /* The chain "destinations" of table inet warren, and its sets, anew from E (egress.h):

@@ -250,7 +250,7 @@ static void test_ruleset(void **state)
 		"\tchain output {\n"
 		"\t\ttype filter hook output priority filter; policy accept;\n"
 		"\t\toifname \"warren0\" ct state established,related accept\n"
-		"\t\toifname \"warren0\" meta skuid != 0 drop comment \"warren rules 5\"\n"
+		"\t\toifname \"warren0\" meta skuid != 0 drop comment \"warren rules 6\"\n"
 		"\t}\n"));
 	/* Her new connections, forwarded or to the host, go to her chain of limits, before
 	 * the other chains of either hook. */
@@ -281,7 +281,14 @@ static void test_ruleset(void **state)
 		"\t\tiifname @port_names drop\n"
 		"\t}\n"
 		"}\n"));
-	assert_null(strstr(text, "\"wr*\" drop"));
+	assert_null(strstr(text, "\"wr*\""));
+	/* The bridge's anti-spoofing looks at the containers' ports, by name, in a set. */
+	assert_non_null(strstr(text,
+		"\tset port_names { type ifname; }\n"
+		"\tchain prerouting {\n"
+		"\t\ttype filter hook prerouting priority filter; policy accept;\n"
+		"\t\tiifname != @port_names accept\n"
+		"\t\tiifname . ether saddr != @macs drop\n"));
 	assert_non_null(dest = strstr(text, "add chain inet warren destinations { type filter hook "
 					    "forward priority filter - 1; policy accept; }\n"
 					    "delete chain inet warren destinations\n"));
@@ -321,7 +328,8 @@ static void test_ruleset(void **state)
 	m.rate = 5;
 	assert_int_equal(nft_member_commands(&m, "add", cmds, sizeof(cmds)), 0);
 	print_message("%s", cmds);
-	assert_non_null(strstr(cmds, "add element inet warren port_names { \"wr1a\" }\n"
+	assert_non_null(strstr(cmds, "add element bridge warren port_names { \"wr1a\" }\n"
+				     "add element inet warren port_names { \"wr1a\" }\n"
 				     "add element arp warren port_names { \"wr1a\" }\n"));
 	/* Her chain of limits, made anew, then the element that sends her address there. */
 	assert_non_null(strstr(cmds,
@@ -462,6 +470,24 @@ static void in_child(int (*child)(const char *), const char *arg, const char *wh
 		fail_msg("%s", what);
 }
 
+/* Does a set port_names (of table bridge, inet, arp warren) lack PORT? */
+static bool port_names_lack(struct nft_ctx *ctx, const char *port)
+{
+	static const char *const tables[] = { "bridge", "inet", "arp" };
+	char cmd[64], want[32];
+
+	snprintf(want, sizeof(want), "\"%s\"", port);
+	for (size_t i = 0; i < ELEMENTSOF(tables); i++) {
+		snprintf(cmd, sizeof(cmd), "list set %s warren port_names", tables[i]);
+		if (nft_run_cmd_from_buffer(ctx, cmd) != 0 ||
+		    !strstr(nft_ctx_get_output_buffer(ctx), want)) {
+			fprintf(stderr, "set port_names of table %s warren lacks %s\n", tables[i], port);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* In a network namespace of its own: OLD, then nft_tables_ensure twice.  Exit 0 if the
  * rules are this version's, once, with the destinations of this start, and the elements
  * of the containers stayed; 77 if no namespace could be had, 1 otherwise (what is wrong
@@ -500,7 +526,8 @@ static int upgrade_child(const char *old)
 	    occurrences(out, "chain destinations {") != 1 ||
 	    occurrences(out, "chain from_ports {") != 1 || occurrences(out, "table arp warren {") != 1 ||
 	    occurrences(out, "iifname @port_names drop") != 2 ||
-	    occurrences(out, "elements = { \"wr6\" }") != 2 ||
+	    occurrences(out, "iifname != @port_names accept") != 1 ||
+	    occurrences(out, "set port_names {") != 3 ||
 	    occurrences(out, "ip daddr @deny4 drop") != 1 ||
 	    !strstr(out, "elements = { 169.254.0.0/16 }") || strstr(out, "192.0.2.0/24") ||
 	    !strstr(out, "elements = { 10.213.0.5 }") || !strstr(out, "\"wr5\" . 02:77:00:00:00:05") ||
@@ -508,6 +535,10 @@ static int upgrade_child(const char *old)
 	    occurrences(out, "ct state new ip saddr vmap @net_limits") != 2)
 		return 1;
 	if (strstr(old, "isolated_ports {") && !strstr(out, "10.213.0.5 . tcp . 7001"))
+		return 1;
+	/* (last: they run commands, and OUT is the context's buffer) The running
+	 * container's port, and the new one's, in every set of port names. */
+	if (port_names_lack(ctx, "wr5") || port_names_lack(ctx, "wr6"))
 		return 1;
 	return 0;
 }
@@ -596,6 +627,30 @@ static void test_limit_hits(void **state)
 					      &h), -EBADMSG);
 	in_child(limit_hits_child, NULL, "nft_limit_hits told a chain missing, emptied or "
 		 "unreadable wrong");
+}
+
+/* At an upgrade of the rules, the running containers' ports (set macs) go into the sets
+ * of port names. */
+static void test_port_names_upgrade(void **state)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	assert_non_null(f);
+	assert_int_equal(nft_port_names_commands("\tset macs {\n\t\ttype ifname . ether_addr\n"
+		"\t\telements = { \"wr5\" . 02:77:00:00:00:05,\n\t\t\t     \"wr1a\" . "
+		"02:77:00:00:00:1a }\n\t}\n", f), 0);
+	assert_int_equal(nft_port_names_commands("\tset macs {\n\t\ttype ifname . ether_addr\n"
+		"\t}\n", f), 0);
+	assert_int_equal(fclose(f), 0);
+	assert_string_equal(text,
+		"add element bridge warren port_names { \"wr5\" }\n"
+		"add element inet warren port_names { \"wr5\" }\n"
+		"add element arp warren port_names { \"wr5\" }\n"
+		"add element bridge warren port_names { \"wr1a\" }\n"
+		"add element inet warren port_names { \"wr1a\" }\n"
+		"add element arp warren port_names { \"wr1a\" }\n");
 }
 
 /* The deletes of what an earlier container left keyed by an address: that address's
@@ -1043,6 +1098,7 @@ int main(void)
 		cmocka_unit_test(test_ruleset),
 		cmocka_unit_test(test_limit_hits),
 		cmocka_unit_test(test_ruleset_upgrade),
+		cmocka_unit_test(test_port_names_upgrade),
 		cmocka_unit_test(test_purge_commands),
 		cmocka_unit_test(test_member_leftovers),
 		cmocka_unit_test(test_etc_files),
