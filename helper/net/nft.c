@@ -26,9 +26,10 @@ int nft_error_code(const char *msg)
 	return strstr(msg, "No such file or directory") ? -ENOENT : -EIO;
 }
 
-/* Run CMD; on failure ERR_TEXT (if not NULL) gets nft's message.  0, -ENOENT if what
- * it names is not there, -EIO (nft_error_code). */
-static int run(const char *cmd, char *out, size_t out_len, char *err_text, size_t err_len)
+/* Run CMD; its output whole into *RET_OUT (if not NULL; free it); on failure ERR_TEXT
+ * (if not NULL) gets nft's message.  0, -ENOENT if what it names is not there, -EIO
+ * (nft_error_code), -ENOMEM. */
+static int run_all(const char *cmd, char **ret_out, char *err_text, size_t err_len)
 {
 	_cleanup_(nft_ctx_freep) struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
 	const char *msg;
@@ -39,8 +40,8 @@ static int run(const char *cmd, char *out, size_t out_len, char *err_text, size_
 	nft_ctx_buffer_output(ctx);
 	nft_ctx_buffer_error(ctx);
 	r = nft_run_cmd_from_buffer(ctx, cmd);
-	if (out)
-		snprintf(out, out_len, "%s", nft_ctx_get_output_buffer(ctx));
+	if (r == 0 && ret_out && !(*ret_out = strdup(nft_ctx_get_output_buffer(ctx) ?: "")))
+		return -ENOMEM;
 	if (r == 0)
 		return 0;
 	msg = nft_ctx_get_error_buffer(ctx);
@@ -51,6 +52,17 @@ static int run(const char *cmd, char *out, size_t out_len, char *err_text, size_
 				*p = ' ';
 	}
 	return nft_error_code(msg ? msg : "");
+}
+
+/* run_all, the output (if OUT) cut to OUT_LEN. */
+static int run(const char *cmd, char *out, size_t out_len, char *err_text, size_t err_len)
+{
+	_cleanup_free_ char *all = NULL;
+	int r = run_all(cmd, out ? &all : NULL, err_text, err_len);
+
+	if (out)
+		snprintf(out, out_len, "%s", all ? all : "");
+	return r;
 }
 
 /* The output chain's last rule names the version of the rules (nft.h). */
@@ -242,14 +254,12 @@ int nft_port_names_commands(const char *macs, FILE *f)
  * unchecked until their next start.  Into *RET (free it), "" if none. */
 static int port_names_upgrade(char **ret)
 {
-	_cleanup_free_ char *text = NULL, *out = malloc(1 << 18);
+	_cleanup_free_ char *text = NULL, *out = NULL;
 	size_t size = 0;
 	FILE *f;
 	int r;
 
-	if (!out)
-		return -ENOMEM;
-	if ((r = run("list set bridge warren macs", out, 1 << 18, NULL, 0)) < 0 && r != -ENOENT)
+	if ((r = run_all("list set bridge warren macs", &out, NULL, 0)) < 0 && r != -ENOENT)
 		return r;
 	if (!(f = open_memstream(&text, &size)))
 		return -ENOMEM;
@@ -501,17 +511,20 @@ static int purge_commands(const struct nft_member *m, char **ret)
 	_cleanup_free_ char *text = NULL;
 	size_t size = 0;
 	FILE *f = open_memstream(&text, &size);
-	char cmd[96], out[16384];
+	char cmd[96];
 
 	if (!f)
 		return -ENOMEM;
 	for (size_t i = 0; i < ELEMENTSOF(addr_sets); i++) {
+		_cleanup_free_ char *out = NULL;
+
 		snprintf(cmd, sizeof(cmd), "list %s inet warren %s",
 			 strcmp(addr_sets[i], "peer_group") == 0 ||
 					 strcmp(addr_sets[i], "net_limits") == 0 ? "map" : "set",
 			 addr_sets[i]);
-		/* Tables of an older version may lack a set: nothing of hers in it. */
-		if (run(cmd, out, sizeof(out), NULL, 0) == 0)
+		/* Tables of an older version may lack a set: nothing of hers in it.  The
+		 * listing whole: an element cut short would not be deleted. */
+		if (run_all(cmd, &out, NULL, 0) == 0)
 			(void)nft_purge_commands(addr_sets[i], out, m->addr, f);
 	}
 	if (fclose(f) != 0)
