@@ -89,13 +89,26 @@ check "and her layers are untouched" test "$(md5sum <"$STATE/users/wtb/home/big"
 limits "wtb 512M"
 setsid "$HELPER" --config "$CONF" migrate wtb >/dev/null 2>&1 &
 mig=$!
-# As soon as the copy runs: 200M take cp well over the 10 ms between looks.  However
-# long the helper takes to get there (it makes the image first): up to 60 s.
+# As soon as the copy runs: the helper's cp, looked for among its descendants alone (no
+# scan of every process, no fork between looks: a busy machine gives the copy of 200M a
+# short window).  However long the helper takes to get there (it makes the image
+# first): up to 60 s.
 copying='' start=$SECONDS
+mkfifo "$T/never" # read -t on it: a wait of 10 ms without a fork
 while [ $((SECONDS - start)) -lt 60 ]; do
-	pgrep -f "^/bin/cp --archive .*/users/wtb/root" >/dev/null && { copying=yes; break; }
+	# The helper's descendants (cp runs in a child of its own namespace), breadth first.
+	queue=("$mig")
+	for ((q = 0; q < ${#queue[@]}; q++)); do
+		kids=()
+		read -r -a kids <"/proc/${queue[q]}/task/${queue[q]}/children" 2>/dev/null
+		queue+=("${kids[@]}")
+		args=()
+		mapfile -d '' args <"/proc/${queue[q]}/cmdline" 2>/dev/null
+		[ "${args[0]:-}" = /bin/cp ] && [[ " ${args[*]} " == *"/users/wtb/root "* ]] && copying=yes
+	done
+	[ -n "$copying" ] && break
 	kill -0 "$mig" 2>/dev/null || break
-	sleep 0.01
+	read -r -t 0.01 <>"$T/never"
 done
 kill -KILL -- "-$mig" 2>/dev/null
 wait "$mig" 2>/dev/null

@@ -28,9 +28,10 @@ for lib in $(ldd "$repo/warren-helper" "$(command -v ip)" | awk '/=> \//{print $
 done
 
 : >"$root/modules.order"
-# The network: veth pairs on a bridge, and nftables with conntrack and NAT.
-for m in virtio_pci virtio_blk ext4 overlay veth bridge nf_tables nft_ct nft_chain_nat nft_masq \
-	nft_meta_bridge; do
+# The network: veth pairs on a bridge, and nftables with conntrack and NAT, and the limit
+# and ct count of net_rate and net_conns.
+for m in virtio_pci virtio_blk ext4 overlay veth bridge nf_tables nft_ct nft_chain_nat nft_masq nft_limit \
+	nft_connlimit nft_meta_bridge; do
 	for ko in $(modprobe -S "$kv" --show-depends "$m" | awk '$1=="insmod"{print $2}'); do
 		b=$(basename "$ko" .xz)
 		[ -e "$root/lib/modules/$b" ] && continue
