@@ -273,7 +273,9 @@ int container_cleanup(const char *user, const struct cgroup_set *cg, struct erro
 		cleanup_failed(err, -errno, "cannot unmount %s", path);
 	if ((r = net_detach(user, &net)) < 0)
 		cleanup_failed(err, r, "cannot take the network of %s down: %s", user, net.msg);
-	if ((r = state_remove(user)) < 0 || (r = user_rundir_remove(user)) < 0)
+	/* Her runtime dir stays with a network record in it, for gc to try again. */
+	if ((r = state_remove(user)) < 0 ||
+	    (!error_is_set(&net) && (r = user_rundir_remove(user)) < 0))
 		cleanup_failed(err, r, "cannot remove the runtime state of %s", user);
 	return error_is_set(err) ? err->code : 0;
 }

@@ -517,7 +517,8 @@ static bool tcp_answers(const char *addr, int port, int timeout_ms)
  * NAT lends containers that address unless bridge.deny keeps them away (egress.h). */
 static void check_metadata(const struct warren_config *cfg)
 {
-	static const char *const addrs[] = { "169.254.169.254", "100.100.100.200" };
+	static const char *const addrs[] = { "169.254.169.254", "168.63.129.16",
+					     "100.100.100.200" };
 	_cleanup_(egress_clear) struct egress e = { 0 };
 	struct error err = { 0 };
 	bool any = false;
@@ -540,14 +541,15 @@ static void check_metadata(const struct warren_config *cfg)
 			say("note", NULL, "a metadata service answers at %s from this host (the VM's "
 			    "credentials); bridge.deny keeps containers from it: keep it there", addrs[i]);
 		else
-			say("PROBLEM", "list it in bridge.deny (\"169.254.0.0/16\" and "
-			    "\"100.100.100.200\" are in its default) and not in bridge.allow",
+			say("PROBLEM", "list it in bridge.deny (\"169.254.0.0/16\", "
+			    "\"168.63.129.16\" and \"100.100.100.200\" are in its default) and not "
+			    "in bridge.allow",
 			    "a metadata service answers at %s from this host, and containers with "
 			    "network \"nat\" reach it as the host: the VM's credentials", addrs[i]);
 	}
 	if (!any)
 		say("ok", NULL, "no cloud metadata service answers from this host (169.254.169.254, "
-		    "100.100.100.200)");
+		    "168.63.129.16, 100.100.100.200)");
 }
 
 /* fleet: etcd answers (a range over the lease keys), and its clock agrees with this

@@ -319,6 +319,11 @@ static void print_net_limits(const char *user)
 		       "version of warren's rules: they come at its next start)\n");
 		return;
 	}
+	if (r == -ENODATA) {
+		printf("net limits:  lost at an upgrade of warren's rules (her container runs "
+		       "without them): they return at its next start\n");
+		return;
+	}
 	if (r < 0) {
 		printf("net limits:  cannot be read: %s\n", strerror(-r));
 		return;

@@ -23,11 +23,15 @@
 #include "policy/config.h"
 
 /* The default of bridge.deny (warren.conf(5)): link-local (the metadata services of
- * AWS, GCP, Azure, OpenStack), Alibaba's metadata address, the host's networks, RFC 1918,
- * and IPv6's link-local and unique local (AWS's fd00:ec2::254) space. */
+ * AWS, GCP, Azure, OpenStack), Azure's WireServer (168.63.129.16: waagent guards it with
+ * an OUTPUT owner match, which forwarded packets skip), Alibaba's metadata address,
+ * shared address space (RFC 6598: carrier-grade NAT, Tailscale's tailnets), the host's
+ * networks, RFC 1918, and IPv6's link-local and unique local (AWS's fd00:ec2::254)
+ * space. */
 #define EGRESS_DEFAULT_DENY                                                                 \
-	{ "169.254.0.0/16", "100.100.100.200", BRIDGE_DENY_CONNECTED, "10.0.0.0/8",          \
-	  "172.16.0.0/12", "192.168.0.0/16", "fe80::/10", "fc00::/7", NULL }
+	{ "169.254.0.0/16", "168.63.129.16", "100.100.100.200", "100.64.0.0/10",             \
+	  BRIDGE_DENY_CONNECTED, "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",           \
+	  "fe80::/10", "fc00::/7", NULL }
 
 struct egress {
 	struct cidr *deny, *allow, *dns;

@@ -419,8 +419,9 @@ int net_detach(const char *user, struct error *err)
 		return 0;
 	if (net_record_parse(text, &m) < 0)
 		return error_set(err, -EBADMSG, "%s is not a network record", path);
-	(void)nft_member_del(&m);
-	/* The pair goes with the container's network namespace; a host end that lingers is
+	/* The port before its set elements: without them (port_names) a frame up a port
+	 * still there would be taken in (chain input matches the bridge, not the port).  The
+	 * pair goes with the container's network namespace; a host end that lingers is
 	 * removed, so that the next container can have its name. */
 	if (nl_open(&nl) == 0) {
 		if ((port = nl_link_index(&nl, m.port)) >= 0 && (r = nl_link_del(&nl, port)) < 0 &&
@@ -428,7 +429,15 @@ int net_detach(const char *user, struct error *err)
 			error_errno(err, r, "cannot remove %s", m.port);
 		nl_close(&nl);
 	}
+	/* A port that stays keeps its elements.  The record of what stays is kept, for gc
+	 * (container_collect) to try again; the next start of hers deletes leftover elements
+	 * too (nft_member_add). */
+	if (error_is_set(err))
+		return err->code;
+	if ((r = nft_member_del(&m)) < 0)
+		return error_errno(err, r, "cannot remove the firewall elements of %s (port %s; "
+				   "%s kept for warren-helper gc to try again)", user, m.port, path);
 	if (unlink(path) < 0 && errno != ENOENT)
 		return error_errno(err, -errno, "cannot remove %s", path);
-	return error_is_set(err) ? err->code : 0;
+	return 0;
 }

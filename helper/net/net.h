@@ -18,7 +18,8 @@
  *   net_inside        the container's first process: eth0's address, up, the default
  *                     route ("nat"); net_hosts and net_resolv, its /etc/hosts and
  *                     /etc/resolv.conf, which rootfs.c binds
- *   net_detach        cleanup: the set elements go, and the host veth if it lingers
+ *   net_detach        cleanup: the host veth if it lingers, then the set elements; the
+ *                     record stays if either does (gc tries again)
  *                     (the kernel removes the pair with the network namespace)
  *   net_limit_hits    warrenctl show, the supervisor at her stop: how often her
  *                     container met net_conns and net_rate

@@ -20,10 +20,19 @@ static void nft_ctx_freep(struct nft_ctx **c)
 		nft_ctx_free(*c);
 }
 
-/* Run CMD; on failure ERR_TEXT (if not NULL) gets nft's message. */
-static int run(const char *cmd, char *out, size_t out_len, char *err_text, size_t err_len)
+int nft_error_code(const char *msg)
+{
+	/* libnftables hands back no errno, only the kernel's strerror() in its message. */
+	return strstr(msg, "No such file or directory") ? -ENOENT : -EIO;
+}
+
+/* Run CMD; its output whole into *RET_OUT (if not NULL; free it); on failure ERR_TEXT
+ * (if not NULL) gets nft's message.  0, -ENOENT if what it names is not there, -EIO
+ * (nft_error_code), -ENOMEM. */
+static int run_all(const char *cmd, char **ret_out, char *err_text, size_t err_len)
 {
 	_cleanup_(nft_ctx_freep) struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	const char *msg;
 	int r;
 
 	if (!ctx)
@@ -31,15 +40,29 @@ static int run(const char *cmd, char *out, size_t out_len, char *err_text, size_
 	nft_ctx_buffer_output(ctx);
 	nft_ctx_buffer_error(ctx);
 	r = nft_run_cmd_from_buffer(ctx, cmd);
-	if (out)
-		snprintf(out, out_len, "%s", nft_ctx_get_output_buffer(ctx));
-	if (r != 0 && err_text) {
-		snprintf(err_text, err_len, "%s", nft_ctx_get_error_buffer(ctx));
+	if (r == 0 && ret_out && !(*ret_out = strdup(nft_ctx_get_output_buffer(ctx) ?: "")))
+		return -ENOMEM;
+	if (r == 0)
+		return 0;
+	msg = nft_ctx_get_error_buffer(ctx);
+	if (err_text) {
+		snprintf(err_text, err_len, "%s", msg);
 		for (char *p = err_text; *p; p++)
 			if (*p == '\n')
 				*p = ' ';
 	}
-	return r == 0 ? 0 : -EIO;
+	return nft_error_code(msg ? msg : "");
+}
+
+/* run_all, the output (if OUT) cut to OUT_LEN. */
+static int run(const char *cmd, char *out, size_t out_len, char *err_text, size_t err_len)
+{
+	_cleanup_free_ char *all = NULL;
+	int r = run_all(cmd, out ? &all : NULL, err_text, err_len);
+
+	if (out)
+		snprintf(out, out_len, "%s", all ? all : "");
+	return r;
 }
 
 /* The output chain's last rule names the version of the rules (nft.h). */
@@ -129,9 +152,12 @@ int nft_ruleset(const char *br, const struct ipv4_subnet *subnet, bool host_dns,
 		"\tcomment \"" COMMENT_FORMAT "\"\n"
 		"\tset ports { type ifname . ipv4_addr . ether_addr; }\n"
 		"\tset macs { type ifname . ether_addr; }\n"
+		/* The containers' ports by name, one element each (nft_member_commands), not
+		 * by a pattern: a port named so on another bridge must lose nothing. */
+		"\tset port_names { type ifname; }\n"
 		"\tchain prerouting {\n"
 		"\t\ttype filter hook prerouting priority filter; policy accept;\n"
-		"\t\tiifname != \"wr*\" accept\n"
+		"\t\tiifname != @port_names accept\n"
 		"\t\tiifname . ether saddr != @macs drop\n"
 		"\t\tether type ip iifname . ip saddr . ether saddr @ports accept\n"
 		"\t\tether type arp iifname . arp saddr ip . arp saddr ether @ports accept\n"
@@ -201,11 +227,56 @@ int nft_tables_commands(const char *bridge, const struct ipv4_subnet *subnet, bo
 	return 0;
 }
 
+int nft_port_names_commands(const char *macs, FILE *f)
+{
+	const char *p = strstr(macs, "elements = {"), *end;
+
+	if (!p)
+		return 0;
+	end = strchrnul(p, '}');
+	/* Each element's port is its first quoted string: after "{" or ",". */
+	for (const char *q = p; (q = strchr(q, '"')) && q < end;) {
+		size_t n = strcspn(q + 1, "\"");
+
+		if (q[1 + n] != '"' || n == 0 || n >= 16)
+			return -EBADMSG;
+		fprintf(f, "add element bridge warren port_names { \"%1$.*2$s\" }\n"
+			"add element inet warren port_names { \"%1$.*2$s\" }\n"
+			"add element arp warren port_names { \"%1$.*2$s\" }\n", q + 1, (int)n);
+		q = strchrnul(q + 2 + n, ',');
+	}
+	return 0;
+}
+
+/* For tables of an older version, whose rules go: the running containers' ports (in set
+ * macs since version 1), put into the sets of port names that this version's rules
+ * match them by, in the same transaction; else their frames would pass the bridge
+ * unchecked until their next start.  Into *RET (free it), "" if none. */
+static int port_names_upgrade(char **ret)
+{
+	_cleanup_free_ char *text = NULL, *out = NULL;
+	size_t size = 0;
+	FILE *f;
+	int r;
+
+	if ((r = run_all("list set bridge warren macs", &out, NULL, 0)) < 0 && r != -ENOENT)
+		return r;
+	if (!(f = open_memstream(&text, &size)))
+		return -ENOMEM;
+	r = r < 0 ? 0 : nft_port_names_commands(out, f);
+	if (fclose(f) != 0)
+		return -ENOMEM;
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(text);
+	return 0;
+}
+
 int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet, bool host_dns,
 		      const struct egress *dest, struct error *err)
 {
 	char net[16], want[160], out[8192], msg[512];
-	_cleanup_free_ char *text = NULL;
+	_cleanup_free_ char *text = NULL, *ports = NULL, *all = NULL;
 	enum nft_tables_found found = NFT_TABLES_NONE;
 	int r;
 
@@ -229,7 +300,12 @@ int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet, bool
 	 * without where containers may not go. */
 	if ((r = nft_tables_commands(bridge, subnet, host_dns, dest, found, &text)) < 0)
 		return error_errno(err, r, "the firewall rules do not fit");
-	if (run(text, NULL, 0, msg, sizeof(msg)) < 0)
+	if (found == NFT_TABLES_OLDER && (r = port_names_upgrade(&ports)) < 0)
+		return error_errno(err, r, "cannot read the running containers' ports from warren's "
+				   "firewall (set macs of table bridge warren)");
+	if (asprintf(&all, "%s%s", text, ports ? ports : "") < 0)
+		return error_errno(err, -ENOMEM, "the firewall rules do not fit");
+	if (run(all, NULL, 0, msg, sizeof(msg)) < 0)
 		return error_set(err, -EIO, "cannot load %s: %s", found == NFT_TABLES_CURRENT ?
 				 "bridge.deny and bridge.allow into warren's firewall" :
 				 "warren's nftables tables", msg);
@@ -372,7 +448,8 @@ int nft_member_commands(const struct nft_member *m, const char *verb, char *buf,
 		 m->mac[3], m->mac[4], m->mac[5]);
 	APPEND("%1$s element bridge warren ports { \"%2$s\" . %3$s . %4$s }\n"
 	       "%1$s element bridge warren macs { \"%2$s\" . %4$s }\n", verb, m->port, addr, mac);
-	APPEND("%1$s element inet warren port_names { \"%2$s\" }\n"
+	APPEND("%1$s element bridge warren port_names { \"%2$s\" }\n"
+	       "%1$s element inet warren port_names { \"%2$s\" }\n"
 	       "%1$s element arp warren port_names { \"%2$s\" }\n", verb, m->port);
 	if (m->isolated)
 		APPEND("%s element inet warren isolated { %s }\n", verb, addr);
@@ -391,14 +468,84 @@ int nft_member_commands(const struct nft_member *m, const char *verb, char *buf,
  * port. */
 #define MEMBER_CMD_MAX (1536 + PORTS_MAX * 96)
 
+/* The sets of table inet warren whose elements are keyed by a container's address. */
+static const char *const addr_sets[] = { "isolated", "isolated_ports", "peer_group",
+					 "peer_member", "net_limits" };
+
+int nft_purge_commands(const char *set, const char *listing, uint32_t addr, FILE *f)
+{
+	const char *p = strstr(listing, "elements = {");
+	char a[16], elem[128];
+	size_t alen = strlen(ipv4_format(addr, a, sizeof(a)));
+
+	if (!p)
+		return 0;
+	p += strlen("elements = {");
+	/* Elements are separated by commas, the last one ends at "}". */
+	while (*p && *p != '}') {
+		size_t n = strcspn(p, ",}");
+		char *key, *end;
+
+		snprintf(elem, sizeof(elem), "%.*s", (int)(n < sizeof(elem) ? n : sizeof(elem) - 1), p);
+		p += n;
+		if (*p == ',')
+			p++;
+		key = elem + strspn(elem, " \t\n");
+		/* A map's key ends at " : "; trailing blanks go. */
+		if ((end = strstr(key, " : ")))
+			*end = '\0';
+		for (end = key + strlen(key); end > key && strchr(" \t\n", end[-1]); end--)
+			end[-1] = '\0';
+		if (strncmp(key, a, alen) == 0 && (key[alen] == '\0' || key[alen] == ' '))
+			fprintf(f, "delete element inet warren %s { %s }\n", set, key);
+	}
+	return 0;
+}
+
+/* The commands that delete whatever elements of table inet warren are keyed by M's
+ * address, left by an earlier container on it (a stop whose deletes failed, a record
+ * lost): into *RET (free it), "" if none.  Added anew over them, a different peer group
+ * or isolated_ports would clash with them ("File exists"), an old one stay. */
+static int purge_commands(const struct nft_member *m, char **ret)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+	char cmd[96];
+
+	if (!f)
+		return -ENOMEM;
+	for (size_t i = 0; i < ELEMENTSOF(addr_sets); i++) {
+		_cleanup_free_ char *out = NULL;
+
+		snprintf(cmd, sizeof(cmd), "list %s inet warren %s",
+			 strcmp(addr_sets[i], "peer_group") == 0 ||
+					 strcmp(addr_sets[i], "net_limits") == 0 ? "map" : "set",
+			 addr_sets[i]);
+		/* Tables of an older version may lack a set: nothing of hers in it.  The
+		 * listing whole: an element cut short would not be deleted. */
+		if (run_all(cmd, &out, NULL, 0) == 0)
+			(void)nft_purge_commands(addr_sets[i], out, m->addr, f);
+	}
+	if (fclose(f) != 0)
+		return -ENOMEM;
+	*ret = TAKE_PTR(text);
+	return 0;
+}
+
 int nft_member_add(const struct nft_member *m, struct error *err)
 {
 	char cmd[MEMBER_CMD_MAX], msg[512];
+	_cleanup_free_ char *purge = NULL, *text = NULL;
 	int r;
 
 	if ((r = nft_member_commands(m, "add", cmd, sizeof(cmd))) < 0)
 		return error_errno(err, r, "the firewall elements of %s do not fit", m->port);
-	if (run(cmd, NULL, 0, msg, sizeof(msg)) < 0)
+	if ((r = purge_commands(m, &purge)) < 0 || asprintf(&text, "%s%s", purge, cmd) < 0)
+		return error_errno(err, r < 0 ? r : -ENOMEM, "cannot make room for %s in warren's "
+				   "firewall", m->port);
+	/* One transaction: the old elements go as hers come. */
+	if (run(text, NULL, 0, msg, sizeof(msg)) < 0)
 		return error_set(err, -EIO, "cannot add %s to warren's firewall: %s", m->port, msg);
 	return 0;
 }
@@ -406,15 +553,16 @@ int nft_member_add(const struct nft_member *m, struct error *err)
 int nft_member_del(const struct nft_member *m)
 {
 	char cmd[MEMBER_CMD_MAX], one[256];
-	int ret = 0;
+	int ret = 0, r;
 
-	/* One command at a time: an element already gone must not keep the others. */
+	/* One command at a time: an element already gone (-ENOENT: a container without
+	 * limits has no chain of them) must not keep the others. */
 	if (nft_member_commands(m, "delete", cmd, sizeof(cmd)) < 0)
 		return -ENOSPC;
 	for (char *line = strtok(cmd, "\n"); line; line = strtok(NULL, "\n")) {
 		snprintf(one, sizeof(one), "%s", line);
-		if (run(one, NULL, 0, NULL, 0) < 0)
-			ret = -EIO;
+		if ((r = run(one, NULL, 0, NULL, 0)) < 0 && r != -ENOENT)
+			ret = r;
 	}
 	return ret;
 }
@@ -444,6 +592,8 @@ int nft_limit_hits_parse(const char *text, struct nft_limit_hits *ret)
 			conns = true;
 		}
 	}
+	if (!conns && !rate)
+		return -ENODATA;
 	if (!conns || !rate)
 		return -EBADMSG;
 	*ret = h;
@@ -453,12 +603,14 @@ int nft_limit_hits_parse(const char *text, struct nft_limit_hits *ret)
 int nft_limit_hits(const struct nft_member *m, struct nft_limit_hits *ret)
 {
 	char cmd[96], chain[32], out[2048];
+	int r;
 
 	snprintf(cmd, sizeof(cmd), "list chain inet warren %s",
 		 nft_limits_chain(m, chain, sizeof(chain)));
-	if (run(cmd, out, sizeof(out), NULL, 0) < 0)
-		return -ENOENT;
-	return nft_limit_hits_parse(out, ret) < 0 ? -EIO : 0;
+	if ((r = run(cmd, out, sizeof(out), NULL, 0)) < 0)
+		return r; /* -ENOENT: no such chain; -EIO: nft failed */
+	r = nft_limit_hits_parse(out, ret);
+	return r == -ENODATA ? r : r < 0 ? -EIO : 0;
 }
 
 int nft_forward_blocker(char *buf, size_t len)

@@ -18,7 +18,9 @@
  *                        them (nft_limit_hits)
  *   table bridge warren  anti-spoofing: a frame from a container's port carries only
  *                        that container's address and MAC (a set keyed by port, one
- *                        element per container) and is IPv4 or ARP
+ *                        element per container) and is IPv4 or ARP; the ports are
+ *                        named in a set (port_names), so that an interface of another
+ *                        bridge that merely looks like one loses nothing
  *   table arp warren     with chain from_ports of table inet warren: what a port passes
  *                        up itself, as a device of the host's, is dropped (ARP here, IP
  *                        there, before conntrack), the ports named in a set of each
@@ -43,6 +45,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "lib/errors.h"
 #include "lib/ipv4.h"
@@ -71,18 +74,22 @@ struct nft_limit_hits {
 	uint64_t conns, rate;
 	uint32_t conns_max, rate_max;
 };
-/* From TEXT, the chain as nft lists it: 0, or -EBADMSG if a rule is not there.  Pure. */
+/* From TEXT, the chain as nft lists it: 0, -ENODATA if neither rule is there (an
+ * upgrade of the rules flushed the chain), -EBADMSG if one is not.  Pure. */
 int nft_limit_hits_parse(const char *text, struct nft_limit_hits *ret);
 /* Read the chain of M's limits: 0, -ENOENT if there is none (a container of an older
- * version of the rules, or none running), -EIO. */
+ * version of the rules, or none running), -ENODATA if it has no rules (her limits were
+ * lost at an upgrade of the rules: they return at her next start), -EIO (nft failed, or
+ * the chain is not one of limits). */
 int nft_limit_hits(const struct nft_member *m, struct nft_limit_hits *ret);
 
 /* The version of the rules nft_ruleset writes, with the shape of the destinations chain
  * and sets that nft_destinations_format adds; a new one for every change of them (3: the
  * destinations chain beside version 2's output chain and isolated ports; 4: chain
  * from_ports, table arp warren, and their sets of the ports; 5: the chains that send
- * containers' new connections to their limits). */
-#define NFT_RULES_VERSION 5
+ * containers' new connections to their limits; 6: table bridge warren matches the ports
+ * by its own set port_names, not by "wr*"). */
+#define NFT_RULES_VERSION 6
 
 /* The ruleset for BRIDGE and SUBNET (the text handed to libnftables) into BUF: 0, or
  * -ENOSPC.  Pure: for review and for the unit test. */
@@ -107,6 +114,9 @@ int nft_tables_commands(const char *bridge, const struct ipv4_subnet *subnet, bo
  * another bridge or subnet. */
 int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet, bool host_dns,
 		      const struct egress *dest, struct error *err);
+/* Into F, for each element of MACS (set macs of table bridge warren as nft lists it),
+ * the commands that add its port to the three sets port_names: 0, or -EBADMSG.  Pure. */
+int nft_port_names_commands(const char *macs, FILE *f);
 /* Remove warren's tables (they were made for another bridge or subnet). */
 int nft_tables_delete(struct error *err);
 /* The chain "destinations" of table inet warren, and its sets, anew from E (egress.h):
@@ -114,9 +124,19 @@ int nft_tables_delete(struct error *err);
  * allow4/allow6, or to a nameserver (dns4) on port 53.  The commands, into *RET (free
  * it), to follow the tables in a transaction (nft_tables_ensure); pure. */
 int nft_destinations_format(const char *bridge, const struct egress *e, char **ret);
+/* M's elements and chain of limits, in one transaction with the deletion of whatever
+ * elements keyed by her address an earlier container left (nft_purge_commands). */
 int nft_member_add(const struct nft_member *m, struct error *err);
-/* Remove M's elements; elements already gone are fine. */
+/* Remove M's elements; elements already gone are fine: 0, or -EIO if one that is there
+ * could not go (the record of them must stay, for gc to try again). */
 int nft_member_del(const struct nft_member *m);
+/* Into F, a "delete element inet warren SET { KEY }" line for each element of LISTING
+ * (the set or map SET as nft lists it) keyed by ADDR, alone or first of a
+ * concatenation.  Pure. */
+int nft_purge_commands(const char *set, const char *listing, uint32_t addr, FILE *f);
+/* What an nft failure with message MSG means: -ENOENT if what it names is not there,
+ * else -EIO.  Pure. */
+int nft_error_code(const char *msg);
 
 /* A chain of another table that drops forwarded packets by policy (a host firewall such
  * as Docker's or ufw's): its "FAMILY TABLE CHAIN" into BUF; 0 if found, -ENOENT if not. */

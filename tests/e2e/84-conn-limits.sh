@@ -11,13 +11,14 @@
 #        she opens connections again
 #   warrenctl show says whether her container met each limit; at its stop warrenctl log
 #        has a net-limited event with the counts; nothing of hers stays in the firewall
+#        (her chain of limits, her elements of every set and map, by address and port)
 # shellcheck disable=SC2016
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 15
+fixture_start 17
 
 UP=$NS-up
 UPSTREAM=198.51.100.2:8000 # the Internet, through NAT
@@ -158,7 +159,14 @@ check "warrenctl show wta: net_rate HIT, net_conns not" \
 check "once the burst is over she opens connections again" reaches as wta
 
 # Her stop: the counts go to the record; nothing of hers stays in the firewall.
-port=$(awk '{ print $2 }' /run/warren/users/wta/net 2>/dev/null) # her record: "v3 PORT ..."
+# her record: "v3 PORT ADDRESS(hex) ..."
+read -r _ port hex _ 2>/dev/null </run/warren/users/wta/net
+addr=$((0x${hex:-0}))
+addr=$((addr >> 24 & 255)).$((addr >> 16 & 255)).$((addr >> 8 & 255)).$((addr & 255))
+out=$(firewall_elements "$addr" "$port")
+check "while she runs, the firewall's sets name her address ($addr) and port ($port)" \
+	bash -c 'grep -q "^set bridge warren ports: " <<<"$1" && grep -q "^map inet warren net_limits: " <<<"$1"' \
+	- "$out" || diag "$out"
 helper_stop wta >/dev/null
 wait_container_gone wta 20 >/dev/null
 limited=' wta net-limited container [0-9]+: 0 new connections refused past net_conns \(100 open at once\), [1-9][0-9]* past net_rate \(5 per second\)$'
@@ -173,6 +181,9 @@ check "no chain of limits of hers ($port) is left in the firewall, nor her eleme
 	bash -c '[ -n "$2" ] && ! grep -q "chain limits_$2 " <<<"$3" &&
 		grep -q "map net_limits {" <<<"$3" && ! grep -q "jump limits_$2\b" <<<"$3"' - "$NS" "$port" \
 	"$(in_ns nft list table inet warren)" || diag "$(in_ns nft list table inet warren | grep -A4 -E 'limits')"
+out=$(firewall_elements "$addr" "$port")
+check "nor any element of hers in the firewall's sets (ports, MACs, port names; every set listed)" \
+	test $? = 0 -a -z "$out" || diag "$out"
 helper_stop wtb >/dev/null
 cleanup_limits
 fixture_finish

@@ -28,7 +28,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 61
+fixture_start 65
 
 UP=$NS-up
 # ping is the image's iputils ping (warren-mkimage installs it).  A test image built before
@@ -98,29 +98,35 @@ listener() { # listener NETNS-CMD ADDR PORT TEXT - a TCP server answering TEXT, 
 	diag "the listener on $addr:$port did not start"
 }
 LISTENERS=()
+OTHER=$NS-other # behind another bridge of the "host"'s
 cleanup_net() {
 	[ ${#LISTENERS[@]} -gt 0 ] && kill "${LISTENERS[@]}" 2>/dev/null
 	ip netns del "$UP" 2>/dev/null
+	ip -n "$NS" link del wtother0 2>/dev/null
+	ip netns del "$OTHER" 2>/dev/null
 }
 trap 'cleanup_net; fixture_finish' EXIT
 trap 'exit 130' INT TERM HUP
 
 # The outside world: upstream, behind the test netns's 10.99.0.1 on their link, 10.99.0.0/24
 # (the host's own network, private space).  Beyond it, 198.51.100.2 stands for the
-# Internet, 169.254.169.254 for a cloud's metadata service.
+# Internet, 169.254.169.254 for a cloud's metadata service, 168.63.129.16 for Azure's WireServer.
 ip netns add "$UP" && ip -n "$UP" link set lo up &&
 	ip link add wtup0 netns "$NS" type veth peer name eth0 netns "$UP" &&
 	ip -n "$NS" addr add 10.99.0.1/24 dev wtup0 && ip -n "$NS" link set wtup0 up &&
 	ip -n "$UP" addr add 10.99.0.2/24 dev eth0 && ip -n "$UP" link set eth0 up &&
 	ip -n "$UP" addr add 198.51.100.2/32 dev lo && ip -n "$UP" addr add 169.254.169.254/32 dev lo &&
+	ip -n "$UP" addr add 168.63.129.16/32 dev lo &&
 	ip -n "$NS" route add 198.51.100.0/24 via 10.99.0.2 &&
-	ip -n "$NS" route add 169.254.169.254/32 via 10.99.0.2 ||
+	ip -n "$NS" route add 169.254.169.254/32 via 10.99.0.2 &&
+	ip -n "$NS" route add 168.63.129.16/32 via 10.99.0.2 ||
 	diag "cannot build the upstream netns"
 UPNS="nsenter --net=/run/netns/$UP"
 listener "$UPNS" 198.51.100.2 8000 upstream
 listener "$UPNS" 10.99.0.2 8000 intranet
 listener "$UPNS" 10.99.0.2 53 nameserver
 listener "$UPNS" 169.254.169.254 80 metadata
+listener "$UPNS" 168.63.129.16 80 wireserver
 listener in_ns 10.99.0.1 7001 host-service
 
 net_config 'bridge = { dns = [ "10.99.0.2" ]; };'
@@ -128,6 +134,7 @@ check "nat: wta reaches the upstream listener, as the test netns's address (masq
 	reaches wta 198.51.100.2 8000 '^upstream from 10\.99\.0\.1$'
 check "bridge.deny's default: not the metadata address (169.254.169.254)" \
 	cannot_reach wta 169.254.169.254 80
+check "nor Azure's WireServer (168.63.129.16)" cannot_reach wta 168.63.129.16 80
 check "nor the host's own network (10.99.0.2, connected and private)" cannot_reach wta 10.99.0.2 8000
 check "but its nameserver there, bridge.dns, on port 53" reaches wta 10.99.0.2 53 '^nameserver'
 out=$(tssh wta -- 'getent hosts warren-gateway wta; cat /etc/resolv.conf' 2>&1)
@@ -148,6 +155,9 @@ check "and where she may not go: bridge.deny's default, the host's networks as t
 out=$(in_ns "$REPO/warrenctl" --config "$CONF" doctor 2>&1)
 check "warrenctl doctor notes the metadata service that answers, which bridge.deny keeps away" \
 	grep -q '^note *a metadata service answers at 169\.254\.169\.254 .*bridge.deny keeps containers from it' \
+	<<<"$out" || diag "$out"
+check "and the one at Azure's WireServer" \
+	grep -q '^note *a metadata service answers at 168\.63\.129\.16 .*bridge.deny keeps containers from it' \
 	<<<"$out" || diag "$out"
 
 # bridge.allow punches holes (loaded at the next start: the sets are shared, made anew by
@@ -215,7 +225,8 @@ host_user_probe() { in_ns runuser -u wtexempt -- timeout 3 bash -c 'echo probing
 check "a host user (wtexempt) cannot connect to wtb's container ($b:8002)" \
 	test "$(host_user_probe "$b" 8002)" = probing
 check "host root does" test "$(in_ns timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/8002" && head -n 1 <&3' - "$b")" = wtb
-in_ns runuser -u wtexempt -- bash -c 'echo host-user >"/dev/udp/$1/8003"' - "$b" 2>/dev/null
+# (her probe says who sent it first: proof that runuser ran it, as her)
+probe=$(in_ns runuser -u wtexempt -- bash -c 'echo "probing as $(id -un)"; echo host-user >"/dev/udp/$1/8003"' - "$b" 2>/dev/null)
 in_ns bash -c 'echo host-root >"/dev/udp/$1/8003"' - "$b" 2>/dev/null
 for ((i = 0; i < 60; i++)); do
 	got=$(tssh wtb -- 'cat /tmp/udp-got 2>/dev/null')
@@ -223,7 +234,8 @@ for ((i = 0; i < 60; i++)); do
 	sleep 0.5
 done
 check "UDP: wtexempt's datagram does not reach wtb's container (root's, sent after it, does)" \
-	bash -c 'grep -qx host-root <<<"$1" && ! grep -q host-user <<<"$1"' - "$got" || diag "got: $got"
+	bash -c '[ "$2" = "probing as wtexempt" ] && grep -qx host-root <<<"$1" && ! grep -q host-user <<<"$1"' \
+	- "$got" "$probe" || diag "got: $got; wtexempt's probe: $probe"
 if command -v busybox >/dev/null; then
 	# The same ping answers between wtb and the gateway: it is the path that is closed.
 	check "ICMP: no echo from wtb's container (while the gateway answers it)" \
@@ -436,15 +448,20 @@ check "anti-spoofing: no packet with wtb's address got past wta's port $port (co
 	test "${n:-1}" = 0 -a "$sent" -ge 6
 nsenter --net="/run/netns/$NS" nft delete table ip warren_test
 
-# Stop: nothing of wta's left; her address is hers again next time.
+# Stop: nothing of wta's left; her address is hers again next time.  Running (isolated,
+# with isolated_ports and the default limits), she has elements in every kind of set.
+out=$(firewall_elements "$a" "$port")
+check "while wta runs, the firewall's sets name her address ($a) and port ($port)" \
+	bash -c 'for s in "bridge warren ports" "bridge warren macs" "inet warren port_names" \
+		"arp warren port_names" "inet warren isolated" "inet warren isolated_ports" \
+		"inet warren net_limits"; do grep -q "^[a-z]* $s: " <<<"$1" || exit 1; done' - "$out" ||
+	diag "$out"
 helper_stop wta >/dev/null
 check "after stop no veth of wta's is left on the bridge" \
 	test -z "$(ip -n "$NS" -o link show master warren0)"
-check "and no element of hers in the firewall's sets (those of the containers)" \
-	bash -c 'for s in "bridge warren ports" "bridge warren macs" "inet warren isolated" \
-		"inet warren peer_group" "inet warren peer_member" "inet warren port_names" \
-		"arp warren port_names"; do
-		nsenter --net="/run/netns/$1" nft list set $s | grep -q elements && exit 1; done; exit 0' - "$NS"
+out=$(firewall_elements "$a" "$port")
+check "and no element of hers in the firewall's sets and maps (every one of them listed)" \
+	test $? = 0 -a -z "$out" || diag "$out"
 check "nor an entry of her MAC ($amac) in the bridge's forwarding database" test -z "$(fdb_of "$amac")"
 net_config ''
 tssh wta -- true
@@ -476,6 +493,23 @@ tssh wta -- true
 check "a host forward chain with policy drop is named in the log, with the rules to add" \
 	wait_log "warren-helper.*chain ip warren_test_fw forward drops forwarded packets by policy.*iifname \"warren0\" accept" 5
 nsenter --net="/run/netns/$NS" nft delete table ip warren_test_fw
+
+# Another bridge of the host's, with a port named as warren's are (wr...): warren's
+# anti-spoofing knows its own ports by name and leaves that one alone.
+if command -v ping >/dev/null; then
+	ip netns add "$OTHER" && ip -n "$NS" link add wtother0 type bridge &&
+		ip -n "$NS" link add wrzz9 type veth peer name eth0 netns "$OTHER" &&
+		ip -n "$NS" link set wrzz9 master wtother0 && ip -n "$NS" link set wrzz9 up &&
+		ip -n "$NS" addr add 192.0.2.1/24 dev wtother0 && ip -n "$NS" link set wtother0 up &&
+		ip -n "$OTHER" addr add 192.0.2.2/24 dev eth0 && ip -n "$OTHER" link set eth0 up ||
+		diag "cannot build the other bridge"
+	check "another bridge's port named wrzz9 passes frames (the host's ping over it is answered)" \
+		ip netns exec "$OTHER" ping -c 3 -i 0.3 -W 2 192.0.2.1
+	ip -n "$NS" link del wtother0 2>/dev/null
+	ip netns del "$OTHER" 2>/dev/null
+else
+	skip_host "another bridge's port named wr... passes frames" "ping (iputils-ping)"
+fi
 
 # What the network costs a cold start here: a figure for the log, not a test (make bench
 # measures it properly).

@@ -26,6 +26,9 @@
 #   user_cgroup USER [CONTROLLER]   the directory of USER's container cgroup (pids'), on
 #                          v1, on v2, or in the scope systemd delegated to it (a systemd host)
 #   uid_of USER, subid_base USER, host_of_mounts
+#   firewall_elements ADDR PORT   the elements of warren's sets and maps (in $NS) that name
+#                          a container's address ADDR or its port PORT, a line per set;
+#                          fails (saying which) if one cannot be listed
 # Variables: REPO T CONF STATE IMAGE HELPER MODULE PORT NS SVC SSHD_PID HOST_NAME TEST_USERS
 # WARREN_TEST_NO_MODULE=1 writes the PAM service without the warren lines (fixture self-test).
 # WARREN_TEST_KEEP=1 keeps $T (logs) for inspection; everything else is still removed.
@@ -223,6 +226,19 @@ user_cgroup() { # user_cgroup USER [CONTROLLER]
 		[ -d "$c" ] && { echo "$c"; return 0; }
 	done
 	echo "/sys/fs/cgroup/warren/$1"
+}
+
+firewall_elements() { # firewall_elements ADDR PORT (see above)
+	local re="(^|[^0-9.])${1//./\\.}([^0-9]|\$)|\"$2\"" s out
+	for s in "set bridge warren ports" "set bridge warren macs" "set inet warren port_names" \
+		"set arp warren port_names" "set inet warren isolated" "set inet warren isolated_ports" \
+		"map inet warren peer_group" "set inet warren peer_member" "map inet warren net_limits"; do
+		# shellcheck disable=SC2086 # the words of $s are nft's
+		out=$(in_ns nft list $s 2>&1) || { echo "cannot list $s: $out"; return 1; }
+		out=$(sed -n '/elements = {/,/}/p' <<<"$out" | tr -s ' \t\n' ' ')
+		grep -Eq "$re" <<<"$out" && echo "$s: $out"
+	done
+	return 0
 }
 
 container_leftovers() { # print what is left of USER's container; empty output: it is gone

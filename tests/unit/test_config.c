@@ -16,6 +16,7 @@
 #include "lib/cleanup.h"
 #include "policy/config.h"
 #include "lib/strv.h"
+#include "net/egress.h"
 #include "net/net.h"
 
 #define GOOD_CONFIG                                                                      \
@@ -109,6 +110,37 @@ static void test_edges(void **state)
 	assert_string_equal(c->image, "/a b/c.d/..e");
 }
 
+/* The shipped example's bridge.deny, commented out ("# deny = [ ... ];" over lines), is
+ * bridge.deny's default, entry for entry. */
+static void assert_shipped_deny(const char *text)
+{
+	_cleanup_(config_freep) struct warren_config *c = NULL;
+	static char *const want[] = EGRESS_DEFAULT_DENY;
+	const char *p = strstr(text, "# deny = [");
+	char conf[1024] = "bridge = { ";
+	struct config_error err;
+	char *const *deny;
+	size_t i;
+
+	assert_non_null(p);
+	/* Its lines, each without what precedes and includes its "#", up to "];". */
+	for (const char *end = strstr(p, "];"); p && p < end; p = strstr(p, "#")) {
+		size_t n = strcspn(++p, "\n");
+
+		strncat(conf, p, n < (size_t)(end - p) ? n : (size_t)(end - p));
+		p += n;
+	}
+	assert_non_null(p);
+	strcat(conf, "]; };");
+	if (config_parse_string(conf, "conf/warren.conf", &c, NULL, &err) < 0)
+		fail_msg("%s: %s", conf, err.msg);
+	deny = egress_deny_config(c);
+	for (i = 0; want[i] && deny[i]; i++)
+		assert_string_equal(deny[i], want[i]);
+	if (want[i] || deny[i])
+		fail_msg("conf/warren.conf's bridge.deny is not the default: %s", conf);
+}
+
 /* The shipped example must be valid and say exactly the built-in defaults. */
 static void test_shipped_config(void **state)
 {
@@ -133,6 +165,7 @@ static void test_shipped_config(void **state)
 	for (int k = 0; k < LIMIT__COUNT; k++)
 		if (limit_set_has(&c->limits.defaults, k) && c->limits.defaults.v[k] != limit_builtin(k))
 			fail_msg("defaults.%s is not the built-in value", limit_key_name(k));
+	assert_shipped_deny(text);
 }
 
 #define KIB 1024ULL

@@ -250,7 +250,7 @@ static void test_ruleset(void **state)
 		"\tchain output {\n"
 		"\t\ttype filter hook output priority filter; policy accept;\n"
 		"\t\toifname \"warren0\" ct state established,related accept\n"
-		"\t\toifname \"warren0\" meta skuid != 0 drop comment \"warren rules 5\"\n"
+		"\t\toifname \"warren0\" meta skuid != 0 drop comment \"warren rules 6\"\n"
 		"\t}\n"));
 	/* Her new connections, forwarded or to the host, go to her chain of limits, before
 	 * the other chains of either hook. */
@@ -281,7 +281,14 @@ static void test_ruleset(void **state)
 		"\t\tiifname @port_names drop\n"
 		"\t}\n"
 		"}\n"));
-	assert_null(strstr(text, "\"wr*\" drop"));
+	assert_null(strstr(text, "\"wr*\""));
+	/* The bridge's anti-spoofing looks at the containers' ports, by name, in a set. */
+	assert_non_null(strstr(text,
+		"\tset port_names { type ifname; }\n"
+		"\tchain prerouting {\n"
+		"\t\ttype filter hook prerouting priority filter; policy accept;\n"
+		"\t\tiifname != @port_names accept\n"
+		"\t\tiifname . ether saddr != @macs drop\n"));
 	assert_non_null(dest = strstr(text, "add chain inet warren destinations { type filter hook "
 					    "forward priority filter - 1; policy accept; }\n"
 					    "delete chain inet warren destinations\n"));
@@ -321,7 +328,8 @@ static void test_ruleset(void **state)
 	m.rate = 5;
 	assert_int_equal(nft_member_commands(&m, "add", cmds, sizeof(cmds)), 0);
 	print_message("%s", cmds);
-	assert_non_null(strstr(cmds, "add element inet warren port_names { \"wr1a\" }\n"
+	assert_non_null(strstr(cmds, "add element bridge warren port_names { \"wr1a\" }\n"
+				     "add element inet warren port_names { \"wr1a\" }\n"
 				     "add element arp warren port_names { \"wr1a\" }\n"));
 	/* Her chain of limits, made anew, then the element that sends her address there. */
 	assert_non_null(strstr(cmds,
@@ -429,6 +437,57 @@ static int occurrences(const char *haystack, const char *needle)
 	return n;
 }
 
+/* In a network namespace of its own (this process's, a child's): a context of
+ * libnftables that ran FIRST, or NULL if there is no nf_tables here, or no capability
+ * over it. */
+static struct nft_ctx *private_nft(const char *first)
+{
+	struct nft_ctx *ctx;
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0 && unshare(CLONE_NEWNET) < 0)
+		return NULL;
+	if (!(ctx = nft_ctx_new(NFT_CTX_DEFAULT)) || nft_run_cmd_from_buffer(ctx, first) != 0)
+		return NULL;
+	return ctx;
+}
+
+/* CHILD(ARG) in a child: its exit 0 passes, 77 skips (no namespace), else WHAT fails. */
+static void in_child(int (*child)(const char *), const char *arg, const char *what)
+{
+	int status;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(child(arg));
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 77) {
+		print_message("# no network namespace with nf_tables for this test here\n");
+		skip();
+	}
+	if (WEXITSTATUS(status) != 0)
+		fail_msg("%s", what);
+}
+
+/* Does a set port_names (of table bridge, inet, arp warren) lack PORT? */
+static bool port_names_lack(struct nft_ctx *ctx, const char *port)
+{
+	static const char *const tables[] = { "bridge", "inet", "arp" };
+	char cmd[64], want[32];
+
+	snprintf(want, sizeof(want), "\"%s\"", port);
+	for (size_t i = 0; i < ELEMENTSOF(tables); i++) {
+		snprintf(cmd, sizeof(cmd), "list set %s warren port_names", tables[i]);
+		if (nft_run_cmd_from_buffer(ctx, cmd) != 0 ||
+		    !strstr(nft_ctx_get_output_buffer(ctx), want)) {
+			fprintf(stderr, "set port_names of table %s warren lacks %s\n", tables[i], port);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* In a network namespace of its own: OLD, then nft_tables_ensure twice.  Exit 0 if the
  * rules are this version's, once, with the destinations of this start, and the elements
  * of the containers stayed; 77 if no namespace could be had, 1 otherwise (what is wrong
@@ -440,13 +499,11 @@ static int upgrade_child(const char *old)
 	struct ipv4_subnet net;
 	struct error err = { 0 };
 	struct egress e = { 0 };
-	struct nft_ctx *ctx;
+	struct nft_ctx *ctx = private_nft(old);
 	const char *out;
 
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0 && unshare(CLONE_NEWNET) < 0)
+	if (!ctx)
 		return 77;
-	if (!(ctx = nft_ctx_new(NFT_CTX_DEFAULT)) || nft_run_cmd_from_buffer(ctx, old) != 0)
-		return 77; /* no nf_tables here, or no capability over it */
 	(void)ipv4_subnet_parse("10.213.0.0/16", &net);
 	/* Twice; then once more without the arp table (as if someone deleted it): it is
 	 * made again; then a new container's elements. */
@@ -469,7 +526,8 @@ static int upgrade_child(const char *old)
 	    occurrences(out, "chain destinations {") != 1 ||
 	    occurrences(out, "chain from_ports {") != 1 || occurrences(out, "table arp warren {") != 1 ||
 	    occurrences(out, "iifname @port_names drop") != 2 ||
-	    occurrences(out, "elements = { \"wr6\" }") != 2 ||
+	    occurrences(out, "iifname != @port_names accept") != 1 ||
+	    occurrences(out, "set port_names {") != 3 ||
 	    occurrences(out, "ip daddr @deny4 drop") != 1 ||
 	    !strstr(out, "elements = { 169.254.0.0/16 }") || strstr(out, "192.0.2.0/24") ||
 	    !strstr(out, "elements = { 10.213.0.5 }") || !strstr(out, "\"wr5\" . 02:77:00:00:00:05") ||
@@ -477,6 +535,10 @@ static int upgrade_child(const char *old)
 	    occurrences(out, "ct state new ip saddr vmap @net_limits") != 2)
 		return 1;
 	if (strstr(old, "isolated_ports {") && !strstr(out, "10.213.0.5 . tcp . 7001"))
+		return 1;
+	/* (last: they run commands, and OUT is the context's buffer) The running
+	 * container's port, and the new one's, in every set of port names. */
+	if (port_names_lack(ctx, "wr5") || port_names_lack(ctx, "wr6"))
 		return 1;
 	return 0;
 }
@@ -490,22 +552,45 @@ static void test_ruleset_upgrade(void **state)
 	static const char *const olds[] = { OLD_TABLES_V1, OLD_TABLES_DENY, OLD_TABLES_V2,
 					    OLD_TABLES_V3 };
 
-	for (size_t i = 0; i < ELEMENTSOF(olds); i++) {
-		int status;
-		pid_t pid = fork();
+	char what[64];
 
-		assert_true(pid >= 0);
-		if (pid == 0)
-			_exit(upgrade_child(olds[i]));
-		assert_int_equal(waitpid(pid, &status, 0), pid);
-		assert_true(WIFEXITED(status));
-		if (WEXITSTATUS(status) == 77) {
-			print_message("# no network namespace with nf_tables for this test here\n");
-			skip();
-		}
-		if (WEXITSTATUS(status) != 0)
-			fail_msg("older tables %zu were not brought up to this version", i);
+	for (size_t i = 0; i < ELEMENTSOF(olds); i++) {
+		snprintf(what, sizeof(what), "older tables %zu were not brought up to this version", i);
+		in_child(upgrade_child, olds[i], what);
 	}
+}
+
+/* In a network namespace of its own: nft_limit_hits of a container with limits, of one
+ * whose chain an upgrade flushed, and of one with none.  Exit 0, 77, 1. */
+static int limit_hits_child(const char *unused)
+{
+	struct nft_member m = { .port = "wr3", .addr = 0x0ad50003, .mac = { 2, 0x77, 0, 0, 0, 3 },
+				.conns = 64, .rate = 5 };
+	struct ipv4_subnet net;
+	struct nft_limit_hits h;
+	struct error err = { 0 };
+	struct egress e = { 0 };
+	struct nft_ctx *ctx = private_nft("add table inet probe\ndelete table inet probe");
+	int r;
+
+	if (!ctx)
+		return 77;
+	(void)ipv4_subnet_parse("10.213.0.0/16", &net);
+	if ((r = nft_limit_hits(&m, &h)) != -ENOENT) {
+		fprintf(stderr, "no tables: %d, not -ENOENT\n", r);
+		return 1;
+	}
+	if (nft_tables_ensure("warren0", &net, false, &e, &err) < 0 || nft_member_add(&m, &err) < 0 ||
+	    (r = nft_limit_hits(&m, &h)) != 0 || h.conns_max != 64) {
+		fprintf(stderr, "her limits: %d %s\n", r, err.msg);
+		return 1;
+	}
+	if (nft_run_cmd_from_buffer(ctx, "flush chain inet warren limits_wr3") != 0 ||
+	    (r = nft_limit_hits(&m, &h)) != -ENODATA) {
+		fprintf(stderr, "a flushed chain: %d, not -ENODATA\n", r);
+		return 1;
+	}
+	return 0;
 }
 
 /* How often a container met its limits, from her chain as nft lists it (warrenctl show,
@@ -532,12 +617,138 @@ static void test_limit_hits(void **state)
 		"\t\tct count over 1048576 counter packets 18446744073709551615 bytes 1 drop\n", &h), 0);
 	assert_true(h.rate == 0 && h.rate_max == 100 && h.conns == UINT64_MAX &&
 		    h.conns_max == 1048576);
+	/* Flushed by an upgrade of the rules: her limits are lost until her next start. */
 	assert_int_equal(nft_limit_hits_parse("table inet warren {\n\tchain limits_wr1a {\n\t}\n}\n",
-					      &h), -EBADMSG);
+					      &h), -ENODATA);
 	assert_int_equal(nft_limit_hits_parse(
 		"\t\tlimit rate over 5/second burst 5 packets counter packets 1 bytes 60 drop\n", &h),
 		-EBADMSG);
-	assert_int_equal(nft_limit_hits_parse("", &h), -EBADMSG);
+	assert_int_equal(nft_limit_hits_parse("\t\tct count over 64 counter packets 0 bytes 0 drop\n",
+					      &h), -EBADMSG);
+	in_child(limit_hits_child, NULL, "nft_limit_hits told a chain missing, emptied or "
+		 "unreadable wrong");
+}
+
+/* At an upgrade of the rules, the running containers' ports (set macs) go into the sets
+ * of port names. */
+static void test_port_names_upgrade(void **state)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	assert_non_null(f);
+	assert_int_equal(nft_port_names_commands("\tset macs {\n\t\ttype ifname . ether_addr\n"
+		"\t\telements = { \"wr5\" . 02:77:00:00:00:05,\n\t\t\t     \"wr1a\" . "
+		"02:77:00:00:00:1a }\n\t}\n", f), 0);
+	assert_int_equal(nft_port_names_commands("\tset macs {\n\t\ttype ifname . ether_addr\n"
+		"\t}\n", f), 0);
+	assert_int_equal(fclose(f), 0);
+	assert_string_equal(text,
+		"add element bridge warren port_names { \"wr5\" }\n"
+		"add element inet warren port_names { \"wr5\" }\n"
+		"add element arp warren port_names { \"wr5\" }\n"
+		"add element bridge warren port_names { \"wr1a\" }\n"
+		"add element inet warren port_names { \"wr1a\" }\n"
+		"add element arp warren port_names { \"wr1a\" }\n");
+}
+
+/* The deletes of what an earlier container left keyed by an address: that address's
+ * elements only (not 10.213.0.22's for 10.213.0.2), a map's by its key. */
+static void test_purge_commands(void **state)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	assert_non_null(f);
+	assert_int_equal(nft_purge_commands("isolated_ports",
+		"table inet warren {\n\tset isolated_ports {\n\t\ttype ipv4_addr . inet_proto . "
+		"inet_service\n\t\tflags interval\n\t\telements = { 10.213.0.2 . udp . 53,\n"
+		"\t\t\t     10.213.0.22 . tcp . 22,\n\t\t\t     10.213.0.2 . tcp . 1000-2000 }\n"
+		"\t}\n}\n", 0x0ad50002, f), 0);
+	assert_int_equal(nft_purge_commands("peer_group",
+		"\tmap peer_group {\n\t\ttype ipv4_addr : mark\n\t\telements = { 10.213.0.2 : "
+		"0x00000005, 10.213.0.3 : 0x00000005 }\n\t}\n", 0x0ad50002, f), 0);
+	assert_int_equal(nft_purge_commands("isolated", "\tset isolated {\n\t\ttype ipv4_addr\n"
+		"\t\telements = { 10.213.0.22, 10.213.0.2 }\n\t}\n", 0x0ad50002, f), 0);
+	assert_int_equal(nft_purge_commands("net_limits", "\tmap net_limits {\n\t\ttype ipv4_addr "
+		": verdict\n\t\telements = { 10.213.0.2 : jump limits_wr2 }\n\t}\n", 0x0ad50002, f), 0);
+	assert_int_equal(nft_purge_commands("isolated", "\tset isolated {\n\t\ttype ipv4_addr\n"
+		"\t}\n", 0x0ad50002, f), 0);
+	assert_int_equal(fclose(f), 0);
+	assert_string_equal(text,
+		"delete element inet warren isolated_ports { 10.213.0.2 . udp . 53 }\n"
+		"delete element inet warren isolated_ports { 10.213.0.2 . tcp . 1000-2000 }\n"
+		"delete element inet warren peer_group { 10.213.0.2 }\n"
+		"delete element inet warren isolated { 10.213.0.2 }\n"
+		"delete element inet warren net_limits { 10.213.0.2 }\n");
+	assert_int_equal(nft_error_code("Error: Could not process rule: No such file or directory"),
+			 -ENOENT);
+	assert_int_equal(nft_error_code("Error: Could not process rule: Device or resource busy"),
+			 -EIO);
+	assert_int_equal(nft_error_code(""), -EIO);
+}
+
+/* In a network namespace of its own: her elements of an earlier container left behind (a
+ * stop that failed), a start with another peer group and other isolated_ports takes
+ * their place; a stop finds the elements of a container without limits gone and says
+ * nothing, but one that cannot go is an error.  Exit 0, 77 with no namespace, 1. */
+static int leftovers_child(const char *unused)
+{
+	struct nft_member m = { .port = "wr2", .addr = 0x0ad50002, .mac = { 2, 0x77, 0, 0, 0, 2 },
+				.isolated = true, .peer_group = 5, .conns = 64, .rate = 5 };
+	struct ipv4_subnet net;
+	struct error err = { 0 };
+	struct egress e = { 0 };
+	struct nft_ctx *ctx = private_nft("add table inet probe\ndelete table inet probe");
+	const char *out;
+
+	if (!ctx)
+		return 77;
+	(void)ipv4_subnet_parse("10.213.0.0/16", &net);
+	(void)port_list_parse("53/udp,8000-8099/tcp", &m.ports);
+	if (nft_tables_ensure("warren0", &net, false, &e, &err) < 0 || nft_member_add(&m, &err) < 0) {
+		fprintf(stderr, "first start: %s\n", err.msg);
+		return 1;
+	}
+	m.peer_group = 6;
+	(void)port_list_parse("8050-8200/tcp", &m.ports);
+	if (nft_member_add(&m, &err) < 0) {
+		fprintf(stderr, "start over leftovers: %s\n", err.msg);
+		return 1;
+	}
+	nft_ctx_buffer_output(ctx);
+	if (nft_run_cmd_from_buffer(ctx, "list table inet warren") != 0)
+		return 1;
+	out = nft_ctx_get_output_buffer(ctx);
+	fprintf(stderr, "%s", out);
+	if (strstr(out, "0x00000005") || !strstr(out, "10.213.0.2 : 0x00000006") ||
+	    strstr(out, "udp . 53") || !strstr(out, "10.213.0.2 . tcp . 8050-8200"))
+		return 1;
+	/* A record's member: no limits in it (their chain and element go all the same). */
+	m.conns = m.rate = 0;
+	if (nft_member_del(&m) != 0 || nft_member_del(&m) != 0) {
+		fprintf(stderr, "a stop, or a second one, failed\n");
+		return 1;
+	}
+	/* Her chain of limits, held by someone's rule: it cannot go. */
+	m.conns = m.rate = 5;
+	if (nft_member_add(&m, &err) < 0 ||
+	    nft_run_cmd_from_buffer(ctx, "add chain inet warren held\n"
+				    "add rule inet warren held jump limits_wr2") != 0)
+		return 1;
+	m.conns = m.rate = 0;
+	if (nft_member_del(&m) != -EIO) {
+		fprintf(stderr, "a delete that failed was not said\n");
+		return 1;
+	}
+	return 0;
+}
+
+static void test_member_leftovers(void **state)
+{
+	in_child(leftovers_child, NULL, "a start over leftover elements, or a stop, went wrong");
 }
 
 /* /etc/hosts and resolv.conf: her name on her address (on 127.0.1.1 without one). */
@@ -769,6 +980,35 @@ static void test_cidr(void **state)
 	assert_string_equal(cidr_format(&n, buf, sizeof(buf)), "fe80::/10");
 }
 
+/* What the default of bridge.deny keeps containers from (warren.conf(5)): the metadata
+ * services (Azure's WireServer too), shared address space (RFC 6598), private space; not
+ * the Internet. */
+static void assert_default_deny(char *const *deny)
+{
+	static const struct {
+		const char *addr;
+		bool blocked;
+	} cases[] = {
+		{ "169.254.169.254", true }, { "168.63.129.16", true },   { "100.100.100.200", true },
+		{ "100.64.0.1", true },      { "100.127.255.254", true }, { "10.1.2.3", true },
+		{ "172.31.0.1", true },      { "192.168.1.1", true },     { "100.128.0.1", false },
+		{ "100.63.255.255", false }, { "168.63.129.17", false },  { "198.51.100.2", false },
+	};
+	struct egress e = { 0 };
+	uint8_t a[16];
+
+	assert_int_equal(egress_resolve(deny, NULL, NULL, 0, NULL, &e), 0);
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		inet_pton(AF_INET, cases[i].addr, a);
+		if (egress_blocks(&e, AF_INET, a) != cases[i].blocked)
+			fail_msg("bridge.deny's default %s %s", cases[i].blocked ? "misses" :
+				 "covers", cases[i].addr);
+	}
+	inet_pton(AF_INET6, "fd00:ec2::254", a);
+	assert_true(egress_blocks(&e, AF_INET6, a));
+	egress_clear(&e);
+}
+
 static void test_config_deny(void **state)
 {
 	_cleanup_(config_freep) struct warren_config *c = NULL, *d = NULL;
@@ -780,6 +1020,7 @@ static void test_config_deny(void **state)
 	assert_null(d->bridge.allow);
 	for (size_t i = 0; want[i]; i++)
 		assert_string_equal(egress_deny_config(d)[i], want[i]);
+	assert_default_deny(egress_deny_config(d));
 	if (config_parse_string("bridge = { deny = [ \"connected\", \"100.64.0.0/10\" ];\n"
 				"  allow = [ \"10.1.2.3\", \"fd00::/64\" ]; };\n", "x", &c, NULL, &err) < 0)
 		fail_msg("%s", err.msg);
@@ -857,6 +1098,9 @@ int main(void)
 		cmocka_unit_test(test_ruleset),
 		cmocka_unit_test(test_limit_hits),
 		cmocka_unit_test(test_ruleset_upgrade),
+		cmocka_unit_test(test_port_names_upgrade),
+		cmocka_unit_test(test_purge_commands),
+		cmocka_unit_test(test_member_leftovers),
 		cmocka_unit_test(test_etc_files),
 		cmocka_unit_test(test_alloc_find),
 		cmocka_unit_test(test_alloc_get),
