@@ -12,8 +12,14 @@
 
 int fleet_etcd_open(const struct fleet_config *f, struct etcd **ret, struct error *err)
 {
+	return fleet_etcd_open_within(f, 0, ret, err);
+}
+
+int fleet_etcd_open_within(const struct fleet_config *f, long call_ms, struct etcd **ret,
+			   struct error *err)
+{
 	const struct etcd_options o = { .endpoints = f->etcd, .cert = f->cert, .key = f->key,
-					.cacert = f->cacert };
+					.cacert = f->cacert, .call_ms = call_ms };
 
 	return etcd_new(&o, ret, err);
 }

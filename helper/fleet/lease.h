@@ -3,8 +3,9 @@
  * Her key FLEET_KEY_PREFIX "USER" is attached to an etcd lease of the fleet's lease_ttl
  * and holds a record: the host, its boot id, the container's id and since when.  It is
  * taken only where it is absent (a transaction on its create_revision), kept by renewing
- * the lease, and gone when the lease is revoked or expires.  The login path does not
- * call this yet (warren.conf(5), FLEET): warrenctl doctor and the tests do. */
+ * the lease, and gone when the lease is revoked or expires.  The login path
+ * calls it through warren-lease (helper/warren-lease.c), which holds her lease for as
+ * long as her container runs; warrenctl doctor and ls --fleet read it. */
 #ifndef WARREN_LEASE_H
 #define WARREN_LEASE_H
 
@@ -29,6 +30,10 @@ struct fleet_holder {
 
 /* A client of the fleet's etcd: its endpoints and TLS files, etcd.h's bounds. */
 int fleet_etcd_open(const struct fleet_config *f, struct etcd **ret, struct error *err);
+/* The same, each call bounded by CALL_MS in all (0: ETCD_CALL_MS): warren-lease's
+ * renewals, which must end well before the lease's TTL. */
+int fleet_etcd_open_within(const struct fleet_config *f, long call_ms, struct etcd **ret,
+			   struct error *err);
 
 /* Is S a host, boot id or container id a record may hold? */
 bool fleet_field_valid(const char *s);
