@@ -55,19 +55,21 @@ static long long now_ms(void)
 /* HACKING.md §5.1 and §5.6: whatever started us is not trusted, and nothing here needs a
  * capability: root's uid reads the config and the TLS files, which are root's.  Every
  * capability goes, the bounding set too, and no exec could gain one back. */
-static int sanitize(void)
+static int sanitize(struct error *err)
 {
+	int r;
+
 	if (creds_require_root() < 0)
-		return -EPERM;
+		return error_set(err, -EPERM, "warren-lease must be run by root");
 	clearenv();
 	umask(077);
 	signal(SIGPIPE, SIG_IGN);
 	for (int fd = 0; fd < 3; fd++)
 		if (fcntl(fd, F_GETFD) < 0)
-			return -EBADF;
+			return error_set(err, -EBADF, "warren-lease needs its stdin, stdout, stderr");
 	close_range(3, ~0U, 0);
-	if (creds_keep_only(NULL, 0) < 0 || creds_no_new_privs() < 0)
-		return -EPERM;
+	if ((r = creds_keep_only(NULL, 0)) < 0 || (r = creds_no_new_privs()) < 0)
+		return error_errno(err, r, "warren-lease cannot drop its capabilities");
 	return 0;
 }
 
@@ -153,9 +155,9 @@ int main(int argc, char **argv)
 	int64_t lease = 0;
 	int r = 0;
 
-	if (sanitize() < 0 || argc != 4 || strcmp(argv[1], "keep") || !name_is_valid(user)) {
-		error_set(&err, -EINVAL, "warren-lease: must be run by root as warren-lease keep "
-			  "CONFIG USER, with its stdio open (warren's builder runs it)");
+	if (sanitize(&err) < 0 || argc != 4 || strcmp(argv[1], "keep") || !name_is_valid(user)) {
+		error_set(&err, -EINVAL, "usage: warren-lease keep CONFIG USER (warren's builder "
+			  "runs it)");
 		(void)error_send(STDOUT_FILENO, &err);
 		return 2;
 	}
