@@ -39,7 +39,8 @@ stop_etcd() {
 	ETCD_PID=
 }
 trap 'stop_etcd; fixture_finish' EXIT
-in_ns env -u ETCD_NAME -u ETCD_DATA_DIR -u ETCD_INITIAL_CLUSTER etcd --name m1 --data-dir "$T/etcd" \
+# nsenter execs env, which execs etcd: $! is etcd's pid (in_ns, a function, would fork).
+nsenter --net="/run/netns/$NS" env -u ETCD_NAME -u ETCD_DATA_DIR -u ETCD_INITIAL_CLUSTER etcd --name m1 --data-dir "$T/etcd" \
 	--listen-client-urls http://127.0.0.1:2379 --advertise-client-urls http://127.0.0.1:2379 \
 	--listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
 	--initial-cluster m1=http://127.0.0.1:2380 --initial-cluster-state new --logger zap \
