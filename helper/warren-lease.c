@@ -8,7 +8,8 @@
  * else.  It takes her lease (fleet/lease.h) for this host and reports on stdout, as
  * lib/tool.h's error_send does: success, or why not (her lease is another host's:
  * "USER's container runs on HOST (...)"; etcd cannot be asked: fail closed).  Then it
- * renews the lease every third of lease_ttl until stdin ends (her container stopped, or
+ * renews the lease every third of lease_ttl (a line on stdin, her container's id once it
+ * exists, goes into her record) until stdin ends (her container stopped, or
  * its supervisor is gone): it then revokes the lease, so that her key is gone at once,
  * and exits 0.  When a renewal cannot succeed before the TTL would run out (etcd down,
  * the lease lost), it sends a second report, the reason, and exits 1: her supervisor
@@ -90,49 +91,74 @@ static int this_host(char *host, size_t host_len, char *boot, size_t boot_len, s
 	return 0;
 }
 
-/* Wait up to MS for stdin to end (true) or for the time to pass (false). */
-static bool hold_ended_within(long long ms)
+/* What came on stdin within MS: nothing (0), a line into LINE (1), or its end (-1). */
+static int hold_wait(long long ms, char *line, size_t len)
 {
 	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
-	char buf[64];
+	ssize_t n;
 
 	if (ms < 0)
 		ms = 0;
 	while (poll(&p, 1, (int)ms) < 0)
 		if (errno != EINTR)
-			return true;
+			return -1;
 	if (!p.revents)
-		return false;
-	/* Nothing is ever written: readable means the end (or a holder's mistake, also one). */
-	(void)!read(STDIN_FILENO, buf, sizeof(buf));
-	return true;
+		return 0;
+	while ((n = read(STDIN_FILENO, line, len - 1)) < 0 && errno == EINTR)
+		;
+	if (n <= 0)
+		return -1;
+	line[n] = '\0';
+	line[strcspn(line, "\n")] = '\0';
+	return 1;
 }
 
-/* Renew LEASE every third of TTL until stdin ends (0), or until it cannot be renewed in
- * time (the reason in ERR). */
-static int keep(struct etcd *e, const char *user, int64_t lease, unsigned ttl, long call_ms,
-		long long taken_at, struct error *err)
+/* Her lease, as this host holds it. */
+struct held {
+	const char *user, *host, *boot;
+	long long since;
+	int64_t lease;
+	unsigned ttl;
+	long call_ms;
+};
+
+/* Renew H's lease every third of its TTL, from TAKEN_AT, until stdin ends (0), or until
+ * it cannot be renewed in time (the reason in ERR).  A line on stdin is her container's
+ * id, once it exists: her record says it from then on. */
+static int keep(struct etcd *e, const struct held *h, long long taken_at, struct error *err)
 {
-	const long long period = (long long)ttl * 1000 / 3;
+	const long long period = (long long)h->ttl * 1000 / 3;
 	long long last = taken_at, next = taken_at + period;
 	struct error last_err = { 0 };
+	char line[64];
 	int r;
 
 	for (;;) {
-		if (hold_ended_within(next - now_ms()))
+		r = hold_wait(next - now_ms(), line, sizeof(line));
+		if (r < 0)
 			return 0;
+		/* Her container's id: into her record (only while her key is this lease's).
+		 * Any other trouble leaves the record as it was: the renewals decide. */
+		if (r == 1) {
+			if (fleet_field_valid(line) &&
+			    fleet_lease_note(e, h->user, h->host, h->boot, line, h->since, h->lease,
+					     &last_err) == -ENOENT)
+				return error_set(err, -ENOENT, "the fleet lease of %s is lost (another "
+						 "lease holds her key, or none)", h->user);
+			continue;
+		}
 		/* Would a call that takes all its bound end after the fence?  Then stop now. */
-		if (now_ms() + call_ms > last + (long long)ttl * 1000 - FENCE_MARGIN_MS)
+		if (now_ms() + h->call_ms > last + (long long)h->ttl * 1000 - FENCE_MARGIN_MS)
 			return error_set(err, -ETIMEDOUT, "the fleet lease of %s could not be renewed "
-					 "within its %u s TTL (%s)", user, ttl,
+					 "within its %u s TTL (%s)", h->user, h->ttl,
 					 error_is_set(&last_err) ? last_err.msg : "no time left");
 		long long start = now_ms();
 
 		last_err = (struct error){ 0 };
-		r = fleet_lease_renew(e, lease, &last_err);
+		r = fleet_lease_renew(e, h->lease, &last_err);
 		if (r == -ENOENT)
 			return error_set(err, r, "the fleet lease of %s is lost (it expired or was "
-					 "revoked in etcd)", user);
+					 "revoked in etcd)", h->user);
 		if (r == 0) {
 			last = start; /* the TTL runs again from no later than this */
 			next = start + period;
@@ -150,9 +176,8 @@ int main(int argc, char **argv)
 	struct error err = { 0 }, ignored = { 0 };
 	char host[FLEET_FIELD_MAX + 1], boot[FLEET_FIELD_MAX + 1], msg[ERROR_MSG_MAX];
 	const char *user = argc == 4 ? argv[3] : "";
-	long call_ms;
+	struct held h = { .user = user, .host = host, .boot = boot };
 	long long taken_at;
-	int64_t lease = 0;
 	int r = 0;
 
 	if (sanitize(&err) < 0 || argc != 4 || strcmp(argv[1], "keep") || !name_is_valid(user)) {
@@ -172,14 +197,15 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	/* Renewals every third of the TTL, each bounded by a third too: two tries fit. */
-	call_ms = (long)cfg->fleet.lease_ttl * 1000 / 3;
-	if (call_ms > ETCD_CALL_MS)
-		call_ms = ETCD_CALL_MS;
+	h.ttl = cfg->fleet.lease_ttl;
+	h.call_ms = (long)h.ttl * 1000 / 3;
+	if (h.call_ms > ETCD_CALL_MS)
+		h.call_ms = ETCD_CALL_MS;
 	taken_at = now_ms();
+	h.since = (long long)time(NULL);
 	if (this_host(host, sizeof(host), boot, sizeof(boot), &err) < 0 ||
-	    fleet_etcd_open_within(&cfg->fleet, call_ms, &e, &err) < 0 ||
-	    (r = fleet_lease_take(e, user, host, boot, "-", cfg->fleet.lease_ttl, &lease, NULL,
-				  &err)) < 0) {
+	    fleet_etcd_open_within(&cfg->fleet, h.call_ms, &e, &err) < 0 ||
+	    (r = fleet_lease_take(e, user, host, boot, "-", h.ttl, &h.lease, NULL, &err)) < 0) {
 		/* Another host's lease says so itself ("USER's container runs on HOST"). */
 		if (r != -EBUSY)
 			error_wrap(&err, "cannot take the fleet lease of %s (fail closed)", user);
@@ -187,14 +213,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (error_send(STDOUT_FILENO, &err) < 0) {
-		(void)fleet_lease_release(e, lease, &ignored);
+		(void)fleet_lease_release(e, h.lease, &ignored);
 		return 1;
 	}
-	r = keep(e, user, lease, cfg->fleet.lease_ttl, call_ms, taken_at, &err);
+	r = keep(e, &h, taken_at, &err);
 	if (r < 0) {
 		(void)error_send(STDOUT_FILENO, &err);
 		return 1;
 	}
-	(void)fleet_lease_release(e, lease, &ignored);
+	(void)fleet_lease_release(e, h.lease, &ignored);
 	return 0;
 }

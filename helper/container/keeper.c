@@ -4,6 +4,7 @@
 #include <linux/close_range.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -11,6 +12,7 @@
 
 #include "container/keeper.h"
 #include "lib/cleanup.h"
+#include "lib/fsutil.h"
 #include "lib/tool.h"
 
 /* Longest a release may take: warren-lease's own bound on a call, and then some. */
@@ -59,6 +61,19 @@ int keeper_start(int exe_fd, const char *config, const char *user, struct keeper
 	}
 	*ret = k;
 	return 0;
+}
+
+void keeper_note(struct keeper *k, unsigned long long id)
+{
+	char line[32];
+	int n;
+
+	if (k->pid <= 0 || k->hold_fd < 0)
+		return;
+	n = snprintf(line, sizeof(line), "%llu\n", id);
+	/* One write, smaller than PIPE_BUF: whole or not at all.  A keeper that is gone
+	 * says so on its report pipe, which the supervisor watches. */
+	(void)write_all(k->hold_fd, line, (size_t)n);
 }
 
 void keeper_lost(struct keeper *k, struct error *err)

@@ -7,7 +7,8 @@
  * not link libcurl and json-c (warren-lease does).  The keeper takes her lease before the
  * builder builds anything of her container and reports; then it renews, and a second
  * report is the reason it can no longer: the supervisor stops the container on it.
- * Closing its stdin (the container stopped, or the supervisor died) revokes the lease. */
+ * A line on its stdin is her container's id, for her record; closing its stdin (the
+ * container stopped, or the supervisor died) revokes the lease. */
 #ifndef WARREN_KEEPER_H
 #define WARREN_KEEPER_H
 
@@ -31,6 +32,9 @@ struct keeper {
  * reason in ERR ("USER's container runs on HOST (...)": -EBUSY), and nothing left. */
 int keeper_start(int exe_fd, const char *config, const char *user, struct keeper *ret,
 		 struct error *err);
+
+/* Her container's ID, once it exists, for her lease's record (a line on K's stdin). */
+void keeper_note(struct keeper *k, unsigned long long id);
 
 /* K gave up: its reason into ERR (that it died, if it said nothing). */
 void keeper_lost(struct keeper *k, struct error *err);

@@ -215,6 +215,8 @@ void supervisor_run(const struct supervised *c)
 	/* Built for a login that gave up (pam_warren's timeout): nobody will use it. */
 	if (c->abandoned)
 		stop_requested = 1;
+	else /* her fleet lease's record names this container from now on */
+		keeper_note(c->keeper, c->id);
 
 	while ((wake = sleep_tick(init_pidfd, c->keeper->report_fd, tick_ms)) != WAKE_INIT_EXITED) {
 		/* Self-fencing: the keeper gives up while the lease still holds, so that her

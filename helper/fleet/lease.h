@@ -52,6 +52,10 @@ int fleet_record_parse(const char *user, const char *text, int64_t lease, struct
 int fleet_lease_take(struct etcd *e, const char *user, const char *host, const char *boot_id,
 		     const char *container, unsigned ttl, int64_t *ret_lease,
 		     struct fleet_holder *ret_holder, struct error *err);
+/* The record of USER's lease LEASE, which this host holds, anew (the container's id, once
+ * it exists); -ENOENT when her key is no longer attached to LEASE. */
+int fleet_lease_note(struct etcd *e, const char *user, const char *host, const char *boot_id,
+		     const char *container, long long since, int64_t lease, struct error *err);
 /* Renew LEASE for its TTL again; -ENOENT when it is lost (expired or revoked). */
 int fleet_lease_renew(struct etcd *e, int64_t lease, struct error *err);
 /* Give LEASE up: her key is gone at once.  A lease already gone is no error. */

@@ -13,7 +13,7 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
-N=25
+N=26
 command -v etcd >/dev/null || skip_all "no etcd (apt-get install etcd-server; .ci/run does)" $((N + 1))
 make -s tests/lib/fleetdrive warren-lease warrenctl >/dev/null 2>&1 ||
 	skip_all "tests/lib/fleetdrive or warren-lease does not build (make tests/lib/fleetdrive warren-lease)" $((N + 1))
@@ -69,9 +69,17 @@ boot=$(cat /proc/sys/kernel/random/boot_id)
 # 1. A start takes her lease, naming this host.
 out=$(tssh wta -- 'echo "in $(hostname)"' 2>"$T/err")
 check "wta logs in: she lands in her container ($out)" test "$out" = "in wta" || diag_file "$T/err" 5
-h=$(holder wta)
+# Her record names the container once it exists (its supervisor tells warren-lease).
+for _ in $(seq 40); do
+	h=$(holder wta)
+	[ "$(awk '{ print $3 }' <<<"$h")" != - ] && break
+	sleep 0.1
+done
 check "her lease names this host ($HOST_NAME) and its boot id: $h" \
-	grep -q "^$HOST_NAME $boot - [0-9a-f]*\$" <<<"$h"
+	grep -q "^$HOST_NAME $boot [0-9]* [0-9a-f]*\$" <<<"$h"
+id=$("$CTL" log wta --config "$CONF" 2>&1 | awk '$3 == "started" { id = $5 } END { print id }')
+check "and her container's id, as warrenctl log's start says (${id:-none})" \
+	test "$(awk '{ print $3 }' <<<"$h")" = "${id:-none}"
 lease_a=$(awk '{ print $4 }' <<<"$h")
 out=$(in_ns "$CTL" --config "$CONF" ls --fleet 2>&1)
 check "warrenctl ls --fleet lists her lease on $HOST_NAME" \
