@@ -132,18 +132,21 @@ check "wta's container runs, with her lease" grep -q "^$HOST_NAME " <<<"$(holder
 log_mark
 kill -STOP "$ETCD_PID"
 t0=$(now_ms)
-tssh wtc -- 'echo in' >"$T/wtc.out" 2>&1 &
-wtc=$!
-wait_log "the container of wta is stopped" $((TTL + 5)) >"$T/fence" 2>&1
+tssh wtb -- 'echo in' >"$T/cold.out" 2>&1 &
+cold=$!
+# The fence is the kill of her container's init (all of it dies with it), logged with
+# the reason; the host-side cleanup (cgroups, her held session's sshd) follows.
+wait_log "stopping the container of wta \\(its fleet lease could not be renewed\\)" $((TTL + 5)) >"$T/fence" 2>&1
 fenced=$(($(now_ms) - t0))
 check "wta's running container is stopped with the reason: her fleet lease could not be renewed" \
 	grep -Eq "stopping the container of wta: the fleet lease of wta (could not be renewed|is lost)" <(log_since) ||
 	diag_file "$T/fence"
-check "within the lease's TTL of the freeze (${fenced} ms, TTL ${TTL} s)" test "$fenced" -le $((TTL * 1000))
-wait "$wtc"
-check "with etcd frozen, wtc's cold login is refused (fail closed)" test "$(cat "$T/wtc.out")" != in
+check "within the lease's TTL of the freeze (killed after ${fenced} ms, TTL ${TTL} s)" \
+	test "$fenced" -le $((TTL * 1000))
+wait "$cold"
+check "with etcd frozen, wtb's cold login is refused (fail closed)" test "$(cat "$T/cold.out")" != in
 check "the log says why (etcd does not answer)" \
-	wait_log "cannot take the fleet lease of wtc \\(fail closed\\): etcd did not answer"
+	wait_log "cannot take the fleet lease of wtb \\(fail closed\\): etcd did not answer"
 check "her container is gone" wait_container_gone wta 10
 check "warrenctl log wta: stopped because its fleet lease could not be renewed" \
 	grep -q "stopped.*its fleet lease could not be renewed: the fleet lease of wta" <<<"$("$CTL" log wta --config "$CONF" 2>&1)"
