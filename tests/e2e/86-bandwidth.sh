@@ -136,34 +136,36 @@ check "warrenctl show wtb: bandwidth in not limited, out not limited" \
 	grep -q "^bandwidth: *in not limited, out not limited$" <<<"$out" || diag "$out"
 
 # mbit USER WAY BYTES - USER moves BYTES to (out) or from (in) the upstream, timed inside her
-# container; the rate in mbit/s with two decimals, or the transcript
+# container: the rate in mbit/s with two decimals into $got, or "no rate" (and the
+# transcript as a diag)
 mbit() {
 	local out bytes ns
 	out=$(tssh "$1" -- "t0=\$(date +%s%N); perl /tmp/bw.pl $2 $3; t1=\$(date +%s%N); echo ns \$((t1 - t0))" 2>&1)
 	bytes=$(sed -n 's/^got \([0-9]*\)\r*$/\1/p' <<<"$out")
 	ns=$(sed -n 's/^ns \([0-9]*\)\r*$/\1/p' <<<"$out")
 	if [ "${bytes:-0}" != "$3" ] || [ -z "$ns" ]; then
-		echo "$out"
+		diag "$1 $2 $3: $out"
+		got="no rate"
 		return 1
 	fi
-	awk -v b="$bytes" -v ns="$ns" 'BEGIN { printf "%.2f\n", b * 8 * 1000 / ns }'
+	got=$(awk -v b="$bytes" -v ns="$ns" 'BEGIN { printf "%.2f\n", b * 8 * 1000 / ns }')
 }
 # within RATE WANT - RATE (a number) is within 30% of WANT; over RATE MIN - it is above MIN
 within() { [[ $1 =~ ^[0-9]+\.[0-9]+$ ]] && awk -v r="$1" -v w="$2" 'BEGIN { exit !(r >= w * 0.7 && r <= w * 1.3) }'; }
 over() { [[ $1 =~ ^[0-9]+\.[0-9]+$ ]] && awk -v r="$1" -v w="$2" 'BEGIN { exit !(r > w) }'; }
 
-got=$(mbit wta out "$OUT_BYTES")
+mbit wta out "$OUT_BYTES"
 check "out: wta sends $OUT_BYTES bytes to the upstream at ${got}mbit/s, within 30% of ${OUT}mbit" \
-	within "$got" "$OUT" || diag "$got"
-got=$(mbit wta in "$IN_BYTES")
+	within "$got" "$OUT"
+mbit wta in "$IN_BYTES"
 check "in: wta gets $IN_BYTES bytes from the upstream at ${got}mbit/s, within 30% of ${IN}mbit" \
-	within "$got" "$IN" || diag "$got"
+	within "$got" "$IN"
 fast=$((3 * IN))
-got=$(mbit wtb out "$IN_BYTES")
+mbit wtb out "$IN_BYTES"
 check "wtb (her group sets no bandwidth) sends $IN_BYTES bytes at ${got}mbit/s, over ${fast}mbit" \
-	over "$got" "$fast" || diag "$got"
-got=$(mbit wtb in "$IN_BYTES")
-check "and gets them at ${got}mbit/s, over ${fast}mbit" over "$got" "$fast" || diag "$got"
+	over "$got" "$fast"
+mbit wtb in "$IN_BYTES"
+check "and gets them at ${got}mbit/s, over ${fast}mbit" over "$got" "$fast"
 
 out=$(in_ns tc qdisc show dev "${port:-none}" 2>&1; echo @@; in_ns tc qdisc show dev "${port:-none}-ifb" 2>&1)
 check "while she runs, her port ${port:-?} has a tbf at its root and an ingress qdisc, her ${port:-?}-ifb a tbf" \
