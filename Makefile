@@ -24,17 +24,20 @@ endif
 
 HELPER_LIBS = $(shell $(PKG_CONFIG) --libs libconfig libcap libseccomp libmnl libnftables)
 PAM_LIBS    = $(shell $(PKG_CONFIG) --libs pam libcap libseccomp)
-CTL_LIBS    = $(shell $(PKG_CONFIG) --libs libconfig libnftables libseccomp libmnl)
+CTL_LIBS    = $(shell $(PKG_CONFIG) --libs libconfig libnftables libseccomp libmnl libcurl json-c)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
+# fleet/ (etcd over its HTTP/JSON gateway): only warrenctl and the tests link it today;
+# the helper will when the login path takes leases.
+FLEET_LIBS  = $(shell $(PKG_CONFIG) --libs libcurl json-c)
 
 # helper/ is folders by concern (HACKING.md), each built by wildcard into an archive, so
 # that each program links only the objects it calls:
 #   lib/        below everything          wire/       what pam_warren.so runs in sshd
-#   policy/     config, limits, users     cgroup/ net/ storage/   the kernel's parts
+#   policy/     config, limits, users     cgroup/ net/ storage/ fleet/   the kernel's and etcd
 #   container/  building and entering     ctl/        warrenctl's commands
 # The programs are the .c files at the top of helper/.  tests/unit/test_includes.sh
 # holds the folders to their layers.
-FOLDERS     = lib wire policy cgroup net storage container
+FOLDERS     = lib wire policy cgroup net storage fleet container
 objs_of     = $(patsubst %.c,%.o,$(wildcard $(addprefix helper/,$(addsuffix /*.c,$(1)))))
 LIB_OBJS    = $(call objs_of,lib)
 WIRE_OBJS   = $(call objs_of,wire)
@@ -92,7 +95,11 @@ tests/unit/test_sysfilter: tests/unit/test_sysfilter.c tests/unit/bpf_eval.c $(C
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(HELPER_LIBS) $(CMOCKA_LIBS)
 
 tests/unit/test_%: tests/unit/test_%.c $(CORE_LIB)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(HELPER_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(HELPER_LIBS) $(FLEET_LIBS) $(CMOCKA_LIBS)
+
+# A test tool: fleet/'s leases against a real etcd (tests/e2e/95-fleet-lease.sh).
+tests/lib/fleetdrive: tests/lib/fleetdrive.c $(CORE_LIB)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(HELPER_LIBS) $(FLEET_LIBS)
 
 # The fuzz targets (tests/fuzz) with a plain main() that replays files: the sanitizer
 # build runs the corpus through them (tests/sanitizers.sh); `make fuzz` uses libFuzzer.
@@ -108,7 +115,7 @@ check: $(UNIT_TESTS)
 	@tests/run.sh unit
 
 # Everything this machine supports (root): unit, helper integration, end-to-end sshd logins.
-test: all $(UNIT_TESTS)
+test: all $(UNIT_TESTS) tests/lib/fleetdrive
 	@tests/run.sh all
 
 # Benchmarks (root, ~15 min, not part of test): writes BENCHMARKS.md.  The step timers
@@ -153,6 +160,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(LIBEXECDIR)/warren
 
 clean:
-	rm -f $(BINS) helper/*.[oad] helper/*/*.[od] pam_module/*.[od] $(UNIT_TESTS) tests/fuzz/*-replay
+	rm -f $(BINS) helper/*.[oad] helper/*/*.[od] pam_module/*.[od] $(UNIT_TESTS) tests/fuzz/*-replay \
+		tests/lib/fleetdrive
 
 .PHONY: all check test bench mutants sanitize fuzz install uninstall clean

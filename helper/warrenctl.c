@@ -24,6 +24,7 @@
 #include "ctl/log.h"
 #include "ctl/ls.h"
 #include "ctl/doctor.h"
+#include "ctl/fleet.h"
 #include "ctl/exec.h"
 #include "ctl/image.h"
 #include "storage/disk.h"
@@ -59,6 +60,7 @@ enum {
 	OPT_PACKAGES = 1 << 17,
 	OPT_FROM = 1 << 18,
 	OPT_DEB = 1 << 19,
+	OPT_FLEET = 1 << 20,
 };
 
 static const struct option long_options[] = {
@@ -76,6 +78,7 @@ static const struct option long_options[] = {
 	{ "packages", required_argument, NULL, OPT_PACKAGES },
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "deb", required_argument, NULL, OPT_DEB },
+	{ "fleet", no_argument, NULL, OPT_FLEET },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -565,6 +568,8 @@ static int run_log(char **args, int n)
 
 static int run_ls(char **args, int n)
 {
+	if (opt(OPT_FLEET))
+		return ctl_ls_fleet(config_path(), opt(OPT_JSON));
 	return ctl_ls(config_path(), opt(OPT_JSON));
 }
 
@@ -644,9 +649,10 @@ static const struct command {
 	  "the last " STR(CTL_LOG_LINES) " containers started, joined, stopped and logins\n"
 	  "refused (of USER), from warren's own record",
 	  0, 1, OPT_JSON, run_log, "at most one USER" },
-	{ "ls", "[--config FILE] [--json]",
-	  "the running containers: uptime, logins, memory, pids, CPU, address",
-	  0, 0, OPT_JSON, run_ls, "no argument" },
+	{ "ls", "[--config FILE] [--json] [--fleet]",
+	  "the running containers: uptime, logins, memory, pids, CPU, address;\n"
+	  "--fleet: every user's lease in the fleet's etcd (host, since)",
+	  0, 0, OPT_JSON | OPT_FLEET, run_ls, "no argument" },
 	{ "show", "USER [--config FILE]",
 	  "explain, plus USER's container as it runs: ids, maps, cgroups, layers",
 	  1, 1, 0, run_show, "exactly one USER" },

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -26,6 +27,7 @@
 #include "lib/cleanup.h"
 #include "policy/config.h"
 #include "ctl/doctor.h"
+#include "fleet/lease.h"
 #include "lib/fsutil.h"
 #include "net/egress.h"
 #include "net/net.h"
@@ -37,6 +39,9 @@
 
 #define PAM_SSHD "/etc/pam.d/sshd"
 #define SSHD_CONFIG "/etc/ssh/sshd_config"
+/* Seconds of clock skew against etcd that are no skew: its Date header's resolution and
+ * the answer's time on the way. */
+#define FLEET_SKEW_OK 1
 
 static int problems;
 
@@ -547,6 +552,114 @@ static void check_metadata(const struct warren_config *cfg)
 		    "168.63.129.16, 100.100.100.200)");
 }
 
+/* fleet: etcd answers (a range over the lease keys), and its clock agrees with this
+ * host's as far as its Date header tells (to the second). */
+static void check_fleet_etcd(const struct fleet_config *f)
+{
+	_cleanup_(etcd_freep) struct etcd *e = NULL;
+	struct fleet_holder *all = NULL;
+	struct error err = { 0 };
+	time_t date, local;
+	long long skew;
+	size_t n = 0;
+
+	if (fleet_etcd_open(f, &e, &err) < 0 || fleet_lease_list(e, &all, &n, &err) < 0) {
+		say("PROBLEM", "start etcd, or correct fleet.etcd (and cert, key, cacert); the "
+		    "logins of a fleet need it", "fleet: etcd: %s", err.msg);
+		return;
+	}
+	free(all);
+	say("ok", NULL, "fleet: etcd answers at %s (%zu lease%s)", etcd_last_endpoint(e), n,
+	    n == 1 ? "" : "s");
+	date = etcd_last_date(e, &local);
+	if (date < 0) {
+		say("note", NULL, "fleet: etcd's answer has no Date header: the clock's skew against "
+		    "etcd is not checked");
+		return;
+	}
+	skew = (long long)local - (long long)date;
+	/* The header has whole seconds, and the answer took some time: 1 s is no skew. */
+	if (llabs(skew) <= FLEET_SKEW_OK)
+		say("ok", NULL, "fleet: this host's clock is within %d s of etcd's", FLEET_SKEW_OK);
+	else
+		say("PROBLEM", "run NTP (chrony or systemd-timesyncd) on every login host and etcd "
+		    "member", "fleet: this host's clock is %lld s %s etcd's (its Date header)",
+		    llabs(skew), skew > 0 ? "ahead of" : "behind");
+}
+
+/* A file system of one host's own: a store there is shared with no other login host. */
+static const char *local_fs(long type)
+{
+	switch (type) {
+	case 0x01021994: return "tmpfs";
+	case 0xEF53: return "ext2/3/4";
+	case 0x58465342: return "xfs";
+	case 0x9123683E: return "btrfs";
+	default: return NULL;
+	}
+}
+
+/* Can root create, lock and remove a file in DIRFD (NFS's root_squash, a read-only
+ * mount, no lock manager)?  NULL if so, else what failed, with errno. */
+static const char *store_probe(int dirfd, int *ret_errno)
+{
+	char name[64];
+	struct flock l = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	const char *why = NULL;
+	int fd;
+
+	snprintf(name, sizeof(name), ".warren-doctor.%d", (int)getpid());
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		*ret_errno = errno;
+		return "root cannot create a file in it";
+	}
+	if (fcntl(fd, F_SETLK, &l) < 0) {
+		*ret_errno = errno;
+		why = "a lock on a file in it is refused";
+	}
+	close(fd);
+	(void)unlinkat(dirfd, name, 0);
+	return why;
+}
+
+/* fleet.store: a directory, on a mount of its own (not the root file system), where
+ * root can create and lock a file.  The probe file is removed at once. */
+static void check_fleet_store(const struct fleet_config *f)
+{
+	_cleanup_close_ int fd = open(f->store, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st, root;
+	struct statfs sf;
+	const char *why, *local;
+	int e = 0;
+
+	if (fd < 0) {
+		say("PROBLEM", "mount the shared file system there, the same on every login host",
+		    "fleet: store %s: %s", f->store, strerror(errno));
+		return;
+	}
+	if (fstat(fd, &st) < 0 || stat("/", &root) < 0 || fstatfs(fd, &sf) < 0) {
+		say("PROBLEM", NULL, "fleet: store %s cannot be inspected: %s", f->store, strerror(errno));
+		return;
+	}
+	if (st.st_dev == root.st_dev) {
+		say("PROBLEM", "mount the shared file system (NFS, CephFS, GlusterFS...) at it, the "
+		    "same on every login host", "fleet: store %s is on the root file system, not a "
+		    "mount shared by the login hosts", f->store);
+		return;
+	}
+	if ((why = store_probe(fd, &e))) {
+		say("PROBLEM", "export it to the login hosts writable by root (NFS: no_root_squash "
+		    "for them), with locking", "fleet: store %s: %s (%s)", f->store, why, strerror(e));
+		return;
+	}
+	say("ok", NULL, "fleet: store %s is a mount (file system type 0x%lx), root creates and "
+	    "locks files in it", f->store, (long)sf.f_type);
+	if ((local = local_fs((long)sf.f_type)))
+		say("note", NULL, "fleet: store %s is %s, a file system of this host's own: other "
+		    "login hosts see it only if it is shared by other means", f->store, local);
+}
+
 int ctl_doctor(const char *config_path)
 {
 	struct warren_config *cfg;
@@ -562,6 +675,10 @@ int ctl_doctor(const char *config_path)
 		check_subids(cfg);
 		check_nftables(cfg);
 		check_metadata(cfg);
+		if (cfg->fleet.set) {
+			check_fleet_etcd(&cfg->fleet);
+			check_fleet_store(&cfg->fleet);
+		}
 	}
 	check_apparmor(cfg);
 	check_host_entry_points(cfg);

@@ -75,7 +75,7 @@ struct limit_check {
 /* The checks of the rows below, each of type key_check. */
 static key_check check_path, check_names, check_layers, check_isolated_ports, check_binds,
 	check_entry_name, check_entries, check_defaults, check_group, check_ifname, check_subnet,
-	check_networks;
+	check_networks, check_fleet, check_endpoints, check_lease_ttl, check_takeover;
 static bool ipv4_valid(const char *s), deny_valid(const char *s), allow_valid(const char *s);
 
 #define FIELD(f) offsetof(struct warren_config, f)
@@ -144,6 +144,27 @@ static const struct key bridge_keys[] = {
 	  .elem_form = "ADDRESS/PREFIX such as 10.1.2.0/24 or fd00::/64, or an address alone" },
 };
 
+#define FLEET_EXAMPLE "fleet = { store = \"/shared/warren\"; etcd = [ \"https://10.1.0.5:2379\" ]; };"
+#define ENDPOINT_FORM "http://HOST:PORT or https://HOST:PORT (HOST a name, an IPv4 address or " \
+	"an IPv6 address in [ ]), e.g. \"https://10.1.0.5:2379\""
+
+static const struct key fleet_keys[] = {
+	{ .name = "store", .check = check_path, .offset = FIELD(fleet.store),
+	  .example = "fleet = { store = \"/shared/warren\"; };" },
+	{ .name = "etcd", .check = check_endpoints, .offset = FIELD(fleet.etcd),
+	  .example = "fleet = { etcd = [ \"https://10.1.0.5:2379\", \"https://10.1.0.6:2379\" ]; };" },
+	{ .name = "lease_ttl", .check = check_lease_ttl, .offset = FIELD(fleet.lease_ttl),
+	  .example = "fleet = { lease_ttl = 15; };" },
+	{ .name = "takeover", .check = check_takeover, .offset = FIELD(fleet.takeover),
+	  .example = "fleet = { takeover = \"never\"; };" },
+	{ .name = "cert", .check = check_path, .offset = FIELD(fleet.cert),
+	  .example = "fleet = { cert = \"/etc/warren/etcd-client.pem\"; };" },
+	{ .name = "key", .check = check_path, .offset = FIELD(fleet.key),
+	  .example = "fleet = { key = \"/etc/warren/etcd-client-key.pem\"; };" },
+	{ .name = "cacert", .check = check_path, .offset = FIELD(fleet.cacert),
+	  .example = "fleet = { cacert = \"/etc/warren/etcd-ca.pem\"; };" },
+};
+
 static const struct key top_keys[] = {
 	{ .name = "image", .check = check_path, .offset = FIELD(image),
 	  .example = "image = \"/var/lib/warren/images/default\";" },
@@ -166,6 +187,8 @@ static const struct key top_keys[] = {
 	{ .name = "bridge", .check = check_group,
 	  .example = "bridge = { name = \"warren0\"; subnet = \"10.213.0.0/16\"; dns = [ ]; };",
 	  .sub = bridge_keys, .n_sub = ELEMENTSOF(bridge_keys) },
+	{ .name = "fleet", .check = check_fleet, .example = FLEET_EXAMPLE,
+	  .sub = fleet_keys, .n_sub = ELEMENTSOF(fleet_keys) },
 };
 
 /* The file itself: a group whose settings are top_keys. */
@@ -184,6 +207,11 @@ void config_free(struct warren_config *c)
 	strv_free(c->bridge.dns);
 	strv_free(c->bridge.deny);
 	strv_free(c->bridge.allow);
+	free(c->fleet.store);
+	strv_free(c->fleet.etcd);
+	free(c->fleet.cert);
+	free(c->fleet.key);
+	free(c->fleet.cacert);
 	limit_config_clear(&c->limits);
 	free(c);
 }
@@ -202,6 +230,8 @@ static struct warren_config *config_new_default(const char *path)
 	c->exempt_users = strv_new1("root");
 	c->bridge.name = strdup("warren0");
 	(void)ipv4_subnet_parse("10.213.0.0/16", &c->bridge.subnet);
+	c->fleet.lease_ttl = FLEET_TTL_DEFAULT;
+	c->fleet.takeover = FLEET_TAKEOVER_NEVER;
 	if (!c->path || !c->image || !c->state_dir || !c->jail_groups || !c->exempt_users ||
 	    !c->bridge.name) {
 		config_free(c);
@@ -1144,6 +1174,166 @@ static int check_defaults(struct parse_ctx *ctx, const struct key *k, config_set
 	r = check_group(ctx, k, s, key);
 	ctx->limits = NULL;
 	return r;
+}
+
+static const char *const takeover_names[] = { "never", "idle", "always" };
+
+const char *fleet_takeover_name(enum fleet_takeover t)
+{
+	return (size_t)t < ELEMENTSOF(takeover_names) ? takeover_names[t] : "?";
+}
+
+/* What is wrong with URL as an etcd endpoint (ENDPOINT_FORM), or NULL if nothing.  Only
+ * a scheme, a host and a port: a path, user or query would be sent somewhere else. */
+static const char *endpoint_problem(const char *url)
+{
+	const char *host, *p;
+	unsigned long port;
+	char *end;
+
+	if (strlen(url) >= FLEET_URL_MAX)
+		return "is too long (256 bytes or more)";
+	if (!strncmp(url, "http://", 7))
+		host = url + 7;
+	else if (!strncmp(url, "https://", 8))
+		host = url + 8;
+	else
+		return "does not start with http:// or https://";
+	if (*host == '[') {
+		p = host + 1 + strspn(host + 1, "0123456789abcdefABCDEF:.");
+		if (*p != ']' || p == host + 1)
+			return "has a '[' that is not an IPv6 address closed by ']'";
+		p++;
+	} else {
+		p = host + strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				  "0123456789.-");
+		if (p == host)
+			return "has no host name or address after the scheme";
+	}
+	if (*p != ':')
+		return *p ? "has a character that is not part of a host name or address" :
+			    "has no port (etcd's client port is usually 2379)";
+	if (!isdigit((unsigned char)p[1]))
+		return "has no port number after ':'";
+	errno = 0;
+	port = strtoul(p + 1, &end, 10);
+	if (errno || port < 1 || port > 65535)
+		return "has a port out of range (1 to 65535)";
+	if (*end)
+		return "has text after the port (a path, query or '/'): give the scheme, host and "
+		       "port only";
+	return NULL;
+}
+
+/* fleet.etcd: 1 to FLEET_ENDPOINTS_MAX endpoints, each once, all of one scheme. */
+static int check_endpoints(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+			   const char *key)
+{
+	_cleanup_(strv_freep) char **list = NULL;
+	char q[QUOTE_SIZE];
+	int n;
+
+	if (config_setting_type(s) != CONFIG_TYPE_ARRAY && config_setting_type(s) != CONFIG_TYPE_LIST)
+		return key_error(ctx, -EINVAL, s, "%s: must be an array of endpoint URLs, not %s; "
+				 "expected e.g. %s", key, type_name(s), k->example);
+	n = config_setting_length(s);
+	if (n < 1 || n > FLEET_ENDPOINTS_MAX)
+		return key_error(ctx, -EINVAL, s, "%s: %d endpoints; expected 1 to %d, e.g. %s", key, n,
+				 FLEET_ENDPOINTS_MAX, k->example);
+	for (int i = 0; i < n; i++) {
+		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		const char *v, *why;
+
+		if (config_setting_type(e) != CONFIG_TYPE_STRING)
+			return key_error(ctx, -EINVAL, e, "%s[%d]: must be a string (an endpoint URL), "
+					 "not %s; expected " ENDPOINT_FORM, key, i, type_name(e));
+		v = config_setting_get_string(e);
+		if ((why = endpoint_problem(v)))
+			return key_error(ctx, -EINVAL, e, "%s[%d]: %s %s; expected " ENDPOINT_FORM, key,
+					 i, quote(v, q), why);
+		if (strv_contains(list, v))
+			return key_error(ctx, -EINVAL, e, "%s[%d]: %s is listed twice; expected each "
+					 "endpoint once", key, i, quote(v, q));
+		if (i > 0 && strncmp(v, list[0], 5) != 0)
+			return key_error(ctx, -EINVAL, e, "%s[%d]: %s: the endpoints mix http:// and "
+					 "https://; expected one scheme for all (https:// with cert and "
+					 "key where etcd asks for client certificates)", key, i, quote(v, q));
+		if (strv_push(&list, v) < 0)
+			return key_error(ctx, -ENOMEM, s, "%s: out of memory", key);
+	}
+	strv_free(ctx->c->fleet.etcd);
+	ctx->c->fleet.etcd = TAKE_PTR(list);
+	return 0;
+}
+
+/* fleet.lease_ttl: seconds, FLEET_TTL_MIN..FLEET_TTL_MAX. */
+static int check_lease_ttl(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+			   const char *key)
+{
+	long long v;
+
+	if (!is_integer(s))
+		return key_error(ctx, -EINVAL, s, "%s: must be an integer (seconds), not %s; expected "
+				 "e.g. %s", key, type_name(s), k->example);
+	if (read_integer(ctx, s, &v) < 0)
+		return key_error(ctx, -EINVAL, s, "%s: the number is out of range; expected an integer "
+				 "from %d to %d (seconds), e.g. %s", key, FLEET_TTL_MIN, FLEET_TTL_MAX,
+				 k->example);
+	if (v < FLEET_TTL_MIN || v > FLEET_TTL_MAX)
+		return key_error(ctx, -EINVAL, s, "%s: %lld is out of range; expected an integer from "
+				 "%d to %d (seconds), e.g. %s", key, v, FLEET_TTL_MIN, FLEET_TTL_MAX,
+				 k->example);
+	ctx->c->fleet.lease_ttl = (unsigned)v;
+	return 0;
+}
+
+/* fleet.takeover: one of takeover_names. */
+static int check_takeover(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+			  const char *key)
+{
+	char q[QUOTE_SIZE];
+
+	if (config_setting_type(s) == CONFIG_TYPE_STRING)
+		for (size_t i = 0; i < ELEMENTSOF(takeover_names); i++)
+			if (!strcmp(config_setting_get_string(s), takeover_names[i])) {
+				ctx->c->fleet.takeover = (enum fleet_takeover)i;
+				return 0;
+			}
+	if (config_setting_type(s) != CONFIG_TYPE_STRING)
+		return key_error(ctx, -EINVAL, s, "%s: must be a string, one of \"never\", \"idle\", "
+				 "\"always\", not %s; expected e.g. %s", key, type_name(s), k->example);
+	return key_error(ctx, -EINVAL, s, "%s: %s is not one of \"never\", \"idle\", \"always\"; "
+			 "expected e.g. %s", key, quote(config_setting_get_string(s), q), k->example);
+}
+
+/* fleet = { ... }: its settings, then what they need of each other: a store and etcd
+ * endpoints; TLS files only with https://, a certificate with its key. */
+static int check_fleet(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+		       const char *key)
+{
+	struct fleet_config *f = &ctx->c->fleet;
+
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
+		return key_error(ctx, -EINVAL, s, "%s: must be a group, not %s; expected e.g. %s", key,
+				 type_name(s), k->example);
+	f->set = true;
+	check_settings(ctx, s, key, k);
+	if (ctx->rc < 0)
+		return ctx->rc;
+	if (!f->store)
+		return key_error(ctx, -EINVAL, s, "%s: has no store; expected the shared mount every "
+				 "login host has, e.g. %s", key, k->example);
+	if (!f->etcd)
+		return key_error(ctx, -EINVAL, s, "%s: has no etcd; expected the endpoints of the "
+				 "site's etcd cluster, e.g. %s", key, k->example);
+	if (!f->cert != !f->key)
+		return key_error(ctx, -EINVAL, s, "%s: has %s without %s; expected both (the client's "
+				 "certificate and its key) or neither", key, f->cert ? "cert" : "key",
+				 f->cert ? "key" : "cert");
+	if ((f->cert || f->cacert) && strncmp(f->etcd[0], "https://", 8) != 0)
+		return key_error(ctx, -EINVAL, s, "%s: has TLS files but its etcd endpoints are "
+				 "http://; expected https:// endpoints (or no cert, key and cacert)", key);
+	return 0;
 }
 
 /* Element I of groups or users (K) into L, unless it is not a group with a valid name. */

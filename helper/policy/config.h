@@ -11,6 +11,33 @@
 
 #define WARREN_DEFAULT_CONFIG SYSCONFDIR "/warren/warren.conf"
 
+/* fleet = { ... }: several login hosts sharing a store and etcd leases (warren.conf(5),
+ * FLEET).  Parsed and checked (warrenctl doctor); the login path does not use it yet. */
+#define FLEET_TTL_MIN 5         /* seconds: below, one slow renewal loses the lease */
+#define FLEET_TTL_MAX 300       /* seconds: above, a dead host blocks her for too long */
+#define FLEET_TTL_DEFAULT 15
+#define FLEET_ENDPOINTS_MAX 16
+#define FLEET_URL_MAX 256
+
+enum fleet_takeover {
+	FLEET_TAKEOVER_NEVER,   /* refuse the login, naming the host that runs her container */
+	FLEET_TAKEOVER_IDLE,    /* ask that host to stop it if no session of hers is alive */
+	FLEET_TAKEOVER_ALWAYS,  /* ask that host to stop it in any case */
+};
+
+struct fleet_config {
+	bool set;               /* the file has a fleet group: everything below is checked */
+	char *store;            /* the shared mount of per-user state */
+	char **etcd;            /* NULL-terminated endpoints, "http(s)://HOST:PORT" */
+	unsigned lease_ttl;     /* seconds, FLEET_TTL_MIN..FLEET_TTL_MAX */
+	enum fleet_takeover takeover;
+	char *cert, *key;       /* the client's TLS certificate and key (both or neither) */
+	char *cacert;           /* the CA that signed etcd's certificates; NULL: the system's */
+};
+
+/* "never", "idle", "always". */
+const char *fleet_takeover_name(enum fleet_takeover t);
+
 struct warren_config {
 	char *path;            /* the file it was read from, for messages */
 	char *image;           /* shared base rootfs, read-only lower layer */
@@ -30,6 +57,7 @@ struct warren_config {
 		char **deny;
 		char **allow;
 	} bridge;
+	struct fleet_config fleet;
 };
 
 /* In bridge.deny: the host's own networks (its addresses' prefixes), as they are when a

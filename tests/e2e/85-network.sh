@@ -28,7 +28,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 63
+fixture_start 65
 
 # ping is the image's iputils ping (warren-mkimage installs it).  A test image built before
 # it did gets the host's iputils ping (.ci/run installs it), copied without its file
@@ -109,12 +109,13 @@ trap 'exit 130' INT TERM HUP
 
 # The outside world: upstream, behind the test netns's 10.99.0.1 on their link, 10.99.0.0/24
 # (the host's own network, private space).  Beyond it, 198.51.100.2 stands for the
-# Internet, 169.254.169.254 for a cloud's metadata service.
-upstream_start 169.254.169.254
+# Internet, 169.254.169.254 for a cloud's metadata service, 168.63.129.16 for Azure's WireServer.
+upstream_start 169.254.169.254 168.63.129.16
 listener "$UPNS" 198.51.100.2 8000 upstream
 listener "$UPNS" 10.99.0.2 8000 intranet
 listener "$UPNS" 10.99.0.2 53 nameserver
 listener "$UPNS" 169.254.169.254 80 metadata
+listener "$UPNS" 168.63.129.16 80 wireserver
 listener in_ns 10.99.0.1 7001 host-service
 
 net_config 'bridge = { dns = [ "10.99.0.2" ]; };'
@@ -122,6 +123,7 @@ check "nat: wta reaches the upstream listener, as the test netns's address (masq
 	reaches wta 198.51.100.2 8000 '^upstream from 10\.99\.0\.1$'
 check "bridge.deny's default: not the metadata address (169.254.169.254)" \
 	cannot_reach wta 169.254.169.254 80
+check "nor Azure's WireServer (168.63.129.16)" cannot_reach wta 168.63.129.16 80
 check "nor the host's own network (10.99.0.2, connected and private)" cannot_reach wta 10.99.0.2 8000
 check "but its nameserver there, bridge.dns, on port 53" reaches wta 10.99.0.2 53 '^nameserver'
 out=$(tssh wta -- 'getent hosts warren-gateway wta; cat /etc/resolv.conf' 2>&1)
@@ -142,6 +144,9 @@ check "and where she may not go: bridge.deny's default, the host's networks as t
 out=$(in_ns "$REPO/warrenctl" --config "$CONF" doctor 2>&1)
 check "warrenctl doctor notes the metadata service that answers, which bridge.deny keeps away" \
 	grep -q '^note *a metadata service answers at 169\.254\.169\.254 .*bridge.deny keeps containers from it' \
+	<<<"$out" || diag "$out"
+check "and the one at Azure's WireServer" \
+	grep -q '^note *a metadata service answers at 168\.63\.129\.16 .*bridge.deny keeps containers from it' \
 	<<<"$out" || diag "$out"
 
 # bridge.allow punches holes (loaded at the next start: the sets are shared, made anew by

@@ -822,6 +822,74 @@ static const struct bad_case bad_cases[] = {
 	  "bandwidth: unknown setting; expected one of: image, state_dir", false },
 	{ "unknown key lists bandwidth once", "defaults = { bandwith = { in = \"1mbit\"; }; };\n", 1,
 	  "net_rate, bandwidth, ptys", true },
+	/* fleet (warren.conf(5), FLEET): each refusal names the fix. */
+	{ "fleet not a group", "fleet = \"/shared\";\n", 1,
+	  "fleet: must be a group, not a string; expected e.g. fleet = { store = \"/shared/warren\"; "
+	  "etcd = [ \"https://10.1.0.5:2379\" ]; };", true },
+	{ "fleet without store", "fleet = {\n etcd = [ \"http://127.0.0.1:2379\" ];\n};\n", 1,
+	  "fleet: has no store; expected the shared mount every login host has", true },
+	{ "fleet without etcd", "fleet = {\n store = \"/shared/warren\";\n};\n", 1,
+	  "fleet: has no etcd; expected the endpoints", true },
+	{ "fleet store relative", "fleet = {\n store = \"shared/warren\";\n etcd = [ \"http://a:1\" ]; };\n", 2,
+	  "fleet.store: \"shared/warren\" is not an absolute path; expected an absolute path, e.g. "
+	  "fleet = { store = \"/shared/warren\"; };", true },
+	{ "fleet unknown key", "fleet = { store = \"/s\"; etcd = [ \"http://a:1\" ]; ttl = 5; };\n", 1,
+	  "fleet.ttl: unknown setting; expected one of: store, etcd, lease_ttl, takeover, cert, key, "
+	  "cacert", true },
+	{ "etcd not an array", "fleet = { store = \"/s\"; etcd = \"http://a:1\"; };\n", 1,
+	  "fleet.etcd: must be an array of endpoint URLs, not a string", true },
+	{ "etcd empty", "fleet = { store = \"/s\"; etcd = [ ]; };\n", 1,
+	  "fleet.etcd: 0 endpoints; expected 1 to 16", true },
+	{ "etcd no scheme", "fleet = { store = \"/s\";\n etcd = [ \"10.1.0.5:2379\" ]; };\n", 2,
+	  "fleet.etcd[0]: \"10.1.0.5:2379\" does not start with http:// or https://; expected "
+	  "http://HOST:PORT or https://HOST:PORT", true },
+	{ "etcd other scheme", "fleet = { store = \"/s\"; etcd = [ \"unix:///run/etcd\" ]; };\n", 1,
+	  "does not start with http:// or https://", true },
+	{ "etcd no port", "fleet = { store = \"/s\"; etcd = [ \"https://etcd1.example.org\" ]; };\n", 1,
+	  "fleet.etcd[0]: \"https://etcd1.example.org\" has no port (etcd's client port is usually 2379)",
+	  true },
+	{ "etcd port 0", "fleet = { store = \"/s\"; etcd = [ \"http://a:0\" ]; };\n", 1,
+	  "has a port out of range (1 to 65535)", true },
+	{ "etcd port 65536", "fleet = { store = \"/s\"; etcd = [ \"http://a:65536\" ]; };\n", 1,
+	  "has a port out of range (1 to 65535)", true },
+	{ "etcd port empty", "fleet = { store = \"/s\"; etcd = [ \"http://a:\" ]; };\n", 1,
+	  "has no port number after ':'", true },
+	{ "etcd path", "fleet = { store = \"/s\"; etcd = [ \"http://a:2379/v3\" ]; };\n", 1,
+	  "has text after the port (a path, query or '/')", true },
+	{ "etcd user", "fleet = { store = \"/s\"; etcd = [ \"http://u@a:2379\" ]; };\n", 1,
+	  "has a character that is not part of a host name or address", true },
+	{ "etcd no host", "fleet = { store = \"/s\"; etcd = [ \"http://:2379\" ]; };\n", 1,
+	  "has no host name or address after the scheme", true },
+	{ "etcd bad v6", "fleet = { store = \"/s\"; etcd = [ \"http://[fd00::1:2379\" ]; };\n", 1,
+	  "has a '[' that is not an IPv6 address closed by ']'", true },
+	{ "etcd twice", "fleet = { store = \"/s\"; etcd = [\n\"http://a:1\",\n\"http://a:1\" ]; };\n", 3,
+	  "fleet.etcd[1]: \"http://a:1\" is listed twice; expected each endpoint once", true },
+	{ "etcd mixed schemes", "fleet = { store = \"/s\"; etcd = [ \"http://a:1\", \"https://b:1\" ]; };\n",
+	  1, "fleet.etcd[1]: \"https://b:1\": the endpoints mix http:// and https://", true },
+	{ "etcd not a string", "fleet = { store = \"/s\"; etcd = ( 2379 ); };\n", 1,
+	  "fleet.etcd[0]: must be a string (an endpoint URL), not an integer", true },
+	{ "lease_ttl 4", "fleet = { store = \"/s\"; etcd = [ \"http://a:1\" ];\n lease_ttl = 4; };\n", 2,
+	  "fleet.lease_ttl: 4 is out of range; expected an integer from 5 to 300 (seconds), e.g. "
+	  "fleet = { lease_ttl = 15; };", true },
+	{ "lease_ttl 301", "fleet = { store = \"/s\"; etcd = [ \"http://a:1\" ]; lease_ttl = 301; };\n", 1,
+	  "fleet.lease_ttl: 301 is out of range; expected an integer from 5 to 300", true },
+	{ "lease_ttl mangled", "fleet = { store = \"/s\"; etcd = [ \"http://a:1\" ]; lease_ttl = 4294967311; };\n",
+	  1, "fleet.lease_ttl: the number is out of range", true },
+	{ "lease_ttl string", "fleet = { store = \"/s\"; etcd = [ \"http://a:1\" ]; lease_ttl = \"15\"; };\n",
+	  1, "fleet.lease_ttl: must be an integer (seconds), not a string", true },
+	{ "takeover unknown", "fleet = { store = \"/s\"; etcd = [ \"http://a:1\" ];\n takeover = \"yes\"; };\n",
+	  2, "fleet.takeover: \"yes\" is not one of \"never\", \"idle\", \"always\"; expected e.g. "
+	  "fleet = { takeover = \"never\"; };", true },
+	{ "takeover boolean", "fleet = { store = \"/s\"; etcd = [ \"http://a:1\" ]; takeover = true; };\n",
+	  1, "fleet.takeover: must be a string, one of \"never\", \"idle\", \"always\", not a boolean", true },
+	{ "cert without key", "fleet = { store = \"/s\"; etcd = [ \"https://a:1\" ];\n cert = \"/c.pem\"; };\n",
+	  1, "fleet: has cert without key; expected both", true },
+	{ "key without cert", "fleet = { store = \"/s\"; etcd = [ \"https://a:1\" ]; key = \"/k.pem\"; };\n",
+	  1, "fleet: has key without cert", true },
+	{ "TLS over http", "fleet = { store = \"/s\"; etcd = [ \"http://a:1\" ]; cacert = \"/ca.pem\"; };\n",
+	  1, "fleet: has TLS files but its etcd endpoints are http://; expected https://", true },
+	{ "cert relative", "fleet = { store = \"/s\"; etcd = [ \"https://a:1\" ]; cert = \"c.pem\"; key = \"/k\"; };\n",
+	  1, "fleet.cert: \"c.pem\" is not an absolute path", true },
 	/* The first error in the file is reported; a later bad jail_groups still loses the policy. */
 	{ "first error wins", "image = 5;\njail_groups = [ \"a b\" ];\n", 1,
 	  "image: must be a string", false },
@@ -848,6 +916,73 @@ static void test_bad_case(void **state)
 	if (t->policy != (policy != NULL))
 		fail_msg("%s: policy %s", t->what, policy ? "returned" : "missing");
 	config_free(policy);
+}
+
+/* TEXT parsed without error, with its fleet group set. */
+static struct warren_config *fleet_parse(const char *text)
+{
+	struct warren_config *c = NULL;
+	struct config_error err;
+
+	if (config_parse_string(text, "x", &c, NULL, &err) < 0)
+		fail_msg("%d: %s", err.line, err.msg);
+	assert_true(c->fleet.set);
+	return c;
+}
+
+/* fleet: absent, it changes nothing; present, every key read as written. */
+static void test_fleet(void **state)
+{
+	static const char *const urls[] = { "http://10.1.0.5:2379", "http://[fd00::5]:2379",
+					    "http://etcd-3.example.org:12379", NULL };
+	_cleanup_(config_freep) struct warren_config *none = NULL, *c = NULL, *tls = NULL,
+						     *ca = NULL;
+	struct config_error err;
+
+	assert_int_equal(config_parse_string(GOOD_CONFIG, "x", &none, NULL, &err), 0);
+	assert_false(none->fleet.set);
+	assert_null(none->fleet.store);
+	assert_null(none->fleet.etcd);
+	c = fleet_parse("fleet = {\n store = \"/shared/warren\";\n etcd = [ \"http://10.1.0.5:2379\", "
+			"\"http://[fd00::5]:2379\", \"http://etcd-3.example.org:12379\" ];\n};\n");
+	assert_string_equal(c->fleet.store, "/shared/warren");
+	for (size_t i = 0; i < ELEMENTSOF(urls); i++)
+		assert_true(urls[i] ? !strcmp(c->fleet.etcd[i], urls[i]) : !c->fleet.etcd[i]);
+	assert_int_equal(c->fleet.lease_ttl, FLEET_TTL_DEFAULT);
+	assert_int_equal(c->fleet.takeover, FLEET_TAKEOVER_NEVER);
+	assert_true(!c->fleet.cert && !c->fleet.key && !c->fleet.cacert);
+	tls = fleet_parse("fleet = { store = \"/s\"; etcd = [ \"https://a:1\" ]; lease_ttl = 300; "
+			  "takeover = \"idle\"; cert = \"/c.pem\"; key = \"/k.pem\"; cacert = \"/ca.pem\"; };\n");
+	assert_int_equal(tls->fleet.lease_ttl, 300);
+	assert_string_equal(fleet_takeover_name(tls->fleet.takeover), "idle");
+	assert_string_equal(tls->fleet.cert, "/c.pem");
+	assert_string_equal(tls->fleet.key, "/k.pem");
+	assert_string_equal(tls->fleet.cacert, "/ca.pem");
+	ca = fleet_parse("fleet = { store = \"/s\"; etcd = [ \"https://a:1\" ]; lease_ttl = 5; "
+			 "takeover = \"always\"; cacert = \"/ca.pem\"; };\n");
+	assert_int_equal(ca->fleet.lease_ttl, 5);
+	assert_int_equal(ca->fleet.takeover, FLEET_TAKEOVER_ALWAYS);
+}
+
+/* The shipped config's commented fleet example, uncommented, is a valid fleet group. */
+static void test_shipped_fleet_example(void **state)
+{
+	_cleanup_(config_freep) struct warren_config *c = NULL;
+	_cleanup_fclose_ FILE *f = fopen("conf/warren.conf", "re");
+	char line[512], text[4096] = "";
+	bool in = false;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		in = in || !strncmp(line, "# fleet = {", 11);
+		if (in)
+			strncat(text, line + (line[1] == ' ' ? 2 : 1), sizeof(text) - strlen(text) - 1);
+		if (in && !strncmp(line, "# };", 4))
+			break;
+	}
+	c = fleet_parse(text);
+	assert_string_equal(c->fleet.store, "/shared/warren");
+	assert_int_equal(c->fleet.lease_ttl, 15);
 }
 
 static void test_long_path(void **state)
@@ -1028,6 +1163,8 @@ int main(void)
 		cmocka_unit_test(test_isolated_ports),
 		cmocka_unit_test(test_seccomp_files),
 		cmocka_unit_test(test_apparmor_files),
+		cmocka_unit_test(test_fleet),
+		cmocka_unit_test(test_shipped_fleet_example),
 		cmocka_unit_test(test_long_path),
 		cmocka_unit_test(test_policy_kept),
 		cmocka_unit_test(test_error_format),

@@ -1,7 +1,7 @@
 #!/bin/bash
 # test_includes.sh - the tree's floor plan (HACKING.md), held by its includes (no root, no
 # build).  helper/'s folders are layers, each including only its own and lower ones:
-#   0 lib   1 wire   2 policy   3 cgroup, net, storage (not each other)   4 container
+#   0 lib   1 wire   2 policy   3 cgroup, net, storage, fleet (not each other)   4 container
 #   5 ctl   6 the programs at the top of helper/
 # pam_module/ (inside sshd) includes only wire/ and lib/.  No include cycle, of any
 # length, between files; every source that is not a program has its own header.
@@ -15,7 +15,7 @@ rank_of() { # rank_of PATH: the layer of a file under helper/ or pam_module/
 	helper/lib/*) echo 0 ;;
 	helper/wire/*) echo 1 ;;
 	helper/policy/*) echo 2 ;;
-	helper/cgroup/* | helper/net/* | helper/storage/*) echo 3 ;;
+	helper/cgroup/* | helper/net/* | helper/storage/* | helper/fleet/*) echo 3 ;;
 	helper/container/*) echo 4 ;;
 	helper/ctl/*) echo 5 ;;
 	helper/*/*) echo unplaced ;;

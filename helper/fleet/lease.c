@@ -1,0 +1,210 @@
+/* lease.c - a user's lease in etcd, one host at a time (see lease.h). */
+#include <errno.h>
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fleet/lease.h"
+#include "lib/cleanup.h"
+#include "lib/names.h"
+
+int fleet_etcd_open(const struct fleet_config *f, struct etcd **ret, struct error *err)
+{
+	const struct etcd_options o = { .endpoints = f->etcd, .cert = f->cert, .key = f->key,
+					.cacert = f->cacert };
+
+	return etcd_new(&o, ret, err);
+}
+
+bool fleet_field_valid(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-");
+
+	return n > 0 && n <= FLEET_FIELD_MAX && s[n] == '\0';
+}
+
+int fleet_record_format(const char *host, const char *boot_id, const char *container,
+			long long since, char **ret)
+{
+	/* Valid fields need no escaping in JSON. */
+	if (!fleet_field_valid(host) || !fleet_field_valid(boot_id) || !fleet_field_valid(container))
+		return -EINVAL;
+	return asprintf(ret, "{\"host\":\"%s\",\"boot_id\":\"%s\",\"container\":\"%s\",\"since\":%lld}",
+			host, boot_id, container, since) < 0 ? -ENOMEM : 0;
+}
+
+/* O's string member NAME, if it is a valid field, into BUF. */
+static bool get_field(struct json_object *o, const char *name, char buf[FLEET_FIELD_MAX + 1])
+{
+	struct json_object *m = NULL;
+
+	if (!json_object_object_get_ex(o, name, &m) || !json_object_is_type(m, json_type_string) ||
+	    !fleet_field_valid(json_object_get_string(m)))
+		return false;
+	snprintf(buf, FLEET_FIELD_MAX + 1, "%s", json_object_get_string(m));
+	return true;
+}
+
+int fleet_record_parse(const char *user, const char *text, int64_t lease, struct fleet_holder *ret)
+{
+	struct json_object *o = json_tokener_parse(text), *since = NULL;
+	bool ok;
+
+	*ret = (struct fleet_holder){ .lease = lease };
+	snprintf(ret->user, sizeof(ret->user), "%s", user);
+	ok = o && json_object_is_type(o, json_type_object) && get_field(o, "host", ret->host) &&
+	     get_field(o, "boot_id", ret->boot_id) && get_field(o, "container", ret->container) &&
+	     json_object_object_get_ex(o, "since", &since) && json_object_is_type(since, json_type_int);
+	if (ok)
+		ret->since = json_object_get_int64(since);
+	json_object_put(o);
+	if (!ok) {
+		snprintf(ret->host, sizeof(ret->host), "?");
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+/* FLEET_KEY_PREFIX USER into BUF; -EINVAL for a name warren would not act on. */
+static int user_key(const char *user, char *buf, size_t len, struct error *err)
+{
+	if (!name_is_valid(user))
+		return error_set(err, -EINVAL, "not a valid user name");
+	snprintf(buf, len, FLEET_KEY_PREFIX "%s", user);
+	return 0;
+}
+
+/* Take again: her key vanished between the compare and the read.  Positive, so that no
+ * error of etcd's (UNAVAILABLE is -EAGAIN) can pass for it. */
+#define TAKE_AGAIN 1
+
+/* Her key stood in the way: who holds it, said in ERR (-EBUSY); TAKE_AGAIN when KV's key
+ * is NULL: it vanished between the compare and the read. */
+static int taken_by(const char *user, struct etcd_kv *kv, struct fleet_holder *ret,
+		    struct error *err)
+{
+	struct fleet_holder h;
+
+	if (!kv->key)
+		return TAKE_AGAIN;
+	(void)fleet_record_parse(user, kv->value, kv->lease, &h);
+	if (ret)
+		*ret = h;
+	return error_set(err, -EBUSY, "%s's container runs on %s (since %lld, boot %s, container "
+			 "%s, lease %" PRIx64 ")", user, h.host, h.since, h.boot_id[0] ? h.boot_id : "?",
+			 h.container[0] ? h.container : "?", (uint64_t)h.lease);
+}
+
+/* One try: a new lease of TTL, then her key with it if absent. */
+static int take_once(struct etcd *e, const char *user, const char *key, const char *record,
+		     unsigned ttl, int64_t *ret_lease, struct fleet_holder *ret_holder,
+		     struct error *err)
+{
+	struct etcd_kv kv = { 0 };
+	struct error ignored = { 0 };
+	int64_t id;
+	int r;
+
+	if ((r = etcd_lease_grant(e, ttl, &id, err)) < 0)
+		return r;
+	r = etcd_put_if_absent(e, key, record, id, &kv, err);
+	/* A call that timed out after etcd applied it and was sent again to another
+	 * endpoint finds her key with this very lease: it is hers. */
+	if (r == 0 || (r == -EEXIST && kv.key && kv.lease == id)) {
+		etcd_kv_clear(&kv);
+		*ret_lease = id;
+		return 0;
+	}
+	if (r == -EEXIST)
+		r = taken_by(user, &kv, ret_holder, err);
+	etcd_kv_clear(&kv);
+	/* The lease attaches nothing: give it back rather than leave it to its TTL, but not
+	 * to an etcd that did not answer (another bounded wait; the TTL frees it anyway). */
+	if (r != -ETIMEDOUT && r != -EHOSTUNREACH)
+		(void)etcd_lease_revoke(e, id, &ignored);
+	return r;
+}
+
+int fleet_lease_take(struct etcd *e, const char *user, const char *host, const char *boot_id,
+		     const char *container, unsigned ttl, int64_t *ret_lease,
+		     struct fleet_holder *ret_holder, struct error *err)
+{
+	_cleanup_free_ char *record = NULL;
+	char key[ETCD_KEY_MAX];
+	int r;
+
+	if ((r = user_key(user, key, sizeof(key), err)) < 0)
+		return r;
+	r = fleet_record_format(host, boot_id, container, (long long)time(NULL), &record);
+	if (r < 0)
+		return error_set(err, r, r == -EINVAL ? "host, boot id or container id is not 1 to %d "
+				 "of A-Z a-z 0-9 . _ : -" : "out of memory", FLEET_FIELD_MAX);
+	/* Twice at most: her key may vanish between the compare and the read. */
+	for (int i = 0; i < 2; i++)
+		if ((r = take_once(e, user, key, record, ttl, ret_lease, ret_holder, err)) != TAKE_AGAIN)
+			return r;
+	return error_set(err, -EBUSY, "%s's lease changes hands too fast to be taken", user);
+}
+
+int fleet_lease_renew(struct etcd *e, int64_t lease, struct error *err)
+{
+	int64_t ttl;
+
+	return etcd_lease_keepalive(e, lease, &ttl, err);
+}
+
+int fleet_lease_release(struct etcd *e, int64_t lease, struct error *err)
+{
+	struct error gone = { 0 };
+	int r = etcd_lease_revoke(e, lease, &gone);
+
+	if (r == -ENOENT || r == 0)
+		return 0;
+	if (!error_is_set(err))
+		*err = gone;
+	return r;
+}
+
+int fleet_lease_holder(struct etcd *e, const char *user, struct fleet_holder *ret,
+		       struct error *err)
+{
+	struct etcd_kv kv = { 0 };
+	char key[ETCD_KEY_MAX];
+	int r;
+
+	if ((r = user_key(user, key, sizeof(key), err)) < 0)
+		return r;
+	if ((r = etcd_get(e, key, &kv, err)) < 0)
+		return r;
+	(void)fleet_record_parse(user, kv.value, kv.lease, ret);
+	etcd_kv_clear(&kv);
+	return 0;
+}
+
+int fleet_lease_list(struct etcd *e, struct fleet_holder **ret, size_t *ret_n, struct error *err)
+{
+	struct etcd_kv *kvs = NULL;
+	struct fleet_holder *v;
+	size_t n = 0, m = 0;
+	int r;
+
+	if ((r = etcd_get_prefix(e, FLEET_KEY_PREFIX, &kvs, &n, err)) < 0)
+		return r;
+	if (!(v = calloc(n ? n : 1, sizeof(*v)))) {
+		etcd_kvs_free(kvs, n);
+		return error_set(err, -ENOMEM, "out of memory");
+	}
+	/* etcd answers in key order; a key whose name warren would not act on is skipped. */
+	for (size_t i = 0; i < n; i++) {
+		const char *user = kvs[i].key + strlen(FLEET_KEY_PREFIX);
+
+		if (name_is_valid(user))
+			(void)fleet_record_parse(user, kvs[i].value, kvs[i].lease, &v[m++]);
+	}
+	etcd_kvs_free(kvs, n);
+	*ret = v;
+	*ret_n = m;
+	return 0;
+}

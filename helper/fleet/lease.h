@@ -1,0 +1,60 @@
+/* lease.h - one host at a time per user (issue 19): her lease in etcd.
+ *
+ * Her key FLEET_KEY_PREFIX "USER" is attached to an etcd lease of the fleet's lease_ttl
+ * and holds a record: the host, its boot id, the container's id and since when.  It is
+ * taken only where it is absent (a transaction on its create_revision), kept by renewing
+ * the lease, and gone when the lease is revoked or expires.  The login path does not
+ * call this yet (warren.conf(5), FLEET): warrenctl doctor and the tests do. */
+#ifndef WARREN_LEASE_H
+#define WARREN_LEASE_H
+
+#include <stdint.h>
+
+#include "fleet/etcd.h"
+#include "lib/errors.h"
+#include "policy/config.h"
+
+#define FLEET_KEY_PREFIX "warren/fleet/lease/"
+/* host, boot id and container id: 1 to this many of [A-Za-z0-9._:-]. */
+#define FLEET_FIELD_MAX 255
+
+struct fleet_holder {
+	char user[33];
+	char host[FLEET_FIELD_MAX + 1];
+	char boot_id[FLEET_FIELD_MAX + 1];
+	char container[FLEET_FIELD_MAX + 1];
+	long long since;        /* seconds since the epoch, on the holder's clock */
+	int64_t lease;          /* its etcd lease */
+};
+
+/* A client of the fleet's etcd: its endpoints and TLS files, etcd.h's bounds. */
+int fleet_etcd_open(const struct fleet_config *f, struct etcd **ret, struct error *err);
+
+/* Is S a host, boot id or container id a record may hold? */
+bool fleet_field_valid(const char *s);
+/* The record's text (JSON) into *RET (free it); -EINVAL for a field that is not valid. */
+int fleet_record_format(const char *host, const char *boot_id, const char *container,
+			long long since, char **ret);
+/* USER's record TEXT, attached to LEASE, into *RET; -EBADMSG when TEXT is not a record
+ * (*RET then names the host "?"). */
+int fleet_record_parse(const char *user, const char *text, int64_t lease, struct fleet_holder *ret);
+
+/* Take USER's lease for HOST (BOOT_ID, CONTAINER) for TTL seconds: its etcd lease id
+ * into *RET_LEASE; -EBUSY when another lease holds her key, with its record in
+ * *RET_HOLDER (if not NULL) and the host named in ERR; another negative errno when etcd
+ * cannot be asked (the caller then refuses: fail closed).  At most three calls, each
+ * bounded (etcd.h); two when etcd stops answering. */
+int fleet_lease_take(struct etcd *e, const char *user, const char *host, const char *boot_id,
+		     const char *container, unsigned ttl, int64_t *ret_lease,
+		     struct fleet_holder *ret_holder, struct error *err);
+/* Renew LEASE for its TTL again; -ENOENT when it is lost (expired or revoked). */
+int fleet_lease_renew(struct etcd *e, int64_t lease, struct error *err);
+/* Give LEASE up: her key is gone at once.  A lease already gone is no error. */
+int fleet_lease_release(struct etcd *e, int64_t lease, struct error *err);
+/* Who holds USER's lease; -ENOENT when nobody does. */
+int fleet_lease_holder(struct etcd *e, const char *user, struct fleet_holder *ret,
+		       struct error *err);
+/* Every user's lease (*RET, *RET_N; free(*RET)), in the order of their names. */
+int fleet_lease_list(struct etcd *e, struct fleet_holder **ret, size_t *ret_n, struct error *err);
+
+#endif

@@ -1,0 +1,277 @@
+#!/bin/bash
+# 95-fleet-lease.sh - fleet/'s leases (warren.conf(5), FLEET; issue 19's first slice)
+# against a real etcd: three members of Debian's etcd-server on loopback ports chosen
+# free, data under the test's temp dir, killed by pid at the end (and on failure).  The
+# calls are the ones the login path will make, through tests/lib/fleetdrive with the
+# config's endpoints, as hosts "host-a", "host-b" and "host-c".  Then warrenctl doctor's
+# fleet checks: etcd answers, the clock's skew against it (faketime shifts warrenctl's
+# clock alone), the store a writable mount (a tmpfs in a mount namespace of the test's).
+# A fourth etcd of its own serves TLS and asks for client certificates (a CA, a server
+# and a client certificate made here with openssl), for the config's cert, key, cacert.
+set -u
+# run.sh bound: 150 s (three lease TTLs waited out, an etcd frozen for its 3 s bound)
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/tap.sh
+N=31
+[ "$(id -u)" -eq 0 ] || skip_all "needs root (a config root owns, a mount namespace)" $N
+command -v etcd >/dev/null || skip_all "no etcd (apt-get install etcd-server; .ci/run does)" $N
+command -v openssl >/dev/null || skip_all "no openssl (apt-get install openssl)" $N
+command -v faketime >/dev/null || skip_all "no faketime (apt-get install faketime; .ci/run does)" $N
+make -s tests/lib/fleetdrive warrenctl >/dev/null 2>&1 || skip_all "tests/lib/fleetdrive does not build (make tests/lib/fleetdrive)" $N
+DRIVE=$PWD/tests/lib/fleetdrive
+CTL=$PWD/warrenctl
+TTL=3
+
+T=$(mktemp -d /tmp/warren-fleet.XXXXXX)
+declare -a pid cport pport
+# Stop members I... of ours (by the pid each was started with, while it still names an
+# etcd): woken if frozen, SIGTERM, and SIGKILL if still there after 5 s (a member may wait
+# on a frozen peer to hand its leadership over).
+stop_members() {
+	local i n
+	for i in "$@"; do
+		[ -n "${pid[i]:-}" ] && [ "$(cat "/proc/${pid[i]}/comm" 2>/dev/null)" = etcd ] || continue
+		kill -CONT "${pid[i]}" 2>/dev/null
+		kill "${pid[i]}" 2>/dev/null
+	done
+	for i in "$@"; do
+		[ -n "${pid[i]:-}" ] || continue
+		for ((n = 0; n < 50; n++)); do
+			[ "$(cat "/proc/${pid[i]}/comm" 2>/dev/null)" = etcd ] || break
+			sleep 0.1
+		done
+		[ "$(cat "/proc/${pid[i]}/comm" 2>/dev/null)" = etcd ] && kill -KILL "${pid[i]}" 2>/dev/null
+		wait "${pid[i]}" 2>/dev/null
+		pid[i]=
+	done
+}
+cleanup() {
+	stop_members 1 2 3 4
+	[ -n "${WARREN_TEST_KEEP:-}" ] && { echo "# kept $T" >&2; return; }
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+# A loopback port nothing listens on and none of ours has.
+free_port() {
+	local p
+	while :; do
+		p=$((20000 + RANDOM % 30000))
+		[[ " ${cport[*]} ${pport[*]} " == *" $p "* ]] && continue
+		ss -Htln "sport = :$p" | grep -q . || { echo "$p"; return; }
+	done
+}
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+plan $N
+
+cluster=
+for i in 1 2 3; do
+	cport[i]=$(free_port)
+	pport[i]=$(free_port)
+	cluster+="${cluster:+,}m$i=http://127.0.0.1:${pport[i]}"
+done
+for i in 1 2 3; do
+	env -u ETCD_NAME -u ETCD_DATA_DIR -u ETCD_INITIAL_CLUSTER etcd --name "m$i" --data-dir "$T/m$i" \
+		--listen-client-urls "http://127.0.0.1:${cport[i]}" \
+		--advertise-client-urls "http://127.0.0.1:${cport[i]}" \
+		--listen-peer-urls "http://127.0.0.1:${pport[i]}" \
+		--initial-advertise-peer-urls "http://127.0.0.1:${pport[i]}" \
+		--initial-cluster "$cluster" --initial-cluster-state new \
+		--initial-cluster-token "warren-test-$$" --logger zap \
+		</dev/null >>"$T/m$i.log" 2>&1 &
+	pid[i]=$!
+done
+# The TLS member.  etcd 3.4's gateway calls its own gRPC server with the server's
+# certificate, so that one is for client authentication too (without it every call
+# through the gateway fails with "connection closed").
+tls=$T/tls
+mkdir "$tls"
+cert() { # cert NAME SUBJECT EXTENSIONS: NAME.pem and NAME.key, signed by the CA
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$tls/$1.key" \
+		-out "$tls/$1.csr" -subj "$2" &&
+		openssl x509 -req -in "$tls/$1.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" \
+			-CAcreateserial -out "$tls/$1.pem" -days 1 -extfile <(printf '%s\n' "$3")
+} >>"$tls/openssl.log" 2>&1
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$tls/ca.key" \
+	-out "$tls/ca.pem" -days 1 -subj /CN=warren-test-ca >>"$tls/openssl.log" 2>&1 &&
+	cert server /CN=127.0.0.1 "subjectAltName=IP:127.0.0.1"$'\n'"extendedKeyUsage=serverAuth,clientAuth" &&
+	cert client /CN=warren "extendedKeyUsage=clientAuth" ||
+	{ diag_file "$tls/openssl.log"; skip_rest "openssl could not make the test's certificates"; exit 1; }
+cport[4]=$(free_port)
+pport[4]=$(free_port)
+env -u ETCD_NAME -u ETCD_DATA_DIR -u ETCD_INITIAL_CLUSTER etcd --name tls --data-dir "$T/m4" \
+	--listen-client-urls "https://127.0.0.1:${cport[4]}" \
+	--advertise-client-urls "https://127.0.0.1:${cport[4]}" \
+	--listen-peer-urls "http://127.0.0.1:${pport[4]}" \
+	--initial-advertise-peer-urls "http://127.0.0.1:${pport[4]}" \
+	--initial-cluster "tls=http://127.0.0.1:${pport[4]}" --initial-cluster-state new \
+	--cert-file "$tls/server.pem" --key-file "$tls/server.key" --client-cert-auth \
+	--trusted-ca-file "$tls/ca.pem" --logger zap </dev/null >>"$T/m4.log" 2>&1 &
+pid[4]=$!
+# tls_conf NAME KEYS: a config for the TLS member with KEYS in its fleet group.
+tls_conf() {
+	printf 'fleet = { store = "%s"; etcd = [ "https://127.0.0.1:%s" ]; %s };\n' "$T/store" \
+		"${cport[4]}" "$2" >"$T/$1.conf"
+	chmod 0644 "$T/$1.conf"
+}
+tls_conf tls "cert = \"$tls/client.pem\"; key = \"$tls/client.key\"; cacert = \"$tls/ca.pem\";"
+tls_conf tls-nocert "cacert = \"$tls/ca.pem\";"
+tls_conf tls-noca "cert = \"$tls/client.pem\"; key = \"$tls/client.key\";"
+
+mkdir "$T/store"
+conf=$T/warren.conf
+cat >"$conf" <<EOF
+fleet = {
+	store = "$T/store";
+	etcd = [ "http://127.0.0.1:${cport[1]}", "http://127.0.0.1:${cport[2]}", "http://127.0.0.1:${cport[3]}" ];
+	lease_ttl = 5;
+};
+EOF
+chmod 0644 "$conf"
+drive() { "$DRIVE" "$conf" "$@"; }
+
+# The cluster is up when a list answers (a quorum of members elected a leader).
+up=0
+for _ in $(seq 240); do
+	drive list >/dev/null 2>&1 && { up=1; break; }
+	sleep 0.25
+done
+if ! check "three etcd members on loopback answer (ports ${cport[1]} ${cport[2]} ${cport[3]})" test "$up" = 1; then
+	diag_file "$T/m1.log" 10
+	skip_rest "etcd did not come up"
+	exit 1
+fi
+
+# Take, and a second take by another host.
+lease_a=$(drive take wta host-a $TTL)
+check "host-a takes wta's lease (lease ${lease_a:-none})" test -n "$lease_a"
+check "her record names host-a" grep -q "^host-a boot-of-test c1 $lease_a\$" <(drive holder wta)
+out=$(drive take wta host-b $TTL 2>"$T/err")
+rc=$?
+check "host-b's take is refused (busy, exit $rc), naming host-a: $out" test "$rc" = 3 -a "$out" = "busy host-a"
+check "and says whose container runs where: $(cat "$T/err")" grep -q "^wta's container runs on host-a (since" "$T/err"
+
+# Not renewed, the lease expires after its TTL (time-based by nature: polled, bounded).
+t0=$(now_ms)
+gone=
+for _ in $(seq 60); do
+	[ "$(drive holder wta)" = none ] && { gone=$(($(now_ms) - t0)); break; }
+	sleep 0.2
+done
+check "not renewed, her lease is gone after its ${TTL} s TTL (after ${gone:-never} ms), not before" \
+	test -n "$gone" -a "${gone:-0}" -ge $(((TTL - 1) * 1000)) -a "${gone:-99999}" -le $(((TTL + 6) * 1000))
+out=$(drive renew "$lease_a")
+check "host-a's renewal then says the lease is lost (exit 4)" test "$?" = 4 -a "$out" = lost
+lease_b=$(drive take wta host-b $TTL)
+check "and host-b takes it (lease ${lease_b:-none})" grep -q "^host-b " <(drive holder wta)
+
+# Renewed every second, it outlives its TTL twice over.
+ok_all=1
+t0=$(now_ms)
+while [ $(($(now_ms) - t0)) -lt $((2 * TTL * 1000 + 1000)) ]; do
+	drive renew "$lease_b" >/dev/null || ok_all=0
+	sleep 1
+done
+check "renewed every second, host-b's lease outlives $((2 * TTL + 1)) s (its TTL ${TTL} s)" \
+	test "$ok_all" = 1 -a "$(drive holder wta | cut -d' ' -f1)" = host-b
+out=$(drive take wta host-a $TTL 2>/dev/null)
+check "while it is renewed host-a's take is still refused" test "$out" = "busy host-b"
+
+# Released, it is free at once: no wait.
+drive release "$lease_b"
+check "released, her lease is gone at once" test "$(drive holder wta)" = none
+lease_a=$(drive take wta host-a 60)
+check "and host-a takes it at once (lease ${lease_a:-none})" grep -q "^host-a " <(drive holder wta)
+check "releasing a lease already gone is no error" drive release "$lease_b"
+
+# Every lease, listed.
+drive take wtb host-b 60 >/dev/null && drive take wtc host-c 60 >/dev/null
+list=$(drive list)
+check "the list shows every lease: wta on host-a, wtb on host-b, wtc on host-c" \
+	test "$(cut -d' ' -f1,2 <<<"$list" | paste -sd,)" = "wta host-a,wtb host-b,wtc host-c" || diag "$list"
+
+# warrenctl ls --fleet: the same leases, for the admin.
+out=$("$CTL" --config "$conf" ls --fleet 2>&1)
+check "warrenctl ls --fleet: a table of every lease, with its host" \
+	test "$(awk 'NR > 1 { print $1, $2 }' <<<"$out" | paste -sd,)" = "wta host-a,wtb host-b,wtc host-c" || diag "$out"
+out=$("$CTL" --config "$conf" ls --fleet --json 2>&1)
+check "warrenctl ls --fleet --json: objects with user, host, since, boot_id, container, lease" \
+	grep -Eq '^  \{"user": "wtb", "host": "host-b", "since": [0-9]+, "boot_id": "boot-of-test", "container": "c1", "lease": "[0-9a-f]+"\},$' <<<"$out" || diag "$out"
+printf 'jail_groups = [ "warren" ];\n' >"$T/nofleet.conf"
+chmod 0644 "$T/nofleet.conf"
+out=$("$CTL" --config "$T/nofleet.conf" ls --fleet 2>&1)
+check "warrenctl ls --fleet without a fleet group: exit 1, saying so" \
+	test "$?" = 1 -a -n "$(grep 'has no fleet group' <<<"$out")"
+
+# TLS: the config's cert, key and cacert are what libcurl presents and trusts.
+lease_t=
+for _ in $(seq 80); do
+	lease_t=$("$DRIVE" "$T/tls.conf" take wta host-a 60 2>"$T/err") && break
+	sleep 0.25
+done
+check "over TLS with the client's certificate, host-a takes wta's lease (lease ${lease_t:-none})" \
+	grep -q "^host-a " <("$DRIVE" "$T/tls.conf" holder wta) || diag_file "$T/err"
+out=$("$DRIVE" "$T/tls-nocert.conf" take wtb host-a 60 2>&1)
+check "without a client certificate, etcd refuses and the take fails (exit $?): $out" \
+	test -z "$(grep -E '^[0-9a-f]+$|^busy' <<<"$out")" -a -n "$(grep -E 'no etcd endpoint answers' <<<"$out")"
+out=$("$DRIVE" "$T/tls-noca.conf" take wtb host-a 60 2>&1)
+check "without cacert, etcd's certificate (of the test's own CA) is not trusted: $out" \
+	grep -q "SSL certificate problem" <<<"$out"
+
+# warrenctl doctor's fleet checks, against this etcd.
+out=$("$CTL" --config "$conf" doctor 2>&1)
+check "doctor: etcd answers, with the number of leases" \
+	grep -q "^ok *fleet: etcd answers at http://127.0.0.1:${cport[1]} (3 leases)" <<<"$out" || diag "$(grep fleet <<<"$out")"
+check "doctor: this host's clock agrees with etcd's" \
+	grep -q "^ok *fleet: this host's clock is within 1 s of etcd's" <<<"$out" || diag "$(grep fleet <<<"$out")"
+out=$(FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f '+40s' "$CTL" --config "$conf" doctor 2>&1)
+check "doctor: a clock 40 s ahead of etcd's is a problem, with the fix" \
+	grep -A1 -E "^PROBLEM fleet: this host's clock is 4[01] s ahead of etcd's" <<<"$out" ||
+	diag "$(grep fleet <<<"$out")"
+if [ "$(stat -c %d "$T/store")" = "$(stat -c %d /)" ]; then
+	out=$("$CTL" --config "$conf" doctor 2>&1)
+	check "doctor: a store on the root file system is a problem (not a mount)" \
+		grep -q "^PROBLEM fleet: store $T/store is on the root file system" <<<"$out" || diag "$(grep fleet <<<"$out")"
+else
+	skip "doctor: a store on the root file system is a problem" "$T is not on the root file system here"
+fi
+# In a mount namespace of the test's own: a tmpfs at the store, then read-only.
+out=$(unshare -m --propagation private sh -c '
+	mount -t tmpfs warren-test "$1" || exit 9
+	"$2" --config "$3" doctor
+	echo "--- read-only"
+	mount -o remount,ro "$1" && "$2" --config "$3" doctor' sh "$T/store" "$CTL" "$conf" 2>&1)
+check "doctor: a store on a mount of its own, where root creates and locks files, is ok" \
+	grep -q "^ok *fleet: store $T/store is a mount (file system type 0x1021994), root creates and locks" \
+	<(sed '/^--- read-only/q' <<<"$out") || diag "$(grep -E 'fleet|mount' <<<"$out")"
+check "doctor: a store root cannot write to is a problem, with the reason" \
+	grep -q "^PROBLEM fleet: store $T/store: root cannot create a file in it (Read-only file system)" \
+	<(sed -n '/^--- read-only/,$p' <<<"$out") || diag "$(grep -E 'fleet|mount' <<<"$out")"
+
+# One member down: the next endpoint answers (a quorum of two is left).
+stop_members 1
+check "with the first endpoint's member killed, the next one answers" grep -q "^wtb host-b" <(drive list)
+
+# etcd frozen (the two left stopped, connections accepted by the kernel, never answered):
+# a take fails within its bound, never hangs.
+kill -STOP "${pid[2]}" "${pid[3]}"
+t0=$(now_ms)
+out=$(drive take wtd host-a $TTL 2>&1)
+rc=$? took=$(($(now_ms) - t0))
+check "etcd frozen: a take fails (exit $rc) in $took ms, within its 3 s bound: $out" \
+	test "$rc" = 1 -a "$took" -ge 2500 -a "$took" -le 6000
+check "and says etcd did not answer in time" grep -q "etcd did not answer within 3000 ms" <<<"$out"
+
+# etcd down: a take fails at once, closed, and doctor says so.
+stop_members 2 3
+t0=$(now_ms)
+out=$(drive take wtd host-a $TTL 2>&1)
+rc=$? took=$(($(now_ms) - t0))
+check "etcd down: a take fails at once (exit $rc, $took ms): $out" \
+	test "$rc" = 1 -a "$took" -le 2000 -a -n "$(grep 'no etcd endpoint answers' <<<"$out")"
+out=$("$CTL" --config "$conf" doctor 2>&1)
+check "doctor: etcd down is a problem, with the fix" \
+	grep -A1 "^PROBLEM fleet: etcd: no etcd endpoint answers" <<<"$out" || diag "$(grep fleet <<<"$out")"
+tap_status
