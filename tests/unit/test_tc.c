@@ -265,7 +265,7 @@ static void test_kernel(void **state)
 	int status;
 
 	if (geteuid() != 0 || system("command -v ip >/dev/null") != 0) {
-		print_message("# not root, or no ip: the kernel's side is 86-bandwidth.sh's\n");
+		print_message("# not root, or no ip: the kernel's side is 83-bandwidth.sh's\n");
 		skip();
 	}
 	pid = fork();

@@ -1,5 +1,5 @@
 #!/bin/bash
-# 86-bandwidth.sh - a container's bandwidth (issue 18, item 7; warren.conf(5),
+# 83-bandwidth.sh - a container's bandwidth (issue 18, item 7; warren.conf(5),
 # bandwidth.in and bandwidth.out).  The helper works in the test netns (sshd's), which
 # plays the host; an "upstream" netns behind a veth plays the outside world, with a sink
 # (reads all a client sends, then says how much) and a source (sends a client as many
