@@ -24,7 +24,6 @@ cd "$(dirname "$0")/../.." || exit 1
 
 fixture_start 21
 
-UP=$NS-up
 UPSTREAM=198.51.100.2:8000 # the Internet, through NAT
 GATEWAY=10.213.0.1:53      # the host's DNS on the gateway (bridge.dns is the gateway)
 
@@ -80,13 +79,7 @@ cleanup_limits() {
 trap 'cleanup_limits; fixture_finish' EXIT
 trap 'exit 130' INT TERM HUP
 
-ip netns add "$UP" && ip -n "$UP" link set lo up &&
-	ip link add wtup0 netns "$NS" type veth peer name eth0 netns "$UP" &&
-	ip -n "$NS" addr add 10.99.0.1/24 dev wtup0 && ip -n "$NS" link set wtup0 up &&
-	ip -n "$UP" addr add 10.99.0.2/24 dev eth0 && ip -n "$UP" link set eth0 up &&
-	ip -n "$UP" addr add 198.51.100.2/32 dev lo && ip -n "$NS" route add 198.51.100.0/24 via 10.99.0.2 ||
-	diag "cannot build the upstream netns"
-UPNS="nsenter --net=/run/netns/$UP"
+upstream_start
 listener "$UPNS" 198.51.100.2 8000 upstream
 
 limits_config() { # limits_config CONNS RATE - nat for everyone; the jail group's limits
