@@ -340,6 +340,25 @@ static void print_net_limits(const char *user)
 		printf("net_rate:    not hit (%" PRIu32 " per second)\n", h.rate_max);
 }
 
+/* Her bandwidth as the kernel holds her container to it (net.h, tc.h): what its qdiscs
+ * say, not what the config says now. */
+static void print_bandwidth(const char *user)
+{
+	char in[32], out[32];
+	uint64_t i, o;
+	int r = net_bandwidth(user, &i, &o);
+
+	if (r == -ENODEV)
+		return;
+	if (r < 0) {
+		printf("bandwidth:   cannot be read: %s\n", strerror(-r));
+		return;
+	}
+	printf("bandwidth:   in %s, out %s\n",
+	       i ? limit_format(LIMIT_BANDWIDTH_IN, i, in, sizeof(in)) : "not limited",
+	       o ? limit_format(LIMIT_BANDWIDTH_OUT, o, out, sizeof(out)) : "not limited");
+}
+
 int ctl_show_container(const struct warren_config *cfg, const char *user)
 {
 	const char *state_dir = cfg->state_dir;
@@ -375,6 +394,7 @@ int ctl_show_container(const struct warren_config *cfg, const char *user)
 		       value(r.pids_max, b, sizeof(b), false));
 		printf("cpu time:    %s\n", cpu_text(r.cpu_us, " s", a, sizeof(a)));
 		print_net_limits(user);
+		print_bandwidth(user);
 		printf("uid map:     ");
 		print_proc_file(r.st.init_pid, "uid_map");
 		printf("gid map:     ");

@@ -45,6 +45,8 @@ bool bridge_name_is_valid(const char *name)
 	if (n == 0 || n > 15 || !strcmp(name, ".") || !strcmp(name, "..") ||
 	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") != n)
 		return false;
-	/* "wr" and hex digits is a user's veth. */
+	/* "wr" and hex digits is a user's veth, and with "-ifb" its ifb (net/tc.h). */
+	if (n > 6 && !strcmp(name + n - 4, "-ifb"))
+		n -= 4;
 	return !(n > 2 && !strncmp(name, "wr", 2) && strspn(name + 2, "0123456789abcdef") == n - 2);
 }

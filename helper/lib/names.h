@@ -16,7 +16,7 @@ bool name_is_valid(const char *name);
 const char *veth_name(uint32_t slot, char *buf, size_t len);
 
 /* Is NAME a usable interface name for the bridge: 1 to 15 characters of [A-Za-z0-9_.-],
- * not "." or "..", and not one of the veth names warren makes? */
+ * not "." or "..", and not one of the veth or ifb names warren makes? */
 bool bridge_name_is_valid(const char *name);
 
 #endif

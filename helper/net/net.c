@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <net/if.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include "net/net.h"
 #include "net/netalloc.h"
 #include "net/netlink.h"
+#include "net/tc.h"
 #include "lib/state.h"
 #include "lib/tool.h"
 
@@ -60,6 +62,8 @@ int net_plan(const struct warren_config *cfg, const struct user_spec *u, struct 
 	m->peer_group = u->peer_group;
 	m->conns = (uint32_t)u->limits[LIMIT_NET_CONNS]; /* within the table's ranges */
 	m->rate = (uint32_t)u->limits[LIMIT_NET_RATE];
+	ret->bw_in = u->limits[LIMIT_BANDWIDTH_IN] == LIMIT_UNLIMITED ? 0 : u->limits[LIMIT_BANDWIDTH_IN];
+	ret->bw_out = u->limits[LIMIT_BANDWIDTH_OUT] == LIMIT_UNLIMITED ? 0 : u->limits[LIMIT_BANDWIDTH_OUT];
 	ret->deny = egress_deny_config(cfg);
 	ret->allow = cfg->bridge.allow;
 	dns_resolv_conf(cfg->bridge.dns, ret->gateway, ret->resolv, sizeof(ret->resolv),
@@ -250,6 +254,53 @@ int net_ping_allow(pid_t child, struct error *err)
 	return r;
 }
 
+/* The ifb of PORT (tc.h), if there is one, deleted: 0, or -errno. */
+static int port_ifb_del(struct nl *nl, const char *port)
+{
+	char name[IFNAMSIZ];
+	int ifb = nl_link_index(nl, tc_ifb_name(port, name, sizeof(name))), r;
+
+	if (ifb == -ENODEV)
+		return 0;
+	r = ifb < 0 ? ifb : nl_link_del(nl, ifb);
+	return r == -ENODEV ? 0 : r;
+}
+
+/* Her bandwidth (tc.h), set while port PORT is down: "in", what leaves the port, by a tbf
+ * at its root; "out", what comes in on it, sent through her ifb, which a tbf of its own
+ * shapes (up before anything is sent to it).  A step that fails refuses her start. */
+static int port_bandwidth(struct nl *nl, const struct net_plan *p, int port, struct error *err)
+{
+	const char *name = p->member.port;
+	char ifb_name[IFNAMSIZ], rate[32];
+	int ifb, r;
+
+	if (p->bw_in && (r = tc_tbf_add(nl, port, p->bw_in)) < 0)
+		return error_errno(err, r, "cannot hold what reaches the container to bandwidth.in = "
+				   "%s: a tbf qdisc on port %s (the kernel's sch_tbf)",
+				   limit_format(LIMIT_BANDWIDTH_IN, p->bw_in, rate, sizeof(rate)), name);
+	if (!p->bw_out)
+		return 0;
+	limit_format(LIMIT_BANDWIDTH_OUT, p->bw_out, rate, sizeof(rate));
+	r = nl_ifb_add(nl, tc_ifb_name(name, ifb_name, sizeof(ifb_name)));
+	ifb = r < 0 ? r : nl_link_index(nl, ifb_name);
+	if (ifb < 0)
+		return error_errno(err, ifb, "cannot make %s to hold what the container sends to "
+				   "bandwidth.out = %s (the kernel's ifb)", ifb_name, rate);
+	if ((r = ipv6_off(ifb_name)) < 0)
+		return error_errno(err, r, "cannot turn off IPv6 on %s", ifb_name);
+	if ((r = tc_tbf_add(nl, ifb, p->bw_out)) < 0)
+		return error_errno(err, r, "cannot hold what the container sends to bandwidth.out = %s: "
+				   "a tbf qdisc on %s (the kernel's sch_tbf)", rate, ifb_name);
+	if ((r = nl_link_up(nl, ifb)) < 0)
+		return error_errno(err, r, "cannot bring %s up", ifb_name);
+	if ((r = tc_redirect_add(nl, port, ifb)) < 0)
+		return error_errno(err, r, "cannot send what comes in on port %s through %s for "
+				   "bandwidth.out = %s (the kernel's ingress qdisc, u32 filter and "
+				   "mirred action)", name, ifb_name, rate);
+	return 0;
+}
+
 /* Her port, made down, a port of the bridge, with its peer in NETNS as eth0; before
  * anything passes it: isolated, learning no MAC (a frame to 01:80:c2:00:00:0X skips the
  * bridge's anti-spoofing: learnt, it would move another container's MAC, and her
@@ -261,10 +312,12 @@ static int port_make(struct nl *nl, const struct net_plan *p, int netns, struct 
 	const char *name = p->member.port;
 	int br = nl_link_index(nl, p->bridge), old, port, r;
 
-	/* A veth of an earlier container of hers, whose network namespace is still going. */
+	/* A veth of an earlier container of hers, whose network namespace is still going,
+	 * and an ifb of hers that a crash left. */
 	old = nl_link_index(nl, name);
 	if (old >= 0)
 		(void)nl_link_del(nl, old);
+	(void)port_ifb_del(nl, name);
 	r = br < 0 ? br : nl_veth_add(nl, name, br, "eth0", p->member.mac, netns);
 	port = r < 0 ? r : nl_link_index(nl, name);
 	if (port < 0)
@@ -278,6 +331,8 @@ static int port_make(struct nl *nl, const struct net_plan *p, int netns, struct 
 				   "forwarding database of bridge %s", name, p->bridge);
 	if ((r = ipv6_off(name)) < 0)
 		return error_errno(err, r, "cannot turn off IPv6 on port %s", name);
+	if ((r = port_bandwidth(nl, p, port, err)) < 0)
+		return r;
 	return port;
 }
 
@@ -303,6 +358,9 @@ int net_attach(const struct net_plan *p, const char *user, pid_t child, struct e
 	/* Up once the firewall knows the port (its sets), not before. */
 	if (r >= 0 && (r = nl_link_up(&nl, port)) < 0)
 		error_errno(err, r, "cannot bring port %s up", p->member.port);
+	/* The port goes with her network namespace; her ifb would stay. */
+	if (r < 0)
+		(void)port_ifb_del(&nl, p->member.port);
 	nl_close(&nl);
 	return r < 0 ? r : 0;
 }
@@ -383,15 +441,17 @@ const char *net_resolv(const struct net_plan *p)
 int net_release_port(const char *state_dir, const char *user)
 {
 	struct nl nl = { 0 };
-	char name[16];
+	char name[16], ifb_name[IFNAMSIZ];
 	uint32_t slot;
-	int port, r = 0;
+	int port, ifb, r = 0;
 
 	if (netalloc_lookup(state_dir, user, &slot) < 0 || nl_open(&nl) < 0)
 		return 0;
 	veth_name(slot, name, sizeof(name));
 	if ((port = nl_link_index(&nl, name)) >= 0)
 		r = nl_link_del(&nl, port) >= 0 ? 1 : 0;
+	if ((ifb = nl_link_index(&nl, tc_ifb_name(name, ifb_name, sizeof(ifb_name)))) >= 0)
+		r = nl_link_del(&nl, ifb) >= 0 ? 1 : r;
 	nl_close(&nl);
 	return r;
 }
@@ -406,6 +466,35 @@ int net_limit_hits(const char *user, struct nft_limit_hits *ret)
 	if (net_record_parse(text, &m) < 0)
 		return -EBADMSG;
 	return nft_limit_hits(&m, ret);
+}
+
+int net_bandwidth(const char *user, uint64_t *ret_in, uint64_t *ret_out)
+{
+	struct nft_member m = { 0 };
+	struct nl nl = { 0 };
+	char path[256], text[NET_RECORD_MAX], ifb_name[IFNAMSIZ];
+	uint64_t in = 0, out = 0;
+	int port, ifb, r;
+
+	if (read_file(user_run_path(user, RUN_NET, path, sizeof(path)), text, sizeof(text)) < 0)
+		return -ENODEV;
+	if (net_record_parse(text, &m) < 0)
+		return -EBADMSG;
+	if ((r = nl_open(&nl)) < 0)
+		return r;
+	port = nl_link_index(&nl, m.port);
+	ifb = nl_link_index(&nl, tc_ifb_name(m.port, ifb_name, sizeof(ifb_name)));
+	r = port < 0 && port != -ENODEV ? port : ifb < 0 && ifb != -ENODEV ? ifb : 0;
+	if (r == 0 && port >= 0)
+		r = tc_tbf_rate(&nl, port, &in);
+	if (r == 0 && ifb >= 0)
+		r = tc_tbf_rate(&nl, ifb, &out);
+	nl_close(&nl);
+	if (r < 0)
+		return r;
+	*ret_in = in;
+	*ret_out = out;
+	return 0;
 }
 
 int net_detach(const char *user, struct error *err)
@@ -427,6 +516,8 @@ int net_detach(const char *user, struct error *err)
 		if ((port = nl_link_index(&nl, m.port)) >= 0 && (r = nl_link_del(&nl, port)) < 0 &&
 		    r != -ENODEV)
 			error_errno(err, r, "cannot remove %s", m.port);
+		if ((r = port_ifb_del(&nl, m.port)) < 0)
+			error_errno(err, r, "cannot remove the ifb of %s", m.port);
 		nl_close(&nl);
 	}
 	/* A port that stays keeps its elements.  The record of what stays is kept, for gc

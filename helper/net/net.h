@@ -13,16 +13,17 @@
  *   net_attach        the builder, once the container's network namespace exists: the
  *                     veth, its peer made directly in there as eth0; the port isolated,
  *                     learning no MAC, hers on it in a static entry, no IPv6 on the
- *                     host's side, then up; the set elements; recorded in the user's
+ *                     host's side, her bandwidth shaped (tc.h), then up; the set elements; recorded in the user's
  *                     runtime dir.  A step that fails: no network, the start fails
  *   net_inside        the container's first process: eth0's address, up, the default
  *                     route ("nat"); net_hosts and net_resolv, its /etc/hosts and
  *                     /etc/resolv.conf, which rootfs.c binds
- *   net_detach        cleanup: the host veth if it lingers, then the set elements; the
+ *   net_detach        cleanup: the host veth if it lingers, her ifb (tc.h), then the set elements; the
  *                     record stays if either does (gc tries again)
  *                     (the kernel removes the pair with the network namespace)
  *   net_limit_hits    warrenctl show, the supervisor at her stop: how often her
  *                     container met net_conns and net_rate
+ *   net_bandwidth     warrenctl show: her bandwidth as the kernel shapes it
  */
 #ifndef WARREN_NET_H
 #define WARREN_NET_H
@@ -53,6 +54,7 @@ struct net_plan {
 	uint32_t gateway;          /* its IPv4 address: the bridge's */
 	struct nft_member member;  /* port (the host veth), address, MAC, isolation, peers */
 	bool host_dns;             /* a nameserver is the gateway: the firewall lets DNS in */
+	uint64_t bw_in, bw_out;    /* bandwidth.in, .out in bits per second; 0: no limit (tc.h) */
 	char *const *deny;         /* bridge.deny or its default, bridge.allow (the config's) */
 	char *const *allow;
 	char resolv[NET_RESOLV_MAX];
@@ -78,8 +80,12 @@ int net_detach(const char *user, struct error *err);
  * no chain (started under an older version of the rules), -EBADMSG if her record is not
  * one, -EIO. */
 int net_limit_hits(const char *user, struct nft_limit_hits *ret);
-/* The host-side veth of USER's address slot (under STATE_DIR), if it lingers: removed
- * (gc).  1 if there was one. */
+/* The rates (bits per second; 0: none) that the kernel holds USER's running container
+ * to, read from the qdiscs of her port and of its ifb (tc.h): 0; -ENODEV if she has no
+ * network record, -EBADMSG if her record is not one, or a netlink error. */
+int net_bandwidth(const char *user, uint64_t *ret_in, uint64_t *ret_out);
+/* The host-side veth of USER's address slot (under STATE_DIR), and its ifb, if they
+ * linger: removed (gc).  1 if there was one. */
 int net_release_port(const char *state_dir, const char *user);
 /* The files of /etc the network decides, as the container's first process binds them:
  * its hosts (HOSTNAME on its own address, or on 127.0.1.1 without one, and the gateway

@@ -70,6 +70,12 @@ static int transact(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data
 	return r < 0 ? -errno : 0;
 }
 
+int nl_request(struct nl *nl, struct nlmsghdr *nlh, nl_msg_fn *fn, void *data)
+{
+	nlh->nlmsg_seq = ++nl->seq;
+	return transact(nl, nlh, fn, data);
+}
+
 /* Make something that may already be there (an address, a route): that is fine. */
 static int transact_create(struct nl *nl, struct nlmsghdr *nlh)
 {
@@ -112,7 +118,8 @@ int nl_link_index(struct nl *nl, const char *name)
 	return r < 0 ? r : a.ifindex;
 }
 
-int nl_bridge_add(struct nl *nl, const char *name)
+/* A link of KIND named NAME, made down. */
+static int link_add(struct nl *nl, const char *name, const char *kind)
 {
 	char buf[NL_BUF];
 	struct nlmsghdr *nlh = request(nl, buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
@@ -121,9 +128,19 @@ int nl_bridge_add(struct nl *nl, const char *name)
 	link_header(nlh, AF_UNSPEC, 0);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, kind);
 	mnl_attr_nest_end(nlh, info);
 	return transact(nl, nlh, NULL, NULL);
+}
+
+int nl_bridge_add(struct nl *nl, const char *name)
+{
+	return link_add(nl, name, "bridge");
+}
+
+int nl_ifb_add(struct nl *nl, const char *name)
+{
+	return link_add(nl, name, "ifb");
 }
 
 int nl_bridge_no_linklocal_learn(struct nl *nl, int ifindex)

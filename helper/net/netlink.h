@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 struct mnl_socket;
+struct nlmsghdr;
 
 struct nl {
 	struct mnl_socket *sock;
@@ -40,6 +41,15 @@ int nl_addr_add(struct nl *nl, int ifindex, uint32_t addr, unsigned prefix, bool
 /* A route to DST/PREFIX (0/0: the default route) through link IFINDEX: via GATEWAY, or
  * on the link itself when GATEWAY is 0.  One that exists is fine. */
 int nl_route_add(struct nl *nl, uint32_t dst, unsigned prefix, uint32_t gateway, int ifindex);
+
+/* An ifb device NAME, down (tc.h: what a port's ingress redirects to it leaves it, shaped,
+ * back into that port).  -EEXIST if there is one. */
+int nl_ifb_add(struct nl *nl, const char *name);
+
+/* Send NLH, a request built elsewhere (tc.h), with the next sequence number of NL, and run
+ * FN over each message of the answer (a dump's too) until its end: 0 or -errno. */
+typedef int nl_msg_fn(const struct nlmsghdr *nlh, void *data);
+int nl_request(struct nl *nl, struct nlmsghdr *nlh, nl_msg_fn *fn, void *data);
 
 /* A veth pair: NAME here, down (nl_link_up once it is set up), a port of bridge MASTER;
  * its peer PEER_NAME with address PEER_MAC made directly in the network namespace

@@ -924,6 +924,51 @@ static int check_bool(struct parse_ctx *ctx, const struct limit_check *k, config
 	return 0;
 }
 
+#define RATE_FORM "expected bits per second with a unit kbit, mbit or gbit (e.g. \"100mbit\"), " \
+	"or \"max\""
+
+/* bandwidth.in, bandwidth.out: a rate as a string ("100mbit") within the key's range, or
+ * "max". */
+static int check_rate(struct parse_ctx *ctx, const struct limit_check *k, config_setting_t *s,
+		      const char *key)
+{
+	char q[QUOTE_SIZE], got[32], bound[32], fix[32];
+	const char *str;
+	uint64_t v;
+	int r;
+
+	if (config_setting_type(s) != CONFIG_TYPE_STRING)
+		return key_error(ctx, -EINVAL, s, "%s: must be a rate in a string, not %s; expected "
+				 "e.g. %s", key, type_name(s), k->example);
+	str = config_setting_get_string(s);
+	r = limit_parse_rate(str, &v);
+	if (r == -EPROTO) {
+		/* tc's kbps, mbps, gbps are bytes: the same number of bits is eight times it. */
+		char bits[48];
+
+		snprintf(bits, sizeof(bits), "%.*sbit", (int)(strlen(str) - 3), str);
+		if (limit_parse_rate(bits, &v) == 0 && v <= LIMIT_RATE_MAX / 8)
+			snprintf(fix, sizeof(fix), "\"%s\"", limit_format(k->key, v * 8, got, sizeof(got)));
+		else
+			snprintf(fix, sizeof(fix), "eight times the number in bits");
+		return key_error(ctx, -EINVAL, s, "%s: %s is bytes per second (tc's kbps, mbps and gbps "
+				 "are bytes); warren's rates are bits per second: write %s", key,
+				 quote(str, q), fix);
+	}
+	if (r == -EINVAL)
+		return key_error(ctx, -EINVAL, s, "%s: %s is not a rate; " RATE_FORM, key, quote(str, q));
+	if (r == -ERANGE || (v != LIMIT_UNLIMITED && v > k->def->max))
+		return key_error(ctx, -EINVAL, s, "%s: %s is too high; expected at most %s, or \"max\" "
+				 "for no limit", key, quote(str, q),
+				 limit_format(k->key, k->def->max, bound, sizeof(bound)));
+	if (v != LIMIT_UNLIMITED && v < k->def->min)
+		return key_error(ctx, -EINVAL, s, "%s: %s is too low; expected at least %s, or \"max\" "
+				 "for no limit", key, quote(str, q),
+				 limit_format(k->key, k->def->min, bound, sizeof(bound)));
+	limit_set_put(ctx->limits, k->key, v);
+	return 0;
+}
+
 /* Limit key LK found in a group that takes limits (PARENT), by the key's kind. */
 static int check_limit(struct parse_ctx *ctx, const struct key *parent, enum limit_key lk,
 		       config_setting_t *s, const char *key)
@@ -932,9 +977,18 @@ static int check_limit(struct parse_ctx *ctx, const struct key *parent, enum lim
 	char example[KEY_SIZE];
 	struct limit_check k = { .key = lk, .def = d, .example = example };
 
-	snprintf(example, sizeof(example), "%s%s = %s;%s", parent->limits_pre, d->name,
-		 d->example, parent->limits_post);
+	const char *dot = strchr(d->name, '.');
+
+	/* "bandwidth.in" is in of the group bandwidth: "bandwidth = { in = ...; };". */
+	if (dot)
+		snprintf(example, sizeof(example), "%s%.*s = { %s = %s; };%s", parent->limits_pre,
+			 (int)(dot - d->name), d->name, dot + 1, d->example, parent->limits_post);
+	else
+		snprintf(example, sizeof(example), "%s%s = %s;%s", parent->limits_pre, d->name,
+			 d->example, parent->limits_post);
 	switch (d->kind) {
+	case LIMIT_KIND_RATE:
+		return check_rate(ctx, &k, s, key);
 	case LIMIT_KIND_SIZE:
 		return check_size(ctx, &k, s, key);
 	case LIMIT_KIND_CPUS:
@@ -1034,7 +1088,8 @@ static int check_ifname(struct parse_ctx *ctx, const struct key *k, config_setti
 	if (!bridge_name_is_valid(v))
 		return key_error(ctx, -EINVAL, s, "%s: %s is not an interface name warren can use; "
 				 "expected 1 to 15 of A-Z a-z 0-9 _ . - (and not wr followed by hex "
-				 "digits: those are the users' veths), e.g. %s", key, quote(v, q), k->example);
+				 "digits, alone or with -ifb: those are the users' veths and ifbs), e.g. %s",
+				 key, quote(v, q), k->example);
 	if (!(copy = strdup(v)))
 		return key_error(ctx, -ENOMEM, s, "%s: out of memory", key);
 	free(*field);
@@ -1331,19 +1386,75 @@ static int check_entries(struct parse_ctx *ctx, const struct key *k, config_sett
 	return 0;
 }
 
-/* PARENT's settings, then the limit keys if it takes them, as "a, b, c". */
+/* PARENT's settings, then the limit keys if it takes them, as "a, b, c" (a group of
+ * limits, bandwidth, once). */
 static int unknown_key(struct parse_ctx *ctx, const config_setting_t *s, const char *key,
 		       const struct key *parent)
 {
 	size_t n_limits = parent->limits_pre ? LIMIT__COUNT : 0;
-	char known[256] = "";
-	size_t i, o = 0;
+	char known[320] = "";
+	const char *prev = "";
+	size_t i, o = 0, prev_len = 0;
 
-	for (i = 0; i < parent->n_sub + n_limits && o < sizeof(known); i++)
-		o += (size_t)snprintf(known + o, sizeof(known) - o, "%s%s", i ? ", " : "",
-				      i < parent->n_sub ? parent->sub[i].name
-							: limit_key_name((enum limit_key)(i - parent->n_sub)));
+	for (i = 0; i < parent->n_sub + n_limits && o < sizeof(known); i++) {
+		const char *name = i < parent->n_sub ? parent->sub[i].name
+						     : limit_key_name((enum limit_key)(i - parent->n_sub));
+		size_t len = strcspn(name, ".");
+
+		if (len == prev_len && strncmp(prev, name, len) == 0)
+			continue;
+		o += (size_t)snprintf(known + o, sizeof(known) - o, "%s%.*s", i ? ", " : "", (int)len,
+				      name);
+		prev = name;
+		prev_len = len;
+	}
 	return key_error(ctx, -EINVAL, s, "%s: unknown setting; expected one of: %s", key, known);
+}
+
+/* The settings of GROUP if it is a group of limit keys ("in, out" of bandwidth, for
+ * "bandwidth.in" and "bandwidth.out") into BUF; how many. */
+static int limit_group_members(const char *group, char *buf, size_t len)
+{
+	size_t n = strlen(group), o = 0;
+	int found = 0;
+
+	buf[0] = '\0';
+	for (int k = 0; k < LIMIT__COUNT; k++) {
+		const char *l = limit_key_name((enum limit_key)k);
+
+		if (strncmp(l, group, n) == 0 && l[n] == '.' && o < len) {
+			o += (size_t)snprintf(buf + o, len - o, "%s%s", found ? ", " : "", l + n + 1);
+			found++;
+		}
+	}
+	return found;
+}
+
+/* A group of limit keys, bandwidth = { in = ...; out = ...; }: each of its settings is the
+ * limit key "GROUP.SETTING", each optional. */
+static int check_limit_group(struct parse_ctx *ctx, const struct key *parent, config_setting_t *s,
+			     const char *key)
+{
+	const char *group = config_setting_name(s);
+	char name[KEY_SIZE], sub[2 * KEY_SIZE], known[128];
+	enum limit_key lk;
+
+	limit_group_members(group, known, sizeof(known));
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
+		return key_error(ctx, -EINVAL, s, "%s: must be a group { %s }, each optional, not %s; "
+				 "expected e.g. %s = { in = \"100mbit\"; out = \"20mbit\"; };", key, known,
+				 type_name(s), group);
+	for (int i = 0; i < config_setting_length(s); i++) {
+		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+
+		snprintf(name, sizeof(name), "%s.%s", group, config_setting_name(e));
+		snprintf(sub, sizeof(sub), "%s.%s", key, config_setting_name(e));
+		if (limit_key_lookup(name, &lk) < 0)
+			key_error(ctx, -EINVAL, e, "%s: unknown setting; expected one of: %s", sub, known);
+		else
+			check_limit(ctx, parent, lk, e, sub);
+	}
+	return 0;
 }
 
 /* Check every setting in GROUP against PARENT's keys (and the limit keys, where it
@@ -1359,7 +1470,7 @@ static void check_settings(struct parse_ctx *ctx, config_setting_t *group, const
 		const char *name = config_setting_name(s);
 		const struct key *k = NULL;
 		enum limit_key lk;
-		char key[KEY_SIZE];
+		char key[KEY_SIZE], members[128];
 		size_t j;
 
 		snprintf(key, sizeof(key), "%s%s%s", prefix ? prefix : "", prefix ? "." : "", name);
@@ -1368,6 +1479,9 @@ static void check_settings(struct parse_ctx *ctx, config_setting_t *group, const
 				k = &parent->sub[j];
 		if (!k && parent->limits_pre && limit_key_lookup(name, &lk) == 0) {
 			check_limit(ctx, parent, lk, s, key);
+		} else if (!k && parent->limits_pre &&
+			   limit_group_members(name, members, sizeof(members)) > 0) {
+			check_limit_group(ctx, parent, s, key);
 		} else if (!k) {
 			unknown_key(ctx, s, key, parent);
 			/* An unknown top-level key may be a misspelt jail_groups: the

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "policy/reslimits.h"
 #include "lib/strv.h"
@@ -53,6 +54,16 @@ static const struct limit_def limit_defs[LIMIT__COUNT] = {
 	[LIMIT_NET_RATE] = { .name = "net_rate", .kind = LIMIT_KIND_COUNT, .min = 1, .max = 100000,
 			     .unit = "new connections per second", .example = "100",
 			     .builtin = 100 },
+	/* Traffic control on the host's side of her veth (net/tc.h): "in" is what reaches
+	 * her container, "out" what it sends.  No limit unless the config says one. */
+	[LIMIT_BANDWIDTH_IN] = { .name = "bandwidth.in", .kind = LIMIT_KIND_RATE,
+				 .min = LIMIT_RATE_MIN, .max = LIMIT_RATE_MAX,
+				 .unit = "bits per second", .example = "\"100mbit\"", .max_ok = true,
+				 .builtin = LIMIT_UNLIMITED },
+	[LIMIT_BANDWIDTH_OUT] = { .name = "bandwidth.out", .kind = LIMIT_KIND_RATE,
+				  .min = LIMIT_RATE_MIN, .max = LIMIT_RATE_MAX,
+				  .unit = "bits per second", .example = "\"20mbit\"", .max_ok = true,
+				  .builtin = LIMIT_UNLIMITED },
 	/* Every container's ptys come from the kernel's one pool (kernel.pty.max): a bound
 	 * per container keeps one user from taking them all. */
 	[LIMIT_PTYS] = { .name = "ptys", .kind = LIMIT_KIND_COUNT, .min = 1, .max = 4096,
@@ -181,6 +192,47 @@ int limit_parse_size(const char *s, uint64_t *ret)
 	return 0;
 }
 
+/* A rate's units, powers of 1000 (tc's): bits per second, then tc's bytes per second,
+ * which warren does not take. */
+static const struct {
+	const char *name;
+	uint64_t mult;
+	bool bytes;
+} rate_units[] = {
+	{ "kbit", 1000ULL, false }, { "mbit", 1000000ULL, false }, { "gbit", 1000000000ULL, false },
+	{ "bps", 1, true }, { "kbps", 1000ULL, true }, { "mbps", 1000000ULL, true },
+	{ "gbps", 1000000000ULL, true },
+};
+
+int limit_parse_rate(const char *s, uint64_t *ret)
+{
+	size_t digits = strspn(s, "0123456789");
+	uint64_t v = 0;
+
+	if (strcmp(s, "max") == 0) {
+		*ret = LIMIT_UNLIMITED;
+		return 0;
+	}
+	if (digits == 0)
+		return -EINVAL;
+	for (size_t u = 0; u < sizeof(rate_units) / sizeof(rate_units[0]); u++) {
+		if (strcasecmp(s + digits, rate_units[u].name) != 0)
+			continue;
+		if (rate_units[u].bytes)
+			return -EPROTO;
+		for (size_t i = 0; i < digits; i++) {
+			v = v * 10 + (uint64_t)(s[i] - '0');
+			if (v > LIMIT_RATE_MAX)
+				return -ERANGE;
+		}
+		if (v > LIMIT_RATE_MAX / rate_units[u].mult)
+			return -ERANGE;
+		*ret = v * rate_units[u].mult;
+		return 0;
+	}
+	return -EINVAL;
+}
+
 int limit_cpus_from_double(double cores, uint64_t *ret)
 {
 	uint64_t m;
@@ -206,6 +258,17 @@ static void format_size(uint64_t v, char *buf, size_t len)
 			return;
 		}
 	snprintf(buf, len, "%" PRIu64, v);
+}
+
+/* Bits per second in the largest unit that divides them: "20mbit", "1500kbit". */
+static void format_rate(uint64_t v, char *buf, size_t len)
+{
+	for (int u = 2; u >= 0; u--)
+		if (v && v % rate_units[u].mult == 0) {
+			snprintf(buf, len, "%" PRIu64 "%s", v / rate_units[u].mult, rate_units[u].name);
+			return;
+		}
+	snprintf(buf, len, "%" PRIu64 "bit", v);
 }
 
 /* Thousandths as a decimal with at least one digit after the point: 500 -> "0.5". */
@@ -258,6 +321,8 @@ const char *limit_format(enum limit_key k, uint64_t v, char *buf, size_t len)
 		format_size(v, buf, len);
 	else if (limit_defs[k].kind == LIMIT_KIND_CPUS)
 		format_cpus(v, buf, len);
+	else if (limit_defs[k].kind == LIMIT_KIND_RATE)
+		format_rate(v, buf, len);
 	else if (limit_defs[k].kind == LIMIT_KIND_CHOICE)
 		snprintf(buf, len, "%s", choice_name(k, v));
 	else if (limit_defs[k].kind == LIMIT_KIND_BOOL)

@@ -28,6 +28,8 @@ enum limit_key {
 	LIMIT_PEERS,        /* 1: may reach the other members of the group that says so */
 	LIMIT_NET_CONNS,    /* connections her container has open at once through the host */
 	LIMIT_NET_RATE,     /* new connections per second (and as many at once) */
+	LIMIT_BANDWIDTH_IN, /* bits per second into the container (bandwidth = { in = ...; }) */
+	LIMIT_BANDWIDTH_OUT, /* bits per second out of it (bandwidth = { out = ...; }) */
 	LIMIT_PTYS,         /* ptys the container's devpts instance holds at once */
 	LIMIT_INOTIFY_INSTANCES, /* inotify instances (and fanotify groups) per uid inside */
 	LIMIT_INOTIFY_WATCHES,   /* inotify watches (and fanotify marks) per uid inside */
@@ -55,6 +57,7 @@ enum limit_kind {
 	LIMIT_KIND_COUNT, /* an integer, or "max" where allowed */
 	LIMIT_KIND_CHOICE, /* one of the key's names, as a string: the value is its index */
 	LIMIT_KIND_BOOL,   /* true or false */
+	LIMIT_KIND_RATE,   /* "100mbit": bits per second, as a string, or "max" */
 };
 
 /* Sizes above this are refused: the kernel's cgroup files take signed 64-bit values. */
@@ -63,9 +66,14 @@ enum limit_kind {
 #define LIMIT_CPUS_MIN 10          /* thousandths */
 #define LIMIT_CPUS_MAX 1024000     /* 1024 cores */
 
+/* A rate's bounds, in bits per second: 8kbit is one kilobyte a second; 100gbit is more
+ * than a veth carries. */
+#define LIMIT_RATE_MIN 8000ULL
+#define LIMIT_RATE_MAX 100000000000ULL
+
 /* One limit key: everything the parser, its messages and explain need to know. */
 struct limit_def {
-	const char *name;     /* in the config: "memory" */
+	const char *name;     /* in the config: "memory"; "bandwidth.in" is in of group bandwidth */
 	enum limit_kind kind;
 	uint64_t min, max;    /* accepted range, in the key's unit (cpus: see LIMIT_CPUS_*) */
 	const char *unit;     /* COUNT keys: what the number counts, for messages */
@@ -193,12 +201,19 @@ static inline void limit_set_put(struct limit_set *s, enum limit_key k, uint64_t
  * space, fraction, or "B"/"MB"/"MiB": "MB" means 1000^2 to some and 1024^2 to others).
  * -EINVAL if S is not of that form, -ERANGE if it exceeds LIMIT_SIZE_MAX. */
 int limit_parse_size(const char *s, uint64_t *ret);
+/* "100mbit", "20Mbit", "512kbit", "1gbit", "max" -> bits per second (LIMIT_UNLIMITED for
+ * "max"): digits and one of the units kbit, mbit, gbit in either case, powers of 1000 as
+ * tc's; nothing else (no fraction, space or bare number).  -EINVAL if S is not of that
+ * form, -EPROTO if its unit is one of bytes per second (tc's kbps, mbps, gbps: a slip the
+ * config's message explains), -ERANGE if it exceeds LIMIT_RATE_MAX. */
+int limit_parse_rate(const char *s, uint64_t *ret);
 /* A number of cores -> thousandths, rounded to the nearest; -ERANGE outside
  * LIMIT_CPUS_MIN..LIMIT_CPUS_MAX (also for NaN). */
 int limit_cpus_from_double(double cores, uint64_t *ret);
 
 /* The value as the config would write it: sizes in the largest unit that divides them
- * ("2G", "1536M", "0"), cpus with at least one decimal ("0.5", "1.0"), others as digits;
+ * ("2G", "1536M", "0"), rates in the largest unit that divides them ("20mbit", "1500kbit"),
+ * cpus with at least one decimal ("0.5", "1.0"), others as digits;
  * "max" for LIMIT_UNLIMITED.  Returns BUF. */
 const char *limit_format(enum limit_key k, uint64_t v, char *buf, size_t len);
 /* BYTES to the nearest MiB, as limit_format writes sizes ("121M", "2G"): for messages. */

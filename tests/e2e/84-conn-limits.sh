@@ -12,15 +12,18 @@
 #   warrenctl show says whether her container met each limit; at its stop warrenctl log
 #        has a net-limited event with the counts; nothing of hers stays in the firewall
 #        (her chain of limits, her elements of every set and map, by address and port)
+#   an upgrade of warren's rules under her running container (tables of an older version
+#        met by another container's start): the log says so, warrenctl show says her
+#        limits were lost until her next start, her port is in the new set of ports of
+#        the bridge's anti-spoofing at once, and she still reaches the upstream
 # shellcheck disable=SC2016
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 17
+fixture_start 21
 
-UP=$NS-up
 UPSTREAM=198.51.100.2:8000 # the Internet, through NAT
 GATEWAY=10.213.0.1:53      # the host's DNS on the gateway (bridge.dns is the gateway)
 
@@ -76,13 +79,7 @@ cleanup_limits() {
 trap 'cleanup_limits; fixture_finish' EXIT
 trap 'exit 130' INT TERM HUP
 
-ip netns add "$UP" && ip -n "$UP" link set lo up &&
-	ip link add wtup0 netns "$NS" type veth peer name eth0 netns "$UP" &&
-	ip -n "$NS" addr add 10.99.0.1/24 dev wtup0 && ip -n "$NS" link set wtup0 up &&
-	ip -n "$UP" addr add 10.99.0.2/24 dev eth0 && ip -n "$UP" link set eth0 up &&
-	ip -n "$UP" addr add 198.51.100.2/32 dev lo && ip -n "$NS" route add 198.51.100.0/24 via 10.99.0.2 ||
-	diag "cannot build the upstream netns"
-UPNS="nsenter --net=/run/netns/$UP"
+upstream_start
 listener "$UPNS" 198.51.100.2 8000 upstream
 
 limits_config() { # limits_config CONNS RATE - nat for everyone; the jail group's limits
@@ -184,6 +181,31 @@ check "no chain of limits of hers ($port) is left in the firewall, nor her eleme
 out=$(firewall_elements "$addr" "$port")
 check "nor any element of hers in the firewall's sets (ports, MACs, port names; every set listed)" \
 	test $? = 0 -a -z "$out" || diag "$out"
+
+# Tables of an older version (5: no set of port names in the bridge table, its version in
+# the output chain's last rule) under wta's running container; wtb's next start upgrades
+# them in one transaction.
+tssh wta -- true
+read -r _ port _ 2>/dev/null </run/warren/users/wta/net
+rule=$(in_ns nft -a list chain inet warren output | grep 'comment "warren rules [0-9]*"')
+handle=$(sed -n 's/.* # handle \([0-9]*\)$/\1/p' <<<"$rule")
+in_ns nft replace rule inet warren output handle "${handle:-0}" \
+	"$(sed 's/ # handle [0-9]*$//; s/comment "warren rules [0-9]*"/comment "warren rules 5"/' <<<"$rule")" &&
+	in_ns nft delete element bridge warren port_names "{ \"$port\" }" ||
+	diag "cannot make the tables look older: $rule"
+helper_stop wtb >/dev/null
+log_mark
+tssh wtb -- true
+check "an upgrade of the rules under her running container is logged" \
+	wait_log "warren-helper.*tables had the rules of an older version: replaced by version [0-9]+'s" 10
+out=$(show)
+check "warrenctl show wta: her limits were lost at the upgrade, back at her next start" \
+	grep -q "^net limits: *lost at an upgrade of warren's rules" <<<"$out" || diag "$out"
+check "her port ($port) is in the bridge's new set of ports at once (its anti-spoofing holds)" \
+	bash -c '[ -n "$1" ] && grep -q "\"$1\"" <<<"$2"' - "$port" \
+	"$(in_ns nft list set bridge warren port_names 2>&1)"
+check "and she still reaches the upstream" reaches as wta
+helper_stop wta >/dev/null
 helper_stop wtb >/dev/null
 cleanup_limits
 fixture_finish

@@ -30,7 +30,6 @@ cd "$(dirname "$0")/../.." || exit 1
 
 fixture_start 65
 
-UP=$NS-up
 # ping is the image's iputils ping (warren-mkimage installs it).  A test image built before
 # it did gets the host's iputils ping (.ci/run installs it), copied without its file
 # capabilities, in a layer beside a link to the image: root's files, as layers are.
@@ -111,17 +110,7 @@ trap 'exit 130' INT TERM HUP
 # The outside world: upstream, behind the test netns's 10.99.0.1 on their link, 10.99.0.0/24
 # (the host's own network, private space).  Beyond it, 198.51.100.2 stands for the
 # Internet, 169.254.169.254 for a cloud's metadata service, 168.63.129.16 for Azure's WireServer.
-ip netns add "$UP" && ip -n "$UP" link set lo up &&
-	ip link add wtup0 netns "$NS" type veth peer name eth0 netns "$UP" &&
-	ip -n "$NS" addr add 10.99.0.1/24 dev wtup0 && ip -n "$NS" link set wtup0 up &&
-	ip -n "$UP" addr add 10.99.0.2/24 dev eth0 && ip -n "$UP" link set eth0 up &&
-	ip -n "$UP" addr add 198.51.100.2/32 dev lo && ip -n "$UP" addr add 169.254.169.254/32 dev lo &&
-	ip -n "$UP" addr add 168.63.129.16/32 dev lo &&
-	ip -n "$NS" route add 198.51.100.0/24 via 10.99.0.2 &&
-	ip -n "$NS" route add 169.254.169.254/32 via 10.99.0.2 &&
-	ip -n "$NS" route add 168.63.129.16/32 via 10.99.0.2 ||
-	diag "cannot build the upstream netns"
-UPNS="nsenter --net=/run/netns/$UP"
+upstream_start 169.254.169.254 168.63.129.16
 listener "$UPNS" 198.51.100.2 8000 upstream
 listener "$UPNS" 10.99.0.2 8000 intranet
 listener "$UPNS" 10.99.0.2 53 nameserver

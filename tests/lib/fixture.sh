@@ -29,6 +29,11 @@
 #   firewall_elements ADDR PORT   the elements of warren's sets and maps (in $NS) that name
 #                          a container's address ADDR or its port PORT, a line per set;
 #                          fails (saying which) if one cannot be listed
+#   upstream_start [ADDR...]   the outside world: a netns $UP ($NS-up) behind a veth of the
+#                          test netns's, wtup0 (10.99.0.1 there, 10.99.0.2 upstream, 10.99.0.0/24),
+#                          with 198.51.100.2 (the Internet) and each ADDR on its loopback,
+#                          routed to from the test netns; diag if it cannot be made.
+#                          $UPNS runs a command in it; removing $UP is the test's cleanup
 # Variables: REPO T CONF STATE IMAGE HELPER MODULE PORT NS SVC SSHD_PID HOST_NAME TEST_USERS
 # WARREN_TEST_NO_MODULE=1 writes the PAM service without the warren lines (fixture self-test).
 # WARREN_TEST_KEEP=1 keeps $T (logs) for inspection; everything else is still removed.
@@ -43,6 +48,8 @@ JAIL_GROUP=wtjail
 EXTRA_GROUPS=(wtga wtgb) # a test may create these (per-group limits); always removed
 SUBID_COUNT=65536
 NS=warren-test-$$
+UP=$NS-up
+UPNS="nsenter --net=/run/netns/$UP"
 SVC=sshd-warren-test-$$
 PAMFILE=/etc/pam.d/$SVC
 PORT=$((22000 + $$ % 1000))
@@ -226,6 +233,21 @@ user_cgroup() { # user_cgroup USER [CONTROLLER]
 		[ -d "$c" ] && { echo "$c"; return 0; }
 	done
 	echo "/sys/fs/cgroup/warren/$1"
+}
+
+upstream_start() { # upstream_start [ADDR...] (see above)
+	local a r=0
+	ip netns add "$UP" && ip -n "$UP" link set lo up &&
+		ip link add wtup0 netns "$NS" type veth peer name eth0 netns "$UP" &&
+		ip -n "$NS" addr add 10.99.0.1/24 dev wtup0 && ip -n "$NS" link set wtup0 up &&
+		ip -n "$UP" addr add 10.99.0.2/24 dev eth0 && ip -n "$UP" link set eth0 up &&
+		ip -n "$UP" addr add 198.51.100.2/32 dev lo &&
+		ip -n "$NS" route add 198.51.100.0/24 via 10.99.0.2 || r=1
+	for a in "$@"; do
+		[ $r = 0 ] && ip -n "$UP" addr add "$a/32" dev lo && ip -n "$NS" route add "$a/32" via 10.99.0.2 || r=1
+	done
+	[ $r = 0 ] || diag "cannot build the upstream netns"
+	return $r
 }
 
 firewall_elements() { # firewall_elements ADDR PORT (see above)

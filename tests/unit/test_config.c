@@ -186,6 +186,7 @@ static void test_limits_good(void **state)
 		    "  { name = \"students\"; memory = \"16M\"; swap = 0; cpus = 0.01; pids = 8;\n"
 		    "    io_weight = 1; disk = \"64M\"; idle_timeout = 604800; network = \"isolated\";\n"
 		    "    peers = true; net_conns = 64; net_rate = 5; ptys = 16;\n"
+		    "    bandwidth = { in = \"100Mbit\"; out = \"512kbit\"; };\n"
 		    "    inotify_instances = 8; inotify_watches = 100;\n"
 		    "    max_sessions = 3; root = true; seccomp = \"strict\"; home = \"host\";\n"
 		    "    apparmor = \"unconfined\"; },\n"
@@ -210,6 +211,7 @@ static void test_limits_good(void **state)
 	assert_true(g0->v[LIMIT_IDLE_TIMEOUT] == 604800);
 	assert_true(g0->v[LIMIT_NETWORK] == NET_ISOLATED && g0->v[LIMIT_PEERS] == 1);
 	assert_true(g0->v[LIMIT_NET_CONNS] == 64 && g0->v[LIMIT_NET_RATE] == 5);
+	assert_true(g0->v[LIMIT_BANDWIDTH_IN] == 100000000 && g0->v[LIMIT_BANDWIDTH_OUT] == 512000);
 	assert_true(g0->v[LIMIT_INOTIFY_INSTANCES] == 8 && g0->v[LIMIT_INOTIFY_WATCHES] == 100);
 	assert_true(g0->v[LIMIT_MAX_SESSIONS] == 3);
 	assert_true(g0->v[LIMIT_ROOT] == 1 && g0->v[LIMIT_SECCOMP] == 1);
@@ -357,6 +359,49 @@ static void test_apparmor_files(void **state)
 	assert_string_equal(limit_file_choice_name(l, LIMIT_APPARMOR, LIMIT_APPARMOR_FILE + 2), "?");
 	/* The built-in is warren's profile. */
 	assert_int_equal(limit_builtin(LIMIT_APPARMOR), LIMIT_APPARMOR_DEFAULT);
+}
+
+/* bandwidth: in and out each optional, each a key of its own (so each is decided on its
+ * own, as the limits are), bits per second in kbit, mbit or gbit of either case, or "max";
+ * an empty group sets neither. */
+static void test_bandwidth(void **state)
+{
+	_cleanup_(config_freep) struct warren_config *c = NULL;
+	char *groups[] = { "lab", NULL };
+	struct limits_effective eff;
+	struct config_error err;
+	char buf[32];
+
+	if (config_parse_string("defaults = { bandwidth = { in = \"1gbit\"; out = \"20mbit\"; }; };\n"
+				"groups = ( { name = \"lab\"; bandwidth = { out = \"8Kbit\"; }; },\n"
+				"  { name = \"x\"; bandwidth = { }; } );\n"
+				"users = ( { name = \"alice\"; bandwidth = { in = \"max\"; }; },\n"
+				"  { name = \"bob\"; bandwidth = { in = \"100GBIT\"; out = \"1500kbit\"; }; } );\n",
+				"bw.conf", &c, NULL, &err) < 0)
+		fail_msg("%s:%d: %s", err.file, err.line, err.msg);
+	assert_int_equal(c->limits.groups.v[1].limits.set, 0);
+	limits_resolve(&c->limits, "alice", groups, &eff);
+	assert_true(eff.v[LIMIT_BANDWIDTH_IN].value == LIMIT_UNLIMITED);
+	assert_int_equal(eff.v[LIMIT_BANDWIDTH_IN].source, LIMIT_FROM_USER);
+	assert_true(eff.v[LIMIT_BANDWIDTH_OUT].value == 8000);
+	assert_int_equal(eff.v[LIMIT_BANDWIDTH_OUT].source, LIMIT_FROM_GROUP);
+	limits_resolve(&c->limits, "carol", (char *[]){ NULL }, &eff);
+	assert_true(eff.v[LIMIT_BANDWIDTH_IN].value == 1000000000);
+	assert_true(eff.v[LIMIT_BANDWIDTH_OUT].value == 20000000);
+	assert_int_equal(eff.v[LIMIT_BANDWIDTH_OUT].source, LIMIT_FROM_DEFAULTS);
+	limits_resolve(&c->limits, "bob", groups, &eff);
+	assert_true(eff.v[LIMIT_BANDWIDTH_IN].value == 100000000000ULL);
+	assert_string_equal(limit_format(LIMIT_BANDWIDTH_IN, eff.v[LIMIT_BANDWIDTH_IN].value, buf,
+					 sizeof(buf)), "100gbit");
+	assert_string_equal(limit_format(LIMIT_BANDWIDTH_OUT, eff.v[LIMIT_BANDWIDTH_OUT].value, buf,
+					 sizeof(buf)), "1500kbit");
+	/* Nothing said: no limit. */
+	config_free(c);
+	c = NULL;
+	assert_int_equal(config_parse_string("", "x", &c, NULL, &err), 0);
+	limits_resolve(&c->limits, "carol", groups, &eff);
+	assert_true(eff.v[LIMIT_BANDWIDTH_IN].value == LIMIT_UNLIMITED &&
+		    eff.v[LIMIT_BANDWIDTH_OUT].value == LIMIT_UNLIMITED);
 }
 
 /* Empty lists, in either bracket, are no entries. */
@@ -745,6 +790,38 @@ static const struct bad_case bad_cases[] = {
 	{ "home a boolean", "users = ( { name = \"a\"; home = true; } );\n", 1,
 	  "users[0].home: must be a string, one of \"overlay\", \"host\", not a boolean; expected e.g. "
 	  "{ name = \"alice\"; home = \"host\"; }", true },
+	{ "bandwidth bytes per second", "groups = ( { name = \"s\";\n  bandwidth = { in = \"100mbit\"; "
+	  "out = \"20mbps\"; }; } );\n", 2,
+	  "groups[0].bandwidth.out: \"20mbps\" is bytes per second (tc's kbps, mbps and gbps are bytes); "
+	  "warren's rates are bits per second: write \"160mbit\"", true },
+	{ "bandwidth kbps", "defaults = { bandwidth = { in = \"125kbps\"; }; };\n", 1,
+	  "defaults.bandwidth.in: \"125kbps\" is bytes per second", true },
+	{ "bandwidth no unit", "defaults = {\n bandwidth = {\n  in = \"100\"; }; };\n", 3,
+	  "defaults.bandwidth.in: \"100\" is not a rate; expected bits per second with a unit kbit, "
+	  "mbit or gbit (e.g. \"100mbit\"), or \"max\"", true },
+	{ "bandwidth a number", "users = ( { name = \"a\"; bandwidth = { out = 100000; }; } );\n", 1,
+	  "users[0].bandwidth.out: must be a rate in a string, not an integer; expected e.g. "
+	  "{ name = \"alice\"; bandwidth = { out = \"20mbit\"; }; }", true },
+	{ "bandwidth fraction", "defaults = { bandwidth = { in = \"1.5gbit\"; }; };\n", 1,
+	  "defaults.bandwidth.in: \"1.5gbit\" is not a rate", true },
+	{ "bandwidth bare bits", "defaults = { bandwidth = { in = \"9000bit\"; }; };\n", 1,
+	  "defaults.bandwidth.in: \"9000bit\" is not a rate", true },
+	{ "bandwidth too low", "defaults = { bandwidth = { out = \"4kbit\"; }; };\n", 1,
+	  "defaults.bandwidth.out: \"4kbit\" is too low; expected at least 8kbit, or \"max\" for no "
+	  "limit", true },
+	{ "bandwidth too high", "defaults = { bandwidth = { out = \"101gbit\"; }; };\n", 1,
+	  "defaults.bandwidth.out: \"101gbit\" is too high; expected at most 100gbit", true },
+	{ "bandwidth past 64 bits", "defaults = { bandwidth = { out = \"99999999999999999999999gbit\"; }; };\n",
+	  1, "defaults.bandwidth.out: \"99999999999999999999999gbit\" is too high", true },
+	{ "bandwidth unknown key", "groups = ( { name = \"g\";\n bandwidth = {\n  egress = \"1mbit\"; }; } );\n",
+	  3, "groups[0].bandwidth.egress: unknown setting; expected one of: in, out", true },
+	{ "bandwidth not a group", "defaults = { bandwidth = \"100mbit\"; };\n", 1,
+	  "defaults.bandwidth: must be a group { in, out }, each optional, not a string; expected e.g. "
+	  "bandwidth = { in = \"100mbit\"; out = \"20mbit\"; };", true },
+	{ "bandwidth at top level", "bandwidth = { in = \"1mbit\"; };\n", 1,
+	  "bandwidth: unknown setting; expected one of: image, state_dir", false },
+	{ "unknown key lists bandwidth once", "defaults = { bandwith = { in = \"1mbit\"; }; };\n", 1,
+	  "net_rate, bandwidth, ptys", true },
 	/* fleet (warren.conf(5), FLEET): each refusal names the fix. */
 	{ "fleet not a group", "fleet = \"/shared\";\n", 1,
 	  "fleet: must be a group, not a string; expected e.g. fleet = { store = \"/shared/warren\"; "
@@ -1081,6 +1158,7 @@ int main(void)
 		cmocka_unit_test(test_shipped_config),
 		cmocka_unit_test(test_limits_good),
 		cmocka_unit_test(test_limits_empty_lists),
+		cmocka_unit_test(test_bandwidth),
 		cmocka_unit_test(test_layers),
 		cmocka_unit_test(test_isolated_ports),
 		cmocka_unit_test(test_seccomp_files),

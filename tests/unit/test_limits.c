@@ -33,11 +33,14 @@
 	");\n"                                                                                 \
 	"users = ( { name = \"alice\"; memory = \"2G\"; } );\n"
 
-static const struct {
+/* A text, what its parser returns, and the value it gives. */
+struct parse_case {
 	const char *text;
 	int rc;
 	uint64_t value;
-} size_cases[] = {
+};
+
+static const struct parse_case size_cases[] = {
 	{ "0", 0, 0 },
 	{ "1", 0, 1 },
 	{ "4096", 0, 4096 },
@@ -80,20 +83,69 @@ static const struct {
 	{ "99999999999999999999999Q", -EINVAL, 0 },
 };
 
+/* Each of the N CASES through PARSE; its value written only on success. */
+static void assert_parse_cases(int (*parse)(const char *, uint64_t *), const struct parse_case *cases,
+			       size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t v = 12345;
+		int r = parse(cases[i].text, &v);
+
+		if (r != cases[i].rc)
+			fail_msg("\"%s\": rc %d, want %d", cases[i].text, r, cases[i].rc);
+		if (r == 0 && v != cases[i].value)
+			fail_msg("\"%s\": %llu, want %llu", cases[i].text, (unsigned long long)v,
+				 (unsigned long long)cases[i].value);
+		if (r < 0 && v != 12345)
+			fail_msg("\"%s\": *ret written on failure", cases[i].text);
+	}
+}
+
 static void test_parse_size(void **state)
 {
-	for (size_t i = 0; i < ELEMENTSOF(size_cases); i++) {
-		uint64_t v = 12345;
-		int r = limit_parse_size(size_cases[i].text, &v);
+	assert_parse_cases(limit_parse_size, size_cases, ELEMENTSOF(size_cases));
+}
 
-		if (r != size_cases[i].rc)
-			fail_msg("\"%s\": rc %d, want %d", size_cases[i].text, r, size_cases[i].rc);
-		if (r == 0 && v != size_cases[i].value)
-			fail_msg("\"%s\": %llu, want %llu", size_cases[i].text, (unsigned long long)v,
-				 (unsigned long long)size_cases[i].value);
-		if (r < 0 && v != 12345)
-			fail_msg("\"%s\": *ret written on failure", size_cases[i].text);
-	}
+static const struct parse_case rate_cases[] = {
+	{ "8kbit", 0, 8000 },
+	{ "100mbit", 0, 100000000 },
+	{ "100Mbit", 0, 100000000 },
+	{ "20MBIT", 0, 20000000 },
+	{ "1gbit", 0, 1000000000 },
+	{ "1500kbit", 0, 1500000 },
+	{ "0100mbit", 0, 100000000 },
+	{ "100gbit", 0, 100000000000ULL },
+	{ "max", 0, LIMIT_UNLIMITED },
+	/* the range is the config's to judge, past it the number's */
+	{ "0kbit", 0, 0 },
+	{ "101gbit", -ERANGE, 0 },
+	{ "100000001kbit", -ERANGE, 0 },
+	{ "99999999999999999999999999kbit", -ERANGE, 0 },
+	/* bytes per second, tc's: refused apart, for the message */
+	{ "20mbps", -EPROTO, 0 },
+	{ "1kbps", -EPROTO, 0 },
+	{ "1GBps", -EPROTO, 0 },
+	{ "100bps", -EPROTO, 0 },
+	/* not a rate */
+	{ "", -EINVAL, 0 },
+	{ "100", -EINVAL, 0 },
+	{ "100bit", -EINVAL, 0 },
+	{ "mbit", -EINVAL, 0 },
+	{ "1.5mbit", -EINVAL, 0 },
+	{ " 1mbit", -EINVAL, 0 },
+	{ "1mbit ", -EINVAL, 0 },
+	{ "1 mbit", -EINVAL, 0 },
+	{ "-1mbit", -EINVAL, 0 },
+	{ "1M", -EINVAL, 0 },
+	{ "1mb", -EINVAL, 0 },
+	{ "1tbit", -EINVAL, 0 },
+	{ "MAX", -EINVAL, 0 },
+	{ "unlimited", -EINVAL, 0 },
+};
+
+static void test_parse_rate(void **state)
+{
+	assert_parse_cases(limit_parse_rate, rate_cases, ELEMENTSOF(rate_cases));
 }
 
 static void assert_cpus(double cores, int rc, uint64_t want)
@@ -152,6 +204,12 @@ static void test_format(void **state)
 	assert_format(LIMIT_PIDS, LIMIT_UNLIMITED, "max");
 	assert_format(LIMIT_IO_WEIGHT, 100, "100");
 	assert_format(LIMIT_IDLE_TIMEOUT, 300, "300");
+	assert_format(LIMIT_BANDWIDTH_IN, 100000000, "100mbit");
+	assert_format(LIMIT_BANDWIDTH_IN, 1500000, "1500kbit");
+	assert_format(LIMIT_BANDWIDTH_OUT, 2000000000, "2gbit");
+	assert_format(LIMIT_BANDWIDTH_OUT, 8000, "8kbit");
+	assert_format(LIMIT_BANDWIDTH_OUT, 8001, "8001bit");
+	assert_format(LIMIT_BANDWIDTH_OUT, LIMIT_UNLIMITED, "max");
 }
 
 /* What the config would parse back to is what was formatted. */
@@ -166,6 +224,13 @@ static void test_format_round_trip(void **state)
 		assert_int_equal(limit_parse_size(limit_format(LIMIT_DISK, sizes[i], buf, sizeof(buf)),
 						  &v), 0);
 		assert_true(v == sizes[i]);
+	}
+	for (uint64_t r = LIMIT_RATE_MIN; r <= LIMIT_RATE_MAX; r = r * 3 + 1000) {
+		uint64_t back = r / 1000 * 1000;
+
+		assert_int_equal(limit_parse_rate(limit_format(LIMIT_BANDWIDTH_IN, back, buf, sizeof(buf)),
+						  &v), 0);
+		assert_true(v == back);
 	}
 }
 
@@ -188,6 +253,13 @@ static void test_keys(void **state)
 	assert_true(limit_builtin(LIMIT_IO_WEIGHT) == 100);
 	assert_true(limit_builtin(LIMIT_DISK) == 10 * GIB);
 	assert_true(limit_builtin(LIMIT_IDLE_TIMEOUT) == 300);
+	assert_string_equal(limit_key_name(LIMIT_BANDWIDTH_IN), "bandwidth.in");
+	assert_string_equal(limit_key_name(LIMIT_BANDWIDTH_OUT), "bandwidth.out");
+	assert_int_equal(limit_def(LIMIT_BANDWIDTH_IN)->kind, LIMIT_KIND_RATE);
+	assert_true(limit_def(LIMIT_BANDWIDTH_OUT)->max_ok);
+	/* no limit unless the config says one */
+	assert_true(limit_builtin(LIMIT_BANDWIDTH_IN) == LIMIT_UNLIMITED);
+	assert_true(limit_builtin(LIMIT_BANDWIDTH_OUT) == LIMIT_UNLIMITED);
 }
 
 static void test_io_weight_v1(void **state)
@@ -492,6 +564,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_size),
+		cmocka_unit_test(test_parse_rate),
 		cmocka_unit_test(test_cpus),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_format_round_trip),

@@ -88,6 +88,10 @@ static void test_names(void **state)
 	assert_true(bridge_name_is_valid("br-lab.1"));
 	assert_true(bridge_name_is_valid("wrx"));
 	assert_false(bridge_name_is_valid("wr1a"));     /* a user's veth */
+	assert_false(bridge_name_is_valid("wr1a-ifb")); /* and its ifb (tc.h) */
+	assert_false(bridge_name_is_valid("wrffffffff-ifb"));
+	assert_true(bridge_name_is_valid("wrx-ifb"));
+	assert_true(bridge_name_is_valid("lab-ifb"));
 	assert_false(bridge_name_is_valid(""));
 	assert_false(bridge_name_is_valid("."));
 	assert_false(bridge_name_is_valid("1234567890123456"));

@@ -49,14 +49,30 @@ static const char *key_name(unsigned k)
 	return k == KEY_LAYERS ? "layers" : limit_key_name((enum limit_key)k);
 }
 
-/* V as a config value of key K: sizes and names in quotes, numbers and booleans bare. */
+/* " K = TEXT;" into BUF: a key of a group of limits ("bandwidth.in") as its setting in
+ * the group (" bandwidth = { in = TEXT; };"). */
+static const char *key_setting(unsigned k, const char *text, char *buf, size_t len)
+{
+	const char *name = key_name(k), *dot = strchr(name, '.');
+	int n = dot ? snprintf(buf, len, " %.*s = { %s = %s; };", (int)(dot - name), name, dot + 1,
+			       text)
+		    : snprintf(buf, len, " %s = %s;", name, text);
+
+	if (n < 0 || (size_t)n >= len)
+		fail_msg("%s: the setting does not fit", name);
+	return buf;
+}
+
+/* V as a config value of key K: sizes, rates and names in quotes, numbers and booleans
+ * bare. */
 static void value_text(enum limit_key k, uint64_t v, char *buf, size_t len)
 {
 	const struct limit_def *d = limit_def(k);
 	char f[64];
 
 	limit_format(k, v, f, sizeof(f));
-	if (v == LIMIT_UNLIMITED || d->kind == LIMIT_KIND_SIZE || d->kind == LIMIT_KIND_CHOICE)
+	if (v == LIMIT_UNLIMITED || d->kind == LIMIT_KIND_SIZE || d->kind == LIMIT_KIND_CHOICE ||
+	    d->kind == LIMIT_KIND_RATE)
 		snprintf(buf, len, "\"%s\"", f);
 	else
 		snprintf(buf, len, "%s", f);
@@ -106,6 +122,9 @@ static void key_values(unsigned k, struct level_value out[5])
 		break;
 	case LIMIT_KIND_COUNT:
 		numbers(k, d->min + 1, 1, v);
+		break;
+	case LIMIT_KIND_RATE:
+		numbers(k, d->min * 2, d->min, v);
 		break;
 	case LIMIT_KIND_BOOL:
 		/* Two values: they alternate down the levels, the defaults' unlike the built-in. */
@@ -159,10 +178,7 @@ static const char *setting(unsigned k, const struct level_value *vals, int l, un
 			   char *buf, size_t len)
 {
 	buf[0] = '\0';
-	if ((present & (1u << l)) &&
-	    (size_t)snprintf(buf, len, " %s = %s;", key_name(k), vals[l].text) >= len)
-		fail_msg("%s: the setting does not fit", key_name(k));
-	return buf;
+	return (present & (1u << l)) ? key_setting(k, vals[l].text, buf, len) : buf;
 }
 
 /* The config that writes key K at the levels in PRESENT (a bit per level), with entries
@@ -171,20 +187,21 @@ static const char *setting(unsigned k, const struct level_value *vals, int l, un
 static void config_text(unsigned k, const struct level_value *vals, unsigned present, char *buf,
 			size_t len)
 {
-	char d[160], f[160], l[160], u[160];
+	char d[160], f[160], l[160], u[160], o[160];
 
+	key_setting(k, vals[4].text, o, sizeof(o));
 	snprintf(buf, len,
 		 "jail_groups = [ \"first\" ];\n"
 		 "defaults = {%s };\n"
 		 "groups = (\n"
-		 "  { name = \"other\"; %s = %s; },\n"
+		 "  { name = \"other\";%s },\n"
 		 "  { name = \"first\";%s },\n"
 		 "  { name = \"later\";%s }\n"
 		 ");\n"
-		 "users = ( { name = \"someone\"; %s = %s; }, { name = \"u\";%s } );\n",
-		 setting(k, vals, L_DEFAULTS, present, d, sizeof(d)), key_name(k), vals[4].text,
+		 "users = ( { name = \"someone\";%s }, { name = \"u\";%s } );\n",
+		 setting(k, vals, L_DEFAULTS, present, d, sizeof(d)), o,
 		 setting(k, vals, L_FIRST, present, f, sizeof(f)),
-		 setting(k, vals, L_LATER, present, l, sizeof(l)), key_name(k), vals[4].text,
+		 setting(k, vals, L_LATER, present, l, sizeof(l)), o,
 		 setting(k, vals, L_USER, present, u, sizeof(u)));
 }
 
@@ -361,10 +378,25 @@ static void test_all_keys_at_once(void **state)
 		char text[16384], entry[8192] = "";
 		size_t o = 0;
 
-		for (unsigned k = 0; k < N_KEYS; k++) {
+		for (unsigned k = 0; k < N_KEYS; k++)
 			key_values(k, vals[k]);
-			o += (size_t)snprintf(entry + o, sizeof(entry) - o, " %s = %s;", key_name(k),
-					      vals[k][levels[i]].text);
+		for (unsigned k = 0; k < N_KEYS; k++) {
+			const char *name = key_name(k), *dot = strchr(name, '.');
+			size_t n = dot ? (size_t)(dot - name) : 0;
+
+			if (!dot) {
+				o += strlen(key_setting(k, vals[k][levels[i]].text, entry + o,
+							sizeof(entry) - o));
+				continue;
+			}
+			/* A group of limits once, with each of its keys ("bandwidth.in", ".out"
+			 * follow each other in the table). */
+			o += (size_t)snprintf(entry + o, sizeof(entry) - o, " %.*s = {", (int)n, name);
+			for (; k < N_KEYS && !strncmp(key_name(k), name, n + 1); k++)
+				o += (size_t)snprintf(entry + o, sizeof(entry) - o, " %s = %s;",
+						      key_name(k) + n + 1, vals[k][levels[i]].text);
+			k--;
+			o += (size_t)snprintf(entry + o, sizeof(entry) - o, " };");
 		}
 		snprintf(text, sizeof(text),
 			 "defaults = {%s };\n"
@@ -386,9 +418,11 @@ static void assert_refused(const char *key, const char *value, const char *why)
 {
 	struct warren_config *c = NULL, *policy = NULL;
 	struct config_error err;
-	char text[256], want[96];
+	char text[256], want[96], set[160];
+	enum limit_key k;
 
-	snprintf(text, sizeof(text), "defaults = { %s = %s; };\n", key, value);
+	assert_int_equal(limit_key_lookup(key, &k), 0);
+	snprintf(text, sizeof(text), "defaults = {%s };\n", key_setting(k, value, set, sizeof(set)));
 	snprintf(want, sizeof(want), "defaults.%s: ", key);
 	if (config_parse_string(text, "range.conf", &c, &policy, &err) != -EINVAL) {
 		config_free(c);
@@ -398,6 +432,22 @@ static void assert_refused(const char *key, const char *value, const char *why)
 	if (!strstr(err.msg, want) || !strstr(err.msg, "expected"))
 		fail_msg("%s = %s (%s): \"%s\" names neither the key nor what to write", key, value, why,
 			 err.msg);
+}
+
+/* TEXT, as KEY's value in defaults, is taken as WANT. */
+static void assert_taken(const char *key, const char *value, uint64_t want)
+{
+	_cleanup_(config_freep) struct warren_config *c = NULL;
+	struct config_error err;
+	char text[256], set[160];
+	enum limit_key k;
+
+	assert_int_equal(limit_key_lookup(key, &k), 0);
+	snprintf(text, sizeof(text), "defaults = {%s };\n", key_setting(k, value, set, sizeof(set)));
+	if (config_parse_string(text, "range.conf", &c, NULL, &err) < 0)
+		fail_msg("%s = %s is refused: %s", key, value, err.msg);
+	if (c->limits.defaults.v[k] != want)
+		fail_msg("%s = %s: %" PRIu64 ", want %" PRIu64, key, value, c->limits.defaults.v[k], want);
 }
 
 /* Every key of the table refuses what its row does not take: below its minimum, above its
@@ -454,6 +504,24 @@ static void test_every_key_range(void **state)
 			assert_refused(d->name, "\"true\"", "a string");
 			assert_refused(d->name, "1", "a number");
 			break;
+		case LIMIT_KIND_RATE: {
+			char lo[64], hi[64];
+
+			snprintf(v, sizeof(v), "\"%" PRIu64 "kbit\"", (d->min - 1000) / 1000);
+			assert_refused(d->name, v, "below the minimum");
+			snprintf(v, sizeof(v), "\"%" PRIu64 "kbit\"", (d->max + 1000) / 1000);
+			assert_refused(d->name, v, "above the maximum");
+			snprintf(lo, sizeof(lo), "\"%" PRIu64 "kbit\"", d->min / 1000);
+			snprintf(hi, sizeof(hi), "\"%" PRIu64 "kbit\"", d->max / 1000);
+			assert_taken(d->name, lo, d->min);
+			assert_taken(d->name, hi, d->max);
+			if (d->max_ok)
+				assert_taken(d->name, "\"max\"", LIMIT_UNLIMITED);
+			assert_refused(d->name, "100", "a bare number");
+			assert_refused(d->name, "true", "a boolean");
+			assert_refused(d->name, "\"12Q\"", "not its form");
+			break;
+		}
 		default:
 			fail_msg("%s: a kind of key this test cannot check: teach it", d->name);
 		}
