@@ -26,9 +26,10 @@ HELPER_LIBS = $(shell $(PKG_CONFIG) --libs libconfig libcap libseccomp libmnl li
 PAM_LIBS    = $(shell $(PKG_CONFIG) --libs pam libcap libseccomp)
 CTL_LIBS    = $(shell $(PKG_CONFIG) --libs libconfig libnftables libseccomp libmnl libcurl json-c)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
-# fleet/ (etcd over its HTTP/JSON gateway): only warrenctl and the tests link it today;
-# the helper will when the login path takes leases.
+# fleet/ (etcd over its HTTP/JSON gateway): warren-lease, warrenctl and the tests link it;
+# never warren-helper, which every login starts (issue 22): it runs warren-lease.
 FLEET_LIBS  = $(shell $(PKG_CONFIG) --libs libcurl json-c)
+LEASE_LIBS  = $(shell $(PKG_CONFIG) --libs libconfig libcap) $(FLEET_LIBS)
 
 # helper/ is folders by concern (HACKING.md), each built by wildcard into an archive, so
 # that each program links only the objects it calls:
@@ -49,7 +50,7 @@ CORE_LIB    = helper/libwarren.a
 WIRE_LIB    = helper/libwarren-wire.a
 UNIT_TESTS  = $(patsubst %.c,%,$(wildcard tests/unit/test_*.c))
 
-BINS = warren-helper warren-init warren-refuse warren-sandbox pam_warren.so warrenctl
+BINS = warren-helper warren-init warren-refuse warren-sandbox warren-lease pam_warren.so warrenctl
 
 all: $(BINS)
 
@@ -74,6 +75,10 @@ warren-init: helper/warren-init.o
 
 warren-refuse: helper/warren-refuse.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^
+
+# A user's fleet lease, held for as long as her container runs (helper/warren-lease.c).
+warren-lease: helper/warren-lease.o $(CORE_LIB)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LEASE_LIBS)
 
 # Where warren-mklayer runs a layer build's package scripts.
 warren-sandbox: helper/warren-sandbox.o $(CORE_LIB)
@@ -146,7 +151,7 @@ install: all
 	install -d $(DESTDIR)$(PAMDIR) $(DESTDIR)$(LIBEXECDIR)/warren $(DESTDIR)$(SYSCONFDIR)/warren \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SBINDIR)
 	install -m 0644 pam_warren.so $(DESTDIR)$(PAMDIR)/pam_warren.so
-	install -m 0755 warren-helper warren-init warren-refuse warren-sandbox helper/warren-mkimage helper/warren-mklayer $(DESTDIR)$(LIBEXECDIR)/warren/
+	install -m 0755 warren-helper warren-init warren-refuse warren-sandbox warren-lease helper/warren-mkimage helper/warren-mklayer $(DESTDIR)$(LIBEXECDIR)/warren/
 	install -m 0644 conf/warren.conf $(DESTDIR)$(SYSCONFDIR)/warren/warren.conf.example
 	install -m 0644 conf/warren.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 conf/pam_warren.8 conf/warren-helper.8 conf/warrenctl.8 $(DESTDIR)$(MANDIR)/man8/

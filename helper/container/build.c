@@ -28,6 +28,7 @@
 #include "container/step.h"
 #include "storage/stack.h"
 #include "lib/state.h"
+#include "container/keeper.h"
 #include "container/supervisor.h"
 #include "lib/tool.h"
 #include "lib/benchmark.h"
@@ -358,6 +359,7 @@ __attribute__((noreturn)) static void builder_main(const struct build_request *r
 						   int handover_fd)
 {
 	struct error err = { 0 };
+	struct keeper keeper = KEEPER_NONE;
 	int hostmnt, devnull, pidfd = -EBADF;
 	pid_t init_pid = 0;
 	bool abandoned;
@@ -373,7 +375,13 @@ __attribute__((noreturn)) static void builder_main(const struct build_request *r
 	hostmnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 	if (hostmnt < 0)
 		_exit(1);
-	builder_build(req, &init_pid, &pidfd, &err);
+	/* Her fleet lease first, before anything of her container exists: another host's
+	 * lease, or an etcd that cannot be asked, refuses the login (keeper.h). */
+	if (req->lease_exe_fd < 0 ||
+	    keeper_start(req->lease_exe_fd, req->config, req->u->name, &keeper, &err) == 0)
+		builder_build(req, &init_pid, &pidfd, &err);
+	if (req->lease_exe_fd >= 0)
+		close(req->lease_exe_fd);
 	/* A report to a helper killed meanwhile must fail, not kill us: init would be left
 	 * with nobody to stop it.  (Not before the build: init would inherit it.)  The
 	 * report: the build's word, then init's pid. */
@@ -382,8 +390,10 @@ __attribute__((noreturn)) static void builder_main(const struct build_request *r
 		(void)write_all(report_fd, &init_pid, sizeof(init_pid));
 	close(report_fd);
 	close(req->init_exe_fd);
-	if (error_is_set(&err))
+	if (error_is_set(&err)) {
+		keeper_release(&keeper);
 		_exit(1);
+	}
 	/* Back to the host's mount namespace: the build namespace dies with this switch,
 	 * and the supervisor must see the host's mounts to clean up. */
 	if (setns(hostmnt, CLONE_NEWNS) < 0) {
@@ -397,7 +407,7 @@ __attribute__((noreturn)) static void builder_main(const struct build_request *r
 	supervisor_run(&(struct supervised){ .user = req->u->name, .init_pidfd = pidfd, .cg = req->cg,
 					     .idle_timeout = (unsigned)req->u->limits[LIMIT_IDLE_TIMEOUT],
 					     .state_dir = req->state_dir, .id = container_id(init_pid),
-					     .abandoned = abandoned });
+					     .abandoned = abandoned, .keeper = &keeper });
 }
 
 int build_start(const struct build_request *req, int lock_fd, pid_t *ret_init,

@@ -5,7 +5,8 @@
  *   helper (host root)      container.c: takes the user's lock, prepares state dirs,
  *                           cgroup and the host-side devpts, starts the builder, waits
  *                           for its report, records state
- *   builder (host root)     here: unshares a private "build" mount namespace, clones G,
+ *   builder (host root)     here: with a fleet, starts warren-lease, which takes
+ *                           her lease and keeps it (keeper.h); unshares a private "build" mount namespace, clones G,
  *                           writes G's id maps, puts G in its cgroup, mounts the
  *                           idmapped image and the binds G needs, releases G; then
  *                           leaves the build namespace and stays on as G's parent: the
@@ -32,6 +33,8 @@ struct build_request {
 	const struct cgroup_set *cg;
 	const struct net_plan *net;
 	int init_exe_fd;        /* warren-init, opened on the host */
+	int lease_exe_fd;       /* warren-lease, opened on the host; -EBADF: no fleet */
+	const char *config;     /* the config's path, for warren-lease */
 };
 
 /* Fork the builder for REQ.  LOCK_FD (the user's lock) is not inherited by it.  On

@@ -166,13 +166,13 @@ static int mount_devpts(const struct user_spec *u, struct error *err)
 	return 0;
 }
 
-/* warren-init lives beside warren-helper; open it for fexecve from inside the container. */
-static int open_init_binary(struct error *err)
+/* NAME (warren-init, warren-lease) lives beside warren-helper; open it for fexecve. */
+static int open_beside_helper(const char *name, struct error *err)
 {
 	char self[PATH_MAX], *slash;
 	_cleanup_close_ int fd = -EBADF;
 	struct stat st;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - sizeof(INIT_NAME) - 1);
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - strlen(name) - 1);
 
 	if (n < 0)
 		return error_errno(err, -errno, "cannot find warren-helper's own path");
@@ -180,7 +180,7 @@ static int open_init_binary(struct error *err)
 	slash = strrchr(self, '/');
 	if (!slash)
 		return error_set(err, -EINVAL, "warren-helper's path %s has no directory", self);
-	strcpy(slash + 1, INIT_NAME);
+	strcpy(slash + 1, name);
 	fd = open(self, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return error_errno(err, -errno, "cannot open %s", self);
@@ -270,7 +270,7 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 			    int lock_fd, struct container *ret, struct error *err)
 {
 	char disk_image[PATH_MAX + 64] = "", layers_dir[PATH_MAX + 64];
-	_cleanup_close_ int exe = -EBADF;
+	_cleanup_close_ int exe = -EBADF, lease_exe = -EBADF;
 	struct error rollback = { 0 };
 	struct steps s = STEPS(err);
 	struct net_plan net;
@@ -292,14 +292,20 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 		"network", name);
 	STEP_AS(&s, CAPS_NET, "net-host", net_host_prepare(&net, err), "cannot give the container "
 		"of %s its network", name);
-	STEP(&s, 0, NULL, exe = open_init_binary(err));
+	STEP(&s, 0, NULL, exe = open_beside_helper(INIT_NAME, err));
+	/* With a fleet, warren-lease takes and keeps her lease (keeper.h): the builder runs
+	 * it before it builds anything.  Only here, on a start: a warm login asks no etcd. */
+	if (cfg->fleet.set)
+		STEP(&s, 0, NULL, lease_exe = open_beside_helper(LEASE_NAME, err));
 	layout_user_layers(cfg->state_dir, name, layers_dir, sizeof(layers_dir));
 	STEP_AS(&s, CAPS_BUILD, "built",
 		build_start(&(struct build_request){ .u = u, .image = cfg->image,
 						      .layers_dir = layers_dir,
 						      .disk_image = disk_image,
 						      .state_dir = cfg->state_dir, .cg = &cg,
-						      .net = &net, .init_exe_fd = exe },
+						      .net = &net, .init_exe_fd = exe,
+						      .lease_exe_fd = lease_exe,
+						      .config = cfg->path },
 			    lock_fd, &init_pid, &supervisor, &handover, err),
 		"cannot build the container of %s", name);
 	if (s.r < 0)

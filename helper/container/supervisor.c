@@ -67,12 +67,20 @@ static bool container_idle(const char *user, const struct cgroup_set *cg, unsign
 	       (long long)idle_timeout * 1000000000LL;
 }
 
-/* Sleep until init exits (true) or one tick passed (false). */
-static bool init_exited_within(int pidfd, int ms)
-{
-	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+enum wake { WAKE_TICK, WAKE_INIT_EXITED, WAKE_LEASE_LOST };
 
-	return poll(&p, 1, ms) > 0;
+/* Sleep until init exits, the lease's keeper reports (REPORT_FD; -EBADF: none) or one
+ * tick passed. */
+static enum wake sleep_tick(int pidfd, int report_fd, int ms)
+{
+	struct pollfd p[2] = { { .fd = pidfd, .events = POLLIN },
+			       { .fd = report_fd, .events = POLLIN } };
+
+	if (poll(p, report_fd >= 0 ? 2 : 1, ms) <= 0)
+		return WAKE_TICK;
+	if (p[0].revents)
+		return WAKE_INIT_EXITED;
+	return p[1].revents ? WAKE_LEASE_LOST : WAKE_TICK;
 }
 
 /* Already where a supervisor belongs on the v2 hierarchy: its root, or (a systemd host)
@@ -187,7 +195,8 @@ void supervisor_run(const struct supervised *c)
 	struct sigaction sa = { .sa_handler = on_term };
 	int tick_ms = idle_timeout >= 20 ? 5000 : 500;
 	time_t idle_since = monotonic_now();
-	struct error err = { 0 };
+	struct error err = { 0 }, lost = { 0 };
+	enum wake wake;
 	int lock = -EBADF, r;
 
 	signal(SIGHUP, SIG_IGN);
@@ -206,8 +215,21 @@ void supervisor_run(const struct supervised *c)
 	/* Built for a login that gave up (pam_warren's timeout): nobody will use it. */
 	if (c->abandoned)
 		stop_requested = 1;
+	else /* her fleet lease's record names this container from now on */
+		keeper_note(c->keeper, c->id);
 
-	while (!init_exited_within(init_pidfd, tick_ms)) {
+	while ((wake = sleep_tick(init_pidfd, c->keeper->report_fd, tick_ms)) != WAKE_INIT_EXITED) {
+		/* Self-fencing: the keeper gives up while the lease still holds, so that her
+		 * container is gone before another host may take the lease. */
+		if (wake == WAKE_LEASE_LOST && !error_is_set(&lost)) {
+			struct error said;
+
+			keeper_lost(c->keeper, &lost);
+			said = lost;
+			error_wrap(&said, "stopping the container of %s", user);
+			log_failure(&said);
+			stop_requested = 1;
+		}
 		if (!stop_requested) {
 			if (!container_idle(user, cg, idle_timeout)) {
 				idle_since = monotonic_now();
@@ -219,7 +241,9 @@ void supervisor_run(const struct supervised *c)
 		/* Decide again under the lock: a login may be joining right now. */
 		lock = user_lock(user);
 		if (stop_requested || container_idle(user, cg, idle_timeout)) {
-			why = c->abandoned ? "its login gave up" : stop_requested ? "asked to" : "idle";
+			why = c->abandoned		? "its login gave up" :
+			      error_is_set(&lost)	? "its fleet lease could not be renewed" :
+			      stop_requested		? "asked to" : "idle";
 			log_info("stopping the container of %s (%s)", user, why);
 			(void)pidfd_kill(init_pidfd, SIGKILL);
 			break;
@@ -235,8 +259,14 @@ void supervisor_run(const struct supervised *c)
 	record_net_limits(c);
 	if (container_cleanup(user, cg, &err) < 0)
 		log_warning(0, "%s", err.msg);
+	/* Her lease last: her container is gone from this host, storage and all. */
+	keeper_release(c->keeper);
 	log_info("the container of %s is stopped", user);
-	event_record(c->state_dir, user, "stopped", "container %llu (%s)", c->id, why);
+	if (error_is_set(&lost))
+		event_record(c->state_dir, user, "stopped", "container %llu (%s: %s)", c->id, why,
+			     lost.msg);
+	else
+		event_record(c->state_dir, user, "stopped", "container %llu (%s)", c->id, why);
 	_exit(0);
 }
 

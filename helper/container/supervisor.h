@@ -6,6 +6,7 @@
 #include "cgroup/cgroup.h"
 #include <stdbool.h>
 
+#include "container/keeper.h"
 #include "lib/errors.h"
 
 /* Leave what this process inherited from the login that started it, which it will
@@ -25,10 +26,13 @@ struct supervised {
 	const char *state_dir;    /* where its stop is recorded (events.h) */
 	unsigned long long id;    /* its pid namespace's inode: the container's id */
 	bool abandoned;           /* no login took it (build.h): stop it at once */
+	struct keeper *keeper;    /* her fleet lease's keeper (keeper.h), or one with no pid */
 };
 
 /* Watch container C from the host until it stops, stop it after C->idle_timeout seconds
- * idle or on SIGTERM, then clean up and record the stop.  Runs in the process that built
+ * idle, on SIGTERM, or when its fleet lease's keeper gave up (before the lease's TTL
+ * runs out: another host may take it then), then clean up, release the lease and record
+ * the stop.  Runs in the process that built
  * it (init's parent); never returns. */
 __attribute__((noreturn)) void supervisor_run(const struct supervised *c);
 

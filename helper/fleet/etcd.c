@@ -306,6 +306,24 @@ int etcd_put_if_absent(struct etcd *e, const char *key, const char *value, int64
 	return ok ? 0 : -EEXIST;
 }
 
+int etcd_put_if_lease(struct etcd *e, const char *key, const char *value, int64_t lease,
+		      struct error *err)
+{
+	_cleanup_free_ char *a = NULL;
+	struct etcd_kv kv = { 0 };
+	bool ok;
+	int r = call(e, "/v3/kv/txn", etcd_json_put_if_lease(key, value, lease), &a, err);
+
+	if (r < 0)
+		return r;
+	r = etcd_parse_txn(a, &ok, &kv);
+	etcd_kv_clear(&kv);
+	if (r < 0)
+		return bad_answer(err, e, "/v3/kv/txn");
+	return ok ? 0 : error_set(err, -ENOENT, "the key %s is not attached to lease %" PRIx64, key,
+				  (uint64_t)lease);
+}
+
 int etcd_get(struct etcd *e, const char *key, struct etcd_kv *ret, struct error *err)
 {
 	_cleanup_free_ char *a = NULL;

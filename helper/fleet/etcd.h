@@ -56,6 +56,9 @@ int etcd_lease_revoke(struct etcd *e, int64_t id, struct error *err);
 int etcd_put_if_absent(struct etcd *e, const char *key, const char *value, int64_t lease,
 		       struct etcd_kv *ret_holder, struct error *err);
 /* KEY into *RET; -ENOENT when it does not exist. */
+/* Put KEY = VALUE attached to LEASE only if KEY is attached to LEASE; -ENOENT when not. */
+int etcd_put_if_lease(struct etcd *e, const char *key, const char *value, int64_t lease,
+		      struct error *err);
 int etcd_get(struct etcd *e, const char *key, struct etcd_kv *ret, struct error *err);
 /* Every key that starts with PREFIX (*RET, *RET_N; etcd_kvs_free). */
 int etcd_get_prefix(struct etcd *e, const char *prefix, struct etcd_kv **ret, size_t *ret_n,

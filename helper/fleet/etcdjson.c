@@ -149,7 +149,9 @@ char *etcd_json_delete(const char *key)
 	return !k || asprintf(&s, "{\"key\":\"%s\"}", k) < 0 ? NULL : s;
 }
 
-char *etcd_json_put_if_absent(const char *key, const char *value, int64_t lease)
+/* /v3/kv/txn: if KEY's COMPARE (its target, result and value), put KEY = VALUE attached
+ * to LEASE, else read KEY. */
+static char *put_txn(const char *key, const char *compare, const char *value, int64_t lease)
 {
 	_cleanup_free_ char *k = base64_encode(key, strlen(key));
 	_cleanup_free_ char *v = base64_encode(value, strlen(value));
@@ -157,11 +159,26 @@ char *etcd_json_put_if_absent(const char *key, const char *value, int64_t lease)
 
 	if (!k || !v)
 		return NULL;
-	/* Compare: the key's create_revision is 0, that is, the key does not exist. */
-	return asprintf(&s, "{\"compare\":[{\"key\":\"%s\",\"target\":\"CREATE\",\"result\":\"EQUAL\","
-			"\"create_revision\":\"0\"}],"
+	return asprintf(&s, "{\"compare\":[{\"key\":\"%s\",%s}],"
 			"\"success\":[{\"request_put\":{\"key\":\"%s\",\"value\":\"%s\",\"lease\":\"%" PRId64 "\"}}],"
-			"\"failure\":[{\"request_range\":{\"key\":\"%s\"}}]}", k, k, v, lease, k) < 0 ? NULL : s;
+			"\"failure\":[{\"request_range\":{\"key\":\"%s\"}}]}", k, compare, k, v, lease, k) < 0 ?
+		       NULL : s;
+}
+
+char *etcd_json_put_if_absent(const char *key, const char *value, int64_t lease)
+{
+	/* The key's create_revision is 0, that is, the key does not exist. */
+	return put_txn(key, "\"target\":\"CREATE\",\"result\":\"EQUAL\",\"create_revision\":\"0\"",
+		       value, lease);
+}
+
+char *etcd_json_put_if_lease(const char *key, const char *value, int64_t lease)
+{
+	char compare[96];
+
+	snprintf(compare, sizeof(compare), "\"target\":\"LEASE\",\"result\":\"EQUAL\",\"lease\":\"%" PRId64 "\"",
+		 lease);
+	return put_txn(key, compare, value, lease);
 }
 
 /* BODY parsed; NULL when it is not a JSON object. */

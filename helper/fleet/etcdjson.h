@@ -43,6 +43,9 @@ char *etcd_json_range(const char *key, const char *range_end, bool count_only);
 /* /v3/kv/txn: put KEY = VALUE attached to LEASE only if KEY does not exist (its
  * create_revision is 0); otherwise read KEY, so that the answer names who holds it. */
 char *etcd_json_put_if_absent(const char *key, const char *value, int64_t lease);
+/* /v3/kv/txn: put KEY = VALUE attached to LEASE only if KEY is attached to LEASE already
+ * (a holder's update of its own record, never of another's); otherwise read KEY. */
+char *etcd_json_put_if_lease(const char *key, const char *value, int64_t lease);
 char *etcd_json_delete(const char *key);                /* /v3/kv/deleterange */
 
 /* An error answer ({"error": ..., "code": N}, alone or inside a stream's "result"

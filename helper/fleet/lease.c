@@ -12,8 +12,14 @@
 
 int fleet_etcd_open(const struct fleet_config *f, struct etcd **ret, struct error *err)
 {
+	return fleet_etcd_open_within(f, 0, ret, err);
+}
+
+int fleet_etcd_open_within(const struct fleet_config *f, long call_ms, struct etcd **ret,
+			   struct error *err)
+{
 	const struct etcd_options o = { .endpoints = f->etcd, .cert = f->cert, .key = f->key,
-					.cacert = f->cacert };
+					.cacert = f->cacert, .call_ms = call_ms };
 
 	return etcd_new(&o, ret, err);
 }
@@ -146,6 +152,21 @@ int fleet_lease_take(struct etcd *e, const char *user, const char *host, const c
 		if ((r = take_once(e, user, key, record, ttl, ret_lease, ret_holder, err)) != TAKE_AGAIN)
 			return r;
 	return error_set(err, -EBUSY, "%s's lease changes hands too fast to be taken", user);
+}
+
+int fleet_lease_note(struct etcd *e, const char *user, const char *host, const char *boot_id,
+		     const char *container, long long since, int64_t lease, struct error *err)
+{
+	_cleanup_free_ char *record = NULL;
+	char key[ETCD_KEY_MAX];
+	int r;
+
+	if ((r = user_key(user, key, sizeof(key), err)) < 0)
+		return r;
+	if ((r = fleet_record_format(host, boot_id, container, since, &record)) < 0)
+		return error_set(err, r, r == -EINVAL ? "host, boot id or container id is not 1 to %d "
+				 "of A-Z a-z 0-9 . _ : -" : "out of memory", FLEET_FIELD_MAX);
+	return etcd_put_if_lease(e, key, record, lease, err);
 }
 
 int fleet_lease_renew(struct etcd *e, int64_t lease, struct error *err)

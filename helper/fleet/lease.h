@@ -3,8 +3,9 @@
  * Her key FLEET_KEY_PREFIX "USER" is attached to an etcd lease of the fleet's lease_ttl
  * and holds a record: the host, its boot id, the container's id and since when.  It is
  * taken only where it is absent (a transaction on its create_revision), kept by renewing
- * the lease, and gone when the lease is revoked or expires.  The login path does not
- * call this yet (warren.conf(5), FLEET): warrenctl doctor and the tests do. */
+ * the lease, and gone when the lease is revoked or expires.  The login path
+ * calls it through warren-lease (helper/warren-lease.c), which holds her lease for as
+ * long as her container runs; warrenctl doctor and ls --fleet read it. */
 #ifndef WARREN_LEASE_H
 #define WARREN_LEASE_H
 
@@ -29,6 +30,10 @@ struct fleet_holder {
 
 /* A client of the fleet's etcd: its endpoints and TLS files, etcd.h's bounds. */
 int fleet_etcd_open(const struct fleet_config *f, struct etcd **ret, struct error *err);
+/* The same, each call bounded by CALL_MS in all (0: ETCD_CALL_MS): warren-lease's
+ * renewals, which must end well before the lease's TTL. */
+int fleet_etcd_open_within(const struct fleet_config *f, long call_ms, struct etcd **ret,
+			   struct error *err);
 
 /* Is S a host, boot id or container id a record may hold? */
 bool fleet_field_valid(const char *s);
@@ -47,6 +52,10 @@ int fleet_record_parse(const char *user, const char *text, int64_t lease, struct
 int fleet_lease_take(struct etcd *e, const char *user, const char *host, const char *boot_id,
 		     const char *container, unsigned ttl, int64_t *ret_lease,
 		     struct fleet_holder *ret_holder, struct error *err);
+/* The record of USER's lease LEASE, which this host holds, anew (the container's id, once
+ * it exists); -ENOENT when her key is no longer attached to LEASE. */
+int fleet_lease_note(struct etcd *e, const char *user, const char *host, const char *boot_id,
+		     const char *container, long long since, int64_t lease, struct error *err);
 /* Renew LEASE for its TTL again; -ENOENT when it is lost (expired or revoked). */
 int fleet_lease_renew(struct etcd *e, int64_t lease, struct error *err);
 /* Give LEASE up: her key is gone at once.  A lease already gone is no error. */

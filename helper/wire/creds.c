@@ -262,8 +262,9 @@ int creds_keep_only(const cap_value_t *keep, int n)
 
 	if (!want)
 		return -errno;
-	if (cap_set_flag(want, CAP_PERMITTED, n, keep, CAP_SET) < 0 ||
-	    cap_set_flag(want, CAP_EFFECTIVE, n, keep, CAP_SET) < 0)
+	/* N 0 keeps nothing (libcap refuses an empty list): WANT is empty already. */
+	if (n > 0 && (cap_set_flag(want, CAP_PERMITTED, n, keep, CAP_SET) < 0 ||
+		      cap_set_flag(want, CAP_EFFECTIVE, n, keep, CAP_SET) < 0))
 		r = -errno;
 	if (r == 0)
 		r = bound_to(keep, n);

@@ -39,7 +39,7 @@ int creds_act_as_root(void);
 
 /* Keep only the N capabilities KEEP, permitted and effective, and nothing else in any
  * set, the bounding set included; verified.  For a long-lived root process that only
- * needs a few (the supervisor). */
+ * needs a few (the supervisor); N 0 keeps none (warren-lease). */
 int creds_keep_only(const cap_value_t *keep, int n);
 
 /* The bounding set of a process entering a container (as its root): Docker's default

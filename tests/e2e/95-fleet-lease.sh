@@ -12,7 +12,7 @@ set -u
 # run.sh bound: 150 s (three lease TTLs waited out, an etcd frozen for its 3 s bound)
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
-N=31
+N=32
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (a config root owns, a mount namespace)" $N
 command -v etcd >/dev/null || skip_all "no etcd (apt-get install etcd-server; .ci/run does)" $N
 command -v openssl >/dev/null || skip_all "no openssl (apt-get install openssl)" $N
@@ -226,6 +226,11 @@ check "doctor: etcd answers, with the number of leases" \
 	grep -q "^ok *fleet: etcd answers at http://127.0.0.1:${cport[1]} (3 leases)" <<<"$out" || diag "$(grep fleet <<<"$out")"
 check "doctor: this host's clock agrees with etcd's" \
 	grep -q "^ok *fleet: this host's clock is within 1 s of etcd's" <<<"$out" || diag "$(grep fleet <<<"$out")"
+sed 's/lease_ttl = 5;/lease_ttl = 5; takeover = "idle";/' "$conf" >"$T/idle.conf"
+chmod 0644 "$T/idle.conf"
+out=$("$CTL" --config "$T/idle.conf" doctor 2>&1)
+check "doctor: takeover \"idle\" is a note: it acts as \"never\" in this release" \
+	grep -q '^note *fleet: takeover = "idle" acts as "never" in this release' <<<"$out" || diag "$(grep fleet <<<"$out")"
 out=$(FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f '+40s' "$CTL" --config "$conf" doctor 2>&1)
 check "doctor: a clock 40 s ahead of etcd's is a problem, with the fix" \
 	grep -A1 -E "^PROBLEM fleet: this host's clock is 4[01] s ahead of etcd's" <<<"$out" ||

@@ -67,7 +67,8 @@ static void test_bodies(void **state)
 	_cleanup_free_ char *g = etcd_json_grant(15), *l = etcd_json_lease(2324035836397294341LL),
 			    *r = etcd_json_range("warren/fleet/lease/", "warren/fleet/lease0", false),
 			    *one = etcd_json_range("a", NULL, true), *d = etcd_json_delete("foo"),
-			    *t = etcd_json_put_if_absent("foo", "{\"host\":\"a\"}", 42);
+			    *t = etcd_json_put_if_absent("foo", "{\"host\":\"a\"}", 42),
+			    *h = etcd_json_put_if_lease("foo", "{\"host\":\"a\"}", 42);
 
 	assert_string_equal(g, "{\"TTL\":\"15\"}");
 	assert_string_equal(l, "{\"ID\":\"2324035836397294341\"}");
@@ -78,6 +79,11 @@ static void test_bodies(void **state)
 	/* Put only where the key's create_revision is 0 (absent), else read who holds it. */
 	assert_string_equal(t, "{\"compare\":[{\"key\":\"Zm9v\",\"target\":\"CREATE\",\"result\":\"EQUAL\","
 			    "\"create_revision\":\"0\"}],\"success\":[{\"request_put\":{\"key\":\"Zm9v\","
+			    "\"value\":\"eyJob3N0IjoiYSJ9\",\"lease\":\"42\"}}],"
+			    "\"failure\":[{\"request_range\":{\"key\":\"Zm9v\"}}]}");
+	/* Put only where the key is attached to the lease already (the holder's own record). */
+	assert_string_equal(h, "{\"compare\":[{\"key\":\"Zm9v\",\"target\":\"LEASE\",\"result\":\"EQUAL\","
+			    "\"lease\":\"42\"}],\"success\":[{\"request_put\":{\"key\":\"Zm9v\","
 			    "\"value\":\"eyJob3N0IjoiYSJ9\",\"lease\":\"42\"}}],"
 			    "\"failure\":[{\"request_range\":{\"key\":\"Zm9v\"}}]}");
 }

@@ -1,0 +1,226 @@
+/* warren-lease.c - holds a user's fleet lease in etcd for as long as her container runs
+ * (warren.conf(5), FLEET; issue 19; HACKING.md §2).
+ *
+ *   warren-lease keep CONFIG USER
+ *
+ * Run by her builder (container/keeper.c) before it builds her container, with stdin the
+ * read end of a pipe its supervisor holds open, stdout a pipe back to it, and nothing
+ * else.  It takes her lease (fleet/lease.h) for this host and reports on stdout, as
+ * lib/tool.h's error_send does: success, or why not (her lease is another host's:
+ * "USER's container runs on HOST (...)"; etcd cannot be asked: fail closed).  Then it
+ * renews the lease every third of lease_ttl (a line on stdin, her container's id once it
+ * exists, goes into her record) until stdin ends (her container stopped, or
+ * its supervisor is gone): it then revokes the lease, so that her key is gone at once,
+ * and exits 0.  When a renewal cannot succeed before the TTL would run out (etcd down,
+ * the lease lost), it sends a second report, the reason, and exits 1: her supervisor
+ * stops her container on it, before another host can take her lease (self-fencing).
+ *
+ * A program of its own so that warren-helper, which every login starts, does not load
+ * libcurl and json-c (issue 22); it needs only the network to etcd and the config's TLS
+ * files (root's), so it drops every capability and sets no_new_privs first. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fleet/lease.h"
+#include "lib/cleanup.h"
+#include "lib/fsutil.h"
+#include "lib/names.h"
+#include "lib/tool.h"
+#include "policy/config.h"
+#include "wire/creds.h"
+
+/* Stop renewing this long before the TTL runs out: what her supervisor needs to kill her
+ * container's init once it reads the report. */
+#define FENCE_MARGIN_MS 1000
+/* After a failed renewal, the next try comes this soon (or at the next third). */
+#define RETRY_MS 250
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* HACKING.md §5.1 and §5.6: whatever started us is not trusted, and nothing here needs a
+ * capability: root's uid reads the config and the TLS files, which are root's.  Every
+ * capability goes, the bounding set too, and no exec could gain one back. */
+static int sanitize(struct error *err)
+{
+	int r;
+
+	if (creds_require_root() < 0)
+		return error_set(err, -EPERM, "warren-lease must be run by root");
+	clearenv();
+	umask(077);
+	signal(SIGPIPE, SIG_IGN);
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0)
+			return error_set(err, -EBADF, "warren-lease needs its stdin, stdout, stderr");
+	close_range(3, ~0U, 0);
+	if ((r = creds_keep_only(NULL, 0)) < 0 || (r = creds_no_new_privs()) < 0)
+		return error_errno(err, r, "warren-lease cannot drop its capabilities");
+	return 0;
+}
+
+/* This host's name and boot id, as her record holds them. */
+static int this_host(char *host, size_t host_len, char *boot, size_t boot_len, struct error *err)
+{
+	struct utsname u;
+	int r;
+
+	if (uname(&u) < 0 || snprintf(host, host_len, "%s", u.nodename) >= (int)host_len ||
+	    !fleet_field_valid(host))
+		return error_set(err, -EINVAL, "this host's name is not one a lease record may hold");
+	if ((r = read_file("/proc/sys/kernel/random/boot_id", boot, boot_len)) < 0)
+		return error_errno(err, r, "cannot read this host's boot id");
+	boot[strcspn(boot, "\n")] = '\0';
+	if (!fleet_field_valid(boot))
+		return error_set(err, -EINVAL, "this host's boot id is not one a lease record may hold");
+	return 0;
+}
+
+/* What came on stdin within MS: nothing (0), a line into LINE (1), or its end (-1). */
+static int hold_wait(long long ms, char *line, size_t len)
+{
+	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+	ssize_t n;
+
+	if (ms < 0)
+		ms = 0;
+	while (poll(&p, 1, (int)ms) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (!p.revents)
+		return 0;
+	while ((n = read(STDIN_FILENO, line, len - 1)) < 0 && errno == EINTR)
+		;
+	if (n <= 0)
+		return -1;
+	line[n] = '\0';
+	line[strcspn(line, "\n")] = '\0';
+	return 1;
+}
+
+/* Her lease, as this host holds it. */
+struct held {
+	const char *user, *host, *boot;
+	long long since;
+	int64_t lease;
+	unsigned ttl;
+	long call_ms;
+};
+
+/* Renew H's lease every third of its TTL, from TAKEN_AT, until stdin ends (0), or until
+ * it cannot be renewed in time (the reason in ERR).  A line on stdin is her container's
+ * id, once it exists: her record says it from then on. */
+static int keep(struct etcd *e, const struct held *h, long long taken_at, struct error *err)
+{
+	const long long period = (long long)h->ttl * 1000 / 3;
+	long long last = taken_at, next = taken_at + period;
+	struct error last_err = { 0 };
+	char line[64];
+	int r;
+
+	for (;;) {
+		r = hold_wait(next - now_ms(), line, sizeof(line));
+		if (r < 0)
+			return 0;
+		/* Her container's id: into her record (only while her key is this lease's).
+		 * Any other trouble leaves the record as it was: the renewals decide. */
+		if (r == 1) {
+			if (fleet_field_valid(line) &&
+			    fleet_lease_note(e, h->user, h->host, h->boot, line, h->since, h->lease,
+					     &last_err) == -ENOENT)
+				return error_set(err, -ENOENT, "the fleet lease of %s is lost (another "
+						 "lease holds her key, or none)", h->user);
+			continue;
+		}
+		/* Would a call that takes all its bound end after the fence?  Then stop now. */
+		if (now_ms() + h->call_ms > last + (long long)h->ttl * 1000 - FENCE_MARGIN_MS)
+			return error_set(err, -ETIMEDOUT, "the fleet lease of %s could not be renewed "
+					 "within its %u s TTL (%s)", h->user, h->ttl,
+					 error_is_set(&last_err) ? last_err.msg : "no time left");
+		long long start = now_ms();
+
+		last_err = (struct error){ 0 };
+		r = fleet_lease_renew(e, h->lease, &last_err);
+		if (r == -ENOENT)
+			return error_set(err, r, "the fleet lease of %s is lost (it expired or was "
+					 "revoked in etcd)", h->user);
+		if (r == 0) {
+			last = start; /* the TTL runs again from no later than this */
+			next = start + period;
+		} else {
+			next = now_ms() + (RETRY_MS < period ? RETRY_MS : period);
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	_cleanup_(config_freep) struct warren_config *cfg = NULL;
+	_cleanup_(etcd_freep) struct etcd *e = NULL;
+	struct config_error cerr = { 0 };
+	struct error err = { 0 }, ignored = { 0 };
+	char host[FLEET_FIELD_MAX + 1], boot[FLEET_FIELD_MAX + 1], msg[ERROR_MSG_MAX];
+	const char *user = argc == 4 ? argv[3] : "";
+	struct held h = { .user = user, .host = host, .boot = boot };
+	long long taken_at;
+	int r = 0;
+
+	if (sanitize(&err) < 0 || argc != 4 || strcmp(argv[1], "keep") || !name_is_valid(user)) {
+		error_set(&err, -EINVAL, "usage: warren-lease keep CONFIG USER (warren's builder "
+			  "runs it)");
+		(void)error_send(STDOUT_FILENO, &err);
+		return 2;
+	}
+	if (config_load(argv[2], &cfg, NULL, &cerr) < 0) {
+		config_error_format(&cerr, msg, sizeof(msg));
+		error_set(&err, -EINVAL, "%s", msg);
+	} else if (!cfg->fleet.set) {
+		error_set(&err, -EINVAL, "%s has no fleet group", argv[2]);
+	}
+	if (error_is_set(&err)) {
+		(void)error_send(STDOUT_FILENO, &err);
+		return 1;
+	}
+	/* Renewals every third of the TTL, each bounded by a third too: two tries fit. */
+	h.ttl = cfg->fleet.lease_ttl;
+	h.call_ms = (long)h.ttl * 1000 / 3;
+	if (h.call_ms > ETCD_CALL_MS)
+		h.call_ms = ETCD_CALL_MS;
+	taken_at = now_ms();
+	h.since = (long long)time(NULL);
+	if (this_host(host, sizeof(host), boot, sizeof(boot), &err) < 0 ||
+	    fleet_etcd_open_within(&cfg->fleet, h.call_ms, &e, &err) < 0 ||
+	    (r = fleet_lease_take(e, user, host, boot, "-", h.ttl, &h.lease, NULL, &err)) < 0) {
+		/* Another host's lease says so itself ("USER's container runs on HOST"). */
+		if (r != -EBUSY)
+			error_wrap(&err, "cannot take the fleet lease of %s (fail closed)", user);
+		(void)error_send(STDOUT_FILENO, &err);
+		return 1;
+	}
+	if (error_send(STDOUT_FILENO, &err) < 0) {
+		(void)fleet_lease_release(e, h.lease, &ignored);
+		return 1;
+	}
+	r = keep(e, &h, taken_at, &err);
+	if (r < 0) {
+		(void)error_send(STDOUT_FILENO, &err);
+		return 1;
+	}
+	(void)fleet_lease_release(e, h.lease, &ignored);
+	return 0;
+}
