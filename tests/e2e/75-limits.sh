@@ -138,9 +138,12 @@ fi
 # periods that ended with the quota spent), and each such period used about the quota.
 cpu_stat() { awk -v k="$2" '$1 == k { print $2 }' "$(cg "$1" cpu cpu.stat)"; } # cpu_stat USER KEY
 burners() { # the host pids of the busy loops in USER's container
+	# A loop is "sh -c LOOP warren-burn": warren-burn is its last argument.  The shell
+	# that starts them has the name inside its script, and its forks keep that command
+	# line until they exec: neither burns, and counting them ended the wait too soon.
 	local p
 	for p in $(cat "$(cg "$1" pids cgroup.procs)"); do
-		grep -qa warren-burn "/proc/$p/cmdline" 2>/dev/null && echo "$p"
+		[ "$(tr '\0' '\n' <"/proc/$p/cmdline" 2>/dev/null | tail -n 1)" = warren-burn ] && echo "$p"
 	done
 }
 ran_ms() { local p u s=0; for p in "$@"; do read -r u _ <"/proc/$p/schedstat" && s=$((s + u)); done; echo $((s / 1000000)); }
