@@ -29,9 +29,17 @@
  *                        every bridge hook), so the anti-spoofing never sees it; it
  *                        reaches the host with the port, not the bridge, as its way in.
  *
+ * IPv6 (bridge.ipv6) has the same rules beside IPv4's: each set and map keyed by a
+ * container's address has a twin keyed by her IPv6 address (isolated6, ...,
+ * net_limits6, her chain of limits the same), NAT66; in table bridge warren ports6 (her
+ * IPv6 address and MAC) and nd_targets (what a neighbour advertisement from her port may
+ * name), and no router advertisement or redirect from a port.  Without IPv6 she has no
+ * element there, and every IPv6 frame of hers is dropped.
+ *
  * Both carry a comment naming the bridge and subnet they were made for, and the output
- * chain a comment naming the version of the rules (NFT_RULES_VERSION): tables of an
- * older one get this one's rules at the next start, their set elements kept.  Per
+ * chain a comment naming the version of the rules (NFT_RULES_VERSION) and the bridge's
+ * IPv6 /64: tables of an older version, or of another subnet6, get this one's rules at
+ * the next start, their set elements kept.  Per
  * container only set elements are added and removed, and her chain of limits (with its
  * element of map net_limits): a connection count kept in a set element would do without
  * rules, but the kernel collects an element whose count is idle, and with it her limit
