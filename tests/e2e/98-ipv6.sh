@@ -46,7 +46,7 @@ hex6() { perl -MSocket=inet_pton,AF_INET6 -e 'print unpack("H32", inet_pton(AF_I
 tcp6_to() { # tcp6_to USER ADDR PORT: "probing" then what USER reads there within 3 s
 	tssh "$1" -- "timeout 3 bash -c 'echo probing; exec 3<>/dev/tcp/$2/$3 && head -n 1 <&3' 2>/dev/null"
 }
-LISTENERS=()
+LISTENERS=() GROUPS_LEFT=()
 listener() { # listener NETNS-CMD ADDR PORT TEXT - a TCP server answering "TEXT from PEER"
 	local ns=$1 addr=$2 port=$3 text=$4
 	$ns perl -MIO::Socket::IP -e '$s = IO::Socket::IP->new(LocalHost => $ARGV[0], LocalPort => $ARGV[1],
@@ -57,6 +57,7 @@ listener() { # listener NETNS-CMD ADDR PORT TEXT - a TCP server answering "TEXT 
 }
 cleanup_97() {
 	[ ${#LISTENERS[@]} -gt 0 ] && kill "${LISTENERS[@]}" 2>/dev/null
+	for p in "${GROUPS_LEFT[@]}"; do kill -- "-$p" 2>/dev/null; done
 	for u in wta wtb; do helper_stop "$u" >/dev/null 2>&1; done
 	ip netns del "$UP" 2>/dev/null
 }
@@ -100,9 +101,9 @@ check "the gateway answers her ping over IPv6 (as the user, over her login)" gre
 	diag "$out"
 aport=$(port_of wta)
 check "the host's side of her port ($aport) has no IPv6, the bridge has (its ::1)" \
-	bash -c '[ "$(in_ns cat "/proc/sys/net/ipv6/conf/$1/disable_ipv6")" = 1 ] &&
-		[ "$(in_ns cat /proc/sys/net/ipv6/conf/warren0/disable_ipv6)" = 0 ] &&
-		ip -n "$2" -6 addr show dev warren0 | grep -q "inet6 $3/64"' - "$aport" "$NS" "$GW6"
+	bash -c '[ "$1" = 1 ] && [ "$2" = 0 ] && grep -q "inet6 $3/64" <<<"$4"' - \
+	"$(in_ns cat "/proc/sys/net/ipv6/conf/$aport/disable_ipv6")" \
+	"$(in_ns cat /proc/sys/net/ipv6/conf/warren0/disable_ipv6)" "$GW6" "$(ip -n "$NS" -6 addr show dev warren0)"
 
 # --- NAT66 ---------------------------------------------------------------------------------
 
@@ -126,7 +127,7 @@ in_cont wtb setsid perl -MIO::Socket::IP -e '($log) = @ARGV;
 	if (fork) { while ($c = $t->accept) { print $c "wtb\n"; close $c } }
 	open(F, ">>", $log) or die; select F; $| = 1;
 	while ($u->recv($m, 200)) { print F $m }' "$T/udp-wtb" </dev/null >/dev/null 2>&1 &
-LISTENERS+=($!)
+GROUPS_LEFT+=($!) # a session of its own (setsid): its group is its pid
 host_b=
 for ((i = 0; i < 40; i++)); do
 	host_b=$(in_ns timeout 3 bash -c "exec 3<>/dev/tcp/$b6/8002 && head -n 1 <&3" 2>/dev/null) && break
@@ -151,28 +152,35 @@ check "wta cannot reach a host service on the gateway's IPv6 address (the host d
 
 # --- anti-spoofing: from root inside --------------------------------------------------------
 
-# Her own address, wtb's and another of the /64 on her eth0; a connection to upstream from
-# each: hers only gets through.
+# Root inside (root = true: sudo; no CAP_NET_ADMIN, CAP_NET_RAW) sends UDP datagrams to
+# upstream through a packet socket (tests/lib/frame.pl, the image's perl), her MAC to the
+# gateway's: from wtb's address, from another of the /64, then from her own, the control.
+# Upstream logs what arrives, and from where: hers only, as the host's address.
 spoof=$NET6::dead
-out=$(tssh wta -- "sudo -n ip -6 addr add $b6/128 dev eth0 nodad && sudo -n ip -6 addr add $spoof/128 dev eth0 nodad &&
-	for s in $a6 $b6 $spoof; do perl -MIO::Socket::IP -e '\$c = IO::Socket::IP->new(PeerHost => \"2001:db8:100::2\",
-		PeerPort => 8000, LocalHost => \$ARGV[0], Timeout => 3); \$l = \$c ? <\$c> : \"\"; chomp \$l;
-		print \$ARGV[0], \" \", (\$l eq \"\" ? \"-\" : \$l), \"\\n\"' \$s; done
-	sudo -n ip -6 addr del $b6/128 dev eth0; sudo -n ip -6 addr del $spoof/128 dev eth0" 2>&1)
-check "root in wta's container: only her own IPv6 source gets out ($(tr '\n' ';' <<<"$out"))" \
-	test "$out" = "$a6 upstream from 2001:db8:99::1
-$b6 -
-$spoof -"
+: >"$T/udp-up"
+nsenter --net="/run/netns/$UP" perl -MIO::Socket::IP -e '$| = 1; $u = IO::Socket::IP->new(LocalHost =>
+	"2001:db8:100::2", LocalPort => 8001, Proto => "udp") or die "udp: $!"; open(F, ">>", $ARGV[0]) or die;
+	select F; $| = 1; while ($u->recv($m, 200)) { chomp $m; print F "$m from ", $u->peerhost, "\n" }' \
+	"$T/udp-up" </dev/null >/dev/null 2>&1 &
+LISTENERS+=($!)
+tssh wta -- 'cat >/tmp/frame.pl' <tests/lib/frame.pl
+amac=$(mac_of wta) bmac=$(mac_of wtb)
+br_mac=$(ip -n "$NS" -o link show warren0 | sed -n 's|.*link/ether \([0-9a-f:]*\).*|\1|p')
+out=$(tssh wta -- "f() { sudo -n perl /tmp/frame.pl eth0 $br_mac $amac udp6 \"\$@\" || echo FAILED; }
+	f $b6 2001:db8:100::2 8001 spoof-wtb; f $spoof 2001:db8:100::2 8001 spoof-dead
+	for i in 1 2 3 4 5 6 7 8 9 10; do f $a6 2001:db8:100::2 8001 own; sleep 0.3; done; echo sent" 2>&1)
+for ((i = 0; i < 40; i++)); do grep -q '^own ' "$T/udp-up" && break; sleep 0.25; done
+check "root in wta's container: of IPv6 datagrams from wtb's address, from another of the /64 and from her own, upstream gets hers only, from the host's address ($(sort -u "$T/udp-up" | tr '\n' ';'))" \
+	bash -c '[ "$1" = sent ] && [ "$(sort -u "$2")" = "own from 2001:db8:99::1" ]' - "$out" "$T/udp-up" ||
+	diag "$out"
 
 # Neighbour discovery: the gateway holds wtb's MAC for her address (it talks to her first);
 # from wta's port come an advertisement for wtb's address (from hers, then from wtb's),
 # a router advertisement (from her own address and MAC), then an advertisement for her
 # own address, the control.  A tap on the bridge sees what passed: the last one only; the
 # gateway still holds wtb's MAC for wtb's address.
-amac=$(mac_of wta) bmac=$(mac_of wtb)
 in_ns ping -6 -c 1 -W 3 "$b6" >/dev/null 2>&1
 before=$(in_ns ip -6 neigh show dev warren0 "$b6")
-tssh wta -- 'cat >/tmp/frame.pl' <tests/lib/frame.pl
 marker=$(printf 'wrn97-%08d' $$ | od -An -tx1 | tr -d ' \n')  # 14 bytes, hex
 opt="fd02${marker}"                                             # an unknown option, 16 bytes
 na() { printf '20000000%s0201%s%s' "$(hex6 "$1")" "${2//:/}" "$3"; } # na TARGET TLL-MAC [OPT]
@@ -224,12 +232,12 @@ helper_stop wtb >/dev/null 2>&1
 net_config 'bridge = { ipv6 = false; };'
 out=$(tssh wta -- 'cat /proc/net/if_inet6; echo @@; cat /proc/net/ipv6_route; echo @@; cat /etc/hosts' 2>&1)
 check "bridge.ipv6 = false: wta has no IPv6 address but link-local and loopback, no IPv6 default route, no IPv6 line in /etc/hosts but localhost's" \
-	bash -c 'grep -q " eth0$" <<<"$1" && ! grep -Ev "^(fe80[0-9a-f]{28} .* 20 |0{31}1 .* lo$)" <<<"$1" | grep -q . &&
+	bash -c '! grep -Ev "^(fe80[0-9a-f]{28} .* 20 |0{31}1 .* lo$)" <<<"$1" | grep -q . &&
 		! grep -Eq "^0{32} 00 0{32} 00 [0-9a-f]{32} .*eth0$" <<<"$2" && grep -q "wta" <<<"$3" &&
 		! grep -q "^fd" <<<"$3"' - "$(section "$out" 1)" "$(section "$out" 2)" "$(section "$out" 3)" || diag "$out"
 check "and the bridge has no IPv6" \
-	bash -c '[ "$(in_ns cat /proc/sys/net/ipv6/conf/warren0/disable_ipv6)" = 1 ] &&
-		! ip -n "$1" -6 addr show dev warren0 | grep -q inet6' - "$NS"
+	bash -c '[ "$1" = 1 ] && ! grep -q inet6 <<<"$2"' - \
+	"$(in_ns cat /proc/sys/net/ipv6/conf/warren0/disable_ipv6)" "$(ip -n "$NS" -6 addr show dev warren0)"
 
 cleanup_97
 fixture_finish
