@@ -122,9 +122,11 @@ check "bridge.deny's default: not the metadata address (169.254.169.254)" \
 check "nor Azure's WireServer (168.63.129.16)" cannot_reach wta 168.63.129.16 80
 check "nor the host's own network (10.99.0.2, connected and private)" cannot_reach wta 10.99.0.2 8000
 check "but its nameserver there, bridge.dns, on port 53" reaches wta 10.99.0.2 53 '^nameserver'
-out=$(tssh wta -- 'getent hosts warren-gateway wta; cat /etc/resolv.conf' 2>&1)
+# IPv4's (getent hosts asks for IPv6 first: bridge.ipv6 names both, 98-ipv6.sh)
+out=$(tssh wta -- 'getent ahostsv4 warren-gateway wta | grep STREAM; cat /etc/resolv.conf' 2>&1)
 check "names in the container's own /etc/hosts resolve (warren-gateway, her own)" \
-	grep -q '^10\.213\.0\.1 *warren-gateway' <<<"$out" || diag "$out"
+	bash -c 'grep -Eq "^10\.213\.0\.1 +STREAM +warren-gateway" <<<"$1" && grep -Eq "^10\.213\.[0-9.]+ +STREAM +wta" <<<"$1"' - "$out" ||
+	diag "$out"
 check "its /etc/resolv.conf names bridge.dns" grep -qx 'nameserver 10.99.0.2' <<<"$out"
 a=$(addr_of wta)
 listener in_ns 10.213.0.1 7001 gateway-service # the bridge has the gateway address now
