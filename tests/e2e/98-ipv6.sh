@@ -46,7 +46,7 @@ hex6() { perl -MSocket=inet_pton,AF_INET6 -e 'print unpack("H32", inet_pton(AF_I
 tcp6_to() { # tcp6_to USER ADDR PORT: "probing" then what USER reads there within 3 s
 	tssh "$1" -- "timeout 3 bash -c 'echo probing; exec 3<>/dev/tcp/$2/$3 && head -n 1 <&3' 2>/dev/null"
 }
-LISTENERS=() GROUPS_LEFT=()
+LISTENERS=()
 listener() { # listener NETNS-CMD ADDR PORT TEXT - a TCP server answering "TEXT from PEER"
 	local ns=$1 addr=$2 port=$3 text=$4
 	$ns perl -MIO::Socket::IP -e '$s = IO::Socket::IP->new(LocalHost => $ARGV[0], LocalPort => $ARGV[1],
@@ -57,7 +57,8 @@ listener() { # listener NETNS-CMD ADDR PORT TEXT - a TCP server answering "TEXT 
 }
 cleanup_97() {
 	[ ${#LISTENERS[@]} -gt 0 ] && kill "${LISTENERS[@]}" 2>/dev/null
-	for p in "${GROUPS_LEFT[@]}"; do kill -- "-$p" 2>/dev/null; done
+	# wtb's listener leads a session of its own (setsid): its group is its pid
+	p=$(cat "$T/listener-wtb.pid" 2>/dev/null) && [ -n "$p" ] && kill -- "-$p" 2>/dev/null
 	for u in wta wtb; do helper_stop "$u" >/dev/null 2>&1; done
 	ip netns del "$UP" 2>/dev/null
 }
@@ -121,13 +122,13 @@ upstream from 2001:db8:99::1" || diag "got: $got"
 # wtb listens on TCP 8002 and UDP 8003 (in her netns, as host root: the firewall is on the
 # host's side); the host (test netns, root) reaches both: the control.
 : >"$T/udp-wtb"
-in_cont wtb setsid perl -MIO::Socket::IP -e '($log) = @ARGV;
+in_cont wtb setsid perl -MIO::Socket::IP -e '($log, $pidfile) = @ARGV;
+	open(P, ">", $pidfile) and print P "$$\n" and close P;
 	$t = IO::Socket::IP->new(LocalHost => "::", LocalPort => 8002, Listen => 16, ReuseAddr => 1) or die "tcp: $!";
 	$u = IO::Socket::IP->new(LocalHost => "::", LocalPort => 8003, Proto => "udp") or die "udp: $!";
 	if (fork) { while ($c = $t->accept) { print $c "wtb\n"; close $c } }
 	open(F, ">>", $log) or die; select F; $| = 1;
-	while ($u->recv($m, 200)) { print F $m }' "$T/udp-wtb" </dev/null >/dev/null 2>&1 &
-GROUPS_LEFT+=($!) # a session of its own (setsid): its group is its pid
+	while ($u->recv($m, 200)) { print F $m }' "$T/udp-wtb" "$T/listener-wtb.pid" </dev/null >/dev/null 2>&1 &
 host_b=
 for ((i = 0; i < 40; i++)); do
 	host_b=$(in_ns timeout 3 bash -c "exec 3<>/dev/tcp/$b6/8002 && head -n 1 <&3" 2>/dev/null) && break
@@ -197,7 +198,7 @@ in_ns perl -e '$| = 1; my ($idx, $marker) = @ARGV; $marker = pack("H*", $marker)
 		exit 0 if $t == 136 && $target eq $ARGV[2];
 	}' "${br_idx:-0}" "$marker" "$(hex6 "$a6")" >"$T/tap.out" 2>&1 &
 tap=$!
-for ((i = 0; i < 80; i++)); do grep -q ready "$T/tap.out" && break; sleep 0.25; done
+for ((i = 0; i < 80; i++)); do grep -qs ready "$T/tap.out" && break; sleep 0.25; done
 out=$(tssh wta -- "f() { sudo -n perl /tmp/frame.pl eth0 \"\$@\" || echo FAILED; }
 	f 33:33:00:00:00:01 $amac icmp6 $a6 ff02::1 136 $(na "$b6" "$amac" "$opt")
 	f 33:33:00:00:00:01 $amac icmp6 $b6 ff02::1 136 $(na "$b6" "$amac" "$opt")
