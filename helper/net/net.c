@@ -1,4 +1,5 @@
 /* net.c - a container's place on the bridged network (see net.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -209,6 +210,40 @@ static int forwarding_on(const char *key, const char *why, struct error *err)
 	return 0;
 }
 
+/* IPv6 forwarding on makes every interface with accept_ra 1 ignore router advertisements:
+ * a host that takes its address or default route from them (most clouds) would lose its
+ * IPv6 when their lifetime ends.  Before it goes on, such interfaces (and the default for
+ * new ones) get accept_ra 2, which takes them while forwarding, as they did before; the
+ * bridge has 0, the ports no IPv6 at all.  A failure is said and left: it costs the
+ * host's IPv6 route, never the containers' isolation. */
+static void keep_router_advertisements(void)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	char v[8] = "";
+	struct dirent *e;
+
+	if (read_file("/proc/sys/net/ipv6/conf/all/forwarding", v, sizeof(v)) < 0 || v[0] == '1' ||
+	    !(d = opendir("/proc/sys/net/ipv6/conf")))
+		return;
+	while ((e = readdir(d))) {
+		char path[300], ra[8] = "";
+		int r;
+
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, "all") || !strcmp(e->d_name, "lo"))
+			continue;
+		snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/accept_ra", e->d_name);
+		if (read_file(path, ra, sizeof(ra)) < 0 || strcmp(ra, "1\n") != 0)
+			continue;
+		if ((r = write_file(path, "2")) < 0)
+			log_warning(r, "cannot set net.ipv6.conf.%s.accept_ra to 2 before IPv6 "
+				    "forwarding goes on: it ignores router advertisements from now on",
+				    e->d_name);
+		else
+			log_info("set net.ipv6.conf.%s.accept_ra from 1 to 2: it keeps taking router "
+				 "advertisements with IPv6 forwarding on for containers", e->d_name);
+	}
+}
+
 /* A host firewall that drops forwarded packets by policy drops the containers' too. */
 static void warn_forward_blocker(const struct net_plan *p)
 {
@@ -248,13 +283,11 @@ int net_host_prepare(const struct net_plan *p, struct error *err)
 		return r;
 	if (p->mode == NET_NAT && (r = forwarding_on("ipv4/ip_forward", "", err)) < 0)
 		return r;
-	/* The host's own interfaces then take router advertisements only where accept_ra
-	 * is 2 (warren.conf(5), bridge.ipv6). */
-	if (p->mode == NET_NAT && p->ipv6 &&
-	    (r = forwarding_on("ipv6/conf/all/forwarding", "; interfaces of the host with "
-			       "accept_ra 1 now ignore router advertisements (set it to 2 where "
-			       "the host takes its address from them)", err)) < 0)
-		return r;
+	if (p->mode == NET_NAT && p->ipv6) {
+		keep_router_advertisements();
+		if ((r = forwarding_on("ipv6/conf/all/forwarding", "", err)) < 0)
+			return r;
+	}
 	warn_forward_blocker(p);
 	return 0;
 }

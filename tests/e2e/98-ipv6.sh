@@ -21,7 +21,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 17
+fixture_start 18
 
 NET6=fd77:6172:7265:6e00 # the default bridge.subnet6, fd77:6172:7265:6e00::/64
 GW6=$NET6::1
@@ -77,9 +77,19 @@ fi
 listener "nsenter --net=/run/netns/$UP" 2001:db8:100::2 8000 upstream
 listener in_ns :: 7001 host-service
 
+# An interface of the host's that takes its IPv6 route from router advertisements
+# (accept_ra 1): IPv6 forwarding, on with the first nat container, would make it ignore
+# them; warren sets it to 2 first.
+ip -n "$NS" link add wtra0 type dummy && in_ns sysctl -qw net.ipv6.conf.wtra0.accept_ra=1 ||
+	diag "cannot make the dummy interface wtra0"
+log_mark
 net_config ''
 tssh wta -- true
 tssh wtb -- true
+said=$(wait_log 'set net\.ipv6\.conf\.wtra0\.accept_ra from 1 to 2' 5 >/dev/null && echo yes)
+fwd=$(in_ns cat /proc/sys/net/ipv6/conf/all/forwarding) ra=$(in_ns cat /proc/sys/net/ipv6/conf/wtra0/accept_ra)
+check "IPv6 forwarding on ($fwd), an interface of the host with accept_ra 1 keeps taking router advertisements: $ra, and the log says so (${said:-no})" \
+	test "$fwd@$ra@$said" = "1@2@yes"
 a=$(addr_of wta) b=$(addr_of wtb)
 a6=$(v6_of "$a") b6=$(v6_of "$b")
 diag "wta: $a and $a6, wtb: $b and $b6"
