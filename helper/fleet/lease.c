@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fleet/lease.h"
 #include "lib/cleanup.h"
@@ -15,12 +16,42 @@ int fleet_etcd_open(const struct fleet_config *f, struct etcd **ret, struct erro
 	return fleet_etcd_open_within(f, 0, ret, err);
 }
 
+/* fleet.KEY's file at PATH, if set: root's and not writable by others (whoever can write the
+ * CA or the certificate decides whom warren trusts and who it is), and for the client's key
+ * unreadable by others too: whoever reads it may take, steal or drop every user's lease. */
+static int tls_file_check(const char *key, const char *path, bool secret, struct error *err)
+{
+	struct stat st;
+
+	if (!path)
+		return 0;
+	if (stat(path, &st) < 0)
+		return error_errno(err, -errno, "fleet.%s %s cannot be read", key, path);
+	if (st.st_uid != 0)
+		return error_set(err, -EPERM, "fleet.%s %s is owned by uid %u, not root; fix: chown "
+				 "root %s", key, path, (unsigned)st.st_uid, path);
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return error_set(err, -EPERM, "fleet.%s %s is writable by group or others (mode "
+				 "%04o); fix: chmod go-w %s", key, path,
+				 (unsigned)(st.st_mode & 07777), path);
+	if (secret && (st.st_mode & S_IRWXO))
+		return error_set(err, -EPERM, "fleet.%s %s is readable by others (mode %04o): "
+				 "whoever reads it can take or drop any user's lease; fix: chmod o-rwx "
+				 "%s", key, path, (unsigned)(st.st_mode & 07777), path);
+	return 0;
+}
+
 int fleet_etcd_open_within(const struct fleet_config *f, long call_ms, struct etcd **ret,
 			   struct error *err)
 {
 	const struct etcd_options o = { .endpoints = f->etcd, .cert = f->cert, .key = f->key,
 					.cacert = f->cacert, .call_ms = call_ms };
+	int r;
 
+	if ((r = tls_file_check("key", f->key, true, err)) < 0 ||
+	    (r = tls_file_check("cert", f->cert, false, err)) < 0 ||
+	    (r = tls_file_check("cacert", f->cacert, false, err)) < 0)
+		return r;
 	return etcd_new(&o, ret, err);
 }
 
@@ -127,8 +158,8 @@ static int take_once(struct etcd *e, const char *user, const char *key, const ch
 		r = taken_by(user, &kv, ret_holder, err);
 	etcd_kv_clear(&kv);
 	/* The lease attaches nothing: give it back rather than leave it to its TTL, but not
-	 * to an etcd that did not answer (another bounded wait; the TTL frees it anyway). */
-	if (r != -ETIMEDOUT && r != -EHOSTUNREACH)
+	 * to an etcd that did not answer or could not serve (another bounded wait; the TTL frees it anyway). */
+	if (r != -ETIMEDOUT && r != -EHOSTUNREACH && r != -EAGAIN)
 		(void)etcd_lease_revoke(e, id, &ignored);
 	return r;
 }
