@@ -3,8 +3,11 @@
 # from a local package over the base image is seen by the members of the group that
 # lists it and by nobody else, read-only even to root inside; ls tells a container that
 # runs an older stack; a layer in use cannot be removed; a missing layer refuses the
-# login; an image built with debootstrap (its package cache kept between builds on one
-# machine) is one a user logs into.
+# login; of two layers with the same file she sees the first listed one's; a layer build
+# killed half-way leaves nothing in place, running or mounted, and its re-run succeeds
+# and removes what it left; image refuses a user other than root; an image built with
+# debootstrap (its package cache kept between builds on one machine) is one a user logs
+# into.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
@@ -170,8 +173,7 @@ mkdeb() { # mkdeb NAME WHICH [POSTINST]: $T/NAME.deb
 }
 mkdeb order-a a
 mkdeb order-b b 'mkfifo /warren-gate && read go </warren-gate; rm -f /warren-gate'
-out=$(ctl image layer la --from default --deb "$T/order-a.deb" 2>&1)
-diag "la: $? $out $(ls -la "$images")"
+out=$(ctl image layer la --from default --deb "$T/order-a.deb" 2>&1) || diag "$out"
 tree() { find "$1/" -printf '%P %s %T@ %m %U %G %l\n' | sort | sha256sum; }
 la_before=$(tree "$images/la")
 # gate: the fifo lb's package script waits on, once it waits (up to 120 s), as the
