@@ -271,11 +271,16 @@ void supervisor_run(const struct supervised *c)
 		if (asked.mode == KEEPER_ASKED_IDLE && !stop_requested) {
 			long tasks = 0;
 
-			if (cgroup_task_count(cg, &tasks) == 0 && tasks > 1) {
+			/* A cgroup that cannot be counted counts as busy: refused, not stopped. */
+			if (cgroup_task_count(cg, &tasks) < 0 || tasks > 1) {
 				char reason[96];
 
-				snprintf(reason, sizeof(reason), "a session of hers is alive there "
-					 "(%ld processes)", tasks - 1);
+				if (tasks > 1)
+					snprintf(reason, sizeof(reason), "a session of hers is alive there "
+						 "(%ld processes)", tasks - 1);
+				else
+					snprintf(reason, sizeof(reason), "her container's processes "
+						 "cannot be counted there");
 				keeper_refuse(c->keeper, reason);
 				log_info("%s asks for the container of %s (takeover idle): refused, %s",
 					 asked.host, user, reason);
