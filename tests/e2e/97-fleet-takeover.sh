@@ -40,9 +40,15 @@ stop_etcd() {
 }
 # The background fleetdrive (login-b holding a lease) and the test's hold of her lock:
 # ended by their pids.
-stop_drive() {
-	[ -n "$DRIVE_PID" ] && kill "$DRIVE_PID" 2>/dev/null && wait "$DRIVE_PID" 2>/dev/null
+stop_drive() { # and its lease released, as a host that stops does
+	local lease
+	[ -n "$DRIVE_PID" ] || return 0
+	kill "$DRIVE_PID" 2>/dev/null
+	wait "$DRIVE_PID" 2>/dev/null
 	DRIVE_PID=
+	lease=$(head -n1 "$T/drive.out")
+	[ -n "$lease" ] && in_ns "$DRIVE" "$CONF" release "$lease" >/dev/null 2>&1
+	return 0
 }
 unlock() {
 	[ -n "$LOCK_PID" ] && kill "$LOCK_PID" 2>/dev/null && wait "$LOCK_PID" 2>/dev/null
@@ -175,7 +181,7 @@ hold keep wta -- 'echo held; read line'
 held_up keep
 mkfifo -m 0600 "$T/lock.in"
 (
-	exec 9<>"/run/warren/locks/wta" && flock 9 && echo locked >"$T/lock.state" && read -r -t 60 _ <"$T/lock.in"
+	exec 9<>"/run/warren/locks/wta" && flock 9 && echo locked >"$T/lock.state" && read -r -t 60 _ <>"$T/lock.in"
 ) &
 LOCK_PID=$!
 for _ in $(seq 40); do [ -s "$T/lock.state" ] && break; sleep 0.1; done
