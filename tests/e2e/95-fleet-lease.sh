@@ -230,7 +230,7 @@ sed 's/lease_ttl = 5;/lease_ttl = 5; takeover = "idle";/' "$conf" >"$T/idle.conf
 chmod 0644 "$T/idle.conf"
 out=$("$CTL" --config "$T/idle.conf" doctor 2>&1)
 check "doctor: takeover \"idle\" is built: no note that it acts as \"never\", etcd still checked" \
-	eval '! grep -q "acts as \"never\"" <<<"$out" && grep -q "^ok *fleet: etcd answers" <<<"$out"' ||
+	bash -c '! grep -q "acts as \"never\"" <<<"$1" && grep -q "^ok *fleet: etcd answers" <<<"$1"' - "$out" ||
 	diag "$(grep fleet <<<"$out")"
 out=$(FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f '+40s' "$CTL" --config "$conf" doctor 2>&1)
 check "doctor: a clock 40 s ahead of etcd's is a problem, with the fix" \
