@@ -93,6 +93,12 @@ fi
 out=$(tssh wta -- 'echo in' 2>&1)
 h=$(holder wta)
 check "wta lands here ($out); her lease names $HOST_NAME ($h)" test "$out" = in -a "${h%% *}" = "$HOST_NAME"
+# Her login's processes take a moment to leave (pids.current counts them until reaped):
+# "no session alive" is only init left.
+for _ in $(seq 40); do
+	[ "$(cat "$(user_cgroup wta)/pids.current" 2>/dev/null)" = 1 ] && break
+	sleep 0.25
+done
 log_mark
 t0=$(now_ms)
 lease=$(drive ask wta login-b idle 20 2>"$T/ask.err")
