@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "fleet/lease.h"
 #include "lib/cleanup.h"
@@ -104,13 +106,19 @@ int fleet_record_parse(const char *user, const char *text, int64_t lease, struct
 	return 0;
 }
 
-/* FLEET_KEY_PREFIX USER into BUF; -EINVAL for a name warren would not act on. */
-static int user_key(const char *user, char *buf, size_t len, struct error *err)
+/* PREFIX USER into BUF; -EINVAL for a name warren would not act on. */
+static int key_of(const char *prefix, const char *user, char *buf, size_t len, struct error *err)
 {
 	if (!name_is_valid(user))
 		return error_set(err, -EINVAL, "not a valid user name");
-	snprintf(buf, len, FLEET_KEY_PREFIX "%s", user);
+	snprintf(buf, len, "%s%s", prefix, user);
 	return 0;
+}
+
+/* FLEET_KEY_PREFIX USER: her lease's key. */
+static int user_key(const char *user, char *buf, size_t len, struct error *err)
+{
+	return key_of(FLEET_KEY_PREFIX, user, buf, len, err);
 }
 
 /* Take again: her key vanished between the compare and the read.  Positive, so that no
@@ -259,4 +267,138 @@ int fleet_lease_list(struct etcd *e, struct fleet_holder **ret, size_t *ret_n, s
 	*ret = v;
 	*ret_n = m;
 	return 0;
+}
+
+/* How often an asker looks whether the holder answered. */
+#define ASK_POLL_MS 250
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A request's TEXT ("MODE HOST" or "refused REASON") into *RET; -ENOENT when it is not
+ * one warren made. */
+static int ask_parse(const char *text, int64_t lease, struct fleet_ask *ret)
+{
+	char mode[16], host[FLEET_FIELD_MAX + 1];
+
+	*ret = (struct fleet_ask){ .lease = lease };
+	if (!strncmp(text, "refused ", 8)) {
+		ret->refused = true;
+		snprintf(ret->reason, sizeof(ret->reason), "%s", text + 8);
+		return 0;
+	}
+	if (sscanf(text, "%15s %255s", mode, host) != 2 || !fleet_field_valid(host))
+		return -ENOENT;
+	if (!strcmp(mode, fleet_takeover_name(FLEET_TAKEOVER_IDLE)))
+		ret->mode = FLEET_TAKEOVER_IDLE;
+	else if (!strcmp(mode, fleet_takeover_name(FLEET_TAKEOVER_ALWAYS)))
+		ret->mode = FLEET_TAKEOVER_ALWAYS;
+	else
+		return -ENOENT;
+	snprintf(ret->host, sizeof(ret->host), "%s", host);
+	return 0;
+}
+
+int fleet_ask_get(struct etcd *e, const char *user, struct fleet_ask *ret, struct error *err)
+{
+	struct etcd_kv kv = { 0 };
+	char key[ETCD_KEY_MAX];
+	int r;
+
+	if ((r = key_of(FLEET_ASK_PREFIX, user, key, sizeof(key), err)) < 0 ||
+	    (r = etcd_get(e, key, &kv, err)) < 0)
+		return r;
+	r = ask_parse(kv.value, kv.lease, ret);
+	etcd_kv_clear(&kv);
+	return r;
+}
+
+int fleet_ask_refuse(struct etcd *e, const char *user, const struct fleet_ask *ask,
+		     const char *reason, struct error *err)
+{
+	_cleanup_free_ char *value = NULL;
+	char key[ETCD_KEY_MAX];
+	int r;
+
+	if ((r = key_of(FLEET_ASK_PREFIX, user, key, sizeof(key), err)) < 0)
+		return r;
+	if (asprintf(&value, "refused %s", reason) < 0)
+		return error_set(err, -ENOMEM, "out of memory");
+	return etcd_put_if_lease(e, key, value, ask->lease, err);
+}
+
+/* Asked HOLDER (in MODE) for USER's container: until UNTIL_MS, take her lease as soon as
+ * it is gone, or give up when the holder refused. */
+static int await_release(struct etcd *e, const char *user, const char *host, const char *boot_id,
+			 const char *container, unsigned ttl, const char *holder,
+			 enum fleet_takeover mode, long long until_ms, long wait_ms,
+			 int64_t *ret_lease, struct error *err)
+{
+	struct fleet_holder h;
+	struct fleet_ask a;
+
+	for (;;) {
+		struct error e1 = { 0 };
+		int r;
+
+		usleep(ASK_POLL_MS * 1000);
+		if (fleet_ask_get(e, user, &a, &e1) == 0 && a.refused)
+			return error_set(err, -EBUSY, "%s's container runs on %s, which refused to stop "
+					 "it (takeover %s): %s", user, holder, fleet_takeover_name(mode),
+					 a.reason);
+		e1 = (struct error){ 0 };
+		if (fleet_lease_holder(e, user, &h, &e1) == -ENOENT) {
+			r = fleet_lease_take(e, user, host, boot_id, container, ttl, ret_lease, NULL, err);
+			return r;
+		}
+		if (mono_ms() >= until_ms)
+			return error_set(err, -EBUSY, "%s's container runs on %s, which did not stop it "
+					 "within %ld s (takeover %s)", user, holder, wait_ms / 1000,
+					 fleet_takeover_name(mode));
+	}
+}
+
+int fleet_lease_take_over(struct etcd *e, const char *user, const char *host,
+			  const char *boot_id, const char *container, unsigned ttl,
+			  enum fleet_takeover mode, long wait_ms, int64_t *ret_lease,
+			  struct error *err)
+{
+	_cleanup_free_ char *value = NULL;
+	struct error ignored = { 0 };
+	struct etcd_kv kv = { 0 };
+	struct fleet_holder h;
+	struct fleet_ask other;
+	char key[ETCD_KEY_MAX];
+	long long until = mono_ms() + wait_ms;
+	int64_t ask_lease;
+	int r = fleet_lease_take(e, user, host, boot_id, container, ttl, ret_lease, &h, err);
+
+	if (r != -EBUSY || mode == FLEET_TAKEOVER_NEVER)
+		return r;
+	/* Another host holds it: ask that one, in a key of a lease of our own. */
+	*err = (struct error){ 0 };
+	if ((r = key_of(FLEET_ASK_PREFIX, user, key, sizeof(key), err)) < 0)
+		return r;
+	if (asprintf(&value, "%s %s", fleet_takeover_name(mode), host) < 0)
+		return error_set(err, -ENOMEM, "out of memory");
+	if ((r = etcd_lease_grant(e, wait_ms / 1000 + ttl, &ask_lease, err)) < 0)
+		return r;
+	r = etcd_put_if_absent(e, key, value, ask_lease, &kv, err);
+	if (r == -EEXIST) {
+		*err = (struct error){ 0 };
+		r = error_set(err, -EBUSY, "%s's container runs on %s, and %s asks for it already",
+			      user, h.host, kv.key && ask_parse(kv.value, kv.lease, &other) == 0 &&
+			      !other.refused ? other.host : "another host");
+	} else if (r == 0) {
+		r = await_release(e, user, host, boot_id, container, ttl, h.host, mode, until,
+				  wait_ms, ret_lease, err);
+	}
+	etcd_kv_clear(&kv);
+	(void)etcd_lease_revoke(e, ask_lease, &ignored);
+	return r;
 }
