@@ -52,6 +52,11 @@ int main(void)
 	 * one whose pid 1 kept root's capabilities. */
 	if (drop_capabilities() < 0)
 		return 1;
+	/* Again, as G set it before: a change of credentials on the way here may have
+	 * cleared it.  The supervisor's death kills the whole container (pid 1's death
+	 * empties its pid namespace). */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return 1;
 	setsid();
 	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (fd >= 0) {

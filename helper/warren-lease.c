@@ -15,6 +15,14 @@
  * the lease lost), it sends a second report, the reason, and exits 1: her supervisor
  * stops her container on it, before another host can take her lease (self-fencing).
  *
+ * Takeover (fleet.takeover "idle" or "always"; fleet/lease.h): when another host holds her
+ * lease, it asks that host to stop her container and waits for the lease, at most
+ * TAKEOVER_WAIT_S; the holder's refusal, or no answer in time, is its report.  As the
+ * holder, it reads her request key at each renewal and reports a request to her
+ * supervisor (KEEPER_ASKED_IDLE, KEEPER_ASKED_ALWAYS, the asking host as the message;
+ * keeper.h), once per request; a line "refuse REASON" back on stdin goes into the
+ * request key for the asker to read.
+ *
  * A program of its own so that warren-helper, which every login starts, does not load
  * libcurl and json-c (issue 22); it needs only the network to etcd and the config's TLS
  * files (root's), so it drops every capability and sets no_new_privs first. */
@@ -31,6 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "container/keeper.h"
 #include "fleet/lease.h"
 #include "lib/cleanup.h"
 #include "lib/fsutil.h"
@@ -44,6 +53,11 @@
 #define FENCE_MARGIN_MS 1000
 /* After a failed renewal, the next try comes this soon (or at the next third). */
 #define RETRY_MS 250
+/* An asker waits this many TTLs for the holder to stop her container (its supervisor
+ * reads the request at a renewal, a third of the TTL, then stops it: SIGTERM's grace for
+ * "always"), but never more than TAKEOVER_WAIT_MAX_S: pam_warren's timeout is 60 s. */
+#define TAKEOVER_WAIT_TTLS 3
+#define TAKEOVER_WAIT_MAX_S 45
 
 static long long now_ms(void)
 {
@@ -91,7 +105,7 @@ static int this_host(char *host, size_t host_len, char *boot, size_t boot_len, s
 	return 0;
 }
 
-/* What came on stdin within MS: nothing (0), a line into LINE (1), or its end (-1). */
+/* What came on stdin within MS: nothing (0), its lines into LINE (1), or its end (-1). */
 static int hold_wait(long long ms, char *line, size_t len)
 {
 	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
@@ -109,7 +123,6 @@ static int hold_wait(long long ms, char *line, size_t len)
 	if (n <= 0)
 		return -1;
 	line[n] = '\0';
-	line[strcspn(line, "\n")] = '\0';
 	return 1;
 }
 
@@ -122,29 +135,66 @@ struct held {
 	long call_ms;
 };
 
+/* One line from her supervisor: her container's id (into her record, only while her key
+ * is this lease's), or "refuse REASON" for the request ASK; -ENOENT when her lease is
+ * lost.  Any other trouble leaves things as they were: the renewals decide. */
+static int heard(struct etcd *e, const struct held *h, const struct fleet_ask *ask,
+		 const char *line, struct error *last_err)
+{
+	char reason[200];
+	struct error ignored = { 0 };
+
+	if (!strncmp(line, "refuse ", 7)) {
+		snprintf(reason, sizeof(reason), "%s", line + 7);
+		if (ask->lease)
+			(void)fleet_ask_refuse(e, h->user, ask, reason, &ignored);
+		return 0;
+	}
+	if (fleet_field_valid(line) &&
+	    fleet_lease_note(e, h->user, h->host, h->boot, line, h->since, h->lease, last_err) == -ENOENT)
+		return -ENOENT;
+	return 0;
+}
+
+/* A request for her container that her supervisor has not heard of yet: reported
+ * (KEEPER_ASKED_*, the asking host) and noted in *ASK; 0, or -EPIPE when the supervisor
+ * is gone. */
+static int look_for_request(struct etcd *e, const struct held *h, struct fleet_ask *ask)
+{
+	struct error ignored = { 0 }, said = { 0 };
+	struct fleet_ask a;
+
+	if (fleet_ask_get(e, h->user, &a, &ignored) < 0 || a.refused || a.lease == ask->lease)
+		return 0;
+	*ask = a;
+	error_set(&said, a.mode == FLEET_TAKEOVER_ALWAYS ? KEEPER_ASKED_ALWAYS : KEEPER_ASKED_IDLE,
+		  "%s", a.host);
+	return error_send(STDOUT_FILENO, &said) < 0 ? -EPIPE : 0;
+}
+
 /* Renew H's lease every third of its TTL, from TAKEN_AT, until stdin ends (0), or until
- * it cannot be renewed in time (the reason in ERR).  A line on stdin is her container's
- * id, once it exists: her record says it from then on. */
+ * it cannot be renewed in time (the reason in ERR).  Lines on stdin: heard().  After each
+ * renewal, a request for her container is reported to her supervisor. */
 static int keep(struct etcd *e, const struct held *h, long long taken_at, struct error *err)
 {
 	const long long period = (long long)h->ttl * 1000 / 3;
 	long long last = taken_at, next = taken_at + period;
 	struct error last_err = { 0 };
-	char line[64];
+	struct fleet_ask ask = { 0 };
+	char lines[512];
 	int r;
 
 	for (;;) {
-		r = hold_wait(next - now_ms(), line, sizeof(line));
+		r = hold_wait(next - now_ms(), lines, sizeof(lines));
 		if (r < 0)
 			return 0;
-		/* Her container's id: into her record (only while her key is this lease's).
-		 * Any other trouble leaves the record as it was: the renewals decide. */
 		if (r == 1) {
-			if (fleet_field_valid(line) &&
-			    fleet_lease_note(e, h->user, h->host, h->boot, line, h->since, h->lease,
-					     &last_err) == -ENOENT)
-				return error_set(err, -ENOENT, "the fleet lease of %s is lost (another "
-						 "lease holds her key, or none)", h->user);
+			char *save = NULL;
+
+			for (char *l = strtok_r(lines, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+				if (heard(e, h, &ask, l, &last_err) == -ENOENT)
+					return error_set(err, -ENOENT, "the fleet lease of %s is lost "
+							 "(another lease holds her key, or none)", h->user);
 			continue;
 		}
 		/* Would a call that takes all its bound end after the fence?  Then stop now. */
@@ -162,6 +212,8 @@ static int keep(struct etcd *e, const struct held *h, long long taken_at, struct
 		if (r == 0) {
 			last = start; /* the TTL runs again from no later than this */
 			next = start + period;
+			if (look_for_request(e, h, &ask) < 0)
+				return 0;
 		} else {
 			next = now_ms() + (RETRY_MS < period ? RETRY_MS : period);
 		}
@@ -178,6 +230,7 @@ int main(int argc, char **argv)
 	const char *user = argc == 4 ? argv[3] : "";
 	struct held h = { .user = user, .host = host, .boot = boot };
 	long long taken_at;
+	unsigned wait_s;
 	int r = 0;
 
 	if (sanitize(&err) < 0 || argc != 4 || strcmp(argv[1], "keep") || !name_is_valid(user)) {
@@ -198,6 +251,8 @@ int main(int argc, char **argv)
 	}
 	/* Renewals every third of the TTL, each bounded by a third too: two tries fit. */
 	h.ttl = cfg->fleet.lease_ttl;
+	wait_s = h.ttl * TAKEOVER_WAIT_TTLS < TAKEOVER_WAIT_MAX_S ? h.ttl * TAKEOVER_WAIT_TTLS :
+								      TAKEOVER_WAIT_MAX_S;
 	h.call_ms = (long)h.ttl * 1000 / 3;
 	if (h.call_ms > ETCD_CALL_MS)
 		h.call_ms = ETCD_CALL_MS;
@@ -205,7 +260,8 @@ int main(int argc, char **argv)
 	h.since = (long long)time(NULL);
 	if (this_host(host, sizeof(host), boot, sizeof(boot), &err) < 0 ||
 	    fleet_etcd_open_within(&cfg->fleet, h.call_ms, &e, &err) < 0 ||
-	    (r = fleet_lease_take(e, user, host, boot, "-", h.ttl, &h.lease, NULL, &err)) < 0) {
+	    (r = fleet_lease_take_over(e, user, host, boot, "-", h.ttl, cfg->fleet.takeover,
+					wait_s * 1000L, &h.lease, &err)) < 0) {
 		/* Another host's lease says so itself ("USER's container runs on HOST"). */
 		if (r != -EBUSY)
 			error_wrap(&err, "cannot take the fleet lease of %s (fail closed)", user);

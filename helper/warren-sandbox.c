@@ -441,9 +441,13 @@ int main(int argc, char **argv)
 	_cleanup_close_ int lock = -EBADF;
 	int ready[2], go[2], status, r;
 	char byte = 0;
-	pid_t owner;
+	pid_t owner, parent = getppid();
 
 	close_range(3, ~0U, 0);
+	/* The build ends with warren-mklayer (killed with warrenctl): its owner and init die
+	 * with us, and with them every process of the build and our mounts. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		die(-errno, "the build that ran it is gone");
 	parse_args(argc, argv);
 	if (geteuid() != 0)
 		die(0, "must run as root (warren-mklayer runs it)");

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
@@ -330,6 +331,29 @@ void cgroup_signal_all(const struct cgroup_set *cg, int sig, pid_t spare)
 	for (int i = 0; i < cg->n; i++)
 		if (!cgroup_dir_seen(cg, i))
 			signal_listed(cg->dirs[i], sig, spare);
+}
+
+static double monotonic_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Only init left in CG (or CG unreadable: nothing to wait for). */
+static bool only_init(const struct cgroup_set *cg)
+{
+	long tasks;
+
+	return cgroup_task_count(cg, &tasks) < 0 || tasks <= 1;
+}
+
+void cgroup_ask_to_end(const struct cgroup_set *cg, pid_t init, unsigned grace_s)
+{
+	cgroup_signal_all(cg, SIGTERM, init);
+	for (double until = monotonic_s() + grace_s; monotonic_s() < until && !only_init(cg);)
+		usleep(100 * 1000);
 }
 
 int cgroup_kill_all(const struct cgroup_set *cg)

@@ -99,6 +99,12 @@ int cgroup_kill_all(const struct cgroup_set *cg);
 int cgroup_each_proc(const char *dir, void (*fn)(long pid, void *data), void *data);
 /* SIG, once, to every task in CG's cgroups but SPARE (0: none). */
 void cgroup_signal_all(const struct cgroup_set *cg, int sig, pid_t spare);
+/* SIGTERM to every task in CG's cgroups but INIT, then up to GRACE_S seconds for them to
+ * go (only INIT left, or CG unreadable): her programs asked to end before a stop
+ * (warrenctl stop, a takeover "always"). */
+void cgroup_ask_to_end(const struct cgroup_set *cg, pid_t init, unsigned grace_s);
+/* That grace period for warren-helper stop (and so warrenctl stop) and for a takeover. */
+#define STOP_GRACE_S 5
 /* Remove USER's cgroups, including any the container made below them. */
 int cgroup_destroy(const struct cgroup_set *cg);
 

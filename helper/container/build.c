@@ -222,7 +222,11 @@ __attribute__((noreturn)) static void container_child(const struct build_request
 	int r;
 	char c;
 
-	if (read(go_fd, &c, 1) != 1)
+	/* Her container dies with its supervisor: nothing would stop it, clean up after it
+	 * or renew her fleet lease (a lease released by the supervisor's death while she
+	 * still ran here would let another host start her a second container).  Set before
+	 * the builder's word: a builder already dead never sends it. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || read(go_fd, &c, 1) != 1)
 		_exit(1);
 	bench_mark("child-released");
 	if ((r = cgroup_join_self(join)) < 0)
@@ -404,7 +408,8 @@ __attribute__((noreturn)) static void builder_main(const struct build_request *r
 	}
 	close(hostmnt);
 	abandoned = !handed_over(handover_fd);
-	supervisor_run(&(struct supervised){ .user = req->u->name, .init_pidfd = pidfd, .cg = req->cg,
+	supervisor_run(&(struct supervised){ .user = req->u->name, .init_pidfd = pidfd,
+					     .init_pid = init_pid, .cg = req->cg,
 					     .idle_timeout = (unsigned)req->u->limits[LIMIT_IDLE_TIMEOUT],
 					     .state_dir = req->state_dir, .id = container_id(init_pid),
 					     .abandoned = abandoned, .keeper = &keeper });

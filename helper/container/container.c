@@ -454,33 +454,14 @@ int container_ensure(const struct warren_config *cfg, const struct user_spec *u,
 	return error_set(err, -ETIMEDOUT, "the old container of %s does not go away", u->name);
 }
 
-static double monotonic_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-/* Only init left in CG (or CG unreadable: nothing to wait for). */
-static bool only_init(const struct cgroup_set *cg)
-{
-	long tasks;
-
-	return cgroup_task_count(cg, &tasks) < 0 || tasks <= 1;
-}
-
 /* SIGTERM to all of USER's running container (ST) but its init, and up to GRACE_S seconds
  * for them to go. */
 static void ask_to_end(const char *user, const struct container_state *st, unsigned grace_s)
 {
 	struct cgroup_set cg;
 
-	if (cgroup_resolve(user, &cg) < 0)
-		return;
-	cgroup_signal_all(&cg, SIGTERM, st->init_pid);
-	for (double until = monotonic_s() + grace_s; monotonic_s() < until && !only_init(&cg);)
-		usleep(100 * 1000);
+	if (cgroup_resolve(user, &cg) == 0)
+		cgroup_ask_to_end(&cg, st->init_pid, grace_s);
 }
 
 int container_stop(const char *user, unsigned grace_s, struct error *err)

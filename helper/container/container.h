@@ -35,8 +35,6 @@ int container_ensure(const struct warren_config *cfg, const struct user_spec *u,
  * rest) and its supervisor's cleanup waited for.  Under her lock: no login joins
  * meanwhile.  1 if it ran, 0 if not. */
 int container_stop(const char *user, unsigned grace_s, struct error *err);
-/* The grace period of warren-helper stop (and so of warrenctl stop). */
-#define STOP_GRACE_S 5
 /* If USER's container does not run, remove what one left on the host: its runtime
  * record, cgroups, a loop device of her disk image under STATE_DIR, her host-side veth,
  * her lock file.  WHAT (LEN) lists what was there (" cgroups lock" ...).  1 if

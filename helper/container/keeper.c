@@ -76,10 +76,24 @@ void keeper_note(struct keeper *k, unsigned long long id)
 	(void)write_all(k->hold_fd, line, (size_t)n);
 }
 
-void keeper_lost(struct keeper *k, struct error *err)
+int keeper_read(struct keeper *k, struct error *err)
 {
-	if (error_recv(k->report_fd, false, "warren-lease", err) == 0)
-		error_set(err, -EPROTO, "warren-lease gave up without a reason");
+	int r = error_recv(k->report_fd, false, "warren-lease", err);
+
+	return r < 0 ? r : error_set(err, -EPROTO, "warren-lease gave up without a reason");
+}
+
+void keeper_refuse(struct keeper *k, const char *reason)
+{
+	char line[256];
+	int n;
+
+	if (k->pid <= 0 || k->hold_fd < 0)
+		return;
+	n = snprintf(line, sizeof(line), "refuse %s\n", reason);
+	if (n >= (int)sizeof(line))
+		n = (int)sizeof(line) - 1, line[n - 1] = '\n';
+	(void)write_all(k->hold_fd, line, (size_t)n);
 }
 
 void keeper_release(struct keeper *k)

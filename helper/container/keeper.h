@@ -19,6 +19,11 @@
 
 #define LEASE_NAME "warren-lease"
 
+/* A report that is not a failure: another host asks for her container (takeover, the
+ * asking host as the message; fleet/lease.h).  Below every -errno. */
+#define KEEPER_ASKED_IDLE (-4096 - 1)
+#define KEEPER_ASKED_ALWAYS (-4096 - 2)
+
 struct keeper {
 	pid_t pid;       /* 0: none (no fleet) */
 	int report_fd;   /* its reports: readable when it gave up */
@@ -36,8 +41,13 @@ int keeper_start(int exe_fd, const char *config, const char *user, struct keeper
 /* Her container's ID, once it exists, for her lease's record (a line on K's stdin). */
 void keeper_note(struct keeper *k, unsigned long long id);
 
-/* K gave up: its reason into ERR (that it died, if it said nothing). */
-void keeper_lost(struct keeper *k, struct error *err);
+/* K reported: KEEPER_ASKED_IDLE or KEEPER_ASKED_ALWAYS (the asking host in ERR's
+ * message), or it gave up: its reason into ERR (that it died, if it said nothing), and
+ * the reason's code. */
+int keeper_read(struct keeper *k, struct error *err);
+
+/* Refuse the request K reported, saying REASON (a line on K's stdin). */
+void keeper_refuse(struct keeper *k, const char *reason);
 
 /* Release the lease of K (its stdin closed) and wait, bounded, for it to exit: her key
  * is gone in etcd when this returns, unless etcd did not answer (its TTL then frees it). */

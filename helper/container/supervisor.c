@@ -186,9 +186,39 @@ static void record_net_limits(const struct supervised *c)
 		     h.rate_max);
 }
 
+/* Who asks for her container (takeover), as the keeper reported it. */
+struct asked {
+	int mode;                    /* 0, KEEPER_ASKED_IDLE or KEEPER_ASKED_ALWAYS */
+	char host[256];
+};
+
+/* The keeper of C reported: a request of another host (into *ASKED; "always" asks her
+ * programs to end first), or it gave up (into *LOST): the fence, her container's init
+ * killed at once, before her lock is taken (a login may hold it past the TTL). */
+static void keeper_reported(const struct supervised *c, struct asked *asked, struct error *lost)
+{
+	struct error said = { 0 };
+	int r = keeper_read(c->keeper, &said);
+
+	if (r == KEEPER_ASKED_IDLE || r == KEEPER_ASKED_ALWAYS) {
+		asked->mode = r;
+		snprintf(asked->host, sizeof(asked->host), "%.255s", said.msg);
+		if (r == KEEPER_ASKED_ALWAYS) {
+			log_info("%s takes the container of %s over (takeover always): SIGTERM to her "
+				 "programs first", asked->host, c->user);
+			cgroup_ask_to_end(c->cg, c->init_pid, STOP_GRACE_S);
+		}
+		return;
+	}
+	*lost = said;
+	error_wrap(&said, "stopping the container of %s", c->user);
+	log_failure(&said);
+	(void)pidfd_kill(c->init_pidfd, SIGKILL);
+}
+
 void supervisor_run(const struct supervised *c)
 {
-	const char *user = c->user, *why = "its init exited";
+	const char *user = c->user;
 	const struct cgroup_set *cg = c->cg;
 	const unsigned idle_timeout = c->idle_timeout;
 	const int init_pidfd = c->init_pidfd;
@@ -196,6 +226,8 @@ void supervisor_run(const struct supervised *c)
 	int tick_ms = idle_timeout >= 20 ? 5000 : 500;
 	time_t idle_since = monotonic_now();
 	struct error err = { 0 }, lost = { 0 };
+	struct asked asked = { 0 };
+	char why[320] = "its init exited";
 	enum wake wake;
 	int lock = -EBADF, r;
 
@@ -222,15 +254,11 @@ void supervisor_run(const struct supervised *c)
 		/* Self-fencing: the keeper gives up while the lease still holds, so that her
 		 * container is gone before another host may take the lease. */
 		if (wake == WAKE_LEASE_LOST && !error_is_set(&lost)) {
-			struct error said;
-
-			keeper_lost(c->keeper, &lost);
-			said = lost;
-			error_wrap(&said, "stopping the container of %s", user);
-			log_failure(&said);
-			stop_requested = 1;
+			keeper_reported(c, &asked, &lost);
+			if (error_is_set(&lost) || asked.mode == KEEPER_ASKED_ALWAYS)
+				stop_requested = 1;
 		}
-		if (!stop_requested) {
+		if (!stop_requested && !asked.mode) {
 			if (!container_idle(user, cg, idle_timeout)) {
 				idle_since = monotonic_now();
 				continue;
@@ -240,10 +268,37 @@ void supervisor_run(const struct supervised *c)
 		}
 		/* Decide again under the lock: a login may be joining right now. */
 		lock = user_lock(user);
-		if (stop_requested || container_idle(user, cg, idle_timeout)) {
-			why = c->abandoned		? "its login gave up" :
-			      error_is_set(&lost)	? "its fleet lease could not be renewed" :
-			      stop_requested		? "asked to" : "idle";
+		if (asked.mode == KEEPER_ASKED_IDLE && !stop_requested) {
+			long tasks = 0;
+
+			/* A cgroup that cannot be counted counts as busy: refused, not stopped. */
+			if (cgroup_task_count(cg, &tasks) < 0 || tasks > 1) {
+				char reason[96];
+
+				if (tasks > 1)
+					snprintf(reason, sizeof(reason), "a session of hers is alive there "
+						 "(%ld processes)", tasks - 1);
+				else
+					snprintf(reason, sizeof(reason), "her container's processes "
+						 "cannot be counted there");
+				keeper_refuse(c->keeper, reason);
+				log_info("%s asks for the container of %s (takeover idle): refused, %s",
+					 asked.host, user, reason);
+				asked.mode = 0;
+				close(TAKE_FD(lock));
+				continue;
+			}
+		}
+		if (stop_requested || asked.mode || container_idle(user, cg, idle_timeout)) {
+			if (c->abandoned)
+				snprintf(why, sizeof(why), "its login gave up");
+			else if (error_is_set(&lost))
+				snprintf(why, sizeof(why), "its fleet lease could not be renewed");
+			else if (asked.mode)
+				snprintf(why, sizeof(why), "taken over by %s, takeover %s", asked.host,
+					 asked.mode == KEEPER_ASKED_ALWAYS ? "always" : "idle");
+			else
+				snprintf(why, sizeof(why), "%s", stop_requested ? "asked to" : "idle");
 			log_info("stopping the container of %s (%s)", user, why);
 			(void)pidfd_kill(init_pidfd, SIGKILL);
 			break;

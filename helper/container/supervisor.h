@@ -21,6 +21,7 @@ void supervisor_leave_login(void);
 struct supervised {
 	const char *user;
 	int init_pidfd;
+	pid_t init_pid;           /* spared by the SIGTERM before a takeover "always" */
 	const struct cgroup_set *cg;
 	unsigned idle_timeout;    /* seconds */
 	const char *state_dir;    /* where its stop is recorded (events.h) */
@@ -31,8 +32,10 @@ struct supervised {
 
 /* Watch container C from the host until it stops, stop it after C->idle_timeout seconds
  * idle, on SIGTERM, or when its fleet lease's keeper gave up (before the lease's TTL
- * runs out: another host may take it then), then clean up, release the lease and record
- * the stop.  Runs in the process that built
+ * runs out: another host may take it then; the kill comes before her lock, which a login
+ * may hold), or when another host asks for it (takeover: "idle" only with no process
+ * but init inside, decided under her lock, else refused; "always" after SIGTERM to her
+ * programs and STOP_GRACE_S), then clean up, release the lease and record the stop.  Runs in the process that built
  * it (init's parent); never returns. */
 __attribute__((noreturn)) void supervisor_run(const struct supervised *c);
 

@@ -623,15 +623,6 @@ static const char *store_probe(int dirfd, int *ret_errno)
 	return why;
 }
 
-/* fleet.takeover: only "never" is built (warren.conf(5), FLEET); the others act as it. */
-static void check_fleet_takeover(const struct fleet_config *f)
-{
-	if (f->takeover != FLEET_TAKEOVER_NEVER)
-		say("note", NULL, "fleet: takeover = \"%s\" acts as \"never\" in this release: a login "
-		    "while her container runs on another host is refused, naming that host",
-		    fleet_takeover_name(f->takeover));
-}
-
 /* fleet.store: a directory, on a mount of its own (not the root file system), where
  * root can create and lock a file.  The probe file is removed at once. */
 static void check_fleet_store(const struct fleet_config *f)
@@ -687,7 +678,6 @@ int ctl_doctor(const char *config_path)
 		if (cfg->fleet.set) {
 			check_fleet_etcd(&cfg->fleet);
 			check_fleet_store(&cfg->fleet);
-			check_fleet_takeover(&cfg->fleet);
 		}
 	}
 	check_apparmor(cfg);

@@ -3,9 +3,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -195,15 +197,18 @@ static int image_ls(const struct warren_config *cfg, const char *dir, bool json)
 }
 
 /* Run ARGV (a build script of warren's) with our stdio, so its progress shows; 0 if it
- * succeeded. */
+ * succeeded.  The build ends with us (killed, or its terminal gone): half a build is never
+ * renamed into place by an orphan, and the next one removes what it left. */
 static int run_visible(const char *const argv[])
 {
+	pid_t parent = getpid(), pid = fork();
 	int status;
-	pid_t pid = fork();
 
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+			_exit(127);
 		execv(argv[0], (char *const *)argv);
 		fprintf(stderr, "warrenctl: cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
@@ -314,6 +319,12 @@ int ctl_image(const char *config_path, char **args, int n, const struct image_op
 	const char *sub = args[0];
 	char dir[PATH_MAX], msg[1024];
 
+	/* Every image command, ls too (warrenctl(8)): the images and their builds are root's. */
+	if (geteuid() != 0) {
+		fprintf(stderr, "warrenctl: image %s needs root: the images directory and its "
+			"builds are root's (run it as root)\n", sub);
+		return 1;
+	}
 	if (config_load(config_path, &cfg, &policy, &err) < 0) {
 		config_error_format(&err, msg, sizeof(msg));
 		fprintf(stderr, "%s\nwarrenctl: image needs a valid config (its image names the "

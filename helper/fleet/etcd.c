@@ -17,9 +17,15 @@
  * few hundred bytes a user). */
 #define ANSWER_MAX (4 * 1024 * 1024)
 
+/* The least time one endpoint gets within a call (unless less is left): enough for a TLS
+ * handshake and an answer on a site's network. */
+#define TRY_MIN_MS 500
+
 struct etcd {
 	CURL *curl;
 	char **endpoints;
+	size_t n_endpoints;
+	size_t first;           /* the endpoint a call tries first: the last that answered */
 	long connect_ms, call_ms;
 	const char *last;       /* the endpoint of the last answer */
 	time_t date, date_local;
@@ -99,8 +105,15 @@ static int setup(struct etcd *e, const struct etcd_options *o, struct error *err
 	if (ok && o->cert)
 		ok = curl_easy_setopt(c, CURLOPT_SSLCERT, o->cert) == CURLE_OK &&
 		     curl_easy_setopt(c, CURLOPT_SSLKEY, o->key) == CURLE_OK;
+	/* Peer and name are verified (libcurl's defaults, said here so that they stay). With
+	 * a cacert, that CA alone: Debian's libcurl also trusts the system's CA directory
+	 * unless told not to, and any CA there could then vouch for "etcd". */
+	if (ok)
+		ok = curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK &&
+		     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK;
 	if (ok && o->cacert)
-		ok = curl_easy_setopt(c, CURLOPT_CAINFO, o->cacert) == CURLE_OK;
+		ok = curl_easy_setopt(c, CURLOPT_CAINFO, o->cacert) == CURLE_OK &&
+		     curl_easy_setopt(c, CURLOPT_CAPATH, NULL) == CURLE_OK;
 	if (!ok)
 		return error_set(err, -EINVAL, "libcurl refuses an option warren needs (is it built "
 				 "with http and https?)");
@@ -125,6 +138,7 @@ int etcd_new(const struct etcd_options *o, struct etcd **ret, struct error *err)
 	for (size_t i = 0; i < n; i++)
 		if (!(e->endpoints[i] = strdup(o->endpoints[i])))
 			goto oom;
+	e->n_endpoints = n;
 	e->connect_ms = o->connect_ms > 0 ? o->connect_ms : ETCD_CONNECT_MS;
 	e->call_ms = o->call_ms > 0 ? o->call_ms : ETCD_CALL_MS;
 	e->date = -1;
@@ -196,29 +210,55 @@ static int take_answer(struct etcd *e, const char *endpoint, const char *path, l
 	return 0;
 }
 
+/* An answer another member may not give: etcd's UNAVAILABLE ("no leader"), DEADLINE_EXCEEDED
+ * and RESOURCE_EXHAUSTED ("too many requests"), or the gateway's HTTP 429 and 5xx for them. */
+static bool answer_is_retryable(long status, const struct answer *a, char why[CURL_ERROR_SIZE])
+{
+	char msg[256];
+	int r = etcd_parse_error(a->buf ? a->buf : "", msg, sizeof(msg));
+
+	if (r != -EAGAIN && r != -ETIMEDOUT && status != 429 && status < 500)
+		return false;
+	/* A message cut at CURL_ERROR_SIZE still says what matters. */
+	if (snprintf(why, CURL_ERROR_SIZE, "HTTP %ld: %.200s", status,
+		     r < 0 && r != -EBADMSG ? msg : "") < 0)
+		why[0] = '\0';
+	return true;
+}
+
+/* Each endpoint is tried once, from the one that answered last, each with an equal share of
+ * the time left (TRY_MIN_MS at least): one member that accepts connections but never
+ * answers, or answers that it has no leader, must not take the whole call while the others
+ * hold a quorum. */
 int etcd_call(struct etcd *e, const char *path, const char *body, char **ret_body,
 	      struct error *err)
 {
 	long deadline = now_ms() + e->call_ms, status = -EHOSTUNREACH;
 	char why[CURL_ERROR_SIZE] = "";
-	const char *endpoint = e->endpoints[0];
+	const char *endpoint = e->endpoints[e->first];
 
-	for (char **ep = e->endpoints; *ep; ep++) {
+	for (size_t i = 0; i < e->n_endpoints; i++) {
+		size_t k = (e->first + i) % e->n_endpoints;
 		struct answer a = { .date = -1 };
-		long left = deadline - now_ms();
+		long left = deadline - now_ms(), share = left / (long)(e->n_endpoints - i);
 		int r;
 
 		if (left <= 0) {
 			status = -ETIMEDOUT;
 			break;
 		}
-		endpoint = *ep;
-		status = post_one(e, *ep, path, body, left, &a, why);
+		if (share < TRY_MIN_MS)
+			share = left < TRY_MIN_MS ? left : TRY_MIN_MS;
+		endpoint = e->endpoints[k];
+		status = post_one(e, endpoint, path, body, share, &a, why);
+		if (status >= 0 && !a.too_big && answer_is_retryable(status, &a, why))
+			status = -EAGAIN;
 		if (status < 0) {
 			free(a.buf);
 			continue;
 		}
-		r = take_answer(e, *ep, path, status, &a, ret_body, err);
+		e->first = k;
+		r = take_answer(e, endpoint, path, status, &a, ret_body, err);
 		free(a.buf);
 		return r;
 	}
@@ -226,6 +266,9 @@ int etcd_call(struct etcd *e, const char *path, const char *body, char **ret_bod
 	if (status == -ETIMEDOUT)
 		return error_set(err, -ETIMEDOUT, "etcd did not answer within %ld ms (last tried: "
 				 "%s: %s)", e->call_ms, endpoint, why[0] ? why : "no time left");
+	if (status == -EAGAIN)
+		return error_set(err, -EAGAIN, "no etcd endpoint can serve now (last tried: %s: %s)",
+				 endpoint, why);
 	return error_set(err, -EHOSTUNREACH, "no etcd endpoint answers (last tried: %s: %s)",
 			 endpoint, why);
 }

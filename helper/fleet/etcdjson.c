@@ -310,7 +310,8 @@ int etcd_parse_error(const char *body, char *msg, size_t len)
 	case 7:
 	case 16:
 		return -EACCES;
-	case 14:
+	case 8:  /* RESOURCE_EXHAUSTED: too many requests */
+	case 14: /* UNAVAILABLE: no leader, or shutting down */
 		return -EAGAIN;
 	default:
 		return -EPROTO;
@@ -367,10 +368,10 @@ int etcd_parse_txn(const char *body, bool *ret_succeeded, struct etcd_kv *ret_ho
 	if (!range)
 		return -EBADMSG;
 	kvs = member(range, "kvs");
+	if (kvs && !json_object_is_type(kvs, json_type_array))
+		return -EBADMSG;
 	if (!kvs || json_object_array_length(kvs) == 0) /* gone between compare and read */
 		return 0;
-	if (!json_object_is_type(kvs, json_type_array))
-		return -EBADMSG;
 	return parse_kv(json_object_array_get_idx(kvs, 0), ret_holder);
 }
 

@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "fleet/lease.h"
 #include "lib/cleanup.h"
@@ -15,12 +18,42 @@ int fleet_etcd_open(const struct fleet_config *f, struct etcd **ret, struct erro
 	return fleet_etcd_open_within(f, 0, ret, err);
 }
 
+/* fleet.KEY's file at PATH, if set: root's and not writable by others (whoever can write the
+ * CA or the certificate decides whom warren trusts and who it is), and for the client's key
+ * unreadable by others too: whoever reads it may take, steal or drop every user's lease. */
+static int tls_file_check(const char *key, const char *path, bool secret, struct error *err)
+{
+	struct stat st;
+
+	if (!path)
+		return 0;
+	if (stat(path, &st) < 0)
+		return error_errno(err, -errno, "fleet.%s %s cannot be read", key, path);
+	if (st.st_uid != 0)
+		return error_set(err, -EPERM, "fleet.%s %s is owned by uid %u, not root; fix: chown "
+				 "root %s", key, path, (unsigned)st.st_uid, path);
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return error_set(err, -EPERM, "fleet.%s %s is writable by group or others (mode "
+				 "%04o); fix: chmod go-w %s", key, path,
+				 (unsigned)(st.st_mode & 07777), path);
+	if (secret && (st.st_mode & S_IRWXO))
+		return error_set(err, -EPERM, "fleet.%s %s is readable by others (mode %04o): "
+				 "whoever reads it can take or drop any user's lease; fix: chmod o-rwx "
+				 "%s", key, path, (unsigned)(st.st_mode & 07777), path);
+	return 0;
+}
+
 int fleet_etcd_open_within(const struct fleet_config *f, long call_ms, struct etcd **ret,
 			   struct error *err)
 {
 	const struct etcd_options o = { .endpoints = f->etcd, .cert = f->cert, .key = f->key,
 					.cacert = f->cacert, .call_ms = call_ms };
+	int r;
 
+	if ((r = tls_file_check("key", f->key, true, err)) < 0 ||
+	    (r = tls_file_check("cert", f->cert, false, err)) < 0 ||
+	    (r = tls_file_check("cacert", f->cacert, false, err)) < 0)
+		return r;
 	return etcd_new(&o, ret, err);
 }
 
@@ -73,13 +106,19 @@ int fleet_record_parse(const char *user, const char *text, int64_t lease, struct
 	return 0;
 }
 
-/* FLEET_KEY_PREFIX USER into BUF; -EINVAL for a name warren would not act on. */
-static int user_key(const char *user, char *buf, size_t len, struct error *err)
+/* PREFIX USER into BUF; -EINVAL for a name warren would not act on. */
+static int key_of(const char *prefix, const char *user, char *buf, size_t len, struct error *err)
 {
 	if (!name_is_valid(user))
 		return error_set(err, -EINVAL, "not a valid user name");
-	snprintf(buf, len, FLEET_KEY_PREFIX "%s", user);
+	snprintf(buf, len, "%s%s", prefix, user);
 	return 0;
+}
+
+/* FLEET_KEY_PREFIX USER: her lease's key. */
+static int user_key(const char *user, char *buf, size_t len, struct error *err)
+{
+	return key_of(FLEET_KEY_PREFIX, user, buf, len, err);
 }
 
 /* Take again: her key vanished between the compare and the read.  Positive, so that no
@@ -127,8 +166,8 @@ static int take_once(struct etcd *e, const char *user, const char *key, const ch
 		r = taken_by(user, &kv, ret_holder, err);
 	etcd_kv_clear(&kv);
 	/* The lease attaches nothing: give it back rather than leave it to its TTL, but not
-	 * to an etcd that did not answer (another bounded wait; the TTL frees it anyway). */
-	if (r != -ETIMEDOUT && r != -EHOSTUNREACH)
+	 * to an etcd that did not answer or could not serve (another bounded wait; the TTL frees it anyway). */
+	if (r != -ETIMEDOUT && r != -EHOSTUNREACH && r != -EAGAIN)
 		(void)etcd_lease_revoke(e, id, &ignored);
 	return r;
 }
@@ -228,4 +267,138 @@ int fleet_lease_list(struct etcd *e, struct fleet_holder **ret, size_t *ret_n, s
 	*ret = v;
 	*ret_n = m;
 	return 0;
+}
+
+/* How often an asker looks whether the holder answered. */
+#define ASK_POLL_MS 250
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A request's TEXT ("MODE HOST" or "refused REASON") into *RET; -ENOENT when it is not
+ * one warren made. */
+static int ask_parse(const char *text, int64_t lease, struct fleet_ask *ret)
+{
+	char mode[16], host[FLEET_FIELD_MAX + 1];
+
+	*ret = (struct fleet_ask){ .lease = lease };
+	if (!strncmp(text, "refused ", 8)) {
+		ret->refused = true;
+		snprintf(ret->reason, sizeof(ret->reason), "%s", text + 8);
+		return 0;
+	}
+	if (sscanf(text, "%15s %255s", mode, host) != 2 || !fleet_field_valid(host))
+		return -ENOENT;
+	if (!strcmp(mode, fleet_takeover_name(FLEET_TAKEOVER_IDLE)))
+		ret->mode = FLEET_TAKEOVER_IDLE;
+	else if (!strcmp(mode, fleet_takeover_name(FLEET_TAKEOVER_ALWAYS)))
+		ret->mode = FLEET_TAKEOVER_ALWAYS;
+	else
+		return -ENOENT;
+	snprintf(ret->host, sizeof(ret->host), "%s", host);
+	return 0;
+}
+
+int fleet_ask_get(struct etcd *e, const char *user, struct fleet_ask *ret, struct error *err)
+{
+	struct etcd_kv kv = { 0 };
+	char key[ETCD_KEY_MAX];
+	int r;
+
+	if ((r = key_of(FLEET_ASK_PREFIX, user, key, sizeof(key), err)) < 0 ||
+	    (r = etcd_get(e, key, &kv, err)) < 0)
+		return r;
+	r = ask_parse(kv.value, kv.lease, ret);
+	etcd_kv_clear(&kv);
+	return r;
+}
+
+int fleet_ask_refuse(struct etcd *e, const char *user, const struct fleet_ask *ask,
+		     const char *reason, struct error *err)
+{
+	_cleanup_free_ char *value = NULL;
+	char key[ETCD_KEY_MAX];
+	int r;
+
+	if ((r = key_of(FLEET_ASK_PREFIX, user, key, sizeof(key), err)) < 0)
+		return r;
+	if (asprintf(&value, "refused %s", reason) < 0)
+		return error_set(err, -ENOMEM, "out of memory");
+	return etcd_put_if_lease(e, key, value, ask->lease, err);
+}
+
+/* Asked HOLDER (in MODE) for USER's container: until UNTIL_MS, take her lease as soon as
+ * it is gone, or give up when the holder refused. */
+static int await_release(struct etcd *e, const char *user, const char *host, const char *boot_id,
+			 const char *container, unsigned ttl, const char *holder,
+			 enum fleet_takeover mode, long long until_ms, long wait_ms,
+			 int64_t *ret_lease, struct error *err)
+{
+	struct fleet_holder h;
+	struct fleet_ask a;
+
+	for (;;) {
+		struct error e1 = { 0 };
+		int r;
+
+		usleep(ASK_POLL_MS * 1000);
+		if (fleet_ask_get(e, user, &a, &e1) == 0 && a.refused)
+			return error_set(err, -EBUSY, "%s's container runs on %s, which refused to stop "
+					 "it (takeover %s): %s", user, holder, fleet_takeover_name(mode),
+					 a.reason);
+		e1 = (struct error){ 0 };
+		if (fleet_lease_holder(e, user, &h, &e1) == -ENOENT) {
+			r = fleet_lease_take(e, user, host, boot_id, container, ttl, ret_lease, NULL, err);
+			return r;
+		}
+		if (mono_ms() >= until_ms)
+			return error_set(err, -EBUSY, "%s's container runs on %s, which did not stop it "
+					 "within %ld s (takeover %s)", user, holder, wait_ms / 1000,
+					 fleet_takeover_name(mode));
+	}
+}
+
+int fleet_lease_take_over(struct etcd *e, const char *user, const char *host,
+			  const char *boot_id, const char *container, unsigned ttl,
+			  enum fleet_takeover mode, long wait_ms, int64_t *ret_lease,
+			  struct error *err)
+{
+	_cleanup_free_ char *value = NULL;
+	struct error ignored = { 0 };
+	struct etcd_kv kv = { 0 };
+	struct fleet_holder h;
+	struct fleet_ask other;
+	char key[ETCD_KEY_MAX];
+	long long until = mono_ms() + wait_ms;
+	int64_t ask_lease;
+	int r = fleet_lease_take(e, user, host, boot_id, container, ttl, ret_lease, &h, err);
+
+	if (r != -EBUSY || mode == FLEET_TAKEOVER_NEVER)
+		return r;
+	/* Another host holds it: ask that one, in a key of a lease of our own. */
+	*err = (struct error){ 0 };
+	if ((r = key_of(FLEET_ASK_PREFIX, user, key, sizeof(key), err)) < 0)
+		return r;
+	if (asprintf(&value, "%s %s", fleet_takeover_name(mode), host) < 0)
+		return error_set(err, -ENOMEM, "out of memory");
+	if ((r = etcd_lease_grant(e, wait_ms / 1000 + ttl, &ask_lease, err)) < 0)
+		return r;
+	r = etcd_put_if_absent(e, key, value, ask_lease, &kv, err);
+	if (r == -EEXIST) {
+		*err = (struct error){ 0 };
+		r = error_set(err, -EBUSY, "%s's container runs on %s, and %s asks for it already",
+			      user, h.host, kv.key && ask_parse(kv.value, kv.lease, &other) == 0 &&
+			      !other.refused ? other.host : "another host");
+	} else if (r == 0) {
+		r = await_release(e, user, host, boot_id, container, ttl, h.host, mode, until,
+				  wait_ms, ret_lease, err);
+	}
+	etcd_kv_clear(&kv);
+	(void)etcd_lease_revoke(e, ask_lease, &ignored);
+	return r;
 }

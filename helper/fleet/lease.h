@@ -66,4 +66,35 @@ int fleet_lease_holder(struct etcd *e, const char *user, struct fleet_holder *re
 /* Every user's lease (*RET, *RET_N; free(*RET)), in the order of their names. */
 int fleet_lease_list(struct etcd *e, struct fleet_holder **ret, size_t *ret_n, struct error *err);
 
+/* Takeover (fleet.takeover "idle", "always"): a host where her login finds her lease
+ * held elsewhere asks the holder through her key FLEET_ASK_PREFIX "USER", attached to a
+ * lease of the asker's own (so that it goes by itself), holding "MODE HOST" ("idle
+ * login-b").  The holder's warren-lease reads it at each renewal and reports it to its
+ * supervisor, which stops her container (her lease goes with the stop) or refuses: the
+ * key then holds "refused REASON". */
+#define FLEET_ASK_PREFIX "warren/fleet/ask/"
+
+struct fleet_ask {
+	char host[FLEET_FIELD_MAX + 1]; /* who asks */
+	enum fleet_takeover mode;       /* FLEET_TAKEOVER_IDLE or _ALWAYS */
+	bool refused;
+	char reason[256];               /* when refused */
+	int64_t lease;                  /* the asker's: tells one request from the next */
+};
+
+/* The request for USER's container into *RET; -ENOENT when there is none (or it is not
+ * one warren made). */
+int fleet_ask_get(struct etcd *e, const char *user, struct fleet_ask *ret, struct error *err);
+/* Refuse the request ASK for USER's container, saying REASON; -ENOENT when it is gone. */
+int fleet_ask_refuse(struct etcd *e, const char *user, const struct fleet_ask *ask,
+		     const char *reason, struct error *err);
+/* fleet_lease_take, and when another host holds her lease and MODE is not "never": ask
+ * it to stop her container (as HOST), wait up to WAIT_MS for her lease to go, and take
+ * it.  -EBUSY naming the holder and why when it refused, did not answer in time, or
+ * another host asks already; the request is withdrawn on every way out. */
+int fleet_lease_take_over(struct etcd *e, const char *user, const char *host,
+			  const char *boot_id, const char *container, unsigned ttl,
+			  enum fleet_takeover mode, long wait_ms, int64_t *ret_lease,
+			  struct error *err);
+
 #endif

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 52
+fixture_start 53
 
 # refused USER WHAT ERE: USER's login fails, and the test syslog says ERE.
 refused() {
@@ -91,11 +91,28 @@ for source in wtenoent wtmissing; do
 done
 write_config "$(default_config)"
 
-# A supervisor killed by hand: the next login finds the orphan, removes it, starts anew.
-tssh wta -- true >/dev/null 2>&1
+# A supervisor killed by hand: her container dies with it (nothing would stop it, clean
+# up after it or renew her fleet lease), her open session with it; the next login finds
+# the record, removes it, starts anew.
+hold orphan wta -- 'echo held; exec sleep 1000'
+for ((i = 0; i < 600; i++)); do
+	grep -q held "$T/orphan.out" 2>/dev/null && break
+	kill -0 "${HELD[orphan]}" 2>/dev/null || break
+	sleep 0.1
+done
 id1=$(init_identity wta)
-sup=$(cut -d" " -f2 /run/warren/users/wta/state 2>/dev/null)
+read -r init sup _ </run/warren/users/wta/state
 [ -n "$sup" ] && [ "$(cat "/proc/$sup/comm" 2>/dev/null)" = warren-helper ] && kill -KILL "$sup"
+for ((i = 0; i < 100; i++)); do
+	kill -0 "$init" 2>/dev/null || kill -0 "${HELD[orphan]}" 2>/dev/null || break
+	sleep 0.1
+done
+check "her container dies with its supervisor (init $init): her open session ends with it" \
+	bash -c '! kill -0 "$1" 2>/dev/null && ! kill -0 "$2" 2>/dev/null' - "$init" "${HELD[orphan]}" ||
+	diag "$(cat "$T/orphan.out")"
+kill "${HELD[orphan]}" 2>/dev/null
+wait "${HELD[orphan]}" 2>/dev/null
+unset "HELD[orphan]"
 out2=$(tssh wta -- hostname 2>&1)
 id2=$(init_identity wta)
 check "after its supervisor was killed, wta lands in a new container (init $id1, now $id2)" \

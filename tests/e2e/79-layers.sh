@@ -3,14 +3,17 @@
 # from a local package over the base image is seen by the members of the group that
 # lists it and by nobody else, read-only even to root inside; ls tells a container that
 # runs an older stack; a layer in use cannot be removed; a missing layer refuses the
-# login; an image built with debootstrap (its package cache kept between builds on one
-# machine) is one a user logs into.
+# login; of two layers with the same file she sees the first listed one's; a layer build
+# killed half-way leaves nothing in place, running or mounted, and its re-run succeeds
+# and removes what it left; image refuses a user other than root; an image built with
+# debootstrap (its package cache kept between builds on one machine) is one a user logs
+# into.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 24
+fixture_start 34
 
 ctl() { in_ns "$REPO/warrenctl" --config "$CONF" "$@"; }
 # The images directory of this test: the base image (a link to the test image: the
@@ -148,6 +151,97 @@ out=$(tssh wta -- true 2>&1)
 check "a login whose group lists a layer that is not there is refused" test $? -ne 0
 check "with the layer, its path and the fix in the log" \
 	wait_log "layer $images/cs101.*warrenctl image layer cs101" 5 || diag "$(log_since)"
+
+# Two layers that hold the same file, /usr/share/warren-order/which ("a" in la, "b" in
+# lb): she sees the first listed one's.  lb's package script first waits on a fifo (in
+# its build's tree: the test holds the build there); its warrenctl is killed (SIGKILL, by
+# pid) while it waits: nothing of it is in place, nothing of it runs or stays mounted,
+# the login of a member whose group lists lb is refused, la is untouched, and the build
+# run again succeeds and removes what the killed one left.
+ctl stop wta >/dev/null 2>&1
+mkdeb() { # mkdeb NAME WHICH [POSTINST]: $T/NAME.deb
+	local d=$T/$1
+	mkdir -p "$d/DEBIAN" "$d/usr/share/warren-order"
+	printf 'Package: %s\nVersion: 1\nArchitecture: all\nMaintainer: warren tests <root@localhost>\nDescription: one of two layers with the same file (a warren test)\n' \
+		"$1" >"$d/DEBIAN/control"
+	echo "$2" >"$d/usr/share/warren-order/which"
+	if [ -n "${3:-}" ]; then
+		printf '#!/bin/sh\n%s\n' "$3" >"$d/DEBIAN/postinst"
+		chmod 0755 "$d/DEBIAN/postinst"
+	fi
+	dpkg-deb --build --root-owner-group "$d" "$T/$1.deb" >/dev/null
+}
+mkdeb order-a a
+mkdeb order-b b 'mkfifo /warren-gate && read go </warren-gate; rm -f /warren-gate'
+out=$(ctl image layer la --from default --deb "$T/order-a.deb" 2>&1) || diag "$out"
+tree() { find "$1/" -printf '%P %s %T@ %m %U %G %l\n' | sort | sha256sum; }
+la_before=$(tree "$images/la")
+# gate: the fifo lb's package script waits on, once it waits (up to 120 s), as the
+# script sees it (through its root: the overlay's fifo is not the one in the upper
+# directory); the build's directory into $left
+gate() {
+	local f i pid
+	for ((i = 0; i < 480; i++)); do
+		for f in "$images"/.mklayer.*/rw/upper/warren-gate; do
+			pid=$(pgrep -f "order-b.postinst" | head -n 1)
+			[ -p "$f" ] && [ -n "$pid" ] && [ -p "/proc/$pid/root/warren-gate" ] &&
+				{ left=${f%/rw/upper/warren-gate}; fifo=/proc/$pid/root/warren-gate; return 0; }
+		done
+		sleep 0.25
+	done
+	return 1
+}
+"$REPO/warrenctl" --config "$CONF" image layer lb --from default --deb "$T/order-b.deb" >"$T/lb-killed.log" 2>&1 &
+build=$!
+left= fifo=
+gate
+kill -KILL "$build"
+wait "$build" 2>/dev/null
+check "a layer build whose package script waits, its warrenctl killed (SIGKILL): no layer lb in place, nor its record" \
+	test -n "$left" -a ! -e "$images/lb" -a ! -e "$images/.lb.meta" || diag "$(cat "$T/lb-killed.log")"
+build_procs() { pgrep -af -- "${left:-/nonexistent}|/tmp/warren-debs|warren-mklayer $images/lb"; }
+for ((i = 0; i < 40; i++)); do [ -z "$(build_procs)" ] && break; sleep 0.25; done
+check "nothing of the killed build runs on (the build script, the sandbox, dpkg and the package script)" \
+	test -z "$(build_procs)" || diag "$(build_procs)"
+check "and nothing of it stays mounted" bash -c '! grep -qF "$1" /proc/self/mountinfo' - "$images" ||
+	diag "$(grep -F "$images" /proc/self/mountinfo)"
+check "the layer la, built before, is as it was" test -d "$images/la" -a "$(tree "$images/la")" = "$la_before"
+config '"la", "lb"'
+log_mark
+out=$(tssh wta -- cat /usr/share/warren-order/which 2>&1)
+check "a member of wtga, whose group lists la and lb, sees no half of lb: her login is refused ($out)" \
+	test "$(printf '%s' "$out" | tr -d '\r')" != b
+check "with lb, its path and the fix in the log" \
+	wait_log "layer $images/lb.*warrenctl image layer lb" 5 || diag "$(log_since)"
+"$REPO/warrenctl" --config "$CONF" image layer lb --from default --deb "$T/order-b.deb" >"$T/lb.log" 2>&1 &
+build=$!
+killed=$left
+gate && timeout 20 bash -c 'echo go >"$1"' - "$fifo" || kill -KILL "$build"
+wait "$build"
+rc=$?
+left=$killed
+check "the build run again succeeds (exit $rc), and removed what the killed one left ($left): no build directory stays" \
+	bash -c '[ "$1" = 0 ] && [ -f "$2/lb/usr/share/warren-order/which" ] && [ ! -e "$2/lb/warren-gate" ] &&
+		[ -n "$3" ] && [ ! -e "$3" ] && ! ls -d "$2"/.mklayer.?????? 2>/dev/null' - "$rc" "$images" "$left" ||
+	diag "$(cat "$T/lb.log"; ls -la "$images")"
+ctl stop wta >/dev/null 2>&1
+out=$(tssh wta -- cat /usr/share/warren-order/which 2>&1)
+ctl stop wta >/dev/null 2>&1
+config '"lb", "la"'
+out2=$(tssh wta -- cat /usr/share/warren-order/which 2>&1)
+ctl stop wta >/dev/null 2>&1
+check "layers = [ la, lb ], both with the same file: she sees la's ($out); [ lb, la ]: lb's ($out2)" \
+	test "$(printf '%s %s' "$out" "$out2" | tr -d '\r')" = "a b"
+
+# warrenctl image as another user than root: refused, saying why; nothing changes.
+images_state() { ls -la --time-style=+%s "$images"; }
+before=$(images_state)
+check "warrenctl image ls, rm, layer and build as a user other than root: each refused, saying why" \
+	nobody_refused 'needs root' "image ls" "image rm la" "image layer lc --from default --deb $T/order-a.deb" \
+	"image build small2"
+check "and the images directory is as it was (la there, no lc, no small2)" \
+	test "$(images_state)" = "$before" -a -d "$images/la" || diag "$(images_state)"
+config ''
 
 # A base image of our own, with one package more than the default set: debootstrap
 # fetches from the Debian mirror (as the suite's own test image does), so outside the

@@ -12,6 +12,10 @@
 #   warrenctl explain says each key's value and source, warrenctl show the rates the
 #        kernel holds her container to; a rate in tc's bytes per second is refused by
 #        check-config with the file, the line and the rate in bits
+#   anti-spoofing holds with bandwidth.out (her egress through her ifb): from 200
+#        addresses of the subnet that are nobody's, ARP and UDP from her network
+#        namespace give the host's neighbour table no entry (nor wtb's, with no ifb); a
+#        forged address, then a forged MAC, gets no packet past her port
 #   at her stop nothing of it stays on the host: no qdisc of hers, no ifb
 # run.sh bound: 240 s
 # shellcheck disable=SC2016
@@ -20,7 +24,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 11
+fixture_start 16
 
 UPSTREAM=198.51.100.2
 IN=16 OUT=8                                        # her group's rates, mbit
@@ -78,6 +82,7 @@ if ($way eq "out") {
 EOF
 SERVER=
 cleanup_bw() {
+	[ -n "${LISTENER:-}" ] && kill "$LISTENER" 2>/dev/null
 	[ -n "$SERVER" ] && pkill -P "$SERVER" 2>/dev/null
 	[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null
 	ip netns del "$UP" 2>/dev/null
@@ -172,6 +177,91 @@ check "while she runs, her port ${port:-?} has a tbf at its root and an ingress 
 	bash -c 'grep -q "^qdisc tbf 1: root .* rate $2Mbit " <<<"$1" && grep -q "^qdisc ingress ffff: " <<<"$1" &&
 		grep -q "^qdisc tbf 1: root .* rate $3Mbit " <<<"$4"' - "$(section "$out" 1)" "$IN" "$OUT" \
 	"$(section "$out" 2)" || diag "$out"
+# Anti-spoofing holds with bandwidth.out (her port's ingress redirected to her ifb, which
+# hands it back to the port: the bridge's rules must still see it), and the host's
+# neighbour table holds one entry per container.  As host root in her network namespace
+# (stronger than root inside), with the host's perl and tests/lib/frame.pl: ARP requests
+# for the gateway and UDP to it from 200 addresses of the subnet that are nobody's, with
+# her own MAC; then a datagram from her own address to a listener upstream, which comes
+# after them through the same port.  The same from wtb, whose port has no ifb.
+init_of() { cut -d" " -f1 "/run/warren/users/$1/state" 2>/dev/null; }
+in_cont() { local u=$1; shift; nsenter --net="/proc/$(init_of "$u")/ns/net" "$@"; }
+addr_of() { in_cont "$1" ip -4 -o addr show dev eth0 | awk '{ sub("/.*", "", $4); print $4 }'; }
+mac_of() { in_cont "$1" ip -o link show dev eth0 | sed -n 's|.*link/ether \([0-9a-f:]*\).*|\1|p'; }
+stat_of() { # stat_of DEV rx|tx: its packet count in the test netns
+	in_ns ip -s link show dev "$1" 2>/dev/null | awk -v w="$2" '$1 == (w == "rx" ? "RX:" : "TX:") { getline; print $2; exit }'
+}
+gwmac=$(in_ns ip -o link show warren0 | sed -n 's|.*link/ether \([0-9a-f:]*\).*|\1|p')
+a=$(addr_of wta) b=$(addr_of wtb)
+read -r _ bport _ 2>/dev/null </run/warren/users/wtb/net
+: >"$T/control"
+$UPNS perl -MSocket=:all -e '$| = 1; socket(S, AF_INET, SOCK_DGRAM, 0) && bind(S, pack_sockaddr_in(7009, inet_aton($ARGV[0]))) or die "udp: $!";
+	while (defined recv(S, $m, 200, 0)) { print "$m\n" }' "$UPSTREAM" >>"$T/control" 2>&1 &
+LISTENER=$!
+for ((i = 0; i < 40; i++)); do $UPNS ss -Hlun "sport = :7009" | grep -q . && break; sleep 0.25; done
+# flood USER PORT: the frames above, from USER's eth0; "sent" and the port's received count
+flood() {
+	local rx0 mac addr
+	rx0=$(stat_of "$2" rx) mac=$(mac_of "$1") addr=$(addr_of "$1")
+	in_cont "$1" perl -e 'my ($mac, $gw, $addr, $user) = @ARGV;
+		sub frame { local @ARGV = ("eth0", @_); local $SIG{__WARN__} = sub {}; do "./tests/lib/frame.pl"; die $@ if $@ }
+		for my $i (1 .. 200) {
+			frame("ff:ff:ff:ff:ff:ff", $mac, "arp", 1, $mac, "10.213.77.$i", "00:00:00:00:00:00", "10.213.0.1");
+			frame($gw, $mac, "udp4", "10.213.77.$i", "10.213.0.1", 9, "spoofed");
+		}
+		frame($gw, $mac, "udp4", $addr, "198.51.100.2", 7009, "control-$user"); print "sent\n"' \
+		"$mac" "$gwmac" "$addr" "$1" 2>&1
+	echo "received $(($(stat_of "$2" rx) - ${rx0:-0}))"
+}
+neigh_others() { # the host's neighbour entries on the bridge for addresses not wta's or wtb's
+	in_ns ip -4 neigh show dev warren0 | awk -v a="$a" -v b="$b" '$1 != a && $1 != b'
+}
+ifb0=$(stat_of "${port:-none}-ifb" tx)
+out=$(flood wta "${port:-none}")
+for ((i = 0; i < 40; i++)); do grep -qx control-wta "$T/control" && break; sleep 0.25; done
+ifb=$(($(stat_of "${port:-none}-ifb" tx) - ${ifb0:-0}))
+check "root in wta's network namespace sent 400 frames from 200 addresses that are nobody's; they passed her ifb ($ifb) and the control after them reached the upstream" \
+	bash -c 'grep -qx sent <<<"$1" && [ "$(sed -n "s/^received //p" <<<"$1")" -ge 401 ] && [ "$2" -ge 401 ] &&
+		grep -qx control-wta "$3"' - "$out" "$ifb" "$T/control" || diag "$out; the listener got: $(cat "$T/control")"
+out=$(neigh_others)
+check "the host's neighbour table gained no entry for them: only the containers' addresses ($a, $b)" \
+	test -z "$out" || diag "$out"
+out=$(flood wtb "${bport:-none}")
+for ((i = 0; i < 40; i++)); do grep -qx control-wtb "$T/control" && break; sleep 0.25; done
+check "the same from wtb (no ifb on her port): sent, and her control came after them" \
+	bash -c 'grep -qx sent <<<"$1" && [ "$(sed -n "s/^received //p" <<<"$1")" -ge 401 ] &&
+		grep -qx control-wtb "$2"' - "$out" "$T/control" || diag "$out; the listener got: $(cat "$T/control")"
+out=$(neigh_others)
+check "and the host's neighbour table still holds no entry but the containers'" test -z "$out" || diag "$out"
+kill "$LISTENER" 2>/dev/null
+
+# Her address and then her MAC forged (another address of the subnet, nobody's): UDP to the
+# upstream through the default route; a counter in the test netns's prerouting counts what
+# gets past the bridge with that address, her ifb what went through it.
+spoof=10.213.77.201
+in_ns nft -f - <<NFT
+table ip warren_test {
+	chain pre {
+		type filter hook prerouting priority -300; policy accept;
+		iifname "warren0" ip saddr $spoof counter
+	}
+}
+NFT
+ifb0=$(stat_of "${port:-none}-ifb" tx)
+forge() { in_cont wta bash -c 'for i in 1 2 3; do echo x >/dev/udp/198.51.100.2/9; sleep 0.3; done' 2>/dev/null; }
+in_cont wta ip addr flush dev eth0
+in_cont wta ip addr add "$spoof/16" dev eth0 noprefixroute
+in_cont wta ip route replace 10.213.0.1/32 dev eth0
+in_cont wta ip route replace default via 10.213.0.1
+in_cont wta ip neigh replace 10.213.0.1 lladdr "$gwmac" dev eth0 nud permanent
+forge
+in_cont wta ip link set eth0 address 02:77:00:00:00:01
+forge
+n=$(in_ns nft list table ip warren_test | sed -n 's/.*counter packets \([0-9]*\).*/\1/p')
+ifb=$(($(stat_of "${port:-none}-ifb" tx) - ${ifb0:-0}))
+check "with bandwidth.out: no packet with a forged address, nor a forged MAC, got past her port (counted: ${n:-?}; $ifb went through her ifb)" \
+	test "${n:-1}" = 0 -a "$ifb" -ge 6
+in_ns nft delete table ip warren_test
 helper_stop wta >/dev/null
 wait_container_gone wta 20 >/dev/null
 left=$(in_ns ip -br link show 2>&1 | grep -E "^${port:-none}(-ifb)?[@ ]"; in_ns tc qdisc show 2>&1 | grep -E "^qdisc (tbf|ingress) ")

@@ -89,18 +89,8 @@ check "inside, CLOCK_MONOTONIC (${mono:-?} s) and CLOCK_BOOTTIME (${boot:-?} s) 
 
 # Each is refused with the reason, and acts on nothing: her container runs on, the same.
 before=$(init_identity wta)
-as_nobody_refused() {
-	local c out rc bad=
-	for c in ls "show wta" "top --once" "stop wta" gc "reset wta --yes"; do
-		# shellcheck disable=SC2086
-		out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$REPO/warrenctl" $c --config "$CONF" 2>&1 >/dev/null)
-		rc=$?
-		[ "$rc" -ne 0 ] && grep -Eq 'root|Permission denied' <<<"$out" || bad+="$c: exit $rc, \"$out\"; "
-	done
-	[ -z "$bad" ] || { echo "$bad"; return 1; }
-}
 check "warrenctl ls, show, top, stop, gc and reset as a user other than root: each refused, saying why" \
-	as_nobody_refused
+	nobody_refused 'root|Permission denied' ls "show wta" "top --once" "stop wta" gc "reset wta --yes"
 check "and her container runs on, the same one" test -n "$before" -a "$(init_identity wta)" = "$before"
 
 # --- a limit changed while her container runs ------------------------------------------

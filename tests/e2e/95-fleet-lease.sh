@@ -12,7 +12,7 @@ set -u
 # run.sh bound: 150 s (three lease TTLs waited out, an etcd frozen for its 3 s bound)
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
-N=32
+N=38
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (a config root owns, a mount namespace)" $N
 command -v etcd >/dev/null || skip_all "no etcd (apt-get install etcd-server; .ci/run does)" $N
 command -v openssl >/dev/null || skip_all "no openssl (apt-get install openssl)" $N
@@ -45,8 +45,10 @@ stop_members() {
 		pid[i]=
 	done
 }
+stubs=()
 cleanup() {
 	stop_members 1 2 3 4
+	[ ${#stubs[@]} -gt 0 ] && kill "${stubs[@]}" 2>/dev/null && wait "${stubs[@]}" 2>/dev/null
 	[ -n "${WARREN_TEST_KEEP:-}" ] && { echo "# kept $T" >&2; return; }
 	rm -rf "$T"
 }
@@ -63,6 +65,40 @@ free_port() {
 }
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# stub_member MODE VAR: a sick member on a free port, its port in VAR once it listens.
+# "frozen" accepts connections (the kernel's backlog does) and never answers, as a
+# SIGSTOPped etcd or one stalled on its disk; "noleader" answers every request as etcd's
+# gateway does in a minority partition (HTTP 503, gRPC UNAVAILABLE).
+stub_member() {
+	local port ready=$T/stub.$1.ready
+	port=$(free_port)
+	printf -v "$2" %s "$port"
+	perl -MIO::Socket::INET -e '
+		my ($mode, $port, $ready) = @ARGV;
+		$SIG{PIPE} = "IGNORE";
+		my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => $port,
+			Listen => 16, ReuseAddr => 1) or die "listen: $!";
+		open(my $r, ">", $ready) or die "$ready: $!";
+		print $r "$port\n";
+		close $r;
+		if ($mode eq "frozen") { sleep 600; exit }
+		my $b = q({"error":"etcdserver: no leader","code":14,"message":"etcdserver: no leader"});
+		while (my $c = $s->accept) {
+			my $len = 0;
+			while (my $l = <$c>) { $len = $1 if $l =~ /^content-length:\s*(\d+)/i; last if $l =~ /^\r?$/ }
+			read($c, my $body, $len) if $len;
+			print $c "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n" .
+				"Content-Length: " . length($b) . "\r\nConnection: close\r\n\r\n$b";
+			close $c;
+		}' "$1" "$port" "$ready" </dev/null >/dev/null 2>&1 &
+	stubs+=($!)
+	for _ in $(seq 100); do
+		[ -s "$ready" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
 
 plan $N
 
@@ -220,6 +256,54 @@ out=$("$DRIVE" "$T/tls-noca.conf" take wtb host-a 60 2>&1)
 check "without cacert, etcd's certificate (of the test's own CA) is not trusted: $out" \
 	grep -q "SSL certificate problem" <<<"$out"
 
+# The client's key is a secret, the CA and the certificate decide whom warren trusts: a
+# key others can read, or a CA others can write, is refused, naming the file and the fix.
+install -m 0644 "$tls/client.key" "$tls/open.key"
+install -m 0666 "$tls/ca.pem" "$tls/open-ca.pem"
+tls_conf tls-openkey "cert = \"$tls/client.pem\"; key = \"$tls/open.key\"; cacert = \"$tls/ca.pem\";"
+tls_conf tls-openca "cert = \"$tls/client.pem\"; key = \"$tls/client.key\"; cacert = \"$tls/open-ca.pem\";"
+out=$("$DRIVE" "$T/tls-openkey.conf" take wtb host-a 60 2>&1)
+check "a client key others can read is refused, with the fix: $out" \
+	test -z "$(grep -E '^[0-9a-f]+$|^busy' <<<"$out")" -a \
+	-n "$(grep -F "fleet.key $tls/open.key is readable by others (mode 0644)" <<<"$out" | grep -F "fix: chmod o-rwx")"
+out=$("$DRIVE" "$T/tls-openca.conf" take wtb host-a 60 2>&1)
+check "a CA others can write is refused, with the fix: $out" \
+	test -z "$(grep -E '^[0-9a-f]+$|^busy' <<<"$out")" -a \
+	-n "$(grep -F "fleet.cacert $tls/open-ca.pem is writable by group or others (mode 0666); fix: chmod go-w" <<<"$out")"
+out=$("$CTL" --config "$T/tls-openkey.conf" doctor 2>&1)
+check "doctor: a client key others can read is a problem" \
+	grep -q "^PROBLEM fleet: etcd: fleet.key $tls/open.key is readable by others" <<<"$out" || diag "$(grep fleet <<<"$out")"
+# cacert is the only CA trusted: one in the system's CA directory (libcurl's default
+# CApath on Debian) signed etcd's certificate, the config names another: refused.  In a
+# mount namespace of the test's own, a tmpfs over /etc/ssl/certs holds the test's CA.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$tls/other.key" \
+	-out "$tls/other-ca.pem" -days 1 -subj /CN=warren-test-other-ca >>"$tls/openssl.log" 2>&1
+tls_conf tls-otherca "cert = \"$tls/client.pem\"; key = \"$tls/client.key\"; cacert = \"$tls/other-ca.pem\";"
+if [ -d /etc/ssl/certs ] && [ -s "$tls/other-ca.pem" ]; then
+	out=$(unshare -m --propagation private sh -c '
+		mount -t tmpfs warren-test /etc/ssl/certs && cp "$1" /etc/ssl/certs/warren-test-ca.pem &&
+			openssl rehash /etc/ssl/certs >/dev/null 2>&1 || exit 9
+		"$2" "$3" take wtb host-a 60' sh "$tls/ca.pem" "$DRIVE" "$T/tls-otherca.conf" 2>&1)
+	check "cacert is the one CA trusted: etcd's certificate from a CA of the system's directory is refused: $out" \
+		grep -q "SSL certificate problem" <<<"$out"
+else
+	skip "cacert is the one CA trusted" "no /etc/ssl/certs here, or openssl made no second CA"
+fi
+
+# A sick member listed first takes no more than its share of a call: the next one serves.
+stub_member frozen frozen && stub_member noleader noleader ||
+	diag "a stub member did not start"
+for sick in frozen noleader; do
+	sed "s|etcd = \[ |etcd = [ \"http://127.0.0.1:${!sick}\", |" "$conf" >"$T/$sick.conf"
+	chmod 0644 "$T/$sick.conf"
+	t0=$(now_ms)
+	out=$("$DRIVE" "$T/$sick.conf" take "wt-$sick" host-a 60 2>&1)
+	rc=$? took=$(($(now_ms) - t0))
+	check "a $sick member listed first: the next member serves the take (exit $rc, $took ms of its 3 s bound): $out" \
+		test "$rc" = 0 -a "$took" -lt 2500
+	[ "$rc" = 0 ] && drive release "$out"
+done
+
 # warrenctl doctor's fleet checks, against this etcd.
 out=$("$CTL" --config "$conf" doctor 2>&1)
 check "doctor: etcd answers, with the number of leases" \
@@ -229,8 +313,9 @@ check "doctor: this host's clock agrees with etcd's" \
 sed 's/lease_ttl = 5;/lease_ttl = 5; takeover = "idle";/' "$conf" >"$T/idle.conf"
 chmod 0644 "$T/idle.conf"
 out=$("$CTL" --config "$T/idle.conf" doctor 2>&1)
-check "doctor: takeover \"idle\" is a note: it acts as \"never\" in this release" \
-	grep -q '^note *fleet: takeover = "idle" acts as "never" in this release' <<<"$out" || diag "$(grep fleet <<<"$out")"
+check "doctor: takeover \"idle\" is built: no note that it acts as \"never\", etcd still checked" \
+	bash -c '! grep -q "acts as \"never\"" <<<"$1" && grep -q "^ok *fleet: etcd answers" <<<"$1"' - "$out" ||
+	diag "$(grep fleet <<<"$out")"
 out=$(FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f '+40s' "$CTL" --config "$conf" doctor 2>&1)
 check "doctor: a clock 40 s ahead of etcd's is a problem, with the fix" \
 	grep -A1 -E "^PROBLEM fleet: this host's clock is 4[01] s ahead of etcd's" <<<"$out" ||

@@ -311,6 +311,19 @@ init_identity() {
 	pid=$(cut -d" " -f1 "/run/warren/users/$1/state" 2>/dev/null)
 	[ -n "$pid" ] && echo "$pid $(cut -d" " -f22 "/proc/$pid/stat" 2>/dev/null)"
 }
+# nobody_refused ERE CMD...: each warrenctl CMD (words), run as nobody, exits non-zero with
+# stderr matching ERE; those that did not, on stdout
+nobody_refused() {
+	local ere=$1 c out rc bad=
+	shift
+	for c in "$@"; do
+		# shellcheck disable=SC2086
+		out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$REPO/warrenctl" $c --config "$CONF" 2>&1 >/dev/null)
+		rc=$?
+		[ "$rc" -ne 0 ] && grep -Eq "$ere" <<<"$out" || bad+="$c: exit $rc, \"$out\"; "
+	done
+	[ -z "$bad" ] || { echo "$bad"; return 1; }
+}
 log_mark() { LOG_OFF=$(stat -c %s "$T/syslog"); }
 log_since() { tail -c +$((LOG_OFF + 1)) "$T/syslog"; }
 wait_log() { # wait_log ERE [SECS]: a line after the mark matches ERE (grep -E -i)

@@ -9,6 +9,18 @@
  *   fleetdrive CONFIG holder USER            "HOST BOOT CONTAINER LEASE"; exit 4 if none
  *   fleetdrive CONFIG list                   "USER HOST LEASE", a line each
  *
+ * Takeover (fleet/lease.h), for tests/e2e/97-fleet-takeover.sh:
+ *   fleetdrive CONFIG ask USER HOST MODE SECS   as the asking host: ask her lease's holder
+ *                                            (MODE idle or always), wait up to SECS for it
+ *                                            and take it: its id; exit 3 and the reason on
+ *                                            stderr when refused or not answered in time
+ *   fleetdrive CONFIG hold USER HOST TTL ANSWER SECS   as the holding host: take her
+ *                                            lease (its id), renew it every second and
+ *                                            read her request key: "asked MODE HOST" on
+ *                                            a request, then ANSWER it: release (the
+ *                                            lease, and exit), refuse, or ignore; after
+ *                                            SECS, release and exit
+ *
  * Any other failure: exit 1 with etcd.h's message on stderr.  CONFIG is read with
  * config_load's checks (root's, not writable by others). */
 #include <errno.h>
@@ -16,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fleet/lease.h"
 #include "lib/cleanup.h"
@@ -30,6 +43,45 @@ static int fail(int r, const struct error *err)
 static int64_t lease_arg(const char *s)
 {
 	return (int64_t)strtoull(s, NULL, 16);
+}
+
+static enum fleet_takeover mode_arg(const char *s)
+{
+	return !strcmp(s, "always") ? FLEET_TAKEOVER_ALWAYS :
+	       !strcmp(s, "idle") ? FLEET_TAKEOVER_IDLE : FLEET_TAKEOVER_NEVER;
+}
+
+/* hold: as another host that runs her container, answering a request with ANSWER. */
+static int hold(struct etcd *e, char **argv, struct error *err)
+{
+	const char *user = argv[1], *answer = argv[4];
+	struct fleet_ask ask, seen = { 0 };
+	struct error ignored = { 0 };
+	int64_t lease;
+	int r;
+
+	r = fleet_lease_take(e, user, argv[2], "boot-of-" "test", "c1", (unsigned)atoi(argv[3]),
+			     &lease, NULL, err);
+	if (r < 0)
+		return fail(r, err);
+	printf("%" PRIx64 "\n", (uint64_t)lease);
+	fflush(stdout);
+	for (int s = atoi(argv[5]) * 4; s > 0; s--) {
+		usleep(250 * 1000);
+		if (s % 4 == 0)
+			(void)fleet_lease_renew(e, lease, &ignored);
+		if (fleet_ask_get(e, user, &ask, &ignored) < 0 || ask.refused || ask.lease == seen.lease)
+			continue;
+		seen = ask;
+		printf("asked %s %s\n", fleet_takeover_name(ask.mode), ask.host);
+		fflush(stdout);
+		if (!strcmp(answer, "release"))
+			break;
+		if (!strcmp(answer, "refuse"))
+			(void)fleet_ask_refuse(e, user, &ask, "fleetdrive refuses", &ignored);
+	}
+	r = fleet_lease_release(e, lease, err);
+	return r < 0 ? fail(r, err) : 0;
 }
 
 static int run(struct etcd *e, char **argv, int argc, struct error *err)
@@ -47,6 +99,15 @@ static int run(struct etcd *e, char **argv, int argc, struct error *err)
 			return printf("busy %s\n", h.host), fprintf(stderr, "%s\n", err->msg), 3;
 		return r < 0 ? fail(r, err) : (printf("%" PRIx64 "\n", (uint64_t)lease), 0);
 	}
+	if (!strcmp(verb, "ask") && argc == 5) {
+		r = fleet_lease_take_over(e, argv[1], argv[2], "boot-of-" "test", "c1", 60,
+					  mode_arg(argv[3]), atol(argv[4]) * 1000, &lease, err);
+		if (r == -EBUSY)
+			return fprintf(stderr, "%s\n", err->msg), 3;
+		return r < 0 ? fail(r, err) : (printf("%" PRIx64 "\n", (uint64_t)lease), 0);
+	}
+	if (!strcmp(verb, "hold") && argc == 6)
+		return hold(e, argv, err);
 	if (!strcmp(verb, "renew") && argc == 2) {
 		r = fleet_lease_renew(e, lease_arg(argv[1]), err);
 		if (r == -ENOENT)
@@ -88,7 +149,7 @@ int main(int argc, char **argv)
 	int r;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: fleetdrive CONFIG take|renew|release|holder|list ARGS...\n");
+		fprintf(stderr, "usage: fleetdrive CONFIG take|renew|release|holder|list|ask|hold ARGS...\n");
 		return 2;
 	}
 	if (config_load(argv[1], &cfg, NULL, &cerr) < 0) {
