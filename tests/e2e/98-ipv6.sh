@@ -80,8 +80,9 @@ listener in_ns :: 7001 host-service
 # An interface of the host's that takes its IPv6 route from router advertisements
 # (accept_ra 1): IPv6 forwarding, on with the first nat container, would make it ignore
 # them; warren sets it to 2 first.
-ip -n "$NS" link add wtra0 type dummy && in_ns sysctl -qw net.ipv6.conf.wtra0.accept_ra=1 ||
-	diag "cannot make the dummy interface wtra0"
+# (A veth pair, both ends in the test netns: kernels without the dummy module have it.)
+ip -n "$NS" link add wtra0 type veth peer name wtra1 && in_ns sysctl -qw net.ipv6.conf.wtra0.accept_ra=1 ||
+	diag "cannot make the interface wtra0"
 log_mark
 net_config ''
 tssh wta -- true
