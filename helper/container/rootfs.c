@@ -409,7 +409,7 @@ static int root_sudoers(const struct user_spec *u)
 static int net_files(const struct user_spec *u, const struct net_plan *net)
 {
 	const char *resolv = net_resolv(net);
-	char hosts[256];
+	char hosts[512];
 	int r;
 
 	if (resolv && (r = bind_etc_file("resolv.conf", resolv)) < 0)

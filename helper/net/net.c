@@ -1,4 +1,5 @@
 /* net.c - a container's place on the bridged network (see net.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -56,6 +57,11 @@ int net_plan(const struct warren_config *cfg, const struct user_spec *u, struct 
 	m->mac[3] = (uint8_t)(slot >> 16);
 	m->mac[4] = (uint8_t)(slot >> 8);
 	m->mac[5] = (uint8_t)slot;
+	ret->subnet6 = cfg->bridge.subnet6;
+	ret->gateway6 = ipv6_subnet_gateway(&ret->subnet6);
+	ret->ipv6 = m->has6 = cfg->bridge.ipv6;
+	if (m->has6)
+		m->addr6 = ipv6_subnet_slot_addr(&ret->subnet6, slot);
 	m->isolated = ret->mode == NET_ISOLATED;
 	if (m->isolated)
 		m->ports = u->isolated_ports;
@@ -72,18 +78,73 @@ int net_plan(const struct warren_config *cfg, const struct user_spec *u, struct 
 	return 0;
 }
 
+/* Write VALUE to IFNAME's IPv6 sysctl KEY (this network namespace's own). */
+static int ipv6_conf(const char *ifname, const char *key, const char *value)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", ifname, key);
+	return write_file(path, value);
+}
+
 /* IFNAME's IPv6 off, through this network namespace's own sysctl of it (never the
- * machine's defaults): warren has no IPv6 of its own yet, and frames a port passes up
- * itself (link-local ones) must find nothing of the host's to talk to over it.  A kernel
- * without IPv6 has nothing to turn off. */
+ * machine's defaults): the ports and ifbs never have it, the bridge only with
+ * bridge.ipv6, and frames a port passes up itself (link-local ones) must find nothing
+ * of the host's to talk to over it.  A kernel without IPv6 has nothing to turn off. */
 static int ipv6_off(const char *ifname)
 {
-	char path[96];
-
 	if (access("/proc/sys/net/ipv6", F_OK) < 0 && errno == ENOENT)
 		return 0;
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname);
-	return write_file(path, "1");
+	return ipv6_conf(ifname, "disable_ipv6", "1");
+}
+
+/* The bridge's IPv6 (bridge.ipv6): on, taking no router advertisement, with the /64's
+ * ::1; another unique local address on it is another subnet6's: refused, as for IPv4. */
+struct ula_found {
+	int ifindex;
+	struct ipv6_addr want, other;
+	unsigned prefix;
+	bool have, clash;
+};
+
+static void ula_cb(int ifindex, int family, const void *addr, unsigned prefix, void *data)
+{
+	struct ula_found *f = data;
+	const uint8_t *a = addr;
+
+	if (ifindex != f->ifindex || family != AF_INET6 || (a[0] & 0xfe) != 0xfc)
+		return;
+	if (!memcmp(a, f->want.b, 16) && prefix == IPV6_SUBNET_PREFIX) {
+		f->have = true;
+	} else if (!f->clash) {
+		f->clash = true;
+		memcpy(f->other.b, a, 16);
+		f->prefix = prefix;
+	}
+}
+
+static int bridge_ipv6(struct nl *nl, const struct net_plan *p, int br, struct error *err)
+{
+	struct ula_found f = { .ifindex = br, .want = p->gateway6 };
+	char want[IPV6_TEXT_MAX], have[IPV6_TEXT_MAX];
+	int r;
+
+	ipv6_format(&p->gateway6, want, sizeof(want));
+	if ((r = ipv6_conf(p->bridge, "accept_ra", "0")) < 0 ||
+	    (r = ipv6_conf(p->bridge, "disable_ipv6", "0")) < 0)
+		return error_errno(err, r, "cannot turn on IPv6 on bridge %s (bridge.ipv6 = false "
+				   "turns it off for containers)", p->bridge);
+	if ((r = nl_addr_each(nl, AF_INET6, ula_cb, &f)) < 0)
+		return error_errno(err, r, "cannot read the IPv6 addresses of bridge %s", p->bridge);
+	if (f.clash)
+		return error_set(err, -EEXIST, "bridge %s has address %s/%u, not %s/64 as "
+				 "bridge.subnet6 says: it was made for another subnet; stop every "
+				 "container and delete it (ip link delete %s), or restore the subnet",
+				 p->bridge, ipv6_format(&f.other, have, sizeof(have)), f.prefix, want,
+				 p->bridge);
+	if (!f.have && (r = nl_addr6_add(nl, br, p->gateway6.b, IPV6_SUBNET_PREFIX, false)) < 0)
+		return error_errno(err, r, "cannot give bridge %s the address %s/64", p->bridge, want);
+	return 0;
 }
 
 /* The bridge with the gateway address, learning nothing from link-local frames, without
@@ -118,7 +179,9 @@ static int bridge_ensure(struct nl *nl, const struct net_plan *p, struct error *
 	if ((r = nl_bridge_no_linklocal_learn(nl, br)) < 0)
 		return error_errno(err, r, "cannot turn off learning from link-local frames on "
 				   "bridge %s (no_linklocal_learn: Linux 5.0 has it)", p->bridge);
-	if ((r = ipv6_off(p->bridge)) < 0)
+	if (p->ipv6 && (r = bridge_ipv6(nl, p, br, err)) < 0)
+		return r;
+	if (!p->ipv6 && (r = ipv6_off(p->bridge)) < 0)
 		return error_errno(err, r, "cannot turn off IPv6 on bridge %s", p->bridge);
 	if ((r = nl_link_up(nl, br)) < 0)
 		return error_errno(err, r, "cannot bring bridge %s up", p->bridge);
@@ -130,19 +193,55 @@ static int bridge_ensure(struct nl *nl, const struct net_plan *p, struct error *
 	return 0;
 }
 
-/* NAT forwards: IPv4 forwarding on, in this network namespace only, and said so once. */
-static int forwarding_on(struct error *err)
+/* NAT forwards: forwarding on (KEY, under /proc/sys/net), in this network namespace
+ * only, and said so once. */
+static int forwarding_on(const char *key, const char *why, struct error *err)
 {
-	char v[8] = "";
+	char v[8] = "", path[96];
 	int r;
 
-	if (read_file("/proc/sys/net/ipv4/ip_forward", v, sizeof(v)) >= 0 && v[0] == '1')
+	snprintf(path, sizeof(path), "/proc/sys/net/%s", key);
+	if (read_file(path, v, sizeof(v)) >= 0 && v[0] == '1')
 		return 0;
-	if ((r = write_file("/proc/sys/net/ipv4/ip_forward", "1")) < 0)
-		return error_errno(err, r, "cannot turn on net.ipv4.ip_forward for NAT");
-	log_info("turned on net.ipv4.ip_forward in this network namespace: containers with "
-		 "network = \"nat\" are routed through it");
+	if ((r = write_file(path, "1")) < 0)
+		return error_errno(err, r, "cannot turn on net.%s for NAT", key);
+	log_info("turned on net.%s in this network namespace: containers with network = "
+		 "\"nat\" are routed through it%s", key, why);
 	return 0;
+}
+
+/* IPv6 forwarding on makes every interface with accept_ra 1 ignore router advertisements:
+ * a host that takes its address or default route from them (most clouds) would lose its
+ * IPv6 when their lifetime ends.  Before it goes on, such interfaces (and the default for
+ * new ones) get accept_ra 2, which takes them while forwarding, as they did before; the
+ * bridge has 0, the ports no IPv6 at all.  A failure is said and left: it costs the
+ * host's IPv6 route, never the containers' isolation. */
+static void keep_router_advertisements(void)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	char v[8] = "";
+	struct dirent *e;
+
+	if (read_file("/proc/sys/net/ipv6/conf/all/forwarding", v, sizeof(v)) < 0 || v[0] == '1' ||
+	    !(d = opendir("/proc/sys/net/ipv6/conf")))
+		return;
+	while ((e = readdir(d))) {
+		char path[300], ra[8] = "";
+		int r;
+
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, "all") || !strcmp(e->d_name, "lo"))
+			continue;
+		snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/accept_ra", e->d_name);
+		if (read_file(path, ra, sizeof(ra)) < 0 || strcmp(ra, "1\n") != 0)
+			continue;
+		if ((r = write_file(path, "2")) < 0)
+			log_warning(r, "cannot set net.ipv6.conf.%s.accept_ra to 2 before IPv6 "
+				    "forwarding goes on: it ignores router advertisements from now on",
+				    e->d_name);
+		else
+			log_info("set net.ipv6.conf.%s.accept_ra from 1 to 2: it keeps taking router "
+				 "advertisements with IPv6 forwarding on for containers", e->d_name);
+	}
 }
 
 /* A host firewall that drops forwarded packets by policy drops the containers' too. */
@@ -178,12 +277,17 @@ int net_host_prepare(const struct net_plan *p, struct error *err)
 	/* Anew at every start: the config, and the host's networks, may have changed. */
 	if ((r = egress_plan(p->deny, p->allow, p->bridge, p->resolv, &dest, err)) < 0)
 		return r;
-	r = nft_tables_ensure(p->bridge, &p->subnet, p->host_dns, &dest, err);
+	r = nft_tables_ensure(p->bridge, &p->subnet, &p->subnet6, p->host_dns, &dest, err);
 	egress_clear(&dest);
 	if (r < 0)
 		return r;
-	if (p->mode == NET_NAT && (r = forwarding_on(err)) < 0)
+	if (p->mode == NET_NAT && (r = forwarding_on("ipv4/ip_forward", "", err)) < 0)
 		return r;
+	if (p->mode == NET_NAT && p->ipv6) {
+		keep_router_advertisements();
+		if ((r = forwarding_on("ipv6/conf/all/forwarding", "", err)) < 0)
+			return r;
+	}
 	warn_forward_blocker(p);
 	return 0;
 }
@@ -191,14 +295,16 @@ int net_host_prepare(const struct net_plan *p, struct error *err)
 int net_record_format(const struct nft_member *m, char *buf, size_t len)
 {
 	const uint8_t *mac = m->mac;
-	char ports[NET_RECORD_MAX];
+	char ports[NET_RECORD_MAX], addr6[33] = "-";
 	int n;
 
 	if (port_list_format(&m->ports, ",", ports, sizeof(ports)) < 0)
 		return -ENOSPC;
-	n = snprintf(buf, len, "v%d %s %" PRIx32 " %02x:%02x:%02x:%02x:%02x:%02x %d %" PRIx32 " %s\n",
+	if (m->has6)
+		ipv6_hex(&m->addr6, addr6, sizeof(addr6));
+	n = snprintf(buf, len, "v%d %s %" PRIx32 " %02x:%02x:%02x:%02x:%02x:%02x %d %" PRIx32 " %s %s\n",
 		     NET_RECORD_VERSION, m->port, m->addr, mac[0], mac[1], mac[2], mac[3], mac[4],
-		     mac[5], m->isolated, m->peer_group, ports);
+		     mac[5], m->isolated, m->peer_group, ports, addr6);
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
 }
 
@@ -377,10 +483,20 @@ int net_inside(const struct net_plan *p, struct error *err)
 		return 0;
 	if ((r = write_file("/proc/sys/net/ipv4/conf/all/accept_redirects", "0")) < 0)
 		return error_errno(err, r, "accept_redirects");
+	/* Her IPv6 address is set, not learnt: no router advertisement, no redirect, no
+	 * autoconfiguration (the bridge table drops a router's messages anyway). */
+	if (p->member.has6 &&
+	    ((r = ipv6_conf("all", "accept_redirects", "0")) < 0 ||
+	     (r = ipv6_conf("eth0", "accept_ra", "0")) < 0 ||
+	     (r = ipv6_conf("eth0", "autoconf", "0")) < 0 ||
+	     (r = ipv6_conf("eth0", "disable_ipv6", "0")) < 0))
+		return error_errno(err, r, "eth0's IPv6 settings");
 	if ((r = nl_open(&nl)) < 0)
 		return error_errno(err, r, "netlink");
 	eth = nl_link_index(&nl, "eth0");
 	r = eth < 0 ? eth : nl_addr_add(&nl, eth, p->member.addr, p->subnet.prefix, true);
+	if (r == 0 && p->member.has6)
+		r = nl_addr6_add(&nl, eth, p->member.addr6.b, IPV6_SUBNET_PREFIX, true);
 	if (r == 0)
 		r = nl_link_up(&nl, eth);
 	if (r == 0)
@@ -389,6 +505,14 @@ int net_inside(const struct net_plan *p, struct error *err)
 		r = nl_route_add(&nl, p->subnet.net, p->subnet.prefix, p->gateway, eth);
 	if (r == 0 && p->mode == NET_NAT)
 		r = nl_route_add(&nl, 0, 0, p->gateway, eth);
+	/* The same for IPv6: the gateway on the link, the rest of the /64 and (nat) the
+	 * world through it. */
+	if (r == 0 && p->member.has6)
+		r = nl_route6_add(&nl, p->gateway6.b, 128, NULL, eth);
+	if (r == 0 && p->member.has6)
+		r = nl_route6_add(&nl, p->subnet6.b, IPV6_SUBNET_PREFIX, p->gateway6.b, eth);
+	if (r == 0 && p->member.has6 && p->mode == NET_NAT)
+		r = nl_route6_add(&nl, p->subnet6.b, 0, p->gateway6.b, eth);
 	nl_close(&nl);
 	return r < 0 ? error_errno(err, r, "eth0") : 0;
 }
@@ -396,8 +520,8 @@ int net_inside(const struct net_plan *p, struct error *err)
 int net_record_parse(const char *text, struct nft_member *ret)
 {
 	struct nft_member m = { 0 };
-	char ports[NET_RECORD_MAX];
-	int isolated = 0, version = 1, skip = 0, after = 0;
+	char ports[NET_RECORD_MAX], addr6[40];
+	int isolated = 0, version = 1, skip = 0, after = 0, after_ports = 0;
 
 	/* "vN " first, since version 2; none before. */
 	if (text[0] == 'v' && (sscanf(text, "v%d %n", &version, &skip) != 1 || skip == 0 ||
@@ -410,9 +534,19 @@ int net_record_parse(const char *text, struct nft_member *ret)
 	/* Version 3 added the isolated ports (none before: the container reached every port
 	 * of the gateway, with no element of its own). */
 	if (version >= 3 &&
-	    (sscanf(text + skip + after, " %" STR(NET_RECORD_PORTS_LEN) "s", ports) != 1 ||
-	     port_list_parse(ports, &m.ports) < 0))
+	    (sscanf(text + skip + after, " %" STR(NET_RECORD_PORTS_LEN) "s%n", ports,
+		    &after_ports) != 1 || port_list_parse(ports, &m.ports) < 0))
 		return -EBADMSG;
+	/* Version 4 added her IPv6 address ("-": none, bridge.ipv6 = false). */
+	if (version >= 4) {
+		if (sscanf(text + skip + after + after_ports, " %39s", addr6) != 1)
+			return -EBADMSG;
+		if (strcmp(addr6, "-") != 0) {
+			if (ipv6_hex_parse(addr6, &m.addr6) < 0)
+				return -EBADMSG;
+			m.has6 = true;
+		}
+	}
 	m.isolated = isolated;
 	*ret = m;
 	return 0;
@@ -420,16 +554,23 @@ int net_record_parse(const char *text, struct nft_member *ret)
 
 const char *net_hosts(const struct net_plan *p, const char *hostname, char *buf, size_t len)
 {
-	char a[16], gw[16];
+	char a[16], gw[16], a6[IPV6_TEXT_MAX], gw6[IPV6_TEXT_MAX];
+	size_t o;
 
 	/* Loopback only: her hostname on 127.0.1.1, as Debian does (sudo looks it up). */
-	if (p->mode == NET_NONE)
+	if (p->mode == NET_NONE) {
 		snprintf(buf, len, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n"
 			 "127.0.1.1\t%s\n", hostname);
-	else
-		snprintf(buf, len, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n"
-			 "%s\t%s\n%s\twarren-gateway\n", ipv4_format(p->member.addr, a, sizeof(a)),
-			 hostname, ipv4_format(p->gateway, gw, sizeof(gw)));
+		return buf;
+	}
+	snprintf(buf, len, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n"
+		 "%s\t%s\n%s\twarren-gateway\n", ipv4_format(p->member.addr, a, sizeof(a)),
+		 hostname, ipv4_format(p->gateway, gw, sizeof(gw)));
+	o = strlen(buf);
+	if (p->member.has6 && o < len)
+		snprintf(buf + o, len - o, "%s\t%s\n%s\twarren-gateway\n",
+			 ipv6_format(&p->member.addr6, a6, sizeof(a6)), hostname,
+			 ipv6_format(&p->gateway6, gw6, sizeof(gw6)));
 	return buf;
 }
 

@@ -5,9 +5,10 @@
  *   net_plan          the helper, before the build: the user's slot (netalloc.h) and
  *                     what follows from it, and her resolv.conf
  *   net_host_prepare  the helper, under the network lock: the bridge (made, addressed,
- *                     learning nothing from link-local frames, no IPv6, up), warren's
+ *                     learning nothing from link-local frames, IPv6 only with
+ *                     bridge.ipv6, its /64's ::1 then, up), warren's
  *                     firewall tables (nft.h) with where containers may not go
- *                     (egress.h) anew, ip_forward for "nat"
+ *                     (egress.h) anew, ip_forward (and IPv6 forwarding) for "nat"
  *   net_ping_allow    the builder, for every mode: ICMP echo sockets for her in the
  *                     container's network namespace (ping without CAP_NET_RAW)
  *   net_attach        the builder, once the container's network namespace exists: the
@@ -15,8 +16,9 @@
  *                     learning no MAC, hers on it in a static entry, no IPv6 on the
  *                     host's side, her bandwidth shaped (tc.h), then up; the set elements; recorded in the user's
  *                     runtime dir.  A step that fails: no network, the start fails
- *   net_inside        the container's first process: eth0's address, up, the default
- *                     route ("nat"); net_hosts and net_resolv, its /etc/hosts and
+ *   net_inside        the container's first process: eth0's addresses (IPv6 too with
+ *                     bridge.ipv6, no SLAAC, no router advertisement taken), up, the
+ *                     default routes ("nat"); net_hosts and net_resolv, its /etc/hosts and
  *                     /etc/resolv.conf, which rootfs.c binds
  *   net_detach        cleanup: the host veth if it lingers, her ifb (tc.h), then the set elements; the
  *                     record stays if either does (gc tries again)
@@ -52,6 +54,9 @@ struct net_plan {
 	char bridge[16];
 	struct ipv4_subnet subnet; /* the bridge's (IPv4) */
 	uint32_t gateway;          /* its IPv4 address: the bridge's */
+	bool ipv6;                 /* bridge.ipv6: the bridge and she have IPv6 (member.has6) */
+	struct ipv6_addr subnet6;  /* bridge.subnet6, the bridge's /64 (the rules name it always) */
+	struct ipv6_addr gateway6; /* its ::1, the bridge's */
 	struct nft_member member;  /* port (the host veth), address, MAC, isolation, peers */
 	bool host_dns;             /* a nameserver is the gateway: the firewall lets DNS in */
 	uint64_t bw_in, bw_out;    /* bandwidth.in, .out in bits per second; 0: no limit (tc.h) */
@@ -95,13 +100,14 @@ const char *net_hosts(const struct net_plan *p, const char *hostname, char *buf,
 const char *net_resolv(const struct net_plan *p);
 
 /* A container's network record, RUN_NET (layout.h), as net_attach writes it:
- *   "v3 PORT ADDRESS MAC ISOLATED PEER_GROUP PORTS" (PORT the host veth, ADDRESS its
- * IPv4 address in hex, MAC, ISOLATED 0|1, PEER_GROUP in hex, PORTS its isolated ports
- * as port_list_format writes them with ",", "-" for none).  A later version only adds
- * fields at the end (IPv6), which this one skips; version 2 had no PORTS, and a record
- * without the version (before it had one) is version 1, the fields of version 2.
+ *   "v4 PORT ADDRESS MAC ISOLATED PEER_GROUP PORTS ADDRESS6" (PORT the host veth,
+ * ADDRESS its IPv4 address in hex, MAC, ISOLATED 0|1, PEER_GROUP in hex, PORTS its
+ * isolated ports as port_list_format writes them with ",", "-" for none, ADDRESS6 its
+ * IPv6 address in 32 hex digits, "-" for none).  A later version only adds fields at
+ * the end, which this one skips; version 3 had no ADDRESS6, version 2 no PORTS, and a
+ * record without the version (before it had one) is version 1, the fields of version 2.
  * Format into BUF; parse: 0, or -EBADMSG (pure, fuzzed). */
-#define NET_RECORD_VERSION 3
+#define NET_RECORD_VERSION 4
 #define NET_RECORD_PORTS_LEN 400 /* PORTS_MAX of "65535-65535/tcp," */
 #define NET_RECORD_MAX 512
 int net_record_format(const struct nft_member *m, char *buf, size_t len);

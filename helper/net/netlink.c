@@ -289,6 +289,42 @@ int nl_route_add(struct nl *nl, uint32_t dst, unsigned prefix, uint32_t gateway,
 	return transact_create(nl, nlh);
 }
 
+int nl_addr6_add(struct nl *nl, int ifindex, const uint8_t addr[16], unsigned prefix,
+		 bool noprefixroute)
+{
+	char buf[NL_BUF];
+	struct nlmsghdr *nlh = request(nl, buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
+	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+
+	*ifa = (struct ifaddrmsg){ .ifa_family = AF_INET6, .ifa_prefixlen = (unsigned char)prefix,
+				   .ifa_index = (unsigned)ifindex };
+	mnl_attr_put(nlh, IFA_LOCAL, 16, addr);
+	mnl_attr_put(nlh, IFA_ADDRESS, 16, addr);
+	/* No duplicate address detection: the slot makes the address unique on the bridge,
+	 * and a tentative address could not be used until DAD ended (a second, or never on
+	 * a bridge without a port up). */
+	mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NODAD | (noprefixroute ? IFA_F_NOPREFIXROUTE : 0));
+	return transact_create(nl, nlh);
+}
+
+int nl_route6_add(struct nl *nl, const uint8_t dst[16], unsigned prefix, const uint8_t *gateway,
+		  int ifindex)
+{
+	char buf[NL_BUF];
+	struct nlmsghdr *nlh = request(nl, buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+
+	*rtm = (struct rtmsg){ .rtm_family = AF_INET6, .rtm_dst_len = (unsigned char)prefix,
+			       .rtm_table = RT_TABLE_MAIN, .rtm_protocol = RTPROT_STATIC,
+			       .rtm_scope = RT_SCOPE_UNIVERSE, .rtm_type = RTN_UNICAST };
+	if (prefix)
+		mnl_attr_put(nlh, RTA_DST, 16, dst);
+	if (gateway)
+		mnl_attr_put(nlh, RTA_GATEWAY, 16, gateway);
+	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
+	return transact_create(nl, nlh);
+}
+
 int nl_veth_add(struct nl *nl, const char *name, int master, const char *peer_name,
 		const uint8_t peer_mac[6], int netns_fd)
 {

@@ -1,6 +1,6 @@
 /* netlink.h - the few rtnetlink requests warren's network needs (libmnl): links, bridges,
  * veth pairs with one end created straight in another network namespace, bridge port
- * isolation, addresses (IPv4 made, both families read) and IPv4 routes.  Each works in
+ * isolation, addresses (made and read, both families) and routes.  Each works in
  * the caller's network namespace. */
 #ifndef WARREN_NETLINK_H
 #define WARREN_NETLINK_H
@@ -41,6 +41,12 @@ int nl_addr_add(struct nl *nl, int ifindex, uint32_t addr, unsigned prefix, bool
 /* A route to DST/PREFIX (0/0: the default route) through link IFINDEX: via GATEWAY, or
  * on the link itself when GATEWAY is 0.  One that exists is fine. */
 int nl_route_add(struct nl *nl, uint32_t dst, unsigned prefix, uint32_t gateway, int ifindex);
+/* The same for IPv6 (ADDR, DST, GATEWAY in network byte order; GATEWAY NULL: on the
+ * link); the address without duplicate address detection. */
+int nl_addr6_add(struct nl *nl, int ifindex, const uint8_t addr[16], unsigned prefix,
+		 bool noprefixroute);
+int nl_route6_add(struct nl *nl, const uint8_t dst[16], unsigned prefix, const uint8_t *gateway,
+		  int ifindex);
 
 /* An ifb device NAME, down (tc.h: what a port's ingress redirects to it leaves it, shaped,
  * back into that port).  -EEXIST if there is one. */

@@ -65,8 +65,11 @@ static int run(const char *cmd, char *out, size_t out_len, char *err_text, size_
 	return r;
 }
 
-/* The output chain's last rule names the version of the rules (nft.h). */
-#define RULES_MARK_FORMAT "warren rules %d"
+/* The output chain's last rule names the version of the rules (nft.h) and the bridge's
+ * IPv6 network they were made for (bridge.subnet6: another one, and the rules are
+ * replaced as an older version's are). */
+#define RULES_MARK_FORMAT "warren rules %d subnet6 %s/64"
+#define RULES_MARK_MAX 96
 
 /* The new connections a container opens through the host, forwarded (out, or to another
  * container) or to the host itself, go to her chain of limits (limits_commands): each
@@ -78,28 +81,35 @@ static int limits_ruleset(const char *br, char *buf, size_t len)
 	int n = snprintf(buf, len,
 		"table inet warren {\n"
 		"\tmap net_limits { type ipv4_addr : verdict; }\n"
+		"\tmap net_limits6 { type ipv6_addr : verdict; }\n"
 		"\tchain limits_forward {\n"
 		"\t\ttype filter hook forward priority filter - 2; policy accept;\n"
 		"\t\tiifname \"%1$s\" ct state new ip saddr vmap @net_limits\n"
+		"\t\tiifname \"%1$s\" ct state new ip6 saddr vmap @net_limits6\n"
 		"\t}\n"
 		"\tchain limits_input {\n"
 		"\t\ttype filter hook input priority filter - 2; policy accept;\n"
 		"\t\tiifname \"%1$s\" ct state new ip saddr vmap @net_limits\n"
+		"\t\tiifname \"%1$s\" ct state new ip6 saddr vmap @net_limits6\n"
 		"\t}\n"
 		"}\n", br);
 
 	return n < 0 || (size_t)n >= len ? -ENOSPC : n;
 }
 
-int nft_ruleset(const char *br, const struct ipv4_subnet *subnet, bool host_dns, char *buf,
-		size_t len)
+int nft_ruleset(const char *br, const struct ipv4_subnet *subnet, const struct ipv6_addr *subnet6,
+		bool host_dns, char *buf, size_t len)
 {
-	char net[16], gw[16], dns_rules[256] = "", mark[32];
+	char net[16], gw[16], dns_rules[256] = "", mark[RULES_MARK_MAX], net6[IPV6_TEXT_MAX];
+	char gw6[IPV6_TEXT_MAX];
+	struct ipv6_addr g6 = ipv6_subnet_gateway(subnet6);
 	int n;
 
 	ipv4_format(subnet->net, net, sizeof(net));
 	ipv4_format(ipv4_subnet_gateway(subnet), gw, sizeof(gw));
-	snprintf(mark, sizeof(mark), RULES_MARK_FORMAT, NFT_RULES_VERSION);
+	ipv6_format(subnet6, net6, sizeof(net6));
+	ipv6_format(&g6, gw6, sizeof(gw6));
+	snprintf(mark, sizeof(mark), RULES_MARK_FORMAT, NFT_RULES_VERSION, net6);
 	/* The host's resolver, when containers use it (dns.h); not for "isolated" ones,
 	 * which have their isolated_ports instead. */
 	if (host_dns)
@@ -110,21 +120,29 @@ int nft_ruleset(const char *br, const struct ipv4_subnet *subnet, bool host_dns,
 		"table inet warren {\n"
 		"\tcomment \"" COMMENT_FORMAT "\"\n"
 		"\tset isolated { type ipv4_addr; }\n"
+		"\tset isolated6 { type ipv6_addr; }\n"
 		"\tset isolated_ports { type ipv4_addr . inet_proto . inet_service; flags interval; }\n"
+		"\tset isolated_ports6 { type ipv6_addr . inet_proto . inet_service; flags interval; }\n"
 		"\tmap peer_group { type ipv4_addr : mark; }\n"
+		"\tmap peer_group6 { type ipv6_addr : mark; }\n"
 		"\tset peer_member { type ipv4_addr . mark; }\n"
+		"\tset peer_member6 { type ipv6_addr . mark; }\n"
 		"\tchain forward {\n"
 		"\t\ttype filter hook forward priority filter; policy accept;\n"
 		"\t\tiifname \"%1$s\" oifname \"%1$s\" jump between_containers\n"
 		"\t\tiifname \"%1$s\" ip saddr != %2$s/%3$u drop\n"
+		"\t\tiifname \"%1$s\" ip6 saddr != %7$s/64 drop\n"
 		"\t\tiifname \"%1$s\" ip saddr @isolated drop\n"
+		"\t\tiifname \"%1$s\" ip6 saddr @isolated6 drop\n"
 		"\t\tiifname \"%1$s\" accept\n"
 		"\t\toifname \"%1$s\" ct state established,related accept\n"
 		"\t\toifname \"%1$s\" drop\n"
 		"\t}\n"
 		"\tchain between_containers {\n"
 		"\t\tmeta mark set ip saddr map @peer_group\n"
+		"\t\tmeta mark set ip6 saddr map @peer_group6\n"
 		"\t\tip daddr . meta mark @peer_member accept\n"
+		"\t\tip6 daddr . meta mark @peer_member6 accept\n"
 		"\t\tdrop\n"
 		"\t}\n"
 		"\tchain input {\n"
@@ -134,6 +152,14 @@ int nft_ruleset(const char *br, const struct ipv4_subnet *subnet, bool host_dns,
 		"\t\tiifname \"%1$s\" ip daddr %4$s ip saddr . meta l4proto . th dport @isolated_ports accept\n"
 		"\t\tiifname \"%1$s\" ip saddr @isolated drop\n"
 		"%5$s"
+		/* IPv6 alike; and neighbour discovery with the gateway (the bridge table let
+		 * through only what names her own address), never a router's messages.  No
+		 * DNS over IPv6 yet: the nameservers are IPv4 (dns.h). */
+		"\t\tiifname \"%1$s\" ip6 daddr %8$s icmpv6 type echo-request accept\n"
+		"\t\tiifname \"%1$s\" ip6 hoplimit 255 icmpv6 type { nd-neighbor-solicit, "
+		"nd-neighbor-advert } accept\n"
+		"\t\tiifname \"%1$s\" ip6 daddr %8$s ip6 saddr . meta l4proto . th dport @isolated_ports6 accept\n"
+		"\t\tiifname \"%1$s\" ip6 saddr @isolated6 drop\n"
 		"\t\tiifname \"%1$s\" drop\n"
 		"\t}\n"
 		/* The host's own processes: only root's open anything into a container (what
@@ -146,11 +172,16 @@ int nft_ruleset(const char *br, const struct ipv4_subnet *subnet, bool host_dns,
 		"\tchain postrouting {\n"
 		"\t\ttype nat hook postrouting priority srcnat; policy accept;\n"
 		"\t\tip saddr %2$s/%3$u oifname != \"%1$s\" masquerade\n"
+		"\t\tip6 saddr %7$s/64 oifname != \"%1$s\" masquerade\n"
 		"\t}\n"
 		"}\n"
 		"table bridge warren {\n"
 		"\tcomment \"" COMMENT_FORMAT "\"\n"
 		"\tset ports { type ifname . ipv4_addr . ether_addr; }\n"
+		"\tset ports6 { type ifname . ipv6_addr . ether_addr; }\n"
+		/* The target address a neighbour advertisement of a port may name: hers
+		 * (@th,64,128: nft 1.0.6 has no icmpv6 taddr). */
+		"\tset nd_targets { typeof iifname . @th,64,128; }\n"
 		"\tset macs { type ifname . ether_addr; }\n"
 		/* The containers' ports by name, one element each (nft_member_commands), not
 		 * by a pattern: a port named so on another bridge must lose nothing. */
@@ -161,10 +192,16 @@ int nft_ruleset(const char *br, const struct ipv4_subnet *subnet, bool host_dns,
 		"\t\tiifname . ether saddr != @macs drop\n"
 		"\t\tether type ip iifname . ip saddr . ether saddr @ports accept\n"
 		"\t\tether type arp iifname . arp saddr ip . arp saddr ether @ports accept\n"
+		/* IPv6 (none without an element of ports6: bridge.ipv6 = false): no router's
+		 * messages, neighbour advertisements for her own address only, her source
+		 * address.  meta l4proto and @th find ICMPv6 behind extension headers too. */
+		"\t\ticmpv6 type { nd-router-advert, nd-redirect } drop\n"
+		"\t\ticmpv6 type nd-neighbor-advert iifname . @th,64,128 != @nd_targets drop\n"
+		"\t\tether type ip6 iifname . ip6 saddr . ether saddr @ports6 accept\n"
 		"\t\tdrop\n"
 		"\t}\n"
 		"}\n",
-		br, net, subnet->prefix, gw, dns_rules, mark);
+		br, net, subnet->prefix, gw, dns_rules, mark, net6, gw6);
 	if (n < 0 || (size_t)n >= len)
 		return -ENOSPC;
 	return limits_ruleset(br, buf + n, len - (size_t)n) < 0 ? -ENOSPC : 0;
@@ -172,11 +209,12 @@ int nft_ruleset(const char *br, const struct ipv4_subnet *subnet, bool host_dns,
 
 /* Tables of this version of the rules?  Their output chain says so (and the arp table
  * must be there too). */
-static bool rules_current(void)
+static bool rules_current(const struct ipv6_addr *subnet6)
 {
-	char out[2048], mark[32];
+	char out[2048], mark[RULES_MARK_MAX + 2], net6[IPV6_TEXT_MAX];
 
-	snprintf(mark, sizeof(mark), "\"" RULES_MARK_FORMAT "\"", NFT_RULES_VERSION);
+	snprintf(mark, sizeof(mark), "\"" RULES_MARK_FORMAT "\"", NFT_RULES_VERSION,
+		 ipv6_format(subnet6, net6, sizeof(net6)));
 	return run("list chain inet warren output", out, sizeof(out), NULL, 0) == 0 &&
 	       strstr(out, mark) && run("list table arp warren", NULL, 0, NULL, 0) == 0;
 }
@@ -204,15 +242,16 @@ static bool rules_current(void)
 	"\t}\n"                                                                             \
 	"}\n"
 
-int nft_tables_commands(const char *bridge, const struct ipv4_subnet *subnet, bool host_dns,
-			const struct egress *dest, enum nft_tables_found found, char **ret)
+int nft_tables_commands(const char *bridge, const struct ipv4_subnet *subnet,
+			const struct ipv6_addr *subnet6, bool host_dns, const struct egress *dest,
+			enum nft_tables_found found, char **ret)
 {
 	_cleanup_free_ char *destinations = NULL, *text = NULL;
 	char rules[8192] = "";
 	int r;
 
 	if (found != NFT_TABLES_CURRENT &&
-	    (r = nft_ruleset(bridge, subnet, host_dns, rules, sizeof(rules))) < 0)
+	    (r = nft_ruleset(bridge, subnet, subnet6, host_dns, rules, sizeof(rules))) < 0)
 		return r;
 	if ((r = nft_destinations_format(bridge, dest, &destinations)) < 0)
 		return r;
@@ -272,8 +311,9 @@ static int port_names_upgrade(char **ret)
 	return 0;
 }
 
-int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet, bool host_dns,
-		      const struct egress *dest, struct error *err)
+int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet,
+		      const struct ipv6_addr *subnet6, bool host_dns, const struct egress *dest,
+		      struct error *err)
 {
 	char net[16], want[160], out[8192], msg[512];
 	_cleanup_free_ char *text = NULL, *ports = NULL, *all = NULL;
@@ -291,14 +331,14 @@ int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet, bool
 					 "warren; nft delete table bridge warren; nft delete table arp "
 					 "warren) and the old bridge",
 					 bridge, net, subnet->prefix);
-		found = rules_current() ? NFT_TABLES_CURRENT : NFT_TABLES_OLDER;
+		found = rules_current(subnet6) ? NFT_TABLES_CURRENT : NFT_TABLES_OLDER;
 	} else {
 		/* One of the two alone is a remnant: make both anew. */
 		(void)nft_tables_delete(NULL);
 	}
 	/* One transaction: no packet sees the tables without this version's rules, nor
 	 * without where containers may not go. */
-	if ((r = nft_tables_commands(bridge, subnet, host_dns, dest, found, &text)) < 0)
+	if ((r = nft_tables_commands(bridge, subnet, subnet6, host_dns, dest, found, &text)) < 0)
 		return error_errno(err, r, "the firewall rules do not fit");
 	if (found == NFT_TABLES_OLDER && (r = port_names_upgrade(&ports)) < 0)
 		return error_errno(err, r, "cannot read the running containers' ports from warren's "
@@ -407,15 +447,22 @@ const char *nft_limits_chain(const struct nft_member *m, char *buf, size_t len)
  * to the chain), then the chain.  How much it wrote, or -ENOSPC. */
 static int limits_commands(const struct nft_member *m, const char *verb, char *buf, size_t len)
 {
-	char addr[16], chain[32];
+	char addr[16], chain[32], addr6[IPV6_TEXT_MAX], six[128] = "";
 	int n = 0;
 
 	ipv4_format(m->addr, addr, sizeof(addr));
+	ipv6_format(&m->addr6, addr6, sizeof(addr6));
 	nft_limits_chain(m, chain, sizeof(chain));
+	/* Her IPv6 address goes to the same chain: one count of both families. */
+	if (m->has6 && strcmp(verb, "add") != 0)
+		snprintf(six, sizeof(six), "delete element inet warren net_limits6 { %s }\n", addr6);
+	else if (m->has6)
+		snprintf(six, sizeof(six), "add element inet warren net_limits6 { %s : jump %s }\n",
+			 addr6, chain);
 	if (strcmp(verb, "add") != 0)
-		n = snprintf(buf, len, "delete element inet warren net_limits { %2$s }\n"
+		n = snprintf(buf, len, "delete element inet warren net_limits { %2$s }\n%3$s"
 			     "flush chain inet warren %1$s; delete chain inet warren %1$s\n", chain,
-			     addr);
+			     addr, six);
 	else if (m->conns && m->rate)
 		n = snprintf(buf, len,
 			     "add chain inet warren %1$s\n"
@@ -424,14 +471,14 @@ static int limits_commands(const struct nft_member *m, const char *verb, char *b
 			     PRIu32 " packets counter drop comment \"net_rate\"\n"
 			     "add rule inet warren %1$s ct count over %3$" PRIu32
 			     " counter drop comment \"net_conns\"\n"
-			     "add element inet warren net_limits { %4$s : jump %1$s }\n",
-			     chain, m->rate, m->conns, addr);
+			     "add element inet warren net_limits { %4$s : jump %1$s }\n%5$s",
+			     chain, m->rate, m->conns, addr, six);
 	return n < 0 || (size_t)n >= len ? -ENOSPC : n;
 }
 
 int nft_member_commands(const struct nft_member *m, const char *verb, char *buf, size_t len)
 {
-	char addr[16], mac[18], port[32];
+	char addr[16], mac[18], port[32], addr6[IPV6_TEXT_MAX], hex6[33];
 	size_t o = 0;
 	int n;
 
@@ -451,32 +498,42 @@ int nft_member_commands(const struct nft_member *m, const char *verb, char *buf,
 	APPEND("%1$s element bridge warren port_names { \"%2$s\" }\n"
 	       "%1$s element inet warren port_names { \"%2$s\" }\n"
 	       "%1$s element arp warren port_names { \"%2$s\" }\n", verb, m->port);
-	if (m->isolated)
-		APPEND("%s element inet warren isolated { %s }\n", verb, addr);
-	for (unsigned i = 0; m->isolated && i < m->ports.n && i < PORTS_MAX; i++)
-		APPEND("%s element inet warren isolated_ports { %s . %s }\n", verb, addr,
-		       port_range_nft(&m->ports.v[i], port, sizeof(port)));
-	if (m->peer_group)
-		APPEND("%1$s element inet warren peer_group { %2$s : 0x%3$x }\n"
-		       "%1$s element inet warren peer_member { %2$s . 0x%3$x }\n",
-		       verb, addr, m->peer_group);
+	ipv6_format(&m->addr6, addr6, sizeof(addr6));
+	if (m->has6)
+		APPEND("%1$s element bridge warren ports6 { \"%2$s\" . %3$s . %4$s }\n"
+		       "%1$s element bridge warren nd_targets { \"%2$s\" . 0x%5$s }\n", verb, m->port,
+		       addr6, mac, ipv6_hex(&m->addr6, hex6, sizeof(hex6)));
+	/* Each of her addresses: the IPv4 one, and the IPv6 one if she has it. */
+	for (int six = 0; six <= (int)m->has6; six++) {
+		const char *a = six ? addr6 : addr, *f = six ? "6" : "";
+
+		if (m->isolated)
+			APPEND("%s element inet warren isolated%s { %s }\n", verb, f, a);
+		for (unsigned i = 0; m->isolated && i < m->ports.n && i < PORTS_MAX; i++)
+			APPEND("%s element inet warren isolated_ports%s { %s . %s }\n", verb, f, a,
+			       port_range_nft(&m->ports.v[i], port, sizeof(port)));
+		if (m->peer_group)
+			APPEND("%1$s element inet warren peer_group%4$s { %2$s : 0x%3$x }\n"
+			       "%1$s element inet warren peer_member%4$s { %2$s . 0x%3$x }\n",
+			       verb, a, m->peer_group, f);
+	}
 #undef APPEND
 	return limits_commands(m, verb, buf + o, len - o) < 0 ? -ENOSPC : 0;
 }
 
 /* Room for every element of a member: a few lines, her chain of limits, and one per
  * port. */
-#define MEMBER_CMD_MAX (1536 + PORTS_MAX * 96)
+#define MEMBER_CMD_MAX (3072 + PORTS_MAX * 2 * 128)
 
 /* The sets of table inet warren whose elements are keyed by a container's address. */
 static const char *const addr_sets[] = { "isolated", "isolated_ports", "peer_group",
 					 "peer_member", "net_limits" };
 
-int nft_purge_commands(const char *set, const char *listing, uint32_t addr, FILE *f)
+int nft_purge_commands(const char *set, const char *listing, const char *a, FILE *f)
 {
 	const char *p = strstr(listing, "elements = {");
-	char a[16], elem[128];
-	size_t alen = strlen(ipv4_format(addr, a, sizeof(a)));
+	char elem[128];
+	size_t alen = strlen(a);
 
 	if (!p)
 		return 0;
@@ -511,21 +568,28 @@ static int purge_commands(const struct nft_member *m, char **ret)
 	_cleanup_free_ char *text = NULL;
 	size_t size = 0;
 	FILE *f = open_memstream(&text, &size);
-	char cmd[96];
+	char cmd[96], set[32], addr[16], addr6[IPV6_TEXT_MAX];
 
 	if (!f)
 		return -ENOMEM;
-	for (size_t i = 0; i < ELEMENTSOF(addr_sets); i++) {
+	ipv4_format(m->addr, addr, sizeof(addr));
+	ipv6_format(&m->addr6, addr6, sizeof(addr6));
+	/* Each set, and its IPv6 twin (named with a 6) where she has an IPv6 address. */
+	for (size_t i = 0; i < 2 * ELEMENTSOF(addr_sets); i++) {
 		_cleanup_free_ char *out = NULL;
+		bool six = i >= ELEMENTSOF(addr_sets);
+		const char *name = addr_sets[i % ELEMENTSOF(addr_sets)];
 
+		if (six && !m->has6)
+			break;
+		snprintf(set, sizeof(set), "%s%s", name, six ? "6" : "");
 		snprintf(cmd, sizeof(cmd), "list %s inet warren %s",
-			 strcmp(addr_sets[i], "peer_group") == 0 ||
-					 strcmp(addr_sets[i], "net_limits") == 0 ? "map" : "set",
-			 addr_sets[i]);
+			 strcmp(name, "peer_group") == 0 || strcmp(name, "net_limits") == 0 ? "map" : "set",
+			 set);
 		/* Tables of an older version may lack a set: nothing of hers in it.  The
 		 * listing whole: an element cut short would not be deleted. */
 		if (run_all(cmd, &out, NULL, 0) == 0)
-			(void)nft_purge_commands(addr_sets[i], out, m->addr, f);
+			(void)nft_purge_commands(set, out, six ? addr6 : addr, f);
 	}
 	if (fclose(f) != 0)
 		return -ENOMEM;

@@ -29,9 +29,17 @@
  *                        every bridge hook), so the anti-spoofing never sees it; it
  *                        reaches the host with the port, not the bridge, as its way in.
  *
+ * IPv6 (bridge.ipv6) has the same rules beside IPv4's: each set and map keyed by a
+ * container's address has a twin keyed by her IPv6 address (isolated6, ...,
+ * net_limits6, her chain of limits the same), NAT66; in table bridge warren ports6 (her
+ * IPv6 address and MAC) and nd_targets (what a neighbour advertisement from her port may
+ * name), and no router advertisement or redirect from a port.  Without IPv6 she has no
+ * element there, and every IPv6 frame of hers is dropped.
+ *
  * Both carry a comment naming the bridge and subnet they were made for, and the output
- * chain a comment naming the version of the rules (NFT_RULES_VERSION): tables of an
- * older one get this one's rules at the next start, their set elements kept.  Per
+ * chain a comment naming the version of the rules (NFT_RULES_VERSION) and the bridge's
+ * IPv6 /64: tables of an older version, or of another subnet6, get this one's rules at
+ * the next start, their set elements kept.  Per
  * container only set elements are added and removed, and her chain of limits (with its
  * element of map net_limits): a connection count kept in a set element would do without
  * rules, but the kernel collects an element whose count is idle, and with it her limit
@@ -49,6 +57,7 @@
 
 #include "lib/errors.h"
 #include "lib/ipv4.h"
+#include "lib/ipv6.h"
 #include "net/egress.h"
 #include "policy/ports.h"
 
@@ -56,6 +65,8 @@
 struct nft_member {
 	char port[16];      /* its host-side veth */
 	uint32_t addr;      /* its IPv4 address */
+	bool has6;          /* an IPv6 address too (bridge.ipv6): */
+	struct ipv6_addr addr6;
 	uint8_t mac[6];
 	bool isolated;
 	uint32_t peer_group; /* 0: none */
@@ -88,13 +99,13 @@ int nft_limit_hits(const struct nft_member *m, struct nft_limit_hits *ret);
  * destinations chain beside version 2's output chain and isolated ports; 4: chain
  * from_ports, table arp warren, and their sets of the ports; 5: the chains that send
  * containers' new connections to their limits; 6: table bridge warren matches the ports
- * by its own set port_names, not by "wr*"). */
-#define NFT_RULES_VERSION 6
+ * by its own set port_names, not by "wr*"; 7: IPv6, the bridge's /64 named in the mark). */
+#define NFT_RULES_VERSION 7
 
 /* The ruleset for BRIDGE and SUBNET (the text handed to libnftables) into BUF: 0, or
  * -ENOSPC.  Pure: for review and for the unit test. */
-int nft_ruleset(const char *bridge, const struct ipv4_subnet *subnet, bool host_dns, char *buf,
-		size_t len);
+int nft_ruleset(const char *bridge, const struct ipv4_subnet *subnet,
+		const struct ipv6_addr *subnet6, bool host_dns, char *buf, size_t len);
 /* The commands that add (VERB "add") or delete (VERB "delete") M's set elements and her
  * chain of limits, one per line, into BUF: 0, or -ENOSPC.  Pure. */
 int nft_member_commands(const struct nft_member *m, const char *verb, char *buf, size_t len);
@@ -106,14 +117,16 @@ enum nft_tables_found { NFT_TABLES_NONE, NFT_TABLES_OLDER, NFT_TABLES_CURRENT };
  * (free it): the flush of an older version's rules, nft_ruleset's and those of chain
  * from_ports and table arp warren (but for current tables), then the destinations from
  * DEST (nft_destinations_format).  0, or -ENOSPC, -ENOMEM.  Pure. */
-int nft_tables_commands(const char *bridge, const struct ipv4_subnet *subnet, bool host_dns,
-			const struct egress *dest, enum nft_tables_found found, char **ret);
+int nft_tables_commands(const char *bridge, const struct ipv4_subnet *subnet,
+			const struct ipv6_addr *subnet6, bool host_dns, const struct egress *dest,
+			enum nft_tables_found found, char **ret);
 /* The tables for BRIDGE and SUBNET, made if missing, their rules replaced if they are of
  * an older version, and the chain destinations with its sets made anew from DEST: all of
  * it in one transaction (lock held).  -EEXIST with ERR saying so if they exist for
  * another bridge or subnet. */
-int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet, bool host_dns,
-		      const struct egress *dest, struct error *err);
+int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet,
+		      const struct ipv6_addr *subnet6, bool host_dns, const struct egress *dest,
+		      struct error *err);
 /* Into F, for each element of MACS (set macs of table bridge warren as nft lists it),
  * the commands that add its port to the three sets port_names: 0, or -EBADMSG.  Pure. */
 int nft_port_names_commands(const char *macs, FILE *f);
@@ -131,9 +144,9 @@ int nft_member_add(const struct nft_member *m, struct error *err);
  * could not go (the record of them must stay, for gc to try again). */
 int nft_member_del(const struct nft_member *m);
 /* Into F, a "delete element inet warren SET { KEY }" line for each element of LISTING
- * (the set or map SET as nft lists it) keyed by ADDR, alone or first of a
+ * (the set or map SET as nft lists it) keyed by ADDR (as nft writes it), alone or first of a
  * concatenation.  Pure. */
-int nft_purge_commands(const char *set, const char *listing, uint32_t addr, FILE *f);
+int nft_purge_commands(const char *set, const char *listing, const char *addr, FILE *f);
 /* What an nft failure with message MSG means: -ENOENT if what it names is not there,
  * else -EIO.  Pure. */
 int nft_error_code(const char *msg);

@@ -75,7 +75,7 @@ struct limit_check {
 /* The checks of the rows below, each of type key_check. */
 static key_check check_path, check_names, check_layers, check_isolated_ports, check_binds,
 	check_entry_name, check_entries, check_defaults, check_group, check_ifname, check_subnet,
-	check_networks, check_fleet, check_endpoints, check_lease_ttl, check_takeover;
+	check_subnet6, check_flag, check_networks, check_fleet, check_endpoints, check_lease_ttl, check_takeover;
 static bool ipv4_valid(const char *s), deny_valid(const char *s), allow_valid(const char *s);
 
 #define FIELD(f) offsetof(struct warren_config, f)
@@ -130,6 +130,10 @@ static const struct key bridge_keys[] = {
 	  .example = "bridge = { name = \"warren0\"; };" },
 	{ .name = "subnet", .check = check_subnet, .offset = FIELD(bridge.subnet),
 	  .example = "bridge = { subnet = \"10.213.0.0/16\"; };" },
+	{ .name = "ipv6", .check = check_flag, .offset = FIELD(bridge.ipv6),
+	  .example = "bridge = { ipv6 = false; };" },
+	{ .name = "subnet6", .check = check_subnet6, .offset = FIELD(bridge.subnet6),
+	  .example = "bridge = { subnet6 = \"" IPV6_SUBNET_DEFAULT "\"; };" },
 	{ .name = "dns", .check = check_names, .offset = FIELD(bridge.dns), .noun = "nameserver",
 	  .example = "bridge = { dns = [ \"192.0.2.53\" ]; };", .elem_valid = ipv4_valid,
 	  .elem_what = "an IPv4 address", .elem_form = "four numbers 0-255 such as 192.0.2.53" },
@@ -230,6 +234,8 @@ static struct warren_config *config_new_default(const char *path)
 	c->exempt_users = strv_new1("root");
 	c->bridge.name = strdup("warren0");
 	(void)ipv4_subnet_parse("10.213.0.0/16", &c->bridge.subnet);
+	c->bridge.ipv6 = true;
+	(void)ipv6_subnet_parse(IPV6_SUBNET_DEFAULT, &c->bridge.subnet6);
 	c->fleet.lease_ttl = FLEET_TTL_DEFAULT;
 	c->fleet.takeover = FLEET_TAKEOVER_NEVER;
 	if (!c->path || !c->image || !c->state_dir || !c->jail_groups || !c->exempt_users ||
@@ -1121,6 +1127,50 @@ static int check_subnet(struct parse_ctx *ctx, const struct key *k, config_setti
 	if (r < 0)
 		return key_error(ctx, -EINVAL, s, "%s: %s is not an IPv4 network; expected "
 				 "ADDRESS/PREFIX, e.g. %s", key, quote(v, q), k->example);
+	return 0;
+}
+
+/* bridge.subnet6: a unique local IPv6 /64. */
+static int check_subnet6(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+			 const char *key)
+{
+	struct ipv6_addr *field = (struct ipv6_addr *)(void *)((char *)ctx->c + k->offset);
+	char q[QUOTE_SIZE];
+	const char *v;
+	int r;
+
+	if (config_setting_type(s) != CONFIG_TYPE_STRING)
+		return key_error(ctx, -EINVAL, s, "%s: must be a string (a unique local IPv6 /64), "
+				 "not %s; expected e.g. %s", key, type_name(s), k->example);
+	v = config_setting_get_string(s);
+	r = ipv6_subnet_parse(v, field);
+	if (r == -ERANGE)
+		return key_error(ctx, -EINVAL, s, "%s: %s: the prefix must be /64 (one network per "
+				 "bridge, addresses from the users' slots); expected e.g. %s", key,
+				 quote(v, q), k->example);
+	if (r == -EDOM)
+		return key_error(ctx, -EINVAL, s, "%s: %s has host bits set; expected the network's "
+				 "own address, e.g. %s", key, quote(v, q), k->example);
+	if (r == -EADDRNOTAVAIL)
+		return key_error(ctx, -EINVAL, s, "%s: %s is not a unique local network (fc00::/7, "
+				 "RFC 4193): containers' addresses are never routed beyond the host, "
+				 "NAT66 takes them out; expected e.g. %s", key, quote(v, q), k->example);
+	if (r < 0)
+		return key_error(ctx, -EINVAL, s, "%s: %s is not an IPv6 network; expected "
+				 "ADDRESS/64, e.g. %s", key, quote(v, q), k->example);
+	return 0;
+}
+
+/* A setting that is true or false (bridge.ipv6). */
+static int check_flag(struct parse_ctx *ctx, const struct key *k, config_setting_t *s,
+		      const char *key)
+{
+	bool *field = (bool *)(void *)((char *)ctx->c + k->offset);
+
+	if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+		return key_error(ctx, -EINVAL, s, "%s: must be true or false (no quotes), not %s; "
+				 "expected e.g. %s", key, type_name(s), k->example);
+	*field = config_setting_get_bool(s) != 0;
 	return 0;
 }
 

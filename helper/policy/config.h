@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "lib/ipv4.h"
+#include "lib/ipv6.h"
 #include "policy/reslimits.h"
 
 #define WARREN_DEFAULT_CONFIG SYSCONFDIR "/warren/warren.conf"
@@ -50,6 +51,8 @@ struct warren_config {
 	struct {
 		char *name;           /* its interface name */
 		struct ipv4_subnet subnet; /* the gateway (the bridge's address) and every user's */
+		bool ipv6;            /* IPv6 for containers on it (default true) */
+		struct ipv6_addr subnet6; /* its unique local /64 (lib/ipv6.h), used when ipv6 */
 		char **dns;           /* nameservers given to containers; NULL: the host's */
 		/* Where containers with network "nat" may not go (cidr.h networks and
 		 * BRIDGE_DENY_CONNECTED); NULL: the default (net/egress.h).  ALLOW's

@@ -63,14 +63,10 @@ printf "burst: %d of %d opened\n", scalar(grep { $_ && defined getpeername($_) }
 EOF
 LISTENERS=()
 listener() { # listener NETNS-CMD ADDR PORT TEXT - the holding listener, in the background, answering
-	local ns=$1 addr=$2 port=$3 i
+	local ns=$1 addr=$2 port=$3
 	$ns perl "$T/server.pl" "$addr" "$port" "$4" >/dev/null 2>&1 &
 	LISTENERS+=($!)
-	for ((i = 0; i < 300; i++)); do
-		$ns bash -c 'exec 3<>"/dev/tcp/$1/$2"' - "$addr" "$port" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	diag "the listener on $addr:$port did not start"
+	listener_wait "$ns" "$addr" "$port"
 }
 cleanup_limits() {
 	[ ${#LISTENERS[@]} -gt 0 ] && kill "${LISTENERS[@]}" 2>/dev/null
@@ -187,10 +183,10 @@ check "nor any element of hers in the firewall's sets (ports, MACs, port names; 
 # them in one transaction.
 tssh wta -- true
 read -r _ port _ 2>/dev/null </run/warren/users/wta/net
-rule=$(in_ns nft -a list chain inet warren output | grep 'comment "warren rules [0-9]*"')
+rule=$(in_ns nft -a list chain inet warren output | grep 'comment "warren rules [0-9]*[ "]')
 handle=$(sed -n 's/.* # handle \([0-9]*\)$/\1/p' <<<"$rule")
 in_ns nft replace rule inet warren output handle "${handle:-0}" \
-	"$(sed 's/ # handle [0-9]*$//; s/comment "warren rules [0-9]*"/comment "warren rules 5"/' <<<"$rule")" &&
+	"$(sed 's/ # handle [0-9]*$//; s/comment "warren rules [0-9]*[^"]*"/comment "warren rules 5"/' <<<"$rule")" &&
 	in_ns nft delete element bridge warren port_names "{ \"$port\" }" ||
 	diag "cannot make the tables look older: $rule"
 helper_stop wtb >/dev/null

@@ -18,8 +18,9 @@
 #   network = "nat": the first such container turns on ip_forward and logs it; the log
 #   says where the nameservers came from; the host's own nameserver is reached at the
 #   gateway (DNS, UDP and TCP, while no other service there); nothing from outside can
-#   open a connection to a container; no IPv6 inside: frames other than IPv4 and ARP from
-#   a container's port never reach the bridge;
+#   open a connection to a container; with bridge.ipv6 = false no IPv6 inside: frames
+#   other than IPv4 and ARP from a container's port never reach the bridge, not even
+#   IPv6 from the address her slot would have (98-ipv6.sh: IPv6 on);
 #   her pty login is in the host's wtmp and lastlog (utmp: her container's); warrenctl log:
 #   hers only, her last 100, in UTC, from a root-only record, read under a broken config
 #   too.
@@ -264,7 +265,8 @@ fi
 printf 'search warren-test.example\nnameserver 127.0.0.1\nnameserver 10.99.0.1\n' >"$T/resolv.conf"
 nsenter --mount="/proc/$SSHD_PID/ns/mnt" mount --bind "$T/resolv.conf" /etc/resolv.conf ||
 	diag "cannot bind the test resolv.conf in sshd's mount namespace"
-write_config "$(default_config | sed 's/idle_timeout = 3;/idle_timeout = 60;/; s/network = "none";/network = "nat";/')"
+write_config "$(default_config | sed 's/idle_timeout = 3;/idle_timeout = 60;/; s/network = "none";/network = "nat";/')
+bridge = { ipv6 = false; };"
 
 forward_on() { [ "$1" = 1 ] || { echo "ip_forward is $1"; return 1; }; wait_log "turned on net.ipv4.ip_forward"; }
 fwd_before=$(in_ns cat /proc/sys/net/ipv4/ip_forward)
@@ -324,9 +326,10 @@ check "nothing from outside opens a connection to it (upstream, whose route reac
 	test "$(section "$out" 1)@$(section "$out" 2)" = "tcp-54@probing"
 release serve
 
-# No IPv6: raw frames from wta's port (her own MAC, to the bridge's), an IPv6 one and one of
-# another type, then an IPv4 one from her own address: a tap on the bridge sees the last
-# only (one path keeps the order: the IPv4 frame came after the others).
+# bridge.ipv6 = false, no IPv6: raw frames from wta's port (her own MAC, to the bridge's),
+# an IPv6 one (from the address her slot has with IPv6 on, to the gateway's: 98-ipv6.sh)
+# and one of another type, then an IPv4 one from her own address: a tap on the bridge
+# sees the last only (one path keeps the order: the IPv4 frame came after the others).
 marker=warren-probe-$$
 br_idx=$(ip -n "$NS" -o link show warren0 | cut -d: -f1)
 br_mac=$(ip -n "$NS" -o link show warren0 | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
@@ -343,26 +346,27 @@ in_ns perl -e 'use Socket; $| = 1; my ($idx, $marker) = @ARGV;
 	}' "${br_idx:-0}" "$marker" >"$T/tap.out" 2>&1 &
 tap=$!
 for ((i = 0; i < 80; i++)); do grep -q ready "$T/tap.out" && break; sleep 0.25; done
-nsenter --net="/proc/$(init_of wta)/ns/net" perl -e 'use Socket; my ($idx, $src, $dst, $sip, $marker) = @ARGV;
+a6=$(IFS=. read -r _ _ o3 o4 <<<"$a"; printf 'fd77617272656e00000000000000%04x' $((o3 * 256 + o4)))
+nsenter --net="/proc/$(init_of wta)/ns/net" perl -e 'use Socket; my ($idx, $src, $dst, $sip, $marker, $sip6) = @ARGV;
 	my ($s_mac, $d_mac) = map { pack("H12", join("", split(/:/, $_))) } $src, $dst;
 	socket(my $s, 17, SOCK_RAW, 0) or die "socket: $!";
 	my $frame = sub { my ($type, $payload) = @_; my $f = $d_mac . $s_mac . pack("n", $type) . $payload;
 		$f .= "\0" x (60 - length $f) if length $f < 60;
 		send($s, $f, 0, pack("S n i S C C a8", 17, $type, $idx, 0, 0, 6, $d_mac)) or die "send: $!" };
-	# IPv6: no next header, from the unspecified address to all nodes
-	$frame->(0x86dd, pack("N n C C", 0x60000000, length $marker, 59, 255) . ("\0" x 16) .
-		pack("H32", "ff020000000000000000000000000001") . $marker);
+	# IPv6: no next header, from her slot'"'"'s address to the gateway'"'"'s (bridge.subnet6'"'"'s default)
+	$frame->(0x86dd, pack("N n C C", 0x60000000, length $marker, 59, 255) . pack("H32", $sip6) .
+		pack("H32", "fd77617272656e000000000000000001") . $marker);
 	$frame->(0x88b5, $marker);
 	# IPv4, protocol 253 (for experiments), to the gateway, with its header checksum
 	my $h = pack("C C n n n C C n a4 a4", 0x45, 0, 20 + length $marker, 0, 0, 64, 253, 0,
 		inet_aton($sip), inet_aton("10.213.0.1"));
 	my $sum = 0; $sum += $_ for unpack("n*", $h); $sum = ($sum & 0xffff) + ($sum >> 16) while $sum >> 16;
 	substr($h, 10, 2) = pack("n", ~$sum & 0xffff);
-	$frame->(0x0800, $h . $marker);' "${c_idx:-0}" "$c_mac" "$br_mac" "$a" "$marker" >"$T/send.out" 2>&1 ||
+	$frame->(0x0800, $h . $marker);' "${c_idx:-0}" "$c_mac" "$br_mac" "$a" "$marker" "$a6" >"$T/send.out" 2>&1 ||
 	diag "$(cat "$T/send.out")"
 wait "$tap"
 seen=$(grep -v ready "$T/tap.out" | tr '\n' ' ')
-check "no IPv6 inside: of the IPv6, 0x88b5 and IPv4 frames from wta's port the bridge sees the IPv4 one only ($seen)" \
+check "bridge.ipv6 = false, no IPv6 inside: of the IPv6 (from $a6), 0x88b5 and IPv4 frames from wta's port the bridge sees the IPv4 one only ($seen)" \
 	test "$seen" = "0800 "
 helper_stop wta >/dev/null 2>&1
 

@@ -250,6 +250,15 @@ upstream_start() { # upstream_start [ADDR...] (see above)
 	return $r
 }
 
+listener_wait() { # listener_wait NETNS-CMD ADDR PORT: until ADDR:PORT accepts (30 s), or a diag
+	local i
+	for ((i = 0; i < 300; i++)); do
+		$1 bash -c 'exec 3<>"/dev/tcp/$1/$2"' - "$2" "$3" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	diag "the listener on $2:$3 did not start"
+}
+
 firewall_elements() { # firewall_elements ADDR PORT (see above)
 	local re="(^|[^0-9.])${1//./\\.}([^0-9]|\$)|\"$2\"" s out
 	for s in "set bridge warren ports" "set bridge warren macs" "set inet warren port_names" \

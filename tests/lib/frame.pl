@@ -6,6 +6,10 @@
 #   udp4 SRC DST PORT TEXT           an IPv4 UDP datagram (no UDP checksum)
 #   udp6 SRC DST PORT TEXT           an IPv6 UDP datagram (its checksum computed)
 #   arp OP SENDER-MAC SENDER-IP TARGET-MAC TARGET-IP   OP: 1 request, 2 reply
+#   icmp6 SRC DST TYPE BODY-HEX      an ICMPv6 message (hop limit 255, as neighbour
+#                                    discovery needs; code 0; its checksum computed):
+#                                    TYPE (134 router advertisement, 136 neighbour
+#                                    advertisement) and BODY, what follows the checksum
 use strict;
 use warnings;
 use Socket qw(inet_pton AF_INET AF_INET6);
@@ -39,6 +43,13 @@ if ($kind eq 'raw') {
 	my $c = sum16($s6 . $d6 . pack("NxxxC", $len, 17) . $udp) || 0xffff;
 	substr($udp, 6, 2) = pack("n", $c);
 	($type, $payload) = (0x86dd, pack("NnCC", 6 << 28, $len, 17, 64) . $s6 . $d6 . $udp);
+} elsif ($kind eq 'icmp6') {
+	my ($s, $d, $t, $body) = @a;
+	my ($s6, $d6) = (inet_pton(AF_INET6, $s), inet_pton(AF_INET6, $d));
+	my $icmp = pack("CCn", $t, 0, 0) . pack("H*", $body);
+	my $len = length($icmp);
+	substr($icmp, 2, 2) = pack("n", sum16($s6 . $d6 . pack("NxxxC", $len, 58) . $icmp));
+	($type, $payload) = (0x86dd, pack("NnCC", 6 << 28, $len, 58, 255) . $s6 . $d6 . $icmp);
 } elsif ($kind eq 'arp') {
 	my ($op, $smac, $sip, $tmac, $tip) = @a;
 	($type, $payload) = (0x0806, pack("nnCCn", 1, 0x0800, 6, 4, $op) . mac($smac) .

@@ -134,7 +134,7 @@ static void test_record(void **state)
 	char text[NET_RECORD_MAX];
 
 	assert_int_equal(net_record_format(&m, text, sizeof(text)), 0);
-	assert_string_equal(text, "v3 wr1a ad5001c 02:77:00:00:00:1a 1 2a -\n");
+	assert_string_equal(text, "v4 wr1a ad5001c 02:77:00:00:00:1a 1 2a - -\n");
 	assert_int_equal(net_record_parse(text, &in), 0);
 	assert_member(&in, &m);
 	memset(&in, 0, sizeof(in));
@@ -144,12 +144,34 @@ static void test_record(void **state)
 	assert_member(&in, &m);
 	m.ports = (struct port_list){ .v = { { 53, 53, PORT_UDP }, { 8000, 8099, PORT_TCP } }, .n = 2 };
 	assert_int_equal(net_record_format(&m, text, sizeof(text)), 0);
-	assert_string_equal(text, "v3 wr1a ad5001c 02:77:00:00:00:1a 1 2a 53/udp,8000-8099/tcp\n");
+	assert_string_equal(text, "v4 wr1a ad5001c 02:77:00:00:00:1a 1 2a 53/udp,8000-8099/tcp -\n");
 	assert_int_equal(net_record_parse(text, &in), 0);
 	assert_member(&in, &m);
-	assert_int_equal(net_record_parse("v4 wr1a ad5001c 02:77:00:00:00:1a 1 2a 53/udp,8000-8099/tcp "
-					  "fd00::1c\n", &in), 0);
+	assert_false(in.has6);
+	/* Version 3 (before IPv6): no address of hers. */
+	assert_int_equal(net_record_parse("v3 wr1a ad5001c 02:77:00:00:00:1a 1 2a 53/udp,8000-8099/tcp\n",
+					  &in), 0);
 	assert_member(&in, &m);
+	assert_false(in.has6);
+	/* Her IPv6 address (version 4) round-trips. */
+	m.has6 = true;
+	assert_int_equal(ipv6_subnet_parse(IPV6_SUBNET_DEFAULT, &m.addr6), 0);
+	m.addr6 = ipv6_subnet_slot_addr(&m.addr6, 0x1a);
+	assert_int_equal(net_record_format(&m, text, sizeof(text)), 0);
+	assert_string_equal(text, "v4 wr1a ad5001c 02:77:00:00:00:1a 1 2a 53/udp,8000-8099/tcp "
+			    "fd77617272656e00000000000000001c\n");
+	memset(&in, 0, sizeof(in));
+	assert_int_equal(net_record_parse(text, &in), 0);
+	assert_member(&in, &m);
+	assert_true(in.has6);
+	assert_memory_equal(in.addr6.b, m.addr6.b, 16);
+	assert_int_equal(net_record_parse("v5 wr1a ad5001c 02:77:00:00:00:1a 1 2a 53/udp,8000-8099/tcp "
+					  "fd77617272656e00000000000000001c more\n", &in), 0);
+	assert_member(&in, &m);
+	assert_int_equal(net_record_parse("v4 wr1a ad5001c 02:77:00:00:00:1a 1 2a 53/udp\n", &in),
+			 -EBADMSG);
+	assert_int_equal(net_record_parse("v4 wr1a ad5001c 02:77:00:00:00:1a 1 2a 53/udp fd00::1c\n",
+					  &in), -EBADMSG);
 	assert_int_equal(net_record_format(&m, text, 20), -ENOSPC);
 	assert_int_equal(net_record_parse("v1 wr1a ad5001c 02:77:00:00:00:1a 1 2a\n", &in), -EBADMSG);
 	assert_int_equal(net_record_parse("vx wr1a ad5001c 02:77:00:00:00:1a 1 2a\n", &in), -EBADMSG);
@@ -223,6 +245,7 @@ static void test_ruleset(void **state)
 	static char *const deny[] = { "169.254.0.0/16", "10.0.0.0/8", "fc00::/7", NULL };
 	static char *const allow[] = { "10.1.2.3", NULL };
 	struct ipv4_subnet net;
+	struct ipv6_addr net6;
 	struct nft_member m = { .port = "wr1a", .addr = 0x0ad5001c, .mac = { 2, 0x77, 0, 0, 0, 0x1a },
 				.isolated = true, .peer_group = 0x2a };
 	_cleanup_free_ char *text = NULL, *older = NULL, *current = NULL;
@@ -234,9 +257,10 @@ static void test_ruleset(void **state)
 	int fd, r;
 
 	assert_int_equal(ipv4_subnet_parse("10.213.0.0/16", &net), 0);
-	assert_int_equal(nft_ruleset("warren0", &net, true, rules, sizeof(rules)), 0);
+	assert_int_equal(ipv6_subnet_parse(IPV6_SUBNET_DEFAULT, &net6), 0);
+	assert_int_equal(nft_ruleset("warren0", &net, &net6, true, rules, sizeof(rules)), 0);
 	assert_int_equal(egress_resolve(deny, allow, NULL, 0, "nameserver 10.99.0.2\n", &e), 0);
-	assert_int_equal(nft_tables_commands("warren0", &net, true, &e, NFT_TABLES_NONE, &text), 0);
+	assert_int_equal(nft_tables_commands("warren0", &net, &net6, true, &e, NFT_TABLES_NONE, &text), 0);
 	print_message("%s", text);
 	/* The fixed rules first, then the destinations, made anew. */
 	assert_ptr_equal(strstr(text, rules), text);
@@ -254,20 +278,57 @@ static void test_ruleset(void **state)
 		"\tchain output {\n"
 		"\t\ttype filter hook output priority filter; policy accept;\n"
 		"\t\toifname \"warren0\" ct state established,related accept\n"
-		"\t\toifname \"warren0\" meta skuid != 0 drop comment \"warren rules 6\"\n"
+		"\t\toifname \"warren0\" meta skuid != 0 drop comment \"warren rules 7 subnet6 "
+		"fd77:6172:7265:6e00::/64\"\n"
 		"\t}\n"));
 	/* Her new connections, forwarded or to the host, go to her chain of limits, before
 	 * the other chains of either hook. */
 	assert_non_null(strstr(text,
 		"\tmap net_limits { type ipv4_addr : verdict; }\n"
+		"\tmap net_limits6 { type ipv6_addr : verdict; }\n"
 		"\tchain limits_forward {\n"
 		"\t\ttype filter hook forward priority filter - 2; policy accept;\n"
 		"\t\tiifname \"warren0\" ct state new ip saddr vmap @net_limits\n"
+		"\t\tiifname \"warren0\" ct state new ip6 saddr vmap @net_limits6\n"
 		"\t}\n"
 		"\tchain limits_input {\n"
 		"\t\ttype filter hook input priority filter - 2; policy accept;\n"
 		"\t\tiifname \"warren0\" ct state new ip saddr vmap @net_limits\n"
+		"\t\tiifname \"warren0\" ct state new ip6 saddr vmap @net_limits6\n"
 		"\t}\n"));
+	/* IPv6 as IPv4 (issue 18, item 6): her source in the bridge's /64, isolated ones
+	 * dropped, peers by their group, the gateway's ping and neighbour discovery (but no
+	 * router's messages) and an isolated one's ports, NAT66 out. */
+	assert_non_null(strstr(text,
+		"\t\tiifname \"warren0\" ip saddr != 10.213.0.0/16 drop\n"
+		"\t\tiifname \"warren0\" ip6 saddr != fd77:6172:7265:6e00::/64 drop\n"
+		"\t\tiifname \"warren0\" ip saddr @isolated drop\n"
+		"\t\tiifname \"warren0\" ip6 saddr @isolated6 drop\n"
+		"\t\tiifname \"warren0\" accept\n"));
+	assert_non_null(strstr(text,
+		"\t\tmeta mark set ip saddr map @peer_group\n"
+		"\t\tmeta mark set ip6 saddr map @peer_group6\n"
+		"\t\tip daddr . meta mark @peer_member accept\n"
+		"\t\tip6 daddr . meta mark @peer_member6 accept\n"
+		"\t\tdrop\n"));
+	assert_non_null(strstr(text,
+		"\t\tiifname \"warren0\" ip daddr 10.213.0.1 tcp dport 53 accept\n"
+		"\t\tiifname \"warren0\" ip6 daddr fd77:6172:7265:6e00::1 icmpv6 type echo-request accept\n"
+		"\t\tiifname \"warren0\" ip6 hoplimit 255 icmpv6 type { nd-neighbor-solicit, "
+		"nd-neighbor-advert } accept\n"
+		"\t\tiifname \"warren0\" ip6 daddr fd77:6172:7265:6e00::1 ip6 saddr . meta l4proto . "
+		"th dport @isolated_ports6 accept\n"
+		"\t\tiifname \"warren0\" ip6 saddr @isolated6 drop\n"
+		"\t\tiifname \"warren0\" drop\n"));
+	assert_non_null(strstr(text,
+		"\t\tip6 saddr fd77:6172:7265:6e00::/64 oifname != \"warren0\" masquerade\n"));
+	/* The bridge: a port's IPv6 from her address and MAC only, no router's messages, no
+	 * neighbour advertisement for another's address. */
+	assert_non_null(strstr(text,
+		"\t\ticmpv6 type { nd-router-advert, nd-redirect } drop\n"
+		"\t\ticmpv6 type nd-neighbor-advert iifname . @th,64,128 != @nd_targets drop\n"
+		"\t\tether type ip6 iifname . ip6 saddr . ether saddr @ports6 accept\n"
+		"\t\tdrop\n"));
 	/* What a port passes up itself (a link-local frame: the port, not the bridge, is its
 	 * way in) is dropped before conntrack, IP and ARP, for the ports in the sets. */
 	assert_non_null(ports = strstr(text,
@@ -317,14 +378,14 @@ static void test_ruleset(void **state)
 		"\t}\n"));
 	/* An older version's tables: flushed first, in the same transaction; this version's:
 	 * the destinations alone. */
-	assert_int_equal(nft_tables_commands("warren0", &net, true, &e, NFT_TABLES_OLDER, &older),
+	assert_int_equal(nft_tables_commands("warren0", &net, &net6, true, &e, NFT_TABLES_OLDER, &older),
 			 0);
 	assert_ptr_equal(strstr(older, flush), older);
 	assert_string_equal(older + strlen(flush), text);
-	assert_int_equal(nft_tables_commands("warren0", &net, true, &e, NFT_TABLES_CURRENT,
+	assert_int_equal(nft_tables_commands("warren0", &net, &net6, true, &e, NFT_TABLES_CURRENT,
 					     &current), 0);
 	assert_string_equal(current, dest);
-	assert_int_equal(nft_ruleset("warren0", &net, true, cmds, 100), -ENOSPC);
+	assert_int_equal(nft_ruleset("warren0", &net, &net6, true, cmds, 100), -ENOSPC);
 	egress_clear(&e);
 
 	m.ports = (struct port_list){ .v = { { 53, 53, PORT_UDP }, { 8000, 8099, PORT_TCP } }, .n = 2 };
@@ -363,6 +424,30 @@ static void test_ruleset(void **state)
 	m.rate = 5;
 	m.isolated = true;
 	assert_int_equal(nft_member_commands(&m, "add", cmds, 64), -ENOSPC);
+
+	/* Her IPv6 address: the bridge's elements (her source, the neighbour advertisements
+	 * she may send), the same elements as her IPv4 address's, and her chain of limits
+	 * for it too. */
+	m.has6 = true;
+	m.addr6 = ipv6_subnet_slot_addr(&net6, 0x1a);
+	assert_int_equal(nft_member_commands(&m, "add", cmds, sizeof(cmds)), 0);
+	assert_non_null(strstr(cmds,
+		"add element bridge warren ports6 { \"wr1a\" . fd77:6172:7265:6e00::1c . 02:77:00:00:00:1a }\n"
+		"add element bridge warren nd_targets { \"wr1a\" . 0xfd77617272656e00000000000000001c }\n"));
+	assert_non_null(strstr(cmds,
+		"add element inet warren isolated6 { fd77:6172:7265:6e00::1c }\n"
+		"add element inet warren isolated_ports6 { fd77:6172:7265:6e00::1c . udp . 53 }\n"
+		"add element inet warren isolated_ports6 { fd77:6172:7265:6e00::1c . tcp . 8000-8099 }\n"
+		"add element inet warren peer_group6 { fd77:6172:7265:6e00::1c : 0x2a }\n"
+		"add element inet warren peer_member6 { fd77:6172:7265:6e00::1c . 0x2a }\n"));
+	assert_non_null(strstr(cmds,
+		"add element inet warren net_limits { 10.213.0.28 : jump limits_wr1a }\n"
+		"add element inet warren net_limits6 { fd77:6172:7265:6e00::1c : jump limits_wr1a }\n"));
+	assert_int_equal(nft_member_commands(&m, "delete", cmds + strlen(cmds) / 2, 2048), 0);
+	assert_non_null(strstr(cmds + strlen(cmds) / 2,
+		"delete element inet warren net_limits { 10.213.0.28 }\n"
+		"delete element inet warren net_limits6 { fd77:6172:7265:6e00::1c }\n"
+		"flush chain inet warren limits_wr1a; delete chain inet warren limits_wr1a\n"));
 
 	assert_int_equal(nft_member_commands(&m, "add", cmds, sizeof(cmds)), 0);
 	assert_true((fd = mkstemp(path)) >= 0);
@@ -501,6 +586,7 @@ static int upgrade_child(const char *old)
 	static char *const deny[] = { "169.254.0.0/16", NULL };
 	struct nft_member m = { .port = "wr6", .addr = 0x0ad50006, .mac = { 2, 0x77, 0, 0, 0, 6 } };
 	struct ipv4_subnet net;
+	struct ipv6_addr net6;
 	struct error err = { 0 };
 	struct egress e = { 0 };
 	struct nft_ctx *ctx = private_nft(old);
@@ -509,13 +595,14 @@ static int upgrade_child(const char *old)
 	if (!ctx)
 		return 77;
 	(void)ipv4_subnet_parse("10.213.0.0/16", &net);
+	(void)ipv6_subnet_parse(IPV6_SUBNET_DEFAULT, &net6);
 	/* Twice; then once more without the arp table (as if someone deleted it): it is
 	 * made again; then a new container's elements. */
 	if (egress_resolve(deny, NULL, NULL, 0, NULL, &e) < 0 ||
-	    nft_tables_ensure("warren0", &net, false, &e, &err) < 0 ||
-	    nft_tables_ensure("warren0", &net, false, &e, &err) < 0 ||
+	    nft_tables_ensure("warren0", &net, &net6, false, &e, &err) < 0 ||
+	    nft_tables_ensure("warren0", &net, &net6, false, &e, &err) < 0 ||
 	    nft_run_cmd_from_buffer(ctx, "delete table arp warren") != 0 ||
-	    nft_tables_ensure("warren0", &net, false, &e, &err) < 0 ||
+	    nft_tables_ensure("warren0", &net, &net6, false, &e, &err) < 0 ||
 	    nft_member_add(&m, &err) < 0) {
 		fprintf(stderr, "nft_tables_ensure, nft_member_add: %s\n", err.msg);
 		return 1;
@@ -525,7 +612,8 @@ static int upgrade_child(const char *old)
 		return 1;
 	out = nft_ctx_get_output_buffer(ctx);
 	fprintf(stderr, "%s", out);
-	if (occurrences(out, "comment \"warren rules " NFT_RULES_VERSION_TEXT "\"") != 1 ||
+	if (occurrences(out, "comment \"warren rules " NFT_RULES_VERSION_TEXT " subnet6 "
+			IPV6_SUBNET_DEFAULT "\"") != 1 ||
 	    occurrences(out, "comment \"warren rules") != 1 ||
 	    occurrences(out, "chain destinations {") != 1 ||
 	    occurrences(out, "chain from_ports {") != 1 || occurrences(out, "table arp warren {") != 1 ||
@@ -571,6 +659,7 @@ static int limit_hits_child(const char *unused)
 	struct nft_member m = { .port = "wr3", .addr = 0x0ad50003, .mac = { 2, 0x77, 0, 0, 0, 3 },
 				.conns = 64, .rate = 5 };
 	struct ipv4_subnet net;
+	struct ipv6_addr net6;
 	struct nft_limit_hits h;
 	struct error err = { 0 };
 	struct egress e = { 0 };
@@ -580,11 +669,12 @@ static int limit_hits_child(const char *unused)
 	if (!ctx)
 		return 77;
 	(void)ipv4_subnet_parse("10.213.0.0/16", &net);
+	(void)ipv6_subnet_parse(IPV6_SUBNET_DEFAULT, &net6);
 	if ((r = nft_limit_hits(&m, &h)) != -ENOENT) {
 		fprintf(stderr, "no tables: %d, not -ENOENT\n", r);
 		return 1;
 	}
-	if (nft_tables_ensure("warren0", &net, false, &e, &err) < 0 || nft_member_add(&m, &err) < 0 ||
+	if (nft_tables_ensure("warren0", &net, &net6, false, &e, &err) < 0 || nft_member_add(&m, &err) < 0 ||
 	    (r = nft_limit_hits(&m, &h)) != 0 || h.conns_max != 64) {
 		fprintf(stderr, "her limits: %d %s\n", r, err.msg);
 		return 1;
@@ -670,23 +760,26 @@ static void test_purge_commands(void **state)
 		"table inet warren {\n\tset isolated_ports {\n\t\ttype ipv4_addr . inet_proto . "
 		"inet_service\n\t\tflags interval\n\t\telements = { 10.213.0.2 . udp . 53,\n"
 		"\t\t\t     10.213.0.22 . tcp . 22,\n\t\t\t     10.213.0.2 . tcp . 1000-2000 }\n"
-		"\t}\n}\n", 0x0ad50002, f), 0);
+		"\t}\n}\n", "10.213.0.2", f), 0);
 	assert_int_equal(nft_purge_commands("peer_group",
 		"\tmap peer_group {\n\t\ttype ipv4_addr : mark\n\t\telements = { 10.213.0.2 : "
-		"0x00000005, 10.213.0.3 : 0x00000005 }\n\t}\n", 0x0ad50002, f), 0);
+		"0x00000005, 10.213.0.3 : 0x00000005 }\n\t}\n", "10.213.0.2", f), 0);
 	assert_int_equal(nft_purge_commands("isolated", "\tset isolated {\n\t\ttype ipv4_addr\n"
-		"\t\telements = { 10.213.0.22, 10.213.0.2 }\n\t}\n", 0x0ad50002, f), 0);
+		"\t\telements = { 10.213.0.22, 10.213.0.2 }\n\t}\n", "10.213.0.2", f), 0);
 	assert_int_equal(nft_purge_commands("net_limits", "\tmap net_limits {\n\t\ttype ipv4_addr "
-		": verdict\n\t\telements = { 10.213.0.2 : jump limits_wr2 }\n\t}\n", 0x0ad50002, f), 0);
+		": verdict\n\t\telements = { 10.213.0.2 : jump limits_wr2 }\n\t}\n", "10.213.0.2", f), 0);
 	assert_int_equal(nft_purge_commands("isolated", "\tset isolated {\n\t\ttype ipv4_addr\n"
-		"\t}\n", 0x0ad50002, f), 0);
+		"\t}\n", "10.213.0.2", f), 0);
+	assert_int_equal(nft_purge_commands("isolated6", "\tset isolated6 {\n\t\ttype ipv6_addr\n"
+		"\t\telements = { fd77::22, fd77::2 }\n\t}\n", "fd77::2", f), 0);
 	assert_int_equal(fclose(f), 0);
 	assert_string_equal(text,
 		"delete element inet warren isolated_ports { 10.213.0.2 . udp . 53 }\n"
 		"delete element inet warren isolated_ports { 10.213.0.2 . tcp . 1000-2000 }\n"
 		"delete element inet warren peer_group { 10.213.0.2 }\n"
 		"delete element inet warren isolated { 10.213.0.2 }\n"
-		"delete element inet warren net_limits { 10.213.0.2 }\n");
+		"delete element inet warren net_limits { 10.213.0.2 }\n"
+		"delete element inet warren isolated6 { fd77::2 }\n");
 	assert_int_equal(nft_error_code("Error: Could not process rule: No such file or directory"),
 			 -ENOENT);
 	assert_int_equal(nft_error_code("Error: Could not process rule: Device or resource busy"),
@@ -703,6 +796,7 @@ static int leftovers_child(const char *unused)
 	struct nft_member m = { .port = "wr2", .addr = 0x0ad50002, .mac = { 2, 0x77, 0, 0, 0, 2 },
 				.isolated = true, .peer_group = 5, .conns = 64, .rate = 5 };
 	struct ipv4_subnet net;
+	struct ipv6_addr net6;
 	struct error err = { 0 };
 	struct egress e = { 0 };
 	struct nft_ctx *ctx = private_nft("add table inet probe\ndelete table inet probe");
@@ -711,8 +805,9 @@ static int leftovers_child(const char *unused)
 	if (!ctx)
 		return 77;
 	(void)ipv4_subnet_parse("10.213.0.0/16", &net);
+	(void)ipv6_subnet_parse(IPV6_SUBNET_DEFAULT, &net6);
 	(void)port_list_parse("53/udp,8000-8099/tcp", &m.ports);
-	if (nft_tables_ensure("warren0", &net, false, &e, &err) < 0 || nft_member_add(&m, &err) < 0) {
+	if (nft_tables_ensure("warren0", &net, &net6, false, &e, &err) < 0 || nft_member_add(&m, &err) < 0) {
 		fprintf(stderr, "first start: %s\n", err.msg);
 		return 1;
 	}
@@ -876,17 +971,23 @@ static void test_config_bridge(void **state)
 {
 	_cleanup_(config_freep) struct warren_config *c = NULL, *d = NULL;
 	struct config_error err;
-	char buf[16];
+	char buf[IPV6_TEXT_MAX];
 
 	assert_int_equal(config_parse_string("", "x", &d, NULL, &err), 0);
 	assert_string_equal(d->bridge.name, "warren0");
+	/* IPv6 by default, on the documented /64 (warren.conf(5)). */
+	assert_true(d->bridge.ipv6);
+	assert_string_equal(ipv6_format(&d->bridge.subnet6, buf, sizeof(buf)), "fd77:6172:7265:6e00::");
 	assert_string_equal(ipv4_format(d->bridge.subnet.net, buf, sizeof(buf)), "10.213.0.0");
 	assert_int_equal(d->bridge.subnet.prefix, 16);
 	assert_null(d->bridge.dns);
 	if (config_parse_string("bridge = { name = \"lab0\"; subnet = \"172.30.0.0/20\";\n"
-				"  dns = [ \"192.0.2.53\", \"192.0.2.54\" ]; };\n",
+				"  dns = [ \"192.0.2.53\", \"192.0.2.54\" ]; ipv6 = false;\n"
+				"  subnet6 = \"fc00:1:2:3::/64\"; };\n",
 				"x", &c, NULL, &err) < 0)
 		fail_msg("%s", err.msg);
+	assert_false(c->bridge.ipv6);
+	assert_string_equal(ipv6_format(&c->bridge.subnet6, buf, sizeof(buf)), "fc00:1:2:3::");
 	assert_string_equal(c->bridge.name, "lab0");
 	assert_int_equal(c->bridge.subnet.prefix, 20);
 	assert_string_equal(c->bridge.dns[1], "192.0.2.54");
@@ -905,7 +1006,21 @@ static const struct {
 	{ "bridge = { dns = [ \"dns.example\" ]; };",
 	  "bridge.dns[0]: \"dns.example\" is not an IPv4 address; expected four numbers" },
 	{ "bridge = { dns = [ 5 ]; };", "bridge.dns[0]: must be a string (an IPv4 address)" },
-	{ "bridge = { mtu = 1500; };", "bridge.mtu: unknown setting; expected one of: name, subnet, dns" },
+	{ "bridge = { mtu = 1500; };",
+	  "bridge.mtu: unknown setting; expected one of: name, subnet, ipv6, subnet6, dns" },
+	{ "bridge = { ipv6 = \"yes\"; };",
+	  "bridge.ipv6: must be true or false (no quotes), not a string; expected e.g. "
+	  "bridge = { ipv6 = false; };" },
+	{ "bridge = { subnet6 = \"fd77:6172:7265:6e00::/48\"; };",
+	  "bridge.subnet6: \"fd77:6172:7265:6e00::/48\": the prefix must be /64" },
+	{ "bridge = { subnet6 = \"fd77:6172:7265:6e00::1/48\"; };", "the prefix must be /64" },
+	{ "bridge = { subnet6 = \"fd77:6172:7265:6e00::\"; };", "is not an IPv6 network; expected ADDRESS/64" },
+	{ "bridge = { subnet6 = \"fd77:6172:7265:6e00::1/64\"; };",
+	  "bridge.subnet6: \"fd77:6172:7265:6e00::1/64\" has host bits set" },
+	{ "bridge = { subnet6 = \"2001:db8:1:2::/64\"; };",
+	  "bridge.subnet6: \"2001:db8:1:2::/64\" is not a unique local network (fc00::/7, RFC 4193)" },
+	{ "bridge = { subnet6 = \"10.0.0.0/64\"; };", "is not an IPv6 network" },
+	{ "bridge = { subnet6 = 64; };", "bridge.subnet6: must be a string (a unique local IPv6 /64)" },
 	{ "bridge = 5;", "bridge: must be a group" },
 	{ "bridge = { deny = [ \"10.1.2.3/8\" ]; };",
 	  "bridge.deny[0]: \"10.1.2.3/8\" has host bits set; expected the network's own address, "
