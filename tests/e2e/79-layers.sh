@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 34
+fixture_start 38
 
 ctl() { in_ns "$REPO/warrenctl" --config "$CONF" "$@"; }
 # The images directory of this test: the base image (a link to the test image: the
@@ -242,6 +242,60 @@ check "warrenctl image ls, rm, layer and build as a user other than root: each r
 check "and the images directory is as it was (la there, no lc, no small2)" \
 	test "$(images_state)" = "$before" -a -d "$images/la" || diag "$(images_state)"
 config ''
+
+# A base image build killed half-way: its warrenctl is killed (SIGKILL, by pid) while
+# debootstrap waits on its mirror, a listener of the test's on loopback that takes the
+# request and never answers.  Nothing of the build runs on, nothing is in place, and the
+# next build (which the same mirror then refuses at once, 404) removes what it left.
+# Builds in one images directory take turns, under its lock.
+mirror_pid=
+mirror_stop() { pid_alive "$mirror_pid" && kill -TERM "$mirror_pid" && wait "$mirror_pid" 2>/dev/null; mirror_pid=; }
+perl -MIO::Socket::INET -e '
+	my ($dir) = @ARGV;
+	my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => 0, Listen => 8, ReuseAddr => 1)
+		or die "mirror: listen: $!\n";
+	open(my $f, ">", "$dir/mirror.port.new") or die; print $f $s->sockport, "\n"; close $f;
+	rename("$dir/mirror.port.new", "$dir/mirror.port") or die;
+	my @held;
+	while (my $c = $s->accept) {
+		while (my $l = <$c>) { last if $l =~ /^\r?\n$/ }
+		open(my $m, ">>", "$dir/mirror.seen") or die; print $m "request\n"; close $m;
+		if (-e "$dir/mirror.refuse") { print $c "HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n"; close $c }
+		else { push @held, $c }
+	}' "$T" &
+mirror_pid=$!
+for ((i = 0; i < 100; i++)); do [ -s "$T/mirror.port" ] && break; sleep 0.1; done
+mirror=http://127.0.0.1:$(cat "$T/mirror.port" 2>/dev/null)/debian
+# First the images directory's build lock is the test's (as another build would hold it):
+# the build says it waits, and asks its mirror nothing until the lock is free.
+exec {lock}>>"$images/.build.lock"
+flock -x "$lock"
+WARREN_MIRROR=$mirror "$REPO/warrenctl" --config "$CONF" image build stalled >"$T/stalled.log" 2>&1 {lock}>&- &
+build=$!
+for ((i = 0; i < 120; i++)); do grep -q 'another build runs' "$T/stalled.log" && break; sleep 0.25; done
+check "an image build while another build holds the images directory's lock says it waits, and asks its mirror nothing" \
+	bash -c 'grep -q "another build runs in $1; waiting for it" "$2" && [ ! -e "$3" ]' - "$images" "$T/stalled.log" "$T/mirror.seen" ||
+	diag "$(cat "$T/stalled.log")"
+exec {lock}>&-
+for ((i = 0; i < 480; i++)); do [ -s "$T/mirror.seen" ] && break; pid_alive "$build" || break; sleep 0.25; done
+left=$(ls -d "$images"/.mkimage.?????? 2>/dev/null)
+kill -KILL "$build"
+wait "$build" 2>/dev/null
+check "an image build waiting on its mirror, its warrenctl killed (SIGKILL): no image stalled in place, nor its record" \
+	test -s "$T/mirror.seen" -a -n "$left" -a ! -e "$images/stalled" -a ! -e "$images/.stalled.meta" ||
+	diag "$(cat "$T/stalled.log"; ls -la "$images")"
+image_procs() { pgrep -af -- "$images/(stalled|\.mkimage)|${mirror#http://}"; }
+for ((i = 0; i < 40; i++)); do [ -z "$(image_procs)" ] && break; sleep 0.25; done
+check "nothing of the killed image build runs on (warren-mkimage, debootstrap, its download)" \
+	test -z "$(image_procs)" || diag "$(image_procs)"
+: >"$T/mirror.refuse"
+out=$(WARREN_MIRROR=$mirror "$REPO/warrenctl" --config "$CONF" image build stalled 2>&1)
+rc=$?
+check "the next image build (exit $rc, its mirror refusing) removed what the killed one left ($left), and left nothing of its own" \
+	bash -c '[ "$1" != 0 ] && [ -n "$3" ] && [ ! -e "$3" ] && ! ls -d "$2"/.mkimage.?????? 2>/dev/null &&
+		[ ! -e "$2/stalled" ] && grep -qF "removing $3" <<<"$4"' - "$rc" "$images" "$left" "$out" ||
+	diag "$out"
+mirror_stop
 
 # A base image of our own, with one package more than the default set: debootstrap
 # fetches from the Debian mirror (as the suite's own test image does), so outside the
