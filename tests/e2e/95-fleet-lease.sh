@@ -9,17 +9,20 @@
 # A fourth etcd of its own serves TLS and asks for client certificates (a CA, a server
 # and a client certificate made here with openssl), for the config's cert, key, cacert.
 set -u
-# run.sh bound: 150 s (three lease TTLs waited out, an etcd frozen for its 3 s bound)
+# run.sh bound: 170 s (three lease TTLs waited out, an etcd frozen for its 3 s bound, two
+# warren-leases giving up on a stalled etcd)
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
-N=38
+N=40
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (a config root owns, a mount namespace)" $N
 command -v etcd >/dev/null || skip_all "no etcd (apt-get install etcd-server; .ci/run does)" $N
 command -v openssl >/dev/null || skip_all "no openssl (apt-get install openssl)" $N
 command -v faketime >/dev/null || skip_all "no faketime (apt-get install faketime; .ci/run does)" $N
-make -s tests/lib/fleetdrive warrenctl >/dev/null 2>&1 || skip_all "tests/lib/fleetdrive does not build (make tests/lib/fleetdrive)" $N
+make -s tests/lib/fleetdrive warrenctl warren-lease >/dev/null 2>&1 ||
+	skip_all "tests/lib/fleetdrive or warren-lease does not build (make tests/lib/fleetdrive warren-lease)" $N
 DRIVE=$PWD/tests/lib/fleetdrive
 CTL=$PWD/warrenctl
+LEASE=$PWD/warren-lease
 TTL=3
 
 T=$(mktemp -d /tmp/warren-fleet.XXXXXX)
@@ -69,13 +72,16 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # stub_member MODE VAR: a sick member on a free port, its port in VAR once it listens.
 # "frozen" accepts connections (the kernel's backlog does) and never answers, as a
 # SIGSTOPped etcd or one stalled on its disk; "noleader" answers every request as etcd's
-# gateway does in a minority partition (HTTP 503, gRPC UNAVAILABLE).
+# gateway does in a minority partition (HTTP 503, gRPC UNAVAILABLE); "stall" grants a lease
+# and lets the first txn (a take) succeed, then reads every request and never answers it,
+# as an etcd that stalls once her lease is taken.  Each request it reads is a line
+# "PATH MS" (the wall clock's milliseconds) in $T/stub.VAR.log.
 stub_member() {
-	local port ready=$T/stub.$1.ready
+	local port ready=$T/stub.$2.ready
 	port=$(free_port)
 	printf -v "$2" %s "$port"
-	perl -MIO::Socket::INET -e '
-		my ($mode, $port, $ready) = @ARGV;
+	perl -MIO::Socket::INET -MTime::HiRes=time -e '
+		my ($mode, $port, $ready, $log) = @ARGV;
 		$SIG{PIPE} = "IGNORE";
 		my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => $port,
 			Listen => 16, ReuseAddr => 1) or die "listen: $!";
@@ -84,20 +90,66 @@ stub_member() {
 		close $r;
 		if ($mode eq "frozen") { sleep 600; exit }
 		my $b = q({"error":"etcdserver: no leader","code":14,"message":"etcdserver: no leader"});
+		my ($status, $txns, @held) = ("503 Service Unavailable", 0);
 		while (my $c = $s->accept) {
-			my $len = 0;
-			while (my $l = <$c>) { $len = $1 if $l =~ /^content-length:\s*(\d+)/i; last if $l =~ /^\r?$/ }
+			my ($len, $path) = (0, "?");
+			while (my $l = <$c>) {
+				$path = $1 if $l =~ m{^POST (\S+)};
+				$len = $1 if $l =~ /^content-length:\s*(\d+)/i;
+				last if $l =~ /^\r?$/;
+			}
 			read($c, my $body, $len) if $len;
-			print $c "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n" .
+			if (open(my $lg, ">>", $log)) {
+				printf $lg "%s %d\n", $path, time() * 1000;
+				close $lg;
+			}
+			if ($mode eq "stall") {
+				$status = "200 OK";
+				if ($path eq "/v3/lease/grant") { $b = q({"header":{},"ID":"4242","TTL":"5"}) }
+				elsif ($path eq "/v3/kv/txn" && !$txns++) { $b = q({"header":{},"succeeded":true}) }
+				else { push @held, $c; next }
+			}
+			print $c "HTTP/1.1 $status\r\nContent-Type: application/json\r\n" .
 				"Content-Length: " . length($b) . "\r\nConnection: close\r\n\r\n$b";
 			close $c;
-		}' "$1" "$port" "$ready" </dev/null >/dev/null 2>&1 &
+		}' "$1" "$port" "$ready" "$T/stub.$2.log" </dev/null >/dev/null 2>&1 &
 	stubs+=($!)
 	for _ in $(seq 100); do
 		[ -s "$ready" ] && return 0
 		sleep 0.05
 	done
 	return 1
+}
+
+# wait_for CMD...: until CMD succeeds, at most 10 s.
+wait_for() {
+	for _ in $(seq 200); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# stall_keep VAR LINES: warren-lease keeps wts's lease (TTL 5: a renewal, and a call,
+# bounded by 1666 ms) against the stall stub in VAR; LINES, once her key is taken, are
+# its supervisor's.  Sets t0 (before it started), t1 (when it exited), lrc, lout.
+stall_keep() {
+	local port=${!1} lp hold
+	printf 'fleet = { store = "%s"; etcd = [ "http://127.0.0.1:%s" ]; lease_ttl = 5; };\n' \
+		"$T/store" "$port" >"$T/$1.conf"
+	chmod 0644 "$T/$1.conf"
+	rm -f "$T/$1.in"
+	mkfifo -m 0600 "$T/$1.in"
+	t0=$(now_ms)
+	"$LEASE" keep "$T/$1.conf" wts <"$T/$1.in" >"$T/$1.out" 2>&1 &
+	lp=$!
+	exec {hold}>"$T/$1.in"
+	wait_for grep -q '^/v3/kv/txn ' "$T/stub.$1.log" || diag "warren-lease never took the lease"
+	[ -n "$2" ] && printf '%s' "$2" >&"$hold"
+	wait "$lp"
+	lrc=$? t1=$(now_ms)
+	exec {hold}>&-
+	lout=$(tr -c '[:print:]' '\n' <"$T/$1.out" | grep -a 'fleet lease')
 }
 
 plan $N
@@ -303,6 +355,22 @@ for sick in frozen noleader; do
 		test "$rc" = 0 -a "$took" -lt 2500
 	[ "$rc" = 0 ] && drive release "$out"
 done
+
+# warren-lease's give-up (review 28, finding 4): with TTL 5 her supervisor must read it
+# 1 s before the TTL runs out, 4000 ms after the lease was taken at the latest (t0 is
+# before that).  Three container ids while etcd stalls: each note would take all of its
+# 1666 ms bound, the third would end past the fence, so it waits, and the give-up comes
+# when the second ends.
+stub_member stall stall && stub_member stall stall2 || diag "a stall stub did not start"
+stall_keep stall $'c0ffee1\nc0ffee2\nc0ffee3\n'
+check "notes while etcd stalls: the give-up comes $((t1 - t0)) ms after warren-lease started, before the fence at 4000 ms (exit $lrc): $lout" \
+	test "$lrc" = 1 -a "$((t1 - t0))" -lt 4000 -a -n "$(grep 'could not be renewed within its 5 s TTL' <<<"$lout")"
+# No line: the renewal at 1666 ms times out at 3333 ms; a retry RETRY_MS (250 ms) later
+# would not fit before the fence either, so the give-up comes at once, not at 3583 ms.
+stall_keep stall2 ""
+k=$(sed -n 's|^/v3/lease/keepalive ||p' "$T/stub.stall2.log" | head -n 1)
+check "a renewal that timed out with no time for another: the give-up comes $((t1 - ${k:-0})) ms after it was sent (its bound 1666 ms; a retry would be 250 ms later)" \
+	test -n "$k" -a "$lrc" = 1 -a "$((t1 - ${k:-0}))" -lt 1866
 
 # warrenctl doctor's fleet checks, against this etcd.
 out=$("$CTL" --config "$conf" doctor 2>&1)
