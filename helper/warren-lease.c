@@ -249,11 +249,15 @@ static int keep(struct etcd *e, const struct held *h, long long taken_at, struct
 		if (r == 0) {
 			last = start; /* the TTL runs again from no later than this */
 			next = start + period;
-			if (pending[0] && fleet_lease_note(e, h->user, h->host, h->boot, pending,
-							   h->since, h->lease, &last_err) == -ENOENT)
-				return lost(h, err);
-			pending[0] = '\0';
-			if (look_for_request(e, h, &ask) < 0)
+			/* After a renewal that took all its bound only one more call fits
+			 * before the fence: each of these runs only if it does. */
+			if (pending[0] && call_fits(h, last, now_ms())) {
+				if (fleet_lease_note(e, h->user, h->host, h->boot, pending, h->since,
+						     h->lease, &last_err) == -ENOENT)
+					return lost(h, err);
+				pending[0] = '\0';
+			}
+			if (call_fits(h, last, now_ms()) && look_for_request(e, h, &ask) < 0)
 				return 0;
 		} else {
 			next = now_ms() + (RETRY_MS < period ? RETRY_MS : period);
