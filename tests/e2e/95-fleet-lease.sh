@@ -13,13 +13,12 @@ set -u
 # warren-leases giving up on a stalled etcd)
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
+. tests/lib/etcd.sh
 N=40
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (a config root owns, a mount namespace)" $N
-command -v etcd >/dev/null || skip_all "no etcd (apt-get install etcd-server; .ci/run does)" $N
+etcd_need $N
 command -v openssl >/dev/null || skip_all "no openssl (apt-get install openssl)" $N
 command -v faketime >/dev/null || skip_all "no faketime (apt-get install faketime; .ci/run does)" $N
-make -s tests/lib/fleetdrive warrenctl warren-lease >/dev/null 2>&1 ||
-	skip_all "tests/lib/fleetdrive or warren-lease does not build (make tests/lib/fleetdrive warren-lease)" $N
 DRIVE=$PWD/tests/lib/fleetdrive
 CTL=$PWD/warrenctl
 LEASE=$PWD/warren-lease
@@ -27,26 +26,15 @@ TTL=3
 
 T=$(mktemp -d /tmp/warren-fleet.XXXXXX)
 declare -a pid cport pport
-# Stop members I... of ours (by the pid each was started with, while it still names an
-# etcd): woken if frozen, SIGTERM, and SIGKILL if still there after 5 s (a member may wait
-# on a frozen peer to hand its leadership over).
+# Stop members I... of ours (tests/lib/etcd.sh's etcd_stop).
 stop_members() {
-	local i n
+	local i
+	local -a ps=()
 	for i in "$@"; do
-		[ -n "${pid[i]:-}" ] && [ "$(cat "/proc/${pid[i]}/comm" 2>/dev/null)" = etcd ] || continue
-		kill -CONT "${pid[i]}" 2>/dev/null
-		kill "${pid[i]}" 2>/dev/null
-	done
-	for i in "$@"; do
-		[ -n "${pid[i]:-}" ] || continue
-		for ((n = 0; n < 50; n++)); do
-			[ "$(cat "/proc/${pid[i]}/comm" 2>/dev/null)" = etcd ] || break
-			sleep 0.1
-		done
-		[ "$(cat "/proc/${pid[i]}/comm" 2>/dev/null)" = etcd ] && kill -KILL "${pid[i]}" 2>/dev/null
-		wait "${pid[i]}" 2>/dev/null
+		[ -n "${pid[i]:-}" ] && ps+=("${pid[i]}")
 		pid[i]=
 	done
+	etcd_stop "${ps[@]}"
 }
 stubs=()
 cleanup() {
@@ -66,8 +54,6 @@ free_port() {
 		ss -Htln "sport = :$p" | grep -q . || { echo "$p"; return; }
 	done
 }
-
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # stub_member MODE VAR: a sick member on a free port, its port in VAR once it listens.
 # "frozen" accepts connections (the kernel's backlog does) and never answers, as a
@@ -144,7 +130,7 @@ stall_keep() {
 	"$LEASE" keep "$T/$1.conf" wts <"$T/$1.in" >"$T/$1.out" 2>&1 &
 	lp=$!
 	exec {hold}>"$T/$1.in"
-	wait_for grep -q '^/v3/kv/txn ' "$T/stub.$1.log" || diag "warren-lease never took the lease"
+	wait_for grep -qs '^/v3/kv/txn ' "$T/stub.$1.log" || diag "warren-lease never took the lease"
 	[ -n "$2" ] && printf '%s' "$2" >&"$hold"
 	wait "$lp"
 	lrc=$? t1=$(now_ms)
@@ -161,15 +147,8 @@ for i in 1 2 3; do
 	cluster+="${cluster:+,}m$i=http://127.0.0.1:${pport[i]}"
 done
 for i in 1 2 3; do
-	env -u ETCD_NAME -u ETCD_DATA_DIR -u ETCD_INITIAL_CLUSTER etcd --name "m$i" --data-dir "$T/m$i" \
-		--listen-client-urls "http://127.0.0.1:${cport[i]}" \
-		--advertise-client-urls "http://127.0.0.1:${cport[i]}" \
-		--listen-peer-urls "http://127.0.0.1:${pport[i]}" \
-		--initial-advertise-peer-urls "http://127.0.0.1:${pport[i]}" \
-		--initial-cluster "$cluster" --initial-cluster-state new \
-		--initial-cluster-token "warren-test-$$" --logger zap \
-		</dev/null >>"$T/m$i.log" 2>&1 &
-	pid[i]=$!
+	etcd_start "pid[$i]" "$T/m$i.log" "" "m$i" "$T/m$i" "http://127.0.0.1:${cport[i]}" \
+		"http://127.0.0.1:${pport[i]}" "$cluster" --initial-cluster-token "warren-test-$$"
 done
 # The TLS member.  etcd 3.4's gateway calls its own gRPC server with the server's
 # certificate, so that one is for client authentication too (without it every call
@@ -189,15 +168,10 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$t
 	{ diag_file "$tls/openssl.log"; skip_rest "openssl could not make the test's certificates"; exit 1; }
 cport[4]=$(free_port)
 pport[4]=$(free_port)
-env -u ETCD_NAME -u ETCD_DATA_DIR -u ETCD_INITIAL_CLUSTER etcd --name tls --data-dir "$T/m4" \
-	--listen-client-urls "https://127.0.0.1:${cport[4]}" \
-	--advertise-client-urls "https://127.0.0.1:${cport[4]}" \
-	--listen-peer-urls "http://127.0.0.1:${pport[4]}" \
-	--initial-advertise-peer-urls "http://127.0.0.1:${pport[4]}" \
-	--initial-cluster "tls=http://127.0.0.1:${pport[4]}" --initial-cluster-state new \
+etcd_start "pid[4]" "$T/m4.log" "" tls "$T/m4" "https://127.0.0.1:${cport[4]}" \
+	"http://127.0.0.1:${pport[4]}" "tls=http://127.0.0.1:${pport[4]}" \
 	--cert-file "$tls/server.pem" --key-file "$tls/server.key" --client-cert-auth \
-	--trusted-ca-file "$tls/ca.pem" --logger zap </dev/null >>"$T/m4.log" 2>&1 &
-pid[4]=$!
+	--trusted-ca-file "$tls/ca.pem"
 # tls_conf NAME KEYS: a config for the TLS member with KEYS in its fleet group.
 tls_conf() {
 	printf 'fleet = { store = "%s"; etcd = [ "https://127.0.0.1:%s" ]; %s };\n' "$T/store" \
@@ -221,16 +195,8 @@ chmod 0644 "$conf"
 drive() { "$DRIVE" "$conf" "$@"; }
 
 # The cluster is up when a list answers (a quorum of members elected a leader).
-up=0
-for _ in $(seq 240); do
-	drive list >/dev/null 2>&1 && { up=1; break; }
-	sleep 0.25
-done
-if ! check "three etcd members on loopback answer (ports ${cport[1]} ${cport[2]} ${cport[3]})" test "$up" = 1; then
-	diag_file "$T/m1.log" 10
-	skip_rest "etcd did not come up"
-	exit 1
-fi
+etcd_check_up "three etcd members on loopback answer (ports ${cport[1]} ${cport[2]} ${cport[3]})" \
+	"$T/m1.log" drive list
 
 # Take, and a second take by another host.
 lease_a=$(drive take wta host-a $TTL)
