@@ -333,10 +333,12 @@ check "notes while etcd stalls: the give-up comes $((t1 - t0)) ms after warren-l
 	test "$lrc" = 1 -a "$((t1 - t0))" -lt 4000 -a -n "$(grep 'could not be renewed within its 5 s TTL' <<<"$lout")"
 # No line: the renewal at 1666 ms times out at 3333 ms; a retry RETRY_MS (250 ms) later
 # would not fit before the fence either, so the give-up comes at once, not at 3583 ms.
+# Counted from the stub's receipt of the renewal (after its start): at least 1666 ms the
+# old way plus 250; 1900 leaves the prompt give-up 200 ms of a loaded machine's delays.
 stall_keep stall2 ""
 k=$(sed -n 's|^/v3/lease/keepalive ||p' "$T/stub.stall2.log" | head -n 1)
 check "a renewal that timed out with no time for another: the give-up comes $((t1 - ${k:-0})) ms after it was sent (its bound 1666 ms; a retry would be 250 ms later)" \
-	test -n "$k" -a "$lrc" = 1 -a "$((t1 - ${k:-0}))" -lt 1866
+	test -n "$k" -a "$lrc" = 1 -a "$((t1 - ${k:-0}))" -lt 1900
 
 # warrenctl doctor's fleet checks, against this etcd.
 out=$("$CTL" --config "$conf" doctor 2>&1)
