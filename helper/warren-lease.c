@@ -31,6 +31,7 @@
 #include <linux/close_range.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,23 +136,47 @@ struct held {
 	long call_ms;
 };
 
+/* The time by which her supervisor must have read a give-up: FENCE_MARGIN_MS before the
+ * TTL of her lease, which runs from LAST (the start of its last renewal that succeeded). */
+static long long fence_at(const struct held *h, long long last)
+{
+	return last + (long long)h->ttl * 1000 - FENCE_MARGIN_MS;
+}
+
+/* Would a call that starts at AT and takes all its bound end before the fence? */
+static bool call_fits(const struct held *h, long long last, long long at)
+{
+	return at + h->call_ms <= fence_at(h, last);
+}
+
 /* One line from her supervisor: her container's id (into her record, only while her key
  * is this lease's), or "refuse REASON" for the request ASK; -ENOENT when her lease is
- * lost.  Any other trouble leaves things as they were: the renewals decide. */
-static int heard(struct etcd *e, const struct held *h, const struct fleet_ask *ask,
-		 const char *line, struct error *last_err)
+ * lost.  Any other trouble leaves things as they were: the renewals decide.  Neither is
+ * more than information, so neither may delay a give-up (review 28, finding 4): when a
+ * call would not end before the fence (LAST: see fence_at), the renewals are failing;
+ * the id waits in PENDING for the next renewal that succeeds, and the refusal is dropped
+ * (the asker's own bounded wait is its answer). */
+static int heard(struct etcd *e, const struct held *h, long long last, const struct fleet_ask *ask,
+		 const char *line, char pending[FLEET_FIELD_MAX + 1], struct error *last_err)
 {
 	char reason[200];
 	struct error ignored = { 0 };
+	bool fits = call_fits(h, last, now_ms());
 
 	if (!strncmp(line, "refuse ", 7)) {
 		snprintf(reason, sizeof(reason), "%s", line + 7);
-		if (ask->lease)
+		if (ask->lease && fits)
 			(void)fleet_ask_refuse(e, h->user, ask, reason, &ignored);
 		return 0;
 	}
-	if (fleet_field_valid(line) &&
-	    fleet_lease_note(e, h->user, h->host, h->boot, line, h->since, h->lease, last_err) == -ENOENT)
+	if (!fleet_field_valid(line))
+		return 0;
+	if (!fits) {
+		snprintf(pending, FLEET_FIELD_MAX + 1, "%s", line);
+		return 0;
+	}
+	pending[0] = '\0';
+	if (fleet_lease_note(e, h->user, h->host, h->boot, line, h->since, h->lease, last_err) == -ENOENT)
 		return -ENOENT;
 	return 0;
 }
@@ -172,16 +197,31 @@ static int look_for_request(struct etcd *e, const struct held *h, struct fleet_a
 	return error_send(STDOUT_FILENO, &said) < 0 ? -EPIPE : 0;
 }
 
+/* Why H's lease is given up: no renewal could end before the fence. */
+static int give_up(const struct held *h, const struct error *last_err, struct error *err)
+{
+	return error_set(err, -ETIMEDOUT, "the fleet lease of %s could not be renewed within its "
+			 "%u s TTL (%s)", h->user, h->ttl,
+			 error_is_set(last_err) ? last_err->msg : "no time left");
+}
+
+static int lost(const struct held *h, struct error *err)
+{
+	return error_set(err, -ENOENT, "the fleet lease of %s is lost (another lease holds her "
+			 "key, or none)", h->user);
+}
+
 /* Renew H's lease every third of its TTL, from TAKEN_AT, until stdin ends (0), or until
  * it cannot be renewed in time (the reason in ERR).  Lines on stdin: heard().  After each
- * renewal, a request for her container is reported to her supervisor. */
+ * renewal, a request for her container is reported to her supervisor, and an id that
+ * heard() kept back goes into her record. */
 static int keep(struct etcd *e, const struct held *h, long long taken_at, struct error *err)
 {
 	const long long period = (long long)h->ttl * 1000 / 3;
 	long long last = taken_at, next = taken_at + period;
 	struct error last_err = { 0 };
 	struct fleet_ask ask = { 0 };
-	char lines[512];
+	char lines[512], pending[FLEET_FIELD_MAX + 1] = "";
 	int r;
 
 	for (;;) {
@@ -192,16 +232,13 @@ static int keep(struct etcd *e, const struct held *h, long long taken_at, struct
 			char *save = NULL;
 
 			for (char *l = strtok_r(lines, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-				if (heard(e, h, &ask, l, &last_err) == -ENOENT)
-					return error_set(err, -ENOENT, "the fleet lease of %s is lost "
-							 "(another lease holds her key, or none)", h->user);
+				if (heard(e, h, last, &ask, l, pending, &last_err) == -ENOENT)
+					return lost(h, err);
 			continue;
 		}
 		/* Would a call that takes all its bound end after the fence?  Then stop now. */
-		if (now_ms() + h->call_ms > last + (long long)h->ttl * 1000 - FENCE_MARGIN_MS)
-			return error_set(err, -ETIMEDOUT, "the fleet lease of %s could not be renewed "
-					 "within its %u s TTL (%s)", h->user, h->ttl,
-					 error_is_set(&last_err) ? last_err.msg : "no time left");
+		if (!call_fits(h, last, now_ms()))
+			return give_up(h, &last_err, err);
 		long long start = now_ms();
 
 		last_err = (struct error){ 0 };
@@ -212,10 +249,22 @@ static int keep(struct etcd *e, const struct held *h, long long taken_at, struct
 		if (r == 0) {
 			last = start; /* the TTL runs again from no later than this */
 			next = start + period;
-			if (look_for_request(e, h, &ask) < 0)
+			/* After a renewal that took all its bound only one more call fits
+			 * before the fence: each of these runs only if it does. */
+			if (pending[0] && call_fits(h, last, now_ms())) {
+				if (fleet_lease_note(e, h->user, h->host, h->boot, pending, h->since,
+						     h->lease, &last_err) == -ENOENT)
+					return lost(h, err);
+				pending[0] = '\0';
+			}
+			if (call_fits(h, last, now_ms()) && look_for_request(e, h, &ask) < 0)
 				return 0;
 		} else {
 			next = now_ms() + (RETRY_MS < period ? RETRY_MS : period);
+			/* The next try would not fit: give up now, not RETRY_MS later, so that her
+			 * supervisor has all of FENCE_MARGIN_MS. */
+			if (!call_fits(h, last, next))
+				return give_up(h, &last_err, err);
 		}
 	}
 }

@@ -281,10 +281,13 @@ static long long mono_ms(void)
 }
 
 /* A request's TEXT ("MODE HOST" or "refused REASON") into *RET; -ENOENT when it is not
- * one warren made. */
+ * one warren made: exactly one space, a mode that asks, a host a record could hold (not
+ * the first FLEET_FIELD_MAX characters of a longer one, no further words). */
 static int ask_parse(const char *text, int64_t lease, struct fleet_ask *ret)
 {
-	char mode[16], host[FLEET_FIELD_MAX + 1];
+	const char *host = strchr(text, ' ');
+	size_t mode_len = host ? (size_t)(host - text) : 0;
+	enum fleet_takeover modes[] = { FLEET_TAKEOVER_IDLE, FLEET_TAKEOVER_ALWAYS };
 
 	*ret = (struct fleet_ask){ .lease = lease };
 	if (!strncmp(text, "refused ", 8)) {
@@ -292,16 +295,18 @@ static int ask_parse(const char *text, int64_t lease, struct fleet_ask *ret)
 		snprintf(ret->reason, sizeof(ret->reason), "%s", text + 8);
 		return 0;
 	}
-	if (sscanf(text, "%15s %255s", mode, host) != 2 || !fleet_field_valid(host))
+	if (!host || !fleet_field_valid(++host))
 		return -ENOENT;
-	if (!strcmp(mode, fleet_takeover_name(FLEET_TAKEOVER_IDLE)))
-		ret->mode = FLEET_TAKEOVER_IDLE;
-	else if (!strcmp(mode, fleet_takeover_name(FLEET_TAKEOVER_ALWAYS)))
-		ret->mode = FLEET_TAKEOVER_ALWAYS;
-	else
-		return -ENOENT;
-	snprintf(ret->host, sizeof(ret->host), "%s", host);
-	return 0;
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		const char *name = fleet_takeover_name(modes[i]);
+
+		if (mode_len == strlen(name) && !strncmp(text, name, mode_len)) {
+			ret->mode = modes[i];
+			snprintf(ret->host, sizeof(ret->host), "%s", host);
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 
 int fleet_ask_get(struct etcd *e, const char *user, struct fleet_ask *ret, struct error *err)

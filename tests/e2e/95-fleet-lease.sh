@@ -9,41 +9,32 @@
 # A fourth etcd of its own serves TLS and asks for client certificates (a CA, a server
 # and a client certificate made here with openssl), for the config's cert, key, cacert.
 set -u
-# run.sh bound: 150 s (three lease TTLs waited out, an etcd frozen for its 3 s bound)
+# run.sh bound: 170 s (three lease TTLs waited out, an etcd frozen for its 3 s bound, two
+# warren-leases giving up on a stalled etcd)
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
-N=38
+. tests/lib/etcd.sh
+N=40
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (a config root owns, a mount namespace)" $N
-command -v etcd >/dev/null || skip_all "no etcd (apt-get install etcd-server; .ci/run does)" $N
+etcd_need $N
 command -v openssl >/dev/null || skip_all "no openssl (apt-get install openssl)" $N
 command -v faketime >/dev/null || skip_all "no faketime (apt-get install faketime; .ci/run does)" $N
-make -s tests/lib/fleetdrive warrenctl >/dev/null 2>&1 || skip_all "tests/lib/fleetdrive does not build (make tests/lib/fleetdrive)" $N
 DRIVE=$PWD/tests/lib/fleetdrive
 CTL=$PWD/warrenctl
+LEASE=$PWD/warren-lease
 TTL=3
 
 T=$(mktemp -d /tmp/warren-fleet.XXXXXX)
 declare -a pid cport pport
-# Stop members I... of ours (by the pid each was started with, while it still names an
-# etcd): woken if frozen, SIGTERM, and SIGKILL if still there after 5 s (a member may wait
-# on a frozen peer to hand its leadership over).
+# Stop members I... of ours (tests/lib/etcd.sh's etcd_stop).
 stop_members() {
-	local i n
+	local i
+	local -a ps=()
 	for i in "$@"; do
-		[ -n "${pid[i]:-}" ] && [ "$(cat "/proc/${pid[i]}/comm" 2>/dev/null)" = etcd ] || continue
-		kill -CONT "${pid[i]}" 2>/dev/null
-		kill "${pid[i]}" 2>/dev/null
-	done
-	for i in "$@"; do
-		[ -n "${pid[i]:-}" ] || continue
-		for ((n = 0; n < 50; n++)); do
-			[ "$(cat "/proc/${pid[i]}/comm" 2>/dev/null)" = etcd ] || break
-			sleep 0.1
-		done
-		[ "$(cat "/proc/${pid[i]}/comm" 2>/dev/null)" = etcd ] && kill -KILL "${pid[i]}" 2>/dev/null
-		wait "${pid[i]}" 2>/dev/null
+		[ -n "${pid[i]:-}" ] && ps+=("${pid[i]}")
 		pid[i]=
 	done
+	etcd_stop "${ps[@]}"
 }
 stubs=()
 cleanup() {
@@ -64,18 +55,19 @@ free_port() {
 	done
 }
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-
 # stub_member MODE VAR: a sick member on a free port, its port in VAR once it listens.
 # "frozen" accepts connections (the kernel's backlog does) and never answers, as a
 # SIGSTOPped etcd or one stalled on its disk; "noleader" answers every request as etcd's
-# gateway does in a minority partition (HTTP 503, gRPC UNAVAILABLE).
+# gateway does in a minority partition (HTTP 503, gRPC UNAVAILABLE); "stall" grants a lease
+# and lets the first txn (a take) succeed, then reads every request and never answers it,
+# as an etcd that stalls once her lease is taken.  Each request it reads is a line
+# "PATH MS" (the wall clock's milliseconds) in $T/stub.VAR.log.
 stub_member() {
-	local port ready=$T/stub.$1.ready
+	local port ready=$T/stub.$2.ready
 	port=$(free_port)
 	printf -v "$2" %s "$port"
-	perl -MIO::Socket::INET -e '
-		my ($mode, $port, $ready) = @ARGV;
+	perl -MIO::Socket::INET -MTime::HiRes=time -e '
+		my ($mode, $port, $ready, $log) = @ARGV;
 		$SIG{PIPE} = "IGNORE";
 		my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => $port,
 			Listen => 16, ReuseAddr => 1) or die "listen: $!";
@@ -84,20 +76,66 @@ stub_member() {
 		close $r;
 		if ($mode eq "frozen") { sleep 600; exit }
 		my $b = q({"error":"etcdserver: no leader","code":14,"message":"etcdserver: no leader"});
+		my ($status, $txns, @held) = ("503 Service Unavailable", 0);
 		while (my $c = $s->accept) {
-			my $len = 0;
-			while (my $l = <$c>) { $len = $1 if $l =~ /^content-length:\s*(\d+)/i; last if $l =~ /^\r?$/ }
+			my ($len, $path) = (0, "?");
+			while (my $l = <$c>) {
+				$path = $1 if $l =~ m{^POST (\S+)};
+				$len = $1 if $l =~ /^content-length:\s*(\d+)/i;
+				last if $l =~ /^\r?$/;
+			}
 			read($c, my $body, $len) if $len;
-			print $c "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n" .
+			if (open(my $lg, ">>", $log)) {
+				printf $lg "%s %d\n", $path, time() * 1000;
+				close $lg;
+			}
+			if ($mode eq "stall") {
+				$status = "200 OK";
+				if ($path eq "/v3/lease/grant") { $b = q({"header":{},"ID":"4242","TTL":"5"}) }
+				elsif ($path eq "/v3/kv/txn" && !$txns++) { $b = q({"header":{},"succeeded":true}) }
+				else { push @held, $c; next }
+			}
+			print $c "HTTP/1.1 $status\r\nContent-Type: application/json\r\n" .
 				"Content-Length: " . length($b) . "\r\nConnection: close\r\n\r\n$b";
 			close $c;
-		}' "$1" "$port" "$ready" </dev/null >/dev/null 2>&1 &
+		}' "$1" "$port" "$ready" "$T/stub.$2.log" </dev/null >/dev/null 2>&1 &
 	stubs+=($!)
 	for _ in $(seq 100); do
 		[ -s "$ready" ] && return 0
 		sleep 0.05
 	done
 	return 1
+}
+
+# wait_for CMD...: until CMD succeeds, at most 10 s.
+wait_for() {
+	for _ in $(seq 200); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# stall_keep VAR LINES: warren-lease keeps wts's lease (TTL 5: a renewal, and a call,
+# bounded by 1666 ms) against the stall stub in VAR; LINES, once her key is taken, are
+# its supervisor's.  Sets t0 (before it started), t1 (when it exited), lrc, lout.
+stall_keep() {
+	local port=${!1} lp hold
+	printf 'fleet = { store = "%s"; etcd = [ "http://127.0.0.1:%s" ]; lease_ttl = 5; };\n' \
+		"$T/store" "$port" >"$T/$1.conf"
+	chmod 0644 "$T/$1.conf"
+	rm -f "$T/$1.in"
+	mkfifo -m 0600 "$T/$1.in"
+	t0=$(now_ms)
+	"$LEASE" keep "$T/$1.conf" wts <"$T/$1.in" >"$T/$1.out" 2>&1 &
+	lp=$!
+	exec {hold}>"$T/$1.in"
+	wait_for grep -qs '^/v3/kv/txn ' "$T/stub.$1.log" || diag "warren-lease never took the lease"
+	[ -n "$2" ] && printf '%s' "$2" >&"$hold"
+	wait "$lp"
+	lrc=$? t1=$(now_ms)
+	exec {hold}>&-
+	lout=$(tr -c '[:print:]' '\n' <"$T/$1.out" | grep -a 'fleet lease')
 }
 
 plan $N
@@ -109,15 +147,8 @@ for i in 1 2 3; do
 	cluster+="${cluster:+,}m$i=http://127.0.0.1:${pport[i]}"
 done
 for i in 1 2 3; do
-	env -u ETCD_NAME -u ETCD_DATA_DIR -u ETCD_INITIAL_CLUSTER etcd --name "m$i" --data-dir "$T/m$i" \
-		--listen-client-urls "http://127.0.0.1:${cport[i]}" \
-		--advertise-client-urls "http://127.0.0.1:${cport[i]}" \
-		--listen-peer-urls "http://127.0.0.1:${pport[i]}" \
-		--initial-advertise-peer-urls "http://127.0.0.1:${pport[i]}" \
-		--initial-cluster "$cluster" --initial-cluster-state new \
-		--initial-cluster-token "warren-test-$$" --logger zap \
-		</dev/null >>"$T/m$i.log" 2>&1 &
-	pid[i]=$!
+	etcd_start "pid[$i]" "$T/m$i.log" "" "m$i" "$T/m$i" "http://127.0.0.1:${cport[i]}" \
+		"http://127.0.0.1:${pport[i]}" "$cluster" --initial-cluster-token "warren-test-$$"
 done
 # The TLS member.  etcd 3.4's gateway calls its own gRPC server with the server's
 # certificate, so that one is for client authentication too (without it every call
@@ -137,15 +168,10 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$t
 	{ diag_file "$tls/openssl.log"; skip_rest "openssl could not make the test's certificates"; exit 1; }
 cport[4]=$(free_port)
 pport[4]=$(free_port)
-env -u ETCD_NAME -u ETCD_DATA_DIR -u ETCD_INITIAL_CLUSTER etcd --name tls --data-dir "$T/m4" \
-	--listen-client-urls "https://127.0.0.1:${cport[4]}" \
-	--advertise-client-urls "https://127.0.0.1:${cport[4]}" \
-	--listen-peer-urls "http://127.0.0.1:${pport[4]}" \
-	--initial-advertise-peer-urls "http://127.0.0.1:${pport[4]}" \
-	--initial-cluster "tls=http://127.0.0.1:${pport[4]}" --initial-cluster-state new \
+etcd_start "pid[4]" "$T/m4.log" "" tls "$T/m4" "https://127.0.0.1:${cport[4]}" \
+	"http://127.0.0.1:${pport[4]}" "tls=http://127.0.0.1:${pport[4]}" \
 	--cert-file "$tls/server.pem" --key-file "$tls/server.key" --client-cert-auth \
-	--trusted-ca-file "$tls/ca.pem" --logger zap </dev/null >>"$T/m4.log" 2>&1 &
-pid[4]=$!
+	--trusted-ca-file "$tls/ca.pem"
 # tls_conf NAME KEYS: a config for the TLS member with KEYS in its fleet group.
 tls_conf() {
 	printf 'fleet = { store = "%s"; etcd = [ "https://127.0.0.1:%s" ]; %s };\n' "$T/store" \
@@ -169,16 +195,8 @@ chmod 0644 "$conf"
 drive() { "$DRIVE" "$conf" "$@"; }
 
 # The cluster is up when a list answers (a quorum of members elected a leader).
-up=0
-for _ in $(seq 240); do
-	drive list >/dev/null 2>&1 && { up=1; break; }
-	sleep 0.25
-done
-if ! check "three etcd members on loopback answer (ports ${cport[1]} ${cport[2]} ${cport[3]})" test "$up" = 1; then
-	diag_file "$T/m1.log" 10
-	skip_rest "etcd did not come up"
-	exit 1
-fi
+etcd_check_up "three etcd members on loopback answer (ports ${cport[1]} ${cport[2]} ${cport[3]})" \
+	"$T/m1.log" drive list
 
 # Take, and a second take by another host.
 lease_a=$(drive take wta host-a $TTL)
@@ -303,6 +321,24 @@ for sick in frozen noleader; do
 		test "$rc" = 0 -a "$took" -lt 2500
 	[ "$rc" = 0 ] && drive release "$out"
 done
+
+# warren-lease's give-up (review 28, finding 4): with TTL 5 her supervisor must read it
+# 1 s before the TTL runs out, 4000 ms after the lease was taken at the latest (t0 is
+# before that).  Three container ids while etcd stalls: each note would take all of its
+# 1666 ms bound, the third would end past the fence, so it waits, and the give-up comes
+# when the second ends.
+stub_member stall stall && stub_member stall stall2 || diag "a stall stub did not start"
+stall_keep stall $'c0ffee1\nc0ffee2\nc0ffee3\n'
+check "notes while etcd stalls: the give-up comes $((t1 - t0)) ms after warren-lease started, before the fence at 4000 ms (exit $lrc): $lout" \
+	test "$lrc" = 1 -a "$((t1 - t0))" -lt 4000 -a -n "$(grep 'could not be renewed within its 5 s TTL' <<<"$lout")"
+# No line: the renewal at 1666 ms times out at 3333 ms; a retry RETRY_MS (250 ms) later
+# would not fit before the fence either, so the give-up comes at once, not at 3583 ms.
+# Counted from the stub's receipt of the renewal (after its start): at least 1666 ms the
+# old way plus 250; 1900 leaves the prompt give-up 200 ms of a loaded machine's delays.
+stall_keep stall2 ""
+k=$(sed -n 's|^/v3/lease/keepalive ||p' "$T/stub.stall2.log" | head -n 1)
+check "a renewal that timed out with no time for another: the give-up comes $((t1 - ${k:-0})) ms after it was sent (its bound 1666 ms; a retry would be 250 ms later)" \
+	test -n "$k" -a "$lrc" = 1 -a "$((t1 - ${k:-0}))" -lt 1900
 
 # warrenctl doctor's fleet checks, against this etcd.
 out=$("$CTL" --config "$conf" doctor 2>&1)

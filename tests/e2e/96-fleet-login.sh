@@ -13,10 +13,9 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
+. tests/lib/etcd.sh
 N=26
-command -v etcd >/dev/null || skip_all "no etcd (apt-get install etcd-server; .ci/run does)" $((N + 1))
-make -s tests/lib/fleetdrive warren-lease warrenctl >/dev/null 2>&1 ||
-	skip_all "tests/lib/fleetdrive or warren-lease does not build (make tests/lib/fleetdrive warren-lease)" $((N + 1))
+etcd_need $((N + 1))
 DRIVE=$REPO/tests/lib/fleetdrive
 CTL=$REPO/warrenctl
 TTL=5
@@ -24,46 +23,13 @@ ETCD_PID=
 
 fixture_start $N
 
-# etcd in the test's network namespace (nothing else listens there): killed by its pid at
-# the end, woken first if frozen.
-stop_etcd() {
-	[ -n "$ETCD_PID" ] && [ "$(cat "/proc/$ETCD_PID/comm" 2>/dev/null)" = etcd ] || return 0
-	kill -CONT "$ETCD_PID" 2>/dev/null
-	kill "$ETCD_PID" 2>/dev/null
-	for _ in $(seq 50); do
-		[ "$(cat "/proc/$ETCD_PID/comm" 2>/dev/null)" = etcd ] || break
-		sleep 0.1
-	done
-	kill -KILL "$ETCD_PID" 2>/dev/null
-	wait "$ETCD_PID" 2>/dev/null
-	ETCD_PID=
-}
-trap 'stop_etcd; fixture_finish' EXIT
-# nsenter execs env, which execs etcd: $! is etcd's pid (in_ns, a function, would fork).
-nsenter --net="/run/netns/$NS" env -u ETCD_NAME -u ETCD_DATA_DIR -u ETCD_INITIAL_CLUSTER etcd --name m1 --data-dir "$T/etcd" \
-	--listen-client-urls http://127.0.0.1:2379 --advertise-client-urls http://127.0.0.1:2379 \
-	--listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
-	--initial-cluster m1=http://127.0.0.1:2380 --initial-cluster-state new --logger zap \
-	</dev/null >>"$T/etcd.log" 2>&1 &
-ETCD_PID=$!
+trap 'etcd_ns_stop; fixture_finish' EXIT
+etcd_ns_start
 mkdir -p "$T/store"
 write_config "$(default_config)
 fleet = { store = \"$T/store\"; etcd = [ \"http://127.0.0.1:2379\" ]; lease_ttl = $TTL; takeover = \"never\"; };"
-drive() { in_ns "$DRIVE" "$CONF" "$@"; }
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-# USER's lease as "HOST BOOT CONTAINER LEASE", or "none".
-holder() { drive holder "$1" 2>&1; }
 
-up=0
-for _ in $(seq 120); do
-	drive list >/dev/null 2>&1 && { up=1; break; }
-	sleep 0.25
-done
-if ! check "etcd answers in the test's network namespace" test "$up" = 1; then
-	diag_file "$T/etcd.log" 10
-	skip_rest "etcd did not come up"
-	exit 1
-fi
+etcd_check_up "etcd answers in the test's network namespace" "$T/etcd.log" drive list
 boot=$(cat /proc/sys/kernel/random/boot_id)
 
 # 1. A start takes her lease, naming this host.
@@ -87,7 +53,7 @@ check "warrenctl ls --fleet lists her lease on $HOST_NAME" \
 
 # 2. A warm login asks etcd nothing: the same lease, no other.
 hold keep wta -- 'echo held; read line'
-for _ in $(seq 40); do grep -q held "$T/keep.out" && break; sleep 0.25; done
+held_up keep
 out=$(tssh wta -- 'echo warm' 2>&1)
 check "a second login of wta while her container runs lands ($out)" test "$out" = warm
 check "and her lease is the same one ($lease_a), taken once" \
@@ -127,7 +93,7 @@ helper_stop wtb >/dev/null 2>&1
 
 # 5. etcd stops answering (frozen): new logins refused, the running container fenced.
 hold keep wta -- 'echo held; read line'
-for _ in $(seq 40); do grep -q held "$T/keep.out" && break; sleep 0.25; done
+held_up keep
 check "wta's container runs, with her lease" grep -q "^$HOST_NAME " <<<"$(holder wta)"
 log_mark
 kill -STOP "$ETCD_PID"
@@ -153,5 +119,5 @@ check "warrenctl log wta: stopped because its fleet lease could not be renewed" 
 release keep >/dev/null 2>&1
 kill -CONT "$ETCD_PID"
 
-stop_etcd
+etcd_ns_stop
 fixture_finish

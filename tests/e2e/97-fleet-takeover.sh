@@ -13,10 +13,9 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
+. tests/lib/etcd.sh
 N=30
-command -v etcd >/dev/null || skip_all "no etcd (apt-get install etcd-server; .ci/run does)" $((N + 1))
-make -s tests/lib/fleetdrive warren-lease warrenctl >/dev/null 2>&1 ||
-	skip_all "tests/lib/fleetdrive or warren-lease does not build (make tests/lib/fleetdrive warren-lease)" $((N + 1))
+etcd_need $((N + 1))
 DRIVE=$REPO/tests/lib/fleetdrive
 CTL=$REPO/warrenctl
 TTL=5
@@ -26,18 +25,6 @@ LOCK_PID=
 
 fixture_start $N
 
-stop_etcd() {
-	[ -n "$ETCD_PID" ] && [ "$(cat "/proc/$ETCD_PID/comm" 2>/dev/null)" = etcd ] || return 0
-	kill -CONT "$ETCD_PID" 2>/dev/null
-	kill "$ETCD_PID" 2>/dev/null
-	for _ in $(seq 50); do
-		[ "$(cat "/proc/$ETCD_PID/comm" 2>/dev/null)" = etcd ] || break
-		sleep 0.1
-	done
-	kill -KILL "$ETCD_PID" 2>/dev/null
-	wait "$ETCD_PID" 2>/dev/null
-	ETCD_PID=
-}
 # The background fleetdrive (login-b holding a lease) and the test's hold of her lock:
 # ended by their pids.
 stop_drive() { # and its lease released, as a host that stops does
@@ -54,18 +41,12 @@ unlock() {
 	[ -n "$LOCK_PID" ] && kill "$LOCK_PID" 2>/dev/null && wait "$LOCK_PID" 2>/dev/null
 	LOCK_PID=
 }
-trap 'unlock; stop_drive; stop_etcd; fixture_finish' EXIT
-nsenter --net="/run/netns/$NS" env -u ETCD_NAME -u ETCD_DATA_DIR -u ETCD_INITIAL_CLUSTER etcd --name m1 --data-dir "$T/etcd" \
-	--listen-client-urls http://127.0.0.1:2379 --advertise-client-urls http://127.0.0.1:2379 \
-	--listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
-	--initial-cluster m1=http://127.0.0.1:2380 --initial-cluster-state new --logger zap \
-	</dev/null >>"$T/etcd.log" 2>&1 &
-ETCD_PID=$!
+trap 'unlock; stop_drive; etcd_ns_stop; fixture_finish' EXIT
+etcd_ns_start
 mkdir -p "$T/store"
 # Containers stay without a session (idle_timeout 120): login-b asks for a running one.
 write_config "$(default_config | sed 's/idle_timeout = 3;/idle_timeout = 120;/')
 fleet = { store = \"$T/store\"; etcd = [ \"http://127.0.0.1:2379\" ]; lease_ttl = $TTL; takeover = \"idle\"; };"
-drive() { in_ns "$DRIVE" "$CONF" "$@"; }
 # login-b holding USER's lease in the background, answering ANSWER: its output in $T/drive.out.
 drive_hold() { # drive_hold USER ANSWER
 	nsenter --net="/run/netns/$NS" "$DRIVE" "$CONF" hold "$1" login-b 60 "$2" 60 >"$T/drive.out" 2>&1 &
@@ -73,20 +54,8 @@ drive_hold() { # drive_hold USER ANSWER
 	for _ in $(seq 40); do grep -q '^[0-9a-f]*$' "$T/drive.out" && return 0; sleep 0.25; done
 	return 1
 }
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-holder() { drive holder "$1" 2>&1; }
-held_up() { for _ in $(seq 60); do grep -q held "$T/$1.out" && return 0; sleep 0.25; done; return 1; }
 
-up=0
-for _ in $(seq 120); do
-	drive list >/dev/null 2>&1 && { up=1; break; }
-	sleep 0.25
-done
-if ! check "etcd answers in the test's network namespace" test "$up" = 1; then
-	diag_file "$T/etcd.log" 10
-	skip_rest "etcd did not come up"
-	exit 1
-fi
+etcd_check_up "etcd answers in the test's network namespace" "$T/etcd.log" drive list
 
 # --- This host holds: login-b asks.
 # 1. idle, no session of hers alive here: her container moves.
@@ -213,5 +182,5 @@ release keep >/dev/null 2>&1
 kill -CONT "$ETCD_PID"
 check "with her lock free, her container is cleaned up" wait_container_gone wta 15
 
-stop_etcd
+etcd_ns_stop
 fixture_finish
