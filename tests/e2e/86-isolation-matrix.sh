@@ -4,9 +4,12 @@
 # the same place (the same groups entry, or defaults) and both have an address; for every
 # pair of modes (nat, isolated, none) and every relation (no peers, the same peers group,
 # two different peers groups, one in a group and one not, peers from a users entry).
-# Each container listens on TCP 8002 and UDP 8003 (its netns, as host root: the firewall is
-# on the host's side); each probes the three others at once.  The test netns (the host)
-# reaches every listener: the control that they are up, so that a "blocked" is the rule's.
+# Over IPv4 and over IPv6 alike (bridge.ipv6, on by default): the same rules for both
+# families, and "none" has no address of either.
+# Each container listens on TCP 8002 and UDP 8003, both families (its netns, as host root:
+# the firewall is on the host's side); each probes the three others at once, at both of
+# their addresses.  The test netns (the host) reaches every listener, over IPv4 and over
+# IPv6: the control that they are up, so that a "blocked" is the rule's.
 # One probe goes around the gateway too: an on-link route and a static neighbour, straight
 # across the bridge, which only its port isolation stops (br_netfilter off in the test
 # netns for it, where the host has it).
@@ -26,9 +29,9 @@ ROUNDS=(
 	"peers-defaults wta=nat:defaults wtb=isolated:defaults wtc=nat:user wtexempt=isolated:defaults"
 	"none wta=none:wtga wtb=nat:wtga wtc=isolated:wtgb wtexempt=none:-"
 )
-# A round: its control, and 12 directed pairs (the none round: 6, and 2 without address);
-# and the probe around the gateway (2).
-fixture_start 76
+# A round: its control, over IPv4 and over IPv6, and 12 directed pairs, over each family
+# (the none round: 6 pairs, and 2 without address); and the probe around the gateway (2).
+fixture_start 148
 
 groupadd wtga && groupadd wtgb && usermod -aG wtga wta && usermod -aG wtga wtb &&
 	usermod -aG "$JAIL_GROUP,wtgb" wtc || diag "cannot make the groups"
@@ -36,17 +39,33 @@ groupadd wtga && groupadd wtgb && usermod -aG wtga wta && usermod -aG wtga wtb &
 init_of() { cut -d" " -f1 "/run/warren/users/$1/state" 2>/dev/null; }
 in_cont() { local u=$1; shift; nsenter --net="/proc/$(init_of "$u")/ns/net" "$@"; } # as host root
 addr_of() { in_cont "$1" ip -4 -o addr show dev eth0 2>/dev/null | awk '{ sub("/.*", "", $4); print $4 }'; }
+# addr6_of USER: her global IPv6 address on eth0, once it is usable (not tentative: duplicate
+# address detection over), waited for up to 10 s; nothing if she has none
+addr6_of() {
+	local i out
+	for ((i = 0; i < 40; i++)); do
+		out=$(in_cont "$1" ip -6 -o addr show dev eth0 scope global 2>/dev/null)
+		[ -n "$out" ] || return 0
+		grep -q tentative <<<"$out" || break
+		sleep 0.25
+	done
+	awk '!/tentative/ { sub("/.*", "", $4); print $4; exit }' <<<"$out"
+}
 start() { # start USER: her container, by the helper, in sshd's namespaces
 	nsenter --mount="/proc/$SSHD_PID/ns/mnt" --net="/run/netns/$NS" \
 		timeout 30 "$HELPER" --config "$CONF" enter "$1" -- true </dev/null >/dev/null 2>&1
 }
 LISTENERS=()
-listen() { # listen USER: TCP 8002 answers her name; UDP 8003 datagrams go to $T/udp-USER
+# listen USER: TCP 8002 answers her name; UDP 8003 datagrams go to $T/udp-USER (IPv4 and
+# IPv6: one socket of each for both families, V6Only off)
+listen() {
 	: >"$T/udp-$1"
-	in_cont "$1" setsid perl -MIO::Socket::INET -e '($me, $log, $pidfile) = @ARGV;
+	in_cont "$1" setsid perl -MIO::Socket::IP -MSocket -e '($me, $log, $pidfile) = @ARGV;
 		open(P, ">", $pidfile) and print P "$$\n" and close P;
-		$t = IO::Socket::INET->new(LocalAddr => "0.0.0.0:8002", Listen => 16, ReuseAddr => 1) or die "tcp: $!";
-		$u = IO::Socket::INET->new(LocalAddr => "0.0.0.0:8003", Proto => "udp") or die "udp: $!";
+		$t = IO::Socket::IP->new(LocalHost => "::", LocalPort => 8002, V6Only => 0, Listen => 16,
+			ReuseAddr => 1) or die "tcp: $!";
+		$u = IO::Socket::IP->new(LocalHost => "::", LocalPort => 8003, V6Only => 0,
+			Type => SOCK_DGRAM) or die "udp: $!";
 		if (fork) { while ($c = $t->accept) { print $c "$me\n"; close $c } }
 		open(F, ">>", $log) or die; select F; $| = 1;
 		while ($u->recv($m, 200)) { print F $m }' "$1" "$T/udp-$1" "$T/listener-$1.pid" </dev/null >/dev/null 2>&1 &
@@ -64,19 +83,21 @@ stop_listeners() {
 cleanup() { stop_listeners; for u in "${USERS[@]}"; do helper_stop "$u" >/dev/null 2>&1; done; }
 trap 'cleanup; fixture_finish' EXIT
 trap 'exit 130' INT TERM HUP
-# host_tcp ADDR: the first line of ADDR:8002 from the test netns (the host)
-host_tcp() { in_ns timeout 3 perl -MIO::Socket::INET -e '$c = IO::Socket::INET->new(PeerAddr => "$ARGV[0]:8002",
-	Timeout => 2) or exit 1; print scalar <$c>' "$1" 2>/dev/null; }
+# host_tcp ADDR: the first line of ADDR:8002 (IPv4 or IPv6) from the test netns (the host)
+host_tcp() { in_ns timeout 3 perl -MIO::Socket::IP -e '$c = IO::Socket::IP->new(PeerHost => $ARGV[0],
+	PeerPort => 8002, Timeout => 2) or exit 1; print scalar <$c>' "$1" 2>/dev/null; }
 # probe SRC NAME=ADDR...: from SRC's netns, a datagram "from-SRC" to each, then a TCP
-# connection to each at once; prints "SRC NAME tcp:LINE" (LINE "-": nothing).
+# connection to each at once; prints "SRC NAME tcp:LINE" (LINE "-": nothing).  A NAME
+# ending in "/6" is an IPv6 address: its datagram says "from-SRC/6".
 probe() {
 	local src=$1
 	shift
-	in_cont "$src" perl -MIO::Socket::INET -e '$me = shift; $| = 1;
-		for (@ARGV) { ($n, $a) = split /=/;
-			$u = IO::Socket::INET->new(PeerAddr => "$a:8003", Proto => "udp") and $u->send("from-$me\n") }
-		for (@ARGV) { ($n, $a) = split /=/; next if fork;
-			alarm 3; $c = IO::Socket::INET->new(PeerAddr => "$a:8002", Timeout => 1.5);
+	in_cont "$src" perl -MIO::Socket::IP -MSocket -e '$me = shift; $| = 1;
+		for (@ARGV) { ($n, $a) = split /=/, $_, 2; $f = $n =~ m{/6$} ? "/6" : "";
+			$u = IO::Socket::IP->new(PeerHost => $a, PeerPort => 8003, Type => SOCK_DGRAM)
+				and $u->send("from-$me$f\n") }
+		for (@ARGV) { ($n, $a) = split /=/, $_, 2; next if fork;
+			alarm 3; $c = IO::Socket::IP->new(PeerHost => $a, PeerPort => 8002, Timeout => 1.5);
 			$l = $c ? <$c> : ""; chomp $l; print "$me $n tcp:", ($l eq "" ? "-" : $l), "\n"; exit }
 		1 while wait > 0' "$src" "$@" 2>/dev/null
 }
@@ -100,42 +121,54 @@ users = ( ${users%, } );"
 }
 
 run_round() { # run_round NAME WORDS...
-	local name=$1 w u v src dst out ok_tcp ok_udp i
+	local name=$1 w u v src dst out ok_tcp ok_udp ok_tcp6 ok_udp6 i
 	shift
-	declare -A mode=() place=() addr=()
+	declare -A mode=() place=() addr=() addr6=()
 	for w in "$@"; do u=${w%%=*} v=${w#*=}; mode[$u]=${v%%:*} place[$u]=${v#*:}; done
 	config "$@"
 	for u in "${USERS[@]}"; do start "$u"; done
 	for u in "${USERS[@]}"; do
-		addr[$u]=$(addr_of "$u")
+		addr[$u]=$(addr_of "$u") addr6[$u]=$(addr6_of "$u")
 		[ "${mode[$u]}" = none ] || listen "$u"
 	done
-	# Ready: the host reaches each listener, over TCP, and over UDP.
-	local ready=1
+	# Ready: the host reaches each listener, over TCP, and over UDP; over each family.
+	local ready=1 ready6=1
 	for u in "${USERS[@]}"; do
 		[ "${mode[$u]}" = none ] && continue
 		for ((i = 0; i < 40; i++)); do [ "$(host_tcp "${addr[$u]}")" = "$u" ] && break; sleep 0.25; done
 		[ "$(host_tcp "${addr[$u]}")" = "$u" ] || ready=
+		# (she has an IPv6 address whenever she has an IPv4 one: no address is no control)
+		[ -n "${addr6[$u]}" ] && [ "$(host_tcp "${addr6[$u]}")" = "$u" ] || ready6=
 	done
-	# What each one reaches of the others, all at once.
+	# What each one reaches of the others, all at once, at both of their addresses.
 	local probes=()
 	for src in "${USERS[@]}"; do
 		local targets=()
-		for dst in "${USERS[@]}"; do [ "$dst" != "$src" ] && [ -n "${addr[$dst]}" ] && targets+=("$dst=${addr[$dst]}"); done
+		for dst in "${USERS[@]}"; do
+			[ "$dst" != "$src" ] && [ -n "${addr[$dst]}" ] && targets+=("$dst=${addr[$dst]}")
+			[ "$dst" != "$src" ] && [ -n "${addr6[$dst]}" ] && targets+=("$dst/6=${addr6[$dst]}")
+		done
 		probe "$src" "${targets[@]}" >"$T/probe-$src" &
 		probes+=($!)
 	done
 	wait "${probes[@]}"
-	# The host's datagram after theirs: once it is there, theirs would be too.
+	# The host's datagrams after theirs: once they are there, theirs would be too.
 	for u in "${USERS[@]}"; do
 		[ -n "${addr[$u]}" ] && in_ns bash -c "echo from-host >/dev/udp/${addr[$u]}/8003"
+		[ -n "${addr6[$u]}" ] && in_ns bash -c "echo from-host/6 >/dev/udp/${addr6[$u]}/8003"
 	done
 	for u in "${USERS[@]}"; do
 		[ -n "${addr[$u]}" ] || continue
-		for ((i = 0; i < 40; i++)); do grep -qx from-host "$T/udp-$u" && break; sleep 0.1; done
+		for ((i = 0; i < 40; i++)); do
+			grep -qx from-host "$T/udp-$u" && grep -qx from-host/6 "$T/udp-$u" && break
+			sleep 0.1
+		done
 		grep -qx from-host "$T/udp-$u" || ready=
+		grep -qx from-host/6 "$T/udp-$u" || ready6=
 	done
 	check "$name: every listener answers the host, over TCP and UDP (the control)" test -n "$ready"
+	check "$name: and over IPv6, at each one's address of the /64 (the control)" test -n "$ready6" ||
+		diag "$(for u in "${USERS[@]}"; do printf '%s: %s; ' "$u" "${addr6[$u]:-no IPv6 address}"; done)"
 	for u in "${USERS[@]}"; do
 		[ "${mode[$u]}" = none ] && check "$name: $u (none) has loopback only: no address anyone could reach" \
 			test "$(in_cont "$u" ip -o link show | awk -F': ' '{ print $2 }')" = lo -a -z "${addr[$u]}"
@@ -146,11 +179,20 @@ run_round() { # run_round NAME WORDS...
 			local desc="$name: $src (${mode[$src]}, peers: ${place[$src]}) -> $dst (${mode[$dst]}, peers: ${place[$dst]})"
 			ok_tcp=$(awk -v d="$dst" '$2 == d { sub("tcp:", "", $3); print $3 }' "$T/probe-$src")
 			grep -qx "from-$src" "$T/udp-$dst" && ok_udp=yes || ok_udp=no
+			ok_tcp6=$(awk -v d="$dst/6" '$2 == d { sub("tcp:", "", $3); print $3 }' "$T/probe-$src")
+			grep -qx "from-$src/6" "$T/udp-$dst" && ok_udp6=yes || ok_udp6=no
+			# (an IPv6 check needs her IPv6 address: without one, "nothing gets through"
+			# would say nothing of the rule)
 			if [ -n "${addr[$src]}" ] && [ "${place[$src]}" != - ] && [ "${place[$src]}" = "${place[$dst]}" ] &&
 				[ "${place[$src]}" != user ]; then
 				check "$desc: TCP and UDP reach (same peers place)" test "$ok_tcp/$ok_udp" = "$dst/yes"
+				check "$desc, over IPv6: TCP and UDP reach (same peers place)" \
+					test "${addr6[$dst]:+has6}/$ok_tcp6/$ok_udp6" = "has6/$dst/yes"
 			else
 				check "$desc: neither TCP (${ok_tcp:-?}) nor UDP ($ok_udp) gets through" test "$ok_tcp/$ok_udp" = "-/no"
+				check "$desc, over IPv6: neither TCP (${ok_tcp6:-?}) nor UDP ($ok_udp6) gets through" \
+					test "${addr6[$dst]:+has6}/$ok_tcp6/$ok_udp6" = "has6/-/no" ||
+					diag "$dst's IPv6 address: ${addr6[$dst]:-none}"
 			fi
 		done
 	done
