@@ -14,7 +14,7 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/etcd.sh
-N=40
+N=41
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (a config root owns, a mount namespace)" $N
 etcd_need $N
 command -v openssl >/dev/null || skip_all "no openssl (apt-get install openssl)" $N
@@ -288,6 +288,14 @@ out=$("$DRIVE" "$T/tls-openca.conf" take wtb host-a 60 2>&1)
 check "a CA others can write is refused, with the fix: $out" \
 	test -z "$(grep -E '^[0-9a-f]+$|^busy' <<<"$out")" -a \
 	-n "$(grep -F "fleet.cacert $tls/open-ca.pem is writable by group or others (mode 0666); fix: chmod go-w" <<<"$out")"
+# A certificate that is not root's (mode 0644, as a certificate may be): its owner could
+# replace it; refused, naming the owner and the fix.
+install -m 0644 -o nobody "$tls/client.pem" "$tls/nobodys.pem"
+tls_conf tls-nobodys "cert = \"$tls/nobodys.pem\"; key = \"$tls/client.key\"; cacert = \"$tls/ca.pem\";"
+out=$("$DRIVE" "$T/tls-nobodys.conf" take wtb host-a 60 2>&1)
+check "a client certificate not root's is refused, with the fix: $out" \
+	test -z "$(grep -E '^[0-9a-f]+$|^busy' <<<"$out")" -a \
+	-n "$(grep -F "fleet.cert $tls/nobodys.pem is owned by uid $(id -u nobody), not root; fix: chown root $tls/nobodys.pem" <<<"$out")"
 out=$("$CTL" --config "$T/tls-openkey.conf" doctor 2>&1)
 check "doctor: a client key others can read is a problem" \
 	grep -q "^PROBLEM fleet: etcd: fleet.key $tls/open.key is readable by others" <<<"$out" || diag "$(grep fleet <<<"$out")"
