@@ -72,8 +72,8 @@ int net_plan(const struct warren_config *cfg, const struct user_spec *u, struct 
 	ret->bw_out = u->limits[LIMIT_BANDWIDTH_OUT] == LIMIT_UNLIMITED ? 0 : u->limits[LIMIT_BANDWIDTH_OUT];
 	ret->deny = egress_deny_config(cfg);
 	ret->allow = cfg->bridge.allow;
-	dns_resolv_conf(cfg->bridge.dns, ret->gateway, ret->resolv, sizeof(ret->resolv),
-			&ret->host_dns, &from);
+	dns_resolv_conf(cfg->bridge.dns, ret->gateway, ret->ipv6 ? &ret->gateway6 : NULL,
+			ret->resolv, sizeof(ret->resolv), &ret->host_dns, &from);
 	log_info("nameservers of the container of %s: from %s", u->name, from);
 	return 0;
 }
