@@ -7,8 +7,8 @@
 #        starts, with a default route through the gateway (::1) and her name in /etc/hosts;
 #        the gateway answers her ping; her port has no IPv6 on the host's side, the bridge has
 #   nat: out through NAT66 (upstream sees the test netns's address)
-#   isolation as for IPv4: not another container (TCP, UDP), not a host service on the
-#        gateway's IPv6 address
+#   isolation as for IPv4: not another container (TCP, UDP; with peers = true she reaches
+#        her, the control), not a host service on the gateway's IPv6 address
 #   anti-spoofing: from root inside, another source address gets nowhere (wtb's, or one
 #        of her /64); a router advertisement from her port never passes the bridge, nor a
 #        neighbour advertisement for wtb's address (the gateway's entry for wtb keeps
@@ -30,7 +30,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 18
+fixture_start 25
 
 NET6=fd77:6172:7265:6e00 # the default bridge.subnet6, fd77:6172:7265:6e00::/64
 GW6=$NET6::1
@@ -152,28 +152,58 @@ upstream from 2001:db8:99::1" || diag "got: $got"
 
 # wtb listens on TCP 8002 and UDP 8003 (in her netns, as host root: the firewall is on the
 # host's side); the host (test netns, root) reaches both: the control.
-: >"$T/udp-wtb"
-in_cont wtb setsid perl -MIO::Socket::IP -e '($log, $pidfile) = @ARGV;
-	open(P, ">", $pidfile) and print P "$$\n" and close P;
-	$t = IO::Socket::IP->new(LocalHost => "::", LocalPort => 8002, Listen => 16, ReuseAddr => 1) or die "tcp: $!";
-	$u = IO::Socket::IP->new(LocalHost => "::", LocalPort => 8003, Proto => "udp") or die "udp: $!";
-	if (fork) { while ($c = $t->accept) { print $c "wtb\n"; close $c } }
-	open(F, ">>", $log) or die; select F; $| = 1;
-	while ($u->recv($m, 200)) { print F $m }' "$T/udp-wtb" "$T/listener-wtb.pid" </dev/null >/dev/null 2>&1 &
-host_b=
-for ((i = 0; i < 40; i++)); do
-	host_b=$(in_ns timeout 3 bash -c "exec 3<>/dev/tcp/$b6/8002 && head -n 1 <&3" 2>/dev/null) && break
-	sleep 0.25
-done
+serve_wtb() { # (re)start wtb's listeners; host_b: what the host reads from her TCP one
+	local p i
+	p=$(cat "$T/listener-wtb.pid" 2>/dev/null) && [ -n "$p" ] && kill -- "-$p" 2>/dev/null
+	: >"$T/udp-wtb"
+	in_cont wtb setsid perl -MIO::Socket::IP -e '($log, $pidfile) = @ARGV;
+		open(P, ">", $pidfile) and print P "$$\n" and close P;
+		$t = IO::Socket::IP->new(LocalHost => "::", LocalPort => 8002, Listen => 16, ReuseAddr => 1) or die "tcp: $!";
+		$u = IO::Socket::IP->new(LocalHost => "::", LocalPort => 8003, Proto => "udp") or die "udp: $!";
+		if (fork) { while ($c = $t->accept) { print $c "wtb\n"; close $c } }
+		open(F, ">>", $log) or die; select F; $| = 1;
+		while ($u->recv($m, 200)) { print F $m }' "$T/udp-wtb" "$T/listener-wtb.pid" </dev/null >/dev/null 2>&1 &
+	host_b=
+	for ((i = 0; i < 40; i++)); do
+		host_b=$(in_ns timeout 3 bash -c "exec 3<>/dev/tcp/$b6/8002 && head -n 1 <&3" 2>/dev/null) && break
+		sleep 0.25
+	done
+}
+# udp_from_wta TEXT: wta sends TEXT to wtb's UDP 8003 (as the user, over her login; "sent"
+# when it went), then the host sends "from-host" until that arrives: what arrives in order.
+udp_from_wta() {
+	local i
+	sent=$(tssh wta -- "echo $1 >/dev/udp/$b6/8003 && echo sent" 2>&1)
+	for ((i = 0; i < 40; i++)); do
+		in_ns bash -c "echo from-host >/dev/udp/$b6/8003"
+		grep -qx from-host "$T/udp-wtb" && break
+		sleep 0.25
+	done
+}
+
+# The control: on an open path (peers = true, both in wtjail) her TCP connection and her
+# datagram, sent as below, reach wtb; so the checks after it can fail.
+restart_both() { # restart_both EXTRA: both stopped, started anew under net_config EXTRA
+	helper_stop wta >/dev/null 2>&1
+	helper_stop wtb >/dev/null 2>&1
+	net_config "$1"
+	tssh wta -- true
+	tssh wtb -- true
+	serve_wtb
+}
+restart_both 'groups = ( { name = "wtjail"; peers = true; } );'
+got=$(tcp6_to wta "$b6" 8002)
+udp_from_wta from-wta-peer
+check "peers = true: wta reaches wtb's IPv6 address over TCP and UDP (the control of the two checks below; the host reaches her: '$host_b')" \
+	bash -c '[ "$1" = wtb ] && [ "$2" = "probing
+wtb" ] && [ "$3" = sent ] && grep -qx from-wta-peer "$4"' - "$host_b" "$got" "$sent" "$T/udp-wtb" ||
+	diag "tcp: $got; udp: $sent: $(cat "$T/udp-wtb"); wta's route to wtb: $(in_cont wta ip -6 route get "$b6" 2>&1)
+$(in_cont wta ip -6 route show table all 2>&1; in_cont wta ip -6 neigh 2>&1; in_cont wta grep -H . /proc/sys/net/ipv6/conf/{all,eth0,default}/accept_redirects; in_cont wta grep -i redirect /proc/net/snmp6; in_ns grep -i redirect /proc/net/snmp6)"
+restart_both ''
 got=$(tcp6_to wta "$b6" 8002)
 check "wta cannot open a TCP connection to wtb's IPv6 address (the host reaches it: '$host_b')" \
 	test "$host_b@$got" = "wtb@probing" || diag "got: $got"
-sent=$(tssh wta -- "echo from-wta >/dev/udp/$b6/8003 && echo sent" 2>&1)
-for ((i = 0; i < 40; i++)); do
-	in_ns bash -c "echo from-host >/dev/udp/$b6/8003"
-	grep -qx from-host "$T/udp-wtb" && break
-	sleep 0.25
-done
+udp_from_wta from-wta
 check "nor send her a UDP datagram over IPv6 (the host's, sent after it, arrives)" \
 	bash -c '[ "$2" = sent ] && grep -qx from-host "$1" && ! grep -q from-wta "$1"' - "$T/udp-wtb" "$sent" ||
 	diag "$sent: $(cat "$T/udp-wtb")"
