@@ -182,7 +182,9 @@ udp_from_wta() {
 }
 
 # The control: on an open path (peers = true, both in wtjail) her TCP connection and her
-# datagram, sent as below, reach wtb; so the checks after it can fail.
+# datagram, sent as below, reach wtb; so the checks after it can fail.  (The gateway
+# forwards back out onto the bridge, so it sends her a redirect to wtb's MAC, which the
+# bridge never passes: her eth0 must take none, else her datagram is lost after it.)
 restart_both() { # restart_both EXTRA: both stopped, started anew under net_config EXTRA
 	helper_stop wta >/dev/null 2>&1
 	helper_stop wtb >/dev/null 2>&1
@@ -197,8 +199,7 @@ udp_from_wta from-wta-peer
 check "peers = true: wta reaches wtb's IPv6 address over TCP and UDP (the control of the two checks below; the host reaches her: '$host_b')" \
 	bash -c '[ "$1" = wtb ] && [ "$2" = "probing
 wtb" ] && [ "$3" = sent ] && grep -qx from-wta-peer "$4"' - "$host_b" "$got" "$sent" "$T/udp-wtb" ||
-	diag "tcp: $got; udp: $sent: $(cat "$T/udp-wtb"); wta's route to wtb: $(in_cont wta ip -6 route get "$b6" 2>&1)
-$(in_cont wta ip -6 route show table all 2>&1; in_cont wta ip -6 neigh 2>&1; in_cont wta grep -H . /proc/sys/net/ipv6/conf/{all,eth0,default}/accept_redirects; in_cont wta grep -i redirect /proc/net/snmp6; in_ns grep -i redirect /proc/net/snmp6)"
+	diag "tcp: $got; udp: $sent: $(cat "$T/udp-wtb"); wta's route to wtb: $(in_cont wta ip -6 route get "$b6" 2>&1); $(in_cont wta grep InRedirects /proc/net/snmp6)"
 restart_both ''
 got=$(tcp6_to wta "$b6" 8002)
 check "wta cannot open a TCP connection to wtb's IPv6 address (the host reaches it: '$host_b')" \
