@@ -12,93 +12,162 @@
 #include "lib/fsutil.h"
 #include "lib/ipv4.h"
 
-#define DNS_MAX 3 /* what the C library reads */
+int nameserver_parse(const char *s, struct nameserver *ret)
+{
+	uint32_t a;
 
-int resolv_parse(const char *text, uint32_t *addrs, int max, char *search, size_t search_len)
+	*ret = (struct nameserver){ .family = AF_INET };
+	if (s && ipv4_parse(s, &a) == 0) {
+		a = htonl(a);
+		memcpy(ret->addr, &a, 4);
+		return 0;
+	}
+	ret->family = AF_INET6;
+	return s && inet_pton(AF_INET6, s, ret->addr) == 1 ? 0 : -EINVAL;
+}
+
+int resolv_parse(const char *text, struct nameserver *ns, int max, char *search, size_t search_len)
 {
 	int n = 0;
 
 	if (search_len)
 		search[0] = '\0';
 	for (const char *p = text, *eol; *p; p = *eol ? eol + 1 : eol) {
-		char word[64], value[256];
-		uint32_t a;
+		char word[64], value[256], *addr, *zone;
 
 		eol = strchrnul(p, '\n');
 		if (sscanf(p, "%63s %255[^\n]", word, value) != 2)
 			continue;
-		if (!strcmp(word, "nameserver") && n < max && ipv4_parse(strtok(value, " \t"), &a) == 0)
-			addrs[n++] = a;
-		else if (!strcmp(word, "search") && search_len)
+		if (!strcmp(word, "nameserver") && n < max) {
+			addr = strtok(value, " \t");
+			/* A link-local address names its link: kept as fe80::/10, which
+			 * nameserver_usable refuses, rather than lost without a trace. */
+			if (addr && (zone = strchr(addr, '%')))
+				*zone = '\0';
+			if (nameserver_parse(addr, &ns[n]) == 0)
+				n++;
+		} else if (!strcmp(word, "search") && search_len) {
 			snprintf(search, search_len, "%s", value);
+		}
 	}
 	return n;
 }
 
-static bool is_loopback(uint32_t a)
+bool nameserver_usable(const struct nameserver *ns, bool ipv6)
 {
-	return (a >> 24) == 127;
+	static const uint8_t loopback6[16] = { [15] = 1 };
+	const uint8_t *a = ns->addr;
+
+	if (ns->family == AF_INET)
+		return a[0] != 127;
+	/* fe80::/10: the host's link-local scope (its %zone, an interface of the host's),
+	 * which no container shares. */
+	return ipv6 && memcmp(a, loopback6, 16) != 0 && !(a[0] == 0xfe && (a[1] & 0xc0) == 0x80);
 }
 
-/* Is A one of this host's addresses (in our network namespace)?  Binding tells. */
-static bool is_local(uint32_t a)
+/* Is NS one of this host's addresses (in our network namespace)?  Binding tells. */
+static bool host_has(const struct nameserver *ns)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(a) };
-	_cleanup_close_ int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
+	_cleanup_close_ int s = socket(ns->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
-	return s >= 0 && bind(s, (struct sockaddr *)&sin, sizeof(sin)) == 0;
+	if (s < 0)
+		return false;
+	if (ns->family == AF_INET) {
+		memcpy(&sin.sin_addr, ns->addr, 4);
+		return bind(s, (struct sockaddr *)&sin, sizeof(sin)) == 0;
+	}
+	memcpy(&sin6.sin6_addr, ns->addr, 16);
+	return bind(s, (struct sockaddr *)&sin6, sizeof(sin6)) == 0;
 }
 
-/* The nameservers of a resolv.conf at PATH that are not on loopback. */
-static int from_file(const char *path, uint32_t *addrs, char *search, size_t search_len)
+int dns_pick(const struct nameserver *all, int n, bool ipv6, struct nameserver *ns)
+{
+	int k = 0;
+
+	for (int i = 0; i < n && k < DNS_MAX; i++)
+		if (nameserver_usable(&all[i], ipv6))
+			ns[k++] = all[i];
+	return k;
+}
+
+/* The usable nameservers of a resolv.conf at PATH, and its search line. */
+static int from_file(const char *path, bool ipv6, struct nameserver *ns, char *search,
+		     size_t search_len)
 {
 	char text[8192], s[256];
-	uint32_t all[DNS_MAX];
-	int n, k = 0;
+	struct nameserver all[16];
+	int k;
 
 	if (read_file(path, text, sizeof(text)) < 0)
 		return 0;
-	n = resolv_parse(text, all, DNS_MAX, s, sizeof(s));
-	for (int i = 0; i < n; i++)
-		if (!is_loopback(all[i]))
-			addrs[k++] = all[i];
+	k = dns_pick(all, resolv_parse(text, all, (int)ELEMENTSOF(all), s, sizeof(s)), ipv6, ns);
 	if (k > 0)
 		snprintf(search, search_len, "%s", s);
 	return k;
 }
 
-int dns_resolv_conf(char *const *configured, uint32_t gateway, char *buf, size_t len,
-		    bool *ret_host_dns, const char **ret_from)
+void dns_resolv_text(const struct nameserver *ns, int n, const char *search, uint32_t gateway,
+		     const struct ipv6_addr *gateway6, bool (*is_local)(const struct nameserver *),
+		     char *buf, size_t len, unsigned *ret_host_dns)
 {
-	uint32_t addrs[DNS_MAX];
-	char search[256] = "", a[16];
+	struct nameserver out[DNS_MAX];
+	char a[INET6_ADDRSTRLEN];
+	uint32_t gw = htonl(gateway);
 	size_t o = 0;
+	int k = 0;
+
+	*ret_host_dns = 0;
+	if (search && search[0])
+		o += (size_t)snprintf(buf + o, len - o, "search %s\n", search);
+	for (int i = 0; i < n && k < DNS_MAX && o < len; i++) {
+		struct nameserver s = ns[i];
+		bool v4 = s.family == AF_INET, seen = false;
+
+		if (!v4 && !gateway6)
+			continue;
+		if (v4 ? !memcmp(s.addr, &gw, 4) : !memcmp(s.addr, gateway6->b, 16)) {
+			*ret_host_dns |= v4 ? DNS_HOST4 : DNS_HOST6;
+		} else if (is_local(&s)) {
+			memset(s.addr, 0, sizeof(s.addr));
+			memcpy(s.addr, v4 ? (const void *)&gw : gateway6->b, v4 ? 4 : 16);
+			*ret_host_dns |= v4 ? DNS_HOST4 : DNS_HOST6;
+		}
+		for (int j = 0; j < k; j++)
+			seen |= out[j].family == s.family && !memcmp(out[j].addr, s.addr, 16);
+		if (seen)
+			continue;
+		out[k++] = s;
+		o += (size_t)snprintf(buf + o, len - o, "nameserver %s\n",
+				      inet_ntop(s.family, s.addr, a, sizeof(a)));
+	}
+	if (o == 0)
+		snprintf(buf, len, "# warren: no nameserver for containers (see bridge.dns)\n");
+}
+
+int dns_resolv_conf(char *const *configured, uint32_t gateway, const struct ipv6_addr *gateway6,
+		    char *buf, size_t len, unsigned *ret_host_dns, const char **ret_from)
+{
+	struct nameserver ns[DNS_MAX], one;
+	char search[256] = "";
 	int n = 0;
 
 	if (configured && configured[0]) {
+		/* The config checked each; an IPv6 one counts only with bridge.ipv6. */
 		for (; *configured && n < DNS_MAX; configured++)
-			if (ipv4_parse(*configured, &addrs[n]) == 0)
-				n++;
+			if (nameserver_parse(*configured, &one) == 0 &&
+			    (one.family == AF_INET || gateway6))
+				ns[n++] = one;
 		*ret_from = "bridge.dns";
-	} else if ((n = from_file("/etc/resolv.conf", addrs, search, sizeof(search))) > 0) {
+	} else if ((n = from_file("/etc/resolv.conf", gateway6 != NULL, ns, search, sizeof(search))) > 0) {
 		*ret_from = "the host's /etc/resolv.conf";
-	} else if ((n = from_file("/run/systemd/resolve/resolv.conf", addrs, search, sizeof(search))) > 0) {
+	} else if ((n = from_file("/run/systemd/resolve/resolv.conf", gateway6 != NULL, ns, search,
+				  sizeof(search))) > 0) {
 		*ret_from = "systemd-resolved's upstream list, /run/systemd/resolve/resolv.conf";
 	} else {
 		*ret_from = "nowhere: the host has no nameserver a container can reach; set bridge.dns";
 	}
-	*ret_host_dns = false;
-	if (search[0])
-		o += (size_t)snprintf(buf + o, len - o, "search %s\n", search);
-	for (int i = 0; i < n && o < len; i++) {
-		if (addrs[i] == gateway || is_local(addrs[i])) {
-			addrs[i] = gateway;
-			*ret_host_dns = true;
-		}
-		o += (size_t)snprintf(buf + o, len - o, "nameserver %s\n",
-				      ipv4_format(addrs[i], a, sizeof(a)));
-	}
-	if (o == 0)
-		snprintf(buf, len, "# warren: no nameserver for containers (see bridge.dns)\n");
+	dns_resolv_text(ns, n, search, gateway, gateway6, host_has, buf, len, ret_host_dns);
 	return n;
 }

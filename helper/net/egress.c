@@ -103,7 +103,7 @@ int egress_resolve(char *const *deny, char *const *allow, const struct cidr *con
 {
 	struct egress e = { 0 };
 	size_t cap_deny = 0, cap_allow = 0, cap_dns = 0;
-	uint32_t ns[3];
+	struct nameserver ns[DNS_MAX];
 	struct cidr c;
 	int n, r = 0;
 
@@ -117,11 +117,9 @@ int egress_resolve(char *const *deny, char *const *allow, const struct cidr *con
 	for (char *const *a = allow; a && *a && r == 0; a++)
 		if (cidr_parse(*a, &c) == 0)
 			r = cidr_push(&e.allow, &e.n_allow, &cap_allow, &c);
-	n = resolv ? resolv_parse(resolv, ns, 3, NULL, 0) : 0;
+	n = resolv ? resolv_parse(resolv, ns, DNS_MAX, NULL, 0) : 0;
 	for (int i = 0; i < n && r == 0; i++) {
-		uint32_t be = htonl(ns[i]);
-
-		c = cidr_network(AF_INET, &be, 32);
+		c = cidr_network(ns[i].family, ns[i].addr, ns[i].family == AF_INET ? 32 : 128);
 		r = cidr_push(&e.dns, &e.n_dns, &cap_dns, &c);
 	}
 	if (r < 0) {

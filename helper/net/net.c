@@ -72,8 +72,8 @@ int net_plan(const struct warren_config *cfg, const struct user_spec *u, struct 
 	ret->bw_out = u->limits[LIMIT_BANDWIDTH_OUT] == LIMIT_UNLIMITED ? 0 : u->limits[LIMIT_BANDWIDTH_OUT];
 	ret->deny = egress_deny_config(cfg);
 	ret->allow = cfg->bridge.allow;
-	dns_resolv_conf(cfg->bridge.dns, ret->gateway, ret->resolv, sizeof(ret->resolv),
-			&ret->host_dns, &from);
+	dns_resolv_conf(cfg->bridge.dns, ret->gateway, ret->ipv6 ? &ret->gateway6 : NULL,
+			ret->resolv, sizeof(ret->resolv), &ret->host_dns, &from);
 	log_info("nameservers of the container of %s: from %s", u->name, from);
 	return 0;
 }
@@ -481,12 +481,20 @@ int net_inside(const struct net_plan *p, struct error *err)
 
 	if (p->mode == NET_NONE)
 		return 0;
-	if ((r = write_file("/proc/sys/net/ipv4/conf/all/accept_redirects", "0")) < 0)
+	/* eth0's own too: "all" is not handed down to it, and a host (not forwarding)
+	 * takes a redirect when either says so.  The gateway redirects her to another
+	 * container on the bridge (it forwards back out where the packet came in), with
+	 * that one's MAC; the bridge forwards nothing between the ports, so traffic to a
+	 * peer would be lost after the first redirect. */
+	if ((r = write_file("/proc/sys/net/ipv4/conf/all/accept_redirects", "0")) < 0 ||
+	    (r = write_file("/proc/sys/net/ipv4/conf/eth0/accept_redirects", "0")) < 0)
 		return error_errno(err, r, "accept_redirects");
-	/* Her IPv6 address is set, not learnt: no router advertisement, no redirect, no
-	 * autoconfiguration (the bridge table drops a router's messages anyway). */
+	/* Her IPv6 address is set, not learnt: no router advertisement, no redirect (eth0's
+	 * own setting is the one IPv6 reads), no autoconfiguration (the bridge table drops
+	 * a router's messages anyway). */
 	if (p->member.has6 &&
 	    ((r = ipv6_conf("all", "accept_redirects", "0")) < 0 ||
+	     (r = ipv6_conf("eth0", "accept_redirects", "0")) < 0 ||
 	     (r = ipv6_conf("eth0", "accept_ra", "0")) < 0 ||
 	     (r = ipv6_conf("eth0", "autoconf", "0")) < 0 ||
 	     (r = ipv6_conf("eth0", "disable_ipv6", "0")) < 0))

@@ -58,7 +58,8 @@ struct net_plan {
 	struct ipv6_addr subnet6;  /* bridge.subnet6, the bridge's /64 (the rules name it always) */
 	struct ipv6_addr gateway6; /* its ::1, the bridge's */
 	struct nft_member member;  /* port (the host veth), address, MAC, isolation, peers */
-	bool host_dns;             /* a nameserver is the gateway: the firewall lets DNS in */
+	unsigned host_dns;         /* a nameserver is the gateway (DNS_HOST4, DNS_HOST6 of
+				    * dns.h): the firewall lets DNS to it in */
 	uint64_t bw_in, bw_out;    /* bandwidth.in, .out in bits per second; 0: no limit (tc.h) */
 	char *const *deny;         /* bridge.deny or its default, bridge.allow (the config's) */
 	char *const *allow;

@@ -9,6 +9,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/log.h"
+#include "net/dns.h"
 #include "net/nft.h"
 
 /* Positional: %1$s the bridge, %2$s the subnet's address, %3$u its prefix. */
@@ -65,10 +66,12 @@ static int run(const char *cmd, char *out, size_t out_len, char *err_text, size_
 	return r;
 }
 
-/* The output chain's last rule names the version of the rules (nft.h) and the bridge's
- * IPv6 network they were made for (bridge.subnet6: another one, and the rules are
- * replaced as an older version's are). */
-#define RULES_MARK_FORMAT "warren rules %d subnet6 %s/64"
+/* The output chain's last rule names the version of the rules (nft.h), the bridge's IPv6
+ * network they were made for and which of the gateway's addresses they let DNS to
+ * (bridge.subnet6, host_dns: another one, and the rules are replaced as an older
+ * version's are; else a host that stopped serving its containers DNS would keep port
+ * 53 of the gateway open to them). */
+#define RULES_MARK_FORMAT "warren rules %d subnet6 %s/64 dns %u"
 #define RULES_MARK_MAX 96
 
 /* The new connections a container opens through the host, forwarded (out, or to another
@@ -98,10 +101,10 @@ static int limits_ruleset(const char *br, char *buf, size_t len)
 }
 
 int nft_ruleset(const char *br, const struct ipv4_subnet *subnet, const struct ipv6_addr *subnet6,
-		bool host_dns, char *buf, size_t len)
+		unsigned host_dns, char *buf, size_t len)
 {
 	char net[16], gw[16], dns_rules[256] = "", mark[RULES_MARK_MAX], net6[IPV6_TEXT_MAX];
-	char gw6[IPV6_TEXT_MAX];
+	char gw6[IPV6_TEXT_MAX], dns6_rules[256] = "";
 	struct ipv6_addr g6 = ipv6_subnet_gateway(subnet6);
 	int n;
 
@@ -109,13 +112,18 @@ int nft_ruleset(const char *br, const struct ipv4_subnet *subnet, const struct i
 	ipv4_format(ipv4_subnet_gateway(subnet), gw, sizeof(gw));
 	ipv6_format(subnet6, net6, sizeof(net6));
 	ipv6_format(&g6, gw6, sizeof(gw6));
-	snprintf(mark, sizeof(mark), RULES_MARK_FORMAT, NFT_RULES_VERSION, net6);
+	snprintf(mark, sizeof(mark), RULES_MARK_FORMAT, NFT_RULES_VERSION, net6, host_dns);
 	/* The host's resolver, when containers use it (dns.h); not for "isolated" ones,
 	 * which have their isolated_ports instead. */
-	if (host_dns)
+	if (host_dns & DNS_HOST4)
 		snprintf(dns_rules, sizeof(dns_rules),
 			 "\t\tiifname \"%1$s\" ip daddr %2$s udp dport 53 accept\n"
 			 "\t\tiifname \"%1$s\" ip daddr %2$s tcp dport 53 accept\n", br, gw);
+	/* The same on the gateway's IPv6 address, when an IPv6 nameserver is the host's. */
+	if (host_dns & DNS_HOST6)
+		snprintf(dns6_rules, sizeof(dns6_rules),
+			 "\t\tiifname \"%1$s\" ip6 daddr %2$s udp dport 53 accept\n"
+			 "\t\tiifname \"%1$s\" ip6 daddr %2$s tcp dport 53 accept\n", br, gw6);
 	n = snprintf(buf, len,
 		"table inet warren {\n"
 		"\tcomment \"" COMMENT_FORMAT "\"\n"
@@ -152,14 +160,15 @@ int nft_ruleset(const char *br, const struct ipv4_subnet *subnet, const struct i
 		"\t\tiifname \"%1$s\" ip daddr %4$s ip saddr . meta l4proto . th dport @isolated_ports accept\n"
 		"\t\tiifname \"%1$s\" ip saddr @isolated drop\n"
 		"%5$s"
-		/* IPv6 alike; and neighbour discovery with the gateway (the bridge table let
-		 * through only what names her own address), never a router's messages.  No
-		 * DNS over IPv6 yet: the nameservers are IPv4 (dns.h). */
+		/* IPv6 alike (DNS too, %9$s); and neighbour discovery with the gateway (the
+		 * bridge table let through only what names her own address), never a
+		 * router's messages. */
 		"\t\tiifname \"%1$s\" ip6 daddr %8$s icmpv6 type echo-request accept\n"
 		"\t\tiifname \"%1$s\" ip6 hoplimit 255 icmpv6 type { nd-neighbor-solicit, "
 		"nd-neighbor-advert } accept\n"
 		"\t\tiifname \"%1$s\" ip6 daddr %8$s ip6 saddr . meta l4proto . th dport @isolated_ports6 accept\n"
 		"\t\tiifname \"%1$s\" ip6 saddr @isolated6 drop\n"
+		"%9$s"
 		"\t\tiifname \"%1$s\" drop\n"
 		"\t}\n"
 		/* The host's own processes: only root's open anything into a container (what
@@ -201,7 +210,7 @@ int nft_ruleset(const char *br, const struct ipv4_subnet *subnet, const struct i
 		"\t\tdrop\n"
 		"\t}\n"
 		"}\n",
-		br, net, subnet->prefix, gw, dns_rules, mark, net6, gw6);
+		br, net, subnet->prefix, gw, dns_rules, mark, net6, gw6, dns6_rules);
 	if (n < 0 || (size_t)n >= len)
 		return -ENOSPC;
 	return limits_ruleset(br, buf + n, len - (size_t)n) < 0 ? -ENOSPC : 0;
@@ -209,12 +218,12 @@ int nft_ruleset(const char *br, const struct ipv4_subnet *subnet, const struct i
 
 /* Tables of this version of the rules?  Their output chain says so (and the arp table
  * must be there too). */
-static bool rules_current(const struct ipv6_addr *subnet6)
+static bool rules_current(const struct ipv6_addr *subnet6, unsigned host_dns)
 {
 	char out[2048], mark[RULES_MARK_MAX + 2], net6[IPV6_TEXT_MAX];
 
 	snprintf(mark, sizeof(mark), "\"" RULES_MARK_FORMAT "\"", NFT_RULES_VERSION,
-		 ipv6_format(subnet6, net6, sizeof(net6)));
+		 ipv6_format(subnet6, net6, sizeof(net6)), host_dns);
 	return run("list chain inet warren output", out, sizeof(out), NULL, 0) == 0 &&
 	       strstr(out, mark) && run("list table arp warren", NULL, 0, NULL, 0) == 0;
 }
@@ -243,7 +252,7 @@ static bool rules_current(const struct ipv6_addr *subnet6)
 	"}\n"
 
 int nft_tables_commands(const char *bridge, const struct ipv4_subnet *subnet,
-			const struct ipv6_addr *subnet6, bool host_dns, const struct egress *dest,
+			const struct ipv6_addr *subnet6, unsigned host_dns, const struct egress *dest,
 			enum nft_tables_found found, char **ret)
 {
 	_cleanup_free_ char *destinations = NULL, *text = NULL;
@@ -312,7 +321,7 @@ static int port_names_upgrade(char **ret)
 }
 
 int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet,
-		      const struct ipv6_addr *subnet6, bool host_dns, const struct egress *dest,
+		      const struct ipv6_addr *subnet6, unsigned host_dns, const struct egress *dest,
 		      struct error *err)
 {
 	char net[16], want[160], out[8192], msg[512];
@@ -331,7 +340,7 @@ int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet,
 					 "warren; nft delete table bridge warren; nft delete table arp "
 					 "warren) and the old bridge",
 					 bridge, net, subnet->prefix);
-		found = rules_current(subnet6) ? NFT_TABLES_CURRENT : NFT_TABLES_OLDER;
+		found = rules_current(subnet6, host_dns) ? NFT_TABLES_CURRENT : NFT_TABLES_OLDER;
 	} else {
 		/* One of the two alone is a remnant: make both anew. */
 		(void)nft_tables_delete(NULL);
@@ -364,7 +373,7 @@ static const struct {
 } dest_sets[] = {
 	{ "deny4", "ipv4_addr", AF_INET, 0 },   { "deny6", "ipv6_addr", AF_INET6, 0 },
 	{ "allow4", "ipv4_addr", AF_INET, 1 },  { "allow6", "ipv6_addr", AF_INET6, 1 },
-	{ "dns4", "ipv4_addr", AF_INET, 2 },
+	{ "dns4", "ipv4_addr", AF_INET, 2 },    { "dns6", "ipv6_addr", AF_INET6, 2 },
 };
 
 #define DEST_CHAIN "destinations { type filter hook forward priority filter - 1; policy accept; }"
@@ -413,6 +422,8 @@ int nft_destinations_format(const char *br, const struct egress *e, char **ret)
 		"\t\tip6 daddr @allow6 accept\n"
 		"\t\tip daddr @dns4 udp dport 53 accept\n"
 		"\t\tip daddr @dns4 tcp dport 53 accept\n"
+		"\t\tip6 daddr @dns6 udp dport 53 accept\n"
+		"\t\tip6 daddr @dns6 tcp dport 53 accept\n"
 		"\t\tip daddr @deny4 drop\n"
 		"\t\tip6 daddr @deny6 drop\n"
 		"\t}\n"

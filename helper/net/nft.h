@@ -99,13 +99,14 @@ int nft_limit_hits(const struct nft_member *m, struct nft_limit_hits *ret);
  * destinations chain beside version 2's output chain and isolated ports; 4: chain
  * from_ports, table arp warren, and their sets of the ports; 5: the chains that send
  * containers' new connections to their limits; 6: table bridge warren matches the ports
- * by its own set port_names, not by "wr*"; 7: IPv6, the bridge's /64 named in the mark). */
-#define NFT_RULES_VERSION 7
+ * by its own set port_names, not by "wr*"; 7: IPv6, the bridge's /64 named in the mark;
+ * 8: DNS over IPv6, to the gateway's IPv6 address and set dns6). */
+#define NFT_RULES_VERSION 8
 
 /* The ruleset for BRIDGE and SUBNET (the text handed to libnftables) into BUF: 0, or
  * -ENOSPC.  Pure: for review and for the unit test. */
 int nft_ruleset(const char *bridge, const struct ipv4_subnet *subnet,
-		const struct ipv6_addr *subnet6, bool host_dns, char *buf, size_t len);
+		const struct ipv6_addr *subnet6, unsigned host_dns, char *buf, size_t len);
 /* The commands that add (VERB "add") or delete (VERB "delete") M's set elements and her
  * chain of limits, one per line, into BUF: 0, or -ENOSPC.  Pure. */
 int nft_member_commands(const struct nft_member *m, const char *verb, char *buf, size_t len);
@@ -118,14 +119,14 @@ enum nft_tables_found { NFT_TABLES_NONE, NFT_TABLES_OLDER, NFT_TABLES_CURRENT };
  * from_ports and table arp warren (but for current tables), then the destinations from
  * DEST (nft_destinations_format).  0, or -ENOSPC, -ENOMEM.  Pure. */
 int nft_tables_commands(const char *bridge, const struct ipv4_subnet *subnet,
-			const struct ipv6_addr *subnet6, bool host_dns, const struct egress *dest,
+			const struct ipv6_addr *subnet6, unsigned host_dns, const struct egress *dest,
 			enum nft_tables_found found, char **ret);
 /* The tables for BRIDGE and SUBNET, made if missing, their rules replaced if they are of
  * an older version, and the chain destinations with its sets made anew from DEST: all of
  * it in one transaction (lock held).  -EEXIST with ERR saying so if they exist for
  * another bridge or subnet. */
 int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet,
-		      const struct ipv6_addr *subnet6, bool host_dns, const struct egress *dest,
+		      const struct ipv6_addr *subnet6, unsigned host_dns, const struct egress *dest,
 		      struct error *err);
 /* Into F, for each element of MACS (set macs of table bridge warren as nft lists it),
  * the commands that add its port to the three sets port_names: 0, or -EBADMSG.  Pure. */
@@ -134,7 +135,7 @@ int nft_port_names_commands(const char *macs, FILE *f);
 int nft_tables_delete(struct error *err);
 /* The chain "destinations" of table inet warren, and its sets, anew from E (egress.h):
  * what containers on BRIDGE forward to deny4/deny6 is dropped, unless it goes to
- * allow4/allow6, or to a nameserver (dns4) on port 53.  The commands, into *RET (free
+ * allow4/allow6, or to a nameserver (dns4/dns6) on port 53.  The commands, into *RET (free
  * it), to follow the tables in a transaction (nft_tables_ensure); pure. */
 int nft_destinations_format(const char *bridge, const struct egress *e, char **ret);
 /* M's elements and chain of limits, in one transaction with the deletion of whatever

@@ -1,5 +1,6 @@
 /* config.c - read warren.conf (libconfig) into a validated struct warren_config
  * (HACKING.md §4, §5.7). */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -76,7 +77,7 @@ struct limit_check {
 static key_check check_path, check_names, check_layers, check_isolated_ports, check_binds,
 	check_entry_name, check_entries, check_defaults, check_group, check_ifname, check_subnet,
 	check_subnet6, check_flag, check_networks, check_fleet, check_endpoints, check_lease_ttl, check_takeover;
-static bool ipv4_valid(const char *s), deny_valid(const char *s), allow_valid(const char *s);
+static bool nameserver_valid(const char *s), deny_valid(const char *s), allow_valid(const char *s);
 
 #define FIELD(f) offsetof(struct warren_config, f)
 
@@ -135,8 +136,10 @@ static const struct key bridge_keys[] = {
 	{ .name = "subnet6", .check = check_subnet6, .offset = FIELD(bridge.subnet6),
 	  .example = "bridge = { subnet6 = \"" IPV6_SUBNET_DEFAULT "\"; };" },
 	{ .name = "dns", .check = check_names, .offset = FIELD(bridge.dns), .noun = "nameserver",
-	  .example = "bridge = { dns = [ \"192.0.2.53\" ]; };", .elem_valid = ipv4_valid,
-	  .elem_what = "an IPv4 address", .elem_form = "four numbers 0-255 such as 192.0.2.53" },
+	  .example = "bridge = { dns = [ \"192.0.2.53\", \"2001:db8::53\" ]; };",
+	  .elem_valid = nameserver_valid, .elem_what = "an IPv4 or IPv6 address",
+	  .elem_form = "four numbers 0-255 such as 192.0.2.53, or an IPv6 address such as "
+	  "2001:db8::53, not link-local (fe80::/10: a container has no link of the host's)" },
 	{ .name = "deny", .check = check_networks, .offset = FIELD(bridge.deny), .noun = "network",
 	  .example = "bridge = { deny = [ \"connected\", \"169.254.0.0/16\", \"10.0.0.0/8\" ]; };",
 	  .elem_valid = deny_valid, .elem_what = "a network or \"connected\"",
@@ -1008,11 +1011,16 @@ static int check_limit(struct parse_ctx *ctx, const struct key *parent, enum lim
 	}
 }
 
-static bool ipv4_valid(const char *s)
+/* A nameserver a container can be given: an IPv4 or IPv6 address, but no IPv6 link-local
+ * one (fe80::/10), which names a link of the host's (its %zone) that no container is on. */
+static bool nameserver_valid(const char *s)
 {
+	uint8_t b[16];
 	uint32_t a;
 
-	return ipv4_parse(s, &a) == 0;
+	if (ipv4_parse(s, &a) == 0)
+		return true;
+	return inet_pton(AF_INET6, s, b) == 1 && !(b[0] == 0xfe && (b[1] & 0xc0) == 0x80);
 }
 
 /* The form of a network (cidr_parse): its host bits are checked_networks's to explain. */

@@ -7,21 +7,30 @@
 #        starts, with a default route through the gateway (::1) and her name in /etc/hosts;
 #        the gateway answers her ping; her port has no IPv6 on the host's side, the bridge has
 #   nat: out through NAT66 (upstream sees the test netns's address)
-#   isolation as for IPv4: not another container (TCP, UDP), not a host service on the
-#        gateway's IPv6 address
+#   isolation as for IPv4: not another container (TCP, UDP; with peers = true she reaches
+#        her, the control), not a host service on the gateway's IPv6 address
 #   anti-spoofing: from root inside, another source address gets nowhere (wtb's, or one
 #        of her /64); a router advertisement from her port never passes the bridge, nor a
 #        neighbour advertisement for wtb's address (the gateway's entry for wtb keeps
 #        wtb's MAC), while one for her own address does (the control)
 #   stop leaves no IPv6 element of hers in the firewall
-#   bridge.ipv6 = false: no IPv6 address or route inside, none on the bridge
+#   DNS over IPv6: the host's resolv.conf's IPv6 nameserver on its own address becomes the
+#        gateway's IPv6 address, in the file's order with IPv4's, three at most, neither
+#        loopback nor link-local; her query over IPv6 reaches the host's resolver there
+#        (UDP and TCP); with bridge.dns another server, port 53 of the gateway's IPv6
+#        address is closed to her, and that server is reached on port 53 though
+#        bridge.deny covers it (but not on another port)
+#   bridge.ipv6 = false: no IPv6 address or route inside, none on the bridge, no IPv6
+#        nameserver
+# The host's /etc/resolv.conf is replaced in the test sshd's mount namespace only (a bind
+# mount there, gone with it).
 # shellcheck disable=SC2016
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 18
+fixture_start 25
 
 NET6=fd77:6172:7265:6e00 # the default bridge.subnet6, fd77:6172:7265:6e00::/64
 GW6=$NET6::1
@@ -75,7 +84,18 @@ if ! { upstream_start &&
 	diag "cannot give the upstream netns its IPv6"
 fi
 listener "nsenter --net=/run/netns/$UP" 2001:db8:100::2 8000 upstream
+listener "nsenter --net=/run/netns/$UP" 2001:db8:99::2 53 nameserver6
+listener "nsenter --net=/run/netns/$UP" 2001:db8:99::2 8000 intranet6
 listener in_ns :: 7001 host-service
+
+# The host's resolv.conf, as sshd (and the helper it runs) see it: a loopback resolver, a
+# link-local one (of the host's link to upstream), one on an IPv6 address of the host's
+# own, one on an IPv4 address of its own, one beyond, and a fourth usable one.
+printf '%s\n' 'search warren-test.example' 'nameserver ::1' 'nameserver fe80::1%wtup0' \
+	'nameserver 2001:db8:99::1' 'nameserver 10.99.0.1' 'nameserver 2001:db8:100::2' \
+	'nameserver 198.51.100.53' >"$T/resolv.conf"
+nsenter --mount="/proc/$SSHD_PID/ns/mnt" mount --bind "$T/resolv.conf" /etc/resolv.conf ||
+	diag "cannot bind the test resolv.conf in sshd's mount namespace"
 
 # An interface of the host's that takes its IPv6 route from router advertisements
 # (accept_ra 1): IPv6 forwarding, on with the first nat container, would make it ignore
@@ -132,28 +152,59 @@ upstream from 2001:db8:99::1" || diag "got: $got"
 
 # wtb listens on TCP 8002 and UDP 8003 (in her netns, as host root: the firewall is on the
 # host's side); the host (test netns, root) reaches both: the control.
-: >"$T/udp-wtb"
-in_cont wtb setsid perl -MIO::Socket::IP -e '($log, $pidfile) = @ARGV;
-	open(P, ">", $pidfile) and print P "$$\n" and close P;
-	$t = IO::Socket::IP->new(LocalHost => "::", LocalPort => 8002, Listen => 16, ReuseAddr => 1) or die "tcp: $!";
-	$u = IO::Socket::IP->new(LocalHost => "::", LocalPort => 8003, Proto => "udp") or die "udp: $!";
-	if (fork) { while ($c = $t->accept) { print $c "wtb\n"; close $c } }
-	open(F, ">>", $log) or die; select F; $| = 1;
-	while ($u->recv($m, 200)) { print F $m }' "$T/udp-wtb" "$T/listener-wtb.pid" </dev/null >/dev/null 2>&1 &
-host_b=
-for ((i = 0; i < 40; i++)); do
-	host_b=$(in_ns timeout 3 bash -c "exec 3<>/dev/tcp/$b6/8002 && head -n 1 <&3" 2>/dev/null) && break
-	sleep 0.25
-done
+serve_wtb() { # (re)start wtb's listeners; host_b: what the host reads from her TCP one
+	local p i
+	p=$(cat "$T/listener-wtb.pid" 2>/dev/null) && [ -n "$p" ] && kill -- "-$p" 2>/dev/null
+	: >"$T/udp-wtb"
+	in_cont wtb setsid perl -MIO::Socket::IP -e '($log, $pidfile) = @ARGV;
+		open(P, ">", $pidfile) and print P "$$\n" and close P;
+		$t = IO::Socket::IP->new(LocalHost => "::", LocalPort => 8002, Listen => 16, ReuseAddr => 1) or die "tcp: $!";
+		$u = IO::Socket::IP->new(LocalHost => "::", LocalPort => 8003, Proto => "udp") or die "udp: $!";
+		if (fork) { while ($c = $t->accept) { print $c "wtb\n"; close $c } }
+		open(F, ">>", $log) or die; select F; $| = 1;
+		while ($u->recv($m, 200)) { print F $m }' "$T/udp-wtb" "$T/listener-wtb.pid" </dev/null >/dev/null 2>&1 &
+	host_b=
+	for ((i = 0; i < 40; i++)); do
+		host_b=$(in_ns timeout 3 bash -c "exec 3<>/dev/tcp/$b6/8002 && head -n 1 <&3" 2>/dev/null) && break
+		sleep 0.25
+	done
+}
+# udp_from_wta TEXT: wta sends TEXT to wtb's UDP 8003 (as the user, over her login; "sent"
+# when it went), then the host sends "from-host" until that arrives: what arrives in order.
+udp_from_wta() {
+	local i
+	sent=$(tssh wta -- "echo $1 >/dev/udp/$b6/8003 && echo sent" 2>&1)
+	for ((i = 0; i < 40; i++)); do
+		in_ns bash -c "echo from-host >/dev/udp/$b6/8003"
+		grep -qx from-host "$T/udp-wtb" && break
+		sleep 0.25
+	done
+}
+
+# The control: on an open path (peers = true, both in wtjail) her TCP connection and her
+# datagram, sent as below, reach wtb; so the checks after it can fail.  (The gateway
+# forwards back out onto the bridge, so it sends her a redirect to wtb's MAC, which the
+# bridge never passes: her eth0 must take none, else her datagram is lost after it.)
+restart_both() { # restart_both EXTRA: both stopped, started anew under net_config EXTRA
+	helper_stop wta >/dev/null 2>&1
+	helper_stop wtb >/dev/null 2>&1
+	net_config "$1"
+	tssh wta -- true
+	tssh wtb -- true
+	serve_wtb
+}
+restart_both 'groups = ( { name = "wtjail"; peers = true; } );'
+got=$(tcp6_to wta "$b6" 8002)
+udp_from_wta from-wta-peer
+check "peers = true: wta reaches wtb's IPv6 address over TCP and UDP (the control of the two checks below; the host reaches her: '$host_b')" \
+	bash -c '[ "$1" = wtb ] && [ "$2" = "probing
+wtb" ] && [ "$3" = sent ] && grep -qx from-wta-peer "$4"' - "$host_b" "$got" "$sent" "$T/udp-wtb" ||
+	diag "tcp: $got; udp: $sent: $(cat "$T/udp-wtb"); wta's route to wtb: $(in_cont wta ip -6 route get "$b6" 2>&1); $(in_cont wta grep InRedirects /proc/net/snmp6)"
+restart_both ''
 got=$(tcp6_to wta "$b6" 8002)
 check "wta cannot open a TCP connection to wtb's IPv6 address (the host reaches it: '$host_b')" \
 	test "$host_b@$got" = "wtb@probing" || diag "got: $got"
-sent=$(tssh wta -- "echo from-wta >/dev/udp/$b6/8003 && echo sent" 2>&1)
-for ((i = 0; i < 40; i++)); do
-	in_ns bash -c "echo from-host >/dev/udp/$b6/8003"
-	grep -qx from-host "$T/udp-wtb" && break
-	sleep 0.25
-done
+udp_from_wta from-wta
 check "nor send her a UDP datagram over IPv6 (the host's, sent after it, arrives)" \
 	bash -c '[ "$2" = sent ] && grep -qx from-host "$1" && ! grep -q from-wta "$1"' - "$T/udp-wtb" "$sent" ||
 	diag "$sent: $(cat "$T/udp-wtb")"
@@ -161,6 +212,29 @@ host_s=$(in_ns timeout 3 bash -c "exec 3<>/dev/tcp/$GW6/7001 && head -n 1 <&3" 2
 got=$(tcp6_to wta "$GW6" 7001)
 check "wta cannot reach a host service on the gateway's IPv6 address (the host does: '$host_s')" \
 	bash -c '[[ "$1" == host-service* ]] && [ "$2" = probing ]' - "$host_s" "$got" || diag "got: $got"
+
+# --- DNS over IPv6 ----------------------------------------------------------------------------
+
+out=$(tssh wta -- 'cat /etc/resolv.conf' 2>&1)
+check "her /etc/resolv.conf: the host's IPv6 nameserver on its own address as the gateway's, $GW6, in the file's order with IPv4's, three at most, neither loopback nor link-local" \
+	test "$out" = "search warren-test.example
+nameserver $GW6
+nameserver 10.213.0.1
+nameserver 2001:db8:100::2" || diag "$out"
+# The host's resolver on the gateway's IPv6 address: UDP (it answers the query it got) and
+# TCP (the listener: "dns6-tcp from PEER").
+in_ns perl -MIO::Socket::IP -e '$s = IO::Socket::IP->new(LocalHost => $ARGV[0], LocalPort => 53,
+	Proto => "udp") or die "$!"; while (defined $s->recv($m, 512)) { $s->send("dns6-udp for $m") }' \
+	"$GW6" >/dev/null 2>&1 &
+LISTENERS+=($!)
+listener in_ns "$GW6" 53 dns6-tcp
+dns6_query() { # dns6_query USER: her UDP query to the gateway's port 53 (3 tries), then TCP's
+	tssh "$1" -- "for i in 1 2 3; do r=\$(timeout 2 bash -c 'exec 3<>/dev/udp/$GW6/53; echo q-\$0 >&3; head -n 1 <&3' \$USER 2>/dev/null) && break; done
+		echo \"udp=\$r tcp=\$(timeout 3 bash -c 'exec 3<>/dev/tcp/$GW6/53 && head -n 1 <&3' 2>/dev/null)\"" 2>&1
+}
+out=$(dns6_query wta)
+check "her DNS query over IPv6 reaches the host's resolver on the gateway's IPv6 address, UDP and TCP (as the user, over her login)" \
+	test "$out" = "udp=dns6-udp for q-wta tcp=dns6-tcp from $a6" || diag "$out"
 
 # --- anti-spoofing: from root inside --------------------------------------------------------
 
@@ -237,16 +311,38 @@ out=$(tssh wta -- 'cat /proc/net/if_inet6' 2>&1)
 check "her next start gives her the same IPv6 address, $a6" \
 	grep -Eq "^$(hex6 "$a6") [0-9a-f]+ 40 00 [0-9a-f]+ +eth0$" <<<"$out" || diag "$out"
 
+# --- bridge.dns another server ----------------------------------------------------------------
+
+# 2001:db8:99::2, on the host's own network: bridge.deny's "connected" covers it.
+helper_stop wta >/dev/null 2>&1
+helper_stop wtb >/dev/null 2>&1
+net_config 'bridge = { dns = [ "2001:db8:99::2" ]; };'
+out=$(tssh wta -- 'cat /etc/resolv.conf' 2>&1)
+check "bridge.dns = [ \"2001:db8:99::2\" ]: her /etc/resolv.conf names it alone" \
+	test "$out" = "nameserver 2001:db8:99::2" || diag "$out"
+host_dns=$(in_ns timeout 3 bash -c "exec 3<>/dev/tcp/$GW6/53 && head -n 1 <&3" 2>/dev/null)
+out=$(dns6_query wta)
+check "and port 53 of the gateway's IPv6 address is closed to her, UDP and TCP (the host reaches its resolver there: '$host_dns')" \
+	bash -c '[[ "$1" == dns6-tcp* ]] && [ "$2" = "udp= tcp=" ]' - "$host_dns" "$out" || diag "$out"
+got=$(tcp6_to wta 2001:db8:99::2 53)@$(tcp6_to wta 2001:db8:99::2 8000)
+check "she reaches that nameserver on port 53 though bridge.deny covers it, not on port 8000" \
+	test "$got" = "probing
+nameserver6 from 2001:db8:99::1@probing" || diag "got: $got"
+
 # --- bridge.ipv6 = false ---------------------------------------------------------------------
 
 helper_stop wta >/dev/null 2>&1
 helper_stop wtb >/dev/null 2>&1
 net_config 'bridge = { ipv6 = false; };'
-out=$(tssh wta -- 'cat /proc/net/if_inet6; echo @@; cat /proc/net/ipv6_route; echo @@; cat /etc/hosts' 2>&1)
+out=$(tssh wta -- 'cat /proc/net/if_inet6; echo @@; cat /proc/net/ipv6_route; echo @@; cat /etc/hosts; echo @@; cat /etc/resolv.conf' 2>&1)
 check "bridge.ipv6 = false: wta has no IPv6 address but link-local and loopback, no IPv6 default route, no IPv6 line in /etc/hosts but localhost's" \
 	bash -c '! grep -Ev "^(fe80[0-9a-f]{28} .* 20 |0{31}1 .* lo$)" <<<"$1" | grep -q . &&
 		! grep -Eq "^0{32} 00 0{32} 00 [0-9a-f]{32} .*eth0$" <<<"$2" && grep -q "wta" <<<"$3" &&
 		! grep -q "^fd" <<<"$3"' - "$(section "$out" 1)" "$(section "$out" 2)" "$(section "$out" 3)" || diag "$out"
+check "and no IPv6 nameserver in her /etc/resolv.conf: the host's IPv4 ones, its own at the gateway" \
+	test "$(section "$out" 4)" = "search warren-test.example
+nameserver 10.213.0.1
+nameserver 198.51.100.53" || diag "$(section "$out" 4)"
 check "and the bridge has no IPv6" \
 	bash -c '[ "$1" = 1 ] && ! grep -q inet6 <<<"$2"' - \
 	"$(in_ns cat /proc/sys/net/ipv6/conf/warren0/disable_ipv6)" "$(ip -n "$NS" -6 addr show dev warren0)"

@@ -38,7 +38,8 @@ static void parse(char kind, const char *text)
 	struct event ev;
 	struct lastgood_info info;
 	struct nft_member m;
-	uint32_t addrs[3], slot;
+	struct nameserver addrs[3];
+	uint32_t slot;
 	char search[256];
 	const char *body;
 	long n;

@@ -30,6 +30,7 @@
 #include "lib/ipv4.h"
 #include "lib/strv.h"
 #include "lib/names.h"
+#include "net/dns.h"
 #include "net/egress.h"
 #include "net/net.h"
 #include "net/nft.h"
@@ -258,9 +259,11 @@ static void test_ruleset(void **state)
 
 	assert_int_equal(ipv4_subnet_parse("10.213.0.0/16", &net), 0);
 	assert_int_equal(ipv6_subnet_parse(IPV6_SUBNET_DEFAULT, &net6), 0);
-	assert_int_equal(nft_ruleset("warren0", &net, &net6, true, rules, sizeof(rules)), 0);
-	assert_int_equal(egress_resolve(deny, allow, NULL, 0, "nameserver 10.99.0.2\n", &e), 0);
-	assert_int_equal(nft_tables_commands("warren0", &net, &net6, true, &e, NFT_TABLES_NONE, &text), 0);
+	assert_int_equal(nft_ruleset("warren0", &net, &net6, DNS_HOST4 | DNS_HOST6, rules, sizeof(rules)), 0);
+	assert_int_equal(egress_resolve(deny, allow, NULL, 0, "nameserver 10.99.0.2\n"
+					"nameserver fc00::53\n", &e), 0);
+	assert_int_equal(nft_tables_commands("warren0", &net, &net6, DNS_HOST4 | DNS_HOST6, &e,
+					     NFT_TABLES_NONE, &text), 0);
 	print_message("%s", text);
 	/* The fixed rules first, then the destinations, made anew. */
 	assert_ptr_equal(strstr(text, rules), text);
@@ -278,8 +281,8 @@ static void test_ruleset(void **state)
 		"\tchain output {\n"
 		"\t\ttype filter hook output priority filter; policy accept;\n"
 		"\t\toifname \"warren0\" ct state established,related accept\n"
-		"\t\toifname \"warren0\" meta skuid != 0 drop comment \"warren rules 7 subnet6 "
-		"fd77:6172:7265:6e00::/64\"\n"
+		"\t\toifname \"warren0\" meta skuid != 0 drop comment \"warren rules 8 subnet6 "
+		"fd77:6172:7265:6e00::/64 dns 3\"\n"
 		"\t}\n"));
 	/* Her new connections, forwarded or to the host, go to her chain of limits, before
 	 * the other chains of either hook. */
@@ -319,6 +322,8 @@ static void test_ruleset(void **state)
 		"\t\tiifname \"warren0\" ip6 daddr fd77:6172:7265:6e00::1 ip6 saddr . meta l4proto . "
 		"th dport @isolated_ports6 accept\n"
 		"\t\tiifname \"warren0\" ip6 saddr @isolated6 drop\n"
+		"\t\tiifname \"warren0\" ip6 daddr fd77:6172:7265:6e00::1 udp dport 53 accept\n"
+		"\t\tiifname \"warren0\" ip6 daddr fd77:6172:7265:6e00::1 tcp dport 53 accept\n"
 		"\t\tiifname \"warren0\" drop\n"));
 	assert_non_null(strstr(text,
 		"\t\tip6 saddr fd77:6172:7265:6e00::/64 oifname != \"warren0\" masquerade\n"));
@@ -364,6 +369,9 @@ static void test_ruleset(void **state)
 				     "elements = { fc00::/7 } }\n"));
 	assert_non_null(strstr(dest, "\tset dns4 { type ipv4_addr; flags interval; auto-merge; "
 				     "elements = { 10.99.0.2/32 } }\n"));
+	/* An IPv6 nameserver, though bridge.deny covers it (fc00::/7), as IPv4's. */
+	assert_non_null(strstr(dest, "\tset dns6 { type ipv6_addr; flags interval; auto-merge; "
+				     "elements = { fc00::53/128 } }\n"));
 	assert_non_null(strstr(dest,
 		"\tchain destinations {\n"
 		"\t\ttype filter hook forward priority filter - 1; policy accept;\n"
@@ -373,19 +381,30 @@ static void test_ruleset(void **state)
 		"\t\tip6 daddr @allow6 accept\n"
 		"\t\tip daddr @dns4 udp dport 53 accept\n"
 		"\t\tip daddr @dns4 tcp dport 53 accept\n"
+		"\t\tip6 daddr @dns6 udp dport 53 accept\n"
+		"\t\tip6 daddr @dns6 tcp dport 53 accept\n"
 		"\t\tip daddr @deny4 drop\n"
 		"\t\tip6 daddr @deny6 drop\n"
 		"\t}\n"));
 	/* An older version's tables: flushed first, in the same transaction; this version's:
 	 * the destinations alone. */
-	assert_int_equal(nft_tables_commands("warren0", &net, &net6, true, &e, NFT_TABLES_OLDER, &older),
-			 0);
+	assert_int_equal(nft_tables_commands("warren0", &net, &net6, DNS_HOST4 | DNS_HOST6, &e,
+					     NFT_TABLES_OLDER, &older), 0);
 	assert_ptr_equal(strstr(older, flush), older);
 	assert_string_equal(older + strlen(flush), text);
-	assert_int_equal(nft_tables_commands("warren0", &net, &net6, true, &e, NFT_TABLES_CURRENT,
-					     &current), 0);
+	assert_int_equal(nft_tables_commands("warren0", &net, &net6, DNS_HOST4 | DNS_HOST6, &e,
+					     NFT_TABLES_CURRENT, &current), 0);
 	assert_string_equal(current, dest);
-	assert_int_equal(nft_ruleset("warren0", &net, &net6, true, cmds, 100), -ENOSPC);
+	assert_int_equal(nft_ruleset("warren0", &net, &net6, DNS_HOST4, cmds, 100), -ENOSPC);
+	/* Each family's DNS to the gateway by itself (dns.h): the host's IPv4 nameserver
+	 * opens no IPv6 port 53, and none opens neither; the mark tells them apart. */
+	assert_int_equal(nft_ruleset("warren0", &net, &net6, DNS_HOST4, rules, sizeof(rules)), 0);
+	assert_non_null(strstr(rules, "ip daddr 10.213.0.1 udp dport 53 accept\n"));
+	assert_null(strstr(rules, "ip6 daddr fd77:6172:7265:6e00::1 udp dport 53"));
+	assert_non_null(strstr(rules, "subnet6 fd77:6172:7265:6e00::/64 dns 1\""));
+	assert_int_equal(nft_ruleset("warren0", &net, &net6, 0, rules, sizeof(rules)), 0);
+	assert_null(strstr(rules, "dport 53"));
+	assert_non_null(strstr(rules, "subnet6 fd77:6172:7265:6e00::/64 dns 0\""));
 	egress_clear(&e);
 
 	m.ports = (struct port_list){ .v = { { 53, 53, PORT_UDP }, { 8000, 8099, PORT_TCP } }, .n = 2 };
@@ -597,12 +616,14 @@ static int upgrade_child(const char *old)
 	(void)ipv4_subnet_parse("10.213.0.0/16", &net);
 	(void)ipv6_subnet_parse(IPV6_SUBNET_DEFAULT, &net6);
 	/* Twice; then once more without the arp table (as if someone deleted it): it is
-	 * made again; then a new container's elements. */
+	 * made again; then once the host serves DNS on the gateway's IPv6 address (the rules
+	 * are replaced: port 53 there opens); then a new container's elements. */
 	if (egress_resolve(deny, NULL, NULL, 0, NULL, &e) < 0 ||
-	    nft_tables_ensure("warren0", &net, &net6, false, &e, &err) < 0 ||
-	    nft_tables_ensure("warren0", &net, &net6, false, &e, &err) < 0 ||
+	    nft_tables_ensure("warren0", &net, &net6, 0, &e, &err) < 0 ||
+	    nft_tables_ensure("warren0", &net, &net6, 0, &e, &err) < 0 ||
 	    nft_run_cmd_from_buffer(ctx, "delete table arp warren") != 0 ||
-	    nft_tables_ensure("warren0", &net, &net6, false, &e, &err) < 0 ||
+	    nft_tables_ensure("warren0", &net, &net6, 0, &e, &err) < 0 ||
+	    nft_tables_ensure("warren0", &net, &net6, DNS_HOST6, &e, &err) < 0 ||
 	    nft_member_add(&m, &err) < 0) {
 		fprintf(stderr, "nft_tables_ensure, nft_member_add: %s\n", err.msg);
 		return 1;
@@ -613,7 +634,9 @@ static int upgrade_child(const char *old)
 	out = nft_ctx_get_output_buffer(ctx);
 	fprintf(stderr, "%s", out);
 	if (occurrences(out, "comment \"warren rules " NFT_RULES_VERSION_TEXT " subnet6 "
-			IPV6_SUBNET_DEFAULT "\"") != 1 ||
+			IPV6_SUBNET_DEFAULT " dns 2\"") != 1 ||
+	    occurrences(out, "ip6 daddr fd77:6172:7265:6e00::1 udp dport 53 accept") != 1 ||
+	    strstr(out, "ip daddr 10.213.0.1 udp dport 53 accept") ||
 	    occurrences(out, "comment \"warren rules") != 1 ||
 	    occurrences(out, "chain destinations {") != 1 ||
 	    occurrences(out, "chain from_ports {") != 1 || occurrences(out, "table arp warren {") != 1 ||
@@ -674,7 +697,7 @@ static int limit_hits_child(const char *unused)
 		fprintf(stderr, "no tables: %d, not -ENOENT\n", r);
 		return 1;
 	}
-	if (nft_tables_ensure("warren0", &net, &net6, false, &e, &err) < 0 || nft_member_add(&m, &err) < 0 ||
+	if (nft_tables_ensure("warren0", &net, &net6, 0, &e, &err) < 0 || nft_member_add(&m, &err) < 0 ||
 	    (r = nft_limit_hits(&m, &h)) != 0 || h.conns_max != 64) {
 		fprintf(stderr, "her limits: %d %s\n", r, err.msg);
 		return 1;
@@ -807,7 +830,7 @@ static int leftovers_child(const char *unused)
 	(void)ipv4_subnet_parse("10.213.0.0/16", &net);
 	(void)ipv6_subnet_parse(IPV6_SUBNET_DEFAULT, &net6);
 	(void)port_list_parse("53/udp,8000-8099/tcp", &m.ports);
-	if (nft_tables_ensure("warren0", &net, &net6, false, &e, &err) < 0 || nft_member_add(&m, &err) < 0) {
+	if (nft_tables_ensure("warren0", &net, &net6, 0, &e, &err) < 0 || nft_member_add(&m, &err) < 0) {
 		fprintf(stderr, "first start: %s\n", err.msg);
 		return 1;
 	}
@@ -1004,8 +1027,8 @@ static const struct {
 	{ "bridge = { subnet = \"10.213.0.0/31\"; };", "the prefix must be from /8 to /29" },
 	{ "bridge = { subnet = 5; };", "bridge.subnet: must be a string (an IPv4 network)" },
 	{ "bridge = { dns = [ \"dns.example\" ]; };",
-	  "bridge.dns[0]: \"dns.example\" is not an IPv4 address; expected four numbers" },
-	{ "bridge = { dns = [ 5 ]; };", "bridge.dns[0]: must be a string (an IPv4 address)" },
+	  "bridge.dns[0]: \"dns.example\" is not an IPv4 or IPv6 address; expected four numbers" },
+	{ "bridge = { dns = [ 5 ]; };", "bridge.dns[0]: must be a string (an IPv4 or IPv6 address)" },
 	{ "bridge = { mtu = 1500; };",
 	  "bridge.mtu: unknown setting; expected one of: name, subnet, ipv6, subnet6, dns" },
 	{ "bridge = { ipv6 = \"yes\"; };",

@@ -1,0 +1,174 @@
+/* test_dns.c - a container's nameservers (dns.h): resolv.conf's nameservers parsed, IPv4
+ * and IPv6; what a container cannot use left out (loopback, link-local with its zone, IPv6
+ * without bridge.ipv6) before the first three are taken, in the file's order; the host's
+ * own addresses become the gateway's, IPv4 or IPv6, and say so; bridge.dns's IPv6
+ * addresses checked by the config. */
+#include <stdbool.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include <cmocka.h>
+
+#include "lib/cleanup.h"
+#include "lib/ipv6.h"
+#include "net/dns.h"
+#include "policy/config.h"
+
+/* The host of these tests: 10.99.0.1 and 2001:db8:99::1 are its own addresses. */
+static bool fake_local(const struct nameserver *ns)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	inet_ntop(ns->family, ns->addr, a, sizeof(a));
+	return !strcmp(a, "10.99.0.1") || !strcmp(a, "2001:db8:99::1");
+}
+
+static const char host_resolv[] =
+	"# a comment\n"
+	"search lab.example example\n"
+	"nameserver ::1\n"
+	"nameserver fe80::1%eth0\n"
+	"nameserver 127.0.0.53\n"
+	"nameserver dns.example\n"
+	"nameserver 2001:db8:99::1\n"
+	"nameserver 10.99.0.1\n"
+	"nameserver 2001:db8:100::53   # trailing words\n"
+	"nameserver 198.51.100.53\n"
+	"options edns0\n";
+
+static void format(const struct nameserver *ns, int n, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < n; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? " " : "",
+				      inet_ntop(ns[i].family, ns[i].addr, a, sizeof(a)));
+}
+
+static void test_parse(void **state)
+{
+	struct nameserver all[16], one;
+	char search[64], text[256];
+	int n = resolv_parse(host_resolv, all, 16, search, sizeof(search));
+
+	/* Both families, the link-local one without its zone; a name is no address. */
+	format(all, n, text, sizeof(text));
+	assert_string_equal(text, "::1 fe80::1 127.0.0.53 2001:db8:99::1 10.99.0.1 2001:db8:100::53 "
+			    "198.51.100.53");
+	assert_string_equal(search, "lab.example example");
+	assert_int_equal(resolv_parse(host_resolv, all, 2, search, sizeof(search)), 2);
+	assert_int_equal(nameserver_parse("2001:db8::53", &one), 0);
+	assert_int_equal(one.family, AF_INET6);
+	assert_int_equal(nameserver_parse("192.0.2.53", &one), 0);
+	assert_int_equal(one.family, AF_INET);
+	assert_int_equal(nameserver_parse("fe80::1%eth0", &one), -EINVAL);
+	assert_int_equal(nameserver_parse("192.0.2", &one), -EINVAL);
+}
+
+/* The first three usable, in the file's order; IPv6 ones only with bridge.ipv6. */
+static void test_pick(void **state)
+{
+	struct nameserver all[16], ns[DNS_MAX];
+	char search[64], text[256];
+	int n = resolv_parse(host_resolv, all, 16, search, sizeof(search));
+
+	format(ns, dns_pick(all, n, true, ns), text, sizeof(text));
+	assert_string_equal(text, "2001:db8:99::1 10.99.0.1 2001:db8:100::53");
+	format(ns, dns_pick(all, n, false, ns), text, sizeof(text));
+	assert_string_equal(text, "10.99.0.1 198.51.100.53");
+	assert_int_equal(dns_pick(all, 3, true, ns), 0); /* ::1, fe80::1, 127.0.0.53 */
+}
+
+static void test_resolv_text(void **state)
+{
+	struct nameserver all[16], ns[DNS_MAX];
+	struct ipv6_addr net6, gw6;
+	char search[64], buf[512];
+	unsigned host_dns;
+	int n = resolv_parse(host_resolv, all, 16, search, sizeof(search));
+
+	assert_int_equal(ipv6_subnet_parse(IPV6_SUBNET_DEFAULT, &net6), 0);
+	gw6 = ipv6_subnet_gateway(&net6);
+	/* The host's own addresses become the gateway's, each family its own. */
+	dns_resolv_text(ns, dns_pick(all, n, true, ns), search, 0x0ad50001, &gw6, fake_local, buf,
+			sizeof(buf), &host_dns);
+	assert_string_equal(buf, "search lab.example example\n"
+				 "nameserver fd77:6172:7265:6e00::1\n"
+				 "nameserver 10.213.0.1\n"
+				 "nameserver 2001:db8:100::53\n");
+	assert_int_equal(host_dns, DNS_HOST4 | DNS_HOST6);
+	/* Without bridge.ipv6: no IPv6 nameserver, none on the IPv6 gateway. */
+	dns_resolv_text(ns, dns_pick(all, n, false, ns), search, 0x0ad50001, NULL, fake_local, buf,
+			sizeof(buf), &host_dns);
+	assert_string_equal(buf, "search lab.example example\n"
+				 "nameserver 10.213.0.1\n"
+				 "nameserver 198.51.100.53\n");
+	assert_int_equal(host_dns, DNS_HOST4);
+	/* IPv6 alone, one of them the gateway's own address already, one the host's: written
+	 * once; an IPv4 one that is not the host's: no DNS to the IPv4 gateway. */
+	assert_int_equal(nameserver_parse("fd77:6172:7265:6e00::1", &ns[0]), 0);
+	assert_int_equal(nameserver_parse("2001:db8:99::1", &ns[1]), 0);
+	assert_int_equal(nameserver_parse("192.0.2.53", &ns[2]), 0);
+	dns_resolv_text(ns, 3, "", 0x0ad50001, &gw6, fake_local, buf, sizeof(buf), &host_dns);
+	assert_string_equal(buf, "nameserver fd77:6172:7265:6e00::1\n"
+				 "nameserver 192.0.2.53\n");
+	assert_int_equal(host_dns, DNS_HOST6);
+	/* IPv6 ones only, bridge.ipv6 off: nothing, and a line that says so. */
+	dns_resolv_text(ns, 2, "", 0x0ad50001, NULL, fake_local, buf, sizeof(buf), &host_dns);
+	assert_string_equal(buf, "# warren: no nameserver for containers (see bridge.dns)\n");
+	assert_int_equal(host_dns, 0);
+}
+
+/* bridge.dns takes IPv6 addresses, not link-local ones; the error names the line. */
+static void test_config_dns(void **state)
+{
+	static const struct {
+		const char *text, *msg;
+	} bad[] = {
+		{ "bridge = {\n  dns = [ \"fe80::1\" ]; };",
+		  "bridge.dns[0]: \"fe80::1\" is not an IPv4 or IPv6 address; expected four "
+		  "numbers 0-255 such as 192.0.2.53, or an IPv6 address such as 2001:db8::53, not "
+		  "link-local (fe80::/10: a container has no link of the host's)" },
+		{ "bridge = { dns = [ \"fe80::1%eth0\" ]; };", "\"fe80::1%eth0\" is not an IPv4 or IPv6" },
+		{ "bridge = { dns = [ \"2001:db8::53/128\" ]; };", "is not an IPv4 or IPv6 address" },
+	};
+	_cleanup_(config_freep) struct warren_config *c = NULL;
+	struct config_error err;
+
+	if (config_parse_string("bridge = { dns = [ \"2001:db8::53\", \"192.0.2.53\", \"fd00::53\" ]; };",
+				"x", &c, NULL, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_string_equal(c->bridge.dns[0], "2001:db8::53");
+	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+		struct warren_config *b = NULL, *policy = NULL;
+
+		if (config_parse_string(bad[i].text, "x", &b, &policy, &err) == 0)
+			fail_msg("accepted: %s", bad[i].text);
+		if (!strstr(err.msg, bad[i].msg))
+			fail_msg("%s: got \"%s\"", bad[i].text, err.msg);
+		/* The file and line go with the message (warrenctl check-config prints them). */
+		assert_string_equal(err.file, "x");
+		assert_int_equal(err.line, i == 0 ? 2 : 1);
+		config_free(policy);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_pick),
+		cmocka_unit_test(test_resolv_text),
+		cmocka_unit_test(test_config_dns),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
