@@ -99,18 +99,19 @@ nsenter --mount="/proc/$SSHD_PID/ns/mnt" mount --bind "$T/resolv.conf" /etc/reso
 
 # An interface of the host's that takes its IPv6 route from router advertisements
 # (accept_ra 1): IPv6 forwarding, on with the first nat container, would make it ignore
-# them; warren sets it to 2 first.
+# them; warren sets it to 2 first, before the first start turns forwarding on (read
+# right after it: a later start finds forwarding on and would mend it too late).
 # (A veth pair, both ends in the test netns: kernels without the dummy module have it.)
 ip -n "$NS" link add wtra0 type veth peer name wtra1 && in_ns sysctl -qw net.ipv6.conf.wtra0.accept_ra=1 ||
 	diag "cannot make the interface wtra0"
 log_mark
 net_config ''
 tssh wta -- true
-tssh wtb -- true
 said=$(wait_log 'set net\.ipv6\.conf\.wtra0\.accept_ra from 1 to 2' 5 >/dev/null && echo yes)
 fwd=$(in_ns cat /proc/sys/net/ipv6/conf/all/forwarding) ra=$(in_ns cat /proc/sys/net/ipv6/conf/wtra0/accept_ra)
 check "IPv6 forwarding on ($fwd), an interface of the host with accept_ra 1 keeps taking router advertisements: $ra, and the log says so (${said:-no})" \
 	test "$fwd@$ra@$said" = "1@2@yes"
+tssh wtb -- true
 a=$(addr_of wta) b=$(addr_of wtb)
 a6=$(v6_of "$a") b6=$(v6_of "$b")
 diag "wta: $a and $a6, wtb: $b and $b6"
