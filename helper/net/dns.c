@@ -10,21 +10,6 @@
 #include "lib/cleanup.h"
 #include "net/dns.h"
 #include "lib/fsutil.h"
-#include "lib/ipv4.h"
-
-int nameserver_parse(const char *s, struct nameserver *ret)
-{
-	uint32_t a;
-
-	*ret = (struct nameserver){ .family = AF_INET };
-	if (s && ipv4_parse(s, &a) == 0) {
-		a = htonl(a);
-		memcpy(ret->addr, &a, 4);
-		return 0;
-	}
-	ret->family = AF_INET6;
-	return s && inet_pton(AF_INET6, s, ret->addr) == 1 ? 0 : -EINVAL;
-}
 
 int resolv_parse(const char *text, struct nameserver *ns, int max, char *search, size_t search_len)
 {
@@ -55,14 +40,10 @@ int resolv_parse(const char *text, struct nameserver *ns, int max, char *search,
 
 bool nameserver_usable(const struct nameserver *ns, bool ipv6)
 {
-	static const uint8_t loopback6[16] = { [15] = 1 };
-	const uint8_t *a = ns->addr;
-
-	if (ns->family == AF_INET)
-		return a[0] != 127;
-	/* fe80::/10: the host's link-local scope (its %zone, an interface of the host's),
-	 * which no container shares. */
-	return ipv6 && memcmp(a, loopback6, 16) != 0 && !(a[0] == 0xfe && (a[1] & 0xc0) == 0x80);
+	/* Not loopback (hers, not the host's), not link-local (the host's %zone, a link no
+	 * container shares), nothing that is no nameserver's address (bind() takes
+	 * 0.0.0.0 and a multicast one, so host_has would call them the host's own). */
+	return nameserver_kind(ns) == NAMESERVER_UNICAST && (ns->family == AF_INET || ipv6);
 }
 
 /* Is NS one of this host's addresses (in our network namespace)?  Binding tells. */

@@ -8,9 +8,11 @@
  *
  * IPv4 and IPv6 alike, in the order of the list; IPv6 ones only with bridge.ipv6 (the
  * container has no IPv6 without).  What a container cannot use is left out before the
- * first DNS_MAX are taken: loopback (its own, not the host's), and IPv6 link-local
- * addresses (fe80::/10, "fe80::1%eth0"): they name a link of the host's by its zone, and
- * a container's only link is the bridge. */
+ * first DNS_MAX are taken: loopback (its own, not the host's; ::ffff:127.0.0.53 too, an
+ * IPv4-mapped address being the IPv4 one it maps: nameserver.h), IPv6 link-local
+ * addresses (fe80::/10, "fe80::1%eth0": they name a link of the host's by its zone, and a
+ * container's only link is the bridge), and what is no nameserver's address (0.0.0.0, ::,
+ * multicast, 255.255.255.255). */
 #ifndef WARREN_DNS_H
 #define WARREN_DNS_H
 
@@ -19,6 +21,7 @@
 #include <stdint.h>
 
 #include "lib/ipv6.h"
+#include "lib/nameserver.h"
 
 #define DNS_MAX 3 /* what the C library reads */
 
@@ -26,18 +29,13 @@
 #define DNS_HOST4 1u
 #define DNS_HOST6 2u
 
-struct nameserver {
-	int family;       /* AF_INET or AF_INET6 */
-	uint8_t addr[16]; /* network byte order; IPv4 in the first 4 bytes */
-};
-
 /* Pure: the nameservers in TEXT (resolv.conf syntax), IPv4 and IPv6 (one with a %zone
  * too: nameserver_usable leaves it out), the first MAX into NS; returns how many; the
  * search line's domains ("" if none) into SEARCH. */
 int resolv_parse(const char *text, struct nameserver *ns, int max, char *search, size_t search_len);
-/* Pure: S as a nameserver's address (an IPv4 or IPv6 address, no zone): 0, or -EINVAL. */
-int nameserver_parse(const char *s, struct nameserver *ret);
-/* Pure: can a container use NS (with IPv6 when IPV6)?  Not loopback, not IPv6 link-local. */
+/* Pure: can a container use NS (with IPv6 when IPV6)?  A unicast address only
+ * (nameserver_kind): not loopback, not IPv6 link-local, not unspecified, multicast or
+ * broadcast. */
 bool nameserver_usable(const struct nameserver *ns, bool ipv6);
 /* Pure: the first DNS_MAX usable ones of the N in ALL, in their order, into NS; how many. */
 int dns_pick(const struct nameserver *all, int n, bool ipv6, struct nameserver *ns);

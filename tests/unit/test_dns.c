@@ -2,7 +2,8 @@
  * and IPv6; what a container cannot use left out (loopback, link-local with its zone, IPv6
  * without bridge.ipv6) before the first three are taken, in the file's order; the host's
  * own addresses become the gateway's, IPv4 or IPv6, and say so; bridge.dns's IPv6
- * addresses checked by the config. */
+ * addresses checked by the config; what is no nameserver's address refused, an
+ * IPv4-mapped one taken as the IPv4 address it maps (lib/nameserver.h). */
 #include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -127,6 +128,50 @@ static void test_resolv_text(void **state)
 	assert_int_equal(host_dns, 0);
 }
 
+/* What kind of address a nameserver is (review 29, finding 3): an IPv4-mapped one is the
+ * IPv4 address it maps, so ::ffff:127.0.0.53 is loopback and ::ffff:10.0.0.53 an IPv4
+ * nameserver (for dns4, not dns6); unspecified, multicast and broadcast addresses are no
+ * nameserver's (bind() takes them, so the host would call them its own). */
+static void test_kind(void **state)
+{
+	static const char *const unusable[] = { "127.0.0.53", "::1", "::ffff:127.0.0.53",
+		"fe80::1", "0.0.0.0", "0.1.2.3", "::", "224.0.0.1", "224.0.0.251",
+		"239.255.255.250", "255.255.255.255", "ff02::fb", "ff05::1:3", "::ffff:224.0.0.1",
+		"::ffff:0.0.0.0", NULL };
+	static const char *const usable[] = { "192.0.2.9", "10.0.0.53", "223.255.255.1",
+		"2001:db8::53", "fd00::53", "::ffff:10.0.0.53", "::10.0.0.53", NULL };
+	struct nameserver all[16], ns[DNS_MAX], one;
+	char search[64], text[256], a[INET6_ADDRSTRLEN];
+	int n;
+
+	for (const char *const *s = unusable; *s; s++) {
+		assert_int_equal(nameserver_parse(*s, &one), 0);
+		if (nameserver_usable(&one, true))
+			fail_msg("%s is taken as a container's nameserver", *s);
+	}
+	for (const char *const *s = usable; *s; s++) {
+		assert_int_equal(nameserver_parse(*s, &one), 0);
+		if (!nameserver_usable(&one, true))
+			fail_msg("%s is not taken as a container's nameserver", *s);
+	}
+	assert_int_equal(nameserver_parse("::ffff:10.0.0.53", &one), 0);
+	assert_int_equal(one.family, AF_INET);
+	assert_string_equal(inet_ntop(one.family, one.addr, a, sizeof(a)), "10.0.0.53");
+	assert_memory_equal(one.addr + 4, (uint8_t[12]){ 0 }, 12);
+	assert_true(nameserver_usable(&one, false)); /* IPv4: needs no bridge.ipv6 */
+	assert_int_equal(nameserver_kind(&one), NAMESERVER_UNICAST);
+	assert_int_equal(nameserver_parse("::ffff:127.0.0.53", &one), 0);
+	assert_int_equal(nameserver_kind(&one), NAMESERVER_LOOPBACK);
+	/* The review's case: the host's stub, v4-mapped, is left out, not mapped to the
+	 * gateway's IPv6 address; a v4-mapped one beyond goes out as IPv4. */
+	n = resolv_parse("nameserver ::ffff:127.0.0.53\nnameserver 192.0.2.9\n"
+			 "nameserver ::ffff:198.51.100.53\nnameserver ff02::fb\n", all, 16, search,
+			 sizeof(search));
+	format(ns, dns_pick(all, n, true, ns), text, sizeof(text));
+	assert_string_equal(text, "192.0.2.9 198.51.100.53");
+	assert_int_equal(ns[1].family, AF_INET);
+}
+
 /* bridge.dns takes IPv6 addresses, not link-local ones; the error names the line. */
 static void test_config_dns(void **state)
 {
@@ -134,11 +179,20 @@ static void test_config_dns(void **state)
 		const char *text, *msg;
 	} bad[] = {
 		{ "bridge = {\n  dns = [ \"fe80::1\" ]; };",
-		  "bridge.dns[0]: \"fe80::1\" is not an IPv4 or IPv6 address; expected four "
-		  "numbers 0-255 such as 192.0.2.53, or an IPv6 address such as 2001:db8::53, not "
-		  "link-local (fe80::/10: a container has no link of the host's)" },
-		{ "bridge = { dns = [ \"fe80::1%eth0\" ]; };", "\"fe80::1%eth0\" is not an IPv4 or IPv6" },
-		{ "bridge = { dns = [ \"2001:db8::53/128\" ]; };", "is not an IPv4 or IPv6 address" },
+		  "bridge.dns[0]: \"fe80::1\" is not a nameserver's IPv4 or IPv6 address; expected "
+		  "four numbers 0-255 such as 192.0.2.53, or an IPv6 address such as 2001:db8::53, "
+		  "not link-local (fe80::/10: a container has no link of the host's), nor "
+		  "unspecified (0.0.0.0, ::), multicast (224.0.0.0/4, ff00::/8) or broadcast "
+		  "(255.255.255.255)" },
+		{ "bridge = { dns = [ \"fe80::1%eth0\" ]; };", "\"fe80::1%eth0\" is not a nameserver's" },
+		{ "bridge = { dns = [ \"2001:db8::53/128\" ]; };", "is not a nameserver's IPv4 or IPv6" },
+		/* No nameserver's address at all (review 29, finding 3). */
+		{ "bridge = { dns = [ \"224.0.0.251\" ]; };", "\"224.0.0.251\" is not a nameserver's" },
+		{ "bridge = { dns = [ \"ff02::fb\" ]; };", "\"ff02::fb\" is not a nameserver's" },
+		{ "bridge = { dns = [ \"255.255.255.255\" ]; };", "is not a nameserver's" },
+		{ "bridge = { dns = [ \"0.0.0.0\" ]; };", "\"0.0.0.0\" is not a nameserver's" },
+		{ "bridge = { dns = [ \"::\" ]; };", "\"::\" is not a nameserver's" },
+		{ "bridge = { dns = [ \"::ffff:224.0.0.1\" ]; };", "is not a nameserver's" },
 	};
 	_cleanup_(config_freep) struct warren_config *c = NULL;
 	struct config_error err;
@@ -147,6 +201,11 @@ static void test_config_dns(void **state)
 				"x", &c, NULL, &err) < 0)
 		fail_msg("%s", err.msg);
 	assert_string_equal(c->bridge.dns[0], "2001:db8::53");
+	/* An IPv4-mapped one is taken, as the IPv4 address it maps (nameserver.h). */
+	config_free(c);
+	c = NULL;
+	if (config_parse_string("bridge = { dns = [ \"::ffff:10.0.0.53\" ]; };", "x", &c, NULL, &err) < 0)
+		fail_msg("%s", err.msg);
 	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
 		struct warren_config *b = NULL, *policy = NULL;
 
@@ -167,6 +226,7 @@ int main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_pick),
 		cmocka_unit_test(test_resolv_text),
+		cmocka_unit_test(test_kind),
 		cmocka_unit_test(test_config_dns),
 	};
 
