@@ -211,7 +211,8 @@ static int lost(const struct held *h, struct error *err)
 			 "key, or none)", h->user);
 }
 
-/* Renew H's lease every third of its TTL, from TAKEN_AT, until stdin ends (0), or until
+/* Renew H's lease every third of its TTL, from TAKEN_AT (when the grant that succeeded
+ * was asked for: its TTL runs from no earlier), until stdin ends (0), or until
  * it cannot be renewed in time (the reason in ERR).  Lines on stdin: heard().  After each
  * renewal, a request for her container is reported to her supervisor, and an id that
  * heard() kept back goes into her record. */
@@ -278,7 +279,7 @@ int main(int argc, char **argv)
 	char host[FLEET_FIELD_MAX + 1], boot[FLEET_FIELD_MAX + 1], msg[ERROR_MSG_MAX];
 	const char *user = argc == 4 ? argv[3] : "";
 	struct held h = { .user = user, .host = host, .boot = boot };
-	long long taken_at;
+	long long taken_at = 0;
 	unsigned wait_s;
 	int r = 0;
 
@@ -305,12 +306,11 @@ int main(int argc, char **argv)
 	h.call_ms = (long)h.ttl * 1000 / 3;
 	if (h.call_ms > ETCD_CALL_MS)
 		h.call_ms = ETCD_CALL_MS;
-	taken_at = now_ms();
 	h.since = (long long)time(NULL);
 	if (this_host(host, sizeof(host), boot, sizeof(boot), &err) < 0 ||
 	    fleet_etcd_open_within(&cfg->fleet, h.call_ms, &e, &err) < 0 ||
 	    (r = fleet_lease_take_over(e, user, host, boot, "-", h.ttl, cfg->fleet.takeover,
-					wait_s * 1000L, &h.lease, &err)) < 0) {
+					wait_s * 1000L, &h.lease, &taken_at, &err)) < 0) {
 		/* Another host's lease says so itself ("USER's container runs on HOST"). */
 		if (r != -EBUSY)
 			error_wrap(&err, "cannot take the fleet lease of %s (fail closed)", user);

@@ -142,13 +142,24 @@ static int taken_by(const char *user, struct etcd_kv *kv, struct fleet_holder *r
 			 h.container[0] ? h.container : "?", (uint64_t)h.lease);
 }
 
-/* One try: a new lease of TTL, then her key with it if absent. */
+/* CLOCK_MONOTONIC in ms: the clock of *RET_GRANTED_MS (lease.h). */
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* One try: a new lease of TTL, then her key with it if absent.  *RET_GRANTED_MS: when
+ * the grant was asked for (its TTL runs from no earlier). */
 static int take_once(struct etcd *e, const char *user, const char *key, const char *record,
-		     unsigned ttl, int64_t *ret_lease, struct fleet_holder *ret_holder,
-		     struct error *err)
+		     unsigned ttl, int64_t *ret_lease, long long *ret_granted_ms,
+		     struct fleet_holder *ret_holder, struct error *err)
 {
 	struct etcd_kv kv = { 0 };
 	struct error ignored = { 0 };
+	long long granted_ms = mono_ms();
 	int64_t id;
 	int r;
 
@@ -160,6 +171,8 @@ static int take_once(struct etcd *e, const char *user, const char *key, const ch
 	if (r == 0 || (r == -EEXIST && kv.key && kv.lease == id)) {
 		etcd_kv_clear(&kv);
 		*ret_lease = id;
+		if (ret_granted_ms)
+			*ret_granted_ms = granted_ms;
 		return 0;
 	}
 	if (r == -EEXIST)
@@ -174,7 +187,7 @@ static int take_once(struct etcd *e, const char *user, const char *key, const ch
 
 int fleet_lease_take(struct etcd *e, const char *user, const char *host, const char *boot_id,
 		     const char *container, unsigned ttl, int64_t *ret_lease,
-		     struct fleet_holder *ret_holder, struct error *err)
+		     long long *ret_granted_ms, struct fleet_holder *ret_holder, struct error *err)
 {
 	_cleanup_free_ char *record = NULL;
 	char key[ETCD_KEY_MAX];
@@ -188,7 +201,8 @@ int fleet_lease_take(struct etcd *e, const char *user, const char *host, const c
 				 "of A-Z a-z 0-9 . _ : -" : "out of memory", FLEET_FIELD_MAX);
 	/* Twice at most: her key may vanish between the compare and the read. */
 	for (int i = 0; i < 2; i++)
-		if ((r = take_once(e, user, key, record, ttl, ret_lease, ret_holder, err)) != TAKE_AGAIN)
+		if ((r = take_once(e, user, key, record, ttl, ret_lease, ret_granted_ms, ret_holder,
+				   err)) != TAKE_AGAIN)
 			return r;
 	return error_set(err, -EBUSY, "%s's lease changes hands too fast to be taken", user);
 }
@@ -272,14 +286,6 @@ int fleet_lease_list(struct etcd *e, struct fleet_holder **ret, size_t *ret_n, s
 /* How often an asker looks whether the holder answered. */
 #define ASK_POLL_MS 250
 
-static long long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* A request's TEXT ("MODE HOST" or "refused REASON") into *RET; -ENOENT when it is not
  * one warren made: exactly one space, a mode that asks, a host a record could hold (not
  * the first FLEET_FIELD_MAX characters of a longer one, no further words). */
@@ -342,7 +348,7 @@ int fleet_ask_refuse(struct etcd *e, const char *user, const struct fleet_ask *a
 static int await_release(struct etcd *e, const char *user, const char *host, const char *boot_id,
 			 const char *container, unsigned ttl, const char *holder,
 			 enum fleet_takeover mode, long long until_ms, long wait_ms,
-			 int64_t *ret_lease, struct error *err)
+			 int64_t *ret_lease, long long *ret_granted_ms, struct error *err)
 {
 	struct fleet_holder h;
 	struct fleet_ask a;
@@ -358,7 +364,8 @@ static int await_release(struct etcd *e, const char *user, const char *host, con
 					 a.reason);
 		e1 = (struct error){ 0 };
 		if (fleet_lease_holder(e, user, &h, &e1) == -ENOENT) {
-			r = fleet_lease_take(e, user, host, boot_id, container, ttl, ret_lease, NULL, err);
+			r = fleet_lease_take(e, user, host, boot_id, container, ttl, ret_lease,
+					     ret_granted_ms, NULL, err);
 			return r;
 		}
 		if (mono_ms() >= until_ms)
@@ -371,7 +378,7 @@ static int await_release(struct etcd *e, const char *user, const char *host, con
 int fleet_lease_take_over(struct etcd *e, const char *user, const char *host,
 			  const char *boot_id, const char *container, unsigned ttl,
 			  enum fleet_takeover mode, long wait_ms, int64_t *ret_lease,
-			  struct error *err)
+			  long long *ret_granted_ms, struct error *err)
 {
 	_cleanup_free_ char *value = NULL;
 	struct error ignored = { 0 };
@@ -381,7 +388,8 @@ int fleet_lease_take_over(struct etcd *e, const char *user, const char *host,
 	char key[ETCD_KEY_MAX];
 	long long until = mono_ms() + wait_ms;
 	int64_t ask_lease;
-	int r = fleet_lease_take(e, user, host, boot_id, container, ttl, ret_lease, &h, err);
+	int r = fleet_lease_take(e, user, host, boot_id, container, ttl, ret_lease, ret_granted_ms,
+				 &h, err);
 
 	if (r != -EBUSY || mode == FLEET_TAKEOVER_NEVER)
 		return r;
@@ -401,7 +409,7 @@ int fleet_lease_take_over(struct etcd *e, const char *user, const char *host,
 			      !other.refused ? other.host : "another host");
 	} else if (r == 0) {
 		r = await_release(e, user, host, boot_id, container, ttl, h.host, mode, until,
-				  wait_ms, ret_lease, err);
+				  wait_ms, ret_lease, ret_granted_ms, err);
 	}
 	etcd_kv_clear(&kv);
 	(void)etcd_lease_revoke(e, ask_lease, &ignored);

@@ -45,13 +45,15 @@ int fleet_record_format(const char *host, const char *boot_id, const char *conta
 int fleet_record_parse(const char *user, const char *text, int64_t lease, struct fleet_holder *ret);
 
 /* Take USER's lease for HOST (BOOT_ID, CONTAINER) for TTL seconds: its etcd lease id
- * into *RET_LEASE; -EBUSY when another lease holds her key, with its record in
- * *RET_HOLDER (if not NULL) and the host named in ERR; another negative errno when etcd
- * cannot be asked (the caller then refuses: fail closed).  At most three calls, each
- * bounded (etcd.h); two when etcd stops answering. */
+ * into *RET_LEASE, and (if RET_GRANTED_MS is not NULL) when the grant that succeeded was
+ * asked for, in ms of CLOCK_MONOTONIC: its TTL runs from no earlier, whatever earlier
+ * tries or waits took (review 29, finding 2); -EBUSY when another lease holds her key,
+ * with its record in *RET_HOLDER (if not NULL) and the host named in ERR; another
+ * negative errno when etcd cannot be asked (the caller then refuses: fail closed).  At
+ * most three calls, each bounded (etcd.h); two when etcd stops answering. */
 int fleet_lease_take(struct etcd *e, const char *user, const char *host, const char *boot_id,
 		     const char *container, unsigned ttl, int64_t *ret_lease,
-		     struct fleet_holder *ret_holder, struct error *err);
+		     long long *ret_granted_ms, struct fleet_holder *ret_holder, struct error *err);
 /* The record of USER's lease LEASE, which this host holds, anew (the container's id, once
  * it exists); -ENOENT when her key is no longer attached to LEASE. */
 int fleet_lease_note(struct etcd *e, const char *user, const char *host, const char *boot_id,
@@ -90,11 +92,12 @@ int fleet_ask_refuse(struct etcd *e, const char *user, const struct fleet_ask *a
 		     const char *reason, struct error *err);
 /* fleet_lease_take, and when another host holds her lease and MODE is not "never": ask
  * it to stop her container (as HOST), wait up to WAIT_MS for her lease to go, and take
- * it.  -EBUSY naming the holder and why when it refused, did not answer in time, or
- * another host asks already; the request is withdrawn on every way out. */
+ * it (*RET_GRANTED_MS as fleet_lease_take's: after the wait).  -EBUSY naming the holder
+ * and why when it refused, did not answer in time, or another host asks already; the
+ * request is withdrawn on every way out. */
 int fleet_lease_take_over(struct etcd *e, const char *user, const char *host,
 			  const char *boot_id, const char *container, unsigned ttl,
 			  enum fleet_takeover mode, long wait_ms, int64_t *ret_lease,
-			  struct error *err);
+			  long long *ret_granted_ms, struct error *err);
 
 #endif

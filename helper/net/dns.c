@@ -10,21 +10,6 @@
 #include "lib/cleanup.h"
 #include "net/dns.h"
 #include "lib/fsutil.h"
-#include "lib/ipv4.h"
-
-int nameserver_parse(const char *s, struct nameserver *ret)
-{
-	uint32_t a;
-
-	*ret = (struct nameserver){ .family = AF_INET };
-	if (s && ipv4_parse(s, &a) == 0) {
-		a = htonl(a);
-		memcpy(ret->addr, &a, 4);
-		return 0;
-	}
-	ret->family = AF_INET6;
-	return s && inet_pton(AF_INET6, s, ret->addr) == 1 ? 0 : -EINVAL;
-}
 
 int resolv_parse(const char *text, struct nameserver *ns, int max, char *search, size_t search_len)
 {
@@ -33,10 +18,17 @@ int resolv_parse(const char *text, struct nameserver *ns, int max, char *search,
 	if (search_len)
 		search[0] = '\0';
 	for (const char *p = text, *eol; *p; p = *eol ? eol + 1 : eol) {
-		char word[64], value[256], *addr, *zone;
+		char line[512], word[64], value[256], *addr, *zone;
 
 		eol = strchrnul(p, '\n');
-		if (sscanf(p, "%63s %255[^\n]", word, value) != 2)
+		/* The line alone: sscanf on the rest of the text would read past a blank
+		 * line's end into the next (counting a nameserver twice, taking "search" with
+		 * nothing after it for the next line).  A longer one is none of resolv.conf's. */
+		if ((size_t)(eol - p) >= sizeof(line))
+			continue;
+		memcpy(line, p, (size_t)(eol - p));
+		line[eol - p] = '\0';
+		if (sscanf(line, "%63s %255[^\n]", word, value) != 2)
 			continue;
 		if (!strcmp(word, "nameserver") && n < max) {
 			addr = strtok(value, " \t");
@@ -55,14 +47,10 @@ int resolv_parse(const char *text, struct nameserver *ns, int max, char *search,
 
 bool nameserver_usable(const struct nameserver *ns, bool ipv6)
 {
-	static const uint8_t loopback6[16] = { [15] = 1 };
-	const uint8_t *a = ns->addr;
-
-	if (ns->family == AF_INET)
-		return a[0] != 127;
-	/* fe80::/10: the host's link-local scope (its %zone, an interface of the host's),
-	 * which no container shares. */
-	return ipv6 && memcmp(a, loopback6, 16) != 0 && !(a[0] == 0xfe && (a[1] & 0xc0) == 0x80);
+	/* Not loopback (hers, not the host's), not link-local (the host's %zone, a link no
+	 * container shares), nothing that is no nameserver's address (bind() takes
+	 * 0.0.0.0 and a multicast one, so host_has would call them the host's own). */
+	return nameserver_kind(ns) == NAMESERVER_UNICAST && (ns->family == AF_INET || ipv6);
 }
 
 /* Is NS one of this host's addresses (in our network namespace)?  Binding tells. */
@@ -82,27 +70,38 @@ static bool host_has(const struct nameserver *ns)
 	return bind(s, (struct sockaddr *)&sin6, sizeof(sin6)) == 0;
 }
 
-int dns_pick(const struct nameserver *all, int n, bool ipv6, struct nameserver *ns)
+/* Is NS one of the K in LIST? */
+static bool nameserver_in(const struct nameserver *ns, const struct nameserver *list, int k)
+{
+	for (int j = 0; j < k; j++)
+		if (list[j].family == ns->family && !memcmp(list[j].addr, ns->addr, 16))
+			return true;
+	return false;
+}
+
+int dns_pick(const struct nameserver *all, int n, bool ipv6, struct nameserver *ns, int max)
 {
 	int k = 0;
 
-	for (int i = 0; i < n && k < DNS_MAX; i++)
-		if (nameserver_usable(&all[i], ipv6))
+	for (int i = 0; i < n && k < max; i++)
+		if (nameserver_usable(&all[i], ipv6) && !nameserver_in(&all[i], ns, k))
 			ns[k++] = all[i];
 	return k;
 }
 
-/* The usable nameservers of a resolv.conf at PATH, and its search line. */
+/* The usable nameservers of a resolv.conf at PATH (distinct, DNS_CANDIDATES at most), and
+ * its search line. */
 static int from_file(const char *path, bool ipv6, struct nameserver *ns, char *search,
 		     size_t search_len)
 {
 	char text[8192], s[256];
-	struct nameserver all[16];
+	struct nameserver all[DNS_CANDIDATES];
 	int k;
 
 	if (read_file(path, text, sizeof(text)) < 0)
 		return 0;
-	k = dns_pick(all, resolv_parse(text, all, (int)ELEMENTSOF(all), s, sizeof(s)), ipv6, ns);
+	k = dns_pick(all, resolv_parse(text, all, (int)ELEMENTSOF(all), s, sizeof(s)), ipv6, ns,
+		     DNS_CANDIDATES);
 	if (k > 0)
 		snprintf(search, search_len, "%s", s);
 	return k;
@@ -121,9 +120,11 @@ void dns_resolv_text(const struct nameserver *ns, int n, const char *search, uin
 	*ret_host_dns = 0;
 	if (search && search[0])
 		o += (size_t)snprintf(buf + o, len - o, "search %s\n", search);
+	/* The cap counts what is written: the host's own are the gateway's by then, so
+	 * that two of them take one slot, and a third server still gets hers. */
 	for (int i = 0; i < n && k < DNS_MAX && o < len; i++) {
 		struct nameserver s = ns[i];
-		bool v4 = s.family == AF_INET, seen = false;
+		bool v4 = s.family == AF_INET;
 
 		if (!v4 && !gateway6)
 			continue;
@@ -134,9 +135,7 @@ void dns_resolv_text(const struct nameserver *ns, int n, const char *search, uin
 			memcpy(s.addr, v4 ? (const void *)&gw : gateway6->b, v4 ? 4 : 16);
 			*ret_host_dns |= v4 ? DNS_HOST4 : DNS_HOST6;
 		}
-		for (int j = 0; j < k; j++)
-			seen |= out[j].family == s.family && !memcmp(out[j].addr, s.addr, 16);
-		if (seen)
+		if (nameserver_in(&s, out, k))
 			continue;
 		out[k++] = s;
 		o += (size_t)snprintf(buf + o, len - o, "nameserver %s\n",
@@ -149,13 +148,13 @@ void dns_resolv_text(const struct nameserver *ns, int n, const char *search, uin
 int dns_resolv_conf(char *const *configured, uint32_t gateway, const struct ipv6_addr *gateway6,
 		    char *buf, size_t len, unsigned *ret_host_dns, const char **ret_from)
 {
-	struct nameserver ns[DNS_MAX], one;
+	struct nameserver ns[DNS_CANDIDATES], one;
 	char search[256] = "";
 	int n = 0;
 
 	if (configured && configured[0]) {
 		/* The config checked each; an IPv6 one counts only with bridge.ipv6. */
-		for (; *configured && n < DNS_MAX; configured++)
+		for (; *configured && n < DNS_CANDIDATES; configured++)
 			if (nameserver_parse(*configured, &one) == 0 &&
 			    (one.family == AF_INET || gateway6))
 				ns[n++] = one;

@@ -66,12 +66,12 @@ static int run(const char *cmd, char *out, size_t out_len, char *err_text, size_
 	return r;
 }
 
-/* The output chain's last rule names the version of the rules (nft.h), the bridge's IPv6
- * network they were made for and which of the gateway's addresses they let DNS to
- * (bridge.subnet6, host_dns: another one, and the rules are replaced as an older
- * version's are; else a host that stopped serving its containers DNS would keep port
- * 53 of the gateway open to them). */
-#define RULES_MARK_FORMAT "warren rules %d subnet6 %s/64 dns %u"
+/* The output chain's last rule names the version of the rules (nft.h) and the bridge's
+ * IPv6 network they were made for (bridge.subnet6: another one, and the rules are replaced
+ * as an older version's are).  Not what changes while containers run, such as which of
+ * the gateway's addresses take DNS (sets host_dns4, host_dns6): a replacement flushes
+ * every chain of the table, the running containers' chains of limits too. */
+#define RULES_MARK_FORMAT "warren rules %d subnet6 %s/64"
 #define RULES_MARK_MAX 96
 
 /* The new connections a container opens through the host, forwarded (out, or to another
@@ -101,10 +101,9 @@ static int limits_ruleset(const char *br, char *buf, size_t len)
 }
 
 int nft_ruleset(const char *br, const struct ipv4_subnet *subnet, const struct ipv6_addr *subnet6,
-		unsigned host_dns, char *buf, size_t len)
+		char *buf, size_t len)
 {
-	char net[16], gw[16], dns_rules[256] = "", mark[RULES_MARK_MAX], net6[IPV6_TEXT_MAX];
-	char gw6[IPV6_TEXT_MAX], dns6_rules[256] = "";
+	char net[16], gw[16], mark[RULES_MARK_MAX], net6[IPV6_TEXT_MAX], gw6[IPV6_TEXT_MAX];
 	struct ipv6_addr g6 = ipv6_subnet_gateway(subnet6);
 	int n;
 
@@ -112,18 +111,7 @@ int nft_ruleset(const char *br, const struct ipv4_subnet *subnet, const struct i
 	ipv4_format(ipv4_subnet_gateway(subnet), gw, sizeof(gw));
 	ipv6_format(subnet6, net6, sizeof(net6));
 	ipv6_format(&g6, gw6, sizeof(gw6));
-	snprintf(mark, sizeof(mark), RULES_MARK_FORMAT, NFT_RULES_VERSION, net6, host_dns);
-	/* The host's resolver, when containers use it (dns.h); not for "isolated" ones,
-	 * which have their isolated_ports instead. */
-	if (host_dns & DNS_HOST4)
-		snprintf(dns_rules, sizeof(dns_rules),
-			 "\t\tiifname \"%1$s\" ip daddr %2$s udp dport 53 accept\n"
-			 "\t\tiifname \"%1$s\" ip daddr %2$s tcp dport 53 accept\n", br, gw);
-	/* The same on the gateway's IPv6 address, when an IPv6 nameserver is the host's. */
-	if (host_dns & DNS_HOST6)
-		snprintf(dns6_rules, sizeof(dns6_rules),
-			 "\t\tiifname \"%1$s\" ip6 daddr %2$s udp dport 53 accept\n"
-			 "\t\tiifname \"%1$s\" ip6 daddr %2$s tcp dport 53 accept\n", br, gw6);
+	snprintf(mark, sizeof(mark), RULES_MARK_FORMAT, NFT_RULES_VERSION, net6);
 	n = snprintf(buf, len,
 		"table inet warren {\n"
 		"\tcomment \"" COMMENT_FORMAT "\"\n"
@@ -135,11 +123,15 @@ int nft_ruleset(const char *br, const struct ipv4_subnet *subnet, const struct i
 		"\tmap peer_group6 { type ipv6_addr : mark; }\n"
 		"\tset peer_member { type ipv4_addr . mark; }\n"
 		"\tset peer_member6 { type ipv6_addr . mark; }\n"
+		/* The gateway's address, in each, when the host's resolver serves containers
+		 * there (dns.h): its elements set at every start (host_dns_commands). */
+		"\tset host_dns4 { type ipv4_addr; }\n"
+		"\tset host_dns6 { type ipv6_addr; }\n"
 		"\tchain forward {\n"
 		"\t\ttype filter hook forward priority filter; policy accept;\n"
 		"\t\tiifname \"%1$s\" oifname \"%1$s\" jump between_containers\n"
 		"\t\tiifname \"%1$s\" ip saddr != %2$s/%3$u drop\n"
-		"\t\tiifname \"%1$s\" ip6 saddr != %7$s/64 drop\n"
+		"\t\tiifname \"%1$s\" ip6 saddr != %6$s/64 drop\n"
 		"\t\tiifname \"%1$s\" ip saddr @isolated drop\n"
 		"\t\tiifname \"%1$s\" ip6 saddr @isolated6 drop\n"
 		"\t\tiifname \"%1$s\" accept\n"
@@ -159,16 +151,20 @@ int nft_ruleset(const char *br, const struct ipv4_subnet *subnet, const struct i
 		"\t\tiifname \"%1$s\" ip daddr %4$s icmp type echo-request accept\n"
 		"\t\tiifname \"%1$s\" ip daddr %4$s ip saddr . meta l4proto . th dport @isolated_ports accept\n"
 		"\t\tiifname \"%1$s\" ip saddr @isolated drop\n"
-		"%5$s"
-		/* IPv6 alike (DNS too, %9$s); and neighbour discovery with the gateway (the
+		/* The host's resolver, when containers use it; not for "isolated" ones,
+		 * which have their isolated_ports instead. */
+		"\t\tiifname \"%1$s\" ip daddr @host_dns4 udp dport 53 accept\n"
+		"\t\tiifname \"%1$s\" ip daddr @host_dns4 tcp dport 53 accept\n"
+		/* IPv6 alike (DNS too); and neighbour discovery with the gateway (the
 		 * bridge table let through only what names her own address), never a
 		 * router's messages. */
-		"\t\tiifname \"%1$s\" ip6 daddr %8$s icmpv6 type echo-request accept\n"
+		"\t\tiifname \"%1$s\" ip6 daddr %7$s icmpv6 type echo-request accept\n"
 		"\t\tiifname \"%1$s\" ip6 hoplimit 255 icmpv6 type { nd-neighbor-solicit, "
 		"nd-neighbor-advert } accept\n"
-		"\t\tiifname \"%1$s\" ip6 daddr %8$s ip6 saddr . meta l4proto . th dport @isolated_ports6 accept\n"
+		"\t\tiifname \"%1$s\" ip6 daddr %7$s ip6 saddr . meta l4proto . th dport @isolated_ports6 accept\n"
 		"\t\tiifname \"%1$s\" ip6 saddr @isolated6 drop\n"
-		"%9$s"
+		"\t\tiifname \"%1$s\" ip6 daddr @host_dns6 udp dport 53 accept\n"
+		"\t\tiifname \"%1$s\" ip6 daddr @host_dns6 tcp dport 53 accept\n"
 		"\t\tiifname \"%1$s\" drop\n"
 		"\t}\n"
 		/* The host's own processes: only root's open anything into a container (what
@@ -176,12 +172,12 @@ int nft_ruleset(const char *br, const struct ipv4_subnet *subnet, const struct i
 		"\tchain output {\n"
 		"\t\ttype filter hook output priority filter; policy accept;\n"
 		"\t\toifname \"%1$s\" ct state established,related accept\n"
-		"\t\toifname \"%1$s\" meta skuid != 0 drop comment \"%6$s\"\n"
+		"\t\toifname \"%1$s\" meta skuid != 0 drop comment \"%5$s\"\n"
 		"\t}\n"
 		"\tchain postrouting {\n"
 		"\t\ttype nat hook postrouting priority srcnat; policy accept;\n"
 		"\t\tip saddr %2$s/%3$u oifname != \"%1$s\" masquerade\n"
-		"\t\tip6 saddr %7$s/64 oifname != \"%1$s\" masquerade\n"
+		"\t\tip6 saddr %6$s/64 oifname != \"%1$s\" masquerade\n"
 		"\t}\n"
 		"}\n"
 		"table bridge warren {\n"
@@ -210,7 +206,7 @@ int nft_ruleset(const char *br, const struct ipv4_subnet *subnet, const struct i
 		"\t\tdrop\n"
 		"\t}\n"
 		"}\n",
-		br, net, subnet->prefix, gw, dns_rules, mark, net6, gw6, dns6_rules);
+		br, net, subnet->prefix, gw, mark, net6, gw6);
 	if (n < 0 || (size_t)n >= len)
 		return -ENOSPC;
 	return limits_ruleset(br, buf + n, len - (size_t)n) < 0 ? -ENOSPC : 0;
@@ -218,12 +214,12 @@ int nft_ruleset(const char *br, const struct ipv4_subnet *subnet, const struct i
 
 /* Tables of this version of the rules?  Their output chain says so (and the arp table
  * must be there too). */
-static bool rules_current(const struct ipv6_addr *subnet6, unsigned host_dns)
+static bool rules_current(const struct ipv6_addr *subnet6)
 {
 	char out[2048], mark[RULES_MARK_MAX + 2], net6[IPV6_TEXT_MAX];
 
 	snprintf(mark, sizeof(mark), "\"" RULES_MARK_FORMAT "\"", NFT_RULES_VERSION,
-		 ipv6_format(subnet6, net6, sizeof(net6)), host_dns);
+		 ipv6_format(subnet6, net6, sizeof(net6)));
 	return run("list chain inet warren output", out, sizeof(out), NULL, 0) == 0 &&
 	       strstr(out, mark) && run("list table arp warren", NULL, 0, NULL, 0) == 0;
 }
@@ -251,25 +247,44 @@ static bool rules_current(const struct ipv6_addr *subnet6, unsigned host_dns)
 	"\t}\n"                                                                             \
 	"}\n"
 
+/* The elements of sets host_dns4 and host_dns6 for HOST_DNS (dns.h): the gateway's address
+ * where the host's resolver serves containers, else none.  A change of the host's
+ * nameservers changes these alone, at the next start: no rule, no other chain. */
+static void host_dns_commands(const struct ipv4_subnet *subnet, const struct ipv6_addr *subnet6,
+			      unsigned host_dns, char *buf, size_t len)
+{
+	char gw[16], gw6[IPV6_TEXT_MAX];
+	struct ipv6_addr g6 = ipv6_subnet_gateway(subnet6);
+	int n = snprintf(buf, len, "flush set inet warren host_dns4\nflush set inet warren host_dns6\n");
+
+	ipv4_format(ipv4_subnet_gateway(subnet), gw, sizeof(gw));
+	ipv6_format(&g6, gw6, sizeof(gw6));
+	if (host_dns & DNS_HOST4)
+		n += snprintf(buf + n, len - (size_t)n, "add element inet warren host_dns4 { %s }\n", gw);
+	if (host_dns & DNS_HOST6)
+		snprintf(buf + n, len - (size_t)n, "add element inet warren host_dns6 { %s }\n", gw6);
+}
+
 int nft_tables_commands(const char *bridge, const struct ipv4_subnet *subnet,
 			const struct ipv6_addr *subnet6, unsigned host_dns, const struct egress *dest,
 			enum nft_tables_found found, char **ret)
 {
 	_cleanup_free_ char *destinations = NULL, *text = NULL;
-	char rules[8192] = "";
+	char rules[8192] = "", dns[256];
 	int r;
 
 	if (found != NFT_TABLES_CURRENT &&
-	    (r = nft_ruleset(bridge, subnet, subnet6, host_dns, rules, sizeof(rules))) < 0)
+	    (r = nft_ruleset(bridge, subnet, subnet6, rules, sizeof(rules))) < 0)
 		return r;
 	if ((r = nft_destinations_format(bridge, dest, &destinations)) < 0)
 		return r;
+	host_dns_commands(subnet, subnet6, host_dns, dns, sizeof(dns));
 	/* An older version's rules go first (a flush keeps the sets, so the running
 	 * containers' elements stay; the destinations' own sets are made anew anyway); the
-	 * arp table came with version 4. */
-	if (asprintf(&text, "%s%s%s%s", found == NFT_TABLES_OLDER ? "flush table inet warren\n"
+	 * arp table came with version 4.  Then which of the gateway's addresses take DNS. */
+	if (asprintf(&text, "%s%s%s%s%s", found == NFT_TABLES_OLDER ? "flush table inet warren\n"
 		     "flush table bridge warren\nadd table arp warren\nflush table arp warren\n" : "",
-		     rules, found != NFT_TABLES_CURRENT ? PORTS_RULESET : "", destinations) < 0)
+		     rules, found != NFT_TABLES_CURRENT ? PORTS_RULESET : "", destinations, dns) < 0)
 		return -ENOMEM;
 	*ret = TAKE_PTR(text);
 	return 0;
@@ -340,7 +355,7 @@ int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet,
 					 "warren; nft delete table bridge warren; nft delete table arp "
 					 "warren) and the old bridge",
 					 bridge, net, subnet->prefix);
-		found = rules_current(subnet6, host_dns) ? NFT_TABLES_CURRENT : NFT_TABLES_OLDER;
+		found = rules_current(subnet6) ? NFT_TABLES_CURRENT : NFT_TABLES_OLDER;
 	} else {
 		/* One of the two alone is a remnant: make both anew. */
 		(void)nft_tables_delete(NULL);

@@ -39,7 +39,9 @@
  * Both carry a comment naming the bridge and subnet they were made for, and the output
  * chain a comment naming the version of the rules (NFT_RULES_VERSION) and the bridge's
  * IPv6 /64: tables of an older version, or of another subnet6, get this one's rules at
- * the next start, their set elements kept.  Per
+ * the next start, their set elements kept.  What changes while containers run is in set
+ * elements, never in the rules: which of the gateway's addresses take DNS (sets
+ * host_dns4, host_dns6, set at every start from the host's nameservers).  Per
  * container only set elements are added and removed, and her chain of limits (with its
  * element of map net_limits): a connection count kept in a set element would do without
  * rules, but the kernel collects an element whose count is idle, and with it her limit
@@ -100,13 +102,16 @@ int nft_limit_hits(const struct nft_member *m, struct nft_limit_hits *ret);
  * from_ports, table arp warren, and their sets of the ports; 5: the chains that send
  * containers' new connections to their limits; 6: table bridge warren matches the ports
  * by its own set port_names, not by "wr*"; 7: IPv6, the bridge's /64 named in the mark;
- * 8: DNS over IPv6, to the gateway's IPv6 address and set dns6). */
-#define NFT_RULES_VERSION 8
+ * 8: DNS over IPv6, to the gateway's IPv6 address and set dns6; 9: DNS to the gateway by
+ * sets host_dns4 and host_dns6, whose elements each start sets, the mark no longer naming
+ * it: a change of the host's nameservers replaced version 8's rules, and with them every
+ * running container's limits). */
+#define NFT_RULES_VERSION 9
 
 /* The ruleset for BRIDGE and SUBNET (the text handed to libnftables) into BUF: 0, or
  * -ENOSPC.  Pure: for review and for the unit test. */
 int nft_ruleset(const char *bridge, const struct ipv4_subnet *subnet,
-		const struct ipv6_addr *subnet6, unsigned host_dns, char *buf, size_t len);
+		const struct ipv6_addr *subnet6, char *buf, size_t len);
 /* The commands that add (VERB "add") or delete (VERB "delete") M's set elements and her
  * chain of limits, one per line, into BUF: 0, or -ENOSPC.  Pure. */
 int nft_member_commands(const struct nft_member *m, const char *verb, char *buf, size_t len);
@@ -117,7 +122,9 @@ enum nft_tables_found { NFT_TABLES_NONE, NFT_TABLES_OLDER, NFT_TABLES_CURRENT };
 /* The one transaction nft_tables_ensure hands libnftables when it FOUND that, into *RET
  * (free it): the flush of an older version's rules, nft_ruleset's and those of chain
  * from_ports and table arp warren (but for current tables), then the destinations from
- * DEST (nft_destinations_format).  0, or -ENOSPC, -ENOMEM.  Pure. */
+ * DEST (nft_destinations_format), then the elements of sets host_dns4 and host_dns6 for
+ * HOST_DNS (dns.h: the gateway's address in each whose bit is set).  0, or -ENOSPC,
+ * -ENOMEM.  Pure. */
 int nft_tables_commands(const char *bridge, const struct ipv4_subnet *subnet,
 			const struct ipv6_addr *subnet6, unsigned host_dns, const struct egress *dest,
 			enum nft_tables_found found, char **ret);

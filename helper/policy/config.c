@@ -1,6 +1,5 @@
 /* config.c - read warren.conf (libconfig) into a validated struct warren_config
  * (HACKING.md §4, §5.7). */
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +17,7 @@
 #include "lib/names.h"
 #include "lib/cidr.h"
 #include "lib/ipv4.h"
+#include "lib/nameserver.h"
 #include "lib/strv.h"
 
 /* A config file is a few hundred bytes; anything near this is not one. */
@@ -137,9 +137,11 @@ static const struct key bridge_keys[] = {
 	  .example = "bridge = { subnet6 = \"" IPV6_SUBNET_DEFAULT "\"; };" },
 	{ .name = "dns", .check = check_names, .offset = FIELD(bridge.dns), .noun = "nameserver",
 	  .example = "bridge = { dns = [ \"192.0.2.53\", \"2001:db8::53\" ]; };",
-	  .elem_valid = nameserver_valid, .elem_what = "an IPv4 or IPv6 address",
+	  .elem_valid = nameserver_valid, .elem_what = "a nameserver's IPv4 or IPv6 address",
 	  .elem_form = "four numbers 0-255 such as 192.0.2.53, or an IPv6 address such as "
-	  "2001:db8::53, not link-local (fe80::/10: a container has no link of the host's)" },
+	  "2001:db8::53, not link-local (fe80::/10: a container has no link of the host's), "
+	  "nor unspecified (0.0.0.0, ::), multicast (224.0.0.0/4, ff00::/8) or broadcast "
+	  "(255.255.255.255)" },
 	{ .name = "deny", .check = check_networks, .offset = FIELD(bridge.deny), .noun = "network",
 	  .example = "bridge = { deny = [ \"connected\", \"169.254.0.0/16\", \"10.0.0.0/8\" ]; };",
 	  .elem_valid = deny_valid, .elem_what = "a network or \"connected\"",
@@ -1011,16 +1013,19 @@ static int check_limit(struct parse_ctx *ctx, const struct key *parent, enum lim
 	}
 }
 
-/* A nameserver a container can be given: an IPv4 or IPv6 address, but no IPv6 link-local
- * one (fe80::/10), which names a link of the host's (its %zone) that no container is on. */
+/* A nameserver a container can be given: an IPv4 or IPv6 address (an IPv4-mapped one is
+ * the IPv4 address it maps: nameserver.h), but no IPv6 link-local one (fe80::/10), which
+ * names a link of the host's (its %zone) that no container is on, and none that is no
+ * nameserver's: unspecified, multicast, broadcast. */
 static bool nameserver_valid(const char *s)
 {
-	uint8_t b[16];
-	uint32_t a;
+	struct nameserver ns;
+	enum nameserver_kind k;
 
-	if (ipv4_parse(s, &a) == 0)
-		return true;
-	return inet_pton(AF_INET6, s, b) == 1 && !(b[0] == 0xfe && (b[1] & 0xc0) == 0x80);
+	if (nameserver_parse(s, &ns) < 0)
+		return false;
+	k = nameserver_kind(&ns);
+	return k != NAMESERVER_LINK_LOCAL && k != NAMESERVER_NONE;
 }
 
 /* The form of a network (cidr_parse): its host bits are checked_networks's to explain. */

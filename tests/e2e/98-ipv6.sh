@@ -19,7 +19,8 @@
 #        loopback nor link-local; her query over IPv6 reaches the host's resolver there
 #        (UDP and TCP); with bridge.dns another server, port 53 of the gateway's IPv6
 #        address is closed to her, and that server is reached on port 53 though
-#        bridge.deny covers it (but not on another port)
+#        bridge.deny covers it (but not on another port); that change of the host's DNS
+#        flags leaves a running container's chain of limits its rules (net_conns holds)
 #   bridge.ipv6 = false: no IPv6 address or route inside, none on the bridge, no IPv6
 #        nameserver
 # The host's /etc/resolv.conf is replaced in the test sshd's mount namespace only (a bind
@@ -30,7 +31,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 25
+fixture_start 26
 
 NET6=fd77:6172:7265:6e00 # the default bridge.subnet6, fd77:6172:7265:6e00::/64
 GW6=$NET6::1
@@ -312,15 +313,64 @@ out=$(tssh wta -- 'cat /proc/net/if_inet6' 2>&1)
 check "her next start gives her the same IPv6 address, $a6" \
 	grep -Eq "^$(hex6 "$a6") [0-9a-f]+ 40 00 [0-9a-f]+ +eth0$" <<<"$out" || diag "$out"
 
-# --- bridge.dns another server ----------------------------------------------------------------
+# --- bridge.dns another server, a change of the host's DNS flags under a running container ----
 
-# 2001:db8:99::2, on the host's own network: bridge.deny's "connected" covers it.
+# wtb runs with net_conns = 3 (her group's), started under the host's nameservers (on its
+# own addresses: DNS to both of the gateway's addresses); wta's start under bridge.dns
+# another server turns both flags off.  Only set elements may change at that: version 8
+# replaced the rules (its mark named the flags), and the flush emptied wtb's chain of
+# limits, so she had none until her next start.  wtb holds her connections open to a
+# listener upstream that keeps each until its client closes it.
+cat >"$T/hold.pl" <<'EOF'
+use IO::Socket::IP; use IO::Select;
+$l = IO::Socket::IP->new(LocalHost => $ARGV[0], LocalPort => $ARGV[1], Listen => 16, ReuseAddr => 1) or die "$!";
+$sel = IO::Select->new($l);
+while (1) {
+	for $s ($sel->can_read) {
+		if ($s == $l) { $c = $l->accept or next; $sel->add($c) }
+		elsif (!sysread($s, $b, 100)) { $sel->remove($s); close $s }
+	}
+}
+EOF
+# conns.pl HOST PORT N: N connections opened in turn (2 s each) and held; which opened
+cat >"$T/conns.pl" <<'EOF'
+use IO::Socket::IP;
+my ($host, $port, $n) = @ARGV;
+for (1 .. $n) {
+	my $s = IO::Socket::IP->new(PeerHost => $host, PeerPort => $port, Timeout => 2);
+	push @r, $s ? "open" : "refused";
+	push @held, $s if $s;
+}
+print "@r\n";
+EOF
+nsenter --net="/run/netns/$UP" perl "$T/hold.pl" 198.51.100.2 8010 >/dev/null 2>&1 &
+LISTENERS+=($!)
+listener_wait "$UPNS" 198.51.100.2 8010
 helper_stop wta >/dev/null 2>&1
 helper_stop wtb >/dev/null 2>&1
-net_config 'bridge = { dns = [ "2001:db8:99::2" ]; };'
+limits='groups = ( { name = "wtjail"; net_conns = 3; } );'
+net_config "$limits"
+tssh wtb -- 'cat >/tmp/conns.pl' <"$T/conns.pl"
+read -r _ bport _ 2>/dev/null </run/warren/users/wtb/net
+chain_before=$(in_ns nft list chain inet warren "limits_${bport:-none}" 2>&1)
+# 2001:db8:99::2, on the host's own network: bridge.deny's "connected" covers it.
+net_config "bridge = { dns = [ \"2001:db8:99::2\" ]; }; $limits"
+log_mark
 out=$(tssh wta -- 'cat /etc/resolv.conf' 2>&1)
 check "bridge.dns = [ \"2001:db8:99::2\" ]: her /etc/resolv.conf names it alone" \
 	test "$out" = "nameserver 2001:db8:99::2" || diag "$out"
+chain_after=$(in_ns nft list chain inet warren "limits_${bport:-none}" 2>&1)
+conns=$(tssh wtb -- 'perl /tmp/conns.pl 198.51.100.2 8010 4' 2>&1 | tr -d '\r')
+check "a change of the host's DNS flags (wta's start with bridge.dns another server) leaves running wtb's chain of limits ($bport) its rules: her 4th connection is refused at net_conns = 3, and the rules were not replaced" \
+	bash -c 'grep -q "ct count over 3 " <<<"$1" && grep -q "ct count over 3 " <<<"$2" &&
+		[ "$3" = "open open open refused" ] && ! grep -q "older version" <<<"$4"' - \
+	"$chain_before" "$chain_after" "$conns" "$(log_since)" ||
+	diag "wtb: $conns; her chain before: $chain_before; after: $chain_after; log: $(log_since | grep -i nftables)"
+# The checks below without limits (wta's queries must not meet one).
+helper_stop wta >/dev/null 2>&1
+helper_stop wtb >/dev/null 2>&1
+net_config 'bridge = { dns = [ "2001:db8:99::2" ]; };'
+tssh wta -- true
 host_dns=$(in_ns timeout 3 bash -c "exec 3<>/dev/tcp/$GW6/53 && head -n 1 <&3" 2>/dev/null)
 out=$(dns6_query wta)
 check "and port 53 of the gateway's IPv6 address is closed to her, UDP and TCP (the host reaches its resolver there: '$host_dns')" \

@@ -254,12 +254,18 @@ static void test_ruleset(void **state)
 	char rules[8192], cmds[4096], path[] = "/tmp/warren-test-nft.XXXXXX";
 	const char *flush = "flush table inet warren\nflush table bridge warren\n"
 			    "add table arp warren\nflush table arp warren\n", *output, *dest;
+	const char *both = "flush set inet warren host_dns4\nflush set inet warren host_dns6\n"
+			   "add element inet warren host_dns4 { 10.213.0.1 }\n"
+			   "add element inet warren host_dns6 { fd77:6172:7265:6e00::1 }\n";
+	const char *v4_only = "}\nflush set inet warren host_dns4\nflush set inet warren host_dns6\n"
+			      "add element inet warren host_dns4 { 10.213.0.1 }\n";
+	const char *none = "}\nflush set inet warren host_dns4\nflush set inet warren host_dns6\n";
 	const char *ports;
 	int fd, r;
 
 	assert_int_equal(ipv4_subnet_parse("10.213.0.0/16", &net), 0);
 	assert_int_equal(ipv6_subnet_parse(IPV6_SUBNET_DEFAULT, &net6), 0);
-	assert_int_equal(nft_ruleset("warren0", &net, &net6, DNS_HOST4 | DNS_HOST6, rules, sizeof(rules)), 0);
+	assert_int_equal(nft_ruleset("warren0", &net, &net6, rules, sizeof(rules)), 0);
 	assert_int_equal(egress_resolve(deny, allow, NULL, 0, "nameserver 10.99.0.2\n"
 					"nameserver fc00::53\n", &e), 0);
 	assert_int_equal(nft_tables_commands("warren0", &net, &net6, DNS_HOST4 | DNS_HOST6, &e,
@@ -275,14 +281,14 @@ static void test_ruleset(void **state)
 		"\t\tiifname \"warren0\" ip daddr 10.213.0.1 ip saddr . meta l4proto . th dport "
 		"@isolated_ports accept\n"
 		"\t\tiifname \"warren0\" ip saddr @isolated drop\n"
-		"\t\tiifname \"warren0\" ip daddr 10.213.0.1 udp dport 53 accept\n"));
+		"\t\tiifname \"warren0\" ip daddr @host_dns4 udp dport 53 accept\n"));
 	assert_null(strstr(text, "ip saddr @isolated ip daddr 10.213.0.1 accept"));
 	assert_non_null(output = strstr(text,
 		"\tchain output {\n"
 		"\t\ttype filter hook output priority filter; policy accept;\n"
 		"\t\toifname \"warren0\" ct state established,related accept\n"
-		"\t\toifname \"warren0\" meta skuid != 0 drop comment \"warren rules 8 subnet6 "
-		"fd77:6172:7265:6e00::/64 dns 3\"\n"
+		"\t\toifname \"warren0\" meta skuid != 0 drop comment \"warren rules 9 subnet6 "
+		"fd77:6172:7265:6e00::/64\"\n"
 		"\t}\n"));
 	/* Her new connections, forwarded or to the host, go to her chain of limits, before
 	 * the other chains of either hook. */
@@ -315,15 +321,15 @@ static void test_ruleset(void **state)
 		"\t\tip6 daddr . meta mark @peer_member6 accept\n"
 		"\t\tdrop\n"));
 	assert_non_null(strstr(text,
-		"\t\tiifname \"warren0\" ip daddr 10.213.0.1 tcp dport 53 accept\n"
+		"\t\tiifname \"warren0\" ip daddr @host_dns4 tcp dport 53 accept\n"
 		"\t\tiifname \"warren0\" ip6 daddr fd77:6172:7265:6e00::1 icmpv6 type echo-request accept\n"
 		"\t\tiifname \"warren0\" ip6 hoplimit 255 icmpv6 type { nd-neighbor-solicit, "
 		"nd-neighbor-advert } accept\n"
 		"\t\tiifname \"warren0\" ip6 daddr fd77:6172:7265:6e00::1 ip6 saddr . meta l4proto . "
 		"th dport @isolated_ports6 accept\n"
 		"\t\tiifname \"warren0\" ip6 saddr @isolated6 drop\n"
-		"\t\tiifname \"warren0\" ip6 daddr fd77:6172:7265:6e00::1 udp dport 53 accept\n"
-		"\t\tiifname \"warren0\" ip6 daddr fd77:6172:7265:6e00::1 tcp dport 53 accept\n"
+		"\t\tiifname \"warren0\" ip6 daddr @host_dns6 udp dport 53 accept\n"
+		"\t\tiifname \"warren0\" ip6 daddr @host_dns6 tcp dport 53 accept\n"
 		"\t\tiifname \"warren0\" drop\n"));
 	assert_non_null(strstr(text,
 		"\t\tip6 saddr fd77:6172:7265:6e00::/64 oifname != \"warren0\" masquerade\n"));
@@ -395,16 +401,27 @@ static void test_ruleset(void **state)
 	assert_int_equal(nft_tables_commands("warren0", &net, &net6, DNS_HOST4 | DNS_HOST6, &e,
 					     NFT_TABLES_CURRENT, &current), 0);
 	assert_string_equal(current, dest);
-	assert_int_equal(nft_ruleset("warren0", &net, &net6, DNS_HOST4, cmds, 100), -ENOSPC);
-	/* Each family's DNS to the gateway by itself (dns.h): the host's IPv4 nameserver
-	 * opens no IPv6 port 53, and none opens neither; the mark tells them apart. */
-	assert_int_equal(nft_ruleset("warren0", &net, &net6, DNS_HOST4, rules, sizeof(rules)), 0);
-	assert_non_null(strstr(rules, "ip daddr 10.213.0.1 udp dport 53 accept\n"));
-	assert_null(strstr(rules, "ip6 daddr fd77:6172:7265:6e00::1 udp dport 53"));
-	assert_non_null(strstr(rules, "subnet6 fd77:6172:7265:6e00::/64 dns 1\""));
-	assert_int_equal(nft_ruleset("warren0", &net, &net6, 0, rules, sizeof(rules)), 0);
-	assert_null(strstr(rules, "dport 53"));
-	assert_non_null(strstr(rules, "subnet6 fd77:6172:7265:6e00::/64 dns 0\""));
+	assert_int_equal(nft_ruleset("warren0", &net, &net6, cmds, 100), -ENOSPC);
+	/* Which of the gateway's addresses take DNS (dns.h) is in set elements, last, never
+	 * in the rules or the mark: a change of it replaces no rule, and no chain of limits
+	 * is flushed (each family's by itself: the host's IPv4 nameserver opens no IPv6 port
+	 * 53, and none opens neither). */
+	assert_non_null(strstr(text, "\tset host_dns4 { type ipv4_addr; }\n"
+				     "\tset host_dns6 { type ipv6_addr; }\n"));
+	assert_null(strstr(text, "ip daddr 10.213.0.1 udp dport 53"));
+	assert_null(strstr(text, "ip6 daddr fd77:6172:7265:6e00::1 udp dport 53"));
+	assert_null(strstr(text, " dns "));
+	assert_string_equal(text + strlen(text) - strlen(both), both);
+	free(current);
+	assert_int_equal(nft_tables_commands("warren0", &net, &net6, DNS_HOST4, &e,
+					     NFT_TABLES_CURRENT, &current), 0);
+	assert_string_equal(current + strlen(current) - strlen(v4_only), v4_only);
+	assert_int_equal(strncmp(current, dest, strlen(dest) - strlen(both)), 0);
+	free(current);
+	assert_int_equal(nft_tables_commands("warren0", &net, &net6, 0, &e, NFT_TABLES_CURRENT,
+					     &current), 0);
+	assert_string_equal(current + strlen(current) - strlen(none), none);
+	assert_null(strstr(current, "add element"));
 	egress_clear(&e);
 
 	m.ports = (struct port_list){ .v = { { 53, 53, PORT_UDP }, { 8000, 8099, PORT_TCP } }, .n = 2 };
@@ -531,6 +548,21 @@ static void test_ruleset(void **state)
 	"\t}\n"                                                                         \
 	"}\n"
 
+/* Version 8: the gateway's DNS by address in the input chain, the mark naming it. */
+#define OLD_TABLES_V8                                                                      \
+	OLD_TABLES_V2                                                                      \
+	"table inet warren {\n"                                                        \
+	"\tset dns6 { type ipv6_addr; flags interval; }\n"                              \
+	"\tchain input {\n"                                                             \
+	"\t\tiifname \"warren0\" ip daddr 10.213.0.1 udp dport 53 accept\n"            \
+	"\t\tiifname \"warren0\" ip6 daddr fd77:6172:7265:6e00::1 udp dport 53 accept\n" \
+	"\t}\n"                                                                         \
+	"\tchain output {\n"                                                            \
+	"\t\toifname \"warren0\" meta skuid != 0 drop comment \"warren rules 8 subnet6 "  \
+	"fd77:6172:7265:6e00::/64 dns 3\"\n"                                            \
+	"\t}\n"                                                                         \
+	"}\n"
+
 #define STR_(x) #x
 #define STR(x) STR_(x)
 #define NFT_RULES_VERSION_TEXT STR(NFT_RULES_VERSION)
@@ -616,8 +648,8 @@ static int upgrade_child(const char *old)
 	(void)ipv4_subnet_parse("10.213.0.0/16", &net);
 	(void)ipv6_subnet_parse(IPV6_SUBNET_DEFAULT, &net6);
 	/* Twice; then once more without the arp table (as if someone deleted it): it is
-	 * made again; then once the host serves DNS on the gateway's IPv6 address (the rules
-	 * are replaced: port 53 there opens); then a new container's elements. */
+	 * made again; then once the host serves DNS on the gateway's IPv6 address (port 53
+	 * there opens, by an element); then a new container's elements. */
 	if (egress_resolve(deny, NULL, NULL, 0, NULL, &e) < 0 ||
 	    nft_tables_ensure("warren0", &net, &net6, 0, &e, &err) < 0 ||
 	    nft_tables_ensure("warren0", &net, &net6, 0, &e, &err) < 0 ||
@@ -634,9 +666,13 @@ static int upgrade_child(const char *old)
 	out = nft_ctx_get_output_buffer(ctx);
 	fprintf(stderr, "%s", out);
 	if (occurrences(out, "comment \"warren rules " NFT_RULES_VERSION_TEXT " subnet6 "
-			IPV6_SUBNET_DEFAULT " dns 2\"") != 1 ||
-	    occurrences(out, "ip6 daddr fd77:6172:7265:6e00::1 udp dport 53 accept") != 1 ||
+			IPV6_SUBNET_DEFAULT "\"") != 1 ||
+	    occurrences(out, "ip6 daddr @host_dns6 udp dport 53 accept") != 1 ||
+	    occurrences(out, "ip daddr @host_dns4 udp dport 53 accept") != 1 ||
+	    !strstr(out, "set host_dns6 {\n\t\ttype ipv6_addr\n\t\telements = { fd77:6172:7265:6e00::1 }") ||
+	    !strstr(out, "set host_dns4 {\n\t\ttype ipv4_addr\n\t}") ||
 	    strstr(out, "ip daddr 10.213.0.1 udp dport 53 accept") ||
+	    strstr(out, "ip6 daddr fd77:6172:7265:6e00::1 udp dport 53 accept") ||
 	    occurrences(out, "comment \"warren rules") != 1 ||
 	    occurrences(out, "chain destinations {") != 1 ||
 	    occurrences(out, "chain from_ports {") != 1 || occurrences(out, "table arp warren {") != 1 ||
@@ -665,7 +701,7 @@ static int upgrade_child(const char *old)
 static void test_ruleset_upgrade(void **state)
 {
 	static const char *const olds[] = { OLD_TABLES_V1, OLD_TABLES_DENY, OLD_TABLES_V2,
-					    OLD_TABLES_V3 };
+					    OLD_TABLES_V3, OLD_TABLES_V8 };
 
 	char what[64];
 
@@ -675,35 +711,117 @@ static void test_ruleset_upgrade(void **state)
 	}
 }
 
+/* A network namespace of its own with no tables yet, and a container with limits for it
+ * (net_conns 64, net_rate 5): the children below. */
+struct limited_ns {
+	struct nft_ctx *ctx;
+	struct ipv4_subnet net;
+	struct ipv6_addr net6;
+	struct nft_member m;
+};
+
+/* Into L; false if no namespace with nf_tables could be had. */
+static bool limited_ns_open(struct limited_ns *l)
+{
+	*l = (struct limited_ns){ .m = { .port = "wr3", .addr = 0x0ad50003,
+					 .mac = { 2, 0x77, 0, 0, 0, 3 }, .conns = 64, .rate = 5 } };
+	(void)ipv4_subnet_parse("10.213.0.0/16", &l->net);
+	(void)ipv6_subnet_parse(IPV6_SUBNET_DEFAULT, &l->net6);
+	return (l->ctx = private_nft("add table inet probe\ndelete table inet probe")) != NULL;
+}
+
+/* Does set SET of table inet warren hold exactly the elements WANT ("" none)? */
+static bool host_dns_is(struct nft_ctx *ctx, const char *set, const char *want)
+{
+	char cmd[64];
+	const char *out, *e;
+
+	snprintf(cmd, sizeof(cmd), "list set inet warren %s", set);
+	if (nft_run_cmd_from_buffer(ctx, cmd) != 0)
+		return false;
+	out = nft_ctx_get_output_buffer(ctx);
+	e = strstr(out, "elements = { ");
+	if (*want ? !e || strncmp(e + strlen("elements = { "), want, strlen(want)) != 0 ||
+		    strncmp(e + strlen("elements = { ") + strlen(want), " }", 2) != 0 : e != NULL) {
+		fprintf(stderr, "set %s is not { %s }:\n%s", set, want, out);
+		return false;
+	}
+	return true;
+}
+
+/* In a network namespace of its own: a container with limits runs while the host's DNS
+ * flags change, both ways, at two more starts.  Exit 0 if her chain of limits kept its
+ * rules and the sets host_dns4, host_dns6 followed the flags; 77, 1. */
+static int dns_change_child(const char *unused)
+{
+	struct limited_ns l;
+	struct nft_limit_hits h;
+	struct error err = { 0 };
+	struct egress e = { 0 };
+	int r = 0;
+
+	if (!limited_ns_open(&l))
+		return 77;
+	nft_ctx_buffer_output(l.ctx);
+	l.m.has6 = true;
+	l.m.addr6 = ipv6_subnet_slot_addr(&l.net6, 3);
+	if (nft_tables_ensure("warren0", &l.net, &l.net6, 0, &e, &err) < 0 ||
+	    nft_member_add(&l.m, &err) < 0 || !host_dns_is(l.ctx, "host_dns4", "") ||
+	    !host_dns_is(l.ctx, "host_dns6", "")) {
+		fprintf(stderr, "first start: %s\n", err.msg);
+		return 1;
+	}
+	if (nft_tables_ensure("warren0", &l.net, &l.net6, DNS_HOST4 | DNS_HOST6, &e, &err) < 0 ||
+	    (r = nft_limit_hits(&l.m, &h)) != 0 || h.conns_max != 64 ||
+	    !host_dns_is(l.ctx, "host_dns4", "10.213.0.1") ||
+	    !host_dns_is(l.ctx, "host_dns6", "fd77:6172:7265:6e00::1")) {
+		fprintf(stderr, "the host's DNS on: her limits %d (%s)\n", r, err.msg);
+		return 1;
+	}
+	if (nft_tables_ensure("warren0", &l.net, &l.net6, DNS_HOST4, &e, &err) < 0 ||
+	    nft_tables_ensure("warren0", &l.net, &l.net6, 0, &e, &err) < 0 ||
+	    (r = nft_limit_hits(&l.m, &h)) != 0 || h.conns_max != 64 ||
+	    !host_dns_is(l.ctx, "host_dns4", "") || !host_dns_is(l.ctx, "host_dns6", "")) {
+		fprintf(stderr, "the host's DNS off again: her limits %d (%s)\n", r, err.msg);
+		return 1;
+	}
+	return 0;
+}
+
+/* A change of the host's nameservers (which of the gateway's addresses take DNS) at a
+ * start changes the elements of sets host_dns4 and host_dns6 alone: a running
+ * container's chain of limits keeps its rules (review 29, finding 1: version 8's mark
+ * named the flags, and a flip replaced the rules, flushing every chain of limits). */
+static void test_dns_change_keeps_limits(void **state)
+{
+	in_child(dns_change_child, NULL, "a change of the host's DNS flags lost a running "
+		 "container's limits, or the sets host_dns4, host_dns6 did not follow it");
+}
+
 /* In a network namespace of its own: nft_limit_hits of a container with limits, of one
  * whose chain an upgrade flushed, and of one with none.  Exit 0, 77, 1. */
 static int limit_hits_child(const char *unused)
 {
-	struct nft_member m = { .port = "wr3", .addr = 0x0ad50003, .mac = { 2, 0x77, 0, 0, 0, 3 },
-				.conns = 64, .rate = 5 };
-	struct ipv4_subnet net;
-	struct ipv6_addr net6;
+	struct limited_ns l;
 	struct nft_limit_hits h;
 	struct error err = { 0 };
 	struct egress e = { 0 };
-	struct nft_ctx *ctx = private_nft("add table inet probe\ndelete table inet probe");
 	int r;
 
-	if (!ctx)
+	if (!limited_ns_open(&l))
 		return 77;
-	(void)ipv4_subnet_parse("10.213.0.0/16", &net);
-	(void)ipv6_subnet_parse(IPV6_SUBNET_DEFAULT, &net6);
-	if ((r = nft_limit_hits(&m, &h)) != -ENOENT) {
+	if ((r = nft_limit_hits(&l.m, &h)) != -ENOENT) {
 		fprintf(stderr, "no tables: %d, not -ENOENT\n", r);
 		return 1;
 	}
-	if (nft_tables_ensure("warren0", &net, &net6, 0, &e, &err) < 0 || nft_member_add(&m, &err) < 0 ||
-	    (r = nft_limit_hits(&m, &h)) != 0 || h.conns_max != 64) {
+	if (nft_tables_ensure("warren0", &l.net, &l.net6, 0, &e, &err) < 0 ||
+	    nft_member_add(&l.m, &err) < 0 || (r = nft_limit_hits(&l.m, &h)) != 0 ||
+	    h.conns_max != 64) {
 		fprintf(stderr, "her limits: %d %s\n", r, err.msg);
 		return 1;
 	}
-	if (nft_run_cmd_from_buffer(ctx, "flush chain inet warren limits_wr3") != 0 ||
-	    (r = nft_limit_hits(&m, &h)) != -ENODATA) {
+	if (nft_run_cmd_from_buffer(l.ctx, "flush chain inet warren limits_wr3") != 0 ||
+	    (r = nft_limit_hits(&l.m, &h)) != -ENODATA) {
 		fprintf(stderr, "a flushed chain: %d, not -ENODATA\n", r);
 		return 1;
 	}
@@ -1027,8 +1145,9 @@ static const struct {
 	{ "bridge = { subnet = \"10.213.0.0/31\"; };", "the prefix must be from /8 to /29" },
 	{ "bridge = { subnet = 5; };", "bridge.subnet: must be a string (an IPv4 network)" },
 	{ "bridge = { dns = [ \"dns.example\" ]; };",
-	  "bridge.dns[0]: \"dns.example\" is not an IPv4 or IPv6 address; expected four numbers" },
-	{ "bridge = { dns = [ 5 ]; };", "bridge.dns[0]: must be a string (an IPv4 or IPv6 address)" },
+	  "bridge.dns[0]: \"dns.example\" is not a nameserver's IPv4 or IPv6 address; expected four numbers" },
+	{ "bridge = { dns = [ 5 ]; };",
+	  "bridge.dns[0]: must be a string (a nameserver's IPv4 or IPv6 address)" },
 	{ "bridge = { mtu = 1500; };",
 	  "bridge.mtu: unknown setting; expected one of: name, subnet, ipv6, subnet6, dns" },
 	{ "bridge = { ipv6 = \"yes\"; };",
@@ -1240,6 +1359,7 @@ int main(void)
 		cmocka_unit_test(test_ruleset),
 		cmocka_unit_test(test_limit_hits),
 		cmocka_unit_test(test_ruleset_upgrade),
+		cmocka_unit_test(test_dns_change_keeps_limits),
 		cmocka_unit_test(test_port_names_upgrade),
 		cmocka_unit_test(test_purge_commands),
 		cmocka_unit_test(test_member_leftovers),
