@@ -106,6 +106,10 @@ tests/unit/test_%: tests/unit/test_%.c $(CORE_LIB)
 tests/lib/fleetdrive: tests/lib/fleetdrive.c $(CORE_LIB)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(HELPER_LIBS) $(FLEET_LIBS)
 
+# A test tool: a container's resolv.conf as net/dns.c makes it (tests/e2e/99-dns-own-addresses.sh).
+tests/lib/dnsprobe: tests/lib/dnsprobe.c $(CORE_LIB)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(HELPER_LIBS)
+
 # The fuzz targets (tests/fuzz) with a plain main() that replays files: the sanitizer
 # build runs the corpus through them (tests/sanitizers.sh); `make fuzz` uses libFuzzer.
 tests/fuzz/%-replay: tests/fuzz/%.c tests/fuzz/replay.c $(CORE_LIB)
@@ -120,7 +124,7 @@ check: $(UNIT_TESTS)
 	@tests/run.sh unit
 
 # Everything this machine supports (root): unit, helper integration, end-to-end sshd logins.
-test: all $(UNIT_TESTS) tests/lib/fleetdrive
+test: all $(UNIT_TESTS) tests/lib/fleetdrive tests/lib/dnsprobe
 	@tests/run.sh all
 
 # Benchmarks (root, ~15 min, not part of test): writes BENCHMARKS.md.  The step timers
@@ -166,6 +170,6 @@ uninstall:
 
 clean:
 	rm -f $(BINS) helper/*.[oad] helper/*/*.[od] pam_module/*.[od] $(UNIT_TESTS) tests/fuzz/*-replay \
-		tests/lib/fleetdrive
+		tests/lib/fleetdrive tests/lib/dnsprobe
 
 .PHONY: all check test bench mutants sanitize fuzz install uninstall clean

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -284,11 +285,43 @@ static int image_layer(const char *dir, const char *name, const struct image_opt
 	return 0;
 }
 
+/* The images directory's build lock (DIR/.build.lock, the flock warren-mkimage and
+ * warren-mklayer take), waited for: -errno, or its fd, to be closed when done. */
+static int build_lock(const char *dir)
+{
+	char path[PATH_MAX + 16];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/.build.lock", dir);
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		fprintf(stderr, "warrenctl: a build runs in %s; waiting for it\n", dir);
+		while (flock(fd, LOCK_EX) < 0)
+			if (errno != EINTR) {
+				int r = -errno;
+
+				close(fd);
+				return r;
+			}
+	}
+	return fd;
+}
+
 static int image_rm(const struct warren_config *cfg, const char *dir, const char *name)
 {
 	char path[PATH_MAX + 80], uses[1024];
-	int running = running_uses(name);
+	/* Under the builds' lock: a layer build's --from image stays while the build runs
+	 * (its overlay's lower directory), and no build is half-way through NAME. */
+	_cleanup_close_ int lock = build_lock(dir);
+	int running;
 
+	if (lock < 0) {
+		fprintf(stderr, "warrenctl: cannot lock %s/.build.lock: %s\n", dir, strerror(-lock));
+		return 1;
+	}
+	running = running_uses(name);
 	if (!is_image_dir(dir, name)) {
 		fprintf(stderr, "warrenctl: there is no image or layer %s in %s\n", name, dir);
 		return 1;

@@ -89,6 +89,14 @@ void etcd_free(struct etcd *e)
 	free(e);
 }
 
+/* Give libcurl PEM's bytes for OPT; it keeps a copy (the caller wipes and frees its own). */
+static bool blob(CURL *c, CURLoption opt, const struct etcd_pem *pem)
+{
+	struct curl_blob b = { .data = pem->data, .len = pem->len, .flags = CURL_BLOB_COPY };
+
+	return curl_easy_setopt(c, opt, &b) == CURLE_OK;
+}
+
 /* The options every call shares: POST of JSON, no redirect, no proxy from the
  * environment, http(s) only, no signals (timeouts without SIGALRM), TLS files. */
 static int setup(struct etcd *e, const struct etcd_options *o, struct error *err)
@@ -102,17 +110,17 @@ static int setup(struct etcd *e, const struct etcd_options *o, struct error *err
 		  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
 		  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header) == CURLE_OK;
 
-	if (ok && o->cert)
-		ok = curl_easy_setopt(c, CURLOPT_SSLCERT, o->cert) == CURLE_OK &&
-		     curl_easy_setopt(c, CURLOPT_SSLKEY, o->key) == CURLE_OK;
+	if (ok && o->cert.data)
+		ok = blob(c, CURLOPT_SSLCERT_BLOB, &o->cert) && blob(c, CURLOPT_SSLKEY_BLOB, &o->key);
 	/* Peer and name are verified (libcurl's defaults, said here so that they stay). With
 	 * a cacert, that CA alone: Debian's libcurl also trusts the system's CA directory
-	 * unless told not to, and any CA there could then vouch for "etcd". */
+	 * unless told not to, and any CA there could then vouch for "etcd" (the blob takes
+	 * the place of the CA file). */
 	if (ok)
 		ok = curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK &&
 		     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK;
-	if (ok && o->cacert)
-		ok = curl_easy_setopt(c, CURLOPT_CAINFO, o->cacert) == CURLE_OK &&
+	if (ok && o->cacert.data)
+		ok = blob(c, CURLOPT_CAINFO_BLOB, &o->cacert) &&
 		     curl_easy_setopt(c, CURLOPT_CAPATH, NULL) == CURLE_OK;
 	if (!ok)
 		return error_set(err, -EINVAL, "libcurl refuses an option warren needs (is it built "

@@ -5,6 +5,7 @@
 #ifndef WARREN_ETCD_H
 #define WARREN_ETCD_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -15,10 +16,17 @@
 #define ETCD_CONNECT_MS 1000
 #define ETCD_CALL_MS 3000
 
+/* A TLS file's bytes (PEM), read and checked by the caller: libcurl is given these, never
+ * the path, so that no one can swap the file between the check and its use. */
+struct etcd_pem {
+	char *data;               /* NULL: none */
+	size_t len;
+};
+
 struct etcd_options {
 	char *const *endpoints;   /* NULL-terminated "http(s)://HOST:PORT", tried in order */
-	const char *cert, *key;   /* the client's TLS certificate and key, or NULL */
-	const char *cacert;       /* the CA of etcd's certificates; NULL: the system's */
+	struct etcd_pem cert, key; /* the client's TLS certificate and key, or none */
+	struct etcd_pem cacert;   /* the CA of etcd's certificates; none: the system's */
 	long connect_ms, call_ms; /* 0: ETCD_CONNECT_MS, ETCD_CALL_MS */
 };
 

@@ -11,6 +11,7 @@
 
 #include "fleet/lease.h"
 #include "lib/cleanup.h"
+#include "lib/fsutil.h"
 #include "lib/names.h"
 
 int fleet_etcd_open(const struct fleet_config *f, struct etcd **ret, struct error *err)
@@ -18,17 +19,33 @@ int fleet_etcd_open(const struct fleet_config *f, struct etcd **ret, struct erro
 	return fleet_etcd_open_within(f, 0, ret, err);
 }
 
-/* fleet.KEY's file at PATH, if set: root's and not writable by others (whoever can write the
- * CA or the certificate decides whom warren trusts and who it is), and for the client's key
- * unreadable by others too: whoever reads it may take, steal or drop every user's lease. */
-static int tls_file_check(const char *key, const char *path, bool secret, struct error *err)
-{
-	struct stat st;
+/* A TLS file larger than this is none warren should read (a CA bundle is some 200 KiB). */
+#define TLS_FILE_MAX (1024 * 1024)
 
+/* fleet.KEY's file at PATH, if set, read into *RET (what libcurl is given, so that what was
+ * checked is what is used): a file only root can change (open_root_path: no symlink, every
+ * directory above it root's; whoever can swap the CA or the certificate decides whom warren
+ * trusts and who it is), root's and not writable by others, and for the client's key (SECRET)
+ * unreadable by others too: whoever reads it may take, steal or drop every user's lease. */
+static int tls_file_read(const char *key, const char *path, bool secret, struct etcd_pem *ret,
+			 struct error *err)
+{
+	_cleanup_close_ int fd = -EBADF;
+	_cleanup_free_ char *buf = NULL;
+	size_t got = 0;
+	struct stat st;
+	ssize_t n;
+
+	*ret = (struct etcd_pem){ 0 };
 	if (!path)
 		return 0;
-	if (stat(path, &st) < 0)
-		return error_errno(err, -errno, "fleet.%s %s cannot be read", key, path);
+	if ((fd = open_root_path(path, err)) < 0)
+		return error_wrap(err, "fleet.%s %s", key, path);
+	if (fstat(fd, &st) < 0)
+		return error_errno(err, -errno, "fleet.%s %s cannot be inspected", key, path);
+	if (!S_ISREG(st.st_mode))
+		return error_set(err, -EINVAL, "fleet.%s %s is not a regular file; fix: name a PEM "
+				 "file", key, path);
 	if (st.st_uid != 0)
 		return error_set(err, -EPERM, "fleet.%s %s is owned by uid %u, not root; fix: chown "
 				 "root %s", key, path, (unsigned)st.st_uid, path);
@@ -40,21 +57,45 @@ static int tls_file_check(const char *key, const char *path, bool secret, struct
 		return error_set(err, -EPERM, "fleet.%s %s is readable by others (mode %04o): "
 				 "whoever reads it can take or drop any user's lease; fix: chmod o-rwx "
 				 "%s", key, path, (unsigned)(st.st_mode & 07777), path);
+	if (st.st_size > TLS_FILE_MAX)
+		return error_set(err, -EFBIG, "fleet.%s %s is %lld bytes; fix: a PEM file of at most "
+				 "%d", key, path, (long long)st.st_size, TLS_FILE_MAX);
+	if (!(buf = malloc((size_t)st.st_size + 1)))
+		return error_set(err, -ENOMEM, "out of memory");
+	/* One byte more than fstat said, to notice a file being rewritten. */
+	while (got < (size_t)st.st_size + 1 &&
+	       (n = read(fd, buf + got, (size_t)st.st_size + 1 - got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return error_errno(err, -errno, "fleet.%s %s cannot be read", key, path);
+		got += (size_t)n;
+	}
+	if (got != (size_t)st.st_size)
+		return error_set(err, -EAGAIN, "fleet.%s %s changed while read; fix: replace it "
+				 "atomically (write a new file, then rename it)", key, path);
+	ret->data = TAKE_PTR(buf);
+	ret->len = got;
 	return 0;
 }
 
 int fleet_etcd_open_within(const struct fleet_config *f, long call_ms, struct etcd **ret,
 			   struct error *err)
 {
-	const struct etcd_options o = { .endpoints = f->etcd, .cert = f->cert, .key = f->key,
-					.cacert = f->cacert, .call_ms = call_ms };
+	struct etcd_options o = { .endpoints = f->etcd, .call_ms = call_ms };
 	int r;
 
-	if ((r = tls_file_check("key", f->key, true, err)) < 0 ||
-	    (r = tls_file_check("cert", f->cert, false, err)) < 0 ||
-	    (r = tls_file_check("cacert", f->cacert, false, err)) < 0)
-		return r;
-	return etcd_new(&o, ret, err);
+	if ((r = tls_file_read("key", f->key, true, &o.key, err)) >= 0 &&
+	    (r = tls_file_read("cert", f->cert, false, &o.cert, err)) >= 0 &&
+	    (r = tls_file_read("cacert", f->cacert, false, &o.cacert, err)) >= 0)
+		r = etcd_new(&o, ret, err);
+	/* libcurl keeps copies (CURL_BLOB_COPY); the key's bytes go before the memory does. */
+	if (o.key.data)
+		explicit_bzero(o.key.data, o.key.len);
+	free(o.key.data);
+	free(o.cert.data);
+	free(o.cacert.data);
+	return r;
 }
 
 bool fleet_field_valid(const char *s)

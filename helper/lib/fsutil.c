@@ -1,7 +1,9 @@
 /* fsutil.c - fd-relative file operations that never follow a symlink. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +70,79 @@ int open_root_dir(const char *path)
 	if (st.st_uid != 0 || (st.st_mode & 022))
 		return -EPERM;
 	return TAKE_FD(fd);
+}
+
+/* Can only root change what directory DIR (ST) holds?  Root's, and not writable by group
+ * or others unless sticky (then only an entry's owner may rename or remove it, and
+ * open_root_path checks the entry is root's next). */
+static int root_dir_check(const char *dir, const struct stat *st, struct error *err)
+{
+	if (!S_ISDIR(st->st_mode))
+		return error_set(err, -ENOTDIR, "%s is not a directory; fix: correct the path", dir);
+	if (st->st_uid != 0)
+		return error_set(err, -EPERM, "its directory %s is owned by uid %u, not root: its "
+				 "owner can swap the file; fix: chown root %s, or keep the file in a "
+				 "directory of root's", dir, (unsigned)st->st_uid, dir);
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) && !(st->st_mode & S_ISVTX))
+		return error_set(err, -EPERM, "its directory %s is writable by group or others "
+				 "(mode %04o): they can swap the file; fix: chmod go-w %s", dir,
+				 (unsigned)(st->st_mode & 07777), dir);
+	return 0;
+}
+
+int open_root_path(const char *path, struct error *err)
+{
+	_cleanup_free_ char *copy = strdup(path);
+	_cleanup_close_ int dir = -EBADF;
+	char *comp, *next, *save = NULL;
+	struct stat st;
+	int fd, r;
+
+	if (!copy)
+		return error_set(err, -ENOMEM, "out of memory");
+	if (path[0] != '/')
+		return error_set(err, -EINVAL, "is not an absolute path; fix: name it from /");
+	dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0 || fstat(dir, &st) < 0)
+		return error_errno(err, -errno, "cannot inspect /");
+	if ((r = root_dir_check("/", &st, err)) < 0)
+		return r;
+	/* Each directory below /, by its name as PATH spells it (COPY's offsets are PATH's). */
+	for (comp = strtok_r(copy, "/", &save); comp; comp = next) {
+		char d[PATH_MAX];
+		int sub;
+
+		if (!strcmp(comp, ".") || !strcmp(comp, ".."))
+			return error_set(err, -EINVAL, "has a \"%s\" in it; fix: name the file by its "
+					 "plain path", comp);
+		if (!(next = strtok_r(NULL, "/", &save)))
+			break;
+		snprintf(d, sizeof(d), "%.*s", (int)(comp - copy + (ptrdiff_t)strlen(comp)), path);
+		sub = openat(dir, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (sub < 0)
+			return error_errno(err, -errno, "cannot open its directory %s", d);
+		closep(&dir);
+		dir = sub;
+		if (fstat(dir, &st) < 0)
+			return error_errno(err, -errno, "cannot inspect its directory %s", d);
+		if (S_ISLNK(st.st_mode))
+			return error_set(err, -ELOOP, "its directory %s is a symbolic link; fix: name "
+					 "the file by its real path", d);
+		if ((r = root_dir_check(d, &st, err)) < 0)
+			return r;
+	}
+	if (!comp)
+		return error_set(err, -EISDIR, "names no file; fix: correct the path");
+	/* Not a symlink, not a FIFO that would hang (O_NONBLOCK; the caller's fstat refuses
+	 * what is not a regular file). */
+	fd = openat(dir, comp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0 && errno == ELOOP)
+		return error_set(err, -ELOOP, "is a symbolic link (warren reads the file itself, "
+				 "never a link, that whoever can change it would choose); fix: name the "
+				 "file it points to");
+	if (fd < 0)
+		return error_errno(err, -errno, "cannot be opened");
+	return fd;
 }
 
 int mkdir_p_beneath(int rootfd, const char *path, mode_t mode)

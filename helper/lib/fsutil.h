@@ -25,6 +25,14 @@ int ensure_root_dir(const char *path, mode_t mode);
  * -EPERM if it is not. */
 int open_root_dir(const char *path);
 
+/* Open the file at PATH (absolute) for reading, as one only root can change: every
+ * directory from / down to it root's and not writable by group or others (a sticky one,
+ * such as /tmp, may be: only root may then rename or remove root's entries there), no
+ * symlink on the way nor the file itself one, each component opened from the fd of the
+ * one before (so that what was checked is what is opened).  The file itself is the
+ * caller's to fstat.  Every fault is ERR's, naming the directory or the file and the fix. */
+int open_root_path(const char *path, struct error *err);
+
 /* Walk PATH (absolute or relative) below ROOTFD one component at a time with
  * O_NOFOLLOW, creating missing directories with MODE; return an O_PATH fd of it. */
 int mkdir_p_beneath(int rootfd, const char *path, mode_t mode);

@@ -10,6 +10,8 @@
 #include "lib/cleanup.h"
 #include "net/dns.h"
 #include "lib/fsutil.h"
+#include "lib/log.h"
+#include "net/netlink.h"
 
 int resolv_parse(const char *text, struct nameserver *ns, int max, char *search, size_t search_len)
 {
@@ -53,21 +55,40 @@ bool nameserver_usable(const struct nameserver *ns, bool ipv6)
 	return nameserver_kind(ns) == NAMESERVER_UNICAST && (ns->family == AF_INET || ipv6);
 }
 
-/* Is NS one of this host's addresses (in our network namespace)?  Binding tells. */
+struct own_search {
+	const struct nameserver *ns;
+	bool found;
+};
+
+static void own_cb(int ifindex, int family, const void *addr, unsigned prefix, void *data)
+{
+	struct own_search *o = data;
+
+	if (family == o->ns->family && !memcmp(addr, o->ns->addr, family == AF_INET ? 4 : 16))
+		o->found = true;
+}
+
+/* Is NS one of this host's addresses (in our network namespace, the host's)?  The kernel
+ * tells: an address of one of its links (the list has tentative ones too: an IPv6 address
+ * during DAD, as after a link flap, is the host's all the same), or one its routes call
+ * local (127.0.0.0/8, an "AnyIP" range).  Not bind(): with net.ipv{4,6}.ip_nonlocal_bind
+ * it takes any address, and it refuses a tentative one.  What cannot be asked is taken as
+ * another host's, and logged. */
 static bool host_has(const struct nameserver *ns)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
-	_cleanup_close_ int s = socket(ns->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct own_search o = { .ns = ns };
+	char a[INET6_ADDRSTRLEN];
+	struct nl nl = { 0 };
+	int r;
 
-	if (s < 0)
-		return false;
-	if (ns->family == AF_INET) {
-		memcpy(&sin.sin_addr, ns->addr, 4);
-		return bind(s, (struct sockaddr *)&sin, sizeof(sin)) == 0;
-	}
-	memcpy(&sin6.sin6_addr, ns->addr, 16);
-	return bind(s, (struct sockaddr *)&sin6, sizeof(sin6)) == 0;
+	if ((r = nl_open(&nl)) == 0 && (r = nl_addr_each(&nl, ns->family, own_cb, &o)) == 0 &&
+	    !o.found && (r = nl_route_local(&nl, ns->family, ns->addr)) > 0)
+		o.found = true;
+	nl_close(&nl);
+	if (r < 0)
+		log_warning(r, "cannot ask the kernel whether nameserver %s is this host's own: "
+			    "taken as another host's", inet_ntop(ns->family, ns->addr, a, sizeof(a)));
+	return o.found;
 }
 
 /* Is NS one of the K in LIST? */

@@ -289,6 +289,32 @@ int nl_route_add(struct nl *nl, uint32_t dst, unsigned prefix, uint32_t gateway,
 	return transact_create(nl, nlh);
 }
 
+static int route_type_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+
+	if (nlh->nlmsg_type == RTM_NEWROUTE)
+		*(int *)data = rtm->rtm_type;
+	return MNL_CB_OK;
+}
+
+int nl_route_local(struct nl *nl, int family, const void *addr)
+{
+	char buf[NL_BUF];
+	struct nlmsghdr *nlh = request(nl, buf, RTM_GETROUTE, 0);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	size_t len = family == AF_INET ? 4 : 16;
+	int type = -1, r;
+
+	*rtm = (struct rtmsg){ .rtm_family = (unsigned char)family,
+			       .rtm_dst_len = (unsigned char)(len * 8) };
+	mnl_attr_put(nlh, RTA_DST, len, addr);
+	/* No route at all (-ENETUNREACH, -EHOSTUNREACH) is no local one. */
+	if ((r = transact(nl, nlh, route_type_cb, &type)) < 0)
+		return r == -ENETUNREACH || r == -EHOSTUNREACH ? 0 : r;
+	return type == RTN_LOCAL;
+}
+
 int nl_addr6_add(struct nl *nl, int ifindex, const uint8_t addr[16], unsigned prefix,
 		 bool noprefixroute)
 {

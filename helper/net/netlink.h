@@ -48,6 +48,11 @@ int nl_addr6_add(struct nl *nl, int ifindex, const uint8_t addr[16], unsigned pr
 int nl_route6_add(struct nl *nl, const uint8_t dst[16], unsigned prefix, const uint8_t *gateway,
 		  int ifindex);
 
+/* Does the kernel take ADDR (of FAMILY, network byte order) as this namespace's own: does a
+ * route lookup find a local route (RTN_LOCAL: an address of a link's, or a range routed
+ * "local", such as 127.0.0.0/8)?  1 or 0, or -errno.  Not for an IPv6 address still in
+ * duplicate address detection: its local route comes when DAD ends. */
+int nl_route_local(struct nl *nl, int family, const void *addr);
 /* An ifb device NAME, down (tc.h: what a port's ingress redirects to it leaves it, shaped,
  * back into that port).  -EEXIST if there is one. */
 int nl_ifb_add(struct nl *nl, const char *name);

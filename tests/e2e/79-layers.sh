@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 38
+fixture_start 39
 
 ctl() { in_ns "$REPO/warrenctl" --config "$CONF" "$@"; }
 # The images directory of this test: the base image (a link to the test image: the
@@ -141,7 +141,19 @@ check "her next container has no layer (her own changed copy of the tool stays h
 	test "$(printf '%s' "$out" | tr -d '\r')" = not-installed || diag "$out"
 check "and ls says so: default alone, current" test "$(stack_field wta)" = "default current"
 ctl stop wta >/dev/null 2>&1
-out=$(ctl image rm cs101 2>&1)
+# While a build holds the images directory's lock (a layer build's --from image is its
+# overlay's lower directory), image rm waits for it: the test holds the lock here.
+exec {lock}>>"$images/.build.lock"
+flock -x "$lock"
+ctl image rm cs101 >"$T/rm.log" 2>&1 {lock}>&- &
+rm_pid=$!
+for ((i = 0; i < 40; i++)); do grep -q 'a build runs' "$T/rm.log" && break; sleep 0.25; done
+check "image rm while a build holds the images directory's lock says it waits, and removes nothing" \
+	bash -c 'grep -q "a build runs in $1; waiting for it" "$2" && test -d "$1/cs101"' - "$images" "$T/rm.log" ||
+	diag "$(cat "$T/rm.log")"
+exec {lock}>&-
+wait "$rm_pid"
+out=$(cat "$T/rm.log")
 check "image rm once nothing uses it: removed, with its record" \
 	bash -c 'test ! -e "$1/cs101" -a ! -e "$1/.cs101.meta"' - "$images" || diag "$out"
 

@@ -7,14 +7,15 @@
 # fleet checks: etcd answers, the clock's skew against it (faketime shifts warrenctl's
 # clock alone), the store a writable mount (a tmpfs in a mount namespace of the test's).
 # A fourth etcd of its own serves TLS and asks for client certificates (a CA, a server
-# and a client certificate made here with openssl), for the config's cert, key, cacert.
+# and a client certificate made here with openssl), for the config's cert, key, cacert;
+# those files' checks: owner and mode, no symlink, no directory above another user owns.
 set -u
 # run.sh bound: 180 s (three lease TTLs waited out, an etcd frozen for its 3 s bound, two
 # warren-leases giving up on a stalled etcd, one renewing after a slow take)
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/etcd.sh
-N=42
+N=45
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (a config root owns, a mount namespace)" $N
 etcd_need $N
 command -v openssl >/dev/null || skip_all "no openssl (apt-get install openssl)" $N
@@ -316,6 +317,27 @@ check "a client certificate not root's is refused, with the fix: $out" \
 out=$("$CTL" --config "$T/tls-openkey.conf" doctor 2>&1)
 check "doctor: a client key others can read is a problem" \
 	grep -q "^PROBLEM fleet: etcd: fleet.key $tls/open.key is readable by others" <<<"$out" || diag "$(grep fleet <<<"$out")"
+# The file is read through every directory above it, and libcurl is given the bytes read:
+# a key in a directory another user owns (who could swap it between the check and its use)
+# is refused, naming that directory; so is a key that is a symlink (whoever can change it
+# chooses the file).
+mkdir -m 0755 "$tls/nobodys-dir"
+install -m 0600 "$tls/client.key" "$tls/nobodys-dir/client.key"
+chown nobody "$tls/nobodys-dir"
+ln -s "$tls/client.key" "$tls/link.key"
+tls_conf tls-keydir "cert = \"$tls/client.pem\"; key = \"$tls/nobodys-dir/client.key\"; cacert = \"$tls/ca.pem\";"
+tls_conf tls-keylink "cert = \"$tls/client.pem\"; key = \"$tls/link.key\"; cacert = \"$tls/ca.pem\";"
+out=$("$DRIVE" "$T/tls-keydir.conf" take wtb host-a 60 2>&1)
+check "a client key (root's, 0600) in a directory nobody owns is refused, naming the directory and the fix: $out" \
+	test -z "$(grep -E '^[0-9a-f]+$|^busy' <<<"$out")" -a \
+	-n "$(grep -F "fleet.key $tls/nobodys-dir/client.key: its directory $tls/nobodys-dir is owned by uid $(id -u nobody), not root" <<<"$out" | grep -F "fix: chown root $tls/nobodys-dir")"
+out=$("$DRIVE" "$T/tls-keylink.conf" take wtb host-a 60 2>&1)
+check "a client key that is a symlink (to the good key) is refused, with the fix: $out" \
+	test -z "$(grep -E '^[0-9a-f]+$|^busy' <<<"$out")" -a \
+	-n "$(grep -F "fleet.key $tls/link.key: is a symbolic link" <<<"$out" | grep -F "fix: name the file it points to")"
+out=$("$CTL" --config "$T/tls-keydir.conf" doctor 2>&1)
+check "doctor: a client key in a directory nobody owns is a problem, naming the directory" \
+	grep -q "^PROBLEM fleet: etcd: fleet.key $tls/nobodys-dir/client.key: its directory $tls/nobodys-dir is owned by uid" <<<"$out" || diag "$(grep fleet <<<"$out")"
 # cacert is the only CA trusted: one in the system's CA directory (libcurl's default
 # CApath on Debian) signed etcd's certificate, the config names another: refused.  In a
 # mount namespace of the test's own, a tmpfs over /etc/ssl/certs holds the test's CA.

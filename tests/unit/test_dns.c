@@ -176,8 +176,8 @@ static void test_lines(void **state)
 				 "nameserver 192.0.2.1\n"
 				 "nameserver 192.0.2.2\n");
 	assert_int_equal(host_dns, DNS_HOST4);
-	/* So does bridge.dns, through dns_resolv_conf (bind tells: 127.0.0.0/8 is always
-	 * the host's own). */
+	/* So does bridge.dns, through dns_resolv_conf (the kernel tells: 127.0.0.0/8 is
+	 * always the host's own, routed "local"). */
 	dns_resolv_conf((char *[]){ "127.0.0.1", "127.0.0.2", "203.0.113.1", "203.0.113.2", NULL },
 			0x0ad50001, NULL, buf, sizeof(buf), &host_dns, &from);
 	assert_string_equal(buf, "nameserver 10.213.0.1\n"
