@@ -10,9 +10,9 @@
 # the firewall is on the host's side); each probes the three others at once, at both of
 # their addresses.  The test netns (the host) reaches every listener, over IPv4 and over
 # IPv6: the control that they are up, so that a "blocked" is the rule's.
-# One probe goes around the gateway too: an on-link route and a static neighbour, straight
-# across the bridge, which only its port isolation stops (br_netfilter off in the test
-# netns for it, where the host has it).
+# One probe goes around the gateway too, over IPv4 and over IPv6: an on-link route and a
+# static neighbour, straight across the bridge, which only its port isolation stops
+# (br_netfilter off in the test netns for it, where the host has it).
 # shellcheck disable=SC2016
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -30,8 +30,9 @@ ROUNDS=(
 	"none wta=none:wtga wtb=nat:wtga wtc=isolated:wtgb wtexempt=none:-"
 )
 # A round: its control, over IPv4 and over IPv6, and 12 directed pairs, over each family
-# (the none round: 6 pairs, and 2 without address); and the probe around the gateway (2).
-fixture_start 148
+# (the none round: 6 pairs, and 2 without address); and the probe around the gateway, over
+# each family (4).
+fixture_start 150
 
 groupadd wtga && groupadd wtgb && usermod -aG wtga wta && usermod -aG wtga wtb &&
 	usermod -aG "$JAIL_GROUP,wtgb" wtc || diag "cannot make the groups"
@@ -207,9 +208,10 @@ for r in "${ROUNDS[@]}"; do
 		# the way, of the datagram, and of both halves of the TCP handshake.  Where
 		# br_netfilter is loaded, bridged frames pass the forward chain's drop too: it is
 		# turned off in the test netns for this probe, so that the probe is isolation's.
-		nf=/proc/sys/net/bridge/bridge-nf-call-iptables
-		nf_was=$(in_ns cat "$nf" 2>/dev/null)
+		nf=/proc/sys/net/bridge/bridge-nf-call-iptables nf6=/proc/sys/net/bridge/bridge-nf-call-ip6tables
+		nf_was=$(in_ns cat "$nf" 2>/dev/null) nf6_was=$(in_ns cat "$nf6" 2>/dev/null)
 		[ -n "$nf_was" ] && in_ns sh -c "echo 0 >$nf"
+		[ -n "$nf6_was" ] && in_ns sh -c "echo 0 >$nf6"
 		a=$(addr_of wta) b=$(addr_of wtb)
 		# (ip, not /sys/class/net: the host's sysfs shows the host's interfaces)
 		amac=$(in_cont wta ip -o link show dev eth0 | sed -n 's|.*link/ether \([0-9a-f:]*\).*|\1|p')
@@ -229,7 +231,25 @@ for r in "${ROUNDS[@]}"; do
 			diag "route: $onlink"
 		check "nor UDP (the host's datagram came, wta's did not)" \
 			bash -c 'grep -qx from-host "$1" && ! grep -qx from-wta "$1"' - "$T/udp-wtb"
+		# The same over IPv6: a route of her own to wtb's address, and wtb's MAC as a
+		# permanent neighbour, so that no neighbour discovery is asked of the gateway.
+		a6=$(addr6_of wta) b6=$(addr6_of wtb)
+		: >"$T/udp-wtb"
+		in_cont wta ip -6 route replace "$b6/128" dev eth0
+		in_cont wta ip -6 neigh replace "$b6" lladdr "$bmac" dev eth0 nud permanent
+		in_cont wtb ip -6 route replace "$a6/128" dev eth0
+		in_cont wtb ip -6 neigh replace "$a6" lladdr "$amac" dev eth0 nud permanent
+		onlink=$(in_cont wta ip -6 route get "$b6" 2>&1)
+		out=$(probe wta "wtb/6=$b6")
+		in_ns bash -c "echo from-host >/dev/udp/$b6/8003"
+		for ((i = 0; i < 40; i++)); do grep -qx from-host "$T/udp-wtb" && break; sleep 0.1; done
+		check "straight across the bridge over IPv6 (on-link, wtb's MAC ${bmac:-unknown}): no TCP to wtb ($out)" \
+			bash -c '[ "$1" = "wta wtb/6 tcp:-" ] && [ -n "$2" ] && [ -n "$4" ] && [[ $3 != *via* ]]' - "$out" "$bmac" "$onlink" "$b6" ||
+			diag "route: $onlink"
+		check "nor UDP over IPv6 (the host's datagram came, wta's did not)" \
+			bash -c 'grep -qx from-host "$1" && ! grep -qx from-wta/6 "$1"' - "$T/udp-wtb"
 		[ -n "$nf_was" ] && in_ns sh -c "echo $nf_was >$nf"
+		[ -n "$nf6_was" ] && in_ns sh -c "echo $nf6_was >$nf6"
 	fi
 	stop_listeners
 	for u in "${USERS[@]}"; do helper_stop "$u" >/dev/null 2>&1; done

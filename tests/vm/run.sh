@@ -13,6 +13,8 @@
 #                                        =tcg makes it a TCG guest that boots (a test of
 #                                        the path where the probed VM goes on as the lane)
 #   WARREN_VM_STALL_SECS                 how long a silent console means a stalled VM (120)
+#   WARREN_VM_CACHE                      where the VM's files are kept (/var/cache/warren-test/vm;
+#                                        another one lets a lane run beside the suite's)
 set -uo pipefail
 accel_only=
 if [ "${1:-}" = --accel-only ]; then
@@ -21,7 +23,7 @@ if [ "${1:-}" = --accel-only ]; then
 fi
 image=$1
 here=$(cd "$(dirname "$0")" && pwd)
-cache=/var/cache/warren-test/vm
+cache=${WARREN_VM_CACHE:-/var/cache/warren-test/vm}
 probe_secs=${WARREN_VM_PROBE_SECS:-20}
 tcg_secs=300 # the lane takes about 20-70 s under TCG on this kind of machine
 stall_secs=${WARREN_VM_STALL_SECS:-120} # the guest prints a heartbeat every 5 s

@@ -31,7 +31,7 @@ users = ( { name = "wvb"; memory = "96M"; io_weight = 500; } );
 C
 chmod 0644 /etc/warren/warren.conf
 
-echo "1..29"
+echo "1..35"
 check "this host is pure cgroup v2" sh -c 'grep -q "cgroup2 /sys/fs/cgroup " /proc/mounts && ! grep -q " cgroup " /proc/mounts'
 check "a jailed user enters her own container (uid, hostname, pid 1)" \
 	sh -c 'out=$($H enter wva sh -c "id -u; hostname; cat /proc/1/comm" | tr "\n" " "); echo "$out"; [ "$out" = "1000 wva warren-init " ]'
@@ -121,7 +121,8 @@ check "binds: /srv/handin/%u made hers (uid, gid, mode 0700), and what she write
 		[ "$(stat -c %u /srv/handin/wva/hw)" = 1000 ]'
 $H stop wva; $H stop wvb
 
-# The bridged network on this v2 host (85-network.sh's first three groups of checks).
+# The bridged network on this v2 host (85-network.sh's first three groups of checks, and
+# 98-ipv6.sh's NAT66 and isolation over IPv6).
 # iproute2's ip (busybox's has no veth or netns); helpers in a file for each sh -c.  The
 # upstream's 198.51.100.2 stands for the Internet: its link, 10.99.0.0/24, is the host's own
 # network, which bridge.deny's default keeps containers from.
@@ -130,6 +131,9 @@ $IP netns add up && $IP link add wvup0 type veth peer name eth0 netns up &&
 	$IP addr add 10.99.0.1/24 dev wvup0 && $IP link set wvup0 up &&
 	$IP -n up addr add 10.99.0.2/24 dev eth0 && $IP -n up link set eth0 up && $IP -n up link set lo up &&
 	$IP -n up addr add 198.51.100.2/32 dev lo && $IP route add 198.51.100.0/24 via 10.99.0.2
+# IPv6 beside it (98-ipv6.sh's): the link 2001:db8:99::/64, beyond it 2001:db8:100::2.
+$IP addr add 2001:db8:99::1/64 dev wvup0 nodad && $IP -n up addr add 2001:db8:99::2/64 dev eth0 nodad &&
+	$IP -n up addr add 2001:db8:100::2/128 dev lo && $IP route add 2001:db8:100::/64 via 2001:db8:99::2
 cat >/tmp/net.sh <<'FNS'
 H="warren-helper --config /etc/warren/warren.conf"
 # tcp USER ADDR PORT - the first line USER reads from ADDR:PORT in her container
@@ -138,21 +142,23 @@ tcp() { $H enter "$1" timeout 3 bash -c "exec 3<>/dev/tcp/$2/$3 && head -n 1 <&3
 # sees the probe ran (not that her container could not even start it)
 probe() { $H enter "$1" timeout 3 bash -c "echo probing; exec 3<>/dev/tcp/$2/$3 && head -n 1 <&3" 2>/dev/null; }
 addr() { $H enter "$1" ip -4 -o addr show dev eth0 | awk '{ sub("/.*", "", $4); print $4 }'; }
+addr6() { $H enter "$1" ip -6 -o addr show dev eth0 scope global | awk '{ sub("/.*", "", $4); print $4 }'; }
 FNS
 . /tmp/net.sh
 # serve NETNS-CMD ADDR PORT TEXT - a TCP server (the image's perl) answering "TEXT from PEER"
+# (IPv4 or IPv6, as ADDR is)
 serve() {
-	$1 chroot /var/lib/warren/images/default perl -MIO::Socket::INET -e '$s = IO::Socket::INET->new(
-		LocalAddr => "$ARGV[0]:$ARGV[1]", Listen => 5, ReuseAddr => 1) or die "$!";
+	$1 chroot /var/lib/warren/images/default perl -MIO::Socket::IP -e '$s = IO::Socket::IP->new(
+		LocalHost => $ARGV[0], LocalPort => $ARGV[1], Listen => 5, ReuseAddr => 1) or die "$!";
 		while ($c = $s->accept) { print $c "$ARGV[2] from ", $c->peerhost, "\n"; close $c }' \
 		"$2" "$3" "$4" >/dev/null 2>&1 &
 }
-serve_wvb() { # wvb answers "wvb" on TCP 8002 in her container
-	$H enter wvb sh -c 'perl -MIO::Socket::INET -e '\''$s = IO::Socket::INET->new(LocalAddr =>
-		"0.0.0.0:8002", Listen => 5, ReuseAddr => 1) or die; while ($c = $s->accept) {
+serve_wvb() { # wvb answers "wvb" on TCP 8002 in her container, over IPv4 and IPv6
+	$H enter wvb sh -c 'perl -MIO::Socket::IP -e '\''$s = IO::Socket::IP->new(LocalHost => "::",
+		LocalPort => 8002, V6Only => 0, Listen => 5, ReuseAddr => 1) or die; while ($c = $s->accept) {
 		print $c "wvb\n"; close $c }'\'' & exec sleep 100000' >/dev/null 2>&1 &
-	check "wvb's listener answers inside her container" sh -c '. /tmp/net.sh; for i in $(seq 120); do
-		[ "$(tcp wvb 127.0.0.1 8002)" = wvb ] && exit 0; sleep 0.5; done; exit 1'
+	check "wvb's listener answers inside her container, over IPv4 and IPv6" sh -c '. /tmp/net.sh; for i in $(seq 120); do
+		[ "$(tcp wvb 127.0.0.1 8002)" = wvb ] && [ "$(tcp wvb ::1 8002)" = wvb ] && exit 0; sleep 0.5; done; exit 1'
 }
 netconf() { # netconf EXTRA - nat for all, idle 30 s, plus EXTRA
 	printf '%s\n' 'image = "/var/lib/warren/images/default";' 'state_dir = "/var/lib/warren/state";' \
@@ -161,6 +167,8 @@ netconf() { # netconf EXTRA - nat for all, idle 30 s, plus EXTRA
 }
 serve "$IP netns exec up" 198.51.100.2 8000 upstream
 serve "$IP netns exec up" 10.99.0.2 8001 intranet
+serve "$IP netns exec up" 2001:db8:100::2 8000 upstream6
+serve "$IP netns exec up" 2001:db8:99::2 8001 intranet6
 netconf ''
 # (The upstream's perl may take a while to listen under TCG: try for up to 60 s.)
 check "nat: a container reaches the upstream, masqueraded" \
@@ -171,15 +179,26 @@ check "nat: not the host's own network (10.99.0.2, which answers the host)" \
 	sh -c 'up=; for i in $(seq 120); do chroot /var/lib/warren/images/default bash -c \
 		"exec 3<>/dev/tcp/10.99.0.2/8001" 2>/dev/null && { up=1; break; }; sleep 0.5; done
 		[ -n "$up" ] && . /tmp/net.sh && [ "$(probe wva 10.99.0.2 8001)" = probing ]'
+# The same over IPv6 (bridge.ipv6 is on by default): NAT66 out, as the host's address.
+check "nat: a container reaches the upstream over IPv6, through NAT66" \
+	sh -c '. /tmp/net.sh; for i in $(seq 120); do
+		[ "$(tcp wva 2001:db8:100::2 8000)" = "upstream6 from 2001:db8:99::1" ] && exit 0; sleep 0.5; done; exit 1'
+check "nat: not the host's own IPv6 network (2001:db8:99::2, which answers the host)" \
+	sh -c 'up=; for i in $(seq 120); do chroot /var/lib/warren/images/default bash -c \
+		"exec 3<>/dev/tcp/2001:db8:99::2/8001" 2>/dev/null && { up=1; break; }; sleep 0.5; done
+		[ -n "$up" ] && . /tmp/net.sh && [ "$(probe wva 2001:db8:99::2 8001)" = probing ]'
 serve_wvb
-B=$(addr wvb)
-export B
+B=$(addr wvb) B6=$(addr6 wvb)
+export B B6
 check "two containers cannot reach each other (wvb at $B)" sh -c '. /tmp/net.sh; [ "$(probe wva $B 8002)" = probing ]'
+check "nor over IPv6 (wvb at $B6)" sh -c '. /tmp/net.sh; [ -n "$B6" ] && [ "$(probe wva $B6 8002)" = probing ]'
 $H stop wva; $H stop wvb
 netconf 'groups = ( { name = "wvjail"; peers = true; } );'
 serve_wvb
 check "peers = true: they can" sh -c '. /tmp/net.sh; for i in $(seq 120); do
 	[ "$(tcp wva $B 8002)" = wvb ] && exit 0; sleep 0.5; done; exit 1'
+check "peers = true: over IPv6 too (the control of the check above it)" sh -c '. /tmp/net.sh; for i in $(seq 120); do
+	[ "$(tcp wva $B6 8002)" = wvb ] && exit 0; sleep 0.5; done; exit 1'
 $H stop wva; $H stop wvb
 netconf 'users = ( { name = "wva"; network = "none"; },
 	{ name = "wvb"; network = "isolated"; isolated_ports = [ "7001/tcp" ]; } );'
@@ -187,4 +206,8 @@ serve "" 10.213.0.1 7001 gateway-service
 check "isolated: the gateway's service" sh -c '. /tmp/net.sh; for i in $(seq 120); do
 	tcp wvb 10.213.0.1 7001 | grep -q "^gateway-service" && exit 0; sleep 0.5; done; exit 1'
 check "isolated: not the upstream" sh -c '. /tmp/net.sh; [ "$(probe wvb 198.51.100.2 8000)" = probing ]'
+serve "" fd77:6172:7265:6e00::1 7001 gateway-service6
+check "isolated: the gateway's service over IPv6" sh -c '. /tmp/net.sh; for i in $(seq 120); do
+	tcp wvb fd77:6172:7265:6e00::1 7001 | grep -q "^gateway-service6" && exit 0; sleep 0.5; done; exit 1'
+check "isolated: not the upstream over IPv6" sh -c '. /tmp/net.sh; [ "$(probe wvb 2001:db8:100::2 8000)" = probing ]'
 check "none: loopback only" sh -c '. /tmp/net.sh; [ "$($H enter wva ls /sys/class/net)" = lo ]'
