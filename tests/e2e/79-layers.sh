@@ -5,7 +5,8 @@
 # runs an older stack; a layer in use cannot be removed; a missing layer refuses the
 # login; of two layers with the same file she sees the first listed one's; a layer build
 # killed half-way leaves nothing in place, running or mounted, and its re-run succeeds
-# and removes what it left; image refuses a user other than root; an image built with
+# and removes what it left; a base image build's script ends on SIGTERM by pid; image
+# refuses a user other than root; an image built with
 # debootstrap (its package cache kept between builds on one machine) is one a user logs
 # into.
 set -u
@@ -13,7 +14,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 38
+fixture_start 39
 
 ctl() { in_ns "$REPO/warrenctl" --config "$CONF" "$@"; }
 # The images directory of this test: the base image (a link to the test image: the
@@ -267,16 +268,29 @@ mirror_pid=$!
 for ((i = 0; i < 100; i++)); do [ -s "$T/mirror.port" ] && break; sleep 0.1; done
 mirror=http://127.0.0.1:$(cat "$T/mirror.port" 2>/dev/null)/debian
 # First the images directory's build lock is the test's (as another build would hold it):
-# the build says it waits, and asks its mirror nothing until the lock is free.
+# the build says it waits, and asks its mirror nothing until the lock is free.  A SIGTERM
+# by pid to its build script (pid 1 of the build's PID namespace, under warrenctl's
+# unshare) ends it there and then.
 exec {lock}>>"$images/.build.lock"
 flock -x "$lock"
-WARREN_MIRROR=$mirror "$REPO/warrenctl" --config "$CONF" image build stalled >"$T/stalled.log" 2>&1 {lock}>&- &
+WARREN_MIRROR=$mirror "$REPO/warrenctl" --config "$CONF" image build termed >"$T/termed.log" 2>&1 {lock}>&- &
 build=$!
-for ((i = 0; i < 120; i++)); do grep -q 'another build runs' "$T/stalled.log" && break; sleep 0.25; done
+for ((i = 0; i < 120; i++)); do grep -q 'another build runs' "$T/termed.log" && break; sleep 0.25; done
 check "an image build while another build holds the images directory's lock says it waits, and asks its mirror nothing" \
-	bash -c 'grep -q "another build runs in $1; waiting for it" "$2" && [ ! -e "$3" ]' - "$images" "$T/stalled.log" "$T/mirror.seen" ||
-	diag "$(cat "$T/stalled.log")"
+	bash -c 'grep -q "another build runs in $1; waiting for it" "$2" && [ ! -e "$3" ]' - "$images" "$T/termed.log" "$T/mirror.seen" ||
+	diag "$(cat "$T/termed.log")"
+script=$(pgrep -P "$(pgrep -P "$build")")
+[ -n "$script" ] && kill -TERM "$script"
+for ((i = 0; i < 40; i++)); do pid_alive "$script" || break; sleep 0.25; done
+pid_alive "$script" && kill -KILL "$build" # it did not end: the way that does
+wait "$build"
+rc=$?
+check "SIGTERM by pid to that build's script ($script): the build ends (exit $rc), no image, nothing of it runs on" \
+	bash -c '[ -n "$1" ] && [ "$2" = 1 ] && [ ! -e "$3/termed" ] && ! pgrep -f -- "$3/termed"' - "$script" "$rc" "$images" ||
+	diag "$(cat "$T/termed.log")"
 exec {lock}>&-
+WARREN_MIRROR=$mirror "$REPO/warrenctl" --config "$CONF" image build stalled >"$T/stalled.log" 2>&1 &
+build=$!
 for ((i = 0; i < 480; i++)); do [ -s "$T/mirror.seen" ] && break; pid_alive "$build" || break; sleep 0.25; done
 left=$(ls -d "$images"/.mkimage.?????? 2>/dev/null)
 kill -KILL "$build"
