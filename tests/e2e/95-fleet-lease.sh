@@ -376,7 +376,7 @@ check "notes while etcd stalls: the give-up comes $((t1 - t0)) ms after warren-l
 stall_keep stall2 ""
 k=$(sed -n 's|^closed /v3/lease/keepalive ||p' "$T/stub.stall2.log" | head -n 1)
 g=$(stat -c %.3Y "$T/stall2.out" | tr -d .)
-check "a renewal that timed out with no time for another: the give-up comes $((g - ${k:-0})) ms after it ended (a retry would be 250 ms later)" \
+check "a renewal that timed out with no time for another: the give-up comes $((g - ${k:-0})) ms after it ended (to a clock tick, either way; a retry would be 250 ms later)" \
 	test -n "$k" -a "$lrc" = 1 -a "$((g - ${k:-0}))" -lt 125
 
 # A slow take (review 29, finding 2): its first try's key vanished, and that try's three
