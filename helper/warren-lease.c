@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -60,11 +61,16 @@
 #define TAKEOVER_WAIT_TTLS 3
 #define TAKEOVER_WAIT_MAX_S 45
 
+/* The fence's clock.  etcd counts her lease's TTL on its own machines, which run on while
+ * this host is suspended: CLOCK_BOOTTIME counts a suspend, CLOCK_MONOTONIC does not (so
+ * the first look after a resume sees the fence passed, and gives up without a call). */
+#define FENCE_CLOCK CLOCK_BOOTTIME
+
 static long long now_ms(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(FENCE_CLOCK, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
@@ -106,18 +112,24 @@ static int this_host(char *host, size_t host_len, char *boot, size_t boot_len, s
 	return 0;
 }
 
-/* What came on stdin within MS: nothing (0), its lines into LINE (1), or its end (-1). */
-static int hold_wait(long long ms, char *line, size_t len)
+/* What came on stdin by AT (ms of FENCE_CLOCK): nothing (0), its lines into LINE (1), or
+ * its end (-1).  The wait is TIMER's (a timerfd on FENCE_CLOCK, armed at AT), not poll's
+ * own timeout, which runs on CLOCK_MONOTONIC: a wait under way at a suspend then ends as
+ * soon as the host resumes past AT, not that much later. */
+static int hold_wait(int timer, long long at, char *line, size_t len)
 {
-	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+	struct itimerspec its = { .it_value = { .tv_sec = at / 1000, .tv_nsec = at % 1000 * 1000000 } };
+	struct pollfd p[2] = { { .fd = STDIN_FILENO, .events = POLLIN }, { .fd = timer, .events = POLLIN } };
 	ssize_t n;
 
-	if (ms < 0)
-		ms = 0;
-	while (poll(&p, 1, (int)ms) < 0)
+	if (at < 1) /* a zero it_value disarms the timer; 1 ms is already past */
+		its.it_value = (struct timespec){ .tv_nsec = 1000000 };
+	if (timerfd_settime(timer, TFD_TIMER_ABSTIME, &its, NULL) < 0)
+		return -1;
+	while (poll(p, 2, -1) < 0)
 		if (errno != EINTR)
 			return -1;
-	if (!p.revents)
+	if (!p[0].revents)
 		return 0;
 	while ((n = read(STDIN_FILENO, line, len - 1)) < 0 && errno == EINTR)
 		;
@@ -130,6 +142,7 @@ static int hold_wait(long long ms, char *line, size_t len)
 /* Her lease, as this host holds it. */
 struct held {
 	const char *user, *host, *boot;
+	int timer; /* hold_wait's */
 	long long since;
 	int64_t lease;
 	unsigned ttl;
@@ -226,7 +239,7 @@ static int keep(struct etcd *e, const struct held *h, long long taken_at, struct
 	int r;
 
 	for (;;) {
-		r = hold_wait(next - now_ms(), lines, sizeof(lines));
+		r = hold_wait(h->timer, next, lines, sizeof(lines));
 		if (r < 0)
 			return 0;
 		if (r == 1) {
@@ -278,7 +291,7 @@ int main(int argc, char **argv)
 	struct error err = { 0 }, ignored = { 0 };
 	char host[FLEET_FIELD_MAX + 1], boot[FLEET_FIELD_MAX + 1], msg[ERROR_MSG_MAX];
 	const char *user = argc == 4 ? argv[3] : "";
-	struct held h = { .user = user, .host = host, .boot = boot };
+	struct held h = { .user = user, .host = host, .boot = boot, .timer = -1 };
 	long long taken_at = 0;
 	unsigned wait_s;
 	int r = 0;
@@ -307,7 +320,11 @@ int main(int argc, char **argv)
 	if (h.call_ms > ETCD_CALL_MS)
 		h.call_ms = ETCD_CALL_MS;
 	h.since = (long long)time(NULL);
-	if (this_host(host, sizeof(host), boot, sizeof(boot), &err) < 0 ||
+	/* Before the lease is taken: a keeper that could not wait for its renewals refuses. */
+	h.timer = timerfd_create(FENCE_CLOCK, TFD_CLOEXEC);
+	if (h.timer < 0)
+		error_errno(&err, -errno, "cannot make the timer of %s's fleet lease", user);
+	if (h.timer < 0 || this_host(host, sizeof(host), boot, sizeof(boot), &err) < 0 ||
 	    fleet_etcd_open_within(&cfg->fleet, h.call_ms, &e, &err) < 0 ||
 	    (r = fleet_lease_take_over(e, user, host, boot, "-", h.ttl, cfg->fleet.takeover,
 					wait_s * 1000L, &h.lease, &taken_at, &err)) < 0) {

@@ -183,12 +183,12 @@ static int taken_by(const char *user, struct etcd_kv *kv, struct fleet_holder *r
 			 h.container[0] ? h.container : "?", (uint64_t)h.lease);
 }
 
-/* CLOCK_MONOTONIC in ms: the clock of *RET_GRANTED_MS (lease.h). */
-static long long mono_ms(void)
+/* CLOCK_BOOTTIME in ms: the clock of *RET_GRANTED_MS (lease.h). */
+static long long boot_ms(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_BOOTTIME, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
@@ -200,7 +200,7 @@ static int take_once(struct etcd *e, const char *user, const char *key, const ch
 {
 	struct etcd_kv kv = { 0 };
 	struct error ignored = { 0 };
-	long long granted_ms = mono_ms();
+	long long granted_ms = boot_ms();
 	int64_t id;
 	int r;
 
@@ -409,7 +409,7 @@ static int await_release(struct etcd *e, const char *user, const char *host, con
 					     ret_granted_ms, NULL, err);
 			return r;
 		}
-		if (mono_ms() >= until_ms)
+		if (boot_ms() >= until_ms)
 			return error_set(err, -EBUSY, "%s's container runs on %s, which did not stop it "
 					 "within %ld s (takeover %s)", user, holder, wait_ms / 1000,
 					 fleet_takeover_name(mode));
@@ -427,7 +427,7 @@ int fleet_lease_take_over(struct etcd *e, const char *user, const char *host,
 	struct fleet_holder h;
 	struct fleet_ask other;
 	char key[ETCD_KEY_MAX];
-	long long until = mono_ms() + wait_ms;
+	long long until = boot_ms() + wait_ms;
 	int64_t ask_lease;
 	int r = fleet_lease_take(e, user, host, boot_id, container, ttl, ret_lease, ret_granted_ms,
 				 &h, err);

@@ -46,7 +46,7 @@ int fleet_record_parse(const char *user, const char *text, int64_t lease, struct
 
 /* Take USER's lease for HOST (BOOT_ID, CONTAINER) for TTL seconds: its etcd lease id
  * into *RET_LEASE, and (if RET_GRANTED_MS is not NULL) when the grant that succeeded was
- * asked for, in ms of CLOCK_MONOTONIC: its TTL runs from no earlier, whatever earlier
+ * asked for, in ms of CLOCK_BOOTTIME: its TTL runs from no earlier, whatever earlier
  * tries or waits took (review 29, finding 2); -EBUSY when another lease holds her key,
  * with its record in *RET_HOLDER (if not NULL) and the host named in ERR; another
  * negative errno when etcd cannot be asked (the caller then refuses: fail closed).  At

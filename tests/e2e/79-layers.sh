@@ -5,7 +5,8 @@
 # runs an older stack; a layer in use cannot be removed; a missing layer refuses the
 # login; of two layers with the same file she sees the first listed one's; a layer build
 # killed half-way leaves nothing in place, running or mounted, and its re-run succeeds
-# and removes what it left; image refuses a user other than root; an image built with
+# and removes what it left, as a killed image build's; the base image build's script ends
+# on SIGTERM by pid; image rm waits for a running build; image refuses a user other than root; an image built with
 # debootstrap (its package cache kept between builds on one machine) is one a user logs
 # into.
 set -u
@@ -13,7 +14,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 39
+fixture_start 41
 
 ctl() { in_ns "$REPO/warrenctl" --config "$CONF" "$@"; }
 # The images directory of this test: the base image (a link to the test image: the
@@ -258,8 +259,8 @@ config ''
 # A base image build killed half-way: its warrenctl is killed (SIGKILL, by pid) while
 # debootstrap waits on its mirror, a listener of the test's on loopback that takes the
 # request and never answers.  Nothing of the build runs on, nothing is in place, and the
-# next build (which the same mirror then refuses at once, 404) removes what it left.
-# Builds in one images directory take turns, under its lock.
+# next build (a layer's) removes what it left.  Builds in one images directory take
+# turns, under its lock.
 mirror_pid=
 mirror_stop() { pid_alive "$mirror_pid" && kill -TERM "$mirror_pid" && wait "$mirror_pid" 2>/dev/null; mirror_pid=; }
 perl -MIO::Socket::INET -e '
@@ -279,16 +280,29 @@ mirror_pid=$!
 for ((i = 0; i < 100; i++)); do [ -s "$T/mirror.port" ] && break; sleep 0.1; done
 mirror=http://127.0.0.1:$(cat "$T/mirror.port" 2>/dev/null)/debian
 # First the images directory's build lock is the test's (as another build would hold it):
-# the build says it waits, and asks its mirror nothing until the lock is free.
+# the build says it waits, and asks its mirror nothing until the lock is free.  A SIGTERM
+# by pid to its build script (pid 1 of the build's PID namespace, under warrenctl's
+# unshare) ends it there and then.
 exec {lock}>>"$images/.build.lock"
 flock -x "$lock"
-WARREN_MIRROR=$mirror "$REPO/warrenctl" --config "$CONF" image build stalled >"$T/stalled.log" 2>&1 {lock}>&- &
+WARREN_MIRROR=$mirror "$REPO/warrenctl" --config "$CONF" image build termed >"$T/termed.log" 2>&1 {lock}>&- &
 build=$!
-for ((i = 0; i < 120; i++)); do grep -q 'another build runs' "$T/stalled.log" && break; sleep 0.25; done
+for ((i = 0; i < 120; i++)); do grep -q 'another build runs' "$T/termed.log" && break; sleep 0.25; done
 check "an image build while another build holds the images directory's lock says it waits, and asks its mirror nothing" \
-	bash -c 'grep -q "another build runs in $1; waiting for it" "$2" && [ ! -e "$3" ]' - "$images" "$T/stalled.log" "$T/mirror.seen" ||
-	diag "$(cat "$T/stalled.log")"
+	bash -c 'grep -q "another build runs in $1; waiting for it" "$2" && [ ! -e "$3" ]' - "$images" "$T/termed.log" "$T/mirror.seen" ||
+	diag "$(cat "$T/termed.log")"
+script=$(pgrep -P "$(pgrep -P "$build")")
+[ -n "$script" ] && kill -TERM "$script"
+for ((i = 0; i < 40; i++)); do pid_alive "$script" || break; sleep 0.25; done
+pid_alive "$script" && kill -KILL "$build" # it did not end: the way that does
+wait "$build"
+rc=$?
+check "SIGTERM by pid to that build's script ($script): the build ends (exit $rc), no image, nothing of it runs on" \
+	bash -c '[ -n "$1" ] && [ "$2" = 1 ] && [ ! -e "$3/termed" ] && ! pgrep -f -- "$3/termed"' - "$script" "$rc" "$images" ||
+	diag "$(cat "$T/termed.log")"
 exec {lock}>&-
+WARREN_MIRROR=$mirror "$REPO/warrenctl" --config "$CONF" image build stalled >"$T/stalled.log" 2>&1 &
+build=$!
 for ((i = 0; i < 480; i++)); do [ -s "$T/mirror.seen" ] && break; pid_alive "$build" || break; sleep 0.25; done
 left=$(ls -d "$images"/.mkimage.?????? 2>/dev/null)
 kill -KILL "$build"
@@ -300,10 +314,20 @@ image_procs() { pgrep -af -- "$images/(stalled|\.mkimage)|${mirror#http://}"; }
 for ((i = 0; i < 40; i++)); do [ -z "$(image_procs)" ] && break; sleep 0.25; done
 check "nothing of the killed image build runs on (warren-mkimage, debootstrap, its download)" \
 	test -z "$(image_procs)" || diag "$(image_procs)"
+# The next build, of either kind, removes what a killed one left: a layer build (refused
+# once it has: its package is not there) the image build's; an image build a layer
+# build's (a .mklayer.* directory as a killed layer build leaves).
+out=$("$REPO/warrenctl" --config "$CONF" image layer lgone --from default --deb "$T/no-such.deb" 2>&1)
+rc=$?
+check "a layer build after it (exit $rc, its package not there) removed what the killed image build left ($left)" \
+	bash -c '[ "$1" != 0 ] && [ -n "$2" ] && [ ! -e "$2" ] && grep -qF "removing $2" <<<"$3"' - "$rc" "$left" "$out" ||
+	diag "$out"
+left=$images/.mklayer.k1lled
+mkdir -p "$left/rw/upper"
 : >"$T/mirror.refuse"
 out=$(WARREN_MIRROR=$mirror "$REPO/warrenctl" --config "$CONF" image build stalled 2>&1)
 rc=$?
-check "the next image build (exit $rc, its mirror refusing) removed what the killed one left ($left), and left nothing of its own" \
+check "the next image build (exit $rc, its mirror refusing) removed what a killed layer build left ($left), and left nothing of its own" \
 	bash -c '[ "$1" != 0 ] && [ -n "$3" ] && [ ! -e "$3" ] && ! ls -d "$2"/.mkimage.?????? 2>/dev/null &&
 		[ ! -e "$2/stalled" ] && grep -qF "removing $3" <<<"$4"' - "$rc" "$images" "$left" "$out" ||
 	diag "$out"
