@@ -312,8 +312,13 @@ check "an image build waiting on its mirror, its warrenctl killed (SIGKILL): no 
 	diag "$(cat "$T/stalled.log"; ls -la "$images")"
 image_procs() { pgrep -af -- "$images/(stalled|\.mkimage)|${mirror#http://}"; }
 for ((i = 0; i < 40; i++)); do [ -z "$(image_procs)" ] && break; sleep 0.25; done
+procs=$(image_procs)
 check "nothing of the killed image build runs on (warren-mkimage, debootstrap, its download)" \
-	test -z "$(image_procs)" || diag "$(image_procs)"
+	test -z "$procs" || diag "$procs"
+# What runs on would hold the images directory's build lock, and every build below would
+# wait for it: the test's own leftovers (its directory and mirror in their command lines)
+# are ended here, by pid.
+[ -n "$procs" ] && kill -KILL $(cut -d' ' -f1 <<<"$procs") 2>/dev/null
 # The next build, of either kind, removes what a killed one left: a layer build (refused
 # once it has: its package is not there) the image build's; an image build a layer
 # build's (a .mklayer.* directory as a killed layer build leaves).
