@@ -112,10 +112,11 @@ static int this_host(char *host, size_t host_len, char *boot, size_t boot_len, s
 	return 0;
 }
 
-/* What came on stdin by AT (ms of FENCE_CLOCK): nothing (0), its lines into LINE (1), or
- * its end (-1).  The wait is TIMER's (a timerfd on FENCE_CLOCK, armed at AT), not poll's
- * own timeout, which runs on CLOCK_MONOTONIC: a wait under way at a suspend then ends as
- * soon as the host resumes past AT, not that much later. */
+/* What came on stdin by AT (ms of FENCE_CLOCK): nothing (0), its lines into LINE (1), its
+ * end (2), or -errno when it cannot wait or read (then the lease is not given back before
+ * her container stops: the fence's order).  The wait is TIMER's (a timerfd on FENCE_CLOCK,
+ * armed at AT), not poll's own timeout, which runs on CLOCK_MONOTONIC: a wait under way at
+ * a suspend then ends as soon as the host resumes past AT, not that much later. */
 static int hold_wait(int timer, long long at, char *line, size_t len)
 {
 	struct itimerspec its = { .it_value = { .tv_sec = at / 1000, .tv_nsec = at % 1000 * 1000000 } };
@@ -125,16 +126,18 @@ static int hold_wait(int timer, long long at, char *line, size_t len)
 	if (at < 1) /* a zero it_value disarms the timer; 1 ms is already past */
 		its.it_value = (struct timespec){ .tv_nsec = 1000000 };
 	if (timerfd_settime(timer, TFD_TIMER_ABSTIME, &its, NULL) < 0)
-		return -1;
+		return -errno;
 	while (poll(p, 2, -1) < 0)
 		if (errno != EINTR)
-			return -1;
+			return -errno;
 	if (!p[0].revents)
 		return 0;
 	while ((n = read(STDIN_FILENO, line, len - 1)) < 0 && errno == EINTR)
 		;
-	if (n <= 0)
-		return -1;
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return 2;
 	line[n] = '\0';
 	return 1;
 }
@@ -240,8 +243,11 @@ static int keep(struct etcd *e, const struct held *h, long long taken_at, struct
 
 	for (;;) {
 		r = hold_wait(h->timer, next, lines, sizeof(lines));
-		if (r < 0)
+		if (r == 2)
 			return 0;
+		if (r < 0)
+			return error_errno(err, r, "the fleet lease of %s cannot be kept: its keeper cannot "
+					   "wait for its renewals", h->user);
 		if (r == 1) {
 			char *save = NULL;
 
