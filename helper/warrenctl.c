@@ -31,6 +31,7 @@
 #include "policy/lastgood.h"
 #include "lib/names.h"
 #include "lib/ipv4.h"
+#include "lib/ipv6.h"
 #include "net/egress.h"
 #include "net/net.h"
 #include "net/netalloc.h"
@@ -445,11 +446,20 @@ static void print_address(const struct warren_config *cfg, const struct passwd *
 		return;
 	r = netalloc_lookup(cfg->state_dir, pw->pw_name, &slot);
 	ipv4_format(cfg->bridge.subnet.net, sub, sizeof(sub));
-	if (r == 0 && slot < ipv4_subnet_slots(&cfg->bridge.subnet))
+	if (r == 0 && slot < ipv4_subnet_slots(&cfg->bridge.subnet)) {
 		printf("address:     %s on bridge %s (%s/%u)\n",
 		       ipv4_format(ipv4_subnet_slot_addr(&cfg->bridge.subnet, slot), a, sizeof(a)),
 		       cfg->bridge.name, sub, cfg->bridge.subnet.prefix);
-	else if (r == -ENOENT)
+		/* Her IPv6 address is the same slot's in bridge.subnet6 (ipv6.h). */
+		if (cfg->bridge.ipv6) {
+			struct ipv6_addr a6 = ipv6_subnet_slot_addr(&cfg->bridge.subnet6, slot);
+			char t6[IPV6_TEXT_MAX], n6[IPV6_TEXT_MAX];
+
+			printf("address6:    %s on bridge %s (%s/%u)\n", ipv6_format(&a6, t6, sizeof(t6)),
+			       cfg->bridge.name, ipv6_format(&cfg->bridge.subnet6, n6, sizeof(n6)),
+			       IPV6_SUBNET_PREFIX);
+		}
+	} else if (r == -ENOENT)
 		printf("address:     none yet: her first container start gives her one in %s/%u\n",
 		       sub, cfg->bridge.subnet.prefix);
 	else

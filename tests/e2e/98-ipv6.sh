@@ -4,7 +4,8 @@
 # plays the host; an "upstream" netns plays the outside world, at 2001:db8:100::2 beyond
 # the test netns's 2001:db8:99::1 on their link.
 #   her address: the /64's slot + 2 (the host part of her IPv4 address), stable across
-#        starts, with a default route through the gateway (::1) and her name in /etc/hosts;
+#        starts, with a default route through the gateway (::1) and her name in /etc/hosts
+#        (warrenctl explain shows it);
 #        the gateway answers her ping; her port has no IPv6 on the host's side, the bridge has
 #   nat: out through NAT66 (upstream sees the test netns's address)
 #   isolation as for IPv4: not another container (TCP, UDP; with peers = true she reaches
@@ -22,7 +23,7 @@
 #        bridge.deny covers it (but not on another port); that change of the host's DNS
 #        flags leaves a running container's chain of limits its rules (net_conns holds)
 #   bridge.ipv6 = false: no IPv6 address or route inside, none on the bridge, no IPv6
-#        nameserver
+#        nameserver, none in explain
 # The host's /etc/resolv.conf is replaced in the test sshd's mount namespace only (a bind
 # mount there, gone with it).
 # shellcheck disable=SC2016
@@ -31,7 +32,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 26
+fixture_start 28
 
 NET6=fd77:6172:7265:6e00 # the default bridge.subnet6, fd77:6172:7265:6e00::/64
 GW6=$NET6::1
@@ -130,6 +131,11 @@ check "her IPv6 default route goes through the gateway, $GW6" \
 check "her /etc/hosts names her IPv6 address and the gateway's" \
 	bash -c 'grep -Pq "^\Q$1\E\twta$" <<<"$3" && grep -Pq "^\Q$2\E\twarren-gateway$" <<<"$3"' - "$a6" "$GW6" \
 	"$(section "$out" 3)" || diag "$(section "$out" 3)"
+out=$(in_ns "$REPO/warrenctl" explain wta --config "$CONF" 2>&1)
+check "warrenctl explain shows her IPv6 address after her IPv4 one" \
+	bash -c 'grep -A1 "^address: *$1 on bridge warren0 " <<<"$3" | tail -n 1 |
+		grep -Fqx "address6:    $2 on bridge warren0 (fd77:6172:7265:6e00::/64)"' - "$a" "$a6" "$out" ||
+	diag "$out"
 out=$(tssh wta -- "ping -c 1 -W 3 $GW6" 2>&1)
 check "the gateway answers her ping over IPv6 (as the user, over her login)" grep -q ' 1 received' <<<"$out" ||
 	diag "$out"
@@ -394,6 +400,10 @@ check "and no IPv6 nameserver in her /etc/resolv.conf: the host's IPv4 ones, its
 	test "$(section "$out" 4)" = "search warren-test.example
 nameserver 10.213.0.1
 nameserver 198.51.100.53" || diag "$(section "$out" 4)"
+out=$(in_ns "$REPO/warrenctl" explain wta --config "$CONF" 2>&1)
+check "and warrenctl explain shows her IPv4 address only" \
+	bash -c 'grep -q "^address: *$1 on bridge warren0 " <<<"$2" && ! grep -q "^address6:" <<<"$2"' - "$a" "$out" ||
+	diag "$out"
 check "and the bridge has no IPv6" \
 	bash -c '[ "$1" = 1 ] && ! grep -q inet6 <<<"$2"' - \
 	"$(in_ns cat /proc/sys/net/ipv6/conf/warren0/disable_ipv6)" "$(ip -n "$NS" -6 addr show dev warren0)"
