@@ -375,7 +375,7 @@ int nft_nd_lladdrs_commands(const char *ports6, FILE *f)
  * nd_lladdrs, in the same transaction; else their frames would pass the bridge
  * unchecked, or their neighbour discovery fail, until their next start.  Into *RET (free
  * it), "" if none. */
-static int port_names_upgrade(char **ret)
+static int running_ports_upgrade(char **ret)
 {
 	_cleanup_free_ char *text = NULL, *out = NULL, *out6 = NULL;
 	size_t size = 0;
@@ -428,7 +428,7 @@ int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet,
 	 * without where containers may not go. */
 	if ((r = nft_tables_commands(bridge, subnet, subnet6, host_dns, dest, found, &text)) < 0)
 		return error_errno(err, r, "the firewall rules do not fit");
-	if (found == NFT_TABLES_OLDER && (r = port_names_upgrade(&ports)) < 0)
+	if (found == NFT_TABLES_OLDER && (r = running_ports_upgrade(&ports)) < 0)
 		return error_errno(err, r, "cannot read the running containers' ports from warren's "
 				   "firewall (set macs of table bridge warren)");
 	if (asprintf(&all, "%s%s", text, ports ? ports : "") < 0)

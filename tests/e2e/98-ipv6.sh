@@ -324,12 +324,15 @@ check "the gateway's neighbour entry for wtb's address keeps wtb's MAC ($bmac: '
 # Link-layer address options (issue 18: as her ARP, her neighbour discovery names her own
 # MAC only): with the gateway's entry for her address deleted, a neighbour solicitation to
 # the gateway from her address naming her MAC (the control: the entry comes back with
-# it); then, each of which Linux takes into that entry, a solicitation naming wtb's MAC, an
-# advertisement for her own address naming it (override), a router solicitation naming
-# it.  None of the three passes: the entry for her address names her MAC, not wtb's.
+# it); then, each of which Linux takes into that entry, a solicitation naming wtb's MAC, one
+# whose first option is a target link-layer address naming hers and whose second (the
+# source's, what Linux takes) names wtb's, an advertisement for her own address naming
+# wtb's (override), a router solicitation naming it.  None of the four passes: the entry
+# for her address names her MAC, not wtb's.
 in_ns ip -6 neigh del "$a6" dev warren0 2>/dev/null
 solicited="33:33:ff:00:00:01 $amac icmp6 $a6 ff02::1:ff00:1 135" # the gateway's (::1) group
 nd_round "$solicited $(ns "$GW6" "$amac")" "$solicited $(ns "$GW6" "$bmac")" \
+	"$solicited 00${mark}$(hex6 "$GW6")0201${amac//:/}0101${bmac//:/}" \
 	"$all_nodes $a6 ff02::1 136 $(na "$a6" "$bmac")" \
 	"33:33:00:00:00:02 $amac icmp6 $a6 ff02::2 133 $(rs "$bmac")"
 entry=$(in_ns ip -6 neigh show dev warren0 "$a6")
