@@ -187,6 +187,10 @@ int nft_ruleset(const char *br, const struct ipv4_subnet *subnet, const struct i
 		/* The target address a neighbour advertisement of a port may name: hers
 		 * (@th,64,128: nft 1.0.6 has no icmpv6 taddr). */
 		"\tset nd_targets { typeof iifname . @th,64,128; }\n"
+		/* Her MAC, as the link-layer address option of her neighbour solicitations
+		 * and advertisements has it (@th,208,48): nft compares a raw field with a
+		 * set of its own type only, not with ether saddr or set macs. */
+		"\tset nd_lladdrs { typeof iifname . @th,208,48; }\n"
 		"\tset macs { type ifname . ether_addr; }\n"
 		/* The containers' ports by name, one element each (nft_member_commands), not
 		 * by a pattern: a port named so on another bridge must lose nothing. */
@@ -198,10 +202,26 @@ int nft_ruleset(const char *br, const struct ipv4_subnet *subnet, const struct i
 		"\t\tether type ip iifname . ip saddr . ether saddr @ports accept\n"
 		"\t\tether type arp iifname . arp saddr ip . arp saddr ether @ports accept\n"
 		/* IPv6 (none without an element of ports6: bridge.ipv6 = false): no router's
-		 * messages, neighbour advertisements for her own address only, her source
-		 * address.  meta l4proto and @th find ICMPv6 behind extension headers too. */
-		"\t\ticmpv6 type { nd-router-advert, nd-redirect } drop\n"
+		 * messages, and no router solicitation (her kernel sends hers from her
+		 * link-local address, which ports6 drops; the gateway would take its
+		 * link-layer address), neighbour advertisements for her own address only,
+		 * her source address.  meta l4proto and @th find ICMPv6 behind extension
+		 * headers too. */
+		"\t\ticmpv6 type { nd-router-solicit, nd-router-advert, nd-redirect } drop\n"
 		"\t\ticmpv6 type nd-neighbor-advert iifname . @th,64,128 != @nd_targets drop\n"
+		/* Her neighbour solicitations and advertisements name her own MAC only, as
+		 * her ARP does (the gateway takes the link-layer address option into its
+		 * entry for her address): no extension header (Linux sends none; the
+		 * message's length is then the payload's), and no option but at most one, a
+		 * link-layer address option (source or target, 8 bytes) naming her MAC.  nft
+		 * cannot walk a list of options: a message with another, or more, is
+		 * dropped; her kernel sends none such. */
+		"\t\ticmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } ip6 nexthdr != ipv6-icmp drop\n"
+		"\t\ticmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } ip6 length != { 24, 32 } drop\n"
+		"\t\ticmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } ip6 length 32 "
+		"@th,192,16 != { 0x0101, 0x0201 } drop\n"
+		"\t\ticmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } ip6 length 32 "
+		"iifname . @th,208,48 != @nd_lladdrs drop\n"
 		"\t\tether type ip6 iifname . ip6 saddr . ether saddr @ports6 accept\n"
 		"\t\tdrop\n"
 		"\t}\n"
@@ -311,22 +331,66 @@ int nft_port_names_commands(const char *macs, FILE *f)
 	return 0;
 }
 
+/* MAC's 12 hex digits, as set nd_lladdrs takes it, into BUF (13 bytes). */
+static const char *mac_hex(const uint8_t mac[6], char buf[13])
+{
+	snprintf(buf, 13, "%02x%02x%02x%02x%02x%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	return buf;
+}
+
+int nft_nd_lladdrs_commands(const char *ports6, FILE *f)
+{
+	const char *q = strstr(ports6, "elements = {");
+
+	if (!q)
+		return 0;
+	/* Each element: "PORT" . ADDRESS . MAC, then "," or " }". */
+	while ((q = strchr(q, '"'))) {
+		size_t n = strcspn(q + 1, "\"");
+		const char *end = q + 1 + n + strcspn(q + 1 + n, ",}"), *mac = end;
+		uint8_t b[6];
+		char hex[13];
+		int used = 0;
+
+		while (mac > q && *(mac - 1) == ' ')
+			mac--;
+		mac -= 17;
+		if (q[1 + n] != '"' || n == 0 || n >= 16 || !*end || mac < q + 1 + n + 3 ||
+		    strncmp(mac - 3, " . ", 3) != 0 ||
+		    sscanf(mac, "%2hhx:%2hhx:%2hhx:%2hhx:%2hhx:%2hhx%n", &b[0], &b[1], &b[2], &b[3],
+			   &b[4], &b[5], &used) != 6 || used != 17)
+			return -EBADMSG;
+		fprintf(f, "add element bridge warren nd_lladdrs { \"%.*s\" . 0x%s }\n", (int)n, q + 1,
+			mac_hex(b, hex));
+		if (*end == '}')
+			break;
+		q = end;
+	}
+	return 0;
+}
+
 /* For tables of an older version, whose rules go: the running containers' ports (in set
  * macs since version 1), put into the sets of port names that this version's rules
- * match them by, in the same transaction; else their frames would pass the bridge
- * unchecked until their next start.  Into *RET (free it), "" if none. */
-static int port_names_upgrade(char **ret)
+ * match them by, and the MACs of those with IPv6 (in set ports6 since version 7) into set
+ * nd_lladdrs, in the same transaction; else their frames would pass the bridge
+ * unchecked, or their neighbour discovery fail, until their next start.  Into *RET (free
+ * it), "" if none. */
+static int running_ports_upgrade(char **ret)
 {
-	_cleanup_free_ char *text = NULL, *out = NULL;
+	_cleanup_free_ char *text = NULL, *out = NULL, *out6 = NULL;
 	size_t size = 0;
 	FILE *f;
-	int r;
+	int r, r6;
 
 	if ((r = run_all("list set bridge warren macs", &out, NULL, 0)) < 0 && r != -ENOENT)
 		return r;
+	if ((r6 = run_all("list set bridge warren ports6", &out6, NULL, 0)) < 0 && r6 != -ENOENT)
+		return r6;
 	if (!(f = open_memstream(&text, &size)))
 		return -ENOMEM;
 	r = r < 0 ? 0 : nft_port_names_commands(out, f);
+	if (r == 0 && r6 == 0)
+		r = nft_nd_lladdrs_commands(out6, f);
 	if (fclose(f) != 0)
 		return -ENOMEM;
 	if (r < 0)
@@ -364,7 +428,7 @@ int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet,
 	 * without where containers may not go. */
 	if ((r = nft_tables_commands(bridge, subnet, subnet6, host_dns, dest, found, &text)) < 0)
 		return error_errno(err, r, "the firewall rules do not fit");
-	if (found == NFT_TABLES_OLDER && (r = port_names_upgrade(&ports)) < 0)
+	if (found == NFT_TABLES_OLDER && (r = running_ports_upgrade(&ports)) < 0)
 		return error_errno(err, r, "cannot read the running containers' ports from warren's "
 				   "firewall (set macs of table bridge warren)");
 	if (asprintf(&all, "%s%s", text, ports ? ports : "") < 0)
@@ -504,7 +568,7 @@ static int limits_commands(const struct nft_member *m, const char *verb, char *b
 
 int nft_member_commands(const struct nft_member *m, const char *verb, char *buf, size_t len)
 {
-	char addr[16], mac[18], port[32], addr6[IPV6_TEXT_MAX], hex6[33];
+	char addr[16], mac[18], port[32], addr6[IPV6_TEXT_MAX], hex6[33], machex[13];
 	size_t o = 0;
 	int n;
 
@@ -527,8 +591,9 @@ int nft_member_commands(const struct nft_member *m, const char *verb, char *buf,
 	ipv6_format(&m->addr6, addr6, sizeof(addr6));
 	if (m->has6)
 		APPEND("%1$s element bridge warren ports6 { \"%2$s\" . %3$s . %4$s }\n"
-		       "%1$s element bridge warren nd_targets { \"%2$s\" . 0x%5$s }\n", verb, m->port,
-		       addr6, mac, ipv6_hex(&m->addr6, hex6, sizeof(hex6)));
+		       "%1$s element bridge warren nd_targets { \"%2$s\" . 0x%5$s }\n"
+		       "%1$s element bridge warren nd_lladdrs { \"%2$s\" . 0x%6$s }\n", verb, m->port,
+		       addr6, mac, ipv6_hex(&m->addr6, hex6, sizeof(hex6)), mac_hex(m->mac, machex));
 	/* Each of her addresses: the IPv4 one, and the IPv6 one if she has it. */
 	for (int six = 0; six <= (int)m->has6; six++) {
 		const char *a = six ? addr6 : addr, *f = six ? "6" : "";

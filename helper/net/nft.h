@@ -32,8 +32,10 @@
  * IPv6 (bridge.ipv6) has the same rules beside IPv4's: each set and map keyed by a
  * container's address has a twin keyed by her IPv6 address (isolated6, ...,
  * net_limits6, her chain of limits the same), NAT66; in table bridge warren ports6 (her
- * IPv6 address and MAC) and nd_targets (what a neighbour advertisement from her port may
- * name), and no router advertisement or redirect from a port.  Without IPv6 she has no
+ * IPv6 address and MAC), nd_targets (what a neighbour advertisement from her port may
+ * name) and nd_lladdrs (the one link-layer address her neighbour solicitations and
+ * advertisements may carry: her MAC), and no router solicitation, advertisement or
+ * redirect from a port.  Without IPv6 she has no
  * element there, and every IPv6 frame of hers is dropped.
  *
  * Both carry a comment naming the bridge and subnet they were made for, and the output
@@ -105,8 +107,9 @@ int nft_limit_hits(const struct nft_member *m, struct nft_limit_hits *ret);
  * 8: DNS over IPv6, to the gateway's IPv6 address and set dns6; 9: DNS to the gateway by
  * sets host_dns4 and host_dns6, whose elements each start sets, the mark no longer naming
  * it: a change of the host's nameservers replaced version 8's rules, and with them every
- * running container's limits). */
-#define NFT_RULES_VERSION 9
+ * running container's limits; 10: a port's neighbour solicitations and advertisements
+ * name her MAC alone, by set nd_lladdrs, and no router solicitation passes). */
+#define NFT_RULES_VERSION 10
 
 /* The ruleset for BRIDGE and SUBNET (the text handed to libnftables) into BUF: 0, or
  * -ENOSPC.  Pure: for review and for the unit test. */
@@ -138,6 +141,9 @@ int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet,
 /* Into F, for each element of MACS (set macs of table bridge warren as nft lists it),
  * the commands that add its port to the three sets port_names: 0, or -EBADMSG.  Pure. */
 int nft_port_names_commands(const char *macs, FILE *f);
+/* Into F, for each element of PORTS6 (set ports6 of table bridge warren as nft lists it),
+ * the command that adds its port and MAC to set nd_lladdrs: 0, or -EBADMSG.  Pure. */
+int nft_nd_lladdrs_commands(const char *ports6, FILE *f);
 /* Remove warren's tables (they were made for another bridge or subnet). */
 int nft_tables_delete(struct error *err);
 /* The chain "destinations" of table inet warren, and its sets, anew from E (egress.h):

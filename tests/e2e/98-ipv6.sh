@@ -13,7 +13,10 @@
 #   anti-spoofing: from root inside, another source address gets nowhere (wtb's, or one
 #        of her /64); a router advertisement from her port never passes the bridge, nor a
 #        neighbour advertisement for wtb's address (the gateway's entry for wtb keeps
-#        wtb's MAC), while one for her own address does (the control)
+#        wtb's MAC), while one for her own address does (the control); nor a neighbour
+#        solicitation, advertisement or router solicitation whose link-layer address
+#        option names wtb's MAC (the gateway's entry for her address keeps hers), while a
+#        solicitation naming her own does (the control)
 #   stop leaves no IPv6 element of hers in the firewall
 #   DNS over IPv6: the host's resolv.conf's IPv6 nameserver on its own address becomes the
 #        gateway's IPv6 address, in the file's order with IPv4's, three at most, neither
@@ -32,7 +35,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 28
+fixture_start 30
 
 NET6=fd77:6172:7265:6e00 # the default bridge.subnet6, fd77:6172:7265:6e00::/64
 GW6=$NET6::1
@@ -268,45 +271,81 @@ check "root in wta's container: of IPv6 datagrams from wtb's address, from anoth
 	bash -c '[ "$1" = sent ] && [ "$(sort -u "$2")" = "own from 2001:db8:99::1" ]' - "$out" "$T/udp-up" ||
 	diag "$out"
 
-# Neighbour discovery: the gateway holds wtb's MAC for her address (it talks to her first);
+# Neighbour discovery from wta's port, in rounds: root inside sends frames (frame.pl), the
+# test's own marked in bytes a receiver ignores (the reserved bits of a solicitation or an
+# advertisement, an unknown option of the router advertisement), then a datagram to all
+# nodes, the last.  A tap on the bridge prints what passed of the marked ones, as TYPE, an
+# advertisement's or a neighbour solicitation's target, and the MAC of the first option
+# (its link-layer address), and stops at the datagram: the bridge has dealt with all
+# before it (in order, from one port).
+mark=$(printf '97%04x' $(($$ & 0xffff)))                          # 3 bytes, hex
+na() { printf '20%s%s0201%s' "$mark" "$(hex6 "$1")" "${2//:/}"; } # na TARGET TLL-MAC, override
+ns() { printf '00%s%s0101%s' "$mark" "$(hex6 "$1")" "${2//:/}"; } # ns TARGET SLL-MAC
+rs() { printf '00%s0101%s' "$mark" "${1//:/}"; }                  # rs SLL-MAC
+# router advertisement, SLL, an unknown option (16 bytes) with the mark
+ra="4000070800000000000000000101${amac//:/}fd02${mark}$(printf '0%.0s' {1..22})"
+nd_round() { # nd_round FRAME...: each frame.pl's arguments after IFACE; sets nd_sent, nd_seen
+	local idx tap i
+	idx=$(ip -n "$NS" -o link show warren0 | cut -d: -f1)
+	in_ns perl -e '$| = 1; my ($idx, $m) = @ARGV; my $mark = pack("H*", $m);
+		my %opt = (133 => 62, 134 => 70, 135 => 78, 136 => 78);
+		socket(my $s, 17, 3, 0x0300) or die "socket: $!";
+		bind($s, pack("S n i S C C a8", 17, 0x0003, $idx, 0, 0, 0, "")) or die "bind: $!";
+		print "ready\n"; $SIG{ALRM} = sub { exit 0 }; alarm 20;
+		while (defined recv($s, my $f, 2048, 0)) {
+			next if substr($f, 12, 2) ne "\x86\xdd";
+			my ($nh, $t) = (ord(substr($f, 20, 1)), ord(substr($f, 54, 1)));
+			exit 0 if $nh == 17 && index($f, "sync-$m") >= 0;
+			next if $nh != 58 || index($f, $mark, 54) < 0 || !$opt{$t};
+			my $target = $t >= 135 ? unpack("H32", substr($f, 62, 16)) . ":" : "";
+			print "$t:$target", unpack("H12", substr($f, $opt{$t} + 2, 6)), "\n";
+		}' "${idx:-0}" "$mark" >"$T/tap.out" 2>&1 &
+	tap=$!
+	for ((i = 0; i < 80; i++)); do grep -qs ready "$T/tap.out" && break; sleep 0.25; done
+	nd_sent=$(tssh wta -- "f() { sudo -n perl /tmp/frame.pl eth0 \"\$@\" || echo FAILED; }
+		$(printf 'f %s\n' "$@")
+		f 33:33:00:00:00:01 $amac udp6 $a6 ff02::1 9 sync-$mark; echo sent" 2>&1)
+	wait "$tap"
+	nd_seen=$(grep -v ready "$T/tap.out" | tr '\n' ' ')
+}
+all_nodes="33:33:00:00:00:01 $amac icmp6"
+
+# Advertisements: the gateway holds wtb's MAC for her address (it talks to her first);
 # from wta's port come an advertisement for wtb's address (from hers, then from wtb's),
 # a router advertisement (from her own address and MAC), then an advertisement for her
-# own address, the control.  A tap on the bridge sees what passed: the last one only; the
-# gateway still holds wtb's MAC for wtb's address.
+# own address, the control.  Only the last passes; the gateway still holds wtb's MAC for
+# wtb's address.
 in_ns ping -6 -c 1 -W 3 "$b6" >/dev/null 2>&1
 before=$(in_ns ip -6 neigh show dev warren0 "$b6")
-marker=$(printf 'wrn97-%08d' $$ | od -An -tx1 | tr -d ' \n')  # 14 bytes, hex
-opt="fd02${marker}"                                             # an unknown option, 16 bytes
-na() { printf '20000000%s0201%s%s' "$(hex6 "$1")" "${2//:/}" "$3"; } # na TARGET TLL-MAC [OPT]
-ra="4000070800000000000000000101${amac//:/}${opt}"               # router advertisement, SLL, marker
-br_idx=$(ip -n "$NS" -o link show warren0 | cut -d: -f1)
-in_ns perl -e '$| = 1; my ($idx, $marker) = @ARGV; $marker = pack("H*", $marker);
-	socket(my $s, 17, 3, 0x0300) or die "socket: $!";
-	bind($s, pack("S n i S C C a8", 17, 0x0003, $idx, 0, 0, 0, "")) or die "bind: $!";
-	print "ready\n"; $SIG{ALRM} = sub { exit 0 }; alarm 20;
-	while (defined recv($s, my $f, 2048, 0)) {
-		next if index($f, $marker) < 0 || substr($f, 12, 2) ne "\x86\xdd";
-		my ($t, $target) = (unpack("C", substr($f, 54, 1)), unpack("H32", substr($f, 62, 16)));
-		print $t == 136 ? "$t:$target\n" : "$t\n";
-		exit 0 if $t == 136 && $target eq $ARGV[2];
-	}' "${br_idx:-0}" "$marker" "$(hex6 "$a6")" >"$T/tap.out" 2>&1 &
-tap=$!
-for ((i = 0; i < 80; i++)); do grep -qs ready "$T/tap.out" && break; sleep 0.25; done
-out=$(tssh wta -- "f() { sudo -n perl /tmp/frame.pl eth0 \"\$@\" || echo FAILED; }
-	f 33:33:00:00:00:01 $amac icmp6 $a6 ff02::1 136 $(na "$b6" "$amac" "$opt")
-	f 33:33:00:00:00:01 $amac icmp6 $b6 ff02::1 136 $(na "$b6" "$amac" "$opt")
-	f 33:33:00:00:00:01 $amac icmp6 $a6 ff02::1 134 $ra
-	f 33:33:00:00:00:01 $amac icmp6 $a6 ff02::1 136 $(na "$a6" "$amac" "$opt")
-	echo sent" 2>&1)
+nd_round "$all_nodes $a6 ff02::1 136 $(na "$b6" "$amac")" "$all_nodes $b6 ff02::1 136 $(na "$b6" "$amac")" \
+	"$all_nodes $a6 ff02::1 134 $ra" "$all_nodes $a6 ff02::1 136 $(na "$a6" "$amac")"
 check "root in wta's container sent the frames (sudo, a packet socket of the image's perl)" \
-	test "$out" = sent || diag "$out"
-wait "$tap"
-seen=$(grep -v ready "$T/tap.out" | tr '\n' ' ')
-check "of the advertisements from wta's port the bridge passes the one for her own address only ($seen)" \
-	test "$seen" = "136:$(hex6 "$a6") "
+	test "$nd_sent" = sent || diag "$nd_sent"
+check "of the advertisements from wta's port the bridge passes the one for her own address only ($nd_seen)" \
+	test "$nd_seen" = "136:$(hex6 "$a6"):${amac//:/} "
 after=$(in_ns ip -6 neigh show dev warren0 "$b6")
 check "the gateway's neighbour entry for wtb's address keeps wtb's MAC ($bmac: '$before', then '$after')" \
 	bash -c 'grep -q "lladdr $1 " <<<"$2" && grep -q "lladdr $1 " <<<"$3"' - "$bmac" "$before" "$after"
+
+# Link-layer address options (issue 18: as her ARP, her neighbour discovery names her own
+# MAC only): with the gateway's entry for her address deleted, a neighbour solicitation to
+# the gateway from her address naming her MAC (the control: the entry comes back with
+# it); then, each of which Linux takes into that entry, a solicitation naming wtb's MAC, one
+# whose first option is a target link-layer address naming hers and whose second (the
+# source's, what Linux takes) names wtb's, an advertisement for her own address naming
+# wtb's (override), a router solicitation naming it.  None of the four passes: the entry
+# for her address names her MAC, not wtb's.
+in_ns ip -6 neigh del "$a6" dev warren0 2>/dev/null
+solicited="33:33:ff:00:00:01 $amac icmp6 $a6 ff02::1:ff00:1 135" # the gateway's (::1) group
+nd_round "$solicited $(ns "$GW6" "$amac")" "$solicited $(ns "$GW6" "$bmac")" \
+	"$solicited 00${mark}$(hex6 "$GW6")0201${amac//:/}0101${bmac//:/}" \
+	"$all_nodes $a6 ff02::1 136 $(na "$a6" "$bmac")" \
+	"33:33:00:00:00:02 $amac icmp6 $a6 ff02::2 133 $(rs "$bmac")"
+entry=$(in_ns ip -6 neigh show dev warren0 "$a6")
+check "of solicitations and advertisements from wta's port naming a link-layer address, the bridge passes the one naming her own MAC only, not those naming wtb's ($nd_seen; $nd_sent)" \
+	test "$nd_seen" = "135:$(hex6 "$GW6"):${amac//:/} "
+check "the gateway's neighbour entry for her address names her MAC, never wtb's ($amac, not $bmac: '$entry')" \
+	grep -q "lladdr $amac " <<<"$entry"
 
 # --- stop, and the address is hers at the next start -----------------------------------------
 

@@ -8,7 +8,8 @@
 #   arp OP SENDER-MAC SENDER-IP TARGET-MAC TARGET-IP   OP: 1 request, 2 reply
 #   icmp6 SRC DST TYPE BODY-HEX      an ICMPv6 message (hop limit 255, as neighbour
 #                                    discovery needs; code 0; its checksum computed):
-#                                    TYPE (134 router advertisement, 136 neighbour
+#                                    TYPE (133 router solicitation, 134 router
+#                                    advertisement, 135 neighbour solicitation, 136 neighbour
 #                                    advertisement) and BODY, what follows the checksum
 use strict;
 use warnings;

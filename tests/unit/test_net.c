@@ -287,7 +287,7 @@ static void test_ruleset(void **state)
 		"\tchain output {\n"
 		"\t\ttype filter hook output priority filter; policy accept;\n"
 		"\t\toifname \"warren0\" ct state established,related accept\n"
-		"\t\toifname \"warren0\" meta skuid != 0 drop comment \"warren rules 9 subnet6 "
+		"\t\toifname \"warren0\" meta skuid != 0 drop comment \"warren rules 10 subnet6 "
 		"fd77:6172:7265:6e00::/64\"\n"
 		"\t}\n"));
 	/* Her new connections, forwarded or to the host, go to her chain of limits, before
@@ -333,11 +333,23 @@ static void test_ruleset(void **state)
 		"\t\tiifname \"warren0\" drop\n"));
 	assert_non_null(strstr(text,
 		"\t\tip6 saddr fd77:6172:7265:6e00::/64 oifname != \"warren0\" masquerade\n"));
-	/* The bridge: a port's IPv6 from her address and MAC only, no router's messages, no
-	 * neighbour advertisement for another's address. */
+	/* The bridge: a port's IPv6 from her address and MAC only, no router's messages nor
+	 * router solicitation, no neighbour advertisement for another's address, and her
+	 * neighbour discovery names her MAC alone (issue 18, as her ARP): no extension
+	 * header, no option but one link-layer address option, with her MAC. */
 	assert_non_null(strstr(text,
-		"\t\ticmpv6 type { nd-router-advert, nd-redirect } drop\n"
+		"\tset nd_lladdrs { typeof iifname . @th,208,48; }\n"));
+	assert_non_null(strstr(text,
+		"\t\ticmpv6 type { nd-router-solicit, nd-router-advert, nd-redirect } drop\n"
 		"\t\ticmpv6 type nd-neighbor-advert iifname . @th,64,128 != @nd_targets drop\n"
+		"\t\ticmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } ip6 nexthdr != "
+		"ipv6-icmp drop\n"
+		"\t\ticmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } ip6 length != "
+		"{ 24, 32 } drop\n"
+		"\t\ticmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } ip6 length 32 "
+		"@th,192,16 != { 0x0101, 0x0201 } drop\n"
+		"\t\ticmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } ip6 length 32 "
+		"iifname . @th,208,48 != @nd_lladdrs drop\n"
 		"\t\tether type ip6 iifname . ip6 saddr . ether saddr @ports6 accept\n"
 		"\t\tdrop\n"));
 	/* What a port passes up itself (a link-local frame: the port, not the bridge, is its
@@ -462,14 +474,15 @@ static void test_ruleset(void **state)
 	assert_int_equal(nft_member_commands(&m, "add", cmds, 64), -ENOSPC);
 
 	/* Her IPv6 address: the bridge's elements (her source, the neighbour advertisements
-	 * she may send), the same elements as her IPv4 address's, and her chain of limits
-	 * for it too. */
+	 * she may send, the MAC her neighbour discovery may name), the same elements as her
+	 * IPv4 address's, and her chain of limits for it too. */
 	m.has6 = true;
 	m.addr6 = ipv6_subnet_slot_addr(&net6, 0x1a);
 	assert_int_equal(nft_member_commands(&m, "add", cmds, sizeof(cmds)), 0);
 	assert_non_null(strstr(cmds,
 		"add element bridge warren ports6 { \"wr1a\" . fd77:6172:7265:6e00::1c . 02:77:00:00:00:1a }\n"
-		"add element bridge warren nd_targets { \"wr1a\" . 0xfd77617272656e00000000000000001c }\n"));
+		"add element bridge warren nd_targets { \"wr1a\" . 0xfd77617272656e00000000000000001c }\n"
+		"add element bridge warren nd_lladdrs { \"wr1a\" . 0x02770000001a }\n"));
 	assert_non_null(strstr(cmds,
 		"add element inet warren isolated6 { fd77:6172:7265:6e00::1c }\n"
 		"add element inet warren isolated_ports6 { fd77:6172:7265:6e00::1c . udp . 53 }\n"
@@ -562,6 +575,22 @@ static void test_ruleset(void **state)
 	"fd77:6172:7265:6e00::/64 dns 3\"\n"                                            \
 	"\t}\n"                                                                         \
 	"}\n"
+
+/* Version 9: IPv6 without a check of neighbour discovery's link-layer addresses; the
+ * running container has an IPv6 address. */
+#define OLD_TABLES_V9                                                                      \
+	OLD_TABLES_V2                                                                      \
+	"table bridge warren {\n"                                                      \
+	"\tset ports6 { type ifname . ipv6_addr . ether_addr; }\n"                      \
+	"\tset nd_targets { typeof iifname . @th,64,128; }\n"                           \
+	"}\n"                                                                            \
+	"table inet warren {\n"                                                        \
+	"\tchain output {\n"                                                            \
+	"\t\toifname \"warren0\" meta skuid != 0 drop comment \"warren rules 9 subnet6 "  \
+	"fd77:6172:7265:6e00::/64\"\n"                                                  \
+	"\t}\n"                                                                         \
+	"}\n"                                                                            \
+	"add element bridge warren ports6 { \"wr5\" . fd77:6172:7265:6e00::5 . 02:77:00:00:00:05 }\n"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -691,6 +720,14 @@ static int upgrade_child(const char *old)
 	 * container's port, and the new one's, in every set of port names. */
 	if (port_names_lack(ctx, "wr5") || port_names_lack(ctx, "wr6"))
 		return 1;
+	/* The running container with IPv6: her MAC in set nd_lladdrs, else her neighbour
+	 * discovery would fail until her next start. */
+	if (strstr(old, "set ports6") &&
+	    (nft_run_cmd_from_buffer(ctx, "list set bridge warren nd_lladdrs") != 0 ||
+	     !strstr(nft_ctx_get_output_buffer(ctx), "\"wr5\" . 0x27700000005"))) {
+		fprintf(stderr, "set nd_lladdrs lacks wr5's MAC\n");
+		return 1;
+	}
 	return 0;
 }
 
@@ -701,7 +738,7 @@ static int upgrade_child(const char *old)
 static void test_ruleset_upgrade(void **state)
 {
 	static const char *const olds[] = { OLD_TABLES_V1, OLD_TABLES_DENY, OLD_TABLES_V2,
-					    OLD_TABLES_V3, OLD_TABLES_V8 };
+					    OLD_TABLES_V3, OLD_TABLES_V8, OLD_TABLES_V9 };
 
 	char what[64];
 
@@ -864,21 +901,33 @@ static void test_limit_hits(void **state)
 		 "unreadable wrong");
 }
 
-/* At an upgrade of the rules, the running containers' ports (set macs) go into the sets
- * of port names. */
-static void test_port_names_upgrade(void **state)
+/* What FN (one of the upgrade's, nft lists a set, the commands go into a file) writes for
+ * the listing of set SET with the elements ELEMENTS, then for that set empty, in a string
+ * (free it). */
+static char *upgrade_commands(int (*fn)(const char *, FILE *), const char *set,
+			      const char *elements)
 {
-	_cleanup_free_ char *text = NULL;
+	char *text = NULL, listed[512];
 	size_t size = 0;
 	FILE *f = open_memstream(&text, &size);
 
 	assert_non_null(f);
-	assert_int_equal(nft_port_names_commands("\tset macs {\n\t\ttype ifname . ether_addr\n"
-		"\t\telements = { \"wr5\" . 02:77:00:00:00:05,\n\t\t\t     \"wr1a\" . "
-		"02:77:00:00:00:1a }\n\t}\n", f), 0);
-	assert_int_equal(nft_port_names_commands("\tset macs {\n\t\ttype ifname . ether_addr\n"
-		"\t}\n", f), 0);
+	snprintf(listed, sizeof(listed), "\tset %s {\n\t\ttype ifname . ether_addr\n"
+		 "\t\telements = { %s }\n\t}\n", set, elements);
+	assert_int_equal(fn(listed, f), 0);
+	snprintf(listed, sizeof(listed), "\tset %s {\n\t\ttype ifname . ether_addr\n\t}\n", set);
+	assert_int_equal(fn(listed, f), 0);
 	assert_int_equal(fclose(f), 0);
+	return text;
+}
+
+/* At an upgrade of the rules, the running containers' ports (set macs) go into the sets
+ * of port names. */
+static void test_port_names_upgrade(void **state)
+{
+	_cleanup_free_ char *text = upgrade_commands(nft_port_names_commands, "macs",
+		"\"wr5\" . 02:77:00:00:00:05,\n\t\t\t     \"wr1a\" . 02:77:00:00:00:1a");
+
 	assert_string_equal(text,
 		"add element bridge warren port_names { \"wr5\" }\n"
 		"add element inet warren port_names { \"wr5\" }\n"
@@ -886,6 +935,28 @@ static void test_port_names_upgrade(void **state)
 		"add element bridge warren port_names { \"wr1a\" }\n"
 		"add element inet warren port_names { \"wr1a\" }\n"
 		"add element arp warren port_names { \"wr1a\" }\n");
+}
+
+/* At an upgrade of the rules, the MACs of the running containers with IPv6 (set ports6)
+ * go into set nd_lladdrs; a listing nft would not write is refused. */
+static void test_nd_lladdrs_upgrade(void **state)
+{
+	_cleanup_free_ char *text = upgrade_commands(nft_nd_lladdrs_commands, "ports6",
+		"\"wr5\" . fd77:6172:7265:6e00::5 . 02:77:00:00:00:05,\n\t\t\t     \"wr1a\" . "
+		"fd77:6172:7265:6e00::1a . 02:77:00:00:00:1a");
+	FILE *f = fopen("/dev/null", "w");
+
+	assert_string_equal(text,
+		"add element bridge warren nd_lladdrs { \"wr5\" . 0x027700000005 }\n"
+		"add element bridge warren nd_lladdrs { \"wr1a\" . 0x02770000001a }\n");
+	assert_non_null(f);
+	assert_int_equal(nft_nd_lladdrs_commands("elements = { \"wr5\" . fd77::5 . 02:77:00 }", f),
+			 -EBADMSG);
+	assert_int_equal(nft_nd_lladdrs_commands("elements = { \"wr5\" . fd77::5 . 02:77:00:00:00:05",
+						 f), -EBADMSG);
+	assert_int_equal(nft_nd_lladdrs_commands("elements = { \"wr5 . fd77::5 . 02:77:00:00:00:05 }",
+						 f), -EBADMSG);
+	fclose(f);
 }
 
 /* The deletes of what an earlier container left keyed by an address: that address's
@@ -1361,6 +1432,7 @@ int main(void)
 		cmocka_unit_test(test_ruleset_upgrade),
 		cmocka_unit_test(test_dns_change_keeps_limits),
 		cmocka_unit_test(test_port_names_upgrade),
+		cmocka_unit_test(test_nd_lladdrs_upgrade),
 		cmocka_unit_test(test_purge_commands),
 		cmocka_unit_test(test_member_leftovers),
 		cmocka_unit_test(test_etc_files),
