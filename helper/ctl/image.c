@@ -285,14 +285,15 @@ static int image_layer(const char *dir, const char *name, const struct image_opt
 	return 0;
 }
 
-/* The images directory's build lock (DIR/.build.lock, the flock warren-mkimage and
- * warren-mklayer take), waited for: -errno, or its fd, to be closed when done. */
+/* The images directory's build lock (DIR/.build-lock, the flock warren-mkimage and
+ * warren-mklayer take; root's alone, 0600, as whoever can open it can hold it), waited
+ * for: -errno, or its fd, to be closed when done. */
 static int build_lock(const char *dir)
 {
 	char path[PATH_MAX + 16];
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/.build.lock", dir);
+	snprintf(path, sizeof(path), "%s/.build-lock", dir);
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
@@ -318,7 +319,7 @@ static int image_rm(const struct warren_config *cfg, const char *dir, const char
 	int running;
 
 	if (lock < 0) {
-		fprintf(stderr, "warrenctl: cannot lock %s/.build.lock: %s\n", dir, strerror(-lock));
+		fprintf(stderr, "warrenctl: cannot lock %s/.build-lock: %s\n", dir, strerror(-lock));
 		return 1;
 	}
 	running = running_uses(name);

@@ -6,15 +6,15 @@
 # login; of two layers with the same file she sees the first listed one's; a layer build
 # killed half-way leaves nothing in place, running or mounted, and its re-run succeeds
 # and removes what it left, as a killed image build's; the base image build's script ends
-# on SIGTERM by pid; image rm waits for a running build; image refuses a user other than root; an image built with
-# debootstrap (its package cache kept between builds on one machine) is one a user logs
-# into.
+# on SIGTERM by pid; image rm waits for a running build, whose lock is root's alone;
+# image refuses a user other than root; an image built with debootstrap (its package
+# cache kept between builds on one machine) is one a user logs into.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 41
+fixture_start 42
 
 ctl() { in_ns "$REPO/warrenctl" --config "$CONF" "$@"; }
 # The images directory of this test: the base image (a link to the test image: the
@@ -142,9 +142,13 @@ check "her next container has no layer (her own changed copy of the tool stays h
 	test "$(printf '%s' "$out" | tr -d '\r')" = not-installed || diag "$out"
 check "and ls says so: default alone, current" test "$(stack_field wta)" = "default current"
 ctl stop wta >/dev/null 2>&1
+# Whoever can open the lock file can hold the lock and keep every build and image rm
+# waiting: the builds made it root's alone.
+check "the images directory's build lock, made by the layer build, is root's alone (0600)" \
+	test "$(stat -c '%u %a' "$images/.build-lock" 2>&1)" = "0 600" || diag "$(ls -la "$images")"
 # While a build holds the images directory's lock (a layer build's --from image is its
 # overlay's lower directory), image rm waits for it: the test holds the lock here.
-exec {lock}>>"$images/.build.lock"
+exec {lock}>>"$images/.build-lock"
 flock -x "$lock"
 ctl image rm cs101 >"$T/rm.log" 2>&1 {lock}>&- &
 rm_pid=$!
@@ -283,7 +287,7 @@ mirror=http://127.0.0.1:$(cat "$T/mirror.port" 2>/dev/null)/debian
 # the build says it waits, and asks its mirror nothing until the lock is free.  A SIGTERM
 # by pid to its build script (pid 1 of the build's PID namespace, under warrenctl's
 # unshare) ends it there and then.
-exec {lock}>>"$images/.build.lock"
+exec {lock}>>"$images/.build-lock"
 flock -x "$lock"
 WARREN_MIRROR=$mirror "$REPO/warrenctl" --config "$CONF" image build termed >"$T/termed.log" 2>&1 {lock}>&- &
 build=$!
