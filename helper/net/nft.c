@@ -215,8 +215,9 @@ int nft_ruleset(const char *br, const struct ipv4_subnet *subnet, const struct i
 		 * message's length is then the payload's), and no option but at most one, a
 		 * link-layer address option (source or target, 8 bytes) naming her MAC.  nft
 		 * cannot walk a list of options: a message with another, or more, is
-		 * dropped; her kernel sends none such. */
-		"\t\ticmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } ip6 nexthdr != ipv6-icmp drop\n"
+		 * dropped; her kernel sends none such.  ICMPv6 by its number, 58: nft looks a
+		 * protocol's name up in /etc/protocols, which a host without netbase lacks. */
+		"\t\ticmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } ip6 nexthdr != 58 drop\n"
 		"\t\ticmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } ip6 length != { 24, 32 } drop\n"
 		"\t\ticmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } ip6 length 32 "
 		"@th,192,16 != { 0x0101, 0x0201 } drop\n"

@@ -216,7 +216,9 @@ static void test_ports(void **state)
 }
 
 /* nft -c -f PATH in a new user and network namespace: 0 accepted, 1 refused, -1 not
- * run (no nft, or no namespaces here). */
+ * run (no nft, or no namespaces here).  In a mount namespace too, with /etc/protocols and
+ * /etc/services hidden: a host without netbase (a minimal install, the v2 lane's VM) has
+ * neither, and a rule that names a protocol nft looks up there does not load on it. */
 static int nft_check(const char *path)
 {
 	const char *nft = access("/usr/sbin/nft", X_OK) == 0 ? "/usr/sbin/nft" : "/sbin/nft";
@@ -226,8 +228,10 @@ static int nft_check(const char *path)
 	if (access(nft, X_OK) < 0 || access("/usr/bin/unshare", X_OK) < 0)
 		return -1;
 	if ((pid = fork()) == 0) {
-		execl("/usr/bin/unshare", "unshare", "--user", "--map-root-user", "--net", nft, "-c",
-		      "-f", path, (char *)NULL);
+		execl("/usr/bin/unshare", "unshare", "--user", "--map-root-user", "--net", "--mount",
+		      "/bin/sh", "-c", "for f in /etc/protocols /etc/services; do [ ! -e $f ] || "
+		      "mount --bind /dev/null $f || exit 2; done; exec \"$0\" -c -f \"$1\"", nft,
+		      path, (char *)NULL);
 		_exit(127);
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
@@ -343,7 +347,7 @@ static void test_ruleset(void **state)
 		"\t\ticmpv6 type { nd-router-solicit, nd-router-advert, nd-redirect } drop\n"
 		"\t\ticmpv6 type nd-neighbor-advert iifname . @th,64,128 != @nd_targets drop\n"
 		"\t\ticmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } ip6 nexthdr != "
-		"ipv6-icmp drop\n"
+		"58 drop\n"
 		"\t\ticmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } ip6 length != "
 		"{ 24, 32 } drop\n"
 		"\t\ticmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } ip6 length 32 "
