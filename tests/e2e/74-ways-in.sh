@@ -247,6 +247,16 @@ for w in enter sftp; do close_fifo "$w"; done
 config 1
 USERS=(wta wtb wtc wtexempt)
 alive() { [ -n "$(init_of "$1")" ] && kill -0 "$(init_of "$1")" 2>/dev/null; }
+# gone_after WAY USER: once the way has ended (for mux, its master client too: the
+# connection stays while the master lives), USER's container is gone within 15 s
+gone_after() {
+	local m=${MASTER[$2]:-} i
+	if [ "$1" = mux ] && [ -n "$m" ]; then
+		for ((i = 0; i < 120; i++)); do kill -0 "$m" 2>/dev/null || break; sleep 0.25; done
+		kill -0 "$m" 2>/dev/null && { echo "the ControlMaster (pid $m) still runs 30 s after TERM"; return 1; }
+	fi
+	wait_container_gone "$2" 15 || { ps -o pid,stat,wchan:24,etimes,args -p "$(procs_of "$2" | paste -sd,)" 2>/dev/null; return 1; }
+}
 batch=()
 run_batch() {
 	local i w u held=() t
@@ -269,7 +279,7 @@ run_batch() {
 	done
 	for i in "${!batch[@]}"; do
 		w=${batch[i]} u=${USERS[i]}
-		check "$w: once it ends, the idle container stops" wait_container_gone "$u" 15
+		check "$w: once it ends, the idle container stops" gone_after "$w" "$u"
 		[ -n "${MASTER[$u]:-}" ] && kill "${MASTER[$u]}" 2>/dev/null
 		MASTER[$u]=
 	done
