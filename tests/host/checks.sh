@@ -368,7 +368,8 @@ guest_kexec() {
 		systemctl kexec" </dev/null >"$T/kexec.log" 2>&1 || return 1
 	# Nothing is sent to the guest until the new kernel has printed its banner: a packet
 	# that the old kernel's network card writes into memory the new one is taking over is
-	# the classic way a kexec goes wrong.
+	# the classic way a kexec goes wrong.  groot's shared connection is closed first.
+	ssh -o ControlPath="$T/root.sock" -O exit root@127.0.0.1 >/dev/null 2>&1
 	for ((i = 0; i < 3000; i++)); do
 		grep -aq "Linux version $k" "$T/console.log" && break
 		if ! kill -0 "$qemu_pid" 2>/dev/null; then
