@@ -197,11 +197,14 @@ cpu=$(awk 'NR == 2 && $1 == "wta" { sub("%", "", $NF); print int($NF) }' <<<"$ou
 check "warrenctl top --once: wta first, at ${cpu:-?}% of a core (the kernel counted $rate% meanwhile; cpus = 0.5)" \
 	test -n "$cpu" -a "${cpu:-0}" -le 70 -a "$((${cpu:-0} - rate))" -le 20 -a "$((rate - ${cpu:-0}))" -le 20 ||
 	diag "$out"
-# wtb, at cpus = 1.5: one busy loop is never throttled, however long it runs (2 s of
-# CPU, or 60 s).
+# wtb, at cpus = 1.5: one busy loop is not held back, however long it runs (2 s of CPU,
+# or 60 s).  A quota below one core throttles it in every period.  Under cpus = 1.5 it
+# is throttled in none on a machine whose clock is steady; under an emulator the guest's
+# clock jumps and a period can be charged more than it lasted (3 of 27 were, in one
+# run), so up to a fifth of its periods may be.
 burn burn_b wtb 1
 # shellcheck disable=SC2086
-th0=$(cpu_stat wtb nr_throttled) u0=$(ran_ms $pids) w0=$(now_ms)
+p0=$(cpu_stat wtb nr_periods) th0=$(cpu_stat wtb nr_throttled) u0=$(ran_ms $pids) w0=$(now_ms)
 for ((i = 0; i < 120; i++)); do
 	sleep 0.5
 	# shellcheck disable=SC2086
@@ -209,9 +212,10 @@ for ((i = 0; i < 120; i++)); do
 done
 # shellcheck disable=SC2086
 used=$(($(ran_ms $pids) - u0)) wall=$(($(now_ms) - w0)) thr=$(($(cpu_stat wtb nr_throttled) - th0))
+periods=$(($(cpu_stat wtb nr_periods) - p0))
 release burn_b
-check "one burner under cpus = 1.5 is not held back: never throttled ($thr) while it ran $used ms of CPU in $wall ms" \
-	test "$thr" -eq 0 -a "$used" -ge 2000
+check "one burner under cpus = 1.5 is not held back: throttled in $thr of $periods periods (a fifth at most) while it ran $used ms of CPU in $wall ms" \
+	test "$used" -ge 2000 -a "$periods" -gt 0 -a "$((thr * 5))" -le "$periods"
 
 # ptys: wtb's container holds 4 at once; the fifth open of /dev/ptmx fails inside, and
 # the host still has its own.
