@@ -108,8 +108,10 @@ int nft_limit_hits(const struct nft_member *m, struct nft_limit_hits *ret);
  * sets host_dns4 and host_dns6, whose elements each start sets, the mark no longer naming
  * it: a change of the host's nameservers replaced version 8's rules, and with them every
  * running container's limits; 10: a port's neighbour solicitations and advertisements
- * name her MAC alone, by set nd_lladdrs, and no router solicitation passes). */
-#define NFT_RULES_VERSION 10
+ * name her MAC alone, by set nd_lladdrs, and no router solicitation passes; 11: the mark
+ * is the comment of chain rules_version, naming the bridge and its subnet too, not the
+ * output chain's last rule). */
+#define NFT_RULES_VERSION 11
 
 /* The ruleset for BRIDGE and SUBNET (the text handed to libnftables) into BUF: 0, or
  * -ENOSPC.  Pure: for review and for the unit test. */
@@ -118,6 +120,11 @@ int nft_ruleset(const char *bridge, const struct ipv4_subnet *subnet,
 /* The commands that add (VERB "add") or delete (VERB "delete") M's set elements and her
  * chain of limits, one per line, into BUF: 0, or -ENOSPC.  Pure. */
 int nft_member_commands(const struct nft_member *m, const char *verb, char *buf, size_t len);
+
+/* Do CHAINS (what "list chains" printed) show warren's tables, of this version of the
+ * rules, made for BRIDGE, SUBNET and SUBNET6?  Pure. */
+bool nft_chains_current(const char *chains, const char *bridge, const struct ipv4_subnet *subnet,
+			const struct ipv6_addr *subnet6);
 
 /* What nft_tables_ensure found: no tables (or a remnant, deleted), tables of an older
  * version of the rules, tables of this one. */

@@ -36,6 +36,9 @@
 #include "net/nft.h"
 #include "net/netalloc.h"
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 static void test_ipv4(void **state)
 {
 	static const char *const bad[] = { "", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4",
@@ -296,9 +299,15 @@ static void test_ruleset(void **state)
 		"\tchain output {\n"
 		"\t\ttype filter hook output priority filter; policy accept;\n"
 		"\t\toifname \"warren0\" ct state established,related accept\n"
-		"\t\toifname \"warren0\" meta skuid != 0 drop comment \"warren rules 10 subnet6 "
-		"fd77:6172:7265:6e00::/64\"\n"
+		"\t\toifname \"warren0\" meta skuid != 0 drop\n"
 		"\t}\n"));
+	/* The mark: the version, the bridge and its networks, in a chain's comment, made
+	 * anew after the rules (a chain that is there keeps its comment). */
+	assert_non_null(strstr(text, "}\nadd chain inet warren rules_version\n"
+				     "delete chain inet warren rules_version\n"
+				     "add chain inet warren rules_version { comment \"warren rules "
+				     STR(NFT_RULES_VERSION) " bridge warren0 subnet 10.213.0.0/16 subnet6 "
+				     "fd77:6172:7265:6e00::/64\"; }\n"));
 	/* Her new connections, forwarded or to the host, go to her chain of limits, before
 	 * the other chains of either hook. */
 	assert_non_null(strstr(text,
@@ -603,8 +612,19 @@ static void test_ruleset(void **state)
 	"}\n"                                                                            \
 	"add element bridge warren ports6 { \"wr5\" . fd77:6172:7265:6e00::5 . 02:77:00:00:00:05 }\n"
 
-#define STR_(x) #x
-#define STR(x) STR_(x)
+/* Version 10: the mark in the output chain's last rule, not in a chain's comment. */
+#define OLD_TABLES_V10                                                                     \
+	OLD_TABLES_V9                                                                      \
+	"table bridge warren {\n"                                                      \
+	"\tset nd_lladdrs { typeof iifname . @th,208,48; }\n"                           \
+	"}\n"                                                                            \
+	"table inet warren {\n"                                                        \
+	"\tchain output {\n"                                                            \
+	"\t\toifname \"warren0\" meta skuid != 0 drop comment \"warren rules 10 subnet6 " \
+	"fd77:6172:7265:6e00::/64\"\n"                                                  \
+	"\t}\n"                                                                         \
+	"}\n"
+
 #define NFT_RULES_VERSION_TEXT STR(NFT_RULES_VERSION)
 
 /* How often NEEDLE is in HAYSTACK. */
@@ -705,8 +725,8 @@ static int upgrade_child(const char *old)
 		return 1;
 	out = nft_ctx_get_output_buffer(ctx);
 	fprintf(stderr, "%s", out);
-	if (occurrences(out, "comment \"warren rules " NFT_RULES_VERSION_TEXT " subnet6 "
-			IPV6_SUBNET_DEFAULT "\"") != 1 ||
+	if (occurrences(out, "comment \"warren rules " NFT_RULES_VERSION_TEXT " bridge warren0 "
+			"subnet 10.213.0.0/16 subnet6 " IPV6_SUBNET_DEFAULT "\"") != 1 ||
 	    occurrences(out, "ip6 daddr @host_dns6 udp dport 53 accept") != 1 ||
 	    occurrences(out, "ip daddr @host_dns4 udp dport 53 accept") != 1 ||
 	    !strstr(out, "set host_dns6 {\n\t\ttype ipv6_addr\n\t\telements = { fd77:6172:7265:6e00::1 }") ||
@@ -749,7 +769,8 @@ static int upgrade_child(const char *old)
 static void test_ruleset_upgrade(void **state)
 {
 	static const char *const olds[] = { OLD_TABLES_V1, OLD_TABLES_DENY, OLD_TABLES_V2,
-					    OLD_TABLES_V3, OLD_TABLES_V8, OLD_TABLES_V9 };
+					    OLD_TABLES_V3, OLD_TABLES_V8, OLD_TABLES_V9,
+					    OLD_TABLES_V10 };
 
 	char what[64];
 
@@ -874,6 +895,76 @@ static int limit_hits_child(const char *unused)
 		return 1;
 	}
 	return 0;
+}
+
+/* "list chains" as nft prints it, with warren's tables of this version for warren0
+ * (MARK), whose table inet warren has what is in INET too. */
+#define CHAINS(mark, inet, bridge, arp)                                                    \
+	"table inet warren {\n"                                                        \
+	"\tchain forward {\n"                                                           \
+	"\t\ttype filter hook forward priority filter; policy accept;\n"                \
+	"\t}\n"                                                                         \
+	inet                                                                               \
+	"\tchain rules_version {\n"                                                     \
+	"\t\tcomment \"" mark "\"\n"                                                    \
+	"\t}\n"                                                                         \
+	"}\n"                                                                            \
+	"table ip filter {\n"                                                          \
+	"\tchain forward {\n"                                                           \
+	"\t\ttype filter hook forward priority filter; policy drop;\n"                  \
+	"\t}\n"                                                                         \
+	"}\n"                                                                            \
+	bridge arp
+#define MARK "warren rules " STR(NFT_RULES_VERSION) " bridge warren0 subnet 10.213.0.0/16 " \
+	"subnet6 fd77:6172:7265:6e00::/64"
+#define BRIDGE_TABLE                                                                       \
+	"table bridge warren {\n\tchain prerouting {\n"                                 \
+	"\t\ttype filter hook prerouting priority filter; policy accept;\n\t}\n}\n"
+#define ARP_TABLE                                                                          \
+	"table arp warren {\n\tchain input {\n"                                          \
+	"\t\ttype filter hook input priority filter; policy accept;\n\t}\n}\n"
+
+/* The tables are this version's, for this bridge, only when the chains say all of it:
+ * the mark, whole, in chain rules_version of table inet warren, and tables bridge and arp
+ * warren there.  Else a start reads the tables whole and replaces their rules. */
+static void test_chains_current(void **state)
+{
+	static const struct {
+		const char *chains;
+		bool current;
+	} cases[] = {
+		{ CHAINS(MARK, "", BRIDGE_TABLE, ARP_TABLE), true },
+		{ CHAINS(MARK, "\tchain limits_wr1 {\n\t}\n", ARP_TABLE, BRIDGE_TABLE), true },
+		{ CHAINS(MARK, "", BRIDGE_TABLE, ""), false },
+		{ CHAINS(MARK, "", "", ARP_TABLE), false },
+		{ CHAINS(MARK " extra", "", BRIDGE_TABLE, ARP_TABLE), false },
+		{ CHAINS("warren rules 10 bridge warren0 subnet 10.213.0.0/16 subnet6 "
+			 "fd77:6172:7265:6e00::/64", "", BRIDGE_TABLE, ARP_TABLE), false },
+		{ CHAINS("warren rules " STR(NFT_RULES_VERSION) " bridge warren1 subnet 10.213.0.0/16 "
+			 "subnet6 fd77:6172:7265:6e00::/64", "", BRIDGE_TABLE, ARP_TABLE), false },
+		{ CHAINS("warren rules " STR(NFT_RULES_VERSION) " bridge warren0 subnet 10.214.0.0/16 "
+			 "subnet6 fd77:6172:7265:6e00::/64", "", BRIDGE_TABLE, ARP_TABLE), false },
+		{ CHAINS("warren rules " STR(NFT_RULES_VERSION) " bridge warren0 subnet 10.213.0.0/16 "
+			 "subnet6 fd77:6172:7265:6e01::/64", "", BRIDGE_TABLE, ARP_TABLE), false },
+		/* The mark elsewhere: in another chain, in another table. */
+		{ "table inet warren {\n\tchain forward {\n\t\tcomment \"" MARK "\"\n\t}\n}\n"
+		  BRIDGE_TABLE ARP_TABLE, false },
+		{ "table inet warren {\n\tchain forward {\n\t}\n}\n"
+		  "table inet other {\n\tchain rules_version {\n\t\tcomment \"" MARK "\"\n\t}\n}\n"
+		  BRIDGE_TABLE ARP_TABLE, false },
+		{ "table ip warren {\n\tchain rules_version {\n\t\tcomment \"" MARK "\"\n\t}\n}\n"
+		  BRIDGE_TABLE ARP_TABLE, false },
+		{ "", false },
+	};
+	struct ipv4_subnet net;
+	struct ipv6_addr net6;
+
+	assert_int_equal(ipv4_subnet_parse("10.213.0.0/16", &net), 0);
+	assert_int_equal(ipv6_subnet_parse(IPV6_SUBNET_DEFAULT, &net6), 0);
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++)
+		if (nft_chains_current(cases[i].chains, "warren0", &net, &net6) != cases[i].current)
+			fail_msg("case %zu: taken as %s:\n%s", i, cases[i].current ? "older" : "current",
+				 cases[i].chains);
 }
 
 /* How often a container met its limits, from her chain as nft lists it (warrenctl show,
@@ -1440,6 +1531,7 @@ int main(void)
 		cmocka_unit_test(test_ports),
 		cmocka_unit_test(test_ruleset),
 		cmocka_unit_test(test_limit_hits),
+		cmocka_unit_test(test_chains_current),
 		cmocka_unit_test(test_ruleset_upgrade),
 		cmocka_unit_test(test_dns_change_keeps_limits),
 		cmocka_unit_test(test_port_names_upgrade),
