@@ -5,11 +5,9 @@
 #include <inttypes.h>
 #include <net/if.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
@@ -319,45 +317,36 @@ static int record_write(const char *user, const struct nft_member *m)
 /* Every gid (GID_T_MAX is the kernel's bound): the namespace holds her processes alone. */
 #define PING_GROUPS "0 2147483647"
 
-/* The child of net_ping_allow: in NETNS, the container's, /proc/sys/net is its own. */
-__attribute__((noreturn)) static void ping_child(pid_t parent, int netns, int status_fd)
-{
-	struct error err = { 0 };
-	int r;
-
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
-		_exit(1);
-	if (setns(netns, CLONE_NEWNET) < 0)
-		error_errno(&err, -errno, "cannot join the container's network namespace");
-	else if ((r = write_file("/proc/sys/net/ipv4/ping_group_range", PING_GROUPS)) < 0)
-		error_errno(&err, r, "cannot write net.ipv4.ping_group_range in the container's "
-			    "network namespace");
-	(void)error_send(status_fd, &err);
-	_exit(error_is_set(&err) ? 1 : 0);
-}
-
 /* The range holds kernel gids, read through the writer's user namespace: written from
  * here (the host's) it covers her own gid and her subordinate ones; from inside it
- * could not (they are not one range there).  A child joins the container's network
- * namespace to write it, so that this process never leaves the host's. */
+ * could not (they are not one range there).  The builder joins the container's network
+ * namespace for this write alone and comes back at once: a child forked for it cost as
+ * much as the rest of her network.  One that cannot come back ends there, before it does
+ * anything else in her namespace. */
 int net_ping_allow(pid_t child, struct error *err)
 {
-	_cleanup_close_ int netns = -EBADF, status = -EBADF;
-	pid_t parent = getpid(), pid;
+	_cleanup_close_ int netns = -EBADF, own = -EBADF;
 	char path[64];
 	int r;
 
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", child);
 	if ((netns = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return error_errno(err, -errno, "cannot open the container's network namespace");
-	if ((pid = tool_fork_reporting(&status)) < 0)
-		return error_errno(err, pid, "cannot fork to open ping to the container");
-	if (pid == 0)
-		ping_child(parent, netns, TAKE_FD(status));
-	r = error_recv(status, false, "the child that opens ping", err);
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	return r;
+	if ((own = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) < 0)
+		return error_errno(err, -errno, "cannot open the builder's network namespace");
+	if (setns(netns, CLONE_NEWNET) < 0)
+		return error_errno(err, -errno, "cannot join the container's network namespace");
+	r = write_file("/proc/sys/net/ipv4/ping_group_range", PING_GROUPS);
+	if (setns(own, CLONE_NEWNET) < 0) {
+		error_errno(err, -errno, "cannot return from the container's network namespace "
+			    "to the host's; the builder stops");
+		log_failure(err);
+		_exit(EXIT_FAILURE);
+	}
+	if (r < 0)
+		return error_errno(err, r, "cannot write net.ipv4.ping_group_range in the "
+				   "container's network namespace");
+	return 0;
 }
 
 /* The ifb of PORT (tc.h), if there is one, deleted: 0, or -errno. */

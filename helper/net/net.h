@@ -72,8 +72,9 @@ int net_plan(const struct warren_config *cfg, const struct user_spec *u, struct 
 int net_host_prepare(const struct net_plan *p, struct error *err);
 /* In the builder, for the container whose first process is CHILD (any mode): its network
  * namespace's net.ipv4.ping_group_range opened to every gid, as Docker does, so that
- * iputils' ping works for her through an ICMP echo socket; the helper's own namespace
- * (the host's) is not touched. */
+ * iputils' ping works for her through an ICMP echo socket; the host's own is not
+ * touched.  The builder joins her namespace for the write alone: it is back in the
+ * host's when this returns, or it has exited. */
 int net_ping_allow(pid_t child, struct error *err);
 /* In the builder, for the container whose first process is CHILD; USER names the record. */
 int net_attach(const struct net_plan *p, const char *user, pid_t child, struct error *err);
