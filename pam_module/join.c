@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <sched.h>
 #include <security/pam_ext.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <syslog.h>
 #include <unistd.h>
 #include <utmp.h>
@@ -136,13 +138,56 @@ static int monitor_utmp(pam_handle_t *pamh, const char *user)
 	return 0;
 }
 
+/* Her devpts, cloned from her container's mount namespace, the only one where it is
+ * mounted (the helper never mounts it on the host: every new mount namespace would copy
+ * it), as a detached tree: its fd, or -errno.  The monitor joins her namespace for the
+ * clone alone, never through a symlink of hers, and comes back (its root is its
+ * namespace's, as setns leaves it; its working directory is put back); one that could
+ * not come back ends there, before sshd does anything in her namespace. */
+static int container_devpts(pam_handle_t *pamh, const struct warren_session *s)
+{
+	_cleanup_close_ int own = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int root = -EBADF, pts = -EBADF;
+	int tree, e;
+
+	if (own < 0 || cwd < 0)
+		return -errno;
+	if (setns(s->init_pidfd, CLONE_NEWNS) < 0)
+		return -errno;
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	pts = root < 0 ? -errno : open_beneath(root, "dev/pts", O_PATH | O_DIRECTORY);
+	tree = pts < 0 ? pts : open_tree(pts, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	e = tree < 0 && pts >= 0 ? -errno : tree;
+	if (setns(own, CLONE_NEWNS) < 0 || fchdir(cwd) < 0) {
+		pam_syslog(pamh, LOG_CRIT, "cannot return from a container's mount namespace: %m");
+		_exit(EXIT_FAILURE);
+	}
+	return e;
+}
+
 int monitor_devpts(pam_handle_t *pamh, const struct warren_session *s, const char *user)
 {
-	char ptmx[300];
+	_cleanup_close_ int tree = container_devpts(pamh, s);
+	struct statfs sf;
+	struct stat st;
 
-	snprintf(ptmx, sizeof(ptmx), "%s/ptmx", s->pts);
-	if (mount(s->pts, "/dev/pts", NULL, MS_BIND, NULL) < 0 ||
-	    mount(ptmx, "/dev/ptmx", NULL, MS_BIND, NULL) < 0) {
+	if (tree < 0) {
+		errno = -tree;
+		pam_syslog(pamh, LOG_ERR, "cannot take the devpts of %s's container: %m", user);
+		return tree;
+	}
+	/* What is at /dev/pts in there must be the instance the helper made: root inside
+	 * could have mounted another over it (and only a devpts makes ptmx a ptmx). */
+	if (fstatfs(tree, &sf) < 0 || fstat(tree, &st) < 0 || sf.f_type != DEVPTS_SUPER_MAGIC ||
+	    (unsigned long long)st.st_dev != s->pts_dev) {
+		pam_syslog(pamh, LOG_ERR, "/dev/pts in %s's container is not the devpts warren made "
+			   "for it (something is mounted over it there): unmount that inside, or "
+			   "stop the container (warren-helper stop %s)", user, user);
+		return -EPERM;
+	}
+	if (move_mount(tree, "", AT_FDCWD, "/dev/pts", MOVE_MOUNT_F_EMPTY_PATH) < 0 ||
+	    mount("/dev/pts/ptmx", "/dev/ptmx", NULL, MS_BIND, NULL) < 0) {
 		pam_syslog(pamh, LOG_ERR, "cannot give sshd the container's devpts: %m");
 		return -errno;
 	}
@@ -234,7 +279,7 @@ int session_take_reply(pam_handle_t *pamh, struct warren_session *s, struct help
 		}
 		s->cgroup_fds[s->n_cgroups++] = fd;
 	}
-	snprintf(s->pts, sizeof(s->pts), "%s", reply->pts);
+	s->pts_dev = reply->pts_dev;
 	s->gid = reply->gid;
 	s->init_pidfd = TAKE_FD(reply->init_pidfd);
 	return 0;

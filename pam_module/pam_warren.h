@@ -37,7 +37,7 @@ struct warren_session {
 	int pids_current_fd, pids_max_fd; /* of the cgroup that has the pids controller */
 	gid_t gid;
 	struct confine_plan confine; /* how it is confined (confine.h): its filter read on the host */
-	char pts[256];
+	unsigned long long pts_dev; /* her devpts (protocol.h) */
 };
 
 /* spawn.c: run the helper for VERB and USER; returns its exit status (>= 0) or -errno.

@@ -182,7 +182,6 @@ static int stage_build_mounts(const struct build_request *req, uint64_t *binds_s
 {
 	static const char *const dirs[] = { BUILD_IMAGE, BUILD_STATE, BUILD_PTS, BUILD_ROOT,
 					    BUILD_DEV, BUILD_SKEL };
-	char path[PATH_MAX];
 	int r;
 
 	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -198,9 +197,10 @@ static int stage_build_mounts(const struct build_request *req, uint64_t *binds_s
 	if ((r = mount_skel_as_user(req->image, req->u)) < 0)
 		return error_errno(err, r, "build namespace: %s/etc/skel as %s's", req->image,
 				   req->u->name);
-	user_run_path(req->u->name, RUN_PTS, path, sizeof(path));
-	if (mount(path, BUILD_PTS, NULL, MS_BIND, NULL) < 0)
-		return error_errno(err, -errno, "build namespace: bind %s", path);
+	/* Her devpts, made detached by the helper: its only mount, until her mount
+	 * namespace is made from this one. */
+	if (move_mount(req->devpts_fd, "", AT_FDCWD, BUILD_PTS, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return error_errno(err, -errno, "build namespace: her devpts on " BUILD_PTS);
 	/* Staged here, before her mount namespace is made from this one: there the
 	 * kernel locks their flags. */
 	if ((r = hostdir_stage_binds(req->u, BUILD_BINDS, BUILD_HOSTHOME, req->state_dir,

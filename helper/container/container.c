@@ -145,25 +145,41 @@ static int devpts_detached(const struct user_spec *u)
 	return TAKE_FD(slot);
 }
 
-static int mount_devpts(const struct user_spec *u, struct error *err)
+/* U's devpts, one instance per container, as a detached mount for the builder (its fd
+ * into *RET_FD) and its device into *RET_DEV.  Its max is the user's own, and it never
+ * takes from the host's reserve (devpts_detached).  It is never mounted in the host's
+ * mount namespace: every mount there is copied into each new mount namespace, every
+ * container's and every login's, which then cost more the more containers run.  A
+ * login's monitor takes it from her container (pam_warren, join.c). */
+static int make_devpts(const struct user_spec *u, int *ret_fd, unsigned long long *ret_dev,
+		       struct error *err)
 {
-	char path[256];
-	_cleanup_close_ int m = -EBADF;
-	int r = ensure_root_dir(user_run_path(u->name, RUN_PTS, path, sizeof(path)), 0755);
+	_cleanup_close_ int m = devpts_detached(u);
+	struct stat st;
 
-	if (r < 0)
-		return error_errno(err, r, "cannot make %s", path);
-	/* One devpts instance per container; ptys sshd opens for this user's logins are
-	 * made here, so they exist inside the container.  Its max is the user's own, and
-	 * it never takes from the host's reserve (devpts_detached). */
-	if ((m = devpts_detached(u)) < 0)
+	if (m < 0)
 		return error_errno(err, m, "cannot make the devpts of %s (in a mount namespace "
 				   "of its own, so that it leaves kernel.pty.reserve to the host)",
 				   u->name);
-	if (move_mount(m, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		return error_errno(err, -errno, "cannot mount the devpts of %s on %s", u->name,
-				   path);
+	if (fstat(m, &st) < 0)
+		return error_errno(err, -errno, "cannot inspect the devpts of %s", u->name);
+	*ret_dev = (unsigned long long)st.st_dev;
+	*ret_fd = TAKE_FD(m);
 	return 0;
+}
+
+/* The devpts of a container that an older version started, mounted on the host: its
+ * device, or 0. */
+static unsigned long long older_pts_dev(const char *user)
+{
+	char path[256];
+	struct statfs sf;
+	struct stat st;
+
+	user_run_path(user, RUN_PTS, path, sizeof(path));
+	if (statfs(path, &sf) < 0 || sf.f_type != DEVPTS_SUPER_MAGIC || stat(path, &st) < 0)
+		return 0;
+	return (unsigned long long)st.st_dev;
 }
 
 /* NAME (warren-init, warren-lease) lives beside warren-helper; open it for fexecve. */
@@ -193,15 +209,15 @@ static int open_beside_helper(const char *name, struct error *err)
 }
 
 static void fill_container(const struct user_spec *u, const struct cgroup_set *cg, int pidfd,
-			   unsigned long long id, struct container *ret)
+			   const struct container_state *st, struct container *ret)
 {
 	ret->init_pidfd = pidfd;
-	ret->id = id;
+	ret->id = st->pidns_ino;
+	ret->pts_dev = st->pts_dev ? st->pts_dev : older_pts_dev(u->name);
 	ret->handover_fd = -EBADF;
 	ret->cg = *cg;
 	ret->gid = u->gid;
 	ret->confine = u->confine;
-	user_run_path(u->name, RUN_PTS, ret->pts, sizeof(ret->pts));
 }
 
 /* The user's cgroups, made afresh with her limits: a config change applies at the next
@@ -225,10 +241,11 @@ static int prepare_cgroups(const struct user_spec *u, struct cgroup_set *cg, str
 }
 
 /* Everything on the host the builder needs, once the cgroups exist: the limits, the
- * layers (or disk image), the runtime dir with its devpts, and warren-init. */
+ * layers (or disk image), the runtime dir, and her devpts (into *DEVPTS, its device into
+ * *PTS_DEV). */
 static int prepare_host_side(const struct warren_config *cfg, const struct user_spec *u,
 			     const struct cgroup_set *cg, char *disk_image, size_t disk_len,
-			     struct error *err)
+			     int *devpts, unsigned long long *pts_dev, struct error *err)
 {
 	struct steps s = STEPS(err);
 
@@ -240,27 +257,30 @@ static int prepare_host_side(const struct warren_config *cfg, const struct user_
 	STEP(&s, 0, "layers-dir", layers_prepare_state_dir(cfg->state_dir, u, !disk_image[0], err));
 	STEP_AS(&s, 0, NULL, user_rundir_create(u->name), "cannot make the runtime dir of %s",
 		u->name);
-	STEP(&s, 0, "devpts", mount_devpts(u, err));
+	STEP(&s, 0, "devpts", make_devpts(u, devpts, pts_dev, err));
 	return s.r;
 }
 
-/* Record the container the builder reports (init INIT_PID, supervised by SUPERVISOR). */
-static int record_container(const char *user, pid_t init_pid, pid_t supervisor, int *ret_pidfd,
-			    unsigned long long *ret_id, struct error *err)
+/* Record the container the builder reports (init INIT_PID, supervised by SUPERVISOR, her
+ * devpts PTS_DEV) into *ST. */
+static int record_container(const char *user, pid_t init_pid, pid_t supervisor,
+			    unsigned long long pts_dev, int *ret_pidfd, struct container_state *st,
+			    struct error *err)
 {
-	struct container_state st = { .init_pid = init_pid, .supervisor_pid = supervisor };
 	int pidfd = pidfd_of(init_pid), r;
+
+	*st = (struct container_state){ .init_pid = init_pid, .supervisor_pid = supervisor,
+					.pts_dev = pts_dev };
 
 	if (pidfd < 0)
 		return error_errno(err, pidfd, "cannot record the container of %s", user);
-	if ((r = state_pidns_inode(init_pid, &st.pidns_ino)) < 0 || (r = state_write(user, &st)) < 0) {
+	if ((r = state_pidns_inode(init_pid, &st->pidns_ino)) < 0 || (r = state_write(user, st)) < 0) {
 		/* The supervisor cleans up once init is gone. */
 		(void)pidfd_kill(pidfd, SIGKILL);
 		close(pidfd);
 		return error_errno(err, r, "cannot record the container of %s", user);
 	}
 	*ret_pidfd = pidfd;
-	*ret_id = st.pidns_ino;
 	return 0;
 }
 
@@ -270,13 +290,14 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 			    int lock_fd, struct container *ret, struct error *err)
 {
 	char disk_image[PATH_MAX + 64] = "", layers_dir[PATH_MAX + 64];
-	_cleanup_close_ int exe = -EBADF, lease_exe = -EBADF;
+	_cleanup_close_ int exe = -EBADF, lease_exe = -EBADF, devpts = -EBADF;
 	struct error rollback = { 0 };
 	struct steps s = STEPS(err);
+	struct container_state st;
 	struct net_plan net;
 	struct cgroup_set cg;
 	pid_t init_pid, supervisor;
-	unsigned long long id = 0;
+	unsigned long long pts_dev = 0;
 	int pidfd = -EBADF, handover = -EBADF, r;
 	const char *name = u->name;
 
@@ -286,7 +307,8 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 	if (s.r < 0)
 		return s.r; /* nothing made yet */
 	STEP_AS(&s, CAPS_PREPARE, NULL, prepare_host_side(cfg, u, &cg, disk_image,
-							  sizeof(disk_image), err),
+							  sizeof(disk_image), &devpts, &pts_dev,
+							  err),
 		"cannot start the container of %s", name);
 	STEP_AS(&s, 0, NULL, net_plan(cfg, u, &net, err), "cannot give the container of %s its "
 		"network", name);
@@ -305,14 +327,15 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 						      .state_dir = cfg->state_dir, .cg = &cg,
 						      .net = &net, .init_exe_fd = exe,
 						      .lease_exe_fd = lease_exe,
+						      .devpts_fd = devpts,
 						      .config = cfg->path },
 			    lock_fd, &init_pid, &supervisor, &handover, err),
 		"cannot build the container of %s", name);
 	if (s.r < 0)
 		goto fail;
 	/* Its pid namespace is init's (her ids): reading /proc/PID/ns takes sys_ptrace. */
-	STEP(&s, CAPS_BUILD, "recorded", record_container(name, init_pid, supervisor, &pidfd, &id,
-							    err));
+	STEP(&s, CAPS_BUILD, "recorded", record_container(name, init_pid, supervisor, pts_dev,
+							    &pidfd, &st, err));
 	if (s.r < 0) {
 		close(handover); /* never handed over: its supervisor stops it */
 		return s.r;
@@ -321,10 +344,10 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 		log_warning(r, "cannot record the image stack of %s (warrenctl ls cannot tell if "
 			    "it is older)", name);
 	log_info("started the container of %s (init pid %d)", name, init_pid);
-	event_record(cfg->state_dir, name, "started", "container %llu (init pid %d)", id,
-		     (int)init_pid);
+	event_record(cfg->state_dir, name, "started", "container %llu (init pid %d)",
+		     st.pidns_ino, (int)init_pid);
 	storage_started(cfg->state_dir, name);
-	fill_container(u, &cg, pidfd, id, ret);
+	fill_container(u, &cg, pidfd, &st, ret);
 	ret->handover_fd = handover;
 	return 0;
 fail:
@@ -436,7 +459,7 @@ int container_ensure(const struct warren_config *cfg, const struct user_spec *u,
 				return r;
 			}
 			(void)state_touch(u->name);
-			fill_container(u, &cg, pidfd, st.pidns_ino, ret);
+			fill_container(u, &cg, pidfd, &st, ret);
 			bench_mark("found-running");
 			return 0;
 		}
@@ -610,7 +633,7 @@ void container_reply(const struct container *c, struct helper_reply *ret)
 		if (!cgroup_dir_seen(&c->cg, i))
 			snprintf(ret->cgroups[ret->n_cgroups++], sizeof(ret->cgroups[0]), "%s",
 				 c->cg.dirs[i]);
-	snprintf(ret->pts, sizeof(ret->pts), "%s", c->pts);
+	ret->pts_dev = c->pts_dev;
 	ret->gid = c->gid;
 	ret->confine = c->confine;
 	ret->init_pidfd = c->init_pidfd;

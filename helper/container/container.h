@@ -17,7 +17,7 @@ struct container {
 	int init_pidfd;
 	unsigned long long id; /* its pid namespace's inode (events.h) */
 	struct cgroup_set cg;
-	char pts[256];
+	unsigned long long pts_dev; /* her devpts (st_dev), 0 if unknown */
 	gid_t gid;
 	struct confinement confine; /* the session's (confine.h) */
 	/* A container this helper built: its handover to the supervisor (build.h), -EBADF for

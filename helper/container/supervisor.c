@@ -353,6 +353,7 @@ int container_cleanup(const char *user, const struct cgroup_set *cg, struct erro
 		cleanup_failed(err, r, "cannot end the sessions left in cgroup %s", cg->dirs[0]);
 	if ((r = cgroup_destroy(cg)) < 0)
 		cleanup_failed(err, r, "cannot remove cgroup %s", cg->dirs[0]);
+	/* (Where a container that an older version started has its devpts.) */
 	if (umount2(user_run_path(user, RUN_PTS, path, sizeof(path)), MNT_DETACH) < 0 &&
 	    errno != EINVAL && errno != ENOENT)
 		cleanup_failed(err, -errno, "cannot unmount %s", path);

@@ -56,7 +56,7 @@
 #define BUILD_MNT RUNTIME_DIR "/mnt"
 #define BUILD_IMAGE BUILD_MNT "/image" /* the image, idmapped and read-only */
 #define BUILD_STATE BUILD_MNT "/state" /* the user's layers (layers.h) */
-#define BUILD_PTS BUILD_MNT "/pts"     /* bind of the host-side devpts instance */
+#define BUILD_PTS BUILD_MNT "/pts"     /* her devpts instance (the helper's detached mount) */
 #define BUILD_ROOT BUILD_MNT "/root"   /* the overlay root, before pivot_root */
 #define BUILD_SKEL BUILD_MNT "/skel"   /* the image's /etc/skel, idmapped to the user */
 #define BUILD_DEV BUILD_MNT "/dev"     /* a devtmpfs of its own, for the loop device */
@@ -85,7 +85,7 @@ enum run_file {
 	RUN_DIR,    /* the directory itself */
 	RUN_STATE,  /* "INIT_PID SUPERVISOR_PID PIDNS_INODE" (state.h); its mtime is the
 		     * last login (the supervisor's idle clock) */
-	RUN_PTS,    /* the host-side mount of the container's devpts */
+	RUN_PTS,    /* where an older version mounted a container's devpts on the host */
 	RUN_NET,    /* its veth, address, MAC (net.h) */
 	RUN_STACK,  /* the image stack it started from (stack.h) */
 	RUN_LOGINS, /* the sshd monitors of the logins admitted to it (sessions.h) */

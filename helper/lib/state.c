@@ -15,10 +15,12 @@
 
 int state_parse(const char *text, struct container_state *ret)
 {
-	struct container_state st;
+	struct container_state st = { 0 };
+	int n = sscanf(text, "%d %d %llu %llu", &st.init_pid, &st.supervisor_pid, &st.pidns_ino,
+		       &st.pts_dev);
 
-	if (sscanf(text, "%d %d %llu", &st.init_pid, &st.supervisor_pid, &st.pidns_ino) != 3 ||
-	    st.init_pid <= 1 || st.supervisor_pid <= 1)
+	if ((n != 3 && n != 4) || st.init_pid <= 1 || st.supervisor_pid <= 1 ||
+	    (n == 4 && st.pts_dev == 0))
 		return -EBADMSG;
 	*ret = st;
 	return 0;
@@ -88,7 +90,8 @@ int state_write(const char *user, const struct container_state *st)
 {
 	char path[256], buf[128];
 
-	snprintf(buf, sizeof(buf), "%d %d %llu\n", st->init_pid, st->supervisor_pid, st->pidns_ino);
+	snprintf(buf, sizeof(buf), "%d %d %llu %llu\n", st->init_pid, st->supervisor_pid,
+		 st->pidns_ino, st->pts_dev);
 	return write_new_file(user_run_path(user, RUN_STATE, path, sizeof(path)), buf);
 }
 

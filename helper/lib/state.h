@@ -12,10 +12,13 @@ struct container_state {
 	pid_t init_pid;
 	pid_t supervisor_pid;
 	unsigned long long pidns_ino; /* tells our init from a recycled pid */
+	unsigned long long pts_dev;   /* her devpts instance (its st_dev); 0 in the record
+				       * of a container that an older version started */
 };
 
 int state_read(const char *user, struct container_state *ret);
-/* A record's TEXT ("INIT SUPERVISOR PIDNS-INODE"): 0, or -EBADMSG (pure, fuzzed). */
+/* A record's TEXT ("INIT SUPERVISOR PIDNS-INODE [PTS-DEV]"): 0, or -EBADMSG (pure,
+ * fuzzed). */
 int state_parse(const char *text, struct container_state *ret);
 int state_write(const char *user, const struct container_state *st);
 /* The inode of PID's pid namespace (a container's id): 0, or -errno (PID gone, or a

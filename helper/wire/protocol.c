@@ -103,7 +103,7 @@ static int confine_format(const struct confinement *c, char *buf, size_t len)
 
 static int reply_format(const struct helper_reply *r, char *buf, size_t len)
 {
-	char gid[16], confine[CONFINE_SECCOMP_MAX + CONFINE_LABEL_MAX + 32];
+	char gid[16], pts_dev[24], confine[CONFINE_SECCOMP_MAX + CONFINE_LABEL_MAX + 32];
 	size_t pos = 0;
 	int k = 0;
 
@@ -121,8 +121,9 @@ static int reply_format(const struct helper_reply *r, char *buf, size_t len)
 	for (int i = 0; i < r->n_cgroups && k >= 0; i++)
 		k = line_append(buf, len, &pos, "cgroup", r->cgroups[i]);
 	snprintf(gid, sizeof(gid), "%u", (unsigned)r->gid);
+	snprintf(pts_dev, sizeof(pts_dev), "%llu", r->pts_dev);
 	if (k >= 0)
-		k = line_append(buf, len, &pos, "pts", r->pts);
+		k = line_append(buf, len, &pos, "pts_dev", pts_dev);
 	if (k >= 0)
 		k = line_append(buf, len, &pos, "gid", gid);
 	if (k >= 0)
@@ -178,19 +179,31 @@ static bool path_ok(const char *v, const char *prefix)
 	return true;
 }
 
-/* Strict decimal below (gid_t)-1, which means "no id" to the kernel. */
-static bool gid_parse(const char *v, gid_t *ret)
+/* Strict decimal of at most DIGITS digits, from MIN to MAX, into *RET. */
+static bool decimal_parse(const char *v, size_t digits, unsigned long long min,
+			  unsigned long long max, unsigned long long *ret)
 {
 	unsigned long long n = 0;
 
-	if (!*v || strlen(v) > 10)
+	if (!*v || strlen(v) > digits)
 		return false;
 	for (const char *p = v; *p; p++) {
-		if (*p < '0' || *p > '9')
+		if (*p < '0' || *p > '9' || n > (max - (unsigned)(*p - '0')) / 10)
 			return false;
 		n = n * 10 + (unsigned)(*p - '0');
 	}
-	if (n >= 4294967295ULL)
+	if (n < min)
+		return false;
+	*ret = n;
+	return true;
+}
+
+/* Below (gid_t)-1, which means "no id" to the kernel. */
+static bool gid_parse(const char *v, gid_t *ret)
+{
+	unsigned long long n;
+
+	if (!decimal_parse(v, 10, 0, 4294967294ULL, &n))
 		return false;
 	*ret = (gid_t)n;
 	return true;
@@ -291,12 +304,8 @@ static bool reply_line(char *line, struct helper_reply *r, unsigned *seen)
 		strcpy(r->cgroups[r->n_cgroups++], value);
 		return true;
 	}
-	if (!strcmp(line, "pts")) {
-		if (!path_ok(value, RUNTIME_DIR "/") || !first(seen, SEEN_PTS))
-			return false;
-		strcpy(r->pts, value);
-		return true;
-	}
+	if (!strcmp(line, "pts_dev"))
+		return decimal_parse(value, 20, 1, ~0ULL, &r->pts_dev) && first(seen, SEEN_PTS);
 	if (!strcmp(line, "gid"))
 		return gid_parse(value, &r->gid) && first(seen, SEEN_GID);
 	if (!strcmp(line, "confine"))

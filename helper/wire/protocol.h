@@ -12,7 +12,8 @@
  * Reply lines:
  *   cgroup PATH   a cgroup directory the session joins (one per hierarchy), below
  *                 /sys/fs/cgroup/
- *   pts PATH      host-side mount of the container's devpts instance, below RUNTIME_DIR
+ *   pts_dev N     the device of the container's devpts instance (st_dev, decimal, not 0):
+ *                 the module takes that devpts from the container (pam_warren, join.c)
  *   gid N         the group the session keeps inside (identity-mapped)
  *   confine root=0|1 groups=[N[,N]...] apparmor=LABEL seccomp=NAME
  *                 how the session is confined (confine.h): root=1, the user may become
@@ -62,7 +63,7 @@ struct helper_reply {
 	char error[ERROR_MSG_MAX]; /* why it was refused; "" on success */
 	int n_cgroups;
 	char cgroups[PROTOCOL_MAX_CGROUPS][PROTOCOL_PATH_MAX];
-	char pts[PROTOCOL_PATH_MAX];
+	unsigned long long pts_dev;
 	gid_t gid;
 	struct confinement confine;
 	int init_pidfd;            /* -EBADF when none */
@@ -90,7 +91,7 @@ void helper_reply_done(struct helper_reply *r);
 int protocol_send_reply(int fd, const struct helper_reply *r);
 
 /* Wait up to TIMEOUT_MS for one message on FD and check it into *RET: a refusal with
- * its text, or a success with at least one cgroup, a pts path, a gid, a confinement and
+ * its text, or a success with at least one cgroup, a pts_dev, a gid, a confinement and
  * a pidfd, every value of the form above.  Returns 1 for such a message; 0 if the helper closed the
  * socket without one (see its exit status); -ETIMEDOUT, -errno, or -EPROTO for a
  * message that is not one of those (any fd it carried is closed then). */

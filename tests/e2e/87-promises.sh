@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 25
+fixture_start 29
 
 write_config "$(default_config | sed '/^defaults/d')
 defaults = { idle_timeout = 60; disk = \"max\"; network = \"none\"; };"
@@ -43,6 +43,26 @@ devs=$(sed -n 1p <<<"$out")
 check "/dev holds what the page lists: null, zero, full, random, urandom, tty, and no other device ($devs)" \
 	test "$devs" = "/dev/full:1,7 /dev/null:1,3 /dev/random:1,8 /dev/tty:5,0 /dev/urandom:1,9 /dev/zero:1,5 " || diag "$out"
 check "her own devpts at /dev/pts, a tmpfs at /dev/shm" grep -qx "pts=devpts shm=tmpfs" <<<"$out" || diag "$out"
+# Mounted in her container alone: a mount in the host's namespace (here sshd's, where the
+# helper runs) would be copied into every mount namespace made after it, each container's
+# and each login's, which then cost more the more containers run.
+n=$(grep -c ' - devpts warren-devpts ' "/proc/$SSHD_PID/mountinfo")
+check "and mounted in her container alone: none of warren's devpts in the host's mount namespace ($n)" \
+	test "$n" = 0 || diag "$(grep ' - devpts ' "/proc/$SSHD_PID/mountinfo")"
+# What sshd's monitor takes from her container must be that devpts: with something else
+# over /dev/pts there (host root mounts it here: her filter denies her mount), her next
+# login is refused, naming the fix; with it gone, she logs in with a pty again.
+init=$(cut -d" " -f1 /run/warren/users/wta/state 2>/dev/null)
+nsenter -t "${init:-0}" -m mount -t tmpfs warren-test-cover /dev/pts || diag "cannot cover her /dev/pts"
+log_mark
+tssh wta -- true >/dev/null 2>&1
+rc=$?
+check "with a tmpfs over /dev/pts in her container, her next login is refused (ssh: $rc)" test "$rc" -ne 0
+check "the log names what is wrong and the fix" \
+	wait_log "/dev/pts in wta's container is not the devpts warren made for it .*unmount that inside, or stop the container" 5
+nsenter -t "${init:-0}" -m umount /dev/pts
+pty=$(tssh wta -tt -- 2>&1 <<<'tty; exit' | untty)
+check "with it gone, she logs in with a pty again" grep -Eq '^/dev/pts/[0-9]+$' <<<"$pty" || diag "$pty"
 check "/sys is read-only" grep -Eq '^sys=ro(,|$)' <<<"$out" || diag "$out"
 out=$(ctl exec wta --root -- sh -c 'touch /sys/kernel/warren-test 2>&1 || echo refused' </dev/null 2>/dev/null)
 check "even for root inside" grep -q 'Read-only file system' <<<"$out" || diag "$out"

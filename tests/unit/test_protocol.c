@@ -97,7 +97,7 @@ static void test_success_round_trip(void **state)
 	helper_reply_init(&out);
 	strcpy(out.cgroups[out.n_cgroups++], "/sys/fs/cgroup/pids/warren/alice");
 	strcpy(out.cgroups[out.n_cgroups++], "/sys/fs/cgroup/memory/warren/alice");
-	strcpy(out.pts, RUNTIME_DIR "/users/alice/pts");
+	out.pts_dev = 18446744073709551615ULL; /* st_dev is 64 bits */
 	out.gid = 1234;
 	out.confine.root = true;
 	out.confine.groups[out.confine.n_groups++] = 2000;
@@ -111,7 +111,7 @@ static void test_success_round_trip(void **state)
 	assert_int_equal(in.n_cgroups, 2);
 	assert_string_equal(in.cgroups[0], out.cgroups[0]);
 	assert_string_equal(in.cgroups[1], out.cgroups[1]);
-	assert_string_equal(in.pts, out.pts);
+	assert_true(in.pts_dev == out.pts_dev);
 	assert_int_equal(in.gid, 1234);
 	assert_true(in.confine.root);
 	assert_int_equal(in.confine.n_groups, 2);
@@ -148,9 +148,9 @@ static void test_no_answer(void **state)
 	assert_int_equal(protocol_recv_reply(sv[0], 1000, &in), 0);
 }
 
-/* The line a success needs besides cgroup, pts and gid. */
+/* The line a success needs besides cgroup, pts_dev and gid. */
 #define TAIL "confine root=0 groups= apparmor=- seccomp=default\n"
-#define GOOD "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid 5\n"
+#define GOOD "cgroup /sys/fs/cgroup/pids/warren/a\npts_dev 34\ngid 5\n"
 
 static const struct {
 	const char *text;
@@ -158,9 +158,9 @@ static const struct {
 } malformed[] = {
 	{ GOOD TAIL, 0 },                                                                  /* no fd */
 	{ GOOD TAIL, 2 },                                                                  /* two */
-	{ "pts /run/warren/users/a/pts\ngid 5\n" TAIL, 1 },                              /* no cgroup */
-	{ "cgroup /sys/fs/cgroup/pids/warren/a\ngid 5\n" TAIL, 1 },                       /* no pts */
-	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\n" TAIL, 1 }, /* no gid */
+	{ "pts_dev 34\ngid 5\n" TAIL, 1 },                              /* no cgroup */
+	{ "cgroup /sys/fs/cgroup/pids/warren/a\ngid 5\n" TAIL, 1 },                   /* no pts_dev */
+	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts_dev 34\n" TAIL, 1 }, /* no gid */
 	{ GOOD, 1 },                                                            /* no confinement */
 	{ GOOD "root 0\nseccomp default\n", 1 },                      /* the lines before it */
 	{ GOOD "confine groups= apparmor=- seccomp=default\n", 1 },                       /* no root */
@@ -187,13 +187,18 @@ static const struct {
 	{ GOOD "confine root=0 groups= apparmor=- seccomp=\n", 1 },
 	{ GOOD "confine  root=0 groups= apparmor=- seccomp=default\n", 1 },
 	{ GOOD "confine root=0 groups=  apparmor=- seccomp=default\n", 1 },
-	{ "cgroup /etc/a\npts /run/warren/users/a/pts\ngid 5\n" TAIL, 1 },
-	{ "cgroup /sys/fs/cgroup/../../etc\npts /run/warren/users/a/pts\ngid 5\n" TAIL, 1 },
-	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /tmp/pts\ngid 5\n" TAIL, 1 },
-	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/../../tmp\ngid 5\n" TAIL, 1 },
-	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid -1\n" TAIL, 1 },
-	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid 4294967295\n" TAIL, 1 },
-	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid 5x\n" TAIL, 1 },
+	{ "cgroup /etc/a\npts_dev 34\ngid 5\n" TAIL, 1 },
+	{ "cgroup /sys/fs/cgroup/../../etc\npts_dev 34\ngid 5\n" TAIL, 1 },
+	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts /run/warren/users/a/pts\ngid 5\n" TAIL, 1 },
+	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts_dev 0\ngid 5\n" TAIL, 1 },
+	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts_dev -34\ngid 5\n" TAIL, 1 },
+	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts_dev 34x\ngid 5\n" TAIL, 1 },
+	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts_dev \ngid 5\n" TAIL, 1 },
+	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts_dev 18446744073709551616\ngid 5\n" TAIL, 1 },
+	{ GOOD "pts_dev 35\n" TAIL, 1 },                                                /* twice */
+	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts_dev 34\ngid -1\n" TAIL, 1 },
+	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts_dev 34\ngid 4294967295\n" TAIL, 1 },
+	{ "cgroup /sys/fs/cgroup/pids/warren/a\npts_dev 34\ngid 5x\n" TAIL, 1 },
 	{ GOOD "gid 6\n" TAIL, 1 },
 	{ GOOD "confine root=0 apparmor=- seccomp=default\n", 1 },                     /* no groups */
 	{ GOOD "confine root=0 groups=7,x apparmor=- seccomp=default\n", 1 },
