@@ -49,15 +49,17 @@ check "her own devpts at /dev/pts, a tmpfs at /dev/shm" grep -qx "pts=devpts shm
 n=$(grep -c ' - devpts warren-devpts ' "/proc/$SSHD_PID/mountinfo")
 check "and mounted in her container alone: none of warren's devpts in the host's mount namespace ($n)" \
 	test "$n" = 0 || diag "$(grep ' - devpts ' "/proc/$SSHD_PID/mountinfo")"
-# What sshd's monitor takes from her container must be that devpts: with something else
-# over /dev/pts there (host root mounts it here: her filter denies her mount), her next
-# login is refused, naming the fix; with it gone, she logs in with a pty again.
+# What sshd's monitor takes from her container must be that devpts: with another over
+# /dev/pts there (a devpts too, so that only its device tells; host root mounts it here:
+# her filter denies her mount), her next login is refused, naming the fix; with it gone,
+# she logs in with a pty again.
 init=$(cut -d" " -f1 /run/warren/users/wta/state 2>/dev/null)
-nsenter -t "${init:-0}" -m mount -t tmpfs warren-test-cover /dev/pts || diag "cannot cover her /dev/pts"
+nsenter -t "${init:-0}" -m mount -t devpts -o newinstance warren-test-cover /dev/pts ||
+	diag "cannot cover her /dev/pts"
 log_mark
 tssh wta -- true >/dev/null 2>&1
 rc=$?
-check "with a tmpfs over /dev/pts in her container, her next login is refused (ssh: $rc)" test "$rc" -ne 0
+check "with another devpts over /dev/pts in her container, her next login is refused (ssh: $rc)" test "$rc" -ne 0
 check "the log names what is wrong and the fix" \
 	wait_log "/dev/pts in wta's container is not the devpts warren made for it .*unmount that inside, or stop the container" 5
 nsenter -t "${init:-0}" -m umount /dev/pts
