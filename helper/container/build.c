@@ -201,6 +201,7 @@ static int stage_build_mounts(const struct build_request *req, uint64_t *binds_s
 	 * namespace is made from this one. */
 	if (move_mount(req->devpts_fd, "", AT_FDCWD, BUILD_PTS, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return error_errno(err, -errno, "build namespace: her devpts on " BUILD_PTS);
+	close(req->devpts_fd); /* the supervisor, which this process becomes, needs it no more */
 	/* Staged here, before her mount namespace is made from this one: there the
 	 * kernel locks their flags. */
 	if ((r = hostdir_stage_binds(req->u, BUILD_BINDS, BUILD_HOSTHOME, req->state_dir,
