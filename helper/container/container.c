@@ -458,8 +458,18 @@ int container_ensure(const struct warren_config *cfg, const struct user_spec *u,
 				close(pidfd);
 				return r;
 			}
-			(void)state_touch(u->name);
 			fill_container(u, &cg, pidfd, &st, ret);
+			if (!ret->pts_dev) {
+				char pts[256];
+
+				close(pidfd);
+				user_run_path(u->name, RUN_PTS, pts, sizeof(pts));
+				return error_set(err, -ESTALE, "the running container of %s was "
+						 "started by an older warren and its devpts at %s "
+						 "is gone; stop it with: warren-helper stop %s",
+						 u->name, pts, u->name);
+			}
+			(void)state_touch(u->name);
 			bench_mark("found-running");
 			return 0;
 		}

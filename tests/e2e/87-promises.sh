@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 29
+fixture_start 31
 
 write_config "$(default_config | sed '/^defaults/d')
 defaults = { idle_timeout = 60; disk = \"max\"; network = \"none\"; };"
@@ -65,6 +65,18 @@ check "the log names what is wrong and the fix" \
 nsenter -t "${init:-0}" -m umount /dev/pts
 pty=$(tssh wta -tt -- 2>&1 <<<'tty; exit' | untty)
 check "with it gone, she logs in with a pty again" grep -Eq '^/dev/pts/[0-9]+$' <<<"$pty" || diag "$pty"
+# A container an older warren started (its record has three fields) kept its devpts on the
+# host, at /run/warren/users/USER/pts; with that gone, her login is refused by the helper,
+# naming the fix, rather than by sshd's monitor as a reply it cannot read.
+rec=$(cat /run/warren/users/wta/state 2>/dev/null)
+cut -d" " -f1-3 <<<"$rec" >/run/warren/users/wta/state
+log_mark
+tssh wta -- true >/dev/null 2>&1
+rc=$?
+check "her container from an older warren without its devpts: her login is refused (ssh: $rc)" test "$rc" -ne 0
+check "the log says so and names the fix" \
+	wait_log "container of wta was started by an older warren and its devpts at /run/warren/users/wta/pts is gone; stop it with: warren-helper stop wta" 5
+printf '%s\n' "$rec" >/run/warren/users/wta/state
 check "/sys is read-only" grep -Eq '^sys=ro(,|$)' <<<"$out" || diag "$out"
 out=$(ctl exec wta --root -- sh -c 'touch /sys/kernel/warren-test 2>&1 || echo refused' </dev/null 2>/dev/null)
 check "even for root inside" grep -q 'Read-only file system' <<<"$out" || diag "$out"
