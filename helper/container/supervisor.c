@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -231,6 +232,10 @@ void supervisor_run(const struct supervised *c)
 	enum wake wake;
 	int lock = -EBADF, r;
 
+	/* What the helper and the builder allocated and freed stays in this fork's heap
+	 * unless given back: 3.5 MiB of its 4 MiB of private memory, measured with a network
+	 * (issue 22), which every idle container would hold for as long as it runs. */
+	malloc_trim(0);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
 	sigaction(SIGTERM, &sa, NULL);
