@@ -275,6 +275,7 @@ scale_memory() {
 part_scale() {
 	local from=1 n t0 t1 m0 m1 fails users u
 	say "scale: idle containers with network (nat), no disk image (disk = \"max\"): $SCALE"
+	pam_conf "$R/pam-bench" "$BB/warren-helper" "$BB/pam_warren.so" # (BENCH_PARTS=scale alone)
 	write_config "image = \"$IMAGE\";
 state_dir = \"$STATE\";
 jail_groups = [ \"$JAIL_GROUP\" ];
