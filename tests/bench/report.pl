@@ -220,6 +220,17 @@ for my $n (@sc) {
 	    " | " . v("scale_${n}_loops") . " | " . v("scale_${n}_bridge_ports") . " |\n";
 }
 $o .= "\nStopping all " . v('scale_stop_n') . " (4 at a time): " . v('scale_stop_ms') . " ms.\n";
+# Where the host memory went (per container, /proc/meminfo since before the first).
+my @mi = qw(AnonPages Cached SReclaimable SUnreclaim KernelStack PageTables Percpu VmallocUsed);
+if (grep { v("scale_${_}_mi_AnonPages") ne '-' } @sc) {
+	$o .= "\nWhere the host memory went, per container (KiB: the growth of each /proc/meminfo " .
+	    "field since before the first container, divided by the containers running; the kernel's " .
+	    "part is SUnreclaim, KernelStack, PageTables, Percpu and VmallocUsed):\n\n| containers | " .
+	    join(' | ', @mi) . " |\n|---:|" . join('', map { '---:|' } @mi) . "\n";
+	for my $n (@sc) {
+		$o .= "| " . v("scale_${n}_running") . " | " . join(' | ', map { v("scale_${n}_mi_$_") } @mi) . " |\n";
+	}
+}
 # Steps of the creations, per scale step: the ones over 0.5 ms anywhere.
 my (%st, @so);
 for my $n (@sc) {

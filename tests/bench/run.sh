@@ -248,6 +248,19 @@ part_storm() {
 
 mem_available_kib() { awk '/^MemAvailable:/ { print $2 }' /proc/meminfo; }
 
+# Where the host memory goes: these /proc/meminfo fields, before the first container and
+# at each step, per container (KiB).
+MEMINFO_FIELDS="AnonPages Cached SReclaimable SUnreclaim KernelStack PageTables Percpu VmallocUsed"
+meminfo_kib() { awk -v f="$1" '$1 == f ":" { print $2 }' /proc/meminfo; }
+meminfo_save() { local f; for f in $MEMINFO_FIELDS; do put "scale_mi0_$f" "$(meminfo_kib "$f")"; done; }
+meminfo_put() { # meminfo_put N
+	local f v0
+	for f in $MEMINFO_FIELDS; do
+		v0=$(sed -n "s/^scale_mi0_$f=//p" "$R/results")
+		put "scale_${1}_mi_$f" "$((($(meminfo_kib "$f") - v0) / $1))"
+	done
+}
+
 # scale_memory N: what the N running containers of wb0001..wbN hold, per container.
 scale_memory() {
 	local n=$1 u i init sup rss=0 pss=0 cgu=0 cnt=0 st
@@ -285,6 +298,7 @@ defaults = { idle_timeout = 7200; disk = \"max\"; network = \"nat\"; };"
 	echo 1 >/proc/sys/vm/drop_caches 2>/dev/null # page cache: comparable MemAvailable readings
 	m0=$(mem_available_kib)
 	put scale_mem0_kib "$m0"
+	meminfo_save
 	for n in $SCALE; do
 		users=$R/scale-users
 		for ((i = from; i <= n; i++)); do printf 'wb%04d\n' "$i"; done >"$users"
@@ -302,6 +316,7 @@ defaults = { idle_timeout = 7200; disk = \"max\"; network = \"nat\"; };"
 		stat_put "scale_${n}_login" "$R/scale-$n.txt" 4
 		m1=$(mem_available_kib)
 		put "scale_${n}_host_kib" "$(((m0 - m1) / n))"
+		meminfo_put "$n"
 		scale_memory "$n"
 		put "scale_${n}_loops" "$(losetup -a 2>/dev/null | grep -c "$STATE")"
 		put "scale_${n}_bridge_ports" "$(ip -n "$NS" -o link show master warren0 2>/dev/null | wc -l)"
