@@ -230,6 +230,11 @@ if (grep { v("scale_${_}_mi_AnonPages") ne '-' } @sc) {
 	for my $n (@sc) {
 		$o .= "| " . v("scale_${n}_running") . " | " . join(' | ', map { v("scale_${n}_mi_$_") } @mi) . " |\n";
 	}
+	my ($top) = grep { -s "$dir/slab-$_.txt" } reverse @sc;
+	if ($top) {
+		$o .= "\nThe kernel caches that grew most, KiB per container at $top (/proc/slabinfo): " .
+		    join(', ', map { my ($c, $k) = split; "$c $k" } grep { /\S/ } split /\n/, slurp("$dir/slab-$top.txt")) . ".\n";
+	}
 }
 # Steps of the creations, per scale step: the ones over 0.5 ms anywhere.
 my (%st, @so);

@@ -252,7 +252,22 @@ mem_available_kib() { awk '/^MemAvailable:/ { print $2 }' /proc/meminfo; }
 # at each step, per container (KiB).
 MEMINFO_FIELDS="AnonPages Cached SReclaimable SUnreclaim KernelStack PageTables Percpu VmallocUsed"
 meminfo_kib() { awk -v f="$1" '$1 == f ":" { print $2 }' /proc/meminfo; }
-meminfo_save() { local f; for f in $MEMINFO_FIELDS; do put "scale_mi0_$f" "$(meminfo_kib "$f")"; done; }
+meminfo_save() {
+	local f
+	for f in $MEMINFO_FIELDS; do put "scale_mi0_$f" "$(meminfo_kib "$f")"; done
+	cp /proc/slabinfo "$R/slabinfo-0" 2>/dev/null
+}
+# slab_growth N: the kernel caches that grew most since before the first container, KiB
+# per container (slab pages: num_slabs * pages per slab), into $R/slab-N.txt.
+slab_growth() {
+	[ -r "$R/slabinfo-0" ] || return 0
+	awk -v n="$1" -v page="$(getconf PAGESIZE)" 'FNR > 2 {
+		kib = $15 * $6 * page / 1024
+		if (FNR == NR) { before[$1] = kib; next }
+		grow = (kib - before[$1]) / n
+		if (grow >= 1) printf "%s %.1f\n", $1, grow
+	}' "$R/slabinfo-0" /proc/slabinfo | sort -k2 -rn | head -n 15 >"$R/slab-$1.txt"
+}
 meminfo_put() { # meminfo_put N
 	local f v0
 	for f in $MEMINFO_FIELDS; do
@@ -317,6 +332,7 @@ defaults = { idle_timeout = 7200; disk = \"max\"; network = \"nat\"; };"
 		m1=$(mem_available_kib)
 		put "scale_${n}_host_kib" "$(((m0 - m1) / n))"
 		meminfo_put "$n"
+		slab_growth "$n"
 		scale_memory "$n"
 		put "scale_${n}_loops" "$(losetup -a 2>/dev/null | grep -c "$STATE")"
 		put "scale_${n}_bridge_ports" "$(ip -n "$NS" -o link show master warren0 2>/dev/null | wc -l)"
