@@ -32,6 +32,7 @@
 #include "wire/protocol.h"
 #include "lib/events.h"
 #include "container/gc.h"
+#include "container/supervisor.h"
 #include "policy/spec.h"
 #include "policy/usermgr.h"
 #include "lib/benchmark.h"
@@ -440,6 +441,9 @@ int main(int argc, char **argv)
 	struct call call;
 	int c;
 
+	/* A container's supervisor, exec'd by its builder with what it hands over. */
+	if (argc > 1 && !strcmp(argv[1], SUPERVISE_FLAG))
+		return supervisor_main(argc - 2, argv + 2);
 	if (sanitize_process() < 0) {
 		fprintf(stderr, "warren-helper: must be run by root (pam_warren runs it)\n");
 		return HELPER_EXIT_ERROR;

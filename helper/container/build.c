@@ -409,7 +409,7 @@ __attribute__((noreturn)) static void builder_main(const struct build_request *r
 	}
 	close(hostmnt);
 	abandoned = !handed_over(handover_fd);
-	supervisor_run(&(struct supervised){ .user = req->u->name, .init_pidfd = pidfd,
+	supervisor_exec(&(struct supervised){ .user = req->u->name, .init_pidfd = pidfd,
 					     .init_pid = init_pid, .cg = req->cg,
 					     .idle_timeout = (unsigned)req->u->limits[LIMIT_IDLE_TIMEOUT],
 					     .state_dir = req->state_dir, .id = container_id(init_pid),

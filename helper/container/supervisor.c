@@ -8,6 +8,8 @@
  * the host: the cgroups, the devpts mount and the runtime state.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <malloc.h>
@@ -19,7 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +35,7 @@
 #include "lib/fsutil.h"
 #include "lib/layout.h"
 #include "lib/log.h"
+#include "lib/names.h"
 #include "net/net.h"
 #include "lib/state.h"
 #include "lib/tool.h"
@@ -369,4 +374,140 @@ int container_cleanup(const char *user, const struct cgroup_set *cg, struct erro
 	    (!error_is_set(&net) && (r = user_rundir_remove(user)) < 0))
 		cleanup_failed(err, r, "cannot remove the runtime state of %s", user);
 	return error_is_set(err) ? err->code : 0;
+}
+
+/* The supervisor afresh (supervisor_exec, supervisor_main): where its descriptors are. */
+enum { SUP_FD_INIT = 3, SUP_FD_REPORT, SUP_FD_HOLD };
+
+/* FROM[i] at fd SUP_FD_INIT + i, inherited across exec; the rest stay as they were. */
+static int place_fds(const int *from, int n)
+{
+	int high[3];
+
+	for (int i = 0; i < n; i++)
+		if ((high[i] = fcntl(from[i], F_DUPFD_CLOEXEC, 16)) < 0)
+			return -errno;
+	for (int i = 0; i < n; i++)
+		if (dup2(high[i], SUP_FD_INIT + i) < 0)
+			return -errno;
+	for (int i = 0; i < n; i++)
+		close(high[i]);
+	return 0;
+}
+
+void supervisor_exec(const struct supervised *c)
+{
+	char init_pid[16], id[24], idle[16], keeper_pid[16];
+	const char *argv[] = { "warren-helper", SUPERVISE_FLAG, c->state_dir, init_pid, id, idle,
+			       c->abandoned ? "1" : "0", keeper_pid, c->user, NULL };
+	char *const envp[] = { NULL };
+	int fds[] = { c->init_pidfd, c->keeper->report_fd, c->keeper->hold_fd };
+	int n = c->keeper->pid > 0 ? 3 : 1, r;
+	struct supervised here = *c;
+	struct keeper keeper = *c->keeper;
+
+	snprintf(init_pid, sizeof(init_pid), "%d", (int)c->init_pid);
+	snprintf(id, sizeof(id), "%llu", c->id);
+	snprintf(idle, sizeof(idle), "%u", c->idle_timeout);
+	snprintf(keeper_pid, sizeof(keeper_pid), "%d", (int)c->keeper->pid);
+	if ((r = place_fds(fds, n)) == 0) {
+		/* This very binary (/proc/self/exe: the one that built the container, even if
+		 * an upgrade replaced the file since), so that the two always agree. */
+		execve("/proc/self/exe", (char *const *)argv, envp);
+		r = -errno;
+		here.init_pidfd = SUP_FD_INIT;
+		if (n == 3)
+			keeper.report_fd = SUP_FD_REPORT, keeper.hold_fd = SUP_FD_HOLD;
+	}
+	log_warning(r, "cannot start the supervisor of %s afresh; it goes on in its builder, "
+		    "with the builder's memory", c->user);
+	here.keeper = &keeper;
+	supervisor_run(&here);
+}
+
+/* A number of ours on the command line: digits only, at most MAX. */
+static int number_arg(const char *s, unsigned long long max, unsigned long long *ret)
+{
+	char *end;
+
+	if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 20)
+		return -EINVAL;
+	errno = 0;
+	*ret = strtoull(s, &end, 10);
+	return errno || *ret > max ? -EINVAL : 0;
+}
+
+/* PID is a child of ours, not yet reaped. */
+static bool our_child(pid_t pid)
+{
+	struct container_state st = { .init_pid = pid, .supervisor_pid = getpid() };
+
+	return pid > 0 && state_supervised(&st);
+}
+
+/* FD is a pidfd of PID. */
+static bool pidfd_is(int fd, pid_t pid)
+{
+	char path[64], text[1024], *p;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	if (read_file(path, text, sizeof(text)) < 0 || !(p = strstr(text, "\nPid:")))
+		return false;
+	return strtol(p + 5, NULL, 10) == pid;
+}
+
+static bool is_pipe(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode);
+}
+
+int supervisor_main(int argc, char **argv)
+{
+	unsigned long long init_pid, id, idle, abandoned, keeper_pid;
+	struct keeper keeper = KEEPER_NONE;
+	struct cgroup_set cg;
+	int r;
+
+	/* Only root, as for every verb: a setuid install grants nothing here either. */
+	if (creds_require_root() < 0) {
+		fprintf(stderr, "warren-helper: must be run by root (pam_warren runs it)\n");
+		return 1;
+	}
+	(void)prctl(PR_SET_NAME, "warren-helper", 0, 0, 0);
+	log_open("warren-helper");
+	if (argc != 7 || argv[0][0] != '/' || number_arg(argv[1], INT_MAX, &init_pid) < 0 ||
+	    number_arg(argv[2], ~0ULL, &id) < 0 || number_arg(argv[3], UINT_MAX, &idle) < 0 ||
+	    number_arg(argv[4], 1, &abandoned) < 0 || number_arg(argv[5], INT_MAX, &keeper_pid) < 0 ||
+	    !name_is_valid(argv[6])) {
+		log_warning(-EINVAL, "warren-helper " SUPERVISE_FLAG " is started by the builder of "
+			    "a container only");
+		return 1;
+	}
+	/* What the builder handed over is what it says: her init and her lease's keeper,
+	 * children of this process, and their descriptors. */
+	if (!our_child((pid_t)init_pid) || !pidfd_is(SUP_FD_INIT, (pid_t)init_pid) ||
+	    (keeper_pid && (!our_child((pid_t)keeper_pid) || !is_pipe(SUP_FD_REPORT) ||
+			    !is_pipe(SUP_FD_HOLD)))) {
+		log_warning(-EBADF, "warren-helper " SUPERVISE_FLAG ": not handed a container of "
+			    "%s by its builder", argv[6]);
+		return 1;
+	}
+	close_range(keeper_pid ? SUP_FD_HOLD + 1 : SUP_FD_INIT + 1, ~0U, 0);
+	clearenv();
+	umask(022);
+	if (keeper_pid)
+		keeper = (struct keeper){ .pid = (pid_t)keeper_pid, .report_fd = SUP_FD_REPORT,
+					  .hold_fd = SUP_FD_HOLD };
+	if ((r = cgroup_resolve(argv[6], &cg)) < 0) {
+		/* Without its cgroups it cannot tell idle from busy: the container stops. */
+		log_warning(r, "the supervisor of %s finds no cgroup of hers; stopping her container",
+			    argv[6]);
+		(void)pidfd_kill(SUP_FD_INIT, SIGKILL);
+	}
+	supervisor_run(&(struct supervised){ .user = argv[6], .init_pidfd = SUP_FD_INIT,
+					     .init_pid = (pid_t)init_pid, .cg = &cg,
+					     .idle_timeout = (unsigned)idle, .state_dir = argv[0],
+					     .id = id, .abandoned = abandoned, .keeper = &keeper });
 }

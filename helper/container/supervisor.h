@@ -39,6 +39,22 @@ struct supervised {
  * it (init's parent); never returns. */
 __attribute__((noreturn)) void supervisor_run(const struct supervised *c);
 
+/* The supervisor's command line: warren-helper --supervise STATE-DIR INIT-PID ID
+ * IDLE-TIMEOUT ABANDONED KEEPER-PID USER, the descriptors at 3 (init's pidfd), 4 and 5
+ * (the keeper's pipes, if any). */
+#define SUPERVISE_FLAG "--supervise"
+
+/* Become C's supervisor: this process (init's parent) execs the helper afresh, so that
+ * an idle container holds the helper's libraries and no more, not the heap, stack and
+ * relocated pages of a helper that built it (issue 22: 0.6 MiB each).  If the exec
+ * fails, supervisor_run here.  Never returns. */
+__attribute__((noreturn)) void supervisor_exec(const struct supervised *c);
+
+/* warren-helper --supervise (ARGV after the flag): check that what the builder handed
+ * over is its container's (init and the keeper are children of this process, the
+ * descriptors theirs), then supervisor_run.  Returns only when refused. */
+int supervisor_main(int argc, char **argv);
+
 /* Remove the host-side remains of USER's stopped container (lock held): its sessions,
  * cgroups, devpts mount and runtime state.  Every step is tried; the first failure is
  * recorded in ERR and the later ones are logged as warnings. */

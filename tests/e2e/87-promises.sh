@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 31
+fixture_start 36
 
 write_config "$(default_config | sed '/^defaults/d')
 defaults = { idle_timeout = 60; disk = \"max\"; network = \"none\"; };"
@@ -128,10 +128,34 @@ if [ "$euid" = 0 ]; then
 	check "a setuid copy run by a user is refused too, before anything (exit $rc)" \
 		bash -c '[ "$1" -eq 1 ] && grep -q "must be run by root" <<<"$2" && ! grep -q "uid=" <<<"$2"' - "$rc" "$out" ||
 		diag "$out"
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$T/suid-helper" --supervise "$STATE" 1 1 60 0 0 wta 2>&1)
+	rc=$?
+	check "and so is its supervisor's form (--supervise) (exit $rc)" \
+		bash -c '[ "$1" -eq 1 ] && grep -q "must be run by root" <<<"$2"' - "$rc" "$out" || diag "$out"
 else
 	skip "a setuid copy run by a user is refused too" "$T does not honour setuid (a setuid id says euid $euid)"
+	skip "and so is its supervisor's form (--supervise)" "$T does not honour setuid"
 fi
 rm -f "$T/suid-id" "$T/suid-helper"
+# The supervisor's form is its builder's alone (warren-helper(8), Supervisor): root naming
+# her running container's init, which is not its child, is refused, and nothing of hers
+# is touched; so is a command line that is not the builder's.  (In sshd's namespace, where
+# the test syslog is.)
+tssh wta -- true >/dev/null 2>&1
+read -r init sup id _ </run/warren/users/wta/state
+log_mark
+nsenter --mount="/proc/$SSHD_PID/ns/mnt" "$HELPER" --supervise "$STATE" "$init" "$id" 1 1 0 wta >/dev/null 2>&1
+rc=$?
+check "warren-helper --supervise run by root for her running container is refused (exit $rc)" test "$rc" -eq 1
+check "the log says it was not handed her container" \
+	wait_log "--supervise: not handed a container of wta by its builder" 5
+nsenter --mount="/proc/$SSHD_PID/ns/mnt" "$HELPER" --supervise "$STATE" wta >/dev/null 2>&1
+rc=$?
+check "and with a command line that is not its builder's (exit $rc)" test "$rc" -eq 1
+check "her container runs on, with its supervisor (init $init)" \
+	bash -c 'read -r i s _ </run/warren/users/wta/state && [ "$i" = "$1" ] && [ "$s" = "$2" ] &&
+		kill -0 "$1" && [ "$(tr "\0" " " <"/proc/$2/cmdline")" = "warren-helper --supervise $3 $1 $4 60 0 0 wta " ]' \
+	- "$init" "$sup" "$STATE" "$id" || diag "$(cat /run/warren/users/wta/state) $(tr '\0' ' ' <"/proc/$sup/cmdline" 2>&1)"
 out=$("$HELPER" --config "$CONF" stop '../wta' 2>&1)
 rc=$?
 check "warren-helper stop of a name that is no plain name is refused (exit $rc)" \
