@@ -138,13 +138,15 @@ else
 fi
 rm -f "$T/suid-id" "$T/suid-helper"
 # The supervisor's form is its builder's alone (warren-helper(8), Supervisor): root naming
-# her running container's init, which is not its child, is refused, and nothing of hers
-# is touched; so is a command line that is not the builder's.  (In sshd's namespace, where
-# the test syslog is.)
+# her running container's init, with a pidfd of it at fd 3 (pidfd_open, 434), which is not
+# its child, is refused, and nothing of hers is touched; so is a command line that is not
+# the builder's.  (In sshd's namespace, where the test syslog is.)
 tssh wta -- true >/dev/null 2>&1
 read -r init sup id _ </run/warren/users/wta/state
 log_mark
-nsenter --mount="/proc/$SSHD_PID/ns/mnt" "$HELPER" --supervise "$STATE" "$init" "$id" 1 1 0 wta >/dev/null 2>&1
+perl -MPOSIX -e 'my $fd = syscall(434, $ARGV[0] + 0, 0); $fd >= 0 && POSIX::dup2($fd, 3) or
+	die "pidfd_open: $!\n"; exec @ARGV[1 .. $#ARGV] or die "exec: $!\n"' "$init" \
+	timeout 20 nsenter --mount="/proc/$SSHD_PID/ns/mnt" "$HELPER" --supervise "$STATE" "$init" "$id" 1 0 0 wta >/dev/null 2>&1
 rc=$?
 check "warren-helper --supervise run by root for her running container is refused (exit $rc)" test "$rc" -eq 1
 check "the log says it was not handed her container" \
