@@ -144,8 +144,9 @@ rm -f "$T/suid-id" "$T/suid-helper"
 tssh wta -- true >/dev/null 2>&1
 read -r init sup id _ </run/warren/users/wta/state
 log_mark
-perl -MPOSIX -e 'my $fd = syscall(434, $ARGV[0] + 0, 0); $fd >= 0 && POSIX::dup2($fd, 3) or
-	die "pidfd_open: $!\n"; exec @ARGV[1 .. $#ARGV] or die "exec: $!\n"' "$init" \
+perl -MPOSIX -MFcntl -e 'my $fd = syscall(434, $ARGV[0] + 0, 0); $fd >= 0 or die "pidfd_open: $!\n";
+	defined POSIX::dup2($fd, 3) or die "dup2: $!\n"; open(my $h, "<&=", 3) or die "fd 3: $!\n";
+	fcntl($h, F_SETFD, 0) or die "fd 3: $!\n"; exec @ARGV[1 .. $#ARGV] or die "exec: $!\n"' "$init" \
 	timeout 20 nsenter --mount="/proc/$SSHD_PID/ns/mnt" "$HELPER" --supervise "$STATE" "$init" "$id" 1 0 0 wta >/dev/null 2>&1
 rc=$?
 check "warren-helper --supervise run by root for her running container is refused (exit $rc)" test "$rc" -eq 1
