@@ -4,7 +4,8 @@
 #      through the real module (pamdrive), cold and warm; cold broken down by step with
 #      the bench build's timers (BENCH-BUILD: the tree built with -DWARREN_BENCH)
 #   2. end to end: ssh USER@127.0.0.1 true through a real sshd, jailed vs not, interleaved
-#   3. scale: 100, 500, 1000 idle containers with network: time, memory, stop
+#   3. scale: 100, 500, 1000 idle containers with network: time, memory (and where it
+#      goes: /proc/meminfo fields, the slab caches that grew most), stop
 #   4. storm: 50 simultaneous logins of 50 users, and of one user
 #   5. peers (Debian's packages) and a kernel floor, to /bin/true on the same image
 #   6. binds: cold logins with none and with BENCH_BINDS (16) binds, and their steps
