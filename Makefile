@@ -50,7 +50,7 @@ CORE_LIB    = helper/libwarren.a
 WIRE_LIB    = helper/libwarren-wire.a
 UNIT_TESTS  = $(patsubst %.c,%,$(wildcard tests/unit/test_*.c))
 
-BINS = warren-helper warren-init warren-refuse warren-sandbox warren-lease pam_warren.so warrenctl
+BINS = warren-helper warren-init warren-supervisor warren-refuse warren-sandbox warren-lease pam_warren.so warrenctl
 
 all: $(BINS)
 
@@ -72,6 +72,11 @@ warren-helper: helper/warren-helper.o $(CORE_LIB)
 # pid 1 of every container runs inside the image, which has none of our libraries.
 warren-init: helper/warren-init.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -static -o $@ $^
+
+# An idle container's supervisor, one per container for as long as it runs: static, and
+# only libc and libcap, so that it holds little of the host's memory (issue 22).
+warren-supervisor: helper/warren-supervisor.o $(CORE_LIB)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -static-pie -o $@ $^ -l:libcap.a
 
 warren-refuse: helper/warren-refuse.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^
@@ -135,7 +140,7 @@ bench: all
 	rm -rf $(BENCH_BUILD) && mkdir -p $(BENCH_BUILD)
 	cp -a Makefile helper pam_module $(BENCH_BUILD)/
 	$(MAKE) -s -C $(BENCH_BUILD) clean
-	$(MAKE) -s -C $(BENCH_BUILD) CFLAGS='$(CFLAGS) -DWARREN_BENCH' warren-helper warren-init pam_warren.so
+	$(MAKE) -s -C $(BENCH_BUILD) CFLAGS='$(CFLAGS) -DWARREN_BENCH' warren-helper warren-init warren-supervisor pam_warren.so
 	bash tests/bench/run.sh $(BENCH_BUILD)
 
 # Deliberate bugs (tests/mutants/*.diff), each caught by the check its header names, in
@@ -155,7 +160,7 @@ install: all
 	install -d $(DESTDIR)$(PAMDIR) $(DESTDIR)$(LIBEXECDIR)/warren $(DESTDIR)$(SYSCONFDIR)/warren \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SBINDIR)
 	install -m 0644 pam_warren.so $(DESTDIR)$(PAMDIR)/pam_warren.so
-	install -m 0755 warren-helper warren-init warren-refuse warren-sandbox warren-lease helper/warren-mkimage helper/warren-mklayer $(DESTDIR)$(LIBEXECDIR)/warren/
+	install -m 0755 warren-helper warren-init warren-supervisor warren-refuse warren-sandbox warren-lease helper/warren-mkimage helper/warren-mklayer $(DESTDIR)$(LIBEXECDIR)/warren/
 	install -m 0644 conf/warren.conf $(DESTDIR)$(SYSCONFDIR)/warren/warren.conf.example
 	install -m 0644 conf/warren.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 conf/pam_warren.8 conf/warren-helper.8 conf/warrenctl.8 $(DESTDIR)$(MANDIR)/man8/

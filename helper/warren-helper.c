@@ -441,9 +441,9 @@ int main(int argc, char **argv)
 	struct call call;
 	int c;
 
-	/* A container's supervisor, exec'd by its builder with what it hands over. */
-	if (argc > 1 && !strcmp(argv[1], SUPERVISE_FLAG))
-		return supervisor_main(argc - 2, argv + 2);
+	/* A container's stop, exec'd by its supervisor with what it hands over. */
+	if (argc > 1 && !strcmp(argv[1], SUPERVISOR_STOP_FLAG))
+		return supervisor_stop_main(argc - 2, argv + 2);
 	if (sanitize_process() < 0) {
 		fprintf(stderr, "warren-helper: must be run by root (pam_warren runs it)\n");
 		return HELPER_EXIT_ERROR;

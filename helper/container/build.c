@@ -413,7 +413,8 @@ __attribute__((noreturn)) static void builder_main(const struct build_request *r
 					     .init_pid = init_pid, .cg = req->cg,
 					     .idle_timeout = (unsigned)req->u->limits[LIMIT_IDLE_TIMEOUT],
 					     .state_dir = req->state_dir, .id = container_id(init_pid),
-					     .abandoned = abandoned, .keeper = &keeper });
+					     .abandoned = abandoned, .keeper = &keeper },
+			req->supervisor_exe_fd);
 }
 
 int build_start(const struct build_request *req, int lock_fd, pid_t *ret_init,

@@ -34,6 +34,7 @@ struct build_request {
 	const struct net_plan *net;
 	int init_exe_fd;        /* warren-init, opened on the host */
 	int lease_exe_fd;       /* warren-lease, opened on the host; -EBADF: no fleet */
+	int supervisor_exe_fd;  /* warren-supervisor, opened on the host */
 	int devpts_fd;          /* her devpts, a detached mount (the builder mounts it) */
 	const char *config;     /* the config's path, for warren-lease */
 };

@@ -182,7 +182,7 @@ static unsigned long long older_pts_dev(const char *user)
 	return (unsigned long long)st.st_dev;
 }
 
-/* NAME (warren-init, warren-lease) lives beside warren-helper; open it for fexecve. */
+/* NAME (warren-init, warren-lease, warren-supervisor) lives beside warren-helper; open it for fexecve. */
 static int open_beside_helper(const char *name, struct error *err)
 {
 	char self[PATH_MAX], *slash;
@@ -290,7 +290,8 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 			    int lock_fd, struct container *ret, struct error *err)
 {
 	char disk_image[PATH_MAX + 64] = "", layers_dir[PATH_MAX + 64];
-	_cleanup_close_ int exe = -EBADF, lease_exe = -EBADF, devpts = -EBADF;
+	_cleanup_close_ int exe = -EBADF, lease_exe = -EBADF, supervisor_exe = -EBADF,
+				devpts = -EBADF;
 	struct error rollback = { 0 };
 	struct steps s = STEPS(err);
 	struct container_state st;
@@ -315,6 +316,7 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 	STEP_AS(&s, CAPS_NET, "net-host", net_host_prepare(&net, err), "cannot give the container "
 		"of %s its network", name);
 	STEP(&s, 0, NULL, exe = open_beside_helper(INIT_NAME, err));
+	STEP(&s, 0, NULL, supervisor_exe = open_beside_helper(SUPERVISOR_NAME, err));
 	/* With a fleet, warren-lease takes and keeps her lease (keeper.h): the builder runs
 	 * it before it builds anything.  Only here, on a start: a warm login asks no etcd. */
 	if (cfg->fleet.set)
@@ -327,6 +329,7 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 						      .state_dir = cfg->state_dir, .cg = &cg,
 						      .net = &net, .init_exe_fd = exe,
 						      .lease_exe_fd = lease_exe,
+						      .supervisor_exe_fd = supervisor_exe,
 						      .devpts_fd = devpts,
 						      .config = cfg->path },
 			    lock_fd, &init_pid, &supervisor, &handover, err),

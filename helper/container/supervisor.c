@@ -1,93 +1,45 @@
-/* supervisor.c - the host-side parent of a container's init.
+/* supervisor.c - a container's supervisor, as the helper starts it and stops it.
  *
- * It decides idleness from the host (the container cannot fake it): the container's
- * pids cgroup counts every process inside and every sshd session process that joined,
- * so "only init left" for idle_timeout seconds, with no login in that time, means
- * nobody is using it.  Then it kills init (the kernel takes the rest of the pid
- * namespace, the mounts and the network namespace with it) and removes what lives on
- * the host: the cgroups, the devpts mount and the runtime state.
+ * The builder of a container becomes its supervisor: it leaves the login, and once the
+ * login took the container it execs warren-supervisor, which watches the container
+ * (watch.c) holding little of the host's memory.  When the container is to stop, that
+ * one execs the helper again (warren-helper --supervisor-stop), which reaps init and
+ * removes what lives on the host: the cgroups, the network port and firewall elements,
+ * the runtime state.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/close_range.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <linux/close_range.h>
 #include <malloc.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cgroup/delegate.h"
+#include "container/supervisor.h"
 #include "lib/cleanup.h"
-#include "wire/creds.h"
 #include "lib/events.h"
 #include "lib/fsutil.h"
 #include "lib/layout.h"
 #include "lib/log.h"
 #include "lib/names.h"
-#include "net/net.h"
 #include "lib/state.h"
+#include "lib/text.h"
 #include "lib/tool.h"
-#include "container/supervisor.h"
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_term(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
-
-static time_t monotonic_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
-}
-
-/* Idle: nothing but init in the cgroup, and no login within IDLE_TIMEOUT. */
-static bool container_idle(const char *user, const struct cgroup_set *cg, unsigned idle_timeout)
-{
-	struct timespec last, now;
-	long tasks;
-
-	if (cgroup_task_count(cg, &tasks) < 0 || tasks > 1)
-		return false;
-	if (state_last_login(user, &last) < 0)
-		return false;
-	/* To the nanosecond: a login that just touched the state is never "idle". */
-	clock_gettime(CLOCK_REALTIME, &now);
-	return (now.tv_sec - last.tv_sec) * 1000000000LL + (now.tv_nsec - last.tv_nsec) >=
-	       (long long)idle_timeout * 1000000000LL;
-}
-
-enum wake { WAKE_TICK, WAKE_INIT_EXITED, WAKE_LEASE_LOST };
-
-/* Sleep until init exits, the lease's keeper reports (REPORT_FD; -EBADF: none) or one
- * tick passed. */
-static enum wake sleep_tick(int pidfd, int report_fd, int ms)
-{
-	struct pollfd p[2] = { { .fd = pidfd, .events = POLLIN },
-			       { .fd = report_fd, .events = POLLIN } };
-
-	if (poll(p, report_fd >= 0 ? 2 : 1, ms) <= 0)
-		return WAKE_TICK;
-	if (p[0].revents)
-		return WAKE_INIT_EXITED;
-	return p[1].revents ? WAKE_LEASE_LOST : WAKE_TICK;
-}
+#include "net/net.h"
+#include "wire/creds.h"
 
 /* Already where a supervisor belongs on the v2 hierarchy: its root, or (a systemd host)
  * the scope its container was given, which the helper entered before it forked us? */
@@ -171,12 +123,6 @@ void supervisor_leave_login(void)
 			log_warning(r, "cannot take pid 1's resource limit %d", res);
 }
 
-/* What the supervisor does for as long as the container lives, and all it may do:
- * signal the container's processes (other uids: CAP_KILL), unmount its devpts
- * (CAP_SYS_ADMIN), remove its network port and firewall elements (CAP_NET_ADMIN).
- * Its files and cgroups are root's own, which needs no capability. */
-static const cap_value_t supervisor_caps[] = { CAP_KILL, CAP_SYS_ADMIN, CAP_NET_ADMIN };
-
 /* Her container met net_conns or net_rate (nft.h): a line in the record, once, at its
  * stop (her chain of limits goes with it), so that the admin learns whose container it
  * was when the host ran short of connections, after the fact too. */
@@ -190,150 +136,6 @@ static void record_net_limits(const struct supervised *c)
 		     "connections refused past net_conns (%" PRIu32 " open at once), %" PRIu64
 		     " past net_rate (%" PRIu32 " per second)", c->id, h.conns, h.conns_max, h.rate,
 		     h.rate_max);
-}
-
-/* Who asks for her container (takeover), as the keeper reported it. */
-struct asked {
-	int mode;                    /* 0, KEEPER_ASKED_IDLE or KEEPER_ASKED_ALWAYS */
-	char host[256];
-};
-
-/* The keeper of C reported: a request of another host (into *ASKED; "always" asks her
- * programs to end first), or it gave up (into *LOST): the fence, her container's init
- * killed at once, before her lock is taken (a login may hold it past the TTL). */
-static void keeper_reported(const struct supervised *c, struct asked *asked, struct error *lost)
-{
-	struct error said = { 0 };
-	int r = keeper_read(c->keeper, &said);
-
-	if (r == KEEPER_ASKED_IDLE || r == KEEPER_ASKED_ALWAYS) {
-		asked->mode = r;
-		snprintf(asked->host, sizeof(asked->host), "%.255s", said.msg);
-		if (r == KEEPER_ASKED_ALWAYS) {
-			log_info("%s takes the container of %s over (takeover always): SIGTERM to her "
-				 "programs first", asked->host, c->user);
-			cgroup_ask_to_end(c->cg, c->init_pid, STOP_GRACE_S);
-		}
-		return;
-	}
-	*lost = said;
-	error_wrap(&said, "stopping the container of %s", c->user);
-	log_failure(&said);
-	(void)pidfd_kill(c->init_pidfd, SIGKILL);
-}
-
-void supervisor_run(const struct supervised *c)
-{
-	const char *user = c->user;
-	const struct cgroup_set *cg = c->cg;
-	const unsigned idle_timeout = c->idle_timeout;
-	const int init_pidfd = c->init_pidfd;
-	struct sigaction sa = { .sa_handler = on_term };
-	int tick_ms = idle_timeout >= 20 ? 5000 : 500;
-	time_t idle_since = monotonic_now();
-	struct error err = { 0 }, lost = { 0 };
-	struct asked asked = { 0 };
-	char why[320] = "its init exited";
-	enum wake wake;
-	int lock = -EBADF, r;
-
-	/* Where the builder supervises itself (supervisor_exec could not start the helper
-	 * afresh), what the helper and the builder allocated and freed stays in its heap
-	 * unless given back: 3.5 MiB of its 4 MiB of private memory, measured with a
-	 * network (issue 22), which the idle container would hold for as long as it runs. */
-	malloc_trim(0);
-	signal(SIGHUP, SIG_IGN);
-	signal(SIGPIPE, SIG_IGN);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	/* A supervisor that kept every capability of root for days is not run: the
-	 * container is stopped at once instead. */
-	if ((r = creds_keep_only(supervisor_caps, (int)ELEMENTSOF(supervisor_caps))) < 0) {
-		error_errno(&err, r, "the supervisor of %s cannot drop its capabilities; "
-			    "stopping the container", user);
-		log_failure(&err);
-		err = (struct error){ 0 };
-		stop_requested = 1;
-	}
-	/* Built for a login that gave up (pam_warren's timeout): nobody will use it. */
-	if (c->abandoned)
-		stop_requested = 1;
-	else /* her fleet lease's record names this container from now on */
-		keeper_note(c->keeper, c->id);
-
-	while ((wake = sleep_tick(init_pidfd, c->keeper->report_fd, tick_ms)) != WAKE_INIT_EXITED) {
-		/* Self-fencing: the keeper gives up while the lease still holds, so that her
-		 * container is gone before another host may take the lease. */
-		if (wake == WAKE_LEASE_LOST && !error_is_set(&lost)) {
-			keeper_reported(c, &asked, &lost);
-			if (error_is_set(&lost) || asked.mode == KEEPER_ASKED_ALWAYS)
-				stop_requested = 1;
-		}
-		if (!stop_requested && !asked.mode) {
-			if (!container_idle(user, cg, idle_timeout)) {
-				idle_since = monotonic_now();
-				continue;
-			}
-			if (monotonic_now() - idle_since < (time_t)idle_timeout)
-				continue;
-		}
-		/* Decide again under the lock: a login may be joining right now. */
-		lock = user_lock(user);
-		if (asked.mode == KEEPER_ASKED_IDLE && !stop_requested) {
-			long tasks = 0;
-
-			/* A cgroup that cannot be counted counts as busy: refused, not stopped. */
-			if (cgroup_task_count(cg, &tasks) < 0 || tasks > 1) {
-				char reason[96];
-
-				if (tasks > 1)
-					snprintf(reason, sizeof(reason), "a session of hers is alive there "
-						 "(%ld processes)", tasks - 1);
-				else
-					snprintf(reason, sizeof(reason), "her container's processes "
-						 "cannot be counted there");
-				keeper_refuse(c->keeper, reason);
-				log_info("%s asks for the container of %s (takeover idle): refused, %s",
-					 asked.host, user, reason);
-				asked.mode = 0;
-				close(TAKE_FD(lock));
-				continue;
-			}
-		}
-		if (stop_requested || asked.mode || container_idle(user, cg, idle_timeout)) {
-			if (c->abandoned)
-				snprintf(why, sizeof(why), "its login gave up");
-			else if (error_is_set(&lost))
-				snprintf(why, sizeof(why), "its fleet lease could not be renewed");
-			else if (asked.mode)
-				snprintf(why, sizeof(why), "taken over by %s, takeover %s", asked.host,
-					 asked.mode == KEEPER_ASKED_ALWAYS ? "always" : "idle");
-			else
-				snprintf(why, sizeof(why), "%s", stop_requested ? "asked to" : "idle");
-			log_info("stopping the container of %s (%s)", user, why);
-			(void)pidfd_kill(init_pidfd, SIGKILL);
-			break;
-		}
-		close(TAKE_FD(lock));
-		idle_since = monotonic_now();
-	}
-	if (lock < 0)
-		lock = user_lock(user);
-	/* Reap only now, with the lock held: until then init's pid cannot be recycled,
-	 * which is what makes the recorded pid safe to open (container.c). */
-	waitid(P_PIDFD, (id_t)init_pidfd, NULL, WEXITED);
-	record_net_limits(c);
-	if (container_cleanup(user, cg, &err) < 0)
-		log_warning(0, "%s", err.msg);
-	/* Her lease last: her container is gone from this host, storage and all. */
-	keeper_release(c->keeper);
-	log_info("the container of %s is stopped", user);
-	if (error_is_set(&lost))
-		event_record(c->state_dir, user, "stopped", "container %llu (%s: %s)", c->id, why,
-			     lost.msg);
-	else
-		event_record(c->state_dir, user, "stopped", "container %llu (%s)", c->id, why);
-	_exit(0);
 }
 
 /* Note a cleanup failure: the first is the result, the others are warnings. */
@@ -377,97 +179,96 @@ int container_cleanup(const char *user, const struct cgroup_set *cg, struct erro
 	return error_is_set(err) ? err->code : 0;
 }
 
-/* The supervisor afresh (supervisor_exec, supervisor_main): where its descriptors are. */
-enum { SUP_FD_INIT = 3, SUP_FD_REPORT, SUP_FD_HOLD };
-
-/* FROM[i] at fd SUP_FD_INIT + i, inherited across exec; the rest stay as they were. */
-static int place_fds(const int *from, int n)
+void supervisor_stop(const struct supervised *c, const struct watch_end *end)
 {
-	int high[3];
+	struct error err = { 0 };
 
-	for (int i = 0; i < n; i++)
-		if ((high[i] = fcntl(from[i], F_DUPFD_CLOEXEC, 16)) < 0)
-			return -errno;
-	for (int i = 0; i < n; i++)
-		if (dup2(high[i], SUP_FD_INIT + i) < 0)
-			return -errno;
-	for (int i = 0; i < n; i++)
-		close(high[i]);
-	return 0;
+	/* Reap only now, with the lock held: until then init's pid cannot be recycled,
+	 * which is what makes the recorded pid safe to open (container.c). */
+	waitid(P_PIDFD, (id_t)c->init_pidfd, NULL, WEXITED);
+	record_net_limits(c);
+	if (container_cleanup(c->user, c->cg, &err) < 0)
+		log_warning(0, "%s", err.msg);
+	/* Her lease last: her container is gone from this host, storage and all. */
+	keeper_release(c->keeper);
+	log_info("the container of %s is stopped", c->user);
+	if (error_is_set(&end->lost))
+		event_record(c->state_dir, c->user, "stopped", "container %llu (%s: %s)", c->id,
+			     end->why, end->lost.msg);
+	else
+		event_record(c->state_dir, c->user, "stopped", "container %llu (%s)", c->id,
+			     end->why);
+	_exit(0);
 }
 
-void supervisor_exec(const struct supervised *c)
+void supervisor_exec(const struct supervised *c, int exe_fd)
 {
 	char init_pid[16], id[24], idle[16], keeper_pid[16];
-	const char *argv[] = { "warren-helper", SUPERVISE_FLAG, c->state_dir, init_pid, id, idle,
+	const char *argv[] = { SUPERVISOR_NAME, c->state_dir, init_pid, id, idle,
 			       c->abandoned ? "1" : "0", keeper_pid, c->user, NULL };
 	char *const envp[] = { NULL };
-	int fds[] = { c->init_pidfd, c->keeper->report_fd, c->keeper->hold_fd };
-	int n = c->keeper->pid > 0 ? 3 : 1, r;
+	_cleanup_close_ int self = open("/proc/self/exe", O_PATH | O_CLOEXEC);
+	int fds[] = { c->init_pidfd, self, c->keeper->report_fd, c->keeper->hold_fd };
+	int n = c->keeper->pid > 0 ? 4 : 2, r = self < 0 ? -errno : 0;
 	struct supervised here = *c;
 	struct keeper keeper = *c->keeper;
+	struct watch_end end;
 
 	snprintf(init_pid, sizeof(init_pid), "%d", (int)c->init_pid);
 	snprintf(id, sizeof(id), "%llu", c->id);
 	snprintf(idle, sizeof(idle), "%u", c->idle_timeout);
 	snprintf(keeper_pid, sizeof(keeper_pid), "%d", (int)c->keeper->pid);
-	if ((r = place_fds(fds, n)) == 0) {
-		/* This very binary (/proc/self/exe: the one that built the container, even if
-		 * an upgrade replaced the file since), so that the two always agree. */
-		execve("/proc/self/exe", (char *const *)argv, envp);
+	if (r == 0 && (r = supervisor_place_fds(fds, n)) == 0) {
+		/* Its stop is this very binary's (SUP_FD_PASSED: the helper that built the
+		 * container, even if an upgrade replaced the file since), so that the two agree. */
+		fexecve(exe_fd, (char *const *)argv, envp);
 		r = -errno;
 		here.init_pidfd = SUP_FD_INIT;
-		if (n == 3)
+		if (n == 4)
 			keeper.report_fd = SUP_FD_REPORT, keeper.hold_fd = SUP_FD_HOLD;
 	}
-	log_warning(r, "cannot start the supervisor of %s afresh; it goes on in its builder, "
-		    "with the builder's memory", c->user);
+	log_warning(r, "cannot start the supervisor of %s (%s); it goes on in its builder, "
+		    "with the builder's memory", c->user, SUPERVISOR_NAME);
+	/* What the helper and the builder allocated and freed stays in the heap unless
+	 * given back: 3.5 MiB of its 4 MiB of private memory, measured with a network
+	 * (issue 22), which the idle container would hold for as long as it runs. */
+	malloc_trim(0);
 	here.keeper = &keeper;
-	supervisor_run(&here);
+	supervisor_watch(&here, &end);
+	supervisor_stop(&here, &end);
 }
 
-/* A number of ours on the command line: digits only, at most MAX. */
-static int number_arg(const char *s, unsigned long long max, unsigned long long *ret)
+/* FD holds USER's lock: it is her lock file, and taking it through FD succeeds at once
+ * (FD held it, as the supervisor hands it over; or nobody did, and now FD does). */
+static bool holds_user_lock(int fd, const char *user)
 {
-	char *end;
+	char path[256];
+	struct stat held, now;
 
-	if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 20)
-		return -EINVAL;
-	errno = 0;
-	*ret = strtoull(s, &end, 10);
-	return errno || *ret > max ? -EINVAL : 0;
+	user_lock_path(user, path, sizeof(path));
+	return fstat(fd, &held) == 0 && lstat(path, &now) == 0 && S_ISREG(now.st_mode) &&
+	       held.st_dev == now.st_dev && held.st_ino == now.st_ino &&
+	       flock(fd, LOCK_EX | LOCK_NB) == 0;
 }
 
-/* PID is a child of ours, not yet reaped. */
-static bool our_child(pid_t pid)
+/* A reason a supervisor gives, for the log and her record: one line that text_mask
+ * keeps as it is (the supervisor masked it), shorter than MAX. */
+static bool reason_arg(const char *s, size_t max)
 {
-	struct container_state st = { .init_pid = pid, .supervisor_pid = getpid() };
+	char masked[ERROR_MSG_MAX];
 
-	return pid > 0 && state_supervised(&st);
-}
-
-/* FD is a pidfd of PID. */
-static bool pidfd_is(int fd, pid_t pid)
-{
-	char path[64], text[1024], *p;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	if (read_file(path, text, sizeof(text)) < 0 || !(p = strstr(text, "\nPid:")))
+	if (strlen(s) >= max || strlen(s) >= sizeof(masked))
 		return false;
-	return strtol(p + 5, NULL, 10) == pid;
+	snprintf(masked, sizeof(masked), "%s", s);
+	text_mask(masked, '?');
+	return !strcmp(masked, s);
 }
 
-static bool is_pipe(int fd)
+int supervisor_stop_main(int argc, char **argv)
 {
-	struct stat st;
-
-	return fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode);
-}
-
-int supervisor_main(int argc, char **argv)
-{
-	unsigned long long init_pid, id, idle, abandoned, keeper_pid;
+	unsigned long long init_pid, id, keeper_pid;
 	struct keeper keeper = KEEPER_NONE;
+	struct watch_end end = { .lock = SUP_FD_PASSED };
 	struct cgroup_set cg;
 	int r;
 
@@ -476,39 +277,43 @@ int supervisor_main(int argc, char **argv)
 		fprintf(stderr, "warren-helper: must be run by root (pam_warren runs it)\n");
 		return 1;
 	}
-	(void)prctl(PR_SET_NAME, "warren-helper", 0, 0, 0);
 	log_open("warren-helper");
-	if (argc != 7 || argv[0][0] != '/' || number_arg(argv[1], INT_MAX, &init_pid) < 0 ||
-	    number_arg(argv[2], ~0ULL, &id) < 0 || number_arg(argv[3], UINT_MAX, &idle) < 0 ||
-	    number_arg(argv[4], 1, &abandoned) < 0 || number_arg(argv[5], INT_MAX, &keeper_pid) < 0 ||
-	    !name_is_valid(argv[6])) {
-		log_warning(-EINVAL, "warren-helper " SUPERVISE_FLAG " is started by the builder of "
-			    "a container only");
+	if ((argc != 6 && argc != 7) || argv[0][0] != '/' ||
+	    supervisor_number_arg(argv[1], INT_MAX, &init_pid) < 0 ||
+	    supervisor_number_arg(argv[2], ~0ULL, &id) < 0 ||
+	    supervisor_number_arg(argv[3], INT_MAX, &keeper_pid) < 0 || !name_is_valid(argv[4]) ||
+	    !reason_arg(argv[5], sizeof(end.why)) ||
+	    (argc == 7 && !reason_arg(argv[6], sizeof(end.lost.msg)))) {
+		log_warning(-EINVAL, "warren-helper " SUPERVISOR_STOP_FLAG " is started by the "
+			    "supervisor of a container only");
 		return 1;
 	}
-	/* What the builder handed over is what it says: her init and her lease's keeper,
-	 * children of this process, and their descriptors. */
-	if (!our_child((pid_t)init_pid) || !pidfd_is(SUP_FD_INIT, (pid_t)init_pid) ||
-	    (keeper_pid && (!our_child((pid_t)keeper_pid) || !is_pipe(SUP_FD_REPORT) ||
-			    !is_pipe(SUP_FD_HOLD)))) {
-		log_warning(-EBADF, "warren-helper " SUPERVISE_FLAG ": not handed a container of "
-			    "%s by its builder", argv[6]);
+	/* Her init (dead or killed) and her lease's keeper are children of this process,
+	 * and it holds her lock: only her supervisor can be that. */
+	if (!supervisor_handed((pid_t)init_pid, (pid_t)keeper_pid) ||
+	    !holds_user_lock(SUP_FD_PASSED, argv[4])) {
+		log_warning(-EBADF, "warren-helper " SUPERVISOR_STOP_FLAG ": not handed a container "
+			    "of %s by its supervisor", argv[4]);
 		return 1;
 	}
-	close_range(keeper_pid ? SUP_FD_HOLD + 1 : SUP_FD_INIT + 1, ~0U, 0);
+	close_range(keeper_pid ? SUP_FD_HOLD + 1 : SUP_FD_PASSED + 1, ~0U, 0);
 	clearenv();
 	umask(022);
 	if (keeper_pid)
 		keeper = (struct keeper){ .pid = (pid_t)keeper_pid, .report_fd = SUP_FD_REPORT,
 					  .hold_fd = SUP_FD_HOLD };
-	if ((r = cgroup_resolve(argv[6], &cg)) < 0) {
-		/* Without its cgroups it cannot tell idle from busy: the container stops. */
-		log_warning(r, "the supervisor of %s finds no cgroup of hers; stopping her container",
-			    argv[6]);
-		(void)pidfd_kill(SUP_FD_INIT, SIGKILL);
+	snprintf(end.why, sizeof(end.why), "%s", argv[5]);
+	if (argc == 7)
+		error_set(&end.lost, -ENOLINK, "%s", argv[6]);
+	if ((r = cgroup_resolve(argv[4], &cg)) < 0) {
+		/* Nothing to clean up with: her record stays, for her next login or gc. */
+		log_warning(r, "the container of %s stopped, but its cgroups cannot be found; its "
+			    "remains are left to warrenctl gc", argv[4]);
+		keeper_release(&keeper);
+		return 1;
 	}
-	supervisor_run(&(struct supervised){ .user = argv[6], .init_pidfd = SUP_FD_INIT,
-					     .init_pid = (pid_t)init_pid, .cg = &cg,
-					     .idle_timeout = (unsigned)idle, .state_dir = argv[0],
-					     .id = id, .abandoned = abandoned, .keeper = &keeper });
+	supervisor_stop(&(struct supervised){ .user = argv[4], .init_pidfd = SUP_FD_INIT,
+					      .init_pid = (pid_t)init_pid, .cg = &cg,
+					      .state_dir = argv[0], .id = id, .keeper = &keeper },
+			&end);
 }

@@ -1,5 +1,6 @@
-/* supervisor.h - the host-side parent of a container's init, and the cleanup of what a
- * stopped container leaves on the host. */
+/* supervisor.h - a container's supervisor as the helper starts it (the builder becomes
+ * warren-supervisor, watch.h) and stops it (the cleanup of what a stopped container
+ * leaves on the host). */
 #ifndef WARREN_SUPERVISOR_H
 #define WARREN_SUPERVISOR_H
 
@@ -7,6 +8,7 @@
 #include <stdbool.h>
 
 #include "container/keeper.h"
+#include "container/watch.h"
 #include "lib/errors.h"
 
 /* Leave what this process inherited from the login that started it, which it will
@@ -17,43 +19,34 @@
  * warning: none of it is a reason to refuse the login. */
 void supervisor_leave_login(void);
 
-/* One container, as its supervisor sees it. */
-struct supervised {
-	const char *user;
-	int init_pidfd;
-	pid_t init_pid;           /* spared by the SIGTERM before a takeover "always" */
-	const struct cgroup_set *cg;
-	unsigned idle_timeout;    /* seconds */
-	const char *state_dir;    /* where its stop is recorded (events.h) */
-	unsigned long long id;    /* its pid namespace's inode: the container's id */
-	bool abandoned;           /* no login took it (build.h): stop it at once */
-	struct keeper *keeper;    /* her fleet lease's keeper (keeper.h), or one with no pid */
-};
+/* The watching supervisor, its own static program beside warren-helper:
+ * warren-supervisor STATE-DIR INIT-PID ID IDLE-TIMEOUT ABANDONED KEEPER-PID USER, the
+ * descriptors as watch.h says (SUP_FD_PASSED: the helper that built the container). */
+#define SUPERVISOR_NAME "warren-supervisor"
 
-/* Watch container C from the host until it stops, stop it after C->idle_timeout seconds
- * idle, on SIGTERM, or when its fleet lease's keeper gave up (before the lease's TTL
- * runs out: another host may take it then; the kill comes before her lock, which a login
- * may hold), or when another host asks for it (takeover: "idle" only with no process
- * but init inside, decided under her lock, else refused; "always" after SIGTERM to her
- * programs and STOP_GRACE_S), then clean up, release the lease and record the stop.  Runs in the process that built
- * it (init's parent); never returns. */
-__attribute__((noreturn)) void supervisor_run(const struct supervised *c);
+/* Become C's supervisor: this process (init's parent) execs warren-supervisor from
+ * EXE_FD (opened beside the helper before the build), so that an idle container holds
+ * a small static program and no more, not the helper's libraries and the heap, stack
+ * and relocated pages of the helper that built it (issue 22).  If the exec fails, it
+ * watches and stops the container itself.  Never returns. */
+__attribute__((noreturn)) void supervisor_exec(const struct supervised *c, int exe_fd);
 
-/* The supervisor's command line: warren-helper --supervise STATE-DIR INIT-PID ID
- * IDLE-TIMEOUT ABANDONED KEEPER-PID USER, the descriptors at 3 (init's pidfd), 4 and 5
- * (the keeper's pipes, if any). */
-#define SUPERVISE_FLAG "--supervise"
+/* The stop, handed to the helper by warren-supervisor once its watch ended:
+ * warren-helper --supervisor-stop STATE-DIR INIT-PID ID KEEPER-PID USER WHY [LOST],
+ * init's pidfd at SUP_FD_INIT, her lock at SUP_FD_PASSED, the keeper's pipes after. */
+#define SUPERVISOR_STOP_FLAG "--supervisor-stop"
 
-/* Become C's supervisor: this process (init's parent) execs the helper afresh, so that
- * an idle container holds the helper's libraries and no more, not the heap, stack and
- * relocated pages of a helper that built it (issue 22: 0.6 MiB each).  If the exec
- * fails, supervisor_run here.  Never returns. */
-__attribute__((noreturn)) void supervisor_exec(const struct supervised *c);
+/* warren-helper --supervisor-stop (ARGV after the flag): check that what it was handed
+ * is its container's (init and the keeper are children of this process, the
+ * descriptors theirs, her lock held), then supervisor_stop.  Returns only when
+ * refused. */
+int supervisor_stop_main(int argc, char **argv);
 
-/* warren-helper --supervise (ARGV after the flag): check that what the builder handed
- * over is its container's (init and the keeper are children of this process, the
- * descriptors theirs), then supervisor_run.  Returns only when refused. */
-int supervisor_main(int argc, char **argv);
+/* The stop of C, whose watch ended as END says (her lock held): reap init, record her
+ * network limits met, remove what the container left on the host
+ * (container_cleanup), release her lease, record the stop.  Never returns. */
+__attribute__((noreturn)) void supervisor_stop(const struct supervised *c,
+					       const struct watch_end *end);
 
 /* Remove the host-side remains of USER's stopped container (lock held): its sessions,
  * cgroups, devpts mount and runtime state.  Every step is tried; the first failure is

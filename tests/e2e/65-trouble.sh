@@ -102,7 +102,7 @@ for ((i = 0; i < 600; i++)); do
 done
 id1=$(init_identity wta)
 read -r init sup _ </run/warren/users/wta/state
-[ -n "$sup" ] && [ "$(cat "/proc/$sup/comm" 2>/dev/null)" = warren-helper ] && kill -KILL "$sup"
+[ -n "$sup" ] && [ "$(cat "/proc/$sup/comm" 2>/dev/null)" = warren-supervis ] && kill -KILL "$sup"
 for ((i = 0; i < 100; i++)); do
 	kill -0 "$init" 2>/dev/null || kill -0 "${HELD[orphan]}" 2>/dev/null || break
 	sleep 0.1
@@ -117,7 +117,7 @@ out2=$(tssh wta -- hostname 2>&1)
 id2=$(init_identity wta)
 check "after its supervisor was killed, wta lands in a new container (init $id1, now $id2)" \
 	test "$out2" = wta -a -n "$id1" -a -n "$id2" -a "$id1" != "$id2" || diag "$out2"
-check "which is supervised again" bash -c '[ "$(cat "/proc/$(cut -d" " -f2 /run/warren/users/wta/state)/comm")" = warren-helper ]'
+check "which is supervised again" bash -c '[ "$(cat "/proc/$(cut -d" " -f2 /run/warren/users/wta/state)/comm")" = warren-supervis ]'
 helper_stop wta >/dev/null
 
 # An odd user name (SSSD's user@domain): not a path warren can use, so she cannot be

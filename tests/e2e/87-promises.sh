@@ -128,36 +128,51 @@ if [ "$euid" = 0 ]; then
 	check "a setuid copy run by a user is refused too, before anything (exit $rc)" \
 		bash -c '[ "$1" -eq 1 ] && grep -q "must be run by root" <<<"$2" && ! grep -q "uid=" <<<"$2"' - "$rc" "$out" ||
 		diag "$out"
-	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$T/suid-helper" --supervise "$STATE" 1 1 60 0 0 wta 2>&1)
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$T/suid-helper" --supervisor-stop "$STATE" 1 1 0 wta idle 2>&1)
 	rc=$?
-	check "and so is its supervisor's form (--supervise) (exit $rc)" \
+	check "and so is its supervisor's stop form (--supervisor-stop) (exit $rc)" \
+		bash -c '[ "$1" -eq 1 ] && grep -q "must be run by root" <<<"$2"' - "$rc" "$out" || diag "$out"
+	install -m 4755 -o root "$SUPERVISOR" "$T/suid-supervisor"
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$T/suid-supervisor" "$STATE" 1 1 60 0 0 wta 2>&1)
+	rc=$?
+	check "and a setuid copy of warren-supervisor (exit $rc)" \
 		bash -c '[ "$1" -eq 1 ] && grep -q "must be run by root" <<<"$2"' - "$rc" "$out" || diag "$out"
 else
 	skip "a setuid copy run by a user is refused too" "$T does not honour setuid (a setuid id says euid $euid)"
-	skip "and so is its supervisor's form (--supervise)" "$T does not honour setuid"
+	skip "and so is its supervisor's stop form (--supervisor-stop)" "$T does not honour setuid"
+	skip "and a setuid copy of warren-supervisor" "$T does not honour setuid"
 fi
-rm -f "$T/suid-id" "$T/suid-helper"
-# The supervisor's form is its builder's alone (warren-helper(8), Supervisor): root naming
-# her running container's init, with a pidfd of it at fd 3 (pidfd_open, 434), which is not
-# its child, is refused, and nothing of hers is touched; so is a command line that is not
-# the builder's.  (In sshd's namespace, where the test syslog is.)
+rm -f "$T/suid-id" "$T/suid-helper" "$T/suid-supervisor"
+# The supervisor is its builder's alone, and its stop its own (warren-helper(8),
+# Supervisor): root naming her running container's init, with a pidfd of it at fd 3
+# (pidfd_open, 434), which is not its child, is refused by both, and nothing of hers is
+# touched; so is a command line that is not the builder's.  (In sshd's namespace, where
+# the test syslog is.)
 tssh wta -- true >/dev/null 2>&1
 read -r init sup id _ </run/warren/users/wta/state
+with_pidfd() { # with_pidfd PID CMD...: CMD with a pidfd of PID at fd 3, and /dev/null at 4
+	perl -MPOSIX -MFcntl -e 'my $fd = syscall(434, $ARGV[0] + 0, 0); $fd >= 0 or die "pidfd_open: $!\n";
+		defined POSIX::dup2($fd, 3) or die "dup2: $!\n"; open(my $h, "<&=", 3) or die "fd 3: $!\n";
+		fcntl($h, F_SETFD, 0) or die "fd 3: $!\n"; exec @ARGV[1 .. $#ARGV] or die "exec: $!\n"' "$@" 4</dev/null
+}
 log_mark
-perl -MPOSIX -MFcntl -e 'my $fd = syscall(434, $ARGV[0] + 0, 0); $fd >= 0 or die "pidfd_open: $!\n";
-	defined POSIX::dup2($fd, 3) or die "dup2: $!\n"; open(my $h, "<&=", 3) or die "fd 3: $!\n";
-	fcntl($h, F_SETFD, 0) or die "fd 3: $!\n"; exec @ARGV[1 .. $#ARGV] or die "exec: $!\n"' "$init" \
-	timeout 20 nsenter --mount="/proc/$SSHD_PID/ns/mnt" "$HELPER" --supervise "$STATE" "$init" "$id" 1 0 0 wta >/dev/null 2>&1
+with_pidfd "$init" timeout 20 nsenter --mount="/proc/$SSHD_PID/ns/mnt" "$SUPERVISOR" "$STATE" "$init" "$id" 1 0 0 wta >/dev/null 2>&1
 rc=$?
-check "warren-helper --supervise run by root for her running container is refused (exit $rc)" test "$rc" -eq 1
+check "warren-supervisor run by root for her running container is refused (exit $rc)" test "$rc" -eq 1
 check "the log says it was not handed her container" \
-	wait_log "--supervise: not handed a container of wta by its builder" 5
-nsenter --mount="/proc/$SSHD_PID/ns/mnt" "$HELPER" --supervise "$STATE" wta >/dev/null 2>&1
+	wait_log "warren-supervisor: not handed a container of wta by its builder" 5
+log_mark
+with_pidfd "$init" timeout 20 nsenter --mount="/proc/$SSHD_PID/ns/mnt" "$HELPER" --supervisor-stop "$STATE" "$init" "$id" 0 wta idle >/dev/null 2>&1
+rc=$?
+check "warren-helper --supervisor-stop run by root for her running container is refused (exit $rc)" test "$rc" -eq 1
+check "the log says it was not handed her container by its supervisor" \
+	wait_log "--supervisor-stop: not handed a container of wta by its supervisor" 5
+nsenter --mount="/proc/$SSHD_PID/ns/mnt" "$SUPERVISOR" "$STATE" wta >/dev/null 2>&1
 rc=$?
 check "and with a command line that is not its builder's (exit $rc)" test "$rc" -eq 1
 check "her container runs on, with its supervisor (init $init)" \
 	bash -c 'read -r i s _ </run/warren/users/wta/state && [ "$i" = "$1" ] && [ "$s" = "$2" ] &&
-		kill -0 "$1" && [ "$(tr "\0" " " <"/proc/$2/cmdline")" = "warren-helper --supervise $3 $1 $4 60 0 0 wta " ]' \
+		kill -0 "$1" && [ "$(tr "\0" " " <"/proc/$2/cmdline")" = "warren-supervisor $3 $1 $4 60 0 0 wta " ]' \
 	- "$init" "$sup" "$STATE" "$id" || diag "$(cat /run/warren/users/wta/state) $(tr '\0' ' ' <"/proc/$sup/cmdline" 2>&1)"
 out=$("$HELPER" --config "$CONF" stop '../wta' 2>&1)
 rc=$?
@@ -186,7 +201,7 @@ check "warrenctl log as a user other than root is refused (exit $rc), and shows 
 
 # ls: a record whose init is gone (its supervisor killed first, by hand) is "stale".
 read -r init sup _ </run/warren/users/wta/state
-[ "$(cat "/proc/$sup/comm" 2>/dev/null)" = warren-helper ] && kill -KILL "$sup"
+[ "$(cat "/proc/$sup/comm" 2>/dev/null)" = warren-supervis ] && kill -KILL "$sup"
 kill -KILL "$init" 2>/dev/null
 for ((i = 0; i < 40; i++)); do kill -0 "$init" 2>/dev/null || break; sleep 0.1; done
 out=$(ctl ls --json 2>&1)

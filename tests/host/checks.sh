@@ -68,7 +68,7 @@ hold() {
 
 # The cgroup (v2 path) of USER's sleep; of USER's supervisor.
 cg_of_sleep() { groot "cut -d: -f3 /proc/\$(pgrep -u $1 -x sleep | head -n 1)/cgroup" </dev/null; }
-cg_of_supervisor() { groot "cut -d: -f3 /proc/\$(pgrep -f 'warren-helper.* $1\$' | head -n 1)/cgroup" </dev/null; }
+cg_of_supervisor() { groot "cut -d: -f3 /proc/\$(pgrep -f '^warren-supervisor .* $1\$' | head -n 1)/cgroup" </dev/null; }
 
 host_cgroup_checks() {
 	local scope=/warren.slice/warren-alice.scope cg sup before after out auid buid

@@ -42,6 +42,7 @@
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HELPER=$REPO/warren-helper
+SUPERVISOR=$REPO/warren-supervisor
 MODULE=$REPO/pam_warren.so
 TEST_USERS=(wta wtb wtc wtexempt)
 JAIL_GROUP=wtjail
@@ -275,14 +276,16 @@ firewall_elements() { # firewall_elements ADDR PORT (see above)
 container_leftovers() { # print what is left of USER's container; empty output: it is gone
 	local user=$1 f p c
 	# processes in its cgroup (init, sessions), the helper's for her (warren-helper
-	# --config CONF VERB USER) and her supervisor's (warren-helper --supervise STATE ... USER)
+	# --config CONF VERB USER) and her supervisor's (warren-supervisor STATE ... USER, or
+	# its stop: warren-helper --supervisor-stop STATE ... USER WHY)
 	while read -r f; do
 		p=${f#/proc/}
 		p=${p%/cgroup}
 		c=$(cat "/proc/$p/comm" 2>/dev/null) && echo "process $p ($c) in cgroup warren/$user"
 	done < <(grep -lE ":/warren(/$user|\\.slice/warren-$user\\.scope/.*)\$" /proc/[0-9]*/cgroup 2>/dev/null)
 	[ -n "$CONF" ] && pgrep -af -- "--config $CONF [a-z-]+ $user\$" | sed 's/^/process /'
-	[ -n "$STATE" ] && pgrep -af -- "--supervise $STATE [0-9 ]+ $user\$" | sed 's/^/process /'
+	[ -n "$STATE" ] && pgrep -af -- "(warren-supervisor|--supervisor-stop) $STATE [0-9 ]+ $user( |\$)" |
+		sed 's/^/process /'
 	host_of_mounts | awk -v a="/run/warren/users/$user/" -v b="$STATE/users/$user/" \
 		'index($2 "/", a) == 1 || index($0, b) { print "mount: " $0 }' | sort -u
 	for c in $(user_cgroup_dirs "$user"); do
