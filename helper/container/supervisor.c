@@ -251,6 +251,18 @@ static bool holds_user_lock(int fd, const char *user)
 	       flock(fd, LOCK_EX | LOCK_NB) == 0;
 }
 
+/* USER's record, if she has one, names this process as her container's supervisor and
+ * INIT_PID as its init (a container whose login gave up may have none). */
+static bool recorded_ours(const char *user, pid_t init_pid)
+{
+	struct container_state st;
+	int r = state_read(user, &st);
+
+	if (r == -ENOENT)
+		return true;
+	return r == 0 && st.supervisor_pid == getpid() && st.init_pid == init_pid;
+}
+
 /* A reason a supervisor gives, for the log and her record: one line that text_mask
  * keeps as it is (the supervisor masked it), shorter than MAX. */
 static bool reason_arg(const char *s, size_t max)
@@ -289,9 +301,10 @@ int supervisor_stop_main(int argc, char **argv)
 		return 1;
 	}
 	/* Her init (dead or killed) and her lease's keeper are children of this process,
-	 * and it holds her lock: only her supervisor can be that. */
+	 * it holds her lock, and her record says it is her supervisor: only her
+	 * supervisor can be all that. */
 	if (!supervisor_handed((pid_t)init_pid, (pid_t)keeper_pid) ||
-	    !holds_user_lock(SUP_FD_PASSED, argv[4])) {
+	    !holds_user_lock(SUP_FD_PASSED, argv[4]) || !recorded_ours(argv[4], (pid_t)init_pid)) {
 		log_warning(-EBADF, "warren-helper " SUPERVISOR_STOP_FLAG ": not handed a container "
 			    "of %s by its supervisor", argv[4]);
 		return 1;

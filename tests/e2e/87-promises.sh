@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 36
+fixture_start 41
 
 write_config "$(default_config | sed '/^defaults/d')
 defaults = { idle_timeout = 60; disk = \"max\"; network = \"none\"; };"
@@ -150,10 +150,10 @@ rm -f "$T/suid-id" "$T/suid-helper" "$T/suid-supervisor"
 # the test syslog is.)
 tssh wta -- true >/dev/null 2>&1
 read -r init sup id _ </run/warren/users/wta/state
-with_pidfd() { # with_pidfd PID CMD...: CMD with a pidfd of PID at fd 3, and /dev/null at 4
+with_pidfd() { # with_pidfd PID CMD...: CMD with a pidfd of PID at fd 3, the helper at 4
 	perl -MPOSIX -MFcntl -e 'my $fd = syscall(434, $ARGV[0] + 0, 0); $fd >= 0 or die "pidfd_open: $!\n";
 		defined POSIX::dup2($fd, 3) or die "dup2: $!\n"; open(my $h, "<&=", 3) or die "fd 3: $!\n";
-		fcntl($h, F_SETFD, 0) or die "fd 3: $!\n"; exec @ARGV[1 .. $#ARGV] or die "exec: $!\n"' "$@" 4</dev/null
+		fcntl($h, F_SETFD, 0) or die "fd 3: $!\n"; exec @ARGV[1 .. $#ARGV] or die "exec: $!\n"' "$@" 4<"$HELPER"
 }
 log_mark
 with_pidfd "$init" timeout 20 nsenter --mount="/proc/$SSHD_PID/ns/mnt" "$SUPERVISOR" "$STATE" "$init" "$id" 1 0 0 wta >/dev/null 2>&1
@@ -167,6 +167,17 @@ rc=$?
 check "warren-helper --supervisor-stop run by root for her running container is refused (exit $rc)" test "$rc" -eq 1
 check "the log says it was not handed her container by its supervisor" \
 	wait_log "--supervisor-stop: not handed a container of wta by its supervisor" 5
+# Nor by a process with an init of its own and her lock file: her record names her
+# supervisor, not it.
+log_mark
+timeout 20 nsenter --mount="/proc/$SSHD_PID/ns/mnt" perl -MPOSIX -MFcntl -e 'my $child = fork() // die "fork: $!\n"; if (!$child) { sleep 2; POSIX::_exit(0) }
+	my $fd = syscall(434, $child, 0); $fd >= 0 or die "pidfd_open: $!\n";
+	defined POSIX::dup2($fd, 3) or die "dup2: $!\n"; open(my $h, "<&=", 3) or die "fd 3: $!\n";
+	fcntl($h, F_SETFD, 0) or die "fd 3: $!\n"; exec $ARGV[0], "--supervisor-stop", $ARGV[1], $child, @ARGV[2 .. $#ARGV] or die "exec: $!\n"' \
+	"$HELPER" "$STATE" "$id" 0 wta idle 4<"/run/warren/locks/wta" >/dev/null 2>&1
+rc=$?
+check "warren-helper --supervisor-stop with an init of its own and her lock file is refused (exit $rc)" test "$rc" -eq 1
+check "the log says so" wait_log "--supervisor-stop: not handed a container of wta by its supervisor" 5
 nsenter --mount="/proc/$SSHD_PID/ns/mnt" "$SUPERVISOR" "$STATE" wta >/dev/null 2>&1
 rc=$?
 check "and with a command line that is not its builder's (exit $rc)" test "$rc" -eq 1
