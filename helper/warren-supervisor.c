@@ -56,6 +56,9 @@ static int exec_stop(const struct supervised *c, struct watch_end *end, int help
 	/* One line each, as the helper checks: the keeper's reason came from etcd. */
 	text_mask(end->why, '?');
 	text_mask(end->lost.msg, '?');
+	/* Out of the way first: its place is the lock's. */
+	if ((helper = fcntl(helper, F_DUPFD_CLOEXEC, SUP_FD_HOLD + 1)) < 0)
+		return -errno;
 	if ((r = supervisor_place_fds(fds, c->keeper->pid > 0 ? 4 : 2)) < 0)
 		return r;
 	fexecve(helper, (char *const *)argv, envp);

@@ -218,6 +218,9 @@ void supervisor_exec(const struct supervised *c, int exe_fd)
 	snprintf(id, sizeof(id), "%llu", c->id);
 	snprintf(idle, sizeof(idle), "%u", c->idle_timeout);
 	snprintf(keeper_pid, sizeof(keeper_pid), "%d", (int)c->keeper->pid);
+	/* Out of the way of the descriptors placed first. */
+	if (r == 0 && (exe_fd = fcntl(exe_fd, F_DUPFD_CLOEXEC, SUP_FD_HOLD + 1)) < 0)
+		r = -errno;
 	if (r == 0 && (r = supervisor_place_fds(fds, n)) == 0) {
 		/* Its stop is this very binary's (SUP_FD_PASSED: the helper that built the
 		 * container, even if an upgrade replaced the file since), so that the two agree. */

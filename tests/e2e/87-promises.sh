@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 41
+fixture_start 42
 
 write_config "$(default_config | sed '/^defaults/d')
 defaults = { idle_timeout = 60; disk = \"max\"; network = \"none\"; };"
@@ -185,6 +185,10 @@ check "her container runs on, with its supervisor (init $init)" \
 	bash -c 'read -r i s _ </run/warren/users/wta/state && [ "$i" = "$1" ] && [ "$s" = "$2" ] &&
 		kill -0 "$1" && [ "$(tr "\0" " " <"/proc/$2/cmdline")" = "warren-supervisor $3 $1 $4 60 0 0 wta " ]' \
 	- "$init" "$sup" "$STATE" "$id" || diag "$(cat /run/warren/users/wta/state) $(tr '\0' ' ' <"/proc/$sup/cmdline" 2>&1)"
+# A small static program (warren-helper(8), Supervisor): no shared library mapped.
+check "her supervisor maps no shared library, the helper's or libc's (/proc/$sup/maps)" \
+	bash -c '[ -s "/proc/$1/maps" ] && ! grep -q "\.so" "/proc/$1/maps"' - "$sup" ||
+	diag "$(grep '\.so' "/proc/$sup/maps" | awk '{print $6}' | sort -u)"
 out=$("$HELPER" --config "$CONF" stop '../wta' 2>&1)
 rc=$?
 check "warren-helper stop of a name that is no plain name is refused (exit $rc)" \

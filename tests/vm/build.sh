@@ -16,7 +16,7 @@ rm -rf "$root"
 mkdir -p "$root"/{bin,sbin,lib,lib64,lib/modules,proc,sys,dev,tmp,run,etc,mnt,var/lib,usr/libexec}
 
 cp "$(command -v busybox)" "$root/bin/busybox"
-for b in warren-helper warren-init warren-refuse; do
+for b in warren-helper warren-init warren-supervisor warren-refuse; do
 	install -m 0755 "$repo/$b" "$root/usr/libexec/$b"
 done
 # iproute2's ip, for the network tests' upstream namespace (busybox's lacks veth and netns).
