@@ -79,6 +79,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "warren-supervisor: must be run by root (warren-helper starts it)\n");
 		return 1;
 	}
+	/* Only what was handed over stays open, before the log opens its socket (closed
+	 * under it, syslog would close whatever took its number: her lock). */
+	if (argc >= 7 && supervisor_number_arg(argv[6], INT_MAX, &keeper_pid) == 0 && keeper_pid)
+		close_range(SUP_FD_HOLD + 1, ~0U, 0);
+	else
+		close_range(SUP_FD_PASSED + 1, ~0U, 0);
 	log_open(SUPERVISOR_NAME);
 	if (argc != 8 || argv[1][0] != '/' || supervisor_number_arg(argv[2], INT_MAX, &init_pid) < 0 ||
 	    supervisor_number_arg(argv[3], ~0ULL, &id) < 0 ||
@@ -95,7 +101,6 @@ int main(int argc, char **argv)
 			    argv[7]);
 		return 1;
 	}
-	close_range(keeper_pid ? SUP_FD_HOLD + 1 : SUP_FD_PASSED + 1, ~0U, 0);
 	(void)fcntl(SUP_FD_PASSED, F_SETFD, FD_CLOEXEC);
 	clearenv();
 	umask(022);

@@ -161,17 +161,30 @@ static int mask_host_files(int rootfd)
 	static const char *const frozen[] = { "proc/sys", "proc/sysrq-trigger", "proc/irq",
 					      "proc/bus", "proc/fs" };
 	const unsigned long ro = MS_BIND | MS_REC | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	_cleanup_close_ int empty = -EBADF;
+	char p[FD_PATH_MAX];
 	int r;
 
 	for (size_t i = 0; i < ELEMENTSOF(nulled); i++)
 		if ((r = mount_over(rootfd, nulled[i], "/dev/null", NULL, MS_BIND, NULL)) < 0 &&
 		    r != -ENOENT)
 			return r;
-	for (size_t i = 0; i < ELEMENTSOF(emptied); i++)
-		if ((r = mount_over(rootfd, emptied[i], "warren-masked", "tmpfs",
-				    MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-				    "mode=0555,size=4k")) < 0 && r != -ENOENT)
+	/* One empty tmpfs, bound over the others: each file system costs the host memory
+	 * per container, and more as containers add up (the kernel's shrinker info of
+	 * every memory cgroup grows with the superblocks: issue 22). */
+	for (size_t i = 0; i < ELEMENTSOF(emptied); i++) {
+		if (empty < 0)
+			r = mount_over(rootfd, emptied[i], "warren-masked", "tmpfs",
+				       MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0555,size=4k");
+		else
+			r = mount_over(rootfd, emptied[i], fd_path(empty, p), NULL,
+				       MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+		if (r < 0 && r != -ENOENT)
 			return r;
+		if (r == 0 && empty < 0 &&
+		    (empty = open_beneath(rootfd, emptied[i], O_PATH | O_CLOEXEC)) < 0)
+			return empty;
+	}
 	for (size_t i = 0; i < ELEMENTSOF(frozen); i++)
 		if ((r = mount_over(rootfd, frozen[i], NULL, NULL, ro, NULL)) < 0 && r != -ENOENT)
 			return r;

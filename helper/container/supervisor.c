@@ -292,6 +292,12 @@ int supervisor_stop_main(int argc, char **argv)
 		fprintf(stderr, "warren-helper: must be run by root (pam_warren runs it)\n");
 		return 1;
 	}
+	/* Only what was handed over stays open, before the log opens its socket (closed
+	 * under it, syslog would close whatever took its number: her lock). */
+	if (argc >= 4 && supervisor_number_arg(argv[3], INT_MAX, &keeper_pid) == 0 && keeper_pid)
+		close_range(SUP_FD_HOLD + 1, ~0U, 0);
+	else
+		close_range(SUP_FD_PASSED + 1, ~0U, 0);
 	log_open("warren-helper");
 	if ((argc != 6 && argc != 7) || argv[0][0] != '/' ||
 	    supervisor_number_arg(argv[1], INT_MAX, &init_pid) < 0 ||
@@ -312,7 +318,6 @@ int supervisor_stop_main(int argc, char **argv)
 			    "of %s by its supervisor", argv[4]);
 		return 1;
 	}
-	close_range(keeper_pid ? SUP_FD_HOLD + 1 : SUP_FD_PASSED + 1, ~0U, 0);
 	clearenv();
 	umask(022);
 	if (keeper_pid)

@@ -187,7 +187,7 @@ check "her container runs on, with its supervisor (init $init)" \
 	- "$init" "$sup" "$STATE" "$id" || diag "$(cat /run/warren/users/wta/state) $(tr '\0' ' ' <"/proc/$sup/cmdline" 2>&1)"
 # A small static program (warren-helper(8), Supervisor): no shared library mapped.
 check "her supervisor maps no shared library, the helper's or libc's (/proc/$sup/maps)" \
-	bash -c '[ -s "/proc/$1/maps" ] && ! grep -q "\.so" "/proc/$1/maps"' - "$sup" ||
+	bash -c 'grep -q "/warren-supervisor\$" "/proc/$1/maps" && ! grep -q "\.so" "/proc/$1/maps"' - "$sup" ||
 	diag "$(grep '\.so' "/proc/$sup/maps" | awk '{print $6}' | sort -u)"
 out=$("$HELPER" --config "$CONF" stop '../wta' 2>&1)
 rc=$?
