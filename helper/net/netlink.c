@@ -309,9 +309,11 @@ int nl_route_local(struct nl *nl, int family, const void *addr)
 	*rtm = (struct rtmsg){ .rtm_family = (unsigned char)family,
 			       .rtm_dst_len = (unsigned char)(len * 8) };
 	mnl_attr_put(nlh, RTA_DST, len, addr);
-	/* No route at all (-ENETUNREACH, -EHOSTUNREACH) is no local one. */
+	/* No route at all (-ENETUNREACH, -EHOSTUNREACH) is no local one, nor is a reject
+	 * route: blackhole (-EINVAL), prohibit (-EACCES), throw (-EAGAIN). */
 	if ((r = transact(nl, nlh, route_type_cb, &type)) < 0)
-		return r == -ENETUNREACH || r == -EHOSTUNREACH ? 0 : r;
+		return r == -ENETUNREACH || r == -EHOSTUNREACH || r == -EINVAL || r == -EACCES ||
+			       r == -EAGAIN ? 0 : r;
 	return type == RTN_LOCAL;
 }
 

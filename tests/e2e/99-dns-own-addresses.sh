@@ -13,7 +13,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
-N=4
+N=5
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (a network namespace of the test's)" $N
 make -s tests/lib/dnsprobe >/dev/null 2>&1 || skip_all "tests/lib/dnsprobe does not build" $N
 PROBE=$PWD/tests/lib/dnsprobe
@@ -52,6 +52,16 @@ check "and the host's own IPv4 address still is (the gateway's), the other still
 	test "$out" = "nameserver $GW4
 nameserver 2001:db8:99::99
 host_dns4" || diag "$out"
+# A nameserver behind a reject route is another host's, said without a word (the kernel's
+# answer is an error: blackhole EINVAL, prohibit EACCES; review 30).
+ip -n "$NS" route add blackhole 198.51.100.0/24 && ip -n "$NS" route add prohibit 203.0.113.0/24 &&
+	ip -n "$NS" -6 route add blackhole 2001:db8:66::/48 ||
+	diag "cannot add the reject routes"
+out=$(in_ns "$PROBE" 198.51.100.53 203.0.113.53 2001:db8:66::53 2>&1)
+check "nameservers behind blackhole and prohibit routes are not the host's: written as they are, and no warning" \
+	test "$out" = "nameserver 198.51.100.53
+nameserver 203.0.113.53
+nameserver 2001:db8:66::53" || diag "$out"
 check "the namespace's sysctls were the ones changed: the machine's ip_nonlocal_bind are as they were ($machine)" \
 	test "$(sysctl -n net.ipv6.ip_nonlocal_bind net.ipv4.ip_nonlocal_bind | tr '\n' ' ')" = "$machine"
 tap_status
