@@ -13,6 +13,19 @@
 #include "lib/log.h"
 #include "net/netlink.h"
 
+/* How much of S's first N bytes to keep within MAX: all of them, or the whole words (blank
+ * separated) that fit, never part of one. */
+static size_t whole_words(const char *s, size_t n, size_t max)
+{
+	if (n <= max)
+		return n;
+	while (max > 0 && s[max] != ' ' && s[max] != '\t')
+		max--;
+	while (max > 0 && (s[max - 1] == ' ' || s[max - 1] == '\t'))
+		max--;
+	return max;
+}
+
 int resolv_parse(const char *text, struct nameserver *ns, int max, char *search, size_t search_len)
 {
 	int n = 0;
@@ -20,17 +33,22 @@ int resolv_parse(const char *text, struct nameserver *ns, int max, char *search,
 	if (search_len)
 		search[0] = '\0';
 	for (const char *p = text, *eol; *p; p = *eol ? eol + 1 : eol) {
-		char line[512], word[64], value[256], *addr, *zone;
+		char line[512], word[64], *value, *addr, *zone;
+		size_t len;
 
 		eol = strchrnul(p, '\n');
 		/* The line alone: sscanf on the rest of the text would read past a blank
 		 * line's end into the next (counting a nameserver twice, taking "search" with
-		 * nothing after it for the next line).  A longer one is none of resolv.conf's. */
-		if ((size_t)(eol - p) >= sizeof(line))
+		 * nothing after it for the next line).  A longer one than ours (a search list:
+		 * glibc reads any length) keeps the whole words that fit. */
+		len = whole_words(p, (size_t)(eol - p), sizeof(line) - 1);
+		memcpy(line, p, len);
+		line[len] = '\0';
+		if (sscanf(line, "%63s", word) != 1)
 			continue;
-		memcpy(line, p, (size_t)(eol - p));
-		line[eol - p] = '\0';
-		if (sscanf(line, "%63s %255[^\n]", word, value) != 2)
+		value = strstr(line, word) + strlen(word);
+		value += strspn(value, " \t");
+		if (!*value)
 			continue;
 		if (!strcmp(word, "nameserver") && n < max) {
 			addr = strtok(value, " \t");
@@ -41,7 +59,8 @@ int resolv_parse(const char *text, struct nameserver *ns, int max, char *search,
 			if (nameserver_parse(addr, &ns[n]) == 0)
 				n++;
 		} else if (!strcmp(word, "search") && search_len) {
-			snprintf(search, search_len, "%s", value);
+			snprintf(search, search_len, "%.*s",
+				 (int)whole_words(value, strlen(value), search_len - 1), value);
 		}
 	}
 	return n;

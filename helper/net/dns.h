@@ -33,7 +33,8 @@
 
 /* Pure: the nameservers in TEXT (resolv.conf syntax), IPv4 and IPv6 (one with a %zone
  * too: nameserver_usable leaves it out), the first MAX into NS; returns how many; the
- * search line's domains ("" if none) into SEARCH. */
+ * search line's domains ("" if none) into SEARCH: those that fit, whole (a line longer
+ * than 511 characters, too, keeps its whole words that fit). */
 int resolv_parse(const char *text, struct nameserver *ns, int max, char *search, size_t search_len);
 /* Pure: can a container use NS (with IPv6 when IPV6)?  A unicast address only
  * (nameserver_kind): not loopback, not IPv6 link-local, not unspecified, multicast or

@@ -153,11 +153,25 @@ static void test_lines(void **state)
 	format(all, n, text, sizeof(text));
 	assert_string_equal(text, "192.0.2.7 192.0.2.9");
 	assert_string_equal(search, "");
-	/* A line longer than any of resolv.conf's is skipped, whole; the next one is read. */
+	/* A line longer than ours keeps its whole words that fit; the next one is read. */
 	snprintf(long_line, sizeof(long_line), "nameserver 192.0.2.1 %0600d\nnameserver 192.0.2.2\n", 0);
 	n = resolv_parse(long_line, all, DNS_CANDIDATES, search, sizeof(search));
 	format(all, n, text, sizeof(text));
-	assert_string_equal(text, "192.0.2.2");
+	assert_string_equal(text, "192.0.2.1 192.0.2.2");
+	/* A search list longer than the line (glibc reads any) or than SEARCH: the domains
+	 * that fit, whole, never a cut one (review 30: it was dropped whole). */
+	strcpy(long_line, "search");
+	for (int i = 0; i < 40; i++)
+		snprintf(long_line + strlen(long_line), sizeof(long_line) - strlen(long_line),
+			 " d%02d.example.org", i);
+	strcat(long_line, "\nnameserver 192.0.2.3\n");
+	n = resolv_parse(long_line, all, DNS_CANDIDATES, search, sizeof(search));
+	format(all, n, text, sizeof(text));
+	assert_string_equal(text, "192.0.2.3");
+	assert_string_equal(search, "d00.example.org d01.example.org d02.example.org d03.example.org");
+	n = resolv_parse(long_line, all, DNS_CANDIDATES, buf, sizeof(buf));
+	assert_int_equal(strlen(buf), 31 * 16 - 1);
+	assert_string_equal(buf + strlen(buf) - 15, "d30.example.org");
 
 	/* Duplicates (the same address written two ways too) take no slot. */
 	n = resolv_parse("nameserver 192.0.2.1\nnameserver 192.0.2.1\nnameserver ::ffff:192.0.2.1\n"
