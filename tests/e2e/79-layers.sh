@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 42
+fixture_start 43
 
 ctl() { in_ns "$REPO/warrenctl" --config "$CONF" "$@"; }
 # The images directory of this test: the base image (a link to the test image: the
@@ -156,8 +156,20 @@ for ((i = 0; i < 40; i++)); do grep -q 'a build runs' "$T/rm.log" && break; slee
 check "image rm while a build holds the images directory's lock says it waits, and removes nothing" \
 	bash -c 'grep -q "a build runs in $1; waiting for it" "$2" && test -d "$1/cs101"' - "$images" "$T/rm.log" ||
 	diag "$(cat "$T/rm.log")"
+# A layer build waiting for the lock: its --from image, removed meanwhile, is looked at
+# under the lock and refused by name (review 30: it was looked at before).
+mkdir -p "$images/gone/etc"
+ctl image layer cs103 --from gone --deb "$T/cs101.deb" >"$T/gone.log" 2>&1 {lock}>&- &
+gone_pid=$!
+for ((i = 0; i < 40; i++)); do grep -q 'another build runs' "$T/gone.log" && break; sleep 0.25; done
+rm -rf "${images:?}/gone"
 exec {lock}>&-
 wait "$rm_pid"
+wait "$gone_pid"
+rc=$?
+check "a layer build whose --from image went while it waited for the lock: refused by name (exit $rc), nothing made" \
+	bash -c '[ "$1" -ne 0 ] && grep -q "gone is not a base image" "$2" && [ ! -e "$3/cs103" ]' - "$rc" "$T/gone.log" "$images" ||
+	diag "$(cat "$T/gone.log")"
 out=$(cat "$T/rm.log")
 check "image rm once nothing uses it: removed, with its record" \
 	bash -c 'test ! -e "$1/cs101" -a ! -e "$1/.cs101.meta"' - "$images" || diag "$out"
