@@ -27,11 +27,24 @@ int fleet_etcd_open(const struct fleet_config *f, struct etcd **ret, struct erro
  * directory above it root's; whoever can swap the CA or the certificate decides whom warren
  * trusts and who it is), root's and not writable by others, and for the client's key (SECRET)
  * unreadable by others too: whoever reads it may take, steal or drop every user's lease. */
+/* What a file may hold of a key: wiped before it is freed, on every way out. */
+struct read_buf {
+	char *data;
+	size_t size;
+};
+
+static void read_buf_wipe(struct read_buf *b)
+{
+	if (b->data)
+		explicit_bzero(b->data, b->size);
+	free(b->data);
+}
+
 static int tls_file_read(const char *key, const char *path, bool secret, struct etcd_pem *ret,
 			 struct error *err)
 {
 	_cleanup_close_ int fd = -EBADF;
-	_cleanup_free_ char *buf = NULL;
+	_cleanup_(read_buf_wipe) struct read_buf buf = { 0 };
 	size_t got = 0;
 	struct stat st;
 	ssize_t n;
@@ -60,11 +73,11 @@ static int tls_file_read(const char *key, const char *path, bool secret, struct 
 	if (st.st_size > TLS_FILE_MAX)
 		return error_set(err, -EFBIG, "fleet.%s %s is %lld bytes; fix: a PEM file of at most "
 				 "%d", key, path, (long long)st.st_size, TLS_FILE_MAX);
-	if (!(buf = malloc((size_t)st.st_size + 1)))
+	if (!(buf.data = malloc((size_t)st.st_size + 1)))
 		return error_set(err, -ENOMEM, "out of memory");
+	buf.size = (size_t)st.st_size + 1;
 	/* One byte more than fstat said, to notice a file being rewritten. */
-	while (got < (size_t)st.st_size + 1 &&
-	       (n = read(fd, buf + got, (size_t)st.st_size + 1 - got)) != 0) {
+	while (got < buf.size && (n = read(fd, buf.data + got, buf.size - got)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -74,7 +87,7 @@ static int tls_file_read(const char *key, const char *path, bool secret, struct 
 	if (got != (size_t)st.st_size)
 		return error_set(err, -EAGAIN, "fleet.%s %s changed while read; fix: replace it "
 				 "atomically (write a new file, then rename it)", key, path);
-	ret->data = TAKE_PTR(buf);
+	ret->data = TAKE_PTR(buf.data);
 	ret->len = got;
 	return 0;
 }
