@@ -182,7 +182,8 @@ static unsigned long long older_pts_dev(const char *user)
 	return (unsigned long long)st.st_dev;
 }
 
-/* NAME (warren-init, warren-lease, warren-supervisor) lives beside warren-helper; open it for fexecve. */
+/* NAME (warren-init, warren-lease, warren-supervisor) lives beside warren-helper; open it
+ * for fexecve. */
 static int open_beside_helper(const char *name, struct error *err)
 {
 	char self[PATH_MAX], *slash;
