@@ -415,6 +415,11 @@ static int port_make(struct nl *nl, const struct net_plan *p, int netns, struct 
 	(void)port_ifb_del(nl, name);
 	r = br < 0 ? br : nl_veth_add(nl, name, br, "eth0", p->member.mac, netns);
 	port = r < 0 ? r : nl_link_index(nl, name);
+	/* The kernel numbers a bridge's ports 1 to 1023 (BR_MAX_PORTS): no 1024th. */
+	if (port == -EXFULL)
+		return error_set(err, port, "bridge %s has 1023 ports, all a bridge can have: no "
+				 "more containers with network run on this host; fix: stop idle ones "
+				 "(warrenctl stop), or give some users network = \"none\"", p->bridge);
 	if (port < 0)
 		return error_errno(err, port, "cannot attach the container to bridge %s through %s",
 				   p->bridge, name);

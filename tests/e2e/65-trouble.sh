@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 53
+fixture_start 56
 
 # refused USER WHAT ERE: USER's login fails, and the test syslog says ERE.
 refused() {
@@ -249,5 +249,28 @@ write_pam
 write_config "$(default_config)"
 out=$(tssh wta -- 'echo LANDED' 2>&1)
 check "her next login lands" test "$out" = LANDED || diag "$out"
+
+# A bridge with every port it can have (1023: the kernel's BR_MAX_PORTS numbers them from
+# 1): her login with network is refused, the log says why and what to do.  The test fills
+# the bridge of its network namespace with veths of its own, then takes them away.
+helper_stop wta >/dev/null 2>&1
+write_config "$(default_config)
+users = ( { name = \"wta\"; network = \"isolated\"; } );"
+tssh wta -- true >/dev/null 2>&1 # the bridge, made at her first start with network
+helper_stop wta >/dev/null 2>&1
+ports=$(ip -n "$NS" -o link show master warren0 2>/dev/null | wc -l)
+for ((i = ports; i < 1023; i++)); do
+	echo "link add wtfill$i master warren0 type veth peer name wtpeer$i"
+done | ip -n "$NS" -batch - >/dev/null 2>&1
+log_mark
+out=$(tssh wta -- 'echo LANDED' 2>&1)
+check "a bridge with all its 1023 ports taken: her login with network is refused" \
+	bash -c '! grep -q LANDED <<<"$1"' - "$out" || diag "$out"
+check "the log says the bridge is full, and the fix" \
+	wait_log "bridge warren0 has 1023 ports, all a bridge can have: no more containers with network.*network = \"none\"" 5
+for ((i = ports; i < 1023; i++)); do echo "link del wtfill$i"; done | ip -n "$NS" -batch - >/dev/null 2>&1
+out=$(tssh wta -- 'echo LANDED' 2>&1)
+check "with ports free again, her login lands" test "$out" = LANDED || diag "$out"
+helper_stop wta >/dev/null 2>&1
 
 fixture_finish
