@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -56,13 +57,21 @@ static int exec_stop(const struct supervised *c, struct watch_end *end, int help
 	/* One line each, as the helper checks: the keeper's reason came from etcd. */
 	text_mask(end->why, '?');
 	text_mask(end->lost.msg, '?');
+	if (end->lock < 0)
+		return end->lock;
 	/* Out of the way first: its place is the lock's. */
 	if ((helper = fcntl(helper, F_DUPFD_CLOEXEC, SUP_FD_HOLD + 1)) < 0)
 		return -errno;
-	if ((r = supervisor_place_fds(fds, c->keeper->pid > 0 ? 4 : 2)) < 0)
-		return r;
-	fexecve(helper, (char *const *)argv, envp);
-	return -errno;
+	/* Nothing may end the stop halfway (an exec keeps what is ignored). */
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	log_close();
+	if ((r = supervisor_place_fds(fds, c->keeper->pid > 0 ? 4 : 2)) == 0) {
+		fexecve(helper, (char *const *)argv, envp);
+		r = -errno;
+	}
+	log_open(SUPERVISOR_NAME);
+	return r;
 }
 
 int main(int argc, char **argv)
@@ -79,6 +88,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "warren-supervisor: must be run by root (warren-helper starts it)\n");
 		return 1;
 	}
+	/* (Not the file's name: before Linux 6.14 an exec by descriptor names it "7".) */
+	(void)prctl(PR_SET_NAME, SUPERVISOR_NAME, 0, 0, 0);
 	/* Only what was handed over stays open, before the log opens its socket (closed
 	 * under it, syslog would close whatever took its number: her lock). */
 	if (argc >= 7 && supervisor_number_arg(argv[6], INT_MAX, &keeper_pid) == 0 && keeper_pid)
@@ -116,6 +127,8 @@ int main(int argc, char **argv)
 		log_warning(r, "the supervisor of %s finds no cgroup of hers; stopping her container",
 			    c.user);
 		(void)pidfd_kill(SUP_FD_INIT, SIGKILL);
+		if ((r = supervisor_keep_caps()) < 0)
+			log_warning(r, "the supervisor of %s cannot drop its capabilities", c.user);
 		end = (struct watch_end){ .lock = user_lock(c.user), .why = "no cgroup" };
 	} else {
 		supervisor_watch(&c, &end);
@@ -123,8 +136,8 @@ int main(int argc, char **argv)
 	r = exec_stop(&c, &end, SUP_FD_PASSED);
 	/* Without the helper, her host-side remains stay for her next login or gc to
 	 * remove; her lease goes with us. */
-	log_warning(r, "the container of %s stopped (%s), but warren-helper cannot be started to "
-		    "clean up after it: warrenctl gc will", c.user, end.why);
+	log_warning(r, "the container of %s stopped (%s), but its stop cannot be handed to "
+		    "warren-helper, which cleans up after it: warrenctl gc will", c.user, end.why);
 	event_record(c.state_dir, c.user, "stopped", "container %llu (%s; not cleaned up)", c.id,
 		     end.why);
 	keeper_release(&keeper);

@@ -201,6 +201,14 @@ void supervisor_stop(const struct supervised *c, const struct watch_end *end)
 	_exit(0);
 }
 
+/* Use the copy of FD at PLACED (*RET), and close FD itself unless it is that one. */
+static void close_other(int fd, int placed, int *ret)
+{
+	if (fd != placed)
+		close(fd);
+	*ret = placed;
+}
+
 void supervisor_exec(const struct supervised *c, int exe_fd)
 {
 	char init_pid[16], id[24], idle[16], keeper_pid[16];
@@ -221,15 +229,23 @@ void supervisor_exec(const struct supervised *c, int exe_fd)
 	/* Out of the way of the descriptors placed first. */
 	if (r == 0 && (exe_fd = fcntl(exe_fd, F_DUPFD_CLOEXEC, SUP_FD_HOLD + 1)) < 0)
 		r = -errno;
+	/* The log's socket may have one of their numbers (the helper opened it after closing
+	 * all but 0-2): placed over, syslog would close init's pidfd as its own. */
+	log_close();
 	if (r == 0 && (r = supervisor_place_fds(fds, n)) == 0) {
 		/* Its stop is this very binary's (SUP_FD_PASSED: the helper that built the
 		 * container, even if an upgrade replaced the file since), so that the two agree. */
 		fexecve(exe_fd, (char *const *)argv, envp);
 		r = -errno;
-		here.init_pidfd = SUP_FD_INIT;
-		if (n == 4)
-			keeper.report_fd = SUP_FD_REPORT, keeper.hold_fd = SUP_FD_HOLD;
+		/* Going on here: with the placed copies alone (the keeper sees the end of its
+		 * input only once every copy of its stdin's write end is closed). */
+		close_other(c->init_pidfd, SUP_FD_INIT, &here.init_pidfd);
+		if (n == 4) {
+			close_other(c->keeper->report_fd, SUP_FD_REPORT, &keeper.report_fd);
+			close_other(c->keeper->hold_fd, SUP_FD_HOLD, &keeper.hold_fd);
+		}
 	}
+	log_open("warren-helper");
 	log_warning(r, "cannot start the supervisor of %s (%s); it goes on in its builder, "
 		    "with the builder's memory", c->user, SUPERVISOR_NAME);
 	/* What the helper and the builder allocated and freed stays in the heap unless
@@ -292,6 +308,13 @@ int supervisor_stop_main(int argc, char **argv)
 		fprintf(stderr, "warren-helper: must be run by root (pam_warren runs it)\n");
 		return 1;
 	}
+	/* Its cleanup runs to its end, as the supervisor's did (the exec reset its handlers). */
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	/* (Not the file's name: before Linux 6.14 an exec by descriptor names it "4".) */
+	(void)prctl(PR_SET_NAME, "warren-helper", 0, 0, 0);
 	/* Only what was handed over stays open, before the log opens its socket (closed
 	 * under it, syslog would close whatever took its number: her lock). */
 	if (argc >= 4 && supervisor_number_arg(argv[3], INT_MAX, &keeper_pid) == 0 && keeper_pid)

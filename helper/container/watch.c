@@ -82,6 +82,11 @@ static enum wake sleep_tick(int pidfd, int report_fd, int ms)
  * Its files and cgroups are root's own, which needs no capability. */
 static const cap_value_t supervisor_caps[] = { CAP_KILL, CAP_SYS_ADMIN, CAP_NET_ADMIN };
 
+int supervisor_keep_caps(void)
+{
+	return creds_keep_only(supervisor_caps, (int)ELEMENTSOF(supervisor_caps));
+}
+
 /* Who asks for her container (takeover), as the keeper reported it. */
 struct asked {
 	int mode;                    /* 0, KEEPER_ASKED_IDLE or KEEPER_ASKED_ALWAYS */
@@ -133,7 +138,7 @@ void supervisor_watch(const struct supervised *c, struct watch_end *ret)
 	sigaction(SIGINT, &sa, NULL);
 	/* A supervisor that kept every capability of root for days is not run: the
 	 * container is stopped at once instead. */
-	if ((r = creds_keep_only(supervisor_caps, (int)ELEMENTSOF(supervisor_caps))) < 0) {
+	if ((r = supervisor_keep_caps()) < 0) {
 		error_errno(&err, r, "the supervisor of %s cannot drop its capabilities; "
 			    "stopping the container", user);
 		log_failure(&err);

@@ -48,6 +48,10 @@ enum { SUP_FD_INIT = 3, SUP_FD_PASSED, SUP_FD_REPORT, SUP_FD_HOLD };
  * that cannot stops the container at once. */
 void supervisor_watch(const struct supervised *c, struct watch_end *ret);
 
+/* Keep only the capabilities a supervisor and its stop need (kill, net_admin, sys_admin),
+ * the bounding set too: the stop, exec'd as root, gets no more.  0 or -errno. */
+int supervisor_keep_caps(void);
+
 /* FROM[i] at fd SUP_FD_INIT + i, inherited across exec; the rest stay as they were. */
 int supervisor_place_fds(const int *from, int n);
 

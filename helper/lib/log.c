@@ -12,6 +12,11 @@ void log_open(const char *ident)
 	openlog(ident, LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
 }
 
+void log_close(void)
+{
+	closelog();
+}
+
 /* TEXT may hold names from NSS: masked (text.h) before a terminal or a log reader sees it. */
 static void log_emit(int prio, const char *text)
 {

@@ -10,6 +10,9 @@
 #include "lib/errors.h"
 
 void log_open(const char *ident);
+/* Close the log's socket (before descriptors are placed over whatever number it had);
+ * the next line opens it again. */
+void log_close(void);
 
 /* The failure E at LOG_ERR (the top of an operation). */
 void log_failure(const struct error *e);

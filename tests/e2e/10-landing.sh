@@ -146,7 +146,7 @@ check "the supervisor keeps only kill, net_admin and sys_admin ($(caps "$sup"))"
 # setuid binary leads to root inside (the root and home are nosuid).
 c=$(tssh wta -- 'for f in /proc/kcore /proc/keys /proc/timer_list; do [ -e $f ] && stat -c "%n %F" $f; done; echo @@
 	for d in /proc/acpi /proc/scsi /sys/firmware /sys/devices/virtual/powercap; do
-		[ -d $d ] && echo "$d $(ls -A $d | wc -l) $(awk -v d=$d '\''$5 == d { o = $6 } END { print o }'\'' /proc/self/mountinfo)"
+		[ -d $d ] && echo "$d $(ls -A $d | wc -l) $(awk -v d=$d '\''$5 == d { o = $6 " " $3 } END { print o }'\'' /proc/self/mountinfo)"
 	done; echo @@
 	awk '\''$5 == "/proc/sys" || $5 == "/proc/sysrq-trigger" { print $5, $6 }'\'' /proc/self/mountinfo
 	[ -e /proc/sysrq-trigger ] || echo "/proc/sysrq-trigger ro (not in this kernel)"; echo @@
@@ -154,8 +154,9 @@ c=$(tssh wta -- 'for f in /proc/kcore /proc/keys /proc/timer_list; do [ -e $f ] 
 check "/proc/kcore, keys, timer_list are /dev/null inside" \
 	test "$(section "$c" 1 | grep -c 'character special file')" -ge 2 -a \
 	"$(section "$c" 1 | grep -vc 'character special file')" -eq 0 || diag "$c"
-check "/sys/firmware (and /proc/acpi, /proc/scsi, powercap, where they exist) are empty, read-only mounts inside" \
-	bash -c 'grep -q "^/sys/firmware " <<<"$1" && ! awk '\''$2 != 0 || $3 !~ /(^|,)ro(,|$)/'\'' <<<"$1" | grep -q .' - "$(section "$c" 2)" ||
+check "/sys/firmware (and /proc/acpi, /proc/scsi, powercap, where they exist) are empty, read-only mounts inside, of one file system" \
+	bash -c 'grep -q "^/sys/firmware " <<<"$1" && ! awk '\''$2 != 0 || $3 !~ /(^|,)ro(,|$)/'\'' <<<"$1" | grep -q . &&
+		[ "$(awk '\''{ print $4 }'\'' <<<"$1" | sort -u | wc -l)" = 1 ]' - "$(section "$c" 2)" ||
 	diag "$(section "$c" 2)"
 check "/proc/sys and /proc/sysrq-trigger are read-only mounts" \
 	test "$(section "$c" 3 | awk '$2 ~ /(^|,)ro(,|$)/' | wc -l)" -eq 2 || diag "$c"

@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 42
+fixture_start 44
 
 write_config "$(default_config | sed '/^defaults/d')
 defaults = { idle_timeout = 60; disk = \"max\"; network = \"none\"; };"
@@ -178,6 +178,41 @@ timeout 20 nsenter --mount="/proc/$SSHD_PID/ns/mnt" perl -MPOSIX -MFcntl -e 'my 
 rc=$?
 check "warren-helper --supervisor-stop with an init of its own and her lock file is refused (exit $rc)" test "$rc" -eq 1
 check "the log says so" wait_log "--supervisor-stop: not handed a container of wta by its supervisor" 5
+# Each of the stop's checks by itself: a process that wtb's record (made up here: she has
+# no container) names as her supervisor is still refused without her lock at fd 4, and
+# without an init of its own at fd 3.
+fake_stop() { # fake_stop lock|child: all the stop needs but MODE's, for wtb; its exit
+	mkdir -p /run/warren/users/wtb
+	timeout 20 nsenter --mount="/proc/$SSHD_PID/ns/mnt" perl -MPOSIX -MFcntl -e '
+		my ($mode, $helper, $state, $lock) = @ARGV;
+		my $child = fork() // die "fork: $!\n"; if (!$child) { sleep 2; POSIX::_exit(0) }
+		my $init = $mode eq "child" ? getppid() : $child;
+		open(my $r, ">", "/run/warren/users/wtb/state") or die "state: $!\n"; print $r "$init $$ 1\n"; close $r;
+		my $fd = syscall(434, $init, 0); $fd >= 0 or die "pidfd_open: $!\n";
+		defined POSIX::dup2($fd, 3) or die "dup2: $!\n"; open(my $h, "<&=", 3) or die "fd 3: $!\n";
+		fcntl($h, F_SETFD, 0) or die "fd 3: $!\n";
+		open(my $l, "<", $mode eq "lock" ? "/dev/null" : $lock) or die "lock: $!\n";
+		defined POSIX::dup2(fileno($l), 4) or die "dup2: $!\n"; open(my $g, "<&=", 4) or die "fd 4: $!\n";
+		fcntl($g, F_SETFD, 0) or die "fd 4: $!\n";
+		exec $helper, "--supervisor-stop", $state, $init, 1, 0, "wtb", "idle" or die "exec: $!\n"' \
+		"$1" "$HELPER" "$STATE" /run/warren/locks/wtb >/dev/null 2>&1
+	echo $?
+	rm -rf /run/warren/users/wtb
+}
+: >>/run/warren/locks/wtb
+for mode in lock child; do
+	log_mark
+	rc=$(fake_stop $mode)
+	wait_log "--supervisor-stop: not handed a container of wtb by its supervisor" 5 >"$T/fake.log"
+	logged=$?
+	case $mode in
+	lock) what="named by her record, with an init of its own, but not her lock" ;;
+	child) what="named by her record, with her lock, but an init not its child" ;;
+	esac
+	check "warren-helper --supervisor-stop $what: refused (exit $rc), and the log says so" \
+		test "$rc" = 1 -a "$logged" = 0 || diag_file "$T/fake.log"
+done
+rm -f /run/warren/locks/wtb
 nsenter --mount="/proc/$SSHD_PID/ns/mnt" "$SUPERVISOR" "$STATE" wta >/dev/null 2>&1
 rc=$?
 check "and with a command line that is not its builder's (exit $rc)" test "$rc" -eq 1
