@@ -14,8 +14,8 @@ cd "$(dirname "$0")/../.." || exit 1
 
 fixture_start 18
 
-check "the helper as built and installed has no trace of the record (no file or variable turns it on)" \
-	bash -c '! grep -q "event=%s step=" "$1"' - "$HELPER"
+check "the helper and the supervisor as built and installed have no trace of the record (no file or variable turns it on)" \
+	bash -c '! grep -q "event=%s step=" "$1" && ! grep -q "event=%s step=" "$2"' - "$HELPER" "$SUPERVISOR"
 
 # The test build: this tree's objects, creds.c compiled again with the record's path.
 B=$T/capsbuild
@@ -23,9 +23,10 @@ LOG=$T/caps.log
 mkdir -m 0755 "$B"
 cp -a "$REPO/Makefile" "$REPO/helper" "$REPO/pam_module" "$REPO/warren-init" "$B/" &&
 	touch "$B/helper/wire/creds.c" &&
-	make -s -C "$B" CFLAGS="-O2 -g -DWARREN_CAPS_TRACE='\"$LOG\"'" warren-helper >"$T/capsbuild.log" 2>&1
-check "a test build of the helper that records its capabilities" \
-	bash -c 'grep -q "event=%s step=" "$1"' - "$B/warren-helper" || diag_file "$T/capsbuild.log"
+	make -s -C "$B" CFLAGS="-O2 -g -DWARREN_CAPS_TRACE='\"$LOG\"'" warren-helper warren-supervisor >"$T/capsbuild.log" 2>&1
+check "a test build of the helper and the supervisor that record their capabilities" \
+	bash -c 'grep -q "event=%s step=" "$1" && grep -q "event=%s step=" "$2"' - "$B/warren-helper" "$B/warren-supervisor" ||
+	diag_file "$T/capsbuild.log"
 TR=$B/warren-helper
 
 write_config "$(default_config | sed '/^defaults/d')
