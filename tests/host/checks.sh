@@ -431,7 +431,11 @@ host_unix_socket_checks() {
 	else
 		GLOGIN_SECS=300 glogin alice -n -- 'exec perl /shared/listen.pl /shared/alice.sock' >/dev/null 2>&1 &
 		held=$!
-		gwait 60 'test -S /srv/aashare/alice.sock' || { diag "alice's socket never appeared"; aa_why alice; }
+		gwait 60 'test -S /srv/aashare/alice.sock' || {
+			diag "alice's socket never appeared; the guest's console:"
+			diag "$(tail -n 40 "$T/console.log" | tr -d '\r')"
+			aa_why alice
+		}
 		out=$(glogin alice -- 'cat /proc/$$/attr/apparmor/current; perl /shared/connect.pl /shared/alice.sock' 2>&1)
 		check "$what: she serves and connects to it under her profile ($out)" \
 			test "$out" = "warren-alice (enforce)
