@@ -22,10 +22,14 @@ ifeq ($(WERROR),1)
 ALL_CFLAGS += -Werror
 endif
 
-HELPER_LIBS = $(shell $(PKG_CONFIG) --libs libconfig libcap libseccomp libmnl libnftables)
+# libnftables is not linked: net/nftlib.c loads it when the firewall is first touched, so
+# that a warm login's helper starts without it and the four libraries it needs (issue 22).
+HELPER_LIBS = $(shell $(PKG_CONFIG) --libs libconfig libcap libseccomp libmnl)
 PAM_LIBS    = $(shell $(PKG_CONFIG) --libs pam libcap libseccomp)
-CTL_LIBS    = $(shell $(PKG_CONFIG) --libs libconfig libnftables libseccomp libmnl libcurl json-c)
+CTL_LIBS    = $(shell $(PKG_CONFIG) --libs libconfig libseccomp libmnl libcurl json-c)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
+# The unit tests that run libnftables themselves (test_net) link it.
+NFT_LIBS    = $(shell $(PKG_CONFIG) --libs libnftables)
 # fleet/ (etcd over its HTTP/JSON gateway): warren-lease, warrenctl and the tests link it;
 # never warren-helper, which every login starts (issue 22): it runs warren-lease.
 FLEET_LIBS  = $(shell $(PKG_CONFIG) --libs libcurl json-c)
@@ -105,7 +109,7 @@ tests/unit/test_sysfilter: tests/unit/test_sysfilter.c tests/unit/bpf_eval.c $(C
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(HELPER_LIBS) $(CMOCKA_LIBS)
 
 tests/unit/test_%: tests/unit/test_%.c $(CORE_LIB)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(HELPER_LIBS) $(FLEET_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(HELPER_LIBS) $(FLEET_LIBS) $(NFT_LIBS) $(CMOCKA_LIBS)
 
 # A test tool: fleet/'s leases against a real etcd (tests/e2e/95-fleet-lease.sh).
 tests/lib/fleetdrive: tests/lib/fleetdrive.c $(CORE_LIB)
@@ -124,8 +128,8 @@ tests/fuzz/%-replay: tests/fuzz/%.c tests/fuzz/replay.c $(CORE_LIB)
 tests/fuzz/%-libfuzzer: tests/fuzz/%.c $(CORE_LIB)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(HELPER_LIBS)
 
-# Unit tests: no root, seconds.
-check: $(UNIT_TESTS)
+# Unit tests: no root, seconds (test_libraries.sh reads the programs).
+check: $(BINS) $(UNIT_TESTS)
 	@tests/run.sh unit
 
 # Everything this machine supports (root): unit, helper integration, end-to-end sshd logins.

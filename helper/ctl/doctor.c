@@ -7,7 +7,6 @@
 #include <glob.h>
 #include <grp.h>
 #include <netinet/in.h>
-#include <nftables/libnftables.h>
 #include <poll.h>
 #include <pwd.h>
 #include <sched.h>
@@ -31,6 +30,7 @@
 #include "lib/fsutil.h"
 #include "net/egress.h"
 #include "net/net.h"
+#include "net/nftlib.h"
 #include "policy/apparmor.h"
 #include "policy/spec.h"
 #include "policy/usermgr.h"
@@ -455,15 +455,20 @@ static bool nftables_works(char *why, size_t len)
 	if (pipe2(pipefd, O_CLOEXEC) < 0 || (pid = fork()) < 0)
 		return snprintf(why, len, "%s", strerror(errno)), false;
 	if (pid == 0) {
+		const struct nftlib *nft;
 		struct nft_ctx *ctx;
 
 		close(pipefd[0]);
-		if (unshare(CLONE_NEWNET) < 0 || !(ctx = nft_ctx_new(NFT_CTX_DEFAULT)))
+		if (!(nft = nftlib_get(why, len))) {
+			(void)!write(pipefd[1], why, strlen(why));
 			_exit(1);
-		nft_ctx_buffer_error(ctx);
-		if (nft_run_cmd_from_buffer(ctx, "add table inet warren_doctor") != 0) {
-			(void)!write(pipefd[1], nft_ctx_get_error_buffer(ctx),
-				     strlen(nft_ctx_get_error_buffer(ctx)));
+		}
+		if (unshare(CLONE_NEWNET) < 0 || !(ctx = nft->ctx_new(NFT_CTX_DEFAULT)))
+			_exit(1);
+		nft->ctx_buffer_error(ctx);
+		if (nft->run_cmd_from_buffer(ctx, "add table inet warren_doctor") != 0) {
+			(void)!write(pipefd[1], nft->ctx_get_error_buffer(ctx),
+				     strlen(nft->ctx_get_error_buffer(ctx)));
 			_exit(1);
 		}
 		_exit(0);

@@ -1,7 +1,6 @@
 /* nft.c - warren's firewall through libnftables (see nft.h). */
 #include <errno.h>
 #include <inttypes.h>
-#include <nftables/libnftables.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,15 +10,10 @@
 #include "lib/log.h"
 #include "net/dns.h"
 #include "net/nft.h"
+#include "net/nftlib.h"
 
 /* Positional: %1$s the bridge, %2$s the subnet's address, %3$u its prefix. */
 #define COMMENT_FORMAT "warren: bridge %1$s subnet %2$s/%3$u"
-
-static void nft_ctx_freep(struct nft_ctx **c)
-{
-	if (*c)
-		nft_ctx_free(*c);
-}
 
 int nft_error_code(const char *msg)
 {
@@ -28,31 +22,42 @@ int nft_error_code(const char *msg)
 }
 
 /* Run CMD; its output whole into *RET_OUT (if not NULL; free it); on failure ERR_TEXT
- * (if not NULL) gets nft's message.  0, -ENOENT if what it names is not there, -EIO
- * (nft_error_code), -ENOMEM. */
+ * (if not NULL) gets nft's message, or why libnftables could not be loaded.  0, -ENOENT
+ * if what it names is not there, -EIO (nft_error_code; a library that cannot be loaded
+ * too), -ENOMEM. */
 static int run_all(const char *cmd, char **ret_out, char *err_text, size_t err_len)
 {
-	_cleanup_(nft_ctx_freep) struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	char why[400];
+	const struct nftlib *nft = nftlib_get(why, sizeof(why));
+	struct nft_ctx *ctx;
 	const char *msg;
 	int r;
 
-	if (!ctx)
-		return -ENOMEM;
-	nft_ctx_buffer_output(ctx);
-	nft_ctx_buffer_error(ctx);
-	r = nft_run_cmd_from_buffer(ctx, cmd);
-	if (r == 0 && ret_out && !(*ret_out = strdup(nft_ctx_get_output_buffer(ctx) ?: "")))
-		return -ENOMEM;
-	if (r == 0)
-		return 0;
-	msg = nft_ctx_get_error_buffer(ctx);
-	if (err_text) {
-		snprintf(err_text, err_len, "%s", msg);
-		for (char *p = err_text; *p; p++)
-			if (*p == '\n')
-				*p = ' ';
+	if (!nft) {
+		if (err_text)
+			snprintf(err_text, err_len, "%s", why);
+		return -EIO;
 	}
-	return nft_error_code(msg ? msg : "");
+	if (!(ctx = nft->ctx_new(NFT_CTX_DEFAULT)))
+		return -ENOMEM;
+	nft->ctx_buffer_output(ctx);
+	nft->ctx_buffer_error(ctx);
+	if (nft->run_cmd_from_buffer(ctx, cmd) == 0) {
+		r = 0;
+		if (ret_out && !(*ret_out = strdup(nft->ctx_get_output_buffer(ctx) ?: "")))
+			r = -ENOMEM;
+	} else {
+		msg = nft->ctx_get_error_buffer(ctx);
+		if (err_text) {
+			snprintf(err_text, err_len, "%s", msg ? msg : "");
+			for (char *p = err_text; *p; p++)
+				if (*p == '\n')
+					*p = ' ';
+		}
+		r = nft_error_code(msg ? msg : "");
+	}
+	nft->ctx_free(ctx);
+	return r;
 }
 
 /* run_all, the output (if OUT) cut to OUT_LEN. */

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 56
+fixture_start 61
 
 # refused USER WHAT ERE: USER's login fails, and the test syslog says ERE.
 refused() {
@@ -17,6 +17,17 @@ refused() {
 	check "$2: $1's login is refused (exit $rc), no host shell" \
 		test "$rc" -ne 0 -a "$out" != "$HOST_NAME" || diag "$out"
 	check "$2: the log says why" wait_log "$3" 5
+}
+
+# held_up NAME: wait (60 s at most) until the held login NAME says "held", or ends.
+held_up() {
+	local i
+	for ((i = 0; i < 600; i++)); do
+		grep -q held "$T/$1.out" 2>/dev/null && return 0
+		kill -0 "${HELD[$1]}" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
 }
 
 # A helper that hangs: the login waits no longer than timeout=, and the helper and what
@@ -95,11 +106,7 @@ write_config "$(default_config)"
 # up after it or renew her fleet lease), her open session with it; the next login finds
 # the record, removes it, starts anew.
 hold orphan wta -- 'echo held; exec sleep 1000'
-for ((i = 0; i < 600; i++)); do
-	grep -q held "$T/orphan.out" 2>/dev/null && break
-	kill -0 "${HELD[orphan]}" 2>/dev/null || break
-	sleep 0.1
-done
+held_up orphan
 id1=$(init_identity wta)
 read -r init sup _ </run/warren/users/wta/state
 [ -n "$sup" ] && [ "$(cat "/proc/$sup/comm" 2>/dev/null)" = warren-supervis ] && kill -KILL "$sup"
@@ -271,6 +278,34 @@ check "the log says the bridge is full, and the fix" \
 for ((i = ports; i < 1023; i++)); do echo "link del wtfill$i"; done | ip -n "$NS" -batch - >/dev/null 2>&1
 out=$(tssh wta -- 'echo LANDED' 2>&1)
 check "with ports free again, her login lands" test "$out" = LANDED || diag "$out"
+helper_stop wta >/dev/null 2>&1
+
+# libnftables that cannot be loaded (a file that is no library bound over it, in a mount
+# namespace of the helper's own): the helper loads it only to set up the firewall, so a
+# login to her running container still lands; a cold one with network is refused, the
+# log names the library and the fix, and nothing of the container is left.
+nftlib=$(ldconfig -p | sed -n 's/^[[:space:]]*libnftables\.so\.1 (.*) => //p' | head -n 1)
+printf '#!/bin/bash\nexec unshare -m bash -c %q - %q %q "$@"\n' \
+	'mount --bind /dev/null "$1" && shift && exec "$@"' "$nftlib" "$HELPER" >"$T/nonft-helper"
+chmod 0755 "$T/nonft-helper"
+hold warm wta -- 'echo held; exec head -n 1 >/dev/null'
+held_up warm
+write_pam "helper=$T/nonft-helper"
+out=$(tssh wta -- 'echo LANDED' 2>&1)
+check "libnftables cannot be loaded ($nftlib): her login to her running container lands all the same" \
+	test "$out" = LANDED || diag "$out"
+write_pam
+release warm >/dev/null
+helper_stop wta >/dev/null 2>&1
+write_pam "helper=$T/nonft-helper"
+log_mark
+refused wta "libnftables cannot be loaded, her container with network to start" \
+	"cannot load libnftables\.so\.1 .*: install libnftables1"
+check "nothing of her container is left" test -z "$(container_leftovers wta)" ||
+	diag "$(container_leftovers wta)"
+write_pam
+out=$(tssh wta -- 'echo LANDED' 2>&1)
+check "with the library back, her login lands" test "$out" = LANDED || diag "$out"
 helper_stop wta >/dev/null 2>&1
 
 fixture_finish

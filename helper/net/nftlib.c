@@ -1,0 +1,68 @@
+/* nftlib.c - libnftables, loaded at its first use (see nftlib.h). */
+#include <dlfcn.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "lib/log.h"
+#include "net/nftlib.h"
+
+static struct nftlib lib;
+static bool loaded;
+
+/* One symbol of HANDLE into *SLOT; false if the library lacks it. */
+static bool resolve(void *handle, const char *name, void *slot)
+{
+	void *sym = dlsym(handle, name);
+
+	if (!sym)
+		return false;
+	/* POSIX: a function's address from dlsym may be stored as a function pointer. */
+	*(void **)slot = sym;
+	return true;
+}
+
+const struct nftlib *nftlib_get(char *why, size_t len)
+{
+	static const struct {
+		const char *name;
+		size_t offset;
+	} syms[] = {
+#define SYM(field, name) { #name, offsetof(struct nftlib, field) }
+		SYM(ctx_new, nft_ctx_new),
+		SYM(ctx_free, nft_ctx_free),
+		SYM(ctx_buffer_output, nft_ctx_buffer_output),
+		SYM(ctx_buffer_error, nft_ctx_buffer_error),
+		SYM(ctx_get_output_buffer, nft_ctx_get_output_buffer),
+		SYM(ctx_get_error_buffer, nft_ctx_get_error_buffer),
+		SYM(run_cmd_from_buffer, nft_run_cmd_from_buffer),
+#undef SYM
+	};
+	void *handle;
+	char text[400];
+
+	if (loaded)
+		return &lib;
+	/* RTLD_NOW: a missing symbol fails here, not in the middle of a firewall change. */
+	if (!(handle = dlopen(NFTLIB_SONAME, RTLD_NOW | RTLD_LOCAL))) {
+		const char *e = dlerror();
+
+		snprintf(text, sizeof(text), "cannot load %s (%s): install libnftables1",
+			 NFTLIB_SONAME, e ? e : "unknown error");
+		goto fail;
+	}
+	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
+		if (!resolve(handle, syms[i].name, (char *)&lib + syms[i].offset)) {
+			snprintf(text, sizeof(text), "%s has no %s: is it libnftables?",
+				 NFTLIB_SONAME, syms[i].name);
+			dlclose(handle);
+			goto fail;
+		}
+	/* Kept open for the process's life: its functions are in the table. */
+	loaded = true;
+	return &lib;
+fail:
+	log_warning(0, "%s", text);
+	snprintf(why, len, "%s", text);
+	return NULL;
+}
