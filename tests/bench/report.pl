@@ -220,6 +220,16 @@ for my $n (@sc) {
 	    " | " . v("scale_${n}_loops") . " | " . v("scale_${n}_bridge_ports") . " |\n";
 }
 $o .= "\nStopping all " . v('scale_stop_n') . " (4 at a time): " . v('scale_stop_ms') . " ms.\n";
+# What an admin waits for with them all running.
+if (grep { v("scale_${_}_ls_med") ne '-' } @sc) {
+	$o .= "\n`warrenctl ls` and `warrenctl gc` (nothing to collect) with them running, in ms " .
+	    "(median / p95 of 5 and 3 runs):\n\n| containers | ls | rows listed | gc | failed runs |\n" .
+	    "|---:|---:|---:|---:|---:|\n";
+	for my $n (@sc) {
+		$o .= "| " . v("scale_${n}_running") . " | " . ms("scale_${n}_ls") . " | " .
+		    v("scale_${n}_ls_rows") . " | " . ms("scale_${n}_gc") . " | " . v("scale_${n}_ctl_failed") . " |\n";
+	}
+}
 # Where the host memory went (per container, /proc/meminfo since before the first).
 my @mi = qw(AnonPages Cached SReclaimable SUnreclaim KernelStack PageTables Percpu VmallocUsed);
 if (grep { v("scale_${_}_mi_AnonPages") ne '-' } @sc) {

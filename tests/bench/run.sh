@@ -28,9 +28,10 @@ STORM=${BENCH_STORM:-50}
 PEER_RUNS=${BENCH_PEER_RUNS:-30}
 PARTS=${BENCH_PARTS:-login e2e storm scale peers binds}
 NBINDS=${BENCH_BINDS:-16}
+# Users wb0001...: as many as the parts that run need (making 1000 takes minutes).
 NMAX=0
-for n in $SCALE; do ((n > NMAX)) && NMAX=$n; done
-((STORM > NMAX)) && NMAX=$STORM
+case " $PARTS " in *" scale "*) for n in $SCALE; do ((n > NMAX)) && NMAX=$n; done ;; esac
+case " $PARTS " in *" storm "*) ((STORM > NMAX)) && NMAX=$STORM ;; esac
 
 # The fixture, with the bench's own names: users wbj (jailed), wbn (not jailed) and
 # wb0001... (storm, scale), group wbjail, netns, PAM service and port of its own.
@@ -301,6 +302,26 @@ scale_memory() {
 	put "scale_${n}_cgroup_kib" "$((cgu / cnt))"
 }
 
+# scale_ctl N: what an admin waits for with N running: warrenctl ls (5 runs) and gc with
+# nothing to collect (3 runs), each in sshd's view (the ports are in its netns).
+scale_ctl() {
+	local i t0
+	for ((i = 0; i < 5; i++)); do
+		t0=$(date +%s%N)
+		in_sshd "$REPO/warrenctl" ls --config "$CONF" >"$R/scale-$1-ls.out" 2>&1 || echo failed
+		echo $((($(date +%s%N) - t0) / 1000))
+	done >"$R/scale-$1-ls.us"
+	for ((i = 0; i < 3; i++)); do
+		t0=$(date +%s%N)
+		in_sshd "$REPO/warrenctl" gc --config "$CONF" >"$R/scale-$1-gc.out" 2>&1 || echo failed
+		echo $((($(date +%s%N) - t0) / 1000))
+	done >"$R/scale-$1-gc.us"
+	stat_put "scale_${1}_ls" "$R/scale-$1-ls.us" 1
+	stat_put "scale_${1}_gc" "$R/scale-$1-gc.us" 1
+	put "scale_${1}_ls_rows" "$(($(wc -l <"$R/scale-$1-ls.out") - 1))"
+	put "scale_${1}_ctl_failed" "$(grep -c failed "$R/scale-$1-ls.us" "$R/scale-$1-gc.us" | awk -F: '{ n += $2 } END { print n }')"
+}
+
 part_scale() {
 	local from=1 n t0 t1 m0 m1 fails users u
 	say "scale: idle containers with network (nat), no disk image (disk = \"max\"): $SCALE"
@@ -335,6 +356,7 @@ defaults = { idle_timeout = 7200; disk = \"max\"; network = \"nat\"; };"
 		meminfo_put "$n"
 		slab_growth "$n"
 		scale_memory "$n"
+		scale_ctl "$n"
 		put "scale_${n}_loops" "$(losetup -a 2>/dev/null | grep -c "$STATE")"
 		put "scale_${n}_bridge_ports" "$(ip -n "$NS" -o link show master warren0 2>/dev/null | wc -l)"
 		say "scale: $n running ($(((t1 - t0) / 1000000)) ms for $((n - from + 1)), $fails failed)"

@@ -21,8 +21,15 @@ for b in warren-helper warren-init warren-supervisor warren-refuse; do
 done
 # iproute2's ip, for the network tests' upstream namespace (busybox's lacks veth and netns).
 install -m 0755 "$(command -v ip)" "$root/bin/iproute-ip"
-# The shared libraries of the helper and of ip, where the loader looks for them.
-for lib in $(ldd "$repo/warren-helper" "$(command -v ip)" | awk '/=> \//{print $3} /^\t\/lib/{print $1}' | sort -u); do
+# The shared libraries of the helper and of ip, where the loader looks for them; and
+# libnftables with its own, which the helper loads when it first sets up the firewall
+# (helper/net/nftlib.c), not when it starts.
+nftlib=$(ldconfig -p | sed -n 's/^[[:space:]]*libnftables\.so\.1 (.*x86-64.*) => //p' | head -n 1)
+[ -n "$nftlib" ] || { echo "no libnftables.so.1 here (apt-get install libnftables1)" >&2; exit 1; }
+for lib in $({
+	echo "$nftlib"
+	ldd "$repo/warren-helper" "$(command -v ip)" "$nftlib" | awk '/=> \//{print $3} /^\t\/lib/{print $1}'
+} | sort -u); do
 	mkdir -p "$root$(dirname "$lib")"
 	cp -L "$lib" "$root$lib"
 done
