@@ -449,6 +449,7 @@ static void check_host_entry_points(const struct warren_config *cfg)
 static bool nftables_works(char *why, size_t len)
 {
 	int status, pipefd[2];
+	ssize_t n;
 	pid_t pid;
 
 	why[0] = '\0';
@@ -474,7 +475,8 @@ static bool nftables_works(char *why, size_t len)
 		_exit(0);
 	}
 	close(pipefd[1]);
-	(void)!read(pipefd[0], why, len - 1);
+	n = read(pipefd[0], why, len - 1);
+	why[n > 0 ? n : 0] = '\0';
 	close(pipefd[0]);
 	why[strcspn(why, "\n")] = '\0';
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
@@ -492,7 +494,11 @@ static void check_nftables(const struct warren_config *cfg)
 		say("ok", NULL, "no container gets a network (network = \"none\"): nftables not needed");
 		return;
 	}
-	if (nftables_works(why, sizeof(why)))
+	if (!nftlib_get(why, sizeof(why)))
+		say("PROBLEM", "apt-get install libnftables1, or give every group network = "
+		    "\"none\"", "%s: containers with network \"nat\" or \"isolated\" cannot start",
+		    why);
+	else if (nftables_works(why, sizeof(why)))
 		say("ok", NULL, "nftables: a table can be made (containers' NAT and isolation)");
 	else
 		say("PROBLEM", "modprobe nf_tables (and nft_nat, nft_masq), or give every group "

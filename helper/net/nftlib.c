@@ -4,7 +4,6 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "lib/log.h"
 #include "net/nftlib.h"
 
 static struct nftlib lib;
@@ -39,7 +38,6 @@ const struct nftlib *nftlib_get(char *why, size_t len)
 #undef SYM
 	};
 	void *handle;
-	char text[400];
 
 	if (loaded)
 		return &lib;
@@ -47,22 +45,18 @@ const struct nftlib *nftlib_get(char *why, size_t len)
 	if (!(handle = dlopen(NFTLIB_SONAME, RTLD_NOW | RTLD_LOCAL))) {
 		const char *e = dlerror();
 
-		snprintf(text, sizeof(text), "cannot load %s (%s): install libnftables1",
-			 NFTLIB_SONAME, e ? e : "unknown error");
-		goto fail;
+		snprintf(why, len, "cannot load %s (%s): install libnftables1", NFTLIB_SONAME,
+			 e ? e : "unknown error");
+		return NULL;
 	}
 	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
 		if (!resolve(handle, syms[i].name, (char *)&lib + syms[i].offset)) {
-			snprintf(text, sizeof(text), "%s has no %s: is it libnftables?",
+			snprintf(why, len, "%s has no %s: is it libnftables? (install libnftables1)",
 				 NFTLIB_SONAME, syms[i].name);
 			dlclose(handle);
-			goto fail;
+			return NULL;
 		}
 	/* Kept open for the process's life: its functions are in the table. */
 	loaded = true;
 	return &lib;
-fail:
-	log_warning(0, "%s", text);
-	snprintf(why, len, "%s", text);
-	return NULL;
 }

@@ -32,8 +32,9 @@ struct nftlib {
 	__typeof__(nft_run_cmd_from_buffer) *run_cmd_from_buffer;
 };
 
-/* The loaded library, or NULL with WHY (LEN bytes) saying why it could not be loaded
- * (logged too).  Loaded once per process; later calls return the same table. */
+/* The loaded library, or NULL with WHY (LEN bytes) saying why it could not be loaded and
+ * the fix (not logged: the caller's error says it).  Loaded once per process; later
+ * calls return the same table. */
 const struct nftlib *nftlib_get(char *why, size_t len);
 
 #endif

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 61
+fixture_start 62
 
 # refused USER WHAT ERE: USER's login fails, and the test syslog says ERE.
 refused() {
@@ -304,6 +304,11 @@ refused wta "libnftables cannot be loaded, her container with network to start" 
 check "nothing of her container is left" test -z "$(container_leftovers wta)" ||
 	diag "$(container_leftovers wta)"
 write_pam
+out=$(unshare -m bash -c 'mount --bind /dev/null "$1" && shift && exec "$@"' - "$nftlib" \
+	"$REPO/warrenctl" doctor --config "$CONF" 2>&1)
+check "warrenctl doctor names the library as a problem, and the fix" \
+	grep -Eq '^PROBLEM +cannot load libnftables\.so\.1 .*install libnftables1' <<<"$out" ||
+	diag "$(grep -i nftables <<<"$out")"
 out=$(tssh wta -- 'echo LANDED' 2>&1)
 check "with the library back, her login lands" test "$out" = LANDED || diag "$out"
 helper_stop wta >/dev/null 2>&1
