@@ -303,6 +303,8 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 	int pidfd = -EBADF, handover = -EBADF, r;
 	const char *name = u->name;
 
+	/* Her subordinate ranges, hers alone: checked for a build only (spec.h). */
+	STEP(&s, 0, NULL, spec_check_ids(name, u->uid, err));
 	STEP(&s, 0, NULL, stack_check(cfg->image, u, err));
 	/* The cgroups too: the pure cgroup v2 lane refuses making them with owner rights alone. */
 	STEP(&s, CAPS_PREPARE, "cgroup-create", prepare_cgroups(u, &cg, err));

@@ -352,7 +352,7 @@ static void check_subids(const struct warren_config *cfg)
 		if (!pw || pw->pw_uid == 0 || strv_contains(cfg->exempt_users, *u))
 			continue;
 		n++;
-		if (spec_check_ids(pw, &err) < 0) {
+		if (spec_check_ids(pw->pw_name, pw->pw_uid, &err) < 0) {
 			say("PROBLEM", NULL, "%s", err.msg);
 			bad++;
 		}

@@ -23,7 +23,7 @@ _Static_assert(LIMIT_SECCOMP_PATH_MAX <= CONFINE_SECCOMP_MAX, "a profile's path 
  * files).  Its first uid, which owns her container's user namespace (build.c) and so has
  * every capability over it from the host, is also looked up directly, for a directory
  * that does not list its accounts. */
-static int range_is_hers(const char *file, const char *text, const struct passwd *pw,
+static int range_is_hers(const char *file, const char *text, const char *name, uid_t uid,
 			 const struct subid_range *r, struct error *err)
 {
 	char other[64], buf[4096], kind = strstr(file, "gid") ? 'g' : 'u';
@@ -35,28 +35,30 @@ static int range_is_hers(const char *file, const char *text, const struct passwd
 		return error_set(err, -EEXIST, "the range of %s in %s starts at %lu, the uid of "
 				 "user %s, who would own her container from the host; fix: give %s a "
 				 "range above every account's uid (usermod --del-subuids and "
-				 "--add-subuids)", pw->pw_name, file, r->start, res->pw_name, pw->pw_name);
+				 "--add-subuids)", name, file, r->start, res->pw_name, name);
 	k = users_id_taken(kind, r->start, r->start + WARREN_ID_SPAN, other, sizeof(other), &id);
 	if (k < 0)
 		return error_errno(err, k, "cannot list the %s to check the range of %s in %s",
-				   kind == 'u' ? "accounts" : "groups", pw->pw_name, file);
+				   kind == 'u' ? "accounts" : "groups", name, file);
 	if (k > 0)
 		return error_set(err, -EEXIST, "the range of %s in %s (%lu-%lu) holds %lu, the %cid "
 				 "of %s %s, which would be an id of her container on the host; fix: "
 				 "give %s a range above every account's and group's id (usermod "
-				 "--del-sub%cids and --add-sub%cids)", pw->pw_name, file, r->start,
+				 "--del-sub%cids and --add-sub%cids)", name, file, r->start,
 				 r->start + WARREN_ID_SPAN - 1, id, kind, kind == 'u' ? "user" : "group",
-				 other, pw->pw_name, kind, kind);
-	if (subid_overlap(text, pw->pw_name, pw->pw_uid, r, other, sizeof(other)))
+				 other, name, kind, kind);
+	if (subid_overlap(text, name, uid, r, other, sizeof(other)))
 		return error_set(err, -EEXIST, "the ids %lu-%lu of %s in %s are also %s's there: "
 				 "their containers would share host ids; fix: give each a range of "
 				 "her own (usermod --del-sub%cids and --add-sub%cids)", r->start,
-				 r->start + WARREN_ID_SPAN - 1, pw->pw_name, file, other, kind, kind);
+				 r->start + WARREN_ID_SPAN - 1, name, file, other, kind, kind);
 	return 0;
 }
 
-static int read_subid(const char *file, const struct passwd *pw, struct subid_range *ret,
-		      struct error *err)
+/* NAME's (UID's) range in FILE into *RET; with HERS, also checked to be hers alone
+ * (range_is_hers). */
+static int read_subid(const char *file, const char *name, uid_t uid, bool hers,
+		      struct subid_range *ret, struct error *err)
 {
 	_cleanup_free_ char *text = malloc(SUBID_FILE_MAX);
 	char kind = strstr(file, "gid") ? 'g' : 'u';
@@ -66,17 +68,17 @@ static int read_subid(const char *file, const struct passwd *pw, struct subid_ra
 		return error_set(err, -ENOMEM, "out of memory");
 	if ((r = read_file(file, text, SUBID_FILE_MAX)) < 0)
 		return error_errno(err, r, "cannot read %s", file);
-	r = subid_find(text, pw->pw_name, pw->pw_uid, ret);
+	r = subid_find(text, name, uid, ret);
 	if (r == -ERANGE)
 		return error_set(err, r, "the range of %s in %s cannot be used: fewer than %lu ids, "
 				 "starting at 0, past 32 bits, or holding her own id; fix: usermod "
-				 "--add-sub%cids START-END %s with a free range", pw->pw_name, file,
-				 WARREN_ID_SPAN, kind, pw->pw_name);
+				 "--add-sub%cids START-END %s with a free range", name, file,
+				 WARREN_ID_SPAN, kind, name);
 	if (r < 0)
 		return error_set(err, r, "%s has no range of %lu ids for %s; fix: usermod "
-				 "--add-sub%cids START-END %s", file, WARREN_ID_SPAN, pw->pw_name, kind,
-				 pw->pw_name);
-	return range_is_hers(file, text, pw, ret, err);
+				 "--add-sub%cids START-END %s", file, WARREN_ID_SPAN, name, kind,
+				 name);
+	return hers ? range_is_hers(file, text, name, uid, ret, err) : 0;
 }
 
 /* Copy S into DST (LEN) with ':' and newlines blanked: it becomes a passwd field. */
@@ -116,14 +118,14 @@ static int passwd_fields(const struct passwd *pw, struct user_spec *u, struct er
 	return 0;
 }
 
-int spec_check_ids(const struct passwd *pw, struct error *err)
+int spec_check_ids(const char *name, uid_t uid, struct error *err)
 {
 	struct subid_range r;
 	int k;
 
-	if ((k = read_subid("/etc/subuid", pw, &r, err)) < 0)
+	if ((k = read_subid("/etc/subuid", name, uid, true, &r, err)) < 0)
 		return k;
-	return read_subid("/etc/subgid", pw, &r, err);
+	return read_subid("/etc/subgid", name, uid, true, &r, err);
 }
 
 /* Is G one U->groups may take (spec.h)?  RG: her subordinate gids. */
@@ -168,8 +170,10 @@ static int id_maps(const struct passwd *pw, struct user_spec *u, struct error *e
 	struct subid_range ru, rg;
 	int r;
 
-	if ((r = read_subid("/etc/subuid", pw, &ru, err)) < 0 ||
-	    (r = read_subid("/etc/subgid", pw, &rg, err)) < 0 ||
+	/* Only found here: that they are hers alone is for a build to check (it takes
+	 * every account and group of NSS), spec_check_ids. */
+	if ((r = read_subid("/etc/subuid", pw->pw_name, pw->pw_uid, false, &ru, err)) < 0 ||
+	    (r = read_subid("/etc/subgid", pw->pw_name, pw->pw_uid, false, &rg, err)) < 0 ||
 	    (r = spec_groups(pw, &rg, u, err)) < 0)
 		return r;
 	gids[0] = u->gid;

@@ -66,10 +66,13 @@ struct user_spec {
 	unsigned n_binds;
 };
 
-/* PW's subordinate ranges as user_spec_load() checks them (/etc/subuid and
- * /etc/subgid: there, large enough, hers alone, the first uid no account's): 0, or an
- * error that says what to fix.  For warrenctl doctor. */
-int spec_check_ids(const struct passwd *pw, struct error *err);
+/* The subordinate ranges of user NAME (UID) in /etc/subuid and /etc/subgid: there, large
+ * enough, and hers alone (no other entry's, no account's or group's id inside, the first
+ * uid no account's): 0, or an error that says what to fix.  user_spec_load() only finds
+ * them: the last three take every account and group of NSS (an enumeration of the
+ * directory), so a build checks them (container_create), not every login, and warrenctl
+ * doctor. */
+int spec_check_ids(const char *name, uid_t uid, struct error *err);
 
 /* Fill *RET for PW, a member of the NULL-terminated GROUPS (names from NSS), under CFG:
  * the passwd fields (checked: they become a passwd line and a mount path inside), the

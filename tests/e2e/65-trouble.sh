@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 62
+fixture_start 65
 
 # refused USER WHAT ERE: USER's login fails, and the test syslog says ERE.
 refused() {
@@ -217,6 +217,21 @@ log_mark
 refused wta "a group inside her subgid range" \
 	"warren-helper.*the range of wta in /etc/subgid \($gbase-$((gbase + 65535))\) holds $((gbase + 2000)), the gid of group wtginside"
 groupdel wtginside
+# Checked when her container starts, which lists every account and group: not at a login
+# to it while it runs (its ids were checked at its start, and a directory is not listed
+# at every login).  Her next start is refused again.
+hold inrange wta -- 'echo held; exec head -n 1 >/dev/null'
+held_up inrange
+useradd -M -N -u $((base + 1000)) -d /nonexistent -s /usr/sbin/nologin wtinside
+out=$(tssh wta -- 'echo LANDED' 2>&1)
+check "an account made inside her range while her container runs: a login to it lands" \
+	test "$out" = LANDED || diag "$out"
+release inrange >/dev/null
+helper_stop wta >/dev/null 2>&1
+log_mark
+refused wta "an account inside her subuid range, at her next start" \
+	"warren-helper.*the range of wta in /etc/subuid \($base-$((base + 65535))\) holds $((base + 1000)), the uid of user wtinside"
+userdel wtinside
 # pam_warren gives up on a real helper that is slow (timeout=3): nothing it built may be
 # left.  wta's idle_timeout is 600 s, so only the fix stops a container nobody took.
 # Just built: the helper waits for the record of events (we hold its lock) between the
