@@ -303,8 +303,8 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 	int pidfd = -EBADF, handover = -EBADF, r;
 	const char *name = u->name;
 
-	/* Her subordinate ranges, hers alone: checked for a build only (spec.h). */
-	STEP(&s, 0, NULL, spec_check_ids(name, u->uid, err));
+	/* Her subordinate ranges, hers alone: checked for a build, not every login (spec.h). */
+	STEP(&s, 0, NULL, spec_check_ranges(u, err));
 	STEP(&s, 0, NULL, stack_check(cfg->image, u, err));
 	/* The cgroups too: the pure cgroup v2 lane refuses making them with owner rights alone. */
 	STEP(&s, CAPS_PREPARE, "cgroup-create", prepare_cgroups(u, &cg, err));
@@ -627,9 +627,13 @@ int container_reset(const struct warren_config *cfg, const struct user_spec *u, 
 		    struct error *err)
 {
 	_cleanup_close_ int lock = lock_stopped(u->name, "reset", err);
+	int r;
 
 	if (lock < 0)
 		return lock;
+	/* Its layers are made anew, owned by her ids: hers alone (spec.h). */
+	if ((r = spec_check_ranges(u, err)) < 0)
+		return r;
 	return reset_layers(cfg->state_dir, u, home, err);
 }
 

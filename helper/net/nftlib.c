@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "net/nftlib.h"
 
@@ -16,8 +17,9 @@ static bool resolve(void *handle, const char *name, void *slot)
 
 	if (!sym)
 		return false;
-	/* POSIX: a function's address from dlsym may be stored as a function pointer. */
-	*(void **)slot = sym;
+	/* POSIX: a function's address from dlsym may be used as a function pointer; copied
+	 * in bytes, as the field is one. */
+	memcpy(slot, &sym, sizeof(sym));
 	return true;
 }
 

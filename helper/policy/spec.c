@@ -128,6 +128,21 @@ int spec_check_ids(const char *name, uid_t uid, struct error *err)
 	return read_subid("/etc/subgid", name, uid, true, &r, err);
 }
 
+int spec_check_ranges(const struct user_spec *u, struct error *err)
+{
+	struct subid_range ru, rg;
+	int k;
+
+	if ((k = read_subid("/etc/subuid", u->name, u->uid, true, &ru, err)) < 0 ||
+	    (k = read_subid("/etc/subgid", u->name, u->uid, true, &rg, err)) < 0)
+		return k;
+	/* The ranges checked are the ones her spec maps (read before her lock). */
+	if (ru.start != u->root_uid || rg.start != u->root_gid)
+		return error_set(err, -ESTALE, "the subordinate ranges of %s changed in /etc/subuid "
+				 "or /etc/subgid while her login waited; fix: log in again", u->name);
+	return 0;
+}
+
 /* Is G one U->groups may take (spec.h)?  RG: her subordinate gids. */
 static bool group_keeps_gid(const struct user_spec *u, const struct subid_range *rg, gid_t g)
 {
@@ -170,8 +185,9 @@ static int id_maps(const struct passwd *pw, struct user_spec *u, struct error *e
 	struct subid_range ru, rg;
 	int r;
 
-	/* Only found here: that they are hers alone is for a build to check (it takes
-	 * every account and group of NSS), spec_check_ids. */
+	/* Only found here: that they are hers alone is for what makes files or a container
+	 * with her ids to check (it lists every account and group of NSS):
+	 * spec_check_ranges. */
 	if ((r = read_subid("/etc/subuid", pw->pw_name, pw->pw_uid, false, &ru, err)) < 0 ||
 	    (r = read_subid("/etc/subgid", pw->pw_name, pw->pw_uid, false, &rg, err)) < 0 ||
 	    (r = spec_groups(pw, &rg, u, err)) < 0)

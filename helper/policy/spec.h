@@ -68,11 +68,14 @@ struct user_spec {
 
 /* The subordinate ranges of user NAME (UID) in /etc/subuid and /etc/subgid: there, large
  * enough, and hers alone (no other entry's, no account's or group's id inside, the first
- * uid no account's): 0, or an error that says what to fix.  user_spec_load() only finds
- * them: the last three take every account and group of NSS (an enumeration of the
- * directory), so a build checks them (container_create), not every login, and warrenctl
- * doctor. */
+ * uid no account's): 0, or an error that says what to fix.  For warrenctl doctor. */
 int spec_check_ids(const char *name, uid_t uid, struct error *err);
+/* The same for U, whose ranges must still be those its spec maps (-ESTALE if not).
+ * user_spec_load() only finds the ranges: that they are hers alone takes a listing of
+ * every account and group of NSS (the whole directory, where it enumerates), so it is
+ * checked, under her lock, by what makes a container or files with her ids (a start,
+ * a reset), not at every login. */
+int spec_check_ranges(const struct user_spec *u, struct error *err);
 
 /* Fill *RET for PW, a member of the NULL-terminated GROUPS (names from NSS), under CFG:
  * the passwd fields (checked: they become a passwd line and a mount path inside), the

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 65
+fixture_start 67
 
 # refused USER WHAT ERE: USER's login fails, and the test syslog says ERE.
 refused() {
@@ -200,6 +200,15 @@ echo "wta:65534:65536" >>/etc/subuid
 log_mark
 refused wta "a range starting at nobody's uid" \
 	"warren-helper.*the range of wta in /etc/subuid starts at 65534, the uid of user nobody, who would own her container"
+# A reset makes her layers anew, owned by her ids: refused too, nobody's layer left.
+out=$(in_ns "$REPO/warrenctl" --config "$CONF" reset wta --yes 2>&1 </dev/null)
+rc=$?
+check "a reset with that range is refused (exit $rc), saying why" \
+	bash -c '[ "$1" -ne 0 ] && grep -q "starts at 65534, the uid of user nobody" <<<"$2"' - "$rc" "$out" ||
+	diag "$out"
+check "and makes no layer owned by nobody" \
+	bash -c '! find "$1" -maxdepth 3 -uid 65534 2>/dev/null | grep -q .' - "$STATE/users/wta" ||
+	diag "$(find "$STATE/users/wta" -maxdepth 3 -uid 65534 2>/dev/null)"
 sed -i '/^wta:/d' /etc/subuid
 echo "$line" >>/etc/subuid
 # An account or a group whose id lies inside her range: it would be one of her
