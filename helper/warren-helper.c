@@ -30,12 +30,14 @@
 #include "lib/names.h"
 #include "policy/policy.h"
 #include "wire/protocol.h"
+#include "wire/ticket.h"
 #include "lib/events.h"
 #include "container/gc.h"
 #include "container/supervisor.h"
 #include "policy/spec.h"
 #include "policy/usermgr.h"
 #include "lib/benchmark.h"
+#include "lib/layout.h"
 #include "lib/text.h"
 
 #ifdef WARREN_BENCH
@@ -85,6 +87,10 @@ static int sanitize_process(void)
 static struct {
 	char user[64];
 	char state_dir[4096];
+	/* The files the answer is decided from, before the policy read them (ticket.h);
+	 * valid: they could all be looked at. */
+	struct ticket_input inputs[TICKET_INPUTS];
+	bool inputs_valid;
 } login;
 
 /* The failure at the top: logged once, recorded for a login, and sent to pam_warren as
@@ -221,6 +227,10 @@ static int answer_login(const struct call *c, struct container *ct, const struct
 	container_handover(ct);
 	bench_mark("answered");
 	event_record(login.state_dir, c->user, "joined", "container %llu", ct->id);
+	if (login.inputs_valid)
+		container_leave_ticket(ct, u, arg_config, login.state_dir, login.inputs);
+	else
+		(void)ticket_remove(u->name);
 	return HELPER_EXIT_OK;
 }
 
@@ -323,6 +333,9 @@ static int run_jailed(const struct call *c, verb_act *act)
 		error_set(&err, -ENOENT, "no such user %s", printable(user, shown, sizeof(shown)));
 		return refuse(&err);
 	}
+	/* Before the policy reads them: a change from here on voids the ticket. */
+	if (c->verb == HELPER_ENSURE)
+		login.inputs_valid = ticket_inputs_read(arg_config, NULL, login.inputs) == 0;
 	r = policy_decide(arg_config, pw, &policy, &err);
 	bench_mark("policy");
 	if (c->verb == HELPER_ENSURE || c->verb == HELPER_CHECK_USER) {

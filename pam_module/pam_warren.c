@@ -239,7 +239,11 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	 * manager (warren.conf(5)): the helper reads it. */
 	if (pam_get_item(pamh, PAM_SERVICE, &service) == PAM_SUCCESS)
 		opt.service = service;
-	r = helper_run(&opt, HELPER_ENSURE, pw->pw_name, &reply);
+	/* Her container runs and nothing it was decided from changed: no helper. */
+	if (warm_login(pamh, &opt, pw, &reply) == 1)
+		r = HELPER_EXIT_OK;
+	else
+		r = helper_run(&opt, HELPER_ENSURE, pw->pw_name, &reply);
 	if (r == HELPER_EXIT_OK && session_take_reply(pamh, s, &reply) < 0) {
 		if (!reply.error[0])
 			snprintf(reply.error, sizeof(reply.error), "cannot open the cgroups of the container");

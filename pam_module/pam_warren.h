@@ -3,6 +3,7 @@
 #define PAM_WARREN_H
 
 #include <security/pam_modules.h>
+#include <pwd.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -44,6 +45,14 @@ struct warren_session {
  * On exit 0 of "ensure", *REPLY is its complete answer (close its fd with
  * helper_reply_done); on a failure, REPLY->error says why. */
 int helper_run(const struct module_options *opt, enum helper_verb verb, const char *user,
+	       struct helper_reply *reply);
+
+/* warm.c */
+/* Her running container, from the helper's ticket (ticket.h), the login admitted and
+ * recorded as the helper would: 1 with *REPLY filled as the helper's answer (the init's
+ * pidfd opened here); 0 if the ticket is missing, stale or in any doubt, or the login
+ * would be refused: then the helper decides. */
+int warm_login(pam_handle_t *pamh, const struct module_options *opt, const struct passwd *pw,
 	       struct helper_reply *reply);
 
 /* join.c */

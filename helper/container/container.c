@@ -37,7 +37,7 @@
 #include "net/net.h"
 #include "storage/reset.h"
 #include "container/rootfs.h"
-#include "container/sessions.h"
+#include "wire/sessions.h"
 #include "container/step.h"
 #include "storage/stack.h"
 #include "lib/state.h"
@@ -47,36 +47,6 @@
 #include "lib/benchmark.h"
 
 _Static_assert(CGROUP_SET_MAX <= PROTOCOL_MAX_CGROUPS, "every cgroup must fit the reply");
-
-static bool pidfd_exited(int pidfd)
-{
-	struct pollfd p = { .fd = pidfd, .events = POLLIN };
-
-	return poll(&p, 1, 0) > 0;
-}
-
-/* A pidfd of the init recorded in ST, if it is still that running init.  The pid
- * cannot have been recycled while we hold the lock and the state exists (the
- * supervisor reaps only under the lock); the pid namespace inode double-checks it. */
-static int open_recorded_init(const struct container_state *st)
-{
-	_cleanup_close_ int fd = pidfd_of(st->init_pid);
-	unsigned long long ino;
-
-	if (fd < 0)
-		return fd;
-	if (pidfd_exited(fd) || state_pidns_inode(st->init_pid, &ino) < 0 || ino != st->pidns_ino)
-		return -ESRCH;
-	return TAKE_FD(fd);
-}
-
-/* The recorded supervisor is alive and is still init's parent (a recycled pid is not). */
-static bool supervisor_alive(const struct container_state *st)
-{
-	_cleanup_close_ int fd = pidfd_of(st->supervisor_pid);
-
-	return fd >= 0 && !pidfd_exited(fd) && state_supervised(st);
-}
 
 /* In the child of new_devpts: a devpts instance, its options U's, as a detached mount
  * (its fd), or -errno.  Every step runs here, fsopen included: the kernel decides there
@@ -394,8 +364,8 @@ static int examine_recorded(const char *user, const struct container_state *st, 
 	/* Init's /proc/PID/ns is another uid's: looking at it takes sys_ptrace. */
 	if ((r = caps_raise(CAPS_EXAMINE, &was)) < 0)
 		return r;
-	pidfd = open_recorded_init(st);
-	alive = supervisor_alive(st);
+	pidfd = state_open_init(st);
+	alive = state_supervisor_alive(st);
 	if ((r = caps_lower(was)) < 0)
 		return r;
 	if (alive) {
@@ -416,9 +386,12 @@ static int examine_recorded(const char *user, const struct container_state *st, 
 static int admit_login(const struct user_spec *u, const struct cgroup_set *cg, pid_t admit,
 		       struct error *err)
 {
-	if (admit <= 0)
+	uint64_t max = u->limits[LIMIT_MAX_SESSIONS];
+
+	if (admit <= 0 || max == LIMIT_UNLIMITED)
 		return 0;
-	return CAPS_STEP(CAPS_EXAMINE, err, sessions_admit(cg, u, admit, err));
+	return CAPS_STEP(CAPS_EXAMINE, err, sessions_admit(u->name, cg->dirs[cg->counter], max,
+							    admit, err));
 }
 
 int container_ensure(const struct warren_config *cfg, const struct user_spec *u, pid_t admit,
@@ -657,4 +630,50 @@ void container_reply(const struct container *c, struct helper_reply *ret)
 	ret->gid = c->gid;
 	ret->confine = c->confine;
 	ret->init_pidfd = c->init_pidfd;
+}
+
+/* May U's answer be kept in a ticket (ticket.h)?  Not where it depends on more than
+ * the ticket's files. */
+static bool ticket_allowed(const struct user_spec *u)
+{
+	return u->limits[LIMIT_HOME] != HOME_HOST && !u->confine.apparmor[0] &&
+	       ticket_nss_local("/etc/nsswitch.conf");
+}
+
+void container_leave_ticket(const struct container *c, const struct user_spec *u,
+			    const char *config, const char *state_dir,
+			    const struct ticket_input before[TICKET_INPUTS])
+{
+	struct ticket_input now[TICKET_INPUTS];
+	struct container_state st;
+	struct helper_reply reply;
+	struct warm_ticket *t;
+	int r;
+
+	if (!ticket_allowed(u) || ticket_inputs_read(config, NULL, now) < 0 ||
+	    !ticket_inputs_same(before, now) || state_read(u->name, &st) < 0 ||
+	    st.pidns_ino != c->id || !(t = calloc(1, sizeof(*t)))) {
+		(void)ticket_remove(u->name);
+		return;
+	}
+	snprintf(t->user, sizeof(t->user), "%s", u->name);
+	t->uid = u->uid;
+	snprintf(t->config, sizeof(t->config), "%s", config);
+	memcpy(t->in, before, sizeof(t->in));
+	snprintf(t->state_dir, sizeof(t->state_dir), "%s", state_dir);
+	t->init_pid = st.init_pid;
+	t->supervisor_pid = st.supervisor_pid;
+	t->pidns_ino = st.pidns_ino;
+	t->max_sessions = u->limits[LIMIT_MAX_SESSIONS];
+	snprintf(t->counter, sizeof(t->counter), "%s", c->cg.dirs[c->cg.counter]);
+	container_reply(c, &reply);
+	r = protocol_reply_format(&reply, t->reply, sizeof(t->reply));
+	if (r >= 0)
+		r = ticket_write(t);
+	if (r < 0) {
+		log_warning(r, "cannot leave the ticket of %s (her next login runs the helper)",
+			    u->name);
+		(void)ticket_remove(u->name);
+	}
+	free(t);
 }

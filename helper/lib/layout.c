@@ -43,7 +43,7 @@ const char *user_run_path(const char *user, enum run_file file, char *buf, size_
 	static const char *const names[] = {
 		[RUN_DIR] = NULL,	  [RUN_STATE] = "state", [RUN_PTS] = "pts",
 		[RUN_NET] = "net",	  [RUN_STACK] = "stack", [RUN_LOGINS] = "logins",
-		[RUN_UTMP] = "utmp",
+		[RUN_UTMP] = "utmp",	  [RUN_TICKET] = "ticket",
 	};
 	const char *name = (unsigned)file < ELEMENTSOF(names) ? names[file] : NULL;
 
@@ -69,6 +69,8 @@ int user_rundir_remove(const char *user)
 	if (unlink(user_run_path(user, RUN_LOGINS, path, sizeof(path))) < 0 && errno != ENOENT)
 		return -errno;
 	if (unlink(user_run_path(user, RUN_UTMP, path, sizeof(path))) < 0 && errno != ENOENT)
+		return -errno;
+	if (unlink(user_run_path(user, RUN_TICKET, path, sizeof(path))) < 0 && errno != ENOENT)
 		return -errno;
 	if (rmdir(user_run_path(user, RUN_DIR, path, sizeof(path))) < 0 && errno != ENOENT)
 		return -errno;

@@ -41,6 +41,9 @@
 
 #include "lib/errors.h"
 
+/* The config the helper reads unless told otherwise (--config; pam_warren's config=). */
+#define WARREN_DEFAULT_CONFIG SYSCONFDIR "/warren/warren.conf"
+
 /* ---- Per host, runtime ---- */
 
 #define RUNTIME_DIR "/run/warren"
@@ -90,6 +93,7 @@ enum run_file {
 	RUN_STACK,  /* the image stack it started from (stack.h) */
 	RUN_LOGINS, /* the sshd monitors of the logins admitted to it (sessions.h) */
 	RUN_UTMP,   /* sshd's utmp of her pty logins (pam_warren's monitor_utmp) */
+	RUN_TICKET, /* the helper's last answer, for pam_warren's warm logins (ticket.h) */
 };
 /* The path of FILE of USER's, into BUF. */
 const char *user_run_path(const char *user, enum run_file file, char *buf, size_t len);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "lib/fsutil.h"
 #include "lib/layout.h"
 #include "lib/state.h"
+#include "lib/tool.h"
 
 int state_parse(const char *text, struct container_state *ret)
 {
@@ -123,4 +125,30 @@ int state_remove(const char *user)
 	if (unlink(user_run_path(user, RUN_STATE, path, sizeof(path))) < 0 && errno != ENOENT)
 		return -errno;
 	return 0;
+}
+
+static bool pidfd_exited(int pidfd)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+	return poll(&p, 1, 0) > 0;
+}
+
+int state_open_init(const struct container_state *st)
+{
+	_cleanup_close_ int fd = pidfd_of(st->init_pid);
+	unsigned long long ino;
+
+	if (fd < 0)
+		return fd;
+	if (pidfd_exited(fd) || state_pidns_inode(st->init_pid, &ino) < 0 || ino != st->pidns_ino)
+		return -ESRCH;
+	return TAKE_FD(fd);
+}
+
+bool state_supervisor_alive(const struct container_state *st)
+{
+	_cleanup_close_ int fd = pidfd_of(st->supervisor_pid);
+
+	return fd >= 0 && !pidfd_exited(fd) && state_supervised(st);
 }

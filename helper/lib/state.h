@@ -33,6 +33,13 @@ bool state_supervised(const struct container_state *st);
 /* Is ST's container running: its init alive in the recorded pid namespace, and still
  * the child of the recorded supervisor?  (No pidfd: for a look, not for a signal.) */
 bool state_is_live(const struct container_state *st);
+/* A pidfd of ST's init, if it is still that running init (its pid namespace is the
+ * recorded one), or -errno (-ESRCH: gone or recycled).  With the user's lock held, the
+ * pid cannot have been recycled (the supervisor reaps only under it); the inode
+ * double-checks.  Reading another uid's /proc/PID/ns takes sys_ptrace. */
+int state_open_init(const struct container_state *st);
+/* Is ST's supervisor alive and still init's parent (a recycled pid is not)? */
+bool state_supervisor_alive(const struct container_state *st);
 int state_touch(const char *user);
 int state_last_login(const char *user, struct timespec *ret);
 int state_remove(const char *user);

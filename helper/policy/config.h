@@ -10,7 +10,6 @@
 #include "lib/ipv6.h"
 #include "policy/reslimits.h"
 
-#define WARREN_DEFAULT_CONFIG SYSCONFDIR "/warren/warren.conf"
 
 /* fleet = { ... }: several login hosts sharing a store and etcd leases (warren.conf(5),
  * FLEET).  Parsed and checked (warrenctl doctor); the login path does not use it yet. */

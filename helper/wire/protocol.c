@@ -101,7 +101,7 @@ static int confine_format(const struct confinement *c, char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
 }
 
-static int reply_format(const struct helper_reply *r, char *buf, size_t len)
+int protocol_reply_format(const struct helper_reply *r, char *buf, size_t len)
 {
 	char gid[16], pts_dev[24], confine[CONFINE_SECCOMP_MAX + CONFINE_LABEL_MAX + 32];
 	size_t pos = 0;
@@ -143,7 +143,7 @@ int protocol_send_reply(int fd, const struct helper_reply *r)
 	struct iovec iov = { .iov_base = text };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 	int pass_fd = r->error[0] ? -EBADF : r->init_pidfd;
-	int k = reply_format(r, text, sizeof(text));
+	int k = protocol_reply_format(r, text, sizeof(text));
 
 	if (k < 0)
 		return k;
@@ -313,8 +313,7 @@ static bool reply_line(char *line, struct helper_reply *r, unsigned *seen)
 	return false;
 }
 
-/* The text of one message into R: a refusal alone, or a complete success. */
-static int reply_parse(char *text, bool has_fd, struct helper_reply *r)
+int protocol_reply_parse(char *text, bool has_fd, struct helper_reply *r)
 {
 	unsigned seen = 0;
 	char *save = NULL;
@@ -384,7 +383,7 @@ int protocol_recv_reply(int fd, int timeout_ms, struct helper_reply *ret)
 	if (k == 0 && ((msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || strlen(text) != (size_t)n))
 		k = -EPROTO;
 	if (k == 0)
-		k = reply_parse(text, r.init_pidfd >= 0, &r);
+		k = protocol_reply_parse(text, r.init_pidfd >= 0, &r);
 	if (k < 0) {
 		helper_reply_done(&r);
 		return k;

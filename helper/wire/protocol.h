@@ -90,6 +90,12 @@ void helper_reply_done(struct helper_reply *r);
  * written and the fd dropped. */
 int protocol_send_reply(int fd, const struct helper_reply *r);
 
+/* R as the text of one message (the lines above, no fd) into BUF (LEN): 0, -ENOSPC. */
+int protocol_reply_format(const struct helper_reply *r, char *buf, size_t len);
+/* TEXT (one message's, changed in place) into R, every line checked: a refusal alone,
+ * or a complete success (with HAS_FD: a success comes with a pidfd).  0 or -EPROTO. */
+int protocol_reply_parse(char *text, bool has_fd, struct helper_reply *r);
+
 /* Wait up to TIMEOUT_MS for one message on FD and check it into *RET: a refusal with
  * its text, or a success with at least one cgroup, a pts_dev, a gid, a confinement and
  * a pidfd, every value of the form above.  Returns 1 for such a message; 0 if the helper closed the

@@ -1,14 +1,16 @@
 /* sessions.c - the logins a running container holds (see sessions.h). */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "lib/cleanup.h"
 #include "lib/fsutil.h"
 #include "lib/layout.h"
-#include "container/sessions.h"
+#include "wire/sessions.h"
 #include "lib/state.h"
 
 /* The distinct sshd monitors of her logins, each with its start time (pid reuse). */
@@ -53,9 +55,8 @@ static void logins_add(struct logins *l, pid_t pid, unsigned long long start)
  * admitted one among its nearest ancestors (sshd's post-auth child forks for her command
  * and its child runs sshd until it execs: that one's parent is no monitor), else, for a
  * login admitted before the record was kept, its parent. */
-static void add_joined(long pid, void *data)
+static void add_joined(long pid, struct logins *l)
 {
-	struct logins *l = data;
 	unsigned long long start;
 	char path[64];
 	struct stat st;
@@ -112,36 +113,47 @@ static int record_admitted(const char *path, const struct logins *l)
 	return r < 0 ? r : write_new_file(path, text);
 }
 
-int sessions_admit(const struct cgroup_set *cg, const struct user_spec *u, pid_t asker,
+/* Each pid listed in DIR's cgroup.procs, to add_joined. */
+static int add_joined_in(const char *dir, struct logins *l)
+{
+	_cleanup_fclose_ FILE *f = NULL;
+	char path[PATH_MAX];
+	long pid;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	if (!(f = fopen(path, "re")))
+		return -errno;
+	while (fscanf(f, "%ld", &pid) == 1)
+		add_joined(pid, l);
+	return ferror(f) ? -EIO : 0;
+}
+
+int sessions_admit(const char *user, const char *counter, uint64_t max, pid_t asker,
 		   struct error *err)
 {
-	uint64_t max = u->limits[LIMIT_MAX_SESSIONS];
 	unsigned long long asker_start;
 	char exe_path[64], record[256];
 	struct stat exe;
 	_cleanup_(logins_done) struct logins l = { .exe = &exe };
 	int r;
 
-	if (max == LIMIT_UNLIMITED)
-		return 0;
 	snprintf(exe_path, sizeof(exe_path), "/proc/%d/exe", (int)asker);
 	if (stat(exe_path, &exe) < 0)
-		return error_errno(err, -errno, "cannot tell the logins of %s apart: %s", u->name,
+		return error_errno(err, -errno, "cannot tell the logins of %s apart: %s", user,
 				   exe_path);
 	if ((r = proc_stat_read(asker, NULL, &asker_start)) < 0)
 		return error_errno(err, r, "cannot tell the logins of %s apart: /proc/%d/stat",
-				   u->name, (int)asker);
-	user_run_path(u->name, RUN_LOGINS, record, sizeof(record));
-	if ((r = add_admitted(record, &l)) < 0 ||
-	    (r = cgroup_each_proc(cg->dirs[cg->counter], add_joined, &l)) < 0 || (r = l.error) < 0)
-		return error_errno(err, r, "cannot count the logins of %s in %s", u->name,
-				   cg->dirs[cg->counter]);
+				   user, (int)asker);
+	user_run_path(user, RUN_LOGINS, record, sizeof(record));
+	if ((r = add_admitted(record, &l)) < 0 || (r = add_joined_in(counter, &l)) < 0 ||
+	    (r = l.error) < 0)
+		return error_errno(err, r, "cannot count the logins of %s in %s", user, counter);
 	if ((uint64_t)l.n >= max)
 		return error_set(err, -EUSERS, "%s already has %zu logins to her container, and "
 				 "max_sessions is %llu: close one, or raise max_sessions in "
-				 "warren.conf", u->name, l.n, (unsigned long long)max);
+				 "warren.conf", user, l.n, (unsigned long long)max);
 	logins_add(&l, asker, asker_start);
 	if ((r = l.error) < 0 || (r = record_admitted(record, &l)) < 0)
-		return error_errno(err, r, "cannot record the login of %s in %s", u->name, record);
+		return error_errno(err, r, "cannot record the login of %s in %s", user, record);
 	return 0;
 }

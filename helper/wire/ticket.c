@@ -1,0 +1,289 @@
+/* ticket.c - a warm login that pam_warren verifies itself (see ticket.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/fsutil.h"
+#include "lib/layout.h"
+#include "wire/ticket.h"
+
+#define TICKET_MAGIC "warren-ticket 1"
+#define NSSWITCH "/etc/nsswitch.conf"
+
+static int input_read(const char *path, struct ticket_input *ret)
+{
+	struct stat st;
+
+	*ret = (struct ticket_input){ 0 };
+	if (stat(path, &st) < 0) {
+		if (errno != ENOENT)
+			return -errno;
+		ret->absent = true;
+		return 0;
+	}
+	*ret = (struct ticket_input){ .dev = st.st_dev, .ino = st.st_ino,
+				      .size = (unsigned long long)st.st_size,
+				      .mtim = st.st_mtim, .ctim = st.st_ctim };
+	return 0;
+}
+
+int ticket_inputs_read(const char *config, const char *helper, struct ticket_input in[TICKET_INPUTS])
+{
+	const char *paths[TICKET_INPUTS] = {
+		[TICKET_CONFIG] = config, [TICKET_HELPER] = helper ? helper : "/proc/self/exe",
+		[TICKET_PASSWD] = "/etc/passwd", [TICKET_GROUP] = "/etc/group",
+		[TICKET_NSSWITCH] = NSSWITCH,
+	};
+	int r;
+
+	for (int i = 0; i < TICKET_INPUTS; i++)
+		if ((r = input_read(paths[i], &in[i])) < 0)
+			return r;
+	return 0;
+}
+
+static bool time_same(struct timespec a, struct timespec b)
+{
+	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
+bool ticket_inputs_same(const struct ticket_input a[TICKET_INPUTS],
+			const struct ticket_input b[TICKET_INPUTS])
+{
+	for (int i = 0; i < TICKET_INPUTS; i++)
+		if (a[i].absent != b[i].absent || a[i].dev != b[i].dev || a[i].ino != b[i].ino ||
+		    a[i].size != b[i].size || !time_same(a[i].mtim, b[i].mtim) ||
+		    !time_same(a[i].ctim, b[i].ctim))
+			return false;
+	return true;
+}
+
+/* Is the database's line ("passwd:", "group:") of files, or of files and systemd?
+ * Anything else (sss, ldap, compat, an action in brackets) may answer differently with
+ * no file of ours changing. */
+static bool sources_local(char *sources)
+{
+	char *save = NULL;
+	int n = 0;
+
+	for (char *w = strtok_r(sources, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save), n++)
+		if (strcmp(w, "files") && strcmp(w, "systemd"))
+			return false;
+	return n > 0;
+}
+
+bool ticket_nss_local(const char *path)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	bool passwd = false, group = false;
+	char line[1024];
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		char *hash = strchr(line, '#'), *colon;
+		bool *seen;
+
+		if (hash)
+			*hash = '\0';
+		if (!(colon = strchr(line, ':')))
+			continue;
+		*colon = '\0';
+		if (!strcmp(line, "passwd"))
+			seen = &passwd;
+		else if (!strcmp(line, "group"))
+			seen = &group;
+		else
+			continue;
+		if (*seen || !sources_local(colon + 1))
+			return false; /* twice (which one counts?), or not local */
+		*seen = true;
+	}
+	return passwd && group && !ferror(f);
+}
+
+/* A value that may stand on a line of its own: no newline, not empty. */
+static bool line_safe(const char *v)
+{
+	return v[0] && !strchr(v, '\n');
+}
+
+int ticket_format(const struct warm_ticket *t, char *buf, size_t len)
+{
+	FILE *f;
+	int r;
+
+	if (!line_safe(t->user) || strchr(t->user, ' ') || !line_safe(t->config) ||
+	    !line_safe(t->state_dir) || !line_safe(t->counter) || !t->reply[0])
+		return -EINVAL;
+	if (!(f = fmemopen(buf, len, "w")))
+		return -errno;
+	fprintf(f, TICKET_MAGIC "\nuser %s %u\nconfig %s\n", t->user, (unsigned)t->uid, t->config);
+	for (int i = 0; i < TICKET_INPUTS; i++) {
+		const struct ticket_input *in = &t->in[i];
+
+		fprintf(f, "input %d %d %llu %llu %llu %lld %ld %lld %ld\n", i, in->absent, in->dev,
+			in->ino, in->size, (long long)in->mtim.tv_sec, in->mtim.tv_nsec,
+			(long long)in->ctim.tv_sec, in->ctim.tv_nsec);
+	}
+	fprintf(f, "state_dir %s\ncontainer %d %d %llu\nmax_sessions %" PRIu64 "\ncounter %s\n"
+		"reply\n%s", t->state_dir, (int)t->init_pid, (int)t->supervisor_pid, t->pidns_ino,
+		t->max_sessions, t->counter, t->reply);
+	r = ferror(f) ? -ENOSPC : 0;
+	/* fmemopen writes the terminating NUL at fclose, if it fits. */
+	if (fclose(f) != 0 || r < 0 || strnlen(buf, len) >= len - 1)
+		return -ENOSPC;
+	return 0;
+}
+
+/* The rest of LINE after "KEY " into DST (LEN), whole; false if it is not KEY's. */
+static bool value_of(const char *line, const char *key, char *dst, size_t len)
+{
+	size_t k = strlen(key);
+
+	if (strncmp(line, key, k) || line[k] != ' ' || !line[k + 1])
+		return false;
+	return (size_t)snprintf(dst, len, "%s", line + k + 1) < len;
+}
+
+static bool input_parse(const char *line, struct warm_ticket *t, unsigned *seen)
+{
+	struct ticket_input in = { 0 };
+	long long ms, cs;
+	int i, absent, end = 0;
+
+	if (sscanf(line, "input %d %d %llu %llu %llu %lld %ld %lld %ld%n", &i, &absent, &in.dev,
+		   &in.ino, &in.size, &ms, &in.mtim.tv_nsec, &cs, &in.ctim.tv_nsec, &end) != 9 ||
+	    line[end] || i < 0 || i >= TICKET_INPUTS || (absent != 0 && absent != 1) ||
+	    (*seen & (1u << i)))
+		return false;
+	in.absent = absent;
+	in.mtim.tv_sec = (time_t)ms;
+	in.ctim.tv_sec = (time_t)cs;
+	t->in[i] = in;
+	*seen |= 1u << i;
+	return true;
+}
+
+int ticket_parse(char *text, struct warm_ticket *t)
+{
+	enum { USER, CONFIG, STATE_DIR, CONTAINER, MAX, COUNTER, FIELDS };
+	char *line = text, *next, user[64];
+	unsigned inputs = 0, seen = 0;
+	int init, sup, end;
+
+	memset(t, 0, sizeof(*t));
+	for (int n = 0; line && *line; line = next, n++) {
+		unsigned field;
+		bool ok;
+
+		if (!(next = strchr(line, '\n')))
+			return -EBADMSG;
+		*next++ = '\0';
+		if (n == 0) {
+			if (strcmp(line, TICKET_MAGIC))
+				return -EBADMSG;
+			continue;
+		}
+		if (!strcmp(line, "reply")) {
+			if (seen != (1u << FIELDS) - 1 || inputs != (1u << TICKET_INPUTS) - 1 ||
+			    !next[0] || (size_t)snprintf(t->reply, sizeof(t->reply), "%s", next) >=
+			    sizeof(t->reply))
+				return -EBADMSG;
+			return 0;
+		}
+		if (!strncmp(line, "input ", 6)) {
+			if (!input_parse(line, t, &inputs))
+				return -EBADMSG;
+			continue;
+		}
+		end = 0;
+		if (!strncmp(line, "user ", 5)) {
+			unsigned uid;
+
+			field = USER;
+			ok = sscanf(line, "user %63s %u%n", user, &uid, &end) == 2 && !line[end];
+			snprintf(t->user, sizeof(t->user), "%s", user);
+			t->uid = (uid_t)uid;
+		} else if (!strncmp(line, "container ", 10)) {
+			field = CONTAINER;
+			ok = sscanf(line, "container %d %d %llu%n", &init, &sup, &t->pidns_ino, &end) == 3 &&
+			     !line[end] && init > 1 && sup > 1;
+			t->init_pid = init;
+			t->supervisor_pid = sup;
+		} else if (!strncmp(line, "max_sessions ", 13)) {
+			field = MAX;
+			ok = sscanf(line, "max_sessions %" SCNu64 "%n", &t->max_sessions, &end) == 1 &&
+			     !line[end];
+		} else if ((ok = value_of(line, "config", t->config, sizeof(t->config)))) {
+			field = CONFIG;
+		} else if ((ok = value_of(line, "state_dir", t->state_dir, sizeof(t->state_dir)))) {
+			field = STATE_DIR;
+		} else if ((ok = value_of(line, "counter", t->counter, sizeof(t->counter)))) {
+			field = COUNTER;
+		} else {
+			return -EBADMSG;
+		}
+		if (!ok || (seen & (1u << field)))
+			return -EBADMSG;
+		seen |= 1u << field;
+	}
+	return -EBADMSG; /* no reply */
+}
+
+int ticket_write(const struct warm_ticket *t)
+{
+	char path[256], text[sizeof(*t)];
+	int r;
+
+	if ((r = ticket_format(t, text, sizeof(text))) < 0)
+		return r;
+	/* A new file renamed over the old, root's and 0600, in her runtime directory, which
+	 * only root may write; named by our pid, as two helpers may write at once (the
+	 * ticket is written after her lock is let go: the later one wins, and a ticket of a
+	 * container that no longer runs is never taken). */
+	return write_replace(AT_FDCWD, user_run_path(t->user, RUN_TICKET, path, sizeof(path)),
+			     (const char *const[]){ text, NULL }, WRITE_PRIVATE);
+}
+
+int ticket_remove(const char *user)
+{
+	char path[256];
+
+	if (unlink(user_run_path(user, RUN_TICKET, path, sizeof(path))) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+int ticket_read(const char *user, struct warm_ticket *t)
+{
+	char path[256], text[sizeof(*t)];
+	_cleanup_close_ int fd = -EBADF;
+	struct stat st;
+	ssize_t n;
+
+	fd = open(user_run_path(user, RUN_TICKET, path, sizeof(path)),
+		  O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 077) || st.st_nlink != 1)
+		return -EPERM;
+	n = read(fd, text, sizeof(text) - 1);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= sizeof(text) - 1)
+		return -EBADMSG;
+	text[n] = '\0';
+	if (ticket_parse(text, t) < 0 || strcmp(t->user, user))
+		return -EBADMSG;
+	return 0;
+}

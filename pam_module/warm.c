@@ -1,0 +1,82 @@
+/* warm.c - a login to her running container, verified here from the helper's ticket
+ * (ticket.h) without starting the helper.  Any doubt, and the helper decides. */
+#include <errno.h>
+#include <security/pam_ext.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/events.h"
+#include "lib/layout.h"
+#include "lib/state.h"
+#include "pam_warren.h"
+#include "wire/sessions.h"
+#include "wire/ticket.h"
+
+/* Is T still the answer for PW: her uid, the config this module names, and every file
+ * the answer was decided from as it was? */
+static bool ticket_current(const struct warm_ticket *t, const struct module_options *opt,
+			   const struct passwd *pw)
+{
+	const char *config = opt->config ? opt->config : WARREN_DEFAULT_CONFIG;
+	struct ticket_input now[TICKET_INPUTS];
+
+	return t->uid == pw->pw_uid && !strcmp(t->config, config) &&
+	       ticket_inputs_read(config, opt->helper, now) == 0 && ticket_inputs_same(t->in, now);
+}
+
+/* Under her lock: is T's container the one running (the record, init in its pid
+ * namespace, the supervisor alive)?  Its init's pidfd, or -errno. */
+static int ticket_container(const struct warm_ticket *t)
+{
+	struct container_state st;
+	int pidfd, r;
+
+	if ((r = state_read(t->user, &st)) < 0)
+		return r;
+	if (st.init_pid != t->init_pid || st.supervisor_pid != t->supervisor_pid ||
+	    st.pidns_ino != t->pidns_ino)
+		return -ESTALE;
+	if ((pidfd = state_open_init(&st)) < 0)
+		return pidfd;
+	if (!state_supervisor_alive(&st)) {
+		close(pidfd);
+		return -ESRCH;
+	}
+	return pidfd;
+}
+
+int warm_login(pam_handle_t *pamh, const struct module_options *opt, const struct passwd *pw,
+	       struct helper_reply *reply)
+{
+	_cleanup_free_ struct warm_ticket *t = malloc(sizeof(*t));
+	_cleanup_close_ int lock = -EBADF, pidfd = -EBADF;
+	struct error err = { 0 };
+
+	helper_reply_init(reply);
+	if (!t || ticket_read(pw->pw_name, t) < 0 || !ticket_current(t, opt, pw))
+		return 0;
+	/* The reply first: it is checked as the helper's would be, and nothing is recorded
+	 * for a login that goes to the helper after all. */
+	if (protocol_reply_parse(t->reply, true, reply) < 0 || reply->error[0]) {
+		helper_reply_init(reply);
+		return 0;
+	}
+	if ((lock = user_lock(pw->pw_name)) < 0 || (pidfd = ticket_container(t)) < 0)
+		return 0;
+	/* A login over her max_sessions: the helper counts again and refuses it, with the
+	 * numbers in the log and the event recorded. */
+	if (t->max_sessions != UINT64_MAX &&
+	    sessions_admit(pw->pw_name, t->counter, t->max_sessions, getpid(), &err) < 0)
+		return 0;
+	(void)state_touch(pw->pw_name); /* the idle clock */
+	event_record(t->state_dir, pw->pw_name, "joined", "container %llu", t->pidns_ino);
+	reply->init_pidfd = TAKE_FD(pidfd);
+	if (opt->debug)
+		pam_syslog(pamh, LOG_DEBUG, "%s: her running container, verified by pam_warren "
+			   "(the helper's ticket)", pw->pw_name);
+	return 1;
+}
