@@ -69,7 +69,7 @@ bool ticket_inputs_same(const struct ticket_input a[TICKET_INPUTS],
 bool ticket_nss_local(const char *path);
 
 /* T as text (BUF, LEN): 0, -ENOSPC, -EINVAL (a value that does not fit a line); and
- * back (TEXT changed in place): 0, -EBADMSG.  Pure, fuzzed. */
+ * back (TEXT changed in place): 0, -EBADMSG.  Pure (tests/unit/test_ticket.c). */
 int ticket_format(const struct warm_ticket *t, char *buf, size_t len);
 int ticket_parse(char *text, struct warm_ticket *t);
 

@@ -1,0 +1,199 @@
+/* test_ticket.c - the helper's ticket for a warm login (wire/ticket.h): its text both
+ * ways, every field checked; a change to any file it was decided from is seen; which
+ * NSS configurations may be kept in one. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "wire/ticket.h"
+
+static struct warm_ticket example(void)
+{
+	struct warm_ticket t = { .uid = 1001, .init_pid = 4242, .supervisor_pid = 4241,
+				 .pidns_ino = 4026532001ULL, .max_sessions = 32 };
+
+	snprintf(t.user, sizeof(t.user), "wta");
+	snprintf(t.config, sizeof(t.config), "/etc/warren/warren.conf");
+	snprintf(t.state_dir, sizeof(t.state_dir), "/var/lib/warren");
+	snprintf(t.counter, sizeof(t.counter), "/sys/fs/cgroup/pids/warren/wta");
+	snprintf(t.reply, sizeof(t.reply), "cgroup /sys/fs/cgroup/pids/warren/wta\npts_dev 42\n"
+		 "gid 1001\nconfine root=0 groups= apparmor=- seccomp=default\n");
+	for (int i = 0; i < TICKET_INPUTS; i++)
+		t.in[i] = (struct ticket_input){ .dev = 2049, .ino = 100 + i, .size = 7 * i,
+						 .mtim = { 1700000000 + i, 123456789 },
+						 .ctim = { 1700000001 + i, 5 } };
+	t.in[TICKET_NSSWITCH].absent = true;
+	t.in[TICKET_NSSWITCH].dev = t.in[TICKET_NSSWITCH].ino = 0;
+	return t;
+}
+
+static void test_round_trip(void **state)
+{
+	struct warm_ticket t = example(), back;
+	char text[sizeof(t)];
+
+	assert_int_equal(ticket_format(&t, text, sizeof(text)), 0);
+	assert_int_equal(ticket_parse(text, &back), 0);
+	assert_string_equal(back.user, "wta");
+	assert_int_equal(back.uid, 1001);
+	assert_string_equal(back.config, t.config);
+	assert_string_equal(back.state_dir, t.state_dir);
+	assert_string_equal(back.counter, t.counter);
+	assert_string_equal(back.reply, t.reply);
+	assert_int_equal(back.init_pid, 4242);
+	assert_int_equal(back.supervisor_pid, 4241);
+	assert_true(back.pidns_ino == t.pidns_ino && back.max_sessions == 32);
+	assert_true(ticket_inputs_same(back.in, t.in));
+	/* No bound on her logins. */
+	t.max_sessions = UINT64_MAX;
+	assert_int_equal(ticket_format(&t, text, sizeof(text)), 0);
+	assert_int_equal(ticket_parse(text, &back), 0);
+	assert_true(back.max_sessions == UINT64_MAX);
+	/* Too small a buffer, a path with a newline: no text. */
+	assert_int_equal(ticket_format(&t, text, 64), -ENOSPC);
+	snprintf(t.config, sizeof(t.config), "/etc/warren\n/x");
+	assert_int_equal(ticket_format(&t, text, sizeof(text)), -EINVAL);
+}
+
+/* Each line of a good ticket, taken out, doubled, or changed, makes it no ticket. */
+static void test_every_field_checked(void **state)
+{
+	struct warm_ticket t = example(), back;
+	static const char *const changed[][2] = {
+		{ "warren-ticket 1", "warren-ticket 2" },
+		{ "user wta 1001", "user wta" },
+		{ "user wta 1001", "user wta 1001 7" },
+		{ "container 4242 4241", "container 1 4241" },
+		{ "container 4242 4241", "container 4242 0" },
+		{ "max_sessions 32", "max_sessions x" },
+		{ "input 0 0 2049", "input 5 0 2049" },
+		{ "input 0 0 2049", "input 0 2 2049" },
+		{ "input 1 0 2049", "input 0 0 2049" }, /* input 0 twice, input 1 never */
+		{ "counter /sys", "counter" },
+		{ "\nreply\n", "\nreplies\n" },
+	};
+	char good[sizeof(t)], text[2 * sizeof(t) + 1];
+
+	assert_int_equal(ticket_format(&t, good, sizeof(good)), 0);
+	for (size_t i = 0; i < sizeof(changed) / sizeof(changed[0]); i++) {
+		char *at = strstr(good, changed[i][0]);
+
+		assert_non_null(at);
+		snprintf(text, sizeof(text), "%.*s%s%s", (int)(at - good), good, changed[i][1],
+			 at + strlen(changed[i][0]));
+		if (ticket_parse(text, &back) != -EBADMSG)
+			fail_msg("changed \"%s\" to \"%s\": still a ticket", changed[i][0], changed[i][1]);
+	}
+	/* Each of the lines before the reply, left out or doubled. */
+	for (char *line = good; *line && strncmp(line, "reply\n", 6); line = strchr(line, '\n') + 1) {
+		size_t len = (size_t)(strchr(line, '\n') + 1 - line);
+
+		snprintf(text, sizeof(text), "%.*s%s", (int)(line - good), good, line + len);
+		if (ticket_parse(text, &back) != -EBADMSG)
+			fail_msg("without \"%.*s\": still a ticket", (int)len - 1, line);
+		if (line == good)
+			continue; /* the magic line twice is a line of no field */
+		snprintf(text, sizeof(text), "%.*s%s", (int)(line - good + len), good, line);
+		if (ticket_parse(text, &back) != -EBADMSG)
+			fail_msg("with \"%.*s\" twice: still a ticket", (int)len - 1, line);
+	}
+	/* No reply after the line that starts it. */
+	snprintf(text, sizeof(text), "%.*s", (int)(strstr(good, "reply\n") + 6 - good), good);
+	assert_int_equal(ticket_parse(text, &back), -EBADMSG);
+}
+
+static void test_inputs_change(void **state)
+{
+	struct warm_ticket t = example();
+	struct ticket_input b[TICKET_INPUTS];
+
+	for (int i = 0; i < TICKET_INPUTS; i++)
+		for (int field = 0; field < 7; field++) {
+			memcpy(b, t.in, sizeof(b));
+			switch (field) {
+			case 0: b[i].dev++; break;
+			case 1: b[i].ino++; break;
+			case 2: b[i].size++; break;
+			case 3: b[i].mtim.tv_nsec++; break;
+			case 4: b[i].ctim.tv_sec++; break;
+			case 5: b[i].absent = !b[i].absent; break;
+			default: b[i].ctim.tv_nsec++; break;
+			}
+			if (ticket_inputs_same(t.in, b))
+				fail_msg("input %d, field %d changed: taken as the same", i, field);
+		}
+	memcpy(b, t.in, sizeof(b));
+	assert_true(ticket_inputs_same(t.in, b));
+}
+
+/* The inputs of real files: a file rewritten is seen, the same file is the same. */
+static void test_inputs_read(void **state)
+{
+	char config[] = "/tmp/test_ticket.XXXXXX";
+	struct ticket_input a[TICKET_INPUTS], b[TICKET_INPUTS];
+	int fd = mkstemp(config);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "x", 1), 1);
+	assert_int_equal(ticket_inputs_read(config, NULL, a), 0);
+	assert_int_equal(ticket_inputs_read(config, NULL, b), 0);
+	assert_true(ticket_inputs_same(a, b));
+	assert_int_equal(write(fd, "y", 1), 1);
+	assert_int_equal(ticket_inputs_read(config, NULL, b), 0);
+	assert_false(ticket_inputs_same(a, b));
+	close(fd);
+	unlink(config);
+	assert_int_equal(ticket_inputs_read(config, NULL, b), 0);
+	assert_true(b[TICKET_CONFIG].absent);
+	assert_false(ticket_inputs_same(a, b));
+}
+
+static bool nss_local(const char *text)
+{
+	char path[] = "/tmp/test_ticket_nss.XXXXXX";
+	int fd = mkstemp(path);
+	bool r;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	r = ticket_nss_local(path);
+	unlink(path);
+	return r;
+}
+
+static void test_nss_local(void **state)
+{
+	assert_true(nss_local("passwd: files\ngroup: files\n"));
+	assert_true(nss_local("# Debian's\npasswd:         files systemd\ngroup:          files systemd\n"
+			      "shadow: files\nhosts: files dns\n"));
+	assert_false(nss_local("passwd: files sss\ngroup: files sss\n"));
+	assert_false(nss_local("passwd: files\ngroup: files ldap\n"));
+	assert_false(nss_local("passwd: compat\ngroup: compat\n"));
+	assert_false(nss_local("passwd: files [NOTFOUND=return] systemd\ngroup: files\n"));
+	assert_false(nss_local("passwd: files\n"));                   /* group from the default */
+	assert_false(nss_local("passwd: files\ngroup: files\ngroup: sss\n")); /* which counts? */
+	assert_false(nss_local("passwd:\ngroup: files\n"));
+	assert_false(ticket_nss_local("/nonexistent/nsswitch.conf"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_every_field_checked),
+		cmocka_unit_test(test_inputs_change),
+		cmocka_unit_test(test_inputs_read),
+		cmocka_unit_test(test_nss_local),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
