@@ -87,11 +87,20 @@ static int sanitize_process(void)
 static struct {
 	char user[64];
 	char state_dir[4096];
-	/* The files the answer is decided from, before the policy read them (ticket.h);
-	 * valid: they could all be looked at. */
-	struct ticket_input inputs[TICKET_INPUTS];
-	bool inputs_valid;
+	/* ensure: the files its answer is decided from, before anything read them
+	 * (ticket.h); basis_valid: they could all be looked at. */
+	bool ensure;
+	struct ticket_basis basis;
+	bool basis_valid;
 } login;
+
+/* An ensure that did not end in her container (refused, or she is not jailed now):
+ * pam_warren must not take the ticket an earlier answer left. */
+static void void_ticket(void)
+{
+	if (login.ensure && name_is_valid(login.user))
+		(void)ticket_remove(login.user);
+}
 
 /* The failure at the top: logged once, recorded for a login, and sent to pam_warren as
  * the refusal's reason. */
@@ -100,6 +109,7 @@ static int refuse(const struct error *err)
 	struct helper_reply reply;
 
 	log_failure(err);
+	void_ticket();
 	event_record(login.state_dir, login.user, "refused", "%s", err->msg);
 	helper_reply_init(&reply);
 	snprintf(reply.error, sizeof(reply.error), "%s", err->msg);
@@ -227,8 +237,8 @@ static int answer_login(const struct call *c, struct container *ct, const struct
 	container_handover(ct);
 	bench_mark("answered");
 	event_record(login.state_dir, c->user, "joined", "container %llu", ct->id);
-	if (login.inputs_valid)
-		container_leave_ticket(ct, u, arg_config, login.state_dir, login.inputs);
+	if (login.basis_valid)
+		container_leave_ticket(ct, u, arg_config, login.state_dir, &login.basis);
 	else
 		(void)ticket_remove(u->name);
 	return HELPER_EXIT_OK;
@@ -329,13 +339,16 @@ static int run_jailed(const struct call *c, verb_act *act)
 	const char *user = c->user;
 	int r;
 
+	/* Before NSS and the policy read them: a change from here on voids the ticket. */
+	if (c->verb == HELPER_ENSURE) {
+		login.ensure = true;
+		snprintf(login.user, sizeof(login.user), "%s", user);
+		login.basis_valid = ticket_basis_read(arg_config, &login.basis) == 0;
+	}
 	if (getpwnam_r(user, &pwbuf, buf, sizeof(buf), &pw) != 0 || !pw) {
 		error_set(&err, -ENOENT, "no such user %s", printable(user, shown, sizeof(shown)));
 		return refuse(&err);
 	}
-	/* Before the policy reads them: a change from here on voids the ticket. */
-	if (c->verb == HELPER_ENSURE)
-		login.inputs_valid = ticket_inputs_read(arg_config, NULL, login.inputs) == 0;
 	r = policy_decide(arg_config, pw, &policy, &err);
 	bench_mark("policy");
 	if (c->verb == HELPER_ENSURE || c->verb == HELPER_CHECK_USER) {
@@ -348,6 +361,8 @@ static int run_jailed(const struct call *c, verb_act *act)
 		policy_done(&policy);
 		if (r < 0)
 			return refuse(&err);
+		if (!jailed)
+			void_ticket();
 		return jailed ? HELPER_EXIT_OK : HELPER_EXIT_NOT_JAILED;
 	}
 	if (!name_is_valid(user)) {

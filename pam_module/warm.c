@@ -11,6 +11,7 @@
 #include "lib/cleanup.h"
 #include "lib/events.h"
 #include "lib/layout.h"
+#include "lib/names.h"
 #include "lib/state.h"
 #include "pam_warren.h"
 #include "wire/sessions.h"
@@ -29,16 +30,24 @@ static bool ticket_current(const struct warm_ticket *t, const struct module_opti
 }
 
 /* Under her lock: is T's container the one running (the record, init in its pid
- * namespace, the supervisor alive)?  Its init's pidfd, or -errno. */
-static int ticket_container(const struct warm_ticket *t)
+ * namespace, the supervisor alive), and REPLY (T's answer) the one for it: its devpts,
+ * her group, the cgroup that counts her logins among its own?  Its init's pidfd, or
+ * -errno. */
+static int ticket_container(const struct warm_ticket *t, const struct helper_reply *reply,
+			    const struct passwd *pw)
 {
 	struct container_state st;
+	bool counted = false;
 	int pidfd, r;
 
 	if ((r = state_read(t->user, &st)) < 0)
 		return r;
 	if (st.init_pid != t->init_pid || st.supervisor_pid != t->supervisor_pid ||
 	    st.pidns_ino != t->pidns_ino)
+		return -ESTALE;
+	for (int i = 0; i < reply->n_cgroups; i++)
+		counted = counted || !strcmp(reply->cgroups[i], t->counter);
+	if (st.pts_dev != reply->pts_dev || reply->gid != pw->pw_gid || !counted)
 		return -ESTALE;
 	if ((pidfd = state_open_init(&st)) < 0)
 		return pidfd;
@@ -49,32 +58,50 @@ static int ticket_container(const struct warm_ticket *t)
 	return pidfd;
 }
 
+/* Her lock, if it is free: a start, a stop or another login holds it briefly, or the
+ * helper waits for it, bounded by the module's timeout.  The login admitted under it. */
+static int admit(const struct warm_ticket *t, const struct helper_reply *reply,
+		 const struct passwd *pw)
+{
+	_cleanup_close_ int lock = user_lock_try(pw->pw_name);
+	struct error err = { 0 };
+	int pidfd;
+
+	if (lock < 0)
+		return lock;
+	if ((pidfd = ticket_container(t, reply, pw)) < 0)
+		return pidfd;
+	/* A login over her max_sessions: the helper counts again and refuses it, with the
+	 * numbers in the log and the event recorded. */
+	if (t->max_sessions != UINT64_MAX &&
+	    sessions_admit(pw->pw_name, t->counter, t->max_sessions, getpid(), &err) < 0) {
+		close(pidfd);
+		return err.code < 0 ? err.code : -EUSERS;
+	}
+	(void)state_touch(pw->pw_name); /* the idle clock */
+	return pidfd;
+}
+
 int warm_login(pam_handle_t *pamh, const struct module_options *opt, const struct passwd *pw,
 	       struct helper_reply *reply)
 {
 	_cleanup_free_ struct warm_ticket *t = malloc(sizeof(*t));
-	_cleanup_close_ int lock = -EBADF, pidfd = -EBADF;
-	struct error err = { 0 };
+	int pidfd;
 
 	helper_reply_init(reply);
-	if (!t || ticket_read(pw->pw_name, t) < 0 || !ticket_current(t, opt, pw))
+	/* A name the helper would not make paths of (NSS may return anything). */
+	if (!t || !name_is_valid(pw->pw_name) || ticket_read(pw->pw_name, t) < 0 ||
+	    !ticket_current(t, opt, pw))
 		return 0;
-	/* The reply first: it is checked as the helper's would be, and nothing is recorded
-	 * for a login that goes to the helper after all. */
-	if (protocol_reply_parse(t->reply, true, reply) < 0 || reply->error[0]) {
+	/* Its answer is checked as the helper's would be. */
+	if (protocol_reply_parse(t->reply, true, reply) < 0 || reply->error[0] ||
+	    (pidfd = admit(t, reply, pw)) < 0) {
 		helper_reply_init(reply);
 		return 0;
 	}
-	if ((lock = user_lock(pw->pw_name)) < 0 || (pidfd = ticket_container(t)) < 0)
-		return 0;
-	/* A login over her max_sessions: the helper counts again and refuses it, with the
-	 * numbers in the log and the event recorded. */
-	if (t->max_sessions != UINT64_MAX &&
-	    sessions_admit(pw->pw_name, t->counter, t->max_sessions, getpid(), &err) < 0)
-		return 0;
-	(void)state_touch(pw->pw_name); /* the idle clock */
+	/* After her lock: the record is written under a lock of its own (events.h). */
 	event_record(t->state_dir, pw->pw_name, "joined", "container %llu", t->pidns_ino);
-	reply->init_pidfd = TAKE_FD(pidfd);
+	reply->init_pidfd = pidfd;
 	if (opt->debug)
 		pam_syslog(pamh, LOG_DEBUG, "%s: her running container, verified by pam_warren "
 			   "(the helper's ticket)", pw->pw_name);

@@ -632,34 +632,32 @@ void container_reply(const struct container *c, struct helper_reply *ret)
 	ret->init_pidfd = c->init_pidfd;
 }
 
-/* May U's answer be kept in a ticket (ticket.h)?  Not where it depends on more than
- * the ticket's files. */
-static bool ticket_allowed(const struct user_spec *u)
+/* May U's answer, decided from BASIS, be kept in a ticket (ticket.h)?  Not where it
+ * depends on more than the ticket's files, nor while one of them has just changed. */
+static bool ticket_allowed(const struct user_spec *u, const struct ticket_basis *basis)
 {
 	return u->limits[LIMIT_HOME] != HOME_HOST && !u->confine.apparmor[0] &&
-	       ticket_nss_local("/etc/nsswitch.conf");
+	       ticket_inputs_settled(basis->in, basis->at) &&
+	       ticket_users_local(basis->in, "/etc/nsswitch.conf", "/run/systemd/userdb");
 }
 
-void container_leave_ticket(const struct container *c, const struct user_spec *u,
-			    const char *config, const char *state_dir,
-			    const struct ticket_input before[TICKET_INPUTS])
+/* The ticket of C for U, with her lock held: its record still C's. */
+static int ticket_fill(const struct container *c, const struct user_spec *u, const char *config,
+		       const char *state_dir, const struct ticket_basis *basis,
+		       struct warm_ticket *t)
 {
-	struct ticket_input now[TICKET_INPUTS];
 	struct container_state st;
 	struct helper_reply reply;
-	struct warm_ticket *t;
 	int r;
 
-	if (!ticket_allowed(u) || ticket_inputs_read(config, NULL, now) < 0 ||
-	    !ticket_inputs_same(before, now) || state_read(u->name, &st) < 0 ||
-	    st.pidns_ino != c->id || !(t = calloc(1, sizeof(*t)))) {
-		(void)ticket_remove(u->name);
-		return;
-	}
+	if ((r = state_read(u->name, &st)) < 0)
+		return r;
+	if (st.pidns_ino != c->id)
+		return -ESTALE;
 	snprintf(t->user, sizeof(t->user), "%s", u->name);
 	t->uid = u->uid;
 	snprintf(t->config, sizeof(t->config), "%s", config);
-	memcpy(t->in, before, sizeof(t->in));
+	memcpy(t->in, basis->in, sizeof(t->in));
 	snprintf(t->state_dir, sizeof(t->state_dir), "%s", state_dir);
 	t->init_pid = st.init_pid;
 	t->supervisor_pid = st.supervisor_pid;
@@ -667,13 +665,35 @@ void container_leave_ticket(const struct container *c, const struct user_spec *u
 	t->max_sessions = u->limits[LIMIT_MAX_SESSIONS];
 	snprintf(t->counter, sizeof(t->counter), "%s", c->cg.dirs[c->cg.counter]);
 	container_reply(c, &reply);
-	r = protocol_reply_format(&reply, t->reply, sizeof(t->reply));
+	return protocol_reply_format(&reply, t->reply, sizeof(t->reply));
+}
+
+void container_leave_ticket(const struct container *c, const struct user_spec *u,
+			    const char *config, const char *state_dir,
+			    const struct ticket_basis *basis)
+{
+	_cleanup_free_ struct warm_ticket *t = NULL;
+	struct ticket_input now[TICKET_INPUTS];
+	_cleanup_close_ int lock = -EBADF;
+	int r;
+
+	if (!ticket_allowed(u, basis) || ticket_inputs_read(config, NULL, now) < 0 ||
+	    !ticket_inputs_same(basis->in, now)) {
+		(void)ticket_remove(u->name);
+		return;
+	}
+	/* Under her lock, if it is free (else another login or a stop is at work: no
+	 * ticket this time), so that no stop removes her runtime dir meanwhile. */
+	if ((lock = user_lock_try(u->name)) < 0)
+		return;
+	if (!(t = calloc(1, sizeof(*t))))
+		return;
+	r = ticket_fill(c, u, config, state_dir, basis, t);
 	if (r >= 0)
 		r = ticket_write(t);
-	if (r < 0) {
+	if (r < 0 && r != -ESTALE && r != -ENOENT)
 		log_warning(r, "cannot leave the ticket of %s (her next login runs the helper)",
 			    u->name);
+	if (r < 0)
 		(void)ticket_remove(u->name);
-	}
-	free(t);
 }

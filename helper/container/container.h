@@ -54,12 +54,13 @@ int container_reset(const struct warren_config *cfg, const struct user_spec *u, 
 void container_handover(struct container *c);
 /* C as pam_warren's answer (the reply borrows C's pidfd). */
 void container_reply(const struct container *c, struct helper_reply *ret);
-/* After C was the answer to a login of U (decided from CONFIG, whose files were BEFORE
- * when the policy read them: ticket.h), leave the ticket that lets pam_warren verify
- * her next warm login itself; or, where her answer depends on more than those files,
- * or one changed since, remove any.  Best effort: without a ticket, the helper runs. */
+/* After C was the answer to a login of U (decided from CONFIG and the files of BASIS,
+ * read before the policy read them: ticket.h), leave the ticket that lets pam_warren
+ * verify her next warm login itself; or, where her answer depends on more than those
+ * files, or one changed since, remove any.  Best effort: without a ticket, the helper
+ * runs. */
 void container_leave_ticket(const struct container *c, const struct user_spec *u,
 			    const char *config, const char *state_dir,
-			    const struct ticket_input before[TICKET_INPUTS]);
+			    const struct ticket_basis *basis);
 
 #endif

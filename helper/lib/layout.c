@@ -92,7 +92,7 @@ const char *user_lock_path(const char *user, char *buf, size_t len)
 /* Take the lock of NAME in RUNTIME_LOCKS (blocking); the fd holds it.  Held, it is
  * still the file at its path: gc removes a user's lock file while holding it (a waiter
  * that then gets the old, unlinked one tries again with the new). */
-static int take_lock(const char *name)
+static int take_lock(const char *name, bool wait)
 {
 	char path[256];
 
@@ -103,7 +103,7 @@ static int take_lock(const char *name)
 
 		if (fd < 0)
 			return -errno;
-		while (flock(fd, LOCK_EX) < 0)
+		while (flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB) < 0)
 			if (errno != EINTR)
 				return -errno;
 		if (fstat(fd, &held) < 0)
@@ -115,7 +115,12 @@ static int take_lock(const char *name)
 
 int user_lock(const char *user)
 {
-	return take_lock(user);
+	return take_lock(user, true);
+}
+
+int user_lock_try(const char *user)
+{
+	return take_lock(user, false);
 }
 
 int user_lock_remove(const char *user)
@@ -128,12 +133,12 @@ int user_lock_remove(const char *user)
 int network_lock(void)
 {
 	/* Not a user name: those never start with a dot. */
-	return take_lock(".network");
+	return take_lock(".network", true);
 }
 
 int sandbox_lock(void)
 {
-	return take_lock(".sandbox");
+	return take_lock(".sandbox", true);
 }
 
 /* ---- The config's state_dir ---- */

@@ -107,6 +107,8 @@ const char *layout_apparmor_profile(const char *profile, char *buf, size_t len);
 
 /* Take USER's lock (blocking); returns the fd that holds it. */
 int user_lock(const char *user);
+/* The same if it is free at once; -EWOULDBLOCK if someone holds it. */
+int user_lock_try(const char *user);
 /* The path of USER's lock file, into BUF. */
 const char *user_lock_path(const char *user, char *buf, size_t len);
 /* Remove USER's lock file; only with her lock held (gc). */

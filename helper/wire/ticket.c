@@ -1,5 +1,6 @@
 /* ticket.c - a warm login that pam_warren verifies itself (see ticket.h). */
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -34,12 +35,18 @@ static int input_read(const char *path, struct ticket_input *ret)
 	return 0;
 }
 
+/* Where nss-systemd looks for records of its own (nss-systemd(8), userdbd(8)). */
+#define USERDB_SERVICES "/run/systemd/userdb"
+
 int ticket_inputs_read(const char *config, const char *helper, struct ticket_input in[TICKET_INPUTS])
 {
 	const char *paths[TICKET_INPUTS] = {
 		[TICKET_CONFIG] = config, [TICKET_HELPER] = helper ? helper : "/proc/self/exe",
 		[TICKET_PASSWD] = "/etc/passwd", [TICKET_GROUP] = "/etc/group",
-		[TICKET_NSSWITCH] = NSSWITCH,
+		[TICKET_NSSWITCH] = NSSWITCH, [TICKET_SUBUID] = "/etc/subuid",
+		[TICKET_SUBGID] = "/etc/subgid", [TICKET_USERDB_ETC] = "/etc/userdb",
+		[TICKET_USERDB_RUN] = "/run/userdb", [TICKET_USERDB_HOST] = "/run/host/userdb",
+		[TICKET_USERDB_LIB] = "/usr/lib/userdb", [TICKET_USERDB_SERVICES] = USERDB_SERVICES,
 	};
 	int r;
 
@@ -47,6 +54,15 @@ int ticket_inputs_read(const char *config, const char *helper, struct ticket_inp
 		if ((r = input_read(paths[i], &in[i])) < 0)
 			return r;
 	return 0;
+}
+
+int ticket_basis_read(const char *config, struct ticket_basis *ret)
+{
+	int r = ticket_inputs_read(config, NULL, ret->in);
+
+	if (r < 0)
+		return r;
+	return clock_gettime(CLOCK_REALTIME, &ret->at) < 0 ? -errno : 0;
 }
 
 static bool time_same(struct timespec a, struct timespec b)
@@ -65,48 +81,113 @@ bool ticket_inputs_same(const struct ticket_input a[TICKET_INPUTS],
 	return true;
 }
 
-/* Is the database's line ("passwd:", "group:") of files, or of files and systemd?
- * Anything else (sss, ldap, compat, an action in brackets) may answer differently with
- * no file of ours changing. */
-static bool sources_local(char *sources)
+/* Longer than a tick of the kernel's coarse clock (at most 10 ms, HZ=100). */
+#define SETTLED_NS (50 * 1000 * 1000LL)
+
+static long long ns_of(struct timespec t)
 {
+	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+bool ticket_inputs_settled(const struct ticket_input in[TICKET_INPUTS], struct timespec now)
+{
+	for (int i = 0; i < TICKET_INPUTS; i++)
+		if (!in[i].absent && (ns_of(in[i].mtim) > ns_of(now) - SETTLED_NS ||
+				      ns_of(in[i].ctim) > ns_of(now) - SETTLED_NS))
+			return false;
+	return true;
+}
+
+/* The sources of one database's line: files alone (1), files then systemd (2), else 0
+ * (sss, ldap, compat, an action in brackets: anything that may answer differently with
+ * no file of ours changing). */
+static int sources_of(char *sources)
+{
+	static const char *const known[] = { "files", "systemd" };
 	char *save = NULL;
 	int n = 0;
 
-	for (char *w = strtok_r(sources, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save), n++)
-		if (strcmp(w, "files") && strcmp(w, "systemd"))
-			return false;
-	return n > 0;
+	for (char *w = strtok_r(sources, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save)) {
+		if (n >= 2 || strcmp(w, known[n]))
+			return 0;
+		n++;
+	}
+	return n;
 }
 
-bool ticket_nss_local(const char *path)
+enum ticket_nss ticket_nss_sources(const char *path)
 {
 	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	bool passwd = false, group = false;
+	int passwd = -1, group = -1;
 	char line[1024];
 
 	if (!f)
-		return false;
+		return TICKET_NSS_OTHER;
 	while (fgets(line, sizeof(line), f)) {
-		char *hash = strchr(line, '#'), *colon;
-		bool *seen;
+		char *name = line + strspn(line, " \t"), *colon, *end;
+		int *seen;
 
-		if (hash)
-			*hash = '\0';
-		if (!(colon = strchr(line, ':')))
+		if (!strchr(line, '\n') && !feof(f))
+			return TICKET_NSS_OTHER; /* a line longer than we read */
+		name[strcspn(name, "#")] = '\0';
+		if (!(colon = strchr(name, ':')))
 			continue;
 		*colon = '\0';
-		if (!strcmp(line, "passwd"))
+		for (end = colon; end > name && (end[-1] == ' ' || end[-1] == '\t'); end--)
+			end[-1] = '\0';
+		if (!strcmp(name, "passwd"))
 			seen = &passwd;
-		else if (!strcmp(line, "group"))
+		else if (!strcmp(name, "group"))
 			seen = &group;
+		else if (!strcmp(name, "initgroups"))
+			return TICKET_NSS_OTHER; /* her groups from a source of its own */
 		else
 			continue;
-		if (*seen || !sources_local(colon + 1))
-			return false; /* twice (which one counts?), or not local */
-		*seen = true;
+		if (*seen >= 0)
+			return TICKET_NSS_OTHER; /* twice: which one counts? */
+		*seen = sources_of(colon + 1);
 	}
-	return passwd && group && !ferror(f);
+	if (ferror(f) || passwd <= 0 || group <= 0)
+		return TICKET_NSS_OTHER;
+	return passwd == 1 && group == 1 ? TICKET_NSS_FILES : TICKET_NSS_FILES_SYSTEMD;
+}
+
+/* Does SERVICES hold none but nss-systemd's own sockets (or not exist)?  Any other
+ * (io.systemd.Home, a machine's) serves users or memberships. */
+static bool services_own(const char *services)
+{
+	static const char *const own[] = { "io.systemd.Multiplexer", "io.systemd.NameServiceSwitch",
+					   "io.systemd.DynamicUser" };
+	_cleanup_closedir_ DIR *d = opendir(services);
+	struct dirent *e;
+
+	if (!d)
+		return errno == ENOENT;
+	while ((e = readdir(d))) {
+		bool known = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+
+		for (size_t i = 0; i < sizeof(own) / sizeof(own[0]) && !known; i++)
+			known = !strcmp(e->d_name, own[i]);
+		if (!known)
+			return false;
+	}
+	return true;
+}
+
+bool ticket_users_local(const struct ticket_input in[TICKET_INPUTS], const char *nsswitch,
+			const char *services)
+{
+	switch (ticket_nss_sources(nsswitch)) {
+	case TICKET_NSS_FILES:
+		return true;
+	case TICKET_NSS_FILES_SYSTEMD:
+		for (int i = TICKET_USERDB_ETC; i <= TICKET_USERDB_LIB; i++)
+			if (!in[i].absent)
+				return false;
+		return services_own(services);
+	default:
+		return false;
+	}
 }
 
 /* A value that may stand on a line of its own: no newline, not empty. */

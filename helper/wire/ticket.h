@@ -9,7 +9,7 @@
  * itself, /etc/passwd, /etc/group and /etc/nsswitch.conf.
  *
  * At the next login pam_warren takes the ticket only if every one of those files is
- * the same, her uid is the same, and, under her lock, the container is still the one
+ * the same (and the subordinate ranges, and nss-systemd's sources), her uid is the same, and, under her lock, the container is still the one
  * recorded (state.h: init in its pid namespace, its supervisor alive); it admits the
  * login (sessions.h), touches the record (the idle clock) and records the join, as the
  * helper would.  Anything else, and any doubt, and it runs the helper as before: the
@@ -17,8 +17,10 @@
  *
  * The helper leaves no ticket where its answer depends on more than those files:
  * users or groups from other NSS sources (sss, ldap: the membership that decides who is
- * jailed can change with no file changing), home = "host" (the PAM stack is read), an
- * AppArmor profile (the helper makes sure it is loaded at every login).
+ * jailed can change with no file changing; nss-systemd with records of its own: userdb
+ * drop-ins, systemd-homed), home = "host" (the PAM stack is read), an AppArmor profile
+ * (the helper makes sure it is loaded at every login); nor while one of the files has
+ * just changed (ticket_inputs_settled).
  */
 #ifndef WARREN_TICKET_H
 #define WARREN_TICKET_H
@@ -33,9 +35,13 @@
 #include "wire/protocol.h"
 
 /* The files an answer is decided from: TICKET_CONFIG is the config at its path,
- * TICKET_HELPER the helper (pam_warren's helper option, the helper's /proc/self/exe). */
+ * TICKET_HELPER the helper (pam_warren's helper option, the helper's /proc/self/exe);
+ * the subordinate ranges, which the helper checks her maps against at every login; and
+ * where nss-systemd finds users and groups besides the files: its drop-in directories
+ * and the directory of its services (systemd-homed's and others'). */
 enum { TICKET_CONFIG, TICKET_HELPER, TICKET_PASSWD, TICKET_GROUP, TICKET_NSSWITCH,
-       TICKET_INPUTS };
+       TICKET_SUBUID, TICKET_SUBGID, TICKET_USERDB_ETC, TICKET_USERDB_RUN,
+       TICKET_USERDB_HOST, TICKET_USERDB_LIB, TICKET_USERDB_SERVICES, TICKET_INPUTS };
 
 struct ticket_input {
 	bool absent; /* no such file (a state, compared like the others) */
@@ -57,16 +63,38 @@ struct warm_ticket {
 };
 
 /* The identity of each file in IN: CONFIG, HELPER (a path, or NULL for the running
- * program), and the NSS files.  0, or -errno for one that cannot be looked at (absence
- * is a state, not an error). */
+ * program), and the others.  0, or -errno for one that cannot be looked at (absence is
+ * a state, not an error). */
 int ticket_inputs_read(const char *config, const char *helper, struct ticket_input in[TICKET_INPUTS]);
 bool ticket_inputs_same(const struct ticket_input a[TICKET_INPUTS],
 			const struct ticket_input b[TICKET_INPUTS]);
+/* What an answer is decided from: the files, and when they were looked at. */
+struct ticket_basis {
+	struct ticket_input in[TICKET_INPUTS];
+	struct timespec at;
+};
+/* The files of the running program (ticket_inputs_read with HELPER NULL), now. */
+int ticket_basis_read(const char *config, struct ticket_basis *ret);
 
-/* May an answer decided from PATH's NSS configuration (/etc/nsswitch.conf) be kept in a
- * ticket: passwd and group come from files alone (or files and systemd)?  False for
- * anything else, a file that cannot be read included. */
-bool ticket_nss_local(const char *path);
+/* Did every file of IN last change well before NOW, the time IN was read?  A file's
+ * times come from a coarse clock: two changes of the same size within one tick, one
+ * before IN was read and one after the policy read it, would look like none.  (git's
+ * "racily clean" files.) */
+bool ticket_inputs_settled(const struct ticket_input in[TICKET_INPUTS], struct timespec now);
+
+/* Where /etc/nsswitch.conf (PATH) sends passwd, group and initgroups. */
+enum ticket_nss {
+	TICKET_NSS_OTHER,         /* anything else, or a file that cannot be read */
+	TICKET_NSS_FILES,         /* passwd and group: files; no initgroups line */
+	TICKET_NSS_FILES_SYSTEMD, /* the same, or files then systemd (Debian's default) */
+};
+enum ticket_nss ticket_nss_sources(const char *path);
+/* May an answer decided from IN (read just now) be kept in a ticket, as far as users and
+ * groups go: NSS of files alone; or files and systemd where systemd has nothing of its
+ * own to add (no drop-in directory, and in SERVICES, its services directory, none but
+ * its own multiplexer, NSS bridge and dynamic users)? */
+bool ticket_users_local(const struct ticket_input in[TICKET_INPUTS], const char *nsswitch,
+			const char *services);
 
 /* T as text (BUF, LEN): 0, -ENOSPC, -EINVAL (a value that does not fit a line); and
  * back (TEXT changed in place): 0, -EBADMSG.  Pure (tests/unit/test_ticket.c). */

@@ -1,7 +1,8 @@
 #!/bin/bash
 # 64-warm.sh - a login to a running container is verified by pam_warren itself, from the
 # ticket the helper left (ticket.h), and lands in that container, her idle clock set;
-# a change to anything the answer was decided from (the config, /etc/group), a stopped
+# a change to anything the answer was decided from (the config, /etc/group, /etc/subuid),
+# an answer that is not her container (it voids the ticket), a stopped
 # container, a ticket of another container or one that is not root's alone: each sends
 # the login to the helper, which decides as it always did.  Through real logins, with
 # the module's debug on (it says which way a login went).
@@ -10,7 +11,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 19
+fixture_start 21
 
 write_pam debug
 TICKET=/run/warren/users/wta/ticket
@@ -50,6 +51,7 @@ write_config "$(default_config | sed 's/"wtexempt" ]/"wtexempt", "wta" ]/')"
 out=$(login wta)
 check "with the config changed (wta exempt), the helper decides: a host login ($out)" \
 	test "$out" = "$HOST_NAME helper"
+check "and that answer voided her ticket" test ! -e "$TICKET"
 write_config "$(default_config)"
 out=$(login wta)
 check "the config back: the helper answers with her running container ($out)" \
@@ -64,6 +66,11 @@ check "out of the jail group (/etc/group changed): a host login ($out)" test "$o
 gpasswd -a wta "$JAIL_GROUP" >/dev/null
 out=$(login wta)
 check "back in it: her container again, through the helper ($out)" test "$out" = "wta helper"
+
+# /etc/subuid, which the helper checks her maps against: the same text, a new file.
+cp -p /etc/subuid /etc/subuid.warren-test && mv -f /etc/subuid.warren-test /etc/subuid
+out=$(login wta)
+check "with /etc/subuid replaced, the helper answers ($out)" test "$out" = "wta helper"
 
 # A ticket of another container: never taken.
 sed -i -E 's/^container ([0-9]+) ([0-9]+) ([0-9]+)$/container \1 \2 1\3/' "$TICKET"

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 
-fixture_start 18
+fixture_start 19
 
 check "the helper and the supervisor as built and installed have no trace of the record (no file or variable turns it on)" \
 	bash -c '! grep -q "event=%s step=" "$1" && ! grep -q "event=%s step=" "$2"' - "$HELPER" "$SUPERVISOR"
@@ -54,7 +54,13 @@ steps "a first login (ensure, a new container with network nat): prepare, net, b
 	ensure:prepare,net,build,examine -- tssh wta -- true
 check "and its supervisor kept kill, net_admin and sys_admin (checked above, recorded once)" \
 	test "$(grep -c 'event=keep' "$LOG")" = 1
-steps "her second login (ensure, the container runs): examine" ensure:examine -- tssh wta -- true
+# Her second login: pam_warren verifies it from the helper's ticket (64-warm.sh), so no
+# helper runs at all; without the ticket, the helper's own warm path.
+: >"$LOG"
+tssh wta -- true >/dev/null 2>&1
+check "her second login, her ticket taken: no helper ran (nothing recorded)" test ! -s "$LOG"
+rm -f /run/warren/users/wta/ticket
+steps "her next login, the ticket gone (ensure, the container runs): examine" ensure:examine -- tssh wta -- true
 steps "enter (the container runs): examine, enter, then the relay keeps kill" \
 	enter:examine,enter -- trun enter wta -- true
 check "the relay's keep was recorded from inside the container" \

@@ -1,7 +1,8 @@
 /* test_ticket.c - the helper's ticket for a warm login (wire/ticket.h): its text both
- * ways, every field checked; a change to any file it was decided from is seen; which
- * NSS configurations may be kept in one. */
+ * ways, every field checked; a change to any file it was decided from is seen, and one
+ * just made keeps an answer out of a ticket; which NSS configurations may be kept in one. */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -156,33 +157,100 @@ static void test_inputs_read(void **state)
 	assert_false(ticket_inputs_same(a, b));
 }
 
-static bool nss_local(const char *text)
+/* TEXT as an nsswitch.conf: where it sends users and groups. */
+static enum ticket_nss nss_of(const char *text)
 {
 	char path[] = "/tmp/test_ticket_nss.XXXXXX";
 	int fd = mkstemp(path);
-	bool r;
+	enum ticket_nss r;
 
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
 	close(fd);
-	r = ticket_nss_local(path);
+	r = ticket_nss_sources(path);
 	unlink(path);
 	return r;
 }
 
-static void test_nss_local(void **state)
+static void test_nss_sources(void **state)
 {
-	assert_true(nss_local("passwd: files\ngroup: files\n"));
-	assert_true(nss_local("# Debian's\npasswd:         files systemd\ngroup:          files systemd\n"
-			      "shadow: files\nhosts: files dns\n"));
-	assert_false(nss_local("passwd: files sss\ngroup: files sss\n"));
-	assert_false(nss_local("passwd: files\ngroup: files ldap\n"));
-	assert_false(nss_local("passwd: compat\ngroup: compat\n"));
-	assert_false(nss_local("passwd: files [NOTFOUND=return] systemd\ngroup: files\n"));
-	assert_false(nss_local("passwd: files\n"));                   /* group from the default */
-	assert_false(nss_local("passwd: files\ngroup: files\ngroup: sss\n")); /* which counts? */
-	assert_false(nss_local("passwd:\ngroup: files\n"));
-	assert_false(ticket_nss_local("/nonexistent/nsswitch.conf"));
+	assert_int_equal(nss_of("passwd: files\ngroup: files\n"), TICKET_NSS_FILES);
+	assert_int_equal(nss_of("# Debian's\npasswd:         files systemd\ngroup:          files systemd\n"
+				"shadow: files\nhosts: files dns\n"), TICKET_NSS_FILES_SYSTEMD);
+	assert_int_equal(nss_of("passwd: files\ngroup: files systemd\n"), TICKET_NSS_FILES_SYSTEMD);
+	/* As glibc reads it: blanks before the name and before the colon. */
+	assert_int_equal(nss_of("  passwd : files\n\tgroup\t: files # local\n"), TICKET_NSS_FILES);
+	for (const char *const *other = (const char *const[]){
+		     "passwd: files sss\ngroup: files sss\n",
+		     "passwd: files\ngroup: files ldap\n",
+		     "passwd: compat\ngroup: compat\n",
+		     "passwd: systemd files\ngroup: files\n",
+		     "passwd: files systemd systemd\ngroup: files\n",
+		     "passwd: files [NOTFOUND=return] systemd\ngroup: files\n",
+		     "passwd: files\n",                              /* group from glibc's default */
+		     "passwd: files\ngroup: files\ngroup: sss\n",    /* which one counts? */
+		     "passwd: files\ngroup: files\ninitgroups: sss\n", /* her groups elsewhere */
+		     "passwd:\ngroup: files\n",
+		     NULL }; *other; other++)
+		if (nss_of(*other) != TICKET_NSS_OTHER)
+			fail_msg("\"%s\" is taken as files", *other);
+	assert_int_equal(ticket_nss_sources("/nonexistent/nsswitch.conf"), TICKET_NSS_OTHER);
+}
+
+/* Files and systemd are local only where systemd has no records of its own. */
+static void test_users_local(void **state)
+{
+	char nss[] = "/tmp/test_ticket_nss.XXXXXX", services[] = "/tmp/test_ticket_svc.XXXXXX";
+	struct ticket_input in[TICKET_INPUTS] = { 0 };
+	char path[64];
+	int fd = mkstemp(nss);
+
+	assert_true(fd >= 0 && mkdtemp(services));
+	assert_true(write(fd, "passwd: files systemd\ngroup: files systemd\n", 44) == 44);
+	close(fd);
+	for (int i = TICKET_USERDB_ETC; i <= TICKET_USERDB_LIB; i++)
+		in[i].absent = true;
+	/* systemd's own services alone: nothing to add. */
+	for (const char *const *own = (const char *const[]){ "io.systemd.Multiplexer",
+			"io.systemd.NameServiceSwitch", "io.systemd.DynamicUser", NULL }; *own; own++) {
+		snprintf(path, sizeof(path), "%s/%s", services, *own);
+		close(open(path, O_CREAT | O_WRONLY, 0600));
+	}
+	assert_true(ticket_users_local(in, nss, services));
+	assert_true(ticket_users_local(in, nss, "/nonexistent/userdb"));
+	/* A drop-in directory, or systemd-homed: records no file of ours shows. */
+	in[TICKET_USERDB_ETC].absent = false;
+	assert_false(ticket_users_local(in, nss, services));
+	in[TICKET_USERDB_ETC].absent = true;
+	snprintf(path, sizeof(path), "%s/io.systemd.Home", services);
+	close(open(path, O_CREAT | O_WRONLY, 0600));
+	assert_false(ticket_users_local(in, nss, services));
+	unlink(path);
+	assert_true(ticket_users_local(in, nss, services));
+	for (const char *const *own = (const char *const[]){ "io.systemd.Multiplexer",
+			"io.systemd.NameServiceSwitch", "io.systemd.DynamicUser", NULL }; *own; own++) {
+		snprintf(path, sizeof(path), "%s/%s", services, *own);
+		unlink(path);
+	}
+	rmdir(services);
+	unlink(nss);
+}
+
+/* A file that changed just before the look: no ticket (its time is a coarse clock's). */
+static void test_settled(void **state)
+{
+	struct warm_ticket t = example();
+	struct timespec now = { 1700000100, 0 };
+
+	assert_true(ticket_inputs_settled(t.in, now));
+	t.in[TICKET_GROUP].ctim = (struct timespec){ 1700000099, 990000000 };
+	assert_false(ticket_inputs_settled(t.in, now));
+	t.in[TICKET_GROUP].ctim = (struct timespec){ 1700000099, 0 };
+	t.in[TICKET_CONFIG].mtim = now;
+	assert_false(ticket_inputs_settled(t.in, now));
+	/* An absent file has no time. */
+	t.in[TICKET_CONFIG].absent = true;
+	assert_true(ticket_inputs_settled(t.in, now));
 }
 
 int main(void)
@@ -192,7 +260,9 @@ int main(void)
 		cmocka_unit_test(test_every_field_checked),
 		cmocka_unit_test(test_inputs_change),
 		cmocka_unit_test(test_inputs_read),
-		cmocka_unit_test(test_nss_local),
+		cmocka_unit_test(test_nss_sources),
+		cmocka_unit_test(test_users_local),
+		cmocka_unit_test(test_settled),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
