@@ -1,10 +1,10 @@
 /* spawn.c - run warren-helper the way pam_exec runs a helper: empty environment, only
- * stdio, default SIGCHLD, EINTR-safe wait, bounded in time.  Its answer arrives on a
+ * stdio, default SIGCHLD, EINTR-safe wait, bounded in time; started without copying sshd.  Its answer arrives on a
  * SEQPACKET socket with the init's pidfd attached (protocol.h). */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/close_range.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -14,25 +14,41 @@
 #include "lib/cleanup.h"
 #include "pam_warren.h"
 
-__attribute__((noreturn)) static void exec_helper(const struct module_options *opt,
-						  enum helper_verb verb, const char *user, int sock)
+/* The helper started with posix_spawn: glibc's clone(CLONE_VM | CLONE_VFORK) copies none
+ * of sshd's page tables, which fork() did for each helper (a millisecond of a login).
+ * Its stdin and stderr /dev/null, SOCK its stdout, nothing else open; its own process
+ * group (on a timeout the helper and what it runs, mkfs or resize2fs, are killed
+ * together; a container's supervisor leaves the group with setsid); no signal blocked.
+ * 0 with *RET_PID, or -errno (the exec's own error too). */
+static int spawn_helper(const struct module_options *opt, enum helper_verb verb, const char *user,
+			int sock, pid_t *ret_pid)
 {
 	const char *argv[HELPER_ARGV_MAX];
 	char *const envp[] = { NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
 	sigset_t none;
-	int null = open("/dev/null", O_RDWR);
+	int r;
 
-	if (null < 0 || dup2(null, 0) < 0 || dup2(sock, 1) < 0 || dup2(null, 2) < 0)
-		_exit(127);
-	close_range(3, ~0U, 0);
-	/* Its own process group: on a timeout the helper and what it runs (mkfs, resize2fs)
-	 * are killed together.  A container's supervisor leaves the group (setsid). */
-	setpgid(0, 0);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
 	helper_argv(opt->helper, opt->config, opt->service, verb, user, argv);
-	execve(opt->helper, (char *const *)argv, envp);
-	_exit(127);
+	sigemptyset(&none);
+	if ((r = posix_spawn_file_actions_init(&fa)) != 0)
+		return -r;
+	if ((r = posix_spawnattr_init(&attr)) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		return -r;
+	}
+	if (!(r = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDWR, 0)) &&
+	    !(r = posix_spawn_file_actions_adddup2(&fa, sock, 1)) &&
+	    !(r = posix_spawn_file_actions_adddup2(&fa, 0, 2)) &&
+	    !(r = posix_spawn_file_actions_addclosefrom_np(&fa, 3)) &&
+	    !(r = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK)) &&
+	    !(r = posix_spawnattr_setpgroup(&attr, 0)) &&
+	    !(r = posix_spawnattr_setsigmask(&attr, &none)))
+		r = posix_spawn(ret_pid, opt->helper, &fa, &attr, (char *const *)argv, envp);
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&fa);
+	return -r;
 }
 
 static int wait_helper(pid_t pid, bool kill_it)
@@ -64,15 +80,12 @@ int helper_run(const struct module_options *opt, enum helper_verb verb, const ch
 		return -errno;
 	/* sshd may have a SIGCHLD handler that would reap our helper before we do. */
 	sigaction(SIGCHLD, &dfl, &old);
-	pid = fork();
-	if (pid < 0) {
-		r = -errno;
+	if ((r = spawn_helper(opt, verb, user, sv[1], &pid)) < 0) {
 		sigaction(SIGCHLD, &old, NULL);
+		errno = -r;
+		snprintf(reply->error, sizeof(reply->error), "cannot execute %s: %m", opt->helper);
 		return r;
 	}
-	if (pid == 0)
-		exec_helper(opt, verb, user, sv[1]);
-	(void)setpgid(pid, pid); /* also here: no window in which the group does not exist */
 	close(TAKE_FD(sv[1]));
 	got = protocol_recv_reply(sv[0], opt->timeout_ms, reply);
 	/* Taken: the helper tells the new container's supervisor so (protocol.h). */
