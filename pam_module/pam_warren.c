@@ -20,7 +20,12 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "lib/benchmark.h"
 #include "pam_warren.h"
+
+#ifdef WARREN_BENCH
+int bench_fd = -1; /* the bench build's step marks (benchmark.h) */
+#endif
 
 #define DATA_SESSION "pam_warren_session"
 #define DATA_SETCRED "pam_warren_setcred_pid"
@@ -240,10 +245,12 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	if (pam_get_item(pamh, PAM_SERVICE, &service) == PAM_SUCCESS)
 		opt.service = service;
 	/* Her container runs and nothing it was decided from changed: no helper. */
-	if (warm_login(pamh, &opt, pw, &reply) == 1)
+	if (warm_login(pamh, &opt, pw, &reply) == 1) {
 		r = HELPER_EXIT_OK;
-	else
+		bench_mark("warm-verified");
+	} else {
 		r = helper_run(&opt, HELPER_ENSURE, pw->pw_name, &reply);
+	}
 	if (r == HELPER_EXIT_OK && session_take_reply(pamh, s, &reply) < 0) {
 		if (!reply.error[0])
 			snprintf(reply.error, sizeof(reply.error), "cannot open the cgroups of the container");
@@ -266,7 +273,9 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	/* Jailed, or nobody can tell: from here on, fail closed.  sshd goes on after a
 	 * failed open_session (with a restricted session that may still run commands), so
 	 * the guard comes first, whatever happens next. */
+	bench_mark("reply-taken");
 	guarded = monitor_guard(pamh, opt.helper, pw->pw_shell) == 0;
+	bench_mark("monitor-guarded");
 	if (r != HELPER_EXIT_OK)
 		return refuse(pamh, s, pw->pw_name, reason);
 	s->jailed = true;
@@ -279,6 +288,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	}
 	if (!guarded || monitor_devpts(pamh, s, pw->pw_name) < 0)
 		return refuse(pamh, s, pw->pw_name, "sshd's view of the container could not be set up");
+	bench_mark("monitor-devpts");
 	if (pam_set_data(pamh, DATA_SESSION, s, session_free) != PAM_SUCCESS) {
 		session_free(pamh, s, 0);
 		return PAM_SYSTEM_ERR;
