@@ -29,6 +29,7 @@
 #include "wire/confine.h"
 #include "lib/fsutil.h"
 #include "lib/layout.h"
+#include "lib/benchmark.h"
 #include "pam_warren.h"
 
 /* Where distributions keep sftp-server (Debian's first). */
@@ -304,11 +305,13 @@ int session_join(pam_handle_t *pamh, const struct warren_session *s)
 		}
 	if ((r = within_pids_max(pamh, s)) < 0)
 		return r;
+	bench_mark("child-cgroup-joined");
 	/* The container's confinement, as for every process of it (confine.h); the drop to
 	 * her uid is sshd's, next. */
 	if ((r = confine(&s->confine, s->init_pidfd, (uid_t)-1, s->gid, &err)) < 0) {
 		pam_syslog(pamh, LOG_ERR, "%s", err.msg);
 		return r;
 	}
+	bench_mark("child-confined");
 	return 0;
 }

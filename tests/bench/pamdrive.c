@@ -78,6 +78,7 @@ static int monitor(const char *svc, const char *confdir, const char *user, long 
 	mark(t[0], "driver-start");
 	if ((r = pam_start_confdir(svc, user, &conv, confdir, &pamh)) != PAM_SUCCESS)
 		return 10;
+	mark(now_ns(), "driver-pam-started");
 	/* Its result is not looked at, as sshd does for a key login (pam_warren ignores
 	 * this call but for a note; a stack of its line only then ends in PAM_PERM_DENIED). */
 	(void)pam_setcred(pamh, PAM_ESTABLISH_CRED);

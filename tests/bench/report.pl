@@ -50,12 +50,15 @@ my %cat = (
 	'found-running' => 'record and answer',
 	'ensured' => 'record and answer', 'admitted' => 'record and answer',
 	'answered' => 'record and answer',
+	'driver-pam-started' => 'PAM start (the stack and pam_warren.so loaded)',
+	'child-cgroup-joined' => 'post-auth child: into her cgroups',
+	'child-confined' => 'post-auth child: confined (namespaces, seccomp filter, capabilities)',
 	'warm-verified' => 'pam_warren\'s warm login (ticket, her lock, record, admission)',
 	'reply-taken' => 'pam_warren in the monitor (the answer: seccomp filter, cgroup fds)',
 	'monitor-guarded' => 'pam_warren in the monitor (private mount ns, shells covered)',
 	'monitor-devpts' => 'pam_warren in the monitor (her devpts)',
 	'driver-opened' => 'pam_warren in the monitor (the rest of open_session)',
-	'driver-joined' => 'post-auth child: fork, setcred (cgroup, setns, creds), exit',
+	'driver-joined' => 'post-auth child: the rest (fork, exit, wait)',
 );
 
 sub steps_table {
