@@ -257,8 +257,10 @@ int session_take_reply(pam_handle_t *pamh, struct warren_session *s, struct help
 	struct error err = { 0 };
 
 	/* The filter now, on the host: a profile file is out of sight once in the container.
-	 * The helper has read it too; one that went bad since refuses the login all the same. */
-	if (confine_ready(&reply->confine, &s->confine, &err) < 0) {
+	 * The helper has read it too; one that went bad since refuses the login all the same.
+	 * Built here too: the post-auth child, a fresh copy of this process, only loads it. */
+	if (confine_ready(&reply->confine, &s->confine, &err) < 0 ||
+	    sysfilter_compile(&s->confine.filter, &s->confine.compiled, &err) < 0) {
 		pam_syslog(pamh, LOG_ERR, "%s", err.msg);
 		snprintf(reply->error, sizeof(reply->error), "%s", err.msg);
 		return err.code;

@@ -74,6 +74,7 @@ static void session_free(pam_handle_t *pamh, void *data, int error_status)
 		close(s->pids_current_fd);
 	if (s->pids_max_fd >= 0)
 		close(s->pids_max_fd);
+	sysfilter_program_free(&s->confine.compiled);
 	free(s);
 }
 

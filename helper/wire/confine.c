@@ -102,7 +102,8 @@ int confine(const struct confine_plan *p, int init_pidfd, uid_t uid, gid_t gid,
 	if ((r = lsm_label(p, task_dir, err)) < 0)
 		return r;
 	/* The container's syscall filter: every process of it runs under it. */
-	if ((r = sysfilter_apply(&p->filter, err)) < 0)
+	r = p->compiled.len ? sysfilter_load(&p->compiled, err) : sysfilter_apply(&p->filter, err);
+	if (r < 0)
 		return r;
 	/* Root inside, where granted (sudo), holds no more than the container's bounding
 	 * set; where not, setuid binaries in the image give nothing. */

@@ -28,6 +28,7 @@
 #include "lib/fsutil.h"
 #include "lib/names.h"
 #include "wire/creds.h"
+#include "wire/sysfilter.h"
 #include "wire/sysprofile.h"
 
 #define CONFINE_SECCOMP_MAX 256
@@ -58,6 +59,7 @@ struct confine_plan {
 	unsigned n_groups;
 	char apparmor[CONFINE_LABEL_MAX];
 	struct sysfilter_profile filter;
+	struct sysfilter_program compiled; /* FILTER built beforehand (pam_warren), or none */
 };
 
 /* Does the running kernel enforce AppArmor, and can profiles be loaded into it?  What
@@ -90,6 +92,7 @@ static inline int confine_ready(const struct confinement *c, struct confine_plan
 	for (unsigned i = 0; i < ret->n_groups; i++)
 		ret->groups[i] = c->groups[i];
 	memcpy(ret->apparmor, c->apparmor, sizeof(ret->apparmor));
+	ret->compiled = (struct sysfilter_program){ 0 };
 	return sysprofile_get(c->seccomp, &ret->filter, err);
 }
 

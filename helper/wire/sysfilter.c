@@ -4,7 +4,13 @@
 #include <seccomp.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/seccomp.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "lib/cleanup.h"
 #include "wire/sysfilter.h"
@@ -149,4 +155,52 @@ int sysfilter_export(const struct sysfilter_profile *profile, int fd, struct err
 	if ((r = seccomp_export_bpf(ctx, fd)) < 0)
 		return error_errno(err, r, "cannot export the seccomp filter");
 	return 0;
+}
+
+int sysfilter_compile(const struct sysfilter_profile *profile, struct sysfilter_program *ret,
+		      struct error *err)
+{
+	_cleanup_close_ int fd = memfd_create("warren-filter", MFD_CLOEXEC);
+	struct stat st;
+	ssize_t n;
+	int r;
+
+	*ret = (struct sysfilter_program){ 0 };
+	if (fd < 0)
+		return error_errno(err, -errno, "cannot build the seccomp filter (memfd)");
+	if ((r = sysfilter_export(profile, fd, err)) < 0)
+		return r;
+	if (fstat(fd, &st) < 0)
+		return error_errno(err, -errno, "cannot build the seccomp filter");
+	if (st.st_size <= 0 || st.st_size % sizeof(struct sock_filter) ||
+	    st.st_size / sizeof(struct sock_filter) > BPF_MAXINSNS)
+		return error_set(err, -E2BIG, "the seccomp filter has %lld bytes: not a program "
+				 "the kernel takes", (long long)st.st_size);
+	if (!(ret->insns = malloc((size_t)st.st_size)))
+		return error_set(err, -ENOMEM, "cannot build the seccomp filter");
+	n = pread(fd, ret->insns, (size_t)st.st_size, 0);
+	if (n != st.st_size) {
+		sysfilter_program_free(ret);
+		return error_errno(err, n < 0 ? -errno : -EIO, "cannot read the seccomp filter back");
+	}
+	ret->len = (unsigned short)(st.st_size / sizeof(struct sock_filter));
+	return 0;
+}
+
+int sysfilter_load(const struct sysfilter_program *p, struct error *err)
+{
+	struct sock_fprog prog = { .len = p->len, .filter = p->insns };
+
+	if (!p->len)
+		return error_set(err, -EINVAL, "no seccomp filter was built");
+	/* As libseccomp's seccomp_load with our attributes: no flag (no TSYNC, no log). */
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+		return error_errno(err, -errno, "cannot load the seccomp filter");
+	return 0;
+}
+
+void sysfilter_program_free(struct sysfilter_program *p)
+{
+	free(p->insns);
+	*p = (struct sysfilter_program){ 0 };
 }

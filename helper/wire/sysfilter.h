@@ -16,6 +16,8 @@
 #ifndef WARREN_SYSFILTER_H
 #define WARREN_SYSFILTER_H
 
+#include <linux/filter.h>
+
 #include "lib/errors.h"
 #include "wire/sysprofile.h"
 
@@ -25,5 +27,18 @@ int sysfilter_apply(const struct sysfilter_profile *profile, struct error *err);
 
 /* The filter as BPF into the file FD (tests: built, not loaded). */
 int sysfilter_export(const struct sysfilter_profile *profile, int fd, struct error *err);
+
+/* PROFILE's filter built now, to be loaded later: pam_warren builds it in sshd's monitor
+ * and its post-auth child, a fresh copy of the monitor, only loads it (building there
+ * costs the child a millisecond of copied pages, issue 22). */
+struct sysfilter_program {
+	unsigned short len;          /* instructions; 0: none built */
+	struct sock_filter *insns;
+};
+int sysfilter_compile(const struct sysfilter_profile *profile, struct sysfilter_program *ret,
+		      struct error *err);
+/* Load P as sysfilter_apply would load its profile's filter (the same conditions). */
+int sysfilter_load(const struct sysfilter_program *p, struct error *err);
+void sysfilter_program_free(struct sysfilter_program *p);
 
 #endif

@@ -127,6 +127,56 @@ static void test_denied(void **state)
 	assert_int_equal(in_filtered_child(denied_calls), 0);
 }
 
+static int strict_calls(void);
+
+/* pam_warren's way: the filter built beforehand (sysfilter_compile) is the exported one,
+ * instruction for instruction, and loaded (sysfilter_load) it denies what the built-in
+ * filter denies; strict's too. */
+static void test_compiled(void **state)
+{
+	const struct sysfilter_profile *profiles[] = { &builtin_default, &builtin_strict };
+	int (*checks[])(void) = { denied_calls, strict_calls };
+
+	for (int i = 0; i < 2; i++) {
+		struct sysfilter_program prog;
+		struct error err = { 0 };
+		int fd = memfd_create("filter", MFD_CLOEXEC), status;
+		struct stat st;
+		char *exported;
+		pid_t pid;
+
+		assert_true(fd >= 0);
+		assert_int_equal(sysfilter_export(profiles[i], fd, &err), 0);
+		assert_int_equal(fstat(fd, &st), 0);
+		assert_non_null(exported = malloc((size_t)st.st_size));
+		assert_int_equal(pread(fd, exported, (size_t)st.st_size, 0), st.st_size);
+		close(fd);
+		assert_int_equal(sysfilter_compile(profiles[i], &prog, &err), 0);
+		assert_int_equal(prog.len * sizeof(struct sock_filter), (size_t)st.st_size);
+		assert_memory_equal(prog.insns, exported, (size_t)st.st_size);
+		free(exported);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || sysfilter_load(&prog, &err) < 0)
+				_exit(100);
+			_exit(checks[i]());
+		}
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+		sysfilter_program_free(&prog);
+		assert_int_equal(prog.len, 0);
+	}
+	/* Nothing built: nothing loaded, and an error says so. */
+	{
+		struct sysfilter_program none = { 0 };
+		struct error err = { 0 };
+
+		assert_int_equal(sysfilter_load(&none, &err), -EINVAL);
+	}
+}
+
 /* What strict denies on top, and that the default allows it. */
 static int strict_calls(void)
 {
@@ -565,6 +615,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_export),
 		cmocka_unit_test(test_denied),
+		cmocka_unit_test(test_compiled),
 		cmocka_unit_test(test_strict),
 		cmocka_unit_test(test_profile_parse),
 		cmocka_unit_test(test_profile_errors),
