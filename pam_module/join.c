@@ -252,15 +252,23 @@ static int within_pids_max(pam_handle_t *pamh, const struct warren_session *s)
 	return -EUSERS;
 }
 
-int session_take_reply(pam_handle_t *pamh, struct warren_session *s, struct helper_reply *reply)
+int session_take_reply(pam_handle_t *pamh, struct warren_session *s, struct helper_reply *reply,
+		       struct sysfilter_program *filter)
 {
 	struct error err = { 0 };
-
 	/* The filter now, on the host: a profile file is out of sight once in the container.
 	 * The helper has read it too; one that went bad since refuses the login all the same.
-	 * Built here too: the post-auth child, a fresh copy of this process, only loads it. */
-	if (confine_ready(&reply->confine, &s->confine, &err) < 0 ||
-	    sysfilter_compile(&s->confine.filter, &s->confine.compiled, &err) < 0) {
+	 * Built here too (or taken from her ticket): the post-auth child, a fresh copy of
+	 * this process, only loads it. */
+	int r = confine_ready(&reply->confine, &s->confine, &err);
+
+	if (r >= 0 && filter->len) {
+		s->confine.compiled = *filter;
+		*filter = (struct sysfilter_program){ 0 };
+	} else if (r >= 0) {
+		r = sysfilter_compile(&s->confine.filter, &s->confine.compiled, &err);
+	}
+	if (r < 0) {
 		pam_syslog(pamh, LOG_ERR, "%s", err.msg);
 		snprintf(reply->error, sizeof(reply->error), "%s", err.msg);
 		return err.code;

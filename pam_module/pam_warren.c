@@ -227,6 +227,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	const void *service = NULL;
 	struct warren_session *s;
 	struct helper_reply reply;
+	struct sysfilter_program filter = { 0 };
 	char reason[ERROR_MSG_MAX + 64];
 	bool guarded;
 	int r;
@@ -246,18 +247,19 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	if (pam_get_item(pamh, PAM_SERVICE, &service) == PAM_SUCCESS)
 		opt.service = service;
 	/* Her container runs and nothing it was decided from changed: no helper. */
-	if (warm_login(pamh, &opt, pw, &reply) == 1) {
+	if (warm_login(pamh, &opt, pw, &reply, &filter) == 1) {
 		r = HELPER_EXIT_OK;
 		bench_mark("warm-verified");
 	} else {
 		r = helper_run(&opt, HELPER_ENSURE, pw->pw_name, &reply);
 	}
-	if (r == HELPER_EXIT_OK && session_take_reply(pamh, s, &reply) < 0) {
+	if (r == HELPER_EXIT_OK && session_take_reply(pamh, s, &reply, &filter) < 0) {
 		if (!reply.error[0])
 			snprintf(reply.error, sizeof(reply.error), "cannot open the cgroups of the container");
 		r = -EIO;
 	}
 	helper_reply_done(&reply);
+	sysfilter_program_free(&filter);
 	if (r < 0 && !reply.error[0]) {
 		errno = -r;
 		snprintf(reply.error, sizeof(reply.error), "cannot run warren-helper: %m");

@@ -50,15 +50,17 @@ int helper_run(const struct module_options *opt, enum helper_verb verb, const ch
 /* warm.c */
 /* Her running container, from the helper's ticket (ticket.h), the login admitted and
  * recorded as the helper would: 1 with *REPLY filled as the helper's answer (the init's
- * pidfd opened here); 0 if the ticket is missing, stale or in any doubt, or the login
- * would be refused: then the helper decides. */
+ * pidfd opened here) and *FILTER its seccomp filter, built; 0 if the ticket is missing,
+ * stale or in any doubt, or the login would be refused: then the helper decides. */
 int warm_login(pam_handle_t *pamh, const struct module_options *opt, const struct passwd *pw,
-	       struct helper_reply *reply);
+	       struct helper_reply *reply, struct sysfilter_program *filter);
 
 /* join.c */
 /* Take the helper's answer into S: open the cgroups' cgroup.procs (from here, on the
- * host, so that the fds work from anywhere later), and take its pidfd. */
-int session_take_reply(pam_handle_t *pamh, struct warren_session *s, struct helper_reply *reply);
+ * host, so that the fds work from anywhere later), and take its pidfd; its seccomp
+ * filter built here, or *FILTER's, taken (a ticket's: warm.c). */
+int session_take_reply(pam_handle_t *pamh, struct warren_session *s, struct helper_reply *reply,
+		       struct sysfilter_program *filter);
 /* Give the monitor a private mount namespace in which SHELL and sftp-server are
  * warren-refuse (beside HELPER); then, once the container is ready, its devpts, and
  * its utmp over the host's (the container's pty names would be the host's there). */

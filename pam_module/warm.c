@@ -82,21 +82,43 @@ static int admit(const struct warm_ticket *t, const struct helper_reply *reply,
 	return pidfd;
 }
 
+/* T's filter for REPLY's profile, if that profile is the one it was built from: into
+ * *RET (a copy). */
+static int ticket_filter(const struct warm_ticket *t, const struct helper_reply *reply,
+			 struct sysfilter_program *ret)
+{
+	struct ticket_input now;
+	size_t size = t->filter_len * sizeof(struct sock_filter);
+	int r;
+
+	if ((r = ticket_seccomp_read(reply->confine.seccomp, &now)) < 0)
+		return r;
+	if (!ticket_input_same(&t->seccomp_file, &now))
+		return -ESTALE;
+	if (!(ret->insns = malloc(size)))
+		return -ENOMEM;
+	memcpy(ret->insns, t->filter, size);
+	ret->len = t->filter_len;
+	return 0;
+}
+
 int warm_login(pam_handle_t *pamh, const struct module_options *opt, const struct passwd *pw,
-	       struct helper_reply *reply)
+	       struct helper_reply *reply, struct sysfilter_program *filter)
 {
 	_cleanup_free_ struct warm_ticket *t = malloc(sizeof(*t));
 	int pidfd;
 
 	helper_reply_init(reply);
+	*filter = (struct sysfilter_program){ 0 };
 	/* A name the helper would not make paths of (NSS may return anything). */
 	if (!t || !name_is_valid(pw->pw_name) || ticket_read(pw->pw_name, t) < 0 ||
 	    !ticket_current(t, opt, pw))
 		return 0;
 	/* Its answer is checked as the helper's would be. */
 	if (protocol_reply_parse(t->reply, true, reply) < 0 || reply->error[0] ||
-	    (pidfd = admit(t, reply, pw)) < 0) {
+	    ticket_filter(t, reply, filter) < 0 || (pidfd = admit(t, reply, pw)) < 0) {
 		helper_reply_init(reply);
+		sysfilter_program_free(filter);
 		return 0;
 	}
 	/* After her lock: the record is written under a lock of its own (events.h). */

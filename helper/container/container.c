@@ -641,6 +641,28 @@ static bool ticket_allowed(const struct user_spec *u, const struct ticket_basis 
 	       ticket_users_local(basis->in, "/etc/nsswitch.conf", "/run/systemd/userdb");
 }
 
+/* C's seccomp filter, built, into T: its profile file looked at first (a change after
+ * that voids the ticket), and only if it has not just changed (ticket_inputs_settled). */
+static int ticket_filter(const struct container *c, struct timespec at, struct warm_ticket *t)
+{
+	struct sysfilter_program prog;
+	struct confine_plan plan;
+	struct error err = { 0 };
+	int r;
+
+	if ((r = ticket_seccomp_read(c->confine.seccomp, &t->seccomp_file)) < 0)
+		return r;
+	if (!ticket_input_settled(&t->seccomp_file, at))
+		return -EAGAIN;
+	if (confine_ready(&c->confine, &plan, &err) < 0 ||
+	    sysfilter_compile(&plan.filter, &prog, &err) < 0)
+		return err.code;
+	memcpy(t->filter, prog.insns, prog.len * sizeof(struct sock_filter));
+	t->filter_len = prog.len;
+	sysfilter_program_free(&prog);
+	return 0;
+}
+
 /* The ticket of C for U, with her lock held: its record still C's. */
 static int ticket_fill(const struct container *c, const struct user_spec *u, const char *config,
 		       const char *state_dir, const struct ticket_basis *basis,
@@ -665,7 +687,9 @@ static int ticket_fill(const struct container *c, const struct user_spec *u, con
 	t->max_sessions = u->limits[LIMIT_MAX_SESSIONS];
 	snprintf(t->counter, sizeof(t->counter), "%s", c->cg.dirs[c->cg.counter]);
 	container_reply(c, &reply);
-	return protocol_reply_format(&reply, t->reply, sizeof(t->reply));
+	if ((r = protocol_reply_format(&reply, t->reply, sizeof(t->reply))) < 0)
+		return r;
+	return ticket_filter(c, basis->at, t);
 }
 
 void container_leave_ticket(const struct container *c, const struct user_spec *u,
@@ -691,7 +715,7 @@ void container_leave_ticket(const struct container *c, const struct user_spec *u
 	r = ticket_fill(c, u, config, state_dir, basis, t);
 	if (r >= 0)
 		r = ticket_write(t);
-	if (r < 0 && r != -ESTALE && r != -ENOENT)
+	if (r < 0 && r != -ESTALE && r != -ENOENT && r != -EAGAIN)
 		log_warning(r, "cannot leave the ticket of %s (her next login runs the helper)",
 			    u->name);
 	if (r < 0)

@@ -74,11 +74,18 @@ bool ticket_inputs_same(const struct ticket_input a[TICKET_INPUTS],
 			const struct ticket_input b[TICKET_INPUTS])
 {
 	for (int i = 0; i < TICKET_INPUTS; i++)
-		if (a[i].absent != b[i].absent || a[i].dev != b[i].dev || a[i].ino != b[i].ino ||
-		    a[i].size != b[i].size || !time_same(a[i].mtim, b[i].mtim) ||
-		    !time_same(a[i].ctim, b[i].ctim))
+		if (!ticket_input_same(&a[i], &b[i]))
 			return false;
 	return true;
+}
+
+int ticket_seccomp_read(const char *name, struct ticket_input *ret)
+{
+	if (name[0] != '/') { /* default, strict: no file */
+		*ret = (struct ticket_input){ .absent = true };
+		return 0;
+	}
+	return input_read(name, ret);
 }
 
 /* Longer than a tick of the kernel's coarse clock (at most 10 ms, HZ=100). */
@@ -89,13 +96,24 @@ static long long ns_of(struct timespec t)
 	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
+bool ticket_input_settled(const struct ticket_input *in, struct timespec now)
+{
+	return in->absent || (ns_of(in->mtim) <= ns_of(now) - SETTLED_NS &&
+			      ns_of(in->ctim) <= ns_of(now) - SETTLED_NS);
+}
+
 bool ticket_inputs_settled(const struct ticket_input in[TICKET_INPUTS], struct timespec now)
 {
 	for (int i = 0; i < TICKET_INPUTS; i++)
-		if (!in[i].absent && (ns_of(in[i].mtim) > ns_of(now) - SETTLED_NS ||
-				      ns_of(in[i].ctim) > ns_of(now) - SETTLED_NS))
+		if (!ticket_input_settled(&in[i], now))
 			return false;
 	return true;
+}
+
+bool ticket_input_same(const struct ticket_input *a, const struct ticket_input *b)
+{
+	return a->absent == b->absent && a->dev == b->dev && a->ino == b->ino &&
+	       a->size == b->size && time_same(a->mtim, b->mtim) && time_same(a->ctim, b->ctim);
 }
 
 /* The sources of one database's line: files alone (1), files then systemd (2), else 0
@@ -196,25 +214,36 @@ static bool line_safe(const char *v)
 	return v[0] && !strchr(v, '\n');
 }
 
+/* A file's identity as the rest of a line. */
+static void identity_print(FILE *f, const struct ticket_input *in)
+{
+	fprintf(f, "%d %llu %llu %llu %lld %ld %lld %ld\n", in->absent, in->dev, in->ino, in->size,
+		(long long)in->mtim.tv_sec, in->mtim.tv_nsec, (long long)in->ctim.tv_sec,
+		in->ctim.tv_nsec);
+}
+
 int ticket_format(const struct warm_ticket *t, char *buf, size_t len)
 {
 	FILE *f;
 	int r;
 
 	if (!line_safe(t->user) || strchr(t->user, ' ') || !line_safe(t->config) ||
-	    !line_safe(t->state_dir) || !line_safe(t->counter) || !t->reply[0])
+	    !line_safe(t->state_dir) || !line_safe(t->counter) || !t->reply[0] ||
+	    !t->filter_len || t->filter_len > BPF_MAXINSNS)
 		return -EINVAL;
 	if (!(f = fmemopen(buf, len, "w")))
 		return -errno;
 	fprintf(f, TICKET_MAGIC "\nuser %s %u\nconfig %s\n", t->user, (unsigned)t->uid, t->config);
 	for (int i = 0; i < TICKET_INPUTS; i++) {
-		const struct ticket_input *in = &t->in[i];
-
-		fprintf(f, "input %d %d %llu %llu %llu %lld %ld %lld %ld\n", i, in->absent, in->dev,
-			in->ino, in->size, (long long)in->mtim.tv_sec, in->mtim.tv_nsec,
-			(long long)in->ctim.tv_sec, in->ctim.tv_nsec);
+		fprintf(f, "input %d ", i);
+		identity_print(f, &t->in[i]);
 	}
-	fprintf(f, "state_dir %s\ncontainer %d %d %llu\nmax_sessions %" PRIu64 "\ncounter %s\n"
+	fprintf(f, "seccomp_file ");
+	identity_print(f, &t->seccomp_file);
+	fprintf(f, "filter ");
+	for (size_t i = 0; i < t->filter_len * sizeof(struct sock_filter); i++)
+		fprintf(f, "%02x", ((const unsigned char *)t->filter)[i]);
+	fprintf(f, "\nstate_dir %s\ncontainer %d %d %llu\nmax_sessions %" PRIu64 "\ncounter %s\n"
 		"reply\n%s", t->state_dir, (int)t->init_pid, (int)t->supervisor_pid, t->pidns_ino,
 		t->max_sessions, t->counter, t->reply);
 	r = ferror(f) ? -ENOSPC : 0;
@@ -234,28 +263,63 @@ static bool value_of(const char *line, const char *key, char *dst, size_t len)
 	return (size_t)snprintf(dst, len, "%s", line + k + 1) < len;
 }
 
-static bool input_parse(const char *line, struct warm_ticket *t, unsigned *seen)
+/* The rest of a line (identity_print's) into *RET. */
+static bool identity_parse(const char *text, struct ticket_input *ret)
 {
 	struct ticket_input in = { 0 };
 	long long ms, cs;
-	int i, absent, end = 0;
+	int absent, end = 0;
 
-	if (sscanf(line, "input %d %d %llu %llu %llu %lld %ld %lld %ld%n", &i, &absent, &in.dev,
-		   &in.ino, &in.size, &ms, &in.mtim.tv_nsec, &cs, &in.ctim.tv_nsec, &end) != 9 ||
-	    line[end] || i < 0 || i >= TICKET_INPUTS || (absent != 0 && absent != 1) ||
-	    (*seen & (1u << i)))
+	if (sscanf(text, "%d %llu %llu %llu %lld %ld %lld %ld%n", &absent, &in.dev, &in.ino,
+		   &in.size, &ms, &in.mtim.tv_nsec, &cs, &in.ctim.tv_nsec, &end) != 8 ||
+	    text[end] || (absent != 0 && absent != 1))
 		return false;
 	in.absent = absent;
 	in.mtim.tv_sec = (time_t)ms;
 	in.ctim.tv_sec = (time_t)cs;
-	t->in[i] = in;
+	*ret = in;
+	return true;
+}
+
+static bool input_parse(const char *line, struct warm_ticket *t, unsigned *seen)
+{
+	int i, end = 0;
+
+	if (sscanf(line, "input %d %n", &i, &end) != 1 || !end || i < 0 || i >= TICKET_INPUTS ||
+	    (*seen & (1u << i)) || !identity_parse(line + end, &t->in[i]))
+		return false;
 	*seen |= 1u << i;
+	return true;
+}
+
+static int hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* HEX, whole instructions of a BPF program, into T. */
+static bool filter_parse(const char *hex, struct warm_ticket *t)
+{
+	size_t n = strlen(hex), bytes = n / 2;
+	unsigned char *out = (unsigned char *)t->filter;
+
+	if (n % 2 || !bytes || bytes % sizeof(struct sock_filter) ||
+	    bytes / sizeof(struct sock_filter) > BPF_MAXINSNS)
+		return false;
+	for (size_t i = 0; i < bytes; i++) {
+		int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return false;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	t->filter_len = (unsigned short)(bytes / sizeof(struct sock_filter));
 	return true;
 }
 
 int ticket_parse(char *text, struct warm_ticket *t)
 {
-	enum { USER, CONFIG, STATE_DIR, CONTAINER, MAX, COUNTER, FIELDS };
+	enum { USER, CONFIG, STATE_DIR, CONTAINER, MAX, COUNTER, SECCOMP_FILE, FILTER, FIELDS };
 	char *line = text, *next, user[64];
 	unsigned inputs = 0, seen = 0;
 	int init, sup, end;
@@ -303,6 +367,12 @@ int ticket_parse(char *text, struct warm_ticket *t)
 			field = MAX;
 			ok = sscanf(line, "max_sessions %" SCNu64 "%n", &t->max_sessions, &end) == 1 &&
 			     !line[end];
+		} else if (!strncmp(line, "seccomp_file ", 13)) {
+			field = SECCOMP_FILE;
+			ok = identity_parse(line + 13, &t->seccomp_file);
+		} else if (!strncmp(line, "filter ", 7)) {
+			field = FILTER;
+			ok = filter_parse(line + 7, t);
 		} else if ((ok = value_of(line, "config", t->config, sizeof(t->config)))) {
 			field = CONFIG;
 		} else if ((ok = value_of(line, "state_dir", t->state_dir, sizeof(t->state_dir)))) {
@@ -321,10 +391,13 @@ int ticket_parse(char *text, struct warm_ticket *t)
 
 int ticket_write(const struct warm_ticket *t)
 {
-	char path[256], text[sizeof(*t)];
+	_cleanup_free_ char *text = malloc(TICKET_TEXT_MAX);
+	char path[256];
 	int r;
 
-	if ((r = ticket_format(t, text, sizeof(text))) < 0)
+	if (!text)
+		return -ENOMEM;
+	if ((r = ticket_format(t, text, TICKET_TEXT_MAX)) < 0)
 		return r;
 	/* A new file renamed over the old, root's and 0600, in her runtime directory, which
 	 * only root may write; named by our pid, as two helpers may write at once (the
@@ -345,7 +418,8 @@ int ticket_remove(const char *user)
 
 int ticket_read(const char *user, struct warm_ticket *t)
 {
-	char path[256], text[sizeof(*t)];
+	_cleanup_free_ char *text = malloc(TICKET_TEXT_MAX);
+	char path[256];
 	_cleanup_close_ int fd = -EBADF;
 	struct stat st;
 	ssize_t n;
@@ -358,10 +432,12 @@ int ticket_read(const char *user, struct warm_ticket *t)
 		return -errno;
 	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 077) || st.st_nlink != 1)
 		return -EPERM;
-	n = read(fd, text, sizeof(text) - 1);
+	if (!text)
+		return -ENOMEM;
+	n = read(fd, text, TICKET_TEXT_MAX - 1);
 	if (n < 0)
 		return -errno;
-	if ((size_t)n >= sizeof(text) - 1)
+	if ((size_t)n >= TICKET_TEXT_MAX - 1)
 		return -EBADMSG;
 	text[n] = '\0';
 	if (ticket_parse(text, t) < 0 || strcmp(t->user, user))

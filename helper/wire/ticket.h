@@ -6,7 +6,9 @@
  * (layout.h; root's, 0600, in a tree only root can write): its answer, the container
  * it answered with, and what the answer was decided from, each file's identity (device,
  * inode, size, mtime, ctime) taken before the policy read it: the config, the helper
- * itself, /etc/passwd, /etc/group and /etc/nsswitch.conf.
+ * itself, /etc/passwd, /etc/group and /etc/nsswitch.conf; and the answer's seccomp filter,
+ * built, with the identity of the profile file it was built from, if any (so that the
+ * module builds none: libseccomp costs a fresh process a millisecond).
  *
  * At the next login pam_warren takes the ticket only if every one of those files is
  * the same (and the subordinate ranges, and nss-systemd's sources), her uid is the same, and, under her lock, the container is still the one
@@ -33,6 +35,7 @@
 
 #include "lib/errors.h"
 #include "wire/protocol.h"
+#include "wire/sysfilter.h"
 
 /* The files an answer is decided from: TICKET_CONFIG is the config at its path,
  * TICKET_HELPER the helper (pam_warren's helper option, the helper's /proc/self/exe);
@@ -60,6 +63,12 @@ struct warm_ticket {
 	uint64_t max_sessions;                   /* UINT64_MAX: no bound */
 	char counter[PROTOCOL_PATH_MAX];         /* the cgroup that counts her logins */
 	char reply[PROTOCOL_MSG_MAX];            /* the answer's lines (protocol.h) */
+	/* The answer's seccomp filter, built (sysfilter.h), so that the module need not
+	 * build it at each login; from a profile file (the answer's seccomp=PATH) that was
+	 * SECCOMP_FILE when it was read ("absent" for a built-in profile). */
+	struct ticket_input seccomp_file;
+	unsigned short filter_len;
+	struct sock_filter filter[BPF_MAXINSNS];
 };
 
 /* The identity of each file in IN: CONFIG, HELPER (a path, or NULL for the running
@@ -68,6 +77,7 @@ struct warm_ticket {
 int ticket_inputs_read(const char *config, const char *helper, struct ticket_input in[TICKET_INPUTS]);
 bool ticket_inputs_same(const struct ticket_input a[TICKET_INPUTS],
 			const struct ticket_input b[TICKET_INPUTS]);
+bool ticket_input_same(const struct ticket_input *a, const struct ticket_input *b);
 /* What an answer is decided from: the files, and when they were looked at. */
 struct ticket_basis {
 	struct ticket_input in[TICKET_INPUTS];
@@ -81,6 +91,7 @@ int ticket_basis_read(const char *config, struct ticket_basis *ret);
  * before IN was read and one after the policy read it, would look like none.  (git's
  * "racily clean" files.) */
 bool ticket_inputs_settled(const struct ticket_input in[TICKET_INPUTS], struct timespec now);
+bool ticket_input_settled(const struct ticket_input *in, struct timespec now);
 
 /* Where /etc/nsswitch.conf (PATH) sends passwd, group and initgroups. */
 enum ticket_nss {
@@ -96,10 +107,17 @@ enum ticket_nss ticket_nss_sources(const char *path);
 bool ticket_users_local(const struct ticket_input in[TICKET_INPUTS], const char *nsswitch,
 			const char *services);
 
+/* The identity of the seccomp profile NAME names (a path; "absent" for a built-in
+ * profile, which is no file), into *RET: 0, or -errno. */
+int ticket_seccomp_read(const char *name, struct ticket_input *ret);
+
 /* T as text (BUF, LEN): 0, -ENOSPC, -EINVAL (a value that does not fit a line); and
  * back (TEXT changed in place): 0, -EBADMSG.  Pure (tests/unit/test_ticket.c). */
 int ticket_format(const struct warm_ticket *t, char *buf, size_t len);
 int ticket_parse(char *text, struct warm_ticket *t);
+
+/* The size of a buffer that holds any ticket as text. */
+#define TICKET_TEXT_MAX (sizeof(struct warm_ticket) * 2 + 4096)
 
 /* Write T as USER's ticket (replacing any), root's and 0600; or remove it. */
 int ticket_write(const struct warm_ticket *t);

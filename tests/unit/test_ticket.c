@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <linux/filter.h>
 
 #include "wire/ticket.h"
 
@@ -33,14 +34,20 @@ static struct warm_ticket example(void)
 						 .ctim = { 1700000001 + i, 5 } };
 	t.in[TICKET_NSSWITCH].absent = true;
 	t.in[TICKET_NSSWITCH].dev = t.in[TICKET_NSSWITCH].ino = 0;
+	t.seccomp_file.absent = true; /* seccomp=default */
+	t.filter_len = 3;
+	t.filter[0] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 4);
+	t.filter[1] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0xc000003e, 0, 1);
+	t.filter[2] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0x7fff0000);
 	return t;
 }
 
 static void test_round_trip(void **state)
 {
-	struct warm_ticket t = example(), back;
-	char text[sizeof(t)];
+	static struct warm_ticket t, back;
+	static char text[TICKET_TEXT_MAX];
 
+	t = example();
 	assert_int_equal(ticket_format(&t, text, sizeof(text)), 0);
 	assert_int_equal(ticket_parse(text, &back), 0);
 	assert_string_equal(back.user, "wta");
@@ -53,13 +60,24 @@ static void test_round_trip(void **state)
 	assert_int_equal(back.supervisor_pid, 4241);
 	assert_true(back.pidns_ino == t.pidns_ino && back.max_sessions == 32);
 	assert_true(ticket_inputs_same(back.in, t.in));
+	assert_true(ticket_input_same(&back.seccomp_file, &t.seccomp_file));
+	assert_int_equal(back.filter_len, 3);
+	assert_memory_equal(back.filter, t.filter, 3 * sizeof(struct sock_filter));
+	/* A profile file's identity. */
+	t.seccomp_file = t.in[TICKET_CONFIG];
+	assert_int_equal(ticket_format(&t, text, TICKET_TEXT_MAX), 0);
+	assert_int_equal(ticket_parse(text, &back), 0);
+	assert_true(ticket_input_same(&back.seccomp_file, &t.in[TICKET_CONFIG]));
 	/* No bound on her logins. */
 	t.max_sessions = UINT64_MAX;
 	assert_int_equal(ticket_format(&t, text, sizeof(text)), 0);
 	assert_int_equal(ticket_parse(text, &back), 0);
 	assert_true(back.max_sessions == UINT64_MAX);
-	/* Too small a buffer, a path with a newline: no text. */
+	/* Too small a buffer, no filter, a path with a newline: no text. */
 	assert_int_equal(ticket_format(&t, text, 64), -ENOSPC);
+	t.filter_len = 0;
+	assert_int_equal(ticket_format(&t, text, sizeof(text)), -EINVAL);
+	t.filter_len = 3;
 	snprintf(t.config, sizeof(t.config), "/etc/warren\n/x");
 	assert_int_equal(ticket_format(&t, text, sizeof(text)), -EINVAL);
 }
@@ -67,7 +85,7 @@ static void test_round_trip(void **state)
 /* Each line of a good ticket, taken out, doubled, or changed, makes it no ticket. */
 static void test_every_field_checked(void **state)
 {
-	struct warm_ticket t = example(), back;
+	static struct warm_ticket t, back;
 	static const char *const changed[][2] = {
 		{ "warren-ticket 1", "warren-ticket 2" },
 		{ "user wta 1001", "user wta" },
@@ -80,9 +98,14 @@ static void test_every_field_checked(void **state)
 		{ "input 1 0 2049", "input 0 0 2049" }, /* input 0 twice, input 1 never */
 		{ "counter /sys", "counter" },
 		{ "\nreply\n", "\nreplies\n" },
+		{ "filter 2000", "filter 200" },       /* half a byte */
+		{ "filter 2000", "filter 2x00" },      /* not hex */
+		{ "filter 2000", "filter 20002000" }, /* not whole instructions */
+		{ "seccomp_file 1 ", "seccomp_file 2 " },
 	};
-	char good[sizeof(t)], text[2 * sizeof(t) + 1];
+	static char good[TICKET_TEXT_MAX], text[2 * TICKET_TEXT_MAX + 1];
 
+	t = example();
 	assert_int_equal(ticket_format(&t, good, sizeof(good)), 0);
 	for (size_t i = 0; i < sizeof(changed) / sizeof(changed[0]); i++) {
 		char *at = strstr(good, changed[i][0]);
