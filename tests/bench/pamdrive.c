@@ -3,8 +3,8 @@
  *   pamdrive SERVICE CONFDIR USER N [STOP-CMD...]
  *
  * N times: (if STOP-CMD is given, run it first, untimed: a cold start each time), then
- * fork a "monitor" that does what sshd's monitor does - pam_start, pam_setcred,
- * pam_open_session - and forks a "post-auth child" that calls pam_setcred (where
+ * fork a "monitor" that does what sshd's monitor does - the user looked up (untimed, as
+ * sshd's is before PAM), pam_start, pam_setcred, pam_open_session - and forks a "post-auth child" that calls pam_setcred (where
  * pam_warren joins the container) and exits.  Prints one line per login:
  *   I OPEN_US JOIN_US TOTAL_US
  * OPEN: setcred + open_session in the monitor; JOIN: the child's fork, setcred, exit;
@@ -16,6 +16,7 @@
  * another skips the RCU grace period the first one waits for).
  */
 #include <errno.h>
+#include <pwd.h>
 #include <fcntl.h>
 #include <security/pam_appl.h>
 #include <stdio.h>
@@ -74,6 +75,8 @@ static int monitor(const char *svc, const char *confdir, const char *user, long 
 	pid_t child;
 	int r;
 
+	/* sshd's monitor looked the user up before PAM (getpwnamallow): NSS is set up. */
+	(void)getpwnam(user);
 	t[0] = now_ns();
 	mark(t[0], "driver-start");
 	if ((r = pam_start_confdir(svc, user, &conv, confdir, &pamh)) != PAM_SUCCESS)

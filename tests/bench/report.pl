@@ -171,9 +171,11 @@ if (@sc) {
 }
 
 $o .= "\n## 1. Login path (pam_warren through libpam, tests/bench/pamdrive.c)\n\n";
-$o .= "pamdrive does what sshd does around PAM: in a forked \"monitor\", `pam_start`, " .
-    "`pam_setcred` and `pam_open_session` (pam_warren runs the helper, which finds or builds " .
-    "the container, and sets up the monitor's view); then a forked \"post-auth child\" calls " .
+$o .= "pamdrive does what sshd does around PAM: in a forked \"monitor\" that has looked the user " .
+    "up (as sshd's has, before PAM), `pam_start`, `pam_setcred` and `pam_open_session` " .
+    "(pam_warren verifies a running container from the helper's ticket, or runs the helper, " .
+    "which finds or builds the container; then it sets up the monitor's view); then a forked " .
+    "\"post-auth child\" calls " .
     "`pam_setcred`, where pam_warren joins the container (cgroup, setns, credentials), and " .
     "exits. The PAM stack holds pam_warren's two lines only, so the figure is what warren adds. " .
     "Cold: the container is stopped (untimed) before each login. Network nat, the default 10G disk " .
