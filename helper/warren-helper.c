@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
@@ -64,12 +65,31 @@ static void keep_term(char *buf, size_t len)
  * root may use the helper at all, so that even a setuid install grants nothing;
  * the environment is dropped (but for a checked TERM) and no inherited fd beyond
  * stdio survives. */
+/* Signals 32 and 33, glibc's own (pthread cancellation, set*id across threads): a
+ * helper started by posix_spawn (pam_warren's spawn.c) gets them ignored, which glibc's
+ * spawn sets in its child and exec keeps, and would hand that on to everything it
+ * starts, her container's init and programs too.  Back to the default of a fork+exec;
+ * glibc's sigaction refuses these numbers, the kernel's does not. */
+static void reset_libc_signals(void)
+{
+	struct {
+		void *handler;
+		unsigned long flags;
+		void *restorer;
+		unsigned long mask;
+	} dfl = { .handler = NULL /* SIG_DFL */ };
+
+	for (int sig = 32; sig <= 33; sig++)
+		(void)syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask));
+}
+
 static int sanitize_process(void)
 {
 	char term[64];
 
 	if (creds_require_root() < 0)
 		return -EPERM;
+	reset_libc_signals();
 	keep_term(term, sizeof(term));
 	clearenv();
 	if (term[0] && setenv("TERM", term, 1) < 0)

@@ -252,8 +252,18 @@ static int within_pids_max(pam_handle_t *pamh, const struct warren_session *s)
 	return -EUSERS;
 }
 
+/* Is FILTER (a ticket's) for the profile of C, read just now: is its file still the one
+ * the filter was built from?  (A change between the ticket's look and this read.) */
+static bool filter_current(const struct warm_filter *filter, const struct confinement *c)
+{
+	struct ticket_input now;
+
+	return filter->prog.len && ticket_seccomp_read(c->seccomp, &now) == 0 &&
+	       ticket_input_same(&filter->source, &now);
+}
+
 int session_take_reply(pam_handle_t *pamh, struct warren_session *s, struct helper_reply *reply,
-		       struct sysfilter_program *filter)
+		       struct warm_filter *filter)
 {
 	struct error err = { 0 };
 	/* The filter now, on the host: a profile file is out of sight once in the container.
@@ -262,9 +272,9 @@ int session_take_reply(pam_handle_t *pamh, struct warren_session *s, struct help
 	 * this process, only loads it. */
 	int r = confine_ready(&reply->confine, &s->confine, &err);
 
-	if (r >= 0 && filter->len) {
-		s->confine.compiled = *filter;
-		*filter = (struct sysfilter_program){ 0 };
+	if (r >= 0 && filter_current(filter, &reply->confine)) {
+		s->confine.compiled = filter->prog;
+		filter->prog = (struct sysfilter_program){ 0 };
 	} else if (r >= 0) {
 		r = sysfilter_compile(&s->confine.filter, &s->confine.compiled, &err);
 	}

@@ -227,7 +227,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	const void *service = NULL;
 	struct warren_session *s;
 	struct helper_reply reply;
-	struct sysfilter_program filter = { 0 };
+	struct warm_filter filter = { 0 };
 	char reason[ERROR_MSG_MAX + 64];
 	bool guarded;
 	int r;
@@ -259,7 +259,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 		r = -EIO;
 	}
 	helper_reply_done(&reply);
-	sysfilter_program_free(&filter);
+	sysfilter_program_free(&filter.prog);
 	if (r < 0 && !reply.error[0]) {
 		errno = -r;
 		snprintf(reply.error, sizeof(reply.error), "cannot run warren-helper: %m");

@@ -9,6 +9,7 @@
 
 #include "wire/protocol.h"
 #include "wire/confine.h"
+#include "wire/ticket.h"
 
 #define DEFAULT_HELPER LIBEXECDIR "/warren/warren-helper"
 
@@ -48,19 +49,26 @@ int helper_run(const struct module_options *opt, enum helper_verb verb, const ch
 	       struct helper_reply *reply);
 
 /* warm.c */
+/* A ticket's built filter, and the identity of the profile file it was built from. */
+struct warm_filter {
+	struct sysfilter_program prog;
+	struct ticket_input source;
+};
+
 /* Her running container, from the helper's ticket (ticket.h), the login admitted and
  * recorded as the helper would: 1 with *REPLY filled as the helper's answer (the init's
  * pidfd opened here) and *FILTER its seccomp filter, built; 0 if the ticket is missing,
  * stale or in any doubt, or the login would be refused: then the helper decides. */
 int warm_login(pam_handle_t *pamh, const struct module_options *opt, const struct passwd *pw,
-	       struct helper_reply *reply, struct sysfilter_program *filter);
+	       struct helper_reply *reply, struct warm_filter *filter);
 
 /* join.c */
 /* Take the helper's answer into S: open the cgroups' cgroup.procs (from here, on the
  * host, so that the fds work from anywhere later), and take its pidfd; its seccomp
- * filter built here, or *FILTER's, taken (a ticket's: warm.c). */
+ * filter built here, or *FILTER's taken (a ticket's: warm.c) if the profile just read
+ * is still the file it was built from. */
 int session_take_reply(pam_handle_t *pamh, struct warren_session *s, struct helper_reply *reply,
-		       struct sysfilter_program *filter);
+		       struct warm_filter *filter);
 /* Give the monitor a private mount namespace in which SHELL and sftp-server are
  * warren-refuse (beside HELPER); then, once the container is ready, its devpts, and
  * its utmp over the host's (the container's pty names would be the host's there). */

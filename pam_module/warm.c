@@ -83,9 +83,9 @@ static int admit(const struct warm_ticket *t, const struct helper_reply *reply,
 }
 
 /* T's filter for REPLY's profile, if that profile is the one it was built from: into
- * *RET (a copy). */
+ * *RET (a copy, and that file's identity: join.c looks again once it has read it). */
 static int ticket_filter(const struct warm_ticket *t, const struct helper_reply *reply,
-			 struct sysfilter_program *ret)
+			 struct warm_filter *ret)
 {
 	struct ticket_input now;
 	size_t size = t->filter_len * sizeof(struct sock_filter);
@@ -95,21 +95,22 @@ static int ticket_filter(const struct warm_ticket *t, const struct helper_reply 
 		return r;
 	if (!ticket_input_same(&t->seccomp_file, &now))
 		return -ESTALE;
-	if (!(ret->insns = malloc(size)))
+	if (!(ret->prog.insns = malloc(size)))
 		return -ENOMEM;
-	memcpy(ret->insns, t->filter, size);
-	ret->len = t->filter_len;
+	memcpy(ret->prog.insns, t->filter, size);
+	ret->prog.len = t->filter_len;
+	ret->source = now;
 	return 0;
 }
 
 int warm_login(pam_handle_t *pamh, const struct module_options *opt, const struct passwd *pw,
-	       struct helper_reply *reply, struct sysfilter_program *filter)
+	       struct helper_reply *reply, struct warm_filter *filter)
 {
 	_cleanup_free_ struct warm_ticket *t = malloc(sizeof(*t));
 	int pidfd;
 
 	helper_reply_init(reply);
-	*filter = (struct sysfilter_program){ 0 };
+	*filter = (struct warm_filter){ 0 };
 	/* A name the helper would not make paths of (NSS may return anything). */
 	if (!t || !name_is_valid(pw->pw_name) || ticket_read(pw->pw_name, t) < 0 ||
 	    !ticket_current(t, opt, pw))
@@ -118,7 +119,7 @@ int warm_login(pam_handle_t *pamh, const struct module_options *opt, const struc
 	if (protocol_reply_parse(t->reply, true, reply) < 0 || reply->error[0] ||
 	    ticket_filter(t, reply, filter) < 0 || (pidfd = admit(t, reply, pw)) < 0) {
 		helper_reply_init(reply);
-		sysfilter_program_free(filter);
+		sysfilter_program_free(&filter->prog);
 		return 0;
 	}
 	/* After her lock: the record is written under a lock of its own (events.h). */

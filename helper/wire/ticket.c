@@ -1,6 +1,7 @@
 /* ticket.c - a warm login that pam_warren verifies itself (see ticket.h). */
 #include <errno.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <seccomp.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
@@ -15,7 +17,7 @@
 #include "lib/layout.h"
 #include "wire/ticket.h"
 
-#define TICKET_MAGIC "warren-ticket 1"
+#define TICKET_MAGIC "warren-ticket 2"
 #define NSSWITCH "/etc/nsswitch.conf"
 
 static int input_read(const char *path, struct ticket_input *ret)
@@ -38,6 +40,16 @@ static int input_read(const char *path, struct ticket_input *ret)
 /* Where nss-systemd looks for records of its own (nss-systemd(8), userdbd(8)). */
 #define USERDB_SERVICES "/run/systemd/userdb"
 
+/* The file of the libseccomp this process runs (the helper's and sshd's alike). */
+static const char *libseccomp_path(void)
+{
+	Dl_info info;
+
+	return dladdr((void *)seccomp_init, &info) && info.dli_fname && info.dli_fname[0] == '/'
+		       ? info.dli_fname
+		       : NULL;
+}
+
 int ticket_inputs_read(const char *config, const char *helper, struct ticket_input in[TICKET_INPUTS])
 {
 	const char *paths[TICKET_INPUTS] = {
@@ -47,8 +59,12 @@ int ticket_inputs_read(const char *config, const char *helper, struct ticket_inp
 		[TICKET_SUBGID] = "/etc/subgid", [TICKET_USERDB_ETC] = "/etc/userdb",
 		[TICKET_USERDB_RUN] = "/run/userdb", [TICKET_USERDB_HOST] = "/run/host/userdb",
 		[TICKET_USERDB_LIB] = "/usr/lib/userdb", [TICKET_USERDB_SERVICES] = USERDB_SERVICES,
+		[TICKET_LIBSECCOMP] = libseccomp_path(),
 	};
 	int r;
+
+	if (!paths[TICKET_LIBSECCOMP])
+		return -ENOENT;
 
 	for (int i = 0; i < TICKET_INPUTS; i++)
 		if ((r = input_read(paths[i], &in[i])) < 0)

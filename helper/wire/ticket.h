@@ -39,12 +39,14 @@
 
 /* The files an answer is decided from: TICKET_CONFIG is the config at its path,
  * TICKET_HELPER the helper (pam_warren's helper option, the helper's /proc/self/exe);
- * the subordinate ranges, which the helper checks her maps against at every login; and
+ * the subordinate ranges, which the helper checks her maps against at every login;
  * where nss-systemd finds users and groups besides the files: its drop-in directories
- * and the directory of its services (systemd-homed's and others'). */
+ * and the directory of its services (systemd-homed's and others'); and libseccomp, whose
+ * tables the ticket's filter was built with (an update of it alone changes the filter). */
 enum { TICKET_CONFIG, TICKET_HELPER, TICKET_PASSWD, TICKET_GROUP, TICKET_NSSWITCH,
        TICKET_SUBUID, TICKET_SUBGID, TICKET_USERDB_ETC, TICKET_USERDB_RUN,
-       TICKET_USERDB_HOST, TICKET_USERDB_LIB, TICKET_USERDB_SERVICES, TICKET_INPUTS };
+       TICKET_USERDB_HOST, TICKET_USERDB_LIB, TICKET_USERDB_SERVICES, TICKET_LIBSECCOMP,
+       TICKET_INPUTS };
 
 struct ticket_input {
 	bool absent; /* no such file (a state, compared like the others) */

@@ -87,7 +87,7 @@ static void test_every_field_checked(void **state)
 {
 	static struct warm_ticket t, back;
 	static const char *const changed[][2] = {
-		{ "warren-ticket 1", "warren-ticket 2" },
+		{ "warren-ticket 2", "warren-ticket 1" },
 		{ "user wta 1001", "user wta" },
 		{ "user wta 1001", "user wta 1001 7" },
 		{ "container 4242 4241", "container 1 4241" },
