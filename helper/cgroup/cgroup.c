@@ -274,20 +274,6 @@ static bool procs_list(const char *text, long pid)
 	return false;
 }
 
-int cgroup_each_proc(const char *dir, void (*fn)(long pid, void *data), void *data)
-{
-	_cleanup_fclose_ FILE *f = NULL;
-	char path[300];
-	long pid;
-
-	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-	if (!(f = fopen(path, "re")))
-		return -errno;
-	while (fscanf(f, "%ld", &pid) == 1)
-		fn(pid, data);
-	return ferror(f) ? -EIO : 0;
-}
-
 /* SIG by pidfd to what DIR lists, but SPARE.  A pid read from the file may be gone and
  * reused by a host process before the signal: a pidfd pins the process, and only those
  * still listed after it was opened are signalled. */

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "lib/errors.h"
+#include "lib/tool.h"
 #include "policy/reslimits.h"
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
@@ -94,9 +95,7 @@ int cgroup_parse_count(const char *text, long *ret);
 /* SIGKILL every task left in USER's cgroups (a stopped container's sessions: their
  * sshd processes live outside its pid namespace) until they are empty. */
 int cgroup_kill_all(const struct cgroup_set *cg);
-/* FN(pid, DATA) for each process DIR's cgroup.procs lists now: 0, or -errno.  A pid
- * may be gone by the time FN looks at it. */
-int cgroup_each_proc(const char *dir, void (*fn)(long pid, void *data), void *data);
+/* cgroup_each_proc: lib/tool.h (pam_warren counts her logins with it too). */
 /* SIG, once, to every task in CG's cgroups but SPARE (0: none). */
 void cgroup_signal_all(const struct cgroup_set *cg, int sig, pid_t spare);
 /* SIGTERM to every task in CG's cgroups but INIT, then up to GRACE_S seconds for them to

@@ -1,13 +1,16 @@
 /* tool.c - run a host tool (see tool.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/cleanup.h"
 #include "lib/fsutil.h"
 #include "lib/tool.h"
 
@@ -156,4 +159,18 @@ int pidfd_of(pid_t pid)
 int pidfd_kill(int pidfd, int sig)
 {
 	return syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0 ? -errno : 0;
+}
+
+int cgroup_each_proc(const char *dir, void (*fn)(long pid, void *data), void *data)
+{
+	_cleanup_fclose_ FILE *f = NULL;
+	char path[PATH_MAX];
+	long pid;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	if (!(f = fopen(path, "re")))
+		return -errno;
+	while (fscanf(f, "%ld", &pid) == 1)
+		fn(pid, data);
+	return ferror(f) ? -EIO : 0;
 }

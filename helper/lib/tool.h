@@ -40,6 +40,9 @@ int error_recv(int fd, bool eof_ok, const char *who, struct error *err);
 
 /* A pidfd of PID, or -errno. */
 int pidfd_of(pid_t pid);
+/* FN(pid, DATA) for each process DIR's cgroup.procs lists now (DIR: a cgroup
+ * directory): 0, or -errno.  A pid may be gone by the time FN looks at it. */
+int cgroup_each_proc(const char *dir, void (*fn)(long pid, void *data), void *data);
 /* Signal SIG to the process behind PIDFD (never a pid: it cannot have been recycled):
  * 0, or -errno. */
 int pidfd_kill(int pidfd, int sig);

@@ -12,6 +12,7 @@
 #include "lib/layout.h"
 #include "wire/sessions.h"
 #include "lib/state.h"
+#include "lib/tool.h"
 
 /* The distinct sshd monitors of her logins, each with its start time (pid reuse). */
 struct logins {
@@ -55,8 +56,9 @@ static void logins_add(struct logins *l, pid_t pid, unsigned long long start)
  * admitted one among its nearest ancestors (sshd's post-auth child forks for her command
  * and its child runs sshd until it execs: that one's parent is no monitor), else, for a
  * login admitted before the record was kept, its parent. */
-static void add_joined(long pid, struct logins *l)
+static void add_joined(long pid, void *data)
 {
+	struct logins *l = data;
 	unsigned long long start;
 	char path[64];
 	struct stat st;
@@ -113,21 +115,6 @@ static int record_admitted(const char *path, const struct logins *l)
 	return r < 0 ? r : write_new_file(path, text);
 }
 
-/* Each pid listed in DIR's cgroup.procs, to add_joined. */
-static int add_joined_in(const char *dir, struct logins *l)
-{
-	_cleanup_fclose_ FILE *f = NULL;
-	char path[PATH_MAX];
-	long pid;
-
-	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-	if (!(f = fopen(path, "re")))
-		return -errno;
-	while (fscanf(f, "%ld", &pid) == 1)
-		add_joined(pid, l);
-	return ferror(f) ? -EIO : 0;
-}
-
 int sessions_admit(const char *user, const char *counter, uint64_t max, pid_t asker,
 		   struct error *err)
 {
@@ -145,7 +132,7 @@ int sessions_admit(const char *user, const char *counter, uint64_t max, pid_t as
 		return error_errno(err, r, "cannot tell the logins of %s apart: /proc/%d/stat",
 				   user, (int)asker);
 	user_run_path(user, RUN_LOGINS, record, sizeof(record));
-	if ((r = add_admitted(record, &l)) < 0 || (r = add_joined_in(counter, &l)) < 0 ||
+	if ((r = add_admitted(record, &l)) < 0 || (r = cgroup_each_proc(counter, add_joined, &l)) < 0 ||
 	    (r = l.error) < 0)
 		return error_errno(err, r, "cannot count the logins of %s in %s", user, counter);
 	if ((uint64_t)l.n >= max)
