@@ -61,10 +61,6 @@ static void keep_term(char *buf, size_t len)
 		strcpy(buf, t);
 }
 
-/* HACKING.md §5.1: whoever started us, and whatever they passed, is not trusted.  Only
- * root may use the helper at all, so that even a setuid install grants nothing;
- * the environment is dropped (but for a checked TERM) and no inherited fd beyond
- * stdio survives. */
 /* Signals 32 and 33, glibc's own (pthread cancellation, set*id across threads): a
  * helper started by posix_spawn (pam_warren's spawn.c) gets them ignored, which glibc's
  * spawn sets in its child and exec keeps, and would hand that on to everything it
@@ -83,6 +79,10 @@ static void reset_libc_signals(void)
 		(void)syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask));
 }
 
+/* HACKING.md §5.1: whoever started us, and whatever they passed, is not trusted.  Only
+ * root may use the helper at all, so that even a setuid install grants nothing;
+ * the environment is dropped (but for a checked TERM) and no inherited fd beyond
+ * stdio survives. */
 static int sanitize_process(void)
 {
 	char term[64];
@@ -261,6 +261,7 @@ static int answer_login(const struct call *c, struct container *ct, const struct
 		container_leave_ticket(ct, u, arg_config, login.state_dir, &login.basis);
 	else
 		(void)ticket_remove(u->name);
+	bench_mark("ticket-left");
 	return HELPER_EXIT_OK;
 }
 

@@ -1,6 +1,6 @@
 /* spawn.c - run warren-helper the way pam_exec runs a helper: empty environment, only
- * stdio, default SIGCHLD, EINTR-safe wait, bounded in time; started without copying sshd.  Its answer arrives on a
- * SEQPACKET socket with the init's pidfd attached (protocol.h). */
+ * stdio, default SIGCHLD, EINTR-safe wait, bounded in time; started without copying sshd.
+ * Its answer arrives on a SEQPACKET socket with the init's pidfd attached (protocol.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

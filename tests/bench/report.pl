@@ -50,6 +50,7 @@ my %cat = (
 	'found-running' => 'record and answer',
 	'ensured' => 'record and answer', 'admitted' => 'record and answer',
 	'answered' => 'record and answer',
+	'ticket-left' => 'the ticket for her next login (ticket.h: its filter built)',
 	'driver-pam-started' => 'PAM start (the stack and pam_warren.so loaded)',
 	'child-cgroup-joined' => 'post-auth child: into her cgroups',
 	'child-confined' => 'post-auth child: confined (namespaces, seccomp filter, capabilities)',
