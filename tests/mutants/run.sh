@@ -48,6 +48,8 @@ fi
 [ $# -gt 0 ] || { echo "make mutants: no mutants"; exit 2; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/warren-mutants.XXXXXX") || exit 2
+# Searchable by all, as a clone is: some checks run warrenctl from the tree as nobody.
+chmod 0755 "$work" || exit 2
 trap 'rm -rf "$work"' EXIT
 units=$(ls tests/unit/test_*.c 2>/dev/null | sed 's/\.c$//')
 killed=0 survived=0 missed=0 undecided=0 broken=0 started=$SECONDS
