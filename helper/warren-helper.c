@@ -190,7 +190,7 @@ static int run_collect(const struct call *c)
 	if (config_load(arg_config, &cfg, &policy, &cerr) < 0 && !policy)
 		return HELPER_EXIT_ERROR;
 	r = CAPS_STEP(CAPS_CLEANUP, &err,
-		      container_collect((cfg ? cfg : policy)->state_dir, c->user, what, sizeof(what)));
+		      container_collect(cfg ? cfg : policy, c->user, what, sizeof(what)));
 	if (r < 0) {
 		error_errno(&err, r, "cannot collect what the login of %s left", c->user);
 		log_failure(&err);

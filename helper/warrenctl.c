@@ -475,7 +475,7 @@ static void print_disk_images(const struct warren_config *cfg)
 	struct disk_usage u;
 	int r;
 
-	r = disk_overcommit(layout_disks_dir(cfg->state_dir, dir, sizeof(dir)), &u);
+	r = disk_overcommit(layout_disks_dir(config_disks_base(cfg), dir, sizeof(dir)), &u);
 	if (r == -ENOENT) {
 		printf("disk images: none yet (%s)\n", dir);
 		return;

@@ -47,32 +47,57 @@ static int write_id_maps(pid_t pid, const struct user_spec *u)
 	return write_file(path, u->gid_map);
 }
 
+/* A clone of the mount(s) at PATH on TARGET, idmapped through CHILD's user namespace,
+ * with ATTRS (MOUNT_ATTR_*) set too. */
+static int mount_idmapped(const char *path, pid_t child, bool recursive, uint64_t attrs,
+			  const char *target)
+{
+	_cleanup_close_ int userns = -EBADF;
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP | attrs };
+	char ns[64];
+
+	snprintf(ns, sizeof(ns), "/proc/%d/ns/user", child);
+	userns = open(ns, O_RDONLY | O_CLOEXEC);
+	if (userns < 0)
+		return -errno;
+	attr.userns_fd = (unsigned long long)userns;
+	return mount_clone(AT_FDCWD, path, recursive, &attr, target);
+}
+
 /* The image, idmapped through the container's user namespace so that host root's
  * files are root's inside (and nobody's write target: read-only, nodev; nosuid unless
  * root inside is granted: no setuid binary of the image leads there). */
 static int mount_idmapped_image(const char *image, pid_t child, bool root, const char *target)
 {
-	_cleanup_close_ int userns = -EBADF;
-	struct mount_attr attr = {
-		.attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV |
-			    (root ? 0 : MOUNT_ATTR_NOSUID),
-	};
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/user", child);
-	userns = open(path, O_RDONLY | O_CLOEXEC);
-	if (userns < 0)
-		return -errno;
-	attr.userns_fd = (unsigned long long)userns;
-	return mount_clone(AT_FDCWD, image, true, &attr, target);
+	return mount_idmapped(image, child, true,
+			      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | (root ? 0 : MOUNT_ATTR_NOSUID),
+			      target);
 }
 
-/* The image and her layers over it (stack.h), each as the image is mounted. */
+/* A fleet's disk image, mounted at BUILD_DISK with the container's ids on disk, seen at
+ * BUILD_STATE through the container's user namespace (her files' owners on the host are
+ * this host's subordinate ids for them); BUILD_DISK then goes, before her mount namespace
+ * is made from the build's. */
+static int mount_idmapped_disk(pid_t child)
+{
+	int r = mount_idmapped(BUILD_DISK, child, false, MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID,
+			       BUILD_STATE);
+
+	if (r < 0)
+		return r;
+	return umount2(BUILD_DISK, MNT_DETACH) < 0 ? -errno : 0;
+}
+
+/* The image and her layers over it (stack.h), each as the image is mounted; a fleet's
+ * disk image too. */
 static int mount_idmapped_stack(const struct build_request *req, pid_t child, struct error *err)
 {
 	const bool root = req->u->limits[LIMIT_ROOT] != 0;
 	char path[PATH_MAX], target[64];
 	int r;
+
+	if (req->disk_idmapped && (r = mount_idmapped_disk(child)) < 0)
+		return error_errno(err, r, "idmapped disk image %s", req->disk_image);
 
 	if ((r = mount_idmapped_image(req->image, child, root, BUILD_IMAGE)) < 0)
 		return error_errno(err, r, "idmapped image %s", req->image);
@@ -147,9 +172,11 @@ static int mount_skel_as_user(const char *image, const struct user_spec *u)
 }
 
 /* The user's layers at BUILD_STATE: her disk image mounted there (and its layers
- * prepared), or a bind of her layers directory. */
+ * prepared), or a bind of her layers directory.  A fleet's image is mounted at BUILD_DISK
+ * instead, for mount_idmapped_disk once her user namespace exists. */
 static int stage_layers(const struct build_request *req, struct error *err)
 {
+	const char *at = req->disk_idmapped ? BUILD_DISK : BUILD_STATE;
 	_cleanup_close_ int mine = -EBADF;
 	int r;
 
@@ -162,15 +189,18 @@ static int stage_layers(const struct build_request *req, struct error *err)
 	/* Loop devices from a devtmpfs of our own: sshd's /dev may be anything. */
 	if (mount("warren-dev", BUILD_DEV, "devtmpfs", MS_NOSUID | MS_NOEXEC, NULL) < 0)
 		return error_errno(err, -errno, "devtmpfs for the loop device");
-	if ((r = disk_mount(req->disk_image, BUILD_STATE, BUILD_DEV)) < 0)
-		return error_errno(err, r, "mount %s", req->disk_image);
+	if ((r = disk_mount(req->disk_image, at, BUILD_DEV)) < 0)
+		return error_errno(err, r, "mount %s%s", req->disk_image,
+				   r == -EBUSY && req->disk_idmapped
+					   ? " (mounted on another host: ext4's multi-mount protection)"
+					   : "");
 	bench_mark("disk-loop-mount");
-	mine = open(BUILD_STATE, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	mine = open(at, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (mine < 0)
-		return error_errno(err, -errno, "open %s", BUILD_STATE);
-	if ((r = layers_prepare(mine, req->u, err)) < 0)
+		return error_errno(err, -errno, "open %s", at);
+	if ((r = layers_prepare(mine, req->u, req->disk_idmapped, err)) < 0)
 		return r;
-	reset_finish(BUILD_STATE);
+	reset_finish(at);
 	return 0;
 }
 
@@ -181,7 +211,7 @@ static int stage_build_mounts(const struct build_request *req, uint64_t *binds_s
 			      struct error *err)
 {
 	static const char *const dirs[] = { BUILD_IMAGE, BUILD_STATE, BUILD_PTS, BUILD_ROOT,
-					    BUILD_DEV, BUILD_SKEL };
+					    BUILD_DEV, BUILD_SKEL, BUILD_DISK };
 	int r;
 
 	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)

@@ -17,6 +17,7 @@
 #ifndef WARREN_BUILD_H
 #define WARREN_BUILD_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "cgroup/cgroup.h"
@@ -29,6 +30,7 @@ struct build_request {
 	const char *image;      /* the base image (checked by the caller) */
 	const char *layers_dir; /* STATE_DIR/users/USER: the layers, when there is no disk */
 	const char *disk_image; /* the user's disk image, or "" */
+	bool disk_idmapped;     /* its ids the container's (a fleet's: storage.h) */
 	const char *state_dir;  /* the config's (for the record of events) */
 	const struct cgroup_set *cg;
 	const struct net_plan *net;

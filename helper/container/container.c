@@ -222,7 +222,8 @@ static int prepare_host_side(const struct warren_config *cfg, const struct user_
 
 	/* Limits apply before anything runs in the cgroup. */
 	STEP(&s, 0, "cgroup-limits", cgroup_apply_limits(cg, u->limits, err));
-	STEP(&s, 0, "disk-image-check", storage_prepare(cfg->state_dir, u->name, u->limits[LIMIT_DISK],
+	STEP(&s, 0, "disk-image-check", storage_prepare(cfg->state_dir, config_store(cfg), u->name,
+							u->limits[LIMIT_DISK],
 							STORAGE_MIGRATE_LOGIN_SECONDS, disk_image,
 							disk_len, err));
 	STEP(&s, 0, "layers-dir", layers_prepare_state_dir(cfg->state_dir, u, !disk_image[0], err));
@@ -299,6 +300,7 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 		build_start(&(struct build_request){ .u = u, .image = cfg->image,
 						      .layers_dir = layers_dir,
 						      .disk_image = disk_image,
+						      .disk_idmapped = cfg->fleet.set,
 						      .state_dir = cfg->state_dir, .cg = &cg,
 						      .net = &net, .init_exe_fd = exe,
 						      .lease_exe_fd = lease_exe,
@@ -533,7 +535,7 @@ static bool container_runs(const char *user)
 	return r == 0 || r == -EAGAIN;
 }
 
-int container_collect(const char *state_dir, const char *user, char *what, size_t len)
+int container_collect(const struct warren_config *cfg, const char *user, char *what, size_t len)
 {
 	char path[256];
 	struct stat st;
@@ -558,9 +560,9 @@ int container_collect(const char *state_dir, const char *user, char *what, size_
 	snprintf(what, len, "%s%s", record ? " runtime-record" : "", cgroups ? " cgroups" : "");
 	if ((record || cgroups) && resolved && container_cleanup(user, &cg, &err) < 0)
 		log_warning(0, "gc: %s", err.msg);
-	if (storage_release(state_dir, user) > 0)
+	if (storage_release(cfg->state_dir, config_store(cfg), user) > 0)
 		snprintf(what + strlen(what), len - strlen(what), " loop-device");
-	if (net_release_port(state_dir, user) > 0)
+	if (net_release_port(cfg->state_dir, user) > 0)
 		snprintf(what + strlen(what), len - strlen(what), " veth");
 	/* The lock file last, held: whoever waits on it tries the path again (state.c). */
 	if (user_lock_remove(user) == 0 && had_lock)
@@ -593,7 +595,8 @@ int container_migrate(const struct warren_config *cfg, const struct user_spec *u
 
 	if (lock < 0)
 		return lock;
-	return storage_migrate(cfg->state_dir, u->name, u->limits[LIMIT_DISK], keep, err);
+	return storage_migrate(cfg->state_dir, config_store(cfg), u->name, u->limits[LIMIT_DISK],
+			       keep, err);
 }
 
 int container_reset(const struct warren_config *cfg, const struct user_spec *u, bool home,
@@ -607,7 +610,7 @@ int container_reset(const struct warren_config *cfg, const struct user_spec *u, 
 	/* Its layers are made anew, owned by her ids: hers alone (spec.h). */
 	if ((r = spec_check_ranges(u, err)) < 0)
 		return r;
-	return reset_layers(cfg->state_dir, u, home, err);
+	return reset_layers(cfg->state_dir, config_store(cfg), u, home, err);
 }
 
 void container_handover(struct container *c)

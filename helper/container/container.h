@@ -37,10 +37,10 @@ int container_ensure(const struct warren_config *cfg, const struct user_spec *u,
  * meanwhile.  1 if it ran, 0 if not. */
 int container_stop(const char *user, unsigned grace_s, struct error *err);
 /* If USER's container does not run, remove what one left on the host: its runtime
- * record, cgroups, a loop device of her disk image under STATE_DIR, her host-side veth,
+ * record, cgroups, a loop device of her disk image (storage.h), her host-side veth,
  * her lock file.  WHAT (LEN) lists what was there (" cgroups lock" ...).  1 if
  * anything was, 0 if nothing (or the container runs), -errno if she cannot be locked. */
-int container_collect(const char *state_dir, const char *user, char *what, size_t len);
+int container_collect(const struct warren_config *cfg, const char *user, char *what, size_t len);
 /* Move U's plain-directory layers into a disk image of her limit, with no time limit;
  * her container must be stopped.  KEEP: the old layers stay, renamed (migrate.h). */
 int container_migrate(const struct warren_config *cfg, const struct user_spec *u, bool keep,

@@ -55,7 +55,7 @@ int gc_run(const struct warren_config *cfg)
 	scopes_in(CGROUP_ROOT "/" DELEGATE_SLICE, &users);
 	for (char **u = users; u && *u; u++) {
 		char what[128];
-		int r = container_collect(cfg->state_dir, *u, what, sizeof(what));
+		int r = container_collect(cfg, *u, what, sizeof(what));
 
 		if (r < 0) {
 			fprintf(stderr, "warren-helper gc: cannot look at %s: %s\n", *u, strerror(-r));

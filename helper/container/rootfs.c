@@ -20,6 +20,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,12 +42,29 @@ static int overlay_mount(int rootfd, const char *rel, const char *lower, const c
 {
 	char opts[512];
 
+	_cleanup_close_ int fd = -EBADF;
+	struct statvfs vfs;
+	int r;
+
 	snprintf(opts, sizeof(opts),
 		 "lowerdir=%s,upperdir=" BUILD_STATE "/%s,workdir=" BUILD_STATE "/work/%s,userxattr",
 		 lower, upper, upper);
 	if (rootfd < 0)
-		return mount("warren", BUILD_ROOT, "overlay", flags, opts) < 0 ? -errno : 0;
-	return mount_beneath(rootfd, rel, "warren", "overlay", flags, opts);
+		r = mount("warren", BUILD_ROOT, "overlay", flags, opts) < 0 ? -errno : 0;
+	else
+		r = mount_beneath(rootfd, rel, "warren", "overlay", flags, opts);
+	if (r < 0 || (flags & MS_RDONLY))
+		return r;
+	/* An upper layer the overlay cannot write to (an idmapped one it cannot map through)
+	 * makes it come up read-only without an error: her writes would fail later, and
+	 * silently lose what she meant to keep.  Refuse now. */
+	fd = rootfd < 0 ? open(BUILD_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+			: open_beneath(rootfd, rel, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return rootfd < 0 ? -errno : fd;
+	if (fstatvfs(fd, &vfs) < 0)
+		return -errno;
+	return vfs.f_flag & ST_RDONLY ? -EROFS : 0;
 }
 
 /* Bind host device node /dev/NAME onto an empty file in the container's /dev. */

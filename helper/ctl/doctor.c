@@ -33,6 +33,7 @@
 #include "net/nftlib.h"
 #include "policy/apparmor.h"
 #include "policy/spec.h"
+#include "storage/disk.h"
 #include "policy/usermgr.h"
 #include "lib/strv.h"
 #include "lib/tool.h"
@@ -671,6 +672,37 @@ static void check_fleet_store(const struct fleet_config *f)
 		    "login hosts see it only if it is shared by other means", f->store, local);
 }
 
+/* With a fleet every user's data is an image on the store (storage.h): it needs a size,
+ * and mkfs.ext4 must make it with multi-mount protection. */
+static void check_fleet_disk(const struct warren_config *cfg)
+{
+	const struct limit_config *l = &cfg->limits;
+	const struct limit_entries *lists[] = { &l->groups, &l->users };
+	const char *kinds[] = { "group", "user" };
+	int r;
+
+	if (!(l->defaults.set & (1u << LIMIT_DISK)) || l->defaults.v[LIMIT_DISK] == LIMIT_UNLIMITED)
+		say("PROBLEM", "set disk = \"10G\" (say) in defaults", "fleet: defaults set no disk "
+		    "size; a user's data is a disk image on the store, which needs one: users "
+		    "without a size are refused at login");
+	for (size_t k = 0; k < ELEMENTSOF(lists); k++)
+		for (size_t i = 0; i < lists[k]->n; i++) {
+			const struct limit_set *s = &lists[k]->v[i].limits;
+
+			if ((s->set & (1u << LIMIT_DISK)) && s->v[LIMIT_DISK] == LIMIT_UNLIMITED)
+				say("PROBLEM", "give it a size", "fleet: %s %s sets disk = \"max\": its "
+				    "users' data is a disk image on the store, and they are refused at "
+				    "login", kinds[k], lists[k]->v[i].name);
+		}
+	r = disk_mmp_works();
+	if (r > 0)
+		say("ok", NULL, "fleet: mkfs.ext4 makes disk images with multi-mount protection (mmp)");
+	else
+		say("PROBLEM", "install e2fsprogs 1.42 or later", "fleet: mkfs.ext4 %s",
+		    r == 0 ? "does not make images with multi-mount protection (mmp)"
+			   : "could not be tried for multi-mount protection (mmp)");
+}
+
 int ctl_doctor(const char *config_path)
 {
 	struct warren_config *cfg;
@@ -689,6 +721,7 @@ int ctl_doctor(const char *config_path)
 		if (cfg->fleet.set) {
 			check_fleet_etcd(&cfg->fleet);
 			check_fleet_store(&cfg->fleet);
+			check_fleet_disk(cfg);
 		}
 	}
 	check_apparmor(cfg);

@@ -282,7 +282,7 @@ static void read_user_records(const struct warren_config *cfg, struct row *r)
 	if (state_last_login(r->user, &last) == 0 && clock_gettime(CLOCK_REALTIME, &now) == 0)
 		r->idle_s = now.tv_sec > last.tv_sec ? (uint64_t)(now.tv_sec - last.tv_sec) : 0;
 	r->disk = r->disk_max = UNKNOWN;
-	if (cfg && stat(layout_disk(cfg->state_dir, r->user, false, path, sizeof(path)), &st) == 0) {
+	if (cfg && stat(layout_disk(config_disks_base(cfg), r->user, false, path, sizeof(path)), &st) == 0) {
 		r->disk = (uint64_t)st.st_blocks * 512;
 		r->disk_max = (uint64_t)st.st_size;
 	}
@@ -404,8 +404,11 @@ int ctl_show_container(const struct warren_config *cfg, const char *user)
 		for (int i = 0; i < cg.n; i++)
 			if (!cgroup_dir_seen(&cg, i))
 				printf("cgroup:      %s%s\n", cg.dirs[i], stat(cg.dirs[i], &st) ? " (none now)" : "");
-	if (stat(layout_disk(state_dir, user, false, path, sizeof(path)), &st) == 0) {
-		printf("layers:      in the disk image %s\n", path);
+	if (stat(layout_disk(config_disks_base(cfg), user, false, path, sizeof(path)), &st) == 0) {
+		printf("layers:      in the disk image %s%s\n", path,
+		       config_store(cfg) ? " (the fleet's store)" : "");
+	} else if (config_store(cfg)) {
+		printf("layers:      none yet (the fleet's store: %s)\n", path);
 	} else {
 		layout_user_layers(state_dir, user, path, sizeof(path));
 		printf("layers:      %s%s\n", path, stat(path, &st) ? " (none yet)" : "");

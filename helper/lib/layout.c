@@ -248,6 +248,25 @@ int layout_open_disks(const char *state_dir, struct error *err)
 	return open_below(state_dir, "disks", true, err);
 }
 
+int layout_open_store_disks(const char *store, struct error *err)
+{
+	/* Never made: a store that is missing is a shared mount that is not there, and
+	 * her data made on the host's own disk would differ from the other hosts'. */
+	_cleanup_close_ int top = open_root_dir(store);
+	int fd;
+
+	if (top == -EPERM)
+		return error_set(err, -EPERM, "the fleet's store %s must be owned by root and not "
+				 "writable by group or others; fix: chown root: %s && chmod go-w %s",
+				 store, store, store);
+	if (top < 0)
+		return error_errno(err, top, "the fleet's store %s (is the shared file system "
+				   "mounted?)", store);
+	if ((fd = mkdir_owned(top, "disks", 0700, 0, 0)) < 0)
+		return error_errno(err, fd, "cannot prepare %s/disks", store);
+	return fd;
+}
+
 const char *layout_disks_dir(const char *state_dir, char *buf, size_t len)
 {
 	return below(state_dir, "disks", NULL, buf, len);

@@ -11,6 +11,10 @@
  *                                      .pre-disk.kept when asked to keep them
  *   STATE_DIR/disks/USER.ext4          her disk image (disk.h); USER.ext4.new while a
  *                                      migration copies into it
+ * Per user, persistent, with a fleet (several login hosts): her data on the shared store
+ * alone, never under STATE_DIR (storage.h):
+ *   STORE/disks/USER.ext4              her disk image, with ext4 multi-mount protection
+ *                                      and the container's own ids on disk
  * Per host, persistent:
  *   STATE_DIR/network/slots            every user's slot on this host's bridge
  *                                      (netalloc.h), with slots.lock and slots.new
@@ -63,6 +67,8 @@
 #define BUILD_ROOT BUILD_MNT "/root"   /* the overlay root, before pivot_root */
 #define BUILD_SKEL BUILD_MNT "/skel"   /* the image's /etc/skel, idmapped to the user */
 #define BUILD_DEV BUILD_MNT "/dev"     /* a devtmpfs of its own, for the loop device */
+#define BUILD_DISK BUILD_MNT "/disk"   /* a fleet's disk image as it is, before its
+					  idmapped clone at BUILD_STATE (storage.h) */
 #define BUILD_LAYER BUILD_MNT "/layer" /* + 0..LAYERS_MAX-1: her image layers, as the image */
 #define BUILD_BINDS BUILD_MNT "/binds" /* /0..BINDS_MAX-1: her binds, staged (hostdirs.h) */
 #define BUILD_HOSTHOME BUILD_MNT "/hosthome" /* home = "host": her home from the host */
@@ -143,6 +149,9 @@ const char *layout_disks_dir(const char *state_dir, char *buf, size_t len);
 const char *layout_disk_name(const char *user, bool staged, char *buf, size_t len);
 const char *layout_disk(const char *state_dir, const char *user, bool staged, char *buf,
 			size_t len);
+/* STORE/disks (the fleet's shared store: it must exist, root's, no symlink on the way;
+ * disks is made root's, 0700, if missing): an fd. */
+int layout_open_store_disks(const char *store, struct error *err);
 /* Is NAME, in STATE_DIR/disks, a user's disk image (not a staged one)? */
 bool layout_is_disk_name(const char *name);
 

@@ -12,7 +12,7 @@
 
 
 /* fleet = { ... }: several login hosts sharing a store and etcd leases (warren.conf(5),
- * FLEET).  Parsed and checked (warrenctl doctor); the login path does not use it yet. */
+ * FLEET): her lease (fleet/lease.h) and her data on the store (storage.h). */
 #define FLEET_TTL_MIN 5         /* seconds: below, one slow renewal loses the lease */
 #define FLEET_TTL_MAX 300       /* seconds: above, a dead host blocks her for too long */
 #define FLEET_TTL_DEFAULT 15
@@ -61,6 +61,18 @@ struct warren_config {
 	} bridge;
 	struct fleet_config fleet;
 };
+
+/* The fleet's shared store, where her data lives (storage.h); NULL without a fleet. */
+static inline const char *config_store(const struct warren_config *c)
+{
+	return c->fleet.set ? c->fleet.store : NULL;
+}
+
+/* Where her disk image's directory is (layout.h's disks): the store, or the state dir. */
+static inline const char *config_disks_base(const struct warren_config *c)
+{
+	return c->fleet.set ? c->fleet.store : c->state_dir;
+}
 
 /* In bridge.deny: the host's own networks (its addresses' prefixes), as they are when a
  * container starts. */

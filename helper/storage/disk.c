@@ -39,10 +39,10 @@ static int allocate(int fd, const char *path, uint64_t from, uint64_t size, stru
 	return error_errno(err, -errno, "cannot allocate %s", path);
 }
 
-int disk_create(const char *path, uint64_t size, struct error *err)
+int disk_create(const char *path, uint64_t size, bool mmp, struct error *err)
 {
 	const char *mkfs[] = { "/sbin/mkfs.ext4", "-q", "-F", "-m", "0", "-E",
-			       "root_owner=0:0,nodiscard", path, NULL };
+			       "root_owner=0:0,nodiscard", "-O", mmp ? "mmp" : "^mmp", path, NULL };
 	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	int r;
 
@@ -218,4 +218,36 @@ int disk_mount_private(const char *image, struct error *err)
 	if ((r = disk_mount(image, DISK_PRIVATE_TARGET, DISK_PRIVATE_DEV)) < 0)
 		return error_errno(err, r, "cannot mount %s", image);
 	return 0;
+}
+
+/* ext4's superblock, 1024 bytes into the file system: its incompatible features' word,
+ * and the one that says multi-mount protection is on. */
+#define EXT4_SUPER_OFFSET 1024
+#define EXT4_INCOMPAT_OFFSET 0x60
+#define EXT4_INCOMPAT_MMP 0x0100u
+
+int disk_mmp_works(void)
+{
+	char dir[] = "/tmp/warren-mmp.XXXXXX", path[64];
+	const char *mkfs[] = { "/sbin/mkfs.ext4", "-q", "-F", "-O", "mmp", path, NULL };
+	unsigned char word[4];
+	int fd, r;
+
+	if (!mkdtemp(dir))
+		return -errno;
+	snprintf(path, sizeof(path), "%s/probe.ext4", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || ftruncate(fd, 16 << 20) < 0)
+		r = -errno;
+	else if ((r = tool_run(mkfs)) != 0)
+		r = r < 0 ? r : r == 127 ? -ENOENT : 0; /* not started, or the feature refused */
+	else if (pread(fd, word, sizeof(word), EXT4_SUPER_OFFSET + EXT4_INCOMPAT_OFFSET) != 4)
+		r = -EIO;
+	else
+		r = ((unsigned)word[0] | (unsigned)word[1] << 8) & EXT4_INCOMPAT_MMP ? 1 : 0;
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+	rmdir(dir);
+	return r;
 }

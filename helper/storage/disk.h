@@ -9,13 +9,15 @@
 #ifndef WARREN_DISK_H
 #define WARREN_DISK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "lib/errors.h"
 
 /* A new image at PATH (created, never replacing a file) of SIZE bytes with an empty
- * ext4 whose root is root's. */
-int disk_create(const char *path, uint64_t size, struct error *err);
+ * ext4 whose root is root's; with MMP, ext4's multi-mount protection on (a fleet's: the
+ * kernel then refuses to mount it while another host has it mounted). */
+int disk_create(const char *path, uint64_t size, bool mmp, struct error *err);
 
 /* Grow or shrink the image at PATH from HAVE to SIZE bytes (e2fsck, resize2fs);
  * shrinking below what its files use is refused and leaves it as it was. */
@@ -45,5 +47,10 @@ struct disk_usage {
 	uint64_t free;
 };
 int disk_overcommit(const char *disks_dir, struct disk_usage *ret);
+
+/* Does this host's mkfs.ext4 make images with multi-mount protection (a fleet's)?  It
+ * makes a small sparse one in a private directory of /tmp and reads its superblock:
+ * 1 if so, 0 if not, -errno if it could not tell. */
+int disk_mmp_works(void);
 
 #endif

@@ -30,9 +30,12 @@ bool layer_has_data(int users, const char *user, const char *layer)
 	return false;
 }
 
-int layers_prepare(int mine, const struct user_spec *u, struct error *err)
+int layers_prepare(int mine, const struct user_spec *u, bool container_ids, struct error *err)
 {
 	static const char *const layers[] = { "root", "home" };
+	/* Her own ids are the same inside and out (idmap.h); only root's differ. */
+	const uid_t root_uid = container_ids ? 0 : u->root_uid;
+	const gid_t root_gid = container_ids ? 0 : u->root_gid;
 	_cleanup_close_ int work = -EBADF;
 	int fd;
 
@@ -43,12 +46,12 @@ int layers_prepare(int mine, const struct user_spec *u, struct error *err)
 	for (size_t i = 0; i < ELEMENTSOF(layers); i++) {
 		bool home = !strcmp(layers[i], "home");
 
-		fd = mkdir_owned(mine, layers[i], home ? 0700 : 0755, home ? u->uid : u->root_uid,
-				 home ? u->gid : u->root_gid);
+		fd = mkdir_owned(mine, layers[i], home ? 0700 : 0755, home ? u->uid : root_uid,
+				 home ? u->gid : root_gid);
 		if (fd < 0)
 			return error_errno(err, fd, "cannot prepare layer %s of %s", layers[i], u->name);
 		close(fd);
-		fd = mkdir_owned(work, layers[i], 0700, u->root_uid, u->root_gid);
+		fd = mkdir_owned(work, layers[i], 0700, root_uid, root_gid);
 		if (fd < 0)
 			return error_errno(err, fd, "cannot prepare work dir %s of %s", layers[i],
 					   u->name);
@@ -68,5 +71,5 @@ int layers_prepare_state_dir(const char *state_dir, const struct user_spec *u, b
 	if ((mine = mkdir_owned(users, u->name, 0711, 0, 0)) < 0)
 		return error_errno(err, mine, "cannot prepare %s",
 				   layout_user_layers(state_dir, u->name, path, sizeof(path)));
-	return layers ? layers_prepare(mine, u, err) : 0;
+	return layers ? layers_prepare(mine, u, false, err) : 0;
 }

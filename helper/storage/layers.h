@@ -16,8 +16,10 @@
 /* Is the directory USERS/USER/LAYER (USERS: an fd of STATE_DIR/users) there and not empty? */
 bool layer_has_data(int users, const char *user, const char *layer);
 
-/* Make (or fix the owners and modes of) the layers in the directory MINE. */
-int layers_prepare(int mine, const struct user_spec *u, struct error *err);
+/* Make (or fix the owners and modes of) the layers in the directory MINE.  With
+ * CONTAINER_IDS the owners are written as the container sees them (root is 0): a fleet
+ * image, which is mounted idmapped through her user namespace (storage.h). */
+int layers_prepare(int mine, const struct user_spec *u, bool container_ids, struct error *err);
 
 /* Make U's layers directory (root's; layout.h says where), and the layers in it if
  * LAYERS (she has no disk image). */

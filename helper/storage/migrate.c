@@ -179,7 +179,7 @@ int migrate_to_disk(const char *state_dir, int users, int disks, const char *use
 		return error_errno(err, -errno, "cannot remove %s", staged);
 	log_info("moving the layers of %s into a disk image of %s", user,
 		 limit_format(LIMIT_DISK, size, sz, sizeof(sz)));
-	if ((r = disk_create(staged, size, err)) < 0)
+	if ((r = disk_create(staged, size, false, err)) < 0)
 		return r;
 	if ((r = run_copy(mine, staged, user, size, time_limit, err)) < 0) {
 		unlinkat(disks, staged_name, 0);

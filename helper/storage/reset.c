@@ -43,7 +43,7 @@ void reset_finish(const char *mine_path)
 
 /* Steps 1-4 in the layers directory at MINE_PATH. */
 static int reset_in(const char *mine_path, const struct user_spec *u, bool home,
-		    struct error *err)
+		    bool container_ids, struct error *err)
 {
 	_cleanup_close_ int mine = open(mine_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	size_t n = home ? 2 : 1;
@@ -64,7 +64,7 @@ static int reset_in(const char *mine_path, const struct user_spec *u, bool home,
 					   droppable[i].layer, u->name);
 	}
 	/* The new, empty layers are in place before the old ones go. */
-	if ((r = layers_prepare(mine, u, err)) < 0)
+	if ((r = layers_prepare(mine, u, container_ids, err)) < 0)
 		return error_wrap(err, "reset of %s", u->name);
 	reset_finish(mine_path);
 	for (size_t i = 0; i < n; i++)
@@ -78,20 +78,21 @@ static int reset_in(const char *mine_path, const struct user_spec *u, bool home,
 /* The reset of the layers in IMAGE: in a mount namespace of its own, so that the image is
  * never mounted on the host.  Its result goes to STATUS_FD. */
 __attribute__((noreturn)) static void image_child(pid_t parent, const char *image,
-						   const struct user_spec *u, bool home, int status_fd)
+						   const struct user_spec *u, bool home,
+						   bool container_ids, int status_fd)
 {
 	struct error err = { 0 };
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(1);
 	if (disk_mount_private(image, &err) == 0)
-		reset_in(DISK_PRIVATE_TARGET, u, home, &err);
+		reset_in(DISK_PRIVATE_TARGET, u, home, container_ids, &err);
 	(void)error_send(status_fd, &err);
 	_exit(error_is_set(&err) ? 1 : 0);
 }
 
 static int reset_image(const char *image, const struct user_spec *u, bool home,
-		       struct error *err)
+		       bool container_ids, struct error *err)
 {
 	_cleanup_close_ int status = -EBADF;
 	pid_t parent = getpid(), pid = tool_fork_reporting(&status);
@@ -101,26 +102,30 @@ static int reset_image(const char *image, const struct user_spec *u, bool home,
 	if (pid < 0)
 		return error_errno(err, pid, "cannot start the reset");
 	if (pid == 0)
-		image_child(parent, image, u, home, TAKE_FD(status));
+		image_child(parent, image, u, home, container_ids, TAKE_FD(status));
 	snprintf(who, sizeof(who), "the reset of %s", u->name);
 	r = error_recv(status, false, who, err);
 	waitpid(pid, NULL, 0);
 	return r;
 }
 
-int reset_layers(const char *state_dir, const struct user_spec *u, bool home, struct error *err)
+int reset_layers(const char *state_dir, const char *store, const struct user_spec *u, bool home,
+		 struct error *err)
 {
 	char image[4200], mine[4200];
 	struct stat st;
 
-	layout_disk(state_dir, u->name, false, image, sizeof(image));
+	layout_disk(store ? store : state_dir, u->name, false, image, sizeof(image));
 	if (lstat(image, &st) == 0) {
 		if (!S_ISREG(st.st_mode))
 			return error_set(err, -EINVAL, "%s is not a regular file", image);
-		return reset_image(image, u, home, err);
+		/* Another host's running container has it mounted: mmp refuses the mount. */
+		return reset_image(image, u, home, store != NULL, err);
 	}
+	if (store)
+		return 0; /* never started in the fleet: nothing to drop */
 	layout_user_layers(state_dir, u->name, mine, sizeof(mine));
 	if (lstat(mine, &st) < 0 && errno == ENOENT)
 		return 0; /* never started: nothing to drop */
-	return reset_in(mine, u, home, err);
+	return reset_in(mine, u, home, false, err);
 }

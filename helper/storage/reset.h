@@ -19,9 +19,10 @@
 #include "lib/errors.h"
 #include "policy/spec.h"
 
-/* Steps 1-4 for U (her layers under STATE_DIR: plain or in her disk image); HOME drops
- * her home too. */
-int reset_layers(const char *state_dir, const struct user_spec *u, bool home, struct error *err);
+/* Steps 1-4 for U (her layers under STATE_DIR: plain or in her disk image; with a fleet's
+ * STORE, in her image there, its ids the container's: storage.h); HOME drops her home too. */
+int reset_layers(const char *state_dir, const char *store, const struct user_spec *u, bool home,
+		 struct error *err);
 
 /* Step 4 for layers still set aside in the layers directory at MINE_PATH (a container
  * start after an interrupted reset). */

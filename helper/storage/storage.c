@@ -67,8 +67,49 @@ static void warn_overcommit(const char *state_dir)
 		    size_format_mib(u.free, avail, sizeof(avail)));
 }
 
-int storage_prepare(const char *state_dir, const char *user, uint64_t size, unsigned time_limit,
-		    char *ret_image, size_t image_len, struct error *err)
+/* With a fleet her data is a disk image on the store, always: other hosts can use neither
+ * plain directories nor this host's own image.  What this host kept of her is never
+ * hidden under a new image: it refuses, naming it. */
+static int prepare_in_store(const char *state_dir, const char *store, const char *user,
+			    uint64_t size, char *path, size_t len, struct error *err)
+{
+	_cleanup_close_ int users = -EBADF, local = -EBADF, disks = -EBADF;
+	char name[64], here[4200];
+	struct stat st;
+	int r;
+
+	if (size == LIMIT_UNLIMITED)
+		return error_set(err, -EINVAL, "the data of %s lives in a disk image on the fleet's "
+				 "store %s, which needs a size, and her disk limit is \"max\"; set disk "
+				 "(disk = \"10G\", say) in defaults or in her group", user, store);
+	if ((r = open_dirs(state_dir, &users, &local, err)) < 0)
+		return r;
+	layout_disk_name(user, false, name, sizeof(name));
+	if (has_layers(users, user) || fstatat(local, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		return error_set(err, -EEXIST, "%s has data on this host, in %s, that her image on the "
+				 "fleet's store would hide; move it aside (mv %s %s.local), then copy "
+				 "what she needs into her container once it runs",
+				 user, has_layers(users, user)
+					   ? layout_user_layers(state_dir, user, here, sizeof(here))
+					   : layout_disk(state_dir, user, false, here, sizeof(here)),
+				 here, here);
+	if ((disks = layout_open_store_disks(store, err)) < 0)
+		return disks;
+	layout_disk(store, user, false, path, len);
+	if (fstatat(disks, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		r = use_image(store, users, path, &st, user, size, err);
+	else if (errno != ENOENT)
+		return error_errno(err, -errno, "%s", path);
+	else
+		r = disk_create(path, size, true, err);
+	if (r < 0)
+		return r;
+	warn_overcommit(store);
+	return 0;
+}
+
+int storage_prepare(const char *state_dir, const char *store, const char *user, uint64_t size,
+		    unsigned time_limit, char *ret_image, size_t image_len, struct error *err)
 {
 	_cleanup_close_ int users = -EBADF, disks = -EBADF;
 	char path[4200], name[64];
@@ -76,6 +117,14 @@ int storage_prepare(const char *state_dir, const char *user, uint64_t size, unsi
 	int r;
 
 	ret_image[0] = '\0';
+	if (store) {
+		if ((r = prepare_in_store(state_dir, store, user, size, path, sizeof(path), err)) < 0)
+			return r;
+		if (strlen(path) >= image_len)
+			return error_set(err, -ENAMETOOLONG, "%s: the path is too long", path);
+		strcpy(ret_image, path);
+		return 0;
+	}
 	if ((r = open_dirs(state_dir, &users, &disks, err)) < 0)
 		return r;
 	layout_disk_name(user, false, name, sizeof(name));
@@ -92,7 +141,7 @@ int storage_prepare(const char *state_dir, const char *user, uint64_t size, unsi
 		/* Never hide files a user already has under an empty new disk. */
 		r = migrate_to_disk(state_dir, users, disks, user, size, time_limit, false, err);
 	else
-		r = disk_create(path, size, err);
+		r = disk_create(path, size, false, err);
 	if (r < 0)
 		return r;
 	warn_overcommit(state_dir);
@@ -100,11 +149,11 @@ int storage_prepare(const char *state_dir, const char *user, uint64_t size, unsi
 	return 0;
 }
 
-int storage_release(const char *state_dir, const char *user)
+int storage_release(const char *state_dir, const char *store, const char *user)
 {
 	char path[PATH_MAX];
 
-	return disk_release(layout_disk(state_dir, user, false, path, sizeof(path)));
+	return disk_release(layout_disk(store ? store : state_dir, user, false, path, sizeof(path)));
 }
 
 void storage_started(const char *state_dir, const char *user)
@@ -116,14 +165,18 @@ void storage_started(const char *state_dir, const char *user)
 		migrate_forget_old(state_dir, users, user);
 }
 
-int storage_migrate(const char *state_dir, const char *user, uint64_t size, bool keep,
-		    struct error *err)
+int storage_migrate(const char *state_dir, const char *store, const char *user, uint64_t size,
+		    bool keep, struct error *err)
 {
 	_cleanup_close_ int users = -EBADF, disks = -EBADF;
 	char name[64], path[4200];
 	struct stat st;
 	int r;
 
+	if (store)
+		return error_set(err, -EINVAL, "with a fleet the data of %s is an image on the store, "
+				 "%s, made at her first login; a migration makes an image on this host "
+				 "only", user, store);
 	if (size == LIMIT_UNLIMITED)
 		return error_set(err, -EINVAL, "the disk limit of %s is \"max\": her layers stay plain "
 				 "directories; set a size first", user);

@@ -4,6 +4,12 @@
  *                                    (made, grown or shrunk to SIZE at each start)
  *   disk = SIZE, plain directories   moved into a new image first (migrate.h)
  *   disk = "max", an image           the image, as it is (not resized)
+ * With a fleet (STORE, its shared store; NULL: none), her data is always an image of
+ * SIZE, STORE/disks/USER.ext4: made with ext4 multi-mount protection, so that no two
+ * hosts mount it at once (her fleet lease is the first guard, mmp the second), and with
+ * the container's ids on disk, mounted idmapped through her user namespace, so that
+ * hosts with other subordinate ranges for her see the same owners.  Data of hers this
+ * host kept (plain layers, an image of its own) refuses the start rather than be hidden.
  */
 #ifndef WARREN_STORAGE_H
 #define WARREN_STORAGE_H
@@ -21,17 +27,17 @@
 /* Make USER's storage ready for a start with disk limit SIZE (LIMIT_UNLIMITED: "max"),
  * migrating within TIME_LIMIT seconds (0: none) if need be.  *RET_IMAGE gets the
  * image's path, or "" for plain directories. */
-int storage_prepare(const char *state_dir, const char *user, uint64_t size, unsigned time_limit,
-		    char *ret_image, size_t image_len, struct error *err);
+int storage_prepare(const char *state_dir, const char *store, const char *user, uint64_t size,
+		    unsigned time_limit, char *ret_image, size_t image_len, struct error *err);
 
 /* USER's container started: what a migration set aside is proven unneeded. */
 void storage_started(const char *state_dir, const char *user);
-/* Detach the loop devices of USER's disk image under STATE_DIR (gc); how many. */
-int storage_release(const char *state_dir, const char *user);
+/* Detach the loop devices of USER's disk image (gc); how many. */
+int storage_release(const char *state_dir, const char *store, const char *user);
 
 /* `warren-helper migrate USER [--keep]`: move plain layers into an image of SIZE with no
  * time limit (container stopped, lock held); with KEEP the old layers stay, renamed. */
-int storage_migrate(const char *state_dir, const char *user, uint64_t size, bool keep,
-		    struct error *err);
+int storage_migrate(const char *state_dir, const char *store, const char *user, uint64_t size,
+		    bool keep, struct error *err);
 
 #endif

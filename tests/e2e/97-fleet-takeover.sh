@@ -45,7 +45,8 @@ trap 'unlock; stop_drive; etcd_ns_stop; fixture_finish' EXIT
 etcd_ns_start
 mkdir -p "$T/store"
 # Containers stay without a session (idle_timeout 120): login-b asks for a running one.
-write_config "$(default_config | sed 's/idle_timeout = 3;/idle_timeout = 120;/')
+# Her data is an image on the store, which needs a size (94-fleet-store).
+write_config "$(default_config | sed 's/idle_timeout = 3;/idle_timeout = 120;/; s/disk = "max"/disk = "64M"/')
 fleet = { store = \"$T/store\"; etcd = [ \"http://127.0.0.1:2379\" ]; lease_ttl = $TTL; takeover = \"idle\"; };"
 # login-b holding USER's lease in the background, answering ANSWER: its output in $T/drive.out.
 drive_hold() { # drive_hold USER ANSWER
