@@ -267,6 +267,13 @@ int layout_open_store_disks(const char *store, struct error *err)
 	return fd;
 }
 
+const char *layout_store_staged_name(const char *user, const char *host, char *buf, size_t len)
+{
+	snprintf(buf, len, DISK_NAME(user, true));
+	snprintf(buf + strlen(buf), len - strlen(buf), ".%s", host);
+	return buf;
+}
+
 const char *layout_disks_dir(const char *state_dir, char *buf, size_t len)
 {
 	return below(state_dir, "disks", NULL, buf, len);

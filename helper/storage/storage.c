@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
@@ -67,6 +68,35 @@ static void warn_overcommit(const char *state_dir)
 		    size_format_mib(u.free, avail, sizeof(avail)));
 }
 
+/* Her image made on the store, as NAME in DISKS (at PATH): made under a name of this host's
+ * own, then linked into place, so that two hosts making it at once (two first logins of
+ * hers) never both write one file, nor does one use an image another is still making:
+ * the second link fails, and that host uses the first's (her lease then decides who
+ * runs it).  A link is atomic on the shared file systems a store is on, NFS too. */
+static int create_in_store(const char *store, int disks, const char *user, const char *name,
+			   const char *path, uint64_t size, struct error *err)
+{
+	char host[128], staged_name[256], dir[4200], staged[4400];
+	struct utsname un;
+	int r = 0;
+
+	if (uname(&un) < 0)
+		return error_errno(err, -errno, "cannot tell this host's name");
+	snprintf(host, sizeof(host), "%s", un.nodename);
+	layout_store_staged_name(user, host, staged_name, sizeof(staged_name));
+	snprintf(staged, sizeof(staged), "%s/%s", layout_disks_dir(store, dir, sizeof(dir)),
+		 staged_name);
+	/* One this host left when it died making it: her lock is held, nobody else's. */
+	(void)unlinkat(disks, staged_name, 0);
+	if ((r = disk_create(staged, size, true, err)) < 0)
+		return r;
+	if (linkat(disks, staged_name, disks, name, 0) < 0 && errno != EEXIST)
+		r = error_errno(err, -errno, "cannot link %s to %s", staged, path);
+	if (unlinkat(disks, staged_name, 0) < 0 && r == 0)
+		log_warning(-errno, "cannot remove %s", staged);
+	return r;
+}
+
 /* With a fleet her data is a disk image on the store, always: other hosts can use neither
  * plain directories nor this host's own image.  What this host kept of her is never
  * hidden under a new image: it refuses, naming it. */
@@ -101,7 +131,7 @@ static int prepare_in_store(const char *state_dir, const char *store, const char
 	else if (errno != ENOENT)
 		return error_errno(err, -errno, "%s", path);
 	else
-		r = disk_create(path, size, true, err);
+		r = create_in_store(store, disks, user, name, path, size, err);
 	if (r < 0)
 		return r;
 	warn_overcommit(store);

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 . tests/lib/etcd.sh
-N=32
+N=33
 etcd_need $((N + 1))
 command -v debugfs >/dev/null || skip_all "no debugfs (e2fsprogs)" $((N + 1))
 DRIVE=$REPO/tests/lib/fleetdrive
@@ -42,11 +42,17 @@ etcd_check_up "etcd answers in the test's network namespace" "$T/etcd.log" drive
 uid=$(uid_of wta)
 gid=$(id -g wta)
 
-# 1. Her first login makes her image on the store; what she writes is in it.
+# 1. Her first login makes her image on the store; what she writes is in it.  It is made
+# under a name of this host's, then linked into place: one this host left when it died
+# making it goes.
+mkdir -m 0700 "$STORE/disks"
+echo "half made" >"$STORE/disks/wta.ext4.new.$(uname -n)"
 out=$(tssh wta -- 'echo kept >~/note && cp ~/note /var/tmp/sys-note && echo "in $(hostname)"' 2>"$T/err")
 check "wta lands in her container ($out)" test "$out" = "in wta" || diag_file "$T/err" 5
 check "her image is on the store, root's, 0600, 256M" \
 	test "$(stat -c '%u %a %s' "$IMG" 2>&1)" = "0 600 268435456"
+check "what this host left half made is gone, nothing else is beside it" \
+	test "$(ls -A "$STORE/disks")" = wta.ext4
 check "with ext4's multi-mount protection" \
 	grep -qw mmp <<<"$(dumpe2fs -h "$IMG" 2>/dev/null | grep -i '^Filesystem features')"
 check "and nothing of her data on this host: no image, no layers in $STATE" \
