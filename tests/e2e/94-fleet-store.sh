@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 . tests/lib/etcd.sh
-N=33
+N=34
 etcd_need $((N + 1))
 command -v debugfs >/dev/null || skip_all "no debugfs (e2fsprogs)" $((N + 1))
 DRIVE=$REPO/tests/lib/fleetdrive
@@ -156,6 +156,9 @@ check "the log names them and the fix" \
 	wait_log "wtb has data on this host, in $STATE/users/wtb, that her image on the fleet.s store would hide; move it aside" 5
 check "her layers are untouched and no image was made" \
 	test -e "$STATE/users/wtb/home/local" -a ! -e "$STORE/disks/wtb.ext4"
+out=$("$HELPER" --config "$CONF" migrate wtb 2>&1)
+check "warren-helper migrate refuses with a fleet, saying why ($?)" \
+	grep -q "with a fleet the data of wtb is an image on the store" <<<"$out" || diag "$out"
 mkdir -p -m 0700 "$T/nostore-parent"
 sed -i "s|store = \"$STORE\"|store = \"$T/nostore-parent/store\"|" "$CONF"
 log_mark
