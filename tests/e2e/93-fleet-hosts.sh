@@ -1,0 +1,151 @@
+#!/bin/bash
+# 93-fleet-hosts.sh - several login hosts, one host at a time (warren.conf(5), FLEET;
+# issue 19): three login hosts on this machine (tests/lib/hosts.sh: the fixture's sshd is
+# host a, login-b and login-c each have a network, mount and UTS namespace, an sshd, a
+# runtime directory and a state_dir of their own), one store (a directory all three
+# mount the same), and a real etcd in a namespace of its own that each host reaches
+# through its own link.  Through real SSH logins: her data follows her from host to host
+# (login-c with another subordinate range for her), a second host refuses her while one
+# runs her container, a host cut from etcd stops her container within the TTL and another
+# then starts it, a host that died holds nothing after the TTL, an etcd that is down
+# refuses new logins on every host, and at no moment is her image attached twice.
+set -u
+# run.sh bound: 300 s
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/tap.sh
+. tests/lib/fixture.sh
+. tests/lib/etcd.sh
+. tests/lib/hosts.sh
+N=22
+etcd_need $((N + 1))
+TTL=5
+
+fixture_start $N
+
+STORE=$T/store
+IMG=$STORE/disks/wta.ext4
+SAMPLER=
+trap '[ -n "$SAMPLER" ] && kill "$SAMPLER" 2>/dev/null; hosts_stop; fixture_finish' EXIT
+mkdir -p "$STORE"
+
+# login-c has another subordinate range for wta: its own /etc/subuid and /etc/subgid.
+old_base=$(subid_base wta)
+new_base=$(fixture_free_base $((old_base + 64 * SUBID_COUNT)))
+for f in subuid subgid; do
+	sed "s/^wta:$old_base:/wta:$new_base:/" "/etc/$f" >"$T/$f-c" && chmod 0644 "$T/$f-c"
+done
+host_start b || diag "host b did not start"
+host_start c "$T/subuid-c:/etc/subuid" "$T/subgid-c:/etc/subgid" || diag "host c did not start"
+hosts_etcd_start || diag "etcd's namespace could not be made"
+# host_fleet NAME: its config: its own state_dir, its link to etcd, the one store.
+host_fleet() {
+	local state=$STATE
+	[ "$1" != a ] && state=$(host_dir "$1")/state
+	host_config "$1" "$(default_config | sed -e "s|^state_dir = .*|state_dir = \"$state\";|" \
+		-e 's/disk = "max"/disk = "64M"/')
+fleet = { store = \"$STORE\"; etcd = [ \"$(hosts_etcd_url "$1")\" ]; lease_ttl = $TTL; takeover = \"never\"; };"
+}
+for h in a b c; do host_fleet "$h"; done
+DRIVE=$REPO/tests/lib/fleetdrive
+drive() { on_host a "$DRIVE" "$CONF" "$@"; }
+etcd_check_up "etcd answers every host (host a asks)" "$T/etcd.log" drive list
+
+# Her image attached to loop devices, sampled every 0.1 s for the whole test: the most
+# seen at once.
+( max=0
+  while :; do
+	n=$(losetup -j "$IMG" 2>/dev/null | wc -l)
+	[ "$n" -gt "$max" ] && { max=$n; echo "$max" >"$T/attached.max"; }
+	sleep 0.1
+  done ) &
+SAMPLER=$!
+
+# 1. Her data follows her: written on host a, found on login-b.
+out=$(hssh a wta -- 'echo kept >~/note && cp ~/note /var/tmp/sys-note && echo "in $(hostname)"' 2>&1)
+check "wta lands on host a ($out)" test "$out" = "in wta"
+host_stop_user a wta >/dev/null 2>&1
+out=$(hssh b wta -- 'cat ~/note /var/tmp/sys-note' 2>&1)
+check "on login-b she finds her home and her system files" test "$(echo $out)" = "kept kept" || diag "$out"
+check "her lease names login-b" grep -q '^login-b ' <<<"$(drive holder wta 2>&1)"
+check "login-b's state_dir holds none of her data; the image is on the store" \
+	test -z "$(ls -A "$(host_dir b)/state/users/wta" 2>/dev/null)" -a -f "$IMG"
+
+# 2. While her session on login-b is alive, login-c refuses her, naming login-b.
+NS=$(host_ns b) hold keep wta -- 'echo held; head -n 1 >/dev/null'
+held_up keep
+out=$(hssh c wta -- 'echo in' 2>&1)
+check "her login on login-c is refused while login-b runs her container" test "$out" != in
+check "login-c's log names login-b" \
+	grep -q "wta's container runs on login-b" "$(host_dir c)/syslog" || diag_file "$(host_dir c)/syslog" 6
+
+# 3. login-b cut from etcd: it stops her container within the TTL, saying why; login-c
+# then starts it, with her data, from its own subordinate range.
+t0=$(now_ms)
+hosts_etcd_cut b
+for _ in $(seq $((TTL * 20 + 40))); do
+	grep -q "stopping the container of wta.*fleet lease" "$(host_dir b)/syslog" && break
+	sleep 0.05
+done
+fenced=$(($(now_ms) - t0))
+check "login-b stops her container, the log saying her lease could not be renewed" \
+	grep -Eq "stopping the container of wta.*fleet lease of wta (could not be renewed|is lost)" \
+	"$(host_dir b)/syslog" || diag_file "$(host_dir b)/syslog" 8
+check "within the lease's TTL ($fenced ms, TTL $TTL s)" test "$fenced" -le $((TTL * 1000))
+release keep >/dev/null 2>&1
+out=""
+for _ in $(seq 20); do # her lease runs out in etcd a TTL after login-b's last renewal
+	out=$(hssh c wta -- 'cat ~/note /var/tmp/sys-note; stat -c "%u %g" /var/tmp ~/note' 2>&1)
+	[ "$(head -n 1 <<<"$out")" = kept ] && break
+	sleep 1
+done
+check "then login-c starts it, with her home and system files" \
+	test "$(head -n 2 <<<"$out" | tr '\n' ' ')" = "kept kept " || diag "$out"
+check "their owners the same inside: /var/tmp root's, her note hers" \
+	test "$(tail -n 2 <<<"$out" | tr '\n' ' ')" = "0 0 $(id -u wta) $(id -g wta) " || diag "$out"
+init=$(on_host c cut -d" " -f1 /run/warren/users/wta/state 2>/dev/null)
+check "login-c runs her container from its own range for her ($new_base)" \
+	test "$(awk '$1 == 0 { print $2 }' "/proc/${init:-0}/uid_map" 2>/dev/null)" = "$new_base"
+check "her lease names login-c" grep -q '^login-c ' <<<"$(drive holder wta 2>&1)"
+hosts_etcd_mend b
+
+# 4. login-c dies outright (every process of it killed, its namespace gone): after the
+# TTL, host a starts her container, with her data.
+host_kill c
+t0=$(now_ms)
+log_mark
+out=$(hssh a wta -- 'echo in' 2>&1)
+check "at once, host a refuses her: login-c's lease is still there" test "$out" != in
+check "host a's log names login-c" wait_log "wta's container runs on login-c" 5
+out=""
+for _ in $(seq 30); do
+	out=$(hssh a wta -- 'cat ~/note; echo "in $(hostname)"' 2>&1)
+	grep -q "^in wta" <<<"$out" && break
+	sleep 1
+done
+waited=$(($(now_ms) - t0))
+check "after login-c died, host a starts her container with her data (in ${waited} ms)" \
+	test "$(echo $out)" = "kept in wta" || diag "$out"
+host_stop_user a wta >/dev/null 2>&1
+
+# 5. etcd down: a new login is refused on every host, saying why.
+etcd_stop "$HOSTS_ETCD_PID"
+HOSTS_ETCD_PID=
+for h in a b; do
+	out=$(hssh "$h" wtb -- 'echo in' 2>&1)
+	check "with etcd down, wtb's login on host $h is refused" test "$out" != in
+	log=$T/syslog
+	[ "$h" = a ] || log=$(host_dir "$h")/syslog
+	check "host $h's log says why (fail closed)" \
+		grep -q "cannot take the fleet lease of wtb (fail closed)" "$log"
+done
+
+# 6. Over the whole test, her image was never attached twice at once.
+kill "$SAMPLER" 2>/dev/null
+wait "$SAMPLER" 2>/dev/null
+SAMPLER=
+check "her image was attached once at most at any moment (the most: $(cat "$T/attached.max" 2>/dev/null))" \
+	test "$(cat "$T/attached.max" 2>/dev/null)" = 1
+check "no loop device holds it now" test -z "$(losetup -j "$IMG")"
+
+hosts_stop
+fixture_finish

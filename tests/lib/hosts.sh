@@ -1,0 +1,173 @@
+# hosts.sh - more login hosts beside the fixture's, for the fleet's tests across hosts
+# (93-fleet-hosts).  Sourced after tests/lib/fixture.sh and tests/lib/etcd.sh, once
+# fixture_start ran.  The fixture's sshd is host "a" (this machine's name); host_start
+# NAME makes another: a network namespace of its own ($NS-NAME) where an sshd listens on
+# 127.0.0.1:$PORT as the fixture's does, in a mount namespace of its own (a slave of the
+# host's) where /run/warren is a tmpfs of its own and $CONF is that host's config
+# ($T/host-NAME/warren.conf, bound over it: the PAM service, and so the path, is the
+# same), and a UTS namespace named login-NAME (the name its fleet lease says).  etcd runs
+# in a namespace of its own ($NS-etcd), reached from every host through a veth pair of its
+# own (hosts_etcd_cut NAME takes one down).  Everything is removed by hosts_stop, which
+# the test's EXIT trap calls before fixture_finish.
+#
+#   host_start NAME [BIND...]     BIND: "FILE:TARGET" bound over TARGET in its namespace
+#   on_host NAME CMD...           CMD in its network and mount namespaces (NAME "a": the
+#                                 fixture's)
+#   hssh NAME USER -- CMD         tssh to that host's sshd
+#   host_config NAME TEXT         write its config, in place (never write_config then)
+#   host_stop_user NAME USER      warren-helper stop USER there
+#   host_kill NAME                SIGKILL to every process of that host, its
+#                                 namespace gone (a host that died)
+#   hosts_etcd_start              etcd in $NS-etcd, linked to each host started so far
+#   hosts_etcd_url NAME           the endpoint that host reaches etcd at
+#   hosts_etcd_cut NAME, hosts_etcd_mend NAME   its link to etcd down, up
+#   hosts_stop                    every host but "a", and etcd
+
+declare -A HOST_SSHD=() HOST_INDEX=()
+HOSTS_ETCD_NS=
+HOSTS_ETCD_PID=
+
+host_dir() { echo "$T/host-$1"; }
+# Its cgroup trees: a directory of each hierarchy this machine mounts, bound over that
+# hierarchy in its mount namespace (a real host's cgroups are its own: warren/USER of one
+# host is not another's).  Made, and removed, by the test.
+host_cgroups() {
+	local mnt
+	awk '$3 ~ /^cgroup2?$/ && $2 ~ "^/sys/fs/cgroup/" { print $2 }' /proc/self/mounts |
+		while read -r mnt; do echo "$mnt/warren-test-$$-$1:$mnt"; done
+}
+host_ns() { [ "$1" = a ] && echo "$NS" || echo "$NS-$1"; }
+hosts_etcd_url() { echo "http://10.78.${HOST_INDEX[$1]}.1:2379"; }
+
+host_start() {
+	local name=$1 d i
+	shift
+	d=$(host_dir "$name")
+	mkdir -p -m 0755 "$d/dev" "$d/bin" "$d/state" || return 1
+	HOST_INDEX[$name]=$((${#HOST_INDEX[@]} + 1))
+	ln -s "$T/logsink" "$d/logsink" && ln -s /usr/sbin/sshd "$d/bin/$SVC" || return 1
+	sed "s|^PidFile .*|PidFile $d/sshd.pid|" "$T/sshd_config" >"$d/sshd_config" || return 1
+	touch "$d/syslog" "$d/warren.conf" && chmod 0644 "$d/warren.conf"
+	ip netns add "$(host_ns "$name")" && ip -n "$(host_ns "$name")" link set lo up || return 1
+	local binds="mount -t tmpfs -o mode=0755,size=8m warren-test-run /run/warren
+mount --bind '$d/warren.conf' '$CONF'
+hostname login-$name"
+	for i in $(host_cgroups "$name"); do
+		mkdir "${i%%:*}" || return 1
+		case $i in # a cpuset takes tasks only with cpus and mems
+		*/cpuset/*) cat "${i#*:}/cpuset.cpus" >"${i%%:*}/cpuset.cpus" &&
+			cat "${i#*:}/cpuset.mems" >"${i%%:*}/cpuset.mems" || return 1 ;;
+		esac
+	done
+	for i in $(host_cgroups "$name") "$@"; do binds="$binds
+mount --bind '${i%%:*}' '${i#*:}'"; done
+	mkdir -p /run/warren
+	# Started in a subshell, so that it is no job of the test's (a host killed is no news).
+	HOST_SSHD[$name]=$(nsenter --net="/run/netns/$(host_ns "$name")" unshare -m -u --propagation slave \
+		bash -c "set -e
+$binds
+exec bash -c \"\$1\" warren-test-ns '$d' '$SVC'" warren-test-host "$fixture_ns_script" \
+		</dev/null >>"$d/sshd.log" 2>&1 & echo $!)
+	for ((i = 0; i < 300; i++)); do
+		pid_alive "${HOST_SSHD[$name]}" || break
+		on_host "$name" bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "host $name: sshd does not accept connections:"
+	tail -n 20 "$d/sshd.log"
+	return 1
+}
+
+on_host() {
+	local name=$1
+	shift
+	if [ "$name" = a ]; then
+		nsenter --mount="/proc/$SSHD_PID/ns/mnt" --net="/run/netns/$NS" "$@"
+	else
+		nsenter --mount="/proc/${HOST_SSHD[$name]}/ns/mnt" --uts="/proc/${HOST_SSHD[$name]}/ns/uts" \
+			--net="/run/netns/$(host_ns "$name")" "$@"
+	fi
+}
+
+hssh() {
+	local name=$1
+	shift
+	NS=$(host_ns "$name") tssh "$@"
+}
+
+# In place, host a's too: a rename over $CONF would take the other hosts' binds of it
+# away (the kernel detaches mounts on a dentry renamed over, in every namespace).
+host_config() {
+	local f=$CONF
+	[ "$1" = a ] || f=$(host_dir "$1")/warren.conf
+	printf '%s\n' "$2" >"$f"
+}
+
+host_stop_user() {
+	pid_alive "${HOST_SSHD[$1]:-$SSHD_PID}" || return 0
+	on_host "$1" timeout 20 "$HELPER" --config "$CONF" stop "$2"
+}
+
+# Every process of host NAME: its sshd's namespaces' (its sshd, logins, warren's
+# supervisors and keepers) and, through the supervisors' death, its containers (they die
+# with their supervisor).  Then its network namespace.
+host_kill() {
+	local name=$1 ns pids
+	ns=$(host_ns "$name")
+	for _ in $(seq 50); do
+		pids=$(ip netns pids "$ns" 2>/dev/null)
+		[ -z "$pids" ] && break
+		# shellcheck disable=SC2086
+		kill -KILL $pids 2>/dev/null
+		sleep 0.1
+	done
+	unset "HOST_SSHD[$name]"
+	ip netns del "$ns" 2>/dev/null
+}
+
+hosts_etcd_start() {
+	local name i
+	HOSTS_ETCD_NS=$NS-etcd
+	ip netns add "$HOSTS_ETCD_NS" && ip -n "$HOSTS_ETCD_NS" link set lo up || return 1
+	for name in a "${!HOST_SSHD[@]}"; do
+		[ -n "${HOST_INDEX[$name]:-}" ] || HOST_INDEX[$name]=$((${#HOST_INDEX[@]} + 1))
+		i=${HOST_INDEX[$name]}
+		ip -n "$HOSTS_ETCD_NS" link add "e-$name" type veth peer name fleet0 netns "$(host_ns "$name")" &&
+			ip -n "$HOSTS_ETCD_NS" addr add "10.78.$i.1/30" dev "e-$name" &&
+			ip -n "$HOSTS_ETCD_NS" link set "e-$name" up &&
+			ip -n "$(host_ns "$name")" addr add "10.78.$i.2/30" dev fleet0 &&
+			ip -n "$(host_ns "$name")" link set fleet0 up || return 1
+	done
+	etcd_start HOSTS_ETCD_PID "$T/etcd.log" "$HOSTS_ETCD_NS" m1 "$T/etcd" http://0.0.0.0:2379 \
+		http://127.0.0.1:2380 m1=http://127.0.0.1:2380 --advertise-client-urls http://127.0.0.1:2379
+}
+
+hosts_etcd_cut() { ip -n "$HOSTS_ETCD_NS" link set "e-$1" down; }
+hosts_etcd_mend() { ip -n "$HOSTS_ETCD_NS" link set "e-$1" up; }
+
+# Its cgroup trees, once what ran in them is gone (10 s at most).
+host_cgroups_remove() {
+	local i
+	for i in $(host_cgroups "$1"); do
+		[ -d "${i%%:*}" ] || continue
+		for _ in $(seq 100); do
+			find "${i%%:*}" -depth -type d -exec rmdir {} + 2>/dev/null
+			[ -d "${i%%:*}" ] || break
+			sleep 0.1
+		done
+	done
+}
+
+hosts_stop() {
+	local name u
+	for name in "${!HOST_SSHD[@]}"; do
+		for u in "${TEST_USERS[@]}"; do host_stop_user "$name" "$u" >/dev/null 2>&1; done
+		host_kill "$name"
+	done
+	for name in "${!HOST_INDEX[@]}"; do [ "$name" = a ] || host_cgroups_remove "$name"; done
+	[ -n "$HOSTS_ETCD_PID" ] && etcd_stop "$HOSTS_ETCD_PID"
+	HOSTS_ETCD_PID=
+	[ -n "$HOSTS_ETCD_NS" ] && ip netns del "$HOSTS_ETCD_NS" 2>/dev/null
+	HOSTS_ETCD_NS=
+	return 0
+}
