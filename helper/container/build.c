@@ -189,7 +189,7 @@ static int stage_layers(const struct build_request *req, struct error *err)
 	/* Loop devices from a devtmpfs of our own: sshd's /dev may be anything. */
 	if (mount("warren-dev", BUILD_DEV, "devtmpfs", MS_NOSUID | MS_NOEXEC, NULL) < 0)
 		return error_errno(err, -errno, "devtmpfs for the loop device");
-	if ((r = disk_mount(req->disk_image, at, BUILD_DEV)) < 0)
+	if ((r = disk_mount(req->disk_image, at, BUILD_DEV, req->disk_idmapped)) < 0)
 		return error_errno(err, r, "mount %s%s", req->disk_image,
 				   r == -EBUSY && req->disk_idmapped
 					   ? " (mounted on another host: ext4's multi-mount protection)"

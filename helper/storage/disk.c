@@ -130,10 +130,14 @@ int disk_release(const char *image)
 	return n;
 }
 
-int disk_mount(const char *image, const char *target, const char *devdir)
+int disk_mount(const char *image, const char *target, const char *devdir, bool shared)
 {
 	_cleanup_close_ int ctl = -EBADF, file = -EBADF, loop = -EBADF;
-	struct loop_config cfg = { .info = { .lo_flags = LO_FLAGS_AUTOCLEAR } };
+	/* Direct I/O is a wish: a backing file that cannot do it gets buffered I/O (older
+	 * kernels fall back by themselves, newer ones refuse: then again without). */
+	struct loop_config cfg = {
+		.info = { .lo_flags = LO_FLAGS_AUTOCLEAR | (shared ? LO_FLAGS_DIRECT_IO : 0) },
+	};
 	char dev[300];
 
 	snprintf(dev, sizeof(dev), "%s/loop-control", devdir);
@@ -154,6 +158,11 @@ int disk_mount(const char *image, const char *target, const char *devdir)
 			return -errno;
 		if (ioctl(loop, LOOP_CONFIGURE, &cfg) == 0)
 			break;
+		if (errno == EINVAL && (cfg.info.lo_flags & LO_FLAGS_DIRECT_IO)) {
+			cfg.info.lo_flags &= ~(uint32_t)LO_FLAGS_DIRECT_IO;
+			if (ioctl(loop, LOOP_CONFIGURE, &cfg) == 0)
+				break;
+		}
 		if (errno != EBUSY)
 			return -errno;
 		close(TAKE_FD(loop));
@@ -205,7 +214,7 @@ int disk_overcommit(const char *disks_dir, struct disk_usage *ret)
 	return 0;
 }
 
-int disk_mount_private(const char *image, struct error *err)
+int disk_mount_private(const char *image, bool shared, struct error *err)
 {
 	int r;
 
@@ -215,7 +224,7 @@ int disk_mount_private(const char *image, struct error *err)
 	    mkdir(DISK_PRIVATE_TARGET, 0700) < 0 || mkdir(DISK_PRIVATE_DEV, 0700) < 0 ||
 	    mount("warren-dev", DISK_PRIVATE_DEV, "devtmpfs", MS_NOSUID | MS_NOEXEC, NULL) < 0)
 		return error_errno(err, -errno, "cannot set up a mount namespace for %s", image);
-	if ((r = disk_mount(image, DISK_PRIVATE_TARGET, DISK_PRIVATE_DEV)) < 0)
+	if ((r = disk_mount(image, DISK_PRIVATE_TARGET, DISK_PRIVATE_DEV, shared)) < 0)
 		return error_errno(err, r, "cannot mount %s", image);
 	return 0;
 }

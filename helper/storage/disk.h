@@ -25,16 +25,19 @@ int disk_resize(const char *path, uint64_t have, uint64_t size, struct error *er
 
 /* IMAGE mounted at DISK_PRIVATE_TARGET (layout.h) in a new mount namespace of the calling process
  * (a process of its own: the image is never mounted on the host, and it goes with the
- * process).  ERR says which step failed. */
-int disk_mount_private(const char *image, struct error *err);
+ * process); SHARED as disk_mount's.  ERR says which step failed. */
+int disk_mount_private(const char *image, bool shared, struct error *err);
 
 /* Detach every loop device backed by IMAGE (an absolute path); how many.  For a
  * container that is gone (gc): a mounted one would only go on its unmount. */
 int disk_release(const char *image);
 
 /* Attach IMAGE to a free loop device (auto-clearing) and mount its ext4 on TARGET.
- * DEVDIR is a devtmpfs of our own (the caller's /dev may be anything). */
-int disk_mount(const char *image, const char *target, const char *devdir);
+ * DEVDIR is a devtmpfs of our own (the caller's /dev may be anything).  SHARED: the
+ * image is on a fleet's store, which other hosts write: the loop device does direct I/O
+ * (where the store's file system takes it), so that ext4's multi-mount protection reads
+ * the other hosts' updates of its block, not this host's cache of it. */
+int disk_mount(const char *image, const char *target, const char *devdir, bool shared);
 
 /* The images in DISKS_DIR (USER.ext4): their number, their sizes, the part of those not
  * allocated yet (images are sparse), and the free space of their filesystem.  When

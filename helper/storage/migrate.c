@@ -107,7 +107,7 @@ __attribute__((noreturn)) static void copy_child(pid_t parent, const char *mine_
 	/* Killed with its parent (cp with it, tool.h): a copy nobody waits for stops. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(1);
-	if (disk_mount_private(image, &err) == 0) {
+	if (disk_mount_private(image, false, &err) == 0) {
 		mine = open(mine_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (mine < 0)
 			error_errno(&err, -errno, "cannot open %s", mine_path);

@@ -85,7 +85,7 @@ __attribute__((noreturn)) static void image_child(pid_t parent, const char *imag
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(1);
-	if (disk_mount_private(image, &err) == 0)
+	if (disk_mount_private(image, container_ids, &err) == 0)
 		reset_in(DISK_PRIVATE_TARGET, u, home, container_ids, &err);
 	(void)error_send(status_fd, &err);
 	_exit(error_is_set(&err) ? 1 : 0);

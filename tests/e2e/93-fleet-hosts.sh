@@ -16,9 +16,14 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/fixture.sh
 . tests/lib/etcd.sh
 . tests/lib/hosts.sh
-N=22
+N=26
 etcd_need $((N + 1))
 TTL=5
+# 50 more users, for the logins at once (7).
+MANY=$(printf 'wtu%02d ' $(seq 50))
+# shellcheck disable=SC2206
+TEST_USERS+=($MANY)
+FIXTURE_SSHD_EXTRA="MaxStartups 200"
 
 fixture_start $N
 
@@ -108,8 +113,44 @@ check "login-c runs her container from its own range for her ($new_base)" \
 check "her lease names login-c" grep -q '^login-c ' <<<"$(drive holder wta 2>&1)"
 hosts_etcd_mend b
 
+# 7. 50 users log in at once, each on two hosts at the same moment (host i mod 3 and the
+# next): each lands once, on one host, and the other login is refused naming it.
+mkdir "$T/many"
+i=0
+logins=()
+wait_many=$(now_ms)
+for u in $MANY; do
+	for h in $(( i % 3 )) $(( (i + 1) % 3 )); do
+		h=$(cut -c$((h + 1)) <<<abc)
+		TSSH_TIMEOUT=120 hssh "$h" "$u" -- 'echo "in $(hostname)"' >"$T/many/$u.$h" 2>&1 &
+		logins+=($!)
+	done
+	i=$((i + 1))
+done
+wait "${logins[@]}"
+wait_many=$(($(now_ms) - wait_many))
+landed=0 twice=
+for u in $MANY; do
+	n=$(cat "$T/many/$u".* | grep -cx "in $u")
+	[ "$n" = 1 ] && landed=$((landed + 1))
+	[ "$n" -gt 1 ] && twice="$twice $u"
+done
+check "50 users, two logins each at once on two hosts: each lands once ($landed of 50, in $wait_many ms)" \
+	test "$landed" = 50 -a -z "$twice" || diag "twice:$twice $(head -c 300 "$T"/many/wtu01.*)"
+started=$(cat "$T/syslog" "$(host_dir b)/syslog" "$(host_dir c)/syslog" |
+	grep -o 'started the container of wtu[0-9]*' | sort | uniq -c | awk '$1 != 1' | head -n 3)
+check "and each of them had one container started, on one host, no more" \
+	test -z "$started" -a "$(cat "$T/syslog" "$(host_dir b)/syslog" "$(host_dir c)/syslog" |
+		grep -c 'started the container of wtu')" = 50 || diag "$started"
+refused=$(cat "$T/syslog" "$(host_dir b)/syslog" "$(host_dir c)/syslog" |
+	grep -c "refusing the login of wtu[0-9]*: .*wtu[0-9]*'s container runs on ")
+check "the other login of each was refused, naming the host that runs it ($refused of 50)" \
+	test "$refused" = 50
+
 # 4. login-c dies outright (every process of it killed, its namespace gone): after the
 # TTL, host a starts her container, with her data.
+out=$(hssh c wta -- 'echo in' 2>&1)
+check "her container runs on login-c again ($out)" test "$out" = in
 host_kill c
 t0=$(now_ms)
 log_mark
