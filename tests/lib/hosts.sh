@@ -21,11 +21,21 @@
 #   hosts_etcd_start              etcd in $NS-etcd, linked to each host started so far
 #   hosts_etcd_url NAME           the endpoint that host reaches etcd at
 #   hosts_etcd_cut NAME, hosts_etcd_mend NAME   its link to etcd down, up
-#   hosts_stop                    every host but "a", and etcd
+#   hosts_store_start DIR         a GlusterFS volume (glusterd and its brick in network,
+#                                 mount and pid namespaces of their own, $NS-store,
+#                                 reached from each host through a link of its own),
+#                                 FUSE-mounted at DIR in every host; fails, saying why,
+#                                 when GlusterFS cannot run here
+#   hosts_stop                    every host but "a" (her containers stopped on "a" too),
+#                                 the store, and etcd
 
 declare -A HOST_SSHD=() HOST_INDEX=()
 HOSTS_ETCD_NS=
 HOSTS_ETCD_PID=
+HOSTS_STORE_NS=
+HOSTS_STORE_PID= # pid 1 of the store's pid namespace: every gluster process dies with it
+HOSTS_STORE_DIR=
+STORE_ADDR=10.79.0.1
 
 host_dir() { echo "$T/host-$1"; }
 # Its cgroup trees: a directory of each hierarchy this machine mounts, bound over that
@@ -67,7 +77,7 @@ mount --bind '${i%%:*}' '${i#*:}'"; done
 		bash -c "set -e
 $binds
 exec bash -c \"\$1\" warren-test-ns '$d' '$SVC'" warren-test-host "$fixture_ns_script" \
-		</dev/null >>"$d/sshd.log" 2>&1 & echo $!)
+		</dev/null >>"$d/sshd.log" 2>&1 {FIXTURE_LOCK_FD}>&- & echo $!)
 	for ((i = 0; i < 300; i++)); do
 		pid_alive "${HOST_SSHD[$name]}" || break
 		on_host "$name" bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT" 2>/dev/null && return 0
@@ -132,14 +142,90 @@ hosts_etcd_start() {
 	for name in a "${!HOST_SSHD[@]}"; do
 		[ -n "${HOST_INDEX[$name]:-}" ] || HOST_INDEX[$name]=$((${#HOST_INDEX[@]} + 1))
 		i=${HOST_INDEX[$name]}
-		ip -n "$HOSTS_ETCD_NS" link add "e-$name" type veth peer name fleet0 netns "$(host_ns "$name")" &&
-			ip -n "$HOSTS_ETCD_NS" addr add "10.78.$i.1/30" dev "e-$name" &&
-			ip -n "$HOSTS_ETCD_NS" link set "e-$name" up &&
-			ip -n "$(host_ns "$name")" addr add "10.78.$i.2/30" dev fleet0 &&
-			ip -n "$(host_ns "$name")" link set fleet0 up || return 1
+		hosts_link "$HOSTS_ETCD_NS" "$name" fleet0 "10.78.$i.1" "10.78.$i.2" || return 1
 	done
 	etcd_start HOSTS_ETCD_PID "$T/etcd.log" "$HOSTS_ETCD_NS" m1 "$T/etcd" http://0.0.0.0:2379 \
 		http://127.0.0.1:2380 m1=http://127.0.0.1:2380 --advertise-client-urls http://127.0.0.1:2379
+}
+
+# A veth pair from namespace FROM (its end e-NAME, FROM_ADDR/30) to host NAME's (its end
+# LINK, HOST_ADDR/30).
+hosts_link() {
+	local from=$1 name=$2 link=$3 from_addr=$4 host_addr=$5
+	ip -n "$from" link add "e-$name" type veth peer name "$link" netns "$(host_ns "$name")" &&
+		ip -n "$from" addr add "$from_addr/30" dev "e-$name" &&
+		ip -n "$from" link set "e-$name" up &&
+		ip -n "$(host_ns "$name")" addr add "$host_addr/30" dev "$link" &&
+		ip -n "$(host_ns "$name")" link set "$link" up
+}
+
+store_in() { nsenter -t "$HOSTS_STORE_PID" -m -n -p -- "$@"; }
+
+hosts_store_start() {
+	local dir=$1 d=$T/gluster name i up
+	command -v glusterd >/dev/null && command -v mount.glusterfs >/dev/null ||
+		{ echo "no glusterd or mount.glusterfs (apt-get install glusterfs-server glusterfs-client)"; return 1; }
+	[ -d /var/lib/glusterd ] || { echo "no /var/lib/glusterd to hide behind the store's own"; return 1; }
+	HOSTS_STORE_NS=$NS-store
+	mkdir -p "$d/lib" "$d/log" "$d/run" "$d/tmp" "$d/brick" || return 1
+	ip netns add "$HOSTS_STORE_NS" && ip -n "$HOSTS_STORE_NS" link set lo up &&
+		ip -n "$HOSTS_STORE_NS" addr add "$STORE_ADDR/32" dev lo || return 1
+	# glusterd's state, logs, sockets and temporary files are its namespace's own.
+	ip netns exec "$HOSTS_STORE_NS" unshare -m -p --fork --propagation private sh -c "
+		mount -t proc proc /proc && mount --bind '$d/lib' /var/lib/glusterd &&
+		mount --bind '$d/log' /var/log/glusterfs 2>/dev/null || mount --bind '$d/log' /var/log
+		mount --bind '$d/run' /run && mkdir -p /run/gluster /run/lock /run/brick &&
+		mount --bind '$d/brick' /run/brick && mount --bind '$d/tmp' /tmp &&
+		exec sleep infinity" </dev/null >"$d/holder.log" 2>&1 {FIXTURE_LOCK_FD}>&- &
+	up=$!
+	for _ in $(seq 100); do
+		HOSTS_STORE_PID=$(awk '{ print $1 }' "/proc/$up/task/$up/children" 2>/dev/null)
+		[ -n "$HOSTS_STORE_PID" ] && [ "$(readlink "/proc/$HOSTS_STORE_PID/exe")" = /usr/bin/sleep ] && break
+		HOSTS_STORE_PID=
+		sleep 0.1
+	done
+	[ -n "$HOSTS_STORE_PID" ] || { echo "the store's namespaces did not come up:"; cat "$d/holder.log"; return 1; }
+	store_in glusterd -p /run/gluster/glusterd.pid || { echo "glusterd did not start"; return 1; }
+	for _ in $(seq 150); do
+		store_in gluster --mode=script volume info >/dev/null 2>&1 && break
+		sleep 0.2
+	done
+	store_in gluster --mode=script volume create store "$STORE_ADDR:/run/brick" force >"$d/create.log" 2>&1 &&
+		store_in gluster --mode=script volume start store >>"$d/create.log" 2>&1 ||
+		{ echo "the volume could not be made:"; cat "$d/create.log"; return 1; }
+	# Its brick process online (a port of its own) before a client asks for it.
+	for _ in $(seq 100); do
+		store_in gluster --mode=script volume status store 2>/dev/null |
+			grep -q "^Brick $STORE_ADDR:/run/brick .* Y " && break
+		sleep 0.1
+	done
+	for name in a "${!HOST_SSHD[@]}"; do
+		i=${HOST_INDEX[$name]}
+		hosts_link "$HOSTS_STORE_NS" "$name" store0 "10.79.$i.1" "10.79.$i.2" &&
+			ip -n "$(host_ns "$name")" route add "$STORE_ADDR/32" via "10.79.$i.1" || return 1
+		# The fixture's /dev holds only what sshd needs: FUSE's device too, for the client.
+		on_host "$name" sh -c '[ -e /dev/fuse ] || mknod -m 0666 /dev/fuse c 10 229' || return 1
+		# Direct I/O: what one host writes, the next reads from the brick, not a cache.
+		on_host "$name" mount -t glusterfs -o "direct-io-mode=enable,log-file=$d/client-$name.log" \
+			"$STORE_ADDR:/store" "$dir" ||
+			{ echo "host $name cannot mount the volume:"; grep -E '\] (E|W) \[' "$d/client-$name.log" | tail -n 3; return 1; }
+	done
+	HOSTS_STORE_DIR=$dir
+}
+
+hosts_store_stop() {
+	local name
+	[ -n "$HOSTS_STORE_NS" ] || return 0
+	for name in a "${!HOST_SSHD[@]}"; do
+		[ -n "$HOSTS_STORE_DIR" ] && on_host "$name" umount -l "$HOSTS_STORE_DIR" 2>/dev/null
+	done
+	if [ -n "$HOSTS_STORE_PID" ] && [ "$(readlink "/proc/$HOSTS_STORE_PID/exe")" = /usr/bin/sleep ]; then
+		store_in gluster --mode=script volume stop store force >/dev/null 2>&1
+		kill -KILL "$HOSTS_STORE_PID"
+		for _ in $(seq 50); do [ -d "/proc/$HOSTS_STORE_PID" ] || break; sleep 0.1; done
+	fi
+	ip netns del "$HOSTS_STORE_NS" 2>/dev/null
+	HOSTS_STORE_NS= HOSTS_STORE_PID= HOSTS_STORE_DIR=
 }
 
 hosts_etcd_cut() { ip -n "$HOSTS_ETCD_NS" link set "e-$1" down; }
@@ -160,10 +246,12 @@ host_cgroups_remove() {
 
 hosts_stop() {
 	local name u
-	for name in "${!HOST_SSHD[@]}"; do
+	# Her containers first, everywhere, while the store is still there to unmount from.
+	for name in a "${!HOST_SSHD[@]}"; do
 		for u in "${TEST_USERS[@]}"; do host_stop_user "$name" "$u" >/dev/null 2>&1; done
-		host_kill "$name"
 	done
+	hosts_store_stop
+	for name in "${!HOST_SSHD[@]}"; do host_kill "$name"; done
 	for name in "${!HOST_INDEX[@]}"; do [ "$name" = a ] || host_cgroups_remove "$name"; done
 	[ -n "$HOSTS_ETCD_PID" ] && etcd_stop "$HOSTS_ETCD_PID"
 	HOSTS_ETCD_PID=
