@@ -248,6 +248,21 @@ int layout_open_disks(const char *state_dir, struct error *err)
 	return open_below(state_dir, "disks", true, err);
 }
 
+/* Is the directory FD the root of a mount?  1, 0, or -errno.  statx says so where the
+ * kernel tells (5.8); else its device differs from its parent's. */
+static int is_mount_root(int fd)
+{
+	struct statx me, up;
+
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &me) < 0)
+		return -errno;
+	if (me.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
+		return !!(me.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+	if (statx(fd, "..", AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &up) < 0)
+		return -errno;
+	return me.stx_dev_major != up.stx_dev_major || me.stx_dev_minor != up.stx_dev_minor;
+}
+
 int layout_open_store_disks(const char *store, struct error *err)
 {
 	/* Never made: a store that is missing is a shared mount that is not there, and
@@ -262,6 +277,13 @@ int layout_open_store_disks(const char *store, struct error *err)
 	if (top < 0)
 		return error_errno(err, top, "the fleet's store %s (is the shared file system "
 				   "mounted?)", store);
+	/* The empty directory a shared mount that is not there leaves passes the checks
+	 * above: her image would be made on this host's own disk. */
+	if ((fd = is_mount_root(top)) <= 0)
+		return fd < 0 ? error_errno(err, fd, "the fleet's store %s", store)
+			      : error_set(err, -ENOTCONN, "the fleet's store %s is not a mount point; "
+					  "mount the shared file system there (the same on every "
+					  "login host)", store);
 	if ((fd = mkdir_owned(top, "disks", 0700, 0, 0)) < 0)
 		return error_errno(err, fd, "cannot prepare %s/disks", store);
 	return fd;

@@ -150,8 +150,8 @@ const char *layout_disks_dir(const char *state_dir, char *buf, size_t len);
 const char *layout_disk_name(const char *user, bool staged, char *buf, size_t len);
 const char *layout_disk(const char *state_dir, const char *user, bool staged, char *buf,
 			size_t len);
-/* STORE/disks (the fleet's shared store: it must exist, root's, no symlink on the way;
- * disks is made root's, 0700, if missing): an fd. */
+/* STORE/disks (the fleet's shared store: it must exist, be a mount point, root's; disks
+ * is made root's, 0700, if missing): an fd. */
 int layout_open_store_disks(const char *store, struct error *err);
 /* "USER.ext4.new.HOST": her image on the store while login host HOST makes it. */
 const char *layout_store_staged_name(const char *user, const char *host, char *buf, size_t len);

@@ -169,10 +169,22 @@ int disk_mount(const char *image, const char *target, const char *devdir, bool s
 	}
 	if (loop < 0)
 		return -EBUSY;
+	if (shared) {
+		struct loop_info64 info;
+
+		if (ioctl(loop, LOOP_GET_STATUS64, &info) == 0 && !(info.lo_flags & LO_FLAGS_DIRECT_IO))
+			log_warning(0, "%s: its loop device does buffered I/O (the store's file system "
+				    "takes no direct I/O): multi-mount protection may read this "
+				    "host's cache of its block, not another host's writes; the "
+				    "fleet lease still keeps hosts apart", image);
+	}
 	/* noinit_itable: ext4's lazy init zeroes the inode tables it left uninitialized,
 	 * which the loop device turns into holes punched in the image, and the allocation
-	 * that keeps one user's image from failing another's writes would wear away. */
-	if (mount(dev, target, "ext4", MS_NOSUID | MS_NODEV, "noinit_itable") < 0) {
+	 * that keeps one user's image from failing another's writes would wear away.
+	 * errors=remount-ro, shared: when multi-mount protection finds another host's
+	 * writes, ext4 records an error; by default it then goes on writing. */
+	if (mount(dev, target, "ext4", MS_NOSUID | MS_NODEV,
+		  shared ? "noinit_itable,errors=remount-ro" : "noinit_itable") < 0) {
 		int r = -errno;
 
 		ioctl(loop, LOOP_CLR_FD, 0);

@@ -112,18 +112,30 @@ static int reset_image(const char *image, const struct user_spec *u, bool home,
 int reset_layers(const char *state_dir, const char *store, const struct user_spec *u, bool home,
 		 struct error *err)
 {
-	char image[4200], mine[4200];
+	char image[4200], mine[4200], name[64];
 	struct stat st;
 
 	layout_disk(store ? store : state_dir, u->name, false, image, sizeof(image));
-	if (lstat(image, &st) == 0) {
+	if (store) {
+		/* The store checked as a login checks it: a store that is not mounted, or
+		 * cannot be read, is no "nothing to drop". */
+		_cleanup_close_ int disks = layout_open_store_disks(store, err);
+
+		if (disks < 0)
+			return disks;
+		layout_disk_name(u->name, false, name, sizeof(name));
+		if (fstatat(disks, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return errno == ENOENT ? 0 /* never started in the fleet */
+					       : error_errno(err, -errno, "%s", image);
+	} else if (lstat(image, &st) < 0) {
+		st.st_mode = 0;
+	}
+	if (st.st_mode) {
 		if (!S_ISREG(st.st_mode))
 			return error_set(err, -EINVAL, "%s is not a regular file", image);
 		/* Another host's running container has it mounted: mmp refuses the mount. */
 		return reset_image(image, u, home, store != NULL, err);
 	}
-	if (store)
-		return 0; /* never started in the fleet: nothing to drop */
 	layout_user_layers(state_dir, u->name, mine, sizeof(mine));
 	if (lstat(mine, &st) < 0 && errno == ENOENT)
 		return 0; /* never started: nothing to drop */

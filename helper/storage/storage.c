@@ -71,14 +71,15 @@ static void warn_overcommit(const char *state_dir)
 /* Her image made on the store, as NAME in DISKS (at PATH): made under a name of this host's
  * own, then linked into place, so that two hosts making it at once (two first logins of
  * hers) never both write one file, nor does one use an image another is still making:
- * the second link fails, and that host uses the first's (her lease then decides who
- * runs it).  A link is atomic on the shared file systems a store is on, NFS too. */
+ * the second link fails (1: that host uses the first's, checked as any image is; her
+ * lease then decides who runs it).  A link is atomic on the shared file systems a store
+ * is on, NFS too. */
 static int create_in_store(const char *store, int disks, const char *user, const char *name,
 			   const char *path, uint64_t size, struct error *err)
 {
 	char host[128], staged_name[256], dir[4200], staged[4400];
 	struct utsname un;
-	int r = 0;
+	int r = 0, fd = -EBADF;
 
 	if (uname(&un) < 0)
 		return error_errno(err, -errno, "cannot tell this host's name");
@@ -90,9 +91,14 @@ static int create_in_store(const char *store, int disks, const char *user, const
 	(void)unlinkat(disks, staged_name, 0);
 	if ((r = disk_create(staged, size, true, err)) < 0)
 		return r;
-	if (linkat(disks, staged_name, disks, name, 0) < 0 && errno != EEXIST)
-		r = error_errno(err, -errno, "cannot link %s to %s", staged, path);
-	if (unlinkat(disks, staged_name, 0) < 0 && r == 0)
+	/* On the store's disks before its name says it is made. */
+	if ((fd = openat(disks, staged_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0 || fsync(fd) < 0)
+		r = error_errno(err, -errno, "cannot write %s out", staged);
+	else if (linkat(disks, staged_name, disks, name, 0) < 0)
+		r = errno == EEXIST ? 1 : error_errno(err, -errno, "cannot link %s to %s", staged, path);
+	if (fd >= 0)
+		close(fd);
+	if (unlinkat(disks, staged_name, 0) < 0 && r >= 0)
 		log_warning(-errno, "cannot remove %s", staged);
 	return r;
 }
@@ -130,8 +136,11 @@ static int prepare_in_store(const char *state_dir, const char *store, const char
 		r = use_image(store, users, path, &st, user, size, err);
 	else if (errno != ENOENT)
 		return error_errno(err, -errno, "%s", path);
-	else
-		r = create_in_store(store, disks, user, name, path, size, err);
+	else if ((r = create_in_store(store, disks, user, name, path, size, err)) > 0) {
+		if (fstatat(disks, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return error_errno(err, -errno, "%s", path);
+		r = use_image(store, users, path, &st, user, size, err);
+	}
 	if (r < 0)
 		return r;
 	warn_overcommit(store);

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 . tests/lib/etcd.sh
-N=34
+N=36
 etcd_need $((N + 1))
 command -v debugfs >/dev/null || skip_all "no debugfs (e2fsprogs)" $((N + 1))
 DRIVE=$REPO/tests/lib/fleetdrive
@@ -26,7 +26,8 @@ IMG=$STORE/disks/wta.ext4
 MNT=$T/forced
 trap 'etcd_ns_stop; fixture_finish' EXIT
 etcd_ns_start
-mkdir -p "$STORE" "$MNT"
+fleet_store "$STORE"
+mkdir -p "$MNT"
 # fleet_config STATE_DIR DISK: this host's config, its state_dir and the disk limit.
 fleet_config() {
 	write_config "$(default_config | sed -e "s|^state_dir = .*|state_dir = \"$1\";|" \
@@ -125,7 +126,8 @@ check "written from the new range, stored as container ids: $(on_disk /root/var/
 	test "$(on_disk /root/var/tmp/from-b)" = "$uid $gid"
 
 # warrenctl reset drops her root layer in the image and makes it anew, container root's.
-out=$(in_ns "$CTL" reset wta --config "$CONF" 2>&1 </dev/null)
+out=$(nsenter --mount="/proc/$SSHD_PID/ns/mnt" --net="/run/netns/$NS" "$CTL" reset wta \
+	--config "$CONF" 2>&1 </dev/null) # where the store is mounted
 check "warrenctl reset wta: her root layer in the image is made anew ($(on_disk /root))" \
 	test "$(on_disk /root)" = "0 0" -a -z "$(on_disk /root/var/tmp)" || diag "$out"
 out=$(tssh wta -- 'cat ~/note; ls /var/tmp/sys-note 2>&1' 2>&1)
@@ -166,6 +168,14 @@ out=$(tssh wta -- 'echo in' 2>&1)
 check "a store that is not there refuses the login (not made on this host)" \
 	test "$out" != in -a ! -e "$T/nostore-parent/store"
 check "the log asks whether it is mounted" wait_log "the fleet.s store $T/nostore-parent/store .*is the shared file system mounted" 5
+# An empty directory where the store's mount should be (it is not mounted): refused too.
+mkdir -m 0755 "$T/plain"
+sed -i "s|store = \"$T/nostore-parent/store\"|store = \"$T/plain\"|" "$CONF"
+log_mark
+out=$(tssh wta -- 'echo in' 2>&1)
+check "a store that is a plain directory, not a mount point, refuses the login" \
+	test "$out" != in -a ! -e "$T/plain/disks"
+check "the log says it is not a mount point" wait_log "the fleet.s store $T/plain is not a mount point; mount the shared" 5
 
 etcd_ns_stop
 fixture_finish

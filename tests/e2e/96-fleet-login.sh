@@ -25,7 +25,7 @@ fixture_start $N
 
 trap 'etcd_ns_stop; fixture_finish' EXIT
 etcd_ns_start
-mkdir -p "$T/store"
+fleet_store "$T/store"
 # Her data is an image on the store, which needs a size (94-fleet-store).
 write_config "$(default_config | sed 's/disk = "max"/disk = "64M"/')
 fleet = { store = \"$T/store\"; etcd = [ \"http://127.0.0.1:2379\" ]; lease_ttl = $TTL; takeover = \"never\"; };"

@@ -43,7 +43,7 @@ unlock() {
 }
 trap 'unlock; stop_drive; etcd_ns_stop; fixture_finish' EXIT
 etcd_ns_start
-mkdir -p "$T/store"
+fleet_store "$T/store"
 # Containers stay without a session (idle_timeout 120): login-b asks for a running one.
 # Her data is an image on the store, which needs a size (94-fleet-store).
 write_config "$(default_config | sed 's/idle_timeout = 3;/idle_timeout = 120;/; s/disk = "max"/disk = "64M"/')

@@ -77,6 +77,13 @@ etcd_ns_stop() {
 	ETCD_PID=
 }
 
+# fleet_store DIR: the store of a one-host test: DIR, made, and bound over itself in sshd's
+# mount namespace (the helper's), so that it is a mount point, as a store must be; the
+# test's own namespace sees the same files.
+fleet_store() {
+	mkdir -p "$1" && nsenter --mount="/proc/$SSHD_PID/ns/mnt" mount --bind "$1" "$1"
+}
+
 # tests/lib/fleetdrive as another host, with the test's config, in its network namespace.
 drive() { in_ns "$DRIVE" "$CONF" "$@"; }
 # USER's lease as "HOST BOOT CONTAINER LEASE", or "none".
