@@ -161,21 +161,24 @@ check "her layers are untouched and no image was made" \
 out=$("$HELPER" --config "$CONF" migrate wtb 2>&1)
 check "warren-helper migrate refuses with a fleet, saying why ($?)" \
 	grep -q "with a fleet the data of wtb is an image on the store" <<<"$out" || diag "$out"
+# store_refused STORE WHAT ERE SAYS: with the store at STORE (WHAT it is), wta's login
+# is refused, nothing is made there, and the log says so (ERE: SAYS).
+store_refused() {
+	fleet_config "$STATE" 256M
+	sed -i "s|store = \"$STORE\"|store = \"$1\"|" "$CONF"
+	log_mark
+	out=$(tssh wta -- 'echo in' 2>&1)
+	check "a store that is $2 refuses the login (nothing made there)" \
+		test "$out" != in -a ! -e "$1/disks" -a ! -e "$T/nostore-parent/store"
+	check "the log $4" wait_log "the fleet.s store $1 $3" 5
+}
 mkdir -p -m 0700 "$T/nostore-parent"
-sed -i "s|store = \"$STORE\"|store = \"$T/nostore-parent/store\"|" "$CONF"
-log_mark
-out=$(tssh wta -- 'echo in' 2>&1)
-check "a store that is not there refuses the login (not made on this host)" \
-	test "$out" != in -a ! -e "$T/nostore-parent/store"
-check "the log asks whether it is mounted" wait_log "the fleet.s store $T/nostore-parent/store .*is the shared file system mounted" 5
-# An empty directory where the store's mount should be (it is not mounted): refused too.
+store_refused "$T/nostore-parent/store" "not there" ".*is the shared file system mounted" \
+	"asks whether it is mounted"
+# An empty directory where the store's mount should be (it is not mounted).
 mkdir -m 0755 "$T/plain"
-sed -i "s|store = \"$T/nostore-parent/store\"|store = \"$T/plain\"|" "$CONF"
-log_mark
-out=$(tssh wta -- 'echo in' 2>&1)
-check "a store that is a plain directory, not a mount point, refuses the login" \
-	test "$out" != in -a ! -e "$T/plain/disks"
-check "the log says it is not a mount point" wait_log "the fleet.s store $T/plain is not a mount point; mount the shared" 5
+store_refused "$T/plain" "a plain directory (not a mount point)" \
+	"is not a mount point; mount the shared" "says it is not a mount point"
 
 etcd_ns_stop
 fixture_finish
