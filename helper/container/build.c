@@ -27,6 +27,7 @@
 #include "container/rootfs.h"
 #include "container/step.h"
 #include "storage/stack.h"
+#include "storage/storage.h"
 #include "lib/state.h"
 #include "container/keeper.h"
 #include "container/supervisor.h"
@@ -329,6 +330,10 @@ static int builder_build(const struct build_request *req, pid_t *ret_pid, int *r
 	uint64_t binds_staged = 0;
 	pid_t pid;
 
+	/* Her fleet image, made or resized only now that her lease is held (storage.h). */
+	if (req->store)
+		STEP(&s, 0, "fleet-image", storage_prepare_shared(req->store, req->u->name,
+								  req->u->limits[LIMIT_DISK], err));
 	STEP(&s, 0, "build-mounts", stage_build_mounts(req, &binds_staged, err));
 	STEP_AS(&s, 0, NULL, make_pipes(go, status), "pipes");
 	/* G joins its cgroups itself (cgroup_join_self: no grace period to wait for on

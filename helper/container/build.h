@@ -31,6 +31,8 @@ struct build_request {
 	const char *layers_dir; /* STATE_DIR/users/USER: the layers, when there is no disk */
 	const char *disk_image; /* the user's disk image, or "" */
 	bool disk_idmapped;     /* its ids the container's (a fleet's: storage.h) */
+	const char *store;      /* the fleet's store, where the builder makes or resizes it
+				 * once her lease is held; NULL: no fleet */
 	const char *state_dir;  /* the config's (for the record of events) */
 	const struct cgroup_set *cg;
 	const struct net_plan *net;

@@ -301,6 +301,7 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 						      .layers_dir = layers_dir,
 						      .disk_image = disk_image,
 						      .disk_idmapped = cfg->fleet.set,
+						      .store = config_store(cfg),
 						      .state_dir = cfg->state_dir, .cg = &cg,
 						      .net = &net, .init_exe_fd = exe,
 						      .lease_exe_fd = lease_exe,

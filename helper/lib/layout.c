@@ -292,7 +292,7 @@ int layout_open_store_disks(const char *store, struct error *err)
 const char *layout_store_staged_name(const char *user, const char *host, char *buf, size_t len)
 {
 	snprintf(buf, len, DISK_NAME(user, true));
-	snprintf(buf + strlen(buf), len - strlen(buf), ".%s", host);
+	snprintf(buf + strlen(buf), len - strlen(buf), ":%s", host);
 	return buf;
 }
 

@@ -15,7 +15,7 @@
  * alone, never under STATE_DIR (storage.h):
  *   STORE/disks/USER.ext4              her disk image, with ext4 multi-mount protection
  *                                      and the container's own ids on disk;
- *                                      USER.ext4.new.HOST while HOST makes it
+ *                                      USER.ext4.new:HOST while HOST makes it
  * Per host, persistent:
  *   STATE_DIR/network/slots            every user's slot on this host's bridge
  *                                      (netalloc.h), with slots.lock and slots.new
@@ -153,7 +153,9 @@ const char *layout_disk(const char *state_dir, const char *user, bool staged, ch
 /* STORE/disks (the fleet's shared store: it must exist, be a mount point, root's; disks
  * is made root's, 0700, if missing): an fd. */
 int layout_open_store_disks(const char *store, struct error *err);
-/* "USER.ext4.new.HOST": her image on the store while login host HOST makes it. */
+/* "USER.ext4.new:HOST": her image on the store while login host HOST makes it.  A colon
+ * is in no user name (passwd's separator) nor host name: with HOST "" this is the prefix
+ * of her staged images alone, never of another user's files. */
 const char *layout_store_staged_name(const char *user, const char *host, char *buf, size_t len);
 /* Is NAME, in STATE_DIR/disks, a user's disk image (not a staged one)? */
 bool layout_is_disk_name(const char *name);

@@ -1,4 +1,5 @@
 /* storage.c - where a user's persistent layers live (see storage.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -37,19 +38,33 @@ static bool has_layers(int users, const char *user)
 	return layer_has_data(users, user, "root") || layer_has_data(users, user, "home");
 }
 
+/* The image at PATH exists: is it root's, as warren made it? */
+static int image_owned(const char *path, const struct stat *st, struct error *err)
+{
+	if (!S_ISREG(st->st_mode) || st->st_uid != 0)
+		return error_set(err, -EPERM, "%s must be a regular file owned by root", path);
+	return 0;
+}
+
+/* Make the image at PATH (of ST) SIZE big, if SIZE is one. */
+static int resize_to(const char *path, const struct stat *st, uint64_t size, struct error *err)
+{
+	if (size != LIMIT_UNLIMITED && (uint64_t)st->st_size != size)
+		return disk_resize(path, (uint64_t)st->st_size, size, err);
+	return 0;
+}
+
 /* The image exists: check it, set aside layers a migration left beside it, resize. */
 static int use_image(const char *state_dir, int users, const char *path, const struct stat *st,
 		     const char *user, uint64_t size, struct error *err)
 {
 	int r;
 
-	if (!S_ISREG(st->st_mode) || st->st_uid != 0)
-		return error_set(err, -EPERM, "%s must be a regular file owned by root", path);
+	if ((r = image_owned(path, st, err)) < 0)
+		return r;
 	if (has_layers(users, user) && (r = migrate_set_aside(state_dir, users, user, err)) < 0)
 		return r;
-	if (size != LIMIT_UNLIMITED && (uint64_t)st->st_size != size)
-		return disk_resize(path, (uint64_t)st->st_size, size, err);
-	return 0;
+	return resize_to(path, st, size, err);
 }
 
 /* Sparse images can promise more than the filesystem holds: say so at each start. */
@@ -68,12 +83,33 @@ static void warn_overcommit(const char *state_dir)
 		    size_format_mib(u.free, avail, sizeof(avail)));
 }
 
-/* Her image made on the store, as NAME in DISKS (at PATH): made under a name of this host's
- * own, then linked into place, so that two hosts making it at once (two first logins of
- * hers) never both write one file, nor does one use an image another is still making:
- * the second link fails (1: that host uses the first's, checked as any image is; her
- * lease then decides who runs it).  A link is atomic on the shared file systems a store
- * is on, NFS too. */
+/* Her images half made on the store (by this host or another) that no host can still be
+ * making: her lease is held, and a host that lost hers while it made one finds its
+ * name gone and fails (it links its own name, never this host's). */
+static void reap_staged(const char *store, int disks, const char *user)
+{
+	_cleanup_close_ int fd = openat(disks, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_closedir_ DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	char prefix[128], dir[4200];
+	struct dirent *e;
+
+	if (!d)
+		return;
+	fd = -EBADF; /* the DIR's now */
+	layout_store_staged_name(user, "", prefix, sizeof(prefix));
+	layout_disks_dir(store, dir, sizeof(dir));
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, prefix, strlen(prefix)) &&
+		    unlinkat(disks, e->d_name, 0) == 0)
+			log_info("removed %s/%s, an image of %s that a host left half made", dir,
+				 e->d_name, user);
+}
+
+/* Her image made on the store, as NAME in DISKS (at PATH): made under a name of this
+ * host's own, then linked into place, so that her image's name is never on a half-made
+ * one, and a host that lost her lease while it made one cannot put its own in place of
+ * this host's (its link fails: 1, and this host uses the image there, checked as any
+ * image is).  A link is atomic on the shared file systems a store is on, NFS too. */
 static int create_in_store(const char *store, int disks, const char *user, const char *name,
 			   const char *path, uint64_t size, struct error *err)
 {
@@ -87,8 +123,6 @@ static int create_in_store(const char *store, int disks, const char *user, const
 	layout_store_staged_name(user, host, staged_name, sizeof(staged_name));
 	snprintf(staged, sizeof(staged), "%s/%s", layout_disks_dir(store, dir, sizeof(dir)),
 		 staged_name);
-	/* One this host left when it died making it: her lock is held, nobody else's. */
-	(void)unlinkat(disks, staged_name, 0);
 	if ((r = disk_create(staged, size, true, err)) < 0)
 		return r;
 	/* On the store's disks before its name says it is made. */
@@ -105,9 +139,10 @@ static int create_in_store(const char *store, int disks, const char *user, const
 
 /* With a fleet her data is a disk image on the store, always: other hosts can use neither
  * plain directories nor this host's own image.  What this host kept of her is never
- * hidden under a new image: it refuses, naming it. */
-static int prepare_in_store(const char *state_dir, const char *store, const char *user,
-			    uint64_t size, char *path, size_t len, struct error *err)
+ * hidden under a new image: it refuses, naming it.  Checks only: the image is made or
+ * resized once her lease is held (storage_prepare_shared). */
+static int check_for_store(const char *state_dir, const char *store, const char *user,
+			   uint64_t size, char *path, size_t len, struct error *err)
 {
 	_cleanup_close_ int users = -EBADF, local = -EBADF, disks = -EBADF;
 	char name[64], here[4200];
@@ -129,18 +164,43 @@ static int prepare_in_store(const char *state_dir, const char *store, const char
 					   ? layout_user_layers(state_dir, user, here, sizeof(here))
 					   : layout_disk(state_dir, user, false, here, sizeof(here)),
 				 here, here);
+	/* The store is there (a mount point, root's) before her lease is asked for. */
 	if ((disks = layout_open_store_disks(store, err)) < 0)
 		return disks;
 	layout_disk(store, user, false, path, len);
-	if (fstatat(disks, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		r = use_image(store, users, path, &st, user, size, err);
-	else if (errno != ENOENT)
+	return 0;
+}
+
+/* Her image on the store, NAME in DISKS (at PATH), exists: check it and resize it. */
+static int use_shared(int disks, const char *name, const char *path, uint64_t size,
+		      struct error *err)
+{
+	struct stat st;
+	int r;
+
+	if (fstatat(disks, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return error_errno(err, -errno, "%s", path);
-	else if ((r = create_in_store(store, disks, user, name, path, size, err)) > 0) {
-		if (fstatat(disks, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			return error_errno(err, -errno, "%s", path);
-		r = use_image(store, users, path, &st, user, size, err);
-	}
+	if ((r = image_owned(path, &st, err)) < 0)
+		return r;
+	return resize_to(path, &st, size, err);
+}
+
+int storage_prepare_shared(const char *store, const char *user, uint64_t size, struct error *err)
+{
+	_cleanup_close_ int disks = layout_open_store_disks(store, err);
+	char name[64], path[4200];
+	struct stat st;
+	int r;
+
+	if (disks < 0)
+		return disks;
+	layout_disk_name(user, false, name, sizeof(name));
+	layout_disk(store, user, false, path, sizeof(path));
+	reap_staged(store, disks, user);
+	if (fstatat(disks, name, &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT)
+		r = use_shared(disks, name, path, size, err);
+	else if ((r = create_in_store(store, disks, user, name, path, size, err)) > 0)
+		r = use_shared(disks, name, path, size, err); /* another host's link came first */
 	if (r < 0)
 		return r;
 	warn_overcommit(store);
@@ -157,7 +217,7 @@ int storage_prepare(const char *state_dir, const char *store, const char *user, 
 
 	ret_image[0] = '\0';
 	if (store) {
-		if ((r = prepare_in_store(state_dir, store, user, size, path, sizeof(path), err)) < 0)
+		if ((r = check_for_store(state_dir, store, user, size, path, sizeof(path), err)) < 0)
 			return r;
 		if (strlen(path) >= image_len)
 			return error_set(err, -ENAMETOOLONG, "%s: the path is too long", path);

@@ -26,9 +26,16 @@
 
 /* Make USER's storage ready for a start with disk limit SIZE (LIMIT_UNLIMITED: "max"),
  * migrating within TIME_LIMIT seconds (0: none) if need be.  *RET_IMAGE gets the
- * image's path, or "" for plain directories. */
+ * image's path, or "" for plain directories.  With a fleet it only checks that her
+ * image can be used (the store is there, she has a size and no data of hers on this
+ * host) and names it: the image is made or resized by storage_prepare_shared. */
 int storage_prepare(const char *state_dir, const char *store, const char *user, uint64_t size,
 		    unsigned time_limit, char *ret_image, size_t image_len, struct error *err);
+
+/* With a fleet, once her lease is held (her builder's first step): her image on STORE
+ * made (and any a host left half made removed) or resized to SIZE.  Before it, a host
+ * could resize an image another host runs, or make one beside another host's making. */
+int storage_prepare_shared(const char *store, const char *user, uint64_t size, struct error *err);
 
 /* USER's container started: what a migration set aside is proven unneeded. */
 void storage_started(const char *state_dir, const char *user);

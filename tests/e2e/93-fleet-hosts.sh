@@ -16,7 +16,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/fixture.sh
 . tests/lib/etcd.sh
 . tests/lib/hosts.sh
-N=27
+N=29
 etcd_need $((N + 1))
 TTL=5
 # 50 more users, for the logins at once (7).
@@ -55,12 +55,13 @@ else
 	check "the store is a GlusterFS volume, mounted on every host" \
 		test "$(for h in a b c; do on_host "$h" findmnt -n -o FSTYPE "$STORE"; done | sort -u)" = fuse.glusterfs
 fi
-# host_fleet NAME: its config: its own state_dir, its link to etcd, the one store.
+# host_fleet NAME [DISK]: its config: its own state_dir, its link to etcd, the one store,
+# the disk size (64M unless said).
 host_fleet() {
 	local state=$STATE
 	[ "$1" != a ] && state=$(host_dir "$1")/state
 	host_config "$1" "$(default_config | sed -e "s|^state_dir = .*|state_dir = \"$state\";|" \
-		-e 's/disk = "max"/disk = "64M"/')
+		-e "s/disk = \"max\"/disk = \"${2:-64M}\"/")
 fleet = { store = \"$STORE\"; etcd = [ \"$(hosts_etcd_url "$1")\" ]; lease_ttl = $TTL; takeover = \"never\"; };"
 }
 for h in a b c; do host_fleet "$h"; done
@@ -68,9 +69,19 @@ DRIVE=$REPO/tests/lib/fleetdrive
 drive() { on_host a "$DRIVE" "$CONF" "$@"; }
 etcd_check_up "etcd answers every host (host a asks)" "$T/etcd.log" drive list
 
-# Her image attached to loop devices (of every host: one kernel), sampled every 0.1 s for
-# the whole test: the most seen at once.
-attached() { cat /sys/block/loop*/loop/backing_file 2>/dev/null | grep -cx "$IMG"; }
+# 1. Her data follows her: written on host a, found on login-b.
+out=$(hssh a wta -- 'echo kept >~/note && cp ~/note /var/tmp/sys-note && echo "in $(hostname)"' 2>&1)
+check "wta lands on host a ($out)" test "$out" = "in wta"
+
+# Her image attached to loop devices (of every host: one kernel), sampled every 0.1 s from
+# here to the end: the most seen at once.  Known by its inode (GlusterFS gives a file the
+# same one on every mount): a loop device's backing_file is a path in the mount namespace
+# that attached it, and a builder's is gone.
+IMG_INO=$(on_host a stat -c %i "$IMG")
+attached() {
+	losetup -l -n -O BACK-INO,BACK-FILE 2>/dev/null |
+		awk -v i="$IMG_INO" '$1 == i && $2 ~ /\/disks\/wta\.ext4$/' | wc -l
+}
 ( max=0
   while :; do
 	n=$(attached)
@@ -78,10 +89,6 @@ attached() { cat /sys/block/loop*/loop/backing_file 2>/dev/null | grep -cx "$IMG
 	sleep 0.1
   done ) &
 SAMPLER=$!
-
-# 1. Her data follows her: written on host a, found on login-b.
-out=$(hssh a wta -- 'echo kept >~/note && cp ~/note /var/tmp/sys-note && echo "in $(hostname)"' 2>&1)
-check "wta lands on host a ($out)" test "$out" = "in wta"
 host_stop_user a wta >/dev/null 2>&1
 out=$(hssh b wta -- 'cat ~/note /var/tmp/sys-note' 2>&1)
 check "on login-b she finds her home and her system files" test "$(echo $out)" = "kept kept" || diag "$out"
@@ -89,13 +96,18 @@ check "her lease names login-b" grep -q '^login-b ' <<<"$(drive holder wta 2>&1)
 check "login-b's state_dir holds none of her data; the image is on the store" \
 	test -z "$(ls -A "$(host_dir b)/state/users/wta" 2>/dev/null)" && on_host b test -f "$IMG"
 
-# 2. While her session on login-b is alive, login-c refuses her, naming login-b.
+# 2. While her session on login-b is alive, login-c refuses her, naming login-b.  Its
+# admin has just given her a larger disk: her image is resized only by a host that holds
+# her lease, never under login-b's mount.
 NS=$(host_ns b) hold keep wta -- 'echo held; head -n 1 >/dev/null'
 held_up keep
+host_fleet c 96M
 out=$(hssh c wta -- 'echo in' 2>&1)
 check "her login on login-c is refused while login-b runs her container" test "$out" != in
 check "login-c's log names login-b" \
 	grep -q "wta's container runs on login-b" "$(host_dir c)/syslog" || diag_file "$(host_dir c)/syslog" 6
+check "her image keeps its size (64M) while login-b runs it" \
+	test "$(on_host a stat -c %s "$IMG")" = $((64 << 20))
 
 # 3. login-b cut from etcd: it stops her container within the TTL, saying why; login-c
 # then starts it, with her data, from its own subordinate range.
@@ -125,6 +137,8 @@ init=$(on_host c cut -d" " -f1 /run/warren/users/wta/state 2>/dev/null)
 check "login-c runs her container from its own range for her ($new_base)" \
 	test "$(awk '$1 == 0 { print $2 }' "/proc/${init:-0}/uid_map" 2>/dev/null)" = "$new_base"
 check "her lease names login-c" grep -q '^login-c ' <<<"$(drive holder wta 2>&1)"
+check "and her image has login-c's size for her, 96M" test "$(on_host a stat -c %s "$IMG")" = $((96 << 20))
+host_fleet c
 hosts_etcd_mend b
 
 # 7. 50 users log in at once, each on two hosts at the same moment (host i mod 3 and the
@@ -163,8 +177,10 @@ check "the other login of each was refused, naming the host that runs it ($refus
 
 # 4. login-c dies outright (every process of it killed, its namespace gone): after the
 # TTL, host a starts her container, with her data.
-out=$(hssh c wta -- 'echo in' 2>&1)
-check "her container runs on login-c again ($out)" test "$out" = in
+# (Her image shrinks back to 64M there first: e2fsck and resize2fs each wait out ext4's
+# multi-mount check, 11 s.)
+NS=$(host_ns c) hold keepc wta -- 'echo held; head -n 1 >/dev/null'
+check "her container runs on login-c again, a session of hers alive there" held_up keepc 90
 host_kill c
 t0=$(now_ms)
 log_mark

@@ -88,9 +88,10 @@ fleet_store() {
 drive() { in_ns "$DRIVE" "$CONF" "$@"; }
 # USER's lease as "HOST BOOT CONTAINER LEASE", or "none".
 holder() { drive holder "$1" 2>&1; }
-# held_up NAME: until the held login NAME (fixture's hold) has said "held", at most 15 s.
+# held_up NAME [SECONDS]: until the held login NAME (fixture's hold) has said "held", at
+# most SECONDS (15).
 held_up() {
-	for _ in $(seq 60); do
+	for _ in $(seq $((${2:-15} * 4))); do
 		grep -q held "$T/$1.out" && return 0
 		sleep 0.25
 	done

@@ -124,6 +124,9 @@ host_stop_user() {
 host_kill() {
 	local name=$1 ns pids
 	ns=$(host_ns "$name")
+	# A dead host says nothing more: off etcd first, or its lease keepers, seeing their
+	# supervisors die before them, would revoke her lease (an orderly end, not a death).
+	[ -n "${HOSTS_ETCD_NS:-}" ] && hosts_etcd_cut "$name" 2>/dev/null
 	for _ in $(seq 50); do
 		pids=$(ip netns pids "$ns" 2>/dev/null)
 		[ -z "$pids" ] && break
