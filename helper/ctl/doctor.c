@@ -35,6 +35,7 @@
 #include "policy/spec.h"
 #include "storage/disk.h"
 #include "policy/usermgr.h"
+#include "policy/users.h"
 #include "lib/strv.h"
 #include "lib/tool.h"
 
@@ -672,28 +673,39 @@ static void check_fleet_store(const struct fleet_config *f)
 		    "login hosts see it only if it is shared by other means", f->store, local);
 }
 
-/* With a fleet every user's data is an image on the store (storage.h): it needs a size,
- * and mkfs.ext4 must make it with multi-mount protection. */
+/* With a fleet every user's data is an image on the store (storage.h): each jailed user
+ * needs a size (hers as a login resolves it: her users entry, her groups, defaults), and
+ * mkfs.ext4 must make it with multi-mount protection. */
 static void check_fleet_disk(const struct warren_config *cfg)
 {
-	const struct limit_config *l = &cfg->limits;
-	const struct limit_entries *lists[] = { &l->groups, &l->users };
-	const char *kinds[] = { "group", "user" };
-	int r;
+	_cleanup_(strv_freep) char **users = jailed_users(cfg);
+	char without[256] = "";
+	int n = 0, bad = 0, r;
 
-	if (!(l->defaults.set & (1u << LIMIT_DISK)) || l->defaults.v[LIMIT_DISK] == LIMIT_UNLIMITED)
-		say("PROBLEM", "set disk = \"10G\" (say) in defaults", "fleet: defaults set no disk "
-		    "size; a user's data is a disk image on the store, which needs one: users "
-		    "without a size are refused at login");
-	for (size_t k = 0; k < ELEMENTSOF(lists); k++)
-		for (size_t i = 0; i < lists[k]->n; i++) {
-			const struct limit_set *s = &lists[k]->v[i].limits;
+	for (char **u = users; u && *u; u++) {
+		_cleanup_(strv_freep) char **groups = NULL;
+		struct passwd *pw = getpwnam(*u);
+		struct limits_effective eff;
 
-			if ((s->set & (1u << LIMIT_DISK)) && s->v[LIMIT_DISK] == LIMIT_UNLIMITED)
-				say("PROBLEM", "give it a size", "fleet: %s %s sets disk = \"max\": its "
-				    "users' data is a disk image on the store, and they are refused at "
-				    "login", kinds[k], lists[k]->v[i].name);
-		}
+		if (!pw || pw->pw_uid == 0 || strv_contains(cfg->exempt_users, *u) ||
+		    user_group_names(pw, &groups) < 0)
+			continue;
+		n++;
+		limits_resolve(&cfg->limits, *u, groups, &eff);
+		if (eff.v[LIMIT_DISK].value != LIMIT_UNLIMITED)
+			continue;
+		if (bad++ < 5)
+			snprintf(without + strlen(without), sizeof(without) - strlen(without), "%s%s",
+				 bad > 1 ? ", " : "", *u);
+	}
+	if (bad)
+		say("PROBLEM", "set disk = \"10G\" (say) in defaults or in their group", "fleet: %d "
+		    "jailed user%s ha%s no disk size (%s%s): a user's data is a disk image on the "
+		    "store, which needs one, and they are refused at login", bad, bad == 1 ? "" : "s",
+		    bad == 1 ? "s" : "ve", without, bad > 5 ? ", ..." : "");
+	else
+		say("ok", NULL, "fleet: each of the %d jailed user%s has a disk size", n,
+		    n == 1 ? "" : "s");
 	r = disk_mmp_works();
 	if (r > 0)
 		say("ok", NULL, "fleet: mkfs.ext4 makes disk images with multi-mount protection (mmp)");

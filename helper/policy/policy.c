@@ -15,15 +15,18 @@
 #include "lib/strv.h"
 #include "policy/users.h"
 
-/* Does USER have layers or a disk image under STATE_DIR?  Such a user was jailed. */
-static bool has_state(const char *state_dir, const char *user)
+/* Does USER have layers or a disk image under CFG's state_dir, or an image on its fleet's
+ * store?  Such a user was jailed. */
+static bool has_state(const struct warren_config *cfg, const char *user)
 {
+	const char *store = config_store(cfg);
 	char path[4200];
 	struct stat st;
 
-	if (lstat(layout_user_layers(state_dir, user, path, sizeof(path)), &st) == 0)
+	if (lstat(layout_user_layers(cfg->state_dir, user, path, sizeof(path)), &st) == 0 ||
+	    lstat(layout_disk(cfg->state_dir, user, false, path, sizeof(path)), &st) == 0)
 		return true;
-	return lstat(layout_disk(state_dir, user, false, path, sizeof(path)), &st) == 0;
+	return store && lstat(layout_disk(store, user, false, path, sizeof(path)), &st) == 0;
 }
 
 /* The live config loaded: decide by it, and keep it as the last good copy. */
@@ -67,7 +70,7 @@ static int decide_broken(const char *path, const char *msg, const struct warren_
 	/* Root and exempt users stay free: they are who fixes the config.  (A name that
 	 * cannot be a path has no state: warren never made any for it.) */
 	if (!jailed && config_jail_verdict(good, pw->pw_uid, pw->pw_name, NULL, NULL) == JAIL_NO_GROUP &&
-	    name_is_valid(pw->pw_name) && has_state(good->state_dir, pw->pw_name))
+	    name_is_valid(pw->pw_name) && has_state(good, pw->pw_name))
 		jailed = true;
 	ret->jailed = jailed;
 	if (!jailed)

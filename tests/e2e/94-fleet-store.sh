@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 . tests/lib/etcd.sh
-N=36
+N=40
 etcd_need $((N + 1))
 command -v debugfs >/dev/null || skip_all "no debugfs (e2fsprogs)" $((N + 1))
 DRIVE=$REPO/tests/lib/fleetdrive
@@ -44,16 +44,22 @@ uid=$(uid_of wta)
 gid=$(id -g wta)
 
 # 1. Her first login makes her image on the store; what she writes is in it.  It is made
-# under a name of this host's, then linked into place: one this host left when it died
-# making it goes.
+# under a name of this host's, then linked into place: what hosts left half made of hers
+# when they died making it goes; another user's stays.
 mkdir -m 0700 "$STORE/disks"
-echo "half made" >"$STORE/disks/wta.ext4.new.$(uname -n)"
+for f in "wta.ext4.new:$(uname -n)" wta.ext4.new:login-gone wtb.ext4.new:login-gone \
+	wta.ext4.new.ext4.new:login-gone; do
+	echo "half made" >"$STORE/disks/$f"
+done
+log_mark
 out=$(tssh wta -- 'echo kept >~/note && cp ~/note /var/tmp/sys-note && echo "in $(hostname)"' 2>"$T/err")
 check "wta lands in her container ($out)" test "$out" = "in wta" || diag_file "$T/err" 5
 check "her image is on the store, root's, 0600, 256M" \
 	test "$(stat -c '%u %a %s' "$IMG" 2>&1)" = "0 600 268435456"
-check "what this host left half made is gone, nothing else is beside it" \
-	test "$(ls -A "$STORE/disks")" = wta.ext4
+check "what hosts left half made of hers is gone, other users' files stay: $(ls -A "$STORE/disks" | tr '\n' ' ')" \
+	test "$(ls -A "$STORE/disks" | tr '\n' ' ')" = "wta.ext4 wta.ext4.new.ext4.new:login-gone wtb.ext4.new:login-gone "
+check "the log says what went" wait_log "removed $STORE/disks/wta.ext4.new:login-gone, an image of wta that a host left half made" 5
+rm -f "$STORE/disks/wtb.ext4.new:login-gone" "$STORE/disks/wta.ext4.new.ext4.new:login-gone"
 check "with ext4's multi-mount protection" \
 	grep -qw mmp <<<"$(dumpe2fs -h "$IMG" 2>/dev/null | grep -i '^Filesystem features')"
 check "and nothing of her data on this host: no image, no layers in $STATE" \
@@ -135,6 +141,20 @@ check "she keeps her home, her system files are gone" \
 	test "$(head -n 1 <<<"$out")" = kept -a -n "$(grep -i 'no such file' <<<"$out")" || diag "$out"
 helper_stop wta >/dev/null 2>&1
 
+# A broken config, and wta out of the jail group: her image on the store (she has nothing
+# under this host's state_dir) says she was jailed; she does not slip out.
+cfg=$(cat "$CONF")
+gpasswd -d wta "$JAIL_GROUP" >/dev/null
+write_config "${cfg/jail_groups = \[ \"$JAIL_GROUP\" \];/jail_groups = 5;}"
+log_mark
+out=$(tssh wta -- 'echo "in $(hostname)"' 2>&1)
+check "config broken, wta out of the jail group, her data on the store only: no way in ($out)" \
+	test -z "$(grep '^in ' <<<"$out")"
+check "the log says she is jailed and the config broken" \
+	wait_log "wta is jailed and the config is broken" 5
+gpasswd -a wta "$JAIL_GROUP" >/dev/null
+write_config "$cfg"
+
 # 5. What the store cannot take is refused, naming the fix; nothing is hidden.
 fleet_config "$STATE" max
 log_mark
@@ -144,8 +164,15 @@ check "the log says her disk limit is \"max\" and what to set" \
 	wait_log 'wtb lives in a disk image on the fleet.s store .* her disk limit is "max"; set disk' 5
 check "and no image of hers was made" test ! -e "$STORE/disks/wtb.ext4"
 out=$(in_ns "$CTL" doctor --config "$CONF" 2>&1)
-check "warrenctl doctor reports it: defaults set no disk size" \
-	grep -q "^PROBLEM .*fleet: defaults set no disk size" <<<"$out" || diag "$(grep fleet <<<"$out")"
+check "warrenctl doctor reports it, naming her: jailed users without a disk size" \
+	grep -Eq "^PROBLEM .*fleet: [0-9]+ jailed users? ha(s|ve) no disk size \(.*wtb" <<<"$out" ||
+	diag "$(grep fleet <<<"$out")"
+write_config "$(cat "$CONF")
+groups = ( { name = \"$JAIL_GROUP\"; disk = \"64M\"; } );"
+out=$(in_ns "$CTL" doctor --config "$CONF" 2>&1)
+check "with a disk size in her group's entry (none in defaults), doctor finds none missing" \
+	grep -q "^ok .*fleet: each of the [0-9]* jailed users* has a disk size" <<<"$out" ||
+	diag "$(grep fleet <<<"$out")"
 write_config "$(default_config)"
 out=$(tssh wtb -- 'echo mine >~/local && echo in' 2>&1)
 check "wtb, before the fleet, has layers on this host ($out)" test "$out" = in
@@ -159,8 +186,10 @@ check "the log names them and the fix" \
 check "her layers are untouched and no image was made" \
 	test -e "$STATE/users/wtb/home/local" -a ! -e "$STORE/disks/wtb.ext4"
 out=$("$HELPER" --config "$CONF" migrate wtb 2>&1)
-check "warren-helper migrate refuses with a fleet, saying why ($?)" \
-	grep -q "with a fleet the data of wtb is an image on the store" <<<"$out" || diag "$out"
+rc=$?
+check "warren-helper migrate refuses with a fleet (exit $rc), saying why" \
+	test "$rc" -ne 0 -a -n "$(grep "with a fleet the data of wtb is an image on the store" <<<"$out")" ||
+	diag "$out"
 # store_refused STORE WHAT ERE SAYS: with the store at STORE (WHAT it is), wta's login
 # is refused, nothing is made there, and the log says so (ERE: SAYS).
 store_refused() {
