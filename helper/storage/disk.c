@@ -108,23 +108,27 @@ int disk_release(const char *image)
 {
 	_cleanup_closedir_ DIR *d = opendir("/sys/block");
 	struct dirent *e;
+	struct stat st;
 	int n = 0;
 
-	while (d && (e = readdir(d))) {
-		char path[300], backing[PATH_MAX];
+	/* By the file, not its name: a loop device's backing_file is the path in the mount
+	 * namespace that attached it, and a builder's is gone (the path then starts at the
+	 * root of the mount the image is on: the store's, a state_dir's own disk). */
+	if (!d || stat(image, &st) < 0)
+		return 0;
+	while ((e = readdir(d))) {
+		struct loop_info64 info;
+		char path[300];
 		_cleanup_close_ int loop = -EBADF;
-		int k;
 
 		if (strncmp(e->d_name, "loop", 4))
 			continue;
-		snprintf(path, sizeof(path), "/sys/block/%s/loop/backing_file", e->d_name);
-		if ((k = read_file(path, backing, sizeof(backing))) < 0)
-			continue;
-		backing[strcspn(backing, "\n")] = '\0';
-		if (strcmp(backing, image))
-			continue;
 		snprintf(path, sizeof(path), "/dev/%s", e->d_name);
-		if ((loop = open(path, O_RDONLY | O_CLOEXEC)) >= 0 && ioctl(loop, LOOP_CLR_FD, 0) == 0)
+		if ((loop = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
+		    ioctl(loop, LOOP_GET_STATUS64, &info) < 0 || info.lo_device != st.st_dev ||
+		    info.lo_inode != st.st_ino)
+			continue;
+		if (ioctl(loop, LOOP_CLR_FD, 0) == 0)
 			n++;
 	}
 	return n;

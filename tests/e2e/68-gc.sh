@@ -30,7 +30,11 @@ for f in /sys/fs/cgroup/*/warren/wta /sys/fs/cgroup/warren/wta "$(user_cgroup wt
 done
 install -d -m 0700 "$STATE/disks" "$STATE/network"
 truncate -s 64M "$STATE/disks/wtb.ext4"
-loop=$(losetup -f --show "$STATE/disks/wtb.ext4")
+# Attached as a builder attaches it: in a mount namespace now gone, through a mount that
+# went with it (a state_dir or a store on a mount of its own), so that the loop device's
+# backing_file no longer names the image's path.
+loop=$(unshare -m --propagation private sh -c \
+	'mount --bind "$1" "$1" && losetup -f --show "$1/disks/wtb.ext4"' - "$STATE")
 echo "wtb 7" >>"$STATE/network/slots"
 in_ns ip link add wr7 type veth peer name wr7p
 planted=$(in_ns ip -o link show wr7 2>&1 | cut -d: -f2 | tr -d ' ')
@@ -46,7 +50,7 @@ check "her cgroups are gone (${#cgdirs[@]} planted)" \
 # one when it empties): the test's own to take away.
 rmdir /sys/fs/cgroup/warren.slice/warren-wtb.scope 2>/dev/null
 check "her lock file is gone" test ! -e /run/warren/locks/wtb
-check "the loop device on her disk image ($loop, planted) is detached" \
+check "the loop device on her disk image ($loop, planted from a namespace now gone) is detached" \
 	test -n "$loop" -a -z "$(losetup -j "$STATE/disks/wtb.ext4")"
 check "her host-side veth ($planted, planted) is gone" \
 	bash -c '[ "$2" = wr7@wr7p ] && ! nsenter --net="/run/netns/$1" ip link show wr7 >/dev/null 2>&1' - "$NS" "$planted"
