@@ -145,6 +145,7 @@ static int hold_wait(int timer, long long at, char *line, size_t len)
 /* Her lease, as this host holds it. */
 struct held {
 	const char *user, *host, *boot;
+	struct fleet_identity id; /* who she is here, for her record */
 	int timer; /* hold_wait's */
 	long long since;
 	int64_t lease;
@@ -192,7 +193,8 @@ static int heard(struct etcd *e, const struct held *h, long long last, const str
 		return 0;
 	}
 	pending[0] = '\0';
-	if (fleet_lease_note(e, h->user, h->host, h->boot, line, h->since, h->lease, last_err) == -ENOENT)
+	if (fleet_lease_note(e, h->user, h->host, h->boot, line, &h->id, h->since, h->lease,
+			     last_err) == -ENOENT)
 		return -ENOENT;
 	return 0;
 }
@@ -272,8 +274,8 @@ static int keep(struct etcd *e, const struct held *h, long long taken_at, struct
 			/* After a renewal that took all its bound only one more call fits
 			 * before the fence: each of these runs only if it does. */
 			if (pending[0] && call_fits(h, last, now_ms())) {
-				if (fleet_lease_note(e, h->user, h->host, h->boot, pending, h->since,
-						     h->lease, &last_err) == -ENOENT)
+				if (fleet_lease_note(e, h->user, h->host, h->boot, pending, &h->id,
+						     h->since, h->lease, &last_err) == -ENOENT)
 					return lost(h, err);
 				pending[0] = '\0';
 			}
@@ -330,9 +332,13 @@ int main(int argc, char **argv)
 	h.timer = timerfd_create(FENCE_CLOCK, TFD_CLOEXEC);
 	if (h.timer < 0)
 		error_errno(&err, -errno, "cannot make the timer of %s's fleet lease", user);
+	/* Who she is here goes into her record, for the other hosts' doctor: information, so
+	 * a lookup that fails (her login looked her up already) leaves it unsaid. */
+	if (fleet_identity_of(cfg, user, &h.id) < 0)
+		h.id = FLEET_IDENTITY_NONE;
 	if (h.timer < 0 || this_host(host, sizeof(host), boot, sizeof(boot), &err) < 0 ||
 	    fleet_etcd_open_within(&cfg->fleet, h.call_ms, &e, &err) < 0 ||
-	    (r = fleet_lease_take_over(e, user, host, boot, "-", h.ttl, cfg->fleet.takeover,
+	    (r = fleet_lease_take_over(e, user, host, boot, "-", &h.id, h.ttl, cfg->fleet.takeover,
 					wait_s * 1000L, &h.lease, &taken_at, &err)) < 0) {
 		/* Another host's lease says so itself ("USER's container runs on HOST"). */
 		if (r != -EBUSY)

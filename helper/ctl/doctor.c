@@ -565,25 +565,65 @@ static void check_metadata(const struct warren_config *cfg)
 		    "168.63.129.16, 100.100.100.200)");
 }
 
+/* fleet: each user whose lease another host holds is the same user here as there (her
+ * record says who she is there): her uid, primary gid and jail groups. */
+static void check_fleet_identities(const struct warren_config *cfg, const struct fleet_holder *all,
+				   size_t n)
+{
+	int same = 0, bad = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct fleet_identity *there = &all[i].id;
+		struct fleet_identity here;
+		int r;
+
+		if (there->uid < 0)
+			continue; /* her record does not say */
+		r = fleet_identity_of(cfg, all[i].user, &here);
+		if (r == 0 && here.uid == there->uid && here.gid == there->gid &&
+		    !strcmp(here.groups, there->groups)) {
+			same++;
+			continue;
+		}
+		bad++;
+		if (r < 0)
+			say("PROBLEM", "give every login host the same users and groups (LDAP, SSSD)",
+			    "fleet: %s holds a lease on %s but %s here", all[i].user, all[i].host,
+			    r == -ENOENT ? "is no user" : "cannot be looked up");
+		else
+			say("PROBLEM", "give every login host the same users and groups (LDAP, SSSD): "
+			    "her files and her jail are decided by them", "fleet: %s is not the same "
+			    "user here as on %s, which holds her lease: uid %lld, gid %lld, jail groups "
+			    "\"%s\" here; uid %lld, gid %lld, jail groups \"%s\" there", all[i].user,
+			    all[i].host, here.uid, here.gid, here.groups, there->uid, there->gid,
+			    there->groups);
+	}
+	if (!bad)
+		say("ok", NULL, "fleet: the %d user%s with a lease %s the same here as on the host "
+		    "that holds it (uid, gid, jail groups)", same, same == 1 ? "" : "s",
+		    same == 1 ? "is" : "are");
+}
+
 /* fleet: etcd answers (a range over the lease keys), and its clock agrees with this
- * host's as far as its Date header tells (to the second). */
-static void check_fleet_etcd(const struct fleet_config *f)
+ * host's as far as its Date header tells (to the second); who holds a lease is the same
+ * user here. */
+static void check_fleet_etcd(const struct warren_config *cfg)
 {
 	_cleanup_(etcd_freep) struct etcd *e = NULL;
-	struct fleet_holder *all = NULL;
+	_cleanup_free_ struct fleet_holder *all = NULL;
 	struct error err = { 0 };
 	time_t date, local;
 	long long skew;
 	size_t n = 0;
 
-	if (fleet_etcd_open(f, &e, &err) < 0 || fleet_lease_list(e, &all, &n, &err) < 0) {
+	if (fleet_etcd_open(&cfg->fleet, &e, &err) < 0 || fleet_lease_list(e, &all, &n, &err) < 0) {
 		say("PROBLEM", "start etcd, or correct fleet.etcd (and cert, key, cacert); the "
 		    "logins of a fleet need it", "fleet: etcd: %s", err.msg);
 		return;
 	}
-	free(all);
 	say("ok", NULL, "fleet: etcd answers at %s (%zu lease%s)", etcd_last_endpoint(e), n,
 	    n == 1 ? "" : "s");
+	check_fleet_identities(cfg, all, n);
 	date = etcd_last_date(e, &local);
 	if (date < 0) {
 		say("note", NULL, "fleet: etcd's answer has no Date header: the clock's skew against "
@@ -731,7 +771,7 @@ int ctl_doctor(const char *config_path)
 		check_nftables(cfg);
 		check_metadata(cfg);
 		if (cfg->fleet.set) {
-			check_fleet_etcd(&cfg->fleet);
+			check_fleet_etcd(cfg);
 			check_fleet_store(&cfg->fleet);
 			check_fleet_disk(cfg);
 		}

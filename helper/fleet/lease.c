@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <json-c/json.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,8 @@
 #include "lib/cleanup.h"
 #include "lib/fsutil.h"
 #include "lib/names.h"
+#include "lib/strv.h"
+#include "policy/users.h"
 
 int fleet_etcd_open(const struct fleet_config *f, struct etcd **ret, struct error *err)
 {
@@ -118,14 +121,81 @@ bool fleet_field_valid(const char *s)
 	return n > 0 && n <= FLEET_FIELD_MAX && s[n] == '\0';
 }
 
-int fleet_record_format(const char *host, const char *boot_id, const char *container,
-			long long since, char **ret)
+/* Is S a group list a record may hold: names of [A-Za-z0-9._-], comma-separated? */
+static bool groups_valid(const char *s)
 {
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-,");
+
+	return n <= FLEET_GROUPS_MAX && s[n] == '\0';
+}
+
+int fleet_identity_of(const struct warren_config *cfg, const char *user,
+		      struct fleet_identity *ret)
+{
+	_cleanup_(strv_freep) char **groups = NULL;
+	struct passwd *pw;
+	size_t at = 0;
+	int r;
+
+	*ret = FLEET_IDENTITY_NONE;
+	errno = 0;
+	if (!(pw = getpwnam(user)))
+		return errno ? -errno : -ENOENT;
+	if ((r = user_group_names(pw, &groups)) < 0)
+		return r;
+	ret->uid = pw->pw_uid;
+	ret->gid = pw->pw_gid;
+	for (char **g = cfg->jail_groups; g && *g; g++) {
+		if (!strv_contains(groups, *g))
+			continue;
+		r = snprintf(ret->groups + at, sizeof(ret->groups) - at, "%s%s", at ? "," : "", *g);
+		if (r < 0 || (size_t)r >= sizeof(ret->groups) - at)
+			break;
+		at += (size_t)r;
+	}
+	return 0;
+}
+
+int fleet_record_format(const char *host, const char *boot_id, const char *container,
+			const struct fleet_identity *id, long long since, char **ret)
+{
+	char who[64 + FLEET_GROUPS_MAX] = "";
+
 	/* Valid fields need no escaping in JSON. */
 	if (!fleet_field_valid(host) || !fleet_field_valid(boot_id) || !fleet_field_valid(container))
 		return -EINVAL;
-	return asprintf(ret, "{\"host\":\"%s\",\"boot_id\":\"%s\",\"container\":\"%s\",\"since\":%lld}",
-			host, boot_id, container, since) < 0 ? -ENOMEM : 0;
+	if (id && id->uid >= 0)
+		snprintf(who, sizeof(who), ",\"uid\":%lld,\"gid\":%lld%s%s%s", id->uid, id->gid,
+			 groups_valid(id->groups) ? ",\"groups\":\"" : "",
+			 groups_valid(id->groups) ? id->groups : "", groups_valid(id->groups) ? "\"" : "");
+	return asprintf(ret, "{\"host\":\"%s\",\"boot_id\":\"%s\",\"container\":\"%s\",\"since\":%lld%s}",
+			host, boot_id, container, since, who) < 0 ? -ENOMEM : 0;
+}
+
+/* O's integer member NAME, a uid or gid, into *RET (-1 when there is none). */
+static void get_id(struct json_object *o, const char *name, long long *ret)
+{
+	struct json_object *m = NULL;
+
+	*ret = -1;
+	if (json_object_object_get_ex(o, name, &m) && json_object_is_type(m, json_type_int) &&
+	    json_object_get_int64(m) >= 0 && json_object_get_int64(m) <= UINT32_MAX)
+		*ret = json_object_get_int64(m);
+}
+
+/* Who she is, if the record says (struct fleet_identity): all of it, or none. */
+static void get_identity(struct json_object *o, struct fleet_identity *ret)
+{
+	struct json_object *m = NULL;
+
+	get_id(o, "uid", &ret->uid);
+	get_id(o, "gid", &ret->gid);
+	if (ret->uid < 0 || ret->gid < 0 || !json_object_object_get_ex(o, "groups", &m) ||
+	    !json_object_is_type(m, json_type_string) || !groups_valid(json_object_get_string(m))) {
+		*ret = FLEET_IDENTITY_NONE;
+		return;
+	}
+	snprintf(ret->groups, sizeof(ret->groups), "%s", json_object_get_string(m));
 }
 
 /* O's string member NAME, if it is a valid field, into BUF. */
@@ -145,13 +215,15 @@ int fleet_record_parse(const char *user, const char *text, int64_t lease, struct
 	struct json_object *o = json_tokener_parse(text), *since = NULL;
 	bool ok;
 
-	*ret = (struct fleet_holder){ .lease = lease };
+	*ret = (struct fleet_holder){ .lease = lease, .id = FLEET_IDENTITY_NONE };
 	snprintf(ret->user, sizeof(ret->user), "%s", user);
 	ok = o && json_object_is_type(o, json_type_object) && get_field(o, "host", ret->host) &&
 	     get_field(o, "boot_id", ret->boot_id) && get_field(o, "container", ret->container) &&
 	     json_object_object_get_ex(o, "since", &since) && json_object_is_type(since, json_type_int);
-	if (ok)
+	if (ok) {
 		ret->since = json_object_get_int64(since);
+		get_identity(o, &ret->id);
+	}
 	json_object_put(o);
 	if (!ok) {
 		snprintf(ret->host, sizeof(ret->host), "?");
@@ -240,8 +312,9 @@ static int take_once(struct etcd *e, const char *user, const char *key, const ch
 }
 
 int fleet_lease_take(struct etcd *e, const char *user, const char *host, const char *boot_id,
-		     const char *container, unsigned ttl, int64_t *ret_lease,
-		     long long *ret_granted_ms, struct fleet_holder *ret_holder, struct error *err)
+		     const char *container, const struct fleet_identity *id, unsigned ttl,
+		     int64_t *ret_lease, long long *ret_granted_ms, struct fleet_holder *ret_holder,
+		     struct error *err)
 {
 	_cleanup_free_ char *record = NULL;
 	char key[ETCD_KEY_MAX];
@@ -249,7 +322,7 @@ int fleet_lease_take(struct etcd *e, const char *user, const char *host, const c
 
 	if ((r = user_key(user, key, sizeof(key), err)) < 0)
 		return r;
-	r = fleet_record_format(host, boot_id, container, (long long)time(NULL), &record);
+	r = fleet_record_format(host, boot_id, container, id, (long long)time(NULL), &record);
 	if (r < 0)
 		return error_set(err, r, r == -EINVAL ? "host, boot id or container id is not 1 to %d "
 				 "of A-Z a-z 0-9 . _ : -" : "out of memory", FLEET_FIELD_MAX);
@@ -262,7 +335,8 @@ int fleet_lease_take(struct etcd *e, const char *user, const char *host, const c
 }
 
 int fleet_lease_note(struct etcd *e, const char *user, const char *host, const char *boot_id,
-		     const char *container, long long since, int64_t lease, struct error *err)
+		     const char *container, const struct fleet_identity *id, long long since,
+		     int64_t lease, struct error *err)
 {
 	_cleanup_free_ char *record = NULL;
 	char key[ETCD_KEY_MAX];
@@ -270,7 +344,7 @@ int fleet_lease_note(struct etcd *e, const char *user, const char *host, const c
 
 	if ((r = user_key(user, key, sizeof(key), err)) < 0)
 		return r;
-	if ((r = fleet_record_format(host, boot_id, container, since, &record)) < 0)
+	if ((r = fleet_record_format(host, boot_id, container, id, since, &record)) < 0)
 		return error_set(err, r, r == -EINVAL ? "host, boot id or container id is not 1 to %d "
 				 "of A-Z a-z 0-9 . _ : -" : "out of memory", FLEET_FIELD_MAX);
 	return etcd_put_if_lease(e, key, record, lease, err);
@@ -400,7 +474,8 @@ int fleet_ask_refuse(struct etcd *e, const char *user, const struct fleet_ask *a
 /* Asked HOLDER (in MODE) for USER's container: until UNTIL_MS, take her lease as soon as
  * it is gone, or give up when the holder refused. */
 static int await_release(struct etcd *e, const char *user, const char *host, const char *boot_id,
-			 const char *container, unsigned ttl, const char *holder,
+			 const char *container, const struct fleet_identity *id, unsigned ttl,
+			 const char *holder,
 			 enum fleet_takeover mode, long long until_ms, long wait_ms,
 			 int64_t *ret_lease, long long *ret_granted_ms, struct error *err)
 {
@@ -418,7 +493,7 @@ static int await_release(struct etcd *e, const char *user, const char *host, con
 					 a.reason);
 		e1 = (struct error){ 0 };
 		if (fleet_lease_holder(e, user, &h, &e1) == -ENOENT) {
-			r = fleet_lease_take(e, user, host, boot_id, container, ttl, ret_lease,
+			r = fleet_lease_take(e, user, host, boot_id, container, id, ttl, ret_lease,
 					     ret_granted_ms, NULL, err);
 			return r;
 		}
@@ -430,7 +505,8 @@ static int await_release(struct etcd *e, const char *user, const char *host, con
 }
 
 int fleet_lease_take_over(struct etcd *e, const char *user, const char *host,
-			  const char *boot_id, const char *container, unsigned ttl,
+			  const char *boot_id, const char *container,
+			  const struct fleet_identity *id, unsigned ttl,
 			  enum fleet_takeover mode, long wait_ms, int64_t *ret_lease,
 			  long long *ret_granted_ms, struct error *err)
 {
@@ -442,8 +518,8 @@ int fleet_lease_take_over(struct etcd *e, const char *user, const char *host,
 	char key[ETCD_KEY_MAX];
 	long long until = boot_ms() + wait_ms;
 	int64_t ask_lease;
-	int r = fleet_lease_take(e, user, host, boot_id, container, ttl, ret_lease, ret_granted_ms,
-				 &h, err);
+	int r = fleet_lease_take(e, user, host, boot_id, container, id, ttl, ret_lease,
+				 ret_granted_ms, &h, err);
 
 	if (r != -EBUSY || mode == FLEET_TAKEOVER_NEVER)
 		return r;
@@ -462,7 +538,7 @@ int fleet_lease_take_over(struct etcd *e, const char *user, const char *host,
 			      user, h.host, kv.key && ask_parse(kv.value, kv.lease, &other) == 0 &&
 			      !other.refused ? other.host : "another host");
 	} else if (r == 0) {
-		r = await_release(e, user, host, boot_id, container, ttl, h.host, mode, until,
+		r = await_release(e, user, host, boot_id, container, id, ttl, h.host, mode, until,
 				  wait_ms, ret_lease, ret_granted_ms, err);
 	}
 	etcd_kv_clear(&kv);

@@ -1,7 +1,8 @@
 /* lease.h - one host at a time per user (issue 19): her lease in etcd.
  *
  * Her key FLEET_KEY_PREFIX "USER" is attached to an etcd lease of the fleet's lease_ttl
- * and holds a record: the host, its boot id, the container's id and since when.  It is
+ * and holds a record: the host, its boot id, the container's id, since when, and who she
+ * is there (struct fleet_identity).  It is
  * taken only where it is absent (a transaction on its create_revision), kept by renewing
  * the lease, and gone when the lease is revoked or expires.  The login path
  * calls it through warren-lease (helper/warren-lease.c), which holds her lease for as
@@ -19,6 +20,16 @@
 /* host, boot id and container id: 1 to this many of [A-Za-z0-9._:-]. */
 #define FLEET_FIELD_MAX 255
 
+/* Who she is on the host that holds her lease, in her record, so that another host's
+ * doctor can tell whether her identity agrees there (it must: LDAP, SSSD): her uid, her
+ * primary gid, and the config's jail groups she is in, comma-separated in its order. */
+#define FLEET_GROUPS_MAX 255
+struct fleet_identity {
+	long long uid, gid;     /* -1: not said (a record of a tool's, or of an older warren) */
+	char groups[FLEET_GROUPS_MAX + 1];
+};
+#define FLEET_IDENTITY_NONE ((struct fleet_identity){ .uid = -1, .gid = -1 })
+
 struct fleet_holder {
 	char user[33];
 	char host[FLEET_FIELD_MAX + 1];
@@ -26,6 +37,7 @@ struct fleet_holder {
 	char container[FLEET_FIELD_MAX + 1];
 	long long since;        /* seconds since the epoch, on the holder's clock */
 	int64_t lease;          /* its etcd lease */
+	struct fleet_identity id;
 };
 
 /* A client of the fleet's etcd: its endpoints and TLS files, etcd.h's bounds. */
@@ -37,9 +49,15 @@ int fleet_etcd_open_within(const struct fleet_config *f, long call_ms, struct et
 
 /* Is S a host, boot id or container id a record may hold? */
 bool fleet_field_valid(const char *s);
-/* The record's text (JSON) into *RET (free it); -EINVAL for a field that is not valid. */
+/* USER's identity on this host under CFG into *RET: -ENOENT when she is no user here,
+ * another -errno when her groups cannot be read. */
+int fleet_identity_of(const struct warren_config *cfg, const char *user,
+		      struct fleet_identity *ret);
+/* The record's text (JSON) into *RET (free it); -EINVAL for a field that is not valid.
+ * ID (NULL, or its uid -1: none) goes with it; a group list a record cannot hold is
+ * left out. */
 int fleet_record_format(const char *host, const char *boot_id, const char *container,
-			long long since, char **ret);
+			const struct fleet_identity *id, long long since, char **ret);
 /* USER's record TEXT, attached to LEASE, into *RET; -EBADMSG when TEXT is not a record
  * (*RET then names the host "?"). */
 int fleet_record_parse(const char *user, const char *text, int64_t lease, struct fleet_holder *ret);
@@ -52,12 +70,14 @@ int fleet_record_parse(const char *user, const char *text, int64_t lease, struct
  * negative errno when etcd cannot be asked (the caller then refuses: fail closed).  At
  * most three calls, each bounded (etcd.h); two when etcd stops answering. */
 int fleet_lease_take(struct etcd *e, const char *user, const char *host, const char *boot_id,
-		     const char *container, unsigned ttl, int64_t *ret_lease,
+		     const char *container, const struct fleet_identity *id, unsigned ttl,
+		     int64_t *ret_lease,
 		     long long *ret_granted_ms, struct fleet_holder *ret_holder, struct error *err);
 /* The record of USER's lease LEASE, which this host holds, anew (the container's id, once
  * it exists); -ENOENT when her key is no longer attached to LEASE. */
 int fleet_lease_note(struct etcd *e, const char *user, const char *host, const char *boot_id,
-		     const char *container, long long since, int64_t lease, struct error *err);
+		     const char *container, const struct fleet_identity *id, long long since,
+		     int64_t lease, struct error *err);
 /* Renew LEASE for its TTL again; -ENOENT when it is lost (expired or revoked). */
 int fleet_lease_renew(struct etcd *e, int64_t lease, struct error *err);
 /* Give LEASE up: her key is gone at once.  A lease already gone is no error. */
@@ -96,7 +116,8 @@ int fleet_ask_refuse(struct etcd *e, const char *user, const struct fleet_ask *a
  * and why when it refused, did not answer in time, or another host asks already; the
  * request is withdrawn on every way out. */
 int fleet_lease_take_over(struct etcd *e, const char *user, const char *host,
-			  const char *boot_id, const char *container, unsigned ttl,
+			  const char *boot_id, const char *container,
+			  const struct fleet_identity *id, unsigned ttl,
 			  enum fleet_takeover mode, long wait_ms, int64_t *ret_lease,
 			  long long *ret_granted_ms, struct error *err);
 

@@ -16,7 +16,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/fixture.sh
 . tests/lib/etcd.sh
 . tests/lib/hosts.sh
-N=29
+N=32
 etcd_need $((N + 1))
 TTL=5
 # 50 more users, for the logins at once (7).
@@ -108,6 +108,30 @@ check "login-c's log names login-b" \
 	grep -q "wta's container runs on login-b" "$(host_dir c)/syslog" || diag_file "$(host_dir c)/syslog" 6
 check "her image keeps its size (64M) while login-b runs it" \
 	test "$(on_host a stat -c %s "$IMG")" = $((64 << 20))
+
+# Her lease's record says who she is on login-b: login-c's doctor finds her the same
+# user there, or, with a passwd where she has another uid, or a group file where she is in
+# no jail group, says she is not, naming login-b.
+doctor_c() { # doctor_c [FILE:TARGET...]: login-c's warrenctl doctor, these files bound over
+	on_host c unshare -m --propagation private bash -c 'for b in "${@:3}"; do
+		mount --bind "${b%%:*}" "${b#*:}" || exit 1; done
+		exec "$1" doctor --config "$2"' - "$REPO/warrenctl" "$CONF" "$@" 2>&1
+}
+out=$(doctor_c)
+check "login-c's doctor: the users with a lease are the same users here as on their hosts" \
+	grep -Eq "^ok .*fleet: the [1-9][0-9]* users? with a lease (is|are) the same here" <<<"$out" ||
+	diag "$(grep fleet <<<"$out")"
+sed "s/^wta:x:$(id -u wta):/wta:x:$(($(id -u wta) + 4242)):/" /etc/passwd >"$T/passwd-c"
+out=$(doctor_c "$T/passwd-c:/etc/passwd")
+check "with another uid for wta on login-c, its doctor says she is not the same user as on login-b" \
+	grep -q "^PROBLEM .*fleet: wta is not the same user here as on login-b, which holds her lease: uid $(($(id -u wta) + 4242)).*; uid $(id -u wta)," <<<"$out" ||
+	diag "$(grep fleet <<<"$out")"
+perl -pe 's/^(\Q'"$JAIL_GROUP"'\E:[^:]*:[^:]*:)(.*)$/$1 . join(",", grep { $_ ne "wta" } split(",", $2))/e' \
+	/etc/group >"$T/group-c"
+out=$(doctor_c "$T/group-c:/etc/group")
+check "in no jail group on login-c: its doctor names the jail groups here and there" \
+	grep -q "^PROBLEM .*fleet: wta is not the same user here as on login-b.* jail groups \"\" here; .* jail groups \"$JAIL_GROUP\" there" <<<"$out" ||
+	diag "$(grep fleet <<<"$out")"
 
 # 3. login-b cut from etcd: it stops her container within the TTL, saying why; login-c
 # then starts it, with her data, from its own subordinate range.

@@ -60,7 +60,7 @@ static int hold(struct etcd *e, char **argv, struct error *err)
 	int64_t lease;
 	int r;
 
-	r = fleet_lease_take(e, user, argv[2], "boot-of-" "test", "c1", (unsigned)atoi(argv[3]),
+	r = fleet_lease_take(e, user, argv[2], "boot-of-" "test", "c1", NULL, (unsigned)atoi(argv[3]),
 			     &lease, NULL, NULL, err);
 	if (r < 0)
 		return fail(r, err);
@@ -93,14 +93,14 @@ static int run(struct etcd *e, char **argv, int argc, struct error *err)
 	int r;
 
 	if (!strcmp(verb, "take") && argc == 4) {
-		r = fleet_lease_take(e, argv[1], argv[2], "boot-of-" "test", "c1", (unsigned)atoi(argv[3]),
-				     &lease, NULL, &h, err);
+		r = fleet_lease_take(e, argv[1], argv[2], "boot-of-" "test", "c1", NULL,
+				     (unsigned)atoi(argv[3]), &lease, NULL, &h, err);
 		if (r == -EBUSY)
 			return printf("busy %s\n", h.host), fprintf(stderr, "%s\n", err->msg), 3;
 		return r < 0 ? fail(r, err) : (printf("%" PRIx64 "\n", (uint64_t)lease), 0);
 	}
 	if (!strcmp(verb, "ask") && argc == 5) {
-		r = fleet_lease_take_over(e, argv[1], argv[2], "boot-of-" "test", "c1", 60,
+		r = fleet_lease_take_over(e, argv[1], argv[2], "boot-of-" "test", "c1", NULL, 60,
 					  mode_arg(argv[3]), atol(argv[4]) * 1000, &lease, NULL, err);
 		if (r == -EBUSY)
 			return fprintf(stderr, "%s\n", err->msg), 3;

@@ -192,10 +192,13 @@ static void test_record(void **state)
 	_cleanup_free_ char *text = NULL;
 	struct fleet_holder h;
 
-	assert_int_equal(fleet_record_format("login-a.example.org", "3f1c-77", "alice.1", 1700000000,
-					     &text), 0);
+	struct fleet_identity alice = { .uid = 1001, .gid = 100, .groups = "students,cs101" };
+
+	assert_int_equal(fleet_record_format("login-a.example.org", "3f1c-77", "alice.1", &alice,
+					     1700000000, &text), 0);
 	assert_string_equal(text, "{\"host\":\"login-a.example.org\",\"boot_id\":\"3f1c-77\","
-			    "\"container\":\"alice.1\",\"since\":1700000000}");
+			    "\"container\":\"alice.1\",\"since\":1700000000,\"uid\":1001,\"gid\":100,"
+			    "\"groups\":\"students,cs101\"}");
 	assert_int_equal(fleet_record_parse("alice", text, 42, &h), 0);
 	assert_string_equal(h.user, "alice");
 	assert_string_equal(h.host, "login-a.example.org");
@@ -203,10 +206,33 @@ static void test_record(void **state)
 	assert_string_equal(h.container, "alice.1");
 	assert_int_equal(h.since, 1700000000);
 	assert_int_equal(h.lease, 42);
+	assert_int_equal(h.id.uid, 1001);
+	assert_int_equal(h.id.gid, 100);
+	assert_string_equal(h.id.groups, "students,cs101");
+	free(TAKE_PTR(text));
+	/* No identity (a tool's record, an older warren's): none said, none read. */
+	assert_int_equal(fleet_record_format("a", "b", "c", NULL, 5, &text), 0);
+	assert_string_equal(text, "{\"host\":\"a\",\"boot_id\":\"b\",\"container\":\"c\",\"since\":5}");
+	assert_int_equal(fleet_record_parse("alice", text, 1, &h), 0);
+	assert_true(h.id.uid == -1 && h.id.gid == -1 && !h.id.groups[0]);
+	free(TAKE_PTR(text));
+	/* A group list a record cannot hold is left out, and then no identity is read. */
+	snprintf(alice.groups, sizeof(alice.groups), "a\"b");
+	assert_int_equal(fleet_record_format("a", "b", "c", &alice, 5, &text), 0);
+	assert_null(strstr(text, "groups"));
+	assert_int_equal(fleet_record_parse("alice", text, 1, &h), 0);
+	assert_true(h.id.uid == -1);
+	free(TAKE_PTR(text));
+	/* In jail groups of none: an empty list, said. */
+	alice.groups[0] = '\0';
+	assert_int_equal(fleet_record_format("a", "b", "c", &alice, 5, &text), 0);
+	assert_int_equal(fleet_record_parse("alice", text, 1, &h), 0);
+	assert_true(h.id.uid == 1001 && !h.id.groups[0]);
+	free(TAKE_PTR(text));
 	/* What would need escaping, or say nothing, is refused. */
-	assert_int_equal(fleet_record_format("a\"b", "x", "y", 0, &text), -EINVAL);
-	assert_int_equal(fleet_record_format("", "x", "y", 0, &text), -EINVAL);
-	assert_int_equal(fleet_record_format("a b", "x", "y", 0, &text), -EINVAL);
+	assert_int_equal(fleet_record_format("a\"b", "x", "y", NULL, 0, &text), -EINVAL);
+	assert_int_equal(fleet_record_format("", "x", "y", NULL, 0, &text), -EINVAL);
+	assert_int_equal(fleet_record_format("a b", "x", "y", NULL, 0, &text), -EINVAL);
 	assert_true(fleet_field_valid("fe80::1"));
 	assert_false(fleet_field_valid("a/b"));
 	/* Not a record: the holder is "?". */
