@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 . tests/lib/etcd.sh
-N=40
+N=41
 etcd_need $((N + 1))
 command -v debugfs >/dev/null || skip_all "no debugfs (e2fsprogs)" $((N + 1))
 DRIVE=$REPO/tests/lib/fleetdrive
@@ -141,9 +141,13 @@ check "she keeps her home, her system files are gone" \
 	test "$(head -n 1 <<<"$out")" = kept -a -n "$(grep -i 'no such file' <<<"$out")" || diag "$out"
 helper_stop wta >/dev/null 2>&1
 
-# A broken config, and wta out of the jail group: her image on the store (she has nothing
-# under this host's state_dir) says she was jailed; she does not slip out.
+# A broken config, and wta out of the jail group: her image on the store says she was
+# jailed, on a host that never ran her container too (nothing of hers under its
+# state_dir); she does not slip out.
 cfg=$(cat "$CONF")
+rmdir "$T/state-b/users/wta" 2>/dev/null
+check "host b keeps nothing of hers under its state_dir" test ! -e "$T/state-b/users/wta" -a \
+	-z "$(ls -A "$T/state-b/disks" 2>/dev/null)"
 gpasswd -d wta "$JAIL_GROUP" >/dev/null
 write_config "${cfg/jail_groups = \[ \"$JAIL_GROUP\" \];/jail_groups = 5;}"
 log_mark
