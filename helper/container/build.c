@@ -417,9 +417,12 @@ __attribute__((noreturn)) static void builder_main(const struct build_request *r
 		_exit(1);
 	/* Her fleet lease first, before anything of her container exists: another host's
 	 * lease, or an etcd that cannot be asked, refuses the login (keeper.h). */
-	if (req->lease_exe_fd < 0 ||
-	    keeper_start(req->lease_exe_fd, req->config, req->u->name, &keeper, &err) == 0)
+	if (req->lease_exe_fd < 0) {
 		builder_build(req, &init_pid, &pidfd, &err);
+	} else if (keeper_start(req->lease_exe_fd, req->config, req->u->name, &keeper, &err) == 0) {
+		bench_mark("fleet-lease");
+		builder_build(req, &init_pid, &pidfd, &err);
+	}
 	if (req->lease_exe_fd >= 0)
 		close(req->lease_exe_fd);
 	/* A report to a helper killed meanwhile must fail, not kill us: init would be left

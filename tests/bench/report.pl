@@ -37,6 +37,8 @@ my %cat = (
 	'apparmor' => 'AppArmor profile (compiled once: a stamp compare per login)',
 	'cgroup-create' => 'cgroup', 'cgroup-limits' => 'cgroup', 'cgroup-join' => 'cgroup',
 	'disk-image-check' => 'disk image', 'disk-loop-mount' => 'disk image',
+	'fleet-lease' => 'fleet lease (warren-lease started, her lease taken in etcd)',
+	'fleet-image' => 'disk image',
 	'layers-dir' => 'mounts', 'devpts' => 'mounts', 'build-mounts' => 'mounts',
 	'idmapped-image' => 'mounts', 'overlay-root' => 'mounts', 'system-mounts' => 'mounts',
 	'overlay-home' => 'mounts', 'pivot-root' => 'mounts', 'etc-files' => 'mounts',
@@ -143,6 +145,8 @@ if ($table) {
 	printf "%-44s %s\n", "peer $_", exists $r{"peer_${_}_med"} ? ms("peer_$_") : 'failed: ' . v("peer_${_}_error") for @peers;
 	printf "%-44s %s  |  %s\n", 'cold login: no binds / ' . v('binds_n') . ' binds', ms('binds_none_cold'),
 	    ms('binds_n_cold') if exists $r{binds_n};
+	printf "%-44s %s  |  %s  |  warm %s\n", 'fleet cold: image here / on the store + lease',
+	    ms('fleet_local_cold'), ms('fleet_store_cold'), ms('fleet_store_warm') if exists $r{fleet_store_cold_n};
 	printf "\n%-58s %-28s %s\n", 'target', 'measured', '';
 	printf "%-58s %-28s %s\n", @$_ for @targets;
 	exit 0;
@@ -311,6 +315,24 @@ if (exists $r{binds_n}) {
 	    "| $n | " . v('binds_n_cold_n') . " | " . ms('binds_n_cold') . " |\n\n" .
 	    "Per bind, from the medians: **$per ms** (target: at most 0.3 ms). " .
 	    "Steps with $n binds (bench build):\n\n" . steps_table("$dir/steps-binds.tab");
+}
+
+if (exists $r{fleet_store_cold_n}) {
+	my $added = (v('fleet_store_cold_med') ne '?' && v('fleet_local_cold_med') ne '?') ?
+	    sprintf('%.1f', v('fleet_store_cold_med') - v('fleet_local_cold_med')) : '?';
+	$o .= "\n## 7. Fleet: what her lease and the store add to a login (issue 19)\n\n" .
+	    "Cold logins through pam_warren as in 1, both users with a 1G disk image: wbj's on " .
+	    "this host, wbf's on a fleet's store (a directory bound over itself: the store's " .
+	    "own file system is not measured) with her lease taken in a real etcd on loopback " .
+	    "(one member), in alternating blocks of 5; then warm logins of wbf.\n\n" .
+	    "| | runs | login |\n|---|---:|---:|\n" .
+	    "| cold, image on this host | " . v('fleet_local_cold_n') . " | " . ms('fleet_local_cold') . " |\n" .
+	    "| cold, image on the store, lease taken | " . v('fleet_store_cold_n') . " | " . ms('fleet_store_cold') . " |\n" .
+	    "| warm, fleet (no etcd call) | " . v('fleet_store_warm_n') . " | " . ms('fleet_store_warm') . " |\n\n" .
+	    "Added to a cold login by the fleet, from the medians: **$added ms** (issue 19: at most " .
+	    "about 5 ms for the lease on loopback; this also holds warren-lease's start, the " .
+	    "direct-I/O loop device and the idmapped mount of the image). Steps of wbf's cold " .
+	    "logins (bench build):\n\n" . steps_table("$dir/steps-fleet.tab");
 }
 
 $o .= "\n## Targets (issue 22)\n\n| target | measured | |\n|---|---|---|\n";

@@ -9,33 +9,37 @@
 #   4. storm: 50 simultaneous logins of 50 users, and of one user
 #   5. peers (Debian's packages) and a kernel floor, to /bin/true on the same image
 #   6. binds: cold logins with none and with BENCH_BINDS (16) binds, and their steps
+#   7. fleet: cold logins with her disk image on this host and on a fleet's store with her
+#      lease in a real etcd on loopback (issue 19: the lease's cost), and warm ones
 # Everything that makes users, containers or an sshd happens inside the end-to-end lock
 # (/run/lock/warren-e2e.lock) and a netns of its own, through tests/lib/fixture.sh; all
 # of it is removed at the end, on failure or Ctrl-C too.  Raw data: bench-results/.
 # Knobs (smaller runs): BENCH_RUNS (50) BENCH_PAIRS (30) BENCH_SCALE ("100 500 1000")
 # BENCH_STORM (50) BENCH_PEER_RUNS (30) BENCH_BINDS (16)
-# BENCH_PARTS ("login e2e storm scale peers binds").
+# BENCH_PARTS ("login e2e storm scale peers binds fleet").
 # shellcheck disable=SC2034
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 BB=$(cd "${1:?usage: run.sh BENCH-BUILD-DIR}" && pwd)
 . tests/lib/fixture.sh
+. tests/lib/etcd.sh
 
 RUNS=${BENCH_RUNS:-50}
 PAIRS=${BENCH_PAIRS:-30}
 SCALE=${BENCH_SCALE:-100 500 1000}
 STORM=${BENCH_STORM:-50}
 PEER_RUNS=${BENCH_PEER_RUNS:-30}
-PARTS=${BENCH_PARTS:-login e2e storm scale peers binds}
+PARTS=${BENCH_PARTS:-login e2e storm scale peers binds fleet}
 NBINDS=${BENCH_BINDS:-16}
 # Users wb0001...: as many as the parts that run need (making 1000 takes minutes).
 NMAX=0
 case " $PARTS " in *" scale "*) for n in $SCALE; do ((n > NMAX)) && NMAX=$n; done ;; esac
 case " $PARTS " in *" storm "*) ((STORM > NMAX)) && NMAX=$STORM ;; esac
 
-# The fixture, with the bench's own names: users wbj (jailed), wbn (not jailed) and
-# wb0001... (storm, scale), group wbjail, netns, PAM service and port of its own.
-TEST_USERS=(wbj wbn)
+# The fixture, with the bench's own names: users wbj (jailed), wbn (not jailed), wbf
+# (jailed, her data on the fleet's store) and wb0001... (storm, scale), group wbjail,
+# netns, PAM service and port of its own.
+TEST_USERS=(wbj wbn wbf)
 for ((i = 1; i <= NMAX; i++)); do TEST_USERS+=("$(printf 'wb%04d' "$i")"); done
 JAIL_GROUP=wbjail
 EXTRA_GROUPS=()
@@ -62,6 +66,7 @@ bench_cleanup() {
 	trap - EXIT
 	say "cleaning up"
 	peers_cleanup
+	etcd_ns_stop
 	if [ -n "$T" ]; then
 		left=$(fixture_teardown 2>&1)
 		[ -n "$left" ] && { say "teardown reports:"; echo "$left" >&2; }
@@ -499,6 +504,57 @@ part_binds() {
 	helper_stop wbj >/dev/null 2>&1
 }
 
+# --- 7. fleet -------------------------------------------------------------------------
+
+# bench_config with a 1G disk image for every user; with "fleet", a fleet group too: one
+# etcd member on loopback in the bench's netns, the store a directory bound over itself.
+fleet_config() {
+	bench_config | sed 's|^defaults = { \(.*\) };$|defaults = { \1 disk = "1G"; };|'
+	[ "${1:-}" = fleet ] && printf 'fleet = { store = "%s"; etcd = [ "http://127.0.0.1:2379" ]; };\n' \
+		"$T/store"
+	return 0
+}
+
+part_fleet() {
+	command -v etcd >/dev/null || { say "fleet: no etcd (apt-get install etcd-server): not measured"; return 0; }
+	say "fleet: $RUNS cold logins with her image on this host (wbj) and on the fleet's store, her lease in etcd (wbf), alternating blocks of 5; $RUNS warm"
+	pam_conf "$R/pam-prod" "$HELPER" "$MODULE"
+	etcd_ns_start
+	fleet_store "$T/store" || return 1
+	write_config "$(fleet_config fleet)"
+	for _ in $(seq 240); do
+		in_sshd "$REPO/tests/lib/fleetdrive" "$CONF" list >/dev/null 2>&1 && break
+		sleep 0.25
+	done
+	# The first logins make the images (mkfs; wbj's layers moved into hers): not timed.
+	write_config "$(fleet_config)"
+	pamdrive prod wbj 1 >/dev/null && helper_stop wbj >/dev/null 2>&1 &&
+		write_config "$(fleet_config fleet)" && pamdrive prod wbf 1 >/dev/null ||
+		{ say "fleet: first logins failed"; tail -n 8 "$T/syslog" >&2; return 1; }
+	helper_stop wbf >/dev/null 2>&1
+	: >"$R/fleet-local.txt"
+	: >"$R/fleet-store.txt"
+	for ((i = 0; i < RUNS; i += 5)); do
+		write_config "$(fleet_config)"
+		pamdrive prod wbj 5 cold >>"$R/fleet-local.txt" || return 1
+		write_config "$(fleet_config fleet)"
+		pamdrive prod wbf 5 cold >>"$R/fleet-store.txt" || { tail -n 8 "$T/syslog" >&2; return 1; }
+	done
+	pam_conf "$R/pam-bench" "$BB/warren-helper" "$BB/pam_warren.so"
+	install -m 0644 /dev/null "$MARKS"
+	WARREN_BENCH_LOG=$MARKS pamdrive bench wbf "$RUNS" cold >"$R/fleet-steps.txt" &&
+		perl tests/bench/steps.pl "$MARKS" >"$R/steps-fleet.tab"
+	rm -f "$MARKS"
+	pamdrive prod wbf 1 >/dev/null && pamdrive prod wbf "$RUNS" >"$R/fleet-warm.txt" || return 1
+	stat_put fleet_local_cold "$R/fleet-local.txt" 4
+	stat_put fleet_store_cold "$R/fleet-store.txt" 4
+	stat_put fleet_store_warm "$R/fleet-warm.txt" 4
+	helper_stop wbf >/dev/null 2>&1
+	write_config "$(bench_config)"
+	etcd_ns_stop
+}
+
+
 # --- the run -------------------------------------------------------------------------
 
 bench_config() {
@@ -540,7 +596,7 @@ main() {
 	fixture_setup >"$R/setup.log" 2>&1 || { cat "$R/setup.log" >&2; exit 1; }
 	gpasswd -d wbn "$JAIL_GROUP" >/dev/null || exit 1
 	write_config "$(bench_config)"
-	for p in login e2e storm scale peers binds; do
+	for p in login e2e storm scale peers binds fleet; do
 		case " $PARTS " in *" $p "*) "part_$p" || say "part $p failed" ;; esac
 	done
 	bench_cleanup
