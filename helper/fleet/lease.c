@@ -164,10 +164,12 @@ int fleet_record_format(const char *host, const char *boot_id, const char *conta
 	/* Valid fields need no escaping in JSON. */
 	if (!fleet_field_valid(host) || !fleet_field_valid(boot_id) || !fleet_field_valid(container))
 		return -EINVAL;
-	if (id && id->uid >= 0)
-		snprintf(who, sizeof(who), ",\"uid\":%lld,\"gid\":%lld%s%s%s", id->uid, id->gid,
-			 groups_valid(id->groups) ? ",\"groups\":\"" : "",
-			 groups_valid(id->groups) ? id->groups : "", groups_valid(id->groups) ? "\"" : "");
+	if (id && id->uid >= 0) {
+		int at = snprintf(who, sizeof(who), ",\"uid\":%lld,\"gid\":%lld", id->uid, id->gid);
+
+		if (groups_valid(id->groups))
+			snprintf(who + at, sizeof(who) - (size_t)at, ",\"groups\":\"%s\"", id->groups);
+	}
 	return asprintf(ret, "{\"host\":\"%s\",\"boot_id\":\"%s\",\"container\":\"%s\",\"since\":%lld%s}",
 			host, boot_id, container, since, who) < 0 ? -ENOMEM : 0;
 }
