@@ -3,7 +3,7 @@
  * The builder of a container execs it once a login took the container (supervisor.h):
  *   warren-supervisor STATE-DIR INIT-PID ID IDLE-TIMEOUT ABANDONED KEEPER-PID USER
  * with init's pidfd at fd 3, the helper that built the container at 4 (O_PATH) and the
- * fleet keeper's pipes at 5 and 6.  A static program that links only what watching
+ * fleet keeper's pipes at 5 and 6 and its pidfd at 7.  A static program that links only what watching
  * needs: an idle container holds it for days, and hundreds run at once (issue 22).
  * When the container is to stop, it execs that helper for the stop, in place: the
  * helper then is init's parent and holds her lock, which it checks.
@@ -48,7 +48,8 @@ static int exec_stop(const struct supervised *c, struct watch_end *end, int help
 			       keeper_pid, c->user, end->why,
 			       error_is_set(&end->lost) ? end->lost.msg : NULL, NULL };
 	char *const envp[] = { NULL };
-	int fds[] = { c->init_pidfd, end->lock, c->keeper->report_fd, c->keeper->hold_fd };
+	int fds[] = { c->init_pidfd, end->lock, c->keeper->report_fd, c->keeper->hold_fd,
+		      c->keeper->pidfd };
 	int r;
 
 	snprintf(init_pid, sizeof(init_pid), "%d", (int)c->init_pid);
@@ -60,13 +61,14 @@ static int exec_stop(const struct supervised *c, struct watch_end *end, int help
 	if (end->lock < 0)
 		return end->lock;
 	/* Out of the way first: its place is the lock's. */
-	if ((helper = fcntl(helper, F_DUPFD_CLOEXEC, SUP_FD_HOLD + 1)) < 0)
+	if ((helper = fcntl(helper, F_DUPFD_CLOEXEC, SUP_FD_KEEPER + 1)) < 0)
 		return -errno;
 	/* Nothing may end the stop halfway (an exec keeps what is ignored). */
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGINT, SIG_IGN);
 	log_close();
-	if ((r = supervisor_place_fds(fds, c->keeper->pid > 0 ? 4 : 2)) == 0) {
+	if ((r = supervisor_place_fds(fds, c->keeper->pid > 0 ? SUP_FDS_WITH_KEEPER :
+							       SUP_FDS_WITHOUT_KEEPER)) == 0) {
 		fexecve(helper, (char *const *)argv, envp);
 		r = -errno;
 	}
@@ -93,7 +95,7 @@ int main(int argc, char **argv)
 	/* Only what was handed over stays open, before the log opens its socket (closed
 	 * under it, syslog would close whatever took its number: her lock). */
 	if (argc >= 7 && supervisor_number_arg(argv[6], INT_MAX, &keeper_pid) == 0 && keeper_pid)
-		close_range(SUP_FD_HOLD + 1, ~0U, 0);
+		close_range(SUP_FD_KEEPER + 1, ~0U, 0);
 	else
 		close_range(SUP_FD_PASSED + 1, ~0U, 0);
 	log_open(SUPERVISOR_NAME);
@@ -105,8 +107,8 @@ int main(int argc, char **argv)
 		log_warning(-EINVAL, SUPERVISOR_NAME " is started by the builder of a container only");
 		return 1;
 	}
-	/* What the builder handed over is what it says: her init and her lease's keeper,
-	 * children of this process, and their descriptors; and the helper to stop with. */
+	/* What the builder handed over is what it says: her init, a child of this process,
+	 * her lease's keeper, and their descriptors; and the helper to stop with. */
 	if (!supervisor_handed((pid_t)init_pid, (pid_t)keeper_pid) || !root_program(SUP_FD_PASSED)) {
 		log_warning(-EBADF, SUPERVISOR_NAME ": not handed a container of %s by its builder",
 			    argv[7]);
@@ -116,8 +118,8 @@ int main(int argc, char **argv)
 	clearenv();
 	umask(022);
 	if (keeper_pid)
-		keeper = (struct keeper){ .pid = (pid_t)keeper_pid, .report_fd = SUP_FD_REPORT,
-					  .hold_fd = SUP_FD_HOLD };
+		keeper = (struct keeper){ .pid = (pid_t)keeper_pid, .pidfd = SUP_FD_KEEPER,
+					  .report_fd = SUP_FD_REPORT, .hold_fd = SUP_FD_HOLD };
 	c = (struct supervised){ .user = argv[7], .init_pidfd = SUP_FD_INIT,
 				 .init_pid = (pid_t)init_pid, .cg = &cg,
 				 .idle_timeout = (unsigned)idle, .state_dir = argv[1], .id = id,

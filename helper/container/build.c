@@ -30,6 +30,7 @@
 #include "storage/storage.h"
 #include "lib/state.h"
 #include "container/keeper.h"
+#include "container/leave.h"
 #include "container/supervisor.h"
 #include "lib/tool.h"
 #include "lib/benchmark.h"
@@ -399,7 +400,7 @@ __attribute__((noreturn)) static void builder_main(const struct build_request *r
 						   int handover_fd)
 {
 	struct error err = { 0 };
-	struct keeper keeper = KEEPER_NONE;
+	struct keeper keeper = req->keeper;
 	int hostmnt, devnull, pidfd = -EBADF;
 	pid_t init_pid = 0;
 	bool abandoned;
@@ -410,21 +411,19 @@ __attribute__((noreturn)) static void builder_main(const struct build_request *r
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0)
 		_exit(1);
-	supervisor_leave_login();
+	leave_login();
 	bench_mark("builder-start");
 	hostmnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 	if (hostmnt < 0)
 		_exit(1);
-	/* Her fleet lease first, before anything of her container exists: another host's
+	/* Her fleet lease first, before anything of her data is touched: another host's
 	 * lease, or an etcd that cannot be asked, refuses the login (keeper.h). */
-	if (req->lease_exe_fd < 0) {
+	if (keeper.pid <= 0) {
 		builder_build(req, &init_pid, &pidfd, &err);
-	} else if (keeper_start(req->lease_exe_fd, req->config, req->u->name, &keeper, &err) == 0) {
+	} else if (keeper_taken(&keeper, &err) == 0) {
 		bench_mark("fleet-lease");
 		builder_build(req, &init_pid, &pidfd, &err);
 	}
-	if (req->lease_exe_fd >= 0)
-		close(req->lease_exe_fd);
 	/* A report to a helper killed meanwhile must fail, not kill us: init would be left
 	 * with nobody to stop it.  (Not before the build: init would inherit it.)  The
 	 * report: the build's word, then init's pid. */

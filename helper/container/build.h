@@ -2,11 +2,13 @@
  * its supervisor.
  *
  * Processes of a build:
- *   helper (host root)      container.c: takes the user's lock, prepares state dirs,
- *                           cgroup and the host-side devpts, starts the builder, waits
- *                           for its report, records state
- *   builder (host root)     here: with a fleet, starts warren-lease, which takes
- *                           her lease and keeps it (keeper.h); unshares a private "build" mount namespace, clones G,
+ *   helper (host root)      container.c: takes the user's lock, with a fleet starts
+ *                           warren-lease, which takes her lease and keeps it
+ *                           (keeper.h), prepares state dirs, cgroup and the host-side
+ *                           devpts, starts the builder, waits for its report, records
+ *                           state
+ *   builder (host root)     here: with a fleet, waits for her lease first; unshares a
+ *                           private "build" mount namespace, clones G,
  *                           writes G's id maps, puts G in its cgroup, mounts the
  *                           idmapped image and the binds G needs, releases G; then
  *                           leaves the build namespace and stays on as G's parent: the
@@ -21,6 +23,7 @@
 #include <sys/types.h>
 
 #include "cgroup/cgroup.h"
+#include "container/keeper.h"
 #include "lib/errors.h"
 #include "net/net.h"
 #include "policy/spec.h"
@@ -37,10 +40,9 @@ struct build_request {
 	const struct cgroup_set *cg;
 	const struct net_plan *net;
 	int init_exe_fd;        /* warren-init, opened on the host */
-	int lease_exe_fd;       /* warren-lease, opened on the host; -EBADF: no fleet */
+	struct keeper keeper;   /* warren-lease, taking her lease; KEEPER_NONE: no fleet */
 	int supervisor_exe_fd;  /* warren-supervisor, opened on the host */
 	int devpts_fd;          /* her devpts, a detached mount (the builder mounts it) */
-	const char *config;     /* the config's path, for warren-lease */
 };
 
 /* Fork the builder for REQ.  LOCK_FD (the user's lock) is not inherited by it.  On

@@ -262,8 +262,8 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 			    int lock_fd, struct container *ret, struct error *err)
 {
 	char disk_image[PATH_MAX + 64] = "", layers_dir[PATH_MAX + 64];
-	_cleanup_close_ int exe = -EBADF, lease_exe = -EBADF, supervisor_exe = -EBADF,
-				devpts = -EBADF;
+	_cleanup_close_ int exe = -EBADF, supervisor_exe = -EBADF, devpts = -EBADF;
+	_cleanup_(keeper_release) struct keeper keeper = KEEPER_NONE;
 	struct error rollback = { 0 };
 	struct steps s = STEPS(err);
 	struct container_state st;
@@ -281,6 +281,19 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 	STEP(&s, CAPS_PREPARE, "cgroup-create", prepare_cgroups(u, &cg, err));
 	if (s.r < 0)
 		return s.r; /* nothing made yet */
+	/* With a fleet, warren-lease takes and keeps her lease (keeper.h): started now (in
+	 * her container's scope on a systemd host: delegate.h), so that its start runs
+	 * while the host side is prepared; the builder waits for the lease before it
+	 * touches her image, and what is made meanwhile is undone if the lease is refused.
+	 * Only here, on a start: a warm login asks no etcd.  (With the builder's
+	 * capabilities: it leaves the login as the builder does.) */
+	if (cfg->fleet.set) {
+		_cleanup_close_ int lease_exe = -EBADF;
+
+		STEP(&s, 0, NULL, lease_exe = open_beside_helper(LEASE_NAME, err));
+		STEP(&s, CAPS_BUILD, "fleet-lease-start", keeper_spawn(lease_exe, cfg->path, name,
+									&keeper, err));
+	}
 	STEP_AS(&s, CAPS_PREPARE, NULL, prepare_host_side(cfg, u, &cg, disk_image,
 							  sizeof(disk_image), &devpts, &pts_dev,
 							  err),
@@ -291,10 +304,6 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 		"of %s its network", name);
 	STEP(&s, 0, NULL, exe = open_beside_helper(INIT_NAME, err));
 	STEP(&s, 0, NULL, supervisor_exe = open_beside_helper(SUPERVISOR_NAME, err));
-	/* With a fleet, warren-lease takes and keeps her lease (keeper.h): the builder runs
-	 * it before it builds anything.  Only here, on a start: a warm login asks no etcd. */
-	if (cfg->fleet.set)
-		STEP(&s, 0, NULL, lease_exe = open_beside_helper(LEASE_NAME, err));
 	layout_user_layers(cfg->state_dir, name, layers_dir, sizeof(layers_dir));
 	STEP_AS(&s, CAPS_BUILD, "built",
 		build_start(&(struct build_request){ .u = u, .image = cfg->image,
@@ -304,14 +313,15 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 						      .store = config_store(cfg),
 						      .state_dir = cfg->state_dir, .cg = &cg,
 						      .net = &net, .init_exe_fd = exe,
-						      .lease_exe_fd = lease_exe,
+						      .keeper = keeper,
 						      .supervisor_exe_fd = supervisor_exe,
-						      .devpts_fd = devpts,
-						      .config = cfg->path },
+						      .devpts_fd = devpts },
 			    lock_fd, &init_pid, &supervisor, &handover, err),
 		"cannot build the container of %s", name);
 	if (s.r < 0)
-		goto fail;
+		goto fail; /* (and her lease released, when we return) */
+	/* Her builder holds her lease's keeper now, her supervisor after it. */
+	keeper_let_go(&keeper);
 	/* Its pid namespace is init's (her ids): reading /proc/PID/ns takes sys_ptrace. */
 	STEP(&s, CAPS_BUILD, "recorded", record_container(name, init_pid, supervisor, pts_dev,
 							    &pidfd, &st, err));

@@ -1,4 +1,4 @@
-/* keeper.c - warren-lease as a child of the builder (see keeper.h). */
+/* keeper.c - warren-lease, started by the helper, held by the builder (see keeper.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "container/keeper.h"
+#include "container/leave.h"
 #include "lib/cleanup.h"
 #include "lib/fsutil.h"
 #include "lib/tool.h"
@@ -18,15 +19,19 @@
 /* Longest a release may take: warren-lease's own bound on a call, and then some. */
 #define KEEPER_RELEASE_MS 5000
 
-/* In the child: stdin HOLD, stdout REPORT, stderr /dev/null, no other fd, an empty
- * environment (HACKING.md §5.1, §5.4); never returns. */
+/* In the child: out of the login (as the builder leaves it: leave.h), stdin HOLD,
+ * stdout REPORT, stderr /dev/null, no other fd, an empty environment (HACKING.md §5.1,
+ * §5.4); never returns. */
 __attribute__((noreturn)) static void keeper_exec(int exe_fd, int hold, int report,
 						   const char *config, const char *user)
 {
 	const char *argv[] = { "warren-lease", "keep", config, user, NULL };
 	char *const envp[] = { NULL };
-	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	int null;
 
+	setsid();
+	leave_login();
+	null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (null < 0 || dup2(hold, 0) < 0 || dup2(report, 1) < 0 || dup2(null, 2) < 0)
 		_exit(127);
 	/* fd 3 is the binary itself, close-on-exec (fexecve of an ELF file needs no more). */
@@ -38,12 +43,11 @@ __attribute__((noreturn)) static void keeper_exec(int exe_fd, int hold, int repo
 	_exit(127);
 }
 
-int keeper_start(int exe_fd, const char *config, const char *user, struct keeper *ret,
+int keeper_spawn(int exe_fd, const char *config, const char *user, struct keeper *ret,
 		 struct error *err)
 {
 	_cleanup_close_pair_ int hold[2] = { -EBADF, -EBADF }, report[2] = { -EBADF, -EBADF };
-	struct keeper k;
-	int r;
+	struct keeper k = KEEPER_NONE;
 
 	if (pipe2(hold, O_CLOEXEC) < 0 || pipe2(report, O_CLOEXEC) < 0)
 		return error_errno(err, -errno, "cannot make the pipes of warren-lease");
@@ -52,15 +56,37 @@ int keeper_start(int exe_fd, const char *config, const char *user, struct keeper
 		return error_errno(err, -errno, "cannot start warren-lease");
 	if (k.pid == 0)
 		keeper_exec(exe_fd, hold[0], report[1], config, user);
+	/* Unreaped, its pid is still its own: the pidfd is of the right process. */
+	k.pidfd = pidfd_of(k.pid);
+	if (k.pidfd < 0) {
+		(void)kill(k.pid, SIGKILL);
+		while (waitpid(k.pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		return error_errno(err, k.pidfd, "cannot hold warren-lease by a pidfd");
+	}
 	k.report_fd = TAKE_FD(report[0]);
 	k.hold_fd = TAKE_FD(hold[1]);
-	close(TAKE_FD(report[1]));
-	if ((r = error_recv(k.report_fd, false, "warren-lease", err)) < 0) {
-		keeper_release(&k);
-		return r;
-	}
 	*ret = k;
 	return 0;
+}
+
+int keeper_taken(struct keeper *k, struct error *err)
+{
+	int r = error_recv(k->report_fd, false, "warren-lease", err);
+
+	if (r < 0)
+		keeper_release(k);
+	return r;
+}
+
+void keeper_let_go(struct keeper *k)
+{
+	if (k->pid <= 0)
+		return;
+	close(TAKE_FD(k->hold_fd));
+	close(TAKE_FD(k->report_fd));
+	close(TAKE_FD(k->pidfd));
+	k->pid = 0;
 }
 
 void keeper_note(struct keeper *k, unsigned long long id)
@@ -98,20 +124,21 @@ void keeper_refuse(struct keeper *k, const char *reason)
 
 void keeper_release(struct keeper *k)
 {
-	_cleanup_close_ int pidfd = -EBADF;
-	struct pollfd p;
+	struct pollfd p = { .fd = k->pidfd, .events = POLLIN };
 
 	if (k->pid <= 0)
 		return;
-	pidfd = pidfd_of(k->pid);
 	if (k->hold_fd >= 0)
 		close(TAKE_FD(k->hold_fd));
 	if (k->report_fd >= 0)
 		close(TAKE_FD(k->report_fd));
-	p = (struct pollfd){ .fd = pidfd, .events = POLLIN };
-	if (pidfd >= 0 && poll(&p, 1, KEEPER_RELEASE_MS) == 0)
-		(void)pidfd_kill(pidfd, SIGKILL);
-	while (waitpid(k->pid, NULL, 0) < 0 && errno == EINTR)
-		;
+	if (k->pidfd >= 0) {
+		if (poll(&p, 1, KEEPER_RELEASE_MS) == 0)
+			(void)pidfd_kill(k->pidfd, SIGKILL);
+		/* Reaped here only by the helper, its parent; elsewhere ECHILD at once. */
+		while (waitid(P_PIDFD, (id_t)k->pidfd, NULL, WEXITED) < 0 && errno == EINTR)
+			;
+		close(TAKE_FD(k->pidfd));
+	}
 	k->pid = 0;
 }

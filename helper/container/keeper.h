@@ -1,14 +1,20 @@
-/* keeper.h - the keeper of a user's fleet lease: warren-lease, a child of her builder,
- * then of her supervisor (warren.conf(5), FLEET; HACKING.md §2, §8).
+/* keeper.h - the keeper of a user's fleet lease: warren-lease, started by the helper for a
+ * container start, then held by her builder and her supervisor (warren.conf(5), FLEET;
+ * HACKING.md §2, §8).
  *
- * Why a child of the builder: it must outlive the login (the builder left the login's
- * cgroups and session before it starts the keeper), it must be stopped with the
- * container (its supervisor holds its stdin), and the helper that every login runs must
- * not link libcurl and json-c (warren-lease does).  The keeper takes her lease before the
- * builder builds anything of her container and reports; then it renews, and a second
- * report is the reason it can no longer: the supervisor stops the container on it.
- * A line on its stdin is her container's id, for her record; closing its stdin (the
- * container stopped, or the supervisor died) revokes the lease. */
+ * Started by the helper as soon as it knows a container is to start, in its own session
+ * and out of the login's cgroups (it must outlive the login), so that its start (its
+ * process and libcurl's libraries: 15 ms and more) runs while the helper prepares the
+ * host side (cgroups, devpts, network); the builder waits for its first report before
+ * it touches anything of her data (her image: storage.h), and what the helper made
+ * meanwhile is undone when the lease is refused.  It is the helper's child: the builder
+ * and the supervisor hold its pidfd and pipes, never its pid (once the helper is gone it
+ * is init's, which reaps it).  The helper that every login runs does not link libcurl
+ * and json-c: warren-lease does.  The keeper takes her lease and reports; then it
+ * renews, and a second report is the reason it can no longer: the supervisor stops the
+ * container on it.  A line on its stdin is her container's id, for her record; closing
+ * its stdin (every copy: the container stopped, or the supervisor died) revokes the
+ * lease. */
 #ifndef WARREN_KEEPER_H
 #define WARREN_KEEPER_H
 
@@ -26,17 +32,27 @@
 
 struct keeper {
 	pid_t pid;       /* 0: none (no fleet) */
+	int pidfd;       /* its pidfd: how it is waited for and killed, by whoever holds it */
 	int report_fd;   /* its reports: readable when it gave up */
 	int hold_fd;     /* its stdin's write end: closed, it releases the lease and exits */
 };
 
-#define KEEPER_NONE ((struct keeper){ .pid = 0, .report_fd = -EBADF, .hold_fd = -EBADF })
+#define KEEPER_NONE ((struct keeper){ .pid = 0, .pidfd = -EBADF, .report_fd = -EBADF, \
+				      .hold_fd = -EBADF })
 
-/* Run warren-lease (EXE_FD, opened and checked by the helper) to take USER's lease with
- * the fleet of CONFIG (a path), in *RET; 0 once it reported the lease taken.  Else its
- * reason in ERR ("USER's container runs on HOST (...)": -EBUSY), and nothing left. */
-int keeper_start(int exe_fd, const char *config, const char *user, struct keeper *ret,
+/* Start warren-lease (EXE_FD, opened and checked by the helper) to take USER's lease with
+ * the fleet of CONFIG (a path), in *RET, in a session of its own and out of the login's
+ * cgroups; it does not wait for the lease: keeper_taken does.  0, or -errno in ERR. */
+int keeper_spawn(int exe_fd, const char *config, const char *user, struct keeper *ret,
 		 struct error *err);
+
+/* Wait for K's first report: 0 once her lease is taken.  Else its reason in ERR
+ * ("USER's container runs on HOST (...)": -EBUSY), K released. */
+int keeper_taken(struct keeper *k, struct error *err);
+
+/* Close this process's copies of K's descriptors: another process (the builder) holds K
+ * now, and it goes on. */
+void keeper_let_go(struct keeper *k);
 
 /* Her container's ID, once it exists, for her lease's record (a line on K's stdin). */
 void keeper_note(struct keeper *k, unsigned long long id);
@@ -49,8 +65,9 @@ int keeper_read(struct keeper *k, struct error *err);
 /* Refuse the request K reported, saying REASON (a line on K's stdin). */
 void keeper_refuse(struct keeper *k, const char *reason);
 
-/* Release the lease of K (its stdin closed) and wait, bounded, for it to exit: her key
- * is gone in etcd when this returns, unless etcd did not answer (its TTL then frees it). */
+/* Release the lease of K (its stdin closed: this process's copy, the last) and wait,
+ * bounded, for it to exit (reaped, if this process started it): her key is gone in etcd
+ * when this returns, unless etcd did not answer (its TTL then frees it). */
 void keeper_release(struct keeper *k);
 
 #endif

@@ -41,88 +41,6 @@
 #include "net/net.h"
 #include "wire/creds.h"
 
-/* Already where a supervisor belongs on the v2 hierarchy: its root, or (a systemd host)
- * the scope its container was given, which the helper entered before it forked us? */
-static bool v2_placed(void)
-{
-	char text[4096];
-
-	if (read_file("/proc/self/cgroup", text, sizeof(text)) < 0)
-		return false;
-	return !strncmp(text, "0::/\n", 5) || strstr(text, "\n0::/\n") != NULL ||
-	       !strncmp(text, "0::/" DELEGATE_SLICE "/", sizeof("0::/" DELEGATE_SLICE));
-}
-
-/* Into the root cgroup of every cgroup hierarchy mounted here (whole hierarchies only).
- * The builder has one thread: on v1, "0" into "tasks" moves it without the write side
- * of cgroup_threadgroup_rwsem, which waits for an RCU grace period (5-20 ms on a
- * 2-core host) when no other migration just took it; v2 has no such file, and is
- * skipped where we are at its root already. */
-static void leave_login_cgroups(void)
-{
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-	_cleanup_free_ char *line = NULL;
-	char pid[16], root[PATH_MAX], point[PATH_MAX], fstype[32], path[PATH_MAX + 16];
-	const char *dash;
-	size_t size = 0;
-	bool v1;
-	int r;
-
-	if (!f) {
-		log_warning(-errno, "cannot leave the login's cgroups: /proc/self/mountinfo");
-		return;
-	}
-	snprintf(pid, sizeof(pid), "%d", getpid());
-	while (getline(&line, &size, f) > 0) {
-		/* ID PARENT MAJ:MIN ROOT MOUNT-POINT OPTIONS [OPTIONAL...] - FSTYPE ... */
-		if (!(dash = strstr(line, " - ")) || sscanf(dash, " - %31s", fstype) != 1 ||
-		    sscanf(line, "%*s %*s %*s %4095s %4095s", root, point) != 2)
-			continue;
-		if ((strcmp(fstype, "cgroup") && strcmp(fstype, "cgroup2")) || strcmp(root, "/"))
-			continue;
-		if (!strcmp(fstype, "cgroup2") && v2_placed())
-			continue;
-		v1 = !strcmp(fstype, "cgroup");
-		snprintf(path, sizeof(path), "%s/%s", point, v1 ? "tasks" : "cgroup.procs");
-		if ((r = write_file(path, v1 ? "0" : pid)) < 0)
-			log_warning(r, "cannot leave the login's cgroup in %s", point);
-	}
-}
-
-/* Resource RES as pid 1 has it; without CAP_SYS_RESOURCE (a confined root), a hard
- * limit cannot be raised: then ours stays, and the soft one is pid 1's below it. */
-static int take_init_limit(int res)
-{
-	struct rlimit lim, cur;
-
-	if (prlimit(1, (enum __rlimit_resource)res, NULL, &lim) < 0 || getrlimit(res, &cur) < 0)
-		return -errno;
-	if (setrlimit(res, &lim) == 0)
-		return 0;
-	if (errno != EPERM || lim.rlim_max <= cur.rlim_max)
-		return -errno;
-	lim.rlim_max = cur.rlim_max;
-	if (lim.rlim_cur > lim.rlim_max)
-		lim.rlim_cur = lim.rlim_max;
-	return setrlimit(res, &lim) < 0 ? -errno : 0;
-}
-
-void supervisor_leave_login(void)
-{
-	char id[16];
-	int r;
-
-	leave_login_cgroups();
-	/* "Unset": the kernel allows it with CAP_AUDIT_CONTROL; a kernel without audit has
-	 * no such file. */
-	if (read_file("/proc/self/loginuid", id, sizeof(id)) >= 0 && strtoul(id, NULL, 10) != UINT32_MAX &&
-	    (r = write_file("/proc/self/loginuid", "4294967295")) < 0)
-		log_warning(r, "cannot reset the audit login uid");
-	for (int res = 0; res < RLIM_NLIMITS; res++)
-		if ((r = take_init_limit(res)) < 0)
-			log_warning(r, "cannot take pid 1's resource limit %d", res);
-}
-
 /* Her container met net_conns or net_rate (nft.h): a line in the record, once, at its
  * stop (her chain of limits goes with it), so that the admin learns whose container it
  * was when the host ran short of connections, after the fact too. */
@@ -216,8 +134,10 @@ void supervisor_exec(const struct supervised *c, int exe_fd)
 			       c->abandoned ? "1" : "0", keeper_pid, c->user, NULL };
 	char *const envp[] = { NULL };
 	_cleanup_close_ int self = open("/proc/self/exe", O_PATH | O_CLOEXEC);
-	int fds[] = { c->init_pidfd, self, c->keeper->report_fd, c->keeper->hold_fd };
-	int n = c->keeper->pid > 0 ? 4 : 2, r = self < 0 ? -errno : 0;
+	int fds[] = { c->init_pidfd, self, c->keeper->report_fd, c->keeper->hold_fd,
+		      c->keeper->pidfd };
+	int n = c->keeper->pid > 0 ? SUP_FDS_WITH_KEEPER : SUP_FDS_WITHOUT_KEEPER;
+	int r = self < 0 ? -errno : 0;
 	struct supervised here = *c;
 	struct keeper keeper = *c->keeper;
 	struct watch_end end;
@@ -227,7 +147,7 @@ void supervisor_exec(const struct supervised *c, int exe_fd)
 	snprintf(idle, sizeof(idle), "%u", c->idle_timeout);
 	snprintf(keeper_pid, sizeof(keeper_pid), "%d", (int)c->keeper->pid);
 	/* Out of the way of the descriptors placed first. */
-	if (r == 0 && (exe_fd = fcntl(exe_fd, F_DUPFD_CLOEXEC, SUP_FD_HOLD + 1)) < 0)
+	if (r == 0 && (exe_fd = fcntl(exe_fd, F_DUPFD_CLOEXEC, SUP_FD_KEEPER + 1)) < 0)
 		r = -errno;
 	/* The log's socket may have one of their numbers (the helper opened it after closing
 	 * all but 0-2): placed over, syslog would close init's pidfd as its own. */
@@ -240,9 +160,10 @@ void supervisor_exec(const struct supervised *c, int exe_fd)
 		/* Going on here: with the placed copies alone (the keeper sees the end of its
 		 * input only once every copy of its stdin's write end is closed). */
 		close_other(c->init_pidfd, SUP_FD_INIT, &here.init_pidfd);
-		if (n == 4) {
+		if (n == SUP_FDS_WITH_KEEPER) {
 			close_other(c->keeper->report_fd, SUP_FD_REPORT, &keeper.report_fd);
 			close_other(c->keeper->hold_fd, SUP_FD_HOLD, &keeper.hold_fd);
+			close_other(c->keeper->pidfd, SUP_FD_KEEPER, &keeper.pidfd);
 		}
 	}
 	log_open("warren-helper");
@@ -318,7 +239,7 @@ int supervisor_stop_main(int argc, char **argv)
 	/* Only what was handed over stays open, before the log opens its socket (closed
 	 * under it, syslog would close whatever took its number: her lock). */
 	if (argc >= 4 && supervisor_number_arg(argv[3], INT_MAX, &keeper_pid) == 0 && keeper_pid)
-		close_range(SUP_FD_HOLD + 1, ~0U, 0);
+		close_range(SUP_FD_KEEPER + 1, ~0U, 0);
 	else
 		close_range(SUP_FD_PASSED + 1, ~0U, 0);
 	log_open("warren-helper");
@@ -332,9 +253,9 @@ int supervisor_stop_main(int argc, char **argv)
 			    "supervisor of a container only");
 		return 1;
 	}
-	/* Her init (dead or killed) and her lease's keeper are children of this process,
-	 * it holds her lock, and her record says it is her supervisor: only her
-	 * supervisor can be all that. */
+	/* Her init (dead or killed) is a child of this process, her lease's keeper's pidfd
+	 * and pipes are here, it holds her lock, and her record says it is her supervisor:
+	 * only her supervisor can be all that. */
 	if (!supervisor_handed((pid_t)init_pid, (pid_t)keeper_pid) ||
 	    !holds_user_lock(SUP_FD_PASSED, argv[4]) || !recorded_ours(argv[4], (pid_t)init_pid)) {
 		log_warning(-EBADF, "warren-helper " SUPERVISOR_STOP_FLAG ": not handed a container "
@@ -344,8 +265,8 @@ int supervisor_stop_main(int argc, char **argv)
 	clearenv();
 	umask(022);
 	if (keeper_pid)
-		keeper = (struct keeper){ .pid = (pid_t)keeper_pid, .report_fd = SUP_FD_REPORT,
-					  .hold_fd = SUP_FD_HOLD };
+		keeper = (struct keeper){ .pid = (pid_t)keeper_pid, .pidfd = SUP_FD_KEEPER,
+					  .report_fd = SUP_FD_REPORT, .hold_fd = SUP_FD_HOLD };
 	snprintf(end.why, sizeof(end.why), "%s", argv[5]);
 	if (argc == 7)
 		error_set(&end.lost, -ENOLINK, "%s", argv[6]);

@@ -11,14 +11,6 @@
 #include "container/watch.h"
 #include "lib/errors.h"
 
-/* Leave what this process inherited from the login that started it, which it will
- * outlive as a container's builder and supervisor: the login's cgroups (a session
- * scope that logind may kill, or count the container in) for the root of every
- * hierarchy, its audit login uid, and its rlimits (pam_limits') for the host's defaults
- * (pid 1's), which the container's init inherits in turn.  Trouble is logged as a
- * warning: none of it is a reason to refuse the login. */
-void supervisor_leave_login(void);
-
 /* The watching supervisor, its own static program beside warren-helper:
  * warren-supervisor STATE-DIR INIT-PID ID IDLE-TIMEOUT ABANDONED KEEPER-PID USER, the
  * descriptors as watch.h says (SUP_FD_PASSED: the helper that built the container). */

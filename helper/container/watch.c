@@ -213,8 +213,10 @@ void supervisor_watch(const struct supervised *c, struct watch_end *ret)
 
 int supervisor_place_fds(const int *from, int n)
 {
-	int high[4];
+	int high[SUP_FDS_WITH_KEEPER];
 
+	if (n > SUP_FDS_WITH_KEEPER)
+		return -EINVAL;
 	for (int i = 0; i < n; i++)
 		if ((high[i] = fcntl(from[i], F_DUPFD_CLOEXEC, 16)) < 0)
 			return -errno;
@@ -266,6 +268,6 @@ static bool is_pipe(int fd)
 bool supervisor_handed(pid_t init_pid, pid_t keeper_pid)
 {
 	return our_child(init_pid) && pidfd_is(SUP_FD_INIT, init_pid) &&
-	       (!keeper_pid || (our_child(keeper_pid) && is_pipe(SUP_FD_REPORT) &&
+	       (!keeper_pid || (pidfd_is(SUP_FD_KEEPER, keeper_pid) && is_pipe(SUP_FD_REPORT) &&
 				is_pipe(SUP_FD_HOLD)));
 }

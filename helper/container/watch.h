@@ -35,8 +35,10 @@ struct watch_end {
 
 /* The descriptors a supervisor is handed, inherited across exec: init's pidfd, then
  * (to warren-supervisor) the helper that built the container or (to the helper's stop)
- * her lock, then the keeper's report and hold pipes, if there is a keeper. */
-enum { SUP_FD_INIT = 3, SUP_FD_PASSED, SUP_FD_REPORT, SUP_FD_HOLD };
+ * her lock, then the keeper's report and hold pipes and its pidfd, if there is a keeper. */
+enum { SUP_FD_INIT = 3, SUP_FD_PASSED, SUP_FD_REPORT, SUP_FD_HOLD, SUP_FD_KEEPER };
+#define SUP_FDS_WITH_KEEPER 5
+#define SUP_FDS_WITHOUT_KEEPER 2
 
 /* Watch container C from the host until it is to stop: after C->idle_timeout seconds
  * idle, on SIGTERM, when its fleet lease's keeper gave up (before the lease's TTL runs
@@ -58,9 +60,10 @@ int supervisor_place_fds(const int *from, int n);
 /* A number of ours on a command line: digits only, at most MAX. */
 int supervisor_number_arg(const char *s, unsigned long long max, unsigned long long *ret);
 
-/* What a supervisor was handed is what its command line says: INIT_PID (and KEEPER_PID,
- * if not 0) are unreaped children of this process, SUP_FD_INIT a pidfd of that init,
- * and the keeper's descriptors pipes. */
+/* What a supervisor was handed is what its command line says: INIT_PID is an unreaped
+ * child of this process and SUP_FD_INIT a pidfd of it; with KEEPER_PID (not 0),
+ * SUP_FD_KEEPER is a pidfd of that keeper (the helper's child, not ours: keeper.h) and
+ * the keeper's other descriptors are pipes. */
 bool supervisor_handed(pid_t init_pid, pid_t keeper_pid);
 
 #endif
