@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/fixture.sh
 . tests/lib/etcd.sh
-N=26
+N=29
 etcd_need $((N + 1))
 DRIVE=$REPO/tests/lib/fleetdrive
 CTL=$REPO/warrenctl
@@ -23,7 +23,7 @@ ETCD_PID=
 
 fixture_start $N
 
-trap 'etcd_ns_stop; fixture_finish' EXIT
+trap 'etcd_ns_stop; fixture_finish; rmdir /sys/fs/cgroup/pids/warren-test-$$ /sys/fs/cgroup/warren-test-$$ 2>/dev/null' EXIT
 etcd_ns_start
 fleet_store "$T/store"
 # Her data is an image on the store, which needs a size (94-fleet-store).
@@ -75,6 +75,23 @@ tssh wta -- true >/dev/null 2>&1
 check "wta lands again: a new lease on $HOST_NAME" grep -q "^$HOST_NAME " <<<"$(holder wta)"
 helper_stop wta >/dev/null 2>&1
 check "warren-helper stop wta: her lease is gone when it returns" test "$(holder wta)" = none
+
+# Her lease's keeper outlives the login that started it, as her supervisor does (66-enter):
+# it leaves the login's cgroup (here a test cgroup the starting process runs in), its audit
+# login uid and its session.
+if [ -d /sys/fs/cgroup/pids ]; then testcg=/sys/fs/cgroup/pids/warren-test-$$; else testcg=/sys/fs/cgroup/warren-test-$$; fi
+mkdir "$testcg"
+(echo "$BASHPID" >"$testcg/cgroup.procs" && echo "$(id -u wta)" >/proc/self/loginuid &&
+	exec nsenter --mount="/proc/$SSHD_PID/ns/mnt" --net="/run/netns/$NS" \
+		"$HELPER" --config "$CONF" enter wta -- true) >/dev/null 2>&1
+keeper=$(pgrep -f '^warren-lease keep .* wta$')
+check "her lease's keeper (pid ${keeper:-none}) left the login's cgroup" \
+	bash -c '[ -n "$2" ] && ! grep -q "warren-test-$1" "/proc/$2/cgroup"' - "$$" "$keeper"
+check "and its audit login uid ($(cat "/proc/$keeper/loginuid" 2>/dev/null))" \
+	test "$(cat "/proc/$keeper/loginuid" 2>/dev/null)" = 4294967295
+check "and its session: one of its own" test "$(ps -o sid= -p "${keeper:-0}" | tr -d ' ')" = "$keeper"
+helper_stop wta >/dev/null 2>&1
+rmdir "$testcg" 2>/dev/null
 
 # 4. Another host holds wtb's lease: her login is refused, naming it; released, she lands.
 lease_b=$(drive take wtb login-b 60)
