@@ -195,8 +195,19 @@ check "and each of them had one container started, on one host, no more" \
 		grep -c 'started the container of wtu')" = 50 || diag "$started"
 refused=$(cat "$T/syslog" "$(host_dir b)/syslog" "$(host_dir c)/syslog" |
 	grep -c "refusing the login of wtu[0-9]*: .*wtu[0-9]*'s container runs on ")
+# (Failing: for each user without such a refusal, her two logins' output and her log lines.)
+unrefused() {
+	local u
+	for u in $MANY; do
+		cat "$T/syslog" "$(host_dir b)/syslog" "$(host_dir c)/syslog" |
+			grep -q "refusing the login of $u: .*$u's container runs on " && continue
+		echo "$u: $(tail -qn 2 "$T/many/$u".* | tr '\n' ' ' | cut -c1-300) | log:" \
+			"$(grep -h "$u\b" "$T/syslog" "$(host_dir b)/syslog" "$(host_dir c)/syslog" |
+				grep -v 'joined\|started the container' | tail -n 6 | cut -c1-200 | paste -sd'|')"
+	done
+}
 check "the other login of each was refused, naming the host that runs it ($refused of 50)" \
-	test "$refused" = 50
+	test "$refused" = 50 || diag "$(unrefused)"
 
 # 4. login-c dies outright (every process of it killed, its namespace gone): after the
 # TTL, host a starts her container, with her data.
