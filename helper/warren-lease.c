@@ -3,9 +3,9 @@
  *
  *   warren-lease keep CONFIG USER
  *
- * Run by her builder (container/keeper.c) before it builds her container, with stdin the
- * read end of a pipe its supervisor holds open, stdout a pipe back to it, and nothing
- * else.  It takes her lease (fleet/lease.h) for this host and reports on stdout, as
+ * Started by the helper for a container start (container/keeper.c), its first report
+ * awaited by her builder before it touches her data, with stdin the read end of a pipe
+ * her supervisor then holds open, stdout a pipe back to it, and nothing else.  It takes her lease (fleet/lease.h) for this host and reports on stdout, as
  * lib/tool.h's error_send does: success, or why not (her lease is another host's:
  * "USER's container runs on HOST (...)"; etcd cannot be asked: fail closed).  Then it
  * renews the lease every third of lease_ttl (a line on stdin, her container's id once it
@@ -305,7 +305,7 @@ int main(int argc, char **argv)
 	int r = 0;
 
 	if (sanitize(&err) < 0 || argc != 4 || strcmp(argv[1], "keep") || !name_is_valid(user)) {
-		error_set(&err, -EINVAL, "usage: warren-lease keep CONFIG USER (warren's builder "
+		error_set(&err, -EINVAL, "usage: warren-lease keep CONFIG USER (warren's helper "
 			  "runs it)");
 		(void)error_send(STDOUT_FILENO, &err);
 		return 2;
