@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/benchmark.h"
 #include "lib/cleanup.h"
 #include "net/dns.h"
 #include "net/egress.h"
@@ -272,13 +273,16 @@ int net_host_prepare(const struct net_plan *p, struct error *err)
 	nl_close(&nl);
 	if (r < 0)
 		return r;
+	bench_mark("net-bridge");
 	/* Anew at every start: the config, and the host's networks, may have changed. */
 	if ((r = egress_plan(p->deny, p->allow, p->bridge, p->resolv, &dest, err)) < 0)
 		return r;
+	bench_mark("net-egress");
 	r = nft_tables_ensure(p->bridge, &p->subnet, &p->subnet6, p->host_dns, &dest, err);
 	egress_clear(&dest);
 	if (r < 0)
 		return r;
+	bench_mark("net-tables");
 	if (p->mode == NET_NAT && (r = forwarding_on("ipv4/ip_forward", "", err)) < 0)
 		return r;
 	if (p->mode == NET_NAT && p->ipv6) {
@@ -451,10 +455,12 @@ int net_attach(const struct net_plan *p, const char *user, pid_t child, struct e
 	if ((r = nl_open(&nl)) < 0)
 		return error_errno(err, r, "cannot open a netlink socket");
 	r = port = port_make(&nl, p, netns, err);
+	bench_mark("veth-made");
 	if (r >= 0 && (r = record_write(user, &p->member)) < 0)
 		error_errno(err, r, "cannot record the network of %s", user);
 	if (r >= 0)
 		r = nft_member_add(&p->member, err);
+	bench_mark("veth-firewall");
 	/* Up once the firewall knows the port (its sets), not before. */
 	if (r >= 0 && (r = nl_link_up(&nl, port)) < 0)
 		error_errno(err, r, "cannot bring port %s up", p->member.port);

@@ -44,6 +44,8 @@ my %cat = (
 	'idmapped-image' => 'mounts', 'overlay-root' => 'mounts', 'system-mounts' => 'mounts',
 	'overlay-home' => 'mounts', 'pivot-root' => 'mounts', 'etc-files' => 'mounts',
 	'net-host' => 'network', 'veth' => 'network', 'net-inside' => 'network',
+	'net-bridge' => 'network', 'net-egress' => 'network', 'net-tables' => 'network',
+	'veth-made' => 'network', 'veth-firewall' => 'network',
 	'left-login-cgroups' => 'cgroup (leaving the login\'s: RCU grace period)',
 	'builder-start' => 'fork of the builder (and its leaving the login\'s cgroups)',
 	'clone-namespaces' => 'user ns and maps', 'id-maps' => 'user ns and maps',
