@@ -360,7 +360,7 @@ static int builder_build(const struct build_request *req, pid_t *ret_pid, int *r
 	close(TAKE_FD(status[1]));
 	STEP_AS(&s, 0, "id-maps", write_id_maps(pid, req->u), "id maps");
 	STEP(&s, 0, "ping", net_ping_allow(pid, err));
-	STEP_AS(&s, 0, "veth", net_attach(req->net, req->u->name, pid, err), "network");
+	STEP_AS(&s, 0, "veth", net_attach(req->net, pid, err), "network");
 	STEP(&s, 0, "idmapped-image", mount_idmapped_stack(req, pid, err));
 	STEP(&s, 0, "init-exec", release_child(go[1], status[0], err));
 	if (s.r < 0) {

@@ -302,6 +302,8 @@ static int container_create(const struct warren_config *cfg, const struct user_s
 		"network", name);
 	STEP_AS(&s, CAPS_NET, "net-host", net_host_prepare(&net, err), "cannot give the container "
 		"of %s its network", name);
+	STEP_AS(&s, CAPS_NET, "net-admit", net_admit(&net, name, err), "cannot give the container "
+		"of %s its network", name);
 	STEP(&s, 0, NULL, exe = open_beside_helper(INIT_NAME, err));
 	STEP(&s, 0, NULL, supervisor_exe = open_beside_helper(SUPERVISOR_NAME, err));
 	layout_user_layers(cfg->state_dir, name, layers_dir, sizeof(layers_dir));

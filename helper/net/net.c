@@ -440,7 +440,18 @@ static int port_make(struct nl *nl, const struct net_plan *p, int netns, struct 
 	return port;
 }
 
-int net_attach(const struct net_plan *p, const char *user, pid_t child, struct error *err)
+int net_admit(const struct net_plan *p, const char *user, struct error *err)
+{
+	int r;
+
+	if (p->mode == NET_NONE)
+		return 0;
+	if ((r = record_write(user, &p->member)) < 0)
+		return error_errno(err, r, "cannot record the network of %s", user);
+	return nft_member_add(&p->member, err);
+}
+
+int net_attach(const struct net_plan *p, pid_t child, struct error *err)
 {
 	_cleanup_close_ int netns = -EBADF;
 	struct nl nl = { 0 };
@@ -456,12 +467,7 @@ int net_attach(const struct net_plan *p, const char *user, pid_t child, struct e
 		return error_errno(err, r, "cannot open a netlink socket");
 	r = port = port_make(&nl, p, netns, err);
 	bench_mark("veth-made");
-	if (r >= 0 && (r = record_write(user, &p->member)) < 0)
-		error_errno(err, r, "cannot record the network of %s", user);
-	if (r >= 0)
-		r = nft_member_add(&p->member, err);
-	bench_mark("veth-firewall");
-	/* Up once the firewall knows the port (its sets), not before. */
+	/* Up once the firewall knows the port (its sets, net_admit's), not before. */
 	if (r >= 0 && (r = nl_link_up(&nl, port)) < 0)
 		error_errno(err, r, "cannot bring port %s up", p->member.port);
 	/* The port goes with her network namespace; her ifb would stay. */

@@ -9,13 +9,17 @@
  *                     bridge.ipv6, its /64's ::1 then, up), warren's
  *                     firewall tables (nft.h) with where containers may not go
  *                     (egress.h) anew, ip_forward (and IPv6 forwarding) for "nat"
+ *   net_admit         the helper, after net_host_prepare: her port's set elements (what
+ *                     a port of that name or her addresses left purged), recorded in the
+ *                     user's runtime dir, before the port exists (the helper's process
+ *                     has libnftables warm: net_host_prepare used it)
  *   net_ping_allow    the builder, for every mode: ICMP echo sockets for her in the
  *                     container's network namespace (ping without CAP_NET_RAW)
  *   net_attach        the builder, once the container's network namespace exists: the
  *                     veth, its peer made directly in there as eth0; the port isolated,
  *                     learning no MAC, hers on it in a static entry, no IPv6 on the
- *                     host's side, her bandwidth shaped (tc.h), then up; the set elements; recorded in the user's
- *                     runtime dir.  A step that fails: no network, the start fails
+ *                     host's side, her bandwidth shaped (tc.h), then up.  A step that
+ *                     fails: no network, the start fails
  *   net_inside        the container's first process: eth0's addresses (IPv6 too with
  *                     bridge.ipv6, no SLAAC, no router advertisement taken), up, the
  *                     default routes ("nat"); net_hosts and net_resolv, its /etc/hosts and
@@ -76,8 +80,11 @@ int net_host_prepare(const struct net_plan *p, struct error *err);
  * touched.  The builder joins her namespace for the write alone: it is back in the
  * host's when this returns, or it has exited. */
 int net_ping_allow(pid_t child, struct error *err);
-/* In the builder, for the container whose first process is CHILD; USER names the record. */
-int net_attach(const struct net_plan *p, const char *user, pid_t child, struct error *err);
+/* In the helper, for USER's container to be: her port in the firewall's sets, and her
+ * network record (which net_detach undoes, if the start fails after). */
+int net_admit(const struct net_plan *p, const char *user, struct error *err);
+/* In the builder, for the container whose first process is CHILD. */
+int net_attach(const struct net_plan *p, pid_t child, struct error *err);
 /* In the container, as its root, in its network namespace. */
 int net_inside(const struct net_plan *p, struct error *err);
 /* Cleanup of USER's stopped container; a container without network has no record. */

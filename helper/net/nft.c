@@ -1,10 +1,13 @@
 /* nft.c - warren's firewall through libnftables (see nft.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
+#include <linux/netlink.h>
 
 #include "lib/cleanup.h"
 #include "lib/log.h"
@@ -21,6 +24,68 @@ int nft_error_code(const char *msg)
 	return strstr(msg, "No such file or directory") ? -ENOENT : -EIO;
 }
 
+/* FD is a netfilter netlink socket: the one a context just opened. */
+static bool nfnetlink_socket(int fd)
+{
+	int domain = 0, protocol = 0;
+	socklen_t len = sizeof(int);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0)
+		return false;
+	len = sizeof(int);
+	return getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &protocol, &len) == 0 &&
+	       domain == AF_NETLINK && protocol == NETLINK_NETFILTER;
+}
+
+/* One libnftables context per process, kept, so that a start pays for one: a new one
+ * costs a millisecond (it reads iproute2's tables), and its first command fetches the
+ * ruleset anew, into hash tables of 128 KiB per table and kind (faulted in page by page
+ * in a fresh process); a kept one reuses its cache while the ruleset's generation is
+ * the same (libnftables checks it at every command, and fetches again when another
+ * process changed it).  Kept only if its netlink socket can be made close-on-exec
+ * (libnftables opens it without): it must not reach a tool, init or her command.  A
+ * forked child makes its own: the parent's socket is the parent's.  NULL, -errno: none. */
+static struct nft_ctx *context_new(const struct nftlib *nft, bool *keep)
+{
+	struct nft_ctx *ctx;
+	int next;
+
+	/* The lowest free descriptor is the socket's: a context opens that one alone
+	 * (iproute2's files come and go before it). */
+	next = fcntl(0, F_DUPFD_CLOEXEC, 0);
+	if (next >= 0)
+		close(next);
+	if (!(ctx = nft->ctx_new(NFT_CTX_DEFAULT)))
+		return NULL;
+	nft->ctx_buffer_output(ctx);
+	nft->ctx_buffer_error(ctx);
+	*keep = next >= 0 && nfnetlink_socket(next) && fcntl(next, F_SETFD, FD_CLOEXEC) == 0;
+	return ctx;
+}
+
+static struct nft_ctx *kept_ctx;
+static pid_t kept_by;
+
+static struct nft_ctx *context(const struct nftlib *nft, bool *kept)
+{
+	struct nft_ctx *ctx;
+
+	if (kept_ctx && kept_by == getpid()) {
+		*kept = true;
+		return kept_ctx;
+	}
+	if (kept_ctx) {
+		/* Our parent's (a fork's copy: its descriptor is ours to close). */
+		nft->ctx_free(kept_ctx);
+		kept_ctx = NULL;
+	}
+	if ((ctx = context_new(nft, kept)) && *kept) {
+		kept_ctx = ctx;
+		kept_by = getpid();
+	}
+	return ctx;
+}
+
 /* Run CMD; its output whole into *RET_OUT (if not NULL; free it); on failure ERR_TEXT
  * (if not NULL) gets nft's message, or why libnftables could not be loaded.  0, -ENOENT
  * if what it names is not there, -EIO (nft_error_code; a library that cannot be loaded
@@ -30,7 +95,8 @@ static int run_all(const char *cmd, char **ret_out, char *err_text, size_t err_l
 	char why[400];
 	const struct nftlib *nft = nftlib_get(why, sizeof(why));
 	struct nft_ctx *ctx;
-	const char *msg;
+	const char *msg, *out;
+	bool kept = false;
 	int r;
 
 	if (!nft) {
@@ -38,16 +104,16 @@ static int run_all(const char *cmd, char **ret_out, char *err_text, size_t err_l
 			snprintf(err_text, err_len, "%s", why);
 		return -EIO;
 	}
-	if (!(ctx = nft->ctx_new(NFT_CTX_DEFAULT)))
+	if (!(ctx = context(nft, &kept)))
 		return -ENOMEM;
-	nft->ctx_buffer_output(ctx);
-	nft->ctx_buffer_error(ctx);
-	if (nft->run_cmd_from_buffer(ctx, cmd) == 0) {
-		r = 0;
-		if (ret_out && !(*ret_out = strdup(nft->ctx_get_output_buffer(ctx) ?: "")))
+	r = nft->run_cmd_from_buffer(ctx, cmd);
+	/* Both taken at every command: taking one empties it for the next. */
+	out = nft->ctx_get_output_buffer(ctx);
+	msg = nft->ctx_get_error_buffer(ctx);
+	if (r == 0) {
+		if (ret_out && !(*ret_out = strdup(out ?: "")))
 			r = -ENOMEM;
 	} else {
-		msg = nft->ctx_get_error_buffer(ctx);
 		if (err_text) {
 			snprintf(err_text, err_len, "%s", msg ? msg : "");
 			for (char *p = err_text; *p; p++)
@@ -56,7 +122,8 @@ static int run_all(const char *cmd, char **ret_out, char *err_text, size_t err_l
 		}
 		r = nft_error_code(msg ? msg : "");
 	}
-	nft->ctx_free(ctx);
+	if (!kept)
+		nft->ctx_free(ctx);
 	return r;
 }
 

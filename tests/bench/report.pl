@@ -45,7 +45,7 @@ my %cat = (
 	'overlay-home' => 'mounts', 'pivot-root' => 'mounts', 'etc-files' => 'mounts',
 	'net-host' => 'network', 'veth' => 'network', 'net-inside' => 'network',
 	'net-bridge' => 'network', 'net-egress' => 'network', 'net-tables' => 'network',
-	'veth-made' => 'network', 'veth-firewall' => 'network',
+	'net-admit' => 'network', 'veth-made' => 'network',
 	'left-login-cgroups' => 'cgroup (leaving the login\'s: RCU grace period)',
 	'builder-start' => 'fork of the builder (and its leaving the login\'s cgroups)',
 	'clone-namespaces' => 'user ns and maps', 'id-maps' => 'user ns and maps',
