@@ -6,6 +6,7 @@
  * have one).  Also netalloc_get on a temporary state dir when run as root (it wants root's
  * dirs). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
+#include <linux/netlink.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -1063,6 +1065,56 @@ static void test_nd_lladdrs_upgrade(void **state)
 
 /* The deletes of what an earlier container left keyed by an address: that address's
  * elements only (not 10.213.0.22's for 10.213.0.2), a map's by its key. */
+/* The netfilter netlink sockets this process holds: how many, how many would pass an
+ * exec. */
+static void nfnetlink_held(int *all, int *inheritable)
+{
+	int domain, protocol;
+	socklen_t len;
+
+	*all = *inheritable = 0;
+	for (int fd = 3; fd < 1024; fd++) {
+		len = sizeof(domain);
+		if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0 || domain != AF_NETLINK)
+			continue;
+		len = sizeof(protocol);
+		if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &protocol, &len) < 0 ||
+		    protocol != NETLINK_NETFILTER)
+			continue;
+		(*all)++;
+		if (!(fcntl(fd, F_GETFD) & FD_CLOEXEC))
+			(*inheritable)++;
+	}
+}
+
+/* The firewall's libnftables context is kept for the process (its start is dear): one
+ * netlink socket however many commands, and close-on-exec, though libnftables opens it
+ * inheritable, so that no tool, init or command of hers gets it.  A forked child makes
+ * its own and closes its copy of the parent's.  (Whether the command succeeds,
+ * unprivileged, does not matter here: the context opens its socket either way.) */
+static void test_nft_context_kept_cloexec(void **state)
+{
+	char chain[160];
+	int all, inheritable, status;
+	pid_t pid;
+
+	(void)state;
+	(void)nft_forward_blocker(chain, sizeof(chain));
+	(void)nft_forward_blocker(chain, sizeof(chain));
+	nfnetlink_held(&all, &inheritable);
+	assert_int_equal(all, 1);
+	assert_int_equal(inheritable, 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		(void)nft_forward_blocker(chain, sizeof(chain));
+		nfnetlink_held(&all, &inheritable);
+		_exit(all == 1 && inheritable == 0 ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 static void test_purge_commands(void **state)
 {
 	_cleanup_free_ char *text = NULL;
@@ -1537,6 +1589,7 @@ int main(void)
 		cmocka_unit_test(test_port_names_upgrade),
 		cmocka_unit_test(test_nd_lladdrs_upgrade),
 		cmocka_unit_test(test_purge_commands),
+		cmocka_unit_test(test_nft_context_kept_cloexec),
 		cmocka_unit_test(test_member_leftovers),
 		cmocka_unit_test(test_etc_files),
 		cmocka_unit_test(test_alloc_find),
