@@ -1,11 +1,15 @@
 /* nftlib.c - libnftables, loaded at its first use (see nftlib.h). */
 #include <dlfcn.h>
+#include <malloc.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "net/nftlib.h"
+
+/* Allocations below this size stay in the heap (see nftlib_get). */
+#define NFTLIB_HEAP_KEPT (32 << 20)
 
 static struct nftlib lib;
 static bool loaded;
@@ -60,5 +64,12 @@ const struct nftlib *nftlib_get(char *why, size_t len)
 		}
 	/* Kept open for the process's life: its functions are in the table. */
 	loaded = true;
+	/* libnftables's caches are hash tables of 128 KiB, made and freed at every command:
+	 * at glibc's default thresholds each is a fresh mapping, unmapped again, and every
+	 * command pays for page faults and TLB shootdowns anew (the first change after a
+	 * listing: 6.5 ms here, 0.9 with this).  Kept in the heap, freed memory is reused.
+	 * The processes that load it are short-lived: a helper, a stop, warrenctl. */
+	(void)mallopt(M_MMAP_THRESHOLD, NFTLIB_HEAP_KEPT);
+	(void)mallopt(M_TRIM_THRESHOLD, 2 * NFTLIB_HEAP_KEPT);
 	return &lib;
 }
