@@ -88,6 +88,20 @@ sub steps_table {
 	return $out;
 }
 
+# Two steps files side by side (A, then B): each step's medians and B's difference.
+sub steps_compare {
+	my ($a, $b) = map { my %m; for (split /\n/, slurp($_)) { my ($s, $med) = split; $m{$s} = $med; } \%m } @_;
+	my @order = map { (split)[0] } split /\n/, slurp($_[1]);
+	return "_not measured_\n" unless @order && %$a;
+	my $out = "| step | image here | store + lease | difference |\n|---|---:|---:|---:|\n";
+	for my $s (@order) {
+		my ($x, $y) = ($a->{$s}, $b->{$s});
+		my $d = defined $x ? sprintf('%+.3f', $y - $x) : sprintf('%+.3f', $y);
+		$out .= sprintf "| %s | %s | %s | %s |\n", $s eq 'total' ? '**total**' : $s, $x // '-', $y, $d;
+	}
+	return $out;
+}
+
 my @peers = grep { exists $r{"peer_${_}_note"} } qw(bare floor unshare bwrap crun runc nspawn firejail lxc);
 my @sc = sort { $a <=> $b } map { /^scale_(\d+)_new$/ ? $1 : () } keys %r;
 
@@ -335,7 +349,11 @@ if (exists $r{fleet_store_cold_n}) {
 	    "Added to a cold login by the fleet, from the medians: **$added ms** (issue 19: at most " .
 	    "about 5 ms for the lease on loopback; this also holds warren-lease's start, the " .
 	    "direct-I/O loop device and the idmapped mount of the image). Steps of wbf's cold " .
-	    "logins (bench build):\n\n" . steps_table("$dir/steps-fleet.tab");
+	    "logins (bench build):\n\n" . steps_table("$dir/steps-fleet.tab") .
+	    "\nThe same steps side by side with wbj's (her image on this host, no lease; bench " .
+	    "build), medians: the lease's own steps, and what the other steps pay beside it " .
+	    "(warren-lease starts while the helper prepares the host side, on the same CPUs):\n\n" .
+	    steps_compare("$dir/steps-fleet-local.tab", "$dir/steps-fleet.tab");
 }
 
 $o .= "\n## Targets (issue 22)\n\n| target | measured | |\n|---|---|---|\n";

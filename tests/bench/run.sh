@@ -544,6 +544,14 @@ part_fleet() {
 	install -m 0644 /dev/null "$MARKS"
 	WARREN_BENCH_LOG=$MARKS pamdrive bench wbf "$RUNS" cold >"$R/fleet-steps.txt" &&
 		perl tests/bench/steps.pl "$MARKS" >"$R/steps-fleet.tab"
+	# The same steps of wbj's (her image on this host, no lease), for the table that
+	# sets them side by side: what the lease costs besides its own steps.
+	write_config "$(fleet_config)"
+	install -m 0644 /dev/null "$MARKS"
+	WARREN_BENCH_LOG=$MARKS pamdrive bench wbj "$RUNS" cold >"$R/fleet-local-steps.txt" &&
+		perl tests/bench/steps.pl "$MARKS" >"$R/steps-fleet-local.tab"
+	helper_stop wbj >/dev/null 2>&1
+	write_config "$(fleet_config fleet)"
 	rm -f "$MARKS"
 	pamdrive prod wbf 1 >/dev/null && pamdrive prod wbf "$RUNS" >"$R/fleet-warm.txt" || return 1
 	stat_put fleet_local_cold "$R/fleet-local.txt" 4
