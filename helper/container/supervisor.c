@@ -22,12 +22,10 @@
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cgroup/delegate.h"
 #include "container/supervisor.h"
 #include "lib/cleanup.h"
 #include "lib/events.h"

@@ -37,12 +37,10 @@ static bool nfnetlink_socket(int fd)
 	       domain == AF_NETLINK && protocol == NETLINK_NETFILTER;
 }
 
-/* One libnftables context per process, kept, so that a start pays for one: a new one
- * costs a millisecond (it reads iproute2's tables), and its first command fetches the
- * ruleset anew, into hash tables of 128 KiB per table and kind (faulted in page by page
- * in a fresh process); a kept one reuses its cache while the ruleset's generation is
- * the same (libnftables checks it at every command, and fetches again when another
- * process changed it).  Kept only if its netlink socket can be made close-on-exec
+/* One libnftables context per process, kept, so that a start makes one: making one
+ * costs about a millisecond here (it reads iproute2's tables), and a start runs a dozen
+ * commands (each command still fetches what it needs of the ruleset: another process
+ * may have changed it).  Kept only if its netlink socket can be made close-on-exec
  * (libnftables opens it without): it must not reach a tool, init or her command.  A
  * forked child makes its own: the parent's socket is the parent's.  NULL, -errno: none. */
 static struct nft_ctx *context_new(const struct nftlib *nft, bool *keep)
