@@ -26,13 +26,13 @@ endif
 # that a warm login's helper starts without it and the four libraries it needs (issue 22).
 HELPER_LIBS = $(shell $(PKG_CONFIG) --libs libconfig libcap libseccomp libmnl)
 PAM_LIBS    = $(shell $(PKG_CONFIG) --libs pam libcap libseccomp)
-CTL_LIBS    = $(shell $(PKG_CONFIG) --libs libconfig libseccomp libmnl libcurl json-c)
+CTL_LIBS    = $(shell $(PKG_CONFIG) --libs libconfig libseccomp libmnl libssl libcrypto json-c)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 # The unit tests that run libnftables themselves (test_net) link it.
 NFT_LIBS    = $(shell $(PKG_CONFIG) --libs libnftables)
 # fleet/ (etcd over its HTTP/JSON gateway): warren-lease, warrenctl and the tests link it;
 # never warren-helper, which every login starts (issue 22): it runs warren-lease.
-FLEET_LIBS  = $(shell $(PKG_CONFIG) --libs libcurl json-c)
+FLEET_LIBS  = $(shell $(PKG_CONFIG) --libs libssl libcrypto json-c)
 LEASE_LIBS  = $(shell $(PKG_CONFIG) --libs libconfig libcap) $(FLEET_LIBS)
 
 # helper/ is folders by concern (HACKING.md), each built by wildcard into an archive, so

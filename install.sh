@@ -58,7 +58,7 @@ SSHD_CONFIG=/etc/ssh/sshd_config
 USER_MANAGER_DROPIN=/etc/systemd/system/user@.service.d/warren.conf
 SUBID_COUNT=65536
 DEPS=(build-essential pkg-config libpam0g-dev libcap-dev libconfig-dev libseccomp-dev
-	libmnl-dev libnftables-dev libcmocka-dev libcurl4-openssl-dev libjson-c-dev openssh-server
+	libmnl-dev libnftables-dev libcmocka-dev libssl-dev libjson-c-dev openssh-server
 	debootstrap uidmap nftables rsync)
 
 # ---------------------------------------------------------------- reporting

@@ -24,7 +24,7 @@
  * request key for the asker to read.
  *
  * A program of its own so that warren-helper, which every login starts, does not load
- * libcurl and json-c (issue 22); it needs only the network to etcd and the config's TLS
+ * OpenSSL and json-c (issue 22); it needs only the network to etcd and the config's TLS
  * files (root's), so it drops every capability and sets no_new_privs first. */
 #include <errno.h>
 #include <fcntl.h>

@@ -4,12 +4,12 @@
  *
  * Started by the helper as soon as it knows a container is to start, in its own session
  * and out of the login's cgroups (it must outlive the login), so that its start (its
- * process and libcurl's libraries: 15 ms and more) runs while the helper prepares the
+ * process and its libraries, OpenSSL's and json-c's) runs while the helper prepares the
  * host side (cgroups, devpts, network); the builder waits for its first report before
  * it touches anything of her data (her image: storage.h), and what the helper made
  * meanwhile is undone when the lease is refused.  It is the helper's child: the builder
  * and the supervisor hold its pidfd and pipes, never its pid (once the helper is gone it
- * is init's, which reaps it).  The helper that every login runs does not link libcurl
+ * is init's, which reaps it).  The helper that every login runs does not link OpenSSL
  * and json-c: warren-lease does.  The keeper takes her lease and reports; then it
  * renews, and a second report is the reason it can no longer: the supervisor stops the
  * container on it.  A line on its stdin is her container's id, for her record; closing

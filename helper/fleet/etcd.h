@@ -1,4 +1,4 @@
-/* etcd.h - a small etcd v3 client over its HTTP/JSON gateway (libcurl; the bodies are
+/* etcd.h - a small etcd v3 client over its HTTP/JSON gateway (http.h; the bodies are
  * etcdjson.h's).  Every call is bounded in time: a dead or frozen etcd makes it fail,
  * never hang, so that what waits on it (a login) is refused instead (fail closed).
  * Nothing here logs: each call fills a struct error. */
@@ -10,23 +10,17 @@
 #include <time.h>
 
 #include "fleet/etcdjson.h"
+#include "fleet/http.h"
 #include "lib/errors.h"
 
 /* Bounds of one call: to connect to one endpoint, and in all (every endpoint tried). */
 #define ETCD_CONNECT_MS 1000
 #define ETCD_CALL_MS 3000
 
-/* A TLS file's bytes (PEM), read and checked by the caller: libcurl is given these, never
- * the path, so that no one can swap the file between the check and its use. */
-struct etcd_pem {
-	char *data;               /* NULL: none */
-	size_t len;
-};
-
 struct etcd_options {
 	char *const *endpoints;   /* NULL-terminated "http(s)://HOST:PORT", tried in order */
-	struct etcd_pem cert, key; /* the client's TLS certificate and key, or none */
-	struct etcd_pem cacert;   /* the CA of etcd's certificates; none: the system's */
+	struct http_tls tls;      /* for https:// endpoints: the client's certificate and key,
+				   * the CA of etcd's certificates (none: the system's) */
 	long connect_ms, call_ms; /* 0: ETCD_CONNECT_MS, ETCD_CALL_MS */
 };
 

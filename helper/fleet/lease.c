@@ -25,7 +25,7 @@ int fleet_etcd_open(const struct fleet_config *f, struct etcd **ret, struct erro
 /* A TLS file larger than this is none warren should read (a CA bundle is some 200 KiB). */
 #define TLS_FILE_MAX (1024 * 1024)
 
-/* fleet.KEY's file at PATH, if set, read into *RET (what libcurl is given, so that what was
+/* fleet.KEY's file at PATH, if set, read into *RET (what OpenSSL is given, so that what was
  * checked is what is used): a file only root can change (open_root_path: no symlink, every
  * directory above it root's; whoever can swap the CA or the certificate decides whom warren
  * trusts and who it is), root's and not writable by others, and for the client's key (SECRET)
@@ -43,7 +43,7 @@ static void read_buf_wipe(struct read_buf *b)
 	free(b->data);
 }
 
-static int tls_file_read(const char *key, const char *path, bool secret, struct etcd_pem *ret,
+static int tls_file_read(const char *key, const char *path, bool secret, struct http_pem *ret,
 			 struct error *err)
 {
 	_cleanup_close_ int fd = -EBADF;
@@ -52,7 +52,7 @@ static int tls_file_read(const char *key, const char *path, bool secret, struct 
 	struct stat st;
 	ssize_t n;
 
-	*ret = (struct etcd_pem){ 0 };
+	*ret = (struct http_pem){ 0 };
 	if (!path)
 		return 0;
 	if ((fd = open_root_path(path, err)) < 0)
@@ -101,16 +101,16 @@ int fleet_etcd_open_within(const struct fleet_config *f, long call_ms, struct et
 	struct etcd_options o = { .endpoints = f->etcd, .call_ms = call_ms };
 	int r;
 
-	if ((r = tls_file_read("key", f->key, true, &o.key, err)) >= 0 &&
-	    (r = tls_file_read("cert", f->cert, false, &o.cert, err)) >= 0 &&
-	    (r = tls_file_read("cacert", f->cacert, false, &o.cacert, err)) >= 0)
+	if ((r = tls_file_read("key", f->key, true, &o.tls.key, err)) >= 0 &&
+	    (r = tls_file_read("cert", f->cert, false, &o.tls.cert, err)) >= 0 &&
+	    (r = tls_file_read("cacert", f->cacert, false, &o.tls.cacert, err)) >= 0)
 		r = etcd_new(&o, ret, err);
-	/* libcurl keeps copies (CURL_BLOB_COPY); the key's bytes go before the memory does. */
-	if (o.key.data)
-		explicit_bzero(o.key.data, o.key.len);
-	free(o.key.data);
-	free(o.cert.data);
-	free(o.cacert.data);
+	/* OpenSSL keeps what it read of them; the key's bytes go before the memory does. */
+	if (o.tls.key.data)
+		explicit_bzero(o.tls.key.data, o.tls.key.len);
+	free(o.tls.key.data);
+	free(o.tls.cert.data);
+	free(o.tls.cacert.data);
 	return r;
 }
 

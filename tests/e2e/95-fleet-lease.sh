@@ -15,7 +15,7 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/etcd.sh
-N=45
+N=48
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (a config root owns, a mount namespace)" $N
 etcd_need $N
 command -v openssl >/dev/null || skip_all "no openssl (apt-get install openssl)" $N
@@ -287,7 +287,7 @@ out=$("$CTL" --config "$T/nofleet.conf" ls --fleet 2>&1)
 check "warrenctl ls --fleet without a fleet group: exit 1, saying so" \
 	test "$?" = 1 -a -n "$(grep 'has no fleet group' <<<"$out")"
 
-# TLS: the config's cert, key and cacert are what libcurl presents and trusts.
+# TLS: the config's cert, key and cacert are what warren-lease presents and trusts.
 lease_t=
 for _ in $(seq 80); do
 	lease_t=$("$DRIVE" "$T/tls.conf" take wta host-a 60 2>"$T/err") && break
@@ -327,7 +327,7 @@ check "a client certificate not root's is refused, with the fix: $out" \
 out=$("$CTL" --config "$T/tls-openkey.conf" doctor 2>&1)
 check "doctor: a client key others can read is a problem" \
 	grep -q "^PROBLEM fleet: etcd: fleet.key $tls/open.key is readable by others" <<<"$out" || diag "$(grep fleet <<<"$out")"
-# The file is read through every directory above it, and libcurl is given the bytes read:
+# The file is read through every directory above it, and OpenSSL is given the bytes read:
 # a key in a directory another user owns (who could swap it between the check and its use)
 # is refused, naming that directory; so is a key that is a symlink (whoever can change it
 # chooses the file).
@@ -348,7 +348,7 @@ check "a client key that is a symlink (to the good key) is refused, with the fix
 out=$("$CTL" --config "$T/tls-keydir.conf" doctor 2>&1)
 check "doctor: a client key in a directory nobody owns is a problem, naming the directory" \
 	grep -q "^PROBLEM fleet: etcd: fleet.key $tls/nobodys-dir/client.key: its directory $tls/nobodys-dir is owned by uid" <<<"$out" || diag "$(grep fleet <<<"$out")"
-# cacert is the only CA trusted: one in the system's CA directory (libcurl's default
+# cacert is the only CA trusted: one in the system's CA directory (OpenSSL's default
 # CApath on Debian) signed etcd's certificate, the config names another: refused.  In a
 # mount namespace of the test's own, a tmpfs over /etc/ssl/certs holds the test's CA.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$tls/other.key" \
@@ -364,6 +364,34 @@ if [ -d /etc/ssl/certs ] && [ -s "$tls/other-ca.pem" ]; then
 else
 	skip "cacert is the one CA trusted" "no /etc/ssl/certs here, or openssl made no second CA"
 fi
+
+# etcd's certificate must name the endpoint's host: the TLS member reached as "localhost"
+# (a name, looked up; its certificate names 127.0.0.1 only), and a TLS server whose
+# certificate, of the trusted CA, names 127.0.0.2 only, reached at 127.0.0.1: refused.
+sed 's|https://127.0.0.1:|https://localhost:|' "$T/tls.conf" >"$T/tls-byname.conf"
+chmod 0644 "$T/tls-byname.conf"
+out=$("$DRIVE" "$T/tls-byname.conf" take wtb host-a 60 2>&1)
+check "etcd's certificate for 127.0.0.1, reached as localhost, is refused: $out" \
+	grep -q "SSL certificate problem: hostname mismatch" <<<"$out"
+wrong=$(free_port)
+cert elsewhere /CN=127.0.0.2 "subjectAltName=IP:127.0.0.2"
+openssl s_server -quiet -naccept 1 -accept "127.0.0.1:$wrong" -cert "$tls/elsewhere.pem" \
+	-key "$tls/elsewhere.key" </dev/null >"$tls/s_server.log" 2>&1 &
+stubs+=($!)
+listening() { ss -Htln "sport = :$1" | grep -q .; }
+wait_for listening "$wrong" || diag_file "$tls/s_server.log"
+printf 'fleet = { store = "%s"; etcd = [ "https://127.0.0.1:%s" ]; cacert = "%s"; };\n' \
+	"$T/store" "$wrong" "$tls/ca.pem" >"$T/tls-elsewhere.conf"
+chmod 0644 "$T/tls-elsewhere.conf"
+out=$("$DRIVE" "$T/tls-elsewhere.conf" take wtb host-a 60 2>&1)
+check "a certificate of the trusted CA for 127.0.0.2, reached at 127.0.0.1, is refused: $out" \
+	grep -q "SSL certificate problem: IP address mismatch" <<<"$out"
+# The client's key must be its certificate's.
+install -m 0600 "$tls/other.key" "$tls/notmine.key"
+tls_conf tls-notmine "cert = \"$tls/client.pem\"; key = \"$tls/notmine.key\"; cacert = \"$tls/ca.pem\";"
+out=$("$DRIVE" "$T/tls-notmine.conf" take wtb host-a 60 2>&1)
+check "a client key that is not the certificate's is refused, naming both: $out" \
+	grep -q "fleet.key is not the key of fleet.cert" <<<"$out"
 
 # A sick member listed first takes no more than its share of a call: the next one serves.
 stub_member frozen frozen && stub_member noleader noleader ||
@@ -390,7 +418,7 @@ check "notes while etcd stalls: the give-up comes $((t1 - t0)) ms after warren-l
 	test "$lrc" = 1 -a "$((t1 - t0))" -lt 4000 -a -n "$(grep 'could not be renewed within its 5 s TTL' <<<"$lout")"
 # No line: the renewal at 1666 ms times out at 3333 ms; a retry RETRY_MS (250 ms) later
 # would not fit before the fence either, so the give-up comes at once, not at 3583 ms.
-# Timed from the moment the renewal ended, as the stub saw it (curl hung up on the
+# Timed from the moment the renewal ended, as the stub saw it (warren-lease hung up on the
 # keepalive it held), to the moment the give-up was written (its report's file's mtime, a
 # clock tick coarse): no fork or exit in between.  The give-up comes within a few ms of
 # the end, a retry's 250 ms later at the earliest; 125 ms is the half of that either side

@@ -1,0 +1,189 @@
+/* test_httpreply.c - an HTTP/1.1 answer read as it arrives (fleet/httpreply.h): the
+ * framings etcd's gateway sends (a length; chunks, as its streams), and what must be
+ * refused (not HTTP, cut short, too large, two lengths), each fed whole and a byte at a
+ * time. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fleet/httpreply.h"
+
+/* Feed TEXT whole (STEP 0) or STEP bytes at a time, then the end of the connection if
+ * the answer is not complete by then: what the last feed said. */
+static int feed(struct http_reply *r, const char *text, size_t step)
+{
+	size_t len = strlen(text), at = 0;
+	int k = 0;
+
+	http_reply_init(r);
+	if (!step)
+		step = len ? len : 1;
+	while (at < len && k == 0) {
+		size_t n = len - at < step ? len - at : step;
+
+		k = http_reply_feed(r, text + at, n, false);
+		at += n;
+	}
+	return k == 0 ? http_reply_feed(r, NULL, 0, true) : k;
+}
+
+static const size_t steps[] = { 0, 1, 2, 7 };
+
+static void test_length(void **state)
+{
+	static const char a[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+				"Date: Mon, 07 Dec 2026 10:47:20 GMT\r\nContent-Length: 11\r\n\r\n"
+				"{\"ok\":true}";
+
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		struct http_reply r;
+
+		assert_int_equal(feed(&r, a, steps[i]), 1);
+		assert_int_equal(r.status, 200);
+		assert_true(r.keep);
+		assert_string_equal(r.body, "{\"ok\":true}");
+		assert_int_equal(r.body_len, 11);
+		assert_int_equal(r.date, 1796640440);
+		http_reply_clear(&r);
+	}
+}
+
+/* etcd's gateway answers a stream (a lease keepalive) in chunks, a JSON object each. */
+static void test_chunked(void **state)
+{
+	static const char a[] = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+				"Content-Type: application/json\r\n\r\n"
+				"1f\r\n{\"result\":{\"ID\":\"7\",\"TTL\":\"5\"}}\r\n"
+				"1;ext=1\r\n\n\r\n0\r\nX-Trailer: t\r\n\r\n";
+
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		struct http_reply r;
+
+		assert_int_equal(feed(&r, a, steps[i]), 1);
+		assert_int_equal(r.status, 200);
+		assert_true(r.keep);
+		assert_string_equal(r.body, "{\"result\":{\"ID\":\"7\",\"TTL\":\"5\"}}\n");
+		assert_int_equal(r.date, -1);
+		http_reply_clear(&r);
+	}
+}
+
+/* What ends the connection after the answer: Connection: close, HTTP/1.0, a body to the
+ * end, bytes no one asked for. */
+static void test_not_kept(void **state)
+{
+	static const char *const closing[] = {
+		"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}",
+		"HTTP/1.1 200 OK\r\nconnection: Upgrade, Close\r\nContent-Length: 2\r\n\r\n{}",
+		"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}",
+		"HTTP/1.1 200 OK\r\n\r\n{}",
+		"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}HTTP/1.1 200 OK\r\n",
+	};
+
+	for (size_t i = 0; i < sizeof(closing) / sizeof(closing[0]); i++) {
+		struct http_reply r;
+
+		assert_int_equal(feed(&r, closing[i], 0), 1);
+		assert_false(r.keep);
+		assert_string_equal(r.body, "{}");
+		http_reply_clear(&r);
+	}
+}
+
+/* An interim 100 Continue is dropped; 204 has no body; an error status is an answer. */
+static void test_statuses(void **state)
+{
+	struct http_reply r;
+
+	assert_int_equal(feed(&r, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 503 Service Unavailable\r\n"
+			      "Content-Length: 4\r\n\r\nbusy", 1), 1);
+	assert_int_equal(r.status, 503);
+	assert_string_equal(r.body, "busy");
+	http_reply_clear(&r);
+	assert_int_equal(feed(&r, "HTTP/1.1 204 No Content\r\n\r\n", 0), 1);
+	assert_int_equal(r.status, 204);
+	assert_string_equal(r.body, "");
+	assert_true(r.keep);
+	http_reply_clear(&r);
+}
+
+static void test_refused(void **state)
+{
+	static const char *const bad[] = {
+		"",                                             /* nothing before the end */
+		"SSH-2.0-OpenSSH_9.2\r\n",                      /* not HTTP */
+		"HTTP/2 200\r\n\r\n",
+		"HTTP/1.1 20 OK\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n{}",       /* cut short */
+		"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}}",
+		"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}XX0\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n", /* no last chunk */
+		"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n",     /* headers cut short */
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		for (size_t j = 0; j < sizeof(steps) / sizeof(steps[0]); j++) {
+			struct http_reply r;
+
+			assert_int_equal(feed(&r, bad[i], steps[j]), -EBADMSG);
+			http_reply_clear(&r);
+		}
+}
+
+static void test_too_big(void **state)
+{
+	struct http_reply r;
+	char head[128], *junk;
+	size_t n = HTTP_HEAD_MAX + 2;
+
+	snprintf(head, sizeof(head), "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n", HTTP_BODY_MAX + 1);
+	assert_int_equal(feed(&r, head, 0), -EFBIG);
+	http_reply_clear(&r);
+	snprintf(head, sizeof(head), "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n",
+		 HTTP_BODY_MAX + 1);
+	assert_int_equal(feed(&r, head, 0), -EFBIG);
+	http_reply_clear(&r);
+	/* Headers that never end. */
+	assert_non_null(junk = malloc(n + 1));
+	memcpy(junk, "HTTP/1.1 200 OK\r\n", 17);
+	memset(junk + 17, 'x', n - 17);
+	junk[n] = '\0';
+	assert_int_equal(feed(&r, junk, 4096), -EFBIG);
+	http_reply_clear(&r);
+	free(junk);
+}
+
+static void test_date(void **state)
+{
+	assert_int_equal(http_date_parse("Sun, 06 Nov 1994 08:49:37 GMT"), 784111777);
+	assert_int_equal(http_date_parse("Thu, 01 Jan 1970 00:00:00 GMT"), 0);
+	assert_int_equal(http_date_parse("Sunday, 06-Nov-94 08:49:37 GMT"), -1);
+	assert_int_equal(http_date_parse("Sun Nov  6 08:49:37 1994"), -1);
+	assert_int_equal(http_date_parse("Sun, 06 Nov 1994 08:49:37 UTC"), -1);
+	assert_int_equal(http_date_parse("Sun, 06 Nob 1994 08:49:37 GMT"), -1);
+	assert_int_equal(http_date_parse("Sun, 06 Nov 1994 25:49:37 GMT"), -1);
+	assert_int_equal(http_date_parse("Sun, 06 Nov 1994 08:49:37 GMT and more"), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_length),     cmocka_unit_test(test_chunked),
+		cmocka_unit_test(test_not_kept),   cmocka_unit_test(test_statuses),
+		cmocka_unit_test(test_refused),    cmocka_unit_test(test_too_big),
+		cmocka_unit_test(test_date),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
