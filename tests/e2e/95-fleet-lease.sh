@@ -15,7 +15,7 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/etcd.sh
-N=48
+N=49
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (a config root owns, a mount namespace)" $N
 etcd_need $N
 command -v openssl >/dev/null || skip_all "no openssl (apt-get install openssl)" $N
@@ -81,6 +81,32 @@ stub_member() {
 		print $r "$port\n";
 		close $r;
 		if ($mode eq "frozen") { sleep 600; exit }
+		if ($mode eq "idleclose") {
+			# Answers and keeps the connection for the next request, but closes it
+			# after 200 ms without one, as a server with an idle timeout does.
+			for (;;) {
+				my $c = $s->accept or next;
+				while (IO::Select->new($c)->can_read(0.2)) {
+					my ($len, $path) = (0, "");
+					while (my $l = <$c>) {
+						$path = $1 if $l =~ m{^POST (\S+)};
+						$len = $1 if $l =~ /^content-length:\s*(\d+)/i;
+						last if $l =~ /^\r?$/;
+					}
+					last unless $path;
+					read($c, my $body, $len) if $len;
+					logged($path);
+					my $b = $path eq "/v3/lease/grant" ? q({"header":{},"ID":"4242","TTL":"5"}) :
+						$path eq "/v3/kv/txn" ? q({"header":{},"succeeded":true}) :
+						$path eq "/v3/lease/keepalive" ? q({"result":{"header":{},"ID":"4242","TTL":"5"}}) :
+						q({"header":{}});
+					print $c "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" .
+						"Content-Length: " . length($b) . "\r\n\r\n$b";
+				}
+				logged("idle-closed");
+				close $c;
+			}
+		}
 		my $b = q({"error":"etcdserver: no leader","code":14,"message":"etcdserver: no leader"});
 		my ($status, $txns, $grants, $n, %held) = ("503 Service Unavailable", 0, 0, 0);
 		my $sel = IO::Select->new($s);
@@ -392,6 +418,16 @@ tls_conf tls-notmine "cert = \"$tls/client.pem\"; key = \"$tls/notmine.key\"; ca
 out=$("$DRIVE" "$T/tls-notmine.conf" take wtb host-a 60 2>&1)
 check "a client key that is not the certificate's is refused, naming both: $out" \
 	grep -q "fleet.key is not the key of fleet.cert" <<<"$out"
+
+# A member that closes a connection after 200 ms without a request (an idle timeout): the
+# kept connection is not used again once closed, the renewal 600 ms after the take opens
+# a new one.
+stub_member idleclose idle || diag "the idleclose stub did not start"
+printf 'fleet = { store = "%s"; etcd = [ "http://127.0.0.1:%s" ]; };\n' "$T/store" "$idle" >"$T/idle.conf"
+chmod 0644 "$T/idle.conf"
+out=$("$DRIVE" "$T/idle.conf" take-renew wti host-a 60 600 2>&1)
+check "a member that closed the kept connection while idle: the next call opens another (exit $?): $out" \
+	test "$?" = 0 -a "$(grep -c idle-closed "$T/stub.idle.log" 2>/dev/null)" -ge 1 || diag_file "$T/stub.idle.log"
 
 # A sick member listed first takes no more than its share of a call: the next one serves.
 stub_member frozen frozen && stub_member noleader noleader ||
