@@ -543,14 +543,15 @@ static int identity(SSL_CTX *c, const struct http_tls *t, struct error *err)
 		if (!(b = pem_bio(&t->key)))
 			return error_set(err, -ENOMEM, "out of memory");
 		k = PEM_read_bio_PrivateKey(b, NULL, no_passphrase, NULL);
-		ok = k && SSL_CTX_use_PrivateKey(c, k);
-		EVP_PKEY_free(k);
 		BIO_free(b);
-		if (!ok)
+		if (!k)
 			return tls_error(err, "fleet.key is not a PEM private key without a passphrase");
+		/* OpenSSL holds the key to the certificate given before it. */
+		ok = SSL_CTX_use_PrivateKey(c, k);
+		EVP_PKEY_free(k);
+		if (!ok || (t->cert.data && !SSL_CTX_check_private_key(c)))
+			return tls_error(err, "fleet.key is not the key of fleet.cert");
 	}
-	if (t->cert.data && t->key.data && !SSL_CTX_check_private_key(c))
-		return tls_error(err, "fleet.key is not the key of fleet.cert");
 	return 0;
 }
 
