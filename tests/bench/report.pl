@@ -164,6 +164,8 @@ if ($table) {
 	    ms('binds_n_cold') if exists $r{binds_n};
 	printf "%-44s %s  |  %s  |  warm %s\n", 'fleet cold: image here / on the store + lease',
 	    ms('fleet_local_cold'), ms('fleet_store_cold'), ms('fleet_store_warm') if exists $r{fleet_store_cold_n};
+	printf "%-44s %s\n", 'fleet cold: on the store + lease over TLS', ms('fleet_tls_cold')
+	    if exists $r{fleet_tls_cold_n};
 	printf "\n%-58s %-28s %s\n", 'target', 'measured', '';
 	printf "%-58s %-28s %s\n", @$_ for @targets;
 	exit 0;
@@ -337,6 +339,11 @@ if (exists $r{binds_n}) {
 if (exists $r{fleet_store_cold_n}) {
 	my $added = (v('fleet_store_cold_med') ne '?' && v('fleet_local_cold_med') ne '?') ?
 	    sprintf('%.1f', v('fleet_store_cold_med') - v('fleet_local_cold_med')) : '?';
+	# TLS (etcd's certificate checked, the client's presented) adds its context and its
+	# handshake to warren-lease's start, once a login.
+	my $tls_added = (exists $r{fleet_tls_cold_n} && v('fleet_tls_cold_med') ne '?' &&
+			 v('fleet_local_cold_med') ne '?') ?
+	    sprintf('; over TLS **%.1f ms**', v('fleet_tls_cold_med') - v('fleet_local_cold_med')) : '';
 	$o .= "\n## 7. Fleet: what her lease and the store add to a login (issue 19)\n\n" .
 	    "Cold logins through pam_warren as in 1, both users with a 1G disk image: wbj's on " .
 	    "this host, wbf's on a fleet's store (a directory bound over itself: the store's " .
@@ -345,10 +352,12 @@ if (exists $r{fleet_store_cold_n}) {
 	    "| | runs | login |\n|---|---:|---:|\n" .
 	    "| cold, image on this host | " . v('fleet_local_cold_n') . " | " . ms('fleet_local_cold') . " |\n" .
 	    "| cold, image on the store, lease taken | " . v('fleet_store_cold_n') . " | " . ms('fleet_store_cold') . " |\n" .
+	    (exists $r{fleet_tls_cold_n} ? "| cold, image on the store, lease taken over TLS (client " .
+	     "certificate, etcd's checked) | " . v('fleet_tls_cold_n') . " | " . ms('fleet_tls_cold') . " |\n" : '') .
 	    "| warm, fleet (no etcd call) | " . v('fleet_store_warm_n') . " | " . ms('fleet_store_warm') . " |\n\n" .
 	    "Added to a cold login by the fleet, from the medians: **$added ms** (issue 19: at most " .
 	    "about 5 ms for the lease on loopback; this also holds warren-lease's start, the " .
-	    "direct-I/O loop device and the idmapped mount of the image). Steps of wbf's cold " .
+	    "direct-I/O loop device and the idmapped mount of the image)$tls_added. Steps of wbf's cold " .
 	    "logins (bench build):\n\n" . steps_table("$dir/steps-fleet.tab") .
 	    "\nThe same steps side by side with wbj's (her image on this host, no lease; bench " .
 	    "build), medians: the lease's own steps, and what the other steps pay beside it " .

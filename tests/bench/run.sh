@@ -10,7 +10,8 @@
 #   5. peers (Debian's packages) and a kernel floor, to /bin/true on the same image
 #   6. binds: cold logins with none and with BENCH_BINDS (16) binds, and their steps
 #   7. fleet: cold logins with her disk image on this host and on a fleet's store with her
-#      lease in a real etcd on loopback (issue 19: the lease's cost), and warm ones
+#      lease in a real etcd on loopback, over http and over TLS with a client certificate
+#      (issue 19: the lease's cost), and warm ones
 # Everything that makes users, containers or an sshd happens inside the end-to-end lock
 # (/run/lock/warren-e2e.lock) and a netns of its own, through tests/lib/fixture.sh; all
 # of it is removed at the end, on failure or Ctrl-C too.  Raw data: bench-results/.
@@ -507,19 +508,46 @@ part_binds() {
 # --- 7. fleet -------------------------------------------------------------------------
 
 # bench_config with a 1G disk image for every user; with "fleet", a fleet group too: one
-# etcd member on loopback in the bench's netns, the store a directory bound over itself.
+# etcd member on loopback in the bench's netns, the store a directory bound over itself;
+# with "tls", the same member through its https:// port with a client certificate.
 fleet_config() {
 	bench_config | sed 's|^defaults = { \(.*\) };$|defaults = { \1 disk = "1G"; };|'
-	[ "${1:-}" = fleet ] && printf 'fleet = { store = "%s"; etcd = [ "http://127.0.0.1:2379" ]; };\n' \
-		"$T/store"
+	case ${1:-} in
+	fleet) printf 'fleet = { store = "%s"; etcd = [ "http://127.0.0.1:2379" ]; };\n' "$T/store" ;;
+	tls) printf 'fleet = { store = "%s"; etcd = [ "https://127.0.0.1:2381" ]; cert = "%s"; key = "%s"; cacert = "%s"; };\n' \
+		"$T/store" "$T/tls/client.pem" "$T/tls/client.key" "$T/tls/ca.pem" ;;
+	esac
 	return 0
 }
 
+# fleet_tls: a CA, etcd's certificate (for 127.0.0.1; for client authentication too, as
+# etcd 3.4's gateway calls its own gRPC server with it) and the client's, in $T/tls.
+fleet_tls() {
+	local d=$T/tls n
+	mkdir -m 0755 "$d" &&
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/ca.key" \
+			-out "$d/ca.pem" -days 1 -subj /CN=warren-bench-ca || return 1
+	for n in server client; do
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/$n.key" \
+			-out "$d/$n.csr" -subj /CN=127.0.0.1 &&
+			openssl x509 -req -in "$d/$n.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
+				-CAcreateserial -out "$d/$n.pem" -days 1 -extfile <(printf '%s\n' \
+				subjectAltName=IP:127.0.0.1 extendedKeyUsage=serverAuth,clientAuth) || return 1
+	done
+	chmod 0600 "$d"/*.key && chmod 0644 "$d"/*.pem
+} >>"$T/openssl.log" 2>&1
+
 part_fleet() {
 	command -v etcd >/dev/null || { say "fleet: no etcd (apt-get install etcd-server): not measured"; return 0; }
-	say "fleet: $RUNS cold logins with her image on this host (wbj) and on the fleet's store, her lease in etcd (wbf), alternating blocks of 5; $RUNS warm"
+	local tls=tls
+	fleet_tls || { tls=; say "fleet: openssl made no certificates ($T/openssl.log): no TLS logins"; }
+	say "fleet: $RUNS cold logins with her image on this host (wbj) and on the fleet's store, her lease in etcd (wbf)${tls:+, over http and over TLS}, alternating blocks of 5; $RUNS warm"
 	pam_conf "$R/pam-prod" "$HELPER" "$MODULE"
-	etcd_ns_start
+	# One member, its client port both http and https (with client certificates).
+	etcd_start ETCD_PID "$T/etcd.log" "$NS" m1 "$T/etcd" \
+		"http://127.0.0.1:2379${tls:+,https://127.0.0.1:2381}" http://127.0.0.1:2380 \
+		m1=http://127.0.0.1:2380 ${tls:+--cert-file "$T/tls/server.pem" --key-file "$T/tls/server.key"} \
+		${tls:+--trusted-ca-file "$T/tls/ca.pem" --client-cert-auth}
 	fleet_store "$T/store" || return 1
 	write_config "$(fleet_config fleet)"
 	for _ in $(seq 240); do
@@ -534,11 +562,15 @@ part_fleet() {
 	helper_stop wbf >/dev/null 2>&1
 	: >"$R/fleet-local.txt"
 	: >"$R/fleet-store.txt"
+	: >"$R/fleet-tls.txt"
 	for ((i = 0; i < RUNS; i += 5)); do
 		write_config "$(fleet_config)"
 		pamdrive prod wbj 5 cold >>"$R/fleet-local.txt" || return 1
 		write_config "$(fleet_config fleet)"
 		pamdrive prod wbf 5 cold >>"$R/fleet-store.txt" || { tail -n 8 "$T/syslog" >&2; return 1; }
+		[ -n "$tls" ] || continue
+		write_config "$(fleet_config tls)"
+		pamdrive prod wbf 5 cold >>"$R/fleet-tls.txt" || { tail -n 8 "$T/syslog" >&2; return 1; }
 	done
 	pam_conf "$R/pam-bench" "$BB/warren-helper" "$BB/pam_warren.so"
 	install -m 0644 /dev/null "$MARKS"
@@ -557,6 +589,7 @@ part_fleet() {
 	stat_put fleet_local_cold "$R/fleet-local.txt" 4
 	stat_put fleet_store_cold "$R/fleet-store.txt" 4
 	stat_put fleet_store_warm "$R/fleet-warm.txt" 4
+	[ -n "$tls" ] && stat_put fleet_tls_cold "$R/fleet-tls.txt" 4
 	helper_stop wbf >/dev/null 2>&1
 	write_config "$(bench_config)"
 	etcd_ns_stop
