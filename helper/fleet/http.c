@@ -119,6 +119,13 @@ static int wait_fd(int fd, short events, long deadline)
 	}
 }
 
+/* A lookup that failed: -EHOSTUNREACH, with why naming the host and glibc's reason. */
+static int lookup_failed(const struct where *w, int gai, char *why, size_t len)
+{
+	say(why, len, "%s: %s", w->host, gai_strerror(gai));
+	return -EHOSTUNREACH;
+}
+
 /* A name's addresses, within DEADLINE: an address is taken as it is; a name is looked up
  * by glibc's asynchronous getaddrinfo, so that a DNS server that does not answer cannot
  * hold the call past its bound. */
@@ -137,10 +144,8 @@ static int resolve(const struct where *w, long deadline, struct addrinfo **ret, 
 
 	if ((r = getaddrinfo(w->host, w->port, &hints, ret)) == 0)
 		return 0;
-	if (r != EAI_NONAME) {
-		say(why, len, "%s: %s", w->host, gai_strerror(r));
-		return -EHOSTUNREACH;
-	}
+	if (r != EAI_NONAME)
+		return lookup_failed(w, r, why, len);
 	if (!(q = calloc(1, sizeof(*q))))
 		return -ENOMEM;
 	q->hints = (struct addrinfo){ .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV };
@@ -150,8 +155,7 @@ static int resolve(const struct where *w, long deadline, struct addrinfo **ret, 
 	list[0] = &q->cb;
 	if ((r = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL)) != 0) {
 		free(q);
-		say(why, len, "%s: %s", w->host, gai_strerror(r));
-		return -EHOSTUNREACH;
+		return lookup_failed(w, r, why, len);
 	}
 	while ((r = gai_error(&q->cb)) == EAI_INPROGRESS) {
 		long left = deadline - http_now_ms();
@@ -164,20 +168,16 @@ static int resolve(const struct where *w, long deadline, struct addrinfo **ret, 
 	if (r == EAI_INPROGRESS && gai_cancel(&q->cb) != EAI_CANCELED) {
 		/* Its thread still writes into Q: Q is left to it (a few hundred bytes a
 		 * lookup that outlived its call). */
-		say(why, len, "looking up %s took longer than the call's bound", w->host);
-		return -ETIMEDOUT;
+		q = NULL;
+	} else {
+		*ret = r == 0 ? q->cb.ar_result : NULL;
 	}
-	*ret = r == 0 ? q->cb.ar_result : NULL;
 	free(q);
 	if (r == EAI_INPROGRESS || r == EAI_CANCELED) {
 		say(why, len, "looking up %s took longer than the call's bound", w->host);
 		return -ETIMEDOUT;
 	}
-	if (r != 0) {
-		say(why, len, "%s: %s", w->host, gai_strerror(r));
-		return -EHOSTUNREACH;
-	}
-	return 0;
+	return r == 0 ? 0 : lookup_failed(w, r, why, len);
 }
 
 /* A TCP connection to W's first address that takes one by CONNECT_BY: its fd (non-blocking),
