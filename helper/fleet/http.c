@@ -1,6 +1,7 @@
 /* http.c - the HTTP/1.1 client of fleet/etcd.c, over TCP or OpenSSL (see http.h). */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -165,13 +166,19 @@ static int resolve(const struct where *w, long deadline, struct addrinfo **ret, 
 			break;
 		gai_suspend((const struct gaicb *const *)list, 1, &t);
 	}
-	if (r == EAI_INPROGRESS && gai_cancel(&q->cb) != EAI_CANCELED) {
-		/* Its thread still writes into Q: Q is left to it (a few hundred bytes a
-		 * lookup that outlived its call). */
-		q = NULL;
-	} else {
-		*ret = r == 0 ? q->cb.ar_result : NULL;
+	if (r == EAI_INPROGRESS) {
+		int c = gai_cancel(&q->cb);
+
+		if (c == EAI_ALLDONE) {
+			r = gai_error(&q->cb); /* it ended between the last look and the cancel */
+		} else if (c != EAI_CANCELED) {
+			/* Its thread still writes into Q: Q is left to it (a few hundred bytes
+			 * a lookup that outlived its call). */
+			q = NULL;
+		}
 	}
+	if (q)
+		*ret = r == 0 ? q->cb.ar_result : NULL;
 	free(q);
 	if (r == EAI_INPROGRESS || r == EAI_CANCELED) {
 		say(why, len, "looking up %s took longer than the call's bound", w->host);
@@ -235,11 +242,12 @@ static void drop(struct http *h)
 /* Wait for what OpenSSL's call wants (SSL_get_error's E): 0, or -ETIMEDOUT, -EHOSTUNREACH. */
 static int tls_wait(struct http *h, int e, long deadline)
 {
-	if (e == SSL_ERROR_WANT_READ)
-		return wait_fd(h->fd, POLLIN, deadline) == -ETIMEDOUT ? -ETIMEDOUT : 0;
-	if (e == SSL_ERROR_WANT_WRITE)
-		return wait_fd(h->fd, POLLOUT, deadline) == -ETIMEDOUT ? -ETIMEDOUT : 0;
-	return -EHOSTUNREACH;
+	int r;
+
+	if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
+		return -EHOSTUNREACH;
+	r = wait_fd(h->fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline);
+	return r == 0 || r == -ETIMEDOUT ? r : -EHOSTUNREACH;
 }
 
 /* TLS on the new connection, the server's certificate checked against W's host. */
@@ -310,6 +318,8 @@ static int send_all(struct http *h, const char *data, size_t len, long deadline,
 			if (n < 0 && errno == EAGAIN && (r = wait_fd(h->fd, POLLOUT, deadline)) == 0)
 				continue;
 		}
+		if (n == 0 && !h->ssl)
+			errno = EPIPE; /* nothing taken: its errno is an old one */
 		if (n <= 0)
 			return io_failed(h, r, "sending the request", why, wlen);
 		data += n;
@@ -397,13 +407,18 @@ static void sigpipe_restore(const struct sigpipe_hold *s)
 	sigprocmask(SIG_SETMASK, &s->old, NULL);
 }
 
+/* One request and its answer.  *AGAIN: it failed on a kept connection before any byte of
+ * an answer came (the server closed it as it went out: an idle timeout's race with
+ * still_open), so that the request is worth sending once more on a new one. */
 static int post(struct http *h, const char *endpoint, const char *path, const char *body,
-		long connect_by, long deadline, struct http_reply *ret, char *why, size_t wlen)
+		long connect_by, long deadline, struct http_reply *ret, bool *again, char *why,
+		size_t wlen)
 {
 	_cleanup_free_ char *req = NULL;
 	struct where w;
 	char buf[16384];
 	size_t received = 0;
+	bool kept = false;
 	int r, n;
 
 	if (endpoint_parse(endpoint, &w) < 0 || strlen(endpoint) >= sizeof(h->endpoint) ||
@@ -413,6 +428,7 @@ static int post(struct http *h, const char *endpoint, const char *path, const ch
 	}
 	if (h->fd >= 0 && (strcmp(h->endpoint, endpoint) || !still_open(h)))
 		drop(h);
+	kept = h->fd >= 0;
 	if (h->fd < 0) {
 		if ((r = connect_to(&w, connect_by < deadline ? connect_by : deadline, why, wlen)) < 0)
 			return r;
@@ -428,16 +444,21 @@ static int post(struct http *h, const char *endpoint, const char *path, const ch
 		req = NULL;
 		return -ENOMEM;
 	}
-	if ((r = send_all(h, req, (size_t)n, deadline, why, wlen)) < 0)
+	if ((r = send_all(h, req, (size_t)n, deadline, why, wlen)) < 0) {
+		*again = kept && r == -EHOSTUNREACH;
 		return r;
+	}
 	do {
 		ssize_t got = receive(h, buf, sizeof(buf), deadline, why, wlen);
 
-		if (got < 0)
+		if (got < 0) {
+			*again = kept && !received && got == -EHOSTUNREACH;
 			return (int)got;
+		}
 		received += (size_t)got;
 		r = http_reply_feed(ret, buf, (size_t)got, got == 0);
 	} while (r == 0);
+	*again = kept && !received;
 	if (r == -EBADMSG) {
 		say(why, wlen, !received ? "the connection ended before an answer" :
 			       "not an HTTP/1.1 answer");
@@ -458,14 +479,20 @@ int http_post(struct http *h, const char *endpoint, const char *path, const char
 	struct sigpipe_hold s;
 	int r;
 
-	why[0] = '\0';
-	http_reply_init(ret);
 	sigpipe_block(&s);
-	r = post(h, endpoint, path, body, connect_by, deadline, ret, why, why_len);
-	if (r < 0) {
+	for (int i = 0; i < 2; i++) {
+		bool again = false;
+
+		why[0] = '\0';
+		http_reply_init(ret);
+		r = post(h, endpoint, path, body, connect_by, deadline, ret, &again, why, why_len);
+		if (r >= 0)
+			break;
 		/* Whatever the connection holds now is no answer to the next request. */
 		drop(h);
 		http_reply_clear(ret);
+		if (!again)
+			break;
 	}
 	sigpipe_restore(&s);
 	return r;
@@ -474,7 +501,8 @@ int http_post(struct http *h, const char *endpoint, const char *path, const char
 /* A PEM file's bytes as an OpenSSL memory BIO (it reads them in place). */
 static BIO *pem_bio(const struct http_pem *p)
 {
-	return BIO_new_mem_buf(p->data, (int)p->len);
+	/* (A length of -1 would have OpenSSL take strlen: lease.c's files are 1 MiB at most.) */
+	return p->len <= INT_MAX ? BIO_new_mem_buf(p->data, (int)p->len) : NULL;
 }
 
 /* A passphrase is never asked: a key that has one is refused (warren-lease has no one to
@@ -482,6 +510,15 @@ static BIO *pem_bio(const struct http_pem *p)
 static int no_passphrase(char *buf, int size, int rwflag, void *u)
 {
 	return 0;
+}
+
+/* Did the last PEM read stop at the end of its bytes (no more certificates), rather than
+ * at one it could not read? */
+static bool pem_ended(void)
+{
+	unsigned long e = ERR_peek_last_error();
+
+	return !e || (ERR_GET_LIB(e) == ERR_LIB_PEM && ERR_GET_REASON(e) == PEM_R_NO_START_LINE);
 }
 
 static int tls_error(struct error *err, const char *what)
@@ -511,6 +548,9 @@ static int trust_only(SSL_CTX *c, const struct http_pem *ca, struct error *err)
 		X509_STORE_free(store);
 		return tls_error(err, "fleet.cacert holds no PEM certificate");
 	}
+	/* Each of them is a trust anchor, an intermediate CA too, as in etcd's own --cacert
+	 * (Go's certificate pool): the chain need not reach a self-signed root. */
+	X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN);
 	SSL_CTX_set_cert_store(c, store);
 	return 0;
 }
@@ -535,8 +575,8 @@ static int identity(SSL_CTX *c, const struct http_tls *t, struct error *err)
 				ok = 0;
 			}
 		BIO_free(b);
-		if (!ok)
-			return tls_error(err, "fleet.cert is not a PEM certificate");
+		if (!ok || !pem_ended())
+			return tls_error(err, "fleet.cert is not a PEM certificate (and its chain)");
 		ERR_clear_error(); /* the end of the chain */
 	}
 	if (t->key.data) {
@@ -562,9 +602,15 @@ static int tls_context(const struct http_tls *t, SSL_CTX **ret, struct error *er
 
 	if (!c)
 		return tls_error(err, "TLS");
-	SSL_CTX_set_min_proto_version(c, TLS1_2_VERSION);
-	/* The peer and its name are verified (tls_start names the host). */
+	if (!SSL_CTX_set_min_proto_version(c, TLS1_2_VERSION)) {
+		SSL_CTX_free(c);
+		return tls_error(err, "TLS 1.2");
+	}
+	/* The peer and its name are verified (tls_start names the host), a wildcard only as a
+	 * whole label ("*.example.org", not "etcd*.example.org"). */
 	SSL_CTX_set_verify(c, SSL_VERIFY_PEER, NULL);
+	X509_VERIFY_PARAM_set_hostflags(SSL_CTX_get0_param(c),
+					X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
 	/* An answer is framed by its length or chunks, never by the connection's end: a
 	 * server that closes without TLS's close_notify loses nothing. */
 	SSL_CTX_set_options(c, SSL_OP_IGNORE_UNEXPECTED_EOF);

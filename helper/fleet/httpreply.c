@@ -26,23 +26,34 @@ void http_reply_clear(struct http_reply *r)
 
 time_t http_date_parse(const char *s)
 {
+	/* "Sun, 06 Nov 1994 08:49:37 GMT": fixed positions, so that no field is signed,
+	 * spaced or short. */
+	static const char shape[] = "Www, 00 Mmm 0000 00:00:00 GMT";
 	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	const char *comma = strchr(s, ',');
 	struct tm tm = { 0 };
-	char mon[4] = "";
 	const char *m;
-	int year, end = 0;
+	char mon[4];
 
-	if (!comma || sscanf(comma + 1, " %2d %3[A-Za-z] %4d %2d:%2d:%2d GMT%n", &tm.tm_mday, mon,
-			     &year, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &end) != 6 || !end ||
-	    comma[1 + end] != '\0')
+	if (strlen(s) != sizeof(shape) - 1)
 		return -1;
-	if (strlen(mon) != 3 || !(m = strstr(months, mon)) || (m - months) % 3 ||
-	    tm.tm_mday < 1 || tm.tm_mday > 31 || year < 1970 || tm.tm_hour > 23 ||
+	for (size_t i = 0; shape[i]; i++)
+		if (shape[i] == '0' ? !isdigit((unsigned char)s[i]) :
+		    isupper((unsigned char)shape[i]) || islower((unsigned char)shape[i]) ?
+		    !isalpha((unsigned char)s[i]) : s[i] != shape[i])
+			return -1;
+	memcpy(mon, s + 8, 3);
+	mon[3] = '\0';
+	if (strcmp(s + 26, "GMT") || !(m = strstr(months, mon)) || (m - months) % 3)
+		return -1;
+	tm.tm_mday = atoi(s + 5);
+	tm.tm_mon = (int)(m - months) / 3;
+	tm.tm_year = atoi(s + 12) - 1900;
+	tm.tm_hour = atoi(s + 17);
+	tm.tm_min = atoi(s + 20);
+	tm.tm_sec = atoi(s + 23);
+	if (tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_year < 70 || tm.tm_hour > 23 ||
 	    tm.tm_min > 59 || tm.tm_sec > 60)
 		return -1;
-	tm.tm_mon = (int)(m - months) / 3;
-	tm.tm_year = year - 1900;
 	return timegm(&tm);
 }
 
@@ -65,23 +76,37 @@ static bool next_line(const struct http_reply *r, size_t *at, const char **line,
 	return true;
 }
 
-/* Does header line LINE (LEN bytes) have NAME?  Its value (spaces cut) into *VALUE. */
-static bool header_is(const char *line, size_t len, const char *name, char *value, size_t size)
+/* A header line is a field name (RFC 9110's token: no space before the colon), a colon
+ * and a value: anything else (an obs-fold continuation too) is not an answer of etcd's. */
+static bool header_valid(const char *line, size_t len)
 {
-	size_t n = strlen(name), v;
+	static const char tchar[] = "!#$%&'*+-.^_`|~";
+	size_t i = 0;
+
+	while (i < len && (isalnum((unsigned char)line[i]) || (line[i] && strchr(tchar, line[i]))))
+		i++;
+	return i > 0 && i < len && line[i] == ':';
+}
+
+/* Does header line LINE (LEN bytes) have NAME?  1 with its value (spaces cut) in VALUE; 0;
+ * -EBADMSG when the value does not fit SIZE (cut, it could say less than it does). */
+static int header_is(const char *line, size_t len, const char *name, char *value, size_t size)
+{
+	size_t n = strlen(name);
 
 	if (len <= n || line[n] != ':' || strncasecmp(line, name, n))
-		return false;
+		return 0;
 	line += n + 1;
 	len -= n + 1;
 	while (len && (*line == ' ' || *line == '\t'))
 		line++, len--;
 	while (len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
 		len--;
-	v = len < size - 1 ? len : size - 1;
-	memcpy(value, line, v);
-	value[v] = '\0';
-	return true;
+	if (len >= size)
+		return -EBADMSG;
+	memcpy(value, line, len);
+	value[len] = '\0';
+	return 1;
 }
 
 /* Does the comma-separated list LIST hold TOKEN (any case)? */
@@ -119,10 +144,16 @@ static int read_head(struct http_reply *r, size_t head_end)
 	if (status < 100)
 		return -EBADMSG;
 	r->keep = http11;
-	while (next_line(r, &at, &line, &len) && len) {
-		if (!memchr(line, ':', len))
+	/* A NUL or a lone CR in the head: its lines could be read two ways. */
+	for (size_t i = 0; i < head_end; i++)
+		if (!r->raw[i] || (r->raw[i] == '\r' && (i + 1 == head_end || r->raw[i + 1] != '\n')))
 			return -EBADMSG;
-		if (header_is(line, len, "Content-Length", value, sizeof(value))) {
+	while (next_line(r, &at, &line, &len) && len) {
+		int k;
+
+		if (!header_valid(line, len))
+			return -EBADMSG;
+		if ((k = header_is(line, len, "Content-Length", value, sizeof(value))) > 0) {
 			char *end;
 			unsigned long long n;
 
@@ -134,22 +165,26 @@ static int read_head(struct http_reply *r, size_t head_end)
 				return -EBADMSG;
 			has_length = true;
 			length = n;
-		} else if (header_is(line, len, "Transfer-Encoding", value, sizeof(value))) {
-			/* Only chunked is a coding warren reads (it asks for no compression). */
-			if (strcasecmp(value, "chunked"))
+		} else if (!k && (k = header_is(line, len, "Transfer-Encoding", value,
+						sizeof(value))) > 0) {
+			/* Only chunked is a coding warren reads (it asks for no compression),
+			 * and only once: chunked twice is two codings. */
+			if (strcasecmp(value, "chunked") || chunked)
 				return -EBADMSG;
 			chunked = true;
-		} else if (header_is(line, len, "Connection", value, sizeof(value))) {
+		} else if (!k && (k = header_is(line, len, "Connection", value, sizeof(value))) > 0) {
 			if (has_token(value, "close"))
 				r->keep = false;
-		} else if (header_is(line, len, "Date", value, sizeof(value))) {
+		} else if (!k && (k = header_is(line, len, "Date", value, sizeof(value))) > 0) {
 			r->date = http_date_parse(value);
 		}
+		if (k < 0)
+			return k;
 	}
-	if (at != head_end)
+	/* Both a length and chunks: a request smuggler's answer (RFC 9112 §6.3). */
+	if (chunked && has_length)
 		return -EBADMSG;
 	if (status < 200) {
-		r->keep = false;
 		r->date = -1;
 		return 0; /* the caller drops the head and reads on */
 	}
@@ -164,8 +199,7 @@ static int read_head(struct http_reply *r, size_t head_end)
 		r->framing = length ? HTTP_LENGTH : HTTP_DONE;
 		r->left = (size_t)length;
 	} else {
-		r->framing = HTTP_TO_EOF;
-		r->keep = false;
+		return -EBADMSG; /* its end would be the connection's: see httpreply.h */
 	}
 	return 0;
 }
@@ -197,9 +231,11 @@ static int chunk_size(const char *line, size_t len, size_t *ret)
 		n = n * 16 + (size_t)(isdigit((unsigned char)line[i]) ? line[i] - '0' :
 				      tolower((unsigned char)line[i]) - 'a' + 10);
 	}
+	if (i == 0)
+		return -EBADMSG; /* no digits: not a size, and certainly not the last chunk */
 	while (i < len && (line[i] == ' ' || line[i] == '\t'))
 		i++;
-	if (i == 0 || (i < len && line[i] != ';'))
+	if (i < len && line[i] != ';')
 		return -EBADMSG;
 	*ret = n;
 	return 0;
@@ -267,14 +303,6 @@ static int consume(struct http_reply *r, size_t *at, bool eof)
 				return have > HTTP_HEAD_MAX ? -EFBIG : eof ? -EBADMSG : 0;
 			if (!len)
 				r->framing = HTTP_DONE;
-			continue;
-		case HTTP_TO_EOF:
-			if ((k = body_add(r, r->raw + *at, have)) < 0)
-				return k;
-			*at += have;
-			if (!eof)
-				return 0;
-			r->framing = HTTP_DONE;
 			continue;
 		case HTTP_DONE:
 			/* Bytes after the answer were not asked for: the connection is not

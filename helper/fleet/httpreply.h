@@ -22,7 +22,6 @@ enum http_framing {
 	HTTP_CHUNK_DATA,        /* chunked: a chunk's bytes */
 	HTTP_CHUNK_END,         /* chunked: the line end after a chunk's bytes */
 	HTTP_TRAILER,           /* chunked: trailer lines, to the empty one */
-	HTTP_TO_EOF,            /* neither: the body ends when the connection does */
 	HTTP_DONE,
 };
 
@@ -45,7 +44,10 @@ void http_reply_clear(struct http_reply *r);
 
 /* Add LEN bytes read from the connection; EOF when it ended (LEN 0).  1: the answer is
  * complete; 0: more is to be read; -EBADMSG: not an HTTP/1.x answer, or one cut short;
- * -EFBIG: larger than the bounds above; -ENOMEM. */
+ * -EFBIG: larger than the bounds above; -ENOMEM.  An answer with a body must say where it
+ * ends (Content-Length, or chunked, as etcd's gateway always does): one that ends with
+ * the connection could be cut short by anyone on the path, unseen (http.c takes a TLS
+ * connection's end without close_notify as an end), and is refused. */
 int http_reply_feed(struct http_reply *r, const char *data, size_t len, bool eof);
 
 /* An HTTP date (RFC 9110's IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT"), or -1. */

@@ -15,7 +15,7 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/etcd.sh
-N=49
+N=51
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (a config root owns, a mount namespace)" $N
 etcd_need $N
 command -v openssl >/dev/null || skip_all "no openssl (apt-get install openssl)" $N
@@ -81,29 +81,49 @@ stub_member() {
 		print $r "$port\n";
 		close $r;
 		if ($mode eq "frozen") { sleep 600; exit }
+		# A request read whole: its path ("" once the connection ends).
+		sub request { my ($c, $len, $path) = ($_[0], 0, "");
+			while (my $l = <$c>) {
+				$path = $1 if $l =~ m{^POST (\S+)};
+				$len = $1 if $l =~ /^content-length:\s*(\d+)/i;
+				last if $l =~ /^\r?$/;
+			}
+			read($c, my $body, $len) if $len && $path;
+			return $path }
+		# What a healthy member answers, the connection kept.
+		sub answer { my ($c, $path) = @_;
+			my $b = $path eq "/v3/lease/grant" ? q({"header":{},"ID":"4242","TTL":"5"}) :
+				$path eq "/v3/kv/txn" ? q({"header":{},"succeeded":true}) :
+				$path eq "/v3/lease/keepalive" ? q({"result":{"header":{},"ID":"4242","TTL":"5"}}) :
+				q({"header":{}});
+			print $c "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" .
+				"Content-Length: " . length($b) . "\r\n\r\n$b" }
 		if ($mode eq "idleclose") {
 			# Answers and keeps the connection for the next request, but closes it
 			# after 200 ms without one, as a server with an idle timeout does.
 			for (;;) {
 				my $c = $s->accept or next;
 				while (IO::Select->new($c)->can_read(0.2)) {
-					my ($len, $path) = (0, "");
-					while (my $l = <$c>) {
-						$path = $1 if $l =~ m{^POST (\S+)};
-						$len = $1 if $l =~ /^content-length:\s*(\d+)/i;
-						last if $l =~ /^\r?$/;
-					}
-					last unless $path;
-					read($c, my $body, $len) if $len;
+					my $path = request($c) or last;
 					logged($path);
-					my $b = $path eq "/v3/lease/grant" ? q({"header":{},"ID":"4242","TTL":"5"}) :
-						$path eq "/v3/kv/txn" ? q({"header":{},"succeeded":true}) :
-						$path eq "/v3/lease/keepalive" ? q({"result":{"header":{},"ID":"4242","TTL":"5"}}) :
-						q({"header":{}});
-					print $c "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" .
-						"Content-Length: " . length($b) . "\r\n\r\n$b";
+					answer($c, $path);
 				}
 				logged("idle-closed");
+				close $c;
+			}
+		}
+		if ($mode eq "dropsecond") {
+			# Answers the first request on a connection and keeps it, then reads the
+			# second and closes it unanswered: an idle timeout that fired as the
+			# request came, after the client looked at the connection.
+			for (;;) {
+				my $c = $s->accept or next;
+				if (my $path = request($c)) {
+					logged($path);
+					answer($c, $path);
+					$path = request($c);
+					logged("dropped $path") if $path;
+				}
 				close $c;
 			}
 		}
@@ -209,10 +229,10 @@ done
 # through the gateway fails with "connection closed").
 tls=$T/tls
 mkdir "$tls"
-cert() { # cert NAME SUBJECT EXTENSIONS: NAME.pem and NAME.key, signed by the CA
+cert() { # cert NAME SUBJECT EXTENSIONS: NAME.pem and NAME.key, signed by the CA (or $CA)
 	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$tls/$1.key" \
 		-out "$tls/$1.csr" -subj "$2" &&
-		openssl x509 -req -in "$tls/$1.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" \
+		openssl x509 -req -in "$tls/$1.csr" -CA "$tls/${CA:-ca}.pem" -CAkey "$tls/${CA:-ca}.key" \
 			-CAcreateserial -out "$tls/$1.pem" -days 1 -extfile <(printf '%s\n' "$3")
 } >>"$tls/openssl.log" 2>&1
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$tls/ca.key" \
@@ -412,6 +432,26 @@ chmod 0644 "$T/tls-elsewhere.conf"
 out=$("$DRIVE" "$T/tls-elsewhere.conf" take wtb host-a 60 2>&1)
 check "a certificate of the trusted CA for 127.0.0.2, reached at 127.0.0.1, is refused: $out" \
 	grep -q "SSL certificate problem: IP address mismatch" <<<"$out"
+# As in etcd's own --cacert, a CA in cacert is trusted as it is, an intermediate one too:
+# a TLS server whose certificate the intermediate signed (and sends alone) is let through,
+# and the request reaches it (it never answers: the call times out, 3 s).
+viainter=$(free_port)
+cert inter /CN=warren-test-intermediate "basicConstraints=critical,CA:TRUE"$'\n'"keyUsage=keyCertSign" &&
+	CA=inter cert viainter /CN=127.0.0.1 "subjectAltName=IP:127.0.0.1"
+# (Its stdin a FIFO the test holds open: at the end of its stdin s_server hangs up; it
+# writes what it reads to its stdout.)
+mkfifo "$tls/inter.stdin" && exec {hold}<>"$tls/inter.stdin"
+openssl s_server -quiet -naccept 1 -accept "127.0.0.1:$viainter" -cert "$tls/viainter.pem" \
+	-key "$tls/viainter.key" <"$tls/inter.stdin" >"$tls/s_server.inter.log" 2>&1 &
+stubs+=($!)
+wait_for listening "$viainter" || diag_file "$tls/s_server.inter.log"
+printf 'fleet = { store = "%s"; etcd = [ "https://127.0.0.1:%s" ]; cacert = "%s"; };\n' \
+	"$T/store" "$viainter" "$tls/inter.pem" >"$T/tls-inter.conf"
+chmod 0644 "$T/tls-inter.conf"
+out=$("$DRIVE" "$T/tls-inter.conf" take wtb host-a 60 2>&1)
+check "cacert holding an intermediate CA: its server's certificate is verified and the request goes through: $out" \
+	grep -q "^POST /v3/" "$tls/s_server.inter.log" || diag_file "$tls/s_server.inter.log"
+exec {hold}>&-
 # The client's key must be its certificate's.
 install -m 0600 "$tls/other.key" "$tls/notmine.key"
 tls_conf tls-notmine "cert = \"$tls/client.pem\"; key = \"$tls/notmine.key\"; cacert = \"$tls/ca.pem\";"
@@ -428,6 +468,18 @@ chmod 0644 "$T/idle.conf"
 out=$("$DRIVE" "$T/idle.conf" take-renew wti host-a 60 600 2>&1)
 check "a member that closed the kept connection while idle: the next call opens another (exit $?): $out" \
 	test "$?" = 0 -a "$(grep -c idle-closed "$T/stub.idle.log" 2>/dev/null)" -ge 1 || diag_file "$T/stub.idle.log"
+
+# A member that closes a kept connection as the next request arrives, no byte of an answer
+# sent: the request goes once more, on a new connection, and the take succeeds (the
+# grant on the first connection, the txn dropped on it and answered on the second).
+stub_member dropsecond drop || diag "the dropsecond stub did not start"
+printf 'fleet = { store = "%s"; etcd = [ "http://127.0.0.1:%s" ]; };\n' "$T/store" "$drop" >"$T/drop.conf"
+chmod 0644 "$T/drop.conf"
+out=$("$DRIVE" "$T/drop.conf" take wtd host-a 60 2>&1)
+rc=$?
+check "a kept connection closed as the request went out: sent again on a new one, the take succeeds (exit $rc): $out" \
+	test "$rc" = 0 -a "$(grep -c '^dropped /v3/kv/txn' "$T/stub.drop.log" 2>/dev/null)" = 1 -a \
+	"$(grep -c '^/v3/kv/txn' "$T/stub.drop.log" 2>/dev/null)" = 1 || diag_file "$T/stub.drop.log"
 
 # A sick member listed first takes no more than its share of a call: the next one serves.
 stub_member frozen frozen && stub_member noleader noleader ||

@@ -70,15 +70,14 @@ static void test_chunked(void **state)
 		  "{\"result\":{\"ID\":\"7\",\"TTL\":\"5\"}}\n", -1);
 }
 
-/* What ends the connection after the answer: Connection: close, HTTP/1.0, a body to the
- * end, bytes no one asked for. */
+/* What ends the connection after the answer: Connection: close, HTTP/1.0, bytes no one
+ * asked for. */
 static void test_not_kept(void **state)
 {
 	static const char *const closing[] = {
 		"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}",
 		"HTTP/1.1 200 OK\r\nconnection: Upgrade, Close\r\nContent-Length: 2\r\n\r\n{}",
 		"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}",
-		"HTTP/1.1 200 OK\r\n\r\n{}",
 		"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}HTTP/1.1 200 OK\r\n",
 	};
 
@@ -125,6 +124,23 @@ static void test_refused(void **state)
 		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}XX0\r\n\r\n",
 		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n", /* no last chunk */
 		"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n",     /* headers cut short */
+		/* A body that ends with the connection: a cut could not be seen. */
+		"HTTP/1.1 200 OK\r\n\r\n{}",
+		"HTTP/1.0 200 OK\r\nConnection: close\r\n\r\n{}",
+		/* A size line without digits is not the last chunk. */
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n \r\n\r\n",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n;x\r\n\r\n",
+		/* A length and chunks, or chunks twice. */
+		"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n{}",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n"
+		"0\r\n\r\n",
+		/* Header lines read one way here and another elsewhere. */
+		"HTTP/1.1 200 OK\r\nContent-Length : 2\r\n\r\n{}",
+		"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n x: folded\r\n\r\n{}",
+		"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\tfolded\r\n\r\n{}",
+		"HTTP/1.1 200 OK\r\nContent-Length: 2\rX: y\r\n\r\n{}",
+		": no name\r\n",
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
@@ -134,6 +150,28 @@ static void test_refused(void **state)
 			assert_int_equal(feed(&r, bad[i], steps[j]), -EBADMSG);
 			http_reply_clear(&r);
 		}
+}
+
+/* A header value that does not fit is refused, not cut (cut, it says less than it does:
+ * a length of 300 zeros and a 2, a close at the end of a long list); a NUL in the head. */
+static void test_long_values(void **state)
+{
+	static const char nul[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\0xyz\r\n\r\n{}";
+	char zeros[301], text[512];
+	struct http_reply r;
+
+	memset(zeros, '0', 300);
+	zeros[300] = '\0';
+	snprintf(text, sizeof(text), "HTTP/1.1 200 OK\r\nContent-Length: %s2\r\n\r\n{}", zeros);
+	assert_int_equal(feed(&r, text, 0), -EBADMSG);
+	http_reply_clear(&r);
+	snprintf(text, sizeof(text), "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: %s, "
+		 "close\r\n\r\n{}", zeros);
+	assert_int_equal(feed(&r, text, 0), -EBADMSG);
+	http_reply_clear(&r);
+	http_reply_init(&r);
+	assert_int_equal(http_reply_feed(&r, nul, sizeof(nul) - 1, false), -EBADMSG);
+	http_reply_clear(&r);
 }
 
 static void test_too_big(void **state)
@@ -169,6 +207,11 @@ static void test_date(void **state)
 	assert_int_equal(http_date_parse("Sun, 06 Nob 1994 08:49:37 GMT"), -1);
 	assert_int_equal(http_date_parse("Sun, 06 Nov 1994 25:49:37 GMT"), -1);
 	assert_int_equal(http_date_parse("Sun, 06 Nov 1994 08:49:37 GMT and more"), -1);
+	/* Signed or short fields. */
+	assert_int_equal(http_date_parse("Sun, 06 Nov 1994 08:-1:-1 GMT"), -1);
+	assert_int_equal(http_date_parse("Sun, 06 Nov 1994 -1:-1:-1 GMT"), -1);
+	assert_int_equal(http_date_parse("Sun, +6 Nov 1994 08:49:37 GMT"), -1);
+	assert_int_equal(http_date_parse("Sun,  6 Nov 1994 08:49:37 GMT"), -1);
 }
 
 int main(void)
@@ -176,7 +219,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_length),     cmocka_unit_test(test_chunked),
 		cmocka_unit_test(test_not_kept),   cmocka_unit_test(test_statuses),
-		cmocka_unit_test(test_refused),    cmocka_unit_test(test_too_big),
+		cmocka_unit_test(test_refused),    cmocka_unit_test(test_long_values),
+		cmocka_unit_test(test_too_big),
 		cmocka_unit_test(test_date),
 	};
 
