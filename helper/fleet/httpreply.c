@@ -253,13 +253,19 @@ static int consume(struct http_reply *r, size_t *at, bool eof)
 
 		switch (r->framing) {
 		case HTTP_HEAD: {
-			/* The head is complete at its empty line: look for it from the start. */
-			size_t end = 0;
+			/* The head is complete at its empty line: look for it from the first
+			 * line not yet looked at (every one before it had something). */
+			size_t end = r->head_scan;
 
 			do {
-				if (!next_line(r, &end, &line, &len))
+				if (!next_line(r, &end, &line, &len)) {
+					r->head_scan = end;
 					return r->raw_len > HTTP_HEAD_MAX ? -EFBIG : 0;
+				}
 			} while (len);
+			r->head_scan = 0;
+			if (end > HTTP_HEAD_MAX)
+				return -EFBIG;
 			if ((k = read_head(r, end)) < 0)
 				return k;
 			*at = end;

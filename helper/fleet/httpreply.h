@@ -35,6 +35,7 @@ struct http_reply {
 	/* The reading's own state. */
 	enum http_framing framing;
 	size_t left;            /* bytes left of the body (HTTP_LENGTH) or the chunk */
+	size_t head_scan;       /* HTTP_HEAD: where in raw the lines not yet looked at start */
 	char *raw;              /* bytes read and not yet consumed */
 	size_t raw_len;
 };

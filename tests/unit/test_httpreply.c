@@ -195,6 +195,15 @@ static void test_too_big(void **state)
 	assert_int_equal(feed(&r, junk, 4096), -EFBIG);
 	http_reply_clear(&r);
 	free(junk);
+	/* Headers that end, but past the bound, all in one read. */
+	assert_non_null(junk = malloc(HTTP_HEAD_MAX + 128));
+	strcpy(junk, "HTTP/1.1 200 OK\r\n");
+	for (n = strlen(junk); n < HTTP_HEAD_MAX + 64; n += 13)
+		strcpy(junk + n, "X-Pad: 0000\r\n");
+	strcpy(junk + n, "Content-Length: 0\r\n\r\n");
+	assert_int_equal(feed(&r, junk, 0), -EFBIG);
+	http_reply_clear(&r);
+	free(junk);
 }
 
 static void test_date(void **state)
