@@ -564,6 +564,7 @@ static int identity(SSL_CTX *c, const struct http_tls *t, struct error *err)
 	int ok;
 
 	if (t->cert.data) {
+		ERR_clear_error(); /* pem_ended looks at what the reads below leave */
 		if (!(b = pem_bio(&t->cert)))
 			return error_set(err, -ENOMEM, "out of memory");
 		x = PEM_read_bio_X509(b, NULL, no_passphrase, NULL);

@@ -15,7 +15,7 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/lib/etcd.sh
-N=51
+N=52
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (a config root owns, a mount namespace)" $N
 etcd_need $N
 command -v openssl >/dev/null || skip_all "no openssl (apt-get install openssl)" $N
@@ -458,6 +458,13 @@ tls_conf tls-notmine "cert = \"$tls/client.pem\"; key = \"$tls/notmine.key\"; ca
 out=$("$DRIVE" "$T/tls-notmine.conf" take wtb host-a 60 2>&1)
 check "a client key that is not the certificate's is refused, naming both: $out" \
 	grep -q "fleet.key is not the key of fleet.cert" <<<"$out"
+# A chain after the certificate that cannot be read is not cut short where it breaks.
+{ cat "$tls/client.pem"; printf -- '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n'; } >"$tls/brokenchain.pem"
+chmod 0644 "$tls/brokenchain.pem"
+tls_conf tls-brokenchain "cert = \"$tls/brokenchain.pem\"; key = \"$tls/client.key\"; cacert = \"$tls/ca.pem\";"
+out=$("$DRIVE" "$T/tls-brokenchain.conf" take wtb host-a 60 2>&1)
+check "a client certificate followed by one that cannot be read is refused: $out" \
+	grep -q "fleet.cert is not a PEM certificate (and its chain)" <<<"$out"
 
 # A member that closes a connection after 200 ms without a request (an idle timeout): the
 # kept connection is not used again once closed, the renewal 600 ms after the take opens
