@@ -114,7 +114,7 @@ static bool answer_is_retryable(const struct http_reply *a, char why[WHY_MAX])
 int etcd_call(struct etcd *e, const char *path, const char *body, char **ret_body,
 	      struct error *err)
 {
-	long deadline = http_now_ms() + e->call_ms;
+	int64_t deadline = http_now_ms() + e->call_ms;
 	char why[WHY_MAX] = "";
 	const char *endpoint = e->endpoints[e->first];
 	int status = -EHOSTUNREACH;
@@ -122,7 +122,7 @@ int etcd_call(struct etcd *e, const char *path, const char *body, char **ret_bod
 	for (size_t i = 0; i < e->n_endpoints; i++) {
 		size_t k = (e->first + i) % e->n_endpoints;
 		struct http_reply a;
-		long now = http_now_ms(), left = deadline - now, share = left / (long)(e->n_endpoints - i);
+		int64_t now = http_now_ms(), left = deadline - now, share = left / (int64_t)(e->n_endpoints - i);
 		int r;
 
 		if (left <= 0) {

@@ -40,12 +40,12 @@ struct where {
 	char port[8];
 };
 
-long http_now_ms(void)
+int64_t http_now_ms(void)
 {
 	struct timespec t;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 static void say(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -102,12 +102,12 @@ static int endpoint_parse(const char *url, struct where *w)
 }
 
 /* Until FD is ready for EVENTS or DEADLINE passes: 0, -ETIMEDOUT, or -errno. */
-static int wait_fd(int fd, short events, long deadline)
+static int wait_fd(int fd, short events, int64_t deadline)
 {
 	struct pollfd p = { .fd = fd, .events = events };
 
 	for (;;) {
-		long left = deadline - http_now_ms();
+		int64_t left = deadline - http_now_ms();
 		int r;
 
 		if (left <= 0)
@@ -130,7 +130,7 @@ static int lookup_failed(const struct where *w, int gai, char *why, size_t len)
 /* A name's addresses, within DEADLINE: an address is taken as it is; a name is looked up
  * by glibc's asynchronous getaddrinfo, so that a DNS server that does not answer cannot
  * hold the call past its bound. */
-static int resolve(const struct where *w, long deadline, struct addrinfo **ret, char *why,
+static int resolve(const struct where *w, int64_t deadline, struct addrinfo **ret, char *why,
 		   size_t len)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
@@ -159,7 +159,7 @@ static int resolve(const struct where *w, long deadline, struct addrinfo **ret, 
 		return lookup_failed(w, r, why, len);
 	}
 	while ((r = gai_error(&q->cb)) == EAI_INPROGRESS) {
-		long left = deadline - http_now_ms();
+		int64_t left = deadline - http_now_ms();
 		struct timespec t = { .tv_sec = left / 1000, .tv_nsec = left % 1000 * 1000000 };
 
 		if (left <= 0)
@@ -189,7 +189,7 @@ static int resolve(const struct where *w, long deadline, struct addrinfo **ret, 
 
 /* A TCP connection to W's first address that takes one by CONNECT_BY: its fd (non-blocking),
  * or -ETIMEDOUT, -EHOSTUNREACH with why. */
-static int connect_to(const struct where *w, long connect_by, char *why, size_t len)
+static int connect_to(const struct where *w, int64_t connect_by, char *why, size_t len)
 {
 	struct addrinfo *ai = NULL;
 	int r = resolve(w, connect_by, &ai, why, len), fd = -1;
@@ -240,7 +240,7 @@ static void drop(struct http *h)
 }
 
 /* Wait for what OpenSSL's call wants (SSL_get_error's E): 0, or -ETIMEDOUT, -EHOSTUNREACH. */
-static int tls_wait(struct http *h, int e, long deadline)
+static int tls_wait(struct http *h, int e, int64_t deadline)
 {
 	int r;
 
@@ -251,7 +251,7 @@ static int tls_wait(struct http *h, int e, long deadline)
 }
 
 /* TLS on the new connection, the server's certificate checked against W's host. */
-static int tls_start(struct http *h, const struct where *w, long deadline, char *why, size_t len)
+static int tls_start(struct http *h, const struct where *w, int64_t deadline, char *why, size_t len)
 {
 	unsigned char addr[sizeof(struct in6_addr)];
 	bool is_ip = inet_pton(AF_INET, w->host, addr) == 1 || inet_pton(AF_INET6, w->host, addr) == 1;
@@ -299,7 +299,7 @@ static int io_failed(const struct http *h, int r, const char *doing, char *why, 
 }
 
 /* All LEN bytes of DATA out by DEADLINE. */
-static int send_all(struct http *h, const char *data, size_t len, long deadline, char *why,
+static int send_all(struct http *h, const char *data, size_t len, int64_t deadline, char *why,
 		    size_t wlen)
 {
 	while (len) {
@@ -329,7 +329,7 @@ static int send_all(struct http *h, const char *data, size_t len, long deadline,
 }
 
 /* Some bytes of the answer by DEADLINE: how many, 0 at the connection's end. */
-static ssize_t receive(struct http *h, char *buf, size_t len, long deadline, char *why, size_t wlen)
+static ssize_t receive(struct http *h, char *buf, size_t len, int64_t deadline, char *why, size_t wlen)
 {
 	for (;;) {
 		ssize_t n;
@@ -411,7 +411,7 @@ static void sigpipe_restore(const struct sigpipe_hold *s)
  * an answer came (the server closed it as it went out: an idle timeout's race with
  * still_open), so that the request is worth sending once more on a new one. */
 static int post(struct http *h, const char *endpoint, const char *path, const char *body,
-		long connect_by, long deadline, struct http_reply *ret, bool *again, char *why,
+		int64_t connect_by, int64_t deadline, struct http_reply *ret, bool *again, char *why,
 		size_t wlen)
 {
 	_cleanup_free_ char *req = NULL;
@@ -474,7 +474,7 @@ static int post(struct http *h, const char *endpoint, const char *path, const ch
 }
 
 int http_post(struct http *h, const char *endpoint, const char *path, const char *body,
-	      long connect_by, long deadline, struct http_reply *ret, char *why, size_t why_len)
+	      int64_t connect_by, int64_t deadline, struct http_reply *ret, char *why, size_t why_len)
 {
 	struct sigpipe_hold s;
 	int r;

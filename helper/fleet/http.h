@@ -8,6 +8,7 @@
 #define WARREN_HTTP_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 #include "fleet/httpreply.h"
@@ -34,7 +35,7 @@ int http_new(const struct http_tls *tls, struct http **ret, struct error *err);
 void http_free(struct http *h);
 
 /* Milliseconds of CLOCK_MONOTONIC: the clock of the deadlines below. */
-long http_now_ms(void);
+int64_t http_now_ms(void);
 
 /* POST BODY (JSON) to PATH at ENDPOINT ("http(s)://HOST:PORT", as the config checked it),
  * connecting by CONNECT_BY and done by DEADLINE (http_now_ms's clock).  The connection is
@@ -43,6 +44,6 @@ long http_now_ms(void);
  * refused, the connection lost, or not an HTTP answer), -EFBIG (an answer over
  * httpreply.h's bounds) or -ENOMEM, with the reason in WHY. */
 int http_post(struct http *h, const char *endpoint, const char *path, const char *body,
-	      long connect_by, long deadline, struct http_reply *ret, char *why, size_t why_len);
+	      int64_t connect_by, int64_t deadline, struct http_reply *ret, char *why, size_t why_len);
 
 #endif
