@@ -204,20 +204,26 @@ static int read_head(struct http_reply *r, size_t head_end)
 	return 0;
 }
 
-/* LEN more bytes of the body. */
-static int body_add(struct http_reply *r, const char *data, size_t len)
+/* LEN bytes of DATA after *BUF's *BUF_LEN, which may grow to MAX: kept NUL-terminated. */
+static int append(char **buf, size_t *buf_len, const char *data, size_t len, size_t max)
 {
 	char *p;
 
-	if (r->body_len + len > HTTP_BODY_MAX)
+	if (*buf_len + len > max)
 		return -EFBIG;
-	if (!(p = realloc(r->body, r->body_len + len + 1)))
+	if (!(p = realloc(*buf, *buf_len + len + 1)))
 		return -ENOMEM;
-	memcpy(p + r->body_len, data, len);
-	r->body = p;
-	r->body_len += len;
-	p[r->body_len] = '\0';
+	memcpy(p + *buf_len, data, len);
+	*buf = p;
+	*buf_len += len;
+	p[*buf_len] = '\0';
 	return 0;
+}
+
+/* LEN more bytes of the body. */
+static int body_add(struct http_reply *r, const char *data, size_t len)
+{
+	return append(&r->body, &r->body_len, data, len, HTTP_BODY_MAX);
 }
 
 /* A chunk's size line: its size (hex, extensions after ';' ignored), or -EBADMSG. */
@@ -325,20 +331,13 @@ static int consume(struct http_reply *r, size_t *at, bool eof)
 int http_reply_feed(struct http_reply *r, const char *data, size_t len, bool eof)
 {
 	size_t at = 0;
-	char *p;
 	int k;
 
 	if (r->framing == HTTP_DONE)
 		return 1;
-	if (len) {
-		if (r->raw_len + len > HTTP_HEAD_MAX + HTTP_BODY_MAX + CHUNK_LINE_MAX)
-			return -EFBIG;
-		if (!(p = realloc(r->raw, r->raw_len + len + 1)))
-			return -ENOMEM;
-		memcpy(p + r->raw_len, data, len);
-		r->raw = p;
-		r->raw_len += len;
-	}
+	if (len && (k = append(&r->raw, &r->raw_len, data, len,
+			       HTTP_HEAD_MAX + HTTP_BODY_MAX + CHUNK_LINE_MAX)) < 0)
+		return k;
 	k = consume(r, &at, eof);
 	if (k == 0 && eof)
 		k = -EBADMSG; /* it ended before the answer did */
