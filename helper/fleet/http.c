@@ -418,7 +418,7 @@ static int post(struct http *h, const char *endpoint, const char *path, const ch
 	struct where w;
 	char buf[16384];
 	size_t received = 0;
-	bool kept = false;
+	bool kept;
 	int r, n;
 
 	if (endpoint_parse(endpoint, &w) < 0 || strlen(endpoint) >= sizeof(h->endpoint) ||
@@ -570,6 +570,10 @@ static int identity(SSL_CTX *c, const struct http_tls *t, struct error *err)
 		x = PEM_read_bio_X509(b, NULL, no_passphrase, NULL);
 		ok = x && SSL_CTX_use_certificate(c, x);
 		X509_free(x);
+		if (!ok) {
+			BIO_free(b);
+			return tls_error(err, "fleet.cert is not a PEM certificate");
+		}
 		while (ok && (x = PEM_read_bio_X509(b, NULL, no_passphrase, NULL)))
 			if (!SSL_CTX_add0_chain_cert(c, x)) {
 				X509_free(x);
@@ -577,7 +581,7 @@ static int identity(SSL_CTX *c, const struct http_tls *t, struct error *err)
 			}
 		BIO_free(b);
 		if (!ok || !pem_ended())
-			return tls_error(err, "fleet.cert is not a PEM certificate (and its chain)");
+			return tls_error(err, "fleet.cert: a certificate of the chain after its first cannot be read");
 		ERR_clear_error(); /* the end of the chain */
 	}
 	if (t->key.data) {

@@ -464,7 +464,7 @@ chmod 0644 "$tls/brokenchain.pem"
 tls_conf tls-brokenchain "cert = \"$tls/brokenchain.pem\"; key = \"$tls/client.key\"; cacert = \"$tls/ca.pem\";"
 out=$("$DRIVE" "$T/tls-brokenchain.conf" take wtb host-a 60 2>&1)
 check "a client certificate followed by one that cannot be read is refused: $out" \
-	grep -q "fleet.cert is not a PEM certificate (and its chain)" <<<"$out"
+	grep -q "fleet.cert: a certificate of the chain after its first cannot be read" <<<"$out"
 
 # A member that closes a connection after 200 ms without a request (an idle timeout): the
 # kept connection is not used again once closed, the renewal 600 ms after the take opens
