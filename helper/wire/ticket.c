@@ -1,6 +1,7 @@
 /* ticket.c - a warm login that pam_warren verifies itself (see ticket.h). */
-#include <errno.h>
+#include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -17,7 +18,7 @@
 #include "lib/layout.h"
 #include "wire/ticket.h"
 
-#define TICKET_MAGIC "warren-ticket 2"
+#define TICKET_MAGIC "warren-ticket 3"
 #define NSSWITCH "/etc/nsswitch.conf"
 
 static int input_read(const char *path, struct ticket_input *ret)
@@ -37,7 +38,12 @@ static int input_read(const char *path, struct ticket_input *ret)
 	return 0;
 }
 
-/* Where nss-systemd looks for records of its own (nss-systemd(8), userdbd(8)). */
+/* Where nss-systemd looks for records of its own (nss-systemd(8), userdbd(8)): the
+ * directories of drop-in records (systemd's userdb-dropin.c; /lib/userdb counts where /lib
+ * is not /usr/lib), and the directory of the services that answer for users. */
+const char *const ticket_userdb_dirs[] = { "/etc/userdb", "/run/userdb", "/run/host/userdb",
+					   "/usr/local/lib/userdb", "/usr/lib/userdb",
+					   "/lib/userdb" };
 #define USERDB_SERVICES "/run/systemd/userdb"
 
 /* The file of the libseccomp this process runs (the helper's and sshd's alike). */
@@ -56,15 +62,15 @@ int ticket_inputs_read(const char *config, const char *helper, struct ticket_inp
 		[TICKET_CONFIG] = config, [TICKET_HELPER] = helper ? helper : "/proc/self/exe",
 		[TICKET_PASSWD] = "/etc/passwd", [TICKET_GROUP] = "/etc/group",
 		[TICKET_NSSWITCH] = NSSWITCH, [TICKET_SUBUID] = "/etc/subuid",
-		[TICKET_SUBGID] = "/etc/subgid", [TICKET_USERDB_ETC] = "/etc/userdb",
-		[TICKET_USERDB_RUN] = "/run/userdb", [TICKET_USERDB_HOST] = "/run/host/userdb",
-		[TICKET_USERDB_LIB] = "/usr/lib/userdb", [TICKET_USERDB_SERVICES] = USERDB_SERVICES,
+		[TICKET_SUBGID] = "/etc/subgid", [TICKET_USERDB_SERVICES] = USERDB_SERVICES,
 		[TICKET_LIBSECCOMP] = libseccomp_path(),
 	};
 	int r;
 
 	if (!paths[TICKET_LIBSECCOMP])
 		return -ENOENT;
+	for (int i = TICKET_USERDB_ETC; i <= TICKET_USERDB_LIB; i++)
+		paths[i] = ticket_userdb_dirs[i - TICKET_USERDB_ETC];
 
 	for (int i = 0; i < TICKET_INPUTS; i++)
 		if ((r = input_read(paths[i], &in[i])) < 0)
@@ -132,6 +138,9 @@ bool ticket_input_same(const struct ticket_input *a, const struct ticket_input *
 	       a->size == b->size && time_same(a->mtim, b->mtim) && time_same(a->ctim, b->ctim);
 }
 
+/* isspace's blanks in the C locale, which glibc's parser uses. */
+#define BLANKS " \t\n\v\f\r"
+
 /* The sources of one database's line: files alone (1), files then systemd (2), else 0
  * (sss, ldap, compat, an action in brackets: anything that may answer differently with
  * no file of ours changing). */
@@ -141,7 +150,7 @@ static int sources_of(char *sources)
 	char *save = NULL;
 	int n = 0;
 
-	for (char *w = strtok_r(sources, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save)) {
+	for (char *w = strtok_r(sources, BLANKS, &save); w; w = strtok_r(NULL, BLANKS, &save)) {
 		if (n >= 2 || strcmp(w, known[n]))
 			return 0;
 		n++;
@@ -157,18 +166,24 @@ enum ticket_nss ticket_nss_sources(const char *path)
 
 	if (!f)
 		return TICKET_NSS_OTHER;
+	/* Read as glibc (2.33 and later, nss_database.c) reads it: a line is a database's
+	 * name, ended by a blank or a colon, then its sources; blanks are isspace's; a "#"
+	 * is a comment only where it begins the name (no database is named so), after it
+	 * it is a source like any other ("files # sss" loads libnss_#, then sss). */
 	while (fgets(line, sizeof(line), f)) {
-		char *name = line + strspn(line, " \t"), *colon, *end;
+		char *name = line, *p;
 		int *seen;
 
 		if (!strchr(line, '\n') && !feof(f))
 			return TICKET_NSS_OTHER; /* a line longer than we read */
-		name[strcspn(name, "#")] = '\0';
-		if (!(colon = strchr(name, ':')))
-			continue;
-		*colon = '\0';
-		for (end = colon; end > name && (end[-1] == ' ' || end[-1] == '\t'); end--)
-			end[-1] = '\0';
+		while (isspace((unsigned char)*name))
+			name++;
+		for (p = name; *p && *p != ':' && !isspace((unsigned char)*p); p++)
+			;
+		if (!*p || p == name)
+			continue; /* glibc skips it too */
+		while (*p && (*p == ':' || isspace((unsigned char)*p)))
+			*p++ = '\0';
 		if (!strcmp(name, "passwd"))
 			seen = &passwd;
 		else if (!strcmp(name, "group"))
@@ -178,8 +193,8 @@ enum ticket_nss ticket_nss_sources(const char *path)
 		else
 			continue;
 		if (*seen >= 0)
-			return TICKET_NSS_OTHER; /* twice: which one counts? */
-		*seen = sources_of(colon + 1);
+			return TICKET_NSS_OTHER; /* twice: glibc takes the last, keep it simple */
+		*seen = sources_of(p);
 	}
 	if (ferror(f) || passwd <= 0 || group <= 0)
 		return TICKET_NSS_OTHER;
@@ -333,12 +348,42 @@ static bool filter_parse(const char *hex, struct warm_ticket *t)
 	return true;
 }
 
+/* LINE (changed in place) as exactly N words, each after one space, into W. */
+static bool words(char *line, char **w, int n)
+{
+	for (int i = 0; i < n; i++) {
+		w[i] = line;
+		line += strcspn(line, " ");
+		if (line == w[i] || (i < n - 1 && !*line))
+			return false;
+		if (i < n - 1)
+			*line++ = '\0';
+	}
+	return !*line;
+}
+
+/* V, digits only (no sign, no blank), at most MAX, into *RET. */
+static bool decimal(const char *v, unsigned long long max, unsigned long long *ret)
+{
+	unsigned long long x = 0;
+
+	if (!*v)
+		return false;
+	for (; *v; v++) {
+		if (*v < '0' || *v > '9' || x > (max - (unsigned)(*v - '0')) / 10)
+			return false;
+		x = x * 10 + (unsigned)(*v - '0');
+	}
+	*ret = x;
+	return true;
+}
+
 int ticket_parse(char *text, struct warm_ticket *t)
 {
 	enum { USER, CONFIG, STATE_DIR, CONTAINER, MAX, COUNTER, SECCOMP_FILE, FILTER, FIELDS };
-	char *line = text, *next, user[64];
+	char *line = text, *next, *w[3];
+	unsigned long long num[3];
 	unsigned inputs = 0, seen = 0;
-	int init, sup, end;
 
 	memset(t, 0, sizeof(*t));
 	for (int n = 0; line && *line; line = next, n++) {
@@ -365,24 +410,28 @@ int ticket_parse(char *text, struct warm_ticket *t)
 				return -EBADMSG;
 			continue;
 		}
-		end = 0;
 		if (!strncmp(line, "user ", 5)) {
-			unsigned uid;
-
 			field = USER;
-			ok = sscanf(line, "user %63s %u%n", user, &uid, &end) == 2 && !line[end];
-			snprintf(t->user, sizeof(t->user), "%s", user);
-			t->uid = (uid_t)uid;
+			ok = words(line + 5, w, 2) && strlen(w[0]) < sizeof(t->user) &&
+			     decimal(w[1], UINT32_MAX - 1, &num[0]);
+			if (ok) {
+				strcpy(t->user, w[0]);
+				t->uid = (uid_t)num[0];
+			}
 		} else if (!strncmp(line, "container ", 10)) {
 			field = CONTAINER;
-			ok = sscanf(line, "container %d %d %llu%n", &init, &sup, &t->pidns_ino, &end) == 3 &&
-			     !line[end] && init > 1 && sup > 1;
-			t->init_pid = init;
-			t->supervisor_pid = sup;
+			ok = words(line + 10, w, 3) && decimal(w[0], INT_MAX, &num[0]) && num[0] > 1 &&
+			     decimal(w[1], INT_MAX, &num[1]) && num[1] > 1 &&
+			     decimal(w[2], UINT64_MAX, &num[2]);
+			if (ok) {
+				t->init_pid = (pid_t)num[0];
+				t->supervisor_pid = (pid_t)num[1];
+				t->pidns_ino = num[2];
+			}
 		} else if (!strncmp(line, "max_sessions ", 13)) {
 			field = MAX;
-			ok = sscanf(line, "max_sessions %" SCNu64 "%n", &t->max_sessions, &end) == 1 &&
-			     !line[end];
+			ok = words(line + 13, w, 1) && decimal(w[0], UINT64_MAX, &num[0]);
+			t->max_sessions = ok ? num[0] : 0;
 		} else if (!strncmp(line, "seccomp_file ", 13)) {
 			field = SECCOMP_FILE;
 			ok = identity_parse(line + 13, &t->seccomp_file);
@@ -416,9 +465,8 @@ int ticket_write(const struct warm_ticket *t)
 	if ((r = ticket_format(t, text, TICKET_TEXT_MAX)) < 0)
 		return r;
 	/* A new file renamed over the old, root's and 0600, in her runtime directory, which
-	 * only root may write; named by our pid, as two helpers may write at once (the
-	 * ticket is written after her lock is let go: the later one wins, and a ticket of a
-	 * container that no longer runs is never taken). */
+	 * only root may write; named by our pid (the caller holds her lock, but a reader
+	 * never waits for it: it sees the old file or the new, never half of one). */
 	return write_replace(AT_FDCWD, user_run_path(t->user, RUN_TICKET, path, sizeof(path)),
 			     (const char *const[]){ text, NULL }, WRITE_PRIVATE);
 }

@@ -45,8 +45,10 @@
  * tables the ticket's filter was built with (an update of it alone changes the filter). */
 enum { TICKET_CONFIG, TICKET_HELPER, TICKET_PASSWD, TICKET_GROUP, TICKET_NSSWITCH,
        TICKET_SUBUID, TICKET_SUBGID, TICKET_USERDB_ETC, TICKET_USERDB_RUN,
-       TICKET_USERDB_HOST, TICKET_USERDB_LIB, TICKET_USERDB_SERVICES, TICKET_LIBSECCOMP,
-       TICKET_INPUTS };
+       TICKET_USERDB_HOST, TICKET_USERDB_LOCAL, TICKET_USERDB_USR, TICKET_USERDB_LIB,
+       TICKET_USERDB_SERVICES, TICKET_LIBSECCOMP, TICKET_INPUTS };
+/* nss-systemd's drop-in directories, in its order (TICKET_USERDB_ETC to _LIB). */
+extern const char *const ticket_userdb_dirs[TICKET_USERDB_LIB - TICKET_USERDB_ETC + 1];
 
 struct ticket_input {
 	bool absent; /* no such file (a state, compared like the others) */

@@ -151,6 +151,21 @@ static void test_resolve_shadowed(void **state)
 	assert_bind(&v[6], "/srv/ann-data", "/data", "user ann", -1);
 }
 
+/* Her users entry wins over the first group listed too, not only over the defaults. */
+static void test_resolve_user_over_first_group(void **state)
+{
+	_cleanup_(config_freep) struct warren_config *c = parse(
+		"groups = ( { name = \"g\"; binds = ( { from = \"/srv/g\"; to = \"/d\"; } ); } );\n"
+		"users = ( { name = \"u\"; binds = ( { from = \"/srv/u\"; to = \"/d\"; } ); } );\n");
+	_cleanup_free_ struct bind_spec *v = NULL;
+	char *groups[] = { "g", NULL };
+	size_t n = resolve(c, "u", groups, "/home/u", false, &v);
+
+	assert_int_equal(n, 2);
+	assert_bind(&v[0], "/srv/g", "/d", "group g", 1);
+	assert_bind(&v[1], "/srv/u", "/d", "user u", -1);
+}
+
 /* home = "host": a bind onto her home or below it cannot be made for her; /home/bob is
  * not below /home/bo. */
 static void test_resolve_home_host(void **state)
@@ -296,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_resolve_add_up),
 		cmocka_unit_test(test_resolve_shadowed),
+		cmocka_unit_test(test_resolve_user_over_first_group),
 		cmocka_unit_test(test_resolve_home_host),
 		cmocka_unit_test(test_resolve_home_itself),
 		cmocka_unit_test(test_resolve_nobody_special),

@@ -416,6 +416,77 @@ static void test_limits_empty_lists(void **state)
 	assert_int_equal(c->limits.defaults.set, 0);
 }
 
+/* TEXT (a printf format of one %s, given ARG) parses, or not. */
+static int parse_with(const char *fmt, const char *arg, struct config_error *err)
+{
+	_cleanup_(config_freep) struct warren_config *c = NULL;
+	static char text[16384];
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	snprintf(text, sizeof(text), fmt, arg);
+#pragma GCC diagnostic pop
+	return config_parse_string(text, "bounds.conf", &c, NULL, err);
+}
+
+/* A string of N bytes: PREFIX, then 'a's. */
+static const char *long_string(const char *prefix, size_t n)
+{
+	static char s[8192];
+
+	memset(s, 'a', n);
+	memcpy(s, prefix, strlen(prefix));
+	s[n] = '\0';
+	return s;
+}
+
+/* Each length and count bound of the config at its edge: the most it says is taken,
+ * one more is refused. */
+static void test_bounds_at_edge(void **state)
+{
+	static char list[8192];
+	struct config_error err;
+	size_t o = 0;
+
+	/* seccomp and apparmor files: less than 256 bytes */
+	assert_int_equal(parse_with("defaults = { seccomp = \"%s\"; };", long_string("/", 255), &err), 0);
+	assert_int_equal(parse_with("defaults = { seccomp = \"%s\"; };", long_string("/", 256), &err),
+			 -EINVAL);
+	assert_non_null(strstr(err.msg, "is too long (256 bytes or more)"));
+	/* a bind's paths: less than 512 bytes */
+	assert_int_equal(parse_with("defaults = { binds = ( { from = \"%s\"; to = \"/d\"; } ); };",
+				    long_string("/", 511), &err), 0);
+	assert_int_equal(parse_with("defaults = { binds = ( { from = \"%s\"; to = \"/d\"; } ); };",
+				    long_string("/", 512), &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "is too long (512 bytes or more)"));
+	/* an etcd endpoint: less than 256 bytes */
+	assert_int_equal(parse_with("fleet = { store = \"/s\"; etcd = [ \"%s:1\" ]; };",
+				    long_string("http://", 253), &err), 0);
+	assert_int_equal(parse_with("fleet = { store = \"/s\"; etcd = [ \"%s:1\" ]; };",
+				    long_string("http://", 254), &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "is too long"));
+	/* 16 etcd endpoints, not 17 */
+	for (int i = 1; i <= 16; i++)
+		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s\"http://e%d:1\"", i > 1 ? ", " : "", i);
+	assert_int_equal(parse_with("fleet = { store = \"/s\"; etcd = [ %s ]; };", list, &err), 0);
+	snprintf(list + o, sizeof(list) - o, ", \"http://e17:1\"");
+	assert_int_equal(parse_with("fleet = { store = \"/s\"; etcd = [ %s ]; };", list, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "17 endpoints; expected 1 to 16"));
+	/* bridge.deny: 256 networks, not 257 */
+	o = 0;
+	for (int i = 0; i < 256; i++)
+		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s\"10.%d.0.0/16\"", i ? ", " : "", i);
+	assert_int_equal(parse_with("bridge = { deny = [ %s ]; };", list, &err), 0);
+	snprintf(list + o, sizeof(list) - o, ", \"11.0.0.0/16\"");
+	assert_int_equal(parse_with("bridge = { deny = [ %s ]; };", list, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "257 networks; expected at most 256"));
+	/* tc's bytes per second too large to say in bits: the fix says how, not a wrong rate */
+	assert_int_equal(parse_with("defaults = { bandwidth = { in = \"%s\"; }; };", "20gbps", &err),
+			 -EINVAL);
+	assert_null(strstr(err.msg, "160gbit"));
+	assert_non_null(strstr(err.msg, "eight times the number in bits"));
+}
+
 struct bad_case {
 	const char *what;
 	const char *text;
@@ -1158,6 +1229,7 @@ int main(void)
 		cmocka_unit_test(test_shipped_config),
 		cmocka_unit_test(test_limits_good),
 		cmocka_unit_test(test_limits_empty_lists),
+		cmocka_unit_test(test_bounds_at_edge),
 		cmocka_unit_test(test_bandwidth),
 		cmocka_unit_test(test_layers),
 		cmocka_unit_test(test_isolated_ports),

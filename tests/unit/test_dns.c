@@ -173,6 +173,22 @@ static void test_lines(void **state)
 	assert_int_equal(strlen(buf), 31 * 16 - 1);
 	assert_string_equal(buf + strlen(buf) - 15, "d30.example.org");
 
+	/* A line of exactly our length is kept whole; tabs separate as blanks do, and a
+	 * cut is made at a blank, with the blanks before it dropped. */
+	snprintf(long_line, sizeof(long_line), "search %0504d\n", 7);
+	assert_int_equal(strlen(long_line), 511 + 1);
+	n = resolv_parse(long_line, all, DNS_CANDIDATES, buf, sizeof(buf));
+	assert_int_equal(strlen(buf), 504);
+	n = resolv_parse("search\tlab.example\nnameserver\t192.0.2.5\t# here\n"
+			 "nameserver 192.0.2.6\t# there\n", all, DNS_CANDIDATES, search, sizeof(search));
+	format(all, n, text, sizeof(text));
+	assert_string_equal(text, "192.0.2.5 192.0.2.6");
+	assert_string_equal(search, "lab.example");
+	resolv_parse("search aaaaaaaaaa  bbbbbbbbbb\n", all, DNS_CANDIDATES, search, 16);
+	assert_string_equal(search, "aaaaaaaaaa");
+	resolv_parse("search aaaaaaaaaa\tbbbbbbbbbb\n", all, DNS_CANDIDATES, search, 16);
+	assert_string_equal(search, "aaaaaaaaaa");
+
 	/* Duplicates (the same address written two ways too) take no slot. */
 	n = resolv_parse("nameserver 192.0.2.1\nnameserver 192.0.2.1\nnameserver ::ffff:192.0.2.1\n"
 			 "nameserver 192.0.2.2\nnameserver 192.0.2.3\n", all, DNS_CANDIDATES, search,
@@ -224,6 +240,47 @@ static void test_lines_kernel(void **state)
 	assert_string_equal(from, "bridge.dns");
 }
 
+/* bridge.dns's IPv6 nameservers count for nothing without bridge.ipv6: they take none of
+ * the candidates' places, so an IPv4 one after many of them is still written. */
+static void test_configured_ipv6_off(void **state)
+{
+	char *dns[DNS_CANDIDATES + 2], addrs[DNS_CANDIDATES][32], buf[512];
+	const char *from = NULL;
+	unsigned host_dns = 7;
+
+	for (int i = 0; i < DNS_CANDIDATES; i++) {
+		snprintf(addrs[i], sizeof(addrs[i]), "2001:db8::%x", i + 1);
+		dns[i] = addrs[i];
+	}
+	dns[DNS_CANDIDATES] = "203.0.113.9";
+	dns[DNS_CANDIDATES + 1] = NULL;
+	assert_int_equal(dns_resolv_conf(dns, 0x0ad50001, NULL, buf, sizeof(buf), &host_dns, &from), 1);
+	assert_string_equal(buf, "nameserver 203.0.113.9\n");
+	assert_int_equal(host_dns, 0);
+}
+
+/* A buffer too small for the text: cut, never written past. */
+static void test_resolv_text_small(void **state)
+{
+	struct nameserver ns[3];
+	struct {
+		char buf[24];
+		char guard[64];
+	} out;
+	unsigned host_dns;
+
+	assert_int_equal(nameserver_parse("192.0.2.1", &ns[0]), 0);
+	assert_int_equal(nameserver_parse("192.0.2.2", &ns[1]), 0);
+	assert_int_equal(nameserver_parse("192.0.2.3", &ns[2]), 0);
+	memset(&out, 'x', sizeof(out));
+	dns_resolv_text(ns, 3, "", 0x0ad50001, NULL, fake_local, out.buf, 22, &host_dns);
+	assert_string_equal(out.buf, "nameserver 192.0.2.1\n");
+	for (size_t i = 22; i < sizeof(out.buf); i++)
+		assert_int_equal(out.buf[i], 'x');
+	for (size_t i = 0; i < sizeof(out.guard); i++)
+		assert_int_equal(out.guard[i], 'x');
+}
+
 /* What kind of address a nameserver is (review 29, finding 3): an IPv4-mapped one is the
  * IPv4 address it maps, so ::ffff:127.0.0.53 is loopback and ::ffff:10.0.0.53 an IPv4
  * nameserver (for dns4, not dns6); unspecified, multicast and broadcast addresses are no
@@ -231,11 +288,11 @@ static void test_lines_kernel(void **state)
 static void test_kind(void **state)
 {
 	static const char *const unusable[] = { "127.0.0.53", "::1", "::ffff:127.0.0.53",
-		"fe80::1", "0.0.0.0", "0.1.2.3", "::", "224.0.0.1", "224.0.0.251",
+		"fe80::1", "febf::1", /* fe80::/10's ends */ "0.0.0.0", "0.1.2.3", "::", "224.0.0.1", "224.0.0.251",
 		"239.255.255.250", "255.255.255.255", "ff02::fb", "ff05::1:3", "::ffff:224.0.0.1",
 		"::ffff:0.0.0.0", NULL };
 	static const char *const usable[] = { "192.0.2.9", "10.0.0.53", "223.255.255.1",
-		"2001:db8::53", "fd00::53", "::ffff:10.0.0.53", "::10.0.0.53", NULL };
+		"2001:db8::53", "fd00::53", "fec0::53", /* past fe80::/10 */ "::ffff:10.0.0.53", "::10.0.0.53", NULL };
 	struct nameserver all[16], ns[DNS_MAX], one;
 	char search[64], text[256], a[INET6_ADDRSTRLEN];
 	int n;
@@ -325,6 +382,8 @@ int main(void)
 		cmocka_unit_test(test_kind),
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_lines_kernel),
+		cmocka_unit_test(test_configured_ipv6_off),
+		cmocka_unit_test(test_resolv_text_small),
 		cmocka_unit_test(test_config_dns),
 	};
 

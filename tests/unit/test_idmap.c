@@ -178,6 +178,18 @@ static void test_overlap(void **state)
 	/* ...unless that entry is the user's own, by uid. */
 	assert_int_equal(subid_overlap("1005:300000:1\n", "erin", 1005, &late, other,
 				       sizeof(other)), 0);
+	/* A range that ends where hers starts only touches it; an empty range holds no ID;
+	 * a comment (after blanks too) and a line of no name are no one's entry. */
+	assert_int_equal(subid_overlap("carol:190000:10000\n", "alice", 1000, &moved, other,
+				       sizeof(other)), 0);
+	assert_int_equal(subid_overlap("carol:190000:10001\n", "alice", 1000, &moved, other,
+				       sizeof(other)), 1);
+	assert_int_equal(subid_overlap("carol:210000:0\n", "alice", 1000, &moved, other,
+				       sizeof(other)), 0);
+	assert_int_equal(subid_overlap("\t# carol:210000:10\n  #dave:220000:1\n", "alice", 1000,
+				       &moved, other, sizeof(other)), 0);
+	assert_int_equal(subid_overlap(":210000:10\n", "alice", 1000, &moved, other,
+				       sizeof(other)), 0);
 }
 
 static void assert_found(const char *text, const char *user, unsigned long id,

@@ -1,5 +1,6 @@
 /* test_limits.c - unit tests for limit values, their text forms and their precedence. */
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -121,6 +122,7 @@ static const struct parse_case rate_cases[] = {
 	{ "101gbit", -ERANGE, 0 },
 	{ "100000001kbit", -ERANGE, 0 },
 	{ "99999999999999999999999999kbit", -ERANGE, 0 },
+	{ "18446744073709551617kbit", -ERANGE, 0 }, /* 2^64 + 1: wraps to 1 if unchecked */
 	/* bytes per second, tc's: refused apart, for the message */
 	{ "20mbps", -EPROTO, 0 },
 	{ "1kbps", -EPROTO, 0 },
@@ -164,6 +166,8 @@ static void test_cpus(void **state)
 	assert_cpus(0.01, 0, 10);
 	assert_cpus(0.333, 0, 333);
 	assert_cpus(0.3334, 0, 333);
+	assert_cpus(0.3336, 0, 334); /* rounded to thousandths, not cut */
+	assert_cpus(4.35, 0, 4350);  /* 4349.999... in binary */
 	assert_cpus(1024, 0, 1024000);
 	assert_cpus(0, -ERANGE, 0);
 	assert_cpus(-1, -ERANGE, 0);
@@ -512,6 +516,56 @@ static bool man_default(const char *text, const char *key, char *buf, size_t len
 	return true;
 }
 
+/* Each key's range as warren.conf(5) gives it (the table is the config's, so
+ * test_precedence's ranges, read from it, cannot see a wrong bound): MIN, MAX, and whether
+ * "max" lifts it. */
+static void test_man_page_ranges(void **state)
+{
+	static const struct {
+		enum limit_key k;
+		uint64_t min, max;
+		bool max_ok;
+	} ranges[] = {
+		{ LIMIT_MEMORY, 16 * MIB, LIMIT_SIZE_MAX, true },   /* at least "16M" */
+		{ LIMIT_SWAP, 0, LIMIT_SIZE_MAX, true },
+		{ LIMIT_CPUS, 10, 1024000, true },                  /* 0.01 to 1024, or "max" */
+		{ LIMIT_PIDS, 8, 4194304, true },                   /* 8 to 4194304, or "max" */
+		{ LIMIT_IO_WEIGHT, 1, 10000, false },               /* 1 to 10000, no "max" */
+		{ LIMIT_DISK, 64 * MIB, LIMIT_SIZE_MAX, true },     /* at least "64M", or "max" */
+		{ LIMIT_IDLE_TIMEOUT, 1, 604800, false },           /* 1 to 604800 (one week) */
+		{ LIMIT_NET_CONNS, 1, 1048576, false },             /* 1 to 1048576 */
+		{ LIMIT_NET_RATE, 1, 100000, false },               /* 1 to 100000 */
+		{ LIMIT_BANDWIDTH_IN, 8000, 100000000000ULL, true }, /* "8kbit" to "100gbit", or "max" */
+		{ LIMIT_BANDWIDTH_OUT, 8000, 100000000000ULL, true },
+		{ LIMIT_PTYS, 1, 4096, false },                     /* 1 to 4096 */
+		{ LIMIT_INOTIFY_INSTANCES, 1, 65536, false },       /* 1 to 65536 */
+		{ LIMIT_INOTIFY_WATCHES, 1, 4194304, false },       /* 1 to 4194304 */
+		{ LIMIT_MAX_SESSIONS, 1, 65536, true },             /* 1 to 65536, or "max" */
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(ranges); i++) {
+		const struct limit_def *d = limit_def(ranges[i].k);
+
+		if (d->min != ranges[i].min || d->max != ranges[i].max || d->max_ok != ranges[i].max_ok)
+			fail_msg("%s: %" PRIu64 "..%" PRIu64 "%s, warren.conf(5) says %" PRIu64 "..%" PRIu64
+				 "%s", d->name, d->min, d->max, d->max_ok ? " or max" : "", ranges[i].min,
+				 ranges[i].max, ranges[i].max_ok ? " or max" : "");
+	}
+	/* No key past the table. */
+	assert_string_equal(limit_def(LIMIT__COUNT)->name, "?");
+	assert_string_equal(limit_def((enum limit_key)-1)->name, "?");
+}
+
+/* A size in MiB, rounded to the nearest (warrenctl's disk summary). */
+static void test_size_format_mib(void **state)
+{
+	char buf[32];
+
+	assert_string_equal(size_format_mib(3 * MIB - 1, buf, sizeof(buf)), "3M");
+	assert_string_equal(size_format_mib(3 * MIB + MIB / 2 - 1, buf, sizeof(buf)), "3M");
+	assert_string_equal(size_format_mib(2 * GIB - 100, buf, sizeof(buf)), "2G");
+}
+
 /* Every limit's default in warren.conf(5) is the table's built-in, and so are the
  * settings' (those of an empty config). */
 static void test_man_page_defaults(void **state)
@@ -577,6 +631,8 @@ int main(void)
 		cmocka_unit_test(test_precedence_fallback),
 		cmocka_unit_test(test_source_format),
 		cmocka_unit_test(test_man_page_defaults),
+		cmocka_unit_test(test_man_page_ranges),
+		cmocka_unit_test(test_size_format_mib),
 		cmocka_unit_test(test_jail_verdict),
 		cmocka_unit_test(test_swap_decision),
 		cmocka_unit_test(test_swap_unaccounted),

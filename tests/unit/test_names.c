@@ -12,6 +12,7 @@ static void test_good_names(void **state)
 	static const char *const good[] = {
 		"alice", "a", "_svc", "Bob", "a.b-c_9", "x-",
 		"abcdefghijklmnopqrstuvwxyz012345", /* 32: the maximum */
+		"Zoe", "aZ", "a9", /* the ends of each range */
 	};
 	size_t i;
 

@@ -100,6 +100,9 @@ static void test_names(void **state)
 	assert_true(bridge_name_is_valid("lab-ifb"));
 	assert_false(bridge_name_is_valid(""));
 	assert_false(bridge_name_is_valid("."));
+	assert_false(bridge_name_is_valid(".."));
+	assert_true(bridge_name_is_valid("abcdefghijklmno")); /* 15: IFNAMSIZ - 1 */
+	assert_true(bridge_name_is_valid("wr"));               /* no hex digit: no veth */
 	assert_false(bridge_name_is_valid("1234567890123456"));
 	assert_false(bridge_name_is_valid("br 0"));
 	assert_false(bridge_name_is_valid("br/0"));
@@ -1254,6 +1257,74 @@ static void test_alloc_find(void **state)
 	assert_int_equal(netalloc_find("alice -1\n", "carol", 5, &slot, &line), -EBADMSG);
 	assert_int_equal(netalloc_find("al/ce 1\n", "carol", 5, &slot, &line), -EBADMSG);
 	assert_int_equal(netalloc_find("alice 99999999999\n", "carol", 5, &slot, &line), -EBADMSG);
+	/* A slot that wraps 64 bits (2^64 + 1) is no slot either, nor is none at all. */
+	assert_int_equal(netalloc_find("alice 18446744073709551617\n", "alice", 5, &slot, &line),
+			 -EBADMSG);
+	assert_int_equal(netalloc_find("alice \n", "alice", 5, &slot, &line), -EBADMSG);
+	/* The ends: the largest 32-bit slot, and a name of 32 characters (name_is_valid's). */
+	assert_int_equal(netalloc_find("alice 4294967295\n", "alice", 5, &slot, &line), 0);
+	assert_true(slot == 4294967295U);
+	assert_int_equal(netalloc_find("abcdefghijklmnopqrstuvwxyz012345 3\n",
+				       "abcdefghijklmnopqrstuvwxyz012345", 5, &slot, &line), 0);
+	assert_int_equal(slot, 3);
+	assert_int_equal(netalloc_find("abcdefghijklmnopqrstuvwxyz0123456 3\n", "bob", 5, &slot,
+				       &line), -EBADMSG);
+}
+
+/* PATH's text into BUF (LEN), NUL-ended. */
+static void slurp(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, len - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+}
+
+/* netalloc_get over a slots file already there: a last line without its newline gets one
+ * before hers; her slot at the subnet's size is outside it; netalloc_lookup of a user with
+ * no slot is -ENOENT; a file too large to be ours is refused, not read in part. */
+static void test_alloc_get_existing(void **state)
+{
+	char dir[] = "/tmp/warren-test-net.XXXXXX", path[128], text[128];
+	struct error err = { 0 };
+	uint32_t slot = 99;
+	FILE *f;
+
+	if (geteuid() != 0)
+		skip();
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(chmod(dir, 0755), 0);
+	assert_int_equal(netalloc_lookup(dir, "alice", &slot), -ENOENT); /* no network dir */
+	assert_int_equal(netalloc_get(dir, "alice", 10, &slot, &err), 0);
+	snprintf(path, sizeof(path), "%s/network/slots", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("alice 0\ncarol 10", f);
+	fclose(f);
+	assert_int_equal(netalloc_get(dir, "bob", 10, &slot, &err), 0);
+	assert_int_equal(slot, 1);
+	slurp(path, text, sizeof(text));
+	assert_string_equal(text, "alice 0\ncarol 10\nbob 1\n");
+	assert_int_equal(netalloc_lookup(dir, "bob", &slot), 0);
+	assert_int_equal(slot, 1);
+	assert_int_equal(netalloc_lookup(dir, "dave", &slot), -ENOENT);
+	/* carol's slot 10 is one past a subnet of 10. */
+	assert_int_equal(netalloc_get(dir, "carol", 10, &slot, &err), -ERANGE);
+	assert_non_null(strstr(err.msg, "is outside bridge.subnet"));
+	assert_int_equal(netalloc_get(dir, "carol", 11, &slot, &err), 0);
+	assert_int_equal(slot, 10);
+	/* 4 MiB of good lines: more than the file may hold. */
+	f = fopen(path, "w");
+	assert_non_null(f);
+	for (unsigned i = 0; i < 300000; i++)
+		fprintf(f, "u%u %u\n", i, i);
+	fclose(f);
+	assert_int_equal(netalloc_get(dir, "erin", 1000000, &slot, &err), -EFBIG);
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	assert_int_equal(system(path), 0);
 }
 
 /* Two users get two slots, the first keeps hers, the file records both. */
@@ -1262,8 +1333,6 @@ static void test_alloc_get(void **state)
 	char dir[] = "/tmp/warren-test-net.XXXXXX", path[64], text[128];
 	struct error err = { 0 };
 	uint32_t a, b, again;
-	FILE *f;
-	size_t n;
 
 	if (geteuid() != 0)
 		skip();
@@ -1274,11 +1343,7 @@ static void test_alloc_get(void **state)
 	assert_int_equal(netalloc_get(dir, "alice", 10, &again, &err), 0);
 	assert_true(a == 0 && b == 1 && again == 0);
 	snprintf(path, sizeof(path), "%s/network/slots", dir);
-	f = fopen(path, "r");
-	assert_non_null(f);
-	n = fread(text, 1, sizeof(text) - 1, f);
-	fclose(f);
-	text[n] = '\0';
+	slurp(path, text, sizeof(text));
 	assert_string_equal(text, "alice 0\nbob 1\n");
 	assert_int_equal(netalloc_get(dir, "carol", 1, &a, &err), -ENOSPC);
 	assert_non_null(strstr(err.msg, "no address left for carol"));
@@ -1594,6 +1659,7 @@ int main(void)
 		cmocka_unit_test(test_etc_files),
 		cmocka_unit_test(test_alloc_find),
 		cmocka_unit_test(test_alloc_get),
+		cmocka_unit_test(test_alloc_get_existing),
 		cmocka_unit_test(test_alloc_concurrent),
 		cmocka_unit_test(test_config_bridge),
 		cmocka_unit_test(test_config_bridge_bad),

@@ -62,14 +62,14 @@ static long pidfd_pid(int fd)
 	return strtol(p + 5, NULL, 10);
 }
 
-/* Send TEXT with FD_COUNT copies of stdin's fd attached, as a raw message. */
-static void send_raw(const char *text, int fd_count)
+/* Send LEN bytes of TEXT with FD_COUNT copies of stdin's fd attached, as a raw message. */
+static void send_raw_len(const char *text, size_t len, int fd_count)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int) * 2)];
 		struct cmsghdr align;
 	} ctl;
-	struct iovec iov = { .iov_base = (void *)text, .iov_len = strlen(text) };
+	struct iovec iov = { .iov_base = (void *)text, .iov_len = len };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 	int fds[2] = { 0, 0 };
 
@@ -87,6 +87,16 @@ static void send_raw(const char *text, int fd_count)
 	}
 	assert_true(sendmsg(sv[1], &msg, 0) >= 0);
 }
+
+/* Send TEXT with FD_COUNT copies of stdin's fd attached, as a raw message. */
+static void send_raw(const char *text, int fd_count)
+{
+	send_raw_len(text, strlen(text), fd_count);
+}
+
+/* The line a success needs besides cgroup, pts_dev and gid. */
+#define TAIL "confine root=0 groups= apparmor=- seccomp=default\n"
+#define GOOD "cgroup /sys/fs/cgroup/pids/warren/a\npts_dev 34\ngid 5\n"
 
 static void test_success_round_trip(void **state)
 {
@@ -136,6 +146,82 @@ static void test_refusal_round_trip(void **state)
 	assert_string_equal(in.error, "the config is broken: line 3");
 	assert_int_equal(in.init_pidfd, -EBADF);
 	assert_int_equal(in.n_cgroups, 0);
+	/* Every control character becomes a blank, not only the newline. */
+	snprintf(out.error, sizeof(out.error), "a\tb\rc\x1b[2J");
+	assert_int_equal(protocol_send_reply(sv[1], &out), 0);
+	assert_int_equal(protocol_recv_reply(sv[0], 1000, &in), 1);
+	assert_string_equal(in.error, "a b c [2J");
+	/* A refusal with no words is still one, and says so. */
+	send_raw("error \n", 0);
+	assert_int_equal(protocol_recv_reply(sv[0], 1000, &in), 1);
+	assert_string_equal(in.error, "(no reason given)");
+}
+
+/* The edges of a success: a cgroup path of 255 bytes and eight cgroups are taken, 256
+ * bytes or nine are not; seccomp=strict is a name; a NUL inside, or an fd with no text,
+ * is no answer. */
+static void test_edges(void **state)
+{
+	char path[PROTOCOL_PATH_MAX + 1], text[PROTOCOL_MSG_MAX], bytes[] = GOOD TAIL "\0" "gid 6\n";
+	struct helper_reply in;
+	size_t o = 0;
+
+	memset(path, 'a', sizeof(path));
+	memcpy(path, "/sys/fs/cgroup/", 15);
+	path[PROTOCOL_PATH_MAX - 1] = '\0';
+	snprintf(text, sizeof(text), "cgroup %s\npts_dev 34\ngid 5\n" TAIL, path);
+	send_raw(text, 1);
+	assert_int_equal(protocol_recv_reply(sv[0], 1000, &in), 1);
+	assert_string_equal(in.cgroups[0], path);
+	helper_reply_done(&in);
+	path[PROTOCOL_PATH_MAX - 1] = 'a';
+	path[PROTOCOL_PATH_MAX] = '\0';
+	snprintf(text, sizeof(text), "cgroup %s\npts_dev 34\ngid 5\n" TAIL, path);
+	send_raw(text, 1);
+	assert_int_equal(protocol_recv_reply(sv[0], 1000, &in), -EPROTO);
+	/* a DEL in a path */
+	send_raw("cgroup /sys/fs/cgroup/a\x7f\npts_dev 34\ngid 5\n" TAIL, 1);
+	assert_int_equal(protocol_recv_reply(sv[0], 1000, &in), -EPROTO);
+	for (int i = 0; i < PROTOCOL_MAX_CGROUPS; i++)
+		o += (size_t)snprintf(text + o, sizeof(text) - o, "cgroup /sys/fs/cgroup/c%d\n", i);
+	snprintf(text + o, sizeof(text) - o, "pts_dev 34\ngid 5\n" TAIL);
+	send_raw(text, 1);
+	assert_int_equal(protocol_recv_reply(sv[0], 1000, &in), 1);
+	assert_int_equal(in.n_cgroups, PROTOCOL_MAX_CGROUPS);
+	helper_reply_done(&in);
+	snprintf(text + o, sizeof(text) - o, "cgroup /sys/fs/cgroup/c9\npts_dev 34\ngid 5\n" TAIL);
+	send_raw(text, 1);
+	assert_int_equal(protocol_recv_reply(sv[0], 1000, &in), -EPROTO);
+	send_raw(GOOD "confine root=0 groups= apparmor=- seccomp=strict\n", 1);
+	assert_int_equal(protocol_recv_reply(sv[0], 1000, &in), 1);
+	assert_string_equal(in.confine.seccomp, "strict");
+	helper_reply_done(&in);
+	/* a whole answer, a NUL, and more: the text must be the whole message */
+	send_raw_len(bytes, sizeof(bytes) - 1, 1);
+	assert_int_equal(protocol_recv_reply(sv[0], 1000, &in), -EPROTO);
+	send_raw("", 1);
+	assert_int_equal(protocol_recv_reply(sv[0], 1000, &in), -EPROTO);
+}
+
+/* The answer's text fits the buffer whole, or it is -ENOSPC: never cut short. */
+static void test_format_fits(void **state)
+{
+	struct helper_reply r;
+	char buf[PROTOCOL_MSG_MAX], small[PROTOCOL_MSG_MAX];
+	size_t len;
+
+	helper_reply_init(&r);
+	strcpy(r.cgroups[r.n_cgroups++], "/sys/fs/cgroup/pids/warren/a");
+	r.pts_dev = 34;
+	r.gid = 5;
+	strcpy(r.confine.seccomp, "default");
+	assert_int_equal(protocol_reply_format(&r, buf, sizeof(buf)), 0);
+	len = strlen(buf);
+	assert_int_equal(protocol_reply_format(&r, small, len + 1), 0);
+	assert_string_equal(small, buf);
+	assert_int_equal(protocol_reply_format(&r, small, len), -ENOSPC);
+	assert_int_equal(protocol_reply_format(&r, small, len - 1), -ENOSPC);
+	assert_string_equal(helper_verb_name(HELPER__VERBS), "?");
 }
 
 static void test_no_answer(void **state)
@@ -148,9 +234,6 @@ static void test_no_answer(void **state)
 	assert_int_equal(protocol_recv_reply(sv[0], 1000, &in), 0);
 }
 
-/* The line a success needs besides cgroup, pts_dev and gid. */
-#define TAIL "confine root=0 groups= apparmor=- seccomp=default\n"
-#define GOOD "cgroup /sys/fs/cgroup/pids/warren/a\npts_dev 34\ngid 5\n"
 
 static const struct {
 	const char *text;
@@ -303,6 +386,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refusal_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_answer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_edges, setup, teardown),
+		cmocka_unit_test(test_format_fits),
 		cmocka_unit_test(test_verbs_and_argv),
 		cmocka_unit_test(test_ack),
 	};

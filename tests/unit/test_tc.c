@@ -145,7 +145,9 @@ static void test_tbf(void **state)
 	assert_tbf(8000000);
 	assert_tbf(16000000);
 	assert_tbf(LIMIT_RATE_MIN);
-	assert_tbf(34000000000ULL); /* 4.25 GB/s: past 32 bits */
+	assert_tbf(34000000000ULL); /* 4.25 GB/s: just under 2^32 bytes a second */
+	assert_tbf(34359738360ULL); /* 2^32 - 1 bytes a second: the most tbf's own field holds */
+	assert_tbf(34359738368ULL); /* 2^32 bytes a second: the first rate past 32 bits */
 	assert_tbf(LIMIT_RATE_MAX);
 }
 
@@ -222,6 +224,70 @@ static void test_read_back(void **state)
 	assert_true(got == 99);
 }
 
+/* A made-up root qdisc message of link 7, up to its TCA_KIND. */
+static struct nlmsghdr *qdisc_msg(struct msgbuf *buf, uint32_t parent)
+{
+	struct nlmsghdr *nlh;
+	struct tcmsg *tcm;
+
+	memset(buf, 0, sizeof(*buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWQDISC;
+	tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
+	tcm->tcm_ifindex = 7;
+	tcm->tcm_parent = parent;
+	return nlh;
+}
+
+/* What the kernel's dump could hold, read as it must be: a tbf that is not at the root
+ * is not her rate; a message cut short, or a tbf without whole parameters, is malformed;
+ * a kind that is no string, or a 64-bit rate of the wrong size, is not taken. */
+static void test_read_back_odd(void **state)
+{
+	struct msgbuf buf;
+	struct tc_shape s;
+	struct nlmsghdr *nlh;
+	struct nlattr *opt;
+	struct tc_tbf_qopt q = { .rate = { .rate = 1000000 } };
+	uint64_t got = 99;
+
+	assert_int_equal(tc_shape_for(8000000, &s), 0);
+	nlh = tc_msg_tbf(&buf, 7, &s);
+	((struct tcmsg *)mnl_nlmsg_get_payload(nlh))->tcm_parent = TC_H_MAKE(1U << 16, 1);
+	assert_int_equal(tc_tbf_rate_parse(nlh, 7, &got), 0);
+	/* only the netlink header */
+	nlh = qdisc_msg(&buf, TC_H_ROOT);
+	nlh->nlmsg_len = MNL_NLMSG_HDRLEN;
+	assert_int_equal(tc_tbf_rate_parse(nlh, 7, &got), -EBADMSG);
+	/* a tbf with parameters shorter than tc_tbf_qopt, and one without any */
+	nlh = qdisc_msg(&buf, TC_H_ROOT);
+	mnl_attr_put_strz(nlh, TCA_KIND, "tbf");
+	opt = mnl_attr_nest_start(nlh, TCA_OPTIONS);
+	mnl_attr_put(nlh, TCA_TBF_PARMS, 4, &q);
+	mnl_attr_nest_end(nlh, opt);
+	assert_int_equal(tc_tbf_rate_parse(nlh, 7, &got), -EBADMSG);
+	nlh = qdisc_msg(&buf, TC_H_ROOT);
+	mnl_attr_put_strz(nlh, TCA_KIND, "tbf");
+	assert_int_equal(tc_tbf_rate_parse(nlh, 7, &got), -EBADMSG);
+	assert_true(got == 99);
+	/* "tbf" without its NUL is no kind */
+	nlh = qdisc_msg(&buf, TC_H_ROOT);
+	mnl_attr_put(nlh, TCA_KIND, 3, "tbf");
+	opt = mnl_attr_nest_start(nlh, TCA_OPTIONS);
+	mnl_attr_put(nlh, TCA_TBF_PARMS, sizeof(q), &q);
+	mnl_attr_nest_end(nlh, opt);
+	assert_int_equal(tc_tbf_rate_parse(nlh, 7, &got), 0);
+	/* a RATE64 of 32 bits is not one: the parameters' rate counts */
+	nlh = qdisc_msg(&buf, TC_H_ROOT);
+	mnl_attr_put_strz(nlh, TCA_KIND, "tbf");
+	opt = mnl_attr_nest_start(nlh, TCA_OPTIONS);
+	mnl_attr_put(nlh, TCA_TBF_PARMS, sizeof(q), &q);
+	mnl_attr_put_u32(nlh, TCA_TBF_RATE64, 5);
+	mnl_attr_nest_end(nlh, opt);
+	assert_int_equal(tc_tbf_rate_parse(nlh, 7, &got), 1);
+	assert_true(got == 8000000);
+}
+
 static void test_ifb_name(void **state)
 {
 	char buf[16];
@@ -289,6 +355,7 @@ int main(void)
 		cmocka_unit_test(test_ingress),
 		cmocka_unit_test(test_redirect),
 		cmocka_unit_test(test_read_back),
+		cmocka_unit_test(test_read_back_odd),
 		cmocka_unit_test(test_ifb_name),
 		cmocka_unit_test(test_kernel),
 	};

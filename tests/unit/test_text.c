@@ -29,6 +29,19 @@ static const struct {
 	{ "\xe2\x82", "??" },
 	{ "\xf0\x9f\x90", "???" },
 	{ "", "" },
+	/* The ends of each range: the last C0 (0x1f) masked, the space kept. */
+	{ "a\x1f b", "a? b" },
+	/* The last lead byte of each length, and the highest code point: kept. */
+	{ "\xdf\xbf \xef\xbf\xbd \xf4\x8f\xbf\xbf", "\xdf\xbf \xef\xbf\xbd \xf4\x8f\xbf\xbf" },
+	/* The longest overlongs of three and four bytes (U+07FF, U+FFFF): masked. */
+	{ "\xe0\x9f\xbfz", "???z" },
+	{ "\xf0\x8f\xbf\xbfz", "????z" },
+	/* The last surrogate masked; the first code point after them kept. */
+	{ "\xed\xbf\xbfz\xee\x80\x80", "???z\xee\x80\x80" },
+	/* Both ends of C1 as UTF-8 (U+0080, U+009F) masked; U+00A0 kept. */
+	{ "\xc2\x80\xc2\x9f\xc2\xa0", "????\xc2\xa0" },
+	/* A lead byte is no continuation: masked, and the next character judged alone. */
+	{ "\xe2\xe2\x82\xac", "?\xe2\x82\xac" },
 };
 
 static void test_mask(void **state)

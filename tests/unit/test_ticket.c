@@ -1,8 +1,10 @@
 /* test_ticket.c - the helper's ticket for a warm login (wire/ticket.h): its text both
  * ways, every field checked; a change to any file it was decided from is seen, and one
  * just made keeps an answer out of a ticket; which NSS configurations may be kept in one. */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +17,7 @@
 #include <cmocka.h>
 #include <linux/filter.h>
 
+#include "lib/cleanup.h"
 #include "wire/ticket.h"
 
 static struct warm_ticket example(void)
@@ -82,17 +85,72 @@ static void test_round_trip(void **state)
 	assert_int_equal(ticket_format(&t, text, sizeof(text)), -EINVAL);
 }
 
+/* The bounds of a ticket: a user name with a blank, or a filter longer than the kernel
+ * takes, is never written, nor read back; a value too long for its field, or an empty
+ * one, is no ticket; a buffer one byte short of the text and its NUL is -ENOSPC. */
+static void test_bounds(void **state)
+{
+	static struct warm_ticket t, back;
+	static char text[TICKET_TEXT_MAX], bad[2 * TICKET_TEXT_MAX];
+	char *at, *eol;
+	size_t len;
+
+	t = example();
+	snprintf(t.user, sizeof(t.user), "wt a");
+	assert_int_equal(ticket_format(&t, text, sizeof(text)), -EINVAL);
+	t = example();
+	t.filter_len = BPF_MAXINSNS + 1;
+	assert_int_equal(ticket_format(&t, text, sizeof(text)), -EINVAL);
+	t = example();
+	assert_int_equal(ticket_format(&t, text, sizeof(text)), 0);
+	len = strlen(text);
+	assert_int_equal(ticket_format(&t, bad, len + 2), 0);
+	assert_string_equal(bad, text);
+	/* No room for the NUL, or none to tell the text from one cut short (fmemopen). */
+	assert_int_equal(ticket_format(&t, bad, len + 1), -ENOSPC);
+	assert_int_equal(ticket_format(&t, bad, len), -ENOSPC);
+	/* A filter of BPF_MAXINSNS + 1 instructions. */
+	at = strstr(text, "\nfilter ") + 8;
+	eol = strchr(at, '\n');
+	len = (size_t)snprintf(bad, sizeof(bad), "%.*s", (int)(at - text), text);
+	for (size_t i = 0; i < (BPF_MAXINSNS + 1) * sizeof(struct sock_filter); i++)
+		len += (size_t)snprintf(bad + len, sizeof(bad) - len, "06");
+	snprintf(bad + len, sizeof(bad) - len, "%s", eol);
+	assert_int_equal(ticket_parse(bad, &back), -EBADMSG);
+	/* A config path longer than its field; an empty one. */
+	at = strstr(text, "\nconfig ") + 8;
+	eol = strchr(at, '\n');
+	len = (size_t)snprintf(bad, sizeof(bad), "%.*s/", (int)(at - text), text);
+	for (size_t i = 0; i < sizeof(t.config); i++)
+		bad[len++] = 'c';
+	snprintf(bad + len, sizeof(bad) - len, "%s", eol);
+	assert_int_equal(ticket_parse(bad, &back), -EBADMSG);
+	snprintf(bad, sizeof(bad), "%.*s%s", (int)(at - text), text, eol);
+	assert_int_equal(ticket_parse(bad, &back), -EBADMSG);
+}
+
 /* Each line of a good ticket, taken out, doubled, or changed, makes it no ticket. */
 static void test_every_field_checked(void **state)
 {
 	static struct warm_ticket t, back;
 	static const char *const changed[][2] = {
-		{ "warren-ticket 2", "warren-ticket 1" },
+		{ "warren-ticket 3", "warren-ticket 2" },
 		{ "user wta 1001", "user wta" },
 		{ "user wta 1001", "user wta 1001 7" },
 		{ "container 4242 4241", "container 1 4241" },
 		{ "container 4242 4241", "container 4242 0" },
 		{ "max_sessions 32", "max_sessions x" },
+		/* Numbers are digits alone: no sign, no blank, nothing past their range. */
+		{ "user wta 1001", "user " },
+		{ "user wta 1001", "user wta -1" },
+		{ "user wta 1001", "user wta +1001" },
+		{ "user wta 1001", "user wta  1001" },
+		{ "user wta 1001", "user wta 4294967295" },
+		{ "container 4242 4241", "container 4242 -4241" },
+		{ "container 4242 4241", "container 2147483648 4241" },
+		{ "container 4242 4241", "container 4242 4241 " },
+		{ "max_sessions 32", "max_sessions -1" },
+		{ "max_sessions 32", "max_sessions 18446744073709551616" },
 		{ "input 0 0 2049", "input 5 0 2049" },
 		{ "input 0 0 2049", "input 0 2 2049" },
 		{ "input 1 0 2049", "input 0 0 2049" }, /* input 0 twice, input 1 never */
@@ -201,8 +259,10 @@ static void test_nss_sources(void **state)
 	assert_int_equal(nss_of("# Debian's\npasswd:         files systemd\ngroup:          files systemd\n"
 				"shadow: files\nhosts: files dns\n"), TICKET_NSS_FILES_SYSTEMD);
 	assert_int_equal(nss_of("passwd: files\ngroup: files systemd\n"), TICKET_NSS_FILES_SYSTEMD);
-	/* As glibc reads it: blanks before the name and before the colon. */
-	assert_int_equal(nss_of("  passwd : files\n\tgroup\t: files # local\n"), TICKET_NSS_FILES);
+	/* As glibc (2.33 and later) reads it: any blanks before the name and before the
+	 * colon, or none; a comment is a line whose name begins with "#". */
+	assert_int_equal(nss_of("  passwd : files\n\tgroup\t: files\n"), TICKET_NSS_FILES);
+	assert_int_equal(nss_of("\vpasswd files\r\n#group: sss\ngroup:files\n"), TICKET_NSS_FILES);
 	for (const char *const *other = (const char *const[]){
 		     "passwd: files sss\ngroup: files sss\n",
 		     "passwd: files\ngroup: files ldap\n",
@@ -214,10 +274,53 @@ static void test_nss_sources(void **state)
 		     "passwd: files\ngroup: files\ngroup: sss\n",    /* which one counts? */
 		     "passwd: files\ngroup: files\ninitgroups: sss\n", /* her groups elsewhere */
 		     "passwd:\ngroup: files\n",
+		     "passwd: files systemd files\ngroup: files\n",
+		     /* glibc loads libnss_#.so.2, then sss: "#" after a source is no comment */
+		     "passwd: files\ngroup: files # sss\n",
+		     "passwd: files #sss\ngroup: files\n",
+		     /* a second group line, without its colon, or after a \v: glibc's last */
+		     "passwd: files\ngroup: files\ngroup files sss\n",
+		     "passwd: files\ngroup: files\n\vgroup: sss\n",
 		     NULL }; *other; other++)
 		if (nss_of(*other) != TICKET_NSS_OTHER)
 			fail_msg("\"%s\" is taken as files", *other);
 	assert_int_equal(ticket_nss_sources("/nonexistent/nsswitch.conf"), TICKET_NSS_OTHER);
+	/* A line longer than is read at once is not read in pieces. */
+	{
+		static char text[2048];
+
+		snprintf(text, sizeof(text), "passwd: files\ngroup: files\nhosts: files%01200d\n", 0);
+		assert_int_equal(nss_of(text), TICKET_NSS_OTHER);
+	}
+}
+
+/* The drop-in directories are nss-systemd's own: the list of them in the library this
+ * host has (a run of NUL-ended strings from "/etc/userdb" on, systemd's userdb-dropin.c)
+ * is ticket_userdb_dirs, in its order. */
+static void test_userdb_dirs(void **state)
+{
+	void *lib = dlopen("libnss_systemd.so.2", RTLD_LAZY | RTLD_LOCAL);
+	struct link_map *map = NULL;
+	_cleanup_free_ char *data = NULL;
+	size_t size = 0, n = 0;
+	FILE *f;
+	char *at;
+
+	if (!lib || dlinfo(lib, RTLD_DI_LINKMAP, &map) < 0 || !(f = fopen(map->l_name, "re")))
+		fail_msg("libnss_systemd.so.2 cannot be read: %s (install libnss-systemd)", dlerror());
+	data = malloc(64 << 20);
+	assert_non_null(data);
+	size = fread(data, 1, 64 << 20, f);
+	fclose(f);
+	at = memmem(data, size, "/etc/userdb", sizeof("/etc/userdb"));
+	assert_non_null(at);
+	for (; at < data + size && *at == '/'; at += strlen(at) + 1, n++) {
+		if (n >= ELEMENTSOF(ticket_userdb_dirs))
+			fail_msg("nss-systemd reads %s too, not an input of the ticket", at);
+		assert_string_equal(at, ticket_userdb_dirs[n]);
+	}
+	assert_int_equal(n, ELEMENTSOF(ticket_userdb_dirs));
+	dlclose(lib);
 }
 
 /* Files and systemd are local only where systemd has no records of its own. */
@@ -250,6 +353,15 @@ static void test_users_local(void **state)
 	assert_false(ticket_users_local(in, nss, services));
 	unlink(path);
 	assert_true(ticket_users_local(in, nss, services));
+	/* Each userdb directory counts, the last of them too. */
+	for (int i = TICKET_USERDB_ETC; i <= TICKET_USERDB_LIB; i++) {
+		in[i].absent = false;
+		if (ticket_users_local(in, nss, services))
+			fail_msg("input %d present: still local", i);
+		in[i].absent = true;
+	}
+	/* Services that cannot be listed (not a directory) are not known to be systemd's. */
+	assert_false(ticket_users_local(in, nss, nss));
 	for (const char *const *own = (const char *const[]){ "io.systemd.Multiplexer",
 			"io.systemd.NameServiceSwitch", "io.systemd.DynamicUser", NULL }; *own; own++) {
 		snprintf(path, sizeof(path), "%s/%s", services, *own);
@@ -271,6 +383,11 @@ static void test_settled(void **state)
 	t.in[TICKET_GROUP].ctim = (struct timespec){ 1700000099, 0 };
 	t.in[TICKET_CONFIG].mtim = now;
 	assert_false(ticket_inputs_settled(t.in, now));
+	/* Exactly the settling time before: settled. */
+	t.in[TICKET_CONFIG].mtim = (struct timespec){ 1700000099, 950000000 };
+	t.in[TICKET_GROUP].ctim = (struct timespec){ 1700000099, 950000000 };
+	assert_true(ticket_inputs_settled(t.in, now));
+	t.in[TICKET_CONFIG].mtim = now;
 	/* An absent file has no time. */
 	t.in[TICKET_CONFIG].absent = true;
 	assert_true(ticket_inputs_settled(t.in, now));
@@ -281,9 +398,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_every_field_checked),
+		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_inputs_change),
 		cmocka_unit_test(test_inputs_read),
 		cmocka_unit_test(test_nss_sources),
+		cmocka_unit_test(test_userdb_dirs),
 		cmocka_unit_test(test_users_local),
 		cmocka_unit_test(test_settled),
 	};
