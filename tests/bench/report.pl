@@ -117,6 +117,13 @@ sub scale_total {
 
 # The targets (issue 22, and issue 10's storm): what, what this run measured, and
 # whether it met it.
+# The host's cgroup mounts in a word, for the one-screen summary (the tables keep the list).
+sub cgroup_shape {
+	my @m = split ' ', shift // '';
+	my @v1 = grep { !/^cgroup2/ } @m;
+	return !@m ? 'unknown' : !@v1 ? 'pure cgroup v2' : @v1 < @m ? 'hybrid cgroups' : 'cgroup v1';
+}
+
 my @targets = (
 	[ 'login through the module, warm: <= 2 ms', msv('login_warm_med'), met(v('login_warm_med'), 2) ],
 	[ 'login through the module, cold: <= 10 ms', msv('login_cold_med'), met(v('login_cold_med'), 10) ],
@@ -142,7 +149,7 @@ push @targets,
     [ 'storm of 50 logins of one user: p95 < 1 s', v('storm_one_ok') . '/' . v('storm_one_total') .
       ', p95 ' . v('storm_one_p95') . ' ms', met(v('storm_one_p95'), 1000) ],
     [ 'cold login on a pure cgroup v2 host: no grace-period wait', '-',
-      'not measured by make bench (this host: ' . v('cgroups') . ')' ];
+      'not measured by make bench (this host: ' . cgroup_shape(v('cgroups')) . ')' ];
 
 if ($table) {
 	printf "%-44s %s\n", 'figure (median / p95, ms)', 'value';
