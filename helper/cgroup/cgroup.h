@@ -37,6 +37,15 @@ struct cgroup_ops {
 extern const struct cgroup_ops cgroup_v1_ops;
 extern const struct cgroup_ops cgroup_v2_ops;
 
+/* Where the unified hierarchy is mounted (/sys/fs/cgroup, or its "unified" directory on a
+ * hybrid host), or NULL. */
+const char *cgroup_v2_root(void);
+/* Is the cgroup2 mount at MNT in MOUNTS (/proc/mounts' text) mounted with favordynmods: 1,
+ * 0, or -ENOENT (none there).  Without it, every move of a process into a v2 cgroup
+ * through cgroup.procs waits for an RCU grace period (the threadgroup rwsem's writer):
+ * the join of every login, on a pure v2 host. */
+int cgroup_v2_favordynmods(const char *mounts, const char *mnt);
+
 /* USER's cgroups: one entry per controller found (on v2 they share a dir). */
 struct cgroup_set {
 	int n;

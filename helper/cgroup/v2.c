@@ -14,7 +14,7 @@
 #include "lib/cleanup.h"
 #include "lib/fsutil.h"
 
-static const char *v2_root(void)
+const char *cgroup_v2_root(void)
 {
 	static const char *const candidates[] = { CGROUP_ROOT, CGROUP_ROOT "/unified" };
 	struct statfs sfs;
@@ -27,7 +27,7 @@ static const char *v2_root(void)
 
 static int v2_locate(const char *controller, const char *user, char *buf, size_t len)
 {
-	const char *root = v2_root();
+	const char *root = cgroup_v2_root();
 	char path[128];
 
 	if (!root)
@@ -76,7 +76,7 @@ static int v2_create_delegated(const char *root, const char *dir, const char *co
 
 static int v2_create(const char *dir, const char *controller)
 {
-	const char *root = v2_root();
+	const char *root = cgroup_v2_root();
 	char parent[256];
 	int r;
 
@@ -122,3 +122,28 @@ static int v2_apply(const char *dir, const char *controller, const limit_values 
 
 const struct cgroup_ops cgroup_v2_ops = { .name = "v2", .locate = v2_locate,
 				       .create = v2_create, .apply = v2_apply };
+
+int cgroup_v2_favordynmods(const char *mounts, const char *mnt)
+{
+	int found = -ENOENT;
+
+	/* Lines of /proc/mounts: "SOURCE MOUNTPOINT TYPE OPTIONS 0 0" (a mount point with a
+	 * blank in it is written with \040: never ours). The last mount at MNT counts. */
+	for (const char *line = mounts; line && *line;) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		char one[1024], src[256], at[256], type[32], opts[1024];
+
+		snprintf(one, sizeof(one), "%.*s", (int)(len < sizeof(one) ? len : 0), line);
+		if (sscanf(one, "%255s %255s %31s %1023s", src, at, type, opts) == 4 &&
+		    !strcmp(at, mnt) && !strcmp(type, "cgroup2")) {
+			found = 0;
+			for (char *save = NULL, *o = strtok_r(opts, ",", &save); o;
+			     o = strtok_r(NULL, ",", &save))
+				if (!strcmp(o, "favordynmods"))
+					found = 1;
+		}
+		line = end ? end + 1 : NULL;
+	}
+	return found;
+}

@@ -139,6 +139,21 @@ host_user_manager_checks() {
 	check "warrenctl doctor: pam_systemd is set up to start no user manager for jailed users" \
 		grep -q '^ok .*pam_systemd' <<<"$out" || diag "$out"
 	check "warrenctl doctor: healthy" grep -qx healthy <<<"$out"
+	# Her login joins her v2 cgroup through cgroup.procs: without favordynmods that waits
+	# for an RCU grace period, which doctor notes with the remount as its fix.
+	if groot 'grep -q "^[^ ]* /sys/fs/cgroup cgroup2 [^ ]*favordynmods" /proc/mounts' </dev/null; then
+		check_not "warrenctl doctor: no favordynmods note where cgroup2 has it" \
+			grep -q 'without favordynmods' <<<"$out"
+	else
+		check "warrenctl doctor notes cgroup2 mounted without favordynmods, the remount its fix" \
+			favordynmods_noted "$out" || diag "$out"
+	fi
+}
+
+# Does doctor's output $1 note /sys/fs/cgroup without favordynmods, the remount its fix?
+favordynmods_noted() {
+	grep -A1 '^note *\/sys\/fs\/cgroup is mounted without favordynmods' <<<"$1" |
+		grep -q 'fix: mount -o remount,favordynmods /sys/fs/cgroup'
 }
 
 # An admin's systemctl stop of her scope stops her container as warrenctl stop does.

@@ -516,6 +516,36 @@ static bool man_default(const char *text, const char *key, char *buf, size_t len
 	return true;
 }
 
+/* Is cgroup2 at the mount point mounted with favordynmods (doctor's note)?  The option
+ * alone counts, at that mount point, on a cgroup2 line; the last mount there wins. */
+static void test_v2_favordynmods(void **state)
+{
+	static const char pure[] =
+		"sysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0\n"
+		"cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid,nodev,noexec,relatime,nsdelegate 0 0\n";
+	static const char fav[] =
+		"cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid,nsdelegate,favordynmods,memory_recursiveprot 0 0\n";
+	static const char hybrid[] =
+		"tmpfs /sys/fs/cgroup tmpfs ro,nosuid,nodev,noexec,mode=755 0 0\n"
+		"cgroup2 /sys/fs/cgroup/unified cgroup2 rw,nosuid,favordynmods 0 0\n"
+		"cgroup /sys/fs/cgroup/pids cgroup rw,nosuid,pids 0 0";
+	static const char remounted[] =
+		"cgroup2 /sys/fs/cgroup cgroup2 rw,nsdelegate 0 0\n"
+		"cgroup2 /sys/fs/cgroup cgroup2 rw,nsdelegate,favordynmods 0 0\n";
+	static const char lookalike[] =
+		"none /sys/fs/cgroup tmpfs rw,favordynmods 0 0\n"
+		"cgroup2 /sys/fs/cgroup/x cgroup2 rw,favordynmods 0 0\n"
+		"cgroup2 /sys/fs/cgroup cgroup2 rw,nofavordynmods,favordynmodsx 0 0\n";
+
+	assert_int_equal(cgroup_v2_favordynmods(pure, "/sys/fs/cgroup"), 0);
+	assert_int_equal(cgroup_v2_favordynmods(fav, "/sys/fs/cgroup"), 1);
+	assert_int_equal(cgroup_v2_favordynmods(hybrid, "/sys/fs/cgroup/unified"), 1);
+	assert_int_equal(cgroup_v2_favordynmods(hybrid, "/sys/fs/cgroup"), -ENOENT);
+	assert_int_equal(cgroup_v2_favordynmods(remounted, "/sys/fs/cgroup"), 1);
+	assert_int_equal(cgroup_v2_favordynmods(lookalike, "/sys/fs/cgroup"), 0);
+	assert_int_equal(cgroup_v2_favordynmods("", "/sys/fs/cgroup"), -ENOENT);
+}
+
 /* Each key's range as warren.conf(5) gives it (the table is the config's, so
  * test_precedence's ranges, read from it, cannot see a wrong bound): MIN, MAX, and whether
  * "max" lifts it. */
@@ -632,6 +662,7 @@ int main(void)
 		cmocka_unit_test(test_source_format),
 		cmocka_unit_test(test_man_page_defaults),
 		cmocka_unit_test(test_man_page_ranges),
+		cmocka_unit_test(test_v2_favordynmods),
 		cmocka_unit_test(test_size_format_mib),
 		cmocka_unit_test(test_jail_verdict),
 		cmocka_unit_test(test_swap_decision),
