@@ -1,8 +1,8 @@
 /* ticket.c - a warm login that pam_warren verifies itself (see ticket.h). */
 #include <ctype.h>
 #include <dirent.h>
-#include <errno.h>
 #include <dlfcn.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -193,7 +193,7 @@ enum ticket_nss ticket_nss_sources(const char *path)
 		else
 			continue;
 		if (*seen >= 0)
-			return TICKET_NSS_OTHER; /* twice: glibc takes the last, keep it simple */
+			return TICKET_NSS_OTHER; /* twice (glibc takes the last): no ticket */
 		*seen = sources_of(p);
 	}
 	if (ferror(f) || passwd <= 0 || group <= 0)
