@@ -54,7 +54,18 @@ static void test_default_denials(void **state)
 		"  deny /proc/sys/** wklx,",
 		"  deny /proc/sysrq-trigger rwklx,",
 		"  deny /proc/kcore rwklx,",
+		"  deny /proc/kmem rwklx,",
+		"  deny /proc/mem rwklx,",
+		"  deny /dev/mem rwklx,",
+		"  deny /dev/kmem rwklx,",
+		"  deny /dev/port rwklx,",
+		/* /sys written only under /sys/fs/cgroup: every other branch, letter by letter. */
 		"  deny /sys/[^f]*/** wklx,",
+		"  deny /sys/f[^s]*/** wklx,",
+		"  deny /sys/fs/[^c]*/** wklx,",
+		"  deny /sys/fs/c[^g]*/** wklx,",
+		"  deny /sys/fs/cg[^r]*/** wklx,",
+		"  deny /sys/firmware/** rwklx,",
 		"  deny /sys/kernel/security/** rwklx,",
 		/* Signals, ptrace and unix peers: its own profile (and the host's, unconfined). */
 		"  signal (send, receive) peer=warren-alice,",
@@ -149,6 +160,16 @@ static void test_rules_no_newline(void **state)
 	text = NULL;
 	assert_int_equal(aa_profile_text("warren-bob", "/etc/warren/x.aa", "", &text, &line), 0);
 	assert_string_equal(line_of(text, line, l, sizeof(l)), "}");
+	free(text);
+	text = NULL;
+	/* An empty file adds no line, whatever byte lies before it in memory. */
+	{
+		static const char before_empty[] = "x";
+
+		assert_int_equal(aa_profile_text("warren-bob", "/etc/warren/x.aa", before_empty + 1, &text,
+						 &line), 0);
+		assert_string_equal(line_of(text, line, l, sizeof(l)), "}");
+	}
 }
 
 /* The same options, the same text (so no parser run); any change of them, another one
@@ -181,6 +202,9 @@ static void test_profiles_list(void **state)
 	assert_false(aa_profiles_list_has(list, "warren-alic"));
 	assert_false(aa_profiles_list_has(list, "warren-dave"));
 	assert_false(aa_profiles_list_has("", "warren-alice"));
+	/* The whole " (enforce)", then the line's end. */
+	assert_false(aa_profiles_list_has("warren-alice (enforce]\n", "warren-alice"));
+	assert_false(aa_profiles_list_has("warren-alice (enforce) x\n", "warren-alice"));
 }
 
 static void write_text(const char *path, const char *text)
@@ -210,6 +234,15 @@ static void test_is_current(void **state)
 	write_text(kept, text);
 	assert_true(aa_profile_is_current(kept, "warren-alice", text, list));
 	assert_false(aa_profile_is_current(kept, "warren-alice", other, list)); /* rules changed */
+	{
+		_cleanup_free_ char *longer = NULL;
+
+		/* A kept text that begins with this one but goes on is another. */
+		assert_true(asprintf(&longer, "%s# more\n", text) > 0);
+		write_text(kept, longer);
+		assert_false(aa_profile_is_current(kept, "warren-alice", text, list));
+		write_text(kept, text);
+	}
 	write_text(list, "warren-bob (enforce)\n");
 	assert_false(aa_profile_is_current(kept, "warren-alice", text, list)); /* torn down */
 	unlink(list);
@@ -249,6 +282,29 @@ static void test_parser_error(void **state)
 	assert_non_null(strstr(err.msg, "apparmor_parser refuses warren's profile "
 				   "/run/warren/apparmor/warren-bob: AppArmor parser error"));
 	assert_non_null(strstr(err.msg, "at line 7: syntax error; fix: "));
+	/* The line after the brace that follows her file is warren's again. */
+	err = (struct error){ 0 };
+	aa_parser_error("AppArmor parser error for x in profile x at line 44: syntax error\n",
+			"/run/warren/apparmor/warren-bob", "/etc/warren/web.aa", 40, 3, &err);
+	assert_non_null(strstr(err.msg, "apparmor_parser refuses warren's profile "));
+	err = (struct error){ 0 };
+	aa_parser_error("AppArmor parser error for x in profile x at line 39: syntax error\n",
+			"/run/warren/apparmor/warren-bob", "/etc/warren/web.aa", 40, 3, &err);
+	assert_non_null(strstr(err.msg, "apparmor_parser refuses warren's profile "));
+	/* An empty file has no line to blame. */
+	err = (struct error){ 0 };
+	aa_parser_error("AppArmor parser error for x in profile x at line 40: syntax error\n",
+			"/run/warren/apparmor/warren-bob", "/etc/warren/web.aa", 40, 0, &err);
+	assert_non_null(strstr(err.msg, "apparmor_parser refuses warren's profile "));
+	/* A warning before the error, itself "at line" one of her file's: the error's line
+	 * counts, and the message said is the error's, not the warning's. */
+	err = (struct error){ 0 };
+	aa_parser_error("Warning from x at line 41: a rule not enforced\n"
+			"AppArmor parser error for x in profile x at line 7: syntax error\n",
+			"/run/warren/apparmor/warren-bob", "/etc/warren/web.aa", 40, 3, &err);
+	assert_non_null(strstr(err.msg, "apparmor_parser refuses warren's profile "
+				   "/run/warren/apparmor/warren-bob: AppArmor parser error"));
+	assert_null(strstr(err.msg, "Warning"));
 	err = (struct error){ 0 };
 	aa_parser_error("", "/run/p", "", 0, 0, &err);
 	assert_non_null(strstr(err.msg, "(it said nothing)"));

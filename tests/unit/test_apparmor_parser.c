@@ -117,11 +117,24 @@ static void test_good_and_no_parser(void **state)
 	assert_non_null(strstr(err.msg, "good.aa:1: "));
 }
 
+/* The lines of her file, as the parser's line numbers are mapped back: a last line
+ * without its newline is one. */
+static void test_file_lines(void **state)
+{
+	assert_int_equal(file_lines(NULL), 0);
+	assert_int_equal(file_lines(""), 0);
+	assert_int_equal(file_lines("a"), 1);
+	assert_int_equal(file_lines("a\n"), 1);
+	assert_int_equal(file_lines("a\nb"), 2);
+	assert_int_equal(file_lines("a\n\nb\n"), 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_typo_said_as_file_line),
 		cmocka_unit_test(test_good_and_no_parser),
+		cmocka_unit_test(test_file_lines),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -110,6 +110,34 @@ static void test_grant_keepalive(void **state)
 	assert_int_equal(etcd_parse_keepalive("{" HEADER ",\"ID\":\"7\",\"TTL\":\"5\"}", &ttl), -EBADMSG);
 }
 
+/* The bounds of a grant and a keepalive: a lease of no time or no id is none, a number
+ * that is not one (empty, past 64 bits, a word) is a bad answer, not a lost lease. */
+static void test_grant_keepalive_bounds(void **state)
+{
+	int64_t id = 0, ttl = 0;
+
+	/* A number may also come as a JSON number. */
+	assert_int_equal(etcd_parse_grant("{" HEADER ",\"ID\":9,\"TTL\":7}", &id, &ttl), 0);
+	assert_int_equal(id, 9);
+	assert_int_equal(ttl, 7);
+	assert_int_equal(etcd_parse_grant("{" HEADER ",\"ID\":\"7\",\"TTL\":\"0\"}", &id, &ttl), -EBADMSG);
+	assert_int_equal(etcd_parse_grant("{" HEADER ",\"ID\":\"7\",\"TTL\":\"-5\"}", &id, &ttl), -EBADMSG);
+	assert_int_equal(etcd_parse_grant("{" HEADER ",\"ID\":\"0\",\"TTL\":\"5\"}", &id, &ttl), -EBADMSG);
+	assert_int_equal(etcd_parse_grant("{" HEADER ",\"ID\":\"7\",\"TTL\":\"99999999999999999999\"}",
+					  &id, &ttl), -EBADMSG);
+	assert_int_equal(etcd_parse_grant("{" HEADER ",\"ID\":\"7\",\"TTL\":true}", &id, &ttl), -EBADMSG);
+	ttl = 99;
+	assert_int_equal(etcd_parse_keepalive("{\"result\":{" HEADER ",\"ID\":\"7\",\"TTL\":\"\"}}", &ttl),
+			 -EBADMSG);
+	assert_int_equal(etcd_parse_keepalive("{\"result\":{" HEADER ",\"ID\":\"7\",\"TTL\":\"x\"}}", &ttl),
+			 -EBADMSG);
+	assert_int_equal(etcd_parse_keepalive("{\"result\":{" HEADER ",\"ID\":\"7\",\"TTL\":\"-1\"}}", &ttl),
+			 -ENOENT);
+	assert_int_equal(ttl, 99);
+	/* A result without etcd's header is no keepalive answer. */
+	assert_int_equal(etcd_parse_keepalive("{\"result\":{\"ID\":\"7\",\"TTL\":\"5\"}}", &ttl), -EBADMSG);
+}
+
 static void test_errors(void **state)
 {
 	char msg[128];
@@ -125,6 +153,41 @@ static void test_errors(void **state)
 	assert_int_equal(etcd_parse_error("{\"error\":\"x\",\"code\":2}", msg, sizeof(msg)), -EPROTO);
 	assert_int_equal(etcd_parse_error("{" HEADER "}", msg, sizeof(msg)), 0);
 	assert_int_equal(etcd_parse_error("<html>", msg, sizeof(msg)), -EBADMSG);
+}
+
+/* Every gRPC code warren acts on, as the error it is read as (etcd_parse_error). */
+static void test_error_codes(void **state)
+{
+	static const struct {
+		int code, err;
+	} v[] = {
+		{ 0, -EPROTO },  { 1, -EPROTO },  { 2, -EPROTO },  { 3, -EINVAL },  { 4, -ETIMEDOUT },
+		{ 5, -ENOENT },  { 6, -EPROTO },  { 7, -EACCES },  { 8, -EAGAIN },  { 9, -EPROTO },
+		{ 13, -EPROTO }, { 14, -EAGAIN }, { 15, -EPROTO }, { 16, -EACCES }, { 17, -EPROTO },
+	};
+	char msg[128], body[160];
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		snprintf(body, sizeof(body), "{\"error\":\"e\",\"message\":\"m\",\"code\":%d}", v[i].code);
+		if (etcd_parse_error(body, msg, sizeof(msg)) != v[i].err)
+			fail_msg("code %d: not %d", v[i].code, v[i].err);
+		/* and as a stream writes it: wrapped, grpc_code */
+		snprintf(body, sizeof(body), "{\"error\":{\"grpc_code\":%d,\"message\":\"m\"}}", v[i].code);
+		if (etcd_parse_error(body, msg, sizeof(msg)) != v[i].err)
+			fail_msg("streamed code %d: not %d", v[i].code, v[i].err);
+	}
+	/* An error with no code is one still, of no known kind. */
+	assert_int_equal(etcd_parse_error("{\"error\":\"x\"}", msg, sizeof(msg)), -EPROTO);
+	/* A code alone is an error too, without a message. */
+	assert_int_equal(etcd_parse_error("{\"code\":14}", msg, sizeof(msg)), -EAGAIN);
+	assert_string_equal(msg, "an error without a message");
+	/* The message is the one said. */
+	assert_int_equal(etcd_parse_error("{\"error\":\"short\",\"message\":\"the message\",\"code\":5}",
+					  msg, sizeof(msg)), -ENOENT);
+	assert_string_equal(msg, "the message");
+	/* JSON that is not an object is no answer of etcd's. */
+	assert_int_equal(etcd_parse_error("[1]", msg, sizeof(msg)), -EBADMSG);
+	assert_int_equal(etcd_parse_error("5", msg, sizeof(msg)), -EBADMSG);
 }
 
 static void test_txn(void **state)
@@ -160,6 +223,42 @@ static void test_txn(void **state)
 					"\"YQ==\",\"value\":\"YQBi\"}]}}]}", &ok, &kv), -EBADMSG);
 }
 
+/* A txn answer said in full, and what is not one. */
+static void test_txn_shapes(void **state)
+{
+	struct etcd_kv kv;
+	bool ok = true;
+
+	/* "succeeded" said false: taken, the holder read. */
+	assert_int_equal(etcd_parse_txn("{" HEADER ",\"succeeded\":false,\"responses\":[{\"response_range\":"
+					"{\"kvs\":[{\"key\":\"YQ==\",\"value\":\"eA==\",\"lease\":\"3\","
+					"\"create_revision\":\"5\",\"mod_revision\":\"6\"}]}}]}", &ok, &kv), 0);
+	assert_false(ok);
+	assert_string_equal(kv.key, "a");
+	assert_string_equal(kv.value, "x");
+	assert_int_equal(kv.lease, 3);
+	assert_int_equal(kv.create_revision, 5);
+	assert_int_equal(kv.mod_revision, 6);
+	etcd_kv_clear(&kv);
+	/* Taken, and an empty list read: gone by the read. */
+	ok = true;
+	assert_int_equal(etcd_parse_txn("{" HEADER ",\"responses\":[{\"response_range\":{\"kvs\":[]}}]}",
+					&ok, &kv), 0);
+	assert_false(ok);
+	assert_null(kv.key);
+	/* Not etcd's answer: no header; two responses; no range read; kvs not a list. */
+	assert_int_equal(etcd_parse_txn("{\"succeeded\":true}", &ok, &kv), -EBADMSG);
+	assert_int_equal(etcd_parse_txn("{" HEADER ",\"responses\":[{\"response_range\":{}},"
+					"{\"response_range\":{}}]}", &ok, &kv), -EBADMSG);
+	assert_int_equal(etcd_parse_txn("{" HEADER ",\"responses\":[{\"response_put\":{}}]}", &ok, &kv),
+			 -EBADMSG);
+	assert_int_equal(etcd_parse_txn("{" HEADER ",\"responses\":[{\"response_range\":{\"kvs\":{}}}]}",
+					&ok, &kv), -EBADMSG);
+	/* A holder without a key is no holder. */
+	assert_int_equal(etcd_parse_txn("{" HEADER ",\"responses\":[{\"response_range\":{\"kvs\":"
+					"[{\"value\":\"eA==\"}]}}]}", &ok, &kv), -EBADMSG);
+}
+
 static void test_range(void **state)
 {
 	struct etcd_kv *kvs = NULL;
@@ -185,6 +284,56 @@ static void test_range(void **state)
 			 -EBADMSG);
 	assert_int_equal(etcd_parse_range("{" HEADER ",\"kvs\":{}}", &kvs, &n, NULL), -EBADMSG);
 	assert_int_equal(etcd_parse_range("[]", &kvs, &n, NULL), -EBADMSG);
+}
+
+static void range_one(const char *body, int expect)
+{
+	struct etcd_kv *kvs = NULL;
+	size_t n = 0;
+	int r = etcd_parse_range(body, &kvs, &n, NULL);
+
+	if (r == 0)
+		etcd_kvs_free(kvs, n);
+	if (r != expect)
+		fail_msg("%.80s...: %d, not %d", body, r, expect);
+}
+
+/* A range answer's revisions and count as said, and the bounds of its keys and values. */
+static void test_range_bounds(void **state)
+{
+	char body[8192], key[ETCD_KEY_MAX + 2], value[ETCD_VALUE_MAX + 2];
+	_cleanup_free_ char *k_max = NULL, *k_over = NULL, *v_max = NULL, *v_over = NULL;
+	struct etcd_kv *kvs = NULL;
+	size_t n = 0;
+	int64_t count = -1;
+
+	assert_int_equal(etcd_parse_range("{" HEADER ",\"kvs\":[{\"key\":\"YQ==\",\"create_revision\":\"4\","
+					  "\"mod_revision\":\"9\"}],\"count\":\"1\"}", &kvs, &n, &count), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(kvs[0].create_revision, 4);
+	assert_int_equal(kvs[0].mod_revision, 9);
+	etcd_kvs_free(kvs, n);
+	/* count_only: the count without the keys */
+	assert_int_equal(etcd_parse_range("{" HEADER ",\"count\":\"5\"}", &kvs, &n, &count), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(count, 5);
+	assert_int_equal(etcd_parse_range("{\"count\":\"5\"}", &kvs, &n, &count), -EBADMSG);
+	assert_int_equal(etcd_parse_range("{" HEADER ",\"count\":\"five\"}", &kvs, &n, &count), -EBADMSG);
+	/* A key without "key" */
+	range_one("{" HEADER ",\"kvs\":[{\"value\":\"eA==\"}]}", -EBADMSG);
+	/* ETCD_KEY_MAX and ETCD_VALUE_MAX bytes are read, one more is refused. */
+	memset(key, 'k', sizeof(key));
+	memset(value, 'v', sizeof(value));
+	k_max = base64_encode(key, ETCD_KEY_MAX);
+	k_over = base64_encode(key, ETCD_KEY_MAX + 1);
+	v_max = base64_encode(value, ETCD_VALUE_MAX);
+	v_over = base64_encode(value, ETCD_VALUE_MAX + 1);
+	snprintf(body, sizeof(body), "{" HEADER ",\"kvs\":[{\"key\":\"%s\",\"value\":\"%s\"}]}", k_max, v_max);
+	range_one(body, 0);
+	snprintf(body, sizeof(body), "{" HEADER ",\"kvs\":[{\"key\":\"%s\"}]}", k_over);
+	range_one(body, -EBADMSG);
+	snprintf(body, sizeof(body), "{" HEADER ",\"kvs\":[{\"key\":\"YQ==\",\"value\":\"%s\"}]}", v_over);
+	range_one(body, -EBADMSG);
 }
 
 static void test_record(void **state)
@@ -251,9 +400,13 @@ int main(void)
 		cmocka_unit_test(test_prefix_end),
 		cmocka_unit_test(test_bodies),
 		cmocka_unit_test(test_grant_keepalive),
+		cmocka_unit_test(test_grant_keepalive_bounds),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_error_codes),
 		cmocka_unit_test(test_txn),
+		cmocka_unit_test(test_txn_shapes),
 		cmocka_unit_test(test_range),
+		cmocka_unit_test(test_range_bounds),
 		cmocka_unit_test(test_record),
 	};
 

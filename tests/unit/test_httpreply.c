@@ -172,6 +172,14 @@ static void test_long_values(void **state)
 	http_reply_init(&r);
 	assert_int_equal(http_reply_feed(&r, nul, sizeof(nul) - 1, false), -EBADMSG);
 	http_reply_clear(&r);
+	/* The bound is exact: a value of 255 bytes is read, one of 256 is not. */
+	snprintf(text, sizeof(text), "HTTP/1.1 200 OK\r\nContent-Length: %.254s2\r\n\r\n{}", zeros);
+	assert_int_equal(feed(&r, text, 0), 1);
+	assert_string_equal(r.body, "{}");
+	http_reply_clear(&r);
+	snprintf(text, sizeof(text), "HTTP/1.1 200 OK\r\nContent-Length: %.255s2\r\n\r\n{}", zeros);
+	assert_int_equal(feed(&r, text, 0), -EBADMSG);
+	http_reply_clear(&r);
 }
 
 static void test_too_big(void **state)
@@ -206,6 +214,184 @@ static void test_too_big(void **state)
 	free(junk);
 }
 
+/* What an answer may say and still be read: the status line's bounds, white space
+ * around a value (spaces and tabs), a chunk's size line with blanks before its
+ * extensions, a token that only begins with "close", an interim answer's date. */
+static void test_accepted(void **state)
+{
+	static const struct {
+		const char *text, *body;
+		int status;
+		bool keep;
+	} v[] = {
+		{ "HTTP/1.1 200\r\nContent-Length: 2\r\n\r\n{}", "{}", 200, true },
+		{ "HTTP/1.1 200 OK\r\nContent-Length:\t2\t \r\n\r\n{}", "{}", 200, true },
+		{ "HTTP/1.1 200 OK\r\nContent-Length: 2 \t\r\n\r\n{}", "{}", 200, true },
+		{ "HTTP/1.1 200 OK\r\nContent-Length:2\r\n\r\n{}", "{}", 200, true },
+		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding:\tchunked\t\r\n\r\n2\t;x=y\r\n{}\r\n0 \r\n\r\n",
+		  "{}", 200, true },
+		{ "HTTP/1.1 200 OK\r\nConnection: closed, xclose, close-not\r\nContent-Length: 2\r\n\r\n{}",
+		  "{}", 200, true },
+		{ "HTTP/1.1 200 OK\r\nConnection: keep-alive,close\r\nContent-Length: 2\r\n\r\n{}",
+		  "{}", 200, false },
+		{ "HTTP/1.1 200 OK\r\nConnection: close\t\r\nContent-Length: 2\r\n\r\n{}", "{}", 200, false },
+		{ "HTTP/1.1 200 OK\r\nConnection: x,\tclose\t,y\r\nContent-Length: 2\r\n\r\n{}", "{}", 200, false },
+		{ "HTTP/1.1 200 OK\r\nConnection: close\t,y\r\nContent-Length: 2\r\n\r\n{}", "{}", 200, false },
+		{ "HTTP/1.1 200 OK\r\nX-B3-Id2: 7\r\nContent-Length: 2\r\n\r\n{}", "{}", 200, true },
+		{ "HTTP/1.1 304 Not Modified\r\n\r\n", "", 304, true },
+		{ "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n", "", 404, true },
+		{ "HTTP/1.1 199 Early\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx", "x", 200, true },
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		for (size_t j = 0; j < sizeof(steps) / sizeof(steps[0]); j++) {
+			struct http_reply r;
+			int k = feed(&r, v[i].text, steps[j]);
+
+			if (k != 1 || r.status != v[i].status || r.keep != v[i].keep || !r.body ||
+			    strcmp(r.body, v[i].body))
+				fail_msg("answer %zu, step %zu: %d, status %d, keep %d, body %s", i, steps[j], k,
+					 r.status, r.keep, r.body ? r.body : "(none)");
+			http_reply_clear(&r);
+		}
+	/* The date of an interim answer is not the answer's. */
+	{
+		struct http_reply r;
+
+		assert_int_equal(feed(&r, "HTTP/1.1 100 Continue\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n"
+				      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}", 0), 1);
+		assert_int_equal(r.date, -1);
+		http_reply_clear(&r);
+	}
+}
+
+/* More that must be refused: a status line out of shape, a header without a name, a
+ * length past 64 bits, a chunk size past a size_t or with something after it. */
+static void test_refused_more(void **state)
+{
+	static const char *const bad[] = {
+		"HTTP/1.2 200 OK\r\nContent-Length: 2\r\n\r\n{}",
+		"HTTP/1.1 200OK\r\nContent-Length: 2\r\n\r\n{}",
+		"HTTP/1.1 099 Low\r\nContent-Length: 2\r\n\r\n{}",
+		"HTTP/1.1 000 Low\r\nContent-Length: 2\r\n\r\n{}",
+		/* below 100 is no interim answer to drop */
+		"HTTP/1.1 099 Low\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}",
+		"HTTP/1.1 200 OK\r\n: x\r\nContent-Length: 2\r\n\r\n{}",
+		"HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\n{}",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2x\r\n{}\r\n0\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2 x\r\n{}\r\n0\r\n\r\n",
+		/* 2^64: wrapped, it would be the last chunk */
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10000000000000000\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10000000000000002\r\n{}\r\n0\r\n\r\n",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		for (size_t j = 0; j < sizeof(steps) / sizeof(steps[0]); j++) {
+			struct http_reply r;
+			int k = feed(&r, bad[i], steps[j]);
+
+			if (k != -EBADMSG)
+				fail_msg("answer %zu, step %zu: %d", i, steps[j], k);
+			http_reply_clear(&r);
+		}
+}
+
+/* Refused as soon as it is seen, before the connection ends: a chunk's data followed by
+ * two bytes that are no line end; a size line longer than any (waiting or whole); chunks
+ * that together pass HTTP_BODY_MAX (at the size line, before their data). */
+static void test_refused_early(void **state)
+{
+	static const char chunked[] = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+	struct http_reply r;
+	char *text;
+	size_t n;
+
+	http_reply_init(&r);
+	assert_int_equal(http_reply_feed(&r, chunked, strlen(chunked), false), 0);
+	assert_int_equal(http_reply_feed(&r, "2\r\n{}X", 6, false), 0); /* one byte: it may be \r */
+	assert_int_equal(http_reply_feed(&r, "X", 1, false), -EBADMSG);
+	http_reply_clear(&r);
+	/* A size line of 1100 zeros: a size of 0 it is not. */
+	assert_non_null(text = malloc(strlen(chunked) + 1200));
+	n = (size_t)sprintf(text, "%s", chunked);
+	memset(text + n, '0', 1100);
+	n += 1100;
+	http_reply_init(&r);
+	assert_int_equal(http_reply_feed(&r, text, n, false), -EBADMSG);
+	http_reply_clear(&r);
+	strcpy(text + n, "\r\n\r\n");
+	http_reply_init(&r);
+	assert_int_equal(http_reply_feed(&r, text, strlen(text), false), -EBADMSG);
+	http_reply_clear(&r);
+	free(text);
+	/* The body's bound counts every chunk. */
+	assert_non_null(text = malloc(HTTP_BODY_MAX + 256));
+	n = (size_t)sprintf(text, "%s%x\r\n", chunked, HTTP_BODY_MAX - 1);
+	memset(text + n, 'x', HTTP_BODY_MAX - 1);
+	n += HTTP_BODY_MAX - 1;
+	n += (size_t)sprintf(text + n, "\r\n2\r\n");
+	http_reply_init(&r);
+	assert_int_equal(http_reply_feed(&r, text, n, false), -EFBIG);
+	http_reply_clear(&r);
+	/* and just to it is read */
+	n -= 3;
+	n += (size_t)sprintf(text + n, "1\r\ny\r\n0\r\n\r\n");
+	http_reply_init(&r);
+	assert_int_equal(http_reply_feed(&r, text, n, false), 1);
+	assert_int_equal(r.body_len, HTTP_BODY_MAX);
+	http_reply_clear(&r);
+	free(text);
+}
+
+/* The head's bound is exact: HTTP_HEAD_MAX bytes with its empty line are read, one more is
+ * refused; a trailer that never ends is refused as too big, not as cut. */
+static void test_head_bound(void **state)
+{
+	static const char start[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Pad: ";
+	char *text = malloc(HTTP_HEAD_MAX + 64);
+	struct http_reply r;
+	size_t pad = HTTP_HEAD_MAX - strlen(start) - 4;
+
+	assert_non_null(text);
+	for (int extra = 0; extra <= 1; extra++) {
+		strcpy(text, start);
+		memset(text + strlen(start), 'p', pad + extra);
+		strcpy(text + strlen(start) + pad + extra, "\r\n\r\n{}");
+		assert_int_equal(strlen(text), HTTP_HEAD_MAX + extra + 2);
+		assert_int_equal(feed(&r, text, 0), extra ? -EFBIG : 1);
+		http_reply_clear(&r);
+	}
+	free(text);
+	assert_non_null(text = malloc(HTTP_HEAD_MAX + 128));
+	strcpy(text, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-T: ");
+	memset(text + strlen(text), 't', HTTP_HEAD_MAX + 8);
+	text[HTTP_HEAD_MAX + 8 + 60] = '\0';
+	assert_int_equal(feed(&r, text, 0), -EFBIG);
+	http_reply_clear(&r);
+	free(text);
+}
+
+/* What one read may add is bounded too: a head, the largest body and a chunk line. */
+static void test_read_bound(void **state)
+{
+	size_t max = HTTP_HEAD_MAX + HTTP_BODY_MAX + 1024;
+	char *text = malloc(max + 2);
+	struct http_reply r;
+	int n;
+
+	assert_non_null(text);
+	n = sprintf(text, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
+	memset(text + n, 'z', max + 1 - (size_t)n);
+	http_reply_init(&r);
+	assert_int_equal(http_reply_feed(&r, text, max, false), 1);
+	assert_false(r.keep);
+	http_reply_clear(&r);
+	http_reply_init(&r);
+	assert_int_equal(http_reply_feed(&r, text, max + 1, false), -EFBIG);
+	http_reply_clear(&r);
+	free(text);
+}
+
 static void test_date(void **state)
 {
 	assert_int_equal(http_date_parse("Sun, 06 Nov 1994 08:49:37 GMT"), 784111777);
@@ -221,6 +407,19 @@ static void test_date(void **state)
 	assert_int_equal(http_date_parse("Sun, 06 Nov 1994 -1:-1:-1 GMT"), -1);
 	assert_int_equal(http_date_parse("Sun, +6 Nov 1994 08:49:37 GMT"), -1);
 	assert_int_equal(http_date_parse("Sun,  6 Nov 1994 08:49:37 GMT"), -1);
+	/* Each field's bounds, both sides. */
+	assert_int_equal(http_date_parse("Mon, 01 Dec 2025 00:00:00 GMT"), 1764547200);
+	assert_int_equal(http_date_parse("Wed, 31 Dec 2025 23:59:59 GMT"), 1767225599);
+	assert_int_equal(http_date_parse("Wed, 31 Dec 2025 23:59:60 GMT"), 1767225600); /* a leap second */
+	assert_int_equal(http_date_parse("Sun, 00 Nov 1994 08:49:37 GMT"), -1);
+	assert_int_equal(http_date_parse("Sun, 32 Nov 1994 08:49:37 GMT"), -1);
+	assert_int_equal(http_date_parse("Sun, 06 Nov 1969 08:49:37 GMT"), -1);
+	assert_int_equal(http_date_parse("Sun, 06 Nov 1994 24:00:00 GMT"), -1);
+	assert_int_equal(http_date_parse("Sun, 06 Nov 1994 08:60:37 GMT"), -1);
+	assert_int_equal(http_date_parse("Sun, 06 Nov 1994 08:49:61 GMT"), -1);
+	/* A month is one of twelve names, not three letters found across two. */
+	assert_int_equal(http_date_parse("Sun, 06 anF 1994 08:49:37 GMT"), -1);
+	assert_int_equal(http_date_parse("Sun, 06 ebM 1994 08:49:37 GMT"), -1);
 }
 
 int main(void)
@@ -230,6 +429,9 @@ int main(void)
 		cmocka_unit_test(test_not_kept),   cmocka_unit_test(test_statuses),
 		cmocka_unit_test(test_refused),    cmocka_unit_test(test_long_values),
 		cmocka_unit_test(test_too_big),
+		cmocka_unit_test(test_accepted),   cmocka_unit_test(test_refused_more),
+		cmocka_unit_test(test_refused_early), cmocka_unit_test(test_head_bound),
+		cmocka_unit_test(test_read_bound),
 		cmocka_unit_test(test_date),
 	};
 

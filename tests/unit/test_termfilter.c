@@ -44,6 +44,34 @@ static const struct {
 	{ "\x1b[3\x18x", "\x18x" },
 	{ "\x1b[3\r1m", "\r\x1b[31m" },
 	{ "\x1b\\", "\x1b\\" },
+	/* ESC cancelled by SUB as by CAN; in a CSI, SUB and a byte of UTF-8 end it unsent. */
+	{ "\x1b\x1a" "x\x1b\x18" "x", "\x1a" "x\x18" "x" },
+	{ "\x1b[3\x1a" "x", "\x1a" "x" },
+	{ "\x1b[3\xe2\x82\xac" "m", "\xe2\x82\xac" "m" },
+	/* A CSI's whole range: a space intermediate, '@' and '~' as final bytes. */
+	{ "\x1b[2 qz\x1b[2@z\x1b[2~z", "\x1b[2 qz\x1b[2@z\x1b[2~z" },
+	/* What fills the hold exactly (ESC [ and 62 bytes) passes; one more is dropped. */
+	{ "\x1b[11111111111111111111111111111111111111111111111111111111111111m",
+	  "\x1b[11111111111111111111111111111111111111111111111111111111111111m" },
+	{ "\x1b[111111111111111111111111111111111111111111111111111111111111111mz", "z" },
+	/* Dropped to its final byte ('~' too), or cancelled, or abandoned for a new ESC. */
+	{ "\x1b[1111111111111111111111111111111111111111111111111111111111111111111111~z", "z" },
+	{ "\x1b[1111111111111111111111111111111111111111111111111111111111111111111111\x18" "x", "\x18" "x" },
+	{ "\x1b[1111111111111111111111111111111111111111111111111111111111111111111111\x1a" "x", "\x1a" "x" },
+	{ "\x1b[1111111111111111111111111111111111111111111111111111111111111111111111\x1b[31mz",
+	  "\x1b[31mz" },
+	{ "\x1b[1111111111111111111111111111111111111111111111111111111111111111111111\x1b]52;c;x\x07z", "z" },
+	/* An OSC's number is all its digits ('9' too, however many): 509 and 2^32 + 52 are
+	 * not 50 and 52. */
+	{ "\x1b]509;x\x07z\x1b]529;y\x07z", "\x1b]509;x\x07z\x1b]529;y\x07z" },
+	{ "\x1b]4294967348;x\x07z", "\x1b]4294967348;x\x07z" },
+	/* An OSC number longer than the hold: let go of at the limit, not held on. */
+	{ "\x1b]0000000000000000000000000000000000000000000000000000000000000000000000000000000052;x\x07z",
+	  "\x1b]0000000000000000000000000000000000000000000000000000000000000000000000000000000052;x\x07z" },
+	/* An ESC inside a dropped OSC 52 that makes no ST: still dropped to its BEL. */
+	{ "\x1b]52;c;\x1bxsecret\x07z", "z" },
+	/* C1 controls, both ends of the range. */
+	{ "a\xc2\x80" "b\xc2\x9f" "c\xc2\xa0", "abc\xc2\xa0" },
 	/* Cut short at the end: held, never out. */
 	{ "a\x1b[3", "a" },
 	{ "a\x1b]5", "a" },
