@@ -120,6 +120,71 @@ static void test_host_length(void **state)
 	assert_string_equal(a.host, "");
 }
 
+/* The lease record (fleet/lease.h), beside test_etcdjson's: each field checked, and who
+ * she is read only whole. */
+static void test_record_fields(void **state)
+{
+	struct fleet_identity root = { .uid = 0, .gid = 0, .groups = "wheel" }, none = FLEET_IDENTITY_NONE;
+	char *text = NULL;
+
+	assert_int_equal(fleet_record_format("h", "b", "c/d", NULL, 1, &text), -EINVAL);
+	assert_int_equal(fleet_record_format("h", "b d", "c", NULL, 1, &text), -EINVAL);
+	assert_int_equal(fleet_record_format("h", "b", "", NULL, 1, &text), -EINVAL);
+	assert_int_equal(fleet_record_format("h", "", "c", NULL, 1, &text), -EINVAL);
+	/* uid 0 is an identity; -1 is none. */
+	assert_int_equal(fleet_record_format("h", "b", "c", &root, 1, &text), 0);
+	assert_string_equal(text, "{\"host\":\"h\",\"boot_id\":\"b\",\"container\":\"c\",\"since\":1,"
+				  "\"uid\":0,\"gid\":0,\"groups\":\"wheel\"}");
+	free(text);
+	assert_int_equal(fleet_record_format("h", "b", "c", &none, 1, &text), 0);
+	assert_string_equal(text, "{\"host\":\"h\",\"boot_id\":\"b\",\"container\":\"c\",\"since\":1}");
+	free(text);
+}
+
+/* Group lists: names of [A-Za-z0-9._-], comma-separated, FLEET_GROUPS_MAX at most. */
+static void test_groups_valid(void **state)
+{
+	assert_true(groups_valid(""));
+	assert_true(groups_valid("cs-101,lab_2,a.b,Z9"));
+	assert_false(groups_valid("a b"));
+	assert_false(groups_valid("a;b"));
+	assert_false(groups_valid("a:b"));
+	assert_true(groups_valid(repeated("", 'g', FLEET_GROUPS_MAX)));
+	assert_false(groups_valid(repeated("", 'g', FLEET_GROUPS_MAX + 1)));
+}
+
+/* RECORD's identity as read: UID (-1: none) and GROUPS. */
+static void assert_identity(const char *who, long long uid, long long gid, const char *groups)
+{
+	char text[1024];
+	struct fleet_holder h;
+
+	snprintf(text, sizeof(text), "{\"host\":\"h\",\"boot_id\":\"b\",\"container\":\"c\",\"since\":1%s}",
+		 who);
+	assert_int_equal(fleet_record_parse("alice", text, 3, &h), 0);
+	if (h.id.uid != uid || h.id.gid != gid || strcmp(h.id.groups, groups))
+		fail_msg("%s: read uid %lld gid %lld groups \"%s\"", who, h.id.uid, h.id.gid, h.id.groups);
+}
+
+static void test_record_identity(void **state)
+{
+	assert_identity(",\"uid\":0,\"gid\":0,\"groups\":\"\"", 0, 0, "");
+	assert_identity(",\"uid\":4294967295,\"gid\":4294967295,\"groups\":\"a\"", 4294967295LL,
+			4294967295LL, "a");
+	/* All of it, or none. */
+	assert_identity(",\"uid\":4294967296,\"gid\":1,\"groups\":\"a\"", -1, -1, "");
+	assert_identity(",\"uid\":1,\"gid\":4294967296,\"groups\":\"a\"", -1, -1, "");
+	assert_identity(",\"uid\":-1,\"gid\":1,\"groups\":\"a\"", -1, -1, "");
+	assert_identity(",\"uid\":1,\"gid\":-2,\"groups\":\"a\"", -1, -1, "");
+	assert_identity(",\"uid\":\"1\",\"gid\":1,\"groups\":\"a\"", -1, -1, "");
+	assert_identity(",\"uid\":1.5,\"gid\":1,\"groups\":\"a\"", -1, -1, "");
+	assert_identity(",\"uid\":1,\"groups\":\"a\"", -1, -1, "");
+	assert_identity(",\"uid\":1,\"gid\":1", -1, -1, "");
+	assert_identity(",\"uid\":1,\"gid\":1,\"groups\":5", -1, -1, "");
+	assert_identity(",\"uid\":1,\"gid\":1,\"groups\":\"a b\"", -1, -1, "");
+	assert_identity(",\"uid\":1,\"gid\":1,\"groups\":\"a\\\"b\"", -1, -1, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -127,6 +192,9 @@ int main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_not_warrens),
 		cmocka_unit_test(test_host_length),
+		cmocka_unit_test(test_record_fields),
+		cmocka_unit_test(test_groups_valid),
+		cmocka_unit_test(test_record_identity),
 	};
 
 	return cmocka_run_group_tests_name("ask_parse", tests, NULL, NULL);

@@ -302,6 +302,56 @@ static void test_options_format(void **state)
 	b.required = false;
 	b.exec = true;
 	assert_string_equal(bind_options_format(&b, buf, sizeof(buf)), "read-write, create 2770");
+	/* create = "0": made with no permission bits, still a create */
+	b.create = 0;
+	assert_string_equal(bind_options_format(&b, buf, sizeof(buf)), "read-write, create 0000");
+}
+
+/* binds_append copies each field of a bind as the entry gives it, and nothing is shadowed
+ * before binds_shadow; of one entry's two binds with the same to, the first listed wins. */
+static void test_append_and_shadow(void **state)
+{
+	struct bind_def defs[] = {
+		{ .from = "/srv/a", .to = "/x", .write = true, .exec = false, .required = false,
+		  .create = BIND_NO_CREATE, .line = 3 },
+		{ .from = "/srv/b/%u", .to = "/x", .write = false, .exec = true, .required = true,
+		  .create = 0750, .line = 4 },
+		{ .from = "/srv/c", .to = "/y", .write = false, .exec = true, .required = false,
+		  .create = BIND_NO_CREATE, .line = 5 },
+	};
+	struct bind_list l = { .v = defs, .n = 3 }, none = { 0 };
+	_cleanup_free_ struct bind_spec *v = NULL;
+	size_t n = 0;
+
+	assert_int_equal(binds_append(&v, &n, &none, "defaults", 0, "eve", "/home/eve", true), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(binds_append(&v, &n, &l, "group lab", 2, "eve", "/home/eve", true), 0);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(v[i].shadowed_by, -1);
+		assert_int_equal(v[i].rank, 2);
+		assert_string_equal(v[i].source, "group lab");
+		assert_null(v[i].problem);
+		assert_int_equal(v[i].write, defs[i].write);
+		assert_int_equal(v[i].exec, defs[i].exec);
+		assert_int_equal(v[i].required, defs[i].required);
+		assert_int_equal(v[i].create, defs[i].create);
+		assert_int_equal(v[i].line, defs[i].line);
+	}
+	assert_string_equal(v[1].from, "/srv/b/eve");
+	binds_shadow(v, n);
+	assert_int_equal(v[0].shadowed_by, -1);
+	assert_int_equal(v[1].shadowed_by, 0);
+	assert_int_equal(v[2].shadowed_by, -1);
+}
+
+/* Only %u is replaced: another '%' is copied as it is. */
+static void test_expand_other_percent(void **state)
+{
+	char buf[64];
+
+	assert_int_equal(bind_expand("/a%b%%u/%", "al", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "/a%b%al/%");
 }
 
 int main(void)
@@ -320,6 +370,8 @@ int main(void)
 		cmocka_unit_test(test_mode),
 		cmocka_unit_test(test_to_problem),
 		cmocka_unit_test(test_options_format),
+		cmocka_unit_test(test_append_and_shadow),
+		cmocka_unit_test(test_expand_other_percent),
 	};
 
 	return cmocka_run_group_tests_name("binds", tests, NULL, NULL);

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "cgroup/delegate.h"
@@ -26,6 +27,23 @@ static void test_scope_user(void **state)
 	/* a name with a dash and a dot round-trips: the scope's name is not split */
 	assert_true(delegate_scope_user("warren-a.b-c.scope", user, sizeof(user)));
 	assert_string_equal(user, "a.b-c");
+	/* the longest BUF holds (32 of 33) */
+	assert_true(delegate_scope_user("warren-abcdefghijklmnopqrstuvwxyz012345.scope", user,
+					sizeof(user)));
+	assert_string_equal(user, "abcdefghijklmnopqrstuvwxyz012345");
+}
+
+/* Only the cgroup v2 tree at its root may be systemd's, and only on a host systemd
+ * booted. */
+static void test_systemd_owns(void **state)
+{
+	bool booted = access("/run/systemd/system/", F_OK) == 0;
+
+	assert_false(delegate_systemd_owns(NULL));
+	assert_false(delegate_systemd_owns(""));
+	assert_false(delegate_systemd_owns("/tmp/warren-cgroup"));
+	assert_false(delegate_systemd_owns("/sys/fs/cgroup/unified"));
+	assert_int_equal(delegate_systemd_owns("/sys/fs/cgroup"), booted);
 }
 
 static void test_not_a_scope_of_ours(void **state)
@@ -33,6 +51,8 @@ static void test_not_a_scope_of_ours(void **state)
 	static const char *const other[] = {
 		"warren-.scope", "warren-alice.service", "session-3.scope", "warren-alice",
 		"alice.scope", "cgroup.procs", "warren-abcdefghijklmnopqrstuvwxyz0123456.scope",
+		"warren_alice.scope", "warrenalice.scope", "Warren-alice.scope", "warren-alice.scopes",
+		"warren-alice_scope", "warren-alice.scopx",
 	};
 	char user[33];
 
@@ -47,6 +67,7 @@ int main(void)
 		cmocka_unit_test(test_scope_dir),
 		cmocka_unit_test(test_scope_user),
 		cmocka_unit_test(test_not_a_scope_of_ours),
+		cmocka_unit_test(test_systemd_owns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

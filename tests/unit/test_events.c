@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -155,6 +156,158 @@ static void test_masked(void **state)
 	assert_string_equal(buf, "2027-01-15T08:00:00Z al?ice refused no such group ??31m? caf\xc3\xa9 !\n");
 }
 
+/* In USER a blank or a control is '?'; in DETAIL controls (DEL and 0x1f too) are blanks;
+ * no user is "?". */
+static void test_masked_controls(void **state)
+{
+	static char buf[4096];
+
+	event_record_at(T0, dir, "a b\x1f\x7f\tc", "refused", "x\x1fy\x7fz\tw ~");
+	event_record_at(T0, dir, "", "refused", "no user");
+	event_record_at(T0, dir, NULL, "refused", "null user");
+	record_lines(buf, sizeof(buf));
+	assert_string_equal(buf, "2027-01-15T08:00:00Z a?b???c refused x y z w ~\n"
+				 "2027-01-15T08:00:00Z ? refused no user\n"
+				 "2027-01-15T08:00:00Z ? refused null user\n");
+}
+
+/* The time is up at EVENTS_REPEAT_SECONDS, not a second later; a clock that went back
+ * ends it too; one repeat is counted as one; "joined" (her logins) is counted like
+ * "refused", the others are not. */
+static void test_repeat_window(void **state)
+{
+	static char buf[1 << 14];
+
+	event_record_at(T0, dir, "alice", "refused", "no image");
+	event_record_at(T0 + 59, dir, "alice", "refused", "no image");
+	assert_int_equal(record_lines(buf, sizeof(buf)), 1);
+	event_record_at(T0 + 60, dir, "alice", "refused", "no image");
+	assert_int_equal(record_lines(buf, sizeof(buf)), 3);
+	assert_non_null(strstr(buf, "2027-01-15T08:00:59Z alice refused no image "
+				    "[and 1 more like it since 2027-01-15T08:00:00Z: one line per 60 s]\n"
+				    "2027-01-15T08:01:00Z alice refused no image\n"));
+	/* The clock went back: what was written "later" does not hold hers back. */
+	event_record_at(T0 + 30, dir, "alice", "refused", "no image");
+	assert_int_equal(record_lines(buf, sizeof(buf)), 4);
+
+	event_record_at(T0 + 500, dir, "bob", "joined", "container 7");
+	event_record_at(T0 + 501, dir, "bob", "joined", "container 7");
+	assert_int_equal(record_lines(buf, sizeof(buf)), 5);
+	event_record_at(T0 + 502, dir, "bob", "stopped", "container 7 (idle)");
+	event_record_at(T0 + 503, dir, "bob", "stopped", "container 7 (idle)");
+	assert_int_equal(record_lines(buf, sizeof(buf)), 7);
+}
+
+/* The table holds EVENTS_REPEATS_MAX of them: all of those are counted; past it, an event
+ * is written each time (the table does not grow without bound). */
+static void test_repeats_table_bound(void **state)
+{
+	static char buf[1 << 16];
+	char user[32];
+
+	for (int i = 0; i < EVENTS_REPEATS_MAX; i++) {
+		snprintf(user, sizeof(user), "u%d", i);
+		event_record_at(T0, dir, user, "refused", "no image");
+	}
+	assert_int_equal(record_lines(buf, sizeof(buf)), EVENTS_REPEATS_MAX);
+	for (int i = 0; i < EVENTS_REPEATS_MAX; i++) {
+		snprintf(user, sizeof(user), "u%d", i);
+		event_record_at(T0 + 1, dir, user, "refused", "no image");
+	}
+	assert_int_equal(record_lines(buf, sizeof(buf)), EVENTS_REPEATS_MAX);
+	event_record_at(T0 + 2, dir, "mallory", "refused", "no image");
+	event_record_at(T0 + 3, dir, "mallory", "refused", "no image");
+	assert_int_equal(record_lines(buf, sizeof(buf)), EVENTS_REPEATS_MAX + 2);
+}
+
+/* The table keeps only what is live: once all of it expired, events.repeats is empty. */
+static void test_repeats_table_shrinks(void **state)
+{
+	static char buf[1 << 14];
+	char path[128];
+	struct stat st;
+
+	event_record_at(T0, dir, "alice", "refused", "no image");
+	event_record_at(T0 + 1, dir, "bob", "refused", "no such group");
+	event_record_at(T0 + 2, dir, "carol", "joined", "container 3");
+	snprintf(path, sizeof(path), "%s/%s", dir, LAYOUT_EVENTS_REPEATS);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(st.st_size > 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	event_record_at(T0 + 300, dir, "dave", "started", "container 4 (init pid 9)");
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 0);
+	assert_int_equal(record_lines(buf, sizeof(buf)), 4);
+}
+
+/* The record rotates once it holds EVENTS_MAX bytes, not before. */
+static void test_rotation_boundary(void **state)
+{
+	char path[128], old[128];
+	struct stat st;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, LAYOUT_EVENTS);
+	snprintf(old, sizeof(old), "%s/%s", dir, LAYOUT_EVENTS_OLD);
+	assert_true((fd = open(path, O_WRONLY | O_CREAT, 0600)) >= 0);
+	assert_int_equal(ftruncate(fd, EVENTS_MAX - 1), 0);
+	close(fd);
+	event_record_at(T0, dir, "alice", "started", "container 1");
+	assert_int_not_equal(stat(old, &st), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(st.st_size > EVENTS_MAX);
+
+	assert_int_equal(unlink(path), 0);
+	assert_true((fd = open(path, O_WRONLY | O_CREAT, 0600)) >= 0);
+	assert_int_equal(ftruncate(fd, EVENTS_MAX), 0);
+	close(fd);
+	event_record_at(T0 + 1, dir, "alice", "started", "container 2");
+	assert_int_equal(stat(old, &st), 0);
+	assert_int_equal(st.st_size, EVENTS_MAX);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(st.st_size < 512);
+}
+
+/* A line longer than the record takes is cut, and still ends its line. */
+static void test_long_line_cut(void **state)
+{
+	static char buf[1 << 14];
+	char event[800];
+
+	memset(event, 'e', sizeof(event) - 1);
+	event[sizeof(event) - 1] = '\0';
+	event_record_at(T0, dir, "alice", event, "container 1");
+	event_record_at(T0 + 1, dir, "bob", "started", "container 2");
+	assert_int_equal(record_lines(buf, sizeof(buf)), 2);
+	assert_true(strncmp(buf, "2027-01-15T08:00:00Z alice eee", 30) == 0);
+	assert_non_null(strstr(buf, "eee\n2027-01-15T08:00:01Z bob started container 2\n"));
+}
+
+/* A line of the record, split; what is not one is refused. */
+static void test_parse(void **state)
+{
+	char line[128];
+	struct event e;
+
+	snprintf(line, sizeof(line), "2027-01-15T08:00:00Z alice refused no image here\n");
+	assert_true(event_parse(line, &e));
+	assert_string_equal(e.time, "2027-01-15T08:00:00Z");
+	assert_string_equal(e.user, "alice");
+	assert_string_equal(e.event, "refused");
+	assert_string_equal(e.detail, "no image here");
+	snprintf(line, sizeof(line), "2027-01-15T08:00:00Z alice refused ");
+	assert_true(event_parse(line, &e));
+	assert_string_equal(e.detail, "");
+	snprintf(line, sizeof(line), "2027-01-15T08:00:00Z alice refused");
+	assert_false(event_parse(line, &e));
+	snprintf(line, sizeof(line), "2027-01-15T08:00:00Z  refused x");
+	assert_false(event_parse(line, &e));
+	snprintf(line, sizeof(line), " alice refused x");
+	assert_false(event_parse(line, &e));
+	snprintf(line, sizeof(line), "2027-01-15T08:00:00Z alice  x");
+	assert_false(event_parse(line, &e));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -162,6 +315,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_rotation_by_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rotation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_masked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_masked_controls, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_repeat_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_repeats_table_bound, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_repeats_table_shrinks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rotation_boundary, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_line_cut, setup, teardown),
+		cmocka_unit_test(test_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -279,6 +279,9 @@ static void test_root_denied(void **state)
 	assert_int_equal(open_without_dac(at("home/her/link"), msg, sizeof(msg)), -ELOOP);
 	assert_non_null(strstr(msg, "/home/her/link: a symbolic link or '..' on the way, where only "
 				    "she may look: not followed"));
+	/* Nor a '..' that leaves where only she may look. */
+	assert_int_equal(open_without_dac(at("home/her/../../real/data"), msg, sizeof(msg)), -ELOOP);
+	assert_non_null(strstr(msg, "a symbolic link or '..' on the way, where only she may look"));
 	/* With them, root opens her directory itself; and refuses the link, hers to replace. */
 	assert_is(hostdir_open(at("home/her/data"), -1, &her, &(struct error){ 0 }), "home/her/data");
 	assert_refused("home/her/link", -1, -ELOOP, "@/home/her/link is a symbolic link in @/home/her, "
@@ -338,6 +341,231 @@ static void test_stage(void **state)
 	assert_int_equal(access(at("real/data/f"), F_OK), 0);
 }
 
+/* "." and ".." in a path: the walk's messages name where it is. */
+static void test_dots(void **state)
+{
+	char path[4200], want[512];
+	struct error err = { 0 };
+
+	assert_is(hostdir_open(at("real/./data"), -1, &her, &err), "real/data");
+	assert_is(hostdir_open(at("real/data/../data"), -1, &her, &err), "real/data");
+	assert_refused("real/./none", -1, -ENOENT, "@/real/none does not exist");
+	assert_refused("real/data/../none", -1, -ENOENT, "@/real/none does not exist");
+	/* At the top, ".." stays at "/". */
+	memset(want, 'n', 256);
+	want[256] = '\0';
+	snprintf(path, sizeof(path), "/tmp/../%s", want);
+	err = (struct error){ 0 };
+	assert_int_equal(hostdir_open(path, -1, &her, &err), -ENAMETOOLONG);
+	assert_string_equal(err.msg, "/: a component is too long");
+	/* NAME_MAX is one component's most; a byte more is too long. */
+	memset(want, 'n', 255);
+	want[255] = '\0';
+	snprintf(path, sizeof(path), "%s/real/%s", T, want);
+	assert_int_equal(hostdir_open(path, -1, &her, &err), -ENOENT);
+	snprintf(path, sizeof(path), "%s/real/%sn", T, want);
+	err = (struct error){ 0 };
+	assert_int_equal(hostdir_open(path, -1, &her, &err), -ENAMETOOLONG);
+	assert_non_null(strstr(err.msg, "/real: a component is too long"));
+}
+
+/* An absolute path shorter than PATH_MAX; no other. */
+static void test_path_bounds(void **state)
+{
+	static char path[8192];
+	struct error err = { 0 };
+	size_t n = 1;
+
+	assert_int_equal(hostdir_open("tmp", -1, &her, &err), -EINVAL);
+	assert_string_equal(err.msg, "tmp is not an absolute path");
+	assert_int_equal(hostdir_open("", -1, &her, &err), -EINVAL);
+	path[0] = '/';
+	while (n < 4095) {
+		path[n++] = '.';
+		path[n++] = '/';
+	}
+	path[4095] = '\0';
+	assert_is(hostdir_open(path, -1, &her, &err), "../..");
+	path[4095] = '.';
+	path[4096] = '\0';
+	err = (struct error){ 0 };
+	assert_int_equal(hostdir_open(path, -1, &her, &err), -EINVAL);
+}
+
+/* Forty links on one path are followed (HOSTDIR_LINKS_MAX); the one more is not.  A
+ * directory other users may write (without group write) is not root's alone either. */
+static void test_links_bound(void **state)
+{
+	struct error err = { 0 };
+	char rel[64], target[64];
+
+	need_root();
+	for (int i = 0; i < HOSTDIR_LINKS_MAX; i++) {
+		snprintf(rel, sizeof(rel), "admin/c%d", i);
+		if (i + 1 < HOSTDIR_LINKS_MAX)
+			snprintf(target, sizeof(target), "c%d", i + 1);
+		else
+			snprintf(target, sizeof(target), "../real/data");
+		link_owned(target, rel, 0);
+	}
+	assert_is(hostdir_open(at("admin/c0"), -1, &her, &err), "real/data");
+	link_owned("c0", "admin/c-1", 0);
+	assert_refused("admin/c-1", -1, -ELOOP, "more than 40 symbolic links");
+
+	assert_int_equal(chmod(at("admin"), 0757), 0);
+	assert_refused("admin/data", -1, -ELOOP, "(uid 0, mode 0757): not followed");
+	assert_int_equal(chmod(at("admin"), 0755), 0);
+}
+
+/* create = "0" is a mode too: the directory is made, with no permission bits. */
+static void test_create_mode_zero(void **state)
+{
+	struct error err = { 0 };
+	struct stat st;
+
+	need_root();
+	assert_is(hostdir_open(at("handin/zero"), 0, &her, &err), "handin/zero");
+	assert_int_equal(stat(at("handin/zero"), &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0);
+	assert_int_equal(st.st_uid, NOBODY);
+}
+
+/* Below another bind's to, not the to itself; the binds mounted parents first. */
+static void test_below_and_order(void **state)
+{
+	static const struct {
+		const char *to, *dir, *rel;
+	} below[] = {
+		{ "/d/x", "/d", "x" },   { "/d/x/y", "/d", "x/y" }, { "/d", "/d", NULL },
+		{ "/d/", "/d", NULL },   { "/dx/y", "/d", NULL },   { "/d-x", "/d", NULL },
+		{ "/e/x", "/d", NULL },  { "/", "/d", NULL },
+	};
+	static struct user_spec u;
+	static const char *const tos[] = { "/d/x", "/d-x", "/d", "/a/b", "/a", "/d/x/y", "/c" };
+	static const char *const want[] = { "/a", "/a/b", "/c", "/d", "/d-x", "/d/x", "/d/x/y" };
+	unsigned order[BINDS_MAX];
+
+	for (size_t i = 0; i < sizeof(below) / sizeof(below[0]); i++) {
+		const char *rel = NULL;
+
+		assert_int_equal(hostdir_below(below[i].to, below[i].dir, &rel), below[i].rel != NULL);
+		assert_int_equal(hostdir_below(below[i].to, below[i].dir, NULL), below[i].rel != NULL);
+		if (below[i].rel)
+			assert_string_equal(rel, below[i].rel);
+	}
+	u.n_binds = sizeof(tos) / sizeof(tos[0]);
+	for (unsigned i = 0; i < u.n_binds; i++)
+		snprintf(u.binds[i].to, sizeof(u.binds[i].to), "%s", tos[i]);
+	hostdir_bind_order(&u, order);
+	for (unsigned i = 0; i < u.n_binds; i++)
+		assert_string_equal(u.binds[order[i]].to, want[i]);
+}
+
+static void set_bind(struct user_spec *u, unsigned i, const char *from, const char *to,
+		     bool required)
+{
+	struct bind_spec *b = &u->binds[i];
+
+	*b = (struct bind_spec){ .write = true, .exec = true, .required = required,
+				 .create = BIND_NO_CREATE, .line = (int)i + 1, .shadowed_by = -1 };
+	snprintf(b->from, sizeof(b->from), "%s", from);
+	snprintf(b->to, sizeof(b->to), "%s", to);
+	snprintf(b->source, sizeof(b->source), "defaults");
+}
+
+/* A user's binds staged (in a mount namespace of the test's own): parents first, those
+ * that cannot be made skipped (and recorded) unless required, a bind below one whose
+ * source lacks its directory skipped; her home only with home = "host".  Exit codes
+ * name the check that failed. */
+static int stage_binds_child(void)
+{
+	static struct user_spec u;
+	struct error err = { 0 };
+	char real[256], data[256], none[256], dir[256], home_dir[256], log[8192];
+	uint64_t staged = 0;
+	FILE *f;
+	size_t n;
+
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return 10;
+	snprintf(u.name, sizeof(u.name), "her");
+	u.uid = u.gid = NOBODY;
+	u.limits[LIMIT_HOME] = HOME_OVERLAY;
+	snprintf(real, sizeof(real), "%s/real", T);
+	snprintf(data, sizeof(data), "%s/real/data", T);
+	snprintf(none, sizeof(none), "%s/real/none", T);
+	set_bind(&u, 0, data, "/data/data", false); /* below 1, whose source has data/ */
+	set_bind(&u, 1, real, "/data", false);
+	set_bind(&u, 2, none, "/none", false);       /* no source: skipped */
+	set_bind(&u, 3, data, "/data/missing", false); /* below 1, whose source has no missing/ */
+	set_bind(&u, 4, data, "/x/y", false);
+	set_bind(&u, 5, none, "/x", false);          /* skipped: nothing staged above 4 */
+	set_bind(&u, 6, data, "/z", false);
+	u.binds[6].problem = "its to is her home or below it";
+	u.n_binds = 7;
+	snprintf(dir, sizeof(dir), "%s/binds", T);
+	snprintf(home_dir, sizeof(home_dir), "%s/home-stage", T);
+	if (hostdir_stage_binds(&u, dir, home_dir, T, &staged, &err) != 0) {
+		fprintf(stderr, "# %s\n", err.msg);
+		return 11;
+	}
+	if (staged != 0x13)
+		return 12;
+	if (access(at("binds/0/data"), F_OK) == 0 || access(at("binds/1/data"), F_OK) != 0 ||
+	    access(at("binds/2"), F_OK) == 0 || access(at("binds/4/file"), F_OK) == 0 ||
+	    access(at("binds/6"), F_OK) == 0 || access(at("binds/4/file-in-data"), F_OK) != 0 ||
+	    access(at("home-stage"), F_OK) == 0)
+		return 13;
+	if (!(f = fopen(at("events.log"), "re")))
+		return 14;
+	n = fread(log, 1, sizeof(log) - 1, f);
+	log[n] = '\0';
+	fclose(f);
+	if (!strstr(log, " her bind-skipped /none from ") || !strstr(log, " her bind-skipped /data/missing") ||
+	    !strstr(log, "(defaults, line 3)") || !strstr(log, " her bind-skipped /z from ") ||
+	    !strstr(log, "its to is her home or below it"))
+		return 15;
+	/* Required: the login is refused, and nothing is said staged. */
+	u.binds[2].required = true;
+	staged = 0x80;
+	snprintf(dir, sizeof(dir), "%s/binds2", T);
+	if (hostdir_stage_binds(&u, dir, home_dir, T, &staged, &err) != -ENOENT || staged != 0x80 ||
+	    !strstr(err.msg, "is required and cannot be made") ||
+	    !strstr(err.msg, "/real/none does not exist"))
+		return 16;
+	/* Nothing after the refusal is staged: /x/y comes after /none. */
+	if (access(at("binds2/4"), F_OK) == 0)
+		return 18;
+	/* home = "host": her home is staged read-write at HOME_DIR. */
+	u.binds[2].required = false;
+	u.limits[LIMIT_HOME] = HOME_HOST;
+	snprintf(u.home, sizeof(u.home), "%s", data);
+	snprintf(dir, sizeof(dir), "%s/binds3", T);
+	err = (struct error){ 0 };
+	if (hostdir_stage_binds(&u, dir, home_dir, T, &staged, &err) != 0 || staged != 0x13 ||
+	    access(at("home-stage/file-in-data"), F_OK) != 0)
+		return 17;
+	if (close(open(at("home-stage/written"), O_CREAT | O_WRONLY, 0644)) < 0)
+		return 19;
+	return 0;
+}
+
+static void test_stage_binds(void **state)
+{
+	pid_t pid;
+	int status;
+
+	need_root();
+	assert_int_equal(close(open(at("real/data/file-in-data"), O_CREAT | O_WRONLY, 0644)), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(stage_binds_child());
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -347,6 +575,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_create, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_root_denied, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stage, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dots, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_path_bounds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_links_bound, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_mode_zero, setup, teardown),
+		cmocka_unit_test(test_below_and_order),
+		cmocka_unit_test_setup_teardown(test_stage_binds, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("hostdirs", tests, NULL, NULL);

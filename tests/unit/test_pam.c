@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <security/pam_appl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -18,6 +19,8 @@
 #include <cmocka.h>
 
 static char dir[PATH_MAX];
+/* Whom the tests' PAM transactions are for. */
+static const char *pam_user = "nobody";
 
 static int conv(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
 {
@@ -70,7 +73,7 @@ static int in_child(int (*step)(pam_handle_t *pamh, int arg), int arg)
 		pam_handle_t *pamh = NULL;
 		int r;
 
-		if (pam_start_confdir("svc", "nobody", &c, dir, &pamh) != PAM_SUCCESS)
+		if (pam_start_confdir("svc", pam_user, &c, dir, &pamh) != PAM_SUCCESS)
 			_exit(200);
 		r = step(pamh, arg);
 		pam_end(pamh, r);
@@ -259,6 +262,235 @@ static void test_hanging_up_helper_is_a_session_error(void **state)
 	assert_int_equal(open_session("mute", 0), PAM_SESSION_ERR);
 }
 
+/* The service "svc" with the session line's OPTIONS (after helper=DIR/HELPER). */
+static void write_session_options(const char *helper, const char *options)
+{
+	char text[8 * PATH_MAX], cwd[PATH_MAX];
+
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	snprintf(text, sizeof(text),
+		 "auth required pam_permit.so\n"
+		 "auth optional %s/pam_warren.so helper=%s/%s\n"
+		 "session required pam_permit.so\n"
+		 "session required %s/pam_warren.so helper=%s/%s %s\n",
+		 cwd, dir, helper, cwd, dir, helper, options);
+	write_text("svc", text, 0644);
+}
+
+/* A helper that notes its arguments and environment in DIR/args and DIR/env, then says
+ * "not jailed". */
+static void write_recorder(void)
+{
+	char text[4 * PATH_MAX];
+
+	snprintf(text, sizeof(text), "#!/bin/sh\necho \"$@\" > %s/args\nenv > %s/env\n"
+		 "echo \"0=$(readlink /proc/$$/fd/0) 2=$(readlink /proc/$$/fd/2)\" >> %s/env\nexit 3\n",
+		 dir, dir, dir);
+	write_text("recorder", text, 0755);
+}
+
+static void read_text(const char *name, char *buf, size_t len)
+{
+	char path[PATH_MAX + 64];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	unlink(path);
+}
+
+/* The helper is run as `helper [--config FILE] [--service NAME] ensure USER` (an absolute
+ * config= only), with nothing of sshd's environment. */
+static void test_helper_arguments(void **state)
+{
+	char opts[PATH_MAX + 64], want[PATH_MAX + 128], got[4096];
+
+	(void)state;
+	write_recorder();
+	setenv("WARREN_TEST_LEAK", "1", 1);
+	snprintf(opts, sizeof(opts), "config=%s/none.conf", dir);
+	write_session_options("recorder", opts);
+	assert_int_equal(in_child(step_open_session, 1), PAM_SUCCESS);
+	read_text("args", got, sizeof(got));
+	snprintf(want, sizeof(want), "--config %s/none.conf --service svc ensure nobody\n", dir);
+	assert_string_equal(got, want);
+	read_text("env", got, sizeof(got));
+	/* stdin and stderr /dev/null; no variable but what the shell sets itself. */
+	assert_non_null(strstr(got, "0=/dev/null 2=/dev/null\n"));
+	for (char *line = strtok(got, "\n"); line; line = strtok(NULL, "\n"))
+		if (strncmp(line, "PWD=", 4) && strncmp(line, "OLDPWD=", 7) &&
+		    strncmp(line, "SHLVL=", 6) && strncmp(line, "_=", 2) && strncmp(line, "0=", 2))
+			fail_msg("the helper's environment holds %s", line);
+	unsetenv("WARREN_TEST_LEAK");
+	write_session_options("recorder", "config=none.conf debug");
+	assert_int_equal(in_child(step_open_session, 1), PAM_SUCCESS);
+	read_text("args", got, sizeof(got));
+	assert_string_equal(got, "--service svc ensure nobody\n");
+	unlink(strcat(strcpy(want, dir), "/env"));
+	unlink(strcat(strcpy(want, dir), "/recorder"));
+}
+
+/* timeout=SECONDS, 1 to 600: the helper's answer is waited for that long; any other
+ * value is the default's 60 s. */
+static void test_timeout_option(void **state)
+{
+	static const struct {
+		const char *option;
+		int want;
+	} cases[] = {
+		{ "timeout=1", PAM_SESSION_ERR }, /* killed after 1 s */
+		{ "timeout=3", PAM_SUCCESS },     /* answered (not jailed) within 3 s */
+		{ "timeout=600", PAM_SUCCESS },
+		{ "timeout=0", PAM_SUCCESS },     /* not a value: 60 s */
+		{ "timeout=601", PAM_SUCCESS },
+		{ "timeout=1x", PAM_SUCCESS },
+	};
+	char path[PATH_MAX + 64];
+
+	(void)state;
+	write_text("slow", "#!/bin/sh\nsleep 1.2\nexit 3\n", 0755);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		write_session_options("slow", cases[i].option);
+		if (in_child(step_open_session, 1) != cases[i].want)
+			fail_msg("%s: not %d", cases[i].option, cases[i].want);
+	}
+	snprintf(path, sizeof(path), "%s/slow", dir);
+	unlink(path);
+}
+
+/* Root is never the module's to jail; a user NSS cannot find is refused (fail closed), at
+ * open_session and by refuse_jailed alike. */
+static void test_root_and_unknown_users(void **state)
+{
+	(void)state;
+	write_text("refuse", "#!/bin/sh\nexit 1\n", 0755);
+	pam_user = "root";
+	assert_int_equal(open_session("refuse", 1), PAM_SUCCESS);
+	assert_int_equal(account("refuse", "refuse_jailed"), PAM_SUCCESS);
+	write_text("notjailed", "#!/bin/sh\nexit 3\n", 0755);
+	pam_user = "warren-no-such-user-x";
+	assert_int_equal(open_session("notjailed", 1), PAM_SESSION_ERR);
+	assert_int_equal(account("notjailed", "refuse_jailed"), PAM_PERM_DENIED);
+	pam_user = "nobody";
+}
+
+/* The post-auth child's setcred with FLAGS, after the monitor's setcred and open_session
+ * of the service in DIR: 1 if it was ended, 100 if setcred returned. */
+static int post_auth_setcred(int flags)
+{
+	struct pam_conv c = { conv, NULL };
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		pam_handle_t *pamh = NULL;
+		pid_t child;
+
+		if (pam_start_confdir("svc", "nobody", &c, dir, &pamh) != PAM_SUCCESS)
+			_exit(200);
+		pam_setcred(pamh, PAM_ESTABLISH_CRED);
+		(void)pam_open_session(pamh, 0);
+		child = fork();
+		if (child == 0) {
+			pam_setcred(pamh, flags);
+			_exit(100);
+		}
+		if (child < 0 || waitpid(child, &status, 0) != child || !WIFEXITED(status))
+			_exit(202);
+		/* The monitor's own setcred again: never ended (else this exits 1). */
+		pam_setcred(pamh, PAM_ESTABLISH_CRED);
+		_exit(50 + WEXITSTATUS(status));
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_true(WEXITSTATUS(status) >= 50);
+	return WEXITSTATUS(status) - 50;
+}
+
+/* After a refused session, setcred ends the child when it establishes or reinitializes
+ * credentials, not when it deletes them.  Without the session line (the module's session
+ * line missing), the child is ended unless the helper says she is not jailed. */
+static void test_setcred_cases(void **state)
+{
+	char text[8 * PATH_MAX], cwd[PATH_MAX];
+
+	(void)state;
+	write_text("refuse", "#!/bin/sh\nexit 1\n", 0755);
+	write_service("refuse", 1);
+	assert_int_equal(post_auth_setcred(PAM_REINITIALIZE_CRED), 1);
+	assert_int_equal(post_auth_setcred(PAM_DELETE_CRED), 100);
+	assert_int_equal(post_auth_setcred(PAM_REFRESH_CRED), 100);
+
+	write_text("jailed", "#!/bin/sh\nexit 0\n", 0755);
+	write_text("notjailed", "#!/bin/sh\nexit 3\n", 0755);
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	for (int i = 0; i < 3; i++) {
+		const char *helper = i == 0 ? "jailed" : i == 1 ? "notjailed" : "no-such-helper";
+
+		snprintf(text, sizeof(text),
+			 "auth required pam_permit.so\n"
+			 "auth optional %s/pam_warren.so helper=%s/%s\n"
+			 "session required pam_permit.so\n", cwd, dir, helper);
+		write_text("svc", text, 0644);
+		assert_int_equal(post_auth_setcred(PAM_ESTABLISH_CRED), i == 1 ? 100 : 1);
+	}
+}
+
+/* A helper that does not answer in time is killed with what it started (its process
+ * group), and `collect USER` is run after an ensure that was cut short. */
+static void test_timeout_kills_and_collects(void **state)
+{
+	char text[4 * PATH_MAX], got[4096], path[PATH_MAX + 64];
+	int pid = 0, alive = 1;
+	FILE *f;
+
+	(void)state;
+	snprintf(text, sizeof(text),
+		 "#!/bin/sh\necho \"$@\" >> %s/args\n"
+		 "[ \"$1\" = collect ] && exit 0\n"
+		 "sleep 30 &\necho $! > %s/bgpid\nsleep 30\n", dir, dir);
+	write_text("stuck", text, 0755);
+	write_session_options("stuck", "timeout=1");
+	assert_int_equal(in_child(step_open_session, 1), PAM_SESSION_ERR);
+	read_text("args", got, sizeof(got));
+	assert_string_equal(got, "--service svc ensure nobody\n--service svc collect nobody\n");
+	snprintf(path, sizeof(path), "%s/bgpid", dir);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%d", &pid), 1);
+	fclose(f);
+	unlink(path);
+	/* Gone (or a zombie about to be reaped): killed before the module returned; up to
+	 * 5 s for a busy machine to show it. */
+	for (int i = 0; i < 100 && alive; i++) {
+		char stat_path[64], st[256] = "";
+		FILE *s;
+
+		snprintf(stat_path, sizeof(stat_path), "/proc/%d/stat", pid);
+		if (!(s = fopen(stat_path, "r")))
+			alive = 0;
+		else {
+			if (fgets(st, sizeof(st), s) && strstr(st, ") Z "))
+				alive = 0;
+			fclose(s);
+		}
+		if (alive)
+			usleep(50000);
+	}
+	if (alive)
+		kill(pid, SIGKILL);
+	assert_false(alive);
+	snprintf(path, sizeof(path), "%s/stuck", dir);
+	unlink(path);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -289,6 +521,11 @@ int main(void)
 		cmocka_unit_test(test_refused_session_ends_in_setcred),
 		cmocka_unit_test(test_refused_monitor_guards_shells_and_network),
 		cmocka_unit_test(test_account_refuses_jailed_users),
+		cmocka_unit_test(test_helper_arguments),
+		cmocka_unit_test(test_timeout_option),
+		cmocka_unit_test(test_timeout_kills_and_collects),
+		cmocka_unit_test(test_root_and_unknown_users),
+		cmocka_unit_test(test_setcred_cases),
 	};
 
 	return cmocka_run_group_tests_name("pam_warren", tests, setup, teardown);

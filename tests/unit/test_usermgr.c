@@ -110,17 +110,23 @@ static void test_forms(void **state)
 	assert_start("authinc", 0, "no pam_systemd");
 }
 
+/* The directory of user@.service's drop-ins, under ROOT. */
+static void dropin_dir(void)
+{
+	static const char *const dirs[] = { "etc/systemd", "etc/systemd/system",
+					    "etc/systemd/system/user@.service.d" };
+	char dir[160];
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(dir, sizeof(dir), "%s/%s", root, dirs[i]);
+		assert_int_equal(mkdir(dir, 0755), 0);
+	}
+}
+
 /* install.sh's drop-in holds back the managers of jailed users. */
 static void test_dropin(void **state)
 {
-	char dir[160];
-
-	snprintf(dir, sizeof(dir), "%s/etc/systemd", root);
-	assert_int_equal(mkdir(dir, 0755), 0);
-	snprintf(dir, sizeof(dir), "%s/etc/systemd/system", root);
-	assert_int_equal(mkdir(dir, 0755), 0);
-	snprintf(dir, sizeof(dir), "%s/etc/systemd/system/user@.service.d", root);
-	assert_int_equal(mkdir(dir, 0755), 0);
+	dropin_dir();
 	put("etc/systemd/system/user@.service.d/warren.conf",
 	    "# ExecCondition=+/bin/sh -c 'warren-helper check-user' commented\n[Service]\n");
 	assert_start("sshd", 1, "common-session:6");
@@ -143,6 +149,64 @@ static void test_bad_services(void **state)
 	assert_start("loop1", 0, "no pam_systemd");
 }
 
+/* Service names: 1 to 64 of A-Z a-z 0-9 _ . -, not starting with '.' (usermgr.h). */
+static void test_service_names(void **state)
+{
+	char name[80];
+
+	memset(name, 'a', 64);
+	name[64] = '\0';
+	assert_true(usermgr_service_valid(name));
+	name[64] = 'a';
+	name[65] = '\0';
+	assert_false(usermgr_service_valid(name));
+	assert_true(usermgr_service_valid("a"));
+	assert_true(usermgr_service_valid("my_service.v2-ssh"));
+	assert_true(usermgr_service_valid("x.y"));
+	assert_false(usermgr_service_valid("a/b"));
+	assert_false(usermgr_service_valid("a b"));
+	assert_false(usermgr_service_valid("a*"));
+	assert_false(usermgr_service_valid(".."));
+}
+
+/* A line indented with a tab, a comment after the module, a stack only "session include"
+ * goes round (stops at the bound), and a drop-in line that runs check-user but is not the
+ * ExecCondition= (it holds back nothing). */
+static void test_more_forms(void **state)
+{
+	put("etc/pam.d/tab", "\t session optional pam_systemd.so\n");
+	assert_start("tab", 1, "tab:1");
+	put("etc/pam.d/comment", "session optional pam_systemd.so# logind's\n");
+	assert_start("comment", 1, "comment:1");
+	put("etc/pam.d/short", "session\nsession required\n@include\nsession optional pam_systemd.so\n");
+	assert_start("short", 1, "short:4");
+	put("etc/pam.d/self", "session include self\nsession required pam_unix.so\n");
+	assert_start("self", 0, "no pam_systemd");
+
+	dropin_dir();
+	put("etc/systemd/system/user@.service.d/warren.conf",
+	    "[Service]\nExecStartPre=-/usr/libexec/warren/warren-helper check-user %u\n");
+	assert_start("sshd", 1, "common-session:6");
+}
+
+/* PAM's includes go a few files deep: a stack eight includes deep is followed to the end.
+ * Nine is past the module's bound (a copy of usermgr.c's INCLUDE_DEPTH_MAX, 8), which
+ * stops loops. */
+static void test_include_depth(void **state)
+{
+	char rel[64], text[64];
+
+	for (int i = 0; i < 9; i++) {
+		snprintf(rel, sizeof(rel), "etc/pam.d/deep%d", i);
+		snprintf(text, sizeof(text), i % 2 ? "session include deep%d\n" : "@include deep%d\n",
+			 i + 1);
+		put(rel, text);
+	}
+	put("etc/pam.d/deep9", "session optional pam_systemd.so\n");
+	assert_start("deep1", 1, "deep9:1");
+	assert_start("deep0", 0, "no pam_systemd");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -151,6 +215,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_forms, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dropin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_services, setup, teardown),
+		cmocka_unit_test(test_service_names),
+		cmocka_unit_test_setup_teardown(test_more_forms, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_include_depth, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("usermgr", tests, NULL, NULL);
