@@ -106,15 +106,19 @@ static int wait_fd(int fd, short events, int64_t deadline)
 {
 	struct pollfd p = { .fd = fd, .events = events };
 
+	/* Looked at once more when the deadline has passed: a process that was not run for a
+	 * while (a busy machine) must not call a connection that is ready timed out. */
 	for (;;) {
 		int64_t left = deadline - http_now_ms();
 		int r;
 
-		if (left <= 0)
-			return -ETIMEDOUT;
+		if (left < 0)
+			left = 0;
 		r = poll(&p, 1, (int)(left > 60000 ? 60000 : left));
 		if (r > 0)
 			return 0;
+		if (r == 0 && left == 0)
+			return -ETIMEDOUT;
 		if (r < 0 && errno != EINTR)
 			return -errno;
 	}

@@ -203,7 +203,7 @@ unrefused() {
 			grep -q "refusing the login of $u: .*$u's container runs on " && continue
 		echo "$u: $(tail -qn 2 "$T/many/$u".* | tr '\n' ' ' | cut -c1-300) | log:" \
 			"$(grep -h "$u\b" "$T/syslog" "$(host_dir b)/syslog" "$(host_dir c)/syslog" |
-				grep -v 'joined\|started the container' | tail -n 6 | cut -c1-200 | paste -sd'|')"
+				grep -v 'joined\|started the container' | tail -n 6 | cut -c1-700 | paste -sd'|')"
 	done
 }
 check "the other login of each was refused, naming the host that runs it ($refused of 50)" \

@@ -127,6 +127,9 @@ fi
 build=$work/build
 mkdir "$build"
 git ls-files -co --exclude-standard -z | tar --null --ignore-failed-read -cf - -T - 2>/dev/null | tar xf - -C "$build"
+# A repository of its own (an index of the sources, no commit), as a checkout is: the
+# real-host lane copies the tree into its guest by git ls-files, and skips elsewhere.
+(cd "$build" && git init -q && git add -A) || { echo "make mutants: cannot index the copy"; exit 2; }
 echo "# the unchanged tree: building in $build"
 # shellcheck disable=SC2086
 if ! (cd "$build" && make -s -j"$(nproc)" all $units) >"$work/build.log" 2>&1; then
@@ -165,7 +168,7 @@ for entry in "${names[@]}"; do
 	echo "# $name: $(what "${own[@]}")"
 	copy=$work/$name
 	cp -a "$build" "$copy"
-	# The copy is no repository: git apply must not go looking above it for one.
+	# The copy is a repository of its own; git apply must not go looking above it.
 	if ! out=$(cd "$copy" && GIT_CEILING_DIRECTORIES=$work git apply "$patch" 2>&1); then
 		verdict "$name" "broken: does not apply: $(head -n 2 <<<"$out" | paste -sd' ')"
 		rm -rf "$copy"
