@@ -232,7 +232,20 @@ hosts_store_stop() {
 }
 
 hosts_etcd_cut() { ip -n "$HOSTS_ETCD_NS" link set "e-$1" down; }
-hosts_etcd_mend() { ip -n "$HOSTS_ETCD_NS" link set "e-$1" up; }
+# The link back up, and waited for until the host reaches etcd again: its neighbour entry
+# for etcd failed while the link was down, and until it is resolved anew a connect says "No
+# route to host" (seen: the first logins on the host right after, refused for it).
+hosts_etcd_mend() {
+	local url
+	ip -n "$HOSTS_ETCD_NS" link set "e-$1" up || return 1
+	url=$(hosts_etcd_url "$1")
+	url=${url#http://}
+	for _ in $(seq 100); do
+		on_host "$1" timeout 1 bash -c ": </dev/tcp/${url%:*}/${url##*:}" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
 
 # Its cgroup trees, once what ran in them is gone (10 s at most).
 host_cgroups_remove() {
