@@ -209,29 +209,35 @@ void cgroup_close_join(int fds[])
 		}
 }
 
-int cgroup_open_join(const struct cgroup_set *cg, int fds[])
+int cgroup_open_join(const struct cgroup_set *cg, int fds[], int *ret_v2_dir)
 {
 	char path[300];
+	int r;
 
+	*ret_v2_dir = -EBADF;
 	for (int i = 0; i < CGROUP_SET_MAX; i++)
 		fds[i] = -EBADF;
 	for (int i = 0; i < cg->n; i++) {
 		if (cgroup_dir_seen(cg, i))
 			continue;
+		if (cg->ops[i] == &cgroup_v2_ops) {
+			*ret_v2_dir = open(cg->dirs[i], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (*ret_v2_dir < 0)
+				goto fail;
+			continue;
+		}
 		snprintf(path, sizeof(path), "%s/tasks", cg->dirs[i]);
-		fds[i] = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-		if (fds[i] < 0 && errno == ENOENT) {
-			snprintf(path, sizeof(path), "%s/cgroup.procs", cg->dirs[i]);
-			fds[i] = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-		}
-		if (fds[i] < 0) {
-			int r = -errno;
-
-			cgroup_close_join(fds);
-			return r;
-		}
+		if ((fds[i] = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+			goto fail;
 	}
 	return 0;
+fail:
+	r = -errno;
+	cgroup_close_join(fds);
+	if (*ret_v2_dir >= 0)
+		close(*ret_v2_dir);
+	*ret_v2_dir = -EBADF;
+	return r;
 }
 
 int cgroup_join_self(const int fds[])

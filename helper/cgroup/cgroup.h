@@ -88,14 +88,17 @@ unsigned cgroup_io_weight_v1(uint64_t weight);
 int cgroup_resolve(const char *user, struct cgroup_set *ret);
 int cgroup_create(const struct cgroup_set *cg);
 int cgroup_attach(const struct cgroup_set *cg, pid_t pid);
-/* For a process that is to join CG itself, from anywhere (a user namespace too): FDS
- * (CGROUP_SET_MAX of them) get, opened now, each dir's v1 "tasks" or, where it has
- * none (v2), its cgroup.procs; -EBADF for a dir listed twice.  0, or -errno (none
- * left open). */
-int cgroup_open_join(const struct cgroup_set *cg, int fds[]);
+/* For the first process of a container, which enters CG as it is made: *RET_V2_DIR gets
+ * an fd of CG's v2 directory for clone3's CLONE_INTO_CGROUP (-EBADF if CG has none), and
+ * FDS (CGROUP_SET_MAX of them) each v1 dir's "tasks", which the process writes itself,
+ * from anywhere (a user namespace too: cgroup_join_self); -EBADF for the rest.  0, or
+ * -errno (none left open).  Born into its v2 cgroup, it never migrates there: a write to
+ * cgroup.procs takes cgroup_threadgroup_rwsem for writing, whose every first taking
+ * after a quiet spell waits for an RCU grace period (5-20 ms on 2 cores, every cold
+ * login of a pure v2 host); a fork into a cgroup takes only its read side. */
+int cgroup_open_join(const struct cgroup_set *cg, int fds[], int *ret_v2_dir);
 /* The caller, single-threaded, joins through FDS: "0" (itself) into each.  On v1,
- * "tasks" moves it without cgroup_threadgroup_rwsem's write side, whose every first
- * taking after a quiet spell waits for an RCU grace period (5-20 ms on 2 cores). */
+ * "tasks" moves it without cgroup_threadgroup_rwsem's write side. */
 int cgroup_join_self(const int fds[]);
 void cgroup_close_join(int fds[]);
 int cgroup_task_count(const struct cgroup_set *cg, long *ret);

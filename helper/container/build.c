@@ -244,9 +244,10 @@ static int stage_build_mounts(const struct build_request *req, uint64_t *binds_s
 	return 0;
 }
 
-/* G: wait until the builder has mapped us, join the container's cgroups through
- * JOIN (before anything of the container runs), then become the container; on
- * failure, tell the builder why over STATUS_FD (it reads EOF when init was exec'd). */
+/* G: wait until the builder has mapped us, join the container's v1 cgroups through
+ * JOIN (before anything of the container runs; the v2 one G was born in), then become
+ * the container; on failure, tell the builder why over STATUS_FD (it reads EOF when
+ * init was exec'd). */
 __attribute__((noreturn)) static void container_child(const struct build_request *req, int go_fd,
 						       int status_fd, const int join[],
 						       uint64_t binds_staged)
@@ -272,13 +273,17 @@ __attribute__((noreturn)) static void container_child(const struct build_request
 	_exit(1);
 }
 
-/* G, in the container's new namespaces; 0 in G, its pid in the builder, or -errno.
+/* G, in the container's new namespaces, born in its v2 cgroup (V2_DIR, if >= 0); 0 in G,
+ * its pid in the builder, or -errno.
  * A user namespace belongs to its creator's euid, and the kernel charges what every uid
  * inside holds of inotify, fanotify, mqueue, pending signals and locked memory to that
  * owner on the host too.  Created by host root, all containers and root itself would
  * draw from root's one budget (fs.inotify.max_user_instances is 128): so the builder
- * creates it acting as the user's subordinate root, which is each container's own. */
-static pid_t clone_container(const struct user_spec *u, int *ret_pidfd)
+ * creates it acting as the user's subordinate root, which is each container's own.  The
+ * kernel checks a fork into a cgroup as a write of its cgroup.procs by the caller, whose
+ * ids are that subordinate root's then: so CAP_DAC_OVERRIDE too (it stays on the host's
+ * side: G's credentials are its new user namespace's). */
+static pid_t clone_container(const struct user_spec *u, int v2_dir, int *ret_pidfd)
 {
 	struct clone_args args = {
 		.flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
@@ -286,10 +291,16 @@ static pid_t clone_container(const struct user_spec *u, int *ret_pidfd)
 		.pidfd = (unsigned long long)(uintptr_t)ret_pidfd,
 		.exit_signal = SIGCHLD,
 	};
+	uint64_t caps = CAP_BIT(CAP_SYS_ADMIN);
 	pid_t pid;
 	int r;
 
-	if ((r = creds_act_as(u->root_uid, u->root_gid)) < 0) {
+	if (v2_dir >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (unsigned long long)v2_dir;
+		caps |= CAP_BIT(CAP_DAC_OVERRIDE);
+	}
+	if ((r = creds_act_as(u->root_uid, u->root_gid, caps)) < 0) {
 		(void)creds_act_as_root();
 		return r;
 	}
@@ -327,6 +338,7 @@ static int builder_build(const struct build_request *req, pid_t *ret_pid, int *r
 	_cleanup_close_pair_ int go[2] = { -EBADF, -EBADF };
 	_cleanup_close_pair_ int status[2] = { -EBADF, -EBADF };
 	int pidfd = -EBADF, join[CGROUP_SET_MAX];
+	_cleanup_close_ int v2_dir = -EBADF;
 	struct steps s = STEPS(err);
 	uint64_t binds_staged = 0;
 	pid_t pid;
@@ -337,18 +349,19 @@ static int builder_build(const struct build_request *req, pid_t *ret_pid, int *r
 								  req->u->limits[LIMIT_DISK], err));
 	STEP(&s, 0, "build-mounts", stage_build_mounts(req, &binds_staged, err));
 	STEP_AS(&s, 0, NULL, make_pipes(go, status), "pipes");
-	/* G joins its cgroups itself (cgroup_join_self: no grace period to wait for on
-	 * v1), through files opened here, as host root. */
-	STEP_AS(&s, 0, NULL, cgroup_open_join(req->cg, join), "open the cgroups to join");
+	/* G is born in its v2 cgroup and joins its v1 ones itself (cgroup_open_join: no
+	 * grace period to wait for on either), through files opened here, as host root. */
+	STEP_AS(&s, 0, NULL, cgroup_open_join(req->cg, join, &v2_dir), "open the cgroups to join");
 	if (s.r < 0)
 		return s.r;
-	pid = clone_container(req->u, &pidfd);
+	pid = clone_container(req->u, v2_dir, &pidfd);
 	if (pid > 0)
 		bench_mark("clone-namespaces");
 	if (pid < 0) {
 		cgroup_close_join(join);
-		return error_errno(err, pid, "clone namespaces as %u (%s's subordinate root)",
-				   (unsigned)req->u->root_uid, req->u->name);
+		return error_errno(err, pid, "clone namespaces as %u (%s's subordinate root)%s",
+				   (unsigned)req->u->root_uid, req->u->name,
+				   v2_dir >= 0 ? " into her cgroup" : "");
 	}
 	if (pid == 0) {
 		close(go[1]);

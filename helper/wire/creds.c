@@ -14,6 +14,8 @@
 static bool caps_limited;
 static uint64_t caps_raised;
 static int set_effective(uint64_t effective);
+static int flags_set(cap_t caps, cap_flag_t flag, uint64_t mask);
+static int effective_is(uint64_t effective);
 
 #ifdef WARREN_CAPS_TRACE
 #include <fcntl.h>
@@ -191,12 +193,11 @@ static int cap_is(cap_value_t cap, cap_flag_value_t want)
 	return r;
 }
 
-int creds_act_as(uid_t uid, gid_t gid)
+int creds_act_as(uid_t uid, gid_t gid, uint64_t effective)
 {
-	const cap_value_t admin = CAP_SYS_ADMIN;
 	cap_t caps;
 	uid_t ru, eu, su;
-	int r = 0;
+	int r;
 
 	/* The group first: setresgid needs the capability that the uid change clears. */
 	if (setresgid((gid_t)-1, gid, (gid_t)-1) < 0 || setresuid((uid_t)-1, uid, (uid_t)-1) < 0)
@@ -208,11 +209,11 @@ int creds_act_as(uid_t uid, gid_t gid)
 	/* The euid change cleared the effective set; the permitted one is intact. */
 	if (!(caps = cap_get_proc()))
 		return -errno;
-	if (cap_set_flag(caps, CAP_EFFECTIVE, 1, &admin, CAP_SET) < 0 || cap_set_proc(caps) < 0)
+	if ((r = flags_set(caps, CAP_EFFECTIVE, effective)) == 0 && cap_set_proc(caps) < 0)
 		r = -errno;
 	cap_free(caps);
-	r = r < 0 ? r : cap_is(CAP_SYS_ADMIN, CAP_SET);
-	caps_trace("act", CAP_BIT(CAP_SYS_ADMIN), r);
+	r = r < 0 ? r : effective_is(effective);
+	caps_trace("act", effective, r);
 	return r;
 }
 
@@ -351,6 +352,21 @@ static int caps_are(uint64_t permitted, uint64_t effective)
 	for (cap_value_t c = 0; r == 0 && c < (cap_value_t)cap_max_bits(); c++)
 		if (cap_get_ambient(c) > 0)
 			r = -EPERM;
+	return r;
+}
+
+/* Read back: the effective set is EFFECTIVE, all of it permitted. */
+static int effective_is(uint64_t effective)
+{
+	cap_t now = cap_get_proc();
+	int r = 0;
+
+	if (!now)
+		return -errno;
+	if (mask_of(now, CAP_EFFECTIVE) != effective ||
+	    (mask_of(now, CAP_PERMITTED) & effective) != effective)
+		r = -EPERM;
+	cap_free(now);
 	return r;
 }
 

@@ -28,10 +28,11 @@ int creds_become_ns_root(gid_t gid, const gid_t *extra, unsigned n);
 int creds_drop_to_user(uid_t uid, gid_t gid, const gid_t *extra, unsigned n);
 
 /* Host root acting as UID:GID for a moment: the effective ids only (the real and saved
- * stay root, so creds_act_as_root() can come back), with CAP_SYS_ADMIN effective, which
- * hosts that forbid unprivileged user namespaces require of their creator.  For
+ * stay root, so creds_act_as_root() can come back), with exactly EFFECTIVE (a mask of
+ * permitted capabilities) effective: CAP_SYS_ADMIN, which hosts that forbid unprivileged
+ * user namespaces require of their creator, and what else the moment needs.  For
  * creating a namespace that UID owns. */
-int creds_act_as(uid_t uid, gid_t gid);
+int creds_act_as(uid_t uid, gid_t gid, uint64_t effective);
 
 /* Back from creds_act_as(): every id root again, and every permitted capability
  * effective again (the kernel restores them on the way back to euid 0), verified. */
