@@ -71,10 +71,24 @@ cg_of_sleep() { groot "cut -d: -f3 /proc/\$(pgrep -u $1 -x sleep | head -n 1)/cg
 cg_of_supervisor() { groot "cut -d: -f3 /proc/\$(pgrep -f '^warren-supervisor .* $1\$' | head -n 1)/cgroup" </dev/null; }
 
 host_cgroup_checks() {
-	local scope=/warren.slice/warren-alice.scope cg sup before after out auid buid
+	local scope=/warren.slice/warren-alice.scope cg sup before after out auid buid init ok
 	before=$(groot 'cat /sys/fs/cgroup/cgroup.subtree_control' </dev/null)
+	# Her login below is a cold one, with the kernel's record of cgroup moves on (tracefs).
+	groot 'warrenctl stop alice; echo >/sys/kernel/tracing/trace
+		echo 1 >/sys/kernel/tracing/events/cgroup/cgroup_attach_task/enable' </dev/null >/dev/null 2>&1
 	hold alice || { not_ok "a held login of alice"; return; }
 	hold bob || not_ok "a held login of bob"
+	out=$(groot "echo 0 >/sys/kernel/tracing/events/cgroup/cgroup_attach_task/enable
+		grep -o 'dst_path=$scope/container pid=[0-9]*' /sys/kernel/tracing/trace
+		for p in \$(cat /sys/fs/cgroup$scope/container/cgroup.procs); do
+			[ \"\$(cat /proc/\$p/comm)\" != warren-init ] || echo init=\$p; done" </dev/null 2>&1)
+	init=$(sed -n 's/^init=//p' <<<"$out")
+	ok=no
+	[ -n "$init" ] && grep -q "^dst_path=$scope/container pid=" <<<"$out" &&
+		! grep -qx "dst_path=$scope/container pid=$init" <<<"$out" && ok=yes
+	# A move into a v2 cgroup waits for an RCU grace period; a fork into one does not.
+	check "cgroups: her cold login's init was born in $scope/container; only her session moved in (init ${init:-none})" \
+		test $ok = yes || diag "$out"
 	cg=$(cg_of_sleep alice)
 	check "cgroups: her session is in $scope/container ($cg)" test "$cg" = "$scope/container"
 	check "cgroups: in a scope systemd delegated to warren (Delegate=yes)" \

@@ -31,7 +31,7 @@ users = ( { name = "wvb"; memory = "96M"; io_weight = 500; } );
 C
 chmod 0644 /etc/warren/warren.conf
 
-echo "1..35"
+echo "1..36"
 check "this host is pure cgroup v2" sh -c 'grep -q "cgroup2 /sys/fs/cgroup " /proc/mounts && ! grep -q " cgroup " /proc/mounts'
 check "a jailed user enters her own container (uid, hostname, pid 1)" \
 	sh -c 'out=$($H enter wva sh -c "id -u; hostname; cat /proc/1/comm" | tr "\n" " "); echo "$out"; [ "$out" = "1000 wva warren-init " ]'
@@ -50,6 +50,17 @@ check "an idle container stops by itself" \
 	sh -c 'set -e; $H ensure wva >/dev/null; test -e /sys/fs/cgroup/warren/wva; i=0
 		while [ $i -lt 120 ] && test -e /sys/fs/cgroup/warren/wva; do sleep 0.5; i=$((i+1)); done
 		! test -e /sys/fs/cgroup/warren/wva'
+# The kernel's own record of cgroup migrations (tracefs): a move into a v2 cgroup waits
+# for an RCU grace period on such a host (no favordynmods here), a fork into it does not.
+# The control: the process that enters after her init moved in, and is seen moving.
+check "her container's init is born in her cgroup: the kernel moved no process there but the one that entered" \
+	sh -c 'set -e; T=/sys/kernel/tracing; grep -q " $T " /proc/mounts || mount -t tracefs tracefs $T
+		echo >$T/trace; echo 1 >$T/events/cgroup/cgroup_attach_task/enable
+		$H ensure wva >/dev/null
+		for p in $(cat /sys/fs/cgroup/warren/wva/cgroup.procs); do [ "$(cat /proc/$p/comm)" != warren-init ] || init=$p; done
+		$H enter wva true; echo 0 >$T/events/cgroup/cgroup_attach_task/enable
+		grep "dst_path=/warren/wva " $T/trace; echo "init: ${init:-none}"
+		[ -n "$init" ] && grep -q "dst_path=/warren/wva " $T/trace && ! grep -q "dst_path=/warren/wva pid=$init " $T/trace'
 
 # Limits (issue 3) on v2: the files, then that they bite.
 # A session each keeps the containers up (idle_timeout is 2 s) while we look, until the
