@@ -18,8 +18,26 @@
 #include "lib/fsutil.h"
 #include "lib/layout.h"
 #include "lib/log.h"
+#include "lib/text.h"
 #include "policy/reslimits.h"
 #include "lib/tool.h"
+
+/* Run the e2fsprogs tool ARGV; what it said (stdout and stderr: its reason, when it
+ * fails) into SAID as one line of a log, safe for a terminal.  Its exit status, or -errno. */
+static int run_saying(const char *const argv[], char *said, size_t len)
+{
+	int r = tool_output_all(argv, said, len);
+	size_t n;
+
+	for (char *p = said; *p; p++)
+		if (*p == '\n' || *p == '\t')
+			*p = ' ';
+	n = strlen(said);
+	while (n > 0 && said[n - 1] == ' ')
+		said[--n] = '\0';
+	text_mask(said, '?');
+	return r;
+}
 
 /* Bytes FROM to SIZE of the image FD (at PATH) allocated on the host's disk now: a sparse
  * image would promise space the host may not have when the user comes to write, and one
@@ -44,6 +62,7 @@ int disk_create(const char *path, uint64_t size, bool mmp, struct error *err)
 	const char *mkfs[] = { "/sbin/mkfs.ext4", "-q", "-F", "-m", "0", "-E",
 			       "root_owner=0:0,nodiscard", "-O", mmp ? "mmp" : "^mmp", path, NULL };
 	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	char said[256];
 	int r;
 
 	if (fd < 0)
@@ -52,9 +71,10 @@ int disk_create(const char *path, uint64_t size, bool mmp, struct error *err)
 		unlink(path);
 		return r;
 	}
-	if ((r = tool_run(mkfs)) != 0) {
+	if ((r = run_saying(mkfs, said, sizeof(said))) != 0) {
 		unlink(path);
-		return error_set(err, -EIO, "mkfs.ext4 %s failed (exit %d)", path, r);
+		return error_set(err, -EIO, "mkfs.ext4 %s failed (exit %d): %s", path, r,
+				 said[0] ? said : "it said nothing");
 	}
 	/* mke2fs zeroes its tables by punching holes in a file: fill them again. */
 	if ((r = allocate(fd, path, 0, size, err)) < 0) {
@@ -66,15 +86,15 @@ int disk_create(const char *path, uint64_t size, bool mmp, struct error *err)
 
 int disk_resize(const char *path, uint64_t have, uint64_t size, struct error *err)
 {
-	char kib[32];
+	char kib[32], said[256];
 	const char *fsck[] = { "/sbin/e2fsck", "-f", "-p", path, NULL };
 	const char *resize[] = { "/sbin/resize2fs", path, kib, NULL };
 	int r;
 
 	snprintf(kib, sizeof(kib), "%lluK", (unsigned long long)(size / 1024));
-	if ((r = tool_run(fsck)) > 1)
-		return error_set(err, -EIO, "e2fsck %s failed (exit %d); the disk was not resized",
-				 path, r);
+	if ((r = run_saying(fsck, said, sizeof(said))) > 1)
+		return error_set(err, -EIO, "e2fsck %s failed (exit %d): %s; the disk was not resized",
+				 path, r, said[0] ? said : "it said nothing");
 	if (size > have) {
 		_cleanup_close_ int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 
