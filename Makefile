@@ -144,7 +144,7 @@ bench: all
 	rm -rf $(BENCH_BUILD) && mkdir -p $(BENCH_BUILD)
 	cp -a Makefile helper pam_module $(BENCH_BUILD)/
 	$(MAKE) -s -C $(BENCH_BUILD) clean
-	$(MAKE) -s -C $(BENCH_BUILD) CFLAGS='$(CFLAGS) -DWARREN_BENCH' warren-helper warren-init warren-supervisor warren-lease pam_warren.so
+	$(MAKE) -s -C $(BENCH_BUILD) CFLAGS='$(CFLAGS) -DWARREN_BENCH' warren-helper warren-init warren-supervisor warren-lease warren-refuse pam_warren.so
 	bash tests/bench/run.sh $(BENCH_BUILD)
 
 # Deliberate bugs (tests/mutants/*.diff), each caught by the check its header names, in

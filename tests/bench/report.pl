@@ -19,7 +19,8 @@ sub v { my $k = shift; defined $r{$k} && $r{$k} ne '' ? $r{$k} : '-' }
 sub ms { my $k = shift; v("${k}_med") . ' / ' . v("${k}_p95") }
 sub slurp { my $p = shift; open my $h, '<', $p or return ''; local $/; my $s = <$h>; close $h; $s }
 sub num { my $x = shift; defined $x && $x =~ /^-?[0-9.]+$/ }
-sub msv { my $x = v(shift); num($x) ? "$x ms" : $x }
+sub msv { msv_of(v(shift)) }
+sub msv_of { my $x = shift; num($x) ? "$x ms" : $x }
 sub met { my ($val, $lim) = @_; return 'not measured' unless num($val); $val <= $lim ? 'met' : 'missed' }
 # Added time: judged by the ssh pairs and by the module's own path, which must both be in.
 sub met2 {
@@ -115,6 +116,16 @@ sub scale_total {
 	return '-';
 }
 
+# STEP's median (ms) in the steps table FILE (steps.pl's), or '-'.
+sub step_med {
+	my ($file, $step) = @_;
+	for (split /\n/, slurp($file)) {
+		my ($s, $med) = split;
+		return $med if $s eq $step;
+	}
+	return '-';
+}
+
 # The targets (issue 22, and issue 10's storm): what, what this run measured, and
 # whether it met it.
 # The host's cgroup mounts in a word, for the one-screen summary (the tables keep the list).
@@ -148,8 +159,14 @@ push @targets,
       v('storm_users_p95') . ' ms', met(v('storm_users_p95'), 1000) ],
     [ 'storm of 50 logins of one user: p95 < 1 s', v('storm_one_ok') . '/' . v('storm_one_total') .
       ', p95 ' . v('storm_one_p95') . ' ms', met(v('storm_one_p95'), 1000) ],
+    exists $r{v2_plain_move_n} ?
+    [ 'cold login on a pure cgroup v2 host: no grace-period wait',
+      'first process: ' . msv_of(step_med("$dir/steps-v2-plain.tab", 'cgroup-join')) . '; a move (a login\'s join): ' .
+      msv('v2_plain_move_med') . ', ' . msv('v2_favordynmods_move_med') . ' with favordynmods',
+      met(step_med("$dir/steps-v2-plain.tab", 'cgroup-join'), 1) . ' for the start; a login\'s join waits ' .
+      'without favordynmods' ] :
     [ 'cold login on a pure cgroup v2 host: no grace-period wait', '-',
-      'not measured by make bench (this host: ' . cgroup_shape(v('cgroups')) . ')' ];
+      'not measured (BENCH_PARTS without v2; this host: ' . cgroup_shape(v('cgroups')) . ')' ];
 
 if ($table) {
 	printf "%-44s %s\n", 'figure (median / p95, ms)', 'value';
@@ -370,6 +387,29 @@ if (exists $r{fleet_store_cold_n}) {
 	    "build), medians: the lease's own steps, and what the other steps pay beside it " .
 	    "(warren-lease starts while the helper prepares the host side, on the same CPUs):\n\n" .
 	    steps_compare("$dir/steps-fleet-local.tab", "$dir/steps-fleet.tab");
+}
+
+if (exists $r{v2_plain_move_n}) {
+	$o .= "\n## 8. A pure cgroup v2 host (the cgroup v2 lane's guest)\n\n" .
+	    "Debian's kernel " . v('v2_kernel') . " under qemu (" . v('v2_accel') . ", 2 vCPUs), busybox " .
+	    "as init, cgroup2 alone (nsdelegate), the bench build (tests/bench/v2-guest.sh): 25 cold " .
+	    "starts of a container (`warren-helper ensure`, network none, no disk image) 300 ms apart, " .
+	    "as logins come, from the helper's start to its answer; and 25 moves of a forked process " .
+	    "into a cgroup through cgroup.procs (tests/bench/cgmove.c), as a login's post-auth child " .
+	    "joins her container. Then both again with cgroup2 remounted with `favordynmods`. A move " .
+	    "takes the kernel's cgroup_threadgroup_rwsem for writing, which waits for an RCU grace " .
+	    "period unless another move just did, or favordynmods keeps it ready; a fork into a " .
+	    "cgroup (`CLONE_INTO_CGROUP`, the container's first process) takes only its read side.\n\n" .
+	    "| cgroup2 | a move (ms) | runs | start: first process's join | start: clone | start total |\n" .
+	    "|---|---:|---:|---:|---:|---:|\n";
+	for my $p (qw(plain favordynmods)) {
+		my $t = "$dir/steps-v2-$p.tab";
+		my ($total) = map { (split)[1] } grep { /^total / } split /\n/, slurp($t);
+		$o .= "| $p | " . ms("v2_${p}_move") . " | " . v("v2_${p}_move_n") . " | " .
+		    step_med($t, 'cgroup-join') . " | " . step_med($t, 'clone-namespaces') . " | " .
+		    ($total // '-') . " |\n";
+	}
+	$o .= "\nA cold start's steps without favordynmods:\n\n" . steps_table("$dir/steps-v2-plain.tab");
 }
 
 $o .= "\n## Targets (issue 22)\n\n| target | measured | |\n|---|---|---|\n";

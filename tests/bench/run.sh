@@ -12,12 +12,14 @@
 #   7. fleet: cold logins with her disk image on this host and on a fleet's store with her
 #      lease in a real etcd on loopback, over http and over TLS with a client certificate
 #      (issue 19: the lease's cost), and warm ones
+#   8. v2: a pure cgroup v2 host (the cgroup v2 lane's guest): cold starts step by step,
+#      and a move into a cgroup, without and with cgroup2's favordynmods
 # Everything that makes users, containers or an sshd happens inside the end-to-end lock
 # (/run/lock/warren-e2e.lock) and a netns of its own, through tests/lib/fixture.sh; all
 # of it is removed at the end, on failure or Ctrl-C too.  Raw data: bench-results/.
 # Knobs (smaller runs): BENCH_RUNS (50) BENCH_PAIRS (30) BENCH_SCALE ("100 500 1000")
 # BENCH_STORM (50) BENCH_PEER_RUNS (30) BENCH_BINDS (16)
-# BENCH_PARTS ("login e2e storm scale peers binds fleet").
+# BENCH_PARTS ("login e2e storm scale peers binds fleet v2").
 # shellcheck disable=SC2034
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -30,7 +32,7 @@ PAIRS=${BENCH_PAIRS:-30}
 SCALE=${BENCH_SCALE:-100 500 1000}
 STORM=${BENCH_STORM:-50}
 PEER_RUNS=${BENCH_PEER_RUNS:-30}
-PARTS=${BENCH_PARTS:-login e2e storm scale peers binds fleet}
+PARTS=${BENCH_PARTS:-login e2e storm scale peers binds fleet v2}
 NBINDS=${BENCH_BINDS:-16}
 # Users wb0001...: as many as the parts that run need (making 1000 takes minutes).
 NMAX=0
@@ -595,6 +597,29 @@ part_fleet() {
 	etcd_ns_stop
 }
 
+# --- 8. a pure cgroup v2 host -----------------------------------------------------------
+
+# In the cgroup v2 lane's guest (tests/vm/: Debian's kernel under qemu, KVM if it really
+# works, else TCG), with the bench build: cold starts broken down by step, and what a
+# move into a cgroup costs there (a login's join), without and with favordynmods.
+part_v2() {
+	local out=$R/v2.out phase
+	say "pure cgroup v2: 25 cold starts and 25 moves into a cgroup in the cgroup v2 lane's guest, without and with favordynmods"
+	cc -static -O2 -Wall -Wextra -Werror -o "$R/cgmove" tests/bench/cgmove.c || return 1
+	WARREN_VM_CACHE=$R/vm WARREN_VM_BIN=$BB WARREN_VM_TESTS=$REPO/tests/bench/v2-guest.sh \
+		WARREN_VM_EXTRA=$R/cgmove tests/vm/run.sh "$IMAGE" >"$out" 2>&1 ||
+		{ say "pure cgroup v2: the guest failed ($out): $(tail -n 2 "$out" | tr '\n' ' ')"; return 1; }
+	put v2_accel "$(sed -n 's/^# cgroup v2 lane: qemu with \([a-z]*\).*/\1/p' "$out")"
+	put v2_kernel "$(basename "$(ls /boot/vmlinuz-* | sort -V | tail -n 1)" | sed 's/^vmlinuz-//')"
+	for phase in plain favordynmods; do
+		awk -v p=$phase '$1 == "phase" { on = $2 == p; next } on && $1 == "mark" { print $2, $3, $4 }' \
+			"$out" >"$R/v2-$phase.marks"
+		awk -v p=$phase '$1 == "phase" { on = $2 == p; next } on && $1 == "move" { print $2 }' \
+			"$out" >"$R/v2-$phase.moves"
+		perl tests/bench/steps.pl "$R/v2-$phase.marks" helper-start answered >"$R/steps-v2-$phase.tab"
+		stat_put "v2_${phase}_move" "$R/v2-$phase.moves" 1
+	done
+}
 
 # --- the run -------------------------------------------------------------------------
 
@@ -637,7 +662,7 @@ main() {
 	fixture_setup >"$R/setup.log" 2>&1 || { cat "$R/setup.log" >&2; exit 1; }
 	gpasswd -d wbn "$JAIL_GROUP" >/dev/null || exit 1
 	write_config "$(bench_config)"
-	for p in login e2e storm scale peers binds fleet; do
+	for p in login e2e storm scale peers binds fleet v2; do
 		case " $PARTS " in *" $p "*) "part_$p" || say "part $p failed" ;; esac
 	done
 	bench_cleanup

@@ -1,12 +1,14 @@
 #!/usr/bin/perl
-# steps.pl MARKS - a login broken down by step, from the marks of the bench build
-# (helper/lib/benchmark.h) and of pamdrive: "NS PID STEP" lines.  A login runs from a
-# "driver-start" mark to its "driver-joined"; each step is the time from the mark
-# before it to its own mark.  Prints, per step in the order of the first login,
+# steps.pl MARKS [START END] - a login broken down by step, from the marks of the bench
+# build (helper/lib/benchmark.h) and of pamdrive: "NS PID STEP" lines.  A login runs from
+# a START mark ("driver-start") to its END ("driver-joined"); each step is the time from
+# the mark before it to its own mark.  Prints, per step in the order of the first login,
 # "STEP MEDIAN_MS P95_MS N", then "total MEDIAN P95 N".
 use strict;
 use warnings;
 
+my ($file, $start, $end) = (@ARGV, 'driver-start', 'driver-joined')[0 .. 2];
+@ARGV = ($file);
 my @marks;
 while (<>) {
 	push @marks, [ $1, $3 ] if /^(\d+) (\d+) (\S+)$/;
@@ -15,7 +17,7 @@ while (<>) {
 my (%d, @order, %seen, @totals, $run);
 for my $m (@marks) {
 	my ($t, $step) = @$m;
-	if ($step eq 'driver-start') {
+	if ($step eq $start) {
 		$run = { start => $t, prev => $t };
 		next;
 	}
@@ -24,7 +26,7 @@ for my $m (@marks) {
 	push @order, $label unless $seen{$label}++;
 	push @{ $d{$label} }, ($t - $run->{prev}) / 1e6;
 	$run->{prev} = $t;
-	if ($step eq 'driver-joined') {
+	if ($step eq $end) {
 		push @totals, ($t - $run->{start}) / 1e6;
 		undef $run;
 	}

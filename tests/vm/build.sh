@@ -5,9 +5,14 @@
 #                             tests/vm/tests.sh
 #   OUTDIR/image.ext4         the base image IMAGE as an ext4 disk (cached by mtime)
 # Prints the kernel to boot.  Needs: linux-image-amd64, busybox-static, cpio, e2fsprogs.
+#   WARREN_VM_BIN    where warren's binaries are taken from (the tree's; make bench: its build's)
+#   WARREN_VM_TESTS  the script the guest runs (tests/vm/tests.sh; make bench: its own)
+#   WARREN_VM_EXTRA  more programs (static) for the guest's /usr/libexec (make bench's cgmove)
 set -euo pipefail
 out=$1 image=$2
 repo=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${WARREN_VM_BIN:-$repo}
+tests=${WARREN_VM_TESTS:-$repo/tests/vm/tests.sh}
 kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)
 [ -n "$kernel" ] || { echo "no kernel in /boot (apt-get install linux-image-amd64)" >&2; exit 1; }
 kv=${kernel#/boot/vmlinuz-}
@@ -17,7 +22,7 @@ mkdir -p "$root"/{bin,sbin,lib,lib64,lib/modules,proc,sys,dev,tmp,run,etc,mnt,va
 
 cp "$(command -v busybox)" "$root/bin/busybox"
 for b in warren-helper warren-init warren-supervisor warren-refuse; do
-	install -m 0755 "$repo/$b" "$root/usr/libexec/$b"
+	install -m 0755 "$bin/$b" "$root/usr/libexec/$b"
 done
 # iproute2's ip, for the network tests' upstream namespace (busybox's lacks veth and netns).
 install -m 0755 "$(command -v ip)" "$root/bin/iproute-ip"
@@ -28,7 +33,7 @@ nftlib=$(ldconfig -p | sed -n 's/^[[:space:]]*libnftables\.so\.1 (.*x86-64.*) =>
 [ -n "$nftlib" ] || { echo "no libnftables.so.1 here (apt-get install libnftables1)" >&2; exit 1; }
 for lib in $({
 	echo "$nftlib"
-	ldd "$repo/warren-helper" "$(command -v ip)" "$nftlib" | awk '/=> \//{print $3} /^\t\/lib/{print $1}'
+	ldd "$bin/warren-helper" "$(command -v ip)" "$nftlib" | awk '/=> \//{print $3} /^\t\/lib/{print $1}'
 } | sort -u); do
 	mkdir -p "$root$(dirname "$lib")"
 	cp -L "$lib" "$root$lib"
@@ -49,8 +54,11 @@ for m in virtio_pci virtio_blk ext4 overlay veth bridge nf_tables nft_ct nft_cha
 		echo "$b" >>"$root/modules.order"
 	done
 done
+for b in ${WARREN_VM_EXTRA:-}; do
+	install -m 0755 "$b" "$root/usr/libexec/$(basename "$b")"
+done
 install -m 0755 "$repo/tests/vm/init.sh" "$root/init"
-install -m 0755 "$repo/tests/vm/tests.sh" "$root/tests.sh"
+install -m 0755 "$tests" "$root/tests.sh"
 (cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$out/initramfs.cpio.gz"
 
 # The image as a disk, rebuilt only when the image changed.

@@ -15,6 +15,8 @@
 #   WARREN_VM_STALL_SECS                 how long a silent console means a stalled VM (120)
 #   WARREN_VM_CACHE                      where the VM's files are kept (/var/cache/warren-test/vm;
 #                                        another one lets a lane run beside the suite's)
+#   WARREN_VM_BIN, WARREN_VM_TESTS,      what the guest runs (build.sh; make bench's v2 part)
+#   WARREN_VM_EXTRA
 set -uo pipefail
 accel_only=
 if [ "${1:-}" = --accel-only ]; then
