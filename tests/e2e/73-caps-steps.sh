@@ -34,6 +34,11 @@ defaults = { idle_timeout = 60; disk = \"max\"; network = \"none\"; };
 users = ( { name = \"wta\"; network = \"nat\"; }, { name = \"wtb\"; disk = \"128M\"; } );"
 write_pam "helper=$TR"
 
+# Her cgroups are on v2 where the unified hierarchy has a controller warren uses
+# (cgroup/cgroup.c): acting as her root then holds dac_override too (warren-helper(8)).
+V2=
+v2root=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+[ -n "$v2root" ] && grep -qwE 'pids|memory|cpu|io' "$v2root/cgroup.controllers" 2>/dev/null && V2=--v2
 # trun ARGS...: the test build, as helper_stop runs the helper (sshd's namespaces).
 trun() { nsenter --mount="/proc/$SSHD_PID/ns/mnt" --net="/run/netns/$NS" timeout 60 "$TR" --config "$CONF" "$@"; }
 # steps DESC EXPECT... -- CMD...: run CMD with a fresh record; every record must keep
@@ -45,7 +50,7 @@ steps() {
 	shift
 	: >"$LOG"
 	"$@" >"$T/steps.out" 2>&1 </dev/null
-	out=$(perl tests/lib/capsteps.pl conf/warren-helper.8 "$LOG" "${expect[@]}" 2>&1)
+	out=$(perl tests/lib/capsteps.pl conf/warren-helper.8 "$LOG" $V2 "${expect[@]}" 2>&1)
 	check "$desc: $(grep -v '^PROBLEM' <<<"$out" | cut -d: -f2- | tr '\n' ';' | sed 's/^ //; s/;$//')" \
 		test -s "$LOG" -a -z "$(grep '^PROBLEM' <<<"$out")" || { diag "$out"; diag_file "$T/steps.out" 5; diag_file "$LOG" 30; }
 }

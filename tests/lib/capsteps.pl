@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# capsteps.pl MANPAGE TRACE [--expect VERB:STEP,STEP...]... - check a test build's record
+# capsteps.pl MANPAGE TRACE [--v2] [--expect VERB:STEP,STEP...]... - check a test build's record
 # of warren-helper's capabilities (creds.c, WARREN_CAPS_TRACE: one line after every
 # change, with the five sets the kernel reports) against what warren-helper(8),
 # Capabilities, promises.  The steps and their capabilities, what each verb holds, the
@@ -11,8 +11,9 @@
 #     record's label: the table below), and makes effective exactly a step its verb holds (on top of what was; inside
 #     a step, a raise of what is already effective adds nothing and is no step of its
 #     own); each lower puts back exactly what was; between steps nothing is effective;
-#   - acting as her subordinate root (the build) holds sys_admin alone, and coming back
-#     restores the step's set, not everything permitted;
+#   - acting as her subordinate root (the build) holds sys_admin alone (with --v2, her
+#     cgroups on cgroup v2: sys_admin and dac_override, for the fork into her cgroup), and
+#     coming back restores the step's set, not everything permitted;
 #   - the supervisor keeps its set, the relay of enter its own, and nothing more;
 #   - every raise of a helper is lowered before it ends;
 #   - --expect VERB:a,b: a helper of VERB raised steps a, b (in this order, others between).
@@ -23,9 +24,11 @@ use warnings;
 
 my ($manpage, $trace, @args) = @ARGV;
 my @expect;
+my $v2 = 0;
 while (@args) {
 	my $a = shift @args;
 	push @expect, shift @args if $a eq '--expect';
+	$v2 = 1 if $a eq '--v2';
 }
 my @problems;
 sub problem { push @problems, join('', @_) }
@@ -201,7 +204,8 @@ while (<$t>) {
 			problem("$where: effective " . names($r{Eff}) . " after the step, want " . names($was));
 		$p->{eff} = $was;
 	} elsif ($r{event} eq 'act') {
-		$r{Eff} == 1 << $cap{sys_admin} or problem("$where: acting as her root with " . names($r{Eff}) . ", want sys_admin alone");
+		my $want = 1 << $cap{sys_admin} | ($v2 ? 1 << $cap{dac_override} : 0);
+		$r{Eff} == $want or problem("$where: acting as her root with " . names($r{Eff}) . ", want " . names($want));
 	} elsif ($r{event} eq 'back') {
 		my $ok = allowed($v);
 		defined $ok->{ $r{step} } or problem("$where: back to " . names($r{step}) . ", not a step of $v");
