@@ -7,12 +7,7 @@
 # before each phase's results, "move US" per move, and every mark as "mark LINE".
 H="warren-helper --config /etc/warren/warren.conf"
 MARKS=/run/warren-bench.steps # benchmark.h's WARREN_BENCH_LOG
-mkdir -p /etc/warren /var/lib/warren/state /home
-printf 'root:x:0:0:root:/root:/bin/sh\nwva:x:1000:1000::/home/wva:/bin/sh\n' >/etc/passwd
-printf 'root:x:0:\nwva:x:1000:\nwvjail:x:2000:wva\n' >/etc/group
-printf 'wva:100000:65536\n' | tee /etc/subuid >/etc/subgid
-printf 'passwd: files\ngroup: files\n' >/etc/nsswitch.conf
-mount -t ext4 /dev/vdb /var/lib/warren/state
+. /guest-setup.sh
 cat >/etc/warren/warren.conf <<'C'
 image = "/var/lib/warren/images/default";
 state_dir = "/var/lib/warren/state";

@@ -2,7 +2,7 @@
 # tests/vm/build.sh OUTDIR IMAGE - everything the cgroup v2 lane boots:
 #   OUTDIR/initramfs.cpio.gz  busybox, warren's binaries and their libraries, the kernel
 #                             modules the tests need, tests/vm/init.sh as /init and
-#                             tests/vm/tests.sh
+#                             tests/vm/tests.sh (with tests/vm/guest-setup.sh)
 #   OUTDIR/image.ext4         the base image IMAGE as an ext4 disk (cached by mtime)
 # Prints the kernel to boot.  Needs: linux-image-amd64, busybox-static, cpio, e2fsprogs.
 #   WARREN_VM_BIN    where warren's binaries are taken from (the tree's; make bench: its build's)
@@ -59,6 +59,7 @@ for b in ${WARREN_VM_EXTRA:-}; do
 done
 install -m 0755 "$repo/tests/vm/init.sh" "$root/init"
 install -m 0755 "$tests" "$root/tests.sh"
+install -m 0644 "$repo/tests/vm/guest-setup.sh" "$root/guest-setup.sh"
 (cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$out/initramfs.cpio.gz"
 
 # The image as a disk, rebuilt only when the image changed.

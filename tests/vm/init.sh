@@ -8,7 +8,7 @@ export PATH=/bin:/sbin:/usr/libexec
 if [ ! -e /.switched ]; then
 	mkdir /newroot
 	mount -t tmpfs -o mode=0755 root /newroot
-	cp -a /bin /sbin /lib /lib64 /usr /etc /init /tests.sh /modules.order /newroot/ 2>/dev/null
+	cp -a /bin /sbin /lib /lib64 /usr /etc /init /tests.sh /guest-setup.sh /modules.order /newroot/ 2>/dev/null
 	mkdir -p /newroot/proc /newroot/sys /newroot/dev /newroot/tmp /newroot/run /newroot/mnt /newroot/var/lib
 	touch /newroot/.switched
 	mount -t devtmpfs dev /newroot/dev

@@ -11,16 +11,7 @@ check() { # check DESCRIPTION COMMAND... - one TAP result
 H="warren-helper --config /etc/warren/warren.conf"
 export H
 
-mkdir -p /etc/warren /var/lib/warren/state /home
-cat >/etc/passwd <<'P'
-root:x:0:0:root:/root:/bin/sh
-wva:x:1000:1000::/home/wva:/bin/sh
-wvb:x:1001:1001::/home/wvb:/bin/sh
-P
-printf 'root:x:0:\nwva:x:1000:\nwvb:x:1001:\nwvjail:x:2000:wva,wvb\nwvg:x:3000:wva,wvb\n' >/etc/group
-printf 'wva:100000:65536\nwvb:200000:65536\n' | tee /etc/subuid >/etc/subgid
-printf 'passwd: files\ngroup: files\n' >/etc/nsswitch.conf
-mount -t ext4 /dev/vdb /var/lib/warren/state
+. /guest-setup.sh
 cat >/etc/warren/warren.conf <<'C'
 image = "/var/lib/warren/images/default";
 state_dir = "/var/lib/warren/state";
