@@ -512,12 +512,17 @@ static int running_ports_upgrade(char **ret)
 	return 0;
 }
 
+int nft_chains_list(char **ret)
+{
+	return run_all("list chains", ret, NULL, 0);
+}
+
 int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet,
 		      const struct ipv6_addr *subnet6, unsigned host_dns, const struct egress *dest,
-		      struct error *err)
+		      const char *chains, struct error *err)
 {
 	char net[16], want[160], out[8192], msg[512];
-	_cleanup_free_ char *text = NULL, *ports = NULL, *all = NULL, *chains = NULL;
+	_cleanup_free_ char *text = NULL, *ports = NULL, *all = NULL, *listed = NULL;
 	enum nft_tables_found found = NFT_TABLES_NONE;
 	int r;
 
@@ -525,8 +530,9 @@ int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet,
 	snprintf(want, sizeof(want), "comment \"" COMMENT_FORMAT "\"", bridge, net, subnet->prefix);
 	/* At every start, so cheap: the chains say whether the tables are this version's,
 	 * for this bridge.  What else there is to know is read when they are not. */
-	if (run_all("list chains", &chains, NULL, 0) == 0 &&
-	    nft_chains_current(chains, bridge, subnet, subnet6)) {
+	if (!chains && nft_chains_list(&listed) == 0)
+		chains = listed;
+	if (chains && nft_chains_current(chains, bridge, subnet, subnet6)) {
 		found = NFT_TABLES_CURRENT;
 	} else if (run("list table inet warren", out, sizeof(out), NULL, 0) == 0 &&
 		   run("list table bridge warren", NULL, 0, NULL, 0) == 0) {
@@ -806,7 +812,7 @@ static int purge_commands(const struct nft_member *m, char **ret)
 	return 0;
 }
 
-int nft_member_add(const struct nft_member *m, struct error *err)
+int nft_member_add(const struct nft_member *m, bool leftovers, struct error *err)
 {
 	char cmd[MEMBER_CMD_MAX], msg[512];
 	_cleanup_free_ char *purge = NULL, *text = NULL;
@@ -814,7 +820,8 @@ int nft_member_add(const struct nft_member *m, struct error *err)
 
 	if ((r = nft_member_commands(m, "add", cmd, sizeof(cmd))) < 0)
 		return error_errno(err, r, "the firewall elements of %s do not fit", m->port);
-	if ((r = purge_commands(m, &purge)) < 0 || asprintf(&text, "%s%s", purge, cmd) < 0)
+	if ((leftovers && (r = purge_commands(m, &purge)) < 0) ||
+	    asprintf(&text, "%s%s", purge ? purge : "", cmd) < 0)
 		return error_errno(err, r < 0 ? r : -ENOMEM, "cannot make room for %s in warren's "
 				   "firewall", m->port);
 	/* One transaction: the old elements go as hers come. */
@@ -886,14 +893,14 @@ int nft_limit_hits(const struct nft_member *m, struct nft_limit_hits *ret)
 	return r == -ENODATA ? r : r < 0 ? -EIO : 0;
 }
 
-int nft_forward_blocker(char *buf, size_t len)
+int nft_forward_blocker(const char *chains, char *buf, size_t len)
 {
 	_cleanup_free_ char *out = NULL;
 	char family[16] = "", table[64] = "", chain[64] = "";
 
 	/* The chains alone (their hook and policy), not the rules: the ruleset is each
 	 * container's elements and chain of limits too. */
-	if (run_all("list chains", &out, NULL, 0) < 0)
+	if (chains ? !(out = strdup(chains)) : nft_chains_list(&out) < 0)
 		return -ENOENT;
 	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
 		if (sscanf(line, " table %15s %63s", family, table) == 2 ||

@@ -138,13 +138,17 @@ enum nft_tables_found { NFT_TABLES_NONE, NFT_TABLES_OLDER, NFT_TABLES_CURRENT };
 int nft_tables_commands(const char *bridge, const struct ipv4_subnet *subnet,
 			const struct ipv6_addr *subnet6, unsigned host_dns, const struct egress *dest,
 			enum nft_tables_found found, char **ret);
+/* What "list chains" prints (every table's chains, their hooks, policies and comments,
+ * no rule), into *RET (free it): 0, or as nft_tables_ensure's reading fails. */
+int nft_chains_list(char **ret);
 /* The tables for BRIDGE and SUBNET, made if missing, their rules replaced if they are of
  * an older version, and the chain destinations with its sets made anew from DEST: all of
- * it in one transaction (lock held).  -EEXIST with ERR saying so if they exist for
- * another bridge or subnet. */
+ * it in one transaction (lock held).  CHAINS: nft_chains_list's text at this start, or
+ * NULL to read it.  -EEXIST with ERR saying so if they exist for another bridge or
+ * subnet. */
 int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet,
 		      const struct ipv6_addr *subnet6, unsigned host_dns, const struct egress *dest,
-		      struct error *err);
+		      const char *chains, struct error *err);
 /* Into F, for each element of MACS (set macs of table bridge warren as nft lists it),
  * the commands that add its port to the three sets port_names: 0, or -EBADMSG.  Pure. */
 int nft_port_names_commands(const char *macs, FILE *f);
@@ -158,9 +162,10 @@ int nft_tables_delete(struct error *err);
  * allow4/allow6, or to a nameserver (dns4/dns6) on port 53.  The commands, into *RET (free
  * it), to follow the tables in a transaction (nft_tables_ensure); pure. */
 int nft_destinations_format(const char *bridge, const struct egress *e, char **ret);
-/* M's elements and chain of limits, in one transaction with the deletion of whatever
- * elements keyed by her address an earlier container left (nft_purge_commands). */
-int nft_member_add(const struct nft_member *m, struct error *err);
+/* M's elements and chain of limits, in one transaction; with LEFTOVERS, with the deletion
+ * of whatever elements keyed by her address an earlier container left (nft_purge_commands:
+ * a listing of every set keyed by addresses, whose cost grows with the containers). */
+int nft_member_add(const struct nft_member *m, bool leftovers, struct error *err);
 /* Remove M's elements; elements already gone are fine: 0, or -EIO if one that is there
  * could not go (the record of them must stay, for gc to try again). */
 int nft_member_del(const struct nft_member *m);
@@ -173,7 +178,8 @@ int nft_purge_commands(const char *set, const char *listing, const char *addr, F
 int nft_error_code(const char *msg);
 
 /* A chain of another table that drops forwarded packets by policy (a host firewall such
- * as Docker's or ufw's): its "FAMILY TABLE CHAIN" into BUF; 0 if found, -ENOENT if not. */
-int nft_forward_blocker(char *buf, size_t len);
+ * as Docker's or ufw's), in CHAINS (nft_chains_list's text; NULL: read it): its "FAMILY
+ * TABLE CHAIN" into BUF; 0 if found, -ENOENT if not. */
+int nft_forward_blocker(const char *chains, char *buf, size_t len);
 
 #endif

@@ -18,6 +18,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,6 +28,8 @@
 #include <sched.h>
 
 #include "lib/cleanup.h"
+#include "lib/fsutil.h"
+#include "lib/layout.h"
 #include "policy/config.h"
 #include "lib/cidr.h"
 #include "lib/ipv4.h"
@@ -716,12 +719,12 @@ static int upgrade_child(const char *old)
 	 * made again; then once the host serves DNS on the gateway's IPv6 address (port 53
 	 * there opens, by an element); then a new container's elements. */
 	if (egress_resolve(deny, NULL, NULL, 0, NULL, &e) < 0 ||
-	    nft_tables_ensure("warren0", &net, &net6, 0, &e, &err) < 0 ||
-	    nft_tables_ensure("warren0", &net, &net6, 0, &e, &err) < 0 ||
+	    nft_tables_ensure("warren0", &net, &net6, 0, &e, NULL, &err) < 0 ||
+	    nft_tables_ensure("warren0", &net, &net6, 0, &e, NULL, &err) < 0 ||
 	    nft_run_cmd_from_buffer(ctx, "delete table arp warren") != 0 ||
-	    nft_tables_ensure("warren0", &net, &net6, 0, &e, &err) < 0 ||
-	    nft_tables_ensure("warren0", &net, &net6, DNS_HOST6, &e, &err) < 0 ||
-	    nft_member_add(&m, &err) < 0) {
+	    nft_tables_ensure("warren0", &net, &net6, 0, &e, NULL, &err) < 0 ||
+	    nft_tables_ensure("warren0", &net, &net6, DNS_HOST6, &e, NULL, &err) < 0 ||
+	    nft_member_add(&m, true, &err) < 0) {
 		fprintf(stderr, "nft_tables_ensure, nft_member_add: %s\n", err.msg);
 		return 1;
 	}
@@ -839,21 +842,22 @@ static int dns_change_child(const char *unused)
 	nft_ctx_buffer_output(l.ctx);
 	l.m.has6 = true;
 	l.m.addr6 = ipv6_subnet_slot_addr(&l.net6, 3);
-	if (nft_tables_ensure("warren0", &l.net, &l.net6, 0, &e, &err) < 0 ||
-	    nft_member_add(&l.m, &err) < 0 || !host_dns_is(l.ctx, "host_dns4", "") ||
+	if (nft_tables_ensure("warren0", &l.net, &l.net6, 0, &e, NULL, &err) < 0 ||
+	    nft_member_add(&l.m, true, &err) < 0 || !host_dns_is(l.ctx, "host_dns4", "") ||
 	    !host_dns_is(l.ctx, "host_dns6", "")) {
 		fprintf(stderr, "first start: %s\n", err.msg);
 		return 1;
 	}
-	if (nft_tables_ensure("warren0", &l.net, &l.net6, DNS_HOST4 | DNS_HOST6, &e, &err) < 0 ||
+	if (nft_tables_ensure("warren0", &l.net, &l.net6, DNS_HOST4 | DNS_HOST6, &e, NULL,
+			      &err) < 0 ||
 	    (r = nft_limit_hits(&l.m, &h)) != 0 || h.conns_max != 64 ||
 	    !host_dns_is(l.ctx, "host_dns4", "10.213.0.1") ||
 	    !host_dns_is(l.ctx, "host_dns6", "fd77:6172:7265:6e00::1")) {
 		fprintf(stderr, "the host's DNS on: her limits %d (%s)\n", r, err.msg);
 		return 1;
 	}
-	if (nft_tables_ensure("warren0", &l.net, &l.net6, DNS_HOST4, &e, &err) < 0 ||
-	    nft_tables_ensure("warren0", &l.net, &l.net6, 0, &e, &err) < 0 ||
+	if (nft_tables_ensure("warren0", &l.net, &l.net6, DNS_HOST4, &e, NULL, &err) < 0 ||
+	    nft_tables_ensure("warren0", &l.net, &l.net6, 0, &e, NULL, &err) < 0 ||
 	    (r = nft_limit_hits(&l.m, &h)) != 0 || h.conns_max != 64 ||
 	    !host_dns_is(l.ctx, "host_dns4", "") || !host_dns_is(l.ctx, "host_dns6", "")) {
 		fprintf(stderr, "the host's DNS off again: her limits %d (%s)\n", r, err.msg);
@@ -888,8 +892,8 @@ static int limit_hits_child(const char *unused)
 		fprintf(stderr, "no tables: %d, not -ENOENT\n", r);
 		return 1;
 	}
-	if (nft_tables_ensure("warren0", &l.net, &l.net6, 0, &e, &err) < 0 ||
-	    nft_member_add(&l.m, &err) < 0 || (r = nft_limit_hits(&l.m, &h)) != 0 ||
+	if (nft_tables_ensure("warren0", &l.net, &l.net6, 0, &e, NULL, &err) < 0 ||
+	    nft_member_add(&l.m, true, &err) < 0 || (r = nft_limit_hits(&l.m, &h)) != 0 ||
 	    h.conns_max != 64) {
 		fprintf(stderr, "her limits: %d %s\n", r, err.msg);
 		return 1;
@@ -1102,15 +1106,15 @@ static void test_nft_context_kept_cloexec(void **state)
 	pid_t pid;
 
 	(void)state;
-	(void)nft_forward_blocker(chain, sizeof(chain));
-	(void)nft_forward_blocker(chain, sizeof(chain));
+	(void)nft_forward_blocker(NULL, chain, sizeof(chain));
+	(void)nft_forward_blocker(NULL, chain, sizeof(chain));
 	nfnetlink_held(&all, &inheritable);
 	assert_int_equal(all, 1);
 	assert_int_equal(inheritable, 0);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		(void)nft_forward_blocker(chain, sizeof(chain));
+		(void)nft_forward_blocker(NULL, chain, sizeof(chain));
 		nfnetlink_held(&all, &inheritable);
 		_exit(all == 1 && inheritable == 0 ? 0 : 1);
 	}
@@ -1176,13 +1180,14 @@ static int leftovers_child(const char *unused)
 	(void)ipv4_subnet_parse("10.213.0.0/16", &net);
 	(void)ipv6_subnet_parse(IPV6_SUBNET_DEFAULT, &net6);
 	(void)port_list_parse("53/udp,8000-8099/tcp", &m.ports);
-	if (nft_tables_ensure("warren0", &net, &net6, 0, &e, &err) < 0 || nft_member_add(&m, &err) < 0) {
+	if (nft_tables_ensure("warren0", &net, &net6, 0, &e, NULL, &err) < 0 ||
+	    nft_member_add(&m, true, &err) < 0) {
 		fprintf(stderr, "first start: %s\n", err.msg);
 		return 1;
 	}
 	m.peer_group = 6;
 	(void)port_list_parse("8050-8200/tcp", &m.ports);
-	if (nft_member_add(&m, &err) < 0) {
+	if (nft_member_add(&m, true, &err) < 0) {
 		fprintf(stderr, "start over leftovers: %s\n", err.msg);
 		return 1;
 	}
@@ -1202,7 +1207,7 @@ static int leftovers_child(const char *unused)
 	}
 	/* Her chain of limits, held by someone's rule: it cannot go. */
 	m.conns = m.rate = 5;
-	if (nft_member_add(&m, &err) < 0 ||
+	if (nft_member_add(&m, true, &err) < 0 ||
 	    nft_run_cmd_from_buffer(ctx, "add chain inet warren held\n"
 				    "add rule inet warren held jump limits_wr2") != 0)
 		return 1;
@@ -1217,6 +1222,115 @@ static int leftovers_child(const char *unused)
 static void test_member_leftovers(void **state)
 {
 	in_child(leftovers_child, NULL, "a start over leftover elements, or a stop, went wrong");
+}
+
+/* Does "list table inet warren" hold each of WANT and none of NOT (NULL-ended)? */
+static bool inet_table_is(struct nft_ctx *ctx, const char *const *want, const char *const *not)
+{
+	const char *out;
+
+	if (nft_run_cmd_from_buffer(ctx, "list table inet warren") != 0)
+		return false;
+	out = nft_ctx_get_output_buffer(ctx);
+	for (; *want; want++)
+		if (!strstr(out, *want)) {
+			fprintf(stderr, "inet warren lacks %s:\n%s", *want, out);
+			return false;
+		}
+	for (; *not; not++)
+		if (strstr(out, *not)) {
+			fprintf(stderr, "inet warren has %s:\n%s", *not, out);
+			return false;
+		}
+	return true;
+}
+
+/* net_admit and net_detach with a runtime directory of their own: namespaces of the
+ * child's (its user namespace maps it, so that it owns what it writes), a tmpfs on /run. */
+static struct nft_ctx *private_runtime(void)
+{
+	char map[64];
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	struct nft_ctx *ctx;
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS) == 0) {
+		snprintf(map, sizeof(map), "0 %u 1", (unsigned)uid);
+		if (write_file("/proc/self/uid_map", map) < 0 ||
+		    write_file("/proc/self/setgroups", "deny") < 0)
+			return NULL;
+		snprintf(map, sizeof(map), "0 %u 1", (unsigned)gid);
+		if (write_file("/proc/self/gid_map", map) < 0)
+			return NULL;
+	} else if (unshare(CLONE_NEWNET | CLONE_NEWNS) < 0) {
+		return NULL;
+	}
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("tmpfs", "/run", "tmpfs", 0, "mode=0755") < 0 || runtime_prepare() < 0 ||
+	    user_rundir_create("wta") < 0)
+		return NULL;
+	if (!(ctx = nft_ctx_new(NFT_CTX_DEFAULT)) ||
+	    nft_run_cmd_from_buffer(ctx, "add table inet probe\ndelete table inet probe") != 0)
+		return NULL;
+	nft_ctx_buffer_output(ctx);
+	return ctx;
+}
+
+/* Her start looks for an earlier container's elements where her network record says a
+ * stop could not delete them, and they go; a start after a clean stop finds none to
+ * clash with.  Exit 0, 77 with no namespaces, 1. */
+static int admit_child(const char *unused)
+{
+	struct net_plan p = { .mode = NET_NAT,
+			      .member = { .port = "wr2", .addr = 0x0ad50002,
+					  .mac = { 2, 0x77, 0, 0, 0, 2 }, .isolated = true,
+					  .peer_group = 5, .conns = 64, .rate = 5 } };
+	struct error err = { 0 };
+	struct egress e = { 0 };
+	struct nft_ctx *ctx = private_runtime();
+	char path[256];
+
+	if (!ctx)
+		return 77;
+	(void)ipv4_subnet_parse("10.213.0.0/16", &p.subnet);
+	(void)ipv6_subnet_parse(IPV6_SUBNET_DEFAULT, &p.subnet6);
+	(void)port_list_parse("53/udp", &p.member.ports);
+	if (nft_tables_ensure("warren0", &p.subnet, &p.subnet6, 0, &e, NULL, &err) < 0 ||
+	    net_admit(&p, "wta", &err) < 0) {
+		fprintf(stderr, "first start: %s\n", err.msg);
+		return 1;
+	}
+	/* Her stop failed: her record stays, and so do her elements. */
+	p.member.peer_group = 6;
+	(void)port_list_parse("8050-8200/tcp", &p.member.ports);
+	if (net_admit(&p, "wta", &err) < 0) {
+		fprintf(stderr, "a start after a stop that failed: %s\n", err.msg);
+		return 1;
+	}
+	if (!inet_table_is(ctx, (const char *const[]){ "10.213.0.2 : 0x00000006",
+						       "10.213.0.2 . tcp . 8050-8200", NULL },
+			   (const char *const[]){ "0x00000005", "udp . 53", NULL }))
+		return 1;
+	if (net_detach("wta", &err) < 0 ||
+	    access(user_run_path("wta", RUN_NET, path, sizeof(path)), F_OK) == 0 ||
+	    !inet_table_is(ctx, (const char *const[]){ NULL },
+			   (const char *const[]){ "10.213.0.2", "limits_wr2", NULL })) {
+		fprintf(stderr, "a stop left her elements or her record: %s\n", err.msg);
+		return 1;
+	}
+	p.member.peer_group = 7;
+	if (net_admit(&p, "wta", &err) < 0 ||
+	    !inet_table_is(ctx, (const char *const[]){ "10.213.0.2 : 0x00000007", NULL },
+			   (const char *const[]){ "0x00000006", NULL })) {
+		fprintf(stderr, "a start after a clean stop: %s\n", err.msg);
+		return 1;
+	}
+	return 0;
+}
+
+static void test_admit_leftovers(void **state)
+{
+	in_child(admit_child, NULL, "a start after a stop that failed kept its elements");
 }
 
 /* /etc/hosts and resolv.conf: her name on her address (on 127.0.1.1 without one). */
@@ -1656,6 +1770,7 @@ int main(void)
 		cmocka_unit_test(test_purge_commands),
 		cmocka_unit_test(test_nft_context_kept_cloexec),
 		cmocka_unit_test(test_member_leftovers),
+		cmocka_unit_test(test_admit_leftovers),
 		cmocka_unit_test(test_etc_files),
 		cmocka_unit_test(test_alloc_find),
 		cmocka_unit_test(test_alloc_get),
