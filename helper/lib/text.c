@@ -1,4 +1,4 @@
-/* text.c - text made safe for a terminal (see text.h). */
+/* text.c - text made safe for a terminal, and told apart by a hash (see text.h). */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,4 +41,15 @@ void text_mask(char *s, char mask)
 		else
 			s += n;
 	}
+}
+
+uint64_t text_hash(const char *text)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		h ^= *p;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
 }

@@ -131,19 +131,22 @@ bool nft_chains_current(const char *chains, const char *bridge, const struct ipv
 enum nft_tables_found { NFT_TABLES_NONE, NFT_TABLES_OLDER, NFT_TABLES_CURRENT };
 /* The one transaction nft_tables_ensure hands libnftables when it FOUND that, into *RET
  * (free it): the flush of an older version's rules, nft_ruleset's and those of chain
- * from_ports and table arp warren (but for current tables), then the destinations from
- * DEST (nft_destinations_format), then the elements of sets host_dns4 and host_dns6 for
- * HOST_DNS (dns.h: the gateway's address in each whose bit is set).  0, or -ENOSPC,
- * -ENOMEM.  Pure. */
+ * from_ports and table arp warren (but for current tables), then chain destinations_mark
+ * with the comment RET_MARK (if not NULL; NFT_DEST_MARK_MAX bytes) that names what
+ * follows: the destinations from DEST (nft_destinations_format), then the elements of
+ * sets host_dns4 and host_dns6 for HOST_DNS (dns.h: the gateway's address in each whose
+ * bit is set).  0, or -ENOSPC, -ENOMEM.  Pure. */
+#define NFT_DEST_MARK_MAX 48
 int nft_tables_commands(const char *bridge, const struct ipv4_subnet *subnet,
 			const struct ipv6_addr *subnet6, unsigned host_dns, const struct egress *dest,
-			enum nft_tables_found found, char **ret);
+			enum nft_tables_found found, char **ret, char *ret_mark);
 /* What "list chains" prints (every table's chains, their hooks, policies and comments,
  * no rule), into *RET (free it): 0, or as nft_tables_ensure's reading fails. */
 int nft_chains_list(char **ret);
 /* The tables for BRIDGE and SUBNET, made if missing, their rules replaced if they are of
- * an older version, and the chain destinations with its sets made anew from DEST: all of
- * it in one transaction (lock held).  CHAINS: nft_chains_list's text at this start, or
+ * an older version, and the chain destinations with its sets made anew from DEST (unless
+ * the last start loaded the same: destinations_mark's comment says so): all of it in one
+ * transaction (lock held).  CHAINS: nft_chains_list's text at this start, or
  * NULL to read it.  -EEXIST with ERR saying so if they exist for another bridge or
  * subnet. */
 int nft_tables_ensure(const char *bridge, const struct ipv4_subnet *subnet,

@@ -10,6 +10,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/fsutil.h"
+#include "lib/text.h"
 #include "policy/lastgood.h"
 
 #define HEADER_FORMAT "# warren last-good: mtime %lld.%09ld fnv1a64 %016" PRIx64 " of %s\n"
@@ -24,17 +25,6 @@ const char *lastgood_path(const char *config_path, char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? NULL : buf;
 }
 
-uint64_t lastgood_hash(const char *text)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-		h ^= *p;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 int lastgood_parse(const char *text, struct lastgood_info *info, const char **ret_body)
 {
 	const char *body = strchr(text, '\n');
@@ -42,7 +32,7 @@ int lastgood_parse(const char *text, struct lastgood_info *info, const char **re
 	long nsec;
 
 	if (!body || sscanf(text, "# warren last-good: mtime %lld.%ld fnv1a64 %" SCNx64, &sec, &nsec,
-			    &info->hash) != 3 || lastgood_hash(body + 1) != info->hash)
+			    &info->hash) != 3 || text_hash(body + 1) != info->hash)
 		return -EINVAL;
 	info->mtime = (struct timespec){ .tv_sec = (time_t)sec, .tv_nsec = nsec };
 	*ret_body = body + 1;
@@ -95,7 +85,7 @@ int lastgood_save(const char *config_path, const char *text, const struct timesp
 	if (!lastgood_path(config_path, path, sizeof(path)))
 		return -ENAMETOOLONG;
 	snprintf(header, sizeof(header), HEADER_FORMAT, (long long)mtime->tv_sec, mtime->tv_nsec,
-		 lastgood_hash(text), config_path);
+		 text_hash(text), config_path);
 	/* A name of our own: concurrent logins save it too. */
 	return write_replace(AT_FDCWD, path, (const char *const[]){ header, text, NULL },
 			     WRITE_PRIVATE | WRITE_DURABLE);

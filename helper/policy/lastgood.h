@@ -17,14 +17,12 @@
 
 struct lastgood_info {
 	struct timespec mtime; /* of the config file the copy was taken from */
-	uint64_t hash;         /* lastgood_hash() of its text */
+	uint64_t hash;         /* text_hash() (text.h) of its text */
 };
 
 /* The copy's path for the config at CONFIG_PATH into BUF; NULL if it does not fit. */
 const char *lastgood_path(const char *config_path, char *buf, size_t len);
 
-/* FNV-1a, 64 bits: enough to tell versions of a file apart, not a security measure. */
-uint64_t lastgood_hash(const char *text);
 
 /* A copy's TEXT: its first line into *INFO, *RET_BODY at the config's text after it;
  * -EINVAL if the line is not ours or the hash is not the text's (pure, fuzzed). */

@@ -271,7 +271,9 @@ static void test_ruleset(void **state)
 				.isolated = true, .peer_group = 0x2a };
 	_cleanup_free_ char *text = NULL, *older = NULL, *current = NULL;
 	struct egress e = { 0 };
-	char rules[8192], cmds[4096], path[] = "/tmp/warren-test-nft.XXXXXX";
+	char rules[8192], cmds[4096], path[] = "/tmp/warren-test-nft.XXXXXX", marked[256];
+	char mark[NFT_DEST_MARK_MAX], mark_v4[NFT_DEST_MARK_MAX], mark_none[NFT_DEST_MARK_MAX];
+	char mark_again[NFT_DEST_MARK_MAX];
 	const char *flush = "flush table inet warren\nflush table bridge warren\n"
 			    "add table arp warren\nflush table arp warren\n", *output, *dest;
 	const char *both = "flush set inet warren host_dns4\nflush set inet warren host_dns6\n"
@@ -289,7 +291,7 @@ static void test_ruleset(void **state)
 	assert_int_equal(egress_resolve(deny, allow, NULL, 0, "nameserver 10.99.0.2\n"
 					"nameserver fc00::53\n", &e), 0);
 	assert_int_equal(nft_tables_commands("warren0", &net, &net6, DNS_HOST4 | DNS_HOST6, &e,
-					     NFT_TABLES_NONE, &text), 0);
+					     NFT_TABLES_NONE, &text, mark), 0);
 	print_message("%s", text);
 	/* The fixed rules first, then the destinations, made anew. */
 	assert_ptr_equal(strstr(text, rules), text);
@@ -433,12 +435,22 @@ static void test_ruleset(void **state)
 	/* An older version's tables: flushed first, in the same transaction; this version's:
 	 * the destinations alone. */
 	assert_int_equal(nft_tables_commands("warren0", &net, &net6, DNS_HOST4 | DNS_HOST6, &e,
-					     NFT_TABLES_OLDER, &older), 0);
+					     NFT_TABLES_OLDER, &older, NULL), 0);
 	assert_ptr_equal(strstr(older, flush), older);
 	assert_string_equal(older + strlen(flush), text);
 	assert_int_equal(nft_tables_commands("warren0", &net, &net6, DNS_HOST4 | DNS_HOST6, &e,
-					     NFT_TABLES_CURRENT, &current), 0);
-	assert_string_equal(current, dest);
+					     NFT_TABLES_CURRENT, &current, mark_again), 0);
+	/* This version's tables: the mark of the destinations and DNS elements, then they.
+	 * The same for the same (a start that finds it loads nothing: nft_tables_ensure). */
+	snprintf(marked, sizeof(marked), "add chain inet warren destinations_mark\n"
+		 "delete chain inet warren destinations_mark\n"
+		 "add chain inet warren destinations_mark { comment \"%s\"; }\n", mark);
+	assert_int_equal(strncmp(mark, "warren destinations ", 20), 0);
+	assert_int_equal(strlen(mark), 20 + 16);
+	assert_ptr_equal(strstr(text, marked) + strlen(marked), dest);
+	assert_string_equal(mark_again, mark);
+	assert_ptr_equal(strstr(current, marked), current);
+	assert_string_equal(current + strlen(marked), dest);
 	assert_int_equal(nft_ruleset("warren0", &net, &net6, cmds, 100), -ENOSPC);
 	/* Which of the gateway's addresses take DNS (dns.h) is in set elements, last, never
 	 * in the rules or the mark: a change of it replaces no rule, and no chain of limits
@@ -452,13 +464,18 @@ static void test_ruleset(void **state)
 	assert_string_equal(text + strlen(text) - strlen(both), both);
 	free(current);
 	assert_int_equal(nft_tables_commands("warren0", &net, &net6, DNS_HOST4, &e,
-					     NFT_TABLES_CURRENT, &current), 0);
+					     NFT_TABLES_CURRENT, &current, mark_v4), 0);
 	assert_string_equal(current + strlen(current) - strlen(v4_only), v4_only);
-	assert_int_equal(strncmp(current, dest, strlen(dest) - strlen(both)), 0);
+	assert_int_equal(strncmp(strstr(current, "add chain inet warren destinations {"), dest,
+				 strlen(dest) - strlen(both)), 0);
 	free(current);
 	assert_int_equal(nft_tables_commands("warren0", &net, &net6, 0, &e, NFT_TABLES_CURRENT,
-					     &current), 0);
+					     &current, mark_none), 0);
 	assert_string_equal(current + strlen(current) - strlen(none), none);
+	/* Another set of DNS elements, another mark: loaded. */
+	assert_string_not_equal(mark_v4, mark);
+	assert_string_not_equal(mark_none, mark);
+	assert_string_not_equal(mark_none, mark_v4);
 	assert_null(strstr(current, "add element"));
 	egress_clear(&e);
 
@@ -874,6 +891,71 @@ static void test_dns_change_keeps_limits(void **state)
 {
 	in_child(dns_change_child, NULL, "a change of the host's DNS flags lost a running "
 		 "container's limits, or the sets host_dns4, host_dns6 did not follow it");
+}
+
+/* Is set SET of table inet warren, as listed, holding HAS and not HAS_NOT? */
+static bool dest_set_is(struct nft_ctx *ctx, const char *set, const char *has, const char *has_not)
+{
+	char cmd[64];
+	const char *out;
+
+	snprintf(cmd, sizeof(cmd), "list set inet warren %s", set);
+	if (nft_run_cmd_from_buffer(ctx, cmd) != 0)
+		return false;
+	out = nft_ctx_get_output_buffer(ctx);
+	if (!strstr(out, has) || strstr(out, has_not)) {
+		fprintf(stderr, "set %s: wanted %s, not %s:\n%s", set, has, has_not, out);
+		return false;
+	}
+	return true;
+}
+
+/* In a network namespace of its own: starts with this version's tables, bridge.deny
+ * changed between them, then back; and bridge.allow.  Each start's destinations are the
+ * ones loaded (a start that finds the same loads nothing: the mark must not hide a
+ * change).  Exit 0, 77 with no namespace, 1. */
+static int dest_change_child(const char *unused)
+{
+	static char *const deny_a[] = { "192.0.2.0/24", NULL };
+	static char *const deny_b[] = { "198.51.100.0/24", NULL };
+	static char *const allow[] = { "192.0.2.128/25", NULL };
+	struct ipv4_subnet net;
+	struct ipv6_addr net6;
+	struct error err = { 0 };
+	struct egress a = { 0 }, b = { 0 }, c = { 0 };
+	struct nft_ctx *ctx = private_nft("add table inet probe\ndelete table inet probe");
+
+	if (!ctx)
+		return 77;
+	nft_ctx_buffer_output(ctx);
+	(void)ipv4_subnet_parse("10.213.0.0/16", &net);
+	(void)ipv6_subnet_parse(IPV6_SUBNET_DEFAULT, &net6);
+	if (egress_resolve(deny_a, NULL, NULL, 0, NULL, &a) < 0 ||
+	    egress_resolve(deny_b, NULL, NULL, 0, NULL, &b) < 0 ||
+	    egress_resolve(deny_a, allow, NULL, 0, NULL, &c) < 0)
+		return 1;
+	if (nft_tables_ensure("warren0", &net, &net6, 0, &a, NULL, &err) < 0 ||
+	    nft_tables_ensure("warren0", &net, &net6, 0, &a, NULL, &err) < 0 ||
+	    !dest_set_is(ctx, "deny4", "192.0.2.0/24", "198.51.100.0/24") ||
+	    nft_tables_ensure("warren0", &net, &net6, 0, &b, NULL, &err) < 0 ||
+	    !dest_set_is(ctx, "deny4", "198.51.100.0/24", "192.0.2.0/24") ||
+	    nft_tables_ensure("warren0", &net, &net6, 0, &a, NULL, &err) < 0 ||
+	    !dest_set_is(ctx, "deny4", "192.0.2.0/24", "198.51.100.0/24") ||
+	    !dest_set_is(ctx, "allow4", "type ipv4_addr", "192.0.2.128/25") ||
+	    nft_tables_ensure("warren0", &net, &net6, 0, &c, NULL, &err) < 0 ||
+	    !dest_set_is(ctx, "allow4", "192.0.2.128/25", "198.51.100.0/24")) {
+		fprintf(stderr, "%s\n", err.msg);
+		return 1;
+	}
+	egress_clear(&a);
+	egress_clear(&b);
+	egress_clear(&c);
+	return 0;
+}
+
+static void test_dest_change_loaded(void **state)
+{
+	in_child(dest_change_child, NULL, "a start did not load its changed destinations");
 }
 
 /* In a network namespace of its own: nft_limit_hits of a container with limits, of one
@@ -1765,6 +1847,7 @@ int main(void)
 		cmocka_unit_test(test_chains_current),
 		cmocka_unit_test(test_ruleset_upgrade),
 		cmocka_unit_test(test_dns_change_keeps_limits),
+		cmocka_unit_test(test_dest_change_loaded),
 		cmocka_unit_test(test_port_names_upgrade),
 		cmocka_unit_test(test_nd_lladdrs_upgrade),
 		cmocka_unit_test(test_purge_commands),
