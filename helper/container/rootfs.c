@@ -223,14 +223,24 @@ static int user_runtime_dir(int rootfd, const struct user_spec *u)
 }
 
 /* The mounts that make a root filesystem a system: /proc, /dev, /tmp, /run, /sys. */
+/* Her /proc (her pid namespace's), and a dirfd of its sys into *RET_SYS, for her
+ * namespaces' sysctls to be written through while they are not yet read-only
+ * (mask_host_files), never through the host's /proc (fsutil.h: proc_sys_private). */
+static int proc_mount(int rootfd, int *ret_sys)
+{
+	int r = mount_beneath(rootfd, "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			      NULL);
+
+	if (r < 0)
+		return r;
+	return (*ret_sys = open_beneath(rootfd, "proc/sys", O_PATH | O_DIRECTORY)) < 0 ? *ret_sys : 0;
+}
+
 static int system_mounts(int rootfd, const struct user_spec *u)
 {
 	char opts[64];
 	int r;
 
-	if ((r = mount_beneath(rootfd, "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			       NULL)) < 0)
-		return r;
 	if ((r = dev_setup(rootfd, u)) < 0)
 		return r;
 	if ((r = mount_beneath(rootfd, "tmp", "warren-tmp", "tmpfs", MS_NOSUID | MS_NODEV,
@@ -327,7 +337,7 @@ static int enter_root(int rootfd)
  * surface.  inotify and fanotify from the config (a kernel without fanotify has no
  * such file).  Above these, the kernel charges the whole container to its owner on
  * the host (build.c). */
-static int user_ns_bounds(const struct user_spec *u, struct error *err)
+static int user_ns_bounds(const struct user_spec *u, int sys, struct error *err)
 {
 	const struct {
 		const char *file;
@@ -344,9 +354,9 @@ static int user_ns_bounds(const struct user_spec *u, struct error *err)
 	int r;
 
 	for (size_t i = 0; i < ELEMENTSOF(bounds); i++) {
-		snprintf(path, sizeof(path), "/proc/sys/user/%s", bounds[i].file);
+		snprintf(path, sizeof(path), "user/%s", bounds[i].file);
 		snprintf(value, sizeof(value), "%" PRIu64, bounds[i].value);
-		r = write_file(path, value);
+		r = write_file_beneath(sys, path, value);
 		if (r < 0 && !(r == -ENOENT && bounds[i].optional))
 			return error_errno(err, r, "user namespace bounds: write %s", path);
 	}
@@ -493,7 +503,7 @@ static int set_hostname(const char *name)
 int rootfs_setup_and_exec(const struct user_spec *u, const struct net_plan *net, int exe_fd,
 			  uint64_t binds_staged, struct error *err)
 {
-	_cleanup_close_ int rootfd = -EBADF;
+	_cleanup_close_ int rootfd = -EBADF, sys = -EBADF;
 	char *const argv[] = { INIT_NAME, NULL };
 	char *const envp[] = { NULL };
 	/* nosuid unless root inside is granted: no setuid binary of the image leads there. */
@@ -503,18 +513,23 @@ int rootfs_setup_and_exec(const struct user_spec *u, const struct net_plan *net,
 
 	/* Root of the new user namespace: host-wise the user's subordinate base. */
 	STEP_AS(&s, 0, NULL, creds_become_ns_root((gid_t)-1, NULL, 0), "become container root");
-	STEP(&s, 0, NULL, user_ns_bounds(u, err));
 	STEP_AS(&s, 0, NULL, own_time_ns(), "time namespace");
 	STEP_AS(&s, 0, "ns-root-time-mnt", private_mount_ns(), "mount namespace");
 	STEP_AS(&s, 0, "overlay-root", overlay_mount(-1, NULL, lower_stack(u, lower, sizeof(lower)),
 						     "root", suid), "overlay root");
 	STEP_AS(&s, 0, NULL, open_root(&rootfd), "open root");
+	/* Her namespaces' sysctls through her own /proc, before anything of hers runs. */
+	STEP_AS(&s, 0, NULL, proc_mount(rootfd, &sys), "/proc");
+	STEP(&s, 0, "ns-bounds", user_ns_bounds(u, sys, err));
+	STEP_AS(&s, 0, "net-inside", net_inside(net, sys, err), "network");
+	/* Writable no longer: mask_host_files makes her /proc/sys read-only. */
+	close(sys);
+	sys = -EBADF;
 	STEP_AS(&s, 0, "system-mounts", system_mounts(rootfd, u), "system mounts");
 	/* Home and binds last, so that no other mount hides them. */
 	STEP(&s, 0, NULL, home_and_binds(rootfd, u, binds_staged, err));
 	STEP_AS(&s, 0, NULL, set_hostname(u->name), "hostname");
 	STEP_AS(&s, 0, NULL, loopback_up(), "loopback");
-	STEP_AS(&s, 0, "net-inside", net_inside(net, err), "network");
 	STEP_AS(&s, 0, "pivot-root", enter_root(rootfd), "pivot_root");
 	STEP_AS(&s, 0, NULL, user_entries(u), "passwd and group entries");
 	STEP_AS(&s, 0, NULL, net_files(u, net), "/etc/resolv.conf and /etc/hosts");

@@ -230,6 +230,27 @@ int write_file(const char *path, const char *text)
 	return write_all(fd, text, strlen(text));
 }
 
+int write_file_beneath(int dirfd, const char *rel, const char *text)
+{
+	_cleanup_close_ int fd = open_beneath(dirfd, rel, O_WRONLY);
+
+	if (fd < 0)
+		return fd;
+	return write_all(fd, text, strlen(text));
+}
+
+int proc_sys_private(void)
+{
+	_cleanup_close_ int fs = fsopen("proc", FSOPEN_CLOEXEC), mnt = -EBADF;
+
+	if (fs < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return -errno;
+	if ((mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+			   MOUNT_ATTR_NOEXEC)) < 0)
+		return -errno;
+	return open_beneath(mnt, "sys", O_PATH | O_DIRECTORY);
+}
+
 int write_replace(int dirfd, const char *name, const char *const parts[], unsigned flags)
 {
 	char tmp[4200];

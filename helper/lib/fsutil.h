@@ -51,6 +51,15 @@ int mount_clone(int dirfd, const char *path, bool recursive, struct mount_attr *
 int write_all(int fd, const void *buf, size_t len);
 /* Write TEXT to an existing file at PATH (kernel files: /proc, cgroupfs). */
 int write_file(const char *path, const char *text);
+/* The same for REL beneath DIRFD (open_beneath). */
+int write_file_beneath(int dirfd, const char *rel, const char *text);
+/* A /proc of this process's own, its sysctls (a dirfd of its "sys"): a proc instance made
+ * for it and never attached anywhere, gone with the fd.  The host's /proc keeps a dentry
+ * per namespace that looked up a sysctl through it, all under the same names, and each
+ * lookup there compares them all: namespaces' sysctls written through it cost what the
+ * containers add up to (issue 22).  What a sysctl file shows is the network namespace or
+ * user namespace of whoever looks it up.  -errno: none (such a kernel, no capability). */
+int proc_sys_private(void);
 /* Replace NAME in DIRFD (or the path NAME, with AT_FDCWD) with a new root-only (0600)
  * file holding PARTS (NULL-terminated, written one after the other): written as a new
  * file beside it, made afresh and never through a symlink, then renamed over NAME, so

@@ -78,13 +78,30 @@ int net_plan(const struct warren_config *cfg, const struct user_spec *u, struct 
 	return 0;
 }
 
-/* Write VALUE to IFNAME's IPv6 sysctl KEY (this network namespace's own). */
-static int ipv6_conf(const char *ifname, const char *key, const char *value)
+/* Write VALUE to sysctl KEY ("net/...") beneath SYS, a dirfd of a /proc/sys (-EBADF:
+ * this process's /proc/sys): what it sets is the network namespace's of the writer. */
+static int sysctl_set(int sys, const char *key, const char *value)
 {
 	char path[128];
 
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", ifname, key);
+	if (sys >= 0)
+		return write_file_beneath(sys, key, value);
+	snprintf(path, sizeof(path), "/proc/sys/%s", key);
 	return write_file(path, value);
+}
+
+/* Write VALUE to IFNAME's IPv6 sysctl KEY (this network namespace's own), beneath SYS. */
+static int ipv6_conf_at(int sys, const char *ifname, const char *key, const char *value)
+{
+	char k[96];
+
+	snprintf(k, sizeof(k), "net/ipv6/conf/%s/%s", ifname, key);
+	return sysctl_set(sys, k, value);
+}
+
+static int ipv6_conf(const char *ifname, const char *key, const char *value)
+{
+	return ipv6_conf_at(-EBADF, ifname, key, value);
 }
 
 /* IFNAME's IPv6 off, through this network namespace's own sysctl of it (never the
@@ -332,10 +349,12 @@ static int record_write(const char *user, const struct nft_member *m)
  * could not (they are not one range there).  The builder joins the container's network
  * namespace for this write alone and comes back at once: a child forked for it cost as
  * much as the rest of her network.  One that cannot come back ends there, before it does
- * anything else in her namespace. */
+ * anything else in her namespace.  Through a /proc of the builder's own where the kernel
+ * makes one (fsutil.h: through the host's, each start's lookup cost more as containers
+ * added up, and so did the host's own sysctls'). */
 int net_ping_allow(pid_t child, struct error *err)
 {
-	_cleanup_close_ int netns = -EBADF, own = -EBADF;
+	_cleanup_close_ int netns = -EBADF, own = -EBADF, sys = proc_sys_private();
 	char path[64];
 	int r;
 
@@ -346,7 +365,7 @@ int net_ping_allow(pid_t child, struct error *err)
 		return error_errno(err, -errno, "cannot open the builder's network namespace");
 	if (setns(netns, CLONE_NEWNET) < 0)
 		return error_errno(err, -errno, "cannot join the container's network namespace");
-	r = write_file("/proc/sys/net/ipv4/ping_group_range", PING_GROUPS);
+	r = sysctl_set(sys, "net/ipv4/ping_group_range", PING_GROUPS);
 	if (setns(own, CLONE_NEWNET) < 0) {
 		error_errno(err, -errno, "cannot return from the container's network namespace "
 			    "to the host's; the builder stops");
@@ -498,7 +517,7 @@ int net_attach(const struct net_plan *p, pid_t child, struct error *err)
 /* Everything goes through the gateway, other containers too: the bridge forwards nothing
  * between isolated ports, so it is the firewall that decides who may reach whom
  * (peers).  So no on-link route for the subnet, and no redirect to go around it. */
-int net_inside(const struct net_plan *p, struct error *err)
+int net_inside(const struct net_plan *p, int sys, struct error *err)
 {
 	struct nl nl = { 0 };
 	int eth, r;
@@ -510,18 +529,18 @@ int net_inside(const struct net_plan *p, struct error *err)
 	 * container on the bridge (it forwards back out where the packet came in), with
 	 * that one's MAC; the bridge forwards nothing between the ports, so traffic to a
 	 * peer would be lost after the first redirect. */
-	if ((r = write_file("/proc/sys/net/ipv4/conf/all/accept_redirects", "0")) < 0 ||
-	    (r = write_file("/proc/sys/net/ipv4/conf/eth0/accept_redirects", "0")) < 0)
+	if ((r = sysctl_set(sys, "net/ipv4/conf/all/accept_redirects", "0")) < 0 ||
+	    (r = sysctl_set(sys, "net/ipv4/conf/eth0/accept_redirects", "0")) < 0)
 		return error_errno(err, r, "accept_redirects");
 	/* Her IPv6 address is set, not learnt: no router advertisement, no redirect (eth0's
 	 * own setting is the one IPv6 reads), no autoconfiguration (the bridge table drops
 	 * a router's messages anyway). */
 	if (p->member.has6 &&
-	    ((r = ipv6_conf("all", "accept_redirects", "0")) < 0 ||
-	     (r = ipv6_conf("eth0", "accept_redirects", "0")) < 0 ||
-	     (r = ipv6_conf("eth0", "accept_ra", "0")) < 0 ||
-	     (r = ipv6_conf("eth0", "autoconf", "0")) < 0 ||
-	     (r = ipv6_conf("eth0", "disable_ipv6", "0")) < 0))
+	    ((r = ipv6_conf_at(sys, "all", "accept_redirects", "0")) < 0 ||
+	     (r = ipv6_conf_at(sys, "eth0", "accept_redirects", "0")) < 0 ||
+	     (r = ipv6_conf_at(sys, "eth0", "accept_ra", "0")) < 0 ||
+	     (r = ipv6_conf_at(sys, "eth0", "autoconf", "0")) < 0 ||
+	     (r = ipv6_conf_at(sys, "eth0", "disable_ipv6", "0")) < 0))
 		return error_errno(err, r, "eth0's IPv6 settings");
 	if ((r = nl_open(&nl)) < 0)
 		return error_errno(err, r, "netlink");

@@ -85,8 +85,9 @@ int net_ping_allow(pid_t child, struct error *err);
 int net_admit(const struct net_plan *p, const char *user, struct error *err);
 /* In the builder, for the container whose first process is CHILD. */
 int net_attach(const struct net_plan *p, pid_t child, struct error *err);
-/* In the container, as its root, in its network namespace. */
-int net_inside(const struct net_plan *p, struct error *err);
+/* In the container, as its root, in its network namespace; its sysctls beneath SYS, a
+ * dirfd of its own /proc/sys (not the host's: fsutil.h's proc_sys_private says why). */
+int net_inside(const struct net_plan *p, int sys, struct error *err);
 /* Cleanup of USER's stopped container; a container without network has no record. */
 int net_detach(const char *user, struct error *err);
 /* What the chain of limits of USER's running container says (nft.h): 0; -ENODEV if she

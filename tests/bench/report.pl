@@ -51,6 +51,7 @@ my %cat = (
 	'builder-start' => 'fork of the builder (and its leaving the login\'s cgroups)',
 	'clone-namespaces' => 'user ns and maps', 'id-maps' => 'user ns and maps',
 	'child-released' => 'user ns and maps', 'ns-root-time-mnt' => 'user ns and maps',
+	'ns-bounds' => 'user ns and maps',
 	'seccomp' => 'init start (seccomp, exec)', 'init-exec' => 'init start (seccomp, exec)',
 	'built' => 'init start (seccomp, exec)', 'recorded' => 'record and answer',
 	'found-running' => 'record and answer',
