@@ -170,14 +170,14 @@ static int bridge_ensure(struct nl *nl, const struct net_plan *p, struct error *
 {
 	char have[16], want[16], path[96];
 	uint32_t addr;
-	unsigned prefix;
-	int br = nl_link_index(nl, p->bridge), r;
+	unsigned prefix, flags = 0;
+	int br = nl_link_find(nl, p->bridge, &flags), r;
 
 	if (br == -ENODEV) {
 		r = nl_bridge_add(nl, p->bridge);
 		if (r < 0 && r != -EEXIST)
 			return error_errno(err, r, "cannot make bridge %s", p->bridge);
-		br = nl_link_index(nl, p->bridge);
+		br = nl_link_find(nl, p->bridge, &flags);
 	}
 	if (br < 0)
 		return error_errno(err, br, "cannot find bridge %s", p->bridge);
@@ -200,7 +200,10 @@ static int bridge_ensure(struct nl *nl, const struct net_plan *p, struct error *
 		return r;
 	if (!p->ipv6 && (r = ipv6_off(p->bridge)) < 0)
 		return error_errno(err, r, "cannot turn off IPv6 on bridge %s", p->bridge);
-	if ((r = nl_link_up(nl, br)) < 0)
+	/* Only if it is down: setting a bridge that is up "up" again makes the host send
+	 * its multicast reports anew, out of every port, to every container (their cost
+	 * grew with them: issue 22). */
+	if (!(flags & IFF_UP) && (r = nl_link_up(nl, br)) < 0)
 		return error_errno(err, r, "cannot bring bridge %s up", p->bridge);
 	/* Containers talk to each other through the gateway (net_inside): telling them to
 	 * go around it would only fail on the isolated ports. */

@@ -95,6 +95,7 @@ static struct ifinfomsg *link_header(struct nlmsghdr *nlh, int family, int ifind
 
 struct index_answer {
 	int ifindex;
+	unsigned flags;
 };
 
 static int index_cb(const struct nlmsghdr *nlh, void *data)
@@ -102,20 +103,28 @@ static int index_cb(const struct nlmsghdr *nlh, void *data)
 	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
 
 	((struct index_answer *)data)->ifindex = ifm->ifi_index;
+	((struct index_answer *)data)->flags = ifm->ifi_flags;
 	return MNL_CB_OK;
 }
 
-int nl_link_index(struct nl *nl, const char *name)
+int nl_link_find(struct nl *nl, const char *name, unsigned *ret_flags)
 {
 	char buf[NL_BUF];
 	struct nlmsghdr *nlh = request(nl, buf, RTM_GETLINK, 0);
-	struct index_answer a = { -ENODEV };
+	struct index_answer a = { -ENODEV, 0 };
 	int r;
 
 	link_header(nlh, AF_UNSPEC, 0);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	r = transact(nl, nlh, index_cb, &a);
+	if (r == 0 && ret_flags)
+		*ret_flags = a.flags;
 	return r < 0 ? r : a.ifindex;
+}
+
+int nl_link_index(struct nl *nl, const char *name)
+{
+	return nl_link_find(nl, name, NULL);
 }
 
 /* A link of KIND named NAME, made down. */

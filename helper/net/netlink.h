@@ -22,6 +22,8 @@ void nl_close(struct nl *nl);
 
 /* The index of link NAME, or -ENODEV. */
 int nl_link_index(struct nl *nl, const char *name);
+/* The same, and its flags (IFF_UP...) into *RET_FLAGS if not NULL. */
+int nl_link_find(struct nl *nl, const char *name, unsigned *ret_flags);
 /* Make bridge NAME (-EEXIST if there is one). */
 int nl_bridge_add(struct nl *nl, const char *name);
 /* Bridge IFINDEX learns nothing from link-local frames (01:80:c2:00:00:0X, which skip

@@ -338,9 +338,10 @@ static bool inet_chain_says(const char *chains, const char *name, const char *co
 			    bool *tables)
 {
 	char want[RULES_MARK_MAX + 16];
-	char family[16] = "", table[64] = "", chain[64] = "";
-	bool marked = false, bridge_table = false, arp_table = false;
-	size_t want_len;
+	char family[16] = "", table[64] = "";
+	bool marked = false, bridge_table = false, arp_table = false, in_warren = false;
+	bool in_chain = false;
+	size_t want_len, name_len = strlen(name);
 
 	snprintf(want, sizeof(want), "comment \"%s\"", comment);
 	want_len = strlen(want);
@@ -349,18 +350,19 @@ static bool inet_chain_says(const char *chains, const char *name, const char *co
 
 		eol = strchrnul(line, '\n');
 		/* "table FAMILY NAME {" at the left, "chain NAME {" one tab in, then what the
-		 * chain has. */
+		 * chain has.  The chain lines by hand: one sscanf for each container's chain
+		 * of limits cost more than the listing. */
 		if (t == line) {
 			if (sscanf(line, "table %15s %63s {", family, table) != 2)
 				family[0] = table[0] = '\0';
-			chain[0] = '\0';
+			in_warren = strcmp(family, "inet") == 0 && strcmp(table, "warren") == 0;
+			in_chain = false;
 			bridge_table |= strcmp(family, "bridge") == 0 && strcmp(table, "warren") == 0;
 			arp_table |= strcmp(family, "arp") == 0 && strcmp(table, "warren") == 0;
 		} else if (t == line + 1) {
-			if (sscanf(t, "chain %63s {", chain) != 1)
-				chain[0] = '\0';
-		} else if (strcmp(family, "inet") == 0 && strcmp(table, "warren") == 0 &&
-			   strcmp(chain, name) == 0 && (size_t)(eol - t) == want_len &&
+			in_chain = in_warren && strncmp(t, "chain ", 6) == 0 &&
+				   strncmp(t + 6, name, name_len) == 0 && t[6 + name_len] == ' ';
+		} else if (in_chain && (size_t)(eol - t) == want_len &&
 			   strncmp(t, want, want_len) == 0) {
 			marked = true;
 		}
@@ -933,17 +935,27 @@ int nft_forward_blocker(const char *chains, char *buf, size_t len)
 {
 	_cleanup_free_ char *out = NULL;
 	char family[16] = "", table[64] = "", chain[64] = "";
+	bool warren = false;
 
 	/* The chains alone (their hook and policy), not the rules: the ruleset is each
 	 * container's elements and chain of limits too. */
-	if (chains ? !(out = strdup(chains)) : nft_chains_list(&out) < 0)
+	if (!chains && nft_chains_list(&out) < 0)
 		return -ENOENT;
-	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
-		if (sscanf(line, " table %15s %63s", family, table) == 2 ||
-		    sscanf(line, " chain %63s", chain) == 1)
-			continue;
-		if (strstr(line, "hook forward") && strstr(line, "policy drop") &&
-		    strcmp(table, "warren") != 0) {
+	for (const char *line = chains ? chains : out, *eol; *line; line = *eol ? eol + 1 : eol) {
+		const char *t = line + strspn(line, " \t");
+
+		eol = strchrnul(line, '\n');
+		if (strncmp(t, "table ", 6) == 0) {
+			if (sscanf(t, "table %15s %63s", family, table) != 2)
+				family[0] = table[0] = '\0';
+			warren = strcmp(table, "warren") == 0;
+			chain[0] = '\0';
+		} else if (warren) {
+			continue; /* warren's own, each container's chain of limits among them */
+		} else if (strncmp(t, "chain ", 6) == 0) {
+			snprintf(chain, sizeof(chain), "%.*s", (int)strcspn(t + 6, " \n"), t + 6);
+		} else if (memmem(t, (size_t)(eol - t), "hook forward", 12) &&
+			   memmem(t, (size_t)(eol - t), "policy drop", 11)) {
 			snprintf(buf, len, "%s %s %s", family, table, chain);
 			return 0;
 		}

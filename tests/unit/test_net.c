@@ -1015,6 +1015,29 @@ static int limit_hits_child(const char *unused)
 	"table arp warren {\n\tchain input {\n"                                          \
 	"\t\ttype filter hook input priority filter; policy accept;\n\t}\n}\n"
 
+/* A host firewall's forward chain that drops by policy is named from the chains' listing
+ * ("FAMILY TABLE CHAIN"); warren's own chains, whatever their policy, are not. */
+static void test_forward_blocker(void **state)
+{
+	char chain[160] = "";
+
+	assert_int_equal(nft_forward_blocker(CHAINS(MARK, "", BRIDGE_TABLE, ARP_TABLE), chain,
+					     sizeof(chain)), 0);
+	assert_string_equal(chain, "ip filter forward");
+	assert_int_equal(nft_forward_blocker("table inet warren {\n\tchain forward {\n"
+					     "\t\ttype filter hook forward priority filter; "
+					     "policy drop;\n\t}\n}\ntable ip nat {\n\tchain "
+					     "postrouting {\n\t\ttype nat hook postrouting priority "
+					     "srcnat; policy accept;\n\t}\n}\n", chain, sizeof(chain)),
+			 -ENOENT);
+	assert_int_equal(nft_forward_blocker("table inet fw {\n\tchain input {\n\t\ttype filter "
+					     "hook input priority filter; policy drop;\n\t}\n"
+					     "\tchain fwd {\n\t\ttype filter hook forward priority "
+					     "filter; policy drop;\n\t}\n}\n", chain, sizeof(chain)), 0);
+	assert_string_equal(chain, "inet fw fwd");
+	assert_int_equal(nft_forward_blocker("", chain, sizeof(chain)), -ENOENT);
+}
+
 /* The tables are this version's, for this bridge, only when the chains say all of it:
  * the mark, whole, in chain rules_version of table inet warren, and tables bridge and arp
  * warren there.  Else a start reads the tables whole and replaces their rules. */
@@ -1044,6 +1067,9 @@ static void test_chains_current(void **state)
 		  "table inet other {\n\tchain rules_version {\n\t\tcomment \"" MARK "\"\n\t}\n}\n"
 		  BRIDGE_TABLE ARP_TABLE, false },
 		{ "table ip warren {\n\tchain rules_version {\n\t\tcomment \"" MARK "\"\n\t}\n}\n"
+		  BRIDGE_TABLE ARP_TABLE, false },
+		/* In a chain whose name only starts with rules_version's. */
+		{ "table inet warren {\n\tchain rules_version2 {\n\t\tcomment \"" MARK "\"\n\t}\n}\n"
 		  BRIDGE_TABLE ARP_TABLE, false },
 		{ "", false },
 	};
@@ -1845,6 +1871,7 @@ int main(void)
 		cmocka_unit_test(test_ruleset),
 		cmocka_unit_test(test_limit_hits),
 		cmocka_unit_test(test_chains_current),
+		cmocka_unit_test(test_forward_blocker),
 		cmocka_unit_test(test_ruleset_upgrade),
 		cmocka_unit_test(test_dns_change_keeps_limits),
 		cmocka_unit_test(test_dest_change_loaded),
