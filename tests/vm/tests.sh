@@ -43,7 +43,7 @@ check "an idle container stops by itself" \
 		! test -e /sys/fs/cgroup/warren/wva'
 # The kernel's own record of cgroup migrations (tracefs): a move into a v2 cgroup waits
 # for an RCU grace period on such a host (no favordynmods here), a fork into it does not.
-# The control: the process that enters after her init moved in, and is seen moving.
+# The control: the process that enters after her init was born there, and is seen moving.
 check "her container's init is born in her cgroup: the kernel moved no process there but the one that entered" \
 	sh -c 'set -e; T=/sys/kernel/tracing; grep -q " $T " /proc/mounts || mount -t tracefs tracefs $T
 		echo >$T/trace; echo 1 >$T/events/cgroup/cgroup_attach_task/enable
