@@ -277,6 +277,12 @@ for my $n (@sc) {
 	    v("scale_${n}_rss_kib") . " | " . v("scale_${n}_pss_kib") . " | " . v("scale_${n}_cgroup_kib") .
 	    " | " . v("scale_${n}_loops") . " | " . v("scale_${n}_bridge_ports") . " |\n";
 }
+if (v('scale_0_busy') ne '-') {
+	$o .= "\nThe machine's CPU while they idle (nothing else running; /proc/stat over " .
+	    "BENCH_IDLE_S, 10 s; per cent of one CPU): before the first, " .
+	    v('scale_0_busy') . " %; " . join('; ', map { "$_ running, " . v("scale_${_}_busy") . " %" } @sc) .
+	    ".\n";
+}
 $o .= "\nStopping all " . v('scale_stop_n') . " (4 at a time): " . v('scale_stop_ms') . " ms.\n";
 # What an admin waits for with them all running.
 if (grep { v("scale_${_}_ls_med") ne '-' } @sc) {

@@ -18,7 +18,7 @@
 # (/run/lock/warren-e2e.lock) and a netns of its own, through tests/lib/fixture.sh; all
 # of it is removed at the end, on failure or Ctrl-C too.  Raw data: bench-results/.
 # Knobs (smaller runs): BENCH_RUNS (50) BENCH_PAIRS (30) BENCH_SCALE ("100 500 1000")
-# BENCH_STORM (50) BENCH_PEER_RUNS (30) BENCH_BINDS (16)
+# BENCH_STORM (50) BENCH_PEER_RUNS (30) BENCH_BINDS (16) BENCH_IDLE_S (10)
 # BENCH_PARTS ("login e2e storm scale peers binds fleet v2").
 # shellcheck disable=SC2034
 set -u
@@ -34,6 +34,7 @@ STORM=${BENCH_STORM:-50}
 PEER_RUNS=${BENCH_PEER_RUNS:-30}
 PARTS=${BENCH_PARTS:-login e2e storm scale peers binds fleet v2}
 NBINDS=${BENCH_BINDS:-16}
+IDLE_S=${BENCH_IDLE_S:-10}
 # Users wb0001...: as many as the parts that run need (making 1000 takes minutes).
 NMAX=0
 case " $PARTS " in *" scale "*) for n in $SCALE; do ((n > NMAX)) && NMAX=$n; done ;; esac
@@ -310,6 +311,19 @@ scale_memory() {
 	put "scale_${n}_cgroup_kib" "$((cgu / cnt))"
 }
 
+# busy_put KEY: how much of one CPU the machine spent not idle over IDLE_S seconds (a
+# window to measure, nothing waited for), from /proc/stat, in per cent: what the idle
+# containers cost while nothing else runs (their supervisors' ticks, above all).
+busy_jiffies() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+busy_put() {
+	local a b
+	a=$(busy_jiffies)
+	sleep "$IDLE_S"
+	b=$(busy_jiffies)
+	put "$1" "$(awk -v d=$((b - a)) -v s="$IDLE_S" -v hz="$(getconf CLK_TCK)" \
+		'BEGIN { printf "%.2f", 100 * d / (s * hz) }')"
+}
+
 # scale_ctl N: what an admin waits for with N running: warrenctl ls (5 runs) and gc with
 # nothing to collect (3 runs), each in sshd's view (the ports are in its netns).
 scale_ctl() {
@@ -344,6 +358,7 @@ defaults = { idle_timeout = 7200; disk = \"max\"; network = \"nat\"; };"
 	m0=$(mem_available_kib)
 	put scale_mem0_kib "$m0"
 	meminfo_save
+	busy_put scale_0_busy
 	for n in $SCALE; do
 		users=$R/scale-users
 		for ((i = from; i <= n; i++)); do printf 'wb%04d\n' "$i"; done >"$users"
@@ -365,6 +380,7 @@ defaults = { idle_timeout = 7200; disk = \"max\"; network = \"nat\"; };"
 		slab_growth "$n"
 		scale_memory "$n"
 		scale_ctl "$n"
+		busy_put "scale_${n}_busy"
 		put "scale_${n}_loops" "$(losetup -a 2>/dev/null | grep -c "$STATE")"
 		put "scale_${n}_bridge_ports" "$(ip -n "$NS" -o link show master warren0 2>/dev/null | wc -l)"
 		say "scale: $n running ($(((t1 - t0) / 1000000)) ms for $((n - from + 1)), $fails failed)"
